@@ -1,0 +1,12 @@
+/**
+ * @file numbering/numbering.h
+ * @brief libnumbering: phone-number inventory and lifecycle, embedded. Include this header.
+ */
+#ifndef NUMBERING_NUMBERING_H
+#define NUMBERING_NUMBERING_H
+
+#include "common.h"
+#include "errors.h"
+#include "e164.h"
+
+#endif

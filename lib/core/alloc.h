@@ -1,0 +1,16 @@
+/* Every allocation the library makes goes through these, so an allocator hook and
+ * allocation-failure injection have one seam. */
+#ifndef NUMBERING_CORE_ALLOC_H
+#define NUMBERING_CORE_ALLOC_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+void *numbering__malloc(size_t size);
+void *numbering__calloc(size_t count, size_t size);
+void *numbering__realloc(void *ptr, size_t size);
+void numbering__free_mem(void *ptr);
+char *numbering__strdup(const char *s);
+char *numbering__strndup(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,293 @@
+/* E.164 parsing: accepted forms, country facts, length verdicts and every rejection. */
+#include <stdio.h>
+#include <string.h>
+
+#include <numbering/numbering.h>
+
+#include "suites.h"
+
+static numbering_number *num;
+
+static void setup(void)
+{
+	ck_assert_int_eq(numbering_number_new(&num), NUMBERING_OK);
+}
+
+static void teardown(void)
+{
+	numbering_number_free(num);
+	num = NULL;
+}
+
+/* Parses and checks the canonical form. */
+static void expect(const char *text, const char *region, const char *e164)
+{
+	int rc = numbering_e164_parse(num, text, region);
+	ck_assert_msg(rc == NUMBERING_OK, "parse(\"%s\", %s) failed: %s", text, region ? region : "NULL",
+	              numbering_error_message());
+	ck_assert_str_eq(numbering_number_e164(num), e164);
+}
+
+/* Parses, expects INVALID_ARGUMENT whose message contains @why. */
+static void reject(const char *text, const char *region, const char *why)
+{
+	int rc = numbering_e164_parse(num, text, region);
+	ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "parse(\"%s\") gave %d, want INVALID_ARGUMENT", text, rc);
+	ck_assert_msg(strstr(numbering_error_message(), why) != NULL, "parse(\"%s\"): message \"%s\" lacks \"%s\"", text,
+	              numbering_error_message(), why);
+	ck_assert_int_eq(numbering_error_violation_count(), 1);
+	ck_assert_str_eq(numbering_number_e164(num), "");
+	ck_assert_int_eq(numbering_number_country_code(num), 0);
+}
+
+START_TEST(plus_e164_forms)
+{
+	expect("+61255501100", NULL, "+61255501100");
+	expect("+61 2 5550 1100", NULL, "+61255501100");
+	expect("+1 (202) 555-0134", NULL, "+12025550134");
+	expect("+44.20.7946.0958", NULL, "+442079460958");
+	expect("(+49) 30/1234567", NULL, "+49301234567");
+	expect("  +81 3-1234-5678  ", "AU", "+81312345678");
+	ck_assert_int_eq(numbering_number_country_code(num), 81);
+	ck_assert_str_eq(numbering_number_national(num), "312345678");
+}
+END_TEST
+
+START_TEST(national_forms)
+{
+	expect("02 5550 1100", "AU", "+61255501100");
+	expect("2 5550 1100", "AU", "+61255501100");
+	expect("(202) 555-0134", "US", "+12025550134");
+	expect("1 202 555 0134", "US", "+12025550134");
+	expect("202.555.0134", "us", "+12025550134");
+	expect("020 7946 0958", "GB", "+442079460958");
+	expect("030 1234567", "DE", "+49301234567");
+	expect("(416) 555-0199", "CA", "+14165550199");
+}
+END_TEST
+
+START_TEST(international_prefix_forms)
+{
+	expect("0011 61 2 5550 1100", "AU", "+61255501100");
+	expect("011 61 2 5550 1100", "US", "+61255501100");
+	expect("00 44 20 7946 0958", "DE", "+442079460958");
+	expect("00 1 202 555 0134", "GB", "+12025550134");
+	expect("011 44 20 7946 0958", "CA", "+442079460958");
+}
+END_TEST
+
+START_TEST(country_facts)
+{
+	expect("+61255501100", NULL, "+61255501100");
+	ck_assert_int_eq(numbering_number_country_code(num), 61);
+	ck_assert_str_eq(numbering_number_national(num), "255501100");
+	ck_assert_int_ge(numbering_number_region_count(num), 1);
+	ck_assert_str_eq(numbering_number_region(num, 0), "AU");
+	ck_assert_ptr_null(numbering_number_region(num, numbering_number_region_count(num)));
+	ck_assert_ptr_null(numbering_number_region(num, -1));
+
+	expect("+12025550134", NULL, "+12025550134");
+	ck_assert_str_eq(numbering_number_region(num, 0), "US");
+	int found_ca = 0;
+	for (int i = 0; i < numbering_number_region_count(num); i++)
+		found_ca |= strcmp(numbering_number_region(num, i), "CA") == 0;
+	ck_assert(found_ca);
+	ck_assert_int_gt(numbering_number_region_count(num), 20);
+
+	expect("+800 1234 5678", NULL, "+80012345678");
+	ck_assert_int_eq(numbering_number_country_code(num), 800);
+	ck_assert_str_eq(numbering_number_region(num, 0), "001");
+
+	ck_assert_int_eq(numbering_e164_region_country_code("AU"), 61);
+	ck_assert_int_eq(numbering_e164_region_country_code("au"), 61);
+	ck_assert_int_eq(numbering_e164_region_country_code("GB"), 44);
+	ck_assert_int_eq(numbering_e164_region_country_code("ZZ"), 0);
+	ck_assert_int_eq(numbering_e164_region_country_code(""), 0);
+	ck_assert_int_eq(numbering_e164_region_country_code(NULL), 0);
+}
+END_TEST
+
+START_TEST(length_verdicts)
+{
+	/* US: national numbers have 10 digits; 7 are dialable locally only. */
+	expect("+1 202 555 0134", NULL, "+12025550134");
+	ck_assert_int_eq(numbering_number_length_verdict(num), NUMBERING_LENGTH_POSSIBLE);
+	ck_assert_int_eq(numbering_number_is_possible(num), 1);
+	ck_assert_int_eq(numbering_number_require_possible(num, NULL), NUMBERING_OK);
+
+	expect("+1 202 555 013", NULL, "+1202555013");
+	ck_assert_int_eq(numbering_number_length_verdict(num), NUMBERING_LENGTH_TOO_SHORT);
+	ck_assert_int_eq(numbering_number_is_possible(num), 0);
+
+	expect("+1 202 555 01345", NULL, "+120255501345");
+	ck_assert_int_eq(numbering_number_length_verdict(num), NUMBERING_LENGTH_TOO_LONG);
+
+	expect("+1 555 0134", NULL, "+15550134");
+	ck_assert_int_eq(numbering_number_length_verdict(num), NUMBERING_LENGTH_POSSIBLE_LOCAL_ONLY);
+	ck_assert_int_eq(numbering_number_is_possible(num), 0);
+
+	/* Storing requires POSSIBLE, and the error names the field and the number. */
+	ck_assert_int_eq(numbering_number_require_possible(num, "phone_number_instance.phone_number"),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance.phone_number");
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "+15550134"));
+	ck_assert_int_eq(numbering_number_require_possible(NULL, NULL), NUMBERING_INVALID_ARGUMENT);
+
+	ck_assert_str_eq(numbering_length_verdict_name(NUMBERING_LENGTH_POSSIBLE), "POSSIBLE");
+	ck_assert_str_eq(numbering_length_verdict_name(NUMBERING_LENGTH_POSSIBLE_LOCAL_ONLY), "POSSIBLE_LOCAL_ONLY");
+	ck_assert_str_eq(numbering_length_verdict_name(NUMBERING_LENGTH_TOO_SHORT), "TOO_SHORT");
+	ck_assert_str_eq(numbering_length_verdict_name(NUMBERING_LENGTH_INVALID), "INVALID_LENGTH");
+	ck_assert_str_eq(numbering_length_verdict_name(NUMBERING_LENGTH_TOO_LONG), "TOO_LONG");
+	ck_assert_str_eq(numbering_length_verdict_name(42), "UNKNOWN");
+}
+END_TEST
+
+START_TEST(invalid_length_between_possible_lengths)
+{
+	/* Some country has a gap in its possible lengths; find one through the API and
+	 * check a number of that length is INVALID_LENGTH rather than short or long. */
+	int found = 0;
+	for (int cc = 1; cc < 1000 && !found; cc++) {
+		char text[32];
+		int verdicts[16] = {0};
+		int assigned = 0;
+		for (int len = 2; len <= 15 - (cc >= 100 ? 3 : cc >= 10 ? 2 : 1); len++) {
+			int n = snprintf(text, sizeof(text), "+%d", cc);
+			for (int i = 0; i < len; i++)
+				text[n + i] = (char)('2' + i % 7);
+			text[n + len] = '\0';
+			if (numbering_e164_parse(num, text, NULL) != NUMBERING_OK || numbering_number_country_code(num) != cc)
+				break;
+			assigned = 1;
+			verdicts[len] = numbering_number_length_verdict(num) + 1;
+		}
+		for (int len = 2; assigned && len < 16; len++)
+			found |= verdicts[len] == NUMBERING_LENGTH_INVALID + 1;
+	}
+	ck_assert_msg(found, "no calling code reports INVALID_LENGTH for any length");
+}
+END_TEST
+
+START_TEST(parse_n_needs_no_terminator)
+{
+	const char buf[] = {'+', '6', '1', '2', '5', '5', '5', '0', '1', '1', '0', '0', '9', '9'};
+	ck_assert_int_eq(numbering_e164_parse_n(num, buf, 12, NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_number_e164(num), "+61255501100");
+}
+END_TEST
+
+START_TEST(rejects_empty_and_missing)
+{
+	reject("", NULL, "empty");
+	reject("   ", NULL, "has no digits");
+	reject("()-.", "US", "has no digits");
+	reject("+", NULL, "no country calling code");
+	reject("+ ", NULL, "no country calling code");
+	ck_assert_int_eq(numbering_e164_parse(num, NULL, NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_e164_parse(NULL, "+61255501100", NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_number_e164(NULL), "");
+	ck_assert_int_eq(numbering_number_country_code(NULL), 0);
+	ck_assert_int_eq(numbering_number_region_count(NULL), 0);
+	ck_assert_int_eq(numbering_number_is_possible(NULL), 0);
+}
+END_TEST
+
+START_TEST(rejects_letters_and_symbols)
+{
+	reject("+1 800 FLOWERS", NULL, "letter ('F' at byte 7)");
+	reject("abc", "US", "letter");
+	reject("+61 2 5550 1100 ext 12", NULL, "letter");
+	reject("+61#255501100", NULL, "unexpected character ('#' at byte 3)");
+	reject("+61 2\n5550", NULL, "unexpected character (byte 0x0a");
+	reject("61+255501100", "AU", "'+' that does not start");
+	reject("++61255501100", NULL, "'+' that does not start");
+}
+END_TEST
+
+START_TEST(rejects_too_many_digits)
+{
+	reject("+1234567890123456", NULL, "has 16 digits; E.164 allows at most 15");
+	reject("+61 2 5550 1100 1234 5", NULL, "at most 15");
+	reject("0011 61 2555 0110 0123 45", "AU", "at most 15");
+	char huge[400];
+	memset(huge, '9', sizeof(huge) - 1);
+	huge[0] = '+';
+	huge[sizeof(huge) - 1] = '\0';
+	reject(huge, NULL, "longer than 256 bytes");
+}
+END_TEST
+
+START_TEST(rejects_unassigned_and_missing_country_code)
+{
+	reject("+28 1234 5678", NULL, "assigned country calling code (+281...)");
+	reject("+999 1234 5678", NULL, "assigned country calling code");
+	reject("+0 1234 5678", NULL, "starting with 0");
+	reject("+80 1234 5678", NULL, "assigned country calling code");
+	reject("0011 28 1234 5678", "AU", "assigned country calling code");
+}
+END_TEST
+
+START_TEST(rejects_national_without_region)
+{
+	reject("02 5550 1100", NULL, "national number");
+	reject("02 5550 1100", "", "national number");
+	ck_assert_int_eq(numbering_e164_parse(num, "02 5550 1100", "ZZ"), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "region_code");
+	ck_assert_int_eq(numbering_e164_parse(num, "02 5550 1100", "AUS"), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_e164_parse(num, "02 5550 1100", "001"), NUMBERING_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(rejects_non_ascii_digits)
+{
+	/* Arabic-Indic and fullwidth digits, and a stray invalid UTF-8 byte. */
+	reject("+\xd9\xa6\xd9\xa1 2 5550 1100", NULL, "non-ASCII digit (U+0666 at byte 1)");
+	reject("+61 \xef\xbc\x92 5550 1100", NULL, "non-ASCII digit (U+FF12");
+	reject("+61 2 5550 1100\xc3", NULL, "not valid UTF-8");
+	reject("+61 2 \xc3\xa9", NULL, "letter (U+00E9");
+	reject("+61 2 \xe2\x80\x94 5550", NULL, "unexpected character (U+2014");
+}
+END_TEST
+
+START_TEST(too_short_numbers)
+{
+	reject("+61 2", NULL, "too short");
+	reject("0011 61", "AU", "too short");
+	expect("+61 25", NULL, "+6125");
+	ck_assert_int_eq(numbering_number_length_verdict(num), NUMBERING_LENGTH_TOO_SHORT);
+}
+END_TEST
+
+START_TEST(failed_parse_empties_result)
+{
+	expect("+61255501100", NULL, "+61255501100");
+	reject("+61 2 FOO", NULL, "letter");
+	ck_assert_str_eq(numbering_number_national(num), "");
+	ck_assert_int_eq(numbering_number_region_count(num), 0);
+	ck_assert_int_eq(numbering_number_is_possible(num), 0);
+}
+END_TEST
+
+Suite *e164_suite(void)
+{
+	Suite *s = suite_create("e164");
+	TCase *tc = tcase_create("parse");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, plus_e164_forms);
+	tcase_add_test(tc, national_forms);
+	tcase_add_test(tc, international_prefix_forms);
+	tcase_add_test(tc, country_facts);
+	tcase_add_test(tc, length_verdicts);
+	tcase_add_test(tc, invalid_length_between_possible_lengths);
+	tcase_add_test(tc, parse_n_needs_no_terminator);
+	tcase_add_test(tc, rejects_empty_and_missing);
+	tcase_add_test(tc, rejects_letters_and_symbols);
+	tcase_add_test(tc, rejects_too_many_digits);
+	tcase_add_test(tc, rejects_unassigned_and_missing_country_code);
+	tcase_add_test(tc, rejects_national_without_region);
+	tcase_add_test(tc, rejects_non_ascii_digits);
+	tcase_add_test(tc, too_short_numbers);
+	tcase_add_test(tc, failed_parse_empties_result);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,65 @@
+/* The test harness: runs every suite (or those named on the command line) and
+ * ends with Check's summary. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+#ifndef NUMBERING_TEST_DATA_DIR
+#define NUMBERING_TEST_DATA_DIR "tests/data"
+#endif
+
+const char *test_data_path(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("NUMBERING_TEST_DATA_DIR");
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : NUMBERING_TEST_DATA_DIR, name);
+	return path;
+}
+
+struct named_suite {
+	const char *name;
+	Suite *(*make)(void);
+};
+
+static const struct named_suite all_suites[] = {
+	{"errors", errors_suite},
+	{"e164", e164_suite},
+	{"range", range_suite},
+	{"differential", differential_suite},
+};
+
+static int wanted(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *runner = NULL;
+	for (size_t i = 0; i < sizeof(all_suites) / sizeof(all_suites[0]); i++) {
+		if (!wanted(all_suites[i].name, argc, argv))
+			continue;
+		if (runner == NULL)
+			runner = srunner_create(all_suites[i].make());
+		else
+			srunner_add_suite(runner, all_suites[i].make());
+	}
+	if (runner == NULL) {
+		fprintf(stderr, "no suite matches; suites:");
+		for (size_t i = 0; i < sizeof(all_suites) / sizeof(all_suites[0]); i++)
+			fprintf(stderr, " %s", all_suites[i].name);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,11 @@
+#!/bin/sh
+# The whole test suite: installs what is missing, builds in ./build, runs every meson
+# test (headers, exported symbols, numberctl, pkg-config consumer), then the Check
+# suites, whose summary is the last line.
+set -eu
+cd "$(dirname "$0")/.."
+sh tools/install-deps.sh
+[ -f build/build.ninja ] || meson setup build --quiet
+meson compile -C build
+meson test -C build --print-errorlogs --no-suite unit
+exec ./build/tests/numbering-tests
