@@ -3,7 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh tools/install-deps.sh
-[ -f build/build.ninja ] || meson setup build --quiet
+[ -f build/build.ninja ] || meson setup build > /dev/null
 meson compile -C build > /dev/null
 numberctl=./build/examples/numberctl/numberctl
 run() {

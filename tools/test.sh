@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh tools/install-deps.sh
-[ -f build/build.ninja ] || meson setup build --quiet
+[ -f build/build.ninja ] || meson setup build > /dev/null
 meson compile -C build
 meson test -C build --print-errorlogs --no-suite unit
 exec ./build/tests/numbering-tests

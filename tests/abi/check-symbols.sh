@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 grep -ho 'NUMBERING_EXTERN([^)]*) *[a-z_0-9]*' "$headers"/*.h "$headers"/sys/*.h 2>/dev/null |
-	sed 's/.*) *//' | sort -u > "$tmp/declared"
+	sed 's/.*) *//' | grep '^numbering_' | sort -u > "$tmp/declared"
 sed -n 's/^[[:space:]]*\(numbering_[a-z0-9_]*\);$/\1/p' "$symfile" | sort -u > "$tmp/mapped"
 nm -D --defined-only "$shared" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | sort -u > "$tmp/exported"
 
