@@ -86,8 +86,8 @@ static void strip_trunk_prefix(int region, int country, const char **d, size_t *
 		size_t plen;
 		if (!starts_with(*d, *n, prefixes[i], &plen))
 			continue;
-		if (numbering__length_verdict(country, *n - plen) == NUMBERING_LENGTH_POSSIBLE &&
-		    numbering__length_verdict(country, *n) != NUMBERING_LENGTH_POSSIBLE) {
+		/* libphonenumber strips whenever what remains is a possible length. */
+		if (numbering__length_verdict(country, *n - plen) == NUMBERING_LENGTH_POSSIBLE) {
 			*d += plen;
 			*n -= plen;
 		}
