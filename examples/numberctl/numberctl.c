@@ -2,6 +2,8 @@
  * numberctl: the command-line face of libnumbering. Every command prints JSON on
  * stdout; a failure prints the JSON error body and exits non-zero.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +13,34 @@
 #include <numbering/numbering.h>
 
 #define EXIT_USAGE 2
+/* The library refuses larger requests; reading stops a little past it. */
+#define REQUEST_MAX (1024 * 1024)
+/* A batch line holds a request plus its method and caller. */
+#define LINE_MAX_BYTES (REQUEST_MAX + 64 * 1024)
+
+/* Options given before the command. */
+struct globals {
+	const char *store;  /* "memory:"; later "file:PATH" */
+	const char *policy; /* a policy file, or NULL for allow-all */
+	const char *caller; /* --as */
+	const char *region; /* --region */
+};
 
 static const char usage[] =
-	"usage: numberctl COMMAND [ARGS]\n"
+	"usage: numberctl [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"global options (before the command):\n"
+	"  --store SPEC          the store: memory: (the default, empty for each run)\n"
+	"  --policy FILE         authorize calls with the built-in policy in FILE\n"
+	"  --as PRINCIPAL        the caller of call and batch, e.g. user:alice\n"
+	"  --region CC           default region for national numbers\n"
 	"\n"
 	"commands:\n"
 	"  parse [--region CC] NUMBER   parse one number, print it as JSON\n"
 	"  parse [--region CC] -        parse one number per line of stdin, one JSON line each\n"
 	"  range [--region CC] RANGE    parse range notation such as +61255501100-99\n"
+	"  call METHOD JSON|-           call one method of the PhoneNumberInstances service\n"
+	"  batch                        call methods from JSON Lines on stdin, one response line each\n"
 	"  version                      print the library and Unicode versions\n"
 	"  help [COMMAND]               print this help, or a command's\n";
 
@@ -39,6 +61,40 @@ static const char range_help[] =
 	"Parses range notation: a number, '-', and digits that replace the number's last\n"
 	"digits (+61255501100-99 is +61255501100 to +61255501199). Prints\n"
 	"{\"startPhoneNumber\":...,\"endPhoneNumber\":...,\"size\":...,\"notation\":...}.\n";
+
+static const char call_help[] =
+	"usage: numberctl [GLOBAL OPTIONS] call METHOD JSON|-\n"
+	"\n"
+	"Calls METHOD with the proto3-JSON request JSON (or read from stdin with '-') on the\n"
+	"store named by --store, as the caller named by --as, and prints the response on one\n"
+	"line. On failure prints the JSON error body ({\"error\":{\"code\":...,\"status\":...,\n"
+	"\"message\":...,\"details\":[...]}}) and exits 1; bad usage exits 2.\n"
+	"\n"
+	"Methods: CreatePhoneNumberInstance, GetPhoneNumberInstance, ListPhoneNumberInstances,\n"
+	"UpdatePhoneNumberInstance, DeletePhoneNumberInstance, MovePhoneNumberInstance,\n"
+	"SplitRange, ActivatePhoneNumberInstance, SuspendPhoneNumberInstance,\n"
+	"ResumePhoneNumberInstance, ResolvePhoneNumber.\n"
+	"\n"
+	"Example:\n"
+	"  numberctl call CreatePhoneNumberInstance '{\"parent\":\"projects/p1\",\n"
+	"    \"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255501100-99\"}}}'\n"
+	"\n"
+	"Testing aid: with NUMBERING_FAKE_CLOCK=NS in the environment the store's clock reads\n"
+	"NS (nanoseconds since the Unix epoch) instead of the real time.\n";
+
+static const char batch_help[] =
+	"usage: numberctl [GLOBAL OPTIONS] batch\n"
+	"\n"
+	"Reads JSON Lines from stdin, each {\"method\":\"...\",\"request\":{...},\"caller\":\"...\"}\n"
+	"(request defaults to {}, caller to --as), calls them in order on one store, and writes\n"
+	"one line per input line: {\"response\":{...}} or {\"error\":{...}}. Output is flushed\n"
+	"after every line, so a host can drive numberctl through pipes. Blank lines are\n"
+	"skipped; a malformed line gets an error line and the batch goes on. Exit status: 0\n"
+	"when every line succeeded, 1 otherwise.\n"
+	"\n"
+	"Testing aid: with NUMBERING_FAKE_CLOCK=NS in the environment the store's clock reads\n"
+	"NS (nanoseconds since the Unix epoch) for the first line and advances one second per\n"
+	"line, so outputs with times can be compared with golden files.\n";
 
 static const char version_help[] = "usage: numberctl version\n\nPrints the library version and utf8proc's Unicode version.\n";
 
@@ -122,13 +178,15 @@ static int region_and_arg(int argc, char **argv, const char **region, const char
 	return *arg == NULL ? -1 : 0;
 }
 
-static int cmd_parse(int argc, char **argv)
+static int cmd_parse(const struct globals *g, int argc, char **argv)
 {
 	const char *region, *arg;
 	if (region_and_arg(argc, argv, &region, &arg) != 0) {
 		fputs(parse_help, stderr);
 		return EXIT_USAGE;
 	}
+	if (region == NULL)
+		region = g->region;
 	numbering_number *n = NULL;
 	if (numbering_number_new(&n) != NUMBERING_OK) {
 		print_error();
@@ -139,13 +197,15 @@ static int cmd_parse(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_range(int argc, char **argv)
+static int cmd_range(const struct globals *g, int argc, char **argv)
 {
 	const char *region, *arg;
 	if (region_and_arg(argc, argv, &region, &arg) != 0) {
 		fputs(range_help, stderr);
 		return EXIT_USAGE;
 	}
+	if (region == NULL)
+		region = g->region;
 	numbering_range *r = NULL;
 	char notation[NUMBERING_RANGE_BUFSIZE];
 	if (numbering_range_new(&r) != NUMBERING_OK || numbering_e164_parse_range(r, arg, region) != NUMBERING_OK ||
@@ -160,6 +220,312 @@ static int cmd_range(int argc, char **argv)
 	                              (json_int_t)numbering_range_size(r), "notation", notation));
 	numbering_range_free(r);
 	return rc;
+}
+
+/* The fake clock for golden tests: fixed within a batch line, one second per line. The
+ * store keeps its times strictly increasing by itself, so several changes in one line
+ * still get distinct times. */
+struct fake_clock {
+	int64_t start;
+	int64_t line;
+};
+
+static int64_t fake_clock_now(void *payload)
+{
+	const struct fake_clock *clock = payload;
+	return clock->start + clock->line * INT64_C(1000000000);
+}
+
+/* What call and batch run on. */
+struct session {
+	numbering_store *store;
+	numbering_policy *policy;
+	struct fake_clock clock;
+};
+
+/* Reads all of @in, stopping past @limit bytes (the library then reports the size).
+ * Returns NULL on a read error or out of memory. */
+static char *read_all(FILE *in, size_t limit)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	while (buf != NULL) {
+		if (len + 1 == cap) {
+			if (cap > limit)
+				break;
+			char *grown = realloc(buf, cap * 2);
+			if (grown == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		size_t got = fread(buf + len, 1, cap - 1 - len, in);
+		len += got;
+		if (got == 0) {
+			if (ferror(in)) {
+				free(buf);
+				return NULL;
+			}
+			break;
+		}
+	}
+	if (buf != NULL)
+		buf[len] = '\0';
+	return buf;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	char *text = read_all(f, REQUEST_MAX);
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return text;
+}
+
+/* Opens the store named by --store with the policy, caller region and clock; returns an
+ * exit status, 0 on success. Only memory: exists yet; file:PATH is reserved for the file
+ * backend, so it is recognized and refused clearly. */
+static int session_open(struct session *s, const struct globals *g)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	memset(s, 0, sizeof(*s));
+	if (strncmp(g->store, "file:", 5) == 0) {
+		fprintf(stderr, "numberctl: --store %s: file stores are not available yet; use memory:\n", g->store);
+		return EXIT_USAGE;
+	}
+	if (strcmp(g->store, "memory:") != 0) {
+		fprintf(stderr, "numberctl: --store %s: unknown store; the stores are memory: (and later file:PATH)\n",
+		        g->store);
+		return EXIT_USAGE;
+	}
+	const char *fake = getenv("NUMBERING_FAKE_CLOCK");
+	if (fake != NULL && fake[0] != '\0') {
+		char *end;
+		errno = 0;
+		long long start = strtoll(fake, &end, 10);
+		if (errno != 0 || *end != '\0' || start <= 0) {
+			fprintf(stderr, "numberctl: NUMBERING_FAKE_CLOCK must be nanoseconds since the Unix epoch\n");
+			return EXIT_USAGE;
+		}
+		s->clock.start = start;
+		options.clock = fake_clock_now;
+		options.clock_payload = &s->clock;
+	}
+	if (g->policy != NULL) {
+		char *text = read_file(g->policy);
+		if (text == NULL) {
+			fprintf(stderr, "numberctl: cannot read policy %s: %s\n", g->policy, strerror(errno));
+			return 1;
+		}
+		int rc = numbering_policy_parse(&s->policy, text);
+		free(text);
+		if (rc != NUMBERING_OK) {
+			print_error();
+			return 1;
+		}
+		options.authorizer = numbering_policy_authorize;
+		options.authorizer_payload = s->policy;
+	}
+	options.default_region = g->region;
+	if (numbering_store_open(&s->store, &options) != NUMBERING_OK) {
+		print_error();
+		numbering_policy_free(s->policy);
+		s->policy = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static void session_close(struct session *s)
+{
+	numbering_store_close(s->store);
+	numbering_policy_free(s->policy);
+}
+
+static int cmd_call(const struct globals *g, int argc, char **argv)
+{
+	if (argc != 2) {
+		fputs(call_help, stderr);
+		return EXIT_USAGE;
+	}
+	struct session s;
+	int rc = session_open(&s, g);
+	if (rc != 0)
+		return rc;
+	char *request = argv[1];
+	if (strcmp(request, "-") == 0 && (request = read_all(stdin, REQUEST_MAX)) == NULL) {
+		fprintf(stderr, "numberctl: cannot read the request from stdin: %s\n", strerror(errno));
+		session_close(&s);
+		return 1;
+	}
+	char *response = NULL;
+	rc = numbering_store_call_json(&response, s.store, g->caller, argv[0], request);
+	if (response != NULL)
+		printf("%s\n", response);
+	else
+		printf("{\"error\":{\"code\":500,\"status\":\"INTERNAL\",\"message\":\"cannot render error\"}}\n");
+	fflush(stdout);
+	numbering_free(response);
+	if (request != argv[1])
+		free(request);
+	session_close(&s);
+	return rc == NUMBERING_OK ? 0 : 1;
+}
+
+/* Prints a batch line's own error (not the library's) in the library's body shape. */
+static void print_line_error(unsigned long line, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	int n = snprintf(message, sizeof(message), "line %lu: ", line);
+	va_start(ap, fmt);
+	vsnprintf(message + n, sizeof(message) - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* Parts of the message come from the input: keep it printable ASCII so it is valid JSON text. */
+	for (char *c = message; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	json_t *body = json_pack("{s:{s:i, s:s, s:s, s:[]}}", "error", "code",
+	                         numbering_status_http(NUMBERING_INVALID_ARGUMENT), "status",
+	                         numbering_status_name(NUMBERING_INVALID_ARGUMENT), "message", message, "details");
+	print_json(body);
+}
+
+/* Reads one line into *buf without its end of line, keeping at most @limit bytes (the
+ * rest is read and dropped, *too_long set). Returns 0 at the end of input. */
+static int read_line(FILE *in, char **buf, size_t *cap, size_t *len, int *too_long, size_t limit)
+{
+	char chunk[65536];
+	int any = 0;
+	*len = 0;
+	*too_long = 0;
+	while (fgets(chunk, sizeof(chunk), in) != NULL) {
+		size_t n = strlen(chunk);
+		int end = n > 0 && chunk[n - 1] == '\n';
+		any = 1;
+		if (end)
+			n--;
+		if (*len + n > limit) {
+			*too_long = 1;
+		} else {
+			if (*len + n + 1 > *cap) {
+				size_t want = (*len + n + 1) * 2;
+				char *grown = realloc(*buf, want);
+				if (grown == NULL) {
+					*too_long = 1;
+					continue;
+				}
+				*buf = grown;
+				*cap = want;
+			}
+			memcpy(*buf + *len, chunk, n);
+			*len += n;
+			(*buf)[*len] = '\0';
+		}
+		if (end)
+			break;
+	}
+	if (any && *buf == NULL)
+		*too_long = 1;
+	while (!*too_long && *len > 0 && (*buf)[*len - 1] == '\r')
+		(*buf)[--*len] = '\0';
+	return any;
+}
+
+/* Runs one batch line; returns 0 when it succeeded. */
+static int batch_line(struct session *s, const struct globals *g, unsigned long number, const char *line,
+                      size_t len)
+{
+	json_error_t error;
+	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &error);
+	if (root == NULL) {
+		print_line_error(number, "malformed JSON at column %d: %s", error.column, error.text);
+		return 1;
+	}
+	if (!json_is_object(root)) {
+		print_line_error(number, "a line must be a JSON object {\"method\":...,\"request\":{...}}");
+		json_decref(root);
+		return 1;
+	}
+	const char *key, *method = NULL, *caller = g->caller;
+	json_t *value, *request = NULL;
+	int bad = 0;
+	json_object_foreach(root, key, value) {
+		if (strcmp(key, "method") == 0 && json_is_string(value))
+			method = json_string_value(value);
+		else if (strcmp(key, "request") == 0)
+			request = json_is_null(value) ? NULL : value;
+		else if (strcmp(key, "caller") == 0 && (json_is_string(value) || json_is_null(value)))
+			caller = json_is_null(value) ? g->caller : json_string_value(value);
+		else if (!bad) {
+			bad = 1;
+			if (strcmp(key, "method") == 0 || strcmp(key, "caller") == 0)
+				print_line_error(number, "\"%s\" must be a string", key);
+			else
+				print_line_error(number, "unknown key \"%s\" (a line has method, request and caller)", key);
+		}
+	}
+	if (!bad && method == NULL) {
+		bad = 1;
+		print_line_error(number, "\"method\" is missing");
+	}
+	char *request_text = NULL;
+	if (!bad && request != NULL && (request_text = json_dumps(request, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+		bad = 1;
+		print_line_error(number, "cannot render the request");
+	}
+	int rc = 1;
+	if (!bad) {
+		char *response = NULL;
+		rc = numbering_store_call_json(&response, s->store, caller, method, request_text ? request_text : "{}");
+		if (response == NULL)
+			printf("{\"error\":{\"code\":500,\"status\":\"INTERNAL\",\"message\":\"cannot render error\"}}\n");
+		else if (rc == NUMBERING_OK)
+			printf("{\"response\":%s}\n", response);
+		else
+			printf("%s\n", response); /* the body is already {"error":{...}} */
+		fflush(stdout);
+		numbering_free(response);
+	}
+	free(request_text);
+	json_decref(root);
+	return rc == NUMBERING_OK ? 0 : 1;
+}
+
+static int cmd_batch(const struct globals *g, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0) {
+		fputs(batch_help, stderr);
+		return EXIT_USAGE;
+	}
+	struct session s;
+	int rc = session_open(&s, g);
+	if (rc != 0)
+		return rc;
+	char *line = NULL;
+	size_t cap = 0, len = 0;
+	int too_long = 0, failures = 0;
+	for (unsigned long number = 1; read_line(stdin, &line, &cap, &len, &too_long, LINE_MAX_BYTES); number++) {
+		if (too_long) {
+			print_line_error(number, "the line is longer than %d bytes", LINE_MAX_BYTES);
+			failures = 1;
+			continue;
+		}
+		if (strspn(line, " \t\r") == len)
+			continue;
+		s.clock.line = (int64_t)number - 1;
+		failures |= batch_line(&s, g, number, line, len);
+	}
+	free(line);
+	session_close(&s);
+	return failures;
 }
 
 static int cmd_version(void)
@@ -178,6 +544,10 @@ static int cmd_help(const char *command)
 		fputs(range_help, stdout);
 	else if (strcmp(command, "version") == 0)
 		fputs(version_help, stdout);
+	else if (strcmp(command, "call") == 0)
+		fputs(call_help, stdout);
+	else if (strcmp(command, "batch") == 0)
+		fputs(batch_help, stdout);
 	else {
 		fprintf(stderr, "numberctl: no command '%s'\n%s", command, usage);
 		return EXIT_USAGE;
@@ -185,23 +555,66 @@ static int cmd_help(const char *command)
 	return 0;
 }
 
+/* Reads "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; 1 when it matched. */
+static int option(const char *name, int argc, char **argv, int *i, const char **value)
+{
+	size_t n = strlen(name);
+	const char *arg = argv[*i];
+	if (strncmp(arg, name, n) != 0)
+		return 0;
+	if (arg[n] == '=') {
+		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0')
+		return 0;
+	*value = *i + 1 < argc ? argv[++*i] : NULL;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
+	struct globals g = {"memory:", NULL, NULL, NULL};
+	int i = 1;
+	for (; i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0; i++) {
+		const char *value = NULL;
+		const char **slot = NULL;
+		if (option("--store", argc, argv, &i, &value))
+			slot = &g.store;
+		else if (option("--policy", argc, argv, &i, &value))
+			slot = &g.policy;
+		else if (option("--as", argc, argv, &i, &value))
+			slot = &g.caller;
+		else if (option("--region", argc, argv, &i, &value))
+			slot = &g.region;
+		if (slot == NULL || value == NULL) {
+			fprintf(stderr, "numberctl: %s '%s'\n%s", slot == NULL ? "unknown option" : "missing value for",
+			        argv[i], usage);
+			return EXIT_USAGE;
+		}
+		*slot = value;
+	}
+	if (i >= argc) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	const char *command = argv[1];
-	if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+	const char *command = argv[i];
+	int rest = argc - i - 1;
+	char **args = argv + i + 1;
+	if (rest >= 1 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0))
 		return cmd_help(command);
 	if (strcmp(command, "parse") == 0)
-		return cmd_parse(argc - 2, argv + 2);
+		return cmd_parse(&g, rest, args);
 	if (strcmp(command, "range") == 0)
-		return cmd_range(argc - 2, argv + 2);
+		return cmd_range(&g, rest, args);
+	if (strcmp(command, "call") == 0)
+		return cmd_call(&g, rest, args);
+	if (strcmp(command, "batch") == 0)
+		return cmd_batch(&g, rest, args);
 	if (strcmp(command, "version") == 0)
 		return cmd_version();
 	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)
-		return cmd_help(argc >= 3 ? argv[2] : NULL);
+		return cmd_help(rest >= 1 ? args[0] : NULL);
 	fprintf(stderr, "numberctl: unknown command '%s'\n%s", command, usage);
 	return EXIT_USAGE;
 }

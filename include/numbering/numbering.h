@@ -8,5 +8,7 @@
 #include "common.h"
 #include "errors.h"
 #include "e164.h"
+#include "instance.h"
+#include "store.h"
 
 #endif

@@ -98,6 +98,20 @@ int numbering__error_field(int code, const char *field, const char *fmt, ...)
 	return code;
 }
 
+void numbering__error_prefix_fields(const char *prefix)
+{
+	for (int i = 0; i < last_error.violation_count; i++) {
+		struct violation *v = &last_error.violations[i];
+		char field[FIELD_SIZE];
+		if (v->field[0] == '\0')
+			snprintf(field, sizeof(field), "%s", prefix);
+		else
+			snprintf(field, sizeof(field), "%s.%s", prefix, v->field);
+		memcpy(v->field, field, sizeof(field));
+		trim_partial_utf8(v->field);
+	}
+}
+
 const char *numbering__quote(char buf[NUMBERING__QUOTE_SIZE], const char *value, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -1,0 +1,280 @@
+/**
+ * @file numbering/store.h
+ * @brief The PhoneNumberInstances service over a store: open, the operations, resolve,
+ *        the JSON entry point, permissions.
+ *
+ * A store is a handle over a storage backend (numbering/sys/backend.h) that enforces
+ * every rule that spans records: one number belongs to at most one non-deleted
+ * instance, lifecycle transitions, ranges, paging, permissions, idempotent creates.
+ *
+ * Each operation takes the caller's principal (e.g. "user:alice", or NULL) and checks
+ * the operation's permission on the project before it looks anything up, so a caller
+ * without the permission learns nothing about what exists.
+ *
+ * Thread safety: a store may be shared by any number of threads. Reads run in
+ * parallel; writes are serialized.
+ */
+#ifndef NUMBERING_STORE_H
+#define NUMBERING_STORE_H
+
+#include "common.h"
+#include "instance.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct numbering_store numbering_store;
+typedef struct numbering_backend numbering_backend;
+typedef struct numbering_list_request numbering_list_request;
+typedef struct numbering_list_page numbering_list_page;
+typedef struct numbering_resolution numbering_resolution;
+typedef struct numbering_policy numbering_policy;
+
+/**
+ * Decides whether @p caller holds @p permission (e.g.
+ * "numbering.phoneNumberInstances.create") on @p project ("projects/p1").
+ * @return 1 to allow, 0 to deny.
+ */
+typedef int (*numbering_authorizer_cb)(const char *caller, const char *permission, const char *project,
+                                       void *payload);
+
+/** Returns the current time in nanoseconds since the Unix epoch. */
+typedef int64_t (*numbering_clock_cb)(void *payload);
+
+/** Receives one event as JSON (e.g. {"type":"phoneNumberInstance.created",...}) after a commit. */
+typedef void (*numbering_event_cb)(const char *event_json, void *payload);
+
+#define NUMBERING_OPTIONS_VERSION 1
+
+/**
+ * How to open a store. Initialize with NUMBERING_OPTIONS_INIT or
+ * numbering_options_init(); fields are only ever appended, and the library reads
+ * only the fields of the version the caller was compiled with.
+ */
+typedef struct numbering_options {
+	unsigned int version;
+	/* Version 1 fields. */
+	/** The storage; the store takes ownership. NULL opens a new memory backend. */
+	numbering_backend *backend;
+	/** The clock; NULL is the real-time clock. */
+	numbering_clock_cb clock;
+	void *clock_payload;
+	/** The authorizer; NULL allows every call (the host is trusted, as with SQLite). */
+	numbering_authorizer_cb authorizer;
+	void *authorizer_payload;
+	/** Where events go after each committed change; NULL sends none. */
+	numbering_event_cb event_sink;
+	void *event_payload;
+	/** Region for national numbers and 0NSN prefixes when a request gives none (e.g. "AU"), or NULL. */
+	const char *default_region;
+	/**
+	 * Which numbers need a regulatory listing to be compliant: a comma-separated list
+	 * of COUNTRY:TYPE pairs, TYPE a number type name or '*' ("AU:*,DE:LOCAL,DE:MOBILE").
+	 * NULL or "" requires none, so every instance is compliant.
+	 */
+	const char *regulatory_requirements;
+} numbering_options;
+
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+
+/**
+ * Initializes @p options to the defaults of @p version.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT for NULL or an unknown version.
+ */
+NUMBERING_EXTERN(int) numbering_options_init(numbering_options *options, unsigned int version);
+
+/**
+ * Opens a store.
+ * @param[out] out the store, closed with numbering_store_close(); NULL on failure.
+ * @param[in] options NULL for all defaults (a memory store, allow-all).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (bad options, unknown version,
+ *         malformed regulatory requirements); NUMBERING_RESOURCE_EXHAUSTED; or the
+ *         backend's error. On failure the backend passed in is freed.
+ */
+NUMBERING_EXTERN(int) numbering_store_open(numbering_store **out, const numbering_options *options);
+
+/** Closes a store and frees its backend. NULL is a no-op. No call may be running on it. */
+NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
+
+/**
+ * @name Operations.
+ * Each returns NUMBERING_OK or an error code, with details in the thread's last
+ * error. An instance returned through @p out is the caller's, freed with
+ * numbering_instance_free(); on failure *out is NULL.
+ * Common errors: NUMBERING_INVALID_ARGUMENT (malformed name or field, with a field
+ * violation), NUMBERING_PERMISSION_DENIED (checked first), NUMBERING_NOT_FOUND,
+ * NUMBERING_FAILED_PRECONDITION (not allowed in the current lifecycle state),
+ * NUMBERING_RESOURCE_EXHAUSTED, and storage errors (NUMBERING_UNAVAILABLE,
+ * NUMBERING_DATA_LOSS, NUMBERING_INTERNAL).
+ */
+/**@{*/
+
+/**
+ * Creates an instance under @p parent ("projects/p1") from @p request: at least
+ * its phone number, which may be range notation, or a start number with a range
+ * size or end.
+ * @param[in] instance_id the id to use (1..63 of a-z, 0-9, '-', starting with a letter),
+ *            or NULL to generate one.
+ * @param[in] request_id NULL, or an id that makes retries idempotent: the same id with
+ *            the same request returns the first result; with a different request it
+ *            is NUMBERING_INVALID_ARGUMENT.
+ * @param[in] region region for a national number, or NULL for the store's default.
+ * @return also NUMBERING_ALREADY_EXISTS when a number is held by another non-deleted
+ *         instance (the message names it) or the name is taken.
+ */
+NUMBERING_EXTERN(int) numbering_store_create(numbering_instance **out, numbering_store *store, const char *caller,
+                                             const char *parent, const numbering_instance *request,
+                                             const char *instance_id, const char *request_id, const char *region);
+
+/** Gets an instance by name (deleted instances included). */
+NUMBERING_EXTERN(int) numbering_store_get(numbering_instance **out, numbering_store *store, const char *caller,
+                                          const char *name);
+
+/**
+ * Updates the fields named by @p update_mask (comma-separated paths, camelCase or
+ * snake_case; NULL, "" or "*" means every writable field) from @p request.
+ * Writable: display_name, labels, incoming_message_handler_uris,
+ * incoming_call_handler_uris, call_recording_trigger, phone_number.capabilities,
+ * phone_number.number_type. Naming any other field is NUMBERING_INVALID_ARGUMENT.
+ * @return also NUMBERING_FAILED_PRECONDITION for a deleted instance.
+ */
+NUMBERING_EXTERN(int) numbering_store_update(numbering_instance **out, numbering_store *store, const char *caller,
+                                             const char *name, const numbering_instance *request,
+                                             const char *update_mask);
+
+/** Deletes (any non-deleted state to DELETED, sets delete_time); its numbers become free. */
+NUMBERING_EXTERN(int) numbering_store_delete(numbering_instance **out, numbering_store *store, const char *caller,
+                                             const char *name);
+
+/** PENDING to ACTIVE; sets activate_time. */
+NUMBERING_EXTERN(int) numbering_store_activate(numbering_instance **out, numbering_store *store, const char *caller,
+                                               const char *name);
+
+/** ACTIVE to SUSPENDED. */
+NUMBERING_EXTERN(int) numbering_store_suspend(numbering_instance **out, numbering_store *store, const char *caller,
+                                              const char *name);
+
+/** SUSPENDED to ACTIVE. */
+NUMBERING_EXTERN(int) numbering_store_resume(numbering_instance **out, numbering_store *store, const char *caller,
+                                             const char *name);
+
+/**
+ * Moves an instance to @p destination_parent, keeping its id; needs the move
+ * permission on both projects. @p regulatory_listing, when not NULL, replaces the
+ * listing (a listing of the destination project).
+ * @return also NUMBERING_ALREADY_EXISTS when the destination has the id.
+ */
+NUMBERING_EXTERN(int) numbering_store_move(numbering_instance **out, numbering_store *store, const char *caller,
+                                           const char *name, const char *destination_parent,
+                                           const char *regulatory_listing);
+
+/**
+ * Splits a range: the instance keeps its first @p size numbers, a new instance in
+ * the same project takes the rest. Atomic; costs the same whatever the range size.
+ * @param[out] first the instance that was split; @param[out] second the new one.
+ * @return also NUMBERING_INVALID_ARGUMENT when @p size is outside 1 .. size-1 or the
+ *         instance is not a range.
+ */
+NUMBERING_EXTERN(int) numbering_store_split_range(numbering_instance **first, numbering_instance **second,
+                                                  numbering_store *store, const char *caller, const char *name,
+                                                  int64_t size);
+
+/**@}*/
+
+/** @name Listing. */
+/**@{*/
+NUMBERING_EXTERN(int) numbering_list_request_new(numbering_list_request **out);
+NUMBERING_EXTERN(void) numbering_list_request_free(numbering_list_request *request);
+/** "projects/p1". */
+NUMBERING_EXTERN(int) numbering_list_request_set_parent(numbering_list_request *request, const char *parent);
+/** 0 for the default (10); above 100 is coerced to 100; negative is INVALID_ARGUMENT at list time. */
+NUMBERING_EXTERN(int) numbering_list_request_set_page_size(numbering_list_request *request, int page_size);
+/** A token from numbering_list_page_next_token(), or NULL for the first page. */
+NUMBERING_EXTERN(int) numbering_list_request_set_page_token(numbering_list_request *request, const char *token);
+/** A prefix in E.164 ("+6125") or national 0NSN form ("025"), or NULL. */
+NUMBERING_EXTERN(int) numbering_list_request_set_prefix(numbering_list_request *request, const char *prefix);
+NUMBERING_EXTERN(int) numbering_list_request_set_include_deleted(numbering_list_request *request, int include);
+/** Region for a 0NSN prefix, or NULL for the store's default. */
+NUMBERING_EXTERN(int) numbering_list_request_set_region(numbering_list_request *request, const char *region);
+
+/**
+ * Lists the parent's instances, newest first (create_time descending).
+ * @param[out] out the page, freed with numbering_list_page_free().
+ * @return also NUMBERING_INVALID_ARGUMENT for a forged, altered or foreign page token,
+ *         or one used with a different parent or filter.
+ */
+NUMBERING_EXTERN(int) numbering_store_list(numbering_list_page **out, numbering_store *store, const char *caller,
+                                           const numbering_list_request *request);
+NUMBERING_EXTERN(void) numbering_list_page_free(numbering_list_page *page);
+NUMBERING_EXTERN(int) numbering_list_page_count(const numbering_list_page *page);
+/** Instance @p i of the page, owned by the page; NULL when out of range. */
+NUMBERING_EXTERN(const numbering_instance *) numbering_list_page_instance(const numbering_list_page *page, int i);
+/** The token for the next page, "" on the last page. Owned by the page. */
+NUMBERING_EXTERN(const char *) numbering_list_page_next_token(const numbering_list_page *page);
+/**@}*/
+
+/** @name Resolve: the per-call hot path. Allocates nothing once the result object has grown. */
+/**@{*/
+NUMBERING_EXTERN(int) numbering_resolution_new(numbering_resolution **out);
+NUMBERING_EXTERN(void) numbering_resolution_free(numbering_resolution *resolution);
+
+/**
+ * Finds the non-deleted instance that owns @p phone_number (a number inside a range
+ * included) and fills @p out with it.
+ * @param[in] region for a national number, or NULL for the store's default.
+ * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (not a number), or
+ *         NUMBERING_NOT_FOUND when nobody owns it or the caller may not resolve in the
+ *         owning project (so the answer leaks nothing).
+ */
+NUMBERING_EXTERN(int) numbering_store_resolve(numbering_resolution *out, numbering_store *store, const char *caller,
+                                              const char *phone_number, const char *region);
+/** The owning instance, valid until @p resolution is reused or freed. */
+NUMBERING_EXTERN(const numbering_instance *) numbering_resolution_instance(const numbering_resolution *resolution);
+/** The dialed number in +E164. */
+NUMBERING_EXTERN(const char *) numbering_resolution_phone_number(const numbering_resolution *resolution);
+/**@}*/
+
+/** @name The JSON entry point. */
+/**@{*/
+/**
+ * Calls a method by name with a proto3-JSON request and returns the proto3-JSON
+ * response or the JSON error body. Methods: CreatePhoneNumberInstance,
+ * GetPhoneNumberInstance, ListPhoneNumberInstances, UpdatePhoneNumberInstance,
+ * DeletePhoneNumberInstance, MovePhoneNumberInstance, SplitRange,
+ * ActivatePhoneNumberInstance, SuspendPhoneNumberInstance, ResumePhoneNumberInstance,
+ * ResolvePhoneNumber.
+ * @param[out] response the response or error body, freed with numbering_free(); NULL
+ *             only when even the error body cannot be allocated.
+ * @return NUMBERING_OK, or the error's code (NUMBERING_UNIMPLEMENTED for an unknown
+ *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, wrong types or
+ *         unknown fields).
+ */
+NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store *store, const char *caller,
+                                                const char *method, const char *request_json);
+/**@}*/
+
+/** @name The built-in policy: project, role, members. */
+/**@{*/
+/**
+ * Parses a policy: {"bindings":[{"project":"projects/p1" or "*","members":["user:alice"],
+ * "permissions":[...],"roles":["roles/numbering.viewer"]}]}. Roles:
+ * roles/numbering.viewer (get, list, resolve), roles/numbering.editor (viewer and
+ * create, update, delete, splitRange), roles/numbering.admin (every permission).
+ * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT naming the offending field.
+ */
+NUMBERING_EXTERN(int) numbering_policy_parse(numbering_policy **out, const char *json);
+NUMBERING_EXTERN(void) numbering_policy_free(numbering_policy *policy);
+/**
+ * An authorizer over a policy: pass it as numbering_options.authorizer with the policy
+ * as payload. A NULL caller is denied.
+ */
+NUMBERING_EXTERN(int) numbering_policy_authorize(const char *caller, const char *permission, const char *project,
+                                                 void *policy);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * The JSON entry point: a method name and a proto3-JSON request in, the proto3-JSON
+ * response or the JSON error body out. Each method reads its request message here and
+ * calls the store operation of the same name, so the rules live in one place
+ * (lib/service) whichever door a call comes through.
+ */
+#include <string.h>
+
+#include "core/error.h"
+#include "json/json.h"
+#include "numbering/store.h"
+
+typedef int (*name_op)(numbering_instance **out, numbering_store *store, const char *caller, const char *name);
+
+struct method {
+	const char *name;
+	int (*call)(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op);
+	name_op op; /* for the methods whose request is only a name */
+};
+
+/* Reads string fields in one go: absent fields leave their output untouched. */
+static int read_strings(const char **out[], json_t **values, const struct numbering__json_field *fields, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (out[i] == NULL)
+			continue;
+		int rc = numbering__json_string(out[i], values[i], fields[i].proto_name);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	return NUMBERING_OK;
+}
+
+/* proto3 cannot tell "" from absent; optional arguments take NULL for both. */
+static const char *optional(const char *s)
+{
+	return s == NULL || s[0] == '\0' ? NULL : s;
+}
+
+/* Turns a store call's instance into the response, taking ownership of it. */
+static int instance_result(json_t **result, int rc, numbering_instance *instance)
+{
+	if (rc == NUMBERING_OK) {
+		*result = numbering__instance_to_json(instance);
+		if (*result == NULL)
+			rc = numbering_error_code();
+	}
+	numbering_instance_free(instance);
+	return rc;
+}
+
+static int call_name_only(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	static const struct numbering__json_field fields[] = {{"name", "name"}};
+	json_t *f[1];
+	const char *name = "";
+	const char **out[] = {&name};
+	int rc = numbering__json_fields(f, request, fields, 1, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, 1);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *instance = NULL;
+	rc = op(&instance, store, caller, name);
+	return instance_result(result, rc, instance);
+}
+
+/* The request's PhoneNumberInstance, built with the setters. */
+static int request_instance(numbering_instance **out, json_t *value, enum numbering__instance_use use)
+{
+	int rc = numbering_instance_new(out);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = numbering__instance_from_json(*out, value, use, "phone_number_instance");
+	if (rc != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int call_create(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	(void)op;
+	enum { PARENT, INSTANCE, INSTANCE_ID, REQUEST_ID, REGION, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PARENT] = {"parent", "parent"},
+		[INSTANCE] = {"phoneNumberInstance", "phone_number_instance"},
+		[INSTANCE_ID] = {"phoneNumberInstanceId", "phone_number_instance_id"},
+		[REQUEST_ID] = {"requestId", "request_id"},
+		[REGION] = {"regionCode", "region_code"},
+	};
+	json_t *f[COUNT];
+	const char *parent = "", *instance_id = NULL, *request_id = NULL, *region = NULL;
+	const char **out[COUNT] = {[PARENT] = &parent, [INSTANCE_ID] = &instance_id, [REQUEST_ID] = &request_id,
+	                           [REGION] = &region};
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, COUNT);
+	numbering_instance *instance = NULL;
+	if (rc == NUMBERING_OK)
+		rc = request_instance(&instance, f[INSTANCE], NUMBERING__INSTANCE_CREATE);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *created = NULL;
+	rc = numbering_store_create(&created, store, caller, parent, instance, optional(instance_id),
+	                            optional(request_id), optional(region));
+	numbering_instance_free(instance);
+	return instance_result(result, rc, created);
+}
+
+static int call_update(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	(void)op;
+	enum { NAME, INSTANCE, MASK, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[NAME] = {"name", "name"},
+		[INSTANCE] = {"phoneNumberInstance", "phone_number_instance"},
+		[MASK] = {"updateMask", "update_mask"},
+	};
+	json_t *f[COUNT];
+	const char *name = "", *mask = NULL;
+	const char **out[COUNT] = {[NAME] = &name, [MASK] = &mask};
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, COUNT);
+	numbering_instance *instance = NULL;
+	if (rc == NUMBERING_OK)
+		rc = request_instance(&instance, f[INSTANCE], NUMBERING__INSTANCE_UPDATE);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *updated = NULL;
+	rc = numbering_store_update(&updated, store, caller, name, instance, mask);
+	numbering_instance_free(instance);
+	return instance_result(result, rc, updated);
+}
+
+static int call_move(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	(void)op;
+	enum { NAME, DESTINATION, LISTING, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[NAME] = {"name", "name"},
+		[DESTINATION] = {"destinationParent", "destination_parent"},
+		[LISTING] = {"regulatoryListing", "regulatory_listing"},
+	};
+	json_t *f[COUNT];
+	const char *name = "", *destination = "", *listing = NULL;
+	const char **out[COUNT] = {&name, &destination, &listing};
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, COUNT);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *moved = NULL;
+	rc = numbering_store_move(&moved, store, caller, name, destination, optional(listing));
+	return instance_result(result, rc, moved);
+}
+
+static int call_split(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	(void)op;
+	enum { INSTANCE, SIZE, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[INSTANCE] = {"phoneNumberInstance", "phone_number_instance"},
+		[SIZE] = {"size", "size"},
+	};
+	json_t *f[COUNT];
+	const char *name = "";
+	int32_t size = 0;
+	const char **out[COUNT] = {[INSTANCE] = &name};
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, COUNT);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_int32(&size, f[SIZE], "size");
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *first = NULL, *second = NULL;
+	rc = numbering_store_split_range(&first, &second, store, caller, name, size);
+	if (rc == NUMBERING_OK) {
+		*result = json_object();
+		if (*result == NULL || json_object_set_new(*result, "first", numbering__instance_to_json(first)) != 0 ||
+		    json_object_set_new(*result, "second", numbering__instance_to_json(second)) != 0) {
+			json_decref(*result);
+			*result = NULL;
+			rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
+		}
+	}
+	numbering_instance_free(first);
+	numbering_instance_free(second);
+	return rc;
+}
+
+static int list_response(json_t **result, const numbering_list_page *page)
+{
+	json_t *instances = json_array();
+	*result = json_object();
+	int ok = instances != NULL && *result != NULL;
+	for (int i = 0; ok && i < numbering_list_page_count(page); i++)
+		ok = json_array_append_new(instances, numbering__instance_to_json(numbering_list_page_instance(page, i))) ==
+		     0;
+	const char *token = numbering_list_page_next_token(page);
+	if (!ok || json_object_set_new(*result, "phoneNumberInstances", instances) != 0) {
+		if (!ok)
+			json_decref(instances);
+		json_decref(*result);
+		*result = NULL;
+	}
+	/* proto3 JSON omits a field at its default: no token on the last page. */
+	if (*result != NULL && token != NULL && token[0] != '\0' &&
+	    json_object_set_new(*result, "nextPageToken", json_string(token)) != 0) {
+		json_decref(*result);
+		*result = NULL;
+	}
+	if (*result == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
+	return NUMBERING_OK;
+}
+
+static int call_list(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	(void)op;
+	enum { PARENT, PAGE_SIZE, PAGE_TOKEN, PREFIX, INCLUDE_DELETED, REGION, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PARENT] = {"parent", "parent"},
+		[PAGE_SIZE] = {"pageSize", "page_size"},
+		[PAGE_TOKEN] = {"pageToken", "page_token"},
+		[PREFIX] = {"prefix", "prefix"},
+		[INCLUDE_DELETED] = {"includeDeleted", "include_deleted"},
+		[REGION] = {"regionCode", "region_code"},
+	};
+	json_t *f[COUNT];
+	const char *parent = "", *token = NULL, *prefix = NULL, *region = NULL;
+	int32_t page_size = 0;
+	int include_deleted = 0;
+	const char **out[COUNT] = {[PARENT] = &parent, [PAGE_TOKEN] = &token, [PREFIX] = &prefix, [REGION] = &region};
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, COUNT);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_int32(&page_size, f[PAGE_SIZE], "page_size");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_bool(&include_deleted, f[INCLUDE_DELETED], "include_deleted");
+	if (rc != NUMBERING_OK)
+		return rc;
+
+	numbering_list_request *list = NULL;
+	numbering_list_page *page = NULL;
+	rc = numbering_list_request_new(&list);
+	if (rc == NUMBERING_OK)
+		rc = numbering_list_request_set_parent(list, parent);
+	if (rc == NUMBERING_OK)
+		rc = numbering_list_request_set_page_size(list, page_size);
+	if (rc == NUMBERING_OK)
+		rc = numbering_list_request_set_page_token(list, optional(token));
+	if (rc == NUMBERING_OK)
+		rc = numbering_list_request_set_prefix(list, optional(prefix));
+	if (rc == NUMBERING_OK)
+		rc = numbering_list_request_set_include_deleted(list, include_deleted);
+	if (rc == NUMBERING_OK)
+		rc = numbering_list_request_set_region(list, optional(region));
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_list(&page, store, caller, list);
+	if (rc == NUMBERING_OK)
+		rc = list_response(result, page);
+	numbering_list_page_free(page);
+	numbering_list_request_free(list);
+	return rc;
+}
+
+static int call_resolve(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
+{
+	(void)op;
+	enum { PHONE_NUMBER, REGION, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PHONE_NUMBER] = {"phoneNumber", "phone_number"},
+		[REGION] = {"regionCode", "region_code"},
+	};
+	json_t *f[COUNT];
+	const char *number = "", *region = NULL;
+	const char **out[COUNT] = {&number, &region};
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_strings(out, f, fields, COUNT);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_resolution *resolution = NULL;
+	rc = numbering_resolution_new(&resolution);
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_resolve(resolution, store, caller, number, optional(region));
+	if (rc == NUMBERING_OK) {
+		*result = numbering__instance_to_json(numbering_resolution_instance(resolution));
+		if (*result == NULL)
+			rc = numbering_error_code();
+	}
+	numbering_resolution_free(resolution);
+	return rc;
+}
+
+static const struct method methods[] = {
+	{"CreatePhoneNumberInstance", call_create, NULL},
+	{"GetPhoneNumberInstance", call_name_only, numbering_store_get},
+	{"ListPhoneNumberInstances", call_list, NULL},
+	{"UpdatePhoneNumberInstance", call_update, NULL},
+	{"DeletePhoneNumberInstance", call_name_only, numbering_store_delete},
+	{"MovePhoneNumberInstance", call_move, NULL},
+	{"SplitRange", call_split, NULL},
+	{"ActivatePhoneNumberInstance", call_name_only, numbering_store_activate},
+	{"SuspendPhoneNumberInstance", call_name_only, numbering_store_suspend},
+	{"ResumePhoneNumberInstance", call_name_only, numbering_store_resume},
+	{"ResolvePhoneNumber", call_resolve, NULL},
+};
+
+static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,
+                    const char *request_json)
+{
+	if (method == NULL || method[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "method", "the method name is missing");
+	if (store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "store", "the store is NULL");
+	if (request_json == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request_json", "the request is NULL");
+	const struct method *m = NULL;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]) && m == NULL; i++)
+		if (strcmp(method, methods[i].name) == 0)
+			m = &methods[i];
+	if (m == NULL) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "unknown method \"%s\"",
+		                            numbering__quote(quoted, method, strlen(method)));
+	}
+	json_t *request = NULL;
+	int rc = numbering__json_load(&request, request_json, "request");
+	if (rc == NUMBERING_OK)
+		rc = m->call(result, store, caller, request, m->op);
+	json_decref(request);
+	return rc;
+}
+
+int numbering_store_call_json(char **response, numbering_store *store, const char *caller, const char *method,
+                              const char *request_json)
+{
+	if (response == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "response", "the response pointer is NULL");
+	*response = NULL;
+	json_t *result = NULL;
+	int rc = dispatch(&result, store, caller, method, request_json);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_dump(response, result);
+	json_decref(result);
+	if (rc == NUMBERING_OK)
+		return NUMBERING_OK;
+	/* When even the body cannot be rendered, the caller still has the code. */
+	if (numbering_error_json(response) != NUMBERING_OK)
+		return numbering_error_code();
+	return rc;
+}

@@ -1,0 +1,298 @@
+/*
+ * The built-in policy: bindings of a project ("*" for every project) to members and
+ * the permissions they hold, directly or through roles. It is consulted on every
+ * call, so parsing turns it into per-binding permission bitmasks and sorted member
+ * lists: authorizing is a string switch, a few mask tests and a binary search.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "json/json.h"
+#include "model/validate.h"
+#include "numbering/store.h"
+
+#define PERMISSION_PREFIX "numbering.phoneNumberInstances."
+
+/* The seed's permissions, in bit order. */
+static const char *const permission_names[] = {
+	"create", "get", "list", "update", "delete", "move", "splitRange", "activate", "suspend", "resume", "resolve",
+};
+
+enum {
+	P_CREATE = 1u << 0,
+	P_GET = 1u << 1,
+	P_LIST = 1u << 2,
+	P_UPDATE = 1u << 3,
+	P_DELETE = 1u << 4,
+	P_MOVE = 1u << 5,
+	P_SPLIT_RANGE = 1u << 6,
+	P_ACTIVATE = 1u << 7,
+	P_SUSPEND = 1u << 8,
+	P_RESUME = 1u << 9,
+	P_RESOLVE = 1u << 10,
+	P_ALL = (1u << 11) - 1
+};
+
+static const struct {
+	const char *name;
+	uint32_t permissions;
+} roles[] = {
+	{"roles/numbering.viewer", P_GET | P_LIST | P_RESOLVE},
+	{"roles/numbering.editor", P_GET | P_LIST | P_RESOLVE | P_CREATE | P_UPDATE | P_DELETE | P_SPLIT_RANGE},
+	{"roles/numbering.admin", P_ALL},
+};
+
+struct binding {
+	char *project;      /* "projects/p1", or NULL for every project */
+	uint32_t permissions;
+	int all_users;      /* "allUsers": any authenticated (non-NULL) caller */
+	size_t member_count;
+	char **members;     /* sorted by strcmp for bsearch */
+};
+
+struct numbering_policy {
+	size_t binding_count;
+	struct binding *bindings;
+};
+
+/* Maps a full permission name to its bit, 0 when it is not one of ours. */
+static uint32_t permission_bit(const char *permission)
+{
+	if (strncmp(permission, PERMISSION_PREFIX, sizeof(PERMISSION_PREFIX) - 1) != 0)
+		return 0;
+	const char *verb = permission + sizeof(PERMISSION_PREFIX) - 1;
+	for (size_t i = 0; i < sizeof(permission_names) / sizeof(permission_names[0]); i++)
+		if (strcmp(verb, permission_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+void numbering_policy_free(numbering_policy *policy)
+{
+	if (policy == NULL)
+		return;
+	for (size_t i = 0; i < policy->binding_count; i++) {
+		struct binding *b = &policy->bindings[i];
+		for (size_t j = 0; j < b->member_count; j++)
+			numbering__free_mem(b->members[j]);
+		numbering__free_mem(b->members);
+		numbering__free_mem(b->project);
+	}
+	numbering__free_mem(policy->bindings);
+	numbering__free_mem(policy);
+}
+
+static int oom(void)
+{
+	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory parsing the policy");
+}
+
+/* Each element of the array @value must be a non-empty string. */
+static int string_items(json_t *value, const char *path)
+{
+	int rc = numbering__json_array(value, path);
+	size_t i;
+	json_t *item;
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	json_array_foreach(value, i, item) {
+		char field[NUMBERING__JSON_PATH_SIZE];
+		numbering__json_path_index(field, path, i);
+		if (!json_is_string(item))
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s must be a string, not %s", field,
+			                              numbering__json_type_name(item));
+		if (json_string_length(item) == 0)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s is empty", field);
+	}
+	return NUMBERING_OK;
+}
+
+static int unknown_name(const char *field, const char *what, const char *name)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s: unknown %s \"%s\"", field, what,
+	                              numbering__quote(quoted, name, strlen(name)));
+}
+
+static int read_permissions(uint32_t *bits, json_t *value, const char *path)
+{
+	int rc = string_items(value, path);
+	size_t i;
+	json_t *item;
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	json_array_foreach(value, i, item) {
+		char field[NUMBERING__JSON_PATH_SIZE];
+		uint32_t bit = permission_bit(json_string_value(item));
+		if (bit == 0)
+			return unknown_name(numbering__json_path_index(field, path, i), "permission",
+			                    json_string_value(item));
+		*bits |= bit;
+	}
+	return NUMBERING_OK;
+}
+
+static int read_roles(uint32_t *bits, json_t *value, const char *path)
+{
+	int rc = string_items(value, path);
+	size_t i;
+	json_t *item;
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	json_array_foreach(value, i, item) {
+		char field[NUMBERING__JSON_PATH_SIZE];
+		size_t r = 0;
+		while (r < sizeof(roles) / sizeof(roles[0]) && strcmp(json_string_value(item), roles[r].name) != 0)
+			r++;
+		if (r == sizeof(roles) / sizeof(roles[0]))
+			return unknown_name(numbering__json_path_index(field, path, i), "role", json_string_value(item));
+		*bits |= roles[r].permissions;
+	}
+	return NUMBERING_OK;
+}
+
+static int compare_members(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_members(struct binding *b, json_t *value, const char *path)
+{
+	int rc = string_items(value, path);
+	size_t i;
+	json_t *item;
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	b->members = numbering__calloc(json_array_size(value), sizeof(*b->members));
+	if (b->members == NULL)
+		return oom();
+	json_array_foreach(value, i, item) {
+		if (strcmp(json_string_value(item), "allUsers") == 0) {
+			b->all_users = 1;
+			continue;
+		}
+		b->members[b->member_count] = numbering__strdup(json_string_value(item));
+		if (b->members[b->member_count] == NULL)
+			return oom();
+		b->member_count++;
+	}
+	qsort(b->members, b->member_count, sizeof(*b->members), compare_members);
+	return NUMBERING_OK;
+}
+
+static int read_binding(struct binding *b, json_t *value, const char *path)
+{
+	enum { PROJECT, MEMBERS, PERMISSIONS, ROLES, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PROJECT] = {"project", "project"},
+		[MEMBERS] = {"members", "members"},
+		[PERMISSIONS] = {"permissions", "permissions"},
+		[ROLES] = {"roles", "roles"},
+	};
+	json_t *f[COUNT];
+	char field[NUMBERING__JSON_PATH_SIZE];
+	const char *project = NULL;
+	int rc = numbering__json_object(value, path);
+	if (rc == NUMBERING_OK && value == NULL)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s must be an object, not null", path);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_fields(f, value, fields, COUNT, path);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_string(&project, f[PROJECT], numbering__json_path(field, path, "project"));
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (project == NULL || project[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s is required (\"projects/ID\" or \"*\")",
+		                              field);
+	if (strcmp(project, "*") != 0) {
+		size_t parent_len = 0;
+		if ((rc = numbering__parse_parent(project, field, &parent_len)) != NUMBERING_OK)
+			return rc;
+		if (parent_len != strlen(project)) {
+			char quoted[NUMBERING__QUOTE_SIZE];
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s is not a project name: \"%s\"",
+			                              field, numbering__quote(quoted, project, strlen(project)));
+		}
+		if ((b->project = numbering__strdup(project)) == NULL)
+			return oom();
+	}
+	if ((rc = read_members(b, f[MEMBERS], numbering__json_path(field, path, "members"))) != NUMBERING_OK ||
+	    (rc = read_permissions(&b->permissions, f[PERMISSIONS], numbering__json_path(field, path, "permissions"))) !=
+	        NUMBERING_OK)
+		return rc;
+	return read_roles(&b->permissions, f[ROLES], numbering__json_path(field, path, "roles"));
+}
+
+static int read_policy(numbering_policy *policy, json_t *root)
+{
+	static const struct numbering__json_field fields[] = {{"bindings", "bindings"}};
+	json_t *bindings = NULL;
+	int rc = numbering__json_fields(&bindings, root, fields, 1, "");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_array(bindings, "bindings");
+	if (rc != NUMBERING_OK || bindings == NULL)
+		return rc;
+	policy->bindings = numbering__calloc(json_array_size(bindings), sizeof(*policy->bindings));
+	if (policy->bindings == NULL)
+		return oom();
+	size_t i;
+	json_t *item;
+	json_array_foreach(bindings, i, item) {
+		char path[NUMBERING__JSON_PATH_SIZE];
+		/* Counted before reading so a half-read binding is freed with the rest. */
+		policy->binding_count++;
+		if ((rc = read_binding(&policy->bindings[i], item, numbering__json_path_index(path, "bindings", i))) !=
+		    NUMBERING_OK)
+			return rc;
+	}
+	return NUMBERING_OK;
+}
+
+int numbering_policy_parse(numbering_policy **out, const char *json)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_policy_parse: out is NULL");
+	*out = NULL;
+	if (json == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "json", "numbering_policy_parse: json is NULL");
+	json_t *root = NULL;
+	int rc = numbering__json_load(&root, json, "policy");
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_policy *policy = numbering__calloc(1, sizeof(*policy));
+	rc = policy == NULL ? oom() : read_policy(policy, root);
+	json_decref(root);
+	if (rc != NUMBERING_OK) {
+		numbering_policy_free(policy);
+		return rc;
+	}
+	*out = policy;
+	return NUMBERING_OK;
+}
+
+static int is_member(const struct binding *b, const char *caller)
+{
+	if (b->all_users)
+		return 1;
+	return b->member_count > 0 &&
+	       bsearch(&caller, b->members, b->member_count, sizeof(*b->members), compare_members) != NULL;
+}
+
+int numbering_policy_authorize(const char *caller, const char *permission, const char *project, void *policy)
+{
+	const numbering_policy *p = policy;
+	if (caller == NULL || permission == NULL || project == NULL || p == NULL)
+		return 0;
+	uint32_t bit = permission_bit(permission);
+	if (bit == 0)
+		return 0;
+	for (size_t i = 0; i < p->binding_count; i++) {
+		const struct binding *b = &p->bindings[i];
+		if ((b->permissions & bit) != 0 && (b->project == NULL || strcmp(b->project, project) == 0) &&
+		    is_member(b, caller))
+			return 1;
+	}
+	return 0;
+}

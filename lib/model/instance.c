@@ -1,0 +1,646 @@
+/*
+ * PhoneNumberInstance as a value: allocation, copying, getters and the request
+ * setters. Setters validate first and change nothing on failure.
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/instance.h"
+#include "model/validate.h"
+
+/* The text a request may give for a number: enough for any formatting of a range. */
+#define PHONE_TEXT_MAX 64
+
+static const char *const lifecycle_names[] = {"LIFECYCLE_STATE_UNSPECIFIED", "ACTIVE", "DELETED", "SUSPENDED",
+                                              "PENDING"};
+static const char *const trigger_names[] = {"RECORDING_TRIGGER_UNSPECIFIED", "DISABLED", "ANSWER", "BRIDGE"};
+static const char *const number_type_names[] = {"PHONE_NUMBER_TYPE_UNSPECIFIED", "LOCAL", "NATIONAL", "MOBILE",
+                                                "TOLL_FREE", "SHARED_RATE"};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+const char *numbering_lifecycle_state_name(int state)
+{
+	return state >= 0 && state < COUNT(lifecycle_names) ? lifecycle_names[state] : lifecycle_names[0];
+}
+
+const char *numbering_recording_trigger_name(int trigger)
+{
+	return trigger >= 0 && trigger < COUNT(trigger_names) ? trigger_names[trigger] : trigger_names[0];
+}
+
+const char *numbering_number_type_name(int number_type)
+{
+	return number_type >= 0 && number_type < COUNT(number_type_names) ? number_type_names[number_type]
+	                                                                   : number_type_names[0];
+}
+
+static int null_instance(const char *function)
+{
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "instance", "%s: instance is NULL", function);
+}
+
+int numbering_instance_new(numbering_instance **out)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_instance_new: out is NULL");
+	*out = numbering__calloc(1, sizeof(**out));
+	if (*out == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a phone number instance");
+	return NUMBERING_OK;
+}
+
+void numbering_instance_free(numbering_instance *instance)
+{
+	if (instance == NULL)
+		return;
+	struct numbering__str *strs[] = {&instance->name,         &instance->phone_number,   &instance->range_end,
+	                                 &instance->sku,          &instance->activation_sku, &instance->country_code,
+	                                 &instance->display_name, &instance->regulatory_listing};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		numbering__str_free(strs[i]);
+	/* Labels past label_count keep their buffers for reuse; free up to the capacity. */
+	for (uint32_t i = 0; i < instance->label_cap; i++) {
+		numbering__str_free(&instance->labels[i].key);
+		numbering__str_free(&instance->labels[i].value);
+	}
+	numbering__free_mem(instance->labels);
+	for (int i = 0; i < NUMBERING_HANDLER_URIS_MAX; i++) {
+		numbering__str_free(&instance->message_handlers[i]);
+		numbering__str_free(&instance->call_handlers[i]);
+	}
+	numbering__free_mem(instance);
+}
+
+static void str_clear(struct numbering__str *str)
+{
+	str->len = 0;
+	if (str->ptr != NULL)
+		str->ptr[0] = '\0';
+}
+
+void numbering__instance_reset(numbering_instance *instance)
+{
+	if (instance == NULL)
+		return;
+	str_clear(&instance->name);
+	str_clear(&instance->phone_number);
+	str_clear(&instance->range_end);
+	str_clear(&instance->sku);
+	str_clear(&instance->activation_sku);
+	str_clear(&instance->country_code);
+	str_clear(&instance->display_name);
+	str_clear(&instance->regulatory_listing);
+	instance->range_size = 0;
+	instance->first = instance->last = 0;
+	instance->digits = 0;
+	instance->is_range = 0;
+	instance->lifecycle_state = 0;
+	instance->call_recording_trigger = 0;
+	instance->number_type = 0;
+	instance->capabilities = 0;
+	instance->compliant = 0;
+	instance->set = 0;
+	instance->create_time = instance->delete_time = instance->activate_time = 0;
+	for (uint32_t i = 0; i < instance->label_count; i++) {
+		str_clear(&instance->labels[i].key);
+		str_clear(&instance->labels[i].value);
+	}
+	instance->label_count = 0;
+	for (uint32_t i = 0; i < instance->message_handler_count; i++)
+		str_clear(&instance->message_handlers[i]);
+	instance->message_handler_count = 0;
+	for (uint32_t i = 0; i < instance->call_handler_count; i++)
+		str_clear(&instance->call_handlers[i]);
+	instance->call_handler_count = 0;
+}
+
+/* Makes room for @count labels, zeroing new entries so their buffers start empty. */
+static int reserve_labels(numbering_instance *instance, uint32_t count)
+{
+	if (count <= instance->label_cap)
+		return NUMBERING_OK;
+	uint32_t cap = instance->label_cap < 4 ? 4 : instance->label_cap * 2;
+	if (cap < count)
+		cap = count;
+	struct numbering__label *labels = numbering__realloc(instance->labels, cap * sizeof(*labels));
+	if (labels == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %u labels", (unsigned)count);
+	memset(labels + instance->label_cap, 0, (cap - instance->label_cap) * sizeof(*labels));
+	instance->labels = labels;
+	instance->label_cap = cap;
+	return NUMBERING_OK;
+}
+
+static int copy_str(struct numbering__str *dst, const struct numbering__str *src)
+{
+	return numbering__str_set(dst, numbering__str_get(src), src->len);
+}
+
+int numbering__instance_assign(numbering_instance *dst, const numbering_instance *src)
+{
+	if (dst == NULL || src == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_assign: NULL instance");
+	if (dst == src)
+		return NUMBERING_OK;
+	int rc = reserve_labels(dst, src->label_count);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->name, &src->name);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->phone_number, &src->phone_number);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->range_end, &src->range_end);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->sku, &src->sku);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->activation_sku, &src->activation_sku);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->country_code, &src->country_code);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->display_name, &src->display_name);
+	if (rc == NUMBERING_OK)
+		rc = copy_str(&dst->regulatory_listing, &src->regulatory_listing);
+	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->label_count; i++) {
+		rc = copy_str(&dst->labels[i].key, &src->labels[i].key);
+		if (rc == NUMBERING_OK)
+			rc = copy_str(&dst->labels[i].value, &src->labels[i].value);
+	}
+	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->message_handler_count; i++)
+		rc = copy_str(&dst->message_handlers[i], &src->message_handlers[i]);
+	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->call_handler_count; i++)
+		rc = copy_str(&dst->call_handlers[i], &src->call_handlers[i]);
+	if (rc != NUMBERING_OK) {
+		numbering__instance_reset(dst);
+		return rc;
+	}
+	for (uint32_t i = src->label_count; i < dst->label_count; i++) {
+		str_clear(&dst->labels[i].key);
+		str_clear(&dst->labels[i].value);
+	}
+	dst->label_count = src->label_count;
+	for (uint32_t i = src->message_handler_count; i < dst->message_handler_count; i++)
+		str_clear(&dst->message_handlers[i]);
+	dst->message_handler_count = src->message_handler_count;
+	for (uint32_t i = src->call_handler_count; i < dst->call_handler_count; i++)
+		str_clear(&dst->call_handlers[i]);
+	dst->call_handler_count = src->call_handler_count;
+	dst->range_size = src->range_size;
+	dst->first = src->first;
+	dst->last = src->last;
+	dst->digits = src->digits;
+	dst->is_range = src->is_range;
+	dst->lifecycle_state = src->lifecycle_state;
+	dst->call_recording_trigger = src->call_recording_trigger;
+	dst->number_type = src->number_type;
+	dst->capabilities = src->capabilities;
+	dst->compliant = src->compliant;
+	dst->set = src->set;
+	dst->create_time = src->create_time;
+	dst->delete_time = src->delete_time;
+	dst->activate_time = src->activate_time;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_copy(numbering_instance **out, const numbering_instance *instance)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_instance_copy: out is NULL");
+	*out = NULL;
+	if (instance == NULL)
+		return null_instance("numbering_instance_copy");
+	numbering_instance *copy = NULL;
+	int rc = numbering_instance_new(&copy);
+	if (rc == NUMBERING_OK && (rc = numbering__instance_assign(copy, instance)) != NUMBERING_OK) {
+		numbering_instance_free(copy);
+		copy = NULL;
+	}
+	*out = copy;
+	return rc;
+}
+
+/* ---- Getters ---- */
+
+#define STR_GETTER(field)                                                                                      \
+	const char *numbering_instance_##field(const numbering_instance *instance)                                 \
+	{                                                                                                          \
+		return instance == NULL ? "" : numbering__str_get(&instance->field);                                   \
+	}
+
+STR_GETTER(name)
+STR_GETTER(phone_number)
+STR_GETTER(sku)
+STR_GETTER(activation_sku)
+STR_GETTER(country_code)
+STR_GETTER(display_name)
+STR_GETTER(regulatory_listing)
+
+int numbering_instance_capabilities(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->capabilities;
+}
+
+int numbering_instance_number_type(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->number_type;
+}
+
+int numbering_instance_label_count(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : (int)instance->label_count;
+}
+
+const char *numbering_instance_label_key(const numbering_instance *instance, int i)
+{
+	if (instance == NULL || i < 0 || (uint32_t)i >= instance->label_count)
+		return NULL;
+	return numbering__str_get(&instance->labels[i].key);
+}
+
+const char *numbering_instance_label_value(const numbering_instance *instance, int i)
+{
+	if (instance == NULL || i < 0 || (uint32_t)i >= instance->label_count)
+		return NULL;
+	return numbering__str_get(&instance->labels[i].value);
+}
+
+/* Index of @key, or of where it would go (with *found 0). */
+static uint32_t label_find(const numbering_instance *instance, const char *key, int *found)
+{
+	uint32_t lo = 0, hi = instance->label_count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(numbering__str_get(&instance->labels[mid].key), key);
+		if (cmp == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+const char *numbering_instance_label(const numbering_instance *instance, const char *key)
+{
+	if (instance == NULL || key == NULL)
+		return NULL;
+	int found = 0;
+	uint32_t i = label_find(instance, key, &found);
+	return found ? numbering__str_get(&instance->labels[i].value) : NULL;
+}
+
+int numbering_instance_message_handler_count(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : (int)instance->message_handler_count;
+}
+
+const char *numbering_instance_message_handler(const numbering_instance *instance, int i)
+{
+	if (instance == NULL || i < 0 || (uint32_t)i >= instance->message_handler_count)
+		return NULL;
+	return numbering__str_get(&instance->message_handlers[i]);
+}
+
+int numbering_instance_call_handler_count(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : (int)instance->call_handler_count;
+}
+
+const char *numbering_instance_call_handler(const numbering_instance *instance, int i)
+{
+	if (instance == NULL || i < 0 || (uint32_t)i >= instance->call_handler_count)
+		return NULL;
+	return numbering__str_get(&instance->call_handlers[i]);
+}
+
+int numbering_instance_call_recording_trigger(const numbering_instance *instance)
+{
+	if (instance == NULL)
+		return 0;
+	return instance->call_recording_trigger == NUMBERING_RECORDING_TRIGGER_UNSPECIFIED
+	           ? NUMBERING_RECORDING_DISABLED
+	           : instance->call_recording_trigger;
+}
+
+int64_t numbering_instance_create_time(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->create_time;
+}
+
+int64_t numbering_instance_delete_time(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->delete_time;
+}
+
+int64_t numbering_instance_activate_time(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->activate_time;
+}
+
+int numbering_instance_lifecycle_state(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->lifecycle_state;
+}
+
+int numbering_instance_is_range(const numbering_instance *instance)
+{
+	return instance != NULL && instance->is_range;
+}
+
+const char *numbering_instance_range_primary(const numbering_instance *instance)
+{
+	return numbering_instance_is_range(instance) ? numbering__str_get(&instance->name) : "";
+}
+
+const char *numbering_instance_range_start(const numbering_instance *instance)
+{
+	return numbering_instance_is_range(instance) ? numbering__str_get(&instance->phone_number) : "";
+}
+
+const char *numbering_instance_range_end(const numbering_instance *instance)
+{
+	return numbering_instance_is_range(instance) ? numbering__str_get(&instance->range_end) : "";
+}
+
+int64_t numbering_instance_range_size(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->range_size;
+}
+
+int numbering_instance_compliant(const numbering_instance *instance)
+{
+	return instance != NULL && instance->compliant;
+}
+
+/* ---- Setters ---- */
+
+/* Number text as a request gives it: parsed later, with the request's region. */
+static int check_number_text(const char *text, const char *field, const char *what)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	size_t len = strlen(text);
+	if (len > PHONE_TEXT_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s \"%s\" is %zu bytes long; the most is %d",
+		                              what, numbering__quote(quoted, text, len), len, PHONE_TEXT_MAX);
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_phone_number(numbering_instance *instance, const char *text)
+{
+	const char *field = "phone_number.phone_number";
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_phone_number");
+	if (text == NULL || text[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "a phone number is required: +E164, national or range notation");
+	int rc = check_number_text(text, field, "phone number");
+	if (rc == NUMBERING_OK)
+		rc = numbering__str_set(&instance->phone_number, text, strlen(text));
+	if (rc == NUMBERING_OK)
+		instance->set |= NUMBERING__SET_PHONE_NUMBER;
+	return rc;
+}
+
+int numbering_instance_set_range_size(numbering_instance *instance, int64_t size)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_range_size");
+	if (size < 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "range.size",
+		                              "range size %lld is negative; it must be at least 1 (or 0 to unset it)",
+		                              (long long)size);
+	instance->range_size = size;
+	instance->set |= NUMBERING__SET_RANGE_SIZE;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_range_end(numbering_instance *instance, const char *text)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_range_end");
+	if (text == NULL)
+		text = "";
+	int rc = check_number_text(text, "range.end_phone_number", "range end");
+	if (rc == NUMBERING_OK)
+		rc = numbering__str_set(&instance->range_end, text, strlen(text));
+	if (rc == NUMBERING_OK)
+		instance->set |= NUMBERING__SET_RANGE_END;
+	return rc;
+}
+
+int numbering_instance_set_capabilities(numbering_instance *instance, int capabilities)
+{
+	const int all = NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_MMS | NUMBERING_CAPABILITY_VOICE;
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_capabilities");
+	if ((capabilities & ~all) != 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number.capabilities",
+		                              "capabilities 0x%x hold bits other than SMS (1), MMS (2) and VOICE (4)",
+		                              (unsigned)capabilities);
+	instance->capabilities = (uint8_t)capabilities;
+	instance->set |= NUMBERING__SET_CAPABILITIES;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_number_type(numbering_instance *instance, int number_type)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_number_type");
+	if (number_type < NUMBERING_NUMBER_TYPE_UNSPECIFIED || number_type > NUMBERING_NUMBER_TYPE_SHARED_RATE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number.number_type",
+		                              "number type %d is not a PhoneNumberType value (0 to %d)", number_type,
+		                              NUMBERING_NUMBER_TYPE_SHARED_RATE);
+	instance->number_type = (uint8_t)number_type;
+	instance->set |= NUMBERING__SET_NUMBER_TYPE;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_display_name(numbering_instance *instance, const char *display_name)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_display_name");
+	int rc = numbering__normalize_display_name(&instance->display_name, display_name, "display_name");
+	if (rc == NUMBERING_OK)
+		instance->set |= NUMBERING__SET_DISPLAY_NAME;
+	return rc;
+}
+
+int numbering_instance_set_label(numbering_instance *instance, const char *key, const char *value)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_label");
+	int rc = numbering__validate_label(key, value, "labels");
+	if (rc != NUMBERING_OK)
+		return rc;
+	int found = 0;
+	uint32_t at = label_find(instance, key, &found);
+	if (found) {
+		rc = numbering__str_set(&instance->labels[at].value, value, strlen(value));
+	} else if (instance->label_count >= NUMBERING_LABELS_MAX) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "labels",
+		                              "cannot add label \"%s\": an instance has at most %d labels",
+		                              numbering__quote(quoted, key, strlen(key)), NUMBERING_LABELS_MAX);
+	} else if ((rc = reserve_labels(instance, instance->label_count + 1)) == NUMBERING_OK) {
+		/* Fill the spare entry past the end, then rotate it into place, so a failure
+		 * leaves the labels as they were. */
+		struct numbering__label spare = instance->labels[instance->label_count];
+		rc = numbering__str_set(&spare.key, key, strlen(key));
+		if (rc == NUMBERING_OK)
+			rc = numbering__str_set(&spare.value, value, strlen(value));
+		if (rc == NUMBERING_OK) {
+			memmove(&instance->labels[at + 1], &instance->labels[at],
+			        (instance->label_count - at) * sizeof(instance->labels[0]));
+			instance->labels[at] = spare;
+			instance->label_count++;
+		} else {
+			str_clear(&spare.key);
+			instance->labels[instance->label_count] = spare;
+		}
+	}
+	if (rc == NUMBERING_OK)
+		instance->set |= NUMBERING__SET_LABELS;
+	return rc;
+}
+
+int numbering_instance_remove_label(numbering_instance *instance, const char *key)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_remove_label");
+	if (key == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "labels", "the label key to remove is NULL");
+	int found = 0;
+	uint32_t at = label_find(instance, key, &found);
+	if (!found) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(NUMBERING_NOT_FOUND, "labels", "there is no label \"%s\" to remove",
+		                              numbering__quote(quoted, key, strlen(key)));
+	}
+	/* Keep the removed entry's buffers past the end for reuse. */
+	struct numbering__label removed = instance->labels[at];
+	memmove(&instance->labels[at], &instance->labels[at + 1],
+	        (instance->label_count - at - 1) * sizeof(instance->labels[0]));
+	instance->label_count--;
+	str_clear(&removed.key);
+	str_clear(&removed.value);
+	instance->labels[instance->label_count] = removed;
+	instance->set |= NUMBERING__SET_LABELS;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_clear_labels(numbering_instance *instance)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_clear_labels");
+	for (uint32_t i = 0; i < instance->label_count; i++) {
+		str_clear(&instance->labels[i].key);
+		str_clear(&instance->labels[i].value);
+	}
+	instance->label_count = 0;
+	instance->set |= NUMBERING__SET_LABELS;
+	return NUMBERING_OK;
+}
+
+static int add_handler(numbering_instance *instance, struct numbering__str *list, uint32_t *count, const char *uri,
+                       const char *field, int (*validate)(const char *, const char *), uint32_t bit)
+{
+	int rc = validate(uri, field);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (*count >= NUMBERING_HANDLER_URIS_MAX) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "cannot add \"%s\": %s holds at most %d URIs",
+		                              numbering__quote(quoted, uri, strlen(uri)), field, NUMBERING_HANDLER_URIS_MAX);
+	}
+	rc = numbering__str_set(&list[*count], uri, strlen(uri));
+	if (rc == NUMBERING_OK) {
+		(*count)++;
+		instance->set |= bit;
+	}
+	return rc;
+}
+
+int numbering_instance_add_message_handler(numbering_instance *instance, const char *uri)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_add_message_handler");
+	return add_handler(instance, instance->message_handlers, &instance->message_handler_count, uri,
+	                   "incoming_message_handler_uris", numbering__validate_message_handler,
+	                   NUMBERING__SET_MESSAGE_HANDLERS);
+}
+
+int numbering_instance_clear_message_handlers(numbering_instance *instance)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_clear_message_handlers");
+	for (uint32_t i = 0; i < instance->message_handler_count; i++)
+		str_clear(&instance->message_handlers[i]);
+	instance->message_handler_count = 0;
+	instance->set |= NUMBERING__SET_MESSAGE_HANDLERS;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_add_call_handler(numbering_instance *instance, const char *uri)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_add_call_handler");
+	return add_handler(instance, instance->call_handlers, &instance->call_handler_count, uri,
+	                   "incoming_call_handler_uris", numbering__validate_call_handler, NUMBERING__SET_CALL_HANDLERS);
+}
+
+int numbering_instance_clear_call_handlers(numbering_instance *instance)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_clear_call_handlers");
+	for (uint32_t i = 0; i < instance->call_handler_count; i++)
+		str_clear(&instance->call_handlers[i]);
+	instance->call_handler_count = 0;
+	instance->set |= NUMBERING__SET_CALL_HANDLERS;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_call_recording_trigger(numbering_instance *instance, int trigger)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_call_recording_trigger");
+	if (trigger < NUMBERING_RECORDING_TRIGGER_UNSPECIFIED || trigger > NUMBERING_RECORDING_BRIDGE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "call_recording_trigger",
+		                              "recording trigger %d is not a RecordingTrigger value (0 to %d)", trigger,
+		                              NUMBERING_RECORDING_BRIDGE);
+	instance->call_recording_trigger = (uint8_t)trigger;
+	instance->set |= NUMBERING__SET_RECORDING_TRIGGER;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_lifecycle_state(numbering_instance *instance, int state)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_lifecycle_state");
+	if (state != NUMBERING_LIFECYCLE_ACTIVE && state != NUMBERING_LIFECYCLE_PENDING)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "lifecycle_state",
+		                              "an instance is created ACTIVE or PENDING, not %s (%d); other states follow "
+		                              "from lifecycle calls",
+		                              numbering_lifecycle_state_name(state), state);
+	instance->lifecycle_state = (uint8_t)state;
+	instance->set |= NUMBERING__SET_LIFECYCLE_STATE;
+	return NUMBERING_OK;
+}
+
+int numbering_instance_set_regulatory_listing(numbering_instance *instance, const char *listing)
+{
+	if (instance == NULL)
+		return null_instance("numbering_instance_set_regulatory_listing");
+	if (listing == NULL)
+		listing = "";
+	int rc = listing[0] == '\0' ? NUMBERING_OK
+	                            : numbering__validate_regulatory_listing(listing, "regulatory_listing");
+	if (rc == NUMBERING_OK)
+		rc = numbering__str_set(&instance->regulatory_listing, listing, strlen(listing));
+	if (rc == NUMBERING_OK)
+		instance->set |= NUMBERING__SET_REGULATORY_LISTING;
+	return rc;
+}

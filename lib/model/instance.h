@@ -1,0 +1,84 @@
+/*
+ * The layout of an instance, shared by the model, the service and the backends.
+ * Strings are grow-only buffers so that filling an instance again (a resolve, a
+ * get into a reused object) allocates nothing once it has grown.
+ */
+#ifndef NUMBERING_MODEL_INSTANCE_H
+#define NUMBERING_MODEL_INSTANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "numbering/instance.h"
+
+/* A grow-only string: ptr is NULL or NUL-terminated; len excludes the NUL. */
+struct numbering__str {
+	char *ptr;
+	uint32_t len;
+	uint32_t cap;
+};
+
+struct numbering__label {
+	struct numbering__str key;
+	struct numbering__str value;
+};
+
+/* Bits of numbering_instance.set: which request fields a caller set (for create
+ * and update; a mask "*" means every writable field, set or not). */
+enum {
+	NUMBERING__SET_PHONE_NUMBER = 1 << 0,
+	NUMBERING__SET_RANGE_SIZE = 1 << 1,
+	NUMBERING__SET_RANGE_END = 1 << 2,
+	NUMBERING__SET_CAPABILITIES = 1 << 3,
+	NUMBERING__SET_NUMBER_TYPE = 1 << 4,
+	NUMBERING__SET_DISPLAY_NAME = 1 << 5,
+	NUMBERING__SET_LABELS = 1 << 6,
+	NUMBERING__SET_MESSAGE_HANDLERS = 1 << 7,
+	NUMBERING__SET_CALL_HANDLERS = 1 << 8,
+	NUMBERING__SET_RECORDING_TRIGGER = 1 << 9,
+	NUMBERING__SET_LIFECYCLE_STATE = 1 << 10,
+	NUMBERING__SET_REGULATORY_LISTING = 1 << 11
+};
+
+struct numbering_instance {
+	struct numbering__str name;          /* "projects/p/phoneNumberInstances/id" or "" */
+	struct numbering__str phone_number;  /* +E164 of the first number; request: the text as set */
+	struct numbering__str range_end;     /* +E164 of the last number of a range; request: the text as set */
+	int64_t range_size;                  /* numbers held (>= 1 once stored); request: as set, 0 unset */
+	uint64_t first, last;                /* the digits of the first and last number, once stored */
+	uint8_t digits;                      /* digit count of first and last, 0 before storage */
+	uint8_t is_range;                    /* created as a range (range fields are output) */
+	uint8_t lifecycle_state;             /* numbering_lifecycle_state */
+	uint8_t call_recording_trigger;      /* numbering_recording_trigger; 0 reads as DISABLED */
+	uint8_t number_type;                 /* numbering_number_type */
+	uint8_t capabilities;                /* NUMBERING_CAPABILITY_* */
+	uint8_t compliant;                   /* computed by the service on the way out */
+	uint32_t set;                        /* NUMBERING__SET_* bits (requests only) */
+	int64_t create_time, delete_time, activate_time; /* ns since the epoch, 0 unset */
+	struct numbering__str sku;
+	struct numbering__str activation_sku;
+	struct numbering__str country_code;
+	struct numbering__str display_name;
+	struct numbering__str regulatory_listing;
+	uint32_t label_count, label_cap;
+	struct numbering__label *labels;     /* sorted by key (strcmp) */
+	uint32_t message_handler_count;
+	struct numbering__str message_handlers[NUMBERING_HANDLER_URIS_MAX];
+	uint32_t call_handler_count;
+	struct numbering__str call_handlers[NUMBERING_HANDLER_URIS_MAX];
+};
+
+/* Sets a grow-only string to @len bytes of @s; NUMBERING_RESOURCE_EXHAUSTED on failure
+ * (then unchanged). */
+int numbering__str_set(struct numbering__str *str, const char *s, size_t len);
+/* "" for an unset string. */
+const char *numbering__str_get(const struct numbering__str *str);
+void numbering__str_free(struct numbering__str *str);
+
+/* Empties an instance, keeping its buffers for reuse. */
+void numbering__instance_reset(numbering_instance *instance);
+
+/* Copies @src into @dst, reusing @dst's buffers. */
+int numbering__instance_assign(numbering_instance *dst, const numbering_instance *src);
+
+#endif

@@ -1,0 +1,307 @@
+/* CreatePhoneNumberInstance: a single number or a range, with idempotent retries. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "e164/metadata.h"
+#include "e164/number.h"
+#include "e164/parse.h"
+#include "model/validate.h"
+#include "service/service.h"
+
+#define FIELD_NUMBER "phone_number_instance.phone_number.phone_number"
+#define REQUEST_ID_MAX 128
+/* A range's size is the seed's int32. */
+#define RANGE_SIZE_MAX 2147483647
+
+/* The numbers a create request asks for. */
+static int parse_numbers(numbering_range *range, const numbering_instance *request, const char *region,
+                         int *is_range)
+{
+	const char *text = numbering__str_get(&request->phone_number);
+	if (text[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, FIELD_NUMBER, "a phone number is required");
+	int has_size = (request->set & NUMBERING__SET_RANGE_SIZE) && request->range_size != 0;
+	int has_end = (request->set & NUMBERING__SET_RANGE_END) && request->range_end.len > 0;
+	int rc;
+	if (has_size || has_end) {
+		numbering_number start, end;
+		rc = numbering__e164_parse_field(&start, text, strlen(text), region, FIELD_NUMBER);
+		if (rc == NUMBERING_OK)
+			rc = numbering_number_require_possible(&start, FIELD_NUMBER);
+		if (rc == NUMBERING_OK && has_size)
+			rc = numbering_range_from_size(range, &start, request->range_size);
+		if (rc == NUMBERING_OK && has_end) {
+			const char *end_text = numbering__str_get(&request->range_end);
+			rc = numbering__e164_parse_field(&end, end_text, strlen(end_text), region,
+			                                 "phone_number_instance.range.end_phone_number");
+			if (rc == NUMBERING_OK && has_size && end.value != numbering_range_end(range)->value)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance.range",
+				                            "range.size %lld from %s ends at %s, but range.end_phone_number is %s",
+				                            (long long)request->range_size, start.e164,
+				                            numbering_range_end(range)->e164, end.e164);
+			if (rc == NUMBERING_OK)
+				rc = numbering_range_from_bounds(range, &start, &end);
+		}
+		if (rc != NUMBERING_OK && numbering_error_violation_count() > 0 &&
+		    strncmp(numbering_error_violation_field(0), "range", 5) == 0)
+			numbering__error_prefix_fields("phone_number_instance");
+		*is_range = 1;
+	} else {
+		rc = numbering__range_parse_field(range, text, region, FIELD_NUMBER);
+		if (rc == NUMBERING_OK)
+			rc = numbering_number_require_possible(numbering_range_start(range), FIELD_NUMBER);
+		*is_range = numbering_range_size(range) > 1;
+	}
+	if (rc == NUMBERING_OK && numbering_range_size(range) > RANGE_SIZE_MAX)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance.range.size",
+		                            "a range holds at most %d numbers; this one has %lld", RANGE_SIZE_MAX,
+		                            (long long)numbering_range_size(range));
+	return rc;
+}
+
+/* The country of the number: the request's region when it shares the calling code
+ * (+1 serves many regions), else the code's main region; "" for non-geographic codes. */
+static const char *country_of(const numbering_number *start, const char *region)
+{
+	if (region != NULL && numbering_e164_region_country_code(region) == numbering_number_country_code(start)) {
+		int index = numbering__region_find(region, strlen(region));
+		return numbering__regions[index].code;
+	}
+	const char *main = numbering_number_region(start, 0);
+	return (main == NULL || strcmp(main, "001") == 0) ? "" : main;
+}
+
+static int validate_request_id(const char *request_id)
+{
+	size_t len = strlen(request_id);
+	int ok = len >= 1 && len <= REQUEST_ID_MAX;
+	for (size_t i = 0; ok && i < len; i++) {
+		char c = request_id[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		     c == '.' || c == '~' || c == ':';
+	}
+	if (ok)
+		return NUMBERING_OK;
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request_id",
+	                              "request id \"%s\" must be 1 to %d of A-Z a-z 0-9 - _ . ~ :",
+	                              numbering__quote(quoted, request_id, len), REQUEST_ID_MAX);
+}
+
+/* A digest of everything that makes a create request what it is, so a retried
+ * request id can be told from a reused one. */
+static int request_digest(unsigned char digest[32], const char *parent, const numbering_instance *request,
+                          const char *instance_id, const char *region)
+{
+	uint8_t *encoded = NULL;
+	size_t len = 0;
+	int rc = numbering_instance_encode(&encoded, &len, request);
+	if (rc != NUMBERING_OK)
+		return rc;
+	crypto_generichash_state state;
+	crypto_generichash_init(&state, NULL, 0, 32);
+	const char *parts[] = {parent, instance_id ? instance_id : "", region ? region : ""};
+	for (size_t i = 0; i < 3; i++)
+		crypto_generichash_update(&state, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+	crypto_generichash_update(&state, encoded, len);
+	uint32_t set = request->set;
+	crypto_generichash_update(&state, (const unsigned char *)&set, sizeof(set));
+	crypto_generichash_final(&state, digest, 32);
+	numbering_free(encoded);
+	return NUMBERING_OK;
+}
+
+/* Looks up a previous create with the same request id. Returns NUMBERING_NOT_FOUND
+ * when there is none; NUMBERING_OK with *previous set to its instance's name. */
+static int find_previous(numbering_store *store, const char *request_id, const unsigned char digest[32],
+                         char previous[NUMBERING__NAME_SIZE])
+{
+	char key[REQUEST_ID_MAX + 16];
+	snprintf(key, sizeof(key), "request:%s", request_id);
+	unsigned char value[32 + NUMBERING__NAME_SIZE];
+	size_t len = sizeof(value);
+	int rc = store->backend->meta_get(store->backend, key, value, &len);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (len <= 32 || len - 32 >= NUMBERING__NAME_SIZE)
+		return numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged", request_id);
+	if (sodium_memcmp(value, digest, 32) != 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request_id",
+		                              "request id %s was already used for a different request", request_id);
+	memcpy(previous, value + 32, len - 32);
+	previous[len - 32] = '\0';
+	return NUMBERING_OK;
+}
+
+static int remember_request(numbering_store *store, const char *request_id, const unsigned char digest[32],
+                            const char *name)
+{
+	char key[REQUEST_ID_MAX + 16];
+	snprintf(key, sizeof(key), "request:%s", request_id);
+	unsigned char value[32 + NUMBERING__NAME_SIZE];
+	size_t name_len = strlen(name);
+	memcpy(value, digest, 32);
+	memcpy(value + 32, name, name_len);
+	return store->backend->meta_put(store->backend, key, value, 32 + name_len);
+}
+
+/* Fills the new instance from the request's writable fields and the parsed numbers. */
+static int build(numbering_instance *instance, const numbering_instance *request, const char *name,
+                 const numbering_range *range, int is_range, const char *country, int64_t now)
+{
+	int rc = numbering__instance_assign(instance, request);
+	if (rc != NUMBERING_OK)
+		return rc;
+	const numbering_number *start = numbering_range_start(range), *end = numbering_range_end(range);
+	int state = (request->set & NUMBERING__SET_LIFECYCLE_STATE) ? request->lifecycle_state : NUMBERING_LIFECYCLE_ACTIVE;
+	if ((rc = numbering__str_set(&instance->name, name, strlen(name))) != NUMBERING_OK ||
+	    (rc = numbering__str_set(&instance->phone_number, start->e164, strlen(start->e164))) != NUMBERING_OK ||
+	    (rc = numbering__str_set(&instance->range_end, is_range ? end->e164 : "", is_range ? strlen(end->e164) : 0)) !=
+	        NUMBERING_OK ||
+	    (rc = numbering__str_set(&instance->country_code, country, strlen(country))) != NUMBERING_OK)
+		return rc;
+	instance->first = start->value;
+	instance->last = end->value;
+	instance->digits = start->digits;
+	instance->range_size = numbering_range_size(range);
+	instance->is_range = (uint8_t)is_range;
+	instance->lifecycle_state = (uint8_t)state;
+	if (instance->call_recording_trigger == NUMBERING_RECORDING_TRIGGER_UNSPECIFIED)
+		instance->call_recording_trigger = NUMBERING_RECORDING_DISABLED;
+	instance->create_time = now;
+	instance->delete_time = 0;
+	instance->activate_time = state == NUMBERING_LIFECYCLE_ACTIVE ? now : 0;
+	instance->set = 0;
+	return NUMBERING_OK;
+}
+
+/* Names the non-deleted instance that already holds one of the numbers. */
+static int check_numbers_free(numbering_store *store, const numbering_range *range, numbering_instance *scratch)
+{
+	const numbering_number *start = numbering_range_start(range), *end = numbering_range_end(range);
+	int rc = store->backend->find(scratch, store->backend, start->value, end->value, start->digits);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	if (rc != NUMBERING_OK)
+		return rc;
+	return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER,
+	                              "%s %s is already held by %s (%s)",
+	                              numbering_range_size(range) > 1 ? "a number of the range starting" : "phone number",
+	                              start->e164, numbering__str_get(&scratch->name),
+	                              numbering_lifecycle_state_name(scratch->lifecycle_state));
+}
+
+static int create_locked(numbering_instance **out, numbering_store *store, const char *parent,
+                         const numbering_instance *request, const char *name, const char *request_id,
+                         const unsigned char digest[32], const numbering_range *range, int is_range,
+                         const char *country)
+{
+	numbering_instance *instance = NULL;
+	int rc = numbering_instance_new(&instance);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (request_id != NULL) {
+		char previous[NUMBERING__NAME_SIZE];
+		rc = find_previous(store, request_id, digest, previous);
+		if (rc == NUMBERING_OK) {
+			rc = store->backend->get(instance, store->backend, previous);
+			if (rc == NUMBERING_OK)
+				rc = numbering__output(out, store, instance);
+			numbering_instance_free(instance);
+			return rc == NUMBERING_NOT_FOUND ? numbering__error_set(NUMBERING_NOT_FOUND,
+			                                                        "the instance %s created for request id %s "
+			                                                        "no longer exists",
+			                                                        previous, request_id)
+			                                 : rc;
+		}
+		if (rc != NUMBERING_NOT_FOUND) {
+			numbering_instance_free(instance);
+			return rc;
+		}
+	}
+	rc = store->backend->get(instance, store->backend, name);
+	if (rc == NUMBERING_OK)
+		rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, "phone_number_instance_id",
+		                            "phone number instance %s already exists", name);
+	else if (rc == NUMBERING_NOT_FOUND)
+		rc = check_numbers_free(store, range, instance);
+	if (rc == NUMBERING_OK)
+		rc = build(instance, request, name, range, is_range, country, numbering__next_time(store));
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = store->backend->put(store->backend, instance);
+		if (rc == NUMBERING_OK && request_id != NULL)
+			rc = remember_request(store, request_id, digest, name);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc == NUMBERING_OK)
+		rc = numbering__output(out, store, instance);
+	numbering_instance_free(instance);
+	(void)parent;
+	return rc;
+}
+
+int numbering_store_create(numbering_instance **out, numbering_store *store, const char *caller, const char *parent,
+                           const numbering_instance *request, const char *instance_id, const char *request_id,
+                           const char *region)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "store",
+		                              "numbering_store_create: %s is NULL", out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(project, parent, "parent");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_CREATE, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (request == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance",
+		                              "a phone number instance is required");
+	char id[NUMBERING_ID_MAX + 1];
+	if (instance_id != NULL && instance_id[0] != '\0') {
+		if ((rc = numbering__validate_instance_id(instance_id, "phone_number_instance_id")) != NUMBERING_OK)
+			return rc;
+		snprintf(id, sizeof(id), "%s", instance_id);
+	} else {
+		numbering__generate_id(id);
+	}
+	if (request_id != NULL && request_id[0] == '\0')
+		request_id = NULL;
+	if (request_id != NULL && (rc = validate_request_id(request_id)) != NUMBERING_OK)
+		return rc;
+	if ((request->set & NUMBERING__SET_LIFECYCLE_STATE) && request->lifecycle_state != NUMBERING_LIFECYCLE_ACTIVE &&
+	    request->lifecycle_state != NUMBERING_LIFECYCLE_PENDING)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance.lifecycle_state",
+		                              "an instance is created PENDING or ACTIVE, not %s",
+		                              numbering_lifecycle_state_name(request->lifecycle_state));
+	if (request->regulatory_listing.len > 0) {
+		rc = numbering__validate_regulatory_listing(numbering__str_get(&request->regulatory_listing),
+		                                            "phone_number_instance.regulatory_listing");
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	region = numbering__region(store, region);
+	numbering_range range;
+	int is_range = 0;
+	if ((rc = parse_numbers(&range, request, region, &is_range)) != NUMBERING_OK)
+		return rc;
+	unsigned char digest[32];
+	if (request_id != NULL &&
+	    (rc = request_digest(digest, parent, request, instance_id, region)) != NUMBERING_OK)
+		return rc;
+	char name[NUMBERING__NAME_SIZE];
+	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
+	const char *country = country_of(numbering_range_start(&range), region);
+
+	pthread_rwlock_wrlock(&store->lock);
+	rc = create_locked(out, store, parent, request, name, request_id, digest, &range, is_range, country);
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*out));
+	return rc;
+}

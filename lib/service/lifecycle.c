@@ -1,0 +1,125 @@
+/* Get, and the lifecycle transitions: delete, activate, suspend, resume. */
+#include <string.h>
+
+#include "core/error.h"
+#include "service/service.h"
+
+int numbering_store_get(numbering_instance **out, numbering_store *store, const char *caller, const char *name)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "store",
+		                              "numbering_store_get: %s is NULL", out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_name(project, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_GET, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *instance = NULL;
+	pthread_rwlock_rdlock(&store->lock);
+	rc = numbering__load(&instance, store, name, "name");
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		numbering__compute_compliant(store, instance);
+	*out = instance;
+	return rc;
+}
+
+/* One transition: which states it leaves from, where it goes, what it stamps. */
+struct transition {
+	int permission;
+	const char *verb;
+	const char *event;
+	unsigned from;  /* bit per numbering_lifecycle_state it may start from */
+	int to;
+};
+
+#define FROM(state) (1u << (state))
+
+static const struct transition delete_transition = {
+	NUMBERING__PERM_DELETE, "delete", "phoneNumberInstance.deleted",
+	FROM(NUMBERING_LIFECYCLE_ACTIVE) | FROM(NUMBERING_LIFECYCLE_SUSPENDED) | FROM(NUMBERING_LIFECYCLE_PENDING),
+	NUMBERING_LIFECYCLE_DELETED};
+static const struct transition activate_transition = {NUMBERING__PERM_ACTIVATE, "activate",
+                                                      "phoneNumberInstance.activated",
+                                                      FROM(NUMBERING_LIFECYCLE_PENDING), NUMBERING_LIFECYCLE_ACTIVE};
+static const struct transition suspend_transition = {NUMBERING__PERM_SUSPEND, "suspend",
+                                                     "phoneNumberInstance.suspended", FROM(NUMBERING_LIFECYCLE_ACTIVE),
+                                                     NUMBERING_LIFECYCLE_SUSPENDED};
+static const struct transition resume_transition = {NUMBERING__PERM_RESUME, "resume", "phoneNumberInstance.resumed",
+                                                    FROM(NUMBERING_LIFECYCLE_SUSPENDED), NUMBERING_LIFECYCLE_ACTIVE};
+
+static int apply_locked(numbering_instance **out, numbering_store *store, const char *name,
+                        const struct transition *t)
+{
+	numbering_instance *instance = NULL;
+	int rc = numbering__load(&instance, store, name, "name");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (!(t->from & FROM(instance->lifecycle_state))) {
+		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot %s %s: it is %s", t->verb, name,
+		                          numbering_lifecycle_state_name(instance->lifecycle_state));
+	} else {
+		int64_t now = numbering__next_time(store);
+		instance->lifecycle_state = (uint8_t)t->to;
+		if (t->to == NUMBERING_LIFECYCLE_DELETED)
+			instance->delete_time = now;
+		else if (t->to == NUMBERING_LIFECYCLE_ACTIVE && instance->activate_time == 0)
+			instance->activate_time = now;
+		if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+			rc = store->backend->put(store->backend, instance);
+			if (rc == NUMBERING_OK)
+				rc = numbering__commit(store);
+			else
+				numbering__rollback(store);
+		}
+	}
+	if (rc == NUMBERING_OK)
+		numbering__compute_compliant(store, instance);
+	else
+		numbering_instance_free(instance), instance = NULL;
+	*out = instance;
+	return rc;
+}
+
+static int transition(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
+                      const struct transition *t)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "store", "%s: %s is NULL",
+		                              t->verb, out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_name(project, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, t->permission, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	pthread_rwlock_wrlock(&store->lock);
+	rc = apply_locked(out, store, name, t);
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		numbering__emit(store, t->event, name);
+	return rc;
+}
+
+int numbering_store_delete(numbering_instance **out, numbering_store *store, const char *caller, const char *name)
+{
+	return transition(out, store, caller, name, &delete_transition);
+}
+
+int numbering_store_activate(numbering_instance **out, numbering_store *store, const char *caller, const char *name)
+{
+	return transition(out, store, caller, name, &activate_transition);
+}
+
+int numbering_store_suspend(numbering_instance **out, numbering_store *store, const char *caller, const char *name)
+{
+	return transition(out, store, caller, name, &suspend_transition);
+}
+
+int numbering_store_resume(numbering_instance **out, numbering_store *store, const char *caller, const char *name)
+{
+	return transition(out, store, caller, name, &resume_transition);
+}

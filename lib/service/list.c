@@ -1,0 +1,313 @@
+/*
+ * ListPhoneNumberInstances: newest first, in pages. A page token carries the
+ * create time of the last instance returned, bound to the parent and filter by a
+ * digest, and authenticated with the store's key, so it cannot be forged, altered,
+ * or used with another filter or store.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "e164/metadata.h"
+#include "e164/number.h"
+#include "model/instance.h"
+#include "service/service.h"
+
+#define PAGE_SIZE_DEFAULT 10
+#define PAGE_SIZE_MAX 100
+#define TOKEN_VERSION 1
+#define FILTER_DIGEST_BYTES 16
+/* version, created_before, filter digest, then the MAC over them. */
+#define TOKEN_BODY (1 + 8 + FILTER_DIGEST_BYTES)
+#define TOKEN_BYTES (TOKEN_BODY + crypto_auth_BYTES)
+#define TOKEN_TEXT_MAX 128
+
+struct numbering_list_request {
+	struct numbering__str parent;
+	struct numbering__str page_token;
+	struct numbering__str prefix;
+	struct numbering__str region;
+	int page_size;
+	int include_deleted;
+};
+
+struct numbering_list_page {
+	numbering_instance **items;
+	int count;
+	char next_token[TOKEN_TEXT_MAX];
+};
+
+int numbering_list_request_new(numbering_list_request **out)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_list_request_new: out is NULL");
+	*out = numbering__calloc(1, sizeof(**out));
+	return *out ? NUMBERING_OK
+	            : numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory allocating a list request");
+}
+
+void numbering_list_request_free(numbering_list_request *request)
+{
+	if (request == NULL)
+		return;
+	numbering__str_free(&request->parent);
+	numbering__str_free(&request->page_token);
+	numbering__str_free(&request->prefix);
+	numbering__str_free(&request->region);
+	numbering__free_mem(request);
+}
+
+static int set_text(numbering_list_request *request, struct numbering__str *field, const char *text)
+{
+	if (request == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request", "the list request is NULL");
+	return numbering__str_set(field, text ? text : "", text ? strlen(text) : 0);
+}
+
+int numbering_list_request_set_parent(numbering_list_request *request, const char *parent)
+{
+	return set_text(request, request ? &request->parent : NULL, parent);
+}
+
+int numbering_list_request_set_page_token(numbering_list_request *request, const char *token)
+{
+	return set_text(request, request ? &request->page_token : NULL, token);
+}
+
+int numbering_list_request_set_prefix(numbering_list_request *request, const char *prefix)
+{
+	return set_text(request, request ? &request->prefix : NULL, prefix);
+}
+
+int numbering_list_request_set_region(numbering_list_request *request, const char *region)
+{
+	return set_text(request, request ? &request->region : NULL, region);
+}
+
+int numbering_list_request_set_page_size(numbering_list_request *request, int page_size)
+{
+	if (request == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request", "the list request is NULL");
+	request->page_size = page_size;
+	return NUMBERING_OK;
+}
+
+int numbering_list_request_set_include_deleted(numbering_list_request *request, int include)
+{
+	if (request == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request", "the list request is NULL");
+	request->include_deleted = include != 0;
+	return NUMBERING_OK;
+}
+
+void numbering_list_page_free(numbering_list_page *page)
+{
+	if (page == NULL)
+		return;
+	for (int i = 0; i < page->count; i++)
+		numbering_instance_free(page->items[i]);
+	numbering__free_mem(page->items);
+	numbering__free_mem(page);
+}
+
+int numbering_list_page_count(const numbering_list_page *page)
+{
+	return page == NULL ? 0 : page->count;
+}
+
+const numbering_instance *numbering_list_page_instance(const numbering_list_page *page, int i)
+{
+	return (page == NULL || i < 0 || i >= page->count) ? NULL : page->items[i];
+}
+
+const char *numbering_list_page_next_token(const numbering_list_page *page)
+{
+	return page == NULL ? "" : page->next_token;
+}
+
+/* The prefix as digits with the calling code: "+6125" gives "6125"; "025" in AU
+ * (national 0NSN form) gives "6125". */
+static int prefix_digits(char out[NUMBERING_E164_MAX_DIGITS + 1], const char *prefix, const char *region)
+{
+	char digits[NUMBERING_E164_MAX_INPUT];
+	size_t n = 0, len = strlen(prefix);
+	char quoted[NUMBERING__QUOTE_SIZE];
+	int plus = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = prefix[i];
+		if (c >= '0' && c <= '9' && n < sizeof(digits))
+			digits[n++] = c;
+		else if (c == '+' && n == 0 && !plus)
+			plus = 1;
+		else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "prefix",
+			                              "prefix \"%s\" must be digits in E.164 (+6125) or national 0NSN form (025)",
+			                              numbering__quote(quoted, prefix, len));
+	}
+	if (n == 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "prefix", "prefix \"%s\" has no digits",
+		                              numbering__quote(quoted, prefix, len));
+	const char *d = digits;
+	char national[NUMBERING_E164_MAX_INPUT + 4];
+	if (!plus) {
+		if (region == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "prefix",
+			                              "prefix \"%s\" is national: give a region, or start it with '+'",
+			                              numbering__quote(quoted, prefix, len));
+		int r = numbering__region_find(region, strlen(region));
+		if (r < 0 || strlen(region) != 2)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "region_code", "region \"%s\" is not known",
+			                              numbering__quote(quoted, region, strlen(region)));
+		/* Drop the trunk prefix of the 0NSN form, then put the calling code in front. */
+		const char *const *trunk = numbering__regions[r].trunk_prefixes;
+		for (size_t i = 0; trunk != NULL && trunk[i] != NULL; i++) {
+			size_t t = strlen(trunk[i]);
+			if (t <= n && memcmp(d, trunk[i], t) == 0) {
+				d += t;
+				n -= t;
+				break;
+			}
+		}
+		int cc_len = snprintf(national, sizeof(national), "%u", numbering__regions[r].calling_code);
+		memcpy(national + cc_len, d, n);
+		n += (size_t)cc_len;
+		d = national;
+	}
+	if (n > NUMBERING_E164_MAX_DIGITS)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "prefix",
+		                              "prefix \"%s\" has more digits than any E.164 number",
+		                              numbering__quote(quoted, prefix, len));
+	memcpy(out, d, n);
+	out[n] = '\0';
+	return NUMBERING_OK;
+}
+
+/* What a token is bound to: the parent and the filter, not the page size. */
+static void filter_digest(unsigned char digest[FILTER_DIGEST_BYTES], const char *project, const char *digits,
+                          int include_deleted)
+{
+	crypto_generichash_state state;
+	crypto_generichash_init(&state, NULL, 0, FILTER_DIGEST_BYTES);
+	crypto_generichash_update(&state, (const unsigned char *)project, strlen(project) + 1);
+	crypto_generichash_update(&state, (const unsigned char *)digits, strlen(digits) + 1);
+	unsigned char flag = (unsigned char)include_deleted;
+	crypto_generichash_update(&state, &flag, 1);
+	crypto_generichash_final(&state, digest, FILTER_DIGEST_BYTES);
+}
+
+static void make_token(char out[TOKEN_TEXT_MAX], const numbering_store *store,
+                       const unsigned char digest[FILTER_DIGEST_BYTES], int64_t created_before)
+{
+	unsigned char token[TOKEN_BYTES];
+	token[0] = TOKEN_VERSION;
+	uint64_t v = (uint64_t)created_before;
+	for (int i = 8; i >= 1; i--, v >>= 8)
+		token[i] = (unsigned char)(v & 0xff);
+	memcpy(token + 9, digest, FILTER_DIGEST_BYTES);
+	crypto_auth(token + TOKEN_BODY, token, TOKEN_BODY, store->token_key);
+	sodium_bin2base64(out, TOKEN_TEXT_MAX, token, sizeof(token), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static int read_token(int64_t *created_before, const numbering_store *store, const char *text,
+                      const unsigned char digest[FILTER_DIGEST_BYTES])
+{
+	unsigned char token[TOKEN_BYTES];
+	size_t len = 0;
+	char quoted[NUMBERING__QUOTE_SIZE];
+	size_t text_len = strlen(text);
+	if (text_len >= TOKEN_TEXT_MAX ||
+	    sodium_base642bin(token, sizeof(token), text, text_len, NULL, &len, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != TOKEN_BYTES || token[0] != TOKEN_VERSION ||
+	    crypto_auth_verify(token + TOKEN_BODY, token, TOKEN_BODY, store->token_key) != 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "page_token",
+		                              "page token \"%s\" was not issued by this store or was altered",
+		                              numbering__quote(quoted, text, text_len));
+	if (sodium_memcmp(token + 9, digest, FILTER_DIGEST_BYTES) != 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "page_token",
+		                              "page token was issued for a different parent, prefix or include_deleted");
+	uint64_t v = 0;
+	for (int i = 1; i <= 8; i++)
+		v = v << 8 | token[i];
+	*created_before = (int64_t)v;
+	return NUMBERING_OK;
+}
+
+struct collect {
+	numbering_list_page *page;
+	int capacity;
+	int rc;
+};
+
+static int collect_one(const numbering_instance *instance, void *payload)
+{
+	struct collect *c = payload;
+	if (c->page->count >= c->capacity)
+		return 1;
+	c->rc = numbering_instance_copy(&c->page->items[c->page->count], instance);
+	if (c->rc != NUMBERING_OK)
+		return 1;
+	c->page->count++;
+	return 0;
+}
+
+int numbering_store_list(numbering_list_page **out, numbering_store *store, const char *caller,
+                         const numbering_list_request *request)
+{
+	if (out == NULL || store == NULL || request == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : store == NULL ? "store" : "request",
+		                              "numbering_store_list: an argument is NULL");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(project, numbering__str_get(&request->parent), "parent");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_LIST, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (request->page_size < 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "page_size", "page size %d is negative",
+		                              request->page_size);
+	int page_size = request->page_size == 0 ? PAGE_SIZE_DEFAULT
+	                : request->page_size > PAGE_SIZE_MAX ? PAGE_SIZE_MAX : request->page_size;
+	char digits[NUMBERING_E164_MAX_DIGITS + 1] = "";
+	if (request->prefix.len > 0) {
+		const char *region = numbering__region(store, numbering__str_get(&request->region));
+		if ((rc = prefix_digits(digits, numbering__str_get(&request->prefix), region)) != NUMBERING_OK)
+			return rc;
+	}
+	unsigned char digest[FILTER_DIGEST_BYTES];
+	filter_digest(digest, project, digits, request->include_deleted);
+	int64_t created_before = 0;
+	if (request->page_token.len > 0 &&
+	    (rc = read_token(&created_before, store, numbering__str_get(&request->page_token), digest)) != NUMBERING_OK)
+		return rc;
+
+	numbering_list_page *page = numbering__calloc(1, sizeof(*page));
+	if (page == NULL || (page->items = numbering__calloc((size_t)page_size + 1, sizeof(*page->items))) == NULL) {
+		numbering__free_mem(page);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
+	}
+	/* One more than the page: whether it exists decides the next token. */
+	numbering_backend_query query = {NUMBERING_BACKEND_QUERY_VERSION, project, request->include_deleted,
+	                                 created_before, digits[0] ? digits : NULL, page_size + 1};
+	struct collect c = {page, page_size + 1, NUMBERING_OK};
+	pthread_rwlock_rdlock(&store->lock);
+	rc = store->backend->list(store->backend, &query, collect_one, &c);
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = c.rc;
+	if (rc != NUMBERING_OK) {
+		numbering_list_page_free(page);
+		return rc;
+	}
+	if (page->count > page_size) {
+		numbering_instance_free(page->items[page_size]);
+		page->count = page_size;
+		make_token(page->next_token, store, digest, page->items[page_size - 1]->create_time);
+	}
+	for (int i = 0; i < page->count; i++)
+		numbering__compute_compliant(store, page->items[i]);
+	*out = page;
+	return NUMBERING_OK;
+}

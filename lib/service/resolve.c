@@ -1,0 +1,90 @@
+/*
+ * ResolvePhoneNumber: which instance owns a dialed number. The hottest call in a
+ * PBX, so the result object is reused and nothing is allocated once it has grown.
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "e164/number.h"
+#include "e164/parse.h"
+#include "service/service.h"
+
+struct numbering_resolution {
+	numbering_instance *instance;
+	char phone_number[NUMBERING_E164_BUFSIZE];
+};
+
+int numbering_resolution_new(numbering_resolution **out)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_resolution_new: out is NULL");
+	*out = numbering__calloc(1, sizeof(**out));
+	if (*out == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory allocating a resolution");
+	int rc = numbering_instance_new(&(*out)->instance);
+	if (rc != NUMBERING_OK) {
+		numbering__free_mem(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+void numbering_resolution_free(numbering_resolution *resolution)
+{
+	if (resolution == NULL)
+		return;
+	numbering_instance_free(resolution->instance);
+	numbering__free_mem(resolution);
+}
+
+const numbering_instance *numbering_resolution_instance(const numbering_resolution *resolution)
+{
+	return resolution == NULL ? NULL : resolution->instance;
+}
+
+const char *numbering_resolution_phone_number(const numbering_resolution *resolution)
+{
+	return resolution == NULL ? "" : resolution->phone_number;
+}
+
+static int not_found(const char *e164)
+{
+	return numbering__error_field(NUMBERING_NOT_FOUND, "phone_number", "no phone number instance holds %s", e164);
+}
+
+int numbering_store_resolve(numbering_resolution *out, numbering_store *store, const char *caller,
+                            const char *phone_number, const char *region)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "store",
+		                              "numbering_store_resolve: %s is NULL", out == NULL ? "out" : "store");
+	out->phone_number[0] = '\0';
+	numbering_number number;
+	int rc = numbering__e164_parse_field(&number, phone_number, phone_number ? strlen(phone_number) : 0,
+	                                     numbering__region(store, region), "phone_number");
+	if (rc != NUMBERING_OK)
+		return rc;
+	memcpy(out->phone_number, number.e164, sizeof(number.e164));
+	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
+		return not_found(number.e164);
+	pthread_rwlock_rdlock(&store->lock);
+	rc = store->backend->find(out->instance, store->backend, number.value, number.value, number.digits);
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_NOT_FOUND)
+		return not_found(number.e164);
+	if (rc != NUMBERING_OK)
+		return rc;
+	/* Checked against the owner's project, after the look-up by necessity; a caller
+	 * who may not resolve there is told what an unowned number would tell. */
+	if (store->authorizer != NULL) {
+		char project[NUMBERING__PROJECT_SIZE];
+		numbering_instance_project(project, sizeof(project), out->instance);
+		if (!numbering__allowed(store, caller, NUMBERING__PERM_RESOLVE, project)) {
+			numbering__instance_reset(out->instance);
+			return not_found(number.e164);
+		}
+	}
+	numbering__compute_compliant(store, out->instance);
+	return NUMBERING_OK;
+}

@@ -1,0 +1,101 @@
+/* The store handle and the helpers the operations share. */
+#ifndef NUMBERING_SERVICE_H
+#define NUMBERING_SERVICE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
+
+#include "model/instance.h"
+#include "numbering/store.h"
+#include "numbering/sys/backend.h"
+
+/* "projects/" + a 63-character project id + NUL. */
+#define NUMBERING__PROJECT_SIZE 80
+/* A whole instance name: project, "/phoneNumberInstances/", id, NUL. */
+#define NUMBERING__NAME_SIZE 176
+
+struct numbering__requirement {
+	char country[3];
+	uint8_t number_type; /* 0 matches every type */
+};
+
+struct numbering_store {
+	numbering_backend *backend;
+	numbering_clock_cb clock;
+	void *clock_payload;
+	numbering_authorizer_cb authorizer;
+	void *authorizer_payload;
+	numbering_event_cb event_sink;
+	void *event_payload;
+	char default_region[4];
+	struct numbering__requirement *requirements;
+	size_t requirement_count;
+	/* Readers share it; every write operation holds it exclusively from its first
+	 * read to its commit, so checks and writes are one atomic step. */
+	pthread_rwlock_t lock;
+	int64_t last_time; /* the latest create, delete or activate time handed out */
+	unsigned char token_key[crypto_auth_KEYBYTES];
+};
+
+/* The permissions of the seed, plus the lifecycle and resolve ones. */
+enum numbering__permission {
+	NUMBERING__PERM_CREATE,
+	NUMBERING__PERM_GET,
+	NUMBERING__PERM_LIST,
+	NUMBERING__PERM_UPDATE,
+	NUMBERING__PERM_DELETE,
+	NUMBERING__PERM_MOVE,
+	NUMBERING__PERM_SPLIT_RANGE,
+	NUMBERING__PERM_ACTIVATE,
+	NUMBERING__PERM_SUSPEND,
+	NUMBERING__PERM_RESUME,
+	NUMBERING__PERM_RESOLVE
+};
+
+/* "numbering.phoneNumberInstances.create" ... */
+const char *numbering__permission_name(int permission);
+
+/* Checks @caller's permission on @project; PERMISSION_DENIED naming both when refused. */
+int numbering__authorize(numbering_store *store, const char *caller, int permission, const char *project);
+
+/* Whether @caller holds the permission; no error set. */
+int numbering__allowed(numbering_store *store, const char *caller, int permission, const char *project);
+
+/* Validates "projects/{p}" into @project (NUMBERING__PROJECT_SIZE bytes). */
+int numbering__project_of_parent(char *project, const char *parent, const char *field);
+
+/* Validates an instance name; writes its project into @project. */
+int numbering__project_of_name(char *project, const char *name, const char *field);
+
+/* A time for a change: the clock, but strictly after every time handed out before
+ * (caller holds the write lock). */
+int64_t numbering__next_time(numbering_store *store);
+
+/* Sets instance->compliant from the store's regulatory requirements. */
+void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance);
+
+/* Runs @put_fn-style writes in one backend transaction: begin, the caller's writes,
+ * commit; rolls back on any failure. */
+int numbering__begin(numbering_store *store);
+int numbering__commit(numbering_store *store);
+void numbering__rollback(numbering_store *store);
+
+/* Loads the instance named @name into a new object (caller holds a lock). */
+int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field);
+
+/* Hands a copy of @instance, with compliance computed, to the caller's *out. */
+int numbering__output(numbering_instance **out, const numbering_store *store, const numbering_instance *instance);
+
+/* Sends an event about @name after a commit. */
+void numbering__emit(numbering_store *store, const char *type, const char *name);
+
+/* A new random instance id: a letter and 15 of [a-z2-7]. */
+void numbering__generate_id(char id[17]);
+
+/* Region for a request: the request's own, else the store's default, else NULL. */
+const char *numbering__region(const numbering_store *store, const char *region);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * SplitRange: the instance keeps its first `size` numbers; a new instance takes
+ * the rest. Only two records change, so the cost does not depend on the range size.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "e164/metadata.h"
+#include "e164/number.h"
+#include "service/service.h"
+
+/* The +E164 text of @value, a number of @digits digits sharing @like's calling code. */
+static void e164_of(char out[NUMBERING_E164_BUFSIZE], uint64_t value, int digits)
+{
+	out[0] = '+';
+	for (int i = digits; i > 0; i--, value /= 10)
+		out[i] = (char)('0' + value % 10);
+	out[digits + 1] = '\0';
+}
+
+static int split_locked(numbering_instance **first, numbering_instance **second, numbering_store *store,
+                        const char *name, int64_t size)
+{
+	numbering_instance *a = NULL, *b = NULL;
+	int rc = numbering__load(&a, store, name, "phone_number_instance");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (a->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
+		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot split %s: it is DELETED", name);
+	else if (!a->is_range || a->range_size < 2)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance",
+		                            "%s is not a range of two or more numbers", name);
+	else if (size < 1 || size > a->range_size - 1)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "size",
+		                            "size %lld is outside 1..%lld for the range %s of %lld numbers", (long long)size,
+		                            (long long)(a->range_size - 1), name, (long long)a->range_size);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_copy(&b, a);
+	char project[NUMBERING__PROJECT_SIZE], id[17], new_name[NUMBERING__NAME_SIZE];
+	char a_end[NUMBERING_E164_BUFSIZE], b_start[NUMBERING_E164_BUFSIZE];
+	if (rc == NUMBERING_OK) {
+		numbering__project_of_name(project, name, "phone_number_instance");
+		/* A random id collides with a taken one with negligible odds; check anyway. */
+		numbering_instance *taken = NULL;
+		do {
+			numbering__generate_id(id);
+			snprintf(new_name, sizeof(new_name), "%s/phoneNumberInstances/%s", project, id);
+			numbering_instance_free(taken);
+			taken = NULL;
+			rc = numbering__load(&taken, store, new_name, "phone_number_instance");
+		} while (rc == NUMBERING_OK);
+		numbering_instance_free(taken);
+		rc = rc == NUMBERING_NOT_FOUND ? NUMBERING_OK : rc;
+	}
+	if (rc == NUMBERING_OK) {
+		uint64_t a_last = a->first + (uint64_t)size - 1;
+		e164_of(a_end, a_last, a->digits);
+		e164_of(b_start, a_last + 1, a->digits);
+		b->first = a_last + 1;
+		b->range_size = a->range_size - size;
+		b->create_time = numbering__next_time(store);
+		a->last = a_last;
+		a->range_size = size;
+		rc = numbering__str_set(&a->range_end, a_end, strlen(a_end));
+		if (rc == NUMBERING_OK)
+			rc = numbering__str_set(&b->phone_number, b_start, strlen(b_start));
+		if (rc == NUMBERING_OK)
+			rc = numbering__str_set(&b->name, new_name, strlen(new_name));
+	}
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = store->backend->put(store->backend, a);
+		if (rc == NUMBERING_OK)
+			rc = store->backend->put(store->backend, b);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc == NUMBERING_OK) {
+		numbering__compute_compliant(store, a);
+		numbering__compute_compliant(store, b);
+		*first = a;
+		*second = b;
+	} else {
+		numbering_instance_free(a);
+		numbering_instance_free(b);
+	}
+	return rc;
+}
+
+int numbering_store_split_range(numbering_instance **first, numbering_instance **second, numbering_store *store,
+                                const char *caller, const char *name, int64_t size)
+{
+	if (first == NULL || second == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, store == NULL ? "store" : "out",
+		                              "numbering_store_split_range: an out-parameter or the store is NULL");
+	*first = *second = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_name(project, name, "phone_number_instance");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_SPLIT_RANGE, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	pthread_rwlock_wrlock(&store->lock);
+	rc = split_locked(first, second, store, name, size);
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK) {
+		numbering__emit(store, "phoneNumberInstance.split", name);
+		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*second));
+	}
+	return rc;
+}

@@ -1,0 +1,385 @@
+/* Opening and closing a store, and the helpers every operation shares. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "e164/number.h"
+#include "model/validate.h"
+#include "service/service.h"
+
+#define META_TOKEN_KEY "token-key"
+#define META_LAST_TIME "last-time"
+
+static const char *const permission_names[] = {
+	[NUMBERING__PERM_CREATE] = "numbering.phoneNumberInstances.create",
+	[NUMBERING__PERM_GET] = "numbering.phoneNumberInstances.get",
+	[NUMBERING__PERM_LIST] = "numbering.phoneNumberInstances.list",
+	[NUMBERING__PERM_UPDATE] = "numbering.phoneNumberInstances.update",
+	[NUMBERING__PERM_DELETE] = "numbering.phoneNumberInstances.delete",
+	[NUMBERING__PERM_MOVE] = "numbering.phoneNumberInstances.move",
+	[NUMBERING__PERM_SPLIT_RANGE] = "numbering.phoneNumberInstances.splitRange",
+	[NUMBERING__PERM_ACTIVATE] = "numbering.phoneNumberInstances.activate",
+	[NUMBERING__PERM_SUSPEND] = "numbering.phoneNumberInstances.suspend",
+	[NUMBERING__PERM_RESUME] = "numbering.phoneNumberInstances.resume",
+	[NUMBERING__PERM_RESOLVE] = "numbering.phoneNumberInstances.resolve",
+};
+
+const char *numbering__permission_name(int permission)
+{
+	return permission_names[permission];
+}
+
+int numbering_options_init(numbering_options *options, unsigned int version)
+{
+	if (options == NULL || version == 0 || version > NUMBERING_OPTIONS_VERSION)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
+		                              "numbering_options_init: unknown options version %u (this library knows 1..%d)",
+		                              version, NUMBERING_OPTIONS_VERSION);
+	memset(options, 0, sizeof(*options));
+	options->version = version;
+	return NUMBERING_OK;
+}
+
+static int64_t real_clock(void *payload)
+{
+	(void)payload;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Parses "AU:*,DE:LOCAL" into the store's requirement table. */
+static int parse_requirements(numbering_store *store, const char *text)
+{
+	if (text == NULL || text[0] == '\0')
+		return NUMBERING_OK;
+	size_t count = 1;
+	for (const char *p = text; *p; p++)
+		count += *p == ',';
+	store->requirements = numbering__calloc(count, sizeof(*store->requirements));
+	if (store->requirements == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading regulatory requirements");
+	const char *p = text;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char item[48];
+		char quoted[NUMBERING__QUOTE_SIZE];
+		if (len >= sizeof(item) || len < 4 || p[2] != ':' || p[0] < 'A' || p[0] > 'Z' || p[1] < 'A' || p[1] > 'Z')
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "regulatory_requirements",
+			                              "regulatory requirement \"%s\" is not COUNTRY:TYPE (e.g. AU:* or DE:LOCAL)",
+			                              numbering__quote(quoted, p, len));
+		memcpy(item, p, len);
+		item[len] = '\0';
+		struct numbering__requirement *r = &store->requirements[store->requirement_count];
+		memcpy(r->country, item, 2);
+		r->country[2] = '\0';
+		if (strcmp(item + 3, "*") == 0) {
+			r->number_type = 0;
+		} else {
+			int type = 0;
+			for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+				if (strcmp(item + 3, numbering_number_type_name(t)) == 0)
+					type = t;
+			if (type == 0)
+				return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "regulatory_requirements",
+				                              "regulatory requirement \"%s\": \"%s\" is not a number type "
+				                              "(LOCAL, NATIONAL, MOBILE, TOLL_FREE, SHARED_RATE or *)",
+				                              numbering__quote(quoted, p, len), item + 3);
+			r->number_type = (uint8_t)type;
+		}
+		store->requirement_count++;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return NUMBERING_OK;
+}
+
+/* Reads the store's page-token key and last time, creating the key on first open. */
+static int load_meta(numbering_store *store)
+{
+	size_t len = sizeof(store->token_key);
+	int rc = store->backend->meta_get(store->backend, META_TOKEN_KEY, store->token_key, &len);
+	if (rc == NUMBERING_NOT_FOUND) {
+		crypto_auth_keygen(store->token_key);
+		if ((rc = numbering__begin(store)) != NUMBERING_OK)
+			return rc;
+		rc = store->backend->meta_put(store->backend, META_TOKEN_KEY, store->token_key, sizeof(store->token_key));
+		if (rc != NUMBERING_OK) {
+			numbering__rollback(store);
+			return rc;
+		}
+		if ((rc = numbering__commit(store)) != NUMBERING_OK)
+			return rc;
+	} else if (rc != NUMBERING_OK) {
+		return rc;
+	} else if (len != sizeof(store->token_key)) {
+		return numbering__error_set(NUMBERING_DATA_LOSS, "the store's page-token key has %zu bytes, not %zu", len,
+		                            sizeof(store->token_key));
+	}
+	unsigned char buf[8];
+	len = sizeof(buf);
+	rc = store->backend->meta_get(store->backend, META_LAST_TIME, buf, &len);
+	if (rc == NUMBERING_OK && len == sizeof(buf)) {
+		uint64_t v = 0;
+		for (int i = 0; i < 8; i++)
+			v = v << 8 | buf[i];
+		store->last_time = (int64_t)v;
+	} else if (rc != NUMBERING_NOT_FOUND && rc != NUMBERING_OK) {
+		return rc;
+	}
+	return NUMBERING_OK;
+}
+
+static int backend_usable(const numbering_backend *b)
+{
+	return b->version >= 1 && b->begin && b->commit && b->rollback && b->get && b->put && b->remove && b->find &&
+	       b->list && b->meta_get && b->meta_put && b->free;
+}
+
+int numbering_store_open(numbering_store **out, const numbering_options *options)
+{
+	numbering_backend *backend = options ? options->backend : NULL;
+	if (out == NULL) {
+		if (backend)
+			backend->free(backend);
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_store_open: out is NULL");
+	}
+	*out = NULL;
+	if (sodium_init() < 0) {
+		if (backend)
+			backend->free(backend);
+		return numbering__error_set(NUMBERING_INTERNAL, "libsodium failed to initialize");
+	}
+	if (options != NULL && (options->version == 0 || options->version > NUMBERING_OPTIONS_VERSION)) {
+		if (backend)
+			backend->free(backend);
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
+		                              "numbering_options version %u is not one this library knows (1..%d)",
+		                              options->version, NUMBERING_OPTIONS_VERSION);
+	}
+	numbering_store *store = numbering__calloc(1, sizeof(*store));
+	if (store == NULL) {
+		if (backend)
+			backend->free(backend);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory opening a store");
+	}
+	int rc = NUMBERING_OK;
+	if (pthread_rwlock_init(&store->lock, NULL) != 0) {
+		numbering__free_mem(store);
+		if (backend)
+			backend->free(backend);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "cannot create the store's lock");
+	}
+	store->clock = real_clock;
+	if (options != NULL) {
+		if (options->clock) {
+			store->clock = options->clock;
+			store->clock_payload = options->clock_payload;
+		}
+		store->authorizer = options->authorizer;
+		store->authorizer_payload = options->authorizer_payload;
+		store->event_sink = options->event_sink;
+		store->event_payload = options->event_payload;
+		if (options->default_region != NULL && options->default_region[0] != '\0') {
+			if (numbering_e164_region_country_code(options->default_region) == 0 ||
+			    strlen(options->default_region) != 2) {
+				char quoted[NUMBERING__QUOTE_SIZE];
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "default_region",
+				                            "default region \"%s\" is not an ISO 3166 alpha-2 region with a calling code",
+				                            numbering__quote(quoted, options->default_region,
+				                                             strlen(options->default_region)));
+			} else {
+				for (int i = 0; i < 2; i++)
+					store->default_region[i] = (char)(options->default_region[i] & ~0x20);
+			}
+		}
+		if (rc == NUMBERING_OK)
+			rc = parse_requirements(store, options->regulatory_requirements);
+	}
+	if (rc == NUMBERING_OK && backend == NULL)
+		rc = numbering_memory_backend_new(&backend);
+	if (rc == NUMBERING_OK && !backend_usable(backend))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend",
+		                            "the storage backend has version %u or lacks a required function",
+		                            backend->version);
+	store->backend = backend;
+	if (rc == NUMBERING_OK)
+		rc = load_meta(store);
+	if (rc != NUMBERING_OK) {
+		numbering_store_close(store);
+		return rc;
+	}
+	*out = store;
+	return NUMBERING_OK;
+}
+
+void numbering_store_close(numbering_store *store)
+{
+	if (store == NULL)
+		return;
+	if (store->backend)
+		store->backend->free(store->backend);
+	pthread_rwlock_destroy(&store->lock);
+	numbering__free_mem(store->requirements);
+	sodium_memzero(store->token_key, sizeof(store->token_key));
+	numbering__free_mem(store);
+}
+
+int numbering__allowed(numbering_store *store, const char *caller, int permission, const char *project)
+{
+	if (store->authorizer == NULL)
+		return 1;
+	return store->authorizer(caller, permission_names[permission], project, store->authorizer_payload) != 0;
+}
+
+int numbering__authorize(numbering_store *store, const char *caller, int permission, const char *project)
+{
+	if (numbering__allowed(store, caller, permission, project))
+		return NUMBERING_OK;
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_set(NUMBERING_PERMISSION_DENIED, "caller %s lacks permission %s on %s",
+	                            caller ? numbering__quote(quoted, caller, strlen(caller)) : "(none)",
+	                            permission_names[permission], project);
+}
+
+int numbering__project_of_parent(char *project, const char *parent, const char *field)
+{
+	size_t len = 0;
+	int rc = numbering__parse_parent(parent, field, &len);
+	if (rc != NUMBERING_OK)
+		return rc;
+	memcpy(project, parent, len);
+	project[len] = '\0';
+	return NUMBERING_OK;
+}
+
+int numbering__project_of_name(char *project, const char *name, const char *field)
+{
+	size_t len = 0;
+	const char *id = NULL;
+	int rc = numbering__parse_instance_name(name, field, &len, &id);
+	if (rc != NUMBERING_OK)
+		return rc;
+	memcpy(project, name, len);
+	project[len] = '\0';
+	return NUMBERING_OK;
+}
+
+int64_t numbering__next_time(numbering_store *store)
+{
+	int64_t now = store->clock(store->clock_payload);
+	if (now <= store->last_time)
+		now = store->last_time + 1;
+	store->last_time = now;
+	return now;
+}
+
+void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance)
+{
+	instance->compliant = 1;
+	if (instance->regulatory_listing.len > 0)
+		return;
+	const char *country = numbering__str_get(&instance->country_code);
+	for (size_t i = 0; i < store->requirement_count; i++) {
+		const struct numbering__requirement *r = &store->requirements[i];
+		if (strcmp(r->country, country) == 0 && (r->number_type == 0 || r->number_type == instance->number_type)) {
+			instance->compliant = 0;
+			return;
+		}
+	}
+}
+
+int numbering__begin(numbering_store *store)
+{
+	return store->backend->begin(store->backend);
+}
+
+/* The last time is stored with every commit so a reopened store keeps create times
+ * strictly increasing even if the clock went back. */
+int numbering__commit(numbering_store *store)
+{
+	unsigned char buf[8];
+	uint64_t v = (uint64_t)store->last_time;
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		buf[i] = (unsigned char)(v & 0xff);
+	int rc = store->backend->meta_put(store->backend, META_LAST_TIME, buf, sizeof(buf));
+	if (rc != NUMBERING_OK) {
+		numbering__rollback(store);
+		return rc;
+	}
+	rc = store->backend->commit(store->backend);
+	if (rc != NUMBERING_OK)
+		numbering__rollback(store);
+	return rc;
+}
+
+void numbering__rollback(numbering_store *store)
+{
+	/* Keep the error that made us roll back, not the rollback's. */
+	int code = numbering_error_code();
+	char message[512];
+	snprintf(message, sizeof(message), "%s", numbering_error_message());
+	if (store->backend->rollback(store->backend) != NUMBERING_OK && code != NUMBERING_OK)
+		numbering__error_set(code, "%s", message);
+}
+
+int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field)
+{
+	*out = NULL;
+	numbering_instance *instance = NULL;
+	int rc = numbering_instance_new(&instance);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = store->backend->get(instance, store->backend, name);
+	if (rc == NUMBERING_NOT_FOUND)
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, field, "phone number instance %s does not exist", name);
+	if (rc != NUMBERING_OK) {
+		numbering_instance_free(instance);
+		return rc;
+	}
+	*out = instance;
+	return NUMBERING_OK;
+}
+
+int numbering__output(numbering_instance **out, const numbering_store *store, const numbering_instance *instance)
+{
+	int rc = numbering_instance_copy(out, instance);
+	if (rc == NUMBERING_OK)
+		numbering__compute_compliant(store, *out);
+	return rc;
+}
+
+void numbering__emit(numbering_store *store, const char *type, const char *name)
+{
+	if (store->event_sink == NULL)
+		return;
+	char time_text[40];
+	numbering__format_time(time_text, store->clock(store->clock_payload));
+	/* Names are validated ASCII without quotes or backslashes, so no escaping is needed. */
+	char event[NUMBERING__NAME_SIZE + 160];
+	snprintf(event, sizeof(event), "{\"type\":\"%s\",\"phoneNumberInstance\":\"%s\",\"time\":\"%s\"}", type, name,
+	         time_text);
+	store->event_sink(event, store->event_payload);
+}
+
+void numbering__generate_id(char id[17])
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	unsigned char random[16];
+	randombytes_buf(random, sizeof(random));
+	id[0] = alphabet[random[0] % 26];
+	for (int i = 1; i < 16; i++)
+		id[i] = alphabet[random[i] & 31];
+	id[16] = '\0';
+}
+
+const char *numbering__region(const numbering_store *store, const char *region)
+{
+	if (region != NULL && region[0] != '\0')
+		return region;
+	return store->default_region[0] ? store->default_region : NULL;
+}

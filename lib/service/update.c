@@ -1,0 +1,103 @@
+/* UpdatePhoneNumberInstance: only the masked, writable fields change. */
+#include <string.h>
+
+#include "core/error.h"
+#include "model/validate.h"
+#include "service/service.h"
+
+#define WRITABLE                                                                                               \
+	(NUMBERING__SET_DISPLAY_NAME | NUMBERING__SET_LABELS | NUMBERING__SET_MESSAGE_HANDLERS |                   \
+	 NUMBERING__SET_CALL_HANDLERS | NUMBERING__SET_RECORDING_TRIGGER | NUMBERING__SET_CAPABILITIES |          \
+	 NUMBERING__SET_NUMBER_TYPE)
+
+/* Copies the fields named by @bits from @request into @instance. */
+static int apply(numbering_instance *instance, const numbering_instance *request, uint32_t bits)
+{
+	int rc = NUMBERING_OK;
+	if (bits & NUMBERING__SET_DISPLAY_NAME)
+		rc = numbering__str_set(&instance->display_name, numbering__str_get(&request->display_name),
+		                        request->display_name.len);
+	if (rc == NUMBERING_OK && (bits & NUMBERING__SET_LABELS)) {
+		numbering_instance_clear_labels(instance);
+		for (uint32_t i = 0; rc == NUMBERING_OK && i < request->label_count; i++)
+			rc = numbering_instance_set_label(instance, numbering__str_get(&request->labels[i].key),
+			                                  numbering__str_get(&request->labels[i].value));
+	}
+	if (rc == NUMBERING_OK && (bits & NUMBERING__SET_MESSAGE_HANDLERS)) {
+		numbering_instance_clear_message_handlers(instance);
+		for (uint32_t i = 0; rc == NUMBERING_OK && i < request->message_handler_count; i++)
+			rc = numbering_instance_add_message_handler(instance, numbering__str_get(&request->message_handlers[i]));
+	}
+	if (rc == NUMBERING_OK && (bits & NUMBERING__SET_CALL_HANDLERS)) {
+		numbering_instance_clear_call_handlers(instance);
+		for (uint32_t i = 0; rc == NUMBERING_OK && i < request->call_handler_count; i++)
+			rc = numbering_instance_add_call_handler(instance, numbering__str_get(&request->call_handlers[i]));
+	}
+	if (bits & NUMBERING__SET_RECORDING_TRIGGER)
+		instance->call_recording_trigger = request->call_recording_trigger == NUMBERING_RECORDING_TRIGGER_UNSPECIFIED
+		                                       ? NUMBERING_RECORDING_DISABLED
+		                                       : request->call_recording_trigger;
+	if (bits & NUMBERING__SET_CAPABILITIES)
+		instance->capabilities = request->capabilities;
+	if (bits & NUMBERING__SET_NUMBER_TYPE)
+		instance->number_type = request->number_type;
+	instance->set = 0;
+	return rc;
+}
+
+static int update_locked(numbering_instance **out, numbering_store *store, const char *name,
+                         const numbering_instance *request, uint32_t bits)
+{
+	numbering_instance *instance = NULL;
+	int rc = numbering__load(&instance, store, name, "name");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
+		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot update %s: it is DELETED", name);
+	if (rc == NUMBERING_OK)
+		rc = apply(instance, request, bits);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = store->backend->put(store->backend, instance);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc == NUMBERING_OK) {
+		numbering__compute_compliant(store, instance);
+		*out = instance;
+	} else {
+		numbering_instance_free(instance);
+	}
+	return rc;
+}
+
+int numbering_store_update(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
+                           const numbering_instance *request, const char *update_mask)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "store",
+		                              "numbering_store_update: %s is NULL", out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_name(project, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_UPDATE, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (request == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance",
+		                              "a phone number instance with the new values is required");
+	uint32_t bits = 0;
+	if ((rc = numbering__parse_update_mask(&bits, update_mask, "update_mask")) != NUMBERING_OK)
+		return rc;
+	/* No mask means the fields the request sets (AIP-134); "*" means every writable field. */
+	if (update_mask == NULL || update_mask[strspn(update_mask, " ")] == '\0')
+		bits = request->set & WRITABLE;
+	pthread_rwlock_wrlock(&store->lock);
+	rc = update_locked(out, store, name, request, bits);
+	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		numbering__emit(store, "phoneNumberInstance.updated", name);
+	return rc;
+}

@@ -1,0 +1,84 @@
+#include "store-fixture.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+struct fixture fx;
+
+static int64_t fake_clock(void *payload)
+{
+	struct fixture *f = payload;
+	f->now += 1000000000;
+	return f->now;
+}
+
+static int authorizer(const char *caller, const char *permission, const char *project, void *payload)
+{
+	struct fixture *f = payload;
+	f->calls++;
+	(void)caller;
+	if (f->deny_permission && strcmp(permission, f->deny_permission) == 0 &&
+	    (f->deny_project == NULL || strcmp(project, f->deny_project) == 0))
+		return 0;
+	return 1;
+}
+
+static void on_event(const char *event, void *payload)
+{
+	struct fixture *f = payload;
+	f->events++;
+	snprintf(f->last_event, sizeof(f->last_event), "%s", event);
+}
+
+void fixture_open(const char *requirements)
+{
+	memset(&fx, 0, sizeof(fx));
+	fx.now = FIXTURE_EPOCH - 1000000000;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = fake_clock;
+	options.clock_payload = &fx;
+	options.authorizer = authorizer;
+	options.authorizer_payload = &fx;
+	options.event_sink = on_event;
+	options.event_payload = &fx;
+	options.default_region = "AU";
+	options.regulatory_requirements = requirements;
+	int rc = numbering_store_open(&fx.store, &options);
+	ck_assert_msg(rc == NUMBERING_OK, "open: %s", numbering_error_message());
+}
+
+void fixture_close(void)
+{
+	numbering_store_close(fx.store);
+	fx.store = NULL;
+}
+
+void fixture_setup(void)
+{
+	fixture_open(NULL);
+}
+
+void fixture_teardown(void)
+{
+	fixture_close();
+}
+
+numbering_instance *fixture_create(const char *parent, const char *id, const char *number)
+{
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, number), NUMBERING_OK);
+	int rc = numbering_store_create(&out, fx.store, "user:test", parent, request, id, NULL, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "create %s %s: %s", parent, number, numbering_error_message());
+	numbering_instance_free(request);
+	return out;
+}
+
+void fixture_expect_error(int rc, int code, const char *text)
+{
+	ck_assert_msg(rc == code, "got %s (%s), want %s", numbering_status_name(rc), numbering_error_message(),
+	              numbering_status_name(code));
+	ck_assert_msg(strstr(numbering_error_message(), text) != NULL, "message \"%s\" lacks \"%s\"",
+	              numbering_error_message(), text);
+}

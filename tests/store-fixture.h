@@ -1,0 +1,38 @@
+/* A store with a fake clock and a recording authorizer, shared by the service suites. */
+#ifndef NUMBERING_TEST_STORE_FIXTURE_H
+#define NUMBERING_TEST_STORE_FIXTURE_H
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+
+/* The fake clock starts here (2026-01-01T00:00:00Z) and advances 1 s per reading. */
+#define FIXTURE_EPOCH INT64_C(1767225600000000000)
+
+struct fixture {
+	numbering_store *store;
+	int64_t now;
+	/* Authorizer: when deny_permission is set, that permission is refused to every caller
+	 * (or only on deny_project when that is set too); calls counts its invocations. */
+	const char *deny_permission;
+	const char *deny_project;
+	int calls;
+	int events;
+	char last_event[512];
+};
+
+extern struct fixture fx;
+
+/* Opens fx.store over a memory backend with the fake clock and authorizer, and the
+ * given regulatory requirements (or NULL). */
+void fixture_open(const char *requirements);
+void fixture_close(void);
+void fixture_setup(void);    /* fixture_open(NULL), for tcase_add_checked_fixture */
+void fixture_teardown(void);
+
+/* Creates an instance of @number (any notation) in @parent with @id; asserts success. */
+numbering_instance *fixture_create(const char *parent, const char *id, const char *number);
+
+/* Asserts @rc is @code and the thread's message contains @text. */
+void fixture_expect_error(int rc, int code, const char *text);
+
+#endif

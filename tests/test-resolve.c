@@ -1,0 +1,104 @@
+/* ResolvePhoneNumber: the owner of a dialed number, ranges and permissions included. */
+#include <string.h>
+
+#include "store-fixture.h"
+#include "suites.h"
+
+static numbering_resolution *res;
+
+static void setup(void)
+{
+	fixture_open(NULL);
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+}
+
+static void teardown(void)
+{
+	numbering_resolution_free(res);
+	fixture_close();
+}
+
+START_TEST(exact_and_inside_ranges)
+{
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "sip:desk@pbx.example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "tel:+61299998888"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, "projects/p1", r, "desk", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	numbering_instance_free(fixture_create("projects/p2", "block", "+61255502000-99"));
+
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+61 2 5550 1100", NULL), NUMBERING_OK);
+	const numbering_instance *owner = numbering_resolution_instance(res);
+	ck_assert_str_eq(numbering_instance_name(owner), "projects/p1/phoneNumberInstances/desk");
+	ck_assert_int_eq(numbering_instance_call_handler_count(owner), 2);
+	ck_assert_str_eq(numbering_instance_call_handler(owner, 1), "tel:+61299998888");
+	ck_assert_str_eq(numbering_resolution_phone_number(res), "+61255501100");
+
+	const char *inside[] = {"+61255502000", "+61255502057", "+61255502099", "02 5550 2050"};
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, inside[i], NULL), NUMBERING_OK);
+		ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)),
+		                 "projects/p2/phoneNumberInstances/block");
+	}
+	const char *outside[] = {"+61255501999", "+61255502100", "+61255501101", "+12025550134"};
+	for (size_t i = 0; i < 4; i++)
+		fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, outside[i], NULL), NUMBERING_NOT_FOUND,
+		                     "no phone number instance holds");
+}
+END_TEST
+
+START_TEST(states)
+{
+	numbering_instance *out = fixture_create("projects/p1", "n", "+61255501100");
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_suspend(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/n"), NUMBERING_OK);
+	numbering_instance_free(out);
+	/* A suspended number is still owned; the host decides what to do with the call. */
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+61255501100", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_lifecycle_state(numbering_resolution_instance(res)),
+	                 NUMBERING_LIFECYCLE_SUSPENDED);
+	ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/n"), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+61255501100", NULL), NUMBERING_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(unauthorized_looks_unowned)
+{
+	numbering_instance_free(fixture_create("projects/secret", "n", "+61255501100"));
+	fx.deny_permission = "numbering.phoneNumberInstances.resolve";
+	fx.deny_project = "projects/secret";
+	int rc = numbering_store_resolve(res, fx.store, "user:eve", "+61255501100", NULL);
+	fixture_expect_error(rc, NUMBERING_NOT_FOUND, "no phone number instance holds +61255501100");
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)), "");
+}
+END_TEST
+
+START_TEST(bad_input)
+{
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+1 800 FLOWERS", NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "letter");
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, NULL, NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_resolve(NULL, fx.store, NULL, "+61255501100", NULL), NUMBERING_INVALID_ARGUMENT);
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+61 2555", NULL), NUMBERING_NOT_FOUND,
+	                     "+612555");
+	ck_assert_int_eq(numbering_resolution_new(NULL), NUMBERING_INVALID_ARGUMENT);
+	numbering_resolution_free(NULL);
+}
+END_TEST
+
+Suite *resolve_suite(void)
+{
+	Suite *s = suite_create("resolve");
+	TCase *tc = tcase_create("resolve");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, exact_and_inside_ranges);
+	tcase_add_test(tc, states);
+	tcase_add_test(tc, unauthorized_looks_unowned);
+	tcase_add_test(tc, bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}

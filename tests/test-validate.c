@@ -1,0 +1,746 @@
+/* Validation that needs no store (lib/model/validate.h): names and ids, display
+ * names, labels, handler URIs, update masks and timestamps. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <numbering/numbering.h>
+
+#include "core/error.h"
+#include "model/validate.h"
+#include "suites.h"
+
+/* Checks the thread's last error after a failing call. */
+static void expect_error(int rc, int code, const char *field, const char *needle)
+{
+	ck_assert_int_eq(rc, code);
+	ck_assert_int_eq(numbering_error_code(), code);
+	if (field != NULL) {
+		ck_assert_int_ge(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), field);
+	}
+	if (needle != NULL)
+		ck_assert_msg(strstr(numbering_error_message(), needle) != NULL, "message \"%s\" lacks \"%s\"",
+		              numbering_error_message(), needle);
+}
+
+static char *repeat(const char *unit, int count)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * (size_t)count + 1);
+	ck_assert_ptr_nonnull(s);
+	for (int i = 0; i < count; i++)
+		memcpy(s + len * (size_t)i, unit, len);
+	s[len * (size_t)count] = '\0';
+	return s;
+}
+
+/* ---- Names and ids ---- */
+
+START_TEST(parent_names)
+{
+	size_t len = 0;
+	ck_assert_int_eq(numbering__parse_parent("projects/p1", "parent", &len), NUMBERING_OK);
+	ck_assert_uint_eq(len, 11);
+	ck_assert_int_eq(numbering__parse_parent("projects/my-project-2", "parent", &len), NUMBERING_OK);
+	char *long_ok = repeat("a", 63), name[128];
+	snprintf(name, sizeof(name), "projects/%s", long_ok);
+	ck_assert_int_eq(numbering__parse_parent(name, "parent", &len), NUMBERING_OK);
+	ck_assert_uint_eq(len, strlen(name));
+	snprintf(name, sizeof(name), "projects/%sa", long_ok);
+	expect_error(numbering__parse_parent(name, "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent",
+	             "longer than 63");
+	free(long_ok);
+
+	expect_error(numbering__parse_parent(NULL, "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent", "required");
+	expect_error(numbering__parse_parent("", "destination_parent", &len), NUMBERING_INVALID_ARGUMENT,
+	             "destination_parent", "required");
+	expect_error(numbering__parse_parent("project/p1", "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent",
+	             "\"project/p1\"");
+	expect_error(numbering__parse_parent("projects/", "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent", "empty");
+	expect_error(numbering__parse_parent("projects/P1", "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent",
+	             "a-z, 0-9");
+	expect_error(numbering__parse_parent("projects/a_b", "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent", NULL);
+	expect_error(numbering__parse_parent("projects/p1/", "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent",
+	             "continues");
+	expect_error(numbering__parse_parent("projects/p1/phoneNumberInstances/x", "parent", &len),
+	             NUMBERING_INVALID_ARGUMENT, "parent", NULL);
+	/* Hostile bytes come back quoted. */
+	expect_error(numbering__parse_parent("projects/\x01\xff", "parent", &len), NUMBERING_INVALID_ARGUMENT, "parent",
+	             "projects/\\x01\\xff");
+}
+END_TEST
+
+START_TEST(instance_names)
+{
+	size_t len = 0;
+	const char *id = NULL;
+	const char *name = "projects/p1/phoneNumberInstances/front-desk";
+	ck_assert_int_eq(numbering__parse_instance_name(name, "name", &len, &id), NUMBERING_OK);
+	ck_assert_uint_eq(len, 11);
+	ck_assert_ptr_eq(id, name + strlen("projects/p1/phoneNumberInstances/"));
+	ck_assert_str_eq(id, "front-desk");
+	ck_assert_int_eq(numbering__parse_instance_name(name, "name", NULL, NULL), NUMBERING_OK);
+
+	expect_error(numbering__parse_instance_name(NULL, "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "required");
+	expect_error(numbering__parse_instance_name("projects/p1", "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "phoneNumberInstances");
+	expect_error(numbering__parse_instance_name("projects/p1/instances/x", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", "phoneNumberInstances");
+	expect_error(numbering__parse_instance_name("projects/P1/phoneNumberInstances/x", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", "project id");
+	expect_error(numbering__parse_instance_name("projects/p1/phoneNumberInstances/", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", "empty");
+	expect_error(numbering__parse_instance_name("projects/p1/phoneNumberInstances/Abc", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", "\"projects/p1/phoneNumberInstances/Abc\"");
+	expect_error(numbering__parse_instance_name("projects/p1/phoneNumberInstances/a/b", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", NULL);
+	expect_error(numbering__parse_instance_name("projects//phoneNumberInstances/a", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", NULL);
+}
+END_TEST
+
+START_TEST(instance_ids)
+{
+	const char *field = "phone_number_instance_id";
+	char *id63 = repeat("a", 63), *id64 = repeat("a", 64);
+	ck_assert_int_eq(numbering__validate_instance_id("a", field), NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_instance_id("front-desk-2", field), NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_instance_id(id63, field), NUMBERING_OK);
+	expect_error(numbering__validate_instance_id(id64, field), NUMBERING_INVALID_ARGUMENT, field, "longer than 63");
+	expect_error(numbering__validate_instance_id("1abc", field), NUMBERING_INVALID_ARGUMENT, field,
+	             "\"1abc\" is not a valid id: the id does not start with a letter");
+	expect_error(numbering__validate_instance_id("Abc", field), NUMBERING_INVALID_ARGUMENT, field, "\"Abc\"");
+	expect_error(numbering__validate_instance_id("a_b", field), NUMBERING_INVALID_ARGUMENT, field,
+	             "other than a-z, 0-9 and '-'");
+	expect_error(numbering__validate_instance_id("abc-", field), NUMBERING_INVALID_ARGUMENT, field, "ends with '-'");
+	expect_error(numbering__validate_instance_id("", field), NUMBERING_INVALID_ARGUMENT, field, "empty");
+	expect_error(numbering__validate_instance_id("-abc", field), NUMBERING_INVALID_ARGUMENT, field, NULL);
+	expect_error(numbering__validate_instance_id("a.b", field), NUMBERING_INVALID_ARGUMENT, field, NULL);
+	expect_error(numbering__validate_instance_id(NULL, field), NUMBERING_INVALID_ARGUMENT, field, "required");
+	free(id63);
+	free(id64);
+}
+END_TEST
+
+START_TEST(regulatory_listings)
+{
+	const char *field = "regulatory_listing";
+	ck_assert_int_eq(numbering__validate_regulatory_listing("projects/p1/regulatoryListings/Acme_Corp-1", field),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_regulatory_listing("projects/p1/regulatoryListings/9", field), NUMBERING_OK);
+	char *id63 = repeat("Z", 63), name[160];
+	snprintf(name, sizeof(name), "projects/p1/regulatoryListings/%s", id63);
+	ck_assert_int_eq(numbering__validate_regulatory_listing(name, field), NUMBERING_OK);
+	snprintf(name, sizeof(name), "projects/p1/regulatoryListings/%sZ", id63);
+	expect_error(numbering__validate_regulatory_listing(name, field), NUMBERING_INVALID_ARGUMENT, field,
+	             "longer than 63");
+	free(id63);
+	expect_error(numbering__validate_regulatory_listing("projects/p1/listings/acme", field),
+	             NUMBERING_INVALID_ARGUMENT, field, "regulatoryListings");
+	expect_error(numbering__validate_regulatory_listing("projects/p1/regulatoryListings/", field),
+	             NUMBERING_INVALID_ARGUMENT, field, "empty");
+	expect_error(numbering__validate_regulatory_listing("projects/p1/regulatoryListings/a.b", field),
+	             NUMBERING_INVALID_ARGUMENT, field, "\"projects/p1/regulatoryListings/a.b\"");
+	expect_error(numbering__validate_regulatory_listing("projects/p_1/regulatoryListings/a", field),
+	             NUMBERING_INVALID_ARGUMENT, field, "project id");
+	expect_error(numbering__validate_regulatory_listing("", field), NUMBERING_INVALID_ARGUMENT, field, "required");
+	expect_error(numbering__validate_regulatory_listing(NULL, field), NUMBERING_INVALID_ARGUMENT, field, NULL);
+}
+END_TEST
+
+/* ---- Display names and labels ---- */
+
+static void expect_display_name(const char *in, const char *expected)
+{
+	struct numbering__str out = {0};
+	ck_assert_int_eq(numbering__normalize_display_name(&out, in, "display_name"), NUMBERING_OK);
+	ck_assert_str_eq(numbering__str_get(&out), expected);
+	ck_assert_uint_eq(out.len, strlen(expected));
+	numbering__str_free(&out);
+}
+
+static void expect_bad_display_name(const char *in, const char *needle)
+{
+	struct numbering__str out = {0};
+	ck_assert_int_eq(numbering__str_set(&out, "before", 6), NUMBERING_OK);
+	expect_error(numbering__normalize_display_name(&out, in, "display_name"), NUMBERING_INVALID_ARGUMENT,
+	             "display_name", needle);
+	ck_assert_str_eq(numbering__str_get(&out), "before");
+	numbering__str_free(&out);
+}
+
+START_TEST(display_name_nfc)
+{
+	expect_display_name("", "");
+	expect_display_name("Front desk", "Front desk");
+	/* e + COMBINING ACUTE ACCENT composes to U+00E9. */
+	expect_display_name("Caf\x65\xcc\x81", "Caf\xc3\xa9");
+	/* Already composed stays as it is; Hangul jamo compose to a syllable. */
+	expect_display_name("Caf\xc3\xa9", "Caf\xc3\xa9");
+	expect_display_name("\xe1\x84\x80\xe1\x85\xa1", "\xea\xb0\x80");
+	/* Combining marks are put in canonical order: dot below (220) before dot above (230). */
+	expect_display_name("q\xcc\x87\xcc\xa3", "q\xcc\xa3\xcc\x87");
+	/* Format characters (ZWJ in an emoji sequence) are not control characters. */
+	expect_display_name("\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb");
+}
+END_TEST
+
+START_TEST(display_name_length_after_nfc)
+{
+	char *s100 = repeat("a", 100), *s101 = repeat("a", 101), *e100 = repeat("\xc3\xa9", 100);
+	expect_display_name(s100, s100);
+	expect_bad_display_name(s101, "101 characters");
+	/* 100 two-byte characters are 100 characters, not 200. */
+	expect_display_name(e100, e100);
+	/* 99 letters and e + U+0301: 101 code points in, 100 after NFC. */
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%.99s\x65\xcc\x81", s100);
+	struct numbering__str out = {0};
+	ck_assert_int_eq(numbering__normalize_display_name(&out, buf, "display_name"), NUMBERING_OK);
+	ck_assert_uint_eq(out.len, 101); /* 99 + the two bytes of U+00E9 */
+	numbering__str_free(&out);
+	/* 100 letters and a combining mark that does not compose with 'a' (U+0323 does: use U+0334). */
+	snprintf(buf, sizeof(buf), "%s\xcc\xb4", s100);
+	expect_bad_display_name(buf, "101 characters");
+	free(s100);
+	free(s101);
+	free(e100);
+	/* Far too long input is refused before normalizing. */
+	char *huge = repeat("a", 5000);
+	expect_bad_display_name(huge, "longer than 100");
+	free(huge);
+}
+END_TEST
+
+START_TEST(display_name_rejects)
+{
+	expect_bad_display_name("bad\xff", "not valid UTF-8 (at byte 3)");
+	expect_bad_display_name("\xc3", "not valid UTF-8");
+	expect_bad_display_name("\xc0\xaf", "not valid UTF-8");         /* overlong '/' */
+	expect_bad_display_name("a\xed\xa0\x80", "not valid UTF-8");    /* a surrogate */
+	expect_bad_display_name("\xf4\x90\x80\x80", "not valid UTF-8"); /* above U+10FFFF */
+	expect_bad_display_name("bad\x07name", "U+0007");
+	expect_bad_display_name("tab\there", "control");
+	expect_bad_display_name("new\nline", "control");
+	expect_bad_display_name("del\x7f", "U+007F");
+	expect_bad_display_name("nel\xc2\x85", "U+0085");
+	expect_bad_display_name("line\xe2\x80\xa8sep", "U+2028");
+	expect_bad_display_name("para\xe2\x80\xa9sep", "U+2029");
+	/* The message quotes the value in printable ASCII. */
+	expect_bad_display_name("bad\x07name", "\"bad\\x07name\"");
+	struct numbering__str out = {0};
+	expect_error(numbering__normalize_display_name(&out, NULL, "display_name"), NUMBERING_INVALID_ARGUMENT,
+	             "display_name", NULL);
+}
+END_TEST
+
+START_TEST(labels)
+{
+	const char *f = "labels";
+	char *k100 = repeat("k", 100), *k101 = repeat("k", 101), *v1000 = repeat("v", 1000), *v1001 = repeat("v", 1001);
+	char *ke100 = repeat("\xc3\xa9", 100), *ve1000 = repeat("\xe2\x82\xac", 1000);
+	ck_assert_int_eq(numbering__validate_label("env", "prod", f), NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_label("env", "", f), NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_label(k100, v1000, f), NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_label(ke100, ve1000, f), NUMBERING_OK);
+	ck_assert_int_eq(numbering__validate_label("caf\xc3\xa9", "\xe2\x82\xac" "5", f), NUMBERING_OK);
+	expect_error(numbering__validate_label(k101, "v", f), NUMBERING_INVALID_ARGUMENT, f, "101 characters");
+	expect_error(numbering__validate_label("k", v1001, f), NUMBERING_INVALID_ARGUMENT, f,
+	             "of label \"k\" has 1001 characters");
+	expect_error(numbering__validate_label("", "v", f), NUMBERING_INVALID_ARGUMENT, f, "empty");
+	expect_error(numbering__validate_label("k\xff", "v", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "label key \"k\\xff\" is not valid UTF-8");
+	expect_error(numbering__validate_label("k", "v\xc3", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "the value \"v\\xc3\" of label \"k\" is not valid UTF-8");
+	expect_error(numbering__validate_label("k\n", "v", f), NUMBERING_INVALID_ARGUMENT, f, "control");
+	expect_error(numbering__validate_label("key", "a\x1b[0m", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "the value \"a\\x1b[0m\" of label \"key\" holds the control character U+001B");
+	expect_error(numbering__validate_label(NULL, "v", f), NUMBERING_INVALID_ARGUMENT, f, NULL);
+	expect_error(numbering__validate_label("k", NULL, f), NUMBERING_INVALID_ARGUMENT, f, NULL);
+	free(k100);
+	free(k101);
+	free(v1000);
+	free(v1001);
+	free(ke100);
+	free(ve1000);
+}
+END_TEST
+
+/* ---- Handler URIs ---- */
+
+static const char *const good_http[] = {
+	"https://example.com/hook",
+	"http://example.com",
+	"http://example.com/",
+	"HTTPS://Example.COM:8443/a/b?x=1&y=%20z#frag",
+	"hTtP://example.com./path",
+	"http://192.0.2.1/",
+	"http://localhost:8080",
+	"http://[2001:db8::1]:8080/",
+	"http://[::1]/",
+	"http://[::ffff:192.0.2.1]/",
+	"http://[2001:db8:0:0:0:0:0:1]/",
+	"https://user:pass@example.com/",
+	"https://hooks.example.com/v1/calls;session=1?a=b/c?d",
+	"http://my_host.internal/x",
+	"https://xn--bcher-kva.example/",
+	"http://1.example/",
+	"http://example.com/a%2Fb",
+};
+
+static const char *const bad_http[] = {
+	"http://",
+	"https://",
+	"http:///path",
+	"http:example.com",
+	"http:/example.com",
+	"http://example.com:0/",
+	"http://example.com:65536/",
+	"http://example.com:/",
+	"http://example.com:8o/",
+	"http://-bad.example.com/",
+	"http://bad-.example.com/",
+	"http://a..b/",
+	"http://256.1.1.1/",
+	"http://1.2.3/",
+	"http://01.2.3.4/",
+	"http://[2001:db8::1/",
+	"http://[::g]/",
+	"http://[1:2:3:4:5:6:7:8:9]/",
+	"http://[1::2::3]/",
+	"http://[1:2:3:4:5:6:7]/",
+	"http://[::1]x/",
+	"http://exa%41mple.com/",
+	"http://example.com/%zz",
+	"http://example.com/%4",
+	"http://example.com/<script>",
+	"http://example.com/a\"b",
+	"http://a@b@example.com/",
+	"http://us[er@example.com/",
+	"http://example.com/#a#b",
+	"http://example.com/{x}",
+};
+
+START_TEST(message_handlers)
+{
+	const char *f = "incoming_message_handler_uris";
+	for (size_t i = 0; i < sizeof(good_http) / sizeof(good_http[0]); i++)
+		ck_assert_msg(numbering__validate_message_handler(good_http[i], f) == NUMBERING_OK, "%s: %s", good_http[i],
+		              numbering_error_message());
+	for (size_t i = 0; i < sizeof(bad_http) / sizeof(bad_http[0]); i++) {
+		int rc = numbering__validate_message_handler(bad_http[i], f);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s was accepted", bad_http[i]);
+		ck_assert_str_eq(numbering_error_violation_field(0), f);
+	}
+	expect_error(numbering__validate_message_handler("ftp://example.com/", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "must be an absolute http or https URI, not ftp:");
+	expect_error(numbering__validate_message_handler("mailto:ops@example.com", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "mailto:");
+	expect_error(numbering__validate_message_handler("sip:alice@example.com", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "sip:");
+	expect_error(numbering__validate_message_handler("tel:+61255501100", f), NUMBERING_INVALID_ARGUMENT, f, NULL);
+	expect_error(numbering__validate_message_handler("/relative/path", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "no scheme");
+	expect_error(numbering__validate_message_handler("example.com/hook", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "no scheme");
+	expect_error(numbering__validate_message_handler("//example.com/hook", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "no scheme");
+	expect_error(numbering__validate_message_handler("1http://example.com", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "no scheme");
+	expect_error(numbering__validate_message_handler("http://", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "\"http://\" is not valid: the host is empty");
+	expect_error(numbering__validate_message_handler("http:example.com", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "not absolute");
+	expect_error(numbering__validate_message_handler("https://exa mple.com", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "space, control or non-ASCII character at byte 11");
+	expect_error(numbering__validate_message_handler("https://example.com/\x01", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "\\x01");
+	expect_error(numbering__validate_message_handler("https://example.com/caf\xc3\xa9", f),
+	             NUMBERING_INVALID_ARGUMENT, f, "non-ASCII");
+	expect_error(numbering__validate_message_handler("https://example.com:99999/", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "port");
+	expect_error(numbering__validate_message_handler("", f), NUMBERING_INVALID_ARGUMENT, f, "empty");
+	expect_error(numbering__validate_message_handler(NULL, f), NUMBERING_INVALID_ARGUMENT, f, "empty");
+
+	/* 2048 bytes is the limit. */
+	char uri[NUMBERING_URI_MAX + 2];
+	const char *prefix = "https://example.com/";
+	memset(uri, 'a', sizeof(uri));
+	memcpy(uri, prefix, strlen(prefix));
+	uri[NUMBERING_URI_MAX] = '\0';
+	ck_assert_int_eq(numbering__validate_message_handler(uri, f), NUMBERING_OK);
+	uri[NUMBERING_URI_MAX] = 'a';
+	uri[NUMBERING_URI_MAX + 1] = '\0';
+	expect_error(numbering__validate_message_handler(uri, f), NUMBERING_INVALID_ARGUMENT, f, "2049 bytes");
+}
+END_TEST
+
+static const char *const good_call[] = {
+	"sip:alice@example.com",
+	"sips:pbx.example.com:5061",
+	"sip:pbx.example.com",
+	"SIP:alice@Example.com",
+	"sip:+61255501100@sip.example.com;user=phone",
+	"sip:alice:secret@10.0.0.1:5060;transport=tcp",
+	"sip:alice@example.com;transport=tls;lr",
+	"sip:[2001:db8::1]",
+	"sips:bob@[2001:db8::1]:5061",
+	"sip:a%20b@example.com",
+	"sip:alice;ext=1@example.com",
+	"tel:+61255501100",
+	"TEL:+61255501100",
+	"tel:+61-2-5550-1100",
+	"tel:+1(650)253-0000",
+	"tel:+442079460000",
+	"https://example.com/calls",
+	"http://192.0.2.1:8080/voice",
+};
+
+static const char *const bad_call[] = {
+	"sip:alice@",
+	"sip:",
+	"sips:",
+	"sip:@example.com",
+	"sip:alice@example.com:0",
+	"sip:alice@example.com:70000",
+	"sip:alice@example.com:",
+	"sip://alice@example.com",
+	"sip:alice@example.com?subject=hi",
+	"sip:alice@exa_mple..com",
+	"sip:ali<ce@example.com",
+	"sip:alice@example.com;",
+	"sip:alice@example.com;=x",
+	"sip:alice@[::1",
+	"sip:alice@256.0.0.1",
+	"tel:+123",
+	"tel:+",
+	"tel:61255501100",
+	"tel:0255501100",
+	"tel:+61255501100;ext=1",
+	"tel:+6125550110a",
+	"tel:+61 255501100",
+	"tel:+0255501100",
+	"tel:+61255501100000000",
+	"ftp://example.com",
+	"mailto:ops@example.com",
+	"urn:example:x",
+	"sipx:alice@example.com",
+	"http://",
+	"alice@example.com",
+};
+
+START_TEST(call_handlers)
+{
+	const char *f = "incoming_call_handler_uris";
+	for (size_t i = 0; i < sizeof(good_call) / sizeof(good_call[0]); i++)
+		ck_assert_msg(numbering__validate_call_handler(good_call[i], f) == NUMBERING_OK, "%s: %s", good_call[i],
+		              numbering_error_message());
+	for (size_t i = 0; i < sizeof(bad_call) / sizeof(bad_call[0]); i++) {
+		int rc = numbering__validate_call_handler(bad_call[i], f);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s was accepted", bad_call[i]);
+		ck_assert_str_eq(numbering_error_violation_field(0), f);
+		char quoted[NUMBERING__QUOTE_SIZE + 2];
+		snprintf(quoted, sizeof(quoted), "\"%s\"", bad_call[i]);
+		ck_assert_msg(strstr(numbering_error_message(), quoted) != NULL, "%s: message does not quote it: %s",
+		              bad_call[i], numbering_error_message());
+	}
+	expect_error(numbering__validate_call_handler("sip:alice@", f), NUMBERING_INVALID_ARGUMENT, f, "no host");
+	expect_error(numbering__validate_call_handler("sip:alice@example.com:0", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "1 to 65535");
+	expect_error(numbering__validate_call_handler("tel:+123", f), NUMBERING_INVALID_ARGUMENT, f, "tel:+123");
+	expect_error(numbering__validate_call_handler("tel:61255501100", f), NUMBERING_INVALID_ARGUMENT, f, "+E164");
+	expect_error(numbering__validate_call_handler("ftp://example.com", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "must be http, https, sip, sips or tel, not ftp:");
+	expect_error(numbering__validate_call_handler("sip:alice@example.com?subject=hi", f), NUMBERING_INVALID_ARGUMENT,
+	             f, "headers");
+	/* A tel number with the wrong length for its country names the verdict. */
+	expect_error(numbering__validate_call_handler("tel:+165025300001", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "+165025300001 is not a possible number of +1 (TOO_LONG)");
+	expect_error(numbering__validate_call_handler("tel:+4420794600", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "POSSIBLE_LOCAL_ONLY");
+}
+END_TEST
+
+/* ---- Update masks ---- */
+
+#define ALL_BITS                                                                                               \
+	(NUMBERING__SET_DISPLAY_NAME | NUMBERING__SET_LABELS | NUMBERING__SET_MESSAGE_HANDLERS |                   \
+	 NUMBERING__SET_CALL_HANDLERS | NUMBERING__SET_RECORDING_TRIGGER | NUMBERING__SET_CAPABILITIES |          \
+	 NUMBERING__SET_NUMBER_TYPE)
+
+static uint32_t mask_ok(const char *mask)
+{
+	uint32_t bits = 0xdeadbeef;
+	int rc = numbering__parse_update_mask(&bits, mask, "update_mask");
+	ck_assert_msg(rc == NUMBERING_OK, "mask \"%s\": %s", mask ? mask : "(null)", numbering_error_message());
+	return bits;
+}
+
+START_TEST(update_masks)
+{
+	ck_assert_uint_eq(mask_ok(NULL), ALL_BITS);
+	ck_assert_uint_eq(mask_ok(""), ALL_BITS);
+	ck_assert_uint_eq(mask_ok("  "), ALL_BITS);
+	ck_assert_uint_eq(mask_ok("*"), ALL_BITS);
+	ck_assert_uint_eq(mask_ok(" * "), ALL_BITS);
+	ck_assert_uint_eq(mask_ok("displayName"), NUMBERING__SET_DISPLAY_NAME);
+	ck_assert_uint_eq(mask_ok("display_name"), NUMBERING__SET_DISPLAY_NAME);
+	ck_assert_uint_eq(mask_ok("labels"), NUMBERING__SET_LABELS);
+	ck_assert_uint_eq(mask_ok(" displayName , labels "), NUMBERING__SET_DISPLAY_NAME | NUMBERING__SET_LABELS);
+	ck_assert_uint_eq(mask_ok("labels,labels"), NUMBERING__SET_LABELS);
+	ck_assert_uint_eq(mask_ok("incomingMessageHandlerUris"), NUMBERING__SET_MESSAGE_HANDLERS);
+	ck_assert_uint_eq(mask_ok("incoming_message_handler_uris"), NUMBERING__SET_MESSAGE_HANDLERS);
+	ck_assert_uint_eq(mask_ok("incomingCallHandlerUris"), NUMBERING__SET_CALL_HANDLERS);
+	ck_assert_uint_eq(mask_ok("incoming_call_handler_uris"), NUMBERING__SET_CALL_HANDLERS);
+	ck_assert_uint_eq(mask_ok("callRecordingTrigger"), NUMBERING__SET_RECORDING_TRIGGER);
+	ck_assert_uint_eq(mask_ok("call_recording_trigger"), NUMBERING__SET_RECORDING_TRIGGER);
+	ck_assert_uint_eq(mask_ok("phoneNumber.capabilities"), NUMBERING__SET_CAPABILITIES);
+	ck_assert_uint_eq(mask_ok("phone_number.capabilities"), NUMBERING__SET_CAPABILITIES);
+	ck_assert_uint_eq(mask_ok("phoneNumber.numberType"), NUMBERING__SET_NUMBER_TYPE);
+	ck_assert_uint_eq(mask_ok("phone_number.number_type"), NUMBERING__SET_NUMBER_TYPE);
+	ck_assert_uint_eq(mask_ok("displayName,labels,incomingMessageHandlerUris,incoming_call_handler_uris,"
+	                          "callRecordingTrigger,phoneNumber.capabilities,\tphone_number.number_type\n"),
+	                  ALL_BITS);
+}
+END_TEST
+
+static void mask_bad(const char *mask, const char *needle)
+{
+	uint32_t bits = 0xdeadbeef;
+	expect_error(numbering__parse_update_mask(&bits, mask, "update_mask"), NUMBERING_INVALID_ARGUMENT, "update_mask",
+	             needle);
+	ck_assert_uint_eq(bits, 0);
+}
+
+START_TEST(update_mask_rejects)
+{
+	static const char *const output_only[] = {
+		"name",
+		"createTime",
+		"create_time",
+		"deleteTime",
+		"activateTime",
+		"lifecycleState",
+		"lifecycle_state",
+		"range",
+		"range.primaryPhoneNumberInstance",
+		"range.start_phone_number",
+		"regulatoryListing",
+		"compliant",
+		"phoneNumber.sku",
+		"phone_number.activation_sku",
+		"phoneNumber.countryCode",
+		"phone_number.name",
+	};
+	for (size_t i = 0; i < sizeof(output_only) / sizeof(output_only[0]); i++)
+		mask_bad(output_only[i], "output only");
+	static const char *const create_only[] = {"phoneNumber", "phone_number", "phoneNumber.phoneNumber",
+	                                          "phone_number.phone_number", "range.size", "range.endPhoneNumber"};
+	for (size_t i = 0; i < sizeof(create_only) / sizeof(create_only[0]); i++)
+		mask_bad(create_only[i], "create-only");
+	mask_bad("displayName,createTime", "\"createTime\": create_time is output only");
+	mask_bad("foo", "update mask path \"foo\" names no field");
+	mask_bad("displayname", "no field");
+	mask_bad("DisplayName", "no field");
+	mask_bad("capabilities", "no field");
+	mask_bad("phone_number.foo", "no field");
+	mask_bad("labels.env", "no field");
+	mask_bad("range.foo", "no field");
+	mask_bad("display_name.x", "no field");
+	mask_bad("a_very_long_path_name_that_is_longer_than_any_field_of_the_instance_at_all", "no field");
+	mask_bad("labels,,displayName", "empty path");
+	mask_bad("labels,", "empty path");
+	mask_bad(",labels", "empty path");
+	mask_bad("*,labels", "\"*\" must be the whole mask");
+	mask_bad("labels\x01", "labels\\x01");
+}
+END_TEST
+
+/* ---- Timestamps ---- */
+
+static void expect_format(int64_t ns, const char *expected)
+{
+	char buf[40];
+	numbering__format_time(buf, ns);
+	ck_assert_str_eq(buf, expected);
+	int64_t back = 0;
+	ck_assert_msg(numbering__parse_time(&back, buf, "t") == NUMBERING_OK, "%s: %s", buf, numbering_error_message());
+	ck_assert_int_eq(back, ns);
+}
+
+START_TEST(time_format)
+{
+	const int64_t s = 1795387286; /* 2026-11-22T22:41:26Z */
+	expect_format(0, "1970-01-01T00:00:00Z");
+	expect_format(s * 1000000000LL, "2026-11-22T22:41:26Z");
+	expect_format(s * 1000000000LL + 100000000, "2026-11-22T22:41:26.100Z");
+	expect_format(s * 1000000000LL + 123000000, "2026-11-22T22:41:26.123Z");
+	expect_format(s * 1000000000LL + 123400000, "2026-11-22T22:41:26.123400Z");
+	expect_format(s * 1000000000LL + 1000, "2026-11-22T22:41:26.000001Z");
+	expect_format(s * 1000000000LL + 1, "2026-11-22T22:41:26.000000001Z");
+	expect_format(s * 1000000000LL + 999999999, "2026-11-22T22:41:26.999999999Z");
+	expect_format(1709208000LL * 1000000000LL, "2024-02-29T12:00:00Z");
+	expect_format(-1, "1969-12-31T23:59:59.999999999Z");
+	expect_format(-1000000000LL, "1969-12-31T23:59:59Z");
+	expect_format(951782400LL * 1000000000LL, "2000-02-29T00:00:00Z");
+	/* The ends of int64 nanoseconds format; they are outside the years that parse. */
+	char buf[40];
+	numbering__format_time(buf, INT64_MIN);
+	ck_assert_str_eq(buf, "1677-09-21T00:12:43.145224192Z");
+	numbering__format_time(buf, INT64_MAX);
+	ck_assert_str_eq(buf, "2262-04-11T23:47:16.854775807Z");
+}
+END_TEST
+
+START_TEST(time_round_trips)
+{
+	/* Every day boundary and random instants across the representable years. */
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* 1678-01-01 .. 2261-12-31 in ns, roughly. */
+		int64_t lo = -9214560000LL * 1000000000LL, hi = 9214646400LL * 1000000000LL;
+		uint64_t span = (uint64_t)hi - (uint64_t)lo;
+		int64_t ns = (int64_t)((uint64_t)lo + x % span); /* GCC converts modulo 2^64 */
+		if (i % 4 == 1)
+			ns -= ns % 1000000000LL;
+		else if (i % 4 == 2)
+			ns -= ns % 1000000LL;
+		char buf[40];
+		numbering__format_time(buf, ns);
+		int64_t back = 0;
+		ck_assert_msg(numbering__parse_time(&back, buf, "t") == NUMBERING_OK, "%s: %s", buf,
+		              numbering_error_message());
+		ck_assert_msg(back == ns, "%s: %lld != %lld", buf, (long long)back, (long long)ns);
+	}
+}
+END_TEST
+
+static int64_t parse_ok(const char *text)
+{
+	int64_t ns = 0;
+	ck_assert_msg(numbering__parse_time(&ns, text, "t") == NUMBERING_OK, "%s: %s", text, numbering_error_message());
+	return ns;
+}
+
+START_TEST(time_parse)
+{
+	const int64_t base = 1795387286LL * 1000000000LL;
+	ck_assert_int_eq(parse_ok("2026-11-22T22:41:26Z"), base);
+	ck_assert_int_eq(parse_ok("2026-11-22t22:41:26z"), base);
+	ck_assert_int_eq(parse_ok("2026-11-22T23:41:26+01:00"), base);
+	ck_assert_int_eq(parse_ok("2026-11-22T17:11:26-05:30"), base);
+	ck_assert_int_eq(parse_ok("2026-11-23T08:41:26+10:00"), base);
+	ck_assert_int_eq(parse_ok("2026-11-22T22:41:26-00:00"), base);
+	ck_assert_int_eq(parse_ok("2026-11-22T22:41:26.1Z"), base + 100000000);
+	ck_assert_int_eq(parse_ok("2026-11-22T22:41:26.12345Z"), base + 123450000);
+	ck_assert_int_eq(parse_ok("2026-11-22T22:41:26.000000001Z"), base + 1);
+	ck_assert_int_eq(parse_ok("2026-11-22T23:41:26.5+01:00"), base + 500000000);
+	ck_assert_int_eq(parse_ok("2024-02-29T00:00:00Z"), 1709164800LL * 1000000000LL);
+	ck_assert_int_eq(parse_ok("2000-02-29T00:00:00Z"), 951782400LL * 1000000000LL);
+	ck_assert_int_eq(parse_ok("1970-01-01T00:00:00Z"), 0);
+	ck_assert_int_eq(parse_ok("1969-12-31T23:59:59.999999999Z"), -1);
+	/* The edges of the accepted years. */
+	ck_assert_int_eq(parse_ok("1678-01-01T00:00:00Z"), -9214560000LL * 1000000000LL);
+	ck_assert_int_eq(parse_ok("2261-12-31T23:59:59.999999999Z"), 9214646399LL * 1000000000LL + 999999999);
+}
+END_TEST
+
+START_TEST(time_rejects)
+{
+	static const struct {
+		const char *text, *needle;
+	} bad[] = {
+		{"", "too short"},
+		{"2026-11-22", "too short"},
+		{"2026-11-22 22:41:26Z", "'T'"},
+		{"2026-11-22T22:41:26", "too short"},
+		{"2026-11-22T22:41:26.123", "time zone"},
+		{"2026-11-22T22:41Z", "too short"},
+		{"2026/11/22T22:41:26Z", "YYYY-MM-DD"},
+		{"26-11-22T22:41:26Z00", "YYYY-MM-DD"},
+		{"2026-1x-22T22:41:26Z", "YYYY-MM-DD"},
+		{"2026-11-22T22:41:2xZ", "HH:MM:SS"},
+		{"2026-11-22T22.41.26Z", "HH:MM:SS"},
+		{"2026-11-22T22:41:26.Z", "not followed by digits"},
+		{"2026-11-22T22:41:26.1234567890Z", "more than 9 digits"},
+		{"2026-13-01T00:00:00Z", "month"},
+		{"2026-00-01T00:00:00Z", "month"},
+		{"2026-11-31T00:00:00Z", "day"},
+		{"2026-11-00T00:00:00Z", "day"},
+		{"2023-02-29T00:00:00Z", "day"},
+		{"2100-02-29T00:00:00Z", "day"},
+		{"2026-11-22T24:00:00Z", "hour"},
+		{"2026-11-22T22:60:00Z", "minute"},
+		{"2026-11-22T22:41:60Z", "leap second"},
+		{"2026-11-22T22:41:61Z", "second"},
+		{"2026-11-22T22:41:26+24:00", "offset"},
+		{"2026-11-22T22:41:26+01:60", "offset"},
+		{"2026-11-22T22:41:26+0100", "offset"},
+		{"2026-11-22T22:41:26+01", "offset"},
+		{"2026-11-22T22:41:26Zjunk", "after the time zone"},
+		{"2026-11-22T22:41:26+01:00 ", "after the time zone"},
+		{"0000-01-01T00:00:00Z", "year"},
+		{"1677-12-31T23:59:59Z", "outside the years 1678 to 2261"},
+		{"0001-01-01T00:00:00Z", "outside the years"},
+		{"2262-01-01T00:00:00Z", "outside the years"},
+		{"9999-12-31T23:59:59Z", "outside the years"},
+		{"2261-12-31T23:00:00-01:00", "outside the years"},
+		{"1678-01-01T00:30:00+01:00", "outside the years"},
+		{"+2026-11-22T22:41:26Z", NULL},
+		{"2026-11-22T22:41:26\xc3\xa9", "\\xc3\\xa9"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t ns = 42;
+		int rc = numbering__parse_time(&ns, bad[i].text, "create_time");
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s was accepted", bad[i].text);
+		ck_assert_int_eq(ns, 42);
+		ck_assert_str_eq(numbering_error_violation_field(0), "create_time");
+		if (bad[i].needle != NULL)
+			ck_assert_msg(strstr(numbering_error_message(), bad[i].needle) != NULL, "%s: \"%s\" lacks \"%s\"",
+			              bad[i].text, numbering_error_message(), bad[i].needle);
+	}
+	char *long_text = repeat("2026-11-22T22:41:26Z", 10);
+	int64_t ns = 0;
+	expect_error(numbering__parse_time(&ns, long_text, "t"), NUMBERING_INVALID_ARGUMENT, "t", "too long");
+	free(long_text);
+	expect_error(numbering__parse_time(&ns, NULL, "t"), NUMBERING_INVALID_ARGUMENT, "t", "required");
+}
+END_TEST
+
+Suite *validate_suite(void)
+{
+	Suite *s = suite_create("validate");
+	TCase *tc = tcase_create("names");
+	tcase_add_test(tc, parent_names);
+	tcase_add_test(tc, instance_names);
+	tcase_add_test(tc, instance_ids);
+	tcase_add_test(tc, regulatory_listings);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("text");
+	tcase_add_test(tc, display_name_nfc);
+	tcase_add_test(tc, display_name_length_after_nfc);
+	tcase_add_test(tc, display_name_rejects);
+	tcase_add_test(tc, labels);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("uris");
+	tcase_add_test(tc, message_handlers);
+	tcase_add_test(tc, call_handlers);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("masks");
+	tcase_add_test(tc, update_masks);
+	tcase_add_test(tc, update_mask_rejects);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("time");
+	tcase_add_test(tc, time_format);
+	tcase_add_test(tc, time_round_trips);
+	tcase_add_test(tc, time_parse);
+	tcase_add_test(tc, time_rejects);
+	suite_add_tcase(s, tc);
+	return s;
+}
