@@ -16,11 +16,13 @@ TEST_SUITE(instance);
 TEST_SUITE(validate);
 TEST_SUITE(encode);
 TEST_SUITE(backend_memory);
+TEST_SUITE(backend_file);
 TEST_SUITE(store);
 TEST_SUITE(list);
 TEST_SUITE(resolve);
 TEST_SUITE(policy);
 TEST_SUITE(json);
+TEST_SUITE(threads);
 
 /* Path of a file under tests/data. */
 const char *test_data_path(const char *name);

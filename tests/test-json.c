@@ -594,6 +594,272 @@ START_TEST(mangled_requests)
 }
 END_TEST
 
+/* ---- Issue 3's JSON contract, error path by error path ---- */
+
+START_TEST(create_errors_name_the_request_field)
+{
+	create_single("block", "+61255501100-99");
+	/* AIP-122 ids. */
+	const char *bad_ids[] = {"1abc", "Abc", "a_b", "abc-", "-a",
+	                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		char request[512];
+		snprintf(request, sizeof(request),
+		         "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"%s\",\"phoneNumberInstance\":"
+		         "{\"phoneNumber\":{\"phoneNumber\":\"+61255509000\"}}}",
+		         bad_ids[i]);
+		expect_error(call("CreatePhoneNumberInstance", request), NUMBERING_INVALID_ARGUMENT,
+		             "phone_number_instance_id", bad_ids[i]);
+	}
+	/* Overlap names the holder, both ways round. */
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p2\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255501150\"}}}"),
+	             NUMBERING_ALREADY_EXISTS, "phone_number_instance.phone_number.phone_number",
+	             "is already held by projects/p1/phoneNumberInstances/block (ACTIVE)");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(parsed, "error"), "code")), 409);
+	create_single("single", "+61255502000");
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p2\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255501900\"},\"range\":{\"size\":200}}}"),
+	             NUMBERING_ALREADY_EXISTS, "phone_number_instance.phone_number.phone_number",
+	             "is already held by projects/p1/phoneNumberInstances/single (ACTIVE)");
+	/* The name is taken. */
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"single\",\"phoneNumberInstance\":"
+	                  "{\"phoneNumber\":{\"phoneNumber\":\"+61255503000\"}}}"),
+	             NUMBERING_ALREADY_EXISTS, "phone_number_instance_id", "already exists");
+	/* A request id reused for another request. */
+	const char *first = "{\"parent\":\"projects/p1\",\"requestId\":\"order-7\",\"phoneNumberInstance\":"
+	                    "{\"phoneNumber\":{\"phoneNumber\":\"+61255504000\"},\"displayName\":\"A\"}}";
+	call_ok("CreatePhoneNumberInstance", first);
+	char name[128];
+	snprintf(name, sizeof(name), "%s", str_at(parsed, "name"));
+	call_ok("CreatePhoneNumberInstance", first);
+	ck_assert_str_eq(str_at(parsed, "name"), name);
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"requestId\":\"order-7\",\"phoneNumberInstance\":"
+	                  "{\"phoneNumber\":{\"phoneNumber\":\"+61255504000\"},\"displayName\":\"B\"}}"),
+	             NUMBERING_INVALID_ARGUMENT, "request_id", "already used for a different request");
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"requestId\":\"order-7\",\"phoneNumberInstance\":"
+	                  "{\"phoneNumber\":{\"phoneNumber\":\"+61255504001\"},\"displayName\":\"A\"}}"),
+	             NUMBERING_INVALID_ARGUMENT, "request_id", "already used for a different request");
+	/* Field validation inside the instance. */
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255505000\"},\"incomingCallHandlerUris\":[\"tel:5550100\"]}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.incoming_call_handler_uris", NULL);
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255505000\"},\"incomingMessageHandlerUris\":[\"sip:a@example.com\"]}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.incoming_message_handler_uris", NULL);
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255505000\"},\"incomingCallHandlerUris\":[\"https://a.example\",\"https://b.example\","
+	                  "\"https://c.example\",\"https://d.example\",\"https://e.example\",\"https://f.example\"]}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.incoming_call_handler_uris", "at most 5");
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255505000\"},\"regulatoryListing\":\"projects/p1/listings/x\"}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.regulatory_listing", NULL);
+	expect_error(call("CreatePhoneNumberInstance", "{\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                                               "\"+61255505000\"}}}"),
+	             NUMBERING_INVALID_ARGUMENT, "parent", "required");
+	expect_error(call("CreatePhoneNumberInstance", "{\"parent\":\"projects/p1\"}"), NUMBERING_INVALID_ARGUMENT,
+	             "phone_number_instance.phone_number.phone_number", "required");
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"displayName\":\"x\"}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.phone_number.phone_number", "required");
+}
+END_TEST
+
+START_TEST(update_mask_paths_through_json)
+{
+	call_ok("CreatePhoneNumberInstance",
+	        "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"desk\",\"phoneNumberInstance\":{"
+	        "\"phoneNumber\":{\"phoneNumber\":\"+61255501100\",\"capabilities\":[\"SMS\"]},\"displayName\":\"Desk\","
+	        "\"labels\":{\"a\":\"b\"},\"callRecordingTrigger\":\"BRIDGE\"}}");
+	static const char *const bad[] = {"createTime", "create_time", "lifecycleState", "range", "range.size",
+	                                  "phoneNumber", "phone_number.phone_number", "name", "regulatoryListing",
+	                                  "compliant", "deleteTime", "activateTime", "phoneNumber.countryCode"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char request[512], want[96];
+		snprintf(request, sizeof(request),
+		         "{\"name\":\"projects/p1/phoneNumberInstances/desk\",\"updateMask\":\"displayName,%s\","
+		         "\"phoneNumberInstance\":{\"displayName\":\"Changed\"}}",
+		         bad[i]);
+		snprintf(want, sizeof(want), "update mask path \"%s\"", bad[i]);
+		expect_error(call("UpdatePhoneNumberInstance", request), NUMBERING_INVALID_ARGUMENT, "update_mask", want);
+	}
+	call_ok("GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/desk\"}");
+	ck_assert_str_eq(str_at(parsed, "displayName"), "Desk");
+	/* Only the masked field changes, even when the request carries others. */
+	call_ok("UpdatePhoneNumberInstance",
+	        "{\"name\":\"projects/p1/phoneNumberInstances/desk\",\"updateMask\":\"labels\","
+	        "\"phoneNumberInstance\":{\"displayName\":\"Changed\",\"labels\":{\"c\":\"d\"},"
+	        "\"callRecordingTrigger\":\"ANSWER\",\"phoneNumber\":{\"capabilities\":[\"VOICE\"]}}}");
+	ck_assert_str_eq(str_at(parsed, "displayName"), "Desk");
+	ck_assert_str_eq(str_at(json_object_get(parsed, "labels"), "c"), "d");
+	ck_assert_ptr_null(json_object_get(json_object_get(parsed, "labels"), "a"));
+	ck_assert_str_eq(str_at(parsed, "callRecordingTrigger"), "BRIDGE");
+	ck_assert_str_eq(json_string_value(json_array_get(
+	                     json_object_get(json_object_get(parsed, "phoneNumber"), "capabilities"), 0)),
+	                 "SMS");
+	/* No mask is "*": every writable field takes the request's value, absent ones their default. */
+	call_ok("UpdatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/desk\","
+	                                     "\"phoneNumberInstance\":{\"displayName\":\"Front\"}}");
+	ck_assert_str_eq(str_at(parsed, "displayName"), "Front");
+	ck_assert_ptr_null(json_object_get(parsed, "labels"));
+	ck_assert_str_eq(str_at(parsed, "callRecordingTrigger"), "DISABLED");
+	ck_assert_ptr_null(json_object_get(json_object_get(parsed, "phoneNumber"), "capabilities"));
+	ck_assert_str_eq(str_at(json_object_get(parsed, "phoneNumber"), "phoneNumber"), "+61255501100");
+	ck_assert_str_eq(str_at(parsed, "lifecycleState"), "ACTIVE");
+	expect_error(call("UpdatePhoneNumberInstance",
+	                  "{\"name\":\"projects/p1/phoneNumberInstances/nobody\",\"updateMask\":\"displayName\","
+	                  "\"phoneNumberInstance\":{\"displayName\":\"x\"}}"),
+	             NUMBERING_NOT_FOUND, "name", "does not exist");
+	call_ok("DeletePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/desk\"}");
+	expect_error(call("UpdatePhoneNumberInstance",
+	                  "{\"name\":\"projects/p1/phoneNumberInstances/desk\",\"updateMask\":\"displayName\","
+	                  "\"phoneNumberInstance\":{\"displayName\":\"x\"}}"),
+	             NUMBERING_FAILED_PRECONDITION, NULL, "DELETED");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(parsed, "error"), "code")), 400);
+}
+END_TEST
+
+START_TEST(split_and_move_errors)
+{
+	create_single("block", "+61255501100-99");
+	create_single("one", "+61255502000");
+	const char *bad_sizes[] = {"0", "-1", "100", "1000"};
+	for (size_t i = 0; i < sizeof(bad_sizes) / sizeof(bad_sizes[0]); i++) {
+		char request[256];
+		snprintf(request, sizeof(request),
+		         "{\"phoneNumberInstance\":\"projects/p1/phoneNumberInstances/block\",\"size\":%s}", bad_sizes[i]);
+		expect_error(call("SplitRange", request), NUMBERING_INVALID_ARGUMENT, "size", "outside 1..99");
+	}
+	expect_error(call("SplitRange", "{\"phoneNumberInstance\":\"projects/p1/phoneNumberInstances/block\"}"),
+	             NUMBERING_INVALID_ARGUMENT, "size", NULL);
+	expect_error(call("SplitRange", "{\"phoneNumberInstance\":\"projects/p1/phoneNumberInstances/one\",\"size\":1}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance", "not a range");
+	expect_error(call("SplitRange", "{\"size\":1}"), NUMBERING_INVALID_ARGUMENT, "phone_number_instance", "required");
+	expect_error(call("SplitRange", "{\"phoneNumberInstance\":\"projects/p1/phoneNumberInstances/none\",\"size\":1}"),
+	             NUMBERING_NOT_FOUND, "phone_number_instance", NULL);
+	expect_error(call("SplitRange", "{\"name\":\"projects/p1/phoneNumberInstances/block\",\"size\":1}"),
+	             NUMBERING_INVALID_ARGUMENT, "name", "unknown field");
+	/* Move: the id is kept; the destination must be a project and not the source. */
+	expect_error(call("MovePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/one\"}"),
+	             NUMBERING_INVALID_ARGUMENT, "destination_parent", "required");
+	expect_error(call("MovePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/one\","
+	                                             "\"destinationParent\":\"projects/p1\"}"),
+	             NUMBERING_INVALID_ARGUMENT, "destination_parent", "already in");
+	expect_error(call("MovePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/one\","
+	                                             "\"destinationParent\":\"projects/p2\","
+	                                             "\"regulatoryListing\":\"projects/p1/regulatoryListings/x\"}"),
+	             NUMBERING_INVALID_ARGUMENT, "regulatory_listing", "not a listing of the destination");
+	json_t *r = call_ok("MovePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/block\","
+	                                               "\"destinationParent\":\"projects/p2\"}");
+	ck_assert_str_eq(str_at(r, "name"), "projects/p2/phoneNumberInstances/block");
+	ck_assert_str_eq(str_at(json_object_get(r, "range"), "primaryPhoneNumberInstance"),
+	                 "projects/p2/phoneNumberInstances/block");
+	expect_error(call("GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/block\"}"),
+	             NUMBERING_NOT_FOUND, "name", NULL);
+}
+END_TEST
+
+/* Each method refuses an unknown field and a wrong type, and never crashes. */
+START_TEST(every_method_refuses_unknown_fields_and_wrong_types)
+{
+	static const char *const methods[] = {
+		"CreatePhoneNumberInstance",   "GetPhoneNumberInstance",     "ListPhoneNumberInstances",
+		"UpdatePhoneNumberInstance",   "DeletePhoneNumberInstance",  "MovePhoneNumberInstance",
+		"SplitRange",                  "ActivatePhoneNumberInstance", "SuspendPhoneNumberInstance",
+		"ResumePhoneNumberInstance",   "ResolvePhoneNumber",
+	};
+	/* A string field of each request, given a number. */
+	static const char *const string_fields[] = {"parent", "name", "parent", "name", "name", "name",
+	                                            "phoneNumberInstance", "name", "name", "name", "phoneNumber"};
+	static const char *const snake[] = {"parent", "name", "parent", "name", "name", "name",
+	                                    "phone_number_instance", "name", "name", "name", "phone_number"};
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		expect_error(call(methods[i], "{\"bogus\":1}"), NUMBERING_INVALID_ARGUMENT, "bogus", "unknown field");
+		char request[128];
+		snprintf(request, sizeof(request), "{\"%s\":12}", string_fields[i]);
+		expect_error(call(methods[i], request), NUMBERING_INVALID_ARGUMENT, snake[i], "must be a string");
+		snprintf(request, sizeof(request), "{\"%s\":{}}", string_fields[i]);
+		expect_error(call(methods[i], request), NUMBERING_INVALID_ARGUMENT, snake[i], NULL);
+		expect_error(call(methods[i], "{"), NUMBERING_INVALID_ARGUMENT, NULL, "malformed JSON");
+		expect_error(call(methods[i], "[1]"), NUMBERING_INVALID_ARGUMENT, NULL, "must be a JSON object");
+		/* An empty request is missing its required fields. */
+		ck_assert_int_eq(call(methods[i], "{}"), NUMBERING_INVALID_ARGUMENT);
+	}
+	expect_error(call("Listphonenumberinstances", "{}"), NUMBERING_UNIMPLEMENTED, NULL, "unknown method");
+	expect_error(call("CreatePhoneNumber", "{}"), NUMBERING_UNIMPLEMENTED, NULL, "unknown method");
+	expect_error(call("enfonica.numbering.v1beta1.PhoneNumberInstances/GetPhoneNumberInstance", "{}"),
+	             NUMBERING_UNIMPLEMENTED, NULL, NULL);
+	/* Enums: a name, a known number, nothing else. */
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255501100\"},\"callRecordingTrigger\":\"answer\"}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.call_recording_trigger", NULL);
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255501100\"},\"callRecordingTrigger\":true}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.call_recording_trigger", NULL);
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                  "\"+61255501100\"},\"labels\":[\"a\"]}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.labels", "must be an object");
+	expect_error(call("CreatePhoneNumberInstance",
+	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":\"+61255501100\"}}"),
+	             NUMBERING_INVALID_ARGUMENT, "phone_number_instance.phone_number", "must be an object");
+	expect_error(call("ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"includeDeleted\":\"true\"}"),
+	             NUMBERING_INVALID_ARGUMENT, "include_deleted", "must be a boolean");
+	expect_error(call("ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"prefix\":61}"),
+	             NUMBERING_INVALID_ARGUMENT, "prefix", "must be a string");
+	expect_error(call("ResolvePhoneNumber", "{\"phoneNumber\":\"+61255501100\",\"regionCode\":[]}"),
+	             NUMBERING_INVALID_ARGUMENT, "region_code", "must be a string");
+	/* Nothing was created by any of it. */
+	call_ok("ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"includeDeleted\":true}");
+	ck_assert_str_eq(response, "{\"phoneNumberInstances\":[]}");
+}
+END_TEST
+
+START_TEST(list_tokens_through_json)
+{
+	for (int i = 0; i < 12; i++) {
+		char id[16], number[32];
+		snprintf(id, sizeof(id), "n%d", i);
+		snprintf(number, sizeof(number), "+612555011%02d", i);
+		create_single(id, number);
+	}
+	json_t *r = call_ok("ListPhoneNumberInstances", "{\"parent\":\"projects/p1\"}");
+	ck_assert_int_eq(json_array_size(json_object_get(r, "phoneNumberInstances")), 10);
+	ck_assert_str_eq(str_at(json_array_get(json_object_get(r, "phoneNumberInstances"), 0), "name"),
+	                 "projects/p1/phoneNumberInstances/n11");
+	char token[256], request[512];
+	snprintf(token, sizeof(token), "%s", str_at(r, "nextPageToken"));
+	/* Reused with another filter, altered, or from nowhere: INVALID_ARGUMENT on page_token. */
+	snprintf(request, sizeof(request), "{\"parent\":\"projects/p1\",\"pageToken\":\"%s\",\"prefix\":\"+61\"}", token);
+	expect_error(call("ListPhoneNumberInstances", request), NUMBERING_INVALID_ARGUMENT, "page_token", NULL);
+	snprintf(request, sizeof(request), "{\"parent\":\"projects/p1\",\"pageToken\":\"%s\",\"includeDeleted\":true}",
+	         token);
+	expect_error(call("ListPhoneNumberInstances", request), NUMBERING_INVALID_ARGUMENT, "page_token", NULL);
+	snprintf(request, sizeof(request), "{\"parent\":\"projects/p2\",\"pageToken\":\"%s\"}", token);
+	expect_error(call("ListPhoneNumberInstances", request), NUMBERING_INVALID_ARGUMENT, "page_token", NULL);
+	token[3] = token[3] == 'Q' ? 'R' : 'Q';
+	snprintf(request, sizeof(request), "{\"parent\":\"projects/p1\",\"pageToken\":\"%s\"}", token);
+	expect_error(call("ListPhoneNumberInstances", request), NUMBERING_INVALID_ARGUMENT, "page_token", NULL);
+	expect_error(call("ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"pageToken\":\"bm90IGEgdG9rZW4\"}"),
+	             NUMBERING_INVALID_ARGUMENT, "page_token", NULL);
+	/* pageSize above the maximum is coerced, not refused. */
+	r = call_ok("ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"pageSize\":5000}");
+	ck_assert_int_eq(json_array_size(json_object_get(r, "phoneNumberInstances")), 12);
+	ck_assert_ptr_null(json_object_get(r, "nextPageToken"));
+}
+END_TEST
+
 Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
@@ -616,6 +882,11 @@ Suite *json_suite(void)
 	tcase_add_test(tc, error_body_shape);
 	tcase_add_test(tc, idempotent_create);
 	tcase_add_test(tc, mangled_requests);
+	tcase_add_test(tc, create_errors_name_the_request_field);
+	tcase_add_test(tc, update_mask_paths_through_json);
+	tcase_add_test(tc, split_and_move_errors);
+	tcase_add_test(tc, every_method_refuses_unknown_fields_and_wrong_types);
+	tcase_add_test(tc, list_tokens_through_json);
 	suite_add_tcase(s, tc);
 	return s;
 }

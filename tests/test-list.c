@@ -1,4 +1,5 @@
 /* ListPhoneNumberInstances: order, paging, tokens, prefixes, deleted instances. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -203,6 +204,278 @@ START_TEST(bad_parent)
 }
 END_TEST
 
+/* ---- Issue 3: ordering, page sizes, tokens and prefixes, rule by rule ---- */
+
+/* The names on one page of @req, newest first, joined by spaces. */
+static void page_names(char *out, size_t size, numbering_list_page **next_token_page)
+{
+	numbering_list_page *page = list_ok();
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < numbering_list_page_count(page); i++) {
+		const char *id = strrchr(numbering_instance_name(numbering_list_page_instance(page, i)), '/') + 1;
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? " " : "", id);
+	}
+	*next_token_page = page;
+}
+
+START_TEST(page_size_default_and_maximum)
+{
+	create_many(120);
+	struct {
+		int asked, got;
+	} cases[] = {{0, 10}, {1, 1}, {10, 10}, {99, 99}, {100, 100}, {101, 100}, {INT32_MAX, 100}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(numbering_list_request_set_page_size(req, cases[i].asked), NUMBERING_OK);
+		numbering_list_page *page = list_ok();
+		ck_assert_msg(numbering_list_page_count(page) == cases[i].got, "page size %d gave %d", cases[i].asked,
+		              numbering_list_page_count(page));
+		ck_assert_str_ne(numbering_list_page_next_token(page), "");
+		numbering_list_page_free(page);
+	}
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_set_page_size(req, INT32_MIN), NUMBERING_OK);
+	fixture_expect_error(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT, "negative");
+	ck_assert_ptr_null(page);
+}
+END_TEST
+
+START_TEST(last_page_has_no_token)
+{
+	/* 20 instances in pages of 10: the second page is the last, even though it is full. */
+	create_many(20);
+	numbering_list_page *page = list_ok();
+	char token[256];
+	snprintf(token, sizeof(token), "%s", numbering_list_page_next_token(page));
+	ck_assert_str_ne(token, "");
+	numbering_list_page_free(page);
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, token), NUMBERING_OK);
+	page = list_ok();
+	ck_assert_int_eq(numbering_list_page_count(page), 10);
+	ck_assert_str_eq(numbering_list_page_next_token(page), "");
+	ck_assert_str_eq(numbering_instance_name(numbering_list_page_instance(page, 9)),
+	                 "projects/p1/phoneNumberInstances/n0");
+	numbering_list_page_free(page);
+	/* An empty project: no instances, no token. */
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(req, "projects/empty"), NUMBERING_OK);
+	page = list_ok();
+	ck_assert_int_eq(numbering_list_page_count(page), 0);
+	ck_assert_str_eq(numbering_list_page_next_token(page), "");
+	numbering_list_page_free(page);
+}
+END_TEST
+
+START_TEST(newest_first_across_projects_splits_and_moves)
+{
+	numbering_instance_free(fixture_create(P1, "a", "+61255501000-99"));
+	numbering_instance_free(fixture_create("projects/p2", "b", "+61255502000"));
+	numbering_instance_free(fixture_create(P1, "c", "+61255503000"));
+	numbering_instance *first = NULL, *second = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_store_split_range(&first, &second, fx.store, NULL, "projects/p1/phoneNumberInstances/a",
+	                                             10),
+	                 NUMBERING_OK);
+	char split_id[32];
+	snprintf(split_id, sizeof(split_id), "%s", strrchr(numbering_instance_name(second), '/') + 1);
+	numbering_instance_free(first);
+	numbering_instance_free(second);
+	/* A moved instance keeps its create time, so it slots in by it. */
+	ck_assert_int_eq(numbering_store_move(&out, fx.store, NULL, "projects/p2/phoneNumberInstances/b", P1, NULL),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(fixture_create(P1, "d", "+61255504000"));
+	ck_assert_int_eq(numbering_list_request_set_page_size(req, 2), NUMBERING_OK);
+	char names[256], all[512] = "", want[512];
+	for (int pages = 0; pages < 10; pages++) {
+		numbering_list_page *page = NULL;
+		page_names(names, sizeof(names), &page);
+		strcat(all, all[0] ? " " : "");
+		strcat(all, names);
+		char token[256];
+		snprintf(token, sizeof(token), "%s", numbering_list_page_next_token(page));
+		numbering_list_page_free(page);
+		if (token[0] == '\0')
+			break;
+		ck_assert_int_eq(numbering_list_request_set_page_token(req, token), NUMBERING_OK);
+	}
+	snprintf(want, sizeof(want), "d %s c b a", split_id);
+	ck_assert_str_eq(all, want);
+}
+END_TEST
+
+START_TEST(deleted_instances_paged_only_when_asked)
+{
+	create_many(12);
+	numbering_instance *out = NULL;
+	for (int i = 0; i < 12; i += 2) {
+		char name[64];
+		snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/n%d", i);
+		ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, name), NUMBERING_OK);
+		numbering_instance_free(out);
+	}
+	char names[256];
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_set_page_size(req, 4), NUMBERING_OK);
+	page_names(names, sizeof(names), &page);
+	ck_assert_str_eq(names, "n11 n9 n7 n5");
+	char token[256];
+	snprintf(token, sizeof(token), "%s", numbering_list_page_next_token(page));
+	numbering_list_page_free(page);
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, token), NUMBERING_OK);
+	page_names(names, sizeof(names), &page);
+	ck_assert_str_eq(names, "n3 n1");
+	ck_assert_str_eq(numbering_list_page_next_token(page), "");
+	numbering_list_page_free(page);
+	/* With deleted ones: a fresh listing (the old token is bound to include_deleted=false). */
+	ck_assert_int_eq(numbering_list_request_set_include_deleted(req, 1), NUMBERING_OK);
+	fixture_expect_error(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT,
+	                     "different parent, prefix or include_deleted");
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, NULL), NUMBERING_OK);
+	page_names(names, sizeof(names), &page);
+	ck_assert_str_eq(names, "n11 n10 n9 n8");
+	ck_assert_int_eq(numbering_instance_lifecycle_state(numbering_list_page_instance(page, 1)),
+	                 NUMBERING_LIFECYCLE_DELETED);
+	numbering_list_page_free(page);
+}
+END_TEST
+
+START_TEST(prefix_matches_ranges_containing_a_number_with_it)
+{
+	/* 3150..3249 crosses a prefix boundary: numbers start with 6125550315..6125550324. */
+	numbering_instance_free(fixture_create(P1, "cross", "+61255503150-249"));
+	numbering_instance_free(fixture_create(P1, "single", "+61255503300"));
+	numbering_instance_free(fixture_create(P1, "mobile", "+61412345000-999"));
+	struct {
+		const char *prefix, *region, *names;
+	} cases[] = {
+		{"+612555032", NULL, "cross"},           /* the range's upper part */
+		{"+612555031", NULL, "cross"},           /* its lower part */
+		{"+6125550324", NULL, "cross"},          /* its last ten */
+		{"+6125550325", NULL, ""},               /* just past it */
+		{"+61255503149", NULL, ""},              /* just before it, a full number */
+		{"+61255503249", NULL, "cross"},         /* its last number, a full number */
+		{"+61255503150", NULL, "cross"},         /* its first */
+		{"+612555033", NULL, "single"},
+		{"+61255503300", NULL, "single"},
+		{"+612555033000", NULL, ""},             /* longer than the number */
+		{"+6125550", NULL, "single cross"},
+		{"025550315", NULL, "cross"},            /* 0NSN with the default region (AU) */
+		{"02 5550 32", NULL, "cross"},           /* with spaces */
+		{"(02) 5550-3300", NULL, "single"},
+		{"0412 345", NULL, "mobile"},
+		{"04", "AU", "mobile"},
+		{"0", "AU", "mobile single cross"},      /* the trunk prefix alone: all of AU */
+		{"+61 4", NULL, "mobile"},
+		{"+6", NULL, "mobile single cross"},
+		{"+64", NULL, ""},
+		{"0412", "NZ", ""},                      /* +64 412 */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(numbering_list_request_set_prefix(req, cases[i].prefix), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_region(req, cases[i].region), NUMBERING_OK);
+		char names[256];
+		numbering_list_page *page = NULL;
+		page_names(names, sizeof(names), &page);
+		ck_assert_msg(strcmp(names, cases[i].names) == 0, "prefix \"%s\": \"%s\", want \"%s\"", cases[i].prefix,
+		              names, cases[i].names);
+		numbering_list_page_free(page);
+	}
+	/* Deleted ranges match only with include_deleted. */
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/cross"),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_list_request_set_prefix(req, "+612555032"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_region(req, NULL), NUMBERING_OK);
+	char names[256];
+	numbering_list_page *page = NULL;
+	page_names(names, sizeof(names), &page);
+	ck_assert_str_eq(names, "");
+	numbering_list_page_free(page);
+	ck_assert_int_eq(numbering_list_request_set_include_deleted(req, 1), NUMBERING_OK);
+	page_names(names, sizeof(names), &page);
+	ck_assert_str_eq(names, "cross");
+	numbering_list_page_free(page);
+}
+END_TEST
+
+START_TEST(prefix_errors)
+{
+	numbering_list_page *page = NULL;
+	const char *bad[] = {"+", "abc", "+61a", "++61", "6+1", "+6125550315012345678"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(numbering_list_request_set_prefix(req, bad[i]), NUMBERING_OK);
+		int rc = numbering_store_list(&page, fx.store, NULL, req);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "prefix %s gave %s", bad[i], numbering_status_name(rc));
+		ck_assert_str_eq(numbering_error_violation_field(0), "prefix");
+		ck_assert_ptr_null(page);
+	}
+	/* A national prefix needs a region: none in the request and none in the store. */
+	numbering_store *bare = NULL;
+	ck_assert_int_eq(numbering_store_open(&bare, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_prefix(req, "025"), NUMBERING_OK);
+	fixture_expect_error(numbering_store_list(&page, bare, NULL, req), NUMBERING_INVALID_ARGUMENT, "give a region");
+	ck_assert_int_eq(numbering_list_request_set_region(req, "ZZ"), NUMBERING_OK);
+	fixture_expect_error(numbering_store_list(&page, bare, NULL, req), NUMBERING_INVALID_ARGUMENT, "ZZ");
+	ck_assert_str_eq(numbering_error_violation_field(0), "region_code");
+	ck_assert_int_eq(numbering_list_request_set_region(req, "AU"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, bare, NULL, req), NUMBERING_OK);
+	numbering_list_page_free(page);
+	numbering_store_close(bare);
+}
+END_TEST
+
+START_TEST(token_bound_to_filter_not_its_spelling)
+{
+	for (int i = 0; i < 15; i++) {
+		char id[16], number[32];
+		snprintf(id, sizeof(id), "n%d", i);
+		snprintf(number, sizeof(number), "+612555%05d", 30000 + i);
+		numbering_instance_free(fixture_create(P1, id, number));
+	}
+	ck_assert_int_eq(numbering_list_request_set_prefix(req, "+612555300"), NUMBERING_OK);
+	numbering_list_page *page = list_ok();
+	ck_assert_int_eq(numbering_list_page_count(page), 10);
+	char token[256];
+	snprintf(token, sizeof(token), "%s", numbering_list_page_next_token(page));
+	numbering_list_page_free(page);
+	/* The same prefix in 0NSN form is the same filter. */
+	ck_assert_int_eq(numbering_list_request_set_prefix(req, "02 5553 00"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, token), NUMBERING_OK);
+	page = list_ok();
+	ck_assert_int_eq(numbering_list_page_count(page), 5);
+	numbering_list_page_free(page);
+	/* Another prefix, none, or deleted ones: refused. */
+	const char *others[] = {"+61255530", "+6125553001", NULL};
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		ck_assert_int_eq(numbering_list_request_set_prefix(req, others[i]), NUMBERING_OK);
+		fixture_expect_error(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT,
+		                     "different parent, prefix or include_deleted");
+		ck_assert_str_eq(numbering_error_violation_field(0), "page_token");
+	}
+	/* Every single-character change of the token is refused. */
+	ck_assert_int_eq(numbering_list_request_set_prefix(req, "+612555300"), NUMBERING_OK);
+	size_t len = strlen(token);
+	for (size_t i = 0; i < len; i++) {
+		char altered[256];
+		snprintf(altered, sizeof(altered), "%s", token);
+		altered[i] = altered[i] == 'x' ? 'y' : 'x';
+		ck_assert_int_eq(numbering_list_request_set_page_token(req, altered), NUMBERING_OK);
+		fixture_expect_error(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT,
+		                     "page token");
+	}
+	/* Truncated or extended. */
+	char cut[256];
+	snprintf(cut, sizeof(cut), "%.*s", (int)len - 1, token);
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, cut), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT);
+	snprintf(cut, sizeof(cut), "%sA", token);
+	ck_assert_int_eq(numbering_list_request_set_page_token(req, cut), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_null(page);
+}
+END_TEST
+
 Suite *list_suite(void)
 {
 	Suite *s = suite_create("list");
@@ -215,6 +488,13 @@ Suite *list_suite(void)
 	tcase_add_test(tc, prefix_in_e164_and_national_form);
 	tcase_add_test(tc, deleted_only_when_asked);
 	tcase_add_test(tc, bad_parent);
+	tcase_add_test(tc, page_size_default_and_maximum);
+	tcase_add_test(tc, last_page_has_no_token);
+	tcase_add_test(tc, newest_first_across_projects_splits_and_moves);
+	tcase_add_test(tc, deleted_instances_paged_only_when_asked);
+	tcase_add_test(tc, prefix_matches_ranges_containing_a_number_with_it);
+	tcase_add_test(tc, prefix_errors);
+	tcase_add_test(tc, token_bound_to_filter_not_its_spelling);
 	suite_add_tcase(s, tc);
 	return s;
 }

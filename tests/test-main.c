@@ -32,11 +32,13 @@ static const struct named_suite all_suites[] = {
 	{"validate", validate_suite},
 	{"encode", encode_suite},
 	{"backend_memory", backend_memory_suite},
+	{"backend_file", backend_file_suite},
 	{"store", store_suite},
 	{"list", list_suite},
 	{"resolve", resolve_suite},
 	{"policy", policy_suite},
 	{"json", json_suite},
+	{"threads", threads_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

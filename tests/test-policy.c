@@ -262,6 +262,132 @@ START_TEST(store_enforces_policy)
 }
 END_TEST
 
+/* With a policy loaded, a call without a caller is denied: every operation, even when
+ * the policy grants everything to every authenticated caller. */
+START_TEST(no_caller_denied_by_every_operation)
+{
+	numbering_policy *policy = parse_ok(
+		"{\"bindings\":[{\"project\":\"*\",\"members\":[\"allUsers\"],\"roles\":[\"roles/numbering.admin\"]}]}");
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.authorizer = numbering_policy_authorize;
+	options.authorizer_payload = policy;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_instance *request = NULL, *out = NULL, *second = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255501100-99"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, "user:any", "projects/p1", request, "r", NULL, NULL),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	out = NULL;
+	const char *name = "projects/p1/phoneNumberInstances/r";
+	int rc[11];
+	rc[0] = numbering_store_create(&out, store, NULL, "projects/p1", request, "s", NULL, NULL);
+	rc[1] = numbering_store_get(&out, store, NULL, name);
+	rc[2] = numbering_store_update(&out, store, NULL, name, request, "displayName");
+	rc[3] = numbering_store_delete(&out, store, NULL, name);
+	rc[4] = numbering_store_activate(&out, store, NULL, name);
+	rc[5] = numbering_store_suspend(&out, store, NULL, name);
+	rc[6] = numbering_store_resume(&out, store, NULL, name);
+	rc[7] = numbering_store_move(&out, store, NULL, name, "projects/p2", NULL);
+	rc[8] = numbering_store_split_range(&out, &second, store, NULL, name, 10);
+	numbering_list_request *lr = NULL;
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(lr, "projects/p1"), NUMBERING_OK);
+	rc[9] = numbering_store_list(&page, store, NULL, lr);
+	for (int i = 0; i < 10; i++)
+		ck_assert_msg(rc[i] == NUMBERING_PERMISSION_DENIED, "operation %d gave %s", i, numbering_status_name(rc[i]));
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_null(page);
+	/* Resolve answers as if nobody owned the number. */
+	numbering_resolution *resolution = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&resolution), NUMBERING_OK);
+	rc[10] = numbering_store_resolve(resolution, store, NULL, "+61255501150", NULL);
+	ck_assert_int_eq(rc[10], NUMBERING_NOT_FOUND);
+	ck_assert_str_eq(numbering_error_message(), "no phone number instance holds +61255501150");
+	ck_assert_int_eq(numbering_store_resolve(resolution, store, "user:any", "+61255501150", NULL), NUMBERING_OK);
+	numbering_resolution_free(resolution);
+	/* The same through the JSON entry point. */
+	static const char *const calls[][2] = {
+		{"CreatePhoneNumberInstance",
+		 "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255509999\"}}}"},
+		{"GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/r\"}"},
+		{"ListPhoneNumberInstances", "{\"parent\":\"projects/p1\"}"},
+		{"UpdatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/r\",\"updateMask\":\"displayName\","
+		                              "\"phoneNumberInstance\":{\"displayName\":\"x\"}}"},
+		{"DeletePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/r\"}"},
+		{"MovePhoneNumberInstance",
+		 "{\"name\":\"projects/p1/phoneNumberInstances/r\",\"destinationParent\":\"projects/p2\"}"},
+		{"SplitRange", "{\"phoneNumberInstance\":\"projects/p1/phoneNumberInstances/r\",\"size\":10}"},
+		{"ActivatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/r\"}"},
+		{"SuspendPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/r\"}"},
+		{"ResumePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/r\"}"},
+	};
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		char *response = NULL;
+		int code = numbering_store_call_json(&response, store, NULL, calls[i][0], calls[i][1]);
+		ck_assert_msg(code == NUMBERING_PERMISSION_DENIED, "%s gave %s", calls[i][0], response);
+		ck_assert_ptr_nonnull(strstr(response, "{\"error\":{\"code\":403,\"status\":\"PERMISSION_DENIED\""));
+		numbering_free(response);
+	}
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "ResolvePhoneNumber",
+	                                           "{\"phoneNumber\":\"+61255501150\"}"),
+	                 NUMBERING_NOT_FOUND);
+	numbering_free(response);
+	numbering_list_request_free(lr);
+	numbering_instance_free(request);
+	numbering_store_close(store);
+	numbering_policy_free(policy);
+}
+END_TEST
+
+/* Each lifecycle call has its own permission: an editor may create and delete, but not
+ * activate, suspend, resume or move; an admin may. */
+START_TEST(lifecycle_permissions_are_separate)
+{
+	numbering_policy *policy = parse_ok(
+		"{\"bindings\":["
+		"{\"project\":\"projects/p1\",\"members\":[\"user:ed\"],\"roles\":[\"roles/numbering.editor\"]},"
+		"{\"project\":\"projects/p1\",\"members\":[\"user:sue\"],"
+		"\"permissions\":[\"numbering.phoneNumberInstances.suspend\"]},"
+		"{\"project\":\"projects/p1\",\"members\":[\"user:ann\"],\"roles\":[\"roles/numbering.admin\"]}]}");
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.authorizer = numbering_policy_authorize;
+	options.authorizer_payload = policy;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255501100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(request, NUMBERING_LIFECYCLE_PENDING), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, "user:ed", "projects/p1", request, "n", NULL, NULL),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	const char *name = "projects/p1/phoneNumberInstances/n";
+	ck_assert_int_eq(numbering_store_activate(&out, store, "user:ed", name), NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "numbering.phoneNumberInstances.activate"));
+	ck_assert_int_eq(numbering_store_activate(&out, store, "user:sue", name), NUMBERING_PERMISSION_DENIED);
+	ck_assert_int_eq(numbering_store_activate(&out, store, "user:ann", name), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_suspend(&out, store, "user:ed", name), NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "numbering.phoneNumberInstances.suspend"));
+	ck_assert_int_eq(numbering_store_suspend(&out, store, "user:sue", name), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_resume(&out, store, "user:sue", name), NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "numbering.phoneNumberInstances.resume"));
+	ck_assert_int_eq(numbering_store_resume(&out, store, "user:ann", name), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_delete(&out, store, "user:sue", name), NUMBERING_PERMISSION_DENIED);
+	ck_assert_int_eq(numbering_store_delete(&out, store, "user:ed", name), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+	numbering_store_close(store);
+	numbering_policy_free(policy);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -272,6 +398,8 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, direct_permissions_and_wildcards);
 	tcase_add_test(tc, null_caller_denied);
 	tcase_add_test(tc, store_enforces_policy);
+	tcase_add_test(tc, no_caller_denied_by_every_operation);
+	tcase_add_test(tc, lifecycle_permissions_are_separate);
 	suite_add_tcase(s, tc);
 	return s;
 }

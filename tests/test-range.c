@@ -68,6 +68,37 @@ START_TEST(single_numbers_are_ranges_of_one)
 	/* Dashes as formatting are not range notation. */
 	expect_range("+1-202-555-0134", NULL, "+12025550134", "+12025550134", 1, "+12025550134-4");
 	expect_range("+61255501100-0", NULL, "+61255501100", "+61255501100", 1, "+61255501100-0");
+	/* Dashes that group digits: the part before the last one is a possible number, but
+	 * as a range it would run backwards, so the whole text is one number. */
+	expect_range("(02) 5550-1100", "AU", "+61255501100", "+61255501100", 1, "+61255501100-0");
+	expect_range("02 5550-1100", "AU", "+61255501100", "+61255501100", 1, "+61255501100-0");
+	expect_range("+61 2-5550-1100", NULL, "+61255501100", "+61255501100", 1, "+61255501100-0");
+	expect_range("+61-2-5550-1100", NULL, "+61255501100", "+61255501100", 1, "+61255501100-0");
+}
+END_TEST
+
+START_TEST(ambiguous_dashes_are_refused)
+{
+	/* Both a range of short numbers and one full number: refused rather than guessed. */
+	const struct {
+		const char *text, *region;
+	} ambiguous[] = {{"0412 345-678", "AU"},
+	                 {"030 1234-5678", "DE"},
+	                 {"+49 30 1234-5678", NULL},
+	                 /* AU numbers of 12 digits are possible, so spaced notation is ambiguous too. */
+	                 {"+61 412 345 000-999", NULL}};
+	for (size_t i = 0; i < sizeof(ambiguous) / sizeof(ambiguous[0]); i++) {
+		ck_assert_int_eq(numbering_e164_parse_range(range, ambiguous[i].text, ambiguous[i].region),
+		                 NUMBERING_INVALID_ARGUMENT);
+		ck_assert_msg(strstr(numbering_error_message(), "is ambiguous") != NULL, "%s: %s", ambiguous[i].text,
+		              numbering_error_message());
+		ck_assert_int_eq(numbering_range_size(range), 0);
+	}
+	/* Written plainly, range notation is never ambiguous. */
+	expect_range("+493012345678-99", NULL, "+493012345678", "+493012345699", 22, "+493012345678-99");
+	expect_range("0412345000-999", "AU", "+61412345000", "+61412345999", 1000, "+61412345000-999");
+	/* A whole that fits only by keeping the trunk prefix is no reading. */
+	expect_range("02 5550 1100-99", "AU", "+61255501100", "+61255501199", 100, "+61255501100-99");
 }
 END_TEST
 
@@ -143,6 +174,7 @@ Suite *range_suite(void)
 	tcase_add_test(tc, seed_notation);
 	tcase_add_test(tc, general_suffix_replaces_last_digits);
 	tcase_add_test(tc, single_numbers_are_ranges_of_one);
+	tcase_add_test(tc, ambiguous_dashes_are_refused);
 	tcase_add_test(tc, rejects_bad_ranges);
 	tcase_add_test(tc, from_size);
 	tcase_add_test(tc, from_bounds);

@@ -1,4 +1,5 @@
 /* ResolvePhoneNumber: the owner of a dialed number, ranges and permissions included. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store-fixture.h"
@@ -90,6 +91,71 @@ START_TEST(bad_input)
 }
 END_TEST
 
+START_TEST(every_non_deleted_owner_resolves)
+{
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100-99"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_PENDING), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "sips:queue@pbx.example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(r, "https://example.com/sms"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, "projects/p1", r, "port", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	const char *name = "projects/p1/phoneNumberInstances/port";
+	/* PENDING, ACTIVE and SUSPENDED owners all resolve, with their handlers. */
+	for (int step = 0; step < 3; step++) {
+		ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+61255501142", NULL), NUMBERING_OK);
+		const numbering_instance *owner = numbering_resolution_instance(res);
+		ck_assert_str_eq(numbering_instance_name(owner), name);
+		ck_assert_str_eq(numbering_instance_call_handler(owner, 0), "sips:queue@pbx.example.com");
+		ck_assert_str_eq(numbering_instance_message_handler(owner, 0), "https://example.com/sms");
+		ck_assert_str_eq(numbering_resolution_phone_number(res), "+61255501142");
+		ck_assert_int_eq(numbering_instance_range_size(owner), 100);
+		ck_assert_int_eq(numbering_instance_lifecycle_state(owner), step == 0   ? NUMBERING_LIFECYCLE_PENDING
+		                                                            : step == 1 ? NUMBERING_LIFECYCLE_ACTIVE
+		                                                                        : NUMBERING_LIFECYCLE_SUSPENDED);
+		int rc = step == 0 ? numbering_store_activate(&out, fx.store, NULL, name)
+		                   : step == 1 ? numbering_store_suspend(&out, fx.store, NULL, name)
+		                               : numbering_store_delete(&out, fx.store, NULL, name);
+		ck_assert_int_eq(rc, NUMBERING_OK);
+		numbering_instance_free(out);
+	}
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+61255501142", NULL), NUMBERING_NOT_FOUND,
+	                     "no phone number instance holds +61255501142");
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number");
+	/* A new owner of part of the deleted range takes over those numbers only. */
+	numbering_instance_free(fixture_create("projects/p2", "new", "+61255501140-49"));
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "02 5550 1142", "AU"), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)), "projects/p2/phoneNumberInstances/new");
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+61255501150", NULL), NUMBERING_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(resolve_permission_is_the_owners_project)
+{
+	numbering_instance_free(fixture_create("projects/open", "n", "+61255501100"));
+	numbering_instance_free(fixture_create("projects/secret", "s", "+61255501200-99"));
+	fx.deny_permission = "numbering.phoneNumberInstances.resolve";
+	fx.deny_project = "projects/secret";
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, "user:eve", "+61255501100", NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)), "projects/open/phoneNumberInstances/n");
+	/* Refused: the same answer, word for word, as for a number nobody owns. */
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, "user:eve", "+61255501250", NULL), NUMBERING_NOT_FOUND);
+	char refused[256];
+	snprintf(refused, sizeof(refused), "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, "user:eve", "+61255501050", NULL), NUMBERING_NOT_FOUND);
+	ck_assert_str_eq(refused, "no phone number instance holds +61255501250");
+	ck_assert_str_eq(numbering_error_message(), "no phone number instance holds +61255501050");
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)), "");
+	/* The result object is reused after a refusal. */
+	fx.deny_permission = NULL;
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, "user:eve", "+61255501250", NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)),
+	                 "projects/secret/phoneNumberInstances/s");
+}
+END_TEST
+
 Suite *resolve_suite(void)
 {
 	Suite *s = suite_create("resolve");
@@ -99,6 +165,8 @@ Suite *resolve_suite(void)
 	tcase_add_test(tc, states);
 	tcase_add_test(tc, unauthorized_looks_unowned);
 	tcase_add_test(tc, bad_input);
+	tcase_add_test(tc, every_non_deleted_owner_resolves);
+	tcase_add_test(tc, resolve_permission_is_the_owners_project);
 	suite_add_tcase(s, tc);
 	return s;
 }

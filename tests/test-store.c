@@ -59,6 +59,24 @@ START_TEST(create_national_number_with_region)
 	ck_assert_str_eq(numbering_instance_phone_number(out), "+61255501101");
 	numbering_instance_free(out);
 	numbering_instance_free(r);
+	/* Dashes that group digits make one number, not a range. */
+	const char *dashed[] = {"(02) 5550-1102", "+61 2-5550-1103", "+61-2-5550-1104"};
+	const char *e164[] = {"+61255501102", "+61255501103", "+61255501104"};
+	for (int i = 0; i < 3; i++) {
+		r = request_for(dashed[i]);
+		ck_assert_msg(numbering_store_create(&out, fx.store, NULL, P1, r, NULL, NULL, NULL) == NUMBERING_OK, "%s: %s",
+		              dashed[i], numbering_error_message());
+		ck_assert_str_eq(numbering_instance_phone_number(out), e164[i]);
+		ck_assert_int_eq(numbering_instance_is_range(out), 0);
+		numbering_instance_free(out);
+		numbering_instance_free(r);
+	}
+	/* Text that reads both as a range and as one number is refused, not guessed. */
+	r = request_for("0412 345-678");
+	fixture_expect_error(numbering_store_create(&out, fx.store, NULL, P1, r, NULL, NULL, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "is ambiguous");
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance.phone_number.phone_number");
+	numbering_instance_free(r);
 }
 END_TEST
 
@@ -89,6 +107,18 @@ START_TEST(create_ranges)
 	fixture_expect_error(numbering_store_create(&out, fx.store, NULL, P1, r, NULL, NULL, NULL),
 	                     NUMBERING_INVALID_ARGUMENT, "range.size 5");
 	ck_assert_ptr_null(out);
+	numbering_instance_free(r);
+
+	/* Range notation and range.size or range.end_phone_number together: one way, not both. */
+	r = request_for("+61255505000-99");
+	ck_assert_int_eq(numbering_instance_set_range_size(r, 100), NUMBERING_OK);
+	fixture_expect_error(numbering_store_create(&out, fx.store, NULL, P1, r, NULL, NULL, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "not both");
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance.phone_number.phone_number");
+	ck_assert_int_eq(numbering_instance_set_range_size(r, 0), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_range_end(r, "+61255505099"), NUMBERING_OK);
+	fixture_expect_error(numbering_store_create(&out, fx.store, NULL, P1, r, NULL, NULL, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "not both");
 	numbering_instance_free(r);
 
 	r = request_for("+61255504000");
@@ -350,9 +380,18 @@ START_TEST(update_with_masks)
 	ck_assert_int_eq(numbering_instance_label_count(out), 0);
 	ck_assert_str_eq(numbering_instance_phone_number(out), "+61255501100");
 	numbering_instance_free(out);
-	/* No mask: the fields the request sets. */
+	/* No mask, or an empty one, is "*" too (DESIGN.md): every writable field is replaced. */
 	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, r, NULL), NUMBERING_OK);
 	ck_assert_str_eq(numbering_instance_display_name(out), "Front desk");
+	ck_assert_int_eq(numbering_instance_label_count(out), 1);
+	ck_assert_int_eq(numbering_instance_message_handler_count(out), 1);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, empty, " "), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_display_name(out), "");
+	ck_assert_int_eq(numbering_instance_label_count(out), 0);
+	ck_assert_int_eq(numbering_instance_message_handler_count(out), 0);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, r, ""), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_label_count(out), 1);
 	numbering_instance_free(out);
 
@@ -525,6 +564,1042 @@ START_TEST(open_rejects_bad_options)
 }
 END_TEST
 
+/* ---- Issue 3, rule by rule, through the public C API ---- */
+
+/* Creates @number in @parent with @id and @state (PENDING or ACTIVE); asserts success. */
+static numbering_instance *create_in_state(const char *parent, const char *id, const char *number, int state)
+{
+	numbering_instance *r = request_for(number), *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, state), NUMBERING_OK);
+	int rc = numbering_store_create(&out, fx.store, NULL, parent, r, id, NULL, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "create %s: %s", number, numbering_error_message());
+	numbering_instance_free(r);
+	return out;
+}
+
+/* The instance's state as the store holds it. */
+static int state_of(const char *name)
+{
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, name), NUMBERING_OK);
+	int state = numbering_instance_lifecycle_state(out);
+	numbering_instance_free(out);
+	return state;
+}
+
+/* Counts the instances of @parent, deleted ones included. */
+static int count_instances(const char *parent)
+{
+	numbering_list_request *lr = NULL;
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(lr, parent), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_page_size(lr, 100), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_include_deleted(lr, 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, lr), NUMBERING_OK);
+	int n = numbering_list_page_count(page);
+	numbering_list_page_free(page);
+	numbering_list_request_free(lr);
+	return n;
+}
+
+START_TEST(instance_ids_follow_aip_122)
+{
+	char id63[64], id64[65];
+	memset(id63, 'a', 63);
+	id63[63] = '\0';
+	memset(id64, 'b', 64);
+	id64[64] = '\0';
+	const char *bad[] = {id64, "1abc", "-abc", "Abc", "aBc", "a_b", "a.b", "a b", "abc-", "a/b", "caf\xc3\xa9", "-"};
+	numbering_instance *r = request_for("+61255501100"), *out = NULL;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = numbering_store_create(&out, fx.store, NULL, P1, r, bad[i], NULL, NULL);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "id %s gave %s", bad[i], numbering_status_name(rc));
+		ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance_id");
+		ck_assert_ptr_null(out);
+	}
+	ck_assert_int_eq(count_instances(P1), 0);
+	const char *good[] = {"a", id63, "a-1-b", "z9", "front-desk"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char number[32];
+		snprintf(number, sizeof(number), "+6125550110%zu", i);
+		ck_assert_int_eq(numbering_instance_set_phone_number(r, number), NUMBERING_OK);
+		int rc = numbering_store_create(&out, fx.store, NULL, P1, r, good[i], NULL, NULL);
+		ck_assert_msg(rc == NUMBERING_OK, "id %s: %s", good[i], numbering_error_message());
+		char name[128];
+		snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/%s", good[i]);
+		ck_assert_str_eq(numbering_instance_name(out), name);
+		numbering_instance_free(out);
+	}
+	/* Generated ids are valid ids: 1..63 of [a-z0-9-], a letter first. */
+	for (int i = 0; i < 20; i++) {
+		char number[32];
+		snprintf(number, sizeof(number), "+612555020%02d", i);
+		numbering_instance *g = fixture_create(P1, NULL, number);
+		const char *id = strrchr(numbering_instance_name(g), '/') + 1;
+		ck_assert(strlen(id) >= 1 && strlen(id) <= 63);
+		ck_assert(id[0] >= 'a' && id[0] <= 'z');
+		ck_assert_uint_eq(strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-"), strlen(id));
+		numbering_instance_free(g);
+	}
+	numbering_instance_free(r);
+}
+END_TEST
+
+/* Creating @number in p2 fails with ALREADY_EXISTS naming @holder. */
+static void expect_held_by(const char *number, const char *holder)
+{
+	numbering_instance *r = request_for(number), *out = NULL;
+	int rc = numbering_store_create(&out, fx.store, NULL, P2, r, NULL, NULL, NULL);
+	char want[160];
+	snprintf(want, sizeof(want), "is already held by %s ", holder);
+	fixture_expect_error(rc, NUMBERING_ALREADY_EXISTS, want);
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance.phone_number.phone_number");
+	ck_assert_ptr_null(out);
+	numbering_instance_free(r);
+}
+
+START_TEST(overlap_names_the_holder)
+{
+	numbering_instance_free(fixture_create(P1, "block", "+61255501100-99"));
+	numbering_instance_free(fixture_create(P1, "single", "+61255502000"));
+	numbering_instance_free(fixture_create(P1, "late", "+61255503000-99"));
+	const char *block = "projects/p1/phoneNumberInstances/block", *single = "projects/p1/phoneNumberInstances/single";
+	const char *late = "projects/p1/phoneNumberInstances/late";
+	/* A single number inside a range, at either end of it. */
+	expect_held_by("+61255501150", block);
+	expect_held_by("+61255501100", block);
+	expect_held_by("+61255501199", block);
+	/* A single number that is taken. */
+	expect_held_by("+61255502000", single);
+	/* A range over a single number, whichever part of it. */
+	expect_held_by("+61255501950-2049", single);
+	expect_held_by("+61255502000-09", single);
+	expect_held_by("+61255501990-2000", single);
+	/* Ranges over ranges: overlapping the start, the end, inside, around, the same. */
+	expect_held_by("+61255501050-149", block);
+	expect_held_by("+61255501190-249", block);
+	expect_held_by("+61255501120-29", block);
+	expect_held_by("+61255501000-299", block);
+	expect_held_by("+61255501100-99", block);
+	expect_held_by("+61255502990-3000", late);
+	expect_held_by("+61255503099-150", late);
+	/* The project does not matter: the rule is store-wide; nothing was created. */
+	ck_assert_int_eq(count_instances(P2), 0);
+	/* Suspended and pending holders still hold; deleted ones do not. */
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_suspend(&out, fx.store, NULL, block), NUMBERING_OK);
+	numbering_instance_free(out);
+	expect_held_by("+61255501150", block);
+	numbering_instance_free(create_in_state(P1, "port", "+61255504000", NUMBERING_LIFECYCLE_PENDING));
+	expect_held_by("+61255504000", "projects/p1/phoneNumberInstances/port");
+	ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, block), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(fixture_create(P2, "reuse", "+61255501000-299"));
+	expect_held_by("+61255501150", "projects/p2/phoneNumberInstances/reuse");
+}
+END_TEST
+
+enum op { OP_ACTIVATE, OP_SUSPEND, OP_RESUME, OP_DELETE, OP_COUNT };
+
+static int run_op(int op, numbering_instance **out, const char *name)
+{
+	switch (op) {
+	case OP_ACTIVATE:
+		return numbering_store_activate(out, fx.store, NULL, name);
+	case OP_SUSPEND:
+		return numbering_store_suspend(out, fx.store, NULL, name);
+	case OP_RESUME:
+		return numbering_store_resume(out, fx.store, NULL, name);
+	default:
+		return numbering_store_delete(out, fx.store, NULL, name);
+	}
+}
+
+/* Puts a new instance @id into @state, through the operations a host would use. */
+static void make_in_state(const char *id, const char *number, int state)
+{
+	char name[128];
+	snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/%s", id);
+	numbering_instance *out = create_in_state(P1, id, number,
+	                                          state == NUMBERING_LIFECYCLE_PENDING ? NUMBERING_LIFECYCLE_PENDING
+	                                                                               : NUMBERING_LIFECYCLE_ACTIVE);
+	numbering_instance_free(out);
+	out = NULL;
+	if (state == NUMBERING_LIFECYCLE_SUSPENDED)
+		ck_assert_int_eq(numbering_store_suspend(&out, fx.store, NULL, name), NUMBERING_OK);
+	else if (state == NUMBERING_LIFECYCLE_DELETED)
+		ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, name), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(state_of(name), state);
+}
+
+START_TEST(every_transition_allowed_and_refused)
+{
+	static const int states[] = {NUMBERING_LIFECYCLE_PENDING, NUMBERING_LIFECYCLE_ACTIVE,
+	                             NUMBERING_LIFECYCLE_SUSPENDED, NUMBERING_LIFECYCLE_DELETED};
+	/* The state each operation leads to from each state, 0 when refused (DESIGN.md). */
+	static const int to[4][OP_COUNT] = {
+		/* PENDING */ {NUMBERING_LIFECYCLE_ACTIVE, 0, 0, NUMBERING_LIFECYCLE_DELETED},
+		/* ACTIVE */ {0, NUMBERING_LIFECYCLE_SUSPENDED, 0, NUMBERING_LIFECYCLE_DELETED},
+		/* SUSPENDED */ {0, 0, NUMBERING_LIFECYCLE_ACTIVE, NUMBERING_LIFECYCLE_DELETED},
+		/* DELETED */ {0, 0, 0, 0},
+	};
+	int k = 0;
+	for (int s = 0; s < 4; s++) {
+		for (int op = 0; op < OP_COUNT; op++, k++) {
+			char id[16], name[128], number[32];
+			snprintf(id, sizeof(id), "i%d", k);
+			snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/%s", id);
+			snprintf(number, sizeof(number), "+612555011%02d", k);
+			make_in_state(id, number, states[s]);
+			numbering_instance *before = NULL, *out = NULL;
+			ck_assert_int_eq(numbering_store_get(&before, fx.store, NULL, name), NUMBERING_OK);
+			int events = fx.events;
+			int rc = run_op(op, &out, name);
+			if (to[s][op] == 0) {
+				ck_assert_msg(rc == NUMBERING_FAILED_PRECONDITION, "state %s op %d gave %s",
+				              numbering_lifecycle_state_name(states[s]), op, numbering_status_name(rc));
+				ck_assert_ptr_null(out);
+				ck_assert_ptr_nonnull(strstr(numbering_error_message(), numbering_lifecycle_state_name(states[s])));
+				ck_assert_int_eq(state_of(name), states[s]);
+				ck_assert_int_eq(fx.events, events);
+			} else {
+				ck_assert_msg(rc == NUMBERING_OK, "state %s op %d: %s", numbering_lifecycle_state_name(states[s]),
+				              op, numbering_error_message());
+				ck_assert_int_eq(numbering_instance_lifecycle_state(out), to[s][op]);
+				ck_assert_int_eq(state_of(name), to[s][op]);
+				ck_assert_int_eq(fx.events, events + 1);
+				ck_assert_int_eq(numbering_instance_create_time(out), numbering_instance_create_time(before));
+				if (op == OP_ACTIVATE) {
+					ck_assert_int_gt(numbering_instance_activate_time(out), numbering_instance_create_time(out));
+				} else {
+					/* Only activation stamps activate_time, and only the first one. */
+					ck_assert_int_eq(numbering_instance_activate_time(out),
+					                 numbering_instance_activate_time(before));
+				}
+				if (op == OP_DELETE)
+					ck_assert_int_gt(numbering_instance_delete_time(out), numbering_instance_create_time(out));
+				else
+					ck_assert_int_eq(numbering_instance_delete_time(out), 0);
+			}
+			numbering_instance_free(before);
+			numbering_instance_free(out);
+		}
+	}
+	/* Created ACTIVE: activate_time = create_time; created PENDING: unset until activated. */
+	numbering_instance *a = create_in_state(P1, "inventory", "+61255509000", NUMBERING_LIFECYCLE_ACTIVE);
+	ck_assert_int_eq(numbering_instance_activate_time(a), numbering_instance_create_time(a));
+	numbering_instance *p = create_in_state(P1, "portin", "+61255509001", NUMBERING_LIFECYCLE_PENDING);
+	ck_assert_int_eq(numbering_instance_activate_time(p), 0);
+	numbering_instance_free(a);
+	numbering_instance_free(p);
+	/* Only PENDING or ACTIVE can be asked for at creation. */
+	numbering_instance *r = request_for("+61255509002");
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_SUSPENDED),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_DELETED), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_STATE_UNSPECIFIED),
+	                 NUMBERING_INVALID_ARGUMENT);
+	numbering_instance_free(r);
+}
+END_TEST
+
+START_TEST(deleted_range_refuses_every_mutation)
+{
+	numbering_instance *out = fixture_create(P1, "block", "+61255501100-99"), *first = NULL, *second = NULL;
+	numbering_instance_free(out);
+	const char *name = "projects/p1/phoneNumberInstances/block";
+	ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, name), NUMBERING_OK);
+	numbering_instance_free(out);
+	out = NULL;
+	int events = fx.events;
+	numbering_instance *r = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_display_name(r, "x"), NUMBERING_OK);
+	const char *masks[] = {NULL, "*", "displayName", "labels", "incoming_message_handler_uris",
+	                       "incomingCallHandlerUris", "call_recording_trigger", "phone_number.capabilities",
+	                       "phoneNumber.numberType"};
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+		fixture_expect_error(numbering_store_update(&out, fx.store, NULL, name, r, masks[i]),
+		                     NUMBERING_FAILED_PRECONDITION, "DELETED");
+	fixture_expect_error(numbering_store_split_range(&first, &second, fx.store, NULL, name, 20),
+	                     NUMBERING_FAILED_PRECONDITION, "DELETED");
+	fixture_expect_error(numbering_store_move(&out, fx.store, NULL, name, P2, NULL), NUMBERING_FAILED_PRECONDITION,
+	                     "DELETED");
+	fixture_expect_error(numbering_store_move(&out, fx.store, NULL, name, P2, "projects/p2/regulatoryListings/l"),
+	                     NUMBERING_FAILED_PRECONDITION, "DELETED");
+	for (int op = 0; op < OP_COUNT; op++)
+		fixture_expect_error(run_op(op, &out, name), NUMBERING_FAILED_PRECONDITION, "DELETED");
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_null(first);
+	ck_assert_ptr_null(second);
+	ck_assert_int_eq(fx.events, events);
+	/* Nothing changed: the deleted range is as it was, and nothing new appeared. */
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, name), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_display_name(out), "");
+	ck_assert_int_eq(numbering_instance_range_size(out), 100);
+	numbering_instance_free(out);
+	ck_assert_int_eq(count_instances(P1), 1);
+	ck_assert_int_eq(count_instances(P2), 0);
+	numbering_instance_free(r);
+}
+END_TEST
+
+static int64_t still_time;
+static int64_t still_clock(void *payload)
+{
+	(void)payload;
+	return still_time;
+}
+
+static int64_t backwards_clock(void *payload)
+{
+	(void)payload;
+	still_time -= 1000;
+	return still_time;
+}
+
+/* Create times with a clock that stands still, then one that runs backwards: every
+ * create time (splits included) is later than the one before, so newest-first is the
+ * exact reverse of creation order. */
+static void strictly_increasing_with(numbering_clock_cb clock)
+{
+	numbering_store *store = NULL;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	still_time = FIXTURE_EPOCH;
+	options.clock = clock;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	char names[12][128];
+	int64_t last = 0;
+	for (int i = 0; i < 10; i++) {
+		numbering_instance *r = request_for(i == 0 ? "+61255501000-99" : "+61255502000"), *out = NULL;
+		char number[32];
+		snprintf(number, sizeof(number), "+6125550200%d", i);
+		if (i > 0)
+			ck_assert_int_eq(numbering_instance_set_phone_number(r, number), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, NULL, NULL, NULL), NUMBERING_OK);
+		ck_assert_int_gt(numbering_instance_create_time(out), last);
+		last = numbering_instance_create_time(out);
+		snprintf(names[i], sizeof(names[i]), "%s", numbering_instance_name(out));
+		numbering_instance_free(out);
+		numbering_instance_free(r);
+		if (i == 4) {
+			/* Other changes in between take times too, and create times stay ahead of them. */
+			ck_assert_int_eq(numbering_store_suspend(&out, store, NULL, names[1]), NUMBERING_OK);
+			ck_assert_int_gt(numbering_instance_create_time(out), 0);
+			numbering_instance_free(out);
+		}
+	}
+	numbering_instance *first = NULL, *second = NULL;
+	ck_assert_int_eq(numbering_store_split_range(&first, &second, store, NULL, names[0], 50), NUMBERING_OK);
+	ck_assert_int_gt(numbering_instance_create_time(second), last);
+	snprintf(names[10], sizeof(names[10]), "%s", numbering_instance_name(second));
+	numbering_instance_free(first);
+	numbering_instance_free(second);
+	/* Newest first: the split-off range, then the creates in reverse. */
+	numbering_list_request *lr = NULL;
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(lr, P1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_page_size(lr, 100), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, store, NULL, lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_page_count(page), 11);
+	ck_assert_str_eq(numbering_instance_name(numbering_list_page_instance(page, 0)), names[10]);
+	for (int i = 1; i < 11; i++)
+		ck_assert_str_eq(numbering_instance_name(numbering_list_page_instance(page, i)), names[10 - i]);
+	numbering_list_page_free(page);
+	numbering_list_request_free(lr);
+	numbering_store_close(store);
+}
+
+START_TEST(create_time_with_still_and_backward_clocks)
+{
+	strictly_increasing_with(still_clock);
+	strictly_increasing_with(backwards_clock);
+}
+END_TEST
+
+/* An instance with every writable field set, named projects/p1/phoneNumberInstances/full. */
+static void create_full(void)
+{
+	numbering_instance *r = request_for("+61255501100"), *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_display_name(r, "Old name"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "old", "1"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(r, "https://old.example.com/sms"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "sip:old@example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_call_recording_trigger(r, NUMBERING_RECORDING_ANSWER), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_capabilities(r, NUMBERING_CAPABILITY_SMS), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_number_type(r, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "full", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+}
+
+/* Which of the seven writable fields of @i still hold create_full's values: bit 0
+ * display name ... bit 6 number type. */
+static unsigned old_fields(const numbering_instance *i)
+{
+	unsigned bits = 0;
+	bits |= (unsigned)(strcmp(numbering_instance_display_name(i), "Old name") == 0) << 0;
+	bits |= (unsigned)(numbering_instance_label(i, "old") != NULL && numbering_instance_label_count(i) == 1) << 1;
+	bits |= (unsigned)(numbering_instance_message_handler_count(i) == 1 &&
+	                   strcmp(numbering_instance_message_handler(i, 0), "https://old.example.com/sms") == 0)
+	        << 2;
+	bits |= (unsigned)(numbering_instance_call_handler_count(i) == 1 &&
+	                   strcmp(numbering_instance_call_handler(i, 0), "sip:old@example.com") == 0)
+	        << 3;
+	bits |= (unsigned)(numbering_instance_call_recording_trigger(i) == NUMBERING_RECORDING_ANSWER) << 4;
+	bits |= (unsigned)(numbering_instance_capabilities(i) == NUMBERING_CAPABILITY_SMS) << 5;
+	bits |= (unsigned)(numbering_instance_number_type(i) == NUMBERING_NUMBER_TYPE_LOCAL) << 6;
+	return bits;
+}
+
+START_TEST(update_touches_only_masked_writable_fields)
+{
+	create_full();
+	const char *name = "projects/p1/phoneNumberInstances/full";
+	numbering_instance *before = NULL, *out = NULL, *r = NULL;
+	ck_assert_int_eq(numbering_store_get(&before, fx.store, NULL, name), NUMBERING_OK);
+	ck_assert_uint_eq(old_fields(before), 0x7f);
+	/* A request that differs in every field, output-only and create-only ones included. */
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255509999"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_range_size(r, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_PENDING), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_regulatory_listing(r, "projects/p1/regulatoryListings/x"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_display_name(r, "New name"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "new", "2"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(r, "https://new.example.com/sms"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "tel:+61299998888"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_call_recording_trigger(r, NUMBERING_RECORDING_BRIDGE), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_capabilities(r, NUMBERING_CAPABILITY_VOICE), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_number_type(r, NUMBERING_NUMBER_TYPE_MOBILE), NUMBERING_OK);
+	static const char *const paths[7][2] = {
+		{"display_name", "displayName"},
+		{"labels", "labels"},
+		{"incoming_message_handler_uris", "incomingMessageHandlerUris"},
+		{"incoming_call_handler_uris", "incomingCallHandlerUris"},
+		{"call_recording_trigger", "callRecordingTrigger"},
+		{"phone_number.capabilities", "phoneNumber.capabilities"},
+		{"phone_number.number_type", "phoneNumber.numberType"},
+	};
+	for (int f = 0; f < 7; f++) {
+		for (int spelling = 0; spelling < 2; spelling++) {
+			/* Back to the old values, then update one field. */
+			numbering_instance_free(out);
+			ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, before, "*"), NUMBERING_OK);
+			numbering_instance_free(out);
+			ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, r, paths[f][spelling]), NUMBERING_OK);
+			ck_assert_msg(old_fields(out) == (0x7fu & ~(1u << f)), "mask %s changed 0x%x", paths[f][spelling],
+			              0x7fu & ~old_fields(out));
+			/* Never the number, the state, the range, the listing or the times. */
+			ck_assert_str_eq(numbering_instance_phone_number(out), "+61255501100");
+			ck_assert_int_eq(numbering_instance_is_range(out), 0);
+			ck_assert_int_eq(numbering_instance_range_size(out), 1);
+			ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_ACTIVE);
+			ck_assert_str_eq(numbering_instance_regulatory_listing(out), "");
+			ck_assert_int_eq(numbering_instance_create_time(out), numbering_instance_create_time(before));
+			ck_assert_int_eq(numbering_instance_activate_time(out), numbering_instance_activate_time(before));
+			ck_assert_str_eq(numbering_instance_name(out), name);
+		}
+	}
+	numbering_instance_free(out);
+	/* "*" changes all seven, and still nothing else. */
+	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, r, "*"), NUMBERING_OK);
+	ck_assert_uint_eq(old_fields(out), 0);
+	ck_assert_str_eq(numbering_instance_display_name(out), "New name");
+	ck_assert_str_eq(numbering_instance_call_handler(out, 0), "tel:+61299998888");
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+61255501100");
+	ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_ACTIVE);
+	numbering_instance_free(out);
+	/* The stored record agrees with what update returned. */
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, name), NUMBERING_OK);
+	ck_assert_uint_eq(old_fields(out), 0);
+	ck_assert_int_eq(numbering_instance_number_type(out), NUMBERING_NUMBER_TYPE_MOBILE);
+	numbering_instance_free(out);
+	numbering_instance_free(before);
+	numbering_instance_free(r);
+}
+END_TEST
+
+START_TEST(update_mask_rejects_output_only_and_create_only_paths)
+{
+	create_full();
+	const char *name = "projects/p1/phoneNumberInstances/full";
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_display_name(r, "New name"), NUMBERING_OK);
+	static const struct {
+		const char *path, *says;
+	} bad[] = {
+		{"name", "output only"},
+		{"phone_number", "create-only"},
+		{"phoneNumber", "create-only"},
+		{"phone_number.phone_number", "create-only"},
+		{"phoneNumber.phoneNumber", "create-only"},
+		{"phone_number.sku", "output only"},
+		{"phone_number.activation_sku", "output only"},
+		{"phone_number.country_code", "output only"},
+		{"create_time", "output only"},
+		{"createTime", "output only"},
+		{"delete_time", "output only"},
+		{"activate_time", "output only"},
+		{"lifecycle_state", "output only"},
+		{"lifecycleState", "output only"},
+		{"range", "output only"},
+		{"range.size", "create-only"},
+		{"range.end_phone_number", "create-only"},
+		{"range.start_phone_number", "output only"},
+		{"range.primary_phone_number_instance", "output only"},
+		{"regulatory_listing", "output only"},
+		{"compliant", "output only"},
+		{"colour", "names no field"},
+		{"display_name.x", "names no field"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = numbering_store_update(&out, fx.store, NULL, name, r, bad[i].path);
+		char want[128];
+		snprintf(want, sizeof(want), "update mask path \"%s\"", bad[i].path);
+		fixture_expect_error(rc, NUMBERING_INVALID_ARGUMENT, want);
+		fixture_expect_error(rc, NUMBERING_INVALID_ARGUMENT, bad[i].says);
+		ck_assert_str_eq(numbering_error_violation_field(0), "update_mask");
+		ck_assert_ptr_null(out);
+		/* Mixed with a writable path, the whole update is refused. */
+		char mask[128];
+		snprintf(mask, sizeof(mask), "displayName,%s", bad[i].path);
+		fixture_expect_error(numbering_store_update(&out, fx.store, NULL, name, r, mask), NUMBERING_INVALID_ARGUMENT,
+		                     want);
+	}
+	fixture_expect_error(numbering_store_update(&out, fx.store, NULL, name, r, "displayName,,labels"),
+	                     NUMBERING_INVALID_ARGUMENT, "empty path");
+	fixture_expect_error(numbering_store_update(&out, fx.store, NULL, name, r, "displayName,*"),
+	                     NUMBERING_INVALID_ARGUMENT, "\"*\"");
+	/* None of them changed anything. */
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, name), NUMBERING_OK);
+	ck_assert_uint_eq(old_fields(out), 0x7f);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+}
+END_TEST
+
+START_TEST(split_keeps_first_numbers_and_state)
+{
+	numbering_instance *out = create_in_state(P1, "port", "+61255501100-99", NUMBERING_LIFECYCLE_PENDING);
+	numbering_instance_free(out);
+	const char *name = "projects/p1/phoneNumberInstances/port";
+	numbering_instance *first = NULL, *second = NULL;
+	/* The seed's example, exactly. */
+	ck_assert_int_eq(numbering_store_split_range(&first, &second, fx.store, NULL, name, 20), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(first), name);
+	ck_assert_str_eq(numbering_instance_range_primary(first), name);
+	ck_assert_str_eq(numbering_instance_phone_number(first), "+61255501100");
+	ck_assert_str_eq(numbering_instance_range_start(first), "+61255501100");
+	ck_assert_str_eq(numbering_instance_range_end(first), "+61255501119");
+	ck_assert_int_eq(numbering_instance_range_size(first), 20);
+	ck_assert_str_eq(numbering_instance_phone_number(second), "+61255501120");
+	ck_assert_str_eq(numbering_instance_range_start(second), "+61255501120");
+	ck_assert_str_eq(numbering_instance_range_end(second), "+61255501199");
+	ck_assert_int_eq(numbering_instance_range_size(second), 80);
+	ck_assert_int_eq(numbering_instance_is_range(second), 1);
+	ck_assert_str_eq(numbering_instance_range_primary(second), numbering_instance_name(second));
+	ck_assert_ptr_nonnull(strstr(numbering_instance_name(second), "projects/p1/phoneNumberInstances/"));
+	/* Both halves keep the state; the new one is a full instance of its own. */
+	ck_assert_int_eq(numbering_instance_lifecycle_state(first), NUMBERING_LIFECYCLE_PENDING);
+	ck_assert_int_eq(numbering_instance_lifecycle_state(second), NUMBERING_LIFECYCLE_PENDING);
+	char second_name[128];
+	snprintf(second_name, sizeof(second_name), "%s", numbering_instance_name(second));
+	numbering_instance_free(first);
+	numbering_instance_free(second);
+	/* What the store holds agrees. */
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, second_name), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_range_end(out), "+61255501199");
+	ck_assert_int_eq(numbering_instance_range_size(out), 80);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, name), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_range_end(out), "+61255501119");
+	numbering_instance_free(out);
+	/* The freed-up halves are each held by their own instance. */
+	expect_held_by("+61255501119", name);
+	expect_held_by("+61255501120", second_name);
+	/* Sizes outside 1..size-1 of the instance now: 20 numbers. */
+	int64_t bad[] = {0, -20, 20, 21, 80, INT64_MIN};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fixture_expect_error(numbering_store_split_range(&first, &second, fx.store, NULL, name, bad[i]),
+		                     NUMBERING_INVALID_ARGUMENT, "outside 1..19");
+		ck_assert_str_eq(numbering_error_violation_field(0), "size");
+	}
+	/* A two-number range splits only at 1; a missing instance is NOT_FOUND. */
+	numbering_instance_free(fixture_create(P1, "pair", "+61255502000-01"));
+	fixture_expect_error(numbering_store_split_range(&first, &second, fx.store, NULL,
+	                                                 "projects/p1/phoneNumberInstances/pair", 2),
+	                     NUMBERING_INVALID_ARGUMENT, "outside 1..1");
+	ck_assert_int_eq(numbering_store_split_range(&first, &second, fx.store, NULL,
+	                                             "projects/p1/phoneNumberInstances/pair", 1),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_range_end(first), "+61255502000");
+	ck_assert_str_eq(numbering_instance_range_start(second), "+61255502001");
+	numbering_instance_free(first);
+	numbering_instance_free(second);
+	fixture_expect_error(numbering_store_split_range(&first, &second, fx.store, NULL,
+	                                                 "projects/p1/phoneNumberInstances/nobody", 1),
+	                     NUMBERING_NOT_FOUND, "does not exist");
+	fixture_expect_error(numbering_store_split_range(&first, &second, fx.store, NULL, "projects/p1/nobody", 1),
+	                     NUMBERING_INVALID_ARGUMENT, "projects/p1/nobody");
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance");
+}
+END_TEST
+
+START_TEST(move_range_keeps_id)
+{
+	numbering_instance *r = request_for("+61255501100-99"), *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_display_name(r, "Block"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_regulatory_listing(r, "projects/p1/regulatoryListings/old"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "block", NULL, NULL), NUMBERING_OK);
+	int64_t created = numbering_instance_create_time(out);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	/* Without a listing, the old one (a listing of the source project) does not follow. */
+	ck_assert_int_eq(numbering_store_move(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/block", P2, NULL),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(out), "projects/p2/phoneNumberInstances/block");
+	ck_assert_str_eq(numbering_instance_range_primary(out), "projects/p2/phoneNumberInstances/block");
+	ck_assert_str_eq(numbering_instance_regulatory_listing(out), "");
+	ck_assert_str_eq(numbering_instance_display_name(out), "Block");
+	ck_assert_int_eq(numbering_instance_range_size(out), 100);
+	ck_assert_int_eq(numbering_instance_create_time(out), created);
+	ck_assert_ptr_nonnull(strstr(fx.last_event, "phoneNumberInstance.moved"));
+	numbering_instance_free(out);
+	ck_assert_int_eq(count_instances(P1), 0);
+	ck_assert_int_eq(count_instances(P2), 1);
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+61255501177", NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)),
+	                 "projects/p2/phoneNumberInstances/block");
+	numbering_resolution_free(res);
+	/* Back, with a listing of the destination. */
+	ck_assert_int_eq(numbering_store_move(&out, fx.store, NULL, "projects/p2/phoneNumberInstances/block", P1,
+	                                      "projects/p1/regulatoryListings/new"),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_regulatory_listing(out), "projects/p1/regulatoryListings/new");
+	numbering_instance_free(out);
+	fixture_expect_error(numbering_store_move(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/nobody", P2, NULL),
+	                     NUMBERING_NOT_FOUND, "does not exist");
+	fixture_expect_error(numbering_store_move(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/block", P2,
+	                                          "projects/p2/listings/x"),
+	                     NUMBERING_INVALID_ARGUMENT, "regulatoryListings");
+	ck_assert_str_eq(numbering_error_violation_field(0), "regulatory_listing");
+	/* The permission on both projects is asked for, source and destination. */
+	fx.calls = 0;
+	fx.deny_permission = "numbering.phoneNumberInstances.move";
+	fx.deny_project = P1;
+	fixture_expect_error(numbering_store_move(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/block", P2, NULL),
+	                     NUMBERING_PERMISSION_DENIED, "on projects/p1");
+	fx.deny_project = P2;
+	fixture_expect_error(numbering_store_move(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/block", P2, NULL),
+	                     NUMBERING_PERMISSION_DENIED, "on projects/p2");
+	ck_assert_int_eq(count_instances(P1), 1);
+}
+END_TEST
+
+/* The permission check comes first: a caller without it learns nothing, whether the
+ * instance exists or not, and the answer is the same either way. */
+START_TEST(permission_denied_whether_or_not_it_exists)
+{
+	numbering_instance_free(fixture_create(P1, "there", "+61255501100-99"));
+	const char *names[] = {"projects/p1/phoneNumberInstances/there", "projects/p1/phoneNumberInstances/missing"};
+	static const char *const permissions[] = {"get", "update", "delete", "activate", "suspend", "resume", "move",
+	                                          "splitRange"};
+	numbering_instance *r = request_for("+61255501100"), *out = NULL, *second = NULL;
+	for (size_t p = 0; p < sizeof(permissions) / sizeof(permissions[0]); p++) {
+		char permission[96], messages[2][512];
+		snprintf(permission, sizeof(permission), "numbering.phoneNumberInstances.%s", permissions[p]);
+		fx.deny_permission = permission;
+		for (int n = 0; n < 2; n++) {
+			int rc;
+			switch (p) {
+			case 0:
+				rc = numbering_store_get(&out, fx.store, "user:eve", names[n]);
+				break;
+			case 1:
+				rc = numbering_store_update(&out, fx.store, "user:eve", names[n], r, "displayName");
+				break;
+			case 2:
+				rc = numbering_store_delete(&out, fx.store, "user:eve", names[n]);
+				break;
+			case 3:
+				rc = numbering_store_activate(&out, fx.store, "user:eve", names[n]);
+				break;
+			case 4:
+				rc = numbering_store_suspend(&out, fx.store, "user:eve", names[n]);
+				break;
+			case 5:
+				rc = numbering_store_resume(&out, fx.store, "user:eve", names[n]);
+				break;
+			case 6:
+				rc = numbering_store_move(&out, fx.store, "user:eve", names[n], P2, NULL);
+				break;
+			default:
+				rc = numbering_store_split_range(&out, &second, fx.store, "user:eve", names[n], 10);
+				break;
+			}
+			ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s on %s gave %s", permission, names[n],
+			              numbering_status_name(rc));
+			ck_assert_ptr_null(out);
+			snprintf(messages[n], sizeof(messages[n]), "%s", numbering_error_message());
+			ck_assert_ptr_nonnull(strstr(messages[n], permission));
+			ck_assert_ptr_null(strstr(messages[n], "there"));
+		}
+		ck_assert_str_eq(messages[0], messages[1]);
+	}
+	fx.deny_permission = NULL;
+	/* Nothing changed. */
+	ck_assert_int_eq(state_of(names[0]), NUMBERING_LIFECYCLE_ACTIVE);
+	ck_assert_int_eq(count_instances(P1), 1);
+	numbering_instance_free(r);
+}
+END_TEST
+
+START_TEST(compliance_follows_number_type_and_listing)
+{
+	fixture_close();
+	fixture_open("US:MOBILE,DE:*");
+	numbering_instance *r = request_for("+12025550134"), *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_number_type(r, NUMBERING_NUMBER_TYPE_MOBILE), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "us", NULL, "US"), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_country_code(out), "US");
+	ck_assert_int_eq(numbering_instance_compliant(out), 0);
+	numbering_instance_free(out);
+	const char *name = "projects/p1/phoneNumberInstances/us";
+	/* Get, list and resolve say the same. */
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, NULL, name), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_compliant(out), 0);
+	numbering_instance_free(out);
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+12025550134", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_compliant(numbering_resolution_instance(res)), 0);
+	/* Another type needs no listing. */
+	ck_assert_int_eq(numbering_instance_set_number_type(r, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, r, "phone_number.number_type"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_compliant(out), 1);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+12025550134", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_compliant(numbering_resolution_instance(res)), 1);
+	numbering_resolution_free(res);
+	numbering_instance_free(r);
+	/* Every type of a '*' country needs one; a listing set at creation satisfies it. */
+	r = request_for("+4930123456");
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "de", NULL, NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_country_code(out), "DE");
+	ck_assert_int_eq(numbering_instance_compliant(out), 0);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+4930123457"), NUMBERING_OK);
+	/* A listing belongs to a project: at creation, one of the parent's. */
+	ck_assert_int_eq(numbering_instance_set_regulatory_listing(r, "projects/p2/regulatoryListings/acme"), NUMBERING_OK);
+	fixture_expect_error(numbering_store_create(&out, fx.store, NULL, P1, r, "de2", NULL, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "not a listing of the parent projects/p1");
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number_instance.regulatory_listing");
+	ck_assert_int_eq(numbering_instance_set_regulatory_listing(r, "projects/p1/regulatoryListings/acme"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "de2", NULL, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_compliant(out), 1);
+	numbering_instance_free(out);
+	/* Moving without a listing drops it, and with it compliance. */
+	ck_assert_int_eq(numbering_store_move(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/de2", P2, NULL),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_compliant(out), 0);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+}
+END_TEST
+
+/* A retry is the same request however it is spelled; anything that changes what would
+ * be created makes it another request. */
+START_TEST(idempotent_create_compares_meaning)
+{
+	numbering_instance *r = request_for("+61255502000-09"), *first = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_store_create(&first, fx.store, NULL, P1, r, NULL, "order-1", NULL), NUMBERING_OK);
+	numbering_instance_free(r);
+	int events = fx.events;
+	/* The same range and defaults, spelled differently. */
+	for (int i = 0; i < 6; i++) {
+		r = request_for(i == 0 ? "+61255502000" : i == 1 ? "+61255502000" : i == 2 ? "02 5550 2000-09"
+		                                                   : "+61 2 5550 2000-09");
+		if (i == 0)
+			ck_assert_int_eq(numbering_instance_set_range_size(r, 10), NUMBERING_OK);
+		if (i == 1)
+			ck_assert_int_eq(numbering_instance_set_range_end(r, "+61255502009"), NUMBERING_OK);
+		if (i == 3)
+			ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_ACTIVE), NUMBERING_OK);
+		if (i == 4) {
+			ck_assert_int_eq(numbering_instance_set_call_recording_trigger(r, NUMBERING_RECORDING_DISABLED),
+			                 NUMBERING_OK);
+			ck_assert_int_eq(numbering_instance_set_display_name(r, ""), NUMBERING_OK);
+			ck_assert_int_eq(numbering_instance_clear_labels(r), NUMBERING_OK);
+		}
+		int rc = numbering_store_create(&out, fx.store, NULL, P1, r, NULL, "order-1", i == 2 ? "AU" : NULL);
+		ck_assert_msg(rc == NUMBERING_OK, "spelling %d: %s", i, numbering_error_message());
+		ck_assert_str_eq(numbering_instance_name(out), numbering_instance_name(first));
+		numbering_instance_free(out);
+		numbering_instance_free(r);
+	}
+	ck_assert_int_eq(fx.events, events);
+	ck_assert_int_eq(count_instances(P1), 1);
+	/* Other numbers, another size, another state, another field, parent or id: refused. */
+	for (int i = 0; i < 7; i++) {
+		r = request_for(i == 0 ? "+61255502000-19" : i == 1 ? "+61255502001-09" : "+61255502000-09");
+		const char *parent = P1, *id = NULL;
+		if (i == 2)
+			ck_assert_int_eq(numbering_instance_set_lifecycle_state(r, NUMBERING_LIFECYCLE_PENDING), NUMBERING_OK);
+		if (i == 3)
+			ck_assert_int_eq(numbering_instance_set_label(r, "k", "v"), NUMBERING_OK);
+		if (i == 4)
+			ck_assert_int_eq(numbering_instance_set_call_recording_trigger(r, NUMBERING_RECORDING_ANSWER),
+			                 NUMBERING_OK);
+		if (i == 5)
+			parent = P2;
+		if (i == 6)
+			id = "named";
+		fixture_expect_error(numbering_store_create(&out, fx.store, NULL, parent, r, id, "order-1", NULL),
+		                     NUMBERING_INVALID_ARGUMENT, "already used for a different request");
+		ck_assert_ptr_null(out);
+		numbering_instance_free(r);
+	}
+	ck_assert_int_eq(count_instances(P1), 1);
+	ck_assert_int_eq(count_instances(P2), 0);
+	numbering_instance_free(first);
+}
+END_TEST
+
+/* ---- Atomicity: a backend that fails its n-th write ---- */
+
+struct faulty {
+	numbering_backend base;
+	numbering_backend *inner;
+	int countdown; /* the write call that fails: 1 = the next one; 0 = none */
+	int fired;
+};
+
+static int faulty_write(struct faulty *f)
+{
+	if (f->countdown > 0 && --f->countdown == 0) {
+		f->fired = 1;
+		return NUMBERING_UNAVAILABLE;
+	}
+	return NUMBERING_OK;
+}
+
+static int faulty_begin(numbering_backend *b)
+{
+	struct faulty *f = (struct faulty *)b;
+	int rc = faulty_write(f);
+	return rc != NUMBERING_OK ? rc : f->inner->begin(f->inner);
+}
+
+static int faulty_commit(numbering_backend *b)
+{
+	struct faulty *f = (struct faulty *)b;
+	int rc = faulty_write(f);
+	return rc != NUMBERING_OK ? rc : f->inner->commit(f->inner);
+}
+
+static int faulty_rollback(numbering_backend *b)
+{
+	struct faulty *f = (struct faulty *)b;
+	return f->inner->rollback(f->inner);
+}
+
+static int faulty_get(numbering_instance *out, numbering_backend *b, const char *name)
+{
+	struct faulty *f = (struct faulty *)b;
+	return f->inner->get(out, f->inner, name);
+}
+
+static int faulty_put(numbering_backend *b, const numbering_instance *instance)
+{
+	struct faulty *f = (struct faulty *)b;
+	int rc = faulty_write(f);
+	return rc != NUMBERING_OK ? rc : f->inner->put(f->inner, instance);
+}
+
+static int faulty_remove(numbering_backend *b, const char *name)
+{
+	struct faulty *f = (struct faulty *)b;
+	int rc = faulty_write(f);
+	return rc != NUMBERING_OK ? rc : f->inner->remove(f->inner, name);
+}
+
+static int faulty_find(numbering_instance *out, numbering_backend *b, uint64_t first, uint64_t last, int digits)
+{
+	struct faulty *f = (struct faulty *)b;
+	return f->inner->find(out, f->inner, first, last, digits);
+}
+
+static int faulty_list(numbering_backend *b, const numbering_backend_query *query, numbering_backend_visit_cb visit,
+                       void *payload)
+{
+	struct faulty *f = (struct faulty *)b;
+	return f->inner->list(f->inner, query, visit, payload);
+}
+
+static int faulty_meta_get(numbering_backend *b, const char *key, void *buf, size_t *len)
+{
+	struct faulty *f = (struct faulty *)b;
+	return f->inner->meta_get(f->inner, key, buf, len);
+}
+
+static int faulty_meta_put(numbering_backend *b, const char *key, const void *value, size_t len)
+{
+	struct faulty *f = (struct faulty *)b;
+	int rc = faulty_write(f);
+	return rc != NUMBERING_OK ? rc : f->inner->meta_put(f->inner, key, value, len);
+}
+
+static void faulty_free(numbering_backend *b)
+{
+	struct faulty *f = (struct faulty *)b;
+	f->inner->free(f->inner);
+}
+
+static struct faulty faulty;
+
+static numbering_store *faulty_store(void)
+{
+	memset(&faulty, 0, sizeof(faulty));
+	ck_assert_int_eq(numbering_memory_backend_new(&faulty.inner), NUMBERING_OK);
+	faulty.base.version = NUMBERING_BACKEND_VERSION;
+	faulty.base.begin = faulty_begin;
+	faulty.base.commit = faulty_commit;
+	faulty.base.rollback = faulty_rollback;
+	faulty.base.get = faulty_get;
+	faulty.base.put = faulty_put;
+	faulty.base.remove = faulty_remove;
+	faulty.base.find = faulty_find;
+	faulty.base.list = faulty_list;
+	faulty.base.meta_get = faulty_meta_get;
+	faulty.base.meta_put = faulty_meta_put;
+	faulty.base.free = faulty_free;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = &faulty.base;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	return store;
+}
+
+/* Everything the store shows: every instance of p1 and p2 with its numbers, state and
+ * fields, and who owns a few numbers. */
+static void snapshot(char *out, size_t size, numbering_store *store)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	const char *parents[] = {P1, P2};
+	for (int p = 0; p < 2; p++) {
+		numbering_list_request *lr = NULL;
+		numbering_list_page *page = NULL;
+		ck_assert_int_eq(numbering_list_request_new(&lr), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_parent(lr, parents[p]), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_page_size(lr, 100), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_include_deleted(lr, 1), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_list(&page, store, NULL, lr), NUMBERING_OK);
+		for (int i = 0; i < numbering_list_page_count(page); i++) {
+			const numbering_instance *x = numbering_list_page_instance(page, i);
+			n += (size_t)snprintf(out + n, size - n, "%s %s..%s %lld %s [%s] %d;", numbering_instance_name(x),
+			                      numbering_instance_phone_number(x), numbering_instance_range_end(x),
+			                      (long long)numbering_instance_range_size(x),
+			                      numbering_lifecycle_state_name(numbering_instance_lifecycle_state(x)),
+			                      numbering_instance_display_name(x), numbering_instance_label_count(x));
+		}
+		numbering_list_page_free(page);
+		numbering_list_request_free(lr);
+	}
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	const char *numbers[] = {"+61255501100", "+61255501119", "+61255501120", "+61255501199", "+61255502000"};
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		int rc = numbering_store_resolve(res, store, NULL, numbers[i], NULL);
+		n += (size_t)snprintf(out + n, size - n, "%s=%s;", numbers[i],
+		                      rc == NUMBERING_OK ? numbering_instance_name(numbering_resolution_instance(res)) : "-");
+	}
+	numbering_resolution_free(res);
+	ck_assert_uint_lt(n, size - 1);
+}
+
+/* Runs operation @op (0..6) on a fresh faulty store, failing its n-th write for n = 1,
+ * 2, ... until it succeeds: every failure leaves the store exactly as it was. */
+static void atomic_under_faults(int op)
+{
+	int succeeded = 0;
+	for (int n = 1; n < 50 && !succeeded; n++) {
+		numbering_store *store = faulty_store();
+		numbering_instance *r = request_for("+61255501100-99"), *out = NULL, *second = NULL;
+		ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "block", NULL, NULL), NUMBERING_OK);
+		numbering_instance_free(out);
+		out = NULL;
+		ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255502000"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_instance_set_display_name(r, "New"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_instance_set_label(r, "k", "v"), NUMBERING_OK);
+		char before[8192], after[8192];
+		snapshot(before, sizeof(before), store);
+		const char *block = "projects/p1/phoneNumberInstances/block";
+		faulty.countdown = n;
+		int rc;
+		switch (op) {
+		case 0:
+			rc = numbering_store_create(&out, store, NULL, P1, r, "single", "req-1", NULL);
+			break;
+		case 1:
+			rc = numbering_store_split_range(&out, &second, store, NULL, block, 20);
+			break;
+		case 2:
+			rc = numbering_store_move(&out, store, NULL, block, P2, "projects/p2/regulatoryListings/l");
+			break;
+		case 3:
+			rc = numbering_store_update(&out, store, NULL, block, r, "*");
+			break;
+		case 4:
+			rc = numbering_store_delete(&out, store, NULL, block);
+			break;
+		case 5:
+			rc = numbering_store_suspend(&out, store, NULL, block);
+			break;
+		default:
+			rc = numbering_store_create(&out, store, NULL, P2, r, NULL, NULL, NULL);
+			break;
+		}
+		faulty.countdown = 0;
+		snapshot(after, sizeof(after), store);
+		if (faulty.fired) {
+			ck_assert_msg(rc != NUMBERING_OK, "op %d: write %d failed but the call succeeded", op, n);
+			ck_assert_ptr_null(out);
+			ck_assert_ptr_null(second);
+			ck_assert_msg(strcmp(before, after) == 0, "op %d, failing write %d changed the store:\n%s\n%s", op, n,
+			              before, after);
+		} else {
+			ck_assert_msg(rc == NUMBERING_OK, "op %d: %s", op, numbering_error_message());
+			ck_assert_str_ne(before, after);
+			succeeded = 1;
+		}
+		/* The store goes on working after a failure, and a retry of the create succeeds once. */
+		if (op == 0 && faulty.fired) {
+			numbering_instance *again = NULL;
+			ck_assert_int_eq(numbering_store_create(&again, store, NULL, P1, r, "single", "req-1", NULL), NUMBERING_OK);
+			numbering_instance_free(again);
+		}
+		numbering_instance_free(out);
+		numbering_instance_free(second);
+		numbering_instance_free(r);
+		numbering_store_close(store);
+	}
+	ck_assert_msg(succeeded, "op %d never succeeded", op);
+}
+
+START_TEST(operations_are_atomic)
+{
+	atomic_under_faults(_i);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -548,6 +1623,19 @@ Suite *store_suite(void)
 	tcase_add_test(tc, split_huge_range);
 	tcase_add_test(tc, compliance_from_requirements);
 	tcase_add_test(tc, open_rejects_bad_options);
+	tcase_add_test(tc, instance_ids_follow_aip_122);
+	tcase_add_test(tc, overlap_names_the_holder);
+	tcase_add_test(tc, every_transition_allowed_and_refused);
+	tcase_add_test(tc, deleted_range_refuses_every_mutation);
+	tcase_add_test(tc, create_time_with_still_and_backward_clocks);
+	tcase_add_test(tc, update_touches_only_masked_writable_fields);
+	tcase_add_test(tc, update_mask_rejects_output_only_and_create_only_paths);
+	tcase_add_test(tc, split_keeps_first_numbers_and_state);
+	tcase_add_test(tc, move_range_keeps_id);
+	tcase_add_test(tc, permission_denied_whether_or_not_it_exists);
+	tcase_add_test(tc, compliance_follows_number_type_and_listing);
+	tcase_add_loop_test(tc, operations_are_atomic, 0, 7);
+	tcase_add_test(tc, idempotent_create_compares_meaning);
 	suite_add_tcase(s, tc);
 	return s;
 }

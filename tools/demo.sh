@@ -21,3 +21,22 @@ run range +61255501100-99
 run parse "+1 800 FLOWERS"
 printf '\n$ printf "+61255501100\\n(202) 555-0134\\n" | numberctl parse --region US -\n'
 printf '+61255501100\n(202) 555-0134\n' | "$numberctl" parse --region US - || true
+
+# The store: numberctl keeps its data in a file (./numbering.db by default, or
+# $NUMBERING_STORE), so each command below is a separate process that finds what the
+# previous ones wrote. The demonstration runs in a temporary directory.
+demo_dir=$(mktemp -d)
+trap 'rm -rf "$demo_dir"' EXIT
+numberctl=$(cd "$(dirname "$numberctl")" && pwd)/numberctl
+cd "$demo_dir"
+printf '\n# A file store in %s: every numberctl run below is a new process.\n' "$demo_dir"
+run call CreatePhoneNumberInstance '{"parent":"projects/acme","phoneNumberInstanceId":"sydney-office","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255501100-99"},"displayName":"Sydney office","lifecycleState":"PENDING"}}'
+run call ActivatePhoneNumberInstance '{"name":"projects/acme/phoneNumberInstances/sydney-office"}'
+run call ResolvePhoneNumber '{"phoneNumber":"+61255501142"}'
+run call SplitRange '{"phoneNumberInstance":"projects/acme/phoneNumberInstances/sydney-office","size":50}'
+run call ResolvePhoneNumber '{"phoneNumber":"+61255501170"}'
+run call ListPhoneNumberInstances '{"parent":"projects/acme"}'
+printf '\n$ ls -l numbering.db\n'
+ls -l numbering.db | awk '{print $5, "bytes", $NF}'
+run fsck
+

@@ -67,6 +67,13 @@ struct project {
 };
 
 enum { UNDO_PUT, UNDO_REMOVE, UNDO_META };
+/* In an op: every tree entry of the replaced record was repointed in place, so
+ * commit has no tree to rebalance for it. */
+#define UNDO_IN_PLACE 0x100u
+/* In a put: the new record was written over the old one (same place in every index,
+ * same slab size class); made holds the old bytes, to swap back on rollback. */
+#define UNDO_IN_SITU 0x200u
+#define UNDO_OP(u) ((u)->op & 0xffu)
 
 struct undo {
 	uint32_t op;
@@ -333,6 +340,92 @@ static void index_unlink(struct memory *m, const struct numbering__mrec *rec, ui
 		p->deleted_span = 0;
 }
 
+/* index_unlink(@o) then index_link(@n), for a record @n replacing @o: where both sit
+ * in the same tree under the same key (an update that changes neither its numbers,
+ * state nor create time), the entry is pointed at the new record in place instead.
+ * Cannot fail after reserve_links(@n); rollback undoes it as it undoes the two. */
+static int index_relink(struct memory *m, const struct numbering__mrec *o, uint32_t old,
+                        const struct numbering__mrec *n, uint32_t handle)
+{
+	struct numbering__ordered *old_trees[3], *new_trees[3];
+	uint64_t old_keys[3], new_keys[3];
+	int on = record_trees(m, o, old_trees, old_keys), nn = record_trees(m, n, new_trees, new_keys);
+	int old_done[3] = {0, 0, 0}, new_done[3] = {0, 0, 0};
+	for (int i = 0; i < on; i++)
+		for (int j = 0; j < nn; j++)
+			if (!new_done[j] && old_trees[i] == new_trees[j] && old_keys[i] == new_keys[j]) {
+				if (numbering__ordered_replace(old_trees[i], old_keys[i], old, handle))
+					old_done[i] = new_done[j] = 1;
+				break;
+			}
+	int in_place = 1;
+	for (int i = 0; i < on; i++)
+		if (!old_done[i]) {
+			numbering__ordered_remove(old_trees[i], old_keys[i], old);
+			in_place = 0;
+		}
+	if (is_live_single(o) && is_live_single(n) && old_keys[1] == new_keys[1]) {
+		numbering__mhash_replace(&m->singles, number_hash(m, old_keys[1]), old, handle);
+	} else {
+		if (is_live_single(o))
+			numbering__mhash_remove(&m->singles, number_hash(m, old_keys[1]), old);
+		if (is_live_single(n))
+			numbering__mhash_insert(&m->singles, number_hash(m, new_keys[1]), handle);
+	}
+	struct project *p = &m->projects[o->project];
+	if (p->deleted_numbers.count == 0)
+		p->deleted_span = 0;
+	for (int j = 0; j < nn; j++)
+		if (!new_done[j])
+			numbering__ordered_insert(&m->pool, new_trees[j], new_keys[j], handle);
+	if (is_deleted(n) && n->digits != 0) {
+		struct project *q = &m->projects[n->project];
+		uint64_t span = numbering__mrec_last(n) - n->first;
+		if (span > q->deleted_span)
+			q->deleted_span = span;
+	}
+	return in_place;
+}
+
+/* Whether record @n may be written over @o: both in the same slab size class, and in
+ * every index at the same place (so the indexes need not change). */
+static int fits_in_situ(struct memory *m, const struct numbering__mrec *o, const struct numbering__mrec *n)
+{
+	if (o->size > NUMBERING__SLAB_SMALL_MAX || n->size > NUMBERING__SLAB_SMALL_MAX ||
+	    (o->size + 7) / 8 != (n->size + 7) / 8)
+		return 0;
+	if (o->project != n->project || o->digits != n->digits || o->first != n->first ||
+	    numbering__mrec_last(o) != numbering__mrec_last(n) || o->create_time != n->create_time ||
+	    (o->flags & NUMBERING__MREC_LAST) != (n->flags & NUMBERING__MREC_LAST) || is_deleted(o) != is_deleted(n))
+		return 0;
+	struct numbering__ordered *old_trees[3], *new_trees[3];
+	uint64_t old_keys[3], new_keys[3];
+	int on = record_trees(m, o, old_trees, old_keys), nn = record_trees(m, n, new_trees, new_keys);
+	if (on != nn || is_live_single(o) != is_live_single(n))
+		return 0;
+	for (int i = 0; i < on; i++)
+		if (old_trees[i] != new_trees[i] || old_keys[i] != new_keys[i])
+			return 0;
+	return 1;
+}
+
+/* Exchanges the bytes of two records of one slab size class. */
+static void swap_records(struct memory *m, uint32_t a, uint32_t b)
+{
+	unsigned char *p = numbering__slab_get(&m->slab, a), *q = numbering__slab_get(&m->slab, b);
+	size_t n = ((size_t)((const struct numbering__mrec *)p)->size + 7) / 8 * 8;
+	unsigned char tmp[256];
+	while (n > 0) {
+		size_t k = n < sizeof(tmp) ? n : sizeof(tmp);
+		memcpy(tmp, p, k);
+		memcpy(p, q, k);
+		memcpy(q, tmp, k);
+		p += k;
+		q += k;
+		n -= k;
+	}
+}
+
 /* Rebalances the trees where @rec's entries were. */
 static void fix_links(struct memory *m, const struct numbering__mrec *rec, uint32_t handle)
 {
@@ -431,10 +524,13 @@ static int memory_commit(numbering_backend *backend)
 		const struct undo *u = &m->undo[i];
 		if (u->old == 0)
 			continue;
-		if (u->op == UNDO_META) {
+		if (UNDO_OP(u) == UNDO_META) {
 			free_meta(m, u->old);
+		} else if (u->op & UNDO_IN_SITU) {
+			free_record(m, u->made); /* the old bytes */
 		} else {
-			fix_links(m, record_at(m, u->old), u->old);
+			if (!(u->op & UNDO_IN_PLACE))
+				fix_links(m, record_at(m, u->old), u->old);
 			free_record(m, u->old);
 		}
 	}
@@ -453,8 +549,12 @@ static int memory_rollback(numbering_backend *backend)
 	/* Newest first, each step the exact inverse, so every put-back finds its room. */
 	for (size_t i = m->undo_count; i-- > 0;) {
 		const struct undo *u = &m->undo[i];
-		switch (u->op) {
+		switch (UNDO_OP(u)) {
 		case UNDO_PUT:
+			if (u->op & UNDO_IN_SITU) {
+				swap_records(m, u->old, u->made);
+				break;
+			}
 			index_unlink(m, record_at(m, u->made), u->made);
 			if (u->old != 0) {
 				index_link(m, record_at(m, u->old), u->old);
@@ -478,10 +578,11 @@ static int memory_rollback(numbering_backend *backend)
 	/* Only now may trees merge nodes again. */
 	for (size_t i = 0; i < m->undo_count; i++) {
 		const struct undo *u = &m->undo[i];
-		if (u->op == UNDO_PUT) {
-			fix_links(m, record_at(m, u->made), u->made);
+		if (UNDO_OP(u) == UNDO_PUT) {
+			if (!(u->op & UNDO_IN_SITU))
+				fix_links(m, record_at(m, u->made), u->made);
 			free_record(m, u->made);
-		} else if (u->op == UNDO_META) {
+		} else if (UNDO_OP(u) == UNDO_META) {
 			free_meta(m, u->made);
 		}
 	}
@@ -562,18 +663,28 @@ static int memory_put(numbering_backend *backend, const numbering_instance *inst
 		                            size);
 	}
 	uint32_t old = record_find(m, name, len, hash);
+	if (old != 0 && fits_in_situ(m, record_at(m, old), rec)) {
+		/* An update that moves the record in no index (a new display name, handlers,
+		 * labels ...): write it over the old one, keeping the old bytes for rollback
+		 * in the record just written. No index is touched. */
+		swap_records(m, old, handle);
+		undo_push(m, UNDO_PUT | UNDO_IN_SITU, hash, old, handle);
+		return NUMBERING_OK;
+	}
 	if (reserve_links(m, rec, old == 0) != NUMBERING_OK) {
 		numbering__slab_free(&m->slab, handle, size);
 		return out_of_memory("indexing an instance");
 	}
+	uint32_t op = UNDO_PUT;
 	if (old != 0) {
-		index_unlink(m, record_at(m, old), old);
+		if (index_relink(m, record_at(m, old), old, rec, handle))
+			op |= UNDO_IN_PLACE;
 		numbering__mhash_replace(&m->names, hash, old, handle);
 	} else {
 		numbering__mhash_insert(&m->names, hash, handle);
+		index_link(m, rec, handle);
 	}
-	index_link(m, rec, handle);
-	undo_push(m, UNDO_PUT, hash, old, handle);
+	undo_push(m, op, hash, old, handle);
 	return NUMBERING_OK;
 }
 
@@ -1189,6 +1300,28 @@ static int check(struct memory *m)
 	return NUMBERING_OK;
 }
 
+static int foreach(struct memory *m, const struct numbering__memory_foreach *f)
+{
+	if (m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: foreach inside a transaction");
+	numbering_instance *scratch = NULL;
+	int rc = numbering_instance_new(&scratch);
+	for (uint32_t i = 0; rc == NUMBERING_OK && f->instance != NULL && i < m->names.cap; i++) {
+		if (m->names.slots[i].handle == 0)
+			continue;
+		if ((rc = read_record(scratch, m, m->names.slots[i].handle)) == NUMBERING_OK)
+			rc = f->instance(scratch, f->payload);
+	}
+	numbering_instance_free(scratch);
+	for (uint32_t i = 0; rc == NUMBERING_OK && f->meta != NULL && i < m->metas.cap; i++) {
+		if (m->metas.slots[i].handle == 0)
+			continue;
+		const struct meta *e = meta_at(m, m->metas.slots[i].handle);
+		rc = f->meta((const char *)(e + 1), e->key_len, (const char *)(e + 1) + e->key_len, e->value_len, f->payload);
+	}
+	return rc;
+}
+
 static int memory_control(numbering_backend *backend, int op, void *arg)
 {
 	struct memory *m = (struct memory *)backend;
@@ -1209,6 +1342,17 @@ static int memory_control(numbering_backend *backend, int op, void *arg)
 		return NUMBERING_OK;
 	case NUMBERING__MEMORY_CONTROL_CHECK:
 		return check(m);
+	case NUMBERING__MEMORY_CONTROL_RESERVE:
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+		if (numbering__mhash_reserve(&m->names, *(uint32_t *)arg, &m->hash_bytes) != NUMBERING_OK ||
+		    numbering__mhash_reserve(&m->singles, *(uint32_t *)arg, &m->hash_bytes) != NUMBERING_OK)
+			return out_of_memory("reserving");
+		return NUMBERING_OK;
+	case NUMBERING__MEMORY_CONTROL_FOREACH:
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+		return foreach(m, arg);
 	default:
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "memory backend: no control operation %d", op);
 	}

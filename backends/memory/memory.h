@@ -16,6 +16,24 @@
  * NUMBERING_INTERNAL naming the first inconsistency. Reads everything: for tests. */
 #define NUMBERING__MEMORY_CONTROL_CHECK 3
 
+/* arg: struct numbering__memory_foreach *. Visits every record (deleted ones included)
+ * and every metadata value, in no particular order, outside any transaction; a
+ * callback returning non-zero stops the walk and is returned. For the file backend's
+ * snapshots. */
+#define NUMBERING__MEMORY_CONTROL_FOREACH 4
+
+/* arg: uint32_t *, a number of records about to be put: sizes the hash tables for
+ * them at once instead of growing them step by step (the file backend's replay). */
+#define NUMBERING__MEMORY_CONTROL_RESERVE 5
+
+struct numbering_instance;
+
+struct numbering__memory_foreach {
+	int (*instance)(const struct numbering_instance *instance, void *payload);
+	int (*meta)(const char *key, size_t key_len, const void *value, size_t value_len, void *payload);
+	void *payload;
+};
+
 struct numbering__memory_stats {
 	size_t bytes;        /* everything below */
 	size_t record_bytes; /* record and metadata pages */

@@ -1,5 +1,6 @@
 #include "ordered.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -62,48 +63,55 @@ static int pair_less(uint64_t ka, uint32_t va, uint64_t kb, uint32_t vb)
 	return ka < kb || (ka == kb && va < vb);
 }
 
+/*
+ * The searches compare keys without branches (the compiler turns the step into a
+ * conditional move: a mispredicted branch per step cost more than the search), then
+ * step over pairs of an equal key by their values. Values are read only there, so a
+ * search touches the keys' cache lines alone unless keys repeat.
+ */
+
+/* Index of the first of @count sorted @keys that is >= @key (@count when none). */
+static uint32_t keys_lower(const uint64_t *keys, uint32_t count, uint64_t key)
+{
+	if (count == 0)
+		return 0;
+	const uint64_t *base = keys;
+	uint32_t n = count;
+	while (n > 1) {
+		uint32_t half = n / 2;
+		base = base[half - 1] < key ? base + half : base;
+		n -= half;
+	}
+	return (uint32_t)(base - keys) + (*base < key);
+}
+
 /* Index of the first pair >= (key, value). */
 static uint32_t leaf_lower(const struct leaf *leaf, uint64_t key, uint32_t value)
 {
 	const uint32_t *vals = leaf_cvals(leaf);
-	uint32_t lo = 0, hi = leaf->h.count;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (pair_less(leaf->keys[mid], vals[mid], key, value))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	uint32_t i = keys_lower(leaf->keys, leaf->h.count, key);
+	while (i < leaf->h.count && leaf->keys[i] == key && vals[i] < value)
+		i++;
+	return i;
 }
 
 /* Index of the first pair > (key, value). */
 static uint32_t leaf_upper(const struct leaf *leaf, uint64_t key, uint32_t value)
 {
 	const uint32_t *vals = leaf_cvals(leaf);
-	uint32_t lo = 0, hi = leaf->h.count;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (!pair_less(key, value, leaf->keys[mid], vals[mid]))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	uint32_t i = keys_lower(leaf->keys, leaf->h.count, key);
+	while (i < leaf->h.count && leaf->keys[i] == key && vals[i] <= value)
+		i++;
+	return i;
 }
 
 /* The child to follow for (key, value): the number of separators <= it. */
 static uint32_t inner_child(const struct inner *node, uint64_t key, uint32_t value)
 {
-	uint32_t lo = 0, hi = node->h.count;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (!pair_less(key, value, node->keys[mid], node->vals[mid]))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	uint32_t i = keys_lower(node->keys, node->h.count, key);
+	while (i < node->h.count && node->keys[i] == key && node->vals[i] <= value)
+		i++;
+	return i;
 }
 
 void numbering__ordered_pool_init(struct numbering__ordered_pool *pool)
@@ -413,6 +421,27 @@ int numbering__ordered_remove(struct numbering__ordered *tree, uint64_t key, uin
 	return 1;
 }
 
+int numbering__ordered_replace(struct numbering__ordered *tree, uint64_t key, uint32_t old, uint32_t value)
+{
+	if (tree->root == NULL)
+		return 0;
+	struct leaf *leaf = find_leaf(tree, key, old);
+	uint32_t pos = leaf_lower(leaf, key, old);
+	uint32_t *vals = leaf_vals(leaf);
+	uint32_t n = leaf->h.count;
+	if (pos >= n || leaf->keys[pos] != key || vals[pos] != old)
+		return 0;
+	/* A pair after the first of its leaf is no separator; the new one must sort
+	 * between its neighbours, and when it is the leaf's last, below the old one (so
+	 * below the separator that bounds the leaf). */
+	if (pos == 0 || !pair_less(leaf->keys[pos - 1], vals[pos - 1], key, value))
+		return 0;
+	if (pos + 1 < n ? !pair_less(key, value, leaf->keys[pos + 1], vals[pos + 1]) : value > old)
+		return 0;
+	vals[pos] = value;
+	return 1;
+}
+
 /* Evens out two neighbouring leaves under separator @j of @parent. */
 static void leaf_balance(struct inner *parent, uint32_t j, struct leaf *left, struct leaf *right)
 {
@@ -589,6 +618,22 @@ static int leaf_backward(struct numbering__ordered_cursor *c)
 	}
 }
 
+#if defined(__GNUC__)
+#define ORDERED_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ORDERED_PREFETCH(p) ((void)(p))
+#endif
+
+/* Asks for every cache line of a node at once before it is searched: a search's
+ * loads depend on each other, so in a tree larger than the cache they would miss one
+ * after the other; requested together, the misses overlap. */
+static void prefetch_node(const void *node, size_t bytes)
+{
+	const char *p = node;
+	for (size_t off = 0; off < bytes; off += 64)
+		ORDERED_PREFETCH(p + off);
+}
+
 /* Descends towards (key, value); leaves pos[leaf] at the first pair > it when
  * @upper, else at the first pair >= it. */
 static void cursor_descend(struct numbering__ordered_cursor *c, const struct numbering__ordered *tree, uint64_t key,
@@ -598,12 +643,14 @@ static void cursor_descend(struct numbering__ordered_cursor *c, const struct num
 	c->height = tree->height;
 	for (uint32_t level = 0; level + 1 < tree->height; level++) {
 		const struct inner *in = node;
+		prefetch_node(in, offsetof(struct inner, child) + (in->h.count + 1) * sizeof(void *));
 		uint32_t i = inner_child(in, key, value);
 		c->node[level] = in;
 		c->pos[level] = (uint16_t)i;
 		node = in->child[i];
 	}
 	c->node[tree->height - 1] = node;
+	prefetch_node(node, leaf_bytes(((const struct head *)node)->cap));
 	c->pos[tree->height - 1] = (uint16_t)(upper ? leaf_upper(node, key, value) : leaf_lower(node, key, value));
 }
 

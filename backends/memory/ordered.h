@@ -61,6 +61,10 @@ void numbering__ordered_insert(struct numbering__ordered_pool *pool, struct numb
                                uint32_t value);
 /* Removes a pair without rebalancing; 1 if it was there, else 0. */
 int numbering__ordered_remove(struct numbering__ordered *tree, uint64_t key, uint32_t value);
+/* Turns the pair (@key, @old) into (@key, @value) in place when that keeps the order
+ * and names no separator (most pairs): 1 if done, else 0 and the tree is unchanged
+ * (then remove and insert). Never allocates; remove() and insert() undo it. */
+int numbering__ordered_replace(struct numbering__ordered *tree, uint64_t key, uint32_t old, uint32_t value);
 /* Rebalances the nodes on the path to where @key, @value sorts. Never allocates. */
 void numbering__ordered_fix(struct numbering__ordered_pool *pool, struct numbering__ordered *tree, uint64_t key,
                             uint32_t value);

@@ -88,24 +88,36 @@ static const char DIGIT_PAIRS[] = "000102030405060708091011121314151617181920212
                                   "8081828384858687888990919293949596979899";
 
 /* "+" and exactly @digits digits of @value; returns the length (0 if it cannot be).
- * Two digits a step: this runs for every instance read. */
+ * Eight digits a step in 32-bit arithmetic, then two: this runs for every instance
+ * read, a resolve and each item of a list page included. */
 static size_t format_e164(char buf[24], uint64_t value, unsigned digits)
 {
 	if (digits == 0 || digits > 20)
 		return 0;
 	buf[0] = '+';
-	unsigned i = digits;
-	for (; i >= 2; i -= 2) {
+	char *p = buf + digits + 1;
+	*p = '\0';
+	unsigned left = digits;
+	for (; left >= 8; left -= 8) {
+		uint32_t low = (uint32_t)(value % 100000000u);
+		value /= 100000000u;
+		uint32_t hi4 = low / 10000, lo4 = low % 10000;
+		p -= 8;
+		memcpy(p, DIGIT_PAIRS + 2 * (hi4 / 100), 2);
+		memcpy(p + 2, DIGIT_PAIRS + 2 * (hi4 % 100), 2);
+		memcpy(p + 4, DIGIT_PAIRS + 2 * (lo4 / 100), 2);
+		memcpy(p + 6, DIGIT_PAIRS + 2 * (lo4 % 100), 2);
+	}
+	for (; left >= 2; left -= 2) {
 		unsigned pair = (unsigned)(value % 100);
 		value /= 100;
-		buf[i - 1] = DIGIT_PAIRS[2 * pair];
-		buf[i] = DIGIT_PAIRS[2 * pair + 1];
+		p -= 2;
+		memcpy(p, DIGIT_PAIRS + 2 * pair, 2);
 	}
-	if (i == 1) {
-		buf[1] = (char)('0' + value % 10);
+	if (left == 1) {
+		*--p = (char)('0' + value % 10);
 		value /= 10;
 	}
-	buf[digits + 1] = '\0';
 	return value == 0 ? digits + 1 : 0;
 }
 
@@ -278,7 +290,7 @@ void numbering__mrec_write(struct numbering__mrec *rec, const numbering_instance
  * not: len + 1 <= cap is safe either way). */
 static int set_str(struct numbering__str *s, const char *p, size_t len)
 {
-	if (s->ptr != NULL && (size_t)s->cap >= len + 1) {
+	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
 		memcpy(s->ptr, p, len);
 		s->ptr[len] = '\0';
 		s->len = (uint32_t)len;
@@ -319,7 +331,7 @@ static int clear_str(struct numbering__str *s)
 /* Sets @s to the +E164 form of @value, formatting in place when there is room. */
 static int set_e164(struct numbering__str *s, uint64_t value, unsigned digits)
 {
-	if (s->ptr != NULL && (size_t)s->cap >= (size_t)digits + 2) {
+	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= (size_t)digits + 2) {
 		size_t n = format_e164(s->ptr, value, digits);
 		s->ptr[n] = '\0';
 		s->len = (uint32_t)n;
@@ -352,7 +364,7 @@ static int read_name(numbering_instance *out, const struct numbering__mrec *rec,
 {
 	size_t len = project_len + ((rec->flags & NUMBERING__MREC_STANDARD) ? STANDARD_MIDDLE_LEN : 0) + rec->tail_len;
 	struct numbering__str *s = &out->name;
-	if (s->ptr != NULL && (size_t)s->cap >= len + 1) {
+	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
 		char *d = s->ptr;
 		memcpy(d, project, project_len);
 		d += project_len;

@@ -20,7 +20,7 @@
 
 /* Options given before the command. */
 struct globals {
-	const char *store;  /* "memory:"; later "file:PATH" */
+	const char *store;  /* "memory:" or "file:PATH"; NULL for the default file store */
 	const char *policy; /* a policy file, or NULL for allow-all */
 	const char *caller; /* --as */
 	const char *region; /* --region */
@@ -30,7 +30,8 @@ static const char usage[] =
 	"usage: numberctl [GLOBAL OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"global options (before the command):\n"
-	"  --store SPEC          the store: memory: (the default, empty for each run)\n"
+	"  --store SPEC          the store: file:PATH (the default: file:$NUMBERING_STORE, else\n"
+	"                        file:./numbering.db), or memory: (empty for each run)\n"
 	"  --policy FILE         authorize calls with the built-in policy in FILE\n"
 	"  --as PRINCIPAL        the caller of call and batch, e.g. user:alice\n"
 	"  --region CC           default region for national numbers\n"
@@ -41,6 +42,7 @@ static const char usage[] =
 	"  range [--region CC] RANGE    parse range notation such as +61255501100-99\n"
 	"  call METHOD JSON|-           call one method of the PhoneNumberInstances service\n"
 	"  batch                        call methods from JSON Lines on stdin, one response line each\n"
+	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
 	"  version                      print the library and Unicode versions\n"
 	"  help [COMMAND]               print this help, or a command's\n";
 
@@ -95,6 +97,15 @@ static const char batch_help[] =
 	"Testing aid: with NUMBERING_FAKE_CLOCK=NS in the environment the store's clock reads\n"
 	"NS (nanoseconds since the Unix epoch) for the first line and advances one second per\n"
 	"line, so outputs with times can be compared with golden files.\n";
+
+static const char fsck_help[] =
+	"usage: numberctl [--store file:PATH] fsck [--repair]\n"
+	"\n"
+	"Reads every record of the file store, checks checksums, sequence and contents, and\n"
+	"prints {\"store\":...,\"status\":...,\"records\":...,\"instances\":...,\"message\":...}.\n"
+	"With --repair, a torn tail is cut off, and a store damaged in the middle is rewritten\n"
+	"with the records before the damage (the damaged file is kept as PATH.damaged).\n"
+	"Exit status: 0 when the store is sound (or was repaired), 1 otherwise, 2 for bad usage.\n";
 
 static const char version_help[] = "usage: numberctl version\n\nPrints the library version and utf8proc's Unicode version.\n";
 
@@ -288,21 +299,53 @@ static char *read_file(const char *path)
 	return text;
 }
 
+/* The path of the file store @spec names ("file:PATH"; "file:" or NULL for the default:
+ * $NUMBERING_STORE, itself a spec or a path, else ./numbering.db), "" for memory:, or
+ * NULL for a spec that names no store. */
+static const char *store_path(const char *spec)
+{
+	const char *env = getenv("NUMBERING_STORE");
+	if (env != NULL && env[0] == '\0')
+		env = NULL;
+	if (spec == NULL || strcmp(spec, "file:") == 0) {
+		if (env == NULL || strcmp(env, "file:") == 0 || (spec != NULL && strcmp(env, "memory:") == 0))
+			return "./numbering.db";
+		if (strncmp(env, "file:", 5) != 0 && strcmp(env, "memory:") != 0)
+			return env; /* a plain path */
+		spec = env;
+	}
+	if (strcmp(spec, "memory:") == 0)
+		return "";
+	if (strncmp(spec, "file:", 5) == 0 && spec[5] != '\0')
+		return spec + 5;
+	return NULL;
+}
+
+static void print_diagnostic(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "numberctl: note: %s\n", message);
+}
+
 /* Opens the store named by --store with the policy, caller region and clock; returns an
- * exit status, 0 on success. Only memory: exists yet; file:PATH is reserved for the file
- * backend, so it is recognized and refused clearly. */
+ * exit status, 0 on success. */
 static int session_open(struct session *s, const struct globals *g)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	memset(s, 0, sizeof(*s));
-	if (strncmp(g->store, "file:", 5) == 0) {
-		fprintf(stderr, "numberctl: --store %s: file stores are not available yet; use memory:\n", g->store);
+	const char *path = store_path(g->store);
+	if (path == NULL) {
+		fprintf(stderr, "numberctl: --store %s: unknown store; the stores are file:PATH and memory:\n",
+		        g->store ? g->store : getenv("NUMBERING_STORE"));
 		return EXIT_USAGE;
 	}
-	if (strcmp(g->store, "memory:") != 0) {
-		fprintf(stderr, "numberctl: --store %s: unknown store; the stores are memory: (and later file:PATH)\n",
-		        g->store);
-		return EXIT_USAGE;
+	if (path[0] != '\0') {
+		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+		file_options.diagnostic = print_diagnostic;
+		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
+			print_error();
+			return 1;
+		}
 	}
 	const char *fake = getenv("NUMBERING_FAKE_CLOCK");
 	if (fake != NULL && fake[0] != '\0') {
@@ -321,12 +364,16 @@ static int session_open(struct session *s, const struct globals *g)
 		char *text = read_file(g->policy);
 		if (text == NULL) {
 			fprintf(stderr, "numberctl: cannot read policy %s: %s\n", g->policy, strerror(errno));
+			if (options.backend)
+				options.backend->free(options.backend);
 			return 1;
 		}
 		int rc = numbering_policy_parse(&s->policy, text);
 		free(text);
 		if (rc != NUMBERING_OK) {
 			print_error();
+			if (options.backend)
+				options.backend->free(options.backend);
 			return 1;
 		}
 		options.authorizer = numbering_policy_authorize;
@@ -528,6 +575,37 @@ static int cmd_batch(const struct globals *g, int argc, char **argv)
 	return failures;
 }
 
+static int cmd_fsck(const struct globals *g, int argc, char **argv)
+{
+	int repair = 0;
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--repair") != 0)) {
+		fputs(fsck_help, stderr);
+		return EXIT_USAGE;
+	}
+	repair = argc == 1;
+	const char *path = store_path(g->store);
+	if (path == NULL || path[0] == '\0') {
+		fprintf(stderr, "numberctl: fsck checks file stores; the store is not one\n");
+		return EXIT_USAGE;
+	}
+	numbering_file_report report;
+	memset(&report, 0, sizeof(report));
+	report.version = NUMBERING_FILE_REPORT_VERSION;
+	if (numbering_file_check(&report, path, repair) != NUMBERING_OK) {
+		print_error();
+		return 1;
+	}
+	json_t *out = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:s}", "store", path, "status",
+	                        numbering_status_name(report.status), "fileBytes", (json_int_t)report.file_bytes,
+	                        "records", (json_int_t)report.records, "instances", (json_int_t)report.instances,
+	                        "tornBytes", (json_int_t)report.torn_bytes, "damageOffset",
+	                        (json_int_t)report.damage_offset, "repaired", report.repaired, "message", report.message);
+	int rc = print_json(out);
+	if (rc != 0)
+		return rc;
+	return report.status == NUMBERING_OK || report.repaired ? 0 : 1;
+}
+
 static int cmd_version(void)
 {
 	return print_json(json_pack("{s:s, s:s}", "version", numbering_version(), "unicodeVersion",
@@ -548,6 +626,8 @@ static int cmd_help(const char *command)
 		fputs(call_help, stdout);
 	else if (strcmp(command, "batch") == 0)
 		fputs(batch_help, stdout);
+	else if (strcmp(command, "fsck") == 0)
+		fputs(fsck_help, stdout);
 	else {
 		fprintf(stderr, "numberctl: no command '%s'\n%s", command, usage);
 		return EXIT_USAGE;
@@ -574,7 +654,7 @@ static int option(const char *name, int argc, char **argv, int *i, const char **
 
 int main(int argc, char **argv)
 {
-	struct globals g = {"memory:", NULL, NULL, NULL};
+	struct globals g = {NULL, NULL, NULL, NULL};
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0; i++) {
 		const char *value = NULL;
@@ -611,6 +691,8 @@ int main(int argc, char **argv)
 		return cmd_call(&g, rest, args);
 	if (strcmp(command, "batch") == 0)
 		return cmd_batch(&g, rest, args);
+	if (strcmp(command, "fsck") == 0)
+		return cmd_fsck(&g, rest, args);
 	if (strcmp(command, "version") == 0)
 		return cmd_version();
 	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)

@@ -89,6 +89,7 @@ NUMBERING_EXTERN(int) numbering_e164_parse_n(numbering_number *out, const char *
 /**
  * Checks that a parsed number may be stored: its length verdict must be
  * NUMBERING_LENGTH_POSSIBLE.
+ * @param[in] number a parsed number.
  * @param[in] field the request field to name in the error (e.g. "phone_number"), or NULL.
  * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT naming the number and its verdict.
  */
@@ -188,6 +189,7 @@ NUMBERING_EXTERN(int64_t) numbering_range_size(const numbering_range *range);
  * number prints as "+61255501100-0".
  * @param[out] buf     receives the text, NUL-terminated.
  * @param[in]  bufsize size of @p buf; NUMBERING_RANGE_BUFSIZE always suffices.
+ * @param[in]  range   a parsed range.
  * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (NULL or empty range) or
  *         NUMBERING_OUT_OF_RANGE when @p buf is too small.
  */

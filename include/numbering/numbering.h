@@ -10,5 +10,6 @@
 #include "e164.h"
 #include "instance.h"
 #include "store.h"
+#include "sys/file.h"
 
 #endif

@@ -114,6 +114,11 @@ NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
  * Creates an instance under @p parent ("projects/p1") from @p request: at least
  * its phone number, which may be range notation, or a start number with a range
  * size or end.
+ * @param[out] out the created instance.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] parent the project, "projects/{project}".
+ * @param[in] request the instance to create (only writable fields are read).
  * @param[in] instance_id the id to use (1..63 of a-z, 0-9, '-', starting with a letter),
  *            or NULL to generate one.
  * @param[in] request_id NULL, or an id that makes retries idempotent: the same id with
@@ -172,7 +177,12 @@ NUMBERING_EXTERN(int) numbering_store_move(numbering_instance **out, numbering_s
 /**
  * Splits a range: the instance keeps its first @p size numbers, a new instance in
  * the same project takes the rest. Atomic; costs the same whatever the range size.
- * @param[out] first the instance that was split; @param[out] second the new one.
+ * @param[out] first the instance that was split.
+ * @param[out] second the new instance.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name the range's name.
+ * @param[in] size how many numbers the range keeps.
  * @return also NUMBERING_INVALID_ARGUMENT when @p size is outside 1 .. size-1 or the
  *         instance is not a range.
  */
@@ -201,6 +211,9 @@ NUMBERING_EXTERN(int) numbering_list_request_set_region(numbering_list_request *
 /**
  * Lists the parent's instances, newest first (create_time descending).
  * @param[out] out the page, freed with numbering_list_page_free().
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] request the parent, page and filters.
  * @return also NUMBERING_INVALID_ARGUMENT for a forged, altered or foreign page token,
  *         or one used with a different parent or filter.
  */
@@ -222,6 +235,10 @@ NUMBERING_EXTERN(void) numbering_resolution_free(numbering_resolution *resolutio
 /**
  * Finds the non-deleted instance that owns @p phone_number (a number inside a range
  * included) and fills @p out with it.
+ * @param[out] out the caller's reusable result object.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] phone_number the dialed number, in any form numbering_e164_parse() accepts.
  * @param[in] region for a national number, or NULL for the store's default.
  * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (not a number), or
  *         NUMBERING_NOT_FOUND when nobody owns it or the caller may not resolve in the
@@ -246,6 +263,10 @@ NUMBERING_EXTERN(const char *) numbering_resolution_phone_number(const numbering
  * ResolvePhoneNumber.
  * @param[out] response the response or error body, freed with numbering_free(); NULL
  *             only when even the error body cannot be allocated.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission checks see, or NULL.
+ * @param[in] method the method name, e.g. "CreatePhoneNumberInstance".
+ * @param[in] request_json the request message in proto3 JSON.
  * @return NUMBERING_OK, or the error's code (NUMBERING_UNIMPLEMENTED for an unknown
  *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, wrong types or
  *         unknown fields).

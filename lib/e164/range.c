@@ -117,6 +117,19 @@ static int all_digits(const char *s, size_t len)
 	return 1;
 }
 
+/* Whether @len bytes of @s are a number written plainly: an optional '+' and digits,
+ * spaces around them allowed, as range notation writes its start (+61255501100-99). */
+static int canonical(const char *s, size_t len)
+{
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	while (len > 0 && s[0] == ' ')
+		s++, len--;
+	if (len > 0 && s[0] == '+')
+		s++, len--;
+	return all_digits(s, len);
+}
+
 int numbering__range_parse_field(numbering_range *out, const char *text, const char *region, const char *field)
 {
 	if (out == NULL)
@@ -142,27 +155,54 @@ int numbering__range_parse_field(numbering_range *out, const char *text, const c
 			                              "range \"%s\": the suffix after '-' is empty",
 			                              numbering__quote(quoted, text, len));
 		}
-		/* Dashes are also formatting ("+1-202-555-0134"): the text is range
-		 * notation only if the part before the last dash is a possible number. */
+		/* Dashes are also formatting ("+1-202-555-0134", "(02) 5550-1100", "030 1234-5678"):
+		 * the text is range notation only if the part before the last dash is a possible
+		 * number, and then only if the whole text does not read as one number as well. */
 		if (all_digits(suffix, suffix_len) &&
 		    numbering__e164_parse_field(&start, text, (size_t)(dash - text), region, field) == NUMBERING_OK &&
 		    start.verdict == NUMBERING_LENGTH_POSSIBLE) {
+			struct numbering_number whole;
+			int single = numbering__e164_parse_field(&whole, text, len, region, field) == NUMBERING_OK &&
+			             whole.verdict == NUMBERING_LENGTH_POSSIBLE;
+			/* A whole that fits only by keeping the trunk prefix the start dropped
+			 * ("02 5550 1100-99" as +61 025550110099) is no credible number. */
+			if (single && nsn_of(&whole)[0] == '0' && nsn_of(&start)[0] != '0')
+				single = 0;
 			char quoted[NUMBERING__QUOTE_SIZE];
 			size_t nsn_len = (size_t)(start.digits - start.cc_digits);
-			if (suffix_len > nsn_len)
-				return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
-				                              "range \"%s\": suffix of %zu digits is longer than the national number %s",
-				                              numbering__quote(quoted, text, len), suffix_len, nsn_of(&start));
-			char nsn[NUMBERING_E164_BUFSIZE];
-			memcpy(nsn, nsn_of(&start), nsn_len);
-			memcpy(nsn + nsn_len - suffix_len, suffix, suffix_len);
+			int rc = NUMBERING_OK;
 			struct numbering_number end;
-			numbering__number_set(&end, start.country, nsn, nsn_len);
-			if (end.value < start.value)
+			if (suffix_len > nsn_len) {
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+				                            "range \"%s\": suffix of %zu digits is longer than the national number %s",
+				                            numbering__quote(quoted, text, len), suffix_len, nsn_of(&start));
+			} else {
+				char nsn[NUMBERING_E164_BUFSIZE];
+				memcpy(nsn, nsn_of(&start), nsn_len);
+				memcpy(nsn + nsn_len - suffix_len, suffix, suffix_len);
+				numbering__number_set(&end, start.country, nsn, nsn_len);
+				if (end.value < start.value)
+					rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+					                            "range \"%s\": end %s is below start %s",
+					                            numbering__quote(quoted, text, len), end.e164, start.e164);
+			}
+			if (rc != NUMBERING_OK && !single)
+				return rc;
+			if (rc == NUMBERING_OK && single && !canonical(text, (size_t)(dash - text))) {
+				/* Both readings work: guessing would create the wrong numbers silently. */
 				return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
-				                              "range \"%s\": end %s is below start %s",
-				                              numbering__quote(quoted, text, len), end.e164, start.e164);
-			return numbering_range_from_bounds(out, &start, &end);
+				                              "\"%s\" is ambiguous: the range %s to %s, or the number %s; write a "
+				                              "number without '-', or a range as +E164-SUFFIX (+61255501100-99) "
+				                              "or with range.size or range.end_phone_number",
+				                              numbering__quote(quoted, text, len), start.e164, end.e164, whole.e164);
+			}
+			if (rc == NUMBERING_OK)
+				return numbering_range_from_bounds(out, &start, &end);
+			/* Not a range, but one number written with dashes. */
+			out->start = whole;
+			out->end = whole;
+			out->size = 1;
+			return NUMBERING_OK;
 		}
 	}
 	int rc = numbering__e164_parse_field(&start, text, len, region, field);

@@ -3,8 +3,8 @@
  * omits fields at their default, except callRecordingTrigger and compliant which a
  * reader always wants. Input accepts both spellings of every field, ignores
  * output-only fields after checking their type (AIP-203), and refuses unknown ones.
- * A writable field that is present goes through its setter even at its default, so an
- * update without a mask (the fields the request sets) can clear it.
+ * A writable field that is present goes through its setter even at its default, so the
+ * request records which fields it gave (an update mask still decides what changes).
  */
 #include <string.h>
 

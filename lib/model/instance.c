@@ -51,6 +51,14 @@ int numbering_instance_new(numbering_instance **out)
 	return NUMBERING_OK;
 }
 
+/* Frees a string's buffer when it is its own: inline, as an instance has 18 strings
+ * and freeing a list page or a get result runs this for each. */
+static inline void str_release(struct numbering__str *str)
+{
+	if (str->ptr != NULL && !(str->cap & NUMBERING__STR_BORROWED))
+		numbering__free_mem(str->ptr);
+}
+
 void numbering_instance_free(numbering_instance *instance)
 {
 	if (instance == NULL)
@@ -59,16 +67,16 @@ void numbering_instance_free(numbering_instance *instance)
 	                                 &instance->sku,          &instance->activation_sku, &instance->country_code,
 	                                 &instance->display_name, &instance->regulatory_listing};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		numbering__str_free(strs[i]);
+		str_release(strs[i]);
 	/* Labels past label_count keep their buffers for reuse; free up to the capacity. */
 	for (uint32_t i = 0; i < instance->label_cap; i++) {
-		numbering__str_free(&instance->labels[i].key);
-		numbering__str_free(&instance->labels[i].value);
+		str_release(&instance->labels[i].key);
+		str_release(&instance->labels[i].value);
 	}
 	numbering__free_mem(instance->labels);
 	for (int i = 0; i < NUMBERING_HANDLER_URIS_MAX; i++) {
-		numbering__str_free(&instance->message_handlers[i]);
-		numbering__str_free(&instance->call_handlers[i]);
+		str_release(&instance->message_handlers[i]);
+		str_release(&instance->call_handlers[i]);
 	}
 	numbering__free_mem(instance);
 }
@@ -202,6 +210,27 @@ int numbering__instance_assign(numbering_instance *dst, const numbering_instance
 	return NUMBERING_OK;
 }
 
+/* Points @dst at @len bytes of @block holding a copy of @src; returns the bytes used. */
+static size_t borrow_copy(struct numbering__str *dst, const struct numbering__str *src, char *block)
+{
+	if (src->len == 0)
+		return 0;
+	memcpy(block, numbering__str_get(src), src->len);
+	block[src->len] = '\0';
+	dst->ptr = block;
+	dst->len = src->len;
+	dst->cap = (src->len + 1) | NUMBERING__STR_BORROWED;
+	return (size_t)src->len + 1;
+}
+
+static size_t str_bytes(const struct numbering__str *s)
+{
+	return s->len ? (size_t)s->len + 1 : 0;
+}
+
+/* A copy in one allocation (two with labels: their array is the copy's own, so that
+ * adding labels can grow it): a page of a list or a get result costs one malloc an
+ * instance, not one a string. */
 int numbering_instance_copy(numbering_instance **out, const numbering_instance *instance)
 {
 	if (out == NULL)
@@ -209,14 +238,89 @@ int numbering_instance_copy(numbering_instance **out, const numbering_instance *
 	*out = NULL;
 	if (instance == NULL)
 		return null_instance("numbering_instance_copy");
-	numbering_instance *copy = NULL;
-	int rc = numbering_instance_new(&copy);
-	if (rc == NUMBERING_OK && (rc = numbering__instance_assign(copy, instance)) != NUMBERING_OK) {
-		numbering_instance_free(copy);
+	const numbering_instance *src = instance;
+	const struct numbering__str *strs[] = {&src->name,         &src->phone_number,   &src->range_end,
+	                                       &src->sku,          &src->activation_sku, &src->country_code,
+	                                       &src->display_name, &src->regulatory_listing};
+	size_t bytes = 0;
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		bytes += str_bytes(strs[i]);
+	for (uint32_t i = 0; i < src->label_count; i++)
+		bytes += str_bytes(&src->labels[i].key) + str_bytes(&src->labels[i].value);
+	for (uint32_t i = 0; i < src->message_handler_count; i++)
+		bytes += str_bytes(&src->message_handlers[i]);
+	for (uint32_t i = 0; i < src->call_handler_count; i++)
+		bytes += str_bytes(&src->call_handlers[i]);
+	numbering_instance *copy = numbering__calloc(1, sizeof(*copy) + bytes);
+	struct numbering__label *labels = NULL;
+	if (copy != NULL && src->label_count > 0 &&
+	    (labels = numbering__calloc(src->label_count, sizeof(*labels))) == NULL) {
+		numbering__free_mem(copy);
 		copy = NULL;
 	}
+	if (copy == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory copying a phone number instance");
+	char *block = (char *)(copy + 1);
+	struct numbering__str *dsts[] = {&copy->name,         &copy->phone_number,   &copy->range_end,
+	                                 &copy->sku,          &copy->activation_sku, &copy->country_code,
+	                                 &copy->display_name, &copy->regulatory_listing};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		block += borrow_copy(dsts[i], strs[i], block);
+	copy->labels = labels;
+	copy->label_cap = copy->label_count = src->label_count;
+	for (uint32_t i = 0; i < src->label_count; i++) {
+		block += borrow_copy(&labels[i].key, &src->labels[i].key, block);
+		block += borrow_copy(&labels[i].value, &src->labels[i].value, block);
+	}
+	copy->message_handler_count = src->message_handler_count;
+	for (uint32_t i = 0; i < src->message_handler_count; i++)
+		block += borrow_copy(&copy->message_handlers[i], &src->message_handlers[i], block);
+	copy->call_handler_count = src->call_handler_count;
+	for (uint32_t i = 0; i < src->call_handler_count; i++)
+		block += borrow_copy(&copy->call_handlers[i], &src->call_handlers[i], block);
+	copy->range_size = src->range_size;
+	copy->first = src->first;
+	copy->last = src->last;
+	copy->digits = src->digits;
+	copy->is_range = src->is_range;
+	copy->lifecycle_state = src->lifecycle_state;
+	copy->call_recording_trigger = src->call_recording_trigger;
+	copy->number_type = src->number_type;
+	copy->capabilities = src->capabilities;
+	copy->compliant = src->compliant;
+	copy->set = src->set;
+	copy->create_time = src->create_time;
+	copy->delete_time = src->delete_time;
+	copy->activate_time = src->activate_time;
 	*out = copy;
-	return rc;
+	return NUMBERING_OK;
+}
+
+/* Room for a typical stored instance: a name with a generated id, a +E164 number, a
+ * country code and a short display name. */
+#define RESERVED_NAME 96
+#define RESERVED_PHONE_NUMBER 24
+#define RESERVED_COUNTRY_CODE 8
+#define RESERVED_DISPLAY_NAME 64
+
+int numbering__instance_new_reserved(numbering_instance **out)
+{
+	static const uint32_t sizes[] = {RESERVED_NAME, RESERVED_PHONE_NUMBER, RESERVED_COUNTRY_CODE,
+	                                 RESERVED_DISPLAY_NAME};
+	numbering_instance *instance = numbering__calloc(
+	    1, sizeof(*instance) + RESERVED_NAME + RESERVED_PHONE_NUMBER + RESERVED_COUNTRY_CODE + RESERVED_DISPLAY_NAME);
+	if (instance == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a phone number instance");
+	struct numbering__str *strs[] = {&instance->name, &instance->phone_number, &instance->country_code,
+	                                 &instance->display_name};
+	char *block = (char *)(instance + 1);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		strs[i]->ptr = block;
+		strs[i]->cap = sizes[i] | NUMBERING__STR_BORROWED;
+		block += sizes[i];
+	}
+	*out = instance;
+	return NUMBERING_OK;
 }
 
 /* ---- Getters ---- */

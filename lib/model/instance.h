@@ -15,8 +15,20 @@
 struct numbering__str {
 	char *ptr;
 	uint32_t len;
-	uint32_t cap;
+	uint32_t cap; /* bytes at ptr, with NUMBERING__STR_BORROWED possibly set */
 };
+
+/* Set in cap when ptr is not the string's own allocation but part of its instance's
+ * (numbering_instance_copy() and numbering__instance_new_reserved() put the strings
+ * in the instance's block): written in place while it is large enough, never freed
+ * or reallocated; a longer value gets a buffer of its own. */
+#define NUMBERING__STR_BORROWED 0x80000000u
+
+/* The bytes a string may hold in place, its NUL included. */
+static inline uint32_t numbering__str_capacity(const struct numbering__str *str)
+{
+	return str->cap & ~NUMBERING__STR_BORROWED;
+}
 
 struct numbering__label {
 	struct numbering__str key;
@@ -80,5 +92,10 @@ void numbering__instance_reset(numbering_instance *instance);
 
 /* Copies @src into @dst, reusing @dst's buffers. */
 int numbering__instance_assign(numbering_instance *dst, const numbering_instance *src);
+
+/* A new empty instance whose name, phone number, country code and display name have
+ * room inside the instance's own allocation, so that filling it with a typical stored
+ * instance (a get) allocates nothing more. Free with numbering_instance_free(). */
+int numbering__instance_new_reserved(numbering_instance **out);
 
 #endif

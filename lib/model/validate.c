@@ -214,8 +214,20 @@ static enum scan_result scan_text(struct scan *scan, const char *s, size_t len)
 	scan->points = 0;
 	while (i < len) {
 		utf8proc_int32_t cp = 0;
-		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t n;
+		unsigned char b = (unsigned char)s[i];
 		scan->at = i;
+		if (b < 0x80) {
+			/* ASCII, most text: the control characters are C0 and DEL (category Cc). */
+			if (b < 0x20 || b == 0x7f) {
+				scan->control = b;
+				return SCAN_CONTROL;
+			}
+			scan->points++;
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (n <= 0 || cp < 0)
 			return SCAN_BAD_UTF8;
 		if (is_control(cp)) {
@@ -259,6 +271,20 @@ int numbering__normalize_display_name(struct numbering__str *out, const char *di
 	}
 	if (len == 0)
 		return numbering__str_set(out, "", 0);
+
+	/* ASCII is its own NFC, a character a byte: the common case needs no utf8proc
+	 * (which costs thousands of instructions and an allocation). */
+	size_t ascii = 0;
+	while (ascii < len && (unsigned char)display_name[ascii] < 0x80)
+		ascii++;
+	if (ascii == len) {
+		if (len > NUMBERING_DISPLAY_NAME_MAX)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+			                              "display name \"%s\" has %zu characters after NFC normalization; the most "
+			                              "is %d",
+			                              numbering__quote(quoted, display_name, len), len, NUMBERING_DISPLAY_NAME_MAX);
+		return numbering__str_set(out, display_name, len);
+	}
 
 	/* NFC as utf8proc_map does it, with our allocator and its error codes kept. */
 	const utf8proc_option_t options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;

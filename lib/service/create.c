@@ -27,6 +27,15 @@ static int parse_numbers(numbering_range *range, const numbering_instance *reque
 	int rc;
 	if (has_size || has_end) {
 		numbering_number start, end;
+		numbering_range notation;
+		if (numbering__range_parse_field(&notation, text, region, FIELD_NUMBER) == NUMBERING_OK &&
+		    numbering_range_size(&notation) > 1) {
+			char quoted[NUMBERING__QUOTE_SIZE];
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, FIELD_NUMBER,
+			                              "\"%s\" is range notation; give a range either that way or as a start "
+			                              "number with range.size or range.end_phone_number, not both",
+			                              numbering__quote(quoted, text, strlen(text)));
+		}
 		rc = numbering__e164_parse_field(&start, text, strlen(text), region, FIELD_NUMBER);
 		if (rc == NUMBERING_OK)
 			rc = numbering_number_require_possible(&start, FIELD_NUMBER);
@@ -91,23 +100,44 @@ static int validate_request_id(const char *request_id)
 }
 
 /* A digest of everything that makes a create request what it is, so a retried
- * request id can be told from a reused one. */
+ * request id can be told from a reused one. It is taken over the request as the store
+ * reads it, not as it was spelled: the numbers as parsed (range notation, or a start
+ * with range.size or range.end_phone_number, national or +E164), and fields at their
+ * default whether given or not (proto3 cannot tell them apart either). */
 static int request_digest(unsigned char digest[32], const char *parent, const numbering_instance *request,
-                          const char *instance_id, const char *region)
+                          const char *instance_id, const numbering_range *range, int is_range, const char *country)
 {
+	numbering_instance *normal = NULL;
+	int rc = numbering_instance_copy(&normal, request);
+	if (rc != NUMBERING_OK)
+		return rc;
+	const numbering_number *start = numbering_range_start(range), *end = numbering_range_end(range);
+	if ((rc = numbering__str_set(&normal->phone_number, start->e164, strlen(start->e164))) == NUMBERING_OK &&
+	    (rc = numbering__str_set(&normal->range_end, end->e164, strlen(end->e164))) == NUMBERING_OK)
+		rc = numbering__str_set(&normal->country_code, country, strlen(country));
+	normal->first = start->value;
+	normal->last = end->value;
+	normal->digits = start->digits;
+	normal->range_size = numbering_range_size(range);
+	normal->is_range = (uint8_t)is_range;
+	if (normal->lifecycle_state == NUMBERING_LIFECYCLE_ACTIVE)
+		normal->lifecycle_state = NUMBERING_LIFECYCLE_STATE_UNSPECIFIED;
+	if (normal->call_recording_trigger == NUMBERING_RECORDING_DISABLED)
+		normal->call_recording_trigger = NUMBERING_RECORDING_TRIGGER_UNSPECIFIED;
+	normal->set = 0;
 	uint8_t *encoded = NULL;
 	size_t len = 0;
-	int rc = numbering_instance_encode(&encoded, &len, request);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_encode(&encoded, &len, normal);
+	numbering_instance_free(normal);
 	if (rc != NUMBERING_OK)
 		return rc;
 	crypto_generichash_state state;
 	crypto_generichash_init(&state, NULL, 0, 32);
-	const char *parts[] = {parent, instance_id ? instance_id : "", region ? region : ""};
-	for (size_t i = 0; i < 3; i++)
+	const char *parts[] = {parent, instance_id ? instance_id : ""};
+	for (size_t i = 0; i < 2; i++)
 		crypto_generichash_update(&state, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
 	crypto_generichash_update(&state, encoded, len);
-	uint32_t set = request->set;
-	crypto_generichash_update(&state, (const unsigned char *)&set, sizeof(set));
 	crypto_generichash_final(&state, digest, 32);
 	numbering_free(encoded);
 	return NUMBERING_OK;
@@ -193,7 +223,9 @@ static int check_numbers_free(numbering_store *store, const numbering_range *ran
 	                              numbering_lifecycle_state_name(scratch->lifecycle_state));
 }
 
-static int create_locked(numbering_instance **out, numbering_store *store, const char *parent,
+/* Creates the instance, or with a request id seen before, reads back the first result
+ * (*replayed then set: nothing was written). */
+static int create_locked(numbering_instance **out, int *replayed, numbering_store *store,
                          const numbering_instance *request, const char *name, const char *request_id,
                          const unsigned char digest[32], const numbering_range *range, int is_range,
                          const char *country)
@@ -206,6 +238,7 @@ static int create_locked(numbering_instance **out, numbering_store *store, const
 		char previous[NUMBERING__NAME_SIZE];
 		rc = find_previous(store, request_id, digest, previous);
 		if (rc == NUMBERING_OK) {
+			*replayed = 1;
 			rc = store->backend->get(instance, store->backend, previous);
 			if (rc == NUMBERING_OK)
 				rc = numbering__output(out, store, instance);
@@ -241,7 +274,6 @@ static int create_locked(numbering_instance **out, numbering_store *store, const
 	if (rc == NUMBERING_OK)
 		rc = numbering__output(out, store, instance);
 	numbering_instance_free(instance);
-	(void)parent;
 	return rc;
 }
 
@@ -280,8 +312,13 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 		                              "an instance is created PENDING or ACTIVE, not %s",
 		                              numbering_lifecycle_state_name(request->lifecycle_state));
 	if (request->regulatory_listing.len > 0) {
-		rc = numbering__validate_regulatory_listing(numbering__str_get(&request->regulatory_listing),
-		                                            "phone_number_instance.regulatory_listing");
+		const char *listing = numbering__str_get(&request->regulatory_listing);
+		rc = numbering__validate_regulatory_listing(listing, "phone_number_instance.regulatory_listing");
+		/* A listing belongs to a project, as on Move: it must be one of the parent's. */
+		size_t project_len = strlen(project);
+		if (rc == NUMBERING_OK && (strncmp(listing, project, project_len) != 0 || listing[project_len] != '/'))
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance.regulatory_listing",
+			                            "regulatory listing %s is not a listing of the parent %s", listing, project);
 		if (rc != NUMBERING_OK)
 			return rc;
 	}
@@ -290,18 +327,24 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	int is_range = 0;
 	if ((rc = parse_numbers(&range, request, region, &is_range)) != NUMBERING_OK)
 		return rc;
+	const char *country = country_of(numbering_range_start(&range), region);
 	unsigned char digest[32];
 	if (request_id != NULL &&
-	    (rc = request_digest(digest, parent, request, instance_id, region)) != NUMBERING_OK)
+	    (rc = request_digest(digest, parent, request, instance_id, &range, is_range, country)) != NUMBERING_OK)
 		return rc;
 	char name[NUMBERING__NAME_SIZE];
 	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
-	const char *country = country_of(numbering_range_start(&range), region);
 
 	pthread_rwlock_wrlock(&store->lock);
-	rc = create_locked(out, store, parent, request, name, request_id, digest, &range, is_range, country);
+	int replayed = 0;
+	rc = create_locked(out, &replayed, store, request, name, request_id, digest, &range, is_range, country);
 	pthread_rwlock_unlock(&store->lock);
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
+	/* A retry answered from the first result created nothing: no second event. */
+	if (rc == NUMBERING_OK && !replayed)
 		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*out));
 	return rc;
 }

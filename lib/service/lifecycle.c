@@ -99,6 +99,10 @@ static int transition(numbering_instance **out, numbering_store *store, const ch
 	pthread_rwlock_wrlock(&store->lock);
 	rc = apply_locked(out, store, name, t);
 	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
 	if (rc == NUMBERING_OK)
 		numbering__emit(store, t->event, name);
 	return rc;

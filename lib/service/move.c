@@ -88,6 +88,10 @@ int numbering_store_move(numbering_instance **out, numbering_store *store, const
 	pthread_rwlock_wrlock(&store->lock);
 	rc = move_locked(out, store, name, new_name, regulatory_listing);
 	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
 	if (rc == NUMBERING_OK)
 		numbering__emit(store, "phoneNumberInstance.moved", new_name);
 	return rc;

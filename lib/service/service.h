@@ -37,6 +37,9 @@ struct numbering_store {
 	 * read to its commit, so checks and writes are one atomic step. */
 	pthread_rwlock_t lock;
 	int64_t last_time; /* the latest create, delete or activate time handed out */
+	/* The backend makes commits durable in NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, sent
+	 * by each write operation after it released the lock (numbering__durable()). */
+	int durable_wait;
 	unsigned char token_key[crypto_auth_KEYBYTES];
 };
 
@@ -81,6 +84,9 @@ void numbering__compute_compliant(const numbering_store *store, numbering_instan
  * commit; rolls back on any failure. */
 int numbering__begin(numbering_store *store);
 int numbering__commit(numbering_store *store);
+/* After a write operation committed and released the lock: waits until the commit is
+ * durable (group commit); the operation fails if it cannot be. */
+int numbering__durable(numbering_store *store);
 void numbering__rollback(numbering_store *store);
 
 /* Loads the instance named @name into a new object (caller holds a lock). */

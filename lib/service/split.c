@@ -105,6 +105,11 @@ int numbering_store_split_range(numbering_instance **first, numbering_instance *
 	pthread_rwlock_wrlock(&store->lock);
 	rc = split_locked(first, second, store, name, size);
 	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
+		numbering_instance_free(*first);
+		numbering_instance_free(*second);
+		*first = *second = NULL;
+	}
 	if (rc == NUMBERING_OK) {
 		numbering__emit(store, "phoneNumberInstance.split", name);
 		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*second));

@@ -213,6 +213,12 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		numbering_store_close(store);
 		return rc;
 	}
+	/* Group commit: a backend that can make a commit durable after the write lock is
+	 * released (so that concurrent writers share a disk sync) says so here. */
+	if (backend->control != NULL &&
+	    backend->control(backend, NUMBERING_BACKEND_CONTROL_DEFER_SYNC, NULL) == NUMBERING_OK)
+		store->durable_wait = 1;
+	numbering_error_clear();
 	*out = store;
 	return NUMBERING_OK;
 }
@@ -317,6 +323,13 @@ int numbering__commit(numbering_store *store)
 	return rc;
 }
 
+int numbering__durable(numbering_store *store)
+{
+	if (!store->durable_wait)
+		return NUMBERING_OK;
+	return store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, NULL);
+}
+
 void numbering__rollback(numbering_store *store)
 {
 	/* Keep the error that made us roll back, not the rollback's. */
@@ -331,7 +344,7 @@ int numbering__load(numbering_instance **out, numbering_store *store, const char
 {
 	*out = NULL;
 	numbering_instance *instance = NULL;
-	int rc = numbering_instance_new(&instance);
+	int rc = numbering__instance_new_reserved(&instance);
 	if (rc != NUMBERING_OK)
 		return rc;
 	rc = store->backend->get(instance, store->backend, name);

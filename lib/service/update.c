@@ -1,14 +1,7 @@
 /* UpdatePhoneNumberInstance: only the masked, writable fields change. */
-#include <string.h>
-
 #include "core/error.h"
 #include "model/validate.h"
 #include "service/service.h"
-
-#define WRITABLE                                                                                               \
-	(NUMBERING__SET_DISPLAY_NAME | NUMBERING__SET_LABELS | NUMBERING__SET_MESSAGE_HANDLERS |                   \
-	 NUMBERING__SET_CALL_HANDLERS | NUMBERING__SET_RECORDING_TRIGGER | NUMBERING__SET_CAPABILITIES |          \
-	 NUMBERING__SET_NUMBER_TYPE)
 
 /* Copies the fields named by @bits from @request into @instance. */
 static int apply(numbering_instance *instance, const numbering_instance *request, uint32_t bits)
@@ -88,15 +81,18 @@ int numbering_store_update(numbering_instance **out, numbering_store *store, con
 	if (request == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance",
 		                              "a phone number instance with the new values is required");
+	/* No mask, an empty one or "*" means every writable field (DESIGN.md, store.h): the
+	 * request replaces them all, and a field it leaves unset is cleared. */
 	uint32_t bits = 0;
 	if ((rc = numbering__parse_update_mask(&bits, update_mask, "update_mask")) != NUMBERING_OK)
 		return rc;
-	/* No mask means the fields the request sets (AIP-134); "*" means every writable field. */
-	if (update_mask == NULL || update_mask[strspn(update_mask, " ")] == '\0')
-		bits = request->set & WRITABLE;
 	pthread_rwlock_wrlock(&store->lock);
 	rc = update_locked(out, store, name, request, bits);
 	pthread_rwlock_unlock(&store->lock);
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
 	if (rc == NUMBERING_OK)
 		numbering__emit(store, "phoneNumberInstance.updated", name);
 	return rc;

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Installs the build into a temporary prefix with `meson install --destdir` and builds
 # a consumer with nothing but pkg-config's answer, as a user outside the tree would.
+# With a third argument (the examples/ directory) it also builds examples/hello with cc
+# and examples/cpp with g++ -std=c++17 the same way, runs them and compares their output
+# with their expected.out.
 set -eu
-build=$1 source=$2
+build=$1 source=$2 examples=${3:-}
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >/dev/null
@@ -16,3 +19,15 @@ LD_LIBRARY_PATH="$libdir" "$dest/consumer"
 cc -std=c11 -o "$dest/consumer-static" "$source" $(pkg-config --cflags numbering) "$libdir/libnumbering.a" \
 	$(pkg-config --libs --static numbering | sed 's/-lnumbering//')
 "$dest/consumer-static"
+
+[ -n "$examples" ] || exit 0
+# The examples, as a newcomer builds them from docs/GETTING-STARTED.md.
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$dest/hello" "$examples/hello/hello.c" \
+	$(pkg-config --cflags --libs numbering)
+LD_LIBRARY_PATH="$libdir" "$dest/hello" > "$dest/hello.out"
+diff -u "$examples/hello/expected.out" "$dest/hello.out"
+g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -o "$dest/cpp-example" "$examples/cpp/main.cpp" \
+	$(pkg-config --cflags --libs numbering)
+LD_LIBRARY_PATH="$libdir" "$dest/cpp-example" > "$dest/cpp.out"
+diff -u "$examples/cpp/expected.out" "$dest/cpp.out"
+echo "installed library: consumer, hello and cpp-example built with pkg-config alone and ran as expected"

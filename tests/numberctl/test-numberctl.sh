@@ -6,6 +6,9 @@ numberctl=$1 dir=$2
 failures=0 count=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The default store is a file (./numbering.db): these checks use a memory store unless
+# they name a file in $tmp, so they never write into the working directory.
+export NUMBERING_STORE=memory:
 
 # Generated ids and page tokens are random; times come from NUMBERING_FAKE_CLOCK.
 normalize() {
@@ -70,39 +73,96 @@ check call-not-found 1 call GetPhoneNumberInstance '{"name":"projects/p1/phoneNu
 check call-malformed 1 call GetPhoneNumberInstance '{"name":'
 check call-unknown-method 1 call FrobnicatePhoneNumber '{}'
 check call-usage 2 call GetPhoneNumberInstance
-check store-file 2 --store file:/tmp/numbers.db call GetPhoneNumberInstance '{}'
-grep -q "file stores are not available yet" "$tmp/err" || { echo "FAIL store-file: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+# A file store keeps its data between runs: create in one process, get and fsck in the next.
+count=$((count + 1))
+store_failures=0
+"$numberctl" --store "file:$tmp/numbers.db" call CreatePhoneNumberInstance \
+	'{"parent":"projects/p1","phoneNumberInstanceId":"kept","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255501100-99"}}}' \
+	> "$tmp/file-create" 2> "$tmp/err" || { echo "FAIL store-file create: $(cat "$tmp/err")"; store_failures=1; }
+"$numberctl" --store "file:$tmp/numbers.db" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/kept"}' \
+	> "$tmp/file-get" 2> "$tmp/err" || { echo "FAIL store-file get: $(cat "$tmp/err")"; store_failures=1; }
+cmp -s "$tmp/file-create" "$tmp/file-get" || { echo "FAIL store-file: $(cat "$tmp/file-create") != $(cat "$tmp/file-get")"; store_failures=1; }
+NUMBERING_STORE="$tmp/numbers.db" "$numberctl" call ResolvePhoneNumber '{"phoneNumber":"+61255501150"}' > "$tmp/file-resolve" 2>&1
+grep -q 'phoneNumberInstances/kept' "$tmp/file-resolve" || { echo "FAIL store-file resolve via NUMBERING_STORE: $(cat "$tmp/file-resolve")"; store_failures=1; }
+"$numberctl" --store "file:$tmp/numbers.db" fsck > "$tmp/file-fsck" 2>&1
+grep -q '"status":"OK"' "$tmp/file-fsck" || { echo "FAIL store-file fsck: $(cat "$tmp/file-fsck")"; store_failures=1; }
+# A store file cut in the middle of its last record: the next run reports the torn tail and goes on.
+size=$(wc -c < "$tmp/numbers.db")
+head -c $((size - 3)) "$tmp/numbers.db" > "$tmp/torn.db"
+"$numberctl" --store "file:$tmp/torn.db" fsck > "$tmp/file-fsck" 2>&1
+grep -q '"tornBytes":[1-9]' "$tmp/file-fsck" || { echo "FAIL store-file torn fsck: $(cat "$tmp/file-fsck")"; store_failures=1; }
+"$numberctl" --store "file:$tmp/torn.db" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/kept"}' \
+	> "$tmp/file-get" 2> "$tmp/err"
+grep -q "torn tail" "$tmp/err" || { echo "FAIL store-file torn tail not reported: $(cat "$tmp/err")"; store_failures=1; }
+# Not a store: refused, untouched.
+echo "not a store" > "$tmp/text.db"
+"$numberctl" --store "file:$tmp/text.db" call GetPhoneNumberInstance '{}' > "$tmp/file-get" 2>&1
+grep -q "not a libnumbering store" "$tmp/file-get" && [ "$(cat "$tmp/text.db")" = "not a store" ] ||
+	{ echo "FAIL store-file not-a-store: $(cat "$tmp/file-get")"; store_failures=1; }
+[ "$store_failures" -eq 0 ] || failures=$((failures + 1))
 check store-unknown 2 --store sqlite: call GetPhoneNumberInstance '{}'
 grep -q "unknown store" "$tmp/err" || { echo "FAIL store-unknown: $(cat "$tmp/err")"; failures=$((failures + 1)); }
 check policy-invalid 1 --policy "$dir/bad-policy.json" call GetPhoneNumberInstance '{}'
 check batch-scenario 1 --stdin "$dir/scenario.jsonl" --policy "$policy" --as user:alice --region AU batch
 check batch-ok 0 --stdin "$dir/batch-ok.jsonl" batch
+# Every transition refused and allowed, every mutation of a deleted instance, idempotent
+# create, overlap naming the holder, the seed's split, prefix and include_deleted.
+check batch-lifecycle 1 --stdin "$dir/lifecycle.jsonl" --region AU batch
+# With a policy, a call without a caller is denied (resolve: as if nobody owned it), and
+# a refusal does not depend on whether the instance exists.
+check batch-no-caller 1 --stdin "$dir/no-caller.jsonl" --policy "$policy" batch
+check call-no-caller 1 --policy "$policy" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/x"}'
 
 # A host drives batch through pipes: each answer must arrive before the next request
-# is written (the next page needs the token from the previous answer).
+# is written (the next page needs the token from the previous answer), and a malformed
+# line gets its error line at once while the batch goes on. Every read has a timeout, so
+# an answer held back in a buffer fails the test instead of hanging it.
 count=$((count + 1))
 mkfifo "$tmp/to" "$tmp/from"
-"$numberctl" batch < "$tmp/to" > "$tmp/from" 2> "$tmp/pipe-err" &
+timeout 20 "$numberctl" batch < "$tmp/to" > "$tmp/from" 2> "$tmp/pipe-err" &
 pid=$!
 exec 3> "$tmp/to" 4< "$tmp/from"
+pipe_failures=0 line=
+# reply PATTERN: reads one line within 5 s into $line and checks it matches PATTERN (a
+# case pattern: '?' stands for each '[' or ']' of the JSON).
+reply() {
+	if [ "$pipe_failures" -gt 0 ] && [ "$line" = TIMEOUT ]; then
+		return # the first missing answer failed the test; do not wait again
+	fi
+	line=$(timeout 5 sh -c 'IFS= read -r l && printf "%s\n" "$l"' <&4) || line=TIMEOUT
+	case "$line" in
+	$1) ;;
+	*) echo "FAIL batch through pipes: want $1, got $line"; pipe_failures=$((pipe_failures + 1)) ;;
+	esac
+}
 for n in 1 2 3; do
 	printf '{"method":"CreatePhoneNumberInstance","request":{"parent":"projects/p1","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+6125550110%s"}}}}\n' "$n" >&3
-	read -r line <&4
+	reply '{"response":{"name":"projects/p1/phoneNumberInstances/*"phoneNumber":"+6125550110'"$n"'"*'
 done
+echo '{"method":' >&3
+reply '{"error":{"code":400,"status":"INVALID_ARGUMENT","message":"line 4: malformed JSON*'
+echo 'not json at all' >&3
+reply '{"error":{"code":400,"status":"INVALID_ARGUMENT","message":"line 5: malformed JSON*'
+echo '{"method":"FrobnicatePhoneNumber"}' >&3
+reply '{"error":{"code":501,"status":"UNIMPLEMENTED",*'
 echo '{"method":"ListPhoneNumberInstances","request":{"parent":"projects/p1","pageSize":2}}' >&3
-read -r page1 <&4
-token=$(printf '%s\n' "$page1" | sed -n 's/.*"nextPageToken":"\([^"]*\)".*/\1/p')
+reply '{"response":{"phoneNumberInstances":?*"nextPageToken":"*'
+token=$(printf '%s\n' "$line" | sed -n 's/.*"nextPageToken":"\([^"]*\)".*/\1/p')
 printf '{"method":"ListPhoneNumberInstances","request":{"parent":"projects/p1","pageSize":2,"pageToken":"%s"}}\n' \
 	"$token" >&3
-read -r page2 <&4
+reply '{"response":{"phoneNumberInstances":?{*"phoneNumber":"+61255501101"*}?}}'
+# The same token with another filter is refused, and the batch still answers after it.
+printf '{"method":"ListPhoneNumberInstances","request":{"parent":"projects/p1","prefix":"+61","pageToken":"%s"}}\n' \
+	"$token" >&3
+reply '{"error":{"code":400,"status":"INVALID_ARGUMENT",*"field":"page_token"*'
+echo '{"method":"ResolvePhoneNumber","request":{"phoneNumber":"+61255501102"}}' >&3
+reply '{"response":{"name":"projects/p1/phoneNumberInstances/*'
 exec 3>&- 4<&-
 wait "$pid"
 pipe_exit=$?
-case "$page2" in
-*'"phoneNumber":"+61255501101"'*) ;;
-*) echo "FAIL batch through pipes: second page $page2"; failures=$((failures + 1)) ;;
-esac
-[ -n "$token" ] && [ "$pipe_exit" -eq 0 ] || { echo "FAIL batch through pipes: exit $pipe_exit, token '$token'"; failures=$((failures + 1)); }
+# Some lines failed, so the batch exits 1 (124 would mean the watchdog fired).
+[ "$pipe_exit" -eq 1 ] || { echo "FAIL batch through pipes: exit $pipe_exit"; pipe_failures=$((pipe_failures + 1)); }
+[ "$pipe_failures" -eq 0 ] || failures=$((failures + 1))
 
 "$numberctl" version > "$tmp/version" || { echo "FAIL version: non-zero exit"; failures=$((failures + 1)); }
 grep -q '"version":"[0-9]*\.[0-9]*\.[0-9]*","unicodeVersion":"[0-9]' "$tmp/version" ||

@@ -105,6 +105,27 @@ typedef struct numbering_backend {
 } numbering_backend;
 
 /**
+ * @name Control operations a store sends to every backend.
+ * A backend that does not know one returns NUMBERING_UNIMPLEMENTED, and the store
+ * carries on without it.
+ */
+/**@{*/
+/**
+ * arg NULL. The store promises to send NUMBERING_BACKEND_CONTROL_WAIT_DURABLE after
+ * every successful commit(), once it has released its write lock. A backend may then
+ * return from commit() once the transaction is written and visible, and make it
+ * durable in the wait, so that writers waiting together share one disk sync (group
+ * commit). The store sends it once, after opening.
+ */
+#define NUMBERING_BACKEND_CONTROL_DEFER_SYNC 0x4e420001
+/**
+ * arg NULL. Returns once the calling thread's last committed transaction is durable;
+ * an error when it cannot be made durable (the store then reports the operation failed).
+ */
+#define NUMBERING_BACKEND_CONTROL_WAIT_DURABLE 0x4e420002
+/**@}*/
+
+/**
  * Opens a new, empty in-memory backend.
  * @param[out] out the backend; pass it to numbering_options.backend.
  * @return NUMBERING_OK or NUMBERING_RESOURCE_EXHAUSTED.
@@ -124,7 +145,9 @@ NUMBERING_EXTERN(int) numbering_instance_numbers(uint64_t *first, uint64_t *last
 /**@{*/
 /**
  * Encodes @p instance into a new buffer.
- * @param[out] out the bytes, freed with numbering_free(); @param[out] len their count.
+ * @param[out] out the bytes, freed with numbering_free().
+ * @param[out] len their count.
+ * @param[in] instance the instance to encode.
  */
 NUMBERING_EXTERN(int) numbering_instance_encode(uint8_t **out, size_t *len, const numbering_instance *instance);
 /**

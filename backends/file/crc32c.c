@@ -1,0 +1,86 @@
+/*
+ * CRC-32C (Castagnoli, as iSCSI, ext4 and LevelDB use it): the SSE 4.2 instruction
+ * where the CPU has it, else slicing-by-8 tables.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "file-io.h"
+
+static uint32_t table[8][256];
+static int table_ready;
+
+static void make_table(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		table[0][i] = c;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
+	__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
+}
+
+static uint32_t crc_soft(uint32_t crc, const uint8_t *p, size_t len)
+{
+	if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
+		make_table(); /* idempotent: racing threads write the same values */
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (len >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		v ^= crc;
+		crc = table[7][v & 0xff] ^ table[6][(v >> 8) & 0xff] ^ table[5][(v >> 16) & 0xff] ^
+		      table[4][(v >> 24) & 0xff] ^ table[3][(v >> 32) & 0xff] ^ table[2][(v >> 40) & 0xff] ^
+		      table[1][(v >> 48) & 0xff] ^ table[0][v >> 56];
+		p += 8;
+		len -= 8;
+	}
+#endif
+	while (len-- > 0)
+		crc = (crc >> 8) ^ table[0][(crc ^ *p++) & 0xff];
+	return crc;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("sse4.2"))) static uint32_t crc_hard(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t c = crc;
+	while (len >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		c = __builtin_ia32_crc32di(c, v);
+		p += 8;
+		len -= 8;
+	}
+	uint32_t c32 = (uint32_t)c;
+	while (len-- > 0)
+		c32 = __builtin_ia32_crc32qi(c32, *p++);
+	return c32;
+}
+
+static int have_sse42(void)
+{
+	static int state; /* 0 unknown, 1 no, 2 yes */
+	int s = __atomic_load_n(&state, __ATOMIC_RELAXED);
+	if (s == 0) {
+		__builtin_cpu_init();
+		s = __builtin_cpu_supports("sse4.2") ? 2 : 1;
+		__atomic_store_n(&state, s, __ATOMIC_RELAXED);
+	}
+	return s == 2;
+}
+#endif
+
+uint32_t numbering__crc32c(uint32_t crc, const void *data, size_t len)
+{
+	crc = ~crc;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	if (have_sse42())
+		return ~crc_hard(crc, data, len);
+#endif
+	return ~crc_soft(crc, data, len);
+}

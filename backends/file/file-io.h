@@ -1,0 +1,37 @@
+/*
+ * The file backend's I/O seam (internal): every system call that writes, syncs,
+ * renames or reads the store goes through this table, so tests can make the n-th
+ * call fail (short write, EIO, ENOSPC, failed fsync) the way SQLite's test VFS does.
+ */
+#ifndef NUMBERING_FILE_IO_H
+#define NUMBERING_FILE_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct numbering__file_io {
+	int (*open)(const char *path, int flags, mode_t mode);
+	int (*close)(int fd);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t offset);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t offset);
+	int (*fdatasync)(int fd);
+	/* Used for directories (after a rename or a create). */
+	int (*fsync)(int fd);
+	int (*ftruncate)(int fd, off_t len);
+	int (*rename)(const char *from, const char *to);
+	int (*unlink)(const char *path);
+	int (*link)(const char *from, const char *to);
+};
+
+/* The system's calls. */
+extern const struct numbering__file_io numbering__file_io_system;
+
+/* Replaces the seam for every file backend of the process (NULL restores the
+ * system's). For tests; not thread-safe against open backends doing I/O. */
+void numbering__file_io_set(const struct numbering__file_io *io);
+
+/* CRC-32C (Castagnoli) of @data, continuing from @crc (0 to start). */
+uint32_t numbering__crc32c(uint32_t crc, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,426 @@
+/*
+ * The file backend against its physical floor and its peer (issue 4, Performance):
+ *
+ * - durable creates, one writer, through the store: against raw append + fdatasync of
+ *   the same disk, and SQLite in WAL mode with synchronous=FULL (one INSERT per transaction);
+ * - durable creates with 4 writer threads (group commit) against the single-fdatasync floor;
+ * - reads (find, the resolve look-up) from the file backend and from the memory backend;
+ * - open time of a store of N instances (default 1,000,000);
+ * - bytes on disk per single-number instance after compaction, and SQLite's per row.
+ *
+ * Run: <builddir>/bench/bench-file [--dir DIR] [--durable N] [--instances N]
+ * DIR must be on the disk being measured (default: $TMPDIR or /tmp); the stores are
+ * removed afterwards.
+ */
+#define _DEFAULT_SOURCE
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench-file: %s: %s\n", what, numbering_error_message());
+	exit(1);
+}
+
+static char dir[512];
+
+static void path_in(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", dir, name);
+}
+
+static long long file_bytes(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* The floor: append a record-sized write and fdatasync; @n more times on @fd. */
+static double raw_append_chunk(int fd, off_t *off, int n)
+{
+	char rec[100];
+	memset(rec, 'x', sizeof(rec));
+	double t0 = now_s();
+	for (int i = 0; i < n; i++) {
+		if (pwrite(fd, rec, sizeof(rec), *off) != (ssize_t)sizeof(rec) || fdatasync(fd) != 0)
+			die("raw append");
+		*off += (off_t)sizeof(rec);
+	}
+	return now_s() - t0;
+}
+
+static numbering_store *open_store(const char *path, int mode, numbering_backend **backend_out)
+{
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.sync_mode = mode;
+	numbering_backend *b = NULL;
+	if (numbering_file_backend_new(&b, path, &fo) != NUMBERING_OK)
+		die("open the file backend");
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	o.backend = b;
+	numbering_store *store = NULL;
+	if (numbering_store_open(&store, &o) != NUMBERING_OK)
+		die("open the store");
+	if (backend_out)
+		*backend_out = b;
+	return store;
+}
+
+static void create_one(numbering_store *store, int thread, int i)
+{
+	char number[48], id[48];
+	/* A million numbers per thread slot, all distinct: +1212 T xxxxxx. */
+	snprintf(number, sizeof(number), "+1212%d%06d", 2 + thread, i % 1000000);
+	snprintf(id, sizeof(id), "t%dn%d", thread, i);
+	numbering_instance *req = NULL, *out = NULL;
+	numbering_instance_new(&req);
+	numbering_instance_set_phone_number(req, number);
+	if (numbering_store_create(&out, store, NULL, "projects/bench", req, id, NULL, NULL) != NUMBERING_OK)
+		die("create");
+	numbering_instance_free(req);
+	numbering_instance_free(out);
+}
+
+static double store_create_chunk(numbering_store *store, int *next, int n)
+{
+	double t0 = now_s();
+	for (int i = 0; i < n; i++)
+		create_one(store, 0, (*next)++);
+	return now_s() - t0;
+}
+
+struct writer {
+	numbering_store *store;
+	int thread, first, n;
+};
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	for (int i = 0; i < w->n; i++)
+		create_one(w->store, w->thread, w->first + i);
+	return NULL;
+}
+
+/* Durable creates from @threads writer threads on one store, against the floor: they
+ * take turns in rounds (@rounds of @n_each creates per thread, then as many raw
+ * appends+fdatasync as one writer would make), so drifting load hits both alike. */
+static void threaded_vs_floor(int threads, int rounds, int n_each, double *rate, double *floor_rate,
+                              double *per_sync)
+{
+	char path[600], rpath[600];
+	path_in(path, sizeof(path), "threads.db");
+	path_in(rpath, sizeof(rpath), "raw2.log");
+	numbering_backend *b = NULL;
+	numbering_store *store = open_store(path, NUMBERING_FILE_SYNC_FULL, &b);
+	int fd = open(rpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die("open raw2.log");
+	off_t off = 0;
+	numbering_file_stats before, after;
+	memset(&before, 0, sizeof(before));
+	memset(&after, 0, sizeof(after));
+	before.version = after.version = NUMBERING_FILE_STATS_VERSION;
+	b->control(b, NUMBERING_FILE_CONTROL_STATS, &before);
+	double t_threads = 0, t_raw = 0;
+	for (int r = 0; r < rounds; r++) {
+		pthread_t t[16];
+		struct writer w[16];
+		double t0 = now_s();
+		for (int i = 0; i < threads; i++) {
+			w[i] = (struct writer){store, i, r * n_each, n_each};
+			pthread_create(&t[i], NULL, writer_main, &w[i]);
+		}
+		for (int i = 0; i < threads; i++)
+			pthread_join(t[i], NULL);
+		t_threads += now_s() - t0;
+		t_raw += raw_append_chunk(fd, &off, n_each);
+	}
+	b->control(b, NUMBERING_FILE_CONTROL_STATS, &after);
+	*rate = (double)threads * rounds * n_each / t_threads;
+	*floor_rate = (double)rounds * n_each / t_raw;
+	*per_sync = (double)threads * rounds * n_each / (double)(after.syncs - before.syncs);
+	numbering_store_close(store);
+	unlink(path);
+	close(fd);
+	unlink(rpath);
+}
+
+static void sql_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "bench-file: sqlite: %s: %s\n", sql, err);
+		exit(1);
+	}
+}
+
+static const char sqlite_schema[] =
+    "CREATE TABLE instance(name TEXT PRIMARY KEY, project TEXT, digits INTEGER, first INTEGER, last INTEGER, "
+    "create_time INTEGER, state INTEGER, country TEXT, phone TEXT) WITHOUT ROWID;"
+    "CREATE INDEX by_number ON instance(digits, first);"
+    "CREATE INDEX by_time ON instance(project, create_time);";
+
+static void sqlite_insert(sqlite3_stmt *st, int i)
+{
+	char name[64], phone[48];
+	snprintf(name, sizeof(name), "projects/bench/phoneNumberInstances/n%d", i);
+	snprintf(phone, sizeof(phone), "+1212%07d", i % 10000000);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, "projects/bench", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, 11);
+	sqlite3_bind_int64(st, 4, 12120000000LL + i);
+	sqlite3_bind_int64(st, 5, 12120000000LL + i);
+	sqlite3_bind_int64(st, 6, 1767225600000000000LL + i);
+	sqlite3_bind_int(st, 7, 2);
+	sqlite3_bind_text(st, 8, "US", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, phone, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fprintf(stderr, "bench-file: sqlite insert failed\n");
+		exit(1);
+	}
+	sqlite3_reset(st);
+}
+
+static sqlite3 *sqlite_open(const char *path, const char *sync)
+{
+	sqlite3 *db = NULL;
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		die("sqlite open");
+	sql_exec(db, "PRAGMA journal_mode=WAL;");
+	sql_exec(db, sync);
+	sql_exec(db, sqlite_schema);
+	return db;
+}
+
+/* Durable creates, one writer: the floor, the file store and SQLite take turns in
+ * rounds of 50, so that load on the machine drifting during the run hits them alike. */
+static void single_writer(int n, double *raw, double *ours, double *lite)
+{
+	char rpath[600], spath[600], qpath[600];
+	path_in(rpath, sizeof(rpath), "raw.log");
+	path_in(spath, sizeof(spath), "single.db");
+	path_in(qpath, sizeof(qpath), "sqlite.db");
+	int fd = open(rpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die("open raw.log");
+	off_t off = 0;
+	numbering_store *store = open_store(spath, NUMBERING_FILE_SYNC_FULL, NULL);
+	int next = 0;
+	sqlite3 *db = sqlite_open(qpath, "PRAGMA synchronous=FULL;");
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2(db, "INSERT INTO instance VALUES(?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+	double t_raw = 0, t_ours = 0, t_lite = 0;
+	int done = 0, row = 0;
+	while (done < n) {
+		int k = n - done < 50 ? n - done : 50;
+		t_raw += raw_append_chunk(fd, &off, k);
+		t_ours += store_create_chunk(store, &next, k);
+		double t0 = now_s();
+		for (int i = 0; i < k; i++)
+			sqlite_insert(st, row++); /* autocommit: one transaction each */
+		t_lite += now_s() - t0;
+		done += k;
+	}
+	*raw = n / t_raw;
+	*ours = n / t_ours;
+	*lite = n / t_lite;
+	close(fd);
+	unlink(rpath);
+	numbering_store_close(store);
+	unlink(spath);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	char wal[640];
+	unlink(qpath);
+	snprintf(wal, sizeof(wal), "%s-wal", qpath);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", qpath);
+	unlink(wal);
+}
+
+static double sqlite_bytes_per_row(int n)
+{
+	char path[600];
+	path_in(path, sizeof(path), "sqlite-size.db");
+	sqlite3 *db = sqlite_open(path, "PRAGMA synchronous=OFF;");
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2(db, "INSERT INTO instance VALUES(?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+	sql_exec(db, "BEGIN");
+	for (int i = 0; i < n; i++)
+		sqlite_insert(st, i);
+	sql_exec(db, "COMMIT");
+	sqlite3_finalize(st);
+	sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE);");
+	sql_exec(db, "VACUUM;");
+	sqlite3_close(db);
+	double per = (double)file_bytes(path) / n;
+	unlink(path);
+	return per;
+}
+
+int main(int argc, char **argv)
+{
+	int durable = 2000, instances = 1000000;
+	const char *base = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/bench-file-XXXXXX", base && base[0] ? base : "/tmp");
+	const char *user_dir = NULL;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--durable") == 0)
+			durable = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--instances") == 0)
+			instances = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--dir") == 0)
+			user_dir = argv[i + 1];
+	}
+	if (user_dir)
+		snprintf(dir, sizeof(dir), "%s/bench-file-XXXXXX", user_dir);
+	if (mkdtemp(dir) == NULL) {
+		perror("bench-file: mkdtemp");
+		return 1;
+	}
+	printf("bench-file: stores in %s (%s)\n", dir, sqlite3_libversion());
+
+	/* Durable creates, one writer. */
+	double raw, ours, lite;
+	single_writer(durable, &raw, &ours, &lite);
+	printf("durable creates, 1 writer (n=%d):\n", durable);
+	printf("  raw append+fdatasync   %9.0f /s  (the floor)\n", raw);
+	printf("  file backend (FULL)    %9.0f /s  %.2f x floor, %.2f x SQLite\n", ours, ours / raw, ours / lite);
+	printf("  SQLite WAL sync=FULL   %9.0f /s  %.2f x floor\n", lite, lite / raw);
+
+	/* Group commit. */
+	double four, floor4, per_sync;
+	threaded_vs_floor(4, 10, durable / 20 > 0 ? durable / 20 : 1, &four, &floor4, &per_sync);
+	printf("durable creates, 4 writers (n=%d): %9.0f /s  %.2f x the single-fdatasync floor measured in turns with "
+	       "it (%.0f /s); %.2f commits per sync\n",
+	       2 * durable, four, four / floor4, floor4, per_sync);
+
+	/* A big store: build it through a memory store, copy into a file store. */
+	char big[600];
+	path_in(big, sizeof(big), "big.db");
+	numbering_backend *fb = NULL;
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.sync_mode = NUMBERING_FILE_SYNC_OFF;
+	fo.compact_min_bytes = -1;
+	if (numbering_file_backend_new(&fb, big, &fo) != NUMBERING_OK)
+		die("open big");
+	numbering_backend *mb = NULL;
+	if (numbering_memory_backend_new(&mb) != NUMBERING_OK)
+		die("memory backend");
+	/* Instances made by the store's create on a memory store, then put into both. */
+	numbering_options mo = NUMBERING_OPTIONS_INIT;
+	numbering_store *ms = NULL;
+	numbering_backend *scratch = NULL;
+	numbering_memory_backend_new(&scratch);
+	mo.backend = scratch;
+	if (numbering_store_open(&ms, &mo) != NUMBERING_OK)
+		die("scratch store");
+	double t0 = now_s();
+	fb->begin(fb);
+	mb->begin(mb);
+	for (int i = 0; i < instances; i++) {
+		char number[48], id[48];
+		snprintf(number, sizeof(number), "+1212%07d", i % 10000000);
+		snprintf(id, sizeof(id), "n%d", i);
+		numbering_instance *req = NULL, *out = NULL;
+		numbering_instance_new(&req);
+		numbering_instance_set_phone_number(req, number);
+		if (numbering_store_create(&out, ms, NULL, "projects/bench", req, id, NULL, NULL) != NUMBERING_OK)
+			die("create");
+		if (fb->put(fb, out) != NUMBERING_OK || mb->put(mb, out) != NUMBERING_OK)
+			die("put");
+		numbering_instance_free(req);
+		numbering_instance_free(out);
+		if (i % 20000 == 19999) {
+			if (fb->commit(fb) != NUMBERING_OK || mb->commit(mb) != NUMBERING_OK)
+				die("commit");
+			fb->begin(fb);
+			mb->begin(mb);
+		}
+	}
+	if (fb->commit(fb) != NUMBERING_OK || mb->commit(mb) != NUMBERING_OK)
+		die("commit");
+	numbering_store_close(ms);
+	double built = now_s() - t0;
+	long long log_size = file_bytes(big);
+	if (fb->control(fb, NUMBERING_FILE_CONTROL_COMPACT, NULL) != NUMBERING_OK)
+		die("compact");
+	long long compacted = file_bytes(big);
+	printf("store of %d single-number instances: built in %.1f s; log %.1f MB, after compaction %.1f MB\n", instances,
+	       built, log_size / 1e6, compacted / 1e6);
+	printf("bytes on disk per instance after compaction: %.0f  (SQLite, same rows and indexes, vacuumed: %.0f)\n",
+	       (double)compacted / instances, sqlite_bytes_per_row(instances < 200000 ? instances : 200000));
+
+	/* Reads: the same find() on both backends, taking turns in rounds. */
+	numbering_instance *out = NULL;
+	numbering_instance_new(&out);
+	int reads = 2000000, round = 100000;
+	double spent[2] = {0, 0}, rates[2];
+	numbering_backend *both[2] = {fb, mb};
+	unsigned state[2] = {12345, 12345};
+	for (int done = 0; done < reads; done += round) {
+		for (int k = 0; k < 2; k++) {
+			t0 = now_s();
+			for (int i = 0; i < round; i++) {
+				state[k] = state[k] * 1103515245u + 12345u;
+				uint64_t n = 12120000000ULL + (state[k] >> 4) % (unsigned)instances;
+				if (both[k]->find(out, both[k], n, n, 11) != NUMBERING_OK)
+					die("find");
+			}
+			spent[k] += now_s() - t0;
+		}
+	}
+	rates[0] = reads / spent[0];
+	rates[1] = reads / spent[1];
+	printf("resolve (find) of random numbers: file backend %.2f M/s, memory backend %.2f M/s (%.2f x)\n",
+	       rates[0] / 1e6, rates[1] / 1e6, rates[0] / rates[1]);
+	numbering_instance_free(out);
+	fb->free(fb);
+	mb->free(mb);
+
+	/* Open time, best of 3 (the file is in the page cache, as on a warm restart). */
+	double best = 1e9;
+	for (int k = 0; k < 3; k++) {
+		t0 = now_s();
+		if (numbering_file_backend_new(&fb, big, NULL) != NUMBERING_OK)
+			die("reopen big");
+		double took = now_s() - t0;
+		if (took < best)
+			best = took;
+		numbering_file_stats s;
+		memset(&s, 0, sizeof(s));
+		s.version = NUMBERING_FILE_STATS_VERSION;
+		fb->control(fb, NUMBERING_FILE_CONTROL_STATS, &s);
+		if (s.instances != instances) {
+			fprintf(stderr, "bench-file: reopened %lld instances, wrote %d\n", (long long)s.instances, instances);
+			return 1;
+		}
+		fb->free(fb);
+	}
+	printf("open time, %d instances: %.3f s (best of 3)\n", instances, best);
+	unlink(big);
+	rmdir(dir);
+	return 0;
+}

@@ -1,0 +1,29 @@
+"""libnumbering for Python, through ctypes.
+
+    import numbering
+    with numbering.Store(default_region="AU") as store:
+        store.create("projects/demo", "+61255501100-99", "sales")
+        owner = store.resolve("02 5550 1150")        # a dict, proto3 JSON form
+    numbering.parse("02 5550 1100", "AU").e164       # '+61255501100'
+
+Errors raise numbering.NumberingError with .code, .status, .message and
+.field_violations. The library is loaded from $NUMBERING_LIBRARY when set.
+"""
+from . import _lib
+from .e164 import PhoneNumber, Range, parse, parse_range
+from .errors import *  # noqa: F401,F403 (the status codes)
+from .errors import FieldViolation, NumberingError
+from .store import Page, Store
+
+
+def version():
+    """The library's version, "MAJOR.MINOR.PATCH"."""
+    return _lib.decode(_lib.lib.numbering_version())
+
+
+def unicode_version():
+    return _lib.decode(_lib.lib.numbering_unicode_version())
+
+
+__all__ = ["Store", "Page", "NumberingError", "FieldViolation", "PhoneNumber", "Range", "parse", "parse_range",
+           "version", "unicode_version"]

@@ -1,0 +1,107 @@
+"""Loads libnumbering with ctypes and declares the C functions the binding calls.
+
+The library is found, in order, at the path in the NUMBERING_LIBRARY environment
+variable (the meson test sets it to the build's libnumbering.so), then by
+ctypes.util.find_library("numbering"), then as "libnumbering.so.0".
+"""
+import ctypes
+import ctypes.util
+import os
+
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_uint,
+                    c_void_p)
+
+_path = os.environ.get("NUMBERING_LIBRARY") or ctypes.util.find_library("numbering") or "libnumbering.so.0"
+try:
+    lib = ctypes.CDLL(_path)
+except OSError as e:
+    raise ImportError("cannot load libnumbering (%s); set NUMBERING_LIBRARY to the path of libnumbering.so"
+                      % e) from e
+path = _path
+
+# include/numbering/store.h callbacks; each takes a trailing void *payload.
+AUTHORIZER = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_void_p)
+CLOCK = CFUNCTYPE(c_int64, c_void_p)
+EVENT_SINK = CFUNCTYPE(None, c_char_p, c_void_p)
+
+OPTIONS_VERSION = 1
+
+
+class Options(Structure):
+    """numbering_options, version 1 (fields are only ever appended)."""
+    _fields_ = [
+        ("version", c_uint),
+        ("backend", c_void_p),
+        ("clock", CLOCK),
+        ("clock_payload", c_void_p),
+        ("authorizer", AUTHORIZER),
+        ("authorizer_payload", c_void_p),
+        ("event_sink", EVENT_SINK),
+        ("event_payload", c_void_p),
+        ("default_region", c_char_p),
+        ("regulatory_requirements", c_char_p),
+    ]
+
+
+def _declare(name, restype, *argtypes):
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+    return fn
+
+
+_declare("numbering_version", c_char_p)
+_declare("numbering_unicode_version", c_char_p)
+_declare("numbering_free", None, c_void_p)
+
+_declare("numbering_error_code", c_int)
+_declare("numbering_error_message", c_char_p)
+_declare("numbering_error_violation_count", c_int)
+_declare("numbering_error_violation_field", c_char_p, c_int)
+_declare("numbering_error_violation_description", c_char_p, c_int)
+_declare("numbering_status_name", c_char_p, c_int)
+_declare("numbering_status_http", c_int, c_int)
+
+_declare("numbering_options_init", c_int, POINTER(Options), c_uint)
+_declare("numbering_store_open", c_int, POINTER(c_void_p), POINTER(Options))
+_declare("numbering_store_close", None, c_void_p)
+_declare("numbering_store_call_json", c_int, POINTER(POINTER(c_char)), c_void_p, c_char_p, c_char_p, c_char_p)
+_declare("numbering_file_backend_new", c_int, POINTER(c_void_p), c_char_p, c_void_p)
+_declare("numbering_policy_parse", c_int, POINTER(c_void_p), c_char_p)
+_declare("numbering_policy_free", None, c_void_p)
+
+_declare("numbering_number_new", c_int, POINTER(c_void_p))
+_declare("numbering_number_free", None, c_void_p)
+_declare("numbering_e164_parse", c_int, c_void_p, c_char_p, c_char_p)
+_declare("numbering_number_e164", c_char_p, c_void_p)
+_declare("numbering_number_country_code", c_int, c_void_p)
+_declare("numbering_number_national", c_char_p, c_void_p)
+_declare("numbering_number_region_count", c_int, c_void_p)
+_declare("numbering_number_region", c_char_p, c_void_p, c_int)
+_declare("numbering_number_length_verdict", c_int, c_void_p)
+_declare("numbering_number_is_possible", c_int, c_void_p)
+_declare("numbering_length_verdict_name", c_char_p, c_int)
+
+_declare("numbering_range_new", c_int, POINTER(c_void_p))
+_declare("numbering_range_free", None, c_void_p)
+_declare("numbering_e164_parse_range", c_int, c_void_p, c_char_p, c_char_p)
+_declare("numbering_range_start", c_void_p, c_void_p)
+_declare("numbering_range_end", c_void_p, c_void_p)
+_declare("numbering_range_size", c_int64, c_void_p)
+_declare("numbering_range_format", c_int, c_char_p, ctypes.c_size_t, c_void_p)
+
+# The C function itself, usable as an AUTHORIZER with a policy as payload.
+policy_authorize = ctypes.cast(lib.numbering_policy_authorize, AUTHORIZER)
+
+
+def encode(text):
+    """str -> bytes for a const char * argument; None stays NULL."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise TypeError("expected str, got %s" % type(text).__name__)
+    return text.encode("utf-8")
+
+
+def decode(raw):
+    return raw.decode("utf-8") if raw is not None else None

@@ -1,0 +1,67 @@
+"""E.164 parsing and range notation over numbering/e164.h."""
+import ctypes
+from collections import namedtuple
+
+from . import _lib
+from .errors import NumberingError
+
+PhoneNumber = namedtuple("PhoneNumber", ["e164", "country_code", "national", "regions", "length_verdict",
+                                         "possible"])
+PhoneNumber.__doc__ = """A parsed number: "+E164", its calling code, national significant number, the
+regions sharing the calling code (main one first), and the length verdict ("POSSIBLE",
+"TOO_SHORT", ...) with possible == (verdict == "POSSIBLE")."""
+
+Range = namedtuple("Range", ["start", "end", "size", "notation"])
+
+
+def _number(handle):
+    lib = _lib.lib
+    verdict = lib.numbering_number_length_verdict(handle)
+    return PhoneNumber(
+        e164=_lib.decode(lib.numbering_number_e164(handle)),
+        country_code=lib.numbering_number_country_code(handle),
+        national=_lib.decode(lib.numbering_number_national(handle)),
+        regions=tuple(_lib.decode(lib.numbering_number_region(handle, i))
+                      for i in range(lib.numbering_number_region_count(handle))),
+        length_verdict=_lib.decode(lib.numbering_length_verdict_name(verdict)),
+        possible=bool(lib.numbering_number_is_possible(handle)))
+
+
+def parse(text, region=None):
+    """Parses "+E164", a national number of @region ("02 5550 1100", "AU") or an
+    international-prefix form. Raises NumberingError (INVALID_ARGUMENT) when it is not a number."""
+    lib = _lib.lib
+    handle = ctypes.c_void_p()
+    rc = lib.numbering_number_new(ctypes.byref(handle))
+    if rc != 0:
+        raise NumberingError.last(rc)
+    try:
+        rc = lib.numbering_e164_parse(handle, _lib.encode(text), _lib.encode(region))
+        if rc != 0:
+            raise NumberingError.last(rc)
+        return _number(handle)
+    finally:
+        lib.numbering_number_free(handle)
+
+
+def parse_range(text, region=None):
+    """Parses range notation ("+61255501100-99") into Range(start, end, size, notation)."""
+    lib = _lib.lib
+    handle = ctypes.c_void_p()
+    rc = lib.numbering_range_new(ctypes.byref(handle))
+    if rc != 0:
+        raise NumberingError.last(rc)
+    try:
+        rc = lib.numbering_e164_parse_range(handle, _lib.encode(text), _lib.encode(region))
+        if rc != 0:
+            raise NumberingError.last(rc)
+        buf = ctypes.create_string_buffer(33)  # NUMBERING_RANGE_BUFSIZE
+        rc = lib.numbering_range_format(buf, len(buf), handle)
+        if rc != 0:
+            raise NumberingError.last(rc)
+        return Range(start=_lib.decode(lib.numbering_number_e164(lib.numbering_range_start(handle))),
+                     end=_lib.decode(lib.numbering_number_e164(lib.numbering_range_end(handle))),
+                     size=lib.numbering_range_size(handle),
+                     notation=_lib.decode(buf.value))
+    finally:
+        lib.numbering_range_free(handle)

@@ -1,0 +1,73 @@
+"""NumberingError: the library's error model (a google.rpc code, a message, field
+violations) as a Python exception."""
+import json
+from collections import namedtuple
+
+from . import _lib
+
+__all__ = ["NumberingError", "FieldViolation", "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+           "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+           "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"]
+
+FieldViolation = namedtuple("FieldViolation", ["field", "description"])
+
+# The google.rpc codes (include/numbering/common.h); the values never change.
+OK = 0
+CANCELLED = 1
+UNKNOWN = 2
+INVALID_ARGUMENT = 3
+DEADLINE_EXCEEDED = 4
+NOT_FOUND = 5
+ALREADY_EXISTS = 6
+PERMISSION_DENIED = 7
+RESOURCE_EXHAUSTED = 8
+FAILED_PRECONDITION = 9
+ABORTED = 10
+OUT_OF_RANGE = 11
+UNIMPLEMENTED = 12
+INTERNAL = 13
+UNAVAILABLE = 14
+DATA_LOSS = 15
+UNAUTHENTICATED = 16
+
+
+class NumberingError(Exception):
+    """A failed libnumbering call.
+
+    Attributes:
+        code: the google.rpc code (an int, e.g. numbering.NOT_FOUND == 5).
+        status: its name, e.g. "NOT_FOUND".
+        http_status: the HTTP status of the JSON error body (404).
+        message: the library's message.
+        field_violations: a list of FieldViolation(field, description).
+    """
+
+    def __init__(self, code, message, field_violations=()):
+        self.code = int(code)
+        self.status = _lib.decode(_lib.lib.numbering_status_name(self.code))
+        self.http_status = _lib.lib.numbering_status_http(self.code)
+        self.message = message
+        self.field_violations = [FieldViolation(*v) for v in field_violations]
+        super().__init__("%s: %s" % (self.status, message))
+
+    @classmethod
+    def last(cls, code):
+        """The calling thread's last error, read right after the failing call returned @code."""
+        lib = _lib.lib
+        violations = [(_lib.decode(lib.numbering_error_violation_field(i)),
+                       _lib.decode(lib.numbering_error_violation_description(i)))
+                      for i in range(lib.numbering_error_violation_count())]
+        return cls(code, _lib.decode(lib.numbering_error_message()), violations)
+
+    @classmethod
+    def from_body(cls, code, body):
+        """From the JSON error body {"error":{"code":404,"status":...,"message":...,"details":[...]}}."""
+        try:
+            error = json.loads(body)["error"]
+        except (ValueError, KeyError, TypeError):
+            return cls(code, body)
+        violations = []
+        for detail in error.get("details", []):
+            for v in detail.get("fieldViolations", []):
+                violations.append((v.get("field", ""), v.get("description", "")))
+        return cls(code, error.get("message", ""), violations)

@@ -1,0 +1,231 @@
+"""Store: the PhoneNumberInstances service, over the library's JSON entry point
+(numbering_store_call_json). Instances are plain dicts in proto3 JSON form, exactly
+as docs/JSON-API.md shows them."""
+import ctypes
+import json
+
+from . import _lib
+from .errors import NumberingError
+
+
+class Page(list):
+    """One page of instances (a list of dicts) with its next_page_token ("" on the last page)."""
+
+    def __init__(self, instances, next_page_token):
+        super().__init__(instances)
+        self.next_page_token = next_page_token
+
+
+class Store:
+    """A store over a memory backend, or over a file backend when @path is given.
+
+    Args:
+        path: a store file (created when absent) to keep the instances in, or None for memory.
+        default_region: region of national numbers ("AU"), or None.
+        caller: the principal passed to every call ("user:alice"), or None.
+        policy: a built-in policy (a dict or its JSON text) that authorizes calls.
+        authorizer: a callable(caller, permission, project) -> bool; overrides policy.
+        on_event: a callable(event_dict) receiving each event after a commit.
+        regulatory_requirements: e.g. "AU:*", or None.
+
+    A Store may be shared by threads (the library serializes writes and runs reads in
+    parallel). Close it with close() or use it as a context manager.
+    """
+
+    def __init__(self, path=None, default_region=None, caller=None, policy=None, authorizer=None, on_event=None,
+                 regulatory_requirements=None):
+        lib = _lib.lib
+        self.caller = caller
+        self._handle = None
+        self._policy = None
+        self._callbacks = []  # keeps the C callbacks alive as long as the store
+        self._default_region = _lib.encode(default_region)
+        self._requirements = _lib.encode(regulatory_requirements)
+        options = _lib.Options()
+        rc = lib.numbering_options_init(ctypes.byref(options), _lib.OPTIONS_VERSION)
+        if rc != 0:
+            raise NumberingError.last(rc)
+        options.default_region = self._default_region
+        options.regulatory_requirements = self._requirements
+        if authorizer is not None:
+            def authorize(c, permission, project, payload):
+                try:
+                    return 1 if authorizer(_lib.decode(c), _lib.decode(permission), _lib.decode(project)) else 0
+                except Exception:  # an exception cannot cross C; deny
+                    return 0
+            cb = _lib.AUTHORIZER(authorize)
+            self._callbacks.append(cb)
+            options.authorizer = cb
+        elif policy is not None:
+            text = policy if isinstance(policy, str) else json.dumps(policy)
+            handle = ctypes.c_void_p()
+            rc = lib.numbering_policy_parse(ctypes.byref(handle), _lib.encode(text))
+            if rc != 0:
+                raise NumberingError.last(rc)
+            self._policy = handle
+            options.authorizer = _lib.policy_authorize
+            options.authorizer_payload = handle
+        if on_event is not None:
+            def sink(event_json, payload):
+                try:
+                    on_event(json.loads(_lib.decode(event_json)))
+                except Exception:
+                    pass
+            cb = _lib.EVENT_SINK(sink)
+            self._callbacks.append(cb)
+            options.event_sink = cb
+        if path is not None:
+            backend = ctypes.c_void_p()
+            rc = lib.numbering_file_backend_new(ctypes.byref(backend), _lib.encode(str(path)), None)
+            if rc != 0:
+                error = NumberingError.last(rc)
+                self._free_policy()
+                raise error
+            options.backend = backend  # the store owns it from here, even if open fails
+        handle = ctypes.c_void_p()
+        rc = lib.numbering_store_open(ctypes.byref(handle), ctypes.byref(options))
+        if rc != 0:
+            error = NumberingError.last(rc)
+            self._free_policy()
+            raise error
+        self._handle = handle
+
+    # -- lifetime --
+
+    def close(self):
+        """Closes the store; no call may be running on it. Closing twice is harmless."""
+        if self._handle is not None:
+            _lib.lib.numbering_store_close(self._handle)
+            self._handle = None
+        self._free_policy()
+
+    def _free_policy(self):
+        if self._policy is not None:
+            _lib.lib.numbering_policy_free(self._policy)
+            self._policy = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # -- the JSON entry point --
+
+    def call(self, method, request, caller=None):
+        """Calls a method of the JSON entry point with a request dict and returns the
+        response dict. Raises NumberingError carrying the error body's details."""
+        if self._handle is None:
+            raise ValueError("the store is closed")
+        response = ctypes.POINTER(ctypes.c_char)()
+        who = caller if caller is not None else self.caller
+        rc = _lib.lib.numbering_store_call_json(ctypes.byref(response), self._handle, _lib.encode(who),
+                                                _lib.encode(method), _lib.encode(json.dumps(request)))
+        if not response:
+            raise NumberingError.last(rc)
+        try:
+            text = ctypes.string_at(response).decode("utf-8")
+        finally:
+            _lib.lib.numbering_free(response)
+        if rc != 0:
+            raise NumberingError.from_body(rc, text)
+        return json.loads(text)
+
+    # -- PhoneNumberInstances --
+
+    def create(self, parent, phone_number, instance_id=None, *, request_id=None, region_code=None,
+               range_size=None, range_end=None, **fields):
+        """Creates an instance of a number or a range ("+61255501100-99", or a start with
+        range_size / range_end). Other instance fields go as keywords in snake_case or
+        camelCase: display_name, labels, incoming_call_handler_uris, lifecycle_state="PENDING" ..."""
+        instance = dict(fields)
+        instance["phoneNumber"] = {"phoneNumber": phone_number}
+        if range_size is not None or range_end is not None:
+            instance["range"] = {}
+            if range_size is not None:
+                instance["range"]["size"] = range_size
+            if range_end is not None:
+                instance["range"]["endPhoneNumber"] = range_end
+        request = {"parent": parent, "phoneNumberInstance": instance}
+        if instance_id is not None:
+            request["phoneNumberInstanceId"] = instance_id
+        if request_id is not None:
+            request["requestId"] = request_id
+        if region_code is not None:
+            request["regionCode"] = region_code
+        return self.call("CreatePhoneNumberInstance", request)
+
+    def get(self, name):
+        return self.call("GetPhoneNumberInstance", {"name": name})
+
+    def list(self, parent, page_size=None, page_token=None, prefix=None, include_deleted=False, region_code=None):
+        """One page, newest first: a Page (a list of dicts) with .next_page_token."""
+        request = {"parent": parent}
+        if page_size is not None:
+            request["pageSize"] = page_size
+        if page_token:
+            request["pageToken"] = page_token
+        if prefix is not None:
+            request["prefix"] = prefix
+        if include_deleted:
+            request["includeDeleted"] = True
+        if region_code is not None:
+            request["regionCode"] = region_code
+        response = self.call("ListPhoneNumberInstances", request)
+        return Page(response.get("phoneNumberInstances", []), response.get("nextPageToken", ""))
+
+    def iter(self, parent, page_size=None, **filters):
+        """Every instance of @parent, newest first, fetching page after page."""
+        token = None
+        while True:
+            page = self.list(parent, page_size=page_size, page_token=token, **filters)
+            yield from page
+            token = page.next_page_token
+            if not token:
+                return
+
+    def resolve(self, phone_number, region_code=None):
+        """The instance that owns a dialed number (inside a range included).
+        Raises NumberingError NOT_FOUND when it is not ours."""
+        request = {"phoneNumber": phone_number}
+        if region_code is not None:
+            request["regionCode"] = region_code
+        return self.call("ResolvePhoneNumber", request)
+
+    def update(self, name, update_mask=None, **fields):
+        """Updates the fields in @update_mask ("display_name,labels"; None: the fields given)."""
+        request = {"name": name, "phoneNumberInstance": fields}
+        if update_mask is None:
+            update_mask = ",".join(fields)
+        request["updateMask"] = update_mask
+        return self.call("UpdatePhoneNumberInstance", request)
+
+    def delete(self, name):
+        return self.call("DeletePhoneNumberInstance", {"name": name})
+
+    def move(self, name, destination_parent, regulatory_listing=None):
+        request = {"name": name, "destinationParent": destination_parent}
+        if regulatory_listing is not None:
+            request["regulatoryListing"] = regulatory_listing
+        return self.call("MovePhoneNumberInstance", request)
+
+    def split(self, name, size):
+        """Splits a range after its first @size numbers; returns (first, second)."""
+        response = self.call("SplitRange", {"phoneNumberInstance": name, "size": size})
+        return response["first"], response["second"]
+
+    def activate(self, name):
+        return self.call("ActivatePhoneNumberInstance", {"name": name})
+
+    def suspend(self, name):
+        return self.call("SuspendPhoneNumberInstance", {"name": name})
+
+    def resume(self, name):
+        return self.call("ResumePhoneNumberInstance", {"name": name})

@@ -1,0 +1,241 @@
+"""The Python binding, run by `meson test --suite python` (python3 -m unittest) with
+NUMBERING_LIBRARY pointing at the build's libnumbering.so."""
+import os
+import tempfile
+import threading
+import unittest
+
+import numbering
+from numbering import NumberingError, Store
+
+RANGE = "projects/p1/phoneNumberInstances/block"
+
+
+class StoreTest(unittest.TestCase):
+    def setUp(self):
+        self.store = Store(default_region="AU")
+        self.addCleanup(self.store.close)
+
+    def test_create_get_resolve(self):
+        desk = self.store.create("projects/p1", "02 5550 1000", "desk", display_name="Front desk",
+                                 labels={"site": "sydney"},
+                                 incoming_call_handler_uris=["sip:desk@pbx.example.com", "tel:+61299990000"])
+        self.assertEqual(desk["name"], "projects/p1/phoneNumberInstances/desk")
+        self.assertEqual(desk["phoneNumber"]["phoneNumber"], "+61255501000")
+        self.assertEqual(desk["lifecycleState"], "ACTIVE")
+        self.assertEqual(self.store.get(desk["name"]), desk)
+        owner = self.store.resolve("+61 2 5550 1000")
+        self.assertEqual(owner["name"], desk["name"])
+        self.assertEqual(owner["incomingCallHandlerUris"], ["sip:desk@pbx.example.com", "tel:+61299990000"])
+
+    def test_range_resolve_split(self):
+        block = self.store.create("projects/p1", "+61255501100-99", "block")
+        self.assertEqual(block["range"]["size"], 100)
+        self.assertEqual(self.store.resolve("0255501150")["name"], RANGE)
+        sized = self.store.create("projects/p1", "+61255502000", "sized", range_size=10)
+        self.assertEqual(sized["range"]["endPhoneNumber"], "+61255502009")
+        first, second = self.store.split(RANGE, 20)
+        self.assertEqual(first["range"]["size"], 20)
+        self.assertEqual(second["range"]["size"], 80)
+        self.assertEqual(self.store.resolve("+61255501150")["name"], second["name"])
+        self.assertEqual(self.store.resolve("+61255501110")["name"], RANGE)
+
+    def test_lifecycle(self):
+        created = self.store.create("projects/p1", "+61255501000", "port", lifecycle_state="PENDING")
+        self.assertEqual(created["lifecycleState"], "PENDING")
+        self.assertNotIn("activateTime", created)
+        self.assertEqual(self.store.activate(created["name"])["lifecycleState"], "ACTIVE")
+        self.assertEqual(self.store.suspend(created["name"])["lifecycleState"], "SUSPENDED")
+        self.assertEqual(self.store.resolve("+61255501000")["lifecycleState"], "SUSPENDED")
+        self.assertEqual(self.store.resume(created["name"])["lifecycleState"], "ACTIVE")
+        deleted = self.store.delete(created["name"])
+        self.assertEqual(deleted["lifecycleState"], "DELETED")
+        self.assertIn("deleteTime", deleted)
+        with self.assertRaises(NumberingError) as cm:
+            self.store.resolve("+61255501000")
+        self.assertEqual(cm.exception.code, numbering.NOT_FOUND)
+        with self.assertRaises(NumberingError) as cm:
+            self.store.suspend(created["name"])
+        self.assertEqual(cm.exception.status, "FAILED_PRECONDITION")
+
+    def test_update_and_move(self):
+        self.store.create("projects/p1", "+61255501000", "desk", display_name="Desk")
+        updated = self.store.update("projects/p1/phoneNumberInstances/desk", display_name="Reception",
+                                    call_recording_trigger="ANSWER")
+        self.assertEqual(updated["displayName"], "Reception")
+        self.assertEqual(updated["callRecordingTrigger"], "ANSWER")
+        masked = self.store.update("projects/p1/phoneNumberInstances/desk", "labels", display_name="ignored",
+                                   labels={"team": "front"})
+        self.assertEqual(masked["displayName"], "Reception")
+        self.assertEqual(masked["labels"], {"team": "front"})
+        moved = self.store.move("projects/p1/phoneNumberInstances/desk", "projects/p2",
+                                "projects/p2/regulatoryListings/acme")
+        self.assertEqual(moved["name"], "projects/p2/phoneNumberInstances/desk")
+        self.assertEqual(moved["regulatoryListing"], "projects/p2/regulatoryListings/acme")
+        self.assertEqual(self.store.resolve("+61255501000")["name"], moved["name"])
+
+    def test_list_pages(self):
+        for i in range(25):
+            self.store.create("projects/p1", "+612555020%02d" % i, "n%d" % i)
+        page = self.store.list("projects/p1")
+        self.assertEqual(len(page), 10)
+        self.assertEqual(page[0]["name"], "projects/p1/phoneNumberInstances/n24")  # newest first
+        self.assertTrue(page.next_page_token)
+        names = [i["name"] for i in self.store.iter("projects/p1", page_size=7)]
+        self.assertEqual(names, ["projects/p1/phoneNumberInstances/n%d" % i for i in reversed(range(25))])
+        self.assertEqual(len(self.store.list("projects/p1", prefix="+6125550201", page_size=100)), 10)
+        self.assertEqual(len(self.store.list("projects/p1", prefix="025550202", page_size=100)), 5)
+        with self.assertRaises(NumberingError) as cm:
+            self.store.list("projects/p2", page_token=page.next_page_token)
+        self.assertEqual(cm.exception.status, "INVALID_ARGUMENT")
+
+
+class FileStoreTest(unittest.TestCase):
+    def test_instances_survive_reopening(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "numbers.db")
+            with Store(path, default_region="AU") as store:
+                store.create("projects/p1", "+61255501100-99", "block")
+                store.suspend(RANGE)
+                with self.assertRaises(NumberingError) as cm:
+                    Store(path)  # one process, one opener
+                self.assertEqual(cm.exception.status, "UNAVAILABLE")
+            with Store(path, default_region="AU") as store:
+                owner = store.resolve("02 5550 1150")
+                self.assertEqual((owner["name"], owner["lifecycleState"]), (RANGE, "SUSPENDED"))
+        with self.assertRaises(NumberingError) as cm:
+            Store("/nonexistent-dir/numbers.db")
+        self.assertIn("/nonexistent-dir/numbers.db", cm.exception.message)
+
+
+class ErrorTest(unittest.TestCase):
+    def setUp(self):
+        self.store = Store(default_region="AU")
+        self.addCleanup(self.store.close)
+
+    def test_invalid_argument_has_field_violations(self):
+        with self.assertRaises(NumberingError) as cm:
+            self.store.create("projects/p1", "+61255501000", "desk", display_name="x" * 101)
+        e = cm.exception
+        self.assertEqual((e.code, e.status, e.http_status), (numbering.INVALID_ARGUMENT, "INVALID_ARGUMENT", 400))
+        self.assertEqual(e.field_violations[0].field, "phone_number_instance.display_name")
+        self.assertIn("100", e.field_violations[0].description)
+        self.assertTrue(str(e).startswith("INVALID_ARGUMENT: "))
+
+    def test_already_exists_names_the_holder(self):
+        self.store.create("projects/p1", "+61255501100-99", "block")
+        with self.assertRaises(NumberingError) as cm:
+            self.store.create("projects/p1", "+61255501150", "overlap")
+        e = cm.exception
+        self.assertEqual(e.code, numbering.ALREADY_EXISTS)
+        self.assertEqual(e.http_status, 409)
+        self.assertIn(RANGE, e.message)
+        self.assertEqual(e.field_violations[0].field, "phone_number_instance.phone_number.phone_number")
+
+    def test_not_found_unknown_method_malformed(self):
+        with self.assertRaises(NumberingError) as cm:
+            self.store.get("projects/p1/phoneNumberInstances/none")
+        self.assertEqual(cm.exception.code, numbering.NOT_FOUND)
+        self.assertEqual(cm.exception.field_violations[0].field, "name")
+        with self.assertRaises(NumberingError) as cm:
+            self.store.call("FrobnicatePhoneNumber", {})
+        self.assertEqual(cm.exception.status, "UNIMPLEMENTED")
+        with self.assertRaises(NumberingError) as cm:
+            self.store.call("GetPhoneNumberInstance", {"name": "projects/p1/phoneNumberInstances/x", "nmae": 1})
+        self.assertEqual(cm.exception.field_violations, [("nmae", 'unknown field "nmae" in the request')])
+
+    def test_policy_and_authorizer(self):
+        policy = {"bindings": [{"project": "projects/p1", "members": ["user:alice"],
+                                "roles": ["roles/numbering.editor"]},
+                               {"project": "*", "members": ["user:bob"], "roles": ["roles/numbering.viewer"]}]}
+        with Store(caller="user:alice", policy=policy) as store:
+            store.create("projects/p1", "+61255501000", "desk")
+            self.assertEqual(store.call("GetPhoneNumberInstance", {"name": "projects/p1/phoneNumberInstances/desk"},
+                                        caller="user:bob")["name"], "projects/p1/phoneNumberInstances/desk")
+            with self.assertRaises(NumberingError) as cm:
+                store.call("DeletePhoneNumberInstance", {"name": "projects/p1/phoneNumberInstances/desk"},
+                           caller="user:bob")
+            self.assertEqual((cm.exception.code, cm.exception.http_status), (numbering.PERMISSION_DENIED, 403))
+        with self.assertRaises(NumberingError) as cm:
+            Store(policy={"bindings": [{"project": "projects/p1", "roles": ["roles/nope"]}]})
+        self.assertEqual(cm.exception.status, "INVALID_ARGUMENT")
+
+        asked = []
+
+        def authorizer(caller, permission, project):
+            asked.append((caller, permission, project))
+            return permission != "numbering.phoneNumberInstances.delete"
+
+        events = []
+        with Store(caller="user:carol", authorizer=authorizer, on_event=events.append) as store:
+            store.create("projects/p9", "+61255501000", "desk")
+            with self.assertRaises(NumberingError) as cm:
+                store.delete("projects/p9/phoneNumberInstances/desk")
+            self.assertEqual(cm.exception.code, numbering.PERMISSION_DENIED)
+        self.assertIn(("user:carol", "numbering.phoneNumberInstances.create", "projects/p9"), asked)
+        self.assertEqual(len(events), 1)
+        self.assertEqual(events[0]["type"], "phoneNumberInstance.created")
+
+
+class E164Test(unittest.TestCase):
+    def test_parse(self):
+        n = numbering.parse("02 5550 1100", "AU")
+        self.assertEqual((n.e164, n.country_code, n.national), ("+61255501100", 61, "255501100"))
+        self.assertEqual(n.regions[0], "AU")
+        self.assertTrue(n.possible)
+        short = numbering.parse("+1202555013")
+        self.assertEqual(short.length_verdict, "TOO_SHORT")
+        self.assertFalse(short.possible)
+        self.assertEqual(numbering.parse("+12025550134").regions[0], "US")
+
+    def test_parse_errors(self):
+        for text, region in [("+1 800 FLOWERS", None), ("02 5550 1100", None), ("", "AU")]:
+            with self.assertRaises(NumberingError) as cm:
+                numbering.parse(text, region)
+            self.assertEqual(cm.exception.code, numbering.INVALID_ARGUMENT, text)
+            self.assertTrue(cm.exception.message)
+        with self.assertRaises(TypeError):
+            numbering.parse(12025550134)
+
+    def test_range(self):
+        r = numbering.parse_range("+61255501100-99")
+        self.assertEqual(r, numbering.Range("+61255501100", "+61255501199", 100, "+61255501100-99"))
+        with self.assertRaises(NumberingError):
+            numbering.parse_range("+61255501150-10")
+
+    def test_version(self):
+        self.assertRegex(numbering.version(), r"^\d+\.\d+\.\d+$")
+        self.assertRegex(numbering.unicode_version(), r"^\d+\.\d+")
+
+
+class ThreadTest(unittest.TestCase):
+    def test_shared_store(self):
+        """One Store used by four Python threads; ctypes releases the GIL during calls."""
+        store = Store(default_region="AU")
+        self.addCleanup(store.close)
+        errors = []
+
+        def work(t):
+            try:
+                for i in range(50):
+                    name = store.create("projects/t%d" % t, "+612600%d%04d" % (t, i), "n%d" % i)["name"]
+                    self.assertEqual(store.resolve("+612600%d%04d" % (t, i))["name"], name)
+                    try:
+                        store.get("projects/t%d/phoneNumberInstances/missing%d" % (t, i))
+                    except NumberingError as e:
+                        self.assertIn("missing%d" % i, e.message)  # this thread's own error
+            except Exception as e:  # reported by the main thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.assertEqual(errors, [])
+        for t in range(4):
+            self.assertEqual(len(list(store.iter("projects/t%d" % t, page_size=100))), 50)
+
+
+if __name__ == "__main__":
+    unittest.main()

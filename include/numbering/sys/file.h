@@ -1,0 +1,192 @@
+/**
+ * @file numbering/sys/file.h
+ * @brief The file backend: a durable, crash-safe store in one file.
+ *
+ * The backend keeps the memory backend's indexes as its read path (reads cost what
+ * they cost in memory) and appends every committed transaction to a log in the
+ * file as one checksummed record. Opening replays the file into memory. Compaction
+ * rewrites the file as a snapshot of the live state, atomically (a temporary file,
+ * synced, renamed over the store, the directory synced). The on-disk format and the
+ * sync modes are documented in docs/FILE-FORMAT.md.
+ *
+ * One writer: the store file is held under an advisory lock (flock) while open; a
+ * second opener gets NUMBERING_UNAVAILABLE naming the file.
+ *
+ * Thread safety: as for every backend (numbering/sys/backend.h). Control operations
+ * may be called from any thread, except NUMBERING_FILE_CONTROL_COMPACT, which reads
+ * every record and must not run while a write is in progress (e.g. call it between
+ * store writes, or let the automatic compaction run it inside commits).
+ *
+ * Group commit: a store tells the backend it will wait for durability after
+ * releasing its lock (NUMBERING_BACKEND_CONTROL_DEFER_SYNC); in FULL mode commits of
+ * concurrent writers then share fdatasync calls. A change may be visible to readers
+ * of the store shortly before it is durable; it is acknowledged only once durable.
+ */
+#ifndef NUMBERING_SYS_FILE_H
+#define NUMBERING_SYS_FILE_H
+
+#include "numbering/common.h"
+#include "numbering/sys/backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The newest on-disk format version this library reads and writes. */
+#define NUMBERING_FILE_FORMAT_VERSION 1
+
+/**
+ * When a commit is made durable (compare SQLite's PRAGMA synchronous).
+ * FULL is the default.
+ */
+enum numbering_file_sync {
+	/** Every commit is on disk (fdatasync) before commit() returns. Survives power loss. */
+	NUMBERING_FILE_SYNC_FULL = 0,
+	/**
+	 * A commit is written to the file (the OS page cache) before commit() returns and
+	 * synced by a background thread within the group window (sync_window_us): all
+	 * commits of the window share one fdatasync. Survives a crash of the process; a
+	 * power loss may lose the commits of the last window, never more, never part of one.
+	 */
+	NUMBERING_FILE_SYNC_NORMAL = 1,
+	/** Never synced except by compaction and close: survives a crash of the process only. */
+	NUMBERING_FILE_SYNC_OFF = 2
+};
+
+/** Receives one diagnostic (e.g. "discarded a torn tail of 37 bytes at offset 4096"). */
+typedef void (*numbering_file_diagnostic_cb)(const char *message, void *payload);
+
+#define NUMBERING_FILE_OPTIONS_VERSION 1
+
+/** How to open a file backend. Initialize with NUMBERING_FILE_OPTIONS_INIT or numbering_file_options_init(). */
+typedef struct numbering_file_options {
+	unsigned int version;
+	/* Version 1 fields. */
+	/** A numbering_file_sync value. */
+	int sync_mode;
+	/** NORMAL mode's window in microseconds; 0 for the default (10 ms). */
+	int sync_window_us;
+	/** 0: create the file when it does not exist (the default); non-zero: NUMBERING_NOT_FOUND instead. */
+	int must_exist;
+	/**
+	 * Compaction runs after a commit once the file exceeds this many bytes and twice
+	 * its live data; 0 for the default (8 MiB); negative: never automatically.
+	 */
+	int64_t compact_min_bytes;
+	/** Receives recovery notes (a discarded torn tail) and background sync failures; NULL for none. */
+	numbering_file_diagnostic_cb diagnostic;
+	void *diagnostic_payload;
+} numbering_file_options;
+
+#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL}
+
+/**
+ * Initializes @p options to the defaults of @p version.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT for NULL or an unknown version.
+ */
+NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *options, unsigned int version);
+
+/**
+ * Opens (or creates) the store file at @p path and replays it into memory.
+ * A torn tail (an incomplete or checksum-failing last write, as a crash leaves) is
+ * cut off and reported to options->diagnostic.
+ * @param[out] out the backend; pass it to numbering_options.backend (the store then
+ *             owns it), or free it with its free(). NULL on failure.
+ * @param[in] options NULL for the defaults.
+ * @return NUMBERING_OK;
+ *         NUMBERING_INVALID_ARGUMENT (bad arguments, or the file is not a store);
+ *         NUMBERING_NOT_FOUND (must_exist and no file);
+ *         NUMBERING_UNAVAILABLE (another process has the store open, or an I/O error; the message names the file);
+ *         NUMBERING_FAILED_PRECONDITION (a newer format version);
+ *         NUMBERING_DATA_LOSS (damage before the last valid record; the message names the offset:
+ *         numbering_file_check() with repair keeps what precedes it);
+ *         NUMBERING_RESOURCE_EXHAUSTED.
+ */
+NUMBERING_EXTERN(int) numbering_file_backend_new(numbering_backend **out, const char *path,
+                                                 const numbering_file_options *options);
+
+#define NUMBERING_FILE_STATS_VERSION 1
+
+/** What NUMBERING_FILE_CONTROL_STATS reports. */
+typedef struct numbering_file_stats {
+	unsigned int version;
+	/* Version 1 fields. */
+	int sync_mode;
+	/** The file's size. */
+	int64_t file_bytes;
+	/** Bytes of the snapshot written by the last compaction (the file's start). */
+	int64_t snapshot_bytes;
+	/** Records in the file (snapshot and log). */
+	int64_t records;
+	/** Live instances (deleted ones included) and metadata values. */
+	int64_t instances;
+	int64_t metas;
+	/** Since open: commits written, fdatasync calls, compactions. */
+	int64_t commits;
+	int64_t syncs;
+	int64_t compactions;
+	/** Bytes of torn tail discarded when the file was opened. */
+	int64_t truncated_bytes;
+	/** Nanoseconds the open took (reading and replaying the file). */
+	int64_t open_ns;
+} numbering_file_stats;
+
+/** @name Control operations (backend->control(backend, op, arg)). */
+/**@{*/
+/** arg NULL: compacts now. */
+#define NUMBERING_FILE_CONTROL_COMPACT 0x46490001
+/** arg int *: a numbering_file_sync value, used from the next commit. */
+#define NUMBERING_FILE_CONTROL_SET_SYNC 0x46490002
+/** arg numbering_file_stats * (version set by the caller). */
+#define NUMBERING_FILE_CONTROL_STATS 0x46490003
+/** arg NULL: re-reads the whole file and checks every record; NUMBERING_OK or NUMBERING_DATA_LOSS. */
+#define NUMBERING_FILE_CONTROL_VERIFY 0x46490004
+/** arg NULL: makes everything committed durable now (for NORMAL and OFF modes). */
+#define NUMBERING_FILE_CONTROL_SYNC 0x46490005
+/**@}*/
+
+#define NUMBERING_FILE_REPORT_VERSION 1
+
+/** What numbering_file_check() found. */
+typedef struct numbering_file_report {
+	unsigned int version;
+	/* Version 1 fields. */
+	/** NUMBERING_OK when the file is sound (a torn tail included), else the open error. */
+	int status;
+	/** Non-zero when repair changed the file. */
+	int repaired;
+	/** Format version in the header, 0 if unreadable. */
+	int format_version;
+	int64_t file_bytes;
+	/** Valid records, and the instances and metadata values they hold. */
+	int64_t records;
+	int64_t instances;
+	int64_t metas;
+	/** Bytes of a torn tail (discarded by repair, and by any open). */
+	int64_t torn_bytes;
+	/** Offset of the first damaged record before valid ones, -1 if none. */
+	int64_t damage_offset;
+	/** Bytes a repair dropped (from the damage to the end). */
+	int64_t dropped_bytes;
+	/** One line saying what was found (and done). */
+	char message[256];
+} numbering_file_report;
+
+/**
+ * Checks the store file at @p path (fsck): reads every record, checks checksums,
+ * sequence and contents, and replays them. With @p repair, a torn tail is cut off
+ * and a file damaged in the middle is rewritten (atomically) with the state of the
+ * records before the damage, the damaged file kept beside it as PATH.damaged.
+ * @param[out] report what was found; the caller sets its version to
+ *             NUMBERING_FILE_REPORT_VERSION (the rest is overwritten).
+ * @return NUMBERING_OK when the check ran (the verdict is in report->status);
+ *         NUMBERING_INVALID_ARGUMENT; NUMBERING_NOT_FOUND (no file); NUMBERING_UNAVAILABLE
+ *         (the store is open elsewhere, or an I/O error); NUMBERING_RESOURCE_EXHAUSTED.
+ */
+NUMBERING_EXTERN(int) numbering_file_check(numbering_file_report *report, const char *path, int repair);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,1478 @@
+/*
+ * The file backend: the conformance suite over it (with reopens), and its promises:
+ * durability, atomicity, recovery from a torn tail, DATA_LOSS for damage, the format
+ * version, one writer, compaction (also under faults), fault injection at every I/O
+ * call of a scenario, a corruption sweep, and a SIGKILL crash test through the store.
+ *
+ * NUMBERING_CRASH_ROUNDS sets the crash test's rounds (default 10).
+ */
+#define _DEFAULT_SOURCE
+
+#include <dirent.h>
+#include <pthread.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
+
+#include "../backends/file/file-io.h"
+#include "../backends/memory/memory.h"
+#include "backend-conformance.h"
+#include "model/instance.h"
+#include "suites.h"
+
+/* Temporary directories, removed when the test process exits. */
+
+static char tmp_dirs[16][128];
+static int tmp_dir_count;
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	char path[512];
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static void remove_tmp_dirs(void)
+{
+	for (int i = 0; i < tmp_dir_count; i++)
+		remove_dir(tmp_dirs[i]);
+	tmp_dir_count = 0;
+}
+
+/* A new store path in a new temporary directory (a static buffer per call slot). */
+static const char *new_store_path(void)
+{
+	static char paths[16][160];
+	ck_assert_int_lt(tmp_dir_count, 16);
+	char *dir = tmp_dirs[tmp_dir_count];
+	const char *base = getenv("TMPDIR");
+	snprintf(dir, 128, "%s/numbering-file-XXXXXX", base && base[0] ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (tmp_dir_count++ == 0)
+		atexit(remove_tmp_dirs);
+	char *path = paths[tmp_dir_count - 1];
+	snprintf(path, 160, "%s/store.db", dir);
+	return path;
+}
+
+static char last_diagnostic[512];
+static int diagnostics;
+
+static void on_diagnostic(const char *message, void *payload)
+{
+	(void)payload;
+	diagnostics++;
+	snprintf(last_diagnostic, sizeof(last_diagnostic), "%s", message);
+}
+
+static int open_mode(numbering_backend **out, const char *path, int mode, int64_t compact_min)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = mode;
+	o.compact_min_bytes = compact_min;
+	o.diagnostic = on_diagnostic;
+	return numbering_file_backend_new(out, path, &o);
+}
+
+static numbering_backend *open_ok(const char *path)
+{
+	numbering_backend *b = NULL;
+	int rc = open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1);
+	ck_assert_msg(rc == NUMBERING_OK, "open %s: %s", path, numbering_error_message());
+	return b;
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	return (int64_t)st.st_size;
+}
+
+static void read_file(const char *path, uint8_t **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	*len = (size_t)file_size(path);
+	*data = malloc(*len + 1);
+	ck_assert_ptr_nonnull(*data);
+	ck_assert_uint_eq(fread(*data, 1, *len, fp), *len);
+	fclose(fp);
+}
+
+static void write_file(const char *path, const uint8_t *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
+	fclose(fp);
+}
+
+static void stats_of(numbering_backend *b, numbering_file_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->version = NUMBERING_FILE_STATS_VERSION;
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_STATS, s), NUMBERING_OK);
+}
+
+static void report_init(numbering_file_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->version = NUMBERING_FILE_REPORT_VERSION;
+}
+
+/* Makes syncs no-ops (and fails nothing) for tests that open many files: see fault_install(). */
+static void fault_install(long fail_at, int kind);
+static void fault_remove(void);
+
+/* The conformance suite's factory. */
+
+static const char *factory_path;
+
+static numbering_backend *make_file(void)
+{
+	factory_path = new_store_path();
+	numbering_backend *b = NULL;
+	/* Conformance is about what is stored, not when it is synced: OFF keeps it fast. */
+	return open_mode(&b, factory_path, NUMBERING_FILE_SYNC_OFF, 0) == NUMBERING_OK ? b : NULL;
+}
+
+static int check_file(numbering_backend *b)
+{
+	int rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+	return rc != NUMBERING_OK ? rc : b->control(b, NUMBERING_FILE_CONTROL_VERIFY, NULL);
+}
+
+static numbering_backend *reopen_file(numbering_backend *b)
+{
+	b->free(b);
+	numbering_backend *again = NULL;
+	return open_mode(&again, factory_path, NUMBERING_FILE_SYNC_OFF, 0) == NUMBERING_OK ? again : NULL;
+}
+
+static const struct backend_factory file_factory = {"conformance-file", make_file, check_file, reopen_file};
+
+/* A store's whole content as text: "name first-last/digits state", sorted; and metadata. */
+
+struct dump {
+	char lines[4096][96];
+	int count;
+};
+
+static int dump_visit(const numbering_instance *in, void *payload)
+{
+	struct dump *d = payload;
+	ck_assert_int_lt(d->count, 4096);
+	snprintf(d->lines[d->count++], 96, "%s %llu-%llu/%d %d", numbering__str_get(&in->name),
+	         (unsigned long long)in->first, (unsigned long long)in->last, in->digits, in->lifecycle_state);
+	return 0;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static const char *const dump_projects[] = {P1, P2, "projects/p3"};
+
+static void dump_store(numbering_backend *b, struct dump *d)
+{
+	d->count = 0;
+	for (int p = 0; p < 3; p++) {
+		numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, dump_projects[p], 1, 0, NULL, 1000000};
+		ck_assert_int_eq(b->list(b, &q, dump_visit, d), NUMBERING_OK);
+	}
+	for (int k = 0; k < 4; k++) {
+		char key[16], value[64];
+		size_t len = sizeof(value) - 1;
+		snprintf(key, sizeof(key), "meta%d", k);
+		if (b->meta_get(b, key, value, &len) == NUMBERING_OK) {
+			value[len] = 0;
+			ck_assert_int_lt(d->count, 4096);
+			snprintf(d->lines[d->count++], 96, "~%s=%s", key, value);
+		}
+	}
+	qsort(d->lines, (size_t)d->count, sizeof(d->lines[0]), cmp_line);
+}
+
+static void assert_dumps_equal(const struct dump *a, const struct dump *b, const char *what)
+{
+	int n = a->count < b->count ? a->count : b->count;
+	for (int i = 0; i < n; i++)
+		ck_assert_msg(strcmp(a->lines[i], b->lines[i]) == 0, "%s: line %d: \"%s\" != \"%s\"", what, i, a->lines[i],
+		              b->lines[i]);
+	ck_assert_msg(a->count == b->count, "%s: %d records, expected %d", what, b->count, a->count);
+}
+
+/* A scenario of transactions; op k of it is deterministic. Returns the commit's code. */
+static int scenario_step(numbering_backend *b, int k)
+{
+	int rc = b->begin(b);
+	if (rc != NUMBERING_OK)
+		return rc;
+	char name[64], value[32];
+	snprintf(name, sizeof(name), "%s/phoneNumberInstances/s%d", dump_projects[k % 3], k % 17);
+	numbering_instance *in =
+	    make_instance(name, 1000 + (uint64_t)k * 10, 1000 + (uint64_t)k * 10 + (uint64_t)(k % 4), 6, k + 1,
+	                  k % 5 == 0 ? NUMBERING_LIFECYCLE_DELETED : NUMBERING_LIFECYCLE_ACTIVE);
+	rc = b->put(b, in);
+	numbering_instance_free(in);
+	if (rc == NUMBERING_OK && k % 3 == 1) {
+		/* A multi-record transaction: a second put and a metadata value. */
+		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/pair%d", k % 5);
+		in = make_instance(name, 500000 + (uint64_t)k, 500000 + (uint64_t)k, 6, k + 1, NUMBERING_LIFECYCLE_ACTIVE);
+		rc = b->put(b, in);
+		numbering_instance_free(in);
+		snprintf(value, sizeof(value), "v%d", k);
+		if (rc == NUMBERING_OK)
+			rc = b->meta_put(b, k % 2 ? "meta1" : "meta2", value, strlen(value));
+	}
+	if (rc == NUMBERING_OK && k % 7 == 6) {
+		snprintf(name, sizeof(name), "%s/phoneNumberInstances/s%d", dump_projects[(k - 3) % 3], (k - 3) % 17);
+		if (b->remove(b, name) == NUMBERING_NOT_FOUND)
+			numbering_error_clear();
+	}
+	if (rc != NUMBERING_OK) {
+		b->rollback(b);
+		return rc;
+	}
+	return b->commit(b);
+}
+
+/* Durability: everything committed is there after a reopen, in every sync mode. */
+START_TEST(file_durability)
+{
+	const char *path = new_store_path();
+	int mode = _i;
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, mode, -1), NUMBERING_OK);
+	for (int k = 0; k < 120; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	dump_store(b, before);
+	ck_assert_int_gt(before->count, 20);
+	numbering_file_stats s;
+	stats_of(b, &s);
+	ck_assert_int_eq(s.sync_mode, mode);
+	ck_assert_int_eq(s.commits, 120);
+	if (mode == NUMBERING_FILE_SYNC_FULL)
+		ck_assert_int_ge(s.syncs, 120);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_SYNC, NULL), NUMBERING_OK);
+	b->free(b);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "after reopen");
+	ck_assert_int_eq(check_file(b), NUMBERING_OK);
+	stats_of(b, &s);
+	ck_assert_int_eq(s.truncated_bytes, 0);
+	ck_assert_int_eq(s.records, 120);
+	b->free(b);
+	/* must_exist. */
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.must_exist = 1;
+	char missing[200];
+	snprintf(missing, sizeof(missing), "%s.none", path);
+	ck_assert_int_eq(numbering_file_backend_new(&b, missing, &o), NUMBERING_NOT_FOUND);
+	ck_assert_ptr_null(b);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(file_arguments)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(NULL, "/tmp/x", NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_backend_new(&b, NULL, NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_backend_new(&b, "", NULL), NUMBERING_INVALID_ARGUMENT);
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = 7;
+	ck_assert_int_eq(numbering_file_backend_new(&b, "/tmp/x", &o), NUMBERING_INVALID_ARGUMENT);
+	o.sync_mode = 0;
+	o.version = 99;
+	ck_assert_int_eq(numbering_file_backend_new(&b, "/tmp/x", &o), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_options_init(&o, 1), NUMBERING_OK);
+	ck_assert_int_eq(o.sync_mode, NUMBERING_FILE_SYNC_FULL);
+	ck_assert_int_eq(numbering_file_options_init(&o, 2), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_options_init(NULL, 1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_backend_new(&b, "/nonexistent-dir/x/store.db", NULL), NUMBERING_UNAVAILABLE);
+	ck_assert_ptr_null(b);
+	const char *path = new_store_path();
+	b = open_ok(path);
+	int mode = 5;
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_SET_SYNC, &mode), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_SET_SYNC, NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_STATS, NULL), NUMBERING_INVALID_ARGUMENT);
+	for (mode = 2; mode >= 0; mode--) {
+		ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_SET_SYNC, &mode), NUMBERING_OK);
+		ck_assert_int_eq(scenario_step(b, mode), NUMBERING_OK);
+	}
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(NULL, path, 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_check(&r, NULL, 0), NUMBERING_INVALID_ARGUMENT);
+	/* fsck of an open store: the lock says no. */
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_UNAVAILABLE);
+	b->free(b);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_OK);
+	ck_assert_int_eq(r.records, 3);
+	ck_assert_int_eq(r.format_version, 1);
+	ck_assert_int_eq(r.damage_offset, -1);
+	ck_assert_ptr_nonnull(strstr(r.message, "no damage"));
+}
+END_TEST
+
+/* Offsets of the records in a store file (parsed independently of the backend). */
+static int record_offsets(const uint8_t *data, size_t len, size_t *offsets, int max)
+{
+	int n = 0;
+	size_t off = 64;
+	while (off + 24 <= len && n < max) {
+		uint32_t plen = (uint32_t)data[off + 4] | (uint32_t)data[off + 5] << 8 | (uint32_t)data[off + 6] << 16 |
+		                (uint32_t)data[off + 7] << 24;
+		offsets[n++] = off;
+		off += 24 + plen;
+	}
+	ck_assert_uint_eq(off, len);
+	return n;
+}
+
+/* A crash mid-write leaves a torn tail: every cut inside the last record opens,
+ * reports the cut, and shows the store before that record, all of it or none. */
+START_TEST(file_torn_tail)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	for (int k = 0; k < 9; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	dump_store(b, before);
+	ck_assert_int_eq(scenario_step(b, 10), NUMBERING_OK); /* a multi-record transaction */
+	b->free(b);
+	uint8_t *data;
+	size_t len;
+	read_file(path, &data, &len);
+	size_t offsets[64];
+	int n = record_offsets(data, len, offsets, 64);
+	size_t last = offsets[n - 1];
+	fault_install(0, 0); /* no real syncs */
+	for (size_t cut = last + 1; cut < len; cut += 1 + (cut - last) / 16) {
+		write_file(path, data, cut);
+		diagnostics = 0;
+		b = open_ok(path);
+		ck_assert_int_eq(diagnostics, 1);
+		ck_assert_msg(strstr(last_diagnostic, "torn tail") != NULL, "%s", last_diagnostic);
+		dump_store(b, after);
+		assert_dumps_equal(before, after, "after a torn tail");
+		numbering_file_stats s;
+		stats_of(b, &s);
+		ck_assert_int_eq(s.truncated_bytes, (int64_t)(cut - last));
+		ck_assert_int_eq(s.file_bytes, (int64_t)last);
+		/* It works on, and the next record lands where the torn one was. */
+		ck_assert_int_eq(scenario_step(b, 10), NUMBERING_OK);
+		b->free(b);
+		ck_assert_int_eq(file_size(path), (int64_t)len);
+	}
+	fault_remove();
+	/* Zeros after the last record (a file system extending the file before a crash). */
+	uint8_t *zeros = calloc(1, len + 4096);
+	memcpy(zeros, data, len);
+	write_file(path, zeros, len + 4096);
+	diagnostics = 0;
+	b = open_ok(path);
+	ck_assert_int_eq(diagnostics, 1);
+	b->free(b);
+	ck_assert_int_eq(file_size(path), (int64_t)len);
+	free(zeros);
+	free(data);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* Damage before the last valid record is DATA_LOSS naming the offset; fsck --repair
+ * keeps what precedes it. */
+START_TEST(file_mid_damage)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	struct dump *prefix = malloc(sizeof(*prefix)), *after = malloc(sizeof(*after));
+	for (int k = 0; k < 12; k++) {
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+		if (k == 4)
+			dump_store(b, prefix);
+	}
+	b->free(b);
+	uint8_t *data;
+	size_t len;
+	read_file(path, &data, &len);
+	size_t offsets[64];
+	int n = record_offsets(data, len, offsets, 64);
+	ck_assert_int_eq(n, 12);
+	/* A bit flipped in the payload of record 5, and in its header. */
+	for (int where = 0; where < 2; where++) {
+		size_t at = where == 0 ? offsets[5] + 30 : offsets[5] + 5;
+		data[at] ^= 0x10;
+		write_file(path, data, len);
+		data[at] ^= 0x10;
+		b = NULL;
+		int rc = open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1);
+		ck_assert_int_eq(rc, NUMBERING_DATA_LOSS);
+		ck_assert_ptr_null(b);
+		char want[64];
+		snprintf(want, sizeof(want), "offset %zu", offsets[5]);
+		ck_assert_msg(strstr(numbering_error_message(), want) != NULL, "%s", numbering_error_message());
+		ck_assert_msg(strstr(numbering_error_message(), path) != NULL, "%s", numbering_error_message());
+		/* The file is left as it was. */
+		ck_assert_int_eq(file_size(path), (int64_t)len);
+	}
+	/* fsck reports, repair keeps records 0..4 and the damaged file. */
+	data[offsets[5] + 30] ^= 0x10;
+	write_file(path, data, len);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(r.damage_offset, (int64_t)offsets[5]);
+	ck_assert_int_eq(r.records, 5);
+	ck_assert_int_eq(r.repaired, 0);
+	ck_assert_int_eq(file_size(path), (int64_t)len);
+	ck_assert_int_eq(numbering_file_check(&r, path, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.repaired, 1);
+	ck_assert_ptr_nonnull(strstr(r.message, "repaired"));
+	char damaged[256];
+	snprintf(damaged, sizeof(damaged), "%s.damaged", path);
+	ck_assert_int_eq(file_size(damaged), (int64_t)len);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(prefix, after, "after repair");
+	ck_assert_int_eq(scenario_step(b, 20), NUMBERING_OK);
+	b->free(b);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_OK);
+	unlink(damaged);
+	free(data);
+	free(prefix);
+	free(after);
+}
+END_TEST
+
+/* The header: a newer version is refused, a file that is not a store is refused and
+ * left alone, a damaged header is DATA_LOSS at offset 0. */
+START_TEST(file_header_checks)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	ck_assert_int_eq(scenario_step(b, 1), NUMBERING_OK);
+	b->free(b);
+	uint8_t *data;
+	size_t len;
+	read_file(path, &data, &len);
+	ck_assert_int_eq(memcmp(data, "\x89NUMBDB\n", 8), 0);
+	ck_assert_int_eq(data[8], 1); /* version, little-endian */
+	ck_assert_int_eq(data[9] | data[10] | data[11], 0);
+
+	uint8_t *newer = malloc(len);
+	memcpy(newer, data, len);
+	newer[8] = 2;
+	uint32_t crc = numbering__crc32c(0, newer, 60);
+	for (int i = 0; i < 4; i++)
+		newer[60 + i] = (uint8_t)(crc >> (8 * i));
+	write_file(path, newer, len);
+	ck_assert_int_eq(open_mode(&b, path, 0, -1), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(numbering_error_message(), "format version 2") != NULL, "%s", numbering_error_message());
+	ck_assert_int_eq(file_size(path), (int64_t)len);
+
+	/* Not a store, long or short: refused and untouched. */
+	static char sqlite_header[80] = "SQLite format 3";
+	const char *texts[] = {"#!/bin/sh\necho this is a shell script, not a numbering store at all\n", "hello\n",
+	                       sqlite_header};
+	size_t lens[] = {strlen(texts[0]), strlen(texts[1]), 80};
+	for (int t = 0; t < 3; t++) {
+		write_file(path, (const uint8_t *)texts[t], lens[t]);
+		ck_assert_int_eq(open_mode(&b, path, 0, -1), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_msg(strstr(numbering_error_message(), "not a libnumbering store") != NULL, "%s",
+		              numbering_error_message());
+		ck_assert_int_eq(file_size(path), (int64_t)lens[t]);
+	}
+	/* A damaged header. */
+	memcpy(newer, data, len);
+	newer[20] ^= 1;
+	write_file(path, newer, len);
+	ck_assert_int_eq(open_mode(&b, path, 0, -1), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "offset 0"));
+	/* A zeroed header over valid records: DATA_LOSS (not "not a store"), and repair
+	 * keeps every record. */
+	write_file(path, data, len);
+	b = open_ok(path);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	dump_store(b, before);
+	b->free(b);
+	memcpy(newer, data, len);
+	memset(newer, 0, 64);
+	write_file(path, newer, len);
+	ck_assert_int_eq(open_mode(&b, path, 0, -1), NUMBERING_DATA_LOSS);
+	ck_assert_msg(strstr(numbering_error_message(), "damaged header") != NULL, "%s", numbering_error_message());
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(r.repaired, 1);
+	ck_assert_int_eq(r.records, 1);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "after repairing a zeroed header");
+	b->free(b);
+	free(before);
+	free(after);
+	/* What an interrupted creation leaves (empty, or a header prefix) opens as a new store. */
+	write_file(path, data, 0);
+	b = open_ok(path);
+	b->free(b);
+	write_file(path, data, 20);
+	b = open_ok(path);
+	b->free(b);
+	ck_assert_int_eq(file_size(path), 64);
+	free(newer);
+	free(data);
+}
+END_TEST
+
+/* One writer: a second opener, in another process or this one, gets UNAVAILABLE naming the store. */
+START_TEST(file_second_writer)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	ck_assert_int_eq(scenario_step(b, 1), NUMBERING_OK);
+	numbering_backend *again = NULL;
+	ck_assert_int_eq(open_mode(&again, path, 0, -1), NUMBERING_UNAVAILABLE);
+	ck_assert_msg(strstr(numbering_error_message(), path) != NULL, "%s", numbering_error_message());
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		numbering_backend *other = NULL;
+		int rc = open_mode(&other, path, 0, -1);
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%d %s", rc, numbering_error_message());
+		ssize_t w = write(fds[1], msg, strlen(msg));
+		_exit(w > 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	char msg[600] = {0};
+	ck_assert_int_gt(read(fds[0], msg, sizeof(msg) - 1), 0);
+	close(fds[0]);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(atoi(msg) == NUMBERING_UNAVAILABLE, "child: %s", msg);
+	ck_assert_msg(strstr(msg, path) != NULL && strstr(msg, "another process") != NULL, "child: %s", msg);
+	/* After a compaction (a new file renamed over), the lock still holds. */
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	ck_assert_int_eq(open_mode(&again, path, 0, -1), NUMBERING_UNAVAILABLE);
+	b->free(b);
+	/* Closed: the next opener gets it. */
+	b = open_ok(path);
+	b->free(b);
+}
+END_TEST
+
+/* Compaction bounds the file under updates, and loses nothing. */
+START_TEST(file_compaction)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, 64 * 1024), NUMBERING_OK);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	int64_t biggest = 0;
+	for (int k = 0; k < 3000; k++) {
+		ck_assert_int_eq(scenario_step(b, k % 200), NUMBERING_OK);
+		int64_t size = file_size(path);
+		if (size > biggest)
+			biggest = size;
+	}
+	numbering_file_stats s;
+	stats_of(b, &s);
+	ck_assert_int_gt(s.compactions, 0);
+	/* 3000 commits of ~100 bytes would be ~400 KiB: compaction keeps it near its threshold. */
+	ck_assert_int_lt(biggest, 200 * 1024);
+	dump_store(b, before);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	stats_of(b, &s);
+	ck_assert_int_eq(s.file_bytes, s.snapshot_bytes);
+	ck_assert_int_eq(s.file_bytes, file_size(path));
+	/* A snapshot costs about what the live records do. */
+	ck_assert_int_lt(s.file_bytes, 64 + (s.instances + s.metas) * 120);
+	ck_assert_int_eq(check_file(b), NUMBERING_OK);
+	b->free(b);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "after compaction and reopen");
+	b->free(b);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* The I/O seam: fail the n-th fallible call with one kind of failure. */
+
+enum { FAULT_EIO, FAULT_ENOSPC, FAULT_SHORT, FAULT_KINDS };
+
+static struct {
+	long calls;
+	long fail_at; /* 0: never */
+	int kind;
+	int fired;
+} fault;
+
+static int fault_now(void)
+{
+	if (fault.fail_at == 0 || ++fault.calls != fault.fail_at)
+		return 0;
+	fault.fired = 1;
+	return 1;
+}
+
+static ssize_t fault_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	if (!fault_now())
+		return pwrite(fd, buf, len, off);
+	if (fault.kind == FAULT_SHORT && len > 1) {
+		/* Half of it reaches the file, then the disk fills. */
+		ssize_t n = pwrite(fd, buf, len / 2, off);
+		(void)n;
+	}
+	errno = fault.kind == FAULT_EIO ? EIO : ENOSPC;
+	return -1;
+}
+
+/* Syncs succeed without reaching the disk: these tests are about the error paths
+ * (and a process that goes on), not about power loss; it keeps them fast. */
+static int fault_fdatasync(int fd)
+{
+	(void)fd;
+	if (fault_now()) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int fault_fsync(int fd)
+{
+	(void)fd;
+	if (fault_now()) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int fault_ftruncate(int fd, off_t len)
+{
+	if (fault_now()) {
+		errno = EIO;
+		return -1;
+	}
+	return ftruncate(fd, len);
+}
+
+static int fault_rename(const char *from, const char *to)
+{
+	if (fault_now()) {
+		errno = EIO;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+static int fault_open(const char *path, int flags, mode_t mode)
+{
+	if ((flags & O_CREAT) && fault_now()) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return open(path, flags, mode);
+}
+
+static struct numbering__file_io fault_io;
+
+static void fault_install(long fail_at, int kind)
+{
+	fault_io = numbering__file_io_system;
+	fault_io.pwrite = fault_pwrite;
+	fault_io.fdatasync = fault_fdatasync;
+	fault_io.fsync = fault_fsync;
+	fault_io.ftruncate = fault_ftruncate;
+	fault_io.rename = fault_rename;
+	fault_io.open = fault_open;
+	fault.calls = 0;
+	fault.fail_at = fail_at;
+	fault.kind = kind;
+	fault.fired = 0;
+	numbering__file_io_set(&fault_io);
+}
+
+static void fault_remove(void)
+{
+	numbering__file_io_set(NULL);
+	fault.fail_at = 0;
+}
+
+/* For every n and kind: run the scenario (commits and compactions) with the n-th
+ * call failing. The failing call reports an error, the ones after it work (unless
+ * the backend says its file is in an unknown state), and a reopen shows exactly the
+ * acknowledged state. */
+START_TEST(file_fault_every_n)
+{
+	int kind = _i;
+	struct dump *acked = malloc(sizeof(*acked)), *now = malloc(sizeof(*now)), *reopened = malloc(sizeof(*reopened));
+	for (long n = 1;; n++) {
+		const char *path = new_store_path();
+		numbering_backend *b = NULL;
+		fault_install(n, kind);
+		int rc = open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1);
+		if (rc != NUMBERING_OK) {
+			/* Failing while creating the store: an error, nothing acknowledged. */
+			ck_assert(fault.fired);
+			ck_assert_ptr_null(b);
+			fault_remove();
+			remove_tmp_dirs();
+			continue;
+		}
+		acked->count = 0;
+		int failures = 0, refused = 0;
+		for (int k = 0; k < 24; k++) {
+			if (k % 8 == 7) {
+				rc = b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+				failures += rc != NUMBERING_OK;
+			} else {
+				rc = scenario_step(b, k);
+				if (rc == NUMBERING_UNAVAILABLE && strstr(numbering_error_message(), "unknown") != NULL)
+					refused++;
+				else if (rc != NUMBERING_OK)
+					failures++;
+				else
+					dump_store(b, acked);
+			}
+			if (rc != NUMBERING_OK)
+				ck_assert_msg(fault.fired, "n=%ld k=%d: %s", n, k, numbering_error_message());
+			/* Memory always equals what was acknowledged. */
+			dump_store(b, now);
+			if (acked->count > 0 || k > 0)
+				assert_dumps_equal(acked, now, "in memory after a failure");
+		}
+		ck_assert_int_le(failures, 1);
+		ck_assert_int_eq(refused, 0); /* one failure never leaves the file in an unknown state */
+		int fired = fault.fired;
+		fault_remove();
+		b->free(b);
+		b = open_ok(path);
+		dump_store(b, reopened);
+		assert_dumps_equal(acked, reopened, "after reopen");
+		ck_assert_int_eq(check_file(b), NUMBERING_OK);
+		b->free(b);
+		remove_tmp_dirs();
+		if (!fired)
+			break;
+		ck_assert_int_lt(n, 2000);
+	}
+	free(acked);
+	free(now);
+	free(reopened);
+}
+END_TEST
+
+/* The same through a store, where commits are made durable after the store's lock
+ * (group commit): at every n, an operation that fails is not in the file, every one
+ * that succeeded is. */
+START_TEST(file_fault_store_every_n)
+{
+	struct dump *acked = malloc(sizeof(*acked)), *reopened = malloc(sizeof(*reopened));
+	for (long n = 1;; n++) {
+		const char *path = new_store_path();
+		numbering_backend *b = open_ok(path);
+		numbering_options o = NUMBERING_OPTIONS_INIT;
+		o.backend = b;
+		numbering_store *store = NULL;
+		ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+		fault_install(n, _i);
+		acked->count = 0;
+		for (int k = 0; k < 12; k++) {
+			char number[32], id[32];
+			snprintf(number, sizeof(number), "+612555011%02d", k);
+			snprintf(id, sizeof(id), "i%d", k);
+			numbering_instance *req = NULL, *out = NULL;
+			numbering_instance_new(&req);
+			numbering_instance_set_phone_number(req, number);
+			int rc = numbering_store_create(&out, store, NULL, P1, req, id, NULL, NULL);
+			numbering_instance_free(req);
+			if (rc == NUMBERING_OK) {
+				ck_assert_int_lt(acked->count, 4096);
+				snprintf(acked->lines[acked->count++], 96, "%s", numbering_instance_name(out));
+			} else {
+				ck_assert_msg(fault.fired, "n=%ld k=%d: %s", n, k, numbering_error_message());
+				ck_assert_ptr_null(out);
+			}
+			numbering_instance_free(out);
+		}
+		int fired = fault.fired;
+		fault_remove();
+		numbering_store_close(store);
+		b = open_ok(path);
+		struct dump *all = reopened;
+		dump_store(b, all);
+		b->free(b);
+		/* Every line of the reopened store is "name ..."; compare names only. */
+		ck_assert_int_eq(all->count, acked->count);
+		for (int i = 0; i < acked->count; i++) {
+			int seen = 0;
+			for (int j = 0; j < all->count; j++)
+				seen |= strncmp(all->lines[j], acked->lines[i], strlen(acked->lines[i])) == 0 &&
+				        all->lines[j][strlen(acked->lines[i])] == ' ';
+			ck_assert_msg(seen, "n=%ld: acknowledged %s is missing", n, acked->lines[i]);
+		}
+		remove_tmp_dirs();
+		if (!fired)
+			break;
+		ck_assert_int_lt(n, 500);
+	}
+	free(acked);
+	free(reopened);
+}
+END_TEST
+
+/* A crash at any point of a compaction: the store on disk opens with everything. The
+ * crash is simulated by stopping all I/O at the n-th call (the process "dies"; later
+ * calls fail too) and reopening from what the file system holds. */
+static int dead;
+
+static ssize_t dead_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	if (dead || fault_now()) {
+		dead = 1;
+		errno = EIO;
+		return -1;
+	}
+	return pwrite(fd, buf, len, off);
+}
+
+static int dead_int(int fd)
+{
+	(void)fd;
+	if (dead || fault_now()) {
+		dead = 1;
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int dead_rename(const char *from, const char *to)
+{
+	if (dead || fault_now()) {
+		dead = 1;
+		errno = EIO;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+static int dead_ftruncate(int fd, off_t len)
+{
+	if (dead || fault_now()) {
+		dead = 1;
+		errno = EIO;
+		return -1;
+	}
+	return ftruncate(fd, len);
+}
+
+START_TEST(file_compaction_crash)
+{
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	for (long n = 1;; n++) {
+		const char *path = new_store_path();
+		numbering_backend *b = open_ok(path);
+		for (int k = 0; k < 40; k++)
+			ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+		dump_store(b, before);
+		fault_io = numbering__file_io_system;
+		fault_io.pwrite = dead_pwrite;
+		fault_io.fdatasync = dead_int;
+		fault_io.fsync = dead_int;
+		fault_io.rename = dead_rename;
+		fault_io.ftruncate = dead_ftruncate;
+		fault.calls = 0;
+		fault.fail_at = n;
+		fault.fired = 0;
+		dead = 0;
+		numbering__file_io_set(&fault_io);
+		int rc = b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+		int fired = fault.fired;
+		ck_assert(rc == NUMBERING_OK || fired);
+		/* "Crash": drop the backend without letting it sync or clean up. */
+		b->free(b);
+		fault_remove();
+		b = open_ok(path);
+		dump_store(b, after);
+		assert_dumps_equal(before, after, "after a crash during compaction");
+		ck_assert_int_eq(check_file(b), NUMBERING_OK);
+		b->free(b);
+		char tmp[256];
+		snprintf(tmp, sizeof(tmp), "%s.compact", path);
+		ck_assert_int_ne(access(tmp, F_OK), 0);
+		remove_tmp_dirs();
+		if (!fired)
+			break;
+		ck_assert_int_lt(n, 200);
+	}
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* NORMAL mode: commits return before their sync, and the background thread syncs
+ * them within the window, one sync for all of a window's commits. */
+START_TEST(file_normal_window)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = NULL;
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = NUMBERING_FILE_SYNC_NORMAL;
+	o.sync_window_us = 20000;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &o), NUMBERING_OK);
+	numbering_file_stats s;
+	stats_of(b, &s);
+	int64_t syncs = s.syncs;
+	for (int k = 0; k < 20; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	stats_of(b, &s);
+	ck_assert_int_le(s.syncs - syncs, 1); /* not one per commit */
+	/* Within a few windows, everything is synced. */
+	for (int wait = 0; wait < 100 && s.syncs == syncs; wait++) {
+		struct timespec pause = {0, 10000000};
+		nanosleep(&pause, NULL);
+		stats_of(b, &s);
+	}
+	ck_assert_int_ge(s.syncs - syncs, 1);
+	ck_assert_int_le(s.syncs - syncs, 3);
+	b->free(b);
+	b = open_ok(path);
+	stats_of(b, &s);
+	ck_assert_int_eq(s.records, 20);
+	b->free(b);
+}
+END_TEST
+
+/* Group commit: writer threads of one store share syncs, and every create a thread
+ * was told succeeded is in the file. A slow fdatasync makes the sharing certain. */
+static long group_syncs;
+
+static int slow_fdatasync(int fd)
+{
+	__atomic_add_fetch(&group_syncs, 1, __ATOMIC_RELAXED);
+	struct timespec pause = {0, 3000000};
+	nanosleep(&pause, NULL);
+	return fdatasync(fd);
+}
+
+struct group_writer {
+	numbering_store *store;
+	int thread;
+	int created;
+};
+
+static void *group_main(void *arg)
+{
+	struct group_writer *w = arg;
+	for (int i = 0; i < 25; i++) {
+		char number[32], id[32];
+		snprintf(number, sizeof(number), "+6125550%d%03d", w->thread, i);
+		snprintf(id, sizeof(id), "t%di%d", w->thread, i);
+		numbering_instance *req = NULL, *out = NULL;
+		numbering_instance_new(&req);
+		numbering_instance_set_phone_number(req, number);
+		if (numbering_store_create(&out, w->store, NULL, P1, req, id, NULL, NULL) == NUMBERING_OK)
+			w->created++;
+		numbering_instance_free(req);
+		numbering_instance_free(out);
+	}
+	return NULL;
+}
+
+START_TEST(file_group_commit)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	o.backend = b;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+	fault_io = numbering__file_io_system;
+	fault_io.fdatasync = slow_fdatasync;
+	group_syncs = 0;
+	numbering__file_io_set(&fault_io);
+	pthread_t t[4];
+	struct group_writer w[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct group_writer){store, i + 1, 0};
+		ck_assert_int_eq(pthread_create(&t[i], NULL, group_main, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	numbering__file_io_set(NULL);
+	long syncs = group_syncs;
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(w[i].created, 25);
+	/* 100 commits; with 4 writers well under one sync each. */
+	ck_assert_msg(syncs < 75, "%ld syncs for 100 commits", syncs);
+	numbering_store_close(store);
+	b = open_ok(path);
+	ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL), NUMBERING_OK);
+	numbering_file_stats s;
+	stats_of(b, &s);
+	ck_assert_int_eq(s.instances, 100);
+	b->free(b);
+}
+END_TEST
+
+/* A multi-record transaction is all or nothing: a failed commit leaves none of it,
+ * in memory and on disk. */
+START_TEST(file_atomic_multi)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	add(b, NAME1, 700, 799, 3, 1, NUMBERING_LIFECYCLE_ACTIVE);
+	/* A split: shrink one range, add the rest as another; the commit's append fails halfway. */
+	numbering_instance *a = make_instance(NAME1, 700, 709, 3, 1, NUMBERING_LIFECYCLE_ACTIVE);
+	numbering_instance *rest = make_instance(NAME2, 710, 799, 3, 2, NUMBERING_LIFECYCLE_ACTIVE);
+	fault_install(1, FAULT_SHORT);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, a), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, rest), NUMBERING_OK);
+	ck_assert_int_ne(b->commit(b), NUMBERING_OK);
+	fault_remove();
+	ck_assert_str_eq(found(b, 750, 750, 3), NAME1);
+	ck_assert_str_eq(list_ids(b, P1, 1, 0, NULL, 10), "one");
+	b->free(b);
+	b = open_ok(path);
+	ck_assert_str_eq(found(b, 750, 750, 3), NAME1);
+	ck_assert_str_eq(list_ids(b, P1, 1, 0, NULL, 10), "one");
+	/* Committed, it is all there. */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, a), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, rest), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	b->free(b);
+	b = open_ok(path);
+	ck_assert_str_eq(found(b, 750, 750, 3), NAME2);
+	ck_assert_str_eq(found(b, 705, 705, 3), NAME1);
+	b->free(b);
+	numbering_instance_free(a);
+	numbering_instance_free(rest);
+}
+END_TEST
+
+/* Untrusted files: flip, zero and cut bytes across a real store and open it each
+ * time: an error with a message, or a store that is consistent. Never a crash. */
+START_TEST(file_corruption_sweep)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, -1), NUMBERING_OK);
+	for (int k = 0; k < 30; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	for (int k = 30; k < 40; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	b->free(b);
+	uint8_t *data, *copy;
+	size_t len;
+	read_file(path, &data, &len);
+	copy = malloc(len);
+	int opened = 0, refused = 0;
+	fault_install(0, 0); /* no real syncs: a thousand opens */
+	for (size_t at = 0; at < len; at += 1 + at % 11) {
+		for (int how = 0; how < 4; how++) {
+			memcpy(copy, data, len);
+			size_t n = len;
+			if (how == 0)
+				copy[at] ^= (uint8_t)(1u << (at % 8));
+			else if (how == 1)
+				memset(copy + at, 0, at + 16 < len ? 16 : len - at);
+			else if (how == 2)
+				n = at;
+			else
+				memset(copy + at, 0xff, at + 4 < len ? 4 : len - at); /* a huge length field */
+			write_file(path, copy, n);
+			b = NULL;
+			int rc = open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, -1);
+			if (rc == NUMBERING_OK) {
+				opened++;
+				ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL), NUMBERING_OK);
+				ck_assert_int_eq(scenario_step(b, 99), NUMBERING_OK);
+				b->free(b);
+			} else {
+				refused++;
+				ck_assert_ptr_null(b);
+				ck_assert_msg(rc == NUMBERING_DATA_LOSS || rc == NUMBERING_INVALID_ARGUMENT ||
+				                  rc == NUMBERING_FAILED_PRECONDITION,
+				              "at %zu how %d: %d %s", at, how, rc, numbering_error_message());
+				ck_assert_str_ne(numbering_error_message(), "");
+				numbering_file_report r;
+	report_init(&r);
+				ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+				ck_assert_int_eq(r.status, rc);
+			}
+		}
+	}
+	fault_remove();
+	ck_assert_int_gt(opened, 0);
+	ck_assert_int_gt(refused, 0);
+	free(copy);
+	free(data);
+}
+END_TEST
+
+/* The crash test: a child applies random operations through the store API and
+ * reports each acknowledged one; the parent kills it with SIGKILL at a random
+ * instant, reopens and checks every acknowledged operation is there, nothing is
+ * half-applied and no number is owned twice. */
+
+#define CRASH_MAX 16384
+
+struct crec {
+	char name[80];
+	uint64_t first, last;
+	int state;
+};
+
+struct cmodel {
+	struct crec r[CRASH_MAX];
+	int count;
+};
+
+static int cmodel_find(const struct cmodel *m, const char *name)
+{
+	for (int i = 0; i < m->count; i++)
+		if (strcmp(m->r[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static void cmodel_set(struct cmodel *m, const char *name, uint64_t first, uint64_t last, int state)
+{
+	int i = cmodel_find(m, name);
+	if (i < 0) {
+		if (m->count >= CRASH_MAX)
+			ck_abort_msg("more than %d records", CRASH_MAX);
+		i = m->count++;
+	}
+	snprintf(m->r[i].name, sizeof(m->r[i].name), "%s", name);
+	m->r[i].first = first;
+	m->r[i].last = last;
+	m->r[i].state = state;
+}
+
+static void cmodel_remove(struct cmodel *m, const char *name)
+{
+	int i = cmodel_find(m, name);
+	if (i >= 0)
+		m->r[i] = m->r[--m->count];
+}
+
+static int cmodel_visit(const numbering_instance *in, void *payload)
+{
+	cmodel_set(payload, numbering__str_get(&in->name), in->first, in->last, in->lifecycle_state);
+	return 0;
+}
+
+static void cmodel_load(struct cmodel *m, numbering_backend *b)
+{
+	m->count = 0;
+	for (int p = 0; p < 2; p++) {
+		numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, dump_projects[p], 1, 0, NULL, 1000000};
+		ck_assert_int_eq(b->list(b, &q, cmodel_visit, m), NUMBERING_OK);
+	}
+}
+
+static void report_line(int fd, const char *fmt, const char *name, const numbering_instance *in)
+{
+	char line[256];
+	int n = in ? snprintf(line, sizeof(line), fmt, name, (unsigned long long)in->first, (unsigned long long)in->last,
+	                      in->lifecycle_state)
+	           : snprintf(line, sizeof(line), fmt, name);
+	if (write(fd, line, (size_t)n) != n)
+		_exit(3);
+}
+
+static void crash_child(const char *path, int fd, int round, int mode)
+{
+	numbering_backend *b = NULL;
+	if (open_mode(&b, path, mode, 16 * 1024) != NUMBERING_OK)
+		_exit(2);
+	static struct cmodel m;
+	cmodel_load(&m, b);
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	o.backend = b;
+	numbering_store *store = NULL;
+	if (numbering_store_open(&store, &o) != NUMBERING_OK)
+		_exit(2);
+	srand((unsigned)(round * 7919 + 17));
+	for (int k = 0;; k++) {
+		numbering_instance *out = NULL, *second = NULL;
+		int op = rand() % 10;
+		const char *name = m.count > 0 ? m.r[rand() % m.count].name : NULL;
+		char target[80];
+		int rc;
+		if (name == NULL || op < 4) {
+			numbering_instance *req = NULL;
+			numbering_instance_new(&req);
+			char number[24], id[32];
+			snprintf(number, sizeof(number), "+6125550%04d", rand() % 9000);
+			numbering_instance_set_phone_number(req, number);
+			if (rand() % 3 == 0)
+				numbering_instance_set_range_size(req, 2 + rand() % 30);
+			snprintf(id, sizeof(id), "r%dk%d", round, k);
+			snprintf(target, sizeof(target), "%s/phoneNumberInstances/%s", dump_projects[rand() % 2], id);
+			report_line(fd, "I C %s\n", target, NULL);
+			char parent[32];
+			snprintf(parent, sizeof(parent), "%.*s", (int)(strstr(target, "/phoneNumberInstances") - target), target);
+			rc = numbering_store_create(&out, store, NULL, parent, req, id, NULL, NULL);
+			numbering_instance_free(req);
+			if (rc == NUMBERING_OK)
+				report_line(fd, "P %s %llu %llu %d\n", target, out);
+		} else if (op < 6) {
+			int which = rand() % 3;
+			report_line(fd, "I U %s\n", name, NULL);
+			rc = which == 0   ? numbering_store_delete(&out, store, NULL, name)
+			     : which == 1 ? numbering_store_suspend(&out, store, NULL, name)
+			                  : numbering_store_resume(&out, store, NULL, name);
+			if (rc == NUMBERING_OK)
+				report_line(fd, "P %s %llu %llu %d\n", name, out);
+		} else if (op < 8) {
+			int i = cmodel_find(&m, name);
+			int64_t size = (int64_t)(m.r[i].last - m.r[i].first + 1);
+			if (size < 2)
+				continue;
+			report_line(fd, "I S %s\n", name, NULL);
+			rc = numbering_store_split_range(&out, &second, store, NULL, name, 1 + rand() % (size - 1));
+			if (rc == NUMBERING_OK) {
+				report_line(fd, "P %s %llu %llu %d\n", name, out);
+				report_line(fd, "P %s %llu %llu %d\n", numbering__str_get(&second->name), second);
+			}
+		} else {
+			const char *dest = strncmp(name, P1, strlen(P1)) == 0 ? P2 : P1;
+			report_line(fd, "I M %s\n", name, NULL);
+			rc = numbering_store_move(&out, store, NULL, name, dest, NULL);
+			if (rc == NUMBERING_OK) {
+				report_line(fd, "R %s\n", name, NULL);
+				report_line(fd, "P %s %llu %llu %d\n", numbering__str_get(&out->name), out);
+			}
+		}
+		if (rc == NUMBERING_OK) {
+			/* Mirror the acknowledged state for the next choices. */
+			if (second)
+				cmodel_set(&m, numbering__str_get(&second->name), second->first, second->last, second->lifecycle_state);
+			if (op >= 8)
+				cmodel_remove(&m, name);
+			cmodel_set(&m, numbering__str_get(&out->name), out->first, out->last, out->lifecycle_state);
+		}
+		report_line(fd, rc == NUMBERING_OK ? "K %s\n" : "F %s\n", "-", NULL);
+		numbering_instance_free(out);
+		numbering_instance_free(second);
+	}
+}
+
+static int cmp_crec(const void *x, const void *y)
+{
+	const struct crec *a = x, *b = y;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* Whether @actual equals @expected except for what the in-flight operation may have
+ * done (all of it or none): @intent is "C name", "U name", "S name", "M name" or "". */
+static void crash_verify(const struct cmodel *expected, const struct cmodel *actual, const char *intent, int round)
+{
+	char op = intent[0];
+	const char *name = intent[0] ? intent + 2 : "";
+	int extra = 0, matched = 0;
+	/* The split's or move's new record, if the in-flight op happened. */
+	const struct crec *fresh = NULL;
+	for (int i = 0; i < actual->count; i++) {
+		const struct crec *a = &actual->r[i];
+		int j = cmodel_find(expected, a->name);
+		if (j < 0) {
+			extra++;
+			fresh = a;
+			if (!(op == 'C' || op == 'S' || op == 'M') || (op == 'C' && strcmp(a->name, name) != 0))
+				ck_abort_msg("round %d: unexpected %s (in flight: %s)", round, a->name, intent);
+			continue;
+		}
+		const struct crec *e = &expected->r[j];
+		int same = e->first == a->first && e->last == a->last && e->state == a->state;
+		if (!same && strcmp(a->name, name) != 0)
+			ck_abort_msg("round %d: %s is %llu-%llu/%d, acknowledged %llu-%llu/%d", round, a->name,
+			             (unsigned long long)a->first, (unsigned long long)a->last, a->state,
+			             (unsigned long long)e->first, (unsigned long long)e->last, e->state);
+		matched++;
+	}
+	ck_assert_int_le(extra, 1);
+	int missing = expected->count - matched;
+	/* Only a move may take a record away, and then its new one is there. */
+	ck_assert_msg(missing == 0 || (op == 'M' && missing == 1 && extra == 1 && cmodel_find(actual, name) < 0),
+	              "round %d: %d acknowledged records missing (in flight: %s)", round, missing, intent);
+	if (op == 'S') {
+		int i = cmodel_find(actual, name), j = cmodel_find(expected, name);
+		ck_assert_int_ge(i, 0);
+		const struct crec *a = &actual->r[i], *e = &expected->r[j];
+		if (extra) {
+			/* Split all the way: the two halves are exactly the old range. */
+			ck_assert_uint_eq(a->first, e->first);
+			ck_assert_uint_eq(fresh->first, a->last + 1);
+			ck_assert_uint_eq(fresh->last, e->last);
+		} else {
+			ck_assert_uint_eq(a->last, e->last);
+		}
+	}
+	/* No number is owned twice: the live records, sorted, do not overlap. */
+	static struct crec live[CRASH_MAX];
+	int n = 0;
+	for (int i = 0; i < actual->count; i++)
+		if (actual->r[i].state != NUMBERING_LIFECYCLE_DELETED)
+			live[n++] = actual->r[i];
+	qsort(live, (size_t)n, sizeof(live[0]), cmp_crec);
+	for (int i = 1; i < n; i++)
+		if (live[i].first <= live[i - 1].last)
+			ck_abort_msg("round %d: %s and %s own the same number", round, live[i - 1].name, live[i].name);
+}
+
+START_TEST(file_crash_test)
+{
+	const char *env = getenv("NUMBERING_CRASH_ROUNDS");
+	int rounds = env && atoi(env) > 0 ? atoi(env) : 10;
+	const char *path = new_store_path();
+	static struct cmodel expected, before_intent, actual;
+	expected.count = 0;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	int total_acked = 0;
+	for (int round = 0; round < rounds; round++) {
+		int mode = round % 3 == 2 ? NUMBERING_FILE_SYNC_NORMAL : NUMBERING_FILE_SYNC_FULL;
+		int fds[2];
+		ck_assert_int_eq(pipe(fds), 0);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			close(fds[0]);
+			crash_child(path, fds[1], round, mode);
+			_exit(0);
+		}
+		close(fds[1]);
+		struct timespec pause = {0, (5 + rand() % 60) * 1000000L};
+		nanosleep(&pause, NULL);
+		kill(pid, SIGKILL);
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFSIGNALED(status), "round %d: the child exited with %d", round, WEXITSTATUS(status));
+		/* Read the acknowledgements: apply P/R lines of operations that got their K. */
+		static char text[1 << 20];
+		size_t len = 0;
+		ssize_t n;
+		while (len < sizeof(text) - 1 && (n = read(fds[0], text + len, sizeof(text) - 1 - len)) > 0)
+			len += (size_t)n;
+		close(fds[0]);
+		text[len] = 0;
+		char intent[96] = "";
+		char pending[8][96];
+		int npending = 0;
+		for (char *line = text, *next; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next == NULL)
+				break; /* a partial last line */
+			*next++ = 0;
+			if (line[0] == 'I') {
+				snprintf(intent, sizeof(intent), "%.90s", line + 2);
+				npending = 0;
+			} else if (line[0] == 'P' || line[0] == 'R') {
+				ck_assert_int_lt(npending, 8);
+				snprintf(pending[npending++], 96, "%.95s", line);
+			} else if (line[0] == 'K' || line[0] == 'F') {
+				for (int i = 0; line[0] == 'K' && i < npending; i++) {
+					char name[96];
+					unsigned long long first, last;
+					int state;
+					if (pending[i][0] == 'R') {
+						cmodel_remove(&expected, pending[i] + 2);
+					} else {
+						ck_assert_int_eq(sscanf(pending[i] + 2, "%95s %llu %llu %d", name, &first, &last, &state), 4);
+						cmodel_set(&expected, name, first, last, state);
+					}
+				}
+				total_acked += line[0] == 'K';
+				intent[0] = 0;
+				npending = 0;
+			}
+		}
+		before_intent = expected;
+		numbering_backend *b = open_ok(path);
+		ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL), NUMBERING_OK);
+		cmodel_load(&actual, b);
+		b->free(b);
+		crash_verify(&before_intent, &actual, intent, round);
+		/* The in-flight operation went either way; carry on from what is there. */
+		expected = actual;
+	}
+	ck_assert_int_gt(total_acked, 0);
+	if (env != NULL)
+		fprintf(stderr, "crash test: %d rounds, %d acknowledged operations verified, %d records at the end\n",
+		        rounds, total_acked, expected.count);
+}
+END_TEST
+
+Suite *backend_file_suite(void)
+{
+	Suite *s = suite_create("backend_file");
+	suite_add_tcase(s, backend_conformance_tcase(&file_factory));
+	TCase *tc = tcase_create("file");
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, file_durability, 0, 3);
+	tcase_add_test(tc, file_arguments);
+	tcase_add_test(tc, file_torn_tail);
+	tcase_add_test(tc, file_mid_damage);
+	tcase_add_test(tc, file_header_checks);
+	tcase_add_test(tc, file_second_writer);
+	tcase_add_test(tc, file_compaction);
+	tcase_add_test(tc, file_atomic_multi);
+	tcase_add_test(tc, file_normal_window);
+	tcase_add_test(tc, file_group_commit);
+	tcase_add_loop_test(tc, file_fault_every_n, 0, FAULT_KINDS);
+	tcase_add_loop_test(tc, file_fault_store_every_n, 0, FAULT_KINDS);
+	tcase_add_test(tc, file_compaction_crash);
+	tcase_add_test(tc, file_corruption_sweep);
+	tcase_add_test(tc, file_crash_test);
+	suite_add_tcase(s, tc);
+	return s;
+}
