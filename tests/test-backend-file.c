@@ -1457,6 +1457,8 @@ Suite *backend_file_suite(void)
 	Suite *s = suite_create("backend_file");
 	suite_add_tcase(s, backend_conformance_tcase(&file_factory));
 	TCase *tc = tcase_create("file");
+	/* Each test's directories go when it ends: with CK_FORK=no, tests share a process. */
+	tcase_add_checked_fixture(tc, NULL, remove_tmp_dirs);
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, file_durability, 0, 3);
 	tcase_add_test(tc, file_arguments);
