@@ -67,20 +67,8 @@ static int apply_locked(numbering_instance **out, numbering_store *store, const 
 			instance->delete_time = now;
 		else if (t->to == NUMBERING_LIFECYCLE_ACTIVE && instance->activate_time == 0)
 			instance->activate_time = now;
-		if ((rc = numbering__begin(store)) == NUMBERING_OK) {
-			rc = store->backend->put(store->backend, instance);
-			if (rc == NUMBERING_OK)
-				rc = numbering__commit(store);
-			else
-				numbering__rollback(store);
-		}
 	}
-	if (rc == NUMBERING_OK)
-		numbering__compute_compliant(store, instance);
-	else
-		numbering_instance_free(instance), instance = NULL;
-	*out = instance;
-	return rc;
+	return numbering__save(out, store, instance, NULL, rc);
 }
 
 static int transition(numbering_instance **out, numbering_store *store, const char *caller, const char *name,

@@ -31,22 +31,7 @@ static int move_locked(numbering_instance **out, numbering_store *store, const c
 	if (rc == NUMBERING_OK)
 		rc = numbering__str_set(&instance->regulatory_listing, regulatory_listing ? regulatory_listing : "",
 		                        regulatory_listing ? strlen(regulatory_listing) : 0);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = store->backend->remove(store->backend, name);
-		if (rc == NUMBERING_OK)
-			rc = store->backend->put(store->backend, instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
-	}
-	if (rc == NUMBERING_OK) {
-		numbering__compute_compliant(store, instance);
-		*out = instance;
-	} else {
-		numbering_instance_free(instance);
-	}
-	return rc;
+	return numbering__save(out, store, instance, name, rc);
 }
 
 int numbering_store_move(numbering_instance **out, numbering_store *store, const char *caller, const char *name,

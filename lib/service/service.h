@@ -92,6 +92,15 @@ void numbering__rollback(numbering_store *store);
 /* Loads the instance named @name into a new object (caller holds a lock). */
 int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field);
 
+/*
+ * Finishes a one-instance write (caller holds the write lock): unless @rc already
+ * failed, removes @old_name (a rename; NULL for none) and puts @instance in one
+ * transaction. On success @instance, with compliance computed, goes to *out;
+ * otherwise it is freed. Returns the outcome.
+ */
+int numbering__save(numbering_instance **out, numbering_store *store, numbering_instance *instance,
+                    const char *old_name, int rc);
+
 /* Hands a copy of @instance, with compliance computed, to the caller's *out. */
 int numbering__output(numbering_instance **out, const numbering_store *store, const numbering_instance *instance);
 

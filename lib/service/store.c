@@ -340,6 +340,28 @@ void numbering__rollback(numbering_store *store)
 		numbering__error_set(code, "%s", message);
 }
 
+int numbering__save(numbering_instance **out, numbering_store *store, numbering_instance *instance,
+                    const char *old_name, int rc)
+{
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		if (old_name != NULL)
+			rc = store->backend->remove(store->backend, old_name);
+		if (rc == NUMBERING_OK)
+			rc = store->backend->put(store->backend, instance);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc == NUMBERING_OK) {
+		numbering__compute_compliant(store, instance);
+		*out = instance;
+	} else {
+		numbering_instance_free(instance);
+	}
+	return rc;
+}
+
 int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field)
 {
 	*out = NULL;

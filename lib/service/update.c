@@ -49,20 +49,7 @@ static int update_locked(numbering_instance **out, numbering_store *store, const
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot update %s: it is DELETED", name);
 	if (rc == NUMBERING_OK)
 		rc = apply(instance, request, bits);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = store->backend->put(store->backend, instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
-	}
-	if (rc == NUMBERING_OK) {
-		numbering__compute_compliant(store, instance);
-		*out = instance;
-	} else {
-		numbering_instance_free(instance);
-	}
-	return rc;
+	return numbering__save(out, store, instance, NULL, rc);
 }
 
 int numbering_store_update(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
