@@ -35,6 +35,8 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "report.h"
+
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
@@ -306,6 +308,11 @@ int main(int argc, char **argv)
 		printf("%-22s %7zu %14.1f %14.1f %10s %8s  %s\n", kFormNames[f], in.size(), ours, lpn, times, target,
 		       pass ? "PASS" : "MISS");
 		fflush(stdout);
+		char figure[64], a[24], b[24];
+		snprintf(figure, sizeof(figure), "parse %s", kFormNames[f]);
+		snprintf(a, sizeof(a), "%.1f ns", ours);
+		snprintf(b, sizeof(b), "%.1f ns", lpn);
+		bench_table_row("bench-e164", figure, a, "libphonenumber", b, times, target, pass ? "PASS" : "MISS");
 	}
 
 	/* Allocations: one pass over every form, counted only around libnumbering's loop. */
@@ -332,6 +339,11 @@ int main(int argc, char **argv)
 			printf("allocations per libnumbering parse: %.3f (%lu in %zu parses)\n", (double)ours / (double)parses,
 			       ours, parses);
 		printf("allocations per libphonenumber parse: %.1f\n", (double)lpn / (double)parses);
+		char a[24], b[24];
+		snprintf(a, sizeof(a), "%.3f", (double)ours / (double)parses);
+		snprintf(b, sizeof(b), "%.1f", (double)lpn / (double)parses);
+		bench_table_row("bench-e164", "parse, allocations/call", a, "libphonenumber", b, "", "0",
+		                ours == 0 ? "PASS" : "MISS");
 	} else {
 		printf("allocations per libnumbering parse: not counted (needs glibc)\n");
 	}

@@ -29,6 +29,8 @@
 #include <numbering/sys/backend.h>
 #include <numbering/sys/file.h>
 
+#include "report.h"
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -280,6 +282,17 @@ static double sqlite_bytes_per_row(int n)
 	return per;
 }
 
+/* A figure for the combined table (report.h): ours beside the peer, ratio ours/peer. */
+static void table_row(const char *figure, const char *unit, double ours, const char *peer, double peer_value,
+                      const char *target, int pass)
+{
+	char a[32], b[32], ratio[16];
+	snprintf(a, sizeof(a), "%.3g %s", ours, unit);
+	snprintf(b, sizeof(b), "%.3g %s", peer_value, unit);
+	snprintf(ratio, sizeof(ratio), "%.2fx", ours / peer_value);
+	bench_table_row("bench-file", figure, a, peer, b, ratio, target, pass ? "PASS" : "MISS");
+}
+
 int main(int argc, char **argv)
 {
 	int durable = 2000, instances = 1000000;
@@ -309,6 +322,8 @@ int main(int argc, char **argv)
 	printf("  raw append+fdatasync   %9.0f /s  (the floor)\n", raw);
 	printf("  file backend (FULL)    %9.0f /s  %.2f x floor, %.2f x SQLite\n", ours, ours / raw, ours / lite);
 	printf("  SQLite WAL sync=FULL   %9.0f /s  %.2f x floor\n", lite, lite / raw);
+	table_row("durable create, 1 writer", "/s", ours, "append+fdatasync", raw, ">=0.9x", ours >= 0.9 * raw);
+	table_row("durable create, 1 writer", "/s", ours, "SQLite WAL FULL", lite, ">=1x", ours >= lite);
 
 	/* Group commit. */
 	double four, floor4, per_sync;
@@ -316,6 +331,7 @@ int main(int argc, char **argv)
 	printf("durable creates, 4 writers (n=%d): %9.0f /s  %.2f x the single-fdatasync floor measured in turns with "
 	       "it (%.0f /s); %.2f commits per sync\n",
 	       2 * durable, four, four / floor4, floor4, per_sync);
+	table_row("durable create, 4 writers", "/s", four, "fdatasync floor", floor4, ">=2x", four >= 2 * floor4);
 
 	/* A big store: build it through a memory store, copy into a file store. */
 	char big[600];
@@ -370,8 +386,11 @@ int main(int argc, char **argv)
 	long long compacted = file_bytes(big);
 	printf("store of %d single-number instances: built in %.1f s; log %.1f MB, after compaction %.1f MB\n", instances,
 	       built, log_size / 1e6, compacted / 1e6);
+	double sqlite_row = sqlite_bytes_per_row(instances < 200000 ? instances : 200000);
 	printf("bytes on disk per instance after compaction: %.0f  (SQLite, same rows and indexes, vacuumed: %.0f)\n",
-	       (double)compacted / instances, sqlite_bytes_per_row(instances < 200000 ? instances : 200000));
+	       (double)compacted / instances, sqlite_row);
+	table_row("file bytes/instance", "B", (double)compacted / instances, "SQLite, vacuumed", sqlite_row, "<=200 B",
+	          (double)compacted / instances <= 200);
 
 	/* Reads: the same find() on both backends, taking turns in rounds. */
 	numbering_instance *out = NULL;
@@ -396,6 +415,7 @@ int main(int argc, char **argv)
 	rates[1] = reads / spent[1];
 	printf("resolve (find) of random numbers: file backend %.2f M/s, memory backend %.2f M/s (%.2f x)\n",
 	       rates[0] / 1e6, rates[1] / 1e6, rates[0] / rates[1]);
+	table_row("find, file backend", "/s", rates[0], "memory backend", rates[1], ">=0.9x", rates[0] >= 0.9 * rates[1]);
 	numbering_instance_free(out);
 	fb->free(fb);
 	mb->free(mb);
@@ -420,6 +440,12 @@ int main(int argc, char **argv)
 		fb->free(fb);
 	}
 	printf("open time, %d instances: %.3f s (best of 3)\n", instances, best);
+	{
+		char figure[64], a[24];
+		snprintf(figure, sizeof(figure), "open, %d instances", instances);
+		snprintf(a, sizeof(a), "%.3f s", best);
+		bench_table_row("bench-file", figure, a, "", "", "", "<1 s", best < 1.0 ? "PASS" : "MISS");
+	}
 	unlink(big);
 	rmdir(dir);
 	return 0;

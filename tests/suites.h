@@ -23,6 +23,12 @@ TEST_SUITE(resolve);
 TEST_SUITE(policy);
 TEST_SUITE(json);
 TEST_SUITE(threads);
+TEST_SUITE(alloc_failure);
+TEST_SUITE(backend_errors);
+TEST_SUITE(stress);
+TEST_SUITE(authz);
+TEST_SUITE(limits);
+TEST_SUITE(page_token);
 
 /* Path of a file under tests/data. */
 const char *test_data_path(const char *name);

@@ -39,6 +39,12 @@ static const struct named_suite all_suites[] = {
 	{"policy", policy_suite},
 	{"json", json_suite},
 	{"threads", threads_suite},
+	{"alloc_failure", alloc_failure_suite},
+	{"backend_errors", backend_errors_suite},
+	{"stress", stress_suite},
+	{"authz", authz_suite},
+	{"limits", limits_suite},
+	{"page_token", page_token_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

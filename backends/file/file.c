@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "../memory/memory.h"
 #include "core/alloc.h"
 #include "core/error.h"
@@ -152,8 +154,11 @@ static void buf_add32(struct buf *b, uint32_t v)
 	b->len += 4;
 }
 
+/* Wiped: records carry metadata, and metadata can be a secret (the page-token key). */
 static void buf_free(struct buf *b)
 {
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->cap);
 	numbering__free_mem(b->data);
 	memset(b, 0, sizeof(*b));
 }
@@ -335,7 +340,10 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 		r->ops++;
 		r->op_bytes += n + 5;
 		if (op == OP_PUT) {
-			if (numbering_instance_decode(scratch, data, n) != NUMBERING_OK) {
+			rc = numbering_instance_decode(scratch, data, n);
+			if (rc == NUMBERING_RESOURCE_EXHAUSTED)
+				break;
+			if (rc != NUMBERING_OK) {
 				bad = "an instance does not decode";
 				break;
 			}

@@ -476,9 +476,12 @@ static void free_record(struct memory *m, uint32_t handle)
 	numbering__slab_free(&m->slab, handle, record_at(m, handle)->size);
 }
 
+/* Metadata can be a secret (the store's page-token key): wiped before reuse. */
 static void free_meta(struct memory *m, uint32_t handle)
 {
-	numbering__slab_free(&m->slab, handle, meta_at(m, handle)->size);
+	uint32_t size = meta_at(m, handle)->size;
+	sodium_memzero(numbering__slab_get(&m->slab, handle), size);
+	numbering__slab_free(&m->slab, handle, size);
 }
 
 static int read_record(numbering_instance *out, const struct memory *m, uint32_t handle)
@@ -1329,6 +1332,11 @@ static int memory_control(numbering_backend *backend, int op, void *arg)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "memory backend: backend is NULL");
 	struct numbering__memory_stats s;
 	switch (op) {
+	case NUMBERING_BACKEND_CONTROL_COUNT:
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+		*(int64_t *)arg = m->names.count;
+		return NUMBERING_OK;
 	case NUMBERING__MEMORY_CONTROL_BYTES:
 		if (arg == NULL)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
@@ -1377,6 +1385,11 @@ static void memory_free(numbering_backend *backend)
 	numbering__ordered_pool_drain(&m->pool);
 	numbering__mhash_destroy(&m->names, &m->hash_bytes);
 	numbering__mhash_destroy(&m->singles, &m->hash_bytes);
+	for (uint32_t i = 0; i < m->metas.cap; i++) {
+		uint32_t h = m->metas.slots[i].handle;
+		if (h != 0)
+			sodium_memzero(numbering__slab_get(&m->slab, h), meta_at(m, h)->size);
+	}
 	numbering__mhash_destroy(&m->metas, &m->hash_bytes);
 	numbering__mhash_destroy(&m->project_index, &m->hash_bytes);
 	numbering__slab_destroy(&m->slab);

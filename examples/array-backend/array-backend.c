@@ -111,7 +111,7 @@ static int table_copy(struct table *to, const struct table *from)
 	return NUMBERING_OK;
 fail:
 	table_free(to);
-	return NUMBERING_RESOURCE_EXHAUSTED;
+	return numbering_error_set(NUMBERING_RESOURCE_EXHAUSTED, NULL, "array backend: out of memory copying the table");
 }
 
 static struct record *by_name(struct table *t, const char *name)
@@ -129,7 +129,7 @@ static int array_begin(numbering_backend *b)
 	struct array_backend *a = self(b);
 	a->calls.begin++;
 	if (a->in_transaction)
-		return NUMBERING_FAILED_PRECONDITION;
+		return numbering_error_set(NUMBERING_FAILED_PRECONDITION, NULL, "array backend: a transaction is already open");
 	int rc = table_copy(&a->work, &a->committed);
 	if (rc == NUMBERING_OK)
 		a->in_transaction = 1;
@@ -141,7 +141,7 @@ static int array_commit(numbering_backend *b)
 	struct array_backend *a = self(b);
 	a->calls.commit++;
 	if (!a->in_transaction)
-		return NUMBERING_FAILED_PRECONDITION;
+		return numbering_error_set(NUMBERING_FAILED_PRECONDITION, NULL, "array backend: no transaction is open");
 	table_free(&a->committed);
 	a->committed = a->work; /* a durable backend would write and sync here, and fail before the swap */
 	memset(&a->work, 0, sizeof(a->work));
@@ -173,7 +173,7 @@ static int array_put(numbering_backend *b, const numbering_instance *instance)
 	struct array_backend *a = self(b);
 	a->calls.put++;
 	if (!a->in_transaction)
-		return NUMBERING_FAILED_PRECONDITION;
+		return numbering_error_set(NUMBERING_FAILED_PRECONDITION, NULL, "array backend: no transaction is open");
 	struct record fresh = {0};
 	int rc = numbering_instance_project(fresh.project, sizeof(fresh.project), instance);
 	if (rc == NUMBERING_OK)
@@ -217,7 +217,7 @@ static int array_remove(numbering_backend *b, const char *name)
 	struct array_backend *a = self(b);
 	a->calls.remove++;
 	if (!a->in_transaction)
-		return NUMBERING_FAILED_PRECONDITION;
+		return numbering_error_set(NUMBERING_FAILED_PRECONDITION, NULL, "array backend: no transaction is open");
 	struct table *t = &a->work;
 	struct record *r = by_name(t, name);
 	if (r == NULL)
@@ -320,7 +320,7 @@ static int array_meta_put(numbering_backend *b, const char *key, const void *val
 	struct array_backend *a = self(b);
 	a->calls.meta_put++;
 	if (!a->in_transaction)
-		return NUMBERING_FAILED_PRECONDITION;
+		return numbering_error_set(NUMBERING_FAILED_PRECONDITION, NULL, "array backend: no transaction is open");
 	struct table *t = &a->work;
 	uint8_t *copy = dup_bytes(value, len);
 	if (copy == NULL)

@@ -80,6 +80,49 @@ NUMBERING_EXTERN(const char *) numbering_unicode_version(void);
  */
 NUMBERING_EXTERN(void) numbering_free(void *ptr);
 
+#define NUMBERING_ALLOCATOR_VERSION 1
+
+/**
+ * A host's allocator (as sqlite3_config(SQLITE_CONFIG_MALLOC) or libgit2's
+ * GIT_OPT_SET_ALLOCATOR): every allocation the library makes, jansson's included,
+ * goes through it. The functions are named *_fn so that a host whose malloc is a
+ * macro (dmalloc, a leak checker) can still use this header.
+ * Fields are only ever appended (docs/ABI.md).
+ */
+typedef struct numbering_allocator {
+	unsigned int version;
+	/* Version 1 fields. */
+	/** Returns @p size bytes (never asked for 0), or NULL when out of memory. */
+	void *(*malloc_fn)(size_t size, void *payload);
+	/** As realloc(); never given a NULL @p ptr nor a 0 @p size. NULL when out of memory,
+	 *  @p ptr then still valid. */
+	void *(*realloc_fn)(void *ptr, size_t size, void *payload);
+	/** Releases what malloc_fn or realloc_fn returned; never given NULL. */
+	void (*free_fn)(void *ptr, void *payload);
+	/** Passed to each function. */
+	void *payload;
+} numbering_allocator;
+
+/**
+ * Installs the host's allocator, or restores the default (malloc, realloc, free)
+ * when @p allocator is NULL. The library copies the struct.
+ *
+ * Call it before any other call of the library, and again (e.g. with NULL) only when
+ * nothing the library allocated is still alive: no store open, no instance, list page,
+ * resolution, policy or returned string left to free. Memory must be freed by the
+ * allocator that allocated it.
+ *
+ * jansson's allocator is process-wide: installing a hook also installs it in jansson
+ * (json_set_alloc_funcs), and NULL restores jansson's malloc and free. A host that
+ * uses jansson itself must hold no jansson value across either call.
+ *
+ * Thread safety: not thread-safe; no other call of the library may be running.
+ * @param[in] allocator the allocator, or NULL for the default.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT for an unknown version or a
+ *         NULL function (the current allocator is then kept).
+ */
+NUMBERING_EXTERN(int) numbering_set_allocator(const numbering_allocator *allocator);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,7 +45,7 @@ typedef int64_t (*numbering_clock_cb)(void *payload);
 /** Receives one event as JSON (e.g. {"type":"phoneNumberInstance.created",...}) after a commit. */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
-#define NUMBERING_OPTIONS_VERSION 1
+#define NUMBERING_OPTIONS_VERSION 2
 
 /**
  * How to open a store. Initialize with NUMBERING_OPTIONS_INIT or
@@ -74,12 +74,23 @@ typedef struct numbering_options {
 	 * NULL or "" requires none, so every instance is compliant.
 	 */
 	const char *regulatory_requirements;
+	/* Version 2 fields. */
+	/**
+	 * The most instances the store may hold, deleted ones included (they are kept, and
+	 * can still be read): a create or split past it is NUMBERING_RESOURCE_EXHAUSTED.
+	 * 0 sets no limit of the store's own, leaving the backend's capacity
+	 * (docs/LIMITS.md). A non-zero value needs a backend that counts its instances
+	 * (NUMBERING_BACKEND_CONTROL_COUNT, as the memory and file backends do); with
+	 * another, or a negative value, opening is NUMBERING_INVALID_ARGUMENT.
+	 */
+	int64_t max_instances;
 } numbering_options;
 
-#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0}
 
 /**
- * Initializes @p options to the defaults of @p version.
+ * Initializes @p options to the defaults of @p version, writing only that version's
+ * fields (an older caller's struct is smaller).
  * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT for NULL or an unknown version.
  */
 NUMBERING_EXTERN(int) numbering_options_init(numbering_options *options, unsigned int version);
@@ -126,7 +137,8 @@ NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
  *            is NUMBERING_INVALID_ARGUMENT.
  * @param[in] region region for a national number, or NULL for the store's default.
  * @return also NUMBERING_ALREADY_EXISTS when a number is held by another non-deleted
- *         instance (the message names it) or the name is taken.
+ *         instance (the message names it when the caller may get it) or the name is
+ *         taken; NUMBERING_RESOURCE_EXHAUSTED when the store holds max_instances.
  */
 NUMBERING_EXTERN(int) numbering_store_create(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *parent, const numbering_instance *request,
@@ -184,7 +196,8 @@ NUMBERING_EXTERN(int) numbering_store_move(numbering_instance **out, numbering_s
  * @param[in] name the range's name.
  * @param[in] size how many numbers the range keeps.
  * @return also NUMBERING_INVALID_ARGUMENT when @p size is outside 1 .. size-1 or the
- *         instance is not a range.
+ *         instance is not a range; NUMBERING_RESOURCE_EXHAUSTED when the store holds
+ *         max_instances.
  */
 NUMBERING_EXTERN(int) numbering_store_split_range(numbering_instance **first, numbering_instance **second,
                                                   numbering_store *store, const char *caller, const char *name,
@@ -266,10 +279,14 @@ NUMBERING_EXTERN(const char *) numbering_resolution_phone_number(const numbering
  * @param[in] store the store.
  * @param[in] caller the principal the permission checks see, or NULL.
  * @param[in] method the method name, e.g. "CreatePhoneNumberInstance".
- * @param[in] request_json the request message in proto3 JSON.
+ * @param[in] request_json the request message in proto3 JSON: at most 1 MiB
+ *            (1,048,576 bytes) and 32 levels deep (docs/LIMITS.md).
  * @return NUMBERING_OK, or the error's code (NUMBERING_UNIMPLEMENTED for an unknown
- *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, wrong types or
- *         unknown fields).
+ *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, wrong types,
+ *         unknown fields, or a request past the size or depth limit).
+ *         NUMBERING_RESOURCE_EXHAUSTED from a write can mean that the write committed
+ *         but its response could not be rendered: retry a create with the same
+ *         requestId, or get the instance.
  */
 NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store *store, const char *caller,
                                                 const char *method, const char *request_json);
@@ -282,6 +299,7 @@ NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store
  * "permissions":[...],"roles":["roles/numbering.viewer"]}]}. Roles:
  * roles/numbering.viewer (get, list, resolve), roles/numbering.editor (viewer and
  * create, update, delete, splitRange), roles/numbering.admin (every permission).
+ * The document is bounded as a JSON request is: 1 MiB, 32 levels.
  * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT naming the offending field.
  */
 NUMBERING_EXTERN(int) numbering_policy_parse(numbering_policy **out, const char *json);

@@ -11,6 +11,8 @@
 #include <jansson.h>
 
 #include "core/alloc.h"
+#include "json/json.h"
+#include "numbering/sys/backend.h"
 
 #define MESSAGE_SIZE 512
 #define FIELD_SIZE 128
@@ -29,6 +31,8 @@ struct last_error {
 };
 
 static _Thread_local struct last_error last_error;
+/* Counts the errors this thread has set, so a caller can tell whether a callee set one. */
+static _Thread_local unsigned error_serial;
 
 /* vsnprintf may cut a multi-byte UTF-8 sequence; drop any partial one at the end so
  * the text stays valid UTF-8 for the JSON body. */
@@ -55,6 +59,7 @@ static void format_into(char *buf, size_t size, const char *fmt, va_list ap)
 int numbering__error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
+	error_serial++;
 	last_error.code = code;
 	last_error.violation_count = 0;
 	va_start(ap, fmt);
@@ -85,6 +90,7 @@ int numbering__error_violation(const char *field, const char *fmt, ...)
 int numbering__error_field(int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
+	error_serial++;
 	last_error.code = code;
 	last_error.violation_count = 0;
 	va_start(ap, fmt);
@@ -96,6 +102,18 @@ int numbering__error_field(int code, const char *field, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
+}
+
+unsigned numbering__error_serial(void)
+{
+	return error_serial;
+}
+
+int numbering_error_set(int code, const char *field, const char *message)
+{
+	if (code == NUMBERING_OK)
+		return code;
+	return numbering__error_field(code, field, "%s", message != NULL ? message : numbering_status_name(code));
 }
 
 void numbering__error_prefix_fields(const char *prefix)
@@ -240,13 +258,9 @@ int numbering_error_json(char **out)
 	                               : json_pack("{s:{s:i, s:s, s:s, s:o}}", "error", "code", numbering_status_http(code),
 	                                           "status", numbering_status_name(code), "message",
 	                                           numbering_error_message(), "details", details);
-	char *text = body == NULL ? NULL : json_dumps(body, JSON_COMPACT);
+	if (body == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the error body");
+	int rc = numbering__json_dump(out, body);
 	json_decref(body);
-	if (text == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the error body");
-	*out = numbering__strdup(text);
-	free(text);
-	if (*out == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the error body");
-	return NUMBERING_OK;
+	return rc;
 }

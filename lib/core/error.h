@@ -23,6 +23,10 @@ int numbering__error_violation(const char *field, const char *fmt, ...) NUMBERIN
 /* Sets the error and one violation in a single step, the common case. */
 int numbering__error_field(int code, const char *field, const char *fmt, ...) NUMBERING__PRINTF(3, 4);
 
+/* A number that changes whenever this thread's last error is set: compare it across
+ * a call to a backend to learn whether the backend described its failure. */
+unsigned numbering__error_serial(void);
+
 /* Prefixes every violation's field of the thread's last error with "@prefix."
  * (a request layer naming where a value sat, e.g. "phone_number_instance"). */
 void numbering__error_prefix_fields(const char *prefix);

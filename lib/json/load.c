@@ -46,9 +46,19 @@ int numbering__json_load(json_t **out, const char *text, const char *what)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "the %s nests deeper than %d levels", what,
 		                            NUMBERING__JSON_MAX_DEPTH);
 	json_error_t error;
+	memset(&error, 0, sizeof(error));
+	unsigned failures = numbering__alloc_failures();
 	json_t *value = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+	/* jansson 2.14 reports some allocation failures as syntax errors ("string
+	 * expected") or with no text, and its lexer drops a byte it cannot buffer and
+	 * parses on (a name loses a letter): believe the allocator instead. */
+	if (value != NULL && numbering__alloc_failures() != failures) {
+		json_decref(value);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory parsing the %s", what);
+	}
 	if (value == NULL) {
-		if (json_error_code(&error) == json_error_out_of_memory)
+		if (json_error_code(&error) == json_error_out_of_memory || error.text[0] == '\0' ||
+		    numbering__alloc_failures() != failures)
 			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory parsing the %s", what);
 		char quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "malformed JSON in the %s at line %d, column %d: %s",
@@ -65,15 +75,44 @@ int numbering__json_load(json_t **out, const char *text, const char *what)
 	return NUMBERING_OK;
 }
 
+struct dump_buffer {
+	char *text;
+	size_t len, capacity;
+};
+
+static int dump_append(const char *chunk, size_t size, void *payload)
+{
+	struct dump_buffer *b = payload;
+	if (size >= b->capacity - b->len) {
+		size_t capacity = b->capacity * 2 > b->len + size + 1 ? b->capacity * 2 : b->len + size + 1;
+		char *text = numbering__realloc(b->text, capacity);
+		if (text == NULL)
+			return -1;
+		b->text = text;
+		b->capacity = capacity;
+	}
+	memcpy(b->text + b->len, chunk, size);
+	b->len += size;
+	b->text[b->len] = '\0';
+	return 0;
+}
+
+/* Straight into our allocator's buffer: json_dumps() would hand back jansson's, which
+ * the host (or its own jansson hooks) owns. */
 int numbering__json_dump(char **out, const json_t *value)
 {
 	*out = NULL;
-	char *text = json_dumps(value, JSON_COMPACT);
-	if (text != NULL) {
-		*out = numbering__strdup(text);
-		free(text);
+	struct dump_buffer b = {NULL, 0, 0};
+	if ((b.text = numbering__malloc(256)) != NULL) {
+		b.capacity = 256;
+		b.text[0] = '\0';
+		unsigned failures = numbering__alloc_failures();
+		if (json_dump_callback(value, dump_append, &b, JSON_COMPACT) == 0 &&
+		    numbering__alloc_failures() == failures) {
+			*out = b.text;
+			return NUMBERING_OK;
+		}
 	}
-	if (*out == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
-	return NUMBERING_OK;
+	numbering__free_mem(b.text);
+	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
 }

@@ -8,6 +8,7 @@
 #include "e164/number.h"
 #include "e164/parse.h"
 #include "model/validate.h"
+#include "service/backend-call.h"
 #include "service/service.h"
 
 #define FIELD_NUMBER "phone_number_instance.phone_number.phone_number"
@@ -152,7 +153,7 @@ static int find_previous(numbering_store *store, const char *request_id, const u
 	snprintf(key, sizeof(key), "request:%s", request_id);
 	unsigned char value[32 + NUMBERING__NAME_SIZE];
 	size_t len = sizeof(value);
-	int rc = store->backend->meta_get(store->backend, key, value, &len);
+	int rc = numbering__backend_meta_get(store, key, value, &len);
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (len <= 32 || len - 32 >= NUMBERING__NAME_SIZE)
@@ -174,7 +175,7 @@ static int remember_request(numbering_store *store, const char *request_id, cons
 	size_t name_len = strlen(name);
 	memcpy(value, digest, 32);
 	memcpy(value + 32, name, name_len);
-	return store->backend->meta_put(store->backend, key, value, 32 + name_len);
+	return numbering__backend_meta_put(store, key, value, 32 + name_len);
 }
 
 /* Fills the new instance from the request's writable fields and the parsed numbers. */
@@ -207,20 +208,44 @@ static int build(numbering_instance *instance, const numbering_instance *request
 	return NUMBERING_OK;
 }
 
-/* Names the non-deleted instance that already holds one of the numbers. */
-static int check_numbers_free(numbering_store *store, const numbering_range *range, numbering_instance *scratch)
+/* Whoever already holds one of the numbers: filled under the lock, reported after it
+ * (the authorizer is never called under the store's lock). */
+struct holder {
+	char name[NUMBERING__NAME_SIZE];
+	int state;
+};
+
+/* Finds the non-deleted instance that already holds one of the numbers. */
+static int check_numbers_free(numbering_store *store, const numbering_range *range, numbering_instance *scratch,
+                              struct holder *holder)
 {
 	const numbering_number *start = numbering_range_start(range), *end = numbering_range_end(range);
-	int rc = store->backend->find(scratch, store->backend, start->value, end->value, start->digits);
+	int rc = numbering__backend_find(store, scratch, start->value, end->value, start->digits);
 	if (rc == NUMBERING_NOT_FOUND)
 		return NUMBERING_OK;
 	if (rc != NUMBERING_OK)
 		return rc;
+	snprintf(holder->name, sizeof(holder->name), "%s", numbering__str_get(&scratch->name));
+	holder->state = scratch->lifecycle_state;
+	return NUMBERING_ALREADY_EXISTS;
+}
+
+/* One number, one owner: the caller learns the number is held, but who holds it only
+ * when it may get that instance, so a create does not reveal other projects' names. */
+static int report_holder(numbering_store *store, const char *caller, const numbering_range *range,
+                         const struct holder *holder)
+{
+	char project[NUMBERING__PROJECT_SIZE] = "";
+	const char *slash = strstr(holder->name, "/phoneNumberInstances/");
+	if (slash != NULL && (size_t)(slash - holder->name) < sizeof(project))
+		snprintf(project, sizeof(project), "%.*s", (int)(slash - holder->name), holder->name);
+	const char *what = numbering_range_size(range) > 1 ? "a number of the range starting" : "phone number";
+	const char *start = numbering_range_start(range)->e164;
+	if (project[0] != '\0' && numbering__allowed(store, caller, NUMBERING__PERM_GET, project))
+		return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER, "%s %s is already held by %s (%s)",
+		                              what, start, holder->name, numbering_lifecycle_state_name(holder->state));
 	return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER,
-	                              "%s %s is already held by %s (%s)",
-	                              numbering_range_size(range) > 1 ? "a number of the range starting" : "phone number",
-	                              start->e164, numbering__str_get(&scratch->name),
-	                              numbering_lifecycle_state_name(scratch->lifecycle_state));
+	                              "%s %s is already held by another phone number instance", what, start);
 }
 
 /* Creates the instance, or with a request id seen before, reads back the first result
@@ -228,7 +253,7 @@ static int check_numbers_free(numbering_store *store, const numbering_range *ran
 static int create_locked(numbering_instance **out, int *replayed, numbering_store *store,
                          const numbering_instance *request, const char *name, const char *request_id,
                          const unsigned char digest[32], const numbering_range *range, int is_range,
-                         const char *country)
+                         const char *country, struct holder *holder)
 {
 	numbering_instance *instance = NULL;
 	int rc = numbering_instance_new(&instance);
@@ -239,7 +264,7 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 		rc = find_previous(store, request_id, digest, previous);
 		if (rc == NUMBERING_OK) {
 			*replayed = 1;
-			rc = store->backend->get(instance, store->backend, previous);
+			rc = numbering__backend_get(store, instance, previous);
 			if (rc == NUMBERING_OK)
 				rc = numbering__output(out, store, instance);
 			numbering_instance_free(instance);
@@ -254,16 +279,18 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 			return rc;
 		}
 	}
-	rc = store->backend->get(instance, store->backend, name);
+	rc = numbering__backend_get(store, instance, name);
 	if (rc == NUMBERING_OK)
 		rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, "phone_number_instance_id",
 		                            "phone number instance %s already exists", name);
 	else if (rc == NUMBERING_NOT_FOUND)
-		rc = check_numbers_free(store, range, instance);
+		rc = check_numbers_free(store, range, instance, holder);
+	if (rc == NUMBERING_OK)
+		rc = numbering__check_room(store, 1);
 	if (rc == NUMBERING_OK)
 		rc = build(instance, request, name, range, is_range, country, numbering__next_time(store));
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = store->backend->put(store->backend, instance);
+		rc = numbering__backend_put(store, instance);
 		if (rc == NUMBERING_OK && request_id != NULL)
 			rc = remember_request(store, request_id, digest, name);
 		if (rc == NUMBERING_OK)
@@ -271,8 +298,12 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 		else
 			numbering__rollback(store);
 	}
-	if (rc == NUMBERING_OK)
-		rc = numbering__output(out, store, instance);
+	/* Committed: hand over the instance itself, as a copy could fail after the write. */
+	if (rc == NUMBERING_OK) {
+		numbering__compute_compliant(store, instance);
+		*out = instance;
+		return rc;
+	}
 	numbering_instance_free(instance);
 	return rc;
 }
@@ -337,8 +368,11 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 
 	pthread_rwlock_wrlock(&store->lock);
 	int replayed = 0;
-	rc = create_locked(out, &replayed, store, request, name, request_id, digest, &range, is_range, country);
+	struct holder holder = {"", 0};
+	rc = create_locked(out, &replayed, store, request, name, request_id, digest, &range, is_range, country, &holder);
 	pthread_rwlock_unlock(&store->lock);
+	if (holder.name[0] != '\0')
+		return report_holder(store, caller, &range, &holder);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*out);
 		*out = NULL;

@@ -12,6 +12,7 @@
 #include "e164/metadata.h"
 #include "e164/number.h"
 #include "model/instance.h"
+#include "service/backend-call.h"
 #include "service/service.h"
 
 #define PAGE_SIZE_DEFAULT 10
@@ -299,7 +300,7 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	                                 created_before, digits[0] ? digits : NULL, page_size + 1};
 	struct collect c = {page, page_size + 1, NUMBERING_OK};
 	pthread_rwlock_rdlock(&store->lock);
-	rc = store->backend->list(store->backend, &query, collect_one, &c);
+	rc = numbering__backend_list(store, &query, collect_one, &c);
 	pthread_rwlock_unlock(&store->lock);
 	if (rc == NUMBERING_OK)
 		rc = c.rc;

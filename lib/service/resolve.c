@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "e164/number.h"
 #include "e164/parse.h"
+#include "service/backend-call.h"
 #include "service/service.h"
 
 struct numbering_resolution {
@@ -69,7 +70,7 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
 		return not_found(number.e164);
 	pthread_rwlock_rdlock(&store->lock);
-	rc = store->backend->find(out->instance, store->backend, number.value, number.value, number.digits);
+	rc = numbering__backend_find(store, out->instance, number.value, number.value, number.digits);
 	pthread_rwlock_unlock(&store->lock);
 	if (rc == NUMBERING_NOT_FOUND)
 		return not_found(number.e164);

@@ -41,6 +41,7 @@ struct numbering_store {
 	 * by each write operation after it released the lock (numbering__durable()). */
 	int durable_wait;
 	unsigned char token_key[crypto_auth_KEYBYTES];
+	int64_t max_instances; /* numbering_options.max_instances; 0: none */
 };
 
 /* The permissions of the seed, plus the lifecycle and resolve ones. */
@@ -88,6 +89,10 @@ int numbering__commit(numbering_store *store);
  * durable (group commit); the operation fails if it cannot be. */
 int numbering__durable(numbering_store *store);
 void numbering__rollback(numbering_store *store);
+
+/* Before a write that adds @adding instances (caller holds the write lock):
+ * RESOURCE_EXHAUSTED when the store would hold more than max_instances. */
+int numbering__check_room(numbering_store *store, int64_t adding);
 
 /* Loads the instance named @name into a new object (caller holds a lock). */
 int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field);

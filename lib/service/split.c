@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "e164/metadata.h"
 #include "e164/number.h"
+#include "service/backend-call.h"
 #include "service/service.h"
 
 /* The +E164 text of @value, a number of @digits digits sharing @like's calling code. */
@@ -35,6 +36,8 @@ static int split_locked(numbering_instance **first, numbering_instance **second,
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "size",
 		                            "size %lld is outside 1..%lld for the range %s of %lld numbers", (long long)size,
 		                            (long long)(a->range_size - 1), name, (long long)a->range_size);
+	if (rc == NUMBERING_OK)
+		rc = numbering__check_room(store, 1);
 	if (rc == NUMBERING_OK)
 		rc = numbering_instance_copy(&b, a);
 	char project[NUMBERING__PROJECT_SIZE], id[17], new_name[NUMBERING__NAME_SIZE];
@@ -69,9 +72,9 @@ static int split_locked(numbering_instance **first, numbering_instance **second,
 			rc = numbering__str_set(&b->name, new_name, strlen(new_name));
 	}
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = store->backend->put(store->backend, a);
+		rc = numbering__backend_put(store, a);
 		if (rc == NUMBERING_OK)
-			rc = store->backend->put(store->backend, b);
+			rc = numbering__backend_put(store, b);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "e164/number.h"
 #include "model/validate.h"
+#include "service/backend-call.h"
 #include "service/service.h"
 
 #define META_TOKEN_KEY "token-key"
@@ -37,7 +38,10 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
 		                              "numbering_options_init: unknown options version %u (this library knows 1..%d)",
 		                              version, NUMBERING_OPTIONS_VERSION);
-	memset(options, 0, sizeof(*options));
+	/* Only that version's fields: a caller built against an older header passes a
+	 * smaller struct (docs/ABI.md). */
+	size_t size = version == 1 ? offsetof(numbering_options, max_instances) : sizeof(*options);
+	memset(options, 0, size);
 	options->version = version;
 	return NUMBERING_OK;
 }
@@ -102,12 +106,12 @@ static int parse_requirements(numbering_store *store, const char *text)
 static int load_meta(numbering_store *store)
 {
 	size_t len = sizeof(store->token_key);
-	int rc = store->backend->meta_get(store->backend, META_TOKEN_KEY, store->token_key, &len);
+	int rc = numbering__backend_meta_get(store, META_TOKEN_KEY, store->token_key, &len);
 	if (rc == NUMBERING_NOT_FOUND) {
 		crypto_auth_keygen(store->token_key);
 		if ((rc = numbering__begin(store)) != NUMBERING_OK)
 			return rc;
-		rc = store->backend->meta_put(store->backend, META_TOKEN_KEY, store->token_key, sizeof(store->token_key));
+		rc = numbering__backend_meta_put(store, META_TOKEN_KEY, store->token_key, sizeof(store->token_key));
 		if (rc != NUMBERING_OK) {
 			numbering__rollback(store);
 			return rc;
@@ -122,7 +126,7 @@ static int load_meta(numbering_store *store)
 	}
 	unsigned char buf[8];
 	len = sizeof(buf);
-	rc = store->backend->meta_get(store->backend, META_LAST_TIME, buf, &len);
+	rc = numbering__backend_meta_get(store, META_LAST_TIME, buf, &len);
 	if (rc == NUMBERING_OK && len == sizeof(buf)) {
 		uint64_t v = 0;
 		for (int i = 0; i < 8; i++)
@@ -199,6 +203,13 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		}
 		if (rc == NUMBERING_OK)
 			rc = parse_requirements(store, options->regulatory_requirements);
+		if (rc == NUMBERING_OK && options->version >= 2) {
+			store->max_instances = options->max_instances;
+			if (store->max_instances < 0)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max_instances",
+				                            "max_instances %lld is negative; 0 means no limit",
+				                            (long long)store->max_instances);
+		}
 	}
 	if (rc == NUMBERING_OK && backend == NULL)
 		rc = numbering_memory_backend_new(&backend);
@@ -207,6 +218,12 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		                            "the storage backend has version %u or lacks a required function",
 		                            backend->version);
 	store->backend = backend;
+	int64_t count = 0;
+	if (rc == NUMBERING_OK && store->max_instances > 0 &&
+	    (backend->control == NULL || backend->control(backend, NUMBERING_BACKEND_CONTROL_COUNT, &count) != NUMBERING_OK))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max_instances",
+		                            "max_instances needs a backend that counts its instances "
+		                            "(NUMBERING_BACKEND_CONTROL_COUNT); this one does not");
 	if (rc == NUMBERING_OK)
 		rc = load_meta(store);
 	if (rc != NUMBERING_OK) {
@@ -233,6 +250,21 @@ void numbering_store_close(numbering_store *store)
 	numbering__free_mem(store->requirements);
 	sodium_memzero(store->token_key, sizeof(store->token_key));
 	numbering__free_mem(store);
+}
+
+int numbering__check_room(numbering_store *store, int64_t adding)
+{
+	if (store->max_instances == 0)
+		return NUMBERING_OK;
+	int64_t count = 0;
+	int rc = numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_COUNT, &count);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (count + adding > store->max_instances)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
+		                            "the store holds %lld instances, deleted ones included, and max_instances is %lld",
+		                            (long long)count, (long long)store->max_instances);
+	return NUMBERING_OK;
 }
 
 int numbering__allowed(numbering_store *store, const char *caller, int permission, const char *project)
@@ -299,9 +331,23 @@ void numbering__compute_compliant(const numbering_store *store, numbering_instan
 	}
 }
 
+int numbering__backend_result(int rc, unsigned serial, const char *op)
+{
+	if (rc == NUMBERING_OK)
+		return rc;
+	if (rc < 0 || rc > NUMBERING_UNAUTHENTICATED)
+		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: %s returned %d, which is not a status code",
+		                            op, rc);
+	/* NOT_FOUND is part of the protocol (get, find, meta_get): each caller says what was missing. */
+	if (rc != NUMBERING_NOT_FOUND && numbering__error_serial() == serial)
+		numbering__error_set(rc, "storage backend: %s failed with %s and gave no reason", op,
+		                     numbering_status_name(rc));
+	return rc;
+}
+
 int numbering__begin(numbering_store *store)
 {
-	return store->backend->begin(store->backend);
+	return numbering__backend_begin(store);
 }
 
 /* The last time is stored with every commit so a reopened store keeps create times
@@ -312,12 +358,12 @@ int numbering__commit(numbering_store *store)
 	uint64_t v = (uint64_t)store->last_time;
 	for (int i = 7; i >= 0; i--, v >>= 8)
 		buf[i] = (unsigned char)(v & 0xff);
-	int rc = store->backend->meta_put(store->backend, META_LAST_TIME, buf, sizeof(buf));
+	int rc = numbering__backend_meta_put(store, META_LAST_TIME, buf, sizeof(buf));
 	if (rc != NUMBERING_OK) {
 		numbering__rollback(store);
 		return rc;
 	}
-	rc = store->backend->commit(store->backend);
+	rc = numbering__backend_commit(store);
 	if (rc != NUMBERING_OK)
 		numbering__rollback(store);
 	return rc;
@@ -327,7 +373,7 @@ int numbering__durable(numbering_store *store)
 {
 	if (!store->durable_wait)
 		return NUMBERING_OK;
-	return store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, NULL);
+	return numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, NULL);
 }
 
 void numbering__rollback(numbering_store *store)
@@ -336,7 +382,7 @@ void numbering__rollback(numbering_store *store)
 	int code = numbering_error_code();
 	char message[512];
 	snprintf(message, sizeof(message), "%s", numbering_error_message());
-	if (store->backend->rollback(store->backend) != NUMBERING_OK && code != NUMBERING_OK)
+	if (numbering__backend_rollback(store) != NUMBERING_OK && code != NUMBERING_OK)
 		numbering__error_set(code, "%s", message);
 }
 
@@ -345,9 +391,9 @@ int numbering__save(numbering_instance **out, numbering_store *store, numbering_
 {
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		if (old_name != NULL)
-			rc = store->backend->remove(store->backend, old_name);
+			rc = numbering__backend_remove(store, old_name);
 		if (rc == NUMBERING_OK)
-			rc = store->backend->put(store->backend, instance);
+			rc = numbering__backend_put(store, instance);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -369,7 +415,7 @@ int numbering__load(numbering_instance **out, numbering_store *store, const char
 	int rc = numbering__instance_new_reserved(&instance);
 	if (rc != NUMBERING_OK)
 		return rc;
-	rc = store->backend->get(instance, store->backend, name);
+	rc = numbering__backend_get(store, instance, name);
 	if (rc == NUMBERING_NOT_FOUND)
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, field, "phone number instance %s does not exist", name);
 	if (rc != NUMBERING_OK) {

@@ -10,6 +10,7 @@
 
 #include <numbering/numbering.h>
 #include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
 
 #define STRUCT(type, version) printf("%s version %d size %zu\n", #type, (int)(version), sizeof(type))
 #define FIELD(type, field) printf("  %-26s offset %3zu size %zu\n", #field, offsetof(type, field), sizeof(((type *)0)->field))
@@ -27,6 +28,7 @@ int main(void)
 	FIELD(numbering_options, event_payload);
 	FIELD(numbering_options, default_region);
 	FIELD(numbering_options, regulatory_requirements);
+	FIELD(numbering_options, max_instances);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);
@@ -50,6 +52,50 @@ int main(void)
 	FIELD(numbering_backend_query, created_before);
 	FIELD(numbering_backend_query, prefix_digits);
 	FIELD(numbering_backend_query, limit);
+
+	STRUCT(numbering_allocator, NUMBERING_ALLOCATOR_VERSION);
+	FIELD(numbering_allocator, version);
+	FIELD(numbering_allocator, malloc_fn);
+	FIELD(numbering_allocator, realloc_fn);
+	FIELD(numbering_allocator, free_fn);
+	FIELD(numbering_allocator, payload);
+
+	STRUCT(numbering_file_options, NUMBERING_FILE_OPTIONS_VERSION);
+	FIELD(numbering_file_options, version);
+	FIELD(numbering_file_options, sync_mode);
+	FIELD(numbering_file_options, sync_window_us);
+	FIELD(numbering_file_options, must_exist);
+	FIELD(numbering_file_options, compact_min_bytes);
+	FIELD(numbering_file_options, diagnostic);
+	FIELD(numbering_file_options, diagnostic_payload);
+
+	STRUCT(numbering_file_stats, NUMBERING_FILE_STATS_VERSION);
+	FIELD(numbering_file_stats, version);
+	FIELD(numbering_file_stats, sync_mode);
+	FIELD(numbering_file_stats, file_bytes);
+	FIELD(numbering_file_stats, snapshot_bytes);
+	FIELD(numbering_file_stats, records);
+	FIELD(numbering_file_stats, instances);
+	FIELD(numbering_file_stats, metas);
+	FIELD(numbering_file_stats, commits);
+	FIELD(numbering_file_stats, syncs);
+	FIELD(numbering_file_stats, compactions);
+	FIELD(numbering_file_stats, truncated_bytes);
+	FIELD(numbering_file_stats, open_ns);
+
+	STRUCT(numbering_file_report, NUMBERING_FILE_REPORT_VERSION);
+	FIELD(numbering_file_report, version);
+	FIELD(numbering_file_report, status);
+	FIELD(numbering_file_report, repaired);
+	FIELD(numbering_file_report, format_version);
+	FIELD(numbering_file_report, file_bytes);
+	FIELD(numbering_file_report, records);
+	FIELD(numbering_file_report, instances);
+	FIELD(numbering_file_report, metas);
+	FIELD(numbering_file_report, torn_bytes);
+	FIELD(numbering_file_report, damage_offset);
+	FIELD(numbering_file_report, dropped_bytes);
+	FIELD(numbering_file_report, message);
 
 	/* The enum values and status codes are part of the ABI too. */
 	printf("NUMBERING_UNAUTHENTICATED %d NUMBERING_LIFECYCLE_PENDING %d NUMBERING_RECORDING_BRIDGE %d "

@@ -30,4 +30,13 @@ g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -o "$dest/cpp-example" "$example
 	$(pkg-config --cflags --libs numbering)
 LD_LIBRARY_PATH="$libdir" "$dest/cpp-example" > "$dest/cpp.out"
 diff -u "$examples/cpp/expected.out" "$dest/cpp.out"
-echo "installed library: consumer, hello and cpp-example built with pkg-config alone and ran as expected"
+# The README's example, with the output the README says it prints.
+readme=$examples/../README.md
+sed -n '/^```c$/,/^```$/p' "$readme" | sed '1d;$d' > "$dest/readme.c"
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$dest/readme" "$dest/readme.c" $(pkg-config --cflags --libs numbering)
+LD_LIBRARY_PATH="$libdir" "$dest/readme" > "$dest/readme.out"
+grep -q "^It prints \`$(cut -c1-40 "$dest/readme.out")" "$readme" || {
+	echo "README's example printed: $(cat "$dest/readme.out")"
+	exit 1
+}
+echo "installed library: consumer, hello, cpp-example and the README's example built with pkg-config alone and ran as expected"

@@ -123,7 +123,31 @@ typedef struct numbering_backend {
  * an error when it cannot be made durable (the store then reports the operation failed).
  */
 #define NUMBERING_BACKEND_CONTROL_WAIT_DURABLE 0x4e420002
+/**
+ * arg int64_t *: set to how many instances the backend holds, deleted ones included.
+ * Asked under the store's write lock before each create and split when
+ * numbering_options.max_instances is set, so it must be cheap (a counter, not a scan).
+ */
+#define NUMBERING_BACKEND_CONTROL_COUNT 0x4e420003
 /**@}*/
+
+/**
+ * Describes the failure a backend function is about to return, for the store's
+ * caller: sets the calling thread's last error (numbering/errors.h) to @p code and
+ * @p message, with one field violation on @p field when it is not NULL.
+ *
+ *     if (pwrite(fd, buf, len, off) != (ssize_t)len)
+ *             return numbering_error_set(NUMBERING_UNAVAILABLE, NULL, "my backend: cannot write /var/lib/n.db");
+ *
+ * A backend that fails without calling it still fails cleanly: the store reports
+ * the code with a message naming the backend operation. A return value that is not a
+ * status code (numbering_status) reaches the caller as NUMBERING_INTERNAL.
+ * @param[in] code the status the backend returns; NUMBERING_OK changes nothing.
+ * @param[in] field the request field at fault, or NULL.
+ * @param[in] message one sentence; NULL for the code's name. Copied (cut at 511 bytes).
+ * @return @p code, so that a backend can `return numbering_error_set(...)`.
+ */
+NUMBERING_EXTERN(int) numbering_error_set(int code, const char *field, const char *message);
 
 /**
  * Opens a new, empty in-memory backend.

@@ -92,6 +92,8 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  * cut off and reported to options->diagnostic.
  * @param[out] out the backend; pass it to numbering_options.backend (the store then
  *             owns it), or free it with its free(). NULL on failure.
+ * @param[in] path the store file; its directory must exist. A path is used as given
+ *            (relative to the working directory).
  * @param[in] options NULL for the defaults.
  * @return NUMBERING_OK;
  *         NUMBERING_INVALID_ARGUMENT (bad arguments, or the file is not a store);
@@ -179,6 +181,8 @@ typedef struct numbering_file_report {
  * records before the damage, the damaged file kept beside it as PATH.damaged.
  * @param[out] report what was found; the caller sets its version to
  *             NUMBERING_FILE_REPORT_VERSION (the rest is overwritten).
+ * @param[in] path the store file, which must not be open in any process.
+ * @param[in] repair 0 to only check; non-zero to also repair as described above.
  * @return NUMBERING_OK when the check ran (the verdict is in report->status);
  *         NUMBERING_INVALID_ARGUMENT; NUMBERING_NOT_FOUND (no file); NUMBERING_UNAVAILABLE
  *         (the store is open elsewhere, or an I/O error); NUMBERING_RESOURCE_EXHAUSTED.

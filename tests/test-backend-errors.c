@@ -1,0 +1,348 @@
+/*
+ * A backend that fails: every store operation, with each backend function failing
+ * in turn, either returns the backend's code with a message (the backend's own, or
+ * one naming the backend function when the backend gave none) or succeeds, and a
+ * failed operation changes nothing. A backend returning a value that is not a status
+ * code reaches the caller as NUMBERING_INTERNAL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+
+#include "suites.h"
+
+enum fn { FN_NONE, FN_BEGIN, FN_COMMIT, FN_GET, FN_PUT, FN_REMOVE, FN_FIND, FN_LIST, FN_META_GET, FN_META_PUT, FN_COUNT };
+
+static const char *const fn_names[FN_COUNT] = {"none", "begin", "commit", "get", "put", "remove",
+                                                "find", "list", "meta_get", "meta_put"};
+
+/* Forwards to a memory backend, except that function `fail` returns `code`, after
+ * describing it with numbering_error_set() when `describe` is set. */
+struct faulty {
+	numbering_backend base;
+	numbering_backend *inner;
+	enum fn fail;
+	int code;
+	int describe;
+};
+
+static struct faulty *faulty_of(numbering_backend *b)
+{
+	return (struct faulty *)b;
+}
+
+static int injected(struct faulty *f, enum fn fn)
+{
+	if (f->fail != fn)
+		return 0;
+	if (f->describe) {
+		char message[64];
+		snprintf(message, sizeof(message), "faulty backend: injected %s", fn_names[fn]);
+		numbering_error_set(f->code, NULL, message);
+	}
+	return 1;
+}
+
+static int faulty_begin(numbering_backend *b)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_BEGIN) ? f->code : f->inner->begin(f->inner);
+}
+
+/* A failed commit must leave nothing behind: the store then rolls back. */
+static int faulty_commit(numbering_backend *b)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_COMMIT) ? f->code : f->inner->commit(f->inner);
+}
+
+static int faulty_rollback(numbering_backend *b)
+{
+	struct faulty *f = faulty_of(b);
+	return f->inner->rollback(f->inner);
+}
+
+static int faulty_get(numbering_instance *out, numbering_backend *b, const char *name)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_GET) ? f->code : f->inner->get(out, f->inner, name);
+}
+
+static int faulty_put(numbering_backend *b, const numbering_instance *instance)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_PUT) ? f->code : f->inner->put(f->inner, instance);
+}
+
+static int faulty_remove(numbering_backend *b, const char *name)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_REMOVE) ? f->code : f->inner->remove(f->inner, name);
+}
+
+static int faulty_find(numbering_instance *out, numbering_backend *b, uint64_t first, uint64_t last, int digits)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_FIND) ? f->code : f->inner->find(out, f->inner, first, last, digits);
+}
+
+static int faulty_list(numbering_backend *b, const numbering_backend_query *query, numbering_backend_visit_cb visit,
+                       void *payload)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_LIST) ? f->code : f->inner->list(f->inner, query, visit, payload);
+}
+
+static int faulty_meta_get(numbering_backend *b, const char *key, void *buf, size_t *len)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_META_GET) ? f->code : f->inner->meta_get(f->inner, key, buf, len);
+}
+
+static int faulty_meta_put(numbering_backend *b, const char *key, const void *value, size_t len)
+{
+	struct faulty *f = faulty_of(b);
+	return injected(f, FN_META_PUT) ? f->code : f->inner->meta_put(f->inner, key, value, len);
+}
+
+static int faulty_control(numbering_backend *b, int op, void *arg)
+{
+	struct faulty *f = faulty_of(b);
+	return f->inner->control(f->inner, op, arg);
+}
+
+static void faulty_free(numbering_backend *b)
+{
+	struct faulty *f = faulty_of(b);
+	f->inner->free(f->inner);
+	free(f);
+}
+
+static struct faulty *faulty;
+static numbering_store *store;
+static int64_t now;
+
+static int64_t fake_clock(void *payload)
+{
+	(void)payload;
+	return now += 1000000000;
+}
+
+static char *call(const char *method, const char *request, int *rc)
+{
+	char *response = NULL;
+	*rc = numbering_store_call_json(&response, store, NULL, method, request);
+	ck_assert_ptr_nonnull(response);
+	return response;
+}
+
+static void call_ok(const char *method, const char *request)
+{
+	int rc;
+	char *response = call(method, request, &rc);
+	ck_assert_msg(rc == NUMBERING_OK, "%s %s: %s", method, request, response);
+	numbering_free(response);
+}
+
+/* Everything the store holds, as the JSON of a full listing of both projects plus
+ * the owners of a few numbers: equal snapshots mean nothing changed. */
+static char *snapshot(void)
+{
+	static const char *const requests[][2] = {
+	    {"ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"pageSize\":100,\"includeDeleted\":true}"},
+	    {"ListPhoneNumberInstances", "{\"parent\":\"projects/p2\",\"pageSize\":100,\"includeDeleted\":true}"},
+	    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255501100\"}"},
+	    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255502050\"}"},
+	    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255504000\"}"},
+	};
+	size_t cap = 1, len = 0;
+	char *all = calloc(1, cap);
+	for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+		int rc;
+		char *part = call(requests[i][0], requests[i][1], &rc);
+		size_t n = strlen(part);
+		all = realloc(all, cap = len + n + 2);
+		ck_assert_ptr_nonnull(all);
+		memcpy(all + len, part, n);
+		len += n;
+		all[len++] = '\n';
+		all[len] = '\0';
+		numbering_free(part);
+	}
+	return all;
+}
+
+static void open_store(void)
+{
+	faulty = calloc(1, sizeof(*faulty));
+	ck_assert_ptr_nonnull(faulty);
+	ck_assert_int_eq(numbering_memory_backend_new(&faulty->inner), NUMBERING_OK);
+	faulty->base = (numbering_backend){NUMBERING_BACKEND_VERSION, faulty_begin, faulty_commit, faulty_rollback,
+	                                   faulty_get, faulty_put, faulty_remove, faulty_find, faulty_list,
+	                                   faulty_meta_get, faulty_meta_put, faulty_control, faulty_free};
+	faulty->code = NUMBERING_UNAVAILABLE;
+	numbering_options options;
+	ck_assert_int_eq(numbering_options_init(&options, NUMBERING_OPTIONS_VERSION), NUMBERING_OK);
+	options.backend = &faulty->base;
+	options.clock = fake_clock;
+	now = INT64_C(1767225600000000000);
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+
+	call_ok("CreatePhoneNumberInstance", "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"a\","
+	                                     "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"}}}");
+	call_ok("CreatePhoneNumberInstance", "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"r\","
+	                                     "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255502000-99\"}}}");
+	call_ok("CreatePhoneNumberInstance",
+	        "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"pend\",\"phoneNumberInstance\":"
+	        "{\"phoneNumber\":{\"phoneNumber\":\"+61255503000\"},\"lifecycleState\":\"PENDING\"}}");
+	call_ok("SuspendPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}");
+	call_ok("ResumePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}");
+}
+
+static void close_store(void)
+{
+	numbering_store_close(store);
+	store = NULL;
+	faulty = NULL;
+}
+
+/* Every method that reads or writes the store. */
+static const char *const operations[][2] = {
+    {"CreatePhoneNumberInstance", "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"n\",\"requestId\":\"q1\","
+                                  "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255504000\"}}}"},
+    {"GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}"},
+    {"ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"prefix\":\"+612555\"}"},
+    {"UpdatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\","
+                                  "\"phoneNumberInstance\":{\"displayName\":\"x\"},\"updateMask\":\"displayName\"}"},
+    {"DeletePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}"},
+    {"MovePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\","
+                                "\"destinationParent\":\"projects/p2\"}"},
+    {"SplitRange", "{\"phoneNumberInstance\":\"projects/p1/phoneNumberInstances/r\",\"size\":20}"},
+    {"ActivatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/pend\"}"},
+    {"SuspendPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}"},
+    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255502050\"}"},
+};
+
+#define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
+
+/* _i runs over operation x failing function x (described, undescribed). */
+START_TEST(failed_backend_call_fails_cleanly_and_changes_nothing)
+{
+	size_t op = (size_t)_i / ((FN_COUNT - 1) * 2);
+	enum fn fn = (enum fn)(1 + (_i / 2) % (FN_COUNT - 1));
+	int describe = _i % 2;
+	open_store();
+	char *before = snapshot();
+	/* A stale error from an earlier call must not pass for the backend's reason. */
+	numbering_error_set(NUMBERING_UNAVAILABLE, NULL, "stale error from an earlier call");
+	faulty->fail = fn;
+	faulty->describe = describe;
+	int rc;
+	char *response = call(operations[op][0], operations[op][1], &rc);
+	faulty->fail = FN_NONE;
+	if (rc != NUMBERING_OK) {
+		ck_assert_msg(rc == NUMBERING_UNAVAILABLE, "%s with %s failing: %d %s", operations[op][0], fn_names[fn], rc,
+		              response);
+		ck_assert_ptr_nonnull(strstr(response, "\"status\":\"UNAVAILABLE\""));
+		ck_assert_ptr_null(strstr(response, "stale error"));
+		char expected[96];
+		if (describe)
+			snprintf(expected, sizeof(expected), "faulty backend: injected %s", fn_names[fn]);
+		else
+			snprintf(expected, sizeof(expected), "storage backend: %s failed with UNAVAILABLE", fn_names[fn]);
+		ck_assert_msg(strstr(response, expected) != NULL, "%s with %s failing: %s", operations[op][0],
+		              fn_names[fn], response);
+		char *after = snapshot();
+		ck_assert_str_eq(after, before);
+		free(after);
+	}
+	numbering_free(response);
+	free(before);
+	close_store();
+}
+END_TEST
+
+/* The operations that must fail when a given backend function fails: a test that
+ * injected faults nowhere would pass the loop above vacuously. */
+START_TEST(writes_fail_when_the_backend_cannot_write)
+{
+	static const struct {
+		const char *method;
+		enum fn fn;
+	} must_fail[] = {
+	    {"CreatePhoneNumberInstance", FN_PUT},    {"CreatePhoneNumberInstance", FN_COMMIT},
+	    {"CreatePhoneNumberInstance", FN_FIND},   {"UpdatePhoneNumberInstance", FN_PUT},
+	    {"DeletePhoneNumberInstance", FN_COMMIT}, {"MovePhoneNumberInstance", FN_REMOVE},
+	    {"SplitRange", FN_PUT},                   {"ActivatePhoneNumberInstance", FN_BEGIN},
+	    {"GetPhoneNumberInstance", FN_GET},       {"ListPhoneNumberInstances", FN_LIST},
+	    {"ResolvePhoneNumber", FN_FIND},
+	};
+	for (size_t i = 0; i < sizeof(must_fail) / sizeof(must_fail[0]); i++) {
+		size_t op = 0;
+		while (strcmp(operations[op][0], must_fail[i].method) != 0)
+			op++;
+		open_store();
+		faulty->fail = must_fail[i].fn;
+		int rc;
+		char *response = call(operations[op][0], operations[op][1], &rc);
+		ck_assert_msg(rc == NUMBERING_UNAVAILABLE, "%s with %s failing: %s", must_fail[i].method,
+		              fn_names[must_fail[i].fn], response);
+		numbering_free(response);
+		close_store();
+	}
+}
+END_TEST
+
+START_TEST(return_value_that_is_not_a_status_code_is_internal)
+{
+	static const int bogus[] = {-1, 17, 1000};
+	for (size_t i = 0; i < sizeof(bogus) / sizeof(bogus[0]); i++) {
+		open_store();
+		faulty->fail = FN_FIND;
+		faulty->code = bogus[i];
+		numbering_resolution *resolution = NULL;
+		ck_assert_int_eq(numbering_resolution_new(&resolution), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_resolve(resolution, store, NULL, "+61255501100", NULL), NUMBERING_INTERNAL);
+		char expected[64];
+		snprintf(expected, sizeof(expected), "find returned %d, which is not a status code", bogus[i]);
+		ck_assert_msg(strstr(numbering_error_message(), expected) != NULL, "%s", numbering_error_message());
+		numbering_resolution_free(resolution);
+		close_store();
+	}
+}
+END_TEST
+
+START_TEST(error_set_describes_the_failure)
+{
+	ck_assert_int_eq(numbering_error_set(NUMBERING_DATA_LOSS, "phone_number", "checksum mismatch at 4096"),
+	                 NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(numbering_error_code(), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_message(), "checksum mismatch at 4096");
+	ck_assert_int_eq(numbering_error_violation_count(), 1);
+	ck_assert_str_eq(numbering_error_violation_field(0), "phone_number");
+	ck_assert_int_eq(numbering_error_set(NUMBERING_UNAVAILABLE, NULL, NULL), NUMBERING_UNAVAILABLE);
+	ck_assert_str_eq(numbering_error_message(), "UNAVAILABLE");
+	ck_assert_int_eq(numbering_error_violation_count(), 0);
+	/* OK describes nothing and keeps the error there was. */
+	ck_assert_int_eq(numbering_error_set(NUMBERING_OK, NULL, "ignored"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_error_code(), NUMBERING_UNAVAILABLE);
+	numbering_error_clear();
+}
+END_TEST
+
+Suite *backend_errors_suite(void)
+{
+	Suite *s = suite_create("backend_errors");
+	TCase *tc = tcase_create("failures");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, failed_backend_call_fails_cleanly_and_changes_nothing, 0,
+	                    (int)(OPERATION_COUNT * (FN_COUNT - 1) * 2));
+	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
+	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);
+	tcase_add_test(tc, error_set_describes_the_failure);
+	suite_add_tcase(s, tc);
+	return s;
+}
