@@ -134,7 +134,7 @@ NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
  *            or NULL to generate one.
  * @param[in] request_id NULL, or an id that makes retries idempotent: the same id with
  *            the same request returns the first result; with a different request it
- *            is NUMBERING_INVALID_ARGUMENT.
+ *            is NUMBERING_INVALID_ARGUMENT. Ids are scoped to @p parent.
  * @param[in] region region for a national number, or NULL for the store's default.
  * @return also NUMBERING_ALREADY_EXISTS when a number is held by another non-deleted
  *         instance (the message names it when the caller may get it) or the name is

@@ -144,13 +144,23 @@ static int request_digest(unsigned char digest[32], const char *parent, const nu
 	return NUMBERING_OK;
 }
 
-/* Looks up a previous create with the same request id. Returns NUMBERING_NOT_FOUND
- * when there is none; NUMBERING_OK with *previous set to its instance's name. */
-static int find_previous(numbering_store *store, const char *request_id, const unsigned char digest[32],
-                         char previous[NUMBERING__NAME_SIZE])
+/* Request ids are scoped to the parent: two projects that happen to pick the same id
+ * neither collide nor learn of each other. */
+#define REQUEST_KEY_SIZE (sizeof("request:") + NUMBERING__PROJECT_SIZE + 1 + REQUEST_ID_MAX)
+
+static void request_key(char key[REQUEST_KEY_SIZE], const char *project, const char *request_id)
 {
-	char key[REQUEST_ID_MAX + 16];
-	snprintf(key, sizeof(key), "request:%s", request_id);
+	snprintf(key, REQUEST_KEY_SIZE, "request:%s/%s", project, request_id);
+}
+
+/* Looks up a previous create in @project with the same request id. Returns
+ * NUMBERING_NOT_FOUND when there is none; NUMBERING_OK with *previous set to its
+ * instance's name. */
+static int find_previous(numbering_store *store, const char *project, const char *request_id,
+                         const unsigned char digest[32], char previous[NUMBERING__NAME_SIZE])
+{
+	char key[REQUEST_KEY_SIZE];
+	request_key(key, project, request_id);
 	unsigned char value[32 + NUMBERING__NAME_SIZE];
 	size_t len = sizeof(value);
 	int rc = numbering__backend_meta_get(store, key, value, &len);
@@ -166,11 +176,11 @@ static int find_previous(numbering_store *store, const char *request_id, const u
 	return NUMBERING_OK;
 }
 
-static int remember_request(numbering_store *store, const char *request_id, const unsigned char digest[32],
-                            const char *name)
+static int remember_request(numbering_store *store, const char *project, const char *request_id,
+                            const unsigned char digest[32], const char *name)
 {
-	char key[REQUEST_ID_MAX + 16];
-	snprintf(key, sizeof(key), "request:%s", request_id);
+	char key[REQUEST_KEY_SIZE];
+	request_key(key, project, request_id);
 	unsigned char value[32 + NUMBERING__NAME_SIZE];
 	size_t name_len = strlen(name);
 	memcpy(value, digest, 32);
@@ -251,9 +261,9 @@ static int report_holder(numbering_store *store, const char *caller, const numbe
 /* Creates the instance, or with a request id seen before, reads back the first result
  * (*replayed then set: nothing was written). */
 static int create_locked(numbering_instance **out, int *replayed, numbering_store *store,
-                         const numbering_instance *request, const char *name, const char *request_id,
-                         const unsigned char digest[32], const numbering_range *range, int is_range,
-                         const char *country, struct holder *holder)
+                         const numbering_instance *request, const char *project, const char *name,
+                         const char *request_id, const unsigned char digest[32], const numbering_range *range,
+                         int is_range, const char *country, struct holder *holder)
 {
 	numbering_instance *instance = NULL;
 	int rc = numbering_instance_new(&instance);
@@ -261,7 +271,7 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 		return rc;
 	if (request_id != NULL) {
 		char previous[NUMBERING__NAME_SIZE];
-		rc = find_previous(store, request_id, digest, previous);
+		rc = find_previous(store, project, request_id, digest, previous);
 		if (rc == NUMBERING_OK) {
 			*replayed = 1;
 			rc = numbering__backend_get(store, instance, previous);
@@ -292,7 +302,7 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = numbering__backend_put(store, instance);
 		if (rc == NUMBERING_OK && request_id != NULL)
-			rc = remember_request(store, request_id, digest, name);
+			rc = remember_request(store, project, request_id, digest, name);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -369,7 +379,8 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	pthread_rwlock_wrlock(&store->lock);
 	int replayed = 0;
 	struct holder holder = {"", 0};
-	rc = create_locked(out, &replayed, store, request, name, request_id, digest, &range, is_range, country, &holder);
+	rc = create_locked(out, &replayed, store, request, project, name, request_id, digest, &range, is_range, country,
+	                   &holder);
 	pthread_rwlock_unlock(&store->lock);
 	if (holder.name[0] != '\0')
 		return report_holder(store, caller, &range, &holder);
