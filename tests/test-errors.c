@@ -82,6 +82,7 @@ START_TEST(json_body_has_the_sinch_shape)
 	ck_assert_str_eq(json_string_value(json_object_get(error, "message")), "phone number is empty");
 	json_t *detail = json_array_get(json_object_get(error, "details"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(detail, "@type")), "type.googleapis.com/google.rpc.BadRequest");
+	ck_assert_str_eq(json_string_value(json_object_get(detail, "type")), "BadRequest");
 	json_t *violation = json_array_get(json_object_get(detail, "fieldViolations"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(violation, "field")), "phone_number");
 	ck_assert_str_eq(json_string_value(json_object_get(violation, "description")), "phone number is empty");
@@ -101,7 +102,7 @@ START_TEST(json_body_golden)
 	ck_assert_str_eq(text,
 	                 "{\"error\":{\"code\":400,\"status\":\"INVALID_ARGUMENT\",\"message\":\"phone number \\\"+999 "
 	                 "1234\\\" does not start with an assigned country calling code (+999...)\",\"details\":[{\"@type\":"
-	                 "\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":[{\"field\":\"phone_number\","
+	                 "\"type.googleapis.com/google.rpc.BadRequest\",\"type\":\"BadRequest\",\"fieldViolations\":[{\"field\":\"phone_number\","
 	                 "\"description\":\"phone number \\\"+999 1234\\\" does not start with an assigned country calling "
 	                 "code (+999...)\"}]}]}}");
 	numbering_free(text);

@@ -544,7 +544,7 @@ START_TEST(error_body_shape)
 	ck_assert_int_eq(rc, NUMBERING_INVALID_ARGUMENT);
 	ck_assert_str_eq(response, "{\"error\":{\"code\":400,\"status\":\"INVALID_ARGUMENT\",\"message\":"
 	                           "\"phone_number_instance.display_name must be a string, not a number\",\"details\":"
-	                           "[{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":"
+	                           "[{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"type\":\"BadRequest\",\"fieldViolations\":"
 	                           "[{\"field\":\"phone_number_instance.display_name\",\"description\":"
 	                           "\"phone_number_instance.display_name must be a string, not a number\"}]}]}}");
 	/* The thread's last error is the same failure. */

@@ -221,12 +221,13 @@ int numbering_status_http(int code)
 	}
 }
 
-/* The google.rpc.BadRequest detail listing the field violations. */
+/* The BadRequest detail listing the field violations, tagged both ways clients look for
+ * it: "type" as the Sinch numbers API documents it, "@type" as google.rpc's JSON form. */
 static json_t *bad_request_detail(void)
 {
 	json_t *violations = json_array();
-	json_t *detail = json_pack("{s:s, s:o}", "@type", "type.googleapis.com/google.rpc.BadRequest",
-	                           "fieldViolations", violations);
+	json_t *detail = json_pack("{s:s, s:s, s:o}", "@type", "type.googleapis.com/google.rpc.BadRequest", "type",
+	                           "BadRequest", "fieldViolations", violations);
 	if (detail == NULL)
 		return NULL;
 	for (int i = 0; i < last_error.violation_count; i++) {
