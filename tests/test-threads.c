@@ -268,6 +268,76 @@ START_TEST(errors_are_per_thread)
 }
 END_TEST
 
+/* A writer updating in a loop and a reader resolving in a loop: each waits until the
+ * other has made PROGRESS calls, so the test ends only if neither starves the other
+ * (the store's lock lets queued readers in between writes, and writers past readers). */
+#define PROGRESS 2000
+
+struct pair {
+	numbering_store *store;
+	atomic_int reads, writes;
+	int failures;
+};
+
+static void *loop_writer(void *arg)
+{
+	struct pair *p = arg;
+	numbering_instance *request = NULL, *out = NULL;
+	if (numbering_instance_new(&request) != NUMBERING_OK)
+		return NULL;
+	for (int i = 0; atomic_load(&p->reads) < PROGRESS || atomic_load(&p->writes) < PROGRESS; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "n%d", i);
+		if (numbering_instance_set_display_name(request, name) != NUMBERING_OK ||
+		    numbering_store_update(&out, p->store, NULL, "projects/p/phoneNumberInstances/busy", request,
+		                           "display_name") != NUMBERING_OK)
+			p->failures++;
+		numbering_instance_free(out);
+		out = NULL;
+		atomic_fetch_add(&p->writes, 1);
+	}
+	numbering_instance_free(request);
+	return NULL;
+}
+
+static void *loop_reader(void *arg)
+{
+	struct pair *p = arg;
+	numbering_resolution *resolution = NULL;
+	if (numbering_resolution_new(&resolution) != NUMBERING_OK)
+		return NULL;
+	while (atomic_load(&p->reads) < PROGRESS || atomic_load(&p->writes) < PROGRESS) {
+		if (numbering_store_resolve(resolution, p->store, NULL, "+61255501150", NULL) != NUMBERING_OK)
+			p->failures++;
+		atomic_fetch_add(&p->reads, 1);
+	}
+	numbering_resolution_free(resolution);
+	return NULL;
+}
+
+START_TEST(busy_writer_and_reader_both_progress)
+{
+	struct pair p = {0};
+	ck_assert_int_eq(numbering_store_open(&p.store, NULL), NUMBERING_OK);
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255501100-99"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, p.store, NULL, "projects/p", request, "busy", NULL, NULL),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+	pthread_t writer, reader;
+	ck_assert_int_eq(pthread_create(&writer, NULL, loop_writer, &p), 0);
+	ck_assert_int_eq(pthread_create(&reader, NULL, loop_reader, &p), 0);
+	ck_assert_int_eq(pthread_join(writer, NULL), 0);
+	ck_assert_int_eq(pthread_join(reader, NULL), 0);
+	ck_assert_int_eq(p.failures, 0);
+	ck_assert_int_ge(atomic_load(&p.reads), PROGRESS);
+	ck_assert_int_ge(atomic_load(&p.writes), PROGRESS);
+	numbering_store_close(p.store);
+}
+END_TEST
+
 Suite *threads_suite(void)
 {
 	Suite *s = suite_create("threads");
@@ -275,6 +345,7 @@ Suite *threads_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, one_store_four_threads);
 	tcase_add_test(tc, errors_are_per_thread);
+	tcase_add_test(tc, busy_writer_and_reader_both_progress);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -376,12 +376,12 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	char name[NUMBERING__NAME_SIZE];
 	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
 
-	pthread_rwlock_wrlock(&store->lock);
+	numbering__rwlock_wrlock(&store->lock);
 	int replayed = 0;
 	struct holder holder = {"", 0};
 	rc = create_locked(out, &replayed, store, request, project, name, request_id, digest, &range, is_range, country,
 	                   &holder);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_wrunlock(&store->lock);
 	if (holder.name[0] != '\0')
 		return report_holder(store, caller, &range, &holder);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {

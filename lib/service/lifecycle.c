@@ -17,9 +17,9 @@ int numbering_store_get(numbering_instance **out, numbering_store *store, const 
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_instance *instance = NULL;
-	pthread_rwlock_rdlock(&store->lock);
+	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__load(&instance, store, name, "name");
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_OK)
 		numbering__compute_compliant(store, instance);
 	*out = instance;
@@ -84,9 +84,9 @@ static int transition(numbering_instance **out, numbering_store *store, const ch
 		rc = numbering__authorize(store, caller, t->permission, project);
 	if (rc != NUMBERING_OK)
 		return rc;
-	pthread_rwlock_wrlock(&store->lock);
+	numbering__rwlock_wrlock(&store->lock);
 	rc = apply_locked(out, store, name, t);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*out);
 		*out = NULL;

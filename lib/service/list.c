@@ -299,9 +299,9 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	numbering_backend_query query = {NUMBERING_BACKEND_QUERY_VERSION, project, request->include_deleted,
 	                                 created_before, digits[0] ? digits : NULL, page_size + 1};
 	struct collect c = {page, page_size + 1, NUMBERING_OK};
-	pthread_rwlock_rdlock(&store->lock);
+	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &query, collect_one, &c);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_OK)
 		rc = c.rc;
 	if (rc != NUMBERING_OK) {

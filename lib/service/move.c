@@ -70,9 +70,9 @@ int numbering_store_move(numbering_instance **out, numbering_store *store, const
 	const char *id = strrchr(name, '/') + 1;
 	char new_name[NUMBERING__NAME_SIZE];
 	snprintf(new_name, sizeof(new_name), "%s/phoneNumberInstances/%s", destination, id);
-	pthread_rwlock_wrlock(&store->lock);
+	numbering__rwlock_wrlock(&store->lock);
 	rc = move_locked(out, store, name, new_name, regulatory_listing);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*out);
 		*out = NULL;

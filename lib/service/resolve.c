@@ -69,9 +69,9 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 	memcpy(out->phone_number, number.e164, sizeof(number.e164));
 	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
 		return not_found(number.e164);
-	pthread_rwlock_rdlock(&store->lock);
+	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_find(store, out->instance, number.value, number.value, number.digits);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_NOT_FOUND)
 		return not_found(number.e164);
 	if (rc != NUMBERING_OK)

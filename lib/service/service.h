@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/rwlock.h"
 #include "model/instance.h"
 #include "numbering/store.h"
 #include "numbering/sys/backend.h"
@@ -35,7 +36,7 @@ struct numbering_store {
 	size_t requirement_count;
 	/* Readers share it; every write operation holds it exclusively from its first
 	 * read to its commit, so checks and writes are one atomic step. */
-	pthread_rwlock_t lock;
+	struct numbering__rwlock lock;
 	int64_t last_time; /* the latest create, delete or activate time handed out */
 	/* The backend makes commits durable in NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, sent
 	 * by each write operation after it released the lock (numbering__durable()). */

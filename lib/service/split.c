@@ -105,9 +105,9 @@ int numbering_store_split_range(numbering_instance **first, numbering_instance *
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_SPLIT_RANGE, project);
 	if (rc != NUMBERING_OK)
 		return rc;
-	pthread_rwlock_wrlock(&store->lock);
+	numbering__rwlock_wrlock(&store->lock);
 	rc = split_locked(first, second, store, name, size);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*first);
 		numbering_instance_free(*second);

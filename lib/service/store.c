@@ -172,7 +172,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory opening a store");
 	}
 	int rc = NUMBERING_OK;
-	if (pthread_rwlock_init(&store->lock, NULL) != 0) {
+	if (numbering__rwlock_init(&store->lock) != 0) {
 		numbering__free_mem(store);
 		if (backend)
 			backend->free(backend);
@@ -246,7 +246,7 @@ void numbering_store_close(numbering_store *store)
 		return;
 	if (store->backend)
 		store->backend->free(store->backend);
-	pthread_rwlock_destroy(&store->lock);
+	numbering__rwlock_destroy(&store->lock);
 	numbering__free_mem(store->requirements);
 	sodium_memzero(store->token_key, sizeof(store->token_key));
 	numbering__free_mem(store);

@@ -73,9 +73,9 @@ int numbering_store_update(numbering_instance **out, numbering_store *store, con
 	uint32_t bits = 0;
 	if ((rc = numbering__parse_update_mask(&bits, update_mask, "update_mask")) != NUMBERING_OK)
 		return rc;
-	pthread_rwlock_wrlock(&store->lock);
+	numbering__rwlock_wrlock(&store->lock);
 	rc = update_locked(out, store, name, request, bits);
-	pthread_rwlock_unlock(&store->lock);
+	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*out);
 		*out = NULL;

@@ -1,0 +1,109 @@
+#include "core/rwlock.h"
+
+#include <sched.h>
+
+/* Threads are spread over the slots in the order they first read. */
+static atomic_uint next_slot;
+static _Thread_local unsigned my_slot = NUMBERING__RWLOCK_SLOTS;
+
+/* How long a reader polls for a writer to leave before it sleeps on the mutex: a
+ * write holds the lock for a microsecond or so, and waking a sleeping thread costs
+ * far more, so a reader that slept behind every write of a busy writer would barely
+ * read at all. */
+#define READER_SPINS 2000
+/* How many times a writer lets readers that wait for it go first. */
+#define WRITER_COURTESY 64
+
+static inline void cpu_relax(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+	__builtin_ia32_pause();
+#elif defined(__GNUC__) && defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static unsigned thread_slot(void)
+{
+	if (my_slot == NUMBERING__RWLOCK_SLOTS)
+		my_slot = atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed) % NUMBERING__RWLOCK_SLOTS;
+	return my_slot;
+}
+
+int numbering__rwlock_init(struct numbering__rwlock *lock)
+{
+	for (unsigned i = 0; i < NUMBERING__RWLOCK_SLOTS; i++)
+		atomic_init(&lock->slots[i].readers, 0);
+	atomic_init(&lock->writing, 0);
+	atomic_init(&lock->waiting_readers, 0);
+	return pthread_mutex_init(&lock->writer, NULL);
+}
+
+void numbering__rwlock_destroy(struct numbering__rwlock *lock)
+{
+	pthread_mutex_destroy(&lock->writer);
+}
+
+/*
+ * The fast path and the writer's check form a Dekker handshake, which needs every one
+ * of the four accesses sequentially consistent: the reader's slot increment and
+ * reading of the flag, the writer's raising of the flag and reading of the slots.
+ * Then either the writer sees the reader or the reader sees the flag (or both).
+ */
+unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
+{
+	unsigned slot = thread_slot();
+	atomic_uint *readers = &lock->slots[slot].readers;
+	atomic_fetch_add(readers, 1);
+	if (!atomic_load(&lock->writing))
+		return slot;
+	atomic_fetch_sub(readers, 1);
+	/* A writer is in. Counted as waiting, a writer about to enter lets us go first. */
+	atomic_fetch_add(&lock->waiting_readers, 1);
+	for (unsigned spins = 0; spins < READER_SPINS; spins++) {
+		if (!atomic_load(&lock->writing)) {
+			atomic_fetch_add(readers, 1);
+			if (!atomic_load(&lock->writing)) {
+				atomic_fetch_sub(&lock->waiting_readers, 1);
+				return slot;
+			}
+			atomic_fetch_sub(readers, 1);
+		}
+		cpu_relax();
+	}
+	/* Then sleep on the writers' mutex. Holding it, no writer is in or can enter, so
+	 * counting ourselves in cannot race one; a writer taking the mutex after us sees
+	 * our count and waits for it. */
+	pthread_mutex_lock(&lock->writer);
+	atomic_fetch_add(readers, 1);
+	atomic_fetch_sub(&lock->waiting_readers, 1);
+	pthread_mutex_unlock(&lock->writer);
+	return slot;
+}
+
+void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot)
+{
+	atomic_fetch_sub_explicit(&lock->slots[slot].readers, 1, memory_order_release);
+}
+
+void numbering__rwlock_wrlock(struct numbering__rwlock *lock)
+{
+	/* A writer in a loop would otherwise take the mutex straight back from readers
+	 * that are queued for it (mutexes are not fair), and starve them. */
+	for (unsigned i = 0; i < WRITER_COURTESY && atomic_load(&lock->waiting_readers) > 0; i++)
+		sched_yield();
+	pthread_mutex_lock(&lock->writer);
+	atomic_store(&lock->writing, 1);
+	for (unsigned i = 0; i < NUMBERING__RWLOCK_SLOTS; i++) {
+		/* Readers hold the lock for one look-up or one page: spin briefly, then yield. */
+		for (unsigned spins = 0; atomic_load(&lock->slots[i].readers) != 0; spins++)
+			if (spins >= 64)
+				sched_yield();
+	}
+}
+
+void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
+{
+	atomic_store_explicit(&lock->writing, 0, memory_order_release);
+	pthread_mutex_unlock(&lock->writer);
+}

@@ -1,0 +1,46 @@
+/*
+ * A reader-writer lock for a read-mostly handle: a store, on which every incoming
+ * call of a PBX resolves a number. A pthread_rwlock keeps its reader count in one
+ * word, so readers on different cores take turns owning that cache line and each
+ * read pays for the transfer; here each reader counts itself in one of several
+ * padded slots (chosen once per thread), so concurrent readers touch no shared line
+ * that a writer is not also waiting on.
+ *
+ * Writers take a mutex, raise a flag and wait for every slot to drain; a reader that
+ * finds the flag raised steps back out of its slot and queues on the mutex, and a
+ * writer lets queued readers in before it takes the mutex. So a stream of readers
+ * cannot starve writers, nor a writer in a loop starve readers. Not recursive.
+ */
+#ifndef NUMBERING_CORE_RWLOCK_H
+#define NUMBERING_CORE_RWLOCK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define NUMBERING__RWLOCK_SLOTS 16
+
+/* 128 bytes apart, so that two counters never share a 64-byte cache line whatever the
+ * alignment the allocator gave the lock. */
+struct numbering__rwlock_slot {
+	atomic_uint readers;
+	char pad[128 - sizeof(atomic_uint)];
+};
+
+struct numbering__rwlock {
+	struct numbering__rwlock_slot slots[NUMBERING__RWLOCK_SLOTS];
+	atomic_int writing;
+	atomic_uint waiting_readers; /* readers queued on the mutex for a writer to leave */
+	pthread_mutex_t writer;
+};
+
+/* 0, or an errno value from pthread_mutex_init. */
+int numbering__rwlock_init(struct numbering__rwlock *lock);
+void numbering__rwlock_destroy(struct numbering__rwlock *lock);
+
+/* The slot of the calling thread (to hand to unlock). */
+unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock);
+void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot);
+void numbering__rwlock_wrlock(struct numbering__rwlock *lock);
+void numbering__rwlock_wrunlock(struct numbering__rwlock *lock);
+
+#endif
