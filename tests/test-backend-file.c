@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1452,6 +1453,83 @@ START_TEST(file_crash_test)
 }
 END_TEST
 
+/* The automatic compaction runs after the write that triggers it, with writes held off
+ * but not reads: a resolve made from inside the compaction (its rename) completes
+ * before the compaction does. Were the compaction under the store's write lock, the
+ * resolve would wait for it, and the hook would give up after 10 s. */
+static struct {
+	numbering_store *store;
+	pthread_t reader;
+	int started;
+	atomic_int resolved;
+	int resolved_in_time; /* the resolve finished before the compaction went on */
+} during;
+
+static void *resolve_during_compaction(void *arg)
+{
+	(void)arg;
+	numbering_resolution *r = NULL;
+	if (numbering_resolution_new(&r) == NUMBERING_OK &&
+	    numbering_store_resolve(r, during.store, NULL, "+61255501100", NULL) == NUMBERING_OK)
+		atomic_store(&during.resolved, 1);
+	numbering_resolution_free(r);
+	return NULL;
+}
+
+static int rename_with_a_reader(const char *from, const char *to)
+{
+	if (!during.started && pthread_create(&during.reader, NULL, resolve_during_compaction, NULL) == 0) {
+		during.started = 1;
+		for (int i = 0; i < 1000 && !atomic_load(&during.resolved); i++)
+			nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		during.resolved_in_time = atomic_load(&during.resolved);
+	}
+	return rename(from, to);
+}
+
+START_TEST(file_compaction_beside_reads)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, 4096), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = b;
+	memset(&during, 0, sizeof(during));
+	ck_assert_int_eq(numbering_store_open(&during.store, &options), NUMBERING_OK);
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255501100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, during.store, NULL, "projects/p", request, "a", NULL, NULL),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+
+	fault_io = numbering__file_io_system;
+	fault_io.rename = rename_with_a_reader;
+	numbering__file_io_set(&fault_io);
+	/* Rewriting one display name grows the log past twice its live data. */
+	for (int i = 0; i < 200 && !during.started; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "name %d", i);
+		ck_assert_int_eq(numbering_instance_set_display_name(request, name), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_update(&out, during.store, NULL, "projects/p/phoneNumberInstances/a",
+		                                        request, "display_name"),
+		                 NUMBERING_OK);
+		numbering_instance_free(out);
+	}
+	numbering__file_io_set(NULL);
+	ck_assert_msg(during.started, "no automatic compaction ran");
+	ck_assert_int_eq(pthread_join(during.reader, NULL), 0);
+	ck_assert_msg(during.resolved_in_time, "a resolve waited for the whole compaction");
+	numbering_file_stats stats;
+	memset(&stats, 0, sizeof(stats));
+	stats.version = NUMBERING_FILE_STATS_VERSION;
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_STATS, &stats), NUMBERING_OK);
+	ck_assert_int_ge(stats.compactions, 1);
+	numbering_instance_free(request);
+	numbering_store_close(during.store);
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -1467,6 +1545,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_header_checks);
 	tcase_add_test(tc, file_second_writer);
 	tcase_add_test(tc, file_compaction);
+	tcase_add_test(tc, file_compaction_beside_reads);
 	tcase_add_test(tc, file_atomic_multi);
 	tcase_add_test(tc, file_normal_window);
 	tcase_add_test(tc, file_group_commit);

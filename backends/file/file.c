@@ -820,6 +820,7 @@ struct file {
 	uint64_t end, synced_end, seq, snapshot_bytes, records;
 	uint64_t synced_seq; /* every record up to this sequence is on disk */
 	int deferred;        /* the store waits for durability after its lock (group commit) */
+	int maintained;      /* the store sends MAINTAIN after each write: compact there, not in commit */
 	uint64_t last_group; /* commits the last group sync covered */
 	int64_t last_sync_ns; /* how long the last group sync took */
 	uint64_t ops, op_bytes; /* in the file, for the live-size estimate */
@@ -985,6 +986,7 @@ static int file_rollback(numbering_backend *backend)
 }
 
 static int compact_locked(struct file *f);
+static void compact_if_due_locked(struct file *f);
 
 /* Whether the file holds more than twice its live data (and more than the minimum). */
 static int wants_compaction(struct file *f)
@@ -1070,12 +1072,8 @@ static int file_commit(numbering_backend *backend)
 	if (f->txn.cap > (1u << 20)) {
 		buf_free(&f->txn);
 	}
-	if (wants_compaction(f)) {
-		int crc = compact_locked(f);
-		if (crc != NUMBERING_OK)
-			diagnose(f, "store %s: automatic compaction failed: %s", f->path, numbering_error_message());
-		numbering_error_clear();
-	}
+	if (!f->maintained)
+		compact_if_due_locked(f);
 	pthread_mutex_unlock(&f->lock);
 	return NUMBERING_OK;
 }
@@ -1113,6 +1111,17 @@ static int file_meta_get(numbering_backend *backend, const char *key, void *buf,
 	if (f == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
 	return f->mem->meta_get(f->mem, key, buf, len);
+}
+
+/* The automatic compaction, with f->lock held and no transaction open. The write that
+ * triggered it has succeeded: a failure is reported to the diagnostic callback. */
+static void compact_if_due_locked(struct file *f)
+{
+	if (!wants_compaction(f))
+		return;
+	if (compact_locked(f) != NUMBERING_OK)
+		diagnose(f, "store %s: automatic compaction failed: %s", f->path, numbering_error_message());
+	numbering_error_clear();
 }
 
 /* Compaction, with f->lock held and no transaction open. */
@@ -1293,6 +1302,15 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 	case NUMBERING_BACKEND_CONTROL_DEFER_SYNC:
 		pthread_mutex_lock(&f->lock);
 		f->deferred = 1;
+		pthread_mutex_unlock(&f->lock);
+		return NUMBERING_OK;
+	case NUMBERING_BACKEND_CONTROL_MAINTAIN:
+		/* Writes are held off by the store; reads go on beside the compaction, which
+		 * only reads the memory state. */
+		pthread_mutex_lock(&f->lock);
+		f->maintained = 1;
+		if (!__atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
+			compact_if_due_locked(f);
 		pthread_mutex_unlock(&f->lock);
 		return NUMBERING_OK;
 	case NUMBERING_BACKEND_CONTROL_WAIT_DURABLE:

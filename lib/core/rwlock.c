@@ -107,3 +107,13 @@ void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
 	atomic_store_explicit(&lock->writing, 0, memory_order_release);
 	pthread_mutex_unlock(&lock->writer);
 }
+
+void numbering__rwlock_exclude_writers(struct numbering__rwlock *lock)
+{
+	pthread_mutex_lock(&lock->writer);
+}
+
+void numbering__rwlock_allow_writers(struct numbering__rwlock *lock)
+{
+	pthread_mutex_unlock(&lock->writer);
+}

@@ -42,5 +42,9 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock);
 void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot);
 void numbering__rwlock_wrlock(struct numbering__rwlock *lock);
 void numbering__rwlock_wrunlock(struct numbering__rwlock *lock);
+/* Holds off writers without holding off readers (for work that reads the protected
+ * state at length, such as a file store's compaction). */
+void numbering__rwlock_exclude_writers(struct numbering__rwlock *lock);
+void numbering__rwlock_allow_writers(struct numbering__rwlock *lock);
 
 #endif

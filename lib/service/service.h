@@ -41,6 +41,9 @@ struct numbering_store {
 	/* The backend makes commits durable in NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, sent
 	 * by each write operation after it released the lock (numbering__durable()). */
 	int durable_wait;
+	/* The backend does housekeeping in NUMBERING_BACKEND_CONTROL_MAINTAIN, sent by
+	 * numbering__durable() with writers held off and readers not. */
+	int maintained;
 	unsigned char token_key[crypto_auth_KEYBYTES];
 	int64_t max_instances; /* numbering_options.max_instances; 0: none */
 };

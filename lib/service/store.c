@@ -235,6 +235,11 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	if (backend->control != NULL &&
 	    backend->control(backend, NUMBERING_BACKEND_CONTROL_DEFER_SYNC, NULL) == NUMBERING_OK)
 		store->durable_wait = 1;
+	/* Housekeeping such as compaction beside reads, after writes, rather than inside
+	 * commits under the write lock. */
+	if (backend->control != NULL &&
+	    backend->control(backend, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL) == NUMBERING_OK)
+		store->maintained = 1;
 	numbering_error_clear();
 	*out = store;
 	return NUMBERING_OK;
@@ -371,9 +376,16 @@ int numbering__commit(numbering_store *store)
 
 int numbering__durable(numbering_store *store)
 {
-	if (!store->durable_wait)
-		return NUMBERING_OK;
-	return numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, NULL);
+	int rc = NUMBERING_OK;
+	if (store->durable_wait)
+		rc = numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, NULL);
+	if (rc == NUMBERING_OK && store->maintained) {
+		/* The write succeeded whatever this does: the backend reports its own failures. */
+		numbering__rwlock_exclude_writers(&store->lock);
+		store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL);
+		numbering__rwlock_allow_writers(&store->lock);
+	}
+	return rc;
 }
 
 void numbering__rollback(numbering_store *store)

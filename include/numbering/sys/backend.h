@@ -129,6 +129,16 @@ typedef struct numbering_backend {
  * numbering_options.max_instances is set, so it must be cheap (a counter, not a scan).
  */
 #define NUMBERING_BACKEND_CONTROL_COUNT 0x4e420003
+/**
+ * arg NULL. Housekeeping that reads the backend's state and must not overlap a write,
+ * but may run beside reads: the file backend's automatic compaction. The store sends
+ * it once after opening; a backend that answers NUMBERING_OK is then sent it after
+ * every successful write, once the store has released its write lock, with other
+ * writes held off and reads going on, and does such work there rather than inside
+ * commit(), so that reads never wait for it. It returns at once when nothing is due;
+ * its failures do not fail the write (report them another way).
+ */
+#define NUMBERING_BACKEND_CONTROL_MAINTAIN 0x4e420004
 /**@}*/
 
 /**

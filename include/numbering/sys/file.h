@@ -15,7 +15,8 @@
  * Thread safety: as for every backend (numbering/sys/backend.h). Control operations
  * may be called from any thread, except NUMBERING_FILE_CONTROL_COMPACT, which reads
  * every record and must not run while a write is in progress (e.g. call it between
- * store writes, or let the automatic compaction run it inside commits).
+ * store writes, or let the automatic compaction run it: under a store, after the write
+ * that crossed the threshold, beside reads (NUMBERING_BACKEND_CONTROL_MAINTAIN)).
  *
  * Group commit: a store tells the backend it will wait for durability after
  * releasing its lock (NUMBERING_BACKEND_CONTROL_DEFER_SYNC); in FULL mode commits of
