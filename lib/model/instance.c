@@ -228,17 +228,9 @@ static size_t str_bytes(const struct numbering__str *s)
 	return s->len ? (size_t)s->len + 1 : 0;
 }
 
-/* A copy in one allocation (two with labels: their array is the copy's own, so that
- * adding labels can grow it): a page of a list or a get result costs one malloc an
- * instance, not one a string. */
-int numbering_instance_copy(numbering_instance **out, const numbering_instance *instance)
+/* The bytes of @src's strings, each with its NUL. */
+static size_t strings_size(const numbering_instance *src)
 {
-	if (out == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_instance_copy: out is NULL");
-	*out = NULL;
-	if (instance == NULL)
-		return null_instance("numbering_instance_copy");
-	const numbering_instance *src = instance;
 	const struct numbering__str *strs[] = {&src->name,         &src->phone_number,   &src->range_end,
 	                                       &src->sku,          &src->activation_sku, &src->country_code,
 	                                       &src->display_name, &src->regulatory_listing};
@@ -251,16 +243,17 @@ int numbering_instance_copy(numbering_instance **out, const numbering_instance *
 		bytes += str_bytes(&src->message_handlers[i]);
 	for (uint32_t i = 0; i < src->call_handler_count; i++)
 		bytes += str_bytes(&src->call_handlers[i]);
-	numbering_instance *copy = numbering__calloc(1, sizeof(*copy) + bytes);
-	struct numbering__label *labels = NULL;
-	if (copy != NULL && src->label_count > 0 &&
-	    (labels = numbering__calloc(src->label_count, sizeof(*labels))) == NULL) {
-		numbering__free_mem(copy);
-		copy = NULL;
-	}
-	if (copy == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory copying a phone number instance");
-	char *block = (char *)(copy + 1);
+	return bytes;
+}
+
+/* Fills the zeroed @copy from @src: its strings go to @block (strings_size(src)
+ * bytes), its labels to @labels (label_count entries). */
+static void copy_fields(numbering_instance *copy, char *block, struct numbering__label *labels,
+                        const numbering_instance *src)
+{
+	const struct numbering__str *strs[] = {&src->name,         &src->phone_number,   &src->range_end,
+	                                       &src->sku,          &src->activation_sku, &src->country_code,
+	                                       &src->display_name, &src->regulatory_listing};
 	struct numbering__str *dsts[] = {&copy->name,         &copy->phone_number,   &copy->range_end,
 	                                 &copy->sku,          &copy->activation_sku, &copy->country_code,
 	                                 &copy->display_name, &copy->regulatory_listing};
@@ -292,8 +285,47 @@ int numbering_instance_copy(numbering_instance **out, const numbering_instance *
 	copy->create_time = src->create_time;
 	copy->delete_time = src->delete_time;
 	copy->activate_time = src->activate_time;
+}
+
+/* A copy in one allocation (two with labels: their array is the copy's own, so that
+ * adding labels can grow it): a get result costs one malloc, not one a string. */
+int numbering_instance_copy(numbering_instance **out, const numbering_instance *instance)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_instance_copy: out is NULL");
+	*out = NULL;
+	if (instance == NULL)
+		return null_instance("numbering_instance_copy");
+	numbering_instance *copy = numbering__calloc(1, sizeof(*copy) + strings_size(instance));
+	struct numbering__label *labels = NULL;
+	if (copy != NULL && instance->label_count > 0 &&
+	    (labels = numbering__calloc(instance->label_count, sizeof(*labels))) == NULL) {
+		numbering__free_mem(copy);
+		copy = NULL;
+	}
+	if (copy == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory copying a phone number instance");
+	copy_fields(copy, (char *)(copy + 1), labels, instance);
 	*out = copy;
 	return NUMBERING_OK;
+}
+
+/* Keeps blocks laid end to end aligned for an instance. */
+#define COPY_ALIGN 8
+
+size_t numbering__instance_frozen_size(const numbering_instance *src)
+{
+	size_t bytes = sizeof(*src) + src->label_count * sizeof(struct numbering__label) + strings_size(src);
+	return (bytes + COPY_ALIGN - 1) & ~(size_t)(COPY_ALIGN - 1);
+}
+
+numbering_instance *numbering__instance_freeze(void *block, const numbering_instance *src)
+{
+	numbering_instance *copy = block;
+	memset(copy, 0, sizeof(*copy));
+	struct numbering__label *labels = (struct numbering__label *)(copy + 1);
+	copy_fields(copy, (char *)(labels + src->label_count), src->label_count ? labels : NULL, src);
+	return copy;
 }
 
 /* Room for a typical stored instance: a name with a generated id, a +E164 number, a

@@ -98,4 +98,11 @@ int numbering__instance_assign(numbering_instance *dst, const numbering_instance
  * instance (a get) allocates nothing more. Free with numbering_instance_free(). */
 int numbering__instance_new_reserved(numbering_instance **out);
 
+/* A read-only copy laid out in one block the caller provides (a list page puts all its
+ * instances in a few large blocks): numbering__instance_frozen_size() bytes, aligned
+ * for an instance. Its strings and labels live in the block; it must never be passed
+ * to numbering_instance_free() nor changed. */
+size_t numbering__instance_frozen_size(const numbering_instance *src);
+numbering_instance *numbering__instance_freeze(void *block, const numbering_instance *src);
+
 #endif

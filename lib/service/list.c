@@ -33,9 +33,20 @@ struct numbering_list_request {
 	int include_deleted;
 };
 
+/* A page's instances are read-only copies laid end to end in a few blocks, so that a
+ * page of 100 costs a couple of allocations rather than one an instance. */
+struct page_block {
+	struct page_block *next;
+	size_t used, cap;
+	/* the copies follow, aligned for an instance */
+};
+
+#define PAGE_BLOCK_MAX (64 * 1024)
+
 struct numbering_list_page {
 	numbering_instance **items;
 	int count;
+	struct page_block *blocks;
 	char next_token[TOKEN_TEXT_MAX];
 };
 
@@ -106,8 +117,10 @@ void numbering_list_page_free(numbering_list_page *page)
 {
 	if (page == NULL)
 		return;
-	for (int i = 0; i < page->count; i++)
-		numbering_instance_free(page->items[i]);
+	for (struct page_block *b = page->blocks, *next; b != NULL; b = next) {
+		next = b->next;
+		numbering__free_mem(b);
+	}
 	numbering__free_mem(page->items);
 	numbering__free_mem(page);
 }
@@ -243,19 +256,47 @@ static int read_token(int64_t *created_before, const numbering_store *store, con
 
 struct collect {
 	numbering_list_page *page;
-	int capacity;
+	int page_size;
+	int more; /* the backend had an instance past the page: there is a next page */
 	int rc;
 };
+
+/* @size bytes in the page's current block, or in a new one sized for the rest of the
+ * page (at most PAGE_BLOCK_MAX, unless one instance is larger). */
+static void *page_alloc(numbering_list_page *page, size_t size, int items_left)
+{
+	struct page_block *b = page->blocks;
+	if (b == NULL || b->cap - b->used < size) {
+		size_t cap = size * (size_t)items_left;
+		if (cap > PAGE_BLOCK_MAX)
+			cap = size > PAGE_BLOCK_MAX ? size : PAGE_BLOCK_MAX;
+		if ((b = numbering__malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->next = page->blocks;
+		b->used = 0;
+		b->cap = cap;
+		page->blocks = b;
+	}
+	void *p = (char *)(b + 1) + b->used;
+	b->used += size;
+	return p;
+}
 
 static int collect_one(const numbering_instance *instance, void *payload)
 {
 	struct collect *c = payload;
-	if (c->page->count >= c->capacity)
+	numbering_list_page *page = c->page;
+	if (page->count >= c->page_size) {
+		c->more = 1;
 		return 1;
-	c->rc = numbering_instance_copy(&c->page->items[c->page->count], instance);
-	if (c->rc != NUMBERING_OK)
+	}
+	size_t size = numbering__instance_frozen_size(instance);
+	void *block = page_alloc(page, size, c->page_size - page->count);
+	if (block == NULL) {
+		c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
 		return 1;
-	c->page->count++;
+	}
+	page->items[page->count++] = numbering__instance_freeze(block, instance);
 	return 0;
 }
 
@@ -291,14 +332,14 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 		return rc;
 
 	numbering_list_page *page = numbering__calloc(1, sizeof(*page));
-	if (page == NULL || (page->items = numbering__calloc((size_t)page_size + 1, sizeof(*page->items))) == NULL) {
+	if (page == NULL || (page->items = numbering__calloc((size_t)page_size, sizeof(*page->items))) == NULL) {
 		numbering__free_mem(page);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
 	}
 	/* One more than the page: whether it exists decides the next token. */
 	numbering_backend_query query = {NUMBERING_BACKEND_QUERY_VERSION, project, request->include_deleted,
 	                                 created_before, digits[0] ? digits : NULL, page_size + 1};
-	struct collect c = {page, page_size + 1, NUMBERING_OK};
+	struct collect c = {page, page_size, 0, NUMBERING_OK};
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &query, collect_one, &c);
 	numbering__rwlock_rdunlock(&store->lock, read_slot);
@@ -308,11 +349,8 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 		numbering_list_page_free(page);
 		return rc;
 	}
-	if (page->count > page_size) {
-		numbering_instance_free(page->items[page_size]);
-		page->count = page_size;
+	if (c.more)
 		make_token(page->next_token, store, digest, page->items[page_size - 1]->create_time);
-	}
 	for (int i = 0; i < page->count; i++)
 		numbering__compute_compliant(store, page->items[i]);
 	*out = page;
