@@ -6,7 +6,7 @@
 static atomic_uint next_slot;
 static _Thread_local unsigned my_slot = NUMBERING__RWLOCK_SLOTS;
 
-/* How long a reader polls for a writer to leave before it sleeps on the mutex: a
+/* How long a reader polls for a writer to leave before it sleeps: a
  * write holds the lock for a microsecond or so, and waking a sleeping thread costs
  * far more, so a reader that slept behind every write of a busy writer would barely
  * read at all. */
@@ -36,11 +36,24 @@ int numbering__rwlock_init(struct numbering__rwlock *lock)
 		atomic_init(&lock->slots[i].readers, 0);
 	atomic_init(&lock->writing, 0);
 	atomic_init(&lock->waiting_readers, 0);
-	return pthread_mutex_init(&lock->writer, NULL);
+	int rc = pthread_mutex_init(&lock->writer, NULL);
+	if (rc != 0)
+		return rc;
+	if ((rc = pthread_mutex_init(&lock->wait_mutex, NULL)) != 0) {
+		pthread_mutex_destroy(&lock->writer);
+		return rc;
+	}
+	if ((rc = pthread_cond_init(&lock->flag_down, NULL)) != 0) {
+		pthread_mutex_destroy(&lock->wait_mutex);
+		pthread_mutex_destroy(&lock->writer);
+	}
+	return rc;
 }
 
 void numbering__rwlock_destroy(struct numbering__rwlock *lock)
 {
+	pthread_cond_destroy(&lock->flag_down);
+	pthread_mutex_destroy(&lock->wait_mutex);
 	pthread_mutex_destroy(&lock->writer);
 }
 
@@ -58,9 +71,11 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 	if (!atomic_load(&lock->writing))
 		return slot;
 	atomic_fetch_sub(readers, 1);
-	/* A writer is in. Counted as waiting, a writer about to enter lets us go first. */
+	/* A writer is in. Counted as waiting (before reading the flag again, so that a
+	 * writer lowering it either sees us and wakes us, or we see it lowered), a writer
+	 * about to enter lets us go first. */
 	atomic_fetch_add(&lock->waiting_readers, 1);
-	for (unsigned spins = 0; spins < READER_SPINS; spins++) {
+	for (unsigned spins = 0;; spins++) {
 		if (!atomic_load(&lock->writing)) {
 			atomic_fetch_add(readers, 1);
 			if (!atomic_load(&lock->writing)) {
@@ -69,16 +84,15 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 			}
 			atomic_fetch_sub(readers, 1);
 		}
-		cpu_relax();
+		if (spins < READER_SPINS) {
+			cpu_relax();
+			continue;
+		}
+		pthread_mutex_lock(&lock->wait_mutex);
+		while (atomic_load(&lock->writing))
+			pthread_cond_wait(&lock->flag_down, &lock->wait_mutex);
+		pthread_mutex_unlock(&lock->wait_mutex);
 	}
-	/* Then sleep on the writers' mutex. Holding it, no writer is in or can enter, so
-	 * counting ourselves in cannot race one; a writer taking the mutex after us sees
-	 * our count and waits for it. */
-	pthread_mutex_lock(&lock->writer);
-	atomic_fetch_add(readers, 1);
-	atomic_fetch_sub(&lock->waiting_readers, 1);
-	pthread_mutex_unlock(&lock->writer);
-	return slot;
 }
 
 void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot)
@@ -88,8 +102,8 @@ void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot)
 
 void numbering__rwlock_wrlock(struct numbering__rwlock *lock)
 {
-	/* A writer in a loop would otherwise take the mutex straight back from readers
-	 * that are queued for it (mutexes are not fair), and starve them. */
+	/* A writer in a loop would otherwise raise the flag again before readers that
+	 * wait for it to fall have seen it down, and starve them. */
 	for (unsigned i = 0; i < WRITER_COURTESY && atomic_load(&lock->waiting_readers) > 0; i++)
 		sched_yield();
 	pthread_mutex_lock(&lock->writer);
@@ -104,7 +118,14 @@ void numbering__rwlock_wrlock(struct numbering__rwlock *lock)
 
 void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
 {
-	atomic_store_explicit(&lock->writing, 0, memory_order_release);
+	atomic_store(&lock->writing, 0);
+	if (atomic_load(&lock->waiting_readers) > 0) {
+		/* Under wait_mutex, so that a reader between reading the flag and sleeping
+		 * cannot miss the wake-up. */
+		pthread_mutex_lock(&lock->wait_mutex);
+		pthread_cond_broadcast(&lock->flag_down);
+		pthread_mutex_unlock(&lock->wait_mutex);
+	}
 	pthread_mutex_unlock(&lock->writer);
 }
 

@@ -7,9 +7,11 @@
  * that a writer is not also waiting on.
  *
  * Writers take a mutex, raise a flag and wait for every slot to drain; a reader that
- * finds the flag raised steps back out of its slot and queues on the mutex, and a
- * writer lets queued readers in before it takes the mutex. So a stream of readers
- * cannot starve writers, nor a writer in a loop starve readers. Not recursive.
+ * finds the flag raised steps back out of its slot, spins a little, then sleeps until
+ * the flag falls, and a writer lets waiting readers in before it raises the flag
+ * again. So a stream of readers cannot starve writers, nor a writer in a loop starve
+ * readers; and work that holds only the writers' mutex (exclude_writers) never holds
+ * up a reader. Not recursive.
  */
 #ifndef NUMBERING_CORE_RWLOCK_H
 #define NUMBERING_CORE_RWLOCK_H
@@ -29,11 +31,13 @@ struct numbering__rwlock_slot {
 struct numbering__rwlock {
 	struct numbering__rwlock_slot slots[NUMBERING__RWLOCK_SLOTS];
 	atomic_int writing;
-	atomic_uint waiting_readers; /* readers queued on the mutex for a writer to leave */
-	pthread_mutex_t writer;
+	atomic_uint waiting_readers; /* readers waiting for the flag to fall */
+	pthread_mutex_t writer;      /* one writer (or exclude_writers holder) at a time */
+	pthread_mutex_t wait_mutex;  /* with flag_down: where waiting readers sleep */
+	pthread_cond_t flag_down;
 };
 
-/* 0, or an errno value from pthread_mutex_init. */
+/* 0, or an errno value from pthread_mutex_init or pthread_cond_init. */
 int numbering__rwlock_init(struct numbering__rwlock *lock);
 void numbering__rwlock_destroy(struct numbering__rwlock *lock);
 
