@@ -1,5 +1,6 @@
 /* ListPhoneNumberInstances: order, paging, tokens, prefixes, deleted instances. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -476,6 +477,66 @@ START_TEST(token_bound_to_filter_not_its_spelling)
 }
 END_TEST
 
+/* Blocks that come back dirty, as reused heap memory does: a page's copies must not
+ * rely on fresh memory being zero (a label with an empty value once read garbage). */
+static void *dirty_malloc(size_t size, void *payload)
+{
+	(void)payload;
+	void *p = malloc(size);
+	if (p != NULL)
+		memset(p, 0xA5, size);
+	return p;
+}
+
+static void *plain_realloc(void *ptr, size_t size, void *payload)
+{
+	(void)payload;
+	return realloc(ptr, size);
+}
+
+static void plain_free(void *ptr, void *payload)
+{
+	(void)payload;
+	free(ptr);
+}
+
+START_TEST(page_copies_do_not_depend_on_fresh_memory)
+{
+	numbering_allocator dirty = {NUMBERING_ALLOCATOR_VERSION, dirty_malloc, plain_realloc, plain_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&dirty), NUMBERING_OK);
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "empty", ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "site", "sydney"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, "projects/p1", r, "labelled", NULL, NULL),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	numbering_list_request *list_req = NULL;
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&list_req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(list_req, "projects/p1"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, list_req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_page_count(page), 1);
+	const numbering_instance *in = numbering_list_page_instance(page, 0);
+	ck_assert_int_eq(numbering_instance_label_count(in), 2);
+	ck_assert_str_eq(numbering_instance_label_key(in, 0), "empty");
+	ck_assert_str_eq(numbering_instance_label_value(in, 0), "");
+	ck_assert_str_eq(numbering_instance_label_value(in, 1), "sydney");
+	ck_assert_str_eq(numbering_instance_display_name(in), "");
+	char *json = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&json, fx.store, NULL, "ListPhoneNumberInstances",
+	                                           "{\"parent\":\"projects/p1\"}"),
+	                 NUMBERING_OK);
+	ck_assert_ptr_nonnull(strstr(json, "\"labels\":{\"empty\":\"\",\"site\":\"sydney\"}"));
+	numbering_free(json);
+	numbering_list_page_free(page);
+	numbering_list_request_free(list_req);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
 Suite *list_suite(void)
 {
 	Suite *s = suite_create("list");
@@ -495,6 +556,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, prefix_matches_ranges_containing_a_number_with_it);
 	tcase_add_test(tc, prefix_errors);
 	tcase_add_test(tc, token_bound_to_filter_not_its_spelling);
+	tcase_add_test(tc, page_copies_do_not_depend_on_fresh_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -322,7 +322,9 @@ size_t numbering__instance_frozen_size(const numbering_instance *src)
 numbering_instance *numbering__instance_freeze(void *block, const numbering_instance *src)
 {
 	numbering_instance *copy = block;
-	memset(copy, 0, sizeof(*copy));
+	/* Zeroed as the calloc of numbering_instance_copy(): an empty string (a label's
+	 * empty value) is left as it is. */
+	memset(copy, 0, sizeof(*copy) + src->label_count * sizeof(struct numbering__label));
 	struct numbering__label *labels = (struct numbering__label *)(copy + 1);
 	copy_fields(copy, (char *)(labels + src->label_count), src->label_count ? labels : NULL, src);
 	return copy;
