@@ -24,6 +24,7 @@ struct globals {
 	const char *policy; /* a policy file, or NULL for allow-all */
 	const char *caller; /* --as */
 	const char *region; /* --region */
+	const char *max_instances; /* --max-instances, checked when the store opens */
 };
 
 static const char usage[] =
@@ -35,6 +36,7 @@ static const char usage[] =
 	"  --policy FILE         authorize calls with the built-in policy in FILE\n"
 	"  --as PRINCIPAL        the caller of call and batch, e.g. user:alice\n"
 	"  --region CC           default region for national numbers\n"
+	"  --max-instances N     refuse creates and splits past N instances (deleted ones count)\n"
 	"\n"
 	"commands:\n"
 	"  parse [--region CC] NUMBER   parse one number, print it as JSON\n"
@@ -380,6 +382,20 @@ static int session_open(struct session *s, const struct globals *g)
 		options.authorizer_payload = s->policy;
 	}
 	options.default_region = g->region;
+	if (g->max_instances != NULL) {
+		char *end;
+		errno = 0;
+		long long max = strtoll(g->max_instances, &end, 10);
+		if (errno != 0 || *end != '\0' || end == g->max_instances || max < 0) {
+			fprintf(stderr, "numberctl: --max-instances %s: not a count of instances\n", g->max_instances);
+			if (options.backend)
+				options.backend->free(options.backend);
+			numbering_policy_free(s->policy);
+			s->policy = NULL;
+			return EXIT_USAGE;
+		}
+		options.max_instances = max;
+	}
 	if (numbering_store_open(&s->store, &options) != NUMBERING_OK) {
 		print_error();
 		numbering_policy_free(s->policy);
@@ -654,7 +670,7 @@ static int option(const char *name, int argc, char **argv, int *i, const char **
 
 int main(int argc, char **argv)
 {
-	struct globals g = {NULL, NULL, NULL, NULL};
+	struct globals g = {NULL, NULL, NULL, NULL, NULL};
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0; i++) {
 		const char *value = NULL;
@@ -667,6 +683,8 @@ int main(int argc, char **argv)
 			slot = &g.caller;
 		else if (option("--region", argc, argv, &i, &value))
 			slot = &g.region;
+		else if (option("--max-instances", argc, argv, &i, &value))
+			slot = &g.max_instances;
 		if (slot == NULL || value == NULL) {
 			fprintf(stderr, "numberctl: %s '%s'\n%s", slot == NULL ? "unknown option" : "missing value for",
 			        argv[i], usage);

@@ -105,6 +105,9 @@ grep -q "unknown store" "$tmp/err" || { echo "FAIL store-unknown: $(cat "$tmp/er
 check policy-invalid 1 --policy "$dir/bad-policy.json" call GetPhoneNumberInstance '{}'
 check batch-scenario 1 --stdin "$dir/scenario.jsonl" --policy "$policy" --as user:alice --region AU batch
 check batch-ok 0 --stdin "$dir/batch-ok.jsonl" batch
+# A store capped at 2 instances: the third create and a split are refused, a retry is not.
+check batch-max-instances 1 --stdin "$dir/max-instances.jsonl" --max-instances 2 batch
+check max-instances-usage 2 --max-instances -3 call GetPhoneNumberInstance '{}'
 # Every transition refused and allowed, every mutation of a deleted instance, idempotent
 # create, overlap naming the holder, the seed's split, prefix and include_deleted.
 check batch-lifecycle 1 --stdin "$dir/lifecycle.jsonl" --region AU batch
