@@ -24,11 +24,11 @@ AUTHORIZER = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_void_p)
 CLOCK = CFUNCTYPE(c_int64, c_void_p)
 EVENT_SINK = CFUNCTYPE(None, c_char_p, c_void_p)
 
-OPTIONS_VERSION = 1
+OPTIONS_VERSION = 2
 
 
 class Options(Structure):
-    """numbering_options, version 1 (fields are only ever appended)."""
+    """numbering_options, version 2 (fields are only ever appended)."""
     _fields_ = [
         ("version", c_uint),
         ("backend", c_void_p),
@@ -40,6 +40,8 @@ class Options(Structure):
         ("event_payload", c_void_p),
         ("default_region", c_char_p),
         ("regulatory_requirements", c_char_p),
+        # Version 2.
+        ("max_instances", c_int64),
     ]
 
 

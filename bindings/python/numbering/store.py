@@ -27,13 +27,15 @@ class Store:
         authorizer: a callable(caller, permission, project) -> bool; overrides policy.
         on_event: a callable(event_dict) receiving each event after a commit.
         regulatory_requirements: e.g. "AU:*", or None.
+        max_instances: refuse creates and splits past this many instances (deleted ones
+            count) with RESOURCE_EXHAUSTED; 0 for no cap.
 
     A Store may be shared by threads (the library serializes writes and runs reads in
     parallel). Close it with close() or use it as a context manager.
     """
 
     def __init__(self, path=None, default_region=None, caller=None, policy=None, authorizer=None, on_event=None,
-                 regulatory_requirements=None):
+                 regulatory_requirements=None, max_instances=0):
         lib = _lib.lib
         self.caller = caller
         self._handle = None
@@ -47,6 +49,7 @@ class Store:
             raise NumberingError.last(rc)
         options.default_region = self._default_region
         options.regulatory_requirements = self._requirements
+        options.max_instances = max_instances
         if authorizer is not None:
             def authorize(c, permission, project, payload):
                 try:

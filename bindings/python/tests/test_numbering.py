@@ -132,6 +132,15 @@ class ErrorTest(unittest.TestCase):
         self.assertIn(RANGE, e.message)
         self.assertEqual(e.field_violations[0].field, "phone_number_instance.phone_number.phone_number")
 
+    def test_max_instances(self):
+        capped = Store(max_instances=1)
+        self.addCleanup(capped.close)
+        capped.create("projects/p1", "+61255501100", "one")
+        with self.assertRaises(NumberingError) as cm:
+            capped.create("projects/p1", "+61255501101", "two")
+        self.assertEqual((cm.exception.code, cm.exception.http_status), (numbering.RESOURCE_EXHAUSTED, 429))
+        self.assertIn("max_instances is 1", cm.exception.message)
+
     def test_not_found_unknown_method_malformed(self):
         with self.assertRaises(NumberingError) as cm:
             self.store.get("projects/p1/phoneNumberInstances/none")
