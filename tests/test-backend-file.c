@@ -1453,6 +1453,24 @@ START_TEST(file_crash_test)
 }
 END_TEST
 
+/* A new store file is its owner's alone; a compaction keeps the mode the owner gave it. */
+START_TEST(file_mode_owner_only_and_kept)
+{
+	const char *path = new_store_path();
+	mode_t old_umask = umask(022);
+	numbering_backend *b = open_ok(path);
+	umask(old_umask);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	b->free(b);
+}
+END_TEST
+
 /* The automatic compaction runs after the write that triggers it, with writes held off
  * but not reads: a resolve made from inside the compaction (its rename) completes
  * before the compaction does. Were the compaction under the store's write lock, the
@@ -1546,6 +1564,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_second_writer);
 	tcase_add_test(tc, file_compaction);
 	tcase_add_test(tc, file_compaction_beside_reads);
+	tcase_add_test(tc, file_mode_owner_only_and_kept);
 	tcase_add_test(tc, file_atomic_multi);
 	tcase_add_test(tc, file_normal_window);
 	tcase_add_test(tc, file_group_commit);

@@ -55,6 +55,19 @@
 #define DEFAULT_COMPACT_MIN ((int64_t)8 << 20)
 #define DEFAULT_WINDOW_US 10000
 
+/* A store holds the page-token key and every customer's numbers: readable by its owner
+ * only, as created (less the umask). A file that replaces it (compaction, repair)
+ * takes the mode the owner has since given the store. */
+#define STORE_FILE_MODE 0600
+
+/* Gives the file open as @fd the permission bits of the file at @path, if it exists. */
+static void keep_mode(int fd, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		(void)fchmod(fd, st.st_mode & 07777);
+}
+
 static const uint8_t file_magic[8] = {0x89, 'N', 'U', 'M', 'B', 'D', 'B', '\n'};
 #define RECORD_MAGIC 0x6365524eu /* "NRec" little-endian */
 
@@ -572,7 +585,7 @@ static int open_locked(int *out, int *created, const char *path, int must_exist,
 	for (int attempt = 0; attempt < 8; attempt++) {
 		int fd = -1;
 		if (!must_exist && writable) {
-			fd = io->open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			fd = io->open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, STORE_FILE_MODE);
 			if (fd >= 0)
 				*created = 1;
 			else if (errno != EEXIST)
@@ -748,7 +761,7 @@ static int snapshot_write(int *fd_out, uint64_t *end, uint64_t *seq, uint64_t *r
 {
 	const struct numbering__file_io *io = sys();
 	*fd_out = -1;
-	int fd = io->open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = io->open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, STORE_FILE_MODE);
 	if (fd < 0)
 		return io_error("create", tmp);
 	struct snapshot s;
@@ -1137,6 +1150,7 @@ static int compact_locked(struct file *f)
 	int rc = snapshot_write(&fd, &end, &seq, &records, f->mem, f->tmp, f->seq);
 	if (rc != NUMBERING_OK)
 		return rc;
+	keep_mode(fd, f->path);
 	if (io->rename(f->tmp, f->path) != 0) {
 		rc = io_error("rename the compacted file over", f->path);
 		io->close(fd);
@@ -1722,12 +1736,14 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 			rc = !keep ? NUMBERING_OK : snapshot_write(&nfd, &end, &seq, &records, mem, scratch.tmp, r.seq);
 			if (rc == NUMBERING_OK && !keep) {
 				/* Nothing before a damaged header: an empty store. */
-				nfd = io->open(scratch.tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+				nfd = io->open(scratch.tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, STORE_FILE_MODE);
 				if (nfd < 0)
 					rc = io_error("create", scratch.tmp);
 				else if ((rc = init_file(io, nfd, scratch.tmp, scratch.dir)) != NUMBERING_OK)
 					io->unlink(scratch.tmp);
 			}
+			if (rc == NUMBERING_OK)
+				keep_mode(nfd, path);
 			if (rc == NUMBERING_OK && io->link(path, damaged) != 0)
 				rc = io_error("keep the damaged file as", damaged);
 			if (rc == NUMBERING_OK && io->rename(scratch.tmp, path) != 0)
