@@ -177,16 +177,6 @@ static double measure(struct bench *b, int op, int readers, int writers, double 
 	return (double)reads / elapsed;
 }
 
-static void fmt_rate(char *buf, size_t size, double rate)
-{
-	if (rate >= 1e6)
-		snprintf(buf, size, "%.2fM/s", rate / 1e6);
-	else if (rate >= 1e3)
-		snprintf(buf, size, "%.1fk/s", rate / 1e3);
-	else
-		snprintf(buf, size, "%.0f/s", rate);
-}
-
 static void populate(struct bench *b)
 {
 	numbering_instance *request = NULL;
@@ -249,9 +239,9 @@ static void table(struct bench *b, const char *backend, double seconds, int runs
 			}
 			char figure[64], a[24], c[24], w[24], ratio[16], t[16];
 			snprintf(figure, sizeof(figure), "%s %s, %d reader%s", ops[op], backend, readers, readers > 1 ? "s" : "");
-			fmt_rate(a, sizeof(a), best[0]);
-			fmt_rate(c, sizeof(c), best[1]);
-			fmt_rate(w, sizeof(w), write_rate);
+			bench_format_rate(a, sizeof(a), best[0]);
+			bench_format_rate(c, sizeof(c), best[1]);
+			bench_format_rate(w, sizeof(w), write_rate);
 			double q = best[1] / best[0];
 			snprintf(ratio, sizeof(ratio), "%.2fx", q);
 			snprintf(t, sizeof(t), ">=%.2fx", target);

@@ -287,8 +287,13 @@ static void table_row(const char *figure, const char *unit, double ours, const c
                       const char *target, int pass)
 {
 	char a[32], b[32], ratio[16];
-	snprintf(a, sizeof(a), "%.3g %s", ours, unit);
-	snprintf(b, sizeof(b), "%.3g %s", peer_value, unit);
+	if (strcmp(unit, "/s") == 0) {
+		bench_format_rate(a, sizeof(a), ours);
+		bench_format_rate(b, sizeof(b), peer_value);
+	} else {
+		snprintf(a, sizeof(a), "%.3g %s", ours, unit);
+		snprintf(b, sizeof(b), "%.3g %s", peer_value, unit);
+	}
 	snprintf(ratio, sizeof(ratio), "%.2fx", ours / peer_value);
 	bench_table_row("bench-file", figure, a, peer, b, ratio, target, pass ? "PASS" : "MISS");
 }

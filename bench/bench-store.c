@@ -970,15 +970,10 @@ static void run_split_small(void *p, uint64_t start, uint64_t count)
 
 static int g_missed;
 
+/* A rate from nanoseconds per operation. */
 static void fmt_rate(char *buf, size_t size, double ns)
 {
-	double rate = 1e9 / ns;
-	if (rate >= 1e6)
-		snprintf(buf, size, "%.2fM/s", rate / 1e6);
-	else if (rate >= 1e3)
-		snprintf(buf, size, "%.1fk/s", rate / 1e3);
-	else
-		snprintf(buf, size, "%.0f/s", rate);
+	bench_format_rate(buf, size, 1e9 / ns);
 }
 
 /* One row, on stdout and in the combined table (report.h). */

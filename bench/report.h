@@ -10,6 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* A rate as the table shows it: "1.41M/s", "887.0k/s", "905/s". */
+static inline void bench_format_rate(char *buf, size_t size, double per_second)
+{
+	if (per_second >= 1e6)
+		snprintf(buf, size, "%.2fM/s", per_second / 1e6);
+	else if (per_second >= 1e3)
+		snprintf(buf, size, "%.1fk/s", per_second / 1e3);
+	else
+		snprintf(buf, size, "%.0f/s", per_second);
+}
+
 static inline void bench_table_row(const char *program, const char *figure, const char *ours, const char *peer,
                                    const char *peer_value, const char *ratio, const char *target,
                                    const char *verdict)
