@@ -119,7 +119,8 @@ static void check_backend(int i, numbering_backend *b)
 void put_one(numbering_backend *b, numbering_instance *in)
 {
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	ck_assert_int_eq(b->put(b, in), NUMBERING_OK);
+	int rc = b->put(b, in);
+	ck_assert_msg(rc == NUMBERING_OK, "put %s: %d %s", numbering_instance_name(in), rc, numbering_error_message());
 	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
 }
 
@@ -173,7 +174,7 @@ const char *list_ids(numbering_backend *b, const char *project, int include_dele
 	static char out[2048];
 	struct listed l;
 	memset(&l, 0, sizeof(l));
-	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, project, include_deleted, before, prefix, limit};
+	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, project, include_deleted, before, prefix, limit, NULL};
 	ck_assert_int_eq(b->list(b, &q, collect, &l), NUMBERING_OK);
 	out[0] = '\0';
 	for (int i = 0; i < l.count; i++) {
@@ -189,6 +190,123 @@ const char *id_name(const char *project, const char *id)
 	static char name[128];
 	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
 	return name;
+}
+
+/* A list visitor that takes instances built in its own memory (query->place). */
+struct placed_list {
+	numbering_backend *b;
+	const numbering_backend_query *plain; /* the same query without place */
+	unsigned char *blocks[64];
+	size_t sizes[64];
+	int count;
+	int visited;
+	int full_after; /* place() returns NULL after this many */
+};
+
+static void *place_in_test(void *payload, size_t size)
+{
+	struct placed_list *p = payload;
+	if (p->count == p->full_after)
+		return NULL;
+	ck_assert_int_lt(p->count, 64);
+	ck_assert_uint_ge(size, sizeof(void *));
+	/* Dirty memory: the backend must not rely on zeroed blocks. */
+	p->blocks[p->count] = malloc(size);
+	ck_assert_ptr_nonnull(p->blocks[p->count]);
+	memset(p->blocks[p->count], 0xa5, size);
+	p->sizes[p->count] = size;
+	return p->blocks[p->count++];
+}
+
+static void assert_within(const struct numbering__str *s, const unsigned char *block, size_t size)
+{
+	if (s->len == 0)
+		return;
+	const unsigned char *p = (const unsigned char *)s->ptr;
+	ck_assert_msg(p >= block && p + s->len + 1 <= block + size, "a placed string lies outside its block");
+	ck_assert_int_eq(p[s->len], '\0');
+}
+
+static int visit_placed(const numbering_instance *instance, void *payload)
+{
+	struct placed_list *p = payload;
+	/* The library's own backends build every instance where they were told, and
+	 * everything it holds lies in that block. */
+	ck_assert_int_eq(p->visited + 1, p->count);
+	ck_assert_ptr_eq(instance, p->blocks[p->visited]);
+	const unsigned char *block = p->blocks[p->visited];
+	size_t size = p->sizes[p->visited];
+	const struct numbering__str *strs[] = {&instance->name,         &instance->phone_number,   &instance->range_end,
+	                                       &instance->sku,          &instance->activation_sku, &instance->country_code,
+	                                       &instance->display_name, &instance->regulatory_listing};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		assert_within(strs[i], block, size);
+	if (instance->label_count > 0)
+		ck_assert((const unsigned char *)instance->labels >= block &&
+		          (const unsigned char *)(instance->labels + instance->label_count) <= block + size);
+	for (uint32_t i = 0; i < instance->label_count; i++) {
+		assert_within(&instance->labels[i].key, block, size);
+		assert_within(&instance->labels[i].value, block, size);
+	}
+	for (uint32_t i = 0; i < instance->message_handler_count; i++)
+		assert_within(&instance->message_handlers[i], block, size);
+	for (uint32_t i = 0; i < instance->call_handler_count; i++)
+		assert_within(&instance->call_handlers[i], block, size);
+	p->visited++;
+	return 0;
+}
+
+struct plain_list {
+	const struct placed_list *placed;
+	int i;
+};
+
+static void assert_same_instance(const numbering_instance *a, const numbering_instance *b)
+{
+	assert_same(a, b);
+	ck_assert_str_eq(numbering_instance_name(a), numbering_instance_name(b));
+	ck_assert_str_eq(numbering_instance_phone_number(a), numbering_instance_phone_number(b));
+	ck_assert_str_eq(numbering_instance_display_name(a), numbering_instance_display_name(b));
+	ck_assert_int_eq(numbering_instance_label_count(a), numbering_instance_label_count(b));
+}
+
+static int visit_plain(const numbering_instance *instance, void *payload)
+{
+	struct plain_list *p = payload;
+	ck_assert_int_lt(p->i, p->placed->visited);
+	const numbering_instance *placed = (const numbering_instance *)p->placed->blocks[p->i++];
+	assert_same_instance(placed, instance);
+	/* A placed instance is a frozen copy: copying it gives an owned one. */
+	numbering_instance *copy = NULL;
+	ck_assert_int_eq(numbering_instance_copy(&copy, placed), NUMBERING_OK);
+	assert_same_instance(copy, instance);
+	numbering_instance_free(copy);
+	return 0;
+}
+
+/* Lists again with query->place: the same instances, each built in its block, and
+ * a NULL from place() stops the walk. */
+void assert_placed_list_matches(numbering_backend *b, const numbering_backend_query *plain, int expected)
+{
+	numbering_backend_query q = *plain;
+	q.place = place_in_test;
+	struct placed_list p;
+	memset(&p, 0, sizeof(p));
+	p.full_after = -1;
+	ck_assert_int_eq(b->list(b, &q, visit_placed, &p), NUMBERING_OK);
+	ck_assert_int_eq(p.visited, expected);
+	struct plain_list pl = {&p, 0};
+	ck_assert_int_eq(b->list(b, plain, visit_plain, &pl), NUMBERING_OK);
+	ck_assert_int_eq(pl.i, expected);
+	for (int i = 0; i < p.count; i++)
+		free(p.blocks[i]);
+	if (expected < 2)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.full_after = 1;
+	ck_assert_int_eq(b->list(b, &q, visit_placed, &p), NUMBERING_OK);
+	ck_assert_int_eq(p.visited, 1);
+	free(p.blocks[0]);
 }
 
 /* Conformance tests. */
@@ -235,6 +353,68 @@ START_TEST(put_get_round_trip)
 	numbering_instance_free(in);
 	numbering_instance_free(other);
 	numbering_instance_free(out);
+	b->free(b);
+}
+END_TEST
+
+/* Listing with query->place builds the same instances as without, whatever they hold:
+ * every field, the longest label value and the most labels an instance may have. */
+START_TEST(list_places_every_field)
+{
+	numbering_backend *b = open_backend(_i);
+	numbering_instance *rich = make_instance(NAME1, 12025550134, 12025550134, 11, 1000, NUMBERING_LIFECYCLE_ACTIVE);
+	set_str(&rich->display_name, "Front desk");
+	ck_assert_int_eq(numbering_instance_set_label(rich, "team", "sales"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(rich, "empty", ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(rich, "sip:desk@pbx.example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(rich, "https://hooks.example.com/sms"), NUMBERING_OK);
+	set_str(&rich->sku, "local-us");
+	set_str(&rich->activation_sku, "activation-us");
+	set_str(&rich->regulatory_listing, P1 "/regulatoryListings/acme");
+	rich->number_type = NUMBERING_NUMBER_TYPE_TOLL_FREE;
+	rich->activate_time = 2000;
+	put_one(b, rich);
+
+	numbering_instance *verbatim = make_instance(NAME2, 2025550134, 2025550199, 10, 1001, NUMBERING_LIFECYCLE_DELETED);
+	set_str(&verbatim->phone_number, "not derived");
+	set_str(&verbatim->range_end, "");
+	verbatim->range_size = 12345;
+	put_one(b, verbatim);
+
+	numbering_instance *many = make_instance(P1 "/phoneNumberInstances/many", 7, 7, 1, 1002, NUMBERING_LIFECYCLE_ACTIVE);
+	many->labels = calloc(NUMBERING_LABELS_MAX, sizeof(*many->labels));
+	ck_assert_ptr_nonnull(many->labels);
+	many->label_count = many->label_cap = NUMBERING_LABELS_MAX;
+	for (int i = 0; i < NUMBERING_LABELS_MAX; i++) {
+		char key[16];
+		snprintf(key, sizeof(key), "k%03d", i);
+		set_str(&many->labels[i].key, key);
+		set_str(&many->labels[i].value, i % 2 ? "v" : "");
+	}
+	put_one(b, many);
+
+	numbering_instance *long_name = make_instance(P1 "/phoneNumberInstances/long", 8, 8, 1, 1003,
+	                                              NUMBERING_LIFECYCLE_ACTIVE);
+	char text[1001];
+	memset(text, 'x', 1000);
+	text[1000] = '\0';
+	set_str(&long_name->display_name, "\xc3\xa9t\xc3\xa9");
+	ck_assert_int_eq(numbering_instance_set_label(long_name, "long", text), NUMBERING_OK);
+	put_one(b, long_name);
+
+	numbering_instance *bare = make_instance(P1 "/bare", 0, 0, 0, 1004, NUMBERING_LIFECYCLE_PENDING);
+	set_str(&bare->country_code, "");
+	put_one(b, bare);
+
+	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 1, 0, NULL, 10, NULL};
+	assert_placed_list_matches(b, &q, 5);
+	q.prefix_digits = "1202";
+	assert_placed_list_matches(b, &q, 1);
+	numbering_instance_free(rich);
+	numbering_instance_free(verbatim);
+	numbering_instance_free(many);
+	numbering_instance_free(long_name);
+	numbering_instance_free(bare);
 	b->free(b);
 }
 END_TEST
@@ -421,7 +601,7 @@ START_TEST(list_order_and_filters)
 	struct listed l;
 	memset(&l, 0, sizeof(l));
 	l.stop_after = 3;
-	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 1, 0, NULL, 10};
+	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 1, 0, NULL, 10, NULL};
 	ck_assert_int_eq(b->list(b, &q, collect, &l), NUMBERING_OK);
 	ck_assert_int_eq(l.count, 3);
 	q.limit = -1;
@@ -474,7 +654,7 @@ START_TEST(list_prefix)
 	ck_assert_str_eq(list_ids(b, P2, 1, 0, "6125", 10), "other");
 	struct listed l;
 	memset(&l, 0, sizeof(l));
-	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 0, 0, "61x", 10};
+	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 0, 0, "61x", 10, NULL};
 	ck_assert_int_eq(b->list(b, &q, collect, &l), NUMBERING_INVALID_ARGUMENT);
 	check_backend(_i, b);
 	b->free(b);
@@ -726,12 +906,13 @@ static void ref_compare_list(numbering_backend *b, const struct ref *ref, const 
 		n = limit;
 	struct listed l;
 	memset(&l, 0, sizeof(l));
-	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, project, include_deleted, before, prefix, limit};
+	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, project, include_deleted, before, prefix, limit, NULL};
 	ck_assert_int_eq(b->list(b, &q, collect, &l), NUMBERING_OK);
 	ck_assert_msg(l.count == n, "list %s deleted=%d before=%lld prefix=%s limit=%d: %d records, expected %d", project,
 	              include_deleted, (long long)before, prefix ? prefix : "-", limit, l.count, n);
 	for (int i = 0; i < n; i++)
 		ck_assert_str_eq(l.names[i], sorted[i]->name);
+	assert_placed_list_matches(b, &q, n);
 }
 
 static void ref_compare_find(numbering_backend *b, const struct ref *ref, uint64_t first, uint64_t last, int digits)
@@ -931,7 +1112,7 @@ static void *read_many(void *arg)
 		default: {
 			struct listed l;
 			memset(&l, 0, sizeof(l));
-			numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 1, k + 2, k % 2 ? "0" : NULL, 5};
+			numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, P1, 1, k + 2, k % 2 ? "0" : NULL, 5, NULL};
 			if (r->b->list(r->b, &q, collect, &l) != NUMBERING_OK || l.count != (k + 1 < 5 ? k + 1 : 5) ||
 			    strcmp(l.names[0], name) != 0)
 				r->failures++;
@@ -983,6 +1164,7 @@ TCase *backend_conformance_tcase(const struct backend_factory *factory)
 	TCase *tc = tcase_create(factory->name);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, put_get_round_trip, i, i + 1);
+	tcase_add_loop_test(tc, list_places_every_field, i, i + 1);
 	tcase_add_loop_test(tc, names_of_any_form, i, i + 1);
 	tcase_add_loop_test(tc, replace_and_remove, i, i + 1);
 	tcase_add_loop_test(tc, find_numbers, i, i + 1);

@@ -36,6 +36,9 @@ TCase *backend_conformance_tcase(const struct backend_factory *factory);
 numbering_instance *make_instance(const char *name, uint64_t first, uint64_t last, int digits, int64_t created,
                                   int state);
 void assert_same(const numbering_instance *a, const numbering_instance *b);
+/* Lists with @plain and again with query->place: the same instances (@expected of
+ * them), each built in the block place() gave; a NULL from place() stops the walk. */
+void assert_placed_list_matches(numbering_backend *b, const numbering_backend_query *plain, int expected);
 /* One put in its own transaction. */
 void put_one(numbering_backend *b, numbering_instance *in);
 /* Puts a new instance in its own transaction. */

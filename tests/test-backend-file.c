@@ -201,7 +201,7 @@ static void dump_store(numbering_backend *b, struct dump *d)
 {
 	d->count = 0;
 	for (int p = 0; p < 3; p++) {
-		numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, dump_projects[p], 1, 0, NULL, 1000000};
+		numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, dump_projects[p], 1, 0, NULL, 1000000, NULL};
 		ck_assert_int_eq(b->list(b, &q, dump_visit, d), NUMBERING_OK);
 	}
 	for (int k = 0; k < 4; k++) {
@@ -1215,7 +1215,7 @@ static void cmodel_load(struct cmodel *m, numbering_backend *b)
 {
 	m->count = 0;
 	for (int p = 0; p < 2; p++) {
-		numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, dump_projects[p], 1, 0, NULL, 1000000};
+		numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, dump_projects[p], 1, 0, NULL, 1000000, NULL};
 		ck_assert_int_eq(b->list(b, &q, cmodel_visit, m), NUMBERING_OK);
 	}
 }

@@ -399,6 +399,42 @@ START_TEST(hash_random)
 }
 END_TEST
 
+/* A record notes its decoded size for a list page in 16 bits and its label count in
+ * 8: past either, placing it counts them from the body instead, and must still be
+ * exact (the file backend and the store never give it that many labels). */
+START_TEST(memory_places_past_noted_sizes)
+{
+	numbering_backend *b = make_memory();
+	ck_assert_ptr_nonnull(b);
+	numbering_instance *many = make_instance("projects/p1/phoneNumberInstances/many", 7, 7, 1, 1, NUMBERING_LIFECYCLE_ACTIVE);
+	many->labels = calloc(300, sizeof(*many->labels));
+	ck_assert_ptr_nonnull(many->labels);
+	many->label_count = many->label_cap = 300;
+	for (int i = 0; i < 300; i++) {
+		char key[16];
+		snprintf(key, sizeof(key), "k%03d", i);
+		ck_assert_int_eq(numbering__str_set(&many->labels[i].key, key, strlen(key)), NUMBERING_OK);
+		ck_assert_int_eq(numbering__str_set(&many->labels[i].value, "v", (size_t)(i % 2)), NUMBERING_OK);
+	}
+	put_one(b, many);
+	numbering_instance *wide = make_instance("projects/p1/phoneNumberInstances/wide", 8, 8, 1, 2, NUMBERING_LIFECYCLE_ACTIVE);
+	for (int i = 0; i < NUMBERING_HANDLER_URIS_MAX; i++) {
+		static char uri[20000];
+		memset(uri, 'a' + i, sizeof(uri) - 1);
+		memcpy(uri, "sip:", 4);
+		ck_assert_int_eq(numbering__str_set(&wide->call_handlers[i], uri, strlen(uri)), NUMBERING_OK);
+	}
+	wide->call_handler_count = NUMBERING_HANDLER_URIS_MAX;
+	put_one(b, wide);
+	numbering_backend_query q = {NUMBERING_BACKEND_QUERY_VERSION, "projects/p1", 0, 0, NULL, 10, NULL};
+	assert_placed_list_matches(b, &q, 2);
+	ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL), NUMBERING_OK);
+	numbering_instance_free(many);
+	numbering_instance_free(wide);
+	b->free(b);
+}
+END_TEST
+
 Suite *backend_memory_suite(void)
 {
 	Suite *s = suite_create("backend_memory");
@@ -412,6 +448,7 @@ Suite *backend_memory_suite(void)
 	tcase_add_test(tc, ordered_undo_needs_no_memory);
 	tcase_add_test(tc, ordered_small_trees);
 	tcase_add_test(tc, hash_random);
+	tcase_add_test(tc, memory_places_past_noted_sizes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -851,14 +851,30 @@ struct lister {
 /* Decodes and visits one record; sets stop when the page is full or visit says so. */
 static void emit(struct lister *l, uint32_t handle)
 {
-	if (numbering__mrec_read(&l->scratch, record_at(l->m, handle), l->project->name, l->project->len) !=
-	    NUMBERING_OK) {
+	const struct numbering__mrec *rec = record_at(l->m, handle);
+	const numbering_instance *instance = &l->scratch;
+	if (l->query->version >= 2 && l->query->place != NULL) {
+		/* Straight into the visitor's memory: one copy of each string, not two. */
+		struct numbering__mrec_layout layout;
+		numbering__mrec_measure(&layout, rec, l->project->len);
+		void *block = l->query->place(l->payload, layout.size);
+		if (block == NULL) {
+			l->stop = 1; /* the visitor's answer (full, or out of memory) is its own */
+			return;
+		}
+		instance = numbering__mrec_place(block, &layout, rec, l->project->name, l->project->len);
+		if (instance == NULL) {
+			l->rc = numbering__error_set(NUMBERING_INTERNAL, "memory backend list: a record's size does not add up");
+			l->stop = 1;
+			return;
+		}
+	} else if (numbering__mrec_read(&l->scratch, rec, l->project->name, l->project->len) != NUMBERING_OK) {
 		l->rc = out_of_memory("listing instances");
 		l->stop = 1;
 		return;
 	}
 	l->visited++;
-	if (l->visit(&l->scratch, l->payload) != 0 || l->visited >= l->query->limit)
+	if (l->visit(instance, l->payload) != 0 || l->visited >= l->query->limit)
 		l->stop = 1;
 }
 

@@ -275,6 +275,12 @@ void numbering__mrec_write(struct numbering__mrec *rec, const numbering_instance
 	rec->digits = instance->digits;
 	rec->state = instance->lifecycle_state;
 	rec->flags = standard ? NUMBERING__MREC_STANDARD : 0;
+	size_t bytes = numbering__instance_strings_size(instance);
+	rec->placed_bytes = bytes < NUMBERING__MREC_PLACED_UNKNOWN_BYTES ? (uint16_t)bytes
+	                                                                 : NUMBERING__MREC_PLACED_UNKNOWN_BYTES;
+	rec->placed_labels = instance->label_count < NUMBERING__MREC_PLACED_UNKNOWN_LABELS
+	                         ? (uint8_t)instance->label_count
+	                         : NUMBERING__MREC_PLACED_UNKNOWN_LABELS;
 	if (instance->last != instance->first) {
 		rec->flags |= NUMBERING__MREC_LAST;
 		memcpy(rec + 1, &instance->last, sizeof(uint64_t));
@@ -285,6 +291,30 @@ void numbering__mrec_write(struct numbering__mrec *rec, const numbering_instance
 	body(&w, instance);
 	rec->size = (uint32_t)(header_len(instance) + tail_len + w.n);
 }
+
+/*
+ * Where a decoded string goes. OWN: the grow-only buffers of an instance that is
+ * refilled again and again (a get's, a resolve's), copying in place when there is
+ * room, so the hot paths allocate nothing once grown. PLACE: carved one after
+ * another from the block the instance itself was placed in (a list page's), each
+ * marked borrowed as a frozen copy's are. COUNT: nowhere; only the bytes PLACE will
+ * need are added up.
+ */
+enum sink_mode { SINK_OWN, SINK_PLACE, SINK_COUNT };
+
+/* decode() and what it calls are inlined into each of its three callers, so that
+ * each gets a copy specialised for its constant sink mode. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SINK_INLINE static inline __attribute__((always_inline))
+#else
+#define SINK_INLINE static inline
+#endif
+
+struct sink {
+	enum sink_mode mode;
+	char *next, *end; /* PLACE: the next free byte, the end of the block */
+	size_t bytes;     /* COUNT: string bytes so far, NULs included */
+};
 
 /* Sets a grow-only string, copying in place when it has room (cap counts the NUL or
  * not: len + 1 <= cap is safe either way). */
@@ -303,6 +333,30 @@ static int set_str(struct numbering__str *s, const char *p, size_t len)
 	return numbering__str_set(s, p, len);
 }
 
+/* Sets @s to @len bytes at @p (not NUL-terminated). */
+SINK_INLINE int sink_str(struct sink *k, struct numbering__str *s, const char *p, size_t len)
+{
+	switch (k->mode) {
+	case SINK_COUNT:
+		k->bytes += len ? len + 1 : 0;
+		return NUMBERING_OK;
+	case SINK_PLACE:
+		if (len == 0)
+			return NUMBERING_OK; /* the placed instance was zeroed: "" */
+		if ((size_t)(k->end - k->next) < len + 1)
+			return NUMBERING_INTERNAL; /* the block was sized for another record */
+		memcpy(k->next, p, len);
+		k->next[len] = '\0';
+		s->ptr = k->next;
+		s->len = (uint32_t)len;
+		s->cap = (uint32_t)(len + 1) | NUMBERING__STR_BORROWED;
+		k->next += len + 1;
+		return NUMBERING_OK;
+	default:
+		return set_str(s, p, len);
+	}
+}
+
 static uint64_t get_varint(const uint8_t **p)
 {
 	uint64_t v = 0;
@@ -315,30 +369,37 @@ static uint64_t get_varint(const uint8_t **p)
 	return v;
 }
 
-static int get_str(struct numbering__str *s, const uint8_t **p)
+SINK_INLINE int get_str(struct sink *k, struct numbering__str *s, const uint8_t **p)
 {
 	size_t len = (size_t)get_varint(p);
-	int rc = set_str(s, (const char *)*p, len);
+	int rc = sink_str(k, s, (const char *)*p, len);
 	*p += len;
 	return rc;
 }
 
-static int clear_str(struct numbering__str *s)
-{
-	return set_str(s, "", 0);
-}
-
 /* Sets @s to the +E164 form of @value, formatting in place when there is room. */
-static int set_e164(struct numbering__str *s, uint64_t value, unsigned digits)
+SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t value, unsigned digits)
 {
-	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= (size_t)digits + 2) {
+	if (k->mode == SINK_OWN && s->ptr != NULL && (size_t)numbering__str_capacity(s) >= (size_t)digits + 2) {
 		size_t n = format_e164(s->ptr, value, digits);
 		s->ptr[n] = '\0';
 		s->len = (uint32_t)n;
 		return NUMBERING_OK;
 	}
+	if (k->mode == SINK_PLACE && (size_t)(k->end - k->next) >= (size_t)digits + 2) {
+		/* Formatted where it goes: a copy of freshly stored bytes would stall. */
+		size_t n = format_e164(k->next, value, digits);
+		if (n == 0)
+			return NUMBERING_OK; /* "", as zeroed */
+		k->next[n] = '\0';
+		s->ptr = k->next;
+		s->len = (uint32_t)n;
+		s->cap = (uint32_t)(n + 1) | NUMBERING__STR_BORROWED;
+		k->next += n + 1;
+		return NUMBERING_OK;
+	}
 	char buf[24];
-	return set_str(s, buf, format_e164(buf, value, digits));
+	return sink_str(k, s, buf, format_e164(buf, value, digits));
 }
 
 size_t numbering__mrec_name(char *buf, size_t size, const struct numbering__mrec *rec, const char *project,
@@ -359,13 +420,27 @@ size_t numbering__mrec_name(char *buf, size_t size, const struct numbering__mrec
 	return n;
 }
 
-static int read_name(numbering_instance *out, const struct numbering__mrec *rec, const char *project,
-                     size_t project_len)
+SINK_INLINE int read_name(struct sink *k, numbering_instance *out, const struct numbering__mrec *rec,
+                     const char *project, size_t project_len)
 {
 	size_t len = project_len + ((rec->flags & NUMBERING__MREC_STANDARD) ? STANDARD_MIDDLE_LEN : 0) + rec->tail_len;
 	struct numbering__str *s = &out->name;
-	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
-		char *d = s->ptr;
+	if (k->mode == SINK_COUNT) {
+		k->bytes += len + 1;
+		return NUMBERING_OK;
+	}
+	char *d = NULL;
+	if (k->mode == SINK_PLACE) {
+		if ((size_t)(k->end - k->next) < len + 1)
+			return NUMBERING_INTERNAL;
+		d = k->next;
+		k->next += len + 1;
+		s->ptr = d;
+		s->cap = (uint32_t)(len + 1) | NUMBERING__STR_BORROWED;
+	} else if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
+		d = s->ptr;
+	}
+	if (d != NULL) {
 		memcpy(d, project, project_len);
 		d += project_len;
 		if (rec->flags & NUMBERING__MREC_STANDARD) {
@@ -388,12 +463,15 @@ static int read_name(numbering_instance *out, const struct numbering__mrec *rec,
 	return rc;
 }
 
-static int read_labels(numbering_instance *out, const uint8_t **p)
+/* Labels: OWN grows the instance's array; PLACE finds it placed already (label_cap
+ * entries, zeroed); COUNT only counts them. */
+SINK_INLINE int read_labels(struct sink *k, numbering_instance *out, const uint8_t **p)
 {
 	uint64_t n = get_varint(p);
 	if (n > UINT32_MAX / sizeof(struct numbering__label))
 		return NUMBERING_RESOURCE_EXHAUSTED;
-	if (out->label_cap < n) {
+	struct numbering__label counted = {{NULL, 0, 0}, {NULL, 0, 0}};
+	if (k->mode == SINK_OWN && out->label_cap < n) {
 		struct numbering__label *labels = numbering__realloc(out->labels, (size_t)n * sizeof(*labels));
 		if (labels == NULL)
 			return NUMBERING_RESOURCE_EXHAUSTED;
@@ -401,11 +479,14 @@ static int read_labels(numbering_instance *out, const uint8_t **p)
 		out->labels = labels;
 		out->label_cap = (uint32_t)n;
 	}
+	if (k->mode == SINK_PLACE && out->label_cap != n)
+		return NUMBERING_INTERNAL; /* placed for another record */
 	out->label_count = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		int rc = get_str(&out->labels[i].key, p);
+		struct numbering__label *label = k->mode == SINK_COUNT ? &counted : &out->labels[i];
+		int rc = get_str(k, &label->key, p);
 		if (rc == NUMBERING_OK)
-			rc = get_str(&out->labels[i].value, p);
+			rc = get_str(k, &label->value, p);
 		if (rc != NUMBERING_OK)
 			return rc;
 		out->label_count = i + 1;
@@ -413,8 +494,8 @@ static int read_labels(numbering_instance *out, const uint8_t **p)
 	return NUMBERING_OK;
 }
 
-int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *rec, const char *project,
-                         size_t project_len)
+SINK_INLINE int decode(struct sink *k, numbering_instance *out, const struct numbering__mrec *rec, const char *project,
+                  size_t project_len)
 {
 	uint64_t last = numbering__mrec_last(rec);
 	out->first = rec->first;
@@ -422,7 +503,7 @@ int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *
 	out->digits = rec->digits;
 	out->lifecycle_state = rec->state;
 	out->create_time = rec->create_time;
-	int rc = read_name(out, rec, project, project_len);
+	int rc = read_name(k, out, rec, project, project_len);
 	if (rc != NUMBERING_OK)
 		return rc;
 	const uint8_t *p = (const uint8_t *)numbering__mrec_tail(rec) + rec->tail_len;
@@ -436,19 +517,19 @@ int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *
 	struct numbering__str *strs[] = {&out->sku, &out->activation_sku, &out->country_code, &out->display_name,
 	                                 &out->regulatory_listing};
 	for (int i = 0; i < 5 && rc == NUMBERING_OK; i++)
-		rc = (mask & (1 << i)) ? get_str(strs[i], &p) : clear_str(strs[i]);
+		rc = (mask & (1 << i)) ? get_str(k, strs[i], &p) : sink_str(k, strs[i], "", 0);
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (mask & HAS_PHONE_NUMBER)
-		rc = get_str(&out->phone_number, &p);
+		rc = get_str(k, &out->phone_number, &p);
 	else
-		rc = set_e164(&out->phone_number, rec->first, rec->digits);
+		rc = set_e164(k, &out->phone_number, rec->first, rec->digits);
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (mask & HAS_RANGE_END)
-		rc = get_str(&out->range_end, &p);
+		rc = get_str(k, &out->range_end, &p);
 	else
-		rc = out->is_range ? set_e164(&out->range_end, last, rec->digits) : clear_str(&out->range_end);
+		rc = out->is_range ? set_e164(k, &out->range_end, last, rec->digits) : sink_str(k, &out->range_end, "", 0);
 	if (rc != NUMBERING_OK)
 		return rc;
 	out->set = 0;
@@ -472,15 +553,15 @@ int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *
 		uint8_t counts = *p++;
 		uint32_t m = counts >> 4, c = counts & 15;
 		for (uint32_t i = 0; i < m && rc == NUMBERING_OK; i++)
-			if ((rc = get_str(&out->message_handlers[i], &p)) == NUMBERING_OK)
+			if ((rc = get_str(k, &out->message_handlers[i], &p)) == NUMBERING_OK)
 				out->message_handler_count = i + 1;
 		for (uint32_t i = 0; i < c && rc == NUMBERING_OK; i++)
-			if ((rc = get_str(&out->call_handlers[i], &p)) == NUMBERING_OK)
+			if ((rc = get_str(k, &out->call_handlers[i], &p)) == NUMBERING_OK)
 				out->call_handler_count = i + 1;
 		if (rc != NUMBERING_OK)
 			return rc;
 	}
-	if ((extra & EXTRA_LABELS) && (rc = read_labels(out, &p)) != NUMBERING_OK)
+	if ((extra & EXTRA_LABELS) && (rc = read_labels(k, out, &p)) != NUMBERING_OK)
 		return rc;
 	if (extra & EXTRA_RAW_ENUMS) {
 		out->is_range = p[0];
@@ -489,6 +570,49 @@ int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *
 		out->number_type = p[3];
 	}
 	return NUMBERING_OK;
+}
+
+int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *rec, const char *project,
+                         size_t project_len)
+{
+	struct sink own = {SINK_OWN, NULL, NULL, 0};
+	return decode(&own, out, rec, project, project_len);
+}
+
+/* Placed instances are laid end to end: keep each aligned for the next. */
+#define PLACE_ALIGN 8
+
+void numbering__mrec_measure(struct numbering__mrec_layout *layout, const struct numbering__mrec *rec,
+                             size_t project_len)
+{
+	size_t bytes = rec->placed_bytes;
+	layout->labels = rec->placed_labels;
+	if (bytes == NUMBERING__MREC_PLACED_UNKNOWN_BYTES || layout->labels == NUMBERING__MREC_PLACED_UNKNOWN_LABELS) {
+		numbering_instance counted; /* only its scalars are written */
+		counted.labels = NULL;
+		struct sink count = {SINK_COUNT, NULL, NULL, 0};
+		decode(&count, &counted, rec, "", project_len); /* counting cannot fail */
+		bytes = count.bytes;
+		layout->labels = counted.label_count;
+	}
+	bytes += sizeof(numbering_instance) + layout->labels * sizeof(struct numbering__label);
+	layout->size = (bytes + PLACE_ALIGN - 1) & ~(size_t)(PLACE_ALIGN - 1);
+}
+
+numbering_instance *numbering__mrec_place(void *block, const struct numbering__mrec_layout *layout,
+                                          const struct numbering__mrec *rec, const char *project, size_t project_len)
+{
+	numbering_instance *out = block;
+	size_t fixed = sizeof(*out) + layout->labels * sizeof(struct numbering__label);
+	if (layout->size < fixed)
+		return NULL;
+	memset(out, 0, fixed);
+	if (layout->labels > 0) {
+		out->labels = (struct numbering__label *)(out + 1);
+		out->label_cap = layout->labels;
+	}
+	struct sink place = {SINK_PLACE, (char *)block + fixed, (char *)block + layout->size, 0};
+	return decode(&place, out, rec, project, project_len) == NUMBERING_OK ? out : NULL;
 }
 
 int numbering__mrec_tail_equals(const struct numbering__mrec *rec, const char *tail, size_t tail_len)

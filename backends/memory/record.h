@@ -17,6 +17,9 @@
 
 #include "model/instance.h"
 
+#define NUMBERING__MREC_PLACED_UNKNOWN_LABELS UINT8_MAX
+#define NUMBERING__MREC_PLACED_UNKNOWN_BYTES UINT16_MAX
+
 /* A uint64_t last follows the header (the record holds more than one number). */
 #define NUMBERING__MREC_LAST 1
 /* The name is project "/phoneNumberInstances/" tail; else project tail. */
@@ -31,7 +34,11 @@ struct numbering__mrec {
 	uint8_t digits;
 	uint8_t state; /* lifecycle state */
 	uint8_t flags; /* NUMBERING__MREC_* */
-	uint8_t unused[3];
+	/* What the decoded instance's strings take, NULs included, and its label count,
+	 * so a list page sizes its copy without a pass over the body; the _UNKNOWN values
+	 * when they do not fit. */
+	uint8_t placed_labels;
+	uint16_t placed_bytes;
 	/* uint64_t last if NUMBERING__MREC_LAST; the tail; the body */
 };
 
@@ -61,6 +68,21 @@ void numbering__mrec_write(struct numbering__mrec *rec, const numbering_instance
  * buffers: allocates nothing when they are large enough. 0 or RESOURCE_EXHAUSTED. */
 int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *rec, const char *project,
                          size_t project_len);
+/* What placing @rec as an instance takes: numbering__mrec_measure() fills it. */
+struct numbering__mrec_layout {
+	size_t size;     /* bytes of the block, a multiple of 8 */
+	uint32_t labels; /* label entries after the instance */
+};
+
+/* Sizes the block numbering__mrec_place() builds @rec's instance in. */
+void numbering__mrec_measure(struct numbering__mrec_layout *layout, const struct numbering__mrec *rec,
+                             size_t project_len);
+/* Builds @rec's instance in @block (layout->size bytes, 8-byte aligned), its strings
+ * and labels in the block after it, as numbering__instance_freeze() lays out a copy:
+ * the instance lives as long as the block and needs no freeing. NULL if @layout was
+ * not measured for @rec. */
+numbering_instance *numbering__mrec_place(void *block, const struct numbering__mrec_layout *layout,
+                                          const struct numbering__mrec *rec, const char *project, size_t project_len);
 /* Whether @rec's name is @name; its project part has been compared already. */
 int numbering__mrec_tail_equals(const struct numbering__mrec *rec, const char *tail, size_t tail_len);
 /* Writes @rec's name into @buf (NUL-terminated, cut to @size); returns its full length. */

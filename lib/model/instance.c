@@ -229,7 +229,7 @@ static size_t str_bytes(const struct numbering__str *s)
 }
 
 /* The bytes of @src's strings, each with its NUL. */
-static size_t strings_size(const numbering_instance *src)
+size_t numbering__instance_strings_size(const numbering_instance *src)
 {
 	const struct numbering__str *strs[] = {&src->name,         &src->phone_number,   &src->range_end,
 	                                       &src->sku,          &src->activation_sku, &src->country_code,
@@ -296,7 +296,7 @@ int numbering_instance_copy(numbering_instance **out, const numbering_instance *
 	*out = NULL;
 	if (instance == NULL)
 		return null_instance("numbering_instance_copy");
-	numbering_instance *copy = numbering__calloc(1, sizeof(*copy) + strings_size(instance));
+	numbering_instance *copy = numbering__calloc(1, sizeof(*copy) + numbering__instance_strings_size(instance));
 	struct numbering__label *labels = NULL;
 	if (copy != NULL && instance->label_count > 0 &&
 	    (labels = numbering__calloc(instance->label_count, sizeof(*labels))) == NULL) {
@@ -315,7 +315,7 @@ int numbering_instance_copy(numbering_instance **out, const numbering_instance *
 
 size_t numbering__instance_frozen_size(const numbering_instance *src)
 {
-	size_t bytes = sizeof(*src) + src->label_count * sizeof(struct numbering__label) + strings_size(src);
+	size_t bytes = sizeof(*src) + src->label_count * sizeof(struct numbering__label) + numbering__instance_strings_size(src);
 	return (bytes + COPY_ALIGN - 1) & ~(size_t)(COPY_ALIGN - 1);
 }
 

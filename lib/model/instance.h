@@ -102,6 +102,9 @@ int numbering__instance_new_reserved(numbering_instance **out);
  * instances in a few large blocks): numbering__instance_frozen_size() bytes, aligned
  * for an instance. Its strings and labels live in the block; it must never be passed
  * to numbering_instance_free() nor changed. */
+/* The bytes of the strings of @src, a NUL after each non-empty one: what a frozen
+ * copy of it holds after its labels. */
+size_t numbering__instance_strings_size(const numbering_instance *src);
 size_t numbering__instance_frozen_size(const numbering_instance *src);
 numbering_instance *numbering__instance_freeze(void *block, const numbering_instance *src);
 

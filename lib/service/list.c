@@ -259,6 +259,7 @@ struct collect {
 	int page_size;
 	int more; /* the backend had an instance past the page: there is a next page */
 	int rc;
+	const void *placed; /* the block place_one() gave out last */
 };
 
 /* @size bytes in the page's current block, or in a new one sized for the rest of the
@@ -282,6 +283,23 @@ static void *page_alloc(numbering_list_page *page, size_t size, int items_left)
 	return p;
 }
 
+/* The query's place(): memory in the page for a backend to build the next instance
+ * in. NULL stops the backend: the page is full, or memory ran out. */
+static void *place_one(void *payload, size_t size)
+{
+	struct collect *c = payload;
+	numbering_list_page *page = c->page;
+	if (page->count >= c->page_size) {
+		c->more = 1;
+		return NULL;
+	}
+	void *block = page_alloc(page, size, c->page_size - page->count);
+	if (block == NULL)
+		c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
+	c->placed = block;
+	return block;
+}
+
 static int collect_one(const numbering_instance *instance, void *payload)
 {
 	struct collect *c = payload;
@@ -289,6 +307,12 @@ static int collect_one(const numbering_instance *instance, void *payload)
 	if (page->count >= c->page_size) {
 		c->more = 1;
 		return 1;
+	}
+	if (instance == c->placed && instance != NULL) {
+		/* Built in the page by the backend already. */
+		c->placed = NULL;
+		page->items[page->count++] = (numbering_instance *)instance;
+		return 0;
 	}
 	size_t size = numbering__instance_frozen_size(instance);
 	void *block = page_alloc(page, size, c->page_size - page->count);
@@ -337,9 +361,10 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
 	}
 	/* One more than the page: whether it exists decides the next token. */
-	numbering_backend_query query = {NUMBERING_BACKEND_QUERY_VERSION, project, request->include_deleted,
-	                                 created_before, digits[0] ? digits : NULL, page_size + 1};
-	struct collect c = {page, page_size, 0, NUMBERING_OK};
+	numbering_backend_query query = {NUMBERING_BACKEND_QUERY_VERSION,      project, request->include_deleted,
+	                                 created_before, digits[0] ? digits : NULL, page_size + 1,
+	                                 place_one};
+	struct collect c = {page, page_size, 0, NUMBERING_OK, NULL};
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &query, collect_one, &c);
 	numbering__rwlock_rdunlock(&store->lock, read_slot);

@@ -52,6 +52,7 @@ int main(void)
 	FIELD(numbering_backend_query, created_before);
 	FIELD(numbering_backend_query, prefix_digits);
 	FIELD(numbering_backend_query, limit);
+	FIELD(numbering_backend_query, place);
 
 	STRUCT(numbering_allocator, NUMBERING_ALLOCATOR_VERSION);
 	FIELD(numbering_allocator, version);

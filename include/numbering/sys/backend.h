@@ -49,9 +49,18 @@ typedef struct numbering_backend_query {
 	const char *prefix_digits;
 	/** At most this many instances. */
 	int limit;
+	/* Version 2 fields. */
+	/**
+	 * Memory to build the next visited instance in (@p size bytes, or NULL: stop),
+	 * given the visit's @p payload. The library's own backends build each instance
+	 * there, so that the visitor keeps it without a copy (it knows it by its address);
+	 * other backends ignore it, since an instance's layout is private to the library.
+	 * NULL when the caller does not offer it.
+	 */
+	void *(*place)(void *payload, size_t size);
 } numbering_backend_query;
 
-#define NUMBERING_BACKEND_QUERY_VERSION 1
+#define NUMBERING_BACKEND_QUERY_VERSION 2
 
 /** Receives one listed instance (borrowed for the call). Return non-zero to stop. */
 typedef int (*numbering_backend_visit_cb)(const numbering_instance *instance, void *payload);
