@@ -459,6 +459,9 @@ START_TEST(split_seed_example)
 	ck_assert_str_eq(numbering_instance_name(first), "projects/p1/phoneNumberInstances/block");
 	ck_assert_str_eq(numbering_instance_range_primary(second), numbering_instance_name(second));
 	ck_assert_int_gt(numbering_instance_create_time(second), numbering_instance_create_time(first));
+	/* The first keeps its activation; the new one is active from its creation. */
+	ck_assert_int_eq(numbering_instance_activate_time(first), numbering_instance_create_time(first));
+	ck_assert_int_eq(numbering_instance_activate_time(second), numbering_instance_create_time(second));
 
 	/* The numbers now resolve to their new owners. */
 	numbering_resolution *res = NULL;
@@ -1107,6 +1110,8 @@ START_TEST(split_keeps_first_numbers_and_state)
 	/* Both halves keep the state; the new one is a full instance of its own. */
 	ck_assert_int_eq(numbering_instance_lifecycle_state(first), NUMBERING_LIFECYCLE_PENDING);
 	ck_assert_int_eq(numbering_instance_lifecycle_state(second), NUMBERING_LIFECYCLE_PENDING);
+	ck_assert_int_gt(numbering_instance_create_time(second), numbering_instance_create_time(first));
+	ck_assert_int_eq(numbering_instance_activate_time(second), 0); /* pending: never activated */
 	char second_name[128];
 	snprintf(second_name, sizeof(second_name), "%s", numbering_instance_name(second));
 	numbering_instance_free(first);

@@ -63,6 +63,10 @@ static int split_locked(numbering_instance **first, numbering_instance **second,
 		b->first = a_last + 1;
 		b->range_size = a->range_size - size;
 		b->create_time = numbering__next_time(store);
+		/* The new instance is active from its creation, not from when the range was
+		 * activated: no instance reads as active before it existed. */
+		if (b->activate_time != 0)
+			b->activate_time = b->create_time;
 		a->last = a_last;
 		a->range_size = size;
 		rc = numbering__str_set(&a->range_end, a_end, strlen(a_end));
