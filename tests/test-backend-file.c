@@ -315,7 +315,9 @@ START_TEST(file_arguments)
 	ck_assert_int_eq(numbering_file_backend_new(&b, "/tmp/x", &o), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_options_init(&o, 1), NUMBERING_OK);
 	ck_assert_int_eq(o.sync_mode, NUMBERING_FILE_SYNC_FULL);
-	ck_assert_int_eq(numbering_file_options_init(&o, 2), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_options_init(&o, 2), NUMBERING_OK);
+	ck_assert_int_eq(o.read_only, 0);
+	ck_assert_int_eq(numbering_file_options_init(&o, 3), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_options_init(NULL, 1), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_backend_new(&b, "/nonexistent-dir/x/store.db", NULL), NUMBERING_UNAVAILABLE);
 	ck_assert_ptr_null(b);
@@ -562,6 +564,111 @@ START_TEST(file_header_checks)
 END_TEST
 
 /* One writer: a second opener, in another process or this one, gets UNAVAILABLE naming the store. */
+static int open_read_only(numbering_backend **out, const char *path)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.read_only = 1;
+	o.diagnostic = on_diagnostic;
+	return numbering_file_backend_new(out, path, &o);
+}
+
+/* A read-only snapshot opens beside the writer (no lock), never writes, and sees the
+ * store as it was when it was opened. */
+START_TEST(file_read_only_snapshot)
+{
+	static struct dump before, seen, after;
+	const char *path = new_store_path();
+	numbering_backend *ro = NULL;
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_NOT_FOUND);
+	ck_assert_ptr_null(ro);
+	write_file(path, (const uint8_t *)"", 0);
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_UNAVAILABLE);
+	ck_assert_msg(strstr(numbering_error_message(), "no store header") != NULL, "%s", numbering_error_message());
+	ck_assert_int_eq(unlink(path), 0);
+
+	numbering_backend *b = open_ok(path);
+	for (int k = 0; k < 20; k++)
+		scenario_step(b, k);
+	dump_store(b, &before);
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_OK);
+	dump_store(ro, &seen);
+	assert_dumps_equal(&before, &seen, "read-only snapshot");
+	int64_t size = file_size(path);
+
+	/* Nothing is written through it. */
+	ck_assert_int_eq(ro->begin(ro), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(numbering_error_message(), "read-only") != NULL, "%s", numbering_error_message());
+	ck_assert_int_eq(ro->control(ro, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_int_eq(ro->control(ro, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL), NUMBERING_OK);
+	ck_assert_int_eq(ro->control(ro, NUMBERING_FILE_CONTROL_SYNC, NULL), NUMBERING_OK);
+
+	/* The writer goes on, and compacts (a new file renamed over the path): the
+	 * snapshot still reads what it read; a new one reads the new state. */
+	for (int k = 20; k < 40; k++)
+		scenario_step(b, k);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	dump_store(ro, &seen);
+	assert_dumps_equal(&before, &seen, "the snapshot after the writer moved on");
+	dump_store(b, &after);
+	numbering_backend *ro2 = NULL;
+	ck_assert_int_eq(open_read_only(&ro2, path), NUMBERING_OK);
+	dump_store(ro2, &seen);
+	assert_dumps_equal(&after, &seen, "a newer snapshot");
+	ro2->free(ro2);
+	ro->free(ro);
+	b->free(b);
+	(void)size;
+
+	/* A tail being written (or torn) is read past, and left as it is. */
+	FILE *fp = fopen(path, "ab");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite("half a record", 1, 13, fp), 13);
+	fclose(fp);
+	size = file_size(path);
+	diagnostics = 0;
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_OK);
+	ck_assert_int_eq(diagnostics, 1);
+	ck_assert_msg(strstr(last_diagnostic, "left the 13") != NULL, "%s", last_diagnostic);
+	dump_store(ro, &seen);
+	assert_dumps_equal(&after, &seen, "a snapshot with a torn tail");
+	ck_assert_int_eq(file_size(path), size);
+
+	/* A file no store has opened has no page-token key yet, which a store would
+	 * have to write. */
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = ro;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(numbering_error_message(), "read-only") != NULL, "%s", numbering_error_message());
+
+	/* Under a store, over a store's file: reads work, writes are refused and change
+	 * nothing. */
+	options.backend = open_ok(path);
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store_close(store);
+	size = file_size(path);
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_OK);
+	options.backend = ro;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_list_request *req = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(req, P1), NUMBERING_OK);
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list(&page, store, NULL, req), NUMBERING_OK);
+	numbering_list_page_free(page);
+	numbering_list_request_free(req);
+	numbering_instance *in = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&in), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(in, "+61255509999"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, in, "fresh", NULL, NULL),
+	                 NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(numbering_error_message(), "read-only") != NULL, "%s", numbering_error_message());
+	numbering_instance_free(in);
+	numbering_store_close(store);
+	ck_assert_int_eq(file_size(path), size);
+}
+END_TEST
+
 START_TEST(file_second_writer)
 {
 	const char *path = new_store_path();
@@ -1562,6 +1669,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_mid_damage);
 	tcase_add_test(tc, file_header_checks);
 	tcase_add_test(tc, file_second_writer);
+	tcase_add_test(tc, file_read_only_snapshot);
 	tcase_add_test(tc, file_compaction);
 	tcase_add_test(tc, file_compaction_beside_reads);
 	tcase_add_test(tc, file_mode_owner_only_and_kept);

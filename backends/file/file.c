@@ -822,6 +822,7 @@ struct file {
 	numbering_backend *mem;
 	char *path, *dir, *tmp;
 	int fd;
+	int read_only; /* a snapshot opened without the lock: never written */
 	pthread_mutex_t lock; /* fd, end, seq, counters; the flusher */
 	pthread_cond_t cond;
 	pthread_t flusher;
@@ -873,6 +874,11 @@ static int broken_error(const struct file *f)
 	                            f->path);
 }
 
+static int read_only_error(const struct file *f)
+{
+	return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: store %s is open read-only", f->path);
+}
+
 static int file_begin(numbering_backend *backend)
 {
 	struct file *f = (struct file *)backend;
@@ -880,6 +886,8 @@ static int file_begin(numbering_backend *backend)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
 	if (__atomic_load_n(&f->broken, __ATOMIC_ACQUIRE))
 		return broken_error(f);
+	if (f->read_only)
+		return read_only_error(f);
 	int rc = f->mem->begin(f->mem);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -1302,6 +1310,8 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 	int rc = NUMBERING_OK;
 	switch (op) {
 	case NUMBERING_FILE_CONTROL_COMPACT:
+		if (f->read_only)
+			return read_only_error(f);
 		if (f->in_txn)
 			return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: compaction inside a transaction");
 		pthread_mutex_lock(&f->lock);
@@ -1309,6 +1319,8 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 		pthread_mutex_unlock(&f->lock);
 		return rc;
 	case NUMBERING_FILE_CONTROL_SYNC:
+		if (f->read_only)
+			return NUMBERING_OK; /* nothing of ours to sync */
 		pthread_mutex_lock(&f->lock);
 		rc = sync_now_locked(f);
 		pthread_mutex_unlock(&f->lock);
@@ -1321,6 +1333,8 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 	case NUMBERING_BACKEND_CONTROL_MAINTAIN:
 		/* Writes are held off by the store; reads go on beside the compaction, which
 		 * only reads the memory state. */
+		if (f->read_only)
+			return NUMBERING_OK;
 		pthread_mutex_lock(&f->lock);
 		f->maintained = 1;
 		if (!__atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
@@ -1483,17 +1497,36 @@ static int set_paths(struct file *f, const char *path)
 }
 
 /* Opens the file and replays it into f->mem. */
+/* A read-only snapshot: no lock, no create; the writer only ever appends to this
+ * inode or renames a new file over the path, so what is read up to the last whole
+ * record is a consistent state. */
+static int open_snapshot(int *out, const char *path)
+{
+	int fd = sys()->open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0 && errno == ENOENT)
+		return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s does not exist", path);
+	if (fd < 0)
+		return io_error("open", path);
+	*out = fd;
+	return NUMBERING_OK;
+}
+
 static int file_open(struct file *f, int must_exist)
 {
 	const struct numbering__file_io *io = sys();
 	int created = 0;
-	int rc = open_locked(&f->fd, &created, f->path, must_exist, 1);
+	int rc = f->read_only ? open_snapshot(&f->fd, f->path) : open_locked(&f->fd, &created, f->path, must_exist, 1);
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct stat st;
 	if (fstat(f->fd, &st) != 0)
 		return io_error("stat", f->path);
 	uint64_t size = (uint64_t)st.st_size;
+	if (f->read_only && size < HEADER_SIZE)
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: %s has no store header yet (%llu bytes): not a store, or one "
+		                            "being created",
+		                            f->path, (unsigned long long)size);
 	if (created || (size < HEADER_SIZE && interrupted_creation(io, f->fd, size))) {
 		if ((rc = init_file(io, f->fd, f->path, f->dir)) != NUMBERING_OK)
 			return rc;
@@ -1521,7 +1554,10 @@ static int file_open(struct file *f, int must_exist)
 	buf_free(&s.win);
 	if (rc != NUMBERING_OK)
 		return rc;
-	if (r.torn_bytes > 0) {
+	if (r.torn_bytes > 0 && f->read_only) {
+		diagnose(f, "store %s: read %llu bytes and left the %llu after them (%s): a write in progress or a torn tail",
+		         f->path, (unsigned long long)r.valid_end, (unsigned long long)r.torn_bytes, r.problem);
+	} else if (r.torn_bytes > 0) {
 		if (io->ftruncate(f->fd, (off_t)r.valid_end) != 0 || io->fdatasync(f->fd) != 0)
 			return io_error("cut the torn tail of", f->path);
 		f->truncated_bytes = (int64_t)r.torn_bytes;
@@ -1550,7 +1586,15 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 		if (options->version < 1 || options->version > NUMBERING_FILE_OPTIONS_VERSION)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "options.version",
 			                              "numbering_file_backend_new: unknown options version %u", options->version);
-		opts = *options;
+		/* Only the fields of the caller's version: an older struct is shorter. */
+		opts.sync_mode = options->sync_mode;
+		opts.sync_window_us = options->sync_window_us;
+		opts.must_exist = options->must_exist;
+		opts.compact_min_bytes = options->compact_min_bytes;
+		opts.diagnostic = options->diagnostic;
+		opts.diagnostic_payload = options->diagnostic_payload;
+		if (options->version >= 2)
+			opts.read_only = options->read_only;
 	}
 	if (opts.sync_mode < NUMBERING_FILE_SYNC_FULL || opts.sync_mode > NUMBERING_FILE_SYNC_OFF || opts.sync_window_us < 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "options.sync_mode",
@@ -1581,12 +1625,13 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 	f->compact_min = opts.compact_min_bytes == 0 ? DEFAULT_COMPACT_MIN : opts.compact_min_bytes;
 	f->diagnostic = opts.diagnostic;
 	f->diagnostic_payload = opts.diagnostic_payload;
+	f->read_only = opts.read_only != 0;
 	int rc = set_paths(f, path);
 	if (rc == NUMBERING_OK)
 		rc = numbering_memory_backend_new(&f->mem);
 	if (rc == NUMBERING_OK)
 		rc = file_open(f, opts.must_exist);
-	if (rc == NUMBERING_OK) {
+	if (rc == NUMBERING_OK && !f->read_only) {
 		/* A compaction that did not finish left its temporary file. */
 		sys()->unlink(f->tmp);
 		if (f->sync_mode == NUMBERING_FILE_SYNC_NORMAL) {

@@ -25,6 +25,7 @@ struct globals {
 	const char *caller; /* --as */
 	const char *region; /* --region */
 	const char *max_instances; /* --max-instances, checked when the store opens */
+	int read_only;             /* --read-only: a snapshot of a file store, no lock taken */
 };
 
 static const char usage[] =
@@ -37,6 +38,8 @@ static const char usage[] =
 	"  --as PRINCIPAL        the caller of call and batch, e.g. user:alice\n"
 	"  --region CC           default region for national numbers\n"
 	"  --max-instances N     refuse creates and splits past N instances (deleted ones count)\n"
+	"  --read-only           read a snapshot of the file store without its lock (works while\n"
+	"                        another process, a PBX, has it open); writes are refused\n"
 	"\n"
 	"commands:\n"
 	"  parse [--region CC] NUMBER   parse one number, print it as JSON\n"
@@ -341,9 +344,14 @@ static int session_open(struct session *s, const struct globals *g)
 		        g->store ? g->store : getenv("NUMBERING_STORE"));
 		return EXIT_USAGE;
 	}
+	if (g->read_only && path[0] == '\0') {
+		fprintf(stderr, "numberctl: --read-only reads a file store; a memory store starts empty\n");
+		return EXIT_USAGE;
+	}
 	if (path[0] != '\0') {
 		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
 		file_options.diagnostic = print_diagnostic;
+		file_options.read_only = g->read_only;
 		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
 			print_error();
 			return 1;
@@ -670,11 +678,15 @@ static int option(const char *name, int argc, char **argv, int *i, const char **
 
 int main(int argc, char **argv)
 {
-	struct globals g = {NULL, NULL, NULL, NULL, NULL};
+	struct globals g = {NULL, NULL, NULL, NULL, NULL, 0};
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0; i++) {
 		const char *value = NULL;
 		const char **slot = NULL;
+		if (strcmp(argv[i], "--read-only") == 0) {
+			g.read_only = 1;
+			continue;
+		}
 		if (option("--store", argc, argv, &i, &value))
 			slot = &g.store;
 		else if (option("--policy", argc, argv, &i, &value))

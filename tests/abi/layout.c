@@ -69,6 +69,7 @@ int main(void)
 	FIELD(numbering_file_options, compact_min_bytes);
 	FIELD(numbering_file_options, diagnostic);
 	FIELD(numbering_file_options, diagnostic_payload);
+	FIELD(numbering_file_options, read_only);
 
 	STRUCT(numbering_file_stats, NUMBERING_FILE_STATS_VERSION);
 	FIELD(numbering_file_stats, version);

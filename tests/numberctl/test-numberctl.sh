@@ -94,6 +94,26 @@ grep -q '"tornBytes":[1-9]' "$tmp/file-fsck" || { echo "FAIL store-file torn fsc
 "$numberctl" --store "file:$tmp/torn.db" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/kept"}' \
 	> "$tmp/file-get" 2> "$tmp/err"
 grep -q "torn tail" "$tmp/err" || { echo "FAIL store-file torn tail not reported: $(cat "$tmp/err")"; store_failures=1; }
+# --read-only reads a store another process holds open (a batch keeps it, and its
+# lock, until its input ends), and refuses writes.
+mkfifo "$tmp/live-in"
+timeout 20 "$numberctl" --store "file:$tmp/live.db" batch < "$tmp/live-in" > "$tmp/live-out" 2>&1 &
+live=$!
+exec 5> "$tmp/live-in"
+echo '{"method":"CreatePhoneNumberInstance","request":{"parent":"projects/p1","phoneNumberInstanceId":"live","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255507000-99"}}}}' >&5
+for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q response "$tmp/live-out" 2>/dev/null && break; sleep 0.5; done
+"$numberctl" --store "file:$tmp/live.db" --read-only call ResolvePhoneNumber '{"phoneNumber":"+61255507042"}' > "$tmp/ro-resolve" 2>&1
+grep -q 'phoneNumberInstances/live"' "$tmp/ro-resolve" || { echo "FAIL read-only resolve beside a writer: $(cat "$tmp/ro-resolve")"; store_failures=1; }
+"$numberctl" --store "file:$tmp/live.db" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/live"}' > "$tmp/ro-locked" 2>&1 &&
+	{ echo "FAIL a second writer opened a locked store"; store_failures=1; }
+grep -q "another process" "$tmp/ro-locked" || { echo "FAIL second writer: $(cat "$tmp/ro-locked")"; store_failures=1; }
+"$numberctl" --store "file:$tmp/live.db" --read-only call DeletePhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/live"}' > "$tmp/ro-write" 2>&1 &&
+	{ echo "FAIL a write through --read-only succeeded"; store_failures=1; }
+grep -q '"status":"FAILED_PRECONDITION".*read-only' "$tmp/ro-write" || { echo "FAIL read-only write: $(cat "$tmp/ro-write")"; store_failures=1; }
+"$numberctl" --store memory: --read-only call GetPhoneNumberInstance '{}' > /dev/null 2>&1
+[ $? -eq 2 ] || { echo "FAIL --read-only on a memory store is not a usage error"; store_failures=1; }
+exec 5>&-
+wait "$live"
 # Not a store: refused, untouched.
 echo "not a store" > "$tmp/text.db"
 "$numberctl" --store "file:$tmp/text.db" call GetPhoneNumberInstance '{}' > "$tmp/file-get" 2>&1

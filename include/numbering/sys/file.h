@@ -10,7 +10,8 @@
  * sync modes are documented in docs/FILE-FORMAT.md.
  *
  * One writer: the store file is held under an advisory lock (flock) while open; a
- * second opener gets NUMBERING_UNAVAILABLE naming the file.
+ * second opener gets NUMBERING_UNAVAILABLE naming the file, unless it opens a
+ * read-only snapshot (numbering_file_options.read_only), which takes no lock.
  *
  * Thread safety: as for every backend (numbering/sys/backend.h). Control operations
  * may be called from any thread, except NUMBERING_FILE_CONTROL_COMPACT, which reads
@@ -57,7 +58,7 @@ enum numbering_file_sync {
 /** Receives one diagnostic (e.g. "discarded a torn tail of 37 bytes at offset 4096"). */
 typedef void (*numbering_file_diagnostic_cb)(const char *message, void *payload);
 
-#define NUMBERING_FILE_OPTIONS_VERSION 1
+#define NUMBERING_FILE_OPTIONS_VERSION 2
 
 /** How to open a file backend. Initialize with NUMBERING_FILE_OPTIONS_INIT or numbering_file_options_init(). */
 typedef struct numbering_file_options {
@@ -77,9 +78,19 @@ typedef struct numbering_file_options {
 	/** Receives recovery notes (a discarded torn tail) and background sync failures; NULL for none. */
 	numbering_file_diagnostic_cb diagnostic;
 	void *diagnostic_payload;
+	/* Version 2 fields. */
+	/**
+	 * Non-zero: open a snapshot of the store as it is at open, for reading only,
+	 * without taking the store's lock, so a store another process has open (a PBX's)
+	 * can be inspected. The file must exist; it is never written (a tail being
+	 * written, or torn, is left alone); writes and compaction are
+	 * NUMBERING_FAILED_PRECONDITION. Later writes of the other process are not seen:
+	 * open again for a newer snapshot.
+	 */
+	int read_only;
 } numbering_file_options;
 
-#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL}
+#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0}
 
 /**
  * Initializes @p options to the defaults of @p version.
