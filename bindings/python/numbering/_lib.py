@@ -45,6 +45,25 @@ class Options(Structure):
     ]
 
 
+FILE_OPTIONS_VERSION = 2
+FILE_DIAGNOSTIC = CFUNCTYPE(None, c_char_p, c_void_p)
+
+
+class FileOptions(Structure):
+    """numbering_file_options, version 2 (fields are only ever appended)."""
+    _fields_ = [
+        ("version", c_uint),
+        ("sync_mode", c_int),
+        ("sync_window_us", c_int),
+        ("must_exist", c_int),
+        ("compact_min_bytes", c_int64),
+        ("diagnostic", FILE_DIAGNOSTIC),
+        ("diagnostic_payload", c_void_p),
+        # Version 2.
+        ("read_only", c_int),
+    ]
+
+
 def _declare(name, restype, *argtypes):
     fn = getattr(lib, name)
     fn.restype = restype
@@ -68,7 +87,8 @@ _declare("numbering_options_init", c_int, POINTER(Options), c_uint)
 _declare("numbering_store_open", c_int, POINTER(c_void_p), POINTER(Options))
 _declare("numbering_store_close", None, c_void_p)
 _declare("numbering_store_call_json", c_int, POINTER(POINTER(c_char)), c_void_p, c_char_p, c_char_p, c_char_p)
-_declare("numbering_file_backend_new", c_int, POINTER(c_void_p), c_char_p, c_void_p)
+_declare("numbering_file_options_init", c_int, POINTER(FileOptions), c_uint)
+_declare("numbering_file_backend_new", c_int, POINTER(c_void_p), c_char_p, POINTER(FileOptions))
 _declare("numbering_policy_parse", c_int, POINTER(c_void_p), c_char_p)
 _declare("numbering_policy_free", None, c_void_p)
 

@@ -29,13 +29,16 @@ class Store:
         regulatory_requirements: e.g. "AU:*", or None.
         max_instances: refuse creates and splits past this many instances (deleted ones
             count) with RESOURCE_EXHAUSTED; 0 for no cap.
+        read_only: with @path, read a snapshot of the store file as it is now, without
+            its lock (so while another process has it open); writes raise
+            FAILED_PRECONDITION. The file must exist.
 
     A Store may be shared by threads (the library serializes writes and runs reads in
     parallel). Close it with close() or use it as a context manager.
     """
 
     def __init__(self, path=None, default_region=None, caller=None, policy=None, authorizer=None, on_event=None,
-                 regulatory_requirements=None, max_instances=0):
+                 regulatory_requirements=None, max_instances=0, read_only=False):
         lib = _lib.lib
         self.caller = caller
         self._handle = None
@@ -78,8 +81,16 @@ class Store:
             self._callbacks.append(cb)
             options.event_sink = cb
         if path is not None:
+            file_options = _lib.FileOptions()
+            rc = lib.numbering_file_options_init(ctypes.byref(file_options), _lib.FILE_OPTIONS_VERSION)
+            if rc != 0:
+                error = NumberingError.last(rc)
+                self._free_policy()
+                raise error
+            file_options.read_only = 1 if read_only else 0
             backend = ctypes.c_void_p()
-            rc = lib.numbering_file_backend_new(ctypes.byref(backend), _lib.encode(str(path)), None)
+            rc = lib.numbering_file_backend_new(ctypes.byref(backend), _lib.encode(str(path)),
+                                                ctypes.byref(file_options))
             if rc != 0:
                 error = NumberingError.last(rc)
                 self._free_policy()

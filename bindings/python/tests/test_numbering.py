@@ -107,6 +107,24 @@ class FileStoreTest(unittest.TestCase):
             Store("/nonexistent-dir/numbers.db")
         self.assertIn("/nonexistent-dir/numbers.db", cm.exception.message)
 
+    def test_read_only_snapshot_beside_the_writer(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "numbers.db")
+            with self.assertRaises(NumberingError) as cm:
+                Store(path, read_only=True)
+            self.assertEqual(cm.exception.status, "NOT_FOUND")
+            with Store(path, default_region="AU") as writer:
+                writer.create("projects/p1", "+61255501100-99", "block")
+                with Store(path, default_region="AU", read_only=True) as reader:
+                    self.assertEqual(reader.resolve("02 5550 1150")["name"], RANGE)
+                    writer.suspend(RANGE)  # not in the reader's snapshot
+                    self.assertEqual(reader.get(RANGE)["lifecycleState"], "ACTIVE")
+                    with self.assertRaises(NumberingError) as cm:
+                        reader.create("projects/p1", "+61255501200", "desk")
+                    self.assertEqual(cm.exception.status, "FAILED_PRECONDITION")
+                    self.assertIn("read-only", cm.exception.message)
+                self.assertEqual(writer.get(RANGE)["lifecycleState"], "SUSPENDED")
+
 
 class ErrorTest(unittest.TestCase):
     def setUp(self):
