@@ -1290,6 +1290,8 @@ static int check(struct memory *m)
 		size_t len = numbering__mrec_name(name, sizeof(name), rec, p->name, p->len);
 		if (sip_hash(m, name, len) != slot->hash || record_find(m, name, len, slot->hash) != slot->handle)
 			return check_failed("a name does not find its record");
+		if (!numbering__mrec_noted_sizes_agree(rec, p->len))
+			return check_failed("a record's noted decoded size is not what it decodes to");
 		struct numbering__ordered *trees[3];
 		uint64_t keys[3];
 		expected += (size_t)record_trees(m, rec, trees, keys);

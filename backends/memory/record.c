@@ -582,19 +582,36 @@ int numbering__mrec_read(numbering_instance *out, const struct numbering__mrec *
 /* Placed instances are laid end to end: keep each aligned for the next. */
 #define PLACE_ALIGN 8
 
+/* What the body says the decoded strings take and how many labels there are. */
+static void count_placed(const struct numbering__mrec *rec, size_t project_len, size_t *bytes, uint32_t *labels)
+{
+	numbering_instance counted; /* only its scalars are written */
+	counted.labels = NULL;
+	struct sink count = {SINK_COUNT, NULL, NULL, 0};
+	decode(&count, &counted, rec, "", project_len); /* counting cannot fail */
+	*bytes = count.bytes;
+	*labels = counted.label_count;
+}
+
+int numbering__mrec_noted_sizes_agree(const struct numbering__mrec *rec, size_t project_len)
+{
+	size_t bytes;
+	uint32_t labels;
+	count_placed(rec, project_len, &bytes, &labels);
+	return (rec->placed_bytes == NUMBERING__MREC_PLACED_UNKNOWN_BYTES ? bytes >= NUMBERING__MREC_PLACED_UNKNOWN_BYTES
+	                                                                   : bytes == rec->placed_bytes) &&
+	       (rec->placed_labels == NUMBERING__MREC_PLACED_UNKNOWN_LABELS
+	            ? labels >= NUMBERING__MREC_PLACED_UNKNOWN_LABELS
+	            : labels == rec->placed_labels);
+}
+
 void numbering__mrec_measure(struct numbering__mrec_layout *layout, const struct numbering__mrec *rec,
                              size_t project_len)
 {
 	size_t bytes = rec->placed_bytes;
 	layout->labels = rec->placed_labels;
-	if (bytes == NUMBERING__MREC_PLACED_UNKNOWN_BYTES || layout->labels == NUMBERING__MREC_PLACED_UNKNOWN_LABELS) {
-		numbering_instance counted; /* only its scalars are written */
-		counted.labels = NULL;
-		struct sink count = {SINK_COUNT, NULL, NULL, 0};
-		decode(&count, &counted, rec, "", project_len); /* counting cannot fail */
-		bytes = count.bytes;
-		layout->labels = counted.label_count;
-	}
+	if (bytes == NUMBERING__MREC_PLACED_UNKNOWN_BYTES || layout->labels == NUMBERING__MREC_PLACED_UNKNOWN_LABELS)
+		count_placed(rec, project_len, &bytes, &layout->labels);
 	bytes += sizeof(numbering_instance) + layout->labels * sizeof(struct numbering__label);
 	layout->size = (bytes + PLACE_ALIGN - 1) & ~(size_t)(PLACE_ALIGN - 1);
 }

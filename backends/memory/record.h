@@ -74,6 +74,8 @@ struct numbering__mrec_layout {
 	uint32_t labels; /* label entries after the instance */
 };
 
+/* Whether the sizes @rec's header notes are what its body decodes to (a check). */
+int numbering__mrec_noted_sizes_agree(const struct numbering__mrec *rec, size_t project_len);
 /* Sizes the block numbering__mrec_place() builds @rec's instance in. */
 void numbering__mrec_measure(struct numbering__mrec_layout *layout, const struct numbering__mrec *rec,
                              size_t project_len);
