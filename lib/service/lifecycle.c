@@ -17,13 +17,18 @@ int numbering_store_get(numbering_instance **out, numbering_store *store, const 
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_instance *instance = NULL;
+	if ((rc = numbering__instance_new_reserved(&instance)) != NUMBERING_OK)
+		return rc;
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__load(&instance, store, name, "name");
+	rc = numbering__load_into(instance, store, name, "name");
 	numbering__rwlock_rdunlock(&store->lock, read_slot);
-	if (rc == NUMBERING_OK)
-		numbering__compute_compliant(store, instance);
+	if (rc != NUMBERING_OK) {
+		numbering_instance_free(instance);
+		return rc;
+	}
+	numbering__compute_compliant(store, instance);
 	*out = instance;
-	return rc;
+	return NUMBERING_OK;
 }
 
 /* One transition: which states it leaves from, where it goes, what it stamps. */

@@ -100,6 +100,9 @@ int numbering__check_room(numbering_store *store, int64_t adding);
 
 /* Loads the instance named @name into a new object (caller holds a lock). */
 int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field);
+/* The same into an instance the caller made (numbering__instance_new_reserved()), so
+ * that a reader allocates before taking the lock, not while holding it. */
+int numbering__load_into(numbering_instance *instance, numbering_store *store, const char *name, const char *field);
 
 /*
  * Finishes a one-instance write (caller holds the write lock): unless @rc already

@@ -420,16 +420,21 @@ int numbering__save(numbering_instance **out, numbering_store *store, numbering_
 	return rc;
 }
 
+int numbering__load_into(numbering_instance *instance, numbering_store *store, const char *name, const char *field)
+{
+	int rc = numbering__backend_get(store, instance, name);
+	if (rc == NUMBERING_NOT_FOUND)
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, field, "phone number instance %s does not exist", name);
+	return rc;
+}
+
 int numbering__load(numbering_instance **out, numbering_store *store, const char *name, const char *field)
 {
 	*out = NULL;
 	numbering_instance *instance = NULL;
 	int rc = numbering__instance_new_reserved(&instance);
-	if (rc != NUMBERING_OK)
-		return rc;
-	rc = numbering__backend_get(store, instance, name);
-	if (rc == NUMBERING_NOT_FOUND)
-		rc = numbering__error_field(NUMBERING_NOT_FOUND, field, "phone number instance %s does not exist", name);
+	if (rc == NUMBERING_OK)
+		rc = numbering__load_into(instance, store, name, field);
 	if (rc != NUMBERING_OK) {
 		numbering_instance_free(instance);
 		return rc;
