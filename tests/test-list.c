@@ -500,7 +500,9 @@ static void plain_free(void *ptr, void *payload)
 	free(ptr);
 }
 
-START_TEST(page_copies_do_not_depend_on_fresh_memory)
+/* Lists a labelled instance in @store with an allocator that returns dirty memory:
+ * nothing of a page may rely on zeroed blocks. */
+static void assert_page_from_dirty_memory(numbering_store *store)
 {
 	numbering_allocator dirty = {NUMBERING_ALLOCATOR_VERSION, dirty_malloc, plain_realloc, plain_free, NULL};
 	ck_assert_int_eq(numbering_set_allocator(&dirty), NUMBERING_OK);
@@ -509,15 +511,14 @@ START_TEST(page_copies_do_not_depend_on_fresh_memory)
 	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100"), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_set_label(r, "empty", ""), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_set_label(r, "site", "sydney"), NUMBERING_OK);
-	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, "projects/p1", r, "labelled", NULL, NULL),
-	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, "projects/p1", r, "labelled", NULL, NULL), NUMBERING_OK);
 	numbering_instance_free(out);
 	numbering_instance_free(r);
 	numbering_list_request *list_req = NULL;
 	numbering_list_page *page = NULL;
 	ck_assert_int_eq(numbering_list_request_new(&list_req), NUMBERING_OK);
 	ck_assert_int_eq(numbering_list_request_set_parent(list_req, "projects/p1"), NUMBERING_OK);
-	ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, list_req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, store, NULL, list_req), NUMBERING_OK);
 	ck_assert_int_eq(numbering_list_page_count(page), 1);
 	const numbering_instance *in = numbering_list_page_instance(page, 0);
 	ck_assert_int_eq(numbering_instance_label_count(in), 2);
@@ -525,15 +526,50 @@ START_TEST(page_copies_do_not_depend_on_fresh_memory)
 	ck_assert_str_eq(numbering_instance_label_value(in, 0), "");
 	ck_assert_str_eq(numbering_instance_label_value(in, 1), "sydney");
 	ck_assert_str_eq(numbering_instance_display_name(in), "");
+	ck_assert_str_eq(numbering_instance_phone_number(in), "+61255501100");
+	ck_assert_str_eq(numbering_instance_name(in), "projects/p1/phoneNumberInstances/labelled");
 	char *json = NULL;
-	ck_assert_int_eq(numbering_store_call_json(&json, fx.store, NULL, "ListPhoneNumberInstances",
-	                                           "{\"parent\":\"projects/p1\"}"),
-	                 NUMBERING_OK);
+	ck_assert_int_eq(
+	    numbering_store_call_json(&json, store, NULL, "ListPhoneNumberInstances", "{\"parent\":\"projects/p1\"}"),
+	    NUMBERING_OK);
 	ck_assert_ptr_nonnull(strstr(json, "\"labels\":{\"empty\":\"\",\"site\":\"sydney\"}"));
 	numbering_free(json);
 	numbering_list_page_free(page);
 	numbering_list_request_free(list_req);
 	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+
+/* The library's own backends build page instances in the page (query->place). */
+START_TEST(page_copies_do_not_depend_on_fresh_memory)
+{
+	assert_page_from_dirty_memory(fx.store);
+}
+END_TEST
+
+/* A backend that does not place instances: the store copies each into the page. */
+static int (*placing_list)(numbering_backend *, const numbering_backend_query *, numbering_backend_visit_cb, void *);
+
+static int list_without_place(numbering_backend *b, const numbering_backend_query *query,
+                              numbering_backend_visit_cb visit, void *payload)
+{
+	numbering_backend_query v1 = *query;
+	v1.version = 1;
+	v1.place = NULL;
+	return placing_list(b, &v1, visit, payload);
+}
+
+START_TEST(page_copies_from_a_backend_that_does_not_place)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	placing_list = b->list;
+	b->list = list_without_place;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = b;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	assert_page_from_dirty_memory(store);
+	numbering_store_close(store);
 }
 END_TEST
 
@@ -557,6 +593,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, prefix_errors);
 	tcase_add_test(tc, token_bound_to_filter_not_its_spelling);
 	tcase_add_test(tc, page_copies_do_not_depend_on_fresh_memory);
+	tcase_add_test(tc, page_copies_from_a_backend_that_does_not_place);
 	suite_add_tcase(s, tc);
 	return s;
 }
