@@ -333,6 +333,21 @@ static int set_str(struct numbering__str *s, const char *p, size_t len)
 	return numbering__str_set(s, p, len);
 }
 
+/* PLACE: makes @s the next @len bytes (and NUL) of the block; NULL when they do not
+ * fit, i.e. the block was sized for another record. The caller writes them. */
+SINK_INLINE char *place_take(struct sink *k, struct numbering__str *s, size_t len)
+{
+	if ((size_t)(k->end - k->next) < len + 1)
+		return NULL;
+	char *p = k->next;
+	k->next += len + 1;
+	p[len] = '\0';
+	s->ptr = p;
+	s->len = (uint32_t)len;
+	s->cap = (uint32_t)(len + 1) | NUMBERING__STR_BORROWED;
+	return p;
+}
+
 /* Sets @s to @len bytes at @p (not NUL-terminated). */
 SINK_INLINE int sink_str(struct sink *k, struct numbering__str *s, const char *p, size_t len)
 {
@@ -343,14 +358,10 @@ SINK_INLINE int sink_str(struct sink *k, struct numbering__str *s, const char *p
 	case SINK_PLACE:
 		if (len == 0)
 			return NUMBERING_OK; /* the placed instance was zeroed: "" */
-		if ((size_t)(k->end - k->next) < len + 1)
-			return NUMBERING_INTERNAL; /* the block was sized for another record */
-		memcpy(k->next, p, len);
-		k->next[len] = '\0';
-		s->ptr = k->next;
-		s->len = (uint32_t)len;
-		s->cap = (uint32_t)(len + 1) | NUMBERING__STR_BORROWED;
-		k->next += len + 1;
+		char *d = place_take(k, s, len);
+		if (d == NULL)
+			return NUMBERING_INTERNAL;
+		memcpy(d, p, len);
 		return NUMBERING_OK;
 	default:
 		return set_str(s, p, len);
@@ -389,14 +400,9 @@ SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t valu
 	if (k->mode == SINK_PLACE && (size_t)(k->end - k->next) >= (size_t)digits + 2) {
 		/* Formatted where it goes: a copy of freshly stored bytes would stall. */
 		size_t n = format_e164(k->next, value, digits);
-		if (n == 0)
-			return NUMBERING_OK; /* "", as zeroed */
-		k->next[n] = '\0';
-		s->ptr = k->next;
-		s->len = (uint32_t)n;
-		s->cap = (uint32_t)(n + 1) | NUMBERING__STR_BORROWED;
-		k->next += n + 1;
-		return NUMBERING_OK;
+		if (n > 0)
+			place_take(k, s, n); /* fits: the room was checked */
+		return NUMBERING_OK;     /* n == 0: "", as zeroed */
 	}
 	char buf[24];
 	return sink_str(k, s, buf, format_e164(buf, value, digits));
@@ -431,12 +437,8 @@ SINK_INLINE int read_name(struct sink *k, numbering_instance *out, const struct 
 	}
 	char *d = NULL;
 	if (k->mode == SINK_PLACE) {
-		if ((size_t)(k->end - k->next) < len + 1)
+		if ((d = place_take(k, s, len)) == NULL)
 			return NUMBERING_INTERNAL;
-		d = k->next;
-		k->next += len + 1;
-		s->ptr = d;
-		s->cap = (uint32_t)(len + 1) | NUMBERING__STR_BORROWED;
 	} else if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
 		d = s->ptr;
 	}
