@@ -1299,7 +1299,10 @@ static void cmodel_set(struct cmodel *m, const char *name, uint64_t first, uint6
 			ck_abort_msg("more than %d records", CRASH_MAX);
 		i = m->count++;
 	}
-	snprintf(m->r[i].name, sizeof(m->r[i].name), "%s", name);
+	size_t len = strlen(name);
+	if (len >= sizeof(m->r[i].name))
+		ck_abort_msg("record name %s is longer than the model keeps", name);
+	memcpy(m->r[i].name, name, len + 1);
 	m->r[i].first = first;
 	m->r[i].last = last;
 	m->r[i].state = state;
