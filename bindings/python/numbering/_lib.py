@@ -116,13 +116,58 @@ _declare("numbering_range_format", c_int, c_char_p, ctypes.c_size_t, c_void_p)
 policy_authorize = ctypes.cast(lib.numbering_policy_authorize, AUTHORIZER)
 
 
-def encode(text):
-    """str -> bytes for a const char * argument; None stays NULL."""
+def check_text(text, name):
+    """Refuses a str or bytes with an embedded NUL, with ValueError naming @name.
+
+    Every text that crosses into C goes through here (encode() and check_json()): C
+    reads a const char * only up to its first NUL, so "user:ops\\x00mallory" would be
+    the caller user:ops and "GetPhoneNumberInstance\\x00Delete" the method
+    GetPhoneNumberInstance. Python's own APIs refuse such text the same way
+    (open("a\\x00b") raises ValueError: embedded null character)."""
+    if isinstance(text, str):
+        at = text.find("\0")
+        what = "character"
+    elif isinstance(text, (bytes, bytearray)):
+        at = text.find(b"\0")
+        what = "byte"
+    else:
+        raise TypeError("%s: expected str, got %s" % (name, type(text).__name__))
+    if at >= 0:
+        raise ValueError("%s: embedded null %s at index %d" % (name, what, at))
+    return text
+
+
+def encode(text, name):
+    """str (or bytes) -> bytes for the const char * parameter @name; None stays NULL.
+    An embedded NUL is refused by check_text()."""
     if text is None:
         return None
-    if not isinstance(text, str):
-        raise TypeError("expected str, got %s" % type(text).__name__)
-    return text.encode("utf-8")
+    check_text(text, name)
+    return text.encode("utf-8") if isinstance(text, str) else bytes(text)
+
+
+def encode_path(path, name="path"):
+    """A file path (str, bytes or os.PathLike) -> bytes in the file system's encoding;
+    an embedded NUL is refused by check_text()."""
+    return encode(os.fsencode(path), name)
+
+
+def check_json(value, name):
+    """Checks every key and string of a JSON-bound value (a request, a policy, an
+    instance field) with check_text(), naming the offending one as @name.key[index].
+    json.dumps would write a NUL as \\u0000, which the library refuses as malformed
+    JSON; this refuses it before, as ValueError naming the parameter."""
+    if isinstance(value, (str, bytes, bytearray)):
+        check_text(value, name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                check_text(key, "a key of %s" % name)
+            check_json(item, "%s.%s" % (name, key))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_json(item, "%s[%d]" % (name, i))
+    return value
 
 
 def decode(raw):

@@ -36,7 +36,7 @@ def parse(text, region=None):
     if rc != 0:
         raise NumberingError.last(rc)
     try:
-        rc = lib.numbering_e164_parse(handle, _lib.encode(text), _lib.encode(region))
+        rc = lib.numbering_e164_parse(handle, _lib.encode(text, "text"), _lib.encode(region, "region"))
         if rc != 0:
             raise NumberingError.last(rc)
         return _number(handle)
@@ -52,7 +52,7 @@ def parse_range(text, region=None):
     if rc != 0:
         raise NumberingError.last(rc)
     try:
-        rc = lib.numbering_e164_parse_range(handle, _lib.encode(text), _lib.encode(region))
+        rc = lib.numbering_e164_parse_range(handle, _lib.encode(text, "text"), _lib.encode(region, "region"))
         if rc != 0:
             raise NumberingError.last(rc)
         buf = ctypes.create_string_buffer(33)  # NUMBERING_RANGE_BUFSIZE

@@ -8,6 +8,14 @@ from . import _lib
 from .errors import NumberingError
 
 
+def _check(**params):
+    """Refuses a parameter holding a NUL (in a str, or in a key or string of a dict or
+    list) with ValueError naming it, before it is put into a request: C would read the
+    text only up to the NUL."""
+    for name, value in params.items():
+        _lib.check_json(value, name)
+
+
 class Page(list):
     """One page of instances (a list of dicts) with its next_page_token ("" on the last page)."""
 
@@ -33,6 +41,10 @@ class Store:
             its lock (so while another process has it open); writes raise
             FAILED_PRECONDITION. The file must exist.
 
+    Every text given (path, caller, policy, method, request fields ...) must be free of
+    NUL characters: C would read it only up to the NUL, so one is refused with
+    ValueError naming the parameter, as Python's own APIs refuse it.
+
     A Store may be shared by threads (the library serializes writes and runs reads in
     parallel). Close it with close() or use it as a context manager.
     """
@@ -40,12 +52,14 @@ class Store:
     def __init__(self, path=None, default_region=None, caller=None, policy=None, authorizer=None, on_event=None,
                  regulatory_requirements=None, max_instances=0, read_only=False):
         lib = _lib.lib
-        self.caller = caller
         self._handle = None
         self._policy = None
         self._callbacks = []  # keeps the C callbacks alive as long as the store
-        self._default_region = _lib.encode(default_region)
-        self._requirements = _lib.encode(regulatory_requirements)
+        _lib.encode(caller, "caller")  # refused now rather than at the first call
+        self.caller = caller
+        self._default_region = _lib.encode(default_region, "default_region")
+        self._requirements = _lib.encode(regulatory_requirements, "regulatory_requirements")
+        encoded_path = _lib.encode_path(path) if path is not None else None
         options = _lib.Options()
         rc = lib.numbering_options_init(ctypes.byref(options), _lib.OPTIONS_VERSION)
         if rc != 0:
@@ -63,9 +77,9 @@ class Store:
             self._callbacks.append(cb)
             options.authorizer = cb
         elif policy is not None:
-            text = policy if isinstance(policy, str) else json.dumps(policy)
+            text = policy if isinstance(policy, str) else json.dumps(_lib.check_json(policy, "policy"))
             handle = ctypes.c_void_p()
-            rc = lib.numbering_policy_parse(ctypes.byref(handle), _lib.encode(text))
+            rc = lib.numbering_policy_parse(ctypes.byref(handle), _lib.encode(text, "policy"))
             if rc != 0:
                 raise NumberingError.last(rc)
             self._policy = handle
@@ -80,7 +94,7 @@ class Store:
             cb = _lib.EVENT_SINK(sink)
             self._callbacks.append(cb)
             options.event_sink = cb
-        if path is not None:
+        if encoded_path is not None:
             file_options = _lib.FileOptions()
             rc = lib.numbering_file_options_init(ctypes.byref(file_options), _lib.FILE_OPTIONS_VERSION)
             if rc != 0:
@@ -89,7 +103,7 @@ class Store:
                 raise error
             file_options.read_only = 1 if read_only else 0
             backend = ctypes.c_void_p()
-            rc = lib.numbering_file_backend_new(ctypes.byref(backend), _lib.encode(str(path)),
+            rc = lib.numbering_file_backend_new(ctypes.byref(backend), encoded_path,
                                                 ctypes.byref(file_options))
             if rc != 0:
                 error = NumberingError.last(rc)
@@ -138,10 +152,11 @@ class Store:
         response dict. Raises NumberingError carrying the error body's details."""
         if self._handle is None:
             raise ValueError("the store is closed")
+        who = _lib.encode(caller if caller is not None else self.caller, "caller")
+        method = _lib.encode(method, "method")
+        request = _lib.encode(json.dumps(_lib.check_json(request, "request")), "request")
         response = ctypes.POINTER(ctypes.c_char)()
-        who = caller if caller is not None else self.caller
-        rc = _lib.lib.numbering_store_call_json(ctypes.byref(response), self._handle, _lib.encode(who),
-                                                _lib.encode(method), _lib.encode(json.dumps(request)))
+        rc = _lib.lib.numbering_store_call_json(ctypes.byref(response), self._handle, who, method, request)
         if not response:
             raise NumberingError.last(rc)
         try:
@@ -159,6 +174,8 @@ class Store:
         """Creates an instance of a number or a range ("+61255501100-99", or a start with
         range_size / range_end). Other instance fields go as keywords in snake_case or
         camelCase: display_name, labels, incoming_call_handler_uris, lifecycle_state="PENDING" ..."""
+        _check(parent=parent, phone_number=phone_number, instance_id=instance_id, request_id=request_id,
+               region_code=region_code, range_size=range_size, range_end=range_end, **fields)
         instance = dict(fields)
         instance["phoneNumber"] = {"phoneNumber": phone_number}
         if range_size is not None or range_end is not None:
@@ -177,10 +194,12 @@ class Store:
         return self.call("CreatePhoneNumberInstance", request)
 
     def get(self, name):
+        _check(name=name)
         return self.call("GetPhoneNumberInstance", {"name": name})
 
     def list(self, parent, page_size=None, page_token=None, prefix=None, include_deleted=False, region_code=None):
         """One page, newest first: a Page (a list of dicts) with .next_page_token."""
+        _check(parent=parent, page_size=page_size, page_token=page_token, prefix=prefix, region_code=region_code)
         request = {"parent": parent}
         if page_size is not None:
             request["pageSize"] = page_size
@@ -197,6 +216,7 @@ class Store:
 
     def iter(self, parent, page_size=None, **filters):
         """Every instance of @parent, newest first, fetching page after page."""
+        _check(parent=parent, page_size=page_size, **filters)  # before the first page is asked for
         token = None
         while True:
             page = self.list(parent, page_size=page_size, page_token=token, **filters)
@@ -208,6 +228,7 @@ class Store:
     def resolve(self, phone_number, region_code=None):
         """The instance that owns a dialed number (inside a range included).
         Raises NumberingError NOT_FOUND when it is not ours."""
+        _check(phone_number=phone_number, region_code=region_code)
         request = {"phoneNumber": phone_number}
         if region_code is not None:
             request["regionCode"] = region_code
@@ -215,6 +236,7 @@ class Store:
 
     def update(self, name, update_mask=None, **fields):
         """Updates the fields in @update_mask ("display_name,labels"; None: the fields given)."""
+        _check(name=name, update_mask=update_mask, **fields)
         request = {"name": name, "phoneNumberInstance": fields}
         if update_mask is None:
             update_mask = ",".join(fields)
@@ -222,9 +244,11 @@ class Store:
         return self.call("UpdatePhoneNumberInstance", request)
 
     def delete(self, name):
+        _check(name=name)
         return self.call("DeletePhoneNumberInstance", {"name": name})
 
     def move(self, name, destination_parent, regulatory_listing=None):
+        _check(name=name, destination_parent=destination_parent, regulatory_listing=regulatory_listing)
         request = {"name": name, "destinationParent": destination_parent}
         if regulatory_listing is not None:
             request["regulatoryListing"] = regulatory_listing
@@ -232,14 +256,18 @@ class Store:
 
     def split(self, name, size):
         """Splits a range after its first @size numbers; returns (first, second)."""
+        _check(name=name, size=size)
         response = self.call("SplitRange", {"phoneNumberInstance": name, "size": size})
         return response["first"], response["second"]
 
     def activate(self, name):
+        _check(name=name)
         return self.call("ActivatePhoneNumberInstance", {"name": name})
 
     def suspend(self, name):
+        _check(name=name)
         return self.call("SuspendPhoneNumberInstance", {"name": name})
 
     def resume(self, name):
+        _check(name=name)
         return self.call("ResumePhoneNumberInstance", {"name": name})

@@ -1,5 +1,6 @@
 """The Python binding, run by `meson test --suite python` (python3 -m unittest) with
 NUMBERING_LIBRARY pointing at the build's libnumbering.so."""
+import inspect
 import os
 import tempfile
 import threading
@@ -202,6 +203,146 @@ class ErrorTest(unittest.TestCase):
         self.assertIn(("user:carol", "numbering.phoneNumberInstances.create", "projects/p9"), asked)
         self.assertEqual(len(events), 1)
         self.assertEqual(events[0]["type"], "phoneNumberInstance.created")
+
+
+class NulTest(unittest.TestCase):
+    """C reads a const char * only up to its first NUL: every text crossing the binding
+    with an embedded NUL is refused with ValueError naming the parameter (issue 17)."""
+
+    POLICY = {"bindings": [{"project": "projects/p1", "members": ["user:ops"], "roles": ["roles/numbering.editor"]}]}
+    NAME = "projects/p1/phoneNumberInstances/desk"
+
+    # Valid arguments for every public function and method. The text ones are each given
+    # a NUL in turn; the others are declared not text. A parameter added without an entry
+    # here fails test_every_parameter_is_covered.
+    CASES = {
+        "parse": (numbering.parse, {"text": "02 5550 1100", "region": "AU"}, set()),
+        "parse_range": (numbering.parse_range, {"text": "+61255501100-99", "region": "AU"}, set()),
+        "Store": (Store, {"path": None, "default_region": "AU", "caller": "user:ops", "policy": None,
+                          "authorizer": None, "on_event": None, "regulatory_requirements": "AU:*",
+                          "max_instances": 0, "read_only": False},
+                  {"authorizer", "on_event", "max_instances", "read_only"}),
+        "call": ("call", {"method": "GetPhoneNumberInstance", "request": {"name": NAME}, "caller": "user:ops"},
+                 set()),
+        "create": ("create", {"parent": "projects/p1", "phone_number": "+61255502000", "instance_id": "other",
+                              "request_id": "r1", "region_code": "AU", "range_size": None,
+                              "range_end": "+61255502009", "fields": {"display_name": "Desk"}},
+                   {"range_size"}),
+        "get": ("get", {"name": NAME}, set()),
+        "list": ("list", {"parent": "projects/p1", "page_size": 10, "page_token": None, "prefix": "+61",
+                          "include_deleted": False, "region_code": "AU"}, {"page_size", "include_deleted"}),
+        "iter": ("iter", {"parent": "projects/p1", "page_size": 10, "filters": {"prefix": "+61"}}, {"page_size"}),
+        "resolve": ("resolve", {"phone_number": "+61255501000", "region_code": "AU"}, set()),
+        "update": ("update", {"name": NAME, "update_mask": "display_name", "fields": {"display_name": "Desk"}},
+                   set()),
+        "delete": ("delete", {"name": NAME}, set()),
+        "move": ("move", {"name": NAME, "destination_parent": "projects/p1",
+                          "regulatory_listing": "projects/p1/regulatoryListings/hq"}, set()),
+        "split": ("split", {"name": NAME, "size": 1}, {"size"}),
+        "activate": ("activate", {"name": NAME}, set()),
+        "suspend": ("suspend", {"name": NAME}, set()),
+        "resume": ("resume", {"name": NAME}, set()),
+        "version": (numbering.version, {}, set()),
+        "unicode_version": (numbering.unicode_version, {}, set()),
+        "close": ("close", {}, set()),  # last: the cases after it would find the store closed
+    }
+    # Exported types that hand no text to C: the error, its violations and the result types.
+    NOT_CALLING_C = {"NumberingError", "FieldViolation", "PhoneNumber", "Range", "Page"}
+
+    def setUp(self):
+        self.store = Store(default_region="AU", caller="user:ops", policy=self.POLICY)
+        self.addCleanup(self.store.close)
+        self.store.create("projects/p1", "+61255501000", "desk", display_name="Desk")
+
+    def invoke(self, case, args):
+        fn, _, _ = self.CASES[case]
+        args = dict(args)
+        extra = args.pop("fields", None) or args.pop("filters", None) or {}
+        if fn == "iter":
+            return next(self.store.iter(**args, **extra), None)
+        if isinstance(fn, str):
+            fn = getattr(self.store, fn)
+        result = fn(**args, **extra)
+        if isinstance(result, Store):
+            result.close()
+        return result
+
+    def assertRefused(self, case, args, param):
+        with self.assertRaises(ValueError, msg="%s(%s=...)" % (case, param)) as cm:
+            self.invoke(case, args)
+        self.assertRegex(str(cm.exception), r"^(a key of )?%s\b.*embedded null (character|byte) at index \d+$"
+                         % param)
+
+    def public_callables(self):
+        for name in numbering.__all__:
+            if name not in self.NOT_CALLING_C:
+                yield name, getattr(numbering, name)
+        for name, member in inspect.getmembers(Store, inspect.isfunction):
+            if not name.startswith("_"):
+                yield name, member
+
+    def test_every_parameter_is_covered(self):
+        for name, fn in self.public_callables():
+            self.assertIn(name, self.CASES, "a public callable without a NUL case")
+            params = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
+            self.assertEqual({p.name for p in params}, set(self.CASES[name][1]), name)
+        self.assertEqual(set(self.CASES), {name for name, _ in self.public_callables()})
+
+    def test_the_cases_are_valid_without_nul(self):
+        for case, (_, args, _) in self.CASES.items():
+            try:
+                self.invoke(case, args)
+            except NumberingError:
+                pass  # refused by the library for its own reasons, not for a NUL: fine
+
+    def test_every_text_parameter_refuses_nul(self):
+        for case, (_, args, not_text) in self.CASES.items():
+            for param, value in args.items():
+                if param in not_text:
+                    continue
+                if param in ("fields", "filters"):  # **keywords: each one is named
+                    for key, inner in value.items():
+                        for bad in (inner + "\x00", "\x00" + inner, {"k": "v\x00"}, {"k\x00": "v"}, ["a", "\x00"]):
+                            self.assertRefused(case, dict(args, **{param: {key: bad}}), key)
+                    continue
+                if isinstance(value, dict):  # the request: any string or key inside it
+                    for bad in ({"name": self.NAME + "\x00"}, {"name\x00": self.NAME}, {"a": [{"b": "\x00"}]}):
+                        self.assertRefused(case, dict(args, **{param: bad}), param)
+                    continue
+                base = value if value is not None else "x"
+                for bad in ("\x00" + base, base[:3] + "\x00" + base[3:], base + "\x00"):
+                    self.assertRefused(case, dict(args, **{param: bad}), param)
+        self.assertRefused("Store", dict(self.CASES["Store"][1], path=b"n.db\x00x"), "path")
+
+    def test_the_attacks_of_issue_17(self):
+        # The caller is not cut to user:ops, at the store or at the call.
+        with self.assertRaises(ValueError):
+            Store(policy=self.POLICY, caller="user:ops\x00mallory")
+        self.store.caller = "user:ops\x00mallory"
+        with self.assertRaises(ValueError):
+            self.store.create("projects/p1", "+61255501001", "mallory")
+        with self.assertRaises(ValueError):
+            self.store.call("CreatePhoneNumberInstance", {"parent": "projects/p1", "phoneNumberInstance": {
+                "phoneNumber": {"phoneNumber": "+61255501002"}}}, caller="user:ops\x00mallory")
+        self.store.caller = "user:ops"
+        self.assertEqual([i["name"] for i in self.store.iter("projects/p1")], [self.NAME])
+        # The method is not cut to GetPhoneNumberInstance.
+        with self.assertRaises(ValueError) as cm:
+            self.store.call("GetPhoneNumberInstance\x00Delete", {"name": self.NAME})
+        self.assertIn("method", str(cm.exception))
+        # The path is not cut to other.db.
+        with tempfile.TemporaryDirectory() as tmp:
+            with self.assertRaises(ValueError) as cm:
+                Store(path=os.path.join(tmp, "other.db\x00.ignored"))
+            self.assertIn("path", str(cm.exception))
+            self.assertEqual(os.listdir(tmp), [])
+        # A policy is not cut before the text after the NUL.
+        with self.assertRaises(ValueError) as cm:
+            Store(policy='{"bindings":[]}\x00{not json')
+        self.assertIn("policy", str(cm.exception))
+        with self.assertRaises(ValueError):
+            Store(policy={"bindings": [{"project": "projects/p1", "members": ["user:ops\x00mallory"],
+                                        "roles": ["roles/numbering.editor"]}]})
 
 
 class E164Test(unittest.TestCase):
