@@ -17,6 +17,9 @@
 #define REQUEST_MAX (1024 * 1024)
 /* A batch line holds a request plus its method and caller. */
 #define LINE_MAX_BYTES (REQUEST_MAX + 64 * 1024)
+/* A line of `parse -` longer than this is refused unread (the library takes at most
+ * NUMBERING_E164_MAX_INPUT bytes of a number, formatting included): docs/LIMITS.md. */
+#define PARSE_LINE_MAX 4096
 
 /* Options given before the command. */
 struct globals {
@@ -59,8 +62,10 @@ static const char parse_help[] =
 	"{\"phoneNumber\":...,\"countryCallingCode\":...,\"nationalSignificantNumber\":...,\n"
 	" \"regionCodes\":[...],\"lengthVerdict\":...,\"possible\":...} or the error body.\n"
 	"With '-', reads one number per line from stdin and prints one JSON line per\n"
-	"input; errors are printed inline and the run goes on. Exit status: 0 when every\n"
-	"input parsed, 1 otherwise, 2 for bad usage.\n";
+	"input; errors are printed inline and the run goes on. A line longer than 4096\n"
+	"bytes (a number is at most 256) gets an error naming the line and is skipped\n"
+	"without being held in memory. Exit status: 0 when every input parsed, 1\n"
+	"otherwise, 2 for bad usage.\n";
 
 static const char range_help[] =
 	"usage: numberctl range [--region CC] RANGE\n"
@@ -75,7 +80,8 @@ static const char call_help[] =
 	"Calls METHOD with the proto3-JSON request JSON (or read from stdin with '-') on the\n"
 	"store named by --store, as the caller named by --as, and prints the response on one\n"
 	"line. On failure prints the JSON error body ({\"error\":{\"code\":...,\"status\":...,\n"
-	"\"message\":...,\"details\":[...]}}) and exits 1; bad usage exits 2.\n"
+	"\"message\":...,\"details\":[...]}}) and exits 1; bad usage exits 2. A request (or a\n"
+	"--policy file) holding a NUL byte is INVALID_ARGUMENT naming its offset.\n"
 	"\n"
 	"Methods: CreatePhoneNumberInstance, GetPhoneNumberInstance, ListPhoneNumberInstances,\n"
 	"UpdatePhoneNumberInstance, DeletePhoneNumberInstance, MovePhoneNumberInstance,\n"
@@ -96,8 +102,10 @@ static const char batch_help[] =
 	"(request defaults to {}, caller to --as), calls them in order on one store, and writes\n"
 	"one line per input line: {\"response\":{...}} or {\"error\":{...}}. Output is flushed\n"
 	"after every line, so a host can drive numberctl through pipes. Blank lines are\n"
-	"skipped; a malformed line gets an error line and the batch goes on. Exit status: 0\n"
-	"when every line succeeded, 1 otherwise.\n"
+	"skipped; every other line gets exactly one answer line, in order, whatever bytes\n"
+	"it holds: a malformed line, or one holding a NUL byte (INVALID_ARGUMENT naming its\n"
+	"offset), gets an error line and the batch goes on. Lines may end in LF or CRLF.\n"
+	"Exit status: 0 when every line succeeded, 1 otherwise.\n"
 	"\n"
 	"Testing aid: with NUMBERING_FAKE_CLOCK=NS in the environment the store's clock reads\n"
 	"NS (nanoseconds since the Unix epoch) for the first line and advances one second per\n"
@@ -150,6 +158,91 @@ static json_t *number_json(const numbering_number *n)
 	                 numbering_number_is_possible(n));
 }
 
+/* An input line: its bytes without the end of line, NULs included. */
+struct line {
+	char *text; /* @len bytes, then a NUL (the line itself may hold NULs before it) */
+	size_t len, cap;
+	int too_long; /* the line had more than the limit: the rest was read and dropped */
+};
+
+/* Reads the next line of @in into @l: the bytes up to '\n' or the end of input, taken
+ * as they come, NULs included (fgets() and strlen() would end the line at a NUL and glue
+ * what follows it to the next line: one answer for two lines), without the trailing
+ * '\r's of a CRLF end. At most @limit bytes are kept; the rest of a longer line is
+ * read through stdio's buffer and dropped, so a line costs at most @limit bytes of
+ * memory whatever its length. Returns 1 for a line, 0 at the end of input, -1 on a
+ * read error or out of memory (errno set). */
+static int read_line(FILE *in, struct line *l, size_t limit)
+{
+	int c, any = 0;
+	l->len = 0;
+	l->too_long = 0;
+	while ((c = getc_unlocked(in)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (l->too_long)
+			continue;
+		if (l->len == limit) {
+			l->too_long = 1;
+			continue;
+		}
+		if (l->len + 1 >= l->cap) {
+			size_t want = l->cap < 128 ? 256 : l->cap * 2;
+			if (want > limit + 1)
+				want = limit + 1;
+			char *grown = realloc(l->text, want);
+			if (grown == NULL)
+				return -1;
+			l->text = grown;
+			l->cap = want;
+		}
+		l->text[l->len++] = (char)c;
+	}
+	if (ferror(in))
+		return -1;
+	if (!any)
+		return 0;
+	if (l->text == NULL && (l->text = malloc(1)) == NULL)
+		return -1;
+	if (l->cap == 0)
+		l->cap = 1;
+	while (!l->too_long && l->len > 0 && l->text[l->len - 1] == '\r')
+		l->len--;
+	l->text[l->len] = '\0';
+	return 1;
+}
+
+/* Prints an INVALID_ARGUMENT error body of numberctl's own (not the library's), with
+ * @fmt's message. */
+static void print_invalid(const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	/* Parts of the message come from the input: keep it printable ASCII so it is valid JSON text. */
+	for (char *c = message; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	json_t *body = json_pack("{s:{s:i, s:s, s:s, s:[]}}", "error", "code",
+	                         numbering_status_http(NUMBERING_INVALID_ARGUMENT), "status",
+	                         numbering_status_name(NUMBERING_INVALID_ARGUMENT), "message", message, "details");
+	print_json(body);
+}
+
+/* Prints a line's own error (not the library's), "line N: ...". */
+static void print_line_error(unsigned long line, const char *fmt, ...)
+{
+	char message[480];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	print_invalid("line %lu: %s", line, message);
+}
+
 static int parse_one(numbering_number *n, const char *text, size_t len, const char *region)
 {
 	if (numbering_e164_parse_n(n, text, len, region) != NUMBERING_OK) {
@@ -159,19 +252,27 @@ static int parse_one(numbering_number *n, const char *text, size_t len, const ch
 	return print_json(number_json(n));
 }
 
+/* Parses one number per line of @in. A NUL byte is the library's to refuse (it names its
+ * offset); a line longer than PARSE_LINE_MAX is refused here without being kept. */
 static int parse_stream(numbering_number *n, FILE *in, const char *region)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	int failures = 0;
-	while ((got = getline(&line, &cap, in)) >= 0) {
-		size_t len = (size_t)got;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		failures |= parse_one(n, line, len, region);
+	struct line line = {NULL, 0, 0, 0};
+	int got, failures = 0;
+	unsigned long number = 1;
+	for (; (got = read_line(in, &line, PARSE_LINE_MAX)) > 0; number++) {
+		if (line.too_long) {
+			print_line_error(number, "the line is longer than %d bytes, longer than any phone number; it was skipped",
+			                 PARSE_LINE_MAX);
+			failures = 1;
+			continue;
+		}
+		failures |= parse_one(n, line.text, line.len, region);
 	}
-	free(line);
+	if (got < 0) {
+		fprintf(stderr, "numberctl: cannot read line %lu of stdin: %s\n", number, strerror(errno));
+		failures = 1;
+	}
+	free(line.text);
 	return failures;
 }
 
@@ -259,9 +360,10 @@ struct session {
 	struct fake_clock clock;
 };
 
-/* Reads all of @in, stopping past @limit bytes (the library then reports the size).
- * Returns NULL on a read error or out of memory. */
-static char *read_all(FILE *in, size_t limit)
+/* Reads all of @in, stopping past @limit bytes (the library then reports the size), and
+ * sets *@length to the bytes read (NULs included; a NUL follows them). Returns NULL on a
+ * read error or out of memory. */
+static char *read_all(FILE *in, size_t limit, size_t *length)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
@@ -287,17 +389,27 @@ static char *read_all(FILE *in, size_t limit)
 			break;
 		}
 	}
-	if (buf != NULL)
+	if (buf != NULL) {
 		buf[len] = '\0';
+		*length = len;
+	}
 	return buf;
 }
 
-static char *read_file(const char *path)
+/* Where the first NUL byte of @len bytes of @text is, or -1 when there is none. The
+ * library takes NUL-terminated text: a NUL inside would silently end it there. */
+static long nul_offset(const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	return nul == NULL ? -1 : (long)(nul - text);
+}
+
+static char *read_file(const char *path, size_t *length)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		return NULL;
-	char *text = read_all(f, REQUEST_MAX);
+	char *text = read_all(f, REQUEST_MAX, length);
 	int saved = errno;
 	fclose(f);
 	errno = saved;
@@ -371,9 +483,19 @@ static int session_open(struct session *s, const struct globals *g)
 		options.clock_payload = &s->clock;
 	}
 	if (g->policy != NULL) {
-		char *text = read_file(g->policy);
+		size_t len = 0;
+		char *text = read_file(g->policy, &len);
 		if (text == NULL) {
 			fprintf(stderr, "numberctl: cannot read policy %s: %s\n", g->policy, strerror(errno));
+			if (options.backend)
+				options.backend->free(options.backend);
+			return 1;
+		}
+		long nul = nul_offset(text, len);
+		if (nul >= 0) {
+			print_invalid("the policy %s holds a NUL byte at byte offset %ld; a policy is JSON text", g->policy,
+			              nul);
+			free(text);
 			if (options.backend)
 				options.backend->free(options.backend);
 			return 1;
@@ -430,8 +552,17 @@ static int cmd_call(const struct globals *g, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	char *request = argv[1];
-	if (strcmp(request, "-") == 0 && (request = read_all(stdin, REQUEST_MAX)) == NULL) {
+	size_t len = 0;
+	if (strcmp(request, "-") == 0 && (request = read_all(stdin, REQUEST_MAX, &len)) == NULL) {
 		fprintf(stderr, "numberctl: cannot read the request from stdin: %s\n", strerror(errno));
+		session_close(&s);
+		return 1;
+	}
+	long nul = request != argv[1] ? nul_offset(request, len) : -1;
+	if (nul >= 0) {
+		print_invalid("the request read from stdin holds a NUL byte at byte offset %ld; a request is JSON text",
+		              nul);
+		free(request);
 		session_close(&s);
 		return 1;
 	}
@@ -447,66 +578,6 @@ static int cmd_call(const struct globals *g, int argc, char **argv)
 		free(request);
 	session_close(&s);
 	return rc == NUMBERING_OK ? 0 : 1;
-}
-
-/* Prints a batch line's own error (not the library's) in the library's body shape. */
-static void print_line_error(unsigned long line, const char *fmt, ...)
-{
-	char message[512];
-	va_list ap;
-	int n = snprintf(message, sizeof(message), "line %lu: ", line);
-	va_start(ap, fmt);
-	vsnprintf(message + n, sizeof(message) - (size_t)n, fmt, ap);
-	va_end(ap);
-	/* Parts of the message come from the input: keep it printable ASCII so it is valid JSON text. */
-	for (char *c = message; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-			*c = '?';
-	json_t *body = json_pack("{s:{s:i, s:s, s:s, s:[]}}", "error", "code",
-	                         numbering_status_http(NUMBERING_INVALID_ARGUMENT), "status",
-	                         numbering_status_name(NUMBERING_INVALID_ARGUMENT), "message", message, "details");
-	print_json(body);
-}
-
-/* Reads one line into *buf without its end of line, keeping at most @limit bytes (the
- * rest is read and dropped, *too_long set). Returns 0 at the end of input. */
-static int read_line(FILE *in, char **buf, size_t *cap, size_t *len, int *too_long, size_t limit)
-{
-	char chunk[65536];
-	int any = 0;
-	*len = 0;
-	*too_long = 0;
-	while (fgets(chunk, sizeof(chunk), in) != NULL) {
-		size_t n = strlen(chunk);
-		int end = n > 0 && chunk[n - 1] == '\n';
-		any = 1;
-		if (end)
-			n--;
-		if (*len + n > limit) {
-			*too_long = 1;
-		} else {
-			if (*len + n + 1 > *cap) {
-				size_t want = (*len + n + 1) * 2;
-				char *grown = realloc(*buf, want);
-				if (grown == NULL) {
-					*too_long = 1;
-					continue;
-				}
-				*buf = grown;
-				*cap = want;
-			}
-			memcpy(*buf + *len, chunk, n);
-			*len += n;
-			(*buf)[*len] = '\0';
-		}
-		if (end)
-			break;
-	}
-	if (any && *buf == NULL)
-		*too_long = 1;
-	while (!*too_long && *len > 0 && (*buf)[*len - 1] == '\r')
-		(*buf)[--*len] = '\0';
-	return any;
 }
 
 /* Runs one batch line; returns 0 when it succeeded. */
@@ -580,21 +651,32 @@ static int cmd_batch(const struct globals *g, int argc, char **argv)
 	int rc = session_open(&s, g);
 	if (rc != 0)
 		return rc;
-	char *line = NULL;
-	size_t cap = 0, len = 0;
-	int too_long = 0, failures = 0;
-	for (unsigned long number = 1; read_line(stdin, &line, &cap, &len, &too_long, LINE_MAX_BYTES); number++) {
-		if (too_long) {
+	struct line line = {NULL, 0, 0, 0};
+	int got, failures = 0;
+	unsigned long number = 1;
+	for (; (got = read_line(stdin, &line, LINE_MAX_BYTES)) > 0; number++) {
+		/* One answer line for every line but a blank one, whatever bytes it holds. */
+		if (line.too_long) {
 			print_line_error(number, "the line is longer than %d bytes", LINE_MAX_BYTES);
 			failures = 1;
 			continue;
 		}
-		if (strspn(line, " \t\r") == len)
+		long nul = nul_offset(line.text, line.len);
+		if (nul >= 0) {
+			print_line_error(number, "a NUL byte at byte offset %ld; a line is JSON text, which holds none", nul);
+			failures = 1;
+			continue;
+		}
+		if (strspn(line.text, " \t\r") == line.len)
 			continue;
 		s.clock.line = (int64_t)number - 1;
-		failures |= batch_line(&s, g, number, line, len);
+		failures |= batch_line(&s, g, number, line.text, line.len);
 	}
-	free(line);
+	if (got < 0) {
+		fprintf(stderr, "numberctl: cannot read line %lu of stdin: %s\n", number, strerror(errno));
+		failures = 1;
+	}
+	free(line.text);
 	session_close(&s);
 	return failures;
 }
