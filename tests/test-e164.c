@@ -176,6 +176,37 @@ START_TEST(parse_n_needs_no_terminator)
 }
 END_TEST
 
+/* numbering_e164_parse_n() takes a length: a NUL inside it is refused naming its byte,
+ * never taken as the end of the number (which would parse "+61255501100\0junk" as
+ * +61255501100), wherever it is and with or without a region (issue 17). */
+START_TEST(parse_n_refuses_nul_inside_len)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *region;
+		const char *why;
+	} cases[] = {
+		{"\0+61255501100", 13, NULL, "byte 0x00 at byte 0"},
+		{"+6125550\0001100", 13, NULL, "byte 0x00 at byte 8"},
+		{"+61255501100\0", 13, NULL, "byte 0x00 at byte 12"},
+		{"+61255501100\0junk", 17, NULL, "byte 0x00 at byte 12"},
+		{"02 5550 1100\0", 13, "AU", "byte 0x00 at byte 12"},
+		{"\0", 1, "AU", "byte 0x00 at byte 0"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(numbering_e164_parse(num, "+61299990000", NULL), NUMBERING_OK);
+		int rc = numbering_e164_parse_n(num, cases[i].text, cases[i].len, cases[i].region);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "case %zu gave %d", i, rc);
+		ck_assert_msg(strstr(numbering_error_message(), cases[i].why) != NULL, "case %zu: %s", i,
+		              numbering_error_message());
+		ck_assert_int_eq(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), "phone_number");
+		ck_assert_str_eq(numbering_number_e164(num), ""); /* emptied, not the text before the NUL */
+	}
+}
+END_TEST
+
 START_TEST(rejects_empty_and_missing)
 {
 	reject("", NULL, "empty");
@@ -280,6 +311,7 @@ Suite *e164_suite(void)
 	tcase_add_test(tc, length_verdicts);
 	tcase_add_test(tc, invalid_length_between_possible_lengths);
 	tcase_add_test(tc, parse_n_needs_no_terminator);
+	tcase_add_test(tc, parse_n_refuses_nul_inside_len);
 	tcase_add_test(tc, rejects_empty_and_missing);
 	tcase_add_test(tc, rejects_letters_and_symbols);
 	tcase_add_test(tc, rejects_too_many_digits);

@@ -409,8 +409,8 @@ START_TEST(malformed_requests)
 	expect_error(call("GetPhoneNumberInstance", "{} {}"), NUMBERING_INVALID_ARGUMENT, NULL, "malformed JSON");
 	expect_error(call("GetPhoneNumberInstance", "{\"name\":\"\xff\"}"), NUMBERING_INVALID_ARGUMENT, NULL,
 	             "malformed JSON");
-	expect_error(call("GetPhoneNumberInstance", "{\"name\":\"a\\u0000b\"}"), NUMBERING_INVALID_ARGUMENT, NULL,
-	             "malformed JSON");
+	expect_error(call("GetPhoneNumberInstance", "{\"name\":\"a\\u0000b\"}"), NUMBERING_INVALID_ARGUMENT, "name",
+	             "holds a NUL character");
 	expect_error(call("GetPhoneNumberInstance", "[]"), NUMBERING_INVALID_ARGUMENT, NULL,
 	             "must be a JSON object, not an array");
 	expect_error(call("GetPhoneNumberInstance", "\"projects/p1\""), NUMBERING_INVALID_ARGUMENT, NULL,
@@ -421,6 +421,69 @@ START_TEST(malformed_requests)
 	expect_error(call("CreatePhoneNumberInstance",
 	                  "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"labels\":{\"k\":\"1\",\"k\":\"2\"}}}"),
 	             NUMBERING_INVALID_ARGUMENT, NULL, "duplicate");
+}
+END_TEST
+
+/* Expects @request to be refused for the \\u0000 escape at @offset, naming @field
+ * (NULL: no field, for a NUL in a member name), and the store unchanged. */
+static void expect_nul(const char *method, const char *request, const char *field, long offset)
+{
+	char where[64];
+	snprintf(where, sizeof(where), "at byte offset %ld", offset);
+	ck_assert_msg(strncmp(request + offset, "\\u0000", 6) == 0, "offset %ld is not the escape", offset);
+	expect_error(call(method, request), NUMBERING_INVALID_ARGUMENT, field, where);
+	const char *message = json_string_value(json_object_get(json_object_get(parsed, "error"), "message"));
+	ck_assert_msg(strstr(message, "NUL") != NULL, "%s", message);
+	ck_assert_int_eq(json_array_size(json_object_get(call_ok("ListPhoneNumberInstances",
+	                                                         "{\"parent\":\"projects/p1\",\"includeDeleted\":true}"),
+	                                                 "phoneNumberInstances")),
+	                 0);
+}
+
+/* The library's strings end at their first NUL, so a JSON string holding one (the
+ * \\u0000 escape) would be cut short: "user:ops\\u0000mallory" read as "user:ops". The
+ * request is refused naming the field and the escape's byte offset, wherever the
+ * NUL is in the value and however deep the value (issue 17). */
+START_TEST(escaped_nul_names_field_and_offset)
+{
+	static const char create_head[] =
+		"{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"},";
+	char request[512];
+	long head = (long)strlen(create_head);
+
+	expect_nul("GetPhoneNumberInstance", "{\"name\":\"\\u0000projects/p1/phoneNumberInstances/x\"}", "name", 9);
+	expect_nul("GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/x\\u0000y\"}", "name", 43);
+	expect_nul("GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/x\\u0000\"}", "name", 43);
+	/* An escaped backslash before "u0000" is not a NUL; the NUL after it is. */
+	snprintf(request, sizeof(request), "%s\"incomingCallHandlerUris\":[\"sip:a@b\",\"sip:\\\\u0000\\u0000\"]}}",
+	         create_head);
+	expect_nul("CreatePhoneNumberInstance", request, "phoneNumberInstance.incomingCallHandlerUris[1]",
+	           head + (long)strlen("\"incomingCallHandlerUris\":[\"sip:a@b\",\"sip:\\\\u0000"));
+	snprintf(request, sizeof(request), "%s\"displayName\":\"Front\\u0000desk\"}}", create_head);
+	expect_nul("CreatePhoneNumberInstance", request, "phoneNumberInstance.displayName",
+	           head + (long)strlen("\"displayName\":\"Front"));
+	snprintf(request, sizeof(request), "%s\"labels\":{\"site\":\"syd\\u0000\"}}}", create_head);
+	expect_nul("CreatePhoneNumberInstance", request, "phoneNumberInstance.labels.site",
+	           head + (long)strlen("\"labels\":{\"site\":\"syd"));
+	/* In a member name: jansson keeps no such member to name, the offset still says where. */
+	snprintf(request, sizeof(request), "%s\"labels\":{\"si\\u0000te\":\"syd\"}}}", create_head);
+	expect_nul("CreatePhoneNumberInstance", request, NULL, head + (long)strlen("\"labels\":{\"si"));
+	snprintf(request, sizeof(request), "{\"parent\":\"projects/p1\",\"requestId\":\"r\\u0000\",%s\"displayName\":\"x\"}}",
+	         create_head + 24);
+	expect_nul("CreatePhoneNumberInstance", request, "requestId", (long)strlen("{\"parent\":\"projects/p1\",\"requestId\":\"r"));
+
+	/* The policy document, the same way. */
+	static const char policy_text[] =
+		"{\"bindings\":[{\"project\":\"projects/p1\",\"members\":[\"user:ops\\u0000mallory\"],"
+		"\"roles\":[\"roles/numbering.editor\"]}]}";
+	numbering_policy *policy = NULL;
+	ck_assert_int_eq(numbering_policy_parse(&policy, policy_text), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_null(policy);
+	ck_assert_msg(strstr(numbering_error_message(), "at byte offset 58 of the policy") != NULL, "%s",
+	              numbering_error_message());
+	ck_assert_int_eq(strncmp(policy_text + 58, "\\u0000", 6), 0);
+	ck_assert_int_eq(numbering_error_violation_count(), 1);
+	ck_assert_str_eq(numbering_error_violation_field(0), "bindings[0].members[0]");
 }
 END_TEST
 
@@ -875,6 +938,7 @@ Suite *json_suite(void)
 	tcase_add_test(tc, update_fields);
 	tcase_add_test(tc, move_and_resolve);
 	tcase_add_test(tc, malformed_requests);
+	tcase_add_test(tc, escaped_nul_names_field_and_offset);
 	tcase_add_test(tc, unknown_fields);
 	tcase_add_test(tc, wrong_types);
 	tcase_add_test(tc, bounds);

@@ -82,7 +82,11 @@ NUMBERING_EXTERN(void) numbering_number_free(numbering_number *number);
  */
 NUMBERING_EXTERN(int) numbering_e164_parse(numbering_number *out, const char *text, const char *region);
 
-/** As numbering_e164_parse(), for @p len bytes of @p text that need not be NUL-terminated. */
+/**
+ * As numbering_e164_parse(), for @p len bytes of @p text that need not be
+ * NUL-terminated. A NUL byte inside the @p len bytes is not an end: it is refused,
+ * NUMBERING_INVALID_ARGUMENT naming the field "phone_number" and the byte offset.
+ */
 NUMBERING_EXTERN(int) numbering_e164_parse_n(numbering_number *out, const char *text, size_t len,
                                             const char *region);
 

@@ -280,10 +280,13 @@ NUMBERING_EXTERN(const char *) numbering_resolution_phone_number(const numbering
  * @param[in] caller the principal the permission checks see, or NULL.
  * @param[in] method the method name, e.g. "CreatePhoneNumberInstance".
  * @param[in] request_json the request message in proto3 JSON: at most 1 MiB
- *            (1,048,576 bytes) and 32 levels deep (docs/LIMITS.md).
+ *            (1,048,576 bytes) and 32 levels deep (docs/LIMITS.md). It ends at its
+ *            NUL terminator; a NUL inside a string (the \\u0000 escape) is refused,
+ *            naming the field and the escape's byte offset, since the library's
+ *            strings would end there.
  * @return NUMBERING_OK, or the error's code (NUMBERING_UNIMPLEMENTED for an unknown
- *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, wrong types,
- *         unknown fields, or a request past the size or depth limit).
+ *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, a \\u0000, wrong
+ *         types, unknown fields, or a request past the size or depth limit).
  *         NUMBERING_RESOURCE_EXHAUSTED from a write can mean that the write committed
  *         but its response could not be rendered: retry a create with the same
  *         requestId, or get the instance.
@@ -299,7 +302,9 @@ NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store
  * "permissions":[...],"roles":["roles/numbering.viewer"]}]}. Roles:
  * roles/numbering.viewer (get, list, resolve), roles/numbering.editor (viewer and
  * create, update, delete, splitRange), roles/numbering.admin (every permission).
- * The document is bounded as a JSON request is: 1 MiB, 32 levels.
+ * The document is bounded as a JSON request is: 1 MiB, 32 levels, and a \\u0000
+ * inside a string is refused as in a request (a member "user:ops\\u0000x" would be
+ * user:ops).
  * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT naming the offending field.
  */
 NUMBERING_EXTERN(int) numbering_policy_parse(numbering_policy **out, const char *json);

@@ -2,6 +2,7 @@
  * Loading untrusted JSON: bounded before it is parsed, strict while it is parsed
  * (duplicate keys are an error, not "last one wins"), and located when malformed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,75 @@ static int too_deep(const char *text, size_t len)
 	return 0;
 }
 
+/* The byte offset of the first \\u0000 escape inside a string of @text, or -1. */
+static long nul_escape_offset(const char *text, size_t len)
+{
+	int in_string = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = text[i] == '"';
+		} else if (text[i] == '"') {
+			in_string = 0;
+		} else if (text[i] == '\\') {
+			if (i + 5 < len && strncmp(text + i + 1, "u0000", 5) == 0)
+				return (long)i;
+			i++; /* the escaped character, a backslash or a quote included */
+		}
+	}
+	return -1;
+}
+
+/* Writes into @path where the first string of @value holding a NUL is (member names
+ * as the text wrote them, "[i]" for elements; @base is the value's own path). Returns
+ * 1 when there is one. */
+static int nul_path(char path[NUMBERING__JSON_PATH_SIZE], const json_t *value, const char *base)
+{
+	char inner[NUMBERING__JSON_PATH_SIZE];
+	if (json_is_string(value)) {
+		snprintf(path, NUMBERING__JSON_PATH_SIZE, "%s", base);
+		return memchr(json_string_value(value), '\0', json_string_length(value)) != NULL;
+	}
+	if (json_is_array(value)) {
+		for (size_t i = 0; i < json_array_size(value); i++)
+			if (nul_path(path, json_array_get(value, i), numbering__json_path_index(inner, base, i)))
+				return 1;
+		return 0;
+	}
+	if (json_is_object(value)) {
+		/* jansson refuses a NUL in a member name even with JSON_ALLOW_NUL, so only
+		 * values can hold one here. */
+		const char *key;
+		json_t *member;
+		json_object_foreach((json_t *)value, key, member) {
+			if (nul_path(path, member, numbering__json_path(inner, base, key)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A NUL (\\u0000) in a string or member name of the text: the library's strings are
+ * NUL-terminated, so one would cut the value short ("user:ops\\u0000mallory" would
+ * read "user:ops"). Refused, naming the byte offset of the escape and, for a value,
+ * the field holding it (found by parsing again with NULs allowed). */
+static int refuse_nul(const char *text, size_t len, const char *what)
+{
+	long at = nul_escape_offset(text, len);
+	json_error_t error;
+	char path[NUMBERING__JSON_PATH_SIZE] = "";
+	json_t *value = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
+	int found = value != NULL && nul_path(path, value, "");
+	json_decref(value);
+	if (found && path[0] != '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path,
+		                              "%s holds a NUL character (\\u0000, at byte offset %ld of the %s); "
+		                              "text cannot hold NUL",
+		                              path, at, what);
+	return numbering__error_set(NUMBERING_INVALID_ARGUMENT,
+	                            "the %s holds a NUL character (\\u0000) at byte offset %ld; text cannot hold NUL",
+	                            what, at);
+}
+
 int numbering__json_load(json_t **out, const char *text, const char *what)
 {
 	*out = NULL;
@@ -60,6 +130,9 @@ int numbering__json_load(json_t **out, const char *text, const char *what)
 		if (json_error_code(&error) == json_error_out_of_memory || error.text[0] == '\0' ||
 		    numbering__alloc_failures() != failures)
 			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory parsing the %s", what);
+		if (json_error_code(&error) == json_error_null_character ||
+		    json_error_code(&error) == json_error_null_byte_in_key)
+			return refuse_nul(text, len, what);
 		char quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "malformed JSON in the %s at line %d, column %d: %s",
 		                            what, error.line, error.column,
