@@ -393,6 +393,59 @@ START_TEST(labels_limit)
 }
 END_TEST
 
+/* "é" composed (U+00E9) and decomposed (e, U+0301). */
+#define E_COMPOSED "\xc3\xa9"
+#define E_DECOMPOSED "e\xcc\x81"
+
+/* Keys and values are kept in NFC (issue 17): two spellings of one key are one label,
+ * found, replaced and removed by either spelling, and lengths count after NFC. */
+START_TEST(labels_are_nfc)
+{
+	ck_assert_int_eq(numbering_instance_set_label(in, "caf" E_COMPOSED, "one"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(in, "caf" E_DECOMPOSED, "two"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_label_count(in), 1);
+	ck_assert_str_eq(numbering_instance_label_key(in, 0), "caf" E_COMPOSED);
+	ck_assert_str_eq(numbering_instance_label(in, "caf" E_COMPOSED), "two");
+	ck_assert_str_eq(numbering_instance_label(in, "caf" E_DECOMPOSED), "two");
+	/* A key given decomposed first is kept composed. */
+	ck_assert_int_eq(numbering_instance_set_label(in, "r" E_DECOMPOSED "sum" E_DECOMPOSED, "x"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_label_count(in), 2);
+	ck_assert_str_eq(numbering_instance_label_key(in, 1), "r" E_COMPOSED "sum" E_COMPOSED);
+	ck_assert_int_eq(numbering_instance_remove_label(in, "caf" E_DECOMPOSED), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_label_count(in), 1);
+	/* Values too, as display names. */
+	ck_assert_int_eq(numbering_instance_set_label(in, "k", "d" E_DECOMPOSED "j" E_DECOMPOSED), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_label(in, "k"), "d" E_COMPOSED "j" E_COMPOSED);
+	/* 100 characters after NFC, 200 code points before: the largest key. */
+	char *k100 = repeat(E_DECOMPOSED, 100), *k101 = repeat(E_DECOMPOSED, 101), *v1000 = repeat(E_DECOMPOSED, 1000),
+	     *v1001 = repeat(E_DECOMPOSED, 1001);
+	ck_assert_int_eq(numbering_instance_set_label(in, k100, v1000), NUMBERING_OK);
+	char *k100_nfc = repeat(E_COMPOSED, 100), *v1000_nfc = repeat(E_COMPOSED, 1000);
+	ck_assert_str_eq(numbering_instance_label(in, k100_nfc), v1000_nfc);
+	expect_error(numbering_instance_set_label(in, k101, "v"), NUMBERING_INVALID_ARGUMENT, "labels",
+	             "has 101 characters after NFC normalization; keys are 1 to 100 characters");
+	expect_error(numbering_instance_set_label(in, "k", v1001), NUMBERING_INVALID_ARGUMENT, "labels",
+	             "has 1001 characters after NFC normalization; values are at most 1000");
+	ck_assert_int_eq(numbering_instance_label_count(in), 3);
+	free(k100);
+	free(k101);
+	free(v1000);
+	free(v1001);
+	free(k100_nfc);
+	free(v1000_nfc);
+	/* Input that cannot be 100 characters after NFC is refused before normalizing. */
+	char *huge = repeat("a\xcc\x81", 1400);
+	expect_error(numbering_instance_set_label(in, huge, "v"), NUMBERING_INVALID_ARGUMENT, "labels",
+	             "is longer than 100 characters");
+	free(huge);
+	huge = repeat("a\xcc\x81", 14000);
+	expect_error(numbering_instance_set_label(in, "k", huge), NUMBERING_INVALID_ARGUMENT, "labels",
+	             "is longer than 1000 characters");
+	free(huge);
+	ck_assert_int_eq(numbering_instance_label_count(in), 3);
+}
+END_TEST
+
 START_TEST(handlers)
 {
 	const char *msg[] = {"https://a.example.com/1", "https://b.example.com/2", "http://c.example.com/3",
@@ -599,6 +652,7 @@ Suite *instance_suite(void)
 	tcase_add_test(tc, display_name);
 	tcase_add_test(tc, labels_sorted_and_replaced);
 	tcase_add_test(tc, labels_limit);
+	tcase_add_test(tc, labels_are_nfc);
 	tcase_add_test(tc, handlers);
 	tcase_add_test(tc, regulatory_listing);
 	tcase_add_test(tc, copy_is_independent);

@@ -148,7 +148,13 @@ NUMBERING_EXTERN(int) numbering_instance_set_capabilities(numbering_instance *in
 NUMBERING_EXTERN(int) numbering_instance_set_number_type(numbering_instance *instance, int number_type);
 /** Valid UTF-8, no control characters, at most 100 characters after NFC normalization. */
 NUMBERING_EXTERN(int) numbering_instance_set_display_name(numbering_instance *instance, const char *display_name);
-/** Adds or replaces a label (key 1..100 characters, value up to 1000, at most 50 labels). */
+/**
+ * Adds or replaces a label (key 1..100 characters, value up to 1000, at most 50 labels;
+ * valid UTF-8 without control characters). Key and value are kept in NFC and counted
+ * after it, as display names: a key equal after NFC to one already set ("\xc3\xa9" and
+ * "e\xcc\x81") is that key, and replaces its value. numbering_instance_label() and
+ * numbering_instance_remove_label() find a key by its NFC form too.
+ */
 NUMBERING_EXTERN(int) numbering_instance_set_label(numbering_instance *instance, const char *key, const char *value);
 /** Removes a label; NUMBERING_NOT_FOUND when absent. */
 NUMBERING_EXTERN(int) numbering_instance_remove_label(numbering_instance *instance, const char *key);

@@ -208,6 +208,20 @@ static int read_labels(numbering_instance *instance, json_t *value, const char *
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s must be a string, not %s", field,
 			                              numbering__json_type_name(item));
 		text = json_string_value(item);
+		/* Keys are kept in NFC: two keys of the object that are equal after it would
+		 * silently be one label, so they are refused (exact duplicates never parse). */
+		const char *earlier = numbering_instance_label(instance, key);
+		if (earlier != NULL) {
+			const char *same = key;
+			for (int i = 0; i < numbering_instance_label_count(instance); i++)
+				if (numbering_instance_label_value(instance, i) == earlier)
+					same = numbering_instance_label_key(instance, i);
+			char quoted_same[NUMBERING__QUOTE_SIZE];
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path,
+			                              "%s: label key \"%s\" is \"%s\" after NFC normalization, a key this "
+			                              "object already has; give each key once",
+			                              path, quoted, numbering__quote(quoted_same, same, strlen(same)));
+		}
 		if ((rc = setter(numbering_instance_set_label(instance, key, text), instance_path)) != NUMBERING_OK)
 			return rc;
 	}

@@ -422,12 +422,26 @@ static uint32_t label_find(const numbering_instance *instance, const char *key, 
 	return lo;
 }
 
+/* Index of the label whose key is @key after NFC normalization (keys are kept in
+ * NFC), or where it would go; sets no error. */
+static uint32_t label_find_nfc(const numbering_instance *instance, const char *key, int *found)
+{
+	const char *nfc = NULL;
+	size_t nfc_len = 0;
+	char *owned = NULL;
+	if (numbering__nfc(&nfc, &nfc_len, &owned, key, strlen(key)) != NUMBERING_OK)
+		nfc = key; /* not UTF-8, or no memory: only the key as given can match */
+	uint32_t at = label_find(instance, nfc, found);
+	numbering__free_mem(owned);
+	return at;
+}
+
 const char *numbering_instance_label(const numbering_instance *instance, const char *key)
 {
 	if (instance == NULL || key == NULL)
 		return NULL;
 	int found = 0;
-	uint32_t i = label_find(instance, key, &found);
+	uint32_t i = label_find_nfc(instance, key, &found);
 	return found ? numbering__str_get(&instance->labels[i].value) : NULL;
 }
 
@@ -611,25 +625,27 @@ int numbering_instance_set_label(numbering_instance *instance, const char *key, 
 {
 	if (instance == NULL)
 		return null_instance("numbering_instance_set_label");
-	int rc = numbering__validate_label(key, value, "labels");
+	/* Key and value are kept in NFC, so keys equal after normalization are one key. */
+	struct numbering__nfc_label nfc;
+	int rc = numbering__normalize_label(&nfc, key, value, "labels");
 	if (rc != NUMBERING_OK)
 		return rc;
 	int found = 0;
-	uint32_t at = label_find(instance, key, &found);
+	uint32_t at = label_find(instance, nfc.key, &found);
 	if (found) {
-		rc = numbering__str_set(&instance->labels[at].value, value, strlen(value));
+		rc = numbering__str_set(&instance->labels[at].value, nfc.value, nfc.value_len);
 	} else if (instance->label_count >= NUMBERING_LABELS_MAX) {
 		char quoted[NUMBERING__QUOTE_SIZE];
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "labels",
-		                              "cannot add label \"%s\": an instance has at most %d labels",
-		                              numbering__quote(quoted, key, strlen(key)), NUMBERING_LABELS_MAX);
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "labels",
+		                            "cannot add label \"%s\": an instance has at most %d labels",
+		                            numbering__quote(quoted, key, strlen(key)), NUMBERING_LABELS_MAX);
 	} else if ((rc = reserve_labels(instance, instance->label_count + 1)) == NUMBERING_OK) {
 		/* Fill the spare entry past the end, then rotate it into place, so a failure
 		 * leaves the labels as they were. */
 		struct numbering__label spare = instance->labels[instance->label_count];
-		rc = numbering__str_set(&spare.key, key, strlen(key));
+		rc = numbering__str_set(&spare.key, nfc.key, nfc.key_len);
 		if (rc == NUMBERING_OK)
-			rc = numbering__str_set(&spare.value, value, strlen(value));
+			rc = numbering__str_set(&spare.value, nfc.value, nfc.value_len);
 		if (rc == NUMBERING_OK) {
 			memmove(&instance->labels[at + 1], &instance->labels[at],
 			        (instance->label_count - at) * sizeof(instance->labels[0]));
@@ -640,6 +656,7 @@ int numbering_instance_set_label(numbering_instance *instance, const char *key, 
 			instance->labels[instance->label_count] = spare;
 		}
 	}
+	numbering__nfc_label_free(&nfc);
 	if (rc == NUMBERING_OK)
 		instance->set |= NUMBERING__SET_LABELS;
 	return rc;
@@ -652,7 +669,7 @@ int numbering_instance_remove_label(numbering_instance *instance, const char *ke
 	if (key == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "labels", "the label key to remove is NULL");
 	int found = 0;
-	uint32_t at = label_find(instance, key, &found);
+	uint32_t at = label_find_nfc(instance, key, &found);
 	if (!found) {
 		char quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_field(NUMBERING_NOT_FOUND, "labels", "there is no label \"%s\" to remove",

@@ -29,6 +29,9 @@
 /* Longer input cannot be 100 characters after NFC (a composed character takes at most
  * a few code points of at most 4 bytes), so it is refused before any allocation. */
 #define DISPLAY_NAME_INPUT_MAX 4096
+/* The same bound for label keys (100 characters) and values (1000). */
+#define LABEL_KEY_INPUT_MAX 4096
+#define LABEL_VALUE_INPUT_MAX 40960
 
 static int is_lower(char c)
 {
@@ -252,109 +255,160 @@ static int scan_error(enum scan_result result, const struct scan *scan, const ch
 	                              subject, (unsigned)scan->control, scan->at);
 }
 
+int numbering__nfc(const char **out, size_t *out_len, char **owned, const char *text, size_t len)
+{
+	*out = text;
+	*out_len = len;
+	*owned = NULL;
+	/* ASCII is its own NFC, a character a byte: the common case needs no utf8proc
+	 * (which costs thousands of instructions and an allocation). */
+	size_t ascii = 0;
+	while (ascii < len && (unsigned char)text[ascii] < 0x80)
+		ascii++;
+	if (ascii == len)
+		return NUMBERING_OK;
+	/* NFC as utf8proc_map does it, with our allocator and its error codes kept. */
+	const utf8proc_option_t options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+	utf8proc_ssize_t points = utf8proc_decompose((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, NULL, 0, options);
+	if (points < 0)
+		return (int)points;
+	utf8proc_int32_t *buffer = numbering__malloc((size_t)points * sizeof(utf8proc_int32_t) + 1);
+	if (buffer == NULL)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	utf8proc_ssize_t n =
+	    utf8proc_decompose((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, buffer, points, options);
+	if (n >= 0 && n <= points)
+		n = utf8proc_reencode(buffer, n, options);
+	if (n < 0 || n > points * (utf8proc_ssize_t)sizeof(utf8proc_int32_t)) {
+		numbering__free_mem(buffer);
+		return n < 0 ? (int)n : (int)UTF8PROC_ERROR_OVERFLOW;
+	}
+	*out = (const char *)buffer;
+	*out_len = (size_t)n;
+	*owned = (char *)buffer;
+	return NUMBERING_OK;
+}
+
+/* Code points of valid UTF-8. */
+static size_t characters(const char *s, size_t len)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < len; i++)
+		count += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return count;
+}
+
+/* numbering__nfc() with its failure reported: "@subject cannot be normalized". */
+static int nfc_or_error(const char **out, size_t *out_len, char **owned, const char *text, size_t len,
+                        const char *field, const char *subject)
+{
+	int rc = numbering__nfc(out, out_len, owned, text, len);
+	if (rc == NUMBERING_OK)
+		return rc;
+	if (rc == NUMBERING_RESOURCE_EXHAUSTED)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory normalizing %s", subject);
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s cannot be normalized: %s", subject,
+	                              utf8proc_errmsg(rc));
+}
+
 int numbering__normalize_display_name(struct numbering__str *out, const char *display_name, const char *field)
 {
 	if (out == NULL || display_name == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s is NULL; pass \"\" to clear it", field);
-	char quoted[NUMBERING__QUOTE_SIZE];
+	char quoted[NUMBERING__QUOTE_SIZE], subject[NUMBERING__QUOTE_SIZE + 32];
 	size_t len = strlen(display_name);
 	if (len > DISPLAY_NAME_INPUT_MAX)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "display name \"%s\" is longer than %d characters",
 		                              numbering__quote(quoted, display_name, len), NUMBERING_DISPLAY_NAME_MAX);
+	snprintf(subject, sizeof(subject), "display name \"%s\"", numbering__quote(quoted, display_name, len));
 	struct scan scan;
 	enum scan_result result = scan_text(&scan, display_name, len);
-	if (result != SCAN_OK) {
-		char subject[NUMBERING__QUOTE_SIZE + 32];
-		snprintf(subject, sizeof(subject), "display name \"%s\"", numbering__quote(quoted, display_name, len));
+	if (result != SCAN_OK)
 		return scan_error(result, &scan, field, subject);
-	}
-	if (len == 0)
-		return numbering__str_set(out, "", 0);
-
-	/* ASCII is its own NFC, a character a byte: the common case needs no utf8proc
-	 * (which costs thousands of instructions and an allocation). */
-	size_t ascii = 0;
-	while (ascii < len && (unsigned char)display_name[ascii] < 0x80)
-		ascii++;
-	if (ascii == len) {
-		if (len > NUMBERING_DISPLAY_NAME_MAX)
-			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
-			                              "display name \"%s\" has %zu characters after NFC normalization; the most "
-			                              "is %d",
-			                              numbering__quote(quoted, display_name, len), len, NUMBERING_DISPLAY_NAME_MAX);
-		return numbering__str_set(out, display_name, len);
-	}
-
-	/* NFC as utf8proc_map does it, with our allocator and its error codes kept. */
-	const utf8proc_option_t options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
-	utf8proc_ssize_t points =
-	    utf8proc_decompose((const utf8proc_uint8_t *)display_name, (utf8proc_ssize_t)len, NULL, 0, options);
-	if (points < 0)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "display name \"%s\" cannot be normalized: %s",
-		                              numbering__quote(quoted, display_name, len), utf8proc_errmsg(points));
-	utf8proc_int32_t *buffer = numbering__malloc((size_t)points * sizeof(utf8proc_int32_t) + 1);
-	if (buffer == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory normalizing a display name");
-	utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)display_name, (utf8proc_ssize_t)len, buffer,
-	                                        points, options);
-	if (n >= 0 && n <= points)
-		n = utf8proc_reencode(buffer, n, options);
-	int rc;
-	if (n < 0 || n > points * (utf8proc_ssize_t)sizeof(utf8proc_int32_t)) {
-		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "display name \"%s\" cannot be normalized: %s",
-		                            numbering__quote(quoted, display_name, len),
-		                            utf8proc_errmsg(n < 0 ? n : UTF8PROC_ERROR_OVERFLOW));
-	} else {
-		const char *nfc = (const char *)buffer;
-		size_t count = 0;
-		for (utf8proc_ssize_t i = 0; i < n; i++)
-			count += ((unsigned char)nfc[i] & 0xC0) != 0x80;
-		if (count > NUMBERING_DISPLAY_NAME_MAX)
-			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
-			                            "display name \"%s\" has %zu characters after NFC normalization; the most "
-			                            "is %d",
-			                            numbering__quote(quoted, display_name, len), count,
-			                            NUMBERING_DISPLAY_NAME_MAX);
-		else
-			rc = numbering__str_set(out, nfc, (size_t)n);
-	}
-	numbering__free_mem(buffer);
+	const char *nfc = NULL;
+	size_t nfc_len = 0;
+	char *owned = NULL;
+	int rc = nfc_or_error(&nfc, &nfc_len, &owned, display_name, len, field, subject);
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t count = characters(nfc, nfc_len);
+	if (count > NUMBERING_DISPLAY_NAME_MAX)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                            "%s has %zu characters after NFC normalization; the most is %d", subject, count,
+		                            NUMBERING_DISPLAY_NAME_MAX);
+	else
+		rc = numbering__str_set(out, nfc, nfc_len);
+	numbering__free_mem(owned);
 	return rc;
 }
 
-int numbering__validate_label(const char *key, const char *value, const char *field)
+int numbering__normalize_label(struct numbering__nfc_label *out, const char *key, const char *value,
+                               const char *field)
 {
+	memset(out, 0, sizeof(*out));
 	if (key == NULL || value == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "a label needs a key and a value, not NULL");
 	char quoted[NUMBERING__QUOTE_SIZE], quoted_value[NUMBERING__QUOTE_SIZE], subject[2 * NUMBERING__QUOTE_SIZE + 32];
 	size_t key_len = strlen(key), value_len = strlen(value);
 	numbering__quote(quoted, key, key_len);
+	snprintf(subject, sizeof(subject), "label key \"%s\"", quoted);
+	/* Longer input cannot be the most characters after NFC, as for display names. */
+	if (key_len > LABEL_KEY_INPUT_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s is longer than %d characters; keys are 1 to %d characters", subject,
+		                              NUMBERING_LABEL_KEY_MAX, NUMBERING_LABEL_KEY_MAX);
 	struct scan scan;
 	enum scan_result result = scan_text(&scan, key, key_len);
-	if (result != SCAN_OK) {
-		snprintf(subject, sizeof(subject), "label key \"%s\"", quoted);
+	if (result != SCAN_OK)
 		return scan_error(result, &scan, field, subject);
-	}
 	if (scan.points == 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "a label key is empty; keys are 1 to %d characters", NUMBERING_LABEL_KEY_MAX);
-	if (scan.points > NUMBERING_LABEL_KEY_MAX)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
-		                              "label key \"%s\" has %zu characters; keys are 1 to %d characters", quoted,
-		                              scan.points, NUMBERING_LABEL_KEY_MAX);
-	result = scan_text(&scan, value, value_len);
-	if (result != SCAN_OK) {
+	int rc = nfc_or_error(&out->key, &out->key_len, &out->owned[0], key, key_len, field, subject);
+	size_t count = rc == NUMBERING_OK ? characters(out->key, out->key_len) : 0;
+	if (rc == NUMBERING_OK && count > NUMBERING_LABEL_KEY_MAX)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                            "%s has %zu characters%s; keys are 1 to %d characters", subject, count,
+		                            out->owned[0] ? " after NFC normalization" : "", NUMBERING_LABEL_KEY_MAX);
+	if (rc == NUMBERING_OK) {
 		snprintf(subject, sizeof(subject), "the value \"%s\" of label \"%s\"",
 		         numbering__quote(quoted_value, value, value_len), quoted);
-		return scan_error(result, &scan, field, subject);
+		if (value_len > LABEL_VALUE_INPUT_MAX)
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+			                            "the value of label \"%s\" is longer than %d characters", quoted,
+			                            NUMBERING_LABEL_VALUE_MAX);
+		else if ((result = scan_text(&scan, value, value_len)) != SCAN_OK)
+			rc = scan_error(result, &scan, field, subject);
+		else
+			rc = nfc_or_error(&out->value, &out->value_len, &out->owned[1], value, value_len, field, subject);
 	}
-	if (scan.points > NUMBERING_LABEL_VALUE_MAX)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
-		                              "the value of label \"%s\" has %zu characters; values are at most %d "
-		                              "characters",
-		                              quoted, scan.points, NUMBERING_LABEL_VALUE_MAX);
-	return NUMBERING_OK;
+	count = rc == NUMBERING_OK ? characters(out->value, out->value_len) : 0;
+	if (rc == NUMBERING_OK && count > NUMBERING_LABEL_VALUE_MAX)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                            "the value of label \"%s\" has %zu characters%s; values are at most %d "
+		                            "characters",
+		                            quoted, count, out->owned[1] ? " after NFC normalization" : "",
+		                            NUMBERING_LABEL_VALUE_MAX);
+	if (rc != NUMBERING_OK)
+		numbering__nfc_label_free(out);
+	return rc;
+}
+
+void numbering__nfc_label_free(struct numbering__nfc_label *label)
+{
+	numbering__free_mem(label->owned[0]);
+	numbering__free_mem(label->owned[1]);
+	memset(label, 0, sizeof(*label));
+}
+
+int numbering__validate_label(const char *key, const char *value, const char *field)
+{
+	struct numbering__nfc_label label;
+	int rc = numbering__normalize_label(&label, key, value, field);
+	if (rc == NUMBERING_OK)
+		numbering__nfc_label_free(&label);
+	return rc;
 }
 
 /* ---- Update masks ---- */

@@ -30,7 +30,32 @@ int numbering__validate_regulatory_listing(const char *listing, const char *fiel
  * NFC form into @out. */
 int numbering__normalize_display_name(struct numbering__str *out, const char *display_name, const char *field);
 
-/* Key 1..100 and value 0..1000 characters of valid UTF-8 without control characters. */
+/*
+ * The NFC form of @len bytes of valid UTF-8 at @text: *out is @text itself when it is
+ * ASCII (its own NFC), else a new buffer, NUL-terminated, that *owned holds too (free
+ * it with numbering__free_mem). Sets no error: returns NUMBERING_OK,
+ * NUMBERING_RESOURCE_EXHAUSTED or a (negative) utf8proc error code.
+ */
+int numbering__nfc(const char **out, size_t *out_len, char **owned, const char *text, size_t len);
+
+/* A label as the model keeps it: key and value in NFC. */
+struct numbering__nfc_label {
+	const char *key, *value; /* NUL-terminated */
+	size_t key_len, value_len;
+	char *owned[2];
+};
+
+/*
+ * Key 1..100 and value 0..1000 characters of valid UTF-8 without control characters,
+ * counted after NFC normalization; writes both in NFC into @out (the key is what
+ * makes a label that label: keys equal after NFC are one key). On success free @out
+ * with numbering__nfc_label_free().
+ */
+int numbering__normalize_label(struct numbering__nfc_label *out, const char *key, const char *value,
+                               const char *field);
+void numbering__nfc_label_free(struct numbering__nfc_label *label);
+
+/* numbering__normalize_label() without keeping the result. */
 int numbering__validate_label(const char *key, const char *value, const char *field);
 
 /* An absolute http or https URI (message handlers). */
@@ -48,7 +73,25 @@ int numbering__parse_update_mask(uint32_t *bits, const char *mask, const char *f
  * writes at most 40 bytes into @buf. */
 void numbering__format_time(char buf[40], int64_t ns);
 
-/* Parses RFC 3339 (any offset, up to 9 fractional digits) into ns since the epoch. */
+/* Parses RFC 3339 (any offset, up to 9 fractional digits) into ns since the epoch;
+ * a time outside NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX is INVALID_ARGUMENT. */
 int numbering__parse_time(int64_t *ns, const char *text, const char *field);
+
+/*
+ * The times the library records, reads and hands out: the whole years that int64
+ * nanoseconds since 1970 hold (1677-09-21 .. 2262-04-11), so that a time one step
+ * past either end can still be computed, compared and refused. RFC 3339 itself
+ * reaches 0001 .. 9999; those years are refused, not wrapped.
+ */
+#define NUMBERING__TIME_MIN_TEXT "1678-01-01T00:00:00Z"
+#define NUMBERING__TIME_MAX_TEXT "2261-12-31T23:59:59.999999999Z"
+#define NUMBERING__TIME_MIN (INT64_C(-9214560000) * 1000000000)
+#define NUMBERING__TIME_MAX (INT64_C(9214646399) * 1000000000 + 999999999)
+
+/* Whether @ns lies in NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX. */
+static inline int numbering__time_in_range(int64_t ns)
+{
+	return ns >= NUMBERING__TIME_MIN && ns <= NUMBERING__TIME_MAX;
+}
 
 #endif
