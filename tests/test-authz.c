@@ -396,6 +396,214 @@ START_TEST(held_number_named_only_to_who_may_get_it)
 }
 END_TEST
 
+/* ---- Conflicts name the instance in the way only to a caller who may get it (issue 17, item 12) ---- */
+
+/* USER's bindings, as "verb@project" pairs ending with NULL. */
+static void add_pairs(char *json, size_t size, int *n, const void *arg)
+{
+	for (const char *const *pair = arg; *pair != NULL; pair++) {
+		char verb[32], project[64];
+		ck_assert_int_eq(sscanf(*pair, "%31[^@]@%63s", verb, project), 2);
+		*n = user_binding(json, size, *n, project, verb);
+	}
+}
+
+static numbering_store *open_with_pairs(numbering_policy **p, const char *const *pairs)
+{
+	*p = policy_with(add_pairs, pairs);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.authorizer = numbering_policy_authorize;
+	options.authorizer_payload = *p;
+	options.default_region = "AU";
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	return store;
+}
+
+static void admin_create_in(numbering_store *store, const char *parent, const char *id, const char *number)
+{
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, number), NUMBERING_OK);
+	ck_assert_msg(numbering_store_create(&out, store, ADMIN, parent, request, id, NULL, NULL) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+}
+
+enum conflict { ID_TAKEN, NUMBER_HELD, DESTINATION_TAKEN, CONFLICT_COUNT };
+
+/* What USER tries, as a C call and a JSON request, and the instance in its way. */
+static void conflict_call(struct outcome *o, numbering_store *store, enum conflict c, enum door door)
+{
+	static const char *const json[CONFLICT_COUNT][2] = {
+		[ID_TAKEN] = {"CreatePhoneNumberInstance",
+		              "{\"parent\":\"projects/p2\",\"phoneNumberInstanceId\":\"secret\","
+		              "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255507000\"}}}"},
+		[NUMBER_HELD] = {"CreatePhoneNumberInstance",
+		                 "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":"
+		                 "{\"phoneNumber\":{\"phoneNumber\":\"+61255506000\"}}}"},
+		[DESTINATION_TAKEN] = {"MovePhoneNumberInstance",
+		                       "{\"name\":\"projects/p1/phoneNumberInstances/secret\","
+		                       "\"destinationParent\":\"projects/p2\"}"},
+	};
+	memset(o, 0, sizeof(*o));
+	if (door == JSON) {
+		char *response = NULL;
+		o->rc = numbering_store_call_json(&response, store, USER, json[c][0], json[c][1]);
+		snprintf(o->message, sizeof(o->message), "%s", response);
+		numbering_free(response);
+		return;
+	}
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	if (c == DESTINATION_TAKEN) {
+		o->rc = numbering_store_move(&out, store, USER, "projects/p1/phoneNumberInstances/secret", "projects/p2",
+		                             NULL);
+	} else {
+		ck_assert_int_eq(numbering_instance_set_phone_number(request, c == ID_TAKEN ? "+61255507000" : "+61255506000"),
+		                 NUMBERING_OK);
+		o->rc = numbering_store_create(&out, store, USER, c == ID_TAKEN ? "projects/p2" : "projects/p1", request,
+		                               c == ID_TAKEN ? "secret" : NULL, NULL, NULL);
+	}
+	snprintf(o->message, sizeof(o->message), "%s", numbering_error_message());
+	o->leaked_output = out != NULL;
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+}
+
+/* Every ALREADY_EXISTS of the service: the instance in the way is
+ * projects/p2/phoneNumberInstances/secret, holding +61255506000 (@state). USER holds
+ * what the call needs, and get where @get_on says. */
+static void conflict_outcome(struct outcome *o, enum conflict c, enum door door, const char *get_on, int state)
+{
+	const char *pairs[8];
+	int n = 0;
+	pairs[n++] = c == DESTINATION_TAKEN ? "move@projects/p1" : c == ID_TAKEN ? "create@projects/p2" : "create@projects/p1";
+	if (c == DESTINATION_TAKEN)
+		pairs[n++] = "move@projects/p2";
+	char get[64];
+	if (get_on != NULL) {
+		snprintf(get, sizeof(get), "get@%s", get_on);
+		pairs[n++] = get;
+	}
+	pairs[n] = NULL;
+	numbering_policy *p = NULL;
+	numbering_store *store = open_with_pairs(&p, pairs);
+	admin_create_in(store, "projects/p2", "secret", "+61255506000");
+	admin_create_in(store, "projects/p1", "secret", "+61255506001");
+	if (state != NUMBERING_LIFECYCLE_ACTIVE) {
+		numbering_instance *out = NULL;
+		ck_assert_int_eq(numbering_store_suspend(&out, store, ADMIN, "projects/p2/phoneNumberInstances/secret"),
+		                 NUMBERING_OK);
+		numbering_instance_free(out);
+	}
+	conflict_call(o, store, c, door);
+	numbering_store_close(store);
+	numbering_policy_free(p);
+}
+
+START_TEST(conflicts_name_the_instance_only_to_who_may_get_it)
+{
+	static const char *const conflict_names[] = {"id taken", "number held", "destination taken"};
+	const char *holder = "projects/p2/phoneNumberInstances/secret";
+	for (int c = 0; c < CONFLICT_COUNT; c++) {
+		for (int door = 0; door < DOOR_COUNT; door++) {
+			struct outcome none, elsewhere, suspended, allowed;
+			conflict_outcome(&none, (enum conflict)c, (enum door)door, NULL, NUMBERING_LIFECYCLE_ACTIVE);
+			conflict_outcome(&elsewhere, (enum conflict)c, (enum door)door, "projects/p3", NUMBERING_LIFECYCLE_ACTIVE);
+			conflict_outcome(&suspended, (enum conflict)c, (enum door)door, NULL, NUMBERING_LIFECYCLE_SUSPENDED);
+			conflict_outcome(&allowed, (enum conflict)c, (enum door)door, "projects/p2", NUMBERING_LIFECYCLE_ACTIVE);
+			const struct outcome *all[] = {&none, &elsewhere, &suspended, &allowed};
+			for (size_t i = 0; i < 4; i++)
+				ck_assert_msg(all[i]->rc == NUMBERING_ALREADY_EXISTS && !all[i]->leaked_output, "%s %s: %s %s",
+				              conflict_names[c], door_names[door], numbering_status_name(all[i]->rc),
+				              all[i]->message);
+			/* Without get: that it is taken, not by whom nor in which state, word for word
+			 * the same whatever the instance in the way. */
+			ck_assert_msg(strstr(none.message, holder) == NULL && strstr(none.message, "ACTIVE") == NULL, "%s %s: %s",
+			              conflict_names[c], door_names[door], none.message);
+			ck_assert_str_eq(none.message, elsewhere.message);
+			ck_assert_str_eq(none.message, suspended.message);
+			ck_assert_msg(strstr(none.message, c == NUMBER_HELD ? "+61255506000 is already held by another"
+			                                                    : "the instance id \\\"secret\\\" is already taken in "
+			                                                      "projects/p2") != NULL ||
+			                  (door == C_API && strstr(none.message, c == NUMBER_HELD
+			                                                             ? "+61255506000 is already held by another"
+			                                                             : "the instance id \"secret\" is already "
+			                                                               "taken in projects/p2") != NULL),
+			              "%s %s: %s", conflict_names[c], door_names[door], none.message);
+			/* With get on the project of the instance in the way: named. */
+			ck_assert_msg(strstr(allowed.message, holder) != NULL, "%s %s: %s", conflict_names[c], door_names[door],
+			              allowed.message);
+		}
+	}
+}
+END_TEST
+
+/* ---- A retried create answers with its first response (issue 17, item 11) ---- */
+
+/* ADMIN creates with a request id, then changes the instance; USER, holding only
+ * create, retries the same request and gets the first response, word for word, not
+ * the display name and handlers set since. The same after a delete and after a move. */
+START_TEST(retried_create_shows_the_first_response_only)
+{
+	static const char *const pairs[] = {"create@projects/p1", NULL};
+	static const char *const create_json =
+		"{\"parent\":\"projects/p1\",\"requestId\":\"order-17\",\"phoneNumberInstanceId\":\"n\","
+		"\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255508000\"},\"labels\":{\"k\":\"v\"}}}";
+	for (int after = 0; after < 3; after++) {
+		numbering_policy *p = NULL;
+		numbering_store *store = open_with_pairs(&p, pairs);
+		char *first = NULL, *retry = NULL, *changed = NULL;
+		ck_assert_int_eq(numbering_store_call_json(&first, store, ADMIN, "CreatePhoneNumberInstance", create_json),
+		                 NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_call_json(&changed, store, ADMIN, "UpdatePhoneNumberInstance",
+		                                           "{\"name\":\"projects/p1/phoneNumberInstances/n\","
+		                                           "\"updateMask\":\"displayName,incomingCallHandlerUris,labels\","
+		                                           "\"phoneNumberInstance\":{\"displayName\":\"Secret line\","
+		                                           "\"incomingCallHandlerUris\":[\"sip:boss@example.com\"],"
+		                                           "\"labels\":{\"k\":\"changed\"}}}"),
+		                 NUMBERING_OK);
+		numbering_free(changed);
+		changed = NULL;
+		if (after == 1)
+			ck_assert_int_eq(numbering_store_call_json(&changed, store, ADMIN, "DeletePhoneNumberInstance",
+			                                           "{\"name\":\"projects/p1/phoneNumberInstances/n\"}"),
+			                 NUMBERING_OK);
+		if (after == 2)
+			ck_assert_int_eq(numbering_store_call_json(&changed, store, ADMIN, "MovePhoneNumberInstance",
+			                                           "{\"name\":\"projects/p1/phoneNumberInstances/n\","
+			                                           "\"destinationParent\":\"projects/p2\"}"),
+			                 NUMBERING_OK);
+		numbering_free(changed);
+		ck_assert_int_eq(numbering_store_call_json(&retry, store, USER, "CreatePhoneNumberInstance", create_json),
+		                 NUMBERING_OK);
+		ck_assert_str_eq(retry, first);
+		ck_assert_msg(strstr(retry, "Secret line") == NULL && strstr(retry, "boss") == NULL, "%s", retry);
+		numbering_free(retry);
+		/* The C API the same. */
+		numbering_instance *request = NULL, *out = NULL;
+		ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+		ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255508000"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_instance_set_label(request, "k", "v"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_create(&out, store, USER, "projects/p1", request, "n", "order-17", NULL),
+		                 NUMBERING_OK);
+		ck_assert_str_eq(numbering_instance_name(out), "projects/p1/phoneNumberInstances/n");
+		ck_assert_str_eq(numbering_instance_display_name(out), "");
+		ck_assert_str_eq(numbering_instance_label(out, "k"), "v");
+		ck_assert_int_eq(numbering_instance_call_handler_count(out), 0);
+		ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_ACTIVE);
+		ck_assert_int_eq(numbering_instance_delete_time(out), 0);
+		numbering_instance_free(out);
+		numbering_instance_free(request);
+		numbering_free(first);
+		numbering_store_close(store);
+		numbering_policy_free(p);
+	}
+}
+END_TEST
+
 Suite *authz_suite(void)
 {
 	Suite *s = suite_create("authz");
@@ -406,6 +614,8 @@ Suite *authz_suite(void)
 	tcase_add_loop_test(tc, move_needs_both_projects, POLICY, CALLBACK + 1);
 	tcase_add_loop_test(tc, resolve_refused_is_unowned, POLICY, CALLBACK + 1);
 	tcase_add_test(tc, held_number_named_only_to_who_may_get_it);
+	tcase_add_test(tc, conflicts_name_the_instance_only_to_who_may_get_it);
+	tcase_add_test(tc, retried_create_shows_the_first_response_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1612,6 +1612,440 @@ START_TEST(operations_are_atomic)
 }
 END_TEST
 
+/* ---- Times at the ends of the range a store records (issue 17, item 8) ---- */
+
+/* 1678-01-01T00:00:00Z and 2261-12-31T23:59:59.999999999Z: the whole years int64
+ * nanoseconds hold; RFC 3339's 0001 .. 9999 cannot reach a clock of int64 ns. */
+#define TIME_MIN (INT64_C(-9214560000) * 1000000000)
+#define TIME_MAX (INT64_C(9214646399) * 1000000000 + 999999999)
+
+static int64_t fixed_time;
+static int64_t fixed_clock(void *payload)
+{
+	(void)payload;
+	return fixed_time;
+}
+
+static numbering_store *open_with_clock(numbering_backend *backend)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = fixed_clock;
+	options.backend = backend;
+	numbering_store *store = NULL;
+	int rc = numbering_store_open(&store, &options);
+	ck_assert_msg(rc == NUMBERING_OK, "open: %s", numbering_error_message());
+	return store;
+}
+
+static int create_number(numbering_store *store, const char *number, numbering_instance **out)
+{
+	numbering_instance *r = request_for(number);
+	int rc = numbering_store_create(out, store, NULL, P1, r, NULL, NULL, NULL);
+	numbering_instance_free(r);
+	return rc;
+}
+
+static int instances_in(numbering_store *store, const char *parent)
+{
+	numbering_list_request *lr = NULL;
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(lr, parent), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_include_deleted(lr, 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, store, NULL, lr), NUMBERING_OK);
+	int n = numbering_list_page_count(page);
+	numbering_list_page_free(page);
+	numbering_list_request_free(lr);
+	return n;
+}
+
+/* A host clock reading outside the range is refused, through the C API and JSON, and
+ * nothing is created; the last time in the range is recorded as it is. */
+START_TEST(clock_outside_the_time_range_is_refused)
+{
+	static const int64_t bad[] = {INT64_MAX, INT64_MIN, TIME_MAX + 1, TIME_MIN - 1};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fixed_time = bad[i];
+		numbering_store *store = open_with_clock(NULL);
+		numbering_instance *out = NULL;
+		fixture_expect_error(create_number(store, "+61255501100", &out), NUMBERING_FAILED_PRECONDITION,
+		                     "outside the times a store records (1678-01-01T00:00:00Z to "
+		                     "2261-12-31T23:59:59.999999999Z)");
+		ck_assert_ptr_null(out);
+		char *response = NULL;
+		ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
+		                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":"
+		                                           "{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"}}}"),
+		                 NUMBERING_FAILED_PRECONDITION);
+		ck_assert_msg(strstr(response, "the clock reads") != NULL, "%s", response);
+		numbering_free(response);
+		ck_assert_int_eq(instances_in(store, P1), 0);
+		numbering_store_close(store);
+	}
+	/* The ends themselves are times like any other. */
+	static const struct {
+		int64_t time;
+		const char *text;
+	} ends[] = {{TIME_MIN, "1678-01-01T00:00:00Z"}, {TIME_MAX, "2261-12-31T23:59:59.999999999Z"}};
+	for (size_t i = 0; i < 2; i++) {
+		fixed_time = ends[i].time;
+		numbering_store *store = open_with_clock(NULL);
+		char *response = NULL;
+		ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
+		                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"a\","
+		                                           "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+		                                           "\"+61255501100\"}}}"),
+		                 NUMBERING_OK);
+		/* A new store's first time is after its (zero) last time: the minimum reads as 1 ns. */
+		ck_assert_msg(strstr(response, i == 0 ? "\"createTime\":\"1970-01-01T00:00:00.000000001Z\"" : ends[i].text),
+		              "%s", response);
+		numbering_free(response);
+		numbering_store_close(store);
+	}
+}
+END_TEST
+
+/* Times strictly increase: at the top of the range the next one is refused, not
+ * wrapped to 1677, for every operation that takes a time, and newest-first holds. */
+START_TEST(times_at_the_top_are_refused_not_wrapped)
+{
+	fixed_time = TIME_MAX - 2;
+	numbering_store *store = open_with_clock(NULL);
+	numbering_instance *a = NULL, *b = NULL, *c = NULL, *out = NULL, *second = NULL;
+	ck_assert_int_eq(create_number(store, "+61255501000-99", &a), NUMBERING_OK);
+	ck_assert_int_eq(create_number(store, "+61255502000", &b), NUMBERING_OK);
+	ck_assert_int_eq(create_number(store, "+61255503000", &c), NUMBERING_OK);
+	ck_assert(numbering_instance_create_time(a) == TIME_MAX - 2);
+	ck_assert(numbering_instance_create_time(b) == TIME_MAX - 1);
+	ck_assert(numbering_instance_create_time(c) == TIME_MAX);
+	/* The clock stands still at TIME_MAX - 2: no time after TIME_MAX is left. */
+	const char *why = "no time is left after the store's last time 2261-12-31T23:59:59.999999999Z";
+	fixture_expect_error(create_number(store, "+61255504000", &out), NUMBERING_FAILED_PRECONDITION, why);
+	fixture_expect_error(numbering_store_delete(&out, store, NULL, numbering_instance_name(b)),
+	                     NUMBERING_FAILED_PRECONDITION, why);
+	fixture_expect_error(numbering_store_split_range(&out, &second, store, NULL, numbering_instance_name(a), 10),
+	                     NUMBERING_FAILED_PRECONDITION, why);
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_null(second);
+	/* Nothing changed, and a clock that jumps past the range does no better. */
+	fixed_time = INT64_MAX;
+	fixture_expect_error(create_number(store, "+61255504000", &out), NUMBERING_FAILED_PRECONDITION,
+	                     "the clock reads 9223372036854775807 ns");
+	numbering_instance *got = NULL;
+	ck_assert_int_eq(numbering_store_get(&got, store, NULL, numbering_instance_name(b)), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_lifecycle_state(got), NUMBERING_LIFECYCLE_ACTIVE);
+	numbering_instance_free(got);
+	numbering_list_request *lr = NULL;
+	numbering_list_page *page = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(lr, P1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_list(&page, store, NULL, lr), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_page_count(page), 3);
+	ck_assert_str_eq(numbering_instance_name(numbering_list_page_instance(page, 0)), numbering_instance_name(c));
+	ck_assert_str_eq(numbering_instance_name(numbering_list_page_instance(page, 2)), numbering_instance_name(a));
+	numbering_list_page_free(page);
+	numbering_list_request_free(lr);
+	numbering_instance_free(a);
+	numbering_instance_free(b);
+	numbering_instance_free(c);
+	numbering_store_close(store);
+}
+END_TEST
+
+/* A memory backend whose checksummed last-time record holds @value (@len bytes of it,
+ * big-endian as the store writes it), with or without a page-token key. */
+static numbering_backend *backend_with_last_time(int64_t value, size_t len, int with_token_key)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	unsigned char buf[9] = {0};
+	uint64_t v = (uint64_t)value;
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		buf[i] = (unsigned char)(v & 0xff);
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	ck_assert_int_eq(backend->meta_put(backend, "last-time", buf, len), NUMBERING_OK);
+	/* A store that was opened before has its page-token key too. */
+	unsigned char key[32];
+	memset(key, 0x5a, sizeof(key));
+	if (with_token_key)
+		ck_assert_int_eq(backend->meta_put(backend, "token-key", key, sizeof(key)), NUMBERING_OK);
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+	return backend;
+}
+
+/* A last-time the library cannot have written is DATA_LOSS naming it at open, not a
+ * wrapped time at the next create. */
+START_TEST(stored_last_time_outside_the_range_is_data_loss)
+{
+	static const struct {
+		int64_t value;
+		size_t len;
+		const char *message;
+	} bad[] = {
+		{INT64_MAX, 8, "last-time record holds 9223372036854775807 ns, outside the times a store records"},
+		{INT64_MIN, 8, "last-time record holds -9223372036854775808 ns"},
+		{TIME_MAX + 1, 8, "outside the times a store records"},
+		{TIME_MIN - 1, 8, "outside the times a store records"},
+		{0, 7, "last-time record has 7 bytes, not 8"},
+		{0, 9, "last-time record has 9 bytes, not 8"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.clock = fixed_clock;
+		options.backend = backend_with_last_time(bad[i].value, bad[i].len, (int)(i % 2));
+		numbering_store *store = NULL;
+		int rc = numbering_store_open(&store, &options);
+		ck_assert_msg(rc == NUMBERING_DATA_LOSS && strstr(numbering_error_message(), bad[i].message) != NULL,
+		              "last-time %lld (%zu bytes): %s (%s)", (long long)bad[i].value, bad[i].len,
+		              numbering_status_name(rc), numbering_error_message());
+		ck_assert_ptr_null(store);
+	}
+	/* The top of the range is a last time like any other: the store opens, keeps what it
+	 * holds readable, and refuses the next time rather than wrapping it. */
+	fixed_time = FIXTURE_EPOCH;
+	numbering_store *store = open_with_clock(backend_with_last_time(TIME_MAX, 8, 1));
+	numbering_instance *out = NULL;
+	fixture_expect_error(create_number(store, "+61255501100", &out), NUMBERING_FAILED_PRECONDITION,
+	                     "no time is left after the store's last time 2261-12-31T23:59:59.999999999Z");
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(instances_in(store, P1), 0);
+	numbering_store_close(store);
+	/* One below it leaves exactly one time. */
+	store = open_with_clock(backend_with_last_time(TIME_MAX - 1, 8, 0));
+	ck_assert_int_eq(create_number(store, "+61255501100", &out), NUMBERING_OK);
+	ck_assert(numbering_instance_create_time(out) == TIME_MAX);
+	numbering_instance_free(out);
+	fixture_expect_error(create_number(store, "+61255501101", &out), NUMBERING_FAILED_PRECONDITION, "no time is left");
+	numbering_store_close(store);
+}
+END_TEST
+
+/* Request timestamps outside the range, RFC 3339's own ends included, are refused by
+ * name (output-only times are read and ignored, but still checked). */
+START_TEST(request_times_outside_the_range_are_refused)
+{
+	static const char *const bad[] = {"9999-12-31T23:59:59.999999999Z", "0001-01-01T00:00:00Z",
+	                                  "2262-04-11T23:47:16.854775807Z", "1677-09-21T00:12:43.145224192Z",
+	                                  "2261-12-31T23:59:59.999999999-00:01"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char request[512], *response = NULL;
+		snprintf(request, sizeof(request),
+		         "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+		         "\"+61255501100\"},\"createTime\":\"%s\"}}",
+		         bad[i]);
+		ck_assert_int_eq(numbering_store_call_json(&response, fx.store, NULL, "CreatePhoneNumberInstance", request),
+		                 NUMBERING_INVALID_ARGUMENT);
+		ck_assert_msg(strstr(response, "outside the years 1678 to 2261") != NULL &&
+		                  strstr(response, "phone_number_instance.create_time") != NULL,
+		              "%s: %s", bad[i], response);
+		numbering_free(response);
+	}
+	ck_assert_int_eq(count_instances(P1), 0);
+}
+END_TEST
+
+/* ---- Label keys in NFC (issue 17) ---- */
+
+#define E_COMPOSED "\xc3\xa9"
+#define E_DECOMPOSED "e\xcc\x81"
+/* The same in JSON escapes. */
+#define E_COMPOSED_JSON "\\u00e9"
+#define E_DECOMPOSED_JSON "e\\u0301"
+
+/* Two spellings of one key in one labels object are refused, naming the key, on
+ * create and on update; a key given decomposed is kept composed, through JSON and the
+ * C API; and what was refused changed nothing. */
+START_TEST(label_keys_equal_after_nfc_are_one_key)
+{
+	static const char *const duplicated = "{\"caf" E_COMPOSED_JSON "\":\"1\",\"caf" E_DECOMPOSED_JSON "\":\"2\"}";
+	char request[512], *response = NULL;
+	snprintf(request, sizeof(request),
+	         "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"a\",\"phoneNumberInstance\":{\"phoneNumber\":"
+	         "{\"phoneNumber\":\"+61255501100\"},\"labels\":%s}}",
+	         duplicated);
+	ck_assert_int_eq(numbering_store_call_json(&response, fx.store, NULL, "CreatePhoneNumberInstance", request),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(response, "label key \\\"cafe\\\\xcc\\\\x81\\\" is \\\"caf\\\\xc3\\\\xa9\\\" after NFC "
+	                               "normalization, a key this object already has") != NULL &&
+	                  strstr(response, "\"field\":\"phone_number_instance.labels\"") != NULL,
+	              "%s", response);
+	numbering_free(response);
+	ck_assert_int_eq(count_instances(P1), 0);
+	/* One spelling: kept composed. */
+	ck_assert_int_eq(numbering_store_call_json(&response, fx.store, NULL, "CreatePhoneNumberInstance",
+	                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"a\","
+	                                           "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                                           "\"+61255501100\"},\"labels\":{\"caf" E_DECOMPOSED_JSON
+	                                           "\":\"d" E_DECOMPOSED_JSON "j" E_DECOMPOSED_JSON "\"}}}"),
+	                 NUMBERING_OK);
+	numbering_free(response);
+	numbering_instance *got = NULL;
+	ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, "projects/p1/phoneNumberInstances/a"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_label_count(got), 1);
+	ck_assert_str_eq(numbering_instance_label_key(got, 0), "caf" E_COMPOSED);
+	ck_assert_str_eq(numbering_instance_label_value(got, 0), "d" E_COMPOSED "j" E_COMPOSED);
+	numbering_instance_free(got);
+	/* Update: the same refusal, and the labels stay as they were. */
+	snprintf(request, sizeof(request),
+	         "{\"name\":\"projects/p1/phoneNumberInstances/a\",\"updateMask\":\"labels\","
+	         "\"phoneNumberInstance\":{\"labels\":%s}}",
+	         duplicated);
+	ck_assert_int_eq(numbering_store_call_json(&response, fx.store, NULL, "UpdatePhoneNumberInstance", request),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(response, "after NFC normalization, a key this object already has") != NULL, "%s", response);
+	numbering_free(response);
+	/* The C API: the two spellings set one label, the last value wins as for one spelling. */
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "caf" E_COMPOSED, "1"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "caf" E_DECOMPOSED, "2"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "na" E_DECOMPOSED "ve", "3"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, "projects/p1/phoneNumberInstances/a", r, "labels"),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_label_count(out), 2);
+	ck_assert_str_eq(numbering_instance_label_key(out, 0), "caf" E_COMPOSED);
+	ck_assert_str_eq(numbering_instance_label_value(out, 0), "2");
+	ck_assert_str_eq(numbering_instance_label_key(out, 1), "na" E_COMPOSED "ve");
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501101"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "b", NULL, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_label_count(out), 2);
+	ck_assert_str_eq(numbering_instance_label(out, "na" E_DECOMPOSED "ve"), "3");
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	/* Through JSON, the stored key answers as it is kept. */
+	ck_assert_int_eq(numbering_store_call_json(&response, fx.store, NULL, "GetPhoneNumberInstance",
+	                                           "{\"name\":\"projects/p1/phoneNumberInstances/b\"}"),
+	                 NUMBERING_OK);
+	ck_assert_msg(strstr(response, "\"caf" E_COMPOSED "\":\"2\"") != NULL, "%s", response);
+	numbering_free(response);
+}
+END_TEST
+
+/* ---- Request records written before responses were kept (issue 17, item 11) ---- */
+
+static int legacy_deny_get;
+static int legacy_authorizer(const char *caller, const char *permission, const char *project, void *payload)
+{
+	(void)caller;
+	(void)project;
+	(void)payload;
+	return !(legacy_deny_get && strcmp(permission, "numbering.phoneNumberInstances.get") == 0);
+}
+
+/* A retry answered from an older record, which holds only the instance's name, can
+ * only show the instance as it is now: to a caller with get, never to one without. */
+START_TEST(older_request_records_answer_only_who_may_get)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	options.authorizer = legacy_authorizer;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	legacy_deny_get = 0;
+	numbering_instance *r = request_for("+61255501100"), *out = NULL;
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	/* The record as an older version wrote it: the digest, then the name. */
+	const char *key = "request:projects/p1/req-old";
+	unsigned char value[4096];
+	size_t len = sizeof(value);
+	ck_assert_int_eq(backend->meta_get(backend, key, value, &len), NUMBERING_OK);
+	ck_assert_uint_gt(len, 34);
+	ck_assert_uint_eq(value[32], 0); /* this version keeps the response */
+	const char *name = "projects/p1/phoneNumberInstances/old";
+	memcpy(value + 32, name, strlen(name));
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	ck_assert_int_eq(backend->meta_put(backend, key, value, 32 + strlen(name)), NUMBERING_OK);
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+	numbering_instance *change = NULL;
+	ck_assert_int_eq(numbering_instance_new(&change), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_display_name(change, "Later"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_update(&out, store, NULL, name, change, "displayName"), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(change);
+	/* Without get: refused, nothing handed out, the name not told. */
+	legacy_deny_get = 1;
+	out = NULL;
+	fixture_expect_error(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL),
+	                     NUMBERING_PERMISSION_DENIED, "did not keep");
+	ck_assert_ptr_null(out);
+	ck_assert_msg(strstr(numbering_error_message(), name) == NULL, "%s", numbering_error_message());
+	/* With get: the instance as it is now, as before. */
+	legacy_deny_get = 0;
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(out), name);
+	ck_assert_str_eq(numbering_instance_display_name(out), "Later");
+	numbering_instance_free(out);
+	/* Moved away: the name it holds is gone. */
+	ck_assert_int_eq(numbering_store_move(&out, store, NULL, name, P2, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	out = NULL;
+	fixture_expect_error(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL), NUMBERING_NOT_FOUND,
+	                     "no longer exists");
+	ck_assert_ptr_null(out);
+	legacy_deny_get = 1;
+	fixture_expect_error(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL),
+	                     NUMBERING_PERMISSION_DENIED, "did not keep");
+	ck_assert_ptr_null(out);
+	/* A damaged record is DATA_LOSS, not a guess. */
+	legacy_deny_get = 0;
+	value[32] = 0;
+	value[33] = 7;
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	ck_assert_int_eq(backend->meta_put(backend, key, value, 40), NUMBERING_OK);
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+	fixture_expect_error(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL), NUMBERING_DATA_LOSS,
+	                     "the record of request id req-old is damaged");
+	ck_assert_ptr_null(out);
+	numbering_instance_free(r);
+	numbering_store_close(store);
+}
+END_TEST
+
+/* The retry answers with the first response, including its compliance as it was. */
+START_TEST(retried_create_answers_with_the_first_response)
+{
+	numbering_instance *r = request_for("+61255501100-09"), *first = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_label(r, "k", "v"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&first, fx.store, NULL, P1, r, "n", "req-first", NULL), NUMBERING_OK);
+	const char *name = "projects/p1/phoneNumberInstances/n";
+	numbering_instance *change = NULL;
+	ck_assert_int_eq(numbering_instance_new(&change), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_display_name(change, "Secret"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(change, "sip:boss@example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_update(&out, fx.store, NULL, name, change, "displayName,incomingCallHandlerUris"),
+	                 NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(change);
+	numbering_instance *a = NULL, *b = NULL;
+	ck_assert_int_eq(numbering_store_split_range(&a, &b, fx.store, NULL, name, 4), NUMBERING_OK);
+	numbering_instance_free(a);
+	numbering_instance_free(b);
+	ck_assert_int_eq(numbering_store_delete(&out, fx.store, NULL, name), NUMBERING_OK);
+	numbering_instance_free(out);
+	int events = fx.events;
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "n", "req-first", NULL), NUMBERING_OK);
+	ck_assert_int_eq(fx.events, events);
+	uint8_t *want = NULL, *got = NULL;
+	size_t want_len = 0, got_len = 0;
+	ck_assert_int_eq(numbering_instance_encode(&want, &want_len, first), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_encode(&got, &got_len, out), NUMBERING_OK);
+	ck_assert_uint_eq(got_len, want_len);
+	ck_assert(memcmp(got, want, want_len) == 0);
+	ck_assert_int_eq(numbering_instance_range_size(out), 10);
+	ck_assert_str_eq(numbering_instance_display_name(out), "");
+	ck_assert_int_eq(numbering_instance_compliant(out), numbering_instance_compliant(first));
+	numbering_free(want);
+	numbering_free(got);
+	numbering_instance_free(out);
+	numbering_instance_free(first);
+	numbering_instance_free(r);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -1648,6 +2082,13 @@ Suite *store_suite(void)
 	tcase_add_test(tc, compliance_follows_number_type_and_listing);
 	tcase_add_loop_test(tc, operations_are_atomic, 0, 7);
 	tcase_add_test(tc, idempotent_create_compares_meaning);
+	tcase_add_test(tc, clock_outside_the_time_range_is_refused);
+	tcase_add_test(tc, times_at_the_top_are_refused_not_wrapped);
+	tcase_add_test(tc, stored_last_time_outside_the_range_is_data_loss);
+	tcase_add_test(tc, request_times_outside_the_range_are_refused);
+	tcase_add_test(tc, label_keys_equal_after_nfc_are_one_key);
+	tcase_add_test(tc, older_request_records_answer_only_who_may_get);
+	tcase_add_test(tc, retried_create_answers_with_the_first_response);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -39,7 +39,13 @@ typedef struct numbering_policy numbering_policy;
 typedef int (*numbering_authorizer_cb)(const char *caller, const char *permission, const char *project,
                                        void *payload);
 
-/** Returns the current time in nanoseconds since the Unix epoch. */
+/**
+ * Returns the current time in nanoseconds since the Unix epoch. A reading outside
+ * 1678-01-01T00:00:00Z .. 2261-12-31T23:59:59.999999999Z (the whole years int64
+ * nanoseconds hold) makes a write that needs a time NUMBERING_FAILED_PRECONDITION; so
+ * does a clock standing at the end of that range once the store has used its last time
+ * (times a store hands out strictly increase; they are refused, never wrapped).
+ */
 typedef int64_t (*numbering_clock_cb)(void *payload);
 
 /** Receives one event as JSON (e.g. {"type":"phoneNumberInstance.created",...}) after a commit. */
@@ -133,12 +139,19 @@ NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
  * @param[in] instance_id the id to use (1..63 of a-z, 0-9, '-', starting with a letter),
  *            or NULL to generate one.
  * @param[in] request_id NULL, or an id that makes retries idempotent: the same id with
- *            the same request returns the first result; with a different request it
- *            is NUMBERING_INVALID_ARGUMENT. Ids are scoped to @p parent.
+ *            the same request returns the first call's response, as it was then
+ *            (AIP-155), to any caller with create on @p parent, whatever has happened
+ *            to the instance since; with a different request it is
+ *            NUMBERING_INVALID_ARGUMENT. Ids are scoped to @p parent. A record written
+ *            by a version that did not keep responses shows the instance as it is now,
+ *            and only to a caller with get on @p parent (others:
+ *            NUMBERING_PERMISSION_DENIED).
  * @param[in] region region for a national number, or NULL for the store's default.
  * @return also NUMBERING_ALREADY_EXISTS when a number is held by another non-deleted
- *         instance (the message names it when the caller may get it) or the name is
- *         taken; NUMBERING_RESOURCE_EXHAUSTED when the store holds max_instances.
+ *         instance or the id is taken (the message names that instance only when the
+ *         caller may get it); NUMBERING_RESOURCE_EXHAUSTED when the store holds
+ *         max_instances; NUMBERING_FAILED_PRECONDITION when the clock reads outside the
+ *         times a store records (numbering_clock_cb).
  */
 NUMBERING_EXTERN(int) numbering_store_create(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *parent, const numbering_instance *request,
@@ -180,7 +193,8 @@ NUMBERING_EXTERN(int) numbering_store_resume(numbering_instance **out, numbering
  * Moves an instance to @p destination_parent, keeping its id; needs the move
  * permission on both projects. @p regulatory_listing, when not NULL, replaces the
  * listing (a listing of the destination project).
- * @return also NUMBERING_ALREADY_EXISTS when the destination has the id.
+ * @return also NUMBERING_ALREADY_EXISTS when the destination has the id (the message
+ *         names that instance only when the caller may get in the destination).
  */
 NUMBERING_EXTERN(int) numbering_store_move(numbering_instance **out, numbering_store *store, const char *caller,
                                            const char *name, const char *destination_parent,

@@ -12,7 +12,8 @@
 #define NS_PER_SEC 1000000000LL
 #define SECS_PER_DAY 86400LL
 
-/* int64 nanoseconds reach from 1677-09-21 to 2262-04-11; whole years inside that. */
+/* int64 nanoseconds reach from 1677-09-21 to 2262-04-11; whole years inside that
+ * (NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX). */
 #define YEAR_MIN 1678
 #define YEAR_MAX 2261
 
@@ -187,11 +188,15 @@ int numbering__parse_time(int64_t *ns, const char *text, const char *field)
 	int64_t sod, year;
 	int month, day;
 	civil_from_days(floor_div(secs, SECS_PER_DAY, &sod), &year, &month, &day);
-	if (year < YEAR_MIN || year > YEAR_MAX)
+	/* The years bound secs well inside int64 (|secs| < 2^38); the product is checked
+	 * all the same, and the result must be a time the library records. */
+	int64_t whole = 0, value = 0;
+	if (year < YEAR_MIN || year > YEAR_MAX || __builtin_mul_overflow(secs, NS_PER_SEC, &whole) ||
+	    __builtin_add_overflow(whole, nanos, &value) || !numbering__time_in_range(value))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "%s \"%s\" is outside the years %d to %d (UTC) that nanoseconds since 1970 "
 		                              "in 64 bits can hold",
 		                              field, numbering__quote(quoted, text, len), YEAR_MIN, YEAR_MAX);
-	*ns = secs * NS_PER_SEC + nanos;
+	*ns = value;
 	return NUMBERING_OK;
 }

@@ -153,39 +153,105 @@ static void request_key(char key[REQUEST_KEY_SIZE], const char *project, const c
 	snprintf(key, REQUEST_KEY_SIZE, "request:%s/%s", project, request_id);
 }
 
+/*
+ * The record of a create with a request id, under its request key:
+ *   32 bytes  the request digest
+ *   byte      0, the mark of a record that keeps the response
+ *   byte      the response's compliant flag (0 or 1)
+ *   rest      the response: the instance as created (numbering_instance_encode)
+ * so that a retry answers with the first response (AIP-155), never with the instance as
+ * it is now. Records written before responses were kept hold the digest and the
+ * instance's name instead; a name starts with "projects/", never with a 0 byte.
+ */
+#define RECORD_KEEPS_RESPONSE 0
+
+/* What a request id seen before answers with. */
+struct previous {
+	int seen;   /* the request id has a record: the create is a retry, nothing is written */
+	int legacy; /* the record holds only the name: the instance as it is now, if the caller may get it */
+	char name[NUMBERING__NAME_SIZE];
+	int load_rc; /* legacy: the outcome of reading that instance */
+};
+
 /* Looks up a previous create in @project with the same request id. Returns
- * NUMBERING_NOT_FOUND when there is none; NUMBERING_OK with *previous set to its
- * instance's name. */
+ * NUMBERING_NOT_FOUND when there is none; NUMBERING_OK with previous->seen set and,
+ * from a record that keeps it, the first response in @response; from an older record
+ * the instance it names as it is now (previous->legacy, previous->load_rc). */
 static int find_previous(numbering_store *store, const char *project, const char *request_id,
-                         const unsigned char digest[32], char previous[NUMBERING__NAME_SIZE])
+                         const unsigned char digest[32], numbering_instance *response, struct previous *previous)
 {
 	char key[REQUEST_KEY_SIZE];
 	request_key(key, project, request_id);
-	unsigned char value[32 + NUMBERING__NAME_SIZE];
-	size_t len = sizeof(value);
+	unsigned char small[32 + NUMBERING__NAME_SIZE];
+	unsigned char *value = small;
+	size_t len = sizeof(small);
 	int rc = numbering__backend_meta_get(store, key, value, &len);
-	if (rc != NUMBERING_OK)
-		return rc;
-	if (len <= 32 || len - 32 >= NUMBERING__NAME_SIZE)
-		return numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged", request_id);
-	if (sodium_memcmp(value, digest, 32) != 0)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request_id",
-		                              "request id %s was already used for a different request", request_id);
-	memcpy(previous, value + 32, len - 32);
-	previous[len - 32] = '\0';
-	return NUMBERING_OK;
+	if (rc == NUMBERING_OUT_OF_RANGE && len > sizeof(small)) {
+		if ((value = numbering__malloc(len)) == NULL)
+			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading the record of request "
+			                                                          "id %s",
+			                            request_id);
+		rc = numbering__backend_meta_get(store, key, value, &len);
+	}
+	if (rc == NUMBERING_OK && len <= 32)
+		rc = numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged", request_id);
+	else if (rc == NUMBERING_OK && sodium_memcmp(value, digest, 32) != 0)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request_id",
+		                            "request id %s was already used for a different request", request_id);
+	if (rc == NUMBERING_OK && value[32] == RECORD_KEEPS_RESPONSE) {
+		if (len < 35 || value[33] > 1 ||
+		    (rc = numbering_instance_decode(response, value + 34, len - 34)) == NUMBERING_DATA_LOSS)
+			rc = numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged: its response "
+			                                               "cannot be read",
+			                          request_id);
+		else if (rc == NUMBERING_OK)
+			response->compliant = value[33];
+	} else if (rc == NUMBERING_OK) {
+		if (len - 32 >= NUMBERING__NAME_SIZE) {
+			rc = numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged", request_id);
+		} else {
+			previous->legacy = 1;
+			memcpy(previous->name, value + 32, len - 32);
+			previous->name[len - 32] = '\0';
+			previous->load_rc = numbering__backend_get(store, response, previous->name);
+			if (previous->load_rc != NUMBERING_OK && previous->load_rc != NUMBERING_NOT_FOUND)
+				rc = previous->load_rc;
+		}
+	}
+	if (value != small)
+		numbering__free_mem(value);
+	if (rc == NUMBERING_OK)
+		previous->seen = 1;
+	return rc;
 }
 
+/* Keeps the request's digest and @response, the instance as created with its
+ * compliance computed. */
 static int remember_request(numbering_store *store, const char *project, const char *request_id,
-                            const unsigned char digest[32], const char *name)
+                            const unsigned char digest[32], const numbering_instance *response)
 {
 	char key[REQUEST_KEY_SIZE];
 	request_key(key, project, request_id);
-	unsigned char value[32 + NUMBERING__NAME_SIZE];
-	size_t name_len = strlen(name);
+	uint8_t *encoded = NULL;
+	size_t encoded_len = 0;
+	int rc = numbering_instance_encode(&encoded, &encoded_len, response);
+	if (rc != NUMBERING_OK)
+		return rc;
+	unsigned char *value = numbering__malloc(34 + encoded_len);
+	if (value == NULL) {
+		numbering_free(encoded);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory keeping the response of request id "
+		                                                          "%s",
+		                            request_id);
+	}
 	memcpy(value, digest, 32);
-	memcpy(value + 32, name, name_len);
-	return numbering__backend_meta_put(store, key, value, 32 + name_len);
+	value[32] = RECORD_KEEPS_RESPONSE;
+	value[33] = response->compliant ? 1 : 0;
+	memcpy(value + 34, encoded, encoded_len);
+	rc = numbering__backend_meta_put(store, key, value, 34 + encoded_len);
+	numbering__free_mem(value);
+	numbering_free(encoded);
+	return rc;
 }
 
 /* Fills the new instance from the request's writable fields and the parsed numbers. */
@@ -218,11 +284,12 @@ static int build(numbering_instance *instance, const numbering_instance *request
 	return NUMBERING_OK;
 }
 
-/* Whoever already holds one of the numbers: filled under the lock, reported after it
- * (the authorizer is never called under the store's lock). */
+/* Whoever already holds one of the numbers, or the name asked for: filled under the
+ * lock, reported after it (the authorizer is never called under the store's lock). */
 struct holder {
 	char name[NUMBERING__NAME_SIZE];
 	int state;
+	int same_name; /* the instance id asked for is taken, not a number */
 };
 
 /* Finds the non-deleted instance that already holds one of the numbers. */
@@ -249,18 +316,27 @@ static int report_holder(numbering_store *store, const char *caller, const numbe
 	const char *slash = strstr(holder->name, "/phoneNumberInstances/");
 	if (slash != NULL && (size_t)(slash - holder->name) < sizeof(project))
 		snprintf(project, sizeof(project), "%.*s", (int)(slash - holder->name), holder->name);
+	int may_get = project[0] != '\0' && numbering__allowed(store, caller, NUMBERING__PERM_GET, project);
+	/* The same for the id: a caller who may create there but not get learns that the id
+	 * is taken, not the instance (nor its state) that took it. */
+	if (holder->same_name)
+		return may_get ? numbering__error_field(NUMBERING_ALREADY_EXISTS, "phone_number_instance_id",
+		                                        "phone number instance %s already exists", holder->name)
+		               : numbering__error_field(NUMBERING_ALREADY_EXISTS, "phone_number_instance_id",
+		                                        "the instance id \"%s\" is already taken in %s",
+		                                        strrchr(holder->name, '/') + 1, project);
 	const char *what = numbering_range_size(range) > 1 ? "a number of the range starting" : "phone number";
 	const char *start = numbering_range_start(range)->e164;
-	if (project[0] != '\0' && numbering__allowed(store, caller, NUMBERING__PERM_GET, project))
+	if (may_get)
 		return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER, "%s %s is already held by %s (%s)",
 		                              what, start, holder->name, numbering_lifecycle_state_name(holder->state));
 	return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER,
 	                              "%s %s is already held by another phone number instance", what, start);
 }
 
-/* Creates the instance, or with a request id seen before, reads back the first result
- * (*replayed then set: nothing was written). */
-static int create_locked(numbering_instance **out, int *replayed, numbering_store *store,
+/* Creates the instance, or with a request id seen before, answers with the first
+ * response (previous->seen then set: nothing was written). */
+static int create_locked(numbering_instance **out, struct previous *previous, numbering_store *store,
                          const numbering_instance *request, const char *project, const char *name,
                          const char *request_id, const unsigned char digest[32], const numbering_range *range,
                          int is_range, const char *country, struct holder *holder)
@@ -270,19 +346,13 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (request_id != NULL) {
-		char previous[NUMBERING__NAME_SIZE];
-		rc = find_previous(store, project, request_id, digest, previous);
+		rc = find_previous(store, project, request_id, digest, instance, previous);
 		if (rc == NUMBERING_OK) {
-			*replayed = 1;
-			rc = numbering__backend_get(store, instance, previous);
-			if (rc == NUMBERING_OK)
-				rc = numbering__output(out, store, instance);
-			numbering_instance_free(instance);
-			return rc == NUMBERING_NOT_FOUND ? numbering__error_set(NUMBERING_NOT_FOUND,
-			                                                        "the instance %s created for request id %s "
-			                                                        "no longer exists",
-			                                                        previous, request_id)
-			                                 : rc;
+			/* The record's compliance, not the store's now: the first response as it was. */
+			if (previous->legacy)
+				numbering__compute_compliant(store, instance);
+			*out = instance;
+			return rc;
 		}
 		if (rc != NUMBERING_NOT_FOUND) {
 			numbering_instance_free(instance);
@@ -290,19 +360,25 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 		}
 	}
 	rc = numbering__backend_get(store, instance, name);
-	if (rc == NUMBERING_OK)
-		rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, "phone_number_instance_id",
-		                            "phone number instance %s already exists", name);
-	else if (rc == NUMBERING_NOT_FOUND)
+	if (rc == NUMBERING_OK) {
+		snprintf(holder->name, sizeof(holder->name), "%s", name);
+		holder->state = instance->lifecycle_state;
+		holder->same_name = 1;
+		rc = NUMBERING_ALREADY_EXISTS;
+	} else if (rc == NUMBERING_NOT_FOUND)
 		rc = check_numbers_free(store, range, instance, holder);
 	if (rc == NUMBERING_OK)
 		rc = numbering__check_room(store, 1);
+	int64_t now = 0;
 	if (rc == NUMBERING_OK)
-		rc = build(instance, request, name, range, is_range, country, numbering__next_time(store));
+		rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK)
+		rc = build(instance, request, name, range, is_range, country, now);
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = numbering__backend_put(store, instance);
+		numbering__compute_compliant(store, instance);
 		if (rc == NUMBERING_OK && request_id != NULL)
-			rc = remember_request(store, project, request_id, digest, name);
+			rc = remember_request(store, project, request_id, digest, instance);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -310,11 +386,36 @@ static int create_locked(numbering_instance **out, int *replayed, numbering_stor
 	}
 	/* Committed: hand over the instance itself, as a copy could fail after the write. */
 	if (rc == NUMBERING_OK) {
-		numbering__compute_compliant(store, instance);
 		*out = instance;
 		return rc;
 	}
 	numbering_instance_free(instance);
+	return rc;
+}
+
+/*
+ * A retry answered from a record written before responses were kept: it can only
+ * show the instance as it is now, which may hold what was set after the create, so
+ * only to a caller who may get it; any other caller is refused. Frees *out on refusal.
+ */
+static int answer_legacy(numbering_instance **out, numbering_store *store, const char *caller, const char *project,
+                         const char *request_id, const struct previous *previous)
+{
+	int rc = NUMBERING_OK;
+	if (!numbering__allowed(store, caller, NUMBERING__PERM_GET, project))
+		rc = numbering__error_set(NUMBERING_PERMISSION_DENIED,
+		                          "request id %s was used by a create whose response this store did not keep "
+		                          "(its record is older); the instance as it is now is shown only to a caller with "
+		                          "%s on %s",
+		                          request_id, numbering__permission_name(NUMBERING__PERM_GET), project);
+	else if (previous->load_rc == NUMBERING_NOT_FOUND)
+		rc = numbering__error_set(NUMBERING_NOT_FOUND,
+		                          "the instance %s created for request id %s no longer exists under that name",
+		                          previous->name, request_id);
+	if (rc != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -377,13 +478,16 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
 
 	numbering__rwlock_wrlock(&store->lock);
-	int replayed = 0;
-	struct holder holder = {"", 0};
-	rc = create_locked(out, &replayed, store, request, project, name, request_id, digest, &range, is_range, country,
+	struct previous previous = {0, 0, "", NUMBERING_OK};
+	struct holder holder = {"", 0, 0};
+	rc = create_locked(out, &previous, store, request, project, name, request_id, digest, &range, is_range, country,
 	                   &holder);
 	numbering__rwlock_wrunlock(&store->lock);
 	if (holder.name[0] != '\0')
 		return report_holder(store, caller, &range, &holder);
+	if (rc == NUMBERING_OK && previous.legacy)
+		rc = answer_legacy(out, store, caller, project, request_id, &previous);
+	int replayed = previous.seen;
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*out);
 		*out = NULL;

@@ -62,11 +62,13 @@ static int apply_locked(numbering_instance **out, numbering_store *store, const 
 	int rc = numbering__load(&instance, store, name, "name");
 	if (rc != NUMBERING_OK)
 		return rc;
-	if (!(t->from & FROM(instance->lifecycle_state))) {
+	int64_t now = 0;
+	if (!(t->from & FROM(instance->lifecycle_state)))
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot %s %s: it is %s", t->verb, name,
 		                          numbering_lifecycle_state_name(instance->lifecycle_state));
-	} else {
-		int64_t now = numbering__next_time(store);
+	else
+		rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK) {
 		instance->lifecycle_state = (uint8_t)t->to;
 		if (t->to == NUMBERING_LIFECYCLE_DELETED)
 			instance->delete_time = now;

@@ -6,8 +6,10 @@
 #include "model/validate.h"
 #include "service/service.h"
 
+/* *taken is set when the destination already has an instance with the id: reported
+ * after the lock is released, as the authorizer is never called under it. */
 static int move_locked(numbering_instance **out, numbering_store *store, const char *name, const char *new_name,
-                       const char *regulatory_listing)
+                       const char *regulatory_listing, int *taken)
 {
 	numbering_instance *instance = NULL;
 	int rc = numbering__load(&instance, store, name, "name");
@@ -19,11 +21,12 @@ static int move_locked(numbering_instance **out, numbering_store *store, const c
 		numbering_instance *existing = NULL;
 		rc = numbering__load(&existing, store, new_name, "destination_parent");
 		numbering_instance_free(existing);
-		if (rc == NUMBERING_OK)
-			rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
-			                            "the destination already has %s", new_name);
-		else if (rc == NUMBERING_NOT_FOUND)
+		if (rc == NUMBERING_OK) {
+			*taken = 1;
+			rc = NUMBERING_ALREADY_EXISTS;
+		} else if (rc == NUMBERING_NOT_FOUND) {
 			rc = NUMBERING_OK;
+		}
 	}
 	/* A listing belongs to a project: the old one does not follow the number. */
 	if (rc == NUMBERING_OK)
@@ -70,9 +73,18 @@ int numbering_store_move(numbering_instance **out, numbering_store *store, const
 	const char *id = strrchr(name, '/') + 1;
 	char new_name[NUMBERING__NAME_SIZE];
 	snprintf(new_name, sizeof(new_name), "%s/phoneNumberInstances/%s", destination, id);
+	int taken = 0;
 	numbering__rwlock_wrlock(&store->lock);
-	rc = move_locked(out, store, name, new_name, regulatory_listing);
+	rc = move_locked(out, store, name, new_name, regulatory_listing, &taken);
 	numbering__rwlock_wrunlock(&store->lock);
+	/* Move on both projects does not show the destination's instances: the one in the
+	 * way is named only to a caller who may get it. */
+	if (taken)
+		return numbering__allowed(store, caller, NUMBERING__PERM_GET, destination)
+		           ? numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
+		                                    "the destination already has %s", new_name)
+		           : numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
+		                                    "the instance id \"%s\" is already taken in %s", id, destination);
 	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
 		numbering_instance_free(*out);
 		*out = NULL;

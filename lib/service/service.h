@@ -78,9 +78,11 @@ int numbering__project_of_parent(char *project, const char *parent, const char *
 /* Validates an instance name; writes its project into @project. */
 int numbering__project_of_name(char *project, const char *name, const char *field);
 
-/* A time for a change: the clock, but strictly after every time handed out before
- * (caller holds the write lock). */
-int64_t numbering__next_time(numbering_store *store);
+/* A time for a change into *out: the clock, but strictly after every time handed out
+ * before (caller holds the write lock). FAILED_PRECONDITION, nothing handed out, when
+ * the clock reads outside NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX or no time after
+ * the last one is left in that range. */
+int numbering__next_time(numbering_store *store, int64_t *out);
 
 /* Sets instance->compliant from the store's regulatory requirements. */
 void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance);

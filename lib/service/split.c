@@ -56,13 +56,16 @@ static int split_locked(numbering_instance **first, numbering_instance **second,
 		numbering_instance_free(taken);
 		rc = rc == NUMBERING_NOT_FOUND ? NUMBERING_OK : rc;
 	}
+	int64_t now = 0;
+	if (rc == NUMBERING_OK)
+		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK) {
 		uint64_t a_last = a->first + (uint64_t)size - 1;
 		e164_of(a_end, a_last, a->digits);
 		e164_of(b_start, a_last + 1, a->digits);
 		b->first = a_last + 1;
 		b->range_size = a->range_size - size;
-		b->create_time = numbering__next_time(store);
+		b->create_time = now;
 		/* The new instance is active from its creation, not from when the range was
 		 * activated: no instance reads as active before it existed. */
 		if (b->activate_time != 0)

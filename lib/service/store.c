@@ -102,11 +102,38 @@ static int parse_requirements(numbering_store *store, const char *text)
 	return NUMBERING_OK;
 }
 
-/* Reads the store's page-token key and last time, creating the key on first open. */
+/* Reads the store's last time, and its page-token key, creating the key on first open
+ * (the last time first: the commit that creates the key records it). */
 static int load_meta(numbering_store *store)
 {
-	size_t len = sizeof(store->token_key);
-	int rc = numbering__backend_meta_get(store, META_TOKEN_KEY, store->token_key, &len);
+	unsigned char buf[8];
+	size_t len = sizeof(buf);
+	int rc = numbering__backend_meta_get(store, META_LAST_TIME, buf, &len);
+	if (rc == NUMBERING_OUT_OF_RANGE || (rc == NUMBERING_OK && len != sizeof(buf)))
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "the store's " META_LAST_TIME " record has %zu bytes, not %zu: it is not one "
+		                            "this library wrote",
+		                            len, sizeof(buf));
+	if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
+		return rc;
+	if (rc == NUMBERING_OK) {
+		uint64_t v = 0;
+		for (int i = 0; i < 8; i++)
+			v = v << 8 | buf[i];
+		/* Two's complement without an implementation-defined conversion. */
+		int64_t last = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
+		/* Every time this library hands out is in range, so one outside it was not
+		 * written by it; taking it would wrap the next time (INT64_MAX + 1) or order
+		 * new instances before old ones. */
+		if (!numbering__time_in_range(last))
+			return numbering__error_set(NUMBERING_DATA_LOSS,
+			                            "the store's " META_LAST_TIME " record holds %lld ns, outside the times a "
+			                            "store records (" NUMBERING__TIME_MIN_TEXT " to " NUMBERING__TIME_MAX_TEXT ")",
+			                            (long long)last);
+		store->last_time = last;
+	}
+	len = sizeof(store->token_key);
+	rc = numbering__backend_meta_get(store, META_TOKEN_KEY, store->token_key, &len);
 	if (rc == NUMBERING_NOT_FOUND) {
 		crypto_auth_keygen(store->token_key);
 		if ((rc = numbering__begin(store)) != NUMBERING_OK)
@@ -123,17 +150,6 @@ static int load_meta(numbering_store *store)
 	} else if (len != sizeof(store->token_key)) {
 		return numbering__error_set(NUMBERING_DATA_LOSS, "the store's page-token key has %zu bytes, not %zu", len,
 		                            sizeof(store->token_key));
-	}
-	unsigned char buf[8];
-	len = sizeof(buf);
-	rc = numbering__backend_meta_get(store, META_LAST_TIME, buf, &len);
-	if (rc == NUMBERING_OK && len == sizeof(buf)) {
-		uint64_t v = 0;
-		for (int i = 0; i < 8; i++)
-			v = v << 8 | buf[i];
-		store->last_time = (int64_t)v;
-	} else if (rc != NUMBERING_NOT_FOUND && rc != NUMBERING_OK) {
-		return rc;
 	}
 	return NUMBERING_OK;
 }
@@ -312,13 +328,28 @@ int numbering__project_of_name(char *project, const char *name, const char *fiel
 	return NUMBERING_OK;
 }
 
-int64_t numbering__next_time(numbering_store *store)
+int numbering__next_time(numbering_store *store, int64_t *out)
 {
 	int64_t now = store->clock(store->clock_payload);
-	if (now <= store->last_time)
-		now = store->last_time + 1;
+	if (!numbering__time_in_range(now))
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                            "the clock reads %lld ns since 1970, outside the times a store records "
+		                            "(" NUMBERING__TIME_MIN_TEXT " to " NUMBERING__TIME_MAX_TEXT ")",
+		                            (long long)now);
+	if (now <= store->last_time) {
+		char last[40];
+		numbering__format_time(last, store->last_time);
+		/* last_time is in range (load_meta, and here), so the sum cannot overflow;
+		 * checked all the same. */
+		if (__builtin_add_overflow(store->last_time, 1, &now) || now > NUMBERING__TIME_MAX)
+			return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+			                            "no time is left after the store's last time %s: times strictly increase "
+			                            "and end at " NUMBERING__TIME_MAX_TEXT,
+			                            last);
+	}
 	store->last_time = now;
-	return now;
+	*out = now;
+	return NUMBERING_OK;
 }
 
 void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance)
