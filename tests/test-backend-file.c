@@ -77,6 +77,15 @@ static const char *new_store_path(void)
 	return path;
 }
 
+/* The directory of @path (a static buffer). */
+static const char *dir_of(const char *path)
+{
+	static char dir[256];
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
 static char last_diagnostic[512];
 static int diagnostics;
 
@@ -335,6 +344,9 @@ START_TEST(file_arguments)
 	report_init(&r);
 	ck_assert_int_eq(numbering_file_check(NULL, path, 0), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_check(&r, NULL, 0), NUMBERING_INVALID_ARGUMENT);
+	r.version = NUMBERING_FILE_REPORT_VERSION + 1; /* a struct this library does not know */
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_INVALID_ARGUMENT);
+	report_init(&r);
 	/* fsck of an open store: the lock says no. */
 	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_UNAVAILABLE);
 	b->free(b);
@@ -1049,9 +1061,12 @@ START_TEST(file_compaction_crash)
 		assert_dumps_equal(before, after, "after a crash during compaction");
 		ck_assert_int_eq(check_file(b), NUMBERING_OK);
 		b->free(b);
-		char tmp[256];
-		snprintf(tmp, sizeof(tmp), "%s.compact", path);
-		ck_assert_int_ne(access(tmp, F_OK), 0);
+		/* The reopen deleted the temporary file the crash left (a random name). */
+		DIR *d = opendir(dir_of(path));
+		ck_assert_ptr_nonnull(d);
+		for (struct dirent *e; (e = readdir(d)) != NULL;)
+			ck_assert_msg(strstr(e->d_name, ".compact") == NULL, "n=%ld: %s was left", n, e->d_name);
+		closedir(d);
 		remove_tmp_dirs();
 		if (!fired)
 			break;
@@ -1658,6 +1673,407 @@ START_TEST(file_compaction_beside_reads)
 }
 END_TEST
 
+/* Issue 17, item 1: nothing planted in the store's directory is followed or reused.
+ * An attacker who can write there plants symlinks to a victim at the old fixed name
+ * (PATH.compact), at PATH.damaged, and (through the seam, as if they had guessed it) at
+ * every other name the backend is about to create; compaction (on request and
+ * automatic) and fsck --repair must leave the victim byte for byte and mode unchanged,
+ * and the store a regular file. */
+
+static struct {
+	char victim[256];
+	char store[256];
+	int creates, planted, unsafe;
+} plant;
+
+static int planting_open(const char *path, int flags, mode_t mode)
+{
+	if ((flags & O_CREAT) && strcmp(path, plant.store) != 0) {
+		plant.creates++;
+		if ((flags & (O_EXCL | O_NOFOLLOW)) != (O_EXCL | O_NOFOLLOW) || (flags & O_TRUNC))
+			plant.unsafe++;
+		/* Every other name the backend picks is taken by a symlink before it gets there. */
+		if (plant.creates % 2 == 1 && symlink(plant.victim, path) == 0)
+			plant.planted++;
+	}
+	return open(path, flags, mode);
+}
+
+static const char victim_text[] = "the victim: a file the store's owner can write, and nobody must\n";
+
+static void victim_make(const char *dir)
+{
+	snprintf(plant.victim, sizeof(plant.victim), "%s/victim", dir);
+	write_file(plant.victim, (const uint8_t *)victim_text, strlen(victim_text));
+	ck_assert_int_eq(chmod(plant.victim, 0644), 0);
+}
+
+static void victim_intact(const char *when)
+{
+	struct stat st;
+	ck_assert_int_eq(lstat(plant.victim, &st), 0);
+	ck_assert_msg(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644, "%s: victim mode %o", when,
+	              (unsigned)st.st_mode);
+	uint8_t *data;
+	size_t len;
+	read_file(plant.victim, &data, &len);
+	ck_assert_msg(len == strlen(victim_text) && memcmp(data, victim_text, len) == 0, "%s: the victim was written",
+	              when);
+	free(data);
+}
+
+static void store_regular(const char *path, const char *when)
+{
+	struct stat st;
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_msg(S_ISREG(st.st_mode), "%s: the store is no longer a regular file (mode %o)", when,
+	              (unsigned)st.st_mode);
+}
+
+static void plant_install(const char *store)
+{
+	snprintf(plant.store, sizeof(plant.store), "%s", store);
+	plant.creates = plant.planted = plant.unsafe = 0;
+	fault_io = numbering__file_io_system;
+	fault_io.open = planting_open;
+	numbering__file_io_set(&fault_io);
+}
+
+START_TEST(file_temp_files_never_follow_a_planted_link)
+{
+	const char *path = new_store_path();
+	const char *dir = dir_of(path);
+	victim_make(dir);
+	char fixed[300], damaged[300];
+	snprintf(fixed, sizeof(fixed), "%s.compact", path);
+	snprintf(damaged, sizeof(damaged), "%s.damaged", path);
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, 2048), NUMBERING_OK);
+	ck_assert_int_eq(symlink(plant.victim, fixed), 0);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+
+	/* Compaction on request, then automatic ones (a small threshold), each with every
+	 * other name it tries taken by a link to the victim. */
+	plant_install(path);
+	for (int k = 0; k < 12; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	ck_assert_msg(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	numbering_file_stats s;
+	stats_of(b, &s);
+	int64_t compactions = s.compactions;
+	for (int k = 0; k < 400; k++)
+		ck_assert_int_eq(scenario_step(b, k % 40), NUMBERING_OK);
+	stats_of(b, &s);
+	ck_assert_int_gt(s.compactions, compactions); /* automatic ones ran */
+	numbering__file_io_set(NULL);
+	victim_intact("after compactions");
+	store_regular(path, "after compactions");
+	ck_assert_int_gt(plant.planted, 1);
+	ck_assert_int_eq(plant.unsafe, 0);
+	dump_store(b, before);
+	b->free(b);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "after compactions beside planted links");
+	ck_assert_int_eq(check_file(b), NUMBERING_OK);
+	b->free(b);
+
+	/* fsck --repair of a store damaged in the middle, with links at PATH.compact,
+	 * PATH.damaged and every other name it creates. */
+	uint8_t *data;
+	size_t len;
+	b = open_ok(path);
+	for (int k = 0; k < 6; k++)
+		ck_assert_int_eq(scenario_step(b, 100 + k), NUMBERING_OK);
+	b->free(b);
+	read_file(path, &data, &len);
+	size_t offsets[64];
+	int n = record_offsets(data, len, offsets, 64);
+	ck_assert_int_ge(n, 3);
+	data[offsets[n - 2] + 30] ^= 0x10;
+	write_file(path, data, len);
+	ck_assert_int_eq(symlink(plant.victim, damaged), 0);
+	numbering_file_report r;
+	report_init(&r);
+	plant_install(path);
+	ck_assert_msg(numbering_file_check(&r, path, 1) == NUMBERING_OK, "%s", numbering_error_message());
+	numbering__file_io_set(NULL);
+	ck_assert_int_eq(r.status, NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(r.repaired, 1);
+	victim_intact("after fsck --repair");
+	store_regular(path, "after fsck --repair");
+	ck_assert_int_gt(plant.planted, 0);
+	ck_assert_int_eq(plant.unsafe, 0);
+	/* The damaged copy is beside the store under a name of its own, not through the link. */
+	char want[300];
+	snprintf(want, sizeof(want), "%s.damaged.1", path);
+	ck_assert_str_eq(r.damaged_copy, want);
+	ck_assert_int_eq(file_size(want), (int64_t)len);
+	ck_assert_msg(strstr(r.message, want) != NULL, "%s", r.message);
+	b = open_ok(path);
+	b->free(b);
+
+	/* Leftovers of interrupted compactions go at the next writable open, but only files
+	 * that are provably ours: regular, owned by us, one link, named as the backend
+	 * names them. The planted links stay (removing them is not ours to do), and so do
+	 * the victim and an unrelated file. */
+	char stale[300], linked[300], hard[300], other[300];
+	snprintf(stale, sizeof(stale), "%s.compact.abcdefgh2345", path);
+	snprintf(linked, sizeof(linked), "%s.compact.zzzzzzzzzzzz", path);
+	snprintf(hard, sizeof(hard), "%s.compact.hhhhhhhhhhhh", path);
+	snprintf(other, sizeof(other), "%s.compact.not-ours", path);
+	write_file(stale, (const uint8_t *)"x", 1);
+	write_file(other, (const uint8_t *)"y", 1);
+	ck_assert_int_eq(symlink(plant.victim, linked), 0);
+	ck_assert_int_eq(link(plant.victim, hard), 0);
+	b = open_ok(path);
+	b->free(b);
+	ck_assert_int_ne(access(stale, F_OK), 0);
+	struct stat st;
+	ck_assert_int_eq(lstat(linked, &st), 0);
+	ck_assert_int_eq(lstat(hard, &st), 0);
+	ck_assert_int_eq(lstat(other, &st), 0);
+	ck_assert_int_eq(lstat(fixed, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	unlink(hard); /* the victim's second name: the check below wants it as it was */
+	victim_intact("after the stale files' clean-up");
+	free(data);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* The store's path may itself be a symlink (a store kept elsewhere): compaction and
+ * repair replace the link's target and leave the link. If the name stops naming the
+ * file the backend holds (moved, or swapped for a link to a victim), compaction
+ * refuses, and nothing is written anywhere else. */
+START_TEST(file_store_behind_a_symlink)
+{
+	const char *target = new_store_path();
+	const char *dir = dir_of(target);
+	victim_make(dir);
+	char link_path[300];
+	snprintf(link_path, sizeof(link_path), "%s/link.db", dir);
+	ck_assert_int_eq(symlink(target, link_path), 0);
+	/* A link to nothing: refused, nothing created at its target. */
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, link_path, NUMBERING_FILE_SYNC_FULL, -1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(numbering_error_message(), "symlink") != NULL, "%s", numbering_error_message());
+	ck_assert_int_ne(access(target, F_OK), 0);
+	b = open_ok(target);
+	b->free(b);
+	b = open_ok(link_path);
+	for (int k = 0; k < 12; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	struct stat st;
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert_msg(S_ISLNK(st.st_mode), "the link was replaced by a file");
+	store_regular(target, "compaction through a link");
+	for (int k = 20; k < 25; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	dump_store(b, before);
+	b->free(b);
+	b = open_ok(target);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "the target after compacting through a link");
+	b->free(b);
+
+	/* fsck --repair through the link: the target is replaced, the copy is beside it. */
+	uint8_t *data;
+	size_t len;
+	read_file(target, &data, &len);
+	size_t offsets[64];
+	int n = record_offsets(data, len, offsets, 64);
+	ck_assert_int_ge(n, 3);
+	data[offsets[1] + 30] ^= 0x10;
+	write_file(target, data, len);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, link_path, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.repaired, 1);
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	store_regular(target, "repair through a link");
+	char want[300];
+	snprintf(want, sizeof(want), "%s.damaged", target);
+	ck_assert_str_eq(r.damaged_copy, want);
+	ck_assert_int_eq(file_size(want), (int64_t)len);
+
+	/* The store's name swapped for a link to the victim while it is open. */
+	b = open_ok(target);
+	char moved[300];
+	snprintf(moved, sizeof(moved), "%s/moved.db", dir);
+	ck_assert_int_eq(rename(target, moved), 0);
+	ck_assert_int_eq(symlink(plant.victim, target), 0);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(numbering_error_message(), "moved or replaced") != NULL, "%s", numbering_error_message());
+	b->free(b);
+	victim_intact("compaction of a store whose name was swapped");
+	ck_assert_int_eq(lstat(target, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	/* A link to a file that is not a store: refused, the file untouched. */
+	ck_assert_int_eq(open_mode(&b, target, NUMBERING_FILE_SYNC_FULL, -1), NUMBERING_INVALID_ARGUMENT);
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, target, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(r.repaired, 0);
+	victim_intact("a store path linked to a file that is not a store");
+	free(data);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* Issue 17, item 6: every repair keeps its damaged file under a new name; a second
+ * repair never overwrites or deletes the copy the first one kept. */
+START_TEST(file_repair_keeps_every_damaged_copy)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	for (int k = 0; k < 12; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	b->free(b);
+	uint8_t *first, *second;
+	size_t first_len, second_len;
+	size_t offsets[64];
+	read_file(path, &first, &first_len);
+	int n = record_offsets(first, first_len, offsets, 64);
+	ck_assert_int_eq(n, 12);
+	first[offsets[8] + 30] ^= 0x10;
+	write_file(path, first, first_len);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.repaired, 1);
+	char copy1[300], copy2[300], named1[sizeof(r.damaged_copy)];
+	snprintf(copy1, sizeof(copy1), "%s.damaged", path);
+	snprintf(named1, sizeof(named1), "%s", r.damaged_copy);
+	/* Work goes on, then another damage, somewhere else. */
+	b = open_ok(path);
+	for (int k = 20; k < 26; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	b->free(b);
+	read_file(path, &second, &second_len);
+	n = record_offsets(second, second_len, offsets, 64);
+	ck_assert_int_ge(n, 4);
+	second[offsets[n - 3] + 5] ^= 0x01; /* a record header this time */
+	write_file(path, second, second_len);
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.repaired, 1);
+	snprintf(copy2, sizeof(copy2), "%s.damaged.1", path);
+	/* Both copies, byte for byte the files each repair found. */
+	uint8_t *kept;
+	size_t kept_len;
+	read_file(copy1, &kept, &kept_len);
+	ck_assert_msg(kept_len == first_len && memcmp(kept, first, kept_len) == 0,
+	              "the second repair overwrote the first one's damaged copy");
+	free(kept);
+	ck_assert_str_eq(named1, copy1);
+	ck_assert_str_eq(r.damaged_copy, copy2);
+	ck_assert_msg(strstr(r.message, copy2) != NULL, "%s", r.message);
+	read_file(copy2, &kept, &kept_len);
+	ck_assert(kept_len == second_len && memcmp(kept, second, kept_len) == 0);
+	free(kept);
+	/* A version 1 report (shorter, without damaged_copy) is filled up to its end only. */
+	b = open_ok(path);
+	ck_assert_int_eq(scenario_step(b, 30), NUMBERING_OK);
+	ck_assert_int_eq(scenario_step(b, 31), NUMBERING_OK);
+	b->free(b);
+	read_file(path, &kept, &kept_len);
+	n = record_offsets(kept, kept_len, offsets, 64);
+	ck_assert_int_ge(n, 3);
+	kept[offsets[n - 2] + 5] ^= 0x01;
+	write_file(path, kept, kept_len);
+	free(kept);
+	numbering_file_report *old = malloc(sizeof(*old));
+	memset(old, 0x5a, sizeof(*old));
+	old->version = 1;
+	ck_assert_int_eq(numbering_file_check(old, path, 1), NUMBERING_OK);
+	ck_assert_int_eq(old->repaired, 1);
+	for (size_t i = 0; i < sizeof(old->damaged_copy); i++)
+		ck_assert_int_eq(old->damaged_copy[i], 0x5a);
+	free(old);
+	free(first);
+	free(second);
+}
+END_TEST
+
+/* Issue 17, item 7: a store path that is not a regular file (a FIFO, a device, a link
+ * to one, a directory) is refused at once, never read as an empty store and never waited
+ * on: open (writable and read-only), fsck and fsck --repair. An empty regular file is
+ * not a store yet: fsck says so (UNAVAILABLE) and leaves it, a read-only open refuses
+ * it, a writable open initializes it. */
+static void assert_not_regular(const char *path, const char *kind)
+{
+	numbering_backend *b = NULL;
+	alarm(20); /* a FIFO opened for reading without O_NONBLOCK would wait for a writer */
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(numbering_error_message(), kind) != NULL &&
+	                  strstr(numbering_error_message(), "not a regular file") != NULL &&
+	                  strstr(numbering_error_message(), path) != NULL,
+	              "%s", numbering_error_message());
+	ck_assert_int_eq(open_read_only(&b, path), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(numbering_error_message(), kind) != NULL, "%s", numbering_error_message());
+	for (int repair = 0; repair < 2; repair++) {
+		numbering_file_report r;
+		report_init(&r);
+		ck_assert_int_eq(numbering_file_check(&r, path, repair), NUMBERING_OK);
+		ck_assert_msg(r.status == NUMBERING_INVALID_ARGUMENT, "%s: status %d: %s", path, r.status, r.message);
+		ck_assert_int_eq(r.repaired, 0);
+		ck_assert_msg(strstr(r.message, "not a libnumbering store") != NULL, "%s", r.message);
+	}
+	alarm(0);
+}
+
+START_TEST(file_store_path_not_a_regular_file)
+{
+	const char *path = new_store_path();
+	const char *dir = dir_of(path);
+	char fifo[300], zero[300], sub[300], empty[300];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(zero, sizeof(zero), "%s/zero", dir);
+	snprintf(sub, sizeof(sub), "%s/dir", dir);
+	snprintf(empty, sizeof(empty), "%s/empty", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	assert_not_regular(fifo, "a FIFO");
+	ck_assert_int_eq(symlink("/dev/zero", zero), 0);
+	assert_not_regular(zero, "a character device");
+	assert_not_regular("/dev/null", "a character device");
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	assert_not_regular(sub, "a directory");
+	rmdir(sub);
+	struct stat st;
+	ck_assert_int_eq(lstat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+
+	/* An empty regular file. */
+	write_file(empty, (const uint8_t *)"", 0);
+	for (int repair = 0; repair < 2; repair++) {
+		numbering_file_report r;
+		report_init(&r);
+		ck_assert_int_eq(numbering_file_check(&r, empty, repair), NUMBERING_OK);
+		ck_assert_msg(r.status == NUMBERING_UNAVAILABLE, "status %d: %s", r.status, r.message);
+		ck_assert_msg(strstr(r.message, "no store header") != NULL, "%s", r.message);
+		ck_assert_int_eq(r.repaired, 0);
+		ck_assert_int_eq(file_size(empty), 0);
+	}
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_read_only(&b, empty), NUMBERING_UNAVAILABLE);
+	ck_assert_int_eq(file_size(empty), 0);
+	b = open_ok(empty);
+	b->free(b);
+	ck_assert_int_ge(file_size(empty), 64);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, empty, 0), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_OK);
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -1684,6 +2100,10 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_compaction_crash);
 	tcase_add_test(tc, file_corruption_sweep);
 	tcase_add_test(tc, file_crash_test);
+	tcase_add_test(tc, file_temp_files_never_follow_a_planted_link);
+	tcase_add_test(tc, file_store_behind_a_symlink);
+	tcase_add_test(tc, file_repair_keeps_every_damaged_copy);
+	tcase_add_test(tc, file_store_path_not_a_regular_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

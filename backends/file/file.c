@@ -17,15 +17,20 @@
  * valid record follows, records the file once held are gone: NUMBERING_DATA_LOSS
  * with the offset, never a silent truncation.
  *
- * Compaction writes a snapshot of the memory state to PATH.compact (records of the
- * same format), syncs it, renames it over PATH and syncs the directory.
+ * Compaction writes a snapshot of the memory state to a new temporary file beside the
+ * store (records of the same format), syncs it, renames it over the store and syncs the
+ * directory. Every file the backend creates besides the store itself is created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW under a random name (temp_create): nothing planted in the
+ * store's directory is ever followed, written or renamed into place.
  */
 #define _DEFAULT_SOURCE /* flock, fsync, fdatasync */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,12 +64,19 @@
  * only, as created (less the umask). A file that replaces it (compaction, repair)
  * takes the mode the owner has since given the store. */
 #define STORE_FILE_MODE 0600
+/* Random characters in a temporary file's name, and names tried before giving up. */
+#define TEMP_RANDOM 12
+#define TEMP_ATTEMPTS 64
+/* Damaged copies kept beside a store (PATH.damaged, PATH.damaged.1, ...) before a repair
+ * refuses to make another. */
+#define DAMAGED_MAX 1000
 
-/* Gives the file open as @fd the permission bits of the file at @path, if it exists. */
-static void keep_mode(int fd, const char *path)
+/* Gives @fd, a file this backend has just created, the permission bits of the store
+ * open as @store_fd. Never applied to a file the backend did not create. */
+static void keep_mode(int fd, int store_fd)
 {
 	struct stat st;
-	if (stat(path, &st) == 0)
+	if (fstat(store_fd, &st) == 0)
 		(void)fchmod(fd, st.st_mode & 07777);
 }
 
@@ -565,6 +577,177 @@ static int fsync_dir(const struct numbering__file_io *io, const char *dir)
 	return rc;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISFIFO(mode)   ? "a FIFO"
+	       : S_ISCHR(mode)  ? "a character device"
+	       : S_ISBLK(mode)  ? "a block device"
+	       : S_ISDIR(mode)  ? "a directory"
+	       : S_ISSOCK(mode) ? "a socket"
+	                        : "not a regular file";
+}
+
+static int not_regular_error(const char *path, mode_t mode)
+{
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
+	                              "file backend: %s is %s, not a regular file: not a libnumbering store", path,
+	                              file_kind(mode));
+}
+
+/* Opens @path as a store may be opened: O_NONBLOCK, so that a FIFO cannot hang the
+ * open, then refuses anything but a regular file before a byte is read, and clears
+ * O_NONBLOCK. -1 with errno as open() left it; -2 with the error set for a file that is
+ * not a regular file. */
+static int open_regular(const char *path, int flags, mode_t mode)
+{
+	const struct numbering__file_io *io = sys();
+	int fd = io->open(path, flags | O_NONBLOCK, mode);
+	if (fd < 0) {
+		if (errno == EISDIR) {
+			not_regular_error(path, S_IFDIR);
+			return -2;
+		}
+		return -1;
+	}
+	struct stat st;
+	int fl;
+	if (fstat(fd, &st) != 0 || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
+		io_error("open", path);
+		io->close(fd);
+		return -2;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		not_regular_error(path, st.st_mode);
+		io->close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* Whether @name (not followed if a symlink) is the regular file open as @fd. */
+static int same_file(int fd, const char *name)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && lstat(name, &b) == 0 && S_ISREG(b.st_mode) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* The file a store's path names, once it is open and locked as @fd: the path with every
+ * symlink resolved, and its directory. Compaction and repair create their files beside
+ * it and rename over it, so a store opened through a symlink stays one: the link's
+ * target is replaced, the link is left as it is. */
+static int resolve_store(char **real_out, char **dir_out, int fd, const char *path)
+{
+	char buf[PATH_MAX];
+	*real_out = *dir_out = NULL;
+	if (realpath(path, buf) == NULL)
+		return io_error("resolve the path of", path);
+	if (!same_file(fd, buf))
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: store %s was replaced or moved while it was being opened", path);
+	const char *slash = strrchr(buf, '/'); /* realpath() is absolute */
+	*real_out = numbering__strdup(buf);
+	*dir_out = slash == buf ? numbering__strdup("/") : numbering__strndup(buf, (size_t)(slash - buf));
+	if (*real_out == NULL || *dir_out == NULL) {
+		numbering__free_mem(*real_out);
+		numbering__free_mem(*dir_out);
+		*real_out = *dir_out = NULL;
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+	}
+	return NUMBERING_OK;
+}
+
+/* Creates a new file for this backend's own use beside the store @real, named
+ * REAL@suffix.XXXXXXXXXXXX (random characters). O_CREAT|O_EXCL|O_NOFOLLOW: a file or
+ * symlink already at the name (planted, or left by a crash) is never opened, followed
+ * or truncated; another name is tried. On success *fd_out is the new file (mode 0600
+ * less the umask) and *name_out its name, to be freed by the caller. */
+static int temp_create(int *fd_out, char **name_out, const char *real, const char *suffix)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	const struct numbering__file_io *io = sys();
+	*fd_out = -1;
+	*name_out = NULL;
+	size_t prefix = strlen(real) + strlen(suffix) + 1;
+	char *name = numbering__malloc(prefix + TEMP_RANDOM + 1);
+	if (name == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+	snprintf(name, prefix + 1, "%s%s.", real, suffix);
+	for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
+		uint8_t bytes[TEMP_RANDOM];
+		randombytes_buf(bytes, sizeof(bytes));
+		for (int i = 0; i < TEMP_RANDOM; i++)
+			name[prefix + (size_t)i] = alphabet[bytes[i] & 31];
+		name[prefix + TEMP_RANDOM] = '\0';
+		int fd = io->open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, STORE_FILE_MODE);
+		if (fd >= 0) {
+			*fd_out = fd;
+			*name_out = name;
+			return NUMBERING_OK;
+		}
+		if (errno != EEXIST) {
+			int rc = io_error("create", name);
+			numbering__free_mem(name);
+			return rc;
+		}
+	}
+	numbering__free_mem(name);
+	return numbering__error_set(NUMBERING_UNAVAILABLE,
+	                            "file backend: cannot create a temporary file beside %s: %d random names %s%s.* "
+	                            "were all taken",
+	                            real, TEMP_ATTEMPTS, real, suffix);
+}
+
+/* Whether @entry is a name temp_create() makes for @base (the store's file name) with @suffix. */
+static int temp_name(const char *entry, const char *base, const char *suffix)
+{
+	size_t b = strlen(base), s = strlen(suffix);
+	if (strncmp(entry, base, b) != 0 || strncmp(entry + b, suffix, s) != 0 || entry[b + s] != '.')
+		return 0;
+	const char *r = entry + b + s + 1;
+	if (strlen(r) != TEMP_RANDOM)
+		return 0;
+	for (; *r; r++)
+		if (!((*r >= 'a' && *r <= 'z') || (*r >= '2' && *r <= '7')))
+			return 0;
+	return 1;
+}
+
+/* Deletes the temporary files that compactions and repairs of the store @real left when
+ * they were interrupted (a crash, a kill), with the store's lock held, so that none is
+ * in use. Only what is provably such a file goes: a name temp_create() makes (or the
+ * fixed REAL.compact of older versions), a regular file, owned by this user, with one
+ * link. Anything else is left alone; unlinking never changes another file's contents. */
+static void remove_stale_temps(const char *real, const char *dir)
+{
+	const char *base = strrchr(real, '/') + 1;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	size_t dir_len = strlen(dir);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t b = strlen(base);
+		int legacy = strncmp(e->d_name, base, b) == 0 && strcmp(e->d_name + b, ".compact") == 0;
+		if (!legacy && !temp_name(e->d_name, base, ".compact"))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+		    st.st_uid != geteuid() || st.st_nlink != 1)
+			continue;
+		size_t n = dir_len + strlen(e->d_name) + 2;
+		char *name = numbering__malloc(n);
+		if (name == NULL)
+			break;
+		snprintf(name, n, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, e->d_name);
+		sys()->unlink(name);
+		numbering__free_mem(name);
+	}
+	closedir(d);
+}
+
 static int lock_file(int fd, const char *path)
 {
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -592,7 +775,15 @@ static int open_locked(int *out, int *created, const char *path, int must_exist,
 				return io_error("create", path);
 		}
 		if (fd < 0) {
-			fd = io->open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+			fd = open_regular(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+			if (fd == -2)
+				return numbering_error_code();
+			struct stat l;
+			if (fd < 0 && errno == ENOENT && lstat(path, &l) == 0 && S_ISLNK(l.st_mode))
+				return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
+				                              "file backend: store %s is a symlink to a file that does not exist; "
+				                              "create the store at the link's target, or remove the link",
+				                              path);
 			if (fd < 0 && errno == ENOENT) {
 				if (must_exist || !writable)
 					return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s does not exist", path);
@@ -754,16 +945,20 @@ static int snapshot_meta(const char *key, size_t key_len, const void *value, siz
 	return s->rc;
 }
 
-/* Writes @mem's state into @tmp (created, locked) and syncs it; on success *fd is
- * the open file, *end its size and *seq its last record's sequence. */
-static int snapshot_write(int *fd_out, uint64_t *end, uint64_t *seq, uint64_t *records, numbering_backend *mem,
-                          const char *tmp, uint64_t base_seq)
+/* Writes @mem's state into a new temporary file beside the store @real (temp_create:
+ * created, then locked) and syncs it; on success *fd is the open file, *tmp_out its
+ * name (the caller's to free), *end its size and *seq its last record's sequence. */
+static int snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *seq, uint64_t *records,
+                          numbering_backend *mem, const char *real, uint64_t base_seq)
 {
 	const struct numbering__file_io *io = sys();
 	*fd_out = -1;
-	int fd = io->open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, STORE_FILE_MODE);
-	if (fd < 0)
-		return io_error("create", tmp);
+	*tmp_out = NULL;
+	int fd = -1;
+	char *tmp = NULL;
+	int made = temp_create(&fd, &tmp, real, ".compact");
+	if (made != NUMBERING_OK)
+		return made;
 	struct snapshot s;
 	memset(&s, 0, sizeof(s));
 	s.io = io;
@@ -806,9 +1001,11 @@ static int snapshot_write(int *fd_out, uint64_t *end, uint64_t *seq, uint64_t *r
 	if (rc != NUMBERING_OK) {
 		io->close(fd);
 		io->unlink(tmp);
+		numbering__free_mem(tmp);
 		return rc;
 	}
 	*fd_out = fd;
+	*tmp_out = tmp;
 	*end = s.end;
 	*seq = s.seq;
 	*records = s.records;
@@ -820,7 +1017,8 @@ static int snapshot_write(int *fd_out, uint64_t *end, uint64_t *seq, uint64_t *r
 struct file {
 	numbering_backend base;
 	numbering_backend *mem;
-	char *path, *dir, *tmp;
+	char *path, *dir;
+	char *real; /* the store's file, symlinks resolved (resolve_store); NULL when read-only */
 	int fd;
 	int read_only; /* a snapshot opened without the lock: never written */
 	pthread_mutex_t lock; /* fd, end, seq, counters; the flusher */
@@ -1153,18 +1351,34 @@ static int compact_locked(struct file *f)
 		return broken_error(f);
 	while (f->syncing)
 		pthread_cond_wait(&f->cond, &f->lock);
+	/* Only the store's own name is ever replaced: if it no longer names the file this
+	 * backend holds (moved, replaced, turned into a symlink), refuse. */
+	if (!same_file(f->fd, f->real))
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                            "file backend: store %s: %s is no longer the file this backend has open (it was "
+		                            "moved or replaced); not compacting, reopen the store",
+		                            f->path, f->real);
 	int fd = -1;
+	char *tmp = NULL;
 	uint64_t end = 0, seq = 0, records = 0;
-	int rc = snapshot_write(&fd, &end, &seq, &records, f->mem, f->tmp, f->seq);
+	int rc = snapshot_write(&fd, &tmp, &end, &seq, &records, f->mem, f->real, f->seq);
 	if (rc != NUMBERING_OK)
 		return rc;
-	keep_mode(fd, f->path);
-	if (io->rename(f->tmp, f->path) != 0) {
+	keep_mode(fd, f->fd);
+	if (!same_file(f->fd, f->real))
+		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                          "file backend: store %s: %s was moved or replaced during the compaction; not "
+		                          "compacting, reopen the store",
+		                          f->path, f->real);
+	else if (io->rename(tmp, f->real) != 0)
 		rc = io_error("rename the compacted file over", f->path);
+	if (rc != NUMBERING_OK) {
 		io->close(fd);
-		io->unlink(f->tmp);
+		io->unlink(tmp);
+		numbering__free_mem(tmp);
 		return rc;
 	}
+	numbering__free_mem(tmp);
 	/* From here the store is the new file, whatever else fails. */
 	io->close(f->fd);
 	f->fd = fd;
@@ -1465,7 +1679,7 @@ static void file_free(numbering_backend *backend)
 	buf_free(&f->txn);
 	numbering__free_mem(f->path);
 	numbering__free_mem(f->dir);
-	numbering__free_mem(f->tmp);
+	numbering__free_mem(f->real);
 	numbering__free_mem(f);
 }
 
@@ -1482,17 +1696,27 @@ int numbering_file_options_init(numbering_file_options *options, unsigned int ve
 
 static int set_paths(struct file *f, const char *path)
 {
-	size_t len = strlen(path);
 	f->path = numbering__strdup(path);
-	f->tmp = numbering__malloc(len + sizeof(".compact"));
 	const char *slash = strrchr(path, '/');
 	f->dir = slash == NULL ? numbering__strdup(".")
 	         : slash == path ? numbering__strdup("/")
 	                         : numbering__strndup(path, (size_t)(slash - path));
-	if (f->path == NULL || f->tmp == NULL || f->dir == NULL)
+	if (f->path == NULL || f->dir == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
-	memcpy(f->tmp, path, len);
-	memcpy(f->tmp + len, ".compact", sizeof(".compact"));
+	return NUMBERING_OK;
+}
+
+/* A writable store, open and locked: the file its path names, and that file's directory
+ * (for compaction's renames and their directory syncs). */
+static int set_real(struct file *f)
+{
+	char *real = NULL, *dir = NULL;
+	int rc = resolve_store(&real, &dir, f->fd, f->path);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__free_mem(f->dir);
+	f->dir = dir;
+	f->real = real;
 	return NUMBERING_OK;
 }
 
@@ -1502,7 +1726,9 @@ static int set_paths(struct file *f, const char *path)
  * record is a consistent state. */
 static int open_snapshot(int *out, const char *path)
 {
-	int fd = sys()->open(path, O_RDONLY | O_CLOEXEC, 0);
+	int fd = open_regular(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd == -2)
+		return numbering_error_code();
 	if (fd < 0 && errno == ENOENT)
 		return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s does not exist", path);
 	if (fd < 0)
@@ -1516,6 +1742,8 @@ static int file_open(struct file *f, int must_exist)
 	const struct numbering__file_io *io = sys();
 	int created = 0;
 	int rc = f->read_only ? open_snapshot(&f->fd, f->path) : open_locked(&f->fd, &created, f->path, must_exist, 1);
+	if (rc == NUMBERING_OK && !f->read_only)
+		rc = set_real(f);
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct stat st;
@@ -1632,8 +1860,8 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 	if (rc == NUMBERING_OK)
 		rc = file_open(f, opts.must_exist);
 	if (rc == NUMBERING_OK && !f->read_only) {
-		/* A compaction that did not finish left its temporary file. */
-		sys()->unlink(f->tmp);
+		/* Compactions and repairs that did not finish left their temporary files. */
+		remove_stale_temps(f->real, f->dir);
 		if (f->sync_mode == NUMBERING_FILE_SYNC_NORMAL) {
 			if (pthread_create(&f->flusher, NULL, flusher_main, f) != 0)
 				rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: cannot start the sync thread");
@@ -1657,6 +1885,38 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 
 /* fsck. */
 
+/* Keeps the damaged store @real under a name nothing has: REAL.damaged, else
+ * REAL.damaged.1, .2, ... link() never follows, replaces or reuses what is at the new
+ * name, so every earlier copy stays as it was. *out is the name (the caller's to free). */
+static int keep_damaged(char **out, const char *real)
+{
+	*out = NULL;
+	size_t n = strlen(real) + sizeof(".damaged.") + 12;
+	char *name = numbering__malloc(n);
+	if (name == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+	for (int i = 0; i < DAMAGED_MAX; i++) {
+		if (i == 0)
+			snprintf(name, n, "%s.damaged", real);
+		else
+			snprintf(name, n, "%s.damaged.%d", real, i);
+		if (sys()->link(real, name) == 0) {
+			*out = name;
+			return NUMBERING_OK;
+		}
+		if (errno != EEXIST) {
+			int rc = io_error("keep the damaged file as", name);
+			numbering__free_mem(name);
+			return rc;
+		}
+	}
+	numbering__free_mem(name);
+	return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+	                            "file backend: %d damaged copies of %s are kept beside it already (%s.damaged, "
+	                            "%s.damaged.N); move them away to repair it again",
+	                            DAMAGED_MAX, real, real, real);
+}
+
 static void report_set(numbering_file_report *report, const char *fmt, ...) NUMBERING__PRINTF(2, 3);
 
 static void report_set(numbering_file_report *report, const char *fmt, ...)
@@ -1669,13 +1929,15 @@ static void report_set(numbering_file_report *report, const char *fmt, ...)
 
 int numbering_file_check(numbering_file_report *report, const char *path, int repair)
 {
-	if (report == NULL || report->version < 1)
+	if (report == NULL || report->version < 1 || report->version > NUMBERING_FILE_REPORT_VERSION)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "report",
-		                              "numbering_file_check: report is NULL or its version is not set");
+		                              "numbering_file_check: report is NULL or its version (%u) is not 1..%d",
+		                              report == NULL ? 0u : report->version, NUMBERING_FILE_REPORT_VERSION);
 	if (path == NULL || path[0] == '\0')
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path", "numbering_file_check: no path");
 	unsigned int version = report->version;
-	memset(report, 0, sizeof(*report));
+	/* Only the fields of the caller's version: an older struct is shorter. */
+	memset(report, 0, version >= 2 ? sizeof(*report) : offsetof(numbering_file_report, damaged_copy));
 	report->version = version;
 	report->damage_offset = -1;
 	const struct numbering__file_io *io = sys();
@@ -1685,8 +1947,22 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	numbering_backend *mem = NULL;
 	struct scan s = {io, -1, 0, {NULL, 0, 0}, 0};
 	int rc = set_paths(&scratch, path);
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK) {
 		rc = open_locked(&fd, &created, path, 1, repair != 0);
+		if (rc == NUMBERING_INVALID_ARGUMENT) {
+			/* Not a regular file (a FIFO, a device, a directory): not a store. */
+			report->status = rc;
+			report_set(report, "%s", numbering_error_message());
+			rc = NUMBERING_OK;
+			goto out;
+		}
+	}
+	if (rc == NUMBERING_OK && repair) {
+		/* A repair writes beside the file the path names, symlinks resolved. */
+		numbering__free_mem(scratch.dir);
+		scratch.dir = NULL;
+		rc = resolve_store(&scratch.real, &scratch.dir, fd, path);
+	}
 	if (rc != NUMBERING_OK)
 		goto out;
 	struct stat st;
@@ -1695,6 +1971,16 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 		goto out;
 	}
 	report->file_bytes = (int64_t)st.st_size;
+	if (st.st_size < HEADER_SIZE && interrupted_creation(io, fd, (uint64_t)st.st_size)) {
+		/* Empty, or a prefix of a header: nothing was ever stored in it, and it is no
+		 * store yet either. Left alone; a writable open initializes it. */
+		report->status = NUMBERING_UNAVAILABLE;
+		report_set(report,
+		           "file backend: %s has no store header (%lld bytes): not a store yet (a creation that was "
+		           "interrupted or is under way; a writable open initializes it)",
+		           path, (long long)st.st_size);
+		goto out;
+	}
 	if ((rc = numbering_memory_backend_new(&mem)) != NUMBERING_OK)
 		goto out;
 	s.fd = fd;
@@ -1704,9 +1990,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	r.damage_offset = -1;
 	int verdict;
 	if (s.size < HEADER_SIZE) {
-		verdict = interrupted_creation(io, fd, s.size)
-		              ? NUMBERING_OK
-		              : numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s is not a libnumbering store", path);
+		verdict = numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s is not a libnumbering store", path);
 		r.valid_end = s.size;
 	} else {
 		verdict = read_header(&s, &r, path);
@@ -1766,47 +2050,54 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 		report_set(report, "%s", numbering_error_message());
 		if (repair && verdict == NUMBERING_DATA_LOSS && r.damage_offset >= 0 && s.size >= HEADER_SIZE) {
 			/* Keep what precedes the damage: a snapshot of it replaces the file; the
-			 * damaged file stays beside it. */
-			char *damaged = numbering__malloc(strlen(path) + sizeof(".damaged"));
-			if (damaged == NULL) {
-				rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
-				goto out;
-			}
-			strcpy(damaged, path);
-			strcat(damaged, ".damaged");
+			 * damaged file stays beside it, under a name of its own. Only files this
+			 * repair creates are written or renamed. */
+			char *damaged = NULL, *tmp = NULL;
 			int nfd = -1;
 			uint64_t end = 0, seq = 0, records = 0;
-			io->unlink(damaged);
 			int keep = r.records > 0;
-			rc = !keep ? NUMBERING_OK : snapshot_write(&nfd, &end, &seq, &records, mem, scratch.tmp, r.seq);
+			rc = !keep ? NUMBERING_OK : snapshot_write(&nfd, &tmp, &end, &seq, &records, mem, scratch.real, r.seq);
 			if (rc == NUMBERING_OK && !keep) {
 				/* Nothing before a damaged header: an empty store. */
-				nfd = io->open(scratch.tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, STORE_FILE_MODE);
-				if (nfd < 0)
-					rc = io_error("create", scratch.tmp);
-				else if ((rc = init_file(io, nfd, scratch.tmp, scratch.dir)) != NUMBERING_OK)
-					io->unlink(scratch.tmp);
+				rc = temp_create(&nfd, &tmp, scratch.real, ".compact");
+				if (rc == NUMBERING_OK && (rc = init_file(io, nfd, tmp, scratch.dir)) != NUMBERING_OK)
+					io->unlink(tmp);
 			}
 			if (rc == NUMBERING_OK)
-				keep_mode(nfd, path);
-			if (rc == NUMBERING_OK && io->link(path, damaged) != 0)
-				rc = io_error("keep the damaged file as", damaged);
-			if (rc == NUMBERING_OK && io->rename(scratch.tmp, path) != 0)
+				keep_mode(nfd, fd);
+			if (rc == NUMBERING_OK)
+				rc = keep_damaged(&damaged, scratch.real);
+			if (rc == NUMBERING_OK && !same_file(fd, scratch.real))
+				rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+				                          "file backend: %s was moved or replaced during the repair; nothing changed",
+				                          path);
+			else if (rc == NUMBERING_OK && io->rename(tmp, scratch.real) != 0)
 				rc = io_error("replace", path);
+			if (rc != NUMBERING_OK && damaged != NULL) {
+				/* The store is still the damaged file: the name made for it just now goes. */
+				io->unlink(damaged);
+				numbering__free_mem(damaged);
+				damaged = NULL;
+			}
 			if (rc == NUMBERING_OK && fsync_dir(io, scratch.dir) != 0)
 				rc = io_error("sync the directory of", path);
 			if (nfd >= 0)
 				io->close(nfd);
-			if (rc == NUMBERING_OK) {
+			if (rc == NUMBERING_OK || damaged != NULL) {
+				/* Replaced (even if the directory sync failed): say where the damaged file is. */
 				report->repaired = 1;
 				report->dropped_bytes = (int64_t)s.size - (r.damage_offset > 0 ? r.damage_offset : 0);
-				size_t n = strlen(report->message);
-				snprintf(report->message + n, sizeof(report->message) - n,
-				         "; repaired: kept the %lld readable records before the damage, the damaged file is %s",
-				         (long long)r.records, damaged);
-			} else {
-				io->unlink(scratch.tmp);
+				if (version >= 2)
+					snprintf(report->damaged_copy, sizeof(report->damaged_copy), "%s", damaged);
+				char problem[sizeof(report->message)];
+				snprintf(problem, sizeof(problem), "%s", report->message);
+				report_set(report,
+				           "repaired: kept the %lld readable records before the damage; the damaged file is %s (%s)",
+				           (long long)r.records, damaged, problem);
+			} else if (tmp != NULL) {
+				io->unlink(tmp);
 			}
+			numbering__free_mem(tmp);
 			numbering__free_mem(damaged);
 		}
 	}
@@ -1818,7 +2109,7 @@ out:
 		io->close(fd);
 	numbering__free_mem(scratch.path);
 	numbering__free_mem(scratch.dir);
-	numbering__free_mem(scratch.tmp);
+	numbering__free_mem(scratch.real);
 	if (rc == NUMBERING_OK)
 		numbering_error_clear();
 	return rc;

@@ -98,6 +98,7 @@ int main(void)
 	FIELD(numbering_file_report, damage_offset);
 	FIELD(numbering_file_report, dropped_bytes);
 	FIELD(numbering_file_report, message);
+	FIELD(numbering_file_report, damaged_copy);
 
 	/* The enum values and status codes are part of the ABI too. */
 	printf("NUMBERING_UNAUTHENTICATED %d NUMBERING_LIFECYCLE_PENDING %d NUMBERING_RECORDING_BRIDGE %d "

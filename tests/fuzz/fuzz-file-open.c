@@ -13,8 +13,11 @@
  *
  * Properties: a read-only open never changes a byte of the file; when the file
  * opens, the store opens and lists; a file that opened checks as sound; after repair
- * the file opens.
+ * the file opens. The repair runs beside symlinks to a victim file planted at
+ * PATH.compact and PATH.damaged (the names older versions used): the victim is never
+ * written, and the store stays a regular file.
  */
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <numbering/numbering.h>
@@ -246,6 +249,16 @@ static void run(const uint8_t *data, size_t size)
 	/* Repair the original bytes; a repaired file opens. */
 	if (write_file(data, size) != 0)
 		abort();
+	static const char victim_text[] = "a victim: never written through a planted link\n";
+	char victim[600], planted[2][600];
+	snprintf(victim, sizeof(victim), "%s.victim", path);
+	snprintf(planted[0], sizeof(planted[0]), "%s.compact", path);
+	snprintf(planted[1], sizeof(planted[1]), "%s.damaged", path);
+	FILE *v = fopen(victim, "wb");
+	FUZZ_CHECK(v != NULL && fputs(victim_text, v) >= 0 && fclose(v) == 0);
+	FUZZ_CHECK(chmod(victim, 0644) == 0);
+	for (int i = 0; i < 2; i++)
+		FUZZ_CHECK(symlink(victim, planted[i]) == 0);
 	numbering_file_report repair;
 	memset(&repair, 0, sizeof(repair));
 	repair.version = NUMBERING_FILE_REPORT_VERSION;
@@ -255,8 +268,19 @@ static void run(const uint8_t *data, size_t size)
 		FUZZ_CHECK(open_backend(&backend) == NUMBERING_OK);
 		backend->free(backend);
 	}
+	struct stat st;
+	FUZZ_CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode));
+	FUZZ_CHECK(lstat(victim, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644);
+	char seen[sizeof(victim_text) + 1] = {0};
+	v = fopen(victim, "rb");
+	FUZZ_CHECK(v != NULL);
+	size_t got = fread(seen, 1, sizeof(seen), v);
+	fclose(v);
+	FUZZ_CHECK(got == sizeof(victim_text) - 1 && memcmp(seen, victim_text, got) == 0);
 	unlink(path);
-	char damaged[600];
-	snprintf(damaged, sizeof(damaged), "%s.damaged", path);
-	unlink(damaged);
+	unlink(victim);
+	for (int i = 0; i < 2; i++)
+		unlink(planted[i]);
+	if (repair.damaged_copy[0] != '\0')
+		unlink(repair.damaged_copy);
 }

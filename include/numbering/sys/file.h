@@ -159,7 +159,7 @@ typedef struct numbering_file_stats {
 #define NUMBERING_FILE_CONTROL_SYNC 0x46490005
 /**@}*/
 
-#define NUMBERING_FILE_REPORT_VERSION 1
+#define NUMBERING_FILE_REPORT_VERSION 2
 
 /** What numbering_file_check() found. */
 typedef struct numbering_file_report {
@@ -184,13 +184,22 @@ typedef struct numbering_file_report {
 	int64_t dropped_bytes;
 	/** One line saying what was found (and done). */
 	char message[256];
+	/* Version 2 fields. */
+	/** Where a repair kept the damaged file (a new name each time: PATH.damaged, then
+	 *  PATH.damaged.1, ...; never overwritten), empty when it kept none. */
+	char damaged_copy[4096];
 } numbering_file_report;
 
 /**
  * Checks the store file at @p path (fsck): reads every record, checks checksums,
  * sequence and contents, and replays them. With @p repair, a torn tail is cut off
  * and a file damaged in the middle is rewritten (atomically) with the state of the
- * records before the damage, the damaged file kept beside it as PATH.damaged.
+ * records before the damage, the damaged file kept beside it under a name no earlier
+ * repair used (PATH.damaged, PATH.damaged.1, ...: report->damaged_copy). A path that
+ * is not a regular file (a FIFO, a device, a directory) or a file that is not a store
+ * is reported with report->status NUMBERING_INVALID_ARGUMENT and left alone; a file
+ * shorter than a store header (empty: what an interrupted creation leaves) with
+ * NUMBERING_UNAVAILABLE, left alone too (a writable open initializes it).
  * @param[out] report what was found; the caller sets its version to
  *             NUMBERING_FILE_REPORT_VERSION (the rest is overwritten).
  * @param[in] path the store file, which must not be open in any process.
