@@ -117,7 +117,10 @@ static const char fsck_help[] =
 	"Reads every record of the file store, checks checksums, sequence and contents, and\n"
 	"prints {\"store\":...,\"status\":...,\"records\":...,\"instances\":...,\"message\":...}.\n"
 	"With --repair, a torn tail is cut off, and a store damaged in the middle is rewritten\n"
-	"with the records before the damage (the damaged file is kept as PATH.damaged).\n"
+	"with the records before the damage; the damaged file is kept under a name of its own\n"
+	"(PATH.damaged, then PATH.damaged.1, ...; never overwritten), given as \"damagedCopy\".\n"
+	"A path that is not a regular file, or a file that is not a store, is reported with\n"
+	"status INVALID_ARGUMENT; an empty file (no store header yet) with UNAVAILABLE.\n"
 	"Exit status: 0 when the store is sound (or was repaired), 1 otherwise, 2 for bad usage.\n";
 
 static const char version_help[] = "usage: numberctl version\n\nPrints the library version and utf8proc's Unicode version.\n";
@@ -706,6 +709,8 @@ static int cmd_fsck(const struct globals *g, int argc, char **argv)
 	                        "records", (json_int_t)report.records, "instances", (json_int_t)report.instances,
 	                        "tornBytes", (json_int_t)report.torn_bytes, "damageOffset",
 	                        (json_int_t)report.damage_offset, "repaired", report.repaired, "message", report.message);
+	if (out != NULL && report.damaged_copy[0] != '\0')
+		json_object_set_new(out, "damagedCopy", json_string(report.damaged_copy));
 	int rc = print_json(out);
 	if (rc != 0)
 		return rc;

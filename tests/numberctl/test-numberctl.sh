@@ -119,6 +119,73 @@ echo "not a store" > "$tmp/text.db"
 "$numberctl" --store "file:$tmp/text.db" call GetPhoneNumberInstance '{}' > "$tmp/file-get" 2>&1
 grep -q "not a libnumbering store" "$tmp/file-get" && [ "$(cat "$tmp/text.db")" = "not a store" ] ||
 	{ echo "FAIL store-file not-a-store: $(cat "$tmp/file-get")"; store_failures=1; }
+# A store path that is not a regular file (issue 17): refused at once by calls, writable
+# and --read-only, and by fsck with or without --repair, never read as an empty store
+# (status OK, 0 records) and never waited on (a FIFO); left as it was.
+mkfifo "$tmp/fifo.db"
+ln -s /dev/zero "$tmp/zero.db"
+mkdir "$tmp/dir.db"
+for store in /dev/null "$tmp/zero.db" "$tmp/fifo.db" "$tmp/dir.db"; do
+	for args in "fsck" "fsck --repair" "--read-only call GetPhoneNumberInstance {}" "call GetPhoneNumberInstance {}"; do
+		# shellcheck disable=SC2086 # $args is several words
+		timeout 10 "$numberctl" --store "file:$store" $args > "$tmp/not-regular" 2>&1
+		got=$?
+		{ [ "$got" -eq 1 ] && grep -q '"INVALID_ARGUMENT".*not a regular file: not a libnumbering store' "$tmp/not-regular"; } ||
+			{ echo "FAIL not-regular $store $args: exit $got: $(cat "$tmp/not-regular")"; store_failures=1; }
+	done
+done
+grep -q '"status":"OK"' "$tmp/not-regular" && store_failures=1
+[ -p "$tmp/fifo.db" ] && [ -d "$tmp/dir.db" ] && [ -L "$tmp/zero.db" ] || { echo "FAIL not-regular: a path was changed"; store_failures=1; }
+# An empty file is not a store yet: fsck says so (UNAVAILABLE, exit 1) and leaves it.
+: > "$tmp/empty.db"
+for args in "fsck" "fsck --repair"; do
+	# shellcheck disable=SC2086
+	"$numberctl" --store "file:$tmp/empty.db" $args > "$tmp/empty-fsck" 2>&1 &&
+		{ echo "FAIL empty fsck exits 0: $(cat "$tmp/empty-fsck")"; store_failures=1; }
+	grep -q '"status":"UNAVAILABLE".*no store header' "$tmp/empty-fsck" && [ ! -s "$tmp/empty.db" ] ||
+		{ echo "FAIL empty fsck $args: $(cat "$tmp/empty-fsck")"; store_failures=1; }
+done
+# fsck --repair beside a symlink planted at the old temporary name PATH.compact and at
+# PATH.damaged (issue 17): the victim keeps its bytes and mode, the store stays a regular
+# file, the damaged copy gets a name of its own; a second repair after another damage
+# keeps the first copy and makes another.
+damage() { # FILE OFFSET: changes the byte at OFFSET
+	old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	# shellcheck disable=SC2059 # the format is an octal escape made here
+	printf "\\$(printf %o $(((old + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
+second_record() { # FILE: the offset of its second record header ("NRec")
+	grep -obUa NRec "$1" | sed -n 2p | cut -d: -f1
+}
+sdir="$tmp/attack" && mkdir "$sdir"
+printf 'the victim\n' > "$sdir/victim" && chmod 644 "$sdir/victim" && cp "$sdir/victim" "$tmp/victim.orig"
+for n in 0 1 2; do
+	"$numberctl" --store "file:$sdir/s.db" call CreatePhoneNumberInstance \
+		"{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"a$n\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+6125550130$n\"}}}" > /dev/null 2>&1
+done
+ln -s "$sdir/victim" "$sdir/s.db.compact"
+ln -s "$sdir/victim" "$sdir/s.db.damaged"
+damage "$sdir/s.db" $(($(second_record "$sdir/s.db") + 5)) # a record header: valid ones follow
+cp "$sdir/s.db" "$tmp/damaged-1"
+"$numberctl" --store "file:$sdir/s.db" fsck --repair > "$tmp/repair" 2>&1 ||
+	{ echo "FAIL repair beside links: $(cat "$tmp/repair")"; store_failures=1; }
+grep -q "\"damagedCopy\":\"$sdir/s.db.damaged.1\"" "$tmp/repair" || { echo "FAIL repair copy: $(cat "$tmp/repair")"; store_failures=1; }
+for n in 3 4; do
+	"$numberctl" --store "file:$sdir/s.db" call CreatePhoneNumberInstance \
+		"{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"a$n\",\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+6125550130$n\"}}}" > /dev/null 2>&1
+done
+damage "$sdir/s.db" $(($(second_record "$sdir/s.db") + 5))
+cp "$sdir/s.db" "$tmp/damaged-2"
+"$numberctl" --store "file:$sdir/s.db" fsck --repair > "$tmp/repair" 2>&1 ||
+	{ echo "FAIL second repair: $(cat "$tmp/repair")"; store_failures=1; }
+grep -q "\"damagedCopy\":\"$sdir/s.db.damaged.2\"" "$tmp/repair" || { echo "FAIL second repair copy: $(cat "$tmp/repair")"; store_failures=1; }
+cmp -s "$sdir/victim" "$tmp/victim.orig" && [ "$(stat -c %a "$sdir/victim")" = 644 ] ||
+	{ echo "FAIL repair wrote through a planted link: $(stat -c %a "$sdir/victim") $(od -c "$sdir/victim" | head -2)"; store_failures=1; }
+[ -f "$sdir/s.db" ] && [ ! -L "$sdir/s.db" ] && [ -L "$sdir/s.db.compact" ] && [ -L "$sdir/s.db.damaged" ] ||
+	{ echo "FAIL repair beside links: $(ls -l "$sdir")"; store_failures=1; }
+cmp -s "$sdir/s.db.damaged.1" "$tmp/damaged-1" && cmp -s "$sdir/s.db.damaged.2" "$tmp/damaged-2" ||
+	{ echo "FAIL the damaged copies are not both kept: $(ls -l "$sdir")"; store_failures=1; }
+"$numberctl" --store "file:$sdir/s.db" fsck > "$tmp/repair" 2>&1 || { echo "FAIL after repairs: $(cat "$tmp/repair")"; store_failures=1; }
 [ "$store_failures" -eq 0 ] || failures=$((failures + 1))
 check store-unknown 2 --store sqlite: call GetPhoneNumberInstance '{}'
 grep -q "unknown store" "$tmp/err" || { echo "FAIL store-unknown: $(cat "$tmp/err")"; failures=$((failures + 1)); }
