@@ -353,7 +353,7 @@ START_TEST(file_arguments)
 	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
 	ck_assert_int_eq(r.status, NUMBERING_OK);
 	ck_assert_int_eq(r.records, 3);
-	ck_assert_int_eq(r.format_version, 1);
+	ck_assert_int_eq(r.format_version, 2);
 	ck_assert_int_eq(r.damage_offset, -1);
 	ck_assert_ptr_nonnull(strstr(r.message, "no damage"));
 }
@@ -363,7 +363,7 @@ END_TEST
 static int record_offsets(const uint8_t *data, size_t len, size_t *offsets, int max)
 {
 	int n = 0;
-	size_t off = 64;
+	size_t off = data[12] | (size_t)data[13] << 8; /* the header's size: where the records start */
 	while (off + 24 <= len && n < max) {
 		uint32_t plen = (uint32_t)data[off + 4] | (uint32_t)data[off + 5] << 8 | (uint32_t)data[off + 6] << 16 |
 		                (uint32_t)data[off + 7] << 24;
@@ -384,7 +384,14 @@ START_TEST(file_torn_tail)
 		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
 	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
 	dump_store(b, before);
+	b->free(b);
+	uint8_t *synced;
+	size_t synced_len;
+	read_file(path, &synced, &synced_len); /* its header: durable up to the end of record 9 */
+	b = open_ok(path);
 	ck_assert_int_eq(scenario_step(b, 10), NUMBERING_OK); /* a multi-record transaction */
+	struct dump *full = malloc(sizeof(*full));
+	dump_store(b, full);
 	b->free(b);
 	uint8_t *data;
 	size_t len;
@@ -392,6 +399,10 @@ START_TEST(file_torn_tail)
 	size_t offsets[64];
 	int n = record_offsets(data, len, offsets, 64);
 	size_t last = offsets[n - 1];
+	ck_assert_uint_eq(last, synced_len);
+	/* What a crash during the last append leaves: the record written (some of it, or
+	 * all), the header still saying the file is durable up to the record before. */
+	memcpy(data, synced, 128);
 	fault_install(0, 0); /* no real syncs */
 	for (size_t cut = last + 1; cut < len; cut += 1 + (cut - last) / 16) {
 		write_file(path, data, cut);
@@ -410,8 +421,26 @@ START_TEST(file_torn_tail)
 		b->free(b);
 		ck_assert_int_eq(file_size(path), (int64_t)len);
 	}
+	/* All of it written, not yet recorded as durable: kept, and recorded as durable
+	 * by the open, so that cutting it off now is damage. */
+	write_file(path, data, len);
+	diagnostics = 0;
+	b = open_ok(path);
+	ck_assert_int_eq(diagnostics, 0);
+	dump_store(b, after);
+	assert_dumps_equal(full, after, "a whole last record past the durable length");
+	b->free(b);
+	uint8_t *marked;
+	size_t marked_len;
+	read_file(path, &marked, &marked_len);
+	write_file(path, marked, last);
+	b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1), NUMBERING_DATA_LOSS);
 	fault_remove();
 	/* Zeros after the last record (a file system extending the file before a crash). */
+	free(data);
+	data = marked;
+	len = marked_len;
 	uint8_t *zeros = calloc(1, len + 4096);
 	memcpy(zeros, data, len);
 	write_file(path, zeros, len + 4096);
@@ -422,6 +451,8 @@ START_TEST(file_torn_tail)
 	ck_assert_int_eq(file_size(path), (int64_t)len);
 	free(zeros);
 	free(data);
+	free(synced);
+	free(full);
 	free(before);
 	free(after);
 }
@@ -506,18 +537,18 @@ START_TEST(file_header_checks)
 	size_t len;
 	read_file(path, &data, &len);
 	ck_assert_int_eq(memcmp(data, "\x89NUMBDB\n", 8), 0);
-	ck_assert_int_eq(data[8], 1); /* version, little-endian */
+	ck_assert_int_eq(data[8], 2); /* version, little-endian */
 	ck_assert_int_eq(data[9] | data[10] | data[11], 0);
 
 	uint8_t *newer = malloc(len);
 	memcpy(newer, data, len);
-	newer[8] = 2;
+	newer[8] = 3;
 	uint32_t crc = numbering__crc32c(0, newer, 60);
 	for (int i = 0; i < 4; i++)
 		newer[60 + i] = (uint8_t)(crc >> (8 * i));
 	write_file(path, newer, len);
 	ck_assert_int_eq(open_mode(&b, path, 0, -1), NUMBERING_FAILED_PRECONDITION);
-	ck_assert_msg(strstr(numbering_error_message(), "format version 2") != NULL, "%s", numbering_error_message());
+	ck_assert_msg(strstr(numbering_error_message(), "format version 3") != NULL, "%s", numbering_error_message());
 	ck_assert_int_eq(file_size(path), (int64_t)len);
 
 	/* Not a store, long or short: refused and untouched. */
@@ -569,7 +600,12 @@ START_TEST(file_header_checks)
 	write_file(path, data, 20);
 	b = open_ok(path);
 	b->free(b);
-	ck_assert_int_eq(file_size(path), 64);
+	ck_assert_int_eq(file_size(path), 128);
+	/* The fixed part of a new store's header without its durable-length slots, too. */
+	write_file(path, data, 100);
+	b = open_ok(path);
+	b->free(b);
+	ck_assert_int_eq(file_size(path), 128);
 	free(newer);
 	free(data);
 }
@@ -753,6 +789,289 @@ START_TEST(file_compaction)
 	b->free(b);
 	free(before);
 	free(after);
+}
+END_TEST
+
+/* The durable length and the snapshot's extent (docs/FILE-FORMAT.md, issue 17). */
+
+/* @path as it is now is DATA_LOSS at @offset for a writable open, a read-only open and
+ * fsck, and all three leave it as it is. */
+static void assert_data_loss_at(const char *path, int64_t offset, const char *what)
+{
+	int64_t size = file_size(path);
+	numbering_backend *b = NULL;
+	int rc = open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1);
+	ck_assert_msg(rc == NUMBERING_DATA_LOSS, "%s (size %lld): open: %d %s", what, (long long)size, rc,
+	              numbering_error_message());
+	ck_assert_ptr_null(b);
+	ck_assert_msg(strstr(numbering_error_message(), path) != NULL, "%s: %s", what, numbering_error_message());
+	rc = open_read_only(&b, path);
+	ck_assert_msg(rc == NUMBERING_DATA_LOSS, "%s (size %lld): read-only open: %d %s", what, (long long)size, rc,
+	              numbering_error_message());
+	ck_assert_ptr_null(b);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_msg(r.status == NUMBERING_DATA_LOSS, "%s (size %lld): fsck: %d %s", what, (long long)size, r.status,
+	              r.message);
+	ck_assert_msg(r.damage_offset == offset, "%s: fsck says damage at %lld, expected %lld (%s)", what,
+	              (long long)r.damage_offset, (long long)offset, r.message);
+	ck_assert_int_eq(r.torn_bytes, 0);
+	ck_assert_int_eq(r.repaired, 0);
+	ck_assert_int_eq(file_size(path), size);
+}
+
+/* Truncation at any record boundary of the log, and one flipped bit in the last
+ * acknowledged record, are damage below the durable length, never a torn tail: in
+ * every sync mode once synced, and under a store (group commit). */
+START_TEST(file_durable_length)
+{
+	static struct dump before_last, after;
+	for (int how = 0; how < 4; how++) {
+		const char *path = new_store_path();
+		int mode = how == 1 ? NUMBERING_FILE_SYNC_NORMAL : how == 2 ? NUMBERING_FILE_SYNC_OFF : NUMBERING_FILE_SYNC_FULL;
+		numbering_backend *b = NULL;
+		ck_assert_int_eq(open_mode(&b, path, mode, -1), NUMBERING_OK);
+		if (how == 3) {
+			numbering_options o = NUMBERING_OPTIONS_INIT;
+			o.backend = b;
+			numbering_store *store = NULL;
+			ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+			for (int k = 0; k < 6; k++) {
+				char number[32], id[16];
+				snprintf(number, sizeof(number), "+612555012%02d", k);
+				snprintf(id, sizeof(id), "d%d", k);
+				numbering_instance *req = NULL, *out = NULL;
+				ck_assert_int_eq(numbering_instance_new(&req), NUMBERING_OK);
+				ck_assert_int_eq(numbering_instance_set_phone_number(req, number), NUMBERING_OK);
+				if (k == 5)
+					dump_store(b, &before_last);
+				ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, req, id, NULL, NULL), NUMBERING_OK);
+				numbering_instance_free(req);
+				numbering_instance_free(out);
+			}
+			numbering_store_close(store);
+		} else {
+			for (int k = 0; k < 8; k++) {
+				if (k == 7)
+					dump_store(b, &before_last);
+				ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+			}
+			/* NORMAL: synced on request (or by its window); OFF: when closed. */
+			if (how == 1)
+				ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_SYNC, NULL), NUMBERING_OK);
+			b->free(b);
+		}
+		uint8_t *data;
+		size_t len;
+		read_file(path, &data, &len);
+		size_t offsets[64];
+		int n = record_offsets(data, len, offsets, 64);
+		ck_assert_int_ge(n, 6);
+		/* Cut at every record boundary: the last record, the last two, ... all of them. */
+		for (int i = n - 1; i >= 0; i--) {
+			write_file(path, data, offsets[i]);
+			assert_data_loss_at(path, (int64_t)offsets[i], "the log cut at a record boundary");
+		}
+		/* One bit flipped in the last record's payload, then in its header. */
+		size_t spots[2] = {offsets[n - 1] + 24 + 3, offsets[n - 1] + 9};
+		for (int w = 0; w < 2; w++) {
+			data[spots[w]] ^= 0x04;
+			write_file(path, data, len);
+			data[spots[w]] ^= 0x04;
+			assert_data_loss_at(path, (int64_t)offsets[n - 1], "a bit flipped in the last record");
+		}
+		/* fsck --repair keeps the records before it, and the damaged file. */
+		data[spots[0]] ^= 0x04;
+		write_file(path, data, len);
+		numbering_file_report r;
+		report_init(&r);
+		ck_assert_int_eq(numbering_file_check(&r, path, 1), NUMBERING_OK);
+		ck_assert_int_eq(r.status, NUMBERING_DATA_LOSS);
+		ck_assert_int_eq(r.repaired, 1);
+		ck_assert_int_eq(r.records, n - 1);
+		ck_assert_int_eq(file_size(r.damaged_copy), (int64_t)len);
+		b = open_ok(path);
+		dump_store(b, &after);
+		assert_dumps_equal(&before_last, &after, "repaired after a flipped bit in the last record");
+		b->free(b);
+		free(data);
+		remove_tmp_dirs();
+	}
+}
+END_TEST
+
+/* 60,000 instances made in one transaction and compacted: a snapshot of two chunks
+ * (issue 17 cut a store of 30,000 instances made by the store, which are larger). */
+static void make_big_snapshot(const char *path)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, -1), NUMBERING_OK);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (int i = 0; i < 60000; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/n%d", i);
+		numbering_instance *in =
+		    make_instance(name, 2125550000 + (uint64_t)i, 2125550000 + (uint64_t)i, 10, i + 1, NUMBERING_LIFECYCLE_ACTIVE);
+		ck_assert_int_eq(b->put(b, in), NUMBERING_OK);
+		numbering_instance_free(in);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	b->free(b);
+}
+
+/* The same store in format version 1 (a 64-byte header, no durable length), as an
+ * older libnumbering wrote it: *out (malloc'd) of *out_len bytes. */
+static void as_version_1(const uint8_t *v2, size_t len, uint8_t **out, size_t *out_len)
+{
+	ck_assert_int_eq(v2[8], 2);
+	*out_len = len - 64;
+	*out = malloc(*out_len);
+	ck_assert_ptr_nonnull(*out);
+	memcpy(*out, v2, 44); /* magic, version, size, base sequence, time, flags, instance count */
+	memset(*out + 44, 0, 16);
+	(*out)[8] = 1;
+	(*out)[12] = 64;
+	uint32_t crc = numbering__crc32c(0, *out, 60);
+	for (int i = 0; i < 4; i++)
+		(*out)[60 + i] = (uint8_t)(crc >> (8 * i));
+	memcpy(*out + 64, v2 + 128, len - 128);
+}
+
+/* A compacted store cut at a snapshot chunk's boundary is DATA_LOSS for every open and
+ * for fsck, in format version 2 (the header records the snapshot's end and records)
+ * and in version 1 (its header holds the snapshot's instance count); fsck --repair
+ * keeps what is readable and the damaged file. A whole version-1 file opens, and is
+ * rewritten in version 2. */
+START_TEST(file_cut_snapshot)
+{
+	const char *path = new_store_path();
+	make_big_snapshot(path);
+	uint8_t *data;
+	size_t len;
+	read_file(path, &data, &len);
+	size_t offsets[64];
+	int n = record_offsets(data, len, offsets, 64);
+	ck_assert_int_ge(n, 2);
+	for (int i = n - 1; i >= 0; i--) {
+		write_file(path, data, offsets[i]);
+		assert_data_loss_at(path, (int64_t)offsets[i], "a snapshot cut at a chunk boundary");
+	}
+	write_file(path, data, offsets[1]);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_int_gt(r.instances, 0);
+	ck_assert_int_lt(r.instances, 60000);
+	ck_assert_msg(strstr(r.message, "snapshot") != NULL, "%s", r.message);
+	int64_t readable = r.instances;
+	ck_assert_int_eq(numbering_file_check(&r, path, 1), NUMBERING_OK);
+	ck_assert_int_eq(r.repaired, 1);
+	ck_assert_int_eq(file_size(r.damaged_copy), (int64_t)offsets[1]);
+	numbering_backend *b = open_ok(path);
+	numbering_file_stats s;
+	stats_of(b, &s);
+	ck_assert_int_eq(s.instances, readable);
+	b->free(b);
+
+	/* Version 1: whole, it opens with every instance and becomes version 2. */
+	uint8_t *v1;
+	size_t v1_len;
+	as_version_1(data, len, &v1, &v1_len);
+	write_file(path, v1, v1_len);
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_msg(r.status == NUMBERING_OK, "%s", r.message);
+	ck_assert_int_eq(r.format_version, 1);
+	ck_assert_int_eq(r.instances, 60000);
+	numbering_backend *ro = NULL;
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_OK);
+	ro->free(ro);
+	b = open_ok(path);
+	stats_of(b, &s);
+	ck_assert_int_eq(s.instances, 60000);
+	b->free(b);
+	uint8_t *upgraded;
+	size_t upgraded_len;
+	read_file(path, &upgraded, &upgraded_len);
+	ck_assert_int_eq(upgraded[8], 2);
+	free(upgraded);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_msg(r.status == NUMBERING_OK && r.format_version == 2 && r.instances == 60000, "%s", r.message);
+	/* Version 1 cut at a chunk boundary: its instance count says so. */
+	write_file(path, v1, offsets[1] - 64);
+	assert_data_loss_at(path, (int64_t)offsets[1] - 64, "a version-1 snapshot cut at a chunk boundary");
+	free(v1);
+	free(data);
+}
+END_TEST
+
+/* The file stays within twice its live data (or the compaction threshold) plus one
+ * record, whatever the sizes of the records: issue 17's 10,000 instances then 2,000
+ * updates of 50 KB to one of them left a file 32 times its live data. Here 2,000
+ * instances and 300 updates of a 50 KB one; then 40 big ones, all but one removed. */
+START_TEST(file_bounded_by_live_data)
+{
+	const char *path = new_store_path();
+	const int64_t min = 64 * 1024, slack = 64 * 1024; /* a 50 KB record past the bound */
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, min), NUMBERING_OK);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (int i = 0; i < 2000; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/n%d", i);
+		numbering_instance *in =
+		    make_instance(name, 2125550000 + (uint64_t)i, 2125550000 + (uint64_t)i, 10, i + 1, NUMBERING_LIFECYCLE_ACTIVE);
+		ck_assert_int_eq(b->put(b, in), NUMBERING_OK);
+		numbering_instance_free(in);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	static char value[1001];
+	memset(value, 'v', 1000);
+	int64_t biggest = 0;
+	numbering_file_stats s;
+	for (int u = 0; u < 340; u++) {
+		int big = u < 300 ? 0 : u - 300; /* 300 updates of one, then 40 others */
+		char name[64];
+		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/big%d", big);
+		numbering_instance *in =
+		    make_instance(name, 3125550000 + (uint64_t)big, 3125550000 + (uint64_t)big, 10, 1, NUMBERING_LIFECYCLE_ACTIVE);
+		value[0] = (char)('a' + u % 26);
+		for (int l = 0; l < 50; l++) {
+			char key[16];
+			snprintf(key, sizeof(key), "k%02d", l);
+			ck_assert_int_eq(numbering_instance_set_label(in, key, value), NUMBERING_OK);
+		}
+		put_one(b, in);
+		numbering_instance_free(in);
+		stats_of(b, &s);
+		if (u < 300 && s.file_bytes > biggest)
+			biggest = s.file_bytes;
+	}
+	for (int big = 1; big < 40; big++) {
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		char name[64];
+		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/big%d", big);
+		ck_assert_int_eq(b->remove(b, name), NUMBERING_OK);
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	}
+	stats_of(b, &s);
+	int64_t after_removes = s.file_bytes;
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	stats_of(b, &s);
+	int64_t live = s.file_bytes; /* a snapshot: the live data (the 2,000 and big0, as in the first phase) */
+	int64_t bound = (2 * live > min ? 2 * live : min) + slack;
+	ck_assert_msg(biggest <= bound, "updates of one big instance: the file reached %lld bytes, live %lld, bound %lld",
+	              (long long)biggest, (long long)live, (long long)bound);
+	ck_assert_msg(after_removes <= bound, "after removing big instances: %lld bytes, live %lld, bound %lld",
+	              (long long)after_removes, (long long)live, (long long)bound);
+	ck_assert_int_gt(s.compactions, 3);
+	b->free(b);
+	b = open_ok(path);
+	stats_of(b, &s);
+	ck_assert_int_eq(s.instances, 2001);
+	b->free(b);
 }
 END_TEST
 
@@ -2090,6 +2409,9 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_second_writer);
 	tcase_add_test(tc, file_read_only_snapshot);
 	tcase_add_test(tc, file_compaction);
+	tcase_add_test(tc, file_durable_length);
+	tcase_add_test(tc, file_cut_snapshot);
+	tcase_add_test(tc, file_bounded_by_live_data);
 	tcase_add_test(tc, file_compaction_beside_reads);
 	tcase_add_test(tc, file_mode_owner_only_and_kept);
 	tcase_add_test(tc, file_atomic_multi);

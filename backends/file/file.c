@@ -49,7 +49,11 @@
 #include "numbering/sys/backend.h"
 #include "numbering/sys/file.h"
 
+/* The file header's fixed part (all of a version-1 header), then in version 2 two slots
+ * recording the durable length: records start at HEADER_SIZE_V2 (docs/FILE-FORMAT.md). */
 #define HEADER_SIZE 64
+#define HEADER_SIZE_V2 128
+#define SLOT_SIZE 32
 #define RECORD_HEADER 24
 /* The largest record payload written or accepted: a bound on what an untrusted
  * length field can make us allocate. */
@@ -236,20 +240,48 @@ static int read_all(const struct numbering__file_io *io, int fd, uint8_t *data, 
 	return 0;
 }
 
-/* The file header. */
+/* The file header. Version 2: the fixed part (64 bytes, checksummed) says what the
+ * snapshot at the start of the file holds (where it ends, its records, its instances),
+ * then two slots say how far the file is durable: a generation, the durable length and
+ * the sequence of the record that ends there, and a checksum seeded with the fixed
+ * part's (a slot belongs to its header). A sync writes the slot of the older
+ * generation, so that a slot torn by a crash leaves the other one whole. */
 
-static void header_make(uint8_t h[HEADER_SIZE], uint64_t base_seq, uint64_t instances)
+static uint64_t slot_offset(uint64_t gen)
 {
-	memset(h, 0, HEADER_SIZE);
-	put64(h + 36, instances); /* a hint for sizing indexes at open */
+	return HEADER_SIZE + (gen & 1) * SLOT_SIZE;
+}
+
+static void slot_make(uint8_t p[SLOT_SIZE], uint32_t seed, uint64_t gen, uint64_t end, uint64_t seq)
+{
+	memset(p, 0, SLOT_SIZE);
+	put64(p, gen);
+	put64(p + 8, end);
+	put64(p + 16, seq);
+	put32(p + 28, numbering__crc32c(seed, p, 28));
+}
+
+/* A new file's header: its snapshot ends at @snapshot_end after @snapshot_records
+ * records holding @instances instances, and is durable up to there (both slots; the
+ * next sync writes generation 3). */
+static void header_make(uint8_t h[HEADER_SIZE_V2], uint64_t base_seq, uint64_t instances, uint64_t snapshot_end,
+                        uint64_t snapshot_records)
+{
+	memset(h, 0, HEADER_SIZE_V2);
+	put64(h + 36, instances);
 	memcpy(h, file_magic, 8);
 	put32(h + 8, NUMBERING_FILE_FORMAT_VERSION);
-	put32(h + 12, HEADER_SIZE);
+	put32(h + 12, HEADER_SIZE_V2);
 	put64(h + 16, base_seq);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	put64(h + 24, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-	put32(h + 60, numbering__crc32c(0, h, 60));
+	put64(h + 44, snapshot_end);
+	put64(h + 52, snapshot_records);
+	uint32_t crc = numbering__crc32c(0, h, 60);
+	put32(h + 60, crc);
+	for (uint64_t gen = 1; gen <= 2; gen++)
+		slot_make(h + slot_offset(gen), crc, gen, snapshot_end, base_seq + snapshot_records);
 }
 
 /* Fills a record header for @payload. */
@@ -327,17 +359,65 @@ static int scan_find_header(struct scan *s, uint64_t from, uint64_t *found)
 struct replay {
 	uint64_t base_seq, seq;     /* the header's, the last record's */
 	uint64_t valid_end;         /* end of the last valid record */
-	uint64_t records, ops, op_bytes;
+	uint64_t records;
+	uint64_t live;              /* bytes of the operations a snapshot of the state replayed holds */
 	uint64_t torn_bytes;        /* from valid_end to the end of the file, when torn */
 	int64_t damage_offset;      /* -1 */
 	int format_version;
-	uint64_t instances_hint;
+	uint64_t data_start;        /* where the records start: the header's size */
+	uint64_t instances_hint;    /* the snapshot's instances (version 1: 0 when no snapshot) */
+	/* Version 2: the snapshot's end and records, from the header's fixed part; the
+	 * durable length and the sequence of the record ending there, from its newest
+	 * valid slot (0 in version 1: no durable length recorded). */
+	uint64_t snapshot_end, snapshot_records;
+	uint64_t durable_end, durable_seq, slot_gen;
+	uint32_t header_crc;
+	uint64_t snapshot_puts;     /* instances read from snapshot chunks */
+	uint64_t snapshot_stop;     /* end of the last snapshot chunk read */
 	char problem[160];
 };
 
-/* Applies one record's operations to @mem inside one transaction. */
+/* The bytes the instance named @name takes in a snapshot (an operation: 5 + its
+ * encoding) in @mem, 0 if there is none; @scratch receives it. */
+static int live_bytes_of(numbering_backend *mem, numbering_instance *scratch, const char *name, uint64_t *bytes)
+{
+	*bytes = 0;
+	int rc = mem->get(scratch, mem, name);
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering_error_clear();
+		return NUMBERING_OK;
+	}
+	uint8_t *encoded = NULL;
+	size_t len = 0;
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_encode(&encoded, &len, scratch);
+	numbering_free(encoded);
+	if (rc == NUMBERING_OK)
+		*bytes = 5 + (uint64_t)len;
+	return rc;
+}
+
+/* The bytes the metadata value @key takes in a snapshot (9 + key + value), 0 if none. */
+static uint64_t meta_live_bytes_of(numbering_backend *mem, const char *key, size_t key_len)
+{
+	size_t len = 0;
+	int rc = mem->meta_get(mem, key, NULL, &len);
+	if (rc != NUMBERING_OK)
+		numbering_error_clear();
+	return rc == NUMBERING_OK || rc == NUMBERING_OUT_OF_RANGE ? 9 + (uint64_t)key_len + len : 0;
+}
+
+/* Live bytes after an operation replaced @old bytes with @new ones. */
+static uint64_t live_add(uint64_t live, uint64_t old, uint64_t new_bytes)
+{
+	return (old < live ? live - old : 0) + new_bytes;
+}
+
+/* Applies one record's operations to @mem inside one transaction. @old is scratch
+ * for the instances a transaction replaces (the live bytes they held); a snapshot
+ * holds each name and key once, so its operations replace nothing. */
 static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, uint64_t off, numbering_instance *scratch,
-                        struct buf *name, struct replay *r)
+                        numbering_instance *old, struct buf *name, struct replay *r)
 {
 	const char *bad = NULL;
 	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT))
@@ -347,6 +427,8 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 	int rc = mem->begin(mem);
 	if (rc != NUMBERING_OK)
 		return rc;
+	int txn = p[0] == RECORD_TXN;
+	uint64_t live = r->live, puts = 0, replaced = 0;
 	size_t i = 1;
 	while (i < len && bad == NULL) {
 		uint8_t op = p[i++];
@@ -362,8 +444,6 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 		}
 		const uint8_t *data = p + i;
 		i += n;
-		r->ops++;
-		r->op_bytes += n + 5;
 		if (op == OP_PUT) {
 			rc = numbering_instance_decode(scratch, data, n);
 			if (rc == NUMBERING_RESOURCE_EXHAUSTED)
@@ -372,7 +452,12 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 				bad = "an instance does not decode";
 				break;
 			}
-			rc = mem->put(mem, scratch);
+			replaced = 0;
+			rc = txn ? live_bytes_of(mem, old, numbering__str_get(&scratch->name), &replaced) : NUMBERING_OK;
+			if (rc == NUMBERING_OK)
+				rc = mem->put(mem, scratch);
+			live = live_add(live, replaced, 5 + (uint64_t)n);
+			puts++;
 		} else if (op == OP_REMOVE || op == OP_META) {
 			if (n == 0 || n > NAME_MAX_BYTES || memchr(data, 0, n) != NULL) {
 				bad = "a name or key is empty, too long or holds NUL";
@@ -386,16 +471,20 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 			buf_add(name, data, n);
 			name->data[name->len] = 0;
 			if (op == OP_REMOVE) {
-				rc = mem->remove(mem, (const char *)name->data);
+				rc = live_bytes_of(mem, old, (const char *)name->data, &replaced);
+				if (rc == NUMBERING_OK)
+					rc = mem->remove(mem, (const char *)name->data);
+				live = live_add(live, replaced, 0);
 			} else {
 				if (len - i < 4 || get32(p + i) > len - i - 4) {
 					bad = "a metadata value runs past the record";
 					break;
 				}
 				uint32_t vlen = get32(p + i);
+				replaced = txn ? meta_live_bytes_of(mem, (const char *)name->data, n) : 0;
 				rc = mem->meta_put(mem, (const char *)name->data, p + i + 4, vlen);
 				i += 4 + (size_t)vlen;
-				r->op_bytes += 4 + (uint64_t)vlen;
+				live = live_add(live, replaced, 9 + (uint64_t)n + vlen);
 			}
 		} else {
 			bad = "an operation has an unknown code";
@@ -415,21 +504,29 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 			                            (unsigned long long)off, bad);
 		return rc;
 	}
-	return mem->commit(mem);
+	if ((rc = mem->commit(mem)) == NUMBERING_OK) {
+		r->live = live;
+		if (!txn)
+			r->snapshot_puts += puts;
+	}
+	return rc;
 }
 
 /* Replays the records after the header into @mem (NULL: only check them). On a
  * torn tail sets r->torn_bytes and returns NUMBERING_OK; damage before valid
- * records is NUMBERING_DATA_LOSS. */
+ * records is NUMBERING_DATA_LOSS, and so is anything missing or unreadable below the
+ * durable length (version 2) or inside the snapshot the header describes. */
 static int replay_records(struct scan *s, numbering_backend *mem, struct replay *r, const char *path)
 {
-	numbering_instance *scratch = NULL;
+	numbering_instance *scratch = NULL, *old = NULL;
 	struct buf name = {NULL, 0, 0};
 	int rc = numbering_instance_new(&scratch);
+	if (rc == NUMBERING_OK && (rc = numbering_instance_new(&old)) != NUMBERING_OK)
+		numbering_instance_free(scratch);
 	if (rc != NUMBERING_OK)
 		return rc;
-	uint64_t off = HEADER_SIZE, expect = r->base_seq + 1;
-	const char *why = NULL;
+	uint64_t off = r->data_start ? r->data_start : HEADER_SIZE, expect = r->base_seq + 1;
+	const char *why = NULL, *bad = NULL;
 	while (off < s->size) {
 		const uint8_t *h, *payload;
 		if (s->size - off < RECORD_HEADER) {
@@ -458,17 +555,39 @@ static int replay_records(struct scan *s, numbering_backend *mem, struct replay 
 			why = "a record whose checksum does not match";
 			break;
 		}
+		/* Whole and checksummed: it must also agree with the header. */
+		uint64_t next = off + RECORD_HEADER + len;
+		int in_snapshot = r->records < r->snapshot_records;
+		if (r->slot_gen > 0 && len > 0 && (payload[0] == RECORD_SNAPSHOT) != in_snapshot)
+			bad = in_snapshot ? "a transaction inside the snapshot the header describes"
+			                  : "a snapshot chunk after the snapshot the header describes";
+		else if ((off < r->snapshot_end && next > r->snapshot_end) || (off < r->durable_end && next > r->durable_end))
+			bad = "a record that runs past the snapshot's end or the durable length the header records";
+		else if (next == r->snapshot_end && r->records + 1 != r->snapshot_records)
+			bad = "the snapshot ends with a different number of records than the header says";
+		else if (next == r->durable_end && seq != r->durable_seq)
+			bad = "the record at the durable length is not the one the header records";
+		if (bad != NULL) {
+			r->damage_offset = (int64_t)off;
+			rc = numbering__error_set(NUMBERING_DATA_LOSS,
+			                          "file backend: store %s is damaged: the record at offset %llu does not match "
+			                          "the header: %s (numberctl fsck --repair keeps the records before it)",
+			                          path, (unsigned long long)off, bad);
+			goto done;
+		}
 		if (mem != NULL) {
-			if ((rc = apply_record(mem, payload, len, off, scratch, &name, r)) != NUMBERING_OK) {
+			if ((rc = apply_record(mem, payload, len, off, scratch, old, &name, r)) != NUMBERING_OK) {
 				if (rc == NUMBERING_DATA_LOSS)
 					r->damage_offset = (int64_t)off;
 				goto done;
 			}
 		}
+		if (len > 0 && payload[0] == RECORD_SNAPSHOT)
+			r->snapshot_stop = next;
 		r->records++;
 		r->seq = seq;
 		expect++;
-		off += RECORD_HEADER + len;
+		off = next;
 	}
 	r->valid_end = off;
 	if (why != NULL) {
@@ -484,8 +603,53 @@ static int replay_records(struct scan *s, numbering_backend *mem, struct replay 
 			                          path, r->problem, (unsigned long long)next);
 			goto done;
 		}
-		r->torn_bytes = s->size - off;
 	}
+	if (off < r->snapshot_end) {
+		/* The snapshot a compaction wrote is cut short or damaged: instances are gone. */
+		r->damage_offset = (int64_t)off;
+		rc = numbering__error_set(NUMBERING_DATA_LOSS,
+		                          "file backend: store %s is damaged: its snapshot holds %llu records up to offset "
+		                          "%llu, but only %llu are readable, up to offset %llu (%s; numberctl fsck --repair "
+		                          "keeps the records before the damage)",
+		                          path, (unsigned long long)r->snapshot_records, (unsigned long long)r->snapshot_end,
+		                          (unsigned long long)r->records, (unsigned long long)off,
+		                          why != NULL ? r->problem : "the file ends there");
+		goto done;
+	}
+	if (off < r->durable_end) {
+		/* Acknowledged (synced) records are cut off or unreadable: never a torn tail. */
+		r->damage_offset = (int64_t)off;
+		rc = numbering__error_set(NUMBERING_DATA_LOSS,
+		                          "file backend: store %s is damaged: it was synced up to offset %llu, but its "
+		                          "records are readable only up to offset %llu (%s; numberctl fsck --repair keeps the "
+		                          "records before the damage)",
+		                          path, (unsigned long long)r->durable_end, (unsigned long long)off,
+		                          why != NULL ? r->problem : "the file ends there");
+		goto done;
+	}
+	if (mem != NULL && r->format_version == 1 && r->instances_hint > r->snapshot_puts) {
+		/* Version 1 records no snapshot length, but a compaction wrote the snapshot's
+		 * instance count: fewer instances read means the snapshot was cut short. */
+		if (r->snapshot_stop == 0)
+			r->snapshot_stop = r->data_start; /* not one chunk readable */
+		r->damage_offset = (int64_t)r->snapshot_stop;
+		rc = numbering__error_set(NUMBERING_DATA_LOSS,
+		                          "file backend: store %s is damaged: its snapshot holds %llu instances, but only %llu "
+		                          "are readable, up to offset %llu (numberctl fsck --repair keeps them)",
+		                          path, (unsigned long long)r->instances_hint, (unsigned long long)r->snapshot_puts,
+		                          (unsigned long long)r->snapshot_stop);
+		goto done;
+	}
+	if (mem != NULL && r->slot_gen > 0 && r->instances_hint != r->snapshot_puts) {
+		r->damage_offset = (int64_t)r->data_start;
+		rc = numbering__error_set(NUMBERING_DATA_LOSS,
+		                          "file backend: store %s is damaged: its snapshot holds %llu instances where the "
+		                          "header says %llu",
+		                          path, (unsigned long long)r->snapshot_puts, (unsigned long long)r->instances_hint);
+		goto done;
+	}
+	if (why != NULL)
+		r->torn_bytes = s->size - off;
 	rc = NUMBERING_OK;
 	goto done;
 io_failed:
@@ -493,6 +657,7 @@ io_failed:
 		rc = io_error("read", path);
 done:
 	numbering_instance_free(scratch);
+	numbering_instance_free(old);
 	buf_free(&name);
 	return rc;
 }
@@ -533,7 +698,8 @@ static int read_header(struct scan *s, struct replay *r, const char *path)
 		                            "file backend: store %s has format version %u; this libnumbering reads versions "
 		                            "up to %d (open it with a newer libnumbering)",
 		                            path, version, NUMBERING_FILE_FORMAT_VERSION);
-	if (version == 0 || get32(h + 12) != HEADER_SIZE || get32(h + 32) != 0) {
+	uint32_t size = version == 1 ? HEADER_SIZE : HEADER_SIZE_V2;
+	if (version == 0 || get32(h + 12) != size || get32(h + 32) != 0) {
 		r->damage_offset = 0;
 		return numbering__error_set(NUMBERING_DATA_LOSS,
 		                            "file backend: store %s has an invalid header (version %u, size %u, flags %u)", path,
@@ -542,18 +708,68 @@ static int read_header(struct scan *s, struct replay *r, const char *path)
 	r->base_seq = get64(h + 16);
 	r->instances_hint = get64(h + 36);
 	r->seq = r->base_seq;
+	r->data_start = size;
+	if (version == 1)
+		return NUMBERING_OK; /* no snapshot length, no durable length: everything after the header may be a tail */
+	r->snapshot_end = get64(h + 44);
+	r->snapshot_records = get64(h + 52);
+	r->header_crc = get32(h + 60);
+	if (s->size < HEADER_SIZE_V2) {
+		r->damage_offset = 0;
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "file backend: store %s is damaged: its header is cut short at %llu bytes (the "
+		                            "durable length it records is missing)",
+		                            path, (unsigned long long)s->size);
+	}
+	/* The newest slot whose checksum holds (a slot's generation says which slot it is in). */
+	const uint8_t *p;
+	if ((rc = scan_get(s, HEADER_SIZE, 2 * SLOT_SIZE, &p)) != NUMBERING_OK)
+		return rc == -1 ? io_error("read", path) : rc;
+	for (uint64_t i = 0; i < 2; i++) {
+		const uint8_t *q = p + i * SLOT_SIZE;
+		uint64_t gen = get64(q);
+		if (gen == 0 || (gen & 1) != i || get32(q + 28) != numbering__crc32c(r->header_crc, q, 28) ||
+		    gen <= r->slot_gen)
+			continue;
+		r->slot_gen = gen;
+		r->durable_end = get64(q + 8);
+		r->durable_seq = get64(q + 16);
+	}
+	if (r->slot_gen == 0) {
+		r->damage_offset = 0;
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "file backend: store %s has a damaged header (both durable-length slots at offset "
+		                            "%d fail their checksums)",
+		                            path, HEADER_SIZE);
+	}
+	if (r->snapshot_end < HEADER_SIZE_V2 || r->snapshot_records > (r->snapshot_end - HEADER_SIZE_V2) / RECORD_HEADER ||
+	    r->durable_end < r->snapshot_end || r->durable_seq < r->base_seq + r->snapshot_records ||
+	    r->durable_seq - r->base_seq > (r->durable_end - HEADER_SIZE_V2) / RECORD_HEADER) {
+		r->damage_offset = 0;
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "file backend: store %s has an invalid header (a snapshot of %llu records ending at "
+		                            "%llu, durable up to %llu, sequence %llu)",
+		                            path, (unsigned long long)r->snapshot_records, (unsigned long long)r->snapshot_end,
+		                            (unsigned long long)r->durable_end, (unsigned long long)r->durable_seq);
+	}
 	return NUMBERING_OK;
 }
 
-/* Whether a file of @size < HEADER_SIZE bytes is what an interrupted creation left
- * (a prefix of a header, or zeros), so that it holds nothing and may be initialized. */
+/* Whether a file of @size < HEADER_SIZE_V2 bytes is what an interrupted creation left
+ * (a prefix of a header, or zeros; or the fixed part of a new store's header without
+ * its slots), so that it holds nothing and may be initialized. */
 static int interrupted_creation(const struct numbering__file_io *io, int fd, uint64_t size)
 {
-	uint8_t h[HEADER_SIZE];
+	uint8_t h[HEADER_SIZE_V2];
 	if (size == 0)
 		return 1;
-	if (read_all(io, fd, h, (size_t)size, 0) != 0)
+	if (size >= HEADER_SIZE_V2 || read_all(io, fd, h, (size_t)size, 0) != 0)
 		return 0;
+	if (size >= HEADER_SIZE)
+		/* A version-2 header as init_file() writes it: no sequence, no snapshot. */
+		return memcmp(h, file_magic, 8) == 0 && get32(h + 60) == numbering__crc32c(0, h, 60) && get32(h + 8) == 2 &&
+		       get32(h + 12) == HEADER_SIZE_V2 && get64(h + 16) == 0 && get64(h + 36) == 0 &&
+		       get64(h + 44) == HEADER_SIZE_V2 && get64(h + 52) == 0;
 	size_t n = size < 8 ? (size_t)size : 8;
 	if (memcmp(h, file_magic, n) == 0)
 		return 1;
@@ -813,9 +1029,9 @@ static int open_locked(int *out, int *created, const char *path, int must_exist,
 /* Writes a fresh header (and nothing after it) into @fd and syncs it. */
 static int init_file(const struct numbering__file_io *io, int fd, const char *path, const char *dir)
 {
-	uint8_t h[HEADER_SIZE];
-	header_make(h, 0, 0);
-	if (io->ftruncate(fd, 0) != 0 || write_all(io, fd, h, HEADER_SIZE, 0) != 0 || io->fdatasync(fd) != 0 ||
+	uint8_t h[HEADER_SIZE_V2];
+	header_make(h, 0, 0, HEADER_SIZE_V2, 0);
+	if (io->ftruncate(fd, 0) != 0 || write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0 || io->fdatasync(fd) != 0 ||
 	    fsync_dir(io, dir) != 0)
 		return io_error("initialize", path);
 	return NUMBERING_OK;
@@ -828,7 +1044,7 @@ struct snapshot {
 	int fd;
 	const char *path;
 	uint64_t end, seq;
-	uint64_t records;
+	uint64_t records, puts;
 	struct buf chunk;
 	int rc;
 	/* Instances are gathered and sorted by number before they are written, so that
@@ -924,6 +1140,7 @@ static int snapshot_sorted(struct snapshot *s)
 		s->chunk.data[s->chunk.len++] = OP_PUT;
 		buf_add32(&s->chunk, e->len);
 		buf_add(&s->chunk, s->all.data + e->off, e->len);
+		s->puts++;
 	}
 	buf_free(&s->all);
 	numbering__free_mem(s->order);
@@ -964,17 +1181,11 @@ static int snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *
 	s.io = io;
 	s.fd = fd;
 	s.path = tmp;
-	s.end = HEADER_SIZE;
+	s.end = HEADER_SIZE_V2;
 	s.seq = base_seq;
 	s.rc = NUMBERING_OK;
-	uint8_t h[HEADER_SIZE];
-	struct numbering__memory_stats ms;
-	memset(&ms, 0, sizeof(ms));
-	mem->control(mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
-	header_make(h, base_seq, ms.records);
+	uint8_t h[HEADER_SIZE_V2];
 	int rc = lock_file(fd, tmp);
-	if (rc == NUMBERING_OK && write_all(io, fd, h, HEADER_SIZE, 0) != 0)
-		rc = io_error("write", tmp);
 	if (rc == NUMBERING_OK && buf_reserve(&s.chunk, 256) != 0)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory compacting");
 	if (rc == NUMBERING_OK) {
@@ -992,6 +1203,13 @@ static int snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *
 			rc = snapshot_flush(&s);
 		else if (s.rc != NUMBERING_OK)
 			rc = s.rc;
+	}
+	/* The header last: it says where the snapshot ends, how many records and instances
+	 * it holds, and that it is durable (the file is synced before it is renamed in). */
+	if (rc == NUMBERING_OK) {
+		header_make(h, base_seq, s.puts, s.end, s.records);
+		if (write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0)
+			rc = io_error("write", tmp);
 	}
 	if (rc == NUMBERING_OK && io->fdatasync(fd) != 0)
 		rc = io_error("sync", tmp);
@@ -1030,12 +1248,22 @@ struct file {
 	numbering_file_diagnostic_cb diagnostic;
 	void *diagnostic_payload;
 	uint64_t end, synced_end, seq, snapshot_bytes, records;
-	uint64_t synced_seq; /* every record up to this sequence is on disk */
+	uint64_t synced_seq; /* every record up to this sequence is on disk (and, in version 2, recorded so) */
+	/* The file's format version (1 only until a writable open has rewritten it), and in
+	 * version 2 the header's checksum (the slots' seed) and the newest slot's generation,
+	 * which only the thread that syncs changes (f->syncing, or f->lock with no sync running). */
+	int format_version;
+	uint32_t header_crc;
+	uint64_t slot_gen;
 	int deferred;        /* the store waits for durability after its lock (group commit) */
 	int maintained;      /* the store sends MAINTAIN after each write: compact there, not in commit */
 	uint64_t last_group; /* commits the last group sync covered */
 	int64_t last_sync_ns; /* how long the last group sync took */
-	uint64_t ops, op_bytes; /* in the file, for the live-size estimate */
+	/* Bytes of the operations a snapshot of the committed state holds (exact: each put,
+	 * remove and metadata write adds its bytes and takes those of what it replaces). */
+	uint64_t live;
+	int64_t txn_live;    /* the open transaction's change to it */
+	numbering_instance *replaced; /* scratch: an instance a write replaces */
 	uint64_t next_compact_check;
 	int64_t commits, syncs, compactions, truncated_bytes, open_ns;
 	int in_txn;
@@ -1077,6 +1305,42 @@ static int read_only_error(const struct file *f)
 	return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: store %s is open read-only", f->path);
 }
 
+/*
+ * Version 2: records in the header that the file is durable up to @end, where the
+ * record of sequence @seq ends, and syncs it; @was_end and @was_seq are what the newest
+ * slot says now. Called after the sync that made the records durable, by the one
+ * thread that syncs: a slot never claims more than is on disk, so a crash at any point
+ * leaves a slot that holds (this one, or the other, which is not written). A write is
+ * acknowledged only after this returns, so every acknowledged record lies below the
+ * durable length. Returns 0; -1 (errno set) when it failed and the slot was put back to
+ * @was_end, so the caller may cut the file back there; -2 when even that failed: the
+ * slot may claim the records, so they must stay, and the backend refuses writes.
+ */
+static int mark_durable(const struct numbering__file_io *io, struct file *f, int fd, uint64_t end, uint64_t seq,
+                        uint64_t was_end, uint64_t was_seq)
+{
+	if (f->format_version < 2)
+		return 0;
+	uint8_t slot[SLOT_SIZE];
+	uint64_t gen = f->slot_gen + 1;
+	slot_make(slot, f->header_crc, gen, end, seq);
+	if (write_all(io, fd, slot, SLOT_SIZE, slot_offset(gen)) == 0 && io->fdatasync(fd) == 0) {
+		f->slot_gen = gen;
+		return 0;
+	}
+	int e = errno;
+	slot_make(slot, f->header_crc, gen, was_end, was_seq);
+	int rc = -1;
+	if (write_all(io, fd, slot, SLOT_SIZE, slot_offset(gen)) == 0 && io->fdatasync(fd) == 0) {
+		f->slot_gen = gen;
+	} else {
+		__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
+		rc = -2;
+	}
+	errno = e;
+	return rc;
+}
+
 static int file_begin(numbering_backend *backend)
 {
 	struct file *f = (struct file *)backend;
@@ -1092,6 +1356,7 @@ static int file_begin(numbering_backend *backend)
 	__atomic_store_n(&f->in_txn, 1, __ATOMIC_RELEASE);
 	f->txn.len = 0;
 	f->txn_ops = 0;
+	f->txn_live = 0;
 	if (buf_reserve(&f->txn, 1) != 0) {
 		f->mem->rollback(f->mem);
 		__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
@@ -1111,6 +1376,15 @@ static int txn_room(struct file *f, size_t need)
 	return NUMBERING_OK;
 }
 
+/* The live bytes of the instance a write to @name replaces (0 if none). */
+static int replaced_bytes(struct file *f, const char *name, uint64_t *bytes)
+{
+	*bytes = 0;
+	if (f->replaced == NULL && numbering_instance_new(&f->replaced) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	return live_bytes_of(f->mem, f->replaced, name, bytes);
+}
+
 static int not_in_txn(const char *what)
 {
 	return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: %s without a transaction", what);
@@ -1126,9 +1400,12 @@ static int file_put(numbering_backend *backend, const numbering_instance *instan
 		return not_in_txn("put");
 	uint8_t *bytes = NULL;
 	size_t len = 0;
+	uint64_t replaced = 0;
 	int rc = numbering_instance_encode(&bytes, &len, instance);
 	if (rc == NUMBERING_OK)
 		rc = txn_room(f, 5 + len);
+	if (rc == NUMBERING_OK)
+		rc = replaced_bytes(f, numbering__str_get(&instance->name), &replaced);
 	if (rc == NUMBERING_OK)
 		rc = f->mem->put(f->mem, instance);
 	if (rc == NUMBERING_OK) {
@@ -1136,6 +1413,7 @@ static int file_put(numbering_backend *backend, const numbering_instance *instan
 		buf_add32(&f->txn, (uint32_t)len);
 		buf_add(&f->txn, bytes, len);
 		f->txn_ops++;
+		f->txn_live += (int64_t)(5 + len) - (int64_t)replaced;
 	}
 	numbering_free(bytes);
 	return rc;
@@ -1154,6 +1432,9 @@ static int file_remove(numbering_backend *backend, const char *name)
 	             ? numbering__error_field(NUMBERING_INVALID_ARGUMENT, "name", "file backend: a name has 1 to %d bytes",
 	                                      NAME_MAX_BYTES)
 	             : txn_room(f, 5 + len);
+	uint64_t replaced = 0;
+	if (rc == NUMBERING_OK)
+		rc = replaced_bytes(f, name, &replaced);
 	if (rc == NUMBERING_OK)
 		rc = f->mem->remove(f->mem, name);
 	if (rc == NUMBERING_OK) {
@@ -1161,6 +1442,7 @@ static int file_remove(numbering_backend *backend, const char *name)
 		buf_add32(&f->txn, (uint32_t)len);
 		buf_add(&f->txn, name, len);
 		f->txn_ops++;
+		f->txn_live -= (int64_t)replaced;
 	}
 	return rc;
 }
@@ -1179,9 +1461,11 @@ static int file_meta_put(numbering_backend *backend, const char *key, const void
 	                                      "file backend: a metadata key has 1 to %d bytes", NAME_MAX_BYTES)
 	         : len > RECORD_MAX ? numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: value too large")
 	                            : txn_room(f, 9 + key_len + len);
+	uint64_t replaced = rc == NUMBERING_OK ? meta_live_bytes_of(f->mem, key, key_len) : 0;
 	if (rc == NUMBERING_OK)
 		rc = f->mem->meta_put(f->mem, key, value, len);
 	if (rc == NUMBERING_OK) {
+		f->txn_live += (int64_t)(9 + key_len + len) - (int64_t)replaced;
 		f->txn.data[f->txn.len++] = OP_META;
 		buf_add32(&f->txn, (uint32_t)key_len);
 		buf_add(&f->txn, key, key_len);
@@ -1212,12 +1496,11 @@ static int wants_compaction(struct file *f)
 {
 	if (f->compact_min < 0 || f->end < (uint64_t)f->compact_min || f->end < f->next_compact_check)
 		return 0;
-	f->next_compact_check = f->end + f->end / 8;
-	struct numbering__memory_stats ms;
-	if (f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_STATS, &ms) != NUMBERING_OK || f->ops == 0)
-		return 0;
-	uint64_t live = ((uint64_t)ms.records + ms.metas) * (f->op_bytes / f->ops) + HEADER_SIZE;
-	return f->end > 2 * live;
+	/* What a snapshot of the live state takes: the header, the live operations, and a
+	 * record header and type byte per chunk (a chunk is at least half full). Dead bytes
+	 * are everything else, whatever the sizes of the records that made them. */
+	uint64_t snapshot = HEADER_SIZE_V2 + f->live + (f->live / (SNAPSHOT_CHUNK / 2) + 1) * (RECORD_HEADER + 1);
+	return f->end > 2 * snapshot;
 }
 
 static int file_commit(numbering_backend *backend)
@@ -1241,20 +1524,25 @@ static int file_commit(numbering_backend *backend)
 		rc = io_error("sync the directory of", f->path);
 	} else {
 		f->dir_pending = 0;
+		int full = f->sync_mode == NUMBERING_FILE_SYNC_FULL && !f->deferred;
+		while (full && f->syncing)
+			pthread_cond_wait(&f->cond, &f->lock); /* one thread writes the durable length at a time */
 		uint8_t h[RECORD_HEADER];
 		record_header(h, f->txn.data, (uint32_t)f->txn.len, f->seq + 1);
 		if (write_all(io, f->fd, h, RECORD_HEADER, f->end) != 0 ||
 		    write_all(io, f->fd, f->txn.data, f->txn.len, f->end + RECORD_HEADER) != 0)
 			rc = io_error("append to", f->path);
-		else if (f->sync_mode == NUMBERING_FILE_SYNC_FULL && !f->deferred && io->fdatasync(f->fd) != 0)
+		else if (full && io->fdatasync(f->fd) != 0)
 			rc = io_error("sync", f->path);
+		else if (full && mark_durable(io, f, f->fd, f->end + RECORD_HEADER + f->txn.len, f->seq + 1, f->synced_end,
+		                              f->synced_seq) != 0)
+			rc = io_error("record the durable length of", f->path);
 		if (rc == NUMBERING_OK) {
 			f->end += RECORD_HEADER + f->txn.len;
 			f->seq++;
 			f->records++;
 			f->commits++;
-			f->ops += f->txn_ops;
-			f->op_bytes += f->txn.len - 1;
+			f->live = f->txn_live < 0 ? live_add(f->live, (uint64_t)-f->txn_live, 0) : f->live + (uint64_t)f->txn_live;
 			if (f->sync_mode == NUMBERING_FILE_SYNC_FULL && f->deferred) {
 				pending.backend = f;
 				pending.seq = f->seq;
@@ -1270,7 +1558,7 @@ static int file_commit(numbering_backend *backend)
 			/* Cut the file back to the acknowledged state; after a failed fsync the
 			 * cut itself must reach the disk, or the file's state is unknown. */
 			int e = errno;
-			if (io->ftruncate(f->fd, (off_t)f->end) != 0 || io->fdatasync(f->fd) != 0) {
+			if (f->broken || io->ftruncate(f->fd, (off_t)f->end) != 0 || io->fdatasync(f->fd) != 0) {
 				__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
 				diagnose(f, "store %s: a failed append could not be undone; writes are refused until it is reopened",
 				         f->path);
@@ -1338,8 +1626,11 @@ static void compact_if_due_locked(struct file *f)
 {
 	if (!wants_compaction(f))
 		return;
-	if (compact_locked(f) != NUMBERING_OK)
+	if (compact_locked(f) != NUMBERING_OK) {
+		/* A full disk, say: try again once the file has grown by an eighth. */
+		f->next_compact_check = f->end + f->end / 8;
 		diagnose(f, "store %s: automatic compaction failed: %s", f->path, numbering_error_message());
+	}
 	numbering_error_clear();
 }
 
@@ -1387,12 +1678,18 @@ static int compact_locked(struct file *f)
 	f->records = records;
 	f->compactions++;
 	f->syncs++;
-	struct numbering__memory_stats ms;
-	if (f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_STATS, &ms) == NUMBERING_OK) {
-		f->ops = (uint64_t)ms.records + ms.metas;
-		f->op_bytes = end > HEADER_SIZE ? end - HEADER_SIZE : 0;
+	/* A version-2 file, durable to its end (both slots); every byte after the header is
+	 * a record header, a type byte or a live operation. */
+	f->format_version = 2;
+	f->slot_gen = 2;
+	f->live = end - HEADER_SIZE_V2 - records * (RECORD_HEADER + 1);
+	f->next_compact_check = 0;
+	uint8_t crc[4];
+	if (read_all(io, fd, crc, 4, 60) != 0) {
+		__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
+		return io_error("read the header of", f->path);
 	}
-	f->next_compact_check = 2 * end;
+	f->header_crc = get32(crc);
 	if (fsync_dir(io, f->dir) != 0) {
 		/* Until the rename is durable, acknowledging writes to the new file could lose
 		 * them: the next commit syncs the directory first. */
@@ -1412,7 +1709,8 @@ static int sync_now_locked(struct file *f)
 	while (f->syncing)
 		pthread_cond_wait(&f->cond, &f->lock);
 	uint64_t target = f->end;
-	if (sys()->fdatasync(f->fd) != 0) {
+	if (sys()->fdatasync(f->fd) != 0 ||
+	    mark_durable(sys(), f, f->fd, target, f->seq, f->synced_end, f->synced_seq) != 0) {
 		int rc = io_error("sync", f->path);
 		__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
 		return rc;
@@ -1461,12 +1759,13 @@ static int wait_durable(struct file *f)
 				;
 			continue;
 		}
-		uint64_t target_seq = f->seq, target_end = f->end;
+		uint64_t target_seq = f->seq, target_end = f->end, was_end = f->synced_end, was_seq = f->synced_seq;
 		int fd = f->fd;
 		f->syncing = 1;
 		pthread_mutex_unlock(&f->lock);
 		int64_t started = now_ns();
-		int failed = sys()->fdatasync(fd) != 0;
+		/* The records, then the durable length that covers them: acknowledged after both. */
+		int failed = sys()->fdatasync(fd) != 0 ? -1 : mark_durable(sys(), f, fd, target_end, target_seq, was_end, was_seq);
 		int e = errno;
 		int64_t took = now_ns() - started;
 		pthread_mutex_lock(&f->lock);
@@ -1482,9 +1781,10 @@ static int wait_durable(struct file *f)
 			f->syncs++;
 		} else {
 			/* None of the records after synced_end was acknowledged: cut them off, so
-			 * that the file holds exactly what was. Memory still shows them, so the
-			 * backend refuses writes until it is reopened. */
-			if (sys()->ftruncate(fd, (off_t)f->synced_end) == 0 && sys()->fdatasync(fd) == 0)
+			 * that the file holds exactly what was (unless the durable length may claim
+			 * them: then they stay). Memory still shows them, so the backend refuses
+			 * writes until it is reopened. */
+			if (failed == -1 && sys()->ftruncate(fd, (off_t)f->synced_end) == 0 && sys()->fdatasync(fd) == 0)
 				f->end = f->synced_end;
 			__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
 			diagnose(f, "store %s: sync failed (%s); writes are refused until it is reopened", f->path, strerror(e));
@@ -1616,7 +1916,7 @@ static void *flusher_main(void *arg)
 	struct file *f = arg;
 	pthread_mutex_lock(&f->lock);
 	while (!f->stopping) {
-		if (f->sync_mode != NUMBERING_FILE_SYNC_NORMAL || f->synced_end == f->end || f->broken) {
+		if (f->sync_mode != NUMBERING_FILE_SYNC_NORMAL || f->synced_end == f->end || f->broken || f->syncing) {
 			pthread_cond_wait(&f->cond, &f->lock);
 			continue;
 		}
@@ -1628,11 +1928,15 @@ static void *flusher_main(void *arg)
 		until.tv_nsec = ns % 1000000000;
 		while (!f->stopping && pthread_cond_timedwait(&f->cond, &f->lock, &until) == 0)
 			;
-		uint64_t target = f->end, target_seq = f->seq;
+		if (f->syncing || f->broken)
+			continue;
+		uint64_t target = f->end, target_seq = f->seq, was_end = f->synced_end, was_seq = f->synced_seq;
 		int fd = f->fd;
 		f->syncing = 1;
 		pthread_mutex_unlock(&f->lock);
 		int rc = sys()->fdatasync(fd);
+		if (rc == 0)
+			rc = mark_durable(sys(), f, fd, target, target_seq, was_end, was_seq);
 		int e = errno;
 		pthread_mutex_lock(&f->lock);
 		f->syncing = 0;
@@ -1668,10 +1972,11 @@ static void file_free(numbering_backend *backend)
 	if (f->in_txn)
 		f->mem->rollback(f->mem);
 	if (f->fd >= 0) {
-		if (!f->broken && f->synced_end != f->end)
-			sys()->fdatasync(f->fd);
+		if (!f->broken && f->synced_end != f->end && sys()->fdatasync(f->fd) == 0)
+			mark_durable(sys(), f, f->fd, f->end, f->seq, f->synced_end, f->synced_seq);
 		sys()->close(f->fd);
 	}
+	numbering_instance_free(f->replaced);
 	if (f->mem)
 		f->mem->free(f->mem);
 	pthread_mutex_destroy(&f->lock);
@@ -1750,18 +2055,18 @@ static int file_open(struct file *f, int must_exist)
 	if (fstat(f->fd, &st) != 0)
 		return io_error("stat", f->path);
 	uint64_t size = (uint64_t)st.st_size;
-	if (f->read_only && size < HEADER_SIZE)
+	int fresh = !created && size < HEADER_SIZE_V2 && interrupted_creation(io, f->fd, size);
+	if (f->read_only && (size < HEADER_SIZE || fresh))
 		return numbering__error_set(NUMBERING_UNAVAILABLE,
 		                            "file backend: %s has no store header yet (%llu bytes): not a store, or one "
 		                            "being created",
 		                            f->path, (unsigned long long)size);
-	if (created || (size < HEADER_SIZE && interrupted_creation(io, f->fd, size))) {
+	if (created || fresh) {
+		/* Initialized, then read like any store (an empty one). */
 		if ((rc = init_file(io, f->fd, f->path, f->dir)) != NUMBERING_OK)
 			return rc;
-		f->end = f->synced_end = f->snapshot_bytes = HEADER_SIZE;
-		return NUMBERING_OK;
-	}
-	if (size < HEADER_SIZE)
+		size = HEADER_SIZE_V2;
+	} else if (size < HEADER_SIZE)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT,
 		                            "file backend: %s is not a libnumbering store (%llu bytes, no store header)", f->path,
 		                            (unsigned long long)size);
@@ -1770,6 +2075,12 @@ static int file_open(struct file *f, int must_exist)
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
 	rc = read_header(&s, &r, f->path);
+	if (rc == NUMBERING_OK && f->read_only && r.durable_end > s.size && fstat(f->fd, &st) == 0 &&
+	    (uint64_t)st.st_size > s.size) {
+		/* The writer synced past what the size we read says: it wrote those records
+		 * before it recorded their durable length, so they are there now. */
+		s.size = size = (uint64_t)st.st_size;
+	}
 	if (rc == NUMBERING_OK && r.instances_hint > 0) {
 		/* Size the hash tables once; the hint is untrusted, so bounded by what the file can hold. */
 		uint64_t n = r.instances_hint < size / 16 ? r.instances_hint : size / 16;
@@ -1792,13 +2103,22 @@ static int file_open(struct file *f, int must_exist)
 		diagnose(f, "store %s: discarded a torn tail of %llu bytes (%s), left by an interrupted write", f->path,
 		         (unsigned long long)r.torn_bytes, r.problem);
 	}
+	f->format_version = r.format_version;
+	f->header_crc = r.header_crc;
+	f->slot_gen = r.slot_gen;
 	f->end = f->synced_end = r.valid_end;
 	f->seq = f->synced_seq = r.seq;
 	f->records = r.records;
-	f->ops = r.ops;
-	f->op_bytes = r.op_bytes;
-	f->snapshot_bytes = HEADER_SIZE;
+	f->live = r.live;
+	f->snapshot_bytes = r.format_version >= 2 ? r.snapshot_end : HEADER_SIZE;
 	f->next_compact_check = 0;
+	if (!f->read_only && r.format_version >= 2 && r.valid_end != r.durable_end &&
+	    ((r.torn_bytes == 0 && io->fdatasync(f->fd) != 0) ||
+	     mark_durable(io, f, f->fd, r.valid_end, r.seq, r.durable_end, r.durable_seq) != 0)) {
+		/* Whole records after the durable length (written, not all synced, before a
+		 * crash) are kept: durable now, and recorded so. */
+		return io_error("sync", f->path);
+	}
 	return NUMBERING_OK;
 }
 
@@ -1868,6 +2188,17 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 			else
 				f->flusher_running = 1;
 		}
+	}
+	if (rc == NUMBERING_OK && !f->read_only && f->format_version < 2) {
+		/* A version-1 file records no durable length: rewritten in version 2 now (a
+		 * compaction), so that every write from here on lies below one. If that fails
+		 * (a full disk), the store goes on in version 1 until a compaction succeeds. */
+		pthread_mutex_lock(&f->lock);
+		if (compact_locked(f) != NUMBERING_OK)
+			diagnose(f, "store %s: could not rewrite it in format version %d (%s); it stays in version 1 until it is "
+			         "compacted", f->path, NUMBERING_FILE_FORMAT_VERSION, numbering_error_message());
+		numbering_error_clear();
+		pthread_mutex_unlock(&f->lock);
 	}
 	if (rc != NUMBERING_OK) {
 		/* Keep the error of the failure, not of the clean-up. */
@@ -1971,7 +2302,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 		goto out;
 	}
 	report->file_bytes = (int64_t)st.st_size;
-	if (st.st_size < HEADER_SIZE && interrupted_creation(io, fd, (uint64_t)st.st_size)) {
+	if (st.st_size < HEADER_SIZE_V2 && interrupted_creation(io, fd, (uint64_t)st.st_size)) {
 		/* Empty, or a prefix of a header: nothing was ever stored in it, and it is no
 		 * store yet either. Left alone; a writable open initializes it. */
 		report->status = NUMBERING_UNAVAILABLE;
@@ -2001,9 +2332,16 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 			const uint8_t *h;
 			char message[512];
 			snprintf(message, sizeof(message), "%s", numbering_error_message());
-			if (scan_get(&s, HEADER_SIZE, RECORD_HEADER, &h) == NUMBERING_OK && record_header_ok(h) &&
-			    get64(h + 8) > 0) {
+			uint64_t first = 0; /* where version 1's records start, or version 2's */
+			for (uint64_t at = HEADER_SIZE; first == 0 && at <= HEADER_SIZE_V2; at += HEADER_SIZE_V2 - HEADER_SIZE)
+				if (s.size >= at + RECORD_HEADER && scan_get(&s, at, RECORD_HEADER, &h) == NUMBERING_OK &&
+				    record_header_ok(h) && get64(h + 8) > 0)
+					first = at;
+			if (first != 0) {
+				/* Nothing the header says is trusted: no snapshot, no durable length. */
 				r.base_seq = r.seq = get64(h + 8) - 1;
+				r.data_start = first;
+				r.snapshot_end = r.snapshot_records = r.durable_end = r.slot_gen = r.instances_hint = 0;
 				int salvage = replay_records(&s, mem, &r, path);
 				if (salvage == NUMBERING_RESOURCE_EXHAUSTED || salvage == NUMBERING_UNAVAILABLE) {
 					rc = salvage;

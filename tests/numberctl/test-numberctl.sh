@@ -86,11 +86,22 @@ NUMBERING_STORE="$tmp/numbers.db" "$numberctl" call ResolvePhoneNumber '{"phoneN
 grep -q 'phoneNumberInstances/kept' "$tmp/file-resolve" || { echo "FAIL store-file resolve via NUMBERING_STORE: $(cat "$tmp/file-resolve")"; store_failures=1; }
 "$numberctl" --store "file:$tmp/numbers.db" fsck > "$tmp/file-fsck" 2>&1
 grep -q '"status":"OK"' "$tmp/file-fsck" || { echo "FAIL store-file fsck: $(cat "$tmp/file-fsck")"; store_failures=1; }
-# A store file cut in the middle of its last record: the next run reports the torn tail and goes on.
-size=$(wc -c < "$tmp/numbers.db")
-head -c $((size - 3)) "$tmp/numbers.db" > "$tmp/torn.db"
+# A store file with half a record after its last one (a crash during an append): the
+# next run reports the torn tail and goes on.
+cp "$tmp/numbers.db" "$tmp/torn.db"
+printf 'NRec\001\000\000\000half a record' >> "$tmp/torn.db"
 "$numberctl" --store "file:$tmp/torn.db" fsck > "$tmp/file-fsck" 2>&1
 grep -q '"tornBytes":[1-9]' "$tmp/file-fsck" || { echo "FAIL store-file torn fsck: $(cat "$tmp/file-fsck")"; store_failures=1; }
+# Cut inside its last record, which was acknowledged (synced, below the durable length
+# the header records): damage, never a torn tail (issue 17).
+size=$(wc -c < "$tmp/numbers.db")
+head -c $((size - 3)) "$tmp/numbers.db" > "$tmp/cut.db"
+"$numberctl" --store "file:$tmp/cut.db" fsck > "$tmp/file-fsck" 2>&1
+grep -q '"status":"DATA_LOSS".*synced up to offset' "$tmp/file-fsck" || { echo "FAIL store-file cut fsck: $(cat "$tmp/file-fsck")"; store_failures=1; }
+"$numberctl" --store "file:$tmp/cut.db" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/kept"}' > "$tmp/file-get" 2>&1 &&
+	{ echo "FAIL store-file cut: opened"; store_failures=1; }
+grep -q "DATA_LOSS" "$tmp/file-get" && [ "$(wc -c < "$tmp/cut.db")" -eq $((size - 3)) ] ||
+	{ echo "FAIL store-file cut: $(cat "$tmp/file-get")"; store_failures=1; }
 "$numberctl" --store "file:$tmp/torn.db" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/kept"}' \
 	> "$tmp/file-get" 2> "$tmp/err"
 grep -q "torn tail" "$tmp/err" || { echo "FAIL store-file torn tail not reported: $(cat "$tmp/err")"; store_failures=1; }

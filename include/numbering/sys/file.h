@@ -34,8 +34,12 @@
 extern "C" {
 #endif
 
-/** The newest on-disk format version this library reads and writes. */
-#define NUMBERING_FILE_FORMAT_VERSION 1
+/**
+ * The on-disk format version this library writes, and the newest it reads. Version 2
+ * records the durable length in the header; version-1 files are still read (and a
+ * writable open rewrites them as version 2): docs/FILE-FORMAT.md.
+ */
+#define NUMBERING_FILE_FORMAT_VERSION 2
 
 /**
  * When a commit is made durable (compare SQLite's PRAGMA synchronous).
@@ -72,7 +76,9 @@ typedef struct numbering_file_options {
 	int must_exist;
 	/**
 	 * Compaction runs after a commit once the file exceeds this many bytes and twice
-	 * its live data; 0 for the default (8 MiB); negative: never automatically.
+	 * its live data (what a snapshot of the live state takes, counted exactly), so the
+	 * file stays within max(this, 2 x live data) plus one commit's record; 0 for the
+	 * default (8 MiB); negative: never automatically.
 	 */
 	int64_t compact_min_bytes;
 	/** Receives recovery notes (a discarded torn tail) and background sync failures; NULL for none. */
@@ -100,8 +106,10 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
 
 /**
  * Opens (or creates) the store file at @p path and replays it into memory.
- * A torn tail (an incomplete or checksum-failing last write, as a crash leaves) is
- * cut off and reported to options->diagnostic.
+ * A torn tail (an incomplete or checksum-failing write past the durable length the
+ * header records, as a crash leaves) is cut off and reported to options->diagnostic;
+ * anything missing or unreadable below the durable length is NUMBERING_DATA_LOSS. A
+ * version-1 file is rewritten in the current format version.
  * @param[out] out the backend; pass it to numbering_options.backend (the store then
  *             owns it), or free it with its free(). NULL on failure.
  * @param[in] path the store file; its directory must exist. A path is used as given
@@ -112,8 +120,9 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  *         NUMBERING_NOT_FOUND (must_exist and no file);
  *         NUMBERING_UNAVAILABLE (another process has the store open, or an I/O error; the message names the file);
  *         NUMBERING_FAILED_PRECONDITION (a newer format version);
- *         NUMBERING_DATA_LOSS (damage before the last valid record; the message names the offset:
- *         numbering_file_check() with repair keeps what precedes it);
+ *         NUMBERING_DATA_LOSS (damage before the last valid record, or below the durable length:
+ *         records synced once are cut off or unreadable, a snapshot cut short; the message names
+ *         the offset: numbering_file_check() with repair keeps what precedes it);
  *         NUMBERING_RESOURCE_EXHAUSTED.
  */
 NUMBERING_EXTERN(int) numbering_file_backend_new(numbering_backend **out, const char *path,
