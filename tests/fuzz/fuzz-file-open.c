@@ -59,12 +59,21 @@ static int fix_checksums(uint8_t *buf, size_t size)
 	uint8_t before[4];
 	int changed = 0;
 	memcpy(before, buf + 60, 4);
-	put32(buf + 60, numbering__crc32c(0, buf, 60));
+	uint32_t header_crc = numbering__crc32c(0, buf, 60);
+	put32(buf + 60, header_crc);
 	changed |= memcmp(before, buf + 60, 4) != 0;
+	/* Version 2: records start after the two durable-length slots, whose checksums
+	 * continue from the header's. */
+	size_t start = get32(buf + 12) == 128 && size >= 128 ? 128 : 64;
+	for (size_t slot = 64; start == 128 && slot < 128; slot += 32) {
+		memcpy(before, buf + slot + 28, 4);
+		put32(buf + slot + 28, numbering__crc32c(header_crc, buf + slot, 28));
+		changed |= memcmp(before, buf + slot + 28, 4) != 0;
+	}
 	uint64_t sequence = 0;
 	for (int i = 7; i >= 0; i--)
 		sequence = sequence << 8 | buf[16 + i];
-	for (size_t off = 64; off + 24 <= size && memcmp(buf + off, "NRec", 4) == 0;) {
+	for (size_t off = start; off + 24 <= size && memcmp(buf + off, "NRec", 4) == 0;) {
 		uint8_t *h = buf + off;
 		size_t len = get32(h + 4);
 		if (len > size - off - 24)
