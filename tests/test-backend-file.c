@@ -2022,7 +2022,8 @@ static const char victim_text[] = "the victim: a file the store's owner can writ
 
 static void victim_make(const char *dir)
 {
-	snprintf(plant.victim, sizeof(plant.victim), "%s/victim", dir);
+	if (snprintf(plant.victim, sizeof(plant.victim), "%s/victim", dir) >= (int)sizeof(plant.victim))
+		ck_abort_msg("test directory name %s is too long", dir);
 	write_file(plant.victim, (const uint8_t *)victim_text, strlen(victim_text));
 	ck_assert_int_eq(chmod(plant.victim, 0644), 0);
 }
