@@ -1,8 +1,8 @@
 /*
- * The built-in policy: bindings of a project ("*" for every project) to members and
- * the permissions they hold, directly or through roles. It is consulted on every
- * call, so parsing turns it into per-binding permission bitmasks and sorted member
- * lists: authorizing is a string switch, a few mask tests and a binary search.
+ * Reads the built-in policy document into the service's structs (service/policy.h):
+ * bindings of a project ("*" for every project) to members and the permissions they
+ * hold, directly or through roles. What a role grants and how a binding is checked
+ * are the service's (lib/service/policy.c); this file only parses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,77 +12,7 @@
 #include "json/json.h"
 #include "model/validate.h"
 #include "numbering/store.h"
-
-#define PERMISSION_PREFIX "numbering.phoneNumberInstances."
-
-/* The seed's permissions, in bit order. */
-static const char *const permission_names[] = {
-	"create", "get", "list", "update", "delete", "move", "splitRange", "activate", "suspend", "resume", "resolve",
-};
-
-enum {
-	P_CREATE = 1u << 0,
-	P_GET = 1u << 1,
-	P_LIST = 1u << 2,
-	P_UPDATE = 1u << 3,
-	P_DELETE = 1u << 4,
-	P_MOVE = 1u << 5,
-	P_SPLIT_RANGE = 1u << 6,
-	P_ACTIVATE = 1u << 7,
-	P_SUSPEND = 1u << 8,
-	P_RESUME = 1u << 9,
-	P_RESOLVE = 1u << 10,
-	P_ALL = (1u << 11) - 1
-};
-
-static const struct {
-	const char *name;
-	uint32_t permissions;
-} roles[] = {
-	{"roles/numbering.viewer", P_GET | P_LIST | P_RESOLVE},
-	{"roles/numbering.editor", P_GET | P_LIST | P_RESOLVE | P_CREATE | P_UPDATE | P_DELETE | P_SPLIT_RANGE},
-	{"roles/numbering.admin", P_ALL},
-};
-
-struct binding {
-	char *project;      /* "projects/p1", or NULL for every project */
-	uint32_t permissions;
-	int all_users;      /* "allUsers": any authenticated (non-NULL) caller */
-	size_t member_count;
-	char **members;     /* sorted by strcmp for bsearch */
-};
-
-struct numbering_policy {
-	size_t binding_count;
-	struct binding *bindings;
-};
-
-/* Maps a full permission name to its bit, 0 when it is not one of ours. */
-static uint32_t permission_bit(const char *permission)
-{
-	if (strncmp(permission, PERMISSION_PREFIX, sizeof(PERMISSION_PREFIX) - 1) != 0)
-		return 0;
-	const char *verb = permission + sizeof(PERMISSION_PREFIX) - 1;
-	for (size_t i = 0; i < sizeof(permission_names) / sizeof(permission_names[0]); i++)
-		if (strcmp(verb, permission_names[i]) == 0)
-			return 1u << i;
-	return 0;
-}
-
-void numbering_policy_free(numbering_policy *policy)
-{
-	if (policy == NULL)
-		return;
-	for (size_t i = 0; i < policy->binding_count; i++) {
-		struct binding *b = &policy->bindings[i];
-		for (size_t j = 0; j < b->member_count; j++)
-			numbering__free_mem(b->members[j]);
-		numbering__free_mem(b->members);
-		numbering__free_mem(b->project);
-	}
-	numbering__free_mem(policy->bindings);
-	numbering__free_mem(policy);
-}
+#include "service/policy.h"
 
 static int oom(void)
 {
@@ -116,7 +46,7 @@ static int unknown_name(const char *field, const char *what, const char *name)
 	                              numbering__quote(quoted, name, strlen(name)));
 }
 
-static int read_permissions(uint32_t *bits, json_t *value, const char *path)
+static int read_permissions(numbering__permission_set *bits, json_t *value, const char *path)
 {
 	int rc = string_items(value, path);
 	size_t i;
@@ -125,7 +55,7 @@ static int read_permissions(uint32_t *bits, json_t *value, const char *path)
 		return rc;
 	json_array_foreach(value, i, item) {
 		char field[NUMBERING__JSON_PATH_SIZE];
-		uint32_t bit = permission_bit(json_string_value(item));
+		numbering__permission_set bit = numbering__permission_bit(json_string_value(item));
 		if (bit == 0)
 			return unknown_name(numbering__json_path_index(field, path, i), "permission",
 			                    json_string_value(item));
@@ -134,7 +64,7 @@ static int read_permissions(uint32_t *bits, json_t *value, const char *path)
 	return NUMBERING_OK;
 }
 
-static int read_roles(uint32_t *bits, json_t *value, const char *path)
+static int read_roles(numbering__permission_set *bits, json_t *value, const char *path)
 {
 	int rc = string_items(value, path);
 	size_t i;
@@ -143,22 +73,13 @@ static int read_roles(uint32_t *bits, json_t *value, const char *path)
 		return rc;
 	json_array_foreach(value, i, item) {
 		char field[NUMBERING__JSON_PATH_SIZE];
-		size_t r = 0;
-		while (r < sizeof(roles) / sizeof(roles[0]) && strcmp(json_string_value(item), roles[r].name) != 0)
-			r++;
-		if (r == sizeof(roles) / sizeof(roles[0]))
+		if (numbering__role_permissions(bits, json_string_value(item)) != 0)
 			return unknown_name(numbering__json_path_index(field, path, i), "role", json_string_value(item));
-		*bits |= roles[r].permissions;
 	}
 	return NUMBERING_OK;
 }
 
-static int compare_members(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int read_members(struct binding *b, json_t *value, const char *path)
+static int read_members(struct numbering__binding *b, json_t *value, const char *path)
 {
 	int rc = string_items(value, path);
 	size_t i;
@@ -178,11 +99,11 @@ static int read_members(struct binding *b, json_t *value, const char *path)
 			return oom();
 		b->member_count++;
 	}
-	qsort(b->members, b->member_count, sizeof(*b->members), compare_members);
+	qsort(b->members, b->member_count, sizeof(*b->members), numbering__policy_compare_members);
 	return NUMBERING_OK;
 }
 
-static int read_binding(struct binding *b, json_t *value, const char *path)
+static int read_binding(struct numbering__binding *b, json_t *value, const char *path)
 {
 	enum { PROJECT, MEMBERS, PERMISSIONS, ROLES, COUNT };
 	static const struct numbering__json_field fields[COUNT] = {
@@ -270,29 +191,4 @@ int numbering_policy_parse(numbering_policy **out, const char *json)
 	}
 	*out = policy;
 	return NUMBERING_OK;
-}
-
-static int is_member(const struct binding *b, const char *caller)
-{
-	if (b->all_users)
-		return 1;
-	return b->member_count > 0 &&
-	       bsearch(&caller, b->members, b->member_count, sizeof(*b->members), compare_members) != NULL;
-}
-
-int numbering_policy_authorize(const char *caller, const char *permission, const char *project, void *policy)
-{
-	const numbering_policy *p = policy;
-	if (caller == NULL || permission == NULL || project == NULL || p == NULL)
-		return 0;
-	uint32_t bit = permission_bit(permission);
-	if (bit == 0)
-		return 0;
-	for (size_t i = 0; i < p->binding_count; i++) {
-		const struct binding *b = &p->bindings[i];
-		if ((b->permissions & bit) != 0 && (b->project == NULL || strcmp(b->project, project) == 0) &&
-		    is_member(b, caller))
-			return 1;
-	}
-	return 0;
 }

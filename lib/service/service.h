@@ -48,20 +48,15 @@ struct numbering_store {
 	int64_t max_instances; /* numbering_options.max_instances; 0: none */
 };
 
-/* The permissions of the seed, plus the lifecycle and resolve ones. */
+/* The permissions, from lib/service/permission-list.h. */
 enum numbering__permission {
-	NUMBERING__PERM_CREATE,
-	NUMBERING__PERM_GET,
-	NUMBERING__PERM_LIST,
-	NUMBERING__PERM_UPDATE,
-	NUMBERING__PERM_DELETE,
-	NUMBERING__PERM_MOVE,
-	NUMBERING__PERM_SPLIT_RANGE,
-	NUMBERING__PERM_ACTIVATE,
-	NUMBERING__PERM_SUSPEND,
-	NUMBERING__PERM_RESUME,
-	NUMBERING__PERM_RESOLVE
+#define NUMBERING__PERMISSION(id, name, role) NUMBERING__PERM_##id,
+#include "service/permission-list.h"
+#undef NUMBERING__PERMISSION
+	NUMBERING__PERM_COUNT
 };
+/* A parsed policy holds a permission set as one bit per permission. */
+_Static_assert(NUMBERING__PERM_COUNT <= 64, "a policy's permission mask is 64 bits");
 
 /* "numbering.phoneNumberInstances.create" ... */
 const char *numbering__permission_name(int permission);

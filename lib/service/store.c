@@ -14,17 +14,9 @@
 #define META_LAST_TIME "last-time"
 
 static const char *const permission_names[] = {
-	[NUMBERING__PERM_CREATE] = "numbering.phoneNumberInstances.create",
-	[NUMBERING__PERM_GET] = "numbering.phoneNumberInstances.get",
-	[NUMBERING__PERM_LIST] = "numbering.phoneNumberInstances.list",
-	[NUMBERING__PERM_UPDATE] = "numbering.phoneNumberInstances.update",
-	[NUMBERING__PERM_DELETE] = "numbering.phoneNumberInstances.delete",
-	[NUMBERING__PERM_MOVE] = "numbering.phoneNumberInstances.move",
-	[NUMBERING__PERM_SPLIT_RANGE] = "numbering.phoneNumberInstances.splitRange",
-	[NUMBERING__PERM_ACTIVATE] = "numbering.phoneNumberInstances.activate",
-	[NUMBERING__PERM_SUSPEND] = "numbering.phoneNumberInstances.suspend",
-	[NUMBERING__PERM_RESUME] = "numbering.phoneNumberInstances.resume",
-	[NUMBERING__PERM_RESOLVE] = "numbering.phoneNumberInstances.resolve",
+#define NUMBERING__PERMISSION(id, name, role) [NUMBERING__PERM_##id] = name,
+#include "service/permission-list.h"
+#undef NUMBERING__PERMISSION
 };
 
 const char *numbering__permission_name(int permission)

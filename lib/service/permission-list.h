@@ -1,0 +1,20 @@
+/*
+ * The one list of permissions: the service's enum constant (NUMBERING__PERM_<name>),
+ * the full name an authorizer sees, and the least built-in role that holds it
+ * (VIEWER, EDITOR or ADMIN: each role holds what the roles below it hold).
+ * Everything that maps permissions to names, policy bits or roles expands it
+ * (lib/service/service.h, lib/service/store.c, lib/service/policy.c), so a new
+ * permission is one line here. Append only: a permission's position is its bit in a
+ * parsed policy, and at most 64 fit (service.h checks).
+ */
+NUMBERING__PERMISSION(CREATE, "numbering.phoneNumberInstances.create", EDITOR)
+NUMBERING__PERMISSION(GET, "numbering.phoneNumberInstances.get", VIEWER)
+NUMBERING__PERMISSION(LIST, "numbering.phoneNumberInstances.list", VIEWER)
+NUMBERING__PERMISSION(UPDATE, "numbering.phoneNumberInstances.update", EDITOR)
+NUMBERING__PERMISSION(DELETE, "numbering.phoneNumberInstances.delete", EDITOR)
+NUMBERING__PERMISSION(MOVE, "numbering.phoneNumberInstances.move", ADMIN)
+NUMBERING__PERMISSION(SPLIT_RANGE, "numbering.phoneNumberInstances.splitRange", EDITOR)
+NUMBERING__PERMISSION(ACTIVATE, "numbering.phoneNumberInstances.activate", ADMIN)
+NUMBERING__PERMISSION(SUSPEND, "numbering.phoneNumberInstances.suspend", ADMIN)
+NUMBERING__PERMISSION(RESUME, "numbering.phoneNumberInstances.resume", ADMIN)
+NUMBERING__PERMISSION(RESOLVE, "numbering.phoneNumberInstances.resolve", VIEWER)
