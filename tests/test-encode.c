@@ -531,6 +531,123 @@ START_TEST(numbers_of_instance)
 }
 END_TEST
 
+/* ---- Golden bytes: format 1 is on disk in users' files, so its bytes never change ---- */
+
+/* Every field present once, a few labels (one with an empty value) and handlers. */
+static numbering_instance *rich(void)
+{
+	numbering_instance *x = NULL;
+	ck_assert_int_eq(numbering_instance_new(&x), NUMBERING_OK);
+	set_str(&x->name, "projects/p1/phoneNumberInstances/block-100");
+	set_str(&x->phone_number, "+61255501100");
+	set_str(&x->range_end, "+61255501199");
+	set_str(&x->sku, "services/numbering/skus/au-local-range");
+	set_str(&x->activation_sku, "services/numbering/skus/au-activation");
+	set_str(&x->country_code, "AU");
+	set_str(&x->regulatory_listing, "projects/p1/regulatoryListings/Acme_1");
+	ck_assert_int_eq(numbering_instance_set_display_name(x, "Caf\xc3\xa9 block"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(x, "team", "voice"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(x, "empty", ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(x, "cost-centre", "\xe2\x82\xac" "42"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(x, "https://m.example.com/sms"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(x, "http://m2.example.com/"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(x, "sip:alice@example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(x, "tel:+61255501100"), NUMBERING_OK);
+	x->first = 61255501100ULL;
+	x->last = 61255501199ULL;
+	x->digits = 11;
+	x->is_range = 1;
+	x->range_size = 100;
+	x->lifecycle_state = NUMBERING_LIFECYCLE_DELETED;
+	x->call_recording_trigger = NUMBERING_RECORDING_BRIDGE;
+	x->number_type = NUMBERING_NUMBER_TYPE_SHARED_RATE;
+	x->capabilities = 7;
+	x->create_time = 1795387286000000000LL;
+	x->activate_time = 1795387290000000000LL;
+	x->delete_time = 1795387999999999999LL;
+	x->set = 0;
+	return x;
+}
+
+static void to_hex(char *out, const uint8_t *bytes, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[bytes[i] >> 4];
+		out[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+/* @x encodes to exactly @hex, and @hex decodes to what @x holds. */
+static void expect_golden(const numbering_instance *x, const char *hex, const char *what)
+{
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(numbering_instance_encode(&bytes, &len, x), NUMBERING_OK);
+	char *text = malloc(2 * len + 1);
+	ck_assert_ptr_nonnull(text);
+	to_hex(text, bytes, len);
+	ck_assert_msg(strcmp(text, hex) == 0, "%s: format 1 bytes changed:\n got  %s\n want %s", what, text, hex);
+	numbering_instance *back = NULL;
+	ck_assert_int_eq(numbering_instance_new(&back), NUMBERING_OK);
+	ck_assert_msg(numbering_instance_decode(back, bytes, len) == NUMBERING_OK, "%s", numbering_error_message());
+	expect_same(x, back);
+	numbering_instance_free(back);
+	free(text);
+	numbering_free(bytes);
+}
+
+START_TEST(golden_format_1)
+{
+	numbering_instance *x = NULL;
+	ck_assert_int_eq(numbering_instance_new(&x), NUMBERING_OK);
+	expect_golden(x, "0100", "empty");
+	/* A create request: the text as given, no digits yet. */
+	ck_assert_int_eq(numbering_instance_set_phone_number(x, "02 5550 1100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_range_size(x, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_range_end(x, "02 5550 1109"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_lifecycle_state(x, NUMBERING_LIFECYCLE_PENDING), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(x, "only", ""), NUMBERING_OK);
+	expect_golden(x, "0188900e0401046f6e6c79000c3032203535353020313130300c30322035353530203131303914", "request");
+	numbering_instance_free(x);
+
+	x = typical();
+	expect_golden(x,
+	              "01ff010961636d652d70726f640a66726f6e742d6465736b0bac8af398e40100a90aaaa4a1faadcebfea31000241550a"
+	              "46726f6e74206465736b", "typical");
+	numbering_instance_free(x);
+
+	x = rich();
+	expect_golden(x,
+	              "01ffff7002703109626c6f636b2d3130300bac8af398e40163ba0f80f0c284adcebfea3180a0d9e61d0241550b436166"
+	              "c3a920626c6f636bfe8fbbdbc729030b636f73742d63656e74726505e282ac343205656d70747900047465616d05766f"
+	              "696365021968747470733a2f2f6d2e6578616d706c652e636f6d2f736d7316687474703a2f2f6d322e6578616d706c65"
+	              "2e636f6d2f02157369703a616c696365406578616d706c652e636f6d1074656c3a2b3631323535353031313030267365"
+	              "7276696365732f6e756d626572696e672f736b75732f61752d6c6f63616c2d72616e67652573657276696365732f6e75"
+	              "6d626572696e672f736b75732f61752d61637469766174696f6e2570726f6a656374732f70312f726567756c61746f72"
+	              "794c697374696e67732f41636d655f31", "rich");
+	/* A non-standard name, verbatim numbers, a size the numbers do not give, extreme times. */
+	set_str(&x->name, "legacy/name/with/slashes");
+	set_str(&x->phone_number, "+61 2 5550 1100");
+	set_str(&x->range_end, "+61255501198");
+	x->range_size = 7;
+	x->create_time = -5;
+	x->delete_time = INT64_MAX;
+	x->activate_time = INT64_MIN;
+	expect_golden(x,
+	              "01fcfb7f0bac8af398e40163ba0f09f5ffffffffffffffff010241550b436166c3a920626c6f636bf7ffffffffffffff"
+	              "ff01030b636f73742d63656e74726505e282ac343205656d70747900047465616d05766f696365021968747470733a2f"
+	              "2f6d2e6578616d706c652e636f6d2f736d7316687474703a2f2f6d322e6578616d706c652e636f6d2f02157369703a61"
+	              "6c696365406578616d706c652e636f6d1074656c3a2b3631323535353031313030186c65676163792f6e616d652f7769"
+	              "74682f736c61736865730f2b36312032203535353020313130300c2b36313235353530313139380e2673657276696365"
+	              "732f6e756d626572696e672f736b75732f61752d6c6f63616c2d72616e67652573657276696365732f6e756d62657269"
+	              "6e672f736b75732f61752d61637469766174696f6e2570726f6a656374732f70312f726567756c61746f72794c697374"
+	              "696e67732f41636d655f31", "verbatim");
+	numbering_instance_free(x);
+}
+END_TEST
+
 Suite *encode_suite(void)
 {
 	Suite *s = suite_create("encode");
@@ -546,6 +663,7 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, decode_rejects_crafted_bytes);
 	tcase_add_test(tc, project_of_name);
 	tcase_add_test(tc, numbers_of_instance);
+	tcase_add_test(tc, golden_format_1);
 	suite_add_tcase(s, tc);
 	return s;
 }
