@@ -30,6 +30,9 @@ TEST_SUITE(authz);
 TEST_SUITE(limits);
 TEST_SUITE(page_token);
 
+/* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
+TCase *store_fixture_tcase(void);
+
 /* Path of a file under tests/data. */
 const char *test_data_path(const char *name);
 

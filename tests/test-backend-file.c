@@ -2398,6 +2398,7 @@ Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
 	suite_add_tcase(s, backend_conformance_tcase(&file_factory));
+	suite_add_tcase(s, store_fixture_tcase());
 	TCase *tc = tcase_create("file");
 	/* Each test's directories go when it ends: with CK_FORK=no, tests share a process. */
 	tcase_add_checked_fixture(tc, NULL, remove_tmp_dirs);
