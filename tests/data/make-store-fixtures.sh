@@ -12,7 +12,7 @@
 # each built with `meson setup BUILD -Dtests=false && ninja -C BUILD`.
 #
 # The scenario (store-fixture-part1.jsonl, then a compaction, then store-fixture-part2.jsonl)
-# leaves 32 instances in 3 projects: singles, ranges (one of 100,000 numbers), split
+# leaves 28 instances in 3 projects: singles, ranges (one of 100,000 numbers), split
 # ranges, a moved instance, deleted ones, every lifecycle state, labels and names in
 # UTF-8, handler URIs, creates with request ids, and the page-token key; a snapshot
 # followed by log records (moves there write a remove). Times come from the fake clock.
