@@ -463,13 +463,18 @@ static int session_open(struct session *s, const struct globals *g)
 		fprintf(stderr, "numberctl: --read-only reads a file store; a memory store starts empty\n");
 		return EXIT_USAGE;
 	}
+	/* Single exit: whatever fails after the backend exists frees it at done (the store
+	 * takes it only in numbering_store_open, which frees it itself on failure). */
+	int status = 0;
+	char *text = NULL;
 	if (path[0] != '\0') {
 		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
 		file_options.diagnostic = print_diagnostic;
 		file_options.read_only = g->read_only;
 		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
 			print_error();
-			return 1;
+			status = 1;
+			goto done;
 		}
 	}
 	const char *fake = getenv("NUMBERING_FAKE_CLOCK");
@@ -479,7 +484,8 @@ static int session_open(struct session *s, const struct globals *g)
 		long long start = strtoll(fake, &end, 10);
 		if (errno != 0 || *end != '\0' || start <= 0) {
 			fprintf(stderr, "numberctl: NUMBERING_FAKE_CLOCK must be nanoseconds since the Unix epoch\n");
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto done;
 		}
 		s->clock.start = start;
 		options.clock = fake_clock_now;
@@ -487,29 +493,22 @@ static int session_open(struct session *s, const struct globals *g)
 	}
 	if (g->policy != NULL) {
 		size_t len = 0;
-		char *text = read_file(g->policy, &len);
-		if (text == NULL) {
+		if ((text = read_file(g->policy, &len)) == NULL) {
 			fprintf(stderr, "numberctl: cannot read policy %s: %s\n", g->policy, strerror(errno));
-			if (options.backend)
-				options.backend->free(options.backend);
-			return 1;
+			status = 1;
+			goto done;
 		}
 		long nul = nul_offset(text, len);
 		if (nul >= 0) {
 			print_invalid("the policy %s holds a NUL byte at byte offset %ld; a policy is JSON text", g->policy,
 			              nul);
-			free(text);
-			if (options.backend)
-				options.backend->free(options.backend);
-			return 1;
+			status = 1;
+			goto done;
 		}
-		int rc = numbering_policy_parse(&s->policy, text);
-		free(text);
-		if (rc != NUMBERING_OK) {
+		if (numbering_policy_parse(&s->policy, text) != NUMBERING_OK) {
 			print_error();
-			if (options.backend)
-				options.backend->free(options.backend);
-			return 1;
+			status = 1;
+			goto done;
 		}
 		options.authorizer = numbering_policy_authorize;
 		options.authorizer_payload = s->policy;
@@ -521,21 +520,27 @@ static int session_open(struct session *s, const struct globals *g)
 		long long max = strtoll(g->max_instances, &end, 10);
 		if (errno != 0 || *end != '\0' || end == g->max_instances || max < 0) {
 			fprintf(stderr, "numberctl: --max-instances %s: not a count of instances\n", g->max_instances);
-			if (options.backend)
-				options.backend->free(options.backend);
-			numbering_policy_free(s->policy);
-			s->policy = NULL;
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto done;
 		}
 		options.max_instances = max;
 	}
-	if (numbering_store_open(&s->store, &options) != NUMBERING_OK) {
+	/* The store takes the backend, on failure too. */
+	int rc = numbering_store_open(&s->store, &options);
+	options.backend = NULL;
+	if (rc != NUMBERING_OK) {
 		print_error();
+		status = 1;
+	}
+done:
+	free(text);
+	if (options.backend != NULL)
+		options.backend->free(options.backend);
+	if (status != 0) {
 		numbering_policy_free(s->policy);
 		s->policy = NULL;
-		return 1;
 	}
-	return 0;
+	return status;
 }
 
 static void session_close(struct session *s)

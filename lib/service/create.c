@@ -419,6 +419,39 @@ static int answer_legacy(numbering_instance **out, numbering_store *store, const
 	return rc;
 }
 
+struct create_op {
+	struct numbering__write_op op;
+	const char *caller;
+	const numbering_instance *request;
+	const char *project, *name, *request_id;
+	const unsigned char *digest;
+	const numbering_range *range;
+	int is_range;
+	const char *country;
+	struct previous previous;
+	struct holder holder;
+};
+
+static int create_op_locked(struct numbering__write_op *op, numbering_store *store)
+{
+	struct create_op *o = (struct create_op *)op;
+	int rc = create_locked(op->out[0], &o->previous, store, o->request, o->project, o->name, o->request_id, o->digest,
+	                       o->range, o->is_range, o->country, &o->holder);
+	/* A retry answered from the first result created nothing: no second event. */
+	op->replayed = o->previous.seen;
+	return rc;
+}
+
+static int create_op_unlocked(struct numbering__write_op *op, numbering_store *store, int rc)
+{
+	struct create_op *o = (struct create_op *)op;
+	if (o->holder.name[0] != '\0')
+		return report_holder(store, o->caller, o->range, &o->holder);
+	if (rc == NUMBERING_OK && o->previous.legacy)
+		rc = answer_legacy(op->out[0], store, o->caller, o->project, o->request_id, &o->previous);
+	return rc;
+}
+
 int numbering_store_create(numbering_instance **out, numbering_store *store, const char *caller, const char *parent,
                            const numbering_instance *request, const char *instance_id, const char *request_id,
                            const char *region)
@@ -477,23 +510,17 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	char name[NUMBERING__NAME_SIZE];
 	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
 
-	numbering__rwlock_wrlock(&store->lock);
-	struct previous previous = {0, 0, "", NUMBERING_OK};
-	struct holder holder = {"", 0, 0};
-	rc = create_locked(out, &previous, store, request, project, name, request_id, digest, &range, is_range, country,
-	                   &holder);
-	numbering__rwlock_wrunlock(&store->lock);
-	if (holder.name[0] != '\0')
-		return report_holder(store, caller, &range, &holder);
-	if (rc == NUMBERING_OK && previous.legacy)
-		rc = answer_legacy(out, store, caller, project, request_id, &previous);
-	int replayed = previous.seen;
-	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
-		numbering_instance_free(*out);
-		*out = NULL;
-	}
-	/* A retry answered from the first result created nothing: no second event. */
-	if (rc == NUMBERING_OK && !replayed)
-		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*out));
-	return rc;
+	struct create_op op = {{create_op_locked, create_op_unlocked, {out, NULL}, {"phoneNumberInstance.created", NULL}, 0},
+	                       caller,
+	                       request,
+	                       project,
+	                       name,
+	                       request_id,
+	                       digest,
+	                       &range,
+	                       is_range,
+	                       country,
+	                       {0, 0, "", NUMBERING_OK},
+	                       {"", 0, 0}};
+	return numbering__write(store, &op.op);
 }

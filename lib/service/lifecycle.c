@@ -78,6 +78,18 @@ static int apply_locked(numbering_instance **out, numbering_store *store, const 
 	return numbering__save(out, store, instance, NULL, rc);
 }
 
+struct transition_op {
+	struct numbering__write_op op;
+	const char *name;
+	const struct transition *t;
+};
+
+static int transition_locked(struct numbering__write_op *op, numbering_store *store)
+{
+	struct transition_op *o = (struct transition_op *)op;
+	return apply_locked(op->out[0], store, o->name, o->t);
+}
+
 static int transition(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
                       const struct transition *t)
 {
@@ -91,16 +103,8 @@ static int transition(numbering_instance **out, numbering_store *store, const ch
 		rc = numbering__authorize(store, caller, t->permission, project);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering__rwlock_wrlock(&store->lock);
-	rc = apply_locked(out, store, name, t);
-	numbering__rwlock_wrunlock(&store->lock);
-	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
-		numbering_instance_free(*out);
-		*out = NULL;
-	}
-	if (rc == NUMBERING_OK)
-		numbering__emit(store, t->event, name);
-	return rc;
+	struct transition_op op = {{transition_locked, NULL, {out, NULL}, {t->event, NULL}, 0}, name, t};
+	return numbering__write(store, &op.op);
 }
 
 int numbering_store_delete(numbering_instance **out, numbering_store *store, const char *caller, const char *name)

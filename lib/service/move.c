@@ -6,11 +6,18 @@
 #include "model/validate.h"
 #include "service/service.h"
 
-/* *taken is set when the destination already has an instance with the id: reported
- * after the lock is released, as the authorizer is never called under it. */
-static int move_locked(numbering_instance **out, numbering_store *store, const char *name, const char *new_name,
-                       const char *regulatory_listing, int *taken)
+struct move_op {
+	struct numbering__write_op op;
+	const char *caller, *name, *new_name, *destination, *id, *regulatory_listing;
+	/* Set when the destination already has an instance with the id: reported after
+	 * the lock is released, as the authorizer is never called under it. */
+	int taken;
+};
+
+static int move_locked(struct numbering__write_op *op, numbering_store *store)
 {
+	struct move_op *o = (struct move_op *)op;
+	const char *name = o->name, *new_name = o->new_name, *regulatory_listing = o->regulatory_listing;
 	numbering_instance *instance = NULL;
 	int rc = numbering__load(&instance, store, name, "name");
 	if (rc != NUMBERING_OK)
@@ -22,7 +29,7 @@ static int move_locked(numbering_instance **out, numbering_store *store, const c
 		rc = numbering__load(&existing, store, new_name, "destination_parent");
 		numbering_instance_free(existing);
 		if (rc == NUMBERING_OK) {
-			*taken = 1;
+			o->taken = 1;
 			rc = NUMBERING_ALREADY_EXISTS;
 		} else if (rc == NUMBERING_NOT_FOUND) {
 			rc = NUMBERING_OK;
@@ -34,7 +41,21 @@ static int move_locked(numbering_instance **out, numbering_store *store, const c
 	if (rc == NUMBERING_OK)
 		rc = numbering__str_set(&instance->regulatory_listing, regulatory_listing ? regulatory_listing : "",
 		                        regulatory_listing ? strlen(regulatory_listing) : 0);
-	return numbering__save(out, store, instance, name, rc);
+	return numbering__save(op->out[0], store, instance, name, rc);
+}
+
+/* Move on both projects does not show the destination's instances: the one in the
+ * way is named only to a caller who may get it. */
+static int move_unlocked(struct numbering__write_op *op, numbering_store *store, int rc)
+{
+	const struct move_op *o = (const struct move_op *)op;
+	if (!o->taken)
+		return rc;
+	return numbering__allowed(store, o->caller, NUMBERING__PERM_GET, o->destination)
+	           ? numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
+	                                    "the destination already has %s", o->new_name)
+	           : numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
+	                                    "the instance id \"%s\" is already taken in %s", o->id, o->destination);
 }
 
 int numbering_store_move(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
@@ -73,23 +94,13 @@ int numbering_store_move(numbering_instance **out, numbering_store *store, const
 	const char *id = strrchr(name, '/') + 1;
 	char new_name[NUMBERING__NAME_SIZE];
 	snprintf(new_name, sizeof(new_name), "%s/phoneNumberInstances/%s", destination, id);
-	int taken = 0;
-	numbering__rwlock_wrlock(&store->lock);
-	rc = move_locked(out, store, name, new_name, regulatory_listing, &taken);
-	numbering__rwlock_wrunlock(&store->lock);
-	/* Move on both projects does not show the destination's instances: the one in the
-	 * way is named only to a caller who may get it. */
-	if (taken)
-		return numbering__allowed(store, caller, NUMBERING__PERM_GET, destination)
-		           ? numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
-		                                    "the destination already has %s", new_name)
-		           : numbering__error_field(NUMBERING_ALREADY_EXISTS, "destination_parent",
-		                                    "the instance id \"%s\" is already taken in %s", id, destination);
-	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
-		numbering_instance_free(*out);
-		*out = NULL;
-	}
-	if (rc == NUMBERING_OK)
-		numbering__emit(store, "phoneNumberInstance.moved", new_name);
-	return rc;
+	struct move_op op = {{move_locked, move_unlocked, {out, NULL}, {"phoneNumberInstance.moved", NULL}, 0},
+	                     caller,
+	                     name,
+	                     new_name,
+	                     destination,
+	                     id,
+	                     regulatory_listing,
+	                     0};
+	return numbering__write(store, &op.op);
 }

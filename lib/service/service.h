@@ -113,6 +113,32 @@ int numbering__save(numbering_instance **out, numbering_store *store, numbering_
 /* Hands a copy of @instance, with compliance computed, to the caller's *out. */
 int numbering__output(numbering_instance **out, const numbering_store *store, const numbering_instance *instance);
 
+/*
+ * The skeleton of every write operation: numbering__write() takes the write lock,
+ * runs @locked (the reads, checks and one committed transaction), releases the lock,
+ * runs @unlocked if set (reports that call the authorizer, which never runs under the
+ * lock), waits until the commit is durable, and then sends one event per output.
+ * An operation embeds this struct as its first member and reaches its own fields
+ * from the callbacks by casting.
+ */
+struct numbering__write_op {
+	/* Under the write lock; returns the outcome, with the results in *out[i]. */
+	int (*locked)(struct numbering__write_op *op, numbering_store *store);
+	/* NULL, or after the lock is released: returns the outcome given @rc. */
+	int (*unlocked)(struct numbering__write_op *op, numbering_store *store, int rc);
+	/* The operation's results: freed and set to NULL when the commit cannot be made
+	 * durable; an unused slot is NULL. */
+	numbering_instance **out[2];
+	/* The event type sent about out[i] on success, or NULL for none. */
+	const char *event[2];
+	/* Set by @locked when nothing was written (a create answered from its first
+	 * response): no event is sent. */
+	int replayed;
+};
+
+/* Runs @op as described above; returns its outcome. */
+int numbering__write(numbering_store *store, struct numbering__write_op *op);
+
 /* Sends an event about @name after a commit. */
 void numbering__emit(numbering_store *store, const char *type, const char *name);
 

@@ -20,9 +20,17 @@ static void e164_of(char out[NUMBERING_E164_BUFSIZE], uint64_t value, int digits
 	out[digits + 1] = '\0';
 }
 
-static int split_locked(numbering_instance **first, numbering_instance **second, numbering_store *store,
-                        const char *name, int64_t size)
+struct split_op {
+	struct numbering__write_op op;
+	const char *name;
+	int64_t size;
+};
+
+static int split_locked(struct numbering__write_op *op, numbering_store *store)
 {
+	const struct split_op *o = (const struct split_op *)op;
+	const char *name = o->name;
+	int64_t size = o->size;
 	numbering_instance *a = NULL, *b = NULL;
 	int rc = numbering__load(&a, store, name, "phone_number_instance");
 	if (rc != NUMBERING_OK)
@@ -90,8 +98,8 @@ static int split_locked(numbering_instance **first, numbering_instance **second,
 	if (rc == NUMBERING_OK) {
 		numbering__compute_compliant(store, a);
 		numbering__compute_compliant(store, b);
-		*first = a;
-		*second = b;
+		*op->out[0] = a;
+		*op->out[1] = b;
 	} else {
 		numbering_instance_free(a);
 		numbering_instance_free(b);
@@ -112,17 +120,9 @@ int numbering_store_split_range(numbering_instance **first, numbering_instance *
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_SPLIT_RANGE, project);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering__rwlock_wrlock(&store->lock);
-	rc = split_locked(first, second, store, name, size);
-	numbering__rwlock_wrunlock(&store->lock);
-	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
-		numbering_instance_free(*first);
-		numbering_instance_free(*second);
-		*first = *second = NULL;
-	}
-	if (rc == NUMBERING_OK) {
-		numbering__emit(store, "phoneNumberInstance.split", name);
-		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*second));
-	}
-	return rc;
+	struct split_op op = {
+		{split_locked, NULL, {first, second}, {"phoneNumberInstance.split", "phoneNumberInstance.created"}, 0},
+		name,
+		size};
+	return numbering__write(store, &op.op);
 }

@@ -154,37 +154,36 @@ static int backend_usable(const numbering_backend *b)
 
 int numbering_store_open(numbering_store **out, const numbering_options *options)
 {
+	/* The store takes the backend whatever happens: every exit that does not hand
+	 * out a store frees it, at done. */
 	numbering_backend *backend = options ? options->backend : NULL;
+	numbering_store *store = NULL;
+	int64_t count = 0;
+	int rc = NUMBERING_OK;
 	if (out == NULL) {
-		if (backend)
-			backend->free(backend);
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_store_open: out is NULL");
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_store_open: out is NULL");
+		goto done;
 	}
 	*out = NULL;
 	if (sodium_init() < 0) {
-		if (backend)
-			backend->free(backend);
-		return numbering__error_set(NUMBERING_INTERNAL, "libsodium failed to initialize");
+		rc = numbering__error_set(NUMBERING_INTERNAL, "libsodium failed to initialize");
+		goto done;
 	}
 	if (options != NULL && (options->version == 0 || options->version > NUMBERING_OPTIONS_VERSION)) {
-		if (backend)
-			backend->free(backend);
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
-		                              "numbering_options version %u is not one this library knows (1..%d)",
-		                              options->version, NUMBERING_OPTIONS_VERSION);
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
+		                            "numbering_options version %u is not one this library knows (1..%d)",
+		                            options->version, NUMBERING_OPTIONS_VERSION);
+		goto done;
 	}
-	numbering_store *store = numbering__calloc(1, sizeof(*store));
-	if (store == NULL) {
-		if (backend)
-			backend->free(backend);
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory opening a store");
+	if ((store = numbering__calloc(1, sizeof(*store))) == NULL) {
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory opening a store");
+		goto done;
 	}
-	int rc = NUMBERING_OK;
 	if (numbering__rwlock_init(&store->lock) != 0) {
 		numbering__free_mem(store);
-		if (backend)
-			backend->free(backend);
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "cannot create the store's lock");
+		store = NULL;
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "cannot create the store's lock");
+		goto done;
 	}
 	store->clock = real_clock;
 	if (options != NULL) {
@@ -219,38 +218,49 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 				                            (long long)store->max_instances);
 		}
 	}
-	if (rc == NUMBERING_OK && backend == NULL)
-		rc = numbering_memory_backend_new(&backend);
-	if (rc == NUMBERING_OK && !backend_usable(backend))
+	if (rc != NUMBERING_OK)
+		goto done;
+	if (backend == NULL && (rc = numbering_memory_backend_new(&backend)) != NUMBERING_OK)
+		goto done;
+	if (!backend_usable(backend)) {
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend",
 		                            "the storage backend has version %u or lacks a required function",
 		                            backend->version);
+		goto done;
+	}
+	/* From here the store owns the backend: closing it frees both. */
 	store->backend = backend;
-	int64_t count = 0;
-	if (rc == NUMBERING_OK && store->max_instances > 0 &&
-	    (backend->control == NULL || backend->control(backend, NUMBERING_BACKEND_CONTROL_COUNT, &count) != NUMBERING_OK))
+	backend = NULL;
+	if (store->max_instances > 0 &&
+	    (store->backend->control == NULL ||
+	     store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_COUNT, &count) != NUMBERING_OK)) {
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max_instances",
 		                            "max_instances needs a backend that counts its instances "
 		                            "(NUMBERING_BACKEND_CONTROL_COUNT); this one does not");
-	if (rc == NUMBERING_OK)
-		rc = load_meta(store);
-	if (rc != NUMBERING_OK) {
-		numbering_store_close(store);
-		return rc;
+		goto done;
 	}
+	if ((rc = load_meta(store)) != NUMBERING_OK)
+		goto done;
 	/* Group commit: a backend that can make a commit durable after the write lock is
 	 * released (so that concurrent writers share a disk sync) says so here. */
-	if (backend->control != NULL &&
-	    backend->control(backend, NUMBERING_BACKEND_CONTROL_DEFER_SYNC, NULL) == NUMBERING_OK)
+	if (store->backend->control != NULL &&
+	    store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_DEFER_SYNC, NULL) == NUMBERING_OK)
 		store->durable_wait = 1;
 	/* Housekeeping such as compaction beside reads, after writes, rather than inside
 	 * commits under the write lock. */
-	if (backend->control != NULL &&
-	    backend->control(backend, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL) == NUMBERING_OK)
+	if (store->backend->control != NULL &&
+	    store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL) == NUMBERING_OK)
 		store->maintained = 1;
 	numbering_error_clear();
 	*out = store;
-	return NUMBERING_OK;
+	store = NULL;
+done:
+	/* A store that was not handed out is closed with the backend it owns; a backend
+	 * it never took is freed here. */
+	numbering_store_close(store);
+	if (backend != NULL && backend->free != NULL)
+		backend->free(backend);
+	return rc;
 }
 
 void numbering_store_close(numbering_store *store)
@@ -440,6 +450,26 @@ int numbering__save(numbering_instance **out, numbering_store *store, numbering_
 	} else {
 		numbering_instance_free(instance);
 	}
+	return rc;
+}
+
+int numbering__write(numbering_store *store, struct numbering__write_op *op)
+{
+	numbering__rwlock_wrlock(&store->lock);
+	int rc = op->locked(op, store);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (op->unlocked != NULL)
+		rc = op->unlocked(op, store, rc);
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK)
+		for (size_t i = 0; i < 2; i++)
+			if (op->out[i] != NULL) {
+				numbering_instance_free(*op->out[i]);
+				*op->out[i] = NULL;
+			}
+	if (rc == NUMBERING_OK && !op->replayed)
+		for (size_t i = 0; i < 2; i++)
+			if (op->out[i] != NULL && op->event[i] != NULL)
+				numbering__emit(store, op->event[i], numbering_instance_name(*op->out[i]));
 	return rc;
 }
 

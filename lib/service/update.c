@@ -38,9 +38,17 @@ static int apply(numbering_instance *instance, const numbering_instance *request
 	return rc;
 }
 
-static int update_locked(numbering_instance **out, numbering_store *store, const char *name,
-                         const numbering_instance *request, uint32_t bits)
+struct update_op {
+	struct numbering__write_op op;
+	const char *name;
+	const numbering_instance *request;
+	uint32_t bits;
+};
+
+static int update_locked(struct numbering__write_op *op, numbering_store *store)
 {
+	const struct update_op *o = (const struct update_op *)op;
+	const char *name = o->name;
 	numbering_instance *instance = NULL;
 	int rc = numbering__load(&instance, store, name, "name");
 	if (rc != NUMBERING_OK)
@@ -48,8 +56,8 @@ static int update_locked(numbering_instance **out, numbering_store *store, const
 	if (instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot update %s: it is DELETED", name);
 	if (rc == NUMBERING_OK)
-		rc = apply(instance, request, bits);
-	return numbering__save(out, store, instance, NULL, rc);
+		rc = apply(instance, o->request, o->bits);
+	return numbering__save(op->out[0], store, instance, NULL, rc);
 }
 
 int numbering_store_update(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
@@ -73,14 +81,9 @@ int numbering_store_update(numbering_instance **out, numbering_store *store, con
 	uint32_t bits = 0;
 	if ((rc = numbering__parse_update_mask(&bits, update_mask, "update_mask")) != NUMBERING_OK)
 		return rc;
-	numbering__rwlock_wrlock(&store->lock);
-	rc = update_locked(out, store, name, request, bits);
-	numbering__rwlock_wrunlock(&store->lock);
-	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
-		numbering_instance_free(*out);
-		*out = NULL;
-	}
-	if (rc == NUMBERING_OK)
-		numbering__emit(store, "phoneNumberInstance.updated", name);
-	return rc;
+	struct update_op op = {{update_locked, NULL, {out, NULL}, {"phoneNumberInstance.updated", NULL}, 0},
+	                       name,
+	                       request,
+	                       bits};
+	return numbering__write(store, &op.op);
 }
