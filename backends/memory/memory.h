@@ -27,6 +27,22 @@
 #define NUMBERING__MEMORY_CONTROL_RESERVE 5
 
 struct numbering_instance;
+struct numbering_record;
+struct numbering_record_backend;
+
+/* INTERIM (issue 11): the memory backend as a record store (backends/memory/records.c,
+ * numbering/sys/record.h); it becomes numbering_memory_backend_new() at the switch.
+ * Its controls: NUMBERING_BACKEND_CONTROL_COUNT (arg numbering_backend_count *, the
+ * kind's counter), BYTES, STATS (projects counts (kind, parent) groups, metas 0),
+ * CHECK, RESERVE, and FOREACH with a struct numbering__memory_record_foreach *. */
+int numbering__memory_records_new(struct numbering_record_backend **out);
+
+/* arg of NUMBERING__MEMORY_CONTROL_FOREACH on the record store: every record, borrowed
+ * for the call, in no particular order, outside any transaction. */
+struct numbering__memory_record_foreach {
+	int (*visit)(const struct numbering_record *record, void *payload);
+	void *payload;
+};
 
 struct numbering__memory_foreach {
 	int (*instance)(const struct numbering_instance *instance, void *payload);

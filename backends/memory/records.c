@@ -1,0 +1,1867 @@
+/*
+ * The in-memory record store (numbering/sys/record.h): the memory backend on the
+ * resource-neutral contract of issue 11. It knows kinds, names, bodies and the index
+ * keys the library computes, and nothing of any resource.
+ *
+ * Records live in a slab (slab.h) as a 32-byte header, the optional last number and
+ * expiry, the secondary keys, the name's tail and the body as given; they are named
+ * by 32-bit handles and every index holds handles:
+ *
+ * - names: hash of (kind, name) (SipHash with a per-backend random key, so chosen
+ *   names cannot flood a chain) -> every record.
+ * - homes: a record's name is stored as a home (interned: its kind's (kind, parent)
+ *   group and the name up to its last '/', "projects/p/phoneNumberInstances/") and
+ *   the tail after it. Visits rebuild the full name in a buffer on the stack.
+ * - singles: hash of (digits, number) -> records flagged NUMBERING_RECORD_NUMBERS
+ *   holding one number: the resolve look-up is one probe and one record read.
+ * - singles_sorted, ranges: ordered by (digits, first), the NUMBERS records of one
+ *   number and of several, across kinds. They never overlap (put refuses it), so for
+ *   an interval [first, last] the only range that can hold its first number is the
+ *   one starting last at or before it; any single is found by a seek. Ranges have a
+ *   tree of their own so that resolving a number inside a range searches a tree of
+ *   ranges only, which stays in cache far longer than one of every number.
+ * - per (kind, parent) group: listed and unlisted ordered by sort_key (a page is a
+ *   walk from the cursor, merging the two when unlisted ones are wanted); numbers
+ *   (the NUMBERS records, which never overlap) and others (any other interval,
+ *   which may overlap: a scan starts `others_span` before the interval, the widest
+ *   such record the group has indexed) ordered by (digits, first), for intervals.
+ * - per kind: expiry, ordered by expires, of the records with an expiry.
+ *
+ * Secondary keys (NUMBERING_RECORD_KEY_SLOTS) have no index of their own: an
+ * equality filter is tested on each record the query's order walks (its group's
+ * trees, or the kind's expiry order), so a filtered page costs the records walked
+ * until the page is full: O(records of the group) when few match. Kinds filter on
+ * keys inside small groups or with a selective interval or expiry bound; an index
+ * per (kind, slot, value) is the change to make when one does not.
+ *
+ * Keys are (digits << 56 | first): numbers have at most 16 digits, so the digit
+ * count sorts first and numbers of different lengths never mix. Sort keys and
+ * expiries are stored as unsigned keys that sort like the signed values.
+ *
+ * Transactions: writes change the indexes in place (so a transaction reads its own
+ * writes) and append to an undo log; records replaced or removed stay allocated
+ * until commit. Every allocation a write needs is made before it changes anything
+ * (hash and tree reserves), trees do not merge nodes inside a transaction, and hash
+ * tables never shrink, so replaying the undo log needs no memory and rollback cannot
+ * fail. Commit then rebalances where entries were removed and frees the old records:
+ * it cannot fail either. Groups and homes added by a rolled-back write stay (they
+ * change nothing a reader sees).
+ *
+ * Reads change nothing, so any number of threads may read while nobody writes.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "hash.h"
+#include "memory.h"
+#include "numbering/sys/backend.h"
+#include "numbering/sys/record.h"
+#include "ordered.h"
+#include "slab.h"
+
+#define DIGITS_MAX NUMBERING_RECORD_DIGITS_MAX
+#define NAME_MAX_BYTES NUMBERING_RECORD_NAME_MAX
+#define KIND_MAX NUMBERING_RECORD_KIND_MAX
+#define SLOTS NUMBERING_RECORD_KEY_SLOTS
+#define KNOWN_FLAGS (NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS)
+#define ON_STACK 128
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Layout bits of a stored record. */
+#define RL_LAST 0x1u    /* a uint64_t last follows the header (last != first) */
+#define RL_EXPIRES 0x2u /* an int64_t expires follows (non-zero) */
+#define RL_KEY(i) (0x4u << (i))
+
+/* The stored record: this header, [last], [expires], the keys (for each present slot:
+ * a length byte, the bytes, a NUL), the name's tail after its home, the body. */
+struct rrec {
+	uint64_t first;
+	int64_t sort_key;
+	uint32_t home;
+	uint32_t size; /* bytes of the whole record */
+	uint16_t tail_len;
+	uint16_t keys_len;
+	uint8_t kind;
+	uint8_t digits;
+	uint8_t flags; /* NUMBERING_RECORD_* */
+	uint8_t layout;
+};
+
+_Static_assert(sizeof(struct rrec) == 32, "the record header takes 32 bytes");
+
+struct group {
+	char *parent; /* NUL-terminated */
+	uint32_t parent_len;
+	uint32_t kind;
+	uint64_t others_span;
+	struct numbering__ordered listed, unlisted, numbers, others;
+};
+
+struct home {
+	char *dir; /* the name up to and including its last '/', "" for none */
+	uint32_t dir_len;
+	uint32_t group;
+};
+
+enum { UNDO_PUT, UNDO_REMOVE };
+/* Every tree entry of the replaced record was repointed in place: nothing to rebalance. */
+#define UNDO_IN_PLACE 0x100u
+#define UNDO_OP(u) ((u)->op & 0xffu)
+
+struct undo {
+	uint32_t op;
+	uint32_t hash; /* of the name */
+	uint32_t old;  /* the record replaced or removed, 0 if none */
+	uint32_t made; /* the record written, 0 if none */
+};
+
+struct rmem {
+	numbering_record_backend base;
+	unsigned char sip_key[crypto_shorthash_KEYBYTES];
+	uint64_t seed[2];
+	struct numbering__slab slab;
+	struct numbering__ordered_pool pool;
+	struct numbering__mhash names, singles, group_index, home_index;
+	struct numbering__ordered singles_sorted, ranges;
+	struct numbering__ordered expiry[KIND_MAX + 1];
+	int64_t counts[KIND_MAX + 1];
+	struct group *groups;
+	uint32_t group_count, group_cap;
+	struct home *homes;
+	uint32_t home_count, home_cap;
+	uint32_t last_home; /* the home the last write named */
+	struct undo *undo;
+	size_t undo_count, undo_cap;
+	size_t hash_bytes, other_bytes;
+	int in_transaction;
+};
+
+/* 10^n for n = 0 .. 19. */
+static const uint64_t pow10s[20] = {
+    UINT64_C(1),
+    UINT64_C(10),
+    UINT64_C(100),
+    UINT64_C(1000),
+    UINT64_C(10000),
+    UINT64_C(100000),
+    UINT64_C(1000000),
+    UINT64_C(10000000),
+    UINT64_C(100000000),
+    UINT64_C(1000000000),
+    UINT64_C(10000000000),
+    UINT64_C(100000000000),
+    UINT64_C(1000000000000),
+    UINT64_C(10000000000000),
+    UINT64_C(100000000000000),
+    UINT64_C(1000000000000000),
+    UINT64_C(10000000000000000),
+    UINT64_C(100000000000000000),
+    UINT64_C(1000000000000000000),
+    UINT64_C(10000000000000000000),
+};
+
+static uint64_t number_key(unsigned digits, uint64_t first)
+{
+	return (uint64_t)digits << 56 | first;
+}
+
+/* Signed values as unsigned keys that sort alike. */
+static uint64_t signed_key(int64_t t)
+{
+	return (uint64_t)t ^ UINT64_C(0x8000000000000000);
+}
+
+static uint32_t sip_hash(const struct rmem *m, const char *data, size_t len)
+{
+	unsigned char out[crypto_shorthash_BYTES];
+	crypto_shorthash(out, (const unsigned char *)data, len, m->sip_key);
+	uint32_t h;
+	memcpy(&h, out, sizeof(h));
+	return h;
+}
+
+static uint32_t name_hash(const struct rmem *m, int kind, const char *name, size_t len)
+{
+	return sip_hash(m, name, len) ^ (uint32_t)kind * 0x9e3779b1u;
+}
+
+/* Numbers are hashed on the hot path with a keyed multiply-xorshift (the murmur3
+ * finalizer around a random key): a few cycles instead of SipHash's ~20 ns, and
+ * still unpredictable without the key. */
+static uint32_t number_hash(const struct rmem *m, uint64_t key)
+{
+	uint64_t x = (key ^ m->seed[0]) * (m->seed[1] | 1);
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+static const struct rrec *rec_at(const struct rmem *m, uint32_t handle)
+{
+	return numbering__slab_get(&m->slab, handle);
+}
+
+static uint64_t rec_last(const struct rrec *r)
+{
+	uint64_t last = r->first;
+	if (r->layout & RL_LAST)
+		memcpy(&last, r + 1, sizeof(last));
+	return last;
+}
+
+static int64_t rec_expires(const struct rrec *r)
+{
+	int64_t expires = 0;
+	if (r->layout & RL_EXPIRES)
+		memcpy(&expires, (const uint8_t *)(r + 1) + ((r->layout & RL_LAST) ? 8 : 0), sizeof(expires));
+	return expires;
+}
+
+static const uint8_t *rec_keys(const struct rrec *r)
+{
+	return (const uint8_t *)(r + 1) + ((r->layout & RL_LAST) ? 8 : 0) + ((r->layout & RL_EXPIRES) ? 8 : 0);
+}
+
+static const char *rec_tail(const struct rrec *r)
+{
+	return (const char *)rec_keys(r) + r->keys_len;
+}
+
+/* Key slot @slot of @r (its length in *len), or NULL when absent. */
+static const char *rec_key(const struct rrec *r, int slot, size_t *len)
+{
+	if (!(r->layout & RL_KEY(slot)))
+		return NULL;
+	const uint8_t *p = rec_keys(r);
+	for (int i = 0; i < slot; i++)
+		if (r->layout & RL_KEY(i))
+			p += 1 + (size_t)p[0] + 1;
+	*len = p[0];
+	return (const char *)p + 1;
+}
+
+static int is_single(const struct rrec *r)
+{
+	return r->digits != 0 && (r->flags & NUMBERING_RECORD_NUMBERS) && !(r->layout & RL_LAST);
+}
+
+static const struct group *group_of(const struct rmem *m, const struct rrec *r)
+{
+	return &m->groups[m->homes[r->home].group];
+}
+
+/* Writes @r's full name into @buf (NAME_MAX_BYTES + 1 bytes); returns its length. */
+static size_t rec_name(const struct rmem *m, const struct rrec *r, char *buf)
+{
+	const struct home *h = &m->homes[r->home];
+	memcpy(buf, h->dir, h->dir_len);
+	memcpy(buf + h->dir_len, rec_tail(r), r->tail_len);
+	buf[h->dir_len + r->tail_len] = '\0';
+	return h->dir_len + r->tail_len;
+}
+
+/* Fills @out with @handle's record, borrowed; its name is written into @name. */
+static void fill(const struct rmem *m, uint32_t handle, numbering_record *out, char *name)
+{
+	const struct rrec *r = rec_at(m, handle);
+	rec_name(m, r, name);
+	out->version = NUMBERING_RECORD_VERSION;
+	out->kind = r->kind;
+	out->flags = r->flags;
+	out->name = name;
+	out->parent = group_of(m, r)->parent;
+	out->sort_key = r->sort_key;
+	out->digits = r->digits;
+	out->first = r->first;
+	out->last = rec_last(r);
+	out->expires = rec_expires(r);
+	const uint8_t *p = rec_keys(r);
+	for (int i = 0; i < SLOTS; i++) {
+		out->keys[i] = NULL;
+		if (r->layout & RL_KEY(i)) {
+			out->keys[i] = (const char *)p + 1;
+			p += 1 + (size_t)p[0] + 1;
+		}
+	}
+	const uint8_t *body = (const uint8_t *)rec_tail(r) + r->tail_len;
+	out->body_len = r->size - (size_t)(body - (const uint8_t *)r);
+	out->body = out->body_len > 0 ? body : NULL;
+}
+
+static int out_of_memory(const char *what)
+{
+	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "memory backend: out of memory %s", what);
+}
+
+static int bad_backend(void)
+{
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "memory backend: backend is NULL");
+}
+
+/* Groups and homes. */
+
+static uint32_t group_hash(const struct rmem *m, int kind, const char *parent, size_t len)
+{
+	return sip_hash(m, parent, len) ^ (uint32_t)kind * 0x85ebca6bu;
+}
+
+/* The group's index + 1, or 0. */
+static uint32_t group_find(const struct rmem *m, int kind, const char *parent, size_t len, uint32_t hash)
+{
+	struct numbering__mprobe probe;
+	numbering__mhash_start(&probe, &m->group_index, hash);
+	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->group_index)) != 0;) {
+		const struct group *g = &m->groups[h - 1];
+		if (g->kind == (uint32_t)kind && g->parent_len == len && memcmp(g->parent, parent, len) == 0)
+			return h;
+	}
+	return 0;
+}
+
+static uint32_t home_hash(const struct rmem *m, uint32_t group, const char *dir, size_t len)
+{
+	return sip_hash(m, dir, len) ^ group * 0xc2b2ae35u;
+}
+
+static uint32_t home_find(const struct rmem *m, uint32_t group, const char *dir, size_t len, uint32_t hash)
+{
+	struct numbering__mprobe probe;
+	numbering__mhash_start(&probe, &m->home_index, hash);
+	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->home_index)) != 0;) {
+		const struct home *o = &m->homes[h - 1];
+		if (o->group == group && o->dir_len == len && memcmp(o->dir, dir, len) == 0)
+			return h;
+	}
+	return 0;
+}
+
+static int grow_array(void **array, uint32_t *cap, uint32_t count, size_t elem, size_t *bytes)
+{
+	if (count < *cap)
+		return NUMBERING_OK;
+	uint32_t want = *cap ? *cap * 2 : 8;
+	void *grown = numbering__realloc(*array, (size_t)want * elem);
+	if (grown == NULL)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	*bytes += (size_t)(want - *cap) * elem;
+	*array = grown;
+	*cap = want;
+	return NUMBERING_OK;
+}
+
+static int group_get(struct rmem *m, int kind, const char *parent, size_t len, uint32_t *index)
+{
+	uint32_t hash = group_hash(m, kind, parent, len);
+	uint32_t h = group_find(m, kind, parent, len, hash);
+	if (h != 0) {
+		*index = h - 1;
+		return NUMBERING_OK;
+	}
+	void *array = m->groups;
+	int rc = grow_array(&array, &m->group_cap, m->group_count, sizeof(struct group), &m->other_bytes);
+	m->groups = array;
+	if (rc != NUMBERING_OK || numbering__mhash_reserve(&m->group_index, 1, &m->hash_bytes) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	char *copy = numbering__strndup(parent, len);
+	if (copy == NULL)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	m->other_bytes += len + 1;
+	struct group *g = &m->groups[m->group_count];
+	memset(g, 0, sizeof(*g));
+	g->parent = copy;
+	g->parent_len = (uint32_t)len;
+	g->kind = (uint32_t)kind;
+	numbering__mhash_insert(&m->group_index, hash, m->group_count + 1);
+	*index = m->group_count++;
+	return NUMBERING_OK;
+}
+
+/* The home of a name of @kind under @parent whose part up to its last '/' is @dir. */
+static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_len, const char *dir,
+                    size_t dir_len, uint32_t *index)
+{
+	/* Writes come in runs under one home; only writers use this. */
+	if (m->last_home < m->home_count) {
+		const struct home *o = &m->homes[m->last_home];
+		const struct group *g = &m->groups[o->group];
+		if (o->dir_len == dir_len && g->kind == (uint32_t)kind && g->parent_len == parent_len &&
+		    memcmp(o->dir, dir, dir_len) == 0 && memcmp(g->parent, parent, parent_len) == 0) {
+			*index = m->last_home;
+			return NUMBERING_OK;
+		}
+	}
+	uint32_t group;
+	if (group_get(m, kind, parent, parent_len, &group) != NUMBERING_OK)
+		return out_of_memory("adding a group");
+	uint32_t hash = home_hash(m, group, dir, dir_len);
+	uint32_t h = home_find(m, group, dir, dir_len, hash);
+	if (h != 0) {
+		*index = m->last_home = h - 1;
+		return NUMBERING_OK;
+	}
+	void *array = m->homes;
+	int rc = grow_array(&array, &m->home_cap, m->home_count, sizeof(struct home), &m->other_bytes);
+	m->homes = array;
+	if (rc != NUMBERING_OK || numbering__mhash_reserve(&m->home_index, 1, &m->hash_bytes) != NUMBERING_OK)
+		return out_of_memory("adding a home");
+	char *copy = numbering__strndup(dir, dir_len);
+	if (copy == NULL)
+		return out_of_memory("adding a home");
+	m->other_bytes += dir_len + 1;
+	struct home *o = &m->homes[m->home_count];
+	o->dir = copy;
+	o->dir_len = (uint32_t)dir_len;
+	o->group = group;
+	numbering__mhash_insert(&m->home_index, hash, m->home_count + 1);
+	*index = m->last_home = m->home_count++;
+	return NUMBERING_OK;
+}
+
+/* Records and their indexes. */
+
+static uint32_t record_find(const struct rmem *m, int kind, const char *name, size_t len, uint32_t hash)
+{
+	struct numbering__mprobe probe;
+	numbering__mhash_start(&probe, &m->names, hash);
+	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->names)) != 0;) {
+		const struct rrec *r = rec_at(m, h);
+		if (r->kind != kind)
+			continue;
+		const struct home *o = &m->homes[r->home];
+		if ((size_t)o->dir_len + r->tail_len == len && memcmp(o->dir, name, o->dir_len) == 0 &&
+		    memcmp(rec_tail(r), name + o->dir_len, r->tail_len) == 0)
+			return h;
+	}
+	return 0;
+}
+
+#define TREES_MAX 5
+
+/* The trees @r belongs in, and its key in each; returns how many. */
+static int rec_trees(struct rmem *m, const struct rrec *r, struct numbering__ordered *trees[TREES_MAX],
+                     uint64_t keys[TREES_MAX])
+{
+	struct group *g = &m->groups[m->homes[r->home].group];
+	int n = 0;
+	trees[n] = (r->flags & NUMBERING_RECORD_LISTED) ? &g->listed : &g->unlisted;
+	keys[n++] = signed_key(r->sort_key);
+	if (r->digits != 0) {
+		uint64_t key = number_key(r->digits, r->first);
+		int numbers = (r->flags & NUMBERING_RECORD_NUMBERS) != 0;
+		trees[n] = numbers ? &g->numbers : &g->others;
+		keys[n++] = key;
+		if (numbers) {
+			trees[n] = (r->layout & RL_LAST) ? &m->ranges : &m->singles_sorted;
+			keys[n++] = key;
+		}
+	}
+	if (r->layout & RL_EXPIRES) {
+		trees[n] = &m->expiry[r->kind];
+		keys[n++] = signed_key(rec_expires(r));
+	}
+	return n;
+}
+
+static void note_span(struct rmem *m, const struct rrec *r)
+{
+	if (r->digits == 0 || (r->flags & NUMBERING_RECORD_NUMBERS))
+		return;
+	struct group *g = &m->groups[m->homes[r->home].group];
+	uint64_t span = rec_last(r) - r->first;
+	if (span > g->others_span)
+		g->others_span = span;
+}
+
+static void reset_span(struct rmem *m, const struct rrec *r)
+{
+	struct group *g = &m->groups[m->homes[r->home].group];
+	if (g->others.count == 0)
+		g->others_span = 0;
+}
+
+/* Makes every allocation linking @r will need. */
+static int reserve_links(struct rmem *m, const struct rrec *r, int new_name)
+{
+	struct numbering__ordered *trees[TREES_MAX];
+	uint64_t keys[TREES_MAX];
+	int n = rec_trees(m, r, trees, keys);
+	uint32_t need = 0;
+	for (int i = 0; i < n; i++)
+		if (numbering__ordered_reserve(&m->pool, trees[i], &need) != NUMBERING_OK)
+			return NUMBERING_RESOURCE_EXHAUSTED;
+	if (numbering__ordered_pool_ensure(&m->pool, need) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	if (is_single(r) && numbering__mhash_reserve(&m->singles, 1, &m->hash_bytes) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	if (new_name && numbering__mhash_reserve(&m->names, 1, &m->hash_bytes) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	return NUMBERING_OK;
+}
+
+/* Enters @r in every index but names. Cannot fail after reserve_links(), nor when
+ * putting back what a rollback takes out. */
+static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
+{
+	struct numbering__ordered *trees[TREES_MAX];
+	uint64_t keys[TREES_MAX];
+	int n = rec_trees(m, r, trees, keys);
+	for (int i = 0; i < n; i++)
+		numbering__ordered_insert(&m->pool, trees[i], keys[i], handle);
+	if (is_single(r))
+		numbering__mhash_insert(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
+	note_span(m, r);
+}
+
+static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
+{
+	struct numbering__ordered *trees[TREES_MAX];
+	uint64_t keys[TREES_MAX];
+	int n = rec_trees(m, r, trees, keys);
+	for (int i = 0; i < n; i++)
+		numbering__ordered_remove(trees[i], keys[i], handle);
+	if (is_single(r))
+		numbering__mhash_remove(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
+	reset_span(m, r);
+}
+
+/* index_unlink(@o) then index_link(@n), for @n replacing @o: where both sit in the
+ * same tree under the same key, the entry is pointed at the new record in place.
+ * Returns whether every entry was. Cannot fail after reserve_links(@n). */
+static int index_relink(struct rmem *m, const struct rrec *o, uint32_t old, const struct rrec *n, uint32_t handle)
+{
+	struct numbering__ordered *old_trees[TREES_MAX], *new_trees[TREES_MAX];
+	uint64_t old_keys[TREES_MAX], new_keys[TREES_MAX];
+	int on = rec_trees(m, o, old_trees, old_keys), nn = rec_trees(m, n, new_trees, new_keys);
+	int old_done[TREES_MAX] = {0}, new_done[TREES_MAX] = {0};
+	for (int i = 0; i < on; i++)
+		for (int j = 0; j < nn; j++)
+			if (!new_done[j] && old_trees[i] == new_trees[j] && old_keys[i] == new_keys[j]) {
+				if (numbering__ordered_replace(old_trees[i], old_keys[i], old, handle))
+					old_done[i] = new_done[j] = 1;
+				break;
+			}
+	int in_place = on == nn;
+	for (int i = 0; i < on; i++)
+		if (!old_done[i]) {
+			numbering__ordered_remove(old_trees[i], old_keys[i], old);
+			in_place = 0;
+		}
+	uint64_t ok = number_key(o->digits, o->first), nk = number_key(n->digits, n->first);
+	if (is_single(o) && is_single(n) && ok == nk) {
+		numbering__mhash_replace(&m->singles, number_hash(m, ok), old, handle);
+	} else {
+		if (is_single(o))
+			numbering__mhash_remove(&m->singles, number_hash(m, ok), old);
+		if (is_single(n))
+			numbering__mhash_insert(&m->singles, number_hash(m, nk), handle);
+	}
+	reset_span(m, o);
+	for (int j = 0; j < nn; j++)
+		if (!new_done[j]) {
+			numbering__ordered_insert(&m->pool, new_trees[j], new_keys[j], handle);
+			in_place = 0;
+		}
+	note_span(m, n);
+	return in_place;
+}
+
+/* Rebalances the trees where @r's entries were. */
+static void fix_links(struct rmem *m, const struct rrec *r, uint32_t handle)
+{
+	struct numbering__ordered *trees[TREES_MAX];
+	uint64_t keys[TREES_MAX];
+	int n = rec_trees(m, r, trees, keys);
+	for (int i = 0; i < n; i++)
+		numbering__ordered_fix(&m->pool, trees[i], keys[i], handle);
+}
+
+/* Bodies can be secrets (the store's page-token key): wiped before the slot is reused. */
+static void free_record(struct rmem *m, uint32_t handle)
+{
+	uint32_t size = rec_at(m, handle)->size;
+	sodium_memzero(numbering__slab_get(&m->slab, handle), size);
+	numbering__slab_free(&m->slab, handle, size);
+}
+
+static int undo_reserve(struct rmem *m)
+{
+	if (m->undo_count < m->undo_cap)
+		return NUMBERING_OK;
+	size_t cap = m->undo_cap ? m->undo_cap * 2 : 16;
+	struct undo *undo = numbering__realloc(m->undo, cap * sizeof(*undo));
+	if (undo == NULL)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	m->other_bytes += (cap - m->undo_cap) * sizeof(*undo);
+	m->undo = undo;
+	m->undo_cap = cap;
+	return NUMBERING_OK;
+}
+
+static void undo_push(struct rmem *m, uint32_t op, uint32_t hash, uint32_t old, uint32_t made)
+{
+	struct undo *u = &m->undo[m->undo_count++];
+	u->op = op;
+	u->hash = hash;
+	u->old = old;
+	u->made = made;
+}
+
+static void undo_trim(struct rmem *m)
+{
+	m->undo_count = 0;
+	/* A huge transaction's log is not kept for the next one. */
+	if (m->undo_cap > 4096) {
+		numbering__free_mem(m->undo);
+		m->other_bytes -= m->undo_cap * sizeof(*m->undo);
+		m->undo = NULL;
+		m->undo_cap = 0;
+	}
+}
+
+/* The NUMBERS record other than @self holding a number of [first, last], or 0. */
+static uint32_t numbers_holder(const struct rmem *m, unsigned digits, uint64_t first, uint64_t last, uint32_t self)
+{
+	uint64_t kf = number_key(digits, first), kl = number_key(digits, last), k0 = number_key(digits, 0);
+	struct numbering__ordered_cursor c;
+	/* Ranges never overlap: sorted by first, they are sorted by last too, so the walk
+	 * back from the last one starting in the interval stops at the first ending before it. */
+	for (int ok = numbering__ordered_seek_le(&c, &m->ranges, kl, UINT32_MAX); ok && numbering__ordered_key(&c) >= k0;
+	     ok = numbering__ordered_prev(&c)) {
+		uint32_t h = numbering__ordered_value(&c);
+		if (rec_last(rec_at(m, h)) < first)
+			break;
+		if (h != self)
+			return h;
+	}
+	if (first == last) {
+		struct numbering__mprobe probe;
+		numbering__mhash_start(&probe, &m->singles, number_hash(m, kf));
+		for (uint32_t h; (h = numbering__mhash_next(&probe, &m->singles)) != 0;) {
+			const struct rrec *r = rec_at(m, h);
+			if (r->first == first && r->digits == digits && h != self)
+				return h;
+		}
+		return 0;
+	}
+	for (int ok = numbering__ordered_seek_ge(&c, &m->singles_sorted, kf, 0); ok && numbering__ordered_key(&c) <= kl;
+	     ok = numbering__ordered_next(&c))
+		if (numbering__ordered_value(&c) != self)
+			return numbering__ordered_value(&c);
+	return 0;
+}
+
+/* The vtable. */
+
+static int rm_begin(numbering_record_backend *backend)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: a transaction is already open");
+	m->in_transaction = 1;
+	m->undo_count = 0;
+	return NUMBERING_OK;
+}
+
+static int rm_commit(numbering_record_backend *backend)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (!m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: commit without a transaction");
+	for (size_t i = 0; i < m->undo_count; i++) {
+		const struct undo *u = &m->undo[i];
+		if (u->old == 0)
+			continue;
+		if (!(u->op & UNDO_IN_PLACE))
+			fix_links(m, rec_at(m, u->old), u->old);
+		free_record(m, u->old);
+	}
+	undo_trim(m);
+	m->in_transaction = 0;
+	return NUMBERING_OK;
+}
+
+static int rm_rollback(numbering_record_backend *backend)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (!m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: rollback without a transaction");
+	/* Newest first, each step the exact inverse, so every put-back finds its room. */
+	for (size_t i = m->undo_count; i-- > 0;) {
+		const struct undo *u = &m->undo[i];
+		if (UNDO_OP(u) == UNDO_PUT) {
+			const struct rrec *made = rec_at(m, u->made);
+			index_unlink(m, made, u->made);
+			if (u->old != 0) {
+				index_link(m, rec_at(m, u->old), u->old);
+				numbering__mhash_replace(&m->names, u->hash, u->made, u->old);
+			} else {
+				numbering__mhash_remove(&m->names, u->hash, u->made);
+				m->counts[made->kind]--;
+			}
+		} else {
+			const struct rrec *old = rec_at(m, u->old);
+			index_link(m, old, u->old);
+			numbering__mhash_insert(&m->names, u->hash, u->old);
+			m->counts[old->kind]++;
+		}
+	}
+	/* Only now may trees merge nodes again. */
+	for (size_t i = 0; i < m->undo_count; i++) {
+		const struct undo *u = &m->undo[i];
+		if (u->made != 0) {
+			fix_links(m, rec_at(m, u->made), u->made);
+			free_record(m, u->made);
+		}
+	}
+	undo_trim(m);
+	m->in_transaction = 0;
+	return NUMBERING_OK;
+}
+
+static int check_kind(int kind, const char *field, const char *call)
+{
+	if (kind < 1 || kind > KIND_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "memory backend %s: kind %d is not 1 .. %d",
+		                              call, kind, KIND_MAX);
+	return NUMBERING_OK;
+}
+
+static int check_name(const char *name, size_t *len, const char *call)
+{
+	if (name == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "name", "memory backend %s: name is NULL", call);
+	*len = strnlen(name, NAME_MAX_BYTES + 1);
+	if (*len == 0 || *len > NAME_MAX_BYTES)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "name",
+		                              "memory backend %s: a name has 1 .. %d bytes, not %s", call, NAME_MAX_BYTES,
+		                              *len == 0 ? "0" : "more");
+	return NUMBERING_OK;
+}
+
+/* Checks @r against the limits of sys/record.h; fills the lengths. */
+static int check_record(const numbering_record *r, size_t *name_len, size_t *parent_len, size_t key_lens[SLOTS])
+{
+	if (r->version < 1)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
+		                              "memory backend put: record version %u is unknown", r->version);
+	int rc;
+	if ((rc = check_kind(r->kind, "kind", "put")) != NUMBERING_OK || (rc = check_name(r->name, name_len, "put")))
+		return rc;
+	if (r->flags & ~KNOWN_FLAGS)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "flags", "memory backend put: unknown flags 0x%x",
+		                              r->flags & ~KNOWN_FLAGS);
+	if (r->parent == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "parent",
+		                              "memory backend put: parent is NULL (\"\" for none)");
+	*parent_len = strnlen(r->parent, NAME_MAX_BYTES + 1);
+	if (*parent_len > NAME_MAX_BYTES)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "parent",
+		                              "memory backend put: the parent has more than %d bytes", NAME_MAX_BYTES);
+	if (r->digits < 0 || r->digits > DIGITS_MAX ||
+	    (r->digits == 0 ? r->first != 0 || r->last != 0 : r->first > r->last || r->last >= pow10s[r->digits]))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "digits",
+		                              "memory backend put: numbers %llu .. %llu of %d digits are not an interval",
+		                              (unsigned long long)r->first, (unsigned long long)r->last, r->digits);
+	for (int i = 0; i < SLOTS; i++) {
+		key_lens[i] = r->keys[i] ? strnlen(r->keys[i], NUMBERING_RECORD_KEY_MAX + 1) : 0;
+		if (key_lens[i] > NUMBERING_RECORD_KEY_MAX)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "keys",
+			                              "memory backend put: key %d has more than %d bytes", i,
+			                              NUMBERING_RECORD_KEY_MAX);
+	}
+	if (r->body_len > NUMBERING_RECORD_BODY_MAX || (r->body == NULL && r->body_len > 0))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "body",
+		                              "memory backend put: a body of %zu bytes %s", r->body_len,
+		                              r->body == NULL ? "is NULL" : "is too long");
+	return NUMBERING_OK;
+}
+
+static int rm_put(numbering_record_backend *backend, const numbering_record *record)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (record == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "record", "memory backend put: record is NULL");
+	size_t len = 0, parent_len = 0, key_lens[SLOTS];
+	int rc = check_record(record, &len, &parent_len, key_lens);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (!m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: put outside a transaction");
+	const char *name = record->name;
+	uint32_t hash = name_hash(m, record->kind, name, len);
+	int numbers = record->digits > 0 && (record->flags & NUMBERING_RECORD_NUMBERS);
+	uint32_t old = record_find(m, record->kind, name, len, hash);
+	if (numbers) {
+		uint32_t holder = numbers_holder(m, (unsigned)record->digits, record->first, record->last, old);
+		if (holder != 0) {
+			char held[NAME_MAX_BYTES + 1], quoted[NUMBERING__QUOTE_SIZE];
+			const struct rrec *h = rec_at(m, holder);
+			size_t held_len = rec_name(m, h, held);
+			return numbering__error_set(NUMBERING_ALREADY_EXISTS,
+			                            "memory backend put: a number of %llu .. %llu (%d digits) is held by %s "
+			                            "(kind %d)",
+			                            (unsigned long long)record->first, (unsigned long long)record->last,
+			                            record->digits, numbering__quote(quoted, held, held_len), h->kind);
+		}
+	}
+	const char *slash = NULL;
+	for (size_t i = len; i-- > 0;)
+		if (name[i] == '/') {
+			slash = name + i;
+			break;
+		}
+	size_t dir_len = slash ? (size_t)(slash - name) + 1 : 0;
+	uint32_t home = 0;
+	if ((rc = home_get(m, record->kind, record->parent, parent_len, name, dir_len, &home)) != NUMBERING_OK)
+		return rc;
+	unsigned layout = 0;
+	size_t keys_len = 0;
+	for (int i = 0; i < SLOTS; i++)
+		if (record->keys[i] != NULL) {
+			layout |= RL_KEY(i);
+			keys_len += key_lens[i] + 2;
+		}
+	if (record->last != record->first)
+		layout |= RL_LAST;
+	if (record->expires != 0)
+		layout |= RL_EXPIRES;
+	size_t size = sizeof(struct rrec) + ((layout & RL_LAST) ? 8 : 0) + ((layout & RL_EXPIRES) ? 8 : 0) + keys_len +
+	              (len - dir_len) + record->body_len;
+	if (size > UINT32_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "body", "memory backend put: the record is too large");
+	if (undo_reserve(m) != NUMBERING_OK)
+		return out_of_memory("writing a record");
+	uint32_t handle = numbering__slab_alloc(&m->slab, size);
+	if (handle == 0)
+		return out_of_memory("writing a record");
+	struct rrec *r = numbering__slab_get(&m->slab, handle);
+	r->first = record->first;
+	r->sort_key = record->sort_key;
+	r->home = home;
+	r->size = (uint32_t)size;
+	r->tail_len = (uint16_t)(len - dir_len);
+	r->keys_len = (uint16_t)keys_len;
+	r->kind = (uint8_t)record->kind;
+	r->digits = (uint8_t)record->digits;
+	r->flags = (uint8_t)record->flags;
+	r->layout = (uint8_t)layout;
+	uint8_t *p = (uint8_t *)(r + 1);
+	if (layout & RL_LAST) {
+		memcpy(p, &record->last, 8);
+		p += 8;
+	}
+	if (layout & RL_EXPIRES) {
+		memcpy(p, &record->expires, 8);
+		p += 8;
+	}
+	for (int i = 0; i < SLOTS; i++)
+		if (record->keys[i] != NULL) {
+			*p++ = (uint8_t)key_lens[i];
+			memcpy(p, record->keys[i], key_lens[i]);
+			p += key_lens[i];
+			*p++ = '\0';
+		}
+	memcpy(p, name + dir_len, len - dir_len);
+	p += len - dir_len;
+	if (record->body_len > 0)
+		memcpy(p, record->body, record->body_len);
+	if (reserve_links(m, r, old == 0) != NUMBERING_OK) {
+		numbering__slab_free(&m->slab, handle, size);
+		return out_of_memory("indexing a record");
+	}
+	uint32_t op = UNDO_PUT;
+	if (old != 0) {
+		if (index_relink(m, rec_at(m, old), old, r, handle))
+			op |= UNDO_IN_PLACE;
+		numbering__mhash_replace(&m->names, hash, old, handle);
+	} else {
+		numbering__mhash_insert(&m->names, hash, handle);
+		index_link(m, r, handle);
+		m->counts[r->kind]++;
+	}
+	undo_push(m, op, hash, old, handle);
+	return NUMBERING_OK;
+}
+
+static int not_found_name(int kind, const char *name, size_t len)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_set(NUMBERING_NOT_FOUND, "memory backend: no record of kind %d is named %s", kind,
+	                            numbering__quote(quoted, name, len));
+}
+
+static int rm_remove(numbering_record_backend *backend, int kind, const char *name)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	size_t len;
+	int rc;
+	if ((rc = check_kind(kind, "kind", "remove")) != NUMBERING_OK || (rc = check_name(name, &len, "remove")))
+		return rc;
+	if (!m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: remove outside a transaction");
+	uint32_t hash = name_hash(m, kind, name, len);
+	uint32_t old = record_find(m, kind, name, len, hash);
+	if (old == 0)
+		return not_found_name(kind, name, len);
+	if (undo_reserve(m) != NUMBERING_OK)
+		return out_of_memory("removing a record");
+	index_unlink(m, rec_at(m, old), old);
+	numbering__mhash_remove(&m->names, hash, old);
+	m->counts[kind]--;
+	undo_push(m, UNDO_REMOVE, hash, old, 0);
+	return NUMBERING_OK;
+}
+
+static int bad_visit(const char *call)
+{
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "visit", "memory backend %s: visit is NULL", call);
+}
+
+static int rm_get(numbering_record_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
+                  void *payload)
+{
+	const struct rmem *m = (const struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	size_t len;
+	int rc;
+	if ((rc = check_kind(kind, "kind", "get")) != NUMBERING_OK || (rc = check_name(name, &len, "get")))
+		return rc;
+	if (visit == NULL)
+		return bad_visit("get");
+	uint32_t handle = record_find(m, kind, name, len, name_hash(m, kind, name, len));
+	if (handle == 0)
+		return not_found_name(kind, name, len);
+	numbering_record out;
+	char buf[NAME_MAX_BYTES + 1];
+	fill(m, handle, &out, buf);
+	return visit(&out, payload);
+}
+
+static int visit_one(const struct rmem *m, uint32_t handle, numbering_record_visit_cb visit, void *payload)
+{
+	numbering_record out;
+	char buf[NAME_MAX_BYTES + 1];
+	fill(m, handle, &out, buf);
+	return visit(&out, payload);
+}
+
+static int rm_find(numbering_record_backend *backend, int digits, uint64_t first, uint64_t last,
+                   numbering_record_visit_cb visit, void *payload)
+{
+	const struct rmem *m = (const struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (visit == NULL)
+		return bad_visit("find");
+	if (digits < 1 || digits > DIGITS_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "digits",
+		                              "memory backend find: digits %d is not 1 .. %d", digits, DIGITS_MAX);
+	if (first > last)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "first",
+		                              "memory backend find: first %llu is after last %llu", (unsigned long long)first,
+		                              (unsigned long long)last);
+	if (first < pow10s[digits]) {
+		if (last >= pow10s[digits])
+			last = pow10s[digits] - 1;
+		uint64_t kf = number_key((unsigned)digits, first), kl = number_key((unsigned)digits, last),
+		         k0 = number_key((unsigned)digits, 0);
+		struct numbering__ordered_cursor rc, sc;
+		if (first == last) {
+			/* The two look-ups are independent: load the hash slot while the ranges
+			 * are searched, and read the candidate range only if no single matched. */
+			uint32_t hash = number_hash(m, kf), range = 0;
+			if (m->singles.cap > 0)
+				PREFETCH(&m->singles.slots[numbering__mhash_home(&m->singles, hash)]);
+			if (numbering__ordered_seek_le(&rc, &m->ranges, kf, UINT32_MAX) && numbering__ordered_key(&rc) >= k0)
+				range = numbering__ordered_value(&rc);
+			struct numbering__mprobe probe;
+			numbering__mhash_start(&probe, &m->singles, hash);
+			for (uint32_t h; (h = numbering__mhash_next(&probe, &m->singles)) != 0;) {
+				const struct rrec *r = rec_at(m, h);
+				if (r->first == first && r->digits == digits)
+					return visit_one(m, h, visit, payload);
+			}
+			if (range != 0 && rec_last(rec_at(m, range)) >= first)
+				return visit_one(m, range, visit, payload);
+		} else {
+			/* Ranges and singles never overlap: merged by first, they are in number order. */
+			int rok = numbering__ordered_seek_le(&rc, &m->ranges, kf, UINT32_MAX) && numbering__ordered_key(&rc) >= k0;
+			if (rok && rec_last(rec_at(m, numbering__ordered_value(&rc))) < first)
+				rok = numbering__ordered_next(&rc);
+			else if (!rok)
+				rok = numbering__ordered_seek_ge(&rc, &m->ranges, kf, 0);
+			int sok = numbering__ordered_seek_ge(&sc, &m->singles_sorted, kf, 0);
+			int found = 0;
+			for (;;) {
+				rok = rok && numbering__ordered_key(&rc) <= kl;
+				sok = sok && numbering__ordered_key(&sc) <= kl;
+				if (!rok && !sok)
+					break;
+				struct numbering__ordered_cursor *c =
+				    !sok || (rok && numbering__ordered_key(&rc) < numbering__ordered_key(&sc)) ? &rc : &sc;
+				uint32_t h = numbering__ordered_value(c);
+				if (c == &rc)
+					rok = numbering__ordered_next(&rc);
+				else
+					sok = numbering__ordered_next(&sc);
+				found = 1;
+				int stop = visit_one(m, h, visit, payload);
+				if (stop != 0)
+					return stop;
+			}
+			if (found)
+				return NUMBERING_OK;
+		}
+	}
+	return numbering__error_set(NUMBERING_NOT_FOUND, "memory backend: no record holds a number of %llu .. %llu (%d digits)",
+	                            (unsigned long long)first, (unsigned long long)last, digits);
+}
+
+/* Listing. */
+
+struct lister {
+	const struct rmem *m;
+	const numbering_record_query *q;
+	uint32_t group; /* index + 1 of the query's group; 0 for every parent */
+	const numbering_record_interval *iv; /* sorted by (digits, first), disjoint, not adjacent */
+	size_t iv_count;
+	size_t key_lens[SLOTS];
+	numbering_record_visit_cb visit;
+	void *payload;
+	int visited;
+	int stop;
+	int rc;
+	char name[NAME_MAX_BYTES + 1];
+};
+
+static int interval_less(const numbering_record_interval *a, const numbering_record_interval *b)
+{
+	return a->digits < b->digits || (a->digits == b->digits && a->first < b->first);
+}
+
+/* Clamps, sorts and merges the query's intervals into @out (room for all); returns the count. */
+static size_t merge_intervals(numbering_record_interval *out, const numbering_record_interval *in, size_t count)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++) {
+		numbering_record_interval v = in[i];
+		if (v.first >= pow10s[v.digits])
+			continue;
+		if (v.last >= pow10s[v.digits])
+			v.last = pow10s[v.digits] - 1;
+		size_t j = n++;
+		for (; j > 0 && interval_less(&v, &out[j - 1]); j--)
+			out[j] = out[j - 1];
+		out[j] = v;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k > 0 && out[k - 1].digits == out[i].digits && out[k - 1].last != UINT64_MAX &&
+		    out[i].first <= out[k - 1].last + 1) {
+			if (out[i].last > out[k - 1].last)
+				out[k - 1].last = out[i].last;
+		} else {
+			out[k++] = out[i];
+		}
+	}
+	return k;
+}
+
+static int overlaps_intervals(const struct lister *l, const struct rrec *r)
+{
+	if (l->iv_count == 0)
+		return 1;
+	if (r->digits == 0)
+		return 0;
+	numbering_record_interval probe = {r->digits, rec_last(r), 0};
+	/* The last interval starting at or before the record's last number. */
+	size_t lo = 0, hi = l->iv_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (interval_less(&probe, &l->iv[mid]))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo > 0 && l->iv[lo - 1].digits == r->digits && l->iv[lo - 1].last >= r->first;
+}
+
+/* Whether @r meets the query's keys, listed_only and parent conditions. */
+static int matches(const struct lister *l, const struct rrec *r)
+{
+	if (l->q->listed_only && !(r->flags & NUMBERING_RECORD_LISTED))
+		return 0;
+	if (l->group != 0 && l->m->homes[r->home].group != l->group - 1)
+		return 0;
+	for (int i = 0; i < SLOTS; i++) {
+		if (l->q->keys[i] == NULL)
+			continue;
+		size_t len;
+		const char *key = rec_key(r, i, &len);
+		if (key == NULL || len != l->key_lens[i] || memcmp(key, l->q->keys[i], len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Visits one record; sets stop when the page is full or the visitor says so. */
+static void emit(struct lister *l, uint32_t handle)
+{
+	numbering_record out;
+	fill(l->m, handle, &out, l->name);
+	l->visited++;
+	int rc = l->visit(&out, l->payload);
+	if (rc != 0) {
+		l->rc = rc;
+		l->stop = 1;
+	} else if (l->q->limit > 0 && l->visited >= l->q->limit) {
+		l->stop = 1;
+	}
+}
+
+/* The group's records in sort order from the query's cursor, merging listed and
+ * unlisted ones when unlisted ones are wanted. */
+struct sort_walk {
+	struct numbering__ordered_cursor c[2];
+	int has[2];
+	int ascending;
+};
+
+static int walk_seek(struct numbering__ordered_cursor *c, const struct numbering__ordered *tree,
+                     const numbering_record_query *q)
+{
+	if (q->order == NUMBERING_RECORD_ORDER_ASCENDING) {
+		if (!q->has_after)
+			return numbering__ordered_first(c, tree);
+		uint64_t key = signed_key(q->after);
+		return key < UINT64_MAX && numbering__ordered_seek_ge(c, tree, key + 1, 0);
+	}
+	if (!q->has_after)
+		return numbering__ordered_last(c, tree);
+	uint64_t key = signed_key(q->after);
+	return key > 0 && numbering__ordered_seek_le(c, tree, key - 1, UINT32_MAX);
+}
+
+static void walk_start(struct sort_walk *w, const struct lister *l, const struct group *g)
+{
+	w->ascending = l->q->order == NUMBERING_RECORD_ORDER_ASCENDING;
+	w->has[0] = walk_seek(&w->c[0], &g->listed, l->q);
+	w->has[1] = !l->q->listed_only && walk_seek(&w->c[1], &g->unlisted, l->q);
+}
+
+/* The next handle, 0 at the end. */
+static uint32_t walk_next(struct sort_walk *w, const struct rmem *m)
+{
+	int i;
+	if (w->has[0] && w->has[1]) {
+		uint64_t a = numbering__ordered_key(&w->c[0]), b = numbering__ordered_key(&w->c[1]);
+		i = w->ascending ? b < a : b > a;
+	} else if (w->has[0] || w->has[1]) {
+		i = w->has[1];
+	} else {
+		return 0;
+	}
+	uint32_t handle = numbering__ordered_value(&w->c[i]);
+	w->has[i] = w->ascending ? numbering__ordered_next(&w->c[i]) : numbering__ordered_prev(&w->c[i]);
+	/* The caller is about to read this record: start loading the one after it. */
+	if (w->has[i])
+		PREFETCH(rec_at(m, numbering__ordered_value(&w->c[i])));
+	return handle;
+}
+
+/*
+ * The group's records whose interval overlaps one of the query's, in number order
+ * per interval. The numbers tree's records never overlap: only the one starting
+ * last before an interval can reach into it. The others tree's may: its scan starts
+ * others_span (the widest the group indexed) before the interval. A record reaching
+ * into two intervals is returned for the first only.
+ */
+enum { SCAN_START, SCAN_NUMBERS, SCAN_OTHERS_START, SCAN_OTHERS };
+
+struct number_scan {
+	struct numbering__ordered_cursor c;
+	size_t k;
+	int phase;
+	int ok;
+	uint64_t key_hi;
+};
+
+#define SCAN_PREFETCH 6
+
+static uint32_t scan_next(struct number_scan *s, const struct lister *l, const struct group *g)
+{
+	const struct rmem *m = l->m;
+	for (;;) {
+		if (s->k >= l->iv_count)
+			return 0;
+		const numbering_record_interval *v = &l->iv[s->k];
+		unsigned d = (unsigned)v->digits;
+		uint32_t h = 0;
+		switch (s->phase) {
+		case SCAN_START:
+			s->key_hi = number_key(d, v->last);
+			s->phase = SCAN_NUMBERS;
+			if (v->first > 0 &&
+			    numbering__ordered_seek_le(&s->c, &g->numbers, number_key(d, v->first) - 1, UINT32_MAX) &&
+			    numbering__ordered_key(&s->c) >= number_key(d, 0) &&
+			    rec_last(rec_at(m, numbering__ordered_value(&s->c))) >= v->first)
+				h = numbering__ordered_value(&s->c);
+			s->ok = numbering__ordered_seek_ge(&s->c, &g->numbers, number_key(d, v->first), 0);
+			break;
+		case SCAN_NUMBERS:
+		case SCAN_OTHERS:
+			if (s->ok && numbering__ordered_key(&s->c) <= s->key_hi) {
+				uint32_t ahead;
+				h = numbering__ordered_value(&s->c);
+				/* Matches are read in number order, scattered in memory: load ahead. */
+				if (numbering__ordered_peek(&s->c, SCAN_PREFETCH, &ahead))
+					PREFETCH(rec_at(m, ahead));
+				s->ok = numbering__ordered_next(&s->c);
+				if (s->phase == SCAN_OTHERS && rec_last(rec_at(m, h)) < v->first)
+					h = 0;
+			} else if (s->phase == SCAN_NUMBERS) {
+				s->phase = SCAN_OTHERS_START;
+			} else {
+				s->phase = SCAN_START;
+				s->k++;
+			}
+			break;
+		default: {
+			uint64_t from = v->first > g->others_span ? v->first - g->others_span : 0;
+			s->ok = numbering__ordered_seek_ge(&s->c, &g->others, number_key(d, from), 0);
+			s->phase = SCAN_OTHERS;
+			break;
+		}
+		}
+		if (h == 0)
+			continue;
+		/* Reaching back into the previous interval: returned with it already. */
+		if (s->k > 0 && l->iv[s->k - 1].digits == v->digits && rec_at(m, h)->first <= l->iv[s->k - 1].last)
+			continue;
+		return h;
+	}
+}
+
+struct candidate {
+	uint64_t rank; /* higher comes first */
+	uint32_t handle;
+};
+
+/* A min-heap by rank of at most cap candidates: the best seen so far. */
+struct best {
+	struct candidate *items;
+	size_t count, cap;
+};
+
+static void sift_down(struct candidate *a, size_t count, size_t i)
+{
+	struct candidate item = a[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= count)
+			break;
+		if (c + 1 < count && a[c + 1].rank < a[c].rank)
+			c++;
+		if (a[c].rank >= item.rank)
+			break;
+		a[i] = a[c];
+		i = c;
+	}
+	a[i] = item;
+}
+
+static void best_offer(struct best *heap, uint64_t rank, uint32_t handle)
+{
+	struct candidate *a = heap->items;
+	if (heap->count < heap->cap) {
+		size_t i = heap->count++;
+		while (i > 0 && a[(i - 1) / 2].rank > rank) {
+			a[i] = a[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		a[i].rank = rank;
+		a[i].handle = handle;
+	} else if (heap->cap > 0 && rank > a[0].rank) {
+		a[0].rank = rank;
+		a[0].handle = handle;
+		sift_down(a, heap->count, 0);
+	}
+}
+
+/* Sorts the heap best first: each step moves the worst left to the end. */
+static void best_sort(struct best *heap)
+{
+	struct candidate *a = heap->items;
+	for (size_t n = heap->count; n > 1; n--) {
+		struct candidate worst = a[0];
+		a[0] = a[n - 1];
+		a[n - 1] = worst;
+		sift_down(a, n - 1, 0);
+	}
+}
+
+static int after_ok(const struct lister *l, const struct rrec *r)
+{
+	if (!l->q->has_after)
+		return 1;
+	return l->q->order == NUMBERING_RECORD_ORDER_ASCENDING ? r->sort_key > l->q->after : r->sort_key < l->q->after;
+}
+
+static void list_sorted(struct lister *l, const struct group *g)
+{
+	struct sort_walk w;
+	walk_start(&w, l, g);
+	for (uint32_t h; !l->stop && (h = walk_next(&w, l->m)) != 0;)
+		if (matches(l, rec_at(l->m, h)))
+			emit(l, h);
+}
+
+/*
+ * A page with intervals comes either from the number indexes (every match read,
+ * the best kept: cheap when the intervals hold few records) or from the walk in
+ * sort order (each record tested until the page is full: cheap when they hold many).
+ * Which one is cheaper is not known in advance, so both advance in step and the
+ * first to finish answers: never more than twice the work of the better one.
+ */
+static int list_sorted_intervals(struct lister *l, const struct group *g)
+{
+	size_t records = g->listed.count + (l->q->listed_only ? 0 : g->unlisted.count);
+	size_t cap = l->q->limit > 0 && (size_t)l->q->limit < records ? (size_t)l->q->limit : records;
+	struct candidate small_heap[ON_STACK];
+	uint32_t small_walk[ON_STACK];
+	struct best heap = {small_heap, 0, cap};
+	uint32_t *walked = small_walk;
+	if (cap > ON_STACK) {
+		heap.items = numbering__malloc(cap * sizeof(*heap.items));
+		walked = numbering__malloc(cap * sizeof(*walked));
+		if (heap.items == NULL || walked == NULL) {
+			numbering__free_mem(heap.items);
+			numbering__free_mem(walked);
+			return out_of_memory("listing records");
+		}
+	}
+	int ascending = l->q->order == NUMBERING_RECORD_ORDER_ASCENDING;
+	struct number_scan scan;
+	memset(&scan, 0, sizeof(scan));
+	struct sort_walk walk;
+	walk_start(&walk, l, g);
+	size_t walk_count = 0;
+	int by_number;
+	for (;;) {
+		uint32_t h = scan_next(&scan, l, g);
+		if (h == 0) {
+			by_number = 1;
+			break;
+		}
+		const struct rrec *r = rec_at(l->m, h);
+		if (after_ok(l, r) && matches(l, r)) {
+			uint64_t key = signed_key(r->sort_key);
+			best_offer(&heap, ascending ? ~key : key, h);
+		}
+		h = walk_next(&walk, l->m);
+		if (h == 0) {
+			by_number = 0;
+			break;
+		}
+		r = rec_at(l->m, h);
+		if (overlaps_intervals(l, r) && matches(l, r)) {
+			walked[walk_count++] = h;
+			if (walk_count == cap) {
+				by_number = 0;
+				break;
+			}
+		}
+	}
+	if (by_number) {
+		best_sort(&heap);
+		for (size_t i = 0; i < heap.count && !l->stop; i++)
+			emit(l, heap.items[i].handle);
+	} else {
+		for (size_t i = 0; i < walk_count && !l->stop; i++)
+			emit(l, walked[i]);
+	}
+	if (heap.items != small_heap) {
+		numbering__free_mem(heap.items);
+		numbering__free_mem(walked);
+	}
+	return NUMBERING_OK;
+}
+
+/* Sorts @n handles by name (a heap sort: no allocation). */
+static int name_less(struct lister *l, uint32_t a, uint32_t b, char *other)
+{
+	size_t la = rec_name(l->m, rec_at(l->m, a), l->name), lb = rec_name(l->m, rec_at(l->m, b), other);
+	int c = memcmp(l->name, other, la < lb ? la : lb);
+	return c < 0 || (c == 0 && la < lb);
+}
+
+static void name_sift(struct lister *l, uint32_t *a, size_t n, size_t i, char *other)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && name_less(l, a[c], a[c + 1], other))
+			c++;
+		if (!name_less(l, a[i], a[c], other))
+			return;
+		uint32_t t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static void sort_by_name(struct lister *l, uint32_t *a, size_t n, char *other)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		name_sift(l, a, n, i, other);
+	for (size_t k = n; k > 1; k--) {
+		uint32_t t = a[0];
+		a[0] = a[k - 1];
+		a[k - 1] = t;
+		name_sift(l, a, k - 1, 0, other);
+	}
+}
+
+/* The kind's records by expires, then name: each run of one expiry is gathered and
+ * sorted by name before it is visited. */
+static int list_expiry(struct lister *l)
+{
+	const struct numbering__ordered *tree = &l->m->expiry[l->q->kind];
+	struct numbering__ordered_cursor c;
+	int ok;
+	if (l->q->has_after) {
+		uint64_t key = signed_key(l->q->after);
+		ok = key < UINT64_MAX && numbering__ordered_seek_ge(&c, tree, key + 1, 0);
+	} else {
+		ok = numbering__ordered_first(&c, tree);
+	}
+	uint32_t small[ON_STACK], *run = small;
+	size_t cap = ON_STACK;
+	char other[NAME_MAX_BYTES + 1];
+	int rc = NUMBERING_OK;
+	while (ok && !l->stop) {
+		uint64_t key = numbering__ordered_key(&c);
+		if (l->q->expires_until != 0 && key > signed_key(l->q->expires_until))
+			break;
+		size_t n = 0;
+		for (; ok && numbering__ordered_key(&c) == key; ok = numbering__ordered_next(&c)) {
+			uint32_t h = numbering__ordered_value(&c);
+			const struct rrec *r = rec_at(l->m, h);
+			if (!matches(l, r) || !overlaps_intervals(l, r))
+				continue;
+			if (n == cap) {
+				uint32_t *grown = numbering__malloc(cap * 2 * sizeof(*grown));
+				if (grown == NULL) {
+					rc = out_of_memory("listing records");
+					goto done;
+				}
+				memcpy(grown, run, n * sizeof(*run));
+				if (run != small)
+					numbering__free_mem(run);
+				run = grown;
+				cap *= 2;
+			}
+			run[n++] = h;
+		}
+		if (n > 1)
+			sort_by_name(l, run, n, other);
+		for (size_t i = 0; i < n && !l->stop; i++)
+			emit(l, run[i]);
+	}
+done:
+	if (run != small)
+		numbering__free_mem(run);
+	return rc;
+}
+
+static int check_query(const numbering_record_query *q, size_t key_lens[SLOTS])
+{
+	if (q->version < 1)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
+		                              "memory backend list: query version %u is unknown", q->version);
+	int rc = check_kind(q->kind, "kind", "list");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (q->order < NUMBERING_RECORD_ORDER_DESCENDING || q->order > NUMBERING_RECORD_ORDER_EXPIRY)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "order", "memory backend list: order %d is unknown",
+		                              q->order);
+	if (q->parent == NULL && q->order != NUMBERING_RECORD_ORDER_EXPIRY)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "parent",
+		                              "memory backend list: a parent is needed but in expiry order");
+	if (q->parent != NULL && strnlen(q->parent, NAME_MAX_BYTES + 1) > NAME_MAX_BYTES)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "parent",
+		                              "memory backend list: the parent has more than %d bytes", NAME_MAX_BYTES);
+	if (q->limit < 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "limit", "memory backend list: limit %d is negative",
+		                              q->limit);
+	if (q->interval_count > 0 && q->intervals == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "intervals",
+		                              "memory backend list: %zu intervals at NULL", q->interval_count);
+	for (size_t i = 0; i < q->interval_count; i++) {
+		const numbering_record_interval *v = &q->intervals[i];
+		if (v->digits < 1 || v->digits > DIGITS_MAX || v->first > v->last)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "intervals",
+			                              "memory backend list: interval %zu (%llu .. %llu of %d digits) is not one",
+			                              i, (unsigned long long)v->first, (unsigned long long)v->last, v->digits);
+	}
+	for (int i = 0; i < SLOTS; i++) {
+		key_lens[i] = q->keys[i] ? strnlen(q->keys[i], NUMBERING_RECORD_KEY_MAX + 1) : 0;
+		if (key_lens[i] > NUMBERING_RECORD_KEY_MAX)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "keys",
+			                              "memory backend list: key %d has more than %d bytes", i,
+			                              NUMBERING_RECORD_KEY_MAX);
+	}
+	return NUMBERING_OK;
+}
+
+static int rm_list(numbering_record_backend *backend, const numbering_record_query *query,
+                   numbering_record_visit_cb visit, void *payload)
+{
+	const struct rmem *m = (const struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (query == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "query", "memory backend list: query is NULL");
+	if (visit == NULL)
+		return bad_visit("list");
+	struct lister *l = numbering__malloc(sizeof(*l));
+	if (l == NULL)
+		return out_of_memory("listing records");
+	int rc = check_query(query, l->key_lens);
+	if (rc != NUMBERING_OK) {
+		numbering__free_mem(l);
+		return rc;
+	}
+	l->m = m;
+	l->q = query;
+	l->group = 0;
+	l->visit = visit;
+	l->payload = payload;
+	l->visited = 0;
+	l->stop = 0;
+	l->rc = NUMBERING_OK;
+	l->iv = NULL;
+	l->iv_count = 0;
+	numbering_record_interval small[16], *iv = small;
+	if (query->interval_count > 16 && (iv = numbering__malloc(query->interval_count * sizeof(*iv))) == NULL) {
+		numbering__free_mem(l);
+		return out_of_memory("listing records");
+	}
+	if (query->interval_count > 0) {
+		l->iv = iv;
+		l->iv_count = merge_intervals(iv, query->intervals, query->interval_count);
+	}
+	int empty = query->interval_count > 0 && l->iv_count == 0;
+	if (query->parent != NULL) {
+		size_t len = strlen(query->parent);
+		l->group = group_find(m, query->kind, query->parent, len, group_hash(m, query->kind, query->parent, len));
+		empty |= l->group == 0;
+	}
+	if (!empty) {
+		if (query->order == NUMBERING_RECORD_ORDER_EXPIRY)
+			rc = list_expiry(l);
+		else if (l->iv_count == 0)
+			list_sorted(l, &m->groups[l->group - 1]);
+		else
+			rc = list_sorted_intervals(l, &m->groups[l->group - 1]);
+	}
+	if (rc == NUMBERING_OK)
+		rc = l->rc;
+	if (iv != small)
+		numbering__free_mem(iv);
+	numbering__free_mem(l);
+	return rc;
+}
+
+/* Control. */
+
+static void stats(const struct rmem *m, struct numbering__memory_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->record_bytes = m->slab.bytes;
+	s->record_used = m->slab.used;
+	s->tree_bytes = m->pool.bytes;
+	s->hash_bytes = m->hash_bytes;
+	s->other_bytes = m->other_bytes + sizeof(*m);
+	s->bytes = s->record_bytes + s->tree_bytes + s->hash_bytes + s->other_bytes;
+	s->records = m->names.count;
+	s->projects = m->group_count;
+}
+
+static int check_failed(const char *what)
+{
+	return numbering__error_set(NUMBERING_INTERNAL, "memory backend check: %s", what);
+}
+
+/* Every entry of @tree names a record that belongs there under that key. */
+static int check_tree(struct rmem *m, const struct numbering__ordered *tree, size_t *entries)
+{
+	if (numbering__ordered_check(tree) != 0)
+		return check_failed("a tree is malformed");
+	struct numbering__ordered_cursor c;
+	for (int ok = numbering__ordered_first(&c, tree); ok; ok = numbering__ordered_next(&c)) {
+		const struct rrec *r = rec_at(m, numbering__ordered_value(&c));
+		struct numbering__ordered *trees[TREES_MAX];
+		uint64_t keys[TREES_MAX];
+		int n = rec_trees(m, r, trees, keys), found = 0;
+		for (int i = 0; i < n; i++)
+			found |= trees[i] == tree && keys[i] == numbering__ordered_key(&c);
+		if (!found)
+			return check_failed("a tree entry does not match its record");
+		(*entries)++;
+	}
+	return NUMBERING_OK;
+}
+
+/* The NUMBERS records hold no number twice: merged in key order, each ends before the next starts. */
+static int check_exclusive(struct rmem *m)
+{
+	struct numbering__ordered_cursor a, b;
+	int aok = numbering__ordered_first(&a, &m->ranges), bok = numbering__ordered_first(&b, &m->singles_sorted);
+	const struct rrec *prev = NULL;
+	while (aok || bok) {
+		struct numbering__ordered_cursor *c =
+		    !bok || (aok && numbering__ordered_key(&a) < numbering__ordered_key(&b)) ? &a : &b;
+		const struct rrec *r = rec_at(m, numbering__ordered_value(c));
+		if (prev != NULL && prev->digits == r->digits && rec_last(prev) >= r->first)
+			return check_failed("two records flagged NUMBERS hold a common number");
+		prev = r;
+		if (c == &a)
+			aok = numbering__ordered_next(&a);
+		else
+			bok = numbering__ordered_next(&b);
+	}
+	return NUMBERING_OK;
+}
+
+static int check(struct rmem *m)
+{
+	if (m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: check inside a transaction");
+	size_t entries = 0, expected = 0;
+	int rc;
+	if ((rc = check_tree(m, &m->singles_sorted, &entries)) != NUMBERING_OK ||
+	    (rc = check_tree(m, &m->ranges, &entries)) != NUMBERING_OK)
+		return rc;
+	for (int k = 0; k <= KIND_MAX; k++)
+		if ((rc = check_tree(m, &m->expiry[k], &entries)) != NUMBERING_OK)
+			return rc;
+	for (uint32_t i = 0; i < m->group_count; i++) {
+		const struct group *g = &m->groups[i];
+		const struct numbering__ordered *trees[] = {&g->listed, &g->unlisted, &g->numbers, &g->others};
+		for (int t = 0; t < 4; t++)
+			if ((rc = check_tree(m, trees[t], &entries)) != NUMBERING_OK)
+				return rc;
+		struct numbering__ordered_cursor c;
+		for (int ok = numbering__ordered_first(&c, &g->others); ok; ok = numbering__ordered_next(&c)) {
+			const struct rrec *r = rec_at(m, numbering__ordered_value(&c));
+			if (rec_last(r) - r->first > g->others_span)
+				return check_failed("a record is wider than its group's span");
+		}
+		if (group_find(m, (int)g->kind, g->parent, g->parent_len, group_hash(m, (int)g->kind, g->parent,
+		                                                                        g->parent_len)) != i + 1)
+			return check_failed("a group is not found by its kind and parent");
+	}
+	for (uint32_t i = 0; i < m->home_count; i++) {
+		const struct home *o = &m->homes[i];
+		if (o->group >= m->group_count ||
+		    home_find(m, o->group, o->dir, o->dir_len, home_hash(m, o->group, o->dir, o->dir_len)) != i + 1)
+			return check_failed("a home is not found by its group and directory");
+	}
+	if ((rc = check_exclusive(m)) != NUMBERING_OK)
+		return rc;
+	int64_t counts[KIND_MAX + 1];
+	memset(counts, 0, sizeof(counts));
+	uint32_t singles = 0;
+	char name[NAME_MAX_BYTES + 1];
+	for (uint32_t i = 0; i < m->names.cap; i++) {
+		const struct numbering__mslot *slot = &m->names.slots[i];
+		if (slot->handle == 0)
+			continue;
+		const struct rrec *r = rec_at(m, slot->handle);
+		if (r->kind < 1 || r->home >= m->home_count)
+			return check_failed("a record's kind or home is out of range");
+		size_t len = rec_name(m, r, name);
+		if (name_hash(m, r->kind, name, len) != slot->hash ||
+		    record_find(m, r->kind, name, len, slot->hash) != slot->handle)
+			return check_failed("a name does not find its record");
+		if (memchr(name + m->homes[r->home].dir_len, '/', r->tail_len) != NULL)
+			return check_failed("a record's tail holds a '/'");
+		counts[r->kind]++;
+		struct numbering__ordered *trees[TREES_MAX];
+		uint64_t keys[TREES_MAX];
+		expected += (size_t)rec_trees(m, r, trees, keys);
+		if (is_single(r)) {
+			singles++;
+			struct numbering__mprobe probe;
+			uint32_t h;
+			numbering__mhash_start(&probe, &m->singles, number_hash(m, number_key(r->digits, r->first)));
+			while ((h = numbering__mhash_next(&probe, &m->singles)) != 0 && h != slot->handle)
+				;
+			if (h == 0)
+				return check_failed("a single number is missing from the number hash");
+		}
+	}
+	if (singles != m->singles.count)
+		return check_failed("the number hash holds records it should not");
+	if (entries != expected)
+		return check_failed("the trees hold more or fewer entries than the records need");
+	if (memcmp(counts, m->counts, sizeof(counts)) != 0)
+		return check_failed("a kind's counter is not its number of records");
+	return NUMBERING_OK;
+}
+
+static int foreach(struct rmem *m, const struct numbering__memory_record_foreach *f)
+{
+	if (m->in_transaction)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: foreach inside a transaction");
+	if (f->visit == NULL)
+		return bad_visit("foreach");
+	char *name = numbering__malloc(NAME_MAX_BYTES + 1);
+	if (name == NULL)
+		return out_of_memory("visiting records");
+	int rc = NUMBERING_OK;
+	for (uint32_t i = 0; rc == NUMBERING_OK && i < m->names.cap; i++) {
+		if (m->names.slots[i].handle == 0)
+			continue;
+		numbering_record out;
+		fill(m, m->names.slots[i].handle, &out, name);
+		rc = f->visit(&out, f->payload);
+	}
+	numbering__free_mem(name);
+	return rc;
+}
+
+static int no_arg(void)
+{
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+}
+
+static int rm_control(numbering_record_backend *backend, int op, void *arg)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	if (arg == NULL && op != NUMBERING__MEMORY_CONTROL_CHECK)
+		return no_arg();
+	switch (op) {
+	case NUMBERING_BACKEND_CONTROL_COUNT: {
+		numbering_backend_count *count = arg;
+		if (check_kind(count->kind, "kind", "count") != NUMBERING_OK)
+			return NUMBERING_INVALID_ARGUMENT;
+		count->count = m->counts[count->kind];
+		return NUMBERING_OK;
+	}
+	case NUMBERING__MEMORY_CONTROL_BYTES: {
+		struct numbering__memory_stats s;
+		stats(m, &s);
+		*(size_t *)arg = s.bytes;
+		return NUMBERING_OK;
+	}
+	case NUMBERING__MEMORY_CONTROL_STATS:
+		stats(m, arg);
+		return NUMBERING_OK;
+	case NUMBERING__MEMORY_CONTROL_CHECK:
+		return check(m);
+	case NUMBERING__MEMORY_CONTROL_RESERVE:
+		if (numbering__mhash_reserve(&m->names, *(uint32_t *)arg, &m->hash_bytes) != NUMBERING_OK ||
+		    numbering__mhash_reserve(&m->singles, *(uint32_t *)arg, &m->hash_bytes) != NUMBERING_OK)
+			return out_of_memory("reserving");
+		return NUMBERING_OK;
+	case NUMBERING__MEMORY_CONTROL_FOREACH:
+		return foreach(m, arg);
+	default:
+		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "memory backend: no control operation %d", op);
+	}
+}
+
+static void rm_free(numbering_record_backend *backend)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return;
+	for (uint32_t i = 0; i < m->group_count; i++) {
+		struct group *g = &m->groups[i];
+		numbering__ordered_destroy(&m->pool, &g->listed);
+		numbering__ordered_destroy(&m->pool, &g->unlisted);
+		numbering__ordered_destroy(&m->pool, &g->numbers);
+		numbering__ordered_destroy(&m->pool, &g->others);
+		numbering__free_mem(g->parent);
+	}
+	for (uint32_t i = 0; i < m->home_count; i++)
+		numbering__free_mem(m->homes[i].dir);
+	numbering__free_mem(m->groups);
+	numbering__free_mem(m->homes);
+	numbering__ordered_destroy(&m->pool, &m->singles_sorted);
+	numbering__ordered_destroy(&m->pool, &m->ranges);
+	for (int k = 0; k <= KIND_MAX; k++)
+		numbering__ordered_destroy(&m->pool, &m->expiry[k]);
+	numbering__ordered_pool_drain(&m->pool);
+	numbering__mhash_destroy(&m->singles, &m->hash_bytes);
+	numbering__mhash_destroy(&m->group_index, &m->hash_bytes);
+	numbering__mhash_destroy(&m->home_index, &m->hash_bytes);
+	/* Bodies can be secrets (the store's page-token key): wiped before the pages go. */
+	for (uint32_t i = 0; i < m->names.cap; i++)
+		if (m->names.slots[i].handle != 0)
+			sodium_memzero(numbering__slab_get(&m->slab, m->names.slots[i].handle),
+			               rec_at(m, m->names.slots[i].handle)->size);
+	numbering__mhash_destroy(&m->names, &m->hash_bytes);
+	numbering__slab_destroy(&m->slab);
+	numbering__free_mem(m->undo);
+	sodium_memzero(m->sip_key, sizeof(m->sip_key));
+	sodium_memzero(m->seed, sizeof(m->seed));
+	numbering__free_mem(m);
+}
+
+int numbering__memory_records_new(numbering_record_backend **out)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering__memory_records_new: out is NULL");
+	*out = NULL;
+	if (sodium_init() < 0)
+		return numbering__error_set(NUMBERING_INTERNAL, "libsodium failed to initialize");
+	struct rmem *m = numbering__calloc(1, sizeof(*m));
+	if (m == NULL)
+		return out_of_memory("creating a backend");
+	m->base.version = NUMBERING_RECORD_BACKEND_VERSION;
+	m->base.begin = rm_begin;
+	m->base.commit = rm_commit;
+	m->base.rollback = rm_rollback;
+	m->base.put = rm_put;
+	m->base.remove = rm_remove;
+	m->base.get = rm_get;
+	m->base.find = rm_find;
+	m->base.list = rm_list;
+	m->base.control = rm_control;
+	m->base.free = rm_free;
+	crypto_shorthash_keygen(m->sip_key);
+	randombytes_buf(m->seed, sizeof(m->seed));
+	numbering__slab_init(&m->slab);
+	numbering__ordered_pool_init(&m->pool);
+	*out = &m->base;
+	return NUMBERING_OK;
+}
