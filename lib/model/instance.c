@@ -9,6 +9,18 @@
 #include "model/instance.h"
 #include "model/validate.h"
 
+/* A field of the table (model/instance-fields.h) by how its member is held; the
+ * expansions below take the action of its type and skip the rest. */
+#define FIELD_TYPE(type, action) FIELD_TYPE_##type(action)
+#define FIELD_TYPE_STR(action) action##_STR
+#define FIELD_TYPE_U8(action) action##_SCALAR
+#define FIELD_TYPE_U32(action) action##_SCALAR
+#define FIELD_TYPE_I64(action) action##_SCALAR
+#define FIELD_TYPE_U64(action) action##_SCALAR
+#define FIELD_TYPE_LABELS(action) action##_LABELS
+#define FIELD_TYPE_URIS(action) action##_URIS
+#define FIELD_TYPE_VIEW(action) action##_VIEW
+
 /* The text a request may give for a number: enough for any formatting of a range. */
 #define PHONE_TEXT_MAX 64
 
@@ -63,21 +75,22 @@ void numbering_instance_free(numbering_instance *instance)
 {
 	if (instance == NULL)
 		return;
-	struct numbering__str *strs[] = {&instance->name,         &instance->phone_number,   &instance->range_end,
-	                                 &instance->sku,          &instance->activation_sku, &instance->country_code,
-	                                 &instance->display_name, &instance->regulatory_listing};
-	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		str_release(strs[i]);
+#define FREE_STR(m, aux) str_release(&instance->m);
+#define FREE_SCALAR(m, aux)
+#define FREE_VIEW(m, aux)
 	/* Labels past label_count keep their buffers for reuse; free up to the capacity. */
-	for (uint32_t i = 0; i < instance->label_cap; i++) {
-		str_release(&instance->labels[i].key);
-		str_release(&instance->labels[i].value);
-	}
-	numbering__free_mem(instance->labels);
-	for (int i = 0; i < NUMBERING_HANDLER_URIS_MAX; i++) {
-		str_release(&instance->message_handlers[i]);
-		str_release(&instance->call_handlers[i]);
-	}
+#define FREE_LABELS(m, aux)                                                                                    \
+	for (uint32_t i = 0; i < instance->label_cap; i++) {                                                       \
+		str_release(&instance->m[i].key);                                                                      \
+		str_release(&instance->m[i].value);                                                                    \
+	}                                                                                                          \
+	numbering__free_mem(instance->m);
+#define FREE_URIS(m, aux)                                                                                      \
+	for (int i = 0; i < NUMBERING_HANDLER_URIS_MAX; i++)                                                       \
+		str_release(&instance->m[i]);
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, FREE)(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	numbering__free_mem(instance);
 }
 
@@ -92,36 +105,22 @@ void numbering__instance_reset(numbering_instance *instance)
 {
 	if (instance == NULL)
 		return;
-	str_clear(&instance->name);
-	str_clear(&instance->phone_number);
-	str_clear(&instance->range_end);
-	str_clear(&instance->sku);
-	str_clear(&instance->activation_sku);
-	str_clear(&instance->country_code);
-	str_clear(&instance->display_name);
-	str_clear(&instance->regulatory_listing);
-	instance->range_size = 0;
-	instance->first = instance->last = 0;
-	instance->digits = 0;
-	instance->is_range = 0;
-	instance->lifecycle_state = 0;
-	instance->call_recording_trigger = 0;
-	instance->number_type = 0;
-	instance->capabilities = 0;
-	instance->compliant = 0;
-	instance->set = 0;
-	instance->create_time = instance->delete_time = instance->activate_time = 0;
-	for (uint32_t i = 0; i < instance->label_count; i++) {
-		str_clear(&instance->labels[i].key);
-		str_clear(&instance->labels[i].value);
-	}
+#define RESET_STR(m, aux) str_clear(&instance->m);
+#define RESET_SCALAR(m, aux) instance->m = 0;
+#define RESET_VIEW(m, aux)
+#define RESET_LABELS(m, aux)                                                                                   \
+	for (uint32_t i = 0; i < instance->label_count; i++) {                                                     \
+		str_clear(&instance->m[i].key);                                                                        \
+		str_clear(&instance->m[i].value);                                                                      \
+	}                                                                                                          \
 	instance->label_count = 0;
-	for (uint32_t i = 0; i < instance->message_handler_count; i++)
-		str_clear(&instance->message_handlers[i]);
-	instance->message_handler_count = 0;
-	for (uint32_t i = 0; i < instance->call_handler_count; i++)
-		str_clear(&instance->call_handlers[i]);
-	instance->call_handler_count = 0;
+#define RESET_URIS(m, aux)                                                                                     \
+	for (uint32_t i = 0; i < instance->aux; i++)                                                               \
+		str_clear(&instance->m[i]);                                                                            \
+	instance->aux = 0;
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, RESET)(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 }
 
 /* Makes room for @count labels, zeroing new entries so their buffers start empty. */
@@ -153,60 +152,45 @@ int numbering__instance_assign(numbering_instance *dst, const numbering_instance
 	if (dst == src)
 		return NUMBERING_OK;
 	int rc = reserve_labels(dst, src->label_count);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->name, &src->name);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->phone_number, &src->phone_number);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->range_end, &src->range_end);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->sku, &src->sku);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->activation_sku, &src->activation_sku);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->country_code, &src->country_code);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->display_name, &src->display_name);
-	if (rc == NUMBERING_OK)
-		rc = copy_str(&dst->regulatory_listing, &src->regulatory_listing);
-	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->label_count; i++) {
-		rc = copy_str(&dst->labels[i].key, &src->labels[i].key);
-		if (rc == NUMBERING_OK)
-			rc = copy_str(&dst->labels[i].value, &src->labels[i].value);
+	/* The strings first: a failure resets @dst. */
+#define ASSIGN_STR(m, aux)                                                                                     \
+	if (rc == NUMBERING_OK)                                                                                    \
+		rc = copy_str(&dst->m, &src->m);
+#define ASSIGN_SCALAR(m, aux)
+#define ASSIGN_VIEW(m, aux)
+#define ASSIGN_LABELS(m, aux)                                                                                  \
+	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->label_count; i++) {                                    \
+		rc = copy_str(&dst->m[i].key, &src->m[i].key);                                                         \
+		if (rc == NUMBERING_OK)                                                                                \
+			rc = copy_str(&dst->m[i].value, &src->m[i].value);                                                 \
 	}
-	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->message_handler_count; i++)
-		rc = copy_str(&dst->message_handlers[i], &src->message_handlers[i]);
-	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->call_handler_count; i++)
-		rc = copy_str(&dst->call_handlers[i], &src->call_handlers[i]);
+#define ASSIGN_URIS(m, aux)                                                                                    \
+	for (uint32_t i = 0; rc == NUMBERING_OK && i < src->aux; i++)                                              \
+		rc = copy_str(&dst->m[i], &src->m[i]);
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, ASSIGN)(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	if (rc != NUMBERING_OK) {
 		numbering__instance_reset(dst);
 		return rc;
 	}
-	for (uint32_t i = src->label_count; i < dst->label_count; i++) {
-		str_clear(&dst->labels[i].key);
-		str_clear(&dst->labels[i].value);
-	}
+	/* Then the counts, clearing what @dst held past them, and the values. */
+#define COUNT_STR(m, aux)
+#define COUNT_SCALAR(m, aux) dst->m = src->m;
+#define COUNT_VIEW(m, aux)
+#define COUNT_LABELS(m, aux)                                                                                   \
+	for (uint32_t i = src->label_count; i < dst->label_count; i++) {                                           \
+		str_clear(&dst->m[i].key);                                                                             \
+		str_clear(&dst->m[i].value);                                                                           \
+	}                                                                                                          \
 	dst->label_count = src->label_count;
-	for (uint32_t i = src->message_handler_count; i < dst->message_handler_count; i++)
-		str_clear(&dst->message_handlers[i]);
-	dst->message_handler_count = src->message_handler_count;
-	for (uint32_t i = src->call_handler_count; i < dst->call_handler_count; i++)
-		str_clear(&dst->call_handlers[i]);
-	dst->call_handler_count = src->call_handler_count;
-	dst->range_size = src->range_size;
-	dst->first = src->first;
-	dst->last = src->last;
-	dst->digits = src->digits;
-	dst->is_range = src->is_range;
-	dst->lifecycle_state = src->lifecycle_state;
-	dst->call_recording_trigger = src->call_recording_trigger;
-	dst->number_type = src->number_type;
-	dst->capabilities = src->capabilities;
-	dst->compliant = src->compliant;
-	dst->set = src->set;
-	dst->create_time = src->create_time;
-	dst->delete_time = src->delete_time;
-	dst->activate_time = src->activate_time;
+#define COUNT_URIS(m, aux)                                                                                     \
+	for (uint32_t i = src->aux; i < dst->aux; i++)                                                             \
+		str_clear(&dst->m[i]);                                                                                 \
+	dst->aux = src->aux;
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, COUNT)(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	return NUMBERING_OK;
 }
 
@@ -231,18 +215,19 @@ static size_t str_bytes(const struct numbering__str *s)
 /* The bytes of @src's strings, each with its NUL. */
 size_t numbering__instance_strings_size(const numbering_instance *src)
 {
-	const struct numbering__str *strs[] = {&src->name,         &src->phone_number,   &src->range_end,
-	                                       &src->sku,          &src->activation_sku, &src->country_code,
-	                                       &src->display_name, &src->regulatory_listing};
 	size_t bytes = 0;
-	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		bytes += str_bytes(strs[i]);
-	for (uint32_t i = 0; i < src->label_count; i++)
-		bytes += str_bytes(&src->labels[i].key) + str_bytes(&src->labels[i].value);
-	for (uint32_t i = 0; i < src->message_handler_count; i++)
-		bytes += str_bytes(&src->message_handlers[i]);
-	for (uint32_t i = 0; i < src->call_handler_count; i++)
-		bytes += str_bytes(&src->call_handlers[i]);
+#define SIZE_STR(m, aux) bytes += str_bytes(&src->m);
+#define SIZE_SCALAR(m, aux)
+#define SIZE_VIEW(m, aux)
+#define SIZE_LABELS(m, aux)                                                                                    \
+	for (uint32_t i = 0; i < src->label_count; i++)                                                            \
+		bytes += str_bytes(&src->m[i].key) + str_bytes(&src->m[i].value);
+#define SIZE_URIS(m, aux)                                                                                      \
+	for (uint32_t i = 0; i < src->aux; i++)                                                                    \
+		bytes += str_bytes(&src->m[i]);
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, SIZE)(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	return bytes;
 }
 
@@ -251,40 +236,23 @@ size_t numbering__instance_strings_size(const numbering_instance *src)
 static void copy_fields(numbering_instance *copy, char *block, struct numbering__label *labels,
                         const numbering_instance *src)
 {
-	const struct numbering__str *strs[] = {&src->name,         &src->phone_number,   &src->range_end,
-	                                       &src->sku,          &src->activation_sku, &src->country_code,
-	                                       &src->display_name, &src->regulatory_listing};
-	struct numbering__str *dsts[] = {&copy->name,         &copy->phone_number,   &copy->range_end,
-	                                 &copy->sku,          &copy->activation_sku, &copy->country_code,
-	                                 &copy->display_name, &copy->regulatory_listing};
-	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		block += borrow_copy(dsts[i], strs[i], block);
-	copy->labels = labels;
-	copy->label_cap = copy->label_count = src->label_count;
-	for (uint32_t i = 0; i < src->label_count; i++) {
-		block += borrow_copy(&labels[i].key, &src->labels[i].key, block);
-		block += borrow_copy(&labels[i].value, &src->labels[i].value, block);
+#define FREEZE_STR(m, aux) block += borrow_copy(&copy->m, &src->m, block);
+#define FREEZE_SCALAR(m, aux) copy->m = src->m;
+#define FREEZE_VIEW(m, aux)
+#define FREEZE_LABELS(m, aux)                                                                                  \
+	copy->m = labels;                                                                                          \
+	copy->label_cap = copy->label_count = src->label_count;                                                    \
+	for (uint32_t i = 0; i < src->label_count; i++) {                                                          \
+		block += borrow_copy(&labels[i].key, &src->m[i].key, block);                                           \
+		block += borrow_copy(&labels[i].value, &src->m[i].value, block);                                       \
 	}
-	copy->message_handler_count = src->message_handler_count;
-	for (uint32_t i = 0; i < src->message_handler_count; i++)
-		block += borrow_copy(&copy->message_handlers[i], &src->message_handlers[i], block);
-	copy->call_handler_count = src->call_handler_count;
-	for (uint32_t i = 0; i < src->call_handler_count; i++)
-		block += borrow_copy(&copy->call_handlers[i], &src->call_handlers[i], block);
-	copy->range_size = src->range_size;
-	copy->first = src->first;
-	copy->last = src->last;
-	copy->digits = src->digits;
-	copy->is_range = src->is_range;
-	copy->lifecycle_state = src->lifecycle_state;
-	copy->call_recording_trigger = src->call_recording_trigger;
-	copy->number_type = src->number_type;
-	copy->capabilities = src->capabilities;
-	copy->compliant = src->compliant;
-	copy->set = src->set;
-	copy->create_time = src->create_time;
-	copy->delete_time = src->delete_time;
-	copy->activate_time = src->activate_time;
+#define FREEZE_URIS(m, aux)                                                                                    \
+	copy->aux = src->aux;                                                                                      \
+	for (uint32_t i = 0; i < src->aux; i++)                                                                    \
+		block += borrow_copy(&copy->m[i], &src->m[i], block);
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, FREEZE)(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 }
 
 /* A copy in one allocation (two with labels: their array is the copy's own, so that
@@ -365,13 +333,13 @@ int numbering__instance_new_reserved(numbering_instance **out)
 		return instance == NULL ? "" : numbering__str_get(&instance->field);                                   \
 	}
 
-STR_GETTER(name)
-STR_GETTER(phone_number)
-STR_GETTER(sku)
-STR_GETTER(activation_sku)
-STR_GETTER(country_code)
-STR_GETTER(display_name)
-STR_GETTER(regulatory_listing)
+#define GETTER_STR(id) STR_GETTER(id)
+#define GETTER_OWN(id)
+#define GETTER_NONE(id)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter)  \
+	GETTER_##getter(id)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 
 int numbering_instance_capabilities(const numbering_instance *instance)
 {
