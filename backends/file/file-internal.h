@@ -1,0 +1,272 @@
+/*
+ * The file backend's private header: the format's constants, the little-endian and
+ * buffer helpers, the scan and replay state, the backend's struct, and what each part
+ * of the backend offers the others. Not installed.
+ */
+#ifndef NUMBERING_FILE_INTERNAL_H
+#define NUMBERING_FILE_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../memory/memory.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "file-io.h"
+#include "model/instance.h"
+#include "numbering/sys/backend.h"
+#include "numbering/sys/file.h"
+
+/* The file header's fixed part (all of a version-1 header), then in version 2 two slots
+ * recording the durable length: records start at HEADER_SIZE_V2 (docs/FILE-FORMAT.md). */
+#define HEADER_SIZE 64
+#define HEADER_SIZE_V2 128
+#define SLOT_SIZE 32
+#define RECORD_HEADER 24
+/* The largest record payload written or accepted: a bound on what an untrusted
+ * length field can make us allocate. */
+#define RECORD_MAX (64u << 20)
+#define SNAPSHOT_CHUNK (1u << 20)
+#define SCAN_WINDOW (1u << 20)
+#define NAME_MAX_BYTES 4096
+#define DEFAULT_COMPACT_MIN ((int64_t)8 << 20)
+#define DEFAULT_WINDOW_US 10000
+
+/* A store holds the page-token key and every customer's numbers: readable by its owner
+ * only, as created (less the umask). A file that replaces it (compaction, repair)
+ * takes the mode the owner has since given the store. */
+#define STORE_FILE_MODE 0600
+/* Random characters in a temporary file's name, and names tried before giving up. */
+#define TEMP_RANDOM 12
+#define TEMP_ATTEMPTS 64
+/* Damaged copies kept beside a store (PATH.damaged, PATH.damaged.1, ...) before a repair
+ * refuses to make another. */
+#define DAMAGED_MAX 1000
+
+/* The first 8 bytes of every store: \x89NUMBDB\n. */
+extern const uint8_t numbering__file_magic[8];
+#define RECORD_MAGIC 0x6365524eu /* "NRec" little-endian */
+
+enum { RECORD_TXN = 1, RECORD_SNAPSHOT = 2 };
+enum { OP_PUT = 1, OP_REMOVE = 2, OP_META = 3 };
+
+/* Little-endian integers. */
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* A growable byte buffer. */
+
+struct buf {
+	uint8_t *data;
+	size_t len, cap;
+};
+
+static inline int buf_reserve(struct buf *b, size_t more)
+{
+	if (more > SIZE_MAX / 2 - b->len)
+		return -1;
+	if (b->len + more <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more)
+		cap *= 2;
+	uint8_t *p = numbering__realloc(b->data, cap);
+	if (p == NULL)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* Appends; space must have been reserved. */
+static inline void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+}
+
+static inline void buf_add32(struct buf *b, uint32_t v)
+{
+	put32(b->data + b->len, v);
+	b->len += 4;
+}
+
+/* Wiped: records carry metadata, and metadata can be a secret (the page-token key). */
+static inline void buf_free(struct buf *b)
+{
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->cap);
+	numbering__free_mem(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Reading a file through a window (numbering__file_scan_get). */
+struct scan {
+	const struct numbering__file_io *io;
+	int fd;
+	uint64_t size;
+	struct buf win;
+	uint64_t win_off;
+};
+
+/* What a replay found. */
+struct replay {
+	uint64_t base_seq, seq;     /* the header's, the last record's */
+	uint64_t valid_end;         /* end of the last valid record */
+	uint64_t records;
+	uint64_t live;              /* bytes of the operations a snapshot of the state replayed holds */
+	uint64_t torn_bytes;        /* from valid_end to the end of the file, when torn */
+	int64_t damage_offset;      /* -1 */
+	int format_version;
+	uint64_t data_start;        /* where the records start: the header's size */
+	uint64_t instances_hint;    /* the snapshot's instances (version 1: 0 when no snapshot) */
+	/* Version 2: the snapshot's end and records, from the header's fixed part; the
+	 * durable length and the sequence of the record ending there, from its newest
+	 * valid slot (0 in version 1: no durable length recorded). */
+	uint64_t snapshot_end, snapshot_records;
+	uint64_t durable_end, durable_seq, slot_gen;
+	uint32_t header_crc;
+	uint64_t snapshot_puts;     /* instances read from snapshot chunks */
+	uint64_t snapshot_stop;     /* end of the last snapshot chunk read */
+	char problem[160];
+};
+
+/* Live bytes after an operation replaced @old bytes with @new ones. */
+static inline uint64_t live_add(uint64_t live, uint64_t old, uint64_t new_bytes)
+{
+	return (old < live ? live - old : 0) + new_bytes;
+}
+
+/* The backend. */
+struct file {
+	numbering_backend base;
+	numbering_backend *mem;
+	char *path, *dir;
+	char *real; /* the store's file, symlinks resolved (resolve_store); NULL when read-only */
+	int fd;
+	int read_only; /* a snapshot opened without the lock: never written */
+	pthread_mutex_t lock; /* fd, end, seq, counters; the flusher */
+	pthread_cond_t cond;
+	pthread_t flusher;
+	int flusher_running, stopping, syncing;
+	int sync_mode, window_us;
+	int64_t compact_min;
+	numbering_file_diagnostic_cb diagnostic;
+	void *diagnostic_payload;
+	uint64_t end, synced_end, seq, snapshot_bytes, records;
+	uint64_t synced_seq; /* every record up to this sequence is on disk (and, in version 2, recorded so) */
+	/* The file's format version (1 only until a writable open has rewritten it), and in
+	 * version 2 the header's checksum (the slots' seed) and the newest slot's generation,
+	 * which only the thread that syncs changes (f->syncing, or f->lock with no sync running). */
+	int format_version;
+	uint32_t header_crc;
+	uint64_t slot_gen;
+	int deferred;        /* the store waits for durability after its lock (group commit) */
+	int maintained;      /* the store sends MAINTAIN after each write: compact there, not in commit */
+	uint64_t last_group; /* commits the last group sync covered */
+	int64_t last_sync_ns; /* how long the last group sync took */
+	/* Bytes of the operations a snapshot of the committed state holds (exact: each put,
+	 * remove and metadata write adds its bytes and takes those of what it replaces). */
+	uint64_t live;
+	int64_t txn_live;    /* the open transaction's change to it */
+	numbering_instance *replaced; /* scratch: an instance a write replaces */
+	uint64_t next_compact_check;
+	int64_t commits, syncs, compactions, truncated_bytes, open_ns;
+	int in_txn;
+	int broken; /* the file's state is unknown: writes are refused */
+	int dir_pending; /* a rename whose directory sync failed: retried before the next commit */
+	struct buf txn;
+	uint64_t txn_ops;
+};
+
+/* The file backend's parts (docs/FILE-FORMAT.md):
+ *   file.c          the vtable: transactions, reads, sync modes and group commit, open and locking
+ *   file-log.c      the log: the I/O seam, the header and its durable-length slots, record
+ *                   framing, append, and replay (reading records back into memory)
+ *   file-compact.c  compaction: snapshots written to temporary files, renamed over the store
+ *   file-check.c    fsck: numbering_file_check() and repair
+ * Functions that return int return a NUMBERING_* status with the error set, except where
+ * a comment says -1 (errno set, for numbering__file_io_error() to describe). */
+
+/* file-log.c: I/O. */
+
+/* The I/O seam in use (file-io.h). */
+const struct numbering__file_io *numbering__file_sys(void);
+/* Sets the error for a failed @what of @path from errno: RESOURCE_EXHAUSTED for a full
+ * disk, else UNAVAILABLE. */
+int numbering__file_io_error(const char *what, const char *path);
+/* Write or read all of @len bytes at @off: 0, or -1 with errno set. */
+int numbering__file_write_all(const struct numbering__file_io *io, int fd, const uint8_t *data, size_t len, uint64_t off);
+int numbering__file_read_all(const struct numbering__file_io *io, int fd, uint8_t *data, size_t len, uint64_t off);
+/* fsync()s the directory @dir: 0, or -1 with errno set. */
+int numbering__file_fsync_dir(const struct numbering__file_io *io, const char *dir);
+
+/* file-log.c: the header, record framing, append. */
+
+void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint64_t base_seq, uint64_t instances,
+                                 uint64_t snapshot_end, uint64_t snapshot_records);
+int numbering__file_record_header_ok(const uint8_t h[RECORD_HEADER]);
+/* Writes the record of sequence @seq holding @payload at offset @off: 0, or -1 with errno set. */
+int numbering__file_append(const struct numbering__file_io *io, int fd, uint64_t off, uint64_t seq,
+                           const uint8_t *payload, size_t len);
+int numbering__file_init(const struct numbering__file_io *io, int fd, const char *path, const char *dir);
+int numbering__file_mark_durable(const struct numbering__file_io *io, struct file *f, int fd, uint64_t end,
+                                 uint64_t seq, uint64_t was_end, uint64_t was_seq);
+
+/* file-log.c: replay. */
+
+int numbering__file_scan_get(struct scan *s, uint64_t off, size_t len, const uint8_t **out);
+int numbering__file_live_bytes_of(numbering_backend *mem, numbering_instance *scratch, const char *name,
+                                  uint64_t *bytes);
+uint64_t numbering__file_meta_live_bytes_of(numbering_backend *mem, const char *key, size_t key_len);
+int numbering__file_read_header(struct scan *s, struct replay *r, const char *path);
+int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay *r, const char *path);
+int numbering__file_interrupted_creation(const struct numbering__file_io *io, int fd, uint64_t size);
+int numbering__file_verify(struct file *f);
+
+/* file-compact.c */
+
+void numbering__file_keep_mode(int fd, int store_fd);
+int numbering__file_temp_create(int *fd_out, char **name_out, const char *real, const char *suffix);
+void numbering__file_remove_stale_temps(const char *real, const char *dir);
+int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *seq, uint64_t *records,
+                                   numbering_backend *mem, const char *real, uint64_t base_seq);
+int numbering__file_compact_locked(struct file *f);
+void numbering__file_compact_if_due_locked(struct file *f);
+
+/* file.c */
+
+void numbering__file_diagnose(struct file *f, const char *fmt, ...) NUMBERING__PRINTF(2, 3);
+int numbering__file_broken_error(const struct file *f);
+int numbering__file_same_file(int fd, const char *name);
+int numbering__file_lock(int fd, const char *path);
+int numbering__file_open_locked(int *out, int *created, const char *path, int must_exist, int writable);
+int numbering__file_resolve_store(char **real_out, char **dir_out, int fd, const char *path);
+int numbering__file_set_paths(struct file *f, const char *path);
+
+#endif
