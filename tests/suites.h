@@ -29,6 +29,9 @@ TEST_SUITE(stress);
 TEST_SUITE(authz);
 TEST_SUITE(limits);
 TEST_SUITE(page_token);
+TEST_SUITE(record);
+TEST_SUITE(kit_array);
+TEST_SUITE(memory_records);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

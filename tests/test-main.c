@@ -45,6 +45,9 @@ static const struct named_suite all_suites[] = {
 	{"authz", authz_suite},
 	{"limits", limits_suite},
 	{"page_token", page_token_suite},
+	{"record", record_suite},
+	{"kit_array", kit_array_suite},
+	{"memory_records", memory_records_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)
