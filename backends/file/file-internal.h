@@ -221,7 +221,8 @@ const struct numbering__file_io *numbering__file_sys(void);
  * disk, else UNAVAILABLE. */
 int numbering__file_io_error(const char *what, const char *path);
 /* Write or read all of @len bytes at @off: 0, or -1 with errno set. */
-int numbering__file_write_all(const struct numbering__file_io *io, int fd, const uint8_t *data, size_t len, uint64_t off);
+int numbering__file_write_all(const struct numbering__file_io *io, int fd, const uint8_t *data, size_t len,
+                              uint64_t off);
 int numbering__file_read_all(const struct numbering__file_io *io, int fd, uint8_t *data, size_t len, uint64_t off);
 /* fsync()s the directory @dir: 0, or -1 with errno set. */
 int numbering__file_fsync_dir(const struct numbering__file_io *io, const char *dir);

@@ -56,7 +56,8 @@ int numbering__file_io_error(const char *what, const char *path)
 	return numbering__error_set(code, "file backend: cannot %s %s: %s", what, path, strerror(e));
 }
 
-int numbering__file_write_all(const struct numbering__file_io *io, int fd, const uint8_t *data, size_t len, uint64_t off)
+int numbering__file_write_all(const struct numbering__file_io *io, int fd, const uint8_t *data, size_t len,
+                              uint64_t off)
 {
 	while (len > 0) {
 		size_t chunk = len > (1u << 30) ? (1u << 30) : len;
@@ -131,8 +132,8 @@ static void slot_make(uint8_t p[SLOT_SIZE], uint32_t seed, uint64_t gen, uint64_
 /* A new file's header: its snapshot ends at @snapshot_end after @snapshot_records
  * records holding @instances instances, and is durable up to there (both slots; the
  * next sync writes generation 3). */
-void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint64_t base_seq, uint64_t instances, uint64_t snapshot_end,
-                        uint64_t snapshot_records)
+void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint64_t base_seq, uint64_t instances,
+                                 uint64_t snapshot_end, uint64_t snapshot_records)
 {
 	memset(h, 0, HEADER_SIZE_V2);
 	put64(h + 36, instances);
@@ -227,7 +228,8 @@ static int scan_find_header(struct scan *s, uint64_t from, uint64_t *found)
 
 /* The bytes the instance named @name takes in a snapshot (an operation: 5 + its
  * encoding) in @mem, 0 if there is none; @scratch receives it. */
-int numbering__file_live_bytes_of(numbering_backend *mem, numbering_instance *scratch, const char *name, uint64_t *bytes)
+int numbering__file_live_bytes_of(numbering_backend *mem, numbering_instance *scratch, const char *name,
+                                  uint64_t *bytes)
 {
 	*bytes = 0;
 	int rc = mem->get(scratch, mem, name);
@@ -609,9 +611,9 @@ int numbering__file_interrupted_creation(const struct numbering__file_io *io, in
 		return 0;
 	if (size >= HEADER_SIZE)
 		/* A version-2 header as numbering__file_init() writes it: no sequence, no snapshot. */
-		return memcmp(h, numbering__file_magic, 8) == 0 && get32(h + 60) == numbering__crc32c(0, h, 60) && get32(h + 8) == 2 &&
-		       get32(h + 12) == HEADER_SIZE_V2 && get64(h + 16) == 0 && get64(h + 36) == 0 &&
-		       get64(h + 44) == HEADER_SIZE_V2 && get64(h + 52) == 0;
+		return memcmp(h, numbering__file_magic, 8) == 0 && get32(h + 60) == numbering__crc32c(0, h, 60) &&
+		       get32(h + 8) == 2 && get32(h + 12) == HEADER_SIZE_V2 && get64(h + 16) == 0 &&
+		       get64(h + 36) == 0 && get64(h + 44) == HEADER_SIZE_V2 && get64(h + 52) == 0;
 	size_t n = size < 8 ? (size_t)size : 8;
 	if (memcmp(h, numbering__file_magic, n) == 0)
 		return 1;
@@ -626,8 +628,8 @@ int numbering__file_init(const struct numbering__file_io *io, int fd, const char
 {
 	uint8_t h[HEADER_SIZE_V2];
 	numbering__file_header_make(h, 0, 0, HEADER_SIZE_V2, 0);
-	if (io->ftruncate(fd, 0) != 0 || numbering__file_write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0 || io->fdatasync(fd) != 0 ||
-	    numbering__file_fsync_dir(io, dir) != 0)
+	if (io->ftruncate(fd, 0) != 0 || numbering__file_write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0 ||
+	    io->fdatasync(fd) != 0 || numbering__file_fsync_dir(io, dir) != 0)
 		return numbering__file_io_error("initialize", path);
 	return NUMBERING_OK;
 }
@@ -643,8 +645,8 @@ int numbering__file_init(const struct numbering__file_io *io, int fd, const char
  * @was_end, so the caller may cut the file back there; -2 when even that failed: the
  * slot may claim the records, so they must stay, and the backend refuses writes.
  */
-int numbering__file_mark_durable(const struct numbering__file_io *io, struct file *f, int fd, uint64_t end, uint64_t seq,
-                        uint64_t was_end, uint64_t was_seq)
+int numbering__file_mark_durable(const struct numbering__file_io *io, struct file *f, int fd, uint64_t end,
+                                 uint64_t seq, uint64_t was_end, uint64_t was_seq)
 {
 	if (f->format_version < 2)
 		return 0;

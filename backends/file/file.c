@@ -404,8 +404,8 @@ static int file_commit(numbering_backend *backend)
 			rc = numbering__file_io_error("append to", f->path);
 		else if (full && io->fdatasync(f->fd) != 0)
 			rc = numbering__file_io_error("sync", f->path);
-		else if (full && numbering__file_mark_durable(io, f, f->fd, f->end + RECORD_HEADER + f->txn.len, f->seq + 1, f->synced_end,
-		                              f->synced_seq) != 0)
+		else if (full && numbering__file_mark_durable(io, f, f->fd, f->end + RECORD_HEADER + f->txn.len,
+		                                              f->seq + 1, f->synced_end, f->synced_seq) != 0)
 			rc = numbering__file_io_error("record the durable length of", f->path);
 		if (rc == NUMBERING_OK) {
 			f->end += RECORD_HEADER + f->txn.len;
@@ -430,8 +430,10 @@ static int file_commit(numbering_backend *backend)
 			int e = errno;
 			if (f->broken || io->ftruncate(f->fd, (off_t)f->end) != 0 || io->fdatasync(f->fd) != 0) {
 				__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
-				numbering__file_diagnose(f, "store %s: a failed append could not be undone; writes are refused until it is reopened",
-				         f->path);
+				numbering__file_diagnose(f,
+				                         "store %s: a failed append could not be undone; writes are "
+				                         "refused until it is reopened",
+				                         f->path);
 			}
 			errno = e;
 		}
@@ -555,7 +557,10 @@ static int wait_durable(struct file *f)
 		pthread_mutex_unlock(&f->lock);
 		int64_t started = now_ns();
 		/* The records, then the durable length that covers them: acknowledged after both. */
-		int failed = numbering__file_sys()->fdatasync(fd) != 0 ? -1 : numbering__file_mark_durable(numbering__file_sys(), f, fd, target_end, target_seq, was_end, was_seq);
+		int failed = numbering__file_sys()->fdatasync(fd) != 0
+		                     ? -1
+		                     : numbering__file_mark_durable(numbering__file_sys(), f, fd, target_end,
+		                                                    target_seq, was_end, was_seq);
 		int e = errno;
 		int64_t took = now_ns() - started;
 		pthread_mutex_lock(&f->lock);
@@ -574,10 +579,13 @@ static int wait_durable(struct file *f)
 			 * that the file holds exactly what was (unless the durable length may claim
 			 * them: then they stay). Memory still shows them, so the backend refuses
 			 * writes until it is reopened. */
-			if (failed == -1 && numbering__file_sys()->ftruncate(fd, (off_t)f->synced_end) == 0 && numbering__file_sys()->fdatasync(fd) == 0)
+			if (failed == -1 && numbering__file_sys()->ftruncate(fd, (off_t)f->synced_end) == 0 &&
+			    numbering__file_sys()->fdatasync(fd) == 0)
 				f->end = f->synced_end;
 			__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
-			numbering__file_diagnose(f, "store %s: sync failed (%s); writes are refused until it is reopened", f->path, strerror(e));
+			numbering__file_diagnose(f,
+			                         "store %s: sync failed (%s); writes are refused until it is reopened",
+			                         f->path, strerror(e));
 		}
 		pthread_cond_broadcast(&f->cond);
 	}
@@ -723,8 +731,9 @@ static void *flusher_main(void *arg)
 			f->syncs++;
 		} else {
 			__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
-			numbering__file_diagnose(f, "store %s: background sync failed (%s); writes are refused until it is reopened", f->path,
-			         strerror(e));
+			numbering__file_diagnose(
+			        f, "store %s: background sync failed (%s); writes are refused until it is reopened",
+			        f->path, strerror(e));
 		}
 	}
 	pthread_mutex_unlock(&f->lock);
@@ -820,7 +829,8 @@ static int file_open(struct file *f, int must_exist)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
 	int created = 0;
-	int rc = f->read_only ? open_snapshot(&f->fd, f->path) : numbering__file_open_locked(&f->fd, &created, f->path, must_exist, 1);
+	int rc = f->read_only ? open_snapshot(&f->fd, f->path)
+	                      : numbering__file_open_locked(&f->fd, &created, f->path, must_exist, 1);
 	if (rc == NUMBERING_OK && !f->read_only)
 		rc = set_real(f);
 	if (rc != NUMBERING_OK)
@@ -868,14 +878,18 @@ static int file_open(struct file *f, int must_exist)
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (r.torn_bytes > 0 && f->read_only) {
-		numbering__file_diagnose(f, "store %s: read %llu bytes and left the %llu after them (%s): a write in progress or a torn tail",
-		         f->path, (unsigned long long)r.valid_end, (unsigned long long)r.torn_bytes, r.problem);
+		numbering__file_diagnose(f,
+		                         "store %s: read %llu bytes and left the %llu after them (%s): a write in "
+		                         "progress or a torn tail",
+		                         f->path, (unsigned long long)r.valid_end, (unsigned long long)r.torn_bytes,
+		                         r.problem);
 	} else if (r.torn_bytes > 0) {
 		if (io->ftruncate(f->fd, (off_t)r.valid_end) != 0 || io->fdatasync(f->fd) != 0)
 			return numbering__file_io_error("cut the torn tail of", f->path);
 		f->truncated_bytes = (int64_t)r.torn_bytes;
-		numbering__file_diagnose(f, "store %s: discarded a torn tail of %llu bytes (%s), left by an interrupted write", f->path,
-		         (unsigned long long)r.torn_bytes, r.problem);
+		numbering__file_diagnose(
+		        f, "store %s: discarded a torn tail of %llu bytes (%s), left by an interrupted write", f->path,
+		        (unsigned long long)r.torn_bytes, r.problem);
 	}
 	f->format_version = r.format_version;
 	f->header_crc = r.header_crc;
@@ -969,8 +983,11 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 		 * (a full disk), the store goes on in version 1 until a compaction succeeds. */
 		pthread_mutex_lock(&f->lock);
 		if (numbering__file_compact_locked(f) != NUMBERING_OK)
-			numbering__file_diagnose(f, "store %s: could not rewrite it in format version %d (%s); it stays in version 1 until it is "
-			         "compacted", f->path, NUMBERING_FILE_FORMAT_VERSION, numbering_error_message());
+			numbering__file_diagnose(f,
+			                         "store %s: could not rewrite it in format version %d (%s); it stays "
+			                         "in version 1 until it is "
+			                         "compacted",
+			                         f->path, NUMBERING_FILE_FORMAT_VERSION, numbering_error_message());
 		numbering_error_clear();
 		pthread_mutex_unlock(&f->lock);
 	}
