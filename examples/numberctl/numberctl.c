@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include <numbering/numbering.h>
+#include <numbering/sys/file.h>
 
 #define EXIT_USAGE 2
 /* The library refuses larger requests; reading stops a little past it. */

@@ -75,54 +75,94 @@ typedef struct numbering_instance numbering_instance;
  */
 NUMBERING_EXTERN(int) numbering_instance_new(numbering_instance **out);
 
-/** Frees an instance. NULL is a no-op. */
+/**
+ * Frees an instance the caller owns (from numbering_instance_new(), _copy(), or an
+ * operation's @c out). Never pass one a page or a resolution owns. NULL is a no-op.
+ */
 NUMBERING_EXTERN(void) numbering_instance_free(numbering_instance *instance);
 
 /**
  * Makes an independent copy.
- * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT or NUMBERING_RESOURCE_EXHAUSTED.
+ * @param[out] out the copy, the caller's, freed with numbering_instance_free(); NULL on
+ *             failure.
+ * @param[in] instance the instance to copy; only read (it may be one a page or a
+ *            resolution owns).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT when an argument is NULL;
+ *         NUMBERING_RESOURCE_EXHAUSTED.
  */
 NUMBERING_EXTERN(int) numbering_instance_copy(numbering_instance **out, const numbering_instance *instance);
 
-/** @name Getters. Strings are never NULL for a non-NULL instance: "" when unset. */
+/**
+ * @name Getters.
+ * Each takes @p instance (NULL reads as an empty instance: 0, or "" for a string,
+ * unless said otherwise), sets no error and cannot fail. Strings are owned by the
+ * instance, valid until it is next modified, filled by a store call, or freed, and
+ * never NULL for a non-NULL instance unless said otherwise: "" when unset.
+ */
 /**@{*/
 /** "projects/{project}/phoneNumberInstances/{id}", "" before creation. */
 NUMBERING_EXTERN(const char *) numbering_instance_name(const numbering_instance *instance);
 /** The number in +E164 (a range's first number). Before creation: the text as set. */
 NUMBERING_EXTERN(const char *) numbering_instance_phone_number(const numbering_instance *instance);
-/** NUMBERING_CAPABILITY_* flags. */
+/** @return the NUMBERING_CAPABILITY_* flags, 0 when none. */
 NUMBERING_EXTERN(int) numbering_instance_capabilities(const numbering_instance *instance);
+/**
+ * @return the product SKU (output only: no operation of this library sets it, so ""
+ *         unless the stored record holds one).
+ */
 NUMBERING_EXTERN(const char *) numbering_instance_sku(const numbering_instance *instance);
+/** @return the activation SKU (output only, as numbering_instance_sku()). */
 NUMBERING_EXTERN(const char *) numbering_instance_activation_sku(const numbering_instance *instance);
-/** A numbering_number_type value. */
+/** @return a numbering_number_type value, NUMBERING_NUMBER_TYPE_UNSPECIFIED when unset. */
 NUMBERING_EXTERN(int) numbering_instance_number_type(const numbering_instance *instance);
 /** ISO 3166 alpha-2 country of the number ("AU"), "" for non-geographic codes. */
 NUMBERING_EXTERN(const char *) numbering_instance_country_code(const numbering_instance *instance);
+/** @return the display name, in NFC. */
 NUMBERING_EXTERN(const char *) numbering_instance_display_name(const numbering_instance *instance);
+/** @return how many labels the instance has (0 .. NUMBERING_LABELS_MAX). */
 NUMBERING_EXTERN(int) numbering_instance_label_count(const numbering_instance *instance);
-/** Label @p i in key order; NULL when out of range. */
+/**
+ * @param[in] i 0 .. numbering_instance_label_count() - 1.
+ * @return the key of label @p i in key order (NFC); NULL when @p i is out of range.
+ */
 NUMBERING_EXTERN(const char *) numbering_instance_label_key(const numbering_instance *instance, int i);
+/**
+ * @param[in] i 0 .. numbering_instance_label_count() - 1.
+ * @return the value of label @p i (the one numbering_instance_label_key() names);
+ *         NULL when @p i is out of range.
+ */
 NUMBERING_EXTERN(const char *) numbering_instance_label_value(const numbering_instance *instance, int i);
-/** The value of label @p key, NULL when absent. */
+/** The value of label @p key (matched by its NFC form), NULL when absent or @p key is NULL. */
 NUMBERING_EXTERN(const char *) numbering_instance_label(const numbering_instance *instance, const char *key);
+/** @return how many incoming message handler URIs (0 .. NUMBERING_HANDLER_URIS_MAX). */
 NUMBERING_EXTERN(int) numbering_instance_message_handler_count(const numbering_instance *instance);
 /** Incoming message handler URI @p i in priority order; NULL when out of range. */
 NUMBERING_EXTERN(const char *) numbering_instance_message_handler(const numbering_instance *instance, int i);
+/** @return how many incoming call handler URIs (0 .. NUMBERING_HANDLER_URIS_MAX). */
 NUMBERING_EXTERN(int) numbering_instance_call_handler_count(const numbering_instance *instance);
 /** Incoming call handler URI @p i in priority order; NULL when out of range. */
 NUMBERING_EXTERN(const char *) numbering_instance_call_handler(const numbering_instance *instance, int i);
 /** A numbering_recording_trigger value (DISABLED when never set). */
 NUMBERING_EXTERN(int) numbering_instance_call_recording_trigger(const numbering_instance *instance);
-/** Nanoseconds since the Unix epoch; 0 when unset. */
+/** @return when the instance was created, in nanoseconds since the Unix epoch; 0 before creation. */
 NUMBERING_EXTERN(int64_t) numbering_instance_create_time(const numbering_instance *instance);
+/** @return when the instance was deleted, in nanoseconds since the Unix epoch; 0 unless DELETED. */
 NUMBERING_EXTERN(int64_t) numbering_instance_delete_time(const numbering_instance *instance);
+/**
+ * @return when the instance first became ACTIVE (at creation, on activate, or, for the
+ *         second half of a split active range, when the split created it), in
+ *         nanoseconds since the Unix epoch; 0 if it never was.
+ */
 NUMBERING_EXTERN(int64_t) numbering_instance_activate_time(const numbering_instance *instance);
-/** A numbering_lifecycle_state value. */
+/** @return a numbering_lifecycle_state value, NUMBERING_LIFECYCLE_STATE_UNSPECIFIED before creation. */
 NUMBERING_EXTERN(int) numbering_instance_lifecycle_state(const numbering_instance *instance);
 /** 1 when the instance is a range (range fields set), else 0. */
 NUMBERING_EXTERN(int) numbering_instance_is_range(const numbering_instance *instance);
+/** @return for a range, the instance's own name (the seed's range.primary); "" otherwise. */
 NUMBERING_EXTERN(const char *) numbering_instance_range_primary(const numbering_instance *instance);
+/** @return for a range, its first number in +E164; "" otherwise. */
 NUMBERING_EXTERN(const char *) numbering_instance_range_start(const numbering_instance *instance);
+/** @return for a range, its last number in +E164; "" otherwise. */
 NUMBERING_EXTERN(const char *) numbering_instance_range_end(const numbering_instance *instance);
 /** Numbers in the range (1 for a single number once created, 0 before). */
 NUMBERING_EXTERN(int64_t) numbering_instance_range_size(const numbering_instance *instance);
@@ -144,7 +184,9 @@ NUMBERING_EXTERN(int) numbering_instance_set_phone_number(numbering_instance *in
 NUMBERING_EXTERN(int) numbering_instance_set_range_size(numbering_instance *instance, int64_t size);
 /** The range to create from the phone number: its last number (NULL unsets). */
 NUMBERING_EXTERN(int) numbering_instance_set_range_end(numbering_instance *instance, const char *text);
+/** NUMBERING_CAPABILITY_* flags; any other bit is NUMBERING_INVALID_ARGUMENT. */
 NUMBERING_EXTERN(int) numbering_instance_set_capabilities(numbering_instance *instance, int capabilities);
+/** A numbering_number_type value; any other is NUMBERING_INVALID_ARGUMENT. */
 NUMBERING_EXTERN(int) numbering_instance_set_number_type(numbering_instance *instance, int number_type);
 /** Valid UTF-8, no control characters, at most 100 characters after NFC normalization. */
 NUMBERING_EXTERN(int) numbering_instance_set_display_name(numbering_instance *instance, const char *display_name);
@@ -158,13 +200,17 @@ NUMBERING_EXTERN(int) numbering_instance_set_display_name(numbering_instance *in
 NUMBERING_EXTERN(int) numbering_instance_set_label(numbering_instance *instance, const char *key, const char *value);
 /** Removes a label; NUMBERING_NOT_FOUND when absent. */
 NUMBERING_EXTERN(int) numbering_instance_remove_label(numbering_instance *instance, const char *key);
+/** Removes every label (and, in an update request, marks the labels as set: to none). */
 NUMBERING_EXTERN(int) numbering_instance_clear_labels(numbering_instance *instance);
 /** Appends a message handler: an absolute http or https URI; at most 5. */
 NUMBERING_EXTERN(int) numbering_instance_add_message_handler(numbering_instance *instance, const char *uri);
+/** Removes every message handler (in an update request: sets them to none). */
 NUMBERING_EXTERN(int) numbering_instance_clear_message_handlers(numbering_instance *instance);
 /** Appends a call handler: http, https, sip, sips, or tel with an E.164 number; at most 5. */
 NUMBERING_EXTERN(int) numbering_instance_add_call_handler(numbering_instance *instance, const char *uri);
+/** Removes every call handler (in an update request: sets them to none). */
 NUMBERING_EXTERN(int) numbering_instance_clear_call_handlers(numbering_instance *instance);
+/** A numbering_recording_trigger value (UNSPECIFIED reads back as DISABLED); any other is NUMBERING_INVALID_ARGUMENT. */
 NUMBERING_EXTERN(int) numbering_instance_set_call_recording_trigger(numbering_instance *instance, int trigger);
 /** The state to create in: PENDING (a port-in) or ACTIVE (the default). */
 NUMBERING_EXTERN(int) numbering_instance_set_lifecycle_state(numbering_instance *instance, int state);

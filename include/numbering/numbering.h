@@ -1,6 +1,10 @@
 /**
  * @file numbering/numbering.h
  * @brief libnumbering: phone-number inventory and lifecycle, embedded. Include this header.
+ *
+ * It includes every module's header. The backend layer (numbering/sys/: the storage
+ * vtable, the file backend, records) is for backend authors and hosts that choose a
+ * storage: include those headers yourself.
  */
 #ifndef NUMBERING_NUMBERING_H
 #define NUMBERING_NUMBERING_H
@@ -10,6 +14,9 @@
 #include "e164.h"
 #include "instance.h"
 #include "store.h"
-#include "sys/file.h"
+#include "list.h"
+#include "resolve.h"
+#include "json.h"
+#include "policy.h"
 
 #endif

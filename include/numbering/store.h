@@ -1,7 +1,8 @@
 /**
  * @file numbering/store.h
- * @brief The PhoneNumberInstances service over a store: open, the operations, resolve,
- *        the JSON entry point, permissions.
+ * @brief The PhoneNumberInstances service over a store: open, close and the operations.
+ *        Listing, resolve, the JSON entry point and the built-in policy have their own
+ *        headers (list.h, resolve.h, json.h, policy.h).
  *
  * A store is a handle over a storage backend (numbering/sys/backend.h) that enforces
  * every rule that spans records: one number belongs to at most one non-deleted
@@ -26,10 +27,6 @@ extern "C" {
 
 typedef struct numbering_store numbering_store;
 typedef struct numbering_backend numbering_backend;
-typedef struct numbering_list_request numbering_list_request;
-typedef struct numbering_list_page numbering_list_page;
-typedef struct numbering_resolution numbering_resolution;
-typedef struct numbering_policy numbering_policy;
 
 /**
  * Decides whether @p caller holds @p permission (e.g.
@@ -217,118 +214,6 @@ NUMBERING_EXTERN(int) numbering_store_split_range(numbering_instance **first, nu
                                                   numbering_store *store, const char *caller, const char *name,
                                                   int64_t size);
 
-/**@}*/
-
-/** @name Listing. */
-/**@{*/
-NUMBERING_EXTERN(int) numbering_list_request_new(numbering_list_request **out);
-NUMBERING_EXTERN(void) numbering_list_request_free(numbering_list_request *request);
-/** "projects/p1". */
-NUMBERING_EXTERN(int) numbering_list_request_set_parent(numbering_list_request *request, const char *parent);
-/** 0 for the default (10); above 100 is coerced to 100; negative is INVALID_ARGUMENT at list time. */
-NUMBERING_EXTERN(int) numbering_list_request_set_page_size(numbering_list_request *request, int page_size);
-/** A token from numbering_list_page_next_token(), or NULL for the first page. */
-NUMBERING_EXTERN(int) numbering_list_request_set_page_token(numbering_list_request *request, const char *token);
-/** A prefix in E.164 ("+6125") or national 0NSN form ("025"), or NULL. */
-NUMBERING_EXTERN(int) numbering_list_request_set_prefix(numbering_list_request *request, const char *prefix);
-NUMBERING_EXTERN(int) numbering_list_request_set_include_deleted(numbering_list_request *request, int include);
-/** Region for a 0NSN prefix, or NULL for the store's default. */
-NUMBERING_EXTERN(int) numbering_list_request_set_region(numbering_list_request *request, const char *region);
-
-/**
- * Lists the parent's instances, newest first (create_time descending).
- * @param[out] out the page, freed with numbering_list_page_free().
- * @param[in] store the store.
- * @param[in] caller the principal the permission check sees, or NULL.
- * @param[in] request the parent, page and filters.
- * @return also NUMBERING_INVALID_ARGUMENT for a forged, altered or foreign page token,
- *         or one used with a different parent or filter.
- */
-NUMBERING_EXTERN(int) numbering_store_list(numbering_list_page **out, numbering_store *store, const char *caller,
-                                           const numbering_list_request *request);
-NUMBERING_EXTERN(void) numbering_list_page_free(numbering_list_page *page);
-NUMBERING_EXTERN(int) numbering_list_page_count(const numbering_list_page *page);
-/** Instance @p i of the page, owned by the page; NULL when out of range. */
-NUMBERING_EXTERN(const numbering_instance *) numbering_list_page_instance(const numbering_list_page *page, int i);
-/** The token for the next page, "" on the last page. Owned by the page. */
-NUMBERING_EXTERN(const char *) numbering_list_page_next_token(const numbering_list_page *page);
-/**@}*/
-
-/** @name Resolve: the per-call hot path. Allocates nothing once the result object has grown. */
-/**@{*/
-NUMBERING_EXTERN(int) numbering_resolution_new(numbering_resolution **out);
-NUMBERING_EXTERN(void) numbering_resolution_free(numbering_resolution *resolution);
-
-/**
- * Finds the non-deleted instance that owns @p phone_number (a number inside a range
- * included) and fills @p out with it.
- * @param[out] out the caller's reusable result object.
- * @param[in] store the store.
- * @param[in] caller the principal the permission check sees, or NULL.
- * @param[in] phone_number the dialed number, in any form numbering_e164_parse() accepts.
- * @param[in] region for a national number, or NULL for the store's default.
- * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (not a number), or
- *         NUMBERING_NOT_FOUND when nobody owns it or the caller may not resolve in the
- *         owning project (so the answer leaks nothing).
- */
-NUMBERING_EXTERN(int) numbering_store_resolve(numbering_resolution *out, numbering_store *store, const char *caller,
-                                              const char *phone_number, const char *region);
-/** The owning instance, valid until @p resolution is reused or freed. */
-NUMBERING_EXTERN(const numbering_instance *) numbering_resolution_instance(const numbering_resolution *resolution);
-/** The dialed number in +E164. */
-NUMBERING_EXTERN(const char *) numbering_resolution_phone_number(const numbering_resolution *resolution);
-/**@}*/
-
-/** @name The JSON entry point. */
-/**@{*/
-/**
- * Calls a method by name with a proto3-JSON request and returns the proto3-JSON
- * response or the JSON error body. Methods: CreatePhoneNumberInstance,
- * GetPhoneNumberInstance, ListPhoneNumberInstances, UpdatePhoneNumberInstance,
- * DeletePhoneNumberInstance, MovePhoneNumberInstance, SplitRange,
- * ActivatePhoneNumberInstance, SuspendPhoneNumberInstance, ResumePhoneNumberInstance,
- * ResolvePhoneNumber.
- * @param[out] response the response or error body, freed with numbering_free(); NULL
- *             only when even the error body cannot be allocated.
- * @param[in] store the store.
- * @param[in] caller the principal the permission checks see, or NULL.
- * @param[in] method the method name, e.g. "CreatePhoneNumberInstance".
- * @param[in] request_json the request message in proto3 JSON: at most 1 MiB
- *            (1,048,576 bytes) and 32 levels deep (docs/LIMITS.md). It ends at its
- *            NUL terminator; a NUL inside a string (the \\u0000 escape) is refused,
- *            naming the field and the escape's byte offset, since the library's
- *            strings would end there.
- * @return NUMBERING_OK, or the error's code (NUMBERING_UNIMPLEMENTED for an unknown
- *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, a \\u0000, wrong
- *         types, unknown fields, or a request past the size or depth limit).
- *         NUMBERING_RESOURCE_EXHAUSTED from a write can mean that the write committed
- *         but its response could not be rendered: retry a create with the same
- *         requestId, or get the instance.
- */
-NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store *store, const char *caller,
-                                                const char *method, const char *request_json);
-/**@}*/
-
-/** @name The built-in policy: project, role, members. */
-/**@{*/
-/**
- * Parses a policy: {"bindings":[{"project":"projects/p1" or "*","members":["user:alice"],
- * "permissions":[...],"roles":["roles/numbering.viewer"]}]}. Roles:
- * roles/numbering.viewer (get, list, resolve), roles/numbering.editor (viewer and
- * create, update, delete, splitRange), roles/numbering.admin (every permission).
- * The document is bounded as a JSON request is: 1 MiB, 32 levels, and a \\u0000
- * inside a string is refused as in a request (a member "user:ops\\u0000x" would be
- * user:ops).
- * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT naming the offending field.
- */
-NUMBERING_EXTERN(int) numbering_policy_parse(numbering_policy **out, const char *json);
-NUMBERING_EXTERN(void) numbering_policy_free(numbering_policy *policy);
-/**
- * An authorizer over a policy: pass it as numbering_options.authorizer with the policy
- * as payload. A NULL caller is denied.
- */
-NUMBERING_EXTERN(int) numbering_policy_authorize(const char *caller, const char *permission, const char *project,
-                                                 void *policy);
 /**@}*/
 
 #ifdef __cplusplus

@@ -8,6 +8,9 @@
 
 #include "core/error.h"
 #include "json/json.h"
+#include "numbering/json.h"
+#include "numbering/list.h"
+#include "numbering/resolve.h"
 #include "numbering/store.h"
 
 typedef int (*name_op)(numbering_instance **out, numbering_store *store, const char *caller, const char *name);

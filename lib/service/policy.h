@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "numbering/store.h"
+#include "numbering/policy.h"
 
 /* One bit per permission, bit NUMBERING__PERM_<name> (service/permission-list.h). */
 typedef uint64_t numbering__permission_set;

@@ -10,6 +10,8 @@
 
 #include "core/rwlock.h"
 #include "model/instance.h"
+#include "numbering/list.h"
+#include "numbering/resolve.h"
 #include "numbering/store.h"
 #include "numbering/sys/backend.h"
 

@@ -1,0 +1,52 @@
+/**
+ * @file numbering/json.h
+ * @brief The JSON entry point: every method of the service by name, proto3 JSON in and out.
+ *
+ * What docs/JSON-API.md describes: the request and response messages, the methods and
+ * the JSON error body. Hosts that speak JSON (an HTTP front end, numberctl, the Python
+ * binding) go through this one call.
+ *
+ * Thread safety: as the store's operations; any number of threads may call at once.
+ */
+#ifndef NUMBERING_JSON_H
+#define NUMBERING_JSON_H
+
+#include "common.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Calls a method by name with a proto3-JSON request and returns the proto3-JSON
+ * response or the JSON error body. Methods: CreatePhoneNumberInstance,
+ * GetPhoneNumberInstance, ListPhoneNumberInstances, UpdatePhoneNumberInstance,
+ * DeletePhoneNumberInstance, MovePhoneNumberInstance, SplitRange,
+ * ActivatePhoneNumberInstance, SuspendPhoneNumberInstance, ResumePhoneNumberInstance,
+ * ResolvePhoneNumber.
+ * @param[out] response the response or error body, freed with numbering_free(); NULL
+ *             only when even the error body cannot be allocated.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission checks see, or NULL.
+ * @param[in] method the method name, e.g. "CreatePhoneNumberInstance".
+ * @param[in] request_json the request message in proto3 JSON: at most 1 MiB
+ *            (1,048,576 bytes) and 32 levels deep (docs/LIMITS.md). It ends at its
+ *            NUL terminator; a NUL inside a string (the \\u0000 escape) is refused,
+ *            naming the field and the escape's byte offset, since the library's
+ *            strings would end there.
+ * @return NUMBERING_OK, or the error's code (NUMBERING_UNIMPLEMENTED for an unknown
+ *         method; NUMBERING_INVALID_ARGUMENT for malformed JSON, a \\u0000, wrong
+ *         types, unknown fields, or a request past the size or depth limit).
+ *         NUMBERING_RESOURCE_EXHAUSTED from a write can mean that the write committed
+ *         but its response could not be rendered: retry a create with the same
+ *         requestId, or get the instance.
+ */
+NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store *store, const char *caller,
+                                                const char *method, const char *request_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
