@@ -32,39 +32,86 @@
 
 #define FORMAT_1 1
 
+/* The presence bits, from the field table (model/instance-fields.h): F_<id> is a
+ * field's bit, F_<id>_2 the second bit of a SPECIAL one (its standard or derived form). */
+#define F1_BITS_STR(id, bit, aux) F_##id = 1u << bit,
+#define F1_BITS_TIME F1_BITS_STR
+#define F1_BITS_LABELS F1_BITS_STR
+#define F1_BITS_URIS F1_BITS_STR
+#define F1_BITS_FLAG F1_BITS_STR
+#define F1_BITS_SPECIAL(id, bit, aux) F_##id = 1u << bit, F_##id##_2 = 1u << aux,
+#define F1_BITS_ENUM(id, bit, aux)
+#define F1_BITS_NONE(id, bit, aux)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) F1_BITS_##f1(id, bit, aux)
 enum {
-	F_NAME_STD = 1 << 0, /* the name as project and id */
-	F_PN_DERIVED = 1 << 1, /* phone_number is the +E164 of first */
-	F_NUMBERS = 1 << 2,
-	F_ENUMS = 1 << 3,
-	F_CREATE_TIME = 1 << 4,
-	F_ACTIVATE_TIME = 1 << 5,
-	F_COUNTRY_CODE = 1 << 6,
-	F_DISPLAY_NAME = 1 << 7,
-	F_IS_RANGE = 1 << 8,
-	F_RE_DERIVED = 1 << 9, /* range_end is the +E164 of last */
-	F_DELETE_TIME = 1 << 10,
-	F_LABELS = 1 << 11,
-	F_MESSAGE_HANDLERS = 1 << 12,
-	F_CALL_HANDLERS = 1 << 13,
-	F_NAME = 1 << 14, /* the name verbatim */
-	F_PHONE_NUMBER = 1 << 15,
-	F_RANGE_END = 1 << 16,
-	F_RANGE_SIZE = 1 << 17,
-	F_SKU = 1 << 18,
-	F_ACTIVATION_SKU = 1 << 19,
-	F_REGULATORY_LISTING = 1 << 20,
-	F_ALL = (1 << 21) - 1
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+	F_NAME_STD = F_name_2, /* the name as project and id */
+	F_NAME = F_name, /* the name verbatim */
+	F_PN_DERIVED = F_phone_number_2, /* phone_number is the +E164 of first */
+	F_PHONE_NUMBER = F_phone_number,
+	F_RE_DERIVED = F_range_end_2, /* range_end is the +E164 of last */
+	F_RANGE_END = F_range_end,
+	F_NUMBERS = F_first,
+	F_RANGE_SIZE = F_range_size
 };
 
-/* Byte limits of decoded strings: the model's character limits at 4 bytes each, or a
- * generous bound where the model has none. */
-#define NAME_BYTES_MAX 512
-#define NUMBER_TEXT_MAX 64
-#define COUNTRY_CODE_MAX 8
-#define DISPLAY_NAME_BYTES_MAX (NUMBERING_DISPLAY_NAME_MAX * 4)
-#define LABEL_KEY_BYTES_MAX (NUMBERING_LABEL_KEY_MAX * 4)
-#define LABEL_VALUE_BYTES_MAX (NUMBERING_LABEL_VALUE_MAX * 4)
+/* The enums share one bit and one varint: each takes the bits from its shift (aux)
+ * that its largest value (limit) needs. */
+#define ENUM_MASK(limit) ((limit) | (limit) >> 1 | (limit) >> 2 | (limit) >> 3)
+#define F1_ENUM_STR(m, bit, aux, limit)
+#define F1_ENUM_TIME F1_ENUM_STR
+#define F1_ENUM_LABELS F1_ENUM_STR
+#define F1_ENUM_URIS F1_ENUM_STR
+#define F1_ENUM_FLAG F1_ENUM_STR
+#define F1_ENUM_SPECIAL F1_ENUM_STR
+#define F1_ENUM_NONE F1_ENUM_STR
+enum {
+#define F1_ENUM_ENUM(m, bit, aux, limit) | 1u << bit
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) F1_ENUM_##f1(m, bit, aux, limit)
+	F_ENUMS = 0
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+#undef F1_ENUM_ENUM
+	,
+#define F1_ENUM_ENUM(m, bit, aux, limit) | (uint32_t)ENUM_MASK(limit) << aux
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) F1_ENUM_##f1(m, bit, aux, limit)
+	ENUM_BITS = 0
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+#undef F1_ENUM_ENUM
+};
+
+/* Every bit this version knows. */
+#define F1_ALL_STR(id) | F_##id
+#define F1_ALL_TIME F1_ALL_STR
+#define F1_ALL_LABELS F1_ALL_STR
+#define F1_ALL_URIS F1_ALL_STR
+#define F1_ALL_FLAG F1_ALL_STR
+#define F1_ALL_SPECIAL(id) | F_##id | F_##id##_2
+#define F1_ALL_ENUM(id)
+#define F1_ALL_NONE(id)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, ...) F1_ALL_##f1(id)
+static const uint32_t F_ALL = F_ENUMS
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+    ;
+
+/* A field by how its member is held (as in instance.c). */
+#define FIELD_TYPE(type, action) FIELD_TYPE_##type(action)
+#define FIELD_TYPE_STR(action) action##_STR
+#define FIELD_TYPE_U8(action) action##_SCALAR
+#define FIELD_TYPE_U32(action) action##_SCALAR
+#define FIELD_TYPE_I64(action) action##_SCALAR
+#define FIELD_TYPE_U64(action) action##_SCALAR
+#define FIELD_TYPE_LABELS(action) action##_LABELS
+#define FIELD_TYPE_URIS(action) action##_URIS
+#define FIELD_TYPE_VIEW(action) action##_VIEW
+
+#define NAME_BYTES_MAX NUMBERING__F1_NAME_BYTES_MAX
+#define NUMBER_TEXT_MAX NUMBERING__F1_NUMBER_TEXT_MAX
+#define LABEL_KEY_BYTES_MAX NUMBERING__F1_LABEL_KEY_BYTES_MAX
+#define LABEL_VALUE_BYTES_MAX NUMBERING__F1_LABEL_VALUE_BYTES_MAX
 
 #define PROJECTS "projects/"
 #define PROJECTS_LEN (sizeof(PROJECTS) - 1)
@@ -135,6 +182,12 @@ static int split_name(const struct numbering__str *name, const char **project, s
 
 /* ---- Encoding ---- */
 
+/* What a TIME field is the difference from: nothing (ABS) or the create time (REL). */
+#define TIME_BASE_ABS(in) (uint64_t)0
+#define TIME_BASE_REL(in) (uint64_t)(in)->create_time
+#define TIME_OF_ABS(out) 0
+#define TIME_OF_REL(out) (out)->create_time
+
 /* Writes into p when it is not NULL; always counts. */
 struct writer {
 	uint8_t *p;
@@ -190,32 +243,27 @@ static uint32_t presence(const numbering_instance *in)
 	int64_t derived_size = in->digits > 0 ? (int64_t)(in->last - in->first) + 1 : 0;
 	if (in->range_size != derived_size)
 		f |= F_RANGE_SIZE;
-	if (in->is_range)
-		f |= F_IS_RANGE;
-	if (in->lifecycle_state | in->call_recording_trigger | in->number_type | in->capabilities)
+#define PRESENT_STR(id, m, aux)                                                                                \
+	if (in->m.len > 0)                                                                                         \
+		f |= F_##id;
+#define PRESENT_TIME(id, m, aux)                                                                               \
+	if (in->m != 0)                                                                                            \
+		f |= F_##id;
+#define PRESENT_FLAG PRESENT_TIME
+#define PRESENT_ENUM(id, m, aux)                                                                               \
+	if (in->m != 0)                                                                                            \
 		f |= F_ENUMS;
-	if (in->create_time != 0)
-		f |= F_CREATE_TIME;
-	if (in->delete_time != 0)
-		f |= F_DELETE_TIME;
-	if (in->activate_time != 0)
-		f |= F_ACTIVATE_TIME;
-	if (in->sku.len > 0)
-		f |= F_SKU;
-	if (in->activation_sku.len > 0)
-		f |= F_ACTIVATION_SKU;
-	if (in->country_code.len > 0)
-		f |= F_COUNTRY_CODE;
-	if (in->display_name.len > 0)
-		f |= F_DISPLAY_NAME;
-	if (in->regulatory_listing.len > 0)
-		f |= F_REGULATORY_LISTING;
-	if (in->label_count > 0)
-		f |= F_LABELS;
-	if (in->message_handler_count > 0)
-		f |= F_MESSAGE_HANDLERS;
-	if (in->call_handler_count > 0)
-		f |= F_CALL_HANDLERS;
+#define PRESENT_LABELS(id, m, aux)                                                                             \
+	if (in->label_count > 0)                                                                                   \
+		f |= F_##id;
+#define PRESENT_URIS(id, m, aux)                                                                               \
+	if (in->aux > 0)                                                                                           \
+		f |= F_##id;
+#define PRESENT_SPECIAL(id, m, aux)
+#define PRESENT_NONE(id, m, aux)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) PRESENT_##f1(id, m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	return f;
 }
 
@@ -241,40 +289,19 @@ static void write_instance(struct writer *w, const numbering_instance *in, uint3
 			put_varint(w, in->last - in->first);
 			break;
 		case F_ENUMS:
-			put_varint(w, (uint64_t)in->lifecycle_state | (uint64_t)in->call_recording_trigger << 3 |
-			                  (uint64_t)in->number_type << 5 | (uint64_t)in->capabilities << 8);
-			break;
-		case F_CREATE_TIME:
-			put_varint(w, zigzag((uint64_t)in->create_time));
-			break;
-		case F_ACTIVATE_TIME:
-			put_varint(w, zigzag((uint64_t)in->activate_time - (uint64_t)in->create_time));
-			break;
-		case F_DELETE_TIME:
-			put_varint(w, zigzag((uint64_t)in->delete_time - (uint64_t)in->create_time));
-			break;
-		case F_COUNTRY_CODE:
-			put_str(w, &in->country_code);
-			break;
-		case F_DISPLAY_NAME:
-			put_str(w, &in->display_name);
-			break;
-		case F_LABELS:
-			put_varint(w, in->label_count);
-			for (uint32_t i = 0; i < in->label_count; i++) {
-				put_str(w, &in->labels[i].key);
-				put_str(w, &in->labels[i].value);
-			}
-			break;
-		case F_MESSAGE_HANDLERS:
-			put_varint(w, in->message_handler_count);
-			for (uint32_t i = 0; i < in->message_handler_count; i++)
-				put_str(w, &in->message_handlers[i]);
-			break;
-		case F_CALL_HANDLERS:
-			put_varint(w, in->call_handler_count);
-			for (uint32_t i = 0; i < in->call_handler_count; i++)
-				put_str(w, &in->call_handlers[i]);
+			put_varint(w, 0
+#define ENUM_PUT_ENUM(m, aux) | (uint64_t)in->m << aux
+#define ENUM_PUT_STR(m, aux)
+#define ENUM_PUT_TIME ENUM_PUT_STR
+#define ENUM_PUT_LABELS ENUM_PUT_STR
+#define ENUM_PUT_URIS ENUM_PUT_STR
+#define ENUM_PUT_FLAG ENUM_PUT_STR
+#define ENUM_PUT_SPECIAL ENUM_PUT_STR
+#define ENUM_PUT_NONE ENUM_PUT_STR
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) ENUM_PUT_##f1(m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+			);
 			break;
 		case F_NAME:
 			put_str(w, &in->name);
@@ -288,16 +315,36 @@ static void write_instance(struct writer *w, const numbering_instance *in, uint3
 		case F_RANGE_SIZE:
 			put_varint(w, zigzag((uint64_t)in->range_size));
 			break;
-		case F_SKU:
-			put_str(w, &in->sku);
-			break;
-		case F_ACTIVATION_SKU:
-			put_str(w, &in->activation_sku);
-			break;
-		case F_REGULATORY_LISTING:
-			put_str(w, &in->regulatory_listing);
-			break;
-		default: /* F_PN_DERIVED, F_RE_DERIVED, F_IS_RANGE: the bit says it all */
+#define PUT_STR(id, m, aux)                                                                                    \
+	case F_##id:                                                                                               \
+		put_str(w, &in->m);                                                                                    \
+		break;
+#define PUT_TIME(id, m, aux)                                                                                   \
+	case F_##id:                                                                                               \
+		put_varint(w, zigzag((uint64_t)in->m - TIME_BASE_##aux(in)));                                          \
+		break;
+#define PUT_LABELS(id, m, aux)                                                                                 \
+	case F_##id:                                                                                               \
+		put_varint(w, in->label_count);                                                                        \
+		for (uint32_t i = 0; i < in->label_count; i++) {                                                       \
+			put_str(w, &in->m[i].key);                                                                         \
+			put_str(w, &in->m[i].value);                                                                       \
+		}                                                                                                      \
+		break;
+#define PUT_URIS(id, m, aux)                                                                                   \
+	case F_##id:                                                                                               \
+		put_varint(w, in->aux);                                                                                \
+		for (uint32_t i = 0; i < in->aux; i++)                                                                 \
+			put_str(w, &in->m[i]);                                                                             \
+		break;
+#define PUT_FLAG(id, m, aux)
+#define PUT_ENUM(id, m, aux)
+#define PUT_SPECIAL(id, m, aux)
+#define PUT_NONE(id, m, aux)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) PUT_##f1(id, m, aux)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+		default: /* F_PN_DERIVED, F_RE_DERIVED and FLAG fields: the bit says it all */
 			break;
 		}
 	}
@@ -313,18 +360,34 @@ static int encodable(const numbering_instance *in)
 		problem = "its numbers are not first <= last of its digit count";
 	else if (in->digits == 0 && (in->first != 0 || in->last != 0))
 		problem = "it has numbers without a digit count";
-	else if (in->lifecycle_state > NUMBERING_LIFECYCLE_PENDING ||
-	         in->call_recording_trigger > NUMBERING_RECORDING_BRIDGE ||
-	         in->number_type > NUMBERING_NUMBER_TYPE_SHARED_RATE || in->capabilities > 7 || in->is_range > 1)
+#define TOO_BIG_ENUM(m, limit) || in->m > limit
+#define TOO_BIG_FLAG TOO_BIG_ENUM
+#define TOO_BIG_STR(m, limit)
+#define TOO_BIG_TIME TOO_BIG_STR
+#define TOO_BIG_LABELS TOO_BIG_STR
+#define TOO_BIG_URIS TOO_BIG_STR
+#define TOO_BIG_SPECIAL TOO_BIG_STR
+#define TOO_BIG_NONE TOO_BIG_STR
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) TOO_BIG_##f1(m, limit)
+	else if (0
+#include "model/instance-fields.h"
+	)
 		problem = "an enum holds an unknown value";
+#undef NUMBERING__INSTANCE_FIELD
 	else if (in->label_count > NUMBERING_LABELS_MAX || in->message_handler_count > NUMBERING_HANDLER_URIS_MAX ||
 	         in->call_handler_count > NUMBERING_HANDLER_URIS_MAX)
 		problem = "it has too many labels or handlers";
-	else if (in->name.len > NAME_BYTES_MAX || in->sku.len > NAME_BYTES_MAX || in->activation_sku.len > NAME_BYTES_MAX ||
-	         in->regulatory_listing.len > NAME_BYTES_MAX || in->phone_number.len > NUMBER_TEXT_MAX ||
-	         in->range_end.len > NUMBER_TEXT_MAX || in->country_code.len > COUNTRY_CODE_MAX ||
-	         in->display_name.len > DISPLAY_NAME_BYTES_MAX)
+#define TOO_LONG_STR(m, limit) || in->m.len > limit
+#define TOO_LONG_SCALAR(m, limit)
+#define TOO_LONG_VIEW(m, limit)
+#define TOO_LONG_LABELS(m, limit)
+#define TOO_LONG_URIS(m, limit)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) FIELD_TYPE(type, TOO_LONG)(m, limit)
+	else if (0
+#include "model/instance-fields.h"
+	)
 		problem = "a string is longer than the model allows";
+#undef NUMBERING__INSTANCE_FIELD
 	for (uint32_t i = 0; problem == NULL && i < in->label_count; i++) {
 		if (in->labels[i].key.len == 0 || in->labels[i].key.len > LABEL_KEY_BYTES_MAX ||
 		    in->labels[i].value.len > LABEL_VALUE_BYTES_MAX)
@@ -509,14 +572,14 @@ static int get_labels(struct reader *r, numbering_instance *out, int *rc)
 	return 1;
 }
 
-static int get_handlers(struct reader *r, struct numbering__str *list, uint32_t *count, int *rc)
+static int get_handlers(struct reader *r, struct numbering__str *list, uint32_t *count, size_t max, int *rc)
 {
 	uint32_t n;
 	if (!get_count(r, &n, NUMBERING_HANDLER_URIS_MAX, 2))
 		return 0;
 	for (uint32_t i = 0; i < n; i++) {
 		*count = i + 1;
-		if (!get_str(r, &list[i], NUMBERING_URI_MAX, rc))
+		if (!get_str(r, &list[i], max, rc))
 			return 0;
 	}
 	return 1;
@@ -563,35 +626,57 @@ static int read_field(struct reader *r, numbering_instance *out, uint32_t bit, i
 	case F_ENUMS:
 		if (!get_varint(r, &v))
 			return 0;
-		if ((v & 7) > NUMBERING_LIFECYCLE_PENDING || (v >> 5 & 7) > NUMBERING_NUMBER_TYPE_SHARED_RATE || v >> 11 != 0)
+		if ((v & ~(uint64_t)ENUM_BITS) != 0
+#define ENUM_BAD_ENUM(m, aux, limit) || (v >> aux & ENUM_MASK(limit)) > limit
+#define ENUM_BAD_STR(m, aux, limit)
+#define ENUM_BAD_TIME ENUM_BAD_STR
+#define ENUM_BAD_LABELS ENUM_BAD_STR
+#define ENUM_BAD_URIS ENUM_BAD_STR
+#define ENUM_BAD_FLAG ENUM_BAD_STR
+#define ENUM_BAD_SPECIAL ENUM_BAD_STR
+#define ENUM_BAD_NONE ENUM_BAD_STR
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) ENUM_BAD_##f1(m, aux, limit)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+		)
 			return fail(r, "an enum holds an unknown value");
-		out->lifecycle_state = (uint8_t)(v & 7);
-		out->call_recording_trigger = (uint8_t)(v >> 3 & 3);
-		out->number_type = (uint8_t)(v >> 5 & 7);
-		out->capabilities = (uint8_t)(v >> 8 & 7);
-		return 1;
-	case F_IS_RANGE:
-		out->is_range = 1;
+#define ENUM_GET_ENUM(m, aux, limit) out->m = (uint8_t)(v >> aux & ENUM_MASK(limit));
+#define ENUM_GET_STR(m, aux, limit)
+#define ENUM_GET_TIME ENUM_GET_STR
+#define ENUM_GET_LABELS ENUM_GET_STR
+#define ENUM_GET_URIS ENUM_GET_STR
+#define ENUM_GET_FLAG ENUM_GET_STR
+#define ENUM_GET_SPECIAL ENUM_GET_STR
+#define ENUM_GET_NONE ENUM_GET_STR
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) ENUM_GET_##f1(m, aux, limit)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 		return 1;
 	case F_PN_DERIVED:
 	case F_RE_DERIVED:
 		return 1; /* filled in once the numbers are read */
-	case F_CREATE_TIME:
-		return get_time(r, &out->create_time, 0);
-	case F_ACTIVATE_TIME:
-		return get_time(r, &out->activate_time, out->create_time);
-	case F_DELETE_TIME:
-		return get_time(r, &out->delete_time, out->create_time);
-	case F_COUNTRY_CODE:
-		return get_str(r, &out->country_code, COUNTRY_CODE_MAX, rc);
-	case F_DISPLAY_NAME:
-		return get_str(r, &out->display_name, DISPLAY_NAME_BYTES_MAX, rc);
-	case F_LABELS:
+#define GET_STR(id, m, aux, limit)                                                                             \
+	case F_##id:                                                                                               \
+		return get_str(r, &out->m, limit, rc);
+#define GET_TIME(id, m, aux, limit)                                                                            \
+	case F_##id:                                                                                               \
+		return get_time(r, &out->m, TIME_OF_##aux(out));
+#define GET_FLAG(id, m, aux, limit)                                                                            \
+	case F_##id:                                                                                               \
+		out->m = 1;                                                                                            \
+		return 1;
+#define GET_LABELS(id, m, aux, limit)                                                                          \
+	case F_##id:                                                                                               \
 		return get_labels(r, out, rc);
-	case F_MESSAGE_HANDLERS:
-		return get_handlers(r, out->message_handlers, &out->message_handler_count, rc);
-	case F_CALL_HANDLERS:
-		return get_handlers(r, out->call_handlers, &out->call_handler_count, rc);
+#define GET_URIS(id, m, aux, limit)                                                                            \
+	case F_##id:                                                                                               \
+		return get_handlers(r, out->m, &out->aux, limit, rc);
+#define GET_ENUM(id, m, aux, limit)
+#define GET_SPECIAL(id, m, aux, limit)
+#define GET_NONE(id, m, aux, limit)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, ...) GET_##f1(id, m, aux, limit)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	case F_NAME:
 		return get_str(r, &out->name, NAME_BYTES_MAX, rc);
 	case F_PHONE_NUMBER:
@@ -603,12 +688,6 @@ static int read_field(struct reader *r, numbering_instance *out, uint32_t bit, i
 			return 0;
 		out->range_size = to_signed(unzigzag(v));
 		return 1;
-	case F_SKU:
-		return get_str(r, &out->sku, NAME_BYTES_MAX, rc);
-	case F_ACTIVATION_SKU:
-		return get_str(r, &out->activation_sku, NAME_BYTES_MAX, rc);
-	case F_REGULATORY_LISTING:
-		return get_str(r, &out->regulatory_listing, NAME_BYTES_MAX, rc);
 	default:
 		return fail(r, "an unknown field is present");
 	}

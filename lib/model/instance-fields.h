@@ -25,7 +25,8 @@
  *            LABELS   count, then key and value strings (limit: key bytes)
  *            URIS     count, then 1..limit byte strings
  *            SPECIAL  special code in encode.c (a name kept as project and id, numbers
- *                     kept as digits: aux is its second bit, -1 when none)
+ *                     derived from the digits): aux is its second bit, f1_bit again
+ *                     when it has none
  *            NONE     not encoded
  *  obj     the JSON object holding it: TOP (the instance), PHONE (phoneNumber), RANGE
  *          (range), NONE (not in JSON)
@@ -83,11 +84,11 @@ NUMBERING__INSTANCE_FIELD(range,                 is_range,               U8,    
 NUMBERING__INSTANCE_FIELD(range_primary,         name,                   VIEW,   NONE,    -1, -1,                   0,                                RANGE, "primaryPhoneNumberInstance", "primary_phone_number_instance", OUTPUT_ONLY, 0,                                STR,     OWN)
 NUMBERING__INSTANCE_FIELD(range_start,           phone_number,           VIEW,   NONE,    -1, -1,                   0,                                RANGE, "startPhoneNumber",           "start_phone_number",            OUTPUT_ONLY, 0,                                STR,     OWN)
 NUMBERING__INSTANCE_FIELD(range_end,             range_end,              STR,    SPECIAL, 16, 9,                    NUMBERING__F1_NUMBER_TEXT_MAX,    RANGE, "endPhoneNumber",             "end_phone_number",              CREATE_ONLY, NUMBERING__SET_RANGE_END,         STR,     OWN)
-NUMBERING__INSTANCE_FIELD(range_size,            range_size,             I64,    SPECIAL, 17, -1,                   0,                                RANGE, "size",                       "size",                          CREATE_ONLY, NUMBERING__SET_RANGE_SIZE,        INT,     OWN)
+NUMBERING__INSTANCE_FIELD(range_size,            range_size,             I64,    SPECIAL, 17, 17,                   0,                                RANGE, "size",                       "size",                          CREATE_ONLY, NUMBERING__SET_RANGE_SIZE,        INT,     OWN)
 NUMBERING__INSTANCE_FIELD(regulatory_listing,    regulatory_listing,     STR,    STR,     20, -1,                   NUMBERING__F1_NAME_BYTES_MAX,     TOP,   "regulatoryListing",          "regulatory_listing",            CREATE_INPUT, NUMBERING__SET_REGULATORY_LISTING, STR,   STR)
 NUMBERING__INSTANCE_FIELD(compliant,             compliant,              U8,     NONE,    -1, -1,                   0,                                TOP,   "compliant",                  "compliant",                     OUTPUT_ONLY, 0,                                BOOL,    OWN)
 /* The numbers held once stored: digits, first and last share presence bit 2. */
-NUMBERING__INSTANCE_FIELD(first,                 first,                  U64,    SPECIAL, 2,  -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE)
+NUMBERING__INSTANCE_FIELD(first,                 first,                  U64,    SPECIAL, 2,  2,                    0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE)
 NUMBERING__INSTANCE_FIELD(last,                  last,                   U64,    NONE,    -1, -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE)
 NUMBERING__INSTANCE_FIELD(digits,                digits,                 U8,     NONE,    -1, -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE)
 /* Which fields a request set: request-only, never stored nor shown. */
