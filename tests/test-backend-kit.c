@@ -1,10 +1,12 @@
 /*
  * The backend test kit (include/numbering/sys/backend-test.h, lib/backend-test/) run
  * against the record-store backends: examples/array-backend/array-records.c, written
- * outside the library (with a second handle, so the race of two writers runs too).
+ * outside the library (with a second handle, so the race of two writers runs too), and
+ * the memory backend's record store (backends/memory/records.c, with its CHECK control).
  */
 #include <numbering/sys/backend-test.h>
 
+#include "../backends/memory/memory.h"
 #include "../examples/array-backend/array-records.h"
 #include "suites.h"
 
@@ -33,5 +35,26 @@ Suite *kit_array_suite(void)
 	target.open = open_array;
 	target.open_second = open_array_second;
 	target.check = check_array;
+	return numbering_backend_test_suite(&target);
+}
+
+static int open_memory(numbering_record_backend **out, void *payload)
+{
+	(void)payload;
+	return numbering__memory_records_new(out);
+}
+
+static int check_memory(numbering_record_backend *backend, void *payload)
+{
+	(void)payload;
+	return backend->control(backend, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+}
+
+Suite *kit_memory_suite(void)
+{
+	numbering_backend_test_target target = NUMBERING_BACKEND_TEST_TARGET_INIT;
+	target.name = "kit_memory";
+	target.open = open_memory;
+	target.check = check_memory;
 	return numbering_backend_test_suite(&target);
 }

@@ -47,6 +47,7 @@ static const struct named_suite all_suites[] = {
 	{"page_token", page_token_suite},
 	{"record", record_suite},
 	{"kit_array", kit_array_suite},
+	{"kit_memory", kit_memory_suite},
 	{"memory_records", memory_records_suite},
 };
 
