@@ -421,38 +421,34 @@ struct mask_path {
 	uint32_t bit;
 };
 
-#define ALL_WRITABLE                                                                                           \
-	(NUMBERING__SET_DISPLAY_NAME | NUMBERING__SET_LABELS | NUMBERING__SET_MESSAGE_HANDLERS |                   \
-	 NUMBERING__SET_CALL_HANDLERS | NUMBERING__SET_RECORDING_TRIGGER | NUMBERING__SET_CAPABILITIES |          \
-	 NUMBERING__SET_NUMBER_TYPE)
-
+/* Every field with a JSON name has a path (model/instance-fields.h): its snake name
+ * under its object's; a path that CREATE_INPUT names is output only to a mask. */
+#define MASK_PATH_TOP(snake, kind, bit) {snake, kind, bit},
+#define MASK_PATH_PHONE(snake, kind, bit) {"phone_number." snake, kind, bit},
+#define MASK_PATH_RANGE(snake, kind, bit) {"range." snake, kind, bit},
+#define MASK_PATH_NONE(snake, kind, bit)
+#define MASK_KIND_WRITABLE PATH_WRITABLE
+#define MASK_KIND_CREATE_ONLY PATH_CREATE_ONLY
+#define MASK_KIND_OUTPUT_ONLY PATH_OUTPUT_ONLY
+#define MASK_KIND_CREATE_INPUT PATH_OUTPUT_ONLY
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, ...)          \
+	MASK_PATH_##obj(snake, MASK_KIND_##access, set)
 static const struct mask_path mask_paths[] = {
-	{"display_name", PATH_WRITABLE, NUMBERING__SET_DISPLAY_NAME},
-	{"labels", PATH_WRITABLE, NUMBERING__SET_LABELS},
-	{"incoming_message_handler_uris", PATH_WRITABLE, NUMBERING__SET_MESSAGE_HANDLERS},
-	{"incoming_call_handler_uris", PATH_WRITABLE, NUMBERING__SET_CALL_HANDLERS},
-	{"call_recording_trigger", PATH_WRITABLE, NUMBERING__SET_RECORDING_TRIGGER},
-	{"phone_number.capabilities", PATH_WRITABLE, NUMBERING__SET_CAPABILITIES},
-	{"phone_number.number_type", PATH_WRITABLE, NUMBERING__SET_NUMBER_TYPE},
-	{"phone_number", PATH_CREATE_ONLY, 0},
-	{"phone_number.phone_number", PATH_CREATE_ONLY, 0},
-	{"range.size", PATH_CREATE_ONLY, 0},
-	{"range.end_phone_number", PATH_CREATE_ONLY, 0},
-	{"name", PATH_OUTPUT_ONLY, 0},
-	{"phone_number.name", PATH_OUTPUT_ONLY, 0},
-	{"phone_number.sku", PATH_OUTPUT_ONLY, 0},
-	{"phone_number.activation_sku", PATH_OUTPUT_ONLY, 0},
-	{"phone_number.country_code", PATH_OUTPUT_ONLY, 0},
-	{"create_time", PATH_OUTPUT_ONLY, 0},
-	{"delete_time", PATH_OUTPUT_ONLY, 0},
-	{"activate_time", PATH_OUTPUT_ONLY, 0},
-	{"lifecycle_state", PATH_OUTPUT_ONLY, 0},
-	{"range", PATH_OUTPUT_ONLY, 0},
-	{"range.primary_phone_number_instance", PATH_OUTPUT_ONLY, 0},
-	{"range.start_phone_number", PATH_OUTPUT_ONLY, 0},
-	{"regulatory_listing", PATH_OUTPUT_ONLY, 0},
-	{"compliant", PATH_OUTPUT_ONLY, 0},
+#include "model/instance-fields.h"
 };
+#undef NUMBERING__INSTANCE_FIELD
+
+/* What no mask, "" or "*" updates. */
+#define MASK_WRITABLE_WRITABLE(set) | (set)
+#define MASK_WRITABLE_CREATE_ONLY(set)
+#define MASK_WRITABLE_OUTPUT_ONLY(set)
+#define MASK_WRITABLE_CREATE_INPUT(set)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, ...)          \
+	MASK_WRITABLE_##access(set)
+static const uint32_t ALL_WRITABLE = 0
+#include "model/instance-fields.h"
+    ;
+#undef NUMBERING__INSTANCE_FIELD
 
 static int is_space(char c)
 {
