@@ -3,13 +3,33 @@
 #include "model/validate.h"
 #include "service/service.h"
 
+/* A writable field by how its member is held (model/instance-fields.h): strings and
+ * values are copied here; lists go through their setters below. */
+#define APPLY_WRITABLE(type, m, set) APPLY_TYPE_##type(m, set)
+#define APPLY_CREATE_ONLY(type, m, set)
+#define APPLY_OUTPUT_ONLY(type, m, set)
+#define APPLY_CREATE_INPUT(type, m, set)
+#define APPLY_TYPE_STR(m, set)                                                                                 \
+	if (rc == NUMBERING_OK && (bits & (set)))                                                                  \
+		rc = numbering__str_set(&instance->m, numbering__str_get(&request->m), request->m.len);
+#define APPLY_TYPE_U8(m, set)                                                                                  \
+	if (bits & (set))                                                                                          \
+		instance->m = request->m;
+#define APPLY_TYPE_U32 APPLY_TYPE_U8
+#define APPLY_TYPE_I64 APPLY_TYPE_U8
+#define APPLY_TYPE_U64 APPLY_TYPE_U8
+#define APPLY_TYPE_LABELS(m, set)
+#define APPLY_TYPE_URIS(m, set)
+#define APPLY_TYPE_VIEW(m, set)
+
 /* Copies the fields named by @bits from @request into @instance. */
 static int apply(numbering_instance *instance, const numbering_instance *request, uint32_t bits)
 {
 	int rc = NUMBERING_OK;
-	if (bits & NUMBERING__SET_DISPLAY_NAME)
-		rc = numbering__str_set(&instance->display_name, numbering__str_get(&request->display_name),
-		                        request->display_name.len);
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, ...)          \
+	APPLY_##access(type, m, set)
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
 	if (rc == NUMBERING_OK && (bits & NUMBERING__SET_LABELS)) {
 		numbering_instance_clear_labels(instance);
 		for (uint32_t i = 0; rc == NUMBERING_OK && i < request->label_count; i++)
@@ -26,14 +46,10 @@ static int apply(numbering_instance *instance, const numbering_instance *request
 		for (uint32_t i = 0; rc == NUMBERING_OK && i < request->call_handler_count; i++)
 			rc = numbering_instance_add_call_handler(instance, numbering__str_get(&request->call_handlers[i]));
 	}
-	if (bits & NUMBERING__SET_RECORDING_TRIGGER)
-		instance->call_recording_trigger = request->call_recording_trigger == NUMBERING_RECORDING_TRIGGER_UNSPECIFIED
-		                                       ? NUMBERING_RECORDING_DISABLED
-		                                       : request->call_recording_trigger;
-	if (bits & NUMBERING__SET_CAPABILITIES)
-		instance->capabilities = request->capabilities;
-	if (bits & NUMBERING__SET_NUMBER_TYPE)
-		instance->number_type = request->number_type;
+	/* The seed's default trigger is DISABLED: an unset one in the request asks for it. */
+	if ((bits & NUMBERING__SET_RECORDING_TRIGGER) &&
+	    instance->call_recording_trigger == NUMBERING_RECORDING_TRIGGER_UNSPECIFIED)
+		instance->call_recording_trigger = NUMBERING_RECORDING_DISABLED;
 	instance->set = 0;
 	return rc;
 }
