@@ -1,0 +1,53 @@
+/*
+ * The kinds of record the library stores (numbering/sys/record.h): one line each in
+ * NUMBERING__KINDS, plus the codec functions the line names. A backend never sees
+ * this table; it stores what the kind's codec encodes and indexes the keys the
+ * kind's code computes.
+ */
+#ifndef NUMBERING_MODEL_KINDS_H
+#define NUMBERING_MODEL_KINDS_H
+
+#include "numbering/sys/record.h"
+
+/*
+ * X(NAME, value, kind name, parent prefix, collection segment, body check)
+ *   value          1 .. NUMBERING_RECORD_KIND_MAX, never reused: it is in every store
+ *   kind name      numbering_record_kind_name()
+ *   parent prefix  what the parents of the kind's records start with ("projects/"), or ""
+ *   collection     the segment of a standard name between parent and id
+ *                  (parent "/" collection "/" id), or "" when the kind's names have
+ *                  no such form. The record encoding of the file log stores neither
+ *                  the prefix nor the collection (model/record.h)
+ *   body check     validates a record's body against its keys (NUMBERING_DATA_LOSS
+ *                  naming what is wrong); NULL accepts any body
+ */
+#define NUMBERING__KINDS(X)                                                                                         \
+	X(META, 1, "meta", "", "", numbering__meta_check)                                                               \
+	X(REQUEST, 2, "request", "projects/", "requests", numbering__request_check)                                     \
+	X(INSTANCE, 3, "phoneNumberInstance", "projects/", "phoneNumberInstances", numbering__instance_record_check)
+
+enum {
+#define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
+	NUMBERING__KINDS(NUMBERING__KIND_ENUM)
+#undef NUMBERING__KIND_ENUM
+};
+
+struct numbering__kind {
+	int kind;
+	const char *name;
+	const char *parent_prefix; /* "" for none */
+	size_t parent_prefix_len;
+	const char *collection; /* "" for none */
+	size_t collection_len;
+	int (*check)(const numbering_record *record);
+};
+
+/* The kind @kind, or NULL for one the library does not define. */
+const struct numbering__kind *numbering__kind_find(int kind);
+
+/* The body checks the table names. */
+int numbering__meta_check(const numbering_record *record);
+int numbering__request_check(const numbering_record *record);
+int numbering__instance_record_check(const numbering_record *record);
+
+#endif

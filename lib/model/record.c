@@ -1,0 +1,551 @@
+/*
+ * The record encoding: one record, keys and body, as bytes (docs/RECORDS.md).
+ *
+ *   byte     format, NUMBERING__RECORD_FORMAT (1)
+ *   byte     kind, 1 .. 255
+ *   byte     bits: LISTED, NUMBERS (the record's flags), NAME_SHORT, and which of the
+ *            optional fields follow (B_* below); the top bit is 0
+ *   string   parent
+ *   string   name
+ *   [zigzag varint sort_key]            B_SORT_KEY, when not 0
+ *   [byte digits, varint first, varint last - first]   B_INTERVAL, when digits > 0
+ *   [zigzag varint expires]             B_EXPIRES, when not 0
+ *   [byte slot mask, then a string per slot present]   B_KEYS, when a key is not NULL
+ *   the rest: the body
+ * A string is a varint byte count, the bytes (no NUL among them) and a NUL, so a
+ * decoded record points into the bytes. In the compact form (B_COMPACT, the file
+ * log's), the parent is stored without its kind's parent prefix and the name as
+ * its id alone (the name is parent "/" collection "/" id), both without a NUL: the
+ * decoder rebuilds them.
+ *
+ * Decoding trusts nothing: every count is checked against the bytes left and the
+ * limits of numbering/sys/record.h before anything is pointed at.
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/kinds.h"
+#include "model/record.h"
+
+enum {
+	B_LISTED = 0x01, /* NUMBERING_RECORD_LISTED */
+	B_NUMBERS = 0x02, /* NUMBERING_RECORD_NUMBERS */
+	B_COMPACT = 0x04,
+	B_SORT_KEY = 0x08,
+	B_INTERVAL = 0x10,
+	B_EXPIRES = 0x20,
+	B_KEYS = 0x40,
+	B_ALL = 0x7f
+};
+
+#define FLAGS_ALL (NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS)
+#define KEY_SLOTS_ALL ((1u << NUMBERING_RECORD_KEY_SLOTS) - 1)
+
+static const uint64_t pow10_table[NUMBERING_RECORD_DIGITS_MAX + 1] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+};
+
+/* ---- The buffer ---- */
+
+int numbering__buf_reserve(struct numbering__buf *buf, size_t more)
+{
+	if (more <= buf->cap - buf->len)
+		return NUMBERING_OK;
+	if (more > SIZE_MAX / 2 - buf->len)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "a buffer of %zu more bytes is too large", more);
+	size_t cap = buf->cap < 64 ? 64 : buf->cap;
+	while (cap - buf->len < more)
+		cap *= 2;
+	uint8_t *p = numbering__realloc(buf->ptr, cap);
+	if (p == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %zu bytes of a record", cap);
+	buf->ptr = p;
+	buf->cap = cap;
+	return NUMBERING_OK;
+}
+
+void numbering__buf_free(struct numbering__buf *buf)
+{
+	numbering__free_mem(buf->ptr);
+	buf->ptr = NULL;
+	buf->len = buf->cap = 0;
+}
+
+/* ---- Checking ---- */
+
+static uint64_t zigzag(int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	return (u << 1) ^ (0 - (u >> 63));
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	uint64_t u = (v >> 1) ^ (0 - (v & 1));
+	return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+}
+
+/* The length of @s if it is at most @max bytes, else @max + 1. */
+static size_t bounded_len(const char *s, size_t max)
+{
+	const char *nul = memchr(s, '\0', max + 1);
+	return nul == NULL ? max + 1 : (size_t)(nul - s);
+}
+
+static int check_string(const char *s, const char *field, size_t min, size_t max, size_t *len)
+{
+	if (s == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "record %s is NULL%s", field,
+		                              min == 0 ? " (\"\" for none)" : "");
+	*len = bounded_len(s, max);
+	char quoted[NUMBERING__QUOTE_SIZE];
+	if (*len < min || *len > max)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "record %s \"%s\" is %s%zu bytes long; it must be %zu to %zu", field,
+		                              numbering__quote(quoted, s, *len > max ? max : *len), *len > max ? "over " : "",
+		                              *len > max ? max : *len, min, max);
+	return NUMBERING_OK;
+}
+
+int numbering__record_check(const numbering_record *r)
+{
+	if (r == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "record", "the record is NULL");
+	if (r->version < 1)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
+		                              "record version %u is not a version (NUMBERING_RECORD_VERSION is %d)",
+		                              r->version, NUMBERING_RECORD_VERSION);
+	if (r->kind < 1 || r->kind > NUMBERING_RECORD_KIND_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "kind", "record kind %d is not 1 to %d", r->kind,
+		                              NUMBERING_RECORD_KIND_MAX);
+	if (r->flags & ~(unsigned)FLAGS_ALL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "flags",
+		                              "record flags 0x%x hold bits other than LISTED (1) and NUMBERS (2)", r->flags);
+	size_t len;
+	int rc = check_string(r->name, "name", 1, NUMBERING_RECORD_NAME_MAX, &len);
+	if (rc == NUMBERING_OK)
+		rc = check_string(r->parent, "parent", 0, NUMBERING_RECORD_NAME_MAX, &len);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (r->digits < 0 || r->digits > NUMBERING_RECORD_DIGITS_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "digits", "record digits %d is not 0 to %d",
+		                              r->digits, NUMBERING_RECORD_DIGITS_MAX);
+	if (r->digits == 0 && (r->first != 0 || r->last != 0))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, r->first != 0 ? "first" : "last",
+		                              "record interval %llu .. %llu has no digit count (digits 0 means no interval)",
+		                              (unsigned long long)r->first, (unsigned long long)r->last);
+	if (r->digits == 0 && (r->flags & NUMBERING_RECORD_NUMBERS))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "flags",
+		                              "record flags hold NUMBERS but the record has no interval (digits 0)");
+	if (r->digits > 0 && r->last >= pow10_table[r->digits])
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "last",
+		                              "record interval end %llu has more than %d digits", (unsigned long long)r->last,
+		                              r->digits);
+	if (r->first > r->last)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "first",
+		                              "record interval start %llu is after its end %llu", (unsigned long long)r->first,
+		                              (unsigned long long)r->last);
+	static const char *const key_fields[NUMBERING_RECORD_KEY_SLOTS] = {"keys[0]", "keys[1]", "keys[2]", "keys[3]"};
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		if (r->keys[i] != NULL && (rc = check_string(r->keys[i], key_fields[i], 0, NUMBERING_RECORD_KEY_MAX, &len)) !=
+		                              NUMBERING_OK)
+			return rc;
+	if (r->body_len > NUMBERING_RECORD_BODY_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "body_len", "record body of %zu bytes is over %u bytes",
+		                              r->body_len, NUMBERING_RECORD_BODY_MAX);
+	if (r->body == NULL && r->body_len > 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "body", "record body is NULL but body_len is %zu",
+		                              r->body_len);
+	return NUMBERING_OK;
+}
+
+/* ---- Encoding ---- */
+
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static uint8_t *put_string(uint8_t *p, const char *s, size_t len)
+{
+	p = put_varint(p, len);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p + len + 1;
+}
+
+/* Whether @r has the compact form: its parent past the kind's prefix and its id. */
+static int compact_form(const numbering_record *r, size_t name_len, size_t parent_len, const char **parent_tail,
+                        const char **id)
+{
+	const struct numbering__kind *kind = numbering__kind_find(r->kind);
+	if (kind == NULL || kind->collection_len == 0 || parent_len <= kind->parent_prefix_len ||
+	    memcmp(r->parent, kind->parent_prefix, kind->parent_prefix_len) != 0)
+		return 0;
+	size_t c = kind->collection_len;
+	const char *n = r->name;
+	if (name_len <= parent_len + c + 2 || memcmp(n, r->parent, parent_len) != 0 || n[parent_len] != '/' ||
+	    memcmp(n + parent_len + 1, kind->collection, c) != 0 || n[parent_len + 1 + c] != '/')
+		return 0;
+	*parent_tail = r->parent + kind->parent_prefix_len;
+	*id = n + parent_len + c + 2;
+	return 1;
+}
+
+/* A varint takes at most 10 bytes; a string its length, a NUL and at most 2 bytes of count. */
+#define VARINT_MAX 10
+
+static uint8_t *put_bytes(uint8_t *p, const char *s, size_t len)
+{
+	p = put_varint(p, len);
+	memcpy(p, s, len);
+	return p + len;
+}
+
+int numbering__record_encode(struct numbering__buf *out, const numbering_record *r, int compact)
+{
+	int rc = numbering__record_check(r);
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t parent_len = strlen(r->parent), name_len = strlen(r->name);
+	const char *parent_tail = NULL, *id = NULL;
+	uint8_t bits = (uint8_t)r->flags;
+	if (compact && compact_form(r, name_len, parent_len, &parent_tail, &id))
+		bits |= B_COMPACT;
+	size_t key_len[NUMBERING_RECORD_KEY_SLOTS] = {0};
+	uint8_t slots = 0;
+	size_t need = 3 + 2 * (VARINT_MAX + 1) + parent_len + name_len + 3 * VARINT_MAX + 2 + VARINT_MAX + 1;
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++) {
+		if (r->keys[i] == NULL)
+			continue;
+		slots |= (uint8_t)(1u << i);
+		key_len[i] = strlen(r->keys[i]);
+		need += VARINT_MAX + 1 + key_len[i];
+	}
+	if (r->sort_key != 0)
+		bits |= B_SORT_KEY;
+	if (r->digits > 0)
+		bits |= B_INTERVAL;
+	if (r->expires != 0)
+		bits |= B_EXPIRES;
+	if (slots != 0)
+		bits |= B_KEYS;
+	need += r->body_len;
+	if ((rc = numbering__buf_reserve(out, need)) != NUMBERING_OK)
+		return rc;
+	uint8_t *p = out->ptr + out->len;
+	*p++ = NUMBERING__RECORD_FORMAT;
+	*p++ = (uint8_t)r->kind;
+	*p++ = bits;
+	if (bits & B_COMPACT) {
+		p = put_bytes(p, parent_tail, parent_len - (size_t)(parent_tail - r->parent));
+		p = put_bytes(p, id, name_len - (size_t)(id - r->name));
+	} else {
+		p = put_string(p, r->parent, parent_len);
+		p = put_string(p, r->name, name_len);
+	}
+	if (bits & B_SORT_KEY)
+		p = put_varint(p, zigzag(r->sort_key));
+	if (bits & B_INTERVAL) {
+		*p++ = (uint8_t)r->digits;
+		p = put_varint(p, r->first);
+		p = put_varint(p, r->last - r->first);
+	}
+	if (bits & B_EXPIRES)
+		p = put_varint(p, zigzag(r->expires));
+	if (bits & B_KEYS) {
+		*p++ = slots;
+		for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+			if (r->keys[i] != NULL)
+				p = put_string(p, r->keys[i], key_len[i]);
+	}
+	if (r->body_len > 0)
+		memcpy(p, r->body, r->body_len);
+	p += r->body_len;
+	out->len = (size_t)(p - out->ptr);
+	return NUMBERING_OK;
+}
+
+int numbering_record_encode(uint8_t **out, size_t *len, const numbering_record *record)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (len != NULL)
+		*len = 0;
+	if (out == NULL || len == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "len",
+		                              "numbering_record_encode: %s is NULL", out == NULL ? "out" : "len");
+	struct numbering__buf buf = {NULL, 0, 0};
+	int rc = numbering__record_encode(&buf, record, 0);
+	if (rc != NUMBERING_OK) {
+		numbering__buf_free(&buf);
+		return rc;
+	}
+	*out = buf.ptr;
+	*len = buf.len;
+	return NUMBERING_OK;
+}
+
+/* ---- Decoding ---- */
+
+struct reader {
+	const uint8_t *p, *end;
+	const char *problem; /* the first problem met */
+	const char *field;   /* the field it was met in */
+};
+
+static int fail(struct reader *r, const char *problem)
+{
+	if (r->problem == NULL)
+		r->problem = problem;
+	return 0;
+}
+
+static int get_byte(struct reader *r, uint8_t *b)
+{
+	if (r->p >= r->end)
+		return fail(r, "the bytes end in the middle of it");
+	*b = *r->p++;
+	return 1;
+}
+
+static int get_varint(struct reader *r, uint64_t *v)
+{
+	uint64_t result = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		uint8_t b;
+		if (!get_byte(r, &b))
+			return 0;
+		if (shift == 63 && b > 1)
+			return fail(r, "it does not fit in 64 bits");
+		result |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			if (b == 0 && shift > 0)
+				return fail(r, "its varint is not in its shortest form");
+			*v = result;
+			return 1;
+		}
+	}
+	return fail(r, "it does not fit in 64 bits");
+}
+
+/* A string of @min .. @max bytes, no NUL among them, then a NUL when @nul; points
+ * into the input. */
+static int get_string(struct reader *r, const char **s, size_t *len, size_t min, size_t max, int nul)
+{
+	uint64_t n;
+	if (!get_varint(r, &n))
+		return 0;
+	if (n < min || n > max)
+		return fail(r, n < min ? "it is empty" : "it is longer than its limit");
+	if (n + (nul ? 1 : 0) > (uint64_t)(r->end - r->p))
+		return fail(r, "it is longer than the bytes left");
+	if (nul && r->p[n] != '\0')
+		return fail(r, "it does not end with a NUL");
+	if (memchr(r->p, '\0', (size_t)n) != NULL)
+		return fail(r, "it holds a NUL byte");
+	*s = (const char *)r->p;
+	*len = (size_t)n;
+	r->p += n + (nul ? 1 : 0);
+	return 1;
+}
+
+int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t len, char *name_buf)
+{
+	if (out == NULL || (data == NULL && len > 0))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "data",
+		                              "numbering_record_decode: %s is NULL", out == NULL ? "out" : "data");
+	memset(out, 0, sizeof(*out));
+	static const uint8_t nothing[1];
+	if (data == NULL)
+		data = nothing; /* no arithmetic on NULL */
+	struct reader rd = {data, data + len, NULL, "format"};
+	struct reader *r = &rd;
+	uint8_t format = 0, kind = 0, bits = 0;
+	const char *parent = NULL, *name = NULL;
+	size_t parent_len = 0, name_len = 0;
+	const struct numbering__kind *k = NULL;
+	if (!get_byte(r, &format))
+		goto bad;
+	if (format != NUMBERING__RECORD_FORMAT) {
+		fail(r, "it is not 1: a record of another version");
+		goto bad;
+	}
+	r->field = "kind";
+	if (!get_byte(r, &kind))
+		goto bad;
+	if (kind == 0) {
+		fail(r, "it is 0");
+		goto bad;
+	}
+	r->field = "flags";
+	if (!get_byte(r, &bits))
+		goto bad;
+	if (bits & ~(unsigned)B_ALL) {
+		fail(r, "they hold a bit this version does not know");
+		goto bad;
+	}
+	if ((bits & B_NUMBERS) && !(bits & B_INTERVAL)) {
+		fail(r, "they hold NUMBERS but the record has no interval");
+		goto bad;
+	}
+	int compact = (bits & B_COMPACT) != 0;
+	if (compact) {
+		k = numbering__kind_find(kind);
+		r->field = "name";
+		if (k == NULL || k->collection_len == 0) {
+			fail(r, "it is stored compact, but its kind has no collection");
+			goto bad;
+		}
+		if (name_buf == NULL) {
+			fail(r, "it is stored compact (the library's file log form), which this call cannot rebuild "
+			        "without copying");
+			goto bad;
+		}
+	}
+	r->field = "parent";
+	if (!get_string(r, &parent, &parent_len, compact ? 1 : 0, NUMBERING_RECORD_NAME_MAX, !compact))
+		goto bad;
+	if (compact && parent_len + k->parent_prefix_len > NUMBERING_RECORD_NAME_MAX) {
+		fail(r, "with its kind's prefix, it is longer than its limit");
+		goto bad;
+	}
+	r->field = "name";
+	if (!get_string(r, &name, &name_len, 1, NUMBERING_RECORD_NAME_MAX, !compact))
+		goto bad;
+	if (compact && k->parent_prefix_len + parent_len + 1 + k->collection_len + 1 + name_len >
+	                   NUMBERING_RECORD_NAME_MAX) {
+		fail(r, "rebuilt from its parent and id, it is longer than its limit");
+		goto bad;
+	}
+	uint64_t v;
+	if (bits & B_SORT_KEY) {
+		r->field = "sort_key";
+		if (!get_varint(r, &v))
+			goto bad;
+		if (v == 0) {
+			fail(r, "it is present but 0");
+			goto bad;
+		}
+		out->sort_key = unzigzag(v);
+	}
+	if (bits & B_INTERVAL) {
+		r->field = "digits";
+		uint8_t digits;
+		if (!get_byte(r, &digits))
+			goto bad;
+		if (digits == 0 || digits > NUMBERING_RECORD_DIGITS_MAX) {
+			fail(r, "it is not 1 to 16");
+			goto bad;
+		}
+		r->field = "first";
+		uint64_t first, span;
+		if (!get_varint(r, &first))
+			goto bad;
+		if (first >= pow10_table[digits]) {
+			fail(r, "it has more digits than the interval's digit count");
+			goto bad;
+		}
+		r->field = "last";
+		if (!get_varint(r, &span))
+			goto bad;
+		if (span >= pow10_table[digits] - first) {
+			fail(r, "it has more digits than the interval's digit count");
+			goto bad;
+		}
+		out->digits = digits;
+		out->first = first;
+		out->last = first + span;
+	}
+	if (bits & B_EXPIRES) {
+		r->field = "expires";
+		if (!get_varint(r, &v))
+			goto bad;
+		if (v == 0) {
+			fail(r, "it is present but 0");
+			goto bad;
+		}
+		out->expires = unzigzag(v);
+	}
+	if (bits & B_KEYS) {
+		r->field = "keys";
+		uint8_t slots;
+		if (!get_byte(r, &slots))
+			goto bad;
+		if (slots == 0 || (slots & ~KEY_SLOTS_ALL)) {
+			fail(r, slots == 0 ? "they are flagged present but none is" : "they name a slot past the last");
+			goto bad;
+		}
+		static const char *const key_fields[NUMBERING_RECORD_KEY_SLOTS] = {"keys[0]", "keys[1]", "keys[2]",
+		                                                                   "keys[3]"};
+		for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++) {
+			size_t key_len;
+			r->field = key_fields[i];
+			if ((slots & (1u << i)) && !get_string(r, &out->keys[i], &key_len, 0, NUMBERING_RECORD_KEY_MAX, 1))
+				goto bad;
+		}
+	}
+	r->field = "body";
+	out->body_len = (size_t)(r->end - r->p);
+	if (out->body_len > NUMBERING_RECORD_BODY_MAX) {
+		fail(r, "it is longer than its limit");
+		goto bad;
+	}
+	out->body = out->body_len > 0 ? r->p : NULL;
+	out->version = NUMBERING_RECORD_VERSION;
+	out->kind = kind;
+	out->flags = bits & FLAGS_ALL;
+	if (compact) {
+		/* The parent, then the name: the parent again, the collection and the id. */
+		char *n = name_buf;
+		memcpy(n, k->parent_prefix, k->parent_prefix_len);
+		memcpy(n + k->parent_prefix_len, parent, parent_len);
+		parent_len += k->parent_prefix_len;
+		n[parent_len] = '\0';
+		out->parent = n;
+		n += parent_len + 1;
+		memcpy(n, name_buf, parent_len);
+		n[parent_len] = '/';
+		memcpy(n + parent_len + 1, k->collection, k->collection_len);
+		n[parent_len + 1 + k->collection_len] = '/';
+		memcpy(n + parent_len + 2 + k->collection_len, name, name_len);
+		n[parent_len + 2 + k->collection_len + name_len] = '\0';
+		out->name = n;
+	} else {
+		out->parent = parent;
+		out->name = name;
+	}
+	return NUMBERING_OK;
+bad:
+	memset(out, 0, sizeof(*out));
+	return numbering__error_field(NUMBERING_DATA_LOSS, r->field,
+	                              "the bytes are not a record: its %s is damaged: %s (%zu bytes, at byte %zu)",
+	                              r->field, r->problem, len, (size_t)(r->p - data));
+}
+
+int numbering_record_decode(numbering_record *out, const uint8_t *data, size_t len)
+{
+	return numbering__record_decode(out, data, len, NULL);
+}

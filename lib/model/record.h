@@ -1,0 +1,59 @@
+/*
+ * The record encoding's internal side (the public functions are in
+ * numbering/sys/record.h): a grow-only byte buffer to encode into without an
+ * allocation per record, and the encoder and decoder with the compact form the
+ * library's own file log keeps.
+ */
+#ifndef NUMBERING_MODEL_RECORD_H
+#define NUMBERING_MODEL_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "numbering/sys/record.h"
+
+/* A grow-only byte buffer: ptr holds len bytes, room for cap. Zero it to start. */
+struct numbering__buf {
+	uint8_t *ptr;
+	size_t len, cap;
+};
+
+/* Makes room for @more bytes past len; NUMBERING_RESOURCE_EXHAUSTED (error set) on failure. */
+int numbering__buf_reserve(struct numbering__buf *buf, size_t more);
+void numbering__buf_free(struct numbering__buf *buf);
+
+/* The version byte that starts every record encoding. */
+#define NUMBERING__RECORD_FORMAT 1
+
+/* The bytes numbering__record_decode() may need to rebuild a compact record's parent
+ * and name, their NULs included. */
+#define NUMBERING__RECORD_NAME_BUF (2 * (NUMBERING_RECORD_NAME_MAX + 1))
+
+/*
+ * Checks @record against every limit of numbering/sys/record.h:
+ * NUMBERING_INVALID_ARGUMENT naming the field and its value.
+ */
+int numbering__record_check(const numbering_record *record);
+
+/*
+ * Appends the encoding of @record to @out (its len grows; nothing else is touched).
+ * With @compact, a record whose parent starts with its kind's parent prefix and
+ * whose name is parent "/" collection "/" id (model/kinds.h) is stored in the compact
+ * form: the parent without the prefix and the id alone, without NULs. That is what
+ * the file log keeps. Without @compact, or for any other record, the strings are
+ * stored whole with their NULs and numbering__record_decode() needs no buffer (the
+ * public numbering_record_encode()). NUMBERING_INVALID_ARGUMENT as
+ * numbering__record_check(); NUMBERING_RESOURCE_EXHAUSTED.
+ */
+int numbering__record_encode(struct numbering__buf *out, const numbering_record *record, int compact);
+
+/*
+ * Reads a record encoding into @out, whose pointers then point into @data, except
+ * for a record in the compact form, whose parent and name are rebuilt in @name_buf
+ * (NUMBERING__RECORD_NAME_BUF bytes). With @name_buf NULL, the compact form is
+ * NUMBERING_DATA_LOSS (the public numbering_record_decode() copies nothing).
+ * NUMBERING_DATA_LOSS naming what is wrong; never reads outside @data.
+ */
+int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t len, char *name_buf);
+
+#endif
