@@ -12,61 +12,62 @@
 #include "json/json.h"
 #include "model/validate.h"
 
+/* The fields of each JSON object, in the order of the field table
+ * (model/instance-fields.h): J_<id> indexes them. */
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, ...) IN_##obj(J_##id)
+#define IN_NONE(x)
+#define IN_TOP(x) x,
+#define IN_PHONE(x)
+#define IN_RANGE(x)
 enum {
-	F_NAME,
-	F_PHONE_NUMBER,
-	F_DISPLAY_NAME,
-	F_LABELS,
-	F_MESSAGE_HANDLERS,
-	F_CALL_HANDLERS,
-	F_RECORDING_TRIGGER,
-	F_CREATE_TIME,
-	F_DELETE_TIME,
-	F_ACTIVATE_TIME,
-	F_LIFECYCLE_STATE,
-	F_RANGE,
-	F_REGULATORY_LISTING,
-	F_COMPLIANT,
-	F_COUNT
+#include "model/instance-fields.h"
+	TOP_COUNT
 };
-
-static const struct numbering__json_field instance_fields[F_COUNT] = {
-	[F_NAME] = {"name", "name"},
-	[F_PHONE_NUMBER] = {"phoneNumber", "phone_number"},
-	[F_DISPLAY_NAME] = {"displayName", "display_name"},
-	[F_LABELS] = {"labels", "labels"},
-	[F_MESSAGE_HANDLERS] = {"incomingMessageHandlerUris", "incoming_message_handler_uris"},
-	[F_CALL_HANDLERS] = {"incomingCallHandlerUris", "incoming_call_handler_uris"},
-	[F_RECORDING_TRIGGER] = {"callRecordingTrigger", "call_recording_trigger"},
-	[F_CREATE_TIME] = {"createTime", "create_time"},
-	[F_DELETE_TIME] = {"deleteTime", "delete_time"},
-	[F_ACTIVATE_TIME] = {"activateTime", "activate_time"},
-	[F_LIFECYCLE_STATE] = {"lifecycleState", "lifecycle_state"},
-	[F_RANGE] = {"range", "range"},
-	[F_REGULATORY_LISTING] = {"regulatoryListing", "regulatory_listing"},
-	[F_COMPLIANT] = {"compliant", "compliant"},
+#undef IN_TOP
+#define IN_TOP(x)
+#undef IN_PHONE
+#define IN_PHONE(x) x,
+enum {
+#include "model/instance-fields.h"
+	PHONE_COUNT
 };
-
-enum { P_NAME, P_PHONE_NUMBER, P_CAPABILITIES, P_SKU, P_ACTIVATION_SKU, P_NUMBER_TYPE, P_COUNTRY_CODE, P_COUNT };
-
-static const struct numbering__json_field phone_number_fields[P_COUNT] = {
-	[P_NAME] = {"name", "name"},
-	[P_PHONE_NUMBER] = {"phoneNumber", "phone_number"},
-	[P_CAPABILITIES] = {"capabilities", "capabilities"},
-	[P_SKU] = {"sku", "sku"},
-	[P_ACTIVATION_SKU] = {"activationSku", "activation_sku"},
-	[P_NUMBER_TYPE] = {"numberType", "number_type"},
-	[P_COUNTRY_CODE] = {"countryCode", "country_code"},
+#undef IN_PHONE
+#define IN_PHONE(x)
+#undef IN_RANGE
+#define IN_RANGE(x) x,
+enum {
+#include "model/instance-fields.h"
+	RANGE_COUNT
 };
+#undef IN_RANGE
+#undef NUMBERING__INSTANCE_FIELD
 
-enum { R_PRIMARY, R_START, R_END, R_SIZE, R_COUNT };
-
-static const struct numbering__json_field range_fields[R_COUNT] = {
-	[R_PRIMARY] = {"primaryPhoneNumberInstance", "primary_phone_number_instance"},
-	[R_START] = {"startPhoneNumber", "start_phone_number"},
-	[R_END] = {"endPhoneNumber", "end_phone_number"},
-	[R_SIZE] = {"size", "size"},
+#define NAMES_TOP(camel, snake)
+#define NAMES_PHONE(camel, snake)
+#define NAMES_RANGE(camel, snake)
+#define NAMES_NONE(camel, snake)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, ...) NAMES_##obj(camel, snake)
+#undef NAMES_TOP
+#define NAMES_TOP(camel, snake) {camel, snake},
+static const struct numbering__json_field instance_fields[TOP_COUNT] = {
+#include "model/instance-fields.h"
 };
+#undef NAMES_TOP
+#define NAMES_TOP(camel, snake)
+#undef NAMES_PHONE
+#define NAMES_PHONE(camel, snake) {camel, snake},
+static const struct numbering__json_field phone_number_fields[PHONE_COUNT] = {
+#include "model/instance-fields.h"
+};
+#undef NAMES_PHONE
+#define NAMES_PHONE(camel, snake)
+#undef NAMES_RANGE
+#define NAMES_RANGE(camel, snake) {camel, snake},
+static const struct numbering__json_field range_fields[RANGE_COUNT] = {
+#include "model/instance-fields.h"
+};
+#undef NAMES_RANGE
+#undef NUMBERING__INSTANCE_FIELD
 
 /* The seed's PhoneNumberCapability values; the flags are 1 << (value - 1). */
 static const char *capability_name(int value)
@@ -83,15 +84,48 @@ static int setter(int rc, const char *path)
 	return rc;
 }
 
-/* Output-only strings are ignored, but a wrong type is still a malformed request. */
-static int ignored_strings(json_t **values, const int *which, size_t count, const struct numbering__json_field *fields,
-                           const char *path)
+/* Output-only fields are ignored, but a wrong type is still a malformed request. */
+enum { OBJ_TOP, OBJ_PHONE, OBJ_RANGE };
+enum { IGNORE_STRING, IGNORE_TIME, IGNORE_BOOL };
+struct ignored {
+	int obj, index, kind;
+};
+#define IGNORED_WRITABLE(obj, id, json)
+#define IGNORED_CREATE_ONLY(obj, id, json)
+#define IGNORED_CREATE_INPUT(obj, id, json)
+#define IGNORED_OUTPUT_ONLY(obj, id, json) IGNORED_##json(obj, id)
+#define IGNORED_STR(obj, id) {OBJ_##obj, J_##id, IGNORE_STRING},
+#define IGNORED_TIME(obj, id) {OBJ_##obj, J_##id, IGNORE_TIME},
+#define IGNORED_BOOL(obj, id) {OBJ_##obj, J_##id, IGNORE_BOOL},
+#define IGNORED_ENUM(obj, id)
+#define IGNORED_INT(obj, id)
+#define IGNORED_SPECIAL(obj, id)
+#define IGNORED_NONE(obj, id)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter)  \
+	IGNORED_##access(obj, id, json)
+static const struct ignored ignored_fields[] = {
+#include "model/instance-fields.h"
+};
+#undef NUMBERING__INSTANCE_FIELD
+
+static int ignored(json_t **values, int obj, const struct numbering__json_field *fields, const char *path)
 {
 	char field[NUMBERING__JSON_PATH_SIZE];
-	for (size_t i = 0; i < count; i++) {
-		const char *unused = NULL;
-		int rc = numbering__json_string(&unused, values[which[i]],
-		                                numbering__json_path(field, path, fields[which[i]].proto_name));
+	for (size_t i = 0; i < sizeof(ignored_fields) / sizeof(ignored_fields[0]); i++) {
+		const struct ignored *x = &ignored_fields[i];
+		if (x->obj != obj)
+			continue;
+		const char *unused_text = NULL;
+		int64_t unused_time = 0;
+		int unused_flag = 0, rc;
+		json_t *value = values[x->index];
+		numbering__json_path(field, path, fields[x->index].proto_name);
+		if (x->kind == IGNORE_STRING)
+			rc = numbering__json_string(&unused_text, value, field);
+		else if (x->kind == IGNORE_TIME)
+			rc = numbering__json_timestamp(&unused_time, value, field);
+		else
+			rc = numbering__json_bool(&unused_flag, value, field);
 		if (rc != NUMBERING_OK)
 			return rc;
 	}
@@ -126,20 +160,19 @@ static int read_capabilities(numbering_instance *instance, json_t *value, const 
 static int read_phone_number(numbering_instance *instance, json_t *value, enum numbering__instance_use use,
                              const char *path, const char *instance_path)
 {
-	json_t *f[P_COUNT];
+	json_t *f[PHONE_COUNT];
 	char field[NUMBERING__JSON_PATH_SIZE];
 	int rc = numbering__json_object(value, path);
 	if (rc != NUMBERING_OK || value == NULL)
 		return rc;
-	if ((rc = numbering__json_fields(f, value, phone_number_fields, P_COUNT, path)) != NUMBERING_OK)
+	if ((rc = numbering__json_fields(f, value, phone_number_fields, PHONE_COUNT, path)) != NUMBERING_OK)
 		return rc;
-	static const int output_only[] = {P_NAME, P_SKU, P_ACTIVATION_SKU, P_COUNTRY_CODE};
-	rc = ignored_strings(f, output_only, sizeof(output_only) / sizeof(output_only[0]), phone_number_fields, path);
+	rc = ignored(f, OBJ_PHONE, phone_number_fields, path);
 	if (rc != NUMBERING_OK)
 		return rc;
 
 	const char *number = NULL;
-	rc = numbering__json_string(&number, f[P_PHONE_NUMBER], numbering__json_path(field, path, "phone_number"));
+	rc = numbering__json_string(&number, f[J_phone_number], numbering__json_path(field, path, "phone_number"));
 	if (rc != NUMBERING_OK)
 		return rc;
 	/* The number can only be set on creation; an update carries it back unchanged. */
@@ -147,15 +180,15 @@ static int read_phone_number(numbering_instance *instance, json_t *value, enum n
 	    (rc = setter(numbering_instance_set_phone_number(instance, number), instance_path)) != NUMBERING_OK)
 		return rc;
 
-	rc = read_capabilities(instance, f[P_CAPABILITIES], numbering__json_path(field, path, "capabilities"),
+	rc = read_capabilities(instance, f[J_capabilities], numbering__json_path(field, path, "capabilities"),
 	                       instance_path);
 	if (rc != NUMBERING_OK)
 		return rc;
 
 	int number_type = 0;
-	rc = numbering__json_enum(&number_type, f[P_NUMBER_TYPE], numbering_number_type_name,
+	rc = numbering__json_enum(&number_type, f[J_number_type], numbering_number_type_name,
 	                          NUMBERING_NUMBER_TYPE_SHARED_RATE, numbering__json_path(field, path, "number_type"));
-	if (rc != NUMBERING_OK || f[P_NUMBER_TYPE] == NULL)
+	if (rc != NUMBERING_OK || f[J_number_type] == NULL)
 		return rc;
 	return setter(numbering_instance_set_number_type(instance, number_type), instance_path);
 }
@@ -163,22 +196,21 @@ static int read_phone_number(numbering_instance *instance, json_t *value, enum n
 static int read_range(numbering_instance *instance, json_t *value, enum numbering__instance_use use, const char *path,
                       const char *instance_path)
 {
-	json_t *f[R_COUNT];
+	json_t *f[RANGE_COUNT];
 	char field[NUMBERING__JSON_PATH_SIZE];
 	int rc = numbering__json_object(value, path);
 	if (rc != NUMBERING_OK || value == NULL)
 		return rc;
-	if ((rc = numbering__json_fields(f, value, range_fields, R_COUNT, path)) != NUMBERING_OK)
+	if ((rc = numbering__json_fields(f, value, range_fields, RANGE_COUNT, path)) != NUMBERING_OK)
 		return rc;
-	static const int output_only[] = {R_PRIMARY, R_START};
-	rc = ignored_strings(f, output_only, sizeof(output_only) / sizeof(output_only[0]), range_fields, path);
+	rc = ignored(f, OBJ_RANGE, range_fields, path);
 	if (rc != NUMBERING_OK)
 		return rc;
 	const char *end = NULL;
 	int32_t size = 0;
-	if ((rc = numbering__json_string(&end, f[R_END], numbering__json_path(field, path, "end_phone_number"))) !=
+	if ((rc = numbering__json_string(&end, f[J_range_end], numbering__json_path(field, path, "end_phone_number"))) !=
 	        NUMBERING_OK ||
-	    (rc = numbering__json_int32(&size, f[R_SIZE], numbering__json_path(field, path, "size"))) != NUMBERING_OK)
+	    (rc = numbering__json_int32(&size, f[J_range_size], numbering__json_path(field, path, "size"))) != NUMBERING_OK)
 		return rc;
 	if (use != NUMBERING__INSTANCE_CREATE)
 		return NUMBERING_OK;
@@ -253,71 +285,58 @@ static int read_uris(numbering_instance *instance, json_t *value, int (*clear)(n
 int numbering__instance_from_json(numbering_instance *instance, json_t *value, enum numbering__instance_use use,
                                   const char *path)
 {
-	json_t *f[F_COUNT];
+	json_t *f[TOP_COUNT];
 	char field[NUMBERING__JSON_PATH_SIZE];
 	int rc = numbering__json_object(value, path);
 	if (rc != NUMBERING_OK || value == NULL)
 		return rc;
-	if ((rc = numbering__json_fields(f, value, instance_fields, F_COUNT, path)) != NUMBERING_OK)
+	if ((rc = numbering__json_fields(f, value, instance_fields, TOP_COUNT, path)) != NUMBERING_OK)
 		return rc;
 
 	/* Output-only fields: checked, then ignored. */
-	static const int output_only[] = {F_NAME};
-	int64_t unused_time = 0;
-	int unused_flag = 0;
-	static const int times[] = {F_CREATE_TIME, F_DELETE_TIME, F_ACTIVATE_TIME};
-	if ((rc = ignored_strings(f, output_only, 1, instance_fields, path)) != NUMBERING_OK)
-		return rc;
-	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
-		rc = numbering__json_timestamp(&unused_time, f[times[i]],
-		                               numbering__json_path(field, path, instance_fields[times[i]].proto_name));
-		if (rc != NUMBERING_OK)
-			return rc;
-	}
-	if ((rc = numbering__json_bool(&unused_flag, f[F_COMPLIANT], numbering__json_path(field, path, "compliant"))) !=
-	    NUMBERING_OK)
+	if ((rc = ignored(f, OBJ_TOP, instance_fields, path)) != NUMBERING_OK)
 		return rc;
 
-	rc = read_phone_number(instance, f[F_PHONE_NUMBER], use, numbering__json_path(field, path, "phone_number"),
+	rc = read_phone_number(instance, f[J_phone_number_object], use, numbering__json_path(field, path, "phone_number"),
 	                       path);
 	if (rc != NUMBERING_OK)
 		return rc;
 
 	const char *display_name = NULL;
-	rc = numbering__json_string(&display_name, f[F_DISPLAY_NAME], numbering__json_path(field, path, "display_name"));
+	rc = numbering__json_string(&display_name, f[J_display_name], numbering__json_path(field, path, "display_name"));
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (display_name != NULL &&
 	    (rc = setter(numbering_instance_set_display_name(instance, display_name), path)) != NUMBERING_OK)
 		return rc;
 
-	if ((rc = read_labels(instance, f[F_LABELS], numbering__json_path(field, path, "labels"), path)) != NUMBERING_OK)
+	if ((rc = read_labels(instance, f[J_labels], numbering__json_path(field, path, "labels"), path)) != NUMBERING_OK)
 		return rc;
-	rc = read_uris(instance, f[F_MESSAGE_HANDLERS], numbering_instance_clear_message_handlers,
+	rc = read_uris(instance, f[J_message_handlers], numbering_instance_clear_message_handlers,
 	               numbering_instance_add_message_handler,
 	               numbering__json_path(field, path, "incoming_message_handler_uris"), path);
 	if (rc != NUMBERING_OK)
 		return rc;
-	rc = read_uris(instance, f[F_CALL_HANDLERS], numbering_instance_clear_call_handlers,
+	rc = read_uris(instance, f[J_call_handlers], numbering_instance_clear_call_handlers,
 	               numbering_instance_add_call_handler,
 	               numbering__json_path(field, path, "incoming_call_handler_uris"), path);
 	if (rc != NUMBERING_OK)
 		return rc;
 
 	int trigger = 0;
-	rc = numbering__json_enum(&trigger, f[F_RECORDING_TRIGGER], numbering_recording_trigger_name,
+	rc = numbering__json_enum(&trigger, f[J_call_recording_trigger], numbering_recording_trigger_name,
 	                          NUMBERING_RECORDING_BRIDGE, numbering__json_path(field, path, "call_recording_trigger"));
 	if (rc != NUMBERING_OK)
 		return rc;
 	/* The seed's default is DISABLED, so UNSPECIFIED asks for it. */
 	if (trigger == NUMBERING_RECORDING_TRIGGER_UNSPECIFIED)
 		trigger = NUMBERING_RECORDING_DISABLED;
-	if (f[F_RECORDING_TRIGGER] != NULL &&
+	if (f[J_call_recording_trigger] != NULL &&
 	    (rc = setter(numbering_instance_set_call_recording_trigger(instance, trigger), path)) != NUMBERING_OK)
 		return rc;
 
 	int state = 0;
-	rc = numbering__json_enum(&state, f[F_LIFECYCLE_STATE], numbering_lifecycle_state_name,
+	rc = numbering__json_enum(&state, f[J_lifecycle_state], numbering_lifecycle_state_name,
 	                          NUMBERING_LIFECYCLE_PENDING, numbering__json_path(field, path, "lifecycle_state"));
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -325,12 +344,12 @@ int numbering__instance_from_json(numbering_instance *instance, json_t *value, e
 	    (rc = setter(numbering_instance_set_lifecycle_state(instance, state), path)) != NUMBERING_OK)
 		return rc;
 
-	if ((rc = read_range(instance, f[F_RANGE], use, numbering__json_path(field, path, "range"), path)) !=
+	if ((rc = read_range(instance, f[J_range], use, numbering__json_path(field, path, "range"), path)) !=
 	    NUMBERING_OK)
 		return rc;
 
 	const char *listing = NULL;
-	rc = numbering__json_string(&listing, f[F_REGULATORY_LISTING],
+	rc = numbering__json_string(&listing, f[J_regulatory_listing],
 	                            numbering__json_path(field, path, "regulatory_listing"));
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -363,105 +382,137 @@ static void put_time(int *ok, json_t *object, const char *key, int64_t ns)
 	put(ok, object, key, json_string(text));
 }
 
-static json_t *phone_number_json(int *ok, const numbering_instance *instance)
+/* ---- Output: each object's fields in table order, each read through its getter ---- */
+
+#define OUT_STR_STR(id, camel) put_string(ok, object, camel, numbering_instance_##id(instance));
+#define OUT_STR_OWN OUT_STR_STR
+#define OUT_STR_NONE(id, camel)
+#define OUT_JSON_STR(id, camel, getter) OUT_STR_##getter(id, camel)
+#define OUT_JSON_ENUM(id, camel, getter)                                                                       \
+	if (numbering_instance_##id(instance) != 0)                                                                \
+		put(ok, object, camel, json_string(numbering_##id##_name(numbering_instance_##id(instance))));
+#define OUT_JSON_TIME(id, camel, getter) put_time(ok, object, camel, numbering_instance_##id(instance));
+#define OUT_JSON_BOOL(id, camel, getter) put(ok, object, camel, json_boolean(numbering_instance_##id(instance)));
+#define OUT_JSON_INT(id, camel, getter)                                                                        \
+	put(ok, object, camel, json_integer((json_int_t)numbering_instance_##id(instance)));
+#define OUT_JSON_SPECIAL(id, camel, getter) out_##id(ok, object, camel, instance);
+#define OUT_JSON_NONE(id, camel, getter)
+#define OUT_TOP(id, camel, json, getter)
+#define OUT_PHONE(id, camel, json, getter)
+#define OUT_RANGE(id, camel, json, getter)
+#define OUT_NONE(id, camel, json, getter)
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter)  \
+	OUT_##obj(id, camel, json, getter)
+
+static void out_capabilities(int *ok, json_t *object, const char *key, const numbering_instance *instance)
 {
-	json_t *object = json_object();
-	if (object == NULL) {
-		*ok = 0;
-		return NULL;
-	}
-	put_string(ok, object, "phoneNumber", numbering_instance_phone_number(instance));
 	int capabilities = numbering_instance_capabilities(instance);
 	if (capabilities != 0) {
 		json_t *names = json_array();
 		for (int i = 1; i <= 3 && names != NULL; i++)
 			if ((capabilities & (1 << (i - 1))) != 0 && json_array_append_new(names, json_string(capability_name(i))))
 				*ok = 0;
-		put(ok, object, "capabilities", names);
+		put(ok, object, key, names);
 	}
-	put_string(ok, object, "sku", numbering_instance_sku(instance));
-	put_string(ok, object, "activationSku", numbering_instance_activation_sku(instance));
-	int number_type = numbering_instance_number_type(instance);
-	if (number_type != NUMBERING_NUMBER_TYPE_UNSPECIFIED)
-		put(ok, object, "numberType", json_string(numbering_number_type_name(number_type)));
-	put_string(ok, object, "countryCode", numbering_instance_country_code(instance));
-	return object;
 }
 
-static json_t *labels_json(int *ok, const numbering_instance *instance)
-{
-	json_t *object = json_object();
-	int count = numbering_instance_label_count(instance);
-	for (int i = 0; i < count && object != NULL; i++)
-		put(ok, object, numbering_instance_label_key(instance, i),
-		    json_string(numbering_instance_label_value(instance, i)));
-	return object;
-}
-
-static json_t *uris_json(int *ok, int count, const char *(*get)(const numbering_instance *, int),
-                         const numbering_instance *instance)
-{
-	json_t *array = json_array();
-	for (int i = 0; i < count && array != NULL; i++)
-		if (json_array_append_new(array, json_string(get(instance, i))) != 0)
-			*ok = 0;
-	return array;
-}
-
-static json_t *range_json(int *ok, const numbering_instance *instance)
+/* The phoneNumber object, omitted when it has nothing to say. */
+static void out_phone_number_object(int *ok, json_t *parent, const char *key, const numbering_instance *instance)
 {
 	json_t *object = json_object();
 	if (object == NULL) {
 		*ok = 0;
-		return NULL;
+		return;
 	}
-	put_string(ok, object, "primaryPhoneNumberInstance", numbering_instance_range_primary(instance));
-	put_string(ok, object, "startPhoneNumber", numbering_instance_range_start(instance));
-	put_string(ok, object, "endPhoneNumber", numbering_instance_range_end(instance));
-	put(ok, object, "size", json_integer((json_int_t)numbering_instance_range_size(instance)));
-	return object;
+#undef OUT_PHONE
+#define OUT_PHONE(id, camel, json, getter) OUT_JSON_##json(id, camel, getter)
+#include "model/instance-fields.h"
+#undef OUT_PHONE
+#define OUT_PHONE(id, camel, json, getter)
+	if (json_object_size(object) == 0)
+		json_decref(object);
+	else
+		put(ok, parent, key, object);
+}
+
+static void out_labels(int *ok, json_t *parent, const char *key, const numbering_instance *instance)
+{
+	int count = numbering_instance_label_count(instance);
+	if (count == 0)
+		return;
+	json_t *object = json_object();
+	for (int i = 0; i < count && object != NULL; i++)
+		put(ok, object, numbering_instance_label_key(instance, i),
+		    json_string(numbering_instance_label_value(instance, i)));
+	put(ok, parent, key, object);
+}
+
+static void put_uris(int *ok, json_t *object, const char *key, int count,
+                     const char *(*get)(const numbering_instance *, int), const numbering_instance *instance)
+{
+	if (count == 0)
+		return;
+	json_t *array = json_array();
+	for (int i = 0; i < count && array != NULL; i++)
+		if (json_array_append_new(array, json_string(get(instance, i))) != 0)
+			*ok = 0;
+	put(ok, object, key, array);
+}
+
+static void out_message_handlers(int *ok, json_t *object, const char *key, const numbering_instance *instance)
+{
+	put_uris(ok, object, key, numbering_instance_message_handler_count(instance), numbering_instance_message_handler,
+	         instance);
+}
+
+static void out_call_handlers(int *ok, json_t *object, const char *key, const numbering_instance *instance)
+{
+	put_uris(ok, object, key, numbering_instance_call_handler_count(instance), numbering_instance_call_handler,
+	         instance);
+}
+
+/* Always given: a reader wants to know recording is off. */
+static void out_call_recording_trigger(int *ok, json_t *object, const char *key, const numbering_instance *instance)
+{
+	put(ok, object, key,
+	    json_string(numbering_recording_trigger_name(numbering_instance_call_recording_trigger(instance))));
+}
+
+/* The range object, for a range only. */
+static void out_range(int *ok, json_t *parent, const char *key, const numbering_instance *instance)
+{
+	if (!numbering_instance_is_range(instance))
+		return;
+	json_t *object = json_object();
+	if (object == NULL) {
+		*ok = 0;
+		return;
+	}
+#undef OUT_RANGE
+#define OUT_RANGE(id, camel, json, getter) OUT_JSON_##json(id, camel, getter)
+#include "model/instance-fields.h"
+#undef OUT_RANGE
+#define OUT_RANGE(id, camel, json, getter)
+	put(ok, parent, key, object);
 }
 
 json_t *numbering__instance_to_json(const numbering_instance *instance)
 {
-	int ok = 1;
+	int status = 1, *ok = &status;
 	json_t *object = json_object();
 	if (object == NULL) {
 		numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering an instance");
 		return NULL;
 	}
-	put_string(&ok, object, "name", numbering_instance_name(instance));
-	json_t *phone_number = phone_number_json(&ok, instance);
-	if (phone_number != NULL && json_object_size(phone_number) == 0)
-		json_decref(phone_number);
-	else
-		put(&ok, object, "phoneNumber", phone_number);
-	put_string(&ok, object, "displayName", numbering_instance_display_name(instance));
-	if (numbering_instance_label_count(instance) > 0)
-		put(&ok, object, "labels", labels_json(&ok, instance));
-	int count = numbering_instance_message_handler_count(instance);
-	if (count > 0)
-		put(&ok, object, "incomingMessageHandlerUris",
-		    uris_json(&ok, count, numbering_instance_message_handler, instance));
-	count = numbering_instance_call_handler_count(instance);
-	if (count > 0)
-		put(&ok, object, "incomingCallHandlerUris", uris_json(&ok, count, numbering_instance_call_handler, instance));
-	put(&ok, object, "callRecordingTrigger",
-	    json_string(numbering_recording_trigger_name(numbering_instance_call_recording_trigger(instance))));
-	put_time(&ok, object, "createTime", numbering_instance_create_time(instance));
-	put_time(&ok, object, "deleteTime", numbering_instance_delete_time(instance));
-	put_time(&ok, object, "activateTime", numbering_instance_activate_time(instance));
-	int state = numbering_instance_lifecycle_state(instance);
-	if (state != NUMBERING_LIFECYCLE_STATE_UNSPECIFIED)
-		put(&ok, object, "lifecycleState", json_string(numbering_lifecycle_state_name(state)));
-	if (numbering_instance_is_range(instance))
-		put(&ok, object, "range", range_json(&ok, instance));
-	put_string(&ok, object, "regulatoryListing", numbering_instance_regulatory_listing(instance));
-	put(&ok, object, "compliant", json_boolean(numbering_instance_compliant(instance)));
-	if (!ok) {
+#undef OUT_TOP
+#define OUT_TOP(id, camel, json, getter) OUT_JSON_##json(id, camel, getter)
+#include "model/instance-fields.h"
+#undef OUT_TOP
+	if (!status) {
 		json_decref(object);
 		numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering an instance");
 		return NULL;
 	}
 	return object;
 }
+#undef NUMBERING__INSTANCE_FIELD

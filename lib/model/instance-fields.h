@@ -41,7 +41,8 @@
  *            (always), SPECIAL (a function of json/instance-json.c named for the id),
  *            NONE (not in JSON)
  *  getter  STR: numbering_instance_<id>() returns the string, generated; OWN: written
- *          by hand in model/instance.c; NONE: no getter
+ *          by hand in model/instance.c; NONE: no getter, and not in JSON output (JSON
+ *          output reads every field through its getter)
  *
  * Rows keep the JSON output order (the seed's field order), objects before their
  * members. Adding a plain output-only string field is one row here plus its public
@@ -64,7 +65,7 @@
 /*                          id                   member                  type    f1       bit aux                   limit                             obj    camel                         snake                            access       set                               json     getter */
 NUMBERING__INSTANCE_FIELD(name,                  name,                   STR,    SPECIAL, 14, 0,                    NUMBERING__F1_NAME_BYTES_MAX,     TOP,   "name",                       "name",                          OUTPUT_ONLY, 0,                                STR,     STR)
 NUMBERING__INSTANCE_FIELD(phone_number_object,   phone_number,           VIEW,   NONE,    -1, -1,                   0,                                TOP,   "phoneNumber",                "phone_number",                  CREATE_ONLY, 0,                                SPECIAL, NONE)
-NUMBERING__INSTANCE_FIELD(phone_number_name,     name,                   VIEW,   NONE,    -1, -1,                   0,                                PHONE, "name",                       "name",                          OUTPUT_ONLY, 0,                                NONE,    NONE)
+NUMBERING__INSTANCE_FIELD(phone_number_name,     name,                   VIEW,   NONE,    -1, -1,                   0,                                PHONE, "name",                       "name",                          OUTPUT_ONLY, 0,                                STR,     NONE)
 NUMBERING__INSTANCE_FIELD(phone_number,          phone_number,           STR,    SPECIAL, 15, 1,                    NUMBERING__F1_NUMBER_TEXT_MAX,    PHONE, "phoneNumber",                "phone_number",                  CREATE_ONLY, NUMBERING__SET_PHONE_NUMBER,      STR,     STR)
 NUMBERING__INSTANCE_FIELD(capabilities,          capabilities,           U8,     ENUM,    3,  8,                    7,                                PHONE, "capabilities",               "capabilities",                  WRITABLE,    NUMBERING__SET_CAPABILITIES,      SPECIAL, OWN)
 NUMBERING__INSTANCE_FIELD(sku,                   sku,                    STR,    STR,     18, -1,                   NUMBERING__F1_NAME_BYTES_MAX,     PHONE, "sku",                        "sku",                           OUTPUT_ONLY, 0,                                STR,     STR)
