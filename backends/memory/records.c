@@ -9,9 +9,9 @@
  *
  * - names: hash of (kind, name) (SipHash with a per-backend random key, so chosen
  *   names cannot flood a chain) -> every record.
- * - homes: a record's name is stored as a home (interned: its kind's (kind, parent)
- *   group and the name up to its last '/', "projects/p/phoneNumberInstances/") and
- *   the tail after it. Visits rebuild the full name in a buffer on the stack.
+ * - homes: a record's name is stored as a home (interned: its (kind, parent) group
+ *   and the name up to its last '/', "projects/p/phoneNumberInstances/") and the
+ *   tail after it. Visits rebuild the full name in a buffer on the stack.
  * - singles: hash of (digits, number) -> records flagged NUMBERING_RECORD_NUMBERS
  *   holding one number: the resolve look-up is one probe and one record read.
  * - singles_sorted, ranges: ordered by (digits, first), the NUMBERS records of one
@@ -329,18 +329,23 @@ static uint32_t group_find(const struct rmem *m, int kind, const char *parent, s
 	return 0;
 }
 
-static uint32_t home_hash(const struct rmem *m, uint32_t group, const char *dir, size_t len)
+/* Homes are hashed by (kind, dir) and compared with their group's parent, so that
+ * finding one takes one SipHash. */
+static uint32_t home_hash(const struct rmem *m, int kind, const char *dir, size_t len)
 {
-	return sip_hash(m, dir, len) ^ group * 0xc2b2ae35u;
+	return sip_hash(m, dir, len) ^ (uint32_t)kind * 0xc2b2ae35u;
 }
 
-static uint32_t home_find(const struct rmem *m, uint32_t group, const char *dir, size_t len, uint32_t hash)
+static uint32_t home_find(const struct rmem *m, int kind, const char *parent, size_t parent_len, const char *dir,
+                          size_t len, uint32_t hash)
 {
 	struct numbering__mprobe probe;
 	numbering__mhash_start(&probe, &m->home_index, hash);
 	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->home_index)) != 0;) {
 		const struct home *o = &m->homes[h - 1];
-		if (o->group == group && o->dir_len == len && memcmp(o->dir, dir, len) == 0)
+		const struct group *g = &m->groups[o->group];
+		if (o->dir_len == len && g->kind == (uint32_t)kind && g->parent_len == parent_len &&
+		    memcmp(o->dir, dir, len) == 0 && memcmp(g->parent, parent, parent_len) == 0)
 			return h;
 	}
 	return 0;
@@ -401,15 +406,15 @@ static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_
 			return NUMBERING_OK;
 		}
 	}
-	uint32_t group;
-	if (group_get(m, kind, parent, parent_len, &group) != NUMBERING_OK)
-		return out_of_memory("adding a group");
-	uint32_t hash = home_hash(m, group, dir, dir_len);
-	uint32_t h = home_find(m, group, dir, dir_len, hash);
+	uint32_t hash = home_hash(m, kind, dir, dir_len);
+	uint32_t h = home_find(m, kind, parent, parent_len, dir, dir_len, hash);
 	if (h != 0) {
 		*index = m->last_home = h - 1;
 		return NUMBERING_OK;
 	}
+	uint32_t group;
+	if (group_get(m, kind, parent, parent_len, &group) != NUMBERING_OK)
+		return out_of_memory("adding a group");
 	void *array = m->homes;
 	int rc = grow_array(&array, &m->home_cap, m->home_count, sizeof(struct home), &m->other_bytes);
 	m->homes = array;
@@ -1688,8 +1693,9 @@ static int check(struct rmem *m)
 	}
 	for (uint32_t i = 0; i < m->home_count; i++) {
 		const struct home *o = &m->homes[i];
-		if (o->group >= m->group_count ||
-		    home_find(m, o->group, o->dir, o->dir_len, home_hash(m, o->group, o->dir, o->dir_len)) != i + 1)
+		const struct group *g = o->group < m->group_count ? &m->groups[o->group] : NULL;
+		if (g == NULL || home_find(m, (int)g->kind, g->parent, g->parent_len, o->dir, o->dir_len,
+		                           home_hash(m, (int)g->kind, o->dir, o->dir_len)) != i + 1)
 			return check_failed("a home is not found by its group and directory");
 	}
 	if ((rc = check_exclusive(m)) != NUMBERING_OK)
