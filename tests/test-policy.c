@@ -174,6 +174,72 @@ START_TEST(null_caller_denied)
 }
 END_TEST
 
+/* The permissions the service asks an authorizer for are the ones a policy names: each
+ * parses in a binding's "permissions", is granted by it, and is held by the admin role
+ * (one list, lib/service/permission-list.h, feeds the service and the policy). */
+struct asked {
+	char names[32][96];
+	int count;
+};
+
+static int record_permission(const char *caller, const char *permission, const char *project, void *payload)
+{
+	(void)caller;
+	(void)project;
+	struct asked *a = payload;
+	for (int i = 0; i < a->count; i++)
+		if (strcmp(a->names[i], permission) == 0)
+			return 1;
+	ck_assert_int_lt(a->count, 32);
+	snprintf(a->names[a->count++], sizeof(a->names[0]), "%s", permission);
+	return 1;
+}
+
+START_TEST(service_permissions_are_policy_permissions)
+{
+	static const char *const calls[][2] = {
+		{"CreatePhoneNumberInstance", "{\"parent\":\"projects/p\",\"phoneNumberInstanceId\":\"r\","
+		                              "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255501100-9\"}}}"},
+		{"GetPhoneNumberInstance", "{\"name\":\"projects/p/phoneNumberInstances/r\"}"},
+		{"ListPhoneNumberInstances", "{\"parent\":\"projects/p\"}"},
+		{"UpdatePhoneNumberInstance", "{\"name\":\"projects/p/phoneNumberInstances/r\",\"phoneNumberInstance\":{}}"},
+		{"SplitRange", "{\"phoneNumberInstance\":\"projects/p/phoneNumberInstances/r\",\"size\":5}"},
+		{"SuspendPhoneNumberInstance", "{\"name\":\"projects/p/phoneNumberInstances/r\"}"},
+		{"ResumePhoneNumberInstance", "{\"name\":\"projects/p/phoneNumberInstances/r\"}"},
+		{"ActivatePhoneNumberInstance", "{\"name\":\"projects/p/phoneNumberInstances/r\"}"},
+		{"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255501101\"}"},
+		{"MovePhoneNumberInstance", "{\"name\":\"projects/p/phoneNumberInstances/r\",\"destinationParent\":\"projects/q\"}"},
+		{"DeletePhoneNumberInstance", "{\"name\":\"projects/q/phoneNumberInstances/r\"}"},
+	};
+	struct asked asked = {.count = 0};
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.authorizer = record_permission;
+	options.authorizer_payload = &asked;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		char *response = NULL;
+		numbering_store_call_json(&response, store, "user:a", calls[i][0], calls[i][1]);
+		numbering_free(response);
+	}
+	numbering_store_close(store);
+	ck_assert_int_eq(asked.count, (int)VERB_COUNT);
+	for (int i = 0; i < asked.count; i++) {
+		char json[256];
+		snprintf(json, sizeof(json),
+		         "{\"bindings\":[{\"project\":\"projects/p\",\"members\":[\"user:a\"],\"permissions\":[\"%s\"]},"
+		         "{\"project\":\"projects/p\",\"members\":[\"user:admin\"],\"roles\":[\"roles/numbering.admin\"]}]}",
+		         asked.names[i]);
+		numbering_policy *policy = parse_ok(json);
+		ck_assert_msg(numbering_policy_authorize("user:a", asked.names[i], "projects/p", policy) == 1, "%s",
+		              asked.names[i]);
+		ck_assert_msg(numbering_policy_authorize("user:admin", asked.names[i], "projects/p", policy) == 1, "%s",
+		              asked.names[i]);
+		numbering_policy_free(policy);
+	}
+}
+END_TEST
+
 static const char store_policy[] =
 	"{\"bindings\":["
 	"{\"project\":\"projects/p1\",\"members\":[\"user:alice\"],\"roles\":[\"roles/numbering.admin\"]},"
@@ -397,6 +463,7 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, role_permissions);
 	tcase_add_test(tc, direct_permissions_and_wildcards);
 	tcase_add_test(tc, null_caller_denied);
+	tcase_add_test(tc, service_permissions_are_policy_permissions);
 	tcase_add_test(tc, store_enforces_policy);
 	tcase_add_test(tc, no_caller_denied_by_every_operation);
 	tcase_add_test(tc, lifecycle_permissions_are_separate);

@@ -108,7 +108,11 @@ NUMBERING_EXTERN(int) numbering_options_init(numbering_options *options, unsigne
  */
 NUMBERING_EXTERN(int) numbering_store_open(numbering_store **out, const numbering_options *options);
 
-/** Closes a store and frees its backend. NULL is a no-op. No call may be running on it. */
+/**
+ * Closes a store and frees its backend. NULL is a no-op. No call may be running on it,
+ * and no thread may use it after: instances it handed out stay valid (they are the
+ * caller's).
+ */
 NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
 
 /**
@@ -154,7 +158,16 @@ NUMBERING_EXTERN(int) numbering_store_create(numbering_instance **out, numbering
                                              const char *parent, const numbering_instance *request,
                                              const char *instance_id, const char *request_id, const char *region);
 
-/** Gets an instance by name (deleted instances included). */
+/**
+ * Gets an instance by name (deleted instances included).
+ * @param[out] out the instance, the caller's (numbering_instance_free()).
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL argument, a malformed name);
+ *         NUMBERING_PERMISSION_DENIED (get on the project); NUMBERING_NOT_FOUND;
+ *         NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ */
 NUMBERING_EXTERN(int) numbering_store_get(numbering_instance **out, numbering_store *store, const char *caller,
                                           const char *name);
 
@@ -170,19 +183,48 @@ NUMBERING_EXTERN(int) numbering_store_update(numbering_instance **out, numbering
                                              const char *name, const numbering_instance *request,
                                              const char *update_mask);
 
-/** Deletes (any non-deleted state to DELETED, sets delete_time); its numbers become free. */
+/**
+ * Deletes (any non-deleted state to DELETED, sets delete_time); its numbers become free.
+ * The instance is kept, and can still be read and listed with include_deleted.
+ * @param[out] out the instance as it now is, the caller's (numbering_instance_free()).
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @return as the group; NUMBERING_FAILED_PRECONDITION when it is already DELETED.
+ */
 NUMBERING_EXTERN(int) numbering_store_delete(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *name);
 
-/** PENDING to ACTIVE; sets activate_time. */
+/**
+ * PENDING to ACTIVE; sets activate_time.
+ * @param[out] out the instance as it now is, the caller's (numbering_instance_free()).
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @return as the group; NUMBERING_FAILED_PRECONDITION from any other state.
+ */
 NUMBERING_EXTERN(int) numbering_store_activate(numbering_instance **out, numbering_store *store, const char *caller,
                                                const char *name);
 
-/** ACTIVE to SUSPENDED. */
+/**
+ * ACTIVE to SUSPENDED.
+ * @param[out] out the instance as it now is, the caller's (numbering_instance_free()).
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @return as the group; NUMBERING_FAILED_PRECONDITION from any other state.
+ */
 NUMBERING_EXTERN(int) numbering_store_suspend(numbering_instance **out, numbering_store *store, const char *caller,
                                               const char *name);
 
-/** SUSPENDED to ACTIVE. */
+/**
+ * SUSPENDED to ACTIVE.
+ * @param[out] out the instance as it now is, the caller's (numbering_instance_free()).
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @return as the group; NUMBERING_FAILED_PRECONDITION from any other state.
+ */
 NUMBERING_EXTERN(int) numbering_store_resume(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *name);
 
