@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
 #include <numbering/sys/record.h>
 
 #include "model/instance-record.h"
@@ -698,13 +699,28 @@ START_TEST(instance_from_record_survives_every_bit_flip)
 			r.body_len = cut;
 			ck_assert_int_eq(numbering__instance_from_record(back, &r), NUMBERING_DATA_LOSS);
 			ck_assert_int_eq(numbering__instance_record_check(&r), NUMBERING_DATA_LOSS);
+			struct numbering__instance_layout layout;
+			ck_assert_int_eq(numbering__instance_record_measure(&layout, &r), NUMBERING_DATA_LOSS);
 		}
 		r.body_len = body.len - strlen(r.parent) - 1;
 		for (size_t bit = 0; bit < r.body_len * 8; bit++) {
 			copy[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 			int rc = numbering__instance_from_record(back, &r);
+			ck_assert_int_eq(numbering__instance_record_check(&r), rc);
+			/* Measuring walks the structure only; placing refuses what reading refuses. */
 			struct numbering__instance_layout layout;
-			ck_assert_int_eq(numbering__instance_record_measure(&layout, &r), rc);
+			if (numbering__instance_record_measure(&layout, &r) == NUMBERING_OK) {
+				void *block = aligned_alloc(8, layout.size);
+				numbering_instance *placed = numbering__instance_record_place(block, &layout, &r);
+				ck_assert_int_eq(placed != NULL, rc == NUMBERING_OK);
+				if (placed != NULL)
+					assert_instance_eq(back, placed);
+				else
+					ck_assert_int_eq(numbering_error_code(), NUMBERING_DATA_LOSS);
+				free(block);
+			} else {
+				ck_assert_int_eq(rc, NUMBERING_DATA_LOSS);
+			}
 			if (rc == NUMBERING_OK) {
 				valid++;
 				numbering_record r2;
@@ -863,8 +879,10 @@ START_TEST(placed_instances_equal_read_ones)
 		/* A layout measured for another record is refused. */
 		struct numbering__instance_layout small = layout;
 		small.size = sizeof(numbering_instance) + layout.labels * sizeof(struct numbering__label) + 8;
-		if (small.size < layout.size)
+		if (small.size < layout.size) {
 			ck_assert_ptr_null(numbering__instance_record_place(block, &small, &r));
+			ck_assert_int_eq(numbering_error_code(), NUMBERING_INTERNAL);
+		}
 		free(block);
 	}
 	numbering__buf_free(&body);

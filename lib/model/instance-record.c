@@ -114,6 +114,11 @@ static size_t format_e164(char *buf, uint64_t value, unsigned digits)
 	return value == 0 ? digits + 1 : 0;
 }
 
+static const uint64_t pow10_table[NUMBERING_RECORD_DIGITS_MAX + 1] = {
+	1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,           100000ULL,
+	1000000ULL,     10000000ULL,     100000000ULL,     1000000000ULL,     10000000000ULL,     100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL};
+
 static int str_is(const struct numbering__str *s, const char *text, size_t len)
 {
 	return s->len == len && (len == 0 || memcmp(s->ptr, text, len) == 0);
@@ -174,7 +179,7 @@ static int storable(const numbering_instance *in)
 		return invalid(in, "name", "is longer than 512 bytes");
 	if (in->digits == 0 || in->digits > NUMBERING_RECORD_DIGITS_MAX)
 		return invalid(in, "phone_number", "has no digit count of 1 to 16: only an instance holding numbers is stored");
-	if (in->first > in->last || format_e164((char[24]){0}, in->last, in->digits) == 0)
+	if (in->first > in->last || in->last >= pow10_table[in->digits])
 		return invalid(in, "phone_number", "holds numbers that are not first <= last of its digit count");
 	if (in->lifecycle_state > NUMBERING_LIFECYCLE_PENDING)
 		return invalid(in, "lifecycle_state", "holds an unknown value");
@@ -353,9 +358,15 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
  * Where a read string goes. OWN: the grow-only buffers of an instance refilled again
  * and again, written in place when there is room. PLACE: carved one after another
  * from the block the instance was placed in, each marked borrowed. COUNT: nowhere;
- * the bytes PLACE will need are added up.
+ * the bytes PLACE will need are added up. CHECK: nowhere; the record is checked.
  */
-enum sink_mode { SINK_OWN, SINK_PLACE, SINK_COUNT };
+enum sink_mode { SINK_OWN, SINK_PLACE, SINK_COUNT, SINK_CHECK };
+
+/* COUNT walks the structure only (every count still checked against the bytes
+ * left); the other modes check every limit of the model as well. */
+#define CHECKS(k) ((k)->mode != SINK_COUNT)
+/* COUNT and CHECK store nothing. */
+#define STORES(k) ((k)->mode == SINK_OWN || (k)->mode == SINK_PLACE)
 
 /* read() and what it calls are inlined into each caller, specialised for its mode. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -420,6 +431,7 @@ SINK_INLINE int sink_str(struct sink *k, struct numbering__str *s, const char *p
 {
 	switch (k->mode) {
 	case SINK_COUNT:
+	case SINK_CHECK:
 		k->bytes += len ? len + 1 : 0;
 		return NUMBERING_OK;
 	case SINK_PLACE: {
@@ -465,7 +477,8 @@ SINK_INLINE int get_varint(struct reader *r, const char *field, uint64_t *v)
 }
 
 /* A string of @min .. @max bytes without NUL: where it is in the body. */
-SINK_INLINE int get_raw(struct reader *r, const char *field, const char **s, size_t *len, size_t min, size_t max)
+SINK_INLINE int get_raw(struct sink *k, struct reader *r, const char *field, const char **s, size_t *len, size_t min,
+                        size_t max)
 {
 	uint64_t n;
 	int rc = get_varint(r, field, &n);
@@ -473,9 +486,9 @@ SINK_INLINE int get_raw(struct reader *r, const char *field, const char **s, siz
 		return rc;
 	if (n > (uint64_t)(r->end - r->p))
 		return bad(r, field, "it is longer than the bytes left");
-	if (n < min || n > max)
+	if (CHECKS(k) && (n < min || n > max))
 		return bad(r, field, n < min ? "it is empty" : "it is longer than the model allows");
-	if (memchr(r->p, '\0', (size_t)n) != NULL)
+	if (CHECKS(k) && memchr(r->p, '\0', (size_t)n) != NULL)
 		return bad(r, field, "it holds a NUL byte");
 	*s = (const char *)r->p;
 	*len = (size_t)n;
@@ -488,13 +501,17 @@ SINK_INLINE int get_str(struct sink *k, struct reader *r, const char *field, str
 {
 	const char *p;
 	size_t len;
-	int rc = get_raw(r, field, &p, &len, min, max);
+	int rc = get_raw(k, r, field, &p, &len, min, max);
 	return rc != NUMBERING_OK ? rc : sink_str(k, s, p, len);
 }
 
 /* Sets @s to the +E164 form of @value, formatting where it goes when there is room. */
 SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t value, unsigned digits)
 {
+	if (!STORES(k)) {
+		k->bytes += (size_t)digits + 2; /* the digits fit: the keys were checked */
+		return NUMBERING_OK;
+	}
 	if (k->mode == SINK_OWN && s->ptr != NULL && (size_t)numbering__str_capacity(s) >= (size_t)digits + 2) {
 		s->len = (uint32_t)format_e164(s->ptr, value, digits);
 		return NUMBERING_OK;
@@ -539,24 +556,24 @@ SINK_INLINE int read_labels(struct sink *k, struct reader *r, numbering_instance
 	}
 	if (k->mode == SINK_PLACE && out->label_cap != n)
 		return NUMBERING_INTERNAL; /* placed for another record */
-	if (k->mode == SINK_COUNT)
+	if (!STORES(k))
 		k->labels = (uint32_t)n;
 	struct numbering__label counted = {{NULL, 0, 0}, {NULL, 0, 0}};
 	const char *prev = NULL, *key, *value;
 	size_t prev_len = 0, key_len, value_len;
 	for (uint32_t i = 0; i < n; i++) {
-		struct numbering__label *label = k->mode == SINK_COUNT ? &counted : &out->labels[i];
-		if ((rc = get_raw(r, "labels", &key, &key_len, 1, LABEL_KEY_BYTES_MAX)) != NUMBERING_OK ||
-		    (rc = get_raw(r, "labels", &value, &value_len, 0, LABEL_VALUE_BYTES_MAX)) != NUMBERING_OK)
+		struct numbering__label *label = STORES(k) ? &out->labels[i] : &counted;
+		if ((rc = get_raw(k, r, "labels", &key, &key_len, 1, LABEL_KEY_BYTES_MAX)) != NUMBERING_OK ||
+		    (rc = get_raw(k, r, "labels", &value, &value_len, 0, LABEL_VALUE_BYTES_MAX)) != NUMBERING_OK)
 			return rc;
-		if (prev != NULL && !key_before(prev, prev_len, key, key_len))
+		if (CHECKS(k) && prev != NULL && !key_before(prev, prev_len, key, key_len))
 			return bad(r, "labels", "they are not in strictly increasing key order");
 		prev = key;
 		prev_len = key_len;
 		if ((rc = sink_str(k, &label->key, key, key_len)) != NUMBERING_OK ||
 		    (rc = sink_str(k, &label->value, value, value_len)) != NUMBERING_OK)
 			return rc;
-		if (k->mode != SINK_COUNT)
+		if (STORES(k))
 			out->label_count = i + 1;
 	}
 	return NUMBERING_OK;
@@ -573,7 +590,7 @@ SINK_INLINE int read_handlers(struct sink *k, struct reader *r, const char *fiel
 		return bad(r, field, "their count is not 1 to 5");
 	struct numbering__str counted = {NULL, 0, 0};
 	for (uint32_t i = 0; i < n; i++) {
-		if ((rc = get_str(k, r, field, k->mode == SINK_COUNT ? &counted : &list[i], 1, NUMBERING_URI_MAX)) !=
+		if ((rc = get_str(k, r, field, STORES(k) ? &list[i] : &counted, 1, NUMBERING_URI_MAX)) !=
 		    NUMBERING_OK)
 			return rc;
 		*count = i + 1;
@@ -591,7 +608,7 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 	if (rec->name == NULL || name_len == 0 || name_len > NAME_BYTES_MAX)
 		return bad(r, "name", "it is missing, empty or longer than 512 bytes");
 	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last ||
-	    format_e164((char[24]){0}, rec->last, (unsigned)rec->digits) == 0)
+	    rec->last >= pow10_table[rec->digits])
 		return bad(r, "digits", "the record holds no interval first <= last of 1 to 16 digits");
 	size_t parent = project_len(rec->name, name_len);
 	if (rec->parent == NULL || strlen(rec->parent) != parent || memcmp(rec->parent, rec->name, parent) != 0)
@@ -650,11 +667,13 @@ SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, 
 	const char *text;
 	size_t text_len;
 	if (mask & M_PHONE_NUMBER) {
-		if ((rc = get_raw(r, "phone_number", &text, &text_len, 0, NUMBER_TEXT_MAX)) != NUMBERING_OK)
+		if ((rc = get_raw(k, r, "phone_number", &text, &text_len, 0, NUMBER_TEXT_MAX)) != NUMBERING_OK)
 			return rc;
-		size_t n = format_e164(derived, first, digits);
-		if (text_len == n && memcmp(text, derived, n) == 0)
-			return bad(r, "phone_number", "it is stored but is what the numbers give");
+		if (CHECKS(k)) {
+			size_t n = format_e164(derived, first, digits);
+			if (text_len == n && memcmp(text, derived, n) == 0)
+				return bad(r, "phone_number", "it is stored but is what the numbers give");
+		}
 		rc = sink_str(k, &out->phone_number, text, text_len);
 	} else {
 		rc = set_e164(k, &out->phone_number, first, digits);
@@ -662,11 +681,13 @@ SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, 
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (mask & M_RANGE_END) {
-		if ((rc = get_raw(r, "range_end", &text, &text_len, 0, NUMBER_TEXT_MAX)) != NUMBERING_OK)
+		if ((rc = get_raw(k, r, "range_end", &text, &text_len, 0, NUMBER_TEXT_MAX)) != NUMBERING_OK)
 			return rc;
-		size_t n = out->is_range ? format_e164(derived, last, digits) : 0;
-		if (text_len == n && memcmp(text, derived, n) == 0)
-			return bad(r, "range_end", "it is stored but is what the numbers give");
+		if (CHECKS(k)) {
+			size_t n = out->is_range ? format_e164(derived, last, digits) : 0;
+			if (text_len == n && (n == 0 || memcmp(text, derived, n) == 0))
+				return bad(r, "range_end", "it is stored but is what the numbers give");
+		}
 		rc = sink_str(k, &out->range_end, text, text_len);
 	} else {
 		rc = out->is_range ? set_e164(k, &out->range_end, last, digits) : sink_str(k, &out->range_end, "", 0);
@@ -769,8 +790,13 @@ int numbering__instance_from_record(numbering_instance *out, const numbering_rec
 
 int numbering__instance_record_check(const numbering_record *record)
 {
-	struct numbering__instance_layout layout;
-	return numbering__instance_record_measure(&layout, record);
+	numbering_instance checked; /* only its scalars are written */
+	memset(&checked, 0, sizeof(checked));
+	struct reader r;
+	reader_init(&r, record);
+	struct sink check = {SINK_CHECK, NULL, NULL, 0, 0};
+	int rc = read(&check, &r, &checked, record);
+	return rc != NUMBERING_OK && r.problem != NULL ? damaged(&r, record) : rc;
 }
 
 /* Placed instances are laid end to end: keep each aligned for the next. */
@@ -810,7 +836,14 @@ numbering_instance *numbering__instance_record_place(void *block, const struct n
 	struct reader r;
 	reader_init(&r, record);
 	struct sink place = {SINK_PLACE, (char *)block + fixed, (char *)block + layout->size, 0, 0};
-	return read(&place, &r, out, record) == NUMBERING_OK ? out : NULL;
+	int rc = read(&place, &r, out, record);
+	if (rc == NUMBERING_OK)
+		return out;
+	if (r.problem != NULL)
+		damaged(&r, record);
+	else
+		numbering__error_set(NUMBERING_INTERNAL, "an instance was placed in a block measured for another record");
+	return NULL;
 }
 
 /* ---- META and REQUEST records ---- */

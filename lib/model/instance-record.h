@@ -44,8 +44,9 @@ struct numbering__instance_layout {
 };
 
 /*
- * Sizes the block numbering__instance_record_place() builds @record's instance in,
- * checking the record as numbering__instance_from_record() does (NUMBERING_DATA_LOSS).
+ * Sizes the block numbering__instance_record_place() builds @record's instance in.
+ * It walks the body's structure only (NUMBERING_DATA_LOSS for counts past its end);
+ * placing checks the rest.
  */
 int numbering__instance_record_measure(struct numbering__instance_layout *layout, const numbering_record *record);
 
@@ -53,8 +54,9 @@ int numbering__instance_record_measure(struct numbering__instance_layout *layout
  * Builds @record's instance in @block (layout->size bytes, 8-byte aligned), laid out
  * as numbering__instance_freeze() lays out a copy: the labels right after the
  * instance, then its strings, each marked borrowed. The instance lives as long as
- * the block; it is never freed nor changed. NULL if @layout was not measured for
- * @record.
+ * the block; it is never freed nor changed. NULL, with the thread's error set, for a
+ * record numbering__instance_from_record() refuses (NUMBERING_DATA_LOSS) or a
+ * @layout measured for another record (NUMBERING_INTERNAL).
  */
 numbering_instance *numbering__instance_record_place(void *block, const struct numbering__instance_layout *layout,
                                                      const numbering_record *record);

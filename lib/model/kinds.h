@@ -45,7 +45,8 @@ struct numbering__kind {
 /* The kind @kind, or NULL for one the library does not define. */
 const struct numbering__kind *numbering__kind_find(int kind);
 
-/* The body checks the table names. */
+/* The body checks the table names (numbering__instance_record_check() checks an
+ * instance record as numbering__instance_from_record() reads it, storing nothing). */
 int numbering__meta_check(const numbering_record *record);
 int numbering__request_check(const numbering_record *record);
 int numbering__instance_record_check(const numbering_record *record);
