@@ -1,8 +1,7 @@
 /*
- * array-records: the smallest complete record-store backend (numbering/sys/record.h), as
- * a template for backend authors (docs/BACKENDS.md). Records are kept in a plain array
- * and every query is a scan and a sort: correct, not fast. It knows no resource, no
- * name grammar and no business rule: it stores records and answers the index queries.
+ * array-records: the smallest complete record-store backend (numbering/sys/record.h), a
+ * template for backend authors (docs/BACKENDS.md). Records are kept in a plain array and
+ * every query is a scan and a sort: correct, not fast. It knows no resource and no rule.
  *
  * Records are immutable and reference-counted. begin() copies the committed array of
  * pointers; put() and remove() change only that copy, which the transaction's reads see;
@@ -10,6 +9,9 @@
  * array_records_open_second() share the committed array: a mutex lets one transaction at
  * a time run, a read-write lock guards the committed array from a commit under readers.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* pthread_rwlock_t under -std=c11 */
+#endif
 #include "array-records.h"
 
 #include <pthread.h>
@@ -349,16 +351,11 @@ static int open_handle(numbering_record_backend **out, struct shared *s)
 	struct array_records *a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return NUMBERING_RESOURCE_EXHAUSTED;
-	a->base.version = NUMBERING_RECORD_BACKEND_VERSION;
-	a->base.begin = ar_begin;
-	a->base.commit = ar_commit;
-	a->base.rollback = ar_rollback;
-	a->base.put = ar_put;
-	a->base.remove = ar_remove;
-	a->base.get = ar_get;
-	a->base.find = ar_find;
-	a->base.list = ar_list;
-	a->base.free = ar_free;
+	/* The version compiled against, and every function but the optional control. */
+	a->base = (numbering_record_backend){.version = NUMBERING_RECORD_BACKEND_VERSION, .begin = ar_begin,
+	                                     .commit = ar_commit, .rollback = ar_rollback, .put = ar_put,
+	                                     .remove = ar_remove, .get = ar_get, .find = ar_find, .list = ar_list,
+	                                     .free = ar_free};
 	a->s = s;
 	s->handles++; /* handles are opened from one thread */
 	*out = &a->base;

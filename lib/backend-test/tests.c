@@ -151,6 +151,12 @@ static int put_borrowed(numbering_record_backend *b, const struct kit_rec *rec)
 
 static void expect(struct run *r, const struct kit_ask *a, const char *sentence);
 
+static const char *status(int rc)
+{
+	const char *name = rc >= 0 && rc <= NUMBERING_UNAUTHENTICATED ? numbering_status_name(rc) : NULL;
+	return name != NULL ? name : "a value that is no status code";
+}
+
 /* A put whose answer the model predicts. */
 static int put(struct run *r, const struct kit_rec *rec)
 {
@@ -162,7 +168,8 @@ static int put(struct run *r, const struct kit_rec *rec)
 	kit_buf_printf(&what, "kind %d name \"%.80s\" interval %d:%llu..%llu flags %u", rec->kind, rec->name,
 	               rec->digits, (unsigned long long)rec->first, (unsigned long long)rec->last, rec->flags);
 	KIT_CLAIM(rc == want, want == NUMBERING_ALREADY_EXISTS || rc == NUMBERING_ALREADY_EXISTS ? S_EXCLUSIVE : S_PUT,
-	          "%s: put(%s) returned %d (%s), expected %d", r->test, what.p, rc, numbering_error_message(), want);
+	          "%s: put(%s) returned %s (%s), expected %s", r->test, what.p, status(rc), numbering_error_message(),
+	          status(want));
 	kit_buf_free(&what);
 	kit_model_put(&r->m, rec, rc == NUMBERING_OK);
 	if (rc == NUMBERING_OK) {
@@ -192,8 +199,8 @@ static void remove_expect(struct run *r, int kind, const char *name, int want)
 {
 	ck_assert_msg(kit_model_remove(&r->m, kind, name) == want, "the kit's own model disagrees (kit bug)");
 	int rc = r->b->remove(r->b, kind, name);
-	KIT_CLAIM(rc == want, S_REMOVE, "%s: remove(kind %d, \"%.80s\") returned %d, expected %d", r->test, kind, name,
-	          rc, want);
+	KIT_CLAIM(rc == want, S_REMOVE, "%s: remove(kind %d, \"%.80s\") returned %s, expected %s", r->test, kind, name,
+	          status(rc), status(want));
 }
 
 static void expect_all(struct run *r, const char *sentence, const char *when)

@@ -3,9 +3,10 @@
 # a consumer with nothing but pkg-config's answer, as a user outside the tree would.
 # With a third argument (the examples/ directory) it also builds examples/hello with cc
 # and examples/cpp with g++ -std=c++17 the same way, runs them and compares their output
-# with their expected.out.
+# with their expected.out, and a program running the backend test kit over
+# examples/array-backend/array-records.c (with a fourth argument "kit": the kit is installed).
 set -eu
-build=$1 source=$2 examples=${3:-}
+build=$1 source=$2 examples=${3:-} kit=${4:-no-kit}
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >/dev/null
@@ -39,4 +40,16 @@ grep -q "^It prints \`$(cut -c1-40 "$dest/readme.out")" "$readme" || {
 	echo "README's example printed: $(cat "$dest/readme.out")"
 	exit 1
 }
-echo "installed library: consumer, hello, cpp-example and the README's example built with pkg-config alone and ran as expected"
+# The backend test kit, as a host runs it over its own backend (docs/BACKENDS.md): here
+# over examples/array-backend/array-records.c, built beside a small main.
+if [ "$kit" = kit ]; then
+	pkg-config --exists numbering-backend-test || { echo "numbering-backend-test.pc was not installed"; exit 1; }
+	cc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$examples/array-backend" -o "$dest/kit-consumer" \
+		"$(dirname "$source")/kit-consumer.c" "$examples/array-backend/array-records.c" \
+		$(pkg-config --cflags --libs numbering-backend-test)
+	LD_LIBRARY_PATH="$libdir" CK_VERBOSITY=silent "$dest/kit-consumer"
+	kit=", the backend test kit"
+else
+	kit=" (no backend test kit: -Dtest_kit=disabled)"
+fi
+echo "installed library: consumer, hello, cpp-example, the README's example$kit built with pkg-config alone and ran as expected"
