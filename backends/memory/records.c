@@ -767,7 +767,7 @@ static int check_record(const numbering_record *r, size_t *name_len, size_t *par
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
 		                              "memory backend put: record version %u is unknown", r->version);
 	int rc;
-	if ((rc = check_kind(r->kind, "kind", "put")) != NUMBERING_OK || (rc = check_name(r->name, name_len, "put")))
+	if ((rc = check_kind(r->kind, "kind", "put")) != NUMBERING_OK || (rc = check_name(r->name, name_len, "put")) != NUMBERING_OK)
 		return rc;
 	if (r->flags & ~KNOWN_FLAGS)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "flags", "memory backend put: unknown flags 0x%x",
@@ -919,9 +919,9 @@ static int rm_remove(numbering_record_backend *backend, int kind, const char *na
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
 		return bad_backend();
-	size_t len;
+	size_t len = 0;
 	int rc;
-	if ((rc = check_kind(kind, "kind", "remove")) != NUMBERING_OK || (rc = check_name(name, &len, "remove")))
+	if ((rc = check_kind(kind, "kind", "remove")) != NUMBERING_OK || (rc = check_name(name, &len, "remove")) != NUMBERING_OK)
 		return rc;
 	if (!m->in_transaction)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: remove outside a transaction");
@@ -949,9 +949,9 @@ static int rm_get(numbering_record_backend *backend, int kind, const char *name,
 	const struct rmem *m = (const struct rmem *)backend;
 	if (m == NULL)
 		return bad_backend();
-	size_t len;
+	size_t len = 0;
 	int rc;
-	if ((rc = check_kind(kind, "kind", "get")) != NUMBERING_OK || (rc = check_name(name, &len, "get")))
+	if ((rc = check_kind(kind, "kind", "get")) != NUMBERING_OK || (rc = check_name(name, &len, "get")) != NUMBERING_OK)
 		return rc;
 	if (visit == NULL)
 		return bad_visit("get");
