@@ -146,7 +146,8 @@ typedef struct numbering_record_query {
 } numbering_record_query;
 
 #define NUMBERING_RECORD_QUERY_VERSION 1
-#define NUMBERING_RECORD_QUERY_INIT {NUMBERING_RECORD_QUERY_VERSION}
+#define NUMBERING_RECORD_QUERY_INIT                                                                            \
+	{NUMBERING_RECORD_QUERY_VERSION, 0, NUMBERING_RECORD_ORDER_DESCENDING, NULL, 0, 0, 0, 0, NULL, 0, {NULL, NULL, NULL, NULL}, 0}
 
 /**
  * Receives one record, borrowed for the call (its pointers may point into the
