@@ -7,11 +7,20 @@
  * Each fixture is checked on a copy, three times: opened read-only (the file as it is),
  * opened writable (a version-1 file is rewritten in today's format at that open), and
  * reopened after that (what the rewrite left).
+ *
+ * INTERIM (issue 11): the record-store file backend (numbering__file_records_new, format
+ * version 3) upgrades both fixtures: every instance, the page-token key, the last time
+ * and every request record come out as the records they become, identical to what
+ * today's backend reads, after the upgrade, a reopen, a write and a compaction; and a
+ * SIGKILL at every I/O call of the upgrade leaves the old file or the new one.
  */
 #define _DEFAULT_SOURCE
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +32,9 @@
 #include <numbering/sys/backend.h>
 #include <numbering/sys/file.h>
 
+#include "../backends/file/file-internal.h"
+#include "model/instance-record.h"
+#include "model/kinds.h"
 #include "suites.h"
 
 /* Copies tests/data/@name to a new file in a new temporary directory; its path in @path. */
@@ -183,10 +195,384 @@ START_TEST(file_fixture_v2)
 }
 END_TEST
 
+
+/* The record store: what the upgrade of a fixture must hold. */
+
+/* Every instance name in the fixture's expected listings (deleted ones included). */
+static int fixture_names(char names[64][128], const char *expected_name)
+{
+	FILE *f = fopen(test_data_path(expected_name), "r");
+	ck_assert_ptr_nonnull(f);
+	char *line = NULL;
+	size_t cap = 0;
+	int count = 0;
+	while (getline(&line, &cap, f) > 0) {
+		json_t *entry = json_loads(line, 0, NULL);
+		ck_assert_ptr_nonnull(entry);
+		json_t *request = json_object_get(entry, "request");
+		if (json_is_true(json_object_get(request, "includeDeleted"))) {
+			json_t *list = json_object_get(json_object_get(json_object_get(entry, "response"), "response"),
+			                               "phoneNumberInstances");
+			size_t i;
+			json_t *instance;
+			json_array_foreach(list, i, instance)
+			{
+				ck_assert_int_lt(count, 64);
+				snprintf(names[count++], 128, "%s", json_string_value(json_object_get(instance, "name")));
+			}
+		}
+		json_decref(entry);
+	}
+	free(line);
+	fclose(f);
+	return count;
+}
+
+struct got {
+	int found;
+	numbering_record record; /* copied scalars only */
+	uint8_t body[4096];
+	size_t body_len;
+	numbering_instance *instance;
+	int rc;
+};
+
+static int got_visit(const numbering_record *record, void *payload)
+{
+	struct got *g = payload;
+	g->found = 1;
+	g->record = *record;
+	g->record.name = g->record.parent = NULL;
+	g->record.body = NULL;
+	ck_assert_uint_le(record->body_len, sizeof(g->body));
+	memcpy(g->body, record->body, record->body_len);
+	g->body_len = record->body_len;
+	if (g->instance != NULL && record->kind == NUMBERING__KIND_INSTANCE)
+		g->rc = numbering__instance_from_record(g->instance, record);
+	return 0;
+}
+
+static void record_get(struct got *g, numbering_record_backend *rb, int kind, const char *name)
+{
+	numbering_instance *keep = g->instance;
+	memset(g, 0, sizeof(*g));
+	g->instance = keep;
+	int rc = rb->get(rb, kind, name, got_visit, g);
+	ck_assert_msg(rc == NUMBERING_OK, "record %d %s: %s", kind, name, numbering_error_message());
+	ck_assert_msg(g->rc == NUMBERING_OK, "record %d %s: %s", kind, name, numbering_error_message());
+}
+
+static int64_t kind_count(numbering_record_backend *rb, int kind)
+{
+	numbering_backend_count c = {kind, 0};
+	ck_assert_int_eq(rb->control(rb, NUMBERING_BACKEND_CONTROL_COUNT, &c), NUMBERING_OK);
+	return c.count;
+}
+
+/* Checks @rb against what today's backend @old reads from the same fixture. */
+static void check_records(numbering_record_backend *rb, numbering_backend *old, const char *expected_name,
+                          const char *when)
+{
+	static char names[64][128];
+	int count = fixture_names(names, expected_name);
+	ck_assert_int_eq(count, 28);
+	ck_assert_int_eq(kind_count(rb, NUMBERING__KIND_INSTANCE), count);
+	numbering_instance *a = NULL;
+	struct got g;
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(numbering_instance_new(&a), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_new(&g.instance), NUMBERING_OK);
+	for (int i = 0; i < count; i++) {
+		ck_assert_int_eq(old->get(a, old, names[i]), NUMBERING_OK);
+		record_get(&g, rb, NUMBERING__KIND_INSTANCE, names[i]);
+		uint8_t *x = NULL, *y = NULL;
+		size_t nx = 0, ny = 0;
+		ck_assert_int_eq(numbering_instance_encode(&x, &nx, a), NUMBERING_OK);
+		ck_assert_int_eq(numbering_instance_encode(&y, &ny, g.instance), NUMBERING_OK);
+		ck_assert_msg(nx == ny && memcmp(x, y, nx) == 0, "%s: instance %s differs from today's", when, names[i]);
+		ck_assert_int_eq(g.record.sort_key, a->create_time);
+		numbering_free(x);
+		numbering_free(y);
+	}
+	/* The page-token key: the same 32 bytes, so every token issued verifies. */
+	uint8_t value[4096];
+	size_t len = sizeof(value);
+	ck_assert_int_eq(old->meta_get(old, "token-key", value, &len), NUMBERING_OK);
+	record_get(&g, rb, NUMBERING__KIND_META, NUMBERING__META_TOKEN_KEY);
+	ck_assert_uint_eq(len, 32);
+	ck_assert_uint_eq(g.body_len, 32);
+	ck_assert_msg(memcmp(value, g.body, 32) == 0, "%s: the page-token key changed", when);
+	/* The last time, little-endian now. */
+	len = sizeof(value);
+	ck_assert_int_eq(old->meta_get(old, "last-time", value, &len), NUMBERING_OK);
+	record_get(&g, rb, NUMBERING__KIND_META, NUMBERING__META_LAST_TIME);
+	ck_assert_uint_eq(g.body_len, 8);
+	for (int i = 0; i < 8; i++)
+		ck_assert_uint_eq(g.body[i], value[7 - i]);
+	/* Every request id, with the bytes of its record. */
+	FILE *f = fopen(test_data_path(expected_name), "r");
+	ck_assert_ptr_nonnull(f);
+	char *line = NULL;
+	size_t cap = 0;
+	int requests = 0;
+	while (getline(&line, &cap, f) > 0) {
+		json_t *entry = json_loads(line, 0, NULL);
+		json_t *request = json_object_get(entry, "request");
+		const char *id = json_string_value(json_object_get(request, "requestId"));
+		if (id != NULL) {
+			const char *parent = json_string_value(json_object_get(request, "parent"));
+			char key[256], name[256];
+			snprintf(key, sizeof(key), "request:%s/%s", parent, id);
+			snprintf(name, sizeof(name), "%s/requests/%s", parent, id);
+			len = sizeof(value);
+			ck_assert_int_eq(old->meta_get(old, key, value, &len), NUMBERING_OK);
+			record_get(&g, rb, NUMBERING__KIND_REQUEST, name);
+			ck_assert_msg(g.body_len == len && memcmp(g.body, value, len) == 0, "%s: request %s changed", when,
+			              name);
+			ck_assert_int_ne(g.record.sort_key, 0);
+			requests++;
+		}
+		json_decref(entry);
+	}
+	free(line);
+	fclose(f);
+	ck_assert_int_eq(requests, 9);
+	ck_assert_int_eq(kind_count(rb, NUMBERING__KIND_REQUEST), requests);
+	ck_assert_int_eq(kind_count(rb, NUMBERING__KIND_META), 2);
+	numbering_instance_free(a);
+	numbering_instance_free(g.instance);
+}
+
+static numbering_record_backend *open_records(const char *path, int read_only)
+{
+	numbering_file_options options = NUMBERING_FILE_OPTIONS_INIT;
+	options.read_only = read_only;
+	numbering_record_backend *rb = NULL;
+	ck_assert_msg(numbering__file_records_new(&rb, path, &options) == NUMBERING_OK, "opening %s: %s", path,
+	              numbering_error_message());
+	return rb;
+}
+
+static numbering_backend *open_today(const char *fixture, char *path, size_t size, char *dir, size_t dir_size)
+{
+	copy_fixture(path, size, dir, dir_size, fixture);
+	numbering_file_options options = NUMBERING_FILE_OPTIONS_INIT;
+	options.read_only = 1;
+	numbering_backend *old = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&old, path, &options), NUMBERING_OK);
+	return old;
+}
+
+static void check_upgrade(int version)
+{
+	char db[32], expected[48], path[256], dir[200], old_path[256], old_dir[200];
+	snprintf(db, sizeof(db), "store-v%d.db", version);
+	snprintf(expected, sizeof(expected), "store-v%d.expected.jsonl", version);
+	numbering_backend *old = open_today(db, old_path, sizeof(old_path), old_dir, sizeof(old_dir));
+	copy_fixture(path, sizeof(path), dir, sizeof(dir), db);
+
+	/* Read-only: read as records, the file left as it is. */
+	numbering_record_backend *rb = open_records(path, 1);
+	check_records(rb, old, expected, "read-only");
+	rb->free(rb);
+	ck_assert_int_eq(format_version(path), version);
+
+	rb = open_records(path, 0);
+	ck_assert_int_eq(format_version(path), FILE_FORMAT_RECORDS);
+	check_records(rb, old, expected, "upgraded");
+	rb->free(rb);
+
+	/* Reopened: the log of records replays; a write lands in it; a compaction keeps all. */
+	rb = open_records(path, 0);
+	check_records(rb, old, expected, "reopened");
+	uint8_t later[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	numbering_record meta;
+	ck_assert_int_eq(numbering__meta_record(&meta, "scratch-not-a-meta", later, 8), NUMBERING_INVALID_ARGUMENT);
+	numbering_error_clear();
+	ck_assert_int_eq(rb->begin(rb), NUMBERING_OK);
+	ck_assert_int_eq(rb->remove(rb, NUMBERING__KIND_INSTANCE, "projects/p1/phoneNumberInstances/single-0"),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(rb->commit(rb), NUMBERING_OK);
+	rb->free(rb);
+	rb = open_records(path, 0);
+	ck_assert_int_eq(kind_count(rb, NUMBERING__KIND_INSTANCE), 27);
+	ck_assert_int_eq(rb->get(rb, NUMBERING__KIND_INSTANCE, "projects/p1/phoneNumberInstances/single-0", got_visit,
+	                         &(struct got){0}),
+	                 NUMBERING_NOT_FOUND);
+	numbering_error_clear();
+	ck_assert_int_eq(rb->control(rb, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	rb->free(rb);
+	rb = open_records(path, 0);
+	ck_assert_int_eq(kind_count(rb, NUMBERING__KIND_INSTANCE), 27);
+	ck_assert_int_eq(kind_count(rb, NUMBERING__KIND_REQUEST), 9);
+	rb->free(rb);
+
+	/* Today's backend refuses the new format rather than misreading it. */
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, NULL), NUMBERING_FAILED_PRECONDITION);
+	numbering_error_clear();
+	old->free(old);
+	remove_copy(old_path, old_dir);
+	remove_copy(path, dir);
+}
+
+START_TEST(file_records_upgrade_v1)
+{
+	check_upgrade(1);
+}
+END_TEST
+
+START_TEST(file_records_upgrade_v2)
+{
+	check_upgrade(2);
+}
+END_TEST
+
+/* The crash sweep: the child upgrades, killed by SIGKILL just before its n-th I/O call
+ * that changes a file (open, write, sync, truncate, rename, unlink), for n = 1, 2, ...
+ * until an upgrade completes. */
+static long kill_at, io_calls;
+
+static void maybe_die(void)
+{
+	if (++io_calls == kill_at)
+		kill(getpid(), SIGKILL);
+}
+
+static int die_open(const char *path, int flags, mode_t mode)
+{
+	if (flags & (O_WRONLY | O_RDWR | O_CREAT))
+		maybe_die();
+	return open(path, flags, mode);
+}
+static ssize_t die_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	maybe_die();
+	return pwrite(fd, buf, len, off);
+}
+static int die_fdatasync(int fd)
+{
+	maybe_die();
+	return fdatasync(fd);
+}
+static int die_fsync(int fd)
+{
+	maybe_die();
+	return fsync(fd);
+}
+static int die_ftruncate(int fd, off_t len)
+{
+	maybe_die();
+	return ftruncate(fd, len);
+}
+static int die_rename(const char *from, const char *to)
+{
+	maybe_die();
+	return rename(from, to);
+}
+static int die_unlink(const char *path)
+{
+	maybe_die();
+	return unlink(path);
+}
+
+static const struct numbering__file_io die_io = {
+    die_open, close, pread, die_pwrite, die_fdatasync, die_fsync, die_ftruncate, die_rename, die_unlink, link,
+};
+
+static int same_bytes(const char *a, const char *b)
+{
+	FILE *x = fopen(a, "rb"), *y = fopen(b, "rb");
+	int same = x != NULL && y != NULL;
+	while (same) {
+		int c = fgetc(x), d = fgetc(y);
+		if (c != d)
+			same = 0;
+		if (c == EOF || d == EOF)
+			break;
+	}
+	if (x)
+		fclose(x);
+	if (y)
+		fclose(y);
+	return same;
+}
+
+static void crash_sweep(int version)
+{
+	char db[32], expected[48], path[256], dir[200], old_path[256], old_dir[200];
+	snprintf(db, sizeof(db), "store-v%d.db", version);
+	snprintf(expected, sizeof(expected), "store-v%d.expected.jsonl", version);
+	numbering_backend *old = open_today(db, old_path, sizeof(old_path), old_dir, sizeof(old_dir));
+	int killed = 0, olds = 0, news = 0;
+	for (long n = 1;; n++) {
+		ck_assert_int_lt(n, 200);
+		copy_fixture(path, sizeof(path), dir, sizeof(dir), db);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			kill_at = n;
+			io_calls = 0;
+			numbering__file_io_set(&die_io);
+			numbering_record_backend *rb = NULL;
+			_exit(numbering__file_records_new(&rb, path, NULL) == NUMBERING_OK ? 0 : 3);
+		}
+		int status = 0;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		int done = WIFEXITED(status);
+		if (done)
+			ck_assert_int_eq(WEXITSTATUS(status), 0);
+		else {
+			ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+			killed++;
+		}
+		/* The old file, byte for byte, or the new one: never neither. */
+		if (format_version(path) == version) {
+			ck_assert_msg(same_bytes(path, old_path), "killed at I/O call %ld: the old file changed", n);
+			ck_assert(!done);
+			olds++;
+		} else {
+			ck_assert_int_eq(format_version(path), FILE_FORMAT_RECORDS);
+			news++;
+		}
+		/* Either way it opens (the old one is upgraded now), with everything. */
+		numbering_record_backend *rb = open_records(path, 0);
+		check_records(rb, old, expected, "after a crash");
+		rb->free(rb);
+		/* The next writable open deleted the temporary file a crash left. */
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		int entries = 0;
+		while ((e = readdir(d)) != NULL)
+			entries += e->d_name[0] != '.';
+		closedir(d);
+		ck_assert_msg(entries == 1, "killed at I/O call %ld: %d files beside the store", n, entries);
+		remove_copy(path, dir);
+		if (done)
+			break;
+	}
+	ck_assert_int_ge(killed, 4);
+	ck_assert_int_ge(olds, 1);
+	ck_assert_int_ge(news, 1);
+	old->free(old);
+	remove_copy(old_path, old_dir);
+}
+
+START_TEST(file_records_upgrade_crash)
+{
+	crash_sweep(1);
+	crash_sweep(2);
+}
+END_TEST
+
 TCase *store_fixture_tcase(void)
 {
 	TCase *tc = tcase_create("fixtures");
 	tcase_add_test(tc, file_fixture_v1);
 	tcase_add_test(tc, file_fixture_v2);
+	tcase_add_test(tc, file_records_upgrade_v1);
+	tcase_add_test(tc, file_records_upgrade_v2);
+	tcase_add_test(tc, file_records_upgrade_crash);
+	tcase_set_timeout(tc, 120);
 	return tc;
 }

@@ -200,12 +200,13 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 			uint64_t end = 0, seq = 0, records = 0;
 			int keep = r.records > 0;
 			rc = !keep ? NUMBERING_OK
-			           : numbering__file_snapshot_write(&nfd, &tmp, &end, &seq, &records, mem, scratch.real,
-			                                            r.seq);
+			           : numbering__file_snapshot_write(&nfd, &tmp, &end, &seq, &records, mem, NULL, NULL,
+			                                            scratch.real, r.seq);
 			if (rc == NUMBERING_OK && !keep) {
 				/* Nothing before a damaged header: an empty store. */
 				rc = numbering__file_temp_create(&nfd, &tmp, scratch.real, ".compact");
-				if (rc == NUMBERING_OK && (rc = numbering__file_init(io, nfd, tmp, scratch.dir)) != NUMBERING_OK)
+				if (rc == NUMBERING_OK && (rc = numbering__file_init(io, nfd, tmp, scratch.dir,
+				                                                  NUMBERING_FILE_FORMAT_VERSION)) != NUMBERING_OK)
 					io->unlink(tmp);
 			}
 			if (rc == NUMBERING_OK)

@@ -142,6 +142,7 @@ struct sorted {
 	int64_t time;
 	size_t off;   /* of the encoded instance in `all` */
 	uint32_t len;
+	uint8_t op;   /* OP_PUT, or OP_RECORD_PUT */
 };
 
 static int sorted_cmp(const void *x, const void *y)
@@ -174,14 +175,13 @@ static int snapshot_room(struct snapshot *s, size_t need)
 	return NUMBERING_OK;
 }
 
-static int snapshot_instance(const struct numbering_instance *instance, void *payload)
+int numbering__file_snapshot_add(struct snapshot *s, uint8_t op, uint64_t key, int64_t time, const uint8_t *bytes,
+                                 size_t len)
 {
-	struct snapshot *s = payload;
-	uint8_t *bytes = NULL;
-	size_t len = 0;
-	int rc = numbering_instance_encode(&bytes, &len, instance);
-	if (rc != NUMBERING_OK)
-		return s->rc = rc;
+	int rc = NUMBERING_OK;
+	if (len > RECORD_MAX - 5)
+		return s->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
+		                                    "file backend: a record of %zu bytes does not fit a snapshot chunk", len);
 	if (s->count == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 1024;
 		struct sorted *p = cap < SIZE_MAX / sizeof(*p) ? numbering__realloc(s->order, cap * sizeof(*p)) : NULL;
@@ -194,18 +194,30 @@ static int snapshot_instance(const struct numbering_instance *instance, void *pa
 	}
 	if (rc == NUMBERING_OK && buf_reserve(&s->all, len) != 0)
 		rc = NUMBERING_RESOURCE_EXHAUSTED;
-	if (rc != NUMBERING_OK) {
-		numbering_free(bytes);
+	if (rc != NUMBERING_OK)
 		return s->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory compacting");
-	}
 	struct sorted *e = &s->order[s->count++];
-	e->key = (uint64_t)instance->digits << 56 | instance->first;
-	e->time = instance->create_time;
+	e->key = key;
+	e->time = time;
 	e->off = s->all.len;
 	e->len = (uint32_t)len;
+	e->op = op;
 	buf_add(&s->all, bytes, len);
-	numbering_free(bytes);
 	return NUMBERING_OK;
+}
+
+static int snapshot_instance(const struct numbering_instance *instance, void *payload)
+{
+	struct snapshot *s = payload;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int rc = numbering_instance_encode(&bytes, &len, instance);
+	if (rc != NUMBERING_OK)
+		return s->rc = rc;
+	rc = numbering__file_snapshot_add(s, OP_PUT, (uint64_t)instance->digits << 56 | instance->first,
+	                                  instance->create_time, bytes, len);
+	numbering_free(bytes);
+	return rc;
 }
 
 /* Writes the gathered instances in number order. */
@@ -217,7 +229,7 @@ static int snapshot_sorted(struct snapshot *s)
 		const struct sorted *e = &s->order[i];
 		if (snapshot_room(s, 5 + (size_t)e->len) != NUMBERING_OK)
 			return s->rc;
-		s->chunk.data[s->chunk.len++] = OP_PUT;
+		s->chunk.data[s->chunk.len++] = e->op;
 		buf_add32(&s->chunk, e->len);
 		buf_add(&s->chunk, s->all.data + e->off, e->len);
 		s->puts++;
@@ -242,11 +254,13 @@ static int snapshot_meta(const char *key, size_t key_len, const void *value, siz
 	return s->rc;
 }
 
-/* Writes @mem's state into a new temporary file beside the store @real (temp_create:
- * created, then locked) and syncs it; on success *fd is the open file, *tmp_out its
- * name (the caller's to free), *end its size and *seq its last record's sequence. */
+/* Writes @mem's state (or with @gather, what it gathers: a log of records, format
+ * version 3) into a new temporary file beside the store @real (temp_create: created,
+ * then locked) and syncs it; on success *fd is the open file, *tmp_out its name (the
+ * caller's to free), *end its size and *seq its last record's sequence. */
 int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *seq, uint64_t *records,
-                          numbering_backend *mem, const char *real, uint64_t base_seq)
+                                   numbering_backend *mem, numbering__file_gather_cb gather, void *ctx,
+                                   const char *real, uint64_t base_seq)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
 	*fd_out = -1;
@@ -271,13 +285,14 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 	if (rc == NUMBERING_OK) {
 		s.chunk.data[0] = RECORD_SNAPSHOT;
 		s.chunk.len = 1;
-		/* Instances first (gathered, then sorted), metadata after them. */
+		/* Instances first (gathered, then sorted), metadata after them; or the records
+		 * @gather gathers, sorted. */
 		struct numbering__memory_foreach f = {snapshot_instance, NULL, &s};
-		rc = mem->control(mem, NUMBERING__MEMORY_CONTROL_FOREACH, &f);
+		rc = gather != NULL ? gather(&s, ctx) : mem->control(mem, NUMBERING__MEMORY_CONTROL_FOREACH, &f);
 		if (rc == NUMBERING_OK)
 			rc = snapshot_sorted(&s);
 		struct numbering__memory_foreach g = {NULL, snapshot_meta, &s};
-		if (rc == NUMBERING_OK)
+		if (rc == NUMBERING_OK && gather == NULL)
 			rc = mem->control(mem, NUMBERING__MEMORY_CONTROL_FOREACH, &g);
 		if (rc == NUMBERING_OK)
 			rc = snapshot_flush(&s);
@@ -287,7 +302,8 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 	/* The header last: it says where the snapshot ends, how many records and instances
 	 * it holds, and that it is durable (the file is synced before it is renamed in). */
 	if (rc == NUMBERING_OK) {
-		numbering__file_header_make(h, base_seq, s.puts, s.end, s.records);
+		numbering__file_header_make(h, gather != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION, base_seq,
+		                            s.puts, s.end, s.records);
 		if (numbering__file_write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0)
 			rc = numbering__file_io_error("write", tmp);
 	}
@@ -354,7 +370,10 @@ int numbering__file_compact_locked(struct file *f)
 	int fd = -1;
 	char *tmp = NULL;
 	uint64_t end = 0, seq = 0, records = 0;
-	int rc = numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, f->mem, f->real, f->seq);
+	int rc = f->rops != NULL ? numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, NULL,
+	                                                             f->rops->gather, f, f->real, f->seq)
+	                            : numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, f->mem, NULL, NULL,
+	                                                             f->real, f->seq);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__file_keep_mode(fd, f->fd);
@@ -380,9 +399,9 @@ int numbering__file_compact_locked(struct file *f)
 	f->records = records;
 	f->compactions++;
 	f->syncs++;
-	/* A version-2 file, durable to its end (both slots); every byte after the header is
+	/* A version-2 (or 3) file, durable to its end (both slots); every byte after the header is
 	 * a record header, a type byte or a live operation. */
-	f->format_version = 2;
+	f->format_version = f->rops != NULL ? FILE_FORMAT_RECORDS : 2;
 	f->slot_gen = 2;
 	f->live = end - HEADER_SIZE_V2 - records * (RECORD_HEADER + 1);
 	f->next_compact_check = 0;

@@ -20,6 +20,7 @@
 #include "model/instance.h"
 #include "numbering/sys/backend.h"
 #include "numbering/sys/file.h"
+#include "numbering/sys/record.h"
 
 /* The file header's fixed part (all of a version-1 header), then in version 2 two slots
  * recording the durable length: records start at HEADER_SIZE_V2 (docs/FILE-FORMAT.md). */
@@ -52,7 +53,13 @@ extern const uint8_t numbering__file_magic[8];
 #define RECORD_MAGIC 0x6365524eu /* "NRec" little-endian */
 
 enum { RECORD_TXN = 1, RECORD_SNAPSHOT = 2 };
-enum { OP_PUT = 1, OP_REMOVE = 2, OP_META = 3 };
+/* Operations: versions 1 and 2 log instances and metadata; version 3 (a log of records,
+ * numbering/sys/record.h) only records. */
+enum { OP_PUT = 1, OP_REMOVE = 2, OP_META = 3, OP_RECORD_PUT = 4, OP_RECORD_REMOVE = 5 };
+
+/* INTERIM (issue 11): the format version of a log of records, written by the record-store
+ * backend (file-records.c); NUMBERING_FILE_FORMAT_VERSION becomes 3 at the switch. */
+#define FILE_FORMAT_RECORDS 3
 
 /* Little-endian integers. */
 
@@ -153,6 +160,7 @@ struct replay {
 	uint32_t header_crc;
 	uint64_t snapshot_puts;     /* instances read from snapshot chunks */
 	uint64_t snapshot_stop;     /* end of the last snapshot chunk read */
+	int max_version;            /* the highest format version to read; 0: NUMBERING_FILE_FORMAT_VERSION */
 	char problem[160];
 };
 
@@ -162,10 +170,38 @@ static inline uint64_t live_add(uint64_t live, uint64_t old, uint64_t new_bytes)
 	return (old < live ? live - old : 0) + new_bytes;
 }
 
+struct file;
+/* A snapshot being written (file-compact.c). */
+struct snapshot;
+/* Gathers what a snapshot holds through numbering__file_snapshot_add(). */
+typedef int (*numbering__file_gather_cb)(struct snapshot *s, void *ctx);
+
+/* INTERIM (issue 11): what the record-store backend (file-records.c) does where the
+ * instance-shaped one uses its memory backend. */
+struct numbering__file_records_ops {
+	/* Replays the records after the header into the memory record store: a log of
+	 * records (version 3), or instances and metadata (versions 1 and 2) as records. */
+	int (*replay)(struct file *f, struct scan *s, struct replay *r);
+	/* Gathers the memory record store's records for a snapshot (ctx: the struct file). */
+	numbering__file_gather_cb gather;
+	/* Applies f->rmem's begin, commit or rollback, and the accounting that goes with them. */
+	int (*begin)(struct file *f);
+	int (*commit)(struct file *f);
+	int (*rollback)(struct file *f);
+	/* Frees the record state (f->rstate). */
+	void (*free)(struct file *f);
+};
+
 /* The backend. */
 struct file {
 	numbering_backend base;
 	numbering_backend *mem;
+	/* INTERIM (issue 11): the record-store backend's vtable, its memory record store and
+	 * what it does instead of mem (NULL for the instance-shaped backend), and its state. */
+	numbering_record_backend rbase;
+	numbering_record_backend *rmem;
+	const struct numbering__file_records_ops *rops;
+	void *rstate;
 	char *path, *dir;
 	char *real; /* the store's file, symlinks resolved (resolve_store); NULL when read-only */
 	int fd;
@@ -229,13 +265,14 @@ int numbering__file_fsync_dir(const struct numbering__file_io *io, const char *d
 
 /* file-log.c: the header, record framing, append. */
 
-void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint64_t base_seq, uint64_t instances,
+void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint32_t version, uint64_t base_seq, uint64_t instances,
                                  uint64_t snapshot_end, uint64_t snapshot_records);
 int numbering__file_record_header_ok(const uint8_t h[RECORD_HEADER]);
 /* Writes the record of sequence @seq holding @payload at offset @off: 0, or -1 with errno set. */
 int numbering__file_append(const struct numbering__file_io *io, int fd, uint64_t off, uint64_t seq,
                            const uint8_t *payload, size_t len);
-int numbering__file_init(const struct numbering__file_io *io, int fd, const char *path, const char *dir);
+int numbering__file_init(const struct numbering__file_io *io, int fd, const char *path, const char *dir,
+                         uint32_t version);
 int numbering__file_mark_durable(const struct numbering__file_io *io, struct file *f, int fd, uint64_t end,
                                  uint64_t seq, uint64_t was_end, uint64_t was_seq);
 
@@ -246,6 +283,13 @@ int numbering__file_live_bytes_of(numbering_backend *mem, numbering_instance *sc
                                   uint64_t *bytes);
 uint64_t numbering__file_meta_live_bytes_of(numbering_backend *mem, const char *key, size_t key_len);
 int numbering__file_read_header(struct scan *s, struct replay *r, const char *path);
+/* Applies the operations of one record (its @len bytes of payload, at offset @off) in one
+ * transaction, counting r->live and, for a snapshot chunk, r->snapshot_puts. */
+typedef int (*numbering__file_apply_cb)(void *ctx, const uint8_t *payload, size_t len, uint64_t off,
+                                        struct replay *r);
+int numbering__file_replay_with(struct scan *s, numbering__file_apply_cb apply, void *ctx, struct replay *r,
+                                const char *path);
+/* Replays into the instance-shaped @mem (NULL: only checks the records). */
 int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay *r, const char *path);
 int numbering__file_interrupted_creation(const struct numbering__file_io *io, int fd, uint64_t size);
 int numbering__file_verify(struct file *f);
@@ -255,8 +299,13 @@ int numbering__file_verify(struct file *f);
 void numbering__file_keep_mode(int fd, int store_fd);
 int numbering__file_temp_create(int *fd_out, char **name_out, const char *real, const char *suffix);
 void numbering__file_remove_stale_temps(const char *real, const char *dir);
+/* Adds one operation @op (OP_PUT, OP_RECORD_PUT) of @len bytes to the snapshot, which
+ * writes them in (@key, @time) order: digits << 56 | first number, then create time. */
+int numbering__file_snapshot_add(struct snapshot *s, uint8_t op, uint64_t key, int64_t time, const uint8_t *bytes,
+                                 size_t len);
 int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *seq, uint64_t *records,
-                                   numbering_backend *mem, const char *real, uint64_t base_seq);
+                                   numbering_backend *mem, numbering__file_gather_cb gather, void *ctx,
+                                   const char *real, uint64_t base_seq);
 int numbering__file_compact_locked(struct file *f);
 void numbering__file_compact_if_due_locked(struct file *f);
 
@@ -269,5 +318,21 @@ int numbering__file_lock(int fd, const char *path);
 int numbering__file_open_locked(int *out, int *created, const char *path, int must_exist, int writable);
 int numbering__file_resolve_store(char **real_out, char **dir_out, int fd, const char *path);
 int numbering__file_set_paths(struct file *f, const char *path);
+/* Opens the store at @path: the instance-shaped backend (@rops NULL; its vtable is
+ * f->base), or the record store's (its vtable, f->rbase, is the caller's to fill). */
+int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options,
+                        const struct numbering__file_records_ops *rops);
+/* What the vtables of both do, on the struct file. */
+int numbering__file_begin(struct file *f);
+int numbering__file_commit(struct file *f);
+int numbering__file_rollback(struct file *f);
+int numbering__file_control(struct file *f, int op, void *arg);
+void numbering__file_free(struct file *f);
+
+/* file-records.c: INTERIM (issue 11), the file backend as a record store
+ * (numbering/sys/record.h), format version 3; it reads versions 1 and 2 as records and
+ * upgrades them at a writable open. Becomes numbering_file_backend_new() at the switch. */
+int numbering__file_records_new(numbering_record_backend **out, const char *path,
+                                const numbering_file_options *options);
 
 #endif

@@ -129,16 +129,17 @@ static void slot_make(uint8_t p[SLOT_SIZE], uint32_t seed, uint64_t gen, uint64_
 	put32(p + 28, numbering__crc32c(seed, p, 28));
 }
 
-/* A new file's header: its snapshot ends at @snapshot_end after @snapshot_records
- * records holding @instances instances, and is durable up to there (both slots; the
- * next sync writes generation 3). */
-void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint64_t base_seq, uint64_t instances,
+/* A new file's header, of format @version (2, or 3 for a log of records): its snapshot
+ * ends at @snapshot_end after @snapshot_records records holding @instances instances
+ * (records, in version 3), and is durable up to there (both slots; the next sync
+ * writes generation 3). */
+void numbering__file_header_make(uint8_t h[HEADER_SIZE_V2], uint32_t version, uint64_t base_seq, uint64_t instances,
                                  uint64_t snapshot_end, uint64_t snapshot_records)
 {
 	memset(h, 0, HEADER_SIZE_V2);
 	put64(h + 36, instances);
 	memcpy(h, numbering__file_magic, 8);
-	put32(h + 8, NUMBERING_FILE_FORMAT_VERSION);
+	put32(h + 8, version);
 	put32(h + 12, HEADER_SIZE_V2);
 	put64(h + 16, base_seq);
 	struct timespec ts;
@@ -257,12 +258,23 @@ uint64_t numbering__file_meta_live_bytes_of(numbering_backend *mem, const char *
 	return rc == NUMBERING_OK || rc == NUMBERING_OUT_OF_RANGE ? 9 + (uint64_t)key_len + len : 0;
 }
 
-/* Applies one record's operations to @mem inside one transaction. @old is scratch
- * for the instances a transaction replaces (the live bytes they held); a snapshot
- * holds each name and key once, so its operations replace nothing. */
-static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, uint64_t off, numbering_instance *scratch,
-                        numbering_instance *old, struct buf *name, struct replay *r)
+/* What replaying into an instance-shaped memory backend needs: @old is scratch for the
+ * instances a transaction replaces (the live bytes they held). */
+struct apply_instances {
+	numbering_backend *mem;
+	numbering_instance *scratch, *old;
+	struct buf name;
+};
+
+/* Applies one record's operations to @mem inside one transaction (a
+ * numbering__file_apply_cb); a snapshot holds each name and key once, so its
+ * operations replace nothing. */
+static int apply_record(void *ctx, const uint8_t *p, size_t len, uint64_t off, struct replay *r)
 {
+	struct apply_instances *a = ctx;
+	numbering_backend *mem = a->mem;
+	numbering_instance *scratch = a->scratch, *old = a->old;
+	struct buf *name = &a->name;
 	const char *bad = NULL;
 	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT))
 		return numbering__error_set(NUMBERING_DATA_LOSS,
@@ -356,19 +368,30 @@ static int apply_record(numbering_backend *mem, const uint8_t *p, size_t len, ui
 	return rc;
 }
 
-/* Replays the records after the header into @mem (NULL: only check them). On a
+int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay *r, const char *path)
+{
+	if (mem == NULL)
+		return numbering__file_replay_with(s, NULL, NULL, r, path);
+	struct apply_instances a = {mem, NULL, NULL, {NULL, 0, 0}};
+	int rc = numbering_instance_new(&a.scratch);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_new(&a.old);
+	if (rc == NUMBERING_OK)
+		rc = numbering__file_replay_with(s, apply_record, &a, r, path);
+	numbering_instance_free(a.scratch);
+	numbering_instance_free(a.old);
+	buf_free(&a.name);
+	return rc;
+}
+
+/* Replays the records after the header through @apply (NULL: only check them). On a
  * torn tail sets r->torn_bytes and returns NUMBERING_OK; damage before valid
  * records is NUMBERING_DATA_LOSS, and so is anything missing or unreadable below the
  * durable length (version 2) or inside the snapshot the header describes. */
-int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay *r, const char *path)
+int numbering__file_replay_with(struct scan *s, numbering__file_apply_cb apply, void *ctx, struct replay *r,
+                                const char *path)
 {
-	numbering_instance *scratch = NULL, *old = NULL;
-	struct buf name = {NULL, 0, 0};
-	int rc = numbering_instance_new(&scratch);
-	if (rc == NUMBERING_OK && (rc = numbering_instance_new(&old)) != NUMBERING_OK)
-		numbering_instance_free(scratch);
-	if (rc != NUMBERING_OK)
-		return rc;
+	int rc = NUMBERING_OK;
 	uint64_t off = r->data_start ? r->data_start : HEADER_SIZE, expect = r->base_seq + 1;
 	const char *why = NULL, *bad = NULL;
 	while (off < s->size) {
@@ -419,8 +442,8 @@ int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay
 			                          path, (unsigned long long)off, bad);
 			goto done;
 		}
-		if (mem != NULL) {
-			if ((rc = apply_record(mem, payload, len, off, scratch, old, &name, r)) != NUMBERING_OK) {
+		if (apply != NULL) {
+			if ((rc = apply(ctx, payload, len, off, r)) != NUMBERING_OK) {
 				if (rc == NUMBERING_DATA_LOSS)
 					r->damage_offset = (int64_t)off;
 				goto done;
@@ -471,7 +494,7 @@ int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay
 		                          why != NULL ? r->problem : "the file ends there");
 		goto done;
 	}
-	if (mem != NULL && r->format_version == 1 && r->instances_hint > r->snapshot_puts) {
+	if (apply != NULL && r->format_version == 1 && r->instances_hint > r->snapshot_puts) {
 		/* Version 1 records no snapshot length, but a compaction wrote the snapshot's
 		 * instance count: fewer instances read means the snapshot was cut short. */
 		if (r->snapshot_stop == 0)
@@ -484,7 +507,7 @@ int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay
 		                          (unsigned long long)r->snapshot_stop);
 		goto done;
 	}
-	if (mem != NULL && r->slot_gen > 0 && r->instances_hint != r->snapshot_puts) {
+	if (apply != NULL && r->slot_gen > 0 && r->instances_hint != r->snapshot_puts) {
 		r->damage_offset = (int64_t)r->data_start;
 		rc = numbering__error_set(NUMBERING_DATA_LOSS,
 		                          "file backend: store %s is damaged: its snapshot holds %llu instances where the "
@@ -500,9 +523,6 @@ io_failed:
 	if (rc == -1)
 		rc = numbering__file_io_error("read", path);
 done:
-	numbering_instance_free(scratch);
-	numbering_instance_free(old);
-	buf_free(&name);
 	return rc;
 }
 
@@ -537,11 +557,12 @@ int numbering__file_read_header(struct scan *s, struct replay *r, const char *pa
 		return numbering__error_set(NUMBERING_DATA_LOSS,
 		                            "file backend: store %s has a damaged header (checksum mismatch at offset 0)", path);
 	}
-	if (version > NUMBERING_FILE_FORMAT_VERSION)
+	int max_version = r->max_version ? r->max_version : NUMBERING_FILE_FORMAT_VERSION;
+	if (version > (uint32_t)max_version)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
 		                            "file backend: store %s has format version %u; this libnumbering reads versions "
 		                            "up to %d (open it with a newer libnumbering)",
-		                            path, version, NUMBERING_FILE_FORMAT_VERSION);
+		                            path, version, max_version);
 	uint32_t size = version == 1 ? HEADER_SIZE : HEADER_SIZE_V2;
 	if (version == 0 || get32(h + 12) != size || get32(h + 32) != 0) {
 		r->damage_offset = 0;
@@ -610,10 +631,11 @@ int numbering__file_interrupted_creation(const struct numbering__file_io *io, in
 	if (size >= HEADER_SIZE_V2 || numbering__file_read_all(io, fd, h, (size_t)size, 0) != 0)
 		return 0;
 	if (size >= HEADER_SIZE)
-		/* A version-2 header as numbering__file_init() writes it: no sequence, no snapshot. */
+		/* A version-2 or -3 header as numbering__file_init() writes it: no sequence, no snapshot. */
 		return memcmp(h, numbering__file_magic, 8) == 0 && get32(h + 60) == numbering__crc32c(0, h, 60) &&
-		       get32(h + 8) == 2 && get32(h + 12) == HEADER_SIZE_V2 && get64(h + 16) == 0 &&
-		       get64(h + 36) == 0 && get64(h + 44) == HEADER_SIZE_V2 && get64(h + 52) == 0;
+		       (get32(h + 8) == 2 || get32(h + 8) == FILE_FORMAT_RECORDS) && get32(h + 12) == HEADER_SIZE_V2 &&
+		       get64(h + 16) == 0 && get64(h + 36) == 0 && get64(h + 44) == HEADER_SIZE_V2 &&
+		       get64(h + 52) == 0;
 	size_t n = size < 8 ? (size_t)size : 8;
 	if (memcmp(h, numbering__file_magic, n) == 0)
 		return 1;
@@ -623,11 +645,12 @@ int numbering__file_interrupted_creation(const struct numbering__file_io *io, in
 	return 1;
 }
 
-/* Writes a fresh header (and nothing after it) into @fd and syncs it. */
-int numbering__file_init(const struct numbering__file_io *io, int fd, const char *path, const char *dir)
+/* Writes a fresh header of format @version (and nothing after it) into @fd and syncs it. */
+int numbering__file_init(const struct numbering__file_io *io, int fd, const char *path, const char *dir,
+                         uint32_t version)
 {
 	uint8_t h[HEADER_SIZE_V2];
-	numbering__file_header_make(h, 0, 0, HEADER_SIZE_V2, 0);
+	numbering__file_header_make(h, version, 0, 0, HEADER_SIZE_V2, 0);
 	if (io->ftruncate(fd, 0) != 0 || numbering__file_write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0 ||
 	    io->fdatasync(fd) != 0 || numbering__file_fsync_dir(io, dir) != 0)
 		return numbering__file_io_error("initialize", path);
@@ -676,6 +699,7 @@ int numbering__file_verify(struct file *f)
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
+	r.max_version = f->rops != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION;
 	int rc = numbering__file_read_header(&s, &r, f->path);
 	if (rc == NUMBERING_OK)
 		rc = numbering__file_replay(&s, NULL, &r, f->path);

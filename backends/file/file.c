@@ -229,16 +229,37 @@ static int read_only_error(const struct file *f)
 	return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: store %s is open read-only", f->path);
 }
 
+/* The memory side of a transaction: the memory backend's, or the record store's. */
+static int mem_begin(struct file *f)
+{
+	return f->rops != NULL ? f->rops->begin(f) : f->mem->begin(f->mem);
+}
+
+static int mem_commit(struct file *f)
+{
+	return f->rops != NULL ? f->rops->commit(f) : f->mem->commit(f->mem);
+}
+
+static int mem_rollback(struct file *f)
+{
+	return f->rops != NULL ? f->rops->rollback(f) : f->mem->rollback(f->mem);
+}
+
 static int file_begin(numbering_backend *backend)
 {
 	struct file *f = (struct file *)backend;
 	if (f == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
+	return numbering__file_begin(f);
+}
+
+int numbering__file_begin(struct file *f)
+{
 	if (__atomic_load_n(&f->broken, __ATOMIC_ACQUIRE))
 		return numbering__file_broken_error(f);
 	if (f->read_only)
 		return read_only_error(f);
-	int rc = f->mem->begin(f->mem);
+	int rc = mem_begin(f);
 	if (rc != NUMBERING_OK)
 		return rc;
 	__atomic_store_n(&f->in_txn, 1, __ATOMIC_RELEASE);
@@ -246,7 +267,7 @@ static int file_begin(numbering_backend *backend)
 	f->txn_ops = 0;
 	f->txn_live = 0;
 	if (buf_reserve(&f->txn, 1) != 0) {
-		f->mem->rollback(f->mem);
+		mem_rollback(f);
 		__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
 	}
@@ -369,11 +390,16 @@ static int file_rollback(numbering_backend *backend)
 	struct file *f = (struct file *)backend;
 	if (f == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
+	return numbering__file_rollback(f);
+}
+
+int numbering__file_rollback(struct file *f)
+{
 	if (!f->in_txn)
 		return not_in_txn("rollback");
 	__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
 	f->txn.len = 0;
-	return f->mem->rollback(f->mem);
+	return mem_rollback(f);
 }
 
 static int file_commit(numbering_backend *backend)
@@ -381,11 +407,16 @@ static int file_commit(numbering_backend *backend)
 	struct file *f = (struct file *)backend;
 	if (f == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
+	return numbering__file_commit(f);
+}
+
+int numbering__file_commit(struct file *f)
+{
 	if (!f->in_txn)
 		return not_in_txn("commit");
 	if (f->txn_ops == 0) {
 		__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
-		return f->mem->commit(f->mem);
+		return mem_commit(f);
 	}
 	const struct numbering__file_io *io = numbering__file_sys();
 	pthread_mutex_lock(&f->lock);
@@ -442,11 +473,11 @@ static int file_commit(numbering_backend *backend)
 	__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
 	if (rc != NUMBERING_OK) {
 		pthread_mutex_unlock(&f->lock);
-		f->mem->rollback(f->mem);
+		mem_rollback(f);
 		f->txn.len = 0;
 		return rc;
 	}
-	f->mem->commit(f->mem);
+	mem_commit(f);
 	f->txn.len = 0;
 	if (f->txn.cap > (1u << 20)) {
 		buf_free(&f->txn);
@@ -603,6 +634,11 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 	struct file *f = (struct file *)backend;
 	if (f == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
+	return numbering__file_control(f, op, arg);
+}
+
+int numbering__file_control(struct file *f, int op, void *arg)
+{
 	int rc = NUMBERING_OK;
 	switch (op) {
 	case NUMBERING_FILE_CONTROL_COMPACT:
@@ -670,7 +706,8 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 			                              "file backend: stats needs a numbering_file_stats with its version set");
 		struct numbering__memory_stats ms;
 		memset(&ms, 0, sizeof(ms));
-		f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
+		if (f->rops == NULL) /* the record store's counts are its kinds' (file-records.c) */
+			f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
 		pthread_mutex_lock(&f->lock);
 		s->sync_mode = f->sync_mode;
 		s->file_bytes = (int64_t)f->end;
@@ -688,7 +725,7 @@ static int file_control(numbering_backend *backend, int op, void *arg)
 	}
 	default:
 		/* The memory backend's own operations (its consistency check, statistics). */
-		return f->mem->control(f->mem, op, arg);
+		return f->rmem != NULL ? f->rmem->control(f->rmem, op, arg) : f->mem->control(f->mem, op, arg);
 	}
 }
 
@@ -742,7 +779,11 @@ static void *flusher_main(void *arg)
 
 static void file_free(numbering_backend *backend)
 {
-	struct file *f = (struct file *)backend;
+	numbering__file_free((struct file *)backend);
+}
+
+void numbering__file_free(struct file *f)
+{
 	if (f == NULL)
 		return;
 	if (f->flusher_running) {
@@ -753,7 +794,7 @@ static void file_free(numbering_backend *backend)
 		pthread_join(f->flusher, NULL);
 	}
 	if (f->in_txn)
-		f->mem->rollback(f->mem);
+		mem_rollback(f);
 	if (f->fd >= 0) {
 		if (!f->broken && f->synced_end != f->end && numbering__file_sys()->fdatasync(f->fd) == 0)
 			numbering__file_mark_durable(numbering__file_sys(), f, f->fd, f->end, f->seq, f->synced_end, f->synced_seq);
@@ -762,6 +803,10 @@ static void file_free(numbering_backend *backend)
 	numbering_instance_free(f->replaced);
 	if (f->mem)
 		f->mem->free(f->mem);
+	if (f->rops != NULL)
+		f->rops->free(f);
+	if (f->rmem)
+		f->rmem->free(f->rmem);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->cond);
 	buf_free(&f->txn);
@@ -847,7 +892,9 @@ static int file_open(struct file *f, int must_exist)
 		                            f->path, (unsigned long long)size);
 	if (created || fresh) {
 		/* Initialized, then read like any store (an empty one). */
-		if ((rc = numbering__file_init(io, f->fd, f->path, f->dir)) != NUMBERING_OK)
+		if ((rc = numbering__file_init(io, f->fd, f->path, f->dir, f->rops != NULL ? FILE_FORMAT_RECORDS
+		                                                                           : NUMBERING_FILE_FORMAT_VERSION)) !=
+		    NUMBERING_OK)
 			return rc;
 		size = HEADER_SIZE_V2;
 	} else if (size < HEADER_SIZE)
@@ -858,6 +905,7 @@ static int file_open(struct file *f, int must_exist)
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
+	r.max_version = f->rops != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION;
 	rc = numbering__file_read_header(&s, &r, f->path);
 	if (rc == NUMBERING_OK && f->read_only && r.durable_end > s.size && fstat(f->fd, &st) == 0 &&
 	    (uint64_t)st.st_size > s.size) {
@@ -869,11 +917,14 @@ static int file_open(struct file *f, int must_exist)
 		/* Size the hash tables once; the hint is untrusted, so bounded by what the file can hold. */
 		uint64_t n = r.instances_hint < size / 16 ? r.instances_hint : size / 16;
 		uint32_t reserve = n > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)n;
-		if (reserve > 0 && f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve) != NUMBERING_OK)
+		numbering_record_backend *rm = f->rmem;
+		if (reserve > 0 && (rm != NULL ? rm->control(rm, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve)
+		                               : f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve)) !=
+		                           NUMBERING_OK)
 			numbering_error_clear(); /* only an optimization */
 	}
 	if (rc == NUMBERING_OK)
-		rc = numbering__file_replay(&s, f->mem, &r, f->path);
+		rc = f->rops != NULL ? f->rops->replay(f, &s, &r) : numbering__file_replay(&s, f->mem, &r, f->path);
 	buf_free(&s.win);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -914,6 +965,17 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 {
 	if (out == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_file_backend_new: out is NULL");
+	*out = NULL;
+	struct file *f = NULL;
+	int rc = numbering__file_new(&f, path, options, NULL);
+	if (rc == NUMBERING_OK)
+		*out = &f->base;
+	return rc;
+}
+
+int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options,
+                        const struct numbering__file_records_ops *rops)
+{
 	*out = NULL;
 	if (path == NULL || path[0] == '\0')
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path", "numbering_file_backend_new: no path");
@@ -962,9 +1024,10 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 	f->diagnostic = opts.diagnostic;
 	f->diagnostic_payload = opts.diagnostic_payload;
 	f->read_only = opts.read_only != 0;
+	f->rops = rops;
 	int rc = numbering__file_set_paths(f, path);
 	if (rc == NUMBERING_OK)
-		rc = numbering_memory_backend_new(&f->mem);
+		rc = rops != NULL ? numbering__memory_records_new(&f->rmem) : numbering_memory_backend_new(&f->mem);
 	if (rc == NUMBERING_OK)
 		rc = file_open(f, opts.must_exist);
 	if (rc == NUMBERING_OK && !f->read_only) {
@@ -977,7 +1040,16 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 				f->flusher_running = 1;
 		}
 	}
-	if (rc == NUMBERING_OK && !f->read_only && f->format_version < 2) {
+	if (rc == NUMBERING_OK && !f->read_only && rops != NULL && f->format_version < FILE_FORMAT_RECORDS) {
+		/* A store of instances (version 1 or 2) is upgraded to a log of records now,
+		 * through the compaction path: the snapshot of the records replayed from it goes
+		 * to a new file, synced, renamed over the store. A crash leaves the old file or
+		 * the new one; a failure leaves the old file, and the open fails. */
+		pthread_mutex_lock(&f->lock);
+		rc = numbering__file_compact_locked(f);
+		pthread_mutex_unlock(&f->lock);
+	}
+	if (rc == NUMBERING_OK && !f->read_only && rops == NULL && f->format_version < 2) {
 		/* A version-1 file records no durable length: rewritten in version 2 now (a
 		 * compaction), so that every write from here on lies below one. If that fails
 		 * (a full disk), the store goes on in version 1 until a compaction succeeds. */
@@ -985,8 +1057,7 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 		if (numbering__file_compact_locked(f) != NUMBERING_OK)
 			numbering__file_diagnose(f,
 			                         "store %s: could not rewrite it in format version %d (%s); it stays "
-			                         "in version 1 until it is "
-			                         "compacted",
+			                         "in version 1 until it is compacted",
 			                         f->path, NUMBERING_FILE_FORMAT_VERSION, numbering_error_message());
 		numbering_error_clear();
 		pthread_mutex_unlock(&f->lock);
@@ -996,11 +1067,11 @@ int numbering_file_backend_new(numbering_backend **out, const char *path, const 
 		int code = numbering_error_code();
 		char message[512];
 		snprintf(message, sizeof(message), "%s", numbering_error_message());
-		file_free(&f->base);
+		numbering__file_free(f);
 		numbering__error_set(code, "%s", message);
 		return rc;
 	}
 	f->open_ns = now_ns() - started;
-	*out = &f->base;
+	*out = f;
 	return NUMBERING_OK;
 }
