@@ -5,8 +5,9 @@
  * pays to place one in its block, and the bytes each form takes.
  *
  *   from_record     numbering__instance_from_record() into a reused instance
+ *   from_own_record the same, trusting the model's limits (the library's own backends)
  *   mrec_read       numbering__mrec_read() into a reused instance (today's resolve)
- *   measure+place   numbering__instance_record_measure() + _place() into a block
+ *   measure+place   numbering__instance_record_measure() + _place() into a block (and _place_own())
  *   mrec place      numbering__mrec_measure() + numbering__mrec_place()
  *   to_record       numbering__instance_to_record() into a reused body
  *   record decode   numbering__record_decode() of the compact encoding (the file log's)
@@ -119,12 +120,17 @@ static void run(const char *label, numbering_instance *in, long iterations)
 	if (numbering__instance_new_reserved(&out) != NUMBERING_OK)
 		abort();
 	volatile uint64_t sink = 0;
-	double from_record, mrec_read, place, mrec_place, to_record, decode;
+	double from_record, from_own, mrec_read, place, place_own, mrec_place, to_record, decode;
 	static _Alignas(8) unsigned char block[65536];
 	char name_buf[NUMBERING__RECORD_NAME_BUF];
 
 	TIME(from_record, iterations, {
 		if (numbering__instance_from_record(out, &record) != NUMBERING_OK)
+			abort();
+		sink += out->name.len;
+	});
+	TIME(from_own, iterations, {
+		if (numbering__instance_from_own_record(out, &record) != NUMBERING_OK)
 			abort();
 		sink += out->name.len;
 	});
@@ -138,6 +144,13 @@ static void run(const char *label, numbering_instance *in, long iterations)
 		if (numbering__instance_record_measure(&layout, &record) != NUMBERING_OK || layout.size > sizeof(block))
 			abort();
 		numbering_instance *placed = numbering__instance_record_place(block, &layout, &record);
+		sink += placed->name.len;
+	});
+	TIME(place_own, iterations, {
+		struct numbering__instance_layout layout;
+		if (numbering__instance_record_measure(&layout, &record) != NUMBERING_OK || layout.size > sizeof(block))
+			abort();
+		numbering_instance *placed = numbering__instance_record_place_own(block, &layout, &record);
 		sink += placed->name.len;
 	});
 	TIME(mrec_place, iterations, {
@@ -158,8 +171,10 @@ static void run(const char *label, numbering_instance *in, long iterations)
 		sink += back.body_len;
 	});
 
-	printf("%-8s from_record %6.1f ns   mrec_read %6.1f ns   measure+place %6.1f ns   mrec place %6.1f ns\n", label,
-	       from_record, mrec_read, place, mrec_place);
+	printf("%-8s read:  from_record %6.1f ns   from_own_record %6.1f ns   mrec_read %6.1f ns\n", label, from_record,
+	       from_own, mrec_read);
+	printf("%-8s place: measure+place %6.1f ns   measure+place_own %6.1f ns   mrec measure+place %6.1f ns\n", label,
+	       place, place_own, mrec_place);
 	printf("%-8s to_record   %6.1f ns   record decode (compact) %6.1f ns\n", label, to_record, decode);
 	printf("%-8s bytes: record body %zu, record encoding (compact) %zu, memory record %zu, instance encoding "
 	       "(format 1) %zu\n",

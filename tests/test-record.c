@@ -705,8 +705,14 @@ START_TEST(instance_from_record_survives_every_bit_flip)
 		r.body_len = body.len - strlen(r.parent) - 1;
 		for (size_t bit = 0; bit < r.body_len * 8; bit++) {
 			copy[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			/* The trusted reader checks the structure only: never a crash, and what the
+			 * checking reader reads it reads alike. */
+			int own_rc = numbering__instance_from_own_record(back, &r);
+			ck_assert(own_rc == NUMBERING_OK || own_rc == NUMBERING_DATA_LOSS);
 			int rc = numbering__instance_from_record(back, &r);
 			ck_assert_int_eq(numbering__instance_record_check(&r), rc);
+			if (rc == NUMBERING_OK)
+				ck_assert_int_eq(own_rc, NUMBERING_OK);
 			/* Measuring walks the structure only; placing refuses what reading refuses. */
 			struct numbering__instance_layout layout;
 			if (numbering__instance_record_measure(&layout, &r) == NUMBERING_OK) {
@@ -833,6 +839,12 @@ START_TEST(instance_from_record_allocates_nothing_once_grown)
 			assert_instance_eq(x[i], out);
 		}
 	ck_assert_int_eq(allocations, 0);
+	/* Nor does the trusted reader, which reads the same. */
+	for (int i = 0; i < SHAPES; i++) {
+		ck_assert_int_eq(numbering__instance_from_own_record(out, &r[i]), NUMBERING_OK);
+		assert_instance_eq(x[i], out);
+	}
+	ck_assert_int_eq(allocations, 0);
 	/* Nor does storing into a grown body. */
 	for (int i = 0; i < SHAPES; i++)
 		ck_assert_int_eq(numbering__instance_to_record(&r[i], &body[0], x[SHAPES - 1 - i]), NUMBERING_OK);
@@ -876,6 +888,10 @@ START_TEST(placed_instances_equal_read_ones)
 		ck_assert((uint8_t *)placed->name.ptr > block && (uint8_t *)placed->name.ptr < block + layout.size);
 		ck_assert(placed->name.cap & NUMBERING__STR_BORROWED);
 		ck_assert_str_eq(numbering_instance_phone_number(placed), numbering__str_get(&x[i]->phone_number));
+		/* Placed from a record of the library's own backend: the same. */
+		memset(block, 0x5a, layout.size);
+		ck_assert_ptr_eq(numbering__instance_record_place_own(block, &layout, &r), block);
+		assert_instance_eq(back, (numbering_instance *)block);
 		/* A layout measured for another record is refused. */
 		struct numbering__instance_layout small = layout;
 		small.size = sizeof(numbering_instance) + layout.labels * sizeof(struct numbering__label) + 8;

@@ -362,9 +362,11 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
  */
 enum sink_mode { SINK_OWN, SINK_PLACE, SINK_COUNT, SINK_CHECK };
 
-/* COUNT walks the structure only (every count still checked against the bytes
- * left); the other modes check every limit of the model as well. */
-#define CHECKS(k) ((k)->mode != SINK_COUNT)
+/* COUNT, and OWN and PLACE of a trusted record (one the library's own backend kept
+ * as numbering__instance_to_record() wrote it), walk the structure only: every count
+ * is still checked against the bytes left, so nothing is read outside them. The
+ * other modes check every limit of the model as well. */
+#define CHECKS(k) ((k)->mode != SINK_COUNT && !(k)->trusted)
 /* COUNT and CHECK store nothing. */
 #define STORES(k) ((k)->mode == SINK_OWN || (k)->mode == SINK_PLACE)
 
@@ -377,6 +379,7 @@ enum sink_mode { SINK_OWN, SINK_PLACE, SINK_COUNT, SINK_CHECK };
 
 struct sink {
 	enum sink_mode mode;
+	int trusted;      /* see CHECKS() */
 	char *next, *end; /* PLACE: the next free byte, the end of the block */
 	size_t bytes;     /* COUNT: string bytes so far, NULs included */
 	uint32_t labels;  /* COUNT: labels */
@@ -476,6 +479,18 @@ SINK_INLINE int get_varint(struct reader *r, const char *field, uint64_t *v)
 	return bad(r, field, "its number does not fit in 64 bits or is not in its shortest form");
 }
 
+/* Whether @n bytes at @p hold a NUL: most strings of a body are a few bytes, for
+ * which a loop beats a call. */
+static inline int has_nul(const uint8_t *p, size_t n)
+{
+	if (n > 16)
+		return memchr(p, '\0', n) != NULL;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == 0)
+			return 1;
+	return 0;
+}
+
 /* A string of @min .. @max bytes without NUL: where it is in the body. */
 SINK_INLINE int get_raw(struct sink *k, struct reader *r, const char *field, const char **s, size_t *len, size_t min,
                         size_t max)
@@ -488,7 +503,7 @@ SINK_INLINE int get_raw(struct sink *k, struct reader *r, const char *field, con
 		return bad(r, field, "it is longer than the bytes left");
 	if (CHECKS(k) && (n < min || n > max))
 		return bad(r, field, n < min ? "it is empty" : "it is longer than the model allows");
-	if (CHECKS(k) && memchr(r->p, '\0', (size_t)n) != NULL)
+	if (CHECKS(k) && has_nul(r->p, (size_t)n))
 		return bad(r, field, "it holds a NUL byte");
 	*s = (const char *)r->p;
 	*len = (size_t)n;
@@ -611,7 +626,7 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 	    rec->last >= pow10_table[rec->digits])
 		return bad(r, "digits", "the record holds no interval first <= last of 1 to 16 digits");
 	size_t parent = project_len(rec->name, name_len);
-	if (rec->parent == NULL || strlen(rec->parent) != parent || memcmp(rec->parent, rec->name, parent) != 0)
+	if (rec->parent == NULL || memcmp(rec->parent, rec->name, parent) != 0 || rec->parent[parent] != '\0')
 		return bad(r, "parent", "it is not the project of the instance's name");
 	if (rec->expires != 0 || rec->keys[0] || rec->keys[1] || rec->keys[2] || rec->keys[3])
 		return bad(r, "keys", "an instance record has no expiry and no secondary keys");
@@ -623,7 +638,11 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, const numbering_record *rec)
 {
 	size_t name_len = strlen(rec->name ? rec->name : "");
-	int rc = check_keys(r, rec, name_len);
+	/* COUNT needs only what sizes the block: the digit count (placing checks the rest). */
+	int rc = k->mode != SINK_COUNT ? check_keys(r, rec, name_len)
+	         : rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX
+	             ? bad(r, "digits", "the record holds no interval of 1 to 16 digits")
+	             : NUMBERING_OK;
 	if (rc != NUMBERING_OK)
 		return rc;
 	const uint64_t first = rec->first, last = rec->last;
@@ -780,7 +799,22 @@ int numbering__instance_from_record(numbering_instance *out, const numbering_rec
 		                            out == NULL ? "out" : "record");
 	struct reader r;
 	reader_init(&r, record);
-	struct sink own = {SINK_OWN, NULL, NULL, 0, 0};
+	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0};
+	int rc = read(&own, &r, out, record);
+	if (rc == NUMBERING_OK)
+		return rc;
+	numbering__instance_reset(out);
+	return r.problem != NULL ? damaged(&r, record) : rc;
+}
+
+int numbering__instance_from_own_record(numbering_instance *out, const numbering_record *record)
+{
+	if (out == NULL || record == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_from_own_record: %s is NULL",
+		                            out == NULL ? "out" : "record");
+	struct reader r;
+	reader_init(&r, record);
+	struct sink own = {SINK_OWN, 1, NULL, NULL, 0, 0};
 	int rc = read(&own, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return rc;
@@ -794,7 +828,7 @@ int numbering__instance_record_check(const numbering_record *record)
 	memset(&checked, 0, sizeof(checked));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink check = {SINK_CHECK, NULL, NULL, 0, 0};
+	struct sink check = {SINK_CHECK, 0, NULL, NULL, 0, 0};
 	int rc = read(&check, &r, &checked, record);
 	return rc != NUMBERING_OK && r.problem != NULL ? damaged(&r, record) : rc;
 }
@@ -811,7 +845,7 @@ int numbering__instance_record_measure(struct numbering__instance_layout *layout
 	memset(&counted, 0, sizeof(counted));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink count = {SINK_COUNT, NULL, NULL, 0, 0};
+	struct sink count = {SINK_COUNT, 0, NULL, NULL, 0, 0};
 	int rc = read(&count, &r, &counted, record);
 	if (rc != NUMBERING_OK)
 		return r.problem != NULL ? damaged(&r, record) : rc;
@@ -821,13 +855,15 @@ int numbering__instance_record_measure(struct numbering__instance_layout *layout
 	return NUMBERING_OK;
 }
 
-numbering_instance *numbering__instance_record_place(void *block, const struct numbering__instance_layout *layout,
-                                                     const numbering_record *record)
+SINK_INLINE numbering_instance *place(void *block, const struct numbering__instance_layout *layout,
+                                      const numbering_record *record, int trusted)
 {
 	numbering_instance *out = block;
 	size_t fixed = sizeof(*out) + layout->labels * sizeof(struct numbering__label);
-	if (layout->size < fixed)
+	if (layout->size < fixed) {
+		numbering__error_set(NUMBERING_INTERNAL, "an instance was placed in a block measured for another record");
 		return NULL;
+	}
 	memset(out, 0, fixed);
 	if (layout->labels > 0) {
 		out->labels = (struct numbering__label *)(out + 1);
@@ -835,8 +871,8 @@ numbering_instance *numbering__instance_record_place(void *block, const struct n
 	}
 	struct reader r;
 	reader_init(&r, record);
-	struct sink place = {SINK_PLACE, (char *)block + fixed, (char *)block + layout->size, 0, 0};
-	int rc = read(&place, &r, out, record);
+	struct sink sink = {SINK_PLACE, trusted, (char *)block + fixed, (char *)block + layout->size, 0, 0};
+	int rc = read(&sink, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return out;
 	if (r.problem != NULL)
@@ -844,6 +880,18 @@ numbering_instance *numbering__instance_record_place(void *block, const struct n
 	else
 		numbering__error_set(NUMBERING_INTERNAL, "an instance was placed in a block measured for another record");
 	return NULL;
+}
+
+numbering_instance *numbering__instance_record_place(void *block, const struct numbering__instance_layout *layout,
+                                                     const numbering_record *record)
+{
+	return place(block, layout, record, 0);
+}
+
+numbering_instance *numbering__instance_record_place_own(void *block, const struct numbering__instance_layout *layout,
+                                                         const numbering_record *record)
+{
+	return place(block, layout, record, 1);
 }
 
 /* ---- META and REQUEST records ---- */

@@ -37,6 +37,16 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
  */
 int numbering__instance_from_record(numbering_instance *out, const numbering_record *record);
 
+/*
+ * numbering__instance_from_record() for a record the library's own backend kept as
+ * numbering__instance_to_record() wrote it (the memory backend's, the file backend's
+ * after replay checked it): the body's structure is still checked, so nothing is
+ * read outside it, but not the model's limits, which the bytes met when they were
+ * written. The resolve and get paths over the library's backends; a host's backend
+ * gets numbering__instance_from_record(). NUMBERING_DATA_LOSS; NUMBERING_RESOURCE_EXHAUSTED.
+ */
+int numbering__instance_from_own_record(numbering_instance *out, const numbering_record *record);
+
 /* What placing an instance record takes: numbering__instance_record_measure() fills it. */
 struct numbering__instance_layout {
 	size_t size;     /* bytes of the block, a multiple of 8 */
@@ -60,6 +70,10 @@ int numbering__instance_record_measure(struct numbering__instance_layout *layout
  */
 numbering_instance *numbering__instance_record_place(void *block, const struct numbering__instance_layout *layout,
                                                      const numbering_record *record);
+/* numbering__instance_record_place() for a record of the library's own backend
+ * (numbering__instance_from_own_record() says which). */
+numbering_instance *numbering__instance_record_place_own(void *block, const struct numbering__instance_layout *layout,
+                                                         const numbering_record *record);
 
 /* The META record names. */
 #define NUMBERING__META_TOKEN_KEY "token-key" /* body: the 32-byte page-token key */

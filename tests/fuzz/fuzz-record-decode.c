@@ -6,7 +6,8 @@
  *
  * Properties: what decodes passes the encoder's checks and encodes, in both forms,
  * to bytes that decode to the same record; an instance record that reads stores back
- * to the same body, and placing it gives the same instance.
+ * to the same body, and placing it gives the same instance; the trusted reader and
+ * placer (the library's own backends') never crash and read what the checking ones read.
  */
 #include <numbering/numbering.h>
 #include <numbering/sys/record.h>
@@ -36,7 +37,11 @@ static void instance_properties(const numbering_record *record)
 	static struct numbering__buf body;
 	if (instance == NULL && numbering_instance_new(&instance) != NUMBERING_OK)
 		abort();
+	/* The trusted reader checks the structure only: it must not crash either. */
+	int own_rc = numbering__instance_from_own_record(instance, record);
+	FUZZ_CHECK(own_rc == NUMBERING_OK || own_rc == NUMBERING_DATA_LOSS);
 	int rc = numbering__instance_from_record(instance, record);
+	FUZZ_CHECK(rc != NUMBERING_OK || own_rc == NUMBERING_OK);
 	FUZZ_CHECK(rc == NUMBERING_OK || rc == NUMBERING_DATA_LOSS);
 	FUZZ_CHECK(numbering__instance_record_check(record) == rc);
 	struct numbering__instance_layout layout;
@@ -50,6 +55,11 @@ static void instance_properties(const numbering_record *record)
 			           strcmp(numbering_instance_phone_number(placed), numbering_instance_phone_number(instance)) ==
 			               0 &&
 			           numbering_instance_label_count(placed) == numbering_instance_label_count(instance));
+		void *own_block = malloc(layout.size);
+		FUZZ_CHECK(own_block != NULL);
+		numbering_instance *own_placed = numbering__instance_record_place_own(own_block, &layout, record);
+		FUZZ_CHECK(rc != NUMBERING_OK || own_placed != NULL);
+		free(own_block);
 		free(block);
 	} else {
 		FUZZ_CHECK(rc == NUMBERING_DATA_LOSS);
