@@ -565,6 +565,58 @@ START_TEST(file_records_upgrade_crash)
 }
 END_TEST
 
+struct big_body {
+	const uint8_t *want;
+	int same;
+};
+
+static int big_visit(const numbering_record *record, void *payload)
+{
+	struct big_body *big = payload;
+	big->same = record->body_len == NUMBERING_RECORD_BODY_MAX && memcmp(record->body, big->want, record->body_len) == 0;
+	return 0;
+}
+
+/* A record of the largest body the contract allows (NUMBERING_RECORD_BODY_MAX) fits one
+ * transaction of the log, and comes back after a reopen and after a compaction. */
+START_TEST(file_records_largest_body)
+{
+	char path[256], dir[200];
+	const char *base = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/numbering-largest-XXXXXX", base && base[0] ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	uint8_t *body = malloc(NUMBERING_RECORD_BODY_MAX);
+	ck_assert_ptr_nonnull(body);
+	for (size_t i = 0; i < NUMBERING_RECORD_BODY_MAX; i++)
+		body[i] = (uint8_t)(i * 131 + 7);
+	numbering_record record;
+	memset(&record, 0, sizeof(record));
+	record.version = NUMBERING_RECORD_VERSION;
+	record.kind = NUMBERING_RECORD_KIND_MAX;
+	record.name = "largest";
+	record.parent = "";
+	record.body = body;
+	record.body_len = NUMBERING_RECORD_BODY_MAX;
+	numbering_record_backend *rb = open_records(path, 0);
+	ck_assert_int_eq(rb->begin(rb), NUMBERING_OK);
+	ck_assert_msg(rb->put(rb, &record) == NUMBERING_OK, "put: %s", numbering_error_message());
+	ck_assert_msg(rb->commit(rb) == NUMBERING_OK, "commit: %s", numbering_error_message());
+	rb->free(rb);
+	for (int pass = 0; pass < 2; pass++) {
+		rb = open_records(path, 0);
+		struct big_body big = {body, 0};
+		ck_assert_int_eq(rb->get(rb, NUMBERING_RECORD_KIND_MAX, "largest", big_visit, &big), NUMBERING_OK);
+		ck_assert_msg(big.same, "pass %d: the largest body did not come back whole", pass);
+		if (pass == 0)
+			ck_assert_int_eq(rb->control(rb, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+		rb->free(rb);
+	}
+	free(body);
+	remove_copy(path, dir);
+}
+END_TEST
+
 TCase *store_fixture_tcase(void)
 {
 	TCase *tc = tcase_create("fixtures");
@@ -573,6 +625,7 @@ TCase *store_fixture_tcase(void)
 	tcase_add_test(tc, file_records_upgrade_v1);
 	tcase_add_test(tc, file_records_upgrade_v2);
 	tcase_add_test(tc, file_records_upgrade_crash);
+	tcase_add_test(tc, file_records_largest_body);
 	tcase_set_timeout(tc, 120);
 	return tc;
 }

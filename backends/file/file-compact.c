@@ -179,7 +179,7 @@ int numbering__file_snapshot_add(struct snapshot *s, uint8_t op, uint64_t key, i
                                  size_t len)
 {
 	int rc = NUMBERING_OK;
-	if (len > RECORD_MAX - 5)
+	if (len > RECORD_LOG_MAX - 6)
 		return s->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
 		                                    "file backend: a record of %zu bytes does not fit a snapshot chunk", len);
 	if (s->count == s->cap) {

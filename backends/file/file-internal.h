@@ -28,9 +28,16 @@
 #define HEADER_SIZE_V2 128
 #define SLOT_SIZE 32
 #define RECORD_HEADER 24
-/* The largest record payload written or accepted: a bound on what an untrusted
- * length field can make us allocate. */
+/* The largest transaction payload versions 1 and 2 write. */
 #define RECORD_MAX (64u << 20)
+/* Version 3: a transaction or chunk holding one record of the largest body
+ * (NUMBERING_RECORD_BODY_MAX) with its name, parent, keys and lengths; also the longest
+ * payload any replay accepts: a bound on what an untrusted length field can make us
+ * allocate. */
+#define RECORD_LOG_MAX (RECORD_MAX + (64u << 10))
+_Static_assert(RECORD_LOG_MAX - RECORD_MAX > 2 * (NUMBERING_RECORD_NAME_MAX + 16) +
+                                                 NUMBERING_RECORD_KEY_SLOTS * (NUMBERING_RECORD_KEY_MAX + 8) + 256,
+               "a version-3 transaction holds a record of the largest body");
 #define SNAPSHOT_CHUNK (1u << 20)
 #define SCAN_WINDOW (1u << 20)
 #define NAME_MAX_BYTES 4096

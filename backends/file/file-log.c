@@ -408,8 +408,8 @@ int numbering__file_replay_with(struct scan *s, numbering__file_apply_cb apply, 
 		}
 		uint32_t len = get32(h + 4), crc = get32(h + 16);
 		uint64_t seq = get64(h + 8);
-		if (len > RECORD_MAX || len > s->size - off - RECORD_HEADER) {
-			why = len > RECORD_MAX ? "a record longer than any written" : "a record that runs past the end of the file";
+		if (len > RECORD_LOG_MAX || len > s->size - off - RECORD_HEADER) {
+			why = len > RECORD_LOG_MAX ? "a record longer than any written" : "a record that runs past the end of the file";
 			break;
 		}
 		if (seq != expect) {

@@ -106,9 +106,9 @@ static int live_of(numbering_record_backend *mem, struct rstate *st, int kind, c
 
 static int txn_room(struct file *f, size_t need)
 {
-	if (need > RECORD_MAX || f->txn.len + need > RECORD_MAX)
+	if (need > RECORD_LOG_MAX || f->txn.len + need > RECORD_LOG_MAX)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
-		                            "file backend: a transaction may write at most %u bytes", RECORD_MAX);
+		                            "file backend: a transaction may write at most %u bytes", RECORD_LOG_MAX);
 	if (buf_reserve(&f->txn, need) != 0)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
 	return NUMBERING_OK;
