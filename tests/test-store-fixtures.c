@@ -617,6 +617,71 @@ START_TEST(file_records_largest_body)
 }
 END_TEST
 
+static void remove_single(const char *path, const char *name)
+{
+	numbering_record_backend *rb = open_records(path, 0);
+	ck_assert_int_eq(rb->begin(rb), NUMBERING_OK);
+	ck_assert_int_eq(rb->remove(rb, NUMBERING__KIND_INSTANCE, name), NUMBERING_OK);
+	ck_assert_int_eq(rb->commit(rb), NUMBERING_OK);
+	rb->free(rb);
+}
+
+/* fsck reads a log of records (version 3), and a repair keeps it one. */
+START_TEST(file_records_fsck)
+{
+	char path[256], dir[200];
+	copy_fixture(path, sizeof(path), dir, sizeof(dir), "store-v2.db");
+	numbering_record_backend *rb = open_records(path, 0); /* upgraded */
+	rb->free(rb);
+	numbering_file_report report;
+	memset(&report, 0, sizeof(report));
+	report.version = NUMBERING_FILE_REPORT_VERSION;
+	ck_assert_int_eq(numbering_file_check(&report, path, 0), NUMBERING_OK);
+	ck_assert_msg(report.status == NUMBERING_OK, "%s", report.message);
+	ck_assert_int_eq(report.format_version, FILE_FORMAT_RECORDS);
+	ck_assert_int_eq(report.instances, 28);
+	ck_assert_int_eq(report.metas, 11); /* the token key, the last time, 9 request ids */
+
+	/* Three transactions after the snapshot; the second one damaged. */
+	remove_single(path, "projects/p1/phoneNumberInstances/single-0");
+	remove_single(path, "projects/p1/phoneNumberInstances/single-1");
+	remove_single(path, "projects/p1/phoneNumberInstances/single-2");
+	int fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	uint64_t off = 128;
+	for (int i = 0; i < 2; i++) { /* past the snapshot and the first transaction */
+		unsigned char h[8];
+		ck_assert_int_eq(pread(fd, h, 8, (off_t)off), 8);
+		off += 24 + (uint64_t)(h[4] | h[5] << 8 | h[6] << 16 | (uint32_t)h[7] << 24);
+	}
+	unsigned char byte;
+	ck_assert_int_eq(pread(fd, &byte, 1, (off_t)(off + 24 + 3)), 1);
+	byte ^= 0x40;
+	ck_assert_int_eq(pwrite(fd, &byte, 1, (off_t)(off + 24 + 3)), 1);
+	close(fd);
+	numbering_backend_count count = {NUMBERING__KIND_INSTANCE, 0};
+	numbering_file_options options = NUMBERING_FILE_OPTIONS_INIT;
+	ck_assert_int_eq(numbering__file_records_new(&rb, path, &options), NUMBERING_DATA_LOSS);
+	numbering_error_clear();
+	ck_assert_int_eq(numbering_file_check(&report, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(report.status, NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(report.damage_offset, (int64_t)off);
+	ck_assert_int_eq(numbering_file_check(&report, path, 1), NUMBERING_OK);
+	ck_assert_msg(report.repaired, "%s", report.message);
+	ck_assert_int_eq(format_version(path), FILE_FORMAT_RECORDS);
+	rb = open_records(path, 0);
+	ck_assert_int_eq(rb->control(rb, NUMBERING_BACKEND_CONTROL_COUNT, &count), NUMBERING_OK);
+	ck_assert_int_eq(count.count, 27); /* single-0's removal kept; the two after the damage gone */
+	struct got g;
+	memset(&g, 0, sizeof(g));
+	record_get(&g, rb, NUMBERING__KIND_INSTANCE, "projects/p1/phoneNumberInstances/single-1");
+	record_get(&g, rb, NUMBERING__KIND_META, NUMBERING__META_TOKEN_KEY);
+	rb->free(rb);
+	unlink(report.damaged_copy);
+	remove_copy(path, dir);
+}
+END_TEST
+
 TCase *store_fixture_tcase(void)
 {
 	TCase *tc = tcase_create("fixtures");
@@ -626,6 +691,7 @@ TCase *store_fixture_tcase(void)
 	tcase_add_test(tc, file_records_upgrade_v2);
 	tcase_add_test(tc, file_records_upgrade_crash);
 	tcase_add_test(tc, file_records_largest_body);
+	tcase_add_test(tc, file_records_fsck);
 	tcase_set_timeout(tc, 120);
 	return tc;
 }

@@ -63,6 +63,15 @@ static void report_set(numbering_file_report *report, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Replays into @mem; a log of records (version 3) into a record store on @scratch. */
+static int replay_any(struct file *scratch, numbering_backend *mem, struct scan *s, struct replay *r,
+                      const char *path)
+{
+	if (r->format_version == FILE_FORMAT_RECORDS)
+		return numbering__file_records_replay(scratch, s, r);
+	return numbering__file_replay(s, mem, r, path);
+}
+
 int numbering_file_check(numbering_file_report *report, const char *path, int repair)
 {
 	if (report == NULL || report->version < 1 || report->version > NUMBERING_FILE_REPORT_VERSION)
@@ -124,6 +133,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
+	r.max_version = FILE_FORMAT_RECORDS;
 	int verdict;
 	if (s.size < HEADER_SIZE) {
 		verdict = numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s is not a libnumbering store", path);
@@ -131,7 +141,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	} else {
 		verdict = numbering__file_read_header(&s, &r, path);
 		if (verdict == NUMBERING_OK) {
-			verdict = numbering__file_replay(&s, mem, &r, path);
+			verdict = replay_any(&scratch, mem, &s, &r, path);
 		} else if (verdict == NUMBERING_DATA_LOSS && r.damage_offset == 0 && s.size >= HEADER_SIZE + RECORD_HEADER) {
 			/* A damaged header: salvage the records that follow it, if the first is whole. */
 			const uint8_t *h;
@@ -147,7 +157,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 				r.base_seq = r.seq = get64(h + 8) - 1;
 				r.data_start = first;
 				r.snapshot_end = r.snapshot_records = r.durable_end = r.slot_gen = r.instances_hint = 0;
-				int salvage = numbering__file_replay(&s, mem, &r, path);
+				int salvage = replay_any(&scratch, mem, &s, &r, path);
 				if (salvage == NUMBERING_RESOURCE_EXHAUSTED || salvage == NUMBERING_UNAVAILABLE) {
 					rc = salvage;
 					goto out;
@@ -164,7 +174,14 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	}
 	struct numbering__memory_stats ms;
 	memset(&ms, 0, sizeof(ms));
-	mem->control(mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
+	if (scratch.rops != NULL) {
+		int64_t instances = 0, metas = 0;
+		numbering__file_records_counts(&scratch, &instances, &metas);
+		ms.records = (uint32_t)instances;
+		ms.metas = (uint32_t)metas;
+	} else {
+		mem->control(mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
+	}
 	report->status = verdict;
 	report->format_version = r.format_version;
 	report->records = (int64_t)r.records;
@@ -199,14 +216,17 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 			int nfd = -1;
 			uint64_t end = 0, seq = 0, records = 0;
 			int keep = r.records > 0;
+			/* A log of records is repaired into one (version 3). */
+			numbering__file_gather_cb gather = scratch.rops != NULL ? scratch.rops->gather : NULL;
 			rc = !keep ? NUMBERING_OK
-			           : numbering__file_snapshot_write(&nfd, &tmp, &end, &seq, &records, mem, NULL, NULL,
-			                                            scratch.real, r.seq);
+			           : numbering__file_snapshot_write(&nfd, &tmp, &end, &seq, &records, gather ? NULL : mem,
+			                                            gather, &scratch, scratch.real, r.seq);
 			if (rc == NUMBERING_OK && !keep) {
 				/* Nothing before a damaged header: an empty store. */
 				rc = numbering__file_temp_create(&nfd, &tmp, scratch.real, ".compact");
-				if (rc == NUMBERING_OK && (rc = numbering__file_init(io, nfd, tmp, scratch.dir,
-				                                                  NUMBERING_FILE_FORMAT_VERSION)) != NUMBERING_OK)
+				uint32_t format = gather != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION;
+				if (rc == NUMBERING_OK &&
+				    (rc = numbering__file_init(io, nfd, tmp, scratch.dir, format)) != NUMBERING_OK)
 					io->unlink(tmp);
 			}
 			if (rc == NUMBERING_OK)
@@ -253,6 +273,10 @@ out:
 		mem->free(mem);
 	if (fd >= 0)
 		io->close(fd);
+	if (scratch.rops != NULL)
+		scratch.rops->free(&scratch);
+	if (scratch.rmem != NULL)
+		scratch.rmem->free(scratch.rmem);
 	numbering__free_mem(scratch.path);
 	numbering__free_mem(scratch.dir);
 	numbering__free_mem(scratch.real);

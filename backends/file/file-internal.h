@@ -341,5 +341,10 @@ void numbering__file_free(struct file *f);
  * upgrades them at a writable open. Becomes numbering_file_backend_new() at the switch. */
 int numbering__file_records_new(numbering_record_backend **out, const char *path,
                                 const numbering_file_options *options);
+/* For fsck: replays @s into a new memory record store on @f (f->rmem, f->rops; freed
+ * with f->rops->free and f->rmem->free), and counts what it holds: instance records, and
+ * META and REQUEST records (the metadata values of versions 1 and 2). */
+int numbering__file_records_replay(struct file *f, struct scan *s, struct replay *r);
+void numbering__file_records_counts(struct file *f, int64_t *instances, int64_t *metas);
 
 #endif

@@ -45,7 +45,8 @@
 
 /* The record store's own state beside struct file. */
 struct rstate {
-	struct numbering__buf enc;  /* a record's encoding: the one put, or the one it replaces */
+	struct numbering__buf enc;  /* the encoding of a record put */
+	struct numbering__buf old;  /* the encoding of the record it replaces (its live bytes) */
 	struct numbering__buf body; /* an instance record's body, upgrading */
 	numbering_instance *scratch; /* an instance decoded, upgrading */
 	struct buf name;            /* a NUL-terminated name or key read from the file */
@@ -80,10 +81,10 @@ struct measure {
 static int measure_visit(const numbering_record *record, void *payload)
 {
 	struct measure *m = payload;
-	m->st->enc.len = 0;
-	m->rc = numbering__record_encode(&m->st->enc, record, 1);
+	m->st->old.len = 0;
+	m->rc = numbering__record_encode(&m->st->old, record, 1);
 	if (m->rc == NUMBERING_OK)
-		m->bytes = 5 + (uint64_t)m->st->enc.len;
+		m->bytes = 5 + (uint64_t)m->st->old.len;
 	m->sort_key = record->sort_key;
 	return m->rc == NUMBERING_OK ? 0 : 1;
 }
@@ -101,6 +102,8 @@ static int live_of(numbering_record_backend *mem, struct rstate *st, int kind, c
 	if (rc != NUMBERING_OK)
 		return m.rc != NUMBERING_OK ? m.rc : rc;
 	*bytes = m.bytes;
+	if (st->old.cap > (1u << 20))
+		numbering__buf_free(&st->old);
 	return NUMBERING_OK;
 }
 
@@ -144,15 +147,12 @@ static int rf_put(numbering_record_backend *backend, const numbering_record *rec
 		return not_in_txn("put");
 	struct rstate *st = f->rstate;
 	uint64_t replaced = 0;
-	int rc = numbering__record_check(record);
-	if (rc == NUMBERING_OK)
-		rc = live_of(f->rmem, st, record->kind, record->name, &replaced);
-	if (rc == NUMBERING_OK) {
-		st->enc.len = 0;
-		rc = numbering__record_encode(&st->enc, record, 1);
-	}
+	st->enc.len = 0;
+	int rc = numbering__record_encode(&st->enc, record, 1); /* checks every limit */
 	if (rc == NUMBERING_OK)
 		rc = txn_room(f, 5 + st->enc.len);
+	if (rc == NUMBERING_OK)
+		rc = live_of(f->rmem, st, record->kind, record->name, &replaced);
 	if (rc == NUMBERING_OK)
 		rc = f->rmem->put(f->rmem, record);
 	if (rc == NUMBERING_OK) {
@@ -162,6 +162,8 @@ static int rf_put(numbering_record_backend *backend, const numbering_record *rec
 		f->txn_ops++;
 		f->txn_live += (int64_t)(5 + st->enc.len) - (int64_t)replaced;
 	}
+	if (st->enc.cap > (1u << 20))
+		numbering__buf_free(&st->enc); /* a large body's: not kept for the next put */
 	return rc;
 }
 
@@ -241,8 +243,7 @@ static int rf_control(numbering_record_backend *backend, int op, void *arg)
 	if (rc == NUMBERING_OK && op == NUMBERING_FILE_CONTROL_STATS) {
 		/* Instances are the instance records; metadata values, the META and REQUEST ones. */
 		numbering_file_stats *s = arg;
-		s->instances = count_of(f, NUMBERING__KIND_INSTANCE);
-		s->metas = count_of(f, NUMBERING__KIND_META) + count_of(f, NUMBERING__KIND_REQUEST);
+		numbering__file_records_counts(f, &s->instances, &s->metas);
 	}
 	return rc;
 }
@@ -561,6 +562,7 @@ static void records_free(struct file *f)
 	if (st == NULL)
 		return;
 	numbering__buf_free(&st->enc);
+	numbering__buf_free(&st->old);
 	numbering__buf_free(&st->body);
 	numbering_instance_free(st->scratch);
 	buf_free(&st->name);
@@ -571,6 +573,23 @@ static void records_free(struct file *f)
 static const struct numbering__file_records_ops records_ops = {
     records_replay, records_gather, records_begin, records_commit, records_rollback, records_free,
 };
+
+int numbering__file_records_replay(struct file *f, struct scan *s, struct replay *r)
+{
+	if (f->rmem == NULL) {
+		int rc = numbering__memory_records_new(&f->rmem);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	f->rops = &records_ops;
+	return records_replay(f, s, r);
+}
+
+void numbering__file_records_counts(struct file *f, int64_t *instances, int64_t *metas)
+{
+	*instances = count_of(f, NUMBERING__KIND_INSTANCE);
+	*metas = count_of(f, NUMBERING__KIND_META) + count_of(f, NUMBERING__KIND_REQUEST);
+}
 
 int numbering__file_records_new(numbering_record_backend **out, const char *path, const numbering_file_options *options)
 {
