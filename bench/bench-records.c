@@ -131,7 +131,7 @@ static size_t bytes_of(int (*control)(void *, int, void *), void *b)
 
 static int control_new(void *b, int op, void *arg)
 {
-	numbering_record_backend *r = b;
+	numbering_backend *r = b;
 	return r->control(r, op, arg);
 }
 
@@ -141,7 +141,7 @@ static int control_old(void *b, int op, void *arg)
 	return o->control(o, op, arg);
 }
 
-static double load_new(numbering_record_backend *b, uint32_t from, uint32_t to)
+static double load_new(numbering_backend *b, uint32_t from, uint32_t to)
 {
 	unsigned char body[BODY_MAX];
 	char name[96], parent[32];
@@ -229,7 +229,7 @@ static double median(double v[RUNS])
 	return v[RUNS / 2];
 }
 
-static double find_new(numbering_record_backend *b)
+static double find_new(numbering_backend *b)
 {
 	rng_state = 1;
 	double t0 = now_s();
@@ -254,7 +254,7 @@ static double find_old(numbering_backend *b, numbering_instance *out)
 	return (now_s() - t0) * 1e9 / OPS;
 }
 
-static double get_new(numbering_record_backend *b)
+static double get_new(numbering_backend *b)
 {
 	rng_state = 2;
 	char name[96];
@@ -292,7 +292,7 @@ static void prefix_interval(numbering_record_interval *iv, char *prefix_digits, 
 	snprintf(prefix_digits, size, "%" PRIu64, n / scale);
 }
 
-static double list_new(numbering_record_backend *b, int by_prefix)
+static double list_new(numbering_backend *b, int by_prefix)
 {
 	rng_state = 3;
 	char parent[32], prefix[24];
@@ -365,11 +365,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	numbering_record_backend *nb = NULL;
+	numbering_backend *nb = NULL;
 	numbering_backend *ob = NULL;
-	int rc = numbering__memory_records_new(&nb);
+	int rc = numbering_memory_backend_new(&nb);
 	if (rc != NUMBERING_OK)
-		die("numbering__memory_records_new", rc);
+		die("numbering_memory_backend_new", rc);
 	if ((rc = numbering_memory_backend_new(&ob)) != NUMBERING_OK)
 		die("numbering_memory_backend_new", rc);
 	/* The two loads alternate in chunks, and each read figure is the median of runs

@@ -10,13 +10,13 @@
 #include "../examples/array-backend/array-records.h"
 #include "suites.h"
 
-static int open_array(numbering_record_backend **out, void *payload)
+static int open_array(numbering_backend **out, void *payload)
 {
 	(void)payload;
 	return array_records_new(out);
 }
 
-static int open_array_second(numbering_record_backend **out, numbering_record_backend *first, void *payload)
+static int open_array_second(numbering_backend **out, numbering_backend *first, void *payload)
 {
 	(void)payload;
 	return array_records_open_second(out, first);
@@ -24,9 +24,9 @@ static int open_array_second(numbering_record_backend **out, numbering_record_ba
 
 /* Memory only, so a "reopen" is a new handle on the same records, the old one freed: it
  * runs the kit's reopen tests (a file backend's reopen closes and opens the file). */
-static int reopen_array(numbering_record_backend **backend, void *payload)
+static int reopen_array(numbering_backend **backend, void *payload)
 {
-	numbering_record_backend *next = NULL;
+	numbering_backend *next = NULL;
 	int rc = open_array_second(&next, *backend, payload);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -35,7 +35,7 @@ static int reopen_array(numbering_record_backend **backend, void *payload)
 	return NUMBERING_OK;
 }
 
-static int check_array(numbering_record_backend *backend, void *payload)
+static int check_array(numbering_backend *backend, void *payload)
 {
 	(void)payload;
 	return array_records_check(backend);
@@ -52,13 +52,13 @@ Suite *kit_array_suite(void)
 	return numbering_backend_test_suite(&target);
 }
 
-static int open_memory(numbering_record_backend **out, void *payload)
+static int open_memory(numbering_backend **out, void *payload)
 {
 	(void)payload;
-	return numbering__memory_records_new(out);
+	return numbering_memory_backend_new(out);
 }
 
-static int check_memory(numbering_record_backend *backend, void *payload)
+static int check_memory(numbering_backend *backend, void *payload)
 {
 	(void)payload;
 	return backend->control(backend, NUMBERING__MEMORY_CONTROL_CHECK, NULL);

@@ -84,15 +84,15 @@ static numbering_record_query query_init(void)
 	return q;
 }
 
-static numbering_record_backend *make(void)
+static numbering_backend *make(void)
 {
-	numbering_record_backend *b = NULL;
-	ck_assert_int_eq(numbering__memory_records_new(&b), NUMBERING_OK);
-	ck_assert_uint_eq(b->version, NUMBERING_RECORD_BACKEND_VERSION);
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	ck_assert_uint_eq(b->version, NUMBERING_BACKEND_VERSION);
 	return b;
 }
 
-static void check(numbering_record_backend *b)
+static void check(numbering_backend *b)
 {
 	int rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
 	ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
@@ -117,7 +117,7 @@ static numbering_record rec(int kind, const char *name, const char *parent, unsi
 
 #define LN (NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS)
 
-static void put1(numbering_record_backend *b, numbering_record r)
+static void put1(numbering_backend *b, numbering_record r)
 {
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
 	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
@@ -130,7 +130,7 @@ static int line_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void dump(numbering_record_backend *b, struct text *out)
+static void dump(numbering_backend *b, struct text *out)
 {
 	struct text t = {0};
 	struct numbering__memory_record_foreach f = {collect, &t};
@@ -151,12 +151,12 @@ static void dump(numbering_record_backend *b, struct text *out)
 	text_free(&t);
 }
 
-static void list_text(numbering_record_backend *b, const numbering_record_query *q, struct text *out, int expect)
+static void list_text(numbering_backend *b, const numbering_record_query *q, struct text *out, int expect)
 {
 	ck_assert_int_eq(b->list(b, q, collect, out), expect);
 }
 
-static const char *list_str(numbering_record_backend *b, const numbering_record_query *q)
+static const char *list_str(numbering_backend *b, const numbering_record_query *q)
 {
 	static struct text t;
 	text_free(&t);
@@ -181,14 +181,14 @@ static const char *names_of(const char *text)
 	return out;
 }
 
-static const char *list_names(numbering_record_backend *b, const numbering_record_query *q)
+static const char *list_names(numbering_backend *b, const numbering_record_query *q)
 {
 	return names_of(list_str(b, q));
 }
 
 START_TEST(fields_round_trip)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	numbering_record r = rec(3, "projects/p1/phoneNumberInstances/abc", "projects/p1", LN, -5, 11, 15551230000,
 	                         15551230099);
 	r.expires = 1234;
@@ -235,8 +235,8 @@ END_TEST
 
 START_TEST(bad_arguments)
 {
-	numbering_record_backend *b = make();
-	ck_assert_int_eq(numbering__memory_records_new(NULL), NUMBERING_INVALID_ARGUMENT);
+	numbering_backend *b = make();
+	ck_assert_int_eq(numbering_memory_backend_new(NULL), NUMBERING_INVALID_ARGUMENT);
 	numbering_record r = rec(1, "n", "", 0, 0, 0, 0, 0);
 	ck_assert_int_eq(b->put(b, &r), NUMBERING_FAILED_PRECONDITION);
 	ck_assert_int_eq(b->remove(b, 1, "n"), NUMBERING_FAILED_PRECONDITION);
@@ -306,7 +306,7 @@ END_TEST
 
 START_TEST(numbers_exclusive_across_kinds)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	put1(b, rec(3, "i/a", "p", LN, 1, 4, 100, 199));
 	put1(b, rec(3, "i/b", "p", LN, 2, 4, 300, 300));
 	struct text before = {0}, after = {0};
@@ -351,7 +351,7 @@ END_TEST
 
 START_TEST(find_visits_in_number_order)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	put1(b, rec(3, "i/r1", "p", LN, 1, 4, 100, 199));
 	put1(b, rec(3, "i/s1", "p", LN, 2, 4, 250, 250));
 	put1(b, rec(4, "v/s2", "q", NUMBERING_RECORD_NUMBERS, 3, 4, 200, 200));
@@ -387,7 +387,7 @@ START_TEST(find_visits_in_number_order)
 END_TEST
 
 /* A group of instance-like records for the list tests. */
-static void fill_group(numbering_record_backend *b)
+static void fill_group(numbering_backend *b)
 {
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
 	for (int i = 0; i < 60; i++) {
@@ -413,7 +413,7 @@ static void fill_group(numbering_record_backend *b)
 
 START_TEST(list_orders_and_cursors)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	fill_group(b);
 	numbering_record_query q = query_init();
 	q.kind = 3;
@@ -465,7 +465,7 @@ END_TEST
 
 START_TEST(list_intervals)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	fill_group(b);
 	numbering_record_query q = query_init();
 	q.kind = 3;
@@ -522,7 +522,7 @@ END_TEST
 
 START_TEST(list_expiry_order)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	fill_group(b);
 	numbering_record_query q = query_init();
 	q.kind = 3;
@@ -562,7 +562,7 @@ END_TEST
 /* Rollback of every write kind restores the state; a transaction reads its own writes. */
 START_TEST(rollback_every_write)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	fill_group(b);
 	struct text before = {0}, after = {0}, t = {0};
 	dump(b, &before);
@@ -799,7 +799,7 @@ static void random_query(numbering_record_query *q, numbering_record_interval iv
 	q->limit = rand_r(seed) % 3 == 0 ? 0 : 1 + rand_r(seed) % 6;
 }
 
-static void compare_with_model(numbering_record_backend *b, const struct model *m, unsigned *seed)
+static void compare_with_model(numbering_backend *b, const struct model *m, unsigned *seed)
 {
 	struct text got = {0}, want = {0};
 	for (int i = 0; i < m->n; i++)
@@ -845,7 +845,7 @@ static void compare_with_model(numbering_record_backend *b, const struct model *
 }
 
 /* One random write on backend and model alike. */
-static void random_write(numbering_record_backend *b, struct model *m, unsigned *seed, int64_t *clock)
+static void random_write(numbering_backend *b, struct model *m, unsigned *seed, int64_t *clock)
 {
 	struct mrec r;
 	random_record(&r, seed, clock);
@@ -878,7 +878,7 @@ static void random_write(numbering_record_backend *b, struct model *m, unsigned 
 
 START_TEST(random_against_model)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	static struct model model, saved;
 	memset(&model, 0, sizeof(model));
 	unsigned seed = 11;
@@ -950,7 +950,7 @@ START_TEST(allocation_failure_changes_nothing)
 	numbering_allocator allocator = {NUMBERING_ALLOCATOR_VERSION, fail_malloc, fail_realloc, fail_free, NULL};
 	memset(&failer, 0, sizeof(failer));
 	ck_assert_int_eq(numbering_set_allocator(&allocator), NUMBERING_OK);
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	fill_group(b);
 	/* Each write below needs allocations: a new group and home, tree and hash growth,
 	 * a new record; each is failed in turn until the write succeeds. */
@@ -1020,7 +1020,7 @@ END_TEST
 /* Thousands of records in several groups, bodies past the slab's small size, and a rollback of removing them all. */
 START_TEST(many_records_and_large_bodies)
 {
-	numbering_record_backend *b = make();
+	numbering_backend *b = make();
 	uint32_t reserve = 5000;
 	ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve), NUMBERING_OK);
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);

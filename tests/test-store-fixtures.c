@@ -252,7 +252,7 @@ static int got_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
-static void record_get(struct got *g, numbering_record_backend *rb, int kind, const char *name)
+static void record_get(struct got *g, numbering_backend *rb, int kind, const char *name)
 {
 	numbering_instance *keep = g->instance;
 	memset(g, 0, sizeof(*g));
@@ -262,7 +262,7 @@ static void record_get(struct got *g, numbering_record_backend *rb, int kind, co
 	ck_assert_msg(g->rc == NUMBERING_OK, "record %d %s: %s", kind, name, numbering_error_message());
 }
 
-static int64_t kind_count(numbering_record_backend *rb, int kind)
+static int64_t kind_count(numbering_backend *rb, int kind)
 {
 	numbering_backend_count c = {kind, 0};
 	ck_assert_int_eq(rb->control(rb, NUMBERING_BACKEND_CONTROL_COUNT, &c), NUMBERING_OK);
@@ -270,7 +270,7 @@ static int64_t kind_count(numbering_record_backend *rb, int kind)
 }
 
 /* Checks @rb against what today's backend @old reads from the same fixture. */
-static void check_records(numbering_record_backend *rb, numbering_backend *old, const char *expected_name,
+static void check_records(numbering_backend *rb, numbering_backend *old, const char *expected_name,
                           const char *when)
 {
 	static char names[64][128];
@@ -343,11 +343,11 @@ static void check_records(numbering_record_backend *rb, numbering_backend *old, 
 	numbering_instance_free(g.instance);
 }
 
-static numbering_record_backend *open_records(const char *path, int read_only)
+static numbering_backend *open_records(const char *path, int read_only)
 {
 	numbering_file_options options = NUMBERING_FILE_OPTIONS_INIT;
 	options.read_only = read_only;
-	numbering_record_backend *rb = NULL;
+	numbering_backend *rb = NULL;
 	ck_assert_msg(numbering__file_records_new(&rb, path, &options) == NUMBERING_OK, "opening %s: %s", path,
 	              numbering_error_message());
 	return rb;
@@ -372,7 +372,7 @@ static void check_upgrade(int version)
 	copy_fixture(path, sizeof(path), dir, sizeof(dir), db);
 
 	/* Read-only: read as records, the file left as it is. */
-	numbering_record_backend *rb = open_records(path, 1);
+	numbering_backend *rb = open_records(path, 1);
 	check_records(rb, old, expected, "read-only");
 	rb->free(rb);
 	ck_assert_int_eq(format_version(path), version);
@@ -514,7 +514,7 @@ static void crash_sweep(int version)
 			kill_at = n;
 			io_calls = 0;
 			numbering__file_io_set(&die_io);
-			numbering_record_backend *rb = NULL;
+			numbering_backend *rb = NULL;
 			_exit(numbering__file_records_new(&rb, path, NULL) == NUMBERING_OK ? 0 : 3);
 		}
 		int status = 0;
@@ -536,7 +536,7 @@ static void crash_sweep(int version)
 			news++;
 		}
 		/* Either way it opens (the old one is upgraded now), with everything. */
-		numbering_record_backend *rb = open_records(path, 0);
+		numbering_backend *rb = open_records(path, 0);
 		check_records(rb, old, expected, "after a crash");
 		rb->free(rb);
 		/* The next writable open deleted the temporary file a crash left. */
@@ -598,7 +598,7 @@ START_TEST(file_records_largest_body)
 	record.parent = "";
 	record.body = body;
 	record.body_len = NUMBERING_RECORD_BODY_MAX;
-	numbering_record_backend *rb = open_records(path, 0);
+	numbering_backend *rb = open_records(path, 0);
 	ck_assert_int_eq(rb->begin(rb), NUMBERING_OK);
 	ck_assert_msg(rb->put(rb, &record) == NUMBERING_OK, "put: %s", numbering_error_message());
 	ck_assert_msg(rb->commit(rb) == NUMBERING_OK, "commit: %s", numbering_error_message());
@@ -619,7 +619,7 @@ END_TEST
 
 static void remove_single(const char *path, const char *name)
 {
-	numbering_record_backend *rb = open_records(path, 0);
+	numbering_backend *rb = open_records(path, 0);
 	ck_assert_int_eq(rb->begin(rb), NUMBERING_OK);
 	ck_assert_int_eq(rb->remove(rb, NUMBERING__KIND_INSTANCE, name), NUMBERING_OK);
 	ck_assert_int_eq(rb->commit(rb), NUMBERING_OK);
@@ -631,7 +631,7 @@ START_TEST(file_records_fsck)
 {
 	char path[256], dir[200];
 	copy_fixture(path, sizeof(path), dir, sizeof(dir), "store-v2.db");
-	numbering_record_backend *rb = open_records(path, 0); /* upgraded */
+	numbering_backend *rb = open_records(path, 0); /* upgraded */
 	rb->free(rb);
 	numbering_file_report report;
 	memset(&report, 0, sizeof(report));

@@ -205,8 +205,8 @@ struct file {
 	numbering_backend *mem;
 	/* INTERIM (issue 11): the record-store backend's vtable, its memory record store and
 	 * what it does instead of mem (NULL for the instance-shaped backend), and its state. */
-	numbering_record_backend rbase;
-	numbering_record_backend *rmem;
+	numbering_backend rbase;
+	numbering_backend *rmem;
 	const struct numbering__file_records_ops *rops;
 	void *rstate;
 	char *path, *dir;
@@ -339,7 +339,7 @@ void numbering__file_free(struct file *f);
 /* file-records.c: INTERIM (issue 11), the file backend as a record store
  * (numbering/sys/record.h), format version 3; it reads versions 1 and 2 as records and
  * upgrades them at a writable open. Becomes numbering_file_backend_new() at the switch. */
-int numbering__file_records_new(numbering_record_backend **out, const char *path,
+int numbering__file_records_new(numbering_backend **out, const char *path,
                                 const numbering_file_options *options);
 /* For fsck: replays @s into a new memory record store on @f (f->rmem, f->rops; freed
  * with f->rops->free and f->rmem->free), and counts what it holds: instance records, and

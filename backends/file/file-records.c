@@ -54,7 +54,7 @@ struct rstate {
 	char name_buf[NUMBERING__RECORD_NAME_BUF]; /* a compact name decoded; a request record's name */
 };
 
-static struct file *of(numbering_record_backend *backend)
+static struct file *of(numbering_backend *backend)
 {
 	return backend == NULL ? NULL : (struct file *)((char *)backend - offsetof(struct file, rbase));
 }
@@ -90,7 +90,7 @@ static int measure_visit(const numbering_record *record, void *payload)
 }
 
 /* The live bytes of the record of @kind named @name in @mem (0 if none). */
-static int live_of(numbering_record_backend *mem, struct rstate *st, int kind, const char *name, uint64_t *bytes)
+static int live_of(numbering_backend *mem, struct rstate *st, int kind, const char *name, uint64_t *bytes)
 {
 	struct measure m = {st, 0, 0, NUMBERING_OK};
 	*bytes = 0;
@@ -119,25 +119,25 @@ static int txn_room(struct file *f, size_t need)
 
 /* The vtable. */
 
-static int rf_begin(numbering_record_backend *backend)
+static int rf_begin(numbering_backend *backend)
 {
 	struct file *f = of(backend);
 	return f == NULL ? null_backend() : numbering__file_begin(f);
 }
 
-static int rf_commit(numbering_record_backend *backend)
+static int rf_commit(numbering_backend *backend)
 {
 	struct file *f = of(backend);
 	return f == NULL ? null_backend() : numbering__file_commit(f);
 }
 
-static int rf_rollback(numbering_record_backend *backend)
+static int rf_rollback(numbering_backend *backend)
 {
 	struct file *f = of(backend);
 	return f == NULL ? null_backend() : numbering__file_rollback(f);
 }
 
-static int rf_put(numbering_record_backend *backend, const numbering_record *record)
+static int rf_put(numbering_backend *backend, const numbering_record *record)
 {
 	struct file *f = of(backend);
 	if (f == NULL || record == NULL)
@@ -167,7 +167,7 @@ static int rf_put(numbering_record_backend *backend, const numbering_record *rec
 	return rc;
 }
 
-static int rf_remove(numbering_record_backend *backend, int kind, const char *name)
+static int rf_remove(numbering_backend *backend, int kind, const char *name)
 {
 	struct file *f = of(backend);
 	if (f == NULL || name == NULL)
@@ -203,21 +203,21 @@ static int rf_remove(numbering_record_backend *backend, int kind, const char *na
 
 /* Reads: the memory record store's. */
 
-static int rf_get(numbering_record_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
+static int rf_get(numbering_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
                   void *payload)
 {
 	struct file *f = of(backend);
 	return f == NULL ? null_backend() : f->rmem->get(f->rmem, kind, name, visit, payload);
 }
 
-static int rf_find(numbering_record_backend *backend, int digits, uint64_t first, uint64_t last,
+static int rf_find(numbering_backend *backend, int digits, uint64_t first, uint64_t last,
                    numbering_record_visit_cb visit, void *payload)
 {
 	struct file *f = of(backend);
 	return f == NULL ? null_backend() : f->rmem->find(f->rmem, digits, first, last, visit, payload);
 }
 
-static int rf_list(numbering_record_backend *backend, const numbering_record_query *query,
+static int rf_list(numbering_backend *backend, const numbering_record_query *query,
                    numbering_record_visit_cb visit, void *payload)
 {
 	struct file *f = of(backend);
@@ -234,7 +234,7 @@ static int64_t count_of(struct file *f, int kind)
 	return c.count;
 }
 
-static int rf_control(numbering_record_backend *backend, int op, void *arg)
+static int rf_control(numbering_backend *backend, int op, void *arg)
 {
 	struct file *f = of(backend);
 	if (f == NULL)
@@ -248,7 +248,7 @@ static int rf_control(numbering_record_backend *backend, int op, void *arg)
 	return rc;
 }
 
-static void rf_free(numbering_record_backend *backend)
+static void rf_free(numbering_backend *backend)
 {
 	numbering__file_free(of(backend));
 }
@@ -278,7 +278,7 @@ struct applied {
 static int apply_record_op(struct file *f, int txn, uint8_t op, const uint8_t *data, size_t n, struct applied *a)
 {
 	struct rstate *st = f->rstate;
-	numbering_record_backend *mem = f->rmem;
+	numbering_backend *mem = f->rmem;
 	int rc = NUMBERING_OK;
 	if (op == OP_RECORD_PUT) {
 		numbering_record record;
@@ -393,7 +393,7 @@ static int apply_legacy_op(struct file *f, uint8_t op, const uint8_t *data, size
                            size_t *i, struct applied *a)
 {
 	struct rstate *st = f->rstate;
-	numbering_record_backend *mem = f->rmem;
+	numbering_backend *mem = f->rmem;
 	int rc = NUMBERING_OK;
 	if (op == OP_PUT) {
 		numbering_record record;
@@ -442,7 +442,7 @@ static int apply_legacy_op(struct file *f, uint8_t op, const uint8_t *data, size
 static int apply(void *ctx, const uint8_t *p, size_t len, uint64_t off, struct replay *r)
 {
 	struct file *f = ctx;
-	numbering_record_backend *mem = f->rmem;
+	numbering_backend *mem = f->rmem;
 	int v3 = r->format_version >= FILE_FORMAT_RECORDS;
 	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT))
 		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the record at offset %llu has an unknown type",
@@ -577,7 +577,7 @@ static const struct numbering__file_records_ops records_ops = {
 int numbering__file_records_replay(struct file *f, struct scan *s, struct replay *r)
 {
 	if (f->rmem == NULL) {
-		int rc = numbering__memory_records_new(&f->rmem);
+		int rc = numbering_memory_backend_new(&f->rmem);
 		if (rc != NUMBERING_OK)
 			return rc;
 	}
@@ -591,7 +591,7 @@ void numbering__file_records_counts(struct file *f, int64_t *instances, int64_t 
 	*metas = count_of(f, NUMBERING__KIND_META) + count_of(f, NUMBERING__KIND_REQUEST);
 }
 
-int numbering__file_records_new(numbering_record_backend **out, const char *path, const numbering_file_options *options)
+int numbering__file_records_new(numbering_backend **out, const char *path, const numbering_file_options *options)
 {
 	if (out == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering__file_records_new: out is NULL");
@@ -600,7 +600,7 @@ int numbering__file_records_new(numbering_record_backend **out, const char *path
 	int rc = numbering__file_new(&f, path, options, &records_ops);
 	if (rc != NUMBERING_OK)
 		return rc;
-	f->rbase.version = NUMBERING_RECORD_BACKEND_VERSION;
+	f->rbase.version = NUMBERING_BACKEND_VERSION;
 	f->rbase.begin = rf_begin;
 	f->rbase.commit = rf_commit;
 	f->rbase.rollback = rf_rollback;

@@ -917,7 +917,7 @@ static int file_open(struct file *f, int must_exist)
 		/* Size the hash tables once; the hint is untrusted, so bounded by what the file can hold. */
 		uint64_t n = r.instances_hint < size / 16 ? r.instances_hint : size / 16;
 		uint32_t reserve = n > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)n;
-		numbering_record_backend *rm = f->rmem;
+		numbering_backend *rm = f->rmem;
 		if (reserve > 0 && (rm != NULL ? rm->control(rm, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve)
 		                               : f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve)) !=
 		                           NUMBERING_OK)
@@ -1027,7 +1027,7 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	f->rops = rops;
 	int rc = numbering__file_set_paths(f, path);
 	if (rc == NUMBERING_OK)
-		rc = rops != NULL ? numbering__memory_records_new(&f->rmem) : numbering_memory_backend_new(&f->mem);
+		rc = rops != NULL ? numbering_memory_backend_new(&f->rmem) : numbering_memory_backend_new(&f->mem);
 	if (rc == NUMBERING_OK)
 		rc = file_open(f, opts.must_exist);
 	if (rc == NUMBERING_OK && !f->read_only) {

@@ -16,26 +16,22 @@
  * NUMBERING_INTERNAL naming the first inconsistency. Reads everything: for tests. */
 #define NUMBERING__MEMORY_CONTROL_CHECK 3
 
-/* arg: struct numbering__memory_foreach *. Visits every record (deleted ones included)
- * and every metadata value, in no particular order, outside any transaction; a
- * callback returning non-zero stops the walk and is returned. For the file backend's
- * snapshots. */
+/* arg: struct numbering__memory_record_foreach *. Visits every record, in no particular
+ * order, outside any transaction; a callback returning non-zero stops the walk and is
+ * returned. For the file backend's snapshots. */
 #define NUMBERING__MEMORY_CONTROL_FOREACH 4
 
 /* arg: uint32_t *, a number of records about to be put: sizes the hash tables for
  * them at once instead of growing them step by step (the file backend's replay). */
 #define NUMBERING__MEMORY_CONTROL_RESERVE 5
 
-struct numbering_instance;
 struct numbering_record;
-struct numbering_record_backend;
+struct numbering_backend;
 
-/* INTERIM (issue 11): the memory backend as a record store (backends/memory/records.c,
- * numbering/sys/record.h); it becomes numbering_memory_backend_new() at the switch.
- * Its controls: NUMBERING_BACKEND_CONTROL_COUNT (arg numbering_backend_count *, the
- * kind's counter), BYTES, STATS (projects counts (kind, parent) groups, metas 0),
- * CHECK, RESERVE, and FOREACH with a struct numbering__memory_record_foreach *. */
-int numbering__memory_records_new(struct numbering_record_backend **out);
+/* The memory backend (backends/memory/records.c; public constructor
+ * numbering_memory_backend_new() in numbering/sys/backend.h) answers, beside
+ * NUMBERING_BACKEND_CONTROL_COUNT (the kind's counter), BYTES, STATS (projects counts
+ * (kind, parent) groups, metas 0), CHECK, RESERVE and FOREACH. */
 
 /* arg of NUMBERING__MEMORY_CONTROL_FOREACH on the record store: every record, borrowed
  * for the call, in no particular order, outside any transaction. */
@@ -44,11 +40,6 @@ struct numbering__memory_record_foreach {
 	void *payload;
 };
 
-struct numbering__memory_foreach {
-	int (*instance)(const struct numbering_instance *instance, void *payload);
-	int (*meta)(const char *key, size_t key_len, const void *value, size_t value_len, void *payload);
-	void *payload;
-};
 
 struct numbering__memory_stats {
 	size_t bytes;        /* everything below */

@@ -124,7 +124,7 @@ struct undo {
 };
 
 struct rmem {
-	numbering_record_backend base;
+	numbering_backend base;
 	unsigned char sip_key[crypto_shorthash_KEYBYTES];
 	uint64_t seed[2];
 	struct numbering__slab slab;
@@ -668,7 +668,7 @@ static uint32_t numbers_holder(const struct rmem *m, unsigned digits, uint64_t f
 
 /* The vtable. */
 
-static int rm_begin(numbering_record_backend *backend)
+static int rm_begin(numbering_backend *backend)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -680,7 +680,7 @@ static int rm_begin(numbering_record_backend *backend)
 	return NUMBERING_OK;
 }
 
-static int rm_commit(numbering_record_backend *backend)
+static int rm_commit(numbering_backend *backend)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -700,7 +700,7 @@ static int rm_commit(numbering_record_backend *backend)
 	return NUMBERING_OK;
 }
 
-static int rm_rollback(numbering_record_backend *backend)
+static int rm_rollback(numbering_backend *backend)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -798,7 +798,7 @@ static int check_record(const numbering_record *r, size_t *name_len, size_t *par
 	return NUMBERING_OK;
 }
 
-static int rm_put(numbering_record_backend *backend, const numbering_record *record)
+static int rm_put(numbering_backend *backend, const numbering_record *record)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -914,7 +914,7 @@ static int not_found_name(int kind, const char *name, size_t len)
 	                            numbering__quote(quoted, name, len));
 }
 
-static int rm_remove(numbering_record_backend *backend, int kind, const char *name)
+static int rm_remove(numbering_backend *backend, int kind, const char *name)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -943,7 +943,7 @@ static int bad_visit(const char *call)
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "visit", "memory backend %s: visit is NULL", call);
 }
 
-static int rm_get(numbering_record_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
+static int rm_get(numbering_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
                   void *payload)
 {
 	const struct rmem *m = (const struct rmem *)backend;
@@ -972,7 +972,7 @@ static int visit_one(const struct rmem *m, uint32_t handle, numbering_record_vis
 	return visit(&out, payload);
 }
 
-static int rm_find(numbering_record_backend *backend, int digits, uint64_t first, uint64_t last,
+static int rm_find(numbering_backend *backend, int digits, uint64_t first, uint64_t last,
                    numbering_record_visit_cb visit, void *payload)
 {
 	const struct rmem *m = (const struct rmem *)backend;
@@ -1543,7 +1543,7 @@ static int check_query(const numbering_record_query *q, size_t key_lens[SLOTS])
 	return NUMBERING_OK;
 }
 
-static int rm_list(numbering_record_backend *backend, const numbering_record_query *query,
+static int rm_list(numbering_backend *backend, const numbering_record_query *query,
                    numbering_record_visit_cb visit, void *payload)
 {
 	const struct rmem *m = (const struct rmem *)backend;
@@ -1767,7 +1767,7 @@ static int no_arg(void)
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
 }
 
-static int rm_control(numbering_record_backend *backend, int op, void *arg)
+static int rm_control(numbering_backend *backend, int op, void *arg)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -1805,7 +1805,7 @@ static int rm_control(numbering_record_backend *backend, int op, void *arg)
 	}
 }
 
-static void rm_free(numbering_record_backend *backend)
+static void rm_free(numbering_backend *backend)
 {
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
@@ -1843,17 +1843,17 @@ static void rm_free(numbering_record_backend *backend)
 	numbering__free_mem(m);
 }
 
-int numbering__memory_records_new(numbering_record_backend **out)
+int numbering_memory_backend_new(numbering_backend **out)
 {
 	if (out == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering__memory_records_new: out is NULL");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_memory_backend_new: out is NULL");
 	*out = NULL;
 	if (sodium_init() < 0)
 		return numbering__error_set(NUMBERING_INTERNAL, "libsodium failed to initialize");
 	struct rmem *m = numbering__calloc(1, sizeof(*m));
 	if (m == NULL)
 		return out_of_memory("creating a backend");
-	m->base.version = NUMBERING_RECORD_BACKEND_VERSION;
+	m->base.version = NUMBERING_BACKEND_VERSION;
 	m->base.begin = rm_begin;
 	m->base.commit = rm_commit;
 	m->base.rollback = rm_rollback;

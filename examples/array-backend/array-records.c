@@ -36,13 +36,13 @@ struct shared {
 };
 
 struct array_records {
-	numbering_record_backend base; /* first: a numbering_record_backend * is one of these */
+	numbering_backend base; /* first: a numbering_backend * is one of these */
 	struct shared *s;
 	struct table work;
 	int in_transaction;
 };
 
-static struct array_records *self(numbering_record_backend *b)
+static struct array_records *self(numbering_backend *b)
 {
 	return (struct array_records *)b;
 }
@@ -137,7 +137,7 @@ static void read_end(struct array_records *a)
 		pthread_rwlock_unlock(&a->s->lock);
 }
 
-static int ar_begin(numbering_record_backend *b)
+static int ar_begin(numbering_backend *b)
 {
 	struct array_records *a = self(b);
 	if (a->in_transaction)
@@ -151,7 +151,7 @@ static int ar_begin(numbering_record_backend *b)
 }
 
 /* Commit: the transaction's table becomes the committed one (the old one is released). */
-static int end_transaction(numbering_record_backend *b, int commit)
+static int end_transaction(numbering_backend *b, int commit)
 {
 	struct array_records *a = self(b);
 	if (!a->in_transaction)
@@ -169,17 +169,17 @@ static int end_transaction(numbering_record_backend *b, int commit)
 	return NUMBERING_OK;
 }
 
-static int ar_commit(numbering_record_backend *b)
+static int ar_commit(numbering_backend *b)
 {
 	return end_transaction(b, 1);
 }
 
-static int ar_rollback(numbering_record_backend *b)
+static int ar_rollback(numbering_backend *b)
 {
 	return end_transaction(b, 0);
 }
 
-static int ar_put(numbering_record_backend *b, const numbering_record *record)
+static int ar_put(numbering_backend *b, const numbering_record *record)
 {
 	struct array_records *a = self(b);
 	if (!a->in_transaction)
@@ -211,7 +211,7 @@ static int ar_put(numbering_record_backend *b, const numbering_record *record)
 	return NUMBERING_OK;
 }
 
-static int ar_remove(numbering_record_backend *b, int kind, const char *name)
+static int ar_remove(numbering_backend *b, int kind, const char *name)
 {
 	struct array_records *a = self(b);
 	if (!a->in_transaction)
@@ -224,7 +224,7 @@ static int ar_remove(numbering_record_backend *b, int kind, const char *name)
 	return NUMBERING_OK;
 }
 
-static int ar_get(numbering_record_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
+static int ar_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
                   void *payload)
 {
 	struct array_records *a = self(b);
@@ -290,7 +290,7 @@ static int holds(const numbering_record *r, const void *arg)
 	return (r->flags & NUMBERING_RECORD_NUMBERS) && overlaps(r, numbers->digits, numbers->first, numbers->last);
 }
 
-static int ar_find(numbering_record_backend *b, int digits, uint64_t first, uint64_t last,
+static int ar_find(numbering_backend *b, int digits, uint64_t first, uint64_t last,
                    numbering_record_visit_cb visit, void *payload)
 {
 	numbering_record_interval numbers = {digits, first, last};
@@ -322,7 +322,7 @@ static int matches(const numbering_record *r, const void *arg)
 	return 1;
 }
 
-static int ar_list(numbering_record_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
+static int ar_list(numbering_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
                    void *payload)
 {
 	return scan(self(b), matches, query,
@@ -332,7 +332,7 @@ static int ar_list(numbering_record_backend *b, const numbering_record_query *qu
 	            query->limit, NUMBERING_OK, visit, payload);
 }
 
-static void ar_free(numbering_record_backend *b)
+static void ar_free(numbering_backend *b)
 {
 	struct array_records *a = self(b);
 	if (a->in_transaction)
@@ -346,13 +346,13 @@ static void ar_free(numbering_record_backend *b)
 	free(a);
 }
 
-static int open_handle(numbering_record_backend **out, struct shared *s)
+static int open_handle(numbering_backend **out, struct shared *s)
 {
 	struct array_records *a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return NUMBERING_RESOURCE_EXHAUSTED;
 	/* The version compiled against, and every function but the optional control. */
-	a->base = (numbering_record_backend){.version = NUMBERING_RECORD_BACKEND_VERSION, .begin = ar_begin,
+	a->base = (numbering_backend){.version = NUMBERING_BACKEND_VERSION, .begin = ar_begin,
 	                                     .commit = ar_commit, .rollback = ar_rollback, .put = ar_put,
 	                                     .remove = ar_remove, .get = ar_get, .find = ar_find, .list = ar_list,
 	                                     .free = ar_free};
@@ -362,7 +362,7 @@ static int open_handle(numbering_record_backend **out, struct shared *s)
 	return NUMBERING_OK;
 }
 
-int array_records_new(numbering_record_backend **out)
+int array_records_new(numbering_backend **out)
 {
 	if (out == NULL)
 		return NUMBERING_INVALID_ARGUMENT;
@@ -377,12 +377,12 @@ int array_records_new(numbering_record_backend **out)
 	return rc;
 }
 
-int array_records_open_second(numbering_record_backend **out, numbering_record_backend *first)
+int array_records_open_second(numbering_backend **out, numbering_backend *first)
 {
 	return out == NULL || first == NULL ? NUMBERING_INVALID_ARGUMENT : open_handle(out, self(first)->s);
 }
 
-int array_records_check(numbering_record_backend *b)
+int array_records_check(numbering_backend *b)
 {
 	struct array_records *a = self(b);
 	const struct table *t = read_begin(a);

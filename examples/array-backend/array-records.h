@@ -9,15 +9,15 @@
 #include <numbering/sys/record.h>
 
 /* Opens an empty store of records. */
-int array_records_new(numbering_record_backend **out);
+int array_records_new(numbering_backend **out);
 
 /* A second handle on the records of @first, as a second connection to one database:
  * each handle has its transactions, which run one at a time (begin() waits for the
  * other handle's commit or rollback). Handles are freed in any order. */
-int array_records_open_second(numbering_record_backend **out, numbering_record_backend *first);
+int array_records_open_second(numbering_backend **out, numbering_backend *first);
 
 /* NUMBERING_OK when no (kind, name) is held twice and no number by two NUMBERS records;
  * NUMBERING_INTERNAL otherwise. For the test kit's check hook. */
-int array_records_check(numbering_record_backend *backend);
+int array_records_check(numbering_backend *backend);
 
 #endif

@@ -225,6 +225,22 @@ NUMBERING_EXTERN(const char *) numbering_recording_trigger_name(int trigger);
 /** The name of a number type ("MOBILE"), "PHONE_NUMBER_TYPE_UNSPECIFIED" for others. */
 NUMBERING_EXTERN(const char *) numbering_number_type_name(int number_type);
 
+/**
+ * The project part of the instance's name ("projects/p1"), written into @p buf; "" if unnamed.
+ * @param[out] buf where it goes, NUL-terminated. @param[in] bufsize its size.
+ * @param[in] instance the instance.
+ * @return NUMBERING_OK; NUMBERING_OUT_OF_RANGE when @p buf is too small; NUMBERING_INVALID_ARGUMENT
+ *         for a NULL pointer or a name that is not an instance name.
+ */
+NUMBERING_EXTERN(int) numbering_instance_project(char *buf, size_t bufsize, const numbering_instance *instance);
+/**
+ * The numbers the instance holds: the first and last as digits (calling code included),
+ * and their digit count; first == last for one number.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT for a NULL pointer or an instance that holds no number yet.
+ */
+NUMBERING_EXTERN(int) numbering_instance_numbers(uint64_t *first, uint64_t *last, int *digits,
+                                                 const numbering_instance *instance);
+
 #ifdef __cplusplus
 }
 #endif

@@ -166,15 +166,15 @@ void kit_ask_list(struct kit_ask *a, int kind, int order, const char *parent);
 /* The answer text: "rc N, M visits" then one line per visited record. */
 void kit_model_answer(const struct kit_model *m, const struct kit_ask *a, struct kit_buf *out);
 /* The same asked of @b; *bad_version counts visits whose record had version 0. Thread-safe. */
-void kit_backend_answer(numbering_record_backend *b, const struct kit_ask *a, struct kit_buf *out, int *bad_version);
+void kit_backend_answer(numbering_backend *b, const struct kit_ask *a, struct kit_buf *out, int *bad_version);
 void kit_ask_describe(const struct kit_ask *a, struct kit_buf *out);
 /* The sentence a wrong answer to @a breaks. */
 const char *kit_ask_sentence(const struct kit_ask *a);
 /* Asks both; a failure (naming @sentence, or the question's own when NULL) when they differ. */
-void kit_expect_same(numbering_record_backend *b, const struct kit_model *m, const struct kit_ask *a,
+void kit_expect_same(numbering_backend *b, const struct kit_model *m, const struct kit_ask *a,
                      const char *sentence, const char *context);
 /* Every get, find and list the model's records and what it has seen call for. */
-void kit_expect_all(numbering_record_backend *b, const struct kit_model *m, const char *sentence,
+void kit_expect_all(numbering_backend *b, const struct kit_model *m, const char *sentence,
                     const char *context);
 
 /* Fails the test: the sentence, then the detail. */

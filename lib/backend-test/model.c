@@ -539,7 +539,7 @@ static int collect_visit(const numbering_record *record, void *payload)
 	return c->stop_after && (int)c->visits == c->stop_after ? c->stop_value : 0;
 }
 
-void kit_backend_answer(numbering_record_backend *b, const struct kit_ask *a, struct kit_buf *out, int *bad_version)
+void kit_backend_answer(numbering_backend *b, const struct kit_ask *a, struct kit_buf *out, int *bad_version)
 {
 	struct collect c;
 	memset(&c, 0, sizeof(c));
@@ -559,7 +559,7 @@ void kit_backend_answer(numbering_record_backend *b, const struct kit_ask *a, st
 	kit_buf_free(&c.lines);
 }
 
-void kit_expect_same(numbering_record_backend *b, const struct kit_model *m, const struct kit_ask *a,
+void kit_expect_same(numbering_backend *b, const struct kit_model *m, const struct kit_ask *a,
                      const char *sentence, const char *context)
 {
 	struct kit_buf want = {0}, got = {0}, what = {0};
@@ -587,7 +587,7 @@ void kit_expect_same(numbering_record_backend *b, const struct kit_model *m, con
 	kit_buf_free(&what);
 }
 
-void kit_expect_all(numbering_record_backend *b, const struct kit_model *m, const char *sentence,
+void kit_expect_all(numbering_backend *b, const struct kit_model *m, const char *sentence,
                     const char *context)
 {
 	struct kit_ask a;

@@ -37,7 +37,7 @@ void kit_fail(const char *file, int line, const char *sentence, const char *fmt,
 /* One test's backend and model. */
 struct run {
 	const numbering_backend_test_target *t;
-	numbering_record_backend *b;
+	numbering_backend *b;
 	struct kit_model m;
 	struct kit_model saved; /* the model at begin() */
 	const char *test;
@@ -62,11 +62,11 @@ static void run_open(struct run *r, int i, const char *test)
 	int rc = r->t->open(&r->b, r->t->payload);
 	KIT_CLAIM(rc == NUMBERING_OK && r->b != NULL, "numbering_backend_test_target.open",
 	          "%s: open() returned %d: %s", test, rc, numbering_error_message());
-	KIT_CLAIM(r->b->version >= 1, "record.h numbering_record_backend.version", "%s: version %u", test,
+	KIT_CLAIM(r->b->version >= 1, "record.h numbering_backend.version", "%s: version %u", test,
 	          r->b->version);
 	KIT_CLAIM(r->b->begin && r->b->commit && r->b->rollback && r->b->put && r->b->remove && r->b->get &&
 	              r->b->find && r->b->list && r->b->free,
-	          "record.h numbering_record_backend: every version 1 function but control is required",
+	          "record.h numbering_backend: every version 1 function but control is required",
 	          "%s: a NULL function pointer", test);
 }
 
@@ -121,7 +121,7 @@ static void unscratch(char *s)
 }
 
 /* put() on borrowed copies that are scribbled over and freed as soon as it returns. */
-static int put_borrowed(numbering_record_backend *b, const struct kit_rec *rec)
+static int put_borrowed(numbering_backend *b, const struct kit_rec *rec)
 {
 	numbering_record view;
 	kit_rec_view(&view, rec);
@@ -923,13 +923,13 @@ END_TEST
 
 /* Failure injection: a proxy that fails the n-th call of each transaction. */
 struct proxy {
-	numbering_record_backend base;
-	numbering_record_backend *inner;
+	numbering_backend base;
+	numbering_backend *inner;
 	int calls, fail_at, failed;
 	int after; /* forward the failing put or remove, then report the failure */
 };
 
-static int proxy_fails(numbering_record_backend *b, int forwardable)
+static int proxy_fails(numbering_backend *b, int forwardable)
 {
 	struct proxy *p = (struct proxy *)b;
 	if (++p->calls != p->fail_at)
@@ -938,26 +938,26 @@ static int proxy_fails(numbering_record_backend *b, int forwardable)
 	return forwardable && p->after ? 2 : 1;
 }
 
-static int p_begin(numbering_record_backend *b)
+static int p_begin(numbering_backend *b)
 {
 	struct proxy *p = (struct proxy *)b;
 	p->calls = 0;
 	return proxy_fails(b, 0) ? NUMBERING_UNAVAILABLE : p->inner->begin(p->inner);
 }
 
-static int p_commit(numbering_record_backend *b)
+static int p_commit(numbering_backend *b)
 {
 	struct proxy *p = (struct proxy *)b;
 	return proxy_fails(b, 0) ? NUMBERING_UNAVAILABLE : p->inner->commit(p->inner);
 }
 
-static int p_rollback(numbering_record_backend *b)
+static int p_rollback(numbering_backend *b)
 {
 	struct proxy *p = (struct proxy *)b;
 	return p->inner->rollback(p->inner);
 }
 
-static int p_put(numbering_record_backend *b, const numbering_record *record)
+static int p_put(numbering_backend *b, const numbering_record *record)
 {
 	struct proxy *p = (struct proxy *)b;
 	int f = proxy_fails(b, 1);
@@ -967,7 +967,7 @@ static int p_put(numbering_record_backend *b, const numbering_record *record)
 	return f ? NUMBERING_UNAVAILABLE : rc;
 }
 
-static int p_remove(numbering_record_backend *b, int kind, const char *name)
+static int p_remove(numbering_backend *b, int kind, const char *name)
 {
 	struct proxy *p = (struct proxy *)b;
 	int f = proxy_fails(b, 1);
@@ -977,21 +977,21 @@ static int p_remove(numbering_record_backend *b, int kind, const char *name)
 	return f ? NUMBERING_UNAVAILABLE : rc;
 }
 
-static int p_get(numbering_record_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
+static int p_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
                  void *payload)
 {
 	struct proxy *p = (struct proxy *)b;
 	return proxy_fails(b, 0) ? NUMBERING_UNAVAILABLE : p->inner->get(p->inner, kind, name, visit, payload);
 }
 
-static int p_find(numbering_record_backend *b, int digits, uint64_t first, uint64_t last,
+static int p_find(numbering_backend *b, int digits, uint64_t first, uint64_t last,
                   numbering_record_visit_cb visit, void *payload)
 {
 	struct proxy *p = (struct proxy *)b;
 	return proxy_fails(b, 0) ? NUMBERING_UNAVAILABLE : p->inner->find(p->inner, digits, first, last, visit, payload);
 }
 
-static int p_list(numbering_record_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
+static int p_list(numbering_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
                   void *payload)
 {
 	struct proxy *p = (struct proxy *)b;
@@ -1007,7 +1007,7 @@ static int ignore_visit(const numbering_record *record, void *payload)
 
 /* The transaction of change_three_kinds() with reads between, through @b; stops at the
  * first call that fails. NUMBERING_OK when it committed. */
-static int scripted(numbering_record_backend *b, struct kit_model *after)
+static int scripted(numbering_backend *b, struct kit_model *after)
 {
 	int rc = b->begin(b);
 	if (rc != NUMBERING_OK)
@@ -1073,7 +1073,7 @@ static void inject_failures(struct run *r, int after)
 {
 	struct proxy p;
 	memset(&p, 0, sizeof(p));
-	p.base.version = NUMBERING_RECORD_BACKEND_VERSION;
+	p.base.version = NUMBERING_BACKEND_VERSION;
 	p.base.begin = p_begin;
 	p.base.commit = p_commit;
 	p.base.rollback = p_rollback;
@@ -1308,7 +1308,7 @@ END_TEST
 
 /* Reads from four threads at once, each answer compared with the model's. */
 struct reader {
-	numbering_record_backend *b;
+	numbering_backend *b;
 	const struct kit_ask *asks;
 	char *const *answers;
 	int count, offset, mismatches, first_mismatch;
@@ -1385,7 +1385,7 @@ END_TEST
 #define RACE_ROUNDS 60
 
 struct writer {
-	numbering_record_backend *b;
+	numbering_backend *b;
 	pthread_barrier_t *barrier;
 	int id;
 	int won[RACE_ROUNDS];
@@ -1456,7 +1456,7 @@ START_TEST(two_handles_race)
 {
 	struct run r;
 	run_open(&r, _i, "two_handles_race");
-	numbering_record_backend *second = NULL;
+	numbering_backend *second = NULL;
 	int rc = r.t->open_second(&second, r.b, r.t->payload);
 	KIT_CLAIM(rc == NUMBERING_OK && second != NULL, "numbering_backend_test_target.open_second", "%d %s", rc,
 	          numbering_error_message());

@@ -10,13 +10,13 @@
 
 #include "array-records.h"
 
-static int open_array(numbering_record_backend **out, void *payload)
+static int open_array(numbering_backend **out, void *payload)
 {
 	(void)payload;
 	return array_records_new(out);
 }
 
-static int open_second(numbering_record_backend **out, numbering_record_backend *first, void *payload)
+static int open_second(numbering_backend **out, numbering_backend *first, void *payload)
 {
 	(void)payload;
 	return array_records_open_second(out, first);

@@ -10,7 +10,7 @@
  * ```c
  * #include <numbering/sys/backend-test.h>
  *
- * static int open_mine(numbering_record_backend **out, void *payload) { return my_backend_new(out); }
+ * static int open_mine(numbering_backend **out, void *payload) { return my_backend_new(out); }
  *
  * int main(void)
  * {
@@ -68,26 +68,26 @@ typedef struct numbering_backend_test_target {
 	 * for each test. Required.
 	 * @return NUMBERING_OK, or a status code that fails the test.
 	 */
-	int (*open)(numbering_record_backend **out, void *payload);
+	int (*open)(numbering_backend **out, void *payload);
 	/**
 	 * Optional (NULL): frees @p *backend and opens its storage again into @p *backend, as a
 	 * restarted process would; with it the kit checks that every commit survives and no
 	 * rolled-back write does.
 	 */
-	int (*reopen)(numbering_record_backend **backend, void *payload);
+	int (*reopen)(numbering_backend **backend, void *payload);
 	/**
 	 * Optional (NULL): opens a second handle on the storage of @p first (another
 	 * connection or process), for backends shared between writers; with it the kit runs
 	 * transactions on both at once from two threads and checks that of two overlapping
 	 * NUMBERS puts exactly one commits. The kit frees the second handle before the first.
 	 */
-	int (*open_second)(numbering_record_backend **out, numbering_record_backend *first, void *payload);
+	int (*open_second)(numbering_backend **out, numbering_backend *first, void *payload);
 	/**
 	 * Optional (NULL): a consistency check of the backend's own (its indexes against its
 	 * records), run after each test and often during the randomized one.
 	 * @return NUMBERING_OK when sound.
 	 */
-	int (*check)(numbering_record_backend *backend, void *payload);
+	int (*check)(numbering_backend *backend, void *payload);
 	/** Passed to every callback above. */
 	void *payload;
 	/** The randomized tests' seed; 0 for the kit's fixed one. A failure prints the seed it ran with. */

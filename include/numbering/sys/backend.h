@@ -1,22 +1,23 @@
 /**
  * @file numbering/sys/backend.h
- * @brief The storage vtable, for backend authors.
+ * @brief The storage vtable, for backend authors: a record store.
  *
- * A backend stores instances and indexes them; it holds no business rules. The
- * store (numbering/store.h) calls it under its own lock: read calls may run
- * concurrently with each other, never with a write transaction; write calls are
- * made one at a time, between begin() and commit() or rollback().
+ * A backend stores records (numbering/sys/record.h: a kind, a name, a body of bytes and
+ * index keys the library computes) and indexes them; it holds no business rule, knows
+ * no resource, no name grammar and no lifecycle. The store (numbering/store.h) calls it
+ * under its own lock:
  *
- * Operations are typed so that a SQL backend can push each one down to one query:
- * get by name, find by number or number interval, list a project's page in
- * create-time order with a prefix filter.
+ * - read calls (get, find, list) may run concurrently with each other, from several
+ *   threads, but never during a write transaction; they must not change shared state;
+ * - write transactions (begin, then any calls, then commit or rollback) run one at a
+ *   time, from one thread, and their reads see their own writes.
  *
- * Numbers are passed as their digits (calling code included) and digit count;
- * two numbers are equal only when both match. A record covers the numbers
- * first .. last (inclusive) of one digit count: one number, or a range.
+ * A new resource kind needs nothing of a backend: it is records of another kind.
+ * docs/BACKENDS.md is the guide; the public test kit (numbering/sys/backend-test.h)
+ * holds a backend to every sentence here.
  *
- * Growth rule: fields are only ever appended, after a "version N fields" marker;
- * the store calls a function of version N only when backend->version >= N and the
+ * Growth rule: fields are only ever appended, after a "version N fields" marker; the
+ * store calls a function of version N only when backend->version >= N and the
  * pointer is not NULL.
  */
 #ifndef NUMBERING_SYS_BACKEND_H
@@ -24,94 +25,68 @@
 
 #include "numbering/common.h"
 #include "numbering/instance.h"
+#include "numbering/sys/record.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NUMBERING_BACKEND_VERSION 1
+/** Version 2: the record store. */
+#define NUMBERING_BACKEND_VERSION 2
 
-/** What a list call asks for; the backend returns matches newest first. */
-typedef struct numbering_backend_query {
-	unsigned int version;
-	/* Version 1 fields. */
-	/** "projects/p1". */
-	const char *project;
-	/** 0: skip DELETED instances. */
-	int include_deleted;
-	/** Only instances created strictly before this time (ns); 0 for no bound. */
-	int64_t created_before;
-	/**
-	 * Only instances that hold a number whose digits start with these digits
-	 * (calling code included, e.g. "6125"), NULL for all. A range matches when any
-	 * of its numbers matches.
-	 */
-	const char *prefix_digits;
-	/** At most this many instances. */
-	int limit;
-	/* Version 2 fields. */
-	/**
-	 * Memory to build the next visited instance in (@p size bytes, or NULL: stop),
-	 * given the visit's @p payload. The library's own backends build each instance
-	 * there, so that the visitor keeps it without a copy (it knows it by its address);
-	 * other backends ignore it, since an instance's layout is private to the library.
-	 * NULL when the caller does not offer it.
-	 */
-	void *(*place)(void *payload, size_t size);
-} numbering_backend_query;
-
-#define NUMBERING_BACKEND_QUERY_VERSION 2
-
-/** Receives one listed instance (borrowed for the call). Return non-zero to stop. */
-typedef int (*numbering_backend_visit_cb)(const numbering_instance *instance, void *payload);
-
-/** A storage backend: embed it as the first member of your own struct. */
+/** A storage backend, a record store: embed it as the first member of your own struct. */
 typedef struct numbering_backend {
 	unsigned int version;
-	/* Version 1 fields. */
+	/* Version 2 fields (version 1 stored instances; it is gone). */
 
-	/** Starts a write transaction. */
+	/**
+	 * Starts a write transaction. At most one is open. A backend shared with other
+	 * connections or processes that cannot get its write lock returns NUMBERING_UNAVAILABLE.
+	 */
 	int (*begin)(struct numbering_backend *backend);
-	/** Makes the transaction's writes durable and visible; on failure nothing of it is. */
+	/**
+	 * Makes the transaction's writes durable and visible, all or nothing. On failure none
+	 * is visible and the transaction is over (the store does not call rollback()).
+	 */
 	int (*commit)(struct numbering_backend *backend);
-	/** Forgets the transaction's writes. */
+	/** Forgets the transaction's writes; should not fail. */
 	int (*rollback)(struct numbering_backend *backend);
 
-	/** Fills @p out with the instance named @p name; NUMBERING_NOT_FOUND if none. */
-	int (*get)(numbering_instance *out, struct numbering_backend *backend, const char *name);
-	/** Inserts or replaces the instance with @p instance's name (inside a transaction). */
-	int (*put)(struct numbering_backend *backend, const numbering_instance *instance);
-	/** Removes the instance named @p name (inside a transaction); NUMBERING_NOT_FOUND if none. */
-	int (*remove)(struct numbering_backend *backend, const char *name);
-
 	/**
-	 * Fills @p out with a non-deleted instance holding any number of @p digits digits
-	 * in first .. last; NUMBERING_NOT_FOUND if none. With first == last this is the
-	 * resolve look-up, the hottest call: it should not allocate once @p out has grown.
+	 * Inserts @p record, or replaces the record of its kind and name (inside a
+	 * transaction). NUMBERING_ALREADY_EXISTS, changing nothing, when it is flagged
+	 * NUMBERING_RECORD_NUMBERS and another record so flagged (another kind or name)
+	 * holds a number of its interval. The backend copies what it keeps. A refused put
+	 * leaves the transaction open, with its earlier writes (SQL: a savepoint per put).
 	 */
-	int (*find)(numbering_instance *out, struct numbering_backend *backend, uint64_t first, uint64_t last,
-	            int digits);
+	int (*put)(struct numbering_backend *backend, const numbering_record *record);
+	/** Removes the record of @p kind named @p name (inside a transaction); NUMBERING_NOT_FOUND if none. */
+	int (*remove)(struct numbering_backend *backend, int kind, const char *name);
 
-	/** Visits the instances matching @p query, newest first, at most query->limit. */
-	int (*list)(struct numbering_backend *backend, const numbering_backend_query *query,
-	            numbering_backend_visit_cb visit, void *payload);
-
+	/** Visits the record of @p kind named @p name; NUMBERING_NOT_FOUND if none. */
+	int (*get)(struct numbering_backend *backend, int kind, const char *name,
+	           numbering_record_visit_cb visit, void *payload);
 	/**
-	 * Reads a small metadata value (idempotency records, the store's page-token key,
-	 * the last create time) into @p buf of @p *len bytes; sets *len to its length.
-	 * @return NUMBERING_NOT_FOUND if absent; NUMBERING_OUT_OF_RANGE if @p buf is too small
-	 *         (*len then says how much is needed).
+	 * Visits, in number order, every record flagged NUMBERING_RECORD_NUMBERS that holds
+	 * a number of @p digits digits in @p first .. @p last; NUMBERING_NOT_FOUND if none.
+	 * With first == last (one record at most) this is the resolve look-up, the hottest
+	 * call: index it, and do not allocate.
 	 */
-	int (*meta_get)(struct numbering_backend *backend, const char *key, void *buf, size_t *len);
-	/** Writes a metadata value (inside a transaction). */
-	int (*meta_put)(struct numbering_backend *backend, const char *key, const void *value, size_t len);
+	int (*find)(struct numbering_backend *backend, int digits, uint64_t first, uint64_t last,
+	            numbering_record_visit_cb visit, void *payload);
+	/** Visits the records matching @p query in its order, at most query->limit; NUMBERING_OK when none match. */
+	int (*list)(struct numbering_backend *backend, const numbering_record_query *query,
+	            numbering_record_visit_cb visit, void *payload);
 
-	/** Backend-specific operations (sync mode, compaction, statistics ...); NUMBERING_UNIMPLEMENTED otherwise. */
+	/** Backend-specific operations; NUMBERING_UNIMPLEMENTED for an op it does not know. Optional (NULL). */
 	int (*control)(struct numbering_backend *backend, int op, void *arg);
 
-	/** Frees the backend. */
+	/** Frees the backend and everything it holds. */
 	void (*free)(struct numbering_backend *backend);
 } numbering_backend;
+
+
+
 
 /**
  * @name Control operations a store sends to every backend.
@@ -132,8 +107,16 @@ typedef struct numbering_backend {
  * an error when it cannot be made durable (the store then reports the operation failed).
  */
 #define NUMBERING_BACKEND_CONTROL_WAIT_DURABLE 0x4e420002
+/** What NUMBERING_BACKEND_CONTROL_COUNT asks: how many records of @p kind the backend holds. */
+typedef struct numbering_backend_count {
+	/** The kind counted. */
+	int kind;
+	/** Set by the backend. */
+	int64_t count;
+} numbering_backend_count;
+
 /**
- * arg int64_t *: set to how many instances the backend holds, deleted ones included.
+ * arg numbering_backend_count *: set count to how many records of kind the backend holds.
  * Asked under the store's write lock before each create and split when
  * numbering_options.max_instances is set, so it must be cheap (a counter, not a scan).
  */
@@ -174,15 +157,6 @@ NUMBERING_EXTERN(int) numbering_error_set(int code, const char *field, const cha
  * @return NUMBERING_OK or NUMBERING_RESOURCE_EXHAUSTED.
  */
 NUMBERING_EXTERN(int) numbering_memory_backend_new(numbering_backend **out);
-
-/** @name What a backend needs to index an instance. */
-/**@{*/
-/** The project part of the instance's name ("projects/p1"), written into @p buf; "" if unnamed. */
-NUMBERING_EXTERN(int) numbering_instance_project(char *buf, size_t bufsize, const numbering_instance *instance);
-/** The numbers the instance holds: first and last as digits, and their digit count. */
-NUMBERING_EXTERN(int) numbering_instance_numbers(uint64_t *first, uint64_t *last, int *digits,
-                                                 const numbering_instance *instance);
-/**@}*/
 
 /** @name A compact binary encoding of an instance, for backends that store bytes. */
 /**@{*/

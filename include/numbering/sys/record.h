@@ -25,8 +25,7 @@
  * | (kind, keys[i]) | list with equality filters | one index per slot |
  * | (kind, expires) | list in expiry order | partial index |
  *
- * INTERIM: this header also holds the record-store vtable as numbering_record_backend
- * while the library moves to it; it becomes numbering_backend (numbering/sys/backend.h).
+ * The vtable that stores them is numbering_backend (numbering/sys/backend.h).
  */
 #ifndef NUMBERING_SYS_RECORD_H
 #define NUMBERING_SYS_RECORD_H
@@ -155,58 +154,6 @@ typedef struct numbering_record_query {
  * walk, and the backend returns that value from the call that visited.
  */
 typedef int (*numbering_record_visit_cb)(const numbering_record *record, void *payload);
-
-/** A record-store backend: embed it as the first member of your own struct. INTERIM name. */
-typedef struct numbering_record_backend {
-	unsigned int version;
-	/* Version 1 fields. */
-
-	/** Starts a write transaction. At most one is open. */
-	int (*begin)(struct numbering_record_backend *backend);
-	/** Makes the transaction's writes durable and visible, all or nothing; on failure none is visible. */
-	int (*commit)(struct numbering_record_backend *backend);
-	/** Forgets the transaction's writes; should not fail. */
-	int (*rollback)(struct numbering_record_backend *backend);
-
-	/**
-	 * Inserts @p record, or replaces the record of its kind and name (inside a
-	 * transaction). NUMBERING_ALREADY_EXISTS, changing nothing, when it is flagged
-	 * NUMBERING_RECORD_NUMBERS and another record so flagged (another kind or name)
-	 * holds a number of its interval. The backend copies what it keeps.
-	 */
-	int (*put)(struct numbering_record_backend *backend, const numbering_record *record);
-	/** Removes the record of @p kind named @p name (inside a transaction); NUMBERING_NOT_FOUND if none. */
-	int (*remove)(struct numbering_record_backend *backend, int kind, const char *name);
-
-	/** Visits the record of @p kind named @p name; NUMBERING_NOT_FOUND if none. */
-	int (*get)(struct numbering_record_backend *backend, int kind, const char *name,
-	           numbering_record_visit_cb visit, void *payload);
-	/**
-	 * Visits, in number order, every record flagged NUMBERING_RECORD_NUMBERS that holds
-	 * a number of @p digits digits in @p first .. @p last; NUMBERING_NOT_FOUND if none.
-	 * With first == last (one record at most) this is the resolve look-up, the hottest
-	 * call: index it, and do not allocate.
-	 */
-	int (*find)(struct numbering_record_backend *backend, int digits, uint64_t first, uint64_t last,
-	            numbering_record_visit_cb visit, void *payload);
-	/** Visits the records matching @p query in its order, at most query->limit; NUMBERING_OK when none match. */
-	int (*list)(struct numbering_record_backend *backend, const numbering_record_query *query,
-	            numbering_record_visit_cb visit, void *payload);
-
-	/** Backend-specific operations; NUMBERING_UNIMPLEMENTED for an op it does not know. Optional (NULL). */
-	int (*control)(struct numbering_record_backend *backend, int op, void *arg);
-
-	/** Frees the backend and everything it holds. */
-	void (*free)(struct numbering_record_backend *backend);
-} numbering_record_backend;
-
-#define NUMBERING_RECORD_BACKEND_VERSION 1
-
-/** arg of NUMBERING_BACKEND_CONTROL_COUNT: how many records of @p kind the backend holds (a counter, not a scan). */
-typedef struct numbering_backend_count {
-	int kind;
-	int64_t count;
-} numbering_backend_count;
 
 /**
  * Encodes @p record, keys and body, into the library's record encoding: for a backend
