@@ -1,6 +1,6 @@
 /*
  * fsck for the file backend: numbering_file_check() reads every record of a store into
- * a scratch memory backend and reports what it found; with repair, it cuts a torn tail,
+ * a scratch memory record store and reports what it found; with repair, it cuts a torn tail,
  * or rewrites the store with the records before the damage and keeps the damaged file
  * beside it (docs/FILE-FORMAT.md, "Checking a store").
  */
@@ -63,15 +63,6 @@ static void report_set(numbering_file_report *report, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Replays into @mem; a log of records (version 3) into a record store on @scratch. */
-static int replay_any(struct file *scratch, numbering_backend *mem, struct scan *s, struct replay *r,
-                      const char *path)
-{
-	if (r->format_version == FILE_FORMAT_RECORDS)
-		return numbering__file_records_replay(scratch, s, r);
-	return numbering__file_replay(s, mem, r, path);
-}
-
 int numbering_file_check(numbering_file_report *report, const char *path, int repair)
 {
 	if (report == NULL || report->version < 1 || report->version > NUMBERING_FILE_REPORT_VERSION)
@@ -89,7 +80,6 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	struct file scratch; /* for its paths */
 	memset(&scratch, 0, sizeof(scratch));
 	int fd = -1, created = 0;
-	numbering_backend *mem = NULL;
 	struct scan s = {io, -1, 0, {NULL, 0, 0}, 0};
 	int rc = numbering__file_set_paths(&scratch, path);
 	if (rc == NUMBERING_OK) {
@@ -126,14 +116,12 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 		           path, (long long)st.st_size);
 		goto out;
 	}
-	if ((rc = numbering_memory_backend_new(&mem)) != NUMBERING_OK)
-		goto out;
 	s.fd = fd;
 	s.size = (uint64_t)st.st_size;
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
-	r.max_version = FILE_FORMAT_RECORDS;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
 	int verdict;
 	if (s.size < HEADER_SIZE) {
 		verdict = numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s is not a libnumbering store", path);
@@ -141,7 +129,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	} else {
 		verdict = numbering__file_read_header(&s, &r, path);
 		if (verdict == NUMBERING_OK) {
-			verdict = replay_any(&scratch, mem, &s, &r, path);
+			verdict = numbering__file_records_replay(&scratch, &s, &r);
 		} else if (verdict == NUMBERING_DATA_LOSS && r.damage_offset == 0 && s.size >= HEADER_SIZE + RECORD_HEADER) {
 			/* A damaged header: salvage the records that follow it, if the first is whole. */
 			const uint8_t *h;
@@ -157,7 +145,7 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 				r.base_seq = r.seq = get64(h + 8) - 1;
 				r.data_start = first;
 				r.snapshot_end = r.snapshot_records = r.durable_end = r.slot_gen = r.instances_hint = 0;
-				int salvage = replay_any(&scratch, mem, &s, &r, path);
+				int salvage = numbering__file_records_replay(&scratch, &s, &r);
 				if (salvage == NUMBERING_RESOURCE_EXHAUSTED || salvage == NUMBERING_UNAVAILABLE) {
 					rc = salvage;
 					goto out;
@@ -172,30 +160,24 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 		rc = verdict;
 		goto out;
 	}
-	struct numbering__memory_stats ms;
-	memset(&ms, 0, sizeof(ms));
-	if (scratch.rops != NULL) {
-		int64_t instances = 0, metas = 0;
+	/* What was read: instance records, and META and REQUEST records (metadata values). */
+	int64_t instances = 0, metas = 0;
+	if (scratch.mem != NULL)
 		numbering__file_records_counts(&scratch, &instances, &metas);
-		ms.records = (uint32_t)instances;
-		ms.metas = (uint32_t)metas;
-	} else {
-		mem->control(mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
-	}
 	report->status = verdict;
 	report->format_version = r.format_version;
 	report->records = (int64_t)r.records;
-	report->instances = ms.records;
-	report->metas = ms.metas;
+	report->instances = instances;
+	report->metas = metas;
 	report->torn_bytes = (int64_t)r.torn_bytes;
 	report->damage_offset = r.damage_offset;
 	if (verdict == NUMBERING_OK) {
 		if (r.torn_bytes > 0)
 			report_set(report, "%lld records, %lld instances; a torn tail of %lld bytes (%s)", (long long)r.records,
-			           (long long)ms.records, (long long)r.torn_bytes, r.problem);
+			           (long long)instances, (long long)r.torn_bytes, r.problem);
 		else
 			report_set(report, "%lld records, %lld instances, %lld metadata values: no damage", (long long)r.records,
-			           (long long)ms.records, (long long)ms.metas);
+			           (long long)instances, (long long)metas);
 		if (repair && r.torn_bytes > 0 && s.size >= HEADER_SIZE) {
 			if (io->ftruncate(fd, (off_t)r.valid_end) != 0 || io->fdatasync(fd) != 0) {
 				rc = numbering__file_io_error("cut the torn tail of", path);
@@ -216,17 +198,15 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 			int nfd = -1;
 			uint64_t end = 0, seq = 0, records = 0;
 			int keep = r.records > 0;
-			/* A log of records is repaired into one (version 3). */
-			numbering__file_gather_cb gather = scratch.rops != NULL ? scratch.rops->gather : NULL;
+			/* Repaired into a log of records (version 3), whatever version it was. */
 			rc = !keep ? NUMBERING_OK
-			           : numbering__file_snapshot_write(&nfd, &tmp, &end, &seq, &records, gather ? NULL : mem,
-			                                            gather, &scratch, scratch.real, r.seq);
+			           : numbering__file_snapshot_write(&nfd, &tmp, &end, &seq, &records, &scratch, scratch.real,
+			                                            r.seq);
 			if (rc == NUMBERING_OK && !keep) {
 				/* Nothing before a damaged header: an empty store. */
 				rc = numbering__file_temp_create(&nfd, &tmp, scratch.real, ".compact");
-				uint32_t format = gather != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION;
-				if (rc == NUMBERING_OK &&
-				    (rc = numbering__file_init(io, nfd, tmp, scratch.dir, format)) != NUMBERING_OK)
+				if (rc == NUMBERING_OK && (rc = numbering__file_init(io, nfd, tmp, scratch.dir,
+				                                                     NUMBERING_FILE_FORMAT_VERSION)) != NUMBERING_OK)
 					io->unlink(tmp);
 			}
 			if (rc == NUMBERING_OK)
@@ -269,14 +249,11 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	}
 out:
 	buf_free(&s.win);
-	if (mem)
-		mem->free(mem);
 	if (fd >= 0)
 		io->close(fd);
-	if (scratch.rops != NULL)
-		scratch.rops->free(&scratch);
-	if (scratch.rmem != NULL)
-		scratch.rmem->free(scratch.rmem);
+	numbering__file_records_free(&scratch);
+	if (scratch.mem != NULL)
+		scratch.mem->free(scratch.mem);
 	numbering__free_mem(scratch.path);
 	numbering__free_mem(scratch.dir);
 	numbering__free_mem(scratch.real);

@@ -130,7 +130,7 @@ struct snapshot {
 	uint64_t records, puts;
 	struct buf chunk;
 	int rc;
-	/* Instances are gathered and sorted by number before they are written, so that
+	/* Records are gathered and sorted by number before they are written, so that
 	 * replaying a snapshot inserts into the number trees in order (far faster). */
 	struct buf all;
 	struct sorted *order;
@@ -140,9 +140,9 @@ struct snapshot {
 struct sorted {
 	uint64_t key; /* digits << 56 | first */
 	int64_t time;
-	size_t off;   /* of the encoded instance in `all` */
+	size_t off;   /* of the encoded record in `all` */
 	uint32_t len;
-	uint8_t op;   /* OP_PUT, or OP_RECORD_PUT */
+	uint8_t op;   /* OP_RECORD_PUT */
 };
 
 static int sorted_cmp(const void *x, const void *y)
@@ -206,21 +206,7 @@ int numbering__file_snapshot_add(struct snapshot *s, uint8_t op, uint64_t key, i
 	return NUMBERING_OK;
 }
 
-static int snapshot_instance(const struct numbering_instance *instance, void *payload)
-{
-	struct snapshot *s = payload;
-	uint8_t *bytes = NULL;
-	size_t len = 0;
-	int rc = numbering_instance_encode(&bytes, &len, instance);
-	if (rc != NUMBERING_OK)
-		return s->rc = rc;
-	rc = numbering__file_snapshot_add(s, OP_PUT, (uint64_t)instance->digits << 56 | instance->first,
-	                                  instance->create_time, bytes, len);
-	numbering_free(bytes);
-	return rc;
-}
-
-/* Writes the gathered instances in number order. */
+/* Writes the gathered records in number order. */
 static int snapshot_sorted(struct snapshot *s)
 {
 	if (s->count > 1)
@@ -241,26 +227,12 @@ static int snapshot_sorted(struct snapshot *s)
 	return NUMBERING_OK;
 }
 
-static int snapshot_meta(const char *key, size_t key_len, const void *value, size_t value_len, void *payload)
-{
-	struct snapshot *s = payload;
-	if (snapshot_room(s, 9 + key_len + value_len) == NUMBERING_OK) {
-		s->chunk.data[s->chunk.len++] = OP_META;
-		buf_add32(&s->chunk, (uint32_t)key_len);
-		buf_add(&s->chunk, key, key_len);
-		buf_add32(&s->chunk, (uint32_t)value_len);
-		buf_add(&s->chunk, value, value_len);
-	}
-	return s->rc;
-}
-
-/* Writes @mem's state (or with @gather, what it gathers: a log of records, format
+/* Writes @f's records (numbering__file_records_gather: a log of records, format
  * version 3) into a new temporary file beside the store @real (temp_create: created,
  * then locked) and syncs it; on success *fd is the open file, *tmp_out its name (the
  * caller's to free), *end its size and *seq its last record's sequence. */
 int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *seq, uint64_t *records,
-                                   numbering_backend *mem, numbering__file_gather_cb gather, void *ctx,
-                                   const char *real, uint64_t base_seq)
+                                   struct file *f, const char *real, uint64_t base_seq)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
 	*fd_out = -1;
@@ -285,15 +257,10 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 	if (rc == NUMBERING_OK) {
 		s.chunk.data[0] = RECORD_SNAPSHOT;
 		s.chunk.len = 1;
-		/* Instances first (gathered, then sorted), metadata after them; or the records
-		 * @gather gathers, sorted. */
-		struct numbering__memory_foreach f = {snapshot_instance, NULL, &s};
-		rc = gather != NULL ? gather(&s, ctx) : mem->control(mem, NUMBERING__MEMORY_CONTROL_FOREACH, &f);
+		/* The records, gathered, then sorted by number. */
+		rc = numbering__file_records_gather(&s, f);
 		if (rc == NUMBERING_OK)
 			rc = snapshot_sorted(&s);
-		struct numbering__memory_foreach g = {NULL, snapshot_meta, &s};
-		if (rc == NUMBERING_OK && gather == NULL)
-			rc = mem->control(mem, NUMBERING__MEMORY_CONTROL_FOREACH, &g);
 		if (rc == NUMBERING_OK)
 			rc = snapshot_flush(&s);
 		else if (s.rc != NUMBERING_OK)
@@ -302,7 +269,7 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 	/* The header last: it says where the snapshot ends, how many records and instances
 	 * it holds, and that it is durable (the file is synced before it is renamed in). */
 	if (rc == NUMBERING_OK) {
-		numbering__file_header_make(h, gather != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION, base_seq,
+		numbering__file_header_make(h, NUMBERING_FILE_FORMAT_VERSION, base_seq,
 		                            s.puts, s.end, s.records);
 		if (numbering__file_write_all(io, fd, h, HEADER_SIZE_V2, 0) != 0)
 			rc = numbering__file_io_error("write", tmp);
@@ -370,10 +337,7 @@ int numbering__file_compact_locked(struct file *f)
 	int fd = -1;
 	char *tmp = NULL;
 	uint64_t end = 0, seq = 0, records = 0;
-	int rc = f->rops != NULL ? numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, NULL,
-	                                                             f->rops->gather, f, f->real, f->seq)
-	                            : numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, f->mem, NULL, NULL,
-	                                                             f->real, f->seq);
+	int rc = numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, f, f->real, f->seq);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__file_keep_mode(fd, f->fd);
@@ -399,9 +363,9 @@ int numbering__file_compact_locked(struct file *f)
 	f->records = records;
 	f->compactions++;
 	f->syncs++;
-	/* A version-2 (or 3) file, durable to its end (both slots); every byte after the header is
-	 * a record header, a type byte or a live operation. */
-	f->format_version = f->rops != NULL ? FILE_FORMAT_RECORDS : 2;
+	/* A file of the current version, durable to its end (both slots); every byte after the
+	 * header is a record header, a type byte or a live operation. */
+	f->format_version = NUMBERING_FILE_FORMAT_VERSION;
 	f->slot_gen = 2;
 	f->live = end - HEADER_SIZE_V2 - records * (RECORD_HEADER + 1);
 	f->next_compact_check = 0;

@@ -17,7 +17,6 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "file-io.h"
-#include "model/instance.h"
 #include "numbering/sys/backend.h"
 #include "numbering/sys/file.h"
 #include "numbering/sys/record.h"
@@ -60,13 +59,11 @@ extern const uint8_t numbering__file_magic[8];
 #define RECORD_MAGIC 0x6365524eu /* "NRec" little-endian */
 
 enum { RECORD_TXN = 1, RECORD_SNAPSHOT = 2 };
-/* Operations: versions 1 and 2 log instances and metadata; version 3 (a log of records,
- * numbering/sys/record.h) only records. */
+/* Operations: versions 1 and 2 logged instances and metadata (read, and upgraded, by
+ * file-records.c); version 3, NUMBERING_FILE_FORMAT_VERSION, a log of records
+ * (numbering/sys/record.h), only records. */
 enum { OP_PUT = 1, OP_REMOVE = 2, OP_META = 3, OP_RECORD_PUT = 4, OP_RECORD_REMOVE = 5 };
-
-/* INTERIM (issue 11): the format version of a log of records, written by the record-store
- * backend (file-records.c); NUMBERING_FILE_FORMAT_VERSION becomes 3 at the switch. */
-#define FILE_FORMAT_RECORDS 3
+_Static_assert(NUMBERING_FILE_FORMAT_VERSION == 3, "the format written is a log of records");
 
 /* Little-endian integers. */
 
@@ -180,35 +177,12 @@ static inline uint64_t live_add(uint64_t live, uint64_t old, uint64_t new_bytes)
 struct file;
 /* A snapshot being written (file-compact.c). */
 struct snapshot;
-/* Gathers what a snapshot holds through numbering__file_snapshot_add(). */
-typedef int (*numbering__file_gather_cb)(struct snapshot *s, void *ctx);
-
-/* INTERIM (issue 11): what the record-store backend (file-records.c) does where the
- * instance-shaped one uses its memory backend. */
-struct numbering__file_records_ops {
-	/* Replays the records after the header into the memory record store: a log of
-	 * records (version 3), or instances and metadata (versions 1 and 2) as records. */
-	int (*replay)(struct file *f, struct scan *s, struct replay *r);
-	/* Gathers the memory record store's records for a snapshot (ctx: the struct file). */
-	numbering__file_gather_cb gather;
-	/* Applies f->rmem's begin, commit or rollback, and the accounting that goes with them. */
-	int (*begin)(struct file *f);
-	int (*commit)(struct file *f);
-	int (*rollback)(struct file *f);
-	/* Frees the record state (f->rstate). */
-	void (*free)(struct file *f);
-};
 
 /* The backend. */
 struct file {
-	numbering_backend base;
-	numbering_backend *mem;
-	/* INTERIM (issue 11): the record-store backend's vtable, its memory record store and
-	 * what it does instead of mem (NULL for the instance-shaped backend), and its state. */
-	numbering_backend rbase;
-	numbering_backend *rmem;
-	const struct numbering__file_records_ops *rops;
-	void *rstate;
+	numbering_backend base; /* the record store's vtable (file-records.c) */
+	numbering_backend *mem; /* the memory record store: every read, and a transaction's own writes */
+	void *rstate;           /* file-records.c's scratch (struct rstate), made by the first replay */
 	char *path, *dir;
 	char *real; /* the store's file, symlinks resolved (resolve_store); NULL when read-only */
 	int fd;
@@ -237,7 +211,6 @@ struct file {
 	 * remove and metadata write adds its bytes and takes those of what it replaces). */
 	uint64_t live;
 	int64_t txn_live;    /* the open transaction's change to it */
-	numbering_instance *replaced; /* scratch: an instance a write replaces */
 	uint64_t next_compact_check;
 	int64_t commits, syncs, compactions, truncated_bytes, open_ns;
 	int in_txn;
@@ -286,9 +259,6 @@ int numbering__file_mark_durable(const struct numbering__file_io *io, struct fil
 /* file-log.c: replay. */
 
 int numbering__file_scan_get(struct scan *s, uint64_t off, size_t len, const uint8_t **out);
-int numbering__file_live_bytes_of(numbering_backend *mem, numbering_instance *scratch, const char *name,
-                                  uint64_t *bytes);
-uint64_t numbering__file_meta_live_bytes_of(numbering_backend *mem, const char *key, size_t key_len);
 int numbering__file_read_header(struct scan *s, struct replay *r, const char *path);
 /* Applies the operations of one record (its @len bytes of payload, at offset @off) in one
  * transaction, counting r->live and, for a snapshot chunk, r->snapshot_puts. */
@@ -296,8 +266,6 @@ typedef int (*numbering__file_apply_cb)(void *ctx, const uint8_t *payload, size_
                                         struct replay *r);
 int numbering__file_replay_with(struct scan *s, numbering__file_apply_cb apply, void *ctx, struct replay *r,
                                 const char *path);
-/* Replays into the instance-shaped @mem (NULL: only checks the records). */
-int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay *r, const char *path);
 int numbering__file_interrupted_creation(const struct numbering__file_io *io, int fd, uint64_t size);
 int numbering__file_verify(struct file *f);
 
@@ -306,13 +274,13 @@ int numbering__file_verify(struct file *f);
 void numbering__file_keep_mode(int fd, int store_fd);
 int numbering__file_temp_create(int *fd_out, char **name_out, const char *real, const char *suffix);
 void numbering__file_remove_stale_temps(const char *real, const char *dir);
-/* Adds one operation @op (OP_PUT, OP_RECORD_PUT) of @len bytes to the snapshot, which
+/* Adds one operation @op (OP_RECORD_PUT) of @len bytes to the snapshot, which
  * writes them in (@key, @time) order: digits << 56 | first number, then create time. */
 int numbering__file_snapshot_add(struct snapshot *s, uint8_t op, uint64_t key, int64_t time, const uint8_t *bytes,
                                  size_t len);
+/* Writes what @gather gathers (ctx: @f) as a snapshot into a new synced temporary file. */
 int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, uint64_t *seq, uint64_t *records,
-                                   numbering_backend *mem, numbering__file_gather_cb gather, void *ctx,
-                                   const char *real, uint64_t base_seq);
+                                   struct file *f, const char *real, uint64_t base_seq);
 int numbering__file_compact_locked(struct file *f);
 void numbering__file_compact_if_due_locked(struct file *f);
 
@@ -325,26 +293,27 @@ int numbering__file_lock(int fd, const char *path);
 int numbering__file_open_locked(int *out, int *created, const char *path, int must_exist, int writable);
 int numbering__file_resolve_store(char **real_out, char **dir_out, int fd, const char *path);
 int numbering__file_set_paths(struct file *f, const char *path);
-/* Opens the store at @path: the instance-shaped backend (@rops NULL; its vtable is
- * f->base), or the record store's (its vtable, f->rbase, is the caller's to fill). */
-int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options,
-                        const struct numbering__file_records_ops *rops);
-/* What the vtables of both do, on the struct file. */
+/* Opens the store at @path, replays it into f->mem and upgrades a version-1 or -2 store
+ * (f->base, the vtable, is the caller's to fill: file-records.c). */
+int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options);
+/* What the vtable does around the memory record store, on the struct file. */
 int numbering__file_begin(struct file *f);
 int numbering__file_commit(struct file *f);
 int numbering__file_rollback(struct file *f);
 int numbering__file_control(struct file *f, int op, void *arg);
 void numbering__file_free(struct file *f);
 
-/* file-records.c: INTERIM (issue 11), the file backend as a record store
- * (numbering/sys/record.h), format version 3; it reads versions 1 and 2 as records and
- * upgrades them at a writable open. Becomes numbering_file_backend_new() at the switch. */
-int numbering__file_records_new(numbering_backend **out, const char *path,
-                                const numbering_file_options *options);
-/* For fsck: replays @s into a new memory record store on @f (f->rmem, f->rops; freed
- * with f->rops->free and f->rmem->free), and counts what it holds: instance records, and
- * META and REQUEST records (the metadata values of versions 1 and 2). */
+/* file-records.c: the vtable (numbering_file_backend_new()), the log's operations of
+ * format version 3, and the reading of versions 1 and 2 as records. */
+/* Replays @s into f->mem (made here when NULL, as fsck's scratch needs: freed with
+ * f->mem->free), a log of records or a store of instances and metadata read as records. */
 int numbering__file_records_replay(struct file *f, struct scan *s, struct replay *r);
+/* Gathers f->mem's records (ctx: the struct file) for a snapshot, in number order. */
+int numbering__file_records_gather(struct snapshot *s, void *ctx);
+/* Frees f->rstate. */
+void numbering__file_records_free(struct file *f);
+/* What f->mem holds: instance records, and META and REQUEST records (the metadata values
+ * of versions 1 and 2). */
 void numbering__file_records_counts(struct file *f, int64_t *instances, int64_t *metas);
 
 #endif

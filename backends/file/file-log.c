@@ -227,163 +227,6 @@ static int scan_find_header(struct scan *s, uint64_t from, uint64_t *found)
 	return NUMBERING_OK;
 }
 
-/* The bytes the instance named @name takes in a snapshot (an operation: 5 + its
- * encoding) in @mem, 0 if there is none; @scratch receives it. */
-int numbering__file_live_bytes_of(numbering_backend *mem, numbering_instance *scratch, const char *name,
-                                  uint64_t *bytes)
-{
-	*bytes = 0;
-	int rc = mem->get(scratch, mem, name);
-	if (rc == NUMBERING_NOT_FOUND) {
-		numbering_error_clear();
-		return NUMBERING_OK;
-	}
-	uint8_t *encoded = NULL;
-	size_t len = 0;
-	if (rc == NUMBERING_OK)
-		rc = numbering_instance_encode(&encoded, &len, scratch);
-	numbering_free(encoded);
-	if (rc == NUMBERING_OK)
-		*bytes = 5 + (uint64_t)len;
-	return rc;
-}
-
-/* The bytes the metadata value @key takes in a snapshot (9 + key + value), 0 if none. */
-uint64_t numbering__file_meta_live_bytes_of(numbering_backend *mem, const char *key, size_t key_len)
-{
-	size_t len = 0;
-	int rc = mem->meta_get(mem, key, NULL, &len);
-	if (rc != NUMBERING_OK)
-		numbering_error_clear();
-	return rc == NUMBERING_OK || rc == NUMBERING_OUT_OF_RANGE ? 9 + (uint64_t)key_len + len : 0;
-}
-
-/* What replaying into an instance-shaped memory backend needs: @old is scratch for the
- * instances a transaction replaces (the live bytes they held). */
-struct apply_instances {
-	numbering_backend *mem;
-	numbering_instance *scratch, *old;
-	struct buf name;
-};
-
-/* Applies one record's operations to @mem inside one transaction (a
- * numbering__file_apply_cb); a snapshot holds each name and key once, so its
- * operations replace nothing. */
-static int apply_record(void *ctx, const uint8_t *p, size_t len, uint64_t off, struct replay *r)
-{
-	struct apply_instances *a = ctx;
-	numbering_backend *mem = a->mem;
-	numbering_instance *scratch = a->scratch, *old = a->old;
-	struct buf *name = &a->name;
-	const char *bad = NULL;
-	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT))
-		return numbering__error_set(NUMBERING_DATA_LOSS,
-		                            "file backend: the record at offset %llu has an unknown type",
-		                            (unsigned long long)off);
-	int rc = mem->begin(mem);
-	if (rc != NUMBERING_OK)
-		return rc;
-	int txn = p[0] == RECORD_TXN;
-	uint64_t live = r->live, puts = 0, replaced = 0;
-	size_t i = 1;
-	while (i < len && bad == NULL) {
-		uint8_t op = p[i++];
-		if (len - i < 4) {
-			bad = "an operation is cut short";
-			break;
-		}
-		uint32_t n = get32(p + i);
-		i += 4;
-		if (n > len - i) {
-			bad = "an operation's length runs past the record";
-			break;
-		}
-		const uint8_t *data = p + i;
-		i += n;
-		if (op == OP_PUT) {
-			rc = numbering_instance_decode(scratch, data, n);
-			if (rc == NUMBERING_RESOURCE_EXHAUSTED)
-				break;
-			if (rc != NUMBERING_OK) {
-				bad = "an instance does not decode";
-				break;
-			}
-			replaced = 0;
-			rc = txn ? numbering__file_live_bytes_of(mem, old, numbering__str_get(&scratch->name), &replaced) : NUMBERING_OK;
-			if (rc == NUMBERING_OK)
-				rc = mem->put(mem, scratch);
-			live = live_add(live, replaced, 5 + (uint64_t)n);
-			puts++;
-		} else if (op == OP_REMOVE || op == OP_META) {
-			if (n == 0 || n > NAME_MAX_BYTES || memchr(data, 0, n) != NULL) {
-				bad = "a name or key is empty, too long or holds NUL";
-				break;
-			}
-			name->len = 0;
-			if (buf_reserve(name, n + 1) != 0) {
-				rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory replaying");
-				break;
-			}
-			buf_add(name, data, n);
-			name->data[name->len] = 0;
-			if (op == OP_REMOVE) {
-				rc = numbering__file_live_bytes_of(mem, old, (const char *)name->data, &replaced);
-				if (rc == NUMBERING_OK)
-					rc = mem->remove(mem, (const char *)name->data);
-				live = live_add(live, replaced, 0);
-			} else {
-				if (len - i < 4 || get32(p + i) > len - i - 4) {
-					bad = "a metadata value runs past the record";
-					break;
-				}
-				uint32_t vlen = get32(p + i);
-				replaced = txn ? numbering__file_meta_live_bytes_of(mem, (const char *)name->data, n) : 0;
-				rc = mem->meta_put(mem, (const char *)name->data, p + i + 4, vlen);
-				i += 4 + (size_t)vlen;
-				live = live_add(live, replaced, 9 + (uint64_t)n + vlen);
-			}
-		} else {
-			bad = "an operation has an unknown code";
-			break;
-		}
-		if (rc != NUMBERING_OK) {
-			if (rc != NUMBERING_RESOURCE_EXHAUSTED)
-				bad = rc == NUMBERING_NOT_FOUND ? "it removes an instance that does not exist"
-				                                : "the memory index refused an operation";
-			break;
-		}
-	}
-	if (bad != NULL || rc != NUMBERING_OK) {
-		mem->rollback(mem);
-		if (bad != NULL)
-			return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the record at offset %llu is malformed: %s",
-			                            (unsigned long long)off, bad);
-		return rc;
-	}
-	if ((rc = mem->commit(mem)) == NUMBERING_OK) {
-		r->live = live;
-		if (!txn)
-			r->snapshot_puts += puts;
-	}
-	return rc;
-}
-
-int numbering__file_replay(struct scan *s, numbering_backend *mem, struct replay *r, const char *path)
-{
-	if (mem == NULL)
-		return numbering__file_replay_with(s, NULL, NULL, r, path);
-	struct apply_instances a = {mem, NULL, NULL, {NULL, 0, 0}};
-	int rc = numbering_instance_new(&a.scratch);
-	if (rc == NUMBERING_OK)
-		rc = numbering_instance_new(&a.old);
-	if (rc == NUMBERING_OK)
-		rc = numbering__file_replay_with(s, apply_record, &a, r, path);
-	numbering_instance_free(a.scratch);
-	numbering_instance_free(a.old);
-	buf_free(&a.name);
-	return rc;
-}
-
 /* Replays the records after the header through @apply (NULL: only check them). On a
  * torn tail sets r->torn_bytes and returns NUMBERING_OK; damage before valid
  * records is NUMBERING_DATA_LOSS, and so is anything missing or unreadable below the
@@ -633,7 +476,7 @@ int numbering__file_interrupted_creation(const struct numbering__file_io *io, in
 	if (size >= HEADER_SIZE)
 		/* A version-2 or -3 header as numbering__file_init() writes it: no sequence, no snapshot. */
 		return memcmp(h, numbering__file_magic, 8) == 0 && get32(h + 60) == numbering__crc32c(0, h, 60) &&
-		       (get32(h + 8) == 2 || get32(h + 8) == FILE_FORMAT_RECORDS) && get32(h + 12) == HEADER_SIZE_V2 &&
+		       (get32(h + 8) == 2 || get32(h + 8) == NUMBERING_FILE_FORMAT_VERSION) && get32(h + 12) == HEADER_SIZE_V2 &&
 		       get64(h + 16) == 0 && get64(h + 36) == 0 && get64(h + 44) == HEADER_SIZE_V2 &&
 		       get64(h + 52) == 0;
 	size_t n = size < 8 ? (size_t)size : 8;
@@ -699,10 +542,10 @@ int numbering__file_verify(struct file *f)
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
-	r.max_version = f->rops != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
 	int rc = numbering__file_read_header(&s, &r, f->path);
 	if (rc == NUMBERING_OK)
-		rc = numbering__file_replay(&s, NULL, &r, f->path);
+		rc = numbering__file_replay_with(&s, NULL, NULL, &r, f->path);
 	if (rc == NUMBERING_OK && (r.torn_bytes != 0 || r.valid_end != f->end || r.seq != f->seq))
 		rc = numbering__error_set(NUMBERING_DATA_LOSS, "file backend: store %s: %s", f->path,
 		                          r.problem[0] ? r.problem : "the file ends before what was written");

@@ -1,6 +1,6 @@
 /*
- * INTERIM (issue 11): the file backend as a record store (numbering/sys/record.h),
- * numbering__file_records_new(), beside the instance-shaped one until the switch.
+ * The file backend's vtable, numbering_file_backend_new(): a record store
+ * (numbering/sys/backend.h, numbering/sys/record.h).
  *
  * Format version 3 (docs/FILE-FORMAT.md): the same file, header, durable-length slots,
  * record framing, sync modes, group commit and compaction as version 2 (file.c,
@@ -56,7 +56,7 @@ struct rstate {
 
 static struct file *of(numbering_backend *backend)
 {
-	return backend == NULL ? NULL : (struct file *)((char *)backend - offsetof(struct file, rbase));
+	return (struct file *)backend; /* base is the first member */
 }
 
 static int null_backend(void)
@@ -152,9 +152,9 @@ static int rf_put(numbering_backend *backend, const numbering_record *record)
 	if (rc == NUMBERING_OK)
 		rc = txn_room(f, 5 + st->enc.len);
 	if (rc == NUMBERING_OK)
-		rc = live_of(f->rmem, st, record->kind, record->name, &replaced);
+		rc = live_of(f->mem, st, record->kind, record->name, &replaced);
 	if (rc == NUMBERING_OK)
-		rc = f->rmem->put(f->rmem, record);
+		rc = f->mem->put(f->mem, record);
 	if (rc == NUMBERING_OK) {
 		f->txn.data[f->txn.len++] = OP_RECORD_PUT;
 		buf_add32(&f->txn, (uint32_t)st->enc.len);
@@ -187,9 +187,9 @@ static int rf_remove(numbering_backend *backend, int kind, const char *name)
 		rc = txn_room(f, 6 + len);
 	uint64_t replaced = 0;
 	if (rc == NUMBERING_OK)
-		rc = live_of(f->rmem, f->rstate, kind, name, &replaced);
+		rc = live_of(f->mem, f->rstate, kind, name, &replaced);
 	if (rc == NUMBERING_OK)
-		rc = f->rmem->remove(f->rmem, kind, name);
+		rc = f->mem->remove(f->mem, kind, name);
 	if (rc == NUMBERING_OK) {
 		f->txn.data[f->txn.len++] = OP_RECORD_REMOVE;
 		buf_add32(&f->txn, (uint32_t)(1 + len));
@@ -207,27 +207,27 @@ static int rf_get(numbering_backend *backend, int kind, const char *name, number
                   void *payload)
 {
 	struct file *f = of(backend);
-	return f == NULL ? null_backend() : f->rmem->get(f->rmem, kind, name, visit, payload);
+	return f == NULL ? null_backend() : f->mem->get(f->mem, kind, name, visit, payload);
 }
 
 static int rf_find(numbering_backend *backend, int digits, uint64_t first, uint64_t last,
                    numbering_record_visit_cb visit, void *payload)
 {
 	struct file *f = of(backend);
-	return f == NULL ? null_backend() : f->rmem->find(f->rmem, digits, first, last, visit, payload);
+	return f == NULL ? null_backend() : f->mem->find(f->mem, digits, first, last, visit, payload);
 }
 
 static int rf_list(numbering_backend *backend, const numbering_record_query *query,
                    numbering_record_visit_cb visit, void *payload)
 {
 	struct file *f = of(backend);
-	return f == NULL ? null_backend() : f->rmem->list(f->rmem, query, visit, payload);
+	return f == NULL ? null_backend() : f->mem->list(f->mem, query, visit, payload);
 }
 
 static int64_t count_of(struct file *f, int kind)
 {
 	numbering_backend_count c = {kind, 0};
-	if (f->rmem->control(f->rmem, NUMBERING_BACKEND_CONTROL_COUNT, &c) != NUMBERING_OK) {
+	if (f->mem->control(f->mem, NUMBERING_BACKEND_CONTROL_COUNT, &c) != NUMBERING_OK) {
 		numbering_error_clear();
 		return 0;
 	}
@@ -239,13 +239,7 @@ static int rf_control(numbering_backend *backend, int op, void *arg)
 	struct file *f = of(backend);
 	if (f == NULL)
 		return null_backend();
-	int rc = numbering__file_control(f, op, arg);
-	if (rc == NUMBERING_OK && op == NUMBERING_FILE_CONTROL_STATS) {
-		/* Instances are the instance records; metadata values, the META and REQUEST ones. */
-		numbering_file_stats *s = arg;
-		numbering__file_records_counts(f, &s->instances, &s->metas);
-	}
-	return rc;
+	return numbering__file_control(f, op, arg);
 }
 
 static void rf_free(numbering_backend *backend)
@@ -278,7 +272,7 @@ struct applied {
 static int apply_record_op(struct file *f, int txn, uint8_t op, const uint8_t *data, size_t n, struct applied *a)
 {
 	struct rstate *st = f->rstate;
-	numbering_backend *mem = f->rmem;
+	numbering_backend *mem = f->mem;
 	int rc = NUMBERING_OK;
 	if (op == OP_RECORD_PUT) {
 		numbering_record record;
@@ -315,7 +309,7 @@ static int create_time_of(struct file *f, const char *name, int64_t *time, int *
 {
 	struct measure m = {f->rstate, 0, 0, NUMBERING_OK};
 	*found = 0;
-	int rc = f->rmem->get(f->rmem, NUMBERING__KIND_INSTANCE, name, measure_visit, &m);
+	int rc = f->mem->get(f->mem, NUMBERING__KIND_INSTANCE, name, measure_visit, &m);
 	if (rc == NUMBERING_NOT_FOUND) {
 		numbering_error_clear();
 		return NUMBERING_OK;
@@ -383,7 +377,7 @@ static int apply_meta(struct file *f, const char *key, const uint8_t *value, siz
 		return NUMBERING_OK;
 	}
 	if (rc == NUMBERING_OK)
-		rc = f->rmem->put(f->rmem, &record);
+		rc = f->mem->put(f->mem, &record);
 	return rc;
 }
 
@@ -393,7 +387,7 @@ static int apply_legacy_op(struct file *f, uint8_t op, const uint8_t *data, size
                            size_t *i, struct applied *a)
 {
 	struct rstate *st = f->rstate;
-	numbering_backend *mem = f->rmem;
+	numbering_backend *mem = f->mem;
 	int rc = NUMBERING_OK;
 	if (op == OP_PUT) {
 		numbering_record record;
@@ -442,8 +436,8 @@ static int apply_legacy_op(struct file *f, uint8_t op, const uint8_t *data, size
 static int apply(void *ctx, const uint8_t *p, size_t len, uint64_t off, struct replay *r)
 {
 	struct file *f = ctx;
-	numbering_backend *mem = f->rmem;
-	int v3 = r->format_version >= FILE_FORMAT_RECORDS;
+	numbering_backend *mem = f->mem;
+	int v3 = r->format_version >= NUMBERING_FILE_FORMAT_VERSION;
 	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT))
 		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the record at offset %llu has an unknown type",
 		                            (unsigned long long)off);
@@ -497,7 +491,7 @@ static int apply(void *ctx, const uint8_t *p, size_t len, uint64_t off, struct r
 	return rc;
 }
 
-/* Replays the file into f->rmem; the record state is made here, as every open replays
+/* Replays the file into f->mem; the record state is made here, as every open replays
  * (an empty store included) before anything else uses it. */
 static int records_replay(struct file *f, struct scan *s, struct replay *r)
 {
@@ -531,32 +525,15 @@ static int gather_visit(const numbering_record *record, void *payload)
 	return rc;
 }
 
-static int records_gather(struct snapshot *s, void *ctx)
+int numbering__file_records_gather(struct snapshot *s, void *ctx)
 {
 	struct file *f = ctx;
 	struct gathering g = {s, f->rstate};
 	struct numbering__memory_record_foreach each = {gather_visit, &g};
-	return f->rmem->control(f->rmem, NUMBERING__MEMORY_CONTROL_FOREACH, &each);
+	return f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_FOREACH, &each);
 }
 
-/* The memory side of a transaction. */
-
-static int records_begin(struct file *f)
-{
-	return f->rmem->begin(f->rmem);
-}
-
-static int records_commit(struct file *f)
-{
-	return f->rmem->commit(f->rmem);
-}
-
-static int records_rollback(struct file *f)
-{
-	return f->rmem->rollback(f->rmem);
-}
-
-static void records_free(struct file *f)
+void numbering__file_records_free(struct file *f)
 {
 	struct rstate *st = f->rstate;
 	if (st == NULL)
@@ -570,18 +547,13 @@ static void records_free(struct file *f)
 	f->rstate = NULL;
 }
 
-static const struct numbering__file_records_ops records_ops = {
-    records_replay, records_gather, records_begin, records_commit, records_rollback, records_free,
-};
-
 int numbering__file_records_replay(struct file *f, struct scan *s, struct replay *r)
 {
-	if (f->rmem == NULL) {
-		int rc = numbering_memory_backend_new(&f->rmem);
+	if (f->mem == NULL) {
+		int rc = numbering_memory_backend_new(&f->mem);
 		if (rc != NUMBERING_OK)
 			return rc;
 	}
-	f->rops = &records_ops;
 	return records_replay(f, s, r);
 }
 
@@ -591,26 +563,26 @@ void numbering__file_records_counts(struct file *f, int64_t *instances, int64_t 
 	*metas = count_of(f, NUMBERING__KIND_META) + count_of(f, NUMBERING__KIND_REQUEST);
 }
 
-int numbering__file_records_new(numbering_backend **out, const char *path, const numbering_file_options *options)
+int numbering_file_backend_new(numbering_backend **out, const char *path, const numbering_file_options *options)
 {
 	if (out == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering__file_records_new: out is NULL");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_file_backend_new: out is NULL");
 	*out = NULL;
 	struct file *f = NULL;
-	int rc = numbering__file_new(&f, path, options, &records_ops);
+	int rc = numbering__file_new(&f, path, options);
 	if (rc != NUMBERING_OK)
 		return rc;
-	f->rbase.version = NUMBERING_BACKEND_VERSION;
-	f->rbase.begin = rf_begin;
-	f->rbase.commit = rf_commit;
-	f->rbase.rollback = rf_rollback;
-	f->rbase.put = rf_put;
-	f->rbase.remove = rf_remove;
-	f->rbase.get = rf_get;
-	f->rbase.find = rf_find;
-	f->rbase.list = rf_list;
-	f->rbase.control = rf_control;
-	f->rbase.free = rf_free;
-	*out = &f->rbase;
+	f->base.version = NUMBERING_BACKEND_VERSION;
+	f->base.begin = rf_begin;
+	f->base.commit = rf_commit;
+	f->base.rollback = rf_rollback;
+	f->base.put = rf_put;
+	f->base.remove = rf_remove;
+	f->base.get = rf_get;
+	f->base.find = rf_find;
+	f->base.list = rf_list;
+	f->base.control = rf_control;
+	f->base.free = rf_free;
+	*out = &f->base;
 	return NUMBERING_OK;
 }

@@ -1,13 +1,14 @@
 /*
- * The file backend: the memory backend's indexes for reads, an append-only log of
- * committed transactions in one file for durability (docs/FILE-FORMAT.md).
+ * The file backend, a record store (numbering/sys/backend.h): the memory record store's
+ * indexes for reads, an append-only log of committed transactions in one file for
+ * durability (docs/FILE-FORMAT.md).
  *
- * Composition: the backend owns a memory backend and forwards every read to it.
- * Writes go to the memory backend too (so a transaction reads its own writes) and
- * are encoded into a transaction buffer; commit() appends the buffer as one record
+ * Composition: the backend owns a memory record store and forwards every read to it.
+ * Writes go to the memory record store too (so a transaction reads its own writes) and
+ * are encoded into a transaction buffer (file-records.c); commit() appends the buffer as one record
  * (header with length, sequence and checksums, then the operations), syncs according
- * to the sync mode, and only then commits the memory backend. A failed append or
- * sync cuts the file back to where it was and rolls the memory backend back, so what
+ * to the sync mode, and only then commits the memory record store. A failed append or
+ * sync cuts the file back to where it was and rolls the memory record store back, so what
  * memory holds is always what the file holds; when even that cut fails, the backend
  * refuses further writes (the file's state is unknown until it is reopened).
  *
@@ -24,9 +25,11 @@
  * store's directory is ever followed, written or renamed into place.
 
  *
- * This file holds the vtable (transactions, reads, sync modes, group commit) and the
- * opening and locking of the store; the log's format, append and replay are in
- * file-log.c, compaction in file-compact.c, fsck in file-check.c (file-internal.h).
+ * This file holds transactions, sync modes, group commit, control operations and the
+ * opening and locking of the store; the vtable and the log's operations (records, and
+ * the reading of versions 1 and 2) are in file-records.c, the log's framing, append and
+ * replay in file-log.c, compaction in file-compact.c, fsck in file-check.c
+ * (file-internal.h).
  */
 #define _DEFAULT_SOURCE /* flock, fsync, fdatasync */
 
@@ -229,28 +232,20 @@ static int read_only_error(const struct file *f)
 	return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: store %s is open read-only", f->path);
 }
 
-/* The memory side of a transaction: the memory backend's, or the record store's. */
+/* The memory side of a transaction: the memory record store's. */
 static int mem_begin(struct file *f)
 {
-	return f->rops != NULL ? f->rops->begin(f) : f->mem->begin(f->mem);
+	return f->mem->begin(f->mem);
 }
 
 static int mem_commit(struct file *f)
 {
-	return f->rops != NULL ? f->rops->commit(f) : f->mem->commit(f->mem);
+	return f->mem->commit(f->mem);
 }
 
 static int mem_rollback(struct file *f)
 {
-	return f->rops != NULL ? f->rops->rollback(f) : f->mem->rollback(f->mem);
-}
-
-static int file_begin(numbering_backend *backend)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return numbering__file_begin(f);
+	return f->mem->rollback(f->mem);
 }
 
 int numbering__file_begin(struct file *f)
@@ -275,122 +270,9 @@ int numbering__file_begin(struct file *f)
 	return NUMBERING_OK;
 }
 
-static int txn_room(struct file *f, size_t need)
-{
-	if (need > RECORD_MAX || f->txn.len + need > RECORD_MAX)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
-		                            "file backend: a transaction may write at most %u bytes", RECORD_MAX);
-	if (buf_reserve(&f->txn, need) != 0)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
-	return NUMBERING_OK;
-}
-
-/* The live bytes of the instance a write to @name replaces (0 if none). */
-static int replaced_bytes(struct file *f, const char *name, uint64_t *bytes)
-{
-	*bytes = 0;
-	if (f->replaced == NULL && numbering_instance_new(&f->replaced) != NUMBERING_OK)
-		return NUMBERING_RESOURCE_EXHAUSTED;
-	return numbering__file_live_bytes_of(f->mem, f->replaced, name, bytes);
-}
-
 static int not_in_txn(const char *what)
 {
 	return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: %s without a transaction", what);
-}
-
-static int file_put(numbering_backend *backend, const numbering_instance *instance)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL || instance == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, f == NULL ? "backend" : "instance",
-		                              "file backend put: an argument is NULL");
-	if (!f->in_txn)
-		return not_in_txn("put");
-	uint8_t *bytes = NULL;
-	size_t len = 0;
-	uint64_t replaced = 0;
-	int rc = numbering_instance_encode(&bytes, &len, instance);
-	if (rc == NUMBERING_OK)
-		rc = txn_room(f, 5 + len);
-	if (rc == NUMBERING_OK)
-		rc = replaced_bytes(f, numbering__str_get(&instance->name), &replaced);
-	if (rc == NUMBERING_OK)
-		rc = f->mem->put(f->mem, instance);
-	if (rc == NUMBERING_OK) {
-		f->txn.data[f->txn.len++] = OP_PUT;
-		buf_add32(&f->txn, (uint32_t)len);
-		buf_add(&f->txn, bytes, len);
-		f->txn_ops++;
-		f->txn_live += (int64_t)(5 + len) - (int64_t)replaced;
-	}
-	numbering_free(bytes);
-	return rc;
-}
-
-static int file_remove(numbering_backend *backend, const char *name)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL || name == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, f == NULL ? "backend" : "name",
-		                              "file backend remove: an argument is NULL");
-	if (!f->in_txn)
-		return not_in_txn("remove");
-	size_t len = strlen(name);
-	int rc = len == 0 || len > NAME_MAX_BYTES
-	             ? numbering__error_field(NUMBERING_INVALID_ARGUMENT, "name", "file backend: a name has 1 to %d bytes",
-	                                      NAME_MAX_BYTES)
-	             : txn_room(f, 5 + len);
-	uint64_t replaced = 0;
-	if (rc == NUMBERING_OK)
-		rc = replaced_bytes(f, name, &replaced);
-	if (rc == NUMBERING_OK)
-		rc = f->mem->remove(f->mem, name);
-	if (rc == NUMBERING_OK) {
-		f->txn.data[f->txn.len++] = OP_REMOVE;
-		buf_add32(&f->txn, (uint32_t)len);
-		buf_add(&f->txn, name, len);
-		f->txn_ops++;
-		f->txn_live -= (int64_t)replaced;
-	}
-	return rc;
-}
-
-static int file_meta_put(numbering_backend *backend, const char *key, const void *value, size_t len)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL || key == NULL || (value == NULL && len > 0))
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, f == NULL ? "backend" : key == NULL ? "key" : "value",
-		                              "file backend meta_put: an argument is NULL");
-	if (!f->in_txn)
-		return not_in_txn("meta_put");
-	size_t key_len = strlen(key);
-	int rc = key_len == 0 || key_len > NAME_MAX_BYTES
-	             ? numbering__error_field(NUMBERING_INVALID_ARGUMENT, "key",
-	                                      "file backend: a metadata key has 1 to %d bytes", NAME_MAX_BYTES)
-	         : len > RECORD_MAX ? numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: value too large")
-	                            : txn_room(f, 9 + key_len + len);
-	uint64_t replaced = rc == NUMBERING_OK ? numbering__file_meta_live_bytes_of(f->mem, key, key_len) : 0;
-	if (rc == NUMBERING_OK)
-		rc = f->mem->meta_put(f->mem, key, value, len);
-	if (rc == NUMBERING_OK) {
-		f->txn_live += (int64_t)(9 + key_len + len) - (int64_t)replaced;
-		f->txn.data[f->txn.len++] = OP_META;
-		buf_add32(&f->txn, (uint32_t)key_len);
-		buf_add(&f->txn, key, key_len);
-		buf_add32(&f->txn, (uint32_t)len);
-		buf_add(&f->txn, value, len);
-		f->txn_ops++;
-	}
-	return rc;
-}
-
-static int file_rollback(numbering_backend *backend)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return numbering__file_rollback(f);
 }
 
 int numbering__file_rollback(struct file *f)
@@ -400,14 +282,6 @@ int numbering__file_rollback(struct file *f)
 	__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
 	f->txn.len = 0;
 	return mem_rollback(f);
-}
-
-static int file_commit(numbering_backend *backend)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return numbering__file_commit(f);
 }
 
 int numbering__file_commit(struct file *f)
@@ -486,41 +360,6 @@ int numbering__file_commit(struct file *f)
 		numbering__file_compact_if_due_locked(f);
 	pthread_mutex_unlock(&f->lock);
 	return NUMBERING_OK;
-}
-
-/* Reads: the memory backend's. */
-
-static int file_get(numbering_instance *out, numbering_backend *backend, const char *name)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return f->mem->get(out, f->mem, name);
-}
-
-static int file_find(numbering_instance *out, numbering_backend *backend, uint64_t first, uint64_t last, int digits)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return f->mem->find(out, f->mem, first, last, digits);
-}
-
-static int file_list(numbering_backend *backend, const numbering_backend_query *query, numbering_backend_visit_cb visit,
-                     void *payload)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return f->mem->list(f->mem, query, visit, payload);
-}
-
-static int file_meta_get(numbering_backend *backend, const char *key, void *buf, size_t *len)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return f->mem->meta_get(f->mem, key, buf, len);
 }
 
 static int sync_now_locked(struct file *f)
@@ -629,14 +468,6 @@ static int wait_durable(struct file *f)
 
 static void *flusher_main(void *arg);
 
-static int file_control(numbering_backend *backend, int op, void *arg)
-{
-	struct file *f = (struct file *)backend;
-	if (f == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "file backend: backend is NULL");
-	return numbering__file_control(f, op, arg);
-}
-
 int numbering__file_control(struct file *f, int op, void *arg)
 {
 	int rc = NUMBERING_OK;
@@ -704,17 +535,16 @@ int numbering__file_control(struct file *f, int op, void *arg)
 		if (s == NULL || s->version < 1)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg",
 			                              "file backend: stats needs a numbering_file_stats with its version set");
-		struct numbering__memory_stats ms;
-		memset(&ms, 0, sizeof(ms));
-		if (f->rops == NULL) /* the record store's counts are its kinds' (file-records.c) */
-			f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_STATS, &ms);
+		/* Instances are the instance records; metadata values, the META and REQUEST ones. */
+		int64_t instances = 0, metas = 0;
+		numbering__file_records_counts(f, &instances, &metas);
 		pthread_mutex_lock(&f->lock);
 		s->sync_mode = f->sync_mode;
 		s->file_bytes = (int64_t)f->end;
 		s->snapshot_bytes = (int64_t)f->snapshot_bytes;
 		s->records = (int64_t)f->records;
-		s->instances = ms.records;
-		s->metas = ms.metas;
+		s->instances = instances;
+		s->metas = metas;
 		s->commits = f->commits;
 		s->syncs = f->syncs;
 		s->compactions = f->compactions;
@@ -724,8 +554,8 @@ int numbering__file_control(struct file *f, int op, void *arg)
 		return NUMBERING_OK;
 	}
 	default:
-		/* The memory backend's own operations (its consistency check, statistics). */
-		return f->rmem != NULL ? f->rmem->control(f->rmem, op, arg) : f->mem->control(f->mem, op, arg);
+		/* The memory record store's own operations (its counts, consistency check, statistics). */
+		return f->mem->control(f->mem, op, arg);
 	}
 }
 
@@ -777,11 +607,6 @@ static void *flusher_main(void *arg)
 	return NULL;
 }
 
-static void file_free(numbering_backend *backend)
-{
-	numbering__file_free((struct file *)backend);
-}
-
 void numbering__file_free(struct file *f)
 {
 	if (f == NULL)
@@ -800,13 +625,9 @@ void numbering__file_free(struct file *f)
 			numbering__file_mark_durable(numbering__file_sys(), f, f->fd, f->end, f->seq, f->synced_end, f->synced_seq);
 		numbering__file_sys()->close(f->fd);
 	}
-	numbering_instance_free(f->replaced);
+	numbering__file_records_free(f);
 	if (f->mem)
 		f->mem->free(f->mem);
-	if (f->rops != NULL)
-		f->rops->free(f);
-	if (f->rmem)
-		f->rmem->free(f->rmem);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->cond);
 	buf_free(&f->txn);
@@ -853,7 +674,6 @@ static int set_real(struct file *f)
 	return NUMBERING_OK;
 }
 
-/* Opens the file and replays it into f->mem. */
 /* A read-only snapshot: no lock, no create; the writer only ever appends to this
  * inode or renames a new file over the path, so what is read up to the last whole
  * record is a consistent state. */
@@ -870,6 +690,7 @@ static int open_snapshot(int *out, const char *path)
 	return NUMBERING_OK;
 }
 
+/* Opens the file and replays it into f->mem. */
 static int file_open(struct file *f, int must_exist)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
@@ -892,9 +713,7 @@ static int file_open(struct file *f, int must_exist)
 		                            f->path, (unsigned long long)size);
 	if (created || fresh) {
 		/* Initialized, then read like any store (an empty one). */
-		if ((rc = numbering__file_init(io, f->fd, f->path, f->dir, f->rops != NULL ? FILE_FORMAT_RECORDS
-		                                                                           : NUMBERING_FILE_FORMAT_VERSION)) !=
-		    NUMBERING_OK)
+		if ((rc = numbering__file_init(io, f->fd, f->path, f->dir, NUMBERING_FILE_FORMAT_VERSION)) != NUMBERING_OK)
 			return rc;
 		size = HEADER_SIZE_V2;
 	} else if (size < HEADER_SIZE)
@@ -905,7 +724,7 @@ static int file_open(struct file *f, int must_exist)
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
-	r.max_version = f->rops != NULL ? FILE_FORMAT_RECORDS : NUMBERING_FILE_FORMAT_VERSION;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
 	rc = numbering__file_read_header(&s, &r, f->path);
 	if (rc == NUMBERING_OK && f->read_only && r.durable_end > s.size && fstat(f->fd, &st) == 0 &&
 	    (uint64_t)st.st_size > s.size) {
@@ -917,14 +736,11 @@ static int file_open(struct file *f, int must_exist)
 		/* Size the hash tables once; the hint is untrusted, so bounded by what the file can hold. */
 		uint64_t n = r.instances_hint < size / 16 ? r.instances_hint : size / 16;
 		uint32_t reserve = n > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)n;
-		numbering_backend *rm = f->rmem;
-		if (reserve > 0 && (rm != NULL ? rm->control(rm, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve)
-		                               : f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve)) !=
-		                           NUMBERING_OK)
+		if (reserve > 0 && f->mem->control(f->mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve) != NUMBERING_OK)
 			numbering_error_clear(); /* only an optimization */
 	}
 	if (rc == NUMBERING_OK)
-		rc = f->rops != NULL ? f->rops->replay(f, &s, &r) : numbering__file_replay(&s, f->mem, &r, f->path);
+		rc = numbering__file_records_replay(f, &s, &r);
 	buf_free(&s.win);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -961,20 +777,7 @@ static int file_open(struct file *f, int must_exist)
 	return NUMBERING_OK;
 }
 
-int numbering_file_backend_new(numbering_backend **out, const char *path, const numbering_file_options *options)
-{
-	if (out == NULL)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_file_backend_new: out is NULL");
-	*out = NULL;
-	struct file *f = NULL;
-	int rc = numbering__file_new(&f, path, options, NULL);
-	if (rc == NUMBERING_OK)
-		*out = &f->base;
-	return rc;
-}
-
-int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options,
-                        const struct numbering__file_records_ops *rops)
+int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options)
 {
 	*out = NULL;
 	if (path == NULL || path[0] == '\0')
@@ -1005,29 +808,15 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	f->fd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
-	f->base.version = NUMBERING_BACKEND_VERSION;
-	f->base.begin = file_begin;
-	f->base.commit = file_commit;
-	f->base.rollback = file_rollback;
-	f->base.get = file_get;
-	f->base.put = file_put;
-	f->base.remove = file_remove;
-	f->base.find = file_find;
-	f->base.list = file_list;
-	f->base.meta_get = file_meta_get;
-	f->base.meta_put = file_meta_put;
-	f->base.control = file_control;
-	f->base.free = file_free;
 	f->sync_mode = opts.sync_mode;
 	f->window_us = opts.sync_window_us > 0 ? opts.sync_window_us : DEFAULT_WINDOW_US;
 	f->compact_min = opts.compact_min_bytes == 0 ? DEFAULT_COMPACT_MIN : opts.compact_min_bytes;
 	f->diagnostic = opts.diagnostic;
 	f->diagnostic_payload = opts.diagnostic_payload;
 	f->read_only = opts.read_only != 0;
-	f->rops = rops;
 	int rc = numbering__file_set_paths(f, path);
 	if (rc == NUMBERING_OK)
-		rc = rops != NULL ? numbering_memory_backend_new(&f->rmem) : numbering_memory_backend_new(&f->mem);
+		rc = numbering_memory_backend_new(&f->mem);
 	if (rc == NUMBERING_OK)
 		rc = file_open(f, opts.must_exist);
 	if (rc == NUMBERING_OK && !f->read_only) {
@@ -1040,26 +829,13 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 				f->flusher_running = 1;
 		}
 	}
-	if (rc == NUMBERING_OK && !f->read_only && rops != NULL && f->format_version < FILE_FORMAT_RECORDS) {
+	if (rc == NUMBERING_OK && !f->read_only && f->format_version < NUMBERING_FILE_FORMAT_VERSION) {
 		/* A store of instances (version 1 or 2) is upgraded to a log of records now,
 		 * through the compaction path: the snapshot of the records replayed from it goes
 		 * to a new file, synced, renamed over the store. A crash leaves the old file or
 		 * the new one; a failure leaves the old file, and the open fails. */
 		pthread_mutex_lock(&f->lock);
 		rc = numbering__file_compact_locked(f);
-		pthread_mutex_unlock(&f->lock);
-	}
-	if (rc == NUMBERING_OK && !f->read_only && rops == NULL && f->format_version < 2) {
-		/* A version-1 file records no durable length: rewritten in version 2 now (a
-		 * compaction), so that every write from here on lies below one. If that fails
-		 * (a full disk), the store goes on in version 1 until a compaction succeeds. */
-		pthread_mutex_lock(&f->lock);
-		if (numbering__file_compact_locked(f) != NUMBERING_OK)
-			numbering__file_diagnose(f,
-			                         "store %s: could not rewrite it in format version %d (%s); it stays "
-			                         "in version 1 until it is compacted",
-			                         f->path, NUMBERING_FILE_FORMAT_VERSION, numbering_error_message());
-		numbering_error_clear();
 		pthread_mutex_unlock(&f->lock);
 	}
 	if (rc != NUMBERING_OK) {

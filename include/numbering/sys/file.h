@@ -2,9 +2,10 @@
  * @file numbering/sys/file.h
  * @brief The file backend: a durable, crash-safe store in one file.
  *
- * The backend keeps the memory backend's indexes as its read path (reads cost what
- * they cost in memory) and appends every committed transaction to a log in the
- * file as one checksummed record. Opening replays the file into memory. Compaction
+ * A record store (numbering/sys/backend.h): the backend keeps the memory backend's
+ * indexes as its read path (reads cost what they cost in memory) and appends every
+ * committed transaction (its record puts and removes, in the library's record
+ * encoding) to a log in the file as one checksummed record. Opening replays the file into memory. Compaction
  * rewrites the file as a snapshot of the live state, atomically (a temporary file,
  * synced, renamed over the store, the directory synced). The on-disk format and the
  * sync modes are documented in docs/FILE-FORMAT.md.
@@ -35,11 +36,13 @@ extern "C" {
 #endif
 
 /**
- * The on-disk format version this library writes, and the newest it reads. Version 2
- * records the durable length in the header; version-1 files are still read (and a
- * writable open rewrites them as version 2): docs/FILE-FORMAT.md.
+ * The on-disk format version this library writes, and the newest it reads. Version 3
+ * is a log of records (numbering/sys/record.h), with the durable length in the
+ * header; stores of versions 1 and 2 (instances and metadata) are still read, as
+ * records, and a writable open (or a repair) rewrites them in version 3:
+ * docs/FILE-FORMAT.md.
  */
-#define NUMBERING_FILE_FORMAT_VERSION 2
+#define NUMBERING_FILE_FORMAT_VERSION 3
 
 /**
  * When a commit is made durable (compare SQLite's PRAGMA synchronous).
@@ -109,7 +112,9 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  * A torn tail (an incomplete or checksum-failing write past the durable length the
  * header records, as a crash leaves) is cut off and reported to options->diagnostic;
  * anything missing or unreadable below the durable length is NUMBERING_DATA_LOSS. A
- * version-1 file is rewritten in the current format version.
+ * store of format version 1 or 2 is upgraded at once (unless read_only): rewritten in
+ * version 3 through the compaction path, so that a crash leaves the old file or the
+ * new one; when the upgrade fails, the open fails and the old file is left as it was.
  * @param[out] out the backend; pass it to numbering_options.backend (the store then
  *             owns it), or free it with its free(). NULL on failure.
  * @param[in] path the store file; its directory must exist. A path is used as given
@@ -141,7 +146,7 @@ typedef struct numbering_file_stats {
 	int64_t snapshot_bytes;
 	/** Records in the file (snapshot and log). */
 	int64_t records;
-	/** Live instances (deleted ones included) and metadata values. */
+	/** Live instance records (deleted ones included), and META and REQUEST records (metadata values). */
 	int64_t instances;
 	int64_t metas;
 	/** Since open: commits written, fdatasync calls, compactions. */
@@ -181,7 +186,8 @@ typedef struct numbering_file_report {
 	/** Format version in the header, 0 if unreadable. */
 	int format_version;
 	int64_t file_bytes;
-	/** Valid records, and the instances and metadata values they hold. */
+	/** Valid records (log records: transactions and snapshot chunks), and the instance
+	 *  records and the META and REQUEST records (metadata values) they hold. */
 	int64_t records;
 	int64_t instances;
 	int64_t metas;
