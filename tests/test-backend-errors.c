@@ -3,7 +3,9 @@
  * in turn, either returns the backend's code with a message (the backend's own, or
  * one naming the backend function when the backend gave none) or succeeds, and a
  * failed operation changes nothing. A backend returning a value that is not a status
- * code reaches the caller as NUMBERING_INTERNAL.
+ * code reaches the caller as NUMBERING_INTERNAL. The backend is a wrapper of the
+ * memory record store (numbering/sys/backend.h); "changes nothing" compares every
+ * record of every kind before and after.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,15 +14,16 @@
 #include <numbering/numbering.h>
 #include <numbering/sys/backend.h>
 
+#include "../backends/memory/memory.h"
 #include "suites.h"
 
-enum fn { FN_NONE, FN_BEGIN, FN_COMMIT, FN_GET, FN_PUT, FN_REMOVE, FN_FIND, FN_LIST, FN_META_GET, FN_META_PUT, FN_COUNT };
+enum fn { FN_NONE, FN_BEGIN, FN_COMMIT, FN_GET, FN_PUT, FN_REMOVE, FN_FIND, FN_LIST, FN_CONTROL, FN_COUNT };
 
-static const char *const fn_names[FN_COUNT] = {"none", "begin", "commit", "get", "put", "remove",
-                                                "find", "list", "meta_get", "meta_put"};
+static const char *const fn_names[FN_COUNT] = {"none", "begin",  "commit", "get", "put",
+                                                "remove", "find", "list", "control"};
 
-/* Forwards to a memory backend, except that function `fail` returns `code`, after
- * describing it with numbering_error_set() when `describe` is set. */
+/* Forwards to a memory record store, except that function `fail` returns `code`,
+ * after describing it with numbering_error_set() when `describe` is set. */
 struct faulty {
 	numbering_backend base;
 	numbering_backend *inner;
@@ -52,11 +55,16 @@ static int faulty_begin(numbering_backend *b)
 	return injected(f, FN_BEGIN) ? f->code : f->inner->begin(f->inner);
 }
 
-/* A failed commit must leave nothing behind: the store then rolls back. */
+/* A failed commit must leave nothing behind: the transaction is over, nothing visible.
+ * The wrapper keeps that promise by rolling the inner backend back. */
 static int faulty_commit(numbering_backend *b)
 {
 	struct faulty *f = faulty_of(b);
-	return injected(f, FN_COMMIT) ? f->code : f->inner->commit(f->inner);
+	if (injected(f, FN_COMMIT)) {
+		f->inner->rollback(f->inner);
+		return f->code;
+	}
+	return f->inner->commit(f->inner);
 }
 
 static int faulty_rollback(numbering_backend *b)
@@ -65,53 +73,43 @@ static int faulty_rollback(numbering_backend *b)
 	return f->inner->rollback(f->inner);
 }
 
-static int faulty_get(numbering_instance *out, numbering_backend *b, const char *name)
+static int faulty_put(numbering_backend *b, const numbering_record *record)
 {
 	struct faulty *f = faulty_of(b);
-	return injected(f, FN_GET) ? f->code : f->inner->get(out, f->inner, name);
+	return injected(f, FN_PUT) ? f->code : f->inner->put(f->inner, record);
 }
 
-static int faulty_put(numbering_backend *b, const numbering_instance *instance)
+static int faulty_remove(numbering_backend *b, int kind, const char *name)
 {
 	struct faulty *f = faulty_of(b);
-	return injected(f, FN_PUT) ? f->code : f->inner->put(f->inner, instance);
+	return injected(f, FN_REMOVE) ? f->code : f->inner->remove(f->inner, kind, name);
 }
 
-static int faulty_remove(numbering_backend *b, const char *name)
+static int faulty_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
+                      void *payload)
 {
 	struct faulty *f = faulty_of(b);
-	return injected(f, FN_REMOVE) ? f->code : f->inner->remove(f->inner, name);
+	return injected(f, FN_GET) ? f->code : f->inner->get(f->inner, kind, name, visit, payload);
 }
 
-static int faulty_find(numbering_instance *out, numbering_backend *b, uint64_t first, uint64_t last, int digits)
+static int faulty_find(numbering_backend *b, int digits, uint64_t first, uint64_t last,
+                       numbering_record_visit_cb visit, void *payload)
 {
 	struct faulty *f = faulty_of(b);
-	return injected(f, FN_FIND) ? f->code : f->inner->find(out, f->inner, first, last, digits);
+	return injected(f, FN_FIND) ? f->code : f->inner->find(f->inner, digits, first, last, visit, payload);
 }
 
-static int faulty_list(numbering_backend *b, const numbering_backend_query *query, numbering_backend_visit_cb visit,
+static int faulty_list(numbering_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
                        void *payload)
 {
 	struct faulty *f = faulty_of(b);
 	return injected(f, FN_LIST) ? f->code : f->inner->list(f->inner, query, visit, payload);
 }
 
-static int faulty_meta_get(numbering_backend *b, const char *key, void *buf, size_t *len)
-{
-	struct faulty *f = faulty_of(b);
-	return injected(f, FN_META_GET) ? f->code : f->inner->meta_get(f->inner, key, buf, len);
-}
-
-static int faulty_meta_put(numbering_backend *b, const char *key, const void *value, size_t len)
-{
-	struct faulty *f = faulty_of(b);
-	return injected(f, FN_META_PUT) ? f->code : f->inner->meta_put(f->inner, key, value, len);
-}
-
 static int faulty_control(numbering_backend *b, int op, void *arg)
 {
 	struct faulty *f = faulty_of(b);
-	return f->inner->control(f->inner, op, arg);
+	return injected(f, FN_CONTROL) ? f->code : f->inner->control(f->inner, op, arg);
 }
 
 static void faulty_free(numbering_backend *b)
@@ -147,31 +145,65 @@ static void call_ok(const char *method, const char *request)
 	numbering_free(response);
 }
 
-/* Everything the store holds, as the JSON of a full listing of both projects plus
- * the owners of a few numbers: equal snapshots mean nothing changed. */
+/* Everything the store holds: every record of every kind (instances, metadata,
+ * request records), each field and its body in hex, one line each, sorted: equal
+ * snapshots mean nothing changed. */
+struct lines {
+	char **line;
+	size_t count, cap;
+};
+
+static int snapshot_record(const numbering_record *r, void *payload)
+{
+	struct lines *l = payload;
+	size_t cap = 512 + strlen(r->name) + strlen(r->parent) + 2 * r->body_len;
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		cap += r->keys[i] ? strlen(r->keys[i]) + 4 : 4;
+	char *line = malloc(cap);
+	ck_assert_ptr_nonnull(line);
+	int n = snprintf(line, cap, "%d %s|%s f%u s%lld n%d:%llu-%llu e%lld", r->kind, r->name, r->parent, r->flags,
+	                 (long long)r->sort_key, r->digits, (unsigned long long)r->first, (unsigned long long)r->last,
+	                 (long long)r->expires);
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		n += snprintf(line + n, cap - (size_t)n, r->keys[i] ? " k=%s" : " k-", r->keys[i] ? r->keys[i] : "");
+	n += snprintf(line + n, cap - (size_t)n, " b");
+	for (size_t i = 0; i < r->body_len; i++)
+		n += snprintf(line + n, cap - (size_t)n, "%02x", ((const unsigned char *)r->body)[i]);
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->line = realloc(l->line, l->cap * sizeof(*l->line));
+		ck_assert_ptr_nonnull(l->line);
+	}
+	l->line[l->count++] = line;
+	return 0;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static char *snapshot(void)
 {
-	static const char *const requests[][2] = {
-	    {"ListPhoneNumberInstances", "{\"parent\":\"projects/p1\",\"pageSize\":100,\"includeDeleted\":true}"},
-	    {"ListPhoneNumberInstances", "{\"parent\":\"projects/p2\",\"pageSize\":100,\"includeDeleted\":true}"},
-	    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255501100\"}"},
-	    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255502050\"}"},
-	    {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255504000\"}"},
-	};
-	size_t cap = 1, len = 0;
-	char *all = calloc(1, cap);
-	for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
-		int rc;
-		char *part = call(requests[i][0], requests[i][1], &rc);
-		size_t n = strlen(part);
-		all = realloc(all, cap = len + n + 2);
-		ck_assert_ptr_nonnull(all);
-		memcpy(all + len, part, n);
-		len += n;
-		all[len++] = '\n';
-		all[len] = '\0';
-		numbering_free(part);
+	struct lines l = {0};
+	struct numbering__memory_record_foreach each = {snapshot_record, &l};
+	ck_assert_int_eq(faulty->inner->control(faulty->inner, NUMBERING__MEMORY_CONTROL_FOREACH, &each), NUMBERING_OK);
+	ck_assert_uint_gt(l.count, 3); /* the instances and the store's metadata */
+	qsort(l.line, l.count, sizeof(*l.line), cmp_lines);
+	size_t len = 0;
+	for (size_t i = 0; i < l.count; i++)
+		len += strlen(l.line[i]) + 1;
+	char *all = malloc(len + 1), *p = all;
+	ck_assert_ptr_nonnull(all);
+	for (size_t i = 0; i < l.count; i++) {
+		size_t n = strlen(l.line[i]);
+		memcpy(p, l.line[i], n);
+		p[n] = '\n';
+		p += n + 1;
+		free(l.line[i]);
 	}
+	*p = '\0';
+	free(l.line);
 	return all;
 }
 
@@ -181,13 +213,15 @@ static void open_store(void)
 	ck_assert_ptr_nonnull(faulty);
 	ck_assert_int_eq(numbering_memory_backend_new(&faulty->inner), NUMBERING_OK);
 	faulty->base = (numbering_backend){NUMBERING_BACKEND_VERSION, faulty_begin, faulty_commit, faulty_rollback,
-	                                   faulty_get, faulty_put, faulty_remove, faulty_find, faulty_list,
-	                                   faulty_meta_get, faulty_meta_put, faulty_control, faulty_free};
+	                                   faulty_put, faulty_remove, faulty_get, faulty_find, faulty_list,
+	                                   faulty_control, faulty_free};
 	faulty->code = NUMBERING_UNAVAILABLE;
 	numbering_options options;
 	ck_assert_int_eq(numbering_options_init(&options, NUMBERING_OPTIONS_VERSION), NUMBERING_OK);
 	options.backend = &faulty->base;
 	options.clock = fake_clock;
+	/* The store then counts instances through control() before each create and split. */
+	options.max_instances = 1000;
 	now = INT64_C(1767225600000000000);
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 
@@ -252,7 +286,8 @@ START_TEST(failed_backend_call_fails_cleanly_and_changes_nothing)
 		if (describe)
 			snprintf(expected, sizeof(expected), "faulty backend: injected %s", fn_names[fn]);
 		else
-			snprintf(expected, sizeof(expected), "storage backend: %s failed with UNAVAILABLE", fn_names[fn]);
+			snprintf(expected, sizeof(expected), "storage backend: %s failed with UNAVAILABLE and gave no reason",
+			         fn_names[fn]);
 		ck_assert_msg(strstr(response, expected) != NULL, "%s with %s failing: %s", operations[op][0],
 		              fn_names[fn], response);
 		char *after = snapshot();
@@ -278,7 +313,8 @@ START_TEST(writes_fail_when_the_backend_cannot_write)
 	    {"DeletePhoneNumberInstance", FN_COMMIT}, {"MovePhoneNumberInstance", FN_REMOVE},
 	    {"SplitRange", FN_PUT},                   {"ActivatePhoneNumberInstance", FN_BEGIN},
 	    {"GetPhoneNumberInstance", FN_GET},       {"ListPhoneNumberInstances", FN_LIST},
-	    {"ResolvePhoneNumber", FN_FIND},
+	    {"ResolvePhoneNumber", FN_FIND},          {"CreatePhoneNumberInstance", FN_CONTROL},
+	    {"SplitRange", FN_CONTROL},
 	};
 	for (size_t i = 0; i < sizeof(must_fail) / sizeof(must_fail[0]); i++) {
 		size_t op = 0;

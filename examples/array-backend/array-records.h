@@ -1,12 +1,12 @@
 /*
- * A record-store backend written outside the library, against numbering/sys/record.h
+ * A record-store backend written outside the library, against numbering/sys/backend.h
  * alone (docs/BACKENDS.md): the template for a host's own backend, and one of the
  * backends the backend test kit runs against (tests/test-backend-kit.c).
  */
 #ifndef ARRAY_RECORDS_H
 #define ARRAY_RECORDS_H
 
-#include <numbering/sys/record.h>
+#include <numbering/sys/backend.h>
 
 /* Opens an empty store of records. */
 int array_records_new(numbering_backend **out);

@@ -44,15 +44,15 @@
 #define kit_digits_max numbering__kit_digits_max
 
 /* The contract's sentences, quoted in failures. */
-#define S_GET "record.h get(): \"Visits the record of kind named name; NUMBERING_NOT_FOUND if none.\""
-#define S_PUT "record.h put(): \"Inserts record, or replaces the record of its kind and name\""
+#define S_GET "backend.h get(): \"Visits the record of kind named name; NUMBERING_NOT_FOUND if none.\""
+#define S_PUT "backend.h put(): \"Inserts record, or replaces the record of its kind and name\""
 #define S_UNIQUE "record.h numbering_record.name: \"Unique within the kind\""
-#define S_REMOVE "record.h remove(): \"Removes the record of kind named name; NUMBERING_NOT_FOUND if none.\""
+#define S_REMOVE "backend.h remove(): \"Removes the record of kind named name; NUMBERING_NOT_FOUND if none.\""
 #define S_FIND                                                                                                    \
-	"record.h find(): \"Visits, in number order, every record flagged NUMBERING_RECORD_NUMBERS that holds a " \
+	"backend.h find(): \"Visits, in number order, every record flagged NUMBERING_RECORD_NUMBERS that holds a " \
 	"number of digits digits in first .. last; NUMBERING_NOT_FOUND if none.\""
 #define S_LIST                                                                                                    \
-	"record.h list(): \"Visits the records matching query in its order, at most query->limit; NUMBERING_OK " \
+	"backend.h list(): \"Visits the records matching query in its order, at most query->limit; NUMBERING_OK " \
 	"when none match.\" and numbering_record_query: \"every condition given must hold\""
 #define S_ORDER                                                                                                  \
 	"record.h ORDER_DESCENDING: \"By sort_key descending within (kind, parent)\" / ORDER_ASCENDING, and " \
@@ -68,7 +68,7 @@
 #define S_EXCLUSIVE                                                                                               \
 	"record.h NUMBERING_RECORD_NUMBERS: \"no two records with this flag hold a common number (same digit count, " \
 	"overlapping first .. last), whatever their kinds. put() refuses an overlap with NUMBERING_ALREADY_EXISTS\""
-#define S_UNCHANGED "record.h put(): \"NUMBERING_ALREADY_EXISTS, changing nothing, when it is flagged NUMBERING_RECORD_NUMBERS and another record so flagged (another kind or name) holds a number of its interval\""
+#define S_UNCHANGED "backend.h put(): \"NUMBERING_ALREADY_EXISTS, changing nothing, when it is flagged NUMBERING_RECORD_NUMBERS and another record so flagged (another kind or name) holds a number of its interval\""
 #define S_NOT_NUMBERS                                                                                       \
 	"record.h NUMBERING_RECORD_NUMBERS: \"find() finds only these. A record without it may still carry an " \
 	"interval, which list() filters on.\""
@@ -79,14 +79,14 @@
 #define S_VERSION                                                                                             \
 	"record.h numbering_record.version: \"NUMBERING_RECORD_VERSION of whoever filled it (the library for " \
 	"put(), the backend for a visit)\""
-#define S_COPIES "record.h put(): \"The backend copies what it keeps.\" (put's pointers are borrowed for the call)"
+#define S_COPIES "backend.h put(): \"The backend copies what it keeps.\" (put's pointers are borrowed for the call)"
 #define S_COMMIT                                                                                                \
-	"record.h commit(): \"Makes the transaction's writes durable and visible, all or nothing; on failure none " \
+	"backend.h commit(): \"Makes the transaction's writes durable and visible, all or nothing; on failure none " \
 	"is visible.\""
-#define S_ROLLBACK "record.h rollback(): \"Forgets the transaction's writes; should not fail.\""
-#define S_BEGIN "record.h begin(): \"Starts a write transaction.\""
+#define S_ROLLBACK "backend.h rollback(): \"Forgets the transaction's writes; should not fail.\""
+#define S_BEGIN "backend.h begin(): \"Starts a write transaction.\""
 #define S_OWN_WRITES "docs/BACKENDS.md, transactions: \"their reads must see their own writes\""
-#define S_DURABLE "record.h commit(): \"Makes the transaction's writes durable\" (the same after a reopen)"
+#define S_DURABLE "backend.h commit(): \"Makes the transaction's writes durable\" (the same after a reopen)"
 #define S_CONCURRENT_READS                                                                                     \
 	"docs/BACKENDS.md, transactions and threads: \"read calls ... may run concurrently with each other, from " \
 	"several threads\""

@@ -62,11 +62,12 @@ static void run_open(struct run *r, int i, const char *test)
 	int rc = r->t->open(&r->b, r->t->payload);
 	KIT_CLAIM(rc == NUMBERING_OK && r->b != NULL, "numbering_backend_test_target.open",
 	          "%s: open() returned %d: %s", test, rc, numbering_error_message());
-	KIT_CLAIM(r->b->version >= 1, "record.h numbering_backend.version", "%s: version %u", test,
+	KIT_CLAIM(r->b->version >= NUMBERING_BACKEND_VERSION,
+	          "backend.h numbering_backend.version: \"Version 2: the record store.\"", "%s: version %u", test,
 	          r->b->version);
 	KIT_CLAIM(r->b->begin && r->b->commit && r->b->rollback && r->b->put && r->b->remove && r->b->get &&
 	              r->b->find && r->b->list && r->b->free,
-	          "record.h numbering_backend: every version 1 function but control is required",
+	          "backend.h numbering_backend: every version 2 function but control is required",
 	          "%s: a NULL function pointer", test);
 }
 

@@ -2,14 +2,17 @@
  * Prints the size and every field offset of the public versioned structs, for
  * comparison with a committed file (tests/abi/layout-<cpu>.txt). A field that moves,
  * changes size or is inserted rather than appended changes the output and fails the
- * test: versioned structs only ever grow at the end (docs/ABI.md). After appending a
+ * test: versioned structs only ever grow at the end (docs/ABI.md); unversioned ones
+ * (printed with version 0) never change. After appending a
  * field on purpose, regenerate the file with NUMBERING_UPDATE_GOLDEN=1.
  */
 #include <stddef.h>
 #include <stdio.h>
 
 #include <numbering/numbering.h>
+#include <numbering/sys/backend-test.h>
 #include <numbering/sys/backend.h>
+#include <numbering/sys/record.h>
 #include <numbering/sys/file.h>
 
 #define STRUCT(type, version) printf("%s version %d size %zu\n", #type, (int)(version), sizeof(type))
@@ -35,24 +38,62 @@ int main(void)
 	FIELD(numbering_backend, begin);
 	FIELD(numbering_backend, commit);
 	FIELD(numbering_backend, rollback);
-	FIELD(numbering_backend, get);
 	FIELD(numbering_backend, put);
 	FIELD(numbering_backend, remove);
+	FIELD(numbering_backend, get);
 	FIELD(numbering_backend, find);
 	FIELD(numbering_backend, list);
-	FIELD(numbering_backend, meta_get);
-	FIELD(numbering_backend, meta_put);
 	FIELD(numbering_backend, control);
 	FIELD(numbering_backend, free);
 
-	STRUCT(numbering_backend_query, NUMBERING_BACKEND_QUERY_VERSION);
-	FIELD(numbering_backend_query, version);
-	FIELD(numbering_backend_query, project);
-	FIELD(numbering_backend_query, include_deleted);
-	FIELD(numbering_backend_query, created_before);
-	FIELD(numbering_backend_query, prefix_digits);
-	FIELD(numbering_backend_query, limit);
-	FIELD(numbering_backend_query, place);
+	STRUCT(numbering_backend_count, 0);
+	FIELD(numbering_backend_count, kind);
+	FIELD(numbering_backend_count, count);
+
+	STRUCT(numbering_record, NUMBERING_RECORD_VERSION);
+	FIELD(numbering_record, version);
+	FIELD(numbering_record, kind);
+	FIELD(numbering_record, flags);
+	FIELD(numbering_record, name);
+	FIELD(numbering_record, parent);
+	FIELD(numbering_record, sort_key);
+	FIELD(numbering_record, digits);
+	FIELD(numbering_record, first);
+	FIELD(numbering_record, last);
+	FIELD(numbering_record, expires);
+	FIELD(numbering_record, keys);
+	FIELD(numbering_record, body);
+	FIELD(numbering_record, body_len);
+
+	STRUCT(numbering_record_interval, 0);
+	FIELD(numbering_record_interval, digits);
+	FIELD(numbering_record_interval, first);
+	FIELD(numbering_record_interval, last);
+
+	STRUCT(numbering_record_query, NUMBERING_RECORD_QUERY_VERSION);
+	FIELD(numbering_record_query, version);
+	FIELD(numbering_record_query, kind);
+	FIELD(numbering_record_query, order);
+	FIELD(numbering_record_query, parent);
+	FIELD(numbering_record_query, listed_only);
+	FIELD(numbering_record_query, has_after);
+	FIELD(numbering_record_query, after);
+	FIELD(numbering_record_query, expires_until);
+	FIELD(numbering_record_query, intervals);
+	FIELD(numbering_record_query, interval_count);
+	FIELD(numbering_record_query, keys);
+	FIELD(numbering_record_query, limit);
+
+	STRUCT(numbering_backend_test_target, NUMBERING_BACKEND_TEST_TARGET_VERSION);
+	FIELD(numbering_backend_test_target, version);
+	FIELD(numbering_backend_test_target, name);
+	FIELD(numbering_backend_test_target, open);
+	FIELD(numbering_backend_test_target, reopen);
+	FIELD(numbering_backend_test_target, open_second);
+	FIELD(numbering_backend_test_target, check);
+	FIELD(numbering_backend_test_target, payload);
+	FIELD(numbering_backend_test_target, seed);
+	FIELD(numbering_backend_test_target, timeout);
 
 	STRUCT(numbering_allocator, NUMBERING_ALLOCATOR_VERSION);
 	FIELD(numbering_allocator, version);

@@ -2,7 +2,7 @@
  * @file numbering/sys/backend-test.h
  * @brief The backend test kit: the record-store conformance suite, for backend authors.
  *
- * The same Check suite that holds the library's own backends to numbering/sys/record.h,
+ * The same Check suite that holds the library's own backends to numbering/sys/backend.h,
  * run against yours. It lives in its own static library, libnumbering-backend-test
  * (`pkg-config --cflags --libs numbering-backend-test`, which brings in libnumbering and
  * Check), and builds its records with the public structs alone:
@@ -50,7 +50,7 @@
 
 #include <check.h>
 
-#include "numbering/sys/record.h"
+#include "numbering/sys/backend.h"
 
 #ifdef __cplusplus
 extern "C" {
