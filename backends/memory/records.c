@@ -57,6 +57,7 @@
 #include "core/error.h"
 #include "hash.h"
 #include "memory.h"
+#include "model/record.h"
 #include "numbering/sys/backend.h"
 #include "numbering/sys/record.h"
 #include "ordered.h"
@@ -1772,7 +1773,10 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 	struct rmem *m = (struct rmem *)backend;
 	if (m == NULL)
 		return bad_backend();
-	if (arg == NULL && op != NUMBERING__MEMORY_CONTROL_CHECK)
+	/* An op it does not know is UNIMPLEMENTED whatever its argument (DEFER_SYNC, MAINTAIN ... pass NULL). */
+	if (arg == NULL && (op == NUMBERING_BACKEND_CONTROL_COUNT || op == NUMBERING__MEMORY_CONTROL_BYTES ||
+	                    op == NUMBERING__MEMORY_CONTROL_STATS || op == NUMBERING__MEMORY_CONTROL_RESERVE ||
+	                    op == NUMBERING__MEMORY_CONTROL_FOREACH))
 		return no_arg();
 	switch (op) {
 	case NUMBERING_BACKEND_CONTROL_COUNT: {
@@ -1800,6 +1804,9 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 		return NUMBERING_OK;
 	case NUMBERING__MEMORY_CONTROL_FOREACH:
 		return foreach(m, arg);
+	case NUMBERING__CONTROL_OWN_RECORDS: /* bodies are kept as put */
+		*(const numbering_backend **)arg = backend;
+		return NUMBERING_OK;
 	default:
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "memory backend: no control operation %d", op);
 	}

@@ -56,4 +56,15 @@ int numbering__record_encode(struct numbering__buf *out, const numbering_record 
  */
 int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t len, char *name_buf);
 
+/*
+ * A control operation only the library's own record stores answer (memory, and the
+ * file backend through the memory store it keeps): arg const numbering_backend **,
+ * set to the backend answering. They keep every record's body as it was put (the
+ * file backend checks each record it reads back from disk), so the store reads
+ * instance records from them with the readers that skip the model's limit checks
+ * (numbering__instance_from_own_record()), when the backend answering is the one it
+ * was given.
+ */
+#define NUMBERING__CONTROL_OWN_RECORDS 0x4e42f001
+
 #endif

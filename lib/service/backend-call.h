@@ -1,13 +1,15 @@
 /*
- * Every call the store makes into its backend goes through these, so that a
- * backend written outside the library (which may return a bare code without
- * describing it, or a value that is not a status code) never leaves the caller with
- * a stale or mismatched last error.
+ * Every call the store makes into its backend, a record store (numbering/sys/backend.h),
+ * goes through these: instances, store metadata and idempotency records become
+ * records here (model/instance-record.h), and a backend written outside the library
+ * (which may return a bare code without describing it, or a value that is not a
+ * status code) never leaves the caller with a stale or mismatched last error.
  */
 #ifndef NUMBERING_SERVICE_BACKEND_CALL_H
 #define NUMBERING_SERVICE_BACKEND_CALL_H
 
 #include "core/error.h"
+#include "model/instance-record.h"
 #include "service/service.h"
 
 /* @rc as the store's caller should see it: a failure the backend did not describe
@@ -15,75 +17,50 @@
  * value outside the status codes becomes NUMBERING_INTERNAL. */
 int numbering__backend_result(int rc, unsigned serial, const char *op);
 
-static inline int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->get(out, store->backend, name), serial, "get");
-}
+/* Fills @out with the instance named @name; NUMBERING_NOT_FOUND if none (no error
+ * set); NUMBERING_DATA_LOSS for a record that is not an instance's. */
+int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name);
 
-static inline int numbering__backend_put(numbering_store *store, const numbering_instance *instance)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->put(store->backend, instance), serial, "put");
-}
+/* Puts @instance's record (inside a transaction). */
+int numbering__backend_put(numbering_store *store, const numbering_instance *instance);
 
-static inline int numbering__backend_remove(numbering_store *store, const char *name)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->remove(store->backend, name), serial, "remove");
-}
+/* Removes the instance named @name (inside a transaction). */
+int numbering__backend_remove(numbering_store *store, const char *name);
 
-static inline int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first,
-                                          uint64_t last, int digits)
-{
-	unsigned serial = numbering__error_serial();
-	int rc = store->backend->find(out, store->backend, first, last, digits);
-	return rc == NUMBERING_OK ? rc : numbering__backend_result(rc, serial, "find");
-}
+/*
+ * Fills @out with the first instance (in number order) holding a number of @digits
+ * digits in @first .. @last. NUMBERING_NOT_FOUND when no instance does; *other is
+ * then set when a record of another kind holds one of them (the number is taken,
+ * but by no instance). Allocates nothing once @out has grown (the resolve path).
+ */
+int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last,
+                            int digits, int *other);
 
-static inline int numbering__backend_list(numbering_store *store, const numbering_backend_query *query,
-                                          numbering_backend_visit_cb visit, void *payload)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->list(store->backend, query, visit, payload), serial, "list");
-}
+/* Visits the records of @query (records borrowed for the visit). */
+int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
+                            numbering_record_visit_cb visit, void *payload);
 
-static inline int numbering__backend_meta_get(numbering_store *store, const char *key, void *buf, size_t *len)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->meta_get(store->backend, key, buf, len), serial, "meta_get");
-}
+/* Visits the record of @kind named @name; NUMBERING_NOT_FOUND if none (no error set). */
+int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
+                                  void *payload);
 
-static inline int numbering__backend_meta_put(numbering_store *store, const char *key, const void *value,
-                                              size_t len)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->meta_put(store->backend, key, value, len), serial,
-	                                 "meta_put");
-}
+/* Puts @record (inside a transaction). */
+int numbering__backend_put_record(numbering_store *store, const numbering_record *record);
 
-static inline int numbering__backend_begin(numbering_store *store)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->begin(store->backend), serial, "begin");
-}
+/*
+ * Reads the META record @name (NUMBERING__META_*) into @buf of *@len bytes and sets
+ * *@len to its size: NUMBERING_NOT_FOUND if absent, NUMBERING_OUT_OF_RANGE (no error
+ * set) when it does not fit.
+ */
+int numbering__backend_meta_get(numbering_store *store, const char *name, void *buf, size_t *len);
 
-static inline int numbering__backend_commit(numbering_store *store)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->commit(store->backend), serial, "commit");
-}
+/* Writes the META record @name (inside a transaction). */
+int numbering__backend_meta_put(numbering_store *store, const char *name, const void *value, size_t len);
 
-static inline int numbering__backend_rollback(numbering_store *store)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->rollback(store->backend), serial, "rollback");
-}
-
-static inline int numbering__backend_control(numbering_store *store, int op, void *arg)
-{
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->control(store->backend, op, arg), serial, "control");
-}
+int numbering__backend_begin(numbering_store *store);
+int numbering__backend_commit(numbering_store *store);
+int numbering__backend_rollback(numbering_store *store);
+/* NUMBERING_UNIMPLEMENTED (no error set) from a backend without control(). */
+int numbering__backend_control(numbering_store *store, int op, void *arg);
 
 #endif

@@ -145,12 +145,28 @@ static int request_digest(unsigned char digest[32], const char *parent, const nu
 }
 
 /* Request ids are scoped to the parent: two projects that happen to pick the same id
- * neither collide nor learn of each other. */
-#define REQUEST_KEY_SIZE (sizeof("request:") + NUMBERING__PROJECT_SIZE + 1 + REQUEST_ID_MAX)
+ * neither collide nor learn of each other. Each is a REQUEST record named
+ * "{project}/requests/{id}" (numbering__request_record()). */
 
-static void request_key(char key[REQUEST_KEY_SIZE], const char *project, const char *request_id)
+/* A request record's body, copied out of the visit: into small when it fits. */
+struct request_body {
+	unsigned char *value;
+	size_t len;
+	unsigned char *small;
+	size_t small_cap;
+	int rc;
+};
+
+static int request_visit(const numbering_record *record, void *payload)
 {
-	snprintf(key, REQUEST_KEY_SIZE, "request:%s/%s", project, request_id);
+	struct request_body *b = payload;
+	b->len = record->body_len;
+	b->value = b->small;
+	if (b->len > b->small_cap && (b->value = numbering__malloc(b->len)) == NULL)
+		return b->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading a request record");
+	if (b->len > 0)
+		memcpy(b->value, record->body, b->len);
+	return 0;
 }
 
 /*
@@ -180,19 +196,23 @@ struct previous {
 static int find_previous(numbering_store *store, const char *project, const char *request_id,
                          const unsigned char digest[32], numbering_instance *response, struct previous *previous)
 {
-	char key[REQUEST_KEY_SIZE];
-	request_key(key, project, request_id);
+	numbering_record record;
+	char name[NUMBERING__REQUEST_NAME_SIZE];
+	int rc = numbering__request_record(&record, name, project, request_id, 0, NULL, 0);
+	if (rc != NUMBERING_OK)
+		return rc;
 	unsigned char small[32 + NUMBERING__NAME_SIZE];
-	unsigned char *value = small;
-	size_t len = sizeof(small);
-	int rc = numbering__backend_meta_get(store, key, value, &len);
-	if (rc == NUMBERING_OUT_OF_RANGE && len > sizeof(small)) {
-		if ((value = numbering__malloc(len)) == NULL)
-			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading the record of request "
-			                                                          "id %s",
-			                            request_id);
-		rc = numbering__backend_meta_get(store, key, value, &len);
+	struct request_body body = {NULL, 0, small, sizeof(small), NUMBERING_OK};
+	rc = numbering__backend_get_record(store, NUMBERING__KIND_REQUEST, name, request_visit, &body);
+	if (body.rc != NUMBERING_OK) {
+		if (body.value != small)
+			numbering__free_mem(body.value);
+		return body.rc;
 	}
+	unsigned char *value = body.value;
+	size_t len = body.len;
+	if (rc == NUMBERING_OK && value == NULL)
+		rc = numbering__error_set(NUMBERING_INTERNAL, "storage backend: get answered OK but visited no record");
 	if (rc == NUMBERING_OK && len <= 32)
 		rc = numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged", request_id);
 	else if (rc == NUMBERING_OK && sodium_memcmp(value, digest, 32) != 0)
@@ -230,8 +250,6 @@ static int find_previous(numbering_store *store, const char *project, const char
 static int remember_request(numbering_store *store, const char *project, const char *request_id,
                             const unsigned char digest[32], const numbering_instance *response)
 {
-	char key[REQUEST_KEY_SIZE];
-	request_key(key, project, request_id);
 	uint8_t *encoded = NULL;
 	size_t encoded_len = 0;
 	int rc = numbering_instance_encode(&encoded, &encoded_len, response);
@@ -248,7 +266,11 @@ static int remember_request(numbering_store *store, const char *project, const c
 	value[32] = RECORD_KEEPS_RESPONSE;
 	value[33] = response->compliant ? 1 : 0;
 	memcpy(value + 34, encoded, encoded_len);
-	rc = numbering__backend_meta_put(store, key, value, 34 + encoded_len);
+	numbering_record record;
+	char name[NUMBERING__REQUEST_NAME_SIZE];
+	rc = numbering__request_record(&record, name, project, request_id, response->create_time, value, 34 + encoded_len);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &record);
 	numbering__free_mem(value);
 	numbering_free(encoded);
 	return rc;
@@ -290,6 +312,7 @@ struct holder {
 	char name[NUMBERING__NAME_SIZE];
 	int state;
 	int same_name; /* the instance id asked for is taken, not a number */
+	int not_instance; /* a number is held by a record of another kind: no name to give */
 };
 
 /* Finds the non-deleted instance that already holds one of the numbers. */
@@ -297,7 +320,12 @@ static int check_numbers_free(numbering_store *store, const numbering_range *ran
                               struct holder *holder)
 {
 	const numbering_number *start = numbering_range_start(range), *end = numbering_range_end(range);
-	int rc = numbering__backend_find(store, scratch, start->value, end->value, start->digits);
+	int other = 0;
+	int rc = numbering__backend_find(store, scratch, start->value, end->value, start->digits, &other);
+	if (rc == NUMBERING_NOT_FOUND && other) {
+		holder->not_instance = 1;
+		return NUMBERING_ALREADY_EXISTS;
+	}
 	if (rc == NUMBERING_NOT_FOUND)
 		return NUMBERING_OK;
 	if (rc != NUMBERING_OK)
@@ -327,6 +355,9 @@ static int report_holder(numbering_store *store, const char *caller, const numbe
 		                                        strrchr(holder->name, '/') + 1, project);
 	const char *what = numbering_range_size(range) > 1 ? "a number of the range starting" : "phone number";
 	const char *start = numbering_range_start(range)->e164;
+	if (holder->not_instance)
+		return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER, "%s %s is already held by a record that is not a phone number instance",
+		                              what, start);
 	if (may_get)
 		return numbering__error_field(NUMBERING_ALREADY_EXISTS, FIELD_NUMBER, "%s %s is already held by %s (%s)",
 		                              what, start, holder->name, numbering_lifecycle_state_name(holder->state));
@@ -445,7 +476,7 @@ static int create_op_locked(struct numbering__write_op *op, numbering_store *sto
 static int create_op_unlocked(struct numbering__write_op *op, numbering_store *store, int rc)
 {
 	struct create_op *o = (struct create_op *)op;
-	if (o->holder.name[0] != '\0')
+	if (o->holder.name[0] != '\0' || o->holder.not_instance)
 		return report_holder(store, o->caller, o->range, &o->holder);
 	if (rc == NUMBERING_OK && o->previous.legacy)
 		rc = answer_legacy(op->out[0], store, o->caller, o->project, o->request_id, &o->previous);
@@ -521,6 +552,6 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	                       is_range,
 	                       country,
 	                       {0, 0, "", NUMBERING_OK},
-	                       {"", 0, 0}};
+	                       {"", 0, 0, 0}};
 	return numbering__write(store, &op.op);
 }

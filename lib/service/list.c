@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "e164/metadata.h"
 #include "e164/number.h"
+#include "model/instance-record.h"
 #include "model/instance.h"
 #include "service/backend-call.h"
 #include "service/service.h"
@@ -258,8 +259,8 @@ struct collect {
 	numbering_list_page *page;
 	int page_size;
 	int more; /* the backend had an instance past the page: there is a next page */
+	int own;  /* the library's own backend: the _own placer */
 	int rc;
-	const void *placed; /* the block place_one() gave out last */
 };
 
 /* @size bytes in the page's current block, or in a new one sized for the rest of the
@@ -283,45 +284,50 @@ static void *page_alloc(numbering_list_page *page, size_t size, int items_left)
 	return p;
 }
 
-/* The query's place(): memory in the page for a backend to build the next instance
- * in. NULL stops the backend: the page is full, or memory ran out. */
-static void *place_one(void *payload, size_t size)
+/* Builds each visited instance record's instance in the page's blocks: one copy of
+ * each string, from the backend's bytes. */
+static int collect_one(const numbering_record *record, void *payload)
 {
 	struct collect *c = payload;
 	numbering_list_page *page = c->page;
 	if (page->count >= c->page_size) {
-		c->more = 1;
-		return NULL;
-	}
-	void *block = page_alloc(page, size, c->page_size - page->count);
-	if (block == NULL)
-		c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
-	c->placed = block;
-	return block;
-}
-
-static int collect_one(const numbering_instance *instance, void *payload)
-{
-	struct collect *c = payload;
-	numbering_list_page *page = c->page;
-	if (page->count >= c->page_size) {
-		c->more = 1;
-		return 1;
-	}
-	if (instance == c->placed && instance != NULL) {
-		/* Built in the page by the backend already. */
-		c->placed = NULL;
-		page->items[page->count++] = (numbering_instance *)instance;
+		c->more = 1; /* the one past the page (the query's limit ends the walk) */
 		return 0;
 	}
-	size_t size = numbering__instance_frozen_size(instance);
-	void *block = page_alloc(page, size, c->page_size - page->count);
-	if (block == NULL) {
-		c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
-		return 1;
-	}
-	page->items[page->count++] = numbering__instance_freeze(block, instance);
+	struct numbering__instance_layout layout;
+	int rc = numbering__instance_record_measure(&layout, record);
+	if (rc != NUMBERING_OK)
+		return c->rc = rc;
+	void *block = page_alloc(page, layout.size, c->page_size - page->count);
+	if (block == NULL)
+		return c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
+	numbering_instance *instance = c->own ? numbering__instance_record_place_own(block, &layout, record)
+	                                      : numbering__instance_record_place(block, &layout, record);
+	if (instance == NULL)
+		return c->rc = numbering_error_code() != NUMBERING_OK ? numbering_error_code() : NUMBERING_INTERNAL;
+	page->items[page->count++] = instance;
 	return 0;
+}
+
+/* The numbers starting with @digits: for each digit count they can have, one
+ * interval. Returns how many (0 for a prefix longer than any number). */
+static size_t prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits)
+{
+	size_t len = strlen(digits);
+	if (len == 0 || len > NUMBERING_RECORD_DIGITS_MAX)
+		return 0;
+	uint64_t value = 0;
+	for (size_t i = 0; i < len; i++)
+		value = value * 10 + (uint64_t)(digits[i] - '0');
+	size_t n = 0;
+	uint64_t span = 1; /* 10^(L - len) */
+	for (size_t l = len; l <= NUMBERING_RECORD_DIGITS_MAX; l++, span *= 10) {
+		out[n].digits = (int)l;
+		out[n].first = value * span;
+		out[n].last = out[n].first + span - 1;
+		n++;
+	}
+	return n;
 }
 
 int numbering_store_list(numbering_list_page **out, numbering_store *store, const char *caller,
@@ -360,13 +366,26 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 		numbering__free_mem(page);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
 	}
-	/* One more than the page: whether it exists decides the next token. */
-	numbering_backend_query query = {NUMBERING_BACKEND_QUERY_VERSION,      project, request->include_deleted,
-	                                 created_before, digits[0] ? digits : NULL, page_size + 1,
-	                                 place_one};
-	struct collect c = {page, page_size, 0, NUMBERING_OK, NULL};
+	/* Newest first, after the token's create time; one more than the page: whether
+	 * it exists decides the next token. */
+	numbering_record_interval intervals[NUMBERING_RECORD_DIGITS_MAX];
+	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+	query.kind = NUMBERING__KIND_INSTANCE;
+	query.order = NUMBERING_RECORD_ORDER_DESCENDING;
+	query.parent = project;
+	query.listed_only = !request->include_deleted;
+	query.has_after = created_before != 0;
+	query.after = created_before;
+	query.limit = page_size + 1;
+	if (digits[0] != '\0') {
+		query.intervals = intervals;
+		query.interval_count = prefix_intervals(intervals, digits);
+	}
+	struct collect c = {page, page_size, 0, store->own_records, NUMBERING_OK};
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__backend_list(store, &query, collect_one, &c);
+	/* A prefix no number can start with (longer than any) matches nothing. */
+	rc = digits[0] != '\0' && query.interval_count == 0 ? NUMBERING_OK
+	                                                    : numbering__backend_list(store, &query, collect_one, &c);
 	numbering__rwlock_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_OK)
 		rc = c.rc;

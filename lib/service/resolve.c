@@ -70,7 +70,8 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
 		return not_found(number.e164);
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__backend_find(store, out->instance, number.value, number.value, number.digits);
+	int other = 0; /* a number held by a record of another kind is not an instance's */
+	rc = numbering__backend_find(store, out->instance, number.value, number.value, number.digits, &other);
 	numbering__rwlock_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_NOT_FOUND)
 		return not_found(number.e164);

@@ -10,6 +10,7 @@
 
 #include "core/rwlock.h"
 #include "model/instance.h"
+#include "model/record.h"
 #include "numbering/list.h"
 #include "numbering/resolve.h"
 #include "numbering/store.h"
@@ -48,6 +49,12 @@ struct numbering_store {
 	int maintained;
 	unsigned char token_key[crypto_auth_KEYBYTES];
 	int64_t max_instances; /* numbering_options.max_instances; 0: none */
+	/* The backend is one of the library's own record stores (memory, file), which
+	 * keep instance bodies as the library wrote them: read with the _own readers
+	 * (model/instance-record.h), which skip the model's limit checks. */
+	int own_records;
+	/* The body of the instance record being put (writes hold the write lock). */
+	struct numbering__buf put_body;
 };
 
 /* The permissions, from lib/service/permission-list.h. */

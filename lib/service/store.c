@@ -10,8 +10,8 @@
 #include "service/backend-call.h"
 #include "service/service.h"
 
-#define META_TOKEN_KEY "token-key"
-#define META_LAST_TIME "last-time"
+#define META_TOKEN_KEY NUMBERING__META_TOKEN_KEY
+#define META_LAST_TIME NUMBERING__META_LAST_TIME
 
 static const char *const permission_names[] = {
 #define NUMBERING__PERMISSION(id, name, role) [NUMBERING__PERM_##id] = name,
@@ -110,7 +110,7 @@ static int load_meta(numbering_store *store)
 		return rc;
 	if (rc == NUMBERING_OK) {
 		uint64_t v = 0;
-		for (int i = 0; i < 8; i++)
+		for (int i = 7; i >= 0; i--) /* little-endian */
 			v = v << 8 | buf[i];
 		/* Two's complement without an implementation-defined conversion. */
 		int64_t last = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
@@ -146,10 +146,24 @@ static int load_meta(numbering_store *store)
 	return NUMBERING_OK;
 }
 
+/* Version 2 (the record store) with every function but the optional control(). */
 static int backend_usable(const numbering_backend *b)
 {
-	return b->version >= 1 && b->begin && b->commit && b->rollback && b->get && b->put && b->remove && b->find &&
-	       b->list && b->meta_get && b->meta_put && b->free;
+	return b->version >= 2 && b->begin && b->commit && b->rollback && b->put && b->remove && b->get && b->find &&
+	       b->list && b->free;
+}
+
+/* Whether @backend is one of the library's own record stores: only they answer
+ * NUMBERING__CONTROL_OWN_RECORDS, naming themselves (a host's backend that hands
+ * unknown operations on to one of them is not one). */
+static int own_records(numbering_backend *backend)
+{
+	const numbering_backend *self = NULL;
+	if (backend->control == NULL)
+		return 0;
+	int rc = backend->control(backend, NUMBERING__CONTROL_OWN_RECORDS, &self);
+	numbering_error_clear();
+	return rc == NUMBERING_OK && self == backend;
 }
 
 int numbering_store_open(numbering_store **out, const numbering_options *options)
@@ -158,7 +172,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	 * out a store frees it, at done. */
 	numbering_backend *backend = options ? options->backend : NULL;
 	numbering_store *store = NULL;
-	int64_t count = 0;
+	numbering_backend_count count = {NUMBERING__KIND_INSTANCE, 0};
 	int rc = NUMBERING_OK;
 	if (out == NULL) {
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_store_open: out is NULL");
@@ -224,13 +238,15 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		goto done;
 	if (!backend_usable(backend)) {
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend",
-		                            "the storage backend has version %u or lacks a required function",
+		                            "the storage backend has version %u (this library needs 2, the record store) "
+		                            "or lacks a required function",
 		                            backend->version);
 		goto done;
 	}
 	/* From here the store owns the backend: closing it frees both. */
 	store->backend = backend;
 	backend = NULL;
+	store->own_records = own_records(store->backend);
 	if (store->max_instances > 0 &&
 	    (store->backend->control == NULL ||
 	     store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_COUNT, &count) != NUMBERING_OK)) {
@@ -271,6 +287,7 @@ void numbering_store_close(numbering_store *store)
 		store->backend->free(store->backend);
 	numbering__rwlock_destroy(&store->lock);
 	numbering__free_mem(store->requirements);
+	numbering__buf_free(&store->put_body);
 	sodium_memzero(store->token_key, sizeof(store->token_key));
 	numbering__free_mem(store);
 }
@@ -279,10 +296,11 @@ int numbering__check_room(numbering_store *store, int64_t adding)
 {
 	if (store->max_instances == 0)
 		return NUMBERING_OK;
-	int64_t count = 0;
-	int rc = numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_COUNT, &count);
+	numbering_backend_count counted = {NUMBERING__KIND_INSTANCE, 0};
+	int rc = numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_COUNT, &counted);
 	if (rc != NUMBERING_OK)
 		return rc;
+	int64_t count = counted.count;
 	if (count + adding > store->max_instances)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
 		                            "the store holds %lld instances, deleted ones included, and max_instances is %lld",
@@ -369,20 +387,6 @@ void numbering__compute_compliant(const numbering_store *store, numbering_instan
 	}
 }
 
-int numbering__backend_result(int rc, unsigned serial, const char *op)
-{
-	if (rc == NUMBERING_OK)
-		return rc;
-	if (rc < 0 || rc > NUMBERING_UNAUTHENTICATED)
-		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: %s returned %d, which is not a status code",
-		                            op, rc);
-	/* NOT_FOUND is part of the protocol (get, find, meta_get): each caller says what was missing. */
-	if (rc != NUMBERING_NOT_FOUND && numbering__error_serial() == serial)
-		numbering__error_set(rc, "storage backend: %s failed with %s and gave no reason", op,
-		                     numbering_status_name(rc));
-	return rc;
-}
-
 int numbering__begin(numbering_store *store)
 {
 	return numbering__backend_begin(store);
@@ -394,7 +398,7 @@ int numbering__commit(numbering_store *store)
 {
 	unsigned char buf[8];
 	uint64_t v = (uint64_t)store->last_time;
-	for (int i = 7; i >= 0; i--, v >>= 8)
+	for (int i = 0; i < 8; i++, v >>= 8) /* little-endian */
 		buf[i] = (unsigned char)(v & 0xff);
 	int rc = numbering__backend_meta_put(store, META_LAST_TIME, buf, sizeof(buf));
 	if (rc != NUMBERING_OK) {

@@ -1,0 +1,189 @@
+/*
+ * The store's calls into its record-store backend (service/backend-call.h): instances,
+ * metadata and idempotency records as records, and the error protocol around every
+ * call.
+ */
+#include <string.h>
+
+#include "core/error.h"
+#include "service/backend-call.h"
+
+int numbering__backend_result(int rc, unsigned serial, const char *op)
+{
+	if (rc == NUMBERING_OK)
+		return rc;
+	if (rc < 0 || rc > NUMBERING_UNAUTHENTICATED)
+		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: %s returned %d, which is not a status code",
+		                            op, rc);
+	/* NOT_FOUND is part of the protocol (get, find): each caller says what was missing. */
+	if (rc != NUMBERING_NOT_FOUND && numbering__error_serial() == serial)
+		numbering__error_set(rc, "storage backend: %s failed with %s and gave no reason", op,
+		                     numbering_status_name(rc));
+	return rc;
+}
+
+/* What a visit that reads an instance record leaves: found is set once it read one,
+ * rc is the reading's outcome (its error set). */
+struct instance_visit {
+	numbering_instance *out;
+	int own;   /* the library's own backend: numbering__instance_from_own_record() */
+	int found;
+	int other; /* find: a record of another kind was visited */
+	int rc;
+};
+
+/* The value a find visit stops the walk with once it read an instance: the backend
+ * returns it, and the caller tells it from the backend's own by found. */
+#define VISIT_STOP 1
+
+static int read_instance(struct instance_visit *v, const numbering_record *record)
+{
+	v->found = 1;
+	v->rc = v->own ? numbering__instance_from_own_record(v->out, record)
+	               : numbering__instance_from_record(v->out, record);
+	return v->rc;
+}
+
+static int get_visit(const numbering_record *record, void *payload)
+{
+	return read_instance(payload, record);
+}
+
+int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name)
+{
+	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK};
+	unsigned serial = numbering__error_serial();
+	int rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_visit, &v);
+	if (v.found && v.rc != NUMBERING_OK)
+		return v.rc;
+	if (rc == NUMBERING_OK && !v.found)
+		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: get answered OK but visited no record");
+	return numbering__backend_result(rc, serial, "get");
+}
+
+int numbering__backend_put(numbering_store *store, const numbering_instance *instance)
+{
+	numbering_record record;
+	int rc = numbering__instance_to_record(&record, &store->put_body, instance);
+	return rc != NUMBERING_OK ? rc : numbering__backend_put_record(store, &record);
+}
+
+int numbering__backend_remove(numbering_store *store, const char *name)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->remove(store->backend, NUMBERING__KIND_INSTANCE, name), serial,
+	                                 "remove");
+}
+
+static int find_visit(const numbering_record *record, void *payload)
+{
+	struct instance_visit *v = payload;
+	if (record->kind != NUMBERING__KIND_INSTANCE) {
+		v->other = 1;
+		return 0;
+	}
+	int rc = read_instance(v, record);
+	return rc != NUMBERING_OK ? rc : VISIT_STOP;
+}
+
+int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last,
+                            int digits, int *other)
+{
+	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK};
+	unsigned serial = numbering__error_serial();
+	int rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
+	*other = 0;
+	if (v.found) {
+		if (v.rc != NUMBERING_OK)
+			return v.rc;
+		if (rc == VISIT_STOP)
+			return NUMBERING_OK;
+	}
+	if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && !v.found)) {
+		*other = v.other;
+		return NUMBERING_NOT_FOUND;
+	}
+	return numbering__backend_result(rc, serial, "find");
+}
+
+int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
+                            numbering_record_visit_cb visit, void *payload)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->list(store->backend, query, visit, payload), serial, "list");
+}
+
+int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
+                                  void *payload)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
+}
+
+int numbering__backend_put_record(numbering_store *store, const numbering_record *record)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->put(store->backend, record), serial, "put");
+}
+
+struct meta_read {
+	void *buf;
+	size_t cap;
+	size_t len;
+	int seen;
+};
+
+static int meta_visit(const numbering_record *record, void *payload)
+{
+	struct meta_read *m = payload;
+	m->seen = 1;
+	m->len = record->body_len;
+	if (m->len <= m->cap && m->len > 0)
+		memcpy(m->buf, record->body, m->len);
+	return 0;
+}
+
+int numbering__backend_meta_get(numbering_store *store, const char *name, void *buf, size_t *len)
+{
+	struct meta_read m = {buf, *len, 0, 0};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_META, name, meta_visit, &m);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (!m.seen)
+		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: get answered OK but visited no record");
+	*len = m.len;
+	return m.len > m.cap ? NUMBERING_OUT_OF_RANGE : NUMBERING_OK;
+}
+
+int numbering__backend_meta_put(numbering_store *store, const char *name, const void *value, size_t len)
+{
+	numbering_record record;
+	int rc = numbering__meta_record(&record, name, value, len);
+	return rc != NUMBERING_OK ? rc : numbering__backend_put_record(store, &record);
+}
+
+int numbering__backend_begin(numbering_store *store)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->begin(store->backend), serial, "begin");
+}
+
+int numbering__backend_commit(numbering_store *store)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->commit(store->backend), serial, "commit");
+}
+
+int numbering__backend_rollback(numbering_store *store)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->rollback(store->backend), serial, "rollback");
+}
+
+int numbering__backend_control(numbering_store *store, int op, void *arg)
+{
+	if (store->backend->control == NULL)
+		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "storage backend: it has no control operations");
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->control(store->backend, op, arg), serial, "control");
+}
