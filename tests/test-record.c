@@ -195,7 +195,7 @@ START_TEST(record_encode_refuses_one_past_every_limit)
 	r.first = 0;
 	assert_refused(&r, "last");
 	r.last = 0;
-	assert_refused(&r, "flags"); /* NUMBERS without an interval */
+	round_trip(&r); /* NUMBERS with digits 0: it holds no number, and is valid */
 	r.flags = NUMBERING_RECORD_LISTED;
 	round_trip(&r);
 	r = sample();
@@ -277,19 +277,24 @@ START_TEST(record_decode_survives_every_truncation_and_bit_flip)
 		{2, 1, 0, 0, 0, 1, 'n', 0},           /* another version */
 		{1, 0, 0, 0, 0, 1, 'n', 0},           /* kind 0 */
 		{1, 1, 0x80, 0, 0, 1, 'n', 0},        /* an unknown bit */
-		{1, 1, 0x02, 0, 0, 1, 'n', 0},        /* NUMBERS without an interval */
 		{1, 1, 0x04, 1, 'p', 1, 'n'},         /* compact: meta has no collection */
 		{1, 1, 0x10, 0, 0, 1, 'n', 0, 17, 0, 0}, /* 17 digits */
 		{1, 1, 0x10, 0, 0, 1, 'n', 0, 1, 10, 0}, /* 10 has 2 digits */
 	};
-	static const size_t lens[] = {9, 8, 9, 7, 8, 8, 8, 8, 7, 11, 11};
-	static const char *const fields[] = {"parent", "name", "name", "name", "format", "kind",
-	                                     "flags",  "flags", "name", "digits", "first"};
+	static const size_t lens[] = {9, 8, 9, 7, 8, 8, 8, 7, 11, 11};
+	static const char *const fields[] = {"parent", "name", "name", "name", "format",
+	                                     "kind",   "flags", "name", "digits", "first"};
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		ck_assert_msg(decode_hostile(cases[i], lens[i]) == NUMBERING_DATA_LOSS, "case %zu decoded", i);
 		ck_assert_str_eq(numbering_error_violation_field(0), fields[i]);
 	}
 	ck_assert_int_eq(decode_hostile(NULL, 0), NUMBERING_DATA_LOSS);
+	/* NUMBERS without an interval holds no number: valid (sys/record.h). */
+	static const uint8_t numbers_no_interval[] = {1, 1, 0x02, 0, 0, 1, 'n', 0};
+	numbering_record back;
+	ck_assert_int_eq(numbering_record_decode(&back, numbers_no_interval, sizeof(numbers_no_interval)), NUMBERING_OK);
+	ck_assert_uint_eq(back.flags, NUMBERING_RECORD_NUMBERS);
+	ck_assert_int_eq(back.digits, 0);
 }
 END_TEST
 

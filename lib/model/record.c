@@ -151,9 +151,7 @@ int numbering__record_check(const numbering_record *r)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, r->first != 0 ? "first" : "last",
 		                              "record interval %llu .. %llu has no digit count (digits 0 means no interval)",
 		                              (unsigned long long)r->first, (unsigned long long)r->last);
-	if (r->digits == 0 && (r->flags & NUMBERING_RECORD_NUMBERS))
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "flags",
-		                              "record flags hold NUMBERS but the record has no interval (digits 0)");
+	/* NUMBERS with digits 0 is valid: the record holds no number (sys/record.h). */
 	if (r->digits > 0 && r->last >= pow10_table[r->digits])
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "last",
 		                              "record interval end %llu has more than %d digits", (unsigned long long)r->last,
@@ -405,10 +403,6 @@ int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t 
 		goto bad;
 	if (bits & ~(unsigned)B_ALL) {
 		fail(r, "they hold a bit this version does not know");
-		goto bad;
-	}
-	if ((bits & B_NUMBERS) && !(bits & B_INTERVAL)) {
-		fail(r, "they hold NUMBERS but the record has no interval");
 		goto bad;
 	}
 	int compact = (bits & B_COMPACT) != 0;
