@@ -1503,6 +1503,158 @@ START_TEST(two_handles_race)
 }
 END_TEST
 
+/* find() over intervals at a range's edges (touching, containing, inside, one past),
+ * with one-number records of other digit counts; a move (remove, then put under another
+ * name with the same numbers) and a split (shrink, then put the rest) in one
+ * transaction, whose finds see each step. */
+START_TEST(find_at_edges_and_moves)
+{
+	struct run r;
+	run_open(&r, _i, "find_at_edges_and_moves");
+	struct kit_ask a;
+	const char *p = "projects/p1";
+	add(&r, KA, "single", p, 1, LN | NB, 10, 2025550134u, 2025550134u);
+	add(&r, KA, "single11", p, 2, LN | NB, 11, 12025550134u, 12025550134u);
+	add(&r, KA, "range", p, 3, LN | NB, 11, 61255501100u, 61255501199u);
+	add(&r, KB, "pending", "projects/p2", 4, LN | NB, 11, 61255501250u, 61255501250u);
+	add(&r, KA, "gone", p, 5, 0, 11, 61255501050u, 61255501150u); /* holds none of its numbers */
+	static const struct {
+		int digits;
+		uint64_t first, last;
+		const char *want;
+	} finds[] = {
+	    {10, 2025550134u, 2025550134u, "single"},
+	    {11, 12025550134u, 12025550134u, "single11"},
+	    {11, 2025550134u, 2025550134u, ""}, /* the digit count tells them apart */
+	    {12, 12025550134u, 12025550134u, ""},
+	    {11, 61255501100u, 61255501100u, "range"},
+	    {11, 61255501142u, 61255501142u, "range"},
+	    {11, 61255501199u, 61255501199u, "range"},
+	    {11, 61255501099u, 61255501099u, ""},
+	    {11, 61255501200u, 61255501200u, ""},
+	    {11, 61255501050u, 61255501050u, ""}, /* inside a record without NUMBERS */
+	    {11, 61255501000u, 61255501100u, "range"}, /* touching the first number */
+	    {11, 61255501199u, 61255501249u, "range"}, /* touching the last */
+	    {11, 61255501150u, 61255501160u, "range"}, /* inside */
+	    {11, 61255500000u, 61255501099u, ""},      /* ending one before */
+	    {11, 61255501200u, 61255501249u, ""},      /* between two */
+	    {11, 61255501200u, 61299999999u, "pending"},
+	    {11, 61255501000u, 61255501250u, "range,pending"}, /* containing both, across kinds */
+	    {11, 61255501251u, 61299999999u, ""},
+	    {10, 2025550000u, 2025559999u, "single"},
+	    {10, 2025550135u, 2025559999u, ""},
+	    {10, 0, 9999999999u, "single"},
+	    {11, 0, 99999999999u, "single11,range,pending"},
+	    {9, 0, 999999999u, ""},
+	};
+	for (size_t i = 0; i < sizeof(finds) / sizeof(finds[0]); i++) {
+		kit_ask_find(&a, finds[i].digits, finds[i].first, finds[i].last);
+		expect_names(&r, &a, finds[i].want);
+	}
+	/* A move: the numbers change owner in one transaction. */
+	begin(&r);
+	remove_expect(&r, KA, "single", NUMBERING_OK);
+	kit_ask_find(&a, 10, 2025550134u, 2025550134u);
+	expect_names(&r, &a, "");
+	struct kit_rec x;
+	rec(&x, KB, "moved", "projects/p2", 6, LN | NB, 10, 2025550134u, 2025550134u);
+	put_expect(&r, &x, NUMBERING_OK);
+	kit_rec_free(&x);
+	expect_names(&r, &a, "moved");
+	commit(&r);
+	expect_names(&r, &a, "moved");
+	/* A split: the range shrinks and the rest is another record, one transaction. */
+	begin(&r);
+	rec(&x, KA, "range", p, 3, LN | NB, 11, 61255501100u, 61255501109u);
+	put_expect(&r, &x, NUMBERING_OK);
+	kit_rec_free(&x);
+	kit_ask_find(&a, 11, 61255501110u, 61255501199u);
+	expect_names(&r, &a, "");
+	rec(&x, KA, "rest", p, 7, LN | NB, 11, 61255501110u, 61255501199u);
+	put_expect(&r, &x, NUMBERING_OK);
+	kit_rec_free(&x);
+	expect_names(&r, &a, "rest");
+	commit(&r);
+	kit_ask_find(&a, 11, 61255501105u, 61255501115u);
+	expect_names(&r, &a, "range,rest");
+	expect_all(&r, S_FIND, "end");
+	run_close(&r);
+}
+END_TEST
+
+/* How many records of @kind the model holds. */
+static int64_t model_count(const struct kit_model *m, int kind)
+{
+	int64_t n = 0;
+	for (size_t i = 0; i < m->count; i++)
+		n += m->r[i].kind == kind;
+	return n;
+}
+
+#define S_CONTROL                                                                                              \
+	"backend.h control(): \"NUMBERING_UNIMPLEMENTED for an op it does not know\"; "                         \
+	"NUMBERING_BACKEND_CONTROL_COUNT: \"set count to how many records of kind the backend holds\""
+
+/* Answers COUNT like the model, or not at all (UNIMPLEMENTED), inside a transaction too. */
+static void expect_counts(struct run *r, const char *when)
+{
+	static const int kinds[] = {KA, KB, KC, 2};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		numbering_backend_count count = {kinds[i], -12345};
+		int rc = r->b->control(r->b, NUMBERING_BACKEND_CONTROL_COUNT, &count);
+		if (rc == NUMBERING_UNIMPLEMENTED)
+			return;
+		KIT_CLAIM(rc == NUMBERING_OK, S_CONTROL, "%s, %s: control(COUNT, kind %d) returned %s: %s", r->test, when,
+		          kinds[i], status(rc), numbering_error_message());
+		int64_t want = model_count(&r->m, kinds[i]);
+		KIT_CLAIM(count.count == want, S_CONTROL, "%s, %s: control(COUNT, kind %d) counted %lld, expected %lld",
+		          r->test, when, kinds[i], (long long)count.count, (long long)want);
+	}
+}
+
+/* control() is optional; one that is given answers an op it does not know with
+ * UNIMPLEMENTED (whatever its argument), and COUNT, when it answers, counts right. */
+START_TEST(control_ops)
+{
+	struct run r;
+	run_open(&r, _i, "control_ops");
+	if (r.b->control == NULL) {
+		run_close(&r);
+		return;
+	}
+	static const int unknown[] = {0x7fffffff, -1, 0, 0x4e42ffff};
+	int64_t dummy = 0;
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		int rc = r.b->control(r.b, unknown[i], NULL);
+		KIT_CLAIM(rc == NUMBERING_UNIMPLEMENTED, S_CONTROL, "control_ops: control(0x%x, NULL) returned %s",
+		          (unsigned)unknown[i], status(rc));
+		rc = r.b->control(r.b, unknown[i], &dummy);
+		KIT_CLAIM(rc == NUMBERING_UNIMPLEMENTED, S_CONTROL, "control_ops: control(0x%x, arg) returned %s",
+		          (unsigned)unknown[i], status(rc));
+	}
+	expect_counts(&r, "empty");
+	add(&r, KA, "a", "p", 1, LN, 0, 0, 0);
+	add(&r, KA, "b", "p", 2, LN | NB, 3, 100, 109);
+	add(&r, KB, "a", "p", 1, 0, 0, 0, 0);
+	add(&r, KA, "a", "q", 3, LN, 0, 0, 0); /* a replace counts once */
+	expect_counts(&r, "after puts and a replace");
+	begin(&r);
+	remove_expect(&r, KA, "a", NUMBERING_OK);
+	struct kit_rec x;
+	rec(&x, KC, "c", "p", 1, NB, 3, 105, 105);
+	put_expect(&r, &x, NUMBERING_ALREADY_EXISTS); /* refused: not counted */
+	kit_rec_free(&x);
+	expect_counts(&r, "inside a transaction");
+	rollback(&r);
+	expect_counts(&r, "after a rollback");
+	begin(&r);
+	remove_expect(&r, KB, "a", NUMBERING_OK);
+	commit(&r);
+	expect_counts(&r, "after a remove");
+	run_close(&r);
+}
+END_TEST
+
 Suite *numbering_backend_test_suite(const numbering_backend_test_target *target)
 {
 	if (target == NULL || target->version == 0 || target->name == NULL || target->open == NULL ||
@@ -1525,6 +1677,8 @@ Suite *numbering_backend_test_suite(const numbering_backend_test_target *target)
 	tcase_add_loop_test(tc, failure_injection, i, i + 1);
 	tcase_add_loop_test(tc, random_against_model, i, i + 1);
 	tcase_add_loop_test(tc, concurrent_reads, i, i + 1);
+	tcase_add_loop_test(tc, find_at_edges_and_moves, i, i + 1);
+	tcase_add_loop_test(tc, control_ops, i, i + 1);
 	if (target->reopen != NULL)
 		tcase_add_loop_test(tc, durable_across_reopen, i, i + 1);
 	if (target->open_second != NULL)
