@@ -539,31 +539,21 @@ static void assert_page_from_dirty_memory(numbering_store *store)
 	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
 }
 
-/* The library's own backends build page instances in the page (query->place). */
+/* The library's own backends: the store places page instances with the placer that
+ * trusts their bodies' limits. */
 START_TEST(page_copies_do_not_depend_on_fresh_memory)
 {
 	assert_page_from_dirty_memory(fx.store);
 }
 END_TEST
 
-/* A backend that does not place instances: the store copies each into the page. */
-static int (*placing_list)(numbering_backend *, const numbering_backend_query *, numbering_backend_visit_cb, void *);
-
-static int list_without_place(numbering_backend *b, const numbering_backend_query *query,
-                              numbering_backend_visit_cb visit, void *payload)
-{
-	numbering_backend_query v1 = *query;
-	v1.version = 1;
-	v1.place = NULL;
-	return placing_list(b, &v1, visit, payload);
-}
-
-START_TEST(page_copies_from_a_backend_that_does_not_place)
+/* A backend that is not the library's own (here the memory store without its
+ * control(), so it cannot say it is): the store places with the checking placer. */
+START_TEST(page_copies_from_a_host_backend)
 {
 	numbering_backend *b = NULL;
 	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
-	placing_list = b->list;
-	b->list = list_without_place;
+	b->control = NULL;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.backend = b;
 	numbering_store *store = NULL;
@@ -593,7 +583,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, prefix_errors);
 	tcase_add_test(tc, token_bound_to_filter_not_its_spelling);
 	tcase_add_test(tc, page_copies_do_not_depend_on_fresh_memory);
-	tcase_add_test(tc, page_copies_from_a_backend_that_does_not_place);
+	tcase_add_test(tc, page_copies_from_a_host_backend);
 	suite_add_tcase(s, tc);
 	return s;
 }

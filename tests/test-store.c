@@ -1422,50 +1422,39 @@ static int faulty_rollback(numbering_backend *b)
 	return f->inner->rollback(f->inner);
 }
 
-static int faulty_get(numbering_instance *out, numbering_backend *b, const char *name)
+static int faulty_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
+                      void *payload)
 {
 	struct faulty *f = (struct faulty *)b;
-	return f->inner->get(out, f->inner, name);
+	return f->inner->get(f->inner, kind, name, visit, payload);
 }
 
-static int faulty_put(numbering_backend *b, const numbering_instance *instance)
-{
-	struct faulty *f = (struct faulty *)b;
-	int rc = faulty_write(f);
-	return rc != NUMBERING_OK ? rc : f->inner->put(f->inner, instance);
-}
-
-static int faulty_remove(numbering_backend *b, const char *name)
+static int faulty_put(numbering_backend *b, const numbering_record *record)
 {
 	struct faulty *f = (struct faulty *)b;
 	int rc = faulty_write(f);
-	return rc != NUMBERING_OK ? rc : f->inner->remove(f->inner, name);
+	return rc != NUMBERING_OK ? rc : f->inner->put(f->inner, record);
 }
 
-static int faulty_find(numbering_instance *out, numbering_backend *b, uint64_t first, uint64_t last, int digits)
+static int faulty_remove(numbering_backend *b, int kind, const char *name)
 {
 	struct faulty *f = (struct faulty *)b;
-	return f->inner->find(out, f->inner, first, last, digits);
+	int rc = faulty_write(f);
+	return rc != NUMBERING_OK ? rc : f->inner->remove(f->inner, kind, name);
 }
 
-static int faulty_list(numbering_backend *b, const numbering_backend_query *query, numbering_backend_visit_cb visit,
+static int faulty_find(numbering_backend *b, int digits, uint64_t first, uint64_t last,
+                       numbering_record_visit_cb visit, void *payload)
+{
+	struct faulty *f = (struct faulty *)b;
+	return f->inner->find(f->inner, digits, first, last, visit, payload);
+}
+
+static int faulty_list(numbering_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
                        void *payload)
 {
 	struct faulty *f = (struct faulty *)b;
 	return f->inner->list(f->inner, query, visit, payload);
-}
-
-static int faulty_meta_get(numbering_backend *b, const char *key, void *buf, size_t *len)
-{
-	struct faulty *f = (struct faulty *)b;
-	return f->inner->meta_get(f->inner, key, buf, len);
-}
-
-static int faulty_meta_put(numbering_backend *b, const char *key, const void *value, size_t len)
-{
-	struct faulty *f = (struct faulty *)b;
-	int rc = faulty_write(f);
-	return rc != NUMBERING_OK ? rc : f->inner->meta_put(f->inner, key, value, len);
 }
 
 static void faulty_free(numbering_backend *b)
@@ -1489,8 +1478,6 @@ static numbering_store *faulty_store(void)
 	faulty.base.remove = faulty_remove;
 	faulty.base.find = faulty_find;
 	faulty.base.list = faulty_list;
-	faulty.base.meta_get = faulty_meta_get;
-	faulty.base.meta_put = faulty_meta_put;
 	faulty.base.free = faulty_free;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.backend = &faulty.base;
@@ -1752,23 +1739,64 @@ START_TEST(times_at_the_top_are_refused_not_wrapped)
 }
 END_TEST
 
-/* A memory backend whose checksummed last-time record holds @value (@len bytes of it,
- * big-endian as the store writes it), with or without a page-token key. */
+/* Puts a record of @kind named @name (parent @parent) with @len bytes of @body, as a
+ * host would through the vtable (inside a transaction). */
+static void put_raw(numbering_backend *backend, int kind, const char *name, const char *parent, int64_t sort_key,
+                    const void *body, size_t len)
+{
+	numbering_record record = {NUMBERING_RECORD_VERSION, kind, 0, name, parent, sort_key, 0, 0, 0, 0,
+	                           {NULL, NULL, NULL, NULL}, body, len};
+	ck_assert_int_eq(backend->put(backend, &record), NUMBERING_OK);
+}
+
+struct raw_body {
+	unsigned char *buf;
+	size_t cap, len;
+	int64_t sort_key;
+};
+
+static int raw_visit(const numbering_record *record, void *payload)
+{
+	struct raw_body *b = payload;
+	b->len = record->body_len;
+	b->sort_key = record->sort_key;
+	ck_assert_uint_le(b->len, b->cap);
+	memcpy(b->buf, record->body, b->len);
+	return 0;
+}
+
+/* The body of the record of @kind named @name into @buf (@cap bytes); its length. */
+static size_t get_raw(numbering_backend *backend, int kind, const char *name, void *buf, size_t cap,
+                      int64_t *sort_key)
+{
+	struct raw_body b = {buf, cap, 0, 0};
+	ck_assert_int_eq(backend->get(backend, kind, name, raw_visit, &b), NUMBERING_OK);
+	if (sort_key != NULL)
+		*sort_key = b.sort_key;
+	return b.len;
+}
+
+/* The kinds of record the store keeps (lib/model/kinds.h). */
+#define KIND_META 1
+#define KIND_REQUEST 2
+
+/* A memory backend whose last-time META record holds @value (@len bytes of it,
+ * little-endian as the store writes it), with or without a page-token key. */
 static numbering_backend *backend_with_last_time(int64_t value, size_t len, int with_token_key)
 {
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
 	unsigned char buf[9] = {0};
 	uint64_t v = (uint64_t)value;
-	for (int i = 7; i >= 0; i--, v >>= 8)
+	for (int i = 0; i < 8; i++, v >>= 8)
 		buf[i] = (unsigned char)(v & 0xff);
 	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
-	ck_assert_int_eq(backend->meta_put(backend, "last-time", buf, len), NUMBERING_OK);
+	put_raw(backend, KIND_META, "last-time", "", 0, buf, len);
 	/* A store that was opened before has its page-token key too. */
 	unsigned char key[32];
 	memset(key, 0x5a, sizeof(key));
 	if (with_token_key)
-		ck_assert_int_eq(backend->meta_put(backend, "token-key", key, sizeof(key)), NUMBERING_OK);
+		put_raw(backend, KIND_META, "token-key", "", 0, key, sizeof(key));
 	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
 	return backend;
 }
@@ -1949,16 +1977,16 @@ START_TEST(older_request_records_answer_only_who_may_get)
 	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL), NUMBERING_OK);
 	numbering_instance_free(out);
 	/* The record as an older version wrote it: the digest, then the name. */
-	const char *key = "request:projects/p1/req-old";
+	const char *key = "projects/p1/requests/req-old";
 	unsigned char value[4096];
-	size_t len = sizeof(value);
-	ck_assert_int_eq(backend->meta_get(backend, key, value, &len), NUMBERING_OK);
+	int64_t made = 0;
+	size_t len = get_raw(backend, KIND_REQUEST, key, value, sizeof(value), &made);
 	ck_assert_uint_gt(len, 34);
 	ck_assert_uint_eq(value[32], 0); /* this version keeps the response */
 	const char *name = "projects/p1/phoneNumberInstances/old";
 	memcpy(value + 32, name, strlen(name));
 	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
-	ck_assert_int_eq(backend->meta_put(backend, key, value, 32 + strlen(name)), NUMBERING_OK);
+	put_raw(backend, KIND_REQUEST, key, "projects/p1", made, value, 32 + strlen(name));
 	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
 	numbering_instance *change = NULL;
 	ck_assert_int_eq(numbering_instance_new(&change), NUMBERING_OK);
@@ -1995,7 +2023,7 @@ START_TEST(older_request_records_answer_only_who_may_get)
 	value[32] = 0;
 	value[33] = 7;
 	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
-	ck_assert_int_eq(backend->meta_put(backend, key, value, 40), NUMBERING_OK);
+	put_raw(backend, KIND_REQUEST, key, "projects/p1", made, value, 40);
 	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
 	fixture_expect_error(numbering_store_create(&out, store, NULL, P1, r, "old", "req-old", NULL), NUMBERING_DATA_LOSS,
 	                     "the record of request id req-old is damaged");
