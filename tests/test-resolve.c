@@ -156,6 +156,46 @@ START_TEST(resolve_permission_is_the_owners_project)
 }
 END_TEST
 
+/* A number held by a record of another kind (a host's kind 200 here) is taken, but by
+ * no instance: resolve says nobody holds it, create that it is held, naming nothing. */
+START_TEST(number_held_by_another_kind_is_no_instance)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_record other = {NUMBERING_RECORD_VERSION, 200, NUMBERING_RECORD_NUMBERS, "reserved/x", "", 0, 11,
+	                          61255501100ULL, 61255501100ULL, 0, {NULL, NULL, NULL, NULL}, "b", 1};
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	ck_assert_int_eq(backend->put(backend, &other), NUMBERING_OK);
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+	fixture_expect_error(numbering_store_resolve(res, store, NULL, "+61255501100", NULL), NUMBERING_NOT_FOUND,
+	                     "no phone number instance holds +61255501100");
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	const char *numbers[] = {"+61255501100", "+61255501050-149"};
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(numbering_instance_set_phone_number(r, numbers[i]), NUMBERING_OK);
+		fixture_expect_error(numbering_store_create(&out, store, NULL, "projects/p1", r, NULL, NULL, NULL),
+		                     NUMBERING_ALREADY_EXISTS, "is already held by a record that is not a phone number instance");
+		ck_assert_ptr_null(out);
+		ck_assert_msg(strstr(numbering_error_message(), "reserved/x") == NULL, "%s", numbering_error_message());
+	}
+	/* An instance among them is named, as always. */
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501150"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, "projects/p1", r, "owner", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100-199"), NUMBERING_OK);
+	fixture_expect_error(numbering_store_create(&out, store, NULL, "projects/p1", r, NULL, NULL, NULL),
+	                     NUMBERING_ALREADY_EXISTS, "projects/p1/phoneNumberInstances/owner");
+	ck_assert_int_eq(numbering_store_resolve(res, store, NULL, "+61255501150", NULL), NUMBERING_OK);
+	numbering_instance_free(r);
+	numbering_store_close(store);
+}
+END_TEST
+
 Suite *resolve_suite(void)
 {
 	Suite *s = suite_create("resolve");
@@ -167,6 +207,7 @@ Suite *resolve_suite(void)
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, every_non_deleted_owner_resolves);
 	tcase_add_test(tc, resolve_permission_is_the_owners_project);
+	tcase_add_test(tc, number_held_by_another_kind_is_no_instance);
 	suite_add_tcase(s, tc);
 	return s;
 }
