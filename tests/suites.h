@@ -32,6 +32,7 @@ TEST_SUITE(page_token);
 TEST_SUITE(record);
 TEST_SUITE(kit_array);
 TEST_SUITE(kit_memory);
+TEST_SUITE(kit_file);
 TEST_SUITE(memory_records);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */

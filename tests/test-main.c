@@ -48,6 +48,7 @@ static const struct named_suite all_suites[] = {
 	{"record", record_suite},
 	{"kit_array", kit_array_suite},
 	{"kit_memory", kit_memory_suite},
+	{"kit_file", kit_file_suite},
 	{"memory_records", memory_records_suite},
 };
 

@@ -141,8 +141,17 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 				    numbering__file_record_header_ok(h) && get64(h + 8) > 0)
 					first = at;
 			if (first != 0) {
-				/* Nothing the header says is trusted: no snapshot, no durable length. */
+				/* Nothing the header says is trusted: no snapshot, no durable length. The
+				 * format is what the records say: version 1's start at 64; after 128, a
+				 * first operation putting or removing a record is version 3's, else
+				 * version 2's (instances and metadata). */
 				r.base_seq = r.seq = get64(h + 8) - 1;
+				const uint8_t *op;
+				r.format_version = first == HEADER_SIZE ? 1 : 2;
+				if (first != HEADER_SIZE && s.size >= first + RECORD_HEADER + 2 &&
+				    numbering__file_scan_get(&s, first + RECORD_HEADER + 1, 1, &op) == NUMBERING_OK &&
+				    (op[0] == OP_RECORD_PUT || op[0] == OP_RECORD_REMOVE))
+					r.format_version = NUMBERING_FILE_FORMAT_VERSION;
 				r.data_start = first;
 				r.snapshot_end = r.snapshot_records = r.durable_end = r.slot_gen = r.instances_hint = 0;
 				int salvage = numbering__file_records_replay(&scratch, &s, &r);
