@@ -49,13 +49,23 @@ typedef struct numbering_range numbering_range;
 
 /**
  * Allocates an empty number object.
- * @param[out] out the new object; the caller frees it with numbering_number_free().
- *             NULL on failure.
- * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (out is NULL) or NUMBERING_RESOURCE_EXHAUSTED.
+ * @param[out] out the new object; NULL on failure.
+ * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (@p out is NULL) or
+ *         NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p *out is the caller's, freed with numbering_number_free().
+ * Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(int) numbering_number_new(numbering_number **out);
 
-/** Frees a number object. NULL is a no-op. */
+/**
+ * Frees a number object. NULL is a no-op.
+ * @param[in] number the object from numbering_number_new(), or NULL. Never one that
+ *            numbering_range_start() or numbering_range_end() returned.
+ *
+ * Ownership: takes @p number. Lifetime: strings read from it are invalid after it.
+ * Thread safety: no other thread may be using @p number.
+ */
 NUMBERING_EXTERN(void) numbering_number_free(numbering_number *number);
 
 /**
@@ -74,11 +84,15 @@ NUMBERING_EXTERN(void) numbering_number_free(numbering_number *number);
  * @param[in]  text   NUL-terminated UTF-8 input.
  * @param[in]  region ISO 3166 alpha-2 region for national and international-prefix
  *                    forms, or NULL when the text must start with '+'.
- * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT with a message saying why: empty
- *         input, letters or other characters, non-ASCII digits, more than 15 digits,
- *         a missing or unassigned country calling code, a national number without a
- *         region, an unknown region, or too few digits to be a number.
- *         Allocates nothing.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT with a message saying why: @p out
+ *         or @p text NULL, empty input, letters or other characters, non-ASCII digits,
+ *         more than 15 digits or NUMBERING_E164_MAX_INPUT bytes, a missing or
+ *         unassigned country calling code, a national number without a region, an
+ *         unknown region (field "region_code"), or too few digits to be a number.
+ *
+ * Ownership: allocates nothing; @p out stays the caller's. Lifetime: strings read from
+ * @p out before the call are invalid after it.
+ * Thread safety: reentrant; no other thread may be using @p out.
  */
 NUMBERING_EXTERN(int) numbering_e164_parse(numbering_number *out, const char *text, const char *region);
 
@@ -86,6 +100,14 @@ NUMBERING_EXTERN(int) numbering_e164_parse(numbering_number *out, const char *te
  * As numbering_e164_parse(), for @p len bytes of @p text that need not be
  * NUL-terminated. A NUL byte inside the @p len bytes is not an end: it is refused,
  * NUMBERING_INVALID_ARGUMENT naming the field "phone_number" and the byte offset.
+ * @param[out] out    overwritten with the result; emptied on failure.
+ * @param[in]  text   @p len bytes of UTF-8 input.
+ * @param[in]  len    how many bytes of @p text to read.
+ * @param[in]  region as for numbering_e164_parse().
+ * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT, as numbering_e164_parse().
+ *
+ * Ownership: allocates nothing. Lifetime: as numbering_e164_parse().
+ * Thread safety: reentrant; no other thread may be using @p out.
  */
 NUMBERING_EXTERN(int) numbering_e164_parse_n(numbering_number *out, const char *text, size_t len,
                                             const char *region);
@@ -94,63 +116,126 @@ NUMBERING_EXTERN(int) numbering_e164_parse_n(numbering_number *out, const char *
  * Checks that a parsed number may be stored: its length verdict must be
  * NUMBERING_LENGTH_POSSIBLE.
  * @param[in] number a parsed number.
- * @param[in] field the request field to name in the error (e.g. "phone_number"), or NULL.
- * @return NUMBERING_OK or NUMBERING_INVALID_ARGUMENT naming the number and its verdict.
+ * @param[in] field the request field to name in the error (e.g. "phone_number"), or NULL
+ *            for "phone_number".
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT naming the number and its verdict
+ *         (or saying no number was given, for NULL or an empty object).
+ *
+ * Ownership: only reads @p number. Thread safety: reentrant.
  */
 NUMBERING_EXTERN(int) numbering_number_require_possible(const numbering_number *number, const char *field);
 
 /**
  * The number in "+E164" form.
- * @return a string owned by @p number, valid until it is next written or freed;
- *         "" for an empty object or NULL.
+ * @param[in] number a parsed number, or NULL.
+ * @return the text; "" for an empty object or NULL. Sets no error.
+ *
+ * Ownership: owned by @p number; do not free it. Lifetime: valid until @p number is
+ * next written or freed.
+ * Thread safety: reentrant; no other thread may be writing @p number.
  */
 NUMBERING_EXTERN(const char *) numbering_number_e164(const numbering_number *number);
 
-/** The country calling code (1 .. 999), 0 for an empty object or NULL. */
+/**
+ * The country calling code.
+ * @param[in] number a parsed number, or NULL.
+ * @return 1 .. 999; 0 for an empty object or NULL. Sets no error.
+ *
+ * Thread safety: reentrant; no other thread may be writing @p number.
+ */
 NUMBERING_EXTERN(int) numbering_number_country_code(const numbering_number *number);
 
 /**
  * The national significant number (the digits after the calling code).
- * @return a string owned by @p number, valid as for numbering_number_e164().
+ * @param[in] number a parsed number, or NULL.
+ * @return the digits; "" for an empty object or NULL. Sets no error.
+ *
+ * Ownership: owned by @p number. Lifetime: as numbering_number_e164().
+ * Thread safety: reentrant; no other thread may be writing @p number.
  */
 NUMBERING_EXTERN(const char *) numbering_number_national(const numbering_number *number);
 
-/** How many regions share the number's calling code (the main region first). */
+/**
+ * How many regions share the number's calling code (the main region first).
+ * @param[in] number a parsed number, or NULL.
+ * @return the count; 0 for an empty object or NULL. Sets no error.
+ *
+ * Thread safety: reentrant; no other thread may be writing @p number.
+ */
 NUMBERING_EXTERN(int) numbering_number_region_count(const numbering_number *number);
 
 /**
  * Region @p i of the calling code: ISO 3166 alpha-2, or "001" for non-geographic codes.
  * Index 0 is the code's main region.
- * @return a static string, or NULL when @p i is out of range.
+ * @param[in] number a parsed number, or NULL.
+ * @param[in] i 0 .. numbering_number_region_count() - 1.
+ * @return a static string, or NULL when @p i is out of range. Sets no error.
+ *
+ * Ownership: the library's; never freed. Lifetime: the process's (it does not depend
+ * on @p number).
+ * Thread safety: reentrant; no other thread may be writing @p number.
  */
 NUMBERING_EXTERN(const char *) numbering_number_region(const numbering_number *number, int i);
 
-/** The length verdict (a numbering_length_verdict value); NUMBERING_LENGTH_TOO_SHORT for an empty object. */
+/**
+ * The length verdict of the number for its country.
+ * @param[in] number a parsed number, or NULL.
+ * @return a numbering_length_verdict value; NUMBERING_LENGTH_TOO_SHORT for an empty
+ *         object or NULL. Sets no error.
+ *
+ * Thread safety: reentrant; no other thread may be writing @p number.
+ */
 NUMBERING_EXTERN(int) numbering_number_length_verdict(const numbering_number *number);
 
-/** 1 when the verdict is NUMBERING_LENGTH_POSSIBLE, else 0. */
+/**
+ * Whether the number may be stored.
+ * @param[in] number a parsed number, or NULL.
+ * @return 1 when the verdict is NUMBERING_LENGTH_POSSIBLE, else 0 (also for an empty
+ *         object or NULL). Sets no error.
+ *
+ * Thread safety: reentrant; no other thread may be writing @p number.
+ */
 NUMBERING_EXTERN(int) numbering_number_is_possible(const numbering_number *number);
 
 /**
- * The name of a verdict: "POSSIBLE", "POSSIBLE_LOCAL_ONLY", "TOO_SHORT",
- * "INVALID_LENGTH" or "TOO_LONG"; "UNKNOWN" for any other value.
+ * The name of a verdict.
+ * @param[in] verdict a numbering_length_verdict value (any int is accepted).
+ * @return a static string: "POSSIBLE", "POSSIBLE_LOCAL_ONLY", "TOO_SHORT",
+ *         "INVALID_LENGTH" or "TOO_LONG"; "UNKNOWN" for any other value. Cannot fail.
+ *
+ * Ownership: the library's; never freed. Lifetime: the process's.
+ * Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(const char *) numbering_length_verdict_name(int verdict);
 
 /**
- * The calling code of a region ("AU" gives 61), 0 when the region is unknown.
- * Case-insensitive.
+ * The calling code of a region ("AU" gives 61). Case-insensitive.
+ * @param[in] region an ISO 3166 alpha-2 region, or NULL.
+ * @return the calling code; 0 when the region is unknown or NULL. Sets no error.
+ *
+ * Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(int) numbering_e164_region_country_code(const char *region);
 
 /**
  * Allocates an empty range object.
- * @param[out] out the new object, freed with numbering_range_free(); NULL on failure.
- * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT or NUMBERING_RESOURCE_EXHAUSTED.
+ * @param[out] out the new object; NULL on failure.
+ * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (@p out is NULL) or
+ *         NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p *out is the caller's, freed with numbering_range_free().
+ * Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(int) numbering_range_new(numbering_range **out);
 
-/** Frees a range object. NULL is a no-op. */
+/**
+ * Frees a range object. NULL is a no-op.
+ * @param[in] range the object from numbering_range_new(), or NULL.
+ *
+ * Ownership: takes @p range. Lifetime: the numbers and strings read from it are
+ * invalid after it.
+ * Thread safety: no other thread may be using @p range.
+ */
 NUMBERING_EXTERN(void) numbering_range_free(numbering_range *range);
 
 /**
@@ -158,34 +243,76 @@ NUMBERING_EXTERN(void) numbering_range_free(numbering_range *range);
  * last k digits of the number to give the end ("+61255501100-99" is +61255501100 to
  * +61255501199, size 100; "+61255501100-1299" ends at +61255501299). The number may
  * be in any form numbering_e164_parse() accepts. Text without '-' is a range of one.
- * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT when the start does not parse,
- *         the suffix is empty, not digits, or longer than the number, or the end is
- *         below the start. Allocates nothing.
+ * @param[out] out    overwritten with the result.
+ * @param[in]  text   NUL-terminated range notation.
+ * @param[in]  region as for numbering_e164_parse().
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT when @p out or @p text is NULL,
+ *         the start does not parse (as numbering_e164_parse()), the suffix is empty,
+ *         not digits, or longer than the number, or the end is below the start.
+ *
+ * Ownership: allocates nothing. Lifetime: numbers read from @p out before the call
+ * are overwritten.
+ * Thread safety: reentrant; no other thread may be using @p out.
  */
 NUMBERING_EXTERN(int) numbering_e164_parse_range(numbering_range *out, const char *text, const char *region);
 
 /**
  * Sets a range from a parsed start and a size.
- * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT when @p size < 1 or the range would
- *         need numbers with more digits than the start.
+ * @param[out] out   overwritten with the range.
+ * @param[in]  start a parsed number, the range's first; copied.
+ * @param[in]  size  how many numbers, >= 1.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT (field "range" when @p out or
+ *         @p start is NULL or empty, "range.size" when @p size < 1 or the range would
+ *         need numbers with more digits than the start).
+ *
+ * Ownership: allocates nothing; @p start stays the caller's.
+ * Thread safety: reentrant; no other thread may be using @p out.
  */
 NUMBERING_EXTERN(int) numbering_range_from_size(numbering_range *out, const numbering_number *start, int64_t size);
 
 /**
  * Sets a range from parsed start and end numbers.
- * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT when the two differ in calling code
- *         or length, or the end is below the start.
+ * @param[out] out   overwritten with the range.
+ * @param[in]  start a parsed number, the range's first; copied.
+ * @param[in]  end   a parsed number, the range's last; copied.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT (field "range" when a pointer is
+ *         NULL or a number empty, "range.end_phone_number" when the two differ in
+ *         calling code or length, or the end is below the start).
+ *
+ * Ownership: allocates nothing; @p start and @p end stay the caller's.
+ * Thread safety: reentrant; no other thread may be using @p out.
  */
 NUMBERING_EXTERN(int) numbering_range_from_bounds(numbering_range *out, const numbering_number *start,
                                                  const numbering_number *end);
 
-/** The first number of the range; owned by @p range, valid until it is next written or freed. */
+/**
+ * The first number of the range.
+ * @param[in] range a range, or NULL.
+ * @return the number, NULL when @p range is NULL. Sets no error.
+ *
+ * Ownership: owned by @p range; never free it. Lifetime: valid until @p range is next
+ * written or freed.
+ * Thread safety: reentrant; no other thread may be writing @p range.
+ */
 NUMBERING_EXTERN(const numbering_number *) numbering_range_start(const numbering_range *range);
 
-/** The last number of the range; owned by @p range, valid as numbering_range_start(). */
+/**
+ * The last number of the range.
+ * @param[in] range a range, or NULL.
+ * @return the number, NULL when @p range is NULL. Sets no error.
+ *
+ * Ownership: owned by @p range; never free it. Lifetime: as numbering_range_start().
+ * Thread safety: reentrant; no other thread may be writing @p range.
+ */
 NUMBERING_EXTERN(const numbering_number *) numbering_range_end(const numbering_range *range);
 
-/** How many numbers the range holds (>= 1), 0 for an empty object or NULL. */
+/**
+ * How many numbers the range holds.
+ * @param[in] range a range, or NULL.
+ * @return the size (>= 1); 0 for an empty object or NULL. Sets no error.
+ *
+ * Thread safety: reentrant; no other thread may be writing @p range.
+ */
 NUMBERING_EXTERN(int64_t) numbering_range_size(const numbering_range *range);
 
 /**
@@ -196,6 +323,9 @@ NUMBERING_EXTERN(int64_t) numbering_range_size(const numbering_range *range);
  * @param[in]  range   a parsed range.
  * @return NUMBERING_OK, NUMBERING_INVALID_ARGUMENT (NULL or empty range) or
  *         NUMBERING_OUT_OF_RANGE when @p buf is too small.
+ *
+ * Ownership: @p buf is the caller's; nothing allocated.
+ * Thread safety: reentrant; no other thread may be writing @p range.
  */
 NUMBERING_EXTERN(int) numbering_range_format(char *buf, size_t bufsize, const numbering_range *range);
 
