@@ -25,13 +25,23 @@
 extern "C" {
 #endif
 
+/** A store: opaque; opened with numbering_store_open(), closed with numbering_store_close(). */
 typedef struct numbering_store numbering_store;
+/** A storage backend: its vtable is in numbering/sys/backend.h. */
 typedef struct numbering_backend numbering_backend;
 
 /**
  * Decides whether @p caller holds @p permission (e.g.
  * "numbering.phoneNumberInstances.create") on @p project ("projects/p1").
+ * @param caller the principal the operation was called with, or NULL.
+ * @param permission the permission the operation needs.
+ * @param project the project it acts on.
+ * @param payload numbering_options.authorizer_payload.
  * @return 1 to allow, 0 to deny.
+ *
+ * Lifetime: the strings are valid during the call only.
+ * Thread safety: called from whichever thread calls the store, possibly at once from
+ * several; it must not call the store.
  */
 typedef int (*numbering_authorizer_cb)(const char *caller, const char *permission, const char *project,
                                        void *payload);
@@ -42,12 +52,24 @@ typedef int (*numbering_authorizer_cb)(const char *caller, const char *permissio
  * nanoseconds hold) makes a write that needs a time NUMBERING_FAILED_PRECONDITION; so
  * does a clock standing at the end of that range once the store has used its last time
  * (times a store hands out strictly increase; they are refused, never wrapped).
+ * @param payload numbering_options.clock_payload.
+ * @return nanoseconds since the Unix epoch.
+ *
+ * Thread safety: called from whichever thread writes, under the store's write lock.
  */
 typedef int64_t (*numbering_clock_cb)(void *payload);
 
-/** Receives one event as JSON (e.g. {"type":"phoneNumberInstance.created",...}) after a commit. */
+/**
+ * Receives one event as JSON (e.g. {"type":"phoneNumberInstance.created",...}) after a commit.
+ * @param event_json the event, NUL-terminated.
+ * @param payload numbering_options.event_payload.
+ *
+ * Ownership and lifetime: @p event_json is the library's, valid during the call only.
+ * Thread safety: called from the thread that made the change, after its commit.
+ */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
+/** The numbering_options version these headers know (the fields up to max_instances). */
 #define NUMBERING_OPTIONS_VERSION 2
 
 /**
@@ -56,18 +78,22 @@ typedef void (*numbering_event_cb)(const char *event_json, void *payload);
  * only the fields of the version the caller was compiled with.
  */
 typedef struct numbering_options {
+	/** NUMBERING_OPTIONS_VERSION, as NUMBERING_OPTIONS_INIT sets it: the fields the caller knows. */
 	unsigned int version;
 	/* Version 1 fields. */
 	/** The storage; the store takes ownership. NULL opens a new memory backend. */
 	numbering_backend *backend;
 	/** The clock; NULL is the real-time clock. */
 	numbering_clock_cb clock;
+	/** Passed to @c clock. */
 	void *clock_payload;
 	/** The authorizer; NULL allows every call (the host is trusted, as with SQLite). */
 	numbering_authorizer_cb authorizer;
+	/** Passed to @c authorizer. */
 	void *authorizer_payload;
 	/** Where events go after each committed change; NULL sends none. */
 	numbering_event_cb event_sink;
+	/** Passed to @c event_sink. */
 	void *event_payload;
 	/** Region for national numbers and 0NSN prefixes when a request gives none (e.g. "AU"), or NULL. */
 	const char *default_region;
@@ -89,12 +115,18 @@ typedef struct numbering_options {
 	int64_t max_instances;
 } numbering_options;
 
+/** Static initializer of a numbering_options: this version, every default. */
 #define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's
  * fields (an older caller's struct is smaller).
- * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT for NULL or an unknown version.
+ * @param[out] options the struct to fill.
+ * @param[in] version NUMBERING_OPTIONS_VERSION, or an older version the caller's struct has.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT (field "version") for NULL
+ *         @p options or an unknown version.
+ *
+ * Ownership: nothing allocated. Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(int) numbering_options_init(numbering_options *options, unsigned int version);
 
@@ -103,15 +135,25 @@ NUMBERING_EXTERN(int) numbering_options_init(numbering_options *options, unsigne
  * @param[out] out the store, closed with numbering_store_close(); NULL on failure.
  * @param[in] options NULL for all defaults (a memory store, allow-all).
  * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (bad options, unknown version,
- *         malformed regulatory requirements); NUMBERING_RESOURCE_EXHAUSTED; or the
- *         backend's error. On failure the backend passed in is freed.
+ *         malformed regulatory requirements, a max_instances the backend cannot
+ *         count or that is negative); NUMBERING_INTERNAL when libsodium fails to
+ *         initialize; NUMBERING_RESOURCE_EXHAUSTED; or the backend's error (its open
+ *         or count, e.g. NUMBERING_UNAVAILABLE or NUMBERING_DATA_LOSS).
+ *
+ * Ownership: the store takes options->backend, also on failure (it is then freed); the
+ * strings in @p options are copied, the struct is only read. @p *out is the caller's.
+ * Lifetime: the payloads and callbacks in @p options must outlive the store.
+ * Thread safety: callable from any thread; the new store may then be shared.
  */
 NUMBERING_EXTERN(int) numbering_store_open(numbering_store **out, const numbering_options *options);
 
 /**
- * Closes a store and frees its backend. NULL is a no-op. No call may be running on it,
- * and no thread may use it after: instances it handed out stay valid (they are the
- * caller's).
+ * Closes a store and frees its backend. NULL is a no-op.
+ * @param[in] store the store, or NULL.
+ *
+ * Ownership: takes @p store and its backend. Lifetime: instances, pages and resolutions
+ * it handed out stay valid (they are the caller's).
+ * Thread safety: no call may be running on the store, and no thread may use it after.
  */
 NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
 
@@ -125,6 +167,10 @@ NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
  * NUMBERING_FAILED_PRECONDITION (not allowed in the current lifecycle state),
  * NUMBERING_RESOURCE_EXHAUSTED, and storage errors (NUMBERING_UNAVAILABLE,
  * NUMBERING_DATA_LOSS, NUMBERING_INTERNAL).
+ *
+ * Ownership: the request and strings are only read; *out is the caller's.
+ * Lifetime: an instance returned does not depend on the store (it outlives its close).
+ * Thread safety: any thread, concurrently with any other operation on the store.
  */
 /**@{*/
 
@@ -148,11 +194,19 @@ NUMBERING_EXTERN(void) numbering_store_close(numbering_store *store);
  *            and only to a caller with get on @p parent (others:
  *            NUMBERING_PERMISSION_DENIED).
  * @param[in] region region for a national number, or NULL for the store's default.
- * @return also NUMBERING_ALREADY_EXISTS when a number is held by another non-deleted
- *         instance or the id is taken (the message names that instance only when the
- *         caller may get it); NUMBERING_RESOURCE_EXHAUSTED when the store holds
- *         max_instances; NUMBERING_FAILED_PRECONDITION when the clock reads outside the
- *         times a store records (numbering_clock_cb).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out, @p store or
+ *         @p request, a malformed parent, id, request id, phone number, range,
+ *         lifecycle state other than ACTIVE or PENDING, or a regulatory listing of
+ *         another project, or a request id reused with another request);
+ *         NUMBERING_PERMISSION_DENIED (create on @p parent); NUMBERING_ALREADY_EXISTS
+ *         when a number is held by another non-deleted instance or the id is taken
+ *         (the message names that instance only when the caller may get it);
+ *         NUMBERING_RESOURCE_EXHAUSTED (out of memory, or the store holds
+ *         max_instances); NUMBERING_FAILED_PRECONDITION when the clock reads outside the
+ *         times a store records (numbering_clock_cb); a storage error.
+ *
+ * Ownership: @p *out is the caller's (numbering_instance_free()); NULL on failure.
+ * Thread safety: any thread; writes are serialized with the store's other writes.
  */
 NUMBERING_EXTERN(int) numbering_store_create(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *parent, const numbering_instance *request,
@@ -167,6 +221,9 @@ NUMBERING_EXTERN(int) numbering_store_create(numbering_instance **out, numbering
  * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL argument, a malformed name);
  *         NUMBERING_PERMISSION_DENIED (get on the project); NUMBERING_NOT_FOUND;
  *         NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's; NULL on failure.
+ * Thread safety: any thread; runs in parallel with other reads.
  */
 NUMBERING_EXTERN(int) numbering_store_get(numbering_instance **out, numbering_store *store, const char *caller,
                                           const char *name);
@@ -177,7 +234,20 @@ NUMBERING_EXTERN(int) numbering_store_get(numbering_instance **out, numbering_st
  * Writable: display_name, labels, incoming_message_handler_uris,
  * incoming_call_handler_uris, call_recording_trigger, phone_number.capabilities,
  * phone_number.number_type. Naming any other field is NUMBERING_INVALID_ARGUMENT.
- * @return also NUMBERING_FAILED_PRECONDITION for a deleted instance.
+ * @param[out] out the instance as it now is; NULL on failure.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @param[in] request the new values of the fields the mask names; only read.
+ * @param[in] update_mask the fields to update, or NULL for every writable field.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out, @p store or
+ *         @p request, a malformed name, a mask naming an unknown or output-only field);
+ *         NUMBERING_PERMISSION_DENIED (update on the project); NUMBERING_NOT_FOUND;
+ *         NUMBERING_FAILED_PRECONDITION for a DELETED instance or a clock outside the
+ *         times a store records; NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's (numbering_instance_free()).
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_update(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *name, const numbering_instance *request,
@@ -190,7 +260,14 @@ NUMBERING_EXTERN(int) numbering_store_update(numbering_instance **out, numbering
  * @param[in] store the store.
  * @param[in] caller the principal the permission check sees, or NULL.
  * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
- * @return as the group; NUMBERING_FAILED_PRECONDITION when it is already DELETED.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out or @p store, a
+ *         malformed name); NUMBERING_PERMISSION_DENIED (delete on the project);
+ *         NUMBERING_NOT_FOUND; NUMBERING_FAILED_PRECONDITION when it is already DELETED
+ *         or the clock reads outside the times a store records;
+ *         NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's; NULL on failure.
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_delete(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *name);
@@ -201,7 +278,14 @@ NUMBERING_EXTERN(int) numbering_store_delete(numbering_instance **out, numbering
  * @param[in] store the store.
  * @param[in] caller the principal the permission check sees, or NULL.
  * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
- * @return as the group; NUMBERING_FAILED_PRECONDITION from any other state.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out or @p store, a
+ *         malformed name); NUMBERING_PERMISSION_DENIED (activate on the project);
+ *         NUMBERING_NOT_FOUND; NUMBERING_FAILED_PRECONDITION from any state but PENDING, or
+ *         when the clock reads outside the times a store records;
+ *         NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's; NULL on failure.
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_activate(numbering_instance **out, numbering_store *store, const char *caller,
                                                const char *name);
@@ -212,7 +296,14 @@ NUMBERING_EXTERN(int) numbering_store_activate(numbering_instance **out, numberi
  * @param[in] store the store.
  * @param[in] caller the principal the permission check sees, or NULL.
  * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
- * @return as the group; NUMBERING_FAILED_PRECONDITION from any other state.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out or @p store, a
+ *         malformed name); NUMBERING_PERMISSION_DENIED (suspend on the project);
+ *         NUMBERING_NOT_FOUND; NUMBERING_FAILED_PRECONDITION from any state but ACTIVE, or
+ *         when the clock reads outside the times a store records;
+ *         NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's; NULL on failure.
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_suspend(numbering_instance **out, numbering_store *store, const char *caller,
                                               const char *name);
@@ -223,7 +314,14 @@ NUMBERING_EXTERN(int) numbering_store_suspend(numbering_instance **out, numberin
  * @param[in] store the store.
  * @param[in] caller the principal the permission check sees, or NULL.
  * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
- * @return as the group; NUMBERING_FAILED_PRECONDITION from any other state.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out or @p store, a
+ *         malformed name); NUMBERING_PERMISSION_DENIED (resume on the project);
+ *         NUMBERING_NOT_FOUND; NUMBERING_FAILED_PRECONDITION from any state but SUSPENDED, or
+ *         when the clock reads outside the times a store records;
+ *         NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's; NULL on failure.
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_resume(numbering_instance **out, numbering_store *store, const char *caller,
                                              const char *name);
@@ -232,8 +330,23 @@ NUMBERING_EXTERN(int) numbering_store_resume(numbering_instance **out, numbering
  * Moves an instance to @p destination_parent, keeping its id; needs the move
  * permission on both projects. @p regulatory_listing, when not NULL, replaces the
  * listing (a listing of the destination project).
- * @return also NUMBERING_ALREADY_EXISTS when the destination has the id (the message
- *         names that instance only when the caller may get in the destination).
+ * @param[out] out the instance under its new name; NULL on failure.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission checks see, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @param[in] destination_parent the project to move to, "projects/{project}".
+ * @param[in] regulatory_listing the new listing, or NULL to keep the current one.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out or @p store, a
+ *         malformed name or destination, the destination equal to the source, a
+ *         listing that is malformed or not of the destination);
+ *         NUMBERING_PERMISSION_DENIED (move on either project); NUMBERING_NOT_FOUND;
+ *         NUMBERING_FAILED_PRECONDITION for a DELETED instance or a clock outside the
+ *         times a store records; NUMBERING_ALREADY_EXISTS when the destination has the
+ *         id (the message names that instance only when the caller may get in the
+ *         destination); NUMBERING_RESOURCE_EXHAUSTED; a storage error.
+ *
+ * Ownership: @p *out is the caller's (numbering_instance_free()).
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_move(numbering_instance **out, numbering_store *store, const char *caller,
                                            const char *name, const char *destination_parent,
@@ -248,9 +361,16 @@ NUMBERING_EXTERN(int) numbering_store_move(numbering_instance **out, numbering_s
  * @param[in] caller the principal the permission check sees, or NULL.
  * @param[in] name the range's name.
  * @param[in] size how many numbers the range keeps.
- * @return also NUMBERING_INVALID_ARGUMENT when @p size is outside 1 .. size-1 or the
- *         instance is not a range; NUMBERING_RESOURCE_EXHAUSTED when the store holds
- *         max_instances.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL out-parameter or store, a
+ *         malformed name, @p size outside 1 .. size-1, an instance that is not a
+ *         range); NUMBERING_PERMISSION_DENIED (splitRange on the project);
+ *         NUMBERING_NOT_FOUND; NUMBERING_FAILED_PRECONDITION for a DELETED range or a
+ *         clock outside the times a store records; NUMBERING_RESOURCE_EXHAUSTED (out
+ *         of memory, or the store holds max_instances); a storage error.
+ *
+ * Ownership: @p *first and @p *second are the caller's (numbering_instance_free());
+ * both NULL on failure.
+ * Thread safety: any thread; writes are serialized.
  */
 NUMBERING_EXTERN(int) numbering_store_split_range(numbering_instance **first, numbering_instance **second,
                                                   numbering_store *store, const char *caller, const char *name,
