@@ -40,7 +40,13 @@ extern "C" {
  *         types, unknown fields, or a request past the size or depth limit).
  *         NUMBERING_RESOURCE_EXHAUSTED from a write can mean that the write committed
  *         but its response could not be rendered: retry a create with the same
- *         requestId, or get the instance.
+ *         requestId, or get the instance. Every code of the operation the method
+ *         maps to (numbering/store.h, list.h, resolve.h) can be returned.
+ *
+ * Ownership: @p *response is the caller's, freed with numbering_free(), on success and
+ * on failure alike; the request is only read.
+ * Lifetime: the response does not depend on the store.
+ * Thread safety: any thread, concurrently with any other call on the store.
  */
 NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store *store, const char *caller,
                                                 const char *method, const char *request_json);

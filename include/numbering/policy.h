@@ -19,6 +19,7 @@
 extern "C" {
 #endif
 
+/** A parsed authorization policy: opaque, the caller's. */
 typedef struct numbering_policy numbering_policy;
 
 /**
@@ -34,10 +35,20 @@ typedef struct numbering_policy numbering_policy;
  * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming the offending field (a NULL
  *         argument, malformed JSON, an unknown field, permission or role, a project
  *         that is neither "*" nor "projects/{project}"); NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p *out is the caller's, freed with numbering_policy_free(); @p json is
+ * only read. Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(int) numbering_policy_parse(numbering_policy **out, const char *json);
 
-/** Frees @p policy. NULL is a no-op. No store may still use it as its authorizer's payload. */
+/**
+ * Frees @p policy. NULL is a no-op.
+ * @param[in] policy the policy, or NULL.
+ *
+ * Ownership: takes @p policy. Lifetime: no store may still use it as its authorizer's
+ * payload (close the store first).
+ * Thread safety: no other thread may be using @p policy.
+ */
 NUMBERING_EXTERN(void) numbering_policy_free(numbering_policy *policy);
 
 /**
@@ -51,6 +62,9 @@ NUMBERING_EXTERN(void) numbering_policy_free(numbering_policy *policy);
  * @return 1 when a binding for @p project or "*" lists @p caller (or allUsers) and grants
  *         @p permission, directly or through a role; 0 otherwise, and for any NULL.
  *         Sets no error.
+ *
+ * Ownership: only reads its arguments. Thread safety: a policy is never modified after
+ * parsing; any number of threads may authorize against it at once.
  */
 NUMBERING_EXTERN(int) numbering_policy_authorize(const char *caller, const char *permission, const char *project,
                                                  void *policy);
