@@ -138,7 +138,7 @@ struct rmem {
 	uint32_t group_count, group_cap;
 	struct home *homes;
 	uint32_t home_count, home_cap;
-	uint32_t last_home; /* the home the last write named */
+	uint32_t last_home[KIND_MAX + 1]; /* per kind, the home its last write named */
 	struct undo *undo;
 	size_t undo_count, undo_cap;
 	size_t hash_bytes, other_bytes;
@@ -393,24 +393,37 @@ static int group_get(struct rmem *m, int kind, const char *parent, size_t len, u
 	return NUMBERING_OK;
 }
 
-/* The home of a name of @kind under @parent whose part up to its last '/' is @dir. */
-static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_len, const char *dir,
-                    size_t dir_len, uint32_t *index)
+static int home_is(const struct rmem *m, uint32_t index, int kind, const char *parent, size_t parent_len,
+                   const char *dir, size_t dir_len)
 {
-	/* Writes come in runs under one home; only writers use this. */
-	if (m->last_home < m->home_count) {
-		const struct home *o = &m->homes[m->last_home];
-		const struct group *g = &m->groups[o->group];
-		if (o->dir_len == dir_len && g->kind == (uint32_t)kind && g->parent_len == parent_len &&
-		    memcmp(o->dir, dir, dir_len) == 0 && memcmp(g->parent, parent, parent_len) == 0) {
-			*index = m->last_home;
-			return NUMBERING_OK;
-		}
+	if (index >= m->home_count)
+		return 0;
+	const struct home *o = &m->homes[index];
+	const struct group *g = &m->groups[o->group];
+	return o->dir_len == dir_len && g->kind == (uint32_t)kind && g->parent_len == parent_len &&
+	       memcmp(o->dir, dir, dir_len) == 0 && memcmp(g->parent, parent, parent_len) == 0;
+}
+
+/* The home of a name of @kind under @parent whose part up to its last '/' is @dir;
+ * @hint (the home of the record replaced, or UINT32_MAX) is tried first. */
+static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_len, const char *dir,
+                    size_t dir_len, uint32_t hint, uint32_t *index)
+{
+	/* A replacement usually keeps its home, and writes come in runs under one home per
+	 * kind (a create puts an instance, then the store's META last-time): neither needs
+	 * a SipHash. Only writers use this. */
+	if (home_is(m, hint, kind, parent, parent_len, dir, dir_len)) {
+		*index = m->last_home[kind] = hint;
+		return NUMBERING_OK;
+	}
+	if (home_is(m, m->last_home[kind], kind, parent, parent_len, dir, dir_len)) {
+		*index = m->last_home[kind];
+		return NUMBERING_OK;
 	}
 	uint32_t hash = home_hash(m, kind, dir, dir_len);
 	uint32_t h = home_find(m, kind, parent, parent_len, dir, dir_len, hash);
 	if (h != 0) {
-		*index = m->last_home = h - 1;
+		*index = m->last_home[kind] = h - 1;
 		return NUMBERING_OK;
 	}
 	uint32_t group;
@@ -430,7 +443,7 @@ static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_
 	o->dir_len = (uint32_t)dir_len;
 	o->group = group;
 	numbering__mhash_insert(&m->home_index, hash, m->home_count + 1);
-	*index = m->last_home = m->home_count++;
+	*index = m->last_home[kind] = m->home_count++;
 	return NUMBERING_OK;
 }
 
@@ -837,7 +850,8 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 		}
 	size_t dir_len = slash ? (size_t)(slash - name) + 1 : 0;
 	uint32_t home = 0;
-	if ((rc = home_get(m, record->kind, record->parent, parent_len, name, dir_len, &home)) != NUMBERING_OK)
+	if ((rc = home_get(m, record->kind, record->parent, parent_len, name, dir_len,
+	                   old != 0 ? rec_at(m, old)->home : UINT32_MAX, &home)) != NUMBERING_OK)
 		return rc;
 	unsigned layout = 0;
 	size_t keys_len = 0;
@@ -908,11 +922,12 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	return NUMBERING_OK;
 }
 
-static int not_found_name(int kind, const char *name, size_t len)
+/* A constant message: a create asks get() for the name it takes and expects
+ * NOT_FOUND, and formatting (quoting the name) cost as much as the look-up; the
+ * caller knows the kind and the name it asked for. */
+static int not_found_name(void)
 {
-	char quoted[NUMBERING__QUOTE_SIZE];
-	return numbering__error_set(NUMBERING_NOT_FOUND, "memory backend: no record of kind %d is named %s", kind,
-	                            numbering__quote(quoted, name, len));
+	return numbering__error_set(NUMBERING_NOT_FOUND, "memory backend: no record of the kind has the name");
 }
 
 static int rm_remove(numbering_backend *backend, int kind, const char *name)
@@ -929,7 +944,7 @@ static int rm_remove(numbering_backend *backend, int kind, const char *name)
 	uint32_t hash = name_hash(m, kind, name, len);
 	uint32_t old = record_find(m, kind, name, len, hash);
 	if (old == 0)
-		return not_found_name(kind, name, len);
+		return not_found_name();
 	if (undo_reserve(m) != NUMBERING_OK)
 		return out_of_memory("removing a record");
 	index_unlink(m, rec_at(m, old), old);
@@ -958,7 +973,7 @@ static int rm_get(numbering_backend *backend, int kind, const char *name, number
 		return bad_visit("get");
 	uint32_t handle = record_find(m, kind, name, len, name_hash(m, kind, name, len));
 	if (handle == 0)
-		return not_found_name(kind, name, len);
+		return not_found_name();
 	numbering_record out;
 	char buf[NAME_MAX_BYTES + 1];
 	fill(m, handle, &out, buf);
@@ -1041,8 +1056,9 @@ static int rm_find(numbering_backend *backend, int digits, uint64_t first, uint6
 				return NUMBERING_OK;
 		}
 	}
-	return numbering__error_set(NUMBERING_NOT_FOUND, "memory backend: no record holds a number of %llu .. %llu (%d digits)",
-	                            (unsigned long long)first, (unsigned long long)last, digits);
+	/* A constant message: a create asks find() for every number it takes and expects
+	 * NOT_FOUND, and formatting the interval cost more than the look-up. */
+	return numbering__error_set(NUMBERING_NOT_FOUND, "memory backend: no record holds a number of the interval");
 }
 
 /* Listing. */
