@@ -36,6 +36,7 @@ extern "C" {
 
 /** A storage backend, a record store: embed it as the first member of your own struct. */
 typedef struct numbering_backend {
+	/** NUMBERING_BACKEND_VERSION: the members the backend fills. */
 	unsigned int version;
 	/* Version 2 fields (version 1 stored instances; it is gone). */
 
@@ -148,13 +149,23 @@ typedef struct numbering_backend_count {
  * @param[in] field the request field at fault, or NULL.
  * @param[in] message one sentence; NULL for the code's name. Copied (cut at 511 bytes).
  * @return @p code, so that a backend can `return numbering_error_set(...)`.
+ *
+ * Ownership: @p field and @p message are copied. Lifetime: the error lasts until the
+ * calling thread's next failing call.
+ * Thread safety: sets the calling thread's error only.
  */
 NUMBERING_EXTERN(int) numbering_error_set(int code, const char *field, const char *message);
 
 /**
  * Opens a new, empty in-memory backend.
  * @param[out] out the backend; pass it to numbering_options.backend.
- * @return NUMBERING_OK or NUMBERING_RESOURCE_EXHAUSTED.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT when @p out is NULL; NUMBERING_INTERNAL
+ *         when libsodium fails to initialize; NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p *out is the caller's until given to a store (numbering_store_open()
+ * takes it); free it with its free member otherwise.
+ * Thread safety: callable from any thread; the backend's own calls are serialized by
+ * the store that owns it.
  */
 NUMBERING_EXTERN(int) numbering_memory_backend_new(numbering_backend **out);
 
@@ -165,12 +176,27 @@ NUMBERING_EXTERN(int) numbering_memory_backend_new(numbering_backend **out);
  * @param[out] out the bytes, freed with numbering_free().
  * @param[out] len their count.
  * @param[in] instance the instance to encode.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT for a NULL pointer or an instance
+ *         that cannot be encoded (its fields past the encoding's limits);
+ *         NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p *out is the caller's, freed with numbering_free(); NULL on failure.
+ * Thread safety: reentrant; no other thread may be modifying @p instance.
  */
 NUMBERING_EXTERN(int) numbering_instance_encode(uint8_t **out, size_t *len, const numbering_instance *instance);
 /**
  * Decodes bytes from numbering_instance_encode() into @p out, reusing its memory.
- * @return NUMBERING_OK, or NUMBERING_DATA_LOSS for bytes that are not a valid encoding
- *         (never reads outside @p data .. @p data + @p len).
+ * @param[out] out the instance to fill; emptied first.
+ * @param[in] data the bytes.
+ * @param[in] len how many bytes @p data holds.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT when @p out is NULL, or @p data is
+ *         NULL with a non-zero @p len; NUMBERING_DATA_LOSS for bytes that are not a
+ *         valid encoding (never reads outside @p data .. @p data + @p len);
+ *         NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p out's strings are copied from @p data; @p data stays the caller's.
+ * Lifetime: strings read from @p out before the call are invalid after it.
+ * Thread safety: reentrant; no other thread may be using @p out.
  */
 NUMBERING_EXTERN(int) numbering_instance_decode(numbering_instance *out, const uint8_t *data, size_t len);
 /**@}*/

@@ -83,8 +83,9 @@ typedef struct numbering_record {
 	int64_t sort_key;
 	/** The number interval's digit count, 1 .. NUMBERING_RECORD_DIGITS_MAX, or 0 for none. */
 	int digits;
-	/** The interval's first and last number (first <= last < 10^digits); 0 without one. */
+	/** The interval's first number (first <= last < 10^digits); 0 without one. */
 	uint64_t first;
+	/** The interval's last number; equal to @c first for one number; 0 without one. */
 	uint64_t last;
 	/** The expiry key; 0 when the record does not expire (it is then in no expiry order). */
 	int64_t expires;
@@ -92,16 +93,18 @@ typedef struct numbering_record {
 	const char *keys[NUMBERING_RECORD_KEY_SLOTS];
 	/** The body, opaque: @p body_len bytes (0 .. NUMBERING_RECORD_BODY_MAX; body may be NULL when 0). */
 	const void *body;
+	/** How many bytes @c body holds. */
 	size_t body_len;
 } numbering_record;
 
+/** The numbering_record version these headers know: set numbering_record.version to it. */
 #define NUMBERING_RECORD_VERSION 1
 
 /** A number interval, for list() filters. */
 typedef struct numbering_record_interval {
-	int digits;
-	uint64_t first;
-	uint64_t last;
+	int digits;     /**< digit count of the numbers, 1 .. NUMBERING_RECORD_DIGITS_MAX */
+	uint64_t first; /**< the first number */
+	uint64_t last;  /**< the last number, >= first */
 } numbering_record_interval;
 
 /** @name List orders */
@@ -116,6 +119,7 @@ typedef struct numbering_record_interval {
 
 /** What list() asks for; every condition given must hold. */
 typedef struct numbering_record_query {
+	/** NUMBERING_RECORD_QUERY_VERSION, as NUMBERING_RECORD_QUERY_INIT sets it. */
 	unsigned int version;
 	/* Version 1 fields. */
 	/** The kind listed. */
@@ -132,11 +136,13 @@ typedef struct numbering_record_query {
 	 * expiring at @p after itself is skipped). A page cursor.
 	 */
 	int has_after;
+	/** The cursor, read when @c has_after is non-zero. */
 	int64_t after;
 	/** With ORDER_EXPIRY and non-zero: only records with expires <= this. */
 	int64_t expires_until;
 	/** Non-zero count: only records whose interval overlaps one of these (same digit count). */
 	const numbering_record_interval *intervals;
+	/** How many intervals @c intervals holds; 0: no interval filter. */
 	size_t interval_count;
 	/** Only records whose key slot i equals keys[i], byte for byte (NULL: any). */
 	const char *keys[NUMBERING_RECORD_KEY_SLOTS];
@@ -144,7 +150,9 @@ typedef struct numbering_record_query {
 	int limit;
 } numbering_record_query;
 
+/** The numbering_record_query version these headers know. */
 #define NUMBERING_RECORD_QUERY_VERSION 1
+/** Static initializer of a numbering_record_query: this version, every record of kind 0, newest first. */
 #define NUMBERING_RECORD_QUERY_INIT                                                                            \
 	{NUMBERING_RECORD_QUERY_VERSION, 0, NUMBERING_RECORD_ORDER_DESCENDING, NULL, 0, 0, 0, 0, NULL, 0, {NULL, NULL, NULL, NULL}, 0}
 
@@ -161,19 +169,39 @@ typedef int (*numbering_record_visit_cb)(const numbering_record *record, void *p
  * backend keep these very bytes.
  * @param[out] out the bytes, freed with numbering_free().
  * @param[out] len their count.
- * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming the field for a record outside the limits above;
- *         NUMBERING_RESOURCE_EXHAUSTED.
+ * @param[in] record the record; only read.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT for a NULL pointer, or naming the
+ *         field for a record outside the limits above; NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p *out is the caller's, freed with numbering_free(); NULL on failure.
+ * Thread safety: reentrant.
  */
 NUMBERING_EXTERN(int) numbering_record_encode(uint8_t **out, size_t *len, const numbering_record *record);
 
 /**
  * Reads bytes of numbering_record_encode() into @p out, whose pointers then point into
  * @p data (nothing is copied or allocated): valid as long as @p data is.
- * @return NUMBERING_OK; NUMBERING_DATA_LOSS for bytes that are not a record (never reads outside them).
+ * @param[out] out the record to fill.
+ * @param[in] data the bytes.
+ * @param[in] len how many bytes @p data holds.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT for a NULL pointer; NUMBERING_DATA_LOSS
+ *         naming the field for bytes that are not a record (never reads outside them).
+ *
+ * Ownership: nothing allocated; @p data stays the caller's. Lifetime: the pointers in
+ * @p out are valid as long as @p data is, unchanged.
+ * Thread safety: reentrant.
  */
 NUMBERING_EXTERN(int) numbering_record_decode(numbering_record *out, const uint8_t *data, size_t len);
 
-/** The kind's name ("phoneNumberInstance", "meta" ...), or NULL for a kind the library does not define. */
+/**
+ * The name of a record kind.
+ * @param[in] kind a record kind (any int is accepted).
+ * @return a static string ("phoneNumberInstance", "meta" ...), or NULL for a kind the
+ *         library does not define. Sets no error.
+ *
+ * Ownership: the library's; never freed. Lifetime: the process's.
+ * Thread safety: callable from any thread.
+ */
 NUMBERING_EXTERN(const char *) numbering_record_kind_name(int kind);
 
 #ifdef __cplusplus
