@@ -106,8 +106,14 @@ typedef struct numbering_backend_test_target {
  * copies @p target (its payload is not copied: it must live as long as the suite runs).
  * Check runs each test in a child process by default (CK_FORK=no: in this one); a test
  * opens its own backend with target->open and frees it.
+ * @param[in] target the backend to test, its version set to
+ *            NUMBERING_BACKEND_TEST_TARGET_VERSION (NUMBERING_BACKEND_TEST_TARGET_INIT).
  * @return the suite, owned by the SRunner it is added to; NULL when @p target is NULL, has
  *         version 0, no name or no open, or when more than 64 targets were given in one process.
+ *         Sets no error.
+ *
+ * Ownership: the suite is Check's (srunner_free() frees it); @p target is copied.
+ * Thread safety: see the file's comment: call it from one thread.
  */
 Suite *numbering_backend_test_suite(const numbering_backend_test_target *target);
 

@@ -62,13 +62,22 @@ enum numbering_file_sync {
 	NUMBERING_FILE_SYNC_OFF = 2
 };
 
-/** Receives one diagnostic (e.g. "discarded a torn tail of 37 bytes at offset 4096"). */
+/**
+ * Receives one diagnostic (e.g. "discarded a torn tail of 37 bytes at offset 4096").
+ * @param message the note, NUL-terminated; valid during the call only.
+ * @param payload numbering_file_options.diagnostic_payload.
+ *
+ * Thread safety: called from the opening thread, or from a thread writing through the
+ * store (a failed sync or automatic compaction); it must not call the backend.
+ */
 typedef void (*numbering_file_diagnostic_cb)(const char *message, void *payload);
 
+/** The numbering_file_options version these headers know (the fields up to read_only). */
 #define NUMBERING_FILE_OPTIONS_VERSION 2
 
 /** How to open a file backend. Initialize with NUMBERING_FILE_OPTIONS_INIT or numbering_file_options_init(). */
 typedef struct numbering_file_options {
+	/** NUMBERING_FILE_OPTIONS_VERSION, as NUMBERING_FILE_OPTIONS_INIT sets it. */
 	unsigned int version;
 	/* Version 1 fields. */
 	/** A numbering_file_sync value. */
@@ -86,6 +95,7 @@ typedef struct numbering_file_options {
 	int64_t compact_min_bytes;
 	/** Receives recovery notes (a discarded torn tail) and background sync failures; NULL for none. */
 	numbering_file_diagnostic_cb diagnostic;
+	/** Passed to @c diagnostic. */
 	void *diagnostic_payload;
 	/* Version 2 fields. */
 	/**
@@ -99,11 +109,17 @@ typedef struct numbering_file_options {
 	int read_only;
 } numbering_file_options;
 
+/** Static initializer of a numbering_file_options: this version, every default (FULL sync). */
 #define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0}
 
 /**
- * Initializes @p options to the defaults of @p version.
- * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT for NULL or an unknown version.
+ * Initializes @p options to the defaults of @p version, writing only that version's fields.
+ * @param[out] options the struct to fill.
+ * @param[in] version NUMBERING_FILE_OPTIONS_VERSION, or an older version the caller's struct has.
+ * @return NUMBERING_OK, or NUMBERING_INVALID_ARGUMENT (field "options" or "version") for
+ *         NULL or an unknown version.
+ *
+ * Ownership: nothing allocated. Thread safety: callable from any thread.
  */
 NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *options, unsigned int version);
 
@@ -129,16 +145,25 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  *         records synced once are cut off or unreadable, a snapshot cut short; the message names
  *         the offset: numbering_file_check() with repair keeps what precedes it);
  *         NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p path and @p options are only read (the path is copied). @p *out is the
+ * caller's until a store takes it. Lifetime: options->diagnostic_payload must outlive
+ * the backend.
+ * Thread safety: callable from any thread; one backend per store; another process
+ * opening the same file writable gets NUMBERING_UNAVAILABLE.
  */
 NUMBERING_EXTERN(int) numbering_file_backend_new(numbering_backend **out, const char *path,
                                                  const numbering_file_options *options);
 
+/** The numbering_file_stats version these headers know. */
 #define NUMBERING_FILE_STATS_VERSION 1
 
 /** What NUMBERING_FILE_CONTROL_STATS reports. */
 typedef struct numbering_file_stats {
+	/** Set by the caller to NUMBERING_FILE_STATS_VERSION: the fields it knows. */
 	unsigned int version;
 	/* Version 1 fields. */
+	/** The numbering_file_sync value in use. */
 	int sync_mode;
 	/** The file's size. */
 	int64_t file_bytes;
@@ -146,12 +171,15 @@ typedef struct numbering_file_stats {
 	int64_t snapshot_bytes;
 	/** Records in the file (snapshot and log). */
 	int64_t records;
-	/** Live instance records (deleted ones included), and META and REQUEST records (metadata values). */
+	/** Live instance records (deleted ones included). */
 	int64_t instances;
+	/** Live META and REQUEST records (metadata values). */
 	int64_t metas;
-	/** Since open: commits written, fdatasync calls, compactions. */
+	/** Commits written since open. */
 	int64_t commits;
+	/** fdatasync calls since open. */
 	int64_t syncs;
+	/** Compactions since open. */
 	int64_t compactions;
 	/** Bytes of torn tail discarded when the file was opened. */
 	int64_t truncated_bytes;
@@ -173,10 +201,12 @@ typedef struct numbering_file_stats {
 #define NUMBERING_FILE_CONTROL_SYNC 0x46490005
 /**@}*/
 
+/** The numbering_file_report version these headers know (the fields up to damaged_copy). */
 #define NUMBERING_FILE_REPORT_VERSION 2
 
 /** What numbering_file_check() found. */
 typedef struct numbering_file_report {
+	/** Set by the caller to NUMBERING_FILE_REPORT_VERSION: the fields it knows. */
 	unsigned int version;
 	/* Version 1 fields. */
 	/** NUMBERING_OK when the file is sound (a torn tail included), else the open error. */
@@ -185,11 +215,13 @@ typedef struct numbering_file_report {
 	int repaired;
 	/** Format version in the header, 0 if unreadable. */
 	int format_version;
+	/** The file's size. */
 	int64_t file_bytes;
-	/** Valid records (log records: transactions and snapshot chunks), and the instance
-	 *  records and the META and REQUEST records (metadata values) they hold. */
+	/** Valid records (log records: transactions and snapshot chunks). */
 	int64_t records;
+	/** The instance records they hold. */
 	int64_t instances;
+	/** The META and REQUEST records (metadata values) they hold. */
 	int64_t metas;
 	/** Bytes of a torn tail (discarded by repair, and by any open). */
 	int64_t torn_bytes;
@@ -222,6 +254,10 @@ typedef struct numbering_file_report {
  * @return NUMBERING_OK when the check ran (the verdict is in report->status);
  *         NUMBERING_INVALID_ARGUMENT; NUMBERING_NOT_FOUND (no file); NUMBERING_UNAVAILABLE
  *         (the store is open elsewhere, or an I/O error); NUMBERING_RESOURCE_EXHAUSTED.
+ *
+ * Ownership: @p report is the caller's; nothing is allocated for it.
+ * Thread safety: callable from any thread; the file must not be open anywhere (the
+ * check takes its lock).
  */
 NUMBERING_EXTERN(int) numbering_file_check(numbering_file_report *report, const char *path, int repair);
 
