@@ -46,13 +46,17 @@ typedef enum numbering_status {
 	NUMBERING_OK = 0, /**< Success. */
 	NUMBERING_CANCELLED = 1, /**< The operation was cancelled by the caller. */
 	NUMBERING_UNKNOWN = 2, /**< An error of no other kind. */
-	NUMBERING_INVALID_ARGUMENT = 3, /**< An argument is invalid, whatever the store holds: a NULL pointer, a malformed value; a field violation names it. */
+	/** An argument is invalid, whatever the store holds: a NULL pointer, a malformed value;
+	 *  a field violation names it. */
+	NUMBERING_INVALID_ARGUMENT = 3,
 	NUMBERING_DEADLINE_EXCEEDED = 4, /**< A deadline expired before the operation completed. */
 	NUMBERING_NOT_FOUND = 5, /**< The named resource (instance, record, file) does not exist. */
 	NUMBERING_ALREADY_EXISTS = 6, /**< The resource to create, or a number it would hold, already exists. */
 	NUMBERING_PERMISSION_DENIED = 7, /**< The caller may not do this (the authorizer or the policy said no). */
 	NUMBERING_RESOURCE_EXHAUSTED = 8, /**< Out of memory, or a limit (docs/LIMITS.md) reached. */
-	NUMBERING_FAILED_PRECONDITION = 9, /**< The store is not in the state the operation needs (e.g. the lifecycle state, a read-only store). */
+	/** The store is not in the state the operation needs (e.g. the lifecycle state, a
+	 *  read-only store). */
+	NUMBERING_FAILED_PRECONDITION = 9,
 	NUMBERING_ABORTED = 10, /**< A conflict with a concurrent change; retrying may succeed. */
 	NUMBERING_OUT_OF_RANGE = 11, /**< A value past the valid range, or a caller's buffer too small. */
 	NUMBERING_UNIMPLEMENTED = 12, /**< The operation is not supported (by this build, or by the backend). */
