@@ -115,6 +115,9 @@ struct home {
 enum { UNDO_PUT, UNDO_REMOVE };
 /* Every tree entry of the replaced record was repointed in place: nothing to rebalance. */
 #define UNDO_IN_PLACE 0x100u
+/* The new record was written over the replaced one (same size class, same place in
+ * every index: only the body differs); `made` holds the replaced bytes for rollback. */
+#define UNDO_IN_SITU 0x200u
 #define UNDO_OP(u) ((u)->op & 0xffu)
 
 struct undo {
@@ -613,6 +616,41 @@ static void free_record(struct rmem *m, uint32_t handle)
 	numbering__slab_free(&m->slab, handle, size);
 }
 
+/* Whether @n may be written over @o, the record of its kind and name: both in one
+ * small slab size class, and everything an index or a visit's keys read equal (home,
+ * flags, sort key, interval, expiry, keys), so that only the body changes and no
+ * index needs touching. */
+static int fits_in_situ(const struct rrec *o, const struct rrec *n)
+{
+	if (o->size > NUMBERING__SLAB_SMALL_MAX || n->size > NUMBERING__SLAB_SMALL_MAX ||
+	    (o->size + 7) / 8 != (n->size + 7) / 8)
+		return 0;
+	if (o->home != n->home || o->kind != n->kind || o->flags != n->flags || o->layout != n->layout ||
+	    o->sort_key != n->sort_key || o->digits != n->digits || o->first != n->first ||
+	    o->tail_len != n->tail_len || o->keys_len != n->keys_len)
+		return 0;
+	/* [last], [expires], the keys and the tail: one run of bytes after the header. */
+	size_t extra = (size_t)((const uint8_t *)rec_tail(o) - (const uint8_t *)(o + 1)) + o->tail_len;
+	return memcmp(o + 1, n + 1, extra) == 0;
+}
+
+/* Exchanges the bytes of two records of one slab size class. */
+static void swap_records(struct rmem *m, uint32_t a, uint32_t b)
+{
+	unsigned char *p = numbering__slab_get(&m->slab, a), *q = numbering__slab_get(&m->slab, b);
+	size_t n = ((size_t)((const struct rrec *)p)->size + 7) / 8 * 8;
+	unsigned char tmp[256];
+	while (n > 0) {
+		size_t k = n < sizeof(tmp) ? n : sizeof(tmp);
+		memcpy(tmp, p, k);
+		memcpy(p, q, k);
+		memcpy(q, tmp, k);
+		p += k;
+		q += k;
+		n -= k;
+	}
+}
+
 static int undo_reserve(struct rmem *m)
 {
 	if (m->undo_count < m->undo_cap)
@@ -705,6 +743,10 @@ static int rm_commit(numbering_backend *backend)
 		const struct undo *u = &m->undo[i];
 		if (u->old == 0)
 			continue;
+		if (u->op & UNDO_IN_SITU) {
+			free_record(m, u->made); /* the replaced bytes */
+			continue;
+		}
 		if (!(u->op & UNDO_IN_PLACE))
 			fix_links(m, rec_at(m, u->old), u->old);
 		free_record(m, u->old);
@@ -724,7 +766,9 @@ static int rm_rollback(numbering_backend *backend)
 	/* Newest first, each step the exact inverse, so every put-back finds its room. */
 	for (size_t i = m->undo_count; i-- > 0;) {
 		const struct undo *u = &m->undo[i];
-		if (UNDO_OP(u) == UNDO_PUT) {
+		if (u->op & UNDO_IN_SITU) {
+			swap_records(m, u->old, u->made);
+		} else if (UNDO_OP(u) == UNDO_PUT) {
 			const struct rrec *made = rec_at(m, u->made);
 			index_unlink(m, made, u->made);
 			if (u->old != 0) {
@@ -745,7 +789,8 @@ static int rm_rollback(numbering_backend *backend)
 	for (size_t i = 0; i < m->undo_count; i++) {
 		const struct undo *u = &m->undo[i];
 		if (u->made != 0) {
-			fix_links(m, rec_at(m, u->made), u->made);
+			if (!(u->op & UNDO_IN_SITU))
+				fix_links(m, rec_at(m, u->made), u->made);
 			free_record(m, u->made);
 		}
 	}
@@ -904,6 +949,14 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	p += len - dir_len;
 	if (record->body_len > 0)
 		memcpy(p, record->body, record->body_len);
+	if (old != 0 && fits_in_situ(rec_at(m, old), r)) {
+		/* A new body under the same keys (an update of a display name, the store's
+		 * last time): written over the old record, whose bytes are kept in the one
+		 * just written for rollback. No index is touched. */
+		swap_records(m, old, handle);
+		undo_push(m, UNDO_PUT | UNDO_IN_SITU, hash, old, handle);
+		return NUMBERING_OK;
+	}
 	if (reserve_links(m, r, old == 0) != NUMBERING_OK) {
 		numbering__slab_free(&m->slab, handle, size);
 		return out_of_memory("indexing a record");
