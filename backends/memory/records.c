@@ -127,6 +127,18 @@ struct undo {
 	uint32_t made; /* the record written, 0 if none */
 };
 
+/* The hash of the name a writer last put, per kind modulo NAME_HINTS: the store puts
+ * its META last-time record with every commit, and a SipHash costs as much as the
+ * rest of such a put. Only names and hashes are kept (no handle), so nothing goes stale. */
+#define NAME_HINTS 4
+#define NAME_HINT_MAX 48
+struct name_hint {
+	uint32_t hash;
+	uint16_t len; /* 0: empty */
+	uint8_t kind;
+	char name[NAME_HINT_MAX];
+};
+
 struct rmem {
 	numbering_backend base;
 	unsigned char sip_key[crypto_shorthash_KEYBYTES];
@@ -142,6 +154,7 @@ struct rmem {
 	struct home *homes;
 	uint32_t home_count, home_cap;
 	uint32_t last_home[KIND_MAX + 1]; /* per kind, the home its last write named */
+	struct name_hint hints[NAME_HINTS];
 	struct undo *undo;
 	size_t undo_count, undo_cap;
 	size_t hash_bytes, other_bytes;
@@ -871,7 +884,19 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	if (!m->in_transaction)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: put outside a transaction");
 	const char *name = record->name;
-	uint32_t hash = name_hash(m, record->kind, name, len);
+	struct name_hint *hint = &m->hints[record->kind % NAME_HINTS];
+	uint32_t hash;
+	if (hint->len == len && hint->kind == record->kind && memcmp(hint->name, name, len) == 0) {
+		hash = hint->hash;
+	} else {
+		hash = name_hash(m, record->kind, name, len);
+		if (len <= NAME_HINT_MAX) {
+			memcpy(hint->name, name, len);
+			hint->len = (uint16_t)len;
+			hint->kind = (uint8_t)record->kind;
+			hint->hash = hash;
+		}
+	}
 	int numbers = record->digits > 0 && (record->flags & NUMBERING_RECORD_NUMBERS);
 	uint32_t old = record_find(m, record->kind, name, len, hash);
 	if (numbers) {
