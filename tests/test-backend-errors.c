@@ -309,7 +309,7 @@ START_TEST(writes_fail_when_the_backend_cannot_write)
 		enum fn fn;
 	} must_fail[] = {
 	    {"CreatePhoneNumberInstance", FN_PUT},    {"CreatePhoneNumberInstance", FN_COMMIT},
-	    {"CreatePhoneNumberInstance", FN_FIND},   {"UpdatePhoneNumberInstance", FN_PUT},
+	    {"UpdatePhoneNumberInstance", FN_PUT},
 	    {"DeletePhoneNumberInstance", FN_COMMIT}, {"MovePhoneNumberInstance", FN_REMOVE},
 	    {"SplitRange", FN_PUT},                   {"ActivatePhoneNumberInstance", FN_BEGIN},
 	    {"GetPhoneNumberInstance", FN_GET},       {"ListPhoneNumberInstances", FN_LIST},
@@ -329,6 +329,43 @@ START_TEST(writes_fail_when_the_backend_cannot_write)
 		numbering_free(response);
 		close_store();
 	}
+}
+END_TEST
+
+/* A create asks no find() when its numbers are free (the put refuses held ones); it
+ * looks for the holder when the put is refused, and fails cleanly when that fails. */
+START_TEST(create_of_held_numbers_fails_when_find_fails)
+{
+	open_store();
+	char *before = snapshot();
+	static const char request[] = "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"b\","
+	                              "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255502050\"}}}";
+	int rc;
+	char *response = call("CreatePhoneNumberInstance", request, &rc);
+	ck_assert_msg(rc == NUMBERING_ALREADY_EXISTS && strstr(response, "projects/p1/phoneNumberInstances/r") != NULL,
+	              "%s", response);
+	numbering_free(response);
+	faulty->fail = FN_FIND;
+	faulty->describe = 1;
+	response = call("CreatePhoneNumberInstance", request, &rc);
+	faulty->fail = FN_NONE;
+	ck_assert_msg(rc == NUMBERING_UNAVAILABLE && strstr(response, "faulty backend: injected find") != NULL, "%s",
+	              response);
+	numbering_free(response);
+	char *after = snapshot();
+	ck_assert_str_eq(after, before);
+	free(after);
+	/* Free numbers: no find is asked, so its failing changes nothing. */
+	faulty->fail = FN_FIND;
+	response = call("CreatePhoneNumberInstance",
+	                "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"c\","
+	                "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255505000\"}}}",
+	                &rc);
+	faulty->fail = FN_NONE;
+	ck_assert_msg(rc == NUMBERING_OK, "%s", response);
+	numbering_free(response);
+	free(before);
+	close_store();
 }
 END_TEST
 
@@ -377,6 +414,7 @@ Suite *backend_errors_suite(void)
 	tcase_add_loop_test(tc, failed_backend_call_fails_cleanly_and_changes_nothing, 0,
 	                    (int)(OPERATION_COUNT * (FN_COUNT - 1) * 2));
 	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
+	tcase_add_test(tc, create_of_held_numbers_fails_when_find_fails);
 	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);
 	tcase_add_test(tc, error_set_describes_the_failure);
 	suite_add_tcase(s, tc);

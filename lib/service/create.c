@@ -365,6 +365,38 @@ static int report_holder(numbering_store *store, const char *caller, const numbe
 	                              "%s %s is already held by another phone number instance", what, start);
 }
 
+/* The thread's last error, kept across a look-up that may replace it (failure paths only). */
+#define SAVED_VIOLATIONS 8
+struct saved_error {
+	int code;
+	int count;
+	char message[512];
+	char field[SAVED_VIOLATIONS][128];
+	char description[SAVED_VIOLATIONS][512];
+};
+
+static void save_error(struct saved_error *e)
+{
+	e->code = numbering_error_code();
+	snprintf(e->message, sizeof(e->message), "%s", numbering_error_message());
+	e->count = numbering_error_violation_count();
+	if (e->count > SAVED_VIOLATIONS)
+		e->count = SAVED_VIOLATIONS;
+	for (int i = 0; i < e->count; i++) {
+		snprintf(e->field[i], sizeof(e->field[i]), "%s", numbering_error_violation_field(i));
+		snprintf(e->description[i], sizeof(e->description[i]), "%s", numbering_error_violation_description(i));
+	}
+}
+
+static void restore_error(const struct saved_error *e)
+{
+	if (e->code == NUMBERING_OK)
+		return;
+	numbering__error_set(e->code, "%s", e->message);
+	for (int i = 0; i < e->count; i++)
+		numbering__error_violation(e->field[i], "%s", e->description[i]);
+}
+
 /* Creates the instance, or with a request id seen before, answers with the first
  * response (previous->seen then set: nothing was written). */
 static int create_locked(numbering_instance **out, struct previous *previous, numbering_store *store,
@@ -396,17 +428,30 @@ static int create_locked(numbering_instance **out, struct previous *previous, nu
 		holder->state = instance->lifecycle_state;
 		holder->same_name = 1;
 		rc = NUMBERING_ALREADY_EXISTS;
-	} else if (rc == NUMBERING_NOT_FOUND)
-		rc = check_numbers_free(store, range, instance, holder);
-	if (rc == NUMBERING_OK)
-		rc = numbering__check_room(store, 1);
-	int64_t now = 0;
+	} else if (rc == NUMBERING_NOT_FOUND) {
+		rc = NUMBERING_OK;
+	}
+	if (rc != NUMBERING_OK) {
+		numbering_instance_free(instance);
+		return rc;
+	}
+	/*
+	 * The numbers are free unless the put is refused: every backend refuses a record
+	 * flagged NUMBERING_RECORD_NUMBERS whose numbers another holds (ALREADY_EXISTS),
+	 * so a create asks no find() first, and looks for the holder, to name it, only
+	 * when the put or a step before it fails (a create of held numbers answers
+	 * ALREADY_EXISTS whatever else is wrong, as when the look-up came first).
+	 */
+	int64_t last_time = store->last_time, now = 0;
+	int put_done = 0;
+	rc = numbering__check_room(store, 1);
 	if (rc == NUMBERING_OK)
 		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK)
 		rc = build(instance, request, name, range, is_range, country, now);
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = numbering__backend_put(store, instance);
+		put_done = rc == NUMBERING_OK;
 		numbering__compute_compliant(store, instance);
 		if (rc == NUMBERING_OK && request_id != NULL)
 			rc = remember_request(store, project, request_id, digest, instance);
@@ -414,6 +459,19 @@ static int create_locked(numbering_instance **out, struct previous *previous, nu
 			rc = numbering__commit(store);
 		else
 			numbering__rollback(store);
+	}
+	if (rc != NUMBERING_OK && !put_done) {
+		struct saved_error saved;
+		save_error(&saved);
+		int held = check_numbers_free(store, range, instance, holder);
+		if (held == NUMBERING_ALREADY_EXISTS) {
+			store->last_time = last_time; /* refused before any time was taken, as before */
+			rc = held;
+		} else if (held != NUMBERING_OK) {
+			rc = held;
+		} else {
+			restore_error(&saved);
+		}
 	}
 	/* Committed: hand over the instance itself, as a copy could fail after the write. */
 	if (rc == NUMBERING_OK) {
