@@ -719,6 +719,32 @@ START_TEST(body_replaced_in_situ)
 }
 END_TEST
 
+/* A replacement within the numbers its record held skips the search for a holder
+ * (none can exist); one reaching outside them is searched and refused on overlap. */
+START_TEST(replacement_within_own_numbers)
+{
+	numbering_backend *b = make();
+	put1(b, rec(3, "p/things/a", "p", LN, 1, 5, 100, 200));
+	put1(b, rec(4, "x/b", "", NUMBERING_RECORD_NUMBERS, 0, 5, 201, 300));
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	numbering_record r = rec(3, "p/things/a", "p", LN, 1, 5, 150, 180);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK); /* within: no search */
+	r = rec(3, "p/things/a", "p", LN, 1, 5, 150, 201);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_ALREADY_EXISTS); /* reaches b's 201 */
+	r = rec(3, "p/things/a", "p", LN, 1, 5, 90, 180);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK); /* outside a's 150 .. 180, free */
+	r = rec(3, "p/things/a", "p", LN, 1, 6, 150, 150);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK); /* another digit count */
+	r = rec(4, "x/c", "", NUMBERING_RECORD_NUMBERS, 0, 5, 90, 90);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK); /* a's 5-digit numbers were given up */
+	r = rec(3, "p/things/a", "p", LN, 1, 5, 90, 90);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_ALREADY_EXISTS);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	check(b);
+	b->free(b);
+}
+END_TEST
+
 /* The naive model: an array of records, every query a filter and a sort. */
 #define MODEL_MAX 400
 struct mrec {
@@ -1183,6 +1209,7 @@ Suite *memory_records_suite(void)
 	tcase_add_test(tc, list_expiry_order);
 	tcase_add_test(tc, rollback_every_write);
 	tcase_add_test(tc, body_replaced_in_situ);
+	tcase_add_test(tc, replacement_within_own_numbers);
 	tcase_add_test(tc, random_against_model);
 	tcase_add_test(tc, allocation_failure_changes_nothing);
 	tcase_add_test(tc, many_records_and_large_bodies);

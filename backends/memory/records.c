@@ -304,13 +304,14 @@ static void fill(const struct rmem *m, uint32_t handle, numbering_record *out, c
 	out->last = rec_last(r);
 	out->expires = rec_expires(r);
 	const uint8_t *p = rec_keys(r);
-	for (int i = 0; i < SLOTS; i++) {
+	for (int i = 0; i < SLOTS; i++)
 		out->keys[i] = NULL;
-		if (r->layout & RL_KEY(i)) {
-			out->keys[i] = (const char *)p + 1;
-			p += 1 + (size_t)p[0] + 1;
-		}
-	}
+	if (r->keys_len > 0) /* an instance has none: the resolve path skips the walk */
+		for (int i = 0; i < SLOTS; i++)
+			if (r->layout & RL_KEY(i)) {
+				out->keys[i] = (const char *)p + 1;
+				p += 1 + (size_t)p[0] + 1;
+			}
 	const uint8_t *body = (const uint8_t *)rec_tail(r) + r->tail_len;
 	out->body_len = r->size - (size_t)(body - (const uint8_t *)r);
 	out->body = out->body_len > 0 ? body : NULL;
@@ -899,6 +900,13 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	}
 	int numbers = record->digits > 0 && (record->flags & NUMBERING_RECORD_NUMBERS);
 	uint32_t old = record_find(m, record->kind, name, len, hash);
+	const struct rrec *was = old != 0 ? rec_at(m, old) : NULL;
+	/* Numbers the replaced record holds are held by no other (exclusivity): a
+	 * replacement keeping its numbers or some of them (an update, the first part of a
+	 * split) needs no search. */
+	if (numbers && was != NULL && (was->flags & NUMBERING_RECORD_NUMBERS) && was->digits == record->digits &&
+	    was->first <= record->first && record->last <= rec_last(was))
+		numbers = 0;
 	if (numbers) {
 		uint32_t holder = numbers_holder(m, (unsigned)record->digits, record->first, record->last, old);
 		if (holder != 0) {
