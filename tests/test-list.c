@@ -563,6 +563,58 @@ START_TEST(page_copies_from_a_host_backend)
 }
 END_TEST
 
+/* A page's first block is sized for its first instance (the newest); here the newest
+ * is the smallest, so older, larger ones fill it and go to further blocks, placed
+ * after measuring. Every field of each equals what get() reads. */
+START_TEST(page_of_instances_growing_in_size)
+{
+	enum { N = 60 };
+	for (int i = 0; i < N; i++) {
+		numbering_instance *r = NULL, *out = NULL;
+		ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+		char id[16], number[20], text[128], key[16], value[256];
+		int size = N - 1 - i; /* the newest the smallest */
+		snprintf(id, sizeof(id), "g%d", i);
+		snprintf(number, sizeof(number), "+612555%05d", 20000 + i);
+		ck_assert_int_eq(numbering_instance_set_phone_number(r, number), NUMBERING_OK);
+		memset(text, 'd', (size_t)size);
+		text[size] = '\0';
+		ck_assert_int_eq(numbering_instance_set_display_name(r, text), NUMBERING_OK);
+		for (int l = 0; l < size / 6; l++) {
+			snprintf(key, sizeof(key), "k-%02d", l);
+			memset(value, 'a' + l, (size_t)(4 * size));
+			value[4 * size] = '\0';
+			ck_assert_int_eq(numbering_instance_set_label(r, key, l == 1 ? "" : value), NUMBERING_OK);
+		}
+		ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, id, NULL, NULL), NUMBERING_OK);
+		numbering_instance_free(out);
+		numbering_instance_free(r);
+	}
+	ck_assert_int_eq(numbering_list_request_set_page_size(req, 100), NUMBERING_OK);
+	numbering_list_page *page = list_ok();
+	ck_assert_int_eq(numbering_list_page_count(page), N);
+	for (int i = 0; i < N; i++) {
+		const numbering_instance *in = numbering_list_page_instance(page, i);
+		numbering_instance *got = NULL;
+		ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, numbering_instance_name(in)), NUMBERING_OK);
+		char id[16];
+		snprintf(id, sizeof(id), "g%d", N - 1 - i);
+		ck_assert_str_eq(strrchr(numbering_instance_name(in), '/') + 1, id);
+		ck_assert_str_eq(numbering_instance_phone_number(in), numbering_instance_phone_number(got));
+		ck_assert_str_eq(numbering_instance_display_name(in), numbering_instance_display_name(got));
+		ck_assert_int_eq(numbering_instance_create_time(in), numbering_instance_create_time(got));
+		ck_assert_int_eq(numbering_instance_label_count(in), numbering_instance_label_count(got));
+		ck_assert_int_eq(numbering_instance_label_count(in), i / 6);
+		for (int l = 0; l < numbering_instance_label_count(in); l++) {
+			ck_assert_str_eq(numbering_instance_label_key(in, l), numbering_instance_label_key(got, l));
+			ck_assert_str_eq(numbering_instance_label_value(in, l), numbering_instance_label_value(got, l));
+		}
+		numbering_instance_free(got);
+	}
+	numbering_list_page_free(page);
+}
+END_TEST
+
 Suite *list_suite(void)
 {
 	Suite *s = suite_create("list");
@@ -584,6 +636,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, token_bound_to_filter_not_its_spelling);
 	tcase_add_test(tc, page_copies_do_not_depend_on_fresh_memory);
 	tcase_add_test(tc, page_copies_from_a_host_backend);
+	tcase_add_test(tc, page_of_instances_growing_in_size);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -684,6 +684,46 @@ START_TEST(instance_to_record_refuses_what_cannot_be_stored)
 }
 END_TEST
 
+/* Places @r in one pass in a 64 KiB block of dirty memory (@trusted: the placer of
+ * the library's own backends): returns the outcome, and when @expect is given,
+ * asserts the placed instance equals it, lies in the bytes the placer says it used,
+ * and nothing after them was written. */
+#define PLACE_ROOM (16 * 1024)
+static uint8_t place_guard[PLACE_ROOM + 64];
+
+static int place_in_large(const numbering_record *r, int trusted, const numbering_instance *expect)
+{
+	static uint8_t *block;
+	if (block == NULL) {
+		block = aligned_alloc(8, PLACE_ROOM + 64);
+		memset(place_guard, 0xa5, sizeof(place_guard));
+	}
+	memset(block, 0xa5, PLACE_ROOM + 64);
+	numbering_instance *placed = NULL;
+	size_t used = 99;
+	int rc = numbering__instance_record_place_in(&placed, &used, block, PLACE_ROOM, r, trusted);
+	if (rc == NUMBERING_OK) {
+		ck_assert_ptr_eq(placed, block);
+		ck_assert_uint_eq(used % 8, 0);
+		ck_assert_uint_le(used, PLACE_ROOM);
+		ck_assert_msg(memcmp(block + used, place_guard, PLACE_ROOM + 64 - used) == 0,
+		              "a byte after the %zu used was written", used);
+		const uint8_t *name = (const uint8_t *)placed->name.ptr;
+		ck_assert(name > block && name + placed->name.len < block + used);
+		ck_assert(placed->name.cap & NUMBERING__STR_BORROWED);
+		if (placed->label_count > 0)
+			ck_assert((uint8_t *)placed->labels > block &&
+			          (uint8_t *)(placed->labels + placed->label_count) <= block + used &&
+			          (uintptr_t)placed->labels % 8 == 0);
+		if (expect != NULL)
+			assert_instance_eq(expect, placed);
+	} else {
+		ck_assert_ptr_null(placed);
+		ck_assert_int_eq(numbering_error_code(), rc);
+	}
+	return rc;
+}
+
 /* Flips every bit of an instance record's body: DATA_LOSS naming a field, or an
  * instance that stores back to the same body. Never a crash nor a read outside. */
 START_TEST(instance_from_record_survives_every_bit_flip)
@@ -706,6 +746,8 @@ START_TEST(instance_from_record_survives_every_bit_flip)
 			ck_assert_int_eq(numbering__instance_record_check(&r), NUMBERING_DATA_LOSS);
 			struct numbering__instance_layout layout;
 			ck_assert_int_eq(numbering__instance_record_measure(&layout, &r), NUMBERING_DATA_LOSS);
+			ck_assert_int_eq(place_in_large(&r, 0, NULL), NUMBERING_DATA_LOSS);
+			ck_assert_int_eq(place_in_large(&r, 1, NULL), NUMBERING_DATA_LOSS);
 		}
 		r.body_len = body.len - strlen(r.parent) - 1;
 		for (size_t bit = 0; bit < r.body_len * 8; bit++) {
@@ -732,6 +774,16 @@ START_TEST(instance_from_record_survives_every_bit_flip)
 			} else {
 				ck_assert_int_eq(rc, NUMBERING_DATA_LOSS);
 			}
+			/* Placing in one pass refuses what reading refuses, and the trusted placer
+			 * what the trusted reader refuses; what they place is what was read. */
+			ck_assert_int_eq(place_in_large(&r, 0, rc == NUMBERING_OK ? back : NULL), rc);
+			if (own_rc == NUMBERING_OK)
+				ck_assert_int_eq(numbering__instance_from_own_record(back, &r), NUMBERING_OK);
+			ck_assert_int_eq(place_in_large(&r, 1, own_rc == NUMBERING_OK ? back : NULL), own_rc);
+			if (rc == NUMBERING_OK)
+				ck_assert_int_eq(numbering__instance_from_record(back, &r), NUMBERING_OK);
+			else
+				numbering__instance_reset(back);
 			if (rc == NUMBERING_OK) {
 				valid++;
 				numbering_record r2;
@@ -912,6 +964,127 @@ START_TEST(placed_instances_equal_read_ones)
 }
 END_TEST
 
+/* The list page path: placed in one pass, each instance equals the one read; a room
+ * too small for it places nothing and writes nothing past the room. */
+START_TEST(placed_in_one_pass_equal_read_ones)
+{
+	numbering_instance *x[SHAPES];
+	shapes(x);
+	numbering_instance *back = NULL;
+	ck_assert_int_eq(numbering_instance_new(&back), NUMBERING_OK);
+	struct numbering__buf body = {0};
+	uint8_t *block = aligned_alloc(8, PLACE_ROOM + 64);
+	for (int i = 0; i < SHAPES; i++) {
+		numbering_record r;
+		ck_assert_int_eq(numbering__instance_to_record(&r, &body, x[i]), NUMBERING_OK);
+		ck_assert_int_eq(numbering__instance_from_record(back, &r), NUMBERING_OK);
+		for (int trusted = 0; trusted <= 1; trusted++) {
+			ck_assert_int_eq(place_in_large(&r, trusted, back), NUMBERING_OK);
+			numbering_instance *placed = NULL;
+			size_t used = 0;
+			memset(block, 0xa5, PLACE_ROOM + 64);
+			ck_assert_int_eq(numbering__instance_record_place_in(&placed, &used, block, PLACE_ROOM, &r, trusted),
+			                 NUMBERING_OK);
+			/* No more than a frozen copy takes, and the labels' alignment. */
+			ck_assert_uint_le(used, numbering__instance_frozen_size(back) + 8);
+			/* Exactly the room it used is enough. */
+			size_t enough = used;
+			ck_assert_int_eq(numbering__instance_record_place_in(&placed, &used, block, enough, &r, trusted),
+			                 NUMBERING_OK);
+			ck_assert_ptr_eq(placed, block);
+			ck_assert_uint_eq(used, enough);
+			assert_instance_eq(back, placed);
+			/* Any less room: nothing placed, nothing written past the room. */
+			for (size_t room = 0; room < enough; room += room < 600 ? 1 : 61) {
+				memset(block, 0xa5, enough + 64);
+				placed = (numbering_instance *)block;
+				used = 7;
+				numbering_error_clear();
+				int rc = numbering__instance_record_place_in(&placed, &used, block, room, &r, trusted);
+				if (rc == NUMBERING_OK && placed != NULL) {
+					/* It fits in less when the labels needed no padding. */
+					ck_assert_uint_ge(room, enough - 7);
+					continue;
+				}
+				ck_assert_int_eq(rc, NUMBERING_OK);
+				ck_assert_ptr_null(placed);
+				ck_assert_uint_eq(used, 0);
+				ck_assert_int_eq(numbering_error_code(), NUMBERING_OK);
+				ck_assert_msg(memcmp(block + room, place_guard, enough + 64 - room) == 0,
+				              "shape %d, room %zu: a byte past the room was written", i, room);
+			}
+		}
+	}
+	free(block);
+	numbering__buf_free(&body);
+	numbering_instance_free(back);
+	free_shapes(x);
+}
+END_TEST
+
+/* The trusted readers still check the kind (find visits records of every kind). */
+START_TEST(trusted_readers_check_the_kind)
+{
+	numbering_instance *x = single(), *back = NULL;
+	ck_assert_int_eq(numbering_instance_new(&back), NUMBERING_OK);
+	struct numbering__buf body = {0};
+	numbering_record r;
+	ck_assert_int_eq(numbering__instance_to_record(&r, &body, x), NUMBERING_OK);
+	r.kind = NUMBERING__KIND_REQUEST;
+	ck_assert_int_eq(numbering__instance_from_own_record(back, &r), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "kind");
+	ck_assert_int_eq(place_in_large(&r, 1, NULL), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "kind");
+	r.kind = NUMBERING__KIND_INSTANCE;
+	r.digits = 17;
+	ck_assert_int_eq(numbering__instance_from_own_record(back, &r), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "digits");
+	ck_assert_int_eq(place_in_large(&r, 1, NULL), NUMBERING_DATA_LOSS);
+	numbering__buf_free(&body);
+	numbering_instance_free(back);
+	numbering_instance_free(x);
+}
+END_TEST
+
+/* The +E164 text the numbers give, at every digit count and at the ends of each:
+ * written by neither encoder (the body is as long as for any derived number) and
+ * read back the same by every reader. */
+START_TEST(e164_text_at_every_digit_count)
+{
+	numbering_instance *x = single(), *back = NULL;
+	ck_assert_int_eq(numbering_instance_new(&back), NUMBERING_OK);
+	struct numbering__buf body = {0};
+	numbering_record r;
+	ck_assert_int_eq(numbering__instance_to_record(&r, &body, x), NUMBERING_OK);
+	size_t derived_len = r.body_len;
+	uint64_t pow10 = 1;
+	for (int d = 1; d <= NUMBERING_RECORD_DIGITS_MAX; d++) {
+		pow10 *= 10;
+		uint64_t values[] = {0, pow10 / 10, pow10 - 1, 1234567890123456ULL % pow10, 9087654321012345ULL % pow10,
+		                     pow10 - pow10 / 10};
+		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+			char text[24];
+			snprintf(text, sizeof(text), "+%0*llu", d, (unsigned long long)values[v]);
+			x->digits = (uint8_t)d;
+			x->first = x->last = values[v];
+			set_str(&x->phone_number, text);
+			ck_assert_msg(numbering__instance_to_record(&r, &body, x) == NUMBERING_OK, "%s: %s", text,
+			              numbering_error_message());
+			ck_assert_msg(r.body_len == derived_len, "%s stored verbatim", text);
+			ck_assert_int_eq(numbering__instance_from_record(back, &r), NUMBERING_OK);
+			ck_assert_str_eq(numbering_instance_phone_number(back), text);
+			ck_assert_int_eq(numbering__instance_from_own_record(back, &r), NUMBERING_OK);
+			ck_assert_str_eq(numbering_instance_phone_number(back), text);
+			ck_assert_int_eq(place_in_large(&r, 0, back), NUMBERING_OK);
+			ck_assert_int_eq(place_in_large(&r, 1, back), NUMBERING_OK);
+		}
+	}
+	numbering__buf_free(&body);
+	numbering_instance_free(back);
+	numbering_instance_free(x);
+}
+END_TEST
+
 START_TEST(meta_and_request_records)
 {
 	numbering_record r;
@@ -971,6 +1144,9 @@ Suite *record_suite(void)
 	tcase_add_test(tc, instance_from_record_checks_the_keys);
 	tcase_add_test(tc, instance_from_record_allocates_nothing_once_grown);
 	tcase_add_test(tc, placed_instances_equal_read_ones);
+	tcase_add_test(tc, placed_in_one_pass_equal_read_ones);
+	tcase_add_test(tc, trusted_readers_check_the_kind);
+	tcase_add_test(tc, e164_text_at_every_digit_count);
 	tcase_add_test(tc, meta_and_request_records);
 	suite_add_tcase(s, tc);
 	return s;

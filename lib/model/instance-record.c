@@ -76,48 +76,70 @@ static const uint32_t mask_limits[MASK_STRINGS] = {NAME_BYTES_MAX,         NAME_
 		    &(in)->phone_number, &(in)->range_end                                                                    \
 	}
 
+static const uint64_t pow10_table[NUMBERING_RECORD_DIGITS_MAX + 1] = {
+	1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,           100000ULL,
+	1000000ULL,     10000000ULL,     100000000ULL,     1000000000ULL,     10000000000ULL,     100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL};
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The 8 decimal digits of @x (< 10^8), leading zeros included, as the ASCII bytes of
+ * a little-endian word, most significant digit first in memory: a few multiplications
+ * split 4 | 4, then 2 | 2, then 1 | 1 digits into byte lanes, with no division loop. */
+static inline uint64_t digits8(uint32_t x)
+{
+	uint64_t merged = (uint64_t)(x / 10000) | (uint64_t)(x % 10000) << 32;
+	uint64_t top = ((merged * 10486u) >> 20) & (UINT64_C(0x7f) << 32 | 0x7f); /* / 100 */
+	uint64_t bottom = merged - 100 * top;
+	uint64_t hundreds = bottom << 16 | top;
+	uint64_t tens = ((hundreds * 103u) >> 10) & (UINT64_C(0xf) << 48 | UINT64_C(0xf) << 32 | UINT64_C(0xf) << 16 | 0xf);
+	tens += (hundreds - 10 * tens) << 8;
+	return tens + UINT64_C(0x3030303030303030);
+}
+#else
 static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
+#endif
 
-/* "+" and exactly @digits digits of @value, NUL-terminated in buf[24]; returns the
- * length, 0 if it cannot be. Eight digits a step, then two (the hot path formats a
- * number on every read, as backends/memory/record.c). */
+/* "+" and exactly @digits (1 .. 16) digits of @value, NUL-terminated: writes exactly
+ * @digits + 2 bytes of @buf. Returns the length, 0 (writing nothing) for a value of
+ * more digits or a digit count out of range. The hot paths format a number on every
+ * read: two 8-digit words, stored whole, where the byte order allows. */
 static size_t format_e164(char *buf, uint64_t value, unsigned digits)
 {
-	if (digits == 0 || digits > 20)
+	if (digits == 0 || digits > NUMBERING_RECORD_DIGITS_MAX || value >= pow10_table[digits])
 		return 0;
 	buf[0] = '+';
-	char *p = buf + digits + 1;
-	*p = '\0';
-	unsigned left = digits;
-	for (; left >= 8; left -= 8) {
-		uint32_t low = (uint32_t)(value % 100000000u);
-		value /= 100000000u;
-		uint32_t hi4 = low / 10000, lo4 = low % 10000;
-		p -= 8;
-		memcpy(p, DIGIT_PAIRS + 2 * (hi4 / 100), 2);
-		memcpy(p + 2, DIGIT_PAIRS + 2 * (hi4 % 100), 2);
-		memcpy(p + 4, DIGIT_PAIRS + 2 * (lo4 / 100), 2);
-		memcpy(p + 6, DIGIT_PAIRS + 2 * (lo4 % 100), 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t low = digits8((uint32_t)(value % 100000000u));
+	if (digits >= 8) {
+		/* The high word's last digits - 8 digits, then the low word over what follows them. */
+		if (digits > 8) {
+			uint64_t high = digits8((uint32_t)(value / 100000000u)) >> (8 * (16 - digits));
+			memcpy(buf + 1, &high, 8);
+		}
+		memcpy(buf + 1 + digits - 8, &low, 8);
+	} else {
+		char word[8];
+		low >>= 8 * (8 - digits);
+		memcpy(word, &low, 8);
+		memcpy(buf + 1, word, digits);
 	}
+#else
+	char *p = buf + digits + 1;
+	unsigned left = digits;
 	for (; left >= 2; left -= 2) {
 		unsigned pair = (unsigned)(value % 100);
 		value /= 100;
 		p -= 2;
 		memcpy(p, DIGIT_PAIRS + 2 * pair, 2);
 	}
-	if (left == 1) {
+	if (left == 1)
 		*--p = (char)('0' + value % 10);
-		value /= 10;
-	}
-	return value == 0 ? digits + 1 : 0;
+#endif
+	buf[digits + 1] = '\0';
+	return digits + 1;
 }
-
-static const uint64_t pow10_table[NUMBERING_RECORD_DIGITS_MAX + 1] = {
-	1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,           100000ULL,
-	1000000ULL,     10000000ULL,     100000000ULL,     1000000000ULL,     10000000000ULL,     100000000000ULL,
-	1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL};
 
 static int str_is(const struct numbering__str *s, const char *text, size_t len)
 {
@@ -370,6 +392,9 @@ enum sink_mode { SINK_OWN, SINK_PLACE, SINK_COUNT, SINK_CHECK };
 /* COUNT and CHECK store nothing. */
 #define STORES(k) ((k)->mode == SINK_OWN || (k)->mode == SINK_PLACE)
 
+/* Placed instances are laid end to end: keep each aligned for the next. */
+#define PLACE_ALIGN 8
+
 /* read() and what it calls are inlined into each caller, specialised for its mode. */
 #if defined(__GNUC__) || defined(__clang__)
 #define SINK_INLINE static inline __attribute__((always_inline))
@@ -383,6 +408,7 @@ struct sink {
 	char *next, *end; /* PLACE: the next free byte, the end of the block */
 	size_t bytes;     /* COUNT: string bytes so far, NULs included */
 	uint32_t labels;  /* COUNT: labels */
+	int carve;        /* PLACE in one pass: the labels are carved from the block when their count is read */
 };
 
 struct reader {
@@ -541,6 +567,21 @@ SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t valu
 	return sink_str(k, s, buf, format_e164(buf, value, digits));
 }
 
+/* PLACE in one pass: @n zeroed labels at the next 8-byte boundary of the block. */
+SINK_INLINE int place_labels(struct sink *k, numbering_instance *out, uint32_t n)
+{
+	size_t pad = (size_t)(-(uintptr_t)k->next & (PLACE_ALIGN - 1));
+	size_t size = (size_t)n * sizeof(struct numbering__label);
+	if ((size_t)(k->end - k->next) < pad + size)
+		return NUMBERING_INTERNAL;
+	struct numbering__label *labels = (struct numbering__label *)(void *)(k->next + pad);
+	memset(labels, 0, size);
+	k->next += pad + size;
+	out->labels = labels;
+	out->label_cap = n;
+	return NUMBERING_OK;
+}
+
 /* Whether (a, alen) sorts strictly before (b, blen) as strcmp() orders them. */
 static int key_before(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -569,8 +610,13 @@ SINK_INLINE int read_labels(struct sink *k, struct reader *r, numbering_instance
 		out->labels = labels;
 		out->label_cap = (uint32_t)n;
 	}
-	if (k->mode == SINK_PLACE && out->label_cap != n)
+	if (k->mode == SINK_PLACE && k->carve) {
+		/* The labels are the body's last field: only their strings follow the array. */
+		if (place_labels(k, out, (uint32_t)n) != NUMBERING_OK)
+			return NUMBERING_INTERNAL; /* no room */
+	} else if (k->mode == SINK_PLACE && out->label_cap != n) {
 		return NUMBERING_INTERNAL; /* placed for another record */
+	}
 	if (!STORES(k))
 		k->labels = (uint32_t)n;
 	struct numbering__label counted = {{NULL, 0, 0}, {NULL, 0, 0}};
@@ -638,8 +684,13 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, const numbering_record *rec)
 {
 	size_t name_len = strlen(rec->name ? rec->name : "");
-	/* COUNT needs only what sizes the block: the digit count (placing checks the rest). */
-	int rc = k->mode != SINK_COUNT ? check_keys(r, rec, name_len)
+	/* COUNT needs only what sizes the block: the digit count (placing checks the rest).
+	 * A trusted record's keys are what numbering__instance_to_record() wrote: the
+	 * kind and the digit count, which the reading relies on, are checked, not the
+	 * parent and the empty keys (the list and resolve paths). */
+	int rc = k->mode != SINK_COUNT && !k->trusted ? check_keys(r, rec, name_len)
+	         : k->mode != SINK_COUNT && rec->kind != NUMBERING__KIND_INSTANCE
+	             ? bad(r, "kind", "it is not the instance kind (3)")
 	         : rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX
 	             ? bad(r, "digits", "the record holds no interval of 1 to 16 digits")
 	             : NUMBERING_OK;
@@ -799,7 +850,7 @@ int numbering__instance_from_record(numbering_instance *out, const numbering_rec
 		                            out == NULL ? "out" : "record");
 	struct reader r;
 	reader_init(&r, record);
-	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0};
+	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0, 0};
 	int rc = read(&own, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return rc;
@@ -814,7 +865,7 @@ int numbering__instance_from_own_record(numbering_instance *out, const numbering
 		                            out == NULL ? "out" : "record");
 	struct reader r;
 	reader_init(&r, record);
-	struct sink own = {SINK_OWN, 1, NULL, NULL, 0, 0};
+	struct sink own = {SINK_OWN, 1, NULL, NULL, 0, 0, 0};
 	int rc = read(&own, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return rc;
@@ -828,13 +879,11 @@ int numbering__instance_record_check(const numbering_record *record)
 	memset(&checked, 0, sizeof(checked));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink check = {SINK_CHECK, 0, NULL, NULL, 0, 0};
+	struct sink check = {SINK_CHECK, 0, NULL, NULL, 0, 0, 0};
 	int rc = read(&check, &r, &checked, record);
 	return rc != NUMBERING_OK && r.problem != NULL ? damaged(&r, record) : rc;
 }
 
-/* Placed instances are laid end to end: keep each aligned for the next. */
-#define PLACE_ALIGN 8
 
 int numbering__instance_record_measure(struct numbering__instance_layout *layout, const numbering_record *record)
 {
@@ -845,7 +894,7 @@ int numbering__instance_record_measure(struct numbering__instance_layout *layout
 	memset(&counted, 0, sizeof(counted));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink count = {SINK_COUNT, 0, NULL, NULL, 0, 0};
+	struct sink count = {SINK_COUNT, 0, NULL, NULL, 0, 0, 0};
 	int rc = read(&count, &r, &counted, record);
 	if (rc != NUMBERING_OK)
 		return r.problem != NULL ? damaged(&r, record) : rc;
@@ -871,7 +920,7 @@ SINK_INLINE numbering_instance *place(void *block, const struct numbering__insta
 	}
 	struct reader r;
 	reader_init(&r, record);
-	struct sink sink = {SINK_PLACE, trusted, (char *)block + fixed, (char *)block + layout->size, 0, 0};
+	struct sink sink = {SINK_PLACE, trusted, (char *)block + fixed, (char *)block + layout->size, 0, 0, 0};
 	int rc = read(&sink, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return out;
@@ -892,6 +941,43 @@ numbering_instance *numbering__instance_record_place_own(void *block, const stru
                                                          const numbering_record *record)
 {
 	return place(block, layout, record, 1);
+}
+
+/* One pass: the instance at @block, its strings after it, the labels (carved when
+ * their count is read, the body's last field) after those. */
+SINK_INLINE int place_in(numbering_instance **out, size_t *used, void *block, size_t room,
+                         const numbering_record *record, int trusted)
+{
+	*out = NULL;
+	*used = 0;
+	if (room < sizeof(numbering_instance))
+		return NUMBERING_OK;
+	numbering_instance *in = block;
+	memset(in, 0, sizeof(*in));
+	struct reader r;
+	reader_init(&r, record);
+	struct sink sink = {SINK_PLACE, trusted, (char *)(in + 1), (char *)block + room, 0, 0, 1};
+	int rc = read(&sink, &r, in, record);
+	if (rc == NUMBERING_OK) {
+		size_t n = (size_t)(sink.next - (char *)block);
+		n = (n + PLACE_ALIGN - 1) & ~(size_t)(PLACE_ALIGN - 1);
+		*used = n < room ? n : room;
+		*out = in;
+		return NUMBERING_OK;
+	}
+	if (r.problem != NULL)
+		return damaged(&r, record);
+	/* Only PLACE's lack of room fails without a problem: the caller measures. */
+	return rc == NUMBERING_INTERNAL ? NUMBERING_OK : rc;
+}
+
+int numbering__instance_record_place_in(numbering_instance **out, size_t *used, void *block, size_t room,
+                                        const numbering_record *record, int trusted)
+{
+	if (out == NULL || used == NULL || (block == NULL && room > 0) || record == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_record_place_in: %s is NULL",
+		                            out == NULL ? "out" : used == NULL ? "used" : record == NULL ? "record" : "block");
+	return trusted ? place_in(out, used, block, room, record, 1) : place_in(out, used, block, room, record, 0);
 }
 
 /* ---- META and REQUEST records ---- */

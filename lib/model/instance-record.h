@@ -42,8 +42,10 @@ int numbering__instance_from_record(numbering_instance *out, const numbering_rec
  * numbering__instance_to_record() wrote it (the memory backend's, the file backend's
  * after replay checked it): the body's structure is still checked, so nothing is
  * read outside it, but not the model's limits, which the bytes met when they were
- * written. The resolve and get paths over the library's backends; a host's backend
- * gets numbering__instance_from_record(). NUMBERING_DATA_LOSS; NUMBERING_RESOURCE_EXHAUSTED.
+ * written, nor the keys beyond the kind and the digit count (the parent and the
+ * absent secondary keys are as numbering__instance_to_record() wrote them). The
+ * resolve and get paths over the library's backends; a host's backend gets
+ * numbering__instance_from_record(). NUMBERING_DATA_LOSS; NUMBERING_RESOURCE_EXHAUSTED.
  */
 int numbering__instance_from_own_record(numbering_instance *out, const numbering_record *record);
 
@@ -74,6 +76,21 @@ numbering_instance *numbering__instance_record_place(void *block, const struct n
  * (numbering__instance_from_own_record() says which). */
 numbering_instance *numbering__instance_record_place_own(void *block, const struct numbering__instance_layout *layout,
                                                          const numbering_record *record);
+
+/*
+ * Builds @record's instance in one pass over its body (no measuring first: the list
+ * page path) in the @room bytes at @block (8-byte aligned): the instance, its
+ * strings, then its labels, each string marked borrowed. On NUMBERING_OK, *out is
+ * the instance (at @block) and *used the bytes it took, a multiple of 8 (or @room);
+ * or, when it does not fit in @room, *out is NULL and *used 0, and the caller
+ * measures it (numbering__instance_record_measure()) and places it in a block of that
+ * size. @trusted: a record of the library's own backend, read as
+ * numbering__instance_from_own_record() reads it. NUMBERING_DATA_LOSS naming what is
+ * wrong for a record numbering__instance_from_record() (or _from_own_record())
+ * refuses.
+ */
+int numbering__instance_record_place_in(numbering_instance **out, size_t *used, void *block, size_t room,
+                                        const numbering_record *record, int trusted);
 
 /* The META record names. */
 #define NUMBERING__META_TOKEN_KEY "token-key" /* body: the 32-byte page-token key */

@@ -285,7 +285,8 @@ static void *page_alloc(numbering_list_page *page, size_t size, int items_left)
 }
 
 /* Builds each visited instance record's instance in the page's blocks: one copy of
- * each string, from the backend's bytes. */
+ * each string, from the backend's bytes. Placed in one pass where the current block
+ * has room; measured first only when it has not (about once a block). */
 static int collect_one(const numbering_record *record, void *payload)
 {
 	struct collect *c = payload;
@@ -294,17 +295,29 @@ static int collect_one(const numbering_record *record, void *payload)
 		c->more = 1; /* the one past the page (the query's limit ends the walk) */
 		return 0;
 	}
-	struct numbering__instance_layout layout;
-	int rc = numbering__instance_record_measure(&layout, record);
-	if (rc != NUMBERING_OK)
-		return c->rc = rc;
-	void *block = page_alloc(page, layout.size, c->page_size - page->count);
-	if (block == NULL)
-		return c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
-	numbering_instance *instance = c->own ? numbering__instance_record_place_own(block, &layout, record)
-	                                      : numbering__instance_record_place(block, &layout, record);
-	if (instance == NULL)
-		return c->rc = numbering_error_code() != NUMBERING_OK ? numbering_error_code() : NUMBERING_INTERNAL;
+	numbering_instance *instance = NULL;
+	struct page_block *b = page->blocks;
+	int rc;
+	if (b != NULL) {
+		size_t used;
+		rc = numbering__instance_record_place_in(&instance, &used, (char *)(b + 1) + b->used, b->cap - b->used,
+		                                         record, c->own);
+		if (rc != NUMBERING_OK)
+			return c->rc = rc;
+		b->used += used;
+	}
+	if (instance == NULL) {
+		struct numbering__instance_layout layout;
+		if ((rc = numbering__instance_record_measure(&layout, record)) != NUMBERING_OK)
+			return c->rc = rc;
+		void *block = page_alloc(page, layout.size, c->page_size - page->count);
+		if (block == NULL)
+			return c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
+		instance = c->own ? numbering__instance_record_place_own(block, &layout, record)
+		                  : numbering__instance_record_place(block, &layout, record);
+		if (instance == NULL)
+			return c->rc = numbering_error_code() != NUMBERING_OK ? numbering_error_code() : NUMBERING_INTERNAL;
+	}
 	page->items[page->count++] = instance;
 	return 0;
 }

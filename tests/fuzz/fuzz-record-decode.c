@@ -6,8 +6,9 @@
  *
  * Properties: what decodes passes the encoder's checks and encodes, in both forms,
  * to bytes that decode to the same record; an instance record that reads stores back
- * to the same body, and placing it gives the same instance; the trusted reader and
- * placer (the library's own backends') never crash and read what the checking ones read.
+ * to the same body, and placing it (after measuring, or in one pass) gives the same
+ * instance; the trusted reader and placers (the library's own backends') never crash
+ * and read what the checking ones read.
  */
 #include <numbering/numbering.h>
 #include <numbering/sys/record.h>
@@ -61,6 +62,22 @@ static void instance_properties(const numbering_record *record)
 		FUZZ_CHECK(rc != NUMBERING_OK || own_placed != NULL);
 		free(own_block);
 		free(block);
+		/* Placed in one pass (the page path) with room enough: refused exactly when
+		 * the reader of the same trust refuses, the same instance otherwise. */
+		size_t room = layout.size + 8, used = 0;
+		void *one = malloc(room);
+		FUZZ_CHECK(one != NULL);
+		numbering_instance *in_one = NULL;
+		FUZZ_CHECK(numbering__instance_record_place_in(&in_one, &used, one, room, record, 0) == rc);
+		FUZZ_CHECK((in_one != NULL) == (rc == NUMBERING_OK) && used <= room);
+		if (in_one != NULL)
+			FUZZ_CHECK(strcmp(numbering_instance_name(in_one), numbering_instance_name(instance)) == 0 &&
+			           strcmp(numbering_instance_phone_number(in_one), numbering_instance_phone_number(instance)) ==
+			               0 &&
+			           numbering_instance_label_count(in_one) == numbering_instance_label_count(instance));
+		FUZZ_CHECK(numbering__instance_record_place_in(&in_one, &used, one, room, record, 1) == own_rc);
+		FUZZ_CHECK((in_one != NULL) == (own_rc == NUMBERING_OK) && used <= room);
+		free(one);
 	} else {
 		FUZZ_CHECK(rc == NUMBERING_DATA_LOSS);
 	}
