@@ -331,14 +331,18 @@ static int apply_meta(struct file *f, const char *key, const uint8_t *value, siz
 {
 	struct rstate *st = f->rstate;
 	numbering_record record;
+	uint8_t le[8]; /* the last time, little-endian: lives as long as record points at it */
 	int rc;
 	if (strcmp(key, NUMBERING__META_TOKEN_KEY) == 0) {
 		rc = numbering__meta_record(&record, NUMBERING__META_TOKEN_KEY, value, len);
 	} else if (strcmp(key, NUMBERING__META_LAST_TIME) == 0) {
-		uint8_t le[8];
-		for (size_t i = 0; i < 8 && len == 8; i++)
+		if (len != sizeof(le)) {
+			a->bad = "the last-time value is not 8 bytes";
+			return NUMBERING_OK;
+		}
+		for (size_t i = 0; i < sizeof(le); i++)
 			le[i] = value[7 - i]; /* lib/service/store.c wrote it big-endian */
-		rc = numbering__meta_record(&record, NUMBERING__META_LAST_TIME, le, len);
+		rc = numbering__meta_record(&record, NUMBERING__META_LAST_TIME, le, sizeof(le));
 	} else if (strncmp(key, "request:", 8) == 0 && strrchr(key, '/') != NULL && len > 32) {
 		/* "request:projects/p/ID": the project, then the id after the last '/'. */
 		char *slash = strrchr(key + 8, '/');
