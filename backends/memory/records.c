@@ -288,11 +288,9 @@ static size_t rec_name(const struct rmem *m, const struct rrec *r, char *buf)
 	return h->dir_len + r->tail_len;
 }
 
-/* Fills @out with @handle's record, borrowed; its name is written into @name. */
-static void fill(const struct rmem *m, uint32_t handle, numbering_record *out, char *name)
+/* Fills @out with @r, borrowed, whose name is already in @name. */
+static void fill_named(const struct rmem *m, const struct rrec *r, numbering_record *out, const char *name)
 {
-	const struct rrec *r = rec_at(m, handle);
-	rec_name(m, r, name);
 	out->version = NUMBERING_RECORD_VERSION;
 	out->kind = r->kind;
 	out->flags = r->flags;
@@ -315,6 +313,14 @@ static void fill(const struct rmem *m, uint32_t handle, numbering_record *out, c
 	const uint8_t *body = (const uint8_t *)rec_tail(r) + r->tail_len;
 	out->body_len = r->size - (size_t)(body - (const uint8_t *)r);
 	out->body = out->body_len > 0 ? body : NULL;
+}
+
+/* Fills @out with @handle's record, borrowed; its name is written into @name. */
+static void fill(const struct rmem *m, uint32_t handle, numbering_record *out, char *name)
+{
+	const struct rrec *r = rec_at(m, handle);
+	rec_name(m, r, name);
+	fill_named(m, r, out, name);
 }
 
 static int out_of_memory(const char *what)
@@ -1161,6 +1167,8 @@ struct lister {
 	int visited;
 	int stop;
 	int rc;
+	int has_keys;       /* the query filters on a key */
+	uint32_t name_home; /* the home whose directory name[] starts with; UINT32_MAX for none */
 	char name[NAME_MAX_BYTES + 1];
 };
 
@@ -1203,6 +1211,8 @@ static int overlaps_intervals(const struct lister *l, const struct rrec *r)
 		return 1;
 	if (r->digits == 0)
 		return 0;
+	if (l->iv_count == 1) /* a prefix query: one interval */
+		return l->iv[0].digits == r->digits && l->iv[0].first <= rec_last(r) && l->iv[0].last >= r->first;
 	numbering_record_interval probe = {r->digits, rec_last(r), 0};
 	/* The last interval starting at or before the record's last number. */
 	size_t lo = 0, hi = l->iv_count;
@@ -1223,6 +1233,8 @@ static int matches(const struct lister *l, const struct rrec *r)
 		return 0;
 	if (l->group != 0 && l->m->homes[r->home].group != l->group - 1)
 		return 0;
+	if (!l->has_keys)
+		return 1;
 	for (int i = 0; i < SLOTS; i++) {
 		if (l->q->keys[i] == NULL)
 			continue;
@@ -1234,11 +1246,21 @@ static int matches(const struct lister *l, const struct rrec *r)
 	return 1;
 }
 
-/* Visits one record; sets stop when the page is full or the visitor says so. */
+/* Visits one record; sets stop when the page is full or the visitor says so. The
+ * records of a page mostly share a home: its directory stays in name[] from the
+ * record before, and only the tail is copied. */
 static void emit(struct lister *l, uint32_t handle)
 {
 	numbering_record out;
-	fill(l->m, handle, &out, l->name);
+	const struct rrec *r = rec_at(l->m, handle);
+	const struct home *h = &l->m->homes[r->home];
+	if (l->name_home != r->home) {
+		memcpy(l->name, h->dir, h->dir_len);
+		l->name_home = r->home;
+	}
+	memcpy(l->name + h->dir_len, rec_tail(r), r->tail_len);
+	l->name[h->dir_len + r->tail_len] = '\0';
+	fill_named(l->m, r, &out, l->name);
 	l->visited++;
 	int rc = l->visit(&out, l->payload);
 	if (rc != 0) {
@@ -1441,6 +1463,13 @@ static void list_sorted(struct lister *l, const struct group *g)
 {
 	struct sort_walk w;
 	walk_start(&w, l, g);
+	/* The walk reads the group's own trees, the listed one alone for listed_only: only
+	 * the keys are left to check. */
+	if (!l->has_keys) {
+		for (uint32_t h; !l->stop && (h = walk_next(&w, l->m)) != 0;)
+			emit(l, h);
+		return;
+	}
 	for (uint32_t h; !l->stop && (h = walk_next(&w, l->m)) != 0;)
 		if (matches(l, rec_at(l->m, h)))
 			emit(l, h);
@@ -1494,7 +1523,7 @@ static int list_sorted_intervals(struct lister *l, const struct group *g)
 			break;
 		}
 		r = rec_at(l->m, h);
-		if (overlaps_intervals(l, r) && matches(l, r)) {
+		if (overlaps_intervals(l, r) && (!l->has_keys || matches(l, r))) { /* the walk's own group */
 			walked[walk_count++] = h;
 			if (walk_count == cap) {
 				by_number = 0;
@@ -1544,6 +1573,7 @@ static void name_sift(struct lister *l, uint32_t *a, size_t n, size_t i, char *o
 
 static void sort_by_name(struct lister *l, uint32_t *a, size_t n, char *other)
 {
+	l->name_home = UINT32_MAX; /* name_less writes name[] whole */
 	for (size_t i = n / 2; i-- > 0;)
 		name_sift(l, a, n, i, other);
 	for (size_t k = n; k > 1; k--) {
@@ -1674,6 +1704,10 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 	l->rc = NUMBERING_OK;
 	l->iv = NULL;
 	l->iv_count = 0;
+	l->name_home = UINT32_MAX;
+	l->has_keys = 0;
+	for (int i = 0; i < SLOTS; i++)
+		l->has_keys |= query->keys[i] != NULL;
 	numbering_record_interval small[16], *iv = small;
 	if (query->interval_count > 16 && (iv = numbering__malloc(query->interval_count * sizeof(*iv))) == NULL) {
 		numbering__free_mem(l);
