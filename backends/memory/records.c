@@ -1161,6 +1161,8 @@ struct lister {
 	uint32_t group; /* index + 1 of the query's group; 0 for every parent */
 	const numbering_record_interval *iv; /* sorted by (digits, first), disjoint, not adjacent */
 	size_t iv_count;
+	/* Per digit count d, iv[iv_from[d] .. iv_from[d + 1]) are its intervals. */
+	size_t iv_from[DIGITS_MAX + 2];
 	size_t key_lens[SLOTS];
 	numbering_record_visit_cb visit;
 	void *payload;
@@ -1211,11 +1213,11 @@ static int overlaps_intervals(const struct lister *l, const struct rrec *r)
 		return 1;
 	if (r->digits == 0)
 		return 0;
-	if (l->iv_count == 1) /* a prefix query: one interval */
-		return l->iv[0].digits == r->digits && l->iv[0].first <= rec_last(r) && l->iv[0].last >= r->first;
+	size_t lo = l->iv_from[r->digits], hi = l->iv_from[r->digits + 1];
+	if (hi - lo == 1) /* a prefix query has one interval per digit count */
+		return l->iv[lo].first <= rec_last(r) && l->iv[lo].last >= r->first;
 	numbering_record_interval probe = {r->digits, rec_last(r), 0};
 	/* The last interval starting at or before the record's last number. */
-	size_t lo = 0, hi = l->iv_count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (interval_less(&probe, &l->iv[mid]))
@@ -1223,7 +1225,7 @@ static int overlaps_intervals(const struct lister *l, const struct rrec *r)
 		else
 			lo = mid + 1;
 	}
-	return lo > 0 && l->iv[lo - 1].digits == r->digits && l->iv[lo - 1].last >= r->first;
+	return lo > l->iv_from[r->digits] && l->iv[lo - 1].last >= r->first;
 }
 
 /* Whether @r meets the query's keys, listed_only and parent conditions. */
@@ -1716,6 +1718,12 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 	if (query->interval_count > 0) {
 		l->iv = iv;
 		l->iv_count = merge_intervals(iv, query->intervals, query->interval_count);
+		size_t k = 0;
+		for (int d = 0; d <= DIGITS_MAX + 1; d++) {
+			while (k < l->iv_count && l->iv[k].digits < d)
+				k++;
+			l->iv_from[d] = k;
+		}
 	}
 	int empty = query->interval_count > 0 && l->iv_count == 0;
 	if (query->parent != NULL) {
