@@ -1667,8 +1667,10 @@ START_TEST(file_group_commit)
 	long syncs = group_syncs;
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(w[i].created, 25);
-	/* 100 commits; with 4 writers well under one sync each. */
-	ck_assert_msg(syncs < 75, "%ld syncs for 100 commits", syncs);
+	/* 100 commits; a sync is two fdatasyncs since format version 2 (the records, then
+	 * the durable length), so without sharing that is 200: with 4 writers it must be
+	 * well under (the count depends on scheduling, hence the margin). */
+	ck_assert_msg(syncs < 150, "%ld fdatasyncs for 100 commits (200 without group commit)", syncs);
 	numbering_store_close(store);
 	b = open_ok(path);
 	ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL), NUMBERING_OK);
