@@ -421,6 +421,8 @@ int main(int argc, char **argv)
 	q.parent = "projects/bench";
 	if (scratch->list(scratch, &q, copy_record, &copy) != NUMBERING_OK || copy.count != instances)
 		die("copy the records");
+	if (fb->commit(fb) != NUMBERING_OK || mb->commit(mb) != NUMBERING_OK)
+		die("commit");
 	numbering_store_close(ms);
 	double built = now_s() - t0;
 	long long log_size = file_bytes(big);
