@@ -217,7 +217,9 @@ END_TEST
 static int decode_hostile(const uint8_t *data, size_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);
-	memcpy(copy, data, len);
+	ck_assert_ptr_nonnull(copy);
+	if (len > 0) /* data may be NULL for no bytes, which memcpy may not be given */
+		memcpy(copy, data, len);
 	numbering_record r;
 	int rc = numbering_record_decode(&r, copy, len);
 	if (rc == NUMBERING_OK) {
