@@ -672,7 +672,8 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 	    rec->last >= pow10_table[rec->digits])
 		return bad(r, "digits", "the record holds no interval first <= last of 1 to 16 digits");
 	size_t parent = project_len(rec->name, name_len);
-	if (rec->parent == NULL || memcmp(rec->parent, rec->name, parent) != 0 || rec->parent[parent] != '\0')
+	/* strncmp, not memcmp: a shorter parent ends before @parent bytes. */
+	if (rec->parent == NULL || strncmp(rec->parent, rec->name, parent) != 0 || rec->parent[parent] != '\0')
 		return bad(r, "parent", "it is not the project of the instance's name");
 	if (rec->expires != 0 || rec->keys[0] || rec->keys[1] || rec->keys[2] || rec->keys[3])
 		return bad(r, "keys", "an instance record has no expiry and no secondary keys");
