@@ -104,6 +104,9 @@ struct group {
 	uint32_t kind;
 	uint64_t others_span;
 	struct numbering__ordered listed, unlisted, numbers, others;
+	/* Per digit count, the records of numbers [0] and others [1]: a prefix query's
+	 * interval of a digit count the group has none of costs no seek. */
+	uint32_t with_digits[2][DIGITS_MAX + 1];
 };
 
 struct home {
@@ -525,6 +528,12 @@ static void note_span(struct rmem *m, const struct rrec *r)
 		g->others_span = span;
 }
 
+static void count_digits(struct rmem *m, const struct rrec *r, uint32_t delta)
+{
+	if (r->digits != 0)
+		m->groups[m->homes[r->home].group].with_digits[!(r->flags & NUMBERING_RECORD_NUMBERS)][r->digits] += delta;
+}
+
 static void reset_span(struct rmem *m, const struct rrec *r)
 {
 	struct group *g = &m->groups[m->homes[r->home].group];
@@ -563,6 +572,7 @@ static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
 	if (is_single(r))
 		numbering__mhash_insert(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
 	note_span(m, r);
+	count_digits(m, r, 1);
 }
 
 static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
@@ -575,6 +585,7 @@ static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
 	if (is_single(r))
 		numbering__mhash_remove(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
 	reset_span(m, r);
+	count_digits(m, r, UINT32_MAX);
 }
 
 /* index_unlink(@o) then index_link(@n), for @n replacing @o: where both sit in the
@@ -609,6 +620,8 @@ static int index_relink(struct rmem *m, const struct rrec *o, uint32_t old, cons
 			numbering__mhash_insert(&m->singles, number_hash(m, nk), handle);
 	}
 	reset_span(m, o);
+	count_digits(m, o, UINT32_MAX);
+	count_digits(m, n, 1);
 	for (int j = 0; j < nn; j++)
 		if (!new_done[j]) {
 			numbering__ordered_insert(&m->pool, new_trees[j], new_keys[j], handle);
@@ -1207,7 +1220,7 @@ static size_t merge_intervals(numbering_record_interval *out, const numbering_re
 	return k;
 }
 
-static int overlaps_intervals(const struct lister *l, const struct rrec *r)
+static inline int overlaps_intervals(const struct lister *l, const struct rrec *r)
 {
 	if (l->iv_count == 0)
 		return 1;
@@ -1355,6 +1368,10 @@ static uint32_t scan_next(struct number_scan *s, const struct lister *l, const s
 		case SCAN_START:
 			s->key_hi = number_key(d, v->last);
 			s->phase = SCAN_NUMBERS;
+			if (g->with_digits[0][d] == 0) {
+				s->ok = 0;
+				break;
+			}
 			if (v->first > 0 &&
 			    numbering__ordered_seek_le(&s->c, &g->numbers, number_key(d, v->first) - 1, UINT32_MAX) &&
 			    numbering__ordered_key(&s->c) >= number_key(d, 0) &&
@@ -1382,7 +1399,7 @@ static uint32_t scan_next(struct number_scan *s, const struct lister *l, const s
 			break;
 		default: {
 			uint64_t from = v->first > g->others_span ? v->first - g->others_span : 0;
-			s->ok = numbering__ordered_seek_ge(&s->c, &g->others, number_key(d, from), 0);
+			s->ok = g->with_digits[1][d] != 0 && numbering__ordered_seek_ge(&s->c, &g->others, number_key(d, from), 0);
 			s->phase = SCAN_OTHERS;
 			break;
 		}
@@ -1515,7 +1532,9 @@ static int list_sorted_intervals(struct lister *l, const struct group *g)
 			break;
 		}
 		const struct rrec *r = rec_at(l->m, h);
-		if (after_ok(l, r) && matches(l, r)) {
+		/* The number trees are the group's own: listed and keys are left to check. */
+		if (after_ok(l, r) && (!l->q->listed_only || (r->flags & NUMBERING_RECORD_LISTED)) &&
+		    (!l->has_keys || matches(l, r))) {
 			uint64_t key = signed_key(r->sort_key);
 			best_offer(&heap, ascending ? ~key : key, h);
 		}
@@ -1832,6 +1851,14 @@ static int check(struct rmem *m)
 			if (rec_last(r) - r->first > g->others_span)
 				return check_failed("a record is wider than its group's span");
 		}
+		uint32_t with_digits[2][DIGITS_MAX + 1];
+		memset(with_digits, 0, sizeof(with_digits));
+		for (int t = 0; t < 2; t++)
+			for (int ok = numbering__ordered_first(&c, t ? &g->others : &g->numbers); ok;
+			     ok = numbering__ordered_next(&c))
+				with_digits[t][rec_at(m, numbering__ordered_value(&c))->digits]++;
+		if (memcmp(with_digits, g->with_digits, sizeof(with_digits)) != 0)
+			return check_failed("a group's count of records per digit count is not what its trees hold");
 		if (group_find(m, (int)g->kind, g->parent, g->parent_len, group_hash(m, (int)g->kind, g->parent,
 		                                                                        g->parent_len)) != i + 1)
 			return check_failed("a group is not found by its kind and parent");
