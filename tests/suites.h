@@ -34,6 +34,7 @@ TEST_SUITE(kit_array);
 TEST_SUITE(kit_memory);
 TEST_SUITE(kit_file);
 TEST_SUITE(memory_records);
+TEST_SUITE(money);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -50,6 +50,7 @@ static const struct named_suite all_suites[] = {
 	{"kit_memory", kit_memory_suite},
 	{"kit_file", kit_file_suite},
 	{"memory_records", memory_records_suite},
+	{"money", money_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -18,5 +18,6 @@
 #include "resolve.h"
 #include "json.h"
 #include "policy.h"
+#include "money.h"
 
 #endif
