@@ -35,6 +35,7 @@ TEST_SUITE(kit_memory);
 TEST_SUITE(kit_file);
 TEST_SUITE(memory_records);
 TEST_SUITE(money);
+TEST_SUITE(inventory);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -51,6 +51,7 @@ static const struct named_suite all_suites[] = {
 	{"kit_file", kit_file_suite},
 	{"memory_records", memory_records_suite},
 	{"money", money_suite},
+	{"inventory", inventory_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

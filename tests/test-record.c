@@ -395,7 +395,8 @@ START_TEST(record_kinds_are_named)
 	ck_assert_str_eq(numbering_record_kind_name(2), "request");
 	ck_assert_str_eq(numbering_record_kind_name(3), "phoneNumberInstance");
 	ck_assert_ptr_null(numbering_record_kind_name(0));
-	ck_assert_ptr_null(numbering_record_kind_name(4));
+	ck_assert_str_eq(numbering_record_kind_name(4), "availableNumber");
+	ck_assert_ptr_null(numbering_record_kind_name(200));
 	ck_assert_ptr_null(numbering_record_kind_name(NUMBERING_RECORD_KIND_MAX));
 	ck_assert_ptr_null(numbering_record_kind_name(-1));
 	ck_assert_ptr_null(numbering__kind_find(256));

@@ -19,5 +19,6 @@
 #include "json.h"
 #include "policy.h"
 #include "money.h"
+#include "inventory.h"
 
 #endif

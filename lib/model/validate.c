@@ -255,6 +255,19 @@ static int scan_error(enum scan_result result, const struct scan *scan, const ch
 	                              subject, (unsigned)scan->control, scan->at);
 }
 
+int numbering__validate_text(const char *text, size_t max_bytes, const char *field)
+{
+	char quoted[NUMBERING__QUOTE_SIZE], subject[NUMBERING__QUOTE_SIZE + 32];
+	size_t len = text ? strlen(text) : 0;
+	if (len == 0 || len > max_bytes)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s \"%s\" is not 1 to %zu bytes", field,
+		                              numbering__quote(quoted, text ? text : "", len), max_bytes);
+	snprintf(subject, sizeof(subject), "%s \"%s\"", field, numbering__quote(quoted, text, len));
+	struct scan scan;
+	enum scan_result result = scan_text(&scan, text, len);
+	return result == SCAN_OK ? NUMBERING_OK : scan_error(result, &scan, field, subject);
+}
+
 int numbering__nfc(const char **out, size_t *out_len, char **owned, const char *text, size_t len)
 {
 	*out = text;

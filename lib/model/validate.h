@@ -11,6 +11,10 @@
 
 #include "model/instance.h"
 
+/* Text of 1 .. @max_bytes bytes: valid UTF-8 without control characters (@field names
+ * it in the error, which quotes the value). */
+int numbering__validate_text(const char *text, size_t max_bytes, const char *field);
+
 /* "projects/{project}": project is 1..63 of a-z, 0-9, '-'. Sets *project_len to the
  * length of the whole "projects/{project}" part. */
 int numbering__parse_parent(const char *parent, const char *field, size_t *parent_len);

@@ -110,7 +110,8 @@ int numbering__backend_list(numbering_store *store, const numbering_record_query
                             numbering_record_visit_cb visit, void *payload)
 {
 	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->list(store->backend, query, visit, payload), serial, "list");
+	int rc = store->backend->list(store->backend, query, visit, payload);
+	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : numbering__backend_result(rc, serial, "list");
 }
 
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
@@ -118,6 +119,22 @@ int numbering__backend_get_record(numbering_store *store, int kind, const char *
 {
 	unsigned serial = numbering__error_serial();
 	return numbering__backend_result(store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
+}
+
+int numbering__backend_find_record(numbering_store *store, int digits, uint64_t first, uint64_t last,
+                                   numbering_record_visit_cb visit, void *payload)
+{
+	unsigned serial = numbering__error_serial();
+	int rc = store->backend->find(store->backend, digits, first, last, visit, payload);
+	if (rc == NUMBERING__VISIT_STOP)
+		return NUMBERING_OK;
+	return rc == NUMBERING_NOT_FOUND ? rc : numbering__backend_result(rc, serial, "find");
+}
+
+int numbering__backend_remove_record(numbering_store *store, int kind, const char *name)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->remove(store->backend, kind, name), serial, "remove");
 }
 
 int numbering__backend_put_record(numbering_store *store, const numbering_record *record)

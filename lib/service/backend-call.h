@@ -44,6 +44,17 @@ int numbering__backend_list(numbering_store *store, const numbering_record_query
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
                                   void *payload);
 
+/* What a visitor returns to stop a find or list early: not a status code, and the
+ * calls below answer NUMBERING_OK for it. */
+#define NUMBERING__VISIT_STOP 0x5703
+
+/* Visits the records flagged NUMBERING_RECORD_NUMBERS holding a number of @digits
+ * digits in @first .. @last, in number order, any kind; NUMBERING_NOT_FOUND if none
+ * (no error set). */
+int numbering__backend_find_record(numbering_store *store, int digits, uint64_t first, uint64_t last,
+                                   numbering_record_visit_cb visit, void *payload);
+/* Removes the record of @kind named @name (inside a transaction). */
+int numbering__backend_remove_record(numbering_store *store, int kind, const char *name);
 /* Puts @record (inside a transaction). */
 int numbering__backend_put_record(numbering_store *store, const numbering_record *record);
 

@@ -322,27 +322,6 @@ static int collect_one(const numbering_record *record, void *payload)
 	return 0;
 }
 
-/* The numbers starting with @digits: for each digit count they can have, one
- * interval. Returns how many (0 for a prefix longer than any number). */
-static size_t prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits)
-{
-	size_t len = strlen(digits);
-	if (len == 0 || len > NUMBERING_RECORD_DIGITS_MAX)
-		return 0;
-	uint64_t value = 0;
-	for (size_t i = 0; i < len; i++)
-		value = value * 10 + (uint64_t)(digits[i] - '0');
-	size_t n = 0;
-	uint64_t span = 1; /* 10^(L - len) */
-	for (size_t l = len; l <= NUMBERING_RECORD_DIGITS_MAX; l++, span *= 10) {
-		out[n].digits = (int)l;
-		out[n].first = value * span;
-		out[n].last = out[n].first + span - 1;
-		n++;
-	}
-	return n;
-}
-
 int numbering_store_list(numbering_list_page **out, numbering_store *store, const char *caller,
                          const numbering_list_request *request)
 {
@@ -392,7 +371,7 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	query.limit = page_size + 1;
 	if (digits[0] != '\0') {
 		query.intervals = intervals;
-		query.interval_count = prefix_intervals(intervals, digits);
+		query.interval_count = numbering__prefix_intervals(intervals, digits);
 	}
 	struct collect c = {page, page_size, 0, store->own_records, NUMBERING_OK};
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);

@@ -18,3 +18,8 @@ NUMBERING__PERMISSION(ACTIVATE, "numbering.phoneNumberInstances.activate", ADMIN
 NUMBERING__PERMISSION(SUSPEND, "numbering.phoneNumberInstances.suspend", ADMIN)
 NUMBERING__PERMISSION(RESUME, "numbering.phoneNumberInstances.resume", ADMIN)
 NUMBERING__PERMISSION(RESOLVE, "numbering.phoneNumberInstances.resolve", VIEWER)
+NUMBERING__PERMISSION(AVAILABLE_IMPORT, "numbering.availableNumbers.import", ADMIN)
+NUMBERING__PERMISSION(AVAILABLE_REMOVE, "numbering.availableNumbers.remove", ADMIN)
+NUMBERING__PERMISSION(AVAILABLE_LIST, "numbering.availableNumbers.list", VIEWER)
+NUMBERING__PERMISSION(AVAILABLE_GET, "numbering.availableNumbers.get", VIEWER)
+NUMBERING__PERMISSION(AVAILABLE_RENT, "numbering.availableNumbers.rent", EDITOR)

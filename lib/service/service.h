@@ -151,6 +151,10 @@ int numbering__write(numbering_store *store, struct numbering__write_op *op);
 /* Sends an event about @name after a commit. */
 void numbering__emit(numbering_store *store, const char *type, const char *name);
 
+/* The numbers starting with @digits (ASCII digits): for each digit count they can
+ * have, one interval. Returns how many (0 for none or more than 16 digits). */
+size_t numbering__prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits);
+
 /* A new random instance id: a letter and 15 of [a-z2-7]. */
 void numbering__generate_id(char id[17]);
 

@@ -538,3 +538,22 @@ const char *numbering__region(const numbering_store *store, const char *region)
 		return region;
 	return store->default_region[0] ? store->default_region : NULL;
 }
+
+size_t numbering__prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits)
+{
+	size_t len = strlen(digits);
+	if (len == 0 || len > NUMBERING_RECORD_DIGITS_MAX)
+		return 0;
+	uint64_t value = 0;
+	for (size_t i = 0; i < len; i++)
+		value = value * 10 + (uint64_t)(digits[i] - '0');
+	size_t n = 0;
+	uint64_t span = 1; /* 10^(L - len) */
+	for (size_t l = len; l <= NUMBERING_RECORD_DIGITS_MAX; l++, span *= 10) {
+		out[n].digits = (int)l;
+		out[n].first = value * span;
+		out[n].last = out[n].first + span - 1;
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,371 @@
+/*
+ * Available numbers: the object of numbering/inventory.h, its by-name accessors and
+ * its record (model/available.h). Everything attribute by attribute expands
+ * model/available-fields.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "e164/number.h"
+#include "model/available.h"
+#include "model/kinds.h"
+#include "model/validate.h"
+#include "numbering/money.h"
+
+#define DESCRIBE(id, type, json, limit, dflt) \
+	NUMBERING__FIELD_ROW(struct numbering_available_number, id, type, json, limit, dflt)
+static const struct numbering__field rows[] = {NUMBERING__AVAILABLE_FIELDS(DESCRIBE)};
+#undef DESCRIBE
+_Static_assert(sizeof(rows) / sizeof(rows[0]) <= 63, "an available number's presence bits fit a 64-bit varint");
+
+const struct numbering__fields numbering__available_fields = {rows, sizeof(rows) / sizeof(rows[0]),
+                                                              "available number"};
+
+static const char NAME_PREFIX[] = "availableNumbers/";
+#define NAME_PREFIX_LEN (sizeof(NAME_PREFIX) - 1)
+
+/* ---- The object ---- */
+
+static int null_arg(const char *fn)
+{
+	return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: the available number is NULL", fn);
+}
+
+void numbering__available_clear(numbering_available_number *n)
+{
+	numbering__fields_clear(&numbering__available_fields, n);
+	memset(n, 0, offsetof(numbering_available_number, phone_number) + sizeof(n->phone_number));
+	n->listed = 1;
+}
+
+int numbering_available_number_new(numbering_available_number **out)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_available_number_new: out is NULL");
+	*out = numbering__calloc(1, sizeof(**out));
+	if (*out == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for an available number");
+	numbering__available_clear(*out);
+	return NUMBERING_OK;
+}
+
+void numbering_available_number_free(numbering_available_number *number)
+{
+	if (number == NULL)
+		return;
+	numbering__available_clear(number);
+	numbering__free_mem(number);
+}
+
+int numbering__available_assign(numbering_available_number *dst, const numbering_available_number *src)
+{
+	numbering__available_clear(dst);
+	memcpy(dst, src, offsetof(numbering_available_number, phone_number) + sizeof(dst->phone_number));
+	int rc = numbering__fields_copy(&numbering__available_fields, dst, src);
+	if (rc != NUMBERING_OK)
+		numbering__available_clear(dst);
+	return rc;
+}
+
+void numbering__available_set_interval(numbering_available_number *n, int digits, uint64_t first, uint64_t last)
+{
+	n->digits = (uint8_t)digits;
+	n->first = first;
+	n->last = last;
+	snprintf(n->phone_number, sizeof(n->phone_number), "+%0*" PRIu64, digits, first);
+}
+
+int numbering_available_number_set_numbers(numbering_available_number *number, const char *text, const char *region)
+{
+	if (number == NULL)
+		return null_arg("numbering_available_number_set_numbers");
+	numbering_range range;
+	int rc = numbering_e164_parse_range(&range, text, region);
+	if (rc != NUMBERING_OK) {
+		char message[256];
+		snprintf(message, sizeof(message), "%s", numbering_error_message());
+		return numbering__error_field(rc, "phoneNumber", "phoneNumber: %s", message);
+	}
+	const numbering_number *start = numbering_range_start(&range), *end = numbering_range_end(&range);
+	if ((rc = numbering_number_require_possible(start, "phoneNumber")) != NUMBERING_OK)
+		return rc;
+	const char *e164 = numbering_number_e164(start);
+	int digits = (int)strlen(e164) - 1;
+	uint64_t first = 0, last = 0;
+	for (int i = 0; i < digits; i++) {
+		first = first * 10 + (uint64_t)(e164[1 + i] - '0');
+		last = last * 10 + (uint64_t)(numbering_number_e164(end)[1 + i] - '0');
+	}
+	numbering__available_set_interval(number, digits, first, last);
+	if (number->region_code[0] == '\0' && numbering_number_region_count(start) > 0) {
+		const char *r = numbering_number_region(start, 0);
+		if (r != NULL && strlen(r) == 2 && strcmp(r, "001") != 0)
+			memcpy(number->region_code, r, 3);
+	}
+	return NUMBERING_OK;
+}
+
+const char *numbering_available_number_phone_number(const numbering_available_number *number)
+{
+	return number == NULL ? "" : number->phone_number;
+}
+
+int64_t numbering_available_number_size(const numbering_available_number *number)
+{
+	if (number == NULL || number->digits == 0)
+		return 0;
+	return (int64_t)(number->last - number->first + 1);
+}
+
+static int check_region_code(const char *code, const char *field)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	if (code == NULL || strlen(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' ||
+	    !numbering_region_is_known(code))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s \"%s\" is not an ISO 3166-1 alpha-2 region code (two upper-case letters "
+		                              "of a known region, like \"US\")",
+		                              field, code ? numbering__quote(quoted, code, strlen(code)) : "(null)");
+	return NUMBERING_OK;
+}
+
+int numbering_available_number_set_region_code(numbering_available_number *number, const char *region_code)
+{
+	if (number == NULL)
+		return null_arg("numbering_available_number_set_region_code");
+	int rc = check_region_code(region_code, "regionCode");
+	if (rc == NUMBERING_OK)
+		memcpy(number->region_code, region_code, 3);
+	return rc;
+}
+
+const char *numbering_available_number_region_code(const numbering_available_number *number)
+{
+	return number == NULL ? "" : number->region_code;
+}
+
+static int check_type(int type, const char *field)
+{
+	if (type <= NUMBERING_NUMBER_TYPE_UNSPECIFIED || type > NUMBERING_NUMBER_TYPE_SHARED_RATE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s %d is not a number type (LOCAL, NATIONAL, MOBILE, TOLL_FREE or "
+		                              "SHARED_RATE)",
+		                              field, type);
+	return NUMBERING_OK;
+}
+
+int numbering_available_number_set_type(numbering_available_number *number, int type)
+{
+	if (number == NULL)
+		return null_arg("numbering_available_number_set_type");
+	int rc = check_type(type, "type");
+	if (rc == NUMBERING_OK)
+		number->type = (uint8_t)type;
+	return rc;
+}
+
+int numbering_available_number_type(const numbering_available_number *number)
+{
+	return number == NULL ? NUMBERING_NUMBER_TYPE_UNSPECIFIED : number->type;
+}
+
+/* ---- By-name accessors ---- */
+
+int numbering_available_number_set_text(numbering_available_number *number, const char *attribute, const char *value)
+{
+	if (number == NULL)
+		return null_arg("numbering_available_number_set_text");
+	return numbering__fields_set_text(&numbering__available_fields, number, attribute, value);
+}
+
+const char *numbering_available_number_text(const numbering_available_number *number, const char *attribute)
+{
+	return number == NULL ? "" : numbering__fields_text(&numbering__available_fields, number, attribute);
+}
+
+int numbering_available_number_set_int(numbering_available_number *number, const char *attribute, int64_t value)
+{
+	if (number == NULL)
+		return null_arg("numbering_available_number_set_int");
+	return numbering__fields_set_int(&numbering__available_fields, number, attribute, value);
+}
+
+int64_t numbering_available_number_int(const numbering_available_number *number, const char *attribute)
+{
+	return number == NULL ? 0 : numbering__fields_int(&numbering__available_fields, number, attribute);
+}
+
+int numbering_available_number_set_money(numbering_available_number *number, const char *attribute,
+                                         const char *currency_code, int64_t minor_units)
+{
+	if (number == NULL)
+		return null_arg("numbering_available_number_set_money");
+	return numbering__fields_set_money(&numbering__available_fields, number, attribute, currency_code, minor_units);
+}
+
+int numbering_available_number_money(const numbering_available_number *number, const char *attribute,
+                                     const char **currency_code, int64_t *minor_units)
+{
+	if (number == NULL || currency_code == NULL || minor_units == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_available_number_money: an argument is NULL");
+	const struct numbering__money *m = numbering__fields_money(&numbering__available_fields, number, attribute);
+	if (m == NULL) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		const char *a = attribute ? attribute : "(null)";
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, a, "\"%s\" is not a price of an available number",
+		                              numbering__quote(quoted, a, strlen(a)));
+	}
+	*currency_code = m->currency;
+	*minor_units = m->minor;
+	if (m->currency[0] == '\0')
+		return numbering__error_set(NUMBERING_NOT_FOUND, "the available number %s has no %s", number->phone_number,
+		                            attribute);
+	return NUMBERING_OK;
+}
+
+/* ---- The record ---- */
+
+void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t first)
+{
+	snprintf(name, NUMBERING__AVAILABLE_NAME_SIZE, "%s+%0*" PRIu64, NAME_PREFIX, digits, first);
+}
+
+int numbering__available_parent(char parent[NUMBERING__AVAILABLE_PARENT_SIZE], const char *region_code, int type)
+{
+	int rc = check_region_code(region_code, "regionCode");
+	if (rc == NUMBERING_OK)
+		rc = check_type(type, "type");
+	if (rc == NUMBERING_OK)
+		snprintf(parent, NUMBERING__AVAILABLE_PARENT_SIZE, "%s/%s", region_code, numbering_number_type_name(type));
+	return rc;
+}
+
+int numbering__available_check(const numbering_available_number *n, const char *path)
+{
+	char field[96];
+	if (n->digits == 0) {
+		snprintf(field, sizeof(field), "%s%sphoneNumber", path, path[0] ? "." : "");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s is required", field);
+	}
+	if (n->region_code[0] == '\0') {
+		snprintf(field, sizeof(field), "%s%sregionCode", path, path[0] ? "." : "");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s is required: %s has no region of its own (a non-geographic number)", field,
+		                              n->phone_number);
+	}
+	if (n->type == NUMBERING_NUMBER_TYPE_UNSPECIFIED) {
+		snprintf(field, sizeof(field), "%s%stype", path, path[0] ? "." : "");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s is required (MOBILE, LOCAL, TOLL_FREE, NATIONAL or SHARED_RATE)", field);
+	}
+	return NUMBERING_OK;
+}
+
+int numbering__available_to_record(numbering_record *out, char name[NUMBERING__AVAILABLE_NAME_SIZE],
+                                   char parent[NUMBERING__AVAILABLE_PARENT_SIZE], struct numbering__buf *body,
+                                   const numbering_available_number *n)
+{
+	int rc = numbering__available_parent(parent, n->region_code, n->type);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__available_name(name, n->digits, n->first);
+	body->len = 0;
+	if ((rc = numbering__fields_encode(&numbering__available_fields, body, n)) != NUMBERING_OK)
+		return rc;
+
+	memset(out, 0, sizeof(*out));
+	out->version = NUMBERING_RECORD_VERSION;
+	out->kind = NUMBERING__KIND_AVAILABLE;
+	out->flags = NUMBERING_RECORD_NUMBERS | (n->listed ? NUMBERING_RECORD_LISTED : 0);
+	out->name = name;
+	out->parent = parent;
+	out->sort_key = numbering__number_order(n->digits, n->first);
+	out->digits = n->digits;
+	out->first = n->first;
+	out->last = n->last;
+	out->body = body->ptr;
+	out->body_len = body->len;
+	return NUMBERING_OK;
+}
+
+/* ---- Reading a record ---- */
+
+struct reader {
+	const char *field;
+	const char *problem;
+};
+
+static int bad(struct reader *r, const char *field, const char *problem)
+{
+	r->field = field;
+	r->problem = problem;
+	return NUMBERING_DATA_LOSS;
+}
+
+/* The region code and type of a parent "US/LOCAL"; 0 when it is not one. */
+static int parse_parent(const char *parent, char region[3], uint8_t *type)
+{
+	if (parent == NULL || strlen(parent) < 4 || parent[2] != '/')
+		return 0;
+	for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+		if (strcmp(parent + 3, numbering_number_type_name(t)) == 0) {
+			memcpy(region, parent, 2);
+			region[2] = '\0';
+			*type = (uint8_t)t;
+			return check_region_code(region, "regionCode") == NUMBERING_OK;
+		}
+	return 0;
+}
+
+static int read_record(numbering_available_number *out, struct reader *r, const numbering_record *rec)
+{
+	char name[NUMBERING__AVAILABLE_NAME_SIZE];
+	if (rec->kind != NUMBERING__KIND_AVAILABLE)
+		return bad(r, "kind", "it is not the available number kind");
+	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last)
+		return bad(r, "digits", "the record holds no interval");
+	numbering__available_name(name, rec->digits, rec->first);
+	if (rec->name == NULL || strcmp(rec->name, name) != 0)
+		return bad(r, "name", "it is not availableNumbers/ and the first number");
+	if (!parse_parent(rec->parent, out->region_code, &out->type))
+		return bad(r, "parent", "it is not a region code and a type (\"US/LOCAL\")");
+	if (!(rec->flags & NUMBERING_RECORD_NUMBERS) || (rec->flags & ~(NUMBERING_RECORD_NUMBERS | NUMBERING_RECORD_LISTED)) ||
+	    rec->sort_key != numbering__number_order(rec->digits, rec->first) || rec->expires != 0)
+		return bad(r, "flags", "the flags, sort key or expiry are not what an available number's are");
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		if (rec->keys[i] != NULL)
+			return bad(r, "keys", "an available number has no secondary keys");
+	numbering__available_set_interval(out, rec->digits, rec->first, rec->last);
+	out->listed = (rec->flags & NUMBERING_RECORD_LISTED) != 0;
+	return numbering__fields_decode(&numbering__available_fields, out, rec->body, rec->body_len, &r->field,
+	                                &r->problem);
+}
+
+int numbering__available_from_record(numbering_available_number *out, const numbering_record *record)
+{
+	struct reader r = {NULL, NULL};
+	numbering__available_clear(out);
+	int rc = read_record(out, &r, record);
+	if (rc == NUMBERING_OK)
+		return rc;
+	numbering__available_clear(out);
+	if (r.problem == NULL)
+		return rc;
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *name = record->name ? record->name : "";
+	return numbering__error_field(NUMBERING_DATA_LOSS, r.field,
+	                              "the stored available number record \"%s\" is damaged: its %s: %s",
+	                              numbering__quote(quoted, name, strlen(name)), r.field, r.problem);
+}
+
+int numbering__available_record_check(const numbering_record *record)
+{
+	numbering_available_number n;
+	memset(&n, 0, sizeof(n));
+	int rc = numbering__available_from_record(&n, record);
+	numbering__available_clear(&n);
+	return rc;
+}

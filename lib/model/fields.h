@@ -1,0 +1,93 @@
+/*
+ * Attribute tables: the one list of a record kind's body attributes (its X-macro list,
+ * e.g. model/available-fields.h), turned into a descriptor array that drives clearing,
+ * copying, the by-name accessors and the body codec of every kind built this way
+ * (available numbers, active numbers ...), so a new attribute is one row.
+ *
+ * The body: a varint of presence bits (bit i for row i), then each present attribute
+ * in row order: TEXT a varint byte count and the bytes; INT a varint; TIME a zigzag
+ * varint; BOOL nothing (present means 1); MONEY three letters and a varint; CAPS one
+ * byte. Unset attributes (NULL text, an INT at its default, a 0 TIME / BOOL / CAPS,
+ * a price without currency) are not stored.
+ */
+#ifndef NUMBERING_MODEL_FIELDS_H
+#define NUMBERING_MODEL_FIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/record.h"
+
+/* A price: currency[0] == '\0' when unset. */
+struct numbering__money {
+	char currency[4];
+	int64_t minor;
+};
+
+enum numbering__field_type {
+	NUMBERING__FIELD_TEXT,  /* char *, NULL when unset; 1 .. limit bytes of UTF-8 text */
+	NUMBERING__FIELD_INT,   /* int64_t, dflt .. limit; dflt when unset */
+	NUMBERING__FIELD_TIME,  /* int64_t ns since the epoch, 0 when unset */
+	NUMBERING__FIELD_BOOL,  /* uint8_t 0 or 1 */
+	NUMBERING__FIELD_MONEY, /* struct numbering__money; minor units 0 .. limit */
+	NUMBERING__FIELD_CAPS   /* uint8_t, flags 0 .. limit */
+};
+
+struct numbering__field {
+	const char *json; /* its name in JSON and in the C API */
+	uint8_t type;     /* enum numbering__field_type */
+	size_t offset;    /* of the member in the object */
+	int64_t limit;
+	int64_t dflt;
+};
+
+/* The struct members of a list: NUMBERING__FIELDS_MEMBERS(NUMBERING__AVAILABLE_FIELDS). */
+#define NUMBERING__FIELD_MEMBER_TEXT(id) char *id;
+#define NUMBERING__FIELD_MEMBER_INT(id) int64_t id;
+#define NUMBERING__FIELD_MEMBER_TIME(id) int64_t id;
+#define NUMBERING__FIELD_MEMBER_BOOL(id) uint8_t id;
+#define NUMBERING__FIELD_MEMBER_MONEY(id) struct numbering__money id;
+#define NUMBERING__FIELD_MEMBER_CAPS(id) uint8_t id;
+#define NUMBERING__FIELD_MEMBER(id, type, json, limit, dflt) NUMBERING__FIELD_MEMBER_##type(id)
+#define NUMBERING__FIELDS_MEMBERS(LIST) LIST(NUMBERING__FIELD_MEMBER)
+
+/* A row's descriptor, for a kind's own NUMBERING__FIELD_DESCRIBE-style macro:
+ * #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct x, id, type, json, limit, dflt) */
+#define NUMBERING__FIELD_ROW(st, id, type, json, limit, dflt) \
+	{json, NUMBERING__FIELD_##type, offsetof(st, id), (int64_t)(limit), (int64_t)(dflt)},
+
+struct numbering__fields {
+	const struct numbering__field *f;
+	size_t count;
+	const char *what; /* "available number": for messages */
+};
+
+/* Frees the text of @obj and sets every attribute to its default. */
+void numbering__fields_clear(const struct numbering__fields *t, void *obj);
+/* Copies the attributes of @src into @dst (whose own were cleared). */
+int numbering__fields_copy(const struct numbering__fields *t, void *dst, const void *src);
+
+/* The row named @json of type @type (-1: any), or NULL. */
+const struct numbering__field *numbering__fields_find(const struct numbering__fields *t, const char *json, int type);
+
+/* By-name setters: NUMBERING_INVALID_ARGUMENT naming the attribute when it is unknown,
+ * of another type, or the value is out of its range. */
+int numbering__fields_set_text(const struct numbering__fields *t, void *obj, const char *json, const char *value);
+int numbering__fields_set_int(const struct numbering__fields *t, void *obj, const char *json, int64_t value);
+int numbering__fields_set_money(const struct numbering__fields *t, void *obj, const char *json, const char *currency,
+                                int64_t minor);
+/* By-name getters: "" / 0 for an unknown name. */
+const char *numbering__fields_text(const struct numbering__fields *t, const void *obj, const char *json);
+int64_t numbering__fields_int(const struct numbering__fields *t, const void *obj, const char *json);
+const struct numbering__money *numbering__fields_money(const struct numbering__fields *t, const void *obj,
+                                                       const char *json);
+
+/* Appends the body of @obj to @out. */
+int numbering__fields_encode(const struct numbering__fields *t, struct numbering__buf *out, const void *obj);
+
+/* Reads a body into @obj (cleared by the caller): NUMBERING_DATA_LOSS with *field and
+ * *problem set for a damaged one; NUMBERING_RESOURCE_EXHAUSTED. */
+int numbering__fields_decode(const struct numbering__fields *t, void *obj, const uint8_t *body, size_t len,
+                             const char **field, const char **problem);
+
+#endif

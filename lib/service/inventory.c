@@ -1,0 +1,614 @@
+/*
+ * The inventory (numbering/inventory.h): importing and withdrawing available numbers,
+ * and searching them. Renting is in rent.c.
+ *
+ * An available number is a record of kind AVAILABLE flagged NUMBERING_RECORD_NUMBERS
+ * (model/available.h), so the record store keeps the rule "a number is in the
+ * inventory or held by a live instance, never both, never twice": a put that overlaps
+ * is refused, whoever holds the numbers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "e164/number.h"
+#include "model/available.h"
+#include "model/kinds.h"
+#include "service/backend-call.h"
+#include "service/inventory.h"
+#include "service/service.h"
+
+#define BATCH_MAX 100000
+
+struct numbering_available_list {
+	int count, cap;
+	numbering_available_number *items;
+};
+
+/* ---- Who holds a number ---- */
+
+struct holder_visit {
+	int kind;
+	char name[NUMBERING__AVAILABLE_NAME_SIZE + NUMBERING__NAME_SIZE];
+	uint64_t first;
+};
+
+static int holder_visit(const numbering_record *record, void *payload)
+{
+	struct holder_visit *h = payload;
+	h->kind = record->kind;
+	h->first = record->first;
+	snprintf(h->name, sizeof(h->name), "%s", record->name);
+	return NUMBERING__VISIT_STOP;
+}
+
+int numbering__inventory_report_held(numbering_store *store, int digits, uint64_t first, uint64_t last,
+                                     const char *field)
+{
+	struct holder_visit h = {0, "", 0};
+	int rc = numbering__backend_find_record(store, digits, first, last, holder_visit, &h);
+	if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
+		return rc;
+	if (h.kind == 0)
+		return NUMBERING_OK;
+	uint64_t n = h.first > first ? h.first : first;
+	char number[NUMBERING_E164_BUFSIZE];
+	snprintf(number, sizeof(number), "+%0*llu", digits, (unsigned long long)n);
+	return numbering__error_field(NUMBERING_ALREADY_EXISTS, field, "%s: %s is already %s", field, number,
+	                              h.kind == NUMBERING__KIND_AVAILABLE ? "in the inventory"
+	                              : h.kind == NUMBERING__KIND_INSTANCE ? "held by a phone number instance"
+	                                                                   : "held by another record");
+}
+
+/* ---- Import ---- */
+
+struct span {
+	int digits;
+	uint64_t first, last;
+	int index;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	if (x->digits != y->digits)
+		return x->digits < y->digits ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Two items of one request that share a number. */
+static int check_request_overlaps(const numbering_available_number *const *numbers, int count)
+{
+	struct span *spans = numbering__malloc((size_t)count * sizeof(*spans));
+	if (spans == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory checking %d available numbers", count);
+	for (int i = 0; i < count; i++)
+		spans[i] = (struct span){numbers[i]->digits, numbers[i]->first, numbers[i]->last, i};
+	qsort(spans, (size_t)count, sizeof(*spans), span_cmp);
+	int rc = NUMBERING_OK;
+	for (int i = 1; i < count && rc == NUMBERING_OK; i++)
+		if (spans[i].digits == spans[i - 1].digits && spans[i].first <= spans[i - 1].last) {
+			char field[48];
+			int later = spans[i].index > spans[i - 1].index ? spans[i].index : spans[i - 1].index;
+			int earlier = spans[i].index > spans[i - 1].index ? spans[i - 1].index : spans[i].index;
+			snprintf(field, sizeof(field), "availableNumbers[%d]", later);
+			rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, field,
+			                            "%s: +%0*llu is also in availableNumbers[%d] of this request", field,
+			                            spans[i].digits, (unsigned long long)spans[i].first, earlier);
+		}
+	numbering__free_mem(spans);
+	return rc;
+}
+
+static int check_batch(const void *items, int count, const char *field)
+{
+	if (items == NULL || count < 1 || count > BATCH_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s must hold 1 to %d items, not %d", field,
+		                              BATCH_MAX, items == NULL ? 0 : count);
+	return NUMBERING_OK;
+}
+
+static int import_locked(numbering_store *store, const numbering_available_number *const *numbers, int count)
+{
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__begin(store);
+	for (int i = 0; i < count && rc == NUMBERING_OK; i++) {
+		numbering_record record;
+		char name[NUMBERING__AVAILABLE_NAME_SIZE], parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+		rc = numbering__available_to_record(&record, name, parent, &body, numbers[i]);
+		if (rc == NUMBERING_OK)
+			rc = numbering__backend_put_record(store, &record);
+		if (rc == NUMBERING_ALREADY_EXISTS) {
+			char field[48];
+			snprintf(field, sizeof(field), "availableNumbers[%d]", i);
+			/* Name the holder as it was before this request: roll back first. */
+			numbering__rollback(store);
+			int held = numbering__inventory_report_held(store, numbers[i]->digits, numbers[i]->first,
+			                                            numbers[i]->last, field);
+			numbering__buf_free(&body);
+			return held != NUMBERING_OK ? held : NUMBERING_ALREADY_EXISTS;
+		}
+	}
+	numbering__buf_free(&body);
+	if (rc == NUMBERING_OK)
+		return numbering__commit(store);
+	numbering__rollback(store);
+	return rc;
+}
+
+int numbering_store_import_available(int64_t *imported, numbering_store *store, const char *caller,
+                                     const numbering_available_number *const *numbers, int count)
+{
+	if (imported != NULL)
+		*imported = 0;
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_import_available: store is NULL");
+	int rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_IMPORT, "*");
+	if (rc == NUMBERING_OK)
+		rc = check_batch(numbers, count, "availableNumbers");
+	int64_t total = 0;
+	for (int i = 0; i < count && rc == NUMBERING_OK; i++) {
+		char path[48];
+		snprintf(path, sizeof(path), "availableNumbers[%d]", i);
+		if (numbers[i] == NULL)
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s is NULL", path);
+		else
+			rc = numbering__available_check(numbers[i], path);
+		if (rc == NUMBERING_OK)
+			total += numbering_available_number_size(numbers[i]);
+	}
+	if (rc == NUMBERING_OK)
+		rc = check_request_overlaps(numbers, count);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = import_locked(store, numbers, count);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	if (rc == NUMBERING_OK && imported != NULL)
+		*imported = total;
+	return rc;
+}
+
+/* ---- Taking numbers out of a record ---- */
+
+/* The available record holding @digits-digit number @n, read into @out. */
+struct available_visit {
+	numbering_available_number *out;
+	int kind;
+	int rc;
+};
+
+static int available_visit(const numbering_record *record, void *payload)
+{
+	struct available_visit *v = payload;
+	v->kind = record->kind;
+	if (record->kind == NUMBERING__KIND_AVAILABLE)
+		v->rc = numbering__available_from_record(v->out, record);
+	return NUMBERING__VISIT_STOP;
+}
+
+int numbering__inventory_find(numbering_available_number *out, numbering_store *store, int digits, uint64_t first,
+                              uint64_t last)
+{
+	struct available_visit v = {out, 0, NUMBERING_OK};
+	int rc = numbering__backend_find_record(store, digits, first, last, available_visit, &v);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (v.rc != NUMBERING_OK)
+		return v.rc;
+	return v.kind == NUMBERING__KIND_AVAILABLE ? NUMBERING_OK : NUMBERING_NOT_FOUND;
+}
+
+static int put_available(numbering_store *store, struct numbering__buf *body, const numbering_available_number *n)
+{
+	numbering_record record;
+	char name[NUMBERING__AVAILABLE_NAME_SIZE], parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	int rc = numbering__available_to_record(&record, name, parent, body, n);
+	return rc == NUMBERING_OK ? numbering__backend_put_record(store, &record) : rc;
+}
+
+int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last)
+{
+	char old_name[NUMBERING__AVAILABLE_NAME_SIZE];
+	numbering__available_name(old_name, block->digits, block->first);
+	uint64_t block_first = block->first, block_last = block->last;
+	int digits = block->digits;
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = NUMBERING_OK;
+	/* The part before keeps the block's name; the part after is named by its first. */
+	if (first > block_first) {
+		numbering__available_set_interval(block, digits, block_first, first - 1);
+		rc = put_available(store, &body, block);
+	} else {
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_AVAILABLE, old_name);
+	}
+	if (rc == NUMBERING_OK && last < block_last) {
+		numbering__available_set_interval(block, digits, last + 1, block_last);
+		rc = put_available(store, &body, block);
+	}
+	numbering__available_set_interval(block, digits, block_first, block_last);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+/* ---- Remove ---- */
+
+static int parse_numbers(numbering_range *range, const char *text, const char *field)
+{
+	int rc = numbering_e164_parse_range(range, text, NULL);
+	if (rc != NUMBERING_OK) {
+		char message[256];
+		snprintf(message, sizeof(message), "%s", numbering_error_message());
+		return numbering__error_field(rc, field, "%s: %s", field, message);
+	}
+	return NUMBERING_OK;
+}
+
+static int not_available(const char *field, int digits, uint64_t n)
+{
+	return numbering__error_field(NUMBERING_NOT_FOUND, field, "%s: +%0*llu is not in the inventory", field, digits,
+	                              (unsigned long long)n);
+}
+
+/* Takes every number of @range out of the inventory (inside a transaction). */
+static int remove_range(numbering_store *store, numbering_available_number *scratch, const numbering_range *range,
+                        const char *field, int64_t *removed)
+{
+	const numbering_number *start = numbering_range_start(range), *end = numbering_range_end(range);
+	int digits = start->digits;
+	uint64_t n = start->value, last = end->value;
+	for (;;) {
+		int rc = numbering__inventory_find(scratch, store, digits, n, n);
+		if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && !scratch->listed))
+			return not_available(field, digits, n);
+		if (rc != NUMBERING_OK)
+			return rc;
+		uint64_t upto = scratch->last < last ? scratch->last : last;
+		if ((rc = numbering__inventory_take(store, scratch, n, upto)) != NUMBERING_OK)
+			return rc;
+		*removed += (int64_t)(upto - n + 1);
+		if (upto == last)
+			return NUMBERING_OK;
+		n = upto + 1;
+	}
+}
+
+int numbering_store_remove_available(int64_t *removed, numbering_store *store, const char *caller,
+                                     const char *const *phone_numbers, int count)
+{
+	if (removed != NULL)
+		*removed = 0;
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_remove_available: store is NULL");
+	int rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_REMOVE, "*");
+	if (rc == NUMBERING_OK)
+		rc = check_batch(phone_numbers, count, "phoneNumbers");
+	numbering_range *ranges = NULL;
+	if (rc == NUMBERING_OK && (ranges = numbering__malloc((size_t)count * sizeof(*ranges))) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d numbers", count);
+	for (int i = 0; i < count && rc == NUMBERING_OK; i++) {
+		char field[48];
+		snprintf(field, sizeof(field), "phoneNumbers[%d]", i);
+		rc = parse_numbers(&ranges[i], phone_numbers[i], field);
+	}
+	numbering_available_number scratch;
+	memset(&scratch, 0, sizeof(scratch));
+	int64_t total = 0;
+	if (rc == NUMBERING_OK) {
+		numbering__rwlock_wrlock(&store->lock);
+		rc = numbering__begin(store);
+		for (int i = 0; i < count && rc == NUMBERING_OK; i++) {
+			char field[48];
+			snprintf(field, sizeof(field), "phoneNumbers[%d]", i);
+			rc = remove_range(store, &scratch, &ranges[i], field, &total);
+		}
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+		numbering__rwlock_wrunlock(&store->lock);
+		if (rc == NUMBERING_OK)
+			rc = numbering__durable(store);
+	}
+	numbering__available_clear(&scratch);
+	numbering__free_mem(ranges);
+	if (rc == NUMBERING_OK && removed != NULL)
+		*removed = total;
+	return rc;
+}
+
+/* ---- Search ---- */
+
+int numbering_available_query_init(numbering_available_query *query)
+{
+	if (query == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_available_query_init: query is NULL");
+	numbering_available_query init = NUMBERING_AVAILABLE_QUERY_INIT;
+	*query = init;
+	return NUMBERING_OK;
+}
+
+int numbering__search_prepare(struct numbering__search *s, const numbering_available_query *q)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	memset(s, 0, sizeof(*s));
+	if (q == NULL || q->version < 1)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "query",
+		                              "the query is NULL or not initialized with NUMBERING_AVAILABLE_QUERY_INIT");
+	if (q->region_code == NULL || q->region_code[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "regionCode", "regionCode is required");
+	if (q->type == NUMBERING_NUMBER_TYPE_UNSPECIFIED)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "type", "type is required");
+	int rc = numbering__available_parent(s->parent, q->region_code, q->type);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (q->search_pattern < NUMBERING_SEARCH_START || q->search_pattern > NUMBERING_SEARCH_END)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "numberPattern.searchPattern",
+		                              "numberPattern.searchPattern %d is not START, CONTAINS or END", q->search_pattern);
+	if (q->capabilities < 0 || q->capabilities > 7)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "capabilities",
+		                              "capabilities %d holds a bit that is not NUMBERING_CAPABILITY_*", q->capabilities);
+	if (q->size < 0 || q->size > NUMBERING__SEARCH_SIZE_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "size", "size %d is not 1 to %d", q->size,
+		                              NUMBERING__SEARCH_SIZE_MAX);
+	s->size = q->size == 0 ? NUMBERING__SEARCH_SIZE_DEFAULT : q->size;
+	s->mode = q->search_pattern;
+	s->capabilities = (uint8_t)q->capabilities;
+	const char *p = q->pattern ? q->pattern : "";
+	int plus = p[0] == '+';
+	size_t len = strlen(p + plus);
+	if ((plus && s->mode != NUMBERING_SEARCH_START) || (plus && len == 0) || len > 15 ||
+	    strspn(p + plus, "0123456789") != len)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "numberPattern.pattern",
+		                              "numberPattern.pattern \"%s\" is not 1 to 15 digits (a '+' first only with START)",
+		                              numbering__quote(quoted, p, strlen(p)));
+	if (s->mode == NUMBERING_SEARCH_START && len > 0) {
+		/* Without '+', the pattern starts the national significant number. */
+		char digits[40] = "";
+		if (!plus)
+			snprintf(digits, sizeof(digits), "%d", numbering_e164_region_country_code(q->region_code));
+		strcat(digits, p + plus);
+		s->interval_count = numbering__prefix_intervals(s->intervals, digits);
+		s->has_intervals = 1;
+	} else if (len > 0) {
+		memcpy(s->pattern, p, len + 1);
+		s->pattern_len = len;
+	}
+	return NUMBERING_OK;
+}
+
+static int contains(const char *digits, size_t n, const char *pattern, size_t len)
+{
+	for (size_t i = 0; i + len <= n; i++)
+		if (memcmp(digits + i, pattern, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The first number >= @from of @digits digits, <= @to, that the search's pattern
+ * matches; 0 with *found unset when none. */
+static uint64_t next_match(const struct numbering__search *s, int digits, uint64_t from, uint64_t to, int *found)
+{
+	*found = 0;
+	if (s->has_intervals) {
+		for (size_t i = 0; i < s->interval_count; i++) {
+			const numbering_record_interval *v = &s->intervals[i];
+			if (v->digits != digits || v->last < from || v->first > to)
+				continue;
+			*found = 1;
+			return v->first > from ? v->first : from;
+		}
+		return 0;
+	}
+	if (s->pattern_len == 0) {
+		*found = from <= to;
+		return from;
+	}
+	if (s->mode == NUMBERING_SEARCH_END) {
+		uint64_t mod = 1, p = 0;
+		for (size_t i = 0; i < s->pattern_len; i++) {
+			mod *= 10;
+			p = p * 10 + (uint64_t)(s->pattern[i] - '0');
+		}
+		if (s->pattern_len > (size_t)digits)
+			return 0;
+		uint64_t x = from - from % mod + p;
+		if (x < from)
+			x += mod;
+		*found = x <= to;
+		return x;
+	}
+	for (uint64_t x = from;; x++) {
+		char text[24];
+		snprintf(text, sizeof(text), "%0*llu", digits, (unsigned long long)x);
+		if (contains(text, (size_t)digits, s->pattern, s->pattern_len)) {
+			*found = 1;
+			return x;
+		}
+		if (x == to)
+			return 0;
+	}
+}
+
+struct search_visit {
+	const struct numbering__search *s;
+	numbering_available_number block;
+	numbering__search_match_cb match;
+	void *payload;
+	int rc;
+};
+
+static int search_visit(const numbering_record *record, void *payload)
+{
+	struct search_visit *v = payload;
+	int rc = numbering__available_from_record(&v->block, record);
+	if (rc != NUMBERING_OK) {
+		v->rc = rc;
+		return rc;
+	}
+	if ((v->block.capabilities & v->s->capabilities) != v->s->capabilities)
+		return 0;
+	uint64_t from = v->block.first;
+	int found;
+	for (;;) {
+		uint64_t x = next_match(v->s, v->block.digits, from, v->block.last, &found);
+		if (!found)
+			return 0;
+		if ((rc = v->match(&v->block, x, v->payload)) != 0) {
+			v->rc = rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : rc;
+			return NUMBERING__VISIT_STOP;
+		}
+		if (x == v->block.last)
+			return 0;
+		from = x + 1;
+	}
+}
+
+int numbering__search_run(numbering_store *store, const struct numbering__search *s, numbering__search_match_cb match,
+                          void *payload)
+{
+	if (s->has_intervals && s->interval_count == 0)
+		return NUMBERING_OK;
+	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+	query.kind = NUMBERING__KIND_AVAILABLE;
+	query.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	query.parent = s->parent;
+	query.listed_only = 1;
+	if (s->has_intervals) {
+		query.intervals = s->intervals;
+		query.interval_count = s->interval_count;
+	}
+	struct search_visit v;
+	memset(&v, 0, sizeof(v));
+	v.s = s;
+	v.match = match;
+	v.payload = payload;
+	numbering__available_clear(&v.block);
+	int rc = numbering__backend_list(store, &query, search_visit, &v);
+	numbering__available_clear(&v.block);
+	return rc != NUMBERING_OK ? rc : v.rc;
+}
+
+static int collect_match(const numbering_available_number *block, uint64_t x, void *payload)
+{
+	numbering_available_list *list = payload;
+	numbering_available_number *item = &list->items[list->count];
+	int rc = numbering__available_assign(item, block);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__available_set_interval(item, block->digits, x, x);
+	return ++list->count == list->cap ? NUMBERING__VISIT_STOP : 0;
+}
+
+int numbering_store_search_available(numbering_available_list **out, numbering_store *store, const char *caller,
+                                     const char *project, const numbering_available_query *query)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_search_available: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	struct numbering__search s;
+	int rc = numbering__project_of_parent(checked, project, "projectId");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_LIST, checked);
+	if (rc == NUMBERING_OK)
+		rc = numbering__search_prepare(&s, query);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_available_list *list = numbering__calloc(1, sizeof(*list));
+	if (list == NULL || (list->items = numbering__calloc((size_t)s.size, sizeof(*list->items))) == NULL) {
+		numbering__free_mem(list);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d available numbers", s.size);
+	}
+	list->cap = s.size;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__search_run(store, &s, collect_match, list);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK) {
+		numbering_available_list_free(list);
+		return rc;
+	}
+	*out = list;
+	return NUMBERING_OK;
+}
+
+int numbering_available_list_count(const numbering_available_list *list)
+{
+	return list == NULL ? 0 : list->count;
+}
+
+const numbering_available_number *numbering_available_list_item(const numbering_available_list *list, int i)
+{
+	return list == NULL || i < 0 || i >= list->count ? NULL : &list->items[i];
+}
+
+void numbering_available_list_free(numbering_available_list *list)
+{
+	if (list == NULL)
+		return;
+	for (int i = 0; i < list->cap; i++)
+		numbering__available_clear(&list->items[i]);
+	numbering__free_mem(list->items);
+	numbering__free_mem(list);
+}
+
+/* ---- Get ---- */
+
+int numbering__parse_one_number(int *digits, uint64_t *value, const char *phone_number, const char *field)
+{
+	numbering_range range;
+	int rc = parse_numbers(&range, phone_number, field);
+	if (rc != NUMBERING_OK)
+		return rc;
+	char quoted[NUMBERING__QUOTE_SIZE];
+	if (numbering_range_size(&range) != 1)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s \"%s\" is not one number", field,
+		                              numbering__quote(quoted, phone_number, strlen(phone_number)));
+	*digits = numbering_range_start(&range)->digits;
+	*value = numbering_range_start(&range)->value;
+	return NUMBERING_OK;
+}
+
+int numbering_store_get_available(numbering_available_number **out, numbering_store *store, const char *caller,
+                                  const char *project, const char *phone_number)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_available: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int digits = 0;
+	uint64_t value = 0;
+	int rc = numbering__project_of_parent(checked, project, "projectId");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_GET, checked);
+	if (rc == NUMBERING_OK)
+		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	numbering_available_number *n = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering_available_number_new(&n);
+	if (rc != NUMBERING_OK)
+		return rc;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__inventory_find(n, store, digits, value, value);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK && !n->listed)
+		rc = NUMBERING_NOT_FOUND;
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering__available_set_interval(n, digits, value, value);
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, "phoneNumber", "phone number %s is not available",
+		                            n->phone_number);
+	}
+	if (rc != NUMBERING_OK) {
+		numbering_available_number_free(n);
+		return rc;
+	}
+	numbering__available_set_interval(n, digits, value, value);
+	*out = n;
+	return NUMBERING_OK;
+}

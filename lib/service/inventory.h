@@ -1,0 +1,53 @@
+/* The inventory's shared internals: search and taking numbers out (inventory.c), for
+ * renting (rent.c). */
+#ifndef NUMBERING_SERVICE_INVENTORY_H
+#define NUMBERING_SERVICE_INVENTORY_H
+
+#include "model/available.h"
+#include "service/service.h"
+
+#define NUMBERING__SEARCH_SIZE_DEFAULT 10
+#define NUMBERING__SEARCH_SIZE_MAX 1000
+
+/* A checked search (numbering_available_query). */
+struct numbering__search {
+	char parent[NUMBERING__AVAILABLE_PARENT_SIZE]; /* "US/LOCAL" */
+	int mode;                                      /* NUMBERING_SEARCH_* */
+	int size;
+	uint8_t capabilities;
+	int has_intervals; /* START with a pattern: only these numbers */
+	numbering_record_interval intervals[NUMBERING_RECORD_DIGITS_MAX];
+	size_t interval_count;
+	char pattern[16]; /* CONTAINS and END: the digits */
+	size_t pattern_len;
+};
+
+/* Checks @query into @s: NUMBERING_INVALID_ARGUMENT naming the field. */
+int numbering__search_prepare(struct numbering__search *s, const numbering_available_query *query);
+
+/* Called for each matching number @x of @block, in number order; returns 0 to go on,
+ * NUMBERING__VISIT_STOP to stop, or an error code. */
+typedef int (*numbering__search_match_cb)(const numbering_available_number *block, uint64_t x, void *payload);
+
+/* Runs a search (caller holds a lock). */
+int numbering__search_run(numbering_store *store, const struct numbering__search *s, numbering__search_match_cb match,
+                          void *payload);
+
+/* Reads the available record holding a number of @first .. @last into @out:
+ * NUMBERING_NOT_FOUND when no available number holds one (no error set). */
+int numbering__inventory_find(numbering_available_number *out, numbering_store *store, int digits, uint64_t first,
+                              uint64_t last);
+
+/* Takes @first .. @last (inside @block, read by numbering__inventory_find()) out of the
+ * inventory, inside a transaction: the rest of the block stays, as up to two records. */
+int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last);
+
+/* NUMBERING_ALREADY_EXISTS naming @field and the first number of @first .. @last held,
+ * and by what; NUMBERING_OK when none is held. */
+int numbering__inventory_report_held(numbering_store *store, int digits, uint64_t first, uint64_t last,
+                                     const char *field);
+
+/* One number "+..." into its digit count and value: NUMBERING_INVALID_ARGUMENT naming @field. */
+int numbering__parse_one_number(int *digits, uint64_t *value, const char *phone_number, const char *field);
+
+#endif

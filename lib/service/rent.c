@@ -1,0 +1,174 @@
+/*
+ * Renting (numbering_store_rent, numbering_store_rent_any): in one transaction a number
+ * leaves the inventory and becomes a single-number instance of the project. The
+ * number's block, if it was one, stays as up to two records (inventory.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/instance.h"
+#include "service/backend-call.h"
+#include "service/inventory.h"
+#include "service/service.h"
+
+/* The instance renting @x of @block makes. */
+static int build(numbering_instance *instance, const char *project, const numbering_available_number *block,
+                 uint64_t x, int64_t now)
+{
+	char id[17], name[NUMBERING__NAME_SIZE], number[NUMBERING_E164_BUFSIZE];
+	numbering__generate_id(id);
+	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
+	snprintf(number, sizeof(number), "+%0*llu", block->digits, (unsigned long long)x);
+	int rc;
+	if ((rc = numbering__str_set(&instance->name, name, strlen(name))) != NUMBERING_OK ||
+	    (rc = numbering__str_set(&instance->phone_number, number, strlen(number))) != NUMBERING_OK ||
+	    (rc = numbering__str_set(&instance->country_code, block->region_code, strlen(block->region_code))) !=
+	        NUMBERING_OK)
+		return rc;
+	instance->first = instance->last = x;
+	instance->digits = block->digits;
+	instance->range_size = 1;
+	instance->is_range = 0;
+	instance->number_type = block->type;
+	instance->capabilities = block->capabilities;
+	instance->call_recording_trigger = NUMBERING_RECORDING_DISABLED;
+	/* Documents to check: the host activates the number once it has them. */
+	int pending = block->supporting_documentation_required != 0;
+	instance->lifecycle_state = pending ? NUMBERING_LIFECYCLE_PENDING : NUMBERING_LIFECYCLE_ACTIVE;
+	instance->create_time = now;
+	instance->activate_time = pending ? 0 : now;
+	return NUMBERING_OK;
+}
+
+/* Rents @x of @block (read under this write lock) into *out. */
+static int rent_locked(numbering_instance **out, numbering_store *store, const char *project,
+                       numbering_available_number *block, uint64_t x)
+{
+	numbering_instance *instance = NULL;
+	int64_t last_time = store->last_time, now = 0;
+	int rc = numbering_instance_new(&instance);
+	if (rc == NUMBERING_OK)
+		rc = numbering__check_room(store, 1);
+	if (rc == NUMBERING_OK)
+		rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK)
+		rc = build(instance, project, block, x, now);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = numbering__inventory_take(store, block, x, x);
+		if (rc == NUMBERING_OK)
+			rc = numbering__backend_put(store, instance);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc != NUMBERING_OK) {
+		store->last_time = last_time;
+		numbering_instance_free(instance);
+		return rc;
+	}
+	numbering__compute_compliant(store, instance);
+	*out = instance;
+	return NUMBERING_OK;
+}
+
+static int finish(numbering_instance **out, numbering_store *store, int rc)
+{
+	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
+		numbering_instance_free(*out);
+		*out = NULL;
+	}
+	if (rc == NUMBERING_OK)
+		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*out));
+	return rc;
+}
+
+static int check_args(numbering_instance **out, numbering_store *store, const char *fn)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: %s is NULL", fn, out == NULL ? "out" : "store");
+	*out = NULL;
+	return NUMBERING_OK;
+}
+
+int numbering_store_rent(numbering_instance **out, numbering_store *store, const char *caller, const char *project,
+                         const char *phone_number)
+{
+	int rc = check_args(out, store, "numbering_store_rent");
+	if (rc != NUMBERING_OK)
+		return rc;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int digits = 0;
+	uint64_t value = 0;
+	rc = numbering__project_of_parent(checked, project, "projectId");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_RENT, checked);
+	if (rc == NUMBERING_OK)
+		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_available_number block;
+	memset(&block, 0, sizeof(block));
+	numbering__rwlock_wrlock(&store->lock);
+	rc = numbering__inventory_find(&block, store, digits, value, value);
+	if (rc == NUMBERING_OK && !block.listed)
+		rc = NUMBERING_NOT_FOUND;
+	if (rc == NUMBERING_NOT_FOUND) {
+		char number[NUMBERING_E164_BUFSIZE];
+		snprintf(number, sizeof(number), "+%0*llu", digits, (unsigned long long)value);
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, "phoneNumber", "phone number %s is not available", number);
+	}
+	if (rc == NUMBERING_OK)
+		rc = rent_locked(out, store, checked, &block, value);
+	numbering__rwlock_wrunlock(&store->lock);
+	numbering__available_clear(&block);
+	return finish(out, store, rc);
+}
+
+struct first_match {
+	numbering_available_number *block;
+	uint64_t x;
+	int found;
+};
+
+static int take_first(const numbering_available_number *block, uint64_t x, void *payload)
+{
+	struct first_match *m = payload;
+	int rc = numbering__available_assign(m->block, block);
+	if (rc != NUMBERING_OK)
+		return rc;
+	m->x = x;
+	m->found = 1;
+	return NUMBERING__VISIT_STOP;
+}
+
+int numbering_store_rent_any(numbering_instance **out, numbering_store *store, const char *caller,
+                             const char *project, const numbering_available_query *query)
+{
+	int rc = check_args(out, store, "numbering_store_rent_any");
+	if (rc != NUMBERING_OK)
+		return rc;
+	char checked[NUMBERING__PROJECT_SIZE];
+	struct numbering__search s;
+	rc = numbering__project_of_parent(checked, project, "projectId");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_RENT, checked);
+	if (rc == NUMBERING_OK)
+		rc = numbering__search_prepare(&s, query);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_available_number block;
+	memset(&block, 0, sizeof(block));
+	struct first_match m = {&block, 0, 0};
+	numbering__rwlock_wrlock(&store->lock);
+	rc = numbering__search_run(store, &s, take_first, &m);
+	if (rc == NUMBERING_OK && !m.found)
+		rc = numbering__error_set(NUMBERING_NOT_FOUND, "no available number of %s matches the request", s.parent);
+	if (rc == NUMBERING_OK)
+		rc = rent_locked(out, store, checked, &block, m.x);
+	numbering__rwlock_wrunlock(&store->lock);
+	numbering__available_clear(&block);
+	return finish(out, store, rc);
+}

@@ -1,0 +1,438 @@
+/* The inventory: import, withdraw, search, get, rent and rentAny (numbering/inventory.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <numbering/sys/file.h>
+
+#include "store-fixture.h"
+#include "suites.h"
+
+static numbering_available_number *number_of(const char *text, const char *region, int type, int caps)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
+	if (region != NULL)
+		ck_assert_int_eq(numbering_available_number_set_region_code(n, region), NUMBERING_OK);
+	if (type != 0)
+		ck_assert_int_eq(numbering_available_number_set_type(n, type), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", caps), NUMBERING_OK);
+	return n;
+}
+
+/* Imports @count numbers given as text, all US LOCAL with SMS and VOICE; returns the rc. */
+static int import_texts(numbering_store *store, const char *const *texts, int count, int64_t *imported)
+{
+	numbering_available_number *items[16];
+	ck_assert_int_le(count, 16);
+	for (int i = 0; i < count; i++) {
+		items[i] = number_of(texts[i], NULL, NUMBERING_NUMBER_TYPE_LOCAL,
+		                     NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE);
+		ck_assert_int_eq(numbering_available_number_set_money(items[i], "monthlyPrice", "USD", 200), NUMBERING_OK);
+	}
+	int rc = numbering_store_import_available(imported, store, NULL,
+	                                          (const numbering_available_number *const *)items, count);
+	for (int i = 0; i < count; i++)
+		numbering_available_number_free(items[i]);
+	return rc;
+}
+
+static void load_stock(void)
+{
+	const char *texts[] = {"+12085550100-99", "+12085551234", "+12065550100", "+12085559999"};
+	int64_t imported = 0;
+	ck_assert_int_eq(import_texts(fx.store, texts, 4, &imported), NUMBERING_OK);
+	ck_assert_int_eq(imported, 103);
+}
+
+/* Searches and returns the numbers found, comma-separated, in a static buffer. */
+static const char *search(const char *pattern, int mode, int caps, int size)
+{
+	static char found[4096];
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = pattern;
+	q.search_pattern = mode;
+	q.capabilities = caps;
+	q.size = size;
+	numbering_available_list *list = NULL;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	found[0] = '\0';
+	for (int i = 0; i < numbering_available_list_count(list); i++) {
+		if (i > 0)
+			strcat(found, ",");
+		strcat(found, numbering_available_number_phone_number(numbering_available_list_item(list, i)));
+	}
+	numbering_available_list_free(list);
+	return found;
+}
+
+START_TEST(search_patterns)
+{
+	load_stock();
+	ck_assert_str_eq(search("+1208555010", NUMBERING_SEARCH_START, 0, 3), "+12085550100,+12085550101,+12085550102");
+	/* Without '+', the pattern starts the national number (after US's calling code 1). */
+	ck_assert_str_eq(search("206", NUMBERING_SEARCH_START, 0, 0), "+12065550100");
+	ck_assert_str_eq(search("1234", NUMBERING_SEARCH_CONTAINS, 0, 0), "+12085551234");
+	ck_assert_str_eq(search("99", NUMBERING_SEARCH_END, 0, 0), "+12085550199,+12085559999");
+	ck_assert_str_eq(search("0150", NUMBERING_SEARCH_END, 0, 0), "+12085550150");
+	/* Default size 10, ascending order across records. */
+	const char *ten = search(NULL, NUMBERING_SEARCH_START, 0, 0);
+	ck_assert_str_eq(ten, "+12065550100,+12085550100,+12085550101,+12085550102,+12085550103,+12085550104,"
+	                      "+12085550105,+12085550106,+12085550107,+12085550108");
+	ck_assert_str_eq(search("+44", NUMBERING_SEARCH_START, 0, 0), "");
+	ck_assert_str_eq(search(NULL, NUMBERING_SEARCH_START, NUMBERING_CAPABILITY_MMS, 0), "");
+	ck_assert_str_eq(search("+1206", NUMBERING_SEARCH_START, NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE, 0),
+	                 "+12065550100");
+}
+END_TEST
+
+START_TEST(search_refuses_bad_queries)
+{
+	numbering_available_list *list = NULL;
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	fixture_expect_error(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                     NUMBERING_INVALID_ARGUMENT, "regionCode is required");
+	q.region_code = "UK";
+	fixture_expect_error(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                     NUMBERING_INVALID_ARGUMENT, "\"UK\" is not an ISO 3166-1 alpha-2 region code");
+	q.region_code = "us";
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                 NUMBERING_INVALID_ARGUMENT);
+	q.region_code = "US";
+	q.type = 0;
+	fixture_expect_error(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                     NUMBERING_INVALID_ARGUMENT, "type is required");
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = "20a";
+	fixture_expect_error(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                     NUMBERING_INVALID_ARGUMENT, "numberPattern.pattern \"20a\"");
+	q.pattern = "+1";
+	q.search_pattern = NUMBERING_SEARCH_END;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "numberPattern.pattern");
+	q.pattern = NULL;
+	q.search_pattern = 7;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "numberPattern.searchPattern");
+	q.search_pattern = 0;
+	q.size = -1;
+	fixture_expect_error(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                     NUMBERING_INVALID_ARGUMENT, "size -1 is not 1 to 1000");
+	q.size = 1001;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                 NUMBERING_INVALID_ARGUMENT);
+	q.size = 0;
+	q.capabilities = 8;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q),
+	                 NUMBERING_INVALID_ARGUMENT);
+	q.capabilities = 0;
+	fixture_expect_error(numbering_store_search_available(&list, fx.store, NULL, "nope", &q),
+	                     NUMBERING_INVALID_ARGUMENT, "projectId");
+	ck_assert_ptr_null(list);
+}
+END_TEST
+
+START_TEST(import_is_all_or_nothing)
+{
+	load_stock();
+	/* The second item overlaps the block in the store: nothing of the request lands. */
+	const char *texts[] = {"+12085557000", "+12085550150-60"};
+	int64_t imported = -1;
+	fixture_expect_error(import_texts(fx.store, texts, 2, &imported), NUMBERING_ALREADY_EXISTS,
+	                     "availableNumbers[1]: +12085550150 is already in the inventory");
+	ck_assert_int_eq(imported, 0);
+	ck_assert_str_eq(search("7000", NUMBERING_SEARCH_END, 0, 0), "");
+	/* Two items of one request overlapping each other. */
+	const char *twice[] = {"+12085557000-09", "+12085557005"};
+	fixture_expect_error(import_texts(fx.store, twice, 2, NULL), NUMBERING_ALREADY_EXISTS,
+	                     "+12085557005 is also in availableNumbers[0]");
+	/* A live instance holds the number. */
+	numbering_instance_free(fixture_create("projects/p1", "own", "+12085558000"));
+	const char *held[] = {"+12085557990-8010"};
+	fixture_expect_error(import_texts(fx.store, held, 1, NULL), NUMBERING_ALREADY_EXISTS,
+	                     "+12085558000 is already held by a phone number instance");
+	/* And the other way: an instance cannot take an inventory number. */
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+12085551234"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, "projects/p1", r, "steal", NULL, NULL),
+	                 NUMBERING_ALREADY_EXISTS);
+	numbering_instance_free(r);
+}
+END_TEST
+
+START_TEST(import_refuses_bad_items)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	fixture_expect_error(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_INVALID_ARGUMENT,
+	                     "availableNumbers[0].phoneNumber is required");
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12085550100", NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_available_number_region_code(n), "US"); /* derived from the number */
+	fixture_expect_error(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_INVALID_ARGUMENT,
+	                     "availableNumbers[0].type is required");
+	fixture_expect_error(numbering_available_number_set_numbers(n, "+1208abc", NULL), NUMBERING_INVALID_ARGUMENT,
+	                     "phoneNumber");
+	ck_assert_str_eq(numbering_available_number_phone_number(n), "+12085550100"); /* unchanged */
+	fixture_expect_error(numbering_available_number_set_money(n, "setupPrice", "XYZ", 100), NUMBERING_INVALID_ARGUMENT,
+	                     "\"XYZ\" is not an ISO 4217 currency code");
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", -1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "rateCenter", "USD", 1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "beta", 2), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", 8), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "lata", 1), NUMBERING_INVALID_ARGUMENT);
+	fixture_expect_error(numbering_available_number_set_text(n, "rateCenter", "a\x01"), NUMBERING_INVALID_ARGUMENT,
+	                     "control character");
+	ck_assert_int_eq(numbering_available_number_set_text(n, "rateCenter", "\xff"), NUMBERING_INVALID_ARGUMENT);
+	char lata[40];
+	memset(lata, '1', sizeof(lata) - 1);
+	lata[sizeof(lata) - 1] = '\0';
+	ck_assert_int_eq(numbering_available_number_set_text(n, "lata", lata), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "beta", "x"), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_type(n, 9), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_available_number_set_region_code(n, "ZZ"), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 0), NUMBERING_INVALID_ARGUMENT);
+	numbering_available_number_free(n);
+}
+END_TEST
+
+START_TEST(attributes_round_trip_through_the_store)
+{
+	numbering_available_number *n = number_of("+12085550100-09", NULL, NUMBERING_NUMBER_TYPE_LOCAL,
+	                                          NUMBERING_CAPABILITY_SMS);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 150), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "JPY", 500), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 12), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "beta", 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "regionId", 42), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "rateCenter", "BOISE"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "friendlyName", "Boise, Idaho \xc3\xa9"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "lata", "656"), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+
+	numbering_available_number *got = NULL;
+	ck_assert_int_eq(numbering_store_get_available(&got, fx.store, NULL, "projects/p1", "+12085550105"), NUMBERING_OK);
+	ck_assert_str_eq(numbering_available_number_phone_number(got), "+12085550105");
+	ck_assert_int_eq(numbering_available_number_size(got), 1);
+	ck_assert_str_eq(numbering_available_number_region_code(got), "US");
+	ck_assert_int_eq(numbering_available_number_type(got), NUMBERING_NUMBER_TYPE_LOCAL);
+	const char *currency;
+	int64_t minor;
+	ck_assert_int_eq(numbering_available_number_money(got, "setupPrice", &currency, &minor), NUMBERING_OK);
+	ck_assert_str_eq(currency, "USD");
+	ck_assert_int_eq(minor, 150);
+	ck_assert_int_eq(numbering_available_number_money(got, "monthlyPrice", &currency, &minor), NUMBERING_OK);
+	ck_assert_str_eq(currency, "JPY");
+	ck_assert_int_eq(minor, 500);
+	ck_assert_int_eq(numbering_available_number_int(got, "paymentIntervalMonths"), 12);
+	ck_assert_int_eq(numbering_available_number_int(got, "beta"), 1);
+	ck_assert_int_eq(numbering_available_number_int(got, "supportingDocumentationRequired"), 0);
+	ck_assert_int_eq(numbering_available_number_int(got, "regionId"), 42);
+	ck_assert_int_eq(numbering_available_number_int(got, "capability"), NUMBERING_CAPABILITY_SMS);
+	ck_assert_str_eq(numbering_available_number_text(got, "rateCenter"), "BOISE");
+	ck_assert_str_eq(numbering_available_number_text(got, "friendlyName"), "Boise, Idaho \xc3\xa9");
+	ck_assert_str_eq(numbering_available_number_text(got, "lata"), "656");
+	ck_assert_str_eq(numbering_available_number_text(got, "postalCode"), "");
+	numbering_available_number_free(got);
+	fixture_expect_error(numbering_store_get_available(&got, fx.store, NULL, "projects/p1", "+12085550110"),
+	                     NUMBERING_NOT_FOUND, "phone number +12085550110 is not available");
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(numbering_store_get_available(&got, fx.store, NULL, "projects/p1", "+12085550100-1"),
+	                 NUMBERING_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(rent_moves_a_number_to_an_instance)
+{
+	load_stock();
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550150"), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+12085550150");
+	ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_ACTIVE);
+	ck_assert_int_eq(numbering_instance_activate_time(out), numbering_instance_create_time(out));
+	ck_assert_str_eq(numbering_instance_country_code(out), "US");
+	ck_assert_int_eq(numbering_instance_number_type(out), NUMBERING_NUMBER_TYPE_LOCAL);
+	ck_assert_int_eq(numbering_instance_capabilities(out), NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE);
+	ck_assert_int_eq(numbering_instance_is_range(out), 0);
+	ck_assert(strncmp(numbering_instance_name(out), "projects/p1/phoneNumberInstances/", 33) == 0);
+	/* It resolves to the instance, and is no longer available. */
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+12085550150", NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(numbering_resolution_instance(res)), numbering_instance_name(out));
+	numbering_resolution_free(res);
+	numbering_instance *got = NULL;
+	ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, numbering_instance_name(out)), NUMBERING_OK);
+	numbering_instance_free(got);
+	numbering_instance_free(out);
+	ck_assert_str_eq(search("+120855501", NUMBERING_SEARCH_START, 0, 0), "+12085550100,+12085550101,+12085550102,"
+	                 "+12085550103,+12085550104,+12085550105,+12085550106,+12085550107,+12085550108,+12085550109");
+	ck_assert_str_eq(search("+1208555015", NUMBERING_SEARCH_START, 0, 0), "+12085550151,+12085550152,+12085550153,"
+	                 "+12085550154,+12085550155,+12085550156,+12085550157,+12085550158,+12085550159");
+	fixture_expect_error(numbering_store_rent(&out, fx.store, NULL, "projects/p2", "+12085550150"), NUMBERING_NOT_FOUND,
+	                     "+12085550150 is not available");
+	/* The first and the last of the block; then what is left is two records. */
+	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550199"), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_str_eq(search("+1208555010", NUMBERING_SEARCH_START, 0, 2), "+12085550101,+12085550102");
+	ck_assert_str_eq(search("9", NUMBERING_SEARCH_END, 0, 3), "+12085550109,+12085550119,+12085550129");
+	/* Withdrawing what is left of the block: 97 numbers in two records. */
+	int64_t removed = 0;
+	const char *block[] = {"+12085550101-49", "+12085550151-98"};
+	ck_assert_int_eq(numbering_store_remove_available(&removed, fx.store, NULL, block, 2), NUMBERING_OK);
+	ck_assert_int_eq(removed, 97);
+	ck_assert_str_eq(search("+12085550", NUMBERING_SEARCH_START, 0, 0), "");
+}
+END_TEST
+
+START_TEST(rent_any_takes_the_lowest_match)
+{
+	load_stock();
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = "+1208";
+	q.capabilities = NUMBERING_CAPABILITY_SMS;
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+12085550100");
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+12085550101");
+	numbering_instance_free(out);
+	q.pattern = "+1999";
+	fixture_expect_error(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_NOT_FOUND,
+	                     "no available number of US/LOCAL matches");
+	q.pattern = NULL;
+	q.type = NUMBERING_NUMBER_TYPE_MOBILE;
+	ck_assert_int_eq(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_NOT_FOUND);
+	ck_assert_ptr_null(out);
+}
+END_TEST
+
+START_TEST(documents_required_rents_pending)
+{
+	numbering_available_number *n = number_of("+12085550100", NULL, NUMBERING_NUMBER_TYPE_LOCAL, 0);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "supportingDocumentationRequired", 1), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_PENDING);
+	ck_assert_int_eq(numbering_instance_activate_time(out), 0);
+	numbering_instance_free(out);
+}
+END_TEST
+
+START_TEST(remove_is_all_or_nothing)
+{
+	load_stock();
+	const char *texts[] = {"+12085551234", "+12085550100-99", "+12085557777"};
+	int64_t removed = -1;
+	fixture_expect_error(numbering_store_remove_available(&removed, fx.store, NULL, texts, 3), NUMBERING_NOT_FOUND,
+	                     "phoneNumbers[2]: +12085557777 is not in the inventory");
+	ck_assert_int_eq(removed, 0);
+	ck_assert_str_eq(search("1234", NUMBERING_SEARCH_END, 0, 0), "+12085551234");
+	const char *bad[] = {"+1208x"};
+	ck_assert_int_eq(numbering_store_remove_available(NULL, fx.store, NULL, bad, 1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "phoneNumbers[0]");
+	const char *part[] = {"+12085550150-59", "+12085551234"};
+	ck_assert_int_eq(numbering_store_remove_available(&removed, fx.store, NULL, part, 2), NUMBERING_OK);
+	ck_assert_int_eq(removed, 11);
+	ck_assert_str_eq(search("+1208555015", NUMBERING_SEARCH_START, 0, 0), "");
+	ck_assert_str_eq(search("+1208555016", NUMBERING_SEARCH_START, 0, 1), "+12085550160");
+}
+END_TEST
+
+START_TEST(host_operations_need_the_star_project)
+{
+	fx.deny_permission = "numbering.availableNumbers.import";
+	const char *texts[] = {"+12085551234"};
+	fixture_expect_error(import_texts(fx.store, texts, 1, NULL), NUMBERING_PERMISSION_DENIED,
+	                     "numbering.availableNumbers.import on *");
+	fx.deny_permission = NULL;
+	ck_assert_int_eq(import_texts(fx.store, texts, 1, NULL), NUMBERING_OK);
+	fx.deny_permission = "numbering.availableNumbers.rent";
+	fx.deny_project = "projects/p2";
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(numbering_store_rent(&out, fx.store, "user:eve", "projects/p2", "+12085551234"),
+	                 NUMBERING_PERMISSION_DENIED);
+	ck_assert_int_eq(numbering_store_rent(&out, fx.store, "user:eve", "projects/p1", "+12085551234"), NUMBERING_OK);
+	numbering_instance_free(out);
+	fx.deny_permission = "numbering.availableNumbers.remove";
+	fx.deny_project = NULL;
+	ck_assert_int_eq(numbering_store_remove_available(NULL, fx.store, NULL, texts, 1), NUMBERING_PERMISSION_DENIED);
+}
+END_TEST
+
+START_TEST(file_backend_keeps_the_inventory)
+{
+	char path[] = "/tmp/numbering-inventory-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	for (int round = 0; round < 2; round++) {
+		numbering_backend *backend = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.backend = backend;
+		numbering_store *store = NULL;
+		ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+		if (round == 0) {
+			const char *texts[] = {"+12085550100-99"};
+			ck_assert_int_eq(import_texts(store, texts, 1, NULL), NUMBERING_OK);
+			numbering_instance *out = NULL;
+			ck_assert_int_eq(numbering_store_rent(&out, store, NULL, "projects/p1", "+12085550142"), NUMBERING_OK);
+			numbering_instance_free(out);
+		} else {
+			numbering_available_number *got = NULL;
+			ck_assert_int_eq(numbering_store_get_available(&got, store, NULL, "projects/p1", "+12085550143"),
+			                 NUMBERING_OK);
+			const char *currency;
+			int64_t minor;
+			ck_assert_int_eq(numbering_available_number_money(got, "monthlyPrice", &currency, &minor), NUMBERING_OK);
+			ck_assert_int_eq(minor, 200);
+			numbering_available_number_free(got);
+			ck_assert_int_eq(numbering_store_get_available(&got, store, NULL, "projects/p1", "+12085550142"),
+			                 NUMBERING_NOT_FOUND);
+		}
+		numbering_store_close(store);
+	}
+	unlink(path);
+}
+END_TEST
+
+Suite *inventory_suite(void)
+{
+	Suite *s = suite_create("inventory");
+	TCase *tc = tcase_create("inventory");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, search_patterns);
+	tcase_add_test(tc, search_refuses_bad_queries);
+	tcase_add_test(tc, import_is_all_or_nothing);
+	tcase_add_test(tc, import_refuses_bad_items);
+	tcase_add_test(tc, attributes_round_trip_through_the_store);
+	tcase_add_test(tc, rent_moves_a_number_to_an_instance);
+	tcase_add_test(tc, rent_any_takes_the_lowest_match);
+	tcase_add_test(tc, documents_required_rents_pending);
+	tcase_add_test(tc, remove_is_all_or_nothing);
+	tcase_add_test(tc, host_operations_need_the_star_project);
+	tcase_add_test(tc, file_backend_keeps_the_inventory);
+	suite_add_tcase(s, tc);
+	return s;
+}
