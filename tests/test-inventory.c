@@ -417,6 +417,92 @@ START_TEST(file_backend_keeps_the_inventory)
 }
 END_TEST
 
+/* The regions as "GB:MOBILE US:LOCAL,TOLL_FREE", in a static buffer; asserts success. */
+static const char *regions(int types)
+{
+	static char text[512];
+	numbering_available_region_list *list = NULL;
+	ck_assert_int_eq(numbering_store_available_regions(&list, fx.store, NULL, "projects/p1", types), NUMBERING_OK);
+	text[0] = '\0';
+	for (int i = 0; i < numbering_available_region_list_count(list); i++) {
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s(%s):", i > 0 ? " " : "",
+		         numbering_available_region_list_code(list, i), numbering_available_region_list_name(list, i));
+		int bits = numbering_available_region_list_types(list, i);
+		const char *sep = "";
+		for (int t = 1; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+			if (bits & NUMBERING_NUMBER_TYPE_BIT(t)) {
+				snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s", sep, numbering_number_type_name(t));
+				sep = ",";
+			}
+	}
+	numbering_available_region_list_free(list);
+	return text;
+}
+
+static void import_one(const char *text, const char *region, int type)
+{
+	numbering_available_number *n = number_of(text, region, type, NUMBERING_CAPABILITY_VOICE);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+}
+
+START_TEST(regions_list_the_types_in_stock)
+{
+	ck_assert_str_eq(regions(0), "");
+	import_one("+12085550100-99", "US", NUMBERING_NUMBER_TYPE_LOCAL);
+	import_one("+447700900123", "GB", NUMBERING_NUMBER_TYPE_MOBILE);
+	import_one("+18005550100", "US", NUMBERING_NUMBER_TYPE_TOLL_FREE);
+	import_one("+46701234567", "SE", NUMBERING_NUMBER_TYPE_MOBILE);
+	ck_assert_str_eq(regions(0), "GB(United Kingdom):MOBILE SE(Sweden):MOBILE US(United States):LOCAL,TOLL_FREE");
+	ck_assert_str_eq(regions(NUMBERING_NUMBER_TYPE_BIT(NUMBERING_NUMBER_TYPE_MOBILE)),
+	                 "GB(United Kingdom):MOBILE SE(Sweden):MOBILE");
+	ck_assert_str_eq(regions(NUMBERING_NUMBER_TYPE_BIT(NUMBERING_NUMBER_TYPE_TOLL_FREE) |
+	                         NUMBERING_NUMBER_TYPE_BIT(NUMBERING_NUMBER_TYPE_SHARED_RATE)),
+	                 "US(United States):TOLL_FREE");
+	ck_assert_str_eq(regions(NUMBERING_NUMBER_TYPE_BIT(NUMBERING_NUMBER_TYPE_NATIONAL)), "");
+	/* A region whose last number left the inventory is no longer listed. */
+	const char *gone[] = {"+447700900123", "+18005550100"};
+	ck_assert_int_eq(numbering_store_remove_available(NULL, fx.store, NULL, gone, 2), NUMBERING_OK);
+	ck_assert_str_eq(regions(0), "SE(Sweden):MOBILE US(United States):LOCAL");
+}
+END_TEST
+
+START_TEST(regions_refuse_bad_requests)
+{
+	numbering_available_region_list *list = (numbering_available_region_list *)&list;
+	fixture_expect_error(numbering_store_available_regions(&list, fx.store, NULL, "projects/p1", 1),
+	                     NUMBERING_INVALID_ARGUMENT, "types 0x1 holds a bit that is no number type");
+	ck_assert_ptr_null(list);
+	ck_assert_str_eq(numbering_error_violation_field(0), "types");
+	ck_assert_int_eq(numbering_store_available_regions(&list, fx.store, NULL, "projects/p1", 1 << 6),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_available_regions(&list, fx.store, NULL, "projects/p1", -1),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_available_regions(&list, fx.store, NULL, "p1", 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "projectId");
+	ck_assert_int_eq(numbering_store_available_regions(NULL, fx.store, NULL, "projects/p1", 0),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_available_regions(&list, NULL, NULL, "projects/p1", 0),
+	                 NUMBERING_INVALID_ARGUMENT);
+	fx.deny_permission = "numbering.availableRegions.list";
+	fx.deny_project = "projects/p2";
+	fixture_expect_error(numbering_store_available_regions(&list, fx.store, "user:eve", "projects/p2", 0),
+	                     NUMBERING_PERMISSION_DENIED, "numbering.availableRegions.list");
+	ck_assert_ptr_null(list);
+	ck_assert_int_eq(numbering_store_available_regions(&list, fx.store, "user:eve", "projects/p1", 0), NUMBERING_OK);
+	/* Getters out of range and on NULL. */
+	ck_assert_int_eq(numbering_available_region_list_count(list), 0);
+	ck_assert_str_eq(numbering_available_region_list_code(list, 0), "");
+	ck_assert_str_eq(numbering_available_region_list_name(list, -1), "");
+	ck_assert_int_eq(numbering_available_region_list_types(list, 0), 0);
+	ck_assert_int_eq(numbering_available_region_list_count(NULL), 0);
+	ck_assert_str_eq(numbering_available_region_list_code(NULL, 0), "");
+	numbering_available_region_list_free(list);
+	numbering_available_region_list_free(NULL);
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -433,6 +519,8 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, remove_is_all_or_nothing);
 	tcase_add_test(tc, host_operations_need_the_star_project);
 	tcase_add_test(tc, file_backend_keeps_the_inventory);
+	tcase_add_test(tc, regions_list_the_types_in_stock);
+	tcase_add_test(tc, regions_refuse_bad_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }

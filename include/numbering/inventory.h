@@ -397,6 +397,88 @@ NUMBERING_EXTERN(int) numbering_store_rent(numbering_instance **out, numbering_s
 NUMBERING_EXTERN(int) numbering_store_rent_any(numbering_instance **out, numbering_store *store, const char *caller,
                                                const char *project, const numbering_available_query *query);
 
+/** The result of numbering_store_available_regions(): opaque, the caller's, freed with
+ * numbering_available_region_list_free(). */
+typedef struct numbering_available_region_list numbering_available_region_list;
+
+/** The bit of numbering_number_type @p type in a set of types
+ * (numbering_store_available_regions(), numbering_available_region_list_types()). */
+#define NUMBERING_NUMBER_TYPE_BIT(type) (1 << (type))
+
+/**
+ * The regions the inventory has numbers for (ListAvailableRegions): each region with
+ * at least one listed number (not held for anyone) of one of @p types, sorted by region
+ * code, with its name (numbering_region_name()) and the types it has numbers of.
+ * @param[out] out the result, freed with numbering_available_region_list_free(); NULL on
+ *            failure.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.availableRegions.list on @p project.
+ * @param[in] project "projects/{project}".
+ * @param[in] types the types asked for, NUMBERING_NUMBER_TYPE_BIT() of each, OR-ed; 0 for
+ *            every type.
+ * @return NUMBERING_OK (maybe with no region); NUMBERING_INVALID_ARGUMENT naming
+ *         "projectId" or "types" (a bit that is no number type, the unspecified type's
+ *         included); NUMBERING_PERMISSION_DENIED; NUMBERING_RESOURCE_EXHAUSTED; the
+ *         backend's errors.
+ *
+ * Cost: one backend list query of at most one record per known region and type asked
+ * for (about 250 regions x 5 types), whatever the inventory's size.
+ * Ownership: @p *out is the caller's. Thread safety: runs beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_available_regions(numbering_available_region_list **out,
+                                                        numbering_store *store, const char *caller,
+                                                        const char *project, int types);
+
+/**
+ * How many regions a result holds.
+ * @param[in] list the result, or NULL.
+ * @return the count; 0 for NULL. Sets no error.
+ *
+ * Thread safety: any number of threads may read a result.
+ */
+NUMBERING_EXTERN(int) numbering_available_region_list_count(const numbering_available_region_list *list);
+
+/**
+ * The region code of region @p i, ISO 3166-1 alpha-2 ("US").
+ * @param[in] list the result, or NULL.
+ * @param[in] i 0 .. numbering_available_region_list_count() - 1.
+ * @return a string owned by the result, valid until numbering_available_region_list_free();
+ *         "" when out of range. Sets no error.
+ *
+ * Thread safety: any number of threads may read a result.
+ */
+NUMBERING_EXTERN(const char *) numbering_available_region_list_code(const numbering_available_region_list *list,
+                                                                   int i);
+
+/**
+ * The display name of region @p i ("United States"), as numbering_region_name() gives it.
+ * @param[in] list the result, or NULL.
+ * @param[in] i 0 .. numbering_available_region_list_count() - 1.
+ * @return a static string of the library (never freed); "" when out of range. Sets no error.
+ *
+ * Thread safety: any number of threads may read a result.
+ */
+NUMBERING_EXTERN(const char *) numbering_available_region_list_name(const numbering_available_region_list *list,
+                                                                   int i);
+
+/**
+ * The types region @p i has listed numbers of, among those asked for.
+ * @param[in] list the result, or NULL.
+ * @param[in] i 0 .. numbering_available_region_list_count() - 1.
+ * @return NUMBERING_NUMBER_TYPE_BIT() of each type, OR-ed; 0 when out of range. Sets no error.
+ *
+ * Thread safety: any number of threads may read a result.
+ */
+NUMBERING_EXTERN(int) numbering_available_region_list_types(const numbering_available_region_list *list, int i);
+
+/**
+ * Frees a region result. NULL is a no-op.
+ * @param[in] list the result, or NULL.
+ *
+ * Ownership: takes @p list. Thread safety: no other thread may be using it.
+ */
+NUMBERING_EXTERN(void) numbering_available_region_list_free(numbering_available_region_list *list);
+
 #ifdef __cplusplus
 }
 #endif

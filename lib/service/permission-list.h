@@ -23,3 +23,4 @@ NUMBERING__PERMISSION(AVAILABLE_REMOVE, "numbering.availableNumbers.remove", ADM
 NUMBERING__PERMISSION(AVAILABLE_LIST, "numbering.availableNumbers.list", VIEWER)
 NUMBERING__PERMISSION(AVAILABLE_GET, "numbering.availableNumbers.get", VIEWER)
 NUMBERING__PERMISSION(AVAILABLE_RENT, "numbering.availableNumbers.rent", EDITOR)
+NUMBERING__PERMISSION(AVAILABLE_REGIONS, "numbering.availableRegions.list", VIEWER)
