@@ -29,6 +29,7 @@ TEST_SUITE(stress);
 TEST_SUITE(authz);
 TEST_SUITE(limits);
 TEST_SUITE(page_token);
+TEST_SUITE(callback);
 TEST_SUITE(record);
 TEST_SUITE(kit_array);
 TEST_SUITE(kit_memory);

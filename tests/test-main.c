@@ -45,6 +45,7 @@ static const struct named_suite all_suites[] = {
 	{"authz", authz_suite},
 	{"limits", limits_suite},
 	{"page_token", page_token_suite},
+	{"callback", callback_suite},
 	{"record", record_suite},
 	{"kit_array", kit_array_suite},
 	{"kit_memory", kit_memory_suite},

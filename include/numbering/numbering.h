@@ -18,6 +18,7 @@
 #include "resolve.h"
 #include "json.h"
 #include "policy.h"
+#include "callback.h"
 #include "money.h"
 #include "inventory.h"
 
