@@ -37,6 +37,7 @@ TEST_SUITE(kit_file);
 TEST_SUITE(memory_records);
 TEST_SUITE(money);
 TEST_SUITE(inventory);
+TEST_SUITE(active);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -9,6 +9,33 @@
 #include "store-fixture.h"
 #include "suites.h"
 
+/* Rents through numbering/active.h and keeps only the instance (the active number's
+ * own attributes are tested in test-active.c). */
+static int keep_instance(numbering_instance **out, numbering_active_number *a, int rc)
+{
+	*out = NULL;
+	if (rc == NUMBERING_OK)
+		ck_assert_int_eq(numbering_instance_copy(out, numbering_active_number_instance(a)), NUMBERING_OK);
+	numbering_active_number_free(a);
+	return rc;
+}
+
+static int rent_instance(numbering_instance **out, numbering_store *store, const char *caller, const char *project,
+                         const char *number)
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent(&a, store, caller, project, number, NULL);
+	return keep_instance(out, a, rc);
+}
+
+static int rent_any_instance(numbering_instance **out, numbering_store *store, const char *caller,
+                             const char *project, const numbering_available_query *q)
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent_any(&a, store, caller, project, q, NULL);
+	return keep_instance(out, a, rc);
+}
+
 static numbering_available_number *number_of(const char *text, const char *region, int type, int caps)
 {
 	numbering_available_number *n = NULL;
@@ -257,7 +284,7 @@ START_TEST(rent_moves_a_number_to_an_instance)
 {
 	load_stock();
 	numbering_instance *out = NULL;
-	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550150"), NUMBERING_OK);
+	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+12085550150"), NUMBERING_OK);
 	ck_assert_str_eq(numbering_instance_phone_number(out), "+12085550150");
 	ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_ACTIVE);
 	ck_assert_int_eq(numbering_instance_activate_time(out), numbering_instance_create_time(out));
@@ -280,12 +307,12 @@ START_TEST(rent_moves_a_number_to_an_instance)
 	                 "+12085550103,+12085550104,+12085550105,+12085550106,+12085550107,+12085550108,+12085550109");
 	ck_assert_str_eq(search("+1208555015", NUMBERING_SEARCH_START, 0, 0), "+12085550151,+12085550152,+12085550153,"
 	                 "+12085550154,+12085550155,+12085550156,+12085550157,+12085550158,+12085550159");
-	fixture_expect_error(numbering_store_rent(&out, fx.store, NULL, "projects/p2", "+12085550150"), NUMBERING_NOT_FOUND,
+	fixture_expect_error(rent_instance(&out, fx.store, NULL, "projects/p2", "+12085550150"), NUMBERING_NOT_FOUND,
 	                     "+12085550150 is not available");
 	/* The first and the last of the block; then what is left is two records. */
-	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
+	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
 	numbering_instance_free(out);
-	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550199"), NUMBERING_OK);
+	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+12085550199"), NUMBERING_OK);
 	numbering_instance_free(out);
 	ck_assert_str_eq(search("+1208555010", NUMBERING_SEARCH_START, 0, 2), "+12085550101,+12085550102");
 	ck_assert_str_eq(search("9", NUMBERING_SEARCH_END, 0, 3), "+12085550109,+12085550119,+12085550129");
@@ -307,18 +334,18 @@ START_TEST(rent_any_takes_the_lowest_match)
 	q.pattern = "+1208";
 	q.capabilities = NUMBERING_CAPABILITY_SMS;
 	numbering_instance *out = NULL;
-	ck_assert_int_eq(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	ck_assert_int_eq(rent_any_instance(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
 	ck_assert_str_eq(numbering_instance_phone_number(out), "+12085550100");
 	numbering_instance_free(out);
-	ck_assert_int_eq(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	ck_assert_int_eq(rent_any_instance(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
 	ck_assert_str_eq(numbering_instance_phone_number(out), "+12085550101");
 	numbering_instance_free(out);
 	q.pattern = "+1999";
-	fixture_expect_error(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_NOT_FOUND,
+	fixture_expect_error(rent_any_instance(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_NOT_FOUND,
 	                     "no available number of US/LOCAL matches");
 	q.pattern = NULL;
 	q.type = NUMBERING_NUMBER_TYPE_MOBILE;
-	ck_assert_int_eq(numbering_store_rent_any(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(rent_any_instance(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_NOT_FOUND);
 	ck_assert_ptr_null(out);
 }
 END_TEST
@@ -331,7 +358,7 @@ START_TEST(documents_required_rents_pending)
 	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
 	numbering_available_number_free(n);
 	numbering_instance *out = NULL;
-	ck_assert_int_eq(numbering_store_rent(&out, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
+	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_lifecycle_state(out), NUMBERING_LIFECYCLE_PENDING);
 	ck_assert_int_eq(numbering_instance_activate_time(out), 0);
 	numbering_instance_free(out);
@@ -369,9 +396,9 @@ START_TEST(host_operations_need_the_star_project)
 	fx.deny_permission = "numbering.availableNumbers.rent";
 	fx.deny_project = "projects/p2";
 	numbering_instance *out = NULL;
-	ck_assert_int_eq(numbering_store_rent(&out, fx.store, "user:eve", "projects/p2", "+12085551234"),
+	ck_assert_int_eq(rent_instance(&out, fx.store, "user:eve", "projects/p2", "+12085551234"),
 	                 NUMBERING_PERMISSION_DENIED);
-	ck_assert_int_eq(numbering_store_rent(&out, fx.store, "user:eve", "projects/p1", "+12085551234"), NUMBERING_OK);
+	ck_assert_int_eq(rent_instance(&out, fx.store, "user:eve", "projects/p1", "+12085551234"), NUMBERING_OK);
 	numbering_instance_free(out);
 	fx.deny_permission = "numbering.availableNumbers.remove";
 	fx.deny_project = NULL;
@@ -397,7 +424,7 @@ START_TEST(file_backend_keeps_the_inventory)
 			const char *texts[] = {"+12085550100-99"};
 			ck_assert_int_eq(import_texts(store, texts, 1, NULL), NUMBERING_OK);
 			numbering_instance *out = NULL;
-			ck_assert_int_eq(numbering_store_rent(&out, store, NULL, "projects/p1", "+12085550142"), NUMBERING_OK);
+			ck_assert_int_eq(rent_instance(&out, store, NULL, "projects/p1", "+12085550142"), NUMBERING_OK);
 			numbering_instance_free(out);
 		} else {
 			numbering_available_number *got = NULL;

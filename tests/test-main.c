@@ -53,6 +53,7 @@ static const struct named_suite all_suites[] = {
 	{"memory_records", memory_records_suite},
 	{"money", money_suite},
 	{"inventory", inventory_suite},
+	{"active", active_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

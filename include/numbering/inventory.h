@@ -361,42 +361,6 @@ NUMBERING_EXTERN(void) numbering_available_list_free(numbering_available_list *l
 NUMBERING_EXTERN(int) numbering_store_get_available(numbering_available_number **out, numbering_store *store,
                                                     const char *caller, const char *project, const char *phone_number);
 
-/**
- * Rents one available number (RentNumber): in one transaction the number leaves the
- * inventory and becomes a single-number instance of @p project, ACTIVE, or PENDING
- * when its supportingDocumentationRequired is set (the host activates it). The
- * instance takes the number's region, type and capabilities.
- * @param[out] out the new instance, the caller's; NULL on failure.
- * @param[in] store the store.
- * @param[in] caller who asks; needs numbering.availableNumbers.rent on @p project.
- * @param[in] project "projects/{project}".
- * @param[in] phone_number the number, E.164 with '+'.
- * @return NUMBERING_OK; NUMBERING_NOT_FOUND when the number is not available;
- *         NUMBERING_INVALID_ARGUMENT naming "phoneNumber" or "projectId";
- *         NUMBERING_PERMISSION_DENIED; NUMBERING_RESOURCE_EXHAUSTED (max_instances);
- *         the backend's errors. On failure nothing changed.
- *
- * Thread safety: the store serializes writers.
- */
-NUMBERING_EXTERN(int) numbering_store_rent(numbering_instance **out, numbering_store *store, const char *caller,
-                                           const char *project, const char *phone_number);
-
-/**
- * Rents the lowest available number that matches @p query (RentAnyNumber), as
- * numbering_store_rent() does. @p query's size is ignored.
- * @param[out] out the new instance, the caller's; NULL on failure.
- * @param[in] store the store.
- * @param[in] caller who asks; needs numbering.availableNumbers.rent on @p project.
- * @param[in] project "projects/{project}".
- * @param[in] query what to find, as numbering_store_search_available() takes it.
- * @return as numbering_store_rent(), and NUMBERING_NOT_FOUND when no number matches;
- *         NUMBERING_INVALID_ARGUMENT as numbering_store_search_available().
- *
- * Thread safety: the store serializes writers.
- */
-NUMBERING_EXTERN(int) numbering_store_rent_any(numbering_instance **out, numbering_store *store, const char *caller,
-                                               const char *project, const numbering_available_query *query);
-
 /** The result of numbering_store_available_regions(): opaque, the caller's, freed with
  * numbering_available_region_list_free(). */
 typedef struct numbering_available_region_list numbering_available_region_list;
@@ -478,6 +442,8 @@ NUMBERING_EXTERN(int) numbering_available_region_list_types(const numbering_avai
  * Ownership: takes @p list. Thread safety: no other thread may be using it.
  */
 NUMBERING_EXTERN(void) numbering_available_region_list_free(numbering_available_region_list *list);
+
+/* Renting: numbering_store_rent() and numbering_store_rent_any() in numbering/active.h. */
 
 #ifdef __cplusplus
 }

@@ -21,5 +21,6 @@
 #include "callback.h"
 #include "money.h"
 #include "inventory.h"
+#include "active.h"
 
 #endif

@@ -25,7 +25,8 @@
 	X(META, 1, "meta", "", "", numbering__meta_check)                                                               \
 	X(REQUEST, 2, "request", "projects/", "requests", numbering__request_check)                                     \
 	X(INSTANCE, 3, "phoneNumberInstance", "projects/", "phoneNumberInstances", numbering__instance_record_check)  \
-	X(AVAILABLE, 4, "availableNumber", "", "", numbering__available_record_check)
+	X(AVAILABLE, 4, "availableNumber", "", "", numbering__available_record_check)                                 \
+	X(ACTIVE, 5, "activeNumber", "projects/", "activeNumbers", numbering__active_record_check)
 
 enum {
 #define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
@@ -52,5 +53,6 @@ int numbering__meta_check(const numbering_record *record);
 int numbering__request_check(const numbering_record *record);
 int numbering__instance_record_check(const numbering_record *record);
 int numbering__available_record_check(const numbering_record *record);
+int numbering__active_record_check(const numbering_record *record);
 
 #endif

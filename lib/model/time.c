@@ -200,3 +200,23 @@ int numbering__parse_time(int64_t *ns, const char *text, const char *field)
 	*ns = value;
 	return NUMBERING_OK;
 }
+
+int64_t numbering__add_months(int64_t ns, int months)
+{
+	int64_t nanos, secs = floor_div(ns, NS_PER_SEC, &nanos);
+	int64_t sod, days = floor_div(secs, SECS_PER_DAY, &sod);
+	int64_t year;
+	int month, day;
+	civil_from_days(days, &year, &month, &day);
+	int64_t m0 = year * 12 + (month - 1) + months;
+	int64_t rem;
+	year = floor_div(m0, 12, &rem);
+	month = (int)rem + 1;
+	if (year < YEAR_MIN || year > YEAR_MAX)
+		return year < YEAR_MIN ? NUMBERING__TIME_MIN : NUMBERING__TIME_MAX;
+	/* The same day, or the month's last when it is shorter (Jan 31 + 1 month: Feb 28/29). */
+	int last = days_in_month(year, month);
+	if (day > last)
+		day = last;
+	return (days_from_civil(year, month, day) * SECS_PER_DAY + sod) * NS_PER_SEC + nanos;
+}

@@ -77,6 +77,10 @@ int numbering__parse_update_mask(uint32_t *bits, const char *mask, const char *f
  * writes at most 40 bytes into @buf. */
 void numbering__format_time(char buf[40], int64_t ns);
 
+/* @ns plus @months calendar months (UTC), on the same day or the month's last when it
+ * is shorter; clamped to NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX. */
+int64_t numbering__add_months(int64_t ns, int months);
+
 /* Parses RFC 3339 (any offset, up to 9 fractional digits) into ns since the epoch;
  * a time outside NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX is INVALID_ARGUMENT. */
 int numbering__parse_time(int64_t *ns, const char *text, const char *field);

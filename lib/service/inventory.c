@@ -211,6 +211,14 @@ static int put_available(numbering_store *store, struct numbering__buf *body, co
 	return rc == NUMBERING_OK ? numbering__backend_put_record(store, &record) : rc;
 }
 
+int numbering__inventory_put(numbering_store *store, const numbering_available_number *n)
+{
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = put_available(store, &body, n);
+	numbering__buf_free(&body);
+	return rc;
+}
+
 int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last)
 {
 	char old_name[NUMBERING__AVAILABLE_NAME_SIZE];
@@ -389,9 +397,7 @@ static int contains(const char *digits, size_t n, const char *pattern, size_t le
 	return 0;
 }
 
-/* The first number >= @from of @digits digits, <= @to, that the search's pattern
- * matches; 0 with *found unset when none. */
-static uint64_t next_match(const struct numbering__search *s, int digits, uint64_t from, uint64_t to, int *found)
+uint64_t numbering__search_next(const struct numbering__search *s, int digits, uint64_t from, uint64_t to, int *found)
 {
 	*found = 0;
 	if (s->has_intervals) {
@@ -455,7 +461,7 @@ static int search_visit(const numbering_record *record, void *payload)
 	uint64_t from = v->block.first;
 	int found;
 	for (;;) {
-		uint64_t x = next_match(v->s, v->block.digits, from, v->block.last, &found);
+		uint64_t x = numbering__search_next(v->s, v->block.digits, from, v->block.last, &found);
 		if (!found)
 			return 0;
 		if ((rc = v->match(&v->block, x, v->payload)) != 0) {

@@ -33,6 +33,13 @@ typedef int (*numbering__search_match_cb)(const numbering_available_number *bloc
 int numbering__search_run(numbering_store *store, const struct numbering__search *s, numbering__search_match_cb match,
                           void *payload);
 
+/* The first number >= @from of @digits digits, <= @to, that the search's pattern
+ * matches (its capabilities are not looked at); *found is 0 when none. */
+uint64_t numbering__search_next(const struct numbering__search *s, int digits, uint64_t from, uint64_t to, int *found);
+
+/* Puts @n's record (inside a transaction). */
+int numbering__inventory_put(numbering_store *store, const numbering_available_number *n);
+
 /* Reads the available record holding a number of @first .. @last into @out:
  * NUMBERING_NOT_FOUND when no available number holds one (no error set). */
 int numbering__inventory_find(numbering_available_number *out, numbering_store *store, int digits, uint64_t first,

@@ -18,12 +18,8 @@
 
 #define PAGE_SIZE_DEFAULT 10
 #define PAGE_SIZE_MAX 100
-#define TOKEN_VERSION 1
-#define FILTER_DIGEST_BYTES 16
-/* version, created_before, filter digest, then the MAC over them. */
-#define TOKEN_BODY (1 + 8 + FILTER_DIGEST_BYTES)
-#define TOKEN_BYTES (TOKEN_BODY + crypto_auth_BYTES)
-#define TOKEN_TEXT_MAX 128
+#define FILTER_DIGEST_BYTES NUMBERING__TOKEN_DIGEST_BYTES
+#define TOKEN_TEXT_MAX NUMBERING__TOKEN_TEXT_MAX
 
 struct numbering_list_request {
 	struct numbering__str parent;
@@ -211,50 +207,6 @@ static void filter_digest(unsigned char digest[FILTER_DIGEST_BYTES], const char 
 	crypto_generichash_final(&state, digest, FILTER_DIGEST_BYTES);
 }
 
-static void make_token(char out[TOKEN_TEXT_MAX], const numbering_store *store,
-                       const unsigned char digest[FILTER_DIGEST_BYTES], int64_t created_before)
-{
-	unsigned char token[TOKEN_BYTES];
-	token[0] = TOKEN_VERSION;
-	uint64_t v = (uint64_t)created_before;
-	for (int i = 8; i >= 1; i--, v >>= 8)
-		token[i] = (unsigned char)(v & 0xff);
-	memcpy(token + 9, digest, FILTER_DIGEST_BYTES);
-	crypto_auth(token + TOKEN_BODY, token, TOKEN_BODY, store->token_key);
-	sodium_bin2base64(out, TOKEN_TEXT_MAX, token, sizeof(token), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-static int read_token(int64_t *created_before, const numbering_store *store, const char *text,
-                      const unsigned char digest[FILTER_DIGEST_BYTES])
-{
-	unsigned char token[TOKEN_BYTES];
-	size_t len = 0;
-	char quoted[NUMBERING__QUOTE_SIZE];
-	/* Only the exact text this store issued: libsodium 1.0.18 decodes bytes >= 0x80 as
-	 * base64 digits, so an altered token could decode to the real one (fuzz-page-token). */
-	char canonical[TOKEN_TEXT_MAX];
-	size_t text_len = strlen(text);
-	if (text_len >= TOKEN_TEXT_MAX ||
-	    sodium_base642bin(token, sizeof(token), text, text_len, NULL, &len, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    len != TOKEN_BYTES || token[0] != TOKEN_VERSION ||
-	    strcmp(sodium_bin2base64(canonical, sizeof(canonical), token, sizeof(token),
-	                             sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-	           text) != 0 ||
-	    crypto_auth_verify(token + TOKEN_BODY, token, TOKEN_BODY, store->token_key) != 0)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "page_token",
-		                              "page token \"%s\" was not issued by this store or was altered",
-		                              numbering__quote(quoted, text, text_len));
-	if (sodium_memcmp(token + 9, digest, FILTER_DIGEST_BYTES) != 0)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "page_token",
-		                              "page token was issued for a different parent, prefix or include_deleted");
-	uint64_t v = 0;
-	for (int i = 1; i <= 8; i++)
-		v = v << 8 | token[i];
-	*created_before = (int64_t)v;
-	return NUMBERING_OK;
-}
-
 struct collect {
 	numbering_list_page *page;
 	int page_size;
@@ -350,7 +302,8 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	filter_digest(digest, project, digits, request->include_deleted);
 	int64_t created_before = 0;
 	if (request->page_token.len > 0 &&
-	    (rc = read_token(&created_before, store, numbering__str_get(&request->page_token), digest)) != NUMBERING_OK)
+	    (rc = numbering__token_read(&created_before, store, numbering__str_get(&request->page_token), digest,
+	                                 "page_token", "parent, prefix or include_deleted")) != NUMBERING_OK)
 		return rc;
 
 	numbering_list_page *page = numbering__calloc(1, sizeof(*page));
@@ -386,7 +339,7 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 		return rc;
 	}
 	if (c.more)
-		make_token(page->next_token, store, digest, page->items[page_size - 1]->create_time);
+		numbering__token_make(page->next_token, store, digest, page->items[page_size - 1]->create_time);
 	for (int i = 0; i < page->count; i++)
 		numbering__compute_compliant(store, page->items[i]);
 	*out = page;

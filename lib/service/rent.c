@@ -9,6 +9,8 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/instance.h"
+#include "model/validate.h"
+#include "service/active.h"
 #include "service/backend-call.h"
 #include "service/inventory.h"
 #include "service/service.h"
@@ -42,23 +44,36 @@ static int build(numbering_instance *instance, const char *project, const number
 	return NUMBERING_OK;
 }
 
-/* Rents @x of @block (read under this write lock) into *out. */
-static int rent_locked(numbering_instance **out, numbering_store *store, const char *project,
-                       numbering_available_number *block, uint64_t x)
+/* Rents @x of @block (read under this write lock) into @a: the instance, and the
+ * ACTIVE record with the request's configuration and the block's billing terms. */
+static int rent_locked(numbering_active_number *a, numbering_store *store, const char *project,
+                       numbering_available_number *block, uint64_t x, const numbering_active_request *request)
 {
-	numbering_instance *instance = NULL;
 	int64_t last_time = store->last_time, now = 0;
-	int rc = numbering_instance_new(&instance);
-	if (rc == NUMBERING_OK)
-		rc = numbering__check_room(store, 1);
+	int rc = numbering__check_room(store, 1);
 	if (rc == NUMBERING_OK)
 		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK)
-		rc = build(instance, project, block, x, now);
+		rc = build(a->instance, project, block, x, now);
+	if (rc == NUMBERING_OK)
+		rc = numbering__available_assign(&a->stock, block);
+	if (rc == NUMBERING_OK) {
+		a->has_stock = 1;
+		numbering__available_set_interval(&a->stock, block->digits, x, x);
+		rc = numbering__fields_set_text(&numbering__active_fields, &a->a, "instance",
+		                                numbering_instance_name(a->instance));
+	}
+	if (rc == NUMBERING_OK) {
+		a->a.rent_time = now;
+		a->a.next_charge_time = numbering__add_months(now, (int)block->payment_interval_months);
+		rc = numbering__active_apply(store, a, request, now);
+	}
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = numbering__inventory_take(store, block, x, x);
 		if (rc == NUMBERING_OK)
-			rc = numbering__backend_put(store, instance);
+			rc = numbering__backend_put(store, a->instance);
+		if (rc == NUMBERING_OK)
+			rc = numbering__active_put(store, a, project);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -66,26 +81,26 @@ static int rent_locked(numbering_instance **out, numbering_store *store, const c
 	}
 	if (rc != NUMBERING_OK) {
 		store->last_time = last_time;
-		numbering_instance_free(instance);
 		return rc;
 	}
-	numbering__compute_compliant(store, instance);
-	*out = instance;
+	numbering__compute_compliant(store, a->instance);
 	return NUMBERING_OK;
 }
 
-static int finish(numbering_instance **out, numbering_store *store, int rc)
+static int finish(numbering_active_number **out, numbering_store *store, numbering_active_number *a, int rc)
 {
-	if (rc == NUMBERING_OK && (rc = numbering__durable(store)) != NUMBERING_OK) {
-		numbering_instance_free(*out);
-		*out = NULL;
-	}
 	if (rc == NUMBERING_OK)
-		numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(*out));
-	return rc;
+		rc = numbering__durable(store);
+	if (rc != NUMBERING_OK) {
+		numbering_active_number_free(a);
+		return rc;
+	}
+	numbering__emit(store, "phoneNumberInstance.created", numbering_instance_name(a->instance));
+	*out = a;
+	return NUMBERING_OK;
 }
 
-static int check_args(numbering_instance **out, numbering_store *store, const char *fn)
+static int check_args(numbering_active_number **out, numbering_store *store, const char *fn)
 {
 	if (out == NULL || store == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: %s is NULL", fn, out == NULL ? "out" : "store");
@@ -93,8 +108,8 @@ static int check_args(numbering_instance **out, numbering_store *store, const ch
 	return NUMBERING_OK;
 }
 
-int numbering_store_rent(numbering_instance **out, numbering_store *store, const char *caller, const char *project,
-                         const char *phone_number)
+int numbering_store_rent(numbering_active_number **out, numbering_store *store, const char *caller, const char *project,
+                         const char *phone_number, const numbering_active_request *request)
 {
 	int rc = check_args(out, store, "numbering_store_rent");
 	if (rc != NUMBERING_OK)
@@ -107,6 +122,11 @@ int numbering_store_rent(numbering_instance **out, numbering_store *store, const
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_RENT, checked);
 	if (rc == NUMBERING_OK)
 		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_new(&a, checked);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_available_number block;
@@ -121,10 +141,10 @@ int numbering_store_rent(numbering_instance **out, numbering_store *store, const
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, "phoneNumber", "phone number %s is not available", number);
 	}
 	if (rc == NUMBERING_OK)
-		rc = rent_locked(out, store, checked, &block, value);
+		rc = rent_locked(a, store, checked, &block, value, request);
 	numbering__rwlock_wrunlock(&store->lock);
 	numbering__available_clear(&block);
-	return finish(out, store, rc);
+	return finish(out, store, a, rc);
 }
 
 struct first_match {
@@ -144,8 +164,9 @@ static int take_first(const numbering_available_number *block, uint64_t x, void 
 	return NUMBERING__VISIT_STOP;
 }
 
-int numbering_store_rent_any(numbering_instance **out, numbering_store *store, const char *caller,
-                             const char *project, const numbering_available_query *query)
+int numbering_store_rent_any(numbering_active_number **out, numbering_store *store, const char *caller,
+                             const char *project, const numbering_available_query *query,
+                             const numbering_active_request *request)
 {
 	int rc = check_args(out, store, "numbering_store_rent_any");
 	if (rc != NUMBERING_OK)
@@ -157,6 +178,11 @@ int numbering_store_rent_any(numbering_instance **out, numbering_store *store, c
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_RENT, checked);
 	if (rc == NUMBERING_OK)
 		rc = numbering__search_prepare(&s, query);
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_new(&a, checked);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_available_number block;
@@ -167,8 +193,8 @@ int numbering_store_rent_any(numbering_instance **out, numbering_store *store, c
 	if (rc == NUMBERING_OK && !m.found)
 		rc = numbering__error_set(NUMBERING_NOT_FOUND, "no available number of %s matches the request", s.parent);
 	if (rc == NUMBERING_OK)
-		rc = rent_locked(out, store, checked, &block, m.x);
+		rc = rent_locked(a, store, checked, &block, m.x, request);
 	numbering__rwlock_wrunlock(&store->lock);
 	numbering__available_clear(&block);
-	return finish(out, store, rc);
+	return finish(out, store, a, rc);
 }

@@ -155,6 +155,17 @@ void numbering__emit(numbering_store *store, const char *type, const char *name)
  * have, one interval. Returns how many (0 for none or more than 16 digits). */
 size_t numbering__prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits);
 
+/* Page tokens (page-token.c): bound to a filter digest, carrying one cursor. */
+#define NUMBERING__TOKEN_DIGEST_BYTES 16
+#define NUMBERING__TOKEN_TEXT_MAX 128
+void numbering__token_make(char out[NUMBERING__TOKEN_TEXT_MAX], const numbering_store *store,
+                           const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], int64_t cursor);
+/* NUMBERING_INVALID_ARGUMENT naming @field for a token this store did not issue, or
+ * issued for another filter (@bound_to names what the filter is). */
+int numbering__token_read(int64_t *cursor, const numbering_store *store, const char *text,
+                          const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *field,
+                          const char *bound_to);
+
 /* A new random instance id: a letter and 15 of [a-z2-7]. */
 void numbering__generate_id(char id[17]);
 

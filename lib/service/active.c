@@ -1,0 +1,740 @@
+/*
+ * Active numbers (numbering/active.h): a project's live instances as the Sinch seed
+ * shows them, with the ACTIVE record (model/active.h) that keeps their configuration,
+ * billing dates and, for rented numbers, what they return to the inventory with.
+ * Renting is in rent.c; this file gets, updates, releases, lists, and carries out the
+ * releases that are due.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/active.h"
+#include "model/kinds.h"
+#include "model/validate.h"
+#include "service/active.h"
+#include "service/backend-call.h"
+#include "service/inventory.h"
+#include "service/service.h"
+
+/* ---- Requests ---- */
+
+struct numbering_active_request {
+	uint32_t set; /* bit per row of request_rows */
+	char *values[NUMBERING__ACTIVE_REQUEST_ROWS];
+};
+
+static const struct {
+	const char *json;
+	size_t limit;
+} request_rows[NUMBERING__ACTIVE_REQUEST_ROWS] = {
+	[NUMBERING__REQ_DISPLAY_NAME] = {"displayName", 400},
+	[NUMBERING__REQ_CALLBACK_URL] = {"callbackUrl", 2048},
+	[NUMBERING__REQ_SMS_PLAN] = {"smsConfiguration.servicePlanId", 256},
+	[NUMBERING__REQ_SMS_CAMPAIGN] = {"smsConfiguration.campaignId", 256},
+	[NUMBERING__REQ_VOICE_APP] = {"voiceConfiguration.appId", 256},
+};
+
+int numbering_active_request_new(numbering_active_request **out)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_active_request_new: out is NULL");
+	if ((*out = numbering__calloc(1, sizeof(**out))) == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for an active number request");
+	return NUMBERING_OK;
+}
+
+void numbering_active_request_free(numbering_active_request *request)
+{
+	if (request == NULL)
+		return;
+	for (int i = 0; i < NUMBERING__ACTIVE_REQUEST_ROWS; i++)
+		numbering__free_mem(request->values[i]);
+	numbering__free_mem(request);
+}
+
+int numbering_active_request_set(numbering_active_request *request, const char *attribute, const char *value)
+{
+	if (request == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_active_request_set: request is NULL");
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *a = attribute ? attribute : "(null)";
+	int row = -1;
+	for (int i = 0; i < NUMBERING__ACTIVE_REQUEST_ROWS; i++)
+		if (strcmp(a, request_rows[i].json) == 0)
+			row = i;
+	if (row < 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, a, "\"%s\" is not what a rent or an update can set",
+		                              numbering__quote(quoted, a, strlen(a)));
+	const char *v = value ? value : "";
+	int rc = NUMBERING_OK;
+	if (v[0] != '\0') {
+		if (row == NUMBERING__REQ_CALLBACK_URL)
+			rc = numbering__validate_message_handler(v, request_rows[row].json); /* http or https */
+		else if (row != NUMBERING__REQ_DISPLAY_NAME)
+			rc = numbering__validate_text(v, request_rows[row].limit, request_rows[row].json);
+	}
+	if (rc != NUMBERING_OK)
+		return rc;
+	char *copy = numbering__strdup(v);
+	if (copy == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %s", request_rows[row].json);
+	numbering__free_mem(request->values[row]);
+	request->values[row] = copy;
+	request->set |= 1u << row;
+	return NUMBERING_OK;
+}
+
+const char *numbering__active_request_value(const numbering_active_request *request, int row)
+{
+	return request != NULL && (request->set & (1u << row)) ? request->values[row] : NULL;
+}
+
+/* ---- Applying a request ---- */
+
+static int set_field(numbering_active_number *a, const char *json, const char *value)
+{
+	return numbering__fields_set_text(&numbering__active_fields, &a->a, json, value[0] ? value : NULL);
+}
+
+/* One SMS link (the service plan or the campaign): "" unlinks; a new value while one
+ * is linked is FAILED_PRECONDITION, as the seed says (unlink first). */
+static int link(numbering_active_number *a, const char *json, const char *current, const char *wanted)
+{
+	const char *name = numbering_instance_phone_number(a->instance);
+	if (wanted[0] != '\0' && current != NULL && strcmp(current, wanted) != 0)
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, json,
+		                              "%s of %s is linked to \"%s\": unlink it (\"\") before linking another", json,
+		                              name, current);
+	return set_field(a, json, wanted);
+}
+
+int numbering__active_apply(numbering_store *store, numbering_active_number *a, const numbering_active_request *request,
+                            int64_t now)
+{
+	if (request == NULL)
+		return NUMBERING_OK;
+	numbering_instance *in = a->instance;
+	const char *plan = numbering__active_request_value(request, NUMBERING__REQ_SMS_PLAN);
+	const char *campaign = numbering__active_request_value(request, NUMBERING__REQ_SMS_CAMPAIGN);
+	const char *app = numbering__active_request_value(request, NUMBERING__REQ_VOICE_APP);
+	const char *display = numbering__active_request_value(request, NUMBERING__REQ_DISPLAY_NAME);
+	const char *url = numbering__active_request_value(request, NUMBERING__REQ_CALLBACK_URL);
+	const char *number = numbering_instance_phone_number(in);
+	if ((plan || campaign) && !(in->capabilities & NUMBERING_CAPABILITY_SMS))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "smsConfiguration",
+		                              "smsConfiguration: %s has no SMS capability", number);
+	if (app && !(in->capabilities & NUMBERING_CAPABILITY_VOICE))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "voiceConfiguration",
+		                              "voiceConfiguration: %s has no VOICE capability", number);
+	if (campaign && campaign[0] && strcmp(numbering__str_get(&in->country_code), "US") != 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "smsConfiguration.campaignId",
+		                              "smsConfiguration.campaignId is for US numbers only; %s is not one", number);
+	/* A campaign rides on a service plan: one cannot be linked without the other. */
+	const char *plan_after = plan ? plan : (a->a.sms_service_plan_id ? a->a.sms_service_plan_id : "");
+	if (campaign && campaign[0] && plan_after[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "smsConfiguration.servicePlanId",
+		                              "smsConfiguration.campaignId needs a servicePlanId linked with it");
+	int rc = NUMBERING_OK;
+	if (plan)
+		rc = link(a, "smsConfiguration.servicePlanId", a->a.sms_service_plan_id, plan);
+	if (rc == NUMBERING_OK && plan && plan[0] == '\0' && !campaign)
+		rc = set_field(a, "smsConfiguration.campaignId", ""); /* unlinking the plan unlinks its campaign */
+	if (rc == NUMBERING_OK && campaign)
+		rc = link(a, "smsConfiguration.campaignId", a->a.sms_campaign_id, campaign);
+	if (rc == NUMBERING_OK && app) {
+		rc = set_field(a, "voiceConfiguration.appId", app);
+		a->a.voice_time = now;
+	}
+	if (rc == NUMBERING_OK && url)
+		rc = set_field(a, "callbackUrl", url);
+	if (rc == NUMBERING_OK && display)
+		rc = numbering__normalize_display_name(&in->display_name, display, "displayName");
+	(void)store;
+	return rc;
+}
+
+/* ---- Loading ---- */
+
+static int not_active(const char *project, int digits, uint64_t value)
+{
+	return numbering__error_field(NUMBERING_NOT_FOUND, "phoneNumber", "phone number +%0*llu is not an active number of %s",
+	                              digits, (unsigned long long)value, project);
+}
+
+struct active_visit {
+	numbering_active_number *a;
+	int rc;
+	int found;
+};
+
+static int active_visit(const numbering_record *record, void *payload)
+{
+	struct active_visit *v = payload;
+	v->found = 1;
+	v->rc = numbering__active_from_record(v->a, record);
+	return 0;
+}
+
+/* The ACTIVE record of @a's instance, if any (a record of an earlier instance of the
+ * same number is not this one's: it is ignored and overwritten by the next write). */
+int numbering__active_read(numbering_store *store, numbering_active_number *a, const char *project)
+{
+	char name[NUMBERING__ACTIVE_NAME_SIZE];
+	numbering__active_name(name, project, a->instance->digits, a->instance->first);
+	struct active_visit v = {a, NUMBERING_OK, 0};
+	numbering__active_clear(a);
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_ACTIVE, name, active_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (v.rc != NUMBERING_OK)
+		return v.rc;
+	if (a->a.instance == NULL || strcmp(a->a.instance, numbering_instance_name(a->instance)) != 0)
+		numbering__active_clear(a);
+	return NUMBERING_OK;
+}
+
+int numbering__active_new(numbering_active_number **out, const char *project)
+{
+	numbering_active_number *a = numbering__calloc(1, sizeof(*a));
+	if (a == NULL || numbering__instance_new_reserved(&a->instance) != NUMBERING_OK) {
+		numbering__free_mem(a);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for an active number");
+	}
+	numbering__active_clear(a);
+	snprintf(a->project_id, sizeof(a->project_id), "%s", project + strlen("projects/"));
+	*out = a;
+	return NUMBERING_OK;
+}
+
+/* The live instance of @project holding the number, and its ACTIVE record. */
+static int load(numbering_active_number *a, numbering_store *store, const char *project, int digits, uint64_t value)
+{
+	int other = 0;
+	int rc = numbering__backend_find(store, a->instance, value, value, digits, &other);
+	if (rc == NUMBERING_NOT_FOUND)
+		return not_active(project, digits, value);
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t plen = strlen(project);
+	const char *name = numbering_instance_name(a->instance);
+	if (strncmp(name, project, plen) != 0 || strncmp(name + plen, "/phoneNumberInstances/", 22) != 0)
+		return not_active(project, digits, value); /* another project's: exactly as an unowned one */
+	return numbering__active_read(store, a, project);
+}
+
+static int check_project(char project[NUMBERING__PROJECT_SIZE], numbering_store *store, const char *caller,
+                         const char *parent, int permission)
+{
+	int rc = numbering__project_of_parent(project, parent, "projectId");
+	return rc == NUMBERING_OK ? numbering__authorize(store, caller, permission, project) : rc;
+}
+
+int numbering_store_get_active(numbering_active_number **out, numbering_store *store, const char *caller,
+                               const char *project, const char *phone_number)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_active: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int digits = 0;
+	uint64_t value = 0;
+	int rc = check_project(checked, store, caller, project, NUMBERING__PERM_ACTIVE_GET);
+	if (rc == NUMBERING_OK)
+		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_new(&a, checked);
+	if (rc != NUMBERING_OK)
+		return rc;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = load(a, store, checked, digits, value);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK) {
+		numbering_active_number_free(a);
+		return rc;
+	}
+	numbering__compute_compliant(store, a->instance);
+	*out = a;
+	return NUMBERING_OK;
+}
+
+/* ---- Writing ---- */
+
+int numbering__active_put(numbering_store *store, const numbering_active_number *a, const char *project)
+{
+	numbering_record record;
+	char name[NUMBERING__ACTIVE_NAME_SIZE];
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__active_to_record(&record, name, &body, a, project);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &record);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+/* Update and release share this: load under the write lock, refuse ranges, change,
+ * write the instance and the ACTIVE record in one transaction. */
+enum change { CHANGE_UPDATE, CHANGE_RELEASE };
+
+static int change_locked(numbering_active_number *a, numbering_store *store, const char *project, int digits,
+                         uint64_t value, enum change what, const numbering_active_request *request)
+{
+	int rc = load(a, store, project, digits, value);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *in = a->instance;
+	const char *verb = what == CHANGE_UPDATE ? "update" : "release";
+	if (in->is_range && in->range_size > 1)
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "phoneNumber",
+		                              "cannot %s +%0*llu: it is in the range %s (%lld numbers); split the range first",
+		                              verb, digits, (unsigned long long)value, numbering_instance_name(in),
+		                              (long long)in->range_size);
+	if (a->a.expire_time != 0)
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "phoneNumber",
+		                              "cannot %s %s: it was released and leaves the project at its expireAt", verb,
+		                              numbering_instance_phone_number(in));
+	int64_t last_time = store->last_time, now = 0;
+	if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK)
+		return rc;
+	if (a->a.instance == NULL && (rc = set_field(a, "instance", numbering_instance_name(in))) != NUMBERING_OK)
+		return rc;
+	if (what == CHANGE_UPDATE)
+		rc = numbering__active_apply(store, a, request, now);
+	else /* until the next charge date, or at once for a number without one */
+		a->a.expire_time = a->a.next_charge_time > now ? a->a.next_charge_time : now;
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		if (what == CHANGE_UPDATE && numbering__active_request_value(request, NUMBERING__REQ_DISPLAY_NAME))
+			rc = numbering__backend_put(store, in);
+		if (rc == NUMBERING_OK)
+			rc = numbering__active_put(store, a, project);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc != NUMBERING_OK)
+		store->last_time = last_time;
+	return rc;
+}
+
+static int change(numbering_active_number **out, numbering_store *store, const char *caller, const char *project,
+                  const char *phone_number, enum change what, const numbering_active_request *request)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_%s_active: %s is NULL",
+		                            what == CHANGE_UPDATE ? "update" : "release", out == NULL ? "out" : "store");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int digits = 0;
+	uint64_t value = 0;
+	int rc = check_project(checked, store, caller, project,
+	                       what == CHANGE_UPDATE ? NUMBERING__PERM_ACTIVE_UPDATE : NUMBERING__PERM_ACTIVE_RELEASE);
+	if (rc == NUMBERING_OK)
+		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	if (rc == NUMBERING_OK && what == CHANGE_UPDATE && (request == NULL || request->set == 0))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "activeNumber",
+		                            "the update sets nothing: give displayName, smsConfiguration, voiceConfiguration "
+		                            "or callbackUrl");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_new(&a, checked);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = change_locked(a, store, checked, digits, value, what, request);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	if (rc != NUMBERING_OK) {
+		numbering_active_number_free(a);
+		return rc;
+	}
+	numbering__compute_compliant(store, a->instance);
+	numbering__emit(store, what == CHANGE_UPDATE ? "activeNumber.updated" : "activeNumber.released",
+	                numbering_instance_name(a->instance));
+	*out = a;
+	return NUMBERING_OK;
+}
+
+int numbering_store_update_active(numbering_active_number **out, numbering_store *store, const char *caller,
+                                  const char *project, const char *phone_number,
+                                  const numbering_active_request *request)
+{
+	return change(out, store, caller, project, phone_number, CHANGE_UPDATE, request);
+}
+
+int numbering_store_release_active(numbering_active_number **out, numbering_store *store, const char *caller,
+                                   const char *project, const char *phone_number)
+{
+	int rc = change(out, store, caller, project, phone_number, CHANGE_RELEASE, NULL);
+	/* A release due at once (a number without a charge date) takes effect now. */
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	if (rc != NUMBERING_OK && out != NULL) {
+		numbering_active_number_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* ---- What is due ---- */
+
+#define DUE_BATCH 64
+
+struct due_visit {
+	char names[DUE_BATCH][NUMBERING__ACTIVE_NAME_SIZE];
+	int count;
+};
+
+static int due_visit(const numbering_record *record, void *payload)
+{
+	struct due_visit *v = payload;
+	snprintf(v->names[v->count++], NUMBERING__ACTIVE_NAME_SIZE, "%s", record->name);
+	return v->count == DUE_BATCH ? NUMBERING__VISIT_STOP : 0;
+}
+
+/* Carries out the release named @name: its instance becomes DELETED, its number goes
+ * back to the inventory with the attributes it was rented with, the record goes. */
+static int expire_one(numbering_store *store, numbering_active_number *a, const char *name, char *deleted,
+                      size_t deleted_size)
+{
+	struct active_visit v = {a, NUMBERING_OK, 0};
+	numbering__active_clear(a);
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_ACTIVE, name, active_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK)
+		return rc;
+	int64_t last_time = store->last_time, now = 0;
+	deleted[0] = '\0';
+	int live = 0;
+	if (a->a.instance != NULL) {
+		rc = numbering__backend_get(store, a->instance, a->a.instance);
+		if (rc == NUMBERING_NOT_FOUND)
+			rc = NUMBERING_OK;
+		else if (rc == NUMBERING_OK)
+			live = a->instance->lifecycle_state != NUMBERING_LIFECYCLE_DELETED;
+	}
+	if (rc == NUMBERING_OK && live)
+		rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		if (live) {
+			a->instance->lifecycle_state = NUMBERING_LIFECYCLE_DELETED;
+			a->instance->delete_time = now;
+			rc = numbering__backend_put(store, a->instance);
+			snprintf(deleted, deleted_size, "%s", numbering_instance_name(a->instance));
+		}
+		if (rc == NUMBERING_OK)
+			rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACTIVE, name);
+		if (rc == NUMBERING_OK && live && a->has_stock) {
+			numbering__available_set_interval(&a->stock, a->instance->digits, a->instance->first, a->instance->last);
+			a->stock.listed = 1;
+			rc = numbering__inventory_put(store, &a->stock);
+		}
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc != NUMBERING_OK) {
+		store->last_time = last_time;
+		deleted[0] = '\0';
+	}
+	return rc;
+}
+
+int numbering_store_process_due(int64_t *processed, numbering_store *store)
+{
+	if (processed != NULL)
+		*processed = 0;
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_process_due: store is NULL");
+	int64_t now = store->clock(store->clock_payload);
+	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+	query.kind = NUMBERING__KIND_ACTIVE;
+	query.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	query.parent = NULL;
+	query.expires_until = now;
+	query.limit = DUE_BATCH;
+	/* Most calls find nothing due: look under the read lock first. */
+	struct due_visit *v = numbering__malloc(sizeof(*v));
+	if (v == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory processing due releases");
+	v->count = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	int rc = numbering__backend_list(store, &query, due_visit, v);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK && v->count > 0)
+		rc = numbering__active_new(&a, "projects/-");
+	int64_t done = 0;
+	while (rc == NUMBERING_OK && v->count > 0) {
+		numbering__rwlock_wrlock(&store->lock);
+		v->count = 0;
+		rc = numbering__backend_list(store, &query, due_visit, v);
+		char deleted[DUE_BATCH][NUMBERING__NAME_SIZE];
+		int n = v->count;
+		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
+			rc = expire_one(store, a, v->names[i], deleted[i], sizeof(deleted[i]));
+		numbering__rwlock_wrunlock(&store->lock);
+		if (rc == NUMBERING_OK)
+			rc = numbering__durable(store);
+		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
+			if (deleted[i][0] != '\0') {
+				numbering__emit(store, "phoneNumberInstance.deleted", deleted[i]);
+				done++;
+			}
+		if (n < DUE_BATCH)
+			break;
+	}
+	numbering_active_number_free(a);
+	numbering__free_mem(v);
+	if (processed != NULL)
+		*processed = done;
+	return rc;
+}
+
+/* ---- Listing ---- */
+
+struct numbering_active_page {
+	int count;
+	numbering_active_number **items;
+	int64_t total;
+	char next_token[NUMBERING__TOKEN_TEXT_MAX];
+};
+
+int numbering_active_query_init(numbering_active_query *query)
+{
+	if (query == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_active_query_init: query is NULL");
+	numbering_active_query init = NUMBERING_ACTIVE_QUERY_INIT;
+	*query = init;
+	return NUMBERING_OK;
+}
+
+struct match {
+	char name[NUMBERING__NAME_SIZE];
+	char display[NUMBERING_DISPLAY_NAME_MAX * 4 + 1];
+	int digits;
+	uint64_t first;
+};
+
+struct list_visit {
+	numbering_store *store;
+	const struct numbering__search *s;
+	const char *region;
+	int type;
+	numbering_instance *scratch;
+	struct match *matches;
+	size_t count, cap;
+	int rc;
+};
+
+/* Whether a number of @in is what the search's pattern asks for. */
+static int pattern_matches(const struct numbering__search *s, const numbering_instance *in)
+{
+	int found = 0;
+	numbering__search_next(s, in->digits, in->first, in->last, &found);
+	return found;
+}
+
+static int list_visit(const numbering_record *record, void *payload)
+{
+	struct list_visit *v = payload;
+	int rc = numbering__instance_from_record(v->scratch, record);
+	if (rc != NUMBERING_OK) {
+		v->rc = rc;
+		return rc;
+	}
+	const numbering_instance *in = v->scratch;
+	if (strcmp(numbering__str_get(&in->country_code), v->region) != 0 || in->number_type != v->type ||
+	    (in->capabilities & v->s->capabilities) != v->s->capabilities || !pattern_matches(v->s, in))
+		return 0;
+	if (v->count == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		struct match *grown = numbering__realloc(v->matches, cap * sizeof(*grown));
+		if (grown == NULL) {
+			v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing active numbers");
+			return v->rc;
+		}
+		v->matches = grown;
+		v->cap = cap;
+	}
+	struct match *m = &v->matches[v->count++];
+	snprintf(m->name, sizeof(m->name), "%s", numbering_instance_name(in));
+	snprintf(m->display, sizeof(m->display), "%s", numbering__str_get(&in->display_name));
+	m->digits = in->digits;
+	m->first = in->first;
+	return 0;
+}
+
+static int by_number(const void *x, const void *y)
+{
+	const struct match *a = x, *b = y;
+	if (a->digits != b->digits)
+		return a->digits < b->digits ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static int by_display_name(const void *x, const void *y)
+{
+	const struct match *a = x, *b = y;
+	int c = strcmp(a->display, b->display);
+	return c != 0 ? c : by_number(x, y);
+}
+
+static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *project,
+                        const numbering_active_query *q)
+{
+	crypto_generichash_state state;
+	crypto_generichash_init(&state, NULL, 0, NUMBERING__TOKEN_DIGEST_BYTES);
+	char filter[160];
+	snprintf(filter, sizeof(filter), "%s|%s|%d|%s|%d|%d|%d", project, q->region_code, q->type,
+	         q->pattern ? q->pattern : "", q->search_pattern, q->capabilities, q->order_by);
+	crypto_generichash_update(&state, (const unsigned char *)filter, strlen(filter));
+	crypto_generichash_final(&state, digest, NUMBERING__TOKEN_DIGEST_BYTES);
+}
+
+static int list_locked(numbering_active_page *page, numbering_store *store, const char *project,
+                       const struct numbering__search *s, const numbering_active_query *q, int64_t offset,
+                       int page_size, const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES])
+{
+	struct list_visit v;
+	memset(&v, 0, sizeof(v));
+	v.store = store;
+	v.s = s;
+	v.region = q->region_code;
+	v.type = q->type;
+	int rc = numbering_instance_new(&v.scratch);
+	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+	query.kind = NUMBERING__KIND_INSTANCE;
+	query.parent = project;
+	query.listed_only = 1;
+	if (s->has_intervals) {
+		query.intervals = s->intervals;
+		query.interval_count = s->interval_count;
+	}
+	if (rc == NUMBERING_OK && !(s->has_intervals && s->interval_count == 0))
+		rc = numbering__backend_list(store, &query, list_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc == NUMBERING_OK)
+		qsort(v.matches, v.count, sizeof(*v.matches),
+		      q->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME ? by_display_name : by_number);
+	page->total = (int64_t)v.count;
+	size_t from = offset < (int64_t)v.count ? (size_t)offset : v.count;
+	size_t n = v.count - from < (size_t)page_size ? v.count - from : (size_t)page_size;
+	if (rc == NUMBERING_OK && n > 0 && (page->items = numbering__calloc(n, sizeof(*page->items))) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing active numbers");
+	for (size_t i = 0; i < n && rc == NUMBERING_OK; i++) {
+		numbering_active_number *a = NULL;
+		rc = numbering__active_new(&a, project);
+		if (rc == NUMBERING_OK)
+			rc = numbering__backend_get(store, a->instance, v.matches[from + i].name);
+		if (rc == NUMBERING_OK)
+			rc = numbering__active_read(store, a, project);
+		if (rc == NUMBERING_OK) {
+			numbering__compute_compliant(store, a->instance);
+			page->items[page->count++] = a;
+		} else {
+			numbering_active_number_free(a);
+		}
+	}
+	if (rc == NUMBERING_OK && from + n < v.count)
+		numbering__token_make(page->next_token, store, digest, (int64_t)(from + n));
+	numbering__free_mem(v.matches);
+	numbering_instance_free(v.scratch);
+	return rc;
+}
+
+int numbering_store_list_active(numbering_active_page **out, numbering_store *store, const char *caller,
+                                const char *project, const numbering_active_query *query)
+{
+	if (out == NULL || store == NULL || query == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_list_active: an argument is NULL");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int rc = check_project(checked, store, caller, project, NUMBERING__PERM_ACTIVE_LIST);
+	/* The filters as a search checks them (region, type, pattern, capabilities). */
+	numbering_available_query as_search = NUMBERING_AVAILABLE_QUERY_INIT;
+	as_search.region_code = query->region_code;
+	as_search.type = query->type;
+	as_search.pattern = query->pattern;
+	as_search.search_pattern = query->search_pattern;
+	as_search.capabilities = query->capabilities;
+	struct numbering__search s;
+	if (rc == NUMBERING_OK)
+		rc = numbering__search_prepare(&s, &as_search);
+	if (rc == NUMBERING_OK && (query->page_size < 0 || query->page_size > NUMBERING__SEARCH_SIZE_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d",
+		                            query->page_size, NUMBERING__SEARCH_SIZE_MAX);
+	if (rc == NUMBERING_OK && query->order_by != NUMBERING_ACTIVE_ORDER_PHONE_NUMBER &&
+	    query->order_by != NUMBERING_ACTIVE_ORDER_DISPLAY_NAME)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "orderBy",
+		                            "orderBy %d is not phoneNumber or displayName", query->order_by);
+	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
+	int64_t offset = 0;
+	if (rc == NUMBERING_OK) {
+		list_digest(digest, checked, query);
+		if (query->page_token != NULL && query->page_token[0] != '\0')
+			rc = numbering__token_read(&offset, store, query->page_token, digest, "pageToken",
+			                           "project, regionCode, type, numberPattern, capability or orderBy");
+	}
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	numbering_active_page *page = NULL;
+	if (rc == NUMBERING_OK && (page = numbering__calloc(1, sizeof(*page))) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing active numbers");
+	if (rc != NUMBERING_OK)
+		return rc;
+	int page_size = query->page_size == 0 ? NUMBERING__SEARCH_SIZE_DEFAULT : query->page_size;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = list_locked(page, store, checked, &s, query, offset, page_size, digest);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK) {
+		numbering_active_page_free(page);
+		return rc;
+	}
+	*out = page;
+	return NUMBERING_OK;
+}
+
+int numbering_active_page_count(const numbering_active_page *page)
+{
+	return page == NULL ? 0 : page->count;
+}
+
+const numbering_active_number *numbering_active_page_item(const numbering_active_page *page, int i)
+{
+	return page == NULL || i < 0 || i >= page->count ? NULL : page->items[i];
+}
+
+int64_t numbering_active_page_total_size(const numbering_active_page *page)
+{
+	return page == NULL ? 0 : page->total;
+}
+
+const char *numbering_active_page_next_token(const numbering_active_page *page)
+{
+	return page == NULL ? "" : page->next_token;
+}
+
+void numbering_active_page_free(numbering_active_page *page)
+{
+	if (page == NULL)
+		return;
+	for (int i = 0; i < page->count; i++)
+		numbering_active_number_free(page->items[i]);
+	numbering__free_mem(page->items);
+	numbering__free_mem(page);
+}

@@ -1,0 +1,36 @@
+/* Active numbers' shared internals (active.c), for renting (rent.c). */
+#ifndef NUMBERING_SERVICE_ACTIVE_H
+#define NUMBERING_SERVICE_ACTIVE_H
+
+#include "model/active.h"
+#include "service/service.h"
+
+/* What a numbering_active_request can set, one row each. */
+enum {
+	NUMBERING__REQ_DISPLAY_NAME,
+	NUMBERING__REQ_CALLBACK_URL,
+	NUMBERING__REQ_SMS_PLAN,
+	NUMBERING__REQ_SMS_CAMPAIGN,
+	NUMBERING__REQ_VOICE_APP,
+	NUMBERING__ACTIVE_REQUEST_ROWS
+};
+
+/* The value @request sets for @row, or NULL when it leaves it. */
+const char *numbering__active_request_value(const numbering_active_request *request, int row);
+
+/* A new active number of @project ("projects/p") with an empty instance. */
+int numbering__active_new(numbering_active_number **out, const char *project);
+
+/* Applies @request to @a (its instance loaded): the seed's rules (capabilities, US-only
+ * campaigns, unlink before linking anew), NUMBERING_INVALID_ARGUMENT or
+ * NUMBERING_FAILED_PRECONDITION naming the field. Changes only @a. */
+int numbering__active_apply(numbering_store *store, numbering_active_number *a, const numbering_active_request *request,
+                            int64_t now);
+
+/* Reads the ACTIVE record of @a's instance into @a (none: @a's attributes cleared). */
+int numbering__active_read(numbering_store *store, numbering_active_number *a, const char *project);
+
+/* Puts @a's ACTIVE record (inside a transaction). */
+int numbering__active_put(numbering_store *store, const numbering_active_number *a, const char *project);
+
+#endif
