@@ -530,6 +530,176 @@ START_TEST(regions_refuse_bad_requests)
 }
 END_TEST
 
+START_TEST(import_refuses_a_block_s_first_number)
+{
+	load_stock();
+	/* Named by its first number: without the check, this put would replace the block. */
+	const char *again[] = {"+12085550100"};
+	fixture_expect_error(import_texts(fx.store, again, 1, NULL), NUMBERING_ALREADY_EXISTS,
+	                     "availableNumbers[0]: +12085550100 is already in the inventory");
+	ck_assert_str_eq(search("+1208555019", NUMBERING_SEARCH_START, 0, 0),
+	                 "+12085550190,+12085550191,+12085550192,+12085550193,+12085550194,+12085550195,+12085550196,"
+	                 "+12085550197,+12085550198,+12085550199");
+}
+END_TEST
+
+/* Calls @method with @request on @store; returns the response (static) and sets *rc. */
+static const char *call(numbering_store *store, const char *caller, const char *method, const char *request, int *rc)
+{
+	static char text[4096];
+	char *response = NULL;
+	*rc = numbering_store_call_json(&response, store, caller, method, request);
+	ck_assert_ptr_nonnull(response);
+	snprintf(text, sizeof(text), "%s", response);
+	numbering_free(response);
+	return text;
+}
+
+static const char import_request[] =
+	"{\"requestId\":\"load-1\",\"availableNumbers\":[{\"phoneNumber\":\"+12085550100-99\",\"type\":\"LOCAL\","
+	"\"capability\":[\"SMS\",\"VOICE\"],\"setupPrice\":{\"currencyCode\":\"USD\",\"amount\":\"2.00\"},"
+	"\"rateCenter\":\"BOISE\"}]}";
+
+START_TEST(json_import_retries_by_request_id)
+{
+	int rc;
+	ck_assert_str_eq(call(fx.store, NULL, "ImportAvailableNumbers", import_request, &rc), "{\"importedCount\":100}");
+	ck_assert_int_eq(rc, NUMBERING_OK);
+	/* A retry answers the first count and imports nothing (an import without the id
+	 * would be ALREADY_EXISTS). */
+	ck_assert_str_eq(call(fx.store, NULL, "ImportAvailableNumbers", import_request, &rc), "{\"importedCount\":100}");
+	ck_assert_int_eq(rc, NUMBERING_OK);
+	/* The id with another request. */
+	call(fx.store, NULL, "ImportAvailableNumbers",
+	     "{\"requestId\":\"load-1\",\"availableNumbers\":[{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\"}]}", &rc);
+	ck_assert_int_eq(rc, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "requestId");
+	ck_assert_str_eq(search("+12085550300", NUMBERING_SEARCH_START, 0, 0), "");
+	call(fx.store, NULL, "ImportAvailableNumbers",
+	     "{\"requestId\":\"a b\",\"availableNumbers\":[{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\"}]}", &rc);
+	ck_assert_int_eq(rc, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "requestId");
+	/* Without an id, numbers in the inventory are refused. */
+	call(fx.store, NULL, "ImportAvailableNumbers",
+	     "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550150\",\"type\":\"LOCAL\"}]}", &rc);
+	ck_assert_int_eq(rc, NUMBERING_ALREADY_EXISTS);
+}
+END_TEST
+
+START_TEST(json_import_names_the_bad_value)
+{
+	static const struct {
+		const char *item, *field, *text;
+	} cases[] = {
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"setupPrice\":{\"currencyCode\":\"USD\",\"amount\":"
+		 "\"2,00\"}}",
+		 "availableNumbers[1].setupPrice.amount", "\"2,00\""},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"setupPrice\":{\"currencyCode\":\"USD\",\"amount\":2}}",
+		 "availableNumbers[1].setupPrice.amount", "not a JSON number"},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"monthlyPrice\":{\"currencyCode\":\"XYZ\",\"amount\":"
+		 "\"1\"}}",
+		 "availableNumbers[1].monthlyPrice.currencyCode", "\"XYZ\""},
+		{"{\"phoneNumber\":\"+1208555030a\",\"type\":\"LOCAL\"}", "availableNumbers[1].phoneNumber", "+1208555030a"},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"NUMBER_TYPE_UNSPECIFIED\"}", "availableNumbers[1].type",
+		 "\"NUMBER_TYPE_UNSPECIFIED\""},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"capability\":[\"FAX\"]}",
+		 "availableNumbers[1].capability[0]", "\"FAX\""},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"paymentIntervalMonths\":121}",
+		 "availableNumbers[1].paymentIntervalMonths", "\"121\""},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"beta\":1}", "availableNumbers[1].beta", "boolean"},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"lata\":\"\\u0001\"}", "availableNumbers[1].lata",
+		 "control character"},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"colour\":\"red\"}", "availableNumbers[1].colour",
+		 "unknown field"},
+		{"{\"phoneNumber\":\"+12085550300\",\"regionCode\":\"UK\",\"type\":\"LOCAL\"}",
+		 "availableNumbers[1].regionCode", "\"UK\""},
+		{"{\"phoneNumber\":\"+12085550300\"}", "availableNumbers[1].type", "required"},
+		{"7", "availableNumbers[1]", "must be an object"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char request[1024];
+		snprintf(request, sizeof(request),
+		         "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550400\",\"type\":\"LOCAL\"},%s]}", cases[i].item);
+		int rc;
+		call(fx.store, NULL, "ImportAvailableNumbers", request, &rc);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "case %zu: rc %d", i, rc);
+		ck_assert_str_eq(numbering_error_violation_field(0), cases[i].field);
+		ck_assert_msg(strstr(numbering_error_message(), cases[i].text) != NULL, "case %zu: %s", i,
+		              numbering_error_message());
+	}
+	/* Nothing was imported, the good first item included. */
+	ck_assert_str_eq(search(NULL, NUMBERING_SEARCH_START, 0, 0), "");
+}
+END_TEST
+
+START_TEST(json_methods_answer_in_the_seed_s_shape)
+{
+	int rc;
+	call(fx.store, NULL, "ImportAvailableNumbers", import_request, &rc);
+	ck_assert_int_eq(rc, NUMBERING_OK);
+	ck_assert_str_eq(call(fx.store, NULL, "NumberService_GetAvailableNumber",
+	                      "{\"projectId\":\"p1\",\"phoneNumber\":\"+12085550142\"}", &rc),
+	                 "{\"phoneNumber\":\"+12085550142\",\"regionCode\":\"US\",\"type\":\"LOCAL\",\"capability\":"
+	                 "[\"SMS\",\"VOICE\"],\"setupPrice\":{\"currencyCode\":\"USD\",\"amount\":\"2.00\"},"
+	                 "\"paymentIntervalMonths\":1,\"supportingDocumentationRequired\":false}");
+	ck_assert_str_eq(call(fx.store, NULL, "NumberService_ListAvailableNumbers",
+	                      "{\"projectId\":\"p1\",\"regionCode\":\"US\",\"type\":\"LOCAL\",\"numberPattern\":"
+	                      "{\"pattern\":\"199\",\"searchPattern\":\"END\"},\"capabilities\":[\"VOICE\"],\"size\":5}",
+	                      &rc),
+	                 "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550199\",\"regionCode\":\"US\",\"type\":"
+	                 "\"LOCAL\",\"capability\":[\"SMS\",\"VOICE\"],\"setupPrice\":{\"currencyCode\":\"USD\","
+	                 "\"amount\":\"2.00\"},\"paymentIntervalMonths\":1,\"supportingDocumentationRequired\":false}]}");
+	ck_assert_str_eq(call(fx.store, NULL, "NumberService_ListAvailableRegions",
+	                      "{\"projectId\":\"p1\",\"types\":[\"LOCAL\",\"MOBILE\"]}", &rc),
+	                 "{\"availableRegions\":[{\"regionCode\":\"US\",\"regionName\":\"United States\",\"types\":"
+	                 "[\"LOCAL\"]}]}");
+	call(fx.store, NULL, "NumberService_ListAvailableRegions", "{\"projectId\":\"p1\",\"types\":[\"FAX\"]}", &rc);
+	ck_assert_int_eq(rc, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "types[0]");
+	call(fx.store, NULL, "NumberService_ListAvailableNumbers",
+	     "{\"projectId\":\"p1\",\"regionCode\":\"US\",\"type\":\"LOCAL\",\"numberPattern\":{\"searchPattern\":\"MID\"}}",
+	     &rc);
+	ck_assert_str_eq(numbering_error_violation_field(0), "numberPattern.searchPattern");
+	call(fx.store, NULL, "NumberService_GetAvailableNumber", "{\"phoneNumber\":\"+12085550142\"}", &rc);
+	ck_assert_int_eq(rc, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "projectId");
+	ck_assert_str_eq(call(fx.store, NULL, "RemoveAvailableNumbers", "{\"phoneNumbers\":[\"+12085550100-49\"]}", &rc),
+	                 "{\"removedCount\":50}");
+	call(fx.store, NULL, "RemoveAvailableNumbers", "{\"phoneNumbers\":[\"+12085550150\",7]}", &rc);
+	ck_assert_int_eq(rc, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "phoneNumbers[1]");
+	ck_assert_str_eq(search("+1208555015", NUMBERING_SEARCH_START, 0, 1), "+12085550150");
+}
+END_TEST
+
+START_TEST(json_import_request_id_survives_reopening)
+{
+	char path[] = "/tmp/numbering-import-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	for (int round = 0; round < 2; round++) {
+		numbering_backend *backend = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.backend = backend;
+		numbering_store *store = NULL;
+		ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+		int rc;
+		ck_assert_str_eq(call(store, NULL, "ImportAvailableNumbers", import_request, &rc), "{\"importedCount\":100}");
+		ck_assert_int_eq(rc, NUMBERING_OK);
+		numbering_store_close(store);
+	}
+	numbering_file_report report;
+	memset(&report, 0, sizeof(report));
+	report.version = NUMBERING_FILE_REPORT_VERSION;
+	ck_assert_int_eq(numbering_file_check(&report, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(report.status, NUMBERING_OK);
+	unlink(path);
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -548,6 +718,11 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, file_backend_keeps_the_inventory);
 	tcase_add_test(tc, regions_list_the_types_in_stock);
 	tcase_add_test(tc, regions_refuse_bad_requests);
+	tcase_add_test(tc, import_refuses_a_block_s_first_number);
+	tcase_add_test(tc, json_import_retries_by_request_id);
+	tcase_add_test(tc, json_import_names_the_bad_value);
+	tcase_add_test(tc, json_methods_answer_in_the_seed_s_shape);
+	tcase_add_test(tc, json_import_request_id_survives_reopening);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "json/json.h"
+#include "json/sinch-available.h"
 #include "numbering/json.h"
 #include "numbering/list.h"
 #include "numbering/resolve.h"
@@ -19,6 +20,12 @@ struct method {
 	const char *name;
 	int (*call)(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op);
 	name_op op; /* for the methods whose request is only a name */
+};
+
+/* Methods whose requests are read in their own file (lib/json/sinch-available.c). */
+struct plain_method {
+	const char *name;
+	int (*call)(json_t **result, numbering_store *store, const char *caller, json_t *request);
 };
 
 /* Reads string fields in one go: absent fields leave their output untouched. */
@@ -315,6 +322,14 @@ static const struct method methods[] = {
 	{"ResolvePhoneNumber", call_resolve, NULL},
 };
 
+static const struct plain_method plain_methods[] = {
+	{"NumberService_ListAvailableNumbers", numbering__json_list_available_numbers},
+	{"NumberService_GetAvailableNumber", numbering__json_get_available_number},
+	{"NumberService_ListAvailableRegions", numbering__json_list_available_regions},
+	{"ImportAvailableNumbers", numbering__json_import_available_numbers},
+	{"RemoveAvailableNumbers", numbering__json_remove_available_numbers},
+};
+
 static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,
                     const char *request_json)
 {
@@ -328,7 +343,11 @@ static int dispatch(json_t **result, numbering_store *store, const char *caller,
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]) && m == NULL; i++)
 		if (strcmp(method, methods[i].name) == 0)
 			m = &methods[i];
-	if (m == NULL) {
+	const struct plain_method *plain = NULL;
+	for (size_t i = 0; i < sizeof(plain_methods) / sizeof(plain_methods[0]) && m == NULL && plain == NULL; i++)
+		if (strcmp(method, plain_methods[i].name) == 0)
+			plain = &plain_methods[i];
+	if (m == NULL && plain == NULL) {
 		char quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "unknown method \"%s\"",
 		                            numbering__quote(quoted, method, strlen(method)));
@@ -336,7 +355,7 @@ static int dispatch(json_t **result, numbering_store *store, const char *caller,
 	json_t *request = NULL;
 	int rc = numbering__json_load(&request, request_json, "request");
 	if (rc == NUMBERING_OK)
-		rc = m->call(result, store, caller, request, m->op);
+		rc = m != NULL ? m->call(result, store, caller, request, m->op) : plain->call(result, store, caller, request);
 	json_decref(request);
 	return rc;
 }

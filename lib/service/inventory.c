@@ -17,6 +17,7 @@
 #include "model/available.h"
 #include "model/kinds.h"
 #include "service/backend-call.h"
+#include "service/import-request.h"
 #include "service/inventory.h"
 #include "service/service.h"
 
@@ -110,14 +111,44 @@ static int check_batch(const void *items, int count, const char *field)
 	return NUMBERING_OK;
 }
 
-static int import_locked(numbering_store *store, const numbering_available_number *const *numbers, int count)
+static int exists_visit(const numbering_record *record, void *payload)
+{
+	(void)record;
+	*(int *)payload = 1;
+	return 0;
+}
+
+/* A record is named by its first number and a put of a name replaces the record, so a
+ * number whose first number starts a stored block would replace the block, not be
+ * refused as the overlap it is: ALREADY_EXISTS for a name already stored. */
+static int name_free(numbering_store *store, const char *name)
+{
+	int found = 0;
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_AVAILABLE, name, exists_visit, &found);
+	if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && !found))
+		return NUMBERING_OK;
+	return rc == NUMBERING_OK ? NUMBERING_ALREADY_EXISTS : rc;
+}
+
+/* Imports @numbers, @total numbers, in one transaction with the record of @req (when
+ * not NULL); a request id seen before sets *replayed and its first answer in *total,
+ * and writes nothing. */
+static int import_locked(numbering_store *store, const numbering_available_number *const *numbers, int count,
+                         const struct numbering__import_request *req, int64_t *total, int *replayed)
 {
 	struct numbering__buf body = {NULL, 0, 0};
 	int rc = numbering__begin(store);
+	if (rc == NUMBERING_OK && req != NULL && (rc = numbering__import_request_find(store, req, replayed, total)) ==
+	                                             NUMBERING_OK && *replayed) {
+		numbering__rollback(store);
+		return NUMBERING_OK;
+	}
 	for (int i = 0; i < count && rc == NUMBERING_OK; i++) {
 		numbering_record record;
 		char name[NUMBERING__AVAILABLE_NAME_SIZE], parent[NUMBERING__AVAILABLE_PARENT_SIZE];
 		rc = numbering__available_to_record(&record, name, parent, &body, numbers[i]);
+		if (rc == NUMBERING_OK)
+			rc = name_free(store, name);
 		if (rc == NUMBERING_OK)
 			rc = numbering__backend_put_record(store, &record);
 		if (rc == NUMBERING_ALREADY_EXISTS) {
@@ -132,6 +163,8 @@ static int import_locked(numbering_store *store, const numbering_available_numbe
 		}
 	}
 	numbering__buf_free(&body);
+	if (rc == NUMBERING_OK && req != NULL)
+		rc = numbering__import_request_put(store, req, *total);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);
 	numbering__rollback(store);
@@ -140,6 +173,12 @@ static int import_locked(numbering_store *store, const numbering_available_numbe
 
 int numbering_store_import_available(int64_t *imported, numbering_store *store, const char *caller,
                                      const numbering_available_number *const *numbers, int count)
+{
+	return numbering__import_available(imported, store, caller, numbers, count, NULL);
+}
+
+int numbering__import_available(int64_t *imported, numbering_store *store, const char *caller,
+                                const numbering_available_number *const *numbers, int count, const char *request_id)
 {
 	if (imported != NULL)
 		*imported = 0;
@@ -161,12 +200,16 @@ int numbering_store_import_available(int64_t *imported, numbering_store *store, 
 	}
 	if (rc == NUMBERING_OK)
 		rc = check_request_overlaps(numbers, count);
+	struct numbering__import_request req;
+	if (rc == NUMBERING_OK && request_id != NULL)
+		rc = numbering__import_request_prepare(&req, request_id, numbers, count);
 	if (rc != NUMBERING_OK)
 		return rc;
+	int replayed = 0;
 	numbering__rwlock_wrlock(&store->lock);
-	rc = import_locked(store, numbers, count);
+	rc = import_locked(store, numbers, count, request_id != NULL ? &req : NULL, &total, &replayed);
 	numbering__rwlock_wrunlock(&store->lock);
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK && !replayed)
 		rc = numbering__durable(store);
 	if (rc == NUMBERING_OK && imported != NULL)
 		*imported = total;

@@ -1,0 +1,564 @@
+/*
+ * The Sinch Numbers seed's inventory methods on the JSON entry point (lib/json/call.c):
+ * NumberService_ListAvailableNumbers, NumberService_GetAvailableNumber and
+ * NumberService_ListAvailableRegions, and the host's ImportAvailableNumbers and
+ * RemoveAvailableNumbers (docs/JSON-API.md).
+ *
+ * A request is one JSON object holding the operation's path parameters (projectId "p"
+ * is the project "projects/p"), its query parameters and its body fields, all by the
+ * seed's camelCase names; a response is the seed's schema with exactly its field names.
+ * Every bad value is INVALID_ARGUMENT naming its JSON path
+ * ("availableNumbers[2].setupPrice.amount") and quoting it, and changes nothing.
+ *
+ * An imported item takes every attribute of model/available-fields.h by its name,
+ * read by the row's type, so a new row there is importable without a change here.
+ * Prices are a currency and a decimal string ("2.00") read by numbering_money_parse():
+ * never a JSON number, which would be a float.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "json/json.h"
+#include "model/available.h"
+#include "numbering/inventory.h"
+#include "numbering/money.h"
+#include "json/sinch-available.h"
+#include "service/import-request.h"
+
+/* ---- Reading ---- */
+
+static int invalid(const char *path, const char *what, const char *value)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s \"%s\" %s", path,
+	                              numbering__quote(quoted, value, strlen(value)), what);
+}
+
+/* Gives a setter's failure the JSON path @full of the value it refused: its violation
+ * names @full, and a message that starts with the setter's own field name starts with
+ * @full instead (else @full is put before it). */
+static int at_path(int rc, const char *full)
+{
+	if (rc == NUMBERING_OK)
+		return rc;
+	char message[512], field[NUMBERING__JSON_PATH_SIZE] = "";
+	snprintf(message, sizeof(message), "%s", numbering_error_message());
+	if (numbering_error_violation_count() > 0)
+		snprintf(field, sizeof(field), "%s", numbering_error_violation_field(0));
+	size_t n = strlen(field);
+	if (n > 0 && strncmp(message, field, n) == 0)
+		return numbering__error_field(rc, full, "%s%s", full, message + n);
+	return numbering__error_field(rc, full, "%s: %s", full, message);
+}
+
+static int string_field(const char **out, json_t *value, const char *path)
+{
+	return numbering__json_string(out, value, path);
+}
+
+/* "p" into "projects/p". */
+static int read_project(char *out, size_t size, json_t *value)
+{
+	const char *id = NULL;
+	int rc = string_field(&id, value, "projectId");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (id == NULL || id[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "projectId", "projectId is required");
+	if (strlen(id) + sizeof("projects/") > size)
+		return invalid("projectId", "is too long", id);
+	snprintf(out, size, "projects/%s", id);
+	return NUMBERING_OK;
+}
+
+/* A NumberType name; NUMBER_TYPE_UNSPECIFIED is refused like any unknown name. */
+static int read_type(int *out, json_t *value, const char *path)
+{
+	const char *name = NULL;
+	int rc = string_field(&name, value, path);
+	if (rc != NUMBERING_OK || name == NULL)
+		return rc;
+	for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+		if (strcmp(name, numbering_number_type_name(t)) == 0) {
+			*out = t;
+			return NUMBERING_OK;
+		}
+	return invalid(path, "is not a number type (MOBILE, LOCAL, TOLL_FREE, NATIONAL or SHARED_RATE)", name);
+}
+
+static const char *const capability_names[] = {"SMS", "MMS", "VOICE"}; /* bit i is 1 << i */
+
+/* An array of capability names into NUMBERING_CAPABILITY_* flags. */
+static int read_capabilities(int *out, json_t *value, const char *path)
+{
+	int rc = numbering__json_array(value, path);
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	int flags = 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(value, i, item) {
+		char at[NUMBERING__JSON_PATH_SIZE];
+		const char *name = NULL;
+		numbering__json_path_index(at, path, i);
+		if (item == NULL || json_is_null(item))
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
+		if ((rc = string_field(&name, item, at)) != NUMBERING_OK)
+			return rc;
+		int bit = -1;
+		for (int b = 0; b < 3 && bit < 0; b++)
+			if (strcmp(name, capability_names[b]) == 0)
+				bit = b;
+		if (bit < 0)
+			return invalid(at, "is not a capability (SMS, VOICE or MMS)", name);
+		flags |= 1 << bit;
+	}
+	*out = flags;
+	return NUMBERING_OK;
+}
+
+/* A money object {currencyCode, amount} into a currency and minor units. */
+static int read_money(char currency[4], int64_t *minor, json_t *value, const char *path)
+{
+	enum { CURRENCY, AMOUNT, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[CURRENCY] = {"currencyCode", "currencyCode"},
+		[AMOUNT] = {"amount", "amount"},
+	};
+	json_t *f[COUNT];
+	char at[NUMBERING__JSON_PATH_SIZE];
+	int rc = numbering__json_object(value, path);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_fields(f, value, fields, COUNT, path);
+	if (rc != NUMBERING_OK)
+		return rc;
+	const char *code = NULL, *amount = NULL;
+	if ((rc = string_field(&code, f[CURRENCY], numbering__json_path(at, path, "currencyCode"))) != NUMBERING_OK)
+		return rc;
+	if (code == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s is required", at);
+	if (!numbering_currency_is_known(code))
+		return invalid(at, "is not an ISO 4217 currency (three upper-case letters, like \"USD\")", code);
+	numbering__json_path(at, path, "amount");
+	if (f[AMOUNT] != NULL && (json_is_integer(f[AMOUNT]) || json_is_real(f[AMOUNT])))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at,
+		                              "%s must be a decimal string such as \"2.00\", not a JSON number", at);
+	if ((rc = string_field(&amount, f[AMOUNT], at)) != NUMBERING_OK)
+		return rc;
+	if (amount == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s is required", at);
+	if ((rc = numbering_money_parse(minor, code, amount)) != NUMBERING_OK)
+		return at_path(rc, at);
+	memcpy(currency, code, 4);
+	return NUMBERING_OK;
+}
+
+/* An int64 attribute: a JSON integer or a decimal string. */
+static int read_int64(int64_t *out, json_t *value, const char *path)
+{
+	if (json_is_integer(value)) {
+		*out = json_integer_value(value);
+		return NUMBERING_OK;
+	}
+	if (json_is_string(value)) {
+		const char *text = json_string_value(value);
+		size_t len = strlen(text);
+		if (len > 0 && len <= 18 && strspn(text, "0123456789") == len) {
+			*out = strtoll(text, NULL, 10);
+			return NUMBERING_OK;
+		}
+		return invalid(path, "is not a whole number", text);
+	}
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s must be an integer, not %s", path,
+	                              numbering__json_type_name(value));
+}
+
+/* One attribute of the table (model/available-fields.h), read by its row's type. */
+static int read_attribute(numbering_available_number *n, const struct numbering__field *row, json_t *value,
+                          const char *path)
+{
+	int rc = NUMBERING_OK;
+	switch (row->type) {
+	case NUMBERING__FIELD_TEXT: {
+		const char *text = NULL;
+		if ((rc = string_field(&text, value, path)) == NUMBERING_OK)
+			rc = at_path(numbering_available_number_set_text(n, row->json, text), path);
+		break;
+	}
+	case NUMBERING__FIELD_BOOL: {
+		int flag = 0;
+		if ((rc = numbering__json_bool(&flag, value, path)) == NUMBERING_OK)
+			rc = numbering_available_number_set_int(n, row->json, flag);
+		break;
+	}
+	case NUMBERING__FIELD_INT: {
+		int64_t v = 0;
+		if ((rc = read_int64(&v, value, path)) == NUMBERING_OK &&
+		    numbering_available_number_set_int(n, row->json, v) != NUMBERING_OK) {
+			char text[32];
+			snprintf(text, sizeof(text), "%lld", (long long)v);
+			char why[96];
+			snprintf(why, sizeof(why), "is out of range (%lld to %lld)", (long long)row->dflt, (long long)row->limit);
+			rc = invalid(path, why, text);
+		}
+		break;
+	}
+	case NUMBERING__FIELD_CAPS: {
+		int flags = 0;
+		if ((rc = read_capabilities(&flags, value, path)) == NUMBERING_OK)
+			rc = numbering_available_number_set_int(n, row->json, flags);
+		break;
+	}
+	case NUMBERING__FIELD_MONEY: {
+		char currency[4];
+		int64_t minor = 0;
+		if ((rc = read_money(currency, &minor, value, path)) == NUMBERING_OK &&
+		    numbering_available_number_set_money(n, row->json, currency, minor) != NUMBERING_OK) {
+			char at[NUMBERING__JSON_PATH_SIZE];
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, numbering__json_path(at, path, "amount"),
+			                            "%s is too large", at);
+		}
+		break;
+	}
+	default:
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s cannot be given in JSON", path);
+	}
+	return rc;
+}
+
+/* An AvailableNumber object of an import into @n. */
+static int read_available(numbering_available_number *n, json_t *value, const char *path)
+{
+	char at[NUMBERING__JSON_PATH_SIZE];
+	if (!json_is_object(value))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s must be an object, not %s", path,
+		                              numbering__json_type_name(value));
+	/* The region first: it reads a national phoneNumber. */
+	const char *region = NULL;
+	json_t *r = json_object_get(value, "regionCode");
+	int rc = string_field(&region, r != NULL && !json_is_null(r) ? r : NULL, numbering__json_path(at, path, "regionCode"));
+	if (rc == NUMBERING_OK && region != NULL)
+		rc = at_path(numbering_available_number_set_region_code(n, region), at);
+	const char *key;
+	json_t *member;
+	json_object_foreach(value, key, member) {
+		if (rc != NUMBERING_OK)
+			break;
+		char quoted[NUMBERING__QUOTE_SIZE];
+		numbering__json_path(at, path, numbering__quote(quoted, key, strlen(key)));
+		if (json_is_null(member) || strcmp(key, "regionCode") == 0)
+			continue;
+		if (strcmp(key, "phoneNumber") == 0) {
+			const char *text = NULL;
+			if ((rc = string_field(&text, member, at)) == NUMBERING_OK)
+				rc = at_path(numbering_available_number_set_numbers(n, text, region), at);
+		} else if (strcmp(key, "type") == 0) {
+			int type = 0;
+			if ((rc = read_type(&type, member, at)) == NUMBERING_OK)
+				rc = at_path(numbering_available_number_set_type(n, type), at);
+		} else {
+			const struct numbering__field *row = numbering__fields_find(&numbering__available_fields, key, -1);
+			if (row == NULL)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "unknown field \"%s\" in %s", quoted,
+				                            path);
+			else
+				rc = read_attribute(n, row, member, at);
+		}
+	}
+	return rc;
+}
+
+/* ---- Writing ---- */
+
+static json_t *money_json(const char *currency, int64_t minor)
+{
+	char amount[NUMBERING_MONEY_BUFSIZE];
+	if (numbering_money_format(amount, sizeof(amount), currency, minor) != NUMBERING_OK)
+		return NULL;
+	return json_pack("{s:s, s:s}", "currencyCode", currency, "amount", amount);
+}
+
+static json_t *capabilities_json(int flags)
+{
+	json_t *a = json_array();
+	for (int b = 0; a != NULL && b < 3; b++)
+		if ((flags & (1 << b)) != 0 && json_array_append_new(a, json_string(capability_names[b])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The seed's AvailableNumber: its fields only, prices when set. */
+static json_t *available_json(const numbering_available_number *n)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o*}", "phoneNumber", numbering_available_number_phone_number(n),
+	                      "regionCode", numbering_available_number_region_code(n), "type",
+	                      numbering_number_type_name(numbering_available_number_type(n)), "capability",
+	                      capabilities_json((int)numbering_available_number_int(n, "capability")));
+	static const char *const prices[] = {"setupPrice", "monthlyPrice"};
+	for (int i = 0; o != NULL && i < 2; i++) {
+		const char *currency = NULL;
+		int64_t minor = 0;
+		if (numbering_available_number_money(n, prices[i], &currency, &minor) != NUMBERING_OK)
+			continue;
+		json_t *m = money_json(currency, minor);
+		if (m == NULL || json_object_set_new(o, prices[i], m) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	if (o != NULL &&
+	    (json_object_set_new(o, "paymentIntervalMonths",
+	                         json_integer(numbering_available_number_int(n, "paymentIntervalMonths"))) != 0 ||
+	     json_object_set_new(o, "supportingDocumentationRequired",
+	                         json_boolean(numbering_available_number_int(n, "supportingDocumentationRequired"))) !=
+	         0)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+static int out_of_memory(void)
+{
+	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
+}
+
+/* {name: value} as the result, taking @value. */
+static int single(json_t **result, const char *name, json_t *value)
+{
+	*result = value == NULL ? NULL : json_object();
+	if (*result == NULL || json_object_set_new(*result, name, value) != 0) {
+		json_decref(*result);
+		*result = NULL;
+		return out_of_memory();
+	}
+	return NUMBERING_OK;
+}
+
+/* ---- The methods ---- */
+
+int numbering__json_list_available_numbers(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { PROJECT, PATTERN, REGION, TYPE, CAPABILITIES, SIZE, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PROJECT] = {"projectId", "projectId"},       [PATTERN] = {"numberPattern", "numberPattern"},
+		[REGION] = {"regionCode", "regionCode"},      [TYPE] = {"type", "type"},
+		[CAPABILITIES] = {"capabilities", "capabilities"}, [SIZE] = {"size", "size"},
+	};
+	enum { P_PATTERN, P_SEARCH, P_COUNT };
+	static const struct numbering__json_field pattern_fields[P_COUNT] = {
+		[P_PATTERN] = {"pattern", "pattern"},
+		[P_SEARCH] = {"searchPattern", "searchPattern"},
+	};
+	static const char *const modes[] = {"START", "CONTAINS", "END"};
+	json_t *f[COUNT], *p[P_COUNT] = {NULL, NULL};
+	char project[NUMBERING__JSON_PATH_SIZE];
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	int32_t size = 0;
+	const char *mode = NULL;
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_project(project, sizeof(project), f[PROJECT]);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_object(f[PATTERN], "numberPattern");
+	if (rc == NUMBERING_OK && f[PATTERN] != NULL)
+		rc = numbering__json_fields(p, f[PATTERN], pattern_fields, P_COUNT, "numberPattern");
+	if (rc == NUMBERING_OK)
+		rc = string_field(&q.pattern, p[P_PATTERN], "numberPattern.pattern");
+	if (rc == NUMBERING_OK)
+		rc = string_field(&mode, p[P_SEARCH], "numberPattern.searchPattern");
+	if (rc == NUMBERING_OK && mode != NULL) {
+		q.search_pattern = -1;
+		for (int i = 0; i < 3; i++)
+			if (strcmp(mode, modes[i]) == 0)
+				q.search_pattern = i;
+		if (q.search_pattern < 0)
+			rc = invalid("numberPattern.searchPattern", "is not START, CONTAINS or END", mode);
+	}
+	if (rc == NUMBERING_OK)
+		rc = string_field(&q.region_code, f[REGION], "regionCode");
+	if (rc == NUMBERING_OK)
+		rc = read_type(&q.type, f[TYPE], "type");
+	if (rc == NUMBERING_OK)
+		rc = read_capabilities(&q.capabilities, f[CAPABILITIES], "capabilities");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_int32(&size, f[SIZE], "size");
+	if (rc != NUMBERING_OK)
+		return rc;
+	q.size = size;
+	numbering_available_list *list = NULL;
+	rc = numbering_store_search_available(&list, store, caller, project, &q);
+	if (rc != NUMBERING_OK)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; items != NULL && i < numbering_available_list_count(list); i++)
+		if (json_array_append_new(items, available_json(numbering_available_list_item(list, i))) != 0) {
+			json_decref(items);
+			items = NULL;
+		}
+	numbering_available_list_free(list);
+	return single(result, "availableNumbers", items);
+}
+
+int numbering__json_get_available_number(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { PROJECT, NUMBER, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PROJECT] = {"projectId", "projectId"},
+		[NUMBER] = {"phoneNumber", "phoneNumber"},
+	};
+	json_t *f[COUNT];
+	char project[NUMBERING__JSON_PATH_SIZE];
+	const char *number = "";
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_project(project, sizeof(project), f[PROJECT]);
+	if (rc == NUMBERING_OK)
+		rc = string_field(&number, f[NUMBER], "phoneNumber");
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_available_number *n = NULL;
+	rc = numbering_store_get_available(&n, store, caller, project, number);
+	if (rc == NUMBERING_OK) {
+		*result = available_json(n);
+		if (*result == NULL)
+			rc = out_of_memory();
+	}
+	numbering_available_number_free(n);
+	return rc;
+}
+
+int numbering__json_list_available_regions(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { PROJECT, TYPES, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PROJECT] = {"projectId", "projectId"},
+		[TYPES] = {"types", "types"},
+	};
+	json_t *f[COUNT];
+	char project[NUMBERING__JSON_PATH_SIZE];
+	int types = 0;
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = read_project(project, sizeof(project), f[PROJECT]);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_array(f[TYPES], "types");
+	size_t i;
+	json_t *item;
+	if (rc == NUMBERING_OK && f[TYPES] != NULL)
+		json_array_foreach(f[TYPES], i, item) {
+			char at[NUMBERING__JSON_PATH_SIZE];
+			int type = 0;
+			numbering__json_path_index(at, "types", i);
+			if (json_is_null(item))
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
+			else
+				rc = read_type(&type, item, at);
+			if (rc != NUMBERING_OK)
+				break;
+			types |= NUMBERING_NUMBER_TYPE_BIT(type);
+		}
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_available_region_list *list = NULL;
+	rc = numbering_store_available_regions(&list, store, caller, project, types);
+	if (rc != NUMBERING_OK)
+		return rc;
+	json_t *regions = json_array();
+	for (int r = 0; regions != NULL && r < numbering_available_region_list_count(list); r++) {
+		json_t *names = json_array();
+		int bits = numbering_available_region_list_types(list, r);
+		for (int t = NUMBERING_NUMBER_TYPE_LOCAL; names != NULL && t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+			if ((bits & NUMBERING_NUMBER_TYPE_BIT(t)) != 0 &&
+			    json_array_append_new(names, json_string(numbering_number_type_name(t))) != 0) {
+				json_decref(names);
+				names = NULL;
+			}
+		json_t *o = names == NULL ? NULL
+		                          : json_pack("{s:s, s:s, s:o}", "regionCode",
+		                                      numbering_available_region_list_code(list, r), "regionName",
+		                                      numbering_available_region_list_name(list, r), "types", names);
+		if (o == NULL || json_array_append_new(regions, o) != 0) {
+			json_decref(regions);
+			regions = NULL;
+		}
+	}
+	numbering_available_region_list_free(list);
+	return single(result, "availableRegions", regions);
+}
+
+int numbering__json_import_available_numbers(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { NUMBERS, REQUEST_ID, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[NUMBERS] = {"availableNumbers", "availableNumbers"},
+		[REQUEST_ID] = {"requestId", "requestId"},
+	};
+	json_t *f[COUNT];
+	const char *request_id = NULL;
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_array(f[NUMBERS], "availableNumbers");
+	if (rc == NUMBERING_OK)
+		rc = string_field(&request_id, f[REQUEST_ID], "requestId");
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t count = f[NUMBERS] == NULL ? 0 : json_array_size(f[NUMBERS]);
+	numbering_available_number **items = NULL;
+	if (count > 0 && (items = numbering__calloc(count, sizeof(*items))) == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %zu available numbers", count);
+	for (size_t i = 0; i < count && rc == NUMBERING_OK; i++) {
+		char at[NUMBERING__JSON_PATH_SIZE];
+		numbering__json_path_index(at, "availableNumbers", i);
+		rc = numbering_available_number_new(&items[i]);
+		if (rc == NUMBERING_OK)
+			rc = read_available(items[i], json_array_get(f[NUMBERS], i), at);
+	}
+	int64_t imported = 0;
+	if (rc == NUMBERING_OK)
+		rc = numbering__import_available(&imported, store, caller, (const numbering_available_number *const *)items,
+		                                 (int)count, request_id != NULL && request_id[0] != '\0' ? request_id : NULL);
+	for (size_t i = 0; i < count; i++)
+		numbering_available_number_free(items[i]);
+	numbering__free_mem(items);
+	if (rc != NUMBERING_OK)
+		return rc;
+	return single(result, "importedCount", json_integer(imported));
+}
+
+int numbering__json_remove_available_numbers(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { NUMBERS, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {[NUMBERS] = {"phoneNumbers", "phoneNumbers"}};
+	json_t *f[COUNT];
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_array(f[NUMBERS], "phoneNumbers");
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t count = f[NUMBERS] == NULL ? 0 : json_array_size(f[NUMBERS]);
+	const char **texts = NULL;
+	if (count > 0 && (texts = numbering__calloc(count, sizeof(*texts))) == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %zu numbers", count);
+	for (size_t i = 0; i < count && rc == NUMBERING_OK; i++) {
+		char at[NUMBERING__JSON_PATH_SIZE];
+		json_t *item = json_array_get(f[NUMBERS], i);
+		numbering__json_path_index(at, "phoneNumbers", i);
+		if (json_is_null(item))
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
+		else
+			rc = string_field(&texts[i], item, at);
+	}
+	int64_t removed = 0;
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_remove_available(&removed, store, caller, texts, (int)count);
+	numbering__free_mem(texts);
+	if (rc != NUMBERING_OK)
+		return rc;
+	return single(result, "removedCount", json_integer(removed));
+}
