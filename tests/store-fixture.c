@@ -33,6 +33,11 @@ static void on_event(const char *event, void *payload)
 
 void fixture_open(const char *requirements)
 {
+	fixture_open_provisioning(requirements, NUMBERING_PROVISIONING_IMMEDIATE);
+}
+
+void fixture_open_provisioning(const char *requirements, int provisioning)
+{
 	memset(&fx, 0, sizeof(fx));
 	fx.now = FIXTURE_EPOCH - 1000000000;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -44,6 +49,7 @@ void fixture_open(const char *requirements)
 	options.event_payload = &fx;
 	options.default_region = "AU";
 	options.regulatory_requirements = requirements;
+	options.provisioning = provisioning;
 	int rc = numbering_store_open(&fx.store, &options);
 	ck_assert_msg(rc == NUMBERING_OK, "open: %s", numbering_error_message());
 }

@@ -25,6 +25,8 @@ extern struct fixture fx;
 /* Opens fx.store over a memory backend with the fake clock and authorizer, and the
  * given regulatory requirements (or NULL). */
 void fixture_open(const char *requirements);
+/* The same, with numbering_options.provisioning set. */
+void fixture_open_provisioning(const char *requirements, int provisioning);
 void fixture_close(void);
 void fixture_setup(void);    /* fixture_open(NULL), for tcase_add_checked_fixture */
 void fixture_teardown(void);

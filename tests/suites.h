@@ -38,6 +38,8 @@ TEST_SUITE(memory_records);
 TEST_SUITE(money);
 TEST_SUITE(inventory);
 TEST_SUITE(active);
+TEST_SUITE(outbox);
+TEST_SUITE(provisioning);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -54,6 +54,8 @@ static const struct named_suite all_suites[] = {
 	{"money", money_suite},
 	{"inventory", inventory_suite},
 	{"active", active_suite},
+	{"outbox", outbox_suite},
+	{"provisioning", provisioning_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

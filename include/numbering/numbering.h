@@ -22,5 +22,7 @@
 #include "money.h"
 #include "inventory.h"
 #include "active.h"
+#include "outbox.h"
+#include "provisioning.h"
 
 #endif

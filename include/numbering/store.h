@@ -69,8 +69,16 @@ typedef int64_t (*numbering_clock_cb)(void *payload);
  */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
-/** The numbering_options version these headers know (the fields up to max_instances). */
-#define NUMBERING_OPTIONS_VERSION 2
+/** The numbering_options version these headers know (the fields up to provisioning). */
+#define NUMBERING_OPTIONS_VERSION 3
+
+/** @name Provisioning modes (numbering_options.provisioning) */
+/**@{*/
+/** SMS and voice configuration takes effect at once; its callbacks are queued (the default). */
+#define NUMBERING_PROVISIONING_IMMEDIATE 0
+/** The host claims provisioning tasks and reports each outcome (numbering/provisioning.h). */
+#define NUMBERING_PROVISIONING_MANUAL 1
+/**@}*/
 
 /**
  * How to open a store. Initialize with NUMBERING_OPTIONS_INIT or
@@ -113,10 +121,17 @@ typedef struct numbering_options {
 	 * another, or a negative value, opening is NUMBERING_INVALID_ARGUMENT.
 	 */
 	int64_t max_instances;
+	/* Version 3 fields. */
+	/**
+	 * Who provisions the SMS and voice configuration of active numbers (the Sinch
+	 * seed's scheduled provisioning): NUMBERING_PROVISIONING_IMMEDIATE or
+	 * NUMBERING_PROVISIONING_MANUAL; another value is NUMBERING_INVALID_ARGUMENT.
+	 */
+	int provisioning;
 } numbering_options;
 
 /** Static initializer of a numbering_options: this version, every default. */
-#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0}
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's

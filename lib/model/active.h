@@ -33,6 +33,9 @@ struct numbering_active_number {
 	int has_stock;
 	struct numbering__active_fields a;
 	char project_id[64];
+	/* What the last apply changed, to report (numbering_callback_event_type values). */
+	int events[6];
+	int event_count;
 };
 
 extern const struct numbering__fields numbering__active_fields;

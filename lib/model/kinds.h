@@ -26,7 +26,10 @@
 	X(REQUEST, 2, "request", "projects/", "requests", numbering__request_check)                                     \
 	X(INSTANCE, 3, "phoneNumberInstance", "projects/", "phoneNumberInstances", numbering__instance_record_check)  \
 	X(AVAILABLE, 4, "availableNumber", "", "", numbering__available_record_check)                                 \
-	X(ACTIVE, 5, "activeNumber", "projects/", "activeNumbers", numbering__active_record_check)
+	X(ACTIVE, 5, "activeNumber", "projects/", "activeNumbers", numbering__active_record_check)                    \
+	X(DELIVERY, 6, "callbackDelivery", "", "", numbering__delivery_record_check)                                  \
+	X(CALLBACK_CONFIG, 7, "callbackConfiguration", "", "", numbering__callback_config_check)                    \
+	X(TASK, 8, "provisioningTask", "", "", numbering__task_record_check)
 
 enum {
 #define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
@@ -54,5 +57,8 @@ int numbering__request_check(const numbering_record *record);
 int numbering__instance_record_check(const numbering_record *record);
 int numbering__available_record_check(const numbering_record *record);
 int numbering__active_record_check(const numbering_record *record);
+int numbering__delivery_record_check(const numbering_record *record);
+int numbering__callback_config_check(const numbering_record *record);
+int numbering__task_record_check(const numbering_record *record);
 
 #endif

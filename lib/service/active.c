@@ -17,6 +17,9 @@
 #include "service/active.h"
 #include "service/backend-call.h"
 #include "service/inventory.h"
+#include "service/outbox.h"
+#include "service/provisioning.h"
+#include "numbering/callback.h"
 #include "service/service.h"
 
 /* ---- Requests ---- */
@@ -101,6 +104,21 @@ static int set_field(numbering_active_number *a, const char *json, const char *v
 
 /* One SMS link (the service plan or the campaign): "" unlinks; a new value while one
  * is linked is FAILED_PRECONDITION, as the seed says (unlink first). */
+static void note(numbering_active_number *a, int event)
+{
+	if (a->event_count < (int)(sizeof(a->events) / sizeof(a->events[0])))
+		a->events[a->event_count++] = event;
+}
+
+/* The event a link or unlink of @current to @wanted reports, or 0 for none. */
+static int link_event(const char *current, const char *wanted, int linked, int unlinked)
+{
+	int had = current != NULL && current[0] != '\0';
+	if (wanted[0] != '\0' && !(had && strcmp(current, wanted) == 0))
+		return linked;
+	return wanted[0] == '\0' && had ? unlinked : 0;
+}
+
 static int link(numbering_active_number *a, const char *json, const char *current, const char *wanted)
 {
 	const char *name = numbering_instance_phone_number(a->instance);
@@ -109,6 +127,47 @@ static int link(numbering_active_number *a, const char *json, const char *curren
 		                              "%s of %s is linked to \"%s\": unlink it (\"\") before linking another", json,
 		                              name, current);
 	return set_field(a, json, wanted);
+}
+
+/* Manual provisioning: the change waits for the host (numbering/provisioning.h). The
+ * live values stay; the scheduled ones show what was asked, WAITING. */
+static int in_progress(const numbering_active_number *a, int64_t status, const char *what, const char *json)
+{
+	if (status != NUMBERING_PROVISIONING_WAITING && status != NUMBERING_PROVISIONING_IN_PROGRESS)
+		return NUMBERING_OK;
+	return numbering__error_field(NUMBERING_FAILED_PRECONDITION, json,
+	                              "%s provisioning of %s is %s: wait until the host completes it", what,
+	                              numbering_instance_phone_number(a->instance),
+	                              status == NUMBERING_PROVISIONING_WAITING ? "WAITING" : "IN_PROGRESS");
+}
+
+static int schedule(numbering_active_number *a, const char *plan, const char *campaign, const char *app, int64_t now)
+{
+	int rc = NUMBERING_OK;
+	if (plan || campaign) {
+		if ((rc = in_progress(a, a->a.sms_task_status, "SMS", "smsConfiguration")) != NUMBERING_OK)
+			return rc;
+		const char *p = plan ? plan : (a->a.sms_service_plan_id ? a->a.sms_service_plan_id : "");
+		const char *c = campaign ? campaign : (a->a.sms_campaign_id ? a->a.sms_campaign_id : "");
+		if (plan && a->a.sms_service_plan_id && plan[0] && strcmp(plan, a->a.sms_service_plan_id) != 0)
+			return link(a, "smsConfiguration.servicePlanId", a->a.sms_service_plan_id, plan);
+		if (campaign && a->a.sms_campaign_id && campaign[0] && strcmp(campaign, a->a.sms_campaign_id) != 0)
+			return link(a, "smsConfiguration.campaignId", a->a.sms_campaign_id, campaign);
+		if ((rc = set_field(a, "smsConfiguration.scheduledProvisioning.servicePlanId", p)) != NUMBERING_OK ||
+		    (rc = set_field(a, "smsConfiguration.scheduledProvisioning.campaignId", c)) != NUMBERING_OK ||
+		    (rc = set_field(a, "smsConfiguration.scheduledProvisioning.errorCodes", "")) != NUMBERING_OK)
+			return rc;
+		a->a.sms_task_status = NUMBERING_PROVISIONING_WAITING;
+		a->a.sms_task_time = now;
+	}
+	if (app) {
+		if ((rc = in_progress(a, a->a.voice_task_status, "voice", "voiceConfiguration")) != NUMBERING_OK ||
+		    (rc = set_field(a, "voiceConfiguration.scheduledVoiceProvisioning.appId", app)) != NUMBERING_OK)
+			return rc;
+		a->a.voice_task_status = NUMBERING_PROVISIONING_WAITING;
+		a->a.voice_task_time = now;
+	}
+	return rc;
 }
 
 int numbering__active_apply(numbering_store *store, numbering_active_number *a, const numbering_active_request *request,
@@ -138,15 +197,31 @@ int numbering__active_apply(numbering_store *store, numbering_active_number *a, 
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "smsConfiguration.servicePlanId",
 		                              "smsConfiguration.campaignId needs a servicePlanId linked with it");
 	int rc = NUMBERING_OK;
-	if (plan)
-		rc = link(a, "smsConfiguration.servicePlanId", a->a.sms_service_plan_id, plan);
-	if (rc == NUMBERING_OK && plan && plan[0] == '\0' && !campaign)
-		rc = set_field(a, "smsConfiguration.campaignId", ""); /* unlinking the plan unlinks its campaign */
-	if (rc == NUMBERING_OK && campaign)
-		rc = link(a, "smsConfiguration.campaignId", a->a.sms_campaign_id, campaign);
-	if (rc == NUMBERING_OK && app) {
-		rc = set_field(a, "voiceConfiguration.appId", app);
-		a->a.voice_time = now;
+	a->event_count = 0;
+	/* Unlinking the plan unlinks its campaign. */
+	if (plan && plan[0] == '\0' && !campaign)
+		campaign = "";
+	int e;
+	if (plan && (e = link_event(a->a.sms_service_plan_id, plan, NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_SMS_PLATFORM,
+	                            NUMBERING_CALLBACK_EVENT_DEPROVISIONING_FROM_SMS_PLATFORM)) != 0)
+		note(a, e);
+	if (campaign && (e = link_event(a->a.sms_campaign_id, campaign, NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_CAMPAIGN,
+	                                NUMBERING_CALLBACK_EVENT_DEPROVISIONING_FROM_CAMPAIGN)) != 0)
+		note(a, e);
+	if (app && (e = link_event(a->a.voice_app_id, app, NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_VOICE_PLATFORM,
+	                           NUMBERING_CALLBACK_EVENT_DEPROVISIONING_TO_VOICE_PLATFORM)) != 0)
+		note(a, e);
+	if (store->provisioning_manual) {
+		rc = schedule(a, plan, campaign, app, now);
+	} else {
+		if (plan)
+			rc = link(a, "smsConfiguration.servicePlanId", a->a.sms_service_plan_id, plan);
+		if (rc == NUMBERING_OK && campaign)
+			rc = link(a, "smsConfiguration.campaignId", a->a.sms_campaign_id, campaign);
+		if (rc == NUMBERING_OK && app) {
+			rc = set_field(a, "voiceConfiguration.appId", app);
+			a->a.voice_time = now;
+		}
 	}
 	if (rc == NUMBERING_OK && url)
 		rc = set_field(a, "callbackUrl", url);
@@ -211,8 +286,8 @@ int numbering__active_new(numbering_active_number **out, const char *project)
 	return NUMBERING_OK;
 }
 
-/* The live instance of @project holding the number, and its ACTIVE record. */
-static int load(numbering_active_number *a, numbering_store *store, const char *project, int digits, uint64_t value)
+int numbering__active_load(numbering_active_number *a, numbering_store *store, const char *project, int digits,
+                           uint64_t value)
 {
 	int other = 0;
 	int rc = numbering__backend_find(store, a->instance, value, value, digits, &other);
@@ -255,7 +330,7 @@ int numbering_store_get_active(numbering_active_number **out, numbering_store *s
 	if (rc != NUMBERING_OK)
 		return rc;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = load(a, store, checked, digits, value);
+	rc = numbering__active_load(a, store, checked, digits, value);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_active_number_free(a);
@@ -280,6 +355,17 @@ int numbering__active_put(numbering_store *store, const numbering_active_number 
 	return rc;
 }
 
+int numbering__active_queue_events(numbering_store *store, const numbering_active_number *a)
+{
+	if (store->provisioning_manual)
+		return numbering__provisioning_queue(store, a);
+	int rc = NUMBERING_OK;
+	for (int i = 0; i < a->event_count && rc == NUMBERING_OK; i++)
+		rc = numbering__outbox_queue(store, a->project_id, a->a.callback_url, numbering_instance_phone_number(a->instance),
+		                             a->events[i], NUMBERING_CALLBACK_STATUS_SUCCEEDED, NUMBERING_CALLBACK_FAILURE_NONE);
+	return rc;
+}
+
 /* Update and release share this: load under the write lock, refuse ranges, change,
  * write the instance and the ACTIVE record in one transaction. */
 enum change { CHANGE_UPDATE, CHANGE_RELEASE };
@@ -287,7 +373,7 @@ enum change { CHANGE_UPDATE, CHANGE_RELEASE };
 static int change_locked(numbering_active_number *a, numbering_store *store, const char *project, int digits,
                          uint64_t value, enum change what, const numbering_active_request *request)
 {
-	int rc = load(a, store, project, digits, value);
+	int rc = numbering__active_load(a, store, project, digits, value);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_instance *in = a->instance;
@@ -315,6 +401,8 @@ static int change_locked(numbering_active_number *a, numbering_store *store, con
 			rc = numbering__backend_put(store, in);
 		if (rc == NUMBERING_OK)
 			rc = numbering__active_put(store, a, project);
+		if (rc == NUMBERING_OK && what == CHANGE_UPDATE)
+			rc = numbering__active_queue_events(store, a);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else

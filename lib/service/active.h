@@ -27,8 +27,17 @@ int numbering__active_new(numbering_active_number **out, const char *project);
 int numbering__active_apply(numbering_store *store, numbering_active_number *a, const numbering_active_request *request,
                             int64_t now);
 
+/* The live instance of @project holding the number, and its ACTIVE record, into @a:
+ * NUMBERING_NOT_FOUND naming "phoneNumber" when @project has no such live instance. */
+int numbering__active_load(numbering_active_number *a, numbering_store *store, const char *project, int digits,
+                           uint64_t value);
+
 /* Reads the ACTIVE record of @a's instance into @a (none: @a's attributes cleared). */
 int numbering__active_read(numbering_store *store, numbering_active_number *a, const char *project);
+
+/* Queues the callbacks of what the last numbering__active_apply() changed, for @a's
+ * callbackUrl (inside a transaction). */
+int numbering__active_queue_events(numbering_store *store, const numbering_active_number *a);
 
 /* Puts @a's ACTIVE record (inside a transaction). */
 int numbering__active_put(numbering_store *store, const numbering_active_number *a, const char *project);

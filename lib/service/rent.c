@@ -75,6 +75,8 @@ static int rent_locked(numbering_active_number *a, numbering_store *store, const
 		if (rc == NUMBERING_OK)
 			rc = numbering__active_put(store, a, project);
 		if (rc == NUMBERING_OK)
+			rc = numbering__active_queue_events(store, a);
+		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
 			numbering__rollback(store);

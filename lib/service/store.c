@@ -32,7 +32,9 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 		                              version, NUMBERING_OPTIONS_VERSION);
 	/* Only that version's fields: a caller built against an older header passes a
 	 * smaller struct (docs/ABI.md). */
-	size_t size = version == 1 ? offsetof(numbering_options, max_instances) : sizeof(*options);
+	size_t size = version == 1   ? offsetof(numbering_options, max_instances)
+	              : version == 2 ? offsetof(numbering_options, provisioning)
+	                             : sizeof(*options);
 	memset(options, 0, size);
 	options->version = version;
 	return NUMBERING_OK;
@@ -230,6 +232,15 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max_instances",
 				                            "max_instances %lld is negative; 0 means no limit",
 				                            (long long)store->max_instances);
+		}
+		if (rc == NUMBERING_OK && options->version >= 3) {
+			store->provisioning_manual = options->provisioning == NUMBERING_PROVISIONING_MANUAL;
+			if (options->provisioning != NUMBERING_PROVISIONING_IMMEDIATE &&
+			    options->provisioning != NUMBERING_PROVISIONING_MANUAL)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "provisioning",
+				                            "provisioning %d is neither NUMBERING_PROVISIONING_IMMEDIATE (0) nor "
+				                            "NUMBERING_PROVISIONING_MANUAL (1)",
+				                            options->provisioning);
 		}
 	}
 	if (rc != NUMBERING_OK)

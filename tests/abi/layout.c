@@ -32,6 +32,7 @@ int main(void)
 	FIELD(numbering_options, default_region);
 	FIELD(numbering_options, regulatory_requirements);
 	FIELD(numbering_options, max_instances);
+	FIELD(numbering_options, provisioning);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);

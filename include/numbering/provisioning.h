@@ -1,0 +1,111 @@
+/**
+ * @file numbering/provisioning.h
+ * @brief Scheduled provisioning driven by the host (numbering_options.provisioning =
+ *        NUMBERING_PROVISIONING_MANUAL).
+ *
+ * In manual mode, linking or unlinking an active number's SMS service plan, campaign or
+ * voice app does not change the live configuration: it schedules it (the number shows
+ * smsConfiguration.scheduledProvisioning / voiceConfiguration.scheduledVoiceProvisioning
+ * with status WAITING) and queues one provisioning task per change. The host claims due
+ * tasks (they become IN_PROGRESS), carries them out on its platforms, and completes each:
+ * SUCCEEDED makes the change live, FAILED keeps the live value and shows the status
+ * FAILED with the error code. Either way the number's callback is queued
+ * (numbering/outbox.h) in the same transaction. A claimed task not completed within
+ * NUMBERING_DELIVERY_LEASE_SECONDS is due again.
+ *
+ * Thread safety: the store calls may run beside every other store call.
+ */
+#ifndef NUMBERING_PROVISIONING_H
+#define NUMBERING_PROVISIONING_H
+
+#include "common.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** One provisioning task: opaque, owned by its list. */
+typedef struct numbering_task numbering_task;
+/** Tasks: opaque, the caller's, freed with numbering_task_list_free(). */
+typedef struct numbering_task_list numbering_task_list;
+
+/**
+ * Claims up to @p max due tasks, oldest first (ClaimProvisioningTasks); each becomes
+ * IN_PROGRESS, on its number too. A host operation.
+ * @param[out] out the tasks (maybe none), the caller's; NULL on failure.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.provisioningTasks.complete on project "*".
+ * @param[in] max 1 .. 1000.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "max";
+ *         NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_claim_provisioning_tasks(numbering_task_list **out, numbering_store *store,
+                                                               const char *caller, int max);
+
+/**
+ * Completes a task (CompleteProvisioningTask): @p status NUMBERING_CALLBACK_STATUS_SUCCEEDED
+ * makes the change live; NUMBERING_CALLBACK_STATUS_FAILED marks the number's scheduled
+ * provisioning FAILED with @p failure_code among its errorCodes. Queues the number's
+ * callback. A host operation.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.provisioningTasks.complete on project "*".
+ * @param[in] name the task's name ("provisioningTasks/...").
+ * @param[in] status a numbering_callback_status.
+ * @param[in] failure_code a numbering_callback_failure_code; NUMBERING_CALLBACK_FAILURE_NONE
+ *            with SUCCEEDED (and allowed with FAILED).
+ * @return NUMBERING_OK; NUMBERING_NOT_FOUND (no such task: completed already);
+ *         NUMBERING_INVALID_ARGUMENT naming "status" or "failureCode";
+ *         NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_complete_provisioning_task(numbering_store *store, const char *caller,
+                                                                 const char *name, int status, int failure_code);
+
+/**
+ * How many tasks a list holds.
+ * @param[in] list the list, or NULL.
+ * @return the count; 0 for NULL. Sets no error.
+ *
+ * Thread safety: any number of threads may read a list.
+ */
+NUMBERING_EXTERN(int) numbering_task_list_count(const numbering_task_list *list);
+
+/**
+ * Task @p i of a list.
+ * @param[in] list the list, or NULL.
+ * @param[in] i 0 .. count - 1.
+ * @return the task, owned by the list; NULL when out of range. Sets no error.
+ *
+ * Thread safety: any number of threads may read a list.
+ */
+NUMBERING_EXTERN(const numbering_task *) numbering_task_list_item(const numbering_task_list *list, int i);
+
+/**
+ * Frees a list. NULL is a no-op.
+ * @param[in] list the list, or NULL.
+ *
+ * Ownership: takes @p list. Thread safety: no other thread may be using it.
+ */
+NUMBERING_EXTERN(void) numbering_task_list_free(numbering_task_list *list);
+
+/**
+ * A text of a task by its JSON name: "name", "projectId", "phoneNumber", "eventType"
+ * (the seed's spelling), "servicePlanId", "campaignId", "appId" ("" when the task has
+ * none, for another name, or NULL).
+ * @param[in] task the task, or NULL.
+ * @param[in] field the name.
+ * @return a string owned by the list. Sets no error.
+ *
+ * Thread safety: any number of threads may read a list.
+ */
+NUMBERING_EXTERN(const char *) numbering_task_text(const numbering_task *task, const char *field);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

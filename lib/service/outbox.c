@@ -1,0 +1,566 @@
+/*
+ * The outbox (numbering/outbox.h): callbacks queued in the transaction of the change
+ * they report, claimed and reported by the host, retried with backoff, kept when dead;
+ * and each project's callback secret.
+ *
+ * Records:
+ *   DELIVERY          name "callbackDeliveries/{eventId}", parent "", sort key its
+ *                     create time (unique: a store time), expires when it is next due
+ *                     (0 once dead), key 0 "dead" once dead; the attributes of
+ *                     model/outbox-fields.h
+ *   CALLBACK_CONFIG   name "{project}/callbackConfiguration", parent the project;
+ *                     the secret
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/fields.h"
+#include "model/kinds.h"
+#include "model/outbox-fields.h"
+#include "model/validate.h"
+#include "numbering/callback.h"
+#include "numbering/outbox.h"
+#include "service/backend-call.h"
+#include "service/outbox.h"
+#include "service/service.h"
+
+#define NS INT64_C(1000000000)
+#define BACKOFF_FIRST (30 * NS)
+#define BACKOFF_MAX (6 * 3600 * NS)
+#define LIST_MAX 1000
+#define ID_SIZE 27
+#define DELIVERY_PREFIX "callbackDeliveries/"
+#define DELIVERY_NAME_SIZE (sizeof(DELIVERY_PREFIX) + ID_SIZE)
+#define CONFIG_SUFFIX "/callbackConfiguration"
+#define CONFIG_NAME_SIZE (NUMBERING__PROJECT_SIZE + sizeof(CONFIG_SUFFIX))
+
+struct delivery_fields {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__DELIVERY_FIELDS)
+};
+
+struct config_fields {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__CALLBACK_CONFIG_FIELDS)
+};
+
+#define DESCRIBE_DELIVERY(id, type, json, limit, dflt) \
+	NUMBERING__FIELD_ROW(struct delivery_fields, id, type, json, limit, dflt)
+static const struct numbering__field delivery_rows[] = {NUMBERING__DELIVERY_FIELDS(DESCRIBE_DELIVERY)};
+static const struct numbering__fields delivery_table = {delivery_rows, sizeof(delivery_rows) / sizeof(delivery_rows[0]),
+                                                        "callback delivery"};
+#define DESCRIBE_CONFIG(id, type, json, limit, dflt) \
+	NUMBERING__FIELD_ROW(struct config_fields, id, type, json, limit, dflt)
+static const struct numbering__field config_rows[] = {NUMBERING__CALLBACK_CONFIG_FIELDS(DESCRIBE_CONFIG)};
+static const struct numbering__fields config_table = {config_rows, sizeof(config_rows) / sizeof(config_rows[0]),
+                                                      "callback configuration"};
+
+struct numbering_delivery {
+	char id[ID_SIZE];
+	struct delivery_fields f;
+	int64_t next_attempt;
+	char signature[NUMBERING_CALLBACK_SIGNATURE_BUFSIZE];
+};
+
+struct numbering_delivery_list {
+	int count, cap;
+	numbering_delivery *items;
+};
+
+/* ---- Records ---- */
+
+static int damaged(const numbering_record *record, const char *field, const char *problem)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *name = record->name ? record->name : "";
+	return numbering__error_field(NUMBERING_DATA_LOSS, field, "the stored record \"%s\" is damaged: its %s: %s",
+	                              numbering__quote(quoted, name, strlen(name)), field, problem);
+}
+
+static int read_delivery(numbering_delivery *d, const numbering_record *record)
+{
+	numbering__fields_clear(&delivery_table, &d->f);
+	const char *field = NULL, *problem = NULL;
+	size_t plen = sizeof(DELIVERY_PREFIX) - 1;
+	if (record->kind != NUMBERING__KIND_DELIVERY || record->name == NULL ||
+	    strncmp(record->name, DELIVERY_PREFIX, plen) != 0 || strlen(record->name + plen) >= ID_SIZE ||
+	    record->name[plen] == '\0' || (record->parent && record->parent[0]) || record->digits != 0)
+		return damaged(record, "name", "it is not callbackDeliveries/{eventId} without parent or numbers");
+	snprintf(d->id, sizeof(d->id), "%s", record->name + plen);
+	int rc = numbering__fields_decode(&delivery_table, &d->f, record->body, record->body_len, &field, &problem);
+	if (rc == NUMBERING_OK && (d->f.url == NULL || d->f.body == NULL || d->f.project == NULL))
+		rc = damaged(record, "body", "it has no url, body or project");
+	else if (rc == NUMBERING_OK && ((d->f.dead != 0) != (record->expires == 0) ||
+	                                (d->f.dead != 0) != (record->keys[0] != NULL && strcmp(record->keys[0], "dead") == 0)))
+		rc = damaged(record, "expires", "a dead delivery has no due time and key \"dead\", a pending one the reverse");
+	else if (rc != NUMBERING_OK && problem != NULL)
+		rc = damaged(record, field, problem);
+	if (rc != NUMBERING_OK)
+		numbering__fields_clear(&delivery_table, &d->f);
+	d->next_attempt = record->expires;
+	return rc;
+}
+
+int numbering__delivery_record_check(const numbering_record *record)
+{
+	numbering_delivery d;
+	memset(&d, 0, sizeof(d));
+	int rc = read_delivery(&d, record);
+	numbering__fields_clear(&delivery_table, &d.f);
+	return rc;
+}
+
+static int put_delivery(numbering_store *store, const numbering_delivery *d)
+{
+	char name[DELIVERY_NAME_SIZE];
+	snprintf(name, sizeof(name), "%s%s", DELIVERY_PREFIX, d->id);
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&delivery_table, &body, &d->f);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_DELIVERY;
+	r.name = name;
+	r.parent = "";
+	r.sort_key = d->f.create_time;
+	r.expires = d->f.dead ? 0 : d->next_attempt;
+	r.keys[0] = d->f.dead ? "dead" : NULL;
+	r.body = body.ptr;
+	r.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &r);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+static void config_name(char name[CONFIG_NAME_SIZE], const char *project)
+{
+	snprintf(name, CONFIG_NAME_SIZE, "%s%s", project, CONFIG_SUFFIX);
+}
+
+static int read_config(struct config_fields *c, const numbering_record *record)
+{
+	numbering__fields_clear(&config_table, c);
+	char name[CONFIG_NAME_SIZE];
+	const char *field = NULL, *problem = NULL;
+	if (record->kind != NUMBERING__KIND_CALLBACK_CONFIG || record->parent == NULL ||
+	    strncmp(record->parent, "projects/", 9) != 0 || strlen(record->parent) >= NUMBERING__PROJECT_SIZE)
+		return damaged(record, "parent", "it is not a project");
+	config_name(name, record->parent);
+	if (record->name == NULL || strcmp(record->name, name) != 0)
+		return damaged(record, "name", "it is not {project}/callbackConfiguration");
+	int rc = numbering__fields_decode(&config_table, c, record->body, record->body_len, &field, &problem);
+	if (rc != NUMBERING_OK && problem != NULL)
+		rc = damaged(record, field, problem);
+	return rc;
+}
+
+int numbering__callback_config_check(const numbering_record *record)
+{
+	struct config_fields c;
+	memset(&c, 0, sizeof(c));
+	int rc = read_config(&c, record);
+	numbering__fields_clear(&config_table, &c);
+	return rc;
+}
+
+struct config_visit {
+	struct config_fields *c;
+	int rc;
+};
+
+static int config_visit(const numbering_record *record, void *payload)
+{
+	struct config_visit *v = payload;
+	v->rc = read_config(v->c, record);
+	return 0;
+}
+
+/* The project's secret into @c (none: hmac_secret NULL). */
+static int load_config(numbering_store *store, const char *project, struct config_fields *c)
+{
+	char name[CONFIG_NAME_SIZE];
+	config_name(name, project);
+	struct config_visit v = {c, NUMBERING_OK};
+	numbering__fields_clear(&config_table, c);
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_CALLBACK_CONFIG, name, config_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	return rc != NUMBERING_OK ? rc : v.rc;
+}
+
+/* ---- Queueing ---- */
+
+static void new_event_id(char id[ID_SIZE])
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char random[ID_SIZE - 1];
+	randombytes_buf(random, sizeof(random));
+	for (size_t i = 0; i < sizeof(random); i++)
+		id[i] = alphabet[random[i] % 36];
+	id[ID_SIZE - 1] = '\0';
+}
+
+int numbering__outbox_queue(numbering_store *store, const char *project_id, const char *url, const char *resource_id,
+                            int event_type, int status, int failure_code)
+{
+	if (url == NULL || url[0] == '\0')
+		return NUMBERING_OK; /* no callback URL: nobody to tell */
+	numbering_delivery d;
+	memset(&d, 0, sizeof(d));
+	numbering__fields_clear(&delivery_table, &d.f);
+	new_event_id(d.id);
+	int64_t now = 0;
+	char *json = NULL;
+	int rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK)
+		rc = numbering_callback_payload_json(&json, d.id, now, project_id, resource_id, event_type, status,
+		                                     failure_code);
+	if (rc == NUMBERING_OK && ((d.f.url = numbering__strdup(url)) == NULL ||
+	                           (d.f.project = numbering__strdup(project_id)) == NULL))
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory queueing a callback");
+	if (rc == NUMBERING_OK) {
+		d.f.body = json;
+		json = NULL;
+		d.f.create_time = now;
+		d.next_attempt = now; /* due at once */
+		rc = put_delivery(store, &d);
+	}
+	numbering_free(json);
+	numbering__fields_clear(&delivery_table, &d.f);
+	return rc;
+}
+
+/* ---- The host's side ---- */
+
+static int host_call(numbering_store *store, const char *caller, int max, const char *fn)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: store is NULL", fn);
+	int rc = numbering__authorize(store, caller, NUMBERING__PERM_DELIVER, "*");
+	if (rc == NUMBERING_OK && (max < 1 || max > LIST_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max", "max %d is not 1 to %d", max, LIST_MAX);
+	return rc;
+}
+
+static int new_list(numbering_delivery_list **out, int max)
+{
+	numbering_delivery_list *list = numbering__calloc(1, sizeof(*list));
+	if (list == NULL || (list->items = numbering__calloc((size_t)max, sizeof(*list->items))) == NULL) {
+		numbering__free_mem(list);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d deliveries", max);
+	}
+	list->cap = max;
+	*out = list;
+	return NUMBERING_OK;
+}
+
+struct collect_visit {
+	numbering_delivery_list *list;
+	int rc;
+};
+
+static int collect_visit(const numbering_record *record, void *payload)
+{
+	struct collect_visit *v = payload;
+	numbering_delivery *d = &v->list->items[v->list->count];
+	if ((v->rc = read_delivery(d, record)) != NUMBERING_OK)
+		return v->rc;
+	return ++v->list->count == v->list->cap ? NUMBERING__VISIT_STOP : 0;
+}
+
+static int64_t backoff(int64_t attempts)
+{
+	int64_t wait = BACKOFF_FIRST;
+	for (int64_t i = 1; i < attempts && wait < BACKOFF_MAX; i++)
+		wait *= 2;
+	return wait < BACKOFF_MAX ? wait : BACKOFF_MAX;
+}
+
+static int claim_locked(numbering_delivery_list *list, numbering_store *store, int max)
+{
+	int64_t now = store->clock(store->clock_payload);
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_DELIVERY;
+	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	q.expires_until = now;
+	q.limit = max;
+	struct collect_visit v = {list, NUMBERING_OK};
+	int rc = numbering__backend_list(store, &q, collect_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK || list->count == 0)
+		return rc;
+	struct config_fields c;
+	memset(&c, 0, sizeof(c));
+	if ((rc = numbering__begin(store)) != NUMBERING_OK)
+		return rc;
+	for (int i = 0; i < list->count && rc == NUMBERING_OK; i++) {
+		numbering_delivery *d = &list->items[i];
+		d->f.attempts++;
+		d->next_attempt = now + NUMBERING_DELIVERY_LEASE_SECONDS * NS;
+		rc = put_delivery(store, d);
+		char project[NUMBERING__PROJECT_SIZE];
+		snprintf(project, sizeof(project), "projects/%s", d->f.project);
+		if (rc == NUMBERING_OK)
+			rc = load_config(store, project, &c);
+		if (rc == NUMBERING_OK && c.hmac_secret != NULL)
+			rc = numbering_callback_sign(d->signature, sizeof(d->signature), c.hmac_secret, strlen(c.hmac_secret),
+			                             d->f.body, strlen(d->f.body));
+	}
+	numbering__fields_clear(&config_table, &c);
+	if (rc == NUMBERING_OK)
+		return numbering__commit(store);
+	numbering__rollback(store);
+	return rc;
+}
+
+int numbering_store_claim_deliveries(numbering_delivery_list **out, numbering_store *store, const char *caller, int max)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_claim_deliveries: out is NULL");
+	*out = NULL;
+	numbering_delivery_list *list = NULL;
+	int rc = host_call(store, caller, max, "numbering_store_claim_deliveries");
+	if (rc == NUMBERING_OK)
+		rc = new_list(&list, max);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = claim_locked(list, store, max);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	if (rc != NUMBERING_OK) {
+		numbering_delivery_list_free(list);
+		return rc;
+	}
+	*out = list;
+	return NUMBERING_OK;
+}
+
+struct one_visit {
+	numbering_delivery *d;
+	int rc;
+};
+
+static int one_visit(const numbering_record *record, void *payload)
+{
+	struct one_visit *v = payload;
+	v->rc = read_delivery(v->d, record);
+	return 0;
+}
+
+static int report_locked(numbering_store *store, const char *id, int delivered, const char *error)
+{
+	char name[DELIVERY_NAME_SIZE];
+	char quoted[NUMBERING__QUOTE_SIZE];
+	if (id == NULL || strlen(id) >= ID_SIZE || id[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "id", "\"%s\" is not a delivery id",
+		                              id ? numbering__quote(quoted, id, strlen(id)) : "(null)");
+	snprintf(name, sizeof(name), "%s%s", DELIVERY_PREFIX, id);
+	numbering_delivery d;
+	memset(&d, 0, sizeof(d));
+	struct one_visit v = {&d, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_DELIVERY, name, one_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc == NUMBERING_OK && d.f.dead)
+		rc = NUMBERING_NOT_FOUND;
+	if (rc == NUMBERING_NOT_FOUND)
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, "id", "no pending delivery has the id \"%s\"",
+		                            numbering__quote(quoted, id, strlen(id)));
+	int64_t now = store->clock(store->clock_payload);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		if (delivered) {
+			rc = numbering__backend_remove_record(store, NUMBERING__KIND_DELIVERY, name);
+		} else {
+			char kept[1025];
+			snprintf(kept, sizeof(kept), "%s", error && error[0] ? error : "the delivery failed");
+			for (char *p = kept; *p; p++)
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					*p = ' ';
+			rc = numbering__fields_set_text(&delivery_table, &d.f, "lastError", kept);
+			if (rc == NUMBERING_INVALID_ARGUMENT) /* not UTF-8: keep a plain note */
+				rc = numbering__fields_set_text(&delivery_table, &d.f, "lastError", "the delivery failed");
+			if (d.f.attempts >= NUMBERING_DELIVERY_ATTEMPTS_MAX)
+				d.f.dead = 1;
+			else
+				d.next_attempt = now + backoff(d.f.attempts);
+			if (rc == NUMBERING_OK)
+				rc = put_delivery(store, &d);
+		}
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	numbering__fields_clear(&delivery_table, &d.f);
+	return rc;
+}
+
+int numbering_store_report_delivery(numbering_store *store, const char *caller, const char *id, int delivered,
+                                    const char *error)
+{
+	int rc = host_call(store, caller, 1, "numbering_store_report_delivery");
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = report_locked(store, id, delivered, error);
+	numbering__rwlock_wrunlock(&store->lock);
+	return rc == NUMBERING_OK ? numbering__durable(store) : rc;
+}
+
+int numbering_store_list_dead_deliveries(numbering_delivery_list **out, numbering_store *store, const char *caller,
+                                         int max)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_list_dead_deliveries: out is NULL");
+	*out = NULL;
+	numbering_delivery_list *list = NULL;
+	int rc = host_call(store, caller, max, "numbering_store_list_dead_deliveries");
+	if (rc == NUMBERING_OK)
+		rc = new_list(&list, max);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_DELIVERY;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	q.parent = "";
+	q.keys[0] = "dead";
+	q.limit = max;
+	struct collect_visit v = {list, NUMBERING_OK};
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__backend_list(store, &q, collect_visit, &v);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK) {
+		numbering_delivery_list_free(list);
+		return rc;
+	}
+	*out = list;
+	return NUMBERING_OK;
+}
+
+int numbering_delivery_list_count(const numbering_delivery_list *list)
+{
+	return list == NULL ? 0 : list->count;
+}
+
+const numbering_delivery *numbering_delivery_list_item(const numbering_delivery_list *list, int i)
+{
+	return list == NULL || i < 0 || i >= list->count ? NULL : &list->items[i];
+}
+
+void numbering_delivery_list_free(numbering_delivery_list *list)
+{
+	if (list == NULL)
+		return;
+	for (int i = 0; i < list->cap; i++)
+		numbering__fields_clear(&delivery_table, &list->items[i].f);
+	numbering__free_mem(list->items);
+	numbering__free_mem(list);
+}
+
+const char *numbering_delivery_text(const numbering_delivery *delivery, const char *name)
+{
+	if (delivery == NULL || name == NULL)
+		return "";
+	if (strcmp(name, "id") == 0)
+		return delivery->id;
+	if (strcmp(name, "signature") == 0)
+		return delivery->signature;
+	return numbering__fields_text(&delivery_table, &delivery->f, name);
+}
+
+int64_t numbering_delivery_int(const numbering_delivery *delivery, const char *name)
+{
+	if (delivery == NULL || name == NULL)
+		return 0;
+	if (strcmp(name, "nextAttemptTime") == 0)
+		return delivery->f.dead ? 0 : delivery->next_attempt;
+	return numbering__fields_int(&delivery_table, &delivery->f, name);
+}
+
+/* ---- The callback configuration ---- */
+
+int numbering_store_get_callback_secret(char **hmac_secret, numbering_store *store, const char *caller,
+                                        const char *project)
+{
+	if (hmac_secret == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_callback_secret: %s is NULL",
+		                            hmac_secret == NULL ? "hmac_secret" : "store");
+	*hmac_secret = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(checked, project, "projectId");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_CALLBACK_CONFIG_GET, checked);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct config_fields c;
+	memset(&c, 0, sizeof(c));
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = load_config(store, checked, &c);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK && (*hmac_secret = numbering__strdup(c.hmac_secret ? c.hmac_secret : "")) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a callback secret");
+	if (c.hmac_secret)
+		sodium_memzero(c.hmac_secret, strlen(c.hmac_secret));
+	numbering__fields_clear(&config_table, &c);
+	return rc;
+}
+
+int numbering_store_update_callback_secret(numbering_store *store, const char *caller, const char *project,
+                                           const char *hmac_secret)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_update_callback_secret: store is NULL");
+	char checked[NUMBERING__PROJECT_SIZE];
+	struct config_fields c;
+	memset(&c, 0, sizeof(c));
+	numbering__fields_clear(&config_table, &c);
+	int rc = numbering__project_of_parent(checked, project, "projectId");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_CALLBACK_CONFIG_UPDATE, checked);
+	if (rc == NUMBERING_OK)
+		rc = numbering__fields_set_text(&config_table, &c, "hmacSecret", hmac_secret);
+	if (rc != NUMBERING_OK)
+		return rc;
+	char name[CONFIG_NAME_SIZE];
+	config_name(name, checked);
+	struct numbering__buf body = {NULL, 0, 0};
+	numbering__rwlock_wrlock(&store->lock);
+	rc = numbering__begin(store);
+	if (rc == NUMBERING_OK && c.hmac_secret == NULL) {
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_CALLBACK_CONFIG, name);
+		if (rc == NUMBERING_NOT_FOUND)
+			rc = NUMBERING_OK;
+	} else if (rc == NUMBERING_OK) {
+		rc = numbering__fields_encode(&config_table, &body, &c);
+		numbering_record r;
+		memset(&r, 0, sizeof(r));
+		r.version = NUMBERING_RECORD_VERSION;
+		r.kind = NUMBERING__KIND_CALLBACK_CONFIG;
+		r.name = name;
+		r.parent = checked;
+		r.body = body.ptr;
+		r.body_len = body.len;
+		if (rc == NUMBERING_OK)
+			rc = numbering__backend_put_record(store, &r);
+	}
+	if (rc == NUMBERING_OK)
+		rc = numbering__commit(store);
+	else
+		numbering__rollback(store);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (body.ptr)
+		sodium_memzero(body.ptr, body.len);
+	numbering__buf_free(&body);
+	if (c.hmac_secret)
+		sodium_memzero(c.hmac_secret, strlen(c.hmac_secret));
+	numbering__fields_clear(&config_table, &c);
+	return rc == NUMBERING_OK ? numbering__durable(store) : rc;
+}

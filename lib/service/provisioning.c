@@ -1,0 +1,489 @@
+/*
+ * Manual provisioning (numbering/provisioning.h): one task per scheduled change,
+ * claimed by the host and completed with its outcome.
+ *
+ * The TASK record: name "provisioningTasks/{id}", parent "", sort key its create time,
+ * expires when it is due (at once; a claim leases it), key 0 "{project}|{number}|sms"
+ * or "...|voice" (what else is scheduled on that channel of that number); the
+ * attributes of task_rows.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/fields.h"
+#include "model/kinds.h"
+#include "numbering/callback.h"
+#include "numbering/outbox.h"
+#include "numbering/provisioning.h"
+#include "service/active.h"
+#include "service/backend-call.h"
+#include "service/inventory.h"
+#include "service/outbox.h"
+#include "service/provisioning.h"
+
+#define NS INT64_C(1000000000)
+#define LIST_MAX 1000
+#define ID_SIZE 27
+#define TASK_PREFIX "provisioningTasks/"
+#define TASK_NAME_SIZE (sizeof(TASK_PREFIX) + ID_SIZE)
+#define CHANNEL_KEY_SIZE 128
+
+/* clang-format off */
+#define NUMBERING__TASK_FIELDS(X)                                        \
+	X(project,         TEXT, "projectId",     63,  0)                    \
+	X(phone_number,    TEXT, "phoneNumber",   20,  0)                    \
+	X(event_type,      INT,  "eventTypeCode", 6,   0)                    \
+	X(service_plan_id, TEXT, "servicePlanId", 256, 0)                    \
+	X(campaign_id,     TEXT, "campaignId",    256, 0)                    \
+	X(app_id,          TEXT, "appId",         256, 0)                    \
+	X(create_time,     TIME, "createTime",    0,   0)                    \
+	X(claimed,         BOOL, "claimed",       1,   0)
+/* clang-format on */
+
+struct task_fields {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__TASK_FIELDS)
+};
+
+#define DESCRIBE_TASK(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct task_fields, id, type, json, limit, dflt)
+static const struct numbering__field task_rows[] = {NUMBERING__TASK_FIELDS(DESCRIBE_TASK)};
+static const struct numbering__fields task_table = {task_rows, sizeof(task_rows) / sizeof(task_rows[0]),
+                                                    "provisioning task"};
+
+struct numbering_task {
+	char name[TASK_NAME_SIZE];
+	struct task_fields f;
+	int64_t due;
+};
+
+struct numbering_task_list {
+	int count, cap;
+	numbering_task *items;
+};
+
+static int is_sms(int event)
+{
+	return event != NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_VOICE_PLATFORM &&
+	       event != NUMBERING_CALLBACK_EVENT_DEPROVISIONING_TO_VOICE_PLATFORM;
+}
+
+static void channel_key(char key[CHANNEL_KEY_SIZE], const struct task_fields *f)
+{
+	snprintf(key, CHANNEL_KEY_SIZE, "%s|%s|%s", f->project, f->phone_number, is_sms((int)f->event_type) ? "sms" : "voice");
+}
+
+static int damaged(const numbering_record *record, const char *field, const char *problem)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *name = record->name ? record->name : "";
+	return numbering__error_field(NUMBERING_DATA_LOSS, field, "the stored record \"%s\" is damaged: its %s: %s",
+	                              numbering__quote(quoted, name, strlen(name)), field, problem);
+}
+
+static int read_task(numbering_task *t, const numbering_record *record)
+{
+	numbering__fields_clear(&task_table, &t->f);
+	const char *field = NULL, *problem = NULL;
+	size_t plen = sizeof(TASK_PREFIX) - 1;
+	if (record->kind != NUMBERING__KIND_TASK || record->name == NULL || strncmp(record->name, TASK_PREFIX, plen) != 0 ||
+	    strlen(record->name) >= TASK_NAME_SIZE || (record->parent && record->parent[0]))
+		return damaged(record, "name", "it is not provisioningTasks/{id} without parent");
+	snprintf(t->name, sizeof(t->name), "%s", record->name);
+	int rc = numbering__fields_decode(&task_table, &t->f, record->body, record->body_len, &field, &problem);
+	if (rc != NUMBERING_OK)
+		return problem ? damaged(record, field, problem) : rc;
+	if (t->f.project == NULL || t->f.phone_number == NULL || t->f.event_type < 1 || record->expires == 0)
+		return damaged(record, "body", "it has no project, number, event or due time");
+	t->due = record->expires;
+	return NUMBERING_OK;
+}
+
+int numbering__task_record_check(const numbering_record *record)
+{
+	numbering_task t;
+	memset(&t, 0, sizeof(t));
+	int rc = read_task(&t, record);
+	numbering__fields_clear(&task_table, &t.f);
+	return rc;
+}
+
+static int put_task(numbering_store *store, const numbering_task *t)
+{
+	char key[CHANNEL_KEY_SIZE];
+	channel_key(key, &t->f);
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&task_table, &body, &t->f);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_TASK;
+	r.name = t->name;
+	r.parent = "";
+	r.sort_key = t->f.create_time;
+	r.expires = t->due;
+	r.keys[0] = key;
+	r.body = body.ptr;
+	r.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &r);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+static int set_text(struct task_fields *f, const char *json, const char *value)
+{
+	return numbering__fields_set_text(&task_table, f, json, value && value[0] ? value : NULL);
+}
+
+int numbering__provisioning_queue(numbering_store *store, const numbering_active_number *a)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	int rc = NUMBERING_OK;
+	for (int i = 0; i < a->event_count && rc == NUMBERING_OK; i++) {
+		numbering_task t;
+		memset(&t, 0, sizeof(t));
+		numbering__fields_clear(&task_table, &t.f);
+		unsigned char random[ID_SIZE - 1];
+		randombytes_buf(random, sizeof(random));
+		char id[ID_SIZE];
+		for (size_t k = 0; k < sizeof(random); k++)
+			id[k] = alphabet[random[k] % 36];
+		id[ID_SIZE - 1] = '\0';
+		snprintf(t.name, sizeof(t.name), "%s%s", TASK_PREFIX, id);
+		int64_t now = 0;
+		int e = a->events[i];
+		t.f.event_type = e;
+		if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK ||
+		    (rc = set_text(&t.f, "projectId", a->project_id)) != NUMBERING_OK ||
+		    (rc = set_text(&t.f, "phoneNumber", numbering_instance_phone_number(a->instance))) != NUMBERING_OK)
+			break;
+		if (e == NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_SMS_PLATFORM)
+			rc = set_text(&t.f, "servicePlanId", a->a.sms_task_service_plan_id);
+		else if (e == NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_CAMPAIGN)
+			rc = set_text(&t.f, "campaignId", a->a.sms_task_campaign_id);
+		else if (e == NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_VOICE_PLATFORM)
+			rc = set_text(&t.f, "appId", a->a.voice_task_app_id);
+		t.f.create_time = now;
+		t.due = now;
+		if (rc == NUMBERING_OK)
+			rc = put_task(store, &t);
+		numbering__fields_clear(&task_table, &t.f);
+	}
+	return rc;
+}
+
+/* ---- The host's side ---- */
+
+static int host_call(numbering_store *store, const char *caller, int max, const char *fn)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: store is NULL", fn);
+	int rc = numbering__authorize(store, caller, NUMBERING__PERM_PROVISION, "*");
+	if (rc == NUMBERING_OK && (max < 1 || max > LIST_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max", "max %d is not 1 to %d", max, LIST_MAX);
+	return rc;
+}
+
+struct collect_visit {
+	numbering_task_list *list;
+	int rc;
+};
+
+static int collect_visit(const numbering_record *record, void *payload)
+{
+	struct collect_visit *v = payload;
+	if ((v->rc = read_task(&v->list->items[v->list->count], record)) != NUMBERING_OK)
+		return v->rc;
+	return ++v->list->count == v->list->cap ? NUMBERING__VISIT_STOP : 0;
+}
+
+/* The active number of task @t, loaded into @a. */
+static int load_number(numbering_active_number *a, numbering_store *store, const numbering_task *t,
+                       char project[NUMBERING__PROJECT_SIZE])
+{
+	int digits = 0;
+	uint64_t value = 0;
+	snprintf(project, NUMBERING__PROJECT_SIZE, "projects/%s", t->f.project);
+	snprintf(a->project_id, sizeof(a->project_id), "%s", t->f.project);
+	int rc = numbering__parse_one_number(&digits, &value, t->f.phone_number, "phoneNumber");
+	return rc == NUMBERING_OK ? numbering__active_load(a, store, project, digits, value) : rc;
+}
+
+static int claim_locked(numbering_task_list *list, numbering_store *store, int max)
+{
+	int64_t now = store->clock(store->clock_payload);
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_TASK;
+	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	q.expires_until = now;
+	q.limit = max;
+	struct collect_visit v = {list, NUMBERING_OK};
+	int rc = numbering__backend_list(store, &q, collect_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK || list->count == 0)
+		return rc;
+	numbering_active_number *a = NULL;
+	if ((rc = numbering__active_new(&a, "projects/-")) != NUMBERING_OK)
+		return rc;
+	if ((rc = numbering__begin(store)) != NUMBERING_OK) {
+		numbering_active_number_free(a);
+		return rc;
+	}
+	for (int i = 0; i < list->count && rc == NUMBERING_OK; i++) {
+		numbering_task *t = &list->items[i];
+		char project[NUMBERING__PROJECT_SIZE];
+		t->f.claimed = 1;
+		t->due = now + NUMBERING_DELIVERY_LEASE_SECONDS * NS;
+		rc = put_task(store, t);
+		/* The number shows the work under way (unless it left the project meanwhile). */
+		int found = rc == NUMBERING_OK ? load_number(a, store, t, project) : rc;
+		if (found == NUMBERING_OK && a->a.instance != NULL) {
+			if (is_sms((int)t->f.event_type)) {
+				a->a.sms_task_status = NUMBERING_PROVISIONING_IN_PROGRESS;
+				a->a.sms_task_time = now;
+			} else {
+				a->a.voice_task_status = NUMBERING_PROVISIONING_IN_PROGRESS;
+				a->a.voice_task_time = now;
+			}
+			rc = numbering__active_put(store, a, project);
+		} else if (found != NUMBERING_NOT_FOUND && found != NUMBERING_OK) {
+			rc = found;
+		}
+	}
+	numbering_active_number_free(a);
+	if (rc == NUMBERING_OK)
+		return numbering__commit(store);
+	numbering__rollback(store);
+	return rc;
+}
+
+int numbering_store_claim_provisioning_tasks(numbering_task_list **out, numbering_store *store, const char *caller,
+                                             int max)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_claim_provisioning_tasks: out is NULL");
+	*out = NULL;
+	int rc = host_call(store, caller, max, "numbering_store_claim_provisioning_tasks");
+	numbering_task_list *list = NULL;
+	if (rc == NUMBERING_OK && ((list = numbering__calloc(1, sizeof(*list))) == NULL ||
+	                           (list->items = numbering__calloc((size_t)max, sizeof(*list->items))) == NULL)) {
+		numbering__free_mem(list);
+		list = NULL;
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d tasks", max);
+	}
+	if (rc != NUMBERING_OK)
+		return rc;
+	list->cap = max;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = claim_locked(list, store, max);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	if (rc != NUMBERING_OK) {
+		numbering_task_list_free(list);
+		return rc;
+	}
+	*out = list;
+	return NUMBERING_OK;
+}
+
+struct one_visit {
+	numbering_task *t;
+	int rc;
+};
+
+static int one_visit(const numbering_record *record, void *payload)
+{
+	struct one_visit *v = payload;
+	v->rc = read_task(v->t, record);
+	return 0;
+}
+
+struct any_visit {
+	int found;
+};
+
+static int any_visit(const numbering_record *record, void *payload)
+{
+	(void)record;
+	((struct any_visit *)payload)->found = 1;
+	return NUMBERING__VISIT_STOP;
+}
+
+/* Whether another task of the same channel of the same number is still scheduled. */
+static int channel_busy(numbering_store *store, const numbering_task *t, int *busy)
+{
+	char key[CHANNEL_KEY_SIZE];
+	channel_key(key, &t->f);
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_TASK;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	q.parent = "";
+	q.keys[0] = key;
+	q.limit = 1;
+	struct any_visit v = {0};
+	int rc = numbering__backend_list(store, &q, any_visit, &v);
+	*busy = v.found;
+	return rc;
+}
+
+static int text_of(numbering_active_number *a, const char *json, const char *value)
+{
+	return numbering__fields_set_text(&numbering__active_fields, &a->a, json, value && value[0] ? value : NULL);
+}
+
+/* Makes @t's change live in @a. */
+static int make_live(numbering_active_number *a, const numbering_task *t, int64_t now)
+{
+	switch ((int)t->f.event_type) {
+	case NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_SMS_PLATFORM:
+		return text_of(a, "smsConfiguration.servicePlanId", t->f.service_plan_id);
+	case NUMBERING_CALLBACK_EVENT_DEPROVISIONING_FROM_SMS_PLATFORM:
+		return text_of(a, "smsConfiguration.servicePlanId", NULL);
+	case NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_CAMPAIGN:
+		return text_of(a, "smsConfiguration.campaignId", t->f.campaign_id);
+	case NUMBERING_CALLBACK_EVENT_DEPROVISIONING_FROM_CAMPAIGN:
+		return text_of(a, "smsConfiguration.campaignId", NULL);
+	case NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_VOICE_PLATFORM:
+		a->a.voice_time = now;
+		return text_of(a, "voiceConfiguration.appId", t->f.app_id);
+	default:
+		a->a.voice_time = now;
+		return text_of(a, "voiceConfiguration.appId", NULL);
+	}
+}
+
+static int complete_locked(numbering_store *store, const char *name, int status, int failure_code)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	if (name == NULL || strncmp(name, TASK_PREFIX, sizeof(TASK_PREFIX) - 1) != 0 || strlen(name) >= TASK_NAME_SIZE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "name", "\"%s\" is not a provisioning task name",
+		                              name ? numbering__quote(quoted, name, strlen(name)) : "(null)");
+	numbering_task t;
+	memset(&t, 0, sizeof(t));
+	struct one_visit v = {&t, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_TASK, name, one_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc == NUMBERING_NOT_FOUND)
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, "name", "no provisioning task is named \"%s\"",
+		                            numbering__quote(quoted, name, strlen(name)));
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_new(&a, "projects/-");
+	char project[NUMBERING__PROJECT_SIZE];
+	int found = rc == NUMBERING_OK ? load_number(a, store, &t, project) : rc;
+	if (found != NUMBERING_OK && found != NUMBERING_NOT_FOUND)
+		rc = found;
+	int64_t now = 0, last_time = store->last_time;
+	if (rc == NUMBERING_OK)
+		rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_TASK, name);
+		int busy = 0;
+		if (rc == NUMBERING_OK && found == NUMBERING_OK && a->a.instance != NULL) {
+			int sms = is_sms((int)t.f.event_type);
+			if (status == NUMBERING_CALLBACK_STATUS_SUCCEEDED)
+				rc = make_live(a, &t, now);
+			if (rc == NUMBERING_OK)
+				rc = channel_busy(store, &t, &busy);
+			int64_t *task_status = sms ? &a->a.sms_task_status : &a->a.voice_task_status;
+			int64_t *task_time = sms ? &a->a.sms_task_time : &a->a.voice_task_time;
+			if (rc == NUMBERING_OK && status == NUMBERING_CALLBACK_STATUS_FAILED) {
+				*task_status = NUMBERING_PROVISIONING_FAILED;
+				*task_time = now;
+				const char *code = numbering_callback_failure_code_name(failure_code);
+				if (sms && code != NULL && code[0] != '\0') {
+					const char *had = a->a.sms_task_errors;
+					char errors[1024];
+					snprintf(errors, sizeof(errors), "%s%s%s", had ? had : "", had ? "," : "", code);
+					rc = text_of(a, "smsConfiguration.scheduledProvisioning.errorCodes", errors);
+				}
+			} else if (rc == NUMBERING_OK && !busy && *task_status != NUMBERING_PROVISIONING_FAILED) {
+				/* Done: the scheduled object goes, the live value shows. */
+				*task_status = NUMBERING_PROVISIONING_NONE;
+				*task_time = 0;
+				if (sms)
+					rc = text_of(a, "smsConfiguration.scheduledProvisioning.servicePlanId", NULL) == NUMBERING_OK &&
+					             text_of(a, "smsConfiguration.scheduledProvisioning.campaignId", NULL) == NUMBERING_OK &&
+					             text_of(a, "smsConfiguration.scheduledProvisioning.errorCodes", NULL) == NUMBERING_OK
+					         ? NUMBERING_OK
+					         : NUMBERING_RESOURCE_EXHAUSTED;
+				else
+					rc = text_of(a, "voiceConfiguration.scheduledVoiceProvisioning.appId", NULL);
+			}
+			if (rc == NUMBERING_OK)
+				rc = numbering__active_put(store, a, project);
+			if (rc == NUMBERING_OK)
+				rc = numbering__outbox_queue(store, t.f.project, a->a.callback_url, t.f.phone_number,
+				                             (int)t.f.event_type, status, failure_code);
+		}
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc != NUMBERING_OK)
+		store->last_time = last_time;
+	numbering_active_number_free(a);
+	numbering__fields_clear(&task_table, &t.f);
+	return rc;
+}
+
+int numbering_store_complete_provisioning_task(numbering_store *store, const char *caller, const char *name,
+                                               int status, int failure_code)
+{
+	int rc = host_call(store, caller, 1, "numbering_store_complete_provisioning_task");
+	if (rc == NUMBERING_OK && status != NUMBERING_CALLBACK_STATUS_SUCCEEDED && status != NUMBERING_CALLBACK_STATUS_FAILED)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "status", "status %d is neither SUCCEEDED nor FAILED",
+		                            status);
+	if (rc == NUMBERING_OK && (failure_code != NUMBERING_CALLBACK_FAILURE_NONE &&
+	                           (status != NUMBERING_CALLBACK_STATUS_FAILED ||
+	                            numbering_callback_failure_code_name(failure_code) == NULL ||
+	                            numbering_callback_failure_code_name(failure_code)[0] == '\0')))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "failureCode",
+		                            "failureCode %d is not one of the seed's codes, or comes with SUCCEEDED", failure_code);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = complete_locked(store, name, status, failure_code);
+	numbering__rwlock_wrunlock(&store->lock);
+	return rc == NUMBERING_OK ? numbering__durable(store) : rc;
+}
+
+int numbering_task_list_count(const numbering_task_list *list)
+{
+	return list == NULL ? 0 : list->count;
+}
+
+const numbering_task *numbering_task_list_item(const numbering_task_list *list, int i)
+{
+	return list == NULL || i < 0 || i >= list->count ? NULL : &list->items[i];
+}
+
+void numbering_task_list_free(numbering_task_list *list)
+{
+	if (list == NULL)
+		return;
+	for (int i = 0; i < list->cap; i++)
+		numbering__fields_clear(&task_table, &list->items[i].f);
+	numbering__free_mem(list->items);
+	numbering__free_mem(list);
+}
+
+const char *numbering_task_text(const numbering_task *task, const char *field)
+{
+	if (task == NULL || field == NULL)
+		return "";
+	if (strcmp(field, "name") == 0)
+		return task->name;
+	if (strcmp(field, "eventType") == 0) {
+		const char *n = numbering_callback_event_type_name((int)task->f.event_type);
+		return n ? n : "";
+	}
+	return numbering__fields_text(&task_table, &task->f, field);
+}

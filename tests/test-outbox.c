@@ -1,0 +1,268 @@
+/* The outbox: callbacks queued with their change, claimed, signed, retried, dead (numbering/outbox.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <numbering/sys/file.h>
+
+#include "store-fixture.h"
+#include "suites.h"
+
+#define NS INT64_C(1000000000)
+#define URL "https://www.your-callback-server.com/callback"
+
+static void import_one(numbering_store *store, const char *text)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability",
+	                                                    NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE),
+	                 NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+}
+
+static int rent_with(numbering_store *store, const char *number, const char *const *pairs)
+{
+	numbering_active_request *r = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
+	for (int i = 0; pairs[i] != NULL; i += 2)
+		ck_assert_int_eq(numbering_active_request_set(r, pairs[i], pairs[i + 1]), NUMBERING_OK);
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent(&a, store, NULL, "projects/p1", number, r);
+	numbering_active_number_free(a);
+	numbering_active_request_free(r);
+	return rc;
+}
+
+static numbering_delivery_list *claim(int max)
+{
+	numbering_delivery_list *list = NULL;
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, fx.store, NULL, max), NUMBERING_OK);
+	return list;
+}
+
+START_TEST(rent_queues_a_signed_callback)
+{
+	import_one(fx.store, "+12085550100");
+	ck_assert_int_eq(numbering_store_update_callback_secret(fx.store, NULL, "projects/p1", "YOUR_hmac_secret"),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"smsConfiguration.servicePlanId", "plan", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	numbering_delivery_list *list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	const numbering_delivery *d = numbering_delivery_list_item(list, 0);
+	ck_assert_str_eq(numbering_delivery_text(d, "url"), URL);
+	ck_assert_str_eq(numbering_delivery_text(d, "projectId"), "p1");
+	ck_assert_int_eq(numbering_delivery_int(d, "attempts"), 1);
+	const char *body = numbering_delivery_text(d, "body");
+	ck_assert_ptr_nonnull(strstr(body, "\"eventType\":\"PROVISIONING_TO_SMS_PLATFORM\""));
+	ck_assert_ptr_nonnull(strstr(body, "\"resourceId\":\"+12085550100\""));
+	ck_assert_ptr_nonnull(strstr(body, "\"status\":\"SUCCEEDED\""));
+	ck_assert_ptr_nonnull(strstr(body, numbering_delivery_text(d, "id")));
+	const char *secret = "YOUR_hmac_secret";
+	ck_assert_int_eq(numbering_callback_verify(secret, strlen(secret), body, strlen(body),
+	                                           numbering_delivery_text(d, "signature")),
+	                 NUMBERING_OK);
+	char id[64];
+	snprintf(id, sizeof(id), "%s", numbering_delivery_text(d, "id"));
+	numbering_delivery_list_free(list);
+	/* Leased: not claimed again while its claimant works on it. */
+	list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(numbering_store_report_delivery(fx.store, NULL, id, 1, NULL), NUMBERING_OK);
+	fixture_expect_error(numbering_store_report_delivery(fx.store, NULL, id, 1, NULL), NUMBERING_NOT_FOUND,
+	                     "no pending delivery");
+	fx.now += 3600 * NS;
+	list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+	numbering_delivery_list_free(list);
+}
+END_TEST
+
+START_TEST(nothing_queued_without_url_or_commit)
+{
+	import_one(fx.store, "+12085550100");
+	import_one(fx.store, "+12085550101");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100", (const char *[]){"smsConfiguration.servicePlanId", "p", NULL}),
+	                 NUMBERING_OK);
+	/* A rent refused (a campaign without a plan) queues nothing either. */
+	ck_assert_int_eq(rent_with(fx.store, "+12085550101",
+	                           (const char *[]){"smsConfiguration.campaignId", "c", "callbackUrl", URL, NULL}),
+	                 NUMBERING_INVALID_ARGUMENT);
+	numbering_delivery_list *list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+	numbering_delivery_list_free(list);
+}
+END_TEST
+
+START_TEST(unlinking_reports_both_links)
+{
+	import_one(fx.store, "+12085550100");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"smsConfiguration.servicePlanId", "plan", "smsConfiguration.campaignId",
+	                                            "camp", "voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	numbering_delivery_list *list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(numbering_store_report_delivery(fx.store, NULL,
+		                                                 numbering_delivery_text(numbering_delivery_list_item(list, i), "id"),
+		                                                 1, NULL),
+		                 NUMBERING_OK);
+	numbering_delivery_list_free(list);
+	numbering_active_request *r = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(r, "smsConfiguration.servicePlanId", ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(r, "voiceConfiguration.appId", ""), NUMBERING_OK);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, "projects/p1", "+12085550100", r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.campaignId"), "");
+	numbering_active_number_free(a);
+	numbering_active_request_free(r);
+	list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 3);
+	int seen = 0;
+	const char *want[] = {"DEPROVISIONING_FROM_SMS_PLATFORM", "DEPROVISIONING_FROM_CAMPAIGN",
+	                      "DEPROVISIONING_TO_VOICE_PLATFORM"};
+	for (int i = 0; i < 3; i++)
+		for (int w = 0; w < 3; w++)
+			if (strstr(numbering_delivery_text(numbering_delivery_list_item(list, i), "body"), want[w]))
+				seen |= 1 << w;
+	ck_assert_int_eq(seen, 7);
+	/* Unsigned: the project has no secret. */
+	ck_assert_str_eq(numbering_delivery_text(numbering_delivery_list_item(list, 0), "signature"), "");
+	numbering_delivery_list_free(list);
+}
+END_TEST
+
+START_TEST(failures_back_off_then_die)
+{
+	import_one(fx.store, "+12085550100");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	char id[64] = "";
+	int64_t wait = 30 * NS;
+	for (int attempt = 1; attempt <= NUMBERING_DELIVERY_ATTEMPTS_MAX; attempt++) {
+		numbering_delivery_list *list = claim(10);
+		ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+		const numbering_delivery *d = numbering_delivery_list_item(list, 0);
+		ck_assert_int_eq(numbering_delivery_int(d, "attempts"), attempt);
+		snprintf(id, sizeof(id), "%s", numbering_delivery_text(d, "id"));
+		numbering_delivery_list_free(list);
+		ck_assert_int_eq(numbering_store_report_delivery(fx.store, NULL, id, 0, "HTTP 500\nfrom the receiver"),
+		                 NUMBERING_OK);
+		if (attempt == NUMBERING_DELIVERY_ATTEMPTS_MAX)
+			break;
+		/* Not due before its backoff (30 s, doubling, at most 6 h). */
+		list = claim(10);
+		ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+		numbering_delivery_list_free(list);
+		fx.now += wait;
+		wait = wait * 2 < 6 * 3600 * NS ? wait * 2 : 6 * 3600 * NS;
+	}
+	fx.now += 30 * 24 * 3600 * NS;
+	numbering_delivery_list *list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(numbering_store_list_dead_deliveries(&list, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	const numbering_delivery *d = numbering_delivery_list_item(list, 0);
+	ck_assert_str_eq(numbering_delivery_text(d, "id"), id);
+	ck_assert_str_eq(numbering_delivery_text(d, "lastError"), "HTTP 500 from the receiver");
+	ck_assert_int_eq(numbering_delivery_int(d, "nextAttemptTime"), 0);
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(numbering_store_report_delivery(fx.store, NULL, id, 1, NULL), NUMBERING_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(secrets_and_permissions)
+{
+	char *secret = NULL;
+	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, fx.store, NULL, "projects/p1"), NUMBERING_OK);
+	ck_assert_str_eq(secret, "");
+	numbering_free(secret);
+	ck_assert_int_eq(numbering_store_update_callback_secret(fx.store, NULL, "projects/p1", "s3cret"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, fx.store, NULL, "projects/p1"), NUMBERING_OK);
+	ck_assert_str_eq(secret, "s3cret");
+	numbering_free(secret);
+	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, fx.store, NULL, "projects/p2"), NUMBERING_OK);
+	ck_assert_str_eq(secret, "");
+	numbering_free(secret);
+	fixture_expect_error(numbering_store_update_callback_secret(fx.store, NULL, "projects/p1", "a\tb"),
+	                     NUMBERING_INVALID_ARGUMENT, "hmacSecret");
+	ck_assert_int_eq(numbering_store_update_callback_secret(fx.store, NULL, "projects/p1", ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, fx.store, NULL, "projects/p1"), NUMBERING_OK);
+	ck_assert_str_eq(secret, "");
+	numbering_free(secret);
+	fx.deny_permission = "numbering.callbackConfiguration.get";
+	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, fx.store, "user:eve", "projects/p1"),
+	                 NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_null(secret);
+	fx.deny_permission = "numbering.callbackDeliveries.deliver";
+	numbering_delivery_list *list = NULL;
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, fx.store, "user:eve", 1), NUMBERING_PERMISSION_DENIED);
+	fx.deny_permission = NULL;
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, fx.store, NULL, 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, fx.store, NULL, 1001), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_report_delivery(fx.store, NULL, "", 1, NULL), NUMBERING_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(file_backend_keeps_the_outbox)
+{
+	char path[] = "/tmp/numbering-outbox-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	for (int round = 0; round < 2; round++) {
+		numbering_backend *backend = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.backend = backend;
+		numbering_store *store = NULL;
+		ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+		if (round == 0) {
+			import_one(store, "+12085550100");
+			ck_assert_int_eq(numbering_store_update_callback_secret(store, NULL, "projects/p1", "k"), NUMBERING_OK);
+			ck_assert_int_eq(rent_with(store, "+12085550100",
+			                           (const char *[]){"voiceConfiguration.appId", "a", "callbackUrl", URL, NULL}),
+			                 NUMBERING_OK);
+		} else {
+			numbering_delivery_list *list = NULL;
+			ck_assert_int_eq(numbering_store_claim_deliveries(&list, store, NULL, 5), NUMBERING_OK);
+			ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+			const numbering_delivery *d = numbering_delivery_list_item(list, 0);
+			const char *body = numbering_delivery_text(d, "body");
+			ck_assert_int_eq(numbering_callback_verify("k", 1, body, strlen(body), numbering_delivery_text(d, "signature")),
+			                 NUMBERING_OK);
+			numbering_delivery_list_free(list);
+		}
+		numbering_store_close(store);
+	}
+	unlink(path);
+}
+END_TEST
+
+Suite *outbox_suite(void)
+{
+	Suite *s = suite_create("outbox");
+	TCase *tc = tcase_create("outbox");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, rent_queues_a_signed_callback);
+	tcase_add_test(tc, nothing_queued_without_url_or_commit);
+	tcase_add_test(tc, unlinking_reports_both_links);
+	tcase_add_test(tc, failures_back_off_then_die);
+	tcase_add_test(tc, secrets_and_permissions);
+	tcase_add_test(tc, file_backend_keeps_the_outbox);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,198 @@
+/* Manual provisioning: scheduled changes, claimed and completed by the host (numbering/provisioning.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store-fixture.h"
+#include "suites.h"
+
+#define URL "https://example.com/cb"
+
+static void manual_setup(void)
+{
+	fixture_open_provisioning(NULL, NUMBERING_PROVISIONING_MANUAL);
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12085550100-09", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability",
+	                                                    NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE),
+	                 NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+}
+
+static numbering_active_number *rent(const char *number, const char *const *pairs)
+{
+	numbering_active_request *r = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
+	for (int i = 0; pairs[i] != NULL; i += 2)
+		ck_assert_int_eq(numbering_active_request_set(r, pairs[i], pairs[i + 1]), NUMBERING_OK);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, "projects/p1", number, r), NUMBERING_OK);
+	numbering_active_request_free(r);
+	return a;
+}
+
+static numbering_active_number *get(const char *number)
+{
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, "projects/p1", number), NUMBERING_OK);
+	return a;
+}
+
+static int deliveries_with(const char *text)
+{
+	numbering_delivery_list *list = NULL;
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, fx.store, NULL, 100), NUMBERING_OK);
+	int n = 0;
+	for (int i = 0; i < numbering_delivery_list_count(list); i++)
+		if (strstr(numbering_delivery_text(numbering_delivery_list_item(list, i), "body"), text))
+			n++;
+	numbering_delivery_list_free(list);
+	return n;
+}
+
+START_TEST(scheduled_until_the_host_completes)
+{
+	numbering_active_number *a = rent("+12085550100", (const char *[]){"smsConfiguration.servicePlanId", "plan",
+	                                                                   "callbackUrl", URL, NULL});
+	/* Not live yet: scheduled, WAITING. */
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.scheduledProvisioning.servicePlanId"), "plan");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+	                 NUMBERING_PROVISIONING_WAITING);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(deliveries_with("PROVISIONING"), 0); /* nothing happened yet */
+
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 1);
+	const numbering_task *t = numbering_task_list_item(tasks, 0);
+	ck_assert_str_eq(numbering_task_text(t, "eventType"), "PROVISIONING_TO_SMS_PLATFORM");
+	ck_assert_str_eq(numbering_task_text(t, "projectId"), "p1");
+	ck_assert_str_eq(numbering_task_text(t, "phoneNumber"), "+12085550100");
+	ck_assert_str_eq(numbering_task_text(t, "servicePlanId"), "plan");
+	char name[64];
+	snprintf(name, sizeof(name), "%s", numbering_task_text(t, "name"));
+	numbering_task_list_free(tasks);
+	a = get("+12085550100");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+	                 NUMBERING_PROVISIONING_IN_PROGRESS);
+	numbering_active_number_free(a);
+	/* Claimed: not handed out twice. */
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
+	numbering_task_list_free(tasks);
+	/* Linking another plan while one is scheduled waits for the host. */
+	numbering_active_request *r = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(r, "smsConfiguration.servicePlanId", "other"), NUMBERING_OK);
+	fixture_expect_error(numbering_store_update_active(&a, fx.store, NULL, "projects/p1", "+12085550100", r),
+	                     NUMBERING_FAILED_PRECONDITION, "SMS provisioning of +12085550100 is IN_PROGRESS");
+	numbering_active_request_free(r);
+
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name, NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                            NUMBERING_CALLBACK_FAILURE_NONE),
+	                 NUMBERING_OK);
+	a = get("+12085550100");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), 0);
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.scheduledProvisioning.servicePlanId"), "");
+	numbering_active_number_free(a);
+	ck_assert_int_eq(deliveries_with("\"status\":\"SUCCEEDED\""), 1);
+	fixture_expect_error(numbering_store_complete_provisioning_task(fx.store, NULL, name,
+	                                                                NUMBERING_CALLBACK_STATUS_SUCCEEDED, 0),
+	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
+}
+END_TEST
+
+START_TEST(failure_keeps_the_live_value)
+{
+	numbering_active_number_free(rent("+12085550101", (const char *[]){"smsConfiguration.servicePlanId", "plan",
+	                                                                   "smsConfiguration.campaignId", "camp",
+	                                                                   "callbackUrl", URL, NULL}));
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 2);
+	for (int i = 0; i < 2; i++) {
+		const numbering_task *t = numbering_task_list_item(tasks, i);
+		int campaign = strcmp(numbering_task_text(t, "eventType"), "PROVISIONING_TO_CAMPAIGN") == 0;
+		ck_assert_int_eq(numbering_store_complete_provisioning_task(
+		                     fx.store, NULL, numbering_task_text(t, "name"),
+		                     campaign ? NUMBERING_CALLBACK_STATUS_FAILED : NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+		                     campaign ? NUMBERING_CALLBACK_FAILURE_CAMPAIGN_NOT_AVAILABLE : 0),
+		                 NUMBERING_OK);
+	}
+	numbering_task_list_free(tasks);
+	numbering_active_number *a = get("+12085550101");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.campaignId"), "");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+	                 NUMBERING_PROVISIONING_FAILED);
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.scheduledProvisioning.errorCodes"),
+	                 "CAMPAIGN_NOT_AVAILABLE");
+	numbering_active_number_free(a);
+	ck_assert_int_eq(deliveries_with("\"failureCode\":\"CAMPAIGN_NOT_AVAILABLE\""), 1);
+	/* After a failure a new attempt may be scheduled. */
+	numbering_active_request *r = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(r, "smsConfiguration.campaignId", "camp2"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, "projects/p1", "+12085550101", r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+	                 NUMBERING_PROVISIONING_WAITING);
+	numbering_active_number_free(a);
+	numbering_active_request_free(r);
+}
+END_TEST
+
+START_TEST(completion_is_checked)
+{
+	numbering_active_number_free(rent("+12085550102", (const char *[]){"voiceConfiguration.appId", "app", NULL}));
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	const char *name = numbering_task_text(numbering_task_list_item(tasks, 0), "name");
+	ck_assert_str_eq(numbering_task_text(numbering_task_list_item(tasks, 0), "appId"), "app");
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name, 7, 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name,
+	                                                            NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                            NUMBERING_CALLBACK_FAILURE_INVALID_NNID),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, "tasks/x", 1, 0),
+	                 NUMBERING_INVALID_ARGUMENT);
+	fx.deny_permission = "numbering.provisioningTasks.complete";
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, "user:eve", name, 1, 0),
+	                 NUMBERING_PERMISSION_DENIED);
+	fx.deny_permission = NULL;
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name, 1, 0), NUMBERING_OK);
+	numbering_task_list_free(tasks);
+	numbering_active_number *a = get("+12085550102");
+	ck_assert_str_eq(numbering_active_number_text(a, "voiceConfiguration.appId"), "app");
+	ck_assert_int_eq(numbering_active_number_int(a, "voiceConfiguration.scheduledVoiceProvisioning.status"), 0);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 0), NUMBERING_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(mode_is_checked_at_open)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.provisioning = 2;
+	numbering_store *s = NULL;
+	fixture_expect_error(numbering_store_open(&s, &options), NUMBERING_INVALID_ARGUMENT, "provisioning 2");
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
+Suite *provisioning_suite(void)
+{
+	Suite *s = suite_create("provisioning");
+	TCase *tc = tcase_create("provisioning");
+	tcase_add_checked_fixture(tc, manual_setup, fixture_teardown);
+	tcase_add_test(tc, scheduled_until_the_host_completes);
+	tcase_add_test(tc, failure_keeps_the_live_value);
+	tcase_add_test(tc, completion_is_checked);
+	tcase_add_test(tc, mode_is_checked_at_open);
+	suite_add_tcase(s, tc);
+	return s;
+}
