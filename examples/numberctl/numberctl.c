@@ -13,6 +13,8 @@
 #include <numbering/numbering.h>
 #include <numbering/sys/file.h>
 
+#include "import.h"
+
 #define EXIT_USAGE 2
 /* The library refuses larger requests; reading stops a little past it. */
 #define REQUEST_MAX (1024 * 1024)
@@ -51,6 +53,7 @@ static const char usage[] =
 	"  range [--region CC] RANGE    parse range notation such as +61255501100-99\n"
 	"  call METHOD JSON|-           call one method of the PhoneNumberInstances service\n"
 	"  batch                        call methods from JSON Lines on stdin, one response line each\n"
+	"  import [--format F] FILE|-   load available numbers from CSV or JSON Lines (help import)\n"
 	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
 	"  version                      print the library and Unicode versions\n"
 	"  help [COMMAND]               print this help, or a command's\n";
@@ -690,6 +693,18 @@ static int cmd_batch(const struct globals *g, int argc, char **argv)
 	return failures;
 }
 
+static int cmd_import(const struct globals *g, int argc, char **argv)
+{
+	struct numberctl_import args;
+	int rc = numberctl_import_args(&args, argc, argv);
+	struct session s;
+	if (rc == 0 && (rc = session_open(&s, g)) == 0) {
+		rc = numberctl_import_run(&args, s.store, g->caller);
+		session_close(&s);
+	}
+	return rc;
+}
+
 static int cmd_fsck(const struct globals *g, int argc, char **argv)
 {
 	int repair = 0;
@@ -745,6 +760,8 @@ static int cmd_help(const char *command)
 		fputs(batch_help, stdout);
 	else if (strcmp(command, "fsck") == 0)
 		fputs(fsck_help, stdout);
+	else if (strcmp(command, "import") == 0)
+		fputs(numberctl_import_help, stdout);
 	else {
 		fprintf(stderr, "numberctl: no command '%s'\n%s", command, usage);
 		return EXIT_USAGE;
@@ -816,6 +833,8 @@ int main(int argc, char **argv)
 		return cmd_batch(&g, rest, args);
 	if (strcmp(command, "fsck") == 0)
 		return cmd_fsck(&g, rest, args);
+	if (strcmp(command, "import") == 0)
+		return cmd_import(&g, rest, args);
 	if (strcmp(command, "version") == 0)
 		return cmd_version();
 	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)
