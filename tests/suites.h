@@ -38,6 +38,7 @@ TEST_SUITE(memory_records);
 TEST_SUITE(money);
 TEST_SUITE(inventory);
 TEST_SUITE(active);
+TEST_SUITE(sinch_active);
 TEST_SUITE(outbox);
 TEST_SUITE(provisioning);
 

@@ -54,6 +54,7 @@ static const struct named_suite all_suites[] = {
 	{"money", money_suite},
 	{"inventory", inventory_suite},
 	{"active", active_suite},
+	{"sinch_active", sinch_active_suite},
 	{"outbox", outbox_suite},
 	{"provisioning", provisioning_suite},
 };

@@ -1,0 +1,126 @@
+/* Readers and writers the Sinch seed's JSON methods share (json/sinch-common.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "json/json.h"
+#include "json/sinch-common.h"
+#include "numbering/inventory.h"
+#include "numbering/money.h"
+
+int numbering__sinch_invalid(const char *path, const char *what, const char *value)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s \"%s\" %s", path,
+	                              numbering__quote(quoted, value, strlen(value)), what);
+}
+
+int numbering__sinch_read_project(char *out, size_t size, json_t *value)
+{
+	const char *id = NULL;
+	int rc = numbering__json_string(&id, value, "projectId");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (id == NULL || id[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "projectId", "projectId is required");
+	if (strlen(id) + sizeof("projects/") > size)
+		return numbering__sinch_invalid("projectId", "is too long", id);
+	snprintf(out, size, "projects/%s", id);
+	return NUMBERING_OK;
+}
+
+int numbering__sinch_read_type(int *out, json_t *value, const char *path)
+{
+	const char *name = NULL;
+	int rc = numbering__json_string(&name, value, path);
+	if (rc != NUMBERING_OK || name == NULL)
+		return rc;
+	for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+		if (strcmp(name, numbering_number_type_name(t)) == 0) {
+			*out = t;
+			return NUMBERING_OK;
+		}
+	return numbering__sinch_invalid(path, "is not a number type (MOBILE, LOCAL, TOLL_FREE, NATIONAL or SHARED_RATE)",
+	                                name);
+}
+
+static const char *const capability_names[] = {"SMS", "MMS", "VOICE"}; /* bit i is 1 << i */
+
+int numbering__sinch_read_capabilities(int *out, json_t *value, const char *path)
+{
+	int rc = numbering__json_array(value, path);
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	int flags = 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(value, i, item) {
+		char at[NUMBERING__JSON_PATH_SIZE];
+		const char *name = NULL;
+		numbering__json_path_index(at, path, i);
+		if (item == NULL || json_is_null(item))
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
+		if ((rc = numbering__json_string(&name, item, at)) != NUMBERING_OK)
+			return rc;
+		int bit = -1;
+		for (int b = 0; b < 3 && bit < 0; b++)
+			if (strcmp(name, capability_names[b]) == 0)
+				bit = b;
+		if (bit < 0)
+			return numbering__sinch_invalid(at, "is not a capability (SMS, VOICE or MMS)", name);
+		flags |= 1 << bit;
+	}
+	*out = flags;
+	return NUMBERING_OK;
+}
+
+int numbering__sinch_read_pattern(const char **pattern, int *search, json_t *value)
+{
+	enum { PATTERN, SEARCH, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PATTERN] = {"pattern", "pattern"},
+		[SEARCH] = {"searchPattern", "searchPattern"},
+	};
+	static const char *const modes[] = {"START", "CONTAINS", "END"}; /* NUMBERING_SEARCH_* */
+	json_t *f[COUNT];
+	const char *mode = NULL;
+	int rc = numbering__json_object(value, "numberPattern");
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	if ((rc = numbering__json_fields(f, value, fields, COUNT, "numberPattern")) == NUMBERING_OK)
+		rc = numbering__json_string(pattern, f[PATTERN], "numberPattern.pattern");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_string(&mode, f[SEARCH], "numberPattern.searchPattern");
+	if (rc != NUMBERING_OK || mode == NULL)
+		return rc;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(mode, modes[i]) == 0) {
+			*search = i;
+			return NUMBERING_OK;
+		}
+	return numbering__sinch_invalid("numberPattern.searchPattern", "is not START, CONTAINS or END", mode);
+}
+
+json_t *numbering__sinch_capabilities_json(int flags)
+{
+	json_t *a = json_array();
+	for (int b = 0; a != NULL && b < 3; b++)
+		if ((flags & (1 << b)) != 0 && json_array_append_new(a, json_string(capability_names[b])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *numbering__sinch_money_json(const char *currency, int64_t minor_units)
+{
+	char amount[NUMBERING_MONEY_BUFSIZE];
+	if (numbering_money_format(amount, sizeof(amount), currency, minor_units) != NUMBERING_OK)
+		return NULL;
+	return json_pack("{s:s, s:s}", "currencyCode", currency, "amount", amount);
+}
+
+int numbering__sinch_out_of_memory(void)
+{
+	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
+}
