@@ -7,6 +7,8 @@ time, before the body is parsed) and answers:
   401  the signature is missing, malformed or does not match
   415  the Content-Type is not application/json
   500  the body's eventId is one the test asked it to refuse (--refuse EVENT_ID)
+  500  the first signed request to a path starting with /refuse-once/ (a retry test:
+       later requests to that path go on as the others)
   307  for the path /redirect (Location: /callback), to show no redirect is followed
   200  after sleeping SECONDS for the path /slow/SECONDS (a timeout test)
   200  otherwise
@@ -38,6 +40,13 @@ def main():
     args = parser.parse_args()
     secret = args.secret.encode('utf-8')
     lock = threading.Lock()
+    refused_once = set()
+
+    def first_refusal(path):  # True once per /refuse-once/ path
+        with lock:
+            first = path.startswith('/refuse-once/') and path not in refused_once
+            refused_once.add(path)
+            return first
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = 'HTTP/1.1'
@@ -72,6 +81,8 @@ def main():
             elif content_type != 'application/json':
                 status = 415
             elif event_id in args.refuse:
+                status = 500
+            elif first_refusal(self.path):
                 status = 500
             else:
                 status = 200
