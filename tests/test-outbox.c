@@ -252,6 +252,61 @@ START_TEST(file_backend_keeps_the_outbox)
 }
 END_TEST
 
+/* A delivery claimed and never reported (the deliverer died mid-POST) comes back when its
+ * lease ends; after NUMBERING_DELIVERY_ATTEMPTS_MAX such claims it must be dead, not
+ * claimed for ever. Today attempts grow without bound, and the claim that would store
+ * attempts 1001 writes a value the decoder refuses (limit 1000): every later claim is
+ * DATA_LOSS for the whole outbox. */
+START_TEST(unreported_claims_end_dead)
+{
+	import_one(fx.store, "+12085550100");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	for (int i = 0; i < 1100; i++) {
+		numbering_delivery_list *list = claim(10);
+		int count = numbering_delivery_list_count(list);
+		if (count == 1)
+			ck_assert_int_le(numbering_delivery_int(numbering_delivery_list_item(list, 0), "attempts"),
+			                 NUMBERING_DELIVERY_ATTEMPTS_MAX);
+		numbering_delivery_list_free(list);
+		if (count == 0)
+			break;
+		fx.now += (NUMBERING_DELIVERY_LEASE_SECONDS + 1) * NS;
+	}
+	numbering_delivery_list *list = NULL;
+	ck_assert_int_eq(numbering_store_list_dead_deliveries(&list, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	numbering_delivery_list_free(list);
+}
+END_TEST
+
+/* "truncated to 1024 bytes": a long UTF-8 error cut inside a character is dropped whole
+ * for "the delivery failed"; the cut should back up to a character boundary. */
+START_TEST(long_utf8_error_is_truncated_not_dropped)
+{
+	import_one(fx.store, "+12085550100");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	char error[1300] = "x";
+	for (int i = 0; i < 600; i++)
+		strcat(error, "\xc3\xa9"); /* é: the 1024-byte cut falls inside one */
+	numbering_delivery_list *list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	char id[64];
+	snprintf(id, sizeof(id), "%s", numbering_delivery_text(numbering_delivery_list_item(list, 0), "id"));
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(numbering_store_report_delivery(fx.store, NULL, id, 0, error), NUMBERING_OK);
+	fx.now += 60 * NS;
+	list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	const char *kept = numbering_delivery_text(numbering_delivery_list_item(list, 0), "lastError");
+	ck_assert_uint_eq(strlen(kept), 1023); /* "x" and 511 whole characters */
+	ck_assert_int_eq(strncmp(kept, error, 1023), 0);
+	numbering_delivery_list_free(list);
+}
+END_TEST
 Suite *outbox_suite(void)
 {
 	Suite *s = suite_create("outbox");
@@ -263,6 +318,8 @@ Suite *outbox_suite(void)
 	tcase_add_test(tc, failures_back_off_then_die);
 	tcase_add_test(tc, secrets_and_permissions);
 	tcase_add_test(tc, file_backend_keeps_the_outbox);
+	tcase_add_test(tc, unreported_claims_end_dead);
+	tcase_add_test(tc, long_utf8_error_is_truncated_not_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }

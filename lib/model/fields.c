@@ -220,6 +220,15 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 {
 	uint64_t bits = 0;
 	size_t bound = 10;
+	for (size_t i = 0; i < t->count; i++) {
+		const struct numbering__field *f = &t->f[i];
+		/* What the decoder would refuse is never written. */
+		if (f->type == NUMBERING__FIELD_INT &&
+		    (*AT_CONST(obj, f, int64_t) < f->dflt || *AT_CONST(obj, f, int64_t) > f->limit))
+			return numbering__error_field(NUMBERING_INTERNAL, f->json, "%s's %s %lld is outside %lld .. %lld",
+			                              t->what, f->json, (long long)*AT_CONST(obj, f, int64_t),
+			                              (long long)f->dflt, (long long)f->limit);
+	}
 	for (size_t i = 0; i < t->count; i++)
 		if (present(&t->f[i], obj)) {
 			bits |= UINT64_C(1) << i;

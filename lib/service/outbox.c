@@ -297,8 +297,26 @@ static int claim_locked(numbering_delivery_list *list, numbering_store *store, i
 	memset(&c, 0, sizeof(c));
 	if ((rc = numbering__begin(store)) != NUMBERING_OK)
 		return rc;
+	int kept = 0;
 	for (int i = 0; i < list->count && rc == NUMBERING_OK; i++) {
 		numbering_delivery *d = &list->items[i];
+		/* Claimed as often as it may be, never reported (its deliverer died each time):
+		 * dead, not handed out again. */
+		if (d->f.attempts >= NUMBERING_DELIVERY_ATTEMPTS_MAX) {
+			d->f.dead = 1;
+			rc = numbering__fields_set_text(&delivery_table, &d->f, "lastError",
+			                                "claimed for every attempt and never reported");
+			if (rc == NUMBERING_OK)
+				rc = put_delivery(store, d);
+			numbering__fields_clear(&delivery_table, &d->f);
+			continue;
+		}
+		if (kept != i) {
+			list->items[kept] = *d;
+			memset(d, 0, sizeof(*d));
+			d = &list->items[kept];
+		}
+		kept++;
 		d->f.attempts++;
 		d->next_attempt = now + NUMBERING_DELIVERY_LEASE_SECONDS * NS;
 		rc = put_delivery(store, d);
@@ -309,7 +327,10 @@ static int claim_locked(numbering_delivery_list *list, numbering_store *store, i
 		if (rc == NUMBERING_OK && c.hmac_secret != NULL)
 			rc = numbering_callback_sign(d->signature, sizeof(d->signature), c.hmac_secret, strlen(c.hmac_secret),
 			                             d->f.body, strlen(d->f.body));
+		if (c.hmac_secret != NULL)
+			sodium_memzero(c.hmac_secret, strlen(c.hmac_secret));
 	}
+	list->count = kept;
 	numbering__fields_clear(&config_table, &c);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);
@@ -379,6 +400,13 @@ static int report_locked(numbering_store *store, const char *id, int delivered, 
 		} else {
 			char kept[1025];
 			snprintf(kept, sizeof(kept), "%s", error && error[0] ? error : "the delivery failed");
+			/* Cut at 1024 bytes on a character's start, not inside it. */
+			size_t n = strlen(kept);
+			if (error && strlen(error) > n) {
+				while (n > 0 && ((unsigned char)error[n] & 0xc0) == 0x80)
+					n--;
+				kept[n] = '\0';
+			}
 			for (char *p = kept; *p; p++)
 				if ((unsigned char)*p < 0x20 || *p == 0x7f)
 					*p = ' ';
