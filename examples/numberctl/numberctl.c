@@ -14,6 +14,7 @@
 #include <numbering/sys/file.h>
 
 #include "import.h"
+#include "deliver-command.h"
 
 #define EXIT_USAGE 2
 /* The library refuses larger requests; reading stops a little past it. */
@@ -54,6 +55,8 @@ static const char usage[] =
 	"  call METHOD JSON|-           call one method of the PhoneNumberInstances service\n"
 	"  batch                        call methods from JSON Lines on stdin, one response line each\n"
 	"  import [--format F] FILE|-   load available numbers from CSV or JSON Lines (help import)\n"
+	"  deliver [--follow] ...       POST the callback outbox to its URLs (help deliver)\n"
+	"  deliveries --dead [--max N]  list the callback deliveries kept as dead\n"
 	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
 	"  version                      print the library and Unicode versions\n"
 	"  help [COMMAND]               print this help, or a command's\n";
@@ -705,6 +708,30 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_deliver(const struct globals *g, int argc, char **argv)
+{
+	struct numberctl_deliver args;
+	int rc = numberctl_deliver_args(&args, argc, argv);
+	struct session s;
+	if (rc == 0 && (rc = session_open(&s, g)) == 0) {
+		rc = numberctl_deliver_run(&args, s.store, g->caller);
+		session_close(&s);
+	}
+	return rc;
+}
+
+static int cmd_deliveries(const struct globals *g, int argc, char **argv)
+{
+	struct numberctl_deliveries args;
+	int rc = numberctl_deliveries_args(&args, argc, argv);
+	struct session s;
+	if (rc == 0 && (rc = session_open(&s, g)) == 0) {
+		rc = numberctl_deliveries_run(&args, s.store, g->caller);
+		session_close(&s);
+	}
+	return rc;
+}
+
 static int cmd_fsck(const struct globals *g, int argc, char **argv)
 {
 	int repair = 0;
@@ -762,6 +789,10 @@ static int cmd_help(const char *command)
 		fputs(fsck_help, stdout);
 	else if (strcmp(command, "import") == 0)
 		fputs(numberctl_import_help, stdout);
+	else if (strcmp(command, "deliver") == 0)
+		fputs(numberctl_deliver_help, stdout);
+	else if (strcmp(command, "deliveries") == 0)
+		fputs(numberctl_deliveries_help, stdout);
 	else {
 		fprintf(stderr, "numberctl: no command '%s'\n%s", command, usage);
 		return EXIT_USAGE;
@@ -835,6 +866,10 @@ int main(int argc, char **argv)
 		return cmd_fsck(&g, rest, args);
 	if (strcmp(command, "import") == 0)
 		return cmd_import(&g, rest, args);
+	if (strcmp(command, "deliver") == 0)
+		return cmd_deliver(&g, rest, args);
+	if (strcmp(command, "deliveries") == 0)
+		return cmd_deliveries(&g, rest, args);
 	if (strcmp(command, "version") == 0)
 		return cmd_version();
 	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)
