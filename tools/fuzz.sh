@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs one libFuzzer target for a while and merges what it finds into the committed
 # seed corpus:  sh tools/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags...]
-# TARGET is one of: e164 json-call page-token validate decode file-open (see
+# TARGET is one of: e164 json-call page-token validate decode file-open record-decode csv (see
 # docs/FUZZING.md). SECONDS defaults to 60. Installs clang and the libFuzzer runtime
 # if they are missing, and builds ./build-fuzz (clang, ASan + UBSan, -Dfuzz=true).
 # Crashes are written to build-fuzz/fuzz-TARGET/crash-* and stop the run (exit 1).
