@@ -777,6 +777,197 @@ START_TEST(atomic_multi_kind)
 }
 END_TEST
 
+/* A block of one kind gives up one number to a record of another kind, in one
+ * transaction (the library's rent: the block shrinks, its rest is put under a new
+ * name, the number becomes another kind's record; a single-number record is removed
+ * instead). Rolled back, everything is as it was; committed, the numbers have their
+ * new holders, in every kind's eyes. */
+static void split_to_other_kind(struct run *r)
+{
+	struct kit_rec x;
+	/* Before the block gives the number up, the other kind cannot take it. */
+	rec(&x, KB, "i150", "q", 1, LN | NB, 3, 150, 150);
+	put_expect(r, &x, NUMBERING_ALREADY_EXISTS);
+	kit_rec_free(&x);
+	rec(&x, KA, "blk", "", 1, LN | NB, 3, 100, 149); /* shrunk */
+	kit_rec_key(&x, 0, "US/LOCAL");
+	put(r, &x);
+	kit_rec_free(&x);
+	rec(&x, KA, "151", "", 3, LN | NB, 3, 151, 199); /* the rest, named by its first number */
+	kit_rec_key(&x, 0, "US/LOCAL");
+	put(r, &x);
+	kit_rec_free(&x);
+	rec(&x, KB, "i150", "q", 1, LN | NB, 3, 150, 150);
+	put_expect(r, &x, NUMBERING_OK);
+	kit_rec_free(&x);
+	remove_expect(r, KA, "300", NUMBERING_OK); /* a single number: removed */
+	rec(&x, KB, "i300", "q", 2, LN | NB, 3, 300, 300);
+	put_expect(r, &x, NUMBERING_OK);
+	kit_rec_free(&x);
+	/* The block's parts cannot take the number back, nor overlap each other. */
+	rec(&x, KA, "151", "", 3, LN | NB, 3, 150, 199);
+	put_expect(r, &x, NUMBERING_ALREADY_EXISTS);
+	kit_rec_free(&x);
+	rec(&x, KA, "blk", "", 1, LN | NB, 3, 100, 151);
+	put_expect(r, &x, NUMBERING_ALREADY_EXISTS);
+	kit_rec_free(&x);
+}
+
+START_TEST(split_between_kinds)
+{
+	struct run r;
+	run_open(&r, _i, "split_between_kinds");
+	struct kit_rec x;
+	rec(&x, KA, "blk", "", 1, LN | NB, 3, 100, 199);
+	kit_rec_key(&x, 0, "US/LOCAL");
+	put_one(&r, &x);
+	kit_rec_free(&x);
+	add(&r, KA, "300", "", 2, LN | NB, 3, 300, 300);
+	add(&r, KB, "i0", "q", 0, LN | NB, 3, 99, 99); /* the other kind's neighbour */
+	struct kit_ask a;
+	for (int round = 0; round < 2; round++) {
+		begin(&r);
+		split_to_other_kind(&r);
+		expect_all(&r, S_OWN_WRITES, "inside the split");
+		kit_ask_find(&a, 3, 0, 999);
+		expect_names(&r, &a, "i0,blk,i150,151,i300");
+		if (round == 0) {
+			rollback(&r);
+			expect_all(&r, S_ROLLBACK, "after the split rolled back");
+			kit_ask_find(&a, 3, 0, 999);
+			expect_names(&r, &a, "i0,blk,300");
+			kit_ask_find(&a, 3, 150, 150);
+			expect_names(&r, &a, "blk");
+			kit_ask_list(&a, KB, NUMBERING_RECORD_ORDER_ASCENDING, "q");
+			expect_names(&r, &a, "i0");
+		} else {
+			commit(&r);
+			expect_all(&r, S_COMMIT, "after the split committed");
+		}
+	}
+	kit_ask_find(&a, 3, 150, 150);
+	expect_names(&r, &a, "i150");
+	kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_ASCENDING, "");
+	a.query.keys[0] = "US/LOCAL";
+	expect_names(&r, &a, "blk,151");
+	a.query.intervals = (numbering_record_interval[]){{3, 140, 160}};
+	a.query.interval_count = 1;
+	expect_names(&r, &a, "blk,151");
+	/* Given back: the number leaves the other kind and joins the block again. */
+	begin(&r);
+	remove_expect(&r, KB, "i150", NUMBERING_OK);
+	remove_expect(&r, KA, "151", NUMBERING_OK);
+	rec(&x, KA, "blk", "", 1, LN | NB, 3, 100, 199);
+	kit_rec_key(&x, 0, "US/LOCAL");
+	put_expect(&r, &x, NUMBERING_OK);
+	kit_rec_free(&x);
+	commit(&r);
+	kit_ask_find(&a, 3, 0, 999);
+	expect_names(&r, &a, "i0,blk,i300");
+	if (r.t->reopen != NULL) {
+		int rc = r.t->reopen(&r.b, r.t->payload);
+		KIT_CLAIM(rc == NUMBERING_OK && r.b != NULL, "numbering_backend_test_target.reopen", "reopen: %d %s", rc,
+		          numbering_error_message());
+		expect_all(&r, S_DURABLE, "after a reopen");
+	}
+	run_close(&r);
+}
+END_TEST
+
+/* Due work and dead letters, as a queue keeps them: records of one kind under the
+ * empty parent "", due ones by expiry (found with expires_until and a limit, every
+ * parent), dead ones out of the expiry order (expires 0) and marked by key 0 "dead"
+ * (found by key equality within the "" group). Records of the same kind under other
+ * parents, and of another kind under "", stay out of each answer. */
+START_TEST(due_and_dead_in_the_empty_parent)
+{
+	struct run r;
+	run_open(&r, _i, "due_and_dead_in_the_empty_parent");
+	struct kit_rec x;
+	const struct {
+		int kind;
+		const char *name, *parent;
+		int64_t sort_key, expires;
+		const char *key0;
+	} recs[] = {
+	    {KA, "d1", "", 10, 300, NULL},     {KA, "d2", "", 11, 100, NULL},  {KA, "d3", "", 12, 200, NULL},
+	    {KA, "x1", "", 13, 0, "dead"},     {KA, "x2", "", 14, 0, "dead"},  {KA, "x3", "", 15, 0, "deadish"},
+	    {KA, "o1", "p", 10, 150, NULL},    {KA, "o2", "p", 11, 0, "dead"}, {KB, "k1", "", 10, 50, "dead"},
+	    {KA, "e", "", 16, 0, ""},
+	};
+	begin(&r);
+	for (int i = 0; i < (int)(sizeof(recs) / sizeof(recs[0])); i++) {
+		rec(&x, recs[i].kind, recs[i].name, recs[i].parent, recs[i].sort_key, 0, 0, 0, 0);
+		x.expires = recs[i].expires;
+		kit_rec_key(&x, 0, recs[i].key0);
+		put(&r, &x);
+		kit_rec_free(&x);
+	}
+	commit(&r);
+	struct kit_ask a;
+	/* Due by 200, oldest due first, every parent; then only the "" group. */
+	kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_EXPIRY, NULL);
+	a.query.expires_until = 200;
+	expect_names(&r, &a, "d2,o1,d3");
+	a.query.limit = 2;
+	expect_names(&r, &a, "d2,o1");
+	a.query.parent = "";
+	expect_names(&r, &a, "d2,d3");
+	a.query.limit = 0;
+	a.query.expires_until = 99;
+	expect_names(&r, &a, "");
+	/* The dead of the "" group, by key equality, in sort-key order. */
+	kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_ASCENDING, "");
+	expect_names(&r, &a, "d1,d2,d3,x1,x2,x3,e");
+	a.query.keys[0] = "dead";
+	expect_names(&r, &a, "x1,x2");
+	a.query.limit = 1;
+	expect_names(&r, &a, "x1");
+	kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_DESCENDING, "");
+	a.query.keys[0] = "dead";
+	expect_names(&r, &a, "x2,x1");
+	kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_ASCENDING, "p");
+	a.query.keys[0] = "dead";
+	expect_names(&r, &a, "o2");
+	/* One transaction: d2 dies, x1 is retried (due at 120), rolled back then committed. */
+	for (int round = 0; round < 2; round++) {
+		begin(&r);
+		rec(&x, KA, "d2", "", 11, 0, 0, 0, 0);
+		kit_rec_key(&x, 0, "dead");
+		put(&r, &x);
+		kit_rec_free(&x);
+		rec(&x, KA, "x1", "", 13, 0, 0, 0, 0);
+		x.expires = 120;
+		put(&r, &x);
+		kit_rec_free(&x);
+		kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_EXPIRY, "");
+		a.query.expires_until = 200;
+		expect_names(&r, &a, "x1,d3");
+		kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_ASCENDING, "");
+		a.query.keys[0] = "dead";
+		expect_names(&r, &a, "d2,x2");
+		if (round == 0) {
+			rollback(&r);
+			expect_all(&r, S_ROLLBACK, "after the rollback of a death and a retry");
+			kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_EXPIRY, NULL);
+			a.query.expires_until = 200;
+			expect_names(&r, &a, "d2,o1,d3");
+		} else {
+			commit(&r);
+			expect_all(&r, S_COMMIT, "after the commit of a death and a retry");
+		}
+	}
+	/* Delivered: removed from the "" group, the rest in place. */
+	begin(&r);
+	remove_expect(&r, KA, "x1", NUMBERING_OK);
+	commit(&r);
+	kit_ask_list(&a, KA, NUMBERING_RECORD_ORDER_EXPIRY, NULL);
+	expect_names(&r, &a, "o1,d3,d1");
+	expect_all(&r, NULL, "end");
+	run_close(&r);
+}
+END_TEST
+
 START_TEST(records_at_the_limits)
 {
 	struct run r;
@@ -1672,6 +1863,8 @@ Suite *numbering_backend_test_suite(const numbering_backend_test_target *target)
 	tcase_add_loop_test(tc, secondary_keys, i, i + 1);
 	tcase_add_loop_test(tc, expiry_order, i, i + 1);
 	tcase_add_loop_test(tc, atomic_multi_kind, i, i + 1);
+	tcase_add_loop_test(tc, split_between_kinds, i, i + 1);
+	tcase_add_loop_test(tc, due_and_dead_in_the_empty_parent, i, i + 1);
 	tcase_add_loop_test(tc, records_at_the_limits, i, i + 1);
 	tcase_add_loop_test(tc, largest_body, i, i + 1);
 	tcase_add_loop_test(tc, failure_injection, i, i + 1);
