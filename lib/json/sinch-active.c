@@ -19,7 +19,8 @@
  *   says "If you pass an empty configuration object, the request will fail".
  * - Read-only fields (scheduledProvisioning, scheduledVoiceProvisioning,
  *   voiceConfiguration.lastUpdatedTime) are type-checked and ignored, as output-only
- *   fields are everywhere on this entry point: a response sent back as an update works.
+ *   fields are everywhere on this entry point: a configuration object copied from a
+ *   response is accepted.
  *
  * The readers of project ids, types, capabilities and number patterns are shared with
  * the inventory methods (json/sinch-common.h).
