@@ -5,14 +5,23 @@
  * the method and the caller, the rest is the request JSON:
  *   'A' Create  'B' Get  'C' List  'D' Update  'E' Delete  'F' Move  'G' SplitRange
  *   'H' Activate  'I' Suspend  'J' Resume  'K' ResolvePhoneNumber
+ * and the Sinch seed's methods and the host's operations (docs/SINCH.md):
+ *   'L' ListAvailableNumbers  'M' GetAvailableNumber  'N' ListAvailableRegions
+ *   'O' ImportAvailableNumbers  'P' RemoveAvailableNumbers  'Q' RentNumber
+ *   'R' RentAnyNumber  'S' ListActiveNumbers  'T' GetActiveNumber
+ *   'U' UpdateActiveNumber  'V' ReleaseNumber  'W' GetCallbackConfiguration
+ *   'X' UpdateCallbackConfiguration  'Y' ClaimProvisioningTasks  'Z' CompleteProvisioningTask
  * An upper-case letter calls as the trusted host (no caller, every call allowed); the
  * lower-case letter calls as "user:bob", checked by the built-in policy (viewer on
- * projects/p1, resolve everywhere). Any other byte picks a method by its value, as
- * the trusted host.
+ * projects/p1, resolve everywhere). '!' reopens the store empty, with manual
+ * provisioning when the next byte is 'm' (else immediate, the default), so the
+ * provisioning tasks of ClaimProvisioningTasks exist; '@' moves the fake clock a day on
+ * (tasks are due after their create time, releases at the next charge date). Any other
+ * byte picks a method by its value, as the trusted host.
  *
  * Every call goes to ONE memory store that lives across inputs, so libFuzzer explores
  * sequences of calls: creates followed by splits, moves, deletes, lists. The store
- * has a fixed fake clock, a default region (AU), regulatory requirements and an event
+ * has a fake clock (fixed but for '@'), a default region (AU), regulatory requirements and an event
  * sink; its random source is deterministic (fuzz.h). It is reopened every RESET_EVERY
  * inputs so memory stays bounded. An input that crashes only after others is replayed
  * with the corpus (replay-main.c feeds files in name order to the same store); a
@@ -36,6 +45,11 @@ static const char *const methods[] = {
 	"UpdatePhoneNumberInstance", "DeletePhoneNumberInstance",   "MovePhoneNumberInstance",
 	"SplitRange",                "ActivatePhoneNumberInstance", "SuspendPhoneNumberInstance",
 	"ResumePhoneNumberInstance", "ResolvePhoneNumber",
+	"NumberService_ListAvailableNumbers", "NumberService_GetAvailableNumber", "NumberService_ListAvailableRegions",
+	"ImportAvailableNumbers",    "RemoveAvailableNumbers",      "NumberService_RentNumber",
+	"NumberService_RentAnyNumber", "NumberService_ListActiveNumbers", "NumberService_GetActiveNumber",
+	"NumberService_UpdateActiveNumber", "NumberService_ReleaseNumber", "GetCallbackConfiguration",
+	"UpdateCallbackConfiguration", "ClaimProvisioningTasks",    "CompleteProvisioningTask",
 };
 #define METHOD_COUNT (sizeof(methods) / sizeof(methods[0]))
 
@@ -49,10 +63,15 @@ static numbering_store *store;
 static numbering_policy *policy;
 static unsigned long inputs;
 
+#define DAY INT64_C(86400000000000)
+
+/* FAKE_NOW when the store opens; '@' calls move it on. */
+static int64_t now = FAKE_NOW;
+
 static int64_t fake_clock(void *payload)
 {
 	(void)payload;
-	return FAKE_NOW;
+	return now;
 }
 
 static int authorize(const char *caller, const char *permission, const char *project, void *payload)
@@ -71,10 +90,11 @@ static void event_sink(const char *event_json, void *payload)
 	json_decref(event);
 }
 
-static void open_store(void)
+static void open_store(int provisioning)
 {
 	numbering_store_close(store);
 	store = NULL;
+	now = FAKE_NOW;
 	fuzz_random_install();
 	fuzz_random_reset();
 	if (policy == NULL && numbering_policy_parse(&policy, policy_json) != NUMBERING_OK)
@@ -86,6 +106,7 @@ static void open_store(void)
 	options.event_sink = event_sink;
 	options.default_region = "AU";
 	options.regulatory_requirements = "AU:*,DE:MOBILE";
+	options.provisioning = provisioning;
 	if (numbering_store_open(&store, &options) != NUMBERING_OK)
 		abort();
 }
@@ -96,6 +117,15 @@ static void call(const uint8_t *data, size_t size)
 		return;
 	uint8_t c = data[0];
 	const char *method, *caller = NULL;
+	if (c == '!') {
+		open_store(size > 1 && data[1] == 'm' ? NUMBERING_PROVISIONING_MANUAL : NUMBERING_PROVISIONING_IMMEDIATE);
+		return;
+	}
+	if (c == '@') {
+		if (now < FAKE_NOW + 1000 * DAY)
+			now += DAY;
+		return;
+	}
 	if (c >= 'A' && c < 'A' + METHOD_COUNT) {
 		method = methods[c - 'A'];
 	} else if (c >= 'a' && c < 'a' + METHOD_COUNT) {
@@ -125,7 +155,7 @@ static void call(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (store == NULL || ++inputs % RESET_EVERY == 0)
-		open_store();
+		open_store(NUMBERING_PROVISIONING_IMMEDIATE);
 	while (size > 0) {
 		const uint8_t *nul = memchr(data, 0, size);
 		size_t len = nul ? (size_t)(nul - data) : size;
