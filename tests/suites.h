@@ -27,6 +27,7 @@ TEST_SUITE(alloc_failure);
 TEST_SUITE(backend_errors);
 TEST_SUITE(stress);
 TEST_SUITE(authz);
+TEST_SUITE(authz_sinch);
 TEST_SUITE(limits);
 TEST_SUITE(page_token);
 TEST_SUITE(callback);

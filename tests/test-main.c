@@ -43,6 +43,7 @@ static const struct named_suite all_suites[] = {
 	{"backend_errors", backend_errors_suite},
 	{"stress", stress_suite},
 	{"authz", authz_suite},
+	{"authz_sinch", authz_sinch_suite},
 	{"limits", limits_suite},
 	{"page_token", page_token_suite},
 	{"callback", callback_suite},
