@@ -13,6 +13,7 @@
 #include <numbering/numbering.h>
 #include <numbering/sys/file.h>
 
+#include "batch-clock.h"
 #include "import.h"
 #include "deliver-command.h"
 
@@ -32,6 +33,7 @@ struct globals {
 	const char *caller; /* --as */
 	const char *region; /* --region */
 	const char *max_instances; /* --max-instances, checked when the store opens */
+	const char *provisioning;  /* --provisioning immediate|manual */
 	int read_only;             /* --read-only: a snapshot of a file store, no lock taken */
 };
 
@@ -45,6 +47,8 @@ static const char usage[] =
 	"  --as PRINCIPAL        the caller of call and batch, e.g. user:alice\n"
 	"  --region CC           default region for national numbers\n"
 	"  --max-instances N     refuse creates and splits past N instances (deleted ones count)\n"
+	"  --provisioning MODE   immediate (the default: SMS and voice configuration is live at\n"
+	"                        once) or manual (the host claims and completes provisioning tasks)\n"
 	"  --read-only           read a snapshot of the file store without its lock (works while\n"
 	"                        another process, a PBX, has it open); writes are refused\n"
 	"\n"
@@ -105,14 +109,21 @@ static const char call_help[] =
 static const char batch_help[] =
 	"usage: numberctl [GLOBAL OPTIONS] batch\n"
 	"\n"
-	"Reads JSON Lines from stdin, each {\"method\":\"...\",\"request\":{...},\"caller\":\"...\"}\n"
-	"(request defaults to {}, caller to --as), calls them in order on one store, and writes\n"
-	"one line per input line: {\"response\":{...}} or {\"error\":{...}}. Output is flushed\n"
+	"Reads JSON Lines from stdin, each {\"method\":\"...\",\"request\":{...},\"caller\":\"...\",\n"
+	"\"time\":\"...\"} (request defaults to {}, caller to --as, time to the clock), calls\n"
+	"them in order on one store, and writes one line per input line: {\"response\":{...}}\n"
+	"or {\"error\":{...}}. Output is flushed\n"
 	"after every line, so a host can drive numberctl through pipes. Blank lines are\n"
 	"skipped; every other line gets exactly one answer line, in order, whatever bytes\n"
 	"it holds: a malformed line, or one holding a NUL byte (INVALID_ARGUMENT naming its\n"
 	"offset), gets an error line and the batch goes on. Lines may end in LF or CRLF.\n"
 	"Exit status: 0 when every line succeeded, 1 otherwise.\n"
+	"\n"
+	"A line's \"time\" (RFC 3339, e.g. 2026-03-01T00:00:00Z) is the store's clock for that\n"
+	"line; later lines read on from there as the clock advances, so expiry, billing dates\n"
+	"and retries can be tested in one run. The clock never goes back: a time before its\n"
+	"current reading is INVALID_ARGUMENT naming \"time\" and the line, and the line's\n"
+	"method is not called.\n"
 	"\n"
 	"Testing aid: with NUMBERING_FAKE_CLOCK=NS in the environment the store's clock reads\n"
 	"NS (nanoseconds since the Unix epoch) for the first line and advances one second per\n"
@@ -349,25 +360,15 @@ static int cmd_range(const struct globals *g, int argc, char **argv)
 	return rc;
 }
 
-/* The fake clock for golden tests: fixed within a batch line, one second per line. The
- * store keeps its times strictly increasing by itself, so several changes in one line
- * still get distinct times. */
-struct fake_clock {
-	int64_t start;
-	int64_t line;
-};
-
-static int64_t fake_clock_now(void *payload)
-{
-	const struct fake_clock *clock = payload;
-	return clock->start + clock->line * INT64_C(1000000000);
-}
-
 /* What call and batch run on. */
 struct session {
 	numbering_store *store;
 	numbering_policy *policy;
-	struct fake_clock clock;
+	/* The real clock, or NUMBERING_FAKE_CLOCK's for golden tests (fixed within a batch
+	 * line, one second per line; the store keeps its times strictly increasing by
+	 * itself, so several changes in one line still get distinct times), moved forward
+	 * by batch lines' "time" (batch-clock.h). */
+	struct batch_clock clock;
 };
 
 /* Reads all of @in, stopping past @limit bytes (the library then reports the size), and
@@ -494,10 +495,11 @@ static int session_open(struct session *s, const struct globals *g)
 			status = EXIT_USAGE;
 			goto done;
 		}
+		s->clock.fake = 1;
 		s->clock.start = start;
-		options.clock = fake_clock_now;
-		options.clock_payload = &s->clock;
 	}
+	options.clock = batch_clock_now;
+	options.clock_payload = &s->clock;
 	if (g->policy != NULL) {
 		size_t len = 0;
 		if ((text = read_file(g->policy, &len)) == NULL) {
@@ -531,6 +533,17 @@ static int session_open(struct session *s, const struct globals *g)
 			goto done;
 		}
 		options.max_instances = max;
+	}
+	if (g->provisioning != NULL) {
+		if (strcmp(g->provisioning, "immediate") == 0) {
+			options.provisioning = NUMBERING_PROVISIONING_IMMEDIATE;
+		} else if (strcmp(g->provisioning, "manual") == 0) {
+			options.provisioning = NUMBERING_PROVISIONING_MANUAL;
+		} else {
+			fprintf(stderr, "numberctl: --provisioning %s: not immediate or manual\n", g->provisioning);
+			status = EXIT_USAGE;
+			goto done;
+		}
 	}
 	/* The store takes the backend, on failure too. */
 	int rc = numbering_store_open(&s->store, &options);
@@ -595,6 +608,35 @@ static int cmd_call(const struct globals *g, int argc, char **argv)
 	return rc == NUMBERING_OK ? 0 : 1;
 }
 
+/* Sets the clock to a batch line's "time"; returns 0, or 1 after printing the line's
+ * error (INVALID_ARGUMENT naming "time": not RFC 3339, or before the clock). */
+static int batch_line_time(struct session *s, unsigned long number, const char *text)
+{
+	int64_t ns = 0;
+	const char *why = NULL;
+	char message[480], quoted[64], now[BATCH_CLOCK_TEXT_SIZE];
+	snprintf(quoted, sizeof(quoted), "%s", text);
+	if (batch_clock_parse(&ns, text, &why) == 0) {
+		if (batch_clock_set(&s->clock, ns) == 0)
+			return 0;
+		batch_clock_format(now, batch_clock_now(&s->clock));
+		snprintf(message, sizeof(message), "line %lu: time %s is before the store's clock, %s: time never goes back",
+		         number, quoted, now);
+	} else {
+		snprintf(message, sizeof(message), "line %lu: time \"%s\" %s", number, quoted, why);
+	}
+	/* The text comes from the input: printable ASCII keeps the body valid JSON text. */
+	for (char *c = message; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	print_json(json_pack("{s:{s:i, s:s, s:s, s:[{s:s, s:s, s:[{s:s, s:s}]}]}}", "error", "code",
+	                     numbering_status_http(NUMBERING_INVALID_ARGUMENT), "status",
+	                     numbering_status_name(NUMBERING_INVALID_ARGUMENT), "message", message, "details", "@type",
+	                     "type.googleapis.com/google.rpc.BadRequest", "type", "BadRequest", "fieldViolations", "field",
+	                     "time", "description", message));
+	return 1;
+}
+
 /* Runs one batch line; returns 0 when it succeeded. */
 static int batch_line(struct session *s, const struct globals *g, unsigned long number, const char *line,
                       size_t len)
@@ -610,7 +652,7 @@ static int batch_line(struct session *s, const struct globals *g, unsigned long 
 		json_decref(root);
 		return 1;
 	}
-	const char *key, *method = NULL, *caller = g->caller;
+	const char *key, *method = NULL, *caller = g->caller, *time = NULL;
 	json_t *value, *request = NULL;
 	int bad = 0;
 	json_object_foreach(root, key, value) {
@@ -620,18 +662,23 @@ static int batch_line(struct session *s, const struct globals *g, unsigned long 
 			request = json_is_null(value) ? NULL : value;
 		else if (strcmp(key, "caller") == 0 && (json_is_string(value) || json_is_null(value)))
 			caller = json_is_null(value) ? g->caller : json_string_value(value);
+		else if (strcmp(key, "time") == 0 && (json_is_string(value) || json_is_null(value)))
+			time = json_is_null(value) ? NULL : json_string_value(value);
 		else if (!bad) {
 			bad = 1;
-			if (strcmp(key, "method") == 0 || strcmp(key, "caller") == 0)
+			if (strcmp(key, "method") == 0 || strcmp(key, "caller") == 0 || strcmp(key, "time") == 0)
 				print_line_error(number, "\"%s\" must be a string", key);
 			else
-				print_line_error(number, "unknown key \"%s\" (a line has method, request and caller)", key);
+				print_line_error(number, "unknown key \"%s\" (a line has method, request, caller and time)",
+				                 key);
 		}
 	}
 	if (!bad && method == NULL) {
 		bad = 1;
 		print_line_error(number, "\"method\" is missing");
 	}
+	if (!bad && time != NULL)
+		bad = batch_line_time(s, number, time);
 	char *request_text = NULL;
 	if (!bad && request != NULL && (request_text = json_dumps(request, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
 		bad = 1;
@@ -819,7 +866,7 @@ static int option(const char *name, int argc, char **argv, int *i, const char **
 
 int main(int argc, char **argv)
 {
-	struct globals g = {NULL, NULL, NULL, NULL, NULL, 0};
+	struct globals g = {NULL, NULL, NULL, NULL, NULL, NULL, 0};
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0; i++) {
 		const char *value = NULL;
@@ -838,6 +885,8 @@ int main(int argc, char **argv)
 			slot = &g.region;
 		else if (option("--max-instances", argc, argv, &i, &value))
 			slot = &g.max_instances;
+		else if (option("--provisioning", argc, argv, &i, &value))
+			slot = &g.provisioning;
 		if (slot == NULL || value == NULL) {
 			fprintf(stderr, "numberctl: %s '%s'\n%s", slot == NULL ? "unknown option" : "missing value for",
 			        argv[i], usage);

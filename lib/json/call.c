@@ -8,6 +8,8 @@
 
 #include "core/error.h"
 #include "json/json.h"
+#include "json/sinch-active.h"
+#include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
 #include "numbering/json.h"
 #include "numbering/list.h"
@@ -328,6 +330,16 @@ static const struct plain_method plain_methods[] = {
 	{"NumberService_ListAvailableRegions", numbering__json_list_available_regions},
 	{"ImportAvailableNumbers", numbering__json_import_available_numbers},
 	{"RemoveAvailableNumbers", numbering__json_remove_available_numbers},
+	{"NumberService_RentNumber", numbering__json_rent_number},
+	{"NumberService_RentAnyNumber", numbering__json_rent_any_number},
+	{"NumberService_ListActiveNumbers", numbering__json_list_active_numbers},
+	{"NumberService_GetActiveNumber", numbering__json_get_active_number},
+	{"NumberService_UpdateActiveNumber", numbering__json_update_active_number},
+	{"NumberService_ReleaseNumber", numbering__json_release_number},
+	{"GetCallbackConfiguration", numbering__json_get_callback_configuration},
+	{"UpdateCallbackConfiguration", numbering__json_update_callback_configuration},
+	{"ClaimProvisioningTasks", numbering__json_claim_provisioning_tasks},
+	{"CompleteProvisioningTask", numbering__json_complete_provisioning_task},
 };
 
 static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,

@@ -26,16 +26,10 @@
 #include "numbering/inventory.h"
 #include "numbering/money.h"
 #include "json/sinch-available.h"
+#include "json/sinch-common.h"
 #include "service/import-request.h"
 
 /* ---- Reading ---- */
-
-static int invalid(const char *path, const char *what, const char *value)
-{
-	char quoted[NUMBERING__QUOTE_SIZE];
-	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s \"%s\" %s", path,
-	                              numbering__quote(quoted, value, strlen(value)), what);
-}
 
 /* Gives a setter's failure the JSON path @full of the value it refused: its violation
  * names @full, and a message that starts with the setter's own field name starts with
@@ -59,67 +53,6 @@ static int string_field(const char **out, json_t *value, const char *path)
 	return numbering__json_string(out, value, path);
 }
 
-/* "p" into "projects/p". */
-static int read_project(char *out, size_t size, json_t *value)
-{
-	const char *id = NULL;
-	int rc = string_field(&id, value, "projectId");
-	if (rc != NUMBERING_OK)
-		return rc;
-	if (id == NULL || id[0] == '\0')
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "projectId", "projectId is required");
-	if (strlen(id) + sizeof("projects/") > size)
-		return invalid("projectId", "is too long", id);
-	snprintf(out, size, "projects/%s", id);
-	return NUMBERING_OK;
-}
-
-/* A NumberType name; NUMBER_TYPE_UNSPECIFIED is refused like any unknown name. */
-static int read_type(int *out, json_t *value, const char *path)
-{
-	const char *name = NULL;
-	int rc = string_field(&name, value, path);
-	if (rc != NUMBERING_OK || name == NULL)
-		return rc;
-	for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
-		if (strcmp(name, numbering_number_type_name(t)) == 0) {
-			*out = t;
-			return NUMBERING_OK;
-		}
-	return invalid(path, "is not a number type (MOBILE, LOCAL, TOLL_FREE, NATIONAL or SHARED_RATE)", name);
-}
-
-static const char *const capability_names[] = {"SMS", "MMS", "VOICE"}; /* bit i is 1 << i */
-
-/* An array of capability names into NUMBERING_CAPABILITY_* flags. */
-static int read_capabilities(int *out, json_t *value, const char *path)
-{
-	int rc = numbering__json_array(value, path);
-	if (rc != NUMBERING_OK || value == NULL)
-		return rc;
-	int flags = 0;
-	size_t i;
-	json_t *item;
-	json_array_foreach(value, i, item) {
-		char at[NUMBERING__JSON_PATH_SIZE];
-		const char *name = NULL;
-		numbering__json_path_index(at, path, i);
-		if (item == NULL || json_is_null(item))
-			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
-		if ((rc = string_field(&name, item, at)) != NUMBERING_OK)
-			return rc;
-		int bit = -1;
-		for (int b = 0; b < 3 && bit < 0; b++)
-			if (strcmp(name, capability_names[b]) == 0)
-				bit = b;
-		if (bit < 0)
-			return invalid(at, "is not a capability (SMS, VOICE or MMS)", name);
-		flags |= 1 << bit;
-	}
-	*out = flags;
-	return NUMBERING_OK;
-}
-
 /* A money object {currencyCode, amount} into a currency and minor units. */
 static int read_money(char currency[4], int64_t *minor, json_t *value, const char *path)
 {
@@ -141,7 +74,7 @@ static int read_money(char currency[4], int64_t *minor, json_t *value, const cha
 	if (code == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s is required", at);
 	if (!numbering_currency_is_known(code))
-		return invalid(at, "is not an ISO 4217 currency (three upper-case letters, like \"USD\")", code);
+		return numbering__sinch_invalid(at, "is not an ISO 4217 currency (three upper-case letters, like \"USD\")", code);
 	numbering__json_path(at, path, "amount");
 	if (f[AMOUNT] != NULL && (json_is_integer(f[AMOUNT]) || json_is_real(f[AMOUNT])))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at,
@@ -170,7 +103,7 @@ static int read_int64(int64_t *out, json_t *value, const char *path)
 			*out = strtoll(text, NULL, 10);
 			return NUMBERING_OK;
 		}
-		return invalid(path, "is not a whole number", text);
+		return numbering__sinch_invalid(path, "is not a whole number", text);
 	}
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s must be an integer, not %s", path,
 	                              numbering__json_type_name(value));
@@ -202,13 +135,13 @@ static int read_attribute(numbering_available_number *n, const struct numbering_
 			snprintf(text, sizeof(text), "%lld", (long long)v);
 			char why[96];
 			snprintf(why, sizeof(why), "is out of range (%lld to %lld)", (long long)row->dflt, (long long)row->limit);
-			rc = invalid(path, why, text);
+			rc = numbering__sinch_invalid(path, why, text);
 		}
 		break;
 	}
 	case NUMBERING__FIELD_CAPS: {
 		int flags = 0;
-		if ((rc = read_capabilities(&flags, value, path)) == NUMBERING_OK)
+		if ((rc = numbering__sinch_read_capabilities(&flags, value, path)) == NUMBERING_OK)
 			rc = numbering_available_number_set_int(n, row->json, flags);
 		break;
 	}
@@ -257,7 +190,7 @@ static int read_available(numbering_available_number *n, json_t *value, const ch
 				rc = at_path(numbering_available_number_set_numbers(n, text, region), at);
 		} else if (strcmp(key, "type") == 0) {
 			int type = 0;
-			if ((rc = read_type(&type, member, at)) == NUMBERING_OK)
+			if ((rc = numbering__sinch_read_type(&type, member, at)) == NUMBERING_OK)
 				rc = at_path(numbering_available_number_set_type(n, type), at);
 		} else {
 			const struct numbering__field *row = numbering__fields_find(&numbering__available_fields, key, -1);
@@ -273,39 +206,20 @@ static int read_available(numbering_available_number *n, json_t *value, const ch
 
 /* ---- Writing ---- */
 
-static json_t *money_json(const char *currency, int64_t minor)
-{
-	char amount[NUMBERING_MONEY_BUFSIZE];
-	if (numbering_money_format(amount, sizeof(amount), currency, minor) != NUMBERING_OK)
-		return NULL;
-	return json_pack("{s:s, s:s}", "currencyCode", currency, "amount", amount);
-}
-
-static json_t *capabilities_json(int flags)
-{
-	json_t *a = json_array();
-	for (int b = 0; a != NULL && b < 3; b++)
-		if ((flags & (1 << b)) != 0 && json_array_append_new(a, json_string(capability_names[b])) != 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 /* The seed's AvailableNumber: its fields only, prices when set. */
 static json_t *available_json(const numbering_available_number *n)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:o*}", "phoneNumber", numbering_available_number_phone_number(n),
 	                      "regionCode", numbering_available_number_region_code(n), "type",
 	                      numbering_number_type_name(numbering_available_number_type(n)), "capability",
-	                      capabilities_json((int)numbering_available_number_int(n, "capability")));
+	                      numbering__sinch_capabilities_json((int)numbering_available_number_int(n, "capability")));
 	static const char *const prices[] = {"setupPrice", "monthlyPrice"};
 	for (int i = 0; o != NULL && i < 2; i++) {
 		const char *currency = NULL;
 		int64_t minor = 0;
 		if (numbering_available_number_money(n, prices[i], &currency, &minor) != NUMBERING_OK)
 			continue;
-		json_t *m = money_json(currency, minor);
+		json_t *m = numbering__sinch_money_json(currency, minor);
 		if (m == NULL || json_object_set_new(o, prices[i], m) != 0) {
 			json_decref(o);
 			o = NULL;
@@ -323,11 +237,6 @@ static json_t *available_json(const numbering_available_number *n)
 	return o;
 }
 
-static int out_of_memory(void)
-{
-	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
-}
-
 /* {name: value} as the result, taking @value. */
 static int single(json_t **result, const char *name, json_t *value)
 {
@@ -335,7 +244,7 @@ static int single(json_t **result, const char *name, json_t *value)
 	if (*result == NULL || json_object_set_new(*result, name, value) != 0) {
 		json_decref(*result);
 		*result = NULL;
-		return out_of_memory();
+		return numbering__sinch_out_of_memory();
 	}
 	return NUMBERING_OK;
 }
@@ -350,42 +259,21 @@ int numbering__json_list_available_numbers(json_t **result, numbering_store *sto
 		[REGION] = {"regionCode", "regionCode"},      [TYPE] = {"type", "type"},
 		[CAPABILITIES] = {"capabilities", "capabilities"}, [SIZE] = {"size", "size"},
 	};
-	enum { P_PATTERN, P_SEARCH, P_COUNT };
-	static const struct numbering__json_field pattern_fields[P_COUNT] = {
-		[P_PATTERN] = {"pattern", "pattern"},
-		[P_SEARCH] = {"searchPattern", "searchPattern"},
-	};
-	static const char *const modes[] = {"START", "CONTAINS", "END"};
-	json_t *f[COUNT], *p[P_COUNT] = {NULL, NULL};
+	json_t *f[COUNT];
 	char project[NUMBERING__JSON_PATH_SIZE];
 	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
 	int32_t size = 0;
-	const char *mode = NULL;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = read_project(project, sizeof(project), f[PROJECT]);
+		rc = numbering__sinch_read_project(project, sizeof(project), f[PROJECT]);
 	if (rc == NUMBERING_OK)
-		rc = numbering__json_object(f[PATTERN], "numberPattern");
-	if (rc == NUMBERING_OK && f[PATTERN] != NULL)
-		rc = numbering__json_fields(p, f[PATTERN], pattern_fields, P_COUNT, "numberPattern");
-	if (rc == NUMBERING_OK)
-		rc = string_field(&q.pattern, p[P_PATTERN], "numberPattern.pattern");
-	if (rc == NUMBERING_OK)
-		rc = string_field(&mode, p[P_SEARCH], "numberPattern.searchPattern");
-	if (rc == NUMBERING_OK && mode != NULL) {
-		q.search_pattern = -1;
-		for (int i = 0; i < 3; i++)
-			if (strcmp(mode, modes[i]) == 0)
-				q.search_pattern = i;
-		if (q.search_pattern < 0)
-			rc = invalid("numberPattern.searchPattern", "is not START, CONTAINS or END", mode);
-	}
+		rc = numbering__sinch_read_pattern(&q.pattern, &q.search_pattern, f[PATTERN]);
 	if (rc == NUMBERING_OK)
 		rc = string_field(&q.region_code, f[REGION], "regionCode");
 	if (rc == NUMBERING_OK)
-		rc = read_type(&q.type, f[TYPE], "type");
+		rc = numbering__sinch_read_type(&q.type, f[TYPE], "type");
 	if (rc == NUMBERING_OK)
-		rc = read_capabilities(&q.capabilities, f[CAPABILITIES], "capabilities");
+		rc = numbering__sinch_read_capabilities(&q.capabilities, f[CAPABILITIES], "capabilities");
 	if (rc == NUMBERING_OK)
 		rc = numbering__json_int32(&size, f[SIZE], "size");
 	if (rc != NUMBERING_OK)
@@ -417,7 +305,7 @@ int numbering__json_get_available_number(json_t **result, numbering_store *store
 	const char *number = "";
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = read_project(project, sizeof(project), f[PROJECT]);
+		rc = numbering__sinch_read_project(project, sizeof(project), f[PROJECT]);
 	if (rc == NUMBERING_OK)
 		rc = string_field(&number, f[NUMBER], "phoneNumber");
 	if (rc != NUMBERING_OK)
@@ -427,7 +315,7 @@ int numbering__json_get_available_number(json_t **result, numbering_store *store
 	if (rc == NUMBERING_OK) {
 		*result = available_json(n);
 		if (*result == NULL)
-			rc = out_of_memory();
+			rc = numbering__sinch_out_of_memory();
 	}
 	numbering_available_number_free(n);
 	return rc;
@@ -445,7 +333,7 @@ int numbering__json_list_available_regions(json_t **result, numbering_store *sto
 	int types = 0;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = read_project(project, sizeof(project), f[PROJECT]);
+		rc = numbering__sinch_read_project(project, sizeof(project), f[PROJECT]);
 	if (rc == NUMBERING_OK)
 		rc = numbering__json_array(f[TYPES], "types");
 	size_t i;
@@ -458,7 +346,7 @@ int numbering__json_list_available_regions(json_t **result, numbering_store *sto
 			if (json_is_null(item))
 				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
 			else
-				rc = read_type(&type, item, at);
+				rc = numbering__sinch_read_type(&type, item, at);
 			if (rc != NUMBERING_OK)
 				break;
 			types |= NUMBERING_NUMBER_TYPE_BIT(type);
