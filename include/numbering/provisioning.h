@@ -52,7 +52,9 @@ NUMBERING_EXTERN(int) numbering_store_claim_provisioning_tasks(numbering_task_li
  * callback. A host operation.
  * @param[in] store the store.
  * @param[in] caller who asks; needs numbering.provisioningTasks.complete on project "*".
- * @param[in] name the task's name ("provisioningTasks/...").
+ * @param[in] name the task's name, "provisioningTasks/{project id}/{number}/{eventType}"
+ *            (one task per change of a number at a time: a second change of a channel
+ *            waits until the first is completed).
  * @param[in] status a numbering_callback_status.
  * @param[in] failure_code a numbering_callback_failure_code; NUMBERING_CALLBACK_FAILURE_NONE
  *            with SUCCEEDED (and allowed with FAILED).

@@ -2,15 +2,13 @@
  * Manual provisioning (numbering/provisioning.h): one task per scheduled change,
  * claimed by the host and completed with its outcome.
  *
- * The TASK record: name "provisioningTasks/{id}", parent "", sort key its create time,
+ * The TASK record: name "provisioningTasks/{project}/{number}/{eventType}", parent "", sort key its create time,
  * expires when it is due (at once; a claim leases it), key 0 "{project}|{number}|sms"
  * or "...|voice" (what else is scheduled on that channel of that number); the
  * attributes of task_rows.
  */
 #include <stdio.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -27,9 +25,11 @@
 
 #define NS INT64_C(1000000000)
 #define LIST_MAX 1000
-#define ID_SIZE 27
 #define TASK_PREFIX "provisioningTasks/"
-#define TASK_NAME_SIZE (sizeof(TASK_PREFIX) + ID_SIZE)
+/* "provisioningTasks/{project id}/{number}/{eventType}": one task per change of a
+ * number at a time (a second change waits for the first), so the name is known to
+ * whoever made the change, and a retry after a failure reuses it. */
+#define TASK_NAME_SIZE (sizeof(TASK_PREFIX) + 64 + 1 + 20 + 1 + 40)
 #define CHANNEL_KEY_SIZE 128
 
 /* clang-format off */
@@ -90,7 +90,7 @@ static int read_task(numbering_task *t, const numbering_record *record)
 	size_t plen = sizeof(TASK_PREFIX) - 1;
 	if (record->kind != NUMBERING__KIND_TASK || record->name == NULL || strncmp(record->name, TASK_PREFIX, plen) != 0 ||
 	    strlen(record->name) >= TASK_NAME_SIZE || (record->parent && record->parent[0]))
-		return damaged(record, "name", "it is not provisioningTasks/{id} without parent");
+		return damaged(record, "name", "it is not provisioningTasks/... without parent");
 	snprintf(t->name, sizeof(t->name), "%s", record->name);
 	int rc = numbering__fields_decode(&task_table, &t->f, record->body, record->body_len, &field, &problem);
 	if (rc != NUMBERING_OK)
@@ -140,21 +140,15 @@ static int set_text(struct task_fields *f, const char *json, const char *value)
 
 int numbering__provisioning_queue(numbering_store *store, const numbering_active_number *a)
 {
-	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	int rc = NUMBERING_OK;
 	for (int i = 0; i < a->event_count && rc == NUMBERING_OK; i++) {
 		numbering_task t;
 		memset(&t, 0, sizeof(t));
 		numbering__fields_clear(&task_table, &t.f);
-		unsigned char random[ID_SIZE - 1];
-		randombytes_buf(random, sizeof(random));
-		char id[ID_SIZE];
-		for (size_t k = 0; k < sizeof(random); k++)
-			id[k] = alphabet[random[k] % 36];
-		id[ID_SIZE - 1] = '\0';
-		snprintf(t.name, sizeof(t.name), "%s%s", TASK_PREFIX, id);
 		int64_t now = 0;
 		int e = a->events[i];
+		snprintf(t.name, sizeof(t.name), "%s%s/%s/%s", TASK_PREFIX, a->project_id,
+		         numbering_instance_phone_number(a->instance), numbering_callback_event_type_name(e));
 		t.f.event_type = e;
 		if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK ||
 		    (rc = set_text(&t.f, "projectId", a->project_id)) != NUMBERING_OK ||
@@ -441,12 +435,14 @@ int numbering_store_complete_provisioning_task(numbering_store *store, const cha
 	if (rc == NUMBERING_OK && status != NUMBERING_CALLBACK_STATUS_SUCCEEDED && status != NUMBERING_CALLBACK_STATUS_FAILED)
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "status", "status %d is neither SUCCEEDED nor FAILED",
 		                            status);
-	if (rc == NUMBERING_OK && (failure_code != NUMBERING_CALLBACK_FAILURE_NONE &&
-	                           (status != NUMBERING_CALLBACK_STATUS_FAILED ||
-	                            numbering_callback_failure_code_name(failure_code) == NULL ||
-	                            numbering_callback_failure_code_name(failure_code)[0] == '\0')))
+	const char *code = numbering_callback_failure_code_name(failure_code);
+	if (rc == NUMBERING_OK && failure_code != NUMBERING_CALLBACK_FAILURE_NONE && (code == NULL || code[0] == '\0'))
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "failureCode",
-		                            "failureCode %d is not one of the seed's codes, or comes with SUCCEEDED", failure_code);
+		                            "failureCode %d is not one of the seed's codes", failure_code);
+	else if (rc == NUMBERING_OK && failure_code != NUMBERING_CALLBACK_FAILURE_NONE &&
+	         status != NUMBERING_CALLBACK_STATUS_FAILED)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "failureCode",
+		                            "failureCode %s comes only with status FAILED", code);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__rwlock_wrlock(&store->lock);

@@ -421,6 +421,14 @@ check_import import-long-jsonl 1 "$tmp/long.jsonl" import --format jsonl -
 # the next month's last day as its next charge date (line 55).
 active_policy="$dir/active-policy.json"
 check batch-active 1 --stdin "$dir/active.jsonl" --policy "$active_policy" --as user:alice batch
+# Manual provisioning (--provisioning manual): the callback secret, a rent whose SMS plan,
+# campaign and voice app are scheduled (WAITING), a second plan refused while one is
+# scheduled, the tasks claimed (IN_PROGRESS, named by project, number and event),
+# completed SUCCEEDED (live) and FAILED with a failureCode (errorCodes), a failureCode
+# with SUCCEEDED refused, a new campaign scheduled after the failure; host operations
+# refused to a caller without numbering.provisioningTasks.complete on "*".
+check batch-provisioning 1 --stdin "$dir/provisioning.jsonl" --provisioning manual --policy "$active_policy" \
+	--as user:alice batch
 # Paging, over a file store so that one process's page token reaches the next: the
 # first page's token gives the second page and totalSize on both, and is refused for
 # another order.
