@@ -101,7 +101,7 @@ struct ignored {
 #define IGNORED_INT(obj, id)
 #define IGNORED_SPECIAL(obj, id)
 #define IGNORED_NONE(obj, id)
-#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter)  \
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter, ...) \
 	IGNORED_##access(obj, id, json)
 static const struct ignored ignored_fields[] = {
 #include "model/instance-fields.h"
@@ -401,7 +401,7 @@ static void put_time(int *ok, json_t *object, const char *key, int64_t ns)
 #define OUT_PHONE(id, camel, json, getter)
 #define OUT_RANGE(id, camel, json, getter)
 #define OUT_NONE(id, camel, json, getter)
-#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter)  \
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter, ...) \
 	OUT_##obj(id, camel, json, getter)
 
 static void out_capabilities(int *ok, json_t *object, const char *key, const numbering_instance *instance)

@@ -1,19 +1,20 @@
 /*
  * Instances as records, and the META and REQUEST records (model/instance-record.h).
  *
- * The body of an instance record (docs/RECORDS.md):
- *   byte    mask: which strings follow (M_*), and M_EXTRA
- *   byte    is_range | compliant << 1 | trigger << 2 | number_type << 4 | P_ACTIVATED_AT_CREATE
- *   byte    lifecycle_state | capabilities << 3
+ * The body of an instance record (docs/RECORDS.md), laid out by the field table
+ * (model/instance-fields.h, its body, at and how columns):
+ *   byte    mask: which strings follow (MASK and DERIVED bits), and M_EXTRA
+ *   byte    pack: is_range | compliant << 1 | trigger << 2 | number_type << 4 | P_AT_CREATE
+ *   byte    state: lifecycle_state | capabilities << 3
  *   strings in mask order: varint byte count, the bytes (no NUL)
- *   [M_EXTRA] byte extra (X_*), then each field it names, in bit order:
+ *   [M_EXTRA] byte extra (EXTRA bits), then each field it names, in bit order:
  *           set (varint), range size (zigzag varint, when not what the numbers give),
  *           delete time and activate time (zigzag varint differences from the create
  *           time), message and call handlers (byte count, strings), labels (varint
  *           count, then key, value strings in strictly increasing key order)
  * The name, parent, create time (sort_key) and numbers (the interval) are the
- * record's keys; the phone number and range end are stored only when they are not
- * the +E164 text of the first and last number.
+ * record's keys (KEY rows); the phone number and range end are stored only when they
+ * are not the +E164 text of the first and last number (DERIVED rows).
  *
  * Reading trusts nothing: the record may come from any backend. Every count is
  * checked against the bytes left and the model's limits before anything is copied.
@@ -28,54 +29,178 @@
 #include "core/error.h"
 #include "model/instance-record.h"
 
+/*
+ * The body's layout is the field table's (model/instance-fields.h: each row's body, at
+ * and how columns): every place below that goes field by field expands the table, and
+ * where the bytes follow bit order the rows come out in bit order
+ * (model/instance-record-slots.h), as straight code the compiler specialises like
+ * hand-written code. A use sets RECORD_USE to its name and defines what a row of each
+ * place emits, <use>_<body>(id, m, type, aux, limit, snake, set, at, how), an EXTRA row
+ * mostly through one macro per how; the code of each kind of field lives in one helper
+ * (read_derived, read_handlers, read_labels, storable_uris, storable_labels).
+ */
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, f1_bit, aux, limit, obj, camel, snake, access, set, json, getter,  \
+                                  body, at, how)                                                                      \
+	RECORD_ROW(RECORD_USE, body)(id, m, type, aux, limit, snake, set, at, how)
+#define RECORD_ROW(use, body) RECORD_ROW_(use, body)
+#define RECORD_ROW_(use, body) use##_##body
+#define NOTHING(...)
+
+/* The bits each place takes, joined by RECORD_OP: MASK_OF the mask's, EXTRA_OF the
+ * extra byte's, PACK_OF and STATE_OF the packed bytes'. */
+#define MASK_OF_MASK(id, m, type, aux, limit, snake, set, at, how) RECORD_OP(1u << (at))
+#define MASK_OF_DERIVED MASK_OF_MASK
+#define MASK_OF_KEY NOTHING
+#define MASK_OF_PACK NOTHING
+#define MASK_OF_STATE NOTHING
+#define MASK_OF_EXTRA NOTHING
+#define MASK_OF_NONE NOTHING
+#define EXTRA_OF_EXTRA MASK_OF_MASK
+#define EXTRA_OF_KEY NOTHING
+#define EXTRA_OF_MASK NOTHING
+#define EXTRA_OF_DERIVED NOTHING
+#define EXTRA_OF_PACK NOTHING
+#define EXTRA_OF_STATE NOTHING
+#define EXTRA_OF_NONE NOTHING
+#define PACK_OF_PACK(id, m, type, aux, limit, snake, set, at, how) RECORD_OP(((1u << (how)) - 1) << (at))
+#define PACK_OF_KEY NOTHING
+#define PACK_OF_MASK NOTHING
+#define PACK_OF_DERIVED NOTHING
+#define PACK_OF_STATE NOTHING
+#define PACK_OF_EXTRA NOTHING
+#define PACK_OF_NONE NOTHING
+#define STATE_OF_STATE PACK_OF_PACK
+#define STATE_OF_KEY NOTHING
+#define STATE_OF_MASK NOTHING
+#define STATE_OF_DERIVED NOTHING
+#define STATE_OF_PACK NOTHING
+#define STATE_OF_EXTRA NOTHING
+#define STATE_OF_NONE NOTHING
+/* Every NUMBERING__SET_* bit of the table: the request bits a body may hold. */
+#define SET_OF_KEY(id, m, type, aux, limit, snake, set, at, how) RECORD_OP(set)
+#define SET_OF_MASK SET_OF_KEY
+#define SET_OF_DERIVED SET_OF_KEY
+#define SET_OF_PACK SET_OF_KEY
+#define SET_OF_STATE SET_OF_KEY
+#define SET_OF_EXTRA SET_OF_KEY
+#define SET_OF_NONE SET_OF_KEY
+/* The TIME_OR_CREATE rows, which share the pack byte's bit 7. */
+#define AT_CREATE_OF_EXTRA(id, m, type, aux, limit, snake, set, at, how) RECORD_OP(AT_CREATE_##how)
+#define AT_CREATE_SET_BITS 0
+#define AT_CREATE_SIZE 0
+#define AT_CREATE_TIME 0
+#define AT_CREATE_TIME_OR_CREATE 1
+#define AT_CREATE_URIS 0
+#define AT_CREATE_LABELS 0
+#define AT_CREATE_OF_KEY NOTHING
+#define AT_CREATE_OF_MASK NOTHING
+#define AT_CREATE_OF_DERIVED NOTHING
+#define AT_CREATE_OF_PACK NOTHING
+#define AT_CREATE_OF_STATE NOTHING
+#define AT_CREATE_OF_NONE NOTHING
+
+/* The unions of the bits (RECORD_OP |), and their sums (+), which equal the unions
+ * only when no two fields share a bit. */
+#define RECORD_OP(x) | (x)
 enum {
-	M_SKU = 1 << 0,
-	M_ACTIVATION_SKU = 1 << 1,
-	M_COUNTRY_CODE = 1 << 2,
-	M_DISPLAY_NAME = 1 << 3,
-	M_REGULATORY_LISTING = 1 << 4,
-	M_PHONE_NUMBER = 1 << 5, /* not the +E164 of first */
-	M_RANGE_END = 1 << 6,    /* not the +E164 of last (or "" for a single number) */
-	M_EXTRA = 1 << 7
+#define RECORD_USE MASK_OF
+	M_STRINGS = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+	M_EXTRA = 1u << 7, /* the extra byte and its fields follow the strings */
+#define RECORD_USE EXTRA_OF
+	X_ALL = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#define RECORD_USE PACK_OF
+	PACK_BITS = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+	P_AT_CREATE = 0x80, /* the TIME_OR_CREATE field is the create time */
+#define RECORD_USE STATE_OF
+	STATE_BITS = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#define RECORD_USE SET_OF
+	SET_ALL = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#undef RECORD_OP
+#define RECORD_OP(x) +(x)
+#define RECORD_USE MASK_OF
+	M_STRINGS_ADDED = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#define RECORD_USE EXTRA_OF
+	X_ADDED = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#define RECORD_USE PACK_OF
+	PACK_ADDED = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#define RECORD_USE STATE_OF
+	STATE_ADDED = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	,
+#define RECORD_USE AT_CREATE_OF
+	AT_CREATE_ROWS = 0
+#include "model/instance-fields.h"
+#undef RECORD_USE
 };
+#undef RECORD_OP
 
-#define P_ACTIVATED_AT_CREATE 0x80
-
-enum {
-	X_SET = 1 << 0,
-	X_RANGE_SIZE = 1 << 1,
-	X_DELETE_TIME = 1 << 2,
-	X_ACTIVATE_TIME = 1 << 3,
-	X_MESSAGE_HANDLERS = 1 << 4,
-	X_CALL_HANDLERS = 1 << 5,
-	X_LABELS = 1 << 6,
-	X_ALL = (1 << 7) - 1
-};
-
-/* Byte limits of stored strings: the model's character limits at 4 bytes each, or a
- * generous bound where the model has none (as the instance encoding, model/encode.c). */
-#define NAME_BYTES_MAX 512
-#define NUMBER_TEXT_MAX 64
-#define COUNTRY_CODE_MAX 8
-#define DISPLAY_NAME_BYTES_MAX (NUMBERING_DISPLAY_NAME_MAX * 4)
-#define LABEL_KEY_BYTES_MAX (NUMBERING_LABEL_KEY_MAX * 4)
-#define LABEL_VALUE_BYTES_MAX (NUMBERING_LABEL_VALUE_MAX * 4)
-#define SET_ALL ((1u << 12) - 1)
-
-/* The body's strings of the mask, in mask order. */
-#define MASK_STRINGS 7
-static const char *const mask_fields[MASK_STRINGS] = {"sku",          "activation_sku",     "country_code",
-                                                      "display_name", "regulatory_listing", "phone_number",
-                                                      "range_end"};
-static const uint32_t mask_limits[MASK_STRINGS] = {NAME_BYTES_MAX,         NAME_BYTES_MAX, COUNTRY_CODE_MAX,
-                                                   DISPLAY_NAME_BYTES_MAX, NAME_BYTES_MAX, NUMBER_TEXT_MAX,
-                                                   NUMBER_TEXT_MAX};
-
-#define STRINGS_OF(in)                                                                                               \
-	{                                                                                                                \
-		&(in)->sku, &(in)->activation_sku, &(in)->country_code, &(in)->display_name, &(in)->regulatory_listing,       \
-		    &(in)->phone_number, &(in)->range_end                                                                    \
-	}
+/* Every stored field has a place in the body (a row the body does not name fails
+ * here), and the places fit: no bit taken twice, the mask's and the extra byte's bit 7
+ * free, each packed value within its bits. */
+_Static_assert(M_STRINGS == M_STRINGS_ADDED && M_STRINGS < M_EXTRA, "two strings share a mask bit, or one takes bit 7");
+_Static_assert(X_ALL == X_ADDED && X_ALL < 0x80, "two extra fields share a bit, or one takes bit 7");
+_Static_assert(PACK_BITS == PACK_ADDED && (PACK_BITS & ~0x7f) == 0, "two pack fields share a bit, or one takes bit 7");
+_Static_assert(STATE_BITS == STATE_ADDED && STATE_BITS <= 0xff, "two state fields share a bit, or one is past bit 7");
+_Static_assert(AT_CREATE_ROWS <= 1, "two TIME_OR_CREATE fields share the pack byte's bit 7");
+#define PLACED_KEY 1
+#define PLACED_MASK 1
+#define PLACED_DERIVED 1
+#define PLACED_PACK 1
+#define PLACED_STATE 1
+#define PLACED_EXTRA 1
+#define PLACED_NONE 0
+#define STORED_STR 1
+#define STORED_U8 1
+#define STORED_U32 1
+#define STORED_I64 1
+#define STORED_U64 1
+#define STORED_LABELS 1
+#define STORED_URIS 1
+#define STORED_VIEW 0
+#define FITS_PACK(limit, how) ((limit) < (1 << (how)))
+#define FITS_STATE FITS_PACK
+#define FITS_KEY(limit, how) 1
+#define FITS_MASK FITS_KEY
+#define FITS_DERIVED FITS_KEY
+#define FITS_EXTRA FITS_KEY
+#define FITS_NONE FITS_KEY
+#undef NUMBERING__INSTANCE_FIELD
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, f1_bit, aux, limit, obj, camel, snake, access, set, json, getter,  \
+                                  body, at, how)                                                                      \
+	_Static_assert(PLACED_##body == STORED_##type,                                                                   \
+	               "the field " #id " is stored but has no place in an instance record's body, or is a VIEW with "  \
+	               "one (model/instance-fields.h: body)");                                                           \
+	_Static_assert(FITS_##body(limit, how), "the largest value of " #id " does not fit its bits");
+#include "model/instance-fields.h"
+#undef NUMBERING__INSTANCE_FIELD
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, f1_bit, aux, limit, obj, camel, snake, access, set, json, getter,  \
+                                  body, at, how)                                                                      \
+	RECORD_ROW(RECORD_USE, body)(id, m, type, aux, limit, snake, set, at, how)
 
 static const uint64_t pow10_table[NUMBERING_RECORD_DIGITS_MAX + 1] = {
 	1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,           100000ULL,
@@ -178,6 +303,13 @@ static int64_t derived_size(uint64_t first, uint64_t last, int digits)
 	return digits > 0 && last >= first ? to_i64(last - first + 1) : 0;
 }
 
+/* A DERIVED string's number (the locals first and last where it is used), and whether
+ * the instance @x gives a text at all: a single number has no range end. */
+#define DERIVED_FIRST first
+#define DERIVED_HAS_FIRST(x) 1
+#define DERIVED_LAST last
+#define DERIVED_HAS_LAST(x) ((x)->is_range)
+
 /* ---- Instance -> record ---- */
 
 static int invalid(const numbering_instance *in, const char *field, const char *problem)
@@ -193,51 +325,70 @@ static int str_cmp(const struct numbering__str *a, const struct numbering__str *
 	return strcmp(numbering__str_get(a), numbering__str_get(b));
 }
 
+static int storable_uris(const numbering_instance *in, const char *field, const struct numbering__str *list,
+                         uint32_t count, uint32_t max)
+{
+	if (count > NUMBERING_HANDLER_URIS_MAX)
+		return invalid(in, field, "are more than 5");
+	for (uint32_t i = 0; i < count; i++)
+		if (list[i].len == 0 || list[i].len > max)
+			return invalid(in, field, "hold one that is empty or longer than the model allows");
+	return NUMBERING_OK;
+}
+
+static int storable_labels(const numbering_instance *in, const char *field, uint32_t key_max)
+{
+	if (in->label_count > NUMBERING_LABELS_MAX)
+		return invalid(in, field, "are more than 50");
+	for (uint32_t i = 0; i < in->label_count; i++) {
+		if (in->labels[i].key.len == 0 || in->labels[i].key.len > key_max ||
+		    in->labels[i].value.len > NUMBERING__F1_LABEL_VALUE_BYTES_MAX)
+			return invalid(in, field, "hold a key that is empty or a key or value longer than the model allows");
+		if (i > 0 && str_cmp(&in->labels[i - 1].key, &in->labels[i].key) >= 0)
+			return invalid(in, field, "are not in strictly increasing key order");
+	}
+	return NUMBERING_OK;
+}
+
 /* Refuses what reading would refuse, so that every record written reads back. */
 static int storable(const numbering_instance *in)
 {
 	if (in->name.len == 0)
 		return invalid(in, "name", "is empty: only a named instance is stored");
-	if (in->name.len > NAME_BYTES_MAX)
+	if (in->name.len > NUMBERING__F1_NAME_BYTES_MAX)
 		return invalid(in, "name", "is longer than 512 bytes");
 	if (in->digits == 0 || in->digits > NUMBERING_RECORD_DIGITS_MAX)
 		return invalid(in, "phone_number", "has no digit count of 1 to 16: only an instance holding numbers is stored");
 	if (in->first > in->last || in->last >= pow10_table[in->digits])
 		return invalid(in, "phone_number", "holds numbers that are not first <= last of its digit count");
-	if (in->lifecycle_state > NUMBERING_LIFECYCLE_PENDING)
-		return invalid(in, "lifecycle_state", "holds an unknown value");
-	if (in->call_recording_trigger > NUMBERING_RECORDING_BRIDGE)
-		return invalid(in, "call_recording_trigger", "holds an unknown value");
-	if (in->number_type > NUMBERING_NUMBER_TYPE_SHARED_RATE)
-		return invalid(in, "number_type", "holds an unknown value");
-	if (in->capabilities > 7)
-		return invalid(in, "capabilities", "hold an unknown bit");
-	if (in->is_range > 1 || in->compliant > 1)
-		return invalid(in, in->is_range > 1 ? "is_range" : "compliant", "is neither 0 nor 1");
-	if (in->set & ~SET_ALL)
-		return invalid(in, "set", "holds an unknown bit");
-	const struct numbering__str *strs[MASK_STRINGS] = STRINGS_OF(in);
-	for (int i = 0; i < MASK_STRINGS; i++)
-		if (strs[i]->len > mask_limits[i])
-			return invalid(in, mask_fields[i], "is longer than the model allows");
-	if (in->label_count > NUMBERING_LABELS_MAX)
-		return invalid(in, "labels", "are more than 50");
-	for (uint32_t i = 0; i < in->label_count; i++) {
-		if (in->labels[i].key.len == 0 || in->labels[i].key.len > LABEL_KEY_BYTES_MAX ||
-		    in->labels[i].value.len > LABEL_VALUE_BYTES_MAX)
-			return invalid(in, "labels", "hold a key that is empty or a key or value longer than the model allows");
-		if (i > 0 && str_cmp(&in->labels[i - 1].key, &in->labels[i].key) >= 0)
-			return invalid(in, "labels", "are not in strictly increasing key order");
-	}
-	if (in->message_handler_count > NUMBERING_HANDLER_URIS_MAX || in->call_handler_count > NUMBERING_HANDLER_URIS_MAX)
-		return invalid(in, "handlers", "are more than 5");
-	for (uint32_t i = 0; i < in->message_handler_count; i++)
-		if (in->message_handlers[i].len == 0 || in->message_handlers[i].len > NUMBERING_URI_MAX)
-			return invalid(in, "incoming_message_handler_uris", "hold one empty or longer than 2048 bytes");
-	for (uint32_t i = 0; i < in->call_handler_count; i++)
-		if (in->call_handlers[i].len == 0 || in->call_handlers[i].len > NUMBERING_URI_MAX)
-			return invalid(in, "incoming_call_handler_uris", "hold one empty or longer than 2048 bytes");
-	return NUMBERING_OK;
+	int rc = NUMBERING_OK;
+#define STORABLE_KEY NOTHING
+#define STORABLE_NONE NOTHING
+#define STORABLE_MASK(id, m, type, aux, limit, snake, set, at, how)                                                   \
+	if (in->m.len > (limit))                                                                                        \
+		return invalid(in, #m, "is longer than the model allows");
+#define STORABLE_DERIVED STORABLE_MASK
+#define STORABLE_PACK(id, m, type, aux, limit, snake, set, at, how)                                                   \
+	if (in->m > (limit))                                                                                            \
+		return invalid(in, #m, "holds an unknown value");
+#define STORABLE_STATE STORABLE_PACK
+#define STORABLE_EXTRA(id, m, type, aux, limit, snake, set, at, how) STORABLE_X_##how(m, aux, limit, snake)
+#define STORABLE_X_SET_BITS(m, aux, limit, snake)                                                                      \
+	if (in->m & ~(uint32_t)SET_ALL)                                                                                 \
+		return invalid(in, #m, "holds an unknown bit");
+#define STORABLE_X_SIZE NOTHING
+#define STORABLE_X_TIME NOTHING
+#define STORABLE_X_TIME_OR_CREATE NOTHING
+#define STORABLE_X_URIS(m, aux, limit, snake)                                                                          \
+	if ((rc = storable_uris(in, snake, in->m, in->aux, limit)) != NUMBERING_OK)                                     \
+		return rc;
+#define STORABLE_X_LABELS(m, aux, limit, snake)                                                                        \
+	if ((rc = storable_labels(in, #m, limit)) != NUMBERING_OK)                                                      \
+		return rc;
+#define RECORD_USE STORABLE
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	return rc;
 }
 
 static uint8_t *put_varint(uint8_t *p, uint64_t v)
@@ -272,86 +423,130 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
 	int rc = storable(in);
 	if (rc != NUMBERING_OK)
 		return rc;
-	const struct numbering__str *strs[MASK_STRINGS] = STRINGS_OF(in);
+	const uint64_t first = in->first, last = in->last;
+	const unsigned digits = in->digits;
 	char derived[24];
-	uint8_t mask = 0;
-	for (int i = 0; i < 5; i++)
-		if (strs[i]->len > 0)
-			mask |= (uint8_t)(1u << i);
-	if (!str_is(&in->phone_number, derived, format_e164(derived, in->first, in->digits)))
-		mask |= M_PHONE_NUMBER;
-	if (!str_is(&in->range_end, derived, in->is_range ? format_e164(derived, in->last, in->digits) : 0))
-		mask |= M_RANGE_END;
-	uint8_t extra = 0;
-	if (in->set)
-		extra |= X_SET;
-	if (in->range_size != derived_size(in->first, in->last, in->digits))
-		extra |= X_RANGE_SIZE;
-	if (in->delete_time != 0)
-		extra |= X_DELETE_TIME;
-	if (in->activate_time != 0 && in->activate_time != in->create_time)
-		extra |= X_ACTIVATE_TIME;
-	if (in->message_handler_count)
-		extra |= X_MESSAGE_HANDLERS;
-	if (in->call_handler_count)
-		extra |= X_CALL_HANDLERS;
-	if (in->label_count)
-		extra |= X_LABELS;
+	uint8_t mask = 0, extra = 0;
+	/* Which strings and extra fields are stored. */
+#define PRESENT_KEY NOTHING
+#define PRESENT_NONE NOTHING
+#define PRESENT_PACK NOTHING
+#define PRESENT_STATE NOTHING
+#define PRESENT_MASK(id, m, type, aux, limit, snake, set, at, how)                                                    \
+	if (in->m.len > 0)                                                                                              \
+		mask |= 1u << (at);
+#define PRESENT_DERIVED(id, m, type, aux, limit, snake, set, at, how)                                                 \
+	if (!str_is(&in->m, derived, DERIVED_HAS_##how(in) ? format_e164(derived, DERIVED_##how, digits) : 0))           \
+		mask |= 1u << (at);
+#define PRESENT_EXTRA(id, m, type, aux, limit, snake, set, at, how)                                                   \
+	if (X_PRESENT_##how(m, aux))                                                                                     \
+		extra |= 1u << (at);
+#define X_PRESENT_SET_BITS(m, aux) (in->m != 0)
+#define X_PRESENT_SIZE(m, aux) (in->m != derived_size(first, last, (int)digits))
+#define X_PRESENT_TIME(m, aux) (in->m != 0)
+#define X_PRESENT_TIME_OR_CREATE(m, aux) (in->m != 0 && in->m != in->create_time)
+#define X_PRESENT_URIS(m, aux) (in->aux != 0)
+#define X_PRESENT_LABELS(m, aux) (in->label_count != 0)
+#define RECORD_USE PRESENT
+#include "model/instance-fields.h"
+#undef RECORD_USE
 	if (extra)
 		mask |= M_EXTRA;
 
+	/* The three bytes, the extra byte, and each field's most. */
 	size_t parent = project_len(in->name.ptr, in->name.len);
-	size_t bound = 8 + 4 * 10 + parent + 1;
-	for (int i = 0; i < MASK_STRINGS; i++)
-		bound += str_bound(strs[i]);
-	for (uint32_t i = 0; i < in->message_handler_count; i++)
-		bound += str_bound(&in->message_handlers[i]);
-	for (uint32_t i = 0; i < in->call_handler_count; i++)
-		bound += str_bound(&in->call_handlers[i]);
-	for (uint32_t i = 0; i < in->label_count; i++)
-		bound += str_bound(&in->labels[i].key) + str_bound(&in->labels[i].value);
+	size_t bound = 4 + parent + 1;
+#define BOUND_KEY NOTHING
+#define BOUND_NONE NOTHING
+#define BOUND_PACK NOTHING
+#define BOUND_STATE NOTHING
+#define BOUND_MASK(id, m, type, aux, limit, snake, set, at, how) bound += str_bound(&in->m);
+#define BOUND_DERIVED BOUND_MASK
+#define BOUND_EXTRA(id, m, type, aux, limit, snake, set, at, how) X_BOUND_##how(m, aux)
+#define X_BOUND_SET_BITS(m, aux) bound += 10;
+#define X_BOUND_SIZE X_BOUND_SET_BITS
+#define X_BOUND_TIME X_BOUND_SET_BITS
+#define X_BOUND_TIME_OR_CREATE X_BOUND_SET_BITS
+#define X_BOUND_URIS(m, aux)                                                                                           \
+	bound += 1;                                                                                                     \
+	for (uint32_t i = 0; i < in->aux; i++)                                                                          \
+		bound += str_bound(&in->m[i]);
+#define X_BOUND_LABELS(m, aux)                                                                                         \
+	bound += 10;                                                                                                    \
+	for (uint32_t i = 0; i < in->label_count; i++)                                                                  \
+		bound += str_bound(&in->m[i].key) + str_bound(&in->m[i].value);
+#define RECORD_USE BOUND
+#include "model/instance-fields.h"
+#undef RECORD_USE
 	body->len = 0;
 	if ((rc = numbering__buf_reserve(body, bound)) != NUMBERING_OK)
 		return rc;
 
+	uint8_t pack = 0, state = 0;
+#define PACKED_KEY NOTHING
+#define PACKED_NONE NOTHING
+#define PACKED_MASK NOTHING
+#define PACKED_DERIVED NOTHING
+#define PACKED_PACK(id, m, type, aux, limit, snake, set, at, how) pack |= (uint8_t)(in->m << (at));
+#define PACKED_STATE(id, m, type, aux, limit, snake, set, at, how) state |= (uint8_t)(in->m << (at));
+#define PACKED_EXTRA(id, m, type, aux, limit, snake, set, at, how) X_PACKED_##how(m)
+#define X_PACKED_SET_BITS NOTHING
+#define X_PACKED_SIZE NOTHING
+#define X_PACKED_TIME NOTHING
+#define X_PACKED_TIME_OR_CREATE(m)                                                                                     \
+	if (in->m == in->create_time && in->m != 0)                                                                     \
+		pack |= P_AT_CREATE;
+#define X_PACKED_URIS NOTHING
+#define X_PACKED_LABELS NOTHING
+#define RECORD_USE PACKED
+#include "model/instance-fields.h"
+#undef RECORD_USE
 	uint8_t *p = body->ptr;
 	*p++ = mask;
-	uint8_t pack = (uint8_t)(in->is_range | in->compliant << 1 | in->call_recording_trigger << 2 |
-	                         in->number_type << 4);
-	if (in->activate_time == in->create_time && in->activate_time != 0)
-		pack |= P_ACTIVATED_AT_CREATE;
 	*p++ = pack;
-	*p++ = (uint8_t)(in->lifecycle_state | in->capabilities << 3);
-	for (int i = 0; i < MASK_STRINGS; i++)
-		if (mask & (1u << i))
-			p = put_str(p, strs[i]);
+	*p++ = state;
+	/* The strings in mask order, then the extra fields in bit order. */
+#define PUT_KEY NOTHING
+#define PUT_NONE NOTHING
+#define PUT_PACK NOTHING
+#define PUT_STATE NOTHING
+#define PUT_EXTRA NOTHING
+#define PUT_MASK(id, m, type, aux, limit, snake, set, at, how)                                                        \
+	if ((at) == NUMBERING__RECORD_SLOT && (mask & 1u << (at)))                                                       \
+		p = put_str(p, &in->m);
+#define PUT_DERIVED PUT_MASK
+#define RECORD_USE PUT
+#include "model/instance-record-slots.h"
+#undef RECORD_USE
 	if (extra) {
 		*p++ = extra;
-		if (extra & X_SET)
-			p = put_varint(p, in->set);
-		if (extra & X_RANGE_SIZE)
-			p = put_varint(p, zigzag((uint64_t)in->range_size));
-		if (extra & X_DELETE_TIME)
-			p = put_varint(p, zigzag((uint64_t)in->delete_time - (uint64_t)in->create_time));
-		if (extra & X_ACTIVATE_TIME)
-			p = put_varint(p, zigzag((uint64_t)in->activate_time - (uint64_t)in->create_time));
-		if (extra & X_MESSAGE_HANDLERS) {
-			*p++ = (uint8_t)in->message_handler_count;
-			for (uint32_t i = 0; i < in->message_handler_count; i++)
-				p = put_str(p, &in->message_handlers[i]);
-		}
-		if (extra & X_CALL_HANDLERS) {
-			*p++ = (uint8_t)in->call_handler_count;
-			for (uint32_t i = 0; i < in->call_handler_count; i++)
-				p = put_str(p, &in->call_handlers[i]);
-		}
-		if (extra & X_LABELS) {
-			p = put_varint(p, in->label_count);
-			for (uint32_t i = 0; i < in->label_count; i++) {
-				p = put_str(p, &in->labels[i].key);
-				p = put_str(p, &in->labels[i].value);
-			}
-		}
+#define PUT_X_KEY NOTHING
+#define PUT_X_NONE NOTHING
+#define PUT_X_PACK NOTHING
+#define PUT_X_STATE NOTHING
+#define PUT_X_MASK NOTHING
+#define PUT_X_DERIVED NOTHING
+#define PUT_X_EXTRA(id, m, type, aux, limit, snake, set, at, how)                                                     \
+	if ((at) == NUMBERING__RECORD_SLOT && (extra & 1u << (at))) {                                                    \
+		X_PUT_##how(m, aux)                                                                                         \
+	}
+#define X_PUT_SET_BITS(m, aux) p = put_varint(p, in->m);
+#define X_PUT_SIZE(m, aux) p = put_varint(p, zigzag((uint64_t)in->m));
+#define X_PUT_TIME(m, aux) p = put_varint(p, zigzag((uint64_t)in->m - (uint64_t)in->create_time));
+#define X_PUT_TIME_OR_CREATE X_PUT_TIME
+#define X_PUT_URIS(m, aux)                                                                                             \
+	*p++ = (uint8_t)in->aux;                                                                                        \
+	for (uint32_t i = 0; i < in->aux; i++)                                                                          \
+		p = put_str(p, &in->m[i]);
+#define X_PUT_LABELS(m, aux)                                                                                           \
+	p = put_varint(p, in->label_count);                                                                             \
+	for (uint32_t i = 0; i < in->label_count; i++) {                                                                \
+		p = put_str(p, &in->m[i].key);                                                                              \
+		p = put_str(p, &in->m[i].value);                                                                            \
+	}
+#define RECORD_USE PUT_X
+#include "model/instance-record-slots.h"
+#undef RECORD_USE
 	}
 	size_t body_len = (size_t)(p - body->ptr);
 	memcpy(p, in->name.ptr, parent);
@@ -428,7 +623,7 @@ static int bad(struct reader *r, const char *field, const char *problem)
 }
 
 /* Sets a grow-only string, in place when it has room (len + 1 <= capacity). */
-static int set_str(struct numbering__str *s, const char *p, size_t len)
+SINK_INLINE int set_str(struct numbering__str *s, const char *p, size_t len)
 {
 	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
 		memcpy(s->ptr, p, len);
@@ -593,7 +788,7 @@ static int key_before(const char *a, size_t alen, const char *b, size_t blen)
 
 /* Labels: OWN grows the instance's array; PLACE finds it placed (label_cap entries,
  * zeroed); COUNT counts them. */
-SINK_INLINE int read_labels(struct sink *k, struct reader *r, numbering_instance *out)
+SINK_INLINE int read_labels(struct sink *k, struct reader *r, numbering_instance *out, size_t key_max)
 {
 	uint64_t n;
 	int rc = get_varint(r, "labels", &n);
@@ -625,8 +820,9 @@ SINK_INLINE int read_labels(struct sink *k, struct reader *r, numbering_instance
 	size_t prev_len = 0, key_len, value_len;
 	for (uint32_t i = 0; i < n; i++) {
 		struct numbering__label *label = STORES(k) ? &out->labels[i] : &counted;
-		if ((rc = get_raw(k, r, "labels", &key, &key_len, 1, LABEL_KEY_BYTES_MAX)) != NUMBERING_OK ||
-		    (rc = get_raw(k, r, "labels", &value, &value_len, 0, LABEL_VALUE_BYTES_MAX)) != NUMBERING_OK)
+		if ((rc = get_raw(k, r, "labels", &key, &key_len, 1, key_max)) != NUMBERING_OK ||
+		    (rc = get_raw(k, r, "labels", &value, &value_len, 0,
+		                      NUMBERING__F1_LABEL_VALUE_BYTES_MAX)) != NUMBERING_OK)
 			return rc;
 		if (CHECKS(k) && prev != NULL && !key_before(prev, prev_len, key, key_len))
 			return bad(r, "labels", "they are not in strictly increasing key order");
@@ -642,7 +838,7 @@ SINK_INLINE int read_labels(struct sink *k, struct reader *r, numbering_instance
 }
 
 SINK_INLINE int read_handlers(struct sink *k, struct reader *r, const char *field, struct numbering__str *list,
-                              uint32_t *count)
+                              uint32_t *count, size_t max)
 {
 	uint8_t n;
 	int rc = get_byte(r, field, &n);
@@ -652,12 +848,34 @@ SINK_INLINE int read_handlers(struct sink *k, struct reader *r, const char *fiel
 		return bad(r, field, "their count is not 1 to 5");
 	struct numbering__str counted = {NULL, 0, 0};
 	for (uint32_t i = 0; i < n; i++) {
-		if ((rc = get_str(k, r, field, STORES(k) ? &list[i] : &counted, 1, NUMBERING_URI_MAX)) !=
+		if ((rc = get_str(k, r, field, STORES(k) ? &list[i] : &counted, 1, max)) !=
 		    NUMBERING_OK)
 			return rc;
 		*count = i + 1;
 	}
 	return NUMBERING_OK;
+}
+
+/* A DERIVED string: read when @stored (the mask's bit), which it may be only when it
+ * is not the text the numbers give (@has: whether they give one, the +E164 of @value);
+ * else that text. Rare (request texts), so the check costs the hot path nothing. */
+SINK_INLINE int read_derived(struct sink *k, struct reader *r, const char *field, struct numbering__str *s, size_t max,
+                             unsigned stored, int has, uint64_t value, unsigned digits)
+{
+	if (!stored)
+		return has ? set_e164(k, s, value, digits) : sink_str(k, s, "", 0);
+	const char *text;
+	size_t text_len;
+	int rc = get_raw(k, r, field, &text, &text_len, 0, max);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (CHECKS(k)) {
+		char derived[24];
+		size_t n = has ? format_e164(derived, value, digits) : 0;
+		if (text_len == n && (n == 0 || memcmp(text, derived, n) == 0))
+			return bad(r, field, "it is stored but is what the numbers give");
+	}
+	return sink_str(k, s, text, text_len);
 }
 
 /* The keys of an instance record: NUMBERING_DATA_LOSS unless they are what
@@ -667,7 +885,7 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 {
 	if (rec->kind != NUMBERING__KIND_INSTANCE)
 		return bad(r, "kind", "it is not the instance kind (3)");
-	if (rec->name == NULL || name_len == 0 || name_len > NAME_BYTES_MAX)
+	if (rec->name == NULL || name_len == 0 || name_len > NUMBERING__F1_NAME_BYTES_MAX)
 		return bad(r, "name", "it is missing, empty or longer than 512 bytes");
 	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last ||
 	    rec->last >= pow10_table[rec->digits])
@@ -711,67 +929,75 @@ SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, 
 	if ((rc = get_byte(r, "body", &mask)) != NUMBERING_OK || (rc = get_byte(r, "body", &pack)) != NUMBERING_OK ||
 	    (rc = get_byte(r, "lifecycle_state", &state)) != NUMBERING_OK)
 		return rc;
-	if ((state & 7) > NUMBERING_LIFECYCLE_PENDING || (state >> 6) != 0)
-		return bad(r, "lifecycle_state", "it holds an unknown value");
-	if (((pack >> 4) & 7) > NUMBERING_NUMBER_TYPE_SHARED_RATE)
-		return bad(r, "number_type", "it holds an unknown value");
-	unsigned want = (state & 7) == NUMBERING_LIFECYCLE_DELETED ? 0 : NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS;
+	/* The packed bytes (each value checked in every mode: they index tables), and the
+	 * TIME_OR_CREATE field when the pack byte says it is the create time. */
+#define GET_PACKED_KEY NOTHING
+#define GET_PACKED_NONE NOTHING
+#define GET_PACKED_MASK NOTHING
+#define GET_PACKED_DERIVED NOTHING
+#define GET_PACKED_PACK(id, m, type, aux, limit, snake, set, at, how)                                                 \
+	if (((unsigned)pack >> (at) & ((1u << (how)) - 1)) > (limit))                                                   \
+		return bad(r, #m, "it holds an unknown value");                                                             \
+	out->m = (uint8_t)((unsigned)pack >> (at) & ((1u << (how)) - 1));
+#define GET_PACKED_STATE(id, m, type, aux, limit, snake, set, at, how)                                                \
+	if (((unsigned)state >> (at) & ((1u << (how)) - 1)) > (limit))                                                  \
+		return bad(r, #m, "it holds an unknown value");                                                             \
+	out->m = (uint8_t)((unsigned)state >> (at) & ((1u << (how)) - 1));
+#define GET_PACKED_EXTRA(id, m, type, aux, limit, snake, set, at, how) X_GET_PACKED_##how(m)
+#define X_GET_PACKED_SET_BITS NOTHING
+#define X_GET_PACKED_SIZE NOTHING
+#define X_GET_PACKED_TIME NOTHING
+#define X_GET_PACKED_TIME_OR_CREATE(m)                                                                                 \
+	if ((pack & P_AT_CREATE) && create == 0)                                                                        \
+		return bad(r, #m, "it is the create time, which is 0");                                                     \
+	out->m = (pack & P_AT_CREATE) ? create : 0;
+#define X_GET_PACKED_URIS NOTHING
+#define X_GET_PACKED_LABELS NOTHING
+#define RECORD_USE GET_PACKED
+#include "model/instance-fields.h"
+#undef RECORD_USE
+	if (((unsigned)pack & ~(unsigned)(PACK_BITS | P_AT_CREATE)) || ((unsigned)state & ~(unsigned)STATE_BITS))
+		return bad(r, "body", "its packed bytes hold a bit this version does not know");
+	unsigned want =
+	    out->lifecycle_state == NUMBERING_LIFECYCLE_DELETED ? 0 : NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS;
 	if (rec->flags != want)
 		return bad(r, "flags", "they are not LISTED | NUMBERS for an instance that is not DELETED, 0 for one that is");
-	out->lifecycle_state = state & 7;
-	out->capabilities = (state >> 3) & 7;
-	out->is_range = pack & 1;
-	out->compliant = (pack >> 1) & 1;
-	out->call_recording_trigger = (pack >> 2) & 3;
-	out->number_type = (pack >> 4) & 7;
-	if ((pack & P_ACTIVATED_AT_CREATE) && create == 0)
-		return bad(r, "activate_time", "it is the create time, which is 0");
-	out->activate_time = (pack & P_ACTIVATED_AT_CREATE) ? create : 0;
-	struct numbering__str *strs[MASK_STRINGS] = STRINGS_OF(out);
-	for (int i = 0; i < 5; i++) {
-		rc = (mask & (1u << i)) ? get_str(k, r, mask_fields[i], strs[i], 1, mask_limits[i]) : sink_str(k, strs[i], "", 0);
-		if (rc != NUMBERING_OK)
-			return rc;
-	}
-	/* Stored verbatim only when they are not what the numbers give (rare: request
-	 * texts), so the check costs the hot path nothing. */
-	char derived[24];
-	const char *text;
-	size_t text_len;
-	if (mask & M_PHONE_NUMBER) {
-		if ((rc = get_raw(k, r, "phone_number", &text, &text_len, 0, NUMBER_TEXT_MAX)) != NUMBERING_OK)
-			return rc;
-		if (CHECKS(k)) {
-			size_t n = format_e164(derived, first, digits);
-			if (text_len == n && memcmp(text, derived, n) == 0)
-				return bad(r, "phone_number", "it is stored but is what the numbers give");
-		}
-		rc = sink_str(k, &out->phone_number, text, text_len);
-	} else {
-		rc = set_e164(k, &out->phone_number, first, digits);
-	}
-	if (rc != NUMBERING_OK)
+	/* The strings in mask order. */
+#define GET_KEY NOTHING
+#define GET_NONE NOTHING
+#define GET_PACK NOTHING
+#define GET_STATE NOTHING
+#define GET_EXTRA NOTHING
+#define GET_MASK(id, m, type, aux, limit, snake, set, at, how)                                                        \
+	if ((at) == NUMBERING__RECORD_SLOT &&                                                                            \
+	    (rc = (mask & 1u << (at)) ? get_str(k, r, #m, &out->m, 1, limit) : sink_str(k, &out->m, "", 0)) !=             \
+	        NUMBERING_OK)                                                                                           \
 		return rc;
-	if (mask & M_RANGE_END) {
-		if ((rc = get_raw(k, r, "range_end", &text, &text_len, 0, NUMBER_TEXT_MAX)) != NUMBERING_OK)
-			return rc;
-		if (CHECKS(k)) {
-			size_t n = out->is_range ? format_e164(derived, last, digits) : 0;
-			if (text_len == n && (n == 0 || memcmp(text, derived, n) == 0))
-				return bad(r, "range_end", "it is stored but is what the numbers give");
-		}
-		rc = sink_str(k, &out->range_end, text, text_len);
-	} else {
-		rc = out->is_range ? set_e164(k, &out->range_end, last, digits) : sink_str(k, &out->range_end, "", 0);
-	}
-	if (rc != NUMBERING_OK)
+#define GET_DERIVED(id, m, type, aux, limit, snake, set, at, how)                                                     \
+	if ((at) == NUMBERING__RECORD_SLOT &&                                                                            \
+	    (rc = read_derived(k, r, #m, &out->m, limit, mask & 1u << (at), DERIVED_HAS_##how(out), DERIVED_##how,        \
+	                       digits)) != NUMBERING_OK)                                                                \
 		return rc;
-	out->set = 0;
-	out->range_size = derived_size(first, last, (int)digits);
-	out->delete_time = 0;
-	out->message_handler_count = 0;
-	out->call_handler_count = 0;
-	out->label_count = 0;
+#define RECORD_USE GET
+#include "model/instance-record-slots.h"
+#undef RECORD_USE
+	/* The extra fields: what they are when absent, then those present in bit order. */
+#define ABSENT_KEY NOTHING
+#define ABSENT_NONE NOTHING
+#define ABSENT_PACK NOTHING
+#define ABSENT_STATE NOTHING
+#define ABSENT_MASK NOTHING
+#define ABSENT_DERIVED NOTHING
+#define ABSENT_EXTRA(id, m, type, aux, limit, snake, set, at, how) X_ABSENT_##how(m, aux)
+#define X_ABSENT_SET_BITS(m, aux) out->m = 0;
+#define X_ABSENT_SIZE(m, aux) out->m = derived_size(first, last, (int)digits);
+#define X_ABSENT_TIME(m, aux) out->m = 0;
+#define X_ABSENT_TIME_OR_CREATE(m, aux) /* read with the pack byte */
+#define X_ABSENT_URIS(m, aux) out->aux = 0;
+#define X_ABSENT_LABELS(m, aux) out->label_count = 0;
+#define RECORD_USE ABSENT
+#include "model/instance-fields.h"
+#undef RECORD_USE
 	if (mask & M_EXTRA) {
 		uint8_t extra;
 		uint64_t v;
@@ -779,46 +1005,51 @@ SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, 
 			return rc;
 		if (extra == 0 || (extra & ~X_ALL))
 			return bad(r, "body", "its extra fields are flagged but none is, or one this version does not know");
-		if (extra & X_SET) {
-			if ((rc = get_varint(r, "set", &v)) != NUMBERING_OK)
-				return rc;
-			if (v == 0 || (v & ~(uint64_t)SET_ALL))
-				return bad(r, "set", "it is 0 or holds an unknown bit");
-			out->set = (uint32_t)v;
-		}
-		if (extra & X_RANGE_SIZE) {
-			if ((rc = get_varint(r, "range_size", &v)) != NUMBERING_OK)
-				return rc;
-			if (unzigzag(v) == out->range_size)
-				return bad(r, "range_size", "it is stored but is what the numbers give");
-			out->range_size = unzigzag(v);
-		}
-		if (extra & X_DELETE_TIME) {
-			if ((rc = get_varint(r, "delete_time", &v)) != NUMBERING_OK)
-				return rc;
-			out->delete_time = to_i64((uint64_t)create + (uint64_t)unzigzag(v));
-			if (out->delete_time == 0)
-				return bad(r, "delete_time", "it is stored but 0");
-		}
-		if (extra & X_ACTIVATE_TIME) {
-			if ((rc = get_varint(r, "activate_time", &v)) != NUMBERING_OK)
-				return rc;
-			if (v == 0 || (pack & P_ACTIVATED_AT_CREATE))
-				return bad(r, "activate_time", "it is stored but is the create time");
-			out->activate_time = to_i64((uint64_t)create + (uint64_t)unzigzag(v));
-			if (out->activate_time == 0)
-				return bad(r, "activate_time", "it is stored but 0");
-		}
-		if ((extra & X_MESSAGE_HANDLERS) &&
-		    (rc = read_handlers(k, r, "incoming_message_handler_uris", out->message_handlers,
-		                        &out->message_handler_count)) != NUMBERING_OK)
-			return rc;
-		if ((extra & X_CALL_HANDLERS) &&
-		    (rc = read_handlers(k, r, "incoming_call_handler_uris", out->call_handlers, &out->call_handler_count)) !=
-		        NUMBERING_OK)
-			return rc;
-		if ((extra & X_LABELS) && (rc = read_labels(k, r, out)) != NUMBERING_OK)
-			return rc;
+#define GET_X_KEY NOTHING
+#define GET_X_NONE NOTHING
+#define GET_X_PACK NOTHING
+#define GET_X_STATE NOTHING
+#define GET_X_MASK NOTHING
+#define GET_X_DERIVED NOTHING
+#define GET_X_EXTRA(id, m, type, aux, limit, snake, set, at, how)                                                     \
+	if ((at) == NUMBERING__RECORD_SLOT && (extra & 1u << (at))) {                                                    \
+		X_GET_##how(m, aux, limit, snake)                                                                           \
+	}
+#define X_GET_SET_BITS(m, aux, limit, snake)                                                                           \
+	if ((rc = get_varint(r, #m, &v)) != NUMBERING_OK)                                                               \
+		return rc;                                                                                                  \
+	if (v == 0 || (v & ~(uint64_t)SET_ALL))                                                                         \
+		return bad(r, #m, "it is 0 or holds an unknown bit");                                                       \
+	out->m = (uint32_t)v;
+#define X_GET_SIZE(m, aux, limit, snake)                                                                               \
+	if ((rc = get_varint(r, #m, &v)) != NUMBERING_OK)                                                               \
+		return rc;                                                                                                  \
+	if (unzigzag(v) == out->m)                                                                                      \
+		return bad(r, #m, "it is stored but is what the numbers give");                                             \
+	out->m = unzigzag(v);
+#define X_GET_TIME(m, aux, limit, snake)                                                                               \
+	if ((rc = get_varint(r, #m, &v)) != NUMBERING_OK)                                                               \
+		return rc;                                                                                                  \
+	out->m = to_i64((uint64_t)create + (uint64_t)unzigzag(v));                                                      \
+	if (out->m == 0)                                                                                                \
+		return bad(r, #m, "it is stored but 0");
+#define X_GET_TIME_OR_CREATE(m, aux, limit, snake)                                                                     \
+	if ((rc = get_varint(r, #m, &v)) != NUMBERING_OK)                                                               \
+		return rc;                                                                                                  \
+	if (v == 0 || (pack & P_AT_CREATE))                                                                             \
+		return bad(r, #m, "it is stored but is the create time");                                                   \
+	out->m = to_i64((uint64_t)create + (uint64_t)unzigzag(v));                                                      \
+	if (out->m == 0)                                                                                                \
+		return bad(r, #m, "it is stored but 0");
+#define X_GET_URIS(m, aux, limit, snake)                                                                               \
+	if ((rc = read_handlers(k, r, snake, out->m, &out->aux, limit)) != NUMBERING_OK)                                \
+		return rc;
+#define X_GET_LABELS(m, aux, limit, snake)                                                                             \
+	if ((rc = read_labels(k, r, out, limit)) != NUMBERING_OK)                                                       \
+		return rc;
+#define RECORD_USE GET_X
+#include "model/instance-record-slots.h"
+#undef RECORD_USE
 	}
 	if (r->p != r->end)
 		return bad(r, "body", "bytes follow its last field");

@@ -336,7 +336,7 @@ int numbering__instance_new_reserved(numbering_instance **out)
 #define GETTER_STR(id) STR_GETTER(id)
 #define GETTER_OWN(id)
 #define GETTER_NONE(id)
-#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter)  \
+#define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, limit, obj, camel, snake, access, set, json, getter, ...) \
 	GETTER_##getter(id)
 #include "model/instance-fields.h"
 #undef NUMBERING__INSTANCE_FIELD
