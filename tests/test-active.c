@@ -197,8 +197,12 @@ START_TEST(release_takes_effect_at_expire_at)
 	ck_assert_int_eq(processed, 0);
 	/* At expireAt: the instance is DELETED and the number for rent again, at its price. */
 	fx.now = next_charge;
+	/* The inventory's own calls carry out what is due first: the number is for rent. */
+	numbering_available_number *early = NULL;
+	ck_assert_int_eq(numbering_store_get_available(&early, fx.store, NULL, "projects/p2", "+12085550103"), NUMBERING_OK);
+	numbering_available_number_free(early);
 	ck_assert_int_eq(numbering_store_process_due(&processed, fx.store), NUMBERING_OK);
-	ck_assert_int_eq(processed, 1);
+	ck_assert_int_eq(processed, 0);
 	ck_assert_int_eq(numbering_store_resolve(res, fx.store, NULL, "+12085550103", NULL), NUMBERING_NOT_FOUND);
 	numbering_resolution_free(res);
 	numbering_instance *gone = NULL;

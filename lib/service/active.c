@@ -716,7 +716,7 @@ static int list_locked(numbering_active_page *page, numbering_store *store, cons
 		rc = numbering__backend_list(store, &query, list_visit, &v);
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK && v.count > 1) /* qsort wants a non-NULL array */
 		qsort(v.matches, v.count, sizeof(*v.matches),
 		      q->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME ? by_display_name : by_number);
 	page->total = (int64_t)v.count;

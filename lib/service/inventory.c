@@ -16,6 +16,7 @@
 #include "e164/number.h"
 #include "model/available.h"
 #include "model/kinds.h"
+#include "numbering/active.h"
 #include "service/backend-call.h"
 #include "service/import-request.h"
 #include "service/inventory.h"
@@ -567,6 +568,9 @@ int numbering_store_search_available(numbering_available_list **out, numbering_s
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_LIST, checked);
 	if (rc == NUMBERING_OK)
 		rc = numbering__search_prepare(&s, query);
+	/* Releases due by now have returned their numbers to the inventory. */
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_available_list *list = numbering__calloc(1, sizeof(*list));
@@ -638,6 +642,8 @@ int numbering_store_get_available(numbering_available_number **out, numbering_st
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_GET, checked);
 	if (rc == NUMBERING_OK)
 		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
 	numbering_available_number *n = NULL;
 	if (rc == NUMBERING_OK)
 		rc = numbering_available_number_new(&n);
