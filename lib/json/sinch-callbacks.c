@@ -39,12 +39,14 @@ static int configuration(json_t **result, numbering_store *store, const char *ca
 		else
 			rc = numbering__json_string(&secret, f[SECRET], "hmacSecret");
 	}
+	/* An update answers with what it set: reading it back would need the get
+	 * permission too, which the caller may not hold. */
 	if (rc == NUMBERING_OK && update)
 		rc = numbering_store_update_callback_secret(store, caller, project, secret);
 	char *now = NULL;
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK && !update)
 		rc = numbering_store_get_callback_secret(&now, store, caller, project);
-	if (rc == NUMBERING_OK && (*result = configuration_json(project, now)) == NULL)
+	if (rc == NUMBERING_OK && (*result = configuration_json(project, update ? secret : now)) == NULL)
 		rc = numbering__sinch_out_of_memory();
 	if (now != NULL) {
 		memset(now, 0, strlen(now));

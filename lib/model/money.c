@@ -175,10 +175,23 @@ static size_t format_into(char buf[NUMBERING_MONEY_BUFSIZE], const struct number
 {
 	int digits = currency->digits;
 	int64_t scale = pow10_table[digits];
-	int n = digits == 0 ? snprintf(buf, NUMBERING_MONEY_BUFSIZE, "%" PRId64, value)
-	                    : snprintf(buf, NUMBERING_MONEY_BUFSIZE, "%" PRId64 ".%0*" PRId64, value / scale, digits,
-	                               value % scale);
-	return (size_t)n;
+	/* The fraction is written digit by digit: a "%0*" width the compiler cannot bound
+	 * is a -Wformat-truncation error in a release build. */
+	int n = snprintf(buf, NUMBERING_MONEY_BUFSIZE, "%" PRId64, value / scale);
+	if (n < 0)
+		return 0;
+	size_t len = (size_t)n;
+	if (digits > 0 && len + 1 + (size_t)digits < NUMBERING_MONEY_BUFSIZE) {
+		int64_t fraction = value % scale;
+		buf[len++] = '.';
+		for (int i = digits - 1; i >= 0; i--) {
+			buf[len + (size_t)i] = (char)('0' + fraction % 10);
+			fraction /= 10;
+		}
+		len += (size_t)digits;
+		buf[len] = '\0';
+	}
+	return len;
 }
 
 /* Sets the error for an amount refused for @problem, quoting it. */
