@@ -32,7 +32,7 @@ struct numbering_active_number {
 	numbering_available_number stock; /* digits == 0: not rented from the inventory */
 	int has_stock;
 	struct numbering__active_fields a;
-	char project_id[64];
+	char project_id[80]; /* NUMBERING__PROJECT_SIZE: the id of "projects/{id}" */
 	/* What the last apply changed, to report (numbering_callback_event_type values). */
 	int events[6];
 	int event_count;
