@@ -700,12 +700,37 @@ START_TEST(json_import_request_id_survives_reopening)
 }
 END_TEST
 
+START_TEST(start_search_finds_a_block_reaching_in_from_below)
+{
+	/* +12083449990 .. +12083450010: one record starting before the prefix's numbers. */
+	const char *texts[] = {"+12083449990-50010", "+12083450500"};
+	ck_assert_int_eq(import_texts(fx.store, texts, 2, NULL), NUMBERING_OK);
+	ck_assert_str_eq(search("+1208345", NUMBERING_SEARCH_START, 0, 3), "+12083450000,+12083450001,+12083450002");
+	ck_assert_str_eq(search("+1208345001", NUMBERING_SEARCH_START, 0, 0), "+12083450010");
+	ck_assert_str_eq(search("+1208345", NUMBERING_SEARCH_START, NUMBERING_CAPABILITY_SMS, 12),
+	                 "+12083450000,+12083450001,+12083450002,+12083450003,+12083450004,+12083450005,"
+	                 "+12083450006,+12083450007,+12083450008,+12083450009,+12083450010,+12083450500");
+	ck_assert_str_eq(search("+120834499", NUMBERING_SEARCH_START, 0, 0),
+	                 "+12083449990,+12083449991,+12083449992,+12083449993,+12083449994,+12083449995,"
+	                 "+12083449996,+12083449997,+12083449998,+12083449999");
+	numbering_instance *out = NULL;
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = "208345"; /* the national number's start */
+	ck_assert_int_eq(rent_any_instance(&out, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+12083450000");
+	numbering_instance_free(out);
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
 	TCase *tc = tcase_create("inventory");
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, search_patterns);
+	tcase_add_test(tc, start_search_finds_a_block_reaching_in_from_below);
 	tcase_add_test(tc, search_refuses_bad_queries);
 	tcase_add_test(tc, import_is_all_or_nothing);
 	tcase_add_test(tc, import_refuses_bad_items);

@@ -70,12 +70,28 @@ int numbering__available_assign(numbering_available_number *dst, const numbering
 	return rc;
 }
 
+/* "+" and exactly @digits digits of @value (leading zeros kept), NUL-terminated: a
+ * search formats every record it reads and every result, where snprintf was a third of
+ * the cost (bench/bench-inventory.c). */
+static void plus_digits(char *out, int digits, uint64_t value)
+{
+	out[0] = '+';
+	for (int i = digits; i >= 1; i--) {
+		out[i] = (char)('0' + value % 10);
+		value /= 10;
+	}
+	out[digits + 1] = '\0';
+}
+
 void numbering__available_set_interval(numbering_available_number *n, int digits, uint64_t first, uint64_t last)
 {
 	n->digits = (uint8_t)digits;
 	n->first = first;
 	n->last = last;
-	snprintf(n->phone_number, sizeof(n->phone_number), "+%0*" PRIu64, digits, first);
+	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX)
+		plus_digits(n->phone_number, digits, first);
+	else
+		n->phone_number[0] = '\0';
 }
 
 int numbering_available_number_set_numbers(numbering_available_number *number, const char *text, const char *region)
@@ -230,7 +246,11 @@ int numbering_available_number_money(const numbering_available_number *number, c
 
 void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t first)
 {
-	snprintf(name, NUMBERING__AVAILABLE_NAME_SIZE, "%s+%0*" PRIu64, NAME_PREFIX, digits, first);
+	memcpy(name, NAME_PREFIX, NAME_PREFIX_LEN);
+	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX)
+		plus_digits(name + NAME_PREFIX_LEN, digits, first);
+	else
+		name[NAME_PREFIX_LEN] = '\0';
 }
 
 int numbering__available_parent(char parent[NUMBERING__AVAILABLE_PARENT_SIZE], const char *region_code, int type)

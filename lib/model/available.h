@@ -28,7 +28,7 @@ struct numbering_available_number {
 	uint8_t type;   /* numbering_number_type */
 	uint8_t listed; /* not held for anyone */
 	char region_code[3];
-	char phone_number[NUMBERING_E164_BUFSIZE]; /* "+" and the first number's digits */
+	char phone_number[NUMBERING_RECORD_DIGITS_MAX + 2]; /* "+" and the first number's digits */
 	NUMBERING__FIELDS_MEMBERS(NUMBERING__AVAILABLE_FIELDS)
 };
 

@@ -490,6 +490,8 @@ struct search_visit {
 	numbering__search_match_cb match;
 	void *payload;
 	int rc;
+	int matched; /* matches handed to @match */
+	int stopped; /* @match asked to stop */
 };
 
 static int search_visit(const numbering_record *record, void *payload)
@@ -508,8 +510,10 @@ static int search_visit(const numbering_record *record, void *payload)
 		uint64_t x = numbering__search_next(v->s, v->block.digits, from, v->block.last, &found);
 		if (!found)
 			return 0;
+		v->matched++;
 		if ((rc = v->match(&v->block, x, v->payload)) != 0) {
 			v->rc = rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : rc;
+			v->stopped = 1;
 			return NUMBERING__VISIT_STOP;
 		}
 		if (x == v->block.last)
@@ -518,27 +522,58 @@ static int search_visit(const numbering_record *record, void *payload)
 	}
 }
 
+/* Where a walk in number order starts for @v: its first number, or the first of the
+ * available block that holds it (a block reaching into @v from below). */
+static int interval_start(numbering_store *store, const numbering_record_interval *v, int64_t *order)
+{
+	struct holder_visit h = {0, "", 0};
+	int rc = numbering__backend_find_record(store, v->digits, v->first, v->first, holder_visit, &h);
+	if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
+		return rc;
+	uint64_t first = h.kind == NUMBERING__KIND_AVAILABLE && h.first < v->first ? h.first : v->first;
+	*order = numbering__number_order(v->digits, first);
+	return NUMBERING_OK;
+}
+
 int numbering__search_run(numbering_store *store, const struct numbering__search *s, numbering__search_match_cb match,
                           void *payload)
 {
-	if (s->has_intervals && s->interval_count == 0)
-		return NUMBERING_OK;
 	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
 	query.kind = NUMBERING__KIND_AVAILABLE;
 	query.order = NUMBERING_RECORD_ORDER_ASCENDING;
 	query.parent = s->parent;
 	query.listed_only = 1;
-	if (s->has_intervals) {
-		query.intervals = s->intervals;
-		query.interval_count = s->interval_count;
-	}
 	struct search_visit v;
 	memset(&v, 0, sizeof(v));
 	v.s = s;
 	v.match = match;
 	v.payload = payload;
 	numbering__available_clear(&v.block);
-	int rc = numbering__backend_list(store, &query, search_visit, &v);
+	int rc = NUMBERING_OK;
+	if (!s->has_intervals) {
+		rc = numbering__backend_list(store, &query, search_visit, &v);
+	} else {
+		/*
+		 * START: one interval per digit count, in number order. The records' sort key is
+		 * their number order, so each interval's walk starts where its numbers start
+		 * (a cursor), and without a capability filter every record it meets holds a
+		 * match, so it needs no more records than results are missing: the cost is
+		 * the page's, not the prefix's (bench/bench-inventory.c).
+		 */
+		for (size_t i = 0; i < s->interval_count && rc == NUMBERING_OK && !v.stopped; i++) {
+			int64_t order = 0;
+			if ((rc = interval_start(store, &s->intervals[i], &order)) != NUMBERING_OK)
+				break;
+			query.intervals = &s->intervals[i];
+			query.interval_count = 1;
+			query.has_after = order > INT64_MIN;
+			query.after = order - 1;
+			query.limit = s->capabilities == 0 && v.matched < s->size ? s->size - v.matched : 0;
+			rc = numbering__backend_list(store, &query, search_visit, &v);
+			if (rc == NUMBERING_OK)
+				rc = v.rc;
+		}
+	}
 	numbering__available_clear(&v.block);
 	return rc != NUMBERING_OK ? rc : v.rc;
 }
