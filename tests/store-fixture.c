@@ -2,7 +2,11 @@
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <numbering/sys/file.h>
 
 struct fixture fx;
 
@@ -68,6 +72,27 @@ void fixture_setup(void)
 void fixture_teardown(void)
 {
 	fixture_close();
+}
+
+void fixture_temp_store_path(char *path, size_t size, const char *tag)
+{
+	snprintf(path, size, "/tmp/numbering-%s-XXXXXX", tag);
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+}
+
+numbering_store *fixture_open_file(const char *path)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	numbering_store *store = NULL;
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "open %s: %s", path,
+	              numbering_error_message());
+	return store;
 }
 
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number)

@@ -31,6 +31,14 @@ void fixture_close(void);
 void fixture_setup(void);    /* fixture_open(NULL), for tcase_add_checked_fixture */
 void fixture_teardown(void);
 
+/* A path for a file store that does not exist yet, "/tmp/numbering-@tag-XXXXXX" made
+ * unique (unlink it when done). */
+void fixture_temp_store_path(char *path, size_t size, const char *tag);
+
+/* A store over the file backend at @path (created when missing), allow-all, the real
+ * clock: for the round trips that close a store and open it again. */
+numbering_store *fixture_open_file(const char *path);
+
 /* Creates an instance of @number (any notation) in @parent with @id; asserts success. */
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number);
 

@@ -408,18 +408,10 @@ END_TEST
 
 START_TEST(file_backend_keeps_the_inventory)
 {
-	char path[] = "/tmp/numbering-inventory-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	unlink(path);
+	char path[64];
+	fixture_temp_store_path(path, sizeof(path), "inventory");
 	for (int round = 0; round < 2; round++) {
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		numbering_options options = NUMBERING_OPTIONS_INIT;
-		options.backend = backend;
-		numbering_store *store = NULL;
-		ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+		numbering_store *store = fixture_open_file(path);
 		if (round == 0) {
 			const char *texts[] = {"+12085550100-99"};
 			ck_assert_int_eq(import_texts(store, texts, 1, NULL), NUMBERING_OK);

@@ -218,18 +218,10 @@ END_TEST
 
 START_TEST(file_backend_keeps_the_outbox)
 {
-	char path[] = "/tmp/numbering-outbox-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	unlink(path);
+	char path[64];
+	fixture_temp_store_path(path, sizeof(path), "outbox");
 	for (int round = 0; round < 2; round++) {
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		numbering_options options = NUMBERING_OPTIONS_INIT;
-		options.backend = backend;
-		numbering_store *store = NULL;
-		ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+		numbering_store *store = fixture_open_file(path);
 		if (round == 0) {
 			import_one(store, "+12085550100");
 			ck_assert_int_eq(numbering_store_update_callback_secret(store, NULL, "projects/p1", "k"), NUMBERING_OK);
