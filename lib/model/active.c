@@ -118,10 +118,7 @@ int numbering__active_to_record(numbering_record *out, char name[NUMBERING__ACTI
 
 static int damaged(const numbering_record *record, const char *field, const char *problem)
 {
-	char quoted[NUMBERING__QUOTE_SIZE];
-	const char *name = record->name ? record->name : "";
-	return numbering__error_field(NUMBERING_DATA_LOSS, field, "the stored active number record \"%s\" is damaged: its %s: %s",
-	                              numbering__quote(quoted, name, strlen(name)), field, problem);
+	return numbering__record_damaged(record, "active number ", field, problem);
 }
 
 int numbering__active_from_record(numbering_active_number *a, const numbering_record *record)

@@ -543,3 +543,12 @@ int numbering_record_decode(numbering_record *out, const uint8_t *data, size_t l
 {
 	return numbering__record_decode(out, data, len, NULL);
 }
+
+int numbering__record_damaged(const numbering_record *record, const char *what, const char *field,
+                              const char *problem)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *name = record->name ? record->name : "";
+	return numbering__error_field(NUMBERING_DATA_LOSS, field, "the stored %srecord \"%s\" is damaged: its %s: %s", what,
+	                              numbering__quote(quoted, name, strlen(name)), field, problem);
+}

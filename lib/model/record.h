@@ -56,6 +56,11 @@ int numbering__record_encode(struct numbering__buf *out, const numbering_record 
  */
 int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t len, char *name_buf);
 
+/* NUMBERING_DATA_LOSS naming @field: "the stored @what record \"name\" is damaged: its
+ * @field: @problem" (@what "" or ending in a space, e.g. "active number "). */
+int numbering__record_damaged(const numbering_record *record, const char *what, const char *field,
+                              const char *problem);
+
 /*
  * A control operation only the library's own record stores answer (memory, and the
  * file backend through the memory store it keeps): arg const numbering_backend **,

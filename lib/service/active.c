@@ -281,7 +281,11 @@ int numbering__active_new(numbering_active_number **out, const char *project)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for an active number");
 	}
 	numbering__active_clear(a);
-	snprintf(a->project_id, sizeof(a->project_id), "%s", project + strlen("projects/"));
+	/* Copied by length: gcc -O3 cannot bound a %s of a project name (-Wformat-truncation). */
+	const char *id = project + strlen("projects/");
+	size_t len = strnlen(id, sizeof(a->project_id) - 1);
+	memcpy(a->project_id, id, len);
+	a->project_id[len] = '\0';
 	*out = a;
 	return NUMBERING_OK;
 }
@@ -309,6 +313,20 @@ static int check_project(char project[NUMBERING__PROJECT_SIZE], numbering_store 
 	return rc == NUMBERING_OK ? numbering__authorize(store, caller, permission, project) : rc;
 }
 
+int numbering__active_begin(numbering_active_number **a, struct numbering__active_target *t, numbering_store *store,
+                            const char *caller, const char *project, const char *phone_number, int permission)
+{
+	*a = NULL;
+	int rc = check_project(t->project, store, caller, project, permission);
+	if (rc == NUMBERING_OK)
+		rc = numbering__parse_one_number(&t->digits, &t->value, phone_number, "phoneNumber");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_new(a, t->project);
+	return rc;
+}
+
 int numbering_store_get_active(numbering_active_number **out, numbering_store *store, const char *caller,
                                const char *project, const char *phone_number)
 {
@@ -316,21 +334,13 @@ int numbering_store_get_active(numbering_active_number **out, numbering_store *s
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_active: %s is NULL",
 		                            out == NULL ? "out" : "store");
 	*out = NULL;
-	char checked[NUMBERING__PROJECT_SIZE];
-	int digits = 0;
-	uint64_t value = 0;
-	int rc = check_project(checked, store, caller, project, NUMBERING__PERM_ACTIVE_GET);
-	if (rc == NUMBERING_OK)
-		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+	struct numbering__active_target t;
 	numbering_active_number *a = NULL;
-	if (rc == NUMBERING_OK)
-		rc = numbering__active_new(&a, checked);
+	int rc = numbering__active_begin(&a, &t, store, caller, project, phone_number, NUMBERING__PERM_ACTIVE_GET);
 	if (rc != NUMBERING_OK)
 		return rc;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__active_load(a, store, checked, digits, value);
+	rc = numbering__active_load(a, store, t.project, t.digits, t.value);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_active_number_free(a);
@@ -420,26 +430,20 @@ static int change(numbering_active_number **out, numbering_store *store, const c
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_%s_active: %s is NULL",
 		                            what == CHANGE_UPDATE ? "update" : "release", out == NULL ? "out" : "store");
 	*out = NULL;
-	char checked[NUMBERING__PROJECT_SIZE];
-	int digits = 0;
-	uint64_t value = 0;
-	int rc = check_project(checked, store, caller, project,
-	                       what == CHANGE_UPDATE ? NUMBERING__PERM_ACTIVE_UPDATE : NUMBERING__PERM_ACTIVE_RELEASE);
-	if (rc == NUMBERING_OK)
-		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	struct numbering__active_target t;
+	numbering_active_number *a = NULL;
+	int rc = numbering__active_begin(&a, &t, store, caller, project, phone_number,
+	                                 what == CHANGE_UPDATE ? NUMBERING__PERM_ACTIVE_UPDATE : NUMBERING__PERM_ACTIVE_RELEASE);
 	if (rc == NUMBERING_OK && what == CHANGE_UPDATE && (request == NULL || request->set == 0))
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "activeNumber",
 		                            "the update sets nothing: give displayName, smsConfiguration, voiceConfiguration "
 		                            "or callbackUrl");
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
-	numbering_active_number *a = NULL;
-	if (rc == NUMBERING_OK)
-		rc = numbering__active_new(&a, checked);
-	if (rc != NUMBERING_OK)
+	if (rc != NUMBERING_OK) {
+		numbering_active_number_free(a);
 		return rc;
+	}
 	numbering__rwlock_wrlock(&store->lock);
-	rc = change_locked(a, store, checked, digits, value, what, request);
+	rc = change_locked(a, store, t.project, t.digits, t.value, what, request);
 	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK)
 		rc = numbering__durable(store);

@@ -18,6 +18,19 @@ enum {
 /* The value @request sets for @row, or NULL when it leaves it. */
 const char *numbering__active_request_value(const numbering_active_request *request, int row);
 
+/* Where a call on one active number points: its checked project and its number. */
+struct numbering__active_target {
+	char project[NUMBERING__PROJECT_SIZE];
+	int digits;
+	uint64_t value;
+};
+
+/* What every call on one active number does first: the project (authorized for
+ * @permission), the number, the releases due, then a new active number for the answer
+ * in *@a (NULL on failure, or the caller frees it). */
+int numbering__active_begin(numbering_active_number **a, struct numbering__active_target *t, numbering_store *store,
+                            const char *caller, const char *project, const char *phone_number, int permission);
+
 /* A new active number of @project ("projects/p") with an empty instance. */
 int numbering__active_new(numbering_active_number **out, const char *project);
 

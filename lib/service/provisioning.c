@@ -77,10 +77,7 @@ static void channel_key(char key[CHANNEL_KEY_SIZE], const struct task_fields *f)
 
 static int damaged(const numbering_record *record, const char *field, const char *problem)
 {
-	char quoted[NUMBERING__QUOTE_SIZE];
-	const char *name = record->name ? record->name : "";
-	return numbering__error_field(NUMBERING_DATA_LOSS, field, "the stored record \"%s\" is damaged: its %s: %s",
-	                              numbering__quote(quoted, name, strlen(name)), field, problem);
+	return numbering__record_damaged(record, "", field, problem);
 }
 
 static int read_task(numbering_task *t, const numbering_record *record)
@@ -173,12 +170,7 @@ int numbering__provisioning_queue(numbering_store *store, const numbering_active
 
 static int host_call(numbering_store *store, const char *caller, int max, const char *fn)
 {
-	if (store == NULL)
-		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: store is NULL", fn);
-	int rc = numbering__authorize(store, caller, NUMBERING__PERM_PROVISION, "*");
-	if (rc == NUMBERING_OK && (max < 1 || max > LIST_MAX))
-		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max", "max %d is not 1 to %d", max, LIST_MAX);
-	return rc;
+	return numbering__host_call(store, caller, NUMBERING__PERM_PROVISION, max, LIST_MAX, fn);
 }
 
 struct collect_visit {

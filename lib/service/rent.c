@@ -116,34 +116,24 @@ int numbering_store_rent(numbering_active_number **out, numbering_store *store, 
 	int rc = check_args(out, store, "numbering_store_rent");
 	if (rc != NUMBERING_OK)
 		return rc;
-	char checked[NUMBERING__PROJECT_SIZE];
-	int digits = 0;
-	uint64_t value = 0;
-	rc = numbering__project_of_parent(checked, project, "projectId");
-	if (rc == NUMBERING_OK)
-		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_RENT, checked);
-	if (rc == NUMBERING_OK)
-		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+	struct numbering__active_target t;
 	numbering_active_number *a = NULL;
-	if (rc == NUMBERING_OK)
-		rc = numbering__active_new(&a, checked);
+	rc = numbering__active_begin(&a, &t, store, caller, project, phone_number, NUMBERING__PERM_AVAILABLE_RENT);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_available_number block;
 	memset(&block, 0, sizeof(block));
 	numbering__rwlock_wrlock(&store->lock);
-	rc = numbering__inventory_find(&block, store, digits, value, value);
+	rc = numbering__inventory_find(&block, store, t.digits, t.value, t.value);
 	if (rc == NUMBERING_OK && !block.listed)
 		rc = NUMBERING_NOT_FOUND;
 	if (rc == NUMBERING_NOT_FOUND) {
 		char number[NUMBERING_E164_BUFSIZE];
-		snprintf(number, sizeof(number), "+%0*llu", digits, (unsigned long long)value);
+		snprintf(number, sizeof(number), "+%0*llu", t.digits, (unsigned long long)t.value);
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, "phoneNumber", "phone number %s is not available", number);
 	}
 	if (rc == NUMBERING_OK)
-		rc = rent_locked(a, store, checked, &block, value, request);
+		rc = rent_locked(a, store, t.project, &block, t.value, request);
 	numbering__rwlock_wrunlock(&store->lock);
 	numbering__available_clear(&block);
 	return finish(out, store, a, rc);

@@ -77,6 +77,11 @@ int numbering__authorize(numbering_store *store, const char *caller, int permiss
 /* Whether @caller holds the permission; no error set. */
 int numbering__allowed(numbering_store *store, const char *caller, int permission, const char *project);
 
+/* A host operation's common checks (@fn names it): a store, @caller holding
+ * @permission on project "*", and 1 <= @max <= @max_limit (field "max"). */
+int numbering__host_call(numbering_store *store, const char *caller, int permission, int max, int max_limit,
+                         const char *fn);
+
 /* Validates "projects/{p}" into @project (NUMBERING__PROJECT_SIZE bytes). */
 int numbering__project_of_parent(char *project, const char *parent, const char *field);
 

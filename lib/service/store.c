@@ -568,3 +568,14 @@ size_t numbering__prefix_intervals(numbering_record_interval out[NUMBERING_RECOR
 	}
 	return n;
 }
+
+int numbering__host_call(numbering_store *store, const char *caller, int permission, int max, int max_limit,
+                         const char *fn)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: store is NULL", fn);
+	int rc = numbering__authorize(store, caller, permission, "*");
+	if (rc == NUMBERING_OK && (max < 1 || max > max_limit))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "max", "max %d is not 1 to %d", max, max_limit);
+	return rc;
+}
