@@ -6,6 +6,10 @@
 
 #include <numbering/sys/file.h>
 
+#include <numbering/sys/backend.h>
+#include <numbering/sys/record.h>
+
+#include "model/kinds.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -299,6 +303,84 @@ START_TEST(long_utf8_error_is_truncated_not_dropped)
 	numbering_delivery_list_free(list);
 }
 END_TEST
+/* Every record of the Sinch kinds (4 .. 8) a store writes, its body cut at every length
+ * and each of its bits flipped: the kind's check reads it as whole or damaged
+ * (NUMBERING_DATA_LOSS), never past the bytes it has (the body is copied into a buffer
+ * of exactly its size, so ASan sees an overread) and never as anything else. */
+struct damage {
+	int records;
+	int cases;
+};
+
+static int damage_visit(const numbering_record *record, void *payload)
+{
+	struct damage *d = payload;
+	const struct numbering__kind *kind = numbering__kind_find(record->kind);
+	ck_assert_ptr_nonnull(kind);
+	ck_assert_int_eq(kind->check(record), NUMBERING_OK);
+	d->records++;
+	size_t len = record->body_len;
+	for (size_t cut = 0; cut <= len; cut++) {
+		for (size_t bit = 0; bit <= (cut == len ? 8 * len : 0); bit++) {
+			uint8_t *body = malloc(cut > 0 ? cut : 1);
+			ck_assert_ptr_nonnull(body);
+			memcpy(body, record->body, cut);
+			if (cut == len && bit < 8 * len)
+				body[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			numbering_record r = *record;
+			r.body = cut > 0 ? body : NULL;
+			r.body_len = cut;
+			int rc = kind->check(&r);
+			ck_assert_msg(rc == NUMBERING_OK || rc == NUMBERING_DATA_LOSS, "%s cut at %zu, bit %zu: %s",
+			              record->name, cut, bit, numbering_status_name(rc));
+			free(body);
+			d->cases++;
+		}
+	}
+	return 0;
+}
+
+START_TEST(damaged_bodies_of_every_sinch_kind)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	options.provisioning = NUMBERING_PROVISIONING_MANUAL;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	import_one(store, "+12085550100");
+	import_one(store, "+12085550200-99");
+	ck_assert_int_eq(numbering_store_update_callback_secret(store, NULL, "projects/p1", "k"), NUMBERING_OK);
+	ck_assert_int_eq(rent_with(store, "+12085550100",
+	                           (const char *[]){"smsConfiguration.servicePlanId", "plan", "voiceConfiguration.appId",
+	                                            "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(
+	                     store, NULL, numbering_task_text(numbering_task_list_item(tasks, 0), "name"), 1, 0),
+	                 NUMBERING_OK);
+	numbering_task_list_free(tasks);
+	struct damage d = {0, 0};
+	for (int kind = NUMBERING__KIND_AVAILABLE; kind <= NUMBERING__KIND_TASK; kind++) {
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = kind;
+		q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+		const char *parents[] = {"", "projects/p1", "US/LOCAL"};
+		for (size_t p = 0; p < 3; p++) {
+			q.parent = parents[p];
+			ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+		}
+	}
+	/* The block left in stock, the active number, the completed task's delivery, the
+	 * configuration and the task still open. */
+	ck_assert_int_eq(d.records, 5);
+	ck_assert_int_gt(d.cases, 1000);
+	numbering_store_close(store);
+}
+END_TEST
+
 Suite *outbox_suite(void)
 {
 	Suite *s = suite_create("outbox");
@@ -312,6 +394,7 @@ Suite *outbox_suite(void)
 	tcase_add_test(tc, file_backend_keeps_the_outbox);
 	tcase_add_test(tc, unreported_claims_end_dead);
 	tcase_add_test(tc, long_utf8_error_is_truncated_not_dropped);
+	tcase_add_test(tc, damaged_bodies_of_every_sinch_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }
