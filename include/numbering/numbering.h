@@ -24,5 +24,6 @@
 #include "active.h"
 #include "outbox.h"
 #include "provisioning.h"
+#include "subscription.h"
 
 #endif

@@ -29,6 +29,7 @@
 	X(ACTIVE, 5, "activeNumber", "projects/", "activeNumbers", numbering__active_record_check)                    \
 	X(DELIVERY, 6, "callbackDelivery", "", "", numbering__delivery_record_check)                                  \
 	X(CALLBACK_CONFIG, 7, "callbackConfiguration", "", "", numbering__callback_config_check)                    \
+	X(SUBSCRIPTION, 12, "subscription", "projects/", "subscriptions", numbering__subscription_record_check)       \
 	X(TASK, 8, "provisioningTask", "", "", numbering__task_record_check)
 
 enum {
@@ -59,6 +60,7 @@ int numbering__available_record_check(const numbering_record *record);
 int numbering__active_record_check(const numbering_record *record);
 int numbering__delivery_record_check(const numbering_record *record);
 int numbering__callback_config_check(const numbering_record *record);
+int numbering__subscription_record_check(const numbering_record *record);
 int numbering__task_record_check(const numbering_record *record);
 
 #endif

@@ -1,0 +1,56 @@
+/*
+ * The SUBSCRIPTION record (service/subscription.c), shared with the billing run
+ * (service/renewal.c).
+ *
+ *   name      "{project}/subscriptions/{instance id}"
+ *   parent    the project
+ *   sort key  the start time (a store time: unique within the project)
+ *   expires   when something is next due for it: the next charge date while active,
+ *             the deactivation time while deactivated (a run looks at it again:
+ *             reactivation or cancellation), 0 once released or cancelled
+ *   body      the attributes of model/subscription-fields.h
+ */
+#ifndef NUMBERING_SERVICE_SUBSCRIPTION_RECORD_H
+#define NUMBERING_SERVICE_SUBSCRIPTION_RECORD_H
+
+#include <stdint.h>
+
+#include "model/fields.h"
+#include "model/subscription-fields.h"
+#include "service/service.h"
+#include "service/subscription.h"
+
+struct numbering__subscription_fields {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__SUBSCRIPTION_FIELDS)
+};
+
+struct numbering_subscription {
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	char project[NUMBERING__PROJECT_SIZE];
+	struct numbering__subscription_fields f;
+	int64_t next_charge; /* computed from the start and the periods paid */
+};
+
+extern const struct numbering__fields numbering__subscription_table;
+
+/* The start of period @n (0: the first) of @s. */
+int64_t numbering__subscription_period_start(const struct numbering_subscription *s, int64_t n);
+
+/* What one period costs into *cost: OUT_OF_RANGE naming monthlyPrice when it leaves int64. */
+int numbering__subscription_period_cost(const struct numbering_subscription *s, int64_t *cost);
+
+/* Reads a SUBSCRIPTION record into @s (its attributes cleared by the caller):
+ * NUMBERING_DATA_LOSS naming what is damaged. */
+int numbering__subscription_read(struct numbering_subscription *s, const numbering_record *record);
+
+/* Loads the subscription named @name into @s: *found 0 when there is none. */
+int numbering__subscription_load(struct numbering_subscription *s, numbering_store *store, const char *name,
+                                 int *found);
+
+/* Puts @s (inside a transaction), its next charge date recomputed. */
+int numbering__subscription_put(numbering_store *store, struct numbering_subscription *s);
+
+/* Clears @s's attributes (freeing its text). */
+void numbering__subscription_clear(struct numbering_subscription *s);
+
+#endif

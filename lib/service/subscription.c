@@ -1,0 +1,552 @@
+/*
+ * Subscriptions (numbering/subscription.h, service/subscription.h): the record of
+ * every number a project acquired, started by purchases and rents, released and ended
+ * by the Sinch release, read and listed by projects; the billing run that renews them
+ * is in renewal.c. The record: service/subscription-record.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/kinds.h"
+#include "model/validate.h"
+#include "numbering/money.h"
+#include "numbering/subscription.h"
+#include "service/backend-call.h"
+#include "service/subscription-record.h"
+
+#define COLLECTION "/subscriptions/"
+#define INSTANCES "/phoneNumberInstances/"
+#define PAGE_DEFAULT 100
+
+#define DESCRIBE(id, type, json, limit, dflt) \
+	NUMBERING__FIELD_ROW(struct numbering__subscription_fields, id, type, json, limit, dflt)
+static const struct numbering__field rows[] = {NUMBERING__SUBSCRIPTION_FIELDS(DESCRIBE)};
+const struct numbering__fields numbering__subscription_table = {rows, sizeof(rows) / sizeof(rows[0]), "subscription"};
+#define TABLE (&numbering__subscription_table)
+
+/* ---- Names ---- */
+
+int numbering__subscription_name(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], const char *instance)
+{
+	size_t parent_len = 0;
+	const char *id = NULL;
+	int rc = numbering__parse_instance_name(instance, "instance", &parent_len, &id);
+	if (rc != NUMBERING_OK)
+		return rc;
+	int n = snprintf(name, NUMBERING__SUBSCRIPTION_NAME_SIZE, "%.*s%s%s", (int)parent_len, instance, COLLECTION, id);
+	if (n < 0 || n >= NUMBERING__SUBSCRIPTION_NAME_SIZE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "instance", "the instance name is too long");
+	return NUMBERING_OK;
+}
+
+/* "{project}/subscriptions/{id}" into its project and the name of its instance;
+ * INVALID_ARGUMENT naming @field otherwise. */
+static int parse_name(char project[NUMBERING__PROJECT_SIZE], char instance[NUMBERING__NAME_SIZE], const char *name,
+                      const char *field)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *n = name ? name : "";
+	const char *c = strstr(n, COLLECTION);
+	int rc = NUMBERING_OK;
+	if (strncmp(n, "projects/", 9) != 0 || c == NULL || strlen(n) >= NUMBERING__SUBSCRIPTION_NAME_SIZE)
+		rc = NUMBERING_INVALID_ARGUMENT;
+	else if (snprintf(instance, NUMBERING__NAME_SIZE, "%.*s%s%s", (int)(c - n), n, INSTANCES,
+	                  c + strlen(COLLECTION)) >= NUMBERING__NAME_SIZE)
+		rc = NUMBERING_INVALID_ARGUMENT;
+	else if (numbering__project_of_name(project, instance, field) != NUMBERING_OK)
+		rc = NUMBERING_INVALID_ARGUMENT;
+	if (rc != NUMBERING_OK)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s \"%s\" is not projects/{project}/subscriptions/{id}", field,
+		                              numbering__quote(quoted, n, strlen(n)));
+	return NUMBERING_OK;
+}
+
+/* ---- The record ---- */
+
+void numbering__subscription_clear(struct numbering_subscription *s)
+{
+	numbering__fields_clear(TABLE, &s->f);
+	s->next_charge = 0;
+}
+
+int64_t numbering__subscription_period_start(const struct numbering_subscription *s, int64_t n)
+{
+	int64_t months = n * s->f.interval_months;
+	if (months > INT32_MAX)
+		return NUMBERING__TIME_MAX;
+	return numbering__add_months(s->f.start_time, (int)months);
+}
+
+int numbering__subscription_period_cost(const struct numbering_subscription *s, int64_t *cost)
+{
+	*cost = 0;
+	if (s->f.price.currency[0] == '\0')
+		return NUMBERING_OK;
+	if (__builtin_mul_overflow(s->f.price.minor, s->f.interval_months, cost))
+		return numbering__error_field(NUMBERING_OUT_OF_RANGE, "monthlyPrice",
+		                              "monthlyPrice %" PRId64 " x paymentIntervalMonths %" PRId64 " leaves int64",
+		                              s->f.price.minor, s->f.interval_months);
+	return NUMBERING_OK;
+}
+
+/* The expiry key @s has (subscription-record.h). */
+static int64_t due_key(const struct numbering_subscription *s)
+{
+	if (s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED || s->f.expire_time != 0)
+		return 0;
+	return s->f.state == NUMBERING_SUBSCRIPTION_DEACTIVATED ? s->f.deactivate_time : s->next_charge;
+}
+
+static int damaged(const numbering_record *record, const char *field, const char *problem)
+{
+	return numbering__record_damaged(record, "", field, problem);
+}
+
+int numbering__subscription_read(struct numbering_subscription *s, const numbering_record *record)
+{
+	const char *field = NULL, *problem = NULL;
+	const char *parent = record->parent ? record->parent : "";
+	size_t plen = strlen(parent);
+	if (record->kind != NUMBERING__KIND_SUBSCRIPTION || strncmp(parent, "projects/", 9) != 0 ||
+	    plen >= NUMBERING__PROJECT_SIZE || record->digits != 0)
+		return damaged(record, "parent", "it is not a project, or the record holds numbers");
+	const char *name = record->name ? record->name : "";
+	if (strncmp(name, parent, plen) != 0 || strncmp(name + plen, COLLECTION, strlen(COLLECTION)) != 0 ||
+	    name[plen + strlen(COLLECTION)] == '\0' || strchr(name + plen + strlen(COLLECTION), '/') != NULL ||
+	    strlen(name) >= NUMBERING__SUBSCRIPTION_NAME_SIZE)
+		return damaged(record, "name", "it is not {project}/subscriptions/{id}");
+	memcpy(s->project, parent, plen + 1);
+	memcpy(s->name, name, strlen(name) + 1);
+	int rc = numbering__fields_decode(TABLE, &s->f, record->body, record->body_len, &field, &problem);
+	if (rc != NUMBERING_OK)
+		return problem != NULL ? damaged(record, field, problem) : rc;
+	const char *id = name + plen + strlen(COLLECTION);
+	const char *in = s->f.instance ? s->f.instance : "";
+	if (strncmp(in, parent, plen) != 0 || strncmp(in + plen, INSTANCES, strlen(INSTANCES)) != 0 ||
+	    strcmp(in + plen + strlen(INSTANCES), id) != 0)
+		rc = damaged(record, "instance", "it is not the instance the subscription is named after");
+	else if (s->f.start_time == 0 || record->sort_key != s->f.start_time)
+		rc = damaged(record, "startTime", "it is missing or not the record's sort key");
+	else if ((s->f.state == NUMBERING_SUBSCRIPTION_DEACTIVATED) != (s->f.deactivate_time != 0))
+		rc = damaged(record, "deactivateTime", "a deactivated subscription has one, no other does");
+	if (rc == NUMBERING_OK) {
+		s->next_charge = numbering__subscription_period_start(s, s->f.periods_paid);
+		if (record->expires != due_key(s))
+			rc = damaged(record, "expires", "it is not when the subscription is next due");
+	}
+	if (rc != NUMBERING_OK)
+		numbering__subscription_clear(s);
+	return rc;
+}
+
+int numbering__subscription_record_check(const numbering_record *record)
+{
+	struct numbering_subscription s;
+	memset(&s, 0, sizeof(s));
+	numbering__subscription_clear(&s);
+	int rc = numbering__subscription_read(&s, record);
+	numbering__subscription_clear(&s);
+	return rc;
+}
+
+int numbering__subscription_put(numbering_store *store, struct numbering_subscription *s)
+{
+	s->next_charge = numbering__subscription_period_start(s, s->f.periods_paid);
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(TABLE, &body, &s->f);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_SUBSCRIPTION;
+	r.name = s->name;
+	r.parent = s->project;
+	r.sort_key = s->f.start_time;
+	r.expires = due_key(s);
+	r.body = body.ptr;
+	r.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &r);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+struct load_visit {
+	struct numbering_subscription *s;
+	int rc;
+};
+
+static int load_visit(const numbering_record *record, void *payload)
+{
+	struct load_visit *v = payload;
+	v->rc = numbering__subscription_read(v->s, record);
+	return 0;
+}
+
+int numbering__subscription_load(struct numbering_subscription *s, numbering_store *store, const char *name,
+                                 int *found)
+{
+	struct load_visit v = {s, NUMBERING_OK};
+	numbering__subscription_clear(s);
+	*found = 0;
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_SUBSCRIPTION, name, load_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	if (rc == NUMBERING_OK && (rc = v.rc) == NUMBERING_OK)
+		*found = 1;
+	return rc;
+}
+
+/* ---- For the operations that acquire and release numbers ---- */
+
+int numbering__subscription_start(numbering_store *store, const struct numbering__subscription_in *in,
+                                  int64_t *next_charge)
+{
+	if (in == NULL || in->instance == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__subscription_start: no instance");
+	if (in->interval_months < 1 || in->interval_months > 120)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "paymentIntervalMonths",
+		                              "paymentIntervalMonths %d is not 1 .. 120", in->interval_months);
+	if (!numbering__time_in_range(in->start) || in->start == 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "startTime", "the start time %" PRId64
+		                              " is not a store time", in->start);
+	struct numbering_subscription s;
+	memset(&s, 0, sizeof(s));
+	numbering__subscription_clear(&s);
+	int rc = numbering__subscription_name(s.name, in->instance);
+	if (rc == NUMBERING_OK)
+		rc = numbering__project_of_name(s.project, in->instance, "instance");
+	if (rc == NUMBERING_OK)
+		rc = numbering__fields_set_text(TABLE, &s.f, "instance", in->instance);
+	if (rc == NUMBERING_OK && in->purchase != NULL && in->purchase[0] != '\0')
+		rc = numbering__fields_set_text(TABLE, &s.f, "purchase", in->purchase);
+	if (rc == NUMBERING_OK && in->price.currency[0] != '\0')
+		rc = numbering__fields_set_money(TABLE, &s.f, "monthlyPrice", in->price.currency, in->price.minor);
+	s.f.interval_months = in->interval_months;
+	s.f.start_time = in->start;
+	s.f.periods_paid = 1;
+	s.f.state = NUMBERING_SUBSCRIPTION_ACTIVE;
+	int64_t cost = 0;
+	if (rc == NUMBERING_OK)
+		rc = numbering__subscription_period_cost(&s, &cost);
+	if (rc == NUMBERING_OK)
+		rc = numbering__subscription_put(store, &s);
+	if (rc == NUMBERING_OK && next_charge != NULL)
+		*next_charge = s.next_charge;
+	numbering__subscription_clear(&s);
+	return rc;
+}
+
+/* Loads the subscription of @instance, if it has one, for a change (@found). */
+static int load_of_instance(struct numbering_subscription *s, numbering_store *store, const char *instance,
+                            int *found)
+{
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	int rc = numbering__subscription_name(name, instance);
+	return rc == NUMBERING_OK ? numbering__subscription_load(s, store, name, found) : rc;
+}
+
+int numbering__subscription_release(numbering_store *store, const char *instance, int64_t expire_time)
+{
+	struct numbering_subscription s;
+	memset(&s, 0, sizeof(s));
+	int found = 0;
+	int rc = load_of_instance(&s, store, instance, &found);
+	if (rc == NUMBERING_OK && found && s.f.state != NUMBERING_SUBSCRIPTION_CANCELLED) {
+		s.f.expire_time = expire_time != 0 ? expire_time : 1;
+		rc = numbering__subscription_put(store, &s);
+	}
+	numbering__subscription_clear(&s);
+	return rc;
+}
+
+int numbering__subscription_end(numbering_store *store, const char *instance)
+{
+	struct numbering_subscription s;
+	memset(&s, 0, sizeof(s));
+	int found = 0;
+	int rc = load_of_instance(&s, store, instance, &found);
+	if (rc == NUMBERING_OK && found && s.f.state != NUMBERING_SUBSCRIPTION_CANCELLED) {
+		s.f.state = NUMBERING_SUBSCRIPTION_CANCELLED;
+		s.f.deactivate_time = 0;
+		s.f.suspended = 0;
+		s.f.end_time = store->last_time != 0 ? store->last_time : s.f.start_time;
+		rc = numbering__subscription_put(store, &s);
+	}
+	numbering__subscription_clear(&s);
+	return rc;
+}
+
+/* ---- The public objects ---- */
+
+const char *numbering_subscription_state_name(int state)
+{
+	switch (state) {
+	case NUMBERING_SUBSCRIPTION_ACTIVE:
+		return "ACTIVE";
+	case NUMBERING_SUBSCRIPTION_DEACTIVATED:
+		return "DEACTIVATED";
+	case NUMBERING_SUBSCRIPTION_CANCELLED:
+		return "CANCELLED";
+	default:
+		return NULL;
+	}
+}
+
+void numbering_subscription_free(numbering_subscription *subscription)
+{
+	if (subscription == NULL)
+		return;
+	numbering__subscription_clear(subscription);
+	numbering__free_mem(subscription);
+}
+
+const char *numbering_subscription_name(const numbering_subscription *subscription)
+{
+	return subscription == NULL ? "" : subscription->name;
+}
+
+const char *numbering_subscription_text(const numbering_subscription *subscription, const char *attribute)
+{
+	if (subscription == NULL || attribute == NULL)
+		return "";
+	if (strcmp(attribute, "monthlyPrice.currencyCode") == 0)
+		return subscription->f.price.currency;
+	return numbering__fields_text(TABLE, &subscription->f, attribute);
+}
+
+int64_t numbering_subscription_int(const numbering_subscription *subscription, const char *attribute)
+{
+	if (subscription == NULL || attribute == NULL)
+		return 0;
+	if (strcmp(attribute, "autoCharge") == 0)
+		return subscription->f.auto_charge_off ? 0 : 1;
+	if (strcmp(attribute, "monthlyPrice") == 0)
+		return subscription->f.price.minor;
+	if (strcmp(attribute, "nextChargeDate") == 0)
+		return subscription->next_charge;
+	if (strcmp(attribute, "autoChargeOff") == 0 || strcmp(attribute, "suspended") == 0)
+		return 0; /* internal */
+	return numbering__fields_int(TABLE, &subscription->f, attribute);
+}
+
+static int new_subscription(numbering_subscription **out)
+{
+	if ((*out = numbering__calloc(1, sizeof(**out))) == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a subscription");
+	numbering__subscription_clear(*out);
+	return NUMBERING_OK;
+}
+
+static int not_found(const char *name)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	return numbering__error_field(NUMBERING_NOT_FOUND, "name", "subscription \"%s\" not found",
+	                              numbering__quote(quoted, name, strlen(name)));
+}
+
+int numbering_store_get_subscription(numbering_subscription **out, numbering_store *store, const char *caller,
+                                     const char *name)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_subscription: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE], instance[NUMBERING__NAME_SIZE];
+	int rc = parse_name(project, instance, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_BILLING_GET, project);
+	numbering_subscription *s = NULL;
+	if (rc == NUMBERING_OK)
+		rc = new_subscription(&s);
+	if (rc != NUMBERING_OK)
+		return rc;
+	int found = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__subscription_load(s, store, name, &found);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK && !found)
+		rc = not_found(name);
+	if (rc != NUMBERING_OK) {
+		numbering_subscription_free(s);
+		return rc;
+	}
+	*out = s;
+	return NUMBERING_OK;
+}
+
+/* ---- Listing ---- */
+
+struct numbering_subscription_page {
+	int count, cap;
+	numbering_subscription **items;
+	char next_token[NUMBERING__TOKEN_TEXT_MAX];
+	int64_t last_key;
+};
+
+struct list_visit {
+	numbering_subscription_page *page;
+	int rc;
+	int more;
+};
+
+static int list_visit(const numbering_record *record, void *payload)
+{
+	struct list_visit *v = payload;
+	numbering_subscription_page *page = v->page;
+	if (page->count == page->cap) {
+		v->more = 1; /* one more than the page: there is a next one */
+		return NUMBERING__VISIT_STOP;
+	}
+	if ((v->rc = new_subscription(&page->items[page->count])) != NUMBERING_OK)
+		return v->rc;
+	if ((v->rc = numbering__subscription_read(page->items[page->count], record)) != NUMBERING_OK) {
+		numbering_subscription_free(page->items[page->count]);
+		page->items[page->count] = NULL;
+		return v->rc;
+	}
+	page->count++;
+	page->last_key = record->sort_key;
+	return 0;
+}
+
+static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *project)
+{
+	crypto_generichash(digest, NUMBERING__TOKEN_DIGEST_BYTES, (const unsigned char *)project, strlen(project),
+	                   (const unsigned char *)"subscriptions", 13);
+}
+
+int numbering_store_list_subscriptions(numbering_subscription_page **out, numbering_store *store, const char *caller,
+                                       const char *project, int page_size, const char *page_token)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_list_subscriptions: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(checked, project, "parent");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_BILLING_GET, checked);
+	if (rc == NUMBERING_OK && (page_size < 0 || page_size > NUMBERING_SUBSCRIPTION_PAGE_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d", page_size,
+		                            NUMBERING_SUBSCRIPTION_PAGE_MAX);
+	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
+	int64_t after = 0;
+	int has_after = 0;
+	if (rc == NUMBERING_OK) {
+		list_digest(digest, checked);
+		if (page_token != NULL && page_token[0] != '\0') {
+			rc = numbering__token_read(&after, store, page_token, digest, "pageToken", "parent");
+			has_after = 1;
+		}
+	}
+	numbering_subscription_page *page = NULL;
+	int size = page_size == 0 ? PAGE_DEFAULT : page_size;
+	if (rc == NUMBERING_OK && ((page = numbering__calloc(1, sizeof(*page))) == NULL ||
+	                           (page->items = numbering__calloc((size_t)size, sizeof(*page->items))) == NULL))
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing subscriptions");
+	if (rc != NUMBERING_OK) {
+		numbering_subscription_page_free(page);
+		return rc;
+	}
+	page->cap = size;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_SUBSCRIPTION;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	q.parent = checked;
+	q.has_after = has_after;
+	q.after = after;
+	q.limit = size + 1;
+	struct list_visit v = {page, NUMBERING_OK, 0};
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__backend_list(store, &q, list_visit, &v);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK) {
+		numbering_subscription_page_free(page);
+		return rc;
+	}
+	if (v.more)
+		numbering__token_make(page->next_token, store, digest, page->last_key);
+	*out = page;
+	return NUMBERING_OK;
+}
+
+int numbering_subscription_page_count(const numbering_subscription_page *page)
+{
+	return page == NULL ? 0 : page->count;
+}
+
+const numbering_subscription *numbering_subscription_page_item(const numbering_subscription_page *page, int i)
+{
+	return page == NULL || i < 0 || i >= page->count ? NULL : page->items[i];
+}
+
+const char *numbering_subscription_page_next_token(const numbering_subscription_page *page)
+{
+	return page == NULL ? "" : page->next_token;
+}
+
+void numbering_subscription_page_free(numbering_subscription_page *page)
+{
+	if (page == NULL)
+		return;
+	for (int i = 0; i < page->count; i++)
+		numbering_subscription_free(page->items[i]);
+	numbering__free_mem(page->items);
+	numbering__free_mem(page);
+}
+
+/* ---- autoCharge ---- */
+
+int numbering_store_set_subscription_auto_charge(numbering_subscription **out, numbering_store *store,
+                                                 const char *caller, const char *name, int auto_charge)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_set_subscription_auto_charge: "
+		                                                        "store is NULL");
+	char project[NUMBERING__PROJECT_SIZE], instance[NUMBERING__NAME_SIZE];
+	int rc = parse_name(project, instance, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_ACTIVE_UPDATE, project);
+	if (rc == NUMBERING_OK && auto_charge != 0 && auto_charge != 1)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "autoCharge", "autoCharge %d is neither 1 nor 0",
+		                            auto_charge);
+	numbering_subscription *s = NULL;
+	if (rc == NUMBERING_OK)
+		rc = new_subscription(&s);
+	if (rc != NUMBERING_OK)
+		return rc;
+	int found = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = numbering__subscription_load(s, store, name, &found);
+	if (rc == NUMBERING_OK && !found)
+		rc = not_found(name);
+	if (rc == NUMBERING_OK && s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED)
+		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name", "subscription %s is cancelled", s->name);
+	if (rc == NUMBERING_OK && s->f.auto_charge_off != !auto_charge) {
+		s->f.auto_charge_off = (uint8_t)!auto_charge;
+		if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+			rc = numbering__subscription_put(store, s);
+			if (rc == NUMBERING_OK)
+				rc = numbering__commit(store);
+			else
+				numbering__rollback(store);
+		}
+	}
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	if (rc != NUMBERING_OK || out == NULL) {
+		numbering_subscription_free(s);
+		return rc;
+	}
+	*out = s;
+	return NUMBERING_OK;
+}
