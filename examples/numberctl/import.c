@@ -1,12 +1,19 @@
 /*
- * numberctl import: available numbers from a CSV file or JSON Lines into the inventory,
- * through the library's ImportAvailableNumbers (lib/json/sinch-available.c), so a line
- * is checked by the same rules, and named by the same field paths, as a JSON request.
+ * numberctl import: available numbers from a CSV file or JSON Lines into the inventory.
  *
- * Lines go in batches of BATCH_LINES (and at most BATCH_BYTES of request), one
- * transaction each. An import is all or nothing, so a batch that fails is imported
- * again line by line: the good lines go in, each bad one is reported on stderr with its
- * line number and the reason. docs/INVENTORY.md describes the formats.
+ * A CSV line is set cell by cell on a numbering_available_number through the library's
+ * setters and imported with numbering_store_import_available(): no JSON on the way, the
+ * library's own checks. A line a setter refuses (or whose cell is not what its column
+ * takes) is instead turned into an AvailableNumber JSON object, as a JSON Lines line is,
+ * and goes through the library's ImportAvailableNumbers (lib/json/sinch-available.c),
+ * so its message names the field as a JSON request's does ("setupPrice.amount \"2,00\"
+ * ..."): a bad line costs the JSON round trip, a good one does not.
+ *
+ * Lines go in batches of BATCH_LINES (and at most BATCH_BYTES of JSON request), one
+ * transaction each. An import is all or nothing, so a batch that fails, or holds a line
+ * the setters refused, is imported again line by line: the good lines go in, each bad
+ * one is reported on stderr with its line number and the reason. docs/INVENTORY.md
+ * describes the formats.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -66,7 +73,8 @@ int numberctl_import_args(struct numberctl_import *args, int argc, char **argv)
 
 struct item {
 	unsigned long line;
-	char *text; /* the AvailableNumber, compact JSON */
+	numbering_available_number *number; /* a CSV line the setters took; else NULL and: */
+	char *text;                         /* the AvailableNumber, compact JSON */
 	size_t len;
 };
 
@@ -77,6 +85,7 @@ struct run {
 	int tty;          /* stderr is a terminal: progress lines */
 	unsigned long lines, imported, failed;
 	struct item batch[BATCH_LINES];
+	const numbering_available_number *numbers[BATCH_LINES]; /* the objects of a call */
 	size_t count, bytes;
 	int stop; /* a failure no line is to blame for: nothing more is tried */
 };
@@ -113,9 +122,21 @@ static const char *item_message(void)
 	return m;
 }
 
-/* Imports items [@from, @to) in one call; returns the library's code. */
+/* import_items() for a range holding both objects and JSON text: one call cannot take
+ * both, and the text is of a line the setters refused, so the range goes line by line. */
+#define MIXED (-1)
+
+/* Imports items [@from, @to) in one call; returns the library's code, or MIXED. */
 static int import_items(struct run *r, size_t from, size_t to)
 {
+	size_t objects = 0;
+	for (size_t i = from; i < to; i++)
+		if (r->batch[i].number != NULL)
+			r->numbers[objects++] = r->batch[i].number;
+	if (objects == to - from)
+		return numbering_store_import_available(NULL, r->store, r->caller, r->numbers, (int)objects);
+	if (objects > 0)
+		return MIXED;
 	size_t size = 32;
 	for (size_t i = from; i < to; i++)
 		size += r->batch[i].len + 1;
@@ -151,7 +172,7 @@ static void flush(struct run *r)
 	int rc = r->stop ? NUMBERING_ABORTED : import_items(r, 0, r->count);
 	if (rc == NUMBERING_OK) {
 		r->imported += r->count;
-	} else if (!r->stop && whole_run_fails(rc)) {
+	} else if (!r->stop && rc != MIXED && whole_run_fails(rc)) {
 		clear_progress(r);
 		fprintf(stderr, "numberctl: import: %s: lines %lu to %lu: %s\n", r->name, r->batch[0].line,
 		        r->batch[r->count - 1].line, numbering_error_message());
@@ -169,8 +190,10 @@ static void flush(struct run *r)
 				bad_line(r, r->batch[i].line, "%s", item_message());
 		}
 	}
-	for (size_t i = 0; i < r->count; i++)
+	for (size_t i = 0; i < r->count; i++) {
+		numbering_available_number_free(r->batch[i].number);
 		free(r->batch[i].text);
+	}
 	r->count = 0;
 	r->bytes = 0;
 	if (r->tty) {
@@ -189,9 +212,17 @@ static int add(struct run *r, unsigned long line, json_t *object)
 	size_t len = strlen(text);
 	if (r->count == BATCH_LINES || (r->count > 0 && r->bytes + len + 1 > BATCH_BYTES))
 		flush(r);
-	r->batch[r->count++] = (struct item){line, text, len};
+	r->batch[r->count++] = (struct item){line, NULL, text, len};
 	r->bytes += len + 1;
 	return 0;
+}
+
+/* Queues the object @number (taken) of @line. */
+static void add_number(struct run *r, unsigned long line, numbering_available_number *number)
+{
+	if (r->count == BATCH_LINES)
+		flush(r);
+	r->batch[r->count++] = (struct item){line, number, NULL, 0};
 }
 
 /* ---- JSON Lines ---- */
@@ -277,37 +308,201 @@ static int run_jsonl(struct run *r, FILE *in)
 
 /* ---- CSV ---- */
 
+/* How a column's cells become JSON (a line the setters refused). */
 enum column_kind { COL_STRING, COL_CAPABILITY, COL_MONEY, COL_VALUE };
+
+/* Which setter a column's cells go to. */
+enum column_role { ROLE_NUMBER, ROLE_REGION, ROLE_TYPE, ROLE_TEXT, ROLE_CAPABILITY, ROLE_MONEY, ROLE_INT, ROLE_FLAG };
 
 struct column {
 	char *name;
 	enum column_kind kind;
+	enum column_role role;
 };
 
 /* What a header name is, asked of the library's by-name accessors (its attribute
- * table decides, not a list here): -1 for no attribute. */
-static int column_kind(const char *name)
+ * table decides, not a list here): 0, or -1 for no attribute. A value column is a
+ * flag when it takes 0 and 1 and nothing more (inventory.h: "0 or 1"): its cells are
+ * true or false, where an integer column's are whole numbers, as in JSON. */
+static int column_kind(struct column *column, const char *name)
 {
-	if (strcmp(name, "phoneNumber") == 0 || strcmp(name, "regionCode") == 0 || strcmp(name, "type") == 0)
-		return COL_STRING;
-	if (strcmp(name, "capability") == 0)
-		return COL_CAPABILITY;
+	if (strcmp(name, "phoneNumber") == 0 || strcmp(name, "regionCode") == 0 || strcmp(name, "type") == 0) {
+		column->kind = COL_STRING;
+		column->role = name[0] == 'p' ? ROLE_NUMBER : name[0] == 'r' ? ROLE_REGION : ROLE_TYPE;
+		return 0;
+	}
+	if (strcmp(name, "capability") == 0) {
+		column->kind = COL_CAPABILITY;
+		column->role = ROLE_CAPABILITY;
+		return 0;
+	}
 	numbering_available_number *probe = NULL;
 	if (numbering_available_number_new(&probe) != NUMBERING_OK)
 		return -1;
 	const char *currency;
 	int64_t minor;
-	int kind = -1;
-	if (numbering_available_number_set_text(probe, name, NULL) == NUMBERING_OK)
-		kind = COL_STRING;
-	else if (numbering_available_number_money(probe, name, &currency, &minor) == NUMBERING_NOT_FOUND)
-		kind = COL_MONEY;
-	else if (numbering_available_number_set_int(probe, name, numbering_available_number_int(probe, name)) ==
-	         NUMBERING_OK)
-		kind = COL_VALUE;
+	int rc = 0;
+	if (numbering_available_number_set_text(probe, name, NULL) == NUMBERING_OK) {
+		column->kind = COL_STRING;
+		column->role = ROLE_TEXT;
+	} else if (numbering_available_number_money(probe, name, &currency, &minor) == NUMBERING_NOT_FOUND) {
+		column->kind = COL_MONEY;
+		column->role = ROLE_MONEY;
+	} else if (numbering_available_number_set_int(probe, name, numbering_available_number_int(probe, name)) ==
+	           NUMBERING_OK) {
+		column->kind = COL_VALUE;
+		column->role = numbering_available_number_set_int(probe, name, 0) == NUMBERING_OK &&
+		                               numbering_available_number_set_int(probe, name, 1) == NUMBERING_OK &&
+		                               numbering_available_number_set_int(probe, name, 2) != NUMBERING_OK
+		                   ? ROLE_FLAG
+		                   : ROLE_INT;
+	} else {
+		rc = -1;
+	}
 	numbering_available_number_free(probe);
-	return kind;
+	return rc;
 }
+
+/* ---- A CSV line through the setters ---- */
+
+/* Whether @s is UTF-8 as jansson takes it (no overlong forms, no surrogates, nothing
+ * past U+10FFFF): a cell that is not goes the JSON way, which reports it. */
+static int is_utf8(const unsigned char *s)
+{
+	while (*s != '\0') {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		unsigned c = *s;
+		int n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+		if (n < 0)
+			return 0;
+		uint32_t v = c & (0x3f >> n);
+		for (int i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			v = v << 6 | (s[i] & 0x3f);
+		}
+		if ((n == 2 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) || (n == 3 && (v < 0x10000 || v > 0x10ffff)))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+/* "SMS;VOICE" (spaces around names allowed) into NUMBERING_CAPABILITY_* flags, split
+ * as capability_cell() splits it; -1 for a name that is none (or an empty one). */
+static int capability_flags(const char *cell)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		int flag;
+	} names[] = {{"SMS", 3, NUMBERING_CAPABILITY_SMS},
+	             {"MMS", 3, NUMBERING_CAPABILITY_MMS},
+	             {"VOICE", 5, NUMBERING_CAPABILITY_VOICE}};
+	int flags = 0;
+	const char *p = cell;
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, ";");
+		size_t t = n;
+		while (t > 0 && p[t - 1] == ' ')
+			t--;
+		int flag = -1;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && flag < 0; i++)
+			if (t == names[i].len && memcmp(p, names[i].name, t) == 0)
+				flag = names[i].flag;
+		if (flag < 0)
+			return -1;
+		flags |= flag;
+		p += n + (p[n] == ';');
+	}
+	return flags;
+}
+
+/* A cell of @column onto @n; 0, or -1 when the JSON way is to take the line: the
+ * library refused the value, or the cell is not what the column takes as JSON would
+ * read it (there the library says what is wrong, in the words of a JSON request). */
+static int set_cell(numbering_available_number *n, const struct column *column, const char *cell, const char *region)
+{
+	switch (column->role) {
+	case ROLE_NUMBER:
+		return numbering_available_number_set_numbers(n, cell, region) == NUMBERING_OK ? 0 : -1;
+	case ROLE_REGION:
+		return 0; /* set first */
+	case ROLE_TYPE:
+		for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= NUMBERING_NUMBER_TYPE_SHARED_RATE; t++)
+			if (strcmp(cell, numbering_number_type_name(t)) == 0)
+				return numbering_available_number_set_type(n, t) == NUMBERING_OK ? 0 : -1;
+		return -1;
+	case ROLE_TEXT:
+		return numbering_available_number_set_text(n, column->name, cell) == NUMBERING_OK ? 0 : -1;
+	case ROLE_CAPABILITY: {
+		int flags = capability_flags(cell);
+		return flags >= 0 && numbering_available_number_set_int(n, column->name, flags) == NUMBERING_OK ? 0 : -1;
+	}
+	case ROLE_MONEY: {
+		/* "USD 2.00", as the JSON way splits it. */
+		size_t code = strcspn(cell, " ");
+		const char *amount = cell + code + strspn(cell + code, " ");
+		char currency[4];
+		int64_t minor = 0;
+		if (code != 3 || amount[0] == '\0' || strchr(amount, ' ') != NULL)
+			return -1;
+		memcpy(currency, cell, 3);
+		currency[3] = '\0';
+		if (!numbering_currency_is_known(currency) || numbering_money_parse(&minor, currency, amount) != NUMBERING_OK)
+			return -1;
+		return numbering_available_number_set_money(n, column->name, currency, minor) == NUMBERING_OK ? 0 : -1;
+	}
+	case ROLE_FLAG:
+		if (strcmp(cell, "true") != 0 && strcmp(cell, "false") != 0)
+			return -1;
+		return numbering_available_number_set_int(n, column->name, cell[0] == 't') == NUMBERING_OK ? 0 : -1;
+	case ROLE_INT: {
+		size_t len = strlen(cell);
+		if (len == 0 || len > 18 || strspn(cell, "0123456789") != len)
+			return -1;
+		return numbering_available_number_set_int(n, column->name, strtoll(cell, NULL, 10)) == NUMBERING_OK ? 0 : -1;
+	}
+	}
+	return -1;
+}
+
+/* The CSV reader's record as an available number, or NULL for the JSON way (which
+ * also reports running out of memory). Takes a subset of what the JSON way takes, with
+ * the same result: the region first, then the cells in column order, empty ones unset. */
+static numbering_available_number *object_line(const struct csv_reader *csv, const struct column *columns,
+                                               size_t ncolumns)
+{
+	numbering_available_number *n = NULL;
+	if (numbering_available_number_new(&n) != NUMBERING_OK)
+		return NULL;
+	const char *region = NULL;
+	for (size_t i = 0; i < ncolumns; i++) {
+		const char *cell = csv_field(csv, i);
+		if (!is_utf8((const unsigned char *)cell))
+			goto refused;
+		if (columns[i].role == ROLE_REGION && cell[0] != '\0') {
+			if (numbering_available_number_set_region_code(n, cell) != NUMBERING_OK)
+				goto refused;
+			region = cell;
+		}
+	}
+	for (size_t i = 0; i < ncolumns; i++) {
+		const char *cell = csv_field(csv, i);
+		if (cell[0] != '\0' && set_cell(n, &columns[i], cell, region) != 0)
+			goto refused;
+	}
+	return n;
+refused:
+	numbering_available_number_free(n);
+	return NULL;
+}
+
+/* ---- A CSV line through JSON ---- */
 
 /* "SMS;VOICE" (spaces around names allowed) into an array. */
 static json_t *capability_cell(const char *cell)
@@ -341,6 +536,63 @@ static json_t *value_cell(const char *cell)
 	return json_string(cell);
 }
 
+/* The CSV reader's record as an AvailableNumber JSON object, queued; a cell numberctl
+ * itself refuses is reported at once. 0, or -1 when memory runs out. */
+static int json_line(struct run *r, unsigned long line, const struct csv_reader *csv, const struct column *columns,
+                     size_t ncolumns)
+{
+	json_t *object = json_object();
+	const char *problem = NULL;
+	for (size_t i = 0; object != NULL && i < ncolumns && problem == NULL; i++) {
+		const char *cell = csv_field(csv, i);
+		if (cell[0] == '\0')
+			continue;
+		json_t *value = NULL;
+		switch (columns[i].kind) {
+		case COL_STRING:
+			value = json_string(cell);
+			if (value == NULL)
+				problem = "is not UTF-8 text";
+			break;
+		case COL_CAPABILITY:
+			value = capability_cell(cell);
+			if (value == NULL)
+				problem = "is not UTF-8 text";
+			break;
+		case COL_VALUE:
+			value = value_cell(cell);
+			if (value == NULL)
+				problem = "is not UTF-8 text";
+			break;
+		case COL_MONEY: {
+			/* "USD 2.00": a currency, spaces, an amount. */
+			size_t code = strcspn(cell, " ");
+			const char *amount = cell + code + strspn(cell + code, " ");
+			if (code == 0 || cell[code] == '\0' || amount[0] == '\0' || strchr(amount, ' ') != NULL)
+				problem = "must be a currency and an amount, like \"USD 2.00\"";
+			else
+				value = json_pack("{s:s%, s:s}", "currencyCode", cell, code, "amount", amount);
+			if (value == NULL && problem == NULL)
+				problem = "is not UTF-8 text";
+			break;
+		}
+		}
+		if (problem != NULL) {
+			bad_line(r, line, "%s \"%.64s\" %s", columns[i].name, cell, problem);
+			break;
+		}
+		if (value == NULL || json_object_set_new(object, columns[i].name, value) != 0) {
+			json_decref(object);
+			object = NULL;
+		}
+	}
+	if (problem != NULL) {
+		json_decref(object);
+		return 0;
+	}
+	return object == NULL || add(r, line, object) != 0 ? -1 : 0;
+}
+
 static int run_csv(struct run *r, FILE *in)
 {
 	struct csv_reader csv;
@@ -368,7 +620,7 @@ static int run_csv(struct run *r, FILE *in)
 		/* A spreadsheet's UTF-8 byte order mark before the first name. */
 		if (i == 0 && strncmp(name, "\xef\xbb\xbf", 3) == 0)
 			name += 3;
-		int kind = column_kind(name);
+		int kind = column_kind(&columns[i], name);
 		for (size_t j = 0; j < i && kind >= 0; j++)
 			if (strcmp(columns[j].name, name) == 0) {
 				fprintf(stderr, "numberctl: import: %s: line %lu: the column %s is named twice\n", r->name, line,
@@ -385,7 +637,6 @@ static int run_csv(struct run *r, FILE *in)
 		}
 		if ((columns[i].name = strdup(name)) == NULL)
 			goto failed;
-		columns[i].kind = (enum column_kind)kind;
 		has_number |= strcmp(name, "phoneNumber") == 0;
 	}
 	if (!has_number) {
@@ -405,56 +656,10 @@ static int run_csv(struct run *r, FILE *in)
 			bad_line(r, line, "%zu fields; the header has %zu columns", csv.count, ncolumns);
 			continue;
 		}
-		json_t *object = json_object();
-		const char *problem = NULL;
-		for (size_t i = 0; object != NULL && i < ncolumns && problem == NULL; i++) {
-			const char *cell = csv_field(&csv, i);
-			if (cell[0] == '\0')
-				continue;
-			json_t *value = NULL;
-			switch (columns[i].kind) {
-			case COL_STRING:
-				value = json_string(cell);
-				if (value == NULL)
-					problem = "is not UTF-8 text";
-				break;
-			case COL_CAPABILITY:
-				value = capability_cell(cell);
-				if (value == NULL)
-					problem = "is not UTF-8 text";
-				break;
-			case COL_VALUE:
-				value = value_cell(cell);
-				if (value == NULL)
-					problem = "is not UTF-8 text";
-				break;
-			case COL_MONEY: {
-				/* "USD 2.00": a currency, spaces, an amount. */
-				size_t code = strcspn(cell, " ");
-				const char *amount = cell + code + strspn(cell + code, " ");
-				if (code == 0 || cell[code] == '\0' || amount[0] == '\0' || strchr(amount, ' ') != NULL)
-					problem = "must be a currency and an amount, like \"USD 2.00\"";
-				else
-					value = json_pack("{s:s%, s:s}", "currencyCode", cell, code, "amount", amount);
-				if (value == NULL && problem == NULL)
-					problem = "is not UTF-8 text";
-				break;
-			}
-			}
-			if (problem != NULL) {
-				bad_line(r, line, "%s \"%.64s\" %s", columns[i].name, cell, problem);
-				break;
-			}
-			if (value == NULL || json_object_set_new(object, columns[i].name, value) != 0) {
-				json_decref(object);
-				object = NULL;
-			}
-		}
-		if (problem != NULL) {
-			json_decref(object);
-			continue;
-		}
-		if (object == NULL || add(r, line, object) != 0)
+		numbering_available_number *number = object_line(&csv, columns, ncolumns);
+		if (number != NULL)
+			add_number(r, line, number);
+		else if (json_line(r, line, &csv, columns, ncolumns) != 0)
 			goto failed;
 	}
 	goto done;
@@ -499,8 +704,10 @@ int numberctl_import_run(const struct numberctl_import *args, numbering_store *s
 	int failed = status != 0 || r->failed > 0;
 	if (status != 1) /* 1: the header was refused, nothing read */
 		printf("{\"imported\": %lu, \"failed\": %lu, \"lines\": %lu}\n", r->imported, r->failed, r->lines);
-	for (size_t i = 0; i < r->count; i++)
+	for (size_t i = 0; i < r->count; i++) {
+		numbering_available_number_free(r->batch[i].number);
 		free(r->batch[i].text);
+	}
 	free(r);
 	return failed ? 1 : 0;
 }
