@@ -27,6 +27,7 @@ void numbering__fields_clear(const struct numbering__fields *t, void *obj)
 			*AT(obj, f, int64_t) = 0;
 			break;
 		case NUMBERING__FIELD_MONEY:
+		case NUMBERING__FIELD_SMONEY:
 			memset(AT(obj, f, struct numbering__money), 0, sizeof(struct numbering__money));
 			break;
 		default:
@@ -53,6 +54,7 @@ int numbering__fields_copy(const struct numbering__fields *t, void *dst, const v
 			*AT(dst, f, int64_t) = *AT_CONST(src, f, int64_t);
 			break;
 		case NUMBERING__FIELD_MONEY:
+		case NUMBERING__FIELD_SMONEY:
 			*AT(dst, f, struct numbering__money) = *AT_CONST(src, f, struct numbering__money);
 			break;
 		default:
@@ -108,7 +110,8 @@ static int out_of_range(const struct numbering__field *f, int64_t value, int64_t
 int numbering__fields_set_int(const struct numbering__fields *t, void *obj, const char *json, int64_t value)
 {
 	const struct numbering__field *f = numbering__fields_find(t, json, -1);
-	if (f == NULL || f->type == NUMBERING__FIELD_TEXT || f->type == NUMBERING__FIELD_MONEY)
+	if (f == NULL || f->type == NUMBERING__FIELD_TEXT || f->type == NUMBERING__FIELD_MONEY ||
+	    f->type == NUMBERING__FIELD_SMONEY)
 		return unknown(t, json, "an integer");
 	switch (f->type) {
 	case NUMBERING__FIELD_INT:
@@ -137,8 +140,8 @@ int numbering__fields_set_int(const struct numbering__fields *t, void *obj, cons
 int numbering__fields_set_money(const struct numbering__fields *t, void *obj, const char *json, const char *currency,
                                 int64_t minor)
 {
-	const struct numbering__field *f = numbering__fields_find(t, json, NUMBERING__FIELD_MONEY);
-	if (f == NULL)
+	const struct numbering__field *f = numbering__fields_find(t, json, -1);
+	if (f == NULL || (f->type != NUMBERING__FIELD_MONEY && f->type != NUMBERING__FIELD_SMONEY))
 		return unknown(t, json, "a price");
 	struct numbering__money *m = AT(obj, f, struct numbering__money);
 	if (currency == NULL) {
@@ -150,8 +153,9 @@ int numbering__fields_set_money(const struct numbering__fields *t, void *obj, co
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "currencyCode",
 		                              "%s.currencyCode \"%s\" is not an ISO 4217 currency code", f->json,
 		                              numbering__quote(quoted, currency, strlen(currency)));
-	if (minor < 0 || minor > f->limit)
-		return out_of_range(f, minor, 0, f->limit);
+	int64_t min = f->type == NUMBERING__FIELD_SMONEY ? -f->limit : 0;
+	if (minor < min || minor > f->limit)
+		return out_of_range(f, minor, min, f->limit);
 	memcpy(m->currency, currency, 4);
 	m->minor = minor;
 	return NUMBERING_OK;
@@ -184,8 +188,10 @@ int64_t numbering__fields_int(const struct numbering__fields *t, const void *obj
 const struct numbering__money *numbering__fields_money(const struct numbering__fields *t, const void *obj,
                                                        const char *json)
 {
-	const struct numbering__field *f = numbering__fields_find(t, json, NUMBERING__FIELD_MONEY);
-	return f ? AT_CONST(obj, f, struct numbering__money) : NULL;
+	const struct numbering__field *f = numbering__fields_find(t, json, -1);
+	return f && (f->type == NUMBERING__FIELD_MONEY || f->type == NUMBERING__FIELD_SMONEY)
+	           ? AT_CONST(obj, f, struct numbering__money)
+	           : NULL;
 }
 
 /* ---- The body ---- */
@@ -200,6 +206,18 @@ static uint8_t *put_varint(uint8_t *p, uint64_t v)
 	return p;
 }
 
+static uint64_t zigzag(int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	return (u << 1) ^ (0 - (u >> 63));
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	uint64_t u = (v >> 1) ^ (0 - (v & 1));
+	return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+}
+
 static int present(const struct numbering__field *f, const void *obj)
 {
 	switch (f->type) {
@@ -210,6 +228,7 @@ static int present(const struct numbering__field *f, const void *obj)
 	case NUMBERING__FIELD_TIME:
 		return *AT_CONST(obj, f, int64_t) != 0;
 	case NUMBERING__FIELD_MONEY:
+	case NUMBERING__FIELD_SMONEY:
 		return AT_CONST(obj, f, struct numbering__money)->currency[0] != '\0';
 	default:
 		return *AT_CONST(obj, f, uint8_t) != 0;
@@ -254,15 +273,19 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 		case NUMBERING__FIELD_INT:
 			p = put_varint(p, (uint64_t)*AT_CONST(obj, f, int64_t));
 			break;
-		case NUMBERING__FIELD_TIME: {
-			uint64_t u = (uint64_t)*AT_CONST(obj, f, int64_t);
-			p = put_varint(p, (u << 1) ^ (0 - (u >> 63)));
+		case NUMBERING__FIELD_TIME:
+			p = put_varint(p, zigzag(*AT_CONST(obj, f, int64_t)));
 			break;
-		}
 		case NUMBERING__FIELD_MONEY: {
 			const struct numbering__money *m = AT_CONST(obj, f, struct numbering__money);
 			memcpy(p, m->currency, 3);
 			p = put_varint(p + 3, (uint64_t)m->minor);
+			break;
+		}
+		case NUMBERING__FIELD_SMONEY: {
+			const struct numbering__money *m = AT_CONST(obj, f, struct numbering__money);
+			memcpy(p, m->currency, 3);
+			p = put_varint(p + 3, zigzag(m->minor));
 			break;
 		}
 		case NUMBERING__FIELD_CAPS:
@@ -334,13 +357,13 @@ static int read_one(const struct numbering__fields *t, const struct numbering__f
 	case NUMBERING__FIELD_TIME: {
 		if ((rc = get_varint(r, f->json, &v)) != NUMBERING_OK)
 			return rc;
-		uint64_t u = (v >> 1) ^ (0 - (v & 1));
-		if (u == 0)
+		if (v == 0)
 			return bad(r, f->json, "it is stored but 0");
-		*AT(obj, f, int64_t) = u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+		*AT(obj, f, int64_t) = unzigzag(v);
 		return NUMBERING_OK;
 	}
-	case NUMBERING__FIELD_MONEY: {
+	case NUMBERING__FIELD_MONEY:
+	case NUMBERING__FIELD_SMONEY: {
 		struct numbering__money *m = AT(obj, f, struct numbering__money);
 		if (r->end - r->p < 3)
 			return bad(r, f->json, "the body ends in the middle of it");
@@ -351,6 +374,13 @@ static int read_one(const struct numbering__fields *t, const struct numbering__f
 			return bad(r, f->json, "its currency is not an ISO 4217 code");
 		if ((rc = get_varint(r, f->json, &v)) != NUMBERING_OK)
 			return rc;
+		if (f->type == NUMBERING__FIELD_SMONEY) {
+			int64_t s = unzigzag(v);
+			if (s < -f->limit || s > f->limit)
+				return bad(r, f->json, "its amount is over the limit");
+			m->minor = s;
+			return NUMBERING_OK;
+		}
 		if (v > (uint64_t)f->limit)
 			return bad(r, f->json, "its amount is over the limit");
 		m->minor = (int64_t)v;

@@ -7,8 +7,11 @@
  * The body: a varint of presence bits (bit i for row i), then each present attribute
  * in row order: TEXT a varint byte count and the bytes; INT a varint; TIME a zigzag
  * varint; BOOL nothing (present means 1); MONEY three letters and a varint; CAPS one
- * byte. Unset attributes (NULL text, an INT at its default, a 0 TIME / BOOL / CAPS,
- * a price without currency) are not stored.
+ * byte; SMONEY three letters and a zigzag varint (a signed amount: ledger entries).
+ * Unset attributes (NULL text, an INT at its default, a 0 TIME / BOOL / CAPS, a price
+ * or signed amount without currency) are not stored. Types are appended, never
+ * renumbered: a stored body does not name them, but the codec of an existing type
+ * never changes.
  */
 #ifndef NUMBERING_MODEL_FIELDS_H
 #define NUMBERING_MODEL_FIELDS_H
@@ -30,7 +33,8 @@ enum numbering__field_type {
 	NUMBERING__FIELD_TIME,  /* int64_t ns since the epoch, 0 when unset */
 	NUMBERING__FIELD_BOOL,  /* uint8_t 0 or 1 */
 	NUMBERING__FIELD_MONEY, /* struct numbering__money; minor units 0 .. limit */
-	NUMBERING__FIELD_CAPS   /* uint8_t, flags 0 .. limit */
+	NUMBERING__FIELD_CAPS,  /* uint8_t, flags 0 .. limit */
+	NUMBERING__FIELD_SMONEY /* struct numbering__money; minor units -limit .. limit */
 };
 
 struct numbering__field {
@@ -48,6 +52,7 @@ struct numbering__field {
 #define NUMBERING__FIELD_MEMBER_BOOL(id) uint8_t id;
 #define NUMBERING__FIELD_MEMBER_MONEY(id) struct numbering__money id;
 #define NUMBERING__FIELD_MEMBER_CAPS(id) uint8_t id;
+#define NUMBERING__FIELD_MEMBER_SMONEY(id) struct numbering__money id;
 #define NUMBERING__FIELD_MEMBER(id, type, json, limit, dflt) NUMBERING__FIELD_MEMBER_##type(id)
 #define NUMBERING__FIELDS_MEMBERS(LIST) LIST(NUMBERING__FIELD_MEMBER)
 
@@ -76,7 +81,8 @@ int numbering__fields_set_text(const struct numbering__fields *t, void *obj, con
 int numbering__fields_set_int(const struct numbering__fields *t, void *obj, const char *json, int64_t value);
 int numbering__fields_set_money(const struct numbering__fields *t, void *obj, const char *json, const char *currency,
                                 int64_t minor);
-/* By-name getters: "" / 0 for an unknown name. */
+/* (set_money also sets a SMONEY attribute: minor units -limit .. limit.) */
+/* By-name getters: "" / 0 for an unknown name; money() also reads a SMONEY one. */
 const char *numbering__fields_text(const struct numbering__fields *t, const void *obj, const char *json);
 int64_t numbering__fields_int(const struct numbering__fields *t, const void *obj, const char *json);
 const struct numbering__money *numbering__fields_money(const struct numbering__fields *t, const void *obj,

@@ -30,7 +30,9 @@
 	X(DELIVERY, 6, "callbackDelivery", "", "", numbering__delivery_record_check)                                  \
 	X(CALLBACK_CONFIG, 7, "callbackConfiguration", "", "", numbering__callback_config_check)                    \
 	X(SUBSCRIPTION, 12, "subscription", "projects/", "subscriptions", numbering__subscription_record_check)       \
-	X(TASK, 8, "provisioningTask", "", "", numbering__task_record_check)
+	X(TASK, 8, "provisioningTask", "", "", numbering__task_record_check)                                          \
+	X(BILLING_ACCOUNT, 9, "billingAccount", "projects/", "", numbering__billing_account_check)                    \
+	X(BILLING_ENTRY, 10, "billingEntry", "projects/", "billingEntries", numbering__billing_entry_check)
 
 enum {
 #define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
@@ -62,5 +64,7 @@ int numbering__delivery_record_check(const numbering_record *record);
 int numbering__callback_config_check(const numbering_record *record);
 int numbering__subscription_record_check(const numbering_record *record);
 int numbering__task_record_check(const numbering_record *record);
+int numbering__billing_account_check(const numbering_record *record);
+int numbering__billing_entry_check(const numbering_record *record);
 
 #endif

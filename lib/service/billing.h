@@ -6,7 +6,8 @@
  * one atomic step.
  *
  * Records (docs/RECORDS.md):
- *   BILLING_ACCOUNT  name "{project}/billingAccount", parent "", the account below
+ *   BILLING_ACCOUNT  name "{project}/billingAccount", parent the project, sort key
+ *                    0; the account below (its body: model/billing-fields.h)
  *   BILLING_ENTRY    name "{project}/billingEntries/{n}" (n = 1, 2, ... per project,
  *                    never reused), parent the project, sort key n (newest first is
  *                    descending), key 0 the charge key (NULL for none); the entry

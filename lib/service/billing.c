@@ -1,0 +1,426 @@
+/*
+ * Billing accounts and their ledger: the records and the steps the operations that
+ * charge share (service/billing.h), and the public calls of numbering/billing.h that
+ * read and adjust an account.
+ *
+ * The account is a BILLING_ACCOUNT record (model/billing-fields.h): its currency and
+ * balance (one signed amount), the reserve, and how many entries it has. Each entry
+ * is a BILLING_ENTRY record numbered 1, 2 ... per project (its sort key, so a page
+ * newest first is one descending walk). An entry and the account it changes are put
+ * in the caller's transaction: the balance is the sum of the entries at every commit.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/billing-fields.h"
+#include "model/fields.h"
+#include "model/kinds.h"
+#include "model/validate.h"
+#include "numbering/money.h"
+#include "service/backend-call.h"
+#include "service/billing.h"
+#include "service/service.h"
+
+#define ACCOUNT_SUFFIX "/billingAccount"
+#define ACCOUNT_NAME_SIZE (NUMBERING__PROJECT_SIZE + sizeof(ACCOUNT_SUFFIX))
+#define ENTRIES_SEGMENT "/billingEntries/"
+#define DEFAULT_CURRENCY "USD"
+
+struct account_fields {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__BILLING_ACCOUNT_FIELDS)
+};
+
+struct entry_fields {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__BILLING_ENTRY_FIELDS)
+};
+
+#define DESCRIBE_ACCOUNT(id, type, json, limit, dflt) \
+	NUMBERING__FIELD_ROW(struct account_fields, id, type, json, limit, dflt)
+static const struct numbering__field account_rows[] = {NUMBERING__BILLING_ACCOUNT_FIELDS(DESCRIBE_ACCOUNT)};
+static const struct numbering__fields account_table = {account_rows, sizeof(account_rows) / sizeof(account_rows[0]),
+                                                       "billing account"};
+#define DESCRIBE_ENTRY(id, type, json, limit, dflt) \
+	NUMBERING__FIELD_ROW(struct entry_fields, id, type, json, limit, dflt)
+static const struct numbering__field entry_rows[] = {NUMBERING__BILLING_ENTRY_FIELDS(DESCRIBE_ENTRY)};
+static const struct numbering__fields entry_table = {entry_rows, sizeof(entry_rows) / sizeof(entry_rows[0]),
+                                                     "billing entry"};
+
+/* ---- Records ---- */
+
+static int damaged(const numbering_record *record, const char *field, const char *problem)
+{
+	return numbering__record_damaged(record, "", field, problem);
+}
+
+static void account_name(char name[ACCOUNT_NAME_SIZE], const char *project)
+{
+	snprintf(name, ACCOUNT_NAME_SIZE, "%s%s", project, ACCOUNT_SUFFIX);
+}
+
+static void entry_name(char name[NUMBERING__ENTRY_NAME_SIZE], const char *project, int64_t n)
+{
+	snprintf(name, NUMBERING__ENTRY_NAME_SIZE, "%s" ENTRIES_SEGMENT "%" PRId64, project, n);
+}
+
+/* The record's parent, a project ("projects/p", shorter than NUMBERING__PROJECT_SIZE). */
+static int project_parent(const numbering_record *record)
+{
+	size_t len = 0;
+	return record->parent != NULL && strlen(record->parent) < NUMBERING__PROJECT_SIZE &&
+	       numbering__parse_parent(record->parent, "parent", &len) == NUMBERING_OK && len == strlen(record->parent);
+}
+
+/* The account record @record into @a (whose project is set from the record). */
+static int read_account(struct numbering__account *a, const numbering_record *record)
+{
+	struct account_fields f;
+	memset(&f, 0, sizeof(f));
+	numbering__fields_clear(&account_table, &f);
+	const char *field = NULL, *problem = NULL;
+	char name[ACCOUNT_NAME_SIZE];
+	int ok = record->kind == NUMBERING__KIND_BILLING_ACCOUNT && project_parent(record);
+	if (!ok)
+		return damaged(record, "parent", "it is not a project");
+	account_name(name, record->parent);
+	if (record->name == NULL || strcmp(record->name, name) != 0)
+		return damaged(record, "name", "it is not {project}/billingAccount");
+	if (record->flags != 0 || record->digits != 0 || record->sort_key != 0 || record->expires != 0)
+		return damaged(record, "keys", "an account has no flags, numbers, sort key or expiry");
+	int rc = numbering__fields_decode(&account_table, &f, record->body, record->body_len, &field, &problem);
+	if (rc != NUMBERING_OK)
+		return problem != NULL ? damaged(record, field, problem) : rc;
+	if ((f.balance.currency[0] == '\0') != (f.entries == 0))
+		return damaged(record, "balance", "an account has a currency exactly when it has entries");
+	memset(a, 0, sizeof(*a));
+	snprintf(a->project, sizeof(a->project), "%s", record->parent);
+	memcpy(a->currency, f.balance.currency, sizeof(a->currency));
+	a->balance = f.balance.minor;
+	a->reserved = f.reserved;
+	a->entries = f.entries;
+	return NUMBERING_OK;
+}
+
+int numbering__billing_account_check(const numbering_record *record)
+{
+	struct numbering__account a;
+	return read_account(&a, record);
+}
+
+static int put_account(numbering_store *store, const struct numbering__account *a)
+{
+	char name[ACCOUNT_NAME_SIZE];
+	account_name(name, a->project);
+	struct account_fields f;
+	memset(&f, 0, sizeof(f));
+	numbering__fields_clear(&account_table, &f);
+	memcpy(f.balance.currency, a->currency, sizeof(f.balance.currency));
+	f.balance.minor = a->balance;
+	f.reserved = a->reserved;
+	f.entries = a->entries;
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&account_table, &body, &f);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_BILLING_ACCOUNT;
+	r.name = name;
+	r.parent = a->project;
+	r.body = body.ptr;
+	r.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &r);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+/* An entry as read: the fields, its number and its name. */
+struct entry {
+	int64_t n;
+	char name[NUMBERING__ENTRY_NAME_SIZE];
+	struct entry_fields f;
+};
+
+static int read_entry(struct entry *e, const numbering_record *record)
+{
+	const char *field = NULL, *problem = NULL;
+	numbering__fields_clear(&entry_table, &e->f);
+	int ok = record->kind == NUMBERING__KIND_BILLING_ENTRY && project_parent(record);
+	if (!ok)
+		return damaged(record, "parent", "it is not a project");
+	if (record->sort_key < 1)
+		return damaged(record, "sortKey", "an entry's number is 1 or more");
+	entry_name(e->name, record->parent, record->sort_key);
+	if (record->name == NULL || strcmp(record->name, e->name) != 0)
+		return damaged(record, "name", "it is not {project}/billingEntries/{its sort key}");
+	if (record->flags != 0 || record->digits != 0 || record->expires != 0 || record->keys[1] != NULL ||
+	    record->keys[2] != NULL || record->keys[3] != NULL)
+		return damaged(record, "keys", "an entry has no flags, numbers, expiry or key but the first");
+	e->n = record->sort_key;
+	int rc = numbering__fields_decode(&entry_table, &e->f, record->body, record->body_len, &field, &problem);
+	if (rc == NUMBERING_OK) {
+		const struct entry_fields *f = &e->f;
+		if (f->amount.currency[0] == '\0' || strcmp(f->amount.currency, f->balance_after.currency) != 0)
+			rc = damaged(record, "amount", "it is missing or not in the currency of balanceAfter");
+		else if (f->reason == NULL || f->time == 0)
+			rc = damaged(record, "reason", "an entry has a reason and a time");
+		else if ((f->charge_key == NULL) != (record->keys[0] == NULL) ||
+		         (f->charge_key != NULL && strcmp(f->charge_key, record->keys[0]) != 0))
+			rc = damaged(record, "chargeKey", "it is not the record's first key");
+		else if (f->from_reserve && f->amount.minor >= 0)
+			rc = damaged(record, "fromReserve", "only a charge is paid out of the reserve");
+	} else if (problem != NULL) {
+		rc = damaged(record, field, problem);
+	}
+	if (rc != NUMBERING_OK)
+		numbering__fields_clear(&entry_table, &e->f);
+	return rc;
+}
+
+int numbering__billing_entry_check(const numbering_record *record)
+{
+	struct entry e;
+	memset(&e, 0, sizeof(e));
+	int rc = read_entry(&e, record);
+	numbering__fields_clear(&entry_table, &e.f);
+	return rc;
+}
+
+static int put_entry(numbering_store *store, const char *project, const struct entry *e)
+{
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&entry_table, &body, &e->f);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_BILLING_ENTRY;
+	r.name = e->name;
+	r.parent = project;
+	r.sort_key = e->n;
+	r.keys[0] = e->f.charge_key;
+	r.body = body.ptr;
+	r.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &r);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+/* ---- The internal interface (service/billing.h) ---- */
+
+struct account_visit {
+	struct numbering__account *a;
+	int rc;
+};
+
+static int account_visit(const numbering_record *record, void *payload)
+{
+	struct account_visit *v = payload;
+	v->rc = read_account(v->a, record);
+	return 0;
+}
+
+int numbering__account_load(struct numbering__account *a, numbering_store *store, const char *project)
+{
+	char name[ACCOUNT_NAME_SIZE];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->project, sizeof(a->project), "%s", project);
+	account_name(name, a->project);
+	struct account_visit v = {a, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_BILLING_ACCOUNT, name, account_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	if (rc == NUMBERING_OK && v.rc == NUMBERING_OK && strcmp(a->project, project) != 0)
+		v.rc = numbering__error_set(NUMBERING_DATA_LOSS, "the billing account \"%s\" is another project's", name);
+	if (rc != NUMBERING_OK || v.rc != NUMBERING_OK) {
+		memset(a, 0, sizeof(*a));
+		snprintf(a->project, sizeof(a->project), "%s", project);
+	}
+	return rc != NUMBERING_OK ? rc : v.rc;
+}
+
+int numbering__account_check_currency(const struct numbering__account *a, const char *currency, const char *field)
+{
+	char quoted[NUMBERING__QUOTE_SIZE];
+	const char *c = currency ? currency : "";
+	if (!numbering_currency_is_known(c))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s: \"%s\" is not an ISO 4217 currency code",
+		                              field, numbering__quote(quoted, c, strlen(c)));
+	if (a->currency[0] != '\0' && strcmp(a->currency, c) != 0)
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, field,
+		                              "%s is in %s, but the billing account of %s is in %s (no conversion)", field, c,
+		                              a->project, a->currency);
+	return NUMBERING_OK;
+}
+
+/* "USD 1.50", "USD -1.50": @minor may be negative but not INT64_MIN. */
+static void format_money(char *buf, size_t size, const char *currency, int64_t minor)
+{
+	char amount[NUMBERING_MONEY_BUFSIZE];
+	int64_t magnitude = minor < 0 ? -minor : minor;
+	if (minor == INT64_MIN || numbering_money_format(amount, sizeof(amount), currency, magnitude) != NUMBERING_OK)
+		snprintf(buf, size, "%s %" PRId64 " minor units", currency, minor);
+	else
+		snprintf(buf, size, "%s %s%s", currency, minor < 0 ? "-" : "", amount);
+}
+
+/* What the account can spend: balance - reserved; INT64_MIN when that is below what
+ * int64 holds (a debt deeper than any amount). */
+static int64_t available(const struct numbering__account *a)
+{
+	int64_t out;
+	if (__builtin_sub_overflow(a->balance, a->reserved, &out))
+		return INT64_MIN;
+	return out;
+}
+
+int numbering__account_short(const struct numbering__account *a, const char *currency, int64_t needed, char *details,
+                             size_t size)
+{
+	int64_t left = available(a);
+	if (needed <= 0 || (left >= 0 && needed <= left)) {
+		if (details != NULL && size > 0)
+			details[0] = '\0';
+		return 0;
+	}
+	if (details != NULL && size > 0) {
+		char need[NUMBERING_MONEY_BUFSIZE + 8], have[NUMBERING_MONEY_BUFSIZE + 8];
+		const char *c = a->currency[0] ? a->currency : currency ? currency : DEFAULT_CURRENCY;
+		format_money(need, sizeof(need), currency ? currency : c, needed);
+		format_money(have, sizeof(have), c, left == INT64_MIN ? -INT64_MAX : left);
+		snprintf(details, size, "insufficient balance: needed %s, available %s", need, have);
+	}
+	return 1;
+}
+
+int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
+                            char *name)
+{
+	int rc = numbering__account_check_currency(a, e->currency, "amount");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (e->reason == NULL || (rc = numbering__validate_text(e->reason, 256, "reason")) != NUMBERING_OK)
+		return e->reason == NULL ? numbering__error_field(NUMBERING_INVALID_ARGUMENT, "reason", "reason is missing")
+		                         : rc;
+	if (e->resource != NULL && e->resource[0] != '\0' &&
+	    (rc = numbering__validate_text(e->resource, 1024, "resource")) != NUMBERING_OK)
+		return rc;
+	if (e->charge_key != NULL && (rc = numbering__validate_text(e->charge_key, 255, "chargeKey")) != NUMBERING_OK)
+		return rc;
+	if (!numbering__time_in_range(e->time))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "time", "an entry's time %" PRId64 " is not a store time",
+		                              e->time);
+	int64_t balance, reserved = a->reserved;
+	if (e->amount == INT64_MIN || __builtin_add_overflow(a->balance, e->amount, &balance) || balance == INT64_MIN) {
+		char have[NUMBERING_MONEY_BUFSIZE + 8], add[NUMBERING_MONEY_BUFSIZE + 8];
+		format_money(have, sizeof(have), e->currency, a->balance);
+		format_money(add, sizeof(add), e->currency, e->amount == INT64_MIN ? -INT64_MAX : e->amount);
+		return numbering__error_field(NUMBERING_OUT_OF_RANGE, "amount",
+		                              "the balance %s of %s plus %s would leave the amounts a balance can hold", have,
+		                              a->project, add);
+	}
+	if (a->entries == INT64_MAX)
+		return numbering__error_set(NUMBERING_OUT_OF_RANGE, "the ledger of %s is full", a->project);
+	if (e->charge_key != NULL) {
+		int found = 0;
+		if ((rc = numbering__account_charged(store, a->project, e->charge_key, &found)) != NUMBERING_OK)
+			return rc;
+		if (found) {
+			char quoted[NUMBERING__QUOTE_SIZE];
+			return numbering__error_field(NUMBERING_ALREADY_EXISTS, "chargeKey",
+			                              "the ledger of %s already holds the charge \"%s\"", a->project,
+			                              numbering__quote(quoted, e->charge_key, strlen(e->charge_key)));
+		}
+	}
+	if (e->from_reserve) {
+		if (e->amount >= 0 || -e->amount > a->reserved)
+			return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount",
+			                              "a charge of %" PRId64 " minor units is more than the reserve of %s (%" PRId64 ")",
+			                              -e->amount, a->project, a->reserved);
+		reserved = a->reserved + e->amount;
+	}
+	struct entry en;
+	memset(&en, 0, sizeof(en));
+	numbering__fields_clear(&entry_table, &en.f);
+	en.n = a->entries + 1;
+	entry_name(en.name, a->project, en.n);
+	memcpy(en.f.amount.currency, e->currency, 4);
+	en.f.amount.minor = e->amount;
+	memcpy(en.f.balance_after.currency, e->currency, 4);
+	en.f.balance_after.minor = balance;
+	en.f.time = e->time;
+	en.f.from_reserve = e->from_reserve ? 1 : 0;
+	/* Borrowed: put_entry() only reads them. */
+	en.f.reason = (char *)(uintptr_t)e->reason;
+	en.f.resource = e->resource && e->resource[0] ? (char *)(uintptr_t)e->resource : NULL;
+	en.f.charge_key = (char *)(uintptr_t)e->charge_key;
+	struct numbering__account next = *a;
+	memcpy(next.currency, e->currency, 4);
+	next.balance = balance;
+	next.reserved = reserved;
+	next.entries = en.n;
+	rc = put_entry(store, a->project, &en);
+	if (rc == NUMBERING_OK)
+		rc = put_account(store, &next);
+	if (rc != NUMBERING_OK)
+		return rc;
+	*a = next;
+	if (name != NULL)
+		memcpy(name, en.name, NUMBERING__ENTRY_NAME_SIZE);
+	return NUMBERING_OK;
+}
+
+int numbering__account_reserve(numbering_store *store, struct numbering__account *a, const char *currency,
+                               int64_t amount)
+{
+	int rc = numbering__account_check_currency(a, currency, "amount");
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (amount < 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount", "a reserve of %" PRId64 " is negative",
+		                              amount);
+	char details[NUMBERING__BILLING_DETAILS_SIZE];
+	if (numbering__account_short(a, currency, amount, details, sizeof(details)))
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount", "%s", details);
+	struct numbering__account next = *a;
+	next.reserved += amount; /* <= balance - reserved: cannot overflow */
+	if ((rc = put_account(store, &next)) == NUMBERING_OK)
+		*a = next;
+	return rc;
+}
+
+int numbering__account_unreserve(numbering_store *store, struct numbering__account *a, int64_t amount)
+{
+	if (amount < 0 || amount > a->reserved)
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount",
+		                              "%" PRId64 " cannot be given back out of the reserve of %s, %" PRId64, amount,
+		                              a->project, a->reserved);
+	struct numbering__account next = *a;
+	next.reserved -= amount;
+	int rc = put_account(store, &next);
+	if (rc == NUMBERING_OK)
+		*a = next;
+	return rc;
+}
+
+static int charged_visit(const numbering_record *record, void *payload)
+{
+	(void)record;
+	*(int *)payload = 1;
+	return NUMBERING__VISIT_STOP;
+}
+
+int numbering__account_charged(numbering_store *store, const char *project, const char *charge_key, int *found)
+{
+	*found = 0;
+	if (charge_key == NULL)
+		return NUMBERING_OK;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_BILLING_ENTRY;
+	q.parent = project;
+	q.keys[0] = charge_key;
+	q.limit = 1;
+	return numbering__backend_list(store, &q, charged_visit, found);
+}
