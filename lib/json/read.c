@@ -74,11 +74,12 @@ int numbering__json_fields(json_t **values, json_t *object, const struct numberi
 			                              "unknown field \"%s\" in %s", quoted,
 			                              path[0] == '\0' ? "the request" : path);
 		}
-		char field[NUMBERING__JSON_PATH_SIZE];
-		numbering__json_path(field, path, fields[i].proto_name);
-		if (seen[i])
+		if (seen[i]) {
+			char field[NUMBERING__JSON_PATH_SIZE];
+			numbering__json_path(field, path, fields[i].proto_name);
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s is given twice (as %s and %s)",
 			                              field, fields[i].json_name, fields[i].proto_name);
+		}
 		seen[i] = 1;
 		values[i] = json_is_null(value) ? NULL : value;
 	}

@@ -12,6 +12,9 @@
  *
  * An imported item takes every attribute of model/available-fields.h by its name,
  * read by the row's type, so a new row there is importable without a change here.
+ * Items are read without their field paths (path NULL below: writing
+ * "availableNumbers[12].setupPrice.amount" for every value was a tenth of an import);
+ * an item that fails is read again with them, for its message.
  * Prices are a currency and a decimal string ("2.00") read by numbering_money_parse():
  * never a JSON number, which would be a float.
  */
@@ -30,6 +33,22 @@
 #include "service/import-request.h"
 
 /* ---- Reading ---- */
+
+/* An item's path is NULL while it is read without paths (the message of a failure is
+ * then thrown away, and the item read again with them): what the shared readers get. */
+static const char *named(const char *path)
+{
+	return path != NULL ? path : "";
+}
+
+/* @path "." @name into @at; "" without a path. */
+static const char *sub(char at[NUMBERING__JSON_PATH_SIZE], const char *path, const char *name)
+{
+	if (path != NULL)
+		return numbering__json_path(at, path, name);
+	at[0] = '\0';
+	return at;
+}
 
 /* Gives a setter's failure the JSON path @full of the value it refused: its violation
  * names @full, and a message that starts with the setter's own field name starts with
@@ -50,7 +69,7 @@ static int at_path(int rc, const char *full)
 
 static int string_field(const char **out, json_t *value, const char *path)
 {
-	return numbering__json_string(out, value, path);
+	return numbering__json_string(out, value, named(path));
 }
 
 /* A money object {currencyCode, amount} into a currency and minor units. */
@@ -63,19 +82,19 @@ static int read_money(char currency[4], int64_t *minor, json_t *value, const cha
 	};
 	json_t *f[COUNT];
 	char at[NUMBERING__JSON_PATH_SIZE];
-	int rc = numbering__json_object(value, path);
+	int rc = numbering__json_object(value, named(path));
 	if (rc == NUMBERING_OK)
-		rc = numbering__json_fields(f, value, fields, COUNT, path);
+		rc = numbering__json_fields(f, value, fields, COUNT, named(path));
 	if (rc != NUMBERING_OK)
 		return rc;
 	const char *code = NULL, *amount = NULL;
-	if ((rc = string_field(&code, f[CURRENCY], numbering__json_path(at, path, "currencyCode"))) != NUMBERING_OK)
+	if ((rc = string_field(&code, f[CURRENCY], sub(at, path, "currencyCode"))) != NUMBERING_OK)
 		return rc;
 	if (code == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s is required", at);
 	if (!numbering_currency_is_known(code))
 		return numbering__sinch_invalid(at, "is not an ISO 4217 currency (three upper-case letters, like \"USD\")", code);
-	numbering__json_path(at, path, "amount");
+	sub(at, path, "amount");
 	if (f[AMOUNT] != NULL && (json_is_integer(f[AMOUNT]) || json_is_real(f[AMOUNT])))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at,
 		                              "%s must be a decimal string such as \"2.00\", not a JSON number", at);
@@ -103,10 +122,10 @@ static int read_int64(int64_t *out, json_t *value, const char *path)
 			*out = strtoll(text, NULL, 10);
 			return NUMBERING_OK;
 		}
-		return numbering__sinch_invalid(path, "is not a whole number", text);
+		return numbering__sinch_invalid(named(path), "is not a whole number", text);
 	}
-	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s must be an integer, not %s", path,
-	                              numbering__json_type_name(value));
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, named(path), "%s must be an integer, not %s",
+	                              named(path), numbering__json_type_name(value));
 }
 
 /* One attribute of the table (model/available-fields.h), read by its row's type. */
@@ -118,12 +137,12 @@ static int read_attribute(numbering_available_number *n, const struct numbering_
 	case NUMBERING__FIELD_TEXT: {
 		const char *text = NULL;
 		if ((rc = string_field(&text, value, path)) == NUMBERING_OK)
-			rc = at_path(numbering_available_number_set_text(n, row->json, text), path);
+			rc = at_path(numbering_available_number_set_text(n, row->json, text), named(path));
 		break;
 	}
 	case NUMBERING__FIELD_BOOL: {
 		int flag = 0;
-		if ((rc = numbering__json_bool(&flag, value, path)) == NUMBERING_OK)
+		if ((rc = numbering__json_bool(&flag, value, named(path))) == NUMBERING_OK)
 			rc = numbering_available_number_set_int(n, row->json, flag);
 		break;
 	}
@@ -135,13 +154,13 @@ static int read_attribute(numbering_available_number *n, const struct numbering_
 			snprintf(text, sizeof(text), "%lld", (long long)v);
 			char why[96];
 			snprintf(why, sizeof(why), "is out of range (%lld to %lld)", (long long)row->dflt, (long long)row->limit);
-			rc = numbering__sinch_invalid(path, why, text);
+			rc = numbering__sinch_invalid(named(path), why, text);
 		}
 		break;
 	}
 	case NUMBERING__FIELD_CAPS: {
 		int flags = 0;
-		if ((rc = numbering__sinch_read_capabilities(&flags, value, path)) == NUMBERING_OK)
+		if ((rc = numbering__sinch_read_capabilities(&flags, value, named(path))) == NUMBERING_OK)
 			rc = numbering_available_number_set_int(n, row->json, flags);
 		break;
 	}
@@ -151,28 +170,28 @@ static int read_attribute(numbering_available_number *n, const struct numbering_
 		if ((rc = read_money(currency, &minor, value, path)) == NUMBERING_OK &&
 		    numbering_available_number_set_money(n, row->json, currency, minor) != NUMBERING_OK) {
 			char at[NUMBERING__JSON_PATH_SIZE];
-			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, numbering__json_path(at, path, "amount"),
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, numbering__json_path(at, named(path), "amount"),
 			                            "%s is too large", at);
 		}
 		break;
 	}
 	default:
-		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s cannot be given in JSON", path);
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, named(path), "%s cannot be given in JSON", named(path));
 	}
 	return rc;
 }
 
-/* An AvailableNumber object of an import into @n. */
+/* An AvailableNumber object of an import into @n; @path NULL reads it without paths. */
 static int read_available(numbering_available_number *n, json_t *value, const char *path)
 {
 	char at[NUMBERING__JSON_PATH_SIZE];
 	if (!json_is_object(value))
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s must be an object, not %s", path,
-		                              numbering__json_type_name(value));
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, named(path), "%s must be an object, not %s",
+		                              named(path), numbering__json_type_name(value));
 	/* The region first: it reads a national phoneNumber. */
 	const char *region = NULL;
 	json_t *r = json_object_get(value, "regionCode");
-	int rc = string_field(&region, r != NULL && !json_is_null(r) ? r : NULL, numbering__json_path(at, path, "regionCode"));
+	int rc = string_field(&region, r != NULL && !json_is_null(r) ? r : NULL, sub(at, path, "regionCode"));
 	if (rc == NUMBERING_OK && region != NULL)
 		rc = at_path(numbering_available_number_set_region_code(n, region), at);
 	const char *key;
@@ -180,10 +199,13 @@ static int read_available(numbering_available_number *n, json_t *value, const ch
 	json_object_foreach(value, key, member) {
 		if (rc != NUMBERING_OK)
 			break;
-		char quoted[NUMBERING__QUOTE_SIZE];
-		numbering__json_path(at, path, numbering__quote(quoted, key, strlen(key)));
 		if (json_is_null(member) || strcmp(key, "regionCode") == 0)
 			continue;
+		char quoted[NUMBERING__QUOTE_SIZE] = "";
+		if (path != NULL)
+			numbering__json_path(at, path, numbering__quote(quoted, key, strlen(key)));
+		else
+			at[0] = '\0';
 		if (strcmp(key, "phoneNumber") == 0) {
 			const char *text = NULL;
 			if ((rc = string_field(&text, member, at)) == NUMBERING_OK)
@@ -196,9 +218,9 @@ static int read_available(numbering_available_number *n, json_t *value, const ch
 			const struct numbering__field *row = numbering__fields_find(&numbering__available_fields, key, -1);
 			if (row == NULL)
 				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "unknown field \"%s\" in %s", quoted,
-				                            path);
+				                            named(path));
 			else
-				rc = read_attribute(n, row, member, at);
+				rc = read_attribute(n, row, member, path != NULL ? at : NULL);
 		}
 	}
 	return rc;
@@ -401,11 +423,20 @@ int numbering__json_import_available_numbers(json_t **result, numbering_store *s
 	if (count > 0 && (items = numbering__calloc(count, sizeof(*items))) == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %zu available numbers", count);
 	for (size_t i = 0; i < count && rc == NUMBERING_OK; i++) {
-		char at[NUMBERING__JSON_PATH_SIZE];
-		numbering__json_path_index(at, "availableNumbers", i);
 		rc = numbering_available_number_new(&items[i]);
-		if (rc == NUMBERING_OK)
-			rc = read_available(items[i], json_array_get(f[NUMBERS], i), at);
+		if (rc == NUMBERING_OK &&
+		    (rc = read_available(items[i], json_array_get(f[NUMBERS], i), NULL)) == NUMBERING_INVALID_ARGUMENT) {
+			/* Again with its paths, on a new object: the same failure, named. */
+			char at[NUMBERING__JSON_PATH_SIZE];
+			numbering_available_number_free(items[i]);
+			items[i] = NULL;
+			rc = numbering_available_number_new(&items[i]);
+			if (rc == NUMBERING_OK)
+				rc = read_available(items[i], json_array_get(f[NUMBERS], i),
+				                    numbering__json_path_index(at, "availableNumbers", i));
+			if (rc == NUMBERING_OK) /* cannot be: the same reading of the same value */
+				rc = numbering__error_set(NUMBERING_INTERNAL, "%s was refused, then read", at);
+		}
 	}
 	int64_t imported = 0;
 	if (rc == NUMBERING_OK)

@@ -55,19 +55,22 @@ int numbering__sinch_read_capabilities(int *out, json_t *value, const char *path
 	size_t i;
 	json_t *item;
 	json_array_foreach(value, i, item) {
+		/* The item's path ("capability[1]") is written only for an error. */
 		char at[NUMBERING__JSON_PATH_SIZE];
-		const char *name = NULL;
-		numbering__json_path_index(at, path, i);
-		if (item == NULL || json_is_null(item))
+		if (item == NULL || json_is_null(item)) {
+			numbering__json_path_index(at, path, i);
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
-		if ((rc = numbering__json_string(&name, item, at)) != NUMBERING_OK)
-			return rc;
+		}
+		if (!json_is_string(item))
+			return numbering__json_string(NULL, item, numbering__json_path_index(at, path, i));
+		const char *name = json_string_value(item);
 		int bit = -1;
 		for (int b = 0; b < 3 && bit < 0; b++)
 			if (strcmp(name, capability_names[b]) == 0)
 				bit = b;
 		if (bit < 0)
-			return numbering__sinch_invalid(at, "is not a capability (SMS, VOICE or MMS)", name);
+			return numbering__sinch_invalid(numbering__json_path_index(at, path, i),
+			                                "is not a capability (SMS, VOICE or MMS)", name);
 		flags |= 1 << bit;
 	}
 	*out = flags;
