@@ -42,6 +42,7 @@ TEST_SUITE(active);
 TEST_SUITE(sinch_active);
 TEST_SUITE(outbox);
 TEST_SUITE(provisioning);
+TEST_SUITE(pricing);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

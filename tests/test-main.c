@@ -58,6 +58,7 @@ static const struct named_suite all_suites[] = {
 	{"sinch_active", sinch_active_suite},
 	{"outbox", outbox_suite},
 	{"provisioning", provisioning_suite},
+	{"pricing", pricing_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "json/json.h"
+#include "json/pricing-json.h"
 #include "json/sinch-active.h"
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
@@ -340,6 +341,7 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateCallbackConfiguration", numbering__json_update_callback_configuration},
 	{"ClaimProvisioningTasks", numbering__json_claim_provisioning_tasks},
 	{"CompleteProvisioningTask", numbering__json_complete_provisioning_task},
+	{"ListPhoneNumberPricing", numbering__json_list_phone_number_pricing},
 };
 
 static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,

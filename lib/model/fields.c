@@ -397,22 +397,40 @@ static int read_one(const struct numbering__fields *t, const struct numbering__f
 	}
 }
 
+/* Reads the presence bits and rows 0 .. @rows - 1 of the body in @r into @obj. */
+static int decode_rows(const struct numbering__fields *t, size_t rows, void *obj, struct reader *r)
+{
+	uint64_t bits;
+	int rc = get_varint(r, "body", &bits);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (t->count < 64 && (bits >> t->count) != 0)
+		return bad(r, "body", "it flags an attribute this version does not know");
+	for (size_t i = 0; i < t->count && i < rows; i++)
+		if ((bits & (UINT64_C(1) << i)) && (rc = read_one(t, &t->f[i], r, obj)) != NUMBERING_OK)
+			return rc;
+	return NUMBERING_OK;
+}
+
 int numbering__fields_decode(const struct numbering__fields *t, void *obj, const uint8_t *body, size_t len,
                              const char **field, const char **problem)
 {
 	static const uint8_t nothing[1];
 	struct reader r = {body ? body : nothing, NULL, field, problem};
 	r.end = r.p + (body ? len : 0);
-	uint64_t bits;
-	int rc = get_varint(&r, "body", &bits);
+	int rc = decode_rows(t, t->count, obj, &r);
 	if (rc != NUMBERING_OK)
 		return rc;
-	if (t->count < 64 && (bits >> t->count) != 0)
-		return bad(&r, "body", "it flags an attribute this version does not know");
-	for (size_t i = 0; i < t->count; i++)
-		if ((bits & (UINT64_C(1) << i)) && (rc = read_one(t, &t->f[i], &r, obj)) != NUMBERING_OK)
-			return rc;
 	if (r.p != r.end)
 		return bad(&r, "body", "bytes follow its last attribute");
 	return NUMBERING_OK;
+}
+
+int numbering__fields_decode_first(const struct numbering__fields *t, size_t rows, void *obj, const uint8_t *body,
+                                   size_t len, const char **field, const char **problem)
+{
+	static const uint8_t nothing[1];
+	struct reader r = {body ? body : nothing, NULL, field, problem};
+	r.end = r.p + (body ? len : 0);
+	return decode_rows(t, rows, obj, &r);
 }

@@ -96,4 +96,11 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 int numbering__fields_decode(const struct numbering__fields *t, void *obj, const uint8_t *body, size_t len,
                              const char **field, const char **problem);
 
+/* Reads only rows 0 .. @rows - 1 of a body into @obj (cleared by the caller) and stops
+ * there: the later attributes are neither read nor checked, so a reader that needs
+ * the first few attributes of many records (pricing: an available number's prices)
+ * copies no text. Errors as numbering__fields_decode(). */
+int numbering__fields_decode_first(const struct numbering__fields *t, size_t rows, void *obj, const uint8_t *body,
+                                   size_t len, const char **field, const char **problem);
+
 #endif

@@ -19,6 +19,12 @@
  * (tasks are due after their create time, releases at the next charge date). Any other
  * byte picks a method by its value, as the trusted host.
  *
+ * Methods past the 26 letters (issue 13's and later: the table only grows at its end)
+ * are reached by name, so a seed keeps its meaning whatever is appended after it:
+ * '#' then the method name, a space and the request calls as the trusted host; '$'
+ * the same as "user:bob" ("#ListPhoneNumberPricing {}"). A name no method has is
+ * called as it is (UNIMPLEMENTED, which is a response too).
+ *
  * Every call goes to ONE memory store that lives across inputs, so libFuzzer explores
  * sequences of calls: creates followed by splits, moves, deletes, lists. The store
  * has a fake clock (fixed but for '@'), a default region (AU), regulatory requirements and an event
@@ -50,6 +56,7 @@ static const char *const methods[] = {
 	"NumberService_RentAnyNumber", "NumberService_ListActiveNumbers", "NumberService_GetActiveNumber",
 	"NumberService_UpdateActiveNumber", "NumberService_ReleaseNumber", "GetCallbackConfiguration",
 	"UpdateCallbackConfiguration", "ClaimProvisioningTasks",    "CompleteProvisioningTask",
+	"ListPhoneNumberPricing",
 };
 #define METHOD_COUNT (sizeof(methods) / sizeof(methods[0]))
 
@@ -126,15 +133,27 @@ static void call(const uint8_t *data, size_t size)
 			now += DAY;
 		return;
 	}
-	if (c >= 'A' && c < 'A' + METHOD_COUNT) {
+	char name[64];
+	size_t skip = 1; /* the selector's bytes */
+	if ((c == '#' || c == '$')) {
+		const uint8_t *space = memchr(data + 1, ' ', size - 1);
+		size_t len = space == NULL ? size - 1 : (size_t)(space - data - 1);
+		if (len >= sizeof(name))
+			len = sizeof(name) - 1;
+		memcpy(name, data + 1, len);
+		name[len] = '\0';
+		method = name;
+		caller = c == '$' ? "user:bob" : NULL;
+		skip = space == NULL ? size : (size_t)(space - data) + 1;
+	} else if (c >= 'A' && c <= 'Z' && c - 'A' < (int)METHOD_COUNT) {
 		method = methods[c - 'A'];
-	} else if (c >= 'a' && c < 'a' + METHOD_COUNT) {
+	} else if (c >= 'a' && c <= 'z' && c - 'a' < (int)METHOD_COUNT) {
 		method = methods[c - 'a'];
 		caller = "user:bob";
 	} else {
 		method = methods[c % METHOD_COUNT];
 	}
-	char *request = fuzz_string(data + 1, size - 1);
+	char *request = fuzz_string(data + skip, size - skip);
 	if (request == NULL)
 		return;
 	char *response = NULL;

@@ -353,6 +353,9 @@ done
 # get, regions and remove, and a request id's retry, in one batch.
 inventory_policy="$dir/inventory-policy.json"
 check batch-inventory 1 --stdin "$dir/inventory.jsonl" --policy "$inventory_policy" batch
+# Pricing (the schema seed's ListPhoneNumberPricing): a host-wide read, refused to an admin
+# of one project; tiers and counts as numbers are imported, rented and withdrawn.
+check batch-pricing 1 --stdin "$dir/pricing.jsonl" --policy "$dir/pricing-policy.json" batch
 
 # numberctl import: the summary on stdout and each bad line on stderr, both compared
 # (stdin is read, so messages name "stdin" wherever the tests run).
