@@ -42,6 +42,8 @@ TEST_SUITE(active);
 TEST_SUITE(sinch_active);
 TEST_SUITE(outbox);
 TEST_SUITE(provisioning);
+TEST_SUITE(subscription);
+TEST_SUITE(authz_subscription);
 TEST_SUITE(pricing);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */

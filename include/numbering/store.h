@@ -69,8 +69,11 @@ typedef int64_t (*numbering_clock_cb)(void *payload);
  */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
-/** The numbering_options version these headers know (the fields up to provisioning). */
-#define NUMBERING_OPTIONS_VERSION 3
+/** The numbering_options version these headers know (the fields up to billing_grace_seconds). */
+#define NUMBERING_OPTIONS_VERSION 4
+
+/** The grace period of a deactivated subscription when numbering_options.billing_grace_seconds is 0: 30 days. */
+#define NUMBERING_BILLING_GRACE_SECONDS_DEFAULT (30 * 86400)
 
 /** @name Provisioning modes (numbering_options.provisioning) */
 /**@{*/
@@ -128,10 +131,20 @@ typedef struct numbering_options {
 	 * NUMBERING_PROVISIONING_MANUAL; another value is NUMBERING_INVALID_ARGUMENT.
 	 */
 	int provisioning;
+	/* Version 4 fields. */
+	/**
+	 * How long a subscription stays deactivated (a payment missed, its instance
+	 * SUSPENDED) before a billing run cancels it and its number returns to the
+	 * inventory (numbering/subscription.h), in seconds: 0 for
+	 * NUMBERING_BILLING_GRACE_SECONDS_DEFAULT (30 days), at most 100 years; a negative
+	 * or larger value is NUMBERING_INVALID_ARGUMENT. Callers of older versions get the
+	 * default.
+	 */
+	int64_t billing_grace_seconds;
 } numbering_options;
 
 /** Static initializer of a numbering_options: this version, every default. */
-#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0}
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's

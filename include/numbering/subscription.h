@@ -192,6 +192,46 @@ NUMBERING_EXTERN(int) numbering_store_set_subscription_auto_charge(numbering_sub
                                                                    numbering_store *store, const char *caller,
                                                                    const char *name, int auto_charge);
 
+/** What a billing run did: a transparent struct, filled by numbering_store_run_billing(). */
+typedef struct numbering_billing_report {
+	/** NUMBERING_BILLING_REPORT_VERSION, as NUMBERING_BILLING_REPORT_INIT sets it. */
+	unsigned int version;
+	/** Periods charged (a reactivation that pays two periods counts two). */
+	int64_t charged;
+	/** Subscriptions deactivated (autoCharge off, or the account could not pay). */
+	int64_t deactivated;
+	/** Deactivated subscriptions the run reactivated. */
+	int64_t reactivated;
+	/** Subscriptions cancelled after the grace period (their numbers back in the inventory). */
+	int64_t cancelled;
+} numbering_billing_report;
+
+/** The numbering_billing_report version these headers know. */
+#define NUMBERING_BILLING_REPORT_VERSION 1
+/** Static initializer of a numbering_billing_report. */
+#define NUMBERING_BILLING_REPORT_INIT {NUMBERING_BILLING_REPORT_VERSION, 0, 0, 0, 0}
+
+/**
+ * Runs billing (RunBilling): every subscription due at the store's clock is charged
+ * and advanced, deactivated, reactivated or cancelled as the file comment says. It
+ * works in bounded batches, each one transaction under the store's write lock, so
+ * readers and other writers run between them; its cost grows with the subscriptions
+ * due, not with all. A run that fails part way (a crash, a backend error) leaves every
+ * subscription either charged for its period or still due: running again completes it.
+ * @param[out] report what was done; its version must be set (NUMBERING_BILLING_REPORT_INIT).
+ *             May be NULL.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.billingAccounts.run on project "*".
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (NULL store, an unknown report
+ *         version); NUMBERING_PERMISSION_DENIED; NUMBERING_DATA_LOSS for a damaged
+ *         record; NUMBERING_RESOURCE_EXHAUSTED; the backend's errors. What the batches
+ *         before a failure did stays done, counted in @p report.
+ *
+ * Thread safety: callable from any thread; two runs at once charge nothing twice.
+ */
+NUMBERING_EXTERN(int) numbering_store_run_billing(numbering_billing_report *report, numbering_store *store,
+                                                  const char *caller);
+
 #ifdef __cplusplus
 }
 #endif

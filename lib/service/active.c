@@ -19,6 +19,7 @@
 #include "service/inventory.h"
 #include "service/outbox.h"
 #include "service/provisioning.h"
+#include "service/subscription-record.h"
 #include "numbering/callback.h"
 #include "service/service.h"
 
@@ -270,6 +271,9 @@ int numbering__active_read(numbering_store *store, numbering_active_number *a, c
 		return v.rc;
 	if (a->a.instance == NULL || strcmp(a->a.instance, numbering_instance_name(a->instance)) != 0)
 		numbering__active_clear(a);
+	/* The billing dates are the subscription's (it renews them). */
+	if (a->a.instance != NULL)
+		return numbering__subscription_dates(store, a->a.instance, &a->a.next_charge_time, &a->a.expire_time);
 	return NUMBERING_OK;
 }
 
@@ -413,6 +417,8 @@ static int change_locked(numbering_active_number *a, numbering_store *store, con
 			rc = numbering__active_put(store, a, project);
 		if (rc == NUMBERING_OK && what == CHANGE_UPDATE)
 			rc = numbering__active_queue_events(store, a);
+		if (rc == NUMBERING_OK && what == CHANGE_RELEASE) /* not renewed: it ends at expireAt */
+			rc = numbering__subscription_release(store, numbering_instance_name(in), a->a.expire_time);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -495,6 +501,23 @@ static int due_visit(const numbering_record *record, void *payload)
 	return v->count == DUE_BATCH ? NUMBERING__VISIT_STOP : 0;
 }
 
+int numbering__active_give_back(numbering_store *store, numbering_active_number *a, const char *name, int64_t now)
+{
+	a->instance->lifecycle_state = NUMBERING_LIFECYCLE_DELETED;
+	a->instance->delete_time = now;
+	int rc = numbering__backend_put(store, a->instance);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACTIVE, name);
+	if (rc == NUMBERING_NOT_FOUND)
+		rc = NUMBERING_OK;
+	if (rc == NUMBERING_OK && a->has_stock) {
+		numbering__available_set_interval(&a->stock, a->instance->digits, a->instance->first, a->instance->last);
+		a->stock.listed = 1;
+		rc = numbering__inventory_put(store, &a->stock);
+	}
+	return rc;
+}
+
 /* Carries out the release named @name: its instance becomes DELETED, its number goes
  * back to the inventory with the attributes it was rented with, the record goes. */
 static int expire_one(numbering_store *store, numbering_active_number *a, const char *name, char *deleted,
@@ -521,18 +544,14 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		if (live) {
-			a->instance->lifecycle_state = NUMBERING_LIFECYCLE_DELETED;
-			a->instance->delete_time = now;
-			rc = numbering__backend_put(store, a->instance);
+			rc = numbering__active_give_back(store, a, name, now);
 			snprintf(deleted, deleted_size, "%s", numbering_instance_name(a->instance));
-		}
-		if (rc == NUMBERING_OK)
+		} else {
 			rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACTIVE, name);
-		if (rc == NUMBERING_OK && live && a->has_stock) {
-			numbering__available_set_interval(&a->stock, a->instance->digits, a->instance->first, a->instance->last);
-			a->stock.listed = 1;
-			rc = numbering__inventory_put(store, &a->stock);
 		}
+		/* Its subscription ends with it. */
+		if (rc == NUMBERING_OK && a->a.instance != NULL)
+			rc = numbering__subscription_end(store, a->a.instance);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else

@@ -55,4 +55,10 @@ int numbering__active_queue_events(numbering_store *store, const numbering_activ
 /* Puts @a's ACTIVE record (inside a transaction). */
 int numbering__active_put(numbering_store *store, const numbering_active_number *a, const char *project);
 
+/* Gives @a's number back (inside a transaction): its live instance (loaded, with its
+ * ACTIVE record, into @a) becomes DELETED at @now, the ACTIVE record @name goes, and
+ * the number returns to the inventory with the attributes it was acquired with. For a
+ * release that took effect and a purchase that failed or was cancelled. */
+int numbering__active_give_back(numbering_store *store, numbering_active_number *a, const char *name, int64_t now);
+
 #endif

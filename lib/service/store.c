@@ -12,6 +12,7 @@
 
 #define META_TOKEN_KEY NUMBERING__META_TOKEN_KEY
 #define META_LAST_TIME NUMBERING__META_LAST_TIME
+#define BILLING_GRACE_MAX (INT64_C(100) * 366 * 86400)
 
 static const char *const permission_names[] = {
 #define NUMBERING__PERMISSION(id, name, role) [NUMBERING__PERM_##id] = name,
@@ -34,6 +35,7 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 	 * smaller struct (docs/ABI.md). */
 	size_t size = version == 1   ? offsetof(numbering_options, max_instances)
 	              : version == 2 ? offsetof(numbering_options, provisioning)
+	              : version == 3 ? offsetof(numbering_options, billing_grace_seconds)
 	                             : sizeof(*options);
 	memset(options, 0, size);
 	options->version = version;
@@ -202,6 +204,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		goto done;
 	}
 	store->clock = real_clock;
+	store->billing_grace = NUMBERING_BILLING_GRACE_SECONDS_DEFAULT * INT64_C(1000000000);
 	if (options != NULL) {
 		if (options->clock) {
 			store->clock = options->clock;
@@ -241,6 +244,14 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 				                            "provisioning %d is neither NUMBERING_PROVISIONING_IMMEDIATE (0) nor "
 				                            "NUMBERING_PROVISIONING_MANUAL (1)",
 				                            options->provisioning);
+		}
+		if (rc == NUMBERING_OK && options->version >= 4 && options->billing_grace_seconds != 0) {
+			if (options->billing_grace_seconds < 0 || options->billing_grace_seconds > BILLING_GRACE_MAX)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "billing_grace_seconds",
+				                            "billing_grace_seconds %lld is not 0 (30 days) .. %lld (100 years)",
+				                            (long long)options->billing_grace_seconds, (long long)BILLING_GRACE_MAX);
+			else
+				store->billing_grace = options->billing_grace_seconds * INT64_C(1000000000);
 		}
 	}
 	if (rc != NUMBERING_OK)

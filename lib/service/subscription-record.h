@@ -50,6 +50,12 @@ int numbering__subscription_load(struct numbering_subscription *s, numbering_sto
 /* Puts @s (inside a transaction), its next charge date recomputed. */
 int numbering__subscription_put(numbering_store *store, struct numbering_subscription *s);
 
+/* The billing dates the Sinch views show for @instance: when it has a subscription
+ * not cancelled, *next_charge is its next charge date and *expire_at its end (0 while
+ * it renews); otherwise both are left as they are. */
+int numbering__subscription_dates(numbering_store *store, const char *instance, int64_t *next_charge,
+                                  int64_t *expire_at);
+
 /* Clears @s's attributes (freeing its text). */
 void numbering__subscription_clear(struct numbering_subscription *s);
 

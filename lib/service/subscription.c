@@ -280,6 +280,21 @@ int numbering__subscription_end(numbering_store *store, const char *instance)
 	return rc;
 }
 
+int numbering__subscription_dates(numbering_store *store, const char *instance, int64_t *next_charge,
+                                  int64_t *expire_at)
+{
+	struct numbering_subscription s;
+	memset(&s, 0, sizeof(s));
+	int found = 0;
+	int rc = load_of_instance(&s, store, instance, &found);
+	if (rc == NUMBERING_OK && found && s.f.state != NUMBERING_SUBSCRIPTION_CANCELLED) {
+		*next_charge = s.next_charge;
+		*expire_at = s.f.expire_time;
+	}
+	numbering__subscription_clear(&s);
+	return rc;
+}
+
 /* ---- The public objects ---- */
 
 const char *numbering_subscription_state_name(int state)

@@ -33,6 +33,7 @@ int main(void)
 	FIELD(numbering_options, regulatory_requirements);
 	FIELD(numbering_options, max_instances);
 	FIELD(numbering_options, provisioning);
+	FIELD(numbering_options, billing_grace_seconds);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);
