@@ -460,6 +460,88 @@ START_TEST(builtin_policy_needs_a_binding_on_star)
 }
 END_TEST
 
+/* Every permission the library knows (lib/service/permission-list.h), for the matrix. */
+static const char *const permissions[] = {
+	"numbering.phoneNumberInstances.create",  "numbering.phoneNumberInstances.get",
+	"numbering.phoneNumberInstances.list",    "numbering.phoneNumberInstances.update",
+	"numbering.phoneNumberInstances.delete",  "numbering.phoneNumberInstances.move",
+	"numbering.phoneNumberInstances.splitRange", "numbering.phoneNumberInstances.activate",
+	"numbering.phoneNumberInstances.suspend", "numbering.phoneNumberInstances.resume",
+	"numbering.phoneNumberInstances.resolve", "numbering.availableNumbers.import",
+	"numbering.availableNumbers.remove",      "numbering.availableNumbers.list",
+	"numbering.availableNumbers.get",         "numbering.availableNumbers.rent",
+	"numbering.availableRegions.list",        "numbering.activeNumbers.get",
+	"numbering.activeNumbers.list",           "numbering.activeNumbers.update",
+	"numbering.activeNumbers.release",        "numbering.callbackConfiguration.get",
+	"numbering.callbackConfiguration.update", "numbering.callbackDeliveries.deliver",
+	"numbering.provisioningTasks.complete",   "numbering.billingAccounts.get",
+	"numbering.billingAccounts.adjust",       "numbering.billingAccounts.listEntries",
+	"numbering.billingAccounts.run",          "numbering.phoneNumberPurchases.create",
+	"numbering.phoneNumberPurchases.get",     "numbering.phoneNumberPurchases.list",
+	"numbering.phoneNumberPurchases.cancel",  "numbering.phoneNumberPurchases.complete",
+	"numbering.phoneNumberPurchases.fail",    "numbering.reservations.create",
+	"numbering.reservations.get",             "numbering.reservations.list",
+	"numbering.reservations.delete",
+};
+#define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
+
+/* The authorization matrix of ListPhoneNumberPricing: user:bob holding one permission
+ * (_i; PERMISSION_COUNT: none) on "*" or on projects/p1, with the built-in policy,
+ * through C and JSON, over a stocked store and an empty one. Only
+ * numbering.availableNumbers.list on "*" answers; every refusal is the same
+ * PERMISSION_DENIED in both stores, names the permission and "*", and shows no stock. */
+START_TEST(authorization_matrix)
+{
+	for (int on_star = 0; on_star < 2; on_star++) {
+		char refusal[2][512] = {"", ""};
+		for (int stocked = 0; stocked < 2; stocked++) {
+			char json[1024];
+			int n = snprintf(json, sizeof(json),
+			                 "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" HOST
+			                 "\"],\"roles\":[\"roles/numbering.admin\"]}");
+			if (_i < PERMISSION_COUNT)
+				n += snprintf(json + n, sizeof(json) - (size_t)n,
+				              ",{\"project\":\"%s\",\"members\":[\"user:bob\"],\"permissions\":[\"%s\"]}",
+				              on_star ? "*" : "projects/p1", permissions[_i]);
+			snprintf(json + n, sizeof(json) - (size_t)n, "]}");
+			numbering_policy *policy = NULL;
+			ck_assert_int_eq(numbering_policy_parse(&policy, json), NUMBERING_OK);
+			numbering_options options = NUMBERING_OPTIONS_INIT;
+			options.authorizer = numbering_policy_authorize;
+			options.authorizer_payload = policy;
+			ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+			if (stocked)
+				load_stock();
+			int allowed = on_star && _i < PERMISSION_COUNT &&
+			              strcmp(permissions[_i], "numbering.availableNumbers.list") == 0;
+			numbering_pricing_list *list = (numbering_pricing_list *)&list;
+			int rc = numbering_store_list_pricing(&list, store, "user:bob", "US", NUMBERING_NUMBER_TYPE_LOCAL);
+			char *response = NULL;
+			int json_rc = numbering_store_call_json(&response, store, "user:bob", "ListPhoneNumberPricing",
+			                                        "{\"countryCode\":\"US\",\"numberType\":\"LOCAL\"}");
+			ck_assert_int_eq(json_rc, rc);
+			if (allowed) {
+				ck_assert_msg(rc == NUMBERING_OK, "%s: %s", json, numbering_error_message());
+				ck_assert_int_eq(numbering_pricing_list_count(list), stocked);
+				ck_assert_int_eq(strstr(response, "United States") != NULL, stocked);
+			} else {
+				ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s: %s", json, numbering_status_name(rc));
+				ck_assert_ptr_null(list);
+				ck_assert_ptr_nonnull(strstr(response, "lacks permission numbering.availableNumbers.list on *"));
+				ck_assert_ptr_null(strstr(response, "United States"));
+				snprintf(refusal[stocked], sizeof(refusal[stocked]), "%s", response);
+			}
+			numbering_free(response);
+			numbering_pricing_list_free(list);
+			numbering_store_close(store);
+			store = NULL;
+			numbering_policy_free(policy);
+		}
+		ck_assert_str_eq(refusal[0], refusal[1]);
+	}
+}
+END_TEST
+
 static void expect_json(const char *request, int code, const char *response)
 {
 	char *got = NULL;
@@ -522,6 +604,7 @@ Suite *pricing_suite(void)
 	tcase_add_loop_test(tc, authorized_on_star, 0, 2);
 	tcase_add_loop_test(tc, json_method, 0, 2);
 	tcase_add_test(tc, builtin_policy_needs_a_binding_on_star);
+	tcase_add_loop_test(tc, authorization_matrix, 0, PERMISSION_COUNT + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
