@@ -180,6 +180,14 @@ START_TEST(import_is_all_or_nothing)
 	const char *twice[] = {"+12085557000-09", "+12085557005"};
 	fixture_expect_error(import_texts(fx.store, twice, 2, NULL), NUMBERING_ALREADY_EXISTS,
 	                     "+12085557005 is also in availableNumbers[0]");
+	/* The same out of number order (the check sorts only a request not in order), and
+	 * one number twice. */
+	const char *unsorted[] = {"+12085557100", "+12085557005", "+12085557000-09"};
+	fixture_expect_error(import_texts(fx.store, unsorted, 3, NULL), NUMBERING_ALREADY_EXISTS,
+	                     "availableNumbers[2]: +12085557005 is also in availableNumbers[1]");
+	const char *same[] = {"+12085557100", "+12085557100"};
+	fixture_expect_error(import_texts(fx.store, same, 2, NULL), NUMBERING_ALREADY_EXISTS,
+	                     "availableNumbers[1]: +12085557100 is also in availableNumbers[0]");
 	/* A live instance holds the number. */
 	numbering_instance_free(fixture_create("projects/p1", "own", "+12085558000"));
 	const char *held[] = {"+12085557990-8010"};

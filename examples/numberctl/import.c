@@ -453,7 +453,7 @@ static int set_cell(numbering_available_number *n, const struct column *column, 
 			return -1;
 		memcpy(currency, cell, 3);
 		currency[3] = '\0';
-		if (!numbering_currency_is_known(currency) || numbering_money_parse(&minor, currency, amount) != NUMBERING_OK)
+		if (numbering_money_parse(&minor, currency, amount) != NUMBERING_OK) /* an unknown currency too */
 			return -1;
 		return numbering_available_number_set_money(n, column->name, currency, minor) == NUMBERING_OK ? 0 : -1;
 	}
