@@ -318,6 +318,11 @@ struct column {
 	char *name;
 	enum column_kind kind;
 	enum column_role role;
+	/* A price column's last cell the setters took, and what it read as: a file's
+	 * prices repeat, and reading one was a tenth of a line. */
+	char price_cell[32];
+	char price_currency[4];
+	int64_t price_minor;
 };
 
 /* What a header name is, asked of the library's by-name accessors (its attribute
@@ -425,7 +430,7 @@ static int capability_flags(const char *cell)
 /* A cell of @column onto @n; 0, or -1 when the JSON way is to take the line: the
  * library refused the value, or the cell is not what the column takes as JSON would
  * read it (there the library says what is wrong, in the words of a JSON request). */
-static int set_cell(numbering_available_number *n, const struct column *column, const char *cell, const char *region)
+static int set_cell(numbering_available_number *n, struct column *column, const char *cell, const char *region)
 {
 	switch (column->role) {
 	case ROLE_NUMBER:
@@ -444,18 +449,27 @@ static int set_cell(numbering_available_number *n, const struct column *column, 
 		return flags >= 0 && numbering_available_number_set_int(n, column->name, flags) == NUMBERING_OK ? 0 : -1;
 	}
 	case ROLE_MONEY: {
-		/* "USD 2.00", as the JSON way splits it. */
-		size_t code = strcspn(cell, " ");
-		const char *amount = cell + code + strspn(cell + code, " ");
-		char currency[4];
-		int64_t minor = 0;
-		if (code != 3 || amount[0] == '\0' || strchr(amount, ' ') != NULL)
-			return -1;
-		memcpy(currency, cell, 3);
-		currency[3] = '\0';
-		if (numbering_money_parse(&minor, currency, amount) != NUMBERING_OK) /* an unknown currency too */
-			return -1;
-		return numbering_available_number_set_money(n, column->name, currency, minor) == NUMBERING_OK ? 0 : -1;
+		if (column->price_cell[0] == '\0' || strcmp(cell, column->price_cell) != 0) {
+			/* "USD 2.00", as the JSON way splits it. */
+			size_t code = strcspn(cell, " ");
+			const char *amount = cell + code + strspn(cell + code, " ");
+			int64_t minor = 0;
+			if (code != 3 || amount[0] == '\0' || strchr(amount, ' ') != NULL)
+				return -1;
+			column->price_cell[0] = '\0';
+			memcpy(column->price_currency, cell, 3);
+			column->price_currency[3] = '\0';
+			if (numbering_money_parse(&minor, column->price_currency, amount) != NUMBERING_OK) /* a currency too */
+				return -1;
+			column->price_minor = minor;
+			size_t len = strlen(cell);
+			if (len < sizeof(column->price_cell))
+				memcpy(column->price_cell, cell, len + 1);
+		}
+		return numbering_available_number_set_money(n, column->name, column->price_currency, column->price_minor) ==
+		               NUMBERING_OK
+		           ? 0
+		           : -1;
 	}
 	case ROLE_FLAG:
 		if (strcmp(cell, "true") != 0 && strcmp(cell, "false") != 0)
@@ -474,7 +488,7 @@ static int set_cell(numbering_available_number *n, const struct column *column, 
 /* The CSV reader's record as an available number, or NULL for the JSON way (which
  * also reports running out of memory). Takes a subset of what the JSON way takes, with
  * the same result: the region first, then the cells in column order, empty ones unset. */
-static numbering_available_number *object_line(const struct csv_reader *csv, const struct column *columns,
+static numbering_available_number *object_line(const struct csv_reader *csv, struct column *columns,
                                                size_t ncolumns)
 {
 	numbering_available_number *n = NULL;
