@@ -5,8 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <numbering/sys/backend.h>
 #include <numbering/sys/file.h>
+#include <numbering/sys/record.h>
 
+#include "model/kinds.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -37,18 +40,23 @@ static int authorizer(const char *caller, const char *permission, const char *pr
 	         (deny_project == NULL || strcmp(project, deny_project) == 0));
 }
 
+/* The backend of the store open_store() opened last. */
+static numbering_backend *backend;
+
 static void open_store(int file)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.clock = clock_cb;
 	options.authorizer = authorizer;
 	path[0] = '\0';
+	backend = NULL;
 	if (file) {
-		numbering_backend *backend = NULL;
 		fixture_temp_store_path(path, sizeof(path), "pricing");
 		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		options.backend = backend;
+	} else {
+		ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
 	}
+	options.backend = backend;
 	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "open: %s", numbering_error_message());
 }
 
@@ -587,6 +595,91 @@ START_TEST(json_method)
 }
 END_TEST
 
+/* A copy of a record read from the backend, to be put back changed. */
+struct saved {
+	numbering_record record;
+	char name[64], parent[32];
+	uint8_t body[256];
+};
+
+static int save_visit(const numbering_record *record, void *payload)
+{
+	struct saved *s = payload;
+	s->record = *record;
+	snprintf(s->name, sizeof(s->name), "%s", record->name);
+	snprintf(s->parent, sizeof(s->parent), "%s", record->parent);
+	ck_assert_uint_le(record->body_len, sizeof(s->body));
+	memcpy(s->body, record->body, record->body_len);
+	s->record.name = s->name;
+	s->record.parent = s->parent;
+	s->record.body = s->body;
+	return NUMBERING_OK;
+}
+
+static void put_back(const struct saved *s, unsigned flags, const void *body, size_t len)
+{
+	numbering_record r = s->record;
+	r.flags = flags;
+	r.body = body;
+	r.body_len = len;
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	ck_assert_int_eq(backend->put(backend, &r), NUMBERING_OK);
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+}
+
+/* Numbers held for someone (their record not LISTED: a reservation, a purchase in
+ * progress) are not offered; a damaged price row is DATA_LOSS naming the record; a
+ * damaged row past the prices is not read. */
+START_TEST(held_and_damaged_records)
+{
+	open_store(_i);
+	const struct item items[] = {
+		{"+12085550100", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", 150, NULL, 0, 1},
+		{"+12085550200-99", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", 150, NULL, 0, 1},
+	};
+	import(items, 2);
+	struct saved s;
+	ck_assert_int_eq(backend->get(backend, NUMBERING__KIND_AVAILABLE, "availableNumbers/+12085550100", save_visit, &s),
+	                 NUMBERING_OK);
+	ck_assert_uint_ne(s.record.flags & NUMBERING_RECORD_LISTED, 0);
+	numbering_pricing_list *list = price_list(NULL, 0);
+	ck_assert_int_eq(numbering_pricing_list_tier_available(list, 0, 0), 101);
+	numbering_pricing_list_free(list);
+
+	put_back(&s, s.record.flags & ~NUMBERING_RECORD_LISTED, s.body, s.record.body_len);
+	list = price_list(NULL, 0);
+	ck_assert_int_eq(numbering_pricing_list_tier_available(list, 0, 0), 100);
+	numbering_pricing_list_free(list);
+
+	/* setupPrice present (bit 1) in an unknown currency. */
+	static const uint8_t bad_price[] = {0x02, 'X', 'Y', 'Z', 0x05};
+	put_back(&s, s.record.flags, bad_price, sizeof(bad_price));
+	list = (numbering_pricing_list *)&list;
+	fixture_expect_error(numbering_store_list_pricing(&list, store, NULL, "US", 0), NUMBERING_DATA_LOSS,
+	                     "\"availableNumbers/+12085550100\" is damaged: its setupPrice");
+	ck_assert_ptr_null(list);
+	/* The body ends inside the monthly price. */
+	static const uint8_t cut[] = {0x04, 'U', 'S'};
+	put_back(&s, s.record.flags, cut, sizeof(cut));
+	fixture_expect_error(numbering_store_list_pricing(&list, store, NULL, NULL, 0), NUMBERING_DATA_LOSS,
+	                     "its monthlyPrice");
+	/* A bit no attribute has. */
+	static const uint8_t unknown[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f};
+	put_back(&s, s.record.flags, unknown, sizeof(unknown));
+	fixture_expect_error(numbering_store_list_pricing(&list, store, NULL, NULL, 0), NUMBERING_DATA_LOSS,
+	                     "its body");
+	/* The monthly price, then rateCenter (row 6) with a length past the body: pricing
+	 * stops after the price rows and never reads it. */
+	static const uint8_t late[] = {0x44, 'U', 'S', 'D', 0x64, 0x7f, 'B'};
+	put_back(&s, s.record.flags, late, sizeof(late));
+	list = price_list(NULL, 0);
+	ck_assert_int_eq(numbering_pricing_list_tier_count(list, 0), 2);
+	ck_assert_int_eq(numbering_pricing_list_tier_monthly_price(list, 0, 0), 100);
+	ck_assert_int_eq(numbering_pricing_list_tier_available(list, 0, 0), 1);
+	numbering_pricing_list_free(list);
+}
+END_TEST
+
 Suite *pricing_suite(void)
 {
 	Suite *s = suite_create("pricing");
@@ -604,6 +697,7 @@ Suite *pricing_suite(void)
 	tcase_add_loop_test(tc, authorized_on_star, 0, 2);
 	tcase_add_loop_test(tc, json_method, 0, 2);
 	tcase_add_test(tc, builtin_policy_needs_a_binding_on_star);
+	tcase_add_loop_test(tc, held_and_damaged_records, 0, 2);
 	tcase_add_loop_test(tc, authorization_matrix, 0, PERMISSION_COUNT + 1);
 	suite_add_tcase(s, tc);
 	return s;
