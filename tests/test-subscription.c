@@ -740,6 +740,70 @@ START_TEST(start_refuses_bad_terms)
 }
 END_TEST
 
+/* ---- JSON ---- */
+
+/* Calls @method with @request; returns the response (static), asserting @code. */
+static const char *call_json(const char *method, const char *request, int code)
+{
+	static char out[8192];
+	char *response = NULL;
+	int rc = numbering_store_call_json(&response, st, NULL, method, request);
+	ck_assert_msg(rc == code, "%s %s: %s (%s)", method, request, numbering_status_name(rc), response);
+	snprintf(out, sizeof(out), "%s", response ? response : "");
+	numbering_free(response);
+	return out;
+}
+
+START_TEST(json_methods)
+{
+	open_store(0);
+	import_store(st, "+12085550100-09", 250, 1);
+	top_up(1000);
+	clk = JAN31;
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], request[512];
+	rent("+12085550100", name);
+	snprintf(request, sizeof(request), "{\"name\": \"%s\"}", name);
+	const char *got = call_json("GetSubscription", request, NUMBERING_OK);
+	if (getenv("SHOW_JSON"))
+		fprintf(stderr, "%s\n", got);
+	ck_assert_ptr_nonnull(strstr(got, "\"state\":\"ACTIVE\""));
+	ck_assert_ptr_nonnull(strstr(got, "\"autoCharge\":true"));
+	ck_assert_ptr_nonnull(strstr(got, "\"amount\":\"2.50\""));
+	ck_assert_ptr_nonnull(strstr(got, "\"nextChargeDate\":\"2026-02-28T10:00:00Z\""));
+	got = call_json("ListSubscriptions", "{\"parent\": \"projects/p1\", \"pageSize\": 1}", NUMBERING_OK);
+	ck_assert_ptr_nonnull(strstr(got, name));
+	snprintf(request, sizeof(request), "{\"name\": \"%s\", \"subscription\": {\"autoCharge\": false}}", name);
+	got = call_json("UpdateSubscription", request, NUMBERING_OK);
+	ck_assert_ptr_nonnull(strstr(got, "\"autoCharge\":false"));
+	clk = JAN31 + 28 * DAY;
+	got = call_json("RunBilling", "{}", NUMBERING_OK);
+	ck_assert_str_eq(got, "{\"charged\":0,\"deactivated\":1,\"reactivated\":0,\"cancelled\":0}");
+	/* Bad input names the field, and changes nothing. */
+	call_json("RunBilling", "{\"now\": 1}", NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "now");
+	snprintf(request, sizeof(request), "{\"name\": \"%s\", \"subscription\": {\"autoCharge\": 1}}", name);
+	call_json("UpdateSubscription", request, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "subscription.autoCharge");
+	snprintf(request, sizeof(request), "{\"name\": \"%s\", \"subscription\": {}}", name);
+	call_json("UpdateSubscription", request, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "subscription.autoCharge");
+	snprintf(request, sizeof(request), "{\"name\": \"%s\"}", name);
+	call_json("UpdateSubscription", request, NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "subscription");
+	call_json("UpdateSubscription", "{\"name\": \"x\", \"subscription\": {\"autoCharge\": true}}",
+	          NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	call_json("GetSubscription", "{\"name\": 7}", NUMBERING_INVALID_ARGUMENT);
+	call_json("ListSubscriptions", "{\"parent\": \"projects/p1\", \"pageSize\": \"x\"}",
+	          NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "pageSize");
+	ck_assert_int_eq(sub_int(name, "autoCharge"), 0);
+	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_DEACTIVATED);
+	got = call_json("GetSubscription", "{\"name\": \"projects/p1/subscriptions/none\"}", NUMBERING_NOT_FOUND);
+	close_store(0);
+}
+END_TEST
+
 /* ---- A random sequence, the invariant after each step ---- */
 
 static void random_sequence(int file)
@@ -895,6 +959,7 @@ Suite *subscription_suite(void)
 	tcase_add_test(tc, free_numbers_renew_without_entries);
 	tcase_add_test(tc, get_list_and_update_check_their_input);
 	tcase_add_test(tc, start_refuses_bad_terms);
+	tcase_add_test(tc, json_methods);
 	tcase_add_test(tc, random_sequence_memory);
 	tcase_add_test(tc, random_sequence_file);
 	tcase_add_test(tc, kill_during_billing_run_loses_and_doubles_nothing);

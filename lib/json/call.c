@@ -12,6 +12,7 @@
 #include "json/sinch-active.h"
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
+#include "json/subscription-json.h"
 #include "numbering/json.h"
 #include "numbering/list.h"
 #include "numbering/resolve.h"
@@ -341,6 +342,10 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateCallbackConfiguration", numbering__json_update_callback_configuration},
 	{"ClaimProvisioningTasks", numbering__json_claim_provisioning_tasks},
 	{"CompleteProvisioningTask", numbering__json_complete_provisioning_task},
+	{"GetSubscription", numbering__json_get_subscription},
+	{"ListSubscriptions", numbering__json_list_subscriptions},
+	{"UpdateSubscription", numbering__json_update_subscription},
+	{"RunBilling", numbering__json_run_billing},
 	{"ListPhoneNumberPricing", numbering__json_list_phone_number_pricing},
 };
 
