@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "json/billing-json.h"
 #include "json/json.h"
 #include "json/pricing-json.h"
 #include "json/sinch-active.h"
@@ -342,6 +343,9 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateCallbackConfiguration", numbering__json_update_callback_configuration},
 	{"ClaimProvisioningTasks", numbering__json_claim_provisioning_tasks},
 	{"CompleteProvisioningTask", numbering__json_complete_provisioning_task},
+	{"GetBillingAccount", numbering__json_get_billing_account},
+	{"AdjustBillingAccount", numbering__json_adjust_billing_account},
+	{"ListBillingEntries", numbering__json_list_billing_entries},
 	{"GetSubscription", numbering__json_get_subscription},
 	{"ListSubscriptions", numbering__json_list_subscriptions},
 	{"UpdateSubscription", numbering__json_update_subscription},

@@ -13,15 +13,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/billing-fields.h"
 #include "model/fields.h"
 #include "model/kinds.h"
 #include "model/validate.h"
+#include "numbering/billing.h"
 #include "numbering/money.h"
 #include "service/backend-call.h"
 #include "service/billing.h"
+#include "service/request-id.h"
 #include "service/service.h"
 
 #define ACCOUNT_SUFFIX "/billingAccount"
@@ -309,7 +313,7 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 		return rc;
 	if (e->charge_key != NULL && (rc = numbering__validate_text(e->charge_key, 255, "chargeKey")) != NUMBERING_OK)
 		return rc;
-	if (!numbering__time_in_range(e->time))
+	if (e->time <= 0 || !numbering__time_in_range(e->time))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "time", "an entry's time %" PRId64 " is not a store time",
 		                              e->time);
 	int64_t balance, reserved = a->reserved;
@@ -423,4 +427,404 @@ int numbering__account_charged(numbering_store *store, const char *project, cons
 	q.keys[0] = charge_key;
 	q.limit = 1;
 	return numbering__backend_list(store, &q, charged_visit, found);
+}
+
+/* ---- The public calls (numbering/billing.h) ---- */
+
+struct numbering_billing_account {
+	char name[ACCOUNT_NAME_SIZE];
+	char currency[4];
+	int64_t balance;
+	int64_t reserved;
+};
+
+struct numbering_billing_entry {
+	struct entry e;
+};
+
+struct numbering_billing_entry_page {
+	int count;
+	numbering_billing_entry *items;
+	char next_token[NUMBERING__TOKEN_TEXT_MAX];
+};
+
+/* "parent" checked into @project, and @caller's @permission on it. */
+static int check_parent(char project[NUMBERING__PROJECT_SIZE], numbering_store *store, const char *caller,
+                        const char *parent, int permission)
+{
+	int rc = numbering__project_of_parent(project, parent, "parent");
+	return rc == NUMBERING_OK ? numbering__authorize(store, caller, permission, project) : rc;
+}
+
+int numbering_store_get_billing_account(numbering_billing_account **out, numbering_store *store, const char *caller,
+                                        const char *parent)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_billing_account: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = check_parent(project, store, caller, parent, NUMBERING__PERM_BILLING_GET);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_billing_account *account = numbering__calloc(1, sizeof(*account));
+	if (account == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a billing account");
+	struct numbering__account a;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__account_load(&a, store, project);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK) {
+		numbering__free_mem(account);
+		return rc;
+	}
+	account_name(account->name, project);
+	snprintf(account->currency, sizeof(account->currency), "%s", a.currency[0] ? a.currency : DEFAULT_CURRENCY);
+	account->balance = a.balance;
+	account->reserved = a.reserved;
+	*out = account;
+	return NUMBERING_OK;
+}
+
+void numbering_billing_account_free(numbering_billing_account *account)
+{
+	numbering__free_mem(account);
+}
+
+const char *numbering_billing_account_name(const numbering_billing_account *account)
+{
+	return account ? account->name : "";
+}
+
+const char *numbering_billing_account_currency(const numbering_billing_account *account)
+{
+	return account ? account->currency : "";
+}
+
+int64_t numbering_billing_account_balance(const numbering_billing_account *account)
+{
+	return account ? account->balance : 0;
+}
+
+int64_t numbering_billing_account_reserved(const numbering_billing_account *account)
+{
+	return account ? account->reserved : 0;
+}
+
+/* ---- Adjusting ---- */
+
+#define ADJUST_MARK 'A'
+
+struct entry_visit {
+	struct entry *e;
+	int rc;
+};
+
+static int entry_visit(const numbering_record *record, void *payload)
+{
+	struct entry_visit *v = payload;
+	v->rc = read_entry(v->e, record);
+	return 0;
+}
+
+/* Entry @n of @project into @e. */
+static int load_entry(struct entry *e, numbering_store *store, const char *project, int64_t n)
+{
+	char name[NUMBERING__ENTRY_NAME_SIZE];
+	entry_name(name, project, n);
+	struct entry_visit v = {e, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_BILLING_ENTRY, name, entry_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return numbering__error_set(NUMBERING_DATA_LOSS, "the billing entry %s a request id answers is missing",
+		                            name);
+	return rc != NUMBERING_OK ? rc : v.rc;
+}
+
+struct adjust {
+	const char *project;
+	const char *currency;
+	int64_t amount;
+	const char *reason;
+	struct numbering__request_id *req; /* NULL for none */
+	numbering_billing_entry *out;      /* filled */
+};
+
+static int adjust_locked(numbering_store *store, struct adjust *j)
+{
+	struct numbering__account a;
+	int rc = numbering__account_load(&a, store, j->project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (j->req != NULL) {
+		unsigned char answer[NUMBERING__REQUEST_ANSWER_MAX];
+		size_t len = 0;
+		int seen = 0;
+		if ((rc = numbering__request_id_find(store, j->req, &seen, answer, &len)) != NUMBERING_OK)
+			return rc;
+		if (seen) {
+			uint64_t n = 0;
+			for (int b = 7; b >= 0; b--)
+				n = n << 8 | answer[b];
+			if (len != 8 || n < 1 || n > (uint64_t)INT64_MAX)
+				return numbering__error_set(NUMBERING_DATA_LOSS, "the record of billing request id %s is damaged",
+				                            j->req->id);
+			return load_entry(&j->out->e, store, j->project, (int64_t)n);
+		}
+	}
+	if ((rc = numbering__account_check_currency(&a, j->currency, "amount.currencyCode")) != NUMBERING_OK)
+		return rc;
+	char details[NUMBERING__BILLING_DETAILS_SIZE];
+	if (j->amount < 0 && numbering__account_short(&a, j->currency, -j->amount, details, sizeof(details)))
+		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount",
+		                              "a debit cannot take the balance below what is reserved: %s", details);
+	int64_t last_time = store->last_time, now = 0;
+	if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK)
+		return rc;
+	struct numbering__entry_in in = {j->currency, j->amount, 0, j->reason, "", NULL, now};
+	if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = numbering__account_post(store, &a, &in, NULL);
+		if (rc == NUMBERING_OK && j->req != NULL) {
+			unsigned char answer[8];
+			for (int b = 0; b < 8; b++)
+				answer[b] = (unsigned char)((uint64_t)a.entries >> (8 * b));
+			rc = numbering__request_id_put(store, j->req, answer, sizeof(answer));
+		}
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc != NUMBERING_OK) {
+		store->last_time = last_time;
+		return rc;
+	}
+	/* The entry as written, without reading it back. */
+	struct entry *e = &j->out->e;
+	e->n = a.entries;
+	entry_name(e->name, j->project, e->n);
+	memcpy(e->f.amount.currency, j->currency, 4);
+	e->f.amount.minor = j->amount;
+	memcpy(e->f.balance_after.currency, j->currency, 4);
+	e->f.balance_after.minor = a.balance;
+	e->f.time = now;
+	return numbering__fields_set_text(&entry_table, &e->f, "reason", j->reason);
+}
+
+int numbering_store_adjust_billing_account(numbering_billing_entry **out, numbering_store *store, const char *caller,
+                                           const char *parent, const char *currency, int64_t amount,
+                                           const char *reason, const char *request_id)
+{
+	static const char fn[] = "numbering_store_adjust_billing_account";
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: %s is NULL", fn, out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE], quoted[NUMBERING__QUOTE_SIZE];
+	int rc = numbering__project_of_parent(project, parent, "parent");
+	if (rc == NUMBERING_OK)
+		rc = numbering__host_call(store, caller, NUMBERING__PERM_BILLING_ADJUST, 1, 1, fn);
+	if (rc != NUMBERING_OK)
+		return rc;
+	const char *c = currency ? currency : "";
+	if (!numbering_currency_is_known(c))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount.currencyCode",
+		                              "amount.currencyCode \"%s\" is not an ISO 4217 currency code",
+		                              numbering__quote(quoted, c, strlen(c)));
+	if (amount == 0 || amount == INT64_MIN)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount",
+		                              "amount %" PRId64 " is not a change of -%" PRId64 " .. %" PRId64 " minor units, 0 "
+		                              "excluded",
+		                              amount, INT64_MAX, INT64_MAX);
+	if (reason == NULL || reason[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "reason", "reason is required");
+	if ((rc = numbering__validate_text(reason, NUMBERING_BILLING_REASON_MAX, "reason")) != NUMBERING_OK)
+		return rc;
+	struct numbering__request_id req;
+	int with_id = request_id != NULL && request_id[0] != '\0';
+	if (with_id) {
+		char scope[NUMBERING__REQUEST_SCOPE_SIZE];
+		numbering__request_id_scope(scope, project);
+		if ((rc = numbering__request_id_init(&req, scope, request_id, ADJUST_MARK, "billing adjustment")) !=
+		    NUMBERING_OK)
+			return rc;
+		numbering__request_id_add_text(&req, project);
+		numbering__request_id_add_text(&req, c);
+		numbering__request_id_add_int(&req, amount);
+		numbering__request_id_add_text(&req, reason);
+		numbering__request_id_final(&req);
+	}
+	numbering_billing_entry *entry = numbering__calloc(1, sizeof(*entry));
+	if (entry == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a billing entry");
+	numbering__fields_clear(&entry_table, &entry->e.f);
+	struct adjust j = {project, c, amount, reason, with_id ? &req : NULL, entry};
+	numbering__rwlock_wrlock(&store->lock);
+	rc = adjust_locked(store, &j);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	if (rc != NUMBERING_OK) {
+		numbering_billing_entry_free(entry);
+		return rc;
+	}
+	*out = entry;
+	return NUMBERING_OK;
+}
+
+void numbering_billing_entry_free(numbering_billing_entry *entry)
+{
+	if (entry == NULL)
+		return;
+	numbering__fields_clear(&entry_table, &entry->e.f);
+	numbering__free_mem(entry);
+}
+
+const char *numbering_billing_entry_name(const numbering_billing_entry *entry)
+{
+	return entry ? entry->e.name : "";
+}
+
+int64_t numbering_billing_entry_time(const numbering_billing_entry *entry)
+{
+	return entry ? entry->e.f.time : 0;
+}
+
+const char *numbering_billing_entry_currency(const numbering_billing_entry *entry)
+{
+	return entry ? entry->e.f.amount.currency : "";
+}
+
+int64_t numbering_billing_entry_amount(const numbering_billing_entry *entry)
+{
+	return entry ? entry->e.f.amount.minor : 0;
+}
+
+int64_t numbering_billing_entry_balance_after(const numbering_billing_entry *entry)
+{
+	return entry ? entry->e.f.balance_after.minor : 0;
+}
+
+const char *numbering_billing_entry_reason(const numbering_billing_entry *entry)
+{
+	return entry && entry->e.f.reason ? entry->e.f.reason : "";
+}
+
+const char *numbering_billing_entry_resource(const numbering_billing_entry *entry)
+{
+	return entry && entry->e.f.resource ? entry->e.f.resource : "";
+}
+
+/* ---- Listing ---- */
+
+static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *project)
+{
+	crypto_generichash_state state;
+	crypto_generichash_init(&state, NULL, 0, NUMBERING__TOKEN_DIGEST_BYTES);
+	static const char kind[] = "billingEntries";
+	crypto_generichash_update(&state, (const unsigned char *)kind, sizeof(kind));
+	crypto_generichash_update(&state, (const unsigned char *)project, strlen(project) + 1);
+	crypto_generichash_final(&state, digest, NUMBERING__TOKEN_DIGEST_BYTES);
+}
+
+struct list_visit {
+	numbering_billing_entry_page *page;
+	int want; /* the page size: one more visit means another page */
+	int more;
+	int rc;
+};
+
+static int list_visit(const numbering_record *record, void *payload)
+{
+	struct list_visit *v = payload;
+	if (v->page->count == v->want) {
+		v->more = 1;
+		return NUMBERING__VISIT_STOP;
+	}
+	numbering_billing_entry *item = &v->page->items[v->page->count];
+	if ((v->rc = read_entry(&item->e, record)) != NUMBERING_OK)
+		return v->rc;
+	v->page->count++;
+	return 0;
+}
+
+int numbering_store_list_billing_entries(numbering_billing_entry_page **out, numbering_store *store,
+                                         const char *caller, const char *parent, int page_size,
+                                         const char *page_token)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_list_billing_entries: %s is NULL",
+		                            out == NULL ? "out" : "store");
+	*out = NULL;
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = check_parent(project, store, caller, parent, NUMBERING__PERM_BILLING_ENTRIES_LIST);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (page_size < 0 || page_size > NUMBERING_BILLING_PAGE_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d", page_size,
+		                              NUMBERING_BILLING_PAGE_MAX);
+	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
+	list_digest(digest, project);
+	int64_t after = 0;
+	if (page_token != NULL && page_token[0] != '\0' &&
+	    (rc = numbering__token_read(&after, store, page_token, digest, "pageToken", "parent")) != NUMBERING_OK)
+		return rc;
+	if (page_token != NULL && page_token[0] != '\0' && after < 2) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageToken", "pageToken \"%s\" is not a page's",
+		                              numbering__quote(quoted, page_token, strlen(page_token)));
+	}
+	int want = page_size == 0 ? NUMBERING_BILLING_PAGE_DEFAULT : page_size;
+	numbering_billing_entry_page *page = numbering__calloc(1, sizeof(*page));
+	if (page == NULL || (page->items = numbering__calloc((size_t)want, sizeof(*page->items))) == NULL) {
+		numbering__free_mem(page);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d billing entries", want);
+	}
+	for (int i = 0; i < want; i++)
+		numbering__fields_clear(&entry_table, &page->items[i].e.f);
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_BILLING_ENTRY;
+	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
+	q.parent = project;
+	q.has_after = after != 0;
+	q.after = after;
+	q.limit = want + 1;
+	struct list_visit v = {page, want, 0, NUMBERING_OK};
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__backend_list(store, &q, list_visit, &v);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK) {
+		numbering_billing_entry_page_free(page);
+		return rc;
+	}
+	/* The cursor is the last entry's number: the next page starts below it. */
+	if (v.more)
+		numbering__token_make(page->next_token, store, digest, page->items[page->count - 1].e.n);
+	*out = page;
+	return NUMBERING_OK;
+}
+
+int numbering_billing_entry_page_count(const numbering_billing_entry_page *page)
+{
+	return page ? page->count : 0;
+}
+
+const numbering_billing_entry *numbering_billing_entry_page_item(const numbering_billing_entry_page *page, int i)
+{
+	return page == NULL || i < 0 || i >= page->count ? NULL : &page->items[i];
+}
+
+const char *numbering_billing_entry_page_next_token(const numbering_billing_entry_page *page)
+{
+	return page ? page->next_token : "";
+}
+
+void numbering_billing_entry_page_free(numbering_billing_entry_page *page)
+{
+	if (page == NULL)
+		return;
+	for (int i = 0; i < page->count; i++)
+		numbering__fields_clear(&entry_table, &page->items[i].e.f);
+	numbering__free_mem(page->items);
+	numbering__free_mem(page);
 }

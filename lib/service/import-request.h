@@ -7,7 +7,8 @@
  * (the host's), which no project can be (a project id is a-z, 0-9 and '-'): name that
  * parent, "/requests/" and the id, body the request's 32-byte digest, the byte 'C' (never 0:
  * not the shape of a create's response) and the count imported, 8 bytes little-endian.
- * No create looks under that parent, so the two uses never meet.
+ * No create looks under that parent, so the two uses never meet. That record is the
+ * generic one of service/request-id.h (mark 'C', the answer the count).
  */
 #ifndef NUMBERING_SERVICE_IMPORT_REQUEST_H
 #define NUMBERING_SERVICE_IMPORT_REQUEST_H
