@@ -356,6 +356,13 @@ check batch-inventory 1 --stdin "$dir/inventory.jsonl" --policy "$inventory_poli
 # Pricing (the schema seed's ListPhoneNumberPricing): a host-wide read, refused to an admin
 # of one project; tiers and counts as numbers are imported, rented and withdrawn.
 check batch-pricing 1 --stdin "$dir/pricing.jsonl" --policy "$dir/pricing-policy.json" batch
+# Billing accounts (docs/BILLING.md): the host tops up with a request id (its retry
+# answers the same entry, the id reused for another amount is refused), refunds and
+# credits; a viewer reads the account and the ledger newest first, in pages; a project
+# admin is no host; amounts with more digits than USD, JPY or BHD have, another
+# currency than the account's, an unknown one, a debit past the balance, an overflow,
+# a missing reason or one with a control character are refused and change nothing.
+check batch-billing 1 --stdin "$dir/billing.jsonl" --policy "$dir/billing-policy.json" batch
 
 # numberctl import: the summary on stdout and each bad line on stderr, both compared
 # (stdin is read, so messages name "stdin" wherever the tests run).
