@@ -42,6 +42,8 @@ TEST_SUITE(active);
 TEST_SUITE(sinch_active);
 TEST_SUITE(outbox);
 TEST_SUITE(provisioning);
+TEST_SUITE(reservation);
+TEST_SUITE(authz_reservation);
 TEST_SUITE(billing);
 TEST_SUITE(authz_billing);
 TEST_SUITE(subscription);

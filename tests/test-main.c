@@ -58,6 +58,8 @@ static const struct named_suite all_suites[] = {
 	{"sinch_active", sinch_active_suite},
 	{"outbox", outbox_suite},
 	{"provisioning", provisioning_suite},
+	{"reservation", reservation_suite},
+	{"authz_reservation", authz_reservation_suite},
 	{"billing", billing_suite},
 	{"authz_billing", authz_billing_suite},
 	{"subscription", subscription_suite},

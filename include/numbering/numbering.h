@@ -24,6 +24,7 @@
 #include "active.h"
 #include "outbox.h"
 #include "provisioning.h"
+#include "reservation.h"
 #include "billing.h"
 #include "pricing.h"
 #include "subscription.h"

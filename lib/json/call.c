@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "json/billing-json.h"
 #include "json/json.h"
+#include "json/reservation-json.h"
 #include "json/pricing-json.h"
 #include "json/sinch-active.h"
 #include "json/sinch-callbacks.h"
@@ -343,6 +344,10 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateCallbackConfiguration", numbering__json_update_callback_configuration},
 	{"ClaimProvisioningTasks", numbering__json_claim_provisioning_tasks},
 	{"CompleteProvisioningTask", numbering__json_complete_provisioning_task},
+	{"ReserveAvailableNumbers", numbering__json_reserve_available_numbers},
+	{"GetReservation", numbering__json_get_reservation},
+	{"ListReservations", numbering__json_list_reservations},
+	{"DeleteReservation", numbering__json_delete_reservation},
 	{"GetBillingAccount", numbering__json_get_billing_account},
 	{"AdjustBillingAccount", numbering__json_adjust_billing_account},
 	{"ListBillingEntries", numbering__json_list_billing_entries},

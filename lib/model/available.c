@@ -281,6 +281,11 @@ int numbering__available_check(const numbering_available_number *n, const char *
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "%s is required (MOBILE, LOCAL, TOLL_FREE, NATIONAL or SHARED_RATE)", field);
 	}
+	if (n->reservation != NULL) {
+		snprintf(field, sizeof(field), "%s%sreservation", path, path[0] ? "." : "");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s is not imported: ReserveAvailableNumbers sets it", field);
+	}
 	return NUMBERING_OK;
 }
 

@@ -32,7 +32,8 @@
 	X(SUBSCRIPTION, 12, "subscription", "projects/", "subscriptions", numbering__subscription_record_check)       \
 	X(TASK, 8, "provisioningTask", "", "", numbering__task_record_check)                                          \
 	X(BILLING_ACCOUNT, 9, "billingAccount", "projects/", "", numbering__billing_account_check)                    \
-	X(BILLING_ENTRY, 10, "billingEntry", "projects/", "billingEntries", numbering__billing_entry_check)
+	X(BILLING_ENTRY, 10, "billingEntry", "projects/", "billingEntries", numbering__billing_entry_check)             \
+	X(RESERVATION, 13, "reservation", "projects/", "reservations", numbering__reservation_record_check)
 
 enum {
 #define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
@@ -64,6 +65,7 @@ int numbering__delivery_record_check(const numbering_record *record);
 int numbering__callback_config_check(const numbering_record *record);
 int numbering__subscription_record_check(const numbering_record *record);
 int numbering__task_record_check(const numbering_record *record);
+int numbering__reservation_record_check(const numbering_record *record);
 int numbering__billing_account_check(const numbering_record *record);
 int numbering__billing_entry_check(const numbering_record *record);
 

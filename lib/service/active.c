@@ -19,6 +19,7 @@
 #include "service/inventory.h"
 #include "service/outbox.h"
 #include "service/provisioning.h"
+#include "service/reservation.h"
 #include "service/subscription-record.h"
 #include "numbering/callback.h"
 #include "service/service.h"
@@ -571,6 +572,10 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 	if (store == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_process_due: store is NULL");
 	int64_t now = store->clock(store->clock_payload);
+	/* Expired reservations give their numbers back (service/reservation.c). */
+	int expired = numbering__reservations_expire(store, now);
+	if (expired != NUMBERING_OK)
+		return expired;
 	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
 	query.kind = NUMBERING__KIND_ACTIVE;
 	query.order = NUMBERING_RECORD_ORDER_EXPIRY;

@@ -294,6 +294,16 @@ int numbering__inventory_take(numbering_store *store, numbering_available_number
 	return rc;
 }
 
+int numbering__available_usable(const numbering_available_number *n, const char *project)
+{
+	static const char suffix[] = "/reservations/";
+	if (n->listed)
+		return 1;
+	size_t len = project != NULL ? strlen(project) : 0;
+	return len > 0 && n->reservation != NULL && strncmp(n->reservation, project, len) == 0 &&
+	       strncmp(n->reservation + len, suffix, sizeof(suffix) - 1) == 0;
+}
+
 /* ---- Remove ---- */
 
 static int parse_numbers(numbering_range *range, const char *text, const char *field)
@@ -694,7 +704,7 @@ int numbering_store_get_available(numbering_available_number **out, numbering_st
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__inventory_find(n, store, digits, value, value);
 	numbering__rwlock_rdunlock(&store->lock, slot);
-	if (rc == NUMBERING_OK && !n->listed)
+	if (rc == NUMBERING_OK && !numbering__available_usable(n, checked))
 		rc = NUMBERING_NOT_FOUND;
 	if (rc == NUMBERING_NOT_FOUND) {
 		numbering__available_set_interval(n, digits, value, value);

@@ -54,6 +54,12 @@ int numbering__inventory_take(numbering_store *store, numbering_available_number
 int numbering__inventory_report_held(numbering_store *store, int digits, uint64_t first, uint64_t last,
                                      const char *field);
 
+/* Whether @project ("projects/p") may rent or purchase the number of @n, read by
+ * numbering__inventory_find(): it is listed, or held for @project by a reservation
+ * (service/reservation.c). Callers run numbering_store_process_due() first, which ends
+ * the reservations that expired, so a reservation still named is not expired. */
+int numbering__available_usable(const numbering_available_number *n, const char *project);
+
 /* One number "+..." into its digit count and value: NUMBERING_INVALID_ARGUMENT naming @field. */
 int numbering__parse_one_number(int *digits, uint64_t *value, const char *phone_number, const char *field);
 

@@ -125,7 +125,7 @@ int numbering_store_rent(numbering_active_number **out, numbering_store *store, 
 	memset(&block, 0, sizeof(block));
 	numbering__rwlock_wrlock(&store->lock);
 	rc = numbering__inventory_find(&block, store, t.digits, t.value, t.value);
-	if (rc == NUMBERING_OK && !block.listed)
+	if (rc == NUMBERING_OK && !numbering__available_usable(&block, t.project))
 		rc = NUMBERING_NOT_FOUND;
 	if (rc == NUMBERING_NOT_FOUND) {
 		char number[NUMBERING_E164_BUFSIZE];
