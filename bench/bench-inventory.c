@@ -14,8 +14,9 @@
  *
  * libnumbering is a memory backend, loaded by `numberctl import`'s own code
  * (examples/numberctl/import.c and csv.c, linked in: numberctl_import_run on the CSV
- * file, so the import figure is what a host running `numberctl import` gets, CSV to
- * JSON to ImportAvailableNumbers in batches of 1000 lines). SQLite (:memory:) loads the
+ * file, so the import figure is what a host running `numberctl import` gets: each
+ * line's cells set on a numbering_available_number, 1000 lines a
+ * numbering_store_import_available call). SQLite (:memory:) loads the
  * same file through the same CSV reader, one row per number, 1000 lines a transaction:
  *
  *   available(number TEXT PRIMARY KEY, region, type, capabilities, setup and monthly
@@ -47,7 +48,8 @@
  *                      the data set and singles only (>= 500,000/s), beside SQLite
  *                      loading the same file; then the same files read by the same CSV
  *                      reader through the C API (numbering_store_import_available, 1000
- *                      lines a call): numberctl import without its JSON round trip
+ *                      lines a call) by this file's own loop: what numberctl import
+ *                      does since it lost its JSON round trip, without its checks
  *   search START       size 10 (and 100), a 6 or 7 digit prefix of the national number
  *                      or the full number's, vs SQLite (>= 10x); and the same search on
  *                      an inventory 100 times smaller, alternately (no full scan: <= 2x)
@@ -316,10 +318,11 @@ static int set_price(numbering_available_number *n, const char *attribute, const
 	return rc != NUMBERING_OK ? rc : numbering_available_number_set_money(n, attribute, currency, minor);
 }
 
-/* The same CSV file imported through the C API instead of JSON: numberctl's CSV reader,
- * the cells set on numbering_available_number objects, 1000 lines a
- * numbering_store_import_available call. What numberctl import would cost without its
- * CSV -> JSON -> ImportAvailableNumbers round trip. Returns the seconds it took. */
+/* The same CSV file imported through the C API by a loop of its own: numberctl's CSV
+ * reader, the cells set on numbering_available_number objects, 1000 lines a
+ * numbering_store_import_available call. What numberctl import does (it did CSV -> JSON
+ * -> ImportAvailableNumbers before 76d9389), without its checks that a cell is what its
+ * column takes. Returns the seconds it took. */
 static double import_csv_api(numbering_store *store, const char *path, unsigned long lines)
 {
 	enum { BATCH = 1000 };
