@@ -11,7 +11,8 @@
  * reservation without the rent knowing about reservations. The expiry, a delete, and
  * reading a reservation all look at the numbers that way.
  *
- * The RESERVATION record (docs/RECORDS.md): name "{project}/reservations/{id}",
+ * The RESERVATION record (docs/RECORDS.md): name "{project}/reservations/{id}" (id
+ * from the create time, make_id()),
  * parent the project, sort key its create time (a store time: unique, and newest
  * first is descending), expires its expiry time; the attributes of
  * model/reservation-fields.h.
@@ -104,6 +105,19 @@ static int project_of_name(char project[NUMBERING__PROJECT_SIZE], const char *na
 		                              "%s \"%s\" is not a reservation name (projects/{project}/reservations/{id})",
 		                              field, numbering__quote(quoted, n, strlen(n)));
 	return NUMBERING_OK;
+}
+
+/* "r" and the create time in 13 letters of [a-z2-7]: a store time is unique in the
+ * store, so the id is too, and a scripted session (a numberctl batch on its fake
+ * clock, docs/JSON-API.md) knows the name it gets. */
+static void make_id(char id[ID_MAX + 1], int64_t create_time)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	uint64_t v = (uint64_t)create_time;
+	id[0] = 'r';
+	for (int i = 13; i >= 1; i--, v >>= 5)
+		id[i] = alphabet[v & 31];
+	id[14] = '\0';
 }
 
 /* ---- Numbers ---- */
@@ -456,8 +470,8 @@ static int reserve_locked(numbering_store *store, struct checked *c)
 	if (rc == NUMBERING_OK && now > NUMBERING__TIME_MAX - c->ttl)
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "ttl",
 		                            "ttl: the expiry would be past the last time the store records");
-	char id[17];
-	numbering__generate_id(id);
+	char id[ID_MAX + 1];
+	make_id(id, now);
 	snprintf(r->name, sizeof(r->name), "%s%s%s", c->project, SUFFIX, id);
 	r->create_time = now;
 	r->expire_time = now + c->ttl;
