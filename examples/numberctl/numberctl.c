@@ -61,6 +61,7 @@ static const char usage[] =
 	"  import [--format F] FILE|-   load available numbers from CSV or JSON Lines (help import)\n"
 	"  deliver [--follow] ...       POST the callback outbox to its URLs (help deliver)\n"
 	"  deliveries --dead [--max N]  list the callback deliveries kept as dead\n"
+	"  billing run                  renew the subscriptions due now, print what was done\n"
 	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
 	"  version                      print the library and Unicode versions\n"
 	"  help [COMMAND]               print this help, or a command's\n";
@@ -140,6 +141,20 @@ static const char fsck_help[] =
 	"A path that is not a regular file, or a file that is not a store, is reported with\n"
 	"status INVALID_ARGUMENT; an empty file (no store header yet) with UNAVAILABLE.\n"
 	"Exit status: 0 when the store is sound (or was repaired), 1 otherwise, 2 for bad usage.\n";
+
+static const char billing_help[] =
+	"usage: numberctl [GLOBAL OPTIONS] billing run\n"
+	"\n"
+	"Runs billing (RunBilling, numbering/subscription.h) at the store's clock: every\n"
+	"subscription due is charged to its project's billing account and renewed, or\n"
+	"deactivated (autoCharge off or the balance short: its number SUSPENDED); a\n"
+	"deactivated one is reactivated when the account can pay what it owes, or cancelled\n"
+	"after the grace period (its number back in the inventory). Prints\n"
+	"{\"charged\":N,\"deactivated\":N,\"reactivated\":N,\"cancelled\":N}. The caller (--as)\n"
+	"needs numbering.billingAccounts.run on \"*\". A host runs it on a schedule (cron);\n"
+	"running it twice at once or again at the same time charges nothing twice.\n"
+	"\n"
+	"Exit status: 0 on success, 1 with the error body on stdout, 2 for bad usage.\n";
 
 static const char version_help[] = "usage: numberctl version\n\nPrints the library version and utf8proc's Unicode version.\n";
 
@@ -812,6 +827,26 @@ static int cmd_fsck(const struct globals *g, int argc, char **argv)
 	return report.status == NUMBERING_OK || report.repaired ? 0 : 1;
 }
 
+static int cmd_billing(const struct globals *g, int argc, char **argv)
+{
+	if (argc != 1 || strcmp(argv[0], "run") != 0) {
+		fputs(billing_help, stderr);
+		return EXIT_USAGE;
+	}
+	struct session s;
+	int rc = session_open(&s, g);
+	if (rc != 0)
+		return rc;
+	char *response = NULL;
+	rc = numbering_store_call_json(&response, s.store, g->caller, "RunBilling", "{}");
+	printf("%s\n", response != NULL ? response
+	                                : "{\"error\":{\"code\":500,\"status\":\"INTERNAL\",\"message\":\"cannot render error\"}}");
+	fflush(stdout);
+	numbering_free(response);
+	session_close(&s);
+	return rc == NUMBERING_OK ? 0 : 1;
+}
+
 static int cmd_version(void)
 {
 	return print_json(json_pack("{s:s, s:s}", "version", numbering_version(), "unicodeVersion",
@@ -828,6 +863,8 @@ static int cmd_help(const char *command)
 		fputs(range_help, stdout);
 	else if (strcmp(command, "version") == 0)
 		fputs(version_help, stdout);
+	else if (strcmp(command, "billing") == 0)
+		fputs(billing_help, stdout);
 	else if (strcmp(command, "call") == 0)
 		fputs(call_help, stdout);
 	else if (strcmp(command, "batch") == 0)
@@ -919,6 +956,8 @@ int main(int argc, char **argv)
 		return cmd_deliver(&g, rest, args);
 	if (strcmp(command, "deliveries") == 0)
 		return cmd_deliveries(&g, rest, args);
+	if (strcmp(command, "billing") == 0)
+		return cmd_billing(&g, rest, args);
 	if (strcmp(command, "version") == 0)
 		return cmd_version();
 	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)

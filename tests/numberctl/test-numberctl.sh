@@ -363,6 +363,17 @@ check batch-pricing 1 --stdin "$dir/pricing.jsonl" --policy "$dir/pricing-policy
 # currency than the account's, an unknown one, a debit past the balance, an overflow,
 # a missing reason or one with a control character are refused and change nothing.
 check batch-billing 1 --stdin "$dir/billing.jsonl" --policy "$dir/billing-policy.json" batch
+# numberctl billing run (RunBilling, docs/SUBSCRIPTIONS.md): nothing due in an empty
+# store; a project admin is no host (refused on "*"); bad usage exits 2.
+check billing-run 0 --store memory: billing run
+check billing-run-refused 1 --store memory: --policy "$dir/billing-policy.json" --as user:alice billing run
+count=$((count + 1))
+if "$numberctl" --store memory: billing go > /dev/null 2>&1; [ $? -ne 2 ]; then
+	echo "FAIL billing go: want exit 2"; failures=$((failures + 1))
+fi
+count=$((count + 1))
+"$numberctl" help billing | grep -q "usage: numberctl \[GLOBAL OPTIONS\] billing run" ||
+	{ echo "FAIL help billing"; failures=$((failures + 1)); }
 
 # numberctl import: the summary on stdout and each bad line on stderr, both compared
 # (stdin is read, so messages name "stdin" wherever the tests run).
