@@ -78,6 +78,23 @@ int numbering__available_to_record(numbering_record *out, char name[NUMBERING__A
  * is damaged. */
 int numbering__available_from_record(numbering_available_number *out, const numbering_record *record);
 
+/*
+ * A reader of many AVAILABLE records into one object (a search's): a record whose
+ * parent and body bytes are those of the record read before keeps the attributes
+ * already decoded, and only its header (name, numbers, flags) is read and checked.
+ * Set @out and zero the rest before the first read; @out is the caller's to clear.
+ */
+struct numbering__available_reader {
+	numbering_available_number *out;
+	int has; /* parent and body hold the last record read whole */
+	size_t body_len;
+	char parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	uint8_t body[64];
+};
+
+/* Reads @record into @reader->out, as numbering__available_from_record(). */
+int numbering__available_read(struct numbering__available_reader *reader, const numbering_record *record);
+
 /* The kind's body check (model/kinds.h). */
 int numbering__available_record_check(const numbering_record *record);
 

@@ -24,9 +24,15 @@
 
 #define BATCH_MAX 100000
 
+/* A search's results: each item is a copy of the block it was found in, with its own
+ * number; the first item of a block owns the block's text (owns[i]), the others share it. */
 struct numbering_available_list {
 	int count, cap;
-	numbering_available_number *items;
+	numbering_available_number *items; /* cap of them */
+	uint8_t *owns;                     /* cap of them */
+	int owner;                         /* the item owning the last block's text */
+	int block_digits;                  /* the last block's numbers */
+	uint64_t block_first, block_last;
 };
 
 /* ---- Who holds a number ---- */
@@ -42,7 +48,9 @@ static int holder_visit(const numbering_record *record, void *payload)
 	struct holder_visit *h = payload;
 	h->kind = record->kind;
 	h->first = record->first;
-	snprintf(h->name, sizeof(h->name), "%s", record->name);
+	size_t len = record->name != NULL ? strnlen(record->name, sizeof(h->name) - 1) : 0;
+	memcpy(h->name, record->name != NULL ? record->name : "", len);
+	h->name[len] = '\0';
 	return NUMBERING__VISIT_STOP;
 }
 
@@ -437,10 +445,21 @@ int numbering__search_prepare(struct numbering__search *s, const numbering_avail
 		                              numbering__quote(quoted, p, strlen(p)));
 	if (s->mode == NUMBERING_SEARCH_START && len > 0) {
 		/* Without '+', the pattern starts the national significant number. */
-		char digits[40] = "";
-		if (!plus)
-			snprintf(digits, sizeof(digits), "%d", numbering_e164_region_country_code(q->region_code));
-		strcat(digits, p + plus);
+		char digits[40];
+		size_t n = 0;
+		if (!plus) {
+			/* A region without a country code (0) matches no number: "0" starts none. */
+			char cc[12];
+			size_t k = 0;
+			int code = numbering_e164_region_country_code(q->region_code);
+			for (; code > 0 && k < sizeof(cc); code /= 10)
+				cc[k++] = (char)('0' + code % 10);
+			if (k == 0)
+				cc[k++] = '0';
+			while (k > 0)
+				digits[n++] = cc[--k];
+		}
+		memcpy(digits + n, p + plus, len + 1);
 		s->interval_count = numbering__prefix_intervals(s->intervals, digits);
 		s->has_intervals = 1;
 	} else if (len > 0) {
@@ -501,26 +520,84 @@ uint64_t numbering__search_next(const struct numbering__search *s, int digits, u
 	}
 }
 
+/* Why a START walk stopped at a record outside the search's intervals. */
+enum { JUMP_NONE, JUMP_INTO, JUMP_PAST };
+
 struct search_visit {
 	const struct numbering__search *s;
 	numbering_available_number block;
+	struct numbering__available_reader reader; /* into block */
 	numbering__search_match_cb match;
 	void *payload;
 	int rc;
 	int matched; /* matches handed to @match */
 	int stopped; /* @match asked to stop */
+	/* START (walk_prefix): the records come in number order, unfiltered. */
+	int walking;
+	int jump;         /* JUMP_*: the walk stopped at a record below (INTO) or past (PAST) its interval */
+	int jump_digits;  /* the digit count of that record */
+	uint32_t entered; /* bit d: the walk was placed at the start of the interval of d digits */
 };
+
+/* The START interval of numbers of @digits digits, or NULL (a prefix's intervals have
+ * one digit count each, from the prefix's length up). */
+static const numbering_record_interval *interval_of(const struct numbering__search *s, int digits)
+{
+	if (s->interval_count == 0 || digits < s->intervals[0].digits)
+		return NULL;
+	size_t i = (size_t)(digits - s->intervals[0].digits);
+	return i < s->interval_count && s->intervals[i].digits == digits ? &s->intervals[i] : NULL;
+}
 
 static int search_visit(const numbering_record *record, void *payload)
 {
 	struct search_visit *v = payload;
-	int rc = numbering__available_from_record(&v->block, record);
+	if (v->walking) {
+		const numbering_record_interval *iv = interval_of(v->s, record->digits);
+		if (iv == NULL) {
+			/* Past the longest digit count: the walk is over (shorter ones are before
+			 * the walk's start). */
+			return record->digits > v->s->intervals[0].digits ? NUMBERING__VISIT_STOP : 0;
+		}
+		if (record->last < iv->first) {
+			/* Below the interval: the walk is placed again at its start. Once it was,
+			 * no record below comes (it starts at the holder of the interval's first
+			 * number), but one that did would be skipped, not loop. */
+			if (v->entered & (UINT32_C(1) << record->digits))
+				return 0;
+			v->jump = JUMP_INTO;
+			v->jump_digits = record->digits;
+			return NUMBERING__VISIT_STOP;
+		}
+		if (record->first > iv->last) {
+			v->jump = JUMP_PAST;
+			v->jump_digits = record->digits;
+			return NUMBERING__VISIT_STOP;
+		}
+	}
+	int rc = numbering__available_read(&v->reader, record);
 	if (rc != NUMBERING_OK) {
 		v->rc = rc;
 		return rc;
 	}
 	if ((v->block.capabilities & v->s->capabilities) != v->s->capabilities)
 		return 0;
+	if (v->walking) {
+		/* START: the numbers of the block inside its digit count's interval. */
+		const numbering_record_interval *iv = interval_of(v->s, v->block.digits);
+		uint64_t x = v->block.first > iv->first ? v->block.first : iv->first;
+		uint64_t last = v->block.last < iv->last ? v->block.last : iv->last;
+		for (;; x++) {
+			v->matched++;
+			if ((rc = v->match(&v->block, x, v->payload)) != 0) {
+				v->rc = rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : rc;
+				v->stopped = 1;
+				return NUMBERING__VISIT_STOP;
+			}
+			if (x == last)
+				return 0;
+		}
+	}
 	uint64_t from = v->block.first;
 	int found;
 	for (;;) {
@@ -539,17 +616,51 @@ static int search_visit(const numbering_record *record, void *payload)
 	}
 }
 
-/* Where a walk in number order starts for @v: its first number, or the first of the
- * available block that holds it (a block reaching into @v from below). */
-static int interval_start(numbering_store *store, const numbering_record_interval *v, int64_t *order)
+/*
+ * START: one walk of the parent in number order (the records' sort key), without an
+ * interval filter, from the shortest digit count the prefix can have. Its visitor
+ * stops at the first record outside the prefix's interval of the record's digit count:
+ * below it, the walk is placed again at the interval's first number (or at the record
+ * reaching into it from below, which the number index finds holding that number); past
+ * it, at the next digit count. So a search reads the records of its page and at most
+ * two more for each digit count the parent holds: a backend list or two and a find,
+ * not a list and a find for each digit count the prefix could have, nor a read of
+ * every record under the prefix (bench/bench-inventory.c, docs/PERFORMANCE.md).
+ */
+static int walk_prefix(numbering_store *store, numbering_record_query *query, struct search_visit *v)
 {
-	struct holder_visit h = {0, "", 0};
-	int rc = numbering__backend_find_record(store, v->digits, v->first, v->first, holder_visit, &h);
-	if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
-		return rc;
-	uint64_t first = h.kind == NUMBERING__KIND_AVAILABLE && h.first < v->first ? h.first : v->first;
-	*order = numbering__number_order(v->digits, first);
-	return NUMBERING_OK;
+	const struct numbering__search *s = v->s;
+	if (s->interval_count == 0)
+		return NUMBERING_OK;
+	int longest = s->intervals[s->interval_count - 1].digits;
+	v->walking = 1;
+	query->has_after = 1;
+	query->after = numbering__number_order(s->intervals[0].digits, 0) - 1;
+	for (;;) {
+		v->jump = JUMP_NONE;
+		int rc = numbering__backend_list(store, query, search_visit, v);
+		if (rc == NUMBERING_OK)
+			rc = v->rc;
+		if (rc != NUMBERING_OK || v->stopped || v->jump == JUMP_NONE)
+			return rc;
+		int d = v->jump_digits;
+		if (v->jump == JUMP_PAST) {
+			if (d >= longest)
+				return NUMBERING_OK;
+			query->after = numbering__number_order(d + 1, 0) - 1;
+			continue;
+		}
+		const numbering_record_interval *iv = interval_of(s, d);
+		struct holder_visit h = {0, "", 0};
+		rc = numbering__backend_find_record(store, d, iv->first, iv->first, holder_visit, &h);
+		if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
+			return rc;
+		/* Numbers are exclusive: no other record starts between the holder's first
+		 * number and the interval's. */
+		uint64_t first = h.kind != 0 && h.first < iv->first ? h.first : iv->first;
+		query->after = numbering__number_order(d, first) - 1;
+		v->entered |= UINT32_C(1) << d;
+	}
 }
 
 int numbering__search_run(numbering_store *store, const struct numbering__search *s, numbering__search_match_cb match,
@@ -566,44 +677,75 @@ int numbering__search_run(numbering_store *store, const struct numbering__search
 	v.match = match;
 	v.payload = payload;
 	numbering__available_clear(&v.block);
-	int rc = NUMBERING_OK;
-	if (!s->has_intervals) {
+	v.reader.out = &v.block;
+	int rc;
+	if (!s->has_intervals)
 		rc = numbering__backend_list(store, &query, search_visit, &v);
-	} else {
-		/*
-		 * START: one interval per digit count, in number order. The records' sort key is
-		 * their number order, so each interval's walk starts where its numbers start
-		 * (a cursor), and without a capability filter every record it meets holds a
-		 * match, so it needs no more records than results are missing: the cost is
-		 * the page's, not the prefix's (bench/bench-inventory.c).
-		 */
-		for (size_t i = 0; i < s->interval_count && rc == NUMBERING_OK && !v.stopped; i++) {
-			int64_t order = 0;
-			if ((rc = interval_start(store, &s->intervals[i], &order)) != NUMBERING_OK)
-				break;
-			query.intervals = &s->intervals[i];
-			query.interval_count = 1;
-			query.has_after = order > INT64_MIN;
-			query.after = order - 1;
-			query.limit = s->capabilities == 0 && v.matched < s->size ? s->size - v.matched : 0;
-			rc = numbering__backend_list(store, &query, search_visit, &v);
-			if (rc == NUMBERING_OK)
-				rc = v.rc;
-		}
-	}
+	else
+		rc = walk_prefix(store, &query, &v);
 	numbering__available_clear(&v.block);
 	return rc != NUMBERING_OK ? rc : v.rc;
 }
 
+/* Each result is a copy of its block with its own number: the first of a block copies
+ * the block's text, the next ones share it and count their number on from the one
+ * before (formatting each number was a tenth of a search). */
 static int collect_match(const numbering_available_number *block, uint64_t x, void *payload)
 {
 	numbering_available_list *list = payload;
 	numbering_available_number *item = &list->items[list->count];
-	int rc = numbering__available_assign(item, block);
-	if (rc != NUMBERING_OK)
-		return rc;
-	numbering__available_set_interval(item, block->digits, x, x);
+	if (list->count == 0 || list->block_digits != block->digits || list->block_first != block->first ||
+	    list->block_last != block->last) {
+		memset(item, 0, sizeof(*item));
+		int rc = numbering__available_assign(item, block);
+		if (rc != NUMBERING_OK)
+			return rc;
+		numbering__available_set_interval(item, block->digits, x, x);
+		list->owns[list->count] = 1;
+		list->owner = list->count;
+		list->block_digits = block->digits;
+		list->block_first = block->first;
+		list->block_last = block->last;
+	} else {
+		const numbering_available_number *prev = &list->items[list->count - 1];
+		memcpy(item, &list->items[list->owner], sizeof(*item));
+		list->owns[list->count] = 0;
+		if (x == prev->first + 1) {
+			/* The same digit count (both are in the block): add one to the text. */
+			item->first = item->last = x;
+			memcpy(item->phone_number, prev->phone_number, sizeof(item->phone_number));
+			for (int i = block->digits; i >= 1; i--) {
+				if (item->phone_number[i] != '9') {
+					item->phone_number[i]++;
+					break;
+				}
+				item->phone_number[i] = '0';
+			}
+		} else {
+			numbering__available_set_interval(item, block->digits, x, x);
+		}
+	}
 	return ++list->count == list->cap ? NUMBERING__VISIT_STOP : 0;
+}
+
+/* A list with room for @cap results, in one allocation (nothing in it is read before
+ * it is written). */
+static numbering_available_list *list_new(int cap)
+{
+	size_t align = _Alignof(numbering_available_number);
+	size_t head = (sizeof(numbering_available_list) + align - 1) / align * align;
+	numbering_available_list *list =
+		numbering__malloc(head + (size_t)cap * (sizeof(numbering_available_number) + 1));
+	if (list == NULL)
+		return NULL;
+	list->count = 0;
+	list->cap = cap;
+	list->items = (numbering_available_number *)(void *)((char *)list + head);
+	list->owns = (uint8_t *)(list->items + cap);
+	list->owner = 0;
+	list->block_digits = 0;
+	list->block_first = list->block_last = 0;
+	return list;
 }
 
 int numbering_store_search_available(numbering_available_list **out, numbering_store *store, const char *caller,
@@ -625,12 +767,9 @@ int numbering_store_search_available(numbering_available_list **out, numbering_s
 		rc = numbering_store_process_due(NULL, store);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering_available_list *list = numbering__calloc(1, sizeof(*list));
-	if (list == NULL || (list->items = numbering__calloc((size_t)s.size, sizeof(*list->items))) == NULL) {
-		numbering__free_mem(list);
+	numbering_available_list *list = list_new(s.size);
+	if (list == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d available numbers", s.size);
-	}
-	list->cap = s.size;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__search_run(store, &s, collect_match, list);
 	numbering__rwlock_rdunlock(&store->lock, slot);
@@ -656,9 +795,9 @@ void numbering_available_list_free(numbering_available_list *list)
 {
 	if (list == NULL)
 		return;
-	for (int i = 0; i < list->cap; i++)
-		numbering__available_clear(&list->items[i]);
-	numbering__free_mem(list->items);
+	for (int i = 0; i < list->count; i++)
+		if (list->owns[i])
+			numbering__available_clear(&list->items[i]);
 	numbering__free_mem(list);
 }
 
