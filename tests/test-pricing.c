@@ -680,6 +680,56 @@ START_TEST(held_and_damaged_records)
 }
 END_TEST
 
+/* Numbers a reservation holds are offered to nobody until it is deleted or expires
+ * (at the store's clock: pricing carries out what is due first). */
+START_TEST(reserved_numbers_are_not_offered)
+{
+	open_store(_i);
+	load_stock();
+	numbering_reservation_request request = NUMBERING_RESERVATION_REQUEST_INIT;
+	const char *numbers[] = {"+12085550150", "+12085551234"};
+	request.phone_numbers = numbers;
+	request.phone_number_count = 2;
+	request.ttl = INT64_C(60000000000);
+	numbering_reservation *r = NULL;
+	ck_assert_msg(numbering_store_reserve_available(&r, store, "user:bob", "projects/p1", &request) == NUMBERING_OK,
+	              "%s", numbering_error_message());
+	char name[256];
+	snprintf(name, sizeof(name), "%s", numbering_reservation_name(r));
+	int64_t expire = numbering_reservation_expire_time(r);
+	numbering_reservation_free(r);
+	numbering_pricing_list *list = price_list("US", NUMBERING_NUMBER_TYPE_LOCAL);
+	ck_assert_str_eq(describe(list, 0), "US LOCAL United States USD 0: [ 0/0/1 x11] [USD 0/500/1 x1] "
+	                                    "[USD 100/0/12 x10] [USD 150/0/1 x1] [USD 150/200/1 x100]");
+	numbering_pricing_list_free(list);
+	ck_assert_int_eq(numbering_store_delete_reservation(store, "user:bob", name), NUMBERING_OK);
+	list = price_list("US", NUMBERING_NUMBER_TYPE_LOCAL);
+	ck_assert_int_eq(numbering_pricing_list_tier_available(list, 0, 4), 102);
+	numbering_pricing_list_free(list);
+	/* Criteria: the three lowest US LOCAL numbers of the 12-month tier's range, until
+	 * the reservation expires. */
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = "+1206555010";
+	request = (numbering_reservation_request)NUMBERING_RESERVATION_REQUEST_INIT;
+	request.criteria = &q;
+	request.count = 3;
+	request.ttl = INT64_C(60000000000);
+	ck_assert_msg(numbering_store_reserve_available(&r, store, "user:bob", "projects/p1", &request) == NUMBERING_OK,
+	              "%s", numbering_error_message());
+	expire = numbering_reservation_expire_time(r);
+	numbering_reservation_free(r);
+	list = price_list("US", NUMBERING_NUMBER_TYPE_LOCAL);
+	ck_assert_int_eq(numbering_pricing_list_tier_available(list, 0, 2), 7);
+	numbering_pricing_list_free(list);
+	now = expire;
+	list = price_list("US", NUMBERING_NUMBER_TYPE_LOCAL);
+	ck_assert_str_eq(describe(list, 0), US_LOCAL);
+	numbering_pricing_list_free(list);
+}
+END_TEST
+
 Suite *pricing_suite(void)
 {
 	Suite *s = suite_create("pricing");
@@ -698,6 +748,7 @@ Suite *pricing_suite(void)
 	tcase_add_loop_test(tc, json_method, 0, 2);
 	tcase_add_test(tc, builtin_policy_needs_a_binding_on_star);
 	tcase_add_loop_test(tc, held_and_damaged_records, 0, 2);
+	tcase_add_loop_test(tc, reserved_numbers_are_not_offered, 0, 2);
 	tcase_add_loop_test(tc, authorization_matrix, 0, PERMISSION_COUNT + 1);
 	suite_add_tcase(s, tc);
 	return s;
