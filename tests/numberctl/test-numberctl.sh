@@ -354,7 +354,8 @@ done
 inventory_policy="$dir/inventory-policy.json"
 check batch-inventory 1 --stdin "$dir/inventory.jsonl" --policy "$inventory_policy" batch
 # Pricing (the schema seed's ListPhoneNumberPricing): a host-wide read, refused to an admin
-# of one project; tiers and counts as numbers are imported, rented and withdrawn.
+# of one project; tiers and counts as numbers are imported, rented, reserved (back when
+# the reservation expires) and withdrawn.
 check batch-pricing 1 --stdin "$dir/pricing.jsonl" --policy "$dir/pricing-policy.json" batch
 # Billing accounts (docs/BILLING.md): the host tops up with a request id (its retry
 # answers the same entry, the id reused for another amount is refused), refunds and
