@@ -364,6 +364,16 @@ check batch-pricing 1 --stdin "$dir/pricing.jsonl" --policy "$dir/pricing-policy
 # currency than the account's, an unknown one, a debit past the balance, an overflow,
 # a missing reason or one with a control character are refused and change nothing.
 check batch-billing 1 --stdin "$dir/billing.jsonl" --policy "$dir/billing-policy.json" batch
+# Reservations (docs/RESERVATIONS.md): p1 holds two numbers for 120 s; p2 does not see
+# them in its search, get, rent or reservation (word for word a number not in stock);
+# p1's own second reservation of one names the first; p1 rents one (it leaves the
+# reservation, which a viewer reads); p2 reserves three by criteria (START, VOICE),
+# lists and deletes them (rentAny finds the first again); every refusal (ttl 0s, over
+# 24 h, "15m", a number; both and neither of phoneNumbers and criteria; count 0, 101,
+# more than match; bad region, type, pattern, numbers, duplicates, a NUL, parent, name,
+# page size and token; a viewer's create, another project's get); a line whose "time"
+# passes the expiry finds the numbers back and the reservation gone.
+check batch-reservations 1 --stdin "$dir/reservations.jsonl" --policy "$dir/reservation-policy.json" batch
 # numberctl billing run (RunBilling, docs/SUBSCRIPTIONS.md): nothing due in an empty
 # store; a project admin is no host (refused on "*"); bad usage exits 2.
 check billing-run 0 --store memory: billing run
