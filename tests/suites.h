@@ -49,6 +49,8 @@ TEST_SUITE(authz_billing);
 TEST_SUITE(subscription);
 TEST_SUITE(authz_subscription);
 TEST_SUITE(pricing);
+TEST_SUITE(purchase);
+TEST_SUITE(authz_purchase);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -8,6 +8,7 @@
 
 #include "store-fixture.h"
 #include "suites.h"
+#include "top-up.h"
 
 #define NS INT64_C(1000000000)
 #define DAY (86400 * NS)
@@ -26,6 +27,7 @@ static void import(numbering_store *store, const char *text, const char *region,
 	const numbering_available_number *items[] = {n};
 	ck_assert_int_eq(numbering_store_import_available(NULL, store, NULL, items, 1), NUMBERING_OK);
 	numbering_available_number_free(n);
+	top_up(store, "projects/p1", "USD", 1000000); /* a rent charges the account (issue 13) */
 }
 
 #define SMS_VOICE (NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE)

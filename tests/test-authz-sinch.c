@@ -15,6 +15,7 @@
 #include <numbering/numbering.h>
 
 #include "suites.h"
+#include "top-up.h"
 
 #define USER "user:u"
 #define ADMIN "user:admin"
@@ -225,6 +226,9 @@ static void populate(numbering_store *store)
 	const numbering_available_number *items[] = {n};
 	ck_assert_int_eq(numbering_store_import_available(NULL, store, ADMIN, items, 1), NUMBERING_OK);
 	numbering_available_number_free(n);
+	/* A rent charges the renter's account (issue 13): fund the projects that rent. */
+	top_up(store, P1, "USD", 1000000);
+	top_up(store, "projects/p2", "USD", 1000000);
 	admin_rent(store, ACTIVE, "voiceConfiguration.appId", "app");
 	admin_complete_all(store); /* the voice app is live, its callback due */
 	admin_rent(store, SCHEDULED, "smsConfiguration.servicePlanId", "plan"); /* a task due */

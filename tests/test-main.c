@@ -65,6 +65,8 @@ static const struct named_suite all_suites[] = {
 	{"subscription", subscription_suite},
 	{"authz_subscription", authz_subscription_suite},
 	{"pricing", pricing_suite},
+	{"purchase", purchase_suite},
+	{"authz_purchase", authz_purchase_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <numbering/provisioning.h>
 
 #include "suites.h"
+#include "top-up.h"
 
 /* 2026-01-31T10:00:00Z: a rent then is charged next on 2026-02-28, the month's last day. */
 #define EPOCH INT64_C(1769853600000000000)
@@ -128,6 +129,9 @@ static void import_stock(void)
 	        "\"monthlyPrice\":{\"currencyCode\":\"USD\",\"amount\":\"2.00\"}},"
 	        "{\"phoneNumber\":\"+447700900100\",\"type\":\"MOBILE\",\"capability\":[\"SMS\"],"
 	        "\"monthlyPrice\":{\"currencyCode\":\"BHD\",\"amount\":\"1.250\"},\"paymentIntervalMonths\":3}]}");
+	/* A rent charges the renter's account (issue 13), in its one currency. */
+	top_up(store, "projects/p1", "USD", 1000000);
+	top_up(store, "projects/p3", "BHD", 1000000);
 }
 
 #define ACTIVATE_SMS                                                                                                 \
@@ -159,7 +163,7 @@ END_TEST
 START_TEST(money_with_the_currency_digits)
 {
 	import_stock();
-	call_ok("NumberService_RentNumber", "{\"projectId\":\"p1\",\"phoneNumber\":\"+447700900100\","
+	call_ok("NumberService_RentNumber", "{\"projectId\":\"p3\",\"phoneNumber\":\"+447700900100\","
 	                                    "\"smsConfiguration\":{\"servicePlanId\":\"plan\"}}");
 	ck_assert_str_eq(text_at(parsed, "money.currencyCode"), "BHD");
 	ck_assert_str_eq(text_at(parsed, "money.amount"), "1.250");

@@ -289,7 +289,7 @@ static void renewal_charges_and_advances_across_month_ends(int file)
 {
 	open_store(file);
 	import_store(st, "+12085550100-09", 200, 1);
-	top_up(1000);
+	top_up(1200); /* the rent pays the first period (2.00), the runs five more */
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
 	rent("+12085550100", name);

@@ -11,6 +11,7 @@
 #include "json/json.h"
 #include "json/reservation-json.h"
 #include "json/pricing-json.h"
+#include "json/purchase-json.h"
 #include "json/sinch-active.h"
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
@@ -344,6 +345,12 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateCallbackConfiguration", numbering__json_update_callback_configuration},
 	{"ClaimProvisioningTasks", numbering__json_claim_provisioning_tasks},
 	{"CompleteProvisioningTask", numbering__json_complete_provisioning_task},
+	{"CreatePhoneNumberPurchase", numbering__json_create_purchase},
+	{"GetPhoneNumberPurchase", numbering__json_get_purchase},
+	{"ListPhoneNumberPurchases", numbering__json_list_purchases},
+	{"CompletePhoneNumberPurchase", numbering__json_complete_purchase},
+	{"FailPhoneNumberPurchase", numbering__json_fail_purchase},
+	{"CancelPhoneNumberPurchase", numbering__json_cancel_purchase},
 	{"ReserveAvailableNumbers", numbering__json_reserve_available_numbers},
 	{"GetReservation", numbering__json_get_reservation},
 	{"ListReservations", numbering__json_list_reservations},

@@ -33,6 +33,8 @@
 	X(TASK, 8, "provisioningTask", "", "", numbering__task_record_check)                                          \
 	X(BILLING_ACCOUNT, 9, "billingAccount", "projects/", "", numbering__billing_account_check)                    \
 	X(BILLING_ENTRY, 10, "billingEntry", "projects/", "billingEntries", numbering__billing_entry_check)             \
+	X(PHONE_NUMBER_PURCHASE, 11, "phoneNumberPurchase", "projects/", "phoneNumberPurchases",                            \
+	  numbering__purchase_record_check)                                                                                 \
 	X(RESERVATION, 13, "reservation", "projects/", "reservations", numbering__reservation_record_check)
 
 enum {
@@ -68,5 +70,6 @@ int numbering__task_record_check(const numbering_record *record);
 int numbering__reservation_record_check(const numbering_record *record);
 int numbering__billing_account_check(const numbering_record *record);
 int numbering__billing_entry_check(const numbering_record *record);
+int numbering__purchase_record_check(const numbering_record *record);
 
 #endif

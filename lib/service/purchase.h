@@ -5,8 +5,12 @@
 #ifndef NUMBERING_SERVICE_PURCHASE_H
 #define NUMBERING_SERVICE_PURCHASE_H
 
+#include <stdint.h>
+
+#include "model/active.h"
 #include "model/available.h"
 #include "model/fields.h"
+#include "service/service.h"
 
 /*
  * What acquiring a number of @n costs into @out: setupPrice + monthlyPrice x
@@ -16,5 +20,34 @@
  * NUMBERING_OUT_OF_RANGE when the sum leaves int64. Sets the error on failure.
  */
 int numbering__acquisition_cost(struct numbering__money *out, const numbering_available_number *n);
+
+/*
+ * Writes that go with an acquisition, inside its transaction (after the number left
+ * the inventory and its instance and ACTIVE record were put): @a is the new active
+ * number, @stock what it was acquired with (its interval the number), @now the
+ * acquisition's store time.
+ */
+typedef int (*numbering__acquire_cb)(numbering_store *store, numbering_active_number *a,
+                                     const numbering_available_number *stock, int64_t now, void *payload);
+
+/*
+ * Acquires @x of @block (read under this write lock) for @project into @a (rent.c): in
+ * one transaction the number leaves the inventory, its instance (PENDING when the
+ * number needs documents) and its ACTIVE record with @request's configuration
+ * (NULL: none) and the block's attributes are put, and @also (NULL: nothing) writes
+ * the rest. On failure nothing is written.
+ */
+int numbering__acquire(numbering_active_number *a, numbering_store *store, const char *project,
+                       numbering_available_number *block, uint64_t x, const numbering_active_request *request,
+                       numbering__acquire_cb also, void *payload);
+
+/* The purchase a Sinch rent makes, paid in the rent's transaction (an acquire_cb):
+ * COMPLETED and charged, or PROCESSING with the cost reserved for a number that needs
+ * documents. FAILED_PRECONDITION when the account cannot pay or is in another currency. */
+int numbering__purchase_for_rent(numbering_store *store, numbering_active_number *a,
+                                 const numbering_available_number *stock, int64_t now, void *payload);
+
+/* The kind's body check (model/kinds.h). */
+int numbering__purchase_record_check(const numbering_record *record);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * Renting (numbering_store_rent, numbering_store_rent_any): in one transaction a number
- * leaves the inventory and becomes a single-number instance of the project. The
- * number's block, if it was one, stays as up to two records (inventory.c).
+ * leaves the inventory and becomes a single-number instance of the project, with its
+ * purchase and its charge (service/purchase.h). The number's block, if it was one,
+ * stays as up to two records (inventory.c). A purchase (purchase.c) acquires its
+ * number the same way (numbering__acquire()).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "service/active.h"
 #include "service/backend-call.h"
 #include "service/inventory.h"
+#include "service/purchase.h"
 #include "service/service.h"
 
 /* The instance renting @x of @block makes. */
@@ -44,10 +47,9 @@ static int build(numbering_instance *instance, const char *project, const number
 	return NUMBERING_OK;
 }
 
-/* Rents @x of @block (read under this write lock) into @a: the instance, and the
- * ACTIVE record with the request's configuration and the block's billing terms. */
-static int rent_locked(numbering_active_number *a, numbering_store *store, const char *project,
-                       numbering_available_number *block, uint64_t x, const numbering_active_request *request)
+int numbering__acquire(numbering_active_number *a, numbering_store *store, const char *project,
+                       numbering_available_number *block, uint64_t x, const numbering_active_request *request,
+                       numbering__acquire_cb also, void *payload)
 {
 	int64_t last_time = store->last_time, now = 0;
 	int rc = numbering__check_room(store, 1);
@@ -76,6 +78,8 @@ static int rent_locked(numbering_active_number *a, numbering_store *store, const
 			rc = numbering__active_put(store, a, project);
 		if (rc == NUMBERING_OK)
 			rc = numbering__active_queue_events(store, a);
+		if (rc == NUMBERING_OK && also != NULL)
+			rc = also(store, a, &a->stock, now, payload);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -87,6 +91,14 @@ static int rent_locked(numbering_active_number *a, numbering_store *store, const
 	}
 	numbering__compute_compliant(store, a->instance);
 	return NUMBERING_OK;
+}
+
+/* Rents @x of @block (read under this write lock) into @a: the acquisition, and its
+ * purchase, paid in the same transaction (service/purchase.h). */
+static int rent_locked(numbering_active_number *a, numbering_store *store, const char *project,
+                       numbering_available_number *block, uint64_t x, const numbering_active_request *request)
+{
+	return numbering__acquire(a, store, project, block, x, request, numbering__purchase_for_rent, NULL);
 }
 
 static int finish(numbering_active_number **out, numbering_store *store, numbering_active_number *a, int rc)

@@ -1,0 +1,711 @@
+/* Purchases (numbering/purchase.h): what an acquisition costs, the status machine, its
+ * every error, the reserve and the charge on the billing account, and the Sinch rent's
+ * purchase; over the memory and the file backend. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/file.h>
+
+#include "service/purchase.h"
+#include "store-fixture.h"
+#include "suites.h"
+#include "top-up.h"
+
+#define NS INT64_C(1000000000)
+#define P1 "projects/p1"
+#define HOST "host:billing"
+
+static numbering_store *store;
+static int64_t clock_now;
+static char path[64];
+static int on_file;
+
+static int64_t tick(void *payload)
+{
+	(void)payload;
+	clock_now += NS;
+	return clock_now;
+}
+
+static void open_store(int file)
+{
+	on_file = file;
+	clock_now = FIXTURE_EPOCH;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = tick;
+	if (file) {
+		fixture_temp_store_path(path, sizeof(path), "purchase");
+		numbering_backend *backend = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+		options.backend = backend;
+	}
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "%s", numbering_error_message());
+}
+
+static void setup_memory(void)
+{
+	open_store(0);
+}
+
+static void setup_file(void)
+{
+	open_store(1);
+}
+
+static void teardown(void)
+{
+	numbering_store_close(store);
+	store = NULL;
+	if (on_file)
+		unlink(path);
+}
+
+/* Imports @text (US LOCAL unless @type says) with the prices given (currency NULL: none). */
+static void import_priced(const char *text, int type, const char *currency, int64_t setup, int64_t monthly,
+                          int interval, int docs)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, type), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_SMS), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "supportingDocumentationRequired", docs), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "friendlyName", "New York Local"), NUMBERING_OK);
+	if (currency != NULL) {
+		ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", currency, setup), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", currency, monthly), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", interval), NUMBERING_OK);
+	}
+	const numbering_available_number *items[] = {n};
+	ck_assert_msg(numbering_store_import_available(NULL, store, NULL, items, 1) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	numbering_available_number_free(n);
+}
+
+/* US LOCAL +12125551234 .. 39 at USD 1.00 setup + 2.00 a month: a purchase costs 3.00. */
+static void import_stock(int docs)
+{
+	import_priced("+12125551230-39", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 100, 200, 1, docs);
+}
+
+static numbering_purchase_request request_for(const char *number)
+{
+	numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
+	r.friendly_name = "Main Support Line";
+	r.phone_number = number;
+	r.country_code = "US";
+	return r;
+}
+
+static numbering_purchase *buy(const char *number)
+{
+	numbering_purchase_request r = request_for(number);
+	numbering_purchase *p = NULL;
+	ck_assert_msg(numbering_store_create_purchase(&p, store, NULL, P1, &r) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	return p;
+}
+
+/* The account of p1: balance and reserve as expected. */
+static void expect_account(int64_t balance, int64_t reserved)
+{
+	int64_t b = 0, r = 0, entries = 0;
+	account_state(store, P1, &b, &r, &entries);
+	ck_assert_int_eq(b, balance);
+	ck_assert_int_eq(r, reserved);
+}
+
+static int available(const char *number)
+{
+	numbering_available_number *n = NULL;
+	int rc = numbering_store_get_available(&n, store, NULL, P1, number);
+	numbering_available_number_free(n);
+	return rc == NUMBERING_OK;
+}
+
+/* The state of p1's live instance of @number, or -1 when it has none. */
+static int instance_state(const char *number)
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_get_active(&a, store, NULL, P1, number);
+	int state = rc == NUMBERING_OK ? numbering_instance_lifecycle_state(numbering_active_number_instance(a)) : -1;
+	numbering_active_number_free(a);
+	return state;
+}
+
+static const char *status_of(const numbering_purchase *p)
+{
+	return numbering_purchase_text(p, "status");
+}
+
+START_TEST(cost_is_setup_plus_the_first_interval)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12125551234", NULL), NUMBERING_OK);
+	struct numbering__money m;
+	ck_assert_int_eq(numbering__acquisition_cost(&m, n), NUMBERING_OK);
+	ck_assert_str_eq(m.currency, "");
+	ck_assert_int_eq(m.minor, 0);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 250), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 3), NUMBERING_OK);
+	ck_assert_int_eq(numbering__acquisition_cost(&m, n), NUMBERING_OK);
+	ck_assert_str_eq(m.currency, "USD");
+	ck_assert_int_eq(m.minor, 750);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 100), NUMBERING_OK);
+	ck_assert_int_eq(numbering__acquisition_cost(&m, n), NUMBERING_OK);
+	ck_assert_int_eq(m.minor, 850);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 0), NUMBERING_OK);
+	ck_assert_int_eq(numbering__acquisition_cost(&m, n), NUMBERING_OK);
+	ck_assert_int_eq(m.minor, 100);
+	/* INT64_MAX / 2 a month for 120 months leaves int64. */
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", INT64_MAX / 2), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 120), NUMBERING_OK);
+	fixture_expect_error(numbering__acquisition_cost(&m, n), NUMBERING_OUT_OF_RANGE, "more than an amount can hold");
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 2), NUMBERING_OK);
+	fixture_expect_error(numbering__acquisition_cost(&m, n), NUMBERING_OUT_OF_RANGE, "more than an amount can hold");
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering__acquisition_cost(&m, n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "EUR", 200), NUMBERING_OK);
+	fixture_expect_error(numbering__acquisition_cost(&m, n), NUMBERING_FAILED_PRECONDITION,
+	                     "setupPrice is in USD and monthlyPrice in EUR");
+	numbering_available_number_free(n);
+}
+END_TEST
+
+START_TEST(create_completes_at_once)
+{
+	import_stock(0);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase *p = buy("+12125551234");
+	ck_assert_str_eq(status_of(p), "COMPLETED");
+	ck_assert_int_eq(numbering_purchase_int(p, "status"), NUMBERING_PURCHASE_COMPLETED);
+	ck_assert_int_eq(numbering_purchase_int(p, "chargedCredits"), 300);
+	ck_assert_str_eq(numbering_purchase_text(p, "chargedCurrency"), "USD");
+	ck_assert_str_eq(numbering_purchase_text(p, "friendlyName"), "Main Support Line");
+	ck_assert_str_eq(numbering_purchase_text(p, "phoneNumber"), "+12125551234");
+	ck_assert_str_eq(numbering_purchase_text(p, "countryCode"), "US");
+	ck_assert_str_eq(numbering_purchase_text(p, "numberType"), "LOCAL");
+	ck_assert_str_eq(numbering_purchase_text(p, "statusDetails"), "");
+	ck_assert_str_eq(numbering_purchase_text(p, "metadata"), "");
+	int64_t created = numbering_purchase_int(p, "createdAt");
+	ck_assert_int_gt(created, FIXTURE_EPOCH);
+	ck_assert_int_eq(numbering_purchase_int(p, "completedAt"), created);
+	ck_assert_int_eq(numbering_purchase_int(p, "updatedAt"), created);
+	char name[128];
+	snprintf(name, sizeof(name), P1 "/phoneNumberPurchases/%s", numbering_purchase_text(p, "id"));
+	ck_assert_str_eq(numbering_purchase_text(p, "name"), name);
+	ck_assert_int_eq(strlen(numbering_purchase_text(p, "id")), 16);
+	/* The number is the project's, ACTIVE, out of the inventory; the cost charged. */
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_ACTIVE);
+	ck_assert(!available("+12125551234"));
+	ck_assert(available("+12125551235"));
+	expect_account(700, 0);
+	/* Get answers the same. */
+	numbering_purchase *got = NULL;
+	ck_assert_int_eq(numbering_store_get_purchase(&got, store, NULL, name), NUMBERING_OK);
+	ck_assert_str_eq(status_of(got), "COMPLETED");
+	ck_assert_int_eq(numbering_purchase_int(got, "chargedCredits"), 300);
+	ck_assert_int_eq(numbering_purchase_int(got, "createdAt"), created);
+	ck_assert_str_eq(numbering_purchase_text(got, "instance"), numbering_purchase_text(p, "instance"));
+	numbering_purchase_free(got);
+	/* Bought once: a second purchase of it finds nothing. */
+	numbering_purchase_request r = request_for("+12125551234");
+	numbering_purchase *again = NULL;
+	fixture_expect_error(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_NOT_FOUND,
+	                     "+12125551234 is not available");
+	ck_assert_ptr_null(again);
+	expect_account(700, 0);
+	/* A completed purchase goes nowhere. */
+	fixture_expect_error(numbering_store_cancel_purchase(&again, store, NULL, name), NUMBERING_FAILED_PRECONDITION,
+	                     "is COMPLETED: it cannot become CANCELLED");
+	fixture_expect_error(numbering_store_complete_purchase(&again, store, HOST, name), NUMBERING_FAILED_PRECONDITION,
+	                     "is COMPLETED: it cannot become COMPLETED");
+	fixture_expect_error(numbering_store_fail_purchase(&again, store, HOST, name, "no"), NUMBERING_FAILED_PRECONDITION,
+	                     "is COMPLETED: it cannot become FAILED");
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_ACTIVE);
+	expect_account(700, 0);
+	numbering_purchase_free(p);
+}
+END_TEST
+
+START_TEST(short_balance_fails_and_keeps_the_number)
+{
+	import_stock(0);
+	top_up(store, P1, "USD", 100);
+	numbering_purchase *p = buy("+12125551234");
+	ck_assert_str_eq(status_of(p), "FAILED");
+	ck_assert_str_eq(numbering_purchase_text(p, "statusDetails"),
+	                 "insufficient balance: needed USD 3.00, available USD 1.00");
+	ck_assert_int_eq(numbering_purchase_int(p, "chargedCredits"), 0);
+	ck_assert_int_eq(numbering_purchase_int(p, "completedAt"), 0);
+	ck_assert_str_eq(numbering_purchase_text(p, "instance"), "");
+	ck_assert(available("+12125551234"));
+	ck_assert_int_eq(instance_state("+12125551234"), -1);
+	expect_account(100, 0);
+	/* A failed purchase goes nowhere either. */
+	numbering_purchase *again = NULL;
+	fixture_expect_error(numbering_store_cancel_purchase(&again, store, NULL, numbering_purchase_text(p, "name")),
+	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become CANCELLED");
+	fixture_expect_error(numbering_store_complete_purchase(&again, store, HOST, numbering_purchase_text(p, "name")),
+	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become COMPLETED");
+	/* Topped up, the same number is bought. */
+	top_up(store, P1, "USD", 200);
+	numbering_purchase *ok = buy("+12125551234");
+	ck_assert_str_eq(status_of(ok), "COMPLETED");
+	expect_account(0, 0);
+	numbering_purchase_free(ok);
+	numbering_purchase_free(p);
+}
+END_TEST
+
+START_TEST(documents_hold_it_until_the_host_completes)
+{
+	import_stock(1);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase *p = buy("+12125551234");
+	ck_assert_str_eq(status_of(p), "PROCESSING");
+	ck_assert_int_eq(numbering_purchase_int(p, "chargedCredits"), 0);
+	ck_assert_int_eq(numbering_purchase_int(p, "completedAt"), 0);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_PENDING);
+	ck_assert(!available("+12125551234"));
+	expect_account(1000, 300); /* reserved, not charged */
+	/* The reserve counts: 7.00 left, so a 3.00 purchase and a second are fine, a fourth not. */
+	numbering_purchase *b = buy("+12125551235"), *c = buy("+12125551236"), *d = buy("+12125551237");
+	ck_assert_str_eq(status_of(b), "PROCESSING");
+	ck_assert_str_eq(status_of(c), "PROCESSING");
+	ck_assert_str_eq(status_of(d), "FAILED");
+	ck_assert_str_eq(numbering_purchase_text(d, "statusDetails"),
+	                 "insufficient balance: needed USD 3.00, available USD 1.00");
+	expect_account(1000, 900);
+	int64_t created = numbering_purchase_int(p, "createdAt");
+	numbering_purchase *done = NULL;
+	ck_assert_int_eq(numbering_store_complete_purchase(&done, store, HOST, numbering_purchase_text(p, "name")),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(status_of(done), "COMPLETED");
+	ck_assert_int_eq(numbering_purchase_int(done, "chargedCredits"), 300);
+	ck_assert_int_gt(numbering_purchase_int(done, "completedAt"), created);
+	ck_assert_int_eq(numbering_purchase_int(done, "updatedAt"), numbering_purchase_int(done, "completedAt"));
+	ck_assert_int_eq(numbering_purchase_int(done, "createdAt"), created);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_ACTIVE);
+	expect_account(700, 600);
+	numbering_purchase_free(done);
+	numbering_purchase_free(b);
+	numbering_purchase_free(c);
+	numbering_purchase_free(d);
+	numbering_purchase_free(p);
+}
+END_TEST
+
+START_TEST(failed_and_cancelled_give_the_number_back)
+{
+	import_stock(1);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase *p = buy("+12125551234"), *q = buy("+12125551235");
+	expect_account(1000, 600);
+	numbering_purchase *out = NULL;
+	/* Fail needs a reason. */
+	fixture_expect_error(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"), NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "statusDetails is required");
+	fixture_expect_error(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"), "\x01"),
+	                     NUMBERING_INVALID_ARGUMENT, "statusDetails");
+	expect_account(1000, 600);
+	ck_assert_int_eq(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"),
+	                                               "the address proof was refused"),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(status_of(out), "FAILED");
+	ck_assert_str_eq(numbering_purchase_text(out, "statusDetails"), "the address proof was refused");
+	ck_assert_int_eq(numbering_purchase_int(out, "chargedCredits"), 0);
+	ck_assert_int_eq(numbering_purchase_int(out, "completedAt"), 0);
+	ck_assert_int_gt(numbering_purchase_int(out, "updatedAt"), numbering_purchase_int(out, "createdAt"));
+	numbering_purchase_free(out);
+	expect_account(1000, 300);
+	ck_assert_int_eq(instance_state("+12125551234"), -1);
+	/* Back in stock with the attributes it left with. */
+	numbering_available_number *back = NULL;
+	ck_assert_int_eq(numbering_store_get_available(&back, store, NULL, P1, "+12125551234"), NUMBERING_OK);
+	const char *currency = NULL;
+	int64_t minor = 0;
+	ck_assert_int_eq(numbering_available_number_money(back, "monthlyPrice", &currency, &minor), NUMBERING_OK);
+	ck_assert_str_eq(currency, "USD");
+	ck_assert_int_eq(minor, 200);
+	ck_assert_int_eq(numbering_available_number_int(back, "supportingDocumentationRequired"), 1);
+	ck_assert_str_eq(numbering_available_number_text(back, "friendlyName"), "New York Local");
+	numbering_available_number_free(back);
+	/* The buyer cancels the other. */
+	ck_assert_int_eq(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(q, "name")),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(status_of(out), "CANCELLED");
+	ck_assert_str_eq(numbering_purchase_text(out, "statusDetails"), "cancelled by the buyer");
+	numbering_purchase_free(out);
+	expect_account(1000, 0);
+	ck_assert(available("+12125551235"));
+	ck_assert_int_eq(instance_state("+12125551235"), -1);
+	/* Neither goes anywhere now. */
+	fixture_expect_error(numbering_store_complete_purchase(&out, store, HOST, numbering_purchase_text(p, "name")),
+	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become COMPLETED");
+	fixture_expect_error(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(p, "name")),
+	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become CANCELLED");
+	fixture_expect_error(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(q, "name"), "x"),
+	                     NUMBERING_FAILED_PRECONDITION, "is CANCELLED: it cannot become FAILED");
+	fixture_expect_error(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(q, "name")),
+	                     NUMBERING_FAILED_PRECONDITION, "is CANCELLED: it cannot become CANCELLED");
+	fixture_expect_error(numbering_store_complete_purchase(&out, store, HOST, numbering_purchase_text(q, "name")),
+	                     NUMBERING_FAILED_PRECONDITION, "is CANCELLED: it cannot become COMPLETED");
+	ck_assert_ptr_null(out);
+	expect_account(1000, 0);
+	/* Bought again, it completes once the documents are in. */
+	numbering_purchase *r = buy("+12125551234");
+	ck_assert_str_eq(status_of(r), "PROCESSING");
+	ck_assert_int_eq(numbering_store_complete_purchase(&out, store, HOST, numbering_purchase_text(r, "name")),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(status_of(out), "COMPLETED");
+	expect_account(700, 0);
+	numbering_purchase_free(out);
+	numbering_purchase_free(r);
+	numbering_purchase_free(p);
+	numbering_purchase_free(q);
+}
+END_TEST
+
+START_TEST(a_free_number_charges_nothing)
+{
+	import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, NULL, 0, 0, 1, 0);
+	numbering_purchase *p = buy("+12125551240");
+	ck_assert_str_eq(status_of(p), "COMPLETED");
+	ck_assert_int_eq(numbering_purchase_int(p, "chargedCredits"), 0);
+	ck_assert_str_eq(numbering_purchase_text(p, "chargedCurrency"), "");
+	int64_t b = 0, r = 0, entries = -1;
+	account_state(store, P1, &b, &r, &entries);
+	ck_assert_int_eq(entries, 0); /* no ledger entry */
+	ck_assert_int_eq(b, 0);
+	numbering_purchase_free(p);
+}
+END_TEST
+
+START_TEST(another_currency_is_refused)
+{
+	import_stock(0);
+	top_up(store, P1, "EUR", 1000);
+	numbering_purchase_request r = request_for("+12125551234");
+	numbering_purchase *p = NULL;
+	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, P1, &r), NUMBERING_FAILED_PRECONDITION,
+	                     "is in USD, but the billing account of projects/p1 is in EUR");
+	ck_assert_ptr_null(p);
+	ck_assert(available("+12125551234"));
+	numbering_purchase_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
+}
+END_TEST
+
+/* Each bad request is refused naming its field, and changes nothing. */
+START_TEST(bad_requests_name_the_field)
+{
+	import_stock(0);
+	import_priced("+18005550100", NUMBERING_NUMBER_TYPE_TOLL_FREE, "USD", 0, 100, 1, 0);
+	top_up(store, P1, "USD", 1000);
+	struct {
+		const char *friendly, *number, *country;
+		int type;
+		const char *metadata;
+		int code;
+		const char *field, *text;
+	} cases[] = {
+		{NULL, "+12125551234", "US", 0, NULL, NUMBERING_INVALID_ARGUMENT, "friendlyName", "friendlyName is required"},
+		{"\xff", "+12125551234", "US", 0, NULL, NUMBERING_INVALID_ARGUMENT, "friendlyName", "friendlyName"},
+		{"x", NULL, "US", 0, NULL, NUMBERING_INVALID_ARGUMENT, "phoneNumber", "phoneNumber is required"},
+		{"x", "12125551234x", "US", 0, NULL, NUMBERING_INVALID_ARGUMENT, "phoneNumber", "phoneNumber"},
+		{"x", "+12125551234", NULL, 0, NULL, NUMBERING_INVALID_ARGUMENT, "countryCode", "countryCode is required"},
+		{"x", "+12125551234", "us", 0, NULL, NUMBERING_INVALID_ARGUMENT, "countryCode", "\"us\" is not an ISO 3166-1"},
+		{"x", "+12125551234", "GB", 0, NULL, NUMBERING_INVALID_ARGUMENT, "countryCode", "is not the country of"},
+		{"x", "+12125551234", "US", 99, NULL, NUMBERING_INVALID_ARGUMENT, "numberType", "numberType 99"},
+		{"x", "+12125551234", "US", NUMBERING_NUMBER_TYPE_MOBILE, NULL, NUMBERING_INVALID_ARGUMENT, "numberType",
+		 "numberType MOBILE is not the type of +12125551234, which is LOCAL"},
+		{"x", "+18005550100", "US", 0, NULL, NUMBERING_INVALID_ARGUMENT, "numberType",
+		 "numberType LOCAL is not the type of +18005550100, which is TOLL_FREE"},
+		{"x", "+12125551234", "US", 0, "[1]", NUMBERING_INVALID_ARGUMENT, "metadata", "not a JSON object"},
+		{"x", "+12125551234", "US", 0, "{\"a\":", NUMBERING_INVALID_ARGUMENT, "metadata", "not a JSON object"},
+		{"x", "+12125551234", "US", 0, "{\"a\":1,\"a\":2}", NUMBERING_INVALID_ARGUMENT, "metadata", "not a JSON"},
+		{"x", "+12125559999", "US", 0, NULL, NUMBERING_NOT_FOUND, "phoneNumber", "+12125559999 is not available"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
+		r.friendly_name = cases[i].friendly;
+		r.phone_number = cases[i].number;
+		r.country_code = cases[i].country;
+		r.number_type = cases[i].type;
+		r.metadata = cases[i].metadata;
+		numbering_purchase *p = NULL;
+		int rc = numbering_store_create_purchase(&p, store, NULL, P1, &r);
+		ck_assert_msg(rc == cases[i].code, "case %zu: %s", i, numbering_error_message());
+		ck_assert_ptr_null(p);
+		ck_assert_msg(strstr(numbering_error_message(), cases[i].text) != NULL, "case %zu: %s", i,
+		              numbering_error_message());
+		ck_assert_int_ge(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), cases[i].field);
+	}
+	numbering_purchase *p = NULL;
+	numbering_purchase_request r = request_for("+12125551234");
+	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, "projects/", &r), NUMBERING_INVALID_ARGUMENT,
+	                     "");
+	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, P1, NULL), NUMBERING_INVALID_ARGUMENT,
+	                     "request is NULL");
+	r.version = 0;
+	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	                     "version 0");
+	fixture_expect_error(numbering_store_create_purchase(NULL, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	                     "out is NULL");
+	fixture_expect_error(numbering_store_create_purchase(&p, NULL, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	                     "store is NULL");
+	/* Nothing changed. */
+	expect_account(1000, 0);
+	ck_assert(available("+12125551234"));
+	numbering_purchase_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
+	/* The toll-free number with its own type, and metadata kept as compact JSON. */
+	r = request_for("+18005550100");
+	r.number_type = NUMBERING_NUMBER_TYPE_TOLL_FREE;
+	r.metadata = " { \"order\" : \"A-1\", \"seats\": [1, 2] } ";
+	ck_assert_int_eq(numbering_store_create_purchase(&p, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_purchase_text(p, "numberType"), "TOLL_FREE");
+	ck_assert_str_eq(numbering_purchase_text(p, "metadata"), "{\"order\":\"A-1\",\"seats\":[1,2]}");
+	numbering_purchase_free(p);
+}
+END_TEST
+
+START_TEST(get_and_names)
+{
+	numbering_purchase *p = NULL;
+	const char *bad[] = {NULL, "", "projects/p1", "projects/p1/phoneNumberPurchases/", "projects/p1/phoneNumberPurchases/A",
+	                     "projects/p1/phoneNumberPurchases/abcdefghijklmnopq", "projects/P1/phoneNumberPurchases/abc",
+	                     "projects//phoneNumberPurchases/abc", "x/p1/phoneNumberPurchases/abc"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = numbering_store_get_purchase(&p, store, NULL, bad[i]);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s: %s", bad[i] ? bad[i] : "NULL", numbering_error_message());
+		ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	}
+	fixture_expect_error(numbering_store_get_purchase(&p, store, NULL, P1 "/phoneNumberPurchases/abc"),
+	                     NUMBERING_NOT_FOUND, "does not exist");
+	fixture_expect_error(numbering_store_cancel_purchase(&p, store, NULL, P1 "/phoneNumberPurchases/abc"),
+	                     NUMBERING_NOT_FOUND, "does not exist");
+	fixture_expect_error(numbering_store_complete_purchase(&p, store, HOST, P1 "/phoneNumberPurchases/abc"),
+	                     NUMBERING_NOT_FOUND, "does not exist");
+	fixture_expect_error(numbering_store_fail_purchase(&p, store, HOST, "nope", "x"), NUMBERING_INVALID_ARGUMENT,
+	                     "is not projects/{project}/phoneNumberPurchases/{id}");
+	ck_assert_ptr_null(p);
+	int status = 0;
+	ck_assert_int_eq(numbering_purchase_status_parse(&status, "PROCESSING"), NUMBERING_OK);
+	ck_assert_int_eq(status, NUMBERING_PURCHASE_PROCESSING);
+	fixture_expect_error(numbering_purchase_status_parse(&status, "DONE"), NUMBERING_INVALID_ARGUMENT, "\"DONE\"");
+	ck_assert_str_eq(numbering_purchase_status_name(NUMBERING_PURCHASE_CANCELLED), "CANCELLED");
+	ck_assert_str_eq(numbering_purchase_status_name(9), "");
+	ck_assert_str_eq(numbering_purchase_text(NULL, "id"), "");
+	ck_assert_int_eq(numbering_purchase_int(NULL, "status"), 0);
+	numbering_purchase_free(NULL);
+	numbering_purchase_page_free(NULL);
+}
+END_TEST
+
+START_TEST(list_newest_first_by_status_and_pages)
+{
+	import_stock(1);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase *made[4];
+	const char *numbers[] = {"+12125551230", "+12125551231", "+12125551232", "+12125551233"};
+	for (int i = 0; i < 4; i++)
+		made[i] = buy(numbers[i]); /* three PROCESSING, the fourth FAILED (balance) */
+	ck_assert_str_eq(status_of(made[3]), "FAILED");
+	numbering_purchase *out = NULL;
+	ck_assert_int_eq(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(made[0], "name")),
+	                 NUMBERING_OK);
+	numbering_purchase_free(out);
+	/* Every status, newest first, two a page. */
+	numbering_purchase_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 2, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 2);
+	ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 0), "phoneNumber"), numbers[3]);
+	ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 1), "phoneNumber"), numbers[2]);
+	ck_assert_ptr_null(numbering_purchase_page_item(page, 2));
+	char token[256];
+	snprintf(token, sizeof(token), "%s", numbering_purchase_page_next_token(page));
+	ck_assert_str_ne(token, "");
+	numbering_purchase_page_free(page);
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 2, token), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 2);
+	ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 0), "phoneNumber"), numbers[1]);
+	ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 1), "phoneNumber"), numbers[0]);
+	ck_assert_str_eq(status_of(numbering_purchase_page_item(page, 1)), "CANCELLED");
+	ck_assert_str_eq(numbering_purchase_page_next_token(page), "");
+	numbering_purchase_page_free(page);
+	/* One status. */
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, NUMBERING_PURCHASE_PROCESSING, 0, NULL),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 2);
+	ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 0), "phoneNumber"), numbers[2]);
+	ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 1), "phoneNumber"), numbers[1]);
+	numbering_purchase_page_free(page);
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, NUMBERING_PURCHASE_COMPLETED, 0, NULL),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
+	/* Another project sees none of them. */
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, "projects/p2", 0, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
+	/* Bad arguments; a token of another filter. */
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, 6, 0, NULL), NUMBERING_INVALID_ARGUMENT,
+	                     "status 6");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, -1, 0, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "status -1");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, 0, 1001, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "pageSize 1001");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, 0, -1, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "pageSize -1");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, NUMBERING_PURCHASE_FAILED, 2, token),
+	                     NUMBERING_INVALID_ARGUMENT, "page token");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, "projects/p2", 0, 2, token),
+	                     NUMBERING_INVALID_ARGUMENT, "page token");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, 0, 2, "forged"),
+	                     NUMBERING_INVALID_ARGUMENT, "page token");
+	fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, "p1", 0, 2, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "parent");
+	ck_assert_ptr_null(page);
+	for (int i = 0; i < 4; i++)
+		numbering_purchase_free(made[i]);
+}
+END_TEST
+
+static numbering_purchase_page *rent_purchases(const char *project)
+{
+	numbering_purchase_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, project, 0, 0, NULL), NUMBERING_OK);
+	return page;
+}
+
+START_TEST(a_rent_is_a_purchase_and_pays)
+{
+	import_stock(0);
+	import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 100, 200, 1, 1);
+	numbering_active_number *a = NULL;
+	/* Unfunded: refused, nothing changed. */
+	fixture_expect_error(numbering_store_rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_FAILED_PRECONDITION,
+	                     "insufficient balance: needed USD 3.00, available USD 0.00");
+	ck_assert_ptr_null(a);
+	ck_assert(available("+12125551234"));
+	numbering_purchase_page *page = rent_purchases(P1);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
+	expect_account(0, 0);
+	/* Funded: charged, a COMPLETED purchase. */
+	top_up(store, P1, "USD", 1000);
+	ck_assert_int_eq(numbering_store_rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_OK);
+	numbering_active_number_free(a);
+	expect_account(700, 0);
+	page = rent_purchases(P1);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 1);
+	const numbering_purchase *p = numbering_purchase_page_item(page, 0);
+	ck_assert_str_eq(status_of(p), "COMPLETED");
+	ck_assert_int_eq(numbering_purchase_int(p, "chargedCredits"), 300);
+	ck_assert_str_eq(numbering_purchase_text(p, "phoneNumber"), "+12125551234");
+	ck_assert_str_eq(numbering_purchase_text(p, "friendlyName"), "New York Local");
+	ck_assert_str_eq(numbering_purchase_text(p, "countryCode"), "US");
+	numbering_purchase_page_free(page);
+	/* rentAny too; one that needs documents is PROCESSING, its cost reserved. */
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = "+121255512";
+	q.search_pattern = NUMBERING_SEARCH_START;
+	ck_assert_int_eq(numbering_store_rent_any(&a, store, NULL, P1, &q, NULL), NUMBERING_OK);
+	numbering_active_number_free(a);
+	expect_account(400, 0);
+	ck_assert_int_eq(numbering_store_rent(&a, store, NULL, P1, "+12125551240", NULL), NUMBERING_OK);
+	numbering_active_number_free(a);
+	expect_account(400, 300);
+	page = rent_purchases(P1);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 3);
+	ck_assert_str_eq(status_of(numbering_purchase_page_item(page, 0)), "PROCESSING");
+	ck_assert_str_eq(status_of(numbering_purchase_page_item(page, 1)), "COMPLETED");
+	numbering_purchase *done = NULL;
+	ck_assert_int_eq(numbering_store_complete_purchase(
+	                     &done, store, HOST, numbering_purchase_text(numbering_purchase_page_item(page, 0), "name")),
+	                 NUMBERING_OK);
+	numbering_purchase_free(done);
+	numbering_purchase_page_free(page);
+	expect_account(100, 0);
+	ck_assert_int_eq(instance_state("+12125551240"), NUMBERING_LIFECYCLE_ACTIVE);
+	/* In another currency: refused, nothing changed. */
+	top_up(store, "projects/p2", "EUR", 1000);
+	fixture_expect_error(numbering_store_rent(&a, store, NULL, "projects/p2", "+12125551238", NULL),
+	                     NUMBERING_FAILED_PRECONDITION, "billing account of projects/p2 is in EUR");
+	ck_assert(available("+12125551238"));
+}
+END_TEST
+
+/* A purchase outlives the store: closed and opened again, it reads the same. */
+START_TEST(file_store_keeps_purchases)
+{
+	if (!on_file)
+		return;
+	import_stock(1);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase *p = buy("+12125551234");
+	char name[128];
+	snprintf(name, sizeof(name), "%s", numbering_purchase_text(p, "name"));
+	numbering_purchase_free(p);
+	numbering_store_close(store);
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = tick;
+	options.backend = backend;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_purchase(&p, store, NULL, name), NUMBERING_OK);
+	ck_assert_str_eq(status_of(p), "PROCESSING");
+	numbering_purchase_free(p);
+	expect_account(1000, 300);
+	ck_assert_int_eq(numbering_store_complete_purchase(&p, store, HOST, name), NUMBERING_OK);
+	ck_assert_str_eq(status_of(p), "COMPLETED");
+	numbering_purchase_free(p);
+	expect_account(700, 0);
+}
+END_TEST
+
+static void add_cases(TCase *tc)
+{
+	tcase_add_test(tc, create_completes_at_once);
+	tcase_add_test(tc, short_balance_fails_and_keeps_the_number);
+	tcase_add_test(tc, documents_hold_it_until_the_host_completes);
+	tcase_add_test(tc, failed_and_cancelled_give_the_number_back);
+	tcase_add_test(tc, a_free_number_charges_nothing);
+	tcase_add_test(tc, another_currency_is_refused);
+	tcase_add_test(tc, bad_requests_name_the_field);
+	tcase_add_test(tc, get_and_names);
+	tcase_add_test(tc, list_newest_first_by_status_and_pages);
+	tcase_add_test(tc, a_rent_is_a_purchase_and_pays);
+	tcase_add_test(tc, file_store_keeps_purchases);
+}
+
+Suite *purchase_suite(void)
+{
+	Suite *s = suite_create("purchase");
+	TCase *cost = tcase_create("cost");
+	tcase_add_test(cost, cost_is_setup_plus_the_first_interval);
+	suite_add_tcase(s, cost);
+	TCase *memory = tcase_create("memory");
+	tcase_add_checked_fixture(memory, setup_memory, teardown);
+	add_cases(memory);
+	suite_add_tcase(s, memory);
+	TCase *file = tcase_create("file");
+	tcase_add_checked_fixture(file, setup_file, teardown);
+	add_cases(file);
+	suite_add_tcase(s, file);
+	return s;
+}
