@@ -730,6 +730,190 @@ START_TEST(start_search_finds_a_block_reaching_in_from_below)
 }
 END_TEST
 
+/* Searches @region @type and returns the numbers found, comma-separated, in a static
+ * buffer (search() is US LOCAL's). */
+static const char *search_in(const char *region, int type, const char *pattern, int caps, int size)
+{
+	static char found[64 * 1024];
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = region;
+	q.type = type;
+	q.pattern = pattern;
+	q.search_pattern = NUMBERING_SEARCH_START;
+	q.capabilities = caps;
+	q.size = size;
+	numbering_available_list *list = NULL;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	found[0] = '\0';
+	for (int i = 0; i < numbering_available_list_count(list); i++) {
+		const numbering_available_number *item = numbering_available_list_item(list, i);
+		ck_assert_uint_lt(strlen(found), sizeof(found) - 24);
+		if (i > 0)
+			strcat(found, ",");
+		strcat(found, numbering_available_number_phone_number(item));
+		/* Every result carries its block's attributes (shared, not copied, per result). */
+		ck_assert_str_eq(numbering_available_number_region_code(item), region);
+		ck_assert_str_eq(numbering_available_number_text(item, "rateCenter"), "RC");
+	}
+	numbering_available_list_free(list);
+	return found;
+}
+
+/* Imports one available number @text of @region @type with @caps (a rate center, so
+ * results have text to share); returns the rc. */
+static int import_stock_one(const char *text, const char *region, int type, int caps)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	int rc = numbering_available_number_set_numbers(n, text, NULL);
+	if (rc == NUMBERING_OK) {
+		ck_assert_int_eq(numbering_available_number_set_region_code(n, region), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_type(n, type), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_int(n, "capability", caps), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_text(n, "rateCenter", "RC"), NUMBERING_OK);
+		rc = numbering_store_import_available(NULL, fx.store, NULL, (const numbering_available_number *const *)&n, 1);
+	}
+	numbering_available_number_free(n);
+	return rc;
+}
+
+START_TEST(start_search_outside_the_region_s_lengths)
+{
+	/* Stock of US LOCAL: 11-digit numbers, and numbers of other lengths imported with
+	 * regionCode US (a German one of 7 digits, a British one of 12). */
+	ck_assert_int_eq(import_stock_one("+12085550100-02", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(import_stock_one("+4935551", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS), NUMBERING_OK);
+	ck_assert_int_eq(import_stock_one("+441632960001", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	                 NUMBERING_OK);
+	/* In number order: the shorter numbers first. */
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, NULL, 0, 0),
+	                 "+4935551,+12085550100,+12085550101,+12085550102,+441632960001");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+4", 0, 0), "+4935551,+441632960001");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+44", 0, 0), "+441632960001");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+4935551", 0, 0), "+4935551");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+1", 0, 2), "+12085550100,+12085550101");
+	/* Patterns longer than the region's numbers (up to 16 digits with the calling code). */
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+120855501001", 0, 0), "");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+120855501001234", 0, 0), "");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "208555010012345", 0, 0), "");
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+4416329600012", 0, 0), "");
+	/* A capability none has, and a region without stock. */
+	ck_assert_str_eq(search_in("US", NUMBERING_NUMBER_TYPE_LOCAL, "+4", NUMBERING_CAPABILITY_VOICE, 0), "");
+	ck_assert_str_eq(search_in("GB", NUMBERING_NUMBER_TYPE_LOCAL, "+44", 0, 0), "");
+}
+END_TEST
+
+/* A stocked record, for the expected answer. */
+struct stocked {
+	int digits;
+	uint64_t first, last;
+	int caps;
+};
+
+static int stocked_cmp(const void *a, const void *b)
+{
+	const struct stocked *x = a, *y = b;
+	if (x->digits != y->digits)
+		return x->digits < y->digits ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* What a START search of @digits (the full number's, without '+') with @caps and
+ * @size answers over @stock (sorted), written as search_in() writes it. */
+static void expected_start(char *out, size_t cap, const struct stocked *stock, int count, const char *digits,
+                           int caps, int size)
+{
+	size_t k = strlen(digits);
+	uint64_t prefix = strtoull(digits, NULL, 10);
+	int found = 0;
+	out[0] = '\0';
+	for (int i = 0; i < count && found < size; i++) {
+		const struct stocked *r = &stock[i];
+		if ((size_t)r->digits < k || (r->caps & caps) != caps)
+			continue;
+		uint64_t span = 1;
+		for (size_t j = k; j < (size_t)r->digits; j++)
+			span *= 10;
+		uint64_t lo = prefix * span, hi = lo + span - 1;
+		for (uint64_t x = r->first > lo ? r->first : lo; x <= r->last && x <= hi && found < size; x++) {
+			char number[24];
+			snprintf(number, sizeof(number), "%s+%0*llu", found > 0 ? "," : "", r->digits, (unsigned long long)x);
+			ck_assert_uint_lt(strlen(out) + strlen(number), cap);
+			strcat(out, number);
+			found++;
+		}
+	}
+}
+
+START_TEST(start_search_walks_every_digit_count)
+{
+	/* German numbers of 6 to 15 digits, singles and blocks, with "+493" and digits
+	 * from a small alphabet (0, 1, 2, 9), so prefixes hold records of many digit counts,
+	 * below, inside and past each other's intervals; the same numbers' neighbours in
+	 * DE MOBILE lie in between (another parent: the walk never returns them). */
+	static struct stocked stock[400];
+	int count = 0;
+	uint64_t seed = 12345;
+	for (int attempt = 0; attempt < 1200 && count < 400; attempt++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		int digits = 6 + (int)((seed >> 33) % 10);
+		uint64_t value = 493;
+		for (int i = 3; i < digits; i++)
+			value = value * 10 + (uint64_t)"0129"[(seed >> (i * 2 % 30)) % 4 == 3 ? 3 : (seed >> (i * 2 % 30)) % 3] - '0';
+		/* Blocks of up to 150 numbers: those starting at ...9 reach into the next prefix. */
+		int block = (seed >> 40) % 3 == 0;
+		uint64_t last = block ? value + (seed >> 50) % 150 : value;
+		uint64_t top = 1;
+		for (int i = 0; i < digits; i++)
+			top *= 10;
+		if (last >= top)
+			last = top - 1;
+		char text[80];
+		if (last == value) {
+			snprintf(text, sizeof(text), "+%llu", (unsigned long long)value);
+		} else {
+			/* Range notation: the last number's trailing digits that differ. */
+			uint64_t mod = 1;
+			int m = 0;
+			while (value / mod != last / mod) {
+				mod *= 10;
+				m++;
+			}
+			snprintf(text, sizeof(text), "+%llu-%0*llu", (unsigned long long)value, m > 16 ? 16 : m,
+			         (unsigned long long)(last % mod));
+		}
+		int type = (seed >> 20) % 4 == 0 ? NUMBERING_NUMBER_TYPE_MOBILE : NUMBERING_NUMBER_TYPE_LOCAL;
+		int caps = (seed >> 24) % 3 == 0 ? NUMBERING_CAPABILITY_SMS : NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE;
+		int rc = import_stock_one(text, "DE", type, caps);
+		if (rc != NUMBERING_OK) {
+			ck_assert_int_eq(rc, NUMBERING_ALREADY_EXISTS); /* overlaps one stocked */
+			continue;
+		}
+		if (type == NUMBERING_NUMBER_TYPE_LOCAL)
+			stock[count++] = (struct stocked){digits, value, last, caps};
+	}
+	ck_assert_int_gt(count, 150);
+	qsort(stock, (size_t)count, sizeof(stock[0]), stocked_cmp);
+	static const char *const patterns[] = {"+4", "+49", "+493", "+4930", "+4931", "+49301", "+493012", "+4932",
+	                                       "+49321", "+493210", "+4930120", "+49302", "+4931111", "+493222222",
+	                                       "+4930000000", "+493012012", "30", "301", "3210", "3", "+49312", "+49310",
+	                                       "+493100", "+4931000", "+493200", "+49320", "+4939", "+49391"};
+	static char want[64 * 1024];
+	int sizes[] = {1, 3, 10, 1000};
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++)
+		for (int s = 0; s < 4; s++)
+			for (int caps = 0; caps <= NUMBERING_CAPABILITY_VOICE; caps += NUMBERING_CAPABILITY_VOICE) {
+				const char *pattern = patterns[p];
+				char digits[24];
+				snprintf(digits, sizeof(digits), "%s%s", pattern[0] == '+' ? "" : "49",
+				         pattern + (pattern[0] == '+'));
+				expected_start(want, sizeof(want), stock, count, digits, caps, sizes[s]);
+				ck_assert_str_eq(search_in("DE", NUMBERING_NUMBER_TYPE_LOCAL, pattern, caps, sizes[s]), want);
+			}
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -737,6 +921,8 @@ Suite *inventory_suite(void)
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, search_patterns);
 	tcase_add_test(tc, start_search_finds_a_block_reaching_in_from_below);
+	tcase_add_test(tc, start_search_outside_the_region_s_lengths);
+	tcase_add_test(tc, start_search_walks_every_digit_count);
 	tcase_add_test(tc, search_refuses_bad_queries);
 	tcase_add_test(tc, import_is_all_or_nothing);
 	tcase_add_test(tc, import_refuses_bad_items);

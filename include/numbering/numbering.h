@@ -24,6 +24,7 @@
 #include "active.h"
 #include "outbox.h"
 #include "provisioning.h"
+#include "purchase.h"
 #include "reservation.h"
 #include "billing.h"
 #include "pricing.h"
