@@ -259,15 +259,19 @@ int numbering__account_check_currency(const struct numbering__account *a, const 
 	return NUMBERING_OK;
 }
 
-/* "USD 1.50", "USD -1.50": @minor may be negative but not INT64_MIN. */
-static void format_money(char *buf, size_t size, const char *currency, int64_t minor)
+/* "USD 1.50", "USD -1.50" (@minor may be negative but not INT64_MIN) into
+ * MONEY_TEXT_SIZE bytes: a currency of three letters, a sign and the amount, or the
+ * minor units of an amount the currency cannot format. */
+#define MONEY_TEXT_SIZE (3 + 1 + 20 + sizeof(" minor units"))
+_Static_assert(MONEY_TEXT_SIZE >= 3 + 2 + NUMBERING_MONEY_BUFSIZE, "a formatted amount fits");
+static void format_money(char buf[MONEY_TEXT_SIZE], const char *currency, int64_t minor)
 {
 	char amount[NUMBERING_MONEY_BUFSIZE];
 	int64_t magnitude = minor < 0 ? -minor : minor;
 	if (minor == INT64_MIN || numbering_money_format(amount, sizeof(amount), currency, magnitude) != NUMBERING_OK)
-		snprintf(buf, size, "%s %" PRId64 " minor units", currency, minor);
+		snprintf(buf, MONEY_TEXT_SIZE, "%.3s %" PRId64 " minor units", currency, minor);
 	else
-		snprintf(buf, size, "%s %s%s", currency, minor < 0 ? "-" : "", amount);
+		snprintf(buf, MONEY_TEXT_SIZE, "%.3s %s%s", currency, minor < 0 ? "-" : "", amount);
 }
 
 /* What the account can spend: balance - reserved; INT64_MIN when that is below what
@@ -290,10 +294,10 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
 		return 0;
 	}
 	if (details != NULL && size > 0) {
-		char need[NUMBERING_MONEY_BUFSIZE + 8], have[NUMBERING_MONEY_BUFSIZE + 8];
+		char need[MONEY_TEXT_SIZE], have[MONEY_TEXT_SIZE];
 		const char *c = a->currency[0] ? a->currency : currency ? currency : DEFAULT_CURRENCY;
-		format_money(need, sizeof(need), currency ? currency : c, needed);
-		format_money(have, sizeof(have), c, left == INT64_MIN ? -INT64_MAX : left);
+		format_money(need, currency ? currency : c, needed);
+		format_money(have, c, left == INT64_MIN ? -INT64_MAX : left);
 		snprintf(details, size, "insufficient balance: needed %s, available %s", need, have);
 	}
 	return 1;
@@ -318,9 +322,9 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 		                              e->time);
 	int64_t balance, reserved = a->reserved;
 	if (e->amount == INT64_MIN || __builtin_add_overflow(a->balance, e->amount, &balance) || balance == INT64_MIN) {
-		char have[NUMBERING_MONEY_BUFSIZE + 8], add[NUMBERING_MONEY_BUFSIZE + 8];
-		format_money(have, sizeof(have), e->currency, a->balance);
-		format_money(add, sizeof(add), e->currency, e->amount == INT64_MIN ? -INT64_MAX : e->amount);
+		char have[MONEY_TEXT_SIZE], add[MONEY_TEXT_SIZE];
+		format_money(have, e->currency, a->balance);
+		format_money(add, e->currency, e->amount == INT64_MIN ? -INT64_MAX : e->amount);
 		return numbering__error_field(NUMBERING_OUT_OF_RANGE, "amount",
 		                              "the balance %s of %s plus %s would leave the amounts a balance can hold", have,
 		                              a->project, add);
