@@ -127,6 +127,110 @@ START_TEST(memory_accounting)
 }
 END_TEST
 
+/* A single number's record named by its number and sorted in number order (an
+ * available number: "availableNumbers/+12085550100", sort key 11 * 10^16 + first)
+ * stores neither its name's tail nor its sort key, and takes no names hash entry: 24
+ * bytes and its body. Every read gives both back as put. */
+struct seen {
+	char name[64];
+	int64_t sort_key;
+	int count;
+};
+
+static int see(const numbering_record *r, void *payload)
+{
+	struct seen *s = payload;
+	snprintf(s->name, sizeof(s->name), "%s", r->name);
+	s->sort_key = r->sort_key;
+	s->count++;
+	return 0;
+}
+
+static void put_singles(numbering_backend *b, int by_number, struct numbering__memory_stats *s)
+{
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (int i = 0; i < 1000; i++) {
+		char name[64];
+		uint64_t number = 12085550000 + (uint64_t)i * 3;
+		if (by_number)
+			snprintf(name, sizeof(name), "availableNumbers/+%llu", (unsigned long long)number);
+		else
+			snprintf(name, sizeof(name), "availableNumbers/n%llu", (unsigned long long)number);
+		unsigned char body[12] = {(unsigned char)i};
+		numbering_record r = {NUMBERING_RECORD_VERSION, 4, NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS,
+		                      name, "US/LOCAL", 11 * INT64_C(10000000000000000) + (int64_t)number, 11, number,
+		                      number, 0, {NULL, NULL, NULL, NULL}, body, sizeof(body)};
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	ck_assert_int_eq(check_memory(b), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_STATS, s), NUMBERING_OK);
+	ck_assert_uint_eq(s->records, 1000);
+}
+
+START_TEST(memory_number_named)
+{
+	numbering_backend *b = make_memory(), *named = make_memory();
+	struct numbering__memory_stats s, t;
+	put_singles(b, 1, &s);
+	put_singles(named, 0, &t);
+	ck_assert_uint_eq(s.record_used, 1000 * 40); /* 24 + 12 bytes, in 8-byte units */
+	ck_assert_uint_eq(t.record_used, 1000 * 48); /* and the tail "n12085550000" */
+	ck_assert_uint_le(s.hash_bytes + 1000 * 8, t.hash_bytes);
+	/* Read back whole: get, find, list, remove by name. */
+	struct seen seen = {{0}, 0, 0};
+	ck_assert_int_eq(b->get(b, 4, "availableNumbers/+12085550003", see, &seen), NUMBERING_OK);
+	ck_assert_str_eq(seen.name, "availableNumbers/+12085550003");
+	ck_assert_int_eq(seen.sort_key, 11 * INT64_C(10000000000000000) + 12085550003);
+	ck_assert_int_eq(b->get(b, 4, "availableNumbers/+12085550004", see, &seen), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(b->get(b, 4, "availableNumbers/+012085550003", see, &seen), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(b->get(b, 4, "other/+12085550003", see, &seen), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(b->get(b, 5, "availableNumbers/+12085550003", see, &seen), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(b->find(b, 11, 12085550006, 12085550006, see, &seen), NUMBERING_OK);
+	ck_assert_str_eq(seen.name, "availableNumbers/+12085550006");
+	numbering_record_query q;
+	memset(&q, 0, sizeof(q));
+	q.version = NUMBERING_RECORD_VERSION;
+	q.kind = 4;
+	q.parent = "US/LOCAL";
+	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
+	q.limit = 1;
+	seen.count = 0;
+	ck_assert_int_eq(b->list(b, &q, see, &seen), NUMBERING_OK);
+	ck_assert_int_eq(seen.count, 1);
+	ck_assert_str_eq(seen.name, "availableNumbers/+12085552997");
+	ck_assert_int_eq(seen.sort_key, 11 * INT64_C(10000000000000000) + 12085552997);
+	/* Renamed to a name that is not its number, and back, and removed: in a
+	 * transaction and rolled back, then for good. */
+	for (int commit = 0; commit < 2; commit++) {
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		ck_assert_int_eq(b->remove(b, 4, "availableNumbers/+12085550003"), NUMBERING_OK);
+		ck_assert_int_eq(b->remove(b, 4, "availableNumbers/+12085550003"), NUMBERING_NOT_FOUND);
+		unsigned char body[12] = {0};
+		numbering_record r = {NUMBERING_RECORD_VERSION, 4, NUMBERING_RECORD_NUMBERS, "availableNumbers/x",
+		                      "US/LOCAL", 5, 11, 12085550003, 12085550003, 0, {NULL, NULL, NULL, NULL}, body,
+		                      sizeof(body)};
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		ck_assert_int_eq(b->find(b, 11, 12085550003, 12085550003, see, &seen), NUMBERING_OK);
+		ck_assert_str_eq(seen.name, "availableNumbers/x");
+		r.name = "availableNumbers/+12085550006"; /* a name that is another's number: kept by name */
+		r.first = r.last = 12085550007;
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		ck_assert_int_eq(b->get(b, 4, "availableNumbers/+12085550006", see, &seen), NUMBERING_OK);
+		ck_assert_int_eq(seen.sort_key, 5);
+		ck_assert_int_eq(b->find(b, 11, 12085550006, 12085550006, see, &seen), NUMBERING_NOT_FOUND);
+		ck_assert_int_eq(b->find(b, 11, 12085550007, 12085550007, see, &seen), NUMBERING_OK);
+		ck_assert_str_eq(seen.name, "availableNumbers/+12085550006");
+		ck_assert_int_eq(commit ? b->commit(b) : b->rollback(b), NUMBERING_OK);
+		ck_assert_int_eq(check_memory(b), NUMBERING_OK);
+	}
+	ck_assert_int_eq(count_of(b, 4), 1000);
+	ck_assert_int_eq(b->get(b, 4, "availableNumbers/+12085550003", see, &seen), NUMBERING_NOT_FOUND);
+	b->free(b);
+	named->free(named);
+}
+END_TEST
+
 /* The ordered index against a sorted array, with duplicate keys. */
 
 struct pair {
@@ -389,6 +493,7 @@ Suite *backend_memory_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, memory_new_arguments);
 	tcase_add_test(tc, memory_accounting);
+	tcase_add_test(tc, memory_number_named);
 	tcase_add_test(tc, ordered_random);
 	tcase_add_test(tc, ordered_undo_needs_no_memory);
 	tcase_add_test(tc, ordered_small_trees);

@@ -886,6 +886,21 @@ static void random_record(struct mrec *r, unsigned *seed, int64_t *clock)
 		r->first = (uint64_t)(rand_r(seed) % 300);
 		r->last = r->first + (rand_r(seed) % 3 == 0 ? (uint64_t)(rand_r(seed) % 20) : 0);
 	}
+	/* Named by its number ("+0123", "p1/+0123"; "x+0123" is not), as the backend keeps a single number's
+	 * record without its name when the name is its number: a few numbers, so that such
+	 * names are replaced, removed and clash; a digit count that is not the record's
+	 * sometimes, or a range, or no NUMBERS flag, so that such names are kept too. */
+	if (r->digits != 0 && rand_r(seed) % 3 == 0) {
+		r->first = (uint64_t)(rand_r(seed) % 8) * 37;
+		r->last = r->first + (rand_r(seed) % 4 == 0 ? 1 + (uint64_t)(rand_r(seed) % 3) : 0);
+		int digits = rand_r(seed) % 4 == 0 ? 7 - r->digits : r->digits;
+		static const char *const dirs[] = {"", "p1/", "x", "p1/x"};
+		snprintf(r->name, sizeof(r->name), "%s+%0*llu", dirs[rand_r(seed) % 4], digits, (unsigned long long)r->first);
+	}
+	/* The number order as sort key (the backend keeps it unstored): unique, as the
+	 * numbers of NUMBERS records are. */
+	if (r->digits != 0 && (r->flags & NUMBERING_RECORD_NUMBERS) && rand_r(seed) % 3 == 0)
+		r->sort_key = r->digits * INT64_C(10000000000000000) + (int64_t)r->first;
 	r->expires = rand_r(seed) % 3 ? 0 : 1 + rand_r(seed) % 4;
 	for (int k = 0; k < NUMBERING_RECORD_KEY_SLOTS; k++)
 		if (rand_r(seed) % 2) {
@@ -907,6 +922,8 @@ static void random_query(numbering_record_query *q, numbering_record_interval iv
 	if (rand_r(seed) % 3 == 0) {
 		q->has_after = 1;
 		q->after = q->order == NUMBERING_RECORD_ORDER_EXPIRY ? rand_r(seed) % 5 : rand_r(seed) % 400 - 200;
+		if (q->order != NUMBERING_RECORD_ORDER_EXPIRY && rand_r(seed) % 2) /* among number-order keys */
+			q->after = (3 + rand_r(seed) % 2) * INT64_C(10000000000000000) + rand_r(seed) % 320;
 	}
 	if (q->order == NUMBERING_RECORD_ORDER_EXPIRY && rand_r(seed) % 2)
 		q->expires_until = 1 + rand_r(seed) % 4;

@@ -3,12 +3,19 @@
  * resource-neutral contract of issue 11. It knows kinds, names, bodies and the index
  * keys the library computes, and nothing of any resource.
  *
- * Records live in a slab (slab.h) as a 32-byte header, the optional last number and
- * expiry, the secondary keys, the name's tail and the body as given; they are named
- * by 32-bit handles and every index holds handles:
+ * Records live in a slab (slab.h) as a 24-byte header, the optional sort key, last
+ * number and expiry, the secondary keys, the name's tail and the body as given; they
+ * are named by 32-bit handles and every index holds handles. What a record's number
+ * gives is not stored (a single available number is 24 bytes and its body):
+ * - a sort key equal to the number order of its first number (digits * 10^16 +
+ *   first, 0 without an interval), as an available number's is;
+ * - the tail of a single number's NUMBERS record named by its number ('+' and the
+ *   number's digits after the last '/': "availableNumbers/+12085550100"), which is
+ *   also left out of the names hash and found by its number in singles instead.
  *
  * - names: hash of (kind, name) (SipHash with a per-backend random key, so chosen
- *   names cannot flood a chain) -> every record.
+ *   names cannot flood a chain) -> every record but those named by their number.
+ *   A name ending in '+' and digits is looked up in singles first.
  * - homes: a record's name is stored as a home (interned: its (kind, parent) group
  *   and the name up to its last '/', "projects/p/phoneNumberInstances/") and the
  *   tail after it. Visits rebuild the full name in a buffer on the stack.
@@ -80,12 +87,22 @@
 #define RL_LAST 0x1u    /* a uint64_t last follows the header (last != first) */
 #define RL_EXPIRES 0x2u /* an int64_t expires follows (non-zero) */
 #define RL_KEY(i) (0x4u << (i))
+/* An int64_t sort key follows: it is not the number order of the record's first number
+ * (number_sort_key(), 0 without an interval), which is what a record without it has. */
+#define RL_SORT_KEY 0x40u
+/* The name's tail is '+' and the record's first number in its digit count (a single
+ * number's record named by its number): the tail is not stored, and the record is
+ * found by its number in the singles hash instead of the names hash. Set only on
+ * records that are is_single(). */
+#define RL_NUMBER_NAME 0x80u
 
-/* The stored record: this header, [last], [expires], the keys (for each present slot:
- * a length byte, the bytes, a NUL), the name's tail after its home, the body. */
+_Static_assert(NUMBERING_RECORD_KEY_SLOTS == 4, "key slots use layout bits 0x04 .. 0x20");
+
+/* The stored record: this header, [sort_key], [last], [expires], the keys (for each
+ * present slot: a length byte, the bytes, a NUL), the name's tail after its home
+ * (unless RL_NUMBER_NAME), the body. */
 struct rrec {
 	uint64_t first;
-	int64_t sort_key;
 	uint32_t home;
 	uint32_t size; /* bytes of the whole record */
 	uint16_t tail_len;
@@ -96,7 +113,7 @@ struct rrec {
 	uint8_t layout;
 };
 
-_Static_assert(sizeof(struct rrec) == 32, "the record header takes 32 bytes");
+_Static_assert(sizeof(struct rrec) == 24, "the record header takes 24 bytes");
 
 struct group {
 	char *parent; /* NUL-terminated */
@@ -232,11 +249,32 @@ static const struct rrec *rec_at(const struct rmem *m, uint32_t handle)
 	return numbering__slab_get(&m->slab, handle);
 }
 
+/* The sort key a record without RL_SORT_KEY has: its first number's place in number
+ * order (digits first, then the value: digits * 10^16 + first), 0 without an interval. */
+static int64_t number_sort_key(unsigned digits, uint64_t first)
+{
+	return digits == 0 ? 0 : (int64_t)(digits * pow10s[DIGITS_MAX] + first);
+}
+
+static int64_t rec_sort_key(const struct rrec *r)
+{
+	if (!(r->layout & RL_SORT_KEY))
+		return number_sort_key(r->digits, r->first);
+	int64_t key;
+	memcpy(&key, r + 1, sizeof(key));
+	return key;
+}
+
+static const uint8_t *rec_extra(const struct rrec *r)
+{
+	return (const uint8_t *)(r + 1) + ((r->layout & RL_SORT_KEY) ? 8 : 0);
+}
+
 static uint64_t rec_last(const struct rrec *r)
 {
 	uint64_t last = r->first;
 	if (r->layout & RL_LAST)
-		memcpy(&last, r + 1, sizeof(last));
+		memcpy(&last, rec_extra(r), sizeof(last));
 	return last;
 }
 
@@ -244,18 +282,72 @@ static int64_t rec_expires(const struct rrec *r)
 {
 	int64_t expires = 0;
 	if (r->layout & RL_EXPIRES)
-		memcpy(&expires, (const uint8_t *)(r + 1) + ((r->layout & RL_LAST) ? 8 : 0), sizeof(expires));
+		memcpy(&expires, rec_extra(r) + ((r->layout & RL_LAST) ? 8 : 0), sizeof(expires));
 	return expires;
 }
 
 static const uint8_t *rec_keys(const struct rrec *r)
 {
-	return (const uint8_t *)(r + 1) + ((r->layout & RL_LAST) ? 8 : 0) + ((r->layout & RL_EXPIRES) ? 8 : 0);
+	return rec_extra(r) + ((r->layout & RL_LAST) ? 8 : 0) + ((r->layout & RL_EXPIRES) ? 8 : 0);
 }
 
+/* The stored tail (nothing with RL_NUMBER_NAME) and its length. */
 static const char *rec_tail(const struct rrec *r)
 {
 	return (const char *)rec_keys(r) + r->keys_len;
+}
+
+static size_t rec_tail_stored(const struct rrec *r)
+{
+	return (r->layout & RL_NUMBER_NAME) ? 0 : r->tail_len;
+}
+
+static const uint8_t *rec_body(const struct rrec *r)
+{
+	return (const uint8_t *)rec_tail(r) + rec_tail_stored(r);
+}
+
+/* Writes '+' and @first in @digits digits (leading zeros kept) to @out; returns the length. */
+static size_t number_text(char *out, unsigned digits, uint64_t first)
+{
+	out[0] = '+';
+	for (unsigned i = digits; i > 0; i--) {
+		out[i] = (char)('0' + first % 10);
+		first /= 10;
+	}
+	return (size_t)digits + 1;
+}
+
+/* Writes @r's tail to @out (tail_len bytes). */
+static void rec_tail_copy(const struct rrec *r, char *out)
+{
+	if (r->layout & RL_NUMBER_NAME)
+		number_text(out, r->digits, r->first);
+	else
+		memcpy(out, rec_tail(r), r->tail_len);
+}
+
+/* Whether the name ends in '+' and 1 .. DIGITS_MAX digits after its last '/' (or
+ * is just that): the digit count and value go to *@digits and *@first. */
+static int number_named(const char *name, size_t len, unsigned *digits, uint64_t *first)
+{
+	size_t d = 0;
+	while (d < len && d <= DIGITS_MAX && name[len - 1 - d] >= '0' && name[len - 1 - d] <= '9')
+		d++;
+	if (d == 0 || d > DIGITS_MAX || d == len || name[len - 1 - d] != '+' || (d + 1 < len && name[len - 2 - d] != '/'))
+		return 0;
+	uint64_t v = 0;
+	for (size_t i = len - d; i < len; i++)
+		v = v * 10 + (uint64_t)(name[i] - '0');
+	*digits = (unsigned)d;
+	*first = v;
+	return 1;
+}
+
+/* Whether the record is in the names hash (every record without RL_NUMBER_NAME). */
+static int in_names(const struct rrec *r)
+{
+	return !(r->layout & RL_NUMBER_NAME);
 }
 
 /* Key slot @slot of @r (its length in *len), or NULL when absent. */
@@ -286,34 +378,60 @@ static size_t rec_name(const struct rmem *m, const struct rrec *r, char *buf)
 {
 	const struct home *h = &m->homes[r->home];
 	memcpy(buf, h->dir, h->dir_len);
-	memcpy(buf + h->dir_len, rec_tail(r), r->tail_len);
+	rec_tail_copy(r, buf + h->dir_len);
 	buf[h->dir_len + r->tail_len] = '\0';
 	return h->dir_len + r->tail_len;
 }
 
-/* Fills @out with @r, borrowed, whose name is already in @name. */
-static void fill_named(const struct rmem *m, const struct rrec *r, numbering_record *out, const char *name)
+/* Fills @out with @r, borrowed, whose name is in @name once its tail is written to
+ * @tail (NUL-terminated: the home's directory is already before it). */
+static void fill_named(const struct rmem *m, const struct rrec *r, numbering_record *out, const char *name, char *tail)
 {
+	/* One pass over the optional parts (the resolve path reads every field). */
+	unsigned layout = r->layout;
+	const uint8_t *p = (const uint8_t *)(r + 1);
 	out->version = NUMBERING_RECORD_VERSION;
 	out->kind = r->kind;
 	out->flags = r->flags;
 	out->name = name;
 	out->parent = group_of(m, r)->parent;
-	out->sort_key = r->sort_key;
 	out->digits = r->digits;
 	out->first = r->first;
-	out->last = rec_last(r);
-	out->expires = rec_expires(r);
-	const uint8_t *p = rec_keys(r);
+	out->last = r->first;
+	out->expires = 0;
+	if (layout & RL_SORT_KEY) {
+		memcpy(&out->sort_key, p, 8);
+		p += 8;
+	} else {
+		out->sort_key = number_sort_key(r->digits, r->first);
+	}
+	if (layout & RL_LAST) {
+		memcpy(&out->last, p, 8);
+		p += 8;
+	}
+	if (layout & RL_EXPIRES) {
+		memcpy(&out->expires, p, 8);
+		p += 8;
+	}
 	for (int i = 0; i < SLOTS; i++)
 		out->keys[i] = NULL;
-	if (r->keys_len > 0) /* an instance has none: the resolve path skips the walk */
+	if (r->keys_len > 0) { /* an instance has none: the resolve path skips the walk */
+		const uint8_t *k = p;
 		for (int i = 0; i < SLOTS; i++)
-			if (r->layout & RL_KEY(i)) {
-				out->keys[i] = (const char *)p + 1;
-				p += 1 + (size_t)p[0] + 1;
+			if (layout & RL_KEY(i)) {
+				out->keys[i] = (const char *)k + 1;
+				k += 1 + (size_t)k[0] + 1;
 			}
-	const uint8_t *body = (const uint8_t *)rec_tail(r) + r->tail_len;
+		p += r->keys_len;
+	}
+	const uint8_t *body = p;
+	if (layout & RL_NUMBER_NAME) {
+		number_text(tail, r->digits, r->first);
+	} else {
+		memcpy(tail, p, r->tail_len);
+		body += r->tail_len;
+	}
+	tail[r->tail_len] = '\0';
 	out->body_len = r->size - (size_t)(body - (const uint8_t *)r);
 	out->body = out->body_len > 0 ? body : NULL;
 }
@@ -322,8 +440,9 @@ static void fill_named(const struct rmem *m, const struct rrec *r, numbering_rec
 static void fill(const struct rmem *m, uint32_t handle, numbering_record *out, char *name)
 {
 	const struct rrec *r = rec_at(m, handle);
-	rec_name(m, r, name);
-	fill_named(m, r, out, name);
+	const struct home *h = &m->homes[r->home];
+	memcpy(name, h->dir, h->dir_len);
+	fill_named(m, r, out, name, name + h->dir_len);
 }
 
 static int out_of_memory(const char *what)
@@ -475,6 +594,7 @@ static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_
 
 /* Records and their indexes. */
 
+/* The record of @kind named @name found in the names hash (@hash: name_hash()), or 0. */
 static uint32_t record_find(const struct rmem *m, int kind, const char *name, size_t len, uint32_t hash)
 {
 	struct numbering__mprobe probe;
@@ -491,6 +611,62 @@ static uint32_t record_find(const struct rmem *m, int kind, const char *name, si
 	return 0;
 }
 
+/* The RL_NUMBER_NAME record of @kind named @name, whose name ends in '+' and @first
+ * in @digits digits (number_named()), found by that number, or 0 (the name may still
+ * be in the names hash). */
+static uint32_t number_find_at(const struct rmem *m, int kind, const char *name, size_t len, unsigned digits,
+                               uint64_t first)
+{
+	size_t dir_len = len - digits - 1;
+	struct numbering__mprobe probe;
+	numbering__mhash_start(&probe, &m->singles, number_hash(m, number_key(digits, first)));
+	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->singles)) != 0;) {
+		const struct rrec *r = rec_at(m, h);
+		if (r->first != first || r->digits != digits)
+			continue;
+		/* The one record holding the number (they are exclusive): is it named by it? */
+		const struct home *o = &m->homes[r->home];
+		if ((r->layout & RL_NUMBER_NAME) && r->kind == kind && o->dir_len == dir_len &&
+		    memcmp(o->dir, name, dir_len) == 0)
+			return h;
+		return 0;
+	}
+	return 0;
+}
+
+static uint32_t number_find(const struct rmem *m, int kind, const char *name, size_t len)
+{
+	unsigned digits;
+	uint64_t first;
+	return number_named(name, len, &digits, &first) ? number_find_at(m, kind, name, len, digits, first) : 0;
+}
+
+/* The record of @kind named @name, or 0; *@hash is set to name_hash() when the names
+ * hash was asked (left alone when the number found it). */
+static uint32_t record_lookup(const struct rmem *m, int kind, const char *name, size_t len, uint32_t *hash)
+{
+	uint32_t h = number_find(m, kind, name, len);
+	if (h != 0)
+		return h;
+	*hash = name_hash(m, kind, name, len);
+	return record_find(m, kind, name, len, *hash);
+}
+
+/* Enters @handle in the names hash, or takes it out, or points its entry at
+ * @handle, as @was (the record it replaces, NULL for none) and @r are in it or not.
+ * Inserting needs room (reserve_links(), or an entry taken out before). */
+static void names_relink(struct rmem *m, uint32_t hash, const struct rrec *was, uint32_t old, const struct rrec *r,
+                         uint32_t handle)
+{
+	int before = was != NULL && in_names(was), after = r != NULL && in_names(r);
+	if (before && after)
+		numbering__mhash_replace(&m->names, hash, old, handle);
+	else if (before)
+		numbering__mhash_remove(&m->names, hash, old);
+	else if (after)
+		numbering__mhash_insert(&m->names, hash, handle);
+}
+
 #define TREES_MAX 5
 
 /* The trees @r belongs in, and its key in each; returns how many. */
@@ -500,7 +676,7 @@ static int rec_trees(struct rmem *m, const struct rrec *r, struct numbering__ord
 	struct group *g = &m->groups[m->homes[r->home].group];
 	int n = 0;
 	trees[n] = (r->flags & NUMBERING_RECORD_LISTED) ? &g->listed : &g->unlisted;
-	keys[n++] = signed_key(r->sort_key);
+	keys[n++] = signed_key(rec_sort_key(r));
 	if (r->digits != 0) {
 		uint64_t key = number_key(r->digits, r->first);
 		int numbers = (r->flags & NUMBERING_RECORD_NUMBERS) != 0;
@@ -659,11 +835,12 @@ static int fits_in_situ(const struct rrec *o, const struct rrec *n)
 	    (o->size + 7) / 8 != (n->size + 7) / 8)
 		return 0;
 	if (o->home != n->home || o->kind != n->kind || o->flags != n->flags || o->layout != n->layout ||
-	    o->sort_key != n->sort_key || o->digits != n->digits || o->first != n->first ||
+	    o->digits != n->digits || o->first != n->first ||
 	    o->tail_len != n->tail_len || o->keys_len != n->keys_len)
 		return 0;
-	/* [last], [expires], the keys and the tail: one run of bytes after the header. */
-	size_t extra = (size_t)((const uint8_t *)rec_tail(o) - (const uint8_t *)(o + 1)) + o->tail_len;
+	/* [sort_key], [last], [expires], the keys and the stored tail: one run of bytes
+	 * after the header (a derived sort key or tail follows from the header). */
+	size_t extra = (size_t)(rec_body(o) - (const uint8_t *)(o + 1));
 	return memcmp(o + 1, n + 1, extra) == 0;
 }
 
@@ -805,16 +982,17 @@ static int rm_rollback(numbering_backend *backend)
 			const struct rrec *made = rec_at(m, u->made);
 			index_unlink(m, made, u->made);
 			if (u->old != 0) {
-				index_link(m, rec_at(m, u->old), u->old);
-				numbering__mhash_replace(&m->names, u->hash, u->made, u->old);
+				const struct rrec *old = rec_at(m, u->old);
+				index_link(m, old, u->old);
+				names_relink(m, u->hash, made, u->made, old, u->old);
 			} else {
-				numbering__mhash_remove(&m->names, u->hash, u->made);
+				names_relink(m, u->hash, made, u->made, NULL, 0);
 				m->counts[made->kind]--;
 			}
 		} else {
 			const struct rrec *old = rec_at(m, u->old);
 			index_link(m, old, u->old);
-			numbering__mhash_insert(&m->names, u->hash, u->old);
+			names_relink(m, u->hash, NULL, 0, old, u->old);
 			m->counts[old->kind]++;
 		}
 	}
@@ -890,6 +1068,22 @@ static int check_record(const numbering_record *r, size_t *name_len, size_t *par
 	return NUMBERING_OK;
 }
 
+/* The names hash of a name being put. */
+static uint32_t put_hash(struct rmem *m, int kind, const char *name, size_t len)
+{
+	struct name_hint *hint = &m->hints[kind % NAME_HINTS];
+	if (hint->len == len && hint->kind == kind && memcmp(hint->name, name, len) == 0)
+		return hint->hash;
+	uint32_t hash = name_hash(m, kind, name, len);
+	if (len <= NAME_HINT_MAX) {
+		memcpy(hint->name, name, len);
+		hint->len = (uint16_t)len;
+		hint->kind = (uint8_t)kind;
+		hint->hash = hash;
+	}
+	return hash;
+}
+
 static int rm_put(numbering_backend *backend, const numbering_record *record)
 {
 	struct rmem *m = (struct rmem *)backend;
@@ -904,21 +1098,25 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	if (!m->in_transaction)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: put outside a transaction");
 	const char *name = record->name;
-	struct name_hint *hint = &m->hints[record->kind % NAME_HINTS];
-	uint32_t hash;
-	if (hint->len == len && hint->kind == record->kind && memcmp(hint->name, name, len) == 0) {
-		hash = hint->hash;
-	} else {
-		hash = name_hash(m, record->kind, name, len);
-		if (len <= NAME_HINT_MAX) {
-			memcpy(hint->name, name, len);
-			hint->len = (uint16_t)len;
-			hint->kind = (uint8_t)record->kind;
-			hint->hash = hash;
-		}
-	}
 	int numbers = record->digits > 0 && (record->flags & NUMBERING_RECORD_NUMBERS);
-	uint32_t old = record_find(m, record->kind, name, len, hash);
+	/* A single number's record named by its number ("...availableNumbers/+12085550100")
+	 * stores no tail and is found by its number, not in the names hash. */
+	unsigned name_digits = 0;
+	uint64_t name_number = 0;
+	int number_name = number_named(name, len, &name_digits, &name_number);
+	int derived = number_name && numbers && record->first == record->last && name_digits == (unsigned)record->digits &&
+	              name_number == record->first;
+	uint32_t hash = 0, old = 0;
+	int hashed = 0;
+	if (number_name)
+		old = number_find_at(m, record->kind, name, len, name_digits, name_number);
+	if (old == 0) {
+		hash = put_hash(m, record->kind, name, len);
+		hashed = 1;
+		old = record_find(m, record->kind, name, len, hash);
+	}
+	if (!hashed && !derived)
+		hash = put_hash(m, record->kind, name, len);
 	const struct rrec *was = old != 0 ? rec_at(m, old) : NULL;
 	/* Numbers the replaced record holds are held by no other (exclusivity): a
 	 * replacement keeping its numbers or some of them (an update, the first part of a
@@ -961,8 +1159,13 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 		layout |= RL_LAST;
 	if (record->expires != 0)
 		layout |= RL_EXPIRES;
-	size_t size = sizeof(struct rrec) + ((layout & RL_LAST) ? 8 : 0) + ((layout & RL_EXPIRES) ? 8 : 0) + keys_len +
-	              (len - dir_len) + record->body_len;
+	if (record->sort_key != number_sort_key((unsigned)record->digits, record->first))
+		layout |= RL_SORT_KEY;
+	if (derived)
+		layout |= RL_NUMBER_NAME;
+	size_t tail_stored = derived ? 0 : len - dir_len;
+	size_t size = sizeof(struct rrec) + ((layout & RL_SORT_KEY) ? 8 : 0) + ((layout & RL_LAST) ? 8 : 0) +
+	              ((layout & RL_EXPIRES) ? 8 : 0) + keys_len + tail_stored + record->body_len;
 	if (size > UINT32_MAX)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "body", "memory backend put: the record is too large");
 	if (undo_reserve(m) != NUMBERING_OK)
@@ -972,7 +1175,6 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 		return out_of_memory("writing a record");
 	struct rrec *r = numbering__slab_get(&m->slab, handle);
 	r->first = record->first;
-	r->sort_key = record->sort_key;
 	r->home = home;
 	r->size = (uint32_t)size;
 	r->tail_len = (uint16_t)(len - dir_len);
@@ -982,6 +1184,10 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	r->flags = (uint8_t)record->flags;
 	r->layout = (uint8_t)layout;
 	uint8_t *p = (uint8_t *)(r + 1);
+	if (layout & RL_SORT_KEY) {
+		memcpy(p, &record->sort_key, 8);
+		p += 8;
+	}
 	if (layout & RL_LAST) {
 		memcpy(p, &record->last, 8);
 		p += 8;
@@ -997,8 +1203,8 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 			p += key_lens[i];
 			*p++ = '\0';
 		}
-	memcpy(p, name + dir_len, len - dir_len);
-	p += len - dir_len;
+	memcpy(p, name + dir_len, tail_stored);
+	p += tail_stored;
 	if (record->body_len > 0)
 		memcpy(p, record->body, record->body_len);
 	if (old != 0 && fits_in_situ(rec_at(m, old), r)) {
@@ -1009,17 +1215,16 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 		undo_push(m, UNDO_PUT | UNDO_IN_SITU, hash, old, handle);
 		return NUMBERING_OK;
 	}
-	if (reserve_links(m, r, old == 0) != NUMBERING_OK) {
+	if (reserve_links(m, r, in_names(r) && (was == NULL || !in_names(was))) != NUMBERING_OK) {
 		numbering__slab_free(&m->slab, handle, size);
 		return out_of_memory("indexing a record");
 	}
 	uint32_t op = UNDO_PUT;
+	names_relink(m, hash, was, old, r, handle);
 	if (old != 0) {
-		if (index_relink(m, rec_at(m, old), old, r, handle))
+		if (index_relink(m, was, old, r, handle))
 			op |= UNDO_IN_PLACE;
-		numbering__mhash_replace(&m->names, hash, old, handle);
 	} else {
-		numbering__mhash_insert(&m->names, hash, handle);
 		index_link(m, r, handle);
 		m->counts[r->kind]++;
 	}
@@ -1046,14 +1251,14 @@ static int rm_remove(numbering_backend *backend, int kind, const char *name)
 		return rc;
 	if (!m->in_transaction)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: remove outside a transaction");
-	uint32_t hash = name_hash(m, kind, name, len);
-	uint32_t old = record_find(m, kind, name, len, hash);
+	uint32_t hash = 0;
+	uint32_t old = record_lookup(m, kind, name, len, &hash);
 	if (old == 0)
 		return not_found_name();
 	if (undo_reserve(m) != NUMBERING_OK)
 		return out_of_memory("removing a record");
 	index_unlink(m, rec_at(m, old), old);
-	numbering__mhash_remove(&m->names, hash, old);
+	names_relink(m, hash, rec_at(m, old), old, NULL, 0);
 	m->counts[kind]--;
 	undo_push(m, UNDO_REMOVE, hash, old, 0);
 	return NUMBERING_OK;
@@ -1076,7 +1281,8 @@ static int rm_get(numbering_backend *backend, int kind, const char *name, number
 		return rc;
 	if (visit == NULL)
 		return bad_visit("get");
-	uint32_t handle = record_find(m, kind, name, len, name_hash(m, kind, name, len));
+	uint32_t hash = 0;
+	uint32_t handle = record_lookup(m, kind, name, len, &hash);
 	if (handle == 0)
 		return not_found_name();
 	numbering_record out;
@@ -1273,9 +1479,7 @@ static void emit(struct lister *l, uint32_t handle)
 		memcpy(l->name, h->dir, h->dir_len);
 		l->name_home = r->home;
 	}
-	memcpy(l->name + h->dir_len, rec_tail(r), r->tail_len);
-	l->name[h->dir_len + r->tail_len] = '\0';
-	fill_named(l->m, r, &out, l->name);
+	fill_named(l->m, r, &out, l->name, l->name + h->dir_len);
 	l->visited++;
 	int rc = l->visit(&out, l->payload);
 	if (rc != 0) {
@@ -1475,7 +1679,8 @@ static int after_ok(const struct lister *l, const struct rrec *r)
 {
 	if (!l->q->has_after)
 		return 1;
-	return l->q->order == NUMBERING_RECORD_ORDER_ASCENDING ? r->sort_key > l->q->after : r->sort_key < l->q->after;
+	int64_t key = rec_sort_key(r);
+	return l->q->order == NUMBERING_RECORD_ORDER_ASCENDING ? key > l->q->after : key < l->q->after;
 }
 
 static void list_sorted(struct lister *l, const struct group *g)
@@ -1535,7 +1740,7 @@ static int list_sorted_intervals(struct lister *l, const struct group *g)
 		/* The number trees are the group's own: listed and keys are left to check. */
 		if (after_ok(l, r) && (!l->q->listed_only || (r->flags & NUMBERING_RECORD_LISTED)) &&
 		    (!l->has_keys || matches(l, r))) {
-			uint64_t key = signed_key(r->sort_key);
+			uint64_t key = signed_key(rec_sort_key(r));
 			best_offer(&heap, ascending ? ~key : key, h);
 		}
 		h = walk_next(&walk, l->m);
@@ -1777,8 +1982,27 @@ static void stats(const struct rmem *m, struct numbering__memory_stats *s)
 	s->hash_bytes = m->hash_bytes;
 	s->other_bytes = m->other_bytes + sizeof(*m);
 	s->bytes = s->record_bytes + s->tree_bytes + s->hash_bytes + s->other_bytes;
-	s->records = m->names.count;
+	int64_t records = 0;
+	for (int k = 0; k <= KIND_MAX; k++)
+		records += m->counts[k];
+	s->records = (uint32_t)records;
 	s->projects = m->group_count;
+}
+
+/* Every record is named by exactly one slot of these: the names hash's, then those of
+ * the singles hash holding an RL_NUMBER_NAME record. */
+static uint64_t record_slots(const struct rmem *m)
+{
+	return (uint64_t)m->names.cap + m->singles.cap;
+}
+
+/* The record slot @i names, or 0. */
+static uint32_t record_slot(const struct rmem *m, uint64_t i)
+{
+	if (i < m->names.cap)
+		return m->names.slots[i].handle;
+	uint32_t handle = m->singles.slots[i - m->names.cap].handle;
+	return handle != 0 && !in_names(rec_at(m, handle)) ? handle : 0;
 }
 
 static int check_failed(const char *what)
@@ -1876,17 +2100,27 @@ static int check(struct rmem *m)
 	memset(counts, 0, sizeof(counts));
 	uint32_t singles = 0;
 	char name[NAME_MAX_BYTES + 1];
-	for (uint32_t i = 0; i < m->names.cap; i++) {
-		const struct numbering__mslot *slot = &m->names.slots[i];
-		if (slot->handle == 0)
+	for (uint64_t i = 0; i < record_slots(m); i++) {
+		int named = i < m->names.cap;
+		const struct numbering__mslot *slot = named ? &m->names.slots[i] : &m->singles.slots[i - m->names.cap];
+		if (record_slot(m, i) == 0)
 			continue;
 		const struct rrec *r = rec_at(m, slot->handle);
 		if (r->kind < 1 || r->home >= m->home_count)
 			return check_failed("a record's kind or home is out of range");
 		size_t len = rec_name(m, r, name);
-		if (name_hash(m, r->kind, name, len) != slot->hash ||
-		    record_find(m, r->kind, name, len, slot->hash) != slot->handle)
+		unsigned digits;
+		uint64_t first;
+		if (named ? (name_hash(m, r->kind, name, len) != slot->hash ||
+		             record_find(m, r->kind, name, len, slot->hash) != slot->handle ||
+		             number_find(m, r->kind, name, len) != 0)
+		          : (record_find(m, r->kind, name, len, name_hash(m, r->kind, name, len)) != 0 ||
+		             record_lookup(m, r->kind, name, len, &(uint32_t){0}) != slot->handle))
 			return check_failed("a name does not find its record");
+		int by_number = is_single(r) && number_named(name, len, &digits, &first) && digits == r->digits &&
+		                first == r->first;
+		if (by_number != !in_names(r))
+			return check_failed("a record is in the names hash or not, against its name and number");
 		if (memchr(name + m->homes[r->home].dir_len, '/', r->tail_len) != NULL)
 			return check_failed("a record's tail holds a '/'");
 		counts[r->kind]++;
@@ -1923,11 +2157,12 @@ static int foreach(struct rmem *m, const struct numbering__memory_record_foreach
 	if (name == NULL)
 		return out_of_memory("visiting records");
 	int rc = NUMBERING_OK;
-	for (uint32_t i = 0; rc == NUMBERING_OK && i < m->names.cap; i++) {
-		if (m->names.slots[i].handle == 0)
+	for (uint64_t i = 0; rc == NUMBERING_OK && i < record_slots(m); i++) {
+		uint32_t handle = record_slot(m, i);
+		if (handle == 0)
 			continue;
 		numbering_record out;
-		fill(m, m->names.slots[i].handle, &out, name);
+		fill(m, handle, &out, name);
 		rc = f->visit(&out, f->payload);
 	}
 	numbering__free_mem(name);
@@ -2005,14 +2240,15 @@ static void rm_free(numbering_backend *backend)
 	for (int k = 0; k <= KIND_MAX; k++)
 		numbering__ordered_destroy(&m->pool, &m->expiry[k]);
 	numbering__ordered_pool_drain(&m->pool);
-	numbering__mhash_destroy(&m->singles, &m->hash_bytes);
 	numbering__mhash_destroy(&m->group_index, &m->hash_bytes);
 	numbering__mhash_destroy(&m->home_index, &m->hash_bytes);
 	/* Bodies can be secrets (the store's page-token key): wiped before the pages go. */
-	for (uint32_t i = 0; i < m->names.cap; i++)
-		if (m->names.slots[i].handle != 0)
-			sodium_memzero(numbering__slab_get(&m->slab, m->names.slots[i].handle),
-			               rec_at(m, m->names.slots[i].handle)->size);
+	for (uint64_t i = 0; i < record_slots(m); i++) {
+		uint32_t handle = record_slot(m, i);
+		if (handle != 0)
+			sodium_memzero(numbering__slab_get(&m->slab, handle), rec_at(m, handle)->size);
+	}
+	numbering__mhash_destroy(&m->singles, &m->hash_bytes);
 	numbering__mhash_destroy(&m->names, &m->hash_bytes);
 	numbering__slab_destroy(&m->slab);
 	numbering__free_mem(m->undo);
