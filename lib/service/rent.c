@@ -24,8 +24,26 @@ static int build(numbering_instance *instance, const char *project, const number
 {
 	char id[17], name[NUMBERING__NAME_SIZE], number[NUMBERING_E164_BUFSIZE];
 	numbering__generate_id(id);
-	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
-	snprintf(number, sizeof(number), "+%0*llu", block->digits, (unsigned long long)x);
+	/* Written by hand (a checked project always fits; an E.164 number has at most 15
+	 * digits): the two snprintf calls were 5% of a rentAny (bench-inventory). */
+	static const char mid[] = "/phoneNumberInstances/";
+	size_t plen = strlen(project);
+	if (plen + sizeof(mid) + 16 <= sizeof(name)) {
+		memcpy(name, project, plen);
+		memcpy(name + plen, mid, sizeof(mid) - 1);
+		memcpy(name + plen + sizeof(mid) - 1, id, sizeof(id));
+	} else {
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "projectId", "the project id is too long");
+	}
+	if (block->digits >= 1 && block->digits < (int)sizeof(number) - 1) {
+		uint64_t v = x;
+		number[0] = '+';
+		for (int i = block->digits; i >= 1; i--, v /= 10)
+			number[i] = (char)('0' + v % 10);
+		number[block->digits + 1] = '\0';
+	} else {
+		snprintf(number, sizeof(number), "+%0*llu", block->digits, (unsigned long long)x);
+	}
 	int rc;
 	if ((rc = numbering__str_set(&instance->name, name, strlen(name))) != NUMBERING_OK ||
 	    (rc = numbering__str_set(&instance->phone_number, number, strlen(number))) != NUMBERING_OK ||
