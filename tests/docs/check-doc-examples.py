@@ -11,7 +11,8 @@ A page marks its runnable examples with fenced-block info strings:
 
 The session runs once through `numberctl --store memory: [--policy P] --as user:alice
 batch` with NUMBERING_FAKE_CLOCK=1767225600000000000 (2026-01-01T00:00:00Z). Generated
-ids (16 characters of [a-z2-7] after "phoneNumberInstances/") and page tokens are
+ids (16 characters of [a-z2-7] after "phoneNumberInstances/" or "phoneNumberPurchases/",
+and a purchase's "id") and page tokens are
 random, so both sides have them replaced by placeholders before comparing; everything
 else must be equal as JSON. Every session line must be shown by one request block.
 
@@ -25,14 +26,17 @@ import sys
 import tempfile
 
 FENCE = re.compile(r'^```(\S+)\s+(doc-\S+)(.*)$')
-GENERATED = re.compile(r'(phoneNumberInstances/)[a-z][a-z2-7]{15}\b')
+GENERATED = re.compile(r'(phoneNumberInstances/|phoneNumberPurchases/)[a-z][a-z2-7]{15}\b')
+PURCHASE_ID = re.compile(r'^[a-z][a-z2-7]{15}$')
 FAKE_CLOCK = '1767225600000000000'
 
 
 def placeholders(value):
     """The value with generated ids and page tokens replaced, recursively."""
     if isinstance(value, dict):
-        return {k: ('TOKEN' if k == 'nextPageToken' else placeholders(v)) for k, v in value.items()}
+        return {k: ('TOKEN' if k == 'nextPageToken' else
+                    'GENERATED' if k == 'id' and isinstance(v, str) and PURCHASE_ID.match(v) else placeholders(v))
+                for k, v in value.items()}
     if isinstance(value, list):
         return [placeholders(v) for v in value]
     if isinstance(value, str):
