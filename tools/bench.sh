@@ -9,6 +9,7 @@
 #   sh tools/bench.sh --growth   # bench-store at 10,000, 100,000 and 1,000,000 instances
 #   NUMBERING_BENCH_INVENTORY="--numbers 1100000" sh tools/bench.sh   # a smaller inventory
 #                                # (bench-inventory's default is the 11,000,000 numbers)
+#   NUMBERING_BENCH_BILLING="--runs 3" sh tools/bench.sh   # RunBilling: the median of 3
 #
 # Timings depend on the machine and on what else it is doing; nothing here fails on a
 # missed target (MISS is reported, the exit status is 0 when every program ran).
@@ -75,6 +76,9 @@ for program in build-bench/bench/bench-*; do
 	echo "== $name"
 	case "$name" in
 	bench-store) "$program" "$@" ;;
+	bench-billing)
+		# shellcheck disable=SC2086 # the variable holds several arguments
+		"$program" ${NUMBERING_BENCH_BILLING:-} ;;
 	bench-inventory)
 		# shellcheck disable=SC2086 # the variable holds several arguments
 		"$program" ${NUMBERING_BENCH_INVENTORY:-} ;;

@@ -31,23 +31,28 @@
 #define PERIODS_MAX 1200
 #define CHARGE_KEY_SIZE (NUMBERING__SUBSCRIPTION_NAME_SIZE + 24)
 
+/* A due subscription as the batch's listing read it (under the same write lock as its
+ * processing, so it is what the store holds): not read a second time. */
 struct due {
-	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	struct numbering_subscription s;
 	int64_t key;
 };
 
 struct due_visit {
 	struct due items[BATCH];
 	int count;
+	int rc;
 };
 
 static int due_visit(const numbering_record *record, void *payload)
 {
 	struct due_visit *v = payload;
-	struct due *d = &v->items[v->count++];
-	snprintf(d->name, sizeof(d->name), "%s", record->name);
+	struct due *d = &v->items[v->count];
+	numbering__subscription_clear(&d->s);
+	if ((v->rc = numbering__subscription_read(&d->s, record)) != NUMBERING_OK)
+		return v->rc;
 	d->key = record->expires;
-	return v->count == BATCH ? NUMBERING__VISIT_STOP : 0;
+	return ++v->count == BATCH ? NUMBERING__VISIT_STOP : 0;
 }
 
 /* What one run shares between its batches. */
@@ -59,7 +64,7 @@ struct run {
 	numbering_billing_report *report;
 	numbering_active_number *a; /* scratch for a cancellation */
 	const char *event;          /* what the subscription being processed reports, or NULL */
-	struct numbering_subscription s;
+	struct numbering_subscription *sp; /* the subscription being processed */
 	struct numbering__account account;
 };
 
@@ -79,7 +84,7 @@ static int can_pay(const struct numbering__account *a, const char *currency, int
 /* Pays the subscription's next period (periods_paid + 1) at @t. */
 static int charge_period(struct run *r, int64_t cost, int64_t t)
 {
-	struct numbering_subscription *s = &r->s;
+	struct numbering_subscription *s = r->sp;
 	if (cost > 0) {
 		char key[CHARGE_KEY_SIZE];
 		snprintf(key, sizeof(key), "%s#%" PRId64, s->name, s->f.periods_paid + 1);
@@ -102,7 +107,7 @@ static int charge_period(struct run *r, int64_t cost, int64_t t)
 static int64_t periods_owed(const struct run *r)
 {
 	int64_t n = 0;
-	while (n < PERIODS_MAX && numbering__subscription_period_start(&r->s, r->s.f.periods_paid + n) <= r->now)
+	while (n < PERIODS_MAX && numbering__subscription_period_start(r->sp, r->sp->f.periods_paid + n) <= r->now)
 		n++;
 	return n;
 }
@@ -112,7 +117,7 @@ static int set_lifecycle(struct run *r, int from, int to, int64_t t, int *change
 {
 	*changed = 0;
 	numbering_instance *in = r->a->instance;
-	int rc = numbering__backend_get(r->store, in, r->s.f.instance);
+	int rc = numbering__backend_get(r->store, in, r->sp->f.instance);
 	if (rc == NUMBERING_NOT_FOUND) {
 		numbering_error_clear();
 		return NUMBERING_OK;
@@ -128,7 +133,7 @@ static int set_lifecycle(struct run *r, int from, int to, int64_t t, int *change
 
 static int deactivate(struct run *r, int64_t t)
 {
-	struct numbering_subscription *s = &r->s;
+	struct numbering_subscription *s = r->sp;
 	int suspended = 0;
 	int rc = set_lifecycle(r, NUMBERING_LIFECYCLE_ACTIVE, NUMBERING_LIFECYCLE_SUSPENDED, t, &suspended);
 	s->f.state = NUMBERING_SUBSCRIPTION_DEACTIVATED;
@@ -143,7 +148,7 @@ static int deactivate(struct run *r, int64_t t)
 /* Cancels the subscription: its number ends as a release does (service/active.h). */
 static int cancel(struct run *r, int64_t t)
 {
-	struct numbering_subscription *s = &r->s;
+	struct numbering_subscription *s = r->sp;
 	numbering_active_number *a = r->a;
 	int rc = numbering__backend_get(r->store, a->instance, s->f.instance);
 	int live = rc == NUMBERING_OK && a->instance->lifecycle_state != NUMBERING_LIFECYCLE_DELETED;
@@ -171,16 +176,15 @@ struct event {
 	char name[NUMBERING__NAME_SIZE];
 };
 
-/* Does what is due for the subscription named @name (inside the batch's transaction),
- * with the event about its instance, if any, in @e. */
-static int process_one(struct run *r, const char *name, struct event *e)
+/* Does what is due for the subscription @s (inside the batch's transaction), with the
+ * event about its instance, if any, in @e. */
+static int process_one(struct run *r, struct numbering_subscription *s, struct event *e)
 {
-	struct numbering_subscription *s = &r->s;
 	e->type = NULL;
 	r->event = NULL;
-	int found = 0;
-	int rc = numbering__subscription_load(s, r->store, name, &found);
-	if (rc != NUMBERING_OK || !found || s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED || s->f.expire_time != 0)
+	r->sp = s;
+	int rc = NUMBERING_OK;
+	if (s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED || s->f.expire_time != 0)
 		return rc;
 	int deactivated = s->f.state == NUMBERING_SUBSCRIPTION_DEACTIVATED;
 	/* Deactivated by this very run: nothing changed since. */
@@ -191,7 +195,8 @@ static int process_one(struct run *r, const char *name, struct event *e)
 	int64_t cost = 0, owed = periods_owed(r), t = 0;
 	if ((rc = numbering__subscription_period_cost(s, &cost)) != NUMBERING_OK)
 		return rc;
-	if ((rc = numbering__account_load(&r->account, r->store, s->project)) != NUMBERING_OK)
+	/* A free number renews without its account. */
+	if (cost > 0 && (rc = numbering__account_load(&r->account, r->store, s->project)) != NUMBERING_OK)
 		return rc;
 	int64_t total = 0;
 	int payable = !s->f.auto_charge_off && !__builtin_mul_overflow(cost, owed, &total) &&
@@ -248,12 +253,15 @@ static int run_batch(struct run *r, int has_after, int64_t after, int *count, in
 	numbering__rwlock_wrlock(&store->lock);
 	int64_t last_time = store->last_time;
 	v->count = 0;
+	v->rc = NUMBERING_OK;
 	int rc = numbering__backend_list(store, &q, due_visit, v);
+	if (rc == NUMBERING_OK)
+		rc = v->rc;
 	*count = v->count;
 	*last = v->count > 0 ? v->items[v->count - 1].key : 0;
 	if (rc == NUMBERING_OK && v->count > 0 && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		for (int i = 0; i < v->count && rc == NUMBERING_OK; i++)
-			rc = process_one(r, v->items[i].name, &events[i]);
+			rc = process_one(r, &v->items[i].s, &events[i]);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -264,7 +272,8 @@ static int run_batch(struct run *r, int has_after, int64_t after, int *count, in
 		*r->report = before; /* nothing of the batch landed */
 	}
 	numbering__rwlock_wrunlock(&store->lock);
-	numbering__subscription_clear(&r->s);
+	for (int i = 0; i < v->count; i++)
+		numbering__subscription_clear(&v->items[i].s);
 	if (rc == NUMBERING_OK && v->count > 0)
 		rc = numbering__durable(store);
 	for (int i = 0; i < v->count && rc == NUMBERING_OK; i++)
@@ -290,7 +299,7 @@ int numbering_store_run_billing(numbering_billing_report *report, numbering_stor
 	if ((rc = numbering_store_process_due(NULL, store)) != NUMBERING_OK)
 		return rc;
 	struct run *r = numbering__calloc(1, sizeof(*r));
-	struct due_visit *v = numbering__malloc(sizeof(*v));
+	struct due_visit *v = numbering__calloc(1, sizeof(*v)); /* its subscriptions cleared */
 	if (r == NULL || v == NULL) {
 		numbering__free_mem(r);
 		numbering__free_mem(v);
@@ -300,7 +309,6 @@ int numbering_store_run_billing(numbering_billing_report *report, numbering_stor
 	r->report = report;
 	r->now = store->clock(store->clock_payload);
 	r->grace = store->billing_grace;
-	numbering__subscription_clear(&r->s);
 	rc = numbering__active_new(&r->a, "projects/-");
 	/* Every time this run hands out is after every one before it. */
 	numbering__rwlock_wrlock(&store->lock);
