@@ -4,6 +4,7 @@
  * writer. No float anywhere: an amount is an int64_t count of minor units.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,22 +61,32 @@ const struct numbering__iso_region *numbering__iso_region_find(const char *code)
 	return NULL;
 }
 
+/* Every stored price is checked here when its record is read (model/fields.c), so the
+ * look-up is one load: a table of the 26^3 three-letter codes holding each currency's
+ * place in numbering__iso_currencies plus one (0: none), built once. The binary search
+ * with strcmp it replaces was half of a price list's instructions. */
+static uint16_t currency_index[26 * 26 * 26];
+static pthread_once_t currency_index_once = PTHREAD_ONCE_INIT;
+
+static size_t code3(const char *code)
+{
+	return (size_t)(code[0] - 'A') * 26 * 26 + (size_t)(code[1] - 'A') * 26 + (size_t)(code[2] - 'A');
+}
+
+static void build_currency_index(void)
+{
+	for (size_t i = 0; i < numbering__iso_currency_count && i < UINT16_MAX; i++)
+		if (upper_code(numbering__iso_currencies[i].code, 3))
+			currency_index[code3(numbering__iso_currencies[i].code)] = (uint16_t)(i + 1);
+}
+
 const struct numbering__iso_currency *numbering__iso_currency_find(const char *code)
 {
 	if (code == NULL || !upper_code(code, 3))
 		return NULL;
-	size_t lo = 0, hi = numbering__iso_currency_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int d = strcmp(code, numbering__iso_currencies[mid].code);
-		if (d == 0)
-			return &numbering__iso_currencies[mid];
-		if (d < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	pthread_once(&currency_index_once, build_currency_index);
+	uint16_t i = currency_index[code3(code)];
+	return i == 0 ? NULL : &numbering__iso_currencies[i - 1];
 }
 
 /* Refuses a code that is not @len letters, naming @field, with the upper-case form when

@@ -100,8 +100,9 @@ static uint64_t tier_hash(const struct tier *t)
 
 static int same_tier(const struct tier *a, const struct tier *b)
 {
+	/* Currencies are NUL-padded to 4 bytes (a tier starts zeroed). */
 	return a->monthly == b->monthly && a->setup == b->setup && a->interval == b->interval &&
-	       strcmp(a->currency, b->currency) == 0;
+	       memcmp(a->currency, b->currency, sizeof(a->currency)) == 0;
 }
 
 static int grow(struct walk *w)
