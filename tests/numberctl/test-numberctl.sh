@@ -14,6 +14,7 @@ export NUMBERING_STORE=memory:
 normalize() {
 	sed -e 's#\(phoneNumberInstances/\)[a-z][a-z2-7]\{15\}"#\1GENERATED"#g' \
 	    -e 's#\(phoneNumberPurchases/\)[a-z][a-z2-7]\{15\}"#\1GENERATED"#g' \
+	    -e 's#\(subscriptions/\)[a-z][a-z2-7]\{15\}"#\1GENERATED"#g' \
 	    -e 's#"id":"[a-z][a-z2-7]\{15\}"#"id":"GENERATED"#g' \
 	    -e 's#"nextPageToken":"[^"]*"#"nextPageToken":"TOKEN"#g'
 }
@@ -379,6 +380,11 @@ check batch-reservations 1 --stdin "$dir/reservations.jsonl" --policy "$dir/rese
 # numberctl billing run (RunBilling, docs/SUBSCRIPTIONS.md): nothing due in an empty
 # store; a project admin is no host (refused on "*"); bad usage exits 2.
 check billing-run 0 --store memory: billing run
+# Renewal through batch (docs/SUBSCRIPTIONS.md): a rent starts a subscription; RunBilling
+# is the host's only; it charges the period due once (a second run at the same time
+# charges nothing), the views follow the next charge date; a short balance deactivates,
+# the grace period (30 days) then cancels and the number returns to the inventory.
+check batch-subscriptions 1 --stdin "$dir/subscriptions.jsonl" --policy "$dir/billing-policy.json" batch
 check billing-run-refused 1 --store memory: --policy "$dir/billing-policy.json" --as user:alice billing run
 count=$((count + 1))
 if "$numberctl" --store memory: billing go > /dev/null 2>&1; [ $? -ne 2 ]; then
