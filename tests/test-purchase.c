@@ -779,6 +779,46 @@ START_TEST(json_methods_answer_the_seeds_shape)
 }
 END_TEST
 
+START_TEST(a_retried_request_buys_once)
+{
+	import_stock(0);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase_request r = request_for("+12125551234");
+	r.request_id = "order-0001";
+	numbering_purchase *first = NULL, *again = NULL;
+	ck_assert_int_eq(numbering_store_create_purchase(&first, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_purchase_text(again, "name"), numbering_purchase_text(first, "name"));
+	ck_assert_str_eq(numbering_purchase_text(again, "status"), "COMPLETED");
+	expect_account(700, 0); /* charged once */
+	numbering_purchase_free(again);
+	/* The same id for another request is refused; a bad id too; nothing changes. */
+	r.phone_number = "+12125551235";
+	fixture_expect_error(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	                     "requestId");
+	r.request_id = "bad id";
+	fixture_expect_error(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	                     "requestId");
+	ck_assert(available("+12125551235"));
+	expect_account(700, 0);
+	/* A FAILED purchase is kept under its id too. */
+	r.request_id = "order-0002";
+	r.phone_number = "+12125551236";
+	top_up(store, P1, "USD", -600);
+	ck_assert_int_eq(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_purchase_text(again, "status"), "FAILED");
+	top_up(store, P1, "USD", 600);
+	numbering_purchase *third = NULL;
+	ck_assert_int_eq(numbering_store_create_purchase(&third, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_purchase_text(third, "name"), numbering_purchase_text(again, "name"));
+	ck_assert_str_eq(numbering_purchase_text(third, "status"), "FAILED");
+	ck_assert(available("+12125551236"));
+	numbering_purchase_free(third);
+	numbering_purchase_free(again);
+	numbering_purchase_free(first);
+}
+END_TEST
+
 /* A purchase outlives the store: closed and opened again, it reads the same. */
 START_TEST(file_store_keeps_purchases)
 {
@@ -822,6 +862,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, a_rent_is_a_purchase_and_pays);
 	tcase_add_test(tc, file_store_keeps_purchases);
 	tcase_add_test(tc, json_methods_answer_the_seeds_shape);
+	tcase_add_test(tc, a_retried_request_buys_once);
 }
 
 Suite *purchase_suite(void)

@@ -30,6 +30,7 @@
 #include "service/billing.h"
 #include "service/inventory.h"
 #include "service/purchase.h"
+#include "service/request-id.h"
 #include "service/service.h"
 #include "service/subscription.h"
 
@@ -418,18 +419,48 @@ static int read_request(numbering_purchase *p, int *digits, uint64_t *value, con
 	return normalize_metadata(&p->f.metadata, r->metadata);
 }
 
-/* The acquire_cb of a purchase: @payload is the purchase. */
+/* A create's purchase and its request id (NULL: none). */
+struct create_ctx {
+	numbering_purchase *p;
+	const struct numbering__request_id *req;
+};
+
+/* Inside the create's transaction: keeps the purchase's name under its request id. */
+static int keep_request(numbering_store *store, const struct create_ctx *c)
+{
+	return c->req == NULL ? NUMBERING_OK : numbering__request_id_put(store, c->req, c->p->name, strlen(c->p->name));
+}
+
+/* The acquire_cb of a purchase: @payload is its create_ctx. */
 static int acquired(numbering_store *store, numbering_active_number *a, const numbering_available_number *stock,
                     int64_t now, void *payload)
 {
-	return start_locked(store, payload, a, stock, now);
+	const struct create_ctx *c = payload;
+	int rc = start_locked(store, c->p, a, stock, now);
+	return rc == NUMBERING_OK ? keep_request(store, c) : rc;
 }
 
 /* Under the write lock: the number of @p, taken and paid, or the purchase recorded
  * FAILED when the balance is short. */
 static int create_locked(numbering_purchase *p, numbering_active_number *a, numbering_store *store, int digits,
-                         uint64_t value)
+                         uint64_t value, const struct numbering__request_id *req)
 {
+	struct create_ctx ctx = {p, req};
+	/* A retried request answers its first purchase, buying nothing twice. */
+	if (req != NULL) {
+		unsigned char answer[NUMBERING__REQUEST_ANSWER_MAX + 1];
+		size_t len = 0;
+		int seen = 0;
+		int rc = numbering__request_id_find(store, req, &seen, answer, &len);
+		if (rc != NUMBERING_OK || seen) {
+			if (rc == NUMBERING_OK) {
+				answer[len] = '\0';
+				numbering__fields_clear(&purchase_table, &p->f);
+				rc = load_purchase(p, store, (const char *)answer);
+			}
+			return rc;
+		}
+	}
 	numbering_available_number block;
 	memset(&block, 0, sizeof(block));
 	numbering__available_clear(&block);
@@ -478,6 +509,8 @@ static int create_locked(numbering_purchase *p, numbering_active_number *a, numb
 		if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 			rc = put_purchase(store, p);
 			if (rc == NUMBERING_OK)
+				rc = keep_request(store, &ctx);
+			if (rc == NUMBERING_OK)
 				rc = numbering__commit(store);
 			else
 				numbering__rollback(store);
@@ -488,7 +521,7 @@ static int create_locked(numbering_purchase *p, numbering_active_number *a, numb
 		return rc;
 	}
 	if (rc == NUMBERING_OK)
-		rc = numbering__acquire(a, store, p->project, &block, value, NULL, acquired, p);
+		rc = numbering__acquire(a, store, p->project, &block, value, NULL, acquired, &ctx);
 	numbering__available_clear(&block);
 	return rc;
 }
@@ -538,6 +571,22 @@ int numbering_store_create_purchase(numbering_purchase **out, numbering_store *s
 		new_purchase(p, project);
 		rc = read_request(p, &digits, &value, request);
 	}
+	/* The request id: its digest is what the purchase asks for. */
+	struct numbering__request_id req;
+	int has_id = rc == NUMBERING_OK && request->request_id != NULL && request->request_id[0] != '\0';
+	if (has_id) {
+		char scope[NUMBERING__REQUEST_SCOPE_SIZE];
+		numbering__request_id_scope(scope, project);
+		rc = numbering__request_id_init(&req, scope, request->request_id, 'P', "purchase");
+		if (rc == NUMBERING_OK) {
+			numbering__request_id_add_text(&req, p->f.friendly_name);
+			numbering__request_id_add_text(&req, p->f.phone_number);
+			numbering__request_id_add_text(&req, p->f.country_code);
+			numbering__request_id_add_int(&req, p->f.number_type);
+			numbering__request_id_add_text(&req, p->f.metadata ? p->f.metadata : "");
+			numbering__request_id_final(&req);
+		}
+	}
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_process_due(NULL, store);
 	numbering_active_number *a = NULL;
@@ -545,7 +594,7 @@ int numbering_store_create_purchase(numbering_purchase **out, numbering_store *s
 		rc = numbering__active_new(&a, project);
 	if (rc == NUMBERING_OK) {
 		numbering__rwlock_wrlock(&store->lock);
-		rc = create_locked(p, a, store, digits, value);
+		rc = create_locked(p, a, store, digits, value, has_id ? &req : NULL);
 		numbering__rwlock_wrunlock(&store->lock);
 		if (rc == NUMBERING_OK)
 			rc = numbering__durable(store);
