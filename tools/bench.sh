@@ -82,6 +82,9 @@ for program in build-bench/bench/bench-*; do
 	bench-inventory)
 		# shellcheck disable=SC2086 # the variable holds several arguments
 		"$program" ${NUMBERING_BENCH_INVENTORY:-} ;;
+	bench-purchase)
+		# shellcheck disable=SC2086 # the variable holds several arguments
+		"$program" ${NUMBERING_BENCH_PURCHASE:-} ;;
 	*) "$program" ;;
 	esac
 	echo
