@@ -24,6 +24,10 @@
  *             WITHOUT ROWID, and an index on (region, type, number)
  *   instances(name TEXT PRIMARY KEY, project, number UNIQUE, the attributes rented with,
  *             state, rent time, next charge time)
+ *   accounts(project PRIMARY KEY, currency, balance, reserved, entries), purchases(name
+ *             PRIMARY KEY, ...) with an index on (project, create_time), ledger(PRIMARY
+ *             KEY (project, seq), ...), subscriptions(name PRIMARY KEY, ...) with an index
+ *             on the next charge: what a rent writes besides the instance
  *
  * number is the E.164 text ("+12082000000"); every number has 11 digits, so text
  * order is number order. The searches SQLite runs, as a good SQLite user writes them:
@@ -41,7 +45,10 @@
  * group of figures after the loads, for profiling. Temporary CSV files go in DIR
  * (default $TMPDIR or /tmp), about 55 MB at the full size. Searches are calibrated
  * to about 0.15 s a run; rents run a fixed number of operations (one transaction each:
- * SQLite deletes the row, inserts the instance, commits).
+ * a rent is a purchase paid from the project's billing account, topped up first, so
+ * SQLite deletes the row, inserts the instance, charges the account with the balance
+ * checked in the update, inserts the purchase, the ledger entry and the subscription,
+ * and commits).
  *
  * Figures, with the issue's targets:
  *   import CSV         numbers a second into a memory store (a block counts its 100),
@@ -86,6 +93,10 @@
 #define SINGLE_STEP 7
 #define QUERIES 4096
 #define PROJECT "projects/p1"
+/* The billing account's top-up before the rents (USD 10,000,000.00: each rent costs
+ * USD 3.50, its setup price and a month). */
+#define TOPUP INT64_C(1000000000)
+#define TOPUP_TEXT "1000000000"
 
 static volatile uint64_t g_sink;
 static int g_runs = 5;
@@ -396,6 +407,7 @@ static double import_csv_api(numbering_store *store, const char *path, unsigned 
 struct sql {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *start, *contains, *end, *rent, *rent_any, *instance, *begin, *commit;
+	sqlite3_stmt *pay, *purchase, *entry, *subscription; /* a rent's purchase and charge */
 	int64_t time;
 };
 
@@ -472,6 +484,25 @@ static void sql_open(struct sql *s)
 	            "region TEXT, type INTEGER, capabilities INTEGER, setup_currency TEXT, setup_minor INTEGER, "
 	            "monthly_currency TEXT, monthly_minor INTEGER, payment_interval INTEGER, state INTEGER NOT NULL, "
 	            "rent_time INTEGER NOT NULL, next_charge_time INTEGER)");
+	/* What a rent also writes since purchases (issue 13): the purchase, the ledger entry
+	 * and the account's balance, the subscription; each table with the index its list
+	 * needs (a project's purchases newest first, its ledger in order, the subscriptions
+	 * due). The account starts with the same top-up as ours. */
+	exec(s->db, "CREATE TABLE accounts(project TEXT PRIMARY KEY, currency TEXT NOT NULL, balance INTEGER NOT NULL, "
+	            "reserved INTEGER NOT NULL, entries INTEGER NOT NULL) WITHOUT ROWID");
+	exec(s->db, "CREATE TABLE purchases(name TEXT PRIMARY KEY, project TEXT NOT NULL, instance TEXT NOT NULL, "
+	            "phone_number TEXT NOT NULL, friendly_name TEXT, country_code TEXT, type INTEGER, status INTEGER NOT NULL, "
+	            "cost_currency TEXT, cost_minor INTEGER, charged_currency TEXT, charged_minor INTEGER, "
+	            "create_time INTEGER NOT NULL, update_time INTEGER NOT NULL, completed_at INTEGER) WITHOUT ROWID");
+	exec(s->db, "CREATE INDEX purchases_by_project ON purchases(project, create_time)");
+	exec(s->db, "CREATE TABLE ledger(project TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, "
+	            "currency TEXT NOT NULL, amount INTEGER NOT NULL, balance_after INTEGER NOT NULL, reason TEXT NOT NULL, "
+	            "resource TEXT, charge_key TEXT UNIQUE, PRIMARY KEY(project, seq)) WITHOUT ROWID");
+	exec(s->db, "CREATE TABLE subscriptions(name TEXT PRIMARY KEY, project TEXT NOT NULL, instance TEXT NOT NULL, "
+	            "purchase TEXT, currency TEXT, price INTEGER, interval_months INTEGER, start INTEGER NOT NULL, "
+	            "periods INTEGER NOT NULL, next_charge INTEGER NOT NULL) WITHOUT ROWID");
+	exec(s->db, "CREATE INDEX subscriptions_due ON subscriptions(next_charge)");
+	exec(s->db, "INSERT INTO accounts VALUES('" PROJECT "', 'USD', " TOPUP_TEXT ", 0, 1)");
 	s->insert = prepare(s->db, "INSERT INTO available(" SQL_AVAILABLE_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	                           "?8, 1, 0)");
 	/* ?3: the prefix, ?5: the prefix followed by ':' (the character after '9'). */
@@ -484,6 +515,14 @@ static void sql_open(struct sql *s)
 	                             "RETURNING " SQL_AVAILABLE_COLUMNS);
 	s->instance = prepare(s->db, "INSERT INTO instances VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, "
 	                             "?13)");
+	/* The balance check and the charge in one statement: no row when the account cannot
+	 * pay (or is in another currency). */
+	s->pay = prepare(s->db, "UPDATE accounts SET balance = balance - ?2, entries = entries + 1 WHERE project = ?1 AND "
+	                        "currency = ?3 AND balance - reserved >= ?2 RETURNING balance, entries");
+	s->purchase = prepare(s->db, "INSERT INTO purchases VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?10, ?7, ?8, ?7, ?8, ?9, ?9, "
+	                             "?9)");
+	s->entry = prepare(s->db, "INSERT INTO ledger VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'purchase', ?7, NULL)");
+	s->subscription = prepare(s->db, "INSERT INTO subscriptions VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)");
 	s->begin = prepare(s->db, "BEGIN");
 	s->commit = prepare(s->db, "COMMIT");
 }
@@ -590,8 +629,9 @@ static double sql_load_csv(struct sql *s, const char *path, uint64_t *rows)
 
 static void sql_close(struct sql *s)
 {
-	sqlite3_stmt *all[] = {s->insert, s->start,    s->contains, s->end,   s->rent,
-	                       s->rent_any, s->instance, s->begin,    s->commit};
+	sqlite3_stmt *all[] = {s->insert,   s->start,    s->contains, s->end,          s->rent,
+	                       s->rent_any, s->instance, s->pay,      s->purchase,     s->entry,
+	                       s->subscription, s->begin, s->commit};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
 	sqlite3_close(s->db);
@@ -707,16 +747,31 @@ static void run_rent(void *p, uint64_t start, uint64_t count)
 	g_sink = sum;
 }
 
-/* Inserts the instance of a rented row (read from @st) and commits. */
+/* Inserts the instance of a rented row (read from @st), charges the account, inserts the
+ * purchase, its ledger entry and the subscription, and commits: what our rent writes in
+ * its transaction (the account update checks the balance, as our reserve does). */
 static void sql_finish_rent(struct ctx *c, sqlite3_stmt *st)
 {
 	struct sql *s = c->sql;
 	struct avail_row r;
 	read_avail(&r, st);
 	sqlite3_reset(st);
-	char name[64];
-	snprintf(name, sizeof(name), PROJECT "/phoneNumberInstances/%016" PRIx64, rng());
-	int64_t now = ++s->time;
+	char name[64], purchase[64], subscription[64];
+	uint64_t id = rng();
+	snprintf(name, sizeof(name), PROJECT "/phoneNumberInstances/%016" PRIx64, id);
+	snprintf(subscription, sizeof(subscription), PROJECT "/subscriptions/%016" PRIx64, id);
+	snprintf(purchase, sizeof(purchase), PROJECT "/phoneNumberPurchases/%016" PRIx64, rng());
+	int64_t now = ++s->time, cost = r.setup_minor + r.monthly_minor * r.interval;
+	sqlite3_stmt *pay = s->pay;
+	sqlite3_bind_text(pay, 1, PROJECT, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(pay, 2, cost);
+	sqlite3_bind_text(pay, 3, r.setup_currency, -1, SQLITE_STATIC);
+	if (sqlite3_step(pay) != SQLITE_ROW) {
+		fprintf(stderr, "bench-inventory: SQLite rent: insufficient balance\n");
+		exit(1);
+	}
+	int64_t balance = sqlite3_column_int64(pay, 0), seq = sqlite3_column_int64(pay, 1);
+	sqlite3_reset(pay);
 	sqlite3_stmt *ins = s->instance;
 	sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 2, PROJECT, -1, SQLITE_STATIC);
@@ -732,6 +787,38 @@ static void sql_finish_rent(struct ctx *c, sqlite3_stmt *st)
 	sqlite3_bind_int64(ins, 12, now);
 	sqlite3_bind_int64(ins, 13, now + 30 * 86400);
 	step_done(s->db, ins);
+	sqlite3_stmt *pu = s->purchase;
+	sqlite3_bind_text(pu, 1, purchase, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pu, 2, PROJECT, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pu, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pu, 4, r.number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pu, 5, r.region, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(pu, 6, r.type);
+	sqlite3_bind_text(pu, 7, r.setup_currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(pu, 8, cost);
+	sqlite3_bind_int64(pu, 9, now);
+	sqlite3_bind_int(pu, 10, NUMBERING_PURCHASE_COMPLETED);
+	step_done(s->db, pu);
+	sqlite3_stmt *en = s->entry;
+	sqlite3_bind_text(en, 1, PROJECT, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(en, 2, seq);
+	sqlite3_bind_int64(en, 3, now);
+	sqlite3_bind_text(en, 4, r.setup_currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(en, 5, -cost);
+	sqlite3_bind_int64(en, 6, balance);
+	sqlite3_bind_text(en, 7, purchase, -1, SQLITE_STATIC);
+	step_done(s->db, en);
+	sqlite3_stmt *su = s->subscription;
+	sqlite3_bind_text(su, 1, subscription, -1, SQLITE_STATIC);
+	sqlite3_bind_text(su, 2, PROJECT, -1, SQLITE_STATIC);
+	sqlite3_bind_text(su, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(su, 4, purchase, -1, SQLITE_STATIC);
+	sqlite3_bind_text(su, 5, r.monthly_currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(su, 6, r.monthly_minor);
+	sqlite3_bind_int64(su, 7, r.interval);
+	sqlite3_bind_int64(su, 8, now);
+	sqlite3_bind_int64(su, 9, now + 30 * 86400);
+	step_done(s->db, su);
 	step_done(s->db, s->commit);
 }
 
@@ -1122,6 +1209,13 @@ int main(int argc, char **argv)
 		/* A rent a run, each on a number no rent took before: at most 1/200 of the
 		 * inventory a run, so that rentAny's prefixes are never emptied. */
 		uint64_t rents = total / 200 < 20000 ? total / 200 : 20000;
+		/* A rent is a purchase paid from the project's billing account in its
+		 * transaction: the host tops the account up first (SQLite's starts funded). */
+		numbering_billing_entry *topup = NULL;
+		int rc = numbering_store_adjust_billing_account(&topup, store, NULL, PROJECT, "USD", TOPUP, "top-up", NULL);
+		if (rc != NUMBERING_OK)
+			die("numbering_store_adjust_billing_account", rc);
+		numbering_billing_entry_free(topup);
 		double ours, peer;
 		measure2(run_rent, run_sql_rent, &c, rents, rents / 4, &ours, &peer);
 		row_rate("rent", ours, "SQLite, txn/op", peer, 5);
