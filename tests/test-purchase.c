@@ -11,6 +11,8 @@
 #include <numbering/numbering.h>
 #include <numbering/sys/file.h>
 
+#include "core/error.h"
+#include "ledger-invariant.h"
 #include "service/purchase.h"
 #include "store-fixture.h"
 #include "suites.h"
@@ -65,6 +67,63 @@ static void teardown(void)
 		unlink(path);
 }
 
+/* Every purchase operation of the suite (create, complete, fail, cancel, rent, rentAny,
+ * the JSON methods) goes through checked(): after it, the ledger invariant holds for
+ * both projects (tests/ledger-invariant.h), whatever the call answered. The call's error
+ * is kept for the test to read. */
+static int checked(int rc)
+{
+	char message[1024], fields[NUMBERING_ERROR_MAX_VIOLATIONS][128], texts[NUMBERING_ERROR_MAX_VIOLATIONS][512];
+	int violations = numbering_error_violation_count();
+	snprintf(message, sizeof(message), "%s", numbering_error_message());
+	for (int i = 0; i < violations; i++) {
+		snprintf(fields[i], sizeof(fields[i]), "%s", numbering_error_violation_field(i));
+		snprintf(texts[i], sizeof(texts[i]), "%s", numbering_error_violation_description(i));
+	}
+	ledger_check(store, NULL, P1, 0, NULL);
+	ledger_check(store, NULL, "projects/p2", 3, NULL);
+	if (rc != NUMBERING_OK) {
+		numbering__error_set(rc, "%s", message);
+		for (int i = 0; i < violations; i++)
+			numbering__error_violation(fields[i], "%s", texts[i]);
+	}
+	return rc;
+}
+
+static int create_purchase(numbering_purchase **out, numbering_store *s, const char *caller, const char *parent,
+                           const numbering_purchase_request *request)
+{
+	return checked(numbering_store_create_purchase(out, s, caller, parent, request));
+}
+
+static int complete_purchase(numbering_purchase **out, numbering_store *s, const char *caller, const char *name)
+{
+	return checked(numbering_store_complete_purchase(out, s, caller, name));
+}
+
+static int fail_purchase(numbering_purchase **out, numbering_store *s, const char *caller, const char *name,
+                         const char *status_details)
+{
+	return checked(numbering_store_fail_purchase(out, s, caller, name, status_details));
+}
+
+static int cancel_purchase(numbering_purchase **out, numbering_store *s, const char *caller, const char *name)
+{
+	return checked(numbering_store_cancel_purchase(out, s, caller, name));
+}
+
+static int rent(numbering_active_number **out, numbering_store *s, const char *caller, const char *project,
+                const char *number, const numbering_active_request *request)
+{
+	return checked(numbering_store_rent(out, s, caller, project, number, request));
+}
+
+static int rent_any(numbering_active_number **out, numbering_store *s, const char *caller, const char *project,
+                    const numbering_available_query *query, const numbering_active_request *request)
+{
+	return checked(numbering_store_rent_any(out, s, caller, project, query, request));
+}
+
 /* Imports @text (US LOCAL unless @type says) with the prices given (currency NULL: none). */
 static void import_priced(const char *text, int type, const char *currency, int64_t setup, int64_t monthly,
                           int interval, int docs)
@@ -106,7 +165,7 @@ static numbering_purchase *buy(const char *number)
 {
 	numbering_purchase_request r = request_for(number);
 	numbering_purchase *p = NULL;
-	ck_assert_msg(numbering_store_create_purchase(&p, store, NULL, P1, &r) == NUMBERING_OK, "%s",
+	ck_assert_msg(create_purchase(&p, store, NULL, P1, &r) == NUMBERING_OK, "%s",
 	              numbering_error_message());
 	return p;
 }
@@ -217,16 +276,16 @@ START_TEST(create_completes_at_once)
 	/* Bought once: a second purchase of it finds nothing. */
 	numbering_purchase_request r = request_for("+12125551234");
 	numbering_purchase *again = NULL;
-	fixture_expect_error(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_NOT_FOUND,
+	fixture_expect_error(create_purchase(&again, store, NULL, P1, &r), NUMBERING_NOT_FOUND,
 	                     "+12125551234 is not available");
 	ck_assert_ptr_null(again);
 	expect_account(700, 0);
 	/* A completed purchase goes nowhere. */
-	fixture_expect_error(numbering_store_cancel_purchase(&again, store, NULL, name), NUMBERING_FAILED_PRECONDITION,
+	fixture_expect_error(cancel_purchase(&again, store, NULL, name), NUMBERING_FAILED_PRECONDITION,
 	                     "is COMPLETED: it cannot become CANCELLED");
-	fixture_expect_error(numbering_store_complete_purchase(&again, store, HOST, name), NUMBERING_FAILED_PRECONDITION,
+	fixture_expect_error(complete_purchase(&again, store, HOST, name), NUMBERING_FAILED_PRECONDITION,
 	                     "is COMPLETED: it cannot become COMPLETED");
-	fixture_expect_error(numbering_store_fail_purchase(&again, store, HOST, name, "no"), NUMBERING_FAILED_PRECONDITION,
+	fixture_expect_error(fail_purchase(&again, store, HOST, name, "no"), NUMBERING_FAILED_PRECONDITION,
 	                     "is COMPLETED: it cannot become FAILED");
 	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_ACTIVE);
 	expect_account(700, 0);
@@ -250,9 +309,9 @@ START_TEST(short_balance_fails_and_keeps_the_number)
 	expect_account(100, 0);
 	/* A failed purchase goes nowhere either. */
 	numbering_purchase *again = NULL;
-	fixture_expect_error(numbering_store_cancel_purchase(&again, store, NULL, numbering_purchase_text(p, "name")),
+	fixture_expect_error(cancel_purchase(&again, store, NULL, numbering_purchase_text(p, "name")),
 	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become CANCELLED");
-	fixture_expect_error(numbering_store_complete_purchase(&again, store, HOST, numbering_purchase_text(p, "name")),
+	fixture_expect_error(complete_purchase(&again, store, HOST, numbering_purchase_text(p, "name")),
 	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become COMPLETED");
 	/* Topped up, the same number is bought. */
 	top_up(store, P1, "USD", 200);
@@ -285,7 +344,7 @@ START_TEST(documents_hold_it_until_the_host_completes)
 	expect_account(1000, 900);
 	int64_t created = numbering_purchase_int(p, "createdAt");
 	numbering_purchase *done = NULL;
-	ck_assert_int_eq(numbering_store_complete_purchase(&done, store, HOST, numbering_purchase_text(p, "name")),
+	ck_assert_int_eq(complete_purchase(&done, store, HOST, numbering_purchase_text(p, "name")),
 	                 NUMBERING_OK);
 	ck_assert_str_eq(status_of(done), "COMPLETED");
 	ck_assert_int_eq(numbering_purchase_int(done, "chargedCredits"), 300);
@@ -310,12 +369,12 @@ START_TEST(failed_and_cancelled_give_the_number_back)
 	expect_account(1000, 600);
 	numbering_purchase *out = NULL;
 	/* Fail needs a reason. */
-	fixture_expect_error(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"), NULL),
+	fixture_expect_error(fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"), NULL),
 	                     NUMBERING_INVALID_ARGUMENT, "statusDetails is required");
-	fixture_expect_error(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"), "\x01"),
+	fixture_expect_error(fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"), "\x01"),
 	                     NUMBERING_INVALID_ARGUMENT, "statusDetails");
 	expect_account(1000, 600);
-	ck_assert_int_eq(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"),
+	ck_assert_int_eq(fail_purchase(&out, store, HOST, numbering_purchase_text(p, "name"),
 	                                               "the address proof was refused"),
 	                 NUMBERING_OK);
 	ck_assert_str_eq(status_of(out), "FAILED");
@@ -338,7 +397,7 @@ START_TEST(failed_and_cancelled_give_the_number_back)
 	ck_assert_str_eq(numbering_available_number_text(back, "friendlyName"), "New York Local");
 	numbering_available_number_free(back);
 	/* The buyer cancels the other. */
-	ck_assert_int_eq(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(q, "name")),
+	ck_assert_int_eq(cancel_purchase(&out, store, NULL, numbering_purchase_text(q, "name")),
 	                 NUMBERING_OK);
 	ck_assert_str_eq(status_of(out), "CANCELLED");
 	ck_assert_str_eq(numbering_purchase_text(out, "statusDetails"), "cancelled by the buyer");
@@ -347,22 +406,22 @@ START_TEST(failed_and_cancelled_give_the_number_back)
 	ck_assert(available("+12125551235"));
 	ck_assert_int_eq(instance_state("+12125551235"), -1);
 	/* Neither goes anywhere now. */
-	fixture_expect_error(numbering_store_complete_purchase(&out, store, HOST, numbering_purchase_text(p, "name")),
+	fixture_expect_error(complete_purchase(&out, store, HOST, numbering_purchase_text(p, "name")),
 	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become COMPLETED");
-	fixture_expect_error(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(p, "name")),
+	fixture_expect_error(cancel_purchase(&out, store, NULL, numbering_purchase_text(p, "name")),
 	                     NUMBERING_FAILED_PRECONDITION, "is FAILED: it cannot become CANCELLED");
-	fixture_expect_error(numbering_store_fail_purchase(&out, store, HOST, numbering_purchase_text(q, "name"), "x"),
+	fixture_expect_error(fail_purchase(&out, store, HOST, numbering_purchase_text(q, "name"), "x"),
 	                     NUMBERING_FAILED_PRECONDITION, "is CANCELLED: it cannot become FAILED");
-	fixture_expect_error(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(q, "name")),
+	fixture_expect_error(cancel_purchase(&out, store, NULL, numbering_purchase_text(q, "name")),
 	                     NUMBERING_FAILED_PRECONDITION, "is CANCELLED: it cannot become CANCELLED");
-	fixture_expect_error(numbering_store_complete_purchase(&out, store, HOST, numbering_purchase_text(q, "name")),
+	fixture_expect_error(complete_purchase(&out, store, HOST, numbering_purchase_text(q, "name")),
 	                     NUMBERING_FAILED_PRECONDITION, "is CANCELLED: it cannot become COMPLETED");
 	ck_assert_ptr_null(out);
 	expect_account(1000, 0);
 	/* Bought again, it completes once the documents are in. */
 	numbering_purchase *r = buy("+12125551234");
 	ck_assert_str_eq(status_of(r), "PROCESSING");
-	ck_assert_int_eq(numbering_store_complete_purchase(&out, store, HOST, numbering_purchase_text(r, "name")),
+	ck_assert_int_eq(complete_purchase(&out, store, HOST, numbering_purchase_text(r, "name")),
 	                 NUMBERING_OK);
 	ck_assert_str_eq(status_of(out), "COMPLETED");
 	expect_account(700, 0);
@@ -394,7 +453,7 @@ START_TEST(another_currency_is_refused)
 	top_up(store, P1, "EUR", 1000);
 	numbering_purchase_request r = request_for("+12125551234");
 	numbering_purchase *p = NULL;
-	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, P1, &r), NUMBERING_FAILED_PRECONDITION,
+	fixture_expect_error(create_purchase(&p, store, NULL, P1, &r), NUMBERING_FAILED_PRECONDITION,
 	                     "is in USD, but the billing account of projects/p1 is in EUR");
 	ck_assert_ptr_null(p);
 	ck_assert(available("+12125551234"));
@@ -443,7 +502,7 @@ START_TEST(bad_requests_name_the_field)
 		r.number_type = cases[i].type;
 		r.metadata = cases[i].metadata;
 		numbering_purchase *p = NULL;
-		int rc = numbering_store_create_purchase(&p, store, NULL, P1, &r);
+		int rc = create_purchase(&p, store, NULL, P1, &r);
 		ck_assert_msg(rc == cases[i].code, "case %zu: %s", i, numbering_error_message());
 		ck_assert_ptr_null(p);
 		ck_assert_msg(strstr(numbering_error_message(), cases[i].text) != NULL, "case %zu: %s", i,
@@ -453,16 +512,16 @@ START_TEST(bad_requests_name_the_field)
 	}
 	numbering_purchase *p = NULL;
 	numbering_purchase_request r = request_for("+12125551234");
-	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, "projects/", &r), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(&p, store, NULL, "projects/", &r), NUMBERING_INVALID_ARGUMENT,
 	                     "");
-	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, P1, NULL), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(&p, store, NULL, P1, NULL), NUMBERING_INVALID_ARGUMENT,
 	                     "request is NULL");
 	r.version = 0;
-	fixture_expect_error(numbering_store_create_purchase(&p, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(&p, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
 	                     "version 0");
-	fixture_expect_error(numbering_store_create_purchase(NULL, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(NULL, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
 	                     "out is NULL");
-	fixture_expect_error(numbering_store_create_purchase(&p, NULL, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(&p, NULL, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
 	                     "store is NULL");
 	/* Nothing changed. */
 	expect_account(1000, 0);
@@ -475,7 +534,7 @@ START_TEST(bad_requests_name_the_field)
 	r = request_for("+18005550100");
 	r.number_type = NUMBERING_NUMBER_TYPE_TOLL_FREE;
 	r.metadata = " { \"order\" : \"A-1\", \"seats\": [1, 2] } ";
-	ck_assert_int_eq(numbering_store_create_purchase(&p, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(create_purchase(&p, store, NULL, P1, &r), NUMBERING_OK);
 	ck_assert_str_eq(numbering_purchase_text(p, "numberType"), "TOLL_FREE");
 	ck_assert_str_eq(numbering_purchase_text(p, "metadata"), "{\"order\":\"A-1\",\"seats\":[1,2]}");
 	numbering_purchase_free(p);
@@ -495,11 +554,11 @@ START_TEST(get_and_names)
 	}
 	fixture_expect_error(numbering_store_get_purchase(&p, store, NULL, P1 "/phoneNumberPurchases/abc"),
 	                     NUMBERING_NOT_FOUND, "does not exist");
-	fixture_expect_error(numbering_store_cancel_purchase(&p, store, NULL, P1 "/phoneNumberPurchases/abc"),
+	fixture_expect_error(cancel_purchase(&p, store, NULL, P1 "/phoneNumberPurchases/abc"),
 	                     NUMBERING_NOT_FOUND, "does not exist");
-	fixture_expect_error(numbering_store_complete_purchase(&p, store, HOST, P1 "/phoneNumberPurchases/abc"),
+	fixture_expect_error(complete_purchase(&p, store, HOST, P1 "/phoneNumberPurchases/abc"),
 	                     NUMBERING_NOT_FOUND, "does not exist");
-	fixture_expect_error(numbering_store_fail_purchase(&p, store, HOST, "nope", "x"), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(fail_purchase(&p, store, HOST, "nope", "x"), NUMBERING_INVALID_ARGUMENT,
 	                     "is not projects/{project}/phoneNumberPurchases/{id}");
 	ck_assert_ptr_null(p);
 	int status = 0;
@@ -525,7 +584,7 @@ START_TEST(list_newest_first_by_status_and_pages)
 		made[i] = buy(numbers[i]); /* three PROCESSING, the fourth FAILED (balance) */
 	ck_assert_str_eq(status_of(made[3]), "FAILED");
 	numbering_purchase *out = NULL;
-	ck_assert_int_eq(numbering_store_cancel_purchase(&out, store, NULL, numbering_purchase_text(made[0], "name")),
+	ck_assert_int_eq(cancel_purchase(&out, store, NULL, numbering_purchase_text(made[0], "name")),
 	                 NUMBERING_OK);
 	numbering_purchase_free(out);
 	/* Every status, newest first, two a page. */
@@ -597,7 +656,7 @@ START_TEST(a_rent_is_a_purchase_and_pays)
 	import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 100, 200, 1, 1);
 	numbering_active_number *a = NULL;
 	/* Unfunded: refused, nothing changed. */
-	fixture_expect_error(numbering_store_rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_FAILED_PRECONDITION,
+	fixture_expect_error(rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_FAILED_PRECONDITION,
 	                     "insufficient balance: needed USD 3.00, available USD 0.00");
 	ck_assert_ptr_null(a);
 	ck_assert(available("+12125551234"));
@@ -607,7 +666,7 @@ START_TEST(a_rent_is_a_purchase_and_pays)
 	expect_account(0, 0);
 	/* Funded: charged, a COMPLETED purchase. */
 	top_up(store, P1, "USD", 1000);
-	ck_assert_int_eq(numbering_store_rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_OK);
+	ck_assert_int_eq(rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_OK);
 	numbering_active_number_free(a);
 	expect_account(700, 0);
 	page = rent_purchases(P1);
@@ -625,10 +684,10 @@ START_TEST(a_rent_is_a_purchase_and_pays)
 	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
 	q.pattern = "+121255512";
 	q.search_pattern = NUMBERING_SEARCH_START;
-	ck_assert_int_eq(numbering_store_rent_any(&a, store, NULL, P1, &q, NULL), NUMBERING_OK);
+	ck_assert_int_eq(rent_any(&a, store, NULL, P1, &q, NULL), NUMBERING_OK);
 	numbering_active_number_free(a);
 	expect_account(400, 0);
-	ck_assert_int_eq(numbering_store_rent(&a, store, NULL, P1, "+12125551240", NULL), NUMBERING_OK);
+	ck_assert_int_eq(rent(&a, store, NULL, P1, "+12125551240", NULL), NUMBERING_OK);
 	numbering_active_number_free(a);
 	expect_account(400, 300);
 	page = rent_purchases(P1);
@@ -636,7 +695,7 @@ START_TEST(a_rent_is_a_purchase_and_pays)
 	ck_assert_str_eq(status_of(numbering_purchase_page_item(page, 0)), "PROCESSING");
 	ck_assert_str_eq(status_of(numbering_purchase_page_item(page, 1)), "COMPLETED");
 	numbering_purchase *done = NULL;
-	ck_assert_int_eq(numbering_store_complete_purchase(
+	ck_assert_int_eq(complete_purchase(
 	                     &done, store, HOST, numbering_purchase_text(numbering_purchase_page_item(page, 0), "name")),
 	                 NUMBERING_OK);
 	numbering_purchase_free(done);
@@ -645,7 +704,7 @@ START_TEST(a_rent_is_a_purchase_and_pays)
 	ck_assert_int_eq(instance_state("+12125551240"), NUMBERING_LIFECYCLE_ACTIVE);
 	/* In another currency: refused, nothing changed. */
 	top_up(store, "projects/p2", "EUR", 1000);
-	fixture_expect_error(numbering_store_rent(&a, store, NULL, "projects/p2", "+12125551238", NULL),
+	fixture_expect_error(rent(&a, store, NULL, "projects/p2", "+12125551238", NULL),
 	                     NUMBERING_FAILED_PRECONDITION, "billing account of projects/p2 is in EUR");
 	ck_assert(available("+12125551238"));
 }
@@ -654,7 +713,7 @@ END_TEST
 static json_t *call_json(const char *method, const char *request, int want)
 {
 	char *response = NULL;
-	int rc = numbering_store_call_json(&response, store, NULL, method, request);
+	int rc = checked(numbering_store_call_json(&response, store, NULL, method, request));
 	ck_assert_msg(rc == want, "%s %s: %s", method, request, response ? response : "(null)");
 	json_t *v = json_loads(response, 0, NULL);
 	ck_assert_ptr_nonnull(v);
@@ -786,18 +845,18 @@ START_TEST(a_retried_request_buys_once)
 	numbering_purchase_request r = request_for("+12125551234");
 	r.request_id = "order-0001";
 	numbering_purchase *first = NULL, *again = NULL;
-	ck_assert_int_eq(numbering_store_create_purchase(&first, store, NULL, P1, &r), NUMBERING_OK);
-	ck_assert_int_eq(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(create_purchase(&first, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
 	ck_assert_str_eq(numbering_purchase_text(again, "name"), numbering_purchase_text(first, "name"));
 	ck_assert_str_eq(numbering_purchase_text(again, "status"), "COMPLETED");
 	expect_account(700, 0); /* charged once */
 	numbering_purchase_free(again);
 	/* The same id for another request is refused; a bad id too; nothing changes. */
 	r.phone_number = "+12125551235";
-	fixture_expect_error(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(&again, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
 	                     "requestId");
 	r.request_id = "bad id";
-	fixture_expect_error(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
+	fixture_expect_error(create_purchase(&again, store, NULL, P1, &r), NUMBERING_INVALID_ARGUMENT,
 	                     "requestId");
 	ck_assert(available("+12125551235"));
 	expect_account(700, 0);
@@ -805,11 +864,11 @@ START_TEST(a_retried_request_buys_once)
 	r.request_id = "order-0002";
 	r.phone_number = "+12125551236";
 	top_up(store, P1, "USD", -600);
-	ck_assert_int_eq(numbering_store_create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
 	ck_assert_str_eq(numbering_purchase_text(again, "status"), "FAILED");
 	top_up(store, P1, "USD", 600);
 	numbering_purchase *third = NULL;
-	ck_assert_int_eq(numbering_store_create_purchase(&third, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(create_purchase(&third, store, NULL, P1, &r), NUMBERING_OK);
 	ck_assert_str_eq(numbering_purchase_text(third, "name"), numbering_purchase_text(again, "name"));
 	ck_assert_str_eq(numbering_purchase_text(third, "status"), "FAILED");
 	ck_assert(available("+12125551236"));
@@ -841,7 +900,7 @@ START_TEST(file_store_keeps_purchases)
 	ck_assert_str_eq(status_of(p), "PROCESSING");
 	numbering_purchase_free(p);
 	expect_account(1000, 300);
-	ck_assert_int_eq(numbering_store_complete_purchase(&p, store, HOST, name), NUMBERING_OK);
+	ck_assert_int_eq(complete_purchase(&p, store, HOST, name), NUMBERING_OK);
 	ck_assert_str_eq(status_of(p), "COMPLETED");
 	numbering_purchase_free(p);
 	expect_account(700, 0);
