@@ -26,6 +26,14 @@ static numbering_store *store;
 static int64_t clock_now;
 static char path[64];
 static int on_file;
+static int instances_created; /* phoneNumberInstance.created events seen */
+
+static void count_event(const char *event_json, void *payload)
+{
+	(void)payload;
+	if (strstr(event_json, "\"phoneNumberInstance.created\"") != NULL)
+		instances_created++;
+}
 
 static int64_t tick(void *payload)
 {
@@ -40,6 +48,8 @@ static void open_store(int file)
 	clock_now = FIXTURE_EPOCH;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.clock = tick;
+	options.event_sink = count_event;
+	instances_created = 0;
 	if (file) {
 		fixture_temp_store_path(path, sizeof(path), "purchase");
 		numbering_backend *backend = NULL;
@@ -846,10 +856,12 @@ START_TEST(a_retried_request_buys_once)
 	r.request_id = "order-0001";
 	numbering_purchase *first = NULL, *again = NULL;
 	ck_assert_int_eq(create_purchase(&first, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_int_eq(instances_created, 1);
 	ck_assert_int_eq(create_purchase(&again, store, NULL, P1, &r), NUMBERING_OK);
 	ck_assert_str_eq(numbering_purchase_text(again, "name"), numbering_purchase_text(first, "name"));
 	ck_assert_str_eq(numbering_purchase_text(again, "status"), "COMPLETED");
 	expect_account(700, 0); /* charged once */
+	ck_assert_int_eq(instances_created, 1); /* the answer replayed sends no event */
 	numbering_purchase_free(again);
 	/* The same id for another request is refused; a bad id too; nothing changes. */
 	r.phone_number = "+12125551235";
@@ -872,6 +884,30 @@ START_TEST(a_retried_request_buys_once)
 	ck_assert_str_eq(numbering_purchase_text(third, "name"), numbering_purchase_text(again, "name"));
 	ck_assert_str_eq(numbering_purchase_text(third, "status"), "FAILED");
 	ck_assert(available("+12125551236"));
+	ck_assert_int_eq(instances_created, 1);
+	/* A PROCESSING purchase's instance is created once, and its retry sends nothing. */
+	import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 100, 200, 1, 1);
+	r.request_id = "order-0003";
+	r.phone_number = "+12125551240";
+	numbering_purchase *held = NULL, *held_again = NULL;
+	ck_assert_int_eq(create_purchase(&held, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_purchase_text(held, "status"), "PROCESSING");
+	ck_assert_int_eq(instances_created, 2);
+	ck_assert_int_eq(create_purchase(&held_again, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(numbering_purchase_text(held_again, "name"), numbering_purchase_text(held, "name"));
+	ck_assert_int_eq(instances_created, 2);
+	numbering_purchase_free(held_again);
+	numbering_purchase_free(held);
+	/* Through JSON too. */
+	const char *json_request = "{\"parent\":\"projects/p1\",\"requestId\":\"order-0004\",\"phoneNumberPurchase\":"
+	                           "{\"friendlyName\":\"Line\",\"phoneNumber\":\"+12125551237\",\"countryCode\":\"US\",\"numberType\":\"LOCAL\"}}";
+	json_t *j1 = call_json("CreatePhoneNumberPurchase", json_request, NUMBERING_OK);
+	ck_assert_int_eq(instances_created, 3);
+	json_t *j2 = call_json("CreatePhoneNumberPurchase", json_request, NUMBERING_OK);
+	ck_assert_str_eq(json_string_value(json_object_get(j2, "name")), json_string_value(json_object_get(j1, "name")));
+	ck_assert_int_eq(instances_created, 3);
+	json_decref(j2);
+	json_decref(j1);
 	numbering_purchase_free(third);
 	numbering_purchase_free(again);
 	numbering_purchase_free(first);

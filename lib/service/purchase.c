@@ -441,9 +441,10 @@ static int acquired(numbering_store *store, numbering_active_number *a, const nu
 }
 
 /* Under the write lock: the number of @p, taken and paid, or the purchase recorded
- * FAILED when the balance is short. */
+ * FAILED when the balance is short. *replayed is set when @req was seen: @p is then the
+ * first answer, and nothing was written. */
 static int create_locked(numbering_purchase *p, numbering_active_number *a, numbering_store *store, int digits,
-                         uint64_t value, const struct numbering__request_id *req)
+                         uint64_t value, const struct numbering__request_id *req, int *replayed)
 {
 	struct create_ctx ctx = {p, req};
 	/* A retried request answers its first purchase, buying nothing twice. */
@@ -457,6 +458,7 @@ static int create_locked(numbering_purchase *p, numbering_active_number *a, numb
 				answer[len] = '\0';
 				numbering__fields_clear(&purchase_table, &p->f);
 				rc = load_purchase(p, store, (const char *)answer);
+				*replayed = 1;
 			}
 			return rc;
 		}
@@ -590,16 +592,18 @@ int numbering_store_create_purchase(numbering_purchase **out, numbering_store *s
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_process_due(NULL, store);
 	numbering_active_number *a = NULL;
+	int replayed = 0;
 	if (rc == NUMBERING_OK)
 		rc = numbering__active_new(&a, project);
 	if (rc == NUMBERING_OK) {
 		numbering__rwlock_wrlock(&store->lock);
-		rc = create_locked(p, a, store, digits, value, has_id ? &req : NULL);
+		rc = create_locked(p, a, store, digits, value, has_id ? &req : NULL, &replayed);
 		numbering__rwlock_wrunlock(&store->lock);
 		if (rc == NUMBERING_OK)
 			rc = numbering__durable(store);
 	}
-	if (rc == NUMBERING_OK && p->f.instance != NULL)
+	/* A replayed answer created nothing now: its event went with the first. */
+	if (rc == NUMBERING_OK && !replayed && p->f.instance != NULL)
 		numbering__emit(store, "phoneNumberInstance.created", p->f.instance);
 	numbering_active_number_free(a);
 	if (rc != NUMBERING_OK) {
