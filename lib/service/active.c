@@ -582,19 +582,21 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 	query.parent = NULL;
 	query.expires_until = now;
 	query.limit = DUE_BATCH;
-	/* Most calls find nothing due: look under the read lock first. */
+	/* Most calls find nothing due: one look under the read lock, allocating nothing
+	 * (every inventory call comes through here). */
+	int due = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	int rc = numbering__backend_due(store, NUMBERING__KIND_ACTIVE, now, &due);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK || !due)
+		return rc;
 	struct due_visit *v = numbering__malloc(sizeof(*v));
 	if (v == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory processing due releases");
-	v->count = 0;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	int rc = numbering__backend_list(store, &query, due_visit, v);
-	numbering__rwlock_rdunlock(&store->lock, slot);
 	numbering_active_number *a = NULL;
-	if (rc == NUMBERING_OK && v->count > 0)
-		rc = numbering__active_new(&a, "projects/-");
+	rc = numbering__active_new(&a, "projects/-");
 	int64_t done = 0;
-	while (rc == NUMBERING_OK && v->count > 0) {
+	while (rc == NUMBERING_OK) {
 		numbering__rwlock_wrlock(&store->lock);
 		v->count = 0;
 		rc = numbering__backend_list(store, &query, due_visit, v);

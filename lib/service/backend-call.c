@@ -114,6 +114,25 @@ int numbering__backend_list(numbering_store *store, const numbering_record_query
 	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : numbering__backend_result(rc, serial, "list");
 }
 
+static int due_found(const numbering_record *record, void *payload)
+{
+	(void)record;
+	*(int *)payload = 1;
+	return NUMBERING__VISIT_STOP;
+}
+
+int numbering__backend_due(numbering_store *store, int kind, int64_t now, int *due)
+{
+	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+	query.kind = kind;
+	query.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	query.parent = NULL;
+	query.expires_until = now;
+	query.limit = 1;
+	*due = 0;
+	return numbering__backend_list(store, &query, due_found, due);
+}
+
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
                                   void *payload)
 {

@@ -40,6 +40,12 @@ int numbering__backend_find(numbering_store *store, numbering_instance *out, uin
 int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
                             numbering_record_visit_cb visit, void *payload);
 
+/* Whether a record of @kind expires at or before @now (a time of the store's clock):
+ * *due 1 or 0. One expiry-ordered list with limit 1, nothing allocated, nothing
+ * formatted: the check numbering_store_process_due() makes for each kind on every
+ * inventory call, which most often finds nothing. The caller holds the lock. */
+int numbering__backend_due(numbering_store *store, int kind, int64_t now, int *due);
+
 /* Visits the record of @kind named @name; NUMBERING_NOT_FOUND if none (no error set). */
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
                                   void *payload);

@@ -723,6 +723,14 @@ int numbering__reservations_expire(numbering_store *store, int64_t now)
 	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
 	q.expires_until = now;
 	q.limit = EXPIRE_BATCH;
+	/* Most calls find nothing due: one look under the read lock, allocating nothing
+	 * (every inventory call comes through here). */
+	int due = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	int rc = numbering__backend_due(store, NUMBERING__KIND_RESERVATION, now, &due);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK || !due)
+		return rc;
 	struct due_visit *v = numbering__malloc(sizeof(*v));
 	numbering_reservation *r = numbering__malloc(sizeof(*r));
 	if (v == NULL || r == NULL) {
@@ -730,15 +738,10 @@ int numbering__reservations_expire(numbering_store *store, int64_t now)
 		numbering__free_mem(r);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory ending reservations");
 	}
-	/* Most calls find nothing due: look under the read lock first. */
-	v->count = 0;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	int rc = numbering__backend_list(store, &q, due_visit, v);
-	numbering__rwlock_rdunlock(&store->lock, slot);
 	numbering_available_number scratch;
 	memset(&scratch, 0, sizeof(scratch));
 	numbering__available_clear(&scratch);
-	while (rc == NUMBERING_OK && v->count > 0) {
+	while (rc == NUMBERING_OK) {
 		numbering__rwlock_wrlock(&store->lock);
 		v->count = 0;
 		rc = numbering__backend_list(store, &q, due_visit, v);
