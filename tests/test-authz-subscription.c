@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ledger-invariant.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "top-up.h"
 
 #define P1 "projects/p1"
 #define MISSING "projects/p1/subscriptions/nothing"
@@ -104,12 +106,190 @@ START_TEST(run_is_a_host_operation)
 }
 END_TEST
 
+/* ---- The same through JSON, on a store with a subscription and a period due ---- */
+
+static const char *const json_methods[METHOD_COUNT] = {
+	[GET] = "GetSubscription",
+	[LIST] = "ListSubscriptions",
+	[UPDATE] = "UpdateSubscription",
+	[RUN] = "RunBilling",
+};
+
+static char sub_name[160];
+
+/* fx.store with P1 renting +12125550100 (USD 2.00 a month, paid for its first month)
+ * and the clock 40 days on: its second period is due. Done by the host, before any
+ * permission is refused. */
+static void open_with_subscription(void)
+{
+	fixture_open(NULL);
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12125550100", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_VOICE), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 1), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+	top_up(fx.store, P1, "USD", 1000);
+	numbering_active_number *a = NULL;
+	ck_assert_msg(numbering_store_rent(&a, fx.store, NULL, P1, "+12125550100", NULL) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	numbering_active_number_free(a);
+	numbering_subscription_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_subscriptions(&page, fx.store, NULL, P1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_subscription_page_count(page), 1);
+	snprintf(sub_name, sizeof(sub_name), "%s", numbering_subscription_name(numbering_subscription_page_item(page, 0)));
+	numbering_subscription_page_free(page);
+	fx.now += INT64_C(40) * 86400 * 1000000000;
+}
+
+/* What a call could change: P1's ledger (entries, balance) and its subscription as the
+ * host reads it through JSON. */
+struct state {
+	int64_t entries, balance;
+	char *subscription;
+};
+
+static void state_read(struct state *st)
+{
+	st->entries = ledger_check(fx.store, NULL, P1, 0, &st->balance);
+	char request[256];
+	snprintf(request, sizeof(request), "{\"name\":\"%s\"}", sub_name);
+	st->subscription = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&st->subscription, fx.store, NULL, "GetSubscription", request),
+	                 NUMBERING_OK);
+}
+
+static void state_free(struct state *st)
+{
+	numbering_free(st->subscription);
+}
+
+/* Calls @m through JSON as "user:u"; returns its status, *response its answer. */
+static int call_json(enum method m, char **response)
+{
+	char request[320];
+	switch (m) {
+	case GET:
+		snprintf(request, sizeof(request), "{\"name\":\"%s\"}", sub_name);
+		break;
+	case LIST:
+		snprintf(request, sizeof(request), "{\"parent\":\"" P1 "\"}");
+		break;
+	case UPDATE:
+		snprintf(request, sizeof(request), "{\"name\":\"%s\",\"subscription\":{\"autoCharge\":false}}", sub_name);
+		break;
+	default:
+		snprintf(request, sizeof(request), "{}");
+		break;
+	}
+	*response = NULL;
+	return numbering_store_call_json(response, fx.store, "user:u", json_methods[m], request);
+}
+
+/* Each JSON method, with each of the permissions refused in turn: refused (naming its
+ * permission and where, changing nothing, answering no subscription) exactly when its
+ * own is refused, and answering with it otherwise. */
+START_TEST(json_methods_need_exactly_their_permission)
+{
+	int refused = 0, allowed = 0;
+	for (int m = 0; m < METHOD_COUNT; m++) {
+		for (size_t p = 0; p < sizeof(others) / sizeof(others[0]); p++) {
+			open_with_subscription();
+			struct state before, after;
+			state_read(&before);
+			fx.deny_permission = others[p];
+			char *response = NULL;
+			int rc = call_json((enum method)m, &response);
+			fx.deny_permission = NULL;
+			state_read(&after);
+			if (strcmp(others[p], needs[m].permission) == 0) {
+				ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s without %s: %s", json_methods[m], others[p],
+				              response);
+				char expect[160];
+				snprintf(expect, sizeof(expect), "lacks permission %s on %s", needs[m].permission,
+				         needs[m].host ? "*" : P1);
+				ck_assert_msg(strstr(response, expect) != NULL, "%s: \"%s\" lacks \"%s\"", json_methods[m], response,
+				              expect);
+				ck_assert_msg(strstr(response, "\"PERMISSION_DENIED\"") != NULL, "%s", response);
+				ck_assert_msg(strstr(response, "autoCharge") == NULL && strstr(response, "nextChargeDate") == NULL,
+				              "%s answered a subscription when refused: %s", json_methods[m], response);
+				ck_assert_int_eq(after.entries, before.entries);
+				ck_assert_int_eq(after.balance, before.balance);
+				ck_assert_str_eq(after.subscription, before.subscription);
+				refused++;
+			} else {
+				ck_assert_msg(rc == NUMBERING_OK, "%s refused without %s: %s", json_methods[m], others[p],
+				              response);
+				switch (m) {
+				case GET:
+					ck_assert_str_eq(response, before.subscription);
+					break;
+				case LIST:
+					ck_assert_ptr_nonnull(strstr(response, sub_name));
+					break;
+				case UPDATE:
+					ck_assert_ptr_nonnull(strstr(response, "\"autoCharge\":false"));
+					ck_assert_ptr_nonnull(strstr(after.subscription, "\"autoCharge\":false"));
+					ck_assert_ptr_nonnull(strstr(before.subscription, "\"autoCharge\":true"));
+					break;
+				default: /* the period due charged: one more entry, 2.00 less */
+					ck_assert_int_eq(after.entries, before.entries + 1);
+					ck_assert_int_eq(after.balance, before.balance - 200);
+					break;
+				}
+				allowed++;
+			}
+			numbering_free(response);
+			state_free(&before);
+			state_free(&after);
+			fixture_close();
+		}
+	}
+	ck_assert_int_eq(refused, METHOD_COUNT);
+	ck_assert_int_eq(allowed, METHOD_COUNT * (int)(sizeof(others) / sizeof(others[0])) - METHOD_COUNT);
+}
+END_TEST
+
+/* Through JSON too: RunBilling refused on one project only still runs (it is asked
+ * on "*"); GetSubscription is asked about the subscription's own project. */
+START_TEST(json_run_is_a_host_operation)
+{
+	open_with_subscription();
+	char *response = NULL;
+	fx.deny_permission = "numbering.billingAccounts.run";
+	fx.deny_project = P1;
+	ck_assert_int_eq(call_json(RUN, &response), NUMBERING_OK);
+	numbering_free(response);
+	fx.deny_project = "*";
+	ck_assert_int_eq(call_json(RUN, &response), NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_nonnull(strstr(response, "numbering.billingAccounts.run on *"));
+	numbering_free(response);
+	fx.deny_permission = "numbering.billingAccounts.get";
+	fx.deny_project = "projects/p2";
+	ck_assert_int_eq(call_json(GET, &response), NUMBERING_OK);
+	numbering_free(response);
+	ck_assert_int_eq(call_json(LIST, &response), NUMBERING_OK);
+	numbering_free(response);
+	fx.deny_project = P1;
+	ck_assert_int_eq(call_json(GET, &response), NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_nonnull(strstr(response, "numbering.billingAccounts.get on " P1));
+	numbering_free(response);
+	fixture_close();
+}
+END_TEST
+
 Suite *authz_subscription_suite(void)
 {
 	Suite *s = suite_create("authz_subscription");
 	TCase *tc = tcase_create("authz_subscription");
 	tcase_add_test(tc, each_method_needs_exactly_its_permission);
 	tcase_add_test(tc, run_is_a_host_operation);
+	tcase_add_test(tc, json_methods_need_exactly_their_permission);
+	tcase_add_test(tc, json_run_is_a_host_operation);
 	suite_add_tcase(s, tc);
 	return s;
 }
