@@ -10,6 +10,7 @@
 #include <numbering/sys/record.h>
 
 #include "model/kinds.h"
+#include "record-damage.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -315,28 +316,8 @@ struct damage {
 static int damage_visit(const numbering_record *record, void *payload)
 {
 	struct damage *d = payload;
-	const struct numbering__kind *kind = numbering__kind_find(record->kind);
-	ck_assert_ptr_nonnull(kind);
-	ck_assert_int_eq(kind->check(record), NUMBERING_OK);
 	d->records++;
-	size_t len = record->body_len;
-	for (size_t cut = 0; cut <= len; cut++) {
-		for (size_t bit = 0; bit <= (cut == len ? 8 * len : 0); bit++) {
-			uint8_t *body = malloc(cut > 0 ? cut : 1);
-			ck_assert_ptr_nonnull(body);
-			memcpy(body, record->body, cut);
-			if (cut == len && bit < 8 * len)
-				body[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-			numbering_record r = *record;
-			r.body = cut > 0 ? body : NULL;
-			r.body_len = cut;
-			int rc = kind->check(&r);
-			ck_assert_msg(rc == NUMBERING_OK || rc == NUMBERING_DATA_LOSS, "%s cut at %zu, bit %zu: %s",
-			              record->name, cut, bit, numbering_status_name(rc));
-			free(body);
-			d->cases++;
-		}
-	}
+	d->cases += record_damage_check_all(record);
 	return 0;
 }
 
