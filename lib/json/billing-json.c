@@ -162,22 +162,9 @@ int numbering__json_adjust_billing_account(json_t **result, numbering_store *sto
 int numbering__json_list_billing_entries(json_t **result, numbering_store *store, const char *caller,
                                          json_t *request)
 {
-	enum { PARENT, PAGE_SIZE, PAGE_TOKEN, COUNT };
-	static const struct numbering__json_field fields[COUNT] = {
-		[PARENT] = {"parent", "parent"},
-		[PAGE_SIZE] = {"pageSize", "page_size"},
-		[PAGE_TOKEN] = {"pageToken", "page_token"},
-	};
-	json_t *f[COUNT];
-	const char *parent = "", *token = NULL;
-	int32_t page_size = 0;
-	int rc = numbering__json_fields(f, request, fields, COUNT, "");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_string(&parent, f[PARENT], "parent");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_int32(&page_size, f[PAGE_SIZE], "pageSize");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_string(&token, f[PAGE_TOKEN], "pageToken");
+	const char *parent, *token;
+	int32_t page_size;
+	int rc = numbering__json_list_request(&parent, &page_size, &token, request);
 	numbering_billing_entry_page *page = NULL;
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_list_billing_entries(&page, store, caller, parent, page_size, token);

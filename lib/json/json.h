@@ -68,6 +68,10 @@ int numbering__json_enum(int *out, json_t *value, const char *(*name_of)(int), i
 /* A google.protobuf.Timestamp: an RFC 3339 string. */
 int numbering__json_timestamp(int64_t *out, json_t *value, const char *path);
 
+/* The fields of a plain List request: parent, pageSize and pageToken (either spelling;
+ * any other field is INVALID_ARGUMENT). Absent ones read as "", 0 and NULL. */
+int numbering__json_list_request(const char **parent, int32_t *page_size, const char **page_token, json_t *request);
+
 /* What an instance in a request is for: which fields the setters receive. */
 enum numbering__instance_use {
 	NUMBERING__INSTANCE_CREATE, /* writable and create-only fields */

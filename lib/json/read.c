@@ -209,3 +209,25 @@ int numbering__json_timestamp(int64_t *out, json_t *value, const char *path)
 		return rc;
 	return numbering__parse_time(out, text, path);
 }
+
+int numbering__json_list_request(const char **parent, int32_t *page_size, const char **page_token, json_t *request)
+{
+	enum { PARENT, PAGE_SIZE, PAGE_TOKEN, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PARENT] = {"parent", "parent"},
+		[PAGE_SIZE] = {"pageSize", "page_size"},
+		[PAGE_TOKEN] = {"pageToken", "page_token"},
+	};
+	json_t *f[COUNT];
+	*parent = "";
+	*page_size = 0;
+	*page_token = NULL;
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_string(parent, f[PARENT], "parent");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_int32(page_size, f[PAGE_SIZE], "pageSize");
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_string(page_token, f[PAGE_TOKEN], "pageToken");
+	return rc;
+}

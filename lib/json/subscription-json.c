@@ -84,22 +84,9 @@ int numbering__json_get_subscription(json_t **result, numbering_store *store, co
 
 int numbering__json_list_subscriptions(json_t **result, numbering_store *store, const char *caller, json_t *request)
 {
-	enum { PARENT, PAGE_SIZE, PAGE_TOKEN, COUNT };
-	static const struct numbering__json_field fields[COUNT] = {
-		[PARENT] = {"parent", "parent"},
-		[PAGE_SIZE] = {"pageSize", "page_size"},
-		[PAGE_TOKEN] = {"pageToken", "page_token"},
-	};
-	json_t *f[COUNT];
-	const char *parent = "", *token = NULL;
-	int32_t page_size = 0;
-	int rc = numbering__json_fields(f, request, fields, COUNT, "");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_string(&parent, f[PARENT], "parent");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_int32(&page_size, f[PAGE_SIZE], "pageSize");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_string(&token, f[PAGE_TOKEN], "pageToken");
+	const char *parent, *token;
+	int32_t page_size;
+	int rc = numbering__json_list_request(&parent, &page_size, &token, request);
 	numbering_subscription_page *page = NULL;
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_list_subscriptions(&page, store, caller, parent, page_size, token);
