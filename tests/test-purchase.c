@@ -13,6 +13,8 @@
 
 #include "core/error.h"
 #include "ledger-invariant.h"
+#include "model/kinds.h"
+#include "record-damage.h"
 #include "service/purchase.h"
 #include "store-fixture.h"
 #include "suites.h"
@@ -943,6 +945,63 @@ START_TEST(file_store_keeps_purchases)
 }
 END_TEST
 
+/* The purchase records (kind 11) and the subscription records (kind 12) a store writes,
+ * each body cut at every length and each bit flipped: read whole or as DATA_LOSS by the
+ * kind's check, never past its bytes (tests/record-damage.h). */
+struct damage {
+	int records;
+	int cases;
+};
+
+static int damage_visit(const numbering_record *record, void *payload)
+{
+	struct damage *d = payload;
+	d->records++;
+	d->cases += record_damage_check_all(record);
+	return 0;
+}
+
+START_TEST(damaged_purchase_and_subscription_bodies)
+{
+	numbering_store_close(store);
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = tick;
+	options.backend = backend;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	import_stock(0);
+	import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 100, 200, 1, 1);
+	top_up(store, P1, "USD", 1000);
+	/* COMPLETED with metadata and a request id, PROCESSING, and FAILED with its details. */
+	numbering_purchase_request r = request_for("+12125551234");
+	r.metadata = "{\"order\":\"A-1\",\"note\":\"caf\u00e9\"}";
+	r.request_id = "order-0001";
+	numbering_purchase *p = NULL;
+	ck_assert_int_eq(create_purchase(&p, store, NULL, P1, &r), NUMBERING_OK);
+	ck_assert_str_eq(status_of(p), "COMPLETED");
+	numbering_purchase_free(p);
+	p = buy("+12125551240");
+	ck_assert_str_eq(status_of(p), "PROCESSING");
+	numbering_purchase_free(p);
+	top_up(store, P1, "USD", -400);
+	p = buy("+12125551235");
+	ck_assert_str_eq(status_of(p), "FAILED");
+	numbering_purchase_free(p);
+	struct damage d = {0, 0};
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
+	q.parent = P1;
+	ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(d.records, 3);
+	/* The completed purchase's subscription (the PROCESSING one starts none yet). */
+	q.kind = NUMBERING__KIND_SUBSCRIPTION;
+	ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(d.records, 4);
+	ck_assert_int_gt(d.cases, 1000);
+}
+END_TEST
+
 static void add_cases(TCase *tc)
 {
 	tcase_add_test(tc, create_completes_at_once);
@@ -969,6 +1028,7 @@ Suite *purchase_suite(void)
 	TCase *memory = tcase_create("memory");
 	tcase_add_checked_fixture(memory, setup_memory, teardown);
 	add_cases(memory);
+	tcase_add_test(memory, damaged_purchase_and_subscription_bodies); /* the memory backend's records */
 	suite_add_tcase(s, memory);
 	TCase *file = tcase_create("file");
 	tcase_add_checked_fixture(file, setup_file, teardown);
