@@ -5,6 +5,8 @@
  * the project; RunBilling numbering.billingAccounts.run on "*", a host operation).
  * Refused, a call is PERMISSION_DENIED whether its target exists or not, sets no
  * out-parameter and changes nothing; any other permission refused does not stop it.
+ * The same for GetSubscription, ListSubscriptions, UpdateSubscription and RunBilling
+ * through JSON, on a store with a subscription whose next period is due.
  */
 #include <stdio.h>
 #include <string.h>
