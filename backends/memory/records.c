@@ -1912,14 +1912,13 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "query", "memory backend list: query is NULL");
 	if (visit == NULL)
 		return bad_visit("list");
-	struct lister *l = numbering__malloc(sizeof(*l));
-	if (l == NULL)
-		return out_of_memory("listing records");
+	/* On the stack, as get's and find's name buffers are: a list is two on every
+	 * inventory search and the nothing-due checks before it, and allocating the
+	 * lister (4.4 kB: the name buffer) cost more than some of those lists did. */
+	struct lister lister, *l = &lister;
 	int rc = check_query(query, l->key_lens);
-	if (rc != NUMBERING_OK) {
-		numbering__free_mem(l);
+	if (rc != NUMBERING_OK)
 		return rc;
-	}
 	l->m = m;
 	l->q = query;
 	l->group = 0;
@@ -1935,10 +1934,8 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 	for (int i = 0; i < SLOTS; i++)
 		l->has_keys |= query->keys[i] != NULL;
 	numbering_record_interval small[16], *iv = small;
-	if (query->interval_count > 16 && (iv = numbering__malloc(query->interval_count * sizeof(*iv))) == NULL) {
-		numbering__free_mem(l);
+	if (query->interval_count > 16 && (iv = numbering__malloc(query->interval_count * sizeof(*iv))) == NULL)
 		return out_of_memory("listing records");
-	}
 	if (query->interval_count > 0) {
 		l->iv = iv;
 		l->iv_count = merge_intervals(iv, query->intervals, query->interval_count);
@@ -1967,7 +1964,6 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 		rc = l->rc;
 	if (iv != small)
 		numbering__free_mem(iv);
-	numbering__free_mem(l);
 	return rc;
 }
 
