@@ -51,6 +51,7 @@ static const char usage[] =
 	"                        once) or manual (the host claims and completes provisioning tasks)\n"
 	"  --read-only           read a snapshot of the file store without its lock (works while\n"
 	"                        another process, a PBX, has it open); writes are refused\n"
+	"  --version             print numberctl's version and the library's, and exit\n"
 	"\n"
 	"commands:\n"
 	"  parse [--region CC] NUMBER   parse one number, print it as JSON\n"
@@ -884,6 +885,14 @@ static int cmd_help(const char *command)
 	return 0;
 }
 
+/* --version: numberctl's own version (meson.build's, given at build time) and the version
+ * of the library it runs on, as other tools print theirs. */
+static int cmd_dash_version(void)
+{
+	printf("numberctl %s (libnumbering %s)\n", NUMBERCTL_VERSION, numbering_version());
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
 /* Reads "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; 1 when it matched. */
 static int option(const char *name, int argc, char **argv, int *i, const char **value)
 {
@@ -912,6 +921,8 @@ int main(int argc, char **argv)
 			g.read_only = 1;
 			continue;
 		}
+		if (strcmp(argv[i], "--version") == 0)
+			return cmd_dash_version();
 		if (option("--store", argc, argv, &i, &value))
 			slot = &g.store;
 		else if (option("--policy", argc, argv, &i, &value))

@@ -342,6 +342,17 @@ done
 grep -q '"version":"[0-9]*\.[0-9]*\.[0-9]*","unicodeVersion":"[0-9]' "$tmp/version" ||
 	{ echo "FAIL version: $(cat "$tmp/version")"; failures=$((failures + 1)); }
 count=$((count + 1))
+# --version: "numberctl V (libnumbering V)", both meson.build's version in one build (the
+# library's is the one `numberctl version` reports); a write error is not success.
+count=$((count + 1))
+lib_version=$(sed -n 's/^{"version":"\([^"]*\)".*/\1/p' "$tmp/version")
+dash_version=$("$numberctl" --version) || { echo "FAIL --version: non-zero exit"; failures=$((failures + 1)); }
+[ "$dash_version" = "numberctl $lib_version (libnumbering $lib_version)" ] ||
+	{ echo "FAIL --version: '$dash_version', want 'numberctl $lib_version (libnumbering $lib_version)'"; failures=$((failures + 1)); }
+if [ -w /dev/full ]; then
+	count=$((count + 1))
+	"$numberctl" --version > /dev/full 2>/dev/null && { echo "FAIL --version > /dev/full: exit 0"; failures=$((failures + 1)); }
+fi
 for c in parse range version; do
 	count=$((count + 1))
 	"$numberctl" help "$c" | grep -q "usage: numberctl $c" || { echo "FAIL help $c"; failures=$((failures + 1)); }

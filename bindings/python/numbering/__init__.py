@@ -8,8 +8,11 @@
 
 Errors raise numbering.NumberingError with .code, .status, .message and
 .field_violations. The library is loaded from $NUMBERING_LIBRARY when set.
+numbering.__version__ is the binding's version (meson.build's project version);
+numbering.version() the loaded library's.
 """
 from . import _lib
+from ._version import __version__
 from .e164 import PhoneNumber, Range, parse, parse_range
 from .errors import *  # noqa: F401,F403 (the status codes)
 from .errors import FieldViolation, NumberingError

@@ -374,6 +374,8 @@ class E164Test(unittest.TestCase):
     def test_version(self):
         self.assertRegex(numbering.version(), r"^\d+\.\d+\.\d+$")
         self.assertRegex(numbering.unicode_version(), r"^\d+\.\d+")
+        # The package's version is meson.build's, as the library's is: the same in one build.
+        self.assertEqual(numbering.__version__, numbering.version())
 
 
 class ThreadTest(unittest.TestCase):
