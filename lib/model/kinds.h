@@ -35,7 +35,10 @@
 	X(BILLING_ENTRY, 10, "billingEntry", "projects/", "billingEntries", numbering__billing_entry_check)             \
 	X(PHONE_NUMBER_PURCHASE, 11, "phoneNumberPurchase", "projects/", "phoneNumberPurchases",                            \
 	  numbering__purchase_record_check)                                                                                 \
-	X(RESERVATION, 13, "reservation", "projects/", "reservations", numbering__reservation_record_check)
+	X(RESERVATION, 13, "reservation", "projects/", "reservations", numbering__reservation_record_check)            \
+	X(APPLICATION, 15, "application", "projects/", "applications", numbering__application_record_check)          \
+	X(RULE, 16, "rule", "projects/", "rules", numbering__rule_record_check)                                       \
+	X(ACCOUNT_LINK, 17, "accountLink", "projects/", "", numbering__account_link_record_check)
 
 enum {
 #define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
@@ -71,5 +74,8 @@ int numbering__reservation_record_check(const numbering_record *record);
 int numbering__billing_account_check(const numbering_record *record);
 int numbering__billing_entry_check(const numbering_record *record);
 int numbering__purchase_record_check(const numbering_record *record);
+int numbering__application_record_check(const numbering_record *record);
+int numbering__rule_record_check(const numbering_record *record);
+int numbering__account_link_record_check(const numbering_record *record);
 
 #endif
