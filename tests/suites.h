@@ -51,6 +51,7 @@ TEST_SUITE(authz_subscription);
 TEST_SUITE(pricing);
 TEST_SUITE(purchase);
 TEST_SUITE(authz_purchase);
+TEST_SUITE(vox_params);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

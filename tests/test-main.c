@@ -67,6 +67,7 @@ static const struct named_suite all_suites[] = {
 	{"pricing", pricing_suite},
 	{"purchase", purchase_suite},
 	{"authz_purchase", authz_purchase_suite},
+	{"vox_params", vox_params_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)
