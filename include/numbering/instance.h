@@ -288,6 +288,18 @@ NUMBERING_EXTERN(int) numbering_instance_call_recording_trigger(const numbering_
  */
 NUMBERING_EXTERN(int64_t) numbering_instance_create_time(const numbering_instance *instance);
 /**
+ * Reads the instance's phone id: Voximplant's phone_id, a positive integer the store
+ * gives every instance when it is first stored (created, split off, rented, purchased
+ * or attached), unique in the store and never given again, kept by a move.
+ * @param[in] instance the instance, or NULL (read as an empty instance).
+ * @return the phone id; 0 for an instance not stored yet, and for one read from a
+ *         store written before phone ids that was opened read-only (a store opened
+ *         for writing gives its instances theirs). Sets no error.
+ *
+ * Thread safety: no other thread may be modifying @p instance.
+ */
+NUMBERING_EXTERN(int64_t) numbering_instance_phone_id(const numbering_instance *instance);
+/**
  * Reads the instance's delete time.
  * @param[in] instance the instance, or NULL (read as an empty instance).
  * @return when the instance was deleted, in nanoseconds since the Unix epoch; 0 unless

@@ -1228,8 +1228,11 @@ static int meta_body_size(const char *name)
 {
 	if (strcmp(name, NUMBERING__META_TOKEN_KEY) == 0)
 		return 32;
-	if (strcmp(name, NUMBERING__META_LAST_TIME) == 0)
+	if (strcmp(name, NUMBERING__META_LAST_TIME) == 0 || strcmp(name, NUMBERING__META_SEQ_PHONE) == 0 ||
+	    strcmp(name, NUMBERING__META_SEQ_APPLICATION) == 0 || strcmp(name, NUMBERING__META_SEQ_RULE) == 0)
 		return 8;
+	if (strcmp(name, NUMBERING__META_PHONE_IDS) == 0)
+		return 1;
 	return -1;
 }
 

@@ -95,6 +95,15 @@ int numbering__instance_record_place_in(numbering_instance **out, size_t *used, 
 /* The META record names. */
 #define NUMBERING__META_TOKEN_KEY "token-key" /* body: the 32-byte page-token key */
 #define NUMBERING__META_LAST_TIME "last-time" /* body: 8 bytes, the last time handed out, little-endian */
+/* The id sequences (service.h NUMBERING__SEQ_*): body 8 bytes, the last id handed out,
+ * little-endian; absent: none handed out yet. */
+#define NUMBERING__META_SEQ_PHONE "seq-phone"
+#define NUMBERING__META_SEQ_APPLICATION "seq-application"
+#define NUMBERING__META_SEQ_RULE "seq-rule"
+/* Present (body 1 byte, 1) once every instance of the store has a phone id: written
+ * by the migration of a store made before phone ids (service/phone.c) and at the
+ * first open of a new store. */
+#define NUMBERING__META_PHONE_IDS "phone-ids"
 
 /*
  * A META record (parent "", no keys, sort_key 0, flags 0) named @name with @len bytes

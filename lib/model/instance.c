@@ -451,6 +451,11 @@ int64_t numbering_instance_create_time(const numbering_instance *instance)
 	return instance == NULL ? 0 : instance->create_time;
 }
 
+int64_t numbering_instance_phone_id(const numbering_instance *instance)
+{
+	return instance == NULL ? 0 : instance->phone_id;
+}
+
 int64_t numbering_instance_delete_time(const numbering_instance *instance)
 {
 	return instance == NULL ? 0 : instance->delete_time;

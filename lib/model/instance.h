@@ -67,6 +67,7 @@ struct numbering_instance {
 	uint8_t compliant;                   /* computed by the service on the way out */
 	uint32_t set;                        /* NUMBERING__SET_* bits (requests only) */
 	int64_t create_time, delete_time, activate_time; /* ns since the epoch, 0 unset */
+	int64_t phone_id;                    /* the store-wide phone id (service/phone.h), 0 before storage */
 	struct numbering__str sku;
 	struct numbering__str activation_sku;
 	struct numbering__str country_code;

@@ -36,6 +36,7 @@
 	X(PHONE_NUMBER_PURCHASE, 11, "phoneNumberPurchase", "projects/", "phoneNumberPurchases",                            \
 	  numbering__purchase_record_check)                                                                                 \
 	X(RESERVATION, 13, "reservation", "projects/", "reservations", numbering__reservation_record_check)            \
+	X(PHONE, 14, "phone", "projects/", "phoneNumberInstances", numbering__phone_record_check)                     \
 	X(APPLICATION, 15, "application", "projects/", "applications", numbering__application_record_check)          \
 	X(RULE, 16, "rule", "projects/", "rules", numbering__rule_record_check)                                       \
 	X(ACCOUNT_LINK, 17, "accountLink", "projects/", "", numbering__account_link_record_check)
@@ -74,6 +75,7 @@ int numbering__reservation_record_check(const numbering_record *record);
 int numbering__billing_account_check(const numbering_record *record);
 int numbering__billing_entry_check(const numbering_record *record);
 int numbering__purchase_record_check(const numbering_record *record);
+int numbering__phone_record_check(const numbering_record *record);
 int numbering__application_record_check(const numbering_record *record);
 int numbering__rule_record_check(const numbering_record *record);
 int numbering__account_link_record_check(const numbering_record *record);

@@ -55,6 +55,10 @@ struct numbering_store {
 	 * keep instance bodies as the library wrote them: read with the _own readers
 	 * (model/instance-record.h), which skip the model's limit checks. */
 	int own_records;
+	/* The last id handed out of each NUMBERING__SEQ_* sequence, and which of them
+	 * changed since the last commit (stored by numbering__commit()). */
+	int64_t seq_last[3];
+	unsigned seq_dirty;
 	/* The body of the instance record being put (writes hold the write lock). */
 	struct numbering__buf put_body;
 };
@@ -94,6 +98,23 @@ int numbering__project_of_name(char *project, const char *name, const char *fiel
  * the clock reads outside NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX or no time after
  * the last one is left in that range. */
 int numbering__next_time(numbering_store *store, int64_t *out);
+
+/* The store-wide id sequences (numbering__next_id()); values fixed: each names a META
+ * record ("seq-phone", "seq-application", "seq-rule") holding the last id handed out. */
+#define NUMBERING__SEQ_PHONE 0       /* phone ids of instances (Voximplant phone_id) */
+#define NUMBERING__SEQ_APPLICATION 1 /* Voximplant application ids */
+#define NUMBERING__SEQ_RULE 2        /* Voximplant rule ids */
+#define NUMBERING__SEQ_COUNT 3
+
+/*
+ * The next id of @sequence (NUMBERING__SEQ_*) into *out: positive, unique in the store,
+ * never handed out again, even after the record holding the highest id is gone and the
+ * store reopened. Call under the write lock inside the transaction that uses the id:
+ * the sequence is stored with its commit (numbering__commit(), only when it changed);
+ * a rolled-back transaction may leave a gap. NUMBERING_INVALID_ARGUMENT for an unknown
+ * sequence, NUMBERING_OUT_OF_RANGE when the sequence is exhausted (INT64_MAX).
+ */
+int numbering__next_id(numbering_store *store, int sequence, int64_t *out);
 
 /* Sets instance->compliant from the store's regulatory requirements. */
 void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance);

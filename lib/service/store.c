@@ -98,6 +98,69 @@ static int parse_requirements(numbering_store *store, const char *text)
 	return NUMBERING_OK;
 }
 
+/* The META record of each id sequence (NUMBERING__SEQ_*). */
+static const char *const seq_names[NUMBERING__SEQ_COUNT] = {
+	[NUMBERING__SEQ_PHONE] = NUMBERING__META_SEQ_PHONE,
+	[NUMBERING__SEQ_APPLICATION] = NUMBERING__META_SEQ_APPLICATION,
+	[NUMBERING__SEQ_RULE] = NUMBERING__META_SEQ_RULE,
+};
+_Static_assert(sizeof(((numbering_store *)0)->seq_last) / sizeof(int64_t) == NUMBERING__SEQ_COUNT,
+               "one last id per sequence");
+
+static void put_le64(unsigned char buf[8], uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8) /* little-endian */
+		buf[i] = (unsigned char)(v & 0xff);
+}
+
+static uint64_t get_le64(const unsigned char buf[8])
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | buf[i];
+	return v;
+}
+
+/* Reads the last id of each sequence (absent: 0, none handed out). */
+static int load_sequences(numbering_store *store)
+{
+	for (int i = 0; i < NUMBERING__SEQ_COUNT; i++) {
+		unsigned char buf[8];
+		size_t len = sizeof(buf);
+		int rc = numbering__backend_meta_get(store, seq_names[i], buf, &len);
+		if (rc == NUMBERING_NOT_FOUND)
+			continue;
+		if (rc == NUMBERING_OUT_OF_RANGE || (rc == NUMBERING_OK && len != sizeof(buf)))
+			return numbering__error_set(NUMBERING_DATA_LOSS,
+			                            "the store's %s record has %zu bytes, not 8: it is not one this library "
+			                            "wrote",
+			                            seq_names[i], len);
+		if (rc != NUMBERING_OK)
+			return rc;
+		uint64_t v = get_le64(buf);
+		if (v > (uint64_t)INT64_MAX)
+			return numbering__error_set(NUMBERING_DATA_LOSS,
+			                            "the store's %s record holds %llu, more than any id this library hands out",
+			                            seq_names[i], (unsigned long long)v);
+		store->seq_last[i] = (int64_t)v;
+	}
+	return NUMBERING_OK;
+}
+
+int numbering__next_id(numbering_store *store, int sequence, int64_t *out)
+{
+	if (sequence < 0 || sequence >= NUMBERING__SEQ_COUNT)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "sequence", "id sequence %d is not one (0 .. %d)",
+		                              sequence, NUMBERING__SEQ_COUNT - 1);
+	if (store->seq_last[sequence] == INT64_MAX)
+		return numbering__error_set(NUMBERING_OUT_OF_RANGE, "the store's %s sequence is exhausted: every id to %lld "
+		                            "was handed out",
+		                            seq_names[sequence], (long long)INT64_MAX);
+	*out = ++store->seq_last[sequence];
+	store->seq_dirty |= 1u << sequence;
+	return NUMBERING_OK;
+}
+
 /* Reads the store's last time, and its page-token key, creating the key on first open
  * (the last time first: the commit that creates the key records it). */
 static int load_meta(numbering_store *store)
@@ -128,6 +191,8 @@ static int load_meta(numbering_store *store)
 			                            (long long)last);
 		store->last_time = last;
 	}
+	if ((rc = load_sequences(store)) != NUMBERING_OK)
+		return rc;
 	len = sizeof(store->token_key);
 	rc = numbering__backend_meta_get(store, META_TOKEN_KEY, store->token_key, &len);
 	if (rc == NUMBERING_NOT_FOUND) {
@@ -417,14 +482,20 @@ int numbering__begin(numbering_store *store)
 }
 
 /* The last time is stored with every commit so a reopened store keeps create times
- * strictly increasing even if the clock went back. */
+ * strictly increasing even if the clock went back; an id sequence that handed out an
+ * id since the last commit is stored with it, so no id is handed out twice. A
+ * sequence stays marked until a commit stores it: a rolled-back transaction leaves a
+ * gap, never a reuse. */
 int numbering__commit(numbering_store *store)
 {
 	unsigned char buf[8];
-	uint64_t v = (uint64_t)store->last_time;
-	for (int i = 0; i < 8; i++, v >>= 8) /* little-endian */
-		buf[i] = (unsigned char)(v & 0xff);
+	put_le64(buf, (uint64_t)store->last_time);
 	int rc = numbering__backend_meta_put(store, META_LAST_TIME, buf, sizeof(buf));
+	for (int i = 0; rc == NUMBERING_OK && store->seq_dirty != 0 && i < NUMBERING__SEQ_COUNT; i++)
+		if (store->seq_dirty & (1u << i)) {
+			put_le64(buf, (uint64_t)store->seq_last[i]);
+			rc = numbering__backend_meta_put(store, seq_names[i], buf, sizeof(buf));
+		}
 	if (rc != NUMBERING_OK) {
 		numbering__rollback(store);
 		return rc;
@@ -432,6 +503,8 @@ int numbering__commit(numbering_store *store)
 	rc = numbering__backend_commit(store);
 	if (rc != NUMBERING_OK)
 		numbering__rollback(store);
+	else
+		store->seq_dirty = 0;
 	return rc;
 }
 
