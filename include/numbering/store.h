@@ -27,8 +27,13 @@ extern "C" {
 
 /** A store: opaque; opened with numbering_store_open(), closed with numbering_store_close(). */
 typedef struct numbering_store numbering_store;
+/* Declared here and in numbering/sys/backend.h: C99 allows a typedef only once. */
+#ifndef NUMBERING_BACKEND_TYPEDEF_
+/** Defined once the numbering_backend typedef is declared (not for hosts). */
+#define NUMBERING_BACKEND_TYPEDEF_
 /** A storage backend: its vtable is in numbering/sys/backend.h. */
 typedef struct numbering_backend numbering_backend;
+#endif
 
 /**
  * Decides whether @p caller holds @p permission (e.g.

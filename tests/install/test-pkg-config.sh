@@ -13,6 +13,14 @@ meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >/dev/null
 pc=$(find "$dest" -name numbering.pc | head -n 1)
 [ -n "$pc" ] || { echo "numbering.pc was not installed"; exit 1; }
 export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
+# Cflags carry the include directory and nothing else: no flag of a private dependency
+# (libutf8proc's -DUTF8PROC_EXPORTS leaked through Requires.private).
+for flag in $(pkg-config --cflags numbering); do
+	case $flag in
+	-I*) ;;
+	*) echo "pkg-config --cflags numbering hands consumers $flag: $(pkg-config --cflags numbering)"; exit 1 ;;
+	esac
+done
 cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$dest/consumer" "$source" $(pkg-config --cflags --libs numbering)
 libdir=$(dirname "$(find "$dest" -name 'libnumbering.so.*' | head -n 1)")
 LD_LIBRARY_PATH="$libdir" "$dest/consumer"

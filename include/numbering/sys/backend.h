@@ -34,8 +34,16 @@ extern "C" {
 /** Version 2: the record store. */
 #define NUMBERING_BACKEND_VERSION 2
 
+/* numbering/store.h declares the typedef too: C99 allows it only once. */
+#ifndef NUMBERING_BACKEND_TYPEDEF_
+/** Defined once the numbering_backend typedef is declared (not for hosts). */
+#define NUMBERING_BACKEND_TYPEDEF_
+/** A storage backend: the struct below. */
+typedef struct numbering_backend numbering_backend;
+#endif
+
 /** A storage backend, a record store: embed it as the first member of your own struct. */
-typedef struct numbering_backend {
+struct numbering_backend {
 	/** NUMBERING_BACKEND_VERSION: the members the backend fills. */
 	unsigned int version;
 	/* Version 2 fields (version 1 stored instances; it is gone). */
@@ -84,7 +92,7 @@ typedef struct numbering_backend {
 
 	/** Frees the backend and everything it holds. */
 	void (*free)(struct numbering_backend *backend);
-} numbering_backend;
+};
 
 
 
