@@ -160,7 +160,7 @@ NUMBERING_EXTERN(const char *) numbering_available_number_text(const numbering_a
 /**
  * Sets an integer or flag attribute by its JSON name: "capability" (NUMBERING_CAPABILITY_*
  * flags), "paymentIntervalMonths" (1 .. 120), "supportingDocumentationRequired" and
- * "beta" (0 or 1), "regionId" (0 or more).
+ * "beta" and "sandbox" (0 or 1), "regionId" (0 or more).
  * @param[in] number the object.
  * @param[in] attribute the attribute's name.
  * @param[in] value the value.

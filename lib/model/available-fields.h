@@ -33,7 +33,8 @@
 	X(category_name,                     TEXT,  "categoryName",                    256,           0) \
 	X(region_id,                         INT,   "regionId",                        INT64_MAX / 2, 0) \
 	X(region_name,                       TEXT,  "regionName",                      256,           0) \
-	X(reservation,                       TEXT,  "reservation",                     128,           0)
+	X(reservation,                       TEXT,  "reservation",                     128,           0) \
+	X(sandbox,                           BOOL,  "sandbox",                         1,             0)
 /* clang-format on */
 
 #endif
