@@ -1,10 +1,12 @@
-// A C++17 host over numbering.hpp: create, list, resolve, lifecycle, split, and the
-// errors a host would catch. Its output is compared with expected.out by the test suite.
+// A C++17 host over numbering/numbering.hpp, the C++ header installed with the library:
+// create, list, resolve, lifecycle, split, and the errors a host would catch. Its output
+// is compared with expected.out by the test suite, built in the tree and against an
+// installed copy (tests/install/test-pkg-config.sh).
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
-#include "numbering.hpp"
+#include <numbering/numbering.hpp>
 
 int main()
 {
@@ -61,7 +63,8 @@ int main()
 			overlap.set_phone_number("+61255501110");
 			store.create("projects/demo", overlap, "overlap");
 		} catch (const numbering::Error &e) {
-			std::cout << "error " << e.status() << " (" << e.code() << "): " << e.message() << "\n";
+			std::cout << "error " << e.status() << " (" << e.code() << ", HTTP " << e.http_status()
+			          << "): " << e.message() << "\n";
 			for (const auto &v : e.field_violations())
 				std::cout << "  " << v.field << ": " << v.description << "\n";
 		}

@@ -6,6 +6,7 @@
 # two headers, which C99 refuses) and initializing each versioned struct with its
 # NUMBERING_..._INIT macro (a missing field or an int for an enum is an error in C++).
 # Headers and macros are found, not listed, so a new one is checked without an edit here.
+# The C++ wrapper numbering/numbering.hpp (C++17) is compiled alone under C++17 and C++20.
 #   check-standards.sh INCLUDE_DIR WORK_DIR 'CC ...' 'CXX ...'
 set -u
 include=$1 work=$2 cc=$3 cxx=$4
@@ -50,6 +51,12 @@ for std in c99 c11 c17 c++11 c++14 c++17 c++20; do
 		check "$work/alone.$ext" "$std" "$compiler" "<$h> alone"
 	done
 	check "$work/all-headers.$ext" "$std" "$compiler" "every header and $(echo "$inits" | wc -w) _INIT macros in one file ($work/all-headers.$ext)"
+	# The C++ wrapper, numbering/numbering.hpp, is C++17: alone under C++17 and C++20.
+	case $std in
+	c++17 | c++20)
+		printf '#include <numbering/numbering.hpp>\nint numbering_header_alone;\n' > "$work/alone.cpp"
+		check "$work/alone.cpp" "$std" "$compiler" "<numbering/numbering.hpp> alone" ;;
+	esac
 done
-echo "header standards: $count compilations ($(echo "$headers" | wc -l) headers x 7 standards, and each standard's all-in-one file), $failures failures"
+echo "header standards: $count compilations ($(echo "$headers" | wc -l) headers x 7 standards, each standard's all-in-one file, numbering.hpp x 2), $failures failures"
 [ "$failures" -eq 0 ]

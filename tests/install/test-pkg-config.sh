@@ -2,7 +2,8 @@
 # Installs the build into a temporary prefix with `meson install --destdir` and builds
 # a consumer with nothing but pkg-config's answer, as a user outside the tree would.
 # With a third argument (the examples/ directory) it also builds examples/hello with cc
-# and examples/cpp with g++ -std=c++17 the same way, runs them and compares their output
+# and examples/cpp (over the installed numbering/numbering.hpp) with g++ -std=c++17 the
+# same way, runs them and compares their output
 # with their expected.out, and a program running the backend test kit over
 # examples/array-backend/array-records.c (with a fourth argument "kit": the kit is installed).
 set -eu
@@ -28,6 +29,22 @@ LD_LIBRARY_PATH="$libdir" "$dest/consumer"
 cc -std=c11 -o "$dest/consumer-static" "$source" $(pkg-config --cflags numbering) "$libdir/libnumbering.a" \
 	$(pkg-config --libs --static numbering | sed 's/-lnumbering//')
 "$dest/consumer-static"
+
+# The C++ header, from the installed tree only: a C++17 consumer of numbering.hpp (handles,
+# the exception's code, status, HTTP status and field violations), and a clear refusal of
+# an older standard.
+hpp=$(find "$dest" -path '*/include/numbering/numbering.hpp' | head -n 1)
+[ -n "$hpp" ] || { echo "numbering/numbering.hpp was not installed"; exit 1; }
+for std in c++17 c++20; do
+	g++ -std=$std -Wall -Wextra -Wpedantic -Werror -o "$dest/consumer-cpp" "$(dirname "$source")/consumer.cpp" \
+		$(pkg-config --cflags --libs numbering)
+	LD_LIBRARY_PATH="$libdir" "$dest/consumer-cpp"
+done
+if g++ -std=c++14 -fsyntax-only -x c++ - $(pkg-config --cflags numbering) < "$(dirname "$source")/consumer.cpp" \
+	> "$dest/cpp14.err" 2>&1 || ! grep -q 'numbering.hpp needs C++17' "$dest/cpp14.err"; then
+	echo "numbering.hpp under -std=c++14 did not stop with its own message:"; head -n 5 "$dest/cpp14.err"
+	exit 1
+fi
 
 [ -n "$examples" ] || exit 0
 # The examples, as a newcomer builds them from docs/GETTING-STARTED.md.
@@ -60,4 +77,4 @@ if [ "$kit" = kit ]; then
 else
 	kit=" (no backend test kit: -Dtest_kit=disabled)"
 fi
-echo "installed library: consumer, hello, cpp-example, the README's example$kit built with pkg-config alone and ran as expected"
+echo "installed library: consumer, consumer-cpp (numbering.hpp), hello, cpp-example, the README's example$kit built with pkg-config alone and ran as expected"

@@ -1,16 +1,22 @@
-// numbering.hpp: a header-only C++17 wrapper over libnumbering's C API.
+// numbering/numbering.hpp: libnumbering's header-only C++17 wrapper over its C API,
+// installed beside numbering/numbering.h (include it as <numbering/numbering.hpp> and link
+// with `pkg-config --cflags --libs numbering`; examples/cpp/main.cpp uses all of it).
 //
 // Every handle has one owner: Store, Instance, Number, Resolution and ListPage hold their C
 // handle in a std::unique_ptr whose deleter is the library's _free/_close function,
 // so they are movable, not copyable, and release their handle on every path,
 // exceptions included. A failing call throws numbering::Error, which carries the
-// google.rpc code, its name, the message and the field violations copied out of the
-// calling thread's last error.
+// google.rpc code, its name, the HTTP status that goes with it, the message and the
+// field violations copied out of the calling thread's last error.
 //
 // Thread safety is the C library's: a Store may be shared by threads; an Instance,
 // a Resolution or a ListPage belongs to one thread at a time.
-#ifndef NUMBERING_EXAMPLES_NUMBERING_HPP
-#define NUMBERING_EXAMPLES_NUMBERING_HPP
+#ifndef NUMBERING_NUMBERING_HPP
+#define NUMBERING_NUMBERING_HPP
+
+#if !defined(__cplusplus) || __cplusplus < 201703L
+#error "numbering/numbering.hpp needs C++17 (-std=c++17 or later); C and older C++ use numbering/numbering.h"
+#endif
 
 #include <cstdint>
 #include <memory>
@@ -43,6 +49,8 @@ public:
 	int code() const noexcept { return code_; }
 	/// Its name, e.g. "INVALID_ARGUMENT".
 	const char *status() const noexcept { return numbering_status_name(code_); }
+	/// The HTTP status that goes with the code (400 for INVALID_ARGUMENT, 404, 409 ...).
+	int http_status() const noexcept { return numbering_status_http(code_); }
 	/// The library's message, without the status prefix what() has.
 	const std::string &message() const noexcept { return message_; }
 	const std::vector<FieldViolation> &field_violations() const noexcept { return violations_; }
@@ -317,4 +325,4 @@ private:
 
 } // namespace numbering
 
-#endif
+#endif // NUMBERING_NUMBERING_HPP
