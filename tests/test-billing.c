@@ -13,6 +13,7 @@
 
 #include "ledger-invariant.h"
 #include "model/kinds.h"
+#include "service/backend-call.h"
 #include "service/billing.h"
 #include "service/service.h"
 #include "record-damage.h"
@@ -694,6 +695,43 @@ static int64_t store_time(numbering_store *store)
 	return now;
 }
 
+/* A REQUEST record's body, as the backend holds it. */
+struct key_record {
+	size_t len;
+	uint8_t body[64];
+};
+
+static int key_visit(const numbering_record *record, void *payload)
+{
+	struct key_record *k = payload;
+	k->len = record->body_len;
+	memcpy(k->body, record->body, record->body_len < sizeof(k->body) ? record->body_len : sizeof(k->body));
+	return 0;
+}
+
+static int get_key_record(numbering_store *store, struct key_record *k, const char *name)
+{
+	memset(k, 0, sizeof(*k));
+	return numbering__backend_get_record(store, NUMBERING__KIND_REQUEST, name, key_visit, k);
+}
+
+/* Puts the REQUEST record @name of projects/p1 with @body (inside the caller's lock). */
+static void put_key_record(numbering_store *store, const char *name, const uint8_t *body, size_t len)
+{
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_REQUEST;
+	r.name = name;
+	r.parent = "projects/*/p1";
+	r.sort_key = 1;
+	r.body = body;
+	r.body_len = len;
+	ck_assert_int_eq(numbering__begin(store), NUMBERING_OK);
+	ck_assert_int_eq(numbering__backend_put_record(store, &r), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(store), NUMBERING_OK);
+}
+
 static void internal_calls(numbering_store *store)
 {
 	struct numbering__account a;
@@ -747,6 +785,20 @@ static void internal_calls(numbering_store *store)
 	charge.from_reserve = 0;
 	charge.amount = -100;
 	expect_field(post(store, &a, &charge, NULL), NUMBERING_ALREADY_EXISTS, "chargeKey", "already holds the charge");
+	/* The key is kept as the project's request id "#" + key: the entry's number. */
+	struct key_record kr;
+	ck_assert_int_eq(get_key_record(store, &kr, "projects/*/p1/requests/#projects/p1/subscriptions/s#1"), NUMBERING_OK);
+	ck_assert_int_eq((int)kr.len, 41);
+	ck_assert_int_eq(kr.body[32], 'K');
+	ck_assert_int_eq(kr.body[33], 2);
+	/* A damaged one is DATA_LOSS, for the look-up and for a charge with its key. */
+	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#1", kr.body, 33);
+	expect_field(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#1", &found), NUMBERING_DATA_LOSS,
+	             "chargeKey", "charge key");
+	expect_field(post(store, &a, &charge, NULL), NUMBERING_DATA_LOSS, "chargeKey", "charge key");
+	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#1", kr.body, kr.len);
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#1", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 1);
 	/* Out of the reserve, no more than it holds; unreserving likewise. */
 	charge.charge_key = "projects/p1/subscriptions/s#2";
 	charge.from_reserve = 1;

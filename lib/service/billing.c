@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "model/billing-fields.h"
 #include "model/fields.h"
+#include "model/instance-record.h"
 #include "model/kinds.h"
 #include "model/validate.h"
 #include "numbering/billing.h"
@@ -59,14 +60,41 @@ static int damaged(const numbering_record *record, const char *field, const char
 	return numbering__record_damaged(record, "", field, problem);
 }
 
+/* Copies @src, cut to @size - 1 bytes as snprintf() would, into @dst; its length. The
+ * names below are built on every charge: copies, not formatting. */
+static size_t copy_text(char *dst, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return len;
+}
+
 static void account_name(char name[ACCOUNT_NAME_SIZE], const char *project)
 {
-	snprintf(name, ACCOUNT_NAME_SIZE, "%s%s", project, ACCOUNT_SUFFIX);
+	size_t len = copy_text(name, NUMBERING__PROJECT_SIZE, project);
+	memcpy(name + len, ACCOUNT_SUFFIX, sizeof(ACCOUNT_SUFFIX));
 }
 
 static void entry_name(char name[NUMBERING__ENTRY_NAME_SIZE], const char *project, int64_t n)
 {
-	snprintf(name, NUMBERING__ENTRY_NAME_SIZE, "%s" ENTRIES_SEGMENT "%" PRId64, project, n);
+	if (n < 0) {
+		snprintf(name, NUMBERING__ENTRY_NAME_SIZE, "%s" ENTRIES_SEGMENT "%" PRId64, project, n);
+		return;
+	}
+	char digits[20];
+	size_t count = 0;
+	uint64_t v = (uint64_t)n;
+	do {
+		digits[count++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	size_t len = copy_text(name, NUMBERING__PROJECT_SIZE, project);
+	memcpy(name + len, ENTRIES_SEGMENT, sizeof(ENTRIES_SEGMENT) - 1);
+	len += sizeof(ENTRIES_SEGMENT) - 1;
+	while (count > 0)
+		name[len++] = digits[--count];
+	name[len] = '\0';
 }
 
 /* The record's parent, a project ("projects/p", shorter than NUMBERING__PROJECT_SIZE). */
@@ -99,7 +127,7 @@ static int read_account(struct numbering__account *a, const numbering_record *re
 	if ((f.balance.currency[0] == '\0') != (f.entries == 0))
 		return damaged(record, "balance", "an account has a currency exactly when it has entries");
 	memset(a, 0, sizeof(*a));
-	snprintf(a->project, sizeof(a->project), "%s", record->parent);
+	copy_text(a->project, sizeof(a->project), record->parent);
 	memcpy(a->currency, f.balance.currency, sizeof(a->currency));
 	a->balance = f.balance.minor;
 	a->reserved = f.reserved;
@@ -230,7 +258,7 @@ int numbering__account_load(struct numbering__account *a, numbering_store *store
 {
 	char name[ACCOUNT_NAME_SIZE];
 	memset(a, 0, sizeof(*a));
-	snprintf(a->project, sizeof(a->project), "%s", project);
+	copy_text(a->project, sizeof(a->project), project);
 	account_name(name, a->project);
 	struct account_visit v = {a, NUMBERING_OK};
 	int rc = numbering__backend_get_record(store, NUMBERING__KIND_BILLING_ACCOUNT, name, account_visit, &v);
@@ -240,7 +268,7 @@ int numbering__account_load(struct numbering__account *a, numbering_store *store
 		v.rc = numbering__error_set(NUMBERING_DATA_LOSS, "the billing account \"%s\" is another project's", name);
 	if (rc != NUMBERING_OK || v.rc != NUMBERING_OK) {
 		memset(a, 0, sizeof(*a));
-		snprintf(a->project, sizeof(a->project), "%s", project);
+		copy_text(a->project, sizeof(a->project), project);
 	}
 	return rc != NUMBERING_OK ? rc : v.rc;
 }
@@ -303,19 +331,63 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
 	return 1;
 }
 
+/* A charge key is kept as a request id of the project (service/request-id.h) that no
+ * request can take: "#" and the key (a request id has no '#'), so whether the ledger
+ * holds it is one get by name, whatever the ledger's length. The REQUEST record's
+ * body: 32 zero bytes where a request keeps its digest, the mark, and the number of
+ * the entry that carries the key (8 bytes, little-endian); its sort key the entry's
+ * time. Put with the entry, in its transaction. */
+#define CHARGE_MARK 'K'
+#define CHARGE_BODY_LEN (32 + 1 + 8)
+
+struct charge_record {
+	char scope[NUMBERING__REQUEST_SCOPE_SIZE];
+	char id[1 + 255 + 1];
+	uint8_t body[CHARGE_BODY_LEN];
+	numbering_record r;
+	char name[NUMBERING__REQUEST_NAME_SIZE];
+};
+
+/* The record of @key in the ledger of @project, for its entry @n put at @time (0, 0
+ * for a look-up). */
+static int charge_record(struct charge_record *c, const char *project, const char *key, int64_t n, int64_t time)
+{
+	numbering__request_id_scope(c->scope, project);
+	c->id[0] = '#';
+	copy_text(c->id + 1, sizeof(c->id) - 1, key);
+	memset(c->body, 0, 32);
+	c->body[32] = CHARGE_MARK;
+	for (int b = 0; b < 8; b++)
+		c->body[33 + b] = (uint8_t)((uint64_t)n >> (8 * b));
+	return numbering__request_record(&c->r, c->name, c->scope, c->id, time, c->body, sizeof(c->body));
+}
+
+/* numbering__validate_text(), whose success path formats the quoted value for the
+ * messages it might write: printable ASCII of 1 .. @max bytes (the names and reasons
+ * the library makes itself) is text without it. */
+static int check_text(const char *text, size_t max, const char *field)
+{
+	size_t len = 0;
+	while (len <= max && (unsigned char)text[len] >= 0x20 && (unsigned char)text[len] < 0x7f)
+		len++;
+	if (text[len] == '\0' && len >= 1 && len <= max)
+		return NUMBERING_OK;
+	return numbering__validate_text(text, max, field);
+}
+
 int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
                             char *name)
 {
 	int rc = numbering__account_check_currency(a, e->currency, "amount");
 	if (rc != NUMBERING_OK)
 		return rc;
-	if (e->reason == NULL || (rc = numbering__validate_text(e->reason, 256, "reason")) != NUMBERING_OK)
+	if (e->reason == NULL || (rc = check_text(e->reason, 256, "reason")) != NUMBERING_OK)
 		return e->reason == NULL ? numbering__error_field(NUMBERING_INVALID_ARGUMENT, "reason", "reason is missing")
 		                         : rc;
 	if (e->resource != NULL && e->resource[0] != '\0' &&
-	    (rc = numbering__validate_text(e->resource, 1024, "resource")) != NUMBERING_OK)
+	    (rc = check_text(e->resource, 1024, "resource")) != NUMBERING_OK)
 		return rc;
-	if (e->charge_key != NULL && (rc = numbering__validate_text(e->charge_key, 255, "chargeKey")) != NUMBERING_OK)
+	if (e->charge_key != NULL && (rc = check_text(e->charge_key, 255, "chargeKey")) != NUMBERING_OK)
 		return rc;
 	if (e->time <= 0 || !numbering__time_in_range(e->time))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "time", "an entry's time %" PRId64 " is not a store time",
@@ -370,6 +442,11 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 	next.reserved = reserved;
 	next.entries = en.n;
 	rc = put_entry(store, a->project, &en);
+	if (rc == NUMBERING_OK && e->charge_key != NULL) {
+		struct charge_record c;
+		if ((rc = charge_record(&c, a->project, e->charge_key, en.n, e->time)) == NUMBERING_OK)
+			rc = numbering__backend_put_record(store, &c.r);
+	}
 	if (rc == NUMBERING_OK)
 		rc = put_account(store, &next);
 	if (rc != NUMBERING_OK)
@@ -413,11 +490,22 @@ int numbering__account_unreserve(numbering_store *store, struct numbering__accou
 	return rc;
 }
 
+struct charged_visit {
+	const char *key;
+	int found;
+	int rc;
+};
+
 static int charged_visit(const numbering_record *record, void *payload)
 {
-	(void)record;
-	*(int *)payload = 1;
-	return NUMBERING__VISIT_STOP;
+	struct charged_visit *v = payload;
+	v->found = 1;
+	if (record->body_len != CHARGE_BODY_LEN || ((const uint8_t *)record->body)[32] != CHARGE_MARK) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		v->rc = numbering__error_field(NUMBERING_DATA_LOSS, "chargeKey", "the record of the charge key \"%s\" is damaged",
+		                               numbering__quote(quoted, v->key, strlen(v->key)));
+	}
+	return 0;
 }
 
 int numbering__account_charged(numbering_store *store, const char *project, const char *charge_key, int *found)
@@ -425,12 +513,16 @@ int numbering__account_charged(numbering_store *store, const char *project, cons
 	*found = 0;
 	if (charge_key == NULL)
 		return NUMBERING_OK;
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_BILLING_ENTRY;
-	q.parent = project;
-	q.keys[0] = charge_key;
-	q.limit = 1;
-	return numbering__backend_list(store, &q, charged_visit, found);
+	struct charge_record c;
+	int rc = charge_record(&c, project, charge_key, 0, 0);
+	struct charged_visit v = {charge_key, 0, NUMBERING_OK};
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_get_record(store, NUMBERING__KIND_REQUEST, c.name, charged_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	if (rc == NUMBERING_OK && (rc = v.rc) == NUMBERING_OK)
+		*found = v.found;
+	return rc;
 }
 
 /* ---- The public calls (numbering/billing.h) ---- */

@@ -11,6 +11,10 @@
  *   BILLING_ENTRY    name "{project}/billingEntries/{n}" (n = 1, 2, ... per project,
  *                    never reused), parent the project, sort key n (newest first is
  *                    descending), key 0 the charge key (NULL for none); the entry
+ *   REQUEST          a charge key's: name "projects/" "*" "/{p}/requests/#{charge key}"
+ *                    (the project's request-id scope, service/request-id.h; a request
+ *                    id has no '#'), put with its entry, so that whether the ledger
+ *                    holds a key is one get, not a walk of the ledger
  */
 #ifndef NUMBERING_SERVICE_BILLING_H
 #define NUMBERING_SERVICE_BILLING_H
@@ -76,7 +80,8 @@ int numbering__account_reserve(numbering_store *store, struct numbering__account
  * account (inside a transaction). */
 int numbering__account_unreserve(numbering_store *store, struct numbering__account *a, int64_t amount);
 
-/* Whether the ledger of @project holds an entry with @charge_key: *found 1 or 0. */
+/* Whether the ledger of @project holds an entry with @charge_key: *found 1 or 0 (one
+ * get of the key's REQUEST record). */
 int numbering__account_charged(numbering_store *store, const char *project, const char *charge_key, int *found);
 
 #endif

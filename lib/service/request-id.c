@@ -39,8 +39,14 @@ int numbering__request_id_init(struct numbering__request_id *req, const char *sc
 
 void numbering__request_id_scope(char scope[NUMBERING__REQUEST_SCOPE_SIZE], const char *project)
 {
+	/* What snprintf() would write, without the formatting: every charge with a charge
+	 * key takes a scope (service/billing.c). */
+	static const char prefix[] = "projects/*/";
 	const char *id = strncmp(project, "projects/", 9) == 0 ? project + 9 : project;
-	snprintf(scope, NUMBERING__REQUEST_SCOPE_SIZE, "projects/*/%s", id);
+	size_t len = strnlen(id, NUMBERING__REQUEST_SCOPE_SIZE - sizeof(prefix));
+	memcpy(scope, prefix, sizeof(prefix) - 1);
+	memcpy(scope + sizeof(prefix) - 1, id, len);
+	scope[sizeof(prefix) - 1 + len] = '\0';
 }
 
 void numbering__request_id_add(struct numbering__request_id *req, const void *bytes, size_t len)

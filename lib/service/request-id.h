@@ -15,6 +15,8 @@
  * digest, a mark byte naming the kind of request (never 0, which is the shape of a
  * create's response) and the answer's bytes. Two kinds of request under one scope
  * share the ids: an id used for one is "used for a different" request for the other.
+ * The ledger keeps its charge keys under a project's scope too, as ids no request can
+ * have: "#" and the key (service/billing.h).
  */
 #ifndef NUMBERING_SERVICE_REQUEST_ID_H
 #define NUMBERING_SERVICE_REQUEST_ID_H
