@@ -1,5 +1,6 @@
 /* Attribute tables: clearing, copying, by-name access and the body codec (model/fields.h). */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -84,6 +85,18 @@ static int unknown(const struct numbering__fields *t, const char *json, const ch
 	                              t->what);
 }
 
+/* The length of @value when it is printable ASCII of at most @max bytes, which is valid
+ * text: most values, and every name the library makes. -1 otherwise, for
+ * numbering__validate_text() to judge (it formats the quoted value for its messages
+ * even when the text is valid, which cost more than the rest of a set). */
+static ptrdiff_t plain_text(const char *value, size_t max)
+{
+	size_t len = 0;
+	while (len <= max && (unsigned char)value[len] >= 0x20 && (unsigned char)value[len] < 0x7f)
+		len++;
+	return value[len] == '\0' && len <= max ? (ptrdiff_t)len : -1;
+}
+
 int numbering__fields_set_text(const struct numbering__fields *t, void *obj, const char *json, const char *value)
 {
 	const struct numbering__field *f = numbering__fields_find(t, json, NUMBERING__FIELD_TEXT);
@@ -91,10 +104,12 @@ int numbering__fields_set_text(const struct numbering__fields *t, void *obj, con
 		return unknown(t, json, "a text");
 	char *copy = NULL;
 	if (value != NULL && value[0] != '\0') {
-		int rc = numbering__validate_text(value, (size_t)f->limit, f->json);
+		ptrdiff_t len = plain_text(value, (size_t)f->limit);
+		int rc = len >= 0 ? NUMBERING_OK : numbering__validate_text(value, (size_t)f->limit, f->json);
 		if (rc != NUMBERING_OK)
 			return rc;
-		if ((copy = numbering__strdup(value)) == NULL)
+		copy = len >= 0 ? numbering__strndup(value, (size_t)len) : numbering__strdup(value);
+		if (copy == NULL)
 			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %s", f->json);
 	}
 	numbering__free_mem(*AT(obj, f, char *));
