@@ -52,6 +52,8 @@ TEST_SUITE(pricing);
 TEST_SUITE(purchase);
 TEST_SUITE(authz_purchase);
 TEST_SUITE(vox_params);
+TEST_SUITE(applications);
+TEST_SUITE(authz_vox_apps);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -29,5 +29,6 @@
 #include "billing.h"
 #include "pricing.h"
 #include "subscription.h"
+#include "application.h"
 
 #endif

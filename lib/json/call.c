@@ -16,6 +16,7 @@
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
 #include "json/subscription-json.h"
+#include "json/vox-applications.h"
 #include "numbering/json.h"
 #include "numbering/list.h"
 #include "numbering/resolve.h"
@@ -363,6 +364,12 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateSubscription", numbering__json_update_subscription},
 	{"RunBilling", numbering__json_run_billing},
 	{"ListPhoneNumberPricing", numbering__json_list_phone_number_pricing},
+	{"AddApplication", numbering__json_add_application},
+	{"AddRule", numbering__json_add_rule},
+	{"DelApplication", numbering__json_del_application},
+	{"DelRule", numbering__json_del_rule},
+	{"GetApplications", numbering__json_get_applications},
+	{"SetParentAccount", numbering__json_set_parent_account},
 };
 
 static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,

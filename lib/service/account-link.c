@@ -16,6 +16,7 @@
 #include "model/fields.h"
 #include "model/kinds.h"
 #include "model/validate.h"
+#include "numbering/application.h"
 #include "service/application.h"
 #include "service/backend-call.h"
 #include "service/service.h"
@@ -152,4 +153,123 @@ int numbering__account_children(numbering_store *store, const char *project, num
 	struct children_visit c = {visit, payload, NUMBERING_OK, 0};
 	int rc = numbering__backend_list(store, &query, children_visit, &c);
 	return rc != NUMBERING_OK ? rc : c.rc;
+}
+
+/* ---- SetParentAccount ---- */
+
+/* The most links a walk up from a project follows: more is a damaged store (a cycle
+ * is never written). */
+#define DEPTH_MAX 10000
+
+/* FAILED_PRECONDITION when making @child the child of @parent would close a cycle:
+ * @parent is @child, or one of @parent's ancestors is. */
+static int check_cycle(numbering_store *store, const char *child, const char *parent)
+{
+	char at[NUMBERING__PROJECT_SIZE];
+	snprintf(at, sizeof(at), "%s", parent);
+	for (int depth = 0; at[0] != '\0'; depth++) {
+		if (strcmp(at, child) == 0)
+			return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "parent_account_id",
+			                              "%s cannot be the parent of %s: %s", parent, child,
+			                              strcmp(parent, child) == 0 ? "an account is not its own parent"
+			                                                          : "it is already a descendant of it");
+		if (depth == DEPTH_MAX)
+			return numbering__error_set(NUMBERING_DATA_LOSS, "the parents of %s go on for over %d accounts",
+			                            parent, DEPTH_MAX);
+		char up[NUMBERING__PROJECT_SIZE];
+		int rc = numbering__account_parent(store, at, up);
+		if (rc != NUMBERING_OK)
+			return rc;
+		memcpy(at, up, sizeof(at));
+	}
+	return NUMBERING_OK;
+}
+
+static int put_link(numbering_store *store, const char *child, const char *parent, int64_t create_time)
+{
+	char name[LINK_NAME_SIZE];
+	snprintf(name, sizeof(name), "%s" SUFFIX, child);
+	struct link_fields f;
+	memset(&f, 0, sizeof(f));
+	f.parent = (char *)parent;
+	f.create_time = create_time;
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&table, &body, &f);
+	numbering_record rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.version = NUMBERING_RECORD_VERSION;
+	rec.kind = NUMBERING__KIND_ACCOUNT_LINK;
+	rec.name = name;
+	rec.parent = parent;
+	rec.sort_key = create_time;
+	rec.body = body.ptr;
+	rec.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &rec);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+int numbering_store_set_parent_account(numbering_store *store, const char *caller, const char *project,
+                                       const char *parent_project)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_set_parent_account: store is NULL");
+	char child[NUMBERING__PROJECT_SIZE], parent[NUMBERING__PROJECT_SIZE] = "";
+	int rc = numbering__project_of_parent(child, project, "account_id");
+	if (rc == NUMBERING_OK && parent_project != NULL && parent_project[0] != '\0')
+		rc = numbering__project_of_parent(parent, parent_project, "parent_account_id");
+	if (rc == NUMBERING_OK)
+		rc = numbering__host_call(store, caller, NUMBERING__PERM_ACCOUNT_SET_PARENT, 1, 1,
+		                          "numbering_store_set_parent_account");
+	if (rc != NUMBERING_OK)
+		return rc;
+	char old[NUMBERING__PROJECT_SIZE];
+	int began = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = numbering__account_parent(store, child, old);
+	int same = rc == NUMBERING_OK && strcmp(old, parent) == 0;
+	if (rc == NUMBERING_OK && !same && parent[0] != '\0')
+		rc = check_cycle(store, child, parent);
+	if (rc == NUMBERING_OK && !same && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		began = 1;
+		char name[LINK_NAME_SIZE];
+		snprintf(name, sizeof(name), "%s" SUFFIX, child);
+		if (old[0] != '\0')
+			rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACCOUNT_LINK, name);
+		int64_t now = 0;
+		if (rc == NUMBERING_OK && parent[0] != '\0' && (rc = numbering__next_time(store, &now)) == NUMBERING_OK)
+			rc = put_link(store, child, parent, now);
+	}
+	if (began) {
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK && began)
+		rc = numbering__durable(store);
+	return rc;
+}
+
+int numbering_store_get_parent_account(char **out, numbering_store *store, const char *caller, const char *project)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_parent_account: out is NULL");
+	*out = NULL;
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_parent_account: store is NULL");
+	char p[NUMBERING__PROJECT_SIZE], parent[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(p, project, "account_id");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_APPLICATION_LIST, p);
+	if (rc != NUMBERING_OK)
+		return rc;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__account_parent(store, p, parent);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK && (*out = numbering__strdup(parent)) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory");
+	return rc;
 }

@@ -21,8 +21,11 @@
 #include "model/fields.h"
 #include "model/kinds.h"
 #include "model/validate.h"
+#include "numbering/application.h"
+#include "numbering/errors.h"
 #include "service/application.h"
 #include "service/backend-call.h"
+#include "service/phone.h"
 #include "service/service.h"
 
 #define APPS "/applications/"
@@ -406,4 +409,586 @@ int numbering__rule_find(numbering_store *store, const char *project, int64_t ap
 		                              "rule_id %" PRId64 " is a rule of application %" PRId64 ", not of %" PRId64,
 		                              rule_id, r->application_id, application_id);
 	return NUMBERING_OK;
+}
+
+/* ---- Writing ---- */
+
+static int put_app(numbering_store *store, const char *project, const struct numbering__application *a)
+{
+	struct application_fields f;
+	memset(&f, 0, sizeof(f));
+	f.application_name = (char *)a->name;
+	f.create_time = a->create_time;
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&app_table, &body, &f);
+	numbering_record rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.version = NUMBERING_RECORD_VERSION;
+	rec.kind = NUMBERING__KIND_APPLICATION;
+	rec.name = a->record;
+	rec.parent = project;
+	rec.sort_key = a->id;
+	rec.keys[0] = a->name;
+	rec.body = body.ptr;
+	rec.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &rec);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+static int put_rule(numbering_store *store, const struct numbering__rule *r, const char *pattern)
+{
+	struct rule_fields f;
+	memset(&f, 0, sizeof(f));
+	f.rule_name = (char *)r->name;
+	f.create_time = r->create_time;
+	f.rule_pattern = (char *)pattern;
+	char parent[NUMBERING__RULE_RECORD_NAME_SIZE], id[ID_SIZE];
+	const char *slash = strstr(r->record, RULES);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - r->record), r->record);
+	id_text(id, r->id);
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(&rule_table, &body, &f);
+	numbering_record rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.version = NUMBERING_RECORD_VERSION;
+	rec.kind = NUMBERING__KIND_RULE;
+	rec.name = r->record;
+	rec.parent = parent;
+	rec.sort_key = r->id;
+	rec.keys[0] = r->name;
+	rec.keys[1] = id;
+	rec.body = body.ptr;
+	rec.body_len = body.len;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &rec);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+/* A store handle and the project it names, checked: the common start of every call. */
+static int start(numbering_store *store, const char *project, char out[NUMBERING__PROJECT_SIZE], const char *fn)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s: store is NULL", fn);
+	return numbering__project_of_parent(out, project, "account_id");
+}
+
+/* Ends a write begun under the write lock: commit or roll back, unlock, wait until durable. */
+static int finish(numbering_store *store, int began, int rc)
+{
+	if (began) {
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	return rc;
+}
+
+int numbering_store_add_application(int64_t *application_id, numbering_store *store, const char *caller,
+                                    const char *project, const char *application_name)
+{
+	char p[NUMBERING__PROJECT_SIZE], quoted[NUMBERING__QUOTE_SIZE];
+	int rc = start(store, project, p, "numbering_store_add_application");
+	if (rc == NUMBERING_OK)
+		rc = numbering__validate_app_name(application_name, "application_name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_APPLICATION_CREATE, p);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct numbering__application a;
+	memset(&a, 0, sizeof(a));
+	int found = 0, began = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = app_by_name(store, p, application_name, NULL, &found);
+	if (rc == NUMBERING_OK && found)
+		rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, "application_name",
+		                            "application_name \"%s\" is already an application of %s",
+		                            numbering__quote(quoted, application_name, strlen(application_name)), p);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		began = 1;
+		rc = numbering__next_id(store, NUMBERING__SEQ_APPLICATION, &a.id);
+		if (rc == NUMBERING_OK)
+			rc = numbering__next_time(store, &a.create_time);
+		if (rc == NUMBERING_OK) {
+			snprintf(a.name, sizeof(a.name), "%s", application_name);
+			app_record_name(a.record, p, a.id);
+			rc = put_app(store, p, &a);
+		}
+	}
+	rc = finish(store, began, rc);
+	if (rc == NUMBERING_OK && application_id != NULL)
+		*application_id = a.id;
+	return rc;
+}
+
+int numbering_store_add_rule(int64_t *rule_id, numbering_store *store, const char *caller, const char *project,
+                             int64_t application_id, const char *application_name, const char *rule_name,
+                             const char *rule_pattern)
+{
+	char p[NUMBERING__PROJECT_SIZE], quoted[NUMBERING__QUOTE_SIZE];
+	int rc = start(store, project, p, "numbering_store_add_rule");
+	if (rc == NUMBERING_OK && application_id < 0)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "application_id",
+		                            "application_id %" PRId64 " is not a positive id", application_id);
+	if (rc == NUMBERING_OK && application_id == 0 && application_name == NULL)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "application_id",
+		                            "application_id or application_name is required");
+	if (rc == NUMBERING_OK && application_id == 0)
+		rc = numbering__validate_app_name(application_name, "application_name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__validate_app_name(rule_name, "rule_name");
+	if (rc == NUMBERING_OK && rule_pattern != NULL)
+		rc = numbering__validate_text(rule_pattern, NUMBERING__RULE_PATTERN_MAX, "rule_pattern");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_APPLICATION_CREATE, p);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct numbering__application a;
+	struct numbering__rule r;
+	memset(&r, 0, sizeof(r));
+	int found = 0, began = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	rc = numbering__application_find(store, p, application_id, application_name, &a);
+	if (rc == NUMBERING_OK)
+		rc = rule_by_name(store, p, a.id, rule_name, NULL, &found);
+	if (rc == NUMBERING_OK && found)
+		rc = numbering__error_field(NUMBERING_ALREADY_EXISTS, "rule_name",
+		                            "rule_name \"%s\" is already a rule of application %" PRId64,
+		                            numbering__quote(quoted, rule_name, strlen(rule_name)), a.id);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		began = 1;
+		rc = numbering__next_id(store, NUMBERING__SEQ_RULE, &r.id);
+		if (rc == NUMBERING_OK)
+			rc = numbering__next_time(store, &r.create_time);
+		if (rc == NUMBERING_OK) {
+			r.application_id = a.id;
+			snprintf(r.name, sizeof(r.name), "%s", rule_name);
+			rule_record_name(r.record, p, a.id, r.id);
+			rc = put_rule(store, &r, rule_pattern);
+		}
+	}
+	rc = finish(store, began, rc);
+	if (rc == NUMBERING_OK && rule_id != NULL)
+		*rule_id = r.id;
+	return rc;
+}
+
+/* ---- Deleting ---- */
+
+/* Checks a delete's lists: 1 .. NUMBERING_APPLICATION_DELETE_MAX items, ids > 0,
+ * names valid. @what is "application" or "rule". */
+static int check_lists(const char *what, const int64_t *ids, size_t id_count, const char *const *names,
+                       size_t name_count)
+{
+	char idf[32], namef[32], field[48];
+	snprintf(idf, sizeof(idf), "%s_id", what);
+	snprintf(namef, sizeof(namef), "%s_name", what);
+	if (id_count + name_count == 0 || id_count > NUMBERING_APPLICATION_DELETE_MAX ||
+	    name_count > NUMBERING_APPLICATION_DELETE_MAX || id_count + name_count > NUMBERING_APPLICATION_DELETE_MAX ||
+	    (id_count > 0 && ids == NULL) || (name_count > 0 && names == NULL))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, idf,
+		                              "%s or %s must name 1 to %d %ss (%zu given)", idf, namef,
+		                              NUMBERING_APPLICATION_DELETE_MAX, what, id_count + name_count);
+	for (size_t i = 0; i < id_count; i++)
+		if (ids[i] <= 0) {
+			snprintf(field, sizeof(field), "%s", idf);
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s %" PRId64 " is not a positive id",
+			                              idf, ids[i]);
+		}
+	for (size_t i = 0; i < name_count; i++) {
+		int rc = numbering__validate_app_name(names[i], namef);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	return NUMBERING_OK;
+}
+
+/* Names of records gathered by a list, to remove after it. */
+struct names {
+	char (*v)[NUMBERING__RULE_RECORD_NAME_SIZE];
+	int64_t *ids;
+	size_t count, cap;
+	int rc;
+};
+
+static int names_add(struct names *n, const char *name, int64_t id)
+{
+	if (n->count == n->cap) {
+		size_t cap = n->cap ? n->cap * 2 : 16;
+		void *v = numbering__realloc(n->v, cap * sizeof(*n->v));
+		if (v != NULL)
+			n->v = v;
+		void *ids = v != NULL ? numbering__realloc(n->ids, cap * sizeof(*n->ids)) : NULL;
+		if (ids == NULL)
+			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory deleting applications");
+		n->ids = ids;
+		n->cap = cap;
+	}
+	snprintf(n->v[n->count], sizeof(n->v[0]), "%s", name);
+	n->ids[n->count++] = id;
+	return NUMBERING_OK;
+}
+
+static int names_has(const struct names *n, int64_t id)
+{
+	for (size_t i = 0; i < n->count; i++)
+		if (n->ids[i] == id)
+			return 1;
+	return 0;
+}
+
+static void names_free(struct names *n)
+{
+	numbering__free_mem(n->v);
+	numbering__free_mem(n->ids);
+}
+
+static int rule_names_visit(const numbering_record *record, void *payload)
+{
+	struct names *n = payload;
+	struct numbering__rule r;
+	if ((n->rc = read_rule(&r, NULL, record)) == NUMBERING_OK)
+		n->rc = names_add(n, r.record, r.id);
+	return n->rc == NUMBERING_OK ? 0 : NUMBERING__VISIT_STOP;
+}
+
+/* Removes application @a of @project, its rules and its numbers' bindings (inside a
+ * transaction). */
+static int remove_app(numbering_store *store, const char *project, const struct numbering__application *a)
+{
+	struct names rules = {NULL, NULL, 0, 0, NUMBERING_OK};
+	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+	query.kind = NUMBERING__KIND_RULE;
+	query.parent = a->record;
+	int rc = numbering__backend_list(store, &query, rule_names_visit, &rules);
+	if (rc == NUMBERING_OK)
+		rc = rules.rc;
+	for (size_t i = 0; rc == NUMBERING_OK && i < rules.count; i++)
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_RULE, rules.v[i]);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_APPLICATION, a->record);
+	if (rc == NUMBERING_OK)
+		rc = numbering__phone_unbind_application(store, project, a->id);
+	names_free(&rules);
+	return rc;
+}
+
+int numbering_store_delete_applications(numbering_store *store, const char *caller, const char *project,
+                                        const int64_t *ids, size_t id_count, const char *const *names,
+                                        size_t name_count)
+{
+	char p[NUMBERING__PROJECT_SIZE];
+	int rc = start(store, project, p, "numbering_store_delete_applications");
+	if (rc == NUMBERING_OK)
+		rc = check_lists("application", ids, id_count, names, name_count);
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_APPLICATION_DELETE, p);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct numbering__application *apps = numbering__calloc(id_count + name_count, sizeof(*apps));
+	if (apps == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory deleting applications");
+	size_t n = 0;
+	int began = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	for (size_t i = 0; rc == NUMBERING_OK && i < id_count + name_count; i++) {
+		struct numbering__application a;
+		rc = i < id_count ? numbering__application_find(store, p, ids[i], NULL, &a)
+		                  : numbering__application_find(store, p, 0, names[i - id_count], &a);
+		int dup = 0;
+		for (size_t j = 0; rc == NUMBERING_OK && j < n && !dup; j++)
+			dup = apps[j].id == a.id;
+		if (rc == NUMBERING_OK && !dup)
+			apps[n++] = a;
+	}
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		began = 1;
+		for (size_t i = 0; rc == NUMBERING_OK && i < n; i++)
+			rc = remove_app(store, p, &apps[i]);
+	}
+	rc = finish(store, began, rc);
+	numbering__free_mem(apps);
+	return rc;
+}
+
+int numbering_store_delete_rules(numbering_store *store, const char *caller, const char *project,
+                                 int64_t application_id, const char *application_name, const int64_t *ids,
+                                 size_t id_count, const char *const *names, size_t name_count)
+{
+	char p[NUMBERING__PROJECT_SIZE], quoted[NUMBERING__QUOTE_SIZE];
+	int rc = start(store, project, p, "numbering_store_delete_rules");
+	if (rc == NUMBERING_OK && application_id < 0)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "application_id",
+		                            "application_id %" PRId64 " is not a positive id", application_id);
+	if (rc == NUMBERING_OK && application_id == 0 && application_name != NULL)
+		rc = numbering__validate_app_name(application_name, "application_name");
+	if (rc == NUMBERING_OK)
+		rc = check_lists("rule", ids, id_count, names, name_count);
+	if (rc == NUMBERING_OK && name_count > 0 && application_id == 0 && application_name == NULL)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "rule_name",
+		                            "rule_name \"%s\" needs application_id or application_name",
+		                            numbering__quote(quoted, names[0], strlen(names[0])));
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_APPLICATION_DELETE, p);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct names found = {NULL, NULL, 0, 0, NUMBERING_OK};
+	struct numbering__application a;
+	a.id = 0;
+	int began = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	if (application_id > 0 || application_name != NULL)
+		rc = numbering__application_find(store, p, application_id, application_name, &a);
+	for (size_t i = 0; rc == NUMBERING_OK && i < id_count + name_count; i++) {
+		struct numbering__rule r;
+		rc = i < id_count ? numbering__rule_find(store, p, a.id, ids[i], NULL, &r)
+		                  : numbering__rule_find(store, p, a.id, 0, names[i - id_count], &r);
+		if (rc == NUMBERING_OK && !names_has(&found, r.id))
+			rc = names_add(&found, r.record, r.id);
+	}
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		began = 1;
+		for (size_t i = 0; rc == NUMBERING_OK && i < found.count; i++) {
+			rc = numbering__backend_remove_record(store, NUMBERING__KIND_RULE, found.v[i]);
+			if (rc == NUMBERING_OK)
+				rc = numbering__phone_unbind_rule(store, p, found.ids[i]);
+		}
+	}
+	rc = finish(store, began, rc);
+	names_free(&found);
+	return rc;
+}
+
+/* ---- Listing ---- */
+
+struct rule_item {
+	struct numbering__rule r;
+	char *pattern;
+};
+
+struct app_item {
+	struct numbering__application a;
+	size_t rule_count;
+	struct rule_item *rules;
+};
+
+struct numbering_application_list {
+	size_t count;
+	int64_t total;
+	struct app_item *items;
+};
+
+void numbering_application_list_free(numbering_application_list *list)
+{
+	if (list == NULL)
+		return;
+	for (size_t i = 0; i < list->count; i++) {
+		for (size_t j = 0; j < list->items[i].rule_count; j++)
+			numbering__free_mem(list->items[i].rules[j].pattern);
+		numbering__free_mem(list->items[i].rules);
+	}
+	numbering__free_mem(list->items);
+	numbering__free_mem(list);
+}
+
+struct page_visit {
+	numbering_application_list *list;
+	int64_t offset, count;
+	int rc;
+};
+
+static int page_visit(const numbering_record *record, void *payload)
+{
+	struct page_visit *v = payload;
+	struct numbering__application a;
+	if ((v->rc = read_app(&a, record)) != NUMBERING_OK)
+		return NUMBERING__VISIT_STOP;
+	int64_t at = v->list->total++;
+	if (at >= v->offset && at - v->offset < v->count)
+		v->list->items[v->list->count++].a = a;
+	return 0;
+}
+
+struct rules_visit {
+	struct app_item *item;
+	size_t cap;
+	int rc;
+};
+
+static int rules_visit(const numbering_record *record, void *payload)
+{
+	struct rules_visit *v = payload;
+	struct app_item *it = v->item;
+	if (it->rule_count == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		void *p = numbering__realloc(it->rules, cap * sizeof(*it->rules));
+		if (p == NULL) {
+			v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing rules");
+			return NUMBERING__VISIT_STOP;
+		}
+		it->rules = p;
+		v->cap = cap;
+	}
+	struct rule_item *ri = &it->rules[it->rule_count];
+	ri->pattern = NULL;
+	if ((v->rc = read_rule(&ri->r, &ri->pattern, record)) != NUMBERING_OK)
+		return NUMBERING__VISIT_STOP;
+	it->rule_count++;
+	return 0;
+}
+
+static int list_locked(numbering_application_list *list, numbering_store *store, const char *p, int64_t id,
+                       const char *name, int64_t count, int64_t offset, int with_rules)
+{
+	int rc;
+	if (id > 0 || name != NULL) {
+		struct numbering__application a;
+		rc = numbering__application_find(store, p, id, id > 0 ? NULL : name, &a);
+		if (rc == NUMBERING_NOT_FOUND) {
+			numbering_error_clear();
+			return NUMBERING_OK;
+		}
+		if (rc != NUMBERING_OK || (id > 0 && name != NULL && strcmp(a.name, name) != 0))
+			return rc;
+		list->total = 1;
+		if (offset == 0 && count > 0)
+			list->items[list->count++].a = a;
+	} else {
+		numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+		query.kind = NUMBERING__KIND_APPLICATION;
+		query.parent = p;
+		query.order = NUMBERING_RECORD_ORDER_ASCENDING;
+		struct page_visit v = {list, offset, count, NUMBERING_OK};
+		rc = numbering__backend_list(store, &query, page_visit, &v);
+		if (rc == NUMBERING_OK)
+			rc = v.rc;
+	}
+	for (size_t i = 0; rc == NUMBERING_OK && with_rules && i < list->count; i++) {
+		numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
+		query.kind = NUMBERING__KIND_RULE;
+		query.parent = list->items[i].a.record;
+		query.order = NUMBERING_RECORD_ORDER_ASCENDING;
+		struct rules_visit v = {&list->items[i], 0, NUMBERING_OK};
+		rc = numbering__backend_list(store, &query, rules_visit, &v);
+		if (rc == NUMBERING_OK)
+			rc = v.rc;
+	}
+	return rc;
+}
+
+int numbering_store_list_applications(numbering_application_list **out, numbering_store *store, const char *caller,
+                                      const char *project, int64_t application_id, const char *application_name,
+                                      int64_t count, int64_t offset, int with_rules)
+{
+	if (out == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_list_applications: out is NULL");
+	*out = NULL;
+	char p[NUMBERING__PROJECT_SIZE];
+	int rc = start(store, project, p, "numbering_store_list_applications");
+	if (rc == NUMBERING_OK && application_id < 0)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "application_id",
+		                            "application_id %" PRId64 " is not a positive id", application_id);
+	if (rc == NUMBERING_OK && application_name != NULL)
+		rc = numbering__validate_app_name(application_name, "application_name");
+	if (rc == NUMBERING_OK && (count < 0 || count > NUMBERING_APPLICATION_LIST_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "count", "count %" PRId64 " is not 0 to %d", count,
+		                            NUMBERING_APPLICATION_LIST_MAX);
+	if (rc == NUMBERING_OK && (offset < 0 || offset > INT32_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "offset", "offset %" PRId64 " is not 0 to %d",
+		                            offset, INT32_MAX);
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_APPLICATION_LIST, p);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_application_list *list = numbering__calloc(1, sizeof(*list));
+	if (list != NULL && count > 0 && (list->items = numbering__calloc((size_t)count, sizeof(*list->items))) == NULL) {
+		numbering__free_mem(list);
+		list = NULL;
+	}
+	if (list == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing applications");
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = list_locked(list, store, p, application_id, application_name, count, offset, with_rules);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK) {
+		numbering_application_list_free(list);
+		return rc;
+	}
+	*out = list;
+	return NUMBERING_OK;
+}
+
+size_t numbering_application_list_count(const numbering_application_list *list)
+{
+	return list ? list->count : 0;
+}
+
+int64_t numbering_application_list_total(const numbering_application_list *list)
+{
+	return list ? list->total : 0;
+}
+
+static const struct app_item *item_at(const numbering_application_list *list, size_t i)
+{
+	return list != NULL && i < list->count ? &list->items[i] : NULL;
+}
+
+static const struct rule_item *rule_at(const numbering_application_list *list, size_t i, size_t j)
+{
+	const struct app_item *it = item_at(list, i);
+	return it != NULL && j < it->rule_count ? &it->rules[j] : NULL;
+}
+
+int64_t numbering_application_list_id(const numbering_application_list *list, size_t i)
+{
+	const struct app_item *it = item_at(list, i);
+	return it ? it->a.id : 0;
+}
+
+const char *numbering_application_list_name(const numbering_application_list *list, size_t i)
+{
+	const struct app_item *it = item_at(list, i);
+	return it ? it->a.name : "";
+}
+
+int64_t numbering_application_list_created(const numbering_application_list *list, size_t i)
+{
+	const struct app_item *it = item_at(list, i);
+	return it ? it->a.create_time : 0;
+}
+
+size_t numbering_application_list_rule_count(const numbering_application_list *list, size_t i)
+{
+	const struct app_item *it = item_at(list, i);
+	return it ? it->rule_count : 0;
+}
+
+int64_t numbering_application_list_rule_id(const numbering_application_list *list, size_t i, size_t j)
+{
+	const struct rule_item *r = rule_at(list, i, j);
+	return r ? r->r.id : 0;
+}
+
+const char *numbering_application_list_rule_name(const numbering_application_list *list, size_t i, size_t j)
+{
+	const struct rule_item *r = rule_at(list, i, j);
+	return r ? r->r.name : "";
+}
+
+const char *numbering_application_list_rule_pattern(const numbering_application_list *list, size_t i, size_t j)
+{
+	const struct rule_item *r = rule_at(list, i, j);
+	return r ? r->pattern : NULL;
+}
+
+int64_t numbering_application_list_rule_created(const numbering_application_list *list, size_t i, size_t j)
+{
+	const struct rule_item *r = rule_at(list, i, j);
+	return r ? r->r.create_time : 0;
 }
