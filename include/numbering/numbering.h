@@ -29,6 +29,7 @@
 #include "billing.h"
 #include "pricing.h"
 #include "subscription.h"
+#include "catalogue.h"
 #include "application.h"
 
 #endif

@@ -16,6 +16,7 @@
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
 #include "json/subscription-json.h"
+#include "json/vox-catalogue.h"
 #include "json/vox-applications.h"
 #include "numbering/json.h"
 #include "numbering/list.h"
@@ -364,6 +365,11 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateSubscription", numbering__json_update_subscription},
 	{"RunBilling", numbering__json_run_billing},
 	{"ListPhoneNumberPricing", numbering__json_list_phone_number_pricing},
+	{"GetPhoneNumberCategories", numbering__json_vox_get_categories},
+	{"GetPhoneNumberCountryStates", numbering__json_vox_get_country_states},
+	{"GetPhoneNumberRegions", numbering__json_vox_get_regions},
+	{"GetActualPhoneNumberRegion", numbering__json_vox_get_actual_region},
+	{"GetNewPhoneNumbers", numbering__json_vox_get_new_numbers},
 	{"AddApplication", numbering__json_add_application},
 	{"AddRule", numbering__json_add_rule},
 	{"DelApplication", numbering__json_del_application},

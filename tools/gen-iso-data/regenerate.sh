@@ -37,6 +37,13 @@ ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$tmp/gen-iso-data" "$here/gen-iso-data.
 "$tmp/gen-iso-data" --iso3166 "$json/iso_3166-1.json" --iso4217 "$json/iso_4217.json" \
 	--iso-codes-version "$version" --out "$tmp/iso-table.c"
 
+# The names the Voximplant catalogue shows: Russian region names, ISO 3166-2 subdivisions.
+if [ "$check" = 1 ]; then
+	python3 "$here/gen-iso-names.py" --check --json "$json" --version "$version"
+else
+	python3 "$here/gen-iso-names.py" --json "$json" --version "$version"
+fi
+
 if [ "$check" = 1 ]; then
 	cmp -s "$tmp/iso-table.c" "$table" || { echo "regenerate.sh: $table is out of date" >&2; exit 1; }
 	exit 0
