@@ -914,6 +914,72 @@ START_TEST(start_search_walks_every_digit_count)
 }
 END_TEST
 
+/* The first result of the only record a START search reads: its number, prices,
+ * capabilities and friendly name ("" when unset), as "+1...,USD 200,3,name". */
+static const char *first_result(const char *pattern)
+{
+	static char found[256];
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = pattern;
+	q.size = 1;
+	numbering_available_list *list = NULL;
+	ck_assert_int_eq(numbering_store_search_available(&list, fx.store, NULL, "projects/p1", &q), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_list_count(list), 1);
+	const numbering_available_number *n = numbering_available_list_item(list, 0);
+	const char *currency = NULL;
+	int64_t minor = -1;
+	int rc = numbering_available_number_money(n, "setupPrice", &currency, &minor);
+	snprintf(found, sizeof(found), "%s,%s %lld,%lld,%s", numbering_available_number_phone_number(n),
+	         rc == NUMBERING_OK ? currency : "-", (long long)minor,
+	         (long long)numbering_available_number_int(n, "capability"),
+	         numbering_available_number_text(n, "friendlyName"));
+	numbering_available_list_free(list);
+	return found;
+}
+
+START_TEST(search_results_carry_their_own_record_s_attributes)
+{
+	/* Records with the same parent and body, and with others: a search decodes the
+	 * first record it reads, or takes the attributes of the same body decoded before
+	 * (model/available.c); either way each result is its own record's. */
+	static const struct {
+		const char *text, *currency, *name;
+		int64_t price;
+		int caps;
+	} stock[] = {
+		{"+12085550100-99", "USD", NULL, 200, NUMBERING_CAPABILITY_SMS},
+		{"+12085560100", "USD", NULL, 200, NUMBERING_CAPABILITY_SMS},
+		{"+12085570100", "EUR", NULL, 300, NUMBERING_CAPABILITY_VOICE},
+		{"+12085580100-99", "USD", "Boise", 200, NUMBERING_CAPABILITY_SMS},
+		{"+12085590100", "USD", "Nampa", 200, NUMBERING_CAPABILITY_SMS},
+	};
+	for (size_t i = 0; i < sizeof(stock) / sizeof(stock[0]); i++) {
+		numbering_available_number *n = number_of(stock[i].text, NULL, NUMBERING_NUMBER_TYPE_LOCAL, stock[i].caps);
+		ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", stock[i].currency, stock[i].price),
+		                 NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_text(n, "friendlyName", stock[i].name), NUMBERING_OK);
+		int64_t imported = 0;
+		ck_assert_int_eq(numbering_store_import_available(&imported, fx.store, NULL,
+		                                                  (const numbering_available_number *const *)&n, 1),
+		                 NUMBERING_OK);
+		numbering_available_number_free(n);
+	}
+	for (int round = 0; round < 2; round++) {
+		ck_assert_str_eq(first_result("+120855501"), "+12085550100,USD 200,1,");
+		ck_assert_str_eq(first_result("+12085550150"), "+12085550150,USD 200,1,");
+		ck_assert_str_eq(first_result("+1208556"), "+12085560100,USD 200,1,");
+		ck_assert_str_eq(first_result("+1208557"), "+12085570100,EUR 300,4,");
+		ck_assert_str_eq(first_result("+1208556"), "+12085560100,USD 200,1,");
+		ck_assert_str_eq(first_result("+120855801"), "+12085580100,USD 200,1,Boise");
+		ck_assert_str_eq(first_result("+120855801"), "+12085580100,USD 200,1,Boise");
+		ck_assert_str_eq(first_result("+1208559"), "+12085590100,USD 200,1,Nampa");
+		ck_assert_str_eq(first_result("+12085550199"), "+12085550199,USD 200,1,");
+	}
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -923,6 +989,7 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, start_search_finds_a_block_reaching_in_from_below);
 	tcase_add_test(tc, start_search_outside_the_region_s_lengths);
 	tcase_add_test(tc, start_search_walks_every_digit_count);
+	tcase_add_test(tc, search_results_carry_their_own_record_s_attributes);
 	tcase_add_test(tc, search_refuses_bad_queries);
 	tcase_add_test(tc, import_is_all_or_nothing);
 	tcase_add_test(tc, import_refuses_bad_items);

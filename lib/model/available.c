@@ -39,7 +39,9 @@ static int null_arg(const char *fn)
  * copying an available number touch its text members only, where the generic table
  * walk (numbering__fields_clear, _copy) was a third of a search's results (each
  * result is a copy of its block). */
-#define TEXT_FREE_TEXT(id) numbering__free_mem(n->id);
+#define TEXT_FREE_TEXT(id) \
+	if (n->id != NULL) \
+		numbering__free_mem(n->id);
 #define TEXT_NULL_TEXT(id) dst->id = NULL;
 #define TEXT_DUP_TEXT(id) \
 	if (src->id != NULL && (dst->id = numbering__strdup(src->id)) == NULL) \
@@ -94,6 +96,11 @@ void numbering_available_number_free(numbering_available_number *number)
 int numbering__available_assign(numbering_available_number *dst, const numbering_available_number *src)
 {
 	numbering__available_clear(dst);
+	return numbering__available_copy(dst, src);
+}
+
+int numbering__available_copy(numbering_available_number *dst, const numbering_available_number *src)
+{
 	memcpy(dst, src, sizeof(*dst));
 #define ON_TEXT_TEXT TEXT_NULL_TEXT
 	NUMBERING__AVAILABLE_FIELDS(ON_TEXT)
@@ -243,6 +250,19 @@ int numbering_available_number_type(const numbering_available_number *number)
 
 /* ---- By-name accessors ---- */
 
+/* numbering__fields_find() over this kind's own rows, here where the table's size is
+ * known: the getters below are called for every attribute a caller reads of every
+ * result of a search, and the two calls through the generic table were half of each. */
+static const struct numbering__field *row_named(const char *attribute)
+{
+	if (attribute == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rows[i].json[0] == attribute[0] && strcmp(rows[i].json, attribute) == 0)
+			return &rows[i];
+	return NULL;
+}
+
 int numbering_available_number_set_text(numbering_available_number *number, const char *attribute, const char *value)
 {
 	if (number == NULL)
@@ -252,7 +272,11 @@ int numbering_available_number_set_text(numbering_available_number *number, cons
 
 const char *numbering_available_number_text(const numbering_available_number *number, const char *attribute)
 {
-	return number == NULL ? "" : numbering__fields_text(&numbering__available_fields, number, attribute);
+	const struct numbering__field *f = number == NULL ? NULL : row_named(attribute);
+	const char *text = NULL;
+	if (f != NULL && f->type == NUMBERING__FIELD_TEXT)
+		memcpy(&text, (const char *)number + f->offset, sizeof(text));
+	return text != NULL ? text : "";
 }
 
 int numbering_available_number_set_int(numbering_available_number *number, const char *attribute, int64_t value)
@@ -262,9 +286,26 @@ int numbering_available_number_set_int(numbering_available_number *number, const
 	return numbering__fields_set_int(&numbering__available_fields, number, attribute, value);
 }
 
+/* As numbering__fields_int(). */
 int64_t numbering_available_number_int(const numbering_available_number *number, const char *attribute)
 {
-	return number == NULL ? 0 : numbering__fields_int(&numbering__available_fields, number, attribute);
+	const struct numbering__field *f = number == NULL ? NULL : row_named(attribute);
+	if (f == NULL)
+		return 0;
+	const char *at = (const char *)number + f->offset;
+	switch (f->type) {
+	case NUMBERING__FIELD_INT:
+	case NUMBERING__FIELD_TIME: {
+		int64_t v;
+		memcpy(&v, at, sizeof(v));
+		return v;
+	}
+	case NUMBERING__FIELD_BOOL:
+	case NUMBERING__FIELD_CAPS:
+		return *(const uint8_t *)at;
+	default:
+		return 0;
+	}
 }
 
 int numbering_available_number_set_money(numbering_available_number *number, const char *attribute,
@@ -280,7 +321,11 @@ int numbering_available_number_money(const numbering_available_number *number, c
 {
 	if (number == NULL || currency_code == NULL || minor_units == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_available_number_money: an argument is NULL");
-	const struct numbering__money *m = numbering__fields_money(&numbering__available_fields, number, attribute);
+	const struct numbering__field *f = row_named(attribute);
+	const struct numbering__money *m =
+		f != NULL && (f->type == NUMBERING__FIELD_MONEY || f->type == NUMBERING__FIELD_SMONEY)
+			? (const struct numbering__money *)(const void *)((const char *)number + f->offset)
+			: NULL;
 	if (m == NULL) {
 		char quoted[NUMBERING__QUOTE_SIZE];
 		const char *a = attribute ? attribute : "(null)";
@@ -405,19 +450,21 @@ static int parse_parent(const char *parent, char region[3], uint8_t *type)
 	return 0;
 }
 
-/* Everything of an available record but its body; its parent into @out, or not read
- * when @out is NULL (the caller compared it with one read before). */
-static int read_header(numbering_available_number *out, struct reader *r, const numbering_record *rec)
+/* Everything of an available record but its body, into @out: its numbers, listed, and
+ * its parent when @parent (else the caller compared it with one read before). */
+static int read_header(numbering_available_number *out, struct reader *r, const numbering_record *rec, int parent)
 {
-	char name[NUMBERING__AVAILABLE_NAME_SIZE];
 	if (rec->kind != NUMBERING__KIND_AVAILABLE)
 		return bad(r, "kind", "it is not the available number kind");
 	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last)
 		return bad(r, "digits", "the record holds no interval");
-	numbering__available_name(name, rec->digits, rec->first);
-	if (rec->name == NULL || strcmp(rec->name, name) != 0)
+	/* The name is the prefix and the phone number, formatted once for both. */
+	numbering__available_set_interval(out, rec->digits, rec->first, rec->last);
+	if (rec->name == NULL || strncmp(rec->name, NAME_PREFIX, NAME_PREFIX_LEN) != 0 ||
+	    strncmp(rec->name + NAME_PREFIX_LEN, out->phone_number, (size_t)rec->digits + 2) != 0)
 		return bad(r, "name", "it is not availableNumbers/ and the first number");
-	if (out != NULL && !parse_parent(rec->parent, out->region_code, &out->type))
+	out->listed = (rec->flags & NUMBERING_RECORD_LISTED) != 0;
+	if (parent && !parse_parent(rec->parent, out->region_code, &out->type))
 		return bad(r, "parent", "it is not a region code and a type (\"US/LOCAL\")");
 	if (!(rec->flags & NUMBERING_RECORD_NUMBERS) || (rec->flags & ~(NUMBERING_RECORD_NUMBERS | NUMBERING_RECORD_LISTED)) ||
 	    rec->sort_key != numbering__number_order(rec->digits, rec->first) || rec->expires != 0)
@@ -430,11 +477,9 @@ static int read_header(numbering_available_number *out, struct reader *r, const 
 
 static int read_record(numbering_available_number *out, struct reader *r, const numbering_record *rec)
 {
-	int rc = read_header(out, r, rec);
+	int rc = read_header(out, r, rec, 1);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering__available_set_interval(out, rec->digits, rec->first, rec->last);
-	out->listed = (rec->flags & NUMBERING_RECORD_LISTED) != 0;
 	return numbering__fields_decode(&numbering__available_fields, out, rec->body, rec->body_len, &r->field,
 	                                &r->problem);
 }
@@ -461,34 +506,84 @@ int numbering__available_from_record(numbering_available_number *out, const numb
 	return damaged(rc, &r, record);
 }
 
+/* Whether @record's parent and body are the ones @parent and @body hold. */
+static int same_source(const numbering_record *record, const char *parent, const uint8_t *body, size_t body_len)
+{
+	return record->body_len == body_len && record->parent != NULL && strcmp(record->parent, parent) == 0 &&
+	       (body_len == 0 || memcmp(record->body, body, body_len) == 0);
+}
+
+/* The attributes of the last body this thread decoded without text (region code and
+ * type from its parent, and its body's attributes; the rest is the record's own): a
+ * reader's first record is most often one with the body of the last search's (a
+ * region's stock shares a few price and capability sets), and decoding it was a tenth
+ * of a search (bench/bench-inventory.c). Bodies with text are not kept: copying their
+ * text would cost what decoding does. */
+struct decoded {
+	int has;
+	size_t body_len;
+	char parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	uint8_t body[sizeof(((struct numbering__available_reader *)0)->body)];
+	numbering_available_number attributes; /* no text */
+};
+static _Thread_local struct decoded last_decoded;
+
+#define TEXT_SET_TEXT(id) || n->id != NULL
+static int has_text(const numbering_available_number *n)
+{
+#define ON_TEXT_TEXT TEXT_SET_TEXT
+	return 0 NUMBERING__AVAILABLE_FIELDS(ON_TEXT);
+#undef ON_TEXT_TEXT
+}
+
 int numbering__available_read(struct numbering__available_reader *reader, const numbering_record *record)
 {
 	numbering_available_number *out = reader->out;
-	if (reader->has && record->body_len == reader->body_len && record->parent != NULL &&
-	    strcmp(record->parent, reader->parent) == 0 &&
-	    (record->body_len == 0 || memcmp(record->body, reader->body, record->body_len) == 0)) {
+	struct decoded *last = NULL; /* set: to be kept in last_decoded */
+	int has = reader->has && same_source(record, reader->parent, reader->body, reader->body_len);
+	if (!has) {
+		struct decoded *d = &last_decoded;
+		if (d->has && same_source(record, d->parent, d->body, d->body_len)) {
+			numbering__available_clear(out);
+			memcpy(out, &d->attributes, sizeof(*out));
+			has = 1;
+		} else {
+			last = d;
+		}
+	}
+	if (has) {
+		/* The attributes in @out are those of this parent and body: the header only. */
 		struct reader r = {NULL, NULL};
-		int rc = read_header(NULL, &r, record);
+		int rc = read_header(out, &r, record, 0);
 		if (rc != NUMBERING_OK) {
 			reader->has = 0;
 			numbering__available_clear(out);
 			return damaged(rc, &r, record);
 		}
-		numbering__available_set_interval(out, record->digits, record->first, record->last);
-		out->listed = (record->flags & NUMBERING_RECORD_LISTED) != 0;
-		return NUMBERING_OK;
+		if (reader->has)
+			return NUMBERING_OK;
+	} else {
+		reader->has = 0;
+		int rc = numbering__available_from_record(out, record);
+		if (rc != NUMBERING_OK)
+			return rc;
 	}
-	reader->has = 0;
-	int rc = numbering__available_from_record(out, record);
-	if (rc == NUMBERING_OK && record->body_len <= sizeof(reader->body) &&
-	    strlen(record->parent) < sizeof(reader->parent)) {
-		memcpy(reader->parent, record->parent, strlen(record->parent) + 1);
+	size_t parent_len = strlen(record->parent);
+	if (record->body_len <= sizeof(reader->body) && parent_len < sizeof(reader->parent)) {
+		memcpy(reader->parent, record->parent, parent_len + 1);
 		if (record->body_len > 0)
 			memcpy(reader->body, record->body, record->body_len);
 		reader->body_len = record->body_len;
 		reader->has = 1;
+		if (last != NULL && !has_text(out)) {
+			memcpy(last->parent, reader->parent, parent_len + 1);
+			memcpy(last->body, reader->body, record->body_len);
+			last->body_len = record->body_len;
+			memcpy(&last->attributes, out, sizeof(*out));
+			last->has = 1;
+		}
 	}
-	return rc;
+	return NUMBERING_OK;
 }
 
 int numbering__available_record_check(const numbering_record *record)

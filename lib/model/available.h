@@ -52,6 +52,10 @@ void numbering__available_clear(numbering_available_number *n);
 /* Copies @src into @dst (cleared first). */
 int numbering__available_assign(numbering_available_number *dst, const numbering_available_number *src);
 
+/* Copies @src into @dst, whose memory holds nothing to free (never cleared or
+ * initialized): its text is duplicated. On failure @dst is cleared. */
+int numbering__available_copy(numbering_available_number *dst, const numbering_available_number *src);
+
 /* Sets @n's numbers to @first .. @last of @digits digits (and phone_number). */
 void numbering__available_set_interval(numbering_available_number *n, int digits, uint64_t first, uint64_t last);
 
