@@ -169,10 +169,14 @@ static int check_cycle(numbering_store *store, const char *child, const char *pa
 	snprintf(at, sizeof(at), "%s", parent);
 	for (int depth = 0; at[0] != '\0'; depth++) {
 		if (strcmp(at, child) == 0)
-			return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "parent_account_id",
-			                              "%s cannot be the parent of %s: %s", parent, child,
-			                              strcmp(parent, child) == 0 ? "an account is not its own parent"
-			                                                          : "it is already a descendant of it");
+			return strcmp(parent, child) == 0
+			           ? numbering__error_field(NUMBERING_FAILED_PRECONDITION, "parent_account_id",
+			                                    "%s cannot be the parent of %s: an account is not its own parent",
+			                                    parent, child)
+			           : numbering__error_field(NUMBERING_FAILED_PRECONDITION, "parent_account_id",
+			                                    "%s cannot be the parent of %s: %s is already a child of %s, "
+			                                    "or of one of its children (a cycle)",
+			                                    parent, child, parent, child);
 		if (depth == DEPTH_MAX)
 			return numbering__error_set(NUMBERING_DATA_LOSS, "the parents of %s go on for over %d accounts",
 			                            parent, DEPTH_MAX);

@@ -493,6 +493,13 @@ check batch-provisioning 1 --stdin "$dir/provisioning.jsonl" --provisioning manu
 # the next, the errors name phoneNumberPurchase.*, a viewer of active numbers is refused,
 # and a rent the balance cannot pay is FAILED_PRECONDITION. Ids are random: GENERATED.
 check batch-purchases 1 --stdin "$dir/purchases.jsonl" --policy "$active_policy" --as user:alice batch
+# Voximplant AddApplication, AddRule, DelApplication, DelRule, GetApplications and the
+# host's SetParentAccount (docs/VOXIMPLANT.md): names unique in the account and the
+# application, a rule added by application name, another account's application not
+# found, a viewer lists and cannot add, another account refused, a rule of another
+# application and rule_name alone refused, paging with total_count, a deleted
+# application's id not reused, a parent set by the host only, and a cycle refused.
+check batch-applications 1 --stdin "$dir/applications.jsonl" --policy "$dir/reservation-policy.json" batch
 # Paging, over a file store so that one process's page token reaches the next: the
 # first page's token gives the second page and totalSize on both, and is refused for
 # another order.
