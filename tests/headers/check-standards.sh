@@ -23,7 +23,7 @@ all=$work/all-headers.c
 	echo "int main(void)"
 	echo "{"
 	for m in $inits; do
-		t=$(echo "$m" | tr 'A-Z' 'a-z')
+		t=$(echo "$m" | tr '[:upper:]' '[:lower:]')
 		echo "	$t v_$t = ${m}_INIT;"
 		echo "	(void)v_$t;"
 	done
