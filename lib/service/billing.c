@@ -375,8 +375,9 @@ static int check_text(const char *text, size_t max, const char *field)
 	return numbering__validate_text(text, max, field);
 }
 
-int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
-                            char *name)
+/* numbering__account_post(), the account put when @put_it. */
+static int post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e, char *name,
+                int put_it)
 {
 	int rc = numbering__account_check_currency(a, e->currency, "amount");
 	if (rc != NUMBERING_OK)
@@ -447,7 +448,7 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 		if ((rc = charge_record(&c, a->project, e->charge_key, en.n, e->time)) == NUMBERING_OK)
 			rc = numbering__backend_put_record(store, &c.r);
 	}
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK && put_it)
 		rc = put_account(store, &next);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -457,8 +458,24 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 	return NUMBERING_OK;
 }
 
-int numbering__account_reserve(numbering_store *store, struct numbering__account *a, const char *currency,
-                               int64_t amount)
+int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
+                            char *name)
+{
+	return post(store, a, e, name, 1);
+}
+
+int numbering__account_append(numbering_store *store, struct numbering__account *a,
+                              const struct numbering__entry_in *e, char *name)
+{
+	return post(store, a, e, name, 0);
+}
+
+int numbering__account_put(numbering_store *store, const struct numbering__account *a)
+{
+	return put_account(store, a);
+}
+
+int numbering__account_hold(struct numbering__account *a, const char *currency, int64_t amount)
 {
 	int rc = numbering__account_check_currency(a, currency, "amount");
 	if (rc != NUMBERING_OK)
@@ -469,9 +486,16 @@ int numbering__account_reserve(numbering_store *store, struct numbering__account
 	char details[NUMBERING__BILLING_DETAILS_SIZE];
 	if (numbering__account_short(a, currency, amount, details, sizeof(details)))
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount", "%s", details);
+	a->reserved += amount; /* <= balance - reserved: cannot overflow */
+	return NUMBERING_OK;
+}
+
+int numbering__account_reserve(numbering_store *store, struct numbering__account *a, const char *currency,
+                               int64_t amount)
+{
 	struct numbering__account next = *a;
-	next.reserved += amount; /* <= balance - reserved: cannot overflow */
-	if ((rc = put_account(store, &next)) == NUMBERING_OK)
+	int rc = numbering__account_hold(&next, currency, amount);
+	if (rc == NUMBERING_OK && (rc = put_account(store, &next)) == NUMBERING_OK)
 		*a = next;
 	return rc;
 }

@@ -70,6 +70,20 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
 int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
                             char *name);
 
+/* numbering__account_post() without putting the account: *a holds what it is now, and
+ * the caller puts it with numbering__account_put() before the transaction commits
+ * (several entries of one account, one account write: the billing run). */
+int numbering__account_append(numbering_store *store, struct numbering__account *a,
+                              const struct numbering__entry_in *e, char *name);
+
+/* Puts the account @a (inside a transaction). */
+int numbering__account_put(numbering_store *store, const struct numbering__account *a);
+
+/* numbering__account_reserve() without putting the account (same errors): for a
+ * reserve that an entry paid out of it follows in the same transaction, which puts
+ * the account once for both. */
+int numbering__account_hold(struct numbering__account *a, const char *currency, int64_t amount);
+
 /* Holds @amount (>= 0) of @currency for a purchase: FAILED_PRECONDITION with the
  * details above when the account cannot pay it. Puts the account (inside a
  * transaction). */

@@ -252,7 +252,15 @@ static void new_purchase(numbering_purchase *p, const char *project)
 	memcpy(p->project, project, len);
 	p->project[len] = '\0';
 	numbering__generate_id(p->id);
-	snprintf(p->name, sizeof(p->name), "%s" COLLECTION "%s", p->project, p->id);
+	/* "%s" COLLECTION "%s", copied: a purchase's name is made on every create. */
+	size_t id_len = strnlen(p->id, sizeof(p->id) - 1);
+	if (len + sizeof(COLLECTION) - 1 + id_len < sizeof(p->name)) {
+		memcpy(p->name, p->project, len);
+		memcpy(p->name + len, COLLECTION, sizeof(COLLECTION) - 1);
+		memcpy(p->name + len + sizeof(COLLECTION) - 1, p->id, id_len + 1);
+	} else {
+		snprintf(p->name, sizeof(p->name), "%s" COLLECTION "%s", p->project, p->id);
+	}
 }
 
 /* ---- The transitions ---- */
@@ -286,18 +294,24 @@ static int complete_locked(numbering_store *store, numbering_purchase *p, struct
 /* Inside the acquisition's transaction: the purchase @p (its own attributes set) of
  * the number @a, PROCESSING with its cost reserved, then COMPLETED unless the number
  * needs documents. FAILED_PRECONDITION when the account cannot pay or is in another
- * currency. */
+ * currency. @loaded is the project's account as this transaction has it, or NULL to
+ * read it. */
 static int start_locked(numbering_store *store, numbering_purchase *p, numbering_active_number *a,
-                        const numbering_available_number *stock, int64_t now)
+                        const numbering_available_number *stock, int64_t now, const struct numbering__account *loaded)
 {
 	struct numbering__account acc;
 	int rc = numbering__acquisition_cost(&p->f.cost, stock);
 	if (rc == NUMBERING_OK && p->f.cost.minor == 0)
 		memset(&p->f.cost, 0, sizeof(p->f.cost)); /* free: nothing to reserve or charge */
-	if (rc == NUMBERING_OK)
+	if (rc == NUMBERING_OK && loaded != NULL)
+		acc = *loaded;
+	else if (rc == NUMBERING_OK)
 		rc = numbering__account_load(&acc, store, p->project);
+	/* Charged now out of the reserve: the charge puts the account, once for both. */
 	if (rc == NUMBERING_OK && p->f.cost.currency[0] != '\0')
-		rc = numbering__account_reserve(store, &acc, p->f.cost.currency, p->f.cost.minor);
+		rc = stock->supporting_documentation_required
+		         ? numbering__account_reserve(store, &acc, p->f.cost.currency, p->f.cost.minor)
+		         : numbering__account_hold(&acc, p->f.cost.currency, p->f.cost.minor);
 	if (rc == NUMBERING_OK)
 		rc = numbering__fields_set_text(&purchase_table, &p->f, "instance", numbering_instance_name(a->instance));
 	if (rc != NUMBERING_OK)
@@ -335,7 +349,7 @@ int numbering__purchase_for_rent(numbering_store *store, numbering_active_number
 		rc = numbering__fields_set_text(&purchase_table, &p.f, "countryCode", stock->region_code);
 	p.f.number_type = stock->type ? stock->type : NUMBERING_NUMBER_TYPE_LOCAL;
 	if (rc == NUMBERING_OK)
-		rc = start_locked(store, &p, a, stock, now);
+		rc = start_locked(store, &p, a, stock, now, NULL);
 	numbering__fields_clear(&purchase_table, &p.f);
 	return rc;
 }
@@ -379,6 +393,22 @@ static int normalize_metadata(char **out, const char *text)
 	return NUMBERING_OK;
 }
 
+/* "+" and @value in @digits digits, zeros first: snprintf "+%0*llu", copied. */
+static void number_text(char out[NUMBERING_E164_BUFSIZE], int digits, uint64_t value)
+{
+	int n = digits;
+	if (n < 1 || n > NUMBERING_E164_BUFSIZE - 2) {
+		snprintf(out, NUMBERING_E164_BUFSIZE, "+%0*llu", digits, (unsigned long long)value);
+		return;
+	}
+	out[0] = '+';
+	for (int i = n; i >= 1; i--) {
+		out[i] = (char)('0' + value % 10);
+		value /= 10;
+	}
+	out[n + 1] = '\0';
+}
+
 /* Checks @r into @p's attributes and the number into @digits / @value. */
 static int read_request(numbering_purchase *p, int *digits, uint64_t *value, const numbering_purchase_request *r)
 {
@@ -399,7 +429,7 @@ static int read_request(numbering_purchase *p, int *digits, uint64_t *value, con
 	if ((rc = numbering__parse_one_number(digits, value, r->phone_number, "phoneNumber")) != NUMBERING_OK)
 		return rc;
 	char number[NUMBERING_E164_BUFSIZE];
-	snprintf(number, sizeof(number), "+%0*llu", *digits, (unsigned long long)*value);
+	number_text(number, *digits, *value);
 	if ((rc = numbering__fields_set_text(&purchase_table, &p->f, "phoneNumber", number)) != NUMBERING_OK)
 		return rc;
 	const char *cc = r->country_code;
@@ -419,10 +449,11 @@ static int read_request(numbering_purchase *p, int *digits, uint64_t *value, con
 	return normalize_metadata(&p->f.metadata, r->metadata);
 }
 
-/* A create's purchase and its request id (NULL: none). */
+/* A create's purchase, its request id (NULL: none) and the account it checked. */
 struct create_ctx {
 	numbering_purchase *p;
 	const struct numbering__request_id *req;
+	const struct numbering__account *acc;
 };
 
 /* Inside the create's transaction: keeps the purchase's name under its request id. */
@@ -436,7 +467,7 @@ static int acquired(numbering_store *store, numbering_active_number *a, const nu
                     int64_t now, void *payload)
 {
 	const struct create_ctx *c = payload;
-	int rc = start_locked(store, c->p, a, stock, now);
+	int rc = start_locked(store, c->p, a, stock, now, c->acc);
 	return rc == NUMBERING_OK ? keep_request(store, c) : rc;
 }
 
@@ -446,7 +477,7 @@ static int acquired(numbering_store *store, numbering_active_number *a, const nu
 static int create_locked(numbering_purchase *p, numbering_active_number *a, numbering_store *store, int digits,
                          uint64_t value, const struct numbering__request_id *req, int *replayed)
 {
-	struct create_ctx ctx = {p, req};
+	struct create_ctx ctx = {p, req, NULL};
 	/* A retried request answers its first purchase, buying nothing twice. */
 	if (req != NULL) {
 		unsigned char answer[NUMBERING__REQUEST_ANSWER_MAX + 1];
@@ -522,6 +553,7 @@ static int create_locked(numbering_purchase *p, numbering_active_number *a, numb
 		numbering__available_clear(&block);
 		return rc;
 	}
+	ctx.acc = &acc; /* unchanged since: this lock is held */
 	if (rc == NUMBERING_OK)
 		rc = numbering__acquire(a, store, p->project, &block, value, NULL, acquired, &ctx);
 	numbering__available_clear(&block);

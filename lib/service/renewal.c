@@ -11,7 +11,9 @@
  * BATCH, each one transaction under the write lock (as numbering_store_process_due());
  * a subscription's charges and its new state are in the same transaction, so a crash
  * leaves it charged for its period or still due, never charged twice: each charge also
- * carries the key "{subscription}#{period}", unique in the ledger.
+ * carries the key "{subscription}#{period}", unique in the ledger. A batch reads each
+ * project's account once and puts it once, before its commit, with every entry the
+ * batch charged to it (numbering__account_append()).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -65,8 +67,30 @@ struct run {
 	numbering_active_number *a; /* scratch for a cancellation */
 	const char *event;          /* what the subscription being processed reports, or NULL */
 	struct numbering_subscription *sp; /* the subscription being processed */
-	struct numbering__account account;
+	struct numbering__account *account; /* its project's, one of accounts[] */
+	/* The accounts the batch charges, as its transaction has them: each read once and
+	 * put once before the commit, however many of its subscriptions are due. */
+	struct numbering__account accounts[BATCH];
+	unsigned char charged[BATCH]; /* accounts[i] has an entry to put */
+	int account_count;
 };
+
+/* The account of @project in the batch, read on first use. */
+static int batch_account(struct run *r, const char *project)
+{
+	for (int i = 0; i < r->account_count; i++)
+		if (strcmp(r->accounts[i].project, project) == 0) {
+			r->account = &r->accounts[i];
+			return NUMBERING_OK;
+		}
+	struct numbering__account *a = &r->accounts[r->account_count];
+	int rc = numbering__account_load(a, r->store, project);
+	if (rc == NUMBERING_OK) {
+		r->account = a;
+		r->charged[r->account_count++] = 0;
+	}
+	return rc;
+}
 
 /* Whether the account can pay @amount of @currency now (no error set either way). */
 static int can_pay(const struct numbering__account *a, const char *currency, int64_t amount)
@@ -81,15 +105,34 @@ static int can_pay(const struct numbering__account *a, const char *currency, int
 	return !numbering__account_short(a, currency, amount, details, sizeof(details));
 }
 
+/* "{subscription}#{period}" into @key (CHARGE_KEY_SIZE bytes), as snprintf() would. */
+static void charge_key(char key[CHARGE_KEY_SIZE], const char *name, int64_t period)
+{
+	char digits[20];
+	size_t count = 0, len = strnlen(name, NUMBERING__SUBSCRIPTION_NAME_SIZE - 1);
+	uint64_t v = period < 0 ? 0 : (uint64_t)period;
+	do {
+		digits[count++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(key, name, len);
+	key[len++] = '#';
+	while (count > 0)
+		key[len++] = digits[--count];
+	key[len] = '\0';
+}
+
 /* Pays the subscription's next period (periods_paid + 1) at @t. */
 static int charge_period(struct run *r, int64_t cost, int64_t t)
 {
 	struct numbering_subscription *s = r->sp;
 	if (cost > 0) {
 		char key[CHARGE_KEY_SIZE];
-		snprintf(key, sizeof(key), "%s#%" PRId64, s->name, s->f.periods_paid + 1);
+		charge_key(key, s->name, s->f.periods_paid + 1);
 		struct numbering__entry_in e = {s->f.price.currency, -cost, 0, "renewal", s->name, key, t};
-		int rc = numbering__account_post(r->store, &r->account, &e, NULL);
+		int rc = numbering__account_append(r->store, r->account, &e, NULL);
+		if (rc == NUMBERING_OK)
+			r->charged[r->account - r->accounts] = 1;
 		if (rc == NUMBERING_ALREADY_EXISTS) {
 			/* Paid by an earlier run whose subscription write is not here: never twice. */
 			numbering_error_clear();
@@ -196,11 +239,14 @@ static int process_one(struct run *r, struct numbering_subscription *s, struct e
 	if ((rc = numbering__subscription_period_cost(s, &cost)) != NUMBERING_OK)
 		return rc;
 	/* A free number renews without its account. */
-	if (cost > 0 && (rc = numbering__account_load(&r->account, r->store, s->project)) != NUMBERING_OK)
+	struct numbering__account none;
+	memset(&none, 0, sizeof(none));
+	r->account = &none;
+	if (cost > 0 && (rc = batch_account(r, s->project)) != NUMBERING_OK)
 		return rc;
 	int64_t total = 0;
 	int payable = !s->f.auto_charge_off && !__builtin_mul_overflow(cost, owed, &total) &&
-	              can_pay(&r->account, s->f.price.currency, total);
+	              can_pay(r->account, s->f.price.currency, total);
 	if (deactivated && !payable && r->now - s->f.deactivate_time < r->grace)
 		return NUMBERING_OK; /* still owing, still in its grace period */
 	if ((rc = numbering__next_time(r->store, &t)) != NUMBERING_OK)
@@ -222,7 +268,7 @@ static int process_one(struct run *r, struct numbering_subscription *s, struct e
 	}
 	/* Each period due, while the account can pay it. */
 	for (int64_t i = 0; rc == NUMBERING_OK && i < owed && s->f.state == NUMBERING_SUBSCRIPTION_ACTIVE; i++) {
-		if (!s->f.auto_charge_off && can_pay(&r->account, s->f.price.currency, cost))
+		if (!s->f.auto_charge_off && can_pay(r->account, s->f.price.currency, cost))
 			rc = charge_period(r, cost, t);
 		else
 			rc = deactivate(r, t);
@@ -259,9 +305,13 @@ static int run_batch(struct run *r, int has_after, int64_t after, int *count, in
 		rc = v->rc;
 	*count = v->count;
 	*last = v->count > 0 ? v->items[v->count - 1].key : 0;
+	r->account_count = 0;
 	if (rc == NUMBERING_OK && v->count > 0 && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		for (int i = 0; i < v->count && rc == NUMBERING_OK; i++)
 			rc = process_one(r, &v->items[i].s, &events[i]);
+		for (int i = 0; i < r->account_count && rc == NUMBERING_OK; i++)
+			if (r->charged[i])
+				rc = numbering__account_put(store, &r->accounts[i]);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else

@@ -29,17 +29,28 @@ const struct numbering__fields numbering__subscription_table = {rows, sizeof(row
 
 /* ---- Names ---- */
 
+/* The subscription name of @instance, and in *parent_len the length of its project
+ * (the name's start). */
+static int name_of_instance(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], size_t *parent_len, const char *instance)
+{
+	const char *id = NULL;
+	int rc = numbering__parse_instance_name(instance, "instance", parent_len, &id);
+	if (rc != NUMBERING_OK)
+		return rc;
+	/* "%.*s" COLLECTION "%s", copied: every acquisition names one. */
+	size_t id_len = strlen(id), len = *parent_len + strlen(COLLECTION) + id_len;
+	if (len >= NUMBERING__SUBSCRIPTION_NAME_SIZE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "instance", "the instance name is too long");
+	memcpy(name, instance, *parent_len);
+	memcpy(name + *parent_len, COLLECTION, strlen(COLLECTION));
+	memcpy(name + *parent_len + strlen(COLLECTION), id, id_len + 1);
+	return NUMBERING_OK;
+}
+
 int numbering__subscription_name(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], const char *instance)
 {
 	size_t parent_len = 0;
-	const char *id = NULL;
-	int rc = numbering__parse_instance_name(instance, "instance", &parent_len, &id);
-	if (rc != NUMBERING_OK)
-		return rc;
-	int n = snprintf(name, NUMBERING__SUBSCRIPTION_NAME_SIZE, "%.*s%s%s", (int)parent_len, instance, COLLECTION, id);
-	if (n < 0 || n >= NUMBERING__SUBSCRIPTION_NAME_SIZE)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "instance", "the instance name is too long");
-	return NUMBERING_OK;
+	return name_of_instance(name, &parent_len, instance);
 }
 
 /* "{project}/subscriptions/{id}" into its project and the name of its instance;
@@ -216,9 +227,15 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 	struct numbering_subscription s;
 	memset(&s, 0, sizeof(s));
 	numbering__subscription_clear(&s);
-	int rc = numbering__subscription_name(s.name, in->instance);
-	if (rc == NUMBERING_OK)
+	size_t parent_len = 0;
+	int rc = name_of_instance(s.name, &parent_len, in->instance);
+	/* The project is the name's start, checked by the parse. */
+	if (rc == NUMBERING_OK && parent_len < sizeof(s.project)) {
+		memcpy(s.project, in->instance, parent_len);
+		s.project[parent_len] = '\0';
+	} else if (rc == NUMBERING_OK) {
 		rc = numbering__project_of_name(s.project, in->instance, "instance");
+	}
 	if (rc == NUMBERING_OK)
 		rc = numbering__fields_set_text(TABLE, &s.f, "instance", in->instance);
 	if (rc == NUMBERING_OK && in->purchase != NULL && in->purchase[0] != '\0')
