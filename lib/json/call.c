@@ -16,6 +16,7 @@
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
 #include "json/subscription-json.h"
+#include "json/vox-numbers.h"
 #include "json/vox-catalogue.h"
 #include "json/vox-applications.h"
 #include "numbering/json.h"
@@ -365,6 +366,10 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateSubscription", numbering__json_update_subscription},
 	{"RunBilling", numbering__json_run_billing},
 	{"ListPhoneNumberPricing", numbering__json_list_phone_number_pricing},
+	{"BindPhoneNumberToApplication", numbering__json_bind_phone_number},
+	{"SetPhoneNumberInfo", numbering__json_set_phone_number_info},
+	{"GetPhoneNumbers", numbering__json_get_phone_numbers},
+	{"GetAccountPhoneNumberCountries", numbering__json_get_account_phone_number_countries},
 	{"GetPhoneNumberCategories", numbering__json_vox_get_categories},
 	{"GetPhoneNumberCountryStates", numbering__json_vox_get_country_states},
 	{"GetPhoneNumberRegions", numbering__json_vox_get_regions},

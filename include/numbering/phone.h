@@ -1,0 +1,359 @@
+/**
+ * @file numbering/phone.h
+ * @brief Voximplant PhoneNumbers: phone ids, attach and deactivate, binding and queries.
+ */
+#ifndef NUMBERING_PHONE_H
+#define NUMBERING_PHONE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "numbering/common.h"
+#include "numbering/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Binding and queries (helper E) */
+
+/** @name Tri-state filters of numbering_phone_query */
+/**@{*/
+#define NUMBERING_PHONE_ANY (-1) /**< the filter is not applied */
+/**@}*/
+
+/** @name numbering_phone_query.order_by: the seed's order_by values, each in its direction */
+/**@{*/
+#define NUMBERING_PHONE_ORDER_PHONE_ID 0              /**< phone_id ascending (no order_by given) */
+#define NUMBERING_PHONE_ORDER_PHONE_NUMBER 1          /**< 'phone_number', ascending */
+#define NUMBERING_PHONE_ORDER_PHONE_PRICE 2           /**< 'phone_price', ascending */
+#define NUMBERING_PHONE_ORDER_PHONE_COUNTRY_CODE 3    /**< 'phone_country_code', ascending */
+#define NUMBERING_PHONE_ORDER_DEACTIVATED 4           /**< 'deactivated': deactivated first, active last */
+#define NUMBERING_PHONE_ORDER_PURCHASE_DATE 5         /**< 'purchase_date', descending (newest first) */
+#define NUMBERING_PHONE_ORDER_PHONE_NEXT_RENEWAL 6    /**< 'phone_next_renewal', ascending (none last) */
+#define NUMBERING_PHONE_ORDER_VERIFICATION_STATUS 7   /**< 'verification_status': none, REQUIRED, IN_PROGRESS, VERIFIED */
+#define NUMBERING_PHONE_ORDER_UNVERIFIED_HOLD_UNTIL 8 /**< 'unverified_hold_until', ascending (none last) */
+#define NUMBERING_PHONE_ORDER_VERIFICATION_NAME 9     /**< 'verification_name', ascending bytewise (none first) */
+/**@}*/
+
+/** @name numbering_phone_query.sandbox */
+/**@{*/
+#define NUMBERING_PHONE_SANDBOX_ALL 0   /**< sandbox and real numbers (the default) */
+#define NUMBERING_PHONE_SANDBOX_TRUE 1  /**< sandbox numbers only */
+#define NUMBERING_PHONE_SANDBOX_FALSE 2 /**< real numbers only */
+/**@}*/
+
+/** The most items numbering_phone_query.count may ask for. */
+#define NUMBERING_PHONE_QUERY_COUNT_MAX 1000
+/** numbering_phone_query.count when the caller leaves NUMBERING_PHONE_QUERY_INIT's. */
+#define NUMBERING_PHONE_QUERY_COUNT_DEFAULT 100
+
+/**
+ * What numbering_store_list_phones() asks for: Voximplant's GetPhoneNumbers, one
+ * member per parameter of the seed, under its name. Every condition given must hold.
+ * Times are ns since the epoch, both bounds included; INT64_MIN / INT64_MAX (as the
+ * initializer sets them) for no bound. Lists are borrowed for the call.
+ */
+typedef struct numbering_phone_query {
+	/** NUMBERING_PHONE_QUERY_VERSION, as NUMBERING_PHONE_QUERY_INIT sets it. */
+	unsigned int version;
+	/* Version 1 fields. */
+	/** Only numbers bound to this application (0: any). */
+	int64_t application_id;
+	/** Or the application named so (NULL: any); application_id wins when both are set. */
+	const char *application_name;
+	/** 1 / 0: only numbers whose subscription renews automatically / does not; NUMBERING_PHONE_ANY. */
+	int auto_charge;
+	/** 1 / 0: only numbers that can / cannot be used before verification ends; NUMBERING_PHONE_ANY. */
+	int can_be_used;
+	/** 1 / 0: only numbers whose subscription is / is not cancelled; NUMBERING_PHONE_ANY. */
+	int canceled;
+	/** 1 / 0: only numbers whose subscription is / is not deactivated (frozen); NUMBERING_PHONE_ANY. */
+	int deactivated;
+	/** The child projects ("projects/c") whose numbers are listed too; each must be a child of the project. */
+	const char *const *child_accounts;
+	/** How many child_accounts holds. */
+	size_t child_account_count;
+	/** Non-zero: every child of the project (the seed's child_account_id 'all'). */
+	int all_child_accounts;
+	/** Non-zero: the children's numbers only (the named children, or all when none is named). */
+	int children_phones_only;
+	/** At most this many items, 0 .. NUMBERING_PHONE_QUERY_COUNT_MAX. */
+	int count;
+	/** The first @c offset matches are skipped (>= 0). */
+	int64_t offset;
+	/** Only numbers of these countries (ISO 3166 alpha-2); count 0: any. */
+	const char *const *country_codes;
+	/** How many country_codes holds. */
+	size_t country_code_count;
+	/** Next renewal (the subscription's next charge date) from. */
+	int64_t from_phone_next_renewal;
+	/** Next renewal to. */
+	int64_t to_phone_next_renewal;
+	/** Purchase date (the instance's create time) from. */
+	int64_t from_phone_purchase_date;
+	/** Purchase date to. */
+	int64_t to_phone_purchase_date;
+	/** Unverified hold until from. */
+	int64_t from_unverified_hold_until;
+	/** Unverified hold until to. */
+	int64_t to_unverified_hold_until;
+	/** 1 / 0: only numbers bound / not bound to an application; NUMBERING_PHONE_ANY. */
+	int is_bound_to_application;
+	/** 1 / 0: only numbers bound / not bound to a rule; NUMBERING_PHONE_ANY. */
+	int is_bound_to_rule;
+	/** NUMBERING_PHONE_ORDER_*; ties go by phone_id. */
+	int order_by;
+	/** Only numbers of this inventory category (GEOGRAPHIC, MOBILE ...); NULL: any. */
+	const char *phone_category_name;
+	/** Only these phone ids; count 0: any. */
+	const int64_t *phone_ids;
+	/** How many phone_ids holds. */
+	size_t phone_id_count;
+	/** Only these numbers (+E.164); count 0: any. */
+	const char *const *phone_numbers;
+	/** How many phone_numbers holds. */
+	size_t phone_number_count;
+	/** Only numbers of these region names; count 0: any. */
+	const char *const *phone_region_names;
+	/** How many phone_region_names holds. */
+	size_t phone_region_name_count;
+	/** Only numbers starting with these digits (a leading '+' allowed); NULL: any. */
+	const char *phone_template;
+	/** Only numbers bound to these rules; count 0: any. */
+	const int64_t *rule_ids;
+	/** How many rule_ids holds. */
+	size_t rule_id_count;
+	/** Only numbers bound to the rules of the application so named; needs an application. */
+	const char *const *rule_names;
+	/** How many rule_names holds. */
+	size_t rule_name_count;
+	/** NUMBERING_PHONE_SANDBOX_*. */
+	int sandbox;
+	/** Only numbers of this verification name; NULL: any. */
+	const char *verification_name;
+	/** Bit (1 << status) per NUMBERING_VERIFICATION_* wanted; 0: any. */
+	unsigned int verification_statuses;
+} numbering_phone_query;
+
+/** The numbering_phone_query version these headers know. */
+#define NUMBERING_PHONE_QUERY_VERSION 1
+/** Static initializer of a numbering_phone_query: every number of the project, 100 at a time, by phone_id. */
+#define NUMBERING_PHONE_QUERY_INIT                                                                             \
+	{NUMBERING_PHONE_QUERY_VERSION, 0, NULL, -1, -1, -1, -1, NULL, 0, 0, 0, NUMBERING_PHONE_QUERY_COUNT_DEFAULT, 0, \
+	 NULL, 0, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MAX, -1, -1, 0, NULL, NULL, 0, NULL, 0,  \
+	 NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0}
+
+/**
+ * Sets @p query to NUMBERING_PHONE_QUERY_INIT (for FFI, which cannot use the macro).
+ * @param[out] query the query.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT when @p query is NULL.
+ * Thread safety: reentrant.
+ */
+NUMBERING_EXTERN(int) numbering_phone_query_init(numbering_phone_query *query);
+
+/**
+ * One number of a numbering_store_list_phones() page: Voximplant's GetPhoneNumbers
+ * item. Strings are never NULL ("" when unset) and belong to the page. A number made
+ * without the inventory (an Enfonica create) has no category, region, state or price
+ * (price_minor 0, price_currency ""), no subscription (auto_charge 0, next renewal 0).
+ */
+typedef struct numbering_phone_info {
+	/** NUMBERING_PHONE_INFO_VERSION: the members filled. */
+	unsigned int version;
+	/** The number's phone_id (0 for a store opened read-only before phone ids existed). */
+	int64_t phone_id;
+	/** "+E.164" of the number (a range's first number). */
+	const char *phone_number;
+	/** The project holding it, "projects/p" (the seed's account_id). */
+	const char *account;
+	/** The instance's name. */
+	const char *instance;
+	/** The monthly price's currency (ISO 4217), "" when it has none. */
+	const char *price_currency;
+	/** The monthly price in minor units. */
+	int64_t price_minor;
+	/** The payment interval in months (1 without a subscription). */
+	int payment_interval_months;
+	/** ISO 3166 alpha-2 of the number. */
+	const char *country_code;
+	/** The next charge date; 0 when it does not renew. */
+	int64_t phone_next_renewal;
+	/** When it was acquired (its instance's create time). */
+	int64_t phone_purchase_date;
+	/** Its subscription is deactivated (frozen for a missed payment). */
+	int deactivated;
+	/** Its subscription is cancelled or released (it will not renew). */
+	int canceled;
+	/** Its subscription renews automatically. */
+	int auto_charge;
+	/** The application it is bound to, 0 when none. */
+	int64_t application_id;
+	/** That application's name, "" when none. */
+	const char *application_name;
+	/** The rule it is bound to, 0 when none. */
+	int64_t rule_id;
+	/** That rule's name, "" when none. */
+	const char *rule_name;
+	/** The inventory category (phone_category_name). */
+	const char *phone_category_name;
+	/** The inventory region's name (phone_region_name). */
+	const char *phone_region_name;
+	/** The inventory state (country_state). */
+	const char *country_state;
+	/** NUMBERING_VERIFICATION_*. */
+	int verification_status;
+	/** While verification is REQUIRED or IN_PROGRESS: when the number is cancelled unless verified; else 0. */
+	int64_t unverified_hold_until;
+	/** The verification name, "" when none. */
+	const char *verification_name;
+	/** Whether the number can be used now (its verification is not pending). */
+	int can_be_used;
+	/** The number's own inbound SMS callback URL, "" when the account's applies. */
+	const char *incoming_sms_callback_url;
+	/** The inventory's sandbox flag. */
+	int sandbox;
+} numbering_phone_info;
+
+/** The numbering_phone_info version this library fills. */
+#define NUMBERING_PHONE_INFO_VERSION 1
+
+/** A page of numbering_store_list_phones(): opaque, the caller's. */
+typedef struct numbering_phone_page numbering_phone_page;
+
+/**
+ * Voximplant's GetPhoneNumbers: the numbers of @p project (and of its children when
+ * @p query asks) matching @p query, in its order, @c count of them from @c offset.
+ * @param[out] out the page, freed with numbering_phone_page_free(); NULL on failure.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.phoneNumbers.list on @p project (the
+ *            children's numbers need nothing more: the parent sees its children's).
+ * @param[in] project "projects/p".
+ * @param[in] query the filters; only read.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming the parameter (the seed's
+ *         name: "count", "order_by", "rule_name", "phone_number[1]" ...) for a value
+ *         out of range, rule_name without an application, a child_account_id that is
+ *         not a child of @p project; NUMBERING_NOT_FOUND naming application_id or
+ *         application_name for an application @p project does not have, rule_name for
+ *         a rule name its application does not have; NUMBERING_PERMISSION_DENIED;
+ *         NUMBERING_DATA_LOSS; NUMBERING_RESOURCE_EXHAUSTED; a backend's error.
+ *
+ * Cost: one pass over the project's instances (or the listed phone ids / numbers, or
+ * the numbers bound to the application), reading only the records the filters and
+ * the order need, keeping the best offset + count matches in a bounded heap;
+ * total_count counts every match without keeping it.
+ * Thread safety: runs beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_list_phones(numbering_phone_page **out, numbering_store *store, const char *caller,
+                                                  const char *project, const numbering_phone_query *query);
+
+/**
+ * The items on @p page.
+ * @param[in] page the page, or NULL (0).
+ * @return 0 .. the query's count. Sets no error.
+ */
+NUMBERING_EXTERN(int) numbering_phone_page_count(const numbering_phone_page *page);
+
+/**
+ * Item @p i of @p page.
+ * @param[in] page the page.
+ * @param[in] i 0 .. numbering_phone_page_count() - 1.
+ * @return the item, owned by @p page and valid until it is freed; NULL for NULL or
+ *         an index out of range. Sets no error.
+ */
+NUMBERING_EXTERN(const numbering_phone_info *) numbering_phone_page_item(const numbering_phone_page *page, int i);
+
+/**
+ * Every match of the query (the seed's total_count), not only the page's.
+ * @param[in] page the page, or NULL.
+ * @return the count; 0 for NULL. Sets no error.
+ */
+NUMBERING_EXTERN(int64_t) numbering_phone_page_total_count(const numbering_phone_page *page);
+
+/**
+ * Frees @p page and its items. NULL is a no-op.
+ * @param[in] page the page.
+ */
+NUMBERING_EXTERN(void) numbering_phone_page_free(numbering_phone_page *page);
+
+/**
+ * Voximplant's BindPhoneNumberToApplication: binds the selected numbers of @p project
+ * to an application (and one of its rules), or unbinds them. All or nothing.
+ * @param[in] store the store.
+ * @param[in] caller needs numbering.phoneNumbers.bind on @p project.
+ * @param[in] project "projects/p".
+ * @param[in] phone_ids phone ids (1 or more), or NULL.
+ * @param[in] phone_id_count how many, 0 .. NUMBERING_PHONE_LIST_MAX.
+ * @param[in] all non-zero: every live number of @p project (the seed's 'all').
+ * @param[in] phone_numbers numbers (E.164), or NULL: instead of phone ids.
+ * @param[in] phone_number_count how many, 0 .. NUMBERING_PHONE_LIST_MAX.
+ * @param[in] application_id the application (0: by @p application_name).
+ * @param[in] application_name the application's name, or NULL.
+ * @param[in] rule_id a rule of that application (0: by @p rule_name, or none).
+ * @param[in] rule_name a rule's name, or NULL; refused without an application.
+ * @param[in] bind non-zero binds; 0 unbinds (from the application given, or from any
+ *            when none is given; with a rule only, from that rule).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming the parameter (rule_name
+ *         without application_id or application_name, a rule of another application,
+ *         no numbers, a number that is not +E.164); NUMBERING_NOT_FOUND naming
+ *         phone_id, phone_number, application_id, application_name, rule_id or
+ *         rule_name; NUMBERING_PERMISSION_DENIED; NUMBERING_RESOURCE_EXHAUSTED; a
+ *         backend's error. On failure nothing changed.
+ * Thread safety: runs beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_bind_phones(numbering_store *store, const char *caller, const char *project,
+                                                  const int64_t *phone_ids, int phone_id_count, int all,
+                                                  const char *const *phone_numbers, int phone_number_count,
+                                                  int64_t application_id,
+                                                  const char *application_name, int64_t rule_id,
+                                                  const char *rule_name, int bind);
+
+/**
+ * Voximplant's SetPhoneNumberInfo: sets (or, with NULL or "", clears) the selected
+ * numbers' own inbound SMS callback URL. All or nothing.
+ * @param[in] store the store.
+ * @param[in] caller needs numbering.phoneNumbers.setInfo on @p project.
+ * @param[in] project "projects/p".
+ * @param[in] phone_ids phone ids (1 or more), or NULL.
+ * @param[in] phone_id_count how many, 0 .. NUMBERING_PHONE_LIST_MAX.
+ * @param[in] all non-zero: every live number of @p project (the seed's 'all').
+ * @param[in] phone_numbers numbers (E.164), or NULL: instead of phone ids.
+ * @param[in] phone_number_count how many, 0 .. NUMBERING_PHONE_LIST_MAX.
+ * @param[in] incoming_sms_callback_url an http or https URL (at most 2048 bytes), or
+ *            NULL / "" to clear it (callbacks then go to the account's URL).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming incoming_sms_callback_url
+ *         or the selection's parameter; NUMBERING_NOT_FOUND naming phone_id or
+ *         phone_number; NUMBERING_PERMISSION_DENIED; NUMBERING_RESOURCE_EXHAUSTED; a
+ *         backend's error. On failure nothing changed.
+ * Thread safety: runs beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_set_phone_info(numbering_store *store, const char *caller, const char *project,
+                                                     const int64_t *phone_ids, int phone_id_count, int all,
+                                                     const char *const *phone_numbers, int phone_number_count,
+                                                     const char *incoming_sms_callback_url);
+
+/**
+ * Voximplant's GetAccountPhoneNumberCountries: the countries where @p project has
+ * numbers (bound to one of @p application_ids when @p application_id_count > 0), as
+ * one string of ISO 3166 alpha-2 codes in alphabetical order separated by ';'
+ * ("GB;US"; "" for none).
+ * @param[out] out the string, freed with numbering_free(); NULL on failure.
+ * @param[in] store the store.
+ * @param[in] caller needs numbering.phoneNumbers.list on @p project.
+ * @param[in] project "projects/p".
+ * @param[in] application_ids the applications, or NULL.
+ * @param[in] application_id_count how many (0: every number).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming application_id for an id
+ *         < 1; NUMBERING_PERMISSION_DENIED; NUMBERING_RESOURCE_EXHAUSTED; a backend's
+ *         error.
+ * Thread safety: runs beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_phone_countries(char **out, numbering_store *store, const char *caller,
+                                                      const char *project, const int64_t *application_ids,
+                                                      size_t application_id_count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
