@@ -493,6 +493,10 @@ check batch-provisioning 1 --stdin "$dir/provisioning.jsonl" --provisioning manu
 # the next, the errors name phoneNumberPurchase.*, a viewer of active numbers is refused,
 # and a rent the balance cannot pay is FAILED_PRECONDITION. Ids are random: GENERATED.
 check batch-purchases 1 --stdin "$dir/purchases.jsonl" --policy "$active_policy" --as user:alice batch
+# Voximplant's catalogue (docs/VOXIMPLANT.md): categories (RU names, sandbox), states,
+# regions (a prefix, omit_empty), the actual region, new numbers paged; bad input names
+# the parameter.
+check batch-vox-catalogue 1 --stdin "$dir/vox-catalogue.jsonl" --as user:alice batch
 # Voximplant AddApplication, AddRule, DelApplication, DelRule, GetApplications and the
 # host's SetParentAccount (docs/VOXIMPLANT.md): names unique in the account and the
 # application, a rule added by application name, another account's application not
