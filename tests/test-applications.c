@@ -630,6 +630,96 @@ START_TEST(damaged_records)
 }
 END_TEST
 
+/* ---- Allocation failure ---- */
+
+/* Fails the fail_at-th allocation (0: none), counting them. */
+static struct {
+	long count, fail_at, fired;
+} failer;
+
+static void *fail_malloc(size_t size, void *payload)
+{
+	(void)payload;
+	return ++failer.count == failer.fail_at && ++failer.fired ? NULL : malloc(size);
+}
+
+static void *fail_realloc(void *ptr, size_t size, void *payload)
+{
+	(void)payload;
+	return ++failer.count == failer.fail_at && ++failer.fired ? NULL : realloc(ptr, size);
+}
+
+static void fail_free(void *ptr, void *payload)
+{
+	(void)payload;
+	free(ptr);
+}
+
+/* Every allocation of a store's applications calls failing in turn: each call answers
+ * (its result, RESOURCE_EXHAUSTED when the failure hit it, or NOT_FOUND for what an
+ * earlier failed call did not make), leaks nothing (ASan), and what it leaves reads
+ * back whole: no application without its record, no rule without its application. */
+START_TEST(every_allocation_failing)
+{
+	static const char *const calls[][2] = {
+	    {"AddApplication", "{\"account_id\": 1, \"application_name\": \"a\"}"},
+	    {"AddRule", "{\"account_id\": 1, \"application_name\": \"a\", \"rule_name\": \"r\", \"rule_pattern\": \".*\"}"},
+	    {"GetApplications", "{\"account_id\": 1, \"with_rules\": true}"},
+	    {"SetParentAccount", "{\"account_id\": 2, \"parent_account_id\": 1}"},
+	    {"SetParentAccount", "{\"account_id\": 1, \"parent_account_id\": 2}"},
+	    {"DelRule", "{\"account_id\": 1, \"application_name\": \"a\", \"rule_name\": \"r\"}"},
+	    {"DelApplication", "{\"account_id\": 1, \"application_name\": \"a\"}"},
+	};
+	long n;
+	for (n = 1; n < 20000; n++) {
+		memset(&failer, 0, sizeof(failer));
+		failer.fail_at = n;
+		numbering_allocator allocator = {NUMBERING_ALLOCATOR_VERSION, fail_malloc, fail_realloc, fail_free, NULL};
+		ck_assert_int_eq(numbering_set_allocator(&allocator), NUMBERING_OK);
+		memset(&fx, 0, sizeof(fx));
+		fx.now = FIXTURE_EPOCH;
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.clock = clock_cb;
+		if (numbering_store_open(&fx.store, &options) != NUMBERING_OK) {
+			numbering_set_allocator(NULL);
+			continue;
+		}
+		for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+			char *out = NULL;
+			long fired = failer.fired;
+			int rc = numbering_store_call_json(&out, fx.store, NULL, calls[c][0], calls[c][1]);
+			int want = c == 4 ? NUMBERING_FAILED_PRECONDITION : NUMBERING_OK;
+			ck_assert_msg(rc == want || (failer.fired > fired && rc == NUMBERING_RESOURCE_EXHAUSTED) ||
+			                  (failer.fired > 0 && (rc == NUMBERING_NOT_FOUND || rc == NUMBERING_OK)),
+			              "allocation %ld, %s: %s", n, calls[c][0], numbering_status_name(rc));
+			numbering_free(out);
+		}
+		long fired = failer.fired;
+		numbering_set_allocator(NULL);
+		/* What is left reads back: every application and rule record passes its check
+		 * (the listing reads them with it), and a parent link has no half. */
+		char *out = NULL;
+		ck_assert_int_eq(numbering_store_call_json(&out, fx.store, NULL, "GetApplications",
+		                                           "{\"account_id\": 1, \"with_rules\": true}"),
+		                 NUMBERING_OK);
+		if (fired == 0)
+			ck_assert_str_eq(out, "{\"result\":[],\"count\":0,\"total_count\":0}");
+		numbering_free(out);
+		char *parent = NULL;
+		ck_assert_int_eq(numbering_store_get_parent_account(&parent, fx.store, NULL, "projects/2"), NUMBERING_OK);
+		ck_assert_msg(parent[0] == '\0' || strcmp(parent, "projects/1") == 0, "parent %s", parent);
+		numbering_free(parent);
+		numbering_store_close(fx.store);
+		fx.store = NULL;
+		if (fired == 0)
+			break;
+	}
+	fprintf(stderr, "applications: %ld allocation points, each failing once\n", n - 1);
+	ck_assert_int_gt(n, 50);
+	ck_assert_int_lt(n, 20000);
+}
+END_TEST
+
 Suite *applications_suite(void)
 {
 	Suite *s = suite_create("applications");
@@ -643,6 +733,7 @@ Suite *applications_suite(void)
 	tcase_add_loop_test(tc, json_answers, 0, 2);
 	tcase_add_loop_test(tc, bad_input_changes_nothing, 0, 2);
 	tcase_add_test(tc, damaged_records);
+	tcase_add_test(tc, every_allocation_failing);
 	suite_add_tcase(s, tc);
 	return s;
 }
