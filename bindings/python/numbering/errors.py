@@ -50,6 +50,11 @@ class NumberingError(Exception):
         self.field_violations = [FieldViolation(*v) for v in field_violations]
         super().__init__("%s: %s" % (self.status, message))
 
+    def __reduce__(self):
+        # Rebuilt from its own fields: Exception's default pickles args, the str(self) text,
+        # which __init__ cannot take back (a pool or a process queue pickles exceptions).
+        return (type(self), (self.code, self.message, [tuple(v) for v in self.field_violations]))
+
     @classmethod
     def last(cls, code):
         """The calling thread's last error, read right after the failing call returned @code."""

@@ -2,6 +2,7 @@
 NUMBERING_LIBRARY pointing at the build's libnumbering.so."""
 import inspect
 import os
+import pickle
 import tempfile
 import threading
 import unittest
@@ -140,6 +141,17 @@ class ErrorTest(unittest.TestCase):
         self.assertEqual(e.field_violations[0].field, "phone_number_instance.display_name")
         self.assertIn("100", e.field_violations[0].description)
         self.assertTrue(str(e).startswith("INVALID_ARGUMENT: "))
+
+    def test_pickles(self):
+        # An exception crosses processes pickled (multiprocessing, concurrent.futures).
+        with self.assertRaises(NumberingError) as cm:
+            self.store.create("projects/p1", "+61255501000", "desk", display_name="x" * 101)
+        e = cm.exception
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            back = pickle.loads(pickle.dumps(e, protocol))
+            self.assertIs(type(back), NumberingError)
+            self.assertEqual((back.code, back.status, back.http_status, back.message, back.field_violations, str(back)),
+                             (e.code, e.status, e.http_status, e.message, e.field_violations, str(e)))
 
     def test_already_exists_names_the_holder(self):
         self.store.create("projects/p1", "+61255501100-99", "block")
