@@ -3,6 +3,8 @@ NUMBERING_LIBRARY pointing at the build's libnumbering.so."""
 import inspect
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
 import threading
 import unittest
@@ -388,6 +390,18 @@ class E164Test(unittest.TestCase):
         self.assertRegex(numbering.unicode_version(), r"^\d+\.\d+")
         # The package's version is meson.build's, as the library's is: the same in one build.
         self.assertEqual(numbering.__version__, numbering.version())
+
+
+class LoadTest(unittest.TestCase):
+    def test_missing_library_is_a_clear_import_error(self):
+        """NUMBERING_LIBRARY naming no library: ImportError naming the path and the variable."""
+        package_dir = os.path.dirname(os.path.dirname(os.path.abspath(numbering.__file__)))
+        env = dict(os.environ, NUMBERING_LIBRARY="/nonexistent/libnumbering.so.0", PYTHONPATH=package_dir)
+        r = subprocess.run([sys.executable, "-c", "import numbering"], env=env, capture_output=True, text=True,
+                           cwd=tempfile.gettempdir(), check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("ImportError: cannot load libnumbering (/nonexistent/libnumbering.so.0", r.stderr)
+        self.assertIn("set NUMBERING_LIBRARY to the path of libnumbering.so", r.stderr)
 
 
 class ThreadTest(unittest.TestCase):
