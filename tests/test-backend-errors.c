@@ -234,6 +234,8 @@ static void open_store(void)
 	        "{\"phoneNumber\":{\"phoneNumber\":\"+61255503000\"},\"lifecycleState\":\"PENDING\"}}");
 	call_ok("SuspendPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}");
 	call_ok("ResumePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}");
+	call_ok("AddApplication", "{\"account_id\":\"p1\",\"application_name\":\"app\"}");
+	call_ok("AddRule", "{\"account_id\":\"p1\",\"application_name\":\"app\",\"rule_name\":\"r\"}");
 }
 
 static void close_store(void)
@@ -258,6 +260,12 @@ static const char *const operations[][2] = {
     {"ActivatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/pend\"}"},
     {"SuspendPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}"},
     {"ResolvePhoneNumber", "{\"phoneNumber\":\"+61255502050\"}"},
+    {"AddApplication", "{\"account_id\":\"p1\",\"application_name\":\"new\"}"},
+    {"AddRule", "{\"account_id\":\"p1\",\"application_id\":1,\"rule_name\":\"new\"}"},
+    {"DelRule", "{\"account_id\":\"p1\",\"application_name\":\"app\",\"rule_name\":\"r\"}"},
+    {"DelApplication", "{\"account_id\":\"p1\",\"application_name\":\"app\"}"},
+    {"GetApplications", "{\"account_id\":\"p1\",\"with_rules\":true}"},
+    {"SetParentAccount", "{\"account_id\":\"p2\",\"parent_account_id\":\"p1\"}"},
 };
 
 #define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
@@ -315,6 +323,9 @@ START_TEST(writes_fail_when_the_backend_cannot_write)
 	    {"GetPhoneNumberInstance", FN_GET},       {"ListPhoneNumberInstances", FN_LIST},
 	    {"ResolvePhoneNumber", FN_FIND},          {"CreatePhoneNumberInstance", FN_CONTROL},
 	    {"SplitRange", FN_CONTROL},
+	    {"AddApplication", FN_PUT},               {"AddRule", FN_GET},
+	    {"DelRule", FN_REMOVE},                   {"DelApplication", FN_COMMIT},
+	    {"GetApplications", FN_LIST},             {"SetParentAccount", FN_GET},
 	};
 	for (size_t i = 0; i < sizeof(must_fail) / sizeof(must_fail[0]); i++) {
 		size_t op = 0;
