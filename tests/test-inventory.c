@@ -6,6 +6,7 @@
 
 #include <numbering/sys/file.h>
 
+#include "model/available.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -980,6 +981,38 @@ START_TEST(search_results_carry_their_own_record_s_attributes)
 }
 END_TEST
 
+START_TEST(a_record_s_name_must_be_its_first_number)
+{
+	/* A search takes a result's number text from its record's name, checked digit by
+	 * digit against the record's numbers (model/available.c): any other name is
+	 * DATA_LOSS naming "name". */
+	numbering_available_number *n = number_of("+12085550100-99", "US", NUMBERING_NUMBER_TYPE_LOCAL, 1);
+	numbering_record record;
+	char name[NUMBERING__AVAILABLE_NAME_SIZE], parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	struct numbering__buf body = {NULL, 0, 0};
+	ck_assert_int_eq(numbering__available_to_record(&record, name, parent, &body, n), NUMBERING_OK);
+	ck_assert_str_eq(record.name, "availableNumbers/+12085550100");
+	ck_assert_int_eq(numbering__available_record_check(&record), NUMBERING_OK);
+	static const char *const bad[] = {"availableNumbers/+1208555010",   "availableNumbers/+120855501000",
+	                                  "availableNumbers/+12085550101",  "availableNumbers/12085550100",
+	                                  "availableNumbers/+1208555010x",  "availableNumbers/+12085550100/",
+	                                  "availableNumber/+12085550100",   "availableNumbers/",
+	                                  "availableNumbers",               "",
+	                                  "availableNumbers/+02085550100",  "availableNumbers/+12085550100 "};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		record.name = bad[i];
+		ck_assert_msg(numbering__available_record_check(&record) == NUMBERING_DATA_LOSS, "%s", bad[i]);
+		ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	}
+	record.name = NULL;
+	ck_assert_int_eq(numbering__available_record_check(&record), NUMBERING_DATA_LOSS);
+	record.name = name;
+	ck_assert_int_eq(numbering__available_record_check(&record), NUMBERING_OK);
+	numbering__buf_free(&body);
+	numbering_available_number_free(n);
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -990,6 +1023,7 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, start_search_outside_the_region_s_lengths);
 	tcase_add_test(tc, start_search_walks_every_digit_count);
 	tcase_add_test(tc, search_results_carry_their_own_record_s_attributes);
+	tcase_add_test(tc, a_record_s_name_must_be_its_first_number);
 	tcase_add_test(tc, search_refuses_bad_queries);
 	tcase_add_test(tc, import_is_all_or_nothing);
 	tcase_add_test(tc, import_refuses_bad_items);

@@ -641,16 +641,20 @@ static void cursor_descend(struct numbering__ordered_cursor *c, const struct num
 {
 	const void *node = tree->root;
 	c->height = tree->height;
+	/* Not the root: every search of the tree reads it, so it stays in the cache (a
+	 * node's prefetch costs about 50 instructions, a fifth of a seek). */
 	for (uint32_t level = 0; level + 1 < tree->height; level++) {
 		const struct inner *in = node;
-		prefetch_node(in, offsetof(struct inner, child) + (in->h.count + 1) * sizeof(void *));
+		if (level > 0)
+			prefetch_node(in, offsetof(struct inner, child) + (in->h.count + 1) * sizeof(void *));
 		uint32_t i = inner_child(in, key, value);
 		c->node[level] = in;
 		c->pos[level] = (uint16_t)i;
 		node = in->child[i];
 	}
 	c->node[tree->height - 1] = node;
-	prefetch_node(node, leaf_bytes(((const struct head *)node)->cap));
+	if (tree->height > 1)
+		prefetch_node(node, leaf_bytes(((const struct head *)node)->cap));
 	c->pos[tree->height - 1] = (uint16_t)(upper ? leaf_upper(node, key, value) : leaf_lower(node, key, value));
 }
 

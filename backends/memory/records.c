@@ -317,13 +317,25 @@ static const uint8_t *rec_body(const struct rrec *r)
 }
 
 /* Writes '+' and @first in @digits digits (leading zeros kept) to @out; returns the length. */
+static const char digit_pairs[201] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static size_t number_text(char *out, unsigned digits, uint64_t first)
 {
 	out[0] = '+';
-	for (unsigned i = digits; i > 0; i--) {
-		out[i] = (char)('0' + first % 10);
-		first /= 10;
+	/* Two digits a division: every single number a list visits is named by it. */
+	unsigned i = digits;
+	for (; i >= 2; i -= 2) {
+		unsigned pair = (unsigned)(first % 100);
+		first /= 100;
+		memcpy(out + i - 1, digit_pairs + 2 * pair, 2);
 	}
+	if (i == 1)
+		out[1] = (char)('0' + first % 10);
 	return (size_t)digits + 1;
 }
 
@@ -1887,7 +1899,7 @@ done:
 	return rc;
 }
 
-static int check_query(const numbering_record_query *q, size_t key_lens[SLOTS])
+static int check_query(const numbering_record_query *q, size_t key_lens[SLOTS], size_t *parent_len)
 {
 	if (q->version < 1)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "version",
@@ -1901,7 +1913,8 @@ static int check_query(const numbering_record_query *q, size_t key_lens[SLOTS])
 	if (q->parent == NULL && q->order != NUMBERING_RECORD_ORDER_EXPIRY)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "parent",
 		                              "memory backend list: a parent is needed but in expiry order");
-	if (q->parent != NULL && strnlen(q->parent, NAME_MAX_BYTES + 1) > NAME_MAX_BYTES)
+	*parent_len = q->parent != NULL ? strnlen(q->parent, NAME_MAX_BYTES + 1) : 0;
+	if (*parent_len > NAME_MAX_BYTES)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "parent",
 		                              "memory backend list: the parent has more than %d bytes", NAME_MAX_BYTES);
 	if (q->limit < 0)
@@ -1941,9 +1954,14 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 	 * inventory search and the nothing-due checks before it, and allocating the
 	 * lister (4.4 kB: the name buffer) cost more than some of those lists did. */
 	struct lister lister, *l = &lister;
-	int rc = check_query(query, l->key_lens);
+	size_t parent_len = 0;
+	int rc = check_query(query, l->key_lens, &parent_len);
 	if (rc != NUMBERING_OK)
 		return rc;
+	/* No record of the kind expires: the answer of most of the due checks every
+	 * inventory call makes first (numbering__backend_due), without setting up a walk. */
+	if (query->order == NUMBERING_RECORD_ORDER_EXPIRY && m->expiry[query->kind].count == 0)
+		return NUMBERING_OK;
 	l->m = m;
 	l->q = query;
 	l->group = 0;
@@ -1973,8 +1991,7 @@ static int rm_list(numbering_backend *backend, const numbering_record_query *que
 	}
 	int empty = query->interval_count > 0 && l->iv_count == 0;
 	if (query->parent != NULL) {
-		size_t len = strlen(query->parent);
-		l->group = group_lookup(m, query->kind, query->parent, len);
+		l->group = group_lookup(m, query->kind, query->parent, parent_len);
 		empty |= l->group == 0;
 	}
 	if (!empty) {

@@ -62,6 +62,13 @@ static int null_arg(const char *fn)
 #define ON_INT_SMONEY(id, dflt)
 #define ON_INT_CAPS(id, dflt)
 
+void numbering__available_free_text(numbering_available_number *n)
+{
+#define ON_TEXT_TEXT TEXT_FREE_TEXT
+	NUMBERING__AVAILABLE_FIELDS(ON_TEXT)
+#undef ON_TEXT_TEXT
+}
+
 void numbering__available_clear(numbering_available_number *n)
 {
 #define ON_TEXT_TEXT TEXT_FREE_TEXT
@@ -117,13 +124,25 @@ out_of_memory:
 /* "+" and exactly @digits digits of @value (leading zeros kept), NUL-terminated: a
  * search formats every record it reads and every result, where snprintf was a third of
  * the cost (bench/bench-inventory.c). */
+static const char digit_pairs[201] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static void plus_digits(char *out, int digits, uint64_t value)
 {
 	out[0] = '+';
-	for (int i = digits; i >= 1; i--) {
-		out[i] = (char)('0' + value % 10);
-		value /= 10;
+	/* Two digits a division: a search formats a number for every record it reads. */
+	int i = digits;
+	for (; i >= 2; i -= 2) {
+		unsigned pair = (unsigned)(value % 100);
+		value /= 100;
+		memcpy(out + i - 1, digit_pairs + 2 * pair, 2);
 	}
+	if (i == 1)
+		out[1] = (char)('0' + value % 10);
 	out[digits + 1] = '\0';
 }
 
@@ -458,11 +477,23 @@ static int read_header(numbering_available_number *out, struct reader *r, const 
 		return bad(r, "kind", "it is not the available number kind");
 	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last)
 		return bad(r, "digits", "the record holds no interval");
-	/* The name is the prefix and the phone number, formatted once for both. */
-	numbering__available_set_interval(out, rec->digits, rec->first, rec->last);
-	if (rec->name == NULL || strncmp(rec->name, NAME_PREFIX, NAME_PREFIX_LEN) != 0 ||
-	    strncmp(rec->name + NAME_PREFIX_LEN, out->phone_number, (size_t)rec->digits + 2) != 0)
+	/* The name is the prefix, '+' and the first number in exactly its digit count:
+	 * checked digit by digit, its number is also the phone number's text (formatting
+	 * the number to compare was a tenth of reading a record). */
+	const char *tail = rec->name != NULL && strncmp(rec->name, NAME_PREFIX, NAME_PREFIX_LEN) == 0
+	                       ? rec->name + NAME_PREFIX_LEN
+	                       : NULL;
+	uint64_t named = 0;
+	int d = 1;
+	if (tail != NULL && tail[0] == '+')
+		for (; d <= rec->digits && tail[d] >= '0' && tail[d] <= '9'; d++)
+			named = named * 10 + (uint64_t)(tail[d] - '0');
+	if (tail == NULL || d != rec->digits + 1 || tail[d] != '\0' || named != rec->first)
 		return bad(r, "name", "it is not availableNumbers/ and the first number");
+	memcpy(out->phone_number, tail, (size_t)rec->digits + 2);
+	out->digits = rec->digits;
+	out->first = rec->first;
+	out->last = rec->last;
 	out->listed = (rec->flags & NUMBERING_RECORD_LISTED) != 0;
 	if (parent && !parse_parent(rec->parent, out->region_code, &out->type))
 		return bad(r, "parent", "it is not a region code and a type (\"US/LOCAL\")");
@@ -544,7 +575,7 @@ int numbering__available_read(struct numbering__available_reader *reader, const 
 	if (!has) {
 		struct decoded *d = &last_decoded;
 		if (d->has && same_source(record, d->parent, d->body, d->body_len)) {
-			numbering__available_clear(out);
+			numbering__available_free_text(out);
 			memcpy(out, &d->attributes, sizeof(*out));
 			has = 1;
 		} else {

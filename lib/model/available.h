@@ -49,6 +49,10 @@ static inline int64_t numbering__number_order(int digits, uint64_t first)
 /* Empties @n (frees its text) and sets the defaults, keeping the object. */
 void numbering__available_clear(numbering_available_number *n);
 
+/* Frees @n's text and nothing else: its text pointers are left dangling, for memory
+ * about to be freed or overwritten whole. */
+void numbering__available_free_text(numbering_available_number *n);
+
 /* Copies @src into @dst (cleared first). */
 int numbering__available_assign(numbering_available_number *dst, const numbering_available_number *src);
 

@@ -551,6 +551,10 @@ uint64_t numbering__search_next(const struct numbering__search *s, int digits, u
 	}
 }
 
+static int collect_match(const numbering_available_number *block, uint64_t x, void *payload);
+static int collect_numbers(numbering_available_list *list, const numbering_available_number *block, uint64_t x,
+                           uint64_t last);
+
 /* Why a START walk stopped at a record outside the search's intervals. */
 enum { JUMP_NONE, JUMP_INTO, JUMP_PAST };
 
@@ -618,6 +622,16 @@ static int search_visit(const numbering_record *record, void *payload)
 		const numbering_record_interval *iv = interval_of(v->s, v->block.digits);
 		uint64_t x = v->block.first > iv->first ? v->block.first : iv->first;
 		uint64_t last = v->block.last < iv->last ? v->block.last : iv->last;
+		if (v->match == collect_match) {
+			/* A search's page: the block's numbers at once, not a call each. */
+			v->matched++;
+			if ((rc = collect_numbers(v->payload, &v->block, x, last)) != 0) {
+				v->rc = rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : rc;
+				v->stopped = 1;
+				return NUMBERING__VISIT_STOP;
+			}
+			return 0;
+		}
 		for (;; x++) {
 			v->matched++;
 			if ((rc = v->match(&v->block, x, v->payload)) != 0) {
@@ -645,6 +659,20 @@ static int search_visit(const numbering_record *record, void *payload)
 			return 0;
 		from = x + 1;
 	}
+}
+
+/* The first number of the record holding a number (holder_visit() without its name). */
+struct holder_first {
+	int found;
+	uint64_t first;
+};
+
+static int holder_first(const numbering_record *record, void *payload)
+{
+	struct holder_first *h = payload;
+	h->found = 1;
+	h->first = record->first;
+	return NUMBERING__VISIT_STOP;
 }
 
 /*
@@ -682,13 +710,13 @@ static int walk_prefix(numbering_store *store, numbering_record_query *query, st
 			continue;
 		}
 		const numbering_record_interval *iv = interval_of(s, d);
-		struct holder_visit h = {0, "", 0};
-		rc = numbering__backend_find_record(store, d, iv->first, iv->first, holder_visit, &h);
+		struct holder_first h = {0, 0};
+		rc = numbering__backend_find_record(store, d, iv->first, iv->first, holder_first, &h);
 		if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
 			return rc;
 		/* Numbers are exclusive: no other record starts between the holder's first
 		 * number and the interval's. */
-		uint64_t first = h.kind != 0 && h.first < iv->first ? h.first : iv->first;
+		uint64_t first = h.found && h.first < iv->first ? h.first : iv->first;
 		query->after = numbering__number_order(d, first) - 1;
 		v->entered |= UINT32_C(1) << d;
 	}
@@ -775,6 +803,26 @@ static int collect_match(const numbering_available_number *block, uint64_t x, vo
 	return ++list->count == list->cap ? NUMBERING__VISIT_STOP : 0;
 }
 
+/* collect_match() of the numbers @x .. @last of @block, as many as the page has room
+ * for: the first as collect_match() adds it, each next one a copy of the one before
+ * with its number counted on (a call of collect_match() a number was a sixth of what
+ * a result cost). */
+static int collect_numbers(numbering_available_list *list, const numbering_available_number *block, uint64_t x,
+                           uint64_t last)
+{
+	int rc = collect_match(block, x, list);
+	if (rc != 0)
+		return rc;
+	numbering_available_number *item = &list->items[list->count];
+	for (; x < last && list->count < list->cap; item++) {
+		memcpy(item, item - 1, sizeof(*item));
+		list->owns[list->count++] = 0;
+		add_to_text(item->phone_number, block->digits, 1);
+		item->first = item->last = ++x;
+	}
+	return list->count == list->cap ? NUMBERING__VISIT_STOP : 0;
+}
+
 /* A list with room for @cap results, in one allocation (nothing in it is read before
  * it is written). */
 static numbering_available_list *list_new(int cap)
@@ -844,7 +892,7 @@ void numbering_available_list_free(numbering_available_list *list)
 		return;
 	for (int i = 0; i < list->count; i++)
 		if (list->owns[i])
-			numbering__available_clear(&list->items[i]);
+			numbering__available_free_text(&list->items[i]);
 	numbering__free_mem(list);
 }
 
