@@ -56,6 +56,7 @@ TEST_SUITE(vox_catalogue);
 TEST_SUITE(authz_vox_catalogue);
 TEST_SUITE(applications);
 TEST_SUITE(authz_vox_apps);
+TEST_SUITE(phone_id);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

@@ -72,6 +72,7 @@ static const struct named_suite all_suites[] = {
 	{"authz_vox_catalogue", authz_vox_catalogue_suite},
 	{"applications", applications_suite},
 	{"authz_vox_apps", authz_vox_apps_suite},
+	{"phone_id", phone_id_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -31,5 +31,6 @@
 #include "subscription.h"
 #include "catalogue.h"
 #include "application.h"
+#include "phone.h"
 
 #endif

@@ -15,6 +15,55 @@
 extern "C" {
 #endif
 
+/* Phone ids (helper A) */
+
+/*
+ * Every phone number instance has a phone id (numbering_instance_phone_id()):
+ * Voximplant's phone_id, a positive integer unique in the store and never given twice,
+ * given when the instance is first stored however it was made (created, split off,
+ * rented, purchased, attached) and kept by a move. A store written before phone ids
+ * gives its instances theirs at its first writable open (docs/RECORDS.md).
+ */
+
+/**
+ * The phone id of the instance of @p project holding @p phone_number.
+ * @param[out] phone_id the phone id; 0 on failure, and for an instance of a store
+ *             written before phone ids that is open read-only.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.phoneNumberInstances.get on @p project.
+ * @param[in] project "projects/{project}".
+ * @param[in] phone_number any notation numbering_store_resolve() takes (E.164 with
+ *            its +, or national with the store's default region).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "phone_id" (NULL),
+ *         "project" or "phone_number"; NUMBERING_PERMISSION_DENIED; NUMBERING_NOT_FOUND
+ *         naming "phone_number" when no instance of @p project holds it (a number
+ *         of another project is not found); or a storage error.
+ *
+ * Thread safety: any thread, beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_phone_id(int64_t *phone_id, numbering_store *store, const char *caller,
+                                               const char *project, const char *phone_number);
+
+/**
+ * Gets the instance of @p project whose phone id is @p phone_id (DELETED ones too).
+ * @param[out] out the instance, the caller's (numbering_instance_free()); NULL on
+ *             failure.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.phoneNumberInstances.get on @p project.
+ * @param[in] project "projects/{project}".
+ * @param[in] phone_id the phone id, 1 or more.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "out", "project" or
+ *         "phone_id" (below 1); NUMBERING_PERMISSION_DENIED; NUMBERING_NOT_FOUND
+ *         naming "phone_id" when @p project has no instance with it; or a storage
+ *         error.
+ *
+ * Performance: one list of the project's instances filtered by the record's key 0
+ * (the backends of the library filter their keys: a scan of the project).
+ * Thread safety: any thread, beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_get_by_phone_id(numbering_instance **out, numbering_store *store,
+                                                      const char *caller, const char *project, int64_t phone_id);
+
 /* Binding and queries (helper E) */
 
 /** @name Tri-state filters of numbering_phone_query */

@@ -124,6 +124,10 @@ NUMBERING__INSTANCE_FIELD(compliant,             compliant,              U8,    
 NUMBERING__INSTANCE_FIELD(first,                 first,                  U64,    SPECIAL, 2,  2,                    0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE, KEY,     -1, -1)
 NUMBERING__INSTANCE_FIELD(last,                  last,                   U64,    NONE,    -1, -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE, KEY,     -1, -1)
 NUMBERING__INSTANCE_FIELD(digits,                digits,                 U8,     NONE,    -1, -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE, KEY,     -1, -1)
+/* The store-wide phone id (Voximplant's phone_id, service/phone.h): the record's
+ * keys[0] as decimal text, absent (0) in a record written before phone ids. Not in the
+ * Enfonica JSON nor in format 1. */
+NUMBERING__INSTANCE_FIELD(phone_id,              phone_id,               I64,    NONE,    -1, -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    OWN,  KEY,     -1, -1)
 /* Which fields a request set: only a request's instance holds it; never shown. */
 NUMBERING__INSTANCE_FIELD(set,                   set,                    U32,    NONE,    -1, -1,                   0,                                NONE,  NULL,                         NULL,                            OUTPUT_ONLY, 0,                                NONE,    NONE, EXTRA,   0,  SET_BITS)
 /* clang-format on */

@@ -267,6 +267,40 @@ static size_t format_e164(char *buf, uint64_t value, unsigned digits)
 	return digits + 1;
 }
 
+/* The phone id key: decimal digits of 1 .. INT64_MAX and a NUL. */
+#define PHONE_ID_TEXT_SIZE 21
+
+/* Writes @v (> 0) in decimal with a NUL; returns its length plus the NUL. */
+static size_t format_phone_id(char *out, uint64_t v)
+{
+	char tmp[PHONE_ID_TEXT_SIZE];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n + 1;
+}
+
+/* Reads a phone id key: 1 .. INT64_MAX in decimal, no sign, no leading zero (the only
+ * text format_phone_id() writes). 0 for anything else. */
+static int64_t parse_phone_id(const char *key)
+{
+	if (key[0] < '1' || key[0] > '9')
+		return 0;
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; key[i] >= '0' && key[i] <= '9'; i++) {
+		if (i >= 19)
+			return 0;
+		v = v * 10 + (uint64_t)(key[i] - '0');
+	}
+	return key[i] == '\0' && v <= (uint64_t)INT64_MAX ? (int64_t)v : 0;
+}
+
 static int str_is(const struct numbering__str *s, const char *text, size_t len)
 {
 	return s->len == len && (len == 0 || memcmp(s->ptr, text, len) == 0);
@@ -353,6 +387,8 @@ static int storable_labels(const numbering_instance *in, const char *field, uint
 /* Refuses what reading would refuse, so that every record written reads back. */
 static int storable(const numbering_instance *in)
 {
+	if (in->phone_id < 0)
+		return invalid(in, "phone_id", "a phone id is a positive integer, or 0 for none");
 	if (in->name.len == 0)
 		return invalid(in, "name", "is empty: only a named instance is stored");
 	if (in->name.len > NUMBERING__F1_NAME_BYTES_MAX)
@@ -455,7 +491,7 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
 
 	/* The three bytes, the extra byte, and each field's most. */
 	size_t parent = project_len(in->name.ptr, in->name.len);
-	size_t bound = 4 + parent + 1;
+	size_t bound = 4 + parent + 1 + PHONE_ID_TEXT_SIZE;
 #define BOUND_KEY NOTHING
 #define BOUND_NONE NOTHING
 #define BOUND_PACK NOTHING
@@ -551,7 +587,10 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
 	size_t body_len = (size_t)(p - body->ptr);
 	memcpy(p, in->name.ptr, parent);
 	p[parent] = '\0';
-	body->len = body_len + parent + 1;
+	/* The phone id's key after the parent, in the same buffer. */
+	char *phone_key = (char *)p + parent + 1;
+	size_t phone_len = in->phone_id > 0 ? format_phone_id(phone_key, (uint64_t)in->phone_id) : 0;
+	body->len = body_len + parent + 1 + phone_len;
 
 	memset(out, 0, sizeof(*out));
 	out->version = NUMBERING_RECORD_VERSION;
@@ -565,6 +604,7 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
 	out->digits = in->digits;
 	out->first = in->first;
 	out->last = in->last;
+	out->keys[0] = phone_len > 0 ? phone_key : NULL;
 	out->body = body->ptr;
 	out->body_len = body_len;
 	return NUMBERING_OK;
@@ -894,8 +934,10 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 	/* strncmp, not memcmp: a shorter parent ends before @parent bytes. */
 	if (rec->parent == NULL || strncmp(rec->parent, rec->name, parent) != 0 || rec->parent[parent] != '\0')
 		return bad(r, "parent", "it is not the project of the instance's name");
-	if (rec->expires != 0 || rec->keys[0] || rec->keys[1] || rec->keys[2] || rec->keys[3])
-		return bad(r, "keys", "an instance record has no expiry and no secondary keys");
+	if (rec->expires != 0 || rec->keys[1] || rec->keys[2] || rec->keys[3])
+		return bad(r, "keys", "an instance record has no expiry and no secondary key but its phone id");
+	if (rec->keys[0] != NULL && parse_phone_id(rec->keys[0]) == 0)
+		return bad(r, "keys[0]", "it is not a phone id (1 .. 9223372036854775807 in decimal)");
 	if (rec->body == NULL && rec->body_len > 0)
 		return bad(r, "body", "it is NULL");
 	return NUMBERING_OK;
@@ -923,6 +965,7 @@ SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, 
 	out->last = last;
 	out->digits = (uint8_t)digits;
 	out->create_time = create;
+	out->phone_id = rec->keys[0] != NULL ? parse_phone_id(rec->keys[0]) : 0;
 	if ((rc = sink_str(k, &out->name, rec->name, name_len)) != NUMBERING_OK)
 		return rc;
 	uint8_t mask, pack, state;

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "service/backend-call.h"
+#include "service/phone.h"
 
 int numbering__backend_result(int rc, unsigned serial, const char *op)
 {
@@ -61,11 +62,22 @@ int numbering__backend_get(numbering_store *store, numbering_instance *out, cons
 	return numbering__backend_result(rc, serial, "get");
 }
 
-int numbering__backend_put(numbering_store *store, const numbering_instance *instance)
+int numbering__backend_put(numbering_store *store, numbering_instance *instance)
 {
 	numbering_record record;
-	int rc = numbering__instance_to_record(&record, &store->put_body, instance);
-	return rc != NUMBERING_OK ? rc : numbering__backend_put_record(store, &record);
+	int rc = NUMBERING_OK;
+	/* An instance stored for the first time gets its phone id here, whichever
+	 * operation made it (service/phone.h); every later put keeps it. */
+	if (instance->phone_id == 0 && (rc = numbering__next_id(store, NUMBERING__SEQ_PHONE, &instance->phone_id)) != NUMBERING_OK)
+		return rc;
+	rc = numbering__instance_to_record(&record, &store->put_body, instance);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put_record(store, &record);
+	/* A DELETED instance keeps no Voximplant state (binding, URL, verification),
+	 * whichever operation deleted it. */
+	if (rc == NUMBERING_OK && instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
+		rc = numbering__phone_remove(store, numbering__str_get(&instance->name));
+	return rc;
 }
 
 int numbering__backend_remove(numbering_store *store, const char *name)

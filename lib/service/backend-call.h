@@ -21,8 +21,9 @@ int numbering__backend_result(int rc, unsigned serial, const char *op);
  * set); NUMBERING_DATA_LOSS for a record that is not an instance's. */
 int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name);
 
-/* Puts @instance's record (inside a transaction). */
-int numbering__backend_put(numbering_store *store, const numbering_instance *instance);
+/* Puts @instance's record (inside a transaction). An instance without a phone id (0:
+ * never stored) gets the next one of NUMBERING__SEQ_PHONE first, kept in @instance. */
+int numbering__backend_put(numbering_store *store, numbering_instance *instance);
 
 /* Removes the instance named @name (inside a transaction). */
 int numbering__backend_remove(numbering_store *store, const char *name);

@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "model/validate.h"
+#include "service/backend-call.h"
+#include "service/phone.h"
 #include "service/service.h"
 
 struct move_op {
@@ -41,7 +43,27 @@ static int move_locked(struct numbering__write_op *op, numbering_store *store)
 	if (rc == NUMBERING_OK)
 		rc = numbering__str_set(&instance->regulatory_listing, regulatory_listing ? regulatory_listing : "",
 		                        regulatory_listing ? strlen(regulatory_listing) : 0);
-	return numbering__save(op->out[0], store, instance, name, rc);
+	/* numbering__save()'s transaction, with the number's PHONE record (its binding,
+	 * callback URL and verification) following it to its new name; the phone id is
+	 * the instance's and goes with it. */
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = numbering__backend_remove(store, name);
+		if (rc == NUMBERING_OK)
+			rc = numbering__backend_put(store, instance);
+		if (rc == NUMBERING_OK)
+			rc = numbering__phone_rename(store, name, instance);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+	}
+	if (rc == NUMBERING_OK) {
+		numbering__compute_compliant(store, instance);
+		*op->out[0] = instance;
+	} else {
+		numbering_instance_free(instance);
+	}
+	return rc;
 }
 
 /* Move on both projects does not show the destination's instances: the one in the

@@ -11,9 +11,12 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/number.h"
+#include "e164/parse.h"
 #include "model/instance-record.h"
 #include "model/kinds.h"
 #include "model/validate.h"
+#include "numbering/phone.h"
 #include "service/backend-call.h"
 #include "service/phone.h"
 
@@ -134,10 +137,8 @@ int numbering__phone_record_check(const numbering_record *record)
 static int phone_store(numbering_store *store, const struct numbering__phone *p, const char *name,
                        const char *project, int64_t phone_id)
 {
-	if (is_default(p)) {
-		int rc = numbering__backend_remove_record(store, NUMBERING__KIND_PHONE, name);
-		return rc == NUMBERING_NOT_FOUND ? NUMBERING_OK : rc;
-	}
+	if (is_default(p))
+		return numbering__phone_remove(store, name);
 	if (phone_id <= 0)
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "phone_id",
 		                              "instance %s has no phone id (a store written before phone ids, opened "
@@ -235,7 +236,11 @@ int numbering__phone_put(numbering_store *store, const struct numbering__phone *
 int numbering__phone_remove(numbering_store *store, const char *name)
 {
 	int rc = numbering__backend_remove_record(store, NUMBERING__KIND_PHONE, name);
-	return rc == NUMBERING_NOT_FOUND ? NUMBERING_OK : rc;
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering_error_clear();
+		rc = NUMBERING_OK;
+	}
+	return rc;
 }
 
 int numbering__phone_rename(numbering_store *store, const char *old_name, const numbering_instance *to)
@@ -394,4 +399,225 @@ int numbering__phone_unbind_application(numbering_store *store, const char *proj
 int numbering__phone_unbind_rule(numbering_store *store, const char *project, int64_t rule_id)
 {
 	return rule_id < 1 ? NUMBERING_OK : unbind(store, project, 1, rule_id);
+}
+
+/* ---- Migration: phone ids for a store written before them ---- */
+
+struct old_instance {
+	char *name;
+	int64_t create_time;
+};
+
+struct migration {
+	char **projects;
+	size_t project_count, project_cap;
+	struct old_instance *items;
+	size_t count, cap;
+	int rc;
+};
+
+static int out_of_memory(struct migration *m)
+{
+	return m->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory giving instances phone ids");
+}
+
+/* Notes the project of each live instance (a find visits every kind holding numbers). */
+static int project_visit(const numbering_record *record, void *payload)
+{
+	struct migration *m = payload;
+	if (record->kind != NUMBERING__KIND_INSTANCE)
+		return 0;
+	const char *parent = record->parent ? record->parent : "";
+	for (size_t i = m->project_count; i > 0; i--) /* the last one first: a project's numbers cluster */
+		if (strcmp(m->projects[i - 1], parent) == 0)
+			return 0;
+	if (m->project_count == m->project_cap) {
+		size_t cap = m->project_cap ? m->project_cap * 2 : 8;
+		char **p = numbering__realloc(m->projects, cap * sizeof(*p));
+		if (p == NULL)
+			return out_of_memory(m);
+		m->projects = p;
+		m->project_cap = cap;
+	}
+	if ((m->projects[m->project_count] = numbering__strdup(parent)) == NULL)
+		return out_of_memory(m);
+	m->project_count++;
+	return 0;
+}
+
+/* Notes each instance of a project without a phone id, DELETED ones included. */
+static int instance_visit(const numbering_record *record, void *payload)
+{
+	struct migration *m = payload;
+	if (record->keys[0] != NULL)
+		return 0;
+	if (m->count == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct old_instance *p = numbering__realloc(m->items, cap * sizeof(*p));
+		if (p == NULL)
+			return out_of_memory(m);
+		m->items = p;
+		m->cap = cap;
+	}
+	if ((m->items[m->count].name = numbering__strdup(record->name)) == NULL)
+		return out_of_memory(m);
+	m->items[m->count++].create_time = record->sort_key;
+	return 0;
+}
+
+static int by_create_time(const void *a, const void *b)
+{
+	const struct old_instance *x = a, *y = b;
+	return x->create_time < y->create_time ? -1 : x->create_time > y->create_time;
+}
+
+/* The writes of the migration (inside its transaction). */
+static int migrate_locked(numbering_store *store, struct migration *m)
+{
+	int rc = NUMBERING_OK;
+	for (int d = 1; rc == NUMBERING_OK && d <= NUMBERING_RECORD_DIGITS_MAX; d++) {
+		uint64_t last = 9;
+		for (int i = 1; i < d; i++)
+			last = last * 10 + 9;
+		rc = numbering__backend_find_record(store, d, 0, last, project_visit, m);
+		if (rc == NUMBERING_NOT_FOUND) {
+			numbering_error_clear();
+			rc = NUMBERING_OK;
+		}
+		if (rc == NUMBERING_OK)
+			rc = m->rc;
+	}
+	for (size_t i = 0; rc == NUMBERING_OK && i < m->project_count; i++) {
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = NUMBERING__KIND_INSTANCE;
+		q.parent = m->projects[i];
+		q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+		rc = numbering__backend_list(store, &q, instance_visit, m);
+		if (rc == NUMBERING_OK)
+			rc = m->rc;
+	}
+	/* In create-time order, so that phone ids order the old instances as they were made. */
+	if (rc == NUMBERING_OK && m->count > 1)
+		qsort(m->items, m->count, sizeof(*m->items), by_create_time);
+	numbering_instance *instance = NULL;
+	if (rc == NUMBERING_OK && m->count > 0)
+		rc = numbering__instance_new_reserved(&instance);
+	for (size_t i = 0; rc == NUMBERING_OK && i < m->count; i++) {
+		rc = numbering__backend_get(store, instance, m->items[i].name);
+		if (rc == NUMBERING_OK && instance->phone_id == 0)
+			rc = numbering__backend_put(store, instance);
+	}
+	numbering_instance_free(instance);
+	const unsigned char done = 1;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_meta_put(store, NUMBERING__META_PHONE_IDS, &done, 1);
+	return rc;
+}
+
+int numbering__phone_migrate(numbering_store *store, int64_t *given)
+{
+	unsigned char mark = 0;
+	size_t len = 1;
+	*given = 0;
+	int rc = numbering__backend_meta_get(store, NUMBERING__META_PHONE_IDS, &mark, &len);
+	if (rc == NUMBERING_OK || rc == NUMBERING_OUT_OF_RANGE)
+		return rc == NUMBERING_OK && len == 1 && mark == 1
+		           ? NUMBERING_OK
+		           : numbering__error_set(NUMBERING_DATA_LOSS,
+		                                  "the store's " NUMBERING__META_PHONE_IDS " record is not one this library "
+		                                  "wrote (%zu bytes)",
+		                                  len);
+	if (rc != NUMBERING_NOT_FOUND)
+		return rc;
+	numbering_error_clear();
+	rc = numbering__begin(store);
+	if (rc == NUMBERING_FAILED_PRECONDITION) {
+		/* A store opened read-only: its old instances read with phone id 0 until a
+		 * writable open gives them theirs. */
+		numbering_error_clear();
+		return NUMBERING_OK;
+	}
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct migration m;
+	memset(&m, 0, sizeof(m));
+	rc = migrate_locked(store, &m);
+	if (rc == NUMBERING_OK)
+		rc = numbering__commit(store);
+	else
+		numbering__rollback(store);
+	if (rc == NUMBERING_OK)
+		*given = (int64_t)m.count;
+	for (size_t i = 0; i < m.project_count; i++)
+		numbering__free_mem(m.projects[i]);
+	for (size_t i = 0; i < m.count; i++)
+		numbering__free_mem(m.items[i].name);
+	numbering__free_mem(m.projects);
+	numbering__free_mem(m.items);
+	return rc;
+}
+
+/* ---- The public calls (numbering/phone.h) ---- */
+
+int numbering_store_get_by_phone_id(numbering_instance **out, numbering_store *store, const char *caller,
+                                    const char *project, int64_t phone_id)
+{
+	if (out == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, out == NULL ? "out" : "store",
+		                              "numbering_store_get_by_phone_id: %s is NULL", out == NULL ? "out" : "store");
+	*out = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(checked, project, "project");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_GET, checked);
+	if (rc == NUMBERING_OK && phone_id < 1)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_id",
+		                            "phone_id %" PRId64 " is not a phone id (a positive integer)", phone_id);
+	if (rc != NUMBERING_OK)
+		return rc;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__phone_find(store, checked, phone_id, out);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK)
+		numbering__compute_compliant(store, *out);
+	return rc;
+}
+
+int numbering_store_phone_id(int64_t *phone_id, numbering_store *store, const char *caller, const char *project,
+                             const char *phone_number)
+{
+	if (phone_id == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, phone_id == NULL ? "phone_id" : "store",
+		                              "numbering_store_phone_id: %s is NULL", phone_id == NULL ? "phone_id" : "store");
+	*phone_id = 0;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(checked, project, "project");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_GET, checked);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_number number;
+	rc = numbering__e164_parse_field(&number, phone_number, phone_number ? strlen(phone_number) : 0,
+	                                 numbering__region(store, NULL), "phone_number");
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_instance *instance = NULL;
+	if ((rc = numbering__instance_new_reserved(&instance)) != NUMBERING_OK)
+		return rc;
+	int other = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = number.verdict == NUMBERING_LENGTH_POSSIBLE
+	         ? numbering__backend_find(store, instance, number.value, number.value, number.digits, &other)
+	         : NUMBERING_NOT_FOUND;
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	char owner[NUMBERING__PROJECT_SIZE] = "";
+	if (rc == NUMBERING_OK)
+		numbering_instance_project(owner, sizeof(owner), instance);
+	if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && strcmp(owner, checked) != 0))
+		rc = numbering__error_field(NUMBERING_NOT_FOUND, "phone_number", "no phone number instance of %s holds %s",
+		                            checked, number.e164);
+	if (rc == NUMBERING_OK)
+		*phone_id = instance->phone_id;
+	numbering_instance_free(instance);
+	return rc;
 }

@@ -100,4 +100,14 @@ int numbering__phone_rename(numbering_store *store, const char *old_name, const 
 int numbering__phone_copy_binding(numbering_store *store, const numbering_instance *from,
                                   const numbering_instance *to);
 
+/*
+ * At a writable open (numbering_store_open(), before any operation): gives every
+ * instance of a store written before phone ids its phone id, in create-time order, in
+ * one transaction that also writes the META record phone-ids, so that it runs once
+ * (a new store only gets the record). *given: how many instances got one. A store
+ * whose backend refuses a transaction with FAILED_PRECONDITION (opened read-only) is
+ * left as it is: its old instances read with phone id 0.
+ */
+int numbering__phone_migrate(numbering_store *store, int64_t *given);
+
 #endif

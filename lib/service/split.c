@@ -9,6 +9,7 @@
 #include "e164/metadata.h"
 #include "e164/number.h"
 #include "service/backend-call.h"
+#include "service/phone.h"
 #include "service/service.h"
 
 /* The +E164 text of @value, a number of @digits digits sharing @like's calling code. */
@@ -88,8 +89,11 @@ static int split_locked(struct numbering__write_op *op, numbering_store *store)
 	}
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = numbering__backend_put(store, a);
+		b->phone_id = 0; /* the new part is a new number: it gets its own */
 		if (rc == NUMBERING_OK)
 			rc = numbering__backend_put(store, b);
+		if (rc == NUMBERING_OK)
+			rc = numbering__phone_copy_binding(store, a, b);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else

@@ -8,6 +8,7 @@
 #include "e164/number.h"
 #include "model/validate.h"
 #include "service/backend-call.h"
+#include "service/phone.h"
 #include "service/service.h"
 
 #define META_TOKEN_KEY NUMBERING__META_TOKEN_KEY
@@ -343,6 +344,13 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		goto done;
 	}
 	if ((rc = load_meta(store)) != NUMBERING_OK)
+		goto done;
+	/* Phone ids for the instances of a store written before them (once). */
+	{
+		int64_t given = 0;
+		rc = numbering__phone_migrate(store, &given);
+	}
+	if (rc != NUMBERING_OK)
 		goto done;
 	/* Group commit: a backend that can make a commit durable after the write lock is
 	 * released (so that concurrent writers share a disk sync) says so here. */
