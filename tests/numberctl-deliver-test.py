@@ -226,7 +226,9 @@ def main():
                          ['deliver', '--timeout', '0'], ['deliver', '--timeout', '1.0005'], ['deliver', 'extra'],
                          ['deliveries'], ['deliveries', '--dead', '--max', 'x']):
                 rc, out, err = numberctl_run(args, at)
-                check('usage error: %s' % ' '.join(args), rc == 2 and out == '' and 'usage:' in err, (rc, out, err))
+                # One line on stderr naming the command's help, never the help itself.
+                check('usage error: %s' % ' '.join(args), rc == 2 and out == '' and err.count('\n') == 1 and
+                      err.endswith("(see 'numberctl help %s')\n" % args[0]), (rc, out, err))
         except RuntimeError as error:
             check('setup', False, error)
         finally:

@@ -32,10 +32,10 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "deliver-command.h"
 #include "deliver-http.h"
 
-#define EXIT_USAGE 2
 #define MAX_DEFAULT 100
 #define MAX_LIMIT 1000
 #define INTERVAL_DEFAULT_MS 1000L
@@ -134,14 +134,6 @@ static int parse_seconds(long *ms, const char *text)
 	return *ms >= 1 && *ms <= SECONDS_LIMIT * 1000 ? 0 : -1;
 }
 
-static int usage_error(const char *help, const char *fmt, const char *what)
-{
-	fprintf(stderr, "numberctl: ");
-	fprintf(stderr, fmt, what);
-	fprintf(stderr, "\n%s", help);
-	return EXIT_USAGE;
-}
-
 int numberctl_deliver_args(struct numberctl_deliver *args, int argc, char **argv)
 {
 	args->max = MAX_DEFAULT;
@@ -154,18 +146,19 @@ int numberctl_deliver_args(struct numberctl_deliver *args, int argc, char **argv
 			args->follow = 1;
 		else if (option("--max", argc, argv, &i, &value)) {
 			if (parse_count(&args->max, value, 1, MAX_LIMIT) != 0)
-				return usage_error(numberctl_deliver_help, "deliver --max '%s': not a count from 1 to 1000",
+				return numberctl_usage("deliver", "--max '%s': not a count from 1 to 1000",
 				                   value ? value : "");
 		} else if (option("--interval", argc, argv, &i, &value)) {
 			if (parse_seconds(&args->interval_ms, value) != 0)
-				return usage_error(numberctl_deliver_help,
-				                   "deliver --interval '%s': not seconds from 0.001 to 3600", value ? value : "");
+				return numberctl_usage("deliver", "--interval '%s': not seconds from 0.001 to 3600",
+				                       value ? value : "");
 		} else if (option("--timeout", argc, argv, &i, &value)) {
 			if (parse_seconds(&args->timeout_ms, value) != 0)
-				return usage_error(numberctl_deliver_help,
-				                   "deliver --timeout '%s': not seconds from 0.001 to 3600", value ? value : "");
+				return numberctl_usage("deliver", "--timeout '%s': not seconds from 0.001 to 3600",
+				                       value ? value : "");
 		} else
-			return usage_error(numberctl_deliver_help, "deliver: unknown argument '%s'", argv[i]);
+			return numberctl_usage("deliver", "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument",
+			                       argv[i]);
 	}
 	return 0;
 }
@@ -180,13 +173,14 @@ int numberctl_deliveries_args(struct numberctl_deliveries *args, int argc, char 
 			dead = 1;
 		else if (option("--max", argc, argv, &i, &value)) {
 			if (parse_count(&args->max, value, 1, MAX_LIMIT) != 0)
-				return usage_error(numberctl_deliveries_help, "deliveries --max '%s': not a count from 1 to 1000",
+				return numberctl_usage("deliveries", "--max '%s': not a count from 1 to 1000",
 				                   value ? value : "");
 		} else
-			return usage_error(numberctl_deliveries_help, "deliveries: unknown argument '%s'", argv[i]);
+			return numberctl_usage("deliveries", "%s '%s'",
+			                       argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
 	}
 	if (!dead) /* the outbox lists only dead deliveries; the flag keeps room for others */
-		return usage_error(numberctl_deliveries_help, "deliveries: %s", "say which: --dead");
+		return numberctl_usage("deliveries", "say which: --dead");
 	return 0;
 }
 

@@ -20,8 +20,7 @@ struct numberctl_deliver {
 	long timeout_ms;  /* the bound of one attempt */
 };
 
-/* Reads deliver's arguments; 0, or 2 (usage) after printing a message and the help on
- * stderr. */
+/* Reads deliver's arguments; 0, or 2 (usage) after printing one line on stderr. */
 int numberctl_deliver_args(struct numberctl_deliver *args, int argc, char **argv);
 
 /*

@@ -24,10 +24,9 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "csv.h"
 #include "import.h"
-
-#define EXIT_USAGE 2
 /* The most bytes of a line (of a CSV record); a longer one is refused and skipped. */
 #define LINE_MAX_BYTES (1024 * 1024)
 #define BATCH_LINES 1000
@@ -48,22 +47,26 @@ const char numberctl_import_help[] =
 int numberctl_import_args(struct numberctl_import *args, int argc, char **argv)
 {
 	const char *format = NULL;
-	int bad = 0;
 	args->path = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--format") == 0) {
+			if (i + 1 == argc)
+				return numberctl_usage("import", "missing value for '--format'");
 			format = argv[++i];
-		else if (strncmp(argv[i], "--format=", 9) == 0)
+		} else if (strncmp(argv[i], "--format=", 9) == 0) {
 			format = argv[i] + 9;
-		else if (args->path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+		} else if (argv[i][0] == '-' && strcmp(argv[i], "-") != 0) {
+			return numberctl_usage("import", "unknown option '%s'", argv[i]);
+		} else if (args->path != NULL) {
+			return numberctl_usage("import", "unexpected argument '%s': one FILE or -", argv[i]);
+		} else {
 			args->path = argv[i];
-		else
-			bad = 1; /* a second file, an unknown option */
+		}
 	}
-	if (bad || args->path == NULL || (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "jsonl") != 0)) {
-		fputs(numberctl_import_help, stderr);
-		return EXIT_USAGE;
-	}
+	if (args->path == NULL)
+		return numberctl_usage("import", "missing FILE (or - for stdin)");
+	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "jsonl") != 0)
+		return numberctl_usage("import", "--format '%s': not csv or jsonl", format);
 	size_t n = strlen(args->path);
 	args->jsonl = format != NULL ? strcmp(format, "jsonl") == 0 : n > 6 && strcmp(args->path + n - 6, ".jsonl") == 0;
 	return 0;

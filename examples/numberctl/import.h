@@ -12,7 +12,7 @@ struct numberctl_import {
 	const char *path; /* a file, or "-" for stdin */
 };
 
-/* Reads the command's arguments; 0, or 2 (usage) after printing the help on stderr. */
+/* Reads the command's arguments; 0, or 2 (usage) after printing one line on stderr. */
 int numberctl_import_args(struct numberctl_import *args, int argc, char **argv);
 
 /* Imports into @store as @caller; prints the summary on stdout and each bad line on

@@ -14,10 +14,11 @@
 #include <numbering/sys/file.h>
 
 #include "batch-clock.h"
+#include "cli.h"
 #include "import.h"
 #include "deliver-command.h"
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE NUMBERCTL_EXIT_USAGE
 /* The library refuses larger requests; reading stops a little past it. */
 #define REQUEST_MAX (1024 * 1024)
 /* A batch line holds a request plus its method and caller. */
@@ -65,7 +66,11 @@ static const char usage[] =
 	"  billing run                  renew the subscriptions due now, print what was done\n"
 	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
 	"  version                      print the library and Unicode versions\n"
-	"  help [COMMAND]               print this help, or a command's\n";
+	"  help [COMMAND]               print this help, or a command's\n"
+	"\n"
+	"Results (JSON) go to stdout, diagnostics to stderr. Exit status: 0 on success, 1 when\n"
+	"the command failed (its JSON error body is printed; see the command's help) or its\n"
+	"output could not be written, 2 for bad usage (one line on stderr).\n";
 
 static const char parse_help[] =
 	"usage: numberctl parse [--region CC] NUMBER|-\n"
@@ -157,7 +162,19 @@ static const char billing_help[] =
 	"\n"
 	"Exit status: 0 on success, 1 with the error body on stdout, 2 for bad usage.\n";
 
-static const char version_help[] = "usage: numberctl version\n\nPrints the library version and utf8proc's Unicode version.\n";
+static const char version_help[] =
+	"usage: numberctl version\n"
+	"\n"
+	"Prints {\"version\":...,\"unicodeVersion\":...}: the library's version and utf8proc's\n"
+	"Unicode version. (numberctl --version prints numberctl's and the library's versions.)\n";
+
+static const char help_help[] =
+	"usage: numberctl help [COMMAND]\n"
+	"       numberctl help --man\n"
+	"\n"
+	"Prints numberctl's help, or COMMAND's (as 'numberctl COMMAND --help' does), on stdout.\n"
+	"With --man, prints the manual page numberctl.1 in roff, made of these help texts.\n"
+	"Exit status: 0, 1 when the output cannot be written, 2 for an unknown COMMAND.\n";
 
 /* Prints the thread's last library error as its JSON body on stdout. */
 static void print_error(void)
@@ -313,32 +330,38 @@ static int parse_stream(numbering_number *n, FILE *in, const char *region)
 	return failures;
 }
 
-/* Reads "[--region CC] ARG" into *region and *arg; returns 0 on success. */
-static int region_and_arg(int argc, char **argv, const char **region, const char **arg)
+/* Reads "[--region CC] ARG" of @command into *region and *arg (@what names ARG in a usage
+ * error); returns 0, or EXIT_USAGE after printing one line. */
+static int region_and_arg(const char *command, const char *what, int argc, char **argv, const char **region,
+                          const char **arg)
 {
 	*region = NULL;
 	*arg = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--region") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--region") == 0) {
+			if (i + 1 == argc)
+				return numberctl_usage(command, "missing value for '--region'");
 			*region = argv[++i];
-		else if (strncmp(argv[i], "--region=", 9) == 0)
+		} else if (strncmp(argv[i], "--region=", 9) == 0) {
 			*region = argv[i] + 9;
-		else if (*arg == NULL && (argv[i][0] != '-' || argv[i][1] == '\0' || argv[i][1] == '+' ||
-		                          (argv[i][1] >= '0' && argv[i][1] <= '9')))
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0' && argv[i][1] != '+' &&
+		           !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
+			return numberctl_usage(command, "unknown option '%s'", argv[i]);
+		} else if (*arg != NULL) {
+			return numberctl_usage(command, "unexpected argument '%s': one %s", argv[i], what);
+		} else {
 			*arg = argv[i];
-		else
-			return -1;
+		}
 	}
-	return *arg == NULL ? -1 : 0;
+	return *arg == NULL ? numberctl_usage(command, "missing %s", what) : 0;
 }
 
 static int cmd_parse(const struct globals *g, int argc, char **argv)
 {
 	const char *region, *arg;
-	if (region_and_arg(argc, argv, &region, &arg) != 0) {
-		fputs(parse_help, stderr);
-		return EXIT_USAGE;
-	}
+	int bad = region_and_arg("parse", "NUMBER (or - for stdin)", argc, argv, &region, &arg);
+	if (bad != 0)
+		return bad;
 	if (region == NULL)
 		region = g->region;
 	numbering_number *n = NULL;
@@ -354,10 +377,9 @@ static int cmd_parse(const struct globals *g, int argc, char **argv)
 static int cmd_range(const struct globals *g, int argc, char **argv)
 {
 	const char *region, *arg;
-	if (region_and_arg(argc, argv, &region, &arg) != 0) {
-		fputs(range_help, stderr);
-		return EXIT_USAGE;
-	}
+	int bad = region_and_arg("range", "RANGE", argc, argv, &region, &arg);
+	if (bad != 0)
+		return bad;
 	if (region == NULL)
 		region = g->region;
 	numbering_range *r = NULL;
@@ -587,10 +609,13 @@ static void session_close(struct session *s)
 
 static int cmd_call(const struct globals *g, int argc, char **argv)
 {
-	if (argc != 2) {
-		fputs(call_help, stderr);
-		return EXIT_USAGE;
-	}
+	for (int i = 0; i < argc && i < 2; i++)
+		if (argv[i][0] == '-' && (i == 0 || argv[i][1] != '\0'))
+			return numberctl_usage("call", "unknown option '%s'", argv[i]);
+	if (argc < 2)
+		return numberctl_usage("call", argc == 0 ? "missing METHOD and JSON" : "missing JSON (or - for stdin)");
+	if (argc > 2)
+		return numberctl_usage("call", "unexpected argument '%s': one METHOD and one JSON", argv[2]);
 	struct session s;
 	int rc = session_open(&s, g);
 	if (rc != 0)
@@ -720,11 +745,9 @@ static int batch_line(struct session *s, const struct globals *g, unsigned long 
 
 static int cmd_batch(const struct globals *g, int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 0) {
-		fputs(batch_help, stderr);
-		return EXIT_USAGE;
-	}
+	if (argc != 0)
+		return argv[0][0] == '-' ? numberctl_usage("batch", "unknown option '%s'", argv[0])
+		                         : numberctl_usage("batch", "unexpected argument '%s': batch reads stdin", argv[0]);
 	struct session s;
 	int rc = session_open(&s, g);
 	if (rc != 0)
@@ -798,11 +821,13 @@ static int cmd_deliveries(const struct globals *g, int argc, char **argv)
 static int cmd_fsck(const struct globals *g, int argc, char **argv)
 {
 	int repair = 0;
-	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--repair") != 0)) {
-		fputs(fsck_help, stderr);
-		return EXIT_USAGE;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--repair") == 0)
+			repair = 1;
+		else
+			return numberctl_usage("fsck", "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument",
+			                       argv[i]);
 	}
-	repair = argc == 1;
 	const char *path = store_path(g->store);
 	if (path == NULL || path[0] == '\0') {
 		fprintf(stderr, "numberctl: fsck checks file stores; the store is not one\n");
@@ -830,10 +855,14 @@ static int cmd_fsck(const struct globals *g, int argc, char **argv)
 
 static int cmd_billing(const struct globals *g, int argc, char **argv)
 {
-	if (argc != 1 || strcmp(argv[0], "run") != 0) {
-		fputs(billing_help, stderr);
-		return EXIT_USAGE;
-	}
+	if (argc == 0)
+		return numberctl_usage("billing", "missing 'run'");
+	if (argv[0][0] == '-')
+		return numberctl_usage("billing", "unknown option '%s'", argv[0]);
+	if (strcmp(argv[0], "run") != 0)
+		return numberctl_usage("billing", "unknown subcommand '%s': the only one is 'run'", argv[0]);
+	if (argc > 1)
+		return numberctl_usage("billing", "unexpected argument '%s'", argv[1]);
 	struct session s;
 	int rc = session_open(&s, g);
 	if (rc != 0)
@@ -848,41 +877,94 @@ static int cmd_billing(const struct globals *g, int argc, char **argv)
 	return rc == NUMBERING_OK ? 0 : 1;
 }
 
-static int cmd_version(void)
+static int cmd_version(int argc, char **argv)
 {
+	if (argc != 0)
+		return numberctl_usage("version", "%s '%s'", argv[0][0] == '-' ? "unknown option" : "unexpected argument",
+		                       argv[0]);
 	return print_json(json_pack("{s:s, s:s}", "version", numbering_version(), "unicodeVersion",
 	                            numbering_unicode_version()));
 }
 
-static int cmd_help(const char *command)
+/* The commands and their help texts: `help COMMAND`, COMMAND --help and the manual page
+ * (help --man) all print these, so the three never disagree. */
+static const struct {
+	const char *name;
+	const char *help;
+} commands[] = {
+	{"parse", parse_help},
+	{"range", range_help},
+	{"call", call_help},
+	{"batch", batch_help},
+	{"import", numberctl_import_help},
+	{"deliver", numberctl_deliver_help},
+	{"deliveries", numberctl_deliveries_help},
+	{"billing", billing_help},
+	{"fsck", fsck_help},
+	{"version", version_help},
+	{"help", help_help},
+};
+
+/* Prints @text as roff lines kept as they are (.nf): backslashes and minus signs
+ * escaped, a line starting with a control character guarded. */
+static void roff_verbatim(const char *text)
 {
-	if (command == NULL)
-		fputs(usage, stdout);
-	else if (strcmp(command, "parse") == 0)
-		fputs(parse_help, stdout);
-	else if (strcmp(command, "range") == 0)
-		fputs(range_help, stdout);
-	else if (strcmp(command, "version") == 0)
-		fputs(version_help, stdout);
-	else if (strcmp(command, "billing") == 0)
-		fputs(billing_help, stdout);
-	else if (strcmp(command, "call") == 0)
-		fputs(call_help, stdout);
-	else if (strcmp(command, "batch") == 0)
-		fputs(batch_help, stdout);
-	else if (strcmp(command, "fsck") == 0)
-		fputs(fsck_help, stdout);
-	else if (strcmp(command, "import") == 0)
-		fputs(numberctl_import_help, stdout);
-	else if (strcmp(command, "deliver") == 0)
-		fputs(numberctl_deliver_help, stdout);
-	else if (strcmp(command, "deliveries") == 0)
-		fputs(numberctl_deliveries_help, stdout);
-	else {
-		fprintf(stderr, "numberctl: no command '%s'\n%s", command, usage);
-		return EXIT_USAGE;
+	fputs(".nf\n", stdout);
+	int line_start = 1;
+	for (const char *c = text; *c != '\0'; c++) {
+		if (line_start && (*c == '.' || *c == '\''))
+			fputs("\\&", stdout);
+		line_start = *c == '\n';
+		if (*c == '\\')
+			fputs("\\e", stdout);
+		else if (*c == '-')
+			fputs("\\-", stdout);
+		else
+			fputc(*c, stdout);
 	}
-	return 0;
+	fputs(".fi\n", stdout);
+}
+
+/* help --man: the manual page numberctl.1, the help texts in roff (meson builds it so). */
+static void print_man(void)
+{
+	printf(".TH NUMBERCTL 1 \"\" \"numberctl %s\" \"User Commands\"\n", NUMBERCTL_VERSION);
+	fputs(".SH NAME\nnumberctl \\- command-line tool for libnumbering stores\n", stdout);
+	fputs(".SH SYNOPSIS\n.B numberctl\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]\n", stdout);
+	fputs(".SH DESCRIPTION\n", stdout);
+	roff_verbatim(usage);
+	fputs(".SH COMMANDS\n", stdout);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		printf(".SS %s\n", commands[i].name);
+		roff_verbatim(commands[i].help);
+	}
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc > 1)
+		return numberctl_usage("help", "unexpected argument '%s': one COMMAND", argv[1]);
+	if (argc == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+		fputs(help_help, stdout);
+		return 0;
+	}
+	if (strcmp(argv[0], "--man") == 0) {
+		print_man();
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			fputs(commands[i].help, stdout);
+			return 0;
+		}
+	}
+	if (argv[0][0] == '-')
+		return numberctl_usage("help", "unknown option '%s'", argv[0]);
+	return numberctl_usage(NULL, "help: no command '%s'", argv[0]);
 }
 
 /* --version: numberctl's own version (meson.build's, given at build time) and the version
@@ -910,7 +992,7 @@ static int option(const char *name, int argc, char **argv, int *i, const char **
 	return 1;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct globals g = {NULL, NULL, NULL, NULL, NULL, NULL, 0};
 	int i = 1;
@@ -935,22 +1017,21 @@ int main(int argc, char **argv)
 			slot = &g.max_instances;
 		else if (option("--provisioning", argc, argv, &i, &value))
 			slot = &g.provisioning;
-		if (slot == NULL || value == NULL) {
-			fprintf(stderr, "numberctl: %s '%s'\n%s", slot == NULL ? "unknown option" : "missing value for",
-			        argv[i], usage);
-			return EXIT_USAGE;
-		}
+		if (slot == NULL)
+			return numberctl_usage(NULL, "unknown option '%s'", argv[i]);
+		if (value == NULL)
+			return numberctl_usage(NULL, "missing value for '%s'", argv[i]);
 		*slot = value;
 	}
-	if (i >= argc) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (i >= argc)
+		return numberctl_usage(NULL, "missing command");
 	const char *command = argv[i];
 	int rest = argc - i - 1;
 	char **args = argv + i + 1;
+	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)
+		return cmd_help(rest, args);
 	if (rest >= 1 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0))
-		return cmd_help(command);
+		return cmd_help(1, argv + i);
 	if (strcmp(command, "parse") == 0)
 		return cmd_parse(&g, rest, args);
 	if (strcmp(command, "range") == 0)
@@ -970,9 +1051,37 @@ int main(int argc, char **argv)
 	if (strcmp(command, "billing") == 0)
 		return cmd_billing(&g, rest, args);
 	if (strcmp(command, "version") == 0)
-		return cmd_version();
-	if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)
-		return cmd_help(rest >= 1 ? args[0] : NULL);
-	fprintf(stderr, "numberctl: unknown command '%s'\n%s", command, usage);
-	return EXIT_USAGE;
+		return cmd_version(rest, args);
+	if (command[0] == '-')
+		return numberctl_usage(NULL, "unknown option '%s'", command);
+	return numberctl_usage(NULL, "unknown command '%s'", command);
+}
+
+/* Output that could not be written (a full disk, a closed pipe, > /dev/full) is a
+ * failure, as coreutils' close_stdout makes it: stdout is flushed and closed, and an error
+ * on the way turns a success into exit status 1 with a line on stderr. */
+static int close_stdout(int status)
+{
+	errno = 0;
+	int failed = ferror(stdout) != 0;
+	if (fflush(stdout) != 0)
+		failed = 1;
+	int saved = errno;
+	if (fclose(stdout) != 0) {
+		failed = 1;
+		if (saved == 0)
+			saved = errno;
+	}
+	if (!failed)
+		return status;
+	if (saved != 0)
+		fprintf(stderr, "numberctl: write error: %s\n", strerror(saved));
+	else
+		fputs("numberctl: write error\n", stderr);
+	return status == 0 ? 1 : status;
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(run(argc, argv));
 }
