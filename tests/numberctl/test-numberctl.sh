@@ -391,9 +391,10 @@ done
 # is exit 1 and "write error" on stderr (deliver and deliveries print nothing here).
 if [ -w /dev/full ]; then
 	printf '{"method":"ListPhoneNumberInstances","request":{"parent":"projects/p1"}}\n' > "$tmp/list.jsonl"
+	printf '+61255501100\n02 5550 1100\n' > "$tmp/numbers.txt"
 	"$numberctl" --store "file:$tmp/full.db" batch < "$tmp/list.jsonl" > /dev/null 2>&1
 	for case in "/dev/null help" "/dev/null help call" "/dev/null call --help" "/dev/null help --man" \
-		"/dev/null parse +61255501100" "$dir/stdin-numbers.txt parse --region AU -" "/dev/null range +61255501100-99" \
+		"/dev/null parse +61255501100" "$tmp/numbers.txt parse --region AU -" "/dev/null range +61255501100-99" \
 		"/dev/null version" "/dev/null --version" "/dev/null call ListPhoneNumberInstances {\"parent\":\"projects/p1\"}" \
 		"$tmp/list.jsonl batch" "$dir/import-good.csv import -" "/dev/null billing run" \
 		"/dev/null --store file:$tmp/full.db fsck"; do
