@@ -122,16 +122,28 @@ static struct row *add_row(numbering_catalogue *c, const numbering_available_num
 	return r;
 }
 
-/* The digits of @value (@digits of them) after the calling code of @country into @out. */
-static void national(char out[PREFIX_SIZE], int digits, uint64_t value, const char *country)
+/* The digits of @value (@digits of them, at most 19) after the first @skip (the calling
+ * code's) into @out: no printf, it runs for every record a call reads. */
+static void national(char out[PREFIX_SIZE], int digits, uint64_t value, int skip)
 {
 	char all[24];
-	snprintf(all, sizeof(all), "%0*llu", digits, (unsigned long long)value);
+	if (digits > 19)
+		digits = 19;
+	all[digits] = '\0';
+	for (int i = digits - 1; i >= 0; i--) {
+		all[i] = (char)('0' + value % 10);
+		value /= 10;
+	}
+	if (skip > digits)
+		skip = digits;
+	memcpy(out, all + skip, (size_t)(digits - skip) + 1);
+}
+
+/* How many digits the calling code of @country has (0 when unknown). */
+static int calling_code_digits(const char *country)
+{
 	int cc = numbering_e164_region_country_code(country);
-	size_t skip = cc >= 100 ? 3 : cc >= 10 ? 2 : cc > 0 ? 1 : 0;
-	if (skip > strlen(all))
-		skip = strlen(all);
-	snprintf(out, PREFIX_SIZE, "%s", all + skip);
+	return cc >= 100 ? 3 : cc >= 10 ? 2 : cc > 0 ? 1 : 0;
 }
 
 struct walk {
@@ -144,6 +156,7 @@ struct walk {
 	int limit;         /* numbers: most rows */
 	int64_t total;     /* numbers: matched */
 	int last;          /* regions: the row found last, or -1 */
+	int skip;          /* digits of the walked country's calling code */
 	int country_start; /* regions: the first row of the country walked */
 	int rc;
 };
@@ -188,8 +201,8 @@ static int visit_region(struct walk *w, const numbering_available_number *n, int
 		w->last = c->count - 1;
 	}
 	char first[PREFIX_SIZE], last[PREFIX_SIZE];
-	national(first, n->digits, n->first, n->region_code);
-	national(last, n->digits, n->last, n->region_code);
+	national(first, n->digits, n->first, w->skip);
+	national(last, n->digits, n->last, w->skip);
 	size_t k = 0;
 	while (first[k] != '\0' && first[k] == last[k])
 		k++;
@@ -215,7 +228,7 @@ static int visit_numbers(struct walk *w, const numbering_available_number *n)
 		char digits[PREFIX_SIZE];
 		int match = 1;
 		if (want != NULL) {
-			national(digits, n->digits, x, n->region_code);
+			national(digits, n->digits, x, w->skip);
 			match = strncmp(digits, want, strlen(want)) == 0;
 		}
 		if (match) {
@@ -224,7 +237,7 @@ static int visit_numbers(struct walk *w, const numbering_available_number *n)
 				if (r == NULL)
 					return out_of_memory();
 				snprintf(r->phone, sizeof(r->phone), "+%0*llu", n->digits, (unsigned long long)x);
-				national(r->prefix, n->digits, x, n->region_code);
+				national(r->prefix, n->digits, x, w->skip);
 				r->count = 1;
 			}
 			w->total++;
@@ -258,6 +271,7 @@ static int walk_country(numbering_store *store, struct walk *w, const char *coun
 {
 	w->country_start = w->c->count;
 	w->last = -1;
+	w->skip = calling_code_digits(country);
 	for (int type = NUMBERING_NUMBER_TYPE_LOCAL; type <= NUMBERING_NUMBER_TYPE_SHARED_RATE; type++) {
 		char parent[NUMBERING__AVAILABLE_PARENT_SIZE];
 		int rc = numbering__available_parent(parent, country, type);
