@@ -409,6 +409,26 @@ if [ -w /dev/full ]; then
 			{ echo "FAIL '$args' > /dev/full: exit $got: $(cat "$tmp/err")"; failures=$((failures + 1)); }
 	done
 fi
+# The manual page numberctl.1 (examples/numberctl/meson.build builds it with help --man):
+# what the binary renders now, byte for byte; holding the usage and every command's help
+# as --help prints it, line for line; and no groff warning.
+man_page=$(dirname "$numberctl")/numberctl.1
+count=$((count + 1))
+"$numberctl" help --man | cmp -s - "$man_page" || { echo "FAIL $man_page is not numberctl help --man"; failures=$((failures + 1)); }
+# The page as text: roff's requests dropped, its escapes undone, newlines as \001.
+sed -e '/^\.[A-Za-z]/d' -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/^\\&//' "$man_page" | tr '\n' '\001' > "$tmp/man.txt"
+for c in "" $commands; do
+	count=$((count + 1))
+	# shellcheck disable=SC2086 # no $c: the main help
+	"$numberctl" help $c | tr '\n' '\001' > "$tmp/help.txt"
+	[ -s "$tmp/help.txt" ] && grep -qF -f "$tmp/help.txt" "$tmp/man.txt" ||
+		{ echo "FAIL $man_page lacks 'numberctl help $c' as printed"; failures=$((failures + 1)); }
+done
+if command -v groff > /dev/null 2>&1; then
+	count=$((count + 1))
+	warnings=$(groff -man -ww -z "$man_page" 2>&1)
+	[ -z "$warnings" ] || { echo "FAIL groff warns about $man_page: $warnings"; failures=$((failures + 1)); }
+fi
 
 # The inventory (the Sinch Numbers seed's methods): import on project "*" only, search,
 # get, regions and remove, and a request id's retry, in one batch.
