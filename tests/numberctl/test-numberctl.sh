@@ -429,6 +429,37 @@ if command -v groff > /dev/null 2>&1; then
 	warnings=$(groff -man -ww -z "$man_page" 2>&1)
 	[ -z "$warnings" ] || { echo "FAIL groff warns about $man_page: $warnings"; failures=$((failures + 1)); }
 fi
+# Bash completion (examples/numberctl/numberctl.bash), sourced in bash: what COMPREPLY
+# offers for the last word of a command line (commands, global and command options, call's
+# methods, option values, a file store's path after the colon bash splits at).
+completion=$dir/../../examples/numberctl/numberctl.bash
+if command -v bash > /dev/null 2>&1; then
+	# completes LINE WANT: the words offered for LINE, sorted and space-separated, are WANT
+	completes() {
+		count=$((count + 1))
+		# shellcheck disable=SC2016 # expanded by bash
+		got=$(bash -c 'source "$1" && complete -p numberctl > /dev/null && COMP_LINE=$2 && COMP_POINT=${#COMP_LINE} &&
+			_numberctl && printf "%s\n" "${COMPREPLY[@]}"' completion "$completion" "$numberctl $1" 2>&1 | sort | tr '\n' ' ')
+		[ "$got" = "$2 " ] || { echo "FAIL completion of 'numberctl $1': '$got', want '$2 '"; failures=$((failures + 1)); }
+	}
+	completes "" "batch billing call deliver deliveries fsck help import parse range version"
+	completes "ba" "batch"
+	completes "--st" "--store"
+	completes "--" "--as --help --max-instances --policy --provisioning --read-only --region --store --version"
+	completes "--store m" "memory:"
+	completes "--provisioning m" "manual"
+	completes "--store memory: --as user:alice call Creat" "CreatePhoneNumberInstance"
+	completes "call Res" "ResolvePhoneNumber ResumePhoneNumberInstance"
+	completes "call GetPhoneNumberInstance " ""
+	completes "help del" "deliver deliveries"
+	completes "help --" "--help --man"
+	completes "deliver --" "--follow --help --interval --max --timeout"
+	completes "import --format j" "jsonl"
+	completes "fsck --r" "--repair"
+	completes "billing " "run"
+	mkdir "$tmp/completion" && : > "$tmp/completion/store.db"
+	completes "--store file:$tmp/completion/st" "$tmp/completion/store.db"
+fi
 
 # The inventory (the Sinch Numbers seed's methods): import on project "*" only, search,
 # get, regions and remove, and a request id's retry, in one batch.
