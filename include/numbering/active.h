@@ -246,9 +246,12 @@ NUMBERING_EXTERN(int) numbering_store_release_active(numbering_active_number **o
                                                      const char *phone_number);
 
 /**
- * Carries out what is due at the store's clock: releases whose expireAt has come.
+ * Carries out what is due at the store's clock: releases whose expireAt has come, and
+ * attached numbers whose verification hold (unverified_hold_until, numbering/phone.h)
+ * ended before they were VERIFIED, which are cancelled back to the inventory.
  * Every active-number call runs it first; a host may also call it from a timer.
- * @param[out] processed how many releases took effect; may be NULL.
+ * @param[out] processed how many releases took effect and held numbers were
+ *            cancelled; may be NULL.
  * @param[in] store the store.
  * @return NUMBERING_OK; the backend's errors.
  *

@@ -64,6 +64,228 @@ NUMBERING_EXTERN(int) numbering_store_phone_id(int64_t *phone_id, numbering_stor
 NUMBERING_EXTERN(int) numbering_store_get_by_phone_id(numbering_instance **out, numbering_store *store,
                                                       const char *caller, const char *project, int64_t phone_id);
 
+/* Attach and deactivate (helper D) */
+
+/** @name verification_status of an attached number (Voximplant's) */
+/**@{*/
+/** The number needs no verification (attached without documents to check). */
+#define NUMBERING_VERIFICATION_NONE 0
+/** Its documents are to be checked: it cannot be used, and is held until unverified_hold_until. */
+#define NUMBERING_VERIFICATION_REQUIRED 1
+/** The host is checking its documents; still held. */
+#define NUMBERING_VERIFICATION_IN_PROGRESS 2
+/** Verified: the purchase completed, the hold cleared, the number usable. */
+#define NUMBERING_VERIFICATION_VERIFIED 3
+/**@}*/
+
+/** The most numbers one attach takes (phone_count, or phone_number items). */
+#define NUMBERING_ATTACH_COUNT_MAX 1000
+/** The most phone ids or numbers one deactivate lists (docs/LIMITS.md). */
+#define NUMBERING_PHONE_LIST_MAX 10000
+
+/** The numbering_attach_request version these headers know. */
+#define NUMBERING_ATTACH_REQUEST_VERSION 1
+
+/**
+ * What Voximplant's AttachPhoneNumber asks for. Initialize with
+ * NUMBERING_ATTACH_REQUEST_INIT or numbering_attach_request_init(); fields are only
+ * ever appended. Every string is the caller's, read during the call only.
+ */
+typedef struct numbering_attach_request {
+	/** NUMBERING_ATTACH_REQUEST_VERSION. */
+	unsigned int version;
+	/* Version 1 fields. */
+	/** country_code: the numbers' ISO 3166-1 alpha-2 country ("US"); required. */
+	const char *country_code;
+	/** country_state: the inventory's region attribute ("CA"), or NULL for any. */
+	const char *country_state;
+	/** phone_category_name: the inventory's categoryName ("GEOGRAPHIC"); required. */
+	const char *phone_category_name;
+	/** phone_region_id: the inventory's regionId; required (1 or more). */
+	int64_t phone_region_id;
+	/** phone_count: how many numbers to attach, 1 .. NUMBERING_ATTACH_COUNT_MAX; 0 with phone_numbers. */
+	int64_t phone_count;
+	/** phone_number: exactly these numbers (E.164), or NULL with phone_count. */
+	const char *const *phone_numbers;
+	/** How many @c phone_numbers holds, 1 .. NUMBERING_ATTACH_COUNT_MAX. */
+	int phone_number_count;
+	/** regulation_address_id: stored with each number (GetPhoneNumbers shows it); 0 for none. */
+	int64_t regulation_address_id;
+} numbering_attach_request;
+
+/** Static initializer of a numbering_attach_request: this version, nothing set. */
+#define NUMBERING_ATTACH_REQUEST_INIT {NUMBERING_ATTACH_REQUEST_VERSION, NULL, NULL, NULL, 0, 0, NULL, 0, 0}
+
+/**
+ * Initializes @p request as NUMBERING_ATTACH_REQUEST_INIT does (for FFI callers).
+ * @param[out] request the request.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT for NULL.
+ *
+ * Thread safety: reentrant.
+ */
+NUMBERING_EXTERN(int) numbering_attach_request_init(numbering_attach_request *request);
+
+/** The numbers one attach took, in number order (opaque). */
+typedef struct numbering_attached numbering_attached;
+
+/**
+ * Voximplant's AttachPhoneNumber: attaches to @p project phone_count numbers of the
+ * inventory matching country_code, phone_category_name, phone_region_id and (when
+ * given) country_state, the lowest numbers first, or exactly the phone_numbers listed
+ * (each must match those too). Each is an acquisition with its purchase (setupPrice
+ * plus the first paymentIntervalMonths of monthlyPrice) and its subscription
+ * (numbering/purchase.h, numbering/subscription.h), ALL OR NOTHING in one transaction:
+ * when fewer numbers are available than asked, or the billing account cannot pay for
+ * all of them, nothing is attached and nothing charged.
+ *
+ * A number whose inventory says supportingDocumentationRequired is attached for the
+ * host to verify: verification_status NUMBERING_VERIFICATION_REQUIRED,
+ * unverified_hold_until the attach time plus numbering_options.unverified_hold_seconds
+ * (default 14 days), can_be_used false, its instance PENDING and its purchase
+ * PROCESSING with the cost reserved; numbering_store_verify_phone_number() completes
+ * it, and numbering_store_process_due() cancels it once the hold has passed.
+ *
+ * @param[out] out the numbers attached; NULL on failure.
+ * @param[in] store the store.
+ * @param[in] caller the caller, for the authorizer: numbering.phoneNumbers.attach on @p project.
+ * @param[in] project "projects/{account_id}".
+ * @param[in] request what to attach.
+ * @return NUMBERING_OK;
+ *         NUMBERING_INVALID_ARGUMENT naming the parameter (country_code, country_state,
+ *         phone_category_name, phone_region_id, phone_count, phone_number,
+ *         regulation_address_id, version, account_id), or a listed number that does not
+ *         match a filter (naming that filter);
+ *         NUMBERING_NOT_FOUND naming phone_number for a listed number not available;
+ *         NUMBERING_FAILED_PRECONDITION naming phone_count when fewer numbers match than
+ *         asked (the message gives both counts), or naming account_id when the balance
+ *         cannot pay for all (needed and available) or is in another currency;
+ *         NUMBERING_RESOURCE_EXHAUSTED past numbering_options.max_instances or out of
+ *         memory; NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Ownership: @p *out is the caller's, freed with numbering_attached_free().
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_attach_phone_numbers(numbering_attached **out, numbering_store *store,
+                                                           const char *caller, const char *project,
+                                                           const numbering_attach_request *request);
+
+/**
+ * How many numbers @p attached holds.
+ * @param[in] attached the result, or NULL (0).
+ * @return the count.
+ */
+NUMBERING_EXTERN(int) numbering_attached_count(const numbering_attached *attached);
+
+/**
+ * The number @p i attached, E.164 ("+12025550100").
+ * @param[in] attached the result.
+ * @param[in] i 0 .. count - 1.
+ * @return the number, "" out of range; borrowed, valid until numbering_attached_free().
+ */
+NUMBERING_EXTERN(const char *) numbering_attached_phone_number(const numbering_attached *attached, int i);
+
+/**
+ * The phone_id of the number @p i attached.
+ * @param[in] attached the result.
+ * @param[in] i 0 .. count - 1.
+ * @return the id; 0 out of range.
+ */
+NUMBERING_EXTERN(int64_t) numbering_attached_phone_id(const numbering_attached *attached, int i);
+
+/**
+ * The instance name ("projects/p/phoneNumberInstances/{id}") of the number @p i attached.
+ * @param[in] attached the result.
+ * @param[in] i 0 .. count - 1.
+ * @return the name, "" out of range; borrowed, valid until numbering_attached_free().
+ */
+NUMBERING_EXTERN(const char *) numbering_attached_instance(const numbering_attached *attached, int i);
+
+/**
+ * The verification_status of the number @p i attached: NUMBERING_VERIFICATION_NONE or
+ * NUMBERING_VERIFICATION_REQUIRED.
+ * @param[in] attached the result.
+ * @param[in] i 0 .. count - 1.
+ * @return the status; 0 out of range.
+ */
+NUMBERING_EXTERN(int) numbering_attached_verification_status(const numbering_attached *attached, int i);
+
+/**
+ * The unverified_hold_until of the number @p i attached (ns since the epoch; 0 when
+ * it needs no verification).
+ * @param[in] attached the result.
+ * @param[in] i 0 .. count - 1.
+ * @return the time; 0 out of range.
+ */
+NUMBERING_EXTERN(int64_t) numbering_attached_unverified_hold_until(const numbering_attached *attached, int i);
+
+/**
+ * Frees an attach result; NULL is a no-op.
+ * @param[in] attached the result.
+ */
+NUMBERING_EXTERN(void) numbering_attached_free(numbering_attached *attached);
+
+/**
+ * Voximplant's DeactivatePhoneNumber: gives numbers of @p project back, all or
+ * nothing in one transaction. Each instance becomes DELETED, its subscription ends
+ * (cancelled), its number returns to the inventory with the attributes it was acquired
+ * with, and its Voximplant state (binding, URL, verification) goes. A number still
+ * waiting for its verification has its PROCESSING purchase CANCELLED and its reserve
+ * released instead of a charge. Select the numbers by phone id, by number, or every
+ * live number of the project (@p all).
+ *
+ * @param[out] deactivated how many numbers were given back; may be NULL.
+ * @param[in] store the store.
+ * @param[in] caller the caller, for the authorizer: numbering.phoneNumbers.deactivate on @p project.
+ * @param[in] project "projects/{account_id}".
+ * @param[in] phone_ids phone ids (1 or more), or NULL.
+ * @param[in] phone_id_count how many, 0 .. NUMBERING_PHONE_LIST_MAX.
+ * @param[in] all non-zero: every live number of @p project (phone_ids NULL, 0); a
+ *            project without numbers deactivates nothing and succeeds.
+ * @param[in] phone_numbers numbers (E.164), or NULL: instead of phone ids.
+ * @param[in] phone_number_count how many, 0 .. NUMBERING_PHONE_LIST_MAX.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming phone_id or phone_number (none
+ *         or both given, a bad id or number, too many); NUMBERING_NOT_FOUND naming
+ *         phone_id or phone_number for one that is not a live number of @p project
+ *         (another account's answers exactly as one that does not exist); nothing is
+ *         deactivated on any error; NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_deactivate_phone_numbers(int64_t *deactivated, numbering_store *store,
+                                                               const char *caller, const char *project,
+                                                               const int64_t *phone_ids, int phone_id_count, int all,
+                                                               const char *const *phone_numbers,
+                                                               int phone_number_count);
+
+/**
+ * The host's verification of an attached number (a host operation: the caller holds
+ * numbering.phoneNumbers.verify on project "*"). NUMBERING_VERIFICATION_IN_PROGRESS
+ * records that the documents are being checked (the hold stays);
+ * NUMBERING_VERIFICATION_VERIFIED completes the number's PROCESSING purchase (the
+ * reserved cost charged, the subscription started), makes its instance ACTIVE and
+ * clears unverified_hold_until, so can_be_used becomes true.
+ *
+ * @param[in] store the store.
+ * @param[in] caller the host caller.
+ * @param[in] project "projects/{account_id}": the number's project.
+ * @param[in] phone_id the number's phone id, or 0 with @p phone_number.
+ * @param[in] phone_number the number (E.164), or NULL with @p phone_id.
+ * @param[in] verification_status NUMBERING_VERIFICATION_IN_PROGRESS or NUMBERING_VERIFICATION_VERIFIED.
+ * @param[in] verification_name the verification's name (1 .. 256 bytes), or NULL to keep it.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming account_id, phone_id,
+ *         phone_number, verification_status or verification_name; NUMBERING_NOT_FOUND
+ *         naming phone_id or phone_number for no live number of @p project (another
+ *         account's answers the same); NUMBERING_FAILED_PRECONDITION naming
+ *         verification_status for a number not REQUIRED or IN_PROGRESS (already
+ *         VERIFIED, or attached without documents to check);
+ *         NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_verify_phone_number(numbering_store *store, const char *caller,
+                                                          const char *project, int64_t phone_id, const char *phone_number,
+                                                          int verification_status, const char *verification_name);
+
 /* Binding and queries (helper E) */
 
 /** @name Tri-state filters of numbering_phone_query */

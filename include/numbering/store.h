@@ -74,11 +74,14 @@ typedef int64_t (*numbering_clock_cb)(void *payload);
  */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
-/** The numbering_options version these headers know (the fields up to billing_grace_seconds). */
-#define NUMBERING_OPTIONS_VERSION 4
+/** The numbering_options version these headers know (the fields up to unverified_hold_seconds). */
+#define NUMBERING_OPTIONS_VERSION 5
 
 /** The grace period of a deactivated subscription when numbering_options.billing_grace_seconds is 0: 30 days. */
 #define NUMBERING_BILLING_GRACE_SECONDS_DEFAULT (30 * 86400)
+
+/** How long an attached number that needs documents waits for its verification when numbering_options.unverified_hold_seconds is 0: 14 days. */
+#define NUMBERING_UNVERIFIED_HOLD_SECONDS_DEFAULT (14 * 86400)
 
 /** @name Provisioning modes (numbering_options.provisioning) */
 /**@{*/
@@ -146,10 +149,22 @@ typedef struct numbering_options {
 	 * default.
 	 */
 	int64_t billing_grace_seconds;
+	/* Version 5 fields. */
+	/**
+	 * How long a number attached while its documents are unchecked (Voximplant
+	 * AttachPhoneNumber of a number whose inventory says supportingDocumentationRequired)
+	 * is held for the host's verification (numbering/phone.h): its
+	 * unverified_hold_until is the attach time plus this, and a number not VERIFIED by
+	 * then is cancelled and returns to the inventory. In seconds: 0 for
+	 * NUMBERING_UNVERIFIED_HOLD_SECONDS_DEFAULT (14 days), at most 100 years; a negative
+	 * or larger value is NUMBERING_INVALID_ARGUMENT. Callers of older versions get the
+	 * default.
+	 */
+	int64_t unverified_hold_seconds;
 } numbering_options;
 
 /** Static initializer of a numbering_options: this version, every default. */
-#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0}
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's

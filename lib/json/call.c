@@ -16,6 +16,7 @@
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
 #include "json/subscription-json.h"
+#include "json/vox-attach.h"
 #include "json/vox-numbers.h"
 #include "json/vox-catalogue.h"
 #include "json/vox-applications.h"
@@ -366,6 +367,9 @@ static const struct plain_method plain_methods[] = {
 	{"UpdateSubscription", numbering__json_update_subscription},
 	{"RunBilling", numbering__json_run_billing},
 	{"ListPhoneNumberPricing", numbering__json_list_phone_number_pricing},
+	{"AttachPhoneNumber", numbering__json_attach_phone_number},
+	{"DeactivatePhoneNumber", numbering__json_deactivate_phone_number},
+	{"VerifyPhoneNumber", numbering__json_verify_phone_number},
 	{"BindPhoneNumberToApplication", numbering__json_bind_phone_number},
 	{"SetPhoneNumberInfo", numbering__json_set_phone_number_info},
 	{"GetPhoneNumbers", numbering__json_get_phone_numbers},

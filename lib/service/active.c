@@ -15,6 +15,7 @@
 #include "model/kinds.h"
 #include "model/validate.h"
 #include "service/active.h"
+#include "service/attach.h"
 #include "service/backend-call.h"
 #include "service/inventory.h"
 #include "service/outbox.h"
@@ -576,6 +577,13 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 	int expired = numbering__reservations_expire(store, now);
 	if (expired != NUMBERING_OK)
 		return expired;
+	/* Attached numbers whose verification hold ended are cancelled (service/attach.c). */
+	int64_t holds = 0;
+	expired = numbering__phone_holds_expire(store, now, &holds);
+	if (processed != NULL)
+		*processed = holds;
+	if (expired != NUMBERING_OK)
+		return expired;
 	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
 	query.kind = NUMBERING__KIND_ACTIVE;
 	query.order = NUMBERING_RECORD_ORDER_EXPIRY;
@@ -618,7 +626,7 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 	numbering_active_number_free(a);
 	numbering__free_mem(v);
 	if (processed != NULL)
-		*processed = done;
+		*processed = holds + done;
 	return rc;
 }
 

@@ -854,6 +854,80 @@ static int change_locked(numbering_purchase *p, numbering_active_number *a, numb
 	return rc;
 }
 
+/* The PROCESSING purchase of the instance named @instance, of @project: the visit. */
+struct processing_visit {
+	numbering_purchase *p;
+	const char *instance;
+	int found;
+	int rc;
+};
+
+static int processing_visit(const numbering_record *record, void *payload)
+{
+	struct processing_visit *v = payload;
+	if ((v->rc = read_purchase(v->p, record)) != NUMBERING_OK)
+		return v->rc;
+	if (v->p->f.instance != NULL && strcmp(v->p->f.instance, v->instance) == 0) {
+		v->found = 1;
+		return NUMBERING__VISIT_STOP;
+	}
+	return 0;
+}
+
+int numbering__purchase_settle(numbering_store *store, numbering_active_number *a, const char *project, int to,
+                               const char *details, int64_t now, int *found)
+{
+	if (found != NULL)
+		*found = 0;
+	numbering_purchase *p = purchase_alloc();
+	if (p == NULL)
+		return out_of_memory("a purchase");
+	/* A project has few PROCESSING purchases (numbers waiting for documents). */
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
+	q.parent = project;
+	q.keys[0] = status_names[NUMBERING_PURCHASE_PROCESSING];
+	struct processing_visit v = {p, numbering_instance_name(a->instance), 0, NUMBERING_OK};
+	int rc = numbering__backend_list(store, &q, processing_visit, &v);
+	if (rc == NUMBERING__VISIT_STOP)
+		rc = NUMBERING_OK;
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK || !v.found) {
+		numbering_purchase_free(p);
+		return rc;
+	}
+	if (found != NULL)
+		*found = 1;
+	struct numbering__account acc;
+	rc = check_transition(p, to);
+	if (rc == NUMBERING_OK)
+		rc = numbering__account_load(&acc, store, project);
+	if (rc == NUMBERING_OK && to == NUMBERING_PURCHASE_COMPLETED) {
+		if (a->instance->lifecycle_state == NUMBERING_LIFECYCLE_PENDING) {
+			a->instance->lifecycle_state = NUMBERING_LIFECYCLE_ACTIVE;
+			a->instance->activate_time = now;
+			rc = numbering__backend_put(store, a->instance);
+		}
+		if (rc == NUMBERING_OK)
+			rc = complete_locked(store, p, &acc, a, now);
+	} else if (rc == NUMBERING_OK) {
+		char active[NUMBERING__ACTIVE_NAME_SIZE];
+		numbering__active_name(active, project, a->instance->digits, a->instance->first);
+		rc = numbering__active_give_back(store, a, active, now);
+		if (rc == NUMBERING_OK && p->f.cost.currency[0] != '\0')
+			rc = numbering__account_unreserve(store, &acc, p->f.cost.minor);
+		if (rc == NUMBERING_OK)
+			rc = numbering__fields_set_text(&purchase_table, &p->f, "statusDetails", details);
+		p->f.status = to;
+		p->f.update_time = now;
+	}
+	if (rc == NUMBERING_OK)
+		rc = put_purchase(store, p);
+	numbering_purchase_free(p);
+	return rc;
+}
+
 static int change(numbering_purchase **out, numbering_store *store, const char *caller, const char *name,
                   const struct change *c, const char *fn)
 {

@@ -41,11 +41,31 @@ int numbering__acquire(numbering_active_number *a, numbering_store *store, const
                        numbering_available_number *block, uint64_t x, const numbering_active_request *request,
                        numbering__acquire_cb also, void *payload);
 
+/* numbering__acquire() inside the caller's transaction (several acquisitions that
+ * are all or nothing: a Voximplant attach): the caller holds the write lock, has
+ * begun the transaction and checked the room, and on failure rolls back and restores
+ * store->last_time (this hands out a time with numbering__next_time()). */
+int numbering__acquire_in(numbering_active_number *a, numbering_store *store, const char *project,
+                          numbering_available_number *block, uint64_t x, const numbering_active_request *request,
+                          numbering__acquire_cb also, void *payload);
+
 /* The purchase a Sinch rent makes, paid in the rent's transaction (an acquire_cb):
  * COMPLETED and charged, or PROCESSING with the cost reserved for a number that needs
  * documents. FAILED_PRECONDITION when the account cannot pay or is in another currency. */
 int numbering__purchase_for_rent(numbering_store *store, numbering_active_number *a,
                                  const numbering_available_number *stock, int64_t now, void *payload);
+
+/*
+ * Settles, inside the caller's transaction at @now, the PROCESSING purchase of @a's
+ * instance (loaded, with its ACTIVE record, into @a; of @project): @to
+ * NUMBERING_PURCHASE_COMPLETED activates a PENDING instance, charges the reserved cost
+ * and starts the subscription; NUMBERING_PURCHASE_FAILED or _CANCELLED (with
+ * @details) gives the number back (numbering__active_give_back()) and releases the
+ * reserve. *found (may be NULL) is 0, and nothing is written, when the instance has
+ * no PROCESSING purchase.
+ */
+int numbering__purchase_settle(numbering_store *store, numbering_active_number *a, const char *project, int to,
+                               const char *details, int64_t now, int *found);
 
 /* The kind's body check (model/kinds.h). */
 int numbering__purchase_record_check(const numbering_record *record);

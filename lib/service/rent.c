@@ -65,16 +65,13 @@ static int build(numbering_instance *instance, const char *project, const number
 	return NUMBERING_OK;
 }
 
-int numbering__acquire(numbering_active_number *a, numbering_store *store, const char *project,
-                       numbering_available_number *block, uint64_t x, const numbering_active_request *request,
-                       numbering__acquire_cb also, void *payload)
+/* The acquisition's writes, inside the caller's transaction, at @now (handed out by
+ * numbering__next_time() under this lock). */
+static int acquire_at(numbering_active_number *a, numbering_store *store, const char *project,
+                      numbering_available_number *block, uint64_t x, const numbering_active_request *request,
+                      numbering__acquire_cb also, void *payload, int64_t now)
 {
-	int64_t last_time = store->last_time, now = 0;
-	int rc = numbering__check_room(store, 1);
-	if (rc == NUMBERING_OK)
-		rc = numbering__next_time(store, &now);
-	if (rc == NUMBERING_OK)
-		rc = build(a->instance, project, block, x, now);
+	int rc = build(a->instance, project, block, x, now);
 	if (rc == NUMBERING_OK)
 		rc = numbering__available_assign(&a->stock, block);
 	if (rc == NUMBERING_OK) {
@@ -88,16 +85,29 @@ int numbering__acquire(numbering_active_number *a, numbering_store *store, const
 		a->a.next_charge_time = numbering__add_months(now, (int)block->payment_interval_months);
 		rc = numbering__active_apply(store, a, request, now);
 	}
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	if (rc == NUMBERING_OK)
 		rc = numbering__inventory_take(store, block, x, x);
-		if (rc == NUMBERING_OK)
-			rc = numbering__backend_put(store, a->instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__active_put(store, a, project);
-		if (rc == NUMBERING_OK)
-			rc = numbering__active_queue_events(store, a);
-		if (rc == NUMBERING_OK && also != NULL)
-			rc = also(store, a, &a->stock, now, payload);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put(store, a->instance);
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_put(store, a, project);
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_queue_events(store, a);
+	if (rc == NUMBERING_OK && also != NULL)
+		rc = also(store, a, &a->stock, now, payload);
+	return rc;
+}
+
+int numbering__acquire(numbering_active_number *a, numbering_store *store, const char *project,
+                       numbering_available_number *block, uint64_t x, const numbering_active_request *request,
+                       numbering__acquire_cb also, void *payload)
+{
+	int64_t last_time = store->last_time, now = 0;
+	int rc = numbering__check_room(store, 1);
+	if (rc == NUMBERING_OK)
+		rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = acquire_at(a, store, project, block, x, request, also, payload, now);
 		if (rc == NUMBERING_OK)
 			rc = numbering__commit(store);
 		else
@@ -109,6 +119,19 @@ int numbering__acquire(numbering_active_number *a, numbering_store *store, const
 	}
 	numbering__compute_compliant(store, a->instance);
 	return NUMBERING_OK;
+}
+
+int numbering__acquire_in(numbering_active_number *a, numbering_store *store, const char *project,
+                          numbering_available_number *block, uint64_t x, const numbering_active_request *request,
+                          numbering__acquire_cb also, void *payload)
+{
+	int64_t now = 0;
+	int rc = numbering__next_time(store, &now);
+	if (rc == NUMBERING_OK)
+		rc = acquire_at(a, store, project, block, x, request, also, payload, now);
+	if (rc == NUMBERING_OK)
+		numbering__compute_compliant(store, a->instance);
+	return rc;
 }
 
 /* Rents @x of @block (read under this write lock) into @a: the acquisition, and its

@@ -51,6 +51,7 @@ struct numbering_store {
 	int64_t max_instances; /* numbering_options.max_instances; 0: none */
 	int provisioning_manual; /* numbering_options.provisioning is NUMBERING_PROVISIONING_MANUAL */
 	int64_t billing_grace;   /* ns: numbering_options.billing_grace_seconds, or its default */
+	int64_t unverified_hold; /* ns: numbering_options.unverified_hold_seconds, or its default */
 	/* The backend is one of the library's own record stores (memory, file), which
 	 * keep instance bodies as the library wrote them: read with the _own readers
 	 * (model/instance-record.h), which skip the model's limit checks. */

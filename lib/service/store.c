@@ -37,6 +37,7 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 	size_t size = version == 1   ? offsetof(numbering_options, max_instances)
 	              : version == 2 ? offsetof(numbering_options, provisioning)
 	              : version == 3 ? offsetof(numbering_options, billing_grace_seconds)
+	              : version == 4 ? offsetof(numbering_options, unverified_hold_seconds)
 	                             : sizeof(*options);
 	memset(options, 0, size);
 	options->version = version;
@@ -271,6 +272,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	}
 	store->clock = real_clock;
 	store->billing_grace = NUMBERING_BILLING_GRACE_SECONDS_DEFAULT * INT64_C(1000000000);
+	store->unverified_hold = NUMBERING_UNVERIFIED_HOLD_SECONDS_DEFAULT * INT64_C(1000000000);
 	if (options != NULL) {
 		if (options->clock) {
 			store->clock = options->clock;
@@ -318,6 +320,15 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 				                            (long long)options->billing_grace_seconds, (long long)BILLING_GRACE_MAX);
 			else
 				store->billing_grace = options->billing_grace_seconds * INT64_C(1000000000);
+		}
+		if (rc == NUMBERING_OK && options->version >= 5 && options->unverified_hold_seconds != 0) {
+			if (options->unverified_hold_seconds < 0 || options->unverified_hold_seconds > BILLING_GRACE_MAX)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "unverified_hold_seconds",
+				                            "unverified_hold_seconds %lld is not 0 (14 days) .. %lld (100 years)",
+				                            (long long)options->unverified_hold_seconds,
+				                            (long long)BILLING_GRACE_MAX);
+			else
+				store->unverified_hold = options->unverified_hold_seconds * INT64_C(1000000000);
 		}
 	}
 	if (rc != NUMBERING_OK)

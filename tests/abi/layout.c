@@ -34,6 +34,7 @@ int main(void)
 	FIELD(numbering_options, max_instances);
 	FIELD(numbering_options, provisioning);
 	FIELD(numbering_options, billing_grace_seconds);
+	FIELD(numbering_options, unverified_hold_seconds);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);
