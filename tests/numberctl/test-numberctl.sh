@@ -353,15 +353,113 @@ if [ -w /dev/full ]; then
 	count=$((count + 1))
 	"$numberctl" --version > /dev/full 2>/dev/null && { echo "FAIL --version > /dev/full: exit 0"; failures=$((failures + 1)); }
 fi
-for c in parse range version; do
+# numberctl's conventions (docs/GETTING-STARTED.md, section 4): every command has its
+# help, help included, the same as COMMAND --help, on stdout; a usage error is one line
+# on stderr naming the help to read, nothing on stdout, exit 2; output that cannot be
+# written (> /dev/full) is exit 1 with a line on stderr.
+commands="parse range call batch import deliver deliveries billing fsck version help"
+for c in $commands; do
 	count=$((count + 1))
-	"$numberctl" help "$c" | grep -q "usage: numberctl $c" || { echo "FAIL help $c"; failures=$((failures + 1)); }
-done
-for c in call batch import; do
+	"$numberctl" help "$c" > "$tmp/help" 2> "$tmp/err" && [ ! -s "$tmp/err" ] &&
+		grep -q "^usage: numberctl \(\[GLOBAL OPTIONS\] \|\[--store file:PATH\] \)\?$c\( \|\$\)" "$tmp/help" &&
+		"$numberctl" "$c" --help 2>&1 | cmp -s - "$tmp/help" ||
+		{ echo "FAIL help $c: $(head -n 1 "$tmp/help") $(cat "$tmp/err")"; failures=$((failures + 1)); }
 	count=$((count + 1))
-	"$numberctl" help "$c" | grep -q "usage: numberctl \[GLOBAL OPTIONS\] $c" ||
-		{ echo "FAIL help $c"; failures=$((failures + 1)); }
+	"$numberctl" "$c" --no-such-flag < /dev/null > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	{ [ "$got" -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+		grep -qx "numberctl: $c: unknown option '--no-such-flag' (see 'numberctl help $c')" "$tmp/err"; } ||
+		{ echo "FAIL $c --no-such-flag: exit $got, stdout $(wc -c < "$tmp/out") bytes, stderr: $(cat "$tmp/err")"
+		  failures=$((failures + 1)); }
 done
+count=$((count + 1))
+"$numberctl" help help | grep -q "^usage: numberctl help \[COMMAND\]" || { echo "FAIL help help"; failures=$((failures + 1)); }
+# Missing and unexpected arguments, unknown commands and options before the command.
+for args in "--no-such-flag version" "--store" "" "frobnicate" "-x" "parse" "parse +61255501100 extra" "range" "call" \
+	"call GetPhoneNumberInstance" "call A {} extra" "batch extra" "import" "import a b" "import --format xml -" "billing" \
+	"billing go" "deliveries" "fsck extra" "version extra" "help nosuch" "help call extra" "deliver extra"; do
+	count=$((count + 1))
+	# shellcheck disable=SC2086 # $args is several words
+	"$numberctl" $args < /dev/null > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	{ [ "$got" -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+		grep -q "^numberctl: .* (see 'numberctl help[ a-z]*')\$" "$tmp/err"; } ||
+		{ echo "FAIL usage '$args': exit $got, stdout $(wc -c < "$tmp/out") bytes, stderr: $(cat "$tmp/err")"
+		  failures=$((failures + 1)); }
+done
+# Every command that writes its results, each succeeding but for its output: > /dev/full
+# is exit 1 and "write error" on stderr (deliver and deliveries print nothing here).
+if [ -w /dev/full ]; then
+	printf '{"method":"ListPhoneNumberInstances","request":{"parent":"projects/p1"}}\n' > "$tmp/list.jsonl"
+	printf '+61255501100\n02 5550 1100\n' > "$tmp/numbers.txt"
+	"$numberctl" --store "file:$tmp/full.db" batch < "$tmp/list.jsonl" > /dev/null 2>&1
+	for case in "/dev/null help" "/dev/null help call" "/dev/null call --help" "/dev/null help --man" \
+		"/dev/null parse +61255501100" "$tmp/numbers.txt parse --region AU -" "/dev/null range +61255501100-99" \
+		"/dev/null version" "/dev/null --version" "/dev/null call ListPhoneNumberInstances {\"parent\":\"projects/p1\"}" \
+		"$tmp/list.jsonl batch" "$dir/import-good.csv import -" "/dev/null billing run" \
+		"/dev/null --store file:$tmp/full.db fsck"; do
+		input=${case%% *} args=${case#* }
+		# shellcheck disable=SC2086 # $args is several words
+		"$numberctl" $args < "$input" > /dev/null 2>&1 || { echo "FAIL full '$args': fails when written"; failures=$((failures + 1)); }
+		count=$((count + 1))
+		# shellcheck disable=SC2086
+		"$numberctl" $args < "$input" > /dev/full 2> "$tmp/err"
+		got=$?
+		{ [ "$got" -eq 1 ] && grep -q "^numberctl: write error" "$tmp/err"; } ||
+			{ echo "FAIL '$args' > /dev/full: exit $got: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+	done
+fi
+# The manual page numberctl.1 (examples/numberctl/meson.build builds it with help --man):
+# what the binary renders now, byte for byte; holding the usage and every command's help
+# as --help prints it, line for line; and no groff warning.
+man_page=$(dirname "$numberctl")/numberctl.1
+count=$((count + 1))
+"$numberctl" help --man | cmp -s - "$man_page" || { echo "FAIL $man_page is not numberctl help --man"; failures=$((failures + 1)); }
+# The page as text: roff's requests dropped, its escapes undone, newlines as \001.
+sed -e '/^\.[A-Za-z]/d' -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/^\\&//' "$man_page" | tr '\n' '\001' > "$tmp/man.txt"
+for c in "" $commands; do
+	count=$((count + 1))
+	# shellcheck disable=SC2086 # no $c: the main help
+	"$numberctl" help $c | tr '\n' '\001' > "$tmp/help.txt"
+	[ -s "$tmp/help.txt" ] && grep -qF -f "$tmp/help.txt" "$tmp/man.txt" ||
+		{ echo "FAIL $man_page lacks 'numberctl help $c' as printed"; failures=$((failures + 1)); }
+done
+if command -v groff > /dev/null 2>&1; then
+	count=$((count + 1))
+	warnings=$(groff -man -ww -z "$man_page" 2>&1)
+	[ -z "$warnings" ] || { echo "FAIL groff warns about $man_page: $warnings"; failures=$((failures + 1)); }
+fi
+# Bash completion (examples/numberctl/numberctl.bash), sourced in bash: what COMPREPLY
+# offers for the last word of a command line (commands, global and command options, call's
+# methods, option values, a file store's path after the colon bash splits at).
+completion=$dir/../../examples/numberctl/numberctl.bash
+if command -v bash > /dev/null 2>&1; then
+	# completes LINE WANT: the words offered for LINE, sorted and space-separated, are WANT
+	completes() {
+		count=$((count + 1))
+		# shellcheck disable=SC2016 # expanded by bash
+		got=$(bash -c 'source "$1" && complete -p numberctl > /dev/null && COMP_LINE=$2 && COMP_POINT=${#COMP_LINE} &&
+			_numberctl && printf "%s\n" "${COMPREPLY[@]}"' completion "$completion" "$numberctl $1" 2>&1 | sort | tr '\n' ' ')
+		[ "$got" = "$2 " ] || { echo "FAIL completion of 'numberctl $1': '$got', want '$2 '"; failures=$((failures + 1)); }
+	}
+	completes "" "batch billing call deliver deliveries fsck help import parse range version"
+	completes "ba" "batch"
+	completes "--st" "--store"
+	completes "--" "--as --help --max-instances --policy --provisioning --read-only --region --store --version"
+	completes "--store m" "memory:"
+	completes "--provisioning m" "manual"
+	completes "--store memory: --as user:alice call Creat" "CreatePhoneNumberInstance"
+	completes "call Res" "ResolvePhoneNumber ResumePhoneNumberInstance"
+	completes "call GetPhoneNumberInstance " ""
+	completes "help del" "deliver deliveries"
+	completes "help --" "--help --man"
+	completes "deliver --" "--follow --help --interval --max --timeout"
+	completes "import --format j" "jsonl"
+	completes "fsck --r" "--repair"
+	completes "billing " "run"
+	mkdir "$tmp/completion" && : > "$tmp/completion/store.db"
+	completes "--store file:$tmp/completion/st" "$tmp/completion/store.db"
+fi
 
 # The inventory (the Sinch Numbers seed's methods): import on project "*" only, search,
 # get, regions and remove, and a request id's retry, in one batch.
