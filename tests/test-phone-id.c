@@ -695,6 +695,94 @@ START_TEST(public_calls_find_by_number_and_by_id)
 }
 END_TEST
 
+static char *resolve_json(const char *number)
+{
+	char request[128], *response = NULL;
+	snprintf(request, sizeof(request), "{\"phoneNumber\": \"%s\"}", number);
+	ck_assert_msg(numbering_store_call_json(&response, store, NULL, "ResolvePhoneNumber", request) == NUMBERING_OK,
+	              "%s", response ? response : "");
+	return response;
+}
+
+/* ResolvePhoneNumber reports what routes a number: its phone id, its application and
+ * rule, and the inbound SMS URL that applies (its own, else its account's general
+ * one); a number with none of it answers as before. */
+START_TEST(resolve_reports_routing)
+{
+	numbering_instance *a = create(P1, "+12125550100", NULL);
+	numbering_instance *b = create(P1, "+12125550101", NULL);
+	numbering_instance *c = create(P2, "+12125550102", NULL);
+	char *json = resolve_json("+12125550101");
+	ck_assert_ptr_null(strstr(json, "phoneId"));
+	numbering_free(json);
+	ck_assert_int_eq(put_phone(a, 7, 8, NULL), NUMBERING_OK);
+	json = resolve_json("+12125550100");
+	ck_assert_ptr_nonnull(strstr(json, "\"phoneId\":1,\"applicationId\":7,\"ruleId\":8}"));
+	numbering_free(json);
+	/* The account's general URL applies to a number without its own. */
+	ck_assert_int_eq(numbering_store_set_account_callback_url(store, NULL, P1, "https://acme.example/sms"),
+	                 NUMBERING_OK);
+	json = resolve_json("+12125550101");
+	ck_assert_msg(strstr(json, "\"phoneId\":2,\"incomingSmsCallbackUrl\":\"https://acme.example/sms\","
+	                           "\"incomingSmsCallbackUrlSource\":\"ACCOUNT\"}") != NULL, "%s", json);
+	numbering_free(json);
+	json = resolve_json("+12125550102"); /* another account's number: not its URL */
+	ck_assert_ptr_null(strstr(json, "phoneId"));
+	numbering_free(json);
+	ck_assert_int_eq(put_phone(a, 7, 8, "https://a.example/own"), NUMBERING_OK);
+	int64_t app = -1, rule = -1;
+	char *url = NULL;
+	int source = -1;
+	ck_assert_int_eq(numbering_store_phone_routing(&app, &rule, &url, &source, store, NULL, numbering_instance_name(a)),
+	                 NUMBERING_OK);
+	ck_assert(app == 7 && rule == 8 && source == NUMBERING_SMS_CALLBACK_NUMBER);
+	ck_assert_str_eq(url, "https://a.example/own");
+	numbering_free(url);
+	ck_assert_int_eq(numbering_store_phone_routing(NULL, NULL, &url, &source, store, NULL, numbering_instance_name(b)),
+	                 NUMBERING_OK);
+	ck_assert(source == NUMBERING_SMS_CALLBACK_ACCOUNT);
+	ck_assert_str_eq(url, "https://acme.example/sms");
+	numbering_free(url);
+	ck_assert_int_eq(numbering_store_phone_routing(&app, &rule, &url, &source, store, NULL, numbering_instance_name(c)),
+	                 NUMBERING_OK);
+	ck_assert(app == 0 && rule == 0 && source == NUMBERING_SMS_CALLBACK_NONE);
+	ck_assert_str_eq(url, "");
+	numbering_free(url);
+	fixture_expect_error(numbering_store_phone_routing(&app, NULL, NULL, NULL, store, NULL, P1 "/phoneNumberInstances/nope"),
+	                     NUMBERING_NOT_FOUND, "does not exist");
+	fixture_expect_error(numbering_store_phone_routing(&app, NULL, NULL, NULL, store, NULL, "nope"),
+	                     NUMBERING_INVALID_ARGUMENT, "");
+	/* The general URL: read back, kept beside the callback secret, refused when not a
+	 * URL, removed with "". */
+	ck_assert_int_eq(numbering_store_update_callback_secret(store, NULL, P1, "s3cret"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_account_callback_url(&url, store, NULL, P1), NUMBERING_OK);
+	ck_assert_str_eq(url, "https://acme.example/sms");
+	numbering_free(url);
+	fixture_expect_error(numbering_store_set_account_callback_url(store, NULL, P1, "ftp://x"),
+	                     NUMBERING_INVALID_ARGUMENT, "callback_url");
+	fixture_expect_error(numbering_store_set_account_callback_url(store, NULL, "projects/", "https://x"),
+	                     NUMBERING_INVALID_ARGUMENT, "");
+	ck_assert_str_eq(numbering_error_violation_field(0), "account_id");
+	if (on_file)
+		reopen();
+	ck_assert_int_eq(numbering_store_set_account_callback_url(store, NULL, P1, ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_account_callback_url(&url, store, NULL, P1), NUMBERING_OK);
+	ck_assert_str_eq(url, "");
+	numbering_free(url);
+	char *secret = NULL;
+	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, store, NULL, P1), NUMBERING_OK);
+	ck_assert_str_eq(secret, "s3cret");
+	numbering_free(secret);
+	ck_assert_int_eq(numbering_store_update_callback_secret(store, NULL, P1, ""), NUMBERING_OK);
+	json = resolve_json("+12125550101");
+	ck_assert_ptr_null(strstr(json, "phoneId"));
+	numbering_free(json);
+	numbering_instance_free(a);
+	numbering_instance_free(b);
+	numbering_instance_free(c);
+}
+END_TEST
+
 Suite *phone_id_suite(void)
 {
 	Suite *s = suite_create("phone_id");
@@ -710,6 +798,7 @@ Suite *phone_id_suite(void)
 		tcase_add_test(both[i], sequences_persist_and_skip_rolled_back_ids);
 		tcase_add_test(both[i], an_old_store_gets_ids_at_its_first_writable_open);
 		tcase_add_test(both[i], the_phone_record_follows_its_instance);
+		tcase_add_test(both[i], resolve_reports_routing);
 		suite_add_tcase(s, both[i]);
 	}
 	tcase_add_test(mem, records_check_their_keys_and_survive_damage);

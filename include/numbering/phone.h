@@ -64,6 +64,69 @@ NUMBERING_EXTERN(int) numbering_store_phone_id(int64_t *phone_id, numbering_stor
 NUMBERING_EXTERN(int) numbering_store_get_by_phone_id(numbering_instance **out, numbering_store *store,
                                                       const char *caller, const char *project, int64_t phone_id);
 
+/** @name Which inbound SMS callback URL applies to a number (numbering_store_phone_routing()) */
+/**@{*/
+#define NUMBERING_SMS_CALLBACK_NONE 0    /**< neither the number nor its account has one */
+#define NUMBERING_SMS_CALLBACK_NUMBER 1  /**< the number's own incoming_sms_callback_url */
+#define NUMBERING_SMS_CALLBACK_ACCOUNT 2 /**< the account's general URL (numbering_store_set_account_callback_url()) */
+/**@}*/
+
+/**
+ * What routes a number, as ResolvePhoneNumber reports it beside the instance: its
+ * bound application and rule, and which inbound SMS callback URL applies (the
+ * number's incoming_sms_callback_url, else its account's general URL).
+ * numbering_store_resolve() does not read these, so that the resolve path stays one
+ * look-up; call this after it with the instance's name.
+ * @param[out] application_id the bound application's id, 0 when unbound; NULL: not wanted.
+ * @param[out] rule_id the bound rule's id, 0 when none; NULL: not wanted.
+ * @param[out] sms_callback_url the URL that applies, "" for none; the caller's, freed
+ *             with numbering_free(); NULL: not wanted. NULL on failure.
+ * @param[out] sms_callback_source NUMBERING_SMS_CALLBACK_*; NULL: not wanted.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.phoneNumberInstances.resolve on the
+ *            instance's project.
+ * @param[in] name the instance's name.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "name"; NUMBERING_NOT_FOUND
+ *         naming "name" (also when the caller may not resolve there, as a resolve
+ *         answers); NUMBERING_RESOURCE_EXHAUSTED; or a storage error.
+ *
+ * Thread safety: any thread, beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_phone_routing(int64_t *application_id, int64_t *rule_id,
+                                                    char **sms_callback_url, int *sms_callback_source,
+                                                    numbering_store *store, const char *caller, const char *name);
+
+/**
+ * Sets the account's general inbound SMS callback URL: where inbound SMS callbacks of
+ * its numbers without their own incoming_sms_callback_url go (Voximplant's account
+ * callback URL). Kept in the project's callback configuration (beside its
+ * hmacSecret, numbering/outbox.h), so the host sets it as it sets the secret.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.callbackConfiguration.update on @p project.
+ * @param[in] project "projects/{project}" (the account).
+ * @param[in] url an http:// or https:// URL of at most 2048 bytes; NULL or "" removes it.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "account_id" or
+ *         "callback_url"; NUMBERING_PERMISSION_DENIED; or a storage error.
+ *
+ * Thread safety: any thread, beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_set_account_callback_url(numbering_store *store, const char *caller,
+                                                               const char *project, const char *url);
+
+/**
+ * Reads the account's general inbound SMS callback URL.
+ * @param[out] url the URL, "" for none; the caller's, freed with numbering_free().
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.callbackConfiguration.get on @p project.
+ * @param[in] project "projects/{project}".
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "url" or "account_id";
+ *         NUMBERING_PERMISSION_DENIED; or a storage error.
+ *
+ * Thread safety: any thread, beside every other store call.
+ */
+NUMBERING_EXTERN(int) numbering_store_get_account_callback_url(char **url, numbering_store *store,
+                                                               const char *caller, const char *project);
+
 /* Attach and deactivate (helper D) */
 
 /** @name verification_status of an attached number (Voximplant's) */

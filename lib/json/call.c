@@ -22,6 +22,7 @@
 #include "json/vox-applications.h"
 #include "numbering/json.h"
 #include "numbering/list.h"
+#include "numbering/phone.h"
 #include "numbering/resolve.h"
 #include "numbering/store.h"
 
@@ -290,6 +291,39 @@ static int call_list(json_t **result, numbering_store *store, const char *caller
 	return rc;
 }
 
+/* What routes a resolved number (numbering_store_phone_routing()), beside the
+ * instance: phoneId, applicationId and ruleId when bound, and the inbound SMS
+ * callback URL that applies with where it comes from (NUMBER or ACCOUNT). */
+static int add_routing(json_t *out, numbering_store *store, const char *caller, const numbering_instance *instance)
+{
+	int64_t app = 0, rule = 0;
+	char *url = NULL;
+	int source = NUMBERING_SMS_CALLBACK_NONE;
+	int rc = numbering_store_phone_routing(&app, &rule, &url, &source, store, caller,
+	                                       numbering_instance_name(instance));
+	/* Only for a number with Voximplant routing (a binding, or an SMS callback URL of
+	 * its own or its account's): the Enfonica answer of every other number is as it was. */
+	int ok = rc == NUMBERING_OK;
+	if (ok && app == 0 && rule == 0 && source == NUMBERING_SMS_CALLBACK_NONE) {
+		numbering_free(url);
+		return NUMBERING_OK;
+	}
+	if (ok && numbering_instance_phone_id(instance) > 0)
+		ok = json_object_set_new(out, "phoneId", json_integer(numbering_instance_phone_id(instance))) == 0;
+	if (ok && app > 0)
+		ok = json_object_set_new(out, "applicationId", json_integer(app)) == 0;
+	if (ok && rule > 0)
+		ok = json_object_set_new(out, "ruleId", json_integer(rule)) == 0;
+	if (ok && source != NUMBERING_SMS_CALLBACK_NONE)
+		ok = json_object_set_new(out, "incomingSmsCallbackUrl", json_string(url)) == 0 &&
+		     json_object_set_new(out, "incomingSmsCallbackUrlSource",
+		                         json_string(source == NUMBERING_SMS_CALLBACK_NUMBER ? "NUMBER" : "ACCOUNT")) == 0;
+	numbering_free(url);
+	if (rc == NUMBERING_OK && !ok)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory writing a resolution");
+	return rc;
+}
+
 static int call_resolve(json_t **result, numbering_store *store, const char *caller, json_t *request, name_op op)
 {
 	(void)op;
@@ -314,6 +348,12 @@ static int call_resolve(json_t **result, numbering_store *store, const char *cal
 		*result = numbering__instance_to_json(numbering_resolution_instance(resolution));
 		if (*result == NULL)
 			rc = numbering_error_code();
+	}
+	if (rc == NUMBERING_OK)
+		rc = add_routing(*result, store, caller, numbering_resolution_instance(resolution));
+	if (rc != NUMBERING_OK && *result != NULL) {
+		json_decref(*result);
+		*result = NULL;
 	}
 	numbering_resolution_free(resolution);
 	return rc;

@@ -1,6 +1,8 @@
 /*
  * The one list of a callback delivery's attributes (the DELIVERY record of the outbox,
- * service/outbox.c), and of a project's callback configuration (CALLBACK_CONFIG).
+ * service/outbox.c), and of a project's callback configuration (CALLBACK_CONFIG): its
+ * hmacSecret, and the account's general inbound SMS callback URL (Voximplant: where a
+ * number without its own incoming_sms_callback_url sends them; service/phone.h).
  * X(id, type, json, limit, dflt) as model/fields.h; append only.
  */
 #ifndef NUMBERING_MODEL_OUTBOX_FIELDS_H
@@ -17,7 +19,8 @@
 	X(dead,         BOOL, "dead",            1,              0)
 
 #define NUMBERING__CALLBACK_CONFIG_FIELDS(X)                           \
-	X(hmac_secret,  TEXT, "hmacSecret",      256,            0)
+	X(hmac_secret,  TEXT, "hmacSecret",      256,            0)        \
+	X(sms_url,      TEXT, "incomingSmsCallbackUrl", 2048,    0)
 /* clang-format on */
 
 #endif

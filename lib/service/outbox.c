@@ -24,8 +24,10 @@
 #include "model/validate.h"
 #include "numbering/callback.h"
 #include "numbering/outbox.h"
+#include "numbering/phone.h"
 #include "service/backend-call.h"
 #include "service/outbox.h"
+#include "service/phone.h"
 #include "service/service.h"
 
 #define NS INT64_C(1000000000)
@@ -533,31 +535,40 @@ int numbering_store_get_callback_secret(char **hmac_secret, numbering_store *sto
 	return rc;
 }
 
-int numbering_store_update_callback_secret(numbering_store *store, const char *caller, const char *project,
-                                           const char *hmac_secret)
+/* Sets the configuration attribute @json of @project to @value (NULL or "": unset),
+ * keeping the other: the record is removed once every attribute is unset. */
+static int update_config(numbering_store *store, const char *caller, const char *project, const char *json,
+                         const char *value, const char *field)
 {
-	if (store == NULL)
-		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_update_callback_secret: store is NULL");
 	char checked[NUMBERING__PROJECT_SIZE];
-	struct config_fields c;
+	struct config_fields c, in;
 	memset(&c, 0, sizeof(c));
-	numbering__fields_clear(&config_table, &c);
-	int rc = numbering__project_of_parent(checked, project, "projectId");
+	memset(&in, 0, sizeof(in));
+	int rc = numbering__project_of_parent(checked, project, field);
 	if (rc == NUMBERING_OK)
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_CALLBACK_CONFIG_UPDATE, checked);
 	if (rc == NUMBERING_OK)
-		rc = numbering__fields_set_text(&config_table, &c, "hmacSecret", hmac_secret);
+		rc = numbering__fields_set_text(&config_table, &in, json, value); /* checked before the lock */
+	numbering__fields_clear(&config_table, &in);
 	if (rc != NUMBERING_OK)
 		return rc;
 	char name[CONFIG_NAME_SIZE];
 	config_name(name, checked);
 	struct numbering__buf body = {NULL, 0, 0};
 	numbering__rwlock_wrlock(&store->lock);
-	rc = numbering__begin(store);
-	if (rc == NUMBERING_OK && c.hmac_secret == NULL) {
+	rc = load_config(store, checked, &c);
+	if (rc == NUMBERING_OK)
+		rc = numbering__fields_set_text(&config_table, &c, json, value);
+	if (rc == NUMBERING_OK)
+		rc = numbering__begin(store);
+	else
+		goto unlock;
+	if (rc == NUMBERING_OK && c.hmac_secret == NULL && c.sms_url == NULL) {
 		rc = numbering__backend_remove_record(store, NUMBERING__KIND_CALLBACK_CONFIG, name);
-		if (rc == NUMBERING_NOT_FOUND)
+		if (rc == NUMBERING_NOT_FOUND) {
+			numbering_error_clear();
 			rc = NUMBERING_OK;
+		}
 	} else if (rc == NUMBERING_OK) {
 		rc = numbering__fields_encode(&config_table, &body, &c);
 		numbering_record r;
@@ -575,6 +586,7 @@ int numbering_store_update_callback_secret(numbering_store *store, const char *c
 		rc = numbering__commit(store);
 	else
 		numbering__rollback(store);
+unlock:
 	numbering__rwlock_wrunlock(&store->lock);
 	if (body.ptr)
 		sodium_memzero(body.ptr, body.len);
@@ -583,4 +595,63 @@ int numbering_store_update_callback_secret(numbering_store *store, const char *c
 		sodium_memzero(c.hmac_secret, strlen(c.hmac_secret));
 	numbering__fields_clear(&config_table, &c);
 	return rc == NUMBERING_OK ? numbering__durable(store) : rc;
+}
+
+int numbering_store_update_callback_secret(numbering_store *store, const char *caller, const char *project,
+                                           const char *hmac_secret)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_update_callback_secret: store is NULL");
+	return update_config(store, caller, project, "hmacSecret", hmac_secret, "projectId");
+}
+
+int numbering_store_set_account_callback_url(numbering_store *store, const char *caller, const char *project,
+                                             const char *url)
+{
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_set_account_callback_url: store is NULL");
+	if (url != NULL && url[0] != '\0' && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "callback_url",
+		                              "callback_url is not an http:// or https:// URL");
+	return update_config(store, caller, project, "incomingSmsCallbackUrl", url, "account_id");
+}
+
+int numbering__account_sms_url(char **url, numbering_store *store, const char *project)
+{
+	struct config_fields c;
+	memset(&c, 0, sizeof(c));
+	*url = NULL;
+	int rc = load_config(store, project, &c);
+	if (rc == NUMBERING_OK) {
+		*url = c.sms_url;
+		c.sms_url = NULL;
+	}
+	if (c.hmac_secret)
+		sodium_memzero(c.hmac_secret, strlen(c.hmac_secret));
+	numbering__fields_clear(&config_table, &c);
+	return rc;
+}
+
+int numbering_store_get_account_callback_url(char **url, numbering_store *store, const char *caller,
+                                             const char *project)
+{
+	if (url == NULL || store == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, url == NULL ? "url" : "store",
+		                              "numbering_store_get_account_callback_url: %s is NULL",
+		                              url == NULL ? "url" : "store");
+	*url = NULL;
+	char checked[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_parent(checked, project, "account_id");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, NUMBERING__PERM_CALLBACK_CONFIG_GET, checked);
+	if (rc != NUMBERING_OK)
+		return rc;
+	char *found = NULL;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__account_sms_url(&found, store, checked);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK && (*url = numbering__strdup(found ? found : "")) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a callback URL");
+	numbering__free_mem(found);
+	return rc;
 }

@@ -621,3 +621,56 @@ int numbering_store_phone_id(int64_t *phone_id, numbering_store *store, const ch
 	numbering_instance_free(instance);
 	return rc;
 }
+
+int numbering_store_phone_routing(int64_t *application_id, int64_t *rule_id, char **sms_callback_url,
+                                  int *sms_callback_source, numbering_store *store, const char *caller,
+                                  const char *name)
+{
+	if (application_id)
+		*application_id = 0;
+	if (rule_id)
+		*rule_id = 0;
+	if (sms_callback_url)
+		*sms_callback_url = NULL;
+	if (sms_callback_source)
+		*sms_callback_source = NUMBERING_SMS_CALLBACK_NONE;
+	if (store == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_phone_routing: store is NULL");
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = numbering__project_of_name(project, name, "name");
+	if (rc != NUMBERING_OK)
+		return rc;
+	/* As a resolve answers: a caller who may not resolve there learns nothing. */
+	if (!numbering__allowed(store, caller, NUMBERING__PERM_RESOLVE, project))
+		return numbering__error_field(NUMBERING_NOT_FOUND, "name", "phone number instance %s does not exist", name);
+	numbering_instance *instance = NULL;
+	if ((rc = numbering__instance_new_reserved(&instance)) != NUMBERING_OK)
+		return rc;
+	struct numbering__phone p;
+	memset(&p, 0, sizeof(p));
+	char *account_url = NULL;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__load_into(instance, store, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__phone_load(&p, store, instance);
+	if (rc == NUMBERING_OK && p.sms_url == NULL && (sms_callback_url || sms_callback_source))
+		rc = numbering__account_sms_url(&account_url, store, project);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	const char *url = p.sms_url ? p.sms_url : account_url ? account_url : "";
+	if (rc == NUMBERING_OK && sms_callback_url && (*sms_callback_url = numbering__strdup(url)) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a callback URL");
+	if (rc == NUMBERING_OK) {
+		if (application_id)
+			*application_id = p.application_id;
+		if (rule_id)
+			*rule_id = p.rule_id;
+		if (sms_callback_source)
+			*sms_callback_source = p.sms_url ? NUMBERING_SMS_CALLBACK_NUMBER
+			                       : account_url ? NUMBERING_SMS_CALLBACK_ACCOUNT
+			                                     : NUMBERING_SMS_CALLBACK_NONE;
+	}
+	numbering__free_mem(account_url);
+	numbering__phone_clear(&p);
+	numbering_instance_free(instance);
+	return rc;
+}

@@ -101,6 +101,13 @@ int numbering__phone_copy_binding(numbering_store *store, const numbering_instan
                                   const numbering_instance *to);
 
 /*
+ * The account's general inbound SMS callback URL (service/outbox.c: an attribute of
+ * the project's callback configuration) into *url, malloc'd (numbering__free_mem),
+ * NULL when it has none. Caller holds the lock.
+ */
+int numbering__account_sms_url(char **url, numbering_store *store, const char *project);
+
+/*
  * At a writable open (numbering_store_open(), before any operation): gives every
  * instance of a store written before phone ids its phone id, in create-time order, in
  * one transaction that also writes the META record phone-ids, so that it runs once
