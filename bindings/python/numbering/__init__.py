@@ -16,17 +16,18 @@ from ._version import __version__
 from .e164 import PhoneNumber, Range, parse, parse_range
 from .errors import *  # noqa: F401,F403 (the status codes)
 from .errors import FieldViolation, NumberingError
-from .store import Page, Store
+from .store import Instance, Page, Store, method_name, python_name
 
 
-def version():
+def version() -> str:
     """The library's version, "MAJOR.MINOR.PATCH"."""
-    return _lib.decode(_lib.lib.numbering_version())
+    return _lib.decode(_lib.lib.numbering_version()) or ""
 
 
-def unicode_version():
-    return _lib.decode(_lib.lib.numbering_unicode_version())
+def unicode_version() -> str:
+    """The Unicode version of the library's text handling (utf8proc's)."""
+    return _lib.decode(_lib.lib.numbering_unicode_version()) or ""
 
 
-__all__ = ["Store", "Page", "NumberingError", "FieldViolation", "PhoneNumber", "Range", "parse", "parse_range",
-           "version", "unicode_version"]
+__all__ = ["Store", "Page", "Instance", "NumberingError", "FieldViolation", "PhoneNumber", "Range", "parse",
+           "parse_range", "method_name", "python_name", "version", "unicode_version"]

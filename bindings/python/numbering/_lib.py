@@ -1,23 +1,50 @@
 """Loads libnumbering with ctypes and declares the C functions the binding calls.
 
-The library is found, in order, at the path in the NUMBERING_LIBRARY environment
-variable (the meson test sets it to the build's libnumbering.so), then by
-ctypes.util.find_library("numbering"), then as "libnumbering.so.0".
+The library is found the way ctypes users expect, in order:
+  1. the path in the NUMBERING_LIBRARY environment variable, when set (the meson tests
+     set it to the build's libnumbering.so); nothing else is tried then;
+  2. the installed soname "libnumbering.so.0" (the ABI this binding is written for),
+     which the dynamic loader finds through LD_LIBRARY_PATH, ld.so.cache (the Debian
+     package libnumbering0, or `meson install` then ldconfig) and its default dirs;
+  3. ctypes.util.find_library("numbering") (another platform's naming, or a library the
+     loader's cache does not hold yet).
+When none loads, importing numbering raises ImportError naming what was tried.
 """
 import ctypes
 import ctypes.util
 import os
+from typing import Any, Optional, Tuple, Union
 
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_uint,
                     c_void_p)
 
-_path = os.environ.get("NUMBERING_LIBRARY") or ctypes.util.find_library("numbering") or "libnumbering.so.0"
-try:
-    lib = ctypes.CDLL(_path)
-except OSError as e:
-    raise ImportError("cannot load libnumbering (%s); set NUMBERING_LIBRARY to the path of libnumbering.so"
-                      % e) from e
-path = _path
+SONAME = "libnumbering.so.0"
+
+
+def _load() -> Tuple[ctypes.CDLL, str]:
+    explicit = os.environ.get("NUMBERING_LIBRARY")
+    if explicit:
+        try:
+            return ctypes.CDLL(explicit), explicit
+        except OSError as e:
+            raise ImportError("cannot load libnumbering (%s); set NUMBERING_LIBRARY to the path of libnumbering.so"
+                              % e) from e
+    tried = []
+    candidates = [SONAME]
+    found = ctypes.util.find_library("numbering")
+    if found and found != SONAME:
+        candidates.append(found)
+    for candidate in candidates:
+        try:
+            return ctypes.CDLL(candidate), candidate
+        except OSError as e:
+            tried.append(str(e))
+    raise ImportError("cannot load libnumbering (%s; ctypes.util.find_library(\"numbering\") found %s): install "
+                      "the shared library (Debian: libnumbering0), or set NUMBERING_LIBRARY to the path of "
+                      "libnumbering.so" % ("; ".join(tried), found or "nothing"))
+
+
+lib, path = _load()
 
 # include/numbering/store.h callbacks; each takes a trailing void *payload.
 AUTHORIZER = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_void_p)
@@ -64,7 +91,7 @@ class FileOptions(Structure):
     ]
 
 
-def _declare(name, restype, *argtypes):
+def _declare(name: str, restype: Any, *argtypes: Any) -> Any:
     fn = getattr(lib, name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
@@ -116,7 +143,7 @@ _declare("numbering_range_format", c_int, c_char_p, ctypes.c_size_t, c_void_p)
 policy_authorize = ctypes.cast(lib.numbering_policy_authorize, AUTHORIZER)
 
 
-def check_text(text, name):
+def check_text(text: Union[str, bytes, bytearray], name: str) -> Union[str, bytes, bytearray]:
     """Refuses a str or bytes with an embedded NUL, with ValueError naming @name.
 
     Every text that crosses into C goes through here (encode() and check_json()): C
@@ -137,7 +164,7 @@ def check_text(text, name):
     return text
 
 
-def encode(text, name):
+def encode(text: Union[str, bytes, bytearray, None], name: str) -> Optional[bytes]:
     """str (or bytes) -> bytes for the const char * parameter @name; None stays NULL.
     An embedded NUL is refused by check_text()."""
     if text is None:
@@ -146,13 +173,13 @@ def encode(text, name):
     return text.encode("utf-8") if isinstance(text, str) else bytes(text)
 
 
-def encode_path(path, name="path"):
+def encode_path(path: "Union[str, bytes, os.PathLike[str], os.PathLike[bytes]]", name: str = "path") -> Optional[bytes]:
     """A file path (str, bytes or os.PathLike) -> bytes in the file system's encoding;
     an embedded NUL is refused by check_text()."""
     return encode(os.fsencode(path), name)
 
 
-def check_json(value, name):
+def check_json(value: Any, name: str) -> Any:
     """Checks every key and string of a JSON-bound value (a request, a policy, an
     instance field) with check_text(), naming the offending one as @name.key[index].
     json.dumps would write a NUL as \\u0000, which the library refuses as malformed
@@ -170,5 +197,5 @@ def check_json(value, name):
     return value
 
 
-def decode(raw):
+def decode(raw: Optional[bytes]) -> Optional[str]:
     return raw.decode("utf-8") if raw is not None else None

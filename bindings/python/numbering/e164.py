@@ -1,20 +1,33 @@
 """E.164 parsing and range notation over numbering/e164.h."""
 import ctypes
-from collections import namedtuple
+from typing import Any, NamedTuple, Optional, Tuple
 
 from . import _lib
 from .errors import NumberingError
 
-PhoneNumber = namedtuple("PhoneNumber", ["e164", "country_code", "national", "regions", "length_verdict",
-                                         "possible"])
-PhoneNumber.__doc__ = """A parsed number: "+E164", its calling code, national significant number, the
+
+
+class PhoneNumber(NamedTuple):
+    """A parsed number: "+E164", its calling code, national significant number, the
 regions sharing the calling code (main one first), and the length verdict ("POSSIBLE",
-"TOO_SHORT", ...) with possible == (verdict == "POSSIBLE")."""
+    "TOO_SHORT", ...) with possible == (verdict == "POSSIBLE")."""
+    e164: str
+    country_code: int
+    national: str
+    regions: Tuple[str, ...]
+    length_verdict: str
+    possible: bool
 
-Range = namedtuple("Range", ["start", "end", "size", "notation"])
+
+class Range(NamedTuple):
+    """A range: its first and last numbers ("+E164"), its size and its notation ("+61255501100-99")."""
+    start: str
+    end: str
+    size: int
+    notation: str
 
 
-def _number(handle):
+def _number(handle: Any) -> PhoneNumber:
     lib = _lib.lib
     verdict = lib.numbering_number_length_verdict(handle)
     return PhoneNumber(
@@ -27,7 +40,7 @@ def _number(handle):
         possible=bool(lib.numbering_number_is_possible(handle)))
 
 
-def parse(text, region=None):
+def parse(text: str, region: Optional[str] = None) -> PhoneNumber:
     """Parses "+E164", a national number of @region ("02 5550 1100", "AU") or an
     international-prefix form. Raises NumberingError (INVALID_ARGUMENT) when it is not a number."""
     lib = _lib.lib
@@ -44,7 +57,7 @@ def parse(text, region=None):
         lib.numbering_number_free(handle)
 
 
-def parse_range(text, region=None):
+def parse_range(text: str, region: Optional[str] = None) -> Range:
     """Parses range notation ("+61255501100-99") into Range(start, end, size, notation)."""
     lib = _lib.lib
     handle = ctypes.c_void_p()

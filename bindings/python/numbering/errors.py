@@ -1,7 +1,7 @@
 """NumberingError: the library's error model (a google.rpc code, a message, field
 violations) as a Python exception."""
 import json
-from collections import namedtuple
+from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Type, TypeVar
 
 from . import _lib
 
@@ -9,7 +9,15 @@ __all__ = ["NumberingError", "FieldViolation", "OK", "CANCELLED", "UNKNOWN", "IN
            "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
            "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"]
 
-FieldViolation = namedtuple("FieldViolation", ["field", "description"])
+
+
+class FieldViolation(NamedTuple):
+    """One field violation of an error: the field's path and what is wrong with it."""
+    field: str
+    description: str
+
+
+_E = TypeVar("_E", bound="NumberingError")
 
 # The google.rpc codes (include/numbering/common.h); the values never change.
 OK = 0
@@ -42,30 +50,36 @@ class NumberingError(Exception):
         field_violations: a list of FieldViolation(field, description).
     """
 
-    def __init__(self, code, message, field_violations=()):
+    code: int
+    status: str
+    http_status: int
+    message: str
+    field_violations: List[FieldViolation]
+
+    def __init__(self, code: int, message: str, field_violations: Iterable[Sequence[str]] = ()) -> None:
         self.code = int(code)
-        self.status = _lib.decode(_lib.lib.numbering_status_name(self.code))
+        self.status = _lib.decode(_lib.lib.numbering_status_name(self.code)) or ""
         self.http_status = _lib.lib.numbering_status_http(self.code)
         self.message = message
         self.field_violations = [FieldViolation(*v) for v in field_violations]
         super().__init__("%s: %s" % (self.status, message))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         # Rebuilt from its own fields: Exception's default pickles args, the str(self) text,
         # which __init__ cannot take back (a pool or a process queue pickles exceptions).
         return (type(self), (self.code, self.message, [tuple(v) for v in self.field_violations]))
 
     @classmethod
-    def last(cls, code):
+    def last(cls: Type[_E], code: int) -> _E:
         """The calling thread's last error, read right after the failing call returned @code."""
         lib = _lib.lib
         violations = [(_lib.decode(lib.numbering_error_violation_field(i)),
                        _lib.decode(lib.numbering_error_violation_description(i)))
                       for i in range(lib.numbering_error_violation_count())]
-        return cls(code, _lib.decode(lib.numbering_error_message()), violations)
+        return cls(code, _lib.decode(lib.numbering_error_message()) or "", violations)
 
     @classmethod
-    def from_body(cls, code, body):
+    def from_body(cls: Type[_E], code: int, body: str) -> _E:
         """From the JSON error body {"error":{"code":404,"status":...,"message":...,"details":[...]}}."""
         try:
             error = json.loads(body)["error"]

@@ -2,13 +2,39 @@
 (numbering_store_call_json). Instances are plain dicts in proto3 JSON form, exactly
 as docs/JSON-API.md shows them."""
 import ctypes
+import functools
 import json
+import os
+import re
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import _lib
 from .errors import NumberingError
 
 
-def _check(**params):
+Instance = Dict[str, Any]
+"""An instance (or any response) as the JSON entry point writes it: a dict in proto3 JSON form."""
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+_NUMBER_SERVICE = "number_service_"
+
+
+def method_name(snake: str) -> str:
+    """The JSON entry point's method for a Python name: "list_phone_number_instances" ->
+    "ListPhoneNumberInstances", "number_service_rent_number" -> "NumberService_RentNumber"
+    (the Sinch NumberService methods keep their prefix and underscore)."""
+    if snake.startswith(_NUMBER_SERVICE):
+        return "NumberService_" + method_name(snake[len(_NUMBER_SERVICE):])
+    return "".join(word.capitalize() for word in snake.split("_"))
+
+
+def python_name(method: str) -> str:
+    """The Python name of a JSON method, the inverse of method_name():
+    "GetPhoneNumberInstance" -> "get_phone_number_instance"."""
+    return "_".join(re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", part).lower() for part in method.split("_"))
+
+
+def _check(**params: Any) -> None:
     """Refuses a parameter holding a NUL (in a str, or in a key or string of a dict or
     list) with ValueError naming it, before it is put into a request: C would read the
     text only up to the NUL."""
@@ -19,7 +45,9 @@ def _check(**params):
 class Page(list):
     """One page of instances (a list of dicts) with its next_page_token ("" on the last page)."""
 
-    def __init__(self, instances, next_page_token):
+    next_page_token: str
+
+    def __init__(self, instances: List[Instance], next_page_token: str) -> None:
         super().__init__(instances)
         self.next_page_token = next_page_token
 
@@ -49,12 +77,17 @@ class Store:
     parallel). Close it with close() or use it as a context manager.
     """
 
-    def __init__(self, path=None, default_region=None, caller=None, policy=None, authorizer=None, on_event=None,
-                 regulatory_requirements=None, max_instances=0, read_only=False):
+    def __init__(self, path: "Union[str, bytes, os.PathLike[str], os.PathLike[bytes], None]" = None,
+                 default_region: Optional[str] = None, caller: Optional[str] = None,
+                 policy: Union[str, Mapping[str, Any], None] = None,
+                 authorizer: Optional[Callable[[str, str, str], bool]] = None,
+                 on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
+                 regulatory_requirements: Optional[str] = None, max_instances: int = 0,
+                 read_only: bool = False) -> None:
         lib = _lib.lib
         self._handle = None
         self._policy = None
-        self._callbacks = []  # keeps the C callbacks alive as long as the store
+        self._callbacks: List[Any] = []  # keeps the C callbacks alive as long as the store
         _lib.encode(caller, "caller")  # refused now rather than at the first call
         self.caller = caller
         self._default_region = _lib.encode(default_region, "default_region")
@@ -120,26 +153,26 @@ class Store:
 
     # -- lifetime --
 
-    def close(self):
+    def close(self) -> None:
         """Closes the store; no call may be running on it. Closing twice is harmless."""
         if self._handle is not None:
             _lib.lib.numbering_store_close(self._handle)
             self._handle = None
         self._free_policy()
 
-    def _free_policy(self):
+    def _free_policy(self) -> None:
         if self._policy is not None:
             _lib.lib.numbering_policy_free(self._policy)
             self._policy = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool:
         self.close()
         return False
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:
@@ -147,36 +180,101 @@ class Store:
 
     # -- the JSON entry point --
 
-    def call(self, method, request, caller=None):
-        """Calls a method of the JSON entry point with a request dict and returns the
-        response dict. Raises NumberingError carrying the error body's details."""
+    def call(self, method: str, request: Optional[Mapping[str, Any]] = None, caller: Optional[str] = None,
+             **params: Any) -> Dict[str, Any]:
+        """Calls a method of the JSON entry point (docs/JSON-API.md) and returns the
+        response dict. The request is @request (a dict), and/or the fields given as
+        keywords, with Python values (str, int, bool, None, lists, dicts): e.g.
+        call("ListBillingEntries", parent="projects/p1", page_size=50). A keyword is the
+        field's name as the method reads it (the proto methods take snake_case and
+        camelCase alike); a field given both ways raises TypeError. @caller overrides the
+        store's caller for this call. Raises NumberingError carrying the error body's
+        details.
+
+        Every method is also an attribute in snake_case: store.get_billing_account(
+        name=...) is call("GetBillingAccount", name=...), and iter_<name> pages
+        (iterate())."""
         if self._handle is None:
             raise ValueError("the store is closed")
+        _check(**params)
         who = _lib.encode(caller if caller is not None else self.caller, "caller")
-        method = _lib.encode(method, "method")
-        request = _lib.encode(json.dumps(_lib.check_json(request, "request")), "request")
+        encoded_method = _lib.encode(method, "method")
+        body = dict(_lib.check_json(request, "request")) if request is not None else {}
+        for key, value in params.items():
+            if key in body:
+                raise TypeError("%s: the field %s is given twice (in the request and as a keyword)" % (method, key))
+            body[key] = value
+        text = _lib.encode(json.dumps(body), "request")
         response = ctypes.POINTER(ctypes.c_char)()
-        rc = _lib.lib.numbering_store_call_json(ctypes.byref(response), self._handle, who, method, request)
+        rc = _lib.lib.numbering_store_call_json(ctypes.byref(response), self._handle, who, encoded_method, text)
         if not response:
             raise NumberingError.last(rc)
         try:
-            text = ctypes.string_at(response).decode("utf-8")
+            answer = ctypes.string_at(response).decode("utf-8")
         finally:
             _lib.lib.numbering_free(response)
         if rc != 0:
-            raise NumberingError.from_body(rc, text)
-        return json.loads(text)
+            raise NumberingError.from_body(rc, answer)
+        result: Dict[str, Any] = json.loads(answer)
+        return result
+
+    def iterate(self, method: str, request: Optional[Mapping[str, Any]] = None, caller: Optional[str] = None,
+                items: Optional[str] = None, **params: Any) -> Iterator[Any]:
+        """Every item of a listing method, page after page: calls @method with the
+        request (as call() does), yields each element of the response's list field
+        (@items, or else the one list the response holds), and calls again with
+        pageToken set to the response's nextPageToken until there is none. Lazy: a page
+        is asked for when the one before is used up. A response holding several lists
+        without @items raises ValueError naming them."""
+        _check(method=method, request=request, caller=caller, items=items, **params)
+        body = dict(request) if request is not None else {}
+        while True:
+            response = self.call(method, body, caller, **params)
+            if items is not None:
+                values = response.get(items, [])
+            else:
+                lists = [key for key, value in response.items() if isinstance(value, list)]
+                if len(lists) > 1:
+                    raise ValueError("%s answers with several lists (%s): name one as items=" %
+                                     (method, ", ".join(sorted(lists))))
+                values = response[lists[0]] if lists else []
+            yield from values
+            token = response.get("nextPageToken")
+            if not token:
+                return
+            body.pop("page_token", None)
+            params.pop("page_token", None)
+            body["pageToken"] = token
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """store.<method in snake_case>(**fields) calls the JSON method (call());
+        store.iter_<what>(**fields) iterates a listing (iterate()): iter_billing_entries
+        is ListBillingEntries, iter_get_phone_numbers GetPhoneNumbers,
+        iter_number_service_active_numbers NumberService_ListActiveNumbers. A method the
+        library does not have raises NumberingError UNIMPLEMENTED when called."""
+        if name.startswith("iter_") and _SNAKE.match(name[5:] + "_x"):
+            what = name[5:]
+            prefix = ""
+            if what.startswith(_NUMBER_SERVICE):
+                prefix, what = "NumberService_", what[len(_NUMBER_SERVICE):]
+            if not what.startswith(("list_", "get_")):
+                what = "list_" + what
+            return functools.partial(self.iterate, prefix + method_name(what))
+        if _SNAKE.match(name):
+            return functools.partial(self.call, method_name(name))
+        raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
 
     # -- PhoneNumberInstances --
 
-    def create(self, parent, phone_number, instance_id=None, *, request_id=None, region_code=None,
-               range_size=None, range_end=None, **fields):
+    def create(self, parent: str, phone_number: str, instance_id: Optional[str] = None, *,
+               request_id: Optional[str] = None, region_code: Optional[str] = None, range_size: Optional[int] = None,
+               range_end: Optional[str] = None, **fields: Any) -> Instance:
         """Creates an instance of a number or a range ("+61255501100-99", or a start with
         range_size / range_end). Other instance fields go as keywords in snake_case or
         camelCase: display_name, labels, incoming_call_handler_uris, lifecycle_state="PENDING" ..."""
         _check(parent=parent, phone_number=phone_number, instance_id=instance_id, request_id=request_id,
                region_code=region_code, range_size=range_size, range_end=range_end, **fields)
-        instance = dict(fields)
+        instance: Dict[str, Any] = dict(fields)
         instance["phoneNumber"] = {"phoneNumber": phone_number}
         if range_size is not None or range_end is not None:
             instance["range"] = {}
@@ -184,7 +282,7 @@ class Store:
                 instance["range"]["size"] = range_size
             if range_end is not None:
                 instance["range"]["endPhoneNumber"] = range_end
-        request = {"parent": parent, "phoneNumberInstance": instance}
+        request: Dict[str, Any] = {"parent": parent, "phoneNumberInstance": instance}
         if instance_id is not None:
             request["phoneNumberInstanceId"] = instance_id
         if request_id is not None:
@@ -193,14 +291,15 @@ class Store:
             request["regionCode"] = region_code
         return self.call("CreatePhoneNumberInstance", request)
 
-    def get(self, name):
+    def get(self, name: str) -> Instance:
         _check(name=name)
         return self.call("GetPhoneNumberInstance", {"name": name})
 
-    def list(self, parent, page_size=None, page_token=None, prefix=None, include_deleted=False, region_code=None):
+    def list(self, parent: str, page_size: Optional[int] = None, page_token: Optional[str] = None,
+             prefix: Optional[str] = None, include_deleted: bool = False, region_code: Optional[str] = None) -> Page:
         """One page, newest first: a Page (a list of dicts) with .next_page_token."""
         _check(parent=parent, page_size=page_size, page_token=page_token, prefix=prefix, region_code=region_code)
-        request = {"parent": parent}
+        request: Dict[str, Any] = {"parent": parent}
         if page_size is not None:
             request["pageSize"] = page_size
         if page_token:
@@ -214,7 +313,7 @@ class Store:
         response = self.call("ListPhoneNumberInstances", request)
         return Page(response.get("phoneNumberInstances", []), response.get("nextPageToken", ""))
 
-    def iter(self, parent, page_size=None, **filters):
+    def iter(self, parent: str, page_size: Optional[int] = None, **filters: Any) -> Iterator[Instance]:
         """Every instance of @parent, newest first, fetching page after page."""
         _check(parent=parent, page_size=page_size, **filters)  # before the first page is asked for
         token = None
@@ -225,49 +324,49 @@ class Store:
             if not token:
                 return
 
-    def resolve(self, phone_number, region_code=None):
+    def resolve(self, phone_number: str, region_code: Optional[str] = None) -> Instance:
         """The instance that owns a dialed number (inside a range included).
         Raises NumberingError NOT_FOUND when it is not ours."""
         _check(phone_number=phone_number, region_code=region_code)
-        request = {"phoneNumber": phone_number}
+        request: Dict[str, Any] = {"phoneNumber": phone_number}
         if region_code is not None:
             request["regionCode"] = region_code
         return self.call("ResolvePhoneNumber", request)
 
-    def update(self, name, update_mask=None, **fields):
+    def update(self, name: str, update_mask: Optional[str] = None, **fields: Any) -> Instance:
         """Updates the fields in @update_mask ("display_name,labels"; None: the fields given)."""
         _check(name=name, update_mask=update_mask, **fields)
-        request = {"name": name, "phoneNumberInstance": fields}
+        request: Dict[str, Any] = {"name": name, "phoneNumberInstance": fields}
         if update_mask is None:
             update_mask = ",".join(fields)
         request["updateMask"] = update_mask
         return self.call("UpdatePhoneNumberInstance", request)
 
-    def delete(self, name):
+    def delete(self, name: str) -> Instance:
         _check(name=name)
         return self.call("DeletePhoneNumberInstance", {"name": name})
 
-    def move(self, name, destination_parent, regulatory_listing=None):
+    def move(self, name: str, destination_parent: str, regulatory_listing: Optional[str] = None) -> Instance:
         _check(name=name, destination_parent=destination_parent, regulatory_listing=regulatory_listing)
-        request = {"name": name, "destinationParent": destination_parent}
+        request: Dict[str, Any] = {"name": name, "destinationParent": destination_parent}
         if regulatory_listing is not None:
             request["regulatoryListing"] = regulatory_listing
         return self.call("MovePhoneNumberInstance", request)
 
-    def split(self, name, size):
+    def split(self, name: str, size: int) -> Tuple[Instance, Instance]:
         """Splits a range after its first @size numbers; returns (first, second)."""
         _check(name=name, size=size)
         response = self.call("SplitRange", {"phoneNumberInstance": name, "size": size})
         return response["first"], response["second"]
 
-    def activate(self, name):
+    def activate(self, name: str) -> Instance:
         _check(name=name)
         return self.call("ActivatePhoneNumberInstance", {"name": name})
 
-    def suspend(self, name):
+    def suspend(self, name: str) -> Instance:
         _check(name=name)
         return self.call("SuspendPhoneNumberInstance", {"name": name})
 
-    def resume(self, name):
+    def resume(self, name: str) -> Instance:
         _check(name=name)
         return self.call("ResumePhoneNumberInstance", {"name": name})

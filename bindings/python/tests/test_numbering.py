@@ -1,8 +1,11 @@
 """The Python binding, run by `meson test --suite python` (python3 -m unittest) with
 NUMBERING_LIBRARY pointing at the build's libnumbering.so."""
+import contextlib
 import inspect
+import io
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
@@ -236,8 +239,11 @@ class NulTest(unittest.TestCase):
                           "authorizer": None, "on_event": None, "regulatory_requirements": "AU:*",
                           "max_instances": 0, "read_only": False},
                   {"authorizer", "on_event", "max_instances", "read_only"}),
-        "call": ("call", {"method": "GetPhoneNumberInstance", "request": {"name": NAME}, "caller": "user:ops"},
-                 set()),
+        "call": ("call", {"method": "ListPhoneNumberInstances", "request": {"parent": "projects/p1"},
+                          "caller": "user:ops", "params": {"prefix": "+61"}}, set()),
+        "iterate": ("iterate", {"method": "ListPhoneNumberInstances", "request": {"parent": "projects/p1"},
+                                "caller": "user:ops", "items": "phoneNumberInstances", "params": {"prefix": "+61"}},
+                    set()),
         "create": ("create", {"parent": "projects/p1", "phone_number": "+61255502000", "instance_id": "other",
                               "request_id": "r1", "region_code": "AU", "range_size": None,
                               "range_end": "+61255502009", "fields": {"display_name": "Desk"}},
@@ -261,7 +267,8 @@ class NulTest(unittest.TestCase):
         "close": ("close", {}, set()),  # last: the cases after it would find the store closed
     }
     # Exported types that hand no text to C: the error, its violations and the result types.
-    NOT_CALLING_C = {"NumberingError", "FieldViolation", "PhoneNumber", "Range", "Page"}
+    NOT_CALLING_C = {"NumberingError", "FieldViolation", "PhoneNumber", "Range", "Page", "Instance", "method_name",
+                     "python_name"}
 
     def setUp(self):
         self.store = Store(default_region="AU", caller="user:ops", policy=self.POLICY)
@@ -271,9 +278,9 @@ class NulTest(unittest.TestCase):
     def invoke(self, case, args):
         fn, _, _ = self.CASES[case]
         args = dict(args)
-        extra = args.pop("fields", None) or args.pop("filters", None) or {}
-        if fn == "iter":
-            return next(self.store.iter(**args, **extra), None)
+        extra = args.pop("fields", None) or args.pop("filters", None) or args.pop("params", None) or {}
+        if fn in ("iter", "iterate"):
+            return next(getattr(self.store, fn)(**args, **extra), None)
         if isinstance(fn, str):
             fn = getattr(self.store, fn)
         result = fn(**args, **extra)
@@ -314,7 +321,7 @@ class NulTest(unittest.TestCase):
             for param, value in args.items():
                 if param in not_text:
                     continue
-                if param in ("fields", "filters"):  # **keywords: each one is named
+                if param in ("fields", "filters", "params"):  # **keywords: each one is named
                     for key, inner in value.items():
                         for bad in (inner + "\x00", "\x00" + inner, {"k": "v\x00"}, {"k\x00": "v"}, ["a", "\x00"]):
                             self.assertRefused(case, dict(args, **{param: {key: bad}}), key)
@@ -402,6 +409,150 @@ class LoadTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("ImportError: cannot load libnumbering (/nonexistent/libnumbering.so.0", r.stderr)
         self.assertIn("set NUMBERING_LIBRARY to the path of libnumbering.so", r.stderr)
+
+
+def json_methods():
+    """The method names of lib/json/call.c's tables, when the source tree is known
+    (NUMBERING_SOURCE_ROOT: the meson tests set it), else None."""
+    root = os.environ.get("NUMBERING_SOURCE_ROOT")
+    if not root:
+        return None
+    with open(os.path.join(root, "lib", "json", "call.c"), encoding="utf-8") as f:
+        return re.findall(r'^\s*\{"([A-Za-z_]+)", ', f.read(), re.M)
+
+
+class JsonMethodTest(unittest.TestCase):
+    """Every JSON method from Python: store.<snake_case>(**fields), call(method, **fields),
+    and iter_<listing>() / iterate() following nextPageToken."""
+
+    def setUp(self):
+        self.store = Store(default_region="AU")
+        self.addCleanup(self.store.close)
+
+    def test_every_method_of_the_library_is_reachable(self):
+        methods = json_methods()
+        if methods is None:
+            self.skipTest("NUMBERING_SOURCE_ROOT is not set")
+        self.assertGreater(len(methods), 40)
+        for method in methods:
+            snake = numbering.python_name(method)
+            self.assertRegex(snake, r"^[a-z][a-z0-9_]*$", method)
+            self.assertEqual(numbering.method_name(snake), method)
+            try:  # an empty request: refused or answered, but by the method, never "unknown method"
+                getattr(self.store, snake)()
+            except NumberingError as e:
+                self.assertNotEqual(e.status, "UNIMPLEMENTED", "%s: %s" % (method, e))
+
+    def test_names(self):
+        for snake, method in [("get_phone_number_instance", "GetPhoneNumberInstance"), ("split_range", "SplitRange"),
+                              ("number_service_rent_any_number", "NumberService_RentAnyNumber"),
+                              ("del_rule", "DelRule")]:
+            self.assertEqual(numbering.method_name(snake), method)
+            self.assertEqual(numbering.python_name(method), snake)
+
+    def test_keywords_and_python_types(self):
+        desk = self.store.create_phone_number_instance(
+            parent="projects/p1", phone_number_instance_id="desk",
+            phone_number_instance={"phone_number": {"phone_number": "+61255501000"}, "labels": {"site": "syd"}})
+        self.assertEqual(desk["name"], "projects/p1/phoneNumberInstances/desk")
+        self.assertEqual(self.store.get_phone_number_instance(name=desk["name"]), self.store.get(desk["name"]))
+        self.assertEqual(self.store.call("GetPhoneNumberInstance", name=desk["name"]), desk)
+        self.assertEqual(self.store.call("GetPhoneNumberInstance", {"name": desk["name"]}), desk)
+        self.assertEqual(self.store.resolve_phone_number(phone_number="02 5550 1000")["name"], desk["name"])
+        block = self.store.create("projects/p1", "+61255501100-99", "block")
+        halves = self.store.split_range(phone_number_instance=block["name"], size=30)
+        self.assertEqual((halves["first"]["range"]["size"], halves["second"]["range"]["size"]), (30, 70))
+        with self.assertRaises(TypeError) as cm:
+            self.store.call("GetPhoneNumberInstance", {"name": desk["name"]}, name=desk["name"])
+        self.assertIn("name is given twice", str(cm.exception))
+        with self.assertRaises(NumberingError) as cm:
+            self.store.get_phone_number_instance(name=desk["name"], page_size=True)
+        self.assertEqual(cm.exception.field_violations[0].field, "page_size")
+        with self.assertRaises(NumberingError) as cm:
+            self.store.frobnicate_phone_numbers(name="x")
+        self.assertEqual((cm.exception.status, cm.exception.message),
+                         ("UNIMPLEMENTED", 'unknown method "FrobnicatePhoneNumbers"'))
+        for bad in ("frobnicate", "_private", "Get_phone", "get__x"):
+            with self.assertRaises(AttributeError):
+                getattr(self.store, bad)
+        self.assertFalse(hasattr(self.store, "__getstate_x__"))
+
+    def test_listing_iterates_every_page(self):
+        for i in range(25):
+            self.store.create("projects/p1", "+612555020%02d" % i, "n%d" % i)
+        self.store.create("projects/p2", "+61255503000", "other")
+        expected = ["projects/p1/phoneNumberInstances/n%d" % i for i in reversed(range(25))]
+        pages = []
+        real_call = self.store.call
+
+        def counting(method, request=None, caller=None, **params):
+            pages.append(dict(request or {}, **params))
+            return real_call(method, request, caller, **params)
+
+        self.store.call = counting
+        names = [i["name"] for i in self.store.iter_phone_number_instances(parent="projects/p1", page_size=7)]
+        self.assertEqual(names, expected)
+        self.assertEqual(len(pages), 4)  # 7 + 7 + 7 + 4, each asked with the token before it
+        self.assertNotIn("pageToken", pages[0])
+        self.assertTrue(all(p["pageToken"] for p in pages[1:]))
+        iterator = self.store.iterate("ListPhoneNumberInstances", {"parent": "projects/p1"}, page_size=10,
+                                      items="phoneNumberInstances")
+        self.assertEqual(next(iterator)["name"], expected[0])
+        self.assertEqual(len(pages), 5)  # lazy: one page asked for so far
+        self.assertEqual(len(list(iterator)), 24)
+        del self.store.call
+        self.assertEqual([i["name"] for i in self.store.iter_list_phone_number_instances(parent="projects/p2")],
+                         ["projects/p2/phoneNumberInstances/other"])
+        self.assertEqual(list(self.store.iter_phone_number_instances(parent="projects/empty")), [])
+        self.assertEqual(list(self.store.iterate("ListPhoneNumberInstances", parent="projects/p1", page_size=5,
+                                                 items="nothingHere")), [])
+        with self.assertRaises(NumberingError) as cm:
+            next(self.store.iter_phone_number_instances(parent="projects/p1", page_size=-1))
+        self.assertEqual(cm.exception.status, "INVALID_ARGUMENT")
+
+
+class ReadmeTest(unittest.TestCase):
+    def test_the_examples_of_the_readme_run(self):
+        root = os.environ.get("NUMBERING_SOURCE_ROOT")
+        if not root:
+            self.skipTest("NUMBERING_SOURCE_ROOT is not set")
+        with open(os.path.join(root, "bindings", "python", "README.md"), encoding="utf-8") as f:
+            blocks = re.findall(r"^```python\n(.*?)^```", f.read(), re.M | re.S)
+        self.assertGreaterEqual(len(blocks), 2)
+        namespace = {}  # one page: a block sees the imports of the ones before it
+        for block in blocks:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 (our own page)
+
+
+class LoadSonameTest(unittest.TestCase):
+    def run_python(self, code, **env):
+        package_dir = os.path.dirname(os.path.dirname(os.path.abspath(numbering.__file__)))
+        environ = dict(os.environ, PYTHONPATH=package_dir, **env)
+        environ.pop("NUMBERING_LIBRARY", None)
+        return subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True,
+                              cwd=tempfile.gettempdir(), check=False)
+
+    def test_the_installed_soname_is_found_without_numbering_library(self):
+        built = os.environ.get("NUMBERING_LIBRARY")
+        if not built or not os.path.exists(os.path.join(os.path.dirname(built), "libnumbering.so.0")):
+            self.skipTest("no libnumbering.so.0 beside NUMBERING_LIBRARY")
+        r = self.run_python("import numbering; print(numbering._lib.path, numbering.version())",
+                            LD_LIBRARY_PATH=os.path.dirname(os.path.abspath(built)))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.split(), ["libnumbering.so.0", numbering.version()])
+
+    def test_no_library_anywhere_is_a_clear_import_error(self):
+        r = self.run_python("import ctypes, ctypes.util\n"
+                            "ctypes.util.find_library = lambda name: None\n"
+                            "def refuse(name, *args, **kwargs):\n"
+                            "    raise OSError(name + ': cannot open shared object file')\n"
+                            "ctypes.CDLL = refuse\n"
+                            "import numbering\n")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("ImportError: cannot load libnumbering (libnumbering.so.0: cannot open shared object file; "
+                      'ctypes.util.find_library("numbering") found nothing): install the shared library (Debian: '
+                      "libnumbering0), or set NUMBERING_LIBRARY to the path of libnumbering.so", r.stderr)
 
 
 class ThreadTest(unittest.TestCase):
