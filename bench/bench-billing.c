@@ -13,10 +13,11 @@
  * SQLite (:memory:): the same N subscriptions as rows (name, project, monthly price,
  * interval, start, periods paid, next charge) with an index on the next charge date,
  * an account table and a ledger table with a unique charge key. The run, in one
- * transaction: select the due ones by the index, then for each read the account's
- * balance, insert the ledger row, update the account and update the subscription (its
- * next charge date computed from the start as ours is). That is the least a SQL
- * implementation does; ours also checks every record it reads.
+ * transaction: select the due ones by the index, then for each insert the ledger row
+ * and update the subscription (its next charge date computed from the start as ours
+ * is), reading each account's balance once and updating each account once at the end
+ * with all its charges, as ours writes each account once per batch. That is the least
+ * a SQL implementation does; ours also checks every record it reads.
  *
  * Each size is built once and run once per side (a run changes what is due); --runs R
  * rebuilds and repeats R times, reporting the median. Times are the thread's CPU time.
@@ -44,6 +45,14 @@
 #define PRICE 150
 
 static int64_t clk = NOW;
+
+/* The timed runs stay functions of their own, so that callgrind can count each side:
+ * valgrind --tool=callgrind --toggle-collect=run_ours (or run_sql). */
+#if defined(__GNUC__)
+#define TIMED __attribute__((noinline))
+#else
+#define TIMED
+#endif
 
 static int64_t bench_clock(void *payload)
 {
@@ -131,7 +140,7 @@ static numbering_store *build_ours(long n)
 	return store;
 }
 
-static double run_ours(numbering_store *store, long *charged)
+TIMED static double run_ours(numbering_store *store, long *charged)
 {
 	numbering_billing_report r = NUMBERING_BILLING_REPORT_INIT;
 	double t0 = now_s();
@@ -219,14 +228,20 @@ struct due_row {
 	int64_t price, interval, start, periods;
 };
 
-static double run_sql(sqlite3 *db, long *charged)
+/* An account the run charged: its balance as the transaction has it. */
+struct sql_account {
+	char project[32];
+	int64_t balance, charges;
+};
+
+TIMED static double run_sql(sqlite3 *db, long *charged)
 {
 	sqlite3_stmt *due = prepare(db, "SELECT name, project, price, interval_months, start, periods FROM subscription "
 	                                "WHERE next_charge <= ? ORDER BY next_charge");
 	sqlite3_stmt *bal = prepare(db, "SELECT balance, entries FROM account WHERE project = ?");
 	sqlite3_stmt *led = prepare(db, "INSERT INTO ledger (project, amount, balance_after, reason, resource, "
 	                                "charge_key, time) VALUES (?, ?, ?, 'renewal', ?, ?, ?)");
-	sqlite3_stmt *upa = prepare(db, "UPDATE account SET balance = ?, entries = entries + 1 WHERE project = ?");
+	sqlite3_stmt *upa = prepare(db, "UPDATE account SET balance = ?, entries = entries + ? WHERE project = ?");
 	sqlite3_stmt *ups = prepare(db, "UPDATE subscription SET periods = ?, next_charge = ? WHERE name = ?");
 	double t0 = now_s();
 	sql_exec(db, "BEGIN");
@@ -245,14 +260,25 @@ static double run_sql(sqlite3 *db, long *charged)
 		r->periods = sqlite3_column_int64(due, 5);
 	}
 	sqlite3_reset(due);
+	struct sql_account *accounts = calloc(PROJECTS, sizeof(*accounts));
+	int account_count = 0;
 	for (size_t i = 0; i < count; i++) {
 		struct due_row *r = &rows[i];
 		int64_t cost = r->price * r->interval;
-		sqlite3_bind_text(bal, 1, r->project, -1, SQLITE_STATIC);
-		if (sqlite3_step(bal) != SQLITE_ROW)
-			exit(1);
-		int64_t balance = sqlite3_column_int64(bal, 0);
-		sqlite3_reset(bal);
+		struct sql_account *a = NULL;
+		for (int k = 0; k < account_count && a == NULL; k++)
+			if (strcmp(accounts[k].project, r->project) == 0)
+				a = &accounts[k];
+		if (a == NULL) {
+			a = &accounts[account_count++];
+			snprintf(a->project, sizeof(a->project), "%s", r->project);
+			sqlite3_bind_text(bal, 1, r->project, -1, SQLITE_STATIC);
+			if (sqlite3_step(bal) != SQLITE_ROW)
+				exit(1);
+			a->balance = sqlite3_column_int64(bal, 0);
+			sqlite3_reset(bal);
+		}
+		int64_t balance = a->balance;
 		if (balance < cost)
 			exit(1);
 		char key[128];
@@ -264,15 +290,21 @@ static double run_sql(sqlite3 *db, long *charged)
 		sqlite3_bind_text(led, 5, key, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(led, 6, NOW);
 		step_done(db, led);
-		sqlite3_bind_int64(upa, 1, balance - cost);
-		sqlite3_bind_text(upa, 2, r->project, -1, SQLITE_STATIC);
-		step_done(db, upa);
+		a->balance = balance - cost;
+		a->charges++;
 		int64_t periods = r->periods + 1;
 		sqlite3_bind_int64(ups, 1, periods);
 		sqlite3_bind_int64(ups, 2, numbering__add_months(r->start, (int)(periods * r->interval)));
 		sqlite3_bind_text(ups, 3, r->name, -1, SQLITE_STATIC);
 		step_done(db, ups);
 	}
+	for (int k = 0; k < account_count; k++) {
+		sqlite3_bind_int64(upa, 1, accounts[k].balance);
+		sqlite3_bind_int64(upa, 2, accounts[k].charges);
+		sqlite3_bind_text(upa, 3, accounts[k].project, -1, SQLITE_STATIC);
+		step_done(db, upa);
+	}
+	free(accounts);
 	sql_exec(db, "COMMIT");
 	double t = now_s() - t0;
 	free(rows);
