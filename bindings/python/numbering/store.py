@@ -223,9 +223,11 @@ class Store:
         """Every item of a listing method, page after page: calls @method with the
         request (as call() does), yields each element of the response's list field
         (@items, or else the one list the response holds), and calls again with
-        pageToken set to the response's nextPageToken until there is none. Lazy: a page
-        is asked for when the one before is used up. A response holding several lists
-        without @items raises ValueError naming them."""
+        pageToken set to the response's nextPageToken until there is none; the
+        Voximplant methods, which answer {result, total_count} to {count, offset}, are
+        asked again with offset moved past the items seen until total_count is reached.
+        Lazy: a page is asked for when the one before is used up. A response holding
+        several lists without @items raises ValueError naming them."""
         _check(method=method, request=request, caller=caller, items=items, **params)
         body = dict(request) if request is not None else {}
         while True:
@@ -240,11 +242,20 @@ class Store:
                 values = response[lists[0]] if lists else []
             yield from values
             token = response.get("nextPageToken")
-            if not token:
+            if token:
+                for key in ("page_token", "pageToken"):
+                    body.pop(key, None)
+                    params.pop(key, None)
+                body["pageToken"] = token
+                continue
+            # The Voximplant methods page by offset: {count, offset} in, {result, total_count} out.
+            total = response.get("total_count")
+            if not isinstance(total, int) or isinstance(total, bool) or not values:
                 return
-            body.pop("page_token", None)
-            params.pop("page_token", None)
-            body["pageToken"] = token
+            offset = params.pop("offset", body.get("offset", 0)) + len(values)
+            if offset >= total:
+                return
+            body["offset"] = offset
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         """store.<method in snake_case>(**fields) calls the JSON method (call());

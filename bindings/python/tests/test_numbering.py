@@ -511,6 +511,49 @@ class JsonMethodTest(unittest.TestCase):
         self.assertEqual(cm.exception.status, "INVALID_ARGUMENT")
 
 
+class JsonServicesTest(unittest.TestCase):
+    """The other services through keywords: each family's field spelling (the Sinch
+    methods camelCase, the Voximplant ones snake_case), and each paging style."""
+
+    def setUp(self):
+        self.store = Store()
+        self.addCleanup(self.store.close)
+
+    def test_sinch_and_billing(self):
+        self.assertEqual(self.store.import_available_numbers(
+            availableNumbers=[{"phoneNumber": "+12085550200-99", "type": "LOCAL", "capability": ["SMS", "VOICE"]}],
+            requestId="r1"), {"importedCount": 100})
+        found = self.store.iter_number_service_available_numbers(projectId="acme", regionCode="US", type="LOCAL",
+                                                                 size=3)
+        self.assertEqual([n["phoneNumber"] for n in found], ["+12085550200", "+12085550201", "+12085550202"])
+        for i in range(5):
+            self.store.adjust_billing_account(parent="projects/acme", amount={"currencyCode": "USD", "amount": "10.00"},
+                                              reason="top-up %d" % i)
+        self.assertEqual([e["reason"] for e in self.store.iter_billing_entries(parent="projects/acme", page_size=2)],
+                         ["top-up %d" % i for i in reversed(range(5))])
+        with self.assertRaises(NumberingError) as cm:  # the Sinch methods read camelCase only
+            self.store.number_service_list_available_numbers(project_id="acme")
+        self.assertEqual(cm.exception.field_violations[0].field, "project_id")
+
+    def test_voximplant_offset_paging(self):
+        for name in ("alpha", "beta", "gamma", "delta", "epsilon"):
+            self.assertEqual(self.store.add_application(account_id="acme", application_name=name)["result"], 1)
+        calls = []
+        real_call = self.store.call
+
+        def counting(method, request=None, caller=None, **params):
+            calls.append(dict(request or {}, **params))
+            return real_call(method, request, caller, **params)
+
+        self.store.call = counting
+        names = [a["application_name"] for a in self.store.iter_get_applications(account_id="acme", count=2)]
+        self.assertEqual(sorted(names), ["alpha", "beta", "delta", "epsilon", "gamma"])
+        self.assertEqual([c.get("offset", 0) for c in calls], [0, 2, 4])
+        calls.clear()
+        self.assertEqual(len(list(self.store.iter_get_applications(account_id="acme", count=2, offset=3))), 2)
+        self.assertEqual([c.get("offset") for c in calls], [3])
+
+
 class ReadmeTest(unittest.TestCase):
     def test_the_examples_of_the_readme_run(self):
         root = os.environ.get("NUMBERING_SOURCE_ROOT")
