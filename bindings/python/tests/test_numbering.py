@@ -554,6 +554,27 @@ class JsonServicesTest(unittest.TestCase):
         self.assertEqual([c.get("offset") for c in calls], [3])
 
 
+class TypeHintTest(unittest.TestCase):
+    """py.typed promises hints on the public API: every parameter and return annotated, and
+    the annotations resolve (typing.get_type_hints)."""
+
+    def test_the_public_api_is_annotated(self):
+        import typing
+        functions = [(name, getattr(numbering, name)) for name in ("parse", "parse_range", "version",
+                                                                    "unicode_version", "method_name", "python_name")]
+        functions += [("Store." + name, member) for name, member in inspect.getmembers(Store, inspect.isfunction)
+                      if not name.startswith("_") or name in ("__init__", "__getattr__", "__enter__", "__exit__")]
+        functions += [("NumberingError." + name, getattr(NumberingError, name))
+                      for name in ("__init__", "last", "from_body")]
+        self.assertGreater(len(functions), 25)
+        for name, fn in functions:
+            hints = typing.get_type_hints(fn)
+            params = [p for p in inspect.signature(fn).parameters.values() if p.name not in ("self", "cls")]
+            self.assertEqual({p.name for p in params} - set(hints), set(), name)
+            self.assertIn("return", hints, name)
+        self.assertTrue(os.path.exists(os.path.join(os.path.dirname(numbering.__file__), "py.typed")))
+
+
 class ReadmeTest(unittest.TestCase):
     def test_the_examples_of_the_readme_run(self):
         root = os.environ.get("NUMBERING_SOURCE_ROOT")
