@@ -21,12 +21,12 @@ from .store import Instance, Page, Store, method_name, python_name
 
 def version() -> str:
     """The library's version, "MAJOR.MINOR.PATCH"."""
-    return _lib.decode(_lib.lib.numbering_version()) or ""
+    return _lib.text(_lib.lib.numbering_version())
 
 
 def unicode_version() -> str:
     """The Unicode version of the library's text handling (utf8proc's)."""
-    return _lib.decode(_lib.lib.numbering_unicode_version()) or ""
+    return _lib.text(_lib.lib.numbering_unicode_version())
 
 
 __all__ = ["Store", "Page", "Instance", "NumberingError", "FieldViolation", "PhoneNumber", "Range", "parse",

@@ -199,3 +199,8 @@ def check_json(value: Any, name: str) -> Any:
 
 def decode(raw: Optional[bytes]) -> Optional[str]:
     return raw.decode("utf-8") if raw is not None else None
+
+
+def text(raw: Optional[bytes]) -> str:
+    """A text the library always gives (a name, a message): "" should it be NULL."""
+    return raw.decode("utf-8") if raw is not None else ""

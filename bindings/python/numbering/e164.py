@@ -31,12 +31,12 @@ def _number(handle: Any) -> PhoneNumber:
     lib = _lib.lib
     verdict = lib.numbering_number_length_verdict(handle)
     return PhoneNumber(
-        e164=_lib.decode(lib.numbering_number_e164(handle)),
+        e164=_lib.text(lib.numbering_number_e164(handle)),
         country_code=lib.numbering_number_country_code(handle),
-        national=_lib.decode(lib.numbering_number_national(handle)),
-        regions=tuple(_lib.decode(lib.numbering_number_region(handle, i))
+        national=_lib.text(lib.numbering_number_national(handle)),
+        regions=tuple(_lib.text(lib.numbering_number_region(handle, i))
                       for i in range(lib.numbering_number_region_count(handle))),
-        length_verdict=_lib.decode(lib.numbering_length_verdict_name(verdict)),
+        length_verdict=_lib.text(lib.numbering_length_verdict_name(verdict)),
         possible=bool(lib.numbering_number_is_possible(handle)))
 
 
@@ -72,9 +72,9 @@ def parse_range(text: str, region: Optional[str] = None) -> Range:
         rc = lib.numbering_range_format(buf, len(buf), handle)
         if rc != 0:
             raise NumberingError.last(rc)
-        return Range(start=_lib.decode(lib.numbering_number_e164(lib.numbering_range_start(handle))),
-                     end=_lib.decode(lib.numbering_number_e164(lib.numbering_range_end(handle))),
+        return Range(start=_lib.text(lib.numbering_number_e164(lib.numbering_range_start(handle))),
+                     end=_lib.text(lib.numbering_number_e164(lib.numbering_range_end(handle))),
                      size=lib.numbering_range_size(handle),
-                     notation=_lib.decode(buf.value))
+                     notation=_lib.text(buf.value))
     finally:
         lib.numbering_range_free(handle)

@@ -58,7 +58,7 @@ class NumberingError(Exception):
 
     def __init__(self, code: int, message: str, field_violations: Iterable[Sequence[str]] = ()) -> None:
         self.code = int(code)
-        self.status = _lib.decode(_lib.lib.numbering_status_name(self.code)) or ""
+        self.status = _lib.text(_lib.lib.numbering_status_name(self.code))
         self.http_status = _lib.lib.numbering_status_http(self.code)
         self.message = message
         self.field_violations = [FieldViolation(*v) for v in field_violations]
@@ -73,10 +73,10 @@ class NumberingError(Exception):
     def last(cls: Type[_E], code: int) -> _E:
         """The calling thread's last error, read right after the failing call returned @code."""
         lib = _lib.lib
-        violations = [(_lib.decode(lib.numbering_error_violation_field(i)),
-                       _lib.decode(lib.numbering_error_violation_description(i)))
+        violations = [(_lib.text(lib.numbering_error_violation_field(i)),
+                       _lib.text(lib.numbering_error_violation_description(i)))
                       for i in range(lib.numbering_error_violation_count())]
-        return cls(code, _lib.decode(lib.numbering_error_message()) or "", violations)
+        return cls(code, _lib.text(lib.numbering_error_message()), violations)
 
     @classmethod
     def from_body(cls: Type[_E], code: int, body: str) -> _E:

@@ -42,7 +42,7 @@ def _check(**params: Any) -> None:
         _lib.check_json(value, name)
 
 
-class Page(list):
+class Page(List[Instance]):
     """One page of instances (a list of dicts) with its next_page_token ("" on the last page)."""
 
     next_page_token: str
@@ -60,7 +60,8 @@ class Store:
         default_region: region of national numbers ("AU"), or None.
         caller: the principal passed to every call ("user:alice"), or None.
         policy: a built-in policy (a dict or its JSON text) that authorizes calls.
-        authorizer: a callable(caller, permission, project) -> bool; overrides policy.
+        authorizer: a callable(caller, permission, project) -> bool; overrides policy
+            (caller is None for a call made without one).
         on_event: a callable(event_dict) receiving each event after a commit.
         regulatory_requirements: e.g. "AU:*", or None.
         max_instances: refuse creates and splits past this many instances (deleted ones
@@ -80,7 +81,7 @@ class Store:
     def __init__(self, path: "Union[str, bytes, os.PathLike[str], os.PathLike[bytes], None]" = None,
                  default_region: Optional[str] = None, caller: Optional[str] = None,
                  policy: Union[str, Mapping[str, Any], None] = None,
-                 authorizer: Optional[Callable[[str, str, str], bool]] = None,
+                 authorizer: Optional[Callable[[Optional[str], str, str], bool]] = None,
                  on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
                  regulatory_requirements: Optional[str] = None, max_instances: int = 0,
                  read_only: bool = False) -> None:
@@ -101,9 +102,12 @@ class Store:
         options.regulatory_requirements = self._requirements
         options.max_instances = max_instances
         if authorizer is not None:
-            def authorize(c, permission, project, payload):
+            allow = authorizer
+
+            def authorize(c: Optional[bytes], permission: Optional[bytes], project: Optional[bytes],
+                          payload: Any) -> int:
                 try:
-                    return 1 if authorizer(_lib.decode(c), _lib.decode(permission), _lib.decode(project)) else 0
+                    return 1 if allow(_lib.decode(c), _lib.text(permission), _lib.text(project)) else 0
                 except Exception:  # an exception cannot cross C; deny
                     return 0
             cb = _lib.AUTHORIZER(authorize)
@@ -119,9 +123,11 @@ class Store:
             options.authorizer = _lib.policy_authorize
             options.authorizer_payload = handle
         if on_event is not None:
-            def sink(event_json, payload):
+            deliver = on_event
+
+            def sink(event_json: Optional[bytes], payload: Any) -> None:
                 try:
-                    on_event(json.loads(_lib.decode(event_json)))
+                    deliver(json.loads(_lib.text(event_json)))
                 except Exception:
                     pass
             cb = _lib.EVENT_SINK(sink)
@@ -168,9 +174,8 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc: Any) -> bool:
-        self.close()
-        return False
+    def __exit__(self, *exc: Any) -> None:
+        self.close()  # None: an exception from the block goes on
 
     def __del__(self) -> None:
         try:

@@ -78,5 +78,30 @@ assert os.path.exists(os.path.join(where, "py.typed")), where
 assert version("numbering") == numbering.__version__ == numbering.version(), (version("numbering"), numbering.__version__)
 print("installed:", where, numbering.__version__)
 PY
+# The installed package's hints, as a consumer's type checker sees them (mypy refuses an
+# installed package without py.typed): only where the venv has mypy (Debian: python3-mypy).
+if "$venv" -c 'import mypy' 2> /dev/null; then
+	cat > "$work/consumer.py" <<'PY'
+import numbering
+with numbering.Store(default_region="AU") as store:
+    page: numbering.Page = store.list("projects/p1", page_size=10)
+    token: str = page.next_page_token
+    names = [i["name"] for i in store.iter_phone_number_instances(parent="projects/p1")]
+number: numbering.PhoneNumber = numbering.parse("02 5550 1100", "AU")
+code: int = number.country_code
+PY
+	printf 'import numbering\nwrong: str = numbering.parse("+61255501100").country_code\n' > "$work/wrong.py"
+	# One run: consumer.py clean, and wrong.py's one error found (so the types were read).
+	"$venv" -m mypy --strict --no-incremental --cache-dir /dev/null "$work/consumer.py" "$work/wrong.py" \
+		> "$work/mypy.out" 2>&1 || true
+	if [ "$(grep -c ': error: ' "$work/mypy.out")" != 1 ] || ! grep -q '^[^:]*wrong.py:2: error: Incompatible types in assignment (expression has type "int", variable has type "str")' "$work/mypy.out"; then
+		cat "$work/mypy.out"
+		echo "mypy: the installed package's types are not what a consumer sees" >&2
+		exit 1
+	fi
+	echo "mypy --strict over the installed package: a consumer checks clean, a wrong type is caught"
+else
+	echo "mypy: not checked (no mypy beside the venv's python; Debian: python3-mypy)"
+fi
 NUMBERING_LIBRARY=$library NUMBERING_SOURCE_ROOT=$root "$venv" -m unittest discover \
 	-s "$root/bindings/python/tests" -t "$root/bindings/python/tests"
