@@ -52,6 +52,8 @@ TEST_SUITE(pricing);
 TEST_SUITE(purchase);
 TEST_SUITE(authz_purchase);
 TEST_SUITE(vox_params);
+TEST_SUITE(vox_numbers);
+TEST_SUITE(authz_vox_numbers);
 TEST_SUITE(vox_attach);
 TEST_SUITE(authz_vox_attach);
 TEST_SUITE(vox_catalogue);

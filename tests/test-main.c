@@ -68,6 +68,8 @@ static const struct named_suite all_suites[] = {
 	{"purchase", purchase_suite},
 	{"authz_purchase", authz_purchase_suite},
 	{"vox_params", vox_params_suite},
+	{"vox_numbers", vox_numbers_suite},
+	{"authz_vox_numbers", authz_vox_numbers_suite},
 	{"vox_attach", vox_attach_suite},
 	{"authz_vox_attach", authz_vox_attach_suite},
 	{"vox_catalogue", vox_catalogue_suite},

@@ -541,7 +541,7 @@ typedef struct numbering_phone_info {
 	int64_t unverified_hold_until;
 	/** The verification name, "" when none. */
 	const char *verification_name;
-	/** Whether the number can be used now (its verification is not pending). */
+	/** Whether the number can be used now: its instance is not PENDING and its verification not REQUIRED or IN_PROGRESS. */
 	int can_be_used;
 	/** The number's own inbound SMS callback URL, "" when the account's applies. */
 	const char *incoming_sms_callback_url;

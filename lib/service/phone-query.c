@@ -185,7 +185,7 @@ struct cand {
 	uint16_t id_at; /* where the instance id starts in the name */
 	uint8_t digits;
 	char country[3];
-	uint8_t stock_ok, has_sub;
+	uint8_t stock_ok, has_sub, pending;
 	int64_t price;
 	int64_t state, auto_off, next_renewal, expire;
 	int64_t app, rule, vstatus, hold;
@@ -438,6 +438,9 @@ static int add_candidate(struct run *r, const numbering_record *in)
 	c->digits = (uint8_t)in->digits;
 	memcpy(c->country, country, sizeof(country));
 	c->stock_ok = (uint8_t)r->stock_ok_without;
+	/* The state byte, the body's third (model/instance-record.c): lifecycle_state in its
+	 * low three bits. A PENDING number (documents awaited) cannot be used yet. */
+	c->pending = in->body_len >= 3 && (((const uint8_t *)in->body)[2] & 7) == NUMBERING_LIFECYCLE_PENDING;
 	r->cand_count++;
 	return NUMBERING_OK;
 }
@@ -832,7 +835,8 @@ static int finish(struct run *r, const struct cand *c)
 		return NUMBERING_OK;
 	if (r->rule_id_count > 0 && !list_has_id(r->rule_ids, r->rule_id_count, c->rule))
 		return NUMBERING_OK;
-	int usable = c->vstatus != NUMBERING__VERIFICATION_REQUIRED && c->vstatus != NUMBERING__VERIFICATION_IN_PROGRESS;
+	int usable = !c->pending && c->vstatus != NUMBERING__VERIFICATION_REQUIRED &&
+	             c->vstatus != NUMBERING__VERIFICATION_IN_PROGRESS;
 	if (!tri(q->is_bound_to_application, c->app != 0) || !tri(q->is_bound_to_rule, c->rule != 0) ||
 	    !tri(q->can_be_used, usable))
 		return NUMBERING_OK;
@@ -1218,7 +1222,8 @@ static int load_item(struct item *it, numbering_store *store, const char *name, 
 	if (it->category == NULL || it->region_name == NULL || it->state == NULL || it->verification_name == NULL ||
 	    it->sms_url == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing phone numbers");
-	o->can_be_used = o->verification_status != NUMBERING__VERIFICATION_REQUIRED &&
+	o->can_be_used = numbering_instance_lifecycle_state(scratch) != NUMBERING_LIFECYCLE_PENDING &&
+	                 o->verification_status != NUMBERING__VERIFICATION_REQUIRED &&
 	                 o->verification_status != NUMBERING__VERIFICATION_IN_PROGRESS;
 	o->phone_number = it->phone_number;
 	o->account = it->account;

@@ -591,6 +591,12 @@ check batch-provisioning 1 --stdin "$dir/provisioning.jsonl" --provisioning manu
 # the next, the errors name phoneNumberPurchase.*, a viewer of active numbers is refused,
 # and a rent the balance cannot pay is FAILED_PRECONDITION. Ids are random: GENERATED.
 check batch-purchases 1 --stdin "$dir/purchases.jsonl" --policy "$active_policy" --as user:alice batch
+# Voximplant BindPhoneNumberToApplication, SetPhoneNumberInfo, GetPhoneNumbers and
+# GetAccountPhoneNumberCountries (docs/VOXIMPLANT.md): a binding by application and
+# rule name, rule_name alone refused, a URL set and a bad one refused, the list with its
+# filters, orders and paging, bad parameters named (order_by, phone_id, count, a date),
+# the countries, and 'all' unbinding every number of the account.
+check batch-vox-numbers 1 --stdin "$dir/vox-numbers.jsonl" batch
 # Voximplant AttachPhoneNumber, DeactivatePhoneNumber and the host's VerifyPhoneNumber
 # (docs/VOXIMPLANT.md): unfunded nothing is attached (needed and available), 11 of 10
 # numbers attaches none, two by count, a listed number of another region refused, one
