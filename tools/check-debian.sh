@@ -3,9 +3,9 @@
 # clone of HEAD with dpkg-buildpackage -us -uc -b (DEB_BUILD_OPTIONS=nocheck: CI's other
 # steps ran the tests), runs lintian (an error fails, warnings are printed), installs them
 # with dpkg, builds a C and a C++ consumer with nothing but pkg-config against the
-# installed packages and runs them (a static link too), runs numberctl --version and the
-# Python suite against python3-numbering, then purges the packages and checks that
-# nothing of them is left. Needs root (dpkg -i).
+# installed packages and runs them (a static link too), runs numberctl --version (and finds
+# its manual page and bash completion) and the Python suite against python3-numbering,
+# then purges the packages and checks that nothing of them is left. Needs root (dpkg -i).
 #   sh tools/check-debian.sh [WORK_DIR]
 # shellcheck disable=SC2046 # pkg-config's answers are several words
 set -eu
@@ -61,6 +61,9 @@ g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -o "$work/consumer-cpp" tests/in
 "$work/consumer-cpp"
 [ "$(numberctl --version)" = "numberctl $upstream (libnumbering $upstream)" ] ||
 	{ echo "numberctl --version: $(numberctl --version)"; exit 1; }
+# Its manual page and bash completion, where man and bash-completion look.
+[ -f /usr/share/man/man1/numberctl.1.gz ] || { echo "no manual page for numberctl"; exit 1; }
+[ -f /usr/share/bash-completion/completions/numberctl ] || { echo "no bash completion for numberctl"; exit 1; }
 # The binding from /usr/lib/python3/dist-packages (run outside the source tree, whose
 # numbering/ would shadow it), through the installed soname, with Debian's python3
 # (/usr/bin/python3: another one first in PATH has other paths).
@@ -76,7 +79,8 @@ purge
 # shellcheck disable=SC2086
 left=$(dpkg-query -W -f '${Package} ${Status}\n' $packages 2>/dev/null | grep -v 'not-installed' || true)
 [ -z "$left" ] || { echo "still installed after the purge: $left"; exit 1; }
-for path in /usr/include/numbering /usr/bin/numberctl /usr/lib/python3/dist-packages/numbering; do
+for path in /usr/include/numbering /usr/bin/numberctl /usr/share/man/man1/numberctl.1.gz \
+	/usr/share/bash-completion/completions/numberctl /usr/lib/python3/dist-packages/numbering; do
 	[ ! -e "$path" ] || { echo "$path is left after the purge"; exit 1; }
 done
 echo "debian: 4 packages built (lintian: no error), installed, a C, a static C and a C++ consumer built with pkg-config and run, numberctl and the Python suite run, purged in $(($(date +%s) - start)) s"
