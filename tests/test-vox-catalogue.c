@@ -13,7 +13,11 @@
 
 #include <jansson.h>
 #include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+#include <numbering/sys/record.h>
 
+#include "model/kinds.h"
+#include "record-damage.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -428,6 +432,167 @@ START_TEST(new_numbers_file)
 }
 END_TEST
 
+/* ---- Regions without stock (the phoneRegion records, kind 18) ---- */
+
+#define SF_EMPTY                                                                                                      \
+	"{\"country_state\":\"CA\",\"is_need_regulation_address\":false,\"localized_country_"                         \
+	"name\":\"United States\",\"phone_category_name\":\"GEOGRAPHIC\",\"phone_count\":0,\"phone_installation_"     \
+	"price\":null,\"phone_period\":\"0-1-0 0:0:0\",\"phone_price\":null,\"phone_region_code\":\"415555010\","      \
+	"\"phone_region_id\":11,\"phone_region_name\":\"San Francisco\"}"
+#define GB_GEO "\"account_id\":1,\"country_code\":\"GB\",\"phone_category_name\":\"GEOGRAPHIC\""
+
+static void rent(const char *number)
+{
+	numbering_active_number *active = NULL;
+	numbering_active_request *request = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&request), NUMBERING_OK);
+	int rc = numbering_store_rent(&active, store, NULL, "projects/1", number, request);
+	ck_assert_msg(rc == NUMBERING_OK, "rent %s: %s", number, numbering_error_message());
+	numbering_active_number_free(active);
+	numbering_active_request_free(request);
+}
+
+/* The seed's "omit_empty false lists regions without stock": a region rented out
+ * completely and one removed with RemoveAvailableNumbers. */
+static void regions_without_stock(void)
+{
+	import_stock();
+	top_up(store, "projects/1", "USD", 100000);
+	rent("+14155550100");
+	rent("+14155550101");
+	call_ok("RemoveAvailableNumbers", "{\"phoneNumbers\":[\"+442079460100-01\"]}");
+	/* omit_empty true (the default) leaves them out. */
+	call_ok("GetPhoneNumberRegions", "{" US_GEO "}");
+	expect_result("[" LA_REGION "," NY_REGION "]");
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":true}");
+	expect_result("[" LA_REGION "," NY_REGION "]");
+	call_ok("GetPhoneNumberRegions", "{" GB_GEO "}");
+	expect_result("[]");
+	/* omit_empty false lists them with phone_count 0, no prices. */
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false}");
+	expect_result("[" LA_REGION "," SF_EMPTY "," NY_REGION "]");
+	call_ok("GetPhoneNumberRegions", "{" GB_GEO ",\"omit_empty\":false}");
+	json_t *london = json_array_get(json_object_get(parsed, "result"), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(parsed, "result")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(london, "phone_count")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(london, "phone_region_id")), 40);
+	ck_assert_str_eq(json_string_value(json_object_get(london, "phone_region_name")), "London");
+	ck_assert_str_eq(json_string_value(json_object_get(london, "phone_region_code")), "207946010");
+	/* The filters apply to them as to the others. */
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false,\"phone_region_id\":11}");
+	expect_result("[" SF_EMPTY "]");
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false,\"country_state\":\"NY\"}");
+	expect_result("[" NY_REGION "]");
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false,\"phone_region_code\":\"21\"}");
+	expect_result("[" LA_REGION "," NY_REGION "]");
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false,\"phone_region_code\":\"4155\"}");
+	expect_result("[" SF_EMPTY "]");
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false,\"phone_region_name\":\"San Francisco\"}");
+	expect_result("[" SF_EMPTY "]");
+	call_ok("GetPhoneNumberRegions",
+	        "{\"account_id\":1,\"country_code\":\"US\",\"phone_category_name\":\"MOBILE\",\"omit_empty\":false}");
+	ck_assert_uint_eq(json_array_size(json_object_get(parsed, "result")), 1);
+	/* Importing the region again lists it with its stock, once. */
+	call_ok("ImportAvailableNumbers",
+	        "{\"availableNumbers\":[{\"phoneNumber\":\"+14155550200\",\"type\":\"LOCAL\",\"categoryName\":"
+	        "\"GEOGRAPHIC\",\"region\":\"CA\",\"regionId\":11,\"regionName\":\"San Francisco\",\"sandbox\":true}]}");
+	call_ok("GetPhoneNumberRegions", "{" US_GEO ",\"omit_empty\":false,\"phone_region_id\":11}");
+	ck_assert_uint_eq(json_array_size(json_object_get(parsed, "result")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(parsed, "result"), 0),
+	                                                    "phone_count")),
+	                 1);
+}
+
+START_TEST(regions_without_stock_memory)
+{
+	open_memory();
+	regions_without_stock();
+	close_store();
+}
+END_TEST
+
+START_TEST(regions_without_stock_file)
+{
+	open_file();
+	regions_without_stock();
+	/* Reopened, the file store still lists the emptied region. */
+	numbering_free(response);
+	response = NULL;
+	numbering_store_close(store);
+	store = fixture_open_file(path);
+	call_ok("GetPhoneNumberRegions", "{" GB_GEO ",\"omit_empty\":false}");
+	ck_assert_uint_eq(json_array_size(json_object_get(parsed, "result")), 1);
+	call_ok("GetPhoneNumberRegions", "{" GB_GEO "}");
+	expect_result("[]");
+	close_store();
+}
+END_TEST
+
+struct region_damage {
+	int records, cases;
+};
+
+static int region_damage_visit(const numbering_record *record, void *payload)
+{
+	struct region_damage *d = payload;
+	d->records++;
+	d->cases += record_damage_check_all(record);
+	const struct numbering__kind *kind = numbering__kind_find(record->kind);
+	ck_assert_int_eq(kind->check(record), NUMBERING_OK);
+	/* Keys that are not the body's. */
+	numbering_record copy = *record;
+	copy.sort_key = record->sort_key + 1;
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.parent = "GB";
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	copy.parent = "usa";
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.flags = NUMBERING_RECORD_LISTED;
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.expires = 5;
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.keys[0] = "x";
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.name = "regions/US/GEOGRAPHIC/CA/99";
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	return 0;
+}
+
+START_TEST(region_records_damaged)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	path[0] = '\0';
+	import_stock();
+	/* A category and a state with the characters the name escapes. */
+	call_ok("ImportAvailableNumbers",
+	        "{\"availableNumbers\":[{\"phoneNumber\":\"+13105550100\",\"type\":\"LOCAL\",\"categoryName\":"
+	        "\"GEO/100%\",\"region\":\"C/A\",\"regionId\":12}]}");
+	struct region_damage d = {0, 0};
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_PHONE_REGION;
+	q.parent = "US";
+	ck_assert_int_eq(backend->list(backend, &q, region_damage_visit, &d), NUMBERING_OK);
+	/* Los Angeles, San Francisco, New York, the mobile region and the escaped one. */
+	ck_assert_int_eq(d.records, 5);
+	ck_assert_int_gt(d.cases, 500);
+	call_ok("GetPhoneNumberRegions", "{\"account_id\":1,\"country_code\":\"US\",\"phone_category_name\":"
+	                                 "\"GEO/100%\",\"omit_empty\":false}");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(parsed, "result"), 0),
+	                                                   "country_state")),
+	                 "C/A");
+	close_store();
+}
+END_TEST
+
 /* ---- The sandbox attribute ---- */
 
 START_TEST(sandbox_carried_into_active)
@@ -543,6 +708,9 @@ Suite *vox_catalogue_suite(void)
 	tcase_add_test(tc, regions_file);
 	tcase_add_test(tc, new_numbers_memory);
 	tcase_add_test(tc, new_numbers_file);
+	tcase_add_test(tc, regions_without_stock_memory);
+	tcase_add_test(tc, regions_without_stock_file);
+	tcase_add_test(tc, region_records_damaged);
 	tcase_add_test(tc, sandbox_carried_into_active);
 	tcase_add_test(tc, c_api);
 	suite_add_tcase(s, tc);

@@ -87,8 +87,9 @@ NUMBERING_EXTERN(int) numbering_catalogue_query_init(numbering_catalogue_query *
  * The regions of the inventory that @p query selects: one row per country, category,
  * state and region id, ordered by country code, category name, state and region id,
  * with its count of numbers in stock and the prices of its first number (in number
- * order). A row of phone count 0 appears only with @c include_empty (all of its numbers
- * held by a reservation or a PROCESSING purchase).
+ * order). A row of phone count 0 appears only with @c include_empty: all of its numbers
+ * held by a reservation or a PROCESSING purchase, or none left in the inventory (rented
+ * out, purchased or removed: the region as its first import brought it, without prices).
  * @param[out] out the rows; NULL on failure.
  * @param[in]  store the store.
  * @param[in]  caller the caller, for the authorizer.

@@ -10,6 +10,10 @@
  * once for the run. A region's row is found among the rows of its country by a linear
  * search that tries the last row found first (records of one region tend to follow
  * each other): a country has tens of regions, not thousands.
+ *
+ * With include_empty (omit_empty false) the country's region records
+ * (service/catalogue-regions.c, kind 18) add the regions the inventory holds no
+ * number of any more, with phone_count 0 and no prices.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +29,7 @@
 #include "numbering/e164.h"
 #include "numbering/money.h"
 #include "service/backend-call.h"
+#include "service/catalogue-regions.h"
 #include "service/service.h"
 
 /* Digits of a national part, NUL included: E.164 has at most 15 digits. */
@@ -266,6 +271,26 @@ static int visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
+/* A region record (service/catalogue-regions.h): a row with phone_count 0 when the
+ * inventory gave the region none, its prefix as last imported, no prices. */
+static int visit_region_record(const numbering_available_number *n, const char *prefix, void *payload)
+{
+	struct walk *w = payload;
+	if (!selected(w, n))
+		return NUMBERING_OK;
+	for (int i = w->country_start; i < w->c->count; i++) {
+		struct row *l = &w->c->rows[i];
+		if (l->region_id == n->region_id && same(l->category, n->category_name) && same(l->state, n->region))
+			return NUMBERING_OK;
+	}
+	struct row *r = add_row(w->c, n);
+	if (r == NULL)
+		return out_of_memory();
+	snprintf(r->prefix, sizeof(r->prefix), "%s", prefix);
+	r->prefix_set = 1;
+	return NUMBERING_OK;
+}
+
 /* Walks the parents of @country, every type. */
 static int walk_country(numbering_store *store, struct walk *w, const char *country)
 {
@@ -285,6 +310,12 @@ static int walk_country(numbering_store *store, struct walk *w, const char *coun
 		rc = numbering__backend_list(store, &query, visit, w);
 		if (rc == NUMBERING_OK)
 			rc = w->rc;
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	/* Regions the inventory holds no number of now, with omit_empty false. */
+	if (!w->numbers && w->q->include_empty) {
+		int rc = numbering__catalogue_regions_list(store, country, visit_region_record, w);
 		if (rc != NUMBERING_OK)
 			return rc;
 	}

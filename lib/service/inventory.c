@@ -19,6 +19,7 @@
 #include "model/kinds.h"
 #include "numbering/active.h"
 #include "service/backend-call.h"
+#include "service/catalogue-regions.h"
 #include "service/import-request.h"
 #include "service/inventory.h"
 #include "service/service.h"
@@ -179,6 +180,8 @@ static int import_locked(numbering_store *store, const numbering_available_numbe
 		}
 	}
 	numbering__buf_free(&body);
+	if (rc == NUMBERING_OK)
+		rc = numbering__catalogue_regions_note(store, numbers, count);
 	if (rc == NUMBERING_OK && req != NULL)
 		rc = numbering__import_request_put(store, req, *total);
 	if (rc == NUMBERING_OK)
