@@ -109,8 +109,8 @@ int numbering__vox_string(const char **out, json_t *value, const char *name, siz
 		return NUMBERING_OK;
 	if (!json_is_string(value))
 		return wrong_type(value, name, "a string");
-	const char *text;
-	size_t len;
+	const char *text = NULL;
+	size_t len = 0;
 	int rc = text_of(&text, &len, value, name);
 	if (rc == NUMBERING_OK)
 		rc = numbering__validate_text(text, max_bytes, name);
@@ -129,8 +129,8 @@ int numbering__vox_boolean(int *out, json_t *value, const char *name)
 	}
 	if (!json_is_string(value))
 		return wrong_type(value, name, "a boolean (true or false)");
-	const char *text;
-	size_t len;
+	const char *text = NULL;
+	size_t len = 0;
 	int rc = text_of(&text, &len, value, name);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -184,8 +184,8 @@ int numbering__vox_number(int64_t *out, json_t *value, const char *name, int64_t
 	if (json_is_integer(value)) {
 		v = json_integer_value(value);
 	} else if (json_is_string(value)) {
-		const char *text;
-		size_t len;
+		const char *text = NULL;
+		size_t len = 0;
 		int rc = text_of(&text, &len, value, name);
 		if (rc != NUMBERING_OK)
 			return rc;
@@ -275,8 +275,8 @@ static int read_calendar(int64_t *out, json_t *value, const char *name, int with
 		return NUMBERING_OK;
 	if (!json_is_string(value))
 		return wrong_type(value, name, with_time ? "a string YYYY-MM-DD HH:mm:ss" : "a string YYYY-MM-DD");
-	const char *text;
-	size_t len;
+	const char *text = NULL;
+	size_t len = 0;
 	int rc = text_of(&text, &len, value, name);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -305,8 +305,8 @@ static int word(int *out, json_t *value, const char *name, const char *const *wo
 		return NUMBERING_OK;
 	if (!json_is_string(value))
 		return wrong_type(value, name, "a string");
-	const char *text;
-	size_t len;
+	const char *text = NULL;
+	size_t len = 0;
 	int rc = text_of(&text, &len, value, name);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -429,8 +429,8 @@ int numbering__vox_intlist(struct numbering__vox_list *out, json_t *value, const
 		return NUMBERING_OK;
 	}
 	if (json_is_string(value)) {
-		const char *text;
-		size_t len;
+		const char *text = NULL;
+		size_t len = 0;
 		int rc = text_of(&text, &len, value, name);
 		if (rc != NUMBERING_OK)
 			return rc;
@@ -477,8 +477,8 @@ int numbering__vox_intlist(struct numbering__vox_list *out, json_t *value, const
 				rc = numbering__vox_invalid(at, text, strlen(text), "is not a positive id");
 			}
 		} else if (json_is_string(item)) {
-			const char *text;
-			size_t len;
+			const char *text = NULL;
+			size_t len = 0;
 			if ((rc = text_of(&text, &len, item, at)) == NUMBERING_OK)
 				rc = id_item(&out->ids[i], text, len, at);
 		} else {
@@ -498,8 +498,8 @@ int numbering__vox_stringlist(struct numbering__vox_list *out, json_t *value, co
 	out->present = 1;
 	int rc = NUMBERING_OK;
 	if (json_is_string(value)) {
-		const char *text;
-		size_t len;
+		const char *text = NULL;
+		size_t len = 0;
 		if ((rc = text_of(&text, &len, value, name)) != NUMBERING_OK)
 			return rc;
 		if (len == 0)
