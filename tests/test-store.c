@@ -1781,12 +1781,14 @@ static size_t get_raw(numbering_backend *backend, int kind, const char *name, vo
 #define KIND_REQUEST 2
 
 /* A memory backend whose last-time META record holds @value (@len bytes of it,
- * little-endian as the store writes it), with or without a page-token key. */
+ * little-endian as the store writes it; bytes 8 on, the last phone id, all 0xff),
+ * with or without a page-token key. */
 static numbering_backend *backend_with_last_time(int64_t value, size_t len, int with_token_key)
 {
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	unsigned char buf[9] = {0};
+	unsigned char buf[17];
+	memset(buf, 0xff, sizeof(buf));
 	uint64_t v = (uint64_t)value;
 	for (int i = 0; i < 8; i++, v >>= 8)
 		buf[i] = (unsigned char)(v & 0xff);
@@ -1814,8 +1816,10 @@ START_TEST(stored_last_time_outside_the_range_is_data_loss)
 		{INT64_MIN, 8, "last-time record holds -9223372036854775808 ns"},
 		{TIME_MAX + 1, 8, "outside the times a store records"},
 		{TIME_MIN - 1, 8, "outside the times a store records"},
-		{0, 7, "last-time record has 7 bytes, not 8"},
-		{0, 9, "last-time record has 9 bytes, not 8"},
+		{0, 7, "last-time record has 7 bytes, not 8 or 16"},
+		{0, 9, "last-time record has 9 bytes, not 8 or 16"},
+		{0, 17, "last-time record has 17 bytes, not 8 or 16"},
+		{0, 16, "last-time record holds the last phone id 18446744073709551615, more than any id"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		numbering_options options = NUMBERING_OPTIONS_INIT;

@@ -1271,12 +1271,20 @@ static int meta_body_size(const char *name)
 {
 	if (strcmp(name, NUMBERING__META_TOKEN_KEY) == 0)
 		return 32;
-	if (strcmp(name, NUMBERING__META_LAST_TIME) == 0 || strcmp(name, NUMBERING__META_SEQ_PHONE) == 0 ||
+	if (strcmp(name, NUMBERING__META_LAST_TIME) == 0)
+		return 16; /* the time, then the last phone id; 8 (the time alone) from before phone ids */
+	if (strcmp(name, NUMBERING__META_SEQ_PHONE) == 0 ||
 	    strcmp(name, NUMBERING__META_SEQ_APPLICATION) == 0 || strcmp(name, NUMBERING__META_SEQ_RULE) == 0)
 		return 8;
 	if (strcmp(name, NUMBERING__META_PHONE_IDS) == 0)
 		return 1;
 	return -1;
+}
+
+/* Whether @len bytes are a body of the META record @name, whose size is @size. */
+static int meta_len_ok(const char *name, int size, size_t len)
+{
+	return len == (size_t)size || (len == 8 && strcmp(name, NUMBERING__META_LAST_TIME) == 0);
 }
 
 int numbering__meta_record(numbering_record *out, const char *name, const void *body, size_t len)
@@ -1289,7 +1297,7 @@ int numbering__meta_record(numbering_record *out, const char *name, const void *
 	if (size < 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "name", "\"%s\" is not a store metadata record",
 		                              numbering__quote(quoted, name, strlen(name)));
-	if (len != (size_t)size)
+	if (!meta_len_ok(name, size, len))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "body", "the %s record holds %d bytes, not %zu",
 		                              name, size, len);
 	memset(out, 0, sizeof(*out));
@@ -1306,7 +1314,7 @@ int numbering__meta_check(const numbering_record *record)
 {
 	int size = meta_body_size(record->name);
 	char quoted[NUMBERING__QUOTE_SIZE];
-	if (record->kind != NUMBERING__KIND_META || size < 0 || record->body_len != (size_t)size ||
+	if (record->kind != NUMBERING__KIND_META || size < 0 || !meta_len_ok(record->name, size, record->body_len) ||
 	    record->parent[0] != '\0' || record->flags != 0 || record->digits != 0 || record->sort_key != 0)
 		return numbering__error_field(NUMBERING_DATA_LOSS, "name",
 		                              "the store metadata record \"%s\" is damaged: not a known name with a body of "

@@ -100,8 +100,9 @@ int numbering__project_of_name(char *project, const char *name, const char *fiel
  * the last one is left in that range. */
 int numbering__next_time(numbering_store *store, int64_t *out);
 
-/* The store-wide id sequences (numbering__next_id()); values fixed: each names a META
- * record ("seq-phone", "seq-application", "seq-rule") holding the last id handed out. */
+/* The store-wide id sequences (numbering__next_id()); values fixed. The last phone id
+ * handed out is stored in META "last-time" with the time, the others each in a META
+ * record of their own ("seq-application", "seq-rule"). */
 #define NUMBERING__SEQ_PHONE 0       /* phone ids of instances (Voximplant phone_id) */
 #define NUMBERING__SEQ_APPLICATION 1 /* Voximplant application ids */
 #define NUMBERING__SEQ_RULE 2        /* Voximplant rule ids */
