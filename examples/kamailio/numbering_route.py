@@ -1,0 +1,156 @@
+"""Kamailio's app_python3 script: every worker answers an INVITE's Request-URI user
+through libnumbering (the Python binding in bindings/python, ctypes over libnumbering.so).
+
+kamailio.cfg calls python_exec("route", "$rU") for each INVITE; route() resolves the
+number on the store and leaves the answer in three script variables, which the
+configuration sends with sl_send_reply:
+
+  $var(code)     302, 480, 404, 484, 500 or 503
+  $var(reason)   the reason phrase
+  $var(contact)  for a 302: the call handler URIs in priority order, as one Contact
+                 header value "<uri1>;q=1.0, <uri2>;q=0.9, ..." (at most 5 handlers)
+
+The decision is examples/pbx-router's: the owning instance and its lifecycle state, or
+"not ours".
+
+  owned, ACTIVE, with call handler URIs    302, the handlers as Contacts in order
+  owned, ACTIVE, no call handler           480 No Call Handler
+  owned, SUSPENDED                         480 Temporarily Unavailable
+  owned, PENDING (e.g. a port-in)          404 Not Found
+  not ours (no live owner)                 404 Not Found
+  not a phone number (INVALID_ARGUMENT)    484 Address Incomplete
+  the store cannot be read                 500 Server Internal Error (logged)
+  the store cannot be opened               503 Service Unavailable (logged, retried)
+
+Settings, from the environment of the Kamailio process (an operator puts them in
+/etc/default/kamailio, which Debian's unit reads; README.md):
+
+  NUMBERING_STORE      the file store's path (default /var/lib/numbering/numbers.store)
+  NUMBERING_REGION     region of national numbers, e.g. AU (default: none, +E164 only)
+  NUMBERING_READ_ONLY  1: open the store read-only, a snapshot as of the worker's first
+                       INVITE; for a libnumbering whose file stores have one writer
+                       process (README.md). 0 (the default): a plain open.
+  NUMBERING_LIBRARY    libnumbering.so to load (the binding's own lookup otherwise)
+
+Each worker process opens the store once, in its own process after Kamailio forked it
+(never in the main process: a store handle must not be inherited across fork), and
+reuses one numbering_resolution for every INVITE, so the per-call path is one resolve
+that allocates nothing in C and a few ctypes calls to read the answer.
+"""
+import ctypes
+import os
+import time
+
+import KSR  # provided by app_python3 inside Kamailio
+
+import numbering
+from numbering import _lib
+
+OK, INVALID_ARGUMENT, NOT_FOUND = 0, 3, 5
+ACTIVE, SUSPENDED, PENDING = 1, 3, 4
+
+# Resolve's C calls, declared here on function objects of our own (lib[name] is a new
+# object each time), so the binding's declarations are untouched. The binding's JSON
+# call store.resolve() gives the same answer through JSON text; these read it directly
+# from the reusable result object.
+_lib_c = _lib.lib
+
+
+def _fn(name, restype, *argtypes):
+    fn = _lib_c[name]
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+    return fn
+
+
+_resolution_new = _fn("numbering_resolution_new", ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
+_resolve = _fn("numbering_store_resolve", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
+               ctypes.c_char_p, ctypes.c_char_p)
+_resolution_instance = _fn("numbering_resolution_instance", ctypes.c_void_p, ctypes.c_void_p)
+_lifecycle_state = _fn("numbering_instance_lifecycle_state", ctypes.c_int, ctypes.c_void_p)
+_handler_count = _fn("numbering_instance_call_handler_count", ctypes.c_int, ctypes.c_void_p)
+_handler = _fn("numbering_instance_call_handler", ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int)
+_error_message = _fn("numbering_error_message", ctypes.c_char_p)
+_status_name = _fn("numbering_status_name", ctypes.c_char_p, ctypes.c_int)
+
+_Q = ("1.0", "0.9", "0.8", "0.7", "0.6")  # the library keeps at most 5 call handlers
+
+
+def _answer(code, reason, contact=""):
+    KSR.pv.seti("$var(code)", code)
+    KSR.pv.sets("$var(reason)", reason)
+    KSR.pv.sets("$var(contact)", contact)
+    return 1
+
+
+class Router:
+    def __init__(self):
+        self.path = os.environ.get("NUMBERING_STORE", "/var/lib/numbering/numbers.store")
+        region = os.environ.get("NUMBERING_REGION") or None
+        self.region = region.encode() if region else None
+        self.read_only = os.environ.get("NUMBERING_READ_ONLY", "0") == "1"
+        self.store = None
+        self.handle = None
+        self.resolution = None
+        self.next_try = 0.0
+
+    def child_init(self, rank):
+        # Rank 0 and below are Kamailio's main, timer and other non-SIP processes;
+        # SIP workers (rank >= 1) open the store now, others never need it.
+        if rank >= 1:
+            self._open()
+        return 0
+
+    def _open(self):
+        now = time.monotonic()
+        if now < self.next_try:
+            return False
+        try:
+            store = numbering.Store(self.path, read_only=self.read_only)
+        except numbering.NumberingError as e:
+            self.next_try = now + 1.0  # one attempt a second while the store is missing
+            KSR.err("numbering: cannot open %s (pid %d): %s\n" % (self.path, os.getpid(), e))
+            return False
+        resolution = ctypes.c_void_p()
+        if _resolution_new(ctypes.byref(resolution)) != OK:
+            store.close()
+            KSR.err("numbering: out of memory\n")
+            return False
+        self.store, self.handle, self.resolution = store, store._handle, resolution
+        KSR.info("numbering: worker pid %d opened %s%s\n" %
+                 (os.getpid(), self.path, " read-only" if self.read_only else ""))
+        return True
+
+    def route(self, msg, user=None):
+        if self.handle is None and not self._open():
+            return _answer(503, "Service Unavailable")
+        if not user:
+            return _answer(484, "Address Incomplete")
+        rc = _resolve(self.resolution, self.handle, None, user.encode("utf-8", "surrogateescape"), self.region)
+        if rc == NOT_FOUND:
+            return _answer(404, "Not Found")
+        if rc == INVALID_ARGUMENT:
+            return _answer(484, "Address Incomplete")
+        if rc != OK:
+            KSR.err("numbering: resolve %r: %s: %s\n" %
+                    (user, _status_name(rc).decode(), (_error_message() or b"").decode("utf-8", "replace")))
+            return _answer(500, "Server Internal Error")
+        owner = _resolution_instance(self.resolution)
+        state = _lifecycle_state(owner)
+        if state == ACTIVE:
+            n = _handler_count(owner)
+            if n == 0:
+                return _answer(480, "No Call Handler")
+            contact = ", ".join("<%s>;q=%s" % (_handler(owner, i).decode("utf-8", "replace"), _Q[min(i, 4)])
+                                for i in range(n))
+            return _answer(302, "Moved Temporarily", contact)
+        if state == SUSPENDED:
+            return _answer(480, "Temporarily Unavailable")
+        if state == PENDING:
+            return _answer(404, "Not Found")
+        KSR.err("numbering: %r: unexpected lifecycle state %d\n" % (user, state))
+        return _answer(500, "Server Internal Error")
+
+
+def mod_init():
+    return Router()

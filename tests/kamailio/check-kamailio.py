@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Sends real SIP INVITEs over UDP to a running Kamailio (examples/kamailio) and checks
+each answer: status code, reason and the Contacts' order and q. tools/kamailio-test.sh
+provisions the store (examples/pbx-router/inventory.jsonl plus ACTIVE-without-handler),
+starts Kamailio and stops it; this script only talks SIP and runs numberctl.
+
+usage: check-kamailio.py --port P --store PATH --numberctl EXE [--live | --skip-live REASON]
+
+--live: then changes the store with numberctl while Kamailio runs (create, suspend,
+resume, split, update, delete, activate) and checks that the very next INVITEs follow
+each change, with no restart and no wait: every INVITE after a change goes to a worker
+(4 workers; 8 INVITEs each time, so every worker answers at least once in practice) and
+all must agree.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sip  # noqa: E402
+
+SALES = [("sip:sales-queue@pbx.acme.example", "1.0"), ("sip:sales-overflow@pbx.acme.example", "0.9"),
+         ("https://acme.example/ivr", "0.8")]
+RECEPTION = [("sip:reception@pbx.acme.example", "1.0"), ("tel:+61299990000", "0.9")]
+
+# (Request-URI user, code, contacts): the inventory of examples/pbx-router, over SIP.
+STATIC = [
+    ("+61255501000", 302, RECEPTION),                       # a single number, 2 handlers in order
+    ("+61255501100", 302, SALES),                           # first of a range of 100
+    ("+61255501142", 302, SALES),                           # inside the range
+    ("+61255501199", 302, SALES),                           # its last number
+    ("0255501142", 302, SALES),                             # national (NUMBERING_REGION=AU)
+    ("+12025550134", 302, [("sips:main@sip.globex.example", "1.0")]),
+    ("+61255501200", 480, []),                              # SUSPENDED range
+    ("+61255501249", 480, []),
+    ("0255501230", 480, []),
+    ("+61255503000", 480, []),                              # ACTIVE without a call handler
+    ("+12025550199", 404, []),                              # PENDING port-in
+    ("+12025550100", 404, []),                              # deleted: no live owner
+    ("+61255501250", 404, []),                              # just past the suspended range
+    ("0255509999", 404, []),                                # a valid number nobody owns
+    ("+442079460000", 404, []),
+    ("alice", 484, []),                                     # not a phone number
+    ("1800FLOWERS", 484, []),
+    ("+1", 484, []),
+]
+
+failures = 0
+
+
+def check(client, user, code, contacts, what="", tries=1):
+    """One INVITE per try (tries > 1 for the live part: each goes to any worker)."""
+    global failures
+    for _ in range(tries):
+        answer = client.invite(user)
+        got = "timeout" if answer is None else "%d %s" % (answer.code, answer.contacts)
+        want = "%d %s" % (code, contacts)
+        if answer is None or answer.code != code or answer.contacts != contacts:
+            failures += 1
+            print("FAIL %s%s: want %s, got %s" % (what + ": " if what else "", user, want, got))
+            if answer is not None:
+                print("  " + answer.text.replace("\r\n", "\n  "))
+            return
+    print("ok   %s%s -> %s %s" % (what + ": " if what else "", user, answer.code, answer.reason) +
+          ("" if not contacts else " " + ", ".join(u for u, _ in contacts)))
+
+
+def numberctl(args, method, request):
+    r = subprocess.run([args.numberctl, "--store", "file:" + args.store, "call", method, json.dumps(request)],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise SystemExit("numberctl %s failed (%d): %s%s" % (method, r.returncode, r.stdout, r.stderr))
+    return json.loads(r.stdout)
+
+
+def live(args, client):
+    """Each provisioning step, then at once 8 INVITEs that must all see it."""
+    t = 8
+    acme = "projects/acme/phoneNumberInstances/"
+    check(client, "+61255502000", 404, [], "before create", t)
+    numberctl(args, "CreatePhoneNumberInstance", {
+        "parent": "projects/acme", "phoneNumberInstanceId": "new",
+        "phoneNumberInstance": {"phoneNumber": {"phoneNumber": "+61255502000"},
+                                "incomingCallHandlerUris": ["sip:new-a@pbx.acme.example", "sip:new-b@pbx.acme.example"]}})
+    check(client, "+61255502000", 302, [("sip:new-a@pbx.acme.example", "1.0"), ("sip:new-b@pbx.acme.example", "0.9")],
+          "created", t)
+    numberctl(args, "SuspendPhoneNumberInstance", {"name": acme + "new"})
+    check(client, "+61255502000", 480, [], "suspended", t)
+    numberctl(args, "ResumePhoneNumberInstance", {"name": acme + "new"})
+    check(client, "+61255502000", 302, [("sip:new-a@pbx.acme.example", "1.0"), ("sip:new-b@pbx.acme.example", "0.9")],
+          "resumed", t)
+
+    split = numberctl(args, "SplitRange", {"phoneNumberInstance": acme + "sales", "size": 50})
+    second = split["second"]["name"]
+    check(client, "+61255501120", 302, SALES, "split, first half", t)
+    check(client, "+61255501170", 302, SALES, "split, second half", t)
+    numberctl(args, "UpdatePhoneNumberInstance", {
+        "name": second, "updateMask": "incomingCallHandlerUris",
+        "phoneNumberInstance": {"incomingCallHandlerUris": ["sip:sales-night@pbx.acme.example"]}})
+    check(client, "+61255501170", 302, [("sip:sales-night@pbx.acme.example", "1.0")], "second half rerouted", t)
+    check(client, "+61255501120", 302, SALES, "first half unchanged", t)
+    numberctl(args, "SuspendPhoneNumberInstance", {"name": second})
+    check(client, "+61255501170", 480, [], "second half suspended", t)
+    check(client, "+61255501149", 302, SALES, "first half still routed", t)
+
+    numberctl(args, "DeletePhoneNumberInstance", {"name": acme + "reception"})
+    check(client, "+61255501000", 404, [], "deleted", t)
+    numberctl(args, "CreatePhoneNumberInstance", {
+        "parent": "projects/globex", "phoneNumberInstanceId": "reuse",
+        "phoneNumberInstance": {"phoneNumber": {"phoneNumber": "+61255501000"}, "lifecycleState": "PENDING",
+                                "incomingCallHandlerUris": ["sip:reuse@sip.globex.example"]}})
+    check(client, "+61255501000", 404, [], "re-created PENDING by another project", t)
+    numberctl(args, "ActivatePhoneNumberInstance", {"name": "projects/globex/phoneNumberInstances/reuse"})
+    check(client, "+61255501000", 302, [("sip:reuse@sip.globex.example", "1.0")], "activated", t)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--store", required=True)
+    p.add_argument("--numberctl", required=True)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--live", action="store_true")
+    g.add_argument("--skip-live", metavar="REASON")
+    args = p.parse_args()
+    client = sip.Client("127.0.0.1", args.port)
+    start = time.monotonic()
+    for user, code, contacts in STATIC:
+        check(client, user, code, contacts)
+    if args.live:
+        live(args, client)
+    else:
+        print("SKIP live provisioning checks: %s" % args.skip_live)
+    client.close()
+    print("%s: %d failure%s (%.1f s)" % ("FAILED" if failures else "passed", failures, "" if failures == 1 else "s",
+                                         time.monotonic() - start))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

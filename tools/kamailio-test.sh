@@ -1,0 +1,111 @@
+#!/bin/sh
+# The Kamailio test (docs/TESTING.md): Debian's Kamailio with examples/kamailio's
+# configuration, 4 worker processes resolving every INVITE through libnumbering on one
+# file store, answers real SIP INVITEs over UDP on 127.0.0.1 (tests/kamailio/
+# check-kamailio.py checks every answer); then, when this libnumbering lets several
+# processes open one file store, numberctl changes the numbers while Kamailio runs and
+# the next INVITEs must follow.
+#
+# usage: tools/kamailio-test.sh [BUILD_DIR]   (default build; needs its libnumbering.so
+#                                              and examples/numberctl/numberctl)
+# Installs kamailio and kamailio-python3-modules when missing (tools/install-deps.sh).
+# Kamailio gets a free port, its own runtime dir under a temporary directory, and is
+# stopped at the end whatever happens (trap); the whole run is bounded by timeouts.
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${1:-build}
+case $build in /*) ;; *) build="$root/$build" ;; esac
+
+sh tools/install-deps.sh kamailio kamailio-python3-modules
+numberctl="$build/examples/numberctl/numberctl"
+library="$build/libnumbering.so"
+for f in "$numberctl" "$library"; do
+	[ -e "$f" ] || { echo "kamailio-test: $f is missing: build $build first" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/kamailio-test.XXXXXX)
+pid=
+stop() {
+	status=$?
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		# Kamailio's main process stops its workers; give it 5 s, then SIGKILL the group.
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
+	fi
+	if [ "$status" -ne 0 ] && [ -f "$work/kamailio.log" ]; then
+		echo "kamailio-test: failed; Kamailio's log:" >&2
+		tail -n 40 "$work/kamailio.log" >&2
+	fi
+	rm -rf "$work"
+	exit "$status"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+store="$work/numbers.store"
+export NUMBERING_LIBRARY="$library"
+# The inventory of examples/pbx-router (the same decisions over stdin), and one ACTIVE
+# number without a call handler.
+{
+	cat examples/pbx-router/inventory.jsonl
+	echo '{"method":"CreatePhoneNumberInstance","request":{"parent":"projects/acme","phoneNumberInstanceId":"nohandler","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255503000"}}}}'
+} | timeout 30 "$numberctl" --store "file:$store" batch > "$work/provision.out"
+
+# Many processes on one store, live: a second plain open while one is held. Without it
+# Kamailio's workers open read-only (a snapshot) and the live checks are skipped.
+live="--live"
+read_only=0
+if ! PYTHONPATH="$root/bindings/python" timeout 30 python3 - "$store" "$numberctl" > "$work/probe.out" 2>&1 <<'EOF'
+import subprocess, sys, numbering
+held = numbering.Store(sys.argv[1])
+r = subprocess.run([sys.argv[2], "--store", "file:" + sys.argv[1], "call", "ResolvePhoneNumber",
+                    '{"phoneNumber":"+61255501000"}'], capture_output=True, text=True)
+print(r.stdout, r.stderr)
+held.close()
+sys.exit(r.returncode)
+EOF
+then
+	live="--skip-live"
+	read_only=1
+	status=$(sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p' "$work/probe.out" | head -n 1)
+	reason="this libnumbering's file store has one writer process (numberctl's plain open of the store while another process holds it: ${status:-failed}), and a read-only open reads a snapshot as of its open: the live checks need many processes on one live file store (issue 15, 'Many processes, one store, live'); Kamailio's workers open read-only here"
+fi
+
+port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/run"
+cp examples/kamailio/numbering_route.py "$work/run/"
+NUMBERING_STORE="$store" NUMBERING_REGION=AU NUMBERING_READ_ONLY=$read_only PYTHONPATH="$root/bindings/python" \
+	setsid kamailio -DD -E -f examples/kamailio/kamailio.cfg -Y "$work/run" -P "$work/run/kamailio.pid" \
+	-m 64 -M 8 -A "LISTEN=udp:127.0.0.1:$port" -A CHILDREN=4 -A "ROUTE_PY=\"$work/run/numbering_route.py\"" \
+	> "$work/kamailio.log" 2>&1 &
+pid=$!
+
+# Ready when it answers: an INVITE to a non-number gets 484 (10 s at most, and no
+# waiting on a Kamailio that has exited).
+if ! PYTHONPATH="$root/tests/kamailio" timeout 15 python3 -c '
+import os, sys, sip
+c = sip.Client("127.0.0.1", int(sys.argv[1]))
+for _ in range(20):
+    try:
+        os.kill(int(sys.argv[2]), 0)
+    except OSError:
+        sys.exit("Kamailio exited")
+    a = c.invite("ready", deadline=0.5)
+    if a is not None:
+        sys.exit(0 if a.code == 484 else "the first answer was %d, not 484" % a.code)
+sys.exit("no answer in 10 s")' "$port" "$pid"; then
+	echo "kamailio-test: Kamailio did not answer on udp:127.0.0.1:$port" >&2
+	exit 1
+fi
+
+if [ "$live" = "--live" ]; then
+	timeout 90 python3 tests/kamailio/check-kamailio.py --port "$port" --store "$store" --numberctl "$numberctl" --live
+else
+	timeout 90 python3 tests/kamailio/check-kamailio.py --port "$port" --store "$store" --numberctl "$numberctl" \
+		--skip-live "$reason"
+fi
+workers=$(grep -c "numbering: worker pid .* opened" "$work/kamailio.log" || true)
+echo "kamailio-test: $workers Kamailio workers opened the store"
