@@ -330,9 +330,9 @@ static int64_t id_in(numbering_store *s, const char *parent, const char *number)
 START_TEST(an_old_store_gets_ids_at_its_first_writable_open)
 {
 	numbering_backend *old = NULL;
+	char fixture_path[sizeof(path)]; /* the fixture's store, which teardown unlinks */
+	memcpy(fixture_path, path, sizeof(path));
 	if (on_file) {
-		char scratch[64];
-		memcpy(scratch, path, sizeof(scratch));
 		fixture_temp_store_path(path, sizeof(path), "phone-id-old");
 		old = file_backend(0);
 		write_old_store(old, 1);
@@ -342,7 +342,6 @@ START_TEST(an_old_store_gets_ids_at_its_first_writable_open)
 		ck_assert_int_eq(id_in(ro, P1, "+12125550100"), 0);
 		numbering_store_close(ro);
 		old = file_backend(0);
-		(void)scratch;
 	} else {
 		ck_assert_int_eq(numbering_memory_backend_new(&old), NUMBERING_OK);
 		write_old_store(old, 0);
@@ -378,6 +377,7 @@ START_TEST(an_old_store_gets_ids_at_its_first_writable_open)
 		ck_assert_int_eq(given, 0);
 		numbering_store_close(s);
 		unlink(path);
+		memcpy(path, fixture_path, sizeof(path));
 	} else {
 		numbering_store_close(s);
 	}
