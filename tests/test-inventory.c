@@ -7,6 +7,8 @@
 #include <numbering/sys/file.h>
 
 #include "model/available.h"
+#include "model/kinds.h"
+#include "model/record.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -847,7 +849,8 @@ static void expected_start(char *out, size_t cap, const struct stocked *stock, i
 	}
 }
 
-START_TEST(start_search_walks_every_digit_count)
+/* The differential START test over fx.store (start_search_walks_every_digit_count). */
+static void walk_every_digit_count(void)
 {
 	/* German numbers of 6 to 15 digits, singles and blocks, with "+493" and digits
 	 * from a small alphabet (0, 1, 2, 9), so prefixes hold records of many digit counts,
@@ -912,6 +915,217 @@ START_TEST(start_search_walks_every_digit_count)
 				expected_start(want, sizeof(want), stock, count, digits, caps, sizes[s]);
 				ck_assert_str_eq(search_in("DE", NUMBERING_NUMBER_TYPE_LOCAL, pattern, caps, sizes[s]), want);
 			}
+}
+
+START_TEST(start_search_walks_every_digit_count)
+{
+	walk_every_digit_count();
+}
+END_TEST
+
+/* A backend that hands every call to a memory backend but does not answer
+ * NUMBERING__CONTROL_DIGIT_COUNTS, as a host's backend does not. */
+struct no_digits {
+	numbering_backend base;
+	numbering_backend *inner;
+	int asked; /* digit counts asked for */
+};
+
+static numbering_backend *inner_of(numbering_backend *b)
+{
+	return ((struct no_digits *)b)->inner;
+}
+
+static int nd_begin(numbering_backend *b)
+{
+	return inner_of(b)->begin(inner_of(b));
+}
+
+static int nd_commit(numbering_backend *b)
+{
+	return inner_of(b)->commit(inner_of(b));
+}
+
+static int nd_rollback(numbering_backend *b)
+{
+	return inner_of(b)->rollback(inner_of(b));
+}
+
+static int nd_put(numbering_backend *b, const numbering_record *record)
+{
+	return inner_of(b)->put(inner_of(b), record);
+}
+
+static int nd_remove(numbering_backend *b, int kind, const char *name)
+{
+	return inner_of(b)->remove(inner_of(b), kind, name);
+}
+
+static int nd_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit, void *payload)
+{
+	return inner_of(b)->get(inner_of(b), kind, name, visit, payload);
+}
+
+static int nd_find(numbering_backend *b, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
+                   void *payload)
+{
+	return inner_of(b)->find(inner_of(b), digits, first, last, visit, payload);
+}
+
+static int nd_list(numbering_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
+                   void *payload)
+{
+	return inner_of(b)->list(inner_of(b), query, visit, payload);
+}
+
+static int nd_control(numbering_backend *b, int op, void *arg)
+{
+	if (op == NUMBERING__CONTROL_DIGIT_COUNTS) {
+		((struct no_digits *)b)->asked++;
+		return NUMBERING_UNIMPLEMENTED;
+	}
+	return inner_of(b)->control(inner_of(b), op, arg);
+}
+
+static void nd_free(numbering_backend *b)
+{
+	inner_of(b)->free(inner_of(b));
+	free(b);
+}
+
+static struct no_digits *no_digits_new(void)
+{
+	struct no_digits *b = calloc(1, sizeof(*b));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(numbering_memory_backend_new(&b->inner), NUMBERING_OK);
+	b->base.version = NUMBERING_BACKEND_VERSION;
+	b->base.begin = nd_begin;
+	b->base.commit = nd_commit;
+	b->base.rollback = nd_rollback;
+	b->base.put = nd_put;
+	b->base.remove = nd_remove;
+	b->base.get = nd_get;
+	b->base.find = nd_find;
+	b->base.list = nd_list;
+	b->base.control = nd_control;
+	b->base.free = nd_free;
+	return b;
+}
+
+/* Opens fx.store over @backend (allow-all, the real clock). */
+static void reopen_over(numbering_backend *backend)
+{
+	fixture_close();
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
+}
+
+START_TEST(start_search_without_the_backend_s_digit_counts)
+{
+	/* The walk starts at the prefix's shortest digit count and finds the parent's
+	 * others by listing: the same answers. */
+	struct no_digits *b = no_digits_new();
+	reopen_over(&b->base);
+	walk_every_digit_count();
+	ck_assert_int_gt(b->asked, 0);
+	ck_assert_int_eq(numbering_error_code(), NUMBERING_OK); /* the refusal is not left behind */
+	const char *texts[] = {"+12083449990-50010", "+12083450500"};
+	ck_assert_int_eq(import_texts(fx.store, texts, 2, NULL), NUMBERING_OK);
+	ck_assert_str_eq(search("+1208345", NUMBERING_SEARCH_START, 0, 3), "+12083450000,+12083450001,+12083450002");
+	ck_assert_str_eq(search("+12083450", NUMBERING_SEARCH_START, 0, 0),
+	                 "+12083450000,+12083450001,+12083450002,+12083450003,+12083450004,+12083450005,"
+	                 "+12083450006,+12083450007,+12083450008,+12083450009");
+}
+END_TEST
+
+/* The backend's digit counts of US/LOCAL (or @parent) available records. */
+static uint32_t digit_mask(numbering_backend *b, const char *parent)
+{
+	struct numbering__digit_counts counts = {NUMBERING__KIND_AVAILABLE, parent, 0xdead};
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &counts), NUMBERING_OK);
+	return counts.mask;
+}
+
+#define BIT(d) (UINT32_C(1) << (d))
+
+START_TEST(digit_counts_follow_the_inventory)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	reopen_over(b); /* the store owns b; it is asked directly below, between calls */
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), 0);
+	/* Imports: 11 digits (a block and a single) and 7 (a German number in US LOCAL). */
+	ck_assert_int_eq(import_stock_one("+12085550100-99", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	                 NUMBERING_OK);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(11));
+	ck_assert_int_eq(import_stock_one("+4935551", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(import_stock_one("+12085559999", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	                 NUMBERING_OK);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(7) | BIT(11));
+	ck_assert_uint_eq(digit_mask(b, "US/MOBILE"), 0); /* another parent */
+	ck_assert_uint_eq(digit_mask(b, "DE/LOCAL"), 0);
+	/* A refused import (its second item overlaps the stock) leaves nothing behind:
+	 * not its 12-digit number, rolled back. */
+	numbering_available_number *items[2] = {
+	    number_of("+441632960001", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	    number_of("+12085550150", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS)};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL,
+	                                                  (const numbering_available_number *const *)items, 2),
+	                 NUMBERING_ALREADY_EXISTS);
+	numbering_available_number_free(items[0]);
+	numbering_available_number_free(items[1]);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(7) | BIT(11));
+	ck_assert_str_eq(search("+44", NUMBERING_SEARCH_START, 0, 0), "");
+	/* Renting the only 7-digit number drops its count; renting out of the block keeps 11. */
+	top_up(fx.store, "projects/p1", "USD", 1000000);
+	numbering_instance *out = NULL;
+	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+4935551"), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(11));
+	ck_assert_str_eq(search("+49", NUMBERING_SEARCH_START, 0, 0), "");
+	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+12085550150"), NUMBERING_OK);
+	numbering_instance_free(out);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(11));
+	ck_assert_str_eq(search("+1208555015", NUMBERING_SEARCH_START, 0, 3), "+12085550151,+12085550152,+12085550153");
+	/* Removing the 11-digit stock: the block's two parts and the single. */
+	const char *gone[] = {"+12085550100-49", "+12085550151-99", "+12085559999"};
+	ck_assert_int_eq(numbering_store_remove_available(NULL, fx.store, NULL, gone, 3), NUMBERING_OK);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), 0);
+	ck_assert_str_eq(search("+1", NUMBERING_SEARCH_START, 0, 0), "");
+	/* A 12-digit number imported now is found (the count grows again). */
+	ck_assert_int_eq(import_stock_one("+441632960001", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+	                 NUMBERING_OK);
+	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(12));
+	ck_assert_str_eq(search("+44", NUMBERING_SEARCH_START, 0, 0), "+441632960001");
+	/* Bad arguments. */
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, NULL), NUMBERING_INVALID_ARGUMENT);
+	struct numbering__digit_counts bad = {0, "US/LOCAL", 0};
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &bad), NUMBERING_INVALID_ARGUMENT);
+	bad.kind = NUMBERING__KIND_AVAILABLE;
+	bad.parent = NULL;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &bad), NUMBERING_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(file_backend_answers_digit_counts)
+{
+	char path[64];
+	fixture_temp_store_path(path, sizeof(path), "inv-digits");
+	unlink(path);
+	for (int round = 0; round < 2; round++) {
+		numbering_backend *b = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&b, path, NULL), NUMBERING_OK);
+		reopen_over(b);
+		if (round == 0)
+			ck_assert_int_eq(import_stock_one("+4935551", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
+			                 NUMBERING_OK);
+		/* Also after reopening: the counts come from the records read back. */
+		ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(7));
+		ck_assert_str_eq(search("+4935", NUMBERING_SEARCH_START, 0, 0), "+4935551");
+	}
+	unlink(path);
 }
 END_TEST
 
@@ -1022,6 +1236,9 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, start_search_finds_a_block_reaching_in_from_below);
 	tcase_add_test(tc, start_search_outside_the_region_s_lengths);
 	tcase_add_test(tc, start_search_walks_every_digit_count);
+	tcase_add_test(tc, start_search_without_the_backend_s_digit_counts);
+	tcase_add_test(tc, digit_counts_follow_the_inventory);
+	tcase_add_test(tc, file_backend_answers_digit_counts);
 	tcase_add_test(tc, search_results_carry_their_own_record_s_attributes);
 	tcase_add_test(tc, a_record_s_name_must_be_its_first_number);
 	tcase_add_test(tc, search_refuses_bad_queries);

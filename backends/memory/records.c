@@ -2207,6 +2207,27 @@ static int foreach(struct rmem *m, const struct numbering__memory_record_foreach
 	return rc;
 }
 
+/* NUMBERING__CONTROL_DIGIT_COUNTS: the group's per digit count record counts, kept on
+ * every link and unlink (count_digits), as a mask. */
+static int digit_counts(const struct rmem *m, struct numbering__digit_counts *arg)
+{
+	if (arg == NULL || arg->parent == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg",
+		                              "memory backend control: digit counts need a parent");
+	if (check_kind(arg->kind, "kind", "digit counts") != NUMBERING_OK)
+		return NUMBERING_INVALID_ARGUMENT;
+	arg->mask = 0;
+	size_t len = strnlen(arg->parent, NAME_MAX_BYTES + 1);
+	uint32_t h = len <= NAME_MAX_BYTES ? group_lookup(m, arg->kind, arg->parent, len) : 0;
+	if (h == 0)
+		return NUMBERING_OK;
+	const struct group *g = &m->groups[h - 1];
+	for (unsigned d = 1; d <= DIGITS_MAX; d++)
+		if (g->with_digits[0][d] != 0 || g->with_digits[1][d] != 0)
+			arg->mask |= UINT32_C(1) << d;
+	return NUMBERING_OK;
+}
+
 static int no_arg(void)
 {
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
@@ -2248,6 +2269,8 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 		return NUMBERING_OK;
 	case NUMBERING__MEMORY_CONTROL_FOREACH:
 		return foreach(m, arg);
+	case NUMBERING__CONTROL_DIGIT_COUNTS:
+		return digit_counts(m, arg);
 	case NUMBERING__CONTROL_OWN_RECORDS: /* bodies are kept as put */
 		*(const numbering_backend **)arg = backend;
 		return NUMBERING_OK;

@@ -72,4 +72,20 @@ int numbering__record_damaged(const numbering_record *record, const char *what, 
  */
 #define NUMBERING__CONTROL_OWN_RECORDS 0x4e42f001
 
+/*
+ * A control operation only the library's own record stores answer (memory, and the
+ * file backend through the memory store it keeps): arg struct numbering__digit_counts *.
+ * Sets mask to the digit counts of the records with an interval that the group of
+ * kind @kind and parent @parent holds, listed or not: bit d for d digits (0 when the
+ * group holds none). Read under the store's read lock, as list() is. An inventory
+ * START search walks from the first digit count its prefix can have that the parent
+ * holds, instead of listing the parent to find it (service/inventory.c).
+ */
+#define NUMBERING__CONTROL_DIGIT_COUNTS 0x4e42f004
+struct numbering__digit_counts {
+	int kind;
+	const char *parent;
+	uint32_t mask;
+};
+
 #endif
