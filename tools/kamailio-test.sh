@@ -109,3 +109,11 @@ else
 fi
 workers=$(grep -c "numbering: worker pid .* opened" "$work/kamailio.log" || true)
 echo "kamailio-test: $workers Kamailio workers opened the store"
+[ "$workers" -eq 4 ] || { echo "kamailio-test: 4 workers should have opened the store" >&2; exit 1; }
+# An operator's log stays quiet: no warning or error per call (sl's note that tm is not
+# loaded, at start, is expected: the configuration is stateless).
+if grep -E "WARNING|ERROR|CRITICAL" "$work/kamailio.log" | grep -v "load_tm_api" > "$work/noise"; then
+	echo "kamailio-test: Kamailio logged $(wc -l < "$work/noise") warnings or errors, e.g.:" >&2
+	head -n 5 "$work/noise" >&2
+	exit 1
+fi

@@ -2,13 +2,13 @@
 through libnumbering (the Python binding in bindings/python, ctypes over libnumbering.so).
 
 kamailio.cfg calls python_exec("route", "$rU") for each INVITE; route() resolves the
-number on the store and leaves the answer in three script variables, which the
-configuration sends with sl_send_reply:
-
-  $var(code)     302, 480, 404, 484, 500 or 503
-  $var(reason)   the reason phrase
-  $var(contact)  for a 302: the call handler URIs in priority order, as one Contact
-                 header value "<uri1>;q=1.0, <uri2>;q=0.9, ..." (at most 5 handlers)
+number on the store and returns the status code to answer with (302, 480, 404, 484,
+500 or 503), which the configuration reads from $rc and sends with sl_send_reply. For
+a 302 it appends the call handler URIs to the destination set in priority order, each
+with its q (1.0, 0.9, ... 0.6: the library keeps at most 5), which Kamailio's sl module
+writes as the reply's Contact ("<uri1>;q=1, <uri2>;q=0.9, ..."), the way Kamailio
+redirects. A reason other than the code's usual one (480 No Call Handler, 503) goes to
+$var(reason); the configuration supplies the usual ones.
 
 The decision is examples/pbx-router's: the owning instance and its lifecycle state, or
 "not ours".
@@ -74,13 +74,11 @@ _error_message = _fn("numbering_error_message", ctypes.c_char_p)
 _status_name = _fn("numbering_status_name", ctypes.c_char_p, ctypes.c_int)
 
 _Q = ("1.0", "0.9", "0.8", "0.7", "0.6")  # the library keeps at most 5 call handlers
+_append_branch = KSR.corex.append_branch_uri_q  # corex.so, loaded by kamailio.cfg
 
 
-def _answer(code, reason, contact=""):
-    KSR.pv.seti("$var(code)", code)
+def _reason(reason):
     KSR.pv.sets("$var(reason)", reason)
-    KSR.pv.sets("$var(contact)", contact)
-    return 1
 
 
 class Router:
@@ -122,34 +120,41 @@ class Router:
         return True
 
     def route(self, msg, user=None):
+        """python_exec("route", "$rU"): returns the status code to answer with (the
+        script's $rc); a 302's handlers go to the destination set, a reason other than
+        the code's usual one to $var(reason). Every INVITE pays for what this does, so
+        it does little: one resolve, then a few reads of the answer."""
         if self.handle is None and not self._open():
-            return _answer(503, "Service Unavailable")
+            _reason("Service Unavailable")
+            return 503
         if not user:
-            return _answer(484, "Address Incomplete")
-        rc = _resolve(self.resolution, self.handle, None, user.encode("utf-8", "surrogateescape"), self.region)
-        if rc == NOT_FOUND:
-            return _answer(404, "Not Found")
-        if rc == INVALID_ARGUMENT:
-            return _answer(484, "Address Incomplete")
+            return 484
+        resolution = self.resolution
+        rc = _resolve(resolution, self.handle, None, user.encode(), self.region)
         if rc != OK:
+            if rc == NOT_FOUND:
+                return 404
+            if rc == INVALID_ARGUMENT:
+                return 484
             KSR.err("numbering: resolve %r: %s: %s\n" %
                     (user, _status_name(rc).decode(), (_error_message() or b"").decode("utf-8", "replace")))
-            return _answer(500, "Server Internal Error")
-        owner = _resolution_instance(self.resolution)
+            return 500
+        owner = _resolution_instance(resolution)
         state = _lifecycle_state(owner)
         if state == ACTIVE:
             n = _handler_count(owner)
             if n == 0:
-                return _answer(480, "No Call Handler")
-            contact = ", ".join("<%s>;q=%s" % (_handler(owner, i).decode("utf-8", "replace"), _Q[min(i, 4)])
-                                for i in range(n))
-            return _answer(302, "Moved Temporarily", contact)
+                _reason("No Call Handler")
+                return 480
+            for i in range(n):
+                _append_branch(_handler(owner, i).decode(), _Q[i])
+            return 302
         if state == SUSPENDED:
-            return _answer(480, "Temporarily Unavailable")
+            return 480
         if state == PENDING:
-            return _answer(404, "Not Found")
+            return 404
         KSR.err("numbering: %r: unexpected lifecycle state %d\n" % (user, state))
-        return _answer(500, "Server Internal Error")
+        return 500
 
 
 def mod_init():

@@ -54,11 +54,13 @@ failures = 0
 def check(client, user, code, contacts, what="", tries=1):
     """One INVITE per try (tries > 1 for the live part: each goes to any worker)."""
     global failures
+    want_contacts = [(uri, float(q)) for uri, q in contacts]
     for _ in range(tries):
         answer = client.invite(user)
-        got = "timeout" if answer is None else "%d %s" % (answer.code, answer.contacts)
-        want = "%d %s" % (code, contacts)
-        if answer is None or answer.code != code or answer.contacts != contacts:
+        got_contacts = [] if answer is None else [(uri, float(q) if q else None) for uri, q in answer.contacts]
+        got = "timeout" if answer is None else "%d %s" % (answer.code, got_contacts)
+        want = "%d %s" % (code, want_contacts)
+        if answer is None or answer.code != code or got_contacts != want_contacts:
             failures += 1
             print("FAIL %s%s: want %s, got %s" % (what + ": " if what else "", user, want, got))
             if answer is not None:
