@@ -40,6 +40,7 @@ that allocates nothing in C and a few ctypes calls to read the answer.
 import ctypes
 import os
 import time
+from urllib.parse import unquote
 
 import KSR  # provided by app_python3 inside Kamailio
 
@@ -129,6 +130,8 @@ class Router:
             return 503
         if not user:
             return 484
+        if "%" in user:
+            user = unquote(user)  # a SIP URI's user may be %-escaped: %2B61... is +61...
         resolution = self.resolution
         rc = _resolve(resolution, self.handle, None, user.encode(), self.region)
         if rc != OK:

@@ -43,9 +43,12 @@ STATIC = [
     ("+61255501250", 404, []),                              # just past the suspended range
     ("0255509999", 404, []),                                # a valid number nobody owns
     ("+442079460000", 404, []),
+    ("%2B61255501000", 302, RECEPTION),                     # %-escaped, as RFC 3261 allows
     ("alice", 484, []),                                     # not a phone number
     ("1800FLOWERS", 484, []),
     ("+1", 484, []),
+    ("+6125550\udcff", 484, []),                            # a byte that is not UTF-8 (0xff)
+    ("%2B6125550%FF", 484, []),                             # the same, %-escaped
 ]
 
 failures = 0
