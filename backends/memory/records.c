@@ -2241,7 +2241,7 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 	/* An op it does not know is UNIMPLEMENTED whatever its argument (DEFER_SYNC, MAINTAIN ... pass NULL). */
 	if (arg == NULL && (op == NUMBERING_BACKEND_CONTROL_COUNT || op == NUMBERING__MEMORY_CONTROL_BYTES ||
 	                    op == NUMBERING__MEMORY_CONTROL_STATS || op == NUMBERING__MEMORY_CONTROL_RESERVE ||
-	                    op == NUMBERING__MEMORY_CONTROL_FOREACH))
+	                    op == NUMBERING__MEMORY_CONTROL_FOREACH || op == NUMBERING_BACKEND_CONTROL_FOREACH))
 		return no_arg();
 	switch (op) {
 	case NUMBERING_BACKEND_CONTROL_COUNT: {
@@ -2269,6 +2269,11 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 		return NUMBERING_OK;
 	case NUMBERING__MEMORY_CONTROL_FOREACH:
 		return foreach(m, arg);
+	case NUMBERING_BACKEND_CONTROL_FOREACH: { /* the public face of the same walk */
+		const numbering_backend_foreach *each = arg;
+		struct numbering__memory_record_foreach f = {each->visit, each->payload};
+		return foreach(m, &f);
+	}
 	case NUMBERING__CONTROL_DIGIT_COUNTS:
 		return digit_counts(m, arg);
 	case NUMBERING__CONTROL_OWN_RECORDS: /* bodies are kept as put */

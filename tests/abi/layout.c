@@ -53,6 +53,10 @@ int main(void)
 	FIELD(numbering_backend_count, kind);
 	FIELD(numbering_backend_count, count);
 
+	STRUCT(numbering_backend_foreach, 0);
+	FIELD(numbering_backend_foreach, visit);
+	FIELD(numbering_backend_foreach, payload);
+
 	STRUCT(numbering_record, NUMBERING_RECORD_VERSION);
 	FIELD(numbering_record, version);
 	FIELD(numbering_record, kind);

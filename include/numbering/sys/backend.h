@@ -140,6 +140,22 @@ typedef struct numbering_backend_count {
  * its failures do not fail the write (report them another way).
  */
 #define NUMBERING_BACKEND_CONTROL_MAINTAIN 0x4e420004
+/** What NUMBERING_BACKEND_CONTROL_FOREACH asks: a visit of every record. */
+typedef struct numbering_backend_foreach {
+	/** Called once for each record (borrowed for the call); non-zero stops the walk and is returned. */
+	numbering_record_visit_cb visit;
+	/** Passed to @c visit. */
+	void *payload;
+} numbering_backend_foreach;
+
+/**
+ * arg numbering_backend_foreach *: visits every record the backend holds, each once,
+ * in no particular order, outside any transaction (NUMBERING_FAILED_PRECONDITION
+ * inside one). Optional: what a whole-store walk needs (numberctl export, projects),
+ * since list() walks one (kind, parent) at a time; the store itself never sends it.
+ * The memory and file backends answer it.
+ */
+#define NUMBERING_BACKEND_CONTROL_FOREACH 0x4e420005
 /**@}*/
 
 /**
