@@ -59,6 +59,16 @@ int numbering__error_set(int code, const char *fmt, ...)
 	error_serial++;
 	last_error.code = code;
 	last_error.violation_count = 0;
+	if (strchr(fmt, '%') == NULL) {
+		/* A constant message (a get's NOT_FOUND, which a write's check expects) is
+		 * copied: vsnprintf cost ~300 instructions for it. */
+		size_t len = strnlen(fmt, sizeof(last_error.message) - 1);
+		memcpy(last_error.message, fmt, len);
+		last_error.message[len] = '\0';
+		if (fmt[len] != '\0')
+			trim_partial_utf8(last_error.message);
+		return code;
+	}
 	va_start(ap, fmt);
 	format_into(last_error.message, sizeof(last_error.message), fmt, ap);
 	va_end(ap);

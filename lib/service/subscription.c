@@ -167,6 +167,11 @@ int numbering__subscription_record_check(const numbering_record *record)
 int numbering__subscription_put(numbering_store *store, struct numbering_subscription *s)
 {
 	s->next_charge = numbering__subscription_period_start(s, s->f.periods_paid);
+	return numbering__subscription_put_dated(store, s);
+}
+
+int numbering__subscription_put_dated(numbering_store *store, const struct numbering_subscription *s)
+{
 	struct numbering__buf body = {NULL, 0, 0};
 	int rc = numbering__fields_encode(TABLE, &body, &s->f);
 	numbering_record r;
