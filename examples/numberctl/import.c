@@ -35,6 +35,7 @@
 
 const char numberctl_import_help[] =
 	"usage: numberctl [GLOBAL OPTIONS] import [--format csv|jsonl] FILE|-\n"
+	"       numberctl [GLOBAL OPTIONS] import --export FILE|-\n"
 	"\n"
 	"Loads available numbers into the inventory (ImportAvailableNumbers, as the caller\n"
 	"named by --as): one number or block per line, of a CSV file with a header row naming\n"
@@ -42,7 +43,16 @@ const char numberctl_import_help[] =
 	"flags as true or false), or of JSON Lines, one AvailableNumber object per line.\n"
 	"The format is jsonl for a FILE ending in .jsonl, else csv, unless --format says.\n"
 	"Each bad line is reported on stderr with its number; the good ones are imported. Prints\n"
-	"{\"imported\": N, \"failed\": M, \"lines\": L} and exits 1 when a line failed.\n";
+	"{\"imported\": N, \"failed\": M, \"lines\": L} and exits 1 when a line failed.\n"
+	"\n"
+	"With --export, loads what 'numberctl export' wrote (JSON Lines or CSV, as its header\n"
+	"line says) into an empty store (one holding nothing but its own metadata; a new\n"
+	"--store file:PATH is created), every record in one transaction: all or nothing. The\n"
+	"first bad line (cut short, bad base64, an unknown kind or field, a NUL byte, a record\n"
+	"twice, a missing end line) is named with its field in the JSON error body, exit status\n"
+	"1, the store unchanged. A store holding records is refused the same way. Prints\n"
+	"{\"imported\":N}; progress goes to stderr when it is a terminal. --policy and --as do\n"
+	"not apply: the store is written directly, as its file's owner (docs/EXPORT.md).\n";
 
 int numberctl_import_args(struct numberctl_import *args, int argc, char **argv)
 {

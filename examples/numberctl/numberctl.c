@@ -15,6 +15,7 @@
 
 #include "batch-clock.h"
 #include "cli.h"
+#include "export.h"
 #include "import.h"
 #include "deliver-command.h"
 
@@ -61,6 +62,9 @@ static const char usage[] =
 	"  call METHOD JSON|-           call one method of the PhoneNumberInstances service\n"
 	"  batch                        call methods from JSON Lines on stdin, one response line each\n"
 	"  import [--format F] FILE|-   load available numbers from CSV or JSON Lines (help import)\n"
+	"  export [--format F] [--project P]  write every record of the store (help export)\n"
+	"  import --export FILE|-       load an export into an empty store (help import)\n"
+	"  projects                     list the projects with their instance counts\n"
 	"  deliver [--follow] ...       POST the callback outbox to its URLs (help deliver)\n"
 	"  deliveries --dead [--max N]  list the callback deliveries kept as dead\n"
 	"  billing run                  renew the subscriptions due now, print what was done\n"
@@ -782,8 +786,70 @@ static int cmd_batch(const struct globals *g, int argc, char **argv)
 	return failures;
 }
 
+/* Opens the backend of the store --store names, without a store over it: export, import
+ * --export and projects read and write its records directly (export.c). A file store
+ * must exist unless @create. Returns an exit status, 0 on success. */
+static int open_backend(const struct globals *g, int create, numbering_backend **out)
+{
+	*out = NULL;
+	const char *path = store_path(g->store);
+	if (path == NULL) {
+		fprintf(stderr, "numberctl: --store %s: unknown store; the stores are file:PATH and memory:\n",
+		        g->store ? g->store : getenv("NUMBERING_STORE"));
+		return EXIT_USAGE;
+	}
+	int rc;
+	if (path[0] == '\0') {
+		rc = numbering_memory_backend_new(out);
+	} else {
+		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+		file_options.diagnostic = print_diagnostic;
+		file_options.read_only = g->read_only;
+		file_options.must_exist = !create;
+		rc = numbering_file_backend_new(out, path, &file_options);
+	}
+	if (rc != NUMBERING_OK) {
+		print_error();
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_export(const struct globals *g, int argc, char **argv)
+{
+	struct numberctl_export args;
+	numbering_backend *backend = NULL;
+	int rc = numberctl_export_args(&args, argc, argv);
+	if (rc == 0 && (rc = open_backend(g, 0, &backend)) == 0) {
+		rc = numberctl_export_run(&args, backend);
+		backend->free(backend);
+	}
+	return rc;
+}
+
+static int cmd_projects(const struct globals *g, int argc, char **argv)
+{
+	numbering_backend *backend = NULL;
+	int rc = numberctl_projects_args(argc, argv);
+	if (rc == 0 && (rc = open_backend(g, 0, &backend)) == 0) {
+		rc = numberctl_projects_run(backend);
+		backend->free(backend);
+	}
+	return rc;
+}
+
 static int cmd_import(const struct globals *g, int argc, char **argv)
 {
+	if (numberctl_import_is_export(argc, argv)) {
+		struct numberctl_import_export args;
+		numbering_backend *backend = NULL;
+		int rc = numberctl_import_export_args(&args, argc, argv);
+		if (rc == 0 && (rc = open_backend(g, 1, &backend)) == 0) {
+			rc = numberctl_import_export_run(&args, backend);
+			backend->free(backend);
+		}
+		return rc;
+	}
 	struct numberctl_import args;
 	int rc = numberctl_import_args(&args, argc, argv);
 	struct session s;
@@ -897,6 +963,8 @@ static const struct {
 	{"call", call_help},
 	{"batch", batch_help},
 	{"import", numberctl_import_help},
+	{"export", numberctl_export_help},
+	{"projects", numberctl_projects_help},
 	{"deliver", numberctl_deliver_help},
 	{"deliveries", numberctl_deliveries_help},
 	{"billing", billing_help},
@@ -1044,6 +1112,10 @@ static int run(int argc, char **argv)
 		return cmd_fsck(&g, rest, args);
 	if (strcmp(command, "import") == 0)
 		return cmd_import(&g, rest, args);
+	if (strcmp(command, "export") == 0)
+		return cmd_export(&g, rest, args);
+	if (strcmp(command, "projects") == 0)
+		return cmd_projects(&g, rest, args);
 	if (strcmp(command, "deliver") == 0)
 		return cmd_deliver(&g, rest, args);
 	if (strcmp(command, "deliveries") == 0)

@@ -358,6 +358,7 @@ fi
 # on stderr naming the help to read, nothing on stdout, exit 2; output that cannot be
 # written (> /dev/full) is exit 1 with a line on stderr.
 commands="parse range call batch import deliver deliveries billing fsck version help"
+commands="$commands export projects"
 for c in $commands; do
 	count=$((count + 1))
 	"$numberctl" help "$c" > "$tmp/help" 2> "$tmp/err" && [ ! -s "$tmp/err" ] &&
@@ -442,7 +443,9 @@ if command -v bash > /dev/null 2>&1; then
 			_numberctl && printf "%s\n" "${COMPREPLY[@]}"' completion "$completion" "$numberctl $1" 2>&1 | sort | tr '\n' ' ')
 		[ "$got" = "$2 " ] || { echo "FAIL completion of 'numberctl $1': '$got', want '$2 '"; failures=$((failures + 1)); }
 	}
-	completes "" "batch billing call deliver deliveries fsck help import parse range version"
+	completes "" "batch billing call deliver deliveries export fsck help import parse projects range version"
+	completes "export --" "--format --help --project"
+	completes "export --format c" "csv"
 	completes "ba" "batch"
 	completes "--st" "--store"
 	completes "--" "--as --help --max-instances --policy --provisioning --read-only --region --store --version"
@@ -628,6 +631,121 @@ check active-page-2 0 --store "$astore" --policy "$active_policy" --as user:alic
 	call NumberService_ListActiveNumbers "{$page,\"pageToken\":\"$token\"}"
 check active-page-other-order 1 --store "$astore" --policy "$active_policy" --as user:alice \
 	call NumberService_ListActiveNumbers "{$page,\"orderBy\":\"displayName\",\"pageToken\":\"$token\"}"
+# export, import --export and projects (docs/EXPORT.md) on file stores; test-export.c
+# covers the memory backend, every kind and every import error through the C code.
+# A store filled by the scenarios (manual provisioning first, so a task stays waiting):
+# export, import into a new store, export again: the same bytes, in JSON Lines and CSV,
+# whole and for one project; a second import into the now non-empty store is refused and
+# changes nothing; a cut export is refused naming its line, and leaves the store empty.
+xstore=$tmp/export-src.db
+NUMBERING_FAKE_CLOCK=1700000000000000000 "$numberctl" --store "file:$xstore" --provisioning manual batch \
+	< "$dir/provisioning.jsonl" > /dev/null 2>&1
+for f in inventory purchases subscriptions billing reservations applications vox-attach vox-catalogue vox-numbers \
+	lifecycle active; do
+	NUMBERING_FAKE_CLOCK=1700000000000000000 "$numberctl" --store "file:$xstore" --region AU batch \
+		< "$dir/$f.jsonl" > /dev/null 2>&1
+done
+# export_ok NAME ARGS...: ARGS exit 0 with nothing on stderr (not a terminal: no progress)
+export_ok() {
+	name=$1
+	shift
+	count=$((count + 1))
+	"$numberctl" "$@" > "$tmp/$name" 2> "$tmp/err" && [ ! -s "$tmp/err" ] ||
+		{ echo "FAIL $name: numberctl $*: exit $?: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+}
+for format in jsonl csv; do
+	export_ok "x1.$format" --store "file:$xstore" export --format "$format"
+	rm -f "$tmp/x2.db"
+	export_ok "x-import.$format" --store "file:$tmp/x2.db" import --export "$tmp/x1.$format"
+	export_ok "x2.$format" --store "file:$tmp/x2.db" export --format "$format"
+	count=$((count + 1))
+	cmp -s "$tmp/x1.$format" "$tmp/x2.$format" && [ "$(wc -l < "$tmp/x1.$format")" -gt 100 ] ||
+		{ echo "FAIL export $format, import, export: not the same bytes"; failures=$((failures + 1)); }
+	# The same export read from stdin, into a store opened (and so holding its metadata) once.
+	rm -f "$tmp/x3.db"
+	"$numberctl" --store "file:$tmp/x3.db" call ListPhoneNumberInstances '{"parent":"projects/p1"}' > /dev/null
+	export_ok "x-import3.$format" --store "file:$tmp/x3.db" import --export - < "$tmp/x1.$format"
+	export_ok "x3.$format" --store "file:$tmp/x3.db" export --format "$format"
+	count=$((count + 1))
+	cmp -s "$tmp/x1.$format" "$tmp/x3.$format" ||
+		{ echo "FAIL export $format through stdin: not the same bytes"; failures=$((failures + 1)); }
+done
+count=$((count + 1))
+grep -q '^{"numberingExport":1,"library":"[0-9.]*","format":"jsonl"}$' "$tmp/x1.jsonl" &&
+	tail -n 1 "$tmp/x1.jsonl" | grep -q '^{"end":true,"records":[0-9]*}$' &&
+	head -n 2 "$tmp/x1.csv" | tr '\n' '|' | grep -q '^numberingExport,1,library,[0-9.]*,format,csv|kind,name,parent,' ||
+	{ echo "FAIL export header or end line: $(head -n 1 "$tmp/x1.jsonl")"; failures=$((failures + 1)); }
+# The import of an export into a store that holds records: refused, changing nothing.
+check export-import-non-empty 1 --store "file:$tmp/x2.db" import --export "$tmp/x1.jsonl"
+export_ok x2-after --store "file:$tmp/x2.db" export --format csv
+count=$((count + 1))
+cmp -s "$tmp/x1.csv" "$tmp/x2-after" || { echo "FAIL a refused import changed the store"; failures=$((failures + 1)); }
+# A cut export: refused naming the line, the new store left without records.
+head -n 20 "$tmp/x1.jsonl" > "$tmp/cut.jsonl"
+rm -f "$tmp/cut.db"
+check export-import-cut 1 --stdin "$tmp/cut.jsonl" --store "file:$tmp/cut.db" import --export -
+export_ok cut-after --store "file:$tmp/cut.db" export
+count=$((count + 1))
+[ "$(cat "$tmp/cut-after")" = "$(head -n 1 "$tmp/x1.jsonl")
+{\"end\":true,\"records\":0}" ] || { echo "FAIL a refused import left records: $(cat "$tmp/cut-after")"; failures=$((failures + 1)); }
+# --project: only p1's records, the same bytes again after a round trip.
+export_ok p1.jsonl --store "file:$xstore" export --project p1
+rm -f "$tmp/p1.db"
+export_ok p1-import --store "file:$tmp/p1.db" import --export "$tmp/p1.jsonl"
+export_ok p1-again.jsonl --store "file:$tmp/p1.db" export --project=p1
+count=$((count + 1))
+cmp -s "$tmp/p1.jsonl" "$tmp/p1-again.jsonl" && ! grep -q '"kind":"meta"' "$tmp/p1.jsonl" &&
+	grep -q '"kind":"phoneNumberInstance"' "$tmp/p1.jsonl" &&
+	! grep '"kind"' "$tmp/p1.jsonl" | grep -v -e '"projects/p1[/"]' -e '"projects/\*/p1"' | grep -q . ||
+	{ echo "FAIL export --project p1"; failures=$((failures + 1)); }
+# projects: the source store and the imported one list the same.
+check projects 0 --store "file:$xstore" projects
+count=$((count + 1))
+"$numberctl" --store "file:$tmp/x2.db" projects | cmp -s - "$tmp/raw" ||
+	{ echo "FAIL projects of the imported store differ"; failures=$((failures + 1)); }
+check projects-empty 0 --store memory: projects
+# A store that does not exist is not created by export or projects.
+count=$((count + 1))
+"$numberctl" --store "file:$tmp/none.db" export > "$tmp/out" 2>&1
+got=$?
+[ "$got" -eq 1 ] && [ ! -e "$tmp/none.db" ] && grep -q '^{"error":{"code":404,"status":"NOT_FOUND",' "$tmp/out" ||
+	{ echo "FAIL export of no store: exit $got: $(cat "$tmp/out")"; failures=$((failures + 1)); }
+# Usage errors: one line on stderr, exit 2.
+for args in "export --format xml" "export --project" "export --project a/b" "export extra" "projects extra" \
+	"import --export" "import --export a b" "import --export --format csv -"; do
+	count=$((count + 1))
+	# shellcheck disable=SC2086 # $args is several words
+	"$numberctl" $args < /dev/null > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	{ [ "$got" -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+		grep -q "^numberctl: [a-z]*: .* (see 'numberctl help [a-z]*')\$" "$tmp/err"; } ||
+		{ echo "FAIL usage '$args': exit $got, stdout $(wc -c < "$tmp/out") bytes, stderr: $(cat "$tmp/err")"
+		  failures=$((failures + 1)); }
+done
+# Output that cannot be written: exit 1 and "write error".
+if [ -w /dev/full ]; then
+	for args in "export" "export --format csv" "export --project p1" "projects"; do
+		count=$((count + 1))
+		# shellcheck disable=SC2086 # $args is several words
+		"$numberctl" --store "file:$xstore" $args > /dev/full 2> "$tmp/err" < /dev/null
+		got=$?
+		{ [ "$got" -eq 1 ] && grep -q "^numberctl: write error" "$tmp/err"; } ||
+			{ echo "FAIL '$args' > /dev/full: exit $got: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+	done
+fi
+# Progress: on a terminal (script(1) gives one), a count and ", done." on stderr.
+if command -v script > /dev/null 2>&1; then
+	count=$((count + 1))
+	records=$(sed -n 's/^{"end":true,"records":\([0-9]*\)}$/\1/p' "$tmp/x1.jsonl")
+	rm -f "$tmp/tty.db"
+	script -qec "'$numberctl' --store 'file:$xstore' export > '$tmp/tty.jsonl' &&
+		'$numberctl' --store 'file:$tmp/tty.db' import --export '$tmp/tty.jsonl' > /dev/null" "$tmp/typescript" \
+		> /dev/null 2>&1 < /dev/null
+	grep -q "numberctl: export: $records records, done\." "$tmp/typescript" &&
+		grep -q "numberctl: import: $records records, done\." "$tmp/typescript" && cmp -s "$tmp/tty.jsonl" "$tmp/x1.jsonl" ||
+		{ echo "FAIL progress on a terminal: $(tr '\r' '|' < "$tmp/typescript")"; failures=$((failures + 1)); }
+fi
+
 # "time" moves the real clock forward too (no NUMBERING_FAKE_CLOCK): the rent reads the
 # line's time, and a time before the clock is refused naming "time" and the line.
 count=$((count + 1))

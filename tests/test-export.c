@@ -1,0 +1,768 @@
+/*
+ * numberctl export and import --export (examples/numberctl/export.c) on the memory and
+ * the file backend: a store holding every record kind (filled by replaying numberctl's
+ * batch scenarios, the .jsonl files of tests/numberctl, through the JSON API) is exported, imported
+ * into an empty store of either backend and exported again: the same bytes, in JSON
+ * Lines and CSV, whole and for one project. Every way an import can be refused names
+ * the line and the field and leaves the store as it was. Its own runner, as test-csv's:
+ * the code is numberctl's. Run: test-export DIR (tests/numberctl).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/file.h>
+
+#include "batch-clock.h"
+#include "export.h"
+
+static const char *scenario_dir;
+static char tmpdir[] = "/tmp/test-export-XXXXXX";
+
+/* The kinds this test was written against: each must be in the filled store. */
+#define KINDS_COVERED 18
+
+/* ---- Helpers ---- */
+
+/* Two exports are the same bytes; else fails naming the first line that differs. */
+#define same_export(got, want) same_export_at(got, want, __LINE__)
+static void same_export_at(const char *got, const char *want, int at)
+{
+	if (strcmp(got, want) == 0)
+		return;
+	size_t i = 0, line = 1, start = 0;
+	for (; got[i] == want[i]; i++)
+		if (got[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	ck_abort_msg("line %d: the exports differ at their line %zu: got '%.150s', want '%.150s'", at, line, got + start,
+	             want + start);
+}
+
+
+/* Exports @backend (whole, or @project's) into a new string. */
+static char *export_text(numbering_backend *backend, int csv, const char *project, uint64_t *records)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	struct numberctl_export args = {csv, project, NULL};
+	uint64_t n = 0;
+	int rc = numberctl_export_write(out, backend, &args, &n);
+	ck_assert_msg(rc == NUMBERING_OK, "export: %s", numbering_error_message());
+	fclose(out);
+	if (records != NULL)
+		*records = n;
+	return text;
+}
+
+/* Imports @text into @backend; returns the status (the thread's error set on failure). */
+static int import_text(numbering_backend *backend, const char *text, size_t len, uint64_t *records)
+{
+	FILE *in = fmemopen((void *)text, len, "rb");
+	ck_assert_ptr_nonnull(in);
+	uint64_t n = 0;
+	int rc = numberctl_import_export_read(backend, in, "dump", NULL, &n);
+	fclose(in);
+	if (records != NULL)
+		*records = n;
+	return rc;
+}
+
+static int file_no;
+
+/* A new file backend at a new path (@path set to it when not NULL). */
+static numbering_backend *new_file_backend(char *path, size_t size)
+{
+	char name[256];
+	snprintf(name, sizeof(name), "%s/store-%d.db", tmpdir, ++file_no);
+	numbering_file_options options = NUMBERING_FILE_OPTIONS_INIT;
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&b, name, &options), NUMBERING_OK);
+	if (path != NULL)
+		snprintf(path, size, "%s", name);
+	return b;
+}
+
+static numbering_backend *reopen_file_backend(const char *path)
+{
+	numbering_file_options options = NUMBERING_FILE_OPTIONS_INIT;
+	options.must_exist = 1;
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &options), NUMBERING_OK);
+	return b;
+}
+
+static numbering_backend *new_memory_backend(void)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	return b;
+}
+
+/* Replays the batch lines of tests/numberctl/@file into @store (answers ignored: the
+ * scenarios hold refusals on purpose; what counts is the records they leave). */
+static void replay(numbering_store *store, struct batch_clock *clock, const char *file)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", scenario_dir, file);
+	FILE *in = fopen(path, "r");
+	ck_assert_msg(in != NULL, "cannot open %s", path);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, in)) > 0) {
+		clock->line++;
+		json_t *root = json_loadb(line, (size_t)n, 0, NULL);
+		if (root == NULL)
+			continue;
+		const char *method = json_string_value(json_object_get(root, "method"));
+		const char *caller = json_string_value(json_object_get(root, "caller"));
+		const char *time = json_string_value(json_object_get(root, "time"));
+		json_t *request = json_object_get(root, "request");
+		int64_t ns;
+		const char *why;
+		if (time != NULL && batch_clock_parse(&ns, time, &why) == 0)
+			batch_clock_set(clock, ns);
+		char *text = request != NULL ? json_dumps(request, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		char *response = NULL;
+		if (method != NULL)
+			numbering_store_call_json(&response, store, caller, method, text != NULL ? text : "{}");
+		numbering_free(response);
+		free(text);
+		json_decref(root);
+	}
+	free(line);
+	fclose(in);
+}
+
+static struct batch_clock fill_clock;
+
+/* The scenarios after provisioning.jsonl (replayed first, with manual provisioning, so
+ * that a task stays waiting): together they leave a record of every kind. */
+static void replay_all(numbering_store *store)
+{
+	static const char *const files[] = {"inventory.jsonl", "pricing.jsonl", "purchases.jsonl",
+	                                    "subscriptions.jsonl", "billing.jsonl", "reservations.jsonl",
+	                                    "applications.jsonl", "vox-attach.jsonl", "vox-catalogue.jsonl",
+	                                    "vox-numbers.jsonl", "lifecycle.jsonl", "active.jsonl",
+	                                    "scenario.jsonl", "batch-ok.jsonl"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		replay(store, &fill_clock, files[i]);
+}
+
+static numbering_store *open_store(numbering_backend *backend, int manual)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	options.clock = batch_clock_now;
+	options.clock_payload = &fill_clock;
+	options.default_region = "AU";
+	options.provisioning = manual ? NUMBERING_PROVISIONING_MANUAL : NUMBERING_PROVISIONING_IMMEDIATE;
+	numbering_store *store = NULL;
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "open: %s", numbering_error_message());
+	return store;
+}
+
+/* Counts the record lines of each kind in a JSON Lines export. */
+static void kinds_of(const char *text, int counts[NUMBERING_RECORD_KIND_MAX + 1])
+{
+	memset(counts, 0, sizeof(int) * (NUMBERING_RECORD_KIND_MAX + 1));
+	for (const char *line = text; line != NULL && *line != '\0';) {
+		const char *end = strchr(line, '\n');
+		if (strncmp(line, "{\"kind\":\"", 9) == 0) {
+			const char *name = line + 9;
+			size_t n = strcspn(name, "\"");
+			for (int k = 1; k <= NUMBERING_RECORD_KIND_MAX; k++) {
+				const char *kn = numbering_record_kind_name(k);
+				if (kn != NULL && strlen(kn) == n && strncmp(kn, name, n) == 0)
+					counts[k]++;
+			}
+		}
+		line = end != NULL ? end + 1 : NULL;
+	}
+}
+
+/* ---- The stores under test ---- */
+
+/* The reference export of a filled store, and the filled file store's path. */
+static char *memory_ref, *file_ref;
+static char file_path[256];
+
+/* The memory store is filled through a store that owns the backend, so its records are
+ * exported through a backend the test keeps: the store is given a memory backend, and
+ * its export is taken before the store (and the backend) close. */
+static void fill_memory(void)
+{
+	numbering_backend *b = new_memory_backend();
+	memset(&fill_clock, 0, sizeof(fill_clock));
+	fill_clock.fake = 1;
+	fill_clock.start = 1700000000000000000;
+	numbering_store *store = open_store(b, 1);
+	replay(store, &fill_clock, "provisioning.jsonl");
+	replay_all(store);
+	/* The store holds the backend; it is single-threaded here, so reading the backend
+	 * beside it is what numberctl does with no store at all. */
+	memory_ref = export_text(b, 0, NULL, NULL);
+	numbering_store_close(store);
+}
+
+static void fill_file(void)
+{
+	numbering_backend *b = new_file_backend(file_path, sizeof(file_path));
+	memset(&fill_clock, 0, sizeof(fill_clock));
+	fill_clock.fake = 1;
+	fill_clock.start = 1700000000000000000;
+	numbering_store *store = open_store(b, 1);
+	replay(store, &fill_clock, "provisioning.jsonl");
+	numbering_store_close(store);
+	store = open_store(reopen_file_backend(file_path), 0);
+	replay_all(store);
+	numbering_store_close(store);
+	numbering_backend *r = reopen_file_backend(file_path);
+	file_ref = export_text(r, 0, NULL, NULL);
+	r->free(r);
+}
+
+static void fill_both(void)
+{
+	fill_memory();
+	fill_file();
+}
+
+static void check_every_kind(const char *text, const char *which)
+{
+	int counts[NUMBERING_RECORD_KIND_MAX + 1];
+	kinds_of(text, counts);
+	for (int k = 1; k <= NUMBERING_RECORD_KIND_MAX; k++) {
+		const char *name = numbering_record_kind_name(k);
+		if (name == NULL)
+			continue;
+		if (k <= KINDS_COVERED)
+			ck_assert_msg(counts[k] > 0, "the %s store holds no %s record: the export test covers every kind", which,
+			              name);
+		else if (counts[k] == 0)
+			fprintf(stderr, "test-export: note: the %s store holds no %s record (kind %d, newer than this test)\n",
+			        which, name, k);
+	}
+}
+
+/* Import @ref into an empty store of each backend and export again: the same bytes; a
+ * file store reopened gives them too. */
+static void round_trip(const char *ref, int csv, const char *project)
+{
+	size_t len = strlen(ref);
+	/* memory */
+	numbering_backend *m = new_memory_backend();
+	uint64_t n = 0;
+	ck_assert_msg(import_text(m, ref, len, &n) == NUMBERING_OK, "import into memory: %s", numbering_error_message());
+	ck_assert_uint_gt(n, 0);
+	char *again = export_text(m, csv, project, NULL);
+	same_export(again, ref);
+	free(again);
+	m->free(m);
+	/* file, and reopened */
+	char path[256];
+	numbering_backend *f = new_file_backend(path, sizeof(path));
+	ck_assert_msg(import_text(f, ref, len, NULL) == NUMBERING_OK, "import into a file: %s", numbering_error_message());
+	again = export_text(f, csv, project, NULL);
+	same_export(again, ref);
+	free(again);
+	f->free(f);
+	f = reopen_file_backend(path);
+	again = export_text(f, csv, project, NULL);
+	same_export(again, ref);
+	free(again);
+	f->free(f);
+}
+
+/* ---- Tests ---- */
+
+START_TEST(every_kind_on_both_backends)
+{
+	check_every_kind(memory_ref, "memory");
+	check_every_kind(file_ref, "file");
+	/* The header and end lines. */
+	ck_assert_msg(strncmp(memory_ref, "{\"numberingExport\":1,\"library\":\"", 32) == 0, "%.80s", memory_ref);
+	char version[64];
+	snprintf(version, sizeof(version), "\"library\":\"%s\",\"format\":\"jsonl\"}\n", numbering_version());
+	ck_assert_ptr_nonnull(strstr(memory_ref, version));
+	ck_assert_ptr_nonnull(strstr(memory_ref, "\n{\"end\":true,\"records\":"));
+}
+END_TEST
+
+START_TEST(round_trip_jsonl)
+{
+	round_trip(memory_ref, 0, NULL);
+	round_trip(file_ref, 0, NULL);
+}
+END_TEST
+
+/* A store whose records came in another order exports the same bytes. */
+START_TEST(order_does_not_matter)
+{
+	/* Reverse the record lines of the reference (header and end line kept). */
+	size_t len = strlen(memory_ref);
+	char *copy = strdup(memory_ref), *reversed = calloc(1, len + 1);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_ptr_nonnull(reversed);
+	static char *lines[4096];
+	size_t count = 0;
+	for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+		ck_assert_uint_lt(count, 4096);
+		lines[count++] = l;
+	}
+	strcat(reversed, lines[0]);
+	strcat(reversed, "\n");
+	for (size_t i = count - 2; i >= 1; i--) {
+		strcat(reversed, lines[i]);
+		strcat(reversed, "\n");
+	}
+	strcat(reversed, lines[count - 1]);
+	strcat(reversed, "\n");
+	numbering_backend *m = new_memory_backend();
+	ck_assert_msg(import_text(m, reversed, len, NULL) == NUMBERING_OK, "%s", numbering_error_message());
+	char *again = export_text(m, 0, NULL, NULL);
+	same_export(again, memory_ref);
+	free(again);
+	m->free(m);
+	free(copy);
+	free(reversed);
+}
+END_TEST
+
+START_TEST(round_trip_csv)
+{
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, memory_ref, strlen(memory_ref), NULL), NUMBERING_OK);
+	char *csv = export_text(m, 1, NULL, NULL);
+	m->free(m);
+	ck_assert_msg(strncmp(csv, "numberingExport,1,library,", 26) == 0, "%.80s", csv);
+	ck_assert_ptr_nonnull(strstr(csv, "\nkind,name,parent,flags,sortKey,digits,first,last,expires,keys,key0,key1,"
+	                                  "key2,key3,body\n"));
+	round_trip(csv, 1, NULL);
+	/* A CSV export imported gives the JSON Lines export of the same records. */
+	m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, csv, strlen(csv), NULL), NUMBERING_OK);
+	char *jsonl = export_text(m, 0, NULL, NULL);
+	same_export(jsonl, memory_ref);
+	free(jsonl);
+	m->free(m);
+	free(csv);
+}
+END_TEST
+
+START_TEST(project_filter)
+{
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, file_ref, strlen(file_ref), NULL), NUMBERING_OK);
+	uint64_t n = 0, whole = 0;
+	char *all = export_text(m, 0, NULL, &whole);
+	char *p1 = export_text(m, 0, "p1", &n);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, whole);
+	ck_assert_msg(strncmp(p1, "{\"numberingExport\":1,", 21) == 0 && strstr(p1, ",\"project\":\"p1\"}\n") != NULL,
+	              "%.120s", p1);
+	/* Every record line is p1's: its name or parent under projects/p1 (or a request id's projects/ * /p1). */
+	for (char *save = NULL, *l = strtok_r(p1, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "{\"kind\"", 7) != 0)
+			continue;
+		ck_assert_msg(strstr(l, "\"projects/p1/") != NULL || strstr(l, "\"projects/p1\"") != NULL ||
+		                  strstr(l, "\"projects/*/p1\"") != NULL,
+		              "not p1's: %.200s", l);
+		ck_assert_msg(strstr(l, "\"projects/p2") == NULL || strstr(l, "\"name\":\"projects/p1/") != NULL, "%.200s", l);
+		/* Every line of it is a line of the whole export. */
+		ck_assert_msg(strstr(all, l) != NULL, "not in the whole export: %.200s", l);
+	}
+	free(p1);
+	p1 = export_text(m, 0, "p1", NULL);
+	ck_assert_ptr_null(strstr(p1, "\"kind\":\"meta\""));
+	ck_assert_ptr_null(strstr(p1, "\"kind\":\"availableNumber\""));
+	round_trip(p1, 0, "p1");
+	char *csv = export_text(m, 1, "p1", NULL);
+	round_trip(csv, 1, "p1");
+	/* A project without records: the header and the end line. */
+	char *none = export_text(m, 0, "nosuch", &n);
+	ck_assert_uint_eq(n, 0);
+	char want[256];
+	snprintf(want, sizeof(want),
+	         "{\"numberingExport\":1,\"library\":\"%s\",\"format\":\"jsonl\",\"project\":\"nosuch\"}\n{\"end\":true,"
+	         "\"records\":0}\n",
+	         numbering_version());
+	ck_assert_str_eq(none, want);
+	free(none);
+	free(csv);
+	free(p1);
+	free(all);
+	m->free(m);
+}
+END_TEST
+
+START_TEST(projects_listed)
+{
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, file_ref, strlen(file_ref), NULL), NUMBERING_OK);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	ck_assert_int_eq(numberctl_projects_write(out, m), NUMBERING_OK);
+	fclose(out);
+	/* One line per project, in name order, counts as the export's. */
+	ck_assert_msg(strstr(text, "{\"project\":\"p1\",\"instances\":") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "{\"project\":\"p2\",\"instances\":") != NULL, "%s", text);
+	ck_assert(strstr(text, "\"p1\"") < strstr(text, "\"p2\""));
+	/* p1's instances: the listed phoneNumberInstance records parented projects/p1. */
+	int listed = 0, deleted = 0;
+	for (const char *l = file_ref; (l = strstr(l, "{\"kind\":\"phoneNumberInstance\"")) != NULL; l++) {
+		const char *end = strchr(l, '\n');
+		const char *parent = strstr(l, "\"parent\":\"projects/p1\"");
+		if (parent == NULL || parent > end)
+			continue;
+		const char *flags = strstr(l, "\"flags\":");
+		if (flags != NULL && flags < end && (atoi(flags + 8) & 1))
+			listed++;
+		else
+			deleted++;
+	}
+	char want[128];
+	snprintf(want, sizeof(want), "{\"project\":\"p1\",\"instances\":%d,\"deletedInstances\":%d,", listed, deleted);
+	ck_assert_msg(strstr(text, want) != NULL, "want %s in %s", want, text);
+	ck_assert_int_gt(listed, 0);
+	free(text);
+	m->free(m);
+	/* An empty store: nothing. */
+	m = new_memory_backend();
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(numberctl_projects_write(out, m), NUMBERING_OK);
+	fclose(out);
+	ck_assert_str_eq(text, "");
+	free(text);
+	m->free(m);
+}
+END_TEST
+
+/* The first record line of the reference export, and where it is. */
+static const char *record_line(const char *ref, const char *kind, size_t *len)
+{
+	char want[64];
+	snprintf(want, sizeof(want), "\n{\"kind\":\"%s\"", kind);
+	const char *l = strstr(ref, want);
+	ck_assert_ptr_nonnull(l);
+	l++;
+	*len = (size_t)(strchr(l, '\n') - l) + 1;
+	return l;
+}
+
+/* Imports @text into a store holding only a store's own META records (as one opened
+ * once holds), expecting a refusal whose message and field name say @message and
+ * @field; the store's export after is what it was before. */
+static void refused(const char *text, size_t len, const char *message, const char *field)
+{
+	numbering_backend *b = new_memory_backend();
+	numbering_record meta = {NUMBERING_RECORD_VERSION, 1, 0, "token-key", "", 0, 0, 0, 0, 0, {NULL, NULL, NULL, NULL},
+	                         "0123456789abcdef0123456789abcdef", 32};
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &meta), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	char *before = export_text(b, 0, NULL, NULL);
+	uint64_t n = 99;
+	int rc = import_text(b, text, len, &n);
+	ck_assert_msg(rc != NUMBERING_OK, "imported: %.200s", text);
+	ck_assert_uint_eq(n, 0);
+	const char *got = numbering_error_message();
+	ck_assert_msg(strstr(got, message) != NULL, "message '%s' lacks '%s'", got, message);
+	if (field != NULL) {
+		char *body = NULL, want[64];
+		ck_assert_int_eq(numbering_error_json(&body), NUMBERING_OK);
+		snprintf(want, sizeof(want), "\"field\":\"%s\"", field);
+		ck_assert_msg(strstr(body, want) != NULL, "%s lacks %s", body, want);
+		numbering_free(body);
+	}
+	char *after = export_text(b, 0, NULL, NULL);
+	same_export(after, before);
+	free(before);
+	free(after);
+	b->free(b);
+}
+
+/* A copy of the reference with line @line (from 1) replaced by @with. */
+static char *replace_line(const char *ref, int line, const char *with, size_t with_len, size_t *len)
+{
+	const char *start = ref;
+	for (int i = 1; i < line; i++)
+		start = strchr(start, '\n') + 1;
+	const char *end = strchr(start, '\n') + 1;
+	size_t head = (size_t)(start - ref), tail = strlen(end);
+	char *out = malloc(head + with_len + tail + 1);
+	memcpy(out, ref, head);
+	memcpy(out + head, with, with_len);
+	memcpy(out + head + with_len, end, tail + 1);
+	*len = head + with_len + tail;
+	return out;
+}
+
+START_TEST(import_errors)
+{
+	const char *ref = memory_ref;
+	size_t ref_len = strlen(ref), len;
+	/* Line 2 is the first record line. */
+	size_t l2;
+	const char *first = strchr(ref, '\n') + 1;
+	l2 = (size_t)(strchr(first, '\n') - first) + 1;
+	char line[4096], *t;
+
+	/* A truncated line (the export cut inside a line), and one cut at a line's end. */
+	refused(ref, (size_t)(first - ref) + l2 / 2, "dump: line 2: malformed JSON", NULL);
+	t = strndup(ref, (size_t)(first - ref) + l2);
+	refused(t, strlen(t), "line 3: end: the export ends without its end line", "end");
+	free(t);
+	/* Bad base64, a body cut short. */
+	size_t n;
+	const char *inst = record_line(ref, "phoneNumberInstance", &n);
+	int inst_no = 1;
+	for (const char *c = ref; c < inst; c++)
+		inst_no += *c == '\n';
+	snprintf(line, sizeof(line), "%.*s", (int)n, inst);
+	char *body = strstr(line, "\"body\":\"") + 8;
+	body[0] = '!';
+	t = replace_line(ref, inst_no, line, strlen(line), &len);
+	char want[128];
+	snprintf(want, sizeof(want), "line %d: body: not base64: character 1 is '!'", inst_no);
+	refused(t, len, want, "body");
+	free(t);
+	snprintf(line, sizeof(line), "%.*s", (int)n, inst);
+	body = strstr(line, "\"body\":\"") + 8;
+	memmove(body, body + 1, strlen(body)); /* one character fewer */
+	t = replace_line(ref, inst_no, line, strlen(line), &len);
+	snprintf(want, sizeof(want), "line %d: body: not base64", inst_no);
+	refused(t, len, want, "body");
+	free(t);
+	/* An unknown kind, by name and by number. */
+	snprintf(line, sizeof(line), "{\"kind\":\"frobnicator\",\"name\":\"x\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: kind: unknown kind \"frobnicator\"", "kind");
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":200,\"name\":\"x\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: kind: unknown kind 200", "kind");
+	free(t);
+	/* A NUL byte in a line, and an escaped one in a string. */
+	snprintf(line, sizeof(line), "%.*s", (int)n, inst);
+	t = replace_line(ref, inst_no, line, n, &len);
+	size_t at = (size_t)(strstr(t, line) - t) + 10;
+	t[at] = '\0';
+	snprintf(want, sizeof(want), "line %d: a NUL byte at byte offset 10", inst_no);
+	refused(t, len, want, NULL);
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"a\\u0000b\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: malformed JSON", NULL);
+	free(t);
+	/* A record twice. */
+	{
+		size_t head = (size_t)(first - ref) + l2;
+		t = malloc(ref_len + l2 + 1);
+		memcpy(t, ref, head);
+		memcpy(t + head, first, l2);
+		memcpy(t + head + l2, ref + head, ref_len - head + 1);
+		refused(t, ref_len + l2, "line 3: name: a second meta record", "name");
+		free(t);
+	}
+	/* An unknown field, a field of the wrong type, a bad number, flags out of range. */
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"x\",\"colour\":1}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: colour: unknown field", "colour");
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":7}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: name: must be a string", "name");
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"x\",\"sortKey\":\"12a\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: sortKey: \"12a\" is not a decimal 64-bit integer", "sortKey");
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"x\",\"flags\":8}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: flags: 8 is out of range", "flags");
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"x\",\"digits\":3,\"first\":\"100\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: last: missing", "last");
+	free(t);
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: name: missing", "name");
+	free(t);
+	/* A record the backend refuses: an interval that is not one (last before first). */
+	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"x\",\"digits\":3,\"first\":\"200\",\"last\":\"100\"}\n");
+	t = replace_line(ref, 2, line, strlen(line), &len);
+	refused(t, len, "line 2: the meta record \"x\" is refused", NULL);
+	free(t);
+	/* The header: missing, another version, not an export at all; an empty input. */
+	refused(first, strlen(first), "line 1: numberingExport: missing", "numberingExport");
+	snprintf(line, sizeof(line), "{\"numberingExport\":2,\"library\":\"9.9.9\",\"format\":\"jsonl\"}\n");
+	t = replace_line(ref, 1, line, strlen(line), &len);
+	refused(t, len, "line 1: numberingExport: version 2: this numberctl reads version 1", "numberingExport");
+	free(t);
+	refused("phoneNumber,type\n+12085550100,LOCAL\n", 35, "line 1: not an export header", NULL);
+	refused("", 0, "line 1: the input is empty", NULL);
+	/* The end line: a wrong count, a line after it. */
+	const char *end = strstr(ref, "{\"end\":true");
+	int end_no = 1;
+	for (const char *c = ref; c < end; c++)
+		end_no += *c == '\n';
+	snprintf(line, sizeof(line), "{\"end\":true,\"records\":1}\n");
+	t = replace_line(ref, end_no, line, strlen(line), &len);
+	snprintf(want, sizeof(want), "line %d: records: the end line counts 1 records", end_no);
+	refused(t, len, want, "records");
+	free(t);
+	t = malloc(ref_len + l2 + 1);
+	memcpy(t, ref, ref_len);
+	memcpy(t + ref_len, first, l2);
+	t[ref_len + l2] = '\0';
+	snprintf(want, sizeof(want), "line %d: a line after the end line", end_no + 1);
+	refused(t, ref_len + l2, want, NULL);
+	free(t);
+}
+END_TEST
+
+START_TEST(import_errors_csv)
+{
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, memory_ref, strlen(memory_ref), NULL), NUMBERING_OK);
+	char *csv = export_text(m, 1, NULL, NULL);
+	m->free(m);
+	size_t len;
+	/* Line 3 is the first record row (the header, the column names). */
+	char *t = replace_line(csv, 3, "frobnicator,x,,,,,,,,,,,,,\n", 27, &len);
+	refused(t, len, "line 3: kind: unknown kind \"frobnicator\"", "kind");
+	free(t);
+	t = replace_line(csv, 3, "meta,x,,,,,,,,,,,,,AQ=\n", 23, &len);
+	refused(t, len, "line 3: body: not base64", "body");
+	free(t);
+	t = replace_line(csv, 3, "meta,x,,,\n", 10, &len);
+	refused(t, len, "line 3: digits: 5 cells, not 15", "digits");
+	free(t);
+	t = replace_line(csv, 3, "meta,x,,,,,,,,1,,k,,,\n", 22, &len);
+	refused(t, len, "line 3: key1: a value for a slot the keys mask leaves out", "key1");
+	free(t);
+	t = replace_line(csv, 2, "kind,name\n", 10, &len);
+	refused(t, len, "line 2: the column names are not", NULL);
+	free(t);
+	/* Cut short: no end row. */
+	const char *end = strstr(csv, "\nend,");
+	refused(csv, (size_t)(end - csv) + 1, "the export ends without its end line", "end");
+	/* A NUL byte in a row. */
+	t = strdup(csv);
+	char *row3 = strchr(strchr(t, '\n') + 1, '\n') + 1;
+	row3[2] = '\0';
+	refused(t, strlen(csv), "line 3:", NULL);
+	free(t);
+	free(csv);
+}
+END_TEST
+
+/* A store holding more than its own metadata is refused, unchanged. */
+START_TEST(import_into_non_empty)
+{
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, memory_ref, strlen(memory_ref), NULL), NUMBERING_OK);
+	ck_assert_int_eq(import_text(m, memory_ref, strlen(memory_ref), NULL), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "the store is not empty"));
+	char *again = export_text(m, 0, NULL, NULL);
+	same_export(again, memory_ref);
+	free(again);
+	m->free(m);
+	/* A store opened once (its own META records only) takes an export, whose META
+	 * records replace the store's. */
+	char path[256];
+	numbering_backend *f = new_file_backend(path, sizeof(path));
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = f;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store_close(store);
+	f = reopen_file_backend(path);
+	ck_assert_int_eq(import_text(f, memory_ref, strlen(memory_ref), NULL), NUMBERING_OK);
+	again = export_text(f, 0, NULL, NULL);
+	same_export(again, memory_ref);
+	free(again);
+	f->free(f);
+	/* And the imported store opens as a store and answers. */
+	f = reopen_file_backend(path);
+	options.backend = f;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "ListPhoneNumberInstances",
+	                                           "{\"parent\":\"projects/p1\"}"),
+	                 NUMBERING_OK);
+	ck_assert_ptr_nonnull(strstr(response, "\"phoneNumberInstances\":[{"));
+	numbering_free(response);
+	numbering_store_close(store);
+}
+END_TEST
+
+/* A write error on the output is reported, not a silent short export. */
+START_TEST(write_error)
+{
+	FILE *full = fopen("/dev/full", "w");
+	if (full == NULL)
+		return;
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, memory_ref, strlen(memory_ref), NULL), NUMBERING_OK);
+	struct numberctl_export args = {0, NULL, NULL};
+	uint64_t n;
+	ck_assert_int_eq(numberctl_export_write(full, m, &args, &n), NUMBERING_UNAVAILABLE);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "cannot write the export"));
+	ck_assert_int_eq(numberctl_projects_write(full, m), NUMBERING_UNAVAILABLE);
+	fclose(full);
+	m->free(m);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: test-export DIR (tests/numberctl)\n");
+		return 2;
+	}
+	scenario_dir = argv[1];
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	Suite *s = suite_create("export");
+	TCase *tc = tcase_create("export");
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, fill_both, NULL);
+	tcase_add_test(tc, every_kind_on_both_backends);
+	tcase_add_test(tc, round_trip_jsonl);
+	tcase_add_test(tc, order_does_not_matter);
+	tcase_add_test(tc, round_trip_csv);
+	tcase_add_test(tc, project_filter);
+	tcase_add_test(tc, projects_listed);
+	tcase_add_test(tc, import_errors);
+	tcase_add_test(tc, import_errors_csv);
+	tcase_add_test(tc, import_into_non_empty);
+	tcase_add_test(tc, write_error);
+	suite_add_tcase(s, tc);
+	SRunner *runner = srunner_create(s);
+	srunner_set_fork_status(runner, CK_NOFORK);
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	free(memory_ref);
+	free(file_ref);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test-export: cannot remove %s\n", tmpdir);
+	return failed == 0 ? 0 : 1;
+}
