@@ -79,7 +79,8 @@ mkdir -p "$work/run"
 cp examples/kamailio/numbering_route.py "$work/run/"
 NUMBERING_STORE="$store" NUMBERING_REGION=AU NUMBERING_READ_ONLY=$read_only PYTHONPATH="$root/bindings/python" \
 	setsid kamailio -DD -E -f examples/kamailio/kamailio.cfg -Y "$work/run" -P "$work/run/kamailio.pid" \
-	-m 64 -M 8 -A "LISTEN=udp:127.0.0.1:$port" -A CHILDREN=4 -A "ROUTE_PY=\"$work/run/numbering_route.py\"" \
+	-m 64 -M 8 -A "LISTEN=udp:127.0.0.1:$port" -A CHILDREN=4 -A WITH_WORKER_HEADER \
+	-A "ROUTE_PY=\"$work/run/numbering_route.py\"" \
 	> "$work/kamailio.log" 2>&1 &
 pid=$!
 

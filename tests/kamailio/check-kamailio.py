@@ -8,9 +8,9 @@ usage: check-kamailio.py --port P --store PATH --numberctl EXE [--live | --skip-
 
 --live: then changes the store with numberctl while Kamailio runs (create, suspend,
 resume, split, update, delete, activate) and checks that the very next INVITEs follow
-each change, with no restart and no wait: every INVITE after a change goes to a worker
-(4 workers; 8 INVITEs each time, so every worker answers at least once in practice) and
-all must agree.
+each change, with no restart and no wait: after each change, INVITEs until every one
+of the --workers worker processes has answered (Kamailio started with
+-A WITH_WORKER_HEADER names it in X-Worker), each answer checked.
 """
 import argparse
 import json
@@ -54,23 +54,36 @@ STATIC = [
 failures = 0
 
 
-def check(client, user, code, contacts, what="", tries=1):
-    """One INVITE per try (tries > 1 for the live part: each goes to any worker)."""
+def check(client, user, code, contacts, what="", workers=0):
+    """One INVITE; with @workers, INVITEs until that many distinct worker processes
+    (X-Worker) have answered (at most 10 per worker), every answer checked."""
     global failures
     want_contacts = [(uri, float(q)) for uri, q in contacts]
-    for _ in range(tries):
+    want = "%d %s" % (code, want_contacts)
+    seen, sent = set(), 0
+    while True:
         answer = client.invite(user)
+        sent += 1
         got_contacts = [] if answer is None else [(uri, float(q) if q else None) for uri, q in answer.contacts]
         got = "timeout" if answer is None else "%d %s" % (answer.code, got_contacts)
-        want = "%d %s" % (code, want_contacts)
         if answer is None or answer.code != code or got_contacts != want_contacts:
             failures += 1
-            print("FAIL %s%s: want %s, got %s" % (what + ": " if what else "", user, want, got))
+            print("FAIL %s%s: want %s, got %s%s" % (what + ": " if what else "", user, want, got,
+                                                    " (worker %s)" % answer.worker if answer else ""))
             if answer is not None:
                 print("  " + answer.text.replace("\r\n", "\n  "))
             return
+        seen.add(answer.worker)
+        if len(seen) >= workers or sent >= 10 * workers:
+            break
+    if workers and len(seen) < workers:
+        failures += 1
+        print("FAIL %s%s: %d INVITEs reached %d of the %d workers (%s)" %
+              (what + ": " if what else "", user, sent, len(seen), workers, ", ".join(sorted(map(str, seen)))))
+        return
     print("ok   %s%s -> %s %s" % (what + ": " if what else "", user, answer.code, answer.reason) +
-          ("" if not contacts else " " + ", ".join(u for u, _ in contacts)))
+          ("" if not contacts else " " + ", ".join(u for u, _ in contacts)) +
+          ("" if not workers else " (all %d workers, %d INVITEs)" % (workers, sent)))
 
 
 def numberctl(args, method, request):
@@ -82,8 +95,9 @@ def numberctl(args, method, request):
 
 
 def live(args, client):
-    """Each provisioning step, then at once 8 INVITEs that must all see it."""
-    t = 8
+    """Each provisioning step, then at once INVITEs until every worker has answered
+    one: all must see the step."""
+    t = args.workers
     acme = "projects/acme/phoneNumberInstances/"
     check(client, "+61255502000", 404, [], "before create", t)
     numberctl(args, "CreatePhoneNumberInstance", {
@@ -127,6 +141,7 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--store", required=True)
     p.add_argument("--numberctl", required=True)
+    p.add_argument("--workers", type=int, default=4, help="Kamailio's workers (answers carry X-Worker)")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--live", action="store_true")
     g.add_argument("--skip-live", metavar="REASON")

@@ -10,11 +10,12 @@ import time
 
 
 class Answer:
-    def __init__(self, code, reason, contacts, text):
+    def __init__(self, code, reason, contacts, text, worker=None):
         self.code = code
         self.reason = reason
         self.contacts = contacts  # [(uri, q)] in the order the header lists them
         self.text = text
+        self.worker = worker  # X-Worker, when the server names the process that answered
 
     def __repr__(self):
         return "%d %s %s" % (self.code, self.reason, self.contacts)
@@ -47,7 +48,7 @@ def parse(text):
     m = re.match(r"^SIP/2\.0 (\d{3}) ?(.*)$", lines[0])
     if not m:
         raise ValueError("not a SIP response: %r" % lines[0])
-    contacts, call_id = [], None
+    contacts, call_id, worker = [], None, None
     for line in lines[1:]:
         name, _, value = line.partition(":")
         name = name.strip().lower()
@@ -55,7 +56,9 @@ def parse(text):
             contacts.extend(split_contacts(value.strip()))
         elif name in ("call-id", "i"):
             call_id = value.strip()
-    return int(m.group(1)), m.group(2), contacts, call_id
+        elif name == "x-worker":
+            worker = value.strip()
+    return int(m.group(1)), m.group(2), contacts, call_id, worker
 
 
 class Client:
@@ -107,12 +110,12 @@ class Client:
                     break
                 text = raw.decode("utf-8", "replace")
                 try:
-                    code, reason, contacts, cid = parse(text)
+                    code, reason, contacts, cid, worker = parse(text)
                 except ValueError:
                     continue
                 if cid != call_id or code < 200:
                     continue  # another transaction's late answer, or provisional
-                return Answer(code, reason, contacts, text)
+                return Answer(code, reason, contacts, text, worker)
             if time.monotonic() >= end:
                 return None
             interval *= 2
