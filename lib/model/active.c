@@ -61,9 +61,37 @@ int64_t numbering_active_number_int(const numbering_active_number *number, const
 	return number == NULL ? 0 : numbering__fields_int(&numbering__active_fields, &number->a, attribute);
 }
 
+/* Appends @len bytes of @src at *@at in @name, cut as snprintf() would. */
+static void name_append(char name[NUMBERING__ACTIVE_NAME_SIZE], size_t *at, const char *src, size_t len)
+{
+	size_t room = NUMBERING__ACTIVE_NAME_SIZE - 1 - *at;
+	if (len > room)
+		len = room;
+	memcpy(name + *at, src, len);
+	*at += len;
+}
+
+/* What snprintf("%s%s+%0*" PRIu64) writes, copied: every purchase, rent and release
+ * names its active number, and the formatting cost ~1,500 instructions of a purchase. */
 void numbering__active_name(char name[NUMBERING__ACTIVE_NAME_SIZE], const char *project, int digits, uint64_t first)
 {
-	snprintf(name, NUMBERING__ACTIVE_NAME_SIZE, "%s%s+%0*" PRIu64, project, COLLECTION, digits, first);
+	char number[24];
+	size_t count = 0, at = 0;
+	if (digits < 0 || digits > 20) {
+		snprintf(name, NUMBERING__ACTIVE_NAME_SIZE, "%s%s+%0*" PRIu64, project, COLLECTION, digits, first);
+		return;
+	}
+	do {
+		number[sizeof(number) - 1 - count++] = (char)('0' + first % 10);
+		first /= 10;
+	} while (first != 0);
+	while (count < (size_t)digits)
+		number[sizeof(number) - 1 - count++] = '0';
+	number[sizeof(number) - 1 - count++] = '+';
+	name_append(name, &at, project, strnlen(project, NUMBERING__ACTIVE_NAME_SIZE));
+	name_append(name, &at, COLLECTION, sizeof(COLLECTION) - 1);
+	name_append(name, &at, number + sizeof(number) - count, count);
+	name[at] = '\0';
 }
 
 static uint8_t *put_varint(uint8_t *p, uint64_t v)
