@@ -104,11 +104,17 @@ class Router:
         now = time.monotonic()
         if now < self.next_try:
             return False
+        self.next_try = now + 1.0  # one attempt a second while it fails
+        if not os.path.exists(self.path):
+            # A plain open would create an empty store there, and every INVITE would
+            # get 404: a store is provisioned first (numberctl), never made by the router.
+            KSR.err("numbering: no store at %s (pid %d): provision it with numberctl first; answering 503\n" %
+                    (self.path, os.getpid()))
+            return False
         try:
             store = numbering.Store(self.path, read_only=self.read_only)
         except numbering.NumberingError as e:
-            self.next_try = now + 1.0  # one attempt a second while the store is missing
-            KSR.err("numbering: cannot open %s (pid %d): %s\n" % (self.path, os.getpid(), e))
+            KSR.err("numbering: cannot open %s (pid %d): %s; answering 503\n" % (self.path, os.getpid(), e))
             return False
         resolution = ctypes.c_void_p()
         if _resolution_new(ctypes.byref(resolution)) != OK:
