@@ -74,19 +74,22 @@ then
 	reason="this libnumbering's file store has one writer process (numberctl's plain open of the store while another process holds it: ${status:-failed}), and a read-only open reads a snapshot as of its open: the live checks need many processes on one live file store (issue 15, 'Many processes, one store, live'); Kamailio's workers open read-only here"
 fi
 
-port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$work/run"
 cp examples/kamailio/numbering_route.py "$work/run/"
-NUMBERING_STORE="$store" NUMBERING_REGION=AU NUMBERING_READ_ONLY=$read_only PYTHONPATH="$root/bindings/python" \
-	setsid kamailio -DD -E -f examples/kamailio/kamailio.cfg -Y "$work/run" -P "$work/run/kamailio.pid" \
-	-m 64 -M 8 -A "LISTEN=udp:127.0.0.1:$port" -A CHILDREN=4 -A WITH_WORKER_HEADER \
-	-A "ROUTE_PY=\"$work/run/numbering_route.py\"" \
-	> "$work/kamailio.log" 2>&1 &
-pid=$!
-
-# Ready when it answers: an INVITE to a non-number gets 484 (10 s at most, and no
-# waiting on a Kamailio that has exited).
-if ! PYTHONPATH="$root/tests/kamailio" timeout 15 python3 -c '
+# A free port is picked, then bound by Kamailio: another process may take it in
+# between, so up to 3 attempts, each with a port of its own.
+attempt=1
+while :; do
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	NUMBERING_STORE="$store" NUMBERING_REGION=AU NUMBERING_READ_ONLY=$read_only PYTHONPATH="$root/bindings/python" \
+		setsid kamailio -DD -E -f examples/kamailio/kamailio.cfg -Y "$work/run" -P "$work/run/kamailio.pid" \
+		-m 64 -M 8 -A "LISTEN=udp:127.0.0.1:$port" -A CHILDREN=4 -A WITH_WORKER_HEADER \
+		-A "ROUTE_PY=\"$work/run/numbering_route.py\"" \
+		> "$work/kamailio.log" 2>&1 &
+	pid=$!
+	# Ready when it answers: an INVITE to a non-number gets 484 from the Python route
+	# (10 s at most, and no waiting on a Kamailio that has exited).
+	if PYTHONPATH="$root/tests/kamailio" timeout 15 python3 -c '
 import os, sys, sip
 c = sip.Client("127.0.0.1", int(sys.argv[1]))
 for _ in range(20):
@@ -98,9 +101,17 @@ for _ in range(20):
     if a is not None:
         sys.exit(0 if a.code == 484 else "the first answer was %d, not 484" % a.code)
 sys.exit("no answer in 10 s")' "$port" "$pid"; then
-	echo "kamailio-test: Kamailio did not answer on udp:127.0.0.1:$port" >&2
-	exit 1
-fi
+		break
+	fi
+	echo "kamailio-test: Kamailio did not answer on udp:127.0.0.1:$port (attempt $attempt of 3)" >&2
+	[ $attempt -lt 3 ] || exit 1
+	grep -a "CRITICAL\|ERROR" "$work/kamailio.log" | head -n 5 >&2 || true
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	kill -9 -- "-$pid" 2>/dev/null || true
+	pid=
+	attempt=$((attempt + 1))
+done
 
 if [ "$live" = "--live" ]; then
 	timeout 90 python3 tests/kamailio/check-kamailio.py --port "$port" --store "$store" --numberctl "$numberctl" --live
