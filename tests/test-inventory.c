@@ -9,6 +9,7 @@
 #include "model/available.h"
 #include "model/kinds.h"
 #include "model/record.h"
+#include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -1042,9 +1043,26 @@ END_TEST
 /* The backend's digit counts of US/LOCAL (or @parent) available records. */
 static uint32_t digit_mask(numbering_backend *b, const char *parent)
 {
-	struct numbering__digit_counts counts = {NUMBERING__KIND_AVAILABLE, parent, 0xdead};
+	struct numbering__digit_counts counts = {.kind = NUMBERING__KIND_AVAILABLE, .parent = parent, .mask = 0xdead};
 	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &counts), NUMBERING_OK);
 	return counts.mask;
+}
+
+/* Where the backend starts a walk of US/LOCAL for the prefix @digits (the full
+ * number's): "d:first" of the first interval whose digit count it holds, or "none". */
+static const char *walk_start(numbering_backend *b, const char *digits)
+{
+	static char out[48];
+	numbering_record_interval iv[NUMBERING_RECORD_DIGITS_MAX];
+	size_t n = numbering__prefix_intervals(iv, digits);
+	struct numbering__digit_counts counts = {.kind = NUMBERING__KIND_AVAILABLE, .parent = "US/LOCAL",
+	                                         .intervals = iv, .interval_count = n, .start_interval = 99};
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &counts), NUMBERING_OK);
+	if (counts.start_interval == n)
+		return "none";
+	ck_assert_uint_lt(counts.start_interval, n);
+	snprintf(out, sizeof(out), "%d:%llu", iv[counts.start_interval].digits, (unsigned long long)counts.start);
+	return out;
 }
 
 #define BIT(d) (UINT32_C(1) << (d))
@@ -1064,6 +1082,18 @@ START_TEST(digit_counts_follow_the_inventory)
 	ck_assert_int_eq(import_stock_one("+12085559999", "US", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS),
 	                 NUMBERING_OK);
 	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(7) | BIT(11));
+	/* The walk's start: the block reaching into +1208555015x from below, the first
+	 * number of an interval no record reaches into, the 7-digit count first for "+4",
+	 * nothing for a prefix whose digit counts the parent lacks. */
+	ck_assert_str_eq(walk_start(b, "1208555015"), "11:12085550100");
+	ck_assert_str_eq(walk_start(b, "1208555"), "7:1208555"); /* digit counts, not records */
+	ck_assert_str_eq(walk_start(b, "120855501"), "11:12085550100");
+	ck_assert_str_eq(walk_start(b, "12085559999"), "11:12085559999");
+	ck_assert_str_eq(walk_start(b, "1208555999"), "11:12085559990");
+	ck_assert_str_eq(walk_start(b, "4"), "7:4000000");
+	ck_assert_str_eq(walk_start(b, "4935551"), "7:4935551");
+	ck_assert_str_eq(walk_start(b, "44"), "7:4400000");
+	ck_assert_str_eq(walk_start(b, "120855501001"), "none");
 	ck_assert_uint_eq(digit_mask(b, "US/MOBILE"), 0); /* another parent */
 	ck_assert_uint_eq(digit_mask(b, "DE/LOCAL"), 0);
 	/* A refused import (its second item overlaps the stock) leaves nothing behind:
@@ -1085,9 +1115,16 @@ START_TEST(digit_counts_follow_the_inventory)
 	numbering_instance_free(out);
 	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(11));
 	ck_assert_str_eq(search("+49", NUMBERING_SEARCH_START, 0, 0), "");
+	ck_assert_str_eq(walk_start(b, "1208555"), "11:12085550000");
+	ck_assert_str_eq(walk_start(b, "44"), "11:44000000000");
 	ck_assert_int_eq(rent_instance(&out, fx.store, NULL, "projects/p1", "+12085550150"), NUMBERING_OK);
 	numbering_instance_free(out);
 	ck_assert_uint_eq(digit_mask(b, "US/LOCAL"), BIT(11));
+	/* The block's part after the rented number is a record of its own, reaching
+	 * into +12085550152's interval; nothing holds +12085550150. */
+	ck_assert_str_eq(walk_start(b, "12085550152"), "11:12085550151");
+	ck_assert_str_eq(walk_start(b, "1208555015"), "11:12085550150");
+	ck_assert_str_eq(walk_start(b, "120855501"), "11:12085550100");
 	ck_assert_str_eq(search("+1208555015", NUMBERING_SEARCH_START, 0, 3), "+12085550151,+12085550152,+12085550153");
 	/* Removing the 11-digit stock: the block's two parts and the single. */
 	const char *gone[] = {"+12085550100-49", "+12085550151-99", "+12085559999"};
@@ -1101,10 +1138,13 @@ START_TEST(digit_counts_follow_the_inventory)
 	ck_assert_str_eq(search("+44", NUMBERING_SEARCH_START, 0, 0), "+441632960001");
 	/* Bad arguments. */
 	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, NULL), NUMBERING_INVALID_ARGUMENT);
-	struct numbering__digit_counts bad = {0, "US/LOCAL", 0};
+	struct numbering__digit_counts bad = {.kind = 0, .parent = "US/LOCAL"};
 	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &bad), NUMBERING_INVALID_ARGUMENT);
 	bad.kind = NUMBERING__KIND_AVAILABLE;
 	bad.parent = NULL;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &bad), NUMBERING_INVALID_ARGUMENT);
+	bad.parent = "US/LOCAL";
+	bad.interval_count = 1; /* intervals NULL */
 	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &bad), NUMBERING_INVALID_ARGUMENT);
 }
 END_TEST

@@ -2260,16 +2260,31 @@ static int foreach(struct rmem *m, const struct numbering__memory_record_foreach
 	return rc;
 }
 
+/* The first number of the listed record of @g holding @first of @digits digits when
+ * one starts before it, else @first (sort keys in number order: one seek). */
+static uint64_t walk_start_at(const struct rmem *m, const struct group *g, unsigned digits, uint64_t first)
+{
+	struct numbering__ordered_cursor c;
+	if (first > 0 &&
+	    numbering__ordered_seek_le(&c, &g->listed, signed_key(number_sort_key(digits, first)), UINT32_MAX)) {
+		const struct rrec *r = rec_at(m, numbering__ordered_value(&c));
+		if (r->digits == digits && r->first < first && rec_last(r) >= first)
+			return r->first;
+	}
+	return first;
+}
+
 /* NUMBERING__CONTROL_DIGIT_COUNTS: the group's per digit count record counts, kept on
- * every link and unlink (count_digits), as a mask. */
+ * every link and unlink (count_digits), as a mask; and where a prefix walk starts. */
 static int digit_counts(const struct rmem *m, struct numbering__digit_counts *arg)
 {
-	if (arg == NULL || arg->parent == NULL)
+	if (arg == NULL || arg->parent == NULL || (arg->intervals == NULL && arg->interval_count > 0))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg",
-		                              "memory backend control: digit counts need a parent");
+		                              "memory backend control: digit counts need a parent (and intervals for a count)");
 	if (check_kind(arg->kind, "kind", "digit counts") != NUMBERING_OK)
 		return NUMBERING_INVALID_ARGUMENT;
 	arg->mask = 0;
+	arg->start_interval = arg->interval_count;
 	size_t len = strnlen(arg->parent, NAME_MAX_BYTES + 1);
 	uint32_t h = len <= NAME_MAX_BYTES ? group_lookup(m, arg->kind, arg->parent, len) : 0;
 	if (h == 0)
@@ -2278,6 +2293,15 @@ static int digit_counts(const struct rmem *m, struct numbering__digit_counts *ar
 	for (unsigned d = 1; d <= DIGITS_MAX; d++)
 		if (g->with_digits[0][d] != 0 || g->with_digits[1][d] != 0)
 			arg->mask |= UINT32_C(1) << d;
+	for (size_t i = 0; i < arg->interval_count; i++) {
+		const numbering_record_interval *v = &arg->intervals[i];
+		if (v->digits < 1 || v->digits > DIGITS_MAX || !(arg->mask & (UINT32_C(1) << v->digits)) ||
+		    v->first >= pow10s[v->digits])
+			continue;
+		arg->start_interval = i;
+		arg->start = walk_start_at(m, g, (unsigned)v->digits, v->first);
+		break;
+	}
 	return NUMBERING_OK;
 }
 

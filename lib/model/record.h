@@ -77,15 +77,25 @@ int numbering__record_damaged(const numbering_record *record, const char *what, 
  * file backend through the memory store it keeps): arg struct numbering__digit_counts *.
  * Sets mask to the digit counts of the records with an interval that the group of
  * kind @kind and parent @parent holds, listed or not: bit d for d digits (0 when the
- * group holds none). Read under the store's read lock, as list() is. An inventory
- * START search walks from the first digit count its prefix can have that the parent
- * holds, instead of listing the parent to find it (service/inventory.c).
+ * group holds none). With @intervals (sorted by digit count, at most one per digit
+ * count: a START prefix's), also where a walk of the group's listed records in sort
+ * order starts: start_interval, the index of the first interval whose digit count
+ * the group holds (interval_count when none), and start, the first number of the
+ * listed record holding that interval's first number when one does (it reaches in
+ * from below), else the interval's first number; for a group whose records' sort
+ * keys are their number order (available numbers). Read under the store's read lock,
+ * as list() is. An inventory START search walks from there, instead of listing the
+ * parent and looking up the interval's first number (service/inventory.c).
  */
 #define NUMBERING__CONTROL_DIGIT_COUNTS 0x4e42f004
 struct numbering__digit_counts {
 	int kind;
 	const char *parent;
-	uint32_t mask;
+	const numbering_record_interval *intervals; /* or NULL */
+	size_t interval_count;
+	uint32_t mask;         /* set */
+	size_t start_interval; /* set with intervals */
+	uint64_t start;        /* set with intervals, when start_interval < interval_count */
 };
 
 #endif

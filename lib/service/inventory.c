@@ -683,23 +683,11 @@ static int holder_first(const numbering_record *record, void *payload)
 	return NUMBERING__VISIT_STOP;
 }
 
-/* The digit counts of the parent's records (bit d), or every one when the backend
- * does not say (NUMBERING__CONTROL_DIGIT_COUNTS: the library's own stores do). */
-static uint32_t parent_digits(numbering_store *store, const char *parent)
-{
-	numbering_backend *b = store->backend;
-	struct numbering__digit_counts counts = {NUMBERING__KIND_AVAILABLE, parent, 0};
-	if (b->control != NULL && b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &counts) == NUMBERING_OK)
-		return counts.mask;
-	numbering_error_clear();
-	return UINT32_MAX;
-}
-
 /* Places the walk at the start of the interval of @d digits: at the listed record
- * reaching into it from below, or at its first number. The record is found by a
- * descending list of one from the interval's first number, which reads the same index
- * path as the walk's list after it (the number index's find read other memory: at
- * 11,000,000 numbers its cache misses were half of a search's). */
+ * reaching into it from below, or at its first number, found by a descending list of
+ * one from the interval's first number (for a backend that does not answer
+ * NUMBERING__CONTROL_DIGIT_COUNTS; it reads the same index path as the walk's list
+ * after it, where the number index's find read other memory). */
 static int place_walk(numbering_store *store, numbering_record_query *query, struct search_visit *v, int d)
 {
 	const numbering_record_interval *iv = interval_of(v->s, d);
@@ -720,27 +708,55 @@ static int place_walk(numbering_store *store, numbering_record_query *query, str
 	return NUMBERING_OK;
 }
 
-/* The shortest digit count after @d of the search's intervals that @mask holds, or 0. */
-static int next_digits(const struct numbering__search *s, uint32_t mask, int d)
+/* Where the walk goes on from the interval of @d digits on (the search's intervals
+ * have one digit count each, in order): the backend names the first whose digit count
+ * the parent holds and the number its walk starts at (NUMBERING__CONTROL_DIGIT_COUNTS,
+ * one seek of the index the walk lists); *placed is 0 when none is left. A backend that
+ * does not answer: the walk lists on from the interval's digit count (@d only when
+ * @into: a record of @d digits was seen below its interval). *own is cleared then. */
+static int place_from(numbering_store *store, numbering_record_query *query, struct search_visit *v, int d, int into,
+                      int *own, int *placed)
 {
-	int longest = s->intervals[s->interval_count - 1].digits;
-	for (d = d < s->intervals[0].digits ? s->intervals[0].digits : d + 1; d <= longest; d++)
-		if (mask & (UINT32_C(1) << d))
-			return d;
-	return 0;
+	const struct numbering__search *s = v->s;
+	*placed = 0;
+	size_t k = (size_t)(d - s->intervals[0].digits);
+	if (k >= s->interval_count)
+		return NUMBERING_OK;
+	if (*own) {
+		numbering_backend *b = store->backend;
+		struct numbering__digit_counts counts = {NUMBERING__KIND_AVAILABLE, s->parent, s->intervals + k,
+		                                         into ? 1 : s->interval_count - k, 0, 0, 0};
+		if (b->control != NULL && b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &counts) == NUMBERING_OK) {
+			if (counts.start_interval >= counts.interval_count)
+				return NUMBERING_OK;
+			int at = s->intervals[k + counts.start_interval].digits;
+			query->after = numbering__number_order(at, counts.start) - 1;
+			v->entered |= UINT32_C(1) << at;
+			*placed = 1;
+			return NUMBERING_OK;
+		}
+		numbering_error_clear();
+		*own = 0;
+	}
+	*placed = 1;
+	if (into)
+		return place_walk(store, query, v, d);
+	query->after = numbering__number_order(d, 0) - 1;
+	return NUMBERING_OK;
 }
 
 /*
  * START: one walk of the parent in number order (the records' sort key), without an
  * interval filter, from the shortest digit count the prefix can have that the parent
- * holds (the backend's digit counts; without them, from the prefix's shortest). Its
- * visitor stops at the first record outside the prefix's interval of the record's
- * digit count: below it, the walk is placed again at the interval's start (the record
- * reaching into it from below, or its first number); past it, at the next digit
- * count. So a search reads the records of its page and a descending list of one
- * before each digit count it walks: with the digit counts, two backend lists for a
- * parent of one digit count, not a list and a find for each digit count the prefix
- * could have, nor a read of every record under the prefix (bench/bench-inventory.c,
+ * holds, at the record reaching into its interval from below or at the interval's
+ * first number (both from the backend: NUMBERING__CONTROL_DIGIT_COUNTS). Its visitor
+ * stops at the first record outside the prefix's interval of the record's digit count:
+ * past it, the walk is placed again at the next digit count's start; below it (only
+ * without the backend's answer, which then walks from the prefix's shortest digit
+ * count), at that interval's start. So a search reads the records of its page after
+ * one seek for each digit count the parent holds: one backend list for a parent of
+ * one digit count, not a list and a find for each digit count the prefix could have,
+ * nor a read of every record under the prefix (bench/bench-inventory.c,
  * docs/PERFORMANCE.md).
  */
 static int walk_prefix(numbering_store *store, numbering_record_query *query, struct search_visit *v)
@@ -748,20 +764,13 @@ static int walk_prefix(numbering_store *store, numbering_record_query *query, st
 	const struct numbering__search *s = v->s;
 	if (s->interval_count == 0)
 		return NUMBERING_OK;
-	uint32_t mask = parent_digits(store, s->parent);
 	v->walking = 1;
 	query->has_after = 1;
-	int rc = NUMBERING_OK;
-	if (mask == UINT32_MAX) {
-		query->after = numbering__number_order(s->intervals[0].digits, 0) - 1;
-	} else {
-		int d = next_digits(s, mask, 0);
-		if (d == 0)
-			return NUMBERING_OK;
-		if ((rc = place_walk(store, query, v, d)) != NUMBERING_OK)
-			return rc;
-	}
+	int own = 1, placed = 0;
+	int rc = place_from(store, query, v, s->intervals[0].digits, 0, &own, &placed);
 	for (;;) {
+		if (rc != NUMBERING_OK || !placed)
+			return rc;
 		v->jump = JUMP_NONE;
 		rc = numbering__backend_list(store, query, search_visit, v);
 		if (rc == NUMBERING_OK)
@@ -769,16 +778,7 @@ static int walk_prefix(numbering_store *store, numbering_record_query *query, st
 		if (rc != NUMBERING_OK || v->stopped || v->jump == JUMP_NONE)
 			return rc;
 		int d = v->jump_digits;
-		if (v->jump == JUMP_PAST) {
-			if ((d = next_digits(s, mask, d)) == 0)
-				return NUMBERING_OK;
-			if (mask == UINT32_MAX) {
-				query->after = numbering__number_order(d, 0) - 1;
-				continue;
-			}
-		}
-		if ((rc = place_walk(store, query, v, d)) != NUMBERING_OK)
-			return rc;
+		rc = place_from(store, query, v, v->jump == JUMP_PAST ? d + 1 : d, v->jump == JUMP_INTO, &own, &placed);
 	}
 }
 
