@@ -362,6 +362,37 @@ static int charge_record(struct charge_record *c, const char *project, const cha
 	return numbering__request_record(&c->r, c->name, c->scope, c->id, time, c->body, sizeof(c->body));
 }
 
+struct charged_visit {
+	const char *key;
+	int found;
+	int rc;
+};
+
+static int charged_visit(const numbering_record *record, void *payload)
+{
+	struct charged_visit *v = payload;
+	v->found = 1;
+	if (record->body_len != CHARGE_BODY_LEN || ((const uint8_t *)record->body)[32] != CHARGE_MARK) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		v->rc = numbering__error_field(NUMBERING_DATA_LOSS, "chargeKey", "the record of the charge key \"%s\" is damaged",
+		                               numbering__quote(quoted, v->key, strlen(v->key)));
+	}
+	return 0;
+}
+
+/* Whether the ledger holds the key of @c (made by charge_record()) into *found. */
+static int charge_find(numbering_store *store, const struct charge_record *c, const char *charge_key, int *found)
+{
+	struct charged_visit v = {charge_key, 0, NUMBERING_OK};
+	*found = 0;
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_REQUEST, c->name, charged_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND)
+		return NUMBERING_OK;
+	if (rc == NUMBERING_OK && (rc = v.rc) == NUMBERING_OK)
+		*found = v.found;
+	return rc;
+}
+
 /* numbering__validate_text(), whose success path formats the quoted value for the
  * messages it might write: printable ASCII of 1 .. @max bytes (the names and reasons
  * the library makes itself) is text without it. */
@@ -404,9 +435,12 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	}
 	if (a->entries == INT64_MAX)
 		return numbering__error_set(NUMBERING_OUT_OF_RANGE, "the ledger of %s is full", a->project);
+	/* The charge key's record, made once for its look-up and its put. */
+	struct charge_record c;
 	if (e->charge_key != NULL) {
 		int found = 0;
-		if ((rc = numbering__account_charged(store, a->project, e->charge_key, &found)) != NUMBERING_OK)
+		if ((rc = charge_record(&c, a->project, e->charge_key, a->entries + 1, e->time)) != NUMBERING_OK ||
+		    (rc = charge_find(store, &c, e->charge_key, &found)) != NUMBERING_OK)
 			return rc;
 		if (found) {
 			char quoted[NUMBERING__QUOTE_SIZE];
@@ -443,11 +477,8 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	next.reserved = reserved;
 	next.entries = en.n;
 	rc = put_entry(store, a->project, &en);
-	if (rc == NUMBERING_OK && e->charge_key != NULL) {
-		struct charge_record c;
-		if ((rc = charge_record(&c, a->project, e->charge_key, en.n, e->time)) == NUMBERING_OK)
-			rc = numbering__backend_put_record(store, &c.r);
-	}
+	if (rc == NUMBERING_OK && e->charge_key != NULL)
+		rc = numbering__backend_put_record(store, &c.r);
 	if (rc == NUMBERING_OK && put_it)
 		rc = put_account(store, &next);
 	if (rc != NUMBERING_OK)
@@ -514,24 +545,6 @@ int numbering__account_unreserve(numbering_store *store, struct numbering__accou
 	return rc;
 }
 
-struct charged_visit {
-	const char *key;
-	int found;
-	int rc;
-};
-
-static int charged_visit(const numbering_record *record, void *payload)
-{
-	struct charged_visit *v = payload;
-	v->found = 1;
-	if (record->body_len != CHARGE_BODY_LEN || ((const uint8_t *)record->body)[32] != CHARGE_MARK) {
-		char quoted[NUMBERING__QUOTE_SIZE];
-		v->rc = numbering__error_field(NUMBERING_DATA_LOSS, "chargeKey", "the record of the charge key \"%s\" is damaged",
-		                               numbering__quote(quoted, v->key, strlen(v->key)));
-	}
-	return 0;
-}
-
 int numbering__account_charged(numbering_store *store, const char *project, const char *charge_key, int *found)
 {
 	*found = 0;
@@ -539,14 +552,7 @@ int numbering__account_charged(numbering_store *store, const char *project, cons
 		return NUMBERING_OK;
 	struct charge_record c;
 	int rc = charge_record(&c, project, charge_key, 0, 0);
-	struct charged_visit v = {charge_key, 0, NUMBERING_OK};
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_get_record(store, NUMBERING__KIND_REQUEST, c.name, charged_visit, &v);
-	if (rc == NUMBERING_NOT_FOUND)
-		return NUMBERING_OK;
-	if (rc == NUMBERING_OK && (rc = v.rc) == NUMBERING_OK)
-		*found = v.found;
-	return rc;
+	return rc == NUMBERING_OK ? charge_find(store, &c, charge_key, found) : rc;
 }
 
 /* ---- The public calls (numbering/billing.h) ---- */
