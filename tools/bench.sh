@@ -10,12 +10,14 @@
 #   NUMBERING_BENCH_INVENTORY="--numbers 1100000" sh tools/bench.sh   # a smaller inventory
 #                                # (bench-inventory's default is the issue's 11,000,000 numbers)
 #   NUMBERING_BENCH_BILLING="--runs 3" sh tools/bench.sh   # RunBilling: the median of 3
+#   NUMBERING_BENCH_EXPORT="--clock cpu" sh tools/bench.sh   # numberctl export in CPU time
+#                                # (beside the sqlite3 shell, the sqlite3 package)
 #
 # Timings depend on the machine and on what else it is doing; nothing here fails on a
 # missed target (MISS is reported, the exit status is 0 when every program ran).
 set -eu
 cd "$(dirname "$0")/.."
-sh tools/install-deps.sh libphonenumber-dev libprotobuf-dev libsqlite3-dev liblmdb-dev
+sh tools/install-deps.sh libphonenumber-dev libprotobuf-dev libsqlite3-dev sqlite3 liblmdb-dev
 if [ -f build-bench/build.ninja ]; then
 	meson configure build-bench --buildtype=release -Dbench=true -Dtests=false > /dev/null
 else
@@ -82,6 +84,9 @@ for program in build-bench/bench/bench-*; do
 	bench-inventory)
 		# shellcheck disable=SC2086 # the variable holds several arguments
 		"$program" ${NUMBERING_BENCH_INVENTORY:-} ;;
+	bench-export)
+		# shellcheck disable=SC2086 # the variable holds several arguments
+		"$program" ${NUMBERING_BENCH_EXPORT:-} ;;
 	bench-purchase)
 		# shellcheck disable=SC2086 # the variable holds several arguments
 		"$program" ${NUMBERING_BENCH_PURCHASE:-} ;;
