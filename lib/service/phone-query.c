@@ -76,59 +76,89 @@ static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return NUMBERING_DATA_LOSS;
 }
 
-/* Rows 0 .. @rows - 1 of a model/fields.h body into @out (unset rows zeroed); *used
- * the bytes they took. Only the structure is checked (a damaged body is DATA_LOSS):
- * the values met their limits when they were written. */
-static int view_fields(const struct numbering__fields *t, size_t rows, struct view *out, const uint8_t *body,
-                       size_t len, size_t *used)
+#define ROW(i) (UINT64_C(1) << (i))
+
+/* The rows of a model/fields.h body that @want names (a bit per row) into @out[row]:
+ * an unset row zeroed (an INT its default); the other entries of @out are not written.
+ * The body is walked only up to the last row wanted, and an unset row costs a bit
+ * test. Only the structure is checked (a damaged body is DATA_LOSS): the values met
+ * their limits when they were written. */
+static int view_fields(const struct numbering__fields *t, uint64_t want, struct view *out, const uint8_t *body,
+                       size_t len)
 {
 	static const uint8_t nothing[1];
-	const uint8_t *p = body ? body : nothing, *start = p, *end = p + (body ? len : 0);
-	memset(out, 0, rows * sizeof(*out));
-	for (size_t i = 0; i < rows && i < t->count; i++)
-		out[i].value = t->f[i].type == NUMBERING__FIELD_INT ? t->f[i].dflt : 0;
+	const uint8_t *p = body ? body : nothing, *end = p + (body ? len : 0);
 	uint64_t bits = 0, v = 0;
 	if (get_varint(&p, end, &bits) != NUMBERING_OK)
 		return NUMBERING_DATA_LOSS;
-	for (size_t i = 0; i < t->count && i < rows; i++) {
-		if (!(bits & (UINT64_C(1) << i)))
-			continue;
+	if (t->count < 64)
+		want &= ROW(t->count) - 1;
+	/* The wanted rows that are unset: zeroed, an INT its default. */
+	for (uint64_t unset = want & ~bits; unset != 0; unset &= unset - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(unset);
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].value = t->f[i].type == NUMBERING__FIELD_INT ? t->f[i].dflt : 0;
+	}
+	/* The set rows up to the last one wanted, in order (each set row's bytes follow the
+	 * one before). */
+	unsigned last = want != 0 ? 63u - (unsigned)__builtin_clzll(want) : 0;
+	uint64_t upto = want == 0 ? 0 : last == 63 ? ~UINT64_C(0) : ROW(last + 1) - 1;
+	for (uint64_t set = bits & upto; set != 0; set &= set - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(set);
+		int wanted = (want & ROW(i)) != 0;
 		struct view *o = &out[i];
 		switch (t->f[i].type) {
 		case NUMBERING__FIELD_TEXT:
 			if (get_varint(&p, end, &v) != NUMBERING_OK || v > (uint64_t)(end - p))
 				return NUMBERING_DATA_LOSS;
-			o->text = (const char *)p;
-			o->len = (size_t)v;
+			if (wanted) {
+				o->text = (const char *)p;
+				o->len = (size_t)v;
+			}
 			p += v;
 			break;
 		case NUMBERING__FIELD_INT:
 		case NUMBERING__FIELD_TIME:
 			if (get_varint(&p, end, &v) != NUMBERING_OK)
 				return NUMBERING_DATA_LOSS;
-			o->value = t->f[i].type == NUMBERING__FIELD_INT ? (int64_t)v : (int64_t)((v >> 1) ^ (~(v & 1) + 1));
+			if (wanted) {
+				o->text = NULL;
+				o->value = t->f[i].type == NUMBERING__FIELD_INT ? (int64_t)v
+				                                                : (int64_t)((v >> 1) ^ (~(v & 1) + 1));
+			}
 			break;
 		case NUMBERING__FIELD_MONEY:
 		case NUMBERING__FIELD_SMONEY:
 			if (end - p < 3)
 				return NUMBERING_DATA_LOSS;
-			memcpy(o->currency, p, 3);
+			if (wanted) {
+				memcpy(o->currency, p, 3);
+				o->currency[3] = '\0';
+				o->text = NULL;
+			}
 			p += 3;
 			if (get_varint(&p, end, &v) != NUMBERING_OK)
 				return NUMBERING_DATA_LOSS;
-			o->value = t->f[i].type == NUMBERING__FIELD_MONEY ? (int64_t)v : (int64_t)((v >> 1) ^ (~(v & 1) + 1));
+			if (wanted)
+				o->value = t->f[i].type == NUMBERING__FIELD_MONEY ? (int64_t)v : (int64_t)((v >> 1) ^ (~(v & 1) + 1));
 			break;
 		case NUMBERING__FIELD_CAPS:
 			if (p >= end)
 				return NUMBERING_DATA_LOSS;
-			o->value = *p++;
+			if (wanted) {
+				o->text = NULL;
+				o->value = *p;
+			}
+			p++;
 			break;
 		default: /* BOOL */
-			o->value = 1;
+			if (wanted) {
+				o->text = NULL;
+				o->value = 1;
+			}
 			break;
 		}
 	}
-	*used = (size_t)(p - start);
 	return NUMBERING_OK;
 }
 
@@ -149,32 +179,59 @@ static int row_of(const struct numbering__fields *t, const char *json)
 
 /* ---- What one number shows ---- */
 
+#define STOCK_ROWS_MAX 32
+#define SUB_ROWS 12   /* model/subscription-fields.h: up to endTime */
+#define SUB_ROW_STATE 2
+#define SUB_ROW_AUTO_OFF 3
+#define SUB_ROW_INTERVAL 5
+#define SUB_ROW_START 6
+#define SUB_ROW_PAID 7
+#define SUB_ROW_EXPIRE 10
+#define PHONE_ROWS 6  /* model/phone-fields.h: up to verification_name */
+
 /* The rows read of an ACTIVE record's stock (model/available-fields.h), found by name
- * once; -1 for one a build does not have. */
+ * once; -1 for one a build does not have. stock_rows and sub_rows: how many rows of
+ * the stock and of the subscription the query reads (the rows after the last one it
+ * reads are not even walked: a body is read only as far as the query needs). */
 struct rows {
-	int monthly_price, category, region_name, sandbox, stock_rows;
+	int monthly_price, category, region_name, sandbox;
+	uint64_t stock_want, sub_want; /* the rows read (model/fields.h bits) */
 };
 
-static void rows_init(struct rows *r)
+static uint64_t row_bit(int row)
+{
+	return row >= 0 && row < 64 ? ROW(row) : 0;
+}
+
+static void rows_init(struct rows *r, const numbering_phone_query *q, int need_renewal)
 {
 	const struct numbering__fields *t = &numbering__available_fields;
 	r->monthly_price = row_of(t, "monthlyPrice");
 	r->category = row_of(t, "categoryName");
 	r->region_name = row_of(t, "regionName");
 	r->sandbox = row_of(t, "sandbox");
-	int last = r->monthly_price;
-	if (r->category > last)
-		last = r->category;
-	if (r->region_name > last)
-		last = r->region_name;
-	if (r->sandbox > last)
-		last = r->sandbox;
-	r->stock_rows = last + 1; /* the rows after the last one read are skipped */
+	r->stock_want = 0;
+	if (q->order_by == NUMBERING_PHONE_ORDER_PHONE_PRICE)
+		r->stock_want |= row_bit(r->monthly_price);
+	if (q->phone_category_name != NULL)
+		r->stock_want |= row_bit(r->category);
+	if (q->phone_region_name_count > 0)
+		r->stock_want |= row_bit(r->region_name);
+	if (q->sandbox != NUMBERING_PHONE_SANDBOX_ALL)
+		r->stock_want |= row_bit(r->sandbox);
+	/* model/subscription-fields.h: state row 2, autoChargeOff 3, the renewal's rows 5 .. 7,
+	 * expireAt 10. */
+	r->sub_want = 0;
+	if (q->deactivated >= 0 || q->canceled >= 0 || q->order_by == NUMBERING_PHONE_ORDER_DEACTIVATED || need_renewal)
+		r->sub_want |= ROW(SUB_ROW_STATE);
+	if (q->auto_charge >= 0)
+		r->sub_want |= ROW(SUB_ROW_AUTO_OFF);
+	if (q->canceled >= 0 || need_renewal)
+		r->sub_want |= ROW(SUB_ROW_EXPIRE);
+	if (need_renewal)
+		r->sub_want |= ROW(SUB_ROW_INTERVAL) | ROW(SUB_ROW_START) | ROW(SUB_ROW_PAID);
 }
 
-#define STOCK_ROWS_MAX 32
-#define SUB_ROWS 12   /* model/subscription-fields.h: up to endTime */
-#define PHONE_ROWS 6  /* model/phone-fields.h: up to verification_name */
 
 /* A candidate: what its instance record gave, then what the joins added. */
 struct cand {
@@ -183,9 +240,11 @@ struct cand {
 	uint32_t name;  /* the instance name's offset in the arena */
 	uint32_t vname; /* its verification name's offset, 0 for none (only when the query reads it) */
 	uint16_t id_at; /* where the instance id starts in the name */
+	uint8_t id_len; /* and its length */
 	uint8_t digits;
 	char country[3];
 	uint8_t stock_ok, has_sub, pending;
+	uint8_t alive; /* whether it passed the filters of the records joined so far */
 	int64_t price;
 	int64_t state, auto_off, next_renewal, expire;
 	int64_t app, rule, vstatus, hold;
@@ -202,12 +261,16 @@ enum {
 	NEED_RENEWAL = 32,
 };
 
+/* A kept match: small, so that sifting moves little; its instance name lives in the
+ * run's names[slot], which stays put while the entry moves. */
 struct entry {
 	int64_t key;
 	char *skey; /* verification_name order: the name (NULL: none) */
 	int64_t phone_id;
-	char name[NUMBERING__NAME_SIZE];
+	uint32_t slot;
 };
+
+#define PROBE_SLOT UINT32_MAX /* the entry offered, whose name is the run's probe_name */
 
 struct run {
 	numbering_store *store;
@@ -237,6 +300,8 @@ struct run {
 	size_t slot_mask;
 	/* the heap: the best `cap` matches, the worst on top */
 	struct entry *heap;
+	char (*names)[NUMBERING__NAME_SIZE]; /* the kept matches' instance names, by slot */
+	const char *probe_name;
 	size_t count, cap, room;
 	int64_t total;
 	int rc;
@@ -304,21 +369,31 @@ static int stock_passes(const struct run *r, const struct view *stock)
 {
 	static const struct view none;
 	const numbering_phone_query *q = r->q;
-	const struct view *category = stock && r->rows.category >= 0 ? &stock[r->rows.category] : &none;
-	const struct view *region = stock && r->rows.region_name >= 0 ? &stock[r->rows.region_name] : &none;
-	int64_t sandbox = stock && r->rows.sandbox >= 0 ? stock[r->rows.sandbox].value : 0;
-	if (q->phone_category_name != NULL && !view_is(category, q->phone_category_name))
+	/* Only the rows a filter reads: view_fields() read no more than those. */
+	if (q->phone_category_name != NULL &&
+	    !view_is(stock && r->rows.category >= 0 ? &stock[r->rows.category] : &none, q->phone_category_name))
 		return 0;
-	if (q->phone_region_name_count > 0 && !list_has_text(q->phone_region_names, q->phone_region_name_count, region))
+	if (q->phone_region_name_count > 0 &&
+	    !list_has_text(q->phone_region_names, q->phone_region_name_count,
+	                   stock && r->rows.region_name >= 0 ? &stock[r->rows.region_name] : &none))
 		return 0;
-	if (q->sandbox == NUMBERING_PHONE_SANDBOX_TRUE && sandbox == 0)
-		return 0;
-	if (q->sandbox == NUMBERING_PHONE_SANDBOX_FALSE && sandbox != 0)
-		return 0;
+	if (q->sandbox != NUMBERING_PHONE_SANDBOX_ALL) {
+		int64_t sandbox = stock && r->rows.sandbox >= 0 ? stock[r->rows.sandbox].value : 0;
+		if ((q->sandbox == NUMBERING_PHONE_SANDBOX_TRUE) != (sandbox != 0))
+			return 0;
+	}
 	return 1;
 }
 
 /* ---- Candidates ---- */
+
+static const char *last_slash(const char *s, size_t len)
+{
+	while (len > 0)
+		if (s[--len] == '/')
+			return s + len;
+	return NULL;
+}
 
 static const char *cand_name(const struct run *r, const struct cand *c)
 {
@@ -425,13 +500,19 @@ static int add_candidate(struct run *r, const numbering_record *in)
 	struct cand *c = &r->cands[r->cand_count];
 	memset(c, 0, sizeof(*c));
 	size_t len = strlen(in->name);
-	const char *slash = strrchr(in->name, '/');
-	if (len >= NUMBERING__NAME_SIZE || slash == NULL)
+	/* "{project}/phoneNumberInstances/{id}": the id's start known, else found. */
+	size_t at = r->project_len + sizeof(INSTANCES) - 1;
+	const char *slash = len > at && in->name[at - 1] == '/' && memchr(in->name + at, '/', len - at) == NULL
+	                            ? in->name + at - 1
+	                            : last_slash(in->name, len);
+	if (len >= NUMBERING__NAME_SIZE || slash == NULL || len - (size_t)(slash + 1 - in->name) > UINT8_MAX)
 		return damaged("phoneNumberInstance", in->name);
 	int rc = arena_add(r, in->name, len, &c->name);
 	if (rc != NUMBERING_OK)
 		return rc;
 	c->id_at = (uint16_t)(slash + 1 - in->name);
+	c->id_len = (uint8_t)(len - c->id_at);
+	c->alive = 1;
 	c->phone_id = phone_id;
 	c->create_time = in->sort_key;
 	c->first = in->first;
@@ -467,38 +548,36 @@ static int join_active(struct run *r, struct cand *c, const numbering_record *re
 	}
 	/* Whose record it is: the instance attribute, row 0 of the active fields. */
 	struct view own[1];
-	size_t used = 0;
-	if (view_fields(&numbering__active_fields, 1, own, p, (size_t)(end - p), &used) != NUMBERING_OK)
+	if (view_fields(&numbering__active_fields, ROW(0), own, p, (size_t)(end - p)) != NUMBERING_OK)
 		return damaged("activeNumber", record->name);
 	if (!has_stock || !view_is(&own[0], cand_name(r, c)))
 		return NUMBERING_OK; /* none of the inventory, or an earlier instance's record */
 	struct view v[STOCK_ROWS_MAX];
-	if (view_fields(&numbering__available_fields, (size_t)r->rows.stock_rows, v, stock, (size_t)stock_len, &used) !=
-	    NUMBERING_OK)
+	if (view_fields(&numbering__available_fields, r->rows.stock_want, v, stock, (size_t)stock_len) != NUMBERING_OK)
 		return damaged("activeNumber", record->name);
 	c->stock_ok = (uint8_t)stock_passes(r, v);
-	c->price = r->rows.monthly_price >= 0 ? v[r->rows.monthly_price].value : 0;
+	c->price = r->rows.stock_want & row_bit(r->rows.monthly_price) ? v[r->rows.monthly_price].value : 0;
 	return NUMBERING_OK;
 }
 
 static int join_sub(struct run *r, struct cand *c, const numbering_record *record)
 {
 	struct view f[SUB_ROWS];
-	size_t used = 0;
-	if (view_fields(&numbering__subscription_table, SUB_ROWS, f, record->body, record->body_len, &used) !=
-	    NUMBERING_OK)
+	uint64_t want = r->rows.sub_want;
+	if (view_fields(&numbering__subscription_table, want, f, record->body, record->body_len) != NUMBERING_OK)
 		return damaged("subscription", record->name);
 	c->has_sub = 1;
-	c->state = f[2].value;
-	c->auto_off = f[3].value;
-	c->expire = f[10].value;
+	/* A row the query does not read keeps its default (rows_init() asks for those it reads). */
+	c->state = want & ROW(SUB_ROW_STATE) ? f[SUB_ROW_STATE].value : numbering__subscription_table.f[SUB_ROW_STATE].dflt;
+	c->auto_off = want & ROW(SUB_ROW_AUTO_OFF) ? f[SUB_ROW_AUTO_OFF].value : 0;
+	c->expire = want & ROW(SUB_ROW_EXPIRE) ? f[SUB_ROW_EXPIRE].value : 0;
 	c->next_renewal = 0;
 	if ((r->need & NEED_RENEWAL) && c->state != NUMBERING_SUBSCRIPTION_CANCELLED && c->expire == 0) {
 		/* The calendar arithmetic only when the query reads the date. */
 		struct numbering_subscription sub;
-		sub.f.start_time = f[6].value;
-		sub.f.interval_months = f[5].value;
-		sub.f.periods_paid = f[7].value;
+		sub.f.start_time = f[SUB_ROW_START].value;
+		sub.f.interval_months = f[SUB_ROW_INTERVAL].value;
+		sub.f.periods_paid = f[SUB_ROW_PAID].value;
 		c->next_renewal = numbering__subscription_period_start(&sub, sub.f.periods_paid);
 	}
 	return NUMBERING_OK;
@@ -507,8 +586,8 @@ static int join_sub(struct run *r, struct cand *c, const numbering_record *recor
 static int join_phone(struct run *r, struct cand *c, const numbering_record *record)
 {
 	struct view f[PHONE_ROWS];
-	size_t used = 0;
-	if (view_fields(&numbering__phone_table, PHONE_ROWS, f, record->body, record->body_len, &used) != NUMBERING_OK)
+	uint64_t want = ROW(0) | ROW(1) | ROW(3) | ROW(4) | ((r->need & NEED_VNAME) ? ROW(5) : 0);
+	if (view_fields(&numbering__phone_table, want, f, record->body, record->body_len) != NUMBERING_OK)
 		return damaged("phone", record->name);
 	c->app = f[0].value;
 	c->rule = f[1].value;
@@ -576,6 +655,8 @@ static int join_by_gets(struct run *r, int kind)
 {
 	char name[NUMBERING__NAME_SIZE + 32];
 	for (size_t i = 0; i < r->cand_count; i++) {
+		if (!r->cands[i].alive)
+			continue;
 		struct get_visit v = {r, &r->cands[i], kind, NUMBERING_OK};
 		record_name(r, &r->cands[i], kind, name);
 		int rc = numbering__backend_get_record(r->store, join_kinds[kind], name, get_visit, &v);
@@ -593,7 +674,15 @@ static int join_by_gets(struct run *r, int kind)
  * candidate through a hash (many candidates: a list visit costs less than a get). */
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-	uint64_t h = UINT64_C(1469598103934665603);
+	uint64_t h = UINT64_C(1469598103934665603) ^ len;
+	if (len >= 8) {
+		/* The generated ids are random (service/store.c): their last 8 bytes are hash
+		 * enough, read as one word, whatever the length. */
+		uint64_t w;
+		memcpy(&w, s + len - 8, 8);
+		h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+		return h ^ (h >> 29);
+	}
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
 	return h ^ (h >> 29);
@@ -605,11 +694,14 @@ static uint64_t hash_number(int64_t order)
 	return h ^ (h >> 31);
 }
 
-/* Builds the hash of the candidates by number (@by_number) or by instance id. */
+/* Builds the hash of the live candidates by number (@by_number) or by instance id. */
 static int hash_build(struct run *r, int by_number)
 {
+	size_t live = 0;
+	for (size_t i = 0; i < r->cand_count; i++)
+		live += r->cands[i].alive;
 	size_t n = 16;
-	while (n < r->cand_count * 2)
+	while (n < live * 2)
 		n *= 2;
 	numbering__free_mem(r->slots);
 	if ((r->slots = numbering__calloc(n, sizeof(*r->slots))) == NULL)
@@ -617,8 +709,10 @@ static int hash_build(struct run *r, int by_number)
 	r->slot_mask = n - 1;
 	for (size_t i = 0; i < r->cand_count; i++) {
 		const struct cand *c = &r->cands[i];
+		if (!c->alive)
+			continue;
 		const char *id = cand_name(r, c) + c->id_at;
-		uint64_t h = by_number ? hash_number(numbering__number_order(c->digits, c->first)) : hash_bytes(id, strlen(id));
+		uint64_t h = by_number ? hash_number(numbering__number_order(c->digits, c->first)) : hash_bytes(id, c->id_len);
 		size_t s = (size_t)h & r->slot_mask;
 		while (r->slots[s] != 0)
 			s = (s + 1) & r->slot_mask;
@@ -637,12 +731,11 @@ static struct cand *hash_find_number(struct run *r, int64_t order)
 	return NULL;
 }
 
-static struct cand *hash_find_id(struct run *r, const char *id)
+static struct cand *hash_find_id(struct run *r, const char *id, size_t len)
 {
-	size_t len = strlen(id);
 	for (size_t s = (size_t)hash_bytes(id, len) & r->slot_mask; r->slots[s] != 0; s = (s + 1) & r->slot_mask) {
 		struct cand *c = &r->cands[r->slots[s] - 1];
-		if (strcmp(cand_name(r, c) + c->id_at, id) == 0)
+		if (c->id_len == len && memcmp(cand_name(r, c) + c->id_at, id, len) == 0)
 			return c;
 	}
 	return NULL;
@@ -651,6 +744,7 @@ static struct cand *hash_find_id(struct run *r, const char *id)
 struct walk_join {
 	struct run *r;
 	int kind;
+	size_t id_at; /* where the id starts in the names of the project's records of the kind */
 };
 
 static int walk_visit(const numbering_record *record, void *payload)
@@ -661,8 +755,15 @@ static int walk_visit(const numbering_record *record, void *payload)
 	if (w->kind == JOIN_ACTIVE) {
 		c = hash_find_number(r, record->sort_key); /* an ACTIVE record's sort key is its number's order */
 	} else {
-		const char *slash = record->name ? strrchr(record->name, '/') : NULL;
-		c = slash ? hash_find_id(r, slash + 1) : NULL;
+		/* The id: after "{project}/subscriptions/" or "{project}/phoneNumberInstances/"
+		 * (the records listed are the project's), else after the last slash. */
+		const char *name = record->name, *id = NULL;
+		size_t len = name ? strlen(name) : 0;
+		if (len > w->id_at && name[w->id_at - 1] == '/' && memchr(name + w->id_at, '/', len - w->id_at) == NULL)
+			id = name + w->id_at;
+		else if (len > 0 && (id = last_slash(name, len)) != NULL)
+			id++;
+		c = id ? hash_find_id(r, id, len - (size_t)(id - name)) : NULL;
 		/* a PHONE record is named after its instance: the whole name must be the candidate's */
 		if (c != NULL && w->kind == JOIN_PHONE && strcmp(record->name, cand_name(r, c)) != 0)
 			c = NULL;
@@ -680,7 +781,7 @@ static int join_by_walk(struct run *r, int kind)
 	int rc = hash_build(r, kind == JOIN_ACTIVE);
 	if (rc != NUMBERING_OK)
 		return rc;
-	struct walk_join w = {r, kind};
+	struct walk_join w = {r, kind, r->project_len + (kind == JOIN_SUB ? strlen("/subscriptions/") : strlen(INSTANCES))};
 	numbering_record_query lq = NUMBERING_RECORD_QUERY_INIT;
 	lq.kind = join_kinds[kind];
 	lq.parent = r->project;
@@ -719,8 +820,13 @@ static int64_t order_key(const struct run *r, const struct cand *c)
 	}
 }
 
+static const char *entry_name(const struct run *r, const struct entry *e)
+{
+	return e->slot == PROBE_SLOT ? r->probe_name : r->names[e->slot];
+}
+
 /* Whether @a sorts before @b. */
-static int before(const struct entry *a, const struct entry *b)
+static int before(const struct run *r, const struct entry *a, const struct entry *b)
 {
 	if (a->key != b->key)
 		return a->key < b->key;
@@ -733,17 +839,17 @@ static int before(const struct entry *a, const struct entry *b)
 	}
 	if (a->phone_id != b->phone_id)
 		return a->phone_id < b->phone_id;
-	return strcmp(a->name, b->name) < 0;
+	return strcmp(entry_name(r, a), entry_name(r, b)) < 0;
 }
 
 /* The heap keeps the worst of the best on top (a max-heap by `before`). */
-static void sift_down(struct entry *h, size_t n, size_t i)
+static void sift_down(const struct run *r, struct entry *h, size_t n, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, w = i;
-		if (l < n && before(&h[w], &h[l]))
+		if (l < n && before(r, &h[w], &h[l]))
 			w = l;
-		if (l + 1 < n && before(&h[w], &h[l + 1]))
+		if (l + 1 < n && before(r, &h[w], &h[l + 1]))
 			w = l + 1;
 		if (w == i)
 			return;
@@ -754,11 +860,11 @@ static void sift_down(struct entry *h, size_t n, size_t i)
 	}
 }
 
-static void sift_up(struct entry *h, size_t i)
+static void sift_up(const struct run *r, struct entry *h, size_t i)
 {
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		if (!before(&h[parent], &h[i]))
+		if (!before(r, &h[parent], &h[i]))
 			return;
 		struct entry t = h[i];
 		h[i] = h[parent];
@@ -779,25 +885,23 @@ static int offer(struct run *r, const struct cand *c)
 	probe.key = order_key(r, c);
 	probe.skey = (char *)vname;
 	probe.phone_id = c->phone_id;
+	probe.slot = PROBE_SLOT;
 	const char *name = cand_name(r, c);
-	size_t name_len = strlen(name);
-	if (r->count == r->cap) {
-		/* Full: it enters only when it sorts before the worst kept. The name is
-		 * compared only on a tie of key and phone id (phone ids are unique). */
-		probe.name[0] = '\0';
-		if (probe.key == r->heap[0].key && probe.phone_id == r->heap[0].phone_id)
-			memcpy(probe.name, name, name_len + 1);
-		if (!before(&probe, &r->heap[0]))
-			return NUMBERING_OK;
-	}
-	memcpy(probe.name, name, name_len + 1);
+	/* Full: it enters only when it sorts before the worst kept (the name is compared
+	 * only on a tie of key and phone id: phone ids are unique). */
+	r->probe_name = name;
+	if (r->count == r->cap && !before(r, &probe, &r->heap[0]))
+		return NUMBERING_OK;
 	probe.skey = NULL;
 	if (vname != NULL && (probe.skey = numbering__strdup(vname)) == NULL)
 		return out_of_memory();
 	if (r->count == r->cap) {
+		/* It takes the place, and the name slot, of the worst kept. */
 		numbering__free_mem(r->heap[0].skey);
+		probe.slot = r->heap[0].slot;
+		memcpy(r->names[probe.slot], name, strlen(name) + 1);
 		r->heap[0] = probe;
-		sift_down(r->heap, r->count, 0);
+		sift_down(r, r->heap, r->count, 0);
 		return NUMBERING_OK;
 	}
 	if (r->count == r->room) {
@@ -805,31 +909,43 @@ static int offer(struct run *r, const struct cand *c)
 		if (room > r->cap)
 			room = r->cap;
 		struct entry *grown = numbering__realloc(r->heap, room * sizeof(*grown));
-		if (grown == NULL) {
+		if (grown != NULL)
+			r->heap = grown;
+		char(*names)[NUMBERING__NAME_SIZE] = grown ? numbering__realloc(r->names, room * sizeof(*names)) : NULL;
+		if (names == NULL) {
 			numbering__free_mem(probe.skey);
 			return out_of_memory();
 		}
-		r->heap = grown;
+		r->names = names;
 		r->room = room;
 	}
+	probe.slot = (uint32_t)r->count;
+	memcpy(r->names[probe.slot], name, strlen(name) + 1);
 	r->heap[r->count] = probe;
-	sift_up(r->heap, r->count);
+	sift_up(r, r->heap, r->count);
 	r->count++;
 	return NUMBERING_OK;
 }
 
-/* The filters the joins answer; a match goes to the heap. */
-static int finish(struct run *r, const struct cand *c)
+/* The filters the subscription answers. */
+static int sub_passes(const struct run *r, const struct cand *c)
 {
 	const numbering_phone_query *q = r->q;
-	if (!c->stock_ok)
-		return NUMBERING_OK;
 	if (!tri(q->auto_charge, c->has_sub && !c->auto_off) ||
 	    !tri(q->deactivated, c->state == NUMBERING_SUBSCRIPTION_DEACTIVATED) ||
 	    !tri(q->canceled, c->has_sub && (c->state == NUMBERING_SUBSCRIPTION_CANCELLED || c->expire != 0)))
-		return NUMBERING_OK;
+		return 0;
 	if ((q->from_phone_next_renewal != INT64_MIN || q->to_phone_next_renewal != INT64_MAX) &&
 	    (c->next_renewal == 0 || !in_range(c->next_renewal, q->from_phone_next_renewal, q->to_phone_next_renewal)))
+		return 0;
+	return 1;
+}
+
+/* The filters the PHONE record answers; a match goes to the heap. */
+static int finish(struct run *r, const struct cand *c)
+{
+	const numbering_phone_query *q = r->q;
+	if (!c->alive)
 		return NUMBERING_OK;
 	if (r->application_id != 0 && c->app != r->application_id)
 		return NUMBERING_OK;
@@ -958,13 +1074,27 @@ static int run_project(struct run *r, const char *project)
 	int rc = arena_add(r, "", 0, &none); /* offset 0: "none" */
 	if (rc == NUMBERING_OK)
 		rc = collect(r, &walked);
-	/* Walks when the candidates are most of the project's numbers: a list visit costs
-	 * a fraction of a get. */
-	int by_walk = walked && r->cand_count * 4 >= (size_t)r->visited && r->cand_count > 64;
+	/* Walks when every instance was visited and many are candidates. */
+	int by_walk = walked && r->cand_count > 64;
+	/* After each join, a candidate that failed a filter is dropped from the next: the
+	 * later walks look up fewer candidates in a smaller hash, the gets are not made. */
 	static const int needs[3] = {NEED_ACTIVE, NEED_SUB, NEED_PHONE};
-	for (int kind = 0; kind < 3 && rc == NUMBERING_OK && r->cand_count > 0; kind++)
-		if (r->need & needs[kind])
-			rc = by_walk ? join_by_walk(r, kind) : join_by_gets(r, kind);
+	for (int kind = 0; kind < 3 && rc == NUMBERING_OK && r->cand_count > 0; kind++) {
+		if (r->need & needs[kind]) {
+			/* A walk visits every record of the kind (about one per instance visited);
+			 * gets, one per live candidate, cost about twice a visit each (callgrind,
+			 * bench-phones): below half, the gets cost less. */
+			size_t alive = 0;
+			for (size_t i = 0; i < r->cand_count; i++)
+				alive += r->cands[i].alive;
+			int walk = by_walk && alive * 2 >= (size_t)r->visited;
+			rc = walk ? join_by_walk(r, kind) : join_by_gets(r, kind);
+		}
+		for (size_t i = 0; i < r->cand_count && kind < JOIN_PHONE; i++) {
+			struct cand *c = &r->cands[i];
+			c->alive = c->alive && (kind == JOIN_ACTIVE ? c->stock_ok : sub_passes(r, c));
+		}
+	}
 	for (size_t i = 0; i < r->cand_count && rc == NUMBERING_OK; i++)
 		rc = finish(r, &r->cands[i]);
 	return rc;
@@ -1419,7 +1549,7 @@ static int list_locked(numbering_phone_page *page, struct run *r, const char *pr
 		struct entry t = r->heap[0];
 		r->heap[0] = r->heap[end - 1];
 		r->heap[end - 1] = t;
-		sift_down(r->heap, end - 1, 0);
+		sift_down(r, r->heap, end - 1, 0);
 	}
 	size_t from = (size_t)q->offset < n ? (size_t)q->offset : n;
 	page->total = r->total;
@@ -1430,7 +1560,7 @@ static int list_locked(numbering_phone_page *page, struct run *r, const char *pr
 			rc = numbering__active_new(&active, project);
 	}
 	for (size_t i = from; i < n && rc == NUMBERING_OK; i++) {
-		rc = load_item(&page->items[page->count], store, r->heap[i].name, r->heap[i].phone_id, scratch, active);
+		rc = load_item(&page->items[page->count], store, r->names[r->heap[i].slot], r->heap[i].phone_id, scratch, active);
 		page->count++;
 	}
 	numbering_active_number_free(active);
@@ -1456,7 +1586,7 @@ int numbering_store_list_phones(numbering_phone_page **out, numbering_store *sto
 	r.store = store;
 	r.q = query;
 	r.need = need_of(query);
-	rows_init(&r.rows);
+	rows_init(&r.rows, query, (r.need & NEED_RENEWAL) != 0);
 	r.stock_ok_without = stock_passes(&r, NULL);
 	r.cap = (size_t)query->offset + (size_t)query->count;
 	if (rc == NUMBERING_OK && query->phone_number_count > 0) {
@@ -1494,6 +1624,7 @@ int numbering_store_list_phones(numbering_phone_page **out, numbering_store *sto
 	for (size_t i = 0; i < r.count; i++)
 		numbering__free_mem(r.heap[i].skey);
 	numbering__free_mem(r.heap);
+	numbering__free_mem(r.names);
 	numbering__free_mem(r.rule_ids);
 	numbering__free_mem(r.ids);
 	numbering__free_mem(r.cands);
