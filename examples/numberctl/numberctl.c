@@ -96,7 +96,7 @@ static const char range_help[] =
 	"digits (+61255501100-99 is +61255501100 to +61255501199). Prints\n"
 	"{\"startPhoneNumber\":...,\"endPhoneNumber\":...,\"size\":...,\"notation\":...}.\n";
 
-static const char call_help[] =
+static const char call_help_head[] =
 	"usage: numberctl [GLOBAL OPTIONS] call METHOD JSON|-\n"
 	"\n"
 	"Calls METHOD with the proto3-JSON request JSON (or read from stdin with '-') on the\n"
@@ -104,11 +104,12 @@ static const char call_help[] =
 	"line. On failure prints the JSON error body ({\"error\":{\"code\":...,\"status\":...,\n"
 	"\"message\":...,\"details\":[...]}}) and exits 1; bad usage exits 2. A request (or a\n"
 	"--policy file) holding a NUL byte is INVALID_ARGUMENT naming its offset.\n"
-	"\n"
-	"Methods: CreatePhoneNumberInstance, GetPhoneNumberInstance, ListPhoneNumberInstances,\n"
-	"UpdatePhoneNumberInstance, DeletePhoneNumberInstance, MovePhoneNumberInstance,\n"
-	"SplitRange, ActivatePhoneNumberInstance, SuspendPhoneNumberInstance,\n"
-	"ResumePhoneNumberInstance, ResolvePhoneNumber.\n"
+	"\n";
+
+/* Between the two: "Methods: ...", every method of the library's dispatch table
+ * (numbering_json_method()), so the help, the manual page and the bash completion
+ * list each one without a copy here. */
+static const char call_help_tail[] =
 	"\n"
 	"Example:\n"
 	"  numberctl call CreatePhoneNumberInstance '{\"parent\":\"projects/p1\",\n"
@@ -116,6 +117,44 @@ static const char call_help[] =
 	"\n"
 	"Testing aid: with NUMBERING_FAKE_CLOCK=NS in the environment the store's clock reads\n"
 	"NS (nanoseconds since the Unix epoch) instead of the real time.\n";
+
+static char call_help[16384];
+
+/* Appends @text to call_help (cut at its end: the table would need 200 more methods). */
+static void call_help_add(size_t *len, const char *text)
+{
+	size_t n = strlen(text);
+	if (*len + n >= sizeof(call_help))
+		n = sizeof(call_help) - 1 - *len;
+	memcpy(call_help + *len, text, n);
+	*len += n;
+	call_help[*len] = '\0';
+}
+
+/* call's help: the head, "Methods:" and every method's name in the table's order, wrapped
+ * at 80 columns, comma-separated and ended with a period, then the tail. */
+static void call_help_init(void)
+{
+	size_t len = 0, column = strlen("Methods:");
+	call_help_add(&len, call_help_head);
+	call_help_add(&len, "Methods:");
+	for (int i = 0; numbering_json_method(i) != NULL; i++) {
+		const char *name = numbering_json_method(i);
+		size_t width = strlen(name) + 1; /* and its comma or period */
+		if (column + 1 + width > 80) {
+			call_help_add(&len, "\n");
+			column = 0;
+		} else {
+			call_help_add(&len, " ");
+			column++;
+		}
+		call_help_add(&len, name);
+		call_help_add(&len, numbering_json_method(i + 1) != NULL ? "," : ".");
+		column += width;
+	}
+	call_help_add(&len, "\n");
+	call_help_add(&len, call_help_tail);
+}
 
 static const char batch_help[] =
 	"usage: numberctl [GLOBAL OPTIONS] batch\n"
@@ -1155,5 +1194,6 @@ static int close_stdout(int status)
 
 int main(int argc, char **argv)
 {
+	call_help_init();
 	return close_stdout(run(argc, argv));
 }

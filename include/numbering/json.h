@@ -20,11 +20,12 @@ extern "C" {
 
 /**
  * Calls a method by name with a proto3-JSON request and returns the proto3-JSON
- * response or the JSON error body. Methods: CreatePhoneNumberInstance,
- * GetPhoneNumberInstance, ListPhoneNumberInstances, UpdatePhoneNumberInstance,
- * DeletePhoneNumberInstance, MovePhoneNumberInstance, SplitRange,
- * ActivatePhoneNumberInstance, SuspendPhoneNumberInstance, ResumePhoneNumberInstance,
- * ResolvePhoneNumber.
+ * response or the JSON error body. Methods: every name numbering_json_method() lists
+ * (CreatePhoneNumberInstance, GetPhoneNumberInstance, ListPhoneNumberInstances,
+ * UpdatePhoneNumberInstance, DeletePhoneNumberInstance, MovePhoneNumberInstance,
+ * SplitRange, ActivatePhoneNumberInstance, SuspendPhoneNumberInstance,
+ * ResumePhoneNumberInstance, ResolvePhoneNumber, then the Sinch, purchase, billing and
+ * Voximplant methods docs/JSON-API.md describes).
  * @param[out] response the response or error body, freed with numbering_free(); NULL
  *             only when even the error body cannot be allocated.
  * @param[in] store the store.
@@ -50,6 +51,21 @@ extern "C" {
  */
 NUMBERING_EXTERN(int) numbering_store_call_json(char **response, numbering_store *store, const char *caller,
                                                 const char *method, const char *request_json);
+
+/**
+ * The name of a method numbering_store_call_json() knows, by position: 0, 1, ... in the
+ * library's own dispatch table (the instance service's methods first, then the others
+ * in the order they were added), so a host or a tool can list every method without a
+ * copy of the list (numberctl's 'help call', its manual page and its bash completion
+ * do).
+ * @param[in] index 0 for the first method; the names end where NULL is returned.
+ * @return the method's name, e.g. "CreatePhoneNumberInstance"; NULL when @p index is
+ *         negative or past the last method. Cannot fail otherwise.
+ *
+ * Ownership: the library's; never freed. Lifetime: the process's.
+ * Thread safety: callable from any thread.
+ */
+NUMBERING_EXTERN(const char *) numbering_json_method(int index);
 
 #ifdef __cplusplus
 }

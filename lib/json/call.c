@@ -414,6 +414,8 @@ static const struct plain_method plain_methods[] = {
 	{"SetPhoneNumberInfo", numbering__json_set_phone_number_info},
 	{"GetPhoneNumbers", numbering__json_get_phone_numbers},
 	{"GetAccountPhoneNumberCountries", numbering__json_get_account_phone_number_countries},
+	{"SetAccountInfo", numbering__json_set_account_info},
+	{"GetAccountInfo", numbering__json_get_account_info},
 	{"GetPhoneNumberCategories", numbering__json_vox_get_categories},
 	{"GetPhoneNumberCountryStates", numbering__json_vox_get_country_states},
 	{"GetPhoneNumberRegions", numbering__json_vox_get_regions},
@@ -474,4 +476,12 @@ int numbering_store_call_json(char **response, numbering_store *store, const cha
 	if (numbering_error_json(response) != NUMBERING_OK)
 		return numbering_error_code();
 	return rc;
+}
+
+const char *numbering_json_method(int index)
+{
+	size_t n = sizeof(methods) / sizeof(methods[0]), plain = sizeof(plain_methods) / sizeof(plain_methods[0]);
+	if (index < 0 || (size_t)index >= n + plain)
+		return NULL;
+	return (size_t)index < n ? methods[index].name : plain_methods[(size_t)index - n].name;
 }

@@ -11,6 +11,8 @@
  *   GetPhoneNumbers {account_id, every filter of the seed} -> {"result": [...], "count": N,
  *       "total_count": M}
  *   GetAccountPhoneNumberCountries {account_id, application_id?} -> {"result": ["US", ...]}
+ *   SetAccountInfo {account_id, incoming_sms_callback_url} -> {"result": 1}
+ *   GetAccountInfo {account_id} -> {"result": {"account_id": N, "incoming_sms_callback_url"?}}
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -120,6 +122,63 @@ int numbering__json_set_phone_number_info(json_t **result, numbering_store *stor
 	numbering__vox_list_free(&ids);
 	numbering__vox_list_free(&numbers);
 	return rc == NUMBERING_OK ? result_one(result) : rc;
+}
+
+/* ---- The account's general SMS URL ---- */
+
+/* The seed's SetPhoneNumberInfo: "If set, the callback of an incoming SMS is sent to
+ * this url, otherwise, it is sent to the general account URL". That URL is the
+ * account's, set as Voximplant sets an account's settings, with SetAccountInfo, and
+ * read with GetAccountInfo; the parameter keeps the seed's name. */
+int numbering__json_set_account_info(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { ACCOUNT, URL, FIELDS };
+	static const char *const names[FIELDS] = {[ACCOUNT] = "account_id", [URL] = "incoming_sms_callback_url"};
+	json_t *f[FIELDS];
+	char project[NUMBERING__VOX_PROJECT_SIZE];
+	const char *url = NULL;
+	int rc = numbering__vox_fields(f, request, names, FIELDS);
+	if (rc == NUMBERING_OK)
+		rc = numbering__vox_account(project, f[ACCOUNT]);
+	/* Nothing to set is a mistake, not a no-op; "" removes the URL. */
+	if (rc == NUMBERING_OK && f[URL] == NULL)
+		rc = numbering__vox_required(names[URL]);
+	if (rc == NUMBERING_OK && !(json_is_string(f[URL]) && json_string_length(f[URL]) == 0)) {
+		rc = numbering__vox_string(&url, f[URL], names[URL], 2048);
+		if (rc == NUMBERING_OK && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+			rc = numbering__vox_invalid(names[URL], url, strlen(url), "is not an http:// or https:// URL");
+	}
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_set_account_callback_url(store, caller, project, url);
+	return rc == NUMBERING_OK ? result_one(result) : rc;
+}
+
+static json_t *account_json(const char *project);
+
+int numbering__json_get_account_info(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	enum { ACCOUNT, FIELDS };
+	static const char *const names[FIELDS] = {[ACCOUNT] = "account_id"};
+	json_t *f[FIELDS];
+	char project[NUMBERING__VOX_PROJECT_SIZE];
+	char *url = NULL;
+	int rc = numbering__vox_fields(f, request, names, FIELDS);
+	if (rc == NUMBERING_OK)
+		rc = numbering__vox_account(project, f[ACCOUNT]);
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_get_account_callback_url(&url, store, caller, project);
+	if (rc != NUMBERING_OK)
+		return rc;
+	json_t *info = json_object();
+	int bad = info == NULL || json_object_set_new(info, "account_id", account_json(project)) != 0;
+	if (!bad && url[0] != '\0')
+		bad = json_object_set_new(info, "incoming_sms_callback_url", json_string(url)) != 0;
+	numbering_free(url);
+	if (bad) {
+		json_decref(info);
+		return numbering__vox_out_of_memory();
+	}
+	return numbering__vox_result(result, info);
 }
 
 /* ---- GetPhoneNumbers ---- */

@@ -1,5 +1,6 @@
-/* BindPhoneNumberToApplication, SetPhoneNumberInfo, GetPhoneNumbers and
- * GetAccountPhoneNumberCountries on the JSON entry point (lib/json/vox-numbers.c). */
+/* BindPhoneNumberToApplication, SetPhoneNumberInfo, GetPhoneNumbers,
+ * GetAccountPhoneNumberCountries, SetAccountInfo and GetAccountInfo on the JSON entry
+ * point (lib/json/vox-numbers.c). */
 #ifndef NUMBERING_JSON_VOX_NUMBERS_H
 #define NUMBERING_JSON_VOX_NUMBERS_H
 
@@ -13,5 +14,8 @@ int numbering__json_set_phone_number_info(json_t **result, numbering_store *stor
 int numbering__json_get_phone_numbers(json_t **result, numbering_store *store, const char *caller, json_t *request);
 int numbering__json_get_account_phone_number_countries(json_t **result, numbering_store *store, const char *caller,
                                                        json_t *request);
+/* The account's general inbound SMS URL: SetAccountInfo, GetAccountInfo. */
+int numbering__json_set_account_info(json_t **result, numbering_store *store, const char *caller, json_t *request);
+int numbering__json_get_account_info(json_t **result, numbering_store *store, const char *caller, json_t *request);
 
 #endif

@@ -9,6 +9,7 @@
 #include "e164/parse.h"
 #include "model/validate.h"
 #include "service/backend-call.h"
+#include "service/phone.h"
 #include "service/service.h"
 
 #define FIELD_NUMBER "phone_number_instance.phone_number.phone_number"
@@ -226,6 +227,9 @@ static int find_previous(numbering_store *store, const char *project, const char
 			                          request_id);
 		else if (rc == NUMBERING_OK)
 			response->compliant = value[33];
+		/* The kept response has no phone id (not in the encoding): the instance's own. */
+		if (rc == NUMBERING_OK)
+			rc = numbering__phone_id_refill(store, response);
 	} else if (rc == NUMBERING_OK) {
 		if (len - 32 >= NUMBERING__NAME_SIZE) {
 			rc = numbering__error_set(NUMBERING_DATA_LOSS, "the record of request id %s is damaged", request_id);

@@ -401,6 +401,25 @@ int numbering__phone_unbind_rule(numbering_store *store, const char *project, in
 	return rule_id < 1 ? NUMBERING_OK : unbind(store, project, 1, rule_id);
 }
 
+int numbering__phone_id_refill(numbering_store *store, numbering_instance *response)
+{
+	if (response->phone_id != 0)
+		return NUMBERING_OK;
+	numbering_instance *now = NULL;
+	int rc = numbering__instance_new_reserved(&now);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_get(store, now, numbering__str_get(&response->name));
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering_error_clear();
+		rc = NUMBERING_OK;
+	} else if (rc == NUMBERING_OK && now->create_time == response->create_time && now->digits == response->digits &&
+	           now->first == response->first) {
+		response->phone_id = now->phone_id;
+	}
+	numbering_instance_free(now);
+	return rc;
+}
+
 /* ---- Migration: phone ids for a store written before them ---- */
 
 struct old_instance {
@@ -471,11 +490,46 @@ static int by_create_time(const void *a, const void *b)
 	return x->create_time < y->create_time ? -1 : x->create_time > y->create_time;
 }
 
-/* The writes of the migration (inside its transaction). */
-static int migrate_locked(numbering_store *store, struct migration *m)
+/* Notes each instance record without a phone id, of any project (a whole-store walk). */
+static int any_instance_visit(const numbering_record *record, void *payload)
+{
+	return record->kind == NUMBERING__KIND_INSTANCE ? instance_visit(record, payload) : 0;
+}
+
+/*
+ * Every instance without a phone id through one walk of the whole store, when the
+ * backend can (NUMBERING_BACKEND_CONTROL_FOREACH, outside a transaction): the DELETED
+ * instances of a project without a live number too, which no find by numbers reaches
+ * (a DELETED instance holds none). *walked is 0 when the backend cannot walk so: the
+ * migration then finds the projects by their numbers.
+ */
+static int collect_by_walk(numbering_store *store, struct migration *m, int *walked)
+{
+	*walked = 0;
+	if (store->backend->control == NULL)
+		return NUMBERING_OK;
+	numbering_backend_foreach each = {any_instance_visit, m};
+	int rc = store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_FOREACH, &each);
+	if (m->rc != NUMBERING_OK)
+		return m->rc;
+	if (rc == NUMBERING_OK) {
+		*walked = 1;
+		return NUMBERING_OK;
+	}
+	/* Not answered (a backend of the host's): what it collected is dropped. */
+	for (size_t i = 0; i < m->count; i++)
+		numbering__free_mem(m->items[i].name);
+	m->count = 0;
+	numbering_error_clear();
+	return NUMBERING_OK;
+}
+
+/* The writes of the migration (inside its transaction); @walked: the instances were
+ * collected already (collect_by_walk()). */
+static int migrate_locked(numbering_store *store, struct migration *m, int walked)
 {
 	int rc = NUMBERING_OK;
-	for (int d = 1; rc == NUMBERING_OK && d <= NUMBERING_RECORD_DIGITS_MAX; d++) {
+	for (int d = 1; !walked && rc == NUMBERING_OK && d <= NUMBERING_RECORD_DIGITS_MAX; d++) {
 		uint64_t last = 9;
 		for (int i = 1; i < d; i++)
 			last = last * 10 + 9;
@@ -530,24 +584,29 @@ int numbering__phone_migrate(numbering_store *store, int64_t *given)
 	if (rc != NUMBERING_NOT_FOUND)
 		return rc;
 	numbering_error_clear();
-	rc = numbering__begin(store);
-	if (rc == NUMBERING_FAILED_PRECONDITION) {
-		/* A store opened read-only: its old instances read with phone id 0 until a
-		 * writable open gives them theirs. */
-		numbering_error_clear();
-		return NUMBERING_OK;
-	}
-	if (rc != NUMBERING_OK)
-		return rc;
 	struct migration m;
 	memset(&m, 0, sizeof(m));
-	rc = migrate_locked(store, &m);
-	if (rc == NUMBERING_OK)
-		rc = numbering__commit(store);
-	else
-		numbering__rollback(store);
-	if (rc == NUMBERING_OK)
-		*given = (int64_t)m.count;
+	int walked = 0;
+	rc = collect_by_walk(store, &m, &walked);
+	if (rc == NUMBERING_OK) {
+		rc = numbering__begin(store);
+		if (rc == NUMBERING_FAILED_PRECONDITION) {
+			/* A store opened read-only: its old instances read with phone id 0 until a
+			 * writable open gives them theirs. */
+			numbering_error_clear();
+			walked = -1;
+			rc = NUMBERING_OK;
+		}
+	}
+	if (rc == NUMBERING_OK && walked >= 0) {
+		rc = migrate_locked(store, &m, walked);
+		if (rc == NUMBERING_OK)
+			rc = numbering__commit(store);
+		else
+			numbering__rollback(store);
+		if (rc == NUMBERING_OK)
+			*given = (int64_t)m.count;
+	}
 	for (size_t i = 0; i < m.project_count; i++)
 		numbering__free_mem(m.projects[i]);
 	for (size_t i = 0; i < m.count; i++)

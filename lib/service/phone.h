@@ -108,6 +108,17 @@ int numbering__phone_copy_binding(numbering_store *store, const numbering_instan
 int numbering__account_sms_url(char **url, numbering_store *store, const char *project);
 
 /*
+ * A create's first response kept by its request id (service/create.c) holds no phone
+ * id: the instance encoding has none (the id is the record's key), and a store written
+ * before phone ids kept responses without one. On a retry, sets @response's phone_id
+ * from the instance record of the same name when it is the same instance (the same
+ * create time and first number): a phone id never changes, so it is the one the first
+ * response would have shown. Leaves 0 when that instance is no longer under the name
+ * (moved away). Caller holds the lock.
+ */
+int numbering__phone_id_refill(numbering_store *store, numbering_instance *response);
+
+/*
  * At a writable open (numbering_store_open(), before any operation): gives every
  * instance of a store written before phone ids its phone id, in create-time order, in
  * one transaction that also writes the META record phone-ids, so that it runs once

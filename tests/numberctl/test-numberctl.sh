@@ -430,6 +430,18 @@ if command -v groff > /dev/null 2>&1; then
 	warnings=$(groff -man -ww -z "$man_page" 2>&1)
 	[ -z "$warnings" ] || { echo "FAIL groff warns about $man_page: $warnings"; failures=$((failures + 1)); }
 fi
+# help call lists every method of the library's dispatch table (lib/json/call.c's methods[]
+# and plain_methods[], read here from the source) once each, in the table's order, in lines
+# of at most 80 columns; the manual page and the completion take the list from that help.
+count=$((count + 1))
+sed -n '/^static const struct \(plain_\)\{0,1\}method \(plain_\)\{0,1\}methods\[\] = {/,/^};/s/^\t{"\([A-Za-z_]*\)",.*/\1/p' \
+	"$dir/../../lib/json/call.c" > "$tmp/methods-source"
+"$numberctl" help call > "$tmp/help-call"
+sed -n '/^Methods:/,/^$/p' "$tmp/help-call" | sed 's/^Methods://' | tr -s ',. ' '\n' | grep -x '[A-Z][A-Za-z0-9_]*' > "$tmp/methods-help"
+{ [ "$(wc -l < "$tmp/methods-source")" -gt 60 ] && cmp -s "$tmp/methods-source" "$tmp/methods-help" &&
+	[ "$(sed -n '/^Methods:/,/^$/p' "$tmp/help-call" | awk 'length > 80' | wc -l)" -eq 0 ]; } ||
+	{ echo "FAIL help call's methods are not lib/json/call.c's: $(diff "$tmp/methods-source" "$tmp/methods-help" | head -5 | tr '\n' ' ')"
+	  failures=$((failures + 1)); }
 # Bash completion (examples/numberctl/numberctl.bash), sourced in bash: what COMPREPLY
 # offers for the last word of a command line (commands, global and command options, call's
 # methods, option values, a file store's path after the colon bash splits at).
@@ -451,8 +463,9 @@ if command -v bash > /dev/null 2>&1; then
 	completes "--" "--as --help --max-instances --policy --provisioning --read-only --region --store --version"
 	completes "--store m" "memory:"
 	completes "--provisioning m" "manual"
-	completes "--store memory: --as user:alice call Creat" "CreatePhoneNumberInstance"
-	completes "call Res" "ResolvePhoneNumber ResumePhoneNumberInstance"
+	completes "--store memory: --as user:alice call Creat" "CreatePhoneNumberInstance CreatePhoneNumberPurchase"
+	completes "call Res" "ReserveAvailableNumbers ResolvePhoneNumber ResumePhoneNumberInstance"
+	completes "call GetAcc" "GetAccountInfo GetAccountPhoneNumberCountries"
 	completes "call GetPhoneNumberInstance " ""
 	completes "help del" "deliver deliveries"
 	completes "help --" "--help --man"
