@@ -868,6 +868,95 @@ START_TEST(many_numbers)
 }
 END_TEST
 
+/*
+ * Every verification_status the seed names (REQUIRED, IN_PROGRESS, VERIFIED), as
+ * AttachPhoneNumber and the host's VerifyPhoneNumber make them: three numbers needing
+ * documents attached to account 1, one left REQUIRED, one IN_PROGRESS (verification
+ * name "passport"), one VERIFIED; the other nine have none.
+ */
+START_TEST(verification_statuses)
+{
+	setup_store(_i);
+	static const char *const docs[3] = {"+12085550700", "+12085550701", "+12085550702"};
+	for (int i = 0; i < 3; i++) {
+		numbering_available_number *n = NULL;
+		ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_numbers(n, docs[i], NULL), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_region_code(n, "US"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_int(n, "supportingDocumentationRequired", 1), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_text(n, "categoryName", "GEOGRAPHIC"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_int(n, "regionId", 7), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_text(n, "regionName", "Nampa"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 100), NUMBERING_OK);
+		const numbering_available_number *items[1] = {n};
+		ck_assert_msg(numbering_store_import_available(NULL, S, NULL, items, 1) == NUMBERING_OK, "%s",
+		              numbering_error_message());
+		numbering_available_number_free(n);
+	}
+	json_decref(call("AttachPhoneNumber", "{\"account_id\": 1, \"country_code\": \"US\", \"phone_category_name\": "
+	                                      "\"GEOGRAPHIC\", \"phone_region_id\": 7, \"phone_count\": 3}"));
+	json_decref(call("VerifyPhoneNumber", "{\"account_id\": 1, \"phone_number\": \"%s\", \"verification_status\": "
+	                                      "\"IN_PROGRESS\", \"verification_name\": \"passport\"}",
+	                 docs[1]));
+	json_decref(call("VerifyPhoneNumber",
+	                 "{\"account_id\": 1, \"phone_number\": \"%s\", \"verification_status\": \"VERIFIED\"}", docs[2]));
+	/* Each status alone, and together, as a list or a string. */
+	ck_assert_int_eq(matches("\"verification_status\": \"REQUIRED\""), 1);
+	ck_assert_int_eq(matches("\"verification_status\": \"IN_PROGRESS\""), 1);
+	ck_assert_int_eq(matches("\"verification_status\": \"VERIFIED\""), 1);
+	ck_assert_int_eq(matches("\"verification_status\": \"REQUIRED;VERIFIED\""), 2);
+	ck_assert_int_eq(matches("\"verification_status\": [\"IN_PROGRESS\", \"VERIFIED\"]"), 2);
+	ck_assert_int_eq(matches("\"verification_status\": \"REQUIRED;IN_PROGRESS;VERIFIED\""), 3);
+	ck_assert_int_eq(matches(""), TOTAL + 3);
+	/* What goes with them: can_be_used, the hold, the name. */
+	ck_assert_int_eq(matches("\"can_be_used\": false"), 2);
+	ck_assert_int_eq(matches("\"can_be_used\": true"), TOTAL + 1);
+	ck_assert_int_eq(matches("\"can_be_used\": true, \"verification_status\": \"VERIFIED\""), 1);
+	ck_assert_int_eq(matches("\"can_be_used\": false, \"verification_status\": \"VERIFIED\""), 0);
+	ck_assert_int_eq(matches("\"verification_name\": \"passport\""), 1);
+	ck_assert_int_eq(matches("\"verification_name\": \"passport\", \"verification_status\": \"REQUIRED\""), 0);
+	ck_assert_int_eq(matches("\"from_unverified_hold_until\": \"2000-01-01\""), 2);
+	ck_assert_int_eq(matches("\"from_unverified_hold_until\": \"2000-01-01\", \"verification_status\": "
+	                         "\"IN_PROGRESS\""),
+	                 1);
+	ck_assert_int_eq(matches("\"to_unverified_hold_until\": \"2000-01-01\""), 0);
+	ck_assert_int_eq(matches("\"is_bound_to_application\": false, \"verification_status\": \"REQUIRED\""), 1);
+	/* Each item as the seed shows it. */
+	static const char *const want[3] = {"REQUIRED", "IN_PROGRESS", "VERIFIED"};
+	for (int i = 0; i < 3; i++) {
+		json_t *r = call("GetPhoneNumbers", "{\"account_id\": 1, \"phone_number\": \"%s\"}", docs[i]);
+		ck_assert_int_eq(json_array_size(items(r)), 1);
+		json_t *it = json_array_get(items(r), 0);
+		ck_assert_str_eq(text(it, "verification_status"), want[i]);
+		ck_assert_int_eq(flag(it, "can_be_used"), i == 2);
+		ck_assert_int_eq(json_object_get(it, "unverified_hold_until") != NULL, i < 2);
+		if (i < 2)
+			ck_assert_int_eq(strlen(text(it, "unverified_hold_until")), 10);
+		ck_assert_str_eq(text(it, "verification_name"), i == 1 ? "passport" : "");
+		json_decref(r);
+	}
+	/* order_by verification_status: none first, then REQUIRED, IN_PROGRESS, VERIFIED. */
+	json_t *r = call("GetPhoneNumbers", "{\"account_id\": 1, \"order_by\": \"verification_status\"}");
+	ck_assert_int_eq(json_array_size(items(r)), TOTAL + 3);
+	for (size_t i = 0; i < TOTAL; i++)
+		ck_assert_ptr_null(json_object_get(json_array_get(items(r), i), "verification_status"));
+	for (int i = 0; i < 3; i++)
+		ck_assert_str_eq(text(json_array_get(items(r), TOTAL + (size_t)i), "verification_status"), want[i]);
+	json_decref(r);
+	/* The C API's bit set: REQUIRED | VERIFIED. */
+	numbering_phone_query q = NUMBERING_PHONE_QUERY_INIT;
+	q.verification_statuses = (1u << NUMBERING_VERIFICATION_REQUIRED) | (1u << NUMBERING_VERIFICATION_VERIFIED);
+	numbering_phone_page *page = NULL;
+	ck_assert_msg(numbering_store_list_phones(&page, S, NULL, A1, &q) == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_phone_page_total_count(page), 2);
+	ck_assert_int_eq(numbering_phone_page_item(page, 0)->verification_status, NUMBERING_VERIFICATION_REQUIRED);
+	ck_assert_int_eq(numbering_phone_page_item(page, 1)->verification_status, NUMBERING_VERIFICATION_VERIFIED);
+	numbering_phone_page_free(page);
+	teardown_store();
+}
+END_TEST
+
 Suite *vox_numbers_suite(void)
 {
 	Suite *s = suite_create("vox_numbers");
@@ -883,6 +972,7 @@ Suite *vox_numbers_suite(void)
 	tcase_add_loop_test(tc, countries, 0, 2);
 	tcase_add_loop_test(tc, child_accounts, 0, 2);
 	tcase_add_loop_test(tc, many_numbers, 0, 2);
+	tcase_add_loop_test(tc, verification_statuses, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
