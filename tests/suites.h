@@ -61,6 +61,7 @@ TEST_SUITE(authz_vox_catalogue);
 TEST_SUITE(applications);
 TEST_SUITE(authz_vox_apps);
 TEST_SUITE(phone_id);
+TEST_SUITE(changes);
 TEST_SUITE(vox_gaps);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */

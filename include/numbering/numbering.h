@@ -32,5 +32,6 @@
 #include "catalogue.h"
 #include "application.h"
 #include "phone.h"
+#include "changes.h"
 
 #endif

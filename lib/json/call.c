@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "json/billing-json.h"
+#include "json/changes-json.h"
 #include "json/json.h"
 #include "json/reservation-json.h"
 #include "json/pricing-json.h"
@@ -427,6 +428,7 @@ static const struct plain_method plain_methods[] = {
 	{"DelRule", numbering__json_del_rule},
 	{"GetApplications", numbering__json_get_applications},
 	{"SetParentAccount", numbering__json_set_parent_account},
+	{"ListChanges", numbering__json_list_changes},
 };
 
 static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,

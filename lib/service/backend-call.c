@@ -62,17 +62,30 @@ int numbering__backend_get(numbering_store *store, numbering_instance *out, cons
 	return numbering__backend_result(rc, serial, "get");
 }
 
+/* A put the change journal does not note (the caller does). */
+static int put_record(numbering_store *store, const numbering_record *record)
+{
+	unsigned serial = numbering__error_serial();
+	return numbering__backend_result(store->backend->put(store->backend, record), serial, "put");
+}
+
 int numbering__backend_put(numbering_store *store, numbering_instance *instance)
 {
 	numbering_record record;
 	int rc = NUMBERING_OK;
 	/* An instance stored for the first time gets its phone id here, whichever
-	 * operation made it (service/phone.h); every later put keeps it. */
+	 * operation made it (service/phone.h); every later put keeps it. So the phone id
+	 * also tells the change journal whether this put creates the instance. */
+	int change = instance->phone_id == 0 ? NUMBERING__CHANGE_CREATED : NUMBERING__CHANGE_UPDATED;
 	if (instance->phone_id == 0 && (rc = numbering__next_id(store, NUMBERING__SEQ_PHONE, &instance->phone_id)) != NUMBERING_OK)
 		return rc;
 	rc = numbering__instance_to_record(&record, &store->put_body, instance);
 	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &record);
+		rc = put_record(store, &record);
+	if (rc == NUMBERING_OK)
+		numbering__journal_note(store, NUMBERING__KIND_INSTANCE, record.name,
+		                        instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED ? NUMBERING__CHANGE_DELETED
+		                                                                                 : change);
 	/* A DELETED instance keeps no Voximplant state (binding, URL, verification),
 	 * whichever operation deleted it. */
 	if (rc == NUMBERING_OK && instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
@@ -82,9 +95,7 @@ int numbering__backend_put(numbering_store *store, numbering_instance *instance)
 
 int numbering__backend_remove(numbering_store *store, const char *name)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->remove(store->backend, NUMBERING__KIND_INSTANCE, name), serial,
-	                                 "remove");
+	return numbering__backend_remove_record(store, NUMBERING__KIND_INSTANCE, name);
 }
 
 static int find_visit(const numbering_record *record, void *payload)
@@ -162,16 +173,27 @@ int numbering__backend_find_record(numbering_store *store, int digits, uint64_t 
 	return rc == NUMBERING_NOT_FOUND ? rc : numbering__backend_result(rc, serial, "find");
 }
 
+/* Every remove and put is noted in the transaction's change journal
+ * (service/changes.h), which leaves out the store's own bookkeeping (META, requests). */
 int numbering__backend_remove_record(numbering_store *store, int kind, const char *name)
 {
 	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->remove(store->backend, kind, name), serial, "remove");
+	int rc = numbering__backend_result(store->backend->remove(store->backend, kind, name), serial, "remove");
+	if (rc == NUMBERING_OK)
+		numbering__journal_note(store, kind, name, NUMBERING__CHANGE_DELETED);
+	return rc;
 }
 
 int numbering__backend_put_record(numbering_store *store, const numbering_record *record)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->put(store->backend, record), serial, "put");
+	int rc = put_record(store, record);
+	/* An instance record put without numbering__backend_put(): unlisted is DELETED. */
+	if (rc == NUMBERING_OK)
+		numbering__journal_note(store, record->kind, record->name,
+		                        record->kind == NUMBERING__KIND_INSTANCE && !(record->flags & NUMBERING_RECORD_LISTED)
+		                            ? NUMBERING__CHANGE_DELETED
+		                            : NUMBERING__CHANGE_UPDATED);
+	return rc;
 }
 
 struct meta_read {

@@ -56,3 +56,4 @@ NUMBERING__PERMISSION(APPLICATION_CREATE, "numbering.applications.create", EDITO
 NUMBERING__PERMISSION(APPLICATION_DELETE, "numbering.applications.delete", EDITOR)
 NUMBERING__PERMISSION(APPLICATION_LIST, "numbering.applications.list", VIEWER)
 NUMBERING__PERMISSION(ACCOUNT_SET_PARENT, "numbering.accounts.setParent", ADMIN)
+NUMBERING__PERMISSION(CHANGES_LIST, "numbering.changes.list", VIEWER)

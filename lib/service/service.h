@@ -15,6 +15,7 @@
 #include "numbering/resolve.h"
 #include "numbering/store.h"
 #include "numbering/sys/backend.h"
+#include "service/changes.h"
 
 /* "projects/" + a 63-character project id + NUL. */
 #define NUMBERING__PROJECT_SIZE 80
@@ -62,6 +63,8 @@ struct numbering_store {
 	unsigned seq_dirty;
 	/* The body of the instance record being put (writes hold the write lock). */
 	struct numbering__buf put_body;
+	/* The change journal: the transaction's changes and the sequences (service/changes.h). */
+	struct numbering__journal journal;
 };
 
 /* The permissions, from lib/service/permission-list.h. */

@@ -284,6 +284,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	store->clock = real_clock;
 	store->billing_grace = NUMBERING_BILLING_GRACE_SECONDS_DEFAULT * INT64_C(1000000000);
 	store->unverified_hold = NUMBERING_UNVERIFIED_HOLD_SECONDS_DEFAULT * INT64_C(1000000000);
+	store->journal.window = NUMBERING__CHANGES_WINDOW_DEFAULT;
 	if (options != NULL) {
 		if (options->clock) {
 			store->clock = options->clock;
@@ -365,12 +366,15 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		                            "(NUMBERING_BACKEND_CONTROL_COUNT); this one does not");
 		goto done;
 	}
-	if ((rc = load_meta(store)) != NUMBERING_OK)
+	if ((rc = load_meta(store)) != NUMBERING_OK || (rc = numbering__journal_load(store)) != NUMBERING_OK)
 		goto done;
-	/* Phone ids for the instances of a store written before them (once). */
+	/* Phone ids for the instances of a store written before them (once): the
+	 * journal tells their puts as updates, not creates. */
 	{
 		int64_t given = 0;
+		store->journal.migrating = 1;
 		rc = numbering__phone_migrate(store, &given);
+		store->journal.migrating = 0;
 	}
 	if (rc != NUMBERING_OK)
 		goto done;
@@ -405,6 +409,7 @@ void numbering_store_close(numbering_store *store)
 	numbering__rwlock_destroy(&store->lock);
 	numbering__free_mem(store->requirements);
 	numbering__buf_free(&store->put_body);
+	numbering__journal_free(store);
 	sodium_memzero(store->token_key, sizeof(store->token_key));
 	numbering__free_mem(store);
 }
@@ -508,6 +513,7 @@ void numbering__compute_compliant(const numbering_store *store, numbering_instan
 
 int numbering__begin(numbering_store *store)
 {
+	numbering__journal_reset(store);
 	return numbering__backend_begin(store);
 }
 
@@ -523,7 +529,10 @@ int numbering__commit(numbering_store *store)
 	unsigned char buf[16];
 	put_le64(buf, (uint64_t)store->last_time);
 	put_le64(buf + 8, (uint64_t)store->seq_last[NUMBERING__SEQ_PHONE]);
-	int rc = numbering__backend_meta_put(store, META_LAST_TIME, buf, sizeof(buf));
+	/* The change journal's record of this commit, in the same transaction. */
+	int rc = numbering__journal_write(store);
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_meta_put(store, META_LAST_TIME, buf, sizeof(buf));
 	for (int i = 0; rc == NUMBERING_OK && store->seq_dirty != 0 && i < NUMBERING__SEQ_COUNT; i++)
 		if (i != NUMBERING__SEQ_PHONE && (store->seq_dirty & (1u << i))) {
 			put_le64(buf, (uint64_t)store->seq_last[i]);
@@ -534,10 +543,12 @@ int numbering__commit(numbering_store *store)
 		return rc;
 	}
 	rc = numbering__backend_commit(store);
-	if (rc != NUMBERING_OK)
+	if (rc != NUMBERING_OK) {
 		numbering__rollback(store);
-	else
+	} else {
 		store->seq_dirty = 0;
+		numbering__journal_committed(store);
+	}
 	return rc;
 }
 
@@ -561,6 +572,7 @@ void numbering__rollback(numbering_store *store)
 	int code = numbering_error_code();
 	char message[512];
 	snprintf(message, sizeof(message), "%s", numbering_error_message());
+	numbering__journal_reset(store);
 	if (numbering__backend_rollback(store) != NUMBERING_OK && code != NUMBERING_OK)
 		numbering__error_set(code, "%s", message);
 }

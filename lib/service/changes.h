@@ -1,0 +1,70 @@
+/*
+ * The change journal's side of every write (docs/CHANGES-JOURNAL.md): the store notes
+ * each record a transaction puts or removes (service/backend-call.c), and its commit
+ * (numbering__commit()) writes one CHANGE record listing them under the next sequence
+ * number, in the same transaction, and trims the journal to its window.
+ */
+#ifndef NUMBERING_SERVICE_CHANGES_H
+#define NUMBERING_SERVICE_CHANGES_H
+
+#include <stdint.h>
+
+#include "model/change-record.h"
+#include "model/record.h"
+
+struct numbering__journal_entry {
+	uint8_t kind;
+	uint8_t change;
+	uint16_t unused;
+	uint32_t len; /* the name's bytes at off in names */
+	size_t off;
+};
+
+struct numbering__journal {
+	/* What is committed: the last sequence handed out (0: none) and the oldest one
+	 * kept (last + 1 when the journal is empty). */
+	int64_t last;
+	int64_t horizon;
+	/* How many commits the journal keeps (numbering_options.changes_window). */
+	int64_t window;
+	/* The transaction's changes: count listed by name, the kinds that changed more
+	 * (one bit per kind), the names' bytes. */
+	size_t count;
+	struct numbering__journal_entry entries[NUMBERING__CHANGES_LISTED_MAX];
+	uint64_t overflow[4];
+	int overflowed;
+	struct numbering__buf names;
+	struct numbering__buf body; /* the CHANGE record being put */
+	/* The commit in progress: its sequence and the horizon after its trims, taken
+	 * as last and horizon once the backend committed. */
+	int64_t pending_last, pending_horizon;
+	/* Set while the store migrates old instances at open: their puts are updates. */
+	int migrating;
+};
+
+/* The window when the options give none. */
+#define NUMBERING__CHANGES_WINDOW_DEFAULT 100000
+
+struct numbering_store;
+
+/* Notes that the transaction put (@change NUMBERING__CHANGE_*) or removed a record of
+ * @kind named @name. Never fails: a change it cannot list by name makes its kind's
+ * RELOAD entry. */
+void numbering__journal_note(struct numbering_store *store, int kind, const char *name, int change);
+
+/* Inside the transaction, before its commit: puts the CHANGE record of the noted
+ * changes (none: nothing) and trims the journal. */
+int numbering__journal_write(struct numbering_store *store);
+
+/* After the backend committed: the pending sequence becomes the last. */
+void numbering__journal_committed(struct numbering_store *store);
+
+/* Forgets the transaction's changes (begin, rollback, commit). */
+void numbering__journal_reset(struct numbering_store *store);
+
+/* At open: reads the last and oldest sequences from the CHANGE records. */
+int numbering__journal_load(struct numbering_store *store);
+
+void numbering__journal_free(struct numbering_store *store);
+
+#endif

@@ -1,0 +1,580 @@
+/* The change journal (numbering/changes.h, docs/CHANGES-JOURNAL.md): a sequence per
+ * commit, strictly increasing across reopen and compaction, pages of whole commits,
+ * the errors (bad input naming its field, afterSequence beyond the last or before the
+ * horizon), trimming to the window, a commit with more changes than it lists, the
+ * CHANGE record's damage, the permission and ListChanges' JSON; over the memory and
+ * the file backend (each case runs twice: _i 0 memory, 1 file). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/file.h>
+
+#include "core/error.h"
+#include "model/change-record.h"
+#include "model/kinds.h"
+#include "record-damage.h"
+#include "service/backend-call.h"
+#include "service/service.h"
+#include "store-fixture.h"
+#include "suites.h"
+
+#define NS INT64_C(1000000000)
+
+static numbering_store *store;
+static int64_t clock_now;
+static char path[64];
+static int on_file;
+static const char *denied; /* the permission the authorizer refuses, or NULL */
+static char asked_project[64];
+
+static int64_t tick(void *payload)
+{
+	(void)payload;
+	clock_now += NS;
+	return clock_now;
+}
+
+static int authorize(const char *caller, const char *permission, const char *project, void *payload)
+{
+	(void)caller;
+	(void)payload;
+	if (strcmp(permission, "numbering.changes.list") == 0)
+		snprintf(asked_project, sizeof(asked_project), "%s", project);
+	return denied == NULL || strcmp(permission, denied) != 0;
+}
+
+static numbering_store *open_on(numbering_backend *backend)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = tick;
+	options.authorizer = authorize;
+	options.backend = backend;
+	numbering_store *s = NULL;
+	ck_assert_msg(numbering_store_open(&s, &options) == NUMBERING_OK, "%s", numbering_error_message());
+	return s;
+}
+
+static numbering_backend *file_backend(int read_only)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.read_only = read_only;
+	numbering_backend *b = NULL;
+	ck_assert_msg(numbering_file_backend_new(&b, path, &o) == NUMBERING_OK, "%s", numbering_error_message());
+	return b;
+}
+
+static void open_store(int file)
+{
+	on_file = file;
+	denied = NULL;
+	clock_now = FIXTURE_EPOCH;
+	if (file)
+		fixture_temp_store_path(path, sizeof(path), "changes");
+	store = open_on(file ? file_backend(0) : NULL);
+}
+
+static void close_store(void)
+{
+	numbering_store_close(store);
+	store = NULL;
+	if (on_file)
+		unlink(path);
+}
+
+/* The same store again: a reopen of the file; the memory store stays (it has no file). */
+static void reopen(void)
+{
+	if (!on_file)
+		return;
+	numbering_store_close(store);
+	store = open_on(file_backend(0));
+}
+
+static void compact(void)
+{
+	if (on_file)
+		ck_assert_msg(store->backend->control(store->backend, NUMBERING_FILE_CONTROL_COMPACT, NULL) == NUMBERING_OK,
+		              "%s", numbering_error_message());
+}
+
+/* Calls @method with @request (printf-style), asserting success; returns the answer (free()). */
+static char *call_ok(const char *method, const char *request)
+{
+	char *response = NULL;
+	int rc = numbering_store_call_json(&response, store, "user:host", method, request);
+	ck_assert_msg(rc == NUMBERING_OK, "%s %s: %s", method, request, numbering_error_message());
+	return response;
+}
+
+static void call(const char *method, const char *request)
+{
+	numbering_free(call_ok(method, request));
+}
+
+static void create(const char *id, const char *number)
+{
+	char request[256];
+	snprintf(request, sizeof(request),
+	         "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"%s\","
+	         "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"%s\"}}}",
+	         id, number);
+	call("CreatePhoneNumberInstance", request);
+}
+
+static numbering_change_page *list(int64_t after, int size)
+{
+	numbering_change_page *page = NULL;
+	int rc = numbering_store_list_changes(&page, store, "user:host", after, size);
+	ck_assert_msg(rc == NUMBERING_OK, "after %lld size %d: %s", (long long)after, size, numbering_error_message());
+	return page;
+}
+
+/* Asserts change @i of @page. */
+static void expect(const numbering_change_page *page, int i, int64_t sequence, const char *kind, const char *name,
+                   const char *change)
+{
+	ck_assert_int_lt(i, numbering_change_page_count(page));
+	ck_assert_int_eq(numbering_change_page_sequence(page, i), sequence);
+	ck_assert_str_eq(numbering_change_page_kind(page, i), kind);
+	ck_assert_str_eq(numbering_change_page_name(page, i), name);
+	ck_assert_str_eq(numbering_change_page_change(page, i), change);
+}
+
+#define INSTANCE "phoneNumberInstance"
+#define NAME(id) "projects/p1/phoneNumberInstances/" id
+
+/* Sequences 1, 2, 3 ... one per commit, strictly increasing across reopen and
+ * compaction; each change's kind, name and verb; a write that fails takes none. */
+START_TEST(sequences_increase)
+{
+	open_store(_i);
+	numbering_change_page *page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 0);
+	ck_assert_int_eq(numbering_change_page_last_sequence(page), 0);
+	ck_assert_int_eq(numbering_change_page_next_sequence(page), 0);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 1);
+	numbering_change_page_free(page);
+
+	create("a", "+61255501000");
+	call("UpdatePhoneNumberInstance", "{\"name\":\"" NAME("a") "\",\"updateMask\":\"displayName\","
+	                                  "\"phoneNumberInstance\":{\"displayName\":\"A\"}}");
+	/* Refused (the number is taken): no commit, no sequence. */
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, store, "user:host", "CreatePhoneNumberInstance",
+	                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"x\","
+	                                           "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                                           "\"+61255501000\"}}}"),
+	                 NUMBERING_ALREADY_EXISTS);
+	numbering_free(response);
+	reopen();
+	compact();
+	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("a") "\"}");
+	reopen();
+	create("b", "+61255501001");
+	compact();
+	reopen();
+	create("c", "+61255501002");
+
+	page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 5);
+	expect(page, 0, 1, INSTANCE, NAME("a"), "created");
+	expect(page, 1, 2, INSTANCE, NAME("a"), "updated");
+	expect(page, 2, 3, INSTANCE, NAME("a"), "deleted");
+	expect(page, 3, 4, INSTANCE, NAME("b"), "created");
+	expect(page, 4, 5, INSTANCE, NAME("c"), "created");
+	ck_assert_int_eq(numbering_change_page_next_sequence(page), 5);
+	ck_assert_int_eq(numbering_change_page_last_sequence(page), 5);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 1);
+	/* The store's time at each commit: the time a create or delete took (the fake
+	 * clock's readings), and an update (which takes none) the one before it. */
+	ck_assert_int_eq(numbering_change_page_time(page, 1), numbering_change_page_time(page, 0));
+	for (int i = 2; i < 5; i++)
+		ck_assert_int_gt(numbering_change_page_time(page, i), numbering_change_page_time(page, i - 1));
+	ck_assert_int_gt(numbering_change_page_time(page, 0), FIXTURE_EPOCH);
+	numbering_change_page_free(page);
+
+	/* From the middle. */
+	page = list(3, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 2);
+	expect(page, 0, 4, INSTANCE, NAME("b"), "created");
+	numbering_change_page_free(page);
+	/* At the end: empty, next is where it was. */
+	page = list(5, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 0);
+	ck_assert_int_eq(numbering_change_page_next_sequence(page), 5);
+	numbering_change_page_free(page);
+	close_store();
+}
+END_TEST
+
+/* Pages of whole commits: a SplitRange's two changes are one commit and never cut. */
+START_TEST(pages)
+{
+	open_store(_i);
+	create("r", "+61255501100-99");
+	call("SplitRange", "{\"phoneNumberInstance\":\"" NAME("r") "\",\"size\":20}");
+	for (int i = 0; i < 7; i++) {
+		char id[8], number[20];
+		snprintf(id, sizeof(id), "n%d", i);
+		snprintf(number, sizeof(number), "+6125550200%d", i);
+		create(id, number);
+	}
+	numbering_change_page *all = list(0, 1000);
+	int total = numbering_change_page_count(all);
+	ck_assert_int_eq(total, 10); /* 1 + 2 (the split) + 7 */
+	expect(all, 1, 2, INSTANCE, NAME("r"), "updated");
+	ck_assert_int_eq(numbering_change_page_sequence(all, 2), 2);
+	ck_assert_str_eq(numbering_change_page_change(all, 2), "created");
+	for (int size = 1; size <= 4; size++) {
+		int64_t after = 0;
+		int seen = 0, pages_read = 0;
+		for (;;) {
+			numbering_change_page *page = list(after, size);
+			int n = numbering_change_page_count(page);
+			if (n == 0) {
+				ck_assert_int_eq(numbering_change_page_next_sequence(page), after);
+				numbering_change_page_free(page);
+				break;
+			}
+			pages_read++;
+			/* Whole commits: the split's two changes together even in a page of 1. */
+			ck_assert_msg(n <= size || (n == 2 && numbering_change_page_sequence(page, 0) == 2),
+			              "size %d: %d changes", size, n);
+			for (int i = 0; i < n; i++, seen++) {
+				ck_assert_int_eq(numbering_change_page_sequence(page, i), numbering_change_page_sequence(all, seen));
+				ck_assert_str_eq(numbering_change_page_name(page, i), numbering_change_page_name(all, seen));
+				ck_assert_str_eq(numbering_change_page_change(page, i), numbering_change_page_change(all, seen));
+			}
+			after = numbering_change_page_next_sequence(page);
+			ck_assert_int_eq(after, numbering_change_page_sequence(page, n - 1));
+			numbering_change_page_free(page);
+		}
+		ck_assert_int_eq(seen, total);
+		ck_assert_int_le(pages_read, total);
+	}
+	numbering_change_page_free(all);
+	close_store();
+}
+END_TEST
+
+/* Bad input names its field; afterSequence beyond the last is FAILED_PRECONDITION
+ * naming both; the permission is asked on "*". */
+START_TEST(errors)
+{
+	open_store(_i);
+	create("a", "+61255501000");
+	numbering_change_page *page = (numbering_change_page *)&page;
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", -1, 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_null(page);
+	ck_assert_str_eq(numbering_error_violation_field(0), "afterSequence");
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "-1"));
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 0, -1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "pageSize");
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 0, 1001), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "pageSize");
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "1001"));
+	ck_assert_int_eq(numbering_store_list_changes(NULL, store, "user:host", 0, 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_list_changes(&page, NULL, "user:host", 0, 0), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 2, 0), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_ptr_null(page);
+	ck_assert_str_eq(numbering_error_violation_field(0), "afterSequence");
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "afterSequence 2 is after the store's last sequence 1"));
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "reload"));
+	/* The getters of nothing. */
+	ck_assert_int_eq(numbering_change_page_count(NULL), 0);
+	ck_assert_ptr_null(numbering_change_page_name(NULL, 0));
+	ck_assert_int_eq(numbering_change_page_next_sequence(NULL), 0);
+	page = list(0, 0);
+	ck_assert_ptr_null(numbering_change_page_kind(page, 1));
+	ck_assert_ptr_null(numbering_change_page_change(page, -1));
+	ck_assert_int_eq(numbering_change_page_sequence(page, 1), 0);
+	numbering_change_page_free(page);
+	numbering_change_page_free(NULL);
+	ck_assert_str_eq(asked_project, "*");
+	denied = "numbering.changes.list";
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 0, 0), NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "numbering.changes.list"));
+	denied = NULL;
+
+	/* JSON: each bad field named. */
+	static const struct {
+		const char *request, *field;
+	} bad[] = {
+		{"{\"afterSequence\":\"x1\"}", "afterSequence"},
+		{"{\"afterSequence\":\"1 \"}", "afterSequence"},
+		{"{\"afterSequence\":true}", "afterSequence"},
+		{"{\"afterSequence\":-3}", "afterSequence"},
+		{"{\"afterSequence\":\"99999999999999999999\"}", "afterSequence"},
+		{"{\"pageSize\":\"many\"}", "pageSize"},
+		{"{\"pageSize\":5000}", "pageSize"},
+		{"{\"after\":1}", "after"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *response = NULL;
+		ck_assert_msg(numbering_store_call_json(&response, store, "user:host", "ListChanges", bad[i].request) ==
+		                  NUMBERING_INVALID_ARGUMENT,
+		              "%s accepted", bad[i].request);
+		ck_assert_msg(strstr(response, bad[i].field) != NULL, "%s: %s", bad[i].request, response);
+		numbering_free(response);
+	}
+	close_store();
+}
+END_TEST
+
+static int count_change_records(void)
+{
+	numbering_backend_count counted = {NUMBERING__KIND_CHANGE, 0};
+	ck_assert_int_eq(store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_COUNT, &counted), NUMBERING_OK);
+	return (int)counted.count;
+}
+
+/* The journal keeps its window, trimmed as commits go; asking from before the horizon
+ * is FAILED_PRECONDITION telling the host to reload; a smaller window shrinks it two
+ * records a commit. */
+START_TEST(trimming)
+{
+	open_store(_i);
+	store->journal.window = 3;
+	for (int i = 0; i < 10; i++) {
+		char id[8], number[20];
+		snprintf(id, sizeof(id), "n%d", i);
+		snprintf(number, sizeof(number), "+6125550200%d", i);
+		create(id, number);
+	}
+	ck_assert_int_eq(count_change_records(), 3);
+	numbering_change_page *page = list(7, 0);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 8);
+	ck_assert_int_eq(numbering_change_page_count(page), 3);
+	expect(page, 0, 8, INSTANCE, NAME("n7"), "created");
+	expect(page, 2, 10, INSTANCE, NAME("n9"), "created");
+	numbering_change_page_free(page);
+	for (int after = 0; after < 7; after++) {
+		ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", after, 0),
+		                 NUMBERING_FAILED_PRECONDITION);
+		ck_assert_str_eq(numbering_error_violation_field(0), "afterSequence");
+		char text[160];
+		snprintf(text, sizeof(text), "afterSequence %d is before the change journal's horizon 8", after);
+		ck_assert_msg(strstr(numbering_error_message(), text) != NULL, "%s", numbering_error_message());
+		ck_assert_ptr_nonnull(strstr(numbering_error_message(), "reload"));
+		ck_assert_ptr_nonnull(strstr(numbering_error_message(), "last sequence 10"));
+	}
+	/* The horizon survives reopen and compaction. */
+	compact();
+	reopen();
+	store->journal.window = 3;
+	page = list(7, 0);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 8);
+	numbering_change_page_free(page);
+	/* A smaller window: two trims a commit until it fits. */
+	store->journal.window = 1;
+	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("n0") "\"}");
+	ck_assert_int_eq(count_change_records(), 2); /* 10 and 11 of 8 .. 11 */
+	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("n1") "\"}");
+	ck_assert_int_eq(count_change_records(), 1);
+	page = list(11, 0);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 12);
+	expect(page, 0, 12, INSTANCE, NAME("n1"), "deleted");
+	numbering_change_page_free(page);
+	reopen();
+	page = list(11, 0);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 12);
+	ck_assert_int_eq(numbering_change_page_last_sequence(page), 12);
+	numbering_change_page_free(page);
+	close_store();
+}
+END_TEST
+
+/* A commit changing more records than it lists: the first NUMBERING_CHANGES_LISTED_MAX
+ * by name, then one "reload" for the kind; kinds other than instances say "updated"
+ * and "deleted". */
+START_TEST(many_in_one_commit)
+{
+	open_store(_i);
+	call("ImportAvailableNumbers", "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550100\",\"type\":\"LOCAL\"}]}");
+	numbering_change_page *page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 1);
+	expect(page, 0, 1, "availableNumber", "availableNumbers/+12085550100", "updated");
+	numbering_change_page_free(page);
+	char request[4096];
+	size_t len = (size_t)snprintf(request, sizeof(request), "{\"availableNumbers\":[");
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(request + len, sizeof(request) - len, "%s{\"phoneNumber\":\"+120855502%02d\",\"type\":\"LOCAL\"}",
+		                        i ? "," : "", i);
+	snprintf(request + len, sizeof(request) - len, "]}");
+	call("ImportAvailableNumbers", request);
+	page = list(1, 0);
+	int n = numbering_change_page_count(page);
+	ck_assert_int_eq(n, NUMBERING_CHANGES_LISTED_MAX + 1);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(numbering_change_page_sequence(page, i), 2);
+	expect(page, 0, 2, "availableNumber", "availableNumbers/+12085550200", "updated");
+	expect(page, n - 1, 2, "availableNumber", "", "reload");
+	numbering_change_page_free(page);
+	call("RemoveAvailableNumbers", "{\"phoneNumbers\":[\"+12085550100\"]}");
+	page = list(2, 0);
+	expect(page, 0, 3, "availableNumber", "availableNumbers/+12085550100", "deleted");
+	numbering_change_page_free(page);
+	close_store();
+}
+END_TEST
+
+/* The CHANGE records as stored: cut at every length and bit-flipped, each reads whole
+ * or as DATA_LOSS; a wrong name, parent, key or flag is DATA_LOSS; ListChanges over a
+ * damaged record is DATA_LOSS naming the field. */
+struct damage {
+	int records, cases;
+};
+
+static int damage_visit(const numbering_record *record, void *payload)
+{
+	struct damage *d = payload;
+	d->records++;
+	d->cases += record_damage_check_all(record);
+	numbering_record copy = *record;
+	copy.name = "changes/0";
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	copy = *record;
+	copy.parent = "projects/p1";
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.keys[2] = "x";
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.flags = NUMBERING_RECORD_LISTED;
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
+	copy = *record;
+	copy.body_len = 0;
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "time");
+	return 0;
+}
+
+START_TEST(damage)
+{
+	open_store(_i);
+	create("a", "+61255501000");
+	create("r", "+61255501100-99");
+	call("SplitRange", "{\"phoneNumberInstance\":\"" NAME("r") "\",\"size\":20}");
+	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("a") "\"}");
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_CHANGE;
+	q.parent = "";
+	struct damage d = {0, 0};
+	ck_assert_int_eq(numbering__backend_list(store, &q, damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(d.records, 4);
+	ck_assert_int_gt(d.cases, 100);
+
+	/* Bodies built by hand: each wrong in one way. */
+	static const struct {
+		const char *body;
+		size_t len;
+		const char *field;
+	} bad[] = {
+		{"\x02\x01\x03\x02\x01x\x00", 7, "body"},    /* a byte after the last entry */
+		{"\x02\x00", 2, "count"},                    /* no entries */
+		{"\x02\x01\x00\x02\x01x", 6, "kind"},        /* kind 0 */
+		{"\x02\x01\x01\x02\x01x", 6, "kind"},        /* META is not journaled */
+		{"\x02\x01\x03\x05\x01x", 6, "change"},      /* no change 5 */
+		{"\x02\x01\x03\x02\x00", 5, "name"},         /* an empty name that is not a reload */
+		{"\x02\x01\x03\x04\x01x", 6, "name"},        /* a reload with a name */
+		{"\x02\x01\x03\x02\x05x", 6, "name"},        /* the name cut */
+		{"\x02\x01\x03\x02\x02x\x00", 7, "name"},    /* a NUL in the name */
+		{"\x82\x00\x01\x03\x02\x01x", 7, "time"},    /* a varint not in its shortest form */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct numbering__buf body = {(uint8_t *)bad[i].body, bad[i].len, bad[i].len};
+		numbering_record r;
+		char name[NUMBERING__CHANGE_NAME_SIZE];
+		numbering__change_record(&r, name, 1, &body);
+		ck_assert_msg(numbering__change_record_check(&r) == NUMBERING_DATA_LOSS, "case %zu accepted", i);
+		ck_assert_msg(strcmp(numbering_error_violation_field(0), bad[i].field) == 0, "case %zu: %s, not %s", i,
+		              numbering_error_violation_field(0), bad[i].field);
+	}
+	/* A damaged record in the store: ListChanges says DATA_LOSS, naming it. */
+	{
+		struct numbering__buf body = {(uint8_t *)"\x02\x01\x03\x05\x01x", 6, 6};
+		numbering_record r;
+		char name[NUMBERING__CHANGE_NAME_SIZE];
+		numbering__change_record(&r, name, 5, &body);
+		ck_assert_int_eq(store->backend->begin(store->backend), NUMBERING_OK);
+		ck_assert_int_eq(store->backend->put(store->backend, &r), NUMBERING_OK);
+		ck_assert_int_eq(store->backend->commit(store->backend), NUMBERING_OK);
+		numbering_change_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 3, 0), NUMBERING_DATA_LOSS);
+		ck_assert_ptr_null(page);
+		ck_assert_str_eq(numbering_error_violation_field(0), "change");
+		ck_assert_ptr_nonnull(strstr(numbering_error_message(), "changes/5"));
+	}
+	close_store();
+}
+END_TEST
+
+/* ListChanges' JSON answer, byte for byte (the fake clock makes the times). */
+START_TEST(json_answer)
+{
+	open_store(_i);
+	create("a", "+61255501000");
+	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("a") "\"}");
+	char *response = call_ok("ListChanges", "{}");
+	ck_assert_str_eq(response,
+	                 "{\"changes\":[{\"sequence\":\"1\",\"time\":\"2026-01-01T00:00:01Z\",\"kind\":\"phoneNumberInstance\","
+	                 "\"name\":\"projects/p1/phoneNumberInstances/a\",\"change\":\"created\"},"
+	                 "{\"sequence\":\"2\",\"time\":\"2026-01-01T00:00:02Z\",\"kind\":\"phoneNumberInstance\","
+	                 "\"name\":\"projects/p1/phoneNumberInstances/a\",\"change\":\"deleted\"}],"
+	                 "\"nextSequence\":\"2\",\"lastSequence\":\"2\"}");
+	numbering_free(response);
+	response = call_ok("ListChanges", "{\"afterSequence\":\"1\",\"pageSize\":1}");
+	ck_assert_ptr_nonnull(strstr(response, "\"nextSequence\":\"2\""));
+	ck_assert_ptr_null(strstr(response, "created"));
+	numbering_free(response);
+	response = call_ok("ListChanges", "{\"after_sequence\":2}");
+	ck_assert_str_eq(response, "{\"changes\":[],\"nextSequence\":\"2\",\"lastSequence\":\"2\"}");
+	numbering_free(response);
+	ck_assert_int_eq(numbering_store_call_json(&response, store, "user:host", "ListChanges", "{\"afterSequence\":3}"),
+	                 NUMBERING_FAILED_PRECONDITION);
+	ck_assert_ptr_nonnull(strstr(response, "FAILED_PRECONDITION"));
+	ck_assert_ptr_nonnull(strstr(response, "afterSequence"));
+	numbering_free(response);
+	close_store();
+}
+END_TEST
+
+/* A read-only snapshot of a file store reads the journal as of its open. */
+START_TEST(read_only_snapshot)
+{
+	open_store(1);
+	create("a", "+61255501000");
+	create("b", "+61255501001");
+	numbering_store *writer = store;
+	store = open_on(file_backend(1));
+	numbering_change_page *page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 2);
+	ck_assert_int_eq(numbering_change_page_last_sequence(page), 2);
+	numbering_change_page_free(page);
+	numbering_store_close(store);
+	store = writer;
+	close_store();
+}
+END_TEST
+
+Suite *changes_suite(void)
+{
+	Suite *s = suite_create("changes");
+	TCase *tc = tcase_create("changes");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, sequences_increase, 0, 2);
+	tcase_add_loop_test(tc, pages, 0, 2);
+	tcase_add_loop_test(tc, errors, 0, 2);
+	tcase_add_loop_test(tc, trimming, 0, 2);
+	tcase_add_loop_test(tc, many_in_one_commit, 0, 2);
+	tcase_add_loop_test(tc, damage, 0, 2);
+	tcase_add_loop_test(tc, json_answer, 0, 2);
+	tcase_add_test(tc, read_only_snapshot);
+	suite_add_tcase(s, tc);
+	return s;
+}
