@@ -453,7 +453,8 @@ static int groups_gather(struct groups *g, numbering_backend *backend)
 		groups_free(g);
 		return rc;
 	}
-	qsort(g->items, g->count, sizeof(*g->items), group_order);
+	if (g->count > 1) /* items is NULL for an empty store */
+		qsort(g->items, g->count, sizeof(*g->items), group_order);
 	return NUMBERING_OK;
 }
 
