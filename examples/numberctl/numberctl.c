@@ -18,6 +18,7 @@
 #include "export.h"
 #include "import.h"
 #include "deliver-command.h"
+#include "changes-command.h"
 
 #define EXIT_USAGE NUMBERCTL_EXIT_USAGE
 /* The library refuses larger requests; reading stops a little past it. */
@@ -67,6 +68,7 @@ static const char usage[] =
 	"  projects                     list the projects with their instance counts\n"
 	"  deliver [--follow] ...       POST the callback outbox to its URLs (help deliver)\n"
 	"  deliveries --dead [--max N]  list the callback deliveries kept as dead\n"
+	"  changes [--after N] [--follow]  print the change journal as JSON lines (help changes)\n"
 	"  billing run                  renew the subscriptions due now, print what was done\n"
 	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
 	"  version                      print the library and Unicode versions\n"
@@ -923,6 +925,41 @@ static int cmd_deliveries(const struct globals *g, int argc, char **argv)
 	return rc;
 }
 
+/* changes --follow's next poll: a new read-only snapshot of the file store. */
+struct changes_reopen {
+	struct session *session;
+	struct globals globals;
+};
+
+static int changes_reopen(numbering_store **store, void *payload)
+{
+	struct changes_reopen *r = payload;
+	session_close(r->session);
+	int rc = session_open(r->session, &r->globals);
+	*store = rc == 0 ? r->session->store : NULL;
+	return rc;
+}
+
+static int cmd_changes(const struct globals *g, int argc, char **argv)
+{
+	struct numberctl_changes args;
+	int rc = numberctl_changes_args(&args, argc, argv);
+	const char *path = store_path(g->store);
+	/* --follow on a file store reads snapshots: it never holds the writer's lock. */
+	struct changes_reopen reopen = {NULL, *g};
+	int file = path != NULL && path[0] != '\0';
+	if (args.follow && file)
+		reopen.globals.read_only = 1;
+	struct session s;
+	reopen.session = &s;
+	if (rc == 0 && (rc = session_open(&s, &reopen.globals)) == 0) {
+		rc = numberctl_changes_run(&args, &s.store, g->caller, args.follow && file ? changes_reopen : NULL, &reopen);
+		if (s.store != NULL)
+			session_close(&s);
+	}
+	return rc;
+}
+
 static int cmd_fsck(const struct globals *g, int argc, char **argv)
 {
 	int repair = 0;
@@ -1006,6 +1043,7 @@ static const struct {
 	{"projects", numberctl_projects_help},
 	{"deliver", numberctl_deliver_help},
 	{"deliveries", numberctl_deliveries_help},
+	{"changes", numberctl_changes_help},
 	{"billing", billing_help},
 	{"fsck", fsck_help},
 	{"version", version_help},
@@ -1159,6 +1197,8 @@ static int run(int argc, char **argv)
 		return cmd_deliver(&g, rest, args);
 	if (strcmp(command, "deliveries") == 0)
 		return cmd_deliveries(&g, rest, args);
+	if (strcmp(command, "changes") == 0)
+		return cmd_changes(&g, rest, args);
 	if (strcmp(command, "billing") == 0)
 		return cmd_billing(&g, rest, args);
 	if (strcmp(command, "version") == 0)

@@ -358,6 +358,7 @@ fi
 # on stderr naming the help to read, nothing on stdout, exit 2; output that cannot be
 # written (> /dev/full) is exit 1 with a line on stderr.
 commands="parse range call batch import deliver deliveries billing fsck version help"
+commands="$commands changes"
 commands="$commands export projects"
 for c in $commands; do
 	count=$((count + 1))
@@ -378,7 +379,8 @@ count=$((count + 1))
 # Missing and unexpected arguments, unknown commands and options before the command.
 for args in "--no-such-flag version" "--store" "" "frobnicate" "-x" "parse" "parse +61255501100 extra" "range" "call" \
 	"call GetPhoneNumberInstance" "call A {} extra" "batch extra" "import" "import a b" "import --format xml -" "billing" \
-	"billing go" "deliveries" "fsck extra" "version extra" "help nosuch" "help call extra" "deliver extra"; do
+	"billing go" "deliveries" "fsck extra" "version extra" "help nosuch" "help call extra" "deliver extra" \
+	"changes --after" "changes --after -1" "changes --interval 0" "changes extra"; do
 	count=$((count + 1))
 	# shellcheck disable=SC2086 # $args is several words
 	"$numberctl" $args < /dev/null > "$tmp/out" 2> "$tmp/err"
@@ -455,7 +457,7 @@ if command -v bash > /dev/null 2>&1; then
 			_numberctl && printf "%s\n" "${COMPREPLY[@]}"' completion "$completion" "$numberctl $1" 2>&1 | sort | tr '\n' ' ')
 		[ "$got" = "$2 " ] || { echo "FAIL completion of 'numberctl $1': '$got', want '$2 '"; failures=$((failures + 1)); }
 	}
-	completes "" "batch billing call deliver deliveries export fsck help import parse projects range version"
+	completes "" "batch billing call changes deliver deliveries export fsck help import parse projects range version"
 	completes "export --" "--format --help --project"
 	completes "export --format c" "csv"
 	completes "ba" "batch"
@@ -472,6 +474,7 @@ if command -v bash > /dev/null 2>&1; then
 	completes "deliver --" "--follow --help --interval --max --timeout"
 	completes "import --format j" "jsonl"
 	completes "fsck --r" "--repair"
+	completes "changes --" "--after --follow --help --interval"
 	completes "billing " "run"
 	mkdir "$tmp/completion" && : > "$tmp/completion/store.db"
 	completes "--store file:$tmp/completion/st" "$tmp/completion/store.db"
@@ -770,6 +773,29 @@ count=$((count + 1))
 sed -n 2p "$tmp/real-time" | grep -q '"nextChargeDate":"2200-02-28T12:00:00' &&
 	sed -n 3p "$tmp/real-time" | grep -q '"message":"line 3: time 2100-01-01T00:00:00Z is before the store.s clock, 2200-01-31T12:00:00.*"field":"time"' ||
 	{ echo "FAIL batch time on the real clock: $(cat "$tmp/real-time")"; failures=$((failures + 1)); }
+# The change journal (docs/CHANGES-JOURNAL.md): a file store written by three
+# processes; changes lists every commit, --after from the middle, beyond the last is
+# FAILED_PRECONDITION; --follow prints a commit made while it runs and stops at SIGTERM.
+jstore="file:$tmp/journal.db"
+"$numberctl" --store "$jstore" call CreatePhoneNumberInstance "$create" > /dev/null 2>&1
+"$numberctl" --store "$jstore" call UpdatePhoneNumberInstance \
+	'{"name":"projects/p1/phoneNumberInstances/block","updateMask":"displayName","phoneNumberInstance":{"displayName":"B"}}' > /dev/null 2>&1
+"$numberctl" --store "$jstore" call SplitRange '{"phoneNumberInstance":"projects/p1/phoneNumberInstances/block","size":20}' > /dev/null 2>&1
+check changes-all 0 --store "$jstore" changes
+check changes-after 0 --store "$jstore" changes --after 2
+check changes-beyond 1 --store "$jstore" changes --after 4
+count=$((count + 1))
+"$numberctl" --store "$jstore" changes --after 3 --follow --interval 50 > "$tmp/follow" 2>&1 &
+follower=$!
+sleep 0.5
+"$numberctl" --store "$jstore" call DeletePhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/block"}' > /dev/null 2>&1
+sleep 0.5
+kill -TERM "$follower"
+wait "$follower"
+got=$?
+{ [ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/follow")" -eq 1 ] &&
+	grep -q '^{"sequence":"4",.*"name":"projects/p1/phoneNumberInstances/block","change":"deleted"}$' "$tmp/follow"; } ||
+	{ echo "FAIL changes --follow: exit $got: $(cat "$tmp/follow")"; failures=$((failures + 1)); }
 
 echo "numberctl: $((count - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
