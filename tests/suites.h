@@ -61,6 +61,10 @@ TEST_SUITE(authz_vox_catalogue);
 TEST_SUITE(applications);
 TEST_SUITE(authz_vox_apps);
 TEST_SUITE(phone_id);
+TEST_SUITE(ops);
+
+/* The statistics under threads (test-ops.c), a case of the threads suite. */
+TCase *ops_threads_tcase(void);
 TEST_SUITE(changes);
 TEST_SUITE(vox_gaps);
 

@@ -77,6 +77,7 @@ static const struct named_suite all_suites[] = {
 	{"applications", applications_suite},
 	{"authz_vox_apps", authz_vox_apps_suite},
 	{"phone_id", phone_id_suite},
+	{"ops", ops_suite},
 	{"changes", changes_suite},
 	{"vox_gaps", vox_gaps_suite},
 };

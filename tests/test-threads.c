@@ -347,5 +347,6 @@ Suite *threads_suite(void)
 	tcase_add_test(tc, errors_are_per_thread);
 	tcase_add_test(tc, busy_writer_and_reader_both_progress);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, ops_threads_tcase());
 	return s;
 }

@@ -336,7 +336,8 @@ int numbering__file_compact_locked(struct file *f)
 		                            f->path, f->real);
 	int fd = -1;
 	char *tmp = NULL;
-	uint64_t end = 0, seq = 0, records = 0;
+	uint64_t end = 0, seq = 0, records = 0, before = f->end;
+	int64_t started = numbering__log_clock();
 	int rc = numbering__file_snapshot_write(&fd, &tmp, &end, &seq, &records, f, f->real, f->seq);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -382,5 +383,6 @@ int numbering__file_compact_locked(struct file *f)
 		return numbering__file_io_error("sync the directory of", f->path);
 	}
 	f->dir_pending = 0;
+	numbering__log_compacted(&f->log, f->path, (int64_t)before, (int64_t)end, (int64_t)records, started);
 	return NUMBERING_OK;
 }

@@ -16,6 +16,7 @@
 #include "../memory/memory.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "file-io.h"
 #include "numbering/sys/backend.h"
 #include "numbering/sys/file.h"
@@ -195,6 +196,7 @@ struct file {
 	int64_t compact_min;
 	numbering_file_diagnostic_cb diagnostic;
 	void *diagnostic_payload;
+	struct numbering__log log; /* the store's log (NUMBERING__CONTROL_LOG); set under lock */
 	uint64_t end, synced_end, seq, snapshot_bytes, records;
 	uint64_t synced_seq; /* every record up to this sequence is on disk (and, in version 2, recorded so) */
 	/* The file's format version (1 only until a writable open has rewritten it), and in

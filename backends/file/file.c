@@ -210,14 +210,16 @@ static _Thread_local struct {
 
 void numbering__file_diagnose(struct file *f, const char *fmt, ...)
 {
-	if (f->diagnostic == NULL)
+	if (f->diagnostic == NULL && !numbering__log_wants(&f->log, NUMBERING_LOG_ERROR))
 		return;
 	char message[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	f->diagnostic(message, f->diagnostic_payload);
+	if (f->diagnostic != NULL)
+		f->diagnostic(message, f->diagnostic_payload);
+	numbering__log_failure(&f->log, f->path, message);
 }
 
 int numbering__file_broken_error(const struct file *f)
@@ -506,6 +508,13 @@ int numbering__file_control(struct file *f, int op, void *arg)
 		return NUMBERING_OK;
 	case NUMBERING_BACKEND_CONTROL_WAIT_DURABLE:
 		return wait_durable(f);
+	case NUMBERING__CONTROL_LOG:
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "file backend: the log is NULL");
+		pthread_mutex_lock(&f->lock);
+		f->log = *(const struct numbering__log *)arg;
+		pthread_mutex_unlock(&f->lock);
+		return NUMBERING_OK;
 	case NUMBERING_FILE_CONTROL_VERIFY:
 		pthread_mutex_lock(&f->lock);
 		rc = numbering__file_verify(f);

@@ -32,6 +32,8 @@
 #include "catalogue.h"
 #include "application.h"
 #include "phone.h"
+#include "log.h"
+#include "stats.h"
 #include "changes.h"
 
 #endif

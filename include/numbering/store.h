@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "instance.h"
+#include "log.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,8 +75,8 @@ typedef int64_t (*numbering_clock_cb)(void *payload);
  */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
-/** The numbering_options version these headers know (the fields up to unverified_hold_seconds). */
-#define NUMBERING_OPTIONS_VERSION 5
+/** The numbering_options version these headers know (the fields up to log_level). */
+#define NUMBERING_OPTIONS_VERSION 6
 
 /** The grace period of a deactivated subscription when numbering_options.billing_grace_seconds is 0: 30 days. */
 #define NUMBERING_BILLING_GRACE_SECONDS_DEFAULT (30 * 86400)
@@ -161,10 +162,25 @@ typedef struct numbering_options {
 	 * default.
 	 */
 	int64_t unverified_hold_seconds;
+	/* Version 6 fields. */
+	/**
+	 * Where the store's log records go (numbering/log.h: recovery at open,
+	 * compactions, damage and failures found while running); NULL for none. Callers of
+	 * older versions get none.
+	 */
+	numbering_log_cb log;
+	/** Passed to @c log. */
+	void *log_payload;
+	/**
+	 * The least severe level delivered to @c log: NUMBERING_LOG_ERROR ..
+	 * NUMBERING_LOG_DEBUG, or 0 for NUMBERING_LOG_WARNING; another value is
+	 * NUMBERING_INVALID_ARGUMENT.
+	 */
+	int log_level;
 } numbering_options;
 
 /** Static initializer of a numbering_options: this version, every default. */
-#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0}
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's

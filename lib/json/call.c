@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "json/billing-json.h"
 #include "json/changes-json.h"
 #include "json/json.h"
@@ -16,6 +17,7 @@
 #include "json/sinch-active.h"
 #include "json/sinch-callbacks.h"
 #include "json/sinch-available.h"
+#include "json/stats-json.h"
 #include "json/subscription-json.h"
 #include "json/vox-attach.h"
 #include "json/vox-numbers.h"
@@ -431,9 +433,27 @@ static const struct plain_method plain_methods[] = {
 	{"ListChanges", numbering__json_list_changes},
 };
 
-static int dispatch(json_t **result, numbering_store *store, const char *caller, const char *method,
+#define METHOD_COUNT (sizeof(methods) / sizeof(methods[0]))
+#define PLAIN_COUNT (sizeof(plain_methods) / sizeof(plain_methods[0]))
+/* Every method and the unknown one have a counter (core/stats.h). */
+_Static_assert(METHOD_COUNT + PLAIN_COUNT + 1 <= NUMBERING__STATS_METHODS, "raise NUMBERING__STATS_METHODS");
+
+const char *numbering__json_method_name(int slot)
+{
+	if (slot < 0 || (size_t)slot > METHOD_COUNT + PLAIN_COUNT)
+		return NULL;
+	if ((size_t)slot < METHOD_COUNT)
+		return methods[slot].name;
+	if ((size_t)slot < METHOD_COUNT + PLAIN_COUNT)
+		return plain_methods[slot - METHOD_COUNT].name;
+	return "(unknown)";
+}
+
+/* Calls @method; *slot is its counter's (the unknown method's until it is found). */
+static int dispatch(json_t **result, int *slot, numbering_store *store, const char *caller, const char *method,
                     const char *request_json)
 {
+	*slot = (int)(METHOD_COUNT + PLAIN_COUNT);
 	if (method == NULL || method[0] == '\0')
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "method", "the method name is missing");
 	if (store == NULL)
@@ -442,12 +462,16 @@ static int dispatch(json_t **result, numbering_store *store, const char *caller,
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "request_json", "the request is NULL");
 	const struct method *m = NULL;
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]) && m == NULL; i++)
-		if (strcmp(method, methods[i].name) == 0)
+		if (strcmp(method, methods[i].name) == 0) {
 			m = &methods[i];
+			*slot = (int)i;
+		}
 	const struct plain_method *plain = NULL;
 	for (size_t i = 0; i < sizeof(plain_methods) / sizeof(plain_methods[0]) && m == NULL && plain == NULL; i++)
-		if (strcmp(method, plain_methods[i].name) == 0)
+		if (strcmp(method, plain_methods[i].name) == 0) {
 			plain = &plain_methods[i];
+			*slot = (int)(METHOD_COUNT + i);
+		}
 	if (m == NULL && plain == NULL) {
 		char quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "unknown method \"%s\"",
@@ -468,10 +492,14 @@ int numbering_store_call_json(char **response, numbering_store *store, const cha
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "response", "the response pointer is NULL");
 	*response = NULL;
 	json_t *result = NULL;
-	int rc = dispatch(&result, store, caller, method, request_json);
+	int slot = 0;
+	int rc = dispatch(&result, &slot, store, caller, method, request_json);
 	if (rc == NUMBERING_OK)
 		rc = numbering__json_dump(response, result);
 	json_decref(result);
+	/* Counted as the caller sees it, rendering included (numbering/stats.h). */
+	if (store != NULL)
+		numbering__store_count_call(store, slot, rc);
 	if (rc == NUMBERING_OK)
 		return NUMBERING_OK;
 	/* When even the body cannot be rendered, the caller still has the code. */

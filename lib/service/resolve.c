@@ -54,6 +54,16 @@ static int not_found(const char *e164)
 	return numbering__error_field(NUMBERING_NOT_FOUND, "phone_number", "no phone number instance holds %s", e164);
 }
 
+/* Counts a resolve's outcome on the stripe of reader slot @slot (numbering/stats.h). */
+static int counted(numbering_store *store, unsigned slot, int rc)
+{
+	numbering__stats_resolve(&store->stats, slot,
+	                         rc == NUMBERING_OK          ? NUMBERING__RESOLVE_HIT
+	                         : rc == NUMBERING_NOT_FOUND ? NUMBERING__RESOLVE_MISS
+	                                                     : NUMBERING__RESOLVE_ERROR);
+	return rc;
+}
+
 int numbering_store_resolve(numbering_resolution *out, numbering_store *store, const char *caller,
                             const char *phone_number, const char *region)
 {
@@ -64,19 +74,20 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 	numbering_number number;
 	int rc = numbering__e164_parse_field(&number, phone_number, phone_number ? strlen(phone_number) : 0,
 	                                     numbering__region(store, region), "phone_number");
+	/* Outcomes before the look-up count on the first stripe: they are the rare ones. */
 	if (rc != NUMBERING_OK)
-		return rc;
+		return counted(store, 0, rc);
 	memcpy(out->phone_number, number.e164, sizeof(number.e164));
 	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
-		return not_found(number.e164);
+		return counted(store, 0, not_found(number.e164));
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	int other = 0; /* a number held by a record of another kind is not an instance's */
 	rc = numbering__backend_find(store, out->instance, number.value, number.value, number.digits, &other);
 	numbering__rwlock_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_NOT_FOUND)
-		return not_found(number.e164);
+		return counted(store, read_slot, not_found(number.e164));
 	if (rc != NUMBERING_OK)
-		return rc;
+		return counted(store, read_slot, rc);
 	/* Checked against the owner's project, after the look-up by necessity; a caller
 	 * who may not resolve there is told what an unowned number would tell. */
 	if (store->authorizer != NULL) {
@@ -84,9 +95,9 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 		numbering_instance_project(project, sizeof(project), out->instance);
 		if (!numbering__allowed(store, caller, NUMBERING__PERM_RESOLVE, project)) {
 			numbering__instance_reset(out->instance);
-			return not_found(number.e164);
+			return counted(store, read_slot, not_found(number.e164));
 		}
 	}
 	numbering__compute_compliant(store, out->instance);
-	return NUMBERING_OK;
+	return counted(store, read_slot, NUMBERING_OK);
 }

@@ -8,7 +8,9 @@
 
 #include <sodium.h>
 
+#include "core/log.h"
 #include "core/rwlock.h"
+#include "core/stats.h"
 #include "model/instance.h"
 #include "model/record.h"
 #include "numbering/list.h"
@@ -65,6 +67,10 @@ struct numbering_store {
 	struct numbering__buf put_body;
 	/* The change journal: the transaction's changes and the sequences (service/changes.h). */
 	struct numbering__journal journal;
+	/* numbering_options.log and its level (version 6). */
+	struct numbering__log log;
+	/* The counters numbering_store_stats_json() reports (core/stats.h). */
+	struct numbering__stats stats;
 };
 
 /* The permissions, from lib/service/permission-list.h. */
@@ -131,6 +137,16 @@ int numbering__commit(numbering_store *store);
 /* After a write operation committed and released the lock: waits until the commit is
  * durable (group commit); the operation fails if it cannot be. */
 int numbering__durable(numbering_store *store);
+
+/* The operators' side (lib/service/store-log.c): numbering_options' version 6 fields
+ * into the store (INVALID_ARGUMENT for a bad log_level); the backend told where its
+ * reports go, and the open reported; a commit that started at @started
+ * (numbering__stats_now()) timed, now or, when the backend makes it durable later, in
+ * numbering__store_durable() on the same thread. */
+int numbering__store_log_options(numbering_store *store, const numbering_options *options);
+void numbering__store_log_open(numbering_store *store);
+void numbering__store_committed(numbering_store *store, int64_t started);
+void numbering__store_durable(numbering_store *store);
 void numbering__rollback(numbering_store *store);
 
 /* Before a write that adds @adding instances (caller holds the write lock):

@@ -38,6 +38,7 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 	              : version == 2 ? offsetof(numbering_options, provisioning)
 	              : version == 3 ? offsetof(numbering_options, billing_grace_seconds)
 	              : version == 4 ? offsetof(numbering_options, unverified_hold_seconds)
+	              : version == 5 ? offsetof(numbering_options, log)
 	                             : sizeof(*options);
 	memset(options, 0, size);
 	options->version = version;
@@ -342,6 +343,8 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 			else
 				store->unverified_hold = options->unverified_hold_seconds * INT64_C(1000000000);
 		}
+		if (rc == NUMBERING_OK && options->version >= 6)
+			rc = numbering__store_log_options(store, options);
 	}
 	if (rc != NUMBERING_OK)
 		goto done;
@@ -358,6 +361,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	store->backend = backend;
 	backend = NULL;
 	store->own_records = own_records(store->backend);
+	numbering__store_log_open(store);
 	if (store->max_instances > 0 &&
 	    (store->backend->control == NULL ||
 	     store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_COUNT, &count) != NUMBERING_OK)) {
@@ -526,6 +530,7 @@ int numbering__begin(numbering_store *store)
  * gap, never a reuse. */
 int numbering__commit(numbering_store *store)
 {
+	int64_t started = numbering__stats_now();
 	unsigned char buf[16];
 	put_le64(buf, (uint64_t)store->last_time);
 	put_le64(buf + 8, (uint64_t)store->seq_last[NUMBERING__SEQ_PHONE]);
@@ -548,6 +553,7 @@ int numbering__commit(numbering_store *store)
 	} else {
 		store->seq_dirty = 0;
 		numbering__journal_committed(store);
+		numbering__store_committed(store, started);
 	}
 	return rc;
 }
@@ -555,8 +561,10 @@ int numbering__commit(numbering_store *store)
 int numbering__durable(numbering_store *store)
 {
 	int rc = NUMBERING_OK;
-	if (store->durable_wait)
+	if (store->durable_wait) {
 		rc = numbering__backend_control(store, NUMBERING_BACKEND_CONTROL_WAIT_DURABLE, NULL);
+		numbering__store_durable(store);
+	}
 	if (rc == NUMBERING_OK && store->maintained) {
 		/* The write succeeded whatever this does: the backend reports its own failures. */
 		numbering__rwlock_exclude_writers(&store->lock);

@@ -35,6 +35,9 @@ int main(void)
 	FIELD(numbering_options, provisioning);
 	FIELD(numbering_options, billing_grace_seconds);
 	FIELD(numbering_options, unverified_hold_seconds);
+	FIELD(numbering_options, log);
+	FIELD(numbering_options, log_payload);
+	FIELD(numbering_options, log_level);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);
