@@ -123,17 +123,30 @@ static void ob_char(struct obuf *b, char c)
 		b->p[b->len++] = c;
 }
 
+/* Decimal digits two at a time (a sort key has 19 digits, an interval two of 11: the
+ * digit loop was a third of an export's instructions one digit at a time). */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
 static void ob_u64(struct obuf *b, uint64_t v)
 {
-	char tmp[24];
-	int n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	if (ob_reserve(b, (size_t)n) == 0)
-		while (n > 0)
-			b->p[b->len++] = tmp[--n];
+	char tmp[20];
+	int i = 20;
+	while (v >= 100) {
+		uint64_t q = v / 100;
+		unsigned r = (unsigned)(v - q * 100);
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+		v = q;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	ob_put(b, tmp + i, (size_t)(20 - i));
 }
 
 static void ob_i64(struct obuf *b, int64_t v)
@@ -484,7 +497,7 @@ static int is_project(const char *s, size_t len, const char *project)
 /* ---- Export ---- */
 
 struct held {
-	char *name;
+	struct obuf name; /* NUL-terminated */
 	struct obuf line;
 };
 
@@ -511,7 +524,7 @@ static int flush_out(struct exporter *e)
 
 static int held_order(const void *a, const void *b)
 {
-	return strcmp(((const struct held *)a)->name, ((const struct held *)b)->name);
+	return strcmp(((const struct held *)a)->name.p, ((const struct held *)b)->name.p);
 }
 
 /* Writes the held records, sorted by name. */
@@ -681,8 +694,9 @@ static int export_visit(const numbering_record *r, void *payload)
 		                    "carry it (export --format csv can)",
 		                    numbering_record_kind_name(r->kind) ? numbering_record_kind_name(r->kind) : "unknown",
 		                    r->name);
-	free(h->name);
-	if ((h->name = strdup(r->name)) == NULL || h->line.oom)
+	h->name.len = 0;
+	ob_put(&h->name, r->name, strlen(r->name) + 1);
+	if (h->name.oom || h->line.oom)
 		return e->rc = fail(NUMBERING_RESOURCE_EXHAUSTED, NULL, "out of memory writing the export");
 	e->held_count++;
 	e->held_key = r->sort_key;
@@ -779,7 +793,7 @@ int numberctl_export_write(FILE *out, numbering_backend *backend, const struct n
 	progress(args->progress, "export", e.written, rc == NUMBERING_OK ? 1 : -1);
 	*records = e.written;
 	for (size_t i = 0; i < e.held_cap; i++) {
-		free(e.held[i].name);
+		free(e.held[i].name.p);
 		free(e.held[i].line.p);
 	}
 	free(e.held);
