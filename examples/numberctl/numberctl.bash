@@ -3,7 +3,7 @@
 # Commands, global options, each command's options and the method names of `call` are read
 # from the help texts numberctl itself prints (numberctl help, numberctl help COMMAND), so
 # a new command, option or method needs no edit here. Only the values of a few options
-# (--store, --format, --provisioning) are written down below.
+# (--store, --format, --provisioning, --log-level) are written down below.
 # Needs nothing of the bash-completion package; tests/numberctl/test-numberctl.sh tests it.
 # COMPREPLY=($(compgen ...)) splits compgen's words, one per line, as completions do:
 # shellcheck shell=bash disable=SC2207
@@ -58,6 +58,7 @@ _numberctl()
 	--policy) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--format) COMPREPLY=($(compgen -W 'csv jsonl' -- "$cur")) ;;
 	--provisioning) COMPREPLY=($(compgen -W 'immediate manual' -- "$cur")) ;;
+	--log-level) COMPREPLY=($(compgen -W 'error warning info debug' -- "$cur")) ;;
 	*)
 		if [[ -n $prev && $'\n'$valued$'\n' == *$'\n'$prev$'\n'* && -z $command ]]; then
 			: # the value of --as, --region, --max-instances: nothing to offer

@@ -38,6 +38,7 @@ struct globals {
 	const char *max_instances; /* --max-instances, checked when the store opens */
 	const char *provisioning;  /* --provisioning immediate|manual */
 	int read_only;             /* --read-only: a snapshot of a file store, no lock taken */
+	int log_level;             /* --log-level: the least severe NUMBERING_LOG_* printed; 0 for warning */
 };
 
 static const char usage[] =
@@ -54,6 +55,9 @@ static const char usage[] =
 	"                        once) or manual (the host claims and completes provisioning tasks)\n"
 	"  --read-only           read a snapshot of the file store without its lock (works while\n"
 	"                        another process, a PBX, has it open); writes are refused\n"
+	"  --log-level LEVEL     print the store's log records of LEVEL or more severe on stderr,\n"
+	"                        one logfmt line each (level=... msg=\"...\" key=value ...): error,\n"
+	"                        warning (the default), info (opens, compactions) or debug\n"
 	"  --version             print numberctl's version and the library's, and exit\n"
 	"\n"
 	"commands:\n"
@@ -71,6 +75,7 @@ static const char usage[] =
 	"  changes [--after N] [--follow]  print the change journal as JSON lines (help changes)\n"
 	"  billing run                  renew the subscriptions due now, print what was done\n"
 	"  fsck [--repair]              check the file store (and repair it), print a JSON report\n"
+	"  stats                        print the store's size and this run's statistics as JSON\n"
 	"  version                      print the library and Unicode versions\n"
 	"  help [COMMAND]               print this help, or a command's\n"
 	"\n"
@@ -205,6 +210,17 @@ static const char billing_help[] =
 	"needs numbering.billingAccounts.run on \"*\". A host runs it on a schedule (cron);\n"
 	"running it twice at once or again at the same time charges nothing twice.\n"
 	"\n"
+	"Exit status: 0 on success, 1 with the error body on stdout, 2 for bad usage.\n";
+
+static const char stats_help[] =
+	"usage: numberctl [GLOBAL OPTIONS] stats\n"
+	"\n"
+	"Opens the store and prints numbering_store_stats_json() (numbering/stats.h) on one\n"
+	"line: {\"calls\":[...],\"resolve\":{\"hit\":N,\"miss\":N,\"error\":N},\n"
+	"\"commits\":{\"count\":N,\"sumNs\":N,\"maxNs\":N,\"buckets\":[...]},\n"
+	"\"store\":{\"backend\":...,\"records\":N,\"instances\":N,\"fileBytes\":N,...}}.\n"
+	"The counters are those of this process since it opened the store (a host that embeds\n"
+	"the library exports its own, docs/OPERATIONS.md); the store's size is the store's.\n"
 	"Exit status: 0 on success, 1 with the error body on stdout, 2 for bad usage.\n";
 
 static const char version_help[] =
@@ -538,6 +554,16 @@ static void print_diagnostic(const char *message, void *payload)
 	fprintf(stderr, "numberctl: note: %s\n", message);
 }
 
+/* --log-level: the store's log records, one logfmt line each on stderr. */
+static void print_log(int level, const char *message, const numbering_log_field *fields, int count, void *payload)
+{
+	(void)payload;
+	char line[2048];
+	int n = numbering_log_format(line, sizeof(line), level, message, fields, count);
+	if (n >= 0)
+		fprintf(stderr, "%s%s\n", line, n >= (int)sizeof(line) ? " truncated=true" : "");
+}
+
 /* Opens the store named by --store with the policy, caller region and clock; returns an
  * exit status, 0 on success. */
 static int session_open(struct session *s, const struct globals *g)
@@ -560,7 +586,8 @@ static int session_open(struct session *s, const struct globals *g)
 	char *text = NULL;
 	if (path[0] != '\0') {
 		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
-		file_options.diagnostic = print_diagnostic;
+		/* No diagnostic callback: the store's log (--log-level) reports the recovery at
+		 * open and the failures, as structured lines. */
 		file_options.read_only = g->read_only;
 		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
 			print_error();
@@ -583,6 +610,8 @@ static int session_open(struct session *s, const struct globals *g)
 	}
 	options.clock = batch_clock_now;
 	options.clock_payload = &s->clock;
+	options.log = print_log;
+	options.log_level = g->log_level;
 	if (g->policy != NULL) {
 		size_t len = 0;
 		if ((text = read_file(g->policy, &len)) == NULL) {
@@ -1019,6 +1048,28 @@ static int cmd_billing(const struct globals *g, int argc, char **argv)
 	return rc == NUMBERING_OK ? 0 : 1;
 }
 
+static int cmd_stats(const struct globals *g, int argc, char **argv)
+{
+	if (argc != 0)
+		return numberctl_usage("stats", "%s '%s'", argv[0][0] == '-' ? "unknown option" : "unexpected argument",
+		                       argv[0]);
+	struct session s;
+	int rc = session_open(&s, g);
+	if (rc != 0)
+		return rc;
+	char *json = NULL;
+	if (numbering_store_stats_json(&json, s.store) != NUMBERING_OK) {
+		print_error();
+		rc = 1;
+	} else {
+		printf("%s\n", json);
+		fflush(stdout);
+	}
+	numbering_free(json);
+	session_close(&s);
+	return rc;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	if (argc != 0)
@@ -1046,6 +1097,7 @@ static const struct {
 	{"changes", numberctl_changes_help},
 	{"billing", billing_help},
 	{"fsck", fsck_help},
+	{"stats", stats_help},
 	{"version", version_help},
 	{"help", help_help},
 };
@@ -1139,7 +1191,7 @@ static int option(const char *name, int argc, char **argv, int *i, const char **
 
 static int run(int argc, char **argv)
 {
-	struct globals g = {NULL, NULL, NULL, NULL, NULL, NULL, 0};
+	struct globals g = {NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0; i++) {
 		const char *value = NULL;
@@ -1162,6 +1214,13 @@ static int run(int argc, char **argv)
 			slot = &g.max_instances;
 		else if (option("--provisioning", argc, argv, &i, &value))
 			slot = &g.provisioning;
+		else if (option("--log-level", argc, argv, &i, &value)) {
+			if (value == NULL)
+				return numberctl_usage(NULL, "missing value for '%s'", argv[i]);
+			if (numbering_log_level_from_name(&g.log_level, value) != NUMBERING_OK)
+				return numberctl_usage(NULL, "--log-level %s: not error, warning, info or debug", value);
+			continue;
+		}
 		if (slot == NULL)
 			return numberctl_usage(NULL, "unknown option '%s'", argv[i]);
 		if (value == NULL)
@@ -1187,6 +1246,8 @@ static int run(int argc, char **argv)
 		return cmd_batch(&g, rest, args);
 	if (strcmp(command, "fsck") == 0)
 		return cmd_fsck(&g, rest, args);
+	if (strcmp(command, "stats") == 0)
+		return cmd_stats(&g, rest, args);
 	if (strcmp(command, "import") == 0)
 		return cmd_import(&g, rest, args);
 	if (strcmp(command, "export") == 0)

@@ -358,6 +358,7 @@ fi
 # on stderr naming the help to read, nothing on stdout, exit 2; output that cannot be
 # written (> /dev/full) is exit 1 with a line on stderr.
 commands="parse range call batch import deliver deliveries billing fsck version help"
+commands="$commands stats"
 commands="$commands changes"
 commands="$commands export projects"
 for c in $commands; do
@@ -457,12 +458,15 @@ if command -v bash > /dev/null 2>&1; then
 			_numberctl && printf "%s\n" "${COMPREPLY[@]}"' completion "$completion" "$numberctl $1" 2>&1 | sort | tr '\n' ' ')
 		[ "$got" = "$2 " ] || { echo "FAIL completion of 'numberctl $1': '$got', want '$2 '"; failures=$((failures + 1)); }
 	}
-	completes "" "batch billing call changes deliver deliveries export fsck help import parse projects range version"
+	completes "" "batch billing call changes deliver deliveries export fsck help import parse projects range stats version"
 	completes "export --" "--format --help --project"
 	completes "export --format c" "csv"
 	completes "ba" "batch"
 	completes "--st" "--store"
-	completes "--" "--as --help --max-instances --policy --provisioning --read-only --region --store --version"
+	completes "--" "--as --help --log-level --max-instances --policy --provisioning --read-only --region --store --version"
+	completes "--log-level i" "info"
+	completes "--log-level " "debug error info warning"
+	completes "stats --" "--help"
 	completes "--store m" "memory:"
 	completes "--provisioning m" "manual"
 	completes "--store memory: --as user:alice call Creat" "CreatePhoneNumberInstance CreatePhoneNumberPurchase"
@@ -514,6 +518,56 @@ check billing-run 0 --store memory: billing run
 # the grace period (30 days) then cancels and the number returns to the inventory.
 check batch-subscriptions 1 --stdin "$dir/subscriptions.jsonl" --policy "$dir/billing-policy.json" batch
 check billing-run-refused 1 --store memory: --policy "$dir/billing-policy.json" --as user:alice billing run
+# --log-level (docs/OPERATIONS.md): the store's log records on stderr, one logfmt line
+# each; warning by default, so a clean open says nothing and a torn tail cut at open is
+# one warning; a bad level is a usage error (one line, exit 2, nothing on stdout).
+# numberctl stats prints numbering_store_stats_json() on one line.
+lstore=$tmp/log.db
+count=$((count + 1))
+"$numberctl" --store "file:$lstore" --log-level info call CreatePhoneNumberInstance \
+	'{"parent":"projects/p1","phoneNumberInstanceId":"a","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255501100"}}}' \
+	> /dev/null 2> "$tmp/err"
+{ [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+	grep -Eqx 'level=info msg="store opened" records_replayed=0 file_bytes=[0-9]+ duration_seconds=[0-9]+\.[0-9]{9}' "$tmp/err"; } ||
+	{ echo "FAIL --log-level info: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+count=$((count + 1))
+"$numberctl" --store "file:$lstore" --log-level=debug stats > "$tmp/out" 2> "$tmp/err"
+size=$(wc -c < "$lstore")
+{ grep -Eqx "level=info msg=\"store opened\" records_replayed=[1-9][0-9]* file_bytes=$size duration_seconds=[0-9.]+" "$tmp/err" &&
+	grep -q "^{\"calls\":\[\],\"resolve\":{\"hit\":0,\"miss\":0,\"error\":0},\"commits\":{\"count\":0,.*\"store\":{\"backend\":\"file\",\"records\":[0-9]*,\"instances\":1,\"fileBytes\":$size,\"compactions\":0,\"lastCompactionTime\":null}}\$" "$tmp/out"; } ||
+	{ echo "FAIL stats of a file store: $(cat "$tmp/out" "$tmp/err")"; failures=$((failures + 1)); }
+count=$((count + 1))
+"$numberctl" --store "file:$lstore" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/a"}' \
+	> /dev/null 2> "$tmp/err"
+[ ! -s "$tmp/err" ] || { echo "FAIL default log level: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+printf 'NRec\001\000\000\000half a record' >> "$lstore"
+count=$((count + 1))
+"$numberctl" --store "file:$lstore" call GetPhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/a"}' \
+	> /dev/null 2> "$tmp/err"
+{ [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+	grep -Eqx "level=warning msg=\"store recovered: a torn tail was cut\" records_replayed=[1-9][0-9]* file_bytes=$size duration_seconds=[0-9.]+ torn_bytes=21" "$tmp/err"; } ||
+	{ echo "FAIL torn tail at --log-level warning: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+printf 'NRec\001\000\000\000half a record' >> "$lstore"
+count=$((count + 1))
+"$numberctl" --store "file:$lstore" --log-level error call GetPhoneNumberInstance \
+	'{"name":"projects/p1/phoneNumberInstances/a"}' > /dev/null 2> "$tmp/err"
+[ ! -s "$tmp/err" ] || { echo "FAIL --log-level error: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+for args in "--log-level loud stats" "--log-level=INFO stats" "--log-level" "stats extra" "stats --json"; do
+	count=$((count + 1))
+	# shellcheck disable=SC2086 # $args is several words
+	"$numberctl" $args < /dev/null > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	{ [ "$got" -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+		grep -q "^numberctl: .* (see 'numberctl help[ a-z]*')\$" "$tmp/err"; } ||
+		{ echo "FAIL usage '$args': exit $got: $(cat "$tmp/err")"; failures=$((failures + 1)); }
+done
+count=$((count + 1))
+"$numberctl" --log-level loud stats 2>&1 | grep -qx "numberctl: --log-level loud: not error, warning, info or debug (see 'numberctl help')" ||
+	{ echo "FAIL --log-level loud message"; failures=$((failures + 1)); }
+count=$((count + 1))
+"$numberctl" --store memory: stats > "$tmp/out" 2> "$tmp/err"
+{ [ ! -s "$tmp/err" ] && grep -q '^{"calls":\[\],"resolve":{"hit":0,"miss":0,"error":0},"commits":{"count":\([1-9]\),"sumNs":[0-9]*,"maxNs":[0-9]*,"buckets":\[{"leNs":1000,"count":[0-9]},.*{"leNs":1000000000,"count":\1},{"leNs":null,"count":\1}\]},"store":{"backend":"memory","records":[0-9]*,"instances":0,"compactions":0,"lastCompactionTime":null}}$' "$tmp/out"; } ||
+	{ echo "FAIL stats of a memory store: $(cat "$tmp/out" "$tmp/err")"; failures=$((failures + 1)); }
 count=$((count + 1))
 if "$numberctl" --store memory: billing go > /dev/null 2>&1; [ $? -ne 2 ]; then
 	echo "FAIL billing go: want exit 2"; failures=$((failures + 1))
