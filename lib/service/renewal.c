@@ -286,9 +286,10 @@ static int process_one(struct run *r, struct numbering_subscription *s, struct e
 		r->event = "phoneNumberInstance.deleted";
 		owed = 0;
 	}
-	/* Each period due, while the account can pay it. */
+	/* Each period due, while the account can pay it (each one can when all of them
+	 * could: @payable, and no second currency check and balance test). */
 	for (int64_t i = 0; rc == NUMBERING_OK && i < owed && s->f.state == NUMBERING_SUBSCRIPTION_ACTIVE; i++) {
-		if (!s->f.auto_charge_off && can_pay(r->account, s->f.price.currency, cost))
+		if (payable || (!s->f.auto_charge_off && can_pay(r->account, s->f.price.currency, cost)))
 			rc = charge_period(r, cost, t);
 		else
 			rc = deactivate(r, t);
