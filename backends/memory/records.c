@@ -2305,6 +2305,24 @@ static int digit_counts(const struct rmem *m, struct numbering__digit_counts *ar
 	return NUMBERING_OK;
 }
 
+/* NUMBERING__CONTROL_DUE: the first key of each kind's expiry index. */
+static int due_kinds(const struct rmem *m, struct numbering__due_kinds *arg)
+{
+	if (arg == NULL || (arg->kinds == NULL && arg->count > 0))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: due needs kinds");
+	arg->due = 0;
+	for (size_t i = 0; i < arg->count; i++) {
+		if (check_kind(arg->kinds[i], "kind", "due") != NUMBERING_OK)
+			return NUMBERING_INVALID_ARGUMENT;
+		const struct numbering__ordered *tree = &m->expiry[arg->kinds[i]];
+		struct numbering__ordered_cursor c;
+		if (tree->count > 0 && numbering__ordered_first(&c, tree) &&
+		    (arg->now == 0 || numbering__ordered_key(&c) <= signed_key(arg->now)))
+			arg->due = 1;
+	}
+	return NUMBERING_OK;
+}
+
 static int no_arg(void)
 {
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
@@ -2353,6 +2371,8 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 	}
 	case NUMBERING__CONTROL_DIGIT_COUNTS:
 		return digit_counts(m, arg);
+	case NUMBERING__CONTROL_DUE:
+		return due_kinds(m, arg);
 	case NUMBERING__CONTROL_OWN_RECORDS: /* bodies are kept as put */
 		*(const numbering_backend **)arg = backend;
 		return NUMBERING_OK;

@@ -98,4 +98,21 @@ struct numbering__digit_counts {
 	uint64_t start;        /* set with intervals, when start_interval < interval_count */
 };
 
+/*
+ * A control operation only the library's own record stores answer: arg struct
+ * numbering__due_kinds *. Sets due to 1 when a record of one of the @count kinds
+ * @kinds expires at or before @now (every expiring record when @now is 0: what a list
+ * in NUMBERING_RECORD_ORDER_EXPIRY with expires_until @now and limit 1 would visit),
+ * else 0. Read under the store's read lock. numbering_store_process_due(), which every
+ * inventory call runs first, asks it once for the three kinds that expire instead of
+ * listing each (service/active.c).
+ */
+#define NUMBERING__CONTROL_DUE 0x4e42f005
+struct numbering__due_kinds {
+	const int *kinds;
+	size_t count;
+	int64_t now;
+	int due; /* set */
+};
+
 #endif

@@ -726,6 +726,7 @@ static int place_from(numbering_store *store, numbering_record_query *query, str
 		numbering_backend *b = store->backend;
 		struct numbering__digit_counts counts = {NUMBERING__KIND_AVAILABLE, s->parent, s->intervals + k,
 		                                         into ? 1 : s->interval_count - k, 0, 0, 0};
+		unsigned serial = numbering__error_serial();
 		if (b->control != NULL && b->control(b, NUMBERING__CONTROL_DIGIT_COUNTS, &counts) == NUMBERING_OK) {
 			if (counts.start_interval >= counts.interval_count)
 				return NUMBERING_OK;
@@ -735,7 +736,9 @@ static int place_from(numbering_store *store, numbering_record_query *query, str
 			*placed = 1;
 			return NUMBERING_OK;
 		}
-		numbering_error_clear();
+		/* The refusal is no error of the search (one set before it is left alone). */
+		if (numbering__error_serial() != serial)
+			numbering_error_clear();
 		*own = 0;
 	}
 	*placed = 1;
