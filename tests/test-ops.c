@@ -204,7 +204,7 @@ START_TEST(options_version_6)
 {
 	/* A bad level is refused, naming the field. */
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	ck_assert_uint_eq(options.version, 6);
+	ck_assert_uint_ge(options.version, 6);
 	numbering_store *store = NULL;
 	for (int bad = -1; bad <= 5; bad += 6) {
 		options.log_level = bad;
@@ -237,7 +237,9 @@ START_TEST(options_version_6)
 	ck_assert(v5->log == NULL);
 	ck_assert_ptr_null(v5->log_payload);
 	ck_assert_int_eq(v5->log_level, 0);
-	fixture_expect_error(numbering_options_init(v5, 7), NUMBERING_INVALID_ARGUMENT, "1..6");
+	char known[16];
+	snprintf(known, sizeof(known), "1..%d", NUMBERING_OPTIONS_VERSION);
+	fixture_expect_error(numbering_options_init(v5, NUMBERING_OPTIONS_VERSION + 1), NUMBERING_INVALID_ARGUMENT, known);
 }
 END_TEST
 
