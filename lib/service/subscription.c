@@ -257,10 +257,11 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 	 * instructions each, a purchase makes two); the put only reads them, and they are
 	 * taken back before the clear below. */
 	const char *borrowed_instance = NULL, *borrowed_purchase = NULL;
-	if (rc == NUMBERING_OK && plain_name(in->instance, "instance"))
+	/* The instance's name passed numbering__parse_instance_name() in name_of_instance():
+	 * at most 9 + 63 + 22 + 63 bytes of a-z, 0-9, '-' and '/', text the attribute takes
+	 * (up to 512 bytes) with no scan of its own. */
+	if (rc == NUMBERING_OK)
 		s.f.instance = (char *)(uintptr_t)(borrowed_instance = in->instance);
-	else if (rc == NUMBERING_OK)
-		rc = numbering__fields_set_text(TABLE, &s.f, "instance", in->instance);
 	if (rc == NUMBERING_OK && in->purchase != NULL && in->purchase[0] != '\0') {
 		if (plain_name(in->purchase, "purchase"))
 			s.f.purchase = (char *)(uintptr_t)(borrowed_purchase = in->purchase);
