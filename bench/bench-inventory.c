@@ -69,6 +69,12 @@
  *   memory             bytes per single number (<= 100 B), per block of 100 (<= 150 B),
  *                      the memory backend's own accounting; SQLite's bytes per row beside
  *
+ * --profile-start S loads only libnumbering's store, runs S START searches of size 10 (the
+ * figure's queries and reads) in profile_start() and prints their median CPU time of
+ * --runs runs, without SQLite: for callgrind (valgrind --tool=callgrind
+ * --toggle-collect=profile_start bench-inventory --numbers 110000 --profile-start 2000
+ * --runs 1) and for a quick look at the full size.
+ *
  * Nothing here asserts a time: a missed target is printed as MISS.
  */
 #include <inttypes.h>
@@ -104,6 +110,7 @@
 static volatile uint64_t g_sink;
 static int g_runs = 5;
 static const char *g_only;
+static uint64_t g_profile; /* --profile-start: searches a run, 0 for the figures */
 
 static int want(const char *group)
 {
@@ -999,7 +1006,8 @@ static void usage(void)
 	fprintf(stderr, "usage: bench-inventory [--numbers N] [--runs R] [--only import|search|start|scan|rent|memory] [--dir DIR]\n"
 	                "                       [--clock wall|cpu]\n"
 	                "  N numbers (default 11000000: 100,000 blocks of 100 and 1,000,000 singles), at least 110000\n"
-	                "  --clock cpu times searches and rents in the thread's CPU time (default: wall time)\n");
+	                "  --clock cpu times searches and rents in the thread's CPU time (default: wall time)\n"
+	                "  --profile-start S: only our store, S START size-10 searches a run in profile_start()\n");
 	exit(2);
 }
 
@@ -1025,6 +1033,41 @@ static void load_kind(struct shape s, int kind, int api, const char *dir, double
 	unlink(path);
 }
 
+/* --profile-start: the timed searches, a function of their own for --toggle-collect. */
+__attribute__((noinline)) static void profile_start(struct ctx *c, uint64_t start, uint64_t count)
+{
+	run_search(c, start, count);
+}
+
+static void profile(numbering_store *store, struct shape shape, double import_s, double bytes_per_number)
+{
+	struct ctx c;
+	memset(&c, 0, sizeof(c));
+	c.store = store;
+	c.shape = shape;
+	c.mode = NUMBERING_SEARCH_START;
+	c.size = 10;
+	c.queries = calloc(QUERIES, sizeof(*c.queries));
+	if (c.queries == NULL)
+		die("allocating the queries", 1);
+	start_queries(c.queries, shape);
+	run_search(&c, 0, 256); /* warm: not in profile_start() */
+	double ns[64];
+	int runs = g_runs < 64 ? g_runs : 64;
+	uint64_t next = 256;
+	for (int r = 0; r < runs; r++) {
+		double t0 = op_now_s();
+		profile_start(&c, next, g_profile);
+		next += g_profile;
+		ns[r] = (op_now_s() - t0) * 1e9 / (double)g_profile;
+	}
+	printf("  loaded in %.1f s (%.0f B/number); START size 10, %" PRIu64 " searches a run: median %.0f ns a search "
+	       "(%ld results in the last run)\n",
+	       import_s, bytes_per_number, g_profile, median(ns, runs), c.results_ours);
+	free(c.queries);
+	numbering_store_close(store);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t numbers = 11000000;
@@ -1036,6 +1079,8 @@ int main(int argc, char **argv)
 			g_runs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			g_only = argv[++i];
+		else if (strcmp(argv[i], "--profile-start") == 0 && i + 1 < argc)
+			g_profile = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			base_dir = argv[++i];
 		else if (strcmp(argv[i], "--clock") == 0 && i + 1 < argc &&
@@ -1073,7 +1118,7 @@ int main(int argc, char **argv)
 	numbering_store *store = open_store(&backend);
 	double import_ours = import_csv(store, csv_path, dir, lines);
 	size_t ours_bytes = store_bytes(backend);
-	int need_sql = 1; /* every group compares with SQLite */
+	int need_sql = g_profile == 0; /* every group compares with SQLite */
 	struct sql sql;
 	double import_sql = 0, sql_row_bytes = 0;
 	uint64_t sql_rows = 0;
@@ -1086,6 +1131,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-inventory: SQLite loaded %" PRIu64 " rows of %" PRIu64 "\n", sql_rows, total);
 			return 1;
 		}
+	}
+	if (g_profile > 0) {
+		profile(store, shape, import_ours, (double)ours_bytes / (double)total);
+		unlink(csv_path);
+		rmdir(dir);
+		return 0;
 	}
 	/* The same file through the C API, into a store of its own. */
 	double import_api = 0;
