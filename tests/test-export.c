@@ -709,6 +709,47 @@ START_TEST(import_into_non_empty)
 }
 END_TEST
 
+static int count_records(const numbering_record *r, void *payload)
+{
+	(void)r;
+	++*(int *)payload;
+	return 0;
+}
+
+static int stop_at_third(const numbering_record *r, void *payload)
+{
+	(void)r;
+	return ++*(int *)payload == 3 ? 42 : 0;
+}
+
+/* NUMBERING_BACKEND_CONTROL_FOREACH, the walk export needs, on both backends: every
+ * record once, a visitor's stop value returned, refused inside a transaction and
+ * without its argument. */
+START_TEST(foreach_control)
+{
+	char path[256];
+	numbering_backend *backends[2] = {new_memory_backend(), new_file_backend(path, sizeof(path))};
+	for (int i = 0; i < 2; i++) {
+		numbering_backend *b = backends[i];
+		uint64_t records = 0;
+		ck_assert_int_eq(import_text(b, memory_ref, strlen(memory_ref), &records), NUMBERING_OK);
+		int seen = 0;
+		numbering_backend_foreach each = {count_records, &seen};
+		ck_assert_int_eq(b->control(b, NUMBERING_BACKEND_CONTROL_FOREACH, &each), NUMBERING_OK);
+		ck_assert_int_eq(seen, (int)records);
+		seen = 0;
+		each.visit = stop_at_third;
+		ck_assert_int_eq(b->control(b, NUMBERING_BACKEND_CONTROL_FOREACH, &each), 42);
+		ck_assert_int_eq(seen, 3);
+		ck_assert_int_eq(b->control(b, NUMBERING_BACKEND_CONTROL_FOREACH, NULL), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING_BACKEND_CONTROL_FOREACH, &each), NUMBERING_FAILED_PRECONDITION);
+		ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+		b->free(b);
+	}
+}
+END_TEST
+
 /* A write error on the output is reported, not a silent short export. */
 START_TEST(write_error)
 {
@@ -752,6 +793,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, import_errors_csv);
 	tcase_add_test(tc, import_into_non_empty);
 	tcase_add_test(tc, write_error);
+	tcase_add_test(tc, foreach_control);
 	suite_add_tcase(s, tc);
 	SRunner *runner = srunner_create(s);
 	srunner_set_fork_status(runner, CK_NOFORK);
