@@ -21,6 +21,7 @@
 #include <numbering/sys/file.h>
 
 #include "../backends/file/file-io.h"
+#include "model/kinds.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -388,6 +389,83 @@ START_TEST(log_storage_failure)
 }
 END_TEST
 
+/* A copy of a record as a visit sees it, to put back damaged. */
+static struct {
+	numbering_record record;
+	char name[256], parent[256], keys[NUMBERING_RECORD_KEY_SLOTS][256];
+	unsigned char body[4096];
+} copied;
+
+static int copy_visit(const numbering_record *record, void *payload)
+{
+	(void)payload;
+	copied.record = *record;
+	snprintf(copied.name, sizeof(copied.name), "%s", record->name);
+	snprintf(copied.parent, sizeof(copied.parent), "%s", record->parent);
+	copied.record.name = copied.name;
+	copied.record.parent = copied.parent;
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		if (record->keys[i] != NULL) {
+			snprintf(copied.keys[i], sizeof(copied.keys[i]), "%s", record->keys[i]);
+			copied.record.keys[i] = copied.keys[i];
+		}
+	ck_assert_uint_le(record->body_len, sizeof(copied.body));
+	memcpy(copied.body, record->body, record->body_len);
+	copied.record.body = copied.body;
+	return 0;
+}
+
+START_TEST(log_damage)
+{
+	/* An instance record cut short under the store (as a damaged backend would hand
+	 * it back): each call that reads it answers DATA_LOSS, and the log says so, naming
+	 * the call. */
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	ck_assert_int_eq(numbering_memory_backend_new(&options.backend), NUMBERING_OK);
+	numbering_backend *b = options.backend;
+	options.log = capture;
+	options.log_payload = &got;
+	options.log_level = NUMBERING_LOG_ERROR;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	create(store, "a", "+61255501100");
+	ck_assert_int_eq(b->get(b, NUMBERING__KIND_INSTANCE, "projects/p1/phoneNumberInstances/a", copy_visit, NULL),
+	                 NUMBERING_OK);
+	copied.record.body_len -= 1;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &copied.record), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(call_status(store, "GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}"),
+	                 NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(got.count, 1);
+	ck_assert_int_eq(got.levels[0], NUMBERING_LOG_ERROR);
+	const char *want = "level=error msg=\"damaged data found\" operation=GetPhoneNumberInstance detail=\"";
+	ck_assert_msg(strncmp(got.lines[0], want, strlen(want)) == 0, "%s", got.lines[0]);
+	numbering_resolution *r = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&r), NUMBERING_OK);
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(numbering_store_resolve(r, store, NULL, "+61255501100", NULL), NUMBERING_DATA_LOSS);
+	numbering_resolution_free(r);
+	ck_assert_int_eq(got.count, 1);
+	want = "level=error msg=\"damaged data found\" operation=numbering_store_resolve detail=\"";
+	ck_assert_msg(strncmp(got.lines[0], want, strlen(want)) == 0, "%s", got.lines[0]);
+	/* Counted as errors too. */
+	json_t *stats = stats_of(store);
+	ck_assert_int_eq(at(stats, "resolve", "error"), 1);
+	char text[512];
+	calls_text(stats, text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "GetPhoneNumberInstance DATA_LOSS 1\n"));
+	json_decref(stats);
+	/* Other failures are no damage: nothing logged. */
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(call_status(store, "GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/z\"}"),
+	                 NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(got.count, 0);
+	numbering_store_close(store);
+}
+END_TEST
+
 START_TEST(stats_exact_counts)
 {
 	numbering_store *store = NULL;
@@ -586,6 +664,7 @@ Suite *ops_suite(void)
 	tcase_add_test(tc, log_file_open_and_torn_tail);
 	tcase_add_test(tc, log_compaction);
 	tcase_add_test(tc, log_storage_failure);
+	tcase_add_test(tc, log_damage);
 	tcase_add_test(tc, stats_exact_counts);
 	tcase_add_test(tc, stats_file_store);
 	suite_add_tcase(s, tc);

@@ -171,3 +171,11 @@ void numbering__log_failure(const struct numbering__log *log, const char *path, 
 	numbering_log_field fields[] = {{"file", path}, {"detail", detail}};
 	numbering__log(log, NUMBERING_LOG_ERROR, NUMBERING__LOG_FAILURE, fields, 2);
 }
+
+void numbering__log_damage(const struct numbering__log *log, const char *operation)
+{
+	if (!numbering__log_wants(log, NUMBERING_LOG_ERROR))
+		return;
+	numbering_log_field fields[] = {{"operation", operation}, {"detail", numbering_error_message()}};
+	numbering__log(log, NUMBERING_LOG_ERROR, NUMBERING__LOG_DAMAGE, fields, 2);
+}

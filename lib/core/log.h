@@ -30,6 +30,7 @@ struct numbering__log {
 #define NUMBERING__LOG_RECOVERED "store recovered: a torn tail was cut"
 #define NUMBERING__LOG_COMPACTED "compacted"
 #define NUMBERING__LOG_FAILURE "storage failure"
+#define NUMBERING__LOG_DAMAGE "damaged data found"
 
 /* The most fields a record has. */
 #define NUMBERING__LOG_FIELDS_MAX 16
@@ -63,5 +64,9 @@ int64_t numbering__log_clock(void);
 void numbering__log_compacted(const struct numbering__log *log, const char *path, int64_t before, int64_t after,
                               int64_t records, int64_t started);
 void numbering__log_failure(const struct numbering__log *log, const char *path, const char *detail);
+
+/* A call (@operation: a JSON method's name, or a C function's) that answered
+ * NUMBERING_DATA_LOSS: error, with the thread's error message as "detail". */
+void numbering__log_damage(const struct numbering__log *log, const char *operation);
 
 #endif

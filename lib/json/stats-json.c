@@ -16,6 +16,8 @@
 void numbering__store_count_call(numbering_store *store, int slot, int status)
 {
 	numbering__stats_call(&store->stats, slot, status);
+	if (status == NUMBERING_DATA_LOSS)
+		numbering__log_damage(&store->log, numbering__json_method_name(slot));
 }
 
 static json_t *calls_json(const struct numbering__stats *stats)

@@ -8,7 +8,8 @@
  * "(unknown)"); NULL past the last. */
 const char *numbering__json_method_name(int slot);
 
-/* Counts a numbering_store_call_json() of method counter @slot that answered @status. */
+/* Counts a numbering_store_call_json() of method counter @slot that answered @status,
+ * and logs a DATA_LOSS answer (the store's log, "damaged data found"). */
 void numbering__store_count_call(numbering_store *store, int slot, int status);
 
 #endif

@@ -57,6 +57,8 @@ static int not_found(const char *e164)
 /* Counts a resolve's outcome on the stripe of reader slot @slot (numbering/stats.h). */
 static int counted(numbering_store *store, unsigned slot, int rc)
 {
+	if (rc == NUMBERING_DATA_LOSS)
+		numbering__log_damage(&store->log, "numbering_store_resolve");
 	numbering__stats_resolve(&store->stats, slot,
 	                         rc == NUMBERING_OK          ? NUMBERING__RESOLVE_HIT
 	                         : rc == NUMBERING_NOT_FOUND ? NUMBERING__RESOLVE_MISS
