@@ -1,7 +1,7 @@
 /* The change journal (numbering/changes.h, docs/CHANGES-JOURNAL.md): a sequence per
  * commit, strictly increasing across reopen and compaction, pages of whole commits,
  * the errors (bad input naming its field, afterSequence beyond the last or before the
- * horizon), trimming to the window, a commit with more changes than it lists, the
+ * horizon), trimming to the window (the open option changes_window), a commit with more changes than it lists, the
  * CHANGE record's damage, the permission and ListChanges' JSON; over the memory and
  * the file backend (each case runs twice: _i 0 memory, 1 file). */
 #include <check.h>
@@ -47,9 +47,12 @@ static int authorize(const char *caller, const char *permission, const char *pro
 	return denied == NULL || strcmp(permission, denied) != 0;
 }
 
+static int64_t window; /* numbering_options.changes_window of the next open */
+
 static numbering_store *open_on(numbering_backend *backend)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.changes_window = window;
 	options.clock = tick;
 	options.authorizer = authorize;
 	options.backend = backend;
@@ -71,6 +74,7 @@ static void open_store(int file)
 {
 	on_file = file;
 	denied = NULL;
+	window = 0;
 	clock_now = FIXTURE_EPOCH;
 	if (file)
 		fixture_temp_store_path(path, sizeof(path), "changes");
@@ -338,7 +342,27 @@ static int count_change_records(void)
 START_TEST(trimming)
 {
 	open_store(_i);
-	store->journal.window = 3;
+	ck_assert_int_eq(store->journal.window, NUMBERING_CHANGES_WINDOW_DEFAULT);
+	/* The open option: refused outside 0 .. 10^9, naming it. */
+	static const int64_t bad[] = {-1, INT64_C(1000000001), INT64_MIN};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.changes_window = bad[i];
+		numbering_store *s = NULL;
+		ck_assert_int_eq(numbering_store_open(&s, &options), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_str_eq(numbering_error_violation_field(0), "changes_window");
+	}
+	/* Version 6 callers do not have the field: numbering_options_init(6) leaves it. */
+	numbering_options old;
+	memset(&old, 0x5a, sizeof(old));
+	ck_assert_int_eq(numbering_options_init(&old, 6), NUMBERING_OK);
+	ck_assert_int_eq(old.changes_window, INT64_C(0x5a5a5a5a5a5a5a5a));
+	close_store();
+	window = 3;
+	if (_i)
+		fixture_temp_store_path(path, sizeof(path), "changes");
+	store = open_on(_i ? file_backend(0) : NULL);
+	ck_assert_int_eq(store->journal.window, 3);
 	for (int i = 0; i < 10; i++) {
 		char id[8], number[20];
 		snprintf(id, sizeof(id), "n%d", i);
@@ -365,12 +389,15 @@ START_TEST(trimming)
 	/* The horizon survives reopen and compaction. */
 	compact();
 	reopen();
-	store->journal.window = 3;
 	page = list(7, 0);
 	ck_assert_int_eq(numbering_change_page_horizon(page), 8);
 	numbering_change_page_free(page);
-	/* A smaller window: two trims a commit until it fits. */
-	store->journal.window = 1;
+	/* A smaller window (a reopen with it; the memory store has no reopen): two trims a
+	 * commit until it fits. */
+	window = 1;
+	reopen();
+	if (!on_file)
+		store->journal.window = 1;
 	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("n0") "\"}");
 	ck_assert_int_eq(count_change_records(), 2); /* 10 and 11 of 8 .. 11 */
 	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("n1") "\"}");

@@ -75,8 +75,8 @@ typedef int64_t (*numbering_clock_cb)(void *payload);
  */
 typedef void (*numbering_event_cb)(const char *event_json, void *payload);
 
-/** The numbering_options version these headers know (the fields up to log_level). */
-#define NUMBERING_OPTIONS_VERSION 6
+/** The numbering_options version these headers know (the fields up to changes_window). */
+#define NUMBERING_OPTIONS_VERSION 7
 
 /** The grace period of a deactivated subscription when numbering_options.billing_grace_seconds is 0: 30 days. */
 #define NUMBERING_BILLING_GRACE_SECONDS_DEFAULT (30 * 86400)
@@ -177,10 +177,19 @@ typedef struct numbering_options {
 	 * NUMBERING_INVALID_ARGUMENT.
 	 */
 	int log_level;
+	/* Version 7 fields. */
+	/**
+	 * How many commits the change journal keeps (numbering/changes.h): 1 ..
+	 * 1,000,000,000, or 0 for NUMBERING_CHANGES_WINDOW_DEFAULT (100,000); a negative or
+	 * larger value is NUMBERING_INVALID_ARGUMENT. A smaller window than the store kept
+	 * is reached two commits' records at a time. Callers of older versions get the
+	 * default.
+	 */
+	int64_t changes_window;
 } numbering_options;
 
 /** Static initializer of a numbering_options: this version, every default. */
-#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0}
+#define NUMBERING_OPTIONS_INIT {NUMBERING_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's

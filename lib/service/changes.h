@@ -42,8 +42,9 @@ struct numbering__journal {
 	int migrating;
 };
 
-/* The window when the options give none. */
+/* The window when the options give none, and the largest they may give. */
 #define NUMBERING__CHANGES_WINDOW_DEFAULT 100000
+#define NUMBERING__CHANGES_WINDOW_MAX INT64_C(1000000000)
 
 struct numbering_store;
 

@@ -39,6 +39,7 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 	              : version == 3 ? offsetof(numbering_options, billing_grace_seconds)
 	              : version == 4 ? offsetof(numbering_options, unverified_hold_seconds)
 	              : version == 5 ? offsetof(numbering_options, log)
+	              : version == 6 ? offsetof(numbering_options, changes_window)
 	                             : sizeof(*options);
 	memset(options, 0, size);
 	options->version = version;
@@ -345,6 +346,14 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		}
 		if (rc == NUMBERING_OK && options->version >= 6)
 			rc = numbering__store_log_options(store, options);
+		if (rc == NUMBERING_OK && options->version >= 7 && options->changes_window != 0) {
+			if (options->changes_window < 0 || options->changes_window > NUMBERING__CHANGES_WINDOW_MAX)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "changes_window",
+				                            "changes_window %lld is not 0 (%d) .. %lld", (long long)options->changes_window,
+				                            NUMBERING__CHANGES_WINDOW_DEFAULT, (long long)NUMBERING__CHANGES_WINDOW_MAX);
+			else
+				store->journal.window = options->changes_window;
+		}
 	}
 	if (rc != NUMBERING_OK)
 		goto done;

@@ -38,6 +38,7 @@ int main(void)
 	FIELD(numbering_options, log);
 	FIELD(numbering_options, log_payload);
 	FIELD(numbering_options, log_level);
+	FIELD(numbering_options, changes_window);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);
