@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -465,7 +466,9 @@ START_TEST(file_arguments)
 	ck_assert_int_eq(o.sync_mode, NUMBERING_FILE_SYNC_FULL);
 	ck_assert_int_eq(numbering_file_options_init(&o, 2), NUMBERING_OK);
 	ck_assert_int_eq(o.read_only, 0);
-	ck_assert_int_eq(numbering_file_options_init(&o, 3), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_options_init(&o, 3), NUMBERING_OK);
+	ck_assert_int_eq(o.busy_timeout_ms, 0);
+	ck_assert_int_eq(numbering_file_options_init(&o, 4), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_options_init(NULL, 1), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_backend_new(&b, "/nonexistent-dir/x/store.db", NULL), NUMBERING_UNAVAILABLE);
 	ck_assert_ptr_null(b);
@@ -790,18 +793,38 @@ START_TEST(file_read_only_snapshot)
 	ck_assert_int_eq(ro->control(ro, NUMBERING_FILE_CONTROL_SYNC, NULL), NUMBERING_OK);
 
 	/* The writer goes on, and compacts (a new file renamed over the path): the
-	 * snapshot still reads what it read; a new one reads the new state. */
-	for (int k = 20; k < 40; k++)
+	 * read-only open follows both, without a reopen; so does a new one. */
+	for (int k = 20; k < 30; k++)
+		scenario_step(b, k);
+	dump_store(b, &after);
+	dump_store(ro, &seen);
+	assert_dumps_equal(&after, &seen, "a read-only open after the writer moved on");
+	for (int k = 30; k < 40; k++)
 		scenario_step(b, k);
 	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
-	dump_store(ro, &seen);
-	assert_dumps_equal(&before, &seen, "the snapshot after the writer moved on");
 	dump_store(b, &after);
+	dump_store(ro, &seen);
+	assert_dumps_equal(&after, &seen, "a read-only open after a compaction");
 	numbering_backend *ro2 = NULL;
 	ck_assert_int_eq(open_read_only(&ro2, path), NUMBERING_OK);
 	dump_store(ro2, &seen);
 	assert_dumps_equal(&after, &seen, "a newer snapshot");
 	ro2->free(ro2);
+	ro->free(ro);
+	/* Without the lock file (another user's store it cannot read, say), a read-only
+	 * open reads the store as of its open, and says so. */
+	char lock_path[300];
+	snprintf(lock_path, sizeof(lock_path), "%s.lock", path);
+	ck_assert_int_eq(unlink(lock_path), 0);
+	diagnostics = 0;
+	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_OK);
+	ck_assert_msg(diagnostics == 1 && strstr(last_diagnostic, "as of now") != NULL, "%d %s", diagnostics,
+	              last_diagnostic);
+	/* The writer, whose lock file is gone, stops writing: another writer would make a new one. */
+	ck_assert_int_eq(scenario_step(b, 41), NUMBERING_UNAVAILABLE);
+	ck_assert_msg(strstr(numbering_error_message(), "lock file") != NULL, "%s", numbering_error_message());
+	dump_store(ro, &seen);
+	assert_dumps_equal(&after, &seen, "a read-only open without a lock file");
 	ro->free(ro);
 	b->free(b);
 	(void)size;
@@ -814,7 +837,7 @@ START_TEST(file_read_only_snapshot)
 	size = file_size(path);
 	diagnostics = 0;
 	ck_assert_int_eq(open_read_only(&ro, path), NUMBERING_OK);
-	ck_assert_int_eq(diagnostics, 1);
+	ck_assert_int_eq(diagnostics, 2); /* no lock file (removed above), then the tail */
 	ck_assert_msg(strstr(last_diagnostic, "left the 13") != NULL, "%s", last_diagnostic);
 	dump_store(ro, &seen);
 	assert_dumps_equal(&after, &seen, "a snapshot with a torn tail");
@@ -856,40 +879,437 @@ START_TEST(file_read_only_snapshot)
 }
 END_TEST
 
-START_TEST(file_second_writer)
+static int open_busy(numbering_backend **out, const char *path, int busy_ms)
 {
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.compact_min_bytes = -1;
+	o.busy_timeout_ms = busy_ms;
+	o.diagnostic = on_diagnostic;
+	return numbering_file_backend_new(out, path, &o);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Many processes (and handles) write one store: each transaction takes the write lock
+ * for its own duration and first reads what the others committed; a writer kept out
+ * past its busy timeout gets UNAVAILABLE naming the store and the timeout. */
+START_TEST(file_many_writers)
+{
+	static struct dump one, two;
 	const char *path = new_store_path();
 	numbering_backend *b = open_ok(path);
 	ck_assert_int_eq(scenario_step(b, 1), NUMBERING_OK);
-	numbering_backend *again = NULL;
-	ck_assert_int_eq(open_mode(&again, path, 0, -1), NUMBERING_UNAVAILABLE);
-	ck_assert_msg(strstr(numbering_error_message(), path) != NULL, "%s", numbering_error_message());
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
+	numbering_backend *again = open_ok(path);
+	dump_store(b, &one);
+	dump_store(again, &two);
+	assert_dumps_equal(&one, &two, "a second handle at open");
+	for (int k = 2; k < 30; k++) {
+		numbering_backend *w = k % 2 ? b : again, *r = k % 2 ? again : b;
+		ck_assert_msg(scenario_step(w, k) == NUMBERING_OK, "step %d: %s", k, numbering_error_message());
+		dump_store(w, &one);
+		dump_store(r, &two);
+		assert_dumps_equal(&one, &two, "the other handle after a commit");
+	}
+
+	/* Busy: a transaction open in one handle keeps the other out for its timeout. */
+	numbering_backend *c = NULL;
+	ck_assert_int_eq(open_busy(&c, path, 150), NUMBERING_OK);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	int64_t t0 = mono_ms();
+	ck_assert_int_eq(c->begin(c), NUMBERING_UNAVAILABLE);
+	int64_t waited = mono_ms() - t0;
+	ck_assert_msg(waited >= 140 && waited < 5000, "waited %lld ms", (long long)waited);
+	ck_assert_msg(strstr(numbering_error_message(), path) != NULL && strstr(numbering_error_message(), "150 ms") != NULL,
+	              "%s", numbering_error_message());
+	/* Compaction is a write too. */
+	ck_assert_int_eq(c->control(c, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_UNAVAILABLE);
+	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+	ck_assert_int_eq(c->begin(c), NUMBERING_OK);
+	ck_assert_int_eq(c->rollback(c), NUMBERING_OK);
+	c->free(c);
+	/* A negative timeout does not wait; the lock held by a process that is gone is free. */
+	ck_assert_int_eq(open_busy(&c, path, -1), NUMBERING_OK);
+	ck_assert_int_eq(again->begin(again), NUMBERING_OK);
+	t0 = mono_ms();
+	ck_assert_int_eq(c->begin(c), NUMBERING_UNAVAILABLE);
+	ck_assert_int_lt(mono_ms() - t0, 100);
+	ck_assert_int_eq(again->rollback(again), NUMBERING_OK);
+	c->free(c);
+
+	/* Another process writes, and compacts; both handles here follow, and write after it. */
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		numbering_backend *other = NULL;
-		int rc = open_mode(&other, path, 0, -1);
-		char msg[600];
-		snprintf(msg, sizeof(msg), "%d %s", rc, numbering_error_message());
-		ssize_t w = write(fds[1], msg, strlen(msg));
-		_exit(w > 0 ? 0 : 1);
+		int rc = open_busy(&other, path, 0);
+		for (int k = 30; rc == NUMBERING_OK && k < 40; k++)
+			rc = scenario_step(other, k);
+		if (rc == NUMBERING_OK)
+			rc = other->control(other, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+		for (int k = 40; rc == NUMBERING_OK && k < 45; k++)
+			rc = scenario_step(other, k);
+		if (other != NULL)
+			other->free(other);
+		_exit(rc == NUMBERING_OK ? 0 : 10 + rc);
 	}
-	close(fds[1]);
-	char msg[600] = {0};
-	ck_assert_int_gt(read(fds[0], msg, sizeof(msg) - 1), 0);
-	close(fds[0]);
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(atoi(msg) == NUMBERING_UNAVAILABLE, "child: %s", msg);
-	ck_assert_msg(strstr(msg, path) != NULL && strstr(msg, "another process") != NULL, "child: %s", msg);
-	/* After a compaction (a new file renamed over), the lock still holds. */
-	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
-	ck_assert_int_eq(open_mode(&again, path, 0, -1), NUMBERING_UNAVAILABLE);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: %d", status);
+	numbering_backend *fresh = open_ok(path);
+	dump_store(fresh, &one);
+	dump_store(b, &two);
+	assert_dumps_equal(&one, &two, "after another process wrote and compacted");
+	ck_assert_int_eq(scenario_step(b, 45), NUMBERING_OK);
+	ck_assert_int_eq(scenario_step(again, 46), NUMBERING_OK);
+	dump_store(again, &one);
+	dump_store(fresh, &two);
+	assert_dumps_equal(&one, &two, "writes after the compaction");
+	ck_assert_int_eq(check_file(fresh), NUMBERING_OK);
+	fresh->free(fresh);
+	again->free(again);
 	b->free(b);
-	/* Closed: the next opener gets it. */
+	/* Reopened, everything is there. */
 	b = open_ok(path);
+	dump_store(b, &two);
+	assert_dumps_equal(&one, &two, "reopened");
+	b->free(b);
+
+	/* A process that holds the store exclusively (fsck --repair, an older libnumbering)
+	 * keeps every opener out, and the reverse. */
+	const char *other_path = new_store_path();
+	b = open_ok(other_path);
+	int fd = open(other_path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ne(flock(fd, LOCK_EX | LOCK_NB), 0);
+	b->free(b);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	ck_assert_int_eq(open_mode(&b, other_path, 0, -1), NUMBERING_UNAVAILABLE);
+	ck_assert_msg(strstr(numbering_error_message(), other_path) != NULL &&
+	                  strstr(numbering_error_message(), "exclusively") != NULL,
+	              "%s", numbering_error_message());
+	close(fd);
+}
+END_TEST
+
+/* Many processes through numbering_store: a store over a plain open of the file. */
+static numbering_store *mp_store(const char *path, numbering_backend **backend)
+{
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.compact_min_bytes = -1;
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	if (numbering_file_backend_new(&o.backend, path, &fo) != NUMBERING_OK)
+		return NULL;
+	if (backend != NULL)
+		*backend = o.backend;
+	numbering_store *store = NULL;
+	return numbering_store_open(&store, &o) == NUMBERING_OK ? store : NULL;
+}
+
+static void mp_number(char *buf, int series, int i)
+{
+	snprintf(buf, 24, "+6125550%d%03d", series, i);
+}
+
+/* Creates number @i of @series (in its own transaction); its phone id in *phone_id. */
+static int mp_create(numbering_store *store, int series, int i, int64_t *phone_id)
+{
+	char number[24], id[32];
+	mp_number(number, series, i);
+	snprintf(id, sizeof(id), "s%d-%d", series, i);
+	numbering_instance *in = NULL, *out = NULL;
+	int rc = numbering_instance_new(&in);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_set_phone_number(in, number);
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_create(&out, store, NULL, P1, in, id, NULL, NULL);
+	if (rc == NUMBERING_OK && phone_id != NULL)
+		*phone_id = numbering_instance_phone_id(out);
+	numbering_instance_free(in);
+	numbering_instance_free(out);
+	return rc;
+}
+
+static int mp_resolve(numbering_store *store, numbering_resolution *res, int series, int i)
+{
+	char number[24];
+	mp_number(number, series, i);
+	return numbering_store_resolve(res, store, NULL, number, NULL);
+}
+
+/* A reader process: for each index read from @in, resolves that number of series 1
+ * and answers one byte on @out ('1' found, '0' not); on EOF, exits 0. */
+static void mp_reader(const char *path, int in, int out)
+{
+	numbering_store *store = mp_store(path, NULL);
+	numbering_resolution *res = NULL;
+	if (store == NULL || numbering_resolution_new(&res) != NUMBERING_OK)
+		_exit(3);
+	int i;
+	while (read(in, &i, sizeof(i)) == (ssize_t)sizeof(i)) {
+		char c = mp_resolve(store, res, 1, i) == NUMBERING_OK ? '1' : '0';
+		if (write(out, &c, 1) != 1)
+			_exit(4);
+	}
+	numbering_resolution_free(res);
+	numbering_store_close(store);
+	_exit(0);
+}
+
+/* Readers and writers as separate processes over one file store: a resolve that starts
+ * after another process's create returned finds it (no reopen, no polling interval),
+ * through compactions by the writer; a second writer process's creates interleave, and
+ * the phone ids of both (a META sequence each caches) are never given twice. */
+START_TEST(file_processes_live)
+{
+	enum { READERS = 2, CREATES = 60, OTHER = 40 };
+	const char *path = new_store_path();
+	numbering_backend *b = NULL;
+	numbering_store *store = mp_store(path, &b);
+	ck_assert_ptr_nonnull(store);
+	int to[READERS][2], from[READERS][2];
+	pid_t readers[READERS];
+	for (int r = 0; r < READERS; r++) {
+		ck_assert_int_eq(pipe(to[r]), 0);
+		ck_assert_int_eq(pipe(from[r]), 0);
+		readers[r] = fork();
+		ck_assert_int_ge(readers[r], 0);
+		if (readers[r] == 0) {
+			for (int q = 0; q < r; q++) { /* the other readers' pipes: their EOF is theirs */
+				close(to[q][1]);
+				close(from[q][0]);
+			}
+			close(to[r][1]);
+			close(from[r][0]);
+			mp_reader(path, to[r][0], from[r][1]);
+		}
+		close(to[r][0]);
+		close(from[r][1]);
+	}
+	/* The other writer: series 2, its phone ids on a pipe. */
+	int ids[2];
+	ck_assert_int_eq(pipe(ids), 0);
+	pid_t writer = fork();
+	ck_assert_int_ge(writer, 0);
+	if (writer == 0) {
+		close(ids[0]);
+		for (int q = 0; q < READERS; q++) {
+			close(to[q][1]);
+			close(from[q][0]);
+		}
+		numbering_store *w = mp_store(path, NULL);
+		for (int i = 0; w != NULL && i < OTHER; i++) {
+			int64_t phone = 0;
+			if (mp_create(w, 2, i, &phone) != NUMBERING_OK)
+				_exit(5);
+			if (write(ids[1], &phone, sizeof(phone)) != (ssize_t)sizeof(phone))
+				_exit(6);
+		}
+		numbering_store_close(w);
+		_exit(w == NULL ? 7 : 0);
+	}
+	close(ids[1]);
+	static int64_t phones[CREATES + OTHER];
+	int nphones = 0;
+	for (int i = 0; i < CREATES; i++) {
+		ck_assert_msg(mp_create(store, 1, i, &phones[nphones]) == NUMBERING_OK, "create %d: %s", i,
+		              numbering_error_message());
+		nphones++;
+		if (i % 20 == 19) /* the readers follow the store to its new file */
+			ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+		/* The create returned: every reader's next resolve finds it, and the ones before. */
+		for (int r = 0; r < READERS; r++) {
+			int ask[2] = {i, i / 2};
+			for (int k = 0; k < 2; k++) {
+				char c = 0;
+				ck_assert_int_eq(write(to[r][1], &ask[k], sizeof(int)), (ssize_t)sizeof(int));
+				ck_assert_int_eq(read(from[r][0], &c, 1), 1);
+				ck_assert_msg(c == '1', "reader %d did not find number %d after create %d", r, ask[k], i);
+			}
+		}
+	}
+	for (int r = 0; r < READERS; r++) {
+		close(to[r][1]);
+		int status;
+		ck_assert_int_eq(waitpid(readers[r], &status, 0), readers[r]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader %d: %d", r, status);
+		close(from[r][0]);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer: %d", status);
+	while (read(ids[0], &phones[nphones], sizeof(int64_t)) == (ssize_t)sizeof(int64_t))
+		nphones++;
+	close(ids[0]);
+	ck_assert_int_eq(nphones, CREATES + OTHER);
+	for (int i = 0; i < nphones; i++)
+		for (int j = i + 1; j < nphones; j++)
+			ck_assert_msg(phones[i] != phones[j] && phones[i] > 0, "phone id %lld given twice", (long long)phones[i]);
+	/* This process sees the other writer's creates too, and so does a reopen. */
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	for (int i = 0; i < OTHER; i++)
+		ck_assert_int_eq(mp_resolve(store, res, 2, i), NUMBERING_OK);
+	numbering_store_close(store);
+	store = mp_store(path, NULL);
+	ck_assert_ptr_nonnull(store);
+	for (int i = 0; i < CREATES; i++)
+		ck_assert_int_eq(mp_resolve(store, res, 1, i), NUMBERING_OK);
+	numbering_resolution_free(res);
+	numbering_store_close(store);
+}
+END_TEST
+
+/* Writers killed (SIGKILL) at random points, in a loop, while reader processes resolve:
+ * no acknowledged create is lost, the next writer carries on over what the killed one
+ * left (a torn tail, a lock never released), and the readers keep answering. */
+START_TEST(file_processes_kill)
+{
+	const char *env = getenv("NUMBERING_CRASH_ROUNDS");
+	int rounds = env && atoi(env) > 0 ? atoi(env) : 12;
+	enum { READERS = 2, MAX = 900 };
+	const char *path = new_store_path();
+	numbering_store *store = mp_store(path, NULL);
+	ck_assert_ptr_nonnull(store);
+	ck_assert_int_eq(mp_create(store, 1, 0, NULL), NUMBERING_OK);
+	numbering_store_close(store);
+	int results[READERS][2];
+	pid_t readers[READERS];
+	for (int r = 0; r < READERS; r++) {
+		ck_assert_int_eq(pipe(results[r]), 0);
+		readers[r] = fork();
+		ck_assert_int_ge(readers[r], 0);
+		if (readers[r] == 0) {
+			/* Resolve the first number, and a recent one, until SIGTERM; then report
+			 * how many answers were wrong. */
+			for (int q = 0; q < r; q++)
+				close(results[q][0]);
+			close(results[r][0]);
+			numbering_store *rs = mp_store(path, NULL);
+			numbering_resolution *res = NULL;
+			if (rs == NULL || numbering_resolution_new(&res) != NUMBERING_OK)
+				_exit(3);
+			sigset_t term;
+			sigemptyset(&term);
+			sigaddset(&term, SIGTERM);
+			sigprocmask(SIG_BLOCK, &term, NULL);
+			long answers = 0, wrong = 0;
+			for (int k = 0;; k++) {
+				int rc = mp_resolve(rs, res, 1, 0);
+				wrong += rc != NUMBERING_OK;
+				rc = mp_resolve(rs, res, 2, k % MAX);
+				wrong += rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND;
+				answers += 2;
+				sigset_t pending;
+				sigpending(&pending);
+				if (sigismember(&pending, SIGTERM))
+					break;
+			}
+			long out[2] = {answers, wrong};
+			_exit(write(results[r][1], out, sizeof(out)) == (ssize_t)sizeof(out) ? 0 : 4);
+		}
+		close(results[r][1]);
+	}
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	static char acked[MAX];
+	memset(acked, 0, sizeof(acked));
+	int next = 0, total = 0;
+	for (int round = 0; round < rounds && next < MAX; round++) {
+		int acks[2];
+		ck_assert_int_eq(pipe(acks), 0);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			close(acks[0]);
+			for (int q = 0; q < READERS; q++)
+				close(results[q][0]);
+			numbering_store *w = mp_store(path, NULL);
+			if (w == NULL)
+				_exit(5);
+			for (int i = next; i < MAX; i++) {
+				int rc = mp_create(w, 2, i, NULL);
+				if (rc == NUMBERING_ALREADY_EXISTS)
+					continue; /* created before a kill, not acknowledged */
+				if (rc != NUMBERING_OK || write(acks[1], &i, sizeof(i)) != (ssize_t)sizeof(i))
+					_exit(6);
+			}
+			_exit(0);
+		}
+		close(acks[1]);
+		struct timespec pause = {0, (10 + rand() % 90) * 1000000L};
+		nanosleep(&pause, NULL);
+		kill(pid, SIGKILL);
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0),
+		              "round %d: the writer failed: %d", round, status);
+		int i;
+		while (read(acks[0], &i, sizeof(i)) == (ssize_t)sizeof(i)) {
+			ck_assert(i >= 0 && i < MAX);
+			acked[i] = 1;
+			total++;
+			if (i + 1 > next)
+				next = i + 1;
+		}
+		close(acks[0]);
+	}
+	ck_assert_int_gt(total, 0);
+	/* Every acknowledged create is there, for this process and a fresh open. */
+	store = mp_store(path, NULL);
+	ck_assert_ptr_nonnull(store);
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	for (int i = 0; i < MAX; i++)
+		if (acked[i])
+			ck_assert_msg(mp_resolve(store, res, 2, i) == NUMBERING_OK, "acknowledged create %d lost", i);
+	numbering_resolution_free(res);
+	numbering_store_close(store);
+	for (int r = 0; r < READERS; r++) {
+		kill(readers[r], SIGTERM);
+		long out[2] = {0, 0};
+		ck_assert_int_eq(read(results[r][0], out, sizeof(out)), (ssize_t)sizeof(out));
+		close(results[r][0]);
+		int status;
+		ck_assert_int_eq(waitpid(readers[r], &status, 0), readers[r]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader %d: %d", r, status);
+		ck_assert_msg(out[0] > 0 && out[1] == 0, "reader %d: %ld answers, %ld wrong", r, out[0], out[1]);
+	}
+	if (env != NULL)
+		fprintf(stderr, "process kill test: %d rounds, %d acknowledged creates verified\n", rounds, total);
+}
+END_TEST
+
+/* The lock file beside the store is never followed through a planted link, and a file
+ * at its name that is not one is refused and left as it is. */
+START_TEST(file_lock_file_planted)
+{
+	const char *path = new_store_path();
+	char lock[300], target[300];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	snprintf(target, sizeof(target), "%s/precious", dir_of(path));
+	write_file(target, (const uint8_t *)"keep me", 7);
+	ck_assert_int_eq(symlink(target, lock), 0);
+	numbering_backend *b = NULL;
+	ck_assert_int_ne(open_mode(&b, path, 0, -1), NUMBERING_OK);
+	ck_assert_ptr_null(b);
+	uint8_t *data;
+	size_t len;
+	read_file(target, &data, &len);
+	ck_assert(len == 7 && memcmp(data, "keep me", 7) == 0);
+	free(data);
+	ck_assert_int_eq(unlink(lock), 0);
+	write_file(lock, (const uint8_t *)"not a lock file, but 64 bytes or more of something else entirely...", 68);
+	ck_assert_int_eq(open_mode(&b, path, 0, -1), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(numbering_error_message(), "not a libnumbering lock file") != NULL, "%s",
+	              numbering_error_message());
+	ck_assert_int_eq(file_size(lock), 68);
+	ck_assert_int_eq(unlink(lock), 0);
+	b = open_ok(path);
+	ck_assert_int_eq(file_size(lock), 64);
 	b->free(b);
 }
 END_TEST
@@ -2599,7 +3019,10 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_torn_tail);
 	tcase_add_test(tc, file_mid_damage);
 	tcase_add_test(tc, file_header_checks);
-	tcase_add_test(tc, file_second_writer);
+	tcase_add_test(tc, file_many_writers);
+	tcase_add_test(tc, file_lock_file_planted);
+	tcase_add_test(tc, file_processes_live);
+	tcase_add_test(tc, file_processes_kill);
 	tcase_add_test(tc, file_read_only_snapshot);
 	tcase_add_test(tc, file_compaction);
 	tcase_add_test(tc, file_durable_length);
@@ -2671,6 +3094,15 @@ static int kit_reopen(numbering_backend **backend, void *payload)
 	return kit_open_at(backend);
 }
 
+/* A second handle on the same file, as another process would open it: the kit's race
+ * of two writers runs on the live store. */
+static int kit_open_second(numbering_backend **out, numbering_backend *first, void *payload)
+{
+	(void)payload;
+	(void)first;
+	return kit_open_at(out);
+}
+
 static int kit_check(numbering_backend *backend, void *payload)
 {
 	(void)payload;
@@ -2684,6 +3116,7 @@ Suite *kit_file_suite(void)
 	target.name = "kit_file";
 	target.open = kit_open;
 	target.reopen = kit_reopen;
+	target.open_second = kit_open_second;
 	target.check = kit_check;
 	return numbering_backend_test_suite(&target);
 }

@@ -251,7 +251,9 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 	s.seq = base_seq;
 	s.rc = NUMBERING_OK;
 	uint8_t h[HEADER_SIZE_V2];
-	int rc = numbering__file_lock(fd, tmp);
+	/* Shared, as every process holding the store holds it (file.c, open_shared): an
+	 * exclusive holder (fsck --repair, an older libnumbering) cannot take it. */
+	int rc = flock(fd, LOCK_SH | LOCK_NB) == 0 ? NUMBERING_OK : numbering__file_io_error("lock", tmp);
 	if (rc == NUMBERING_OK && buf_reserve(&s.chunk, 256) != 0)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory compacting");
 	if (rc == NUMBERING_OK) {
@@ -311,7 +313,19 @@ void numbering__file_compact_if_due_locked(struct file *f)
 {
 	if (!wants_compaction(f))
 		return;
-	if (numbering__file_compact_locked(f) != NUMBERING_OK) {
+	/* The writers' lock, without waiting (the next write tries again), and only over a
+	 * state that holds every commit: after another process's, its writer compacts. */
+	if (numbering__file_xlock(f, 0) != NUMBERING_OK) {
+		numbering_error_clear();
+		return;
+	}
+	if (f->changes != NULL && atomic_load(f->changes) != atomic_load(&f->seen)) {
+		numbering__file_xunlock(f);
+		return;
+	}
+	int rc = numbering__file_compact_locked(f);
+	numbering__file_xunlock(f);
+	if (rc != NUMBERING_OK) {
 		/* A full disk, say: try again once the file has grown by an eighth. */
 		f->next_compact_check = f->end + f->end / 8;
 		numbering__file_diagnose(f, "store %s: automatic compaction failed: %s", f->path, numbering_error_message());
@@ -376,6 +390,7 @@ int numbering__file_compact_locked(struct file *f)
 		return numbering__file_io_error("read the header of", f->path);
 	}
 	f->header_crc = get32(crc);
+	numbering__file_publish(f); /* readers of other processes follow to the new file */
 	if (numbering__file_fsync_dir(io, f->dir) != 0) {
 		/* Until the rename is durable, acknowledging writes to the new file could lose
 		 * them: the next commit syncs the directory first. */

@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/rwlock.h"
 #include "file-io.h"
 #include "numbering/sys/backend.h"
 #include "numbering/sys/file.h"
@@ -220,6 +221,24 @@ struct file {
 	int dir_pending; /* a rename whose directory sync failed: retried before the next commit */
 	struct buf txn;
 	uint64_t txn_ops;
+	/* Many processes (docs/FILE-FORMAT.md, "Many processes, one store"): the lock file
+	 * REAL.lock beside the store, whose flock is the writers' lock and whose words,
+	 * mapped shared, readers watch: a change counter every commit and compaction bumps,
+	 * and the end of the last record published. lock_fd -1 and shared NULL for a
+	 * read-only open without a lock file (a snapshot as of open). */
+	int lock_fd;
+	char *lock_path;
+	uint8_t *shared;
+	_Atomic uint64_t *changes, *published;
+	_Atomic uint64_t seen;    /* *changes when this backend last caught up */
+	_Atomic uint64_t foreign; /* catch-ups that took another process's records */
+	int watched;              /* a store sends NUMBERING__CONTROL_REFRESH: reads need not catch up */
+	struct numbering__rwlock rlock; /* reads without a store: caught up under its write side */
+	/* The writers' lock: held by this process while xrefs > 0 (a transaction, a sync of
+	 * records not yet durable: sync_ref, a compaction, the open). xmutex guards both. */
+	pthread_mutex_t xmutex;
+	int xrefs, sync_ref;
+	int busy_ms; /* how long a writer waits for the lock; < 0: not at all */
 };
 
 /* The file backend's parts (docs/FILE-FORMAT.md):
@@ -287,6 +306,23 @@ int numbering__file_compact_locked(struct file *f);
 void numbering__file_compact_if_due_locked(struct file *f);
 
 /* file.c */
+
+/* The lock file's layout: magic, version, size, then the words readers watch. */
+#define LOCKFILE_SIZE 64
+#define LOCKFILE_CHANGES 16
+#define LOCKFILE_PUBLISHED 24
+#define DEFAULT_BUSY_MS 5000
+/* Takes (or shares, within the process) the writers' lock, waiting up to the busy
+ * timeout (@wait 0: not at all). */
+int numbering__file_xlock(struct file *f, int wait);
+void numbering__file_xunlock(struct file *f);
+/* Tells readers of other processes that the store changed: its records now end at
+ * f->end (f->lock held, with the writers' lock). */
+void numbering__file_publish(struct file *f);
+/* Brings f->mem up to what other processes committed; @writer: with the writers' lock
+ * held (whole records past the published end are taken, a torn tail cut off). No read
+ * may run inside the backend. */
+int numbering__file_catch_up(struct file *f, int writer);
 
 void numbering__file_diagnose(struct file *f, const char *fmt, ...) NUMBERING__PRINTF(2, 3);
 int numbering__file_broken_error(const struct file *f);

@@ -201,27 +201,56 @@ static int rf_remove(numbering_backend *backend, int kind, const char *name)
 	return rc;
 }
 
-/* Reads: the memory record store's. */
+/* Reads: the memory record store's. Under a store, which catches the backend up
+ * (NUMBERING__CONTROL_REFRESH) before it lets a reader in, straight through; without
+ * one, under the backend's own lock, whose write side catches up when another process
+ * committed (f->rlock). */
+
+static int unwatched(struct file *f)
+{
+	return f->changes != NULL && !__atomic_load_n(&f->watched, __ATOMIC_ACQUIRE);
+}
 
 static int rf_get(numbering_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
                   void *payload)
 {
 	struct file *f = of(backend);
-	return f == NULL ? null_backend() : f->mem->get(f->mem, kind, name, visit, payload);
+	if (f == NULL)
+		return null_backend();
+	if (!unwatched(f) || __atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
+		return f->mem->get(f->mem, kind, name, visit, payload);
+	unsigned slot = numbering__rwlock_rdlock(&f->rlock);
+	int rc = f->mem->get(f->mem, kind, name, visit, payload);
+	numbering__rwlock_rdunlock(&f->rlock, slot);
+	return rc;
 }
 
 static int rf_find(numbering_backend *backend, int digits, uint64_t first, uint64_t last,
                    numbering_record_visit_cb visit, void *payload)
 {
 	struct file *f = of(backend);
-	return f == NULL ? null_backend() : f->mem->find(f->mem, digits, first, last, visit, payload);
+	if (f == NULL)
+		return null_backend();
+	if (!unwatched(f) || __atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
+		return f->mem->find(f->mem, digits, first, last, visit, payload);
+	unsigned slot = numbering__rwlock_rdlock(&f->rlock);
+	int rc = f->mem->find(f->mem, digits, first, last, visit, payload);
+	numbering__rwlock_rdunlock(&f->rlock, slot);
+	return rc;
 }
 
 static int rf_list(numbering_backend *backend, const numbering_record_query *query,
                    numbering_record_visit_cb visit, void *payload)
 {
 	struct file *f = of(backend);
-	return f == NULL ? null_backend() : f->mem->list(f->mem, query, visit, payload);
+	if (f == NULL)
+		return null_backend();
+	if (!unwatched(f) || __atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
+		return f->mem->list(f->mem, query, visit, payload);
+	unsigned slot = numbering__rwlock_rdlock(&f->rlock);
+	int rc = f->mem->list(f->mem, query, visit, payload);
+	numbering__rwlock_rdunlock(&f->rlock, slot);
+	return rc;
 }
 
 static int64_t count_of(struct file *f, int kind)

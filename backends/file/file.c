@@ -41,11 +41,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "file-internal.h"
+#include "model/record.h"
 
 static int64_t now_ns(void)
 {
@@ -200,6 +202,427 @@ int numbering__file_open_locked(int *out, int *created, const char *path, int mu
 	                            path);
 }
 
+/* Opens (creating it unless @must_exist) the store at @path for a writer of the shared
+ * store: a shared flock on the file, held while it is open, keeps out an exclusive
+ * holder (fsck --repair, or a libnumbering from before many processes, which locks
+ * the whole file): the writers' own lock is the lock file's (numbering__file_xlock). */
+static int open_shared(int *out, const char *path, int must_exist)
+{
+	const struct numbering__file_io *io = numbering__file_sys();
+	*out = -1;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		int fd = -1;
+		if (!must_exist) {
+			fd = io->open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, STORE_FILE_MODE);
+			if (fd < 0 && errno != EEXIST)
+				return numbering__file_io_error("create", path);
+		}
+		if (fd < 0) {
+			fd = open_regular(path, O_RDWR | O_CLOEXEC, 0);
+			if (fd == -2)
+				return numbering_error_code();
+			struct stat l;
+			if (fd < 0 && errno == ENOENT && lstat(path, &l) == 0 && S_ISLNK(l.st_mode))
+				return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
+				                              "file backend: store %s is a symlink to a file that does not exist; "
+				                              "create the store at the link's target, or remove the link",
+				                              path);
+			if (fd < 0 && errno == ENOENT) {
+				if (must_exist)
+					return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s does not exist", path);
+				continue; /* removed between the two opens */
+			}
+			if (fd < 0)
+				return numbering__file_io_error("open", path);
+		}
+		if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+			int e = errno;
+			io->close(fd);
+			if (e == EWOULDBLOCK)
+				return numbering__error_set(NUMBERING_UNAVAILABLE,
+				                            "file backend: store %s is open in another process that holds it "
+				                            "exclusively (fsck --repair, or a libnumbering older than many "
+				                            "processes)",
+				                            path);
+			errno = e;
+			return numbering__file_io_error("lock", path);
+		}
+		*out = fd;
+		return NUMBERING_OK;
+	}
+	return numbering__error_set(NUMBERING_UNAVAILABLE, "file backend: store %s keeps being replaced while opening",
+	                            path);
+}
+
+/* Many processes: the lock file and the writers' lock (docs/FILE-FORMAT.md). */
+
+static const uint8_t lockfile_magic[8] = {0x89, 'N', 'U', 'M', 'L', 'C', 'K', '\n'};
+
+/* Opens REAL.lock beside the store (creating it for a writer: O_NOFOLLOW, a regular
+ * file, so a planted link is never followed). A read-only open without one, or
+ * without the right to read it, stays a snapshot as of open. */
+static int open_lock_file(struct file *f)
+{
+	size_t n = strlen(f->real) + sizeof(".lock");
+	f->lock_path = numbering__malloc(n);
+	if (f->lock_path == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+	snprintf(f->lock_path, n, "%s.lock", f->real);
+	int created = 0, fd = -1;
+	if (!f->read_only) {
+		fd = open(f->lock_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, STORE_FILE_MODE);
+		if (fd >= 0)
+			created = 1;
+		else if (errno == EEXIST)
+			fd = open(f->lock_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	} else {
+		fd = open(f->lock_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			numbering__file_diagnose(f,
+			                         "store %s: no lock file %s to watch (%s): this read-only open sees the store "
+			                         "as of now",
+			                         f->path, f->lock_path, strerror(errno));
+			return NUMBERING_OK;
+		}
+	}
+	if (fd < 0)
+		return numbering__file_io_error("open the lock file", f->lock_path);
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
+		                              "file backend: the lock file %s beside store %s is not a regular file",
+		                              f->lock_path, f->path);
+	}
+	if (created)
+		numbering__file_keep_mode(fd, f->fd); /* readers of the store may watch it */
+	f->lock_fd = fd;
+	return NUMBERING_OK;
+}
+
+/* Maps the lock file (a writer, holding the writers' lock, first gives a new one its
+ * header). A read-only open of a lock file without one stays a snapshot. */
+static int map_lock_file(struct file *f)
+{
+	struct stat st;
+	if (fstat(f->lock_fd, &st) != 0)
+		return numbering__file_io_error("stat", f->lock_path);
+	uint8_t h[16];
+	int fresh = st.st_size == 0;
+	if (!fresh && (st.st_size < LOCKFILE_SIZE || pread(f->lock_fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	               memcmp(h, lockfile_magic, 8) != 0 || get32(h + 8) != 1 || get32(h + 12) != LOCKFILE_SIZE)) {
+		if (f->read_only) {
+			close(f->lock_fd);
+			f->lock_fd = -1;
+			return NUMBERING_OK;
+		}
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
+		                              "file backend: %s beside store %s is not a libnumbering lock file; move it "
+		                              "away",
+		                              f->lock_path, f->path);
+	}
+	if (fresh && f->read_only) {
+		close(f->lock_fd);
+		f->lock_fd = -1;
+		return NUMBERING_OK;
+	}
+	if (fresh) {
+		uint8_t init[LOCKFILE_SIZE];
+		memset(init, 0, sizeof(init));
+		memcpy(init, lockfile_magic, 8);
+		put32(init + 8, 1);
+		put32(init + 12, LOCKFILE_SIZE);
+		if (pwrite(f->lock_fd, init, sizeof(init), 0) != (ssize_t)sizeof(init))
+			return numbering__file_io_error("initialize the lock file", f->lock_path);
+	}
+	void *p = mmap(NULL, LOCKFILE_SIZE, PROT_READ | (f->read_only ? 0 : PROT_WRITE), MAP_SHARED, f->lock_fd, 0);
+	if (p == MAP_FAILED)
+		return numbering__file_io_error("map the lock file", f->lock_path);
+	f->shared = p;
+	f->changes = (_Atomic uint64_t *)(void *)(f->shared + LOCKFILE_CHANGES);
+	f->published = (_Atomic uint64_t *)(void *)(f->shared + LOCKFILE_PUBLISHED);
+	return NUMBERING_OK;
+}
+
+static int busy_error(const struct file *f)
+{
+	return numbering__error_set(NUMBERING_UNAVAILABLE,
+	                            "file backend: store %s is busy: another process held its write lock (%s) for the "
+	                            "whole busy timeout of %d ms",
+	                            f->path, f->lock_path, f->busy_ms < 0 ? 0 : f->busy_ms);
+}
+
+/* *fresh (when not NULL) says whether this call took the lock (others may have written
+ * since this process last held it) or shared this process's hold. */
+static int xlock(struct file *f, int wait, int *fresh)
+{
+	if (fresh != NULL)
+		*fresh = 0;
+	if (f->lock_fd < 0)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: store %s is open read-only",
+		                            f->path);
+	int rc = NUMBERING_OK;
+	pthread_mutex_lock(&f->xmutex);
+	if (f->xrefs == 0) {
+		int64_t left_ns = wait && f->busy_ms > 0 ? (int64_t)f->busy_ms * 1000000 : 0;
+		int64_t deadline = now_ns() + left_ns;
+		long pause = 20000; /* ns, doubled up to 1 ms */
+		for (;;) {
+			if (flock(f->lock_fd, LOCK_EX | LOCK_NB) == 0)
+				break;
+			if (errno == EINTR)
+				continue;
+			if (errno != EWOULDBLOCK) {
+				rc = numbering__file_io_error("lock", f->lock_path);
+				break;
+			}
+			int64_t left = deadline - now_ns();
+			if (left <= 0) {
+				rc = busy_error(f);
+				break;
+			}
+			struct timespec ts = {0, pause < left ? pause : (long)left};
+			nanosleep(&ts, NULL);
+			if (pause < 1000000)
+				pause *= 2;
+		}
+		/* Two lock files would let two writers in at once: one removed or replaced
+		 * while the store was open stops this backend's writes. */
+		if (rc == NUMBERING_OK && !numbering__file_same_file(f->lock_fd, f->lock_path)) {
+			flock(f->lock_fd, LOCK_UN);
+			rc = numbering__error_set(NUMBERING_UNAVAILABLE,
+			                          "file backend: the lock file %s of store %s was removed or replaced while "
+			                          "the store was open; reopen the store",
+			                          f->lock_path, f->path);
+		}
+		if (rc == NUMBERING_OK && fresh != NULL)
+			*fresh = 1;
+	}
+	if (rc == NUMBERING_OK)
+		f->xrefs++;
+	pthread_mutex_unlock(&f->xmutex);
+	return rc;
+}
+
+int numbering__file_xlock(struct file *f, int wait)
+{
+	return xlock(f, wait, NULL);
+}
+
+void numbering__file_xunlock(struct file *f)
+{
+	pthread_mutex_lock(&f->xmutex);
+	if (f->xrefs > 0 && --f->xrefs == 0)
+		flock(f->lock_fd, LOCK_UN);
+	pthread_mutex_unlock(&f->xmutex);
+}
+
+void numbering__file_publish(struct file *f)
+{
+	if (f->changes == NULL || f->read_only)
+		return;
+	atomic_store_explicit(f->published, f->end, memory_order_release);
+	/* Sequentially consistent: visible to every reader before the commit returns. */
+	uint64_t now = atomic_fetch_add(f->changes, 1) + 1;
+	atomic_store(&f->seen, now);
+}
+
+/* The newest durable-length slot of the file, which other processes may have written
+ * since this one last held the writers' lock (f->lock held, no sync running). */
+static int reread_slots_locked(struct file *f)
+{
+	if (f->format_version < 2)
+		return NUMBERING_OK;
+	struct scan s = {numbering__file_sys(), f->fd, f->end, {NULL, 0, 0}, 0};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	int rc = numbering__file_read_header(&s, &r, f->path);
+	buf_free(&s.win);
+	if (rc != NUMBERING_OK)
+		return rc;
+	f->slot_gen = r.slot_gen;
+	if (r.durable_end > f->synced_end && r.durable_end <= f->end) {
+		f->synced_end = r.durable_end;
+		f->synced_seq = r.durable_seq;
+	}
+	return NUMBERING_OK;
+}
+
+/* Replays the file at f->real, which a compaction of another process renamed over the
+ * one this backend holds, into a new memory store, and takes it. */
+static int reload_locked(struct file *f, int writer)
+{
+	const struct numbering__file_io *io = numbering__file_sys();
+	int fd = open_regular(f->real, (f->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+	if (fd == -2)
+		return numbering_error_code();
+	if (fd < 0)
+		return numbering__file_io_error("open", f->path);
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+		io->close(fd);
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: store %s is held exclusively by another process", f->path);
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		io->close(fd);
+		return numbering__file_io_error("stat", f->path);
+	}
+	numbering_backend *mem = NULL, *old = f->mem;
+	int rc = numbering_memory_backend_new(&mem);
+	if (rc != NUMBERING_OK) {
+		io->close(fd);
+		return rc;
+	}
+	struct scan s = {io, fd, (uint64_t)st.st_size, {NULL, 0, 0}, 0};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	if ((uint64_t)st.st_size < HEADER_SIZE_V2)
+		rc = numbering__error_set(NUMBERING_DATA_LOSS, "file backend: store %s was replaced by a file of %llu bytes",
+		                          f->path, (unsigned long long)st.st_size);
+	else
+		rc = numbering__file_read_header(&s, &r, f->path);
+	s.win.len = 0; /* read what follows afresh: it may have grown since */
+	if (rc == NUMBERING_OK && !writer) {
+		uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
+		if (limit < r.durable_end)
+			limit = r.durable_end;
+		if (limit < s.size)
+			s.size = limit;
+	}
+	if (rc == NUMBERING_OK && r.instances_hint > 0) {
+		uint64_t n = r.instances_hint < s.size / 16 ? r.instances_hint : s.size / 16;
+		uint32_t reserve = n > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)n;
+		if (reserve > 0 && mem->control(mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve) != NUMBERING_OK)
+			numbering_error_clear();
+	}
+	f->mem = mem;
+	if (rc == NUMBERING_OK)
+		rc = numbering__file_records_replay(f, &s, &r);
+	buf_free(&s.win);
+	if (rc == NUMBERING_OK && writer && r.torn_bytes > 0 &&
+	    (io->ftruncate(fd, (off_t)r.valid_end) != 0 || io->fdatasync(fd) != 0))
+		rc = numbering__file_io_error("cut the torn tail of", f->path);
+	if (rc != NUMBERING_OK) {
+		f->mem = old;
+		mem->free(mem);
+		io->close(fd);
+		return rc;
+	}
+	old->free(old);
+	io->close(f->fd);
+	f->fd = fd;
+	f->format_version = r.format_version;
+	f->header_crc = r.header_crc;
+	f->slot_gen = r.slot_gen;
+	f->end = r.valid_end;
+	f->seq = r.seq;
+	f->synced_end = r.durable_end < r.valid_end ? r.durable_end : r.valid_end;
+	f->synced_seq = r.durable_seq < r.seq ? r.durable_seq : r.seq;
+	f->records = r.records;
+	f->live = r.live;
+	f->snapshot_bytes = r.format_version >= 2 ? r.snapshot_end : HEADER_SIZE;
+	f->next_compact_check = 0;
+	return NUMBERING_OK;
+}
+
+/* Reads the records other processes appended to the file this backend holds. */
+static int catch_up_locked(struct file *f, int writer)
+{
+	const struct numbering__file_io *io = numbering__file_sys();
+	struct stat st;
+	if (fstat(f->fd, &st) != 0)
+		return numbering__file_io_error("stat", f->path);
+	uint64_t size = (uint64_t)st.st_size;
+	if (size < f->end)
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "file backend: store %s is %llu bytes, shorter than the %llu this process read",
+		                            f->path, (unsigned long long)size, (unsigned long long)f->end);
+	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	int rc = numbering__file_read_header(&s, &r, f->path);
+	s.win.len = 0; /* read what follows afresh: it may have grown since */
+	if (rc == NUMBERING_OK && !writer) {
+		/* Only what was published: records below it were whole before it was. */
+		uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
+		if (limit < r.durable_end)
+			limit = r.durable_end;
+		if (limit < f->end)
+			limit = f->end;
+		if (limit < s.size)
+			s.size = limit;
+	}
+	if (rc == NUMBERING_OK && s.size > f->end) {
+		r.data_start = f->end;
+		r.base_seq = r.seq = f->seq;
+		r.records = f->records;
+		r.live = f->live;
+		r.instances_hint = 0;
+		rc = numbering__file_records_replay(f, &s, &r);
+		if (rc == NUMBERING_OK && writer && r.torn_bytes > 0) {
+			/* A writer killed in its append: the writers' lock is ours, so nobody is writing it. */
+			if (io->ftruncate(f->fd, (off_t)r.valid_end) != 0 || io->fdatasync(f->fd) != 0)
+				rc = numbering__file_io_error("cut the torn tail of", f->path);
+			else {
+				f->truncated_bytes += (int64_t)r.torn_bytes;
+				numbering__file_diagnose(f,
+				                         "store %s: discarded a torn tail of %llu bytes (%s), left by an "
+				                         "interrupted write of another process",
+				                         f->path, (unsigned long long)r.torn_bytes, r.problem);
+			}
+		}
+		if (rc == NUMBERING_OK) {
+			f->end = r.valid_end;
+			f->seq = r.seq;
+			f->records = r.records;
+			f->live = r.live;
+		}
+	}
+	buf_free(&s.win);
+	if (rc == NUMBERING_OK) {
+		f->slot_gen = r.slot_gen;
+		f->synced_end = r.durable_end < f->end ? r.durable_end : f->end;
+		f->synced_seq = r.durable_seq < f->seq ? r.durable_seq : f->seq;
+	}
+	return rc;
+}
+
+int numbering__file_catch_up(struct file *f, int writer)
+{
+	if (f->changes == NULL)
+		return NUMBERING_OK;
+	uint64_t c = atomic_load_explicit(f->changes, memory_order_acquire);
+	if (!writer && c == atomic_load_explicit(&f->seen, memory_order_relaxed))
+		return NUMBERING_OK;
+	pthread_mutex_lock(&f->lock);
+	while (f->syncing)
+		pthread_cond_wait(&f->cond, &f->lock);
+	uint64_t records = f->records, end = f->end;
+	int rc, replaced = 0;
+	if (c != atomic_load(&f->seen) && !numbering__file_same_file(f->fd, f->real)) {
+		rc = reload_locked(f, writer);
+		replaced = 1;
+	} else {
+		rc = catch_up_locked(f, writer);
+	}
+	if (rc == NUMBERING_OK && (replaced || f->records != records || f->end != end))
+		atomic_fetch_add(&f->foreign, 1);
+	if (rc == NUMBERING_OK || !writer)
+		atomic_store(&f->seen, c);
+	if (rc != NUMBERING_OK && !writer)
+		numbering__file_diagnose(f, "store %s: could not read what other processes wrote: %s", f->path,
+		                         numbering_error_message());
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
 /* The backend. */
 
 /* The calling thread's last commit waiting for its sync (group commit). */
@@ -256,9 +679,25 @@ int numbering__file_begin(struct file *f)
 		return numbering__file_broken_error(f);
 	if (f->read_only)
 		return read_only_error(f);
-	int rc = mem_begin(f);
+	/* The writers' lock for the transaction's duration; then what others committed. */
+	int fresh = 0;
+	int rc = xlock(f, 1, &fresh);
 	if (rc != NUMBERING_OK)
 		return rc;
+	if (fresh) {
+		int watched = __atomic_load_n(&f->watched, __ATOMIC_ACQUIRE);
+		if (!watched)
+			numbering__rwlock_wrlock(&f->rlock);
+		rc = numbering__file_catch_up(f, 1);
+		if (!watched)
+			numbering__rwlock_wrunlock(&f->rlock);
+	}
+	if (rc == NUMBERING_OK)
+		rc = mem_begin(f);
+	if (rc != NUMBERING_OK) {
+		numbering__file_xunlock(f);
+		return rc;
+	}
 	__atomic_store_n(&f->in_txn, 1, __ATOMIC_RELEASE);
 	f->txn.len = 0;
 	f->txn_ops = 0;
@@ -266,6 +705,7 @@ int numbering__file_begin(struct file *f)
 	if (buf_reserve(&f->txn, 1) != 0) {
 		mem_rollback(f);
 		__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
+		numbering__file_xunlock(f);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
 	}
 	f->txn.data[f->txn.len++] = RECORD_TXN;
@@ -283,7 +723,9 @@ int numbering__file_rollback(struct file *f)
 		return not_in_txn("rollback");
 	__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
 	f->txn.len = 0;
-	return mem_rollback(f);
+	int rc = mem_rollback(f);
+	numbering__file_xunlock(f);
+	return rc;
 }
 
 int numbering__file_commit(struct file *f)
@@ -292,7 +734,9 @@ int numbering__file_commit(struct file *f)
 		return not_in_txn("commit");
 	if (f->txn_ops == 0) {
 		__atomic_store_n(&f->in_txn, 0, __ATOMIC_RELEASE);
-		return mem_commit(f);
+		int rc = mem_commit(f);
+		numbering__file_xunlock(f);
+		return rc;
 	}
 	const struct numbering__file_io *io = numbering__file_sys();
 	pthread_mutex_lock(&f->lock);
@@ -320,6 +764,7 @@ int numbering__file_commit(struct file *f)
 			f->records++;
 			f->commits++;
 			f->live = f->txn_live < 0 ? live_add(f->live, (uint64_t)-f->txn_live, 0) : f->live + (uint64_t)f->txn_live;
+			numbering__file_publish(f);
 			if (f->sync_mode == NUMBERING_FILE_SYNC_FULL && f->deferred) {
 				pending.backend = f;
 				pending.seq = f->seq;
@@ -351,6 +796,7 @@ int numbering__file_commit(struct file *f)
 		pthread_mutex_unlock(&f->lock);
 		mem_rollback(f);
 		f->txn.len = 0;
+		numbering__file_xunlock(f);
 		return rc;
 	}
 	mem_commit(f);
@@ -360,7 +806,16 @@ int numbering__file_commit(struct file *f)
 	}
 	if (!f->maintained)
 		numbering__file_compact_if_due_locked(f);
+	/* The writers' lock goes with the transaction, except that in FULL mode under a
+	 * store its record is synced after the store's lock (group commit): the lock stays
+	 * until then, so that no other process writes the slots meanwhile. */
+	int keep = f->sync_mode == NUMBERING_FILE_SYNC_FULL && f->deferred && !f->sync_ref && pending.backend == f &&
+	           pending.seq != 0;
+	if (keep)
+		f->sync_ref = 1;
 	pthread_mutex_unlock(&f->lock);
+	if (!keep)
+		numbering__file_xunlock(f);
 	return NUMBERING_OK;
 }
 
@@ -372,17 +827,37 @@ static int sync_now_locked(struct file *f)
 		return NUMBERING_OK;
 	while (f->syncing)
 		pthread_cond_wait(&f->cond, &f->lock);
+	/* The slots are the writers' to write: with their lock, after the newest one. */
+	int rc = numbering__file_xlock(f, 1);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if ((rc = reread_slots_locked(f)) != NUMBERING_OK || f->synced_end >= f->end) {
+		numbering__file_xunlock(f);
+		return rc;
+	}
 	uint64_t target = f->end;
 	if (numbering__file_sys()->fdatasync(f->fd) != 0 ||
 	    numbering__file_mark_durable(numbering__file_sys(), f, f->fd, target, f->seq, f->synced_end, f->synced_seq) != 0) {
-		int rc = numbering__file_io_error("sync", f->path);
+		rc = numbering__file_io_error("sync", f->path);
 		__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
+		numbering__file_xunlock(f);
 		return rc;
 	}
 	f->synced_end = target;
 	f->synced_seq = f->seq;
 	f->syncs++;
+	numbering__file_xunlock(f);
 	return NUMBERING_OK;
+}
+
+/* Group commit under the writers' lock: the lock kept for the records awaiting their
+ * sync goes once they are all durable (or can no longer be made so). f->lock held. */
+static void release_sync_ref_locked(struct file *f)
+{
+	if (f->sync_ref && (f->synced_seq >= f->seq || f->broken)) {
+		f->sync_ref = 0;
+		numbering__file_xunlock(f);
+	}
 }
 
 /* Group commit: the first waiter whose record is not on disk syncs for everyone
@@ -464,6 +939,8 @@ static int wait_durable(struct file *f)
 	if (f->synced_seq < mine)
 		rc = numbering__error_set(NUMBERING_UNAVAILABLE,
 		                          "file backend: store %s could not make a commit durable; reopen it", f->path);
+	if (!f->syncing && !__atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
+		release_sync_ref_locked(f);
 	pthread_mutex_unlock(&f->lock);
 	return rc;
 }
@@ -479,9 +956,15 @@ int numbering__file_control(struct file *f, int op, void *arg)
 			return read_only_error(f);
 		if (f->in_txn)
 			return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: compaction inside a transaction");
+		/* As a write: the writers' lock, and first what others committed. */
+		if ((rc = numbering__file_xlock(f, 1)) != NUMBERING_OK)
+			return rc;
+		rc = numbering__file_catch_up(f, 1);
 		pthread_mutex_lock(&f->lock);
-		rc = numbering__file_compact_locked(f);
+		if (rc == NUMBERING_OK)
+			rc = numbering__file_compact_locked(f);
 		pthread_mutex_unlock(&f->lock);
+		numbering__file_xunlock(f);
 		return rc;
 	case NUMBERING_FILE_CONTROL_SYNC:
 		if (f->read_only)
@@ -508,6 +991,20 @@ int numbering__file_control(struct file *f, int op, void *arg)
 		return NUMBERING_OK;
 	case NUMBERING_BACKEND_CONTROL_WAIT_DURABLE:
 		return wait_durable(f);
+	case NUMBERING__CONTROL_WATCH: {
+		struct numbering__backend_watch *w = arg;
+		if (w == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "file backend: watch needs its struct");
+		if (f->changes == NULL)
+			return numbering__error_set(NUMBERING_UNIMPLEMENTED, "file backend: store %s is a snapshot", f->path);
+		w->changes = f->changes;
+		w->seen = &f->seen;
+		w->foreign = &f->foreign;
+		__atomic_store_n(&f->watched, 1, __ATOMIC_RELEASE);
+		return NUMBERING_OK;
+	}
+	case NUMBERING__CONTROL_REFRESH:
+		return numbering__file_catch_up(f, 0);
 	case NUMBERING__CONTROL_LOG:
 		if (arg == NULL)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "file backend: the log is NULL");
@@ -586,8 +1083,19 @@ static void *flusher_main(void *arg)
 		until.tv_nsec = ns % 1000000000;
 		while (!f->stopping && pthread_cond_timedwait(&f->cond, &f->lock, &until) == 0)
 			;
-		if (f->syncing || f->broken)
+		if (f->syncing || f->broken || f->stopping)
 			continue;
+		/* The slots are written under the writers' lock: when another process holds
+		 * it, try again in the next window (its syncs cover our records too). */
+		if (numbering__file_xlock(f, 0) != NUMBERING_OK) {
+			numbering_error_clear();
+			continue;
+		}
+		if (reread_slots_locked(f) != NUMBERING_OK || f->synced_end >= f->end) {
+			numbering_error_clear();
+			numbering__file_xunlock(f);
+			continue;
+		}
 		uint64_t target = f->end, target_seq = f->seq, was_end = f->synced_end, was_seq = f->synced_seq;
 		int fd = f->fd;
 		f->syncing = 1;
@@ -596,6 +1104,7 @@ static void *flusher_main(void *arg)
 		if (rc == 0)
 			rc = numbering__file_mark_durable(numbering__file_sys(), f, fd, target, target_seq, was_end, was_seq);
 		int e = errno;
+		numbering__file_xunlock(f);
 		pthread_mutex_lock(&f->lock);
 		f->syncing = 0;
 		pthread_cond_broadcast(&f->cond);
@@ -627,13 +1136,35 @@ void numbering__file_free(struct file *f)
 		pthread_mutex_unlock(&f->lock);
 		pthread_join(f->flusher, NULL);
 	}
-	if (f->in_txn)
+	if (f->in_txn) {
 		mem_rollback(f);
+		numbering__file_xunlock(f);
+	}
 	if (f->fd >= 0) {
-		if (!f->broken && f->synced_end != f->end && numbering__file_sys()->fdatasync(f->fd) == 0)
-			numbering__file_mark_durable(numbering__file_sys(), f, f->fd, f->end, f->seq, f->synced_end, f->synced_seq);
+		/* What this process wrote and did not sync (NORMAL, OFF), under the writers' lock. */
+		if (!f->broken && !f->read_only && f->synced_end != f->end && f->lock_fd >= 0 &&
+		    numbering__file_xlock(f, 1) == NUMBERING_OK) {
+			pthread_mutex_lock(&f->lock);
+			if (reread_slots_locked(f) == NUMBERING_OK && f->synced_end < f->end &&
+			    numbering__file_sys()->fdatasync(f->fd) == 0)
+				numbering__file_mark_durable(numbering__file_sys(), f, f->fd, f->end, f->seq, f->synced_end,
+				                             f->synced_seq);
+			pthread_mutex_unlock(&f->lock);
+			numbering__file_xunlock(f);
+		}
 		numbering__file_sys()->close(f->fd);
 	}
+	if (f->sync_ref) {
+		f->sync_ref = 0;
+		numbering__file_xunlock(f);
+	}
+	if (f->shared != NULL)
+		munmap(f->shared, LOCKFILE_SIZE);
+	if (f->lock_fd >= 0)
+		close(f->lock_fd); /* and with it the writers' lock, if still held */
+	numbering__free_mem(f->lock_path);
+	numbering__rwlock_destroy(&f->rlock);
+	pthread_mutex_destroy(&f->xmutex);
 	numbering__file_records_free(f);
 	if (f->mem)
 		f->mem->free(f->mem);
@@ -699,21 +1230,48 @@ static int open_snapshot(int *out, const char *path)
 	return NUMBERING_OK;
 }
 
+/* Opens the store, its lock file, and (a writer) the writers' lock, held until the
+ * open is done (numbering__file_new releases it); the store's file is then the one at
+ * its path, which a compaction of another process may have replaced meanwhile. */
+static int open_files(struct file *f, int must_exist)
+{
+	const struct numbering__file_io *io = numbering__file_sys();
+	for (int attempt = 0; attempt < 8; attempt++) {
+		int rc = f->read_only ? open_snapshot(&f->fd, f->path) : open_shared(&f->fd, f->path, must_exist);
+		if (rc == NUMBERING_OK && f->real == NULL)
+			rc = set_real(f);
+		if (rc == NUMBERING_OK && f->lock_path == NULL && (rc = open_lock_file(f)) == NUMBERING_OK &&
+		    f->lock_fd >= 0 && !f->read_only)
+			rc = numbering__file_xlock(f, 1);
+		if (rc == NUMBERING_OK && f->lock_fd >= 0 && f->shared == NULL)
+			rc = map_lock_file(f);
+		if (rc != NUMBERING_OK)
+			return rc;
+		/* What a read-only open has seen: the changes word first, then the file. */
+		if (f->changes != NULL)
+			atomic_store(&f->seen, atomic_load(f->changes));
+		if (numbering__file_same_file(f->fd, f->real))
+			return NUMBERING_OK;
+		io->close(f->fd);
+		f->fd = -1;
+	}
+	return numbering__error_set(NUMBERING_UNAVAILABLE, "file backend: store %s keeps being replaced while opening",
+	                            f->path);
+}
+
 /* Opens the file and replays it into f->mem. */
 static int file_open(struct file *f, int must_exist)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
-	int created = 0;
-	int rc = f->read_only ? open_snapshot(&f->fd, f->path)
-	                      : numbering__file_open_locked(&f->fd, &created, f->path, must_exist, 1);
-	if (rc == NUMBERING_OK && !f->read_only)
-		rc = set_real(f);
+	int rc = open_files(f, must_exist);
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct stat st;
 	if (fstat(f->fd, &st) != 0)
 		return numbering__file_io_error("stat", f->path);
 	uint64_t size = (uint64_t)st.st_size;
+	/* Under the writers' lock: a file another opener is creating is not ours to initialize. */
+	int created = size == 0 && !f->read_only;
 	int fresh = !created && size < HEADER_SIZE_V2 && numbering__file_interrupted_creation(io, f->fd, size);
 	if (f->read_only && (size < HEADER_SIZE || fresh))
 		return numbering__error_set(NUMBERING_UNAVAILABLE,
@@ -776,6 +1334,8 @@ static int file_open(struct file *f, int must_exist)
 	f->live = r.live;
 	f->snapshot_bytes = r.format_version >= 2 ? r.snapshot_end : HEADER_SIZE;
 	f->next_compact_check = 0;
+	if (!f->read_only && f->changes != NULL && atomic_load(f->published) != f->end)
+		numbering__file_publish(f); /* a torn tail cut, or records a killed writer never published */
 	if (!f->read_only && r.format_version >= 2 && r.valid_end != r.durable_end &&
 	    ((r.torn_bytes == 0 && io->fdatasync(f->fd) != 0) ||
 	     numbering__file_mark_durable(io, f, f->fd, r.valid_end, r.seq, r.durable_end, r.durable_seq) != 0)) {
@@ -784,6 +1344,16 @@ static int file_open(struct file *f, int must_exist)
 		return numbering__file_io_error("sync", f->path);
 	}
 	return NUMBERING_OK;
+}
+
+/* The read lock's refresh for reads without a store (f->rlock). */
+static void refresh_reads(void *arg)
+{
+	struct file *f = arg;
+	numbering__rwlock_wrlock(&f->rlock);
+	numbering__file_catch_up(f, 0);
+	numbering__rwlock_wrunlock(&f->rlock);
+	numbering_error_clear();
 }
 
 int numbering__file_new(struct file **out, const char *path, const numbering_file_options *options)
@@ -805,6 +1375,8 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 		opts.diagnostic_payload = options->diagnostic_payload;
 		if (options->version >= 2)
 			opts.read_only = options->read_only;
+		if (options->version >= 3)
+			opts.busy_timeout_ms = options->busy_timeout_ms;
 	}
 	if (opts.sync_mode < NUMBERING_FILE_SYNC_FULL || opts.sync_mode > NUMBERING_FILE_SYNC_OFF || opts.sync_window_us < 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "options.sync_mode",
@@ -815,8 +1387,18 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	if (f == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
 	f->fd = -1;
+	f->lock_fd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
+	pthread_mutex_init(&f->xmutex, NULL);
+	f->busy_ms = opts.busy_timeout_ms == 0 ? DEFAULT_BUSY_MS : opts.busy_timeout_ms < 0 ? -1 : opts.busy_timeout_ms;
+	if (numbering__rwlock_init(&f->rlock) != 0) {
+		pthread_mutex_destroy(&f->xmutex);
+		pthread_cond_destroy(&f->cond);
+		pthread_mutex_destroy(&f->lock);
+		numbering__free_mem(f);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: cannot create a lock");
+	}
 	f->sync_mode = opts.sync_mode;
 	f->window_us = opts.sync_window_us > 0 ? opts.sync_window_us : DEFAULT_WINDOW_US;
 	f->compact_min = opts.compact_min_bytes == 0 ? DEFAULT_COMPACT_MIN : opts.compact_min_bytes;
@@ -846,6 +1428,15 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 		pthread_mutex_lock(&f->lock);
 		rc = numbering__file_compact_locked(f);
 		pthread_mutex_unlock(&f->lock);
+	}
+	if (f->xrefs > 0)
+		numbering__file_xunlock(f); /* the open's hold of the writers' lock */
+	if (rc == NUMBERING_OK && f->changes != NULL) {
+		/* Reads without a store catch up themselves, under a lock of their own. */
+		f->rlock.refresh = refresh_reads;
+		f->rlock.refresh_arg = f;
+		f->rlock.seen = &f->seen;
+		f->rlock.watch = f->changes;
 	}
 	if (rc != NUMBERING_OK) {
 		/* Keep the error of the failure, not of the clean-up. */

@@ -29,6 +29,10 @@
  * NUMBERING_E164_MAX_INPUT bytes of a number, formatting included): docs/LIMITS.md. */
 #define PARSE_LINE_MAX 4096
 
+/* --busy-timeout: how long a write waits for a file store's write lock (0: the
+ * library's default, < 0: not at all). */
+static int busy_timeout_ms;
+
 /* Options given before the command. */
 struct globals {
 	const char *store;  /* "memory:" or "file:PATH"; NULL for the default file store */
@@ -53,8 +57,10 @@ static const char usage[] =
 	"  --max-instances N     refuse creates and splits past N instances (deleted ones count)\n"
 	"  --provisioning MODE   immediate (the default: SMS and voice configuration is live at\n"
 	"                        once) or manual (the host claims and completes provisioning tasks)\n"
-	"  --read-only           read a snapshot of the file store without its lock (works while\n"
-	"                        another process, a PBX, has it open); writes are refused\n"
+	"  --read-only           read the file store, never write it (it follows what other\n"
+	"                        processes, a PBX, commit meanwhile); writes are refused\n"
+	"  --busy-timeout MS     how long a write waits while another process writes the file\n"
+	"                        store (default 5000; 0: not at all), then fails UNAVAILABLE\n"
 	"  --log-level LEVEL     print the store's log records of LEVEL or more severe on stderr,\n"
 	"                        one logfmt line each (level=... msg=\"...\" key=value ...): error,\n"
 	"                        warning (the default), info (opens, compactions) or debug\n"
@@ -589,6 +595,7 @@ static int session_open(struct session *s, const struct globals *g)
 		/* No diagnostic callback: the store's log (--log-level) reports the recovery at
 		 * open and the failures, as structured lines. */
 		file_options.read_only = g->read_only;
+		file_options.busy_timeout_ms = busy_timeout_ms;
 		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
 			print_error();
 			status = 1;
@@ -875,6 +882,7 @@ static int open_backend(const struct globals *g, int create, numbering_backend *
 		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
 		file_options.diagnostic = print_diagnostic;
 		file_options.read_only = g->read_only;
+		file_options.busy_timeout_ms = busy_timeout_ms;
 		file_options.must_exist = !create;
 		rc = numbering_file_backend_new(out, path, &file_options);
 	}
@@ -1214,6 +1222,17 @@ static int run(int argc, char **argv)
 			slot = &g.max_instances;
 		else if (option("--provisioning", argc, argv, &i, &value))
 			slot = &g.provisioning;
+		else if (option("--busy-timeout", argc, argv, &i, &value)) {
+			char *end = NULL;
+			long ms = value != NULL ? strtol(value, &end, 10) : 0;
+			if (value == NULL)
+				return numberctl_usage(NULL, "missing value for '%s'", argv[i]);
+			if (value[0] < '0' || value[0] > '9' || *end != '\0' || ms > 86400000)
+				return numberctl_usage(NULL, "--busy-timeout %s: not a number of milliseconds (0 to 86400000)",
+				                       value);
+			busy_timeout_ms = ms == 0 ? -1 : (int)ms;
+			continue;
+		}
 		else if (option("--log-level", argc, argv, &i, &value)) {
 			if (value == NULL)
 				return numberctl_usage(NULL, "missing value for '%s'", argv[i]);

@@ -36,6 +36,9 @@ int numbering__rwlock_init(struct numbering__rwlock *lock)
 		atomic_init(&lock->slots[i].readers, 0);
 	atomic_init(&lock->writing, 0);
 	atomic_init(&lock->waiting_readers, 0);
+	lock->watch = lock->seen = NULL;
+	lock->refresh = NULL;
+	lock->refresh_arg = NULL;
 	int rc = pthread_mutex_init(&lock->writer, NULL);
 	if (rc != 0)
 		return rc;
@@ -65,6 +68,10 @@ void numbering__rwlock_destroy(struct numbering__rwlock *lock)
  */
 unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 {
+	/* One shared word read per read: another process committed since we caught up. */
+	if (lock->watch != NULL &&
+	    atomic_load_explicit(lock->watch, memory_order_acquire) != atomic_load_explicit(lock->seen, memory_order_relaxed))
+		lock->refresh(lock->refresh_arg);
 	unsigned slot = thread_slot();
 	atomic_uint *readers = &lock->slots[slot].readers;
 	atomic_fetch_add(readers, 1);

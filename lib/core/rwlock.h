@@ -18,6 +18,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #define NUMBERING__RWLOCK_SLOTS 16
 
@@ -35,6 +36,15 @@ struct numbering__rwlock {
 	pthread_mutex_t writer;      /* one writer (or exclude_writers holder) at a time */
 	pthread_mutex_t wait_mutex;  /* with flag_down: where waiting readers sleep */
 	pthread_cond_t flag_down;
+	/* Optional (NULL: none): a word another process may change, and the value it had
+	 * when this process last caught up with it. When they differ, a reader calls
+	 * refresh(refresh_arg) before it enters (with no lock held); refresh takes the
+	 * write lock to catch up, so readers never see the state change under them. A
+	 * file store that other processes write sets them (NUMBERING__CONTROL_WATCH). */
+	const _Atomic uint64_t *watch;
+	const _Atomic uint64_t *seen;
+	void (*refresh)(void *refresh_arg);
+	void *refresh_arg;
 };
 
 /* 0, or an errno value from pthread_mutex_init or pthread_cond_init. */

@@ -73,6 +73,24 @@ int numbering__record_damaged(const numbering_record *record, const char *what, 
 #define NUMBERING__CONTROL_OWN_RECORDS 0x4e42f001
 
 /*
+ * Control operations of a backend that other processes write (the file backend: docs/
+ * FILE-FORMAT.md, "Many processes"). NUMBERING__CONTROL_WATCH, arg struct
+ * numbering__backend_watch *: the backend fills it, and from then on leaves catching up
+ * to the caller, which must send NUMBERING__CONTROL_REFRESH (arg NULL) with no read
+ * inside the backend (under the store's write lock) whenever *changes differs from
+ * *seen. A refresh reads what other processes committed into the backend's memory;
+ * it changes *seen, and *foreign when it took any record (so that the store rereads
+ * the META records it caches: the last time, the id sequences).
+ */
+#define NUMBERING__CONTROL_WATCH 0x4e42f002
+#define NUMBERING__CONTROL_REFRESH 0x4e42f003
+struct numbering__backend_watch {
+	const _Atomic uint64_t *changes; /* bumped by every commit and compaction of any process */
+	const _Atomic uint64_t *seen;    /* *changes when this backend last caught up */
+	const _Atomic uint64_t *foreign; /* refreshes that took another process's records */
+};
+
+/*
  * A control operation only the library's own record stores answer (memory, and the
  * file backend through the memory store it keeps): arg struct numbering__digit_counts *.
  * Sets mask to the digit counts of the records with an interval that the group of

@@ -50,6 +50,11 @@ struct numbering_store {
 	/* The backend does housekeeping in NUMBERING_BACKEND_CONTROL_MAINTAIN, sent by
 	 * numbering__durable() with writers held off and readers not. */
 	int maintained;
+	/* A backend other processes write (a file store: NUMBERING__CONTROL_WATCH): how many
+	 * times it took their records, and the count when the cached META below (last time,
+	 * id sequences) was last reread; NULL for a backend no one else writes. */
+	const _Atomic uint64_t *foreign;
+	uint64_t foreign_read;
 	unsigned char token_key[crypto_auth_KEYBYTES];
 	int64_t max_instances; /* numbering_options.max_instances; 0: none */
 	int provisioning_manual; /* numbering_options.provisioning is NUMBERING_PROVISIONING_MANUAL */

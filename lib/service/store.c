@@ -154,6 +154,29 @@ static int load_sequences(numbering_store *store)
 	return NUMBERING_OK;
 }
 
+/* A backend other processes write caught up on their commits (in begin()): the last
+ * time and the last ids they handed out count too, or this process would hand out an
+ * id or a time again. Each only ever grows. */
+static int reread_shared_meta(numbering_store *store)
+{
+	unsigned char buf[16];
+	size_t len = sizeof(buf);
+	int rc = numbering__backend_meta_get(store, META_LAST_TIME, buf, &len);
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering_error_clear();
+	} else if (rc != NUMBERING_OK) {
+		return rc;
+	} else if (len == 8 || len == 16) {
+		uint64_t v = get_le64(buf), phone = len == 16 ? get_le64(buf + 8) : 0;
+		int64_t last = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
+		if (numbering__time_in_range(last) && last > store->last_time)
+			store->last_time = last;
+		if (phone <= (uint64_t)INT64_MAX && (int64_t)phone > store->seq_last[NUMBERING__SEQ_PHONE])
+			store->seq_last[NUMBERING__SEQ_PHONE] = (int64_t)phone;
+	}
+	return load_sequences(store);
+}
+
 int numbering__next_id(numbering_store *store, int sequence, int64_t *out)
 {
 	if (sequence < 0 || sequence >= NUMBERING__SEQ_COUNT)
@@ -214,6 +237,23 @@ static int load_meta(numbering_store *store)
 		crypto_auth_keygen(store->token_key);
 		if ((rc = numbering__begin(store)) != NUMBERING_OK)
 			return rc;
+		/* Another process opening the same new file store may have stored its key
+		 * first (begin() caught up on it): every process must use the same one. */
+		len = sizeof(store->token_key);
+		rc = numbering__backend_meta_get(store, META_TOKEN_KEY, store->token_key, &len);
+		if (rc == NUMBERING_OK) {
+			numbering__rollback(store);
+			if (len != sizeof(store->token_key))
+				return numbering__error_set(NUMBERING_DATA_LOSS, "the store's page-token key has %zu bytes, not %zu",
+				                            len, sizeof(store->token_key));
+			return NUMBERING_OK;
+		}
+		if (rc != NUMBERING_NOT_FOUND) {
+			numbering__rollback(store);
+			return rc;
+		}
+		numbering_error_clear();
+		crypto_auth_keygen(store->token_key);
 		rc = numbering__backend_meta_put(store, META_TOKEN_KEY, store->token_key, sizeof(store->token_key));
 		if (rc != NUMBERING_OK) {
 			numbering__rollback(store);
@@ -228,6 +268,18 @@ static int load_meta(numbering_store *store)
 		                            sizeof(store->token_key));
 	}
 	return NUMBERING_OK;
+}
+
+/* The read lock's refresh (numbering__rwlock.refresh): another process committed, so
+ * the backend catches up, with no reader inside. Its failures are its own to report
+ * (the reads go on with what it holds). */
+static void refresh_backend(void *arg)
+{
+	numbering_store *store = arg;
+	numbering__rwlock_wrlock(&store->lock);
+	store->backend->control(store->backend, NUMBERING__CONTROL_REFRESH, NULL);
+	numbering__rwlock_wrunlock(&store->lock);
+	numbering_error_clear();
 }
 
 /* Version 2 (the record store) with every function but the optional control(). */
@@ -401,6 +453,21 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	if (store->backend->control != NULL &&
 	    store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL) == NUMBERING_OK)
 		store->maintained = 1;
+	/* A backend that other processes write (a file store): each read checks one word
+	 * that their commits change, and catches up under the write lock when it moved. */
+	{
+		struct numbering__backend_watch watch = {NULL, NULL, NULL};
+		if (store->backend->control != NULL &&
+		    store->backend->control(store->backend, NUMBERING__CONTROL_WATCH, &watch) == NUMBERING_OK &&
+		    watch.changes != NULL && watch.seen != NULL && watch.foreign != NULL) {
+			store->foreign = watch.foreign;
+			store->foreign_read = atomic_load(watch.foreign);
+			store->lock.refresh = refresh_backend;
+			store->lock.refresh_arg = store;
+			store->lock.seen = watch.seen;
+			store->lock.watch = watch.changes;
+		}
+	}
 	numbering_error_clear();
 	*out = store;
 	store = NULL;
@@ -527,7 +594,15 @@ void numbering__compute_compliant(const numbering_store *store, numbering_instan
 int numbering__begin(numbering_store *store)
 {
 	numbering__journal_reset(store);
-	return numbering__backend_begin(store);
+	int rc = numbering__backend_begin(store);
+	if (rc == NUMBERING_OK && store->foreign != NULL && atomic_load(store->foreign) != store->foreign_read) {
+		/* Another process committed (a shared file store): what this store caches of
+		 * the META records and the journal's last sequence follow it. */
+		store->foreign_read = atomic_load(store->foreign);
+		if ((rc = reread_shared_meta(store)) != NUMBERING_OK || (rc = numbering__journal_load(store)) != NUMBERING_OK)
+			numbering__rollback(store);
+	}
+	return rc;
 }
 
 /* The last time is stored with every commit so a reopened store keeps create times

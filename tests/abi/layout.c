@@ -122,6 +122,7 @@ int main(void)
 	FIELD(numbering_file_options, diagnostic);
 	FIELD(numbering_file_options, diagnostic_payload);
 	FIELD(numbering_file_options, read_only);
+	FIELD(numbering_file_options, busy_timeout_ms);
 
 	STRUCT(numbering_file_stats, NUMBERING_FILE_STATS_VERSION);
 	FIELD(numbering_file_stats, version);

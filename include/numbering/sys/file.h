@@ -10,9 +10,15 @@
  * synced, renamed over the store, the directory synced). The on-disk format and the
  * sync modes are documented in docs/FILE-FORMAT.md.
  *
- * One writer: the store file is held under an advisory lock (flock) while open; a
- * second opener gets NUMBERING_UNAVAILABLE naming the file, unless it opens a
- * read-only snapshot (numbering_file_options.read_only), which takes no lock.
+ * Many processes: any number of processes may open one store, and each sees what the
+ * others commit (under a store, a read that starts after another process's commit
+ * returned sees it: each read checks one word of the lock file PATH.lock, mapped
+ * shared, and catches up when it moved). A write transaction takes the store's write
+ * lock (an flock on PATH.lock) for its own duration, first reading what others
+ * committed; a writer that cannot get it within the busy timeout
+ * (numbering_file_options.busy_timeout_ms, default 5 s) gets NUMBERING_UNAVAILABLE.
+ * Compaction by any process takes the same lock; the others follow the store to its
+ * new file. docs/FILE-FORMAT.md, "Many processes, one store".
  *
  * Thread safety: as for every backend (numbering/sys/backend.h). Control operations
  * may be called from any thread, except NUMBERING_FILE_CONTROL_COMPACT, which reads
@@ -72,8 +78,8 @@ enum numbering_file_sync {
  */
 typedef void (*numbering_file_diagnostic_cb)(const char *message, void *payload);
 
-/** The numbering_file_options version these headers know (the fields up to read_only). */
-#define NUMBERING_FILE_OPTIONS_VERSION 2
+/** The numbering_file_options version these headers know (the fields up to busy_timeout_ms). */
+#define NUMBERING_FILE_OPTIONS_VERSION 3
 
 /** How to open a file backend. Initialize with NUMBERING_FILE_OPTIONS_INIT or numbering_file_options_init(). */
 typedef struct numbering_file_options {
@@ -99,18 +105,27 @@ typedef struct numbering_file_options {
 	void *diagnostic_payload;
 	/* Version 2 fields. */
 	/**
-	 * Non-zero: open a snapshot of the store as it is at open, for reading only,
-	 * without taking the store's lock, so a store another process has open (a PBX's)
-	 * can be inspected. The file must exist; it is never written (a tail being
-	 * written, or torn, is left alone); writes and compaction are
-	 * NUMBERING_FAILED_PRECONDITION. Later writes of the other process are not seen:
-	 * open again for a newer snapshot.
+	 * Non-zero: open the store for reading only. The file must exist; it is never
+	 * written (a tail being written, or torn, is left alone), nor is the lock file
+	 * beside it created; writes and compaction are NUMBERING_FAILED_PRECONDITION.
+	 * Like any open, it follows what other processes commit (under a store, each
+	 * read sees every commit that returned before it started), provided the lock
+	 * file PATH.lock exists and can be read; without it, it reads the store as it was
+	 * at open.
 	 */
 	int read_only;
+	/* Version 3 fields. */
+	/**
+	 * How long a write (a transaction, a compaction) waits for the store's write lock
+	 * while another process holds it, in milliseconds, before it fails with
+	 * NUMBERING_UNAVAILABLE naming the store and the timeout; 0 for the default
+	 * (5000); negative: do not wait.
+	 */
+	int busy_timeout_ms;
 } numbering_file_options;
 
 /** Static initializer of a numbering_file_options: this version, every default (FULL sync). */
-#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0}
+#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's fields.
@@ -139,7 +154,8 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  * @return NUMBERING_OK;
  *         NUMBERING_INVALID_ARGUMENT (bad arguments, or the file is not a store);
  *         NUMBERING_NOT_FOUND (must_exist and no file);
- *         NUMBERING_UNAVAILABLE (another process has the store open, or an I/O error; the message names the file);
+ *         NUMBERING_UNAVAILABLE (another process holds the write lock past the busy timeout, or holds the
+ *         store exclusively (fsck --repair), or an I/O error; the message names the file);
  *         NUMBERING_FAILED_PRECONDITION (a newer format version);
  *         NUMBERING_DATA_LOSS (damage before the last valid record, or below the durable length:
  *         records synced once are cut off or unreadable, a snapshot cut short; the message names
@@ -149,8 +165,8 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  * Ownership: @p path and @p options are only read (the path is copied). @p *out is the
  * caller's until a store takes it. Lifetime: options->diagnostic_payload must outlive
  * the backend.
- * Thread safety: callable from any thread; one backend per store; another process
- * opening the same file writable gets NUMBERING_UNAVAILABLE.
+ * Thread safety: callable from any thread; one backend per store; other processes
+ * (and other backends of this process) may open the same file at the same time.
  */
 NUMBERING_EXTERN(int) numbering_file_backend_new(numbering_backend **out, const char *path,
                                                  const numbering_file_options *options);
