@@ -134,21 +134,6 @@ open(work + "/users.txt", "w").write("\n".join(users) + "\n")
 EOF
 timeout 300 "$numberctl" --store "file:$work/numbers.store" batch < "$work/inventory.jsonl" > "$work/provision.out"
 
-# Many processes on one store (issue 15): plain opens when a second one works, else
-# read-only snapshots (the numbers do not change during the bench).
-read_only=1
-if PYTHONPATH="$root/bindings/python" timeout 30 python3 - "$work/numbers.store" "$numberctl" > /dev/null 2>&1 <<'EOF'
-import subprocess, sys, numbering
-held = numbering.Store(sys.argv[1])
-r = subprocess.run([sys.argv[2], "--store", "file:" + sys.argv[1], "call", "ResolvePhoneNumber",
-                    '{"phoneNumber":"+61390000000"}'], capture_output=True)
-held.close()
-sys.exit(r.returncode)
-EOF
-then
-	read_only=0
-fi
-
 free_port() {
 	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -157,7 +142,7 @@ start() {
 	name=$1 cfg=$2 port=$3
 	shift 3
 	mkdir -p "$work/run-$name"
-	NUMBERING_STORE="$work/numbers.store" NUMBERING_READ_ONLY=$read_only PYTHONPATH="$root/bindings/python" \
+	NUMBERING_STORE="$work/numbers.store" PYTHONPATH="$root/bindings/python" \
 		setsid kamailio -DD -E -f "$cfg" -Y "$work/run-$name" -P "$work/run-$name/kamailio.pid" -m 256 -M 16 \
 		-A "LISTEN=udp:127.0.0.1:$port" -A "CHILDREN=$children" "$@" > "$work/$name.log" 2>&1 &
 	pids="$pids $!"
@@ -185,7 +170,7 @@ for u in users:
         sys.exit("bench-kamailio: %s: libnumbering answered %r, htable %r" % (u, x, y))
 EOF
 
-echo "bench-kamailio: $children workers each, $(wc -l < "$work/users.txt") users, window $window, $rounds rounds of $seconds s; store opened $( [ $read_only = 1 ] && echo read-only || echo plain); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-kamailio: $children workers each, $(wc -l < "$work/users.txt") users, window $window, $rounds rounds of $seconds s; each worker holds a plain open of the file store; load $(cut -d' ' -f1-3 /proc/loadavg)"
 # The CPU time (user + system, clock ticks) of every process of a Kamailio: its main
 # process leads a session of its own (setsid), the workers are in it.
 cpu_ticks() {

@@ -27,9 +27,12 @@ Settings, from the environment of the Kamailio process (an operator puts them in
 
   NUMBERING_STORE      the file store's path (default /var/lib/numbering/numbers.store)
   NUMBERING_REGION     region of national numbers, e.g. AU (default: none, +E164 only)
-  NUMBERING_READ_ONLY  1: open the store read-only, a snapshot as of the worker's first
-                       INVITE; for a libnumbering whose file stores have one writer
-                       process (README.md). 0 (the default): a plain open.
+  NUMBERING_READ_ONLY  0 (the default): a plain open, which needs read and write access
+                       to the store and its lock file PATH.lock. 1: a read-only open,
+                       which needs only read access and follows other processes'
+                       commits as closely, through PATH.lock (docs/FILE-FORMAT.md);
+                       without a readable PATH.lock it would be a snapshot as of its
+                       open, so the worker refuses it (503, logged) instead.
   NUMBERING_LIBRARY    libnumbering.so to load (the binding's own lookup otherwise)
 
 Each worker process opens the store once, in its own process after Kamailio forked it
@@ -110,6 +113,12 @@ class Router:
             # get 404: a store is provisioned first (numberctl), never made by the router.
             KSR.err("numbering: no store at %s (pid %d): provision it with numberctl first; answering 503\n" %
                     (self.path, os.getpid()))
+            return False
+        if self.read_only and not os.access(self.path + ".lock", os.R_OK):
+            # A read-only open follows the store's changes through its lock file; without
+            # it the worker would answer from the store as it is now, for ever.
+            KSR.err("numbering: cannot read %s.lock (pid %d): a read-only open would never see new numbers; "
+                    "answering 503\n" % (self.path, os.getpid()))
             return False
         try:
             store = numbering.Store(self.path, read_only=self.read_only)
