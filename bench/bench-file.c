@@ -113,6 +113,12 @@ static int take_name(const numbering_record *record, void *payload)
  * the read lock, with a live file store's one-word check for other processes' commits,
  * the look-up, the instance read). Two names, so that callgrind counts each store
  * apart (noipa: not folded into one; callgrind_annotate --inclusive=yes). */
+#if defined(__clang__)
+#define BENCH_APART __attribute__((noinline))
+#else
+#define BENCH_APART __attribute__((noipa)) /* gcc would fold the two identical functions */
+#endif
+
 static void resolve_through(numbering_store *store, numbering_resolution *res, unsigned *state, int n, int instances)
 {
 	char number[24];
@@ -124,13 +130,13 @@ static void resolve_through(numbering_store *store, numbering_resolution *res, u
 	}
 }
 
-__attribute__((noipa)) static void resolve_file_store(numbering_store *store, numbering_resolution *res,
+BENCH_APART static void resolve_file_store(numbering_store *store, numbering_resolution *res,
                                                          unsigned *state, int n, int instances)
 {
 	resolve_through(store, res, state, n, instances);
 }
 
-__attribute__((noipa)) static void resolve_memory_store(numbering_store *store, numbering_resolution *res,
+BENCH_APART static void resolve_memory_store(numbering_store *store, numbering_resolution *res,
                                                            unsigned *state, int n, int instances)
 {
 	resolve_through(store, res, state, n, instances);
