@@ -600,10 +600,11 @@ START_TEST(import_errors)
 	t = replace_line(ref, 2, line, strlen(line), &len);
 	refused(t, len, "line 2: name: missing", "name");
 	free(t);
-	/* A record the backend refuses: an interval that is not one (last before first). */
+	/* A record outside the limits of a record: an interval that is not one (last before first). */
 	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"x\",\"digits\":3,\"first\":\"200\",\"last\":\"100\"}\n");
 	t = replace_line(ref, 2, line, strlen(line), &len);
-	refused(t, len, "line 2: the meta record \"x\" is refused", NULL);
+	refused(t, len, "line 2: first: the meta record \"x\" does not read back: record interval start 200 is after",
+	        "first");
 	free(t);
 	/* The header: missing, another version, not an export at all; an empty input. */
 	refused(first, strlen(first), "line 1: numberingExport: missing", "numberingExport");
@@ -665,6 +666,207 @@ START_TEST(import_errors_csv)
 	row3[2] = '\0';
 	refused(t, strlen(csv), "line 3:", NULL);
 	free(t);
+	free(csv);
+}
+END_TEST
+
+/* ---- Damaged bodies (every kind's body as the store would read it back) ---- */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static size_t b64_decode_text(uint8_t *out, const char *in)
+{
+	size_t n = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (; *in != '\0' && *in != '='; in++) {
+		acc = acc << 6 | (uint32_t)(strchr(b64, *in) - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+static void b64_encode_text(char *out, const uint8_t *in, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < len ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < len ? in[i + 2] : 0);
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+/* The reference export with the first @kind record's line given the body @body (@len
+ * bytes), or its keys[@key] replaced by @key_value (@key >= 0); its line number in *@no
+ * and its name in @name. */
+static char *with_record(const char *ref, const char *kind, const uint8_t *body, size_t len, int key,
+                         const char *key_value, int *no, char *name, size_t name_size, size_t *out_len)
+{
+	size_t n;
+	const char *l = record_line(ref, kind, &n);
+	*no = 1;
+	for (const char *c = ref; c < l; c++)
+		*no += *c == '\n';
+	json_error_t error;
+	json_t *root = json_loadb(l, n, 0, &error);
+	ck_assert_msg(root != NULL, "%s", error.text);
+	snprintf(name, name_size, "%s", json_string_value(json_object_get(root, "name")));
+	if (body != NULL) {
+		char *text = malloc(len / 3 * 4 + 8);
+		b64_encode_text(text, body, len);
+		json_object_set_new(root, "body", json_string(text));
+		free(text);
+	}
+	if (key >= 0)
+		json_array_set_new(json_object_get(root, "keys"), (size_t)key, json_string(key_value));
+	char *line = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	size_t line_len = strlen(line);
+	line = realloc(line, line_len + 2);
+	line[line_len++] = '\n';
+	line[line_len] = '\0';
+	char *t = replace_line(ref, *no, line, line_len, out_len);
+	free(line);
+	return t;
+}
+
+/* The body of the first @kind record of @ref, decoded into @out (*@len its size). */
+static void body_of(const char *ref, const char *kind, uint8_t *out, size_t *len)
+{
+	size_t n;
+	const char *l = record_line(ref, kind, &n);
+	json_t *root = json_loadb(l, n, 0, NULL);
+	ck_assert_ptr_nonnull(root);
+	const char *text = json_string_value(json_object_get(root, "body"));
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_lt(strlen(text), 8000);
+	*len = b64_decode_text(out, text);
+	json_decref(root);
+}
+
+/* Every kind's first record: its body cut by one byte, cut in half, and bit-flipped,
+ * imported, is refused naming the line, the kind and the name, the store unchanged
+ * (refused()). Every kind must refuse both cuts and, but META (numbers, a key), at least one single-bit flip; a
+ * flip that still decodes is a valid body (a letter of a text changed), not damage. */
+START_TEST(import_damaged_bodies)
+{
+	const char *ref = memory_ref;
+	uint8_t body[6000], damaged[6000];
+	char name[600], want[900];
+	int kinds = 0;
+	for (int k = 1; k <= KINDS_COVERED; k++) {
+		const char *kind = numbering_record_kind_name(k);
+		if (kind == NULL)
+			continue;
+		size_t len = 0, tlen;
+		body_of(ref, kind, body, &len);
+		ck_assert_msg(len > 0, "the first %s record has an empty body", kind);
+		int no;
+		/* Cut by one byte, and to less than half (half of a 16-byte last-time is its older 8-byte form). */
+		size_t cuts[2] = {len - 1, (len - 1) / 2};
+		for (int c = 0; c < 2; c++) {
+			char *t = with_record(ref, kind, body, cuts[c], -1, NULL, &no, name, sizeof(name), &tlen);
+			snprintf(want, sizeof(want), "dump: line %d: ", no);
+			refused(t, tlen, want, NULL);
+			snprintf(want, sizeof(want), "the %.60s record \"%.120s\" does not read back: ", kind, name);
+			ck_assert_msg(strstr(numbering_error_message(), want) != NULL, "%s: '%s' lacks '%s'", kind,
+			              numbering_error_message(), want);
+			ck_assert_int_eq(numbering_error_code(), NUMBERING_INVALID_ARGUMENT);
+			free(t);
+		}
+		/* Single-bit flips: each byte's low and high bit in turn, up to 64 bytes. */
+		int flips_refused = 0;
+		for (size_t i = 0; i < len && i < 64; i++)
+			for (int bit = 0; bit < 8; bit += 7) {
+				memcpy(damaged, body, len);
+				damaged[i] ^= (uint8_t)(1u << bit);
+				char *t = with_record(ref, kind, damaged, len, -1, NULL, &no, name, sizeof(name), &tlen);
+				numbering_backend *m = new_memory_backend();
+				int rc = import_text(m, t, tlen, NULL);
+				if (rc != NUMBERING_OK) {
+					flips_refused++;
+					snprintf(want, sizeof(want), "dump: line %d: ", no);
+					ck_assert_msg(strstr(numbering_error_message(), want) != NULL, "'%s' lacks '%s'",
+					              numbering_error_message(), want);
+					snprintf(want, sizeof(want), "the %.60s record \"%.120s\" does not read back: ", kind, name);
+					ck_assert_msg(strstr(numbering_error_message(), want) != NULL, "%s: '%s' lacks '%s'", kind,
+					              numbering_error_message(), want);
+					/* Nothing of it stayed. */
+					char *after = export_text(m, 0, NULL, NULL);
+					ck_assert_ptr_null(strstr(after, "\n{\"kind\":\"phoneNumberInstance\""));
+					free(after);
+				}
+				m->free(m);
+				free(t);
+			}
+		/* A META record's body is a number, a key or a flag: every bit pattern is one. */
+		if (k != 1)
+			ck_assert_msg(flips_refused > 0, "no single-bit flip of the first %s record's body is refused", kind);
+		kinds++;
+	}
+	ck_assert_int_eq(kinds, KINDS_COVERED);
+}
+END_TEST
+
+/* Keys the store derives from the body: an instance's keys[0] that its body does not
+ * give is refused too; and a cut body in a CSV export. */
+START_TEST(import_damaged_keys_and_csv)
+{
+	const char *ref = memory_ref;
+	uint8_t body[6000];
+	char name[600], want[900];
+	int no;
+	size_t tlen, len;
+	char *t = with_record(ref, "phoneNumberInstance", NULL, 0, 0, "zz-not-its-key", &no, name, sizeof(name), &tlen);
+	snprintf(want, sizeof(want), "dump: line %d: ", no);
+	refused(t, tlen, want, NULL);
+	snprintf(want, sizeof(want), "the phoneNumberInstance record \"%.120s\" does not read back: ", name);
+	ck_assert_msg(strstr(numbering_error_message(), want) != NULL, "'%s' lacks '%s'", numbering_error_message(), want);
+	free(t);
+	/* CSV: the same cut body, refused the same way. */
+	body_of(ref, "subscription", body, &len);
+	t = with_record(ref, "subscription", body, len - 1, -1, NULL, &no, name, sizeof(name), &tlen);
+	numbering_backend *m = new_memory_backend();
+	ck_assert_int_eq(import_text(m, ref, strlen(ref), NULL), NUMBERING_OK);
+	char *csv = export_text(m, 1, NULL, NULL);
+	m->free(m);
+	m = new_memory_backend();
+	ck_assert_int_ne(import_text(m, t, tlen, NULL), NUMBERING_OK); /* the JSON Lines one */
+	m->free(m);
+	free(t);
+	/* Cut the body cell of the first subscription row by its last base64 quantum. */
+	char *row = strstr(csv, "\nsubscription,");
+	ck_assert_ptr_nonnull(row);
+	row++;
+	int row_no = 1;
+	for (const char *c = csv; c < row; c++)
+		row_no += *c == '\n';
+	char *eol = strchr(row, '\n');
+	size_t row_len = (size_t)(eol - row);
+	char *edited = strndup(row, row_len);
+	char *cell = strrchr(edited, ',') + 1;
+	size_t cell_len = strlen(cell);
+	ck_assert_uint_gt(cell_len, 8);
+	cell[cell_len - 4] = '\0'; /* drop the last quantum: 1 .. 3 bytes fewer */
+	size_t elen = strlen(edited);
+	edited = realloc(edited, elen + 2);
+	edited[elen] = '\n';
+	edited[elen + 1] = '\0';
+	t = replace_line(csv, row_no, edited, elen + 1, &tlen);
+	snprintf(want, sizeof(want), "dump: line %d: ", row_no);
+	refused(t, tlen, want, NULL);
+	ck_assert_msg(strstr(numbering_error_message(), "the subscription record \"") != NULL &&
+	                  strstr(numbering_error_message(), "does not read back") != NULL,
+	              "%s", numbering_error_message());
+	free(t);
+	free(edited);
 	free(csv);
 }
 END_TEST
@@ -791,6 +993,8 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, projects_listed);
 	tcase_add_test(tc, import_errors);
 	tcase_add_test(tc, import_errors_csv);
+	tcase_add_test(tc, import_damaged_bodies);
+	tcase_add_test(tc, import_damaged_keys_and_csv);
 	tcase_add_test(tc, import_into_non_empty);
 	tcase_add_test(tc, write_error);
 	tcase_add_test(tc, foreach_control);

@@ -1107,9 +1107,18 @@ START_TEST(meta_and_request_records)
 	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_DATA_LOSS);
 
 	char name[NUMBERING__REQUEST_NAME_SIZE];
-	uint8_t value[40] = {0};
+	/* A create's kept response: a digest, 0, the compliance byte and an instance. */
+	numbering_instance *x = single();
+	uint8_t *bytes = NULL, value[400] = {0};
+	size_t bytes_len = 0;
+	ck_assert_int_eq(numbering_instance_encode(&bytes, &bytes_len, x), NUMBERING_OK);
+	ck_assert_uint_lt(bytes_len, sizeof(value) - 34);
+	memcpy(value + 34, bytes, bytes_len);
+	size_t value_len = 34 + bytes_len;
+	numbering_free(bytes);
+	numbering_instance_free(x);
 	value[33] = 1;
-	ck_assert_int_eq(numbering__request_record(&r, name, "projects/p1", "r-1", 1795387286123456789LL, value, 40),
+	ck_assert_int_eq(numbering__request_record(&r, name, "projects/p1", "r-1", 1795387286123456789LL, value, value_len),
 	                 NUMBERING_OK);
 	ck_assert_str_eq(r.name, "projects/p1/requests/r-1");
 	ck_assert_str_eq(r.parent, "projects/p1");
@@ -1118,6 +1127,34 @@ START_TEST(meta_and_request_records)
 	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_OK);
 	ck_assert_int_eq(numbering__kind_find(r.kind)->check(&r), NUMBERING_OK);
 	round_trip(&r);
+	/* Its response cut, or bit-flipped in its format byte: what create.c could not read. */
+	r.body_len--;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "is damaged: its response: "));
+	r.body_len++;
+	value[34] ^= 1;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_DATA_LOSS);
+	value[34] ^= 1;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_OK);
+	/* The generic answers: 8 bytes after 'C', 'A' or 'K'; a name after 'P' (and an old
+	 * record's instance name in place of the mark); another mark is no request's. */
+	value[32] = 'C';
+	r.body_len = 41;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_OK);
+	r.body_len = 40;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "its answer is not 8 bytes"));
+	memcpy(value + 32, "Pprojects/p1/phoneNumberPurchases/x", 35);
+	r.body_len = 67;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_OK);
+	value[40] = 0;
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "its answer is not a name"));
+	value[40] = 't';
+	value[32] = 'Z';
+	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "its mark byte names no kind of request"));
+	value[32] = 0;
 	value[33] = 2;
 	ck_assert_int_eq(numbering__request_check(&r), NUMBERING_DATA_LOSS);
 	ck_assert_int_eq(numbering__request_record(&r, name, "", "r-1", 0, value, 40), NUMBERING_INVALID_ARGUMENT);
@@ -1128,6 +1165,56 @@ START_TEST(meta_and_request_records)
 	                 NUMBERING_INVALID_ARGUMENT);
 	ck_assert_str_eq(numbering_error_violation_field(0), "request_id");
 	free(long_id);
+}
+END_TEST
+
+/* numbering_record_check(), the public entry: limits, then the kind's own check. */
+START_TEST(record_check_dispatches_on_the_kind)
+{
+	ck_assert_int_eq(numbering_record_check(NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "record");
+	numbering_record r;
+	uint8_t key[32] = {1};
+	ck_assert_int_eq(numbering__meta_record(&r, NUMBERING__META_TOKEN_KEY, key, 32), NUMBERING_OK);
+	ck_assert_int_eq(numbering_record_check(&r), NUMBERING_OK);
+	/* A body the kind's check refuses: DATA_LOSS naming the record. */
+	r.body_len = 31;
+	ck_assert_int_eq(numbering_record_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "\"token-key\" is damaged"));
+	r.body_len = 32;
+	/* Outside the limits: INVALID_ARGUMENT naming the field, before the body is read. */
+	r.digits = 3;
+	r.first = 200;
+	r.last = 100;
+	ck_assert_int_eq(numbering_record_check(&r), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "first");
+	r.digits = 0;
+	r.first = r.last = 0;
+	/* A kind in range the library does not define. */
+	ck_assert_ptr_null(numbering_record_kind_name(NUMBERING_RECORD_KIND_MAX));
+	r.kind = NUMBERING_RECORD_KIND_MAX;
+	ck_assert_int_eq(numbering_record_check(&r), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "kind");
+	/* An instance record: its body cut, and a key its body does not give. */
+	numbering_instance *x = full();
+	numbering_record ir;
+	struct numbering__buf body = {0};
+	ck_assert_int_eq(numbering__instance_to_record(&ir, &body, x), NUMBERING_OK);
+	ck_assert_int_eq(numbering_record_check(&ir), NUMBERING_OK);
+	ir.body_len--;
+	ck_assert_int_eq(numbering_record_check(&ir), NUMBERING_DATA_LOSS);
+	ir.body_len++;
+	/* A key slot the instance's body leaves empty, and keys that are not its own. */
+	ir.keys[1] = "x";
+	ck_assert_int_eq(numbering_record_check(&ir), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "keys");
+	ir.keys[1] = NULL;
+	ir.digits = 0;
+	ir.first = ir.last = 0;
+	ck_assert_int_eq(numbering_record_check(&ir), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "digits");
+	numbering__buf_free(&body);
+	numbering_instance_free(x);
 }
 END_TEST
 
@@ -1151,6 +1238,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, trusted_readers_check_the_kind);
 	tcase_add_test(tc, e164_text_at_every_digit_count);
 	tcase_add_test(tc, meta_and_request_records);
+	tcase_add_test(tc, record_check_dispatches_on_the_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1110,6 +1110,17 @@ static int put_parsed(struct importer *im)
 	if (found)
 		return line_fail(im, "name", "a second %s record \"%.200s\": a record appears once in an export",
 		                 numbering_record_kind_name(r->kind), r->name);
+	/* Read as the store would read it back: a cut or altered body (or keys that do not
+	 * match it) is refused here, naming the line, instead of a later DATA_LOSS. */
+	if (numbering_record_check(r) != NUMBERING_OK) {
+		char why[400];
+		const char *field = numbering_error_violation_count() > 0 ? numbering_error_violation_field(0) : NULL;
+		snprintf(why, sizeof(why), "%s", numbering_error_message());
+		char named[40];
+		snprintf(named, sizeof(named), "%s", field != NULL ? field : "body");
+		return line_fail(im, named, "the %s record \"%.120s\" does not read back: %s",
+		                 numbering_record_kind_name(r->kind), r->name, why);
+	}
 	rc = im->backend->put(im->backend, r);
 	if (rc != NUMBERING_OK) {
 		char why[400];

@@ -23,11 +23,13 @@
  * instances in, and a count of what placing takes.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/instance-record.h"
+#include "numbering/sys/backend.h"
 
 /*
  * The body's layout is the field table's (model/instance-fields.h: each row's body, at
@@ -1369,5 +1371,44 @@ int numbering__request_check(const numbering_record *record)
 		                              "the request record \"%s\" is damaged: not parent/requests/id with a digest and "
 		                              "a response",
 		                              numbering__quote(quoted, record->name, strlen(record->name)));
+	/* A kept response (byte 32 is 0) is an instance's encoding, read as create.c reads it. */
+	if (b[32] == 0) {
+		numbering_instance *response = NULL;
+		int rc = numbering_instance_new(&response);
+		if (rc == NUMBERING_OK)
+			rc = numbering_instance_decode(response, b + 34, record->body_len - 34);
+		numbering_instance_free(response);
+		if (rc == NUMBERING_DATA_LOSS) {
+			char why[200];
+			snprintf(why, sizeof(why), "%s", numbering_error_message());
+			return numbering__error_field(NUMBERING_DATA_LOSS, "body",
+			                              "the request record \"%s\" is damaged: its response: %s",
+			                              numbering__quote(quoted, record->name, strlen(record->name)), why);
+		}
+		return rc;
+	}
+	/* Else a mark byte and its answer (service/request-id.h): an import's ('C') and a
+	 * billing adjustment's ('A') 8-byte count, a charge key's ('K') 8-byte entry, a
+	 * purchase's ('P') name; or, from before responses were kept, an instance's name. */
+	const char *problem = NULL;
+	size_t answer = record->body_len - 33;
+	switch (b[32]) {
+	case 'C':
+	case 'A':
+	case 'K':
+		if (answer != 8)
+			problem = "its answer is not 8 bytes";
+		break;
+	default:
+		if (b[32] != 'P' && b[32] != 'p')
+			problem = "its mark byte names no kind of request";
+		for (size_t i = b[32] == 'P' ? 33 : 32; problem == NULL && i < record->body_len; i++)
+			if (b[i] < 0x21 || b[i] > 0x7e)
+				problem = "its answer is not a name";
+		break;
+	}
+	if (problem != NULL)
+		return numbering__error_field(NUMBERING_DATA_LOSS, "body", "the request record \"%s\" is damaged: %s",
+		                              numbering__quote(quoted, record->name, strlen(record->name)), problem);
 	return NUMBERING_OK;
 }

@@ -2,8 +2,11 @@
  * The kind table, expanded from NUMBERING__KINDS (model/kinds.h).
  */
 #include <stddef.h>
+#include <string.h>
 
+#include "core/error.h"
 #include "model/kinds.h"
+#include "model/record.h"
 
 /* Indexed by kind; an entry whose kind is 0 is not a kind. */
 static const struct numbering__kind kinds[NUMBERING_RECORD_KIND_MAX + 1] = {
@@ -24,4 +27,30 @@ const char *numbering_record_kind_name(int kind)
 {
 	const struct numbering__kind *k = numbering__kind_find(kind);
 	return k == NULL ? NULL : k->name;
+}
+
+int numbering_record_check(const numbering_record *record)
+{
+	if (record == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "record", "numbering_record_check: the record is NULL");
+	int rc = numbering__record_check(record);
+	if (rc != NUMBERING_OK)
+		return rc;
+	const struct numbering__kind *k = numbering__kind_find(record->kind);
+	if (k == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "kind",
+		                              "record kind %d is not one this library defines", record->kind);
+	if (k->check == NULL)
+		return NUMBERING_OK;
+	unsigned serial = numbering__error_serial();
+	rc = k->check(record);
+	if (rc == NUMBERING_OK)
+		return NUMBERING_OK;
+	/* A check that answered without describing what it met still gets a message naming the record. */
+	if (numbering__error_serial() == serial || numbering_error_code() != rc) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(rc, "body", "the stored %s record \"%s\" is damaged: it does not read back",
+		                              k->name, numbering__quote(quoted, record->name, strlen(record->name)));
+	}
+	return rc;
 }

@@ -204,6 +204,22 @@ NUMBERING_EXTERN(int) numbering_record_decode(numbering_record *out, const uint8
  */
 NUMBERING_EXTERN(const char *) numbering_record_kind_name(int kind);
 
+/**
+ * Checks @p record as the library would read it back from a store: the limits of
+ * numbering_record_encode(), then its body (and the keys the library derives from the
+ * body) with the decoder of its kind, storing nothing. For a tool that puts records
+ * into a backend itself (numberctl import --export): a damaged record is refused before
+ * it is written, instead of being answered NUMBERING_DATA_LOSS by a later read.
+ * @param[in] record the record; only read.
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT for a NULL pointer, a kind the library
+ *         does not define, or naming the field for a record outside the limits;
+ *         NUMBERING_DATA_LOSS naming the record and the field for a body or keys the
+ *         library would not read (the error a read of the stored record would answer).
+ *
+ * Ownership: nothing allocated. Thread safety: reentrant (sets the thread's error).
+ */
+NUMBERING_EXTERN(int) numbering_record_check(const numbering_record *record);
+
 #ifdef __cplusplus
 }
 #endif
