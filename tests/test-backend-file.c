@@ -1283,6 +1283,63 @@ START_TEST(file_processes_kill)
 }
 END_TEST
 
+/* Reader threads of one store while another store on the same file (as another process
+ * would) creates: each refresh runs under the readers' store's write lock (run under
+ * ThreadSanitizer too). Each reader checks that a number created before its resolve
+ * started is found. */
+struct live_reader {
+	numbering_store *store;
+	atomic_int *created; /* numbers 0 .. created-1 exist */
+	atomic_int *stop;
+	int wrong, reads;
+};
+
+static void *live_reader_main(void *arg)
+{
+	struct live_reader *r = arg;
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	while (!atomic_load(r->stop)) {
+		int n = atomic_load(r->created);
+		if (n > 0) {
+			r->wrong += mp_resolve(r->store, res, 1, n - 1) != NUMBERING_OK;
+			r->wrong += mp_resolve(r->store, res, 1, 0) != NUMBERING_OK;
+			r->reads += 2;
+		}
+	}
+	numbering_resolution_free(res);
+	return NULL;
+}
+
+START_TEST(file_live_threads)
+{
+	const char *path = new_store_path();
+	numbering_backend *wb = NULL;
+	numbering_store *writer = mp_store(path, &wb), *reader = mp_store(path, NULL);
+	ck_assert_ptr_nonnull(writer);
+	ck_assert_ptr_nonnull(reader);
+	atomic_int created = 0, stop = 0;
+	struct live_reader r[2] = {{reader, &created, &stop, 0, 0}, {reader, &created, &stop, 0, 0}};
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, live_reader_main, &r[i]), 0);
+	for (int i = 0; i < 40; i++) {
+		ck_assert_int_eq(mp_create(writer, 1, i, NULL), NUMBERING_OK);
+		atomic_store(&created, i + 1);
+		if (i == 20)
+			ck_assert_int_eq(wb->control(wb, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	}
+	atomic_store(&stop, 1);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_msg(r[i].wrong == 0, "reader %d: %d of %d resolves missed a created number", i, r[i].wrong,
+		              r[i].reads);
+	}
+	numbering_store_close(reader);
+	numbering_store_close(writer);
+}
+END_TEST
+
 /* The lock file beside the store is never followed through a planted link, and a file
  * at its name that is not one is refused and left as it is. */
 START_TEST(file_lock_file_planted)
@@ -3023,6 +3080,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_lock_file_planted);
 	tcase_add_test(tc, file_processes_live);
 	tcase_add_test(tc, file_processes_kill);
+	tcase_add_test(tc, file_live_threads);
 	tcase_add_test(tc, file_read_only_snapshot);
 	tcase_add_test(tc, file_compaction);
 	tcase_add_test(tc, file_durable_length);
