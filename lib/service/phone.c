@@ -584,20 +584,25 @@ int numbering__phone_migrate(numbering_store *store, int64_t *given)
 	if (rc != NUMBERING_NOT_FOUND)
 		return rc;
 	numbering_error_clear();
+	/* A store opened read-only refuses the transaction: its old instances read with
+	 * phone id 0 until a writable open gives them theirs. Asked first, so that a
+	 * read-only open (a PBX's workers) never walks the store. */
+	rc = numbering__begin(store);
+	if (rc == NUMBERING_FAILED_PRECONDITION) {
+		numbering_error_clear();
+		return NUMBERING_OK;
+	}
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering__rollback(store); /* the walk runs outside a transaction */
 	struct migration m;
 	memset(&m, 0, sizeof(m));
 	int walked = 0;
 	rc = collect_by_walk(store, &m, &walked);
-	if (rc == NUMBERING_OK) {
+	if (rc == NUMBERING_OK)
 		rc = numbering__begin(store);
-		if (rc == NUMBERING_FAILED_PRECONDITION) {
-			/* A store opened read-only: its old instances read with phone id 0 until a
-			 * writable open gives them theirs. */
-			numbering_error_clear();
-			walked = -1;
-			rc = NUMBERING_OK;
-		}
-	}
+	else
+		walked = -1;
 	if (rc == NUMBERING_OK && walked >= 0) {
 		rc = migrate_locked(store, &m, walked);
 		if (rc == NUMBERING_OK)
