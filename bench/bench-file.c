@@ -14,6 +14,7 @@
  */
 #define _DEFAULT_SOURCE
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -554,6 +555,19 @@ int main(int argc, char **argv)
 		bench_table_row("bench-file", figure, a, "", "", "", "<1 s", best < 1.0 ? "PASS" : "MISS");
 	}
 	unlink(big);
+	/* The lock files the file stores leave beside them (PATH.lock: many processes). */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char lock[1100];
+		if (n > 5 && strcmp(e->d_name + n - 5, ".lock") == 0) {
+			snprintf(lock, sizeof(lock), "%s/%s", dir, e->d_name);
+			unlink(lock);
+		}
+	}
+	if (d != NULL)
+		closedir(d);
 	rmdir(dir);
 	return 0;
 }
