@@ -468,7 +468,9 @@ START_TEST(file_arguments)
 	ck_assert_int_eq(o.read_only, 0);
 	ck_assert_int_eq(numbering_file_options_init(&o, 3), NUMBERING_OK);
 	ck_assert_int_eq(o.busy_timeout_ms, 0);
-	ck_assert_int_eq(numbering_file_options_init(&o, 4), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(numbering_file_options_init(&o, 4), NUMBERING_OK);
+	ck_assert(o.progress == NULL);
+	ck_assert_int_eq(numbering_file_options_init(&o, 5), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_options_init(NULL, 1), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_backend_new(&b, "/nonexistent-dir/x/store.db", NULL), NUMBERING_UNAVAILABLE);
 	ck_assert_ptr_null(b);
@@ -3063,6 +3065,138 @@ START_TEST(file_store_path_not_a_regular_file)
 }
 END_TEST
 
+/* The progress callback (issue 16): open's replay, a check and a compaction each report
+ * a done that never decreases and ends at the total; nobody is called without one. */
+struct progress_seen {
+	int calls, middle, decreased, ops_differ;
+	char op[16];
+	int64_t done, total;
+};
+
+static void on_progress(const char *operation, int64_t done, int64_t total, void *payload)
+{
+	struct progress_seen *p = payload;
+	if (p->calls > 0 && strcmp(p->op, operation) != 0)
+		p->ops_differ++;
+	if (p->calls > 0 && done < p->done)
+		p->decreased++;
+	if (done < total)
+		p->middle++;
+	p->calls++;
+	snprintf(p->op, sizeof(p->op), "%s", operation);
+	p->done = done;
+	p->total = total;
+}
+
+static void assert_progress(const struct progress_seen *p, const char *op, int64_t total, int middle)
+{
+	ck_assert_msg(p->calls > 0, "%s: no progress reported", op);
+	ck_assert_str_eq(p->op, op);
+	ck_assert_int_eq(p->ops_differ, 0);
+	ck_assert_int_eq(p->decreased, 0);
+	ck_assert_int_eq(p->done, p->total);
+	ck_assert_int_eq(p->total, total);
+	if (middle)
+		ck_assert_msg(p->middle > 0, "%s: only the final call", op);
+	/* Bounded: at most one call per MiB or 4096 records, and the last. */
+	ck_assert_int_le(p->calls, p->middle + 1);
+	ck_assert_int_le(p->middle, total / (strcmp(op, "compact") == 0 ? 4096 : 1 << 20) + 1);
+}
+
+START_TEST(file_progress)
+{
+	const char *path = new_store_path();
+	enum { N = 30000 };
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, -1), NUMBERING_OK);
+	for (int c = 0; c < 40; c++) { /* 40 records of the log, each far less than a MiB */
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		for (int i = c * N / 40; i < (c + 1) * N / 40; i++) {
+			char name[96];
+			snprintf(name, sizeof(name), P1 "/phoneNumberInstances/progress-%d-with-a-longer-name-to-fill-the-file", i);
+			numbering_instance *in = make_instance(name, 2125550000 + (uint64_t)i, 2125550000 + (uint64_t)i, 10,
+			                                       i + 1, NUMBERING_LIFECYCLE_ACTIVE);
+			ck_assert_int_eq(put_instance(b, in), NUMBERING_OK);
+			numbering_instance_free(in);
+		}
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	}
+	b->free(b);
+	int64_t size = file_size(path);
+	ck_assert_int_gt(size, 2 * 1024 * 1024); /* more than one report's worth of bytes */
+
+	/* Open: "replay", in bytes of the file. */
+	struct progress_seen seen;
+	memset(&seen, 0, sizeof(seen));
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = NUMBERING_FILE_SYNC_OFF;
+	o.compact_min_bytes = -1;
+	o.progress = on_progress;
+	o.progress_payload = &seen;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &o), NUMBERING_OK);
+	assert_progress(&seen, "replay", size, 1);
+
+	/* Compaction: "compact", in records written. */
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	numbering_file_stats st;
+	stats_of(b, &st);
+	assert_progress(&seen, "compact", st.instances + st.metas, 1);
+	ck_assert_int_ge(seen.total, N);
+	b->free(b);
+	size = file_size(path);
+
+	/* Check: "check", in bytes of the file; with and without repair. */
+	numbering_file_report r;
+	for (int repair = 0; repair < 2; repair++) {
+		memset(&seen, 0, sizeof(seen));
+		report_init(&r);
+		ck_assert_int_eq(numbering_file_check_v2(&r, path, repair, &o), NUMBERING_OK);
+		ck_assert_int_eq(r.status, NUMBERING_OK);
+		assert_progress(&seen, "check", size, 1);
+	}
+
+	/* Never without a callback: NULL, an older options version, numbering_file_check(). */
+	memset(&seen, 0, sizeof(seen));
+	o.progress = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &o), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	b->free(b);
+	o.progress = on_progress;
+	o.version = 3; /* the field is not the caller's */
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &o), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	b->free(b);
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check_v2(&r, path, 0, &o), NUMBERING_OK);
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check_v2(&r, path, 0, NULL), NUMBERING_OK);
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(r.status, NUMBERING_OK);
+	ck_assert_int_eq(seen.calls, 0);
+
+	/* An unknown options version is refused, naming the field. */
+	o.version = NUMBERING_FILE_OPTIONS_VERSION + 1;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check_v2(&r, path, 0, &o), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "options version"));
+
+	/* numbering_file_options_init() of version 3 leaves the version 4 fields alone. */
+	numbering_file_options old;
+	memset(&old, 0xab, sizeof(old));
+	ck_assert_int_eq(numbering_file_options_init(&old, 3), NUMBERING_OK);
+	ck_assert_int_eq(old.version, 3);
+	ck_assert_int_eq(old.busy_timeout_ms, 0);
+	unsigned char tail[sizeof(old) - offsetof(numbering_file_options, progress)];
+	memset(tail, 0xab, sizeof(tail));
+	ck_assert_int_eq(memcmp((unsigned char *)&old + offsetof(numbering_file_options, progress), tail, sizeof(tail)), 0);
+	ck_assert_int_eq(numbering_file_options_init(&old, NUMBERING_FILE_OPTIONS_VERSION), NUMBERING_OK);
+	ck_assert(old.progress == NULL);
+	ck_assert_ptr_null(old.progress_payload);
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -3100,6 +3234,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_store_behind_a_symlink);
 	tcase_add_test(tc, file_repair_keeps_every_damaged_copy);
 	tcase_add_test(tc, file_store_path_not_a_regular_file);
+	tcase_add_test(tc, file_progress);
 	suite_add_tcase(s, tc);
 	return s;
 }

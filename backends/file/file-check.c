@@ -63,7 +63,28 @@ static void report_set(numbering_file_report *report, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int check(numbering_file_report *report, const char *path, int repair, numbering_file_progress_cb progress,
+                 void *payload);
+
 int numbering_file_check(numbering_file_report *report, const char *path, int repair)
+{
+	return check(report, path, repair, NULL, NULL);
+}
+
+int numbering_file_check_v2(numbering_file_report *report, const char *path, int repair,
+                            const numbering_file_options *options)
+{
+	if (options != NULL && (options->version < 1 || options->version > NUMBERING_FILE_OPTIONS_VERSION))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "options.version",
+		                              "numbering_file_check_v2: unknown options version %u", options->version);
+	/* Only the fields of the caller's version: an older struct is shorter. */
+	if (options == NULL || options->version < 4)
+		return check(report, path, repair, NULL, NULL);
+	return check(report, path, repair, options->progress, options->progress_payload);
+}
+
+static int check(numbering_file_report *report, const char *path, int repair, numbering_file_progress_cb progress,
+                 void *payload)
 {
 	if (report == NULL || report->version < 1 || report->version > NUMBERING_FILE_REPORT_VERSION)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "report",
@@ -79,6 +100,8 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	const struct numbering__file_io *io = numbering__file_sys();
 	struct file scratch; /* for its paths */
 	memset(&scratch, 0, sizeof(scratch));
+	scratch.progress = progress; /* a repair's snapshot */
+	scratch.progress_payload = payload;
 	int fd = -1, created = 0;
 	struct scan s = {io, -1, 0, {NULL, 0, 0}, 0};
 	int rc = numbering__file_set_paths(&scratch, path);
@@ -122,6 +145,9 @@ int numbering_file_check(numbering_file_report *report, const char *path, int re
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
 	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	r.progress = progress;
+	r.progress_payload = payload;
+	r.progress_op = "check";
 	int verdict;
 	if (s.size < HEADER_SIZE) {
 		verdict = numbering__error_set(NUMBERING_INVALID_ARGUMENT, "%s is not a libnumbering store", path);

@@ -206,13 +206,15 @@ int numbering__file_snapshot_add(struct snapshot *s, uint8_t op, uint64_t key, i
 	return NUMBERING_OK;
 }
 
-/* Writes the gathered records in number order. */
-static int snapshot_sorted(struct snapshot *s)
+/* Writes the gathered records in number order, telling @progress (NULL: nobody). */
+static int snapshot_sorted(struct snapshot *s, numbering_file_progress_cb progress, void *payload)
 {
 	if (s->count > 1)
 		qsort(s->order, s->count, sizeof(*s->order), sorted_cmp);
 	for (size_t i = 0; i < s->count; i++) {
 		const struct sorted *e = &s->order[i];
+		if (progress != NULL && i > 0 && i % PROGRESS_RECORDS == 0)
+			progress("compact", (int64_t)i, (int64_t)s->count, payload);
 		if (snapshot_room(s, 5 + (size_t)e->len) != NUMBERING_OK)
 			return s->rc;
 		s->chunk.data[s->chunk.len++] = e->op;
@@ -262,7 +264,7 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 		/* The records, gathered, then sorted by number. */
 		rc = numbering__file_records_gather(&s, f);
 		if (rc == NUMBERING_OK)
-			rc = snapshot_sorted(&s);
+			rc = snapshot_sorted(&s, f->progress, f->progress_payload);
 		if (rc == NUMBERING_OK)
 			rc = snapshot_flush(&s);
 		else if (s.rc != NUMBERING_OK)
@@ -278,6 +280,8 @@ int numbering__file_snapshot_write(int *fd_out, char **tmp_out, uint64_t *end, u
 	}
 	if (rc == NUMBERING_OK && io->fdatasync(fd) != 0)
 		rc = numbering__file_io_error("sync", tmp);
+	if (f->progress != NULL)
+		f->progress("compact", (int64_t)s.puts, (int64_t)s.puts, f->progress_payload);
 	buf_free(&s.chunk);
 	buf_free(&s.all);
 	numbering__free_mem(s.order);

@@ -168,7 +168,15 @@ struct replay {
 	uint64_t snapshot_stop;     /* end of the last snapshot chunk read */
 	int max_version;            /* the highest format version to read; 0: NUMBERING_FILE_FORMAT_VERSION */
 	char problem[160];
+	/* Progress of the read (numbering_file_progress_cb), in bytes of the file; NULL: none. */
+	numbering_file_progress_cb progress;
+	void *progress_payload;
+	const char *progress_op;
 };
+
+/* Progress is reported at most once per this many bytes read, or records written. */
+#define PROGRESS_BYTES (1u << 20)
+#define PROGRESS_RECORDS 4096u
 
 /* Live bytes after an operation replaced @old bytes with @new ones. */
 static inline uint64_t live_add(uint64_t live, uint64_t old, uint64_t new_bytes)
@@ -197,6 +205,8 @@ struct file {
 	int64_t compact_min;
 	numbering_file_diagnostic_cb diagnostic;
 	void *diagnostic_payload;
+	numbering_file_progress_cb progress; /* of replays at open and compactions; NULL: none */
+	void *progress_payload;
 	struct numbering__log log; /* the store's log (NUMBERING__CONTROL_LOG); set under lock */
 	uint64_t end, synced_end, seq, snapshot_bytes, records;
 	uint64_t synced_seq; /* every record up to this sequence is on disk (and, in version 2, recorded so) */

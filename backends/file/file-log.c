@@ -237,7 +237,12 @@ int numbering__file_replay_with(struct scan *s, numbering__file_apply_cb apply, 
 	int rc = NUMBERING_OK;
 	uint64_t off = r->data_start ? r->data_start : HEADER_SIZE, expect = r->base_seq + 1;
 	const char *why = NULL, *bad = NULL;
+	uint64_t reported = off;
 	while (off < s->size) {
+		if (r->progress != NULL && off - reported >= PROGRESS_BYTES) {
+			r->progress(r->progress_op, (int64_t)off, (int64_t)s->size, r->progress_payload);
+			reported = off;
+		}
 		const uint8_t *h, *payload;
 		if (s->size - off < RECORD_HEADER) {
 			why = "an incomplete record header";
@@ -366,6 +371,8 @@ io_failed:
 	if (rc == -1)
 		rc = numbering__file_io_error("read", path);
 done:
+	if (r->progress != NULL)
+		r->progress(r->progress_op, (int64_t)s->size, (int64_t)s->size, r->progress_payload);
 	return rc;
 }
 

@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -481,6 +482,9 @@ static int reload_locked(struct file *f, int writer)
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
 	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	r.progress = f->progress;
+	r.progress_payload = f->progress_payload;
+	r.progress_op = "replay";
 	if ((uint64_t)st.st_size < HEADER_SIZE_V2)
 		rc = numbering__error_set(NUMBERING_DATA_LOSS, "file backend: store %s was replaced by a file of %llu bytes",
 		                          f->path, (unsigned long long)st.st_size);
@@ -1183,7 +1187,12 @@ int numbering_file_options_init(numbering_file_options *options, unsigned int ve
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, options == NULL ? "options" : "version",
 		                              "numbering_file_options_init: NULL options or unknown version %u", version);
 	numbering_file_options defaults = NUMBERING_FILE_OPTIONS_INIT;
-	*options = defaults;
+	/* Only the fields of that version: an older caller's struct is shorter. */
+	size_t size = version == 1   ? offsetof(numbering_file_options, read_only)
+	              : version == 2 ? offsetof(numbering_file_options, busy_timeout_ms)
+	              : version == 3 ? offsetof(numbering_file_options, progress)
+	                             : sizeof(defaults);
+	memcpy(options, &defaults, size);
 	options->version = version;
 	return NUMBERING_OK;
 }
@@ -1292,6 +1301,9 @@ static int file_open(struct file *f, int must_exist)
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
 	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	r.progress = f->progress;
+	r.progress_payload = f->progress_payload;
+	r.progress_op = "replay";
 	rc = numbering__file_read_header(&s, &r, f->path);
 	if (rc == NUMBERING_OK && f->read_only && r.durable_end > s.size && fstat(f->fd, &st) == 0 &&
 	    (uint64_t)st.st_size > s.size) {
@@ -1377,6 +1389,10 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 			opts.read_only = options->read_only;
 		if (options->version >= 3)
 			opts.busy_timeout_ms = options->busy_timeout_ms;
+		if (options->version >= 4) {
+			opts.progress = options->progress;
+			opts.progress_payload = options->progress_payload;
+		}
 	}
 	if (opts.sync_mode < NUMBERING_FILE_SYNC_FULL || opts.sync_mode > NUMBERING_FILE_SYNC_OFF || opts.sync_window_us < 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "options.sync_mode",
@@ -1404,6 +1420,8 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	f->compact_min = opts.compact_min_bytes == 0 ? DEFAULT_COMPACT_MIN : opts.compact_min_bytes;
 	f->diagnostic = opts.diagnostic;
 	f->diagnostic_payload = opts.diagnostic_payload;
+	f->progress = opts.progress;
+	f->progress_payload = opts.progress_payload;
 	f->read_only = opts.read_only != 0;
 	int rc = numbering__file_set_paths(f, path);
 	if (rc == NUMBERING_OK)

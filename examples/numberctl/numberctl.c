@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -560,6 +561,39 @@ static void print_diagnostic(const char *message, void *payload)
 	fprintf(stderr, "numberctl: note: %s\n", message);
 }
 
+/* Progress of the file store's long operations (numbering_file_progress_cb) on a
+ * terminal, as export and import print theirs: the count rewritten in place, then the
+ * last one with ", done.". An open's replay and a compaction show only when the
+ * library reported them before their end (a large store); fsck's check always. */
+struct progress_printer {
+	int always; /* print even an operation that ends at its first report */
+	int shown;  /* the current operation printed a line */
+};
+
+static void print_progress(const char *operation, int64_t done, int64_t total, void *payload)
+{
+	struct progress_printer *p = payload;
+	int last = done >= total;
+	if (!p->shown && last && !p->always)
+		return;
+	fprintf(stderr, "\r\033[Knumberctl: %s: %lld of %lld %s%s", operation, (long long)done, (long long)total,
+	        strcmp(operation, "compact") == 0 ? "records" : "bytes", last ? ", done.\n" : "");
+	fflush(stderr);
+	p->shown = !last;
+}
+
+/* Sets @options to print progress when stderr is a terminal, nothing when it is not. */
+static void progress_if_terminal(numbering_file_options *options, int always)
+{
+	static struct progress_printer printer;
+	if (!isatty(STDERR_FILENO))
+		return;
+	printer.always = always;
+	printer.shown = 0;
+	options->progress = print_progress;
+	options->progress_payload = &printer;
+}
+
 /* --log-level: the store's log records, one logfmt line each on stderr. */
 static void print_log(int level, const char *message, const numbering_log_field *fields, int count, void *payload)
 {
@@ -596,6 +630,7 @@ static int session_open(struct session *s, const struct globals *g)
 		 * open and the failures, as structured lines. */
 		file_options.read_only = g->read_only;
 		file_options.busy_timeout_ms = busy_timeout_ms;
+		progress_if_terminal(&file_options, 0);
 		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
 			print_error();
 			status = 1;
@@ -884,6 +919,7 @@ static int open_backend(const struct globals *g, int create, numbering_backend *
 		file_options.read_only = g->read_only;
 		file_options.busy_timeout_ms = busy_timeout_ms;
 		file_options.must_exist = !create;
+		progress_if_terminal(&file_options, 0);
 		rc = numbering_file_backend_new(out, path, &file_options);
 	}
 	if (rc != NUMBERING_OK) {
@@ -1015,7 +1051,9 @@ static int cmd_fsck(const struct globals *g, int argc, char **argv)
 	numbering_file_report report;
 	memset(&report, 0, sizeof(report));
 	report.version = NUMBERING_FILE_REPORT_VERSION;
-	if (numbering_file_check(&report, path, repair) != NUMBERING_OK) {
+	numbering_file_options check_options = NUMBERING_FILE_OPTIONS_INIT;
+	progress_if_terminal(&check_options, 1);
+	if (numbering_file_check_v2(&report, path, repair, &check_options) != NUMBERING_OK) {
 		print_error();
 		return 1;
 	}

@@ -123,6 +123,8 @@ int main(void)
 	FIELD(numbering_file_options, diagnostic_payload);
 	FIELD(numbering_file_options, read_only);
 	FIELD(numbering_file_options, busy_timeout_ms);
+	FIELD(numbering_file_options, progress);
+	FIELD(numbering_file_options, progress_payload);
 
 	STRUCT(numbering_file_stats, NUMBERING_FILE_STATS_VERSION);
 	FIELD(numbering_file_stats, version);

@@ -821,7 +821,20 @@ if command -v script > /dev/null 2>&1; then
 	grep -q "numberctl: export: $records records, done\." "$tmp/typescript" &&
 		grep -q "numberctl: import: $records records, done\." "$tmp/typescript" && cmp -s "$tmp/tty.jsonl" "$tmp/x1.jsonl" ||
 		{ echo "FAIL progress on a terminal: $(tr '\r' '|' < "$tmp/typescript")"; failures=$((failures + 1)); }
+	# fsck's check too (numbering_file_check_v2's progress), in bytes of the file.
+	count=$((count + 1))
+	bytes=$(wc -c < "$xstore" | tr -d ' ')
+	script -qec "'$numberctl' --store 'file:$xstore' fsck > '$tmp/fsck-tty.json'" "$tmp/typescript" \
+		> /dev/null 2>&1 < /dev/null
+	grep -q "numberctl: check: $bytes of $bytes bytes, done\." "$tmp/typescript" &&
+		grep -q '"status":"OK"' "$tmp/fsck-tty.json" ||
+		{ echo "FAIL fsck progress on a terminal: $(tr '\r' '|' < "$tmp/typescript")"; failures=$((failures + 1)); }
 fi
+# Not a terminal: fsck prints its report and no progress.
+count=$((count + 1))
+"$numberctl" --store "file:$xstore" fsck > "$tmp/fsck.json" 2> "$tmp/err" && [ ! -s "$tmp/err" ] &&
+	grep -q '"status":"OK"' "$tmp/fsck.json" ||
+	{ echo "FAIL fsck without a terminal: exit $?: $(cat "$tmp/err")"; failures=$((failures + 1)); }
 
 # "time" moves the real clock forward too (no NUMBERING_FAKE_CLOCK): the rent reads the
 # line's time, and a time before the clock is refused naming "time" and the line.

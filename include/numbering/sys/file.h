@@ -78,8 +78,26 @@ enum numbering_file_sync {
  */
 typedef void (*numbering_file_diagnostic_cb)(const char *message, void *payload);
 
-/** The numbering_file_options version these headers know (the fields up to busy_timeout_ms). */
-#define NUMBERING_FILE_OPTIONS_VERSION 3
+/**
+ * Receives the progress of a long operation (compare SQLite's sqlite3_progress_handler).
+ * @param operation "replay" (an open reading the store, or following another
+ *        process's compaction), "check" (numbering_file_check_v2() reading it) or
+ *        "compact" (a compaction, an upgrade or a repair writing a snapshot).
+ * @param done how far it is: bytes of the file read for "replay" and "check", records
+ *        written for "compact"; never decreases within one operation.
+ * @param total what @p done reaches: the file's size in bytes, or the records to write.
+ * @param payload numbering_file_options.progress_payload.
+ *
+ * Called at most once per MiB read or 4096 records written, and once at the end with
+ * @p done equal to @p total (also when the operation then fails). Thread safety: called
+ * from the thread running the operation (the opening thread, a thread writing through
+ * the store when it compacts automatically, a thread whose read follows another
+ * process's compaction, the caller of a check); it must not call the backend.
+ */
+typedef void (*numbering_file_progress_cb)(const char *operation, int64_t done, int64_t total, void *payload);
+
+/** The numbering_file_options version these headers know (the fields up to progress_payload). */
+#define NUMBERING_FILE_OPTIONS_VERSION 4
 
 /** How to open a file backend. Initialize with NUMBERING_FILE_OPTIONS_INIT or numbering_file_options_init(). */
 typedef struct numbering_file_options {
@@ -122,10 +140,15 @@ typedef struct numbering_file_options {
 	 * (5000); negative: do not wait.
 	 */
 	int busy_timeout_ms;
+	/* Version 4 fields. */
+	/** Receives the progress of replays at open, checks and compactions; NULL for none. */
+	numbering_file_progress_cb progress;
+	/** Passed to @c progress. */
+	void *progress_payload;
 } numbering_file_options;
 
 /** Static initializer of a numbering_file_options: this version, every default (FULL sync). */
-#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0, 0}
+#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's fields.
@@ -276,6 +299,23 @@ typedef struct numbering_file_report {
  * check takes its lock).
  */
 NUMBERING_EXTERN(int) numbering_file_check(numbering_file_report *report, const char *path, int repair);
+
+/**
+ * numbering_file_check() with options: as it, reporting its progress to
+ * options->progress ("check" while it reads the file, "compact" while a repair writes
+ * the records it keeps).
+ * @param[out] report as for numbering_file_check().
+ * @param[in] path as for numbering_file_check().
+ * @param[in] repair as for numbering_file_check().
+ * @param[in] options NULL for none; only its progress fields (version 4) are used,
+ *            the others are ignored.
+ * @return as numbering_file_check(); NUMBERING_INVALID_ARGUMENT (field
+ *         "options.version") for an unknown options version.
+ *
+ * Ownership: @p options is only read. Thread safety: as numbering_file_check().
+ */
+NUMBERING_EXTERN(int) numbering_file_check_v2(numbering_file_report *report, const char *path, int repair,
+                                              const numbering_file_options *options);
 
 #ifdef __cplusplus
 }
