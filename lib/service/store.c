@@ -461,7 +461,10 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		    store->backend->control(store->backend, NUMBERING__CONTROL_WATCH, &watch) == NUMBERING_OK &&
 		    watch.changes != NULL && watch.seen != NULL && watch.foreign != NULL) {
 			store->foreign = watch.foreign;
-			store->foreign_read = atomic_load(watch.foreign);
+			/* One behind, so the first begin rereads: another process's commit taken
+			 * while this open ran (after load_meta read the last phone id) counts
+			 * too, or its phone id would be handed out again. */
+			store->foreign_read = atomic_load(watch.foreign) - 1;
 			store->lock.refresh = refresh_backend;
 			store->lock.refresh_arg = store;
 			store->lock.seen = watch.seen;
