@@ -23,6 +23,7 @@
 #include <numbering/numbering.h>
 #include <numbering/sys/file.h>
 
+#include "json-call.h"
 #include "model/instance-record.h"
 #include "model/kinds.h"
 #include "service/service.h"
@@ -79,51 +80,9 @@ static void teardown_store(void)
 		unlink(path);
 }
 
-/* Calls @method on S with the request printed from @fmt: the code, and the parsed
- * response in *out on success (else NULL). */
-static int vcall(json_t **out, const char *method, const char *fmt, va_list ap)
-{
-	char request[4096];
-	vsnprintf(request, sizeof(request), fmt, ap);
-	char *response = NULL;
-	int rc = numbering_store_call_json(&response, S, NULL, method, request);
-	*out = NULL;
-	if (rc == NUMBERING_OK) {
-		json_error_t e;
-		*out = json_loads(response, 0, &e);
-		ck_assert_msg(*out != NULL, "%s: %s", method, response);
-	}
-	numbering_free(response);
-	return rc;
-}
-
-static json_t *call(const char *method, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	json_t *out = NULL;
-	int rc = vcall(&out, method, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(rc == NUMBERING_OK, "%s %s: %s", method, fmt, numbering_error_message());
-	return out;
-}
-
-/* Asserts that @method refuses the request with @code, naming @field. */
-static void refused(int code, const char *field, const char *method, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	json_t *out = NULL;
-	int rc = vcall(&out, method, fmt, ap);
-	va_end(ap);
-	json_decref(out);
-	ck_assert_msg(rc == code, "%s %s: got %s (%s), want %s", method, fmt, numbering_status_name(rc),
-	              numbering_error_message(), numbering_status_name(code));
-	int named = 0;
-	for (int i = 0; i < numbering_error_violation_count(); i++)
-		named |= strcmp(numbering_error_violation_field(i), field) == 0;
-	ck_assert_msg(named, "%s %s: %s does not name %s", method, fmt, numbering_error_message(), field);
-}
+/* The JSON helpers of json-call.h, on S. */
+#define call(...) json_call_ok(S, __VA_ARGS__)
+#define refused(...) json_call_refused(S, __VA_ARGS__)
 
 static numbering_instance *create_in(numbering_store *s, const char *parent, const char *number, const char *id,
                                      const char *request_id)

@@ -24,6 +24,7 @@
 #include <numbering/numbering.h>
 #include <numbering/phone.h>
 
+#include "json-call.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -75,52 +76,9 @@ static char *rent(const char *project, const char *number)
 	return name;
 }
 
-/* Calls @method with the request printed from @fmt; returns the code and, on success,
- * the parsed response in *out (else NULL). */
-static int vcall(json_t **out, const char *method, const char *fmt, va_list ap)
-{
-	char request[4096];
-	vsnprintf(request, sizeof(request), fmt, ap);
-	char *response = NULL;
-	int rc = numbering_store_call_json(&response, S, NULL, method, request);
-	*out = NULL;
-	if (rc == NUMBERING_OK) {
-		json_error_t e;
-		*out = json_loads(response, 0, &e);
-		ck_assert_msg(*out != NULL, "%s: %s", method, response);
-	}
-	numbering_free(response);
-	return rc;
-}
-
-static json_t *call(const char *method, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	json_t *out = NULL;
-	int rc = vcall(&out, method, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(rc == NUMBERING_OK, "%s %s: %s", method, fmt, numbering_error_message());
-	return out;
-}
-
-/* Asserts that @method refuses the request with @code, naming @field. */
-static void refused(int code, const char *field, const char *method, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	json_t *out = NULL;
-	int rc = vcall(&out, method, fmt, ap);
-	va_end(ap);
-	json_decref(out);
-	ck_assert_msg(rc == code, "%s %s: got %s (%s), want %s", method, fmt, numbering_status_name(rc),
-	              numbering_error_message(), numbering_status_name(code));
-	int named = 0;
-	for (int i = 0; i < numbering_error_violation_count(); i++)
-		if (strcmp(numbering_error_violation_field(i), field) == 0)
-			named = 1;
-	ck_assert_msg(named, "%s %s: %s does not name %s", method, fmt, numbering_error_message(), field);
-}
+/* The JSON helpers of json-call.h, on S. */
+#define call(...) json_call_ok(S, __VA_ARGS__)
+#define refused(...) json_call_refused(S, __VA_ARGS__)
 
 /* GetPhoneNumbers' result array (borrowed from @response). */
 static json_t *items(json_t *response)
