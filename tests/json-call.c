@@ -46,3 +46,36 @@ void json_call_refused(numbering_store *store, int code, const char *field, cons
 		named |= strcmp(numbering_error_violation_field(i), field) == 0;
 	ck_assert_msg(named, "%s %s: %s does not name %s", method, fmt, numbering_error_message(), field);
 }
+
+int json_call_keep(char **response, json_t **parsed, numbering_store *store, const char *method, const char *request)
+{
+	json_call_forget(response, parsed);
+	int rc = numbering_store_call_json(response, store, NULL, method, request);
+	ck_assert_ptr_nonnull(*response);
+	json_error_t error;
+	*parsed = json_loads(*response, 0, &error);
+	ck_assert_msg(*parsed != NULL, "response is not JSON: %s", *response);
+	return rc;
+}
+
+void json_call_forget(char **response, json_t **parsed)
+{
+	numbering_free(*response);
+	json_decref(*parsed);
+	*response = NULL;
+	*parsed = NULL;
+}
+
+int json_error_names_field(json_t *body, const char *field)
+{
+	json_t *error = json_object_get(body, "error");
+	json_t *violations = json_object_get(json_array_get(json_object_get(error, "details"), 0), "fieldViolations");
+	size_t i;
+	json_t *v;
+	json_array_foreach(violations, i, v) {
+		const char *named = json_string_value(json_object_get(v, "field"));
+		if (named != NULL && strcmp(named, field) == 0)
+			return 1;
+	}
+	return 0;
+}

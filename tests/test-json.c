@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <numbering/numbering.h>
 
+#include "json-call.h"
 #include "suites.h"
 
 /* 2026-01-01T00:00:00Z. The clock stands still: the store itself keeps times strictly
@@ -37,26 +38,16 @@ static void setup(void)
 
 static void teardown(void)
 {
-	numbering_free(response);
-	json_decref(parsed);
+	json_call_forget(&response, &parsed);
 	numbering_store_close(store);
-	response = NULL;
-	parsed = NULL;
 	store = NULL;
 }
 
 /* Calls @method; the response (or error body) stays in `response` and, parsed, in `parsed`. */
 static int call(const char *method, const char *request)
 {
-	numbering_free(response);
-	json_decref(parsed);
-	response = NULL;
-	int rc = numbering_store_call_json(&response, store, NULL, method, request);
-	ck_assert_ptr_nonnull(response);
+	int rc = json_call_keep(&response, &parsed, store, method, request);
 	ck_assert_ptr_null(strchr(response, '\n'));
-	json_error_t error;
-	parsed = json_loads(response, 0, &error);
-	ck_assert_msg(parsed != NULL, "response is not JSON: %s", response);
 	return rc;
 }
 
@@ -83,15 +74,7 @@ static void expect_error(int rc, int code, const char *field, const char *text)
 		ck_assert_msg(strstr(message, text) != NULL, "message lacks \"%s\": %s", text, message);
 	if (field == NULL)
 		return;
-	json_t *detail = json_array_get(json_object_get(error, "details"), 0);
-	json_t *violations = json_object_get(detail, "fieldViolations");
-	size_t i;
-	json_t *v;
-	json_array_foreach(violations, i, v) {
-		if (strcmp(json_string_value(json_object_get(v, "field")), field) == 0)
-			return;
-	}
-	ck_abort_msg("no violation names %s: %s", field, response);
+	ck_assert_msg(json_error_names_field(parsed, field), "no violation names %s: %s", field, response);
 }
 
 static const char *str_at(json_t *object, const char *key)

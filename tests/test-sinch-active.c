@@ -10,6 +10,7 @@
 #include <numbering/numbering.h>
 #include <numbering/provisioning.h>
 
+#include "json-call.h"
 #include "suites.h"
 #include "top-up.h"
 
@@ -51,26 +52,15 @@ static void setup_manual(void)
 
 static void teardown(void)
 {
-	numbering_free(response);
-	json_decref(parsed);
+	json_call_forget(&response, &parsed);
 	numbering_store_close(store);
-	response = NULL;
-	parsed = NULL;
 	store = NULL;
 }
 
 /* Calls @method; the response (or error body) stays in `response` and, parsed, in `parsed`. */
 static int call(const char *method, const char *request)
 {
-	numbering_free(response);
-	json_decref(parsed);
-	response = NULL;
-	int rc = numbering_store_call_json(&response, store, NULL, method, request);
-	ck_assert_ptr_nonnull(response);
-	json_error_t error;
-	parsed = json_loads(response, 0, &error);
-	ck_assert_msg(parsed != NULL, "response is not JSON: %s", response);
-	return rc;
+	return json_call_keep(&response, &parsed, store, method, request);
 }
 
 static json_t *call_ok(const char *method, const char *request)
@@ -90,14 +80,7 @@ static void expect_error(int rc, int code, const char *field)
 	ck_assert_str_eq(json_string_value(json_object_get(error, "status")), numbering_status_name(code));
 	if (field == NULL)
 		return;
-	json_t *violations = json_object_get(json_array_get(json_object_get(error, "details"), 0), "fieldViolations");
-	size_t i;
-	json_t *v;
-	json_array_foreach(violations, i, v) {
-		if (strcmp(json_string_value(json_object_get(v, "field")), field) == 0)
-			return;
-	}
-	ck_abort_msg("no violation names %s: %s", field, response);
+	ck_assert_msg(json_error_names_field(parsed, field), "no violation names %s: %s", field, response);
 }
 
 /* The value at a dotted path of `parsed`'s object @o, or NULL. */

@@ -16,6 +16,7 @@
 #include <numbering/sys/backend.h>
 #include <numbering/sys/record.h>
 
+#include "json-call.h"
 #include "model/kinds.h"
 #include "record-damage.h"
 #include "store-fixture.h"
@@ -66,10 +67,7 @@ static void open_file(void)
 
 static void close_store(void)
 {
-	numbering_free(response);
-	json_decref(parsed);
-	response = NULL;
-	parsed = NULL;
+	json_call_forget(&response, &parsed);
 	numbering_store_close(store);
 	store = NULL;
 	if (path[0] != '\0')
@@ -78,15 +76,7 @@ static void close_store(void)
 
 static int call(const char *method, const char *request)
 {
-	numbering_free(response);
-	json_decref(parsed);
-	response = NULL;
-	int rc = numbering_store_call_json(&response, store, NULL, method, request);
-	ck_assert_ptr_nonnull(response);
-	json_error_t error;
-	parsed = json_loads(response, 0, &error);
-	ck_assert_msg(parsed != NULL, "response is not JSON: %s", response);
-	return rc;
+	return json_call_keep(&response, &parsed, store, method, request);
 }
 
 static json_t *call_ok(const char *method, const char *request)
@@ -109,14 +99,7 @@ static void expect_error(const char *method, const char *request, int code, cons
 		              "%s: message lacks \"%s\": %s", request, needle, response);
 	if (field == NULL)
 		return;
-	json_t *violations = json_object_get(json_array_get(json_object_get(error, "details"), 0), "fieldViolations");
-	size_t i;
-	json_t *v;
-	json_array_foreach(violations, i, v) {
-		if (strcmp(json_string_value(json_object_get(v, "field")), field) == 0)
-			return;
-	}
-	ck_abort_msg("no violation names %s: %s", field, response);
+	ck_assert_msg(json_error_names_field(parsed, field), "no violation names %s: %s", field, response);
 }
 
 static void import_stock(void)
