@@ -95,6 +95,77 @@ numbering_store *fixture_open_file(const char *path)
 	return store;
 }
 
+int64_t fixture_tick(void *payload)
+{
+	int64_t *now = payload;
+	*now += 1000000000;
+	return *now;
+}
+
+void fixture_case_path(char *path, size_t size, int file, const char *tag)
+{
+	path[0] = '\0';
+	if (file)
+		fixture_temp_store_path(path, size, tag);
+}
+
+numbering_backend *fixture_file_backend(const char *path, int read_only)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.read_only = read_only;
+	numbering_backend *b = NULL;
+	ck_assert_msg(numbering_file_backend_new(&b, path, &o) == NUMBERING_OK, "%s", numbering_error_message());
+	return b;
+}
+
+numbering_store *fixture_open_on(numbering_backend *backend, int64_t *now)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = fixture_tick;
+	options.clock_payload = now;
+	options.backend = backend;
+	numbering_store *s = NULL;
+	ck_assert_msg(numbering_store_open(&s, &options) == NUMBERING_OK, "%s", numbering_error_message());
+	return s;
+}
+
+void fixture_close_store(numbering_store **store, const char *path)
+{
+	numbering_store_close(*store);
+	*store = NULL;
+	if (path[0] != '\0')
+		unlink(path);
+}
+
+static char case_path[64]; /* fixture_open_case's file store, "" on memory */
+
+static void open_case(void)
+{
+	fx.store = fixture_open_on(case_path[0] != '\0' ? fixture_file_backend(case_path, 0) : NULL, &fx.now);
+}
+
+void fixture_open_case(int file, const char *tag)
+{
+	memset(&fx, 0, sizeof(fx));
+	fx.now = FIXTURE_EPOCH;
+	fixture_case_path(case_path, sizeof(case_path), file, tag);
+	open_case();
+}
+
+void fixture_reopen_case(void)
+{
+	if (case_path[0] == '\0')
+		return;
+	numbering_store_close(fx.store);
+	fx.store = NULL;
+	open_case();
+}
+
+void fixture_close_case(void)
+{
+	fixture_close_store(&fx.store, case_path);
+}
+
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number)
 {
 	numbering_instance *request = NULL, *out = NULL;

@@ -39,6 +39,36 @@ void fixture_temp_store_path(char *path, size_t size, const char *tag);
  * clock: for the round trips that close a store and open it again. */
 numbering_store *fixture_open_file(const char *path);
 
+/* For the suites whose cases run on the memory and on the file backend (loop index 0
+ * memory, 1 file), with a clock of their own and no authorizer: */
+
+/* A numbering_options.clock: advances the int64_t at @payload by 1 s and returns it. */
+int64_t fixture_tick(void *payload);
+
+/* @path for a case on the file backend (@file 1): a new store path named after @tag, as
+ * fixture_temp_store_path gives; "" for a case on the memory backend (@file 0). */
+void fixture_case_path(char *path, size_t size, int file, const char *tag);
+
+/* A file backend on @path, read-only when @read_only; asserts success. */
+numbering_backend *fixture_file_backend(const char *path, int read_only);
+
+/* A store over @backend (a new memory backend when NULL) whose clock is fixture_tick on
+ * *@now, every caller allowed; asserts success. */
+numbering_store *fixture_open_on(numbering_backend *backend, int64_t *now);
+
+/* Closes *@store (NULL afterwards) and removes the file store at @path unless it is "". */
+void fixture_close_store(numbering_store **store, const char *path);
+
+/* The same on fx: fx cleared, fx.store over the memory backend (@file 0) or a new file
+ * store named after @tag (@file 1), its clock fixture_tick on fx.now from FIXTURE_EPOCH
+ * (the first reading is FIXTURE_EPOCH + 1 s), every caller allowed. */
+void fixture_open_case(int file, const char *tag);
+/* Closes fx.store and opens it again: the file store reads everything back; a memory
+ * store is kept as it is (closing it would lose it). */
+void fixture_reopen_case(void);
+/* Closes fx.store and removes its file. */
+void fixture_close_case(void);
+
 /* Creates an instance of @number (any notation) in @parent with @id; asserts success. */
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number);
 

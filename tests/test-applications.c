@@ -7,10 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <numbering/sys/backend.h>
-#include <numbering/sys/file.h>
 #include <numbering/sys/record.h>
 
 #include "model/kinds.h"
@@ -24,56 +22,6 @@
 #define NS INT64_C(1000000000)
 #define P1 "projects/p1"
 #define P2 "projects/p2"
-
-static char path[64];
-
-static int64_t clock_cb(void *payload)
-{
-	(void)payload;
-	fx.now += NS;
-	return fx.now;
-}
-
-static void open_store(int file)
-{
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	if (file) {
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		options.backend = backend;
-	}
-	options.clock = clock_cb;
-	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
-}
-
-static void setup_backend(int file)
-{
-	memset(&fx, 0, sizeof(fx));
-	fx.now = FIXTURE_EPOCH;
-	path[0] = '\0';
-	if (file)
-		fixture_temp_store_path(path, sizeof(path), "applications");
-	open_store(file);
-}
-
-/* Closes the store and opens it again: the file store reads everything back; a memory
- * store is kept as it is (closing it would lose it). */
-static void reopen(void)
-{
-	if (path[0] == '\0')
-		return;
-	numbering_store_close(fx.store);
-	fx.store = NULL;
-	open_store(path[0] != '\0');
-}
-
-static void teardown_backend(void)
-{
-	numbering_store_close(fx.store);
-	fx.store = NULL;
-	if (path[0] != '\0')
-		unlink(path);
-}
 
 /* The JSON answer of @method, asserting success. */
 static char answer[8192];
@@ -142,7 +90,7 @@ static const char *listing(const char *project)
 
 START_TEST(names_are_unique_where_the_seed_says)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	int64_t a = add_app(P1, "shop"), b = add_app(P1, "support");
 	ck_assert_int_lt(a, b);
 	/* The same name in another project is another application. */
@@ -173,7 +121,7 @@ START_TEST(names_are_unique_where_the_seed_says)
 	         (long long)r1, (long long)r3, (long long)b, (long long)r2);
 	ck_assert_str_eq(listing(P1), want);
 	/* Kept across a reopen (the file store reads them back). */
-	reopen();
+	fixture_reopen_case();
 	ck_assert_str_eq(listing(P1), want);
 	/* The pattern is kept as given. */
 	numbering_application_list *list = NULL;
@@ -184,25 +132,25 @@ START_TEST(names_are_unique_where_the_seed_says)
 	ck_assert_ptr_null(numbering_application_list_rule_pattern(list, 0, 2));
 	ck_assert_int_eq(numbering_application_list_created(list, 0), FIXTURE_EPOCH + NS);
 	numbering_application_list_free(list);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(ids_are_never_handed_out_twice)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	int64_t a = add_app(P1, "a"), b = add_app(P1, "b");
 	int64_t r = add_rule(P1, b, "r", NULL);
 	ck_assert_int_eq(numbering_store_delete_applications(fx.store, NULL, P1, &b, 1, NULL, 0), NUMBERING_OK);
-	reopen();
+	fixture_reopen_case();
 	int64_t c = add_app(P1, "b");
 	ck_assert_int_gt(c, b);
 	int64_t r2 = add_rule(P1, c, "r", NULL);
 	ck_assert_int_gt(r2, r);
 	ck_assert_int_eq(numbering_store_delete_rules(fx.store, NULL, P1, 0, NULL, &r2, 1, NULL, 0), NUMBERING_OK);
-	reopen();
+	fixture_reopen_case();
 	ck_assert_int_gt(add_rule(P1, a, "r", NULL), r2);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
@@ -254,7 +202,7 @@ static const char *binding(const char *name)
 
 START_TEST(deleting_unbinds_the_numbers)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	numbering_instance_free(fixture_create(P1, "n1", "+12085550101"));
 	numbering_instance_free(fixture_create(P1, "n2", "+12085550102"));
 	numbering_instance_free(fixture_create(P1, "n3", "+12085550103"));
@@ -276,7 +224,7 @@ START_TEST(deleting_unbinds_the_numbers)
 	ck_assert_str_eq(binding(P1 "/phoneNumberInstances/n1"), "0/0");
 	ck_assert_str_eq(binding(P1 "/phoneNumberInstances/n2"), "0/0");
 	ck_assert_str_eq(binding(P1 "/phoneNumberInstances/n3"), want);
-	reopen();
+	fixture_reopen_case();
 	ck_assert_str_eq(binding(P1 "/phoneNumberInstances/n3"), want);
 	snprintf(want, sizeof(want), "%lld:b[%lld:rb]", (long long)b, (long long)rb);
 	ck_assert_str_eq(listing(P1), want);
@@ -284,13 +232,13 @@ START_TEST(deleting_unbinds_the_numbers)
 	call_ok("DelApplication", "{\"account_id\": \"p1\", \"application_name\": \"b\"}");
 	ck_assert_str_eq(binding(P1 "/phoneNumberInstances/n3"), "0/0");
 	ck_assert_str_eq(listing(P1), "");
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(a_rule_of_another_application_is_refused)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	int64_t a = add_app(P1, "a"), b = add_app(P1, "b");
 	int64_t ra = add_rule(P1, a, "ra", NULL), rb = add_rule(P1, b, "rb", NULL);
 	char want[128], request[256];
@@ -330,7 +278,7 @@ START_TEST(a_rule_of_another_application_is_refused)
 	call_ok("DelRule", request);
 	snprintf(want, sizeof(want), "%lld:a[%lld:ra] %lld:b[]", (long long)a, (long long)ra, (long long)b);
 	ck_assert_str_eq(listing(P1), want);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
@@ -363,7 +311,7 @@ static const char *parent_of(const char *project)
 
 START_TEST(parents_and_children)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	ck_assert_str_eq(parent_of(P1), "");
 	call_ok("SetParentAccount", "{\"account_id\": 2, \"parent_account_id\": 1}");
 	call_ok("SetParentAccount", "{\"account_id\": \"3\", \"parent_account_id\": \"1\"}");
@@ -384,7 +332,7 @@ START_TEST(parents_and_children)
 	call_ok("SetParentAccount", "{\"account_id\": 3, \"parent_account_id\": 2}");
 	ck_assert_str_eq(children("projects/1"), "projects/2");
 	ck_assert_str_eq(children("projects/2"), "projects/3");
-	reopen();
+	fixture_reopen_case();
 	ck_assert_str_eq(children("projects/2"), "projects/3");
 	ck_assert_str_eq(parent_of("projects/4"), "projects/3");
 	/* Cleared by null or by leaving it out. */
@@ -395,13 +343,13 @@ START_TEST(parents_and_children)
 	/* No cycle now: 1 under 4 is fine. */
 	call_ok("SetParentAccount", "{\"account_id\": 1, \"parent_account_id\": 4}");
 	ck_assert_str_eq(children("projects/4"), "projects/1");
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(json_answers)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	ck_assert_str_eq(call_ok("AddApplication", "{\"account_id\": 1, \"application_name\": \"shop\"}"),
 	                 "{\"result\":1,\"application_id\":1,\"application_name\":\"shop\"}");
 	ck_assert_str_eq(call_ok("AddApplication", "{\"account_id\": 1, \"application_name\": \"desk\"}"),
@@ -437,14 +385,14 @@ START_TEST(json_answers)
 	             NUMBERING_NOT_FOUND, "application_name");
 	ck_assert_str_eq(call_ok("DelApplication", "{\"account_id\": 1, \"application_id\": \"1;2\"}"), "{\"result\":1}");
 	ck_assert_str_eq(call_ok("GetApplications", "{\"account_id\": 1}"), "{\"result\":[],\"count\":0,\"total_count\":0}");
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 /* Every bad input: INVALID_ARGUMENT naming the parameter, and the store unchanged. */
 START_TEST(bad_input_changes_nothing)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "applications");
 	call_ok("AddApplication", "{\"account_id\": 1, \"application_name\": \"shop\"}");
 	call_ok("AddRule", "{\"account_id\": 1, \"application_id\": 1, \"rule_name\": \"in\"}");
 	char before[8192];
@@ -553,7 +501,7 @@ START_TEST(bad_input_changes_nothing)
 	ck_assert_int_eq(numbering_application_list_id(NULL, 0), 0);
 	ck_assert_int_eq(numbering_application_list_created(NULL, 0), 0);
 	numbering_application_list_free(NULL);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
@@ -599,7 +547,8 @@ START_TEST(damaged_records)
 	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.backend = backend;
-	options.clock = clock_cb;
+	options.clock = fixture_tick;
+	options.clock_payload = &fx.now;
 	memset(&fx, 0, sizeof(fx));
 	fx.now = FIXTURE_EPOCH;
 	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
@@ -679,7 +628,8 @@ START_TEST(every_allocation_failing)
 		memset(&fx, 0, sizeof(fx));
 		fx.now = FIXTURE_EPOCH;
 		numbering_options options = NUMBERING_OPTIONS_INIT;
-		options.clock = clock_cb;
+		options.clock = fixture_tick;
+		options.clock_payload = &fx.now;
 		if (numbering_store_open(&fx.store, &options) != NUMBERING_OK) {
 			numbering_set_allocator(NULL);
 			continue;

@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <numbering/sys/backend.h>
-#include <numbering/sys/file.h>
 #include <numbering/sys/record.h>
 
 #include "model/kinds.h"
@@ -19,47 +17,6 @@
 #define MINUTE (60 * NS)
 #define P1 "projects/p1"
 #define P2 "projects/p2"
-
-static char path[64];
-
-static int64_t clock_cb(void *payload)
-{
-	(void)payload;
-	fx.now += NS;
-	return fx.now;
-}
-
-/* fx.store over the memory backend (@file 0) or a file backend at path, with the fake
- * clock and no authorizer (every caller allowed). */
-static void open_store(int file)
-{
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	if (file) {
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		options.backend = backend;
-	}
-	options.clock = clock_cb;
-	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
-}
-
-static void setup_backend(int file)
-{
-	memset(&fx, 0, sizeof(fx));
-	fx.now = FIXTURE_EPOCH;
-	path[0] = '\0';
-	if (file)
-		fixture_temp_store_path(path, sizeof(path), "reservation");
-	open_store(file);
-}
-
-static void teardown_backend(void)
-{
-	numbering_store_close(fx.store);
-	fx.store = NULL;
-	if (path[0] != '\0')
-		unlink(path);
-}
 
 static void import(const char *text, int type, int caps)
 {
@@ -173,7 +130,7 @@ static numbering_reservation *get_ok(const char *name)
 
 START_TEST(reserved_numbers_are_the_holders_alone)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	char found[2048];
 	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550105", "+12085550103"}, 2, 0);
@@ -211,13 +168,13 @@ START_TEST(reserved_numbers_are_the_holders_alone)
 	r = get_ok(name);
 	ck_assert_str_eq(numbers_of(r), "+12085550105");
 	numbering_reservation_free(r);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(expiry_returns_the_numbers)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550101", "+12085550102"}, 2, 60 * NS);
 	ck_assert_int_eq(numbering_reservation_expire_time(r) - numbering_reservation_create_time(r), 60 * NS);
@@ -252,13 +209,13 @@ START_TEST(expiry_returns_the_numbers)
 	ck_assert_int_eq(numbering_store_list_reservations(&page, fx.store, NULL, P1, 0, NULL), NUMBERING_OK);
 	ck_assert_int_eq(numbering_reservation_page_count(page), 0);
 	numbering_reservation_page_free(page);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(delete_returns_the_numbers_at_once)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550100", "+12085550109"}, 2, 0);
 	char name[128], found[2048];
@@ -275,13 +232,13 @@ START_TEST(delete_returns_the_numbers_at_once)
 	/* Another project reserves them now. */
 	r = reserve_ok(P2, (const char *[]){"+12085550100"}, 1, 0);
 	numbering_reservation_free(r);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(criteria_take_the_lowest_matches_or_nothing)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-19", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS);
 	import("+12085550150-54", NUMBERING_NUMBER_TYPE_LOCAL, NUMBERING_CAPABILITY_SMS | NUMBERING_CAPABILITY_VOICE);
 	numbering_reservation *r = NULL;
@@ -309,13 +266,13 @@ START_TEST(criteria_take_the_lowest_matches_or_nothing)
 	ck_assert_int_eq(reserve_criteria(&r, P1, "+1208555", NUMBERING_CAPABILITY_VOICE, 3), NUMBERING_OK);
 	ck_assert_str_eq(numbers_of(r), "+12085550152,+12085550153,+12085550154");
 	numbering_reservation_free(r);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(bad_requests_change_nothing)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation *held = reserve_ok(P1, (const char *[]){"+12085550109"}, 1, 0);
 	numbering_reservation *r = NULL;
@@ -427,13 +384,13 @@ START_TEST(bad_requests_change_nothing)
 	ck_assert_str_eq(numbering_reservation_page_next_token(NULL), "");
 	numbering_reservation_free(NULL);
 	numbering_reservation_page_free(NULL);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 START_TEST(list_pages_newest_first)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	char names[3][128];
 	for (int i = 0; i < 3; i++) {
@@ -475,14 +432,14 @@ START_TEST(list_pages_newest_first)
 	ck_assert_int_eq(numbering_reservation_page_count(page), 1);
 	ck_assert_str_eq(numbers_of(numbering_reservation_page_item(page, 0)), "+12085550105");
 	numbering_reservation_page_free(page);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 /* A number rented out of a reservation and released comes back listed: anyone's again. */
 START_TEST(rented_and_released_number_is_anyones)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	import("+12085550100-01", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550100"}, 1, 0);
 	numbering_reservation_free(r);
@@ -497,14 +454,14 @@ START_TEST(rented_and_released_number_is_anyones)
 	search(found, sizeof(found), P2, "+120855501");
 	ck_assert_str_eq(found, "0100,0101");
 	ck_assert_int_eq(rent(P2, "+12085550100"), NUMBERING_OK);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 /* An import cannot set the attribute that marks a reserved number. */
 START_TEST(import_refuses_the_reservation_attribute)
 {
-	setup_backend(_i);
+	fixture_open_case(_i, "reservation");
 	numbering_available_number *n = NULL;
 	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12085550100", NULL), NUMBERING_OK);
@@ -515,22 +472,21 @@ START_TEST(import_refuses_the_reservation_attribute)
 	fixture_expect_error(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_INVALID_ARGUMENT,
 	                     "availableNumbers[0].reservation is not imported");
 	numbering_available_number_free(n);
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
 /* The file store keeps a reservation across a close, and its expiry after it. */
 START_TEST(file_store_keeps_reservations)
 {
-	setup_backend(1);
+	fixture_open_case(1, "reservation");
 	import("+12085550100-02", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550101"}, 1, 10 * MINUTE);
 	char name[128];
 	snprintf(name, sizeof(name), "%s", numbering_reservation_name(r));
 	int64_t expire = numbering_reservation_expire_time(r);
 	numbering_reservation_free(r);
-	numbering_store_close(fx.store);
-	open_store(1);
+	fixture_reopen_case();
 	r = get_ok(name);
 	ck_assert_str_eq(numbers_of(r), "+12085550101");
 	ck_assert_int_eq(numbering_reservation_expire_time(r), expire);
@@ -541,7 +497,7 @@ START_TEST(file_store_keeps_reservations)
 	fx.now = expire;
 	search(found, sizeof(found), P2, "+120855501");
 	ck_assert_str_eq(found, "0100,0101,0102");
-	teardown_backend();
+	fixture_close_case();
 }
 END_TEST
 
