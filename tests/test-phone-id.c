@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <numbering/numbering.h>
-#include <numbering/sys/file.h>
 
 #include "core/error.h"
 #include "model/instance-record.h"
@@ -30,47 +29,25 @@ static int64_t clock_now;
 static char path[64];
 static int on_file;
 
-static int64_t tick(void *payload)
-{
-	(void)payload;
-	clock_now += NS;
-	return clock_now;
-}
-
 /* Opens @path's store (or a memory store over @backend, or a new one when NULL). */
 static numbering_store *open_on(numbering_backend *backend)
 {
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
-	options.backend = backend;
-	numbering_store *s = NULL;
-	ck_assert_msg(numbering_store_open(&s, &options) == NUMBERING_OK, "%s", numbering_error_message());
-	return s;
-}
-
-static numbering_backend *file_backend(int read_only)
-{
-	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
-	o.read_only = read_only;
-	numbering_backend *b = NULL;
-	ck_assert_msg(numbering_file_backend_new(&b, path, &o) == NUMBERING_OK, "%s", numbering_error_message());
-	return b;
+	return fixture_open_on(backend, &clock_now);
 }
 
 static void open_store(int file)
 {
 	on_file = file;
 	clock_now = FIXTURE_EPOCH;
-	if (file)
-		fixture_temp_store_path(path, sizeof(path), "phone-id");
-	store = open_on(file ? file_backend(0) : NULL);
+	fixture_case_path(path, sizeof(path), file, "phone-id");
+	store = open_on(file ? fixture_file_backend(path, 0) : NULL);
 }
 
 static void reopen(void)
 {
 	ck_assert(on_file);
 	numbering_store_close(store);
-	store = open_on(file_backend(0));
+	store = open_on(fixture_file_backend(path, 0));
 }
 
 static void setup_memory(void)
@@ -85,10 +62,7 @@ static void setup_file(void)
 
 static void teardown(void)
 {
-	numbering_store_close(store);
-	store = NULL;
-	if (on_file)
-		unlink(path);
+	fixture_close_store(&store, path);
 }
 
 static numbering_instance *create(const char *parent, const char *number, const char *range_end)
@@ -334,14 +308,14 @@ START_TEST(an_old_store_gets_ids_at_its_first_writable_open)
 	memcpy(fixture_path, path, sizeof(path));
 	if (on_file) {
 		fixture_temp_store_path(path, sizeof(path), "phone-id-old");
-		old = file_backend(0);
+		old = fixture_file_backend(path, 0);
 		write_old_store(old, 1);
 		old->free(old);
 		/* Read-only: as written, ids 0. */
-		numbering_store *ro = open_on(file_backend(1));
+		numbering_store *ro = open_on(fixture_file_backend(path, 1));
 		ck_assert_int_eq(id_in(ro, P1, "+12125550100"), 0);
 		numbering_store_close(ro);
-		old = file_backend(0);
+		old = fixture_file_backend(path, 0);
 	} else {
 		ck_assert_int_eq(numbering_memory_backend_new(&old), NUMBERING_OK);
 		write_old_store(old, 0);
@@ -367,7 +341,7 @@ START_TEST(an_old_store_gets_ids_at_its_first_writable_open)
 	if (on_file) {
 		/* Once: a second open gives nothing (the ids and the sequence stay). */
 		numbering_store_close(s);
-		s = open_on(file_backend(0));
+		s = open_on(fixture_file_backend(path, 0));
 		ck_assert_int_eq(id_in(s, P1, "+12125550100"), 1);
 		ck_assert_int_eq(id_in(s, P1, "+12125550102"), 4);
 		int64_t given = -1;
@@ -645,7 +619,8 @@ START_TEST(public_calls_find_by_number_and_by_id)
 {
 	numbering_store_close(store);
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.authorizer = deny_get;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	numbering_instance *a = create(P1, "+12125550100", NULL);

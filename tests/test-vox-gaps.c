@@ -16,12 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include <numbering/numbering.h>
-#include <numbering/sys/file.h>
 
 #include "json-call.h"
 #include "model/instance-record.h"
@@ -30,54 +28,26 @@
 #include "store-fixture.h"
 #include "suites.h"
 
-#define NS INT64_C(1000000000)
-
 static numbering_store *S;
 static char path[256];
 static int64_t clock_now;
 
-static int64_t tick(void *payload)
-{
-	(void)payload;
-	clock_now += NS;
-	return clock_now;
-}
-
-static numbering_backend *file_backend(int read_only)
-{
-	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
-	o.read_only = read_only;
-	numbering_backend *b = NULL;
-	ck_assert_msg(numbering_file_backend_new(&b, path, &o) == NUMBERING_OK, "%s", numbering_error_message());
-	return b;
-}
-
 /* A store over @backend (a new memory one when NULL) with the test clock. */
 static numbering_store *open_on(numbering_backend *backend)
 {
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
-	options.backend = backend;
-	numbering_store *s = NULL;
-	ck_assert_msg(numbering_store_open(&s, &options) == NUMBERING_OK, "%s", numbering_error_message());
-	return s;
+	return fixture_open_on(backend, &clock_now);
 }
 
 static void setup_store(int file)
 {
 	clock_now = FIXTURE_EPOCH;
-	path[0] = '\0';
-	if (file)
-		fixture_temp_store_path(path, sizeof(path), "vox-gaps");
-	S = open_on(file ? file_backend(0) : NULL);
+	fixture_case_path(path, sizeof(path), file, "vox-gaps");
+	S = open_on(file ? fixture_file_backend(path, 0) : NULL);
 }
 
 static void teardown_store(void)
 {
-	numbering_store_close(S);
-	S = NULL;
-	if (path[0] != '\0')
-		unlink(path);
+	fixture_close_store(&S, path);
 }
 
 /* The JSON helpers of json-call.h, on S. */
@@ -162,7 +132,7 @@ START_TEST(account_sms_url_through_json)
 	json_decref(r);
 	if (_i) {
 		numbering_store_close(S);
-		S = open_on(file_backend(0));
+		S = open_on(fixture_file_backend(path, 0));
 	}
 	r = call("GetAccountInfo", "{\"account_id\": 1}");
 	ck_assert_str_eq(text(json_object_get(r, "result"), "incoming_sms_callback_url"), "https://example.com/sms");
@@ -255,7 +225,7 @@ START_TEST(a_retried_create_answers_its_phone_id)
 	ck_assert_int_eq(id, 2);
 	if (_i) {
 		numbering_store_close(S);
-		S = open_on(file_backend(0));
+		S = open_on(fixture_file_backend(path, 0));
 	}
 	numbering_instance *again = create_in(S, "projects/1", "+12085550101", "kept", "req-1");
 	ck_assert_str_eq(numbering_instance_name(again), numbering_instance_name(first));
@@ -309,7 +279,7 @@ START_TEST(an_old_store_gives_every_deleted_instance_an_id)
 	numbering_backend *old = NULL;
 	if (_i) {
 		fixture_temp_store_path(path, sizeof(path), "vox-gaps-old");
-		old = file_backend(0);
+		old = fixture_file_backend(path, 0);
 	} else {
 		ck_assert_int_eq(numbering_memory_backend_new(&old), NUMBERING_OK);
 	}
@@ -328,7 +298,7 @@ START_TEST(an_old_store_gives_every_deleted_instance_an_id)
 	numbering_store_close(scratch);
 	if (_i) {
 		old->free(old);
-		old = file_backend(0);
+		old = fixture_file_backend(path, 0);
 	}
 	S = open_on(old);
 	static const char *const names[4] = {"projects/1/phoneNumberInstances/a", "projects/3/phoneNumberInstances/b",
