@@ -31,13 +31,6 @@ static int on_file;
 static const char *denied; /* the permission the authorizer refuses, or NULL */
 static char asked_project[64];
 
-static int64_t tick(void *payload)
-{
-	(void)payload;
-	clock_now += NS;
-	return clock_now;
-}
-
 static int authorize(const char *caller, const char *permission, const char *project, void *payload)
 {
 	(void)caller;
@@ -53,21 +46,13 @@ static numbering_store *open_on(numbering_backend *backend)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.changes_window = window;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.authorizer = authorize;
 	options.backend = backend;
 	numbering_store *s = NULL;
 	ck_assert_msg(numbering_store_open(&s, &options) == NUMBERING_OK, "%s", numbering_error_message());
 	return s;
-}
-
-static numbering_backend *file_backend(int read_only)
-{
-	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
-	o.read_only = read_only;
-	numbering_backend *b = NULL;
-	ck_assert_msg(numbering_file_backend_new(&b, path, &o) == NUMBERING_OK, "%s", numbering_error_message());
-	return b;
 }
 
 static void open_store(int file)
@@ -76,17 +61,13 @@ static void open_store(int file)
 	denied = NULL;
 	window = 0;
 	clock_now = FIXTURE_EPOCH;
-	if (file)
-		fixture_temp_store_path(path, sizeof(path), "changes");
-	store = open_on(file ? file_backend(0) : NULL);
+	fixture_case_path(path, sizeof(path), file, "changes");
+	store = open_on(file ? fixture_file_backend(path, 0) : NULL);
 }
 
 static void close_store(void)
 {
-	numbering_store_close(store);
-	store = NULL;
-	if (on_file)
-		unlink(path);
+	fixture_close_store(&store, path);
 }
 
 /* The same store again: a reopen of the file; the memory store stays (it has no file). */
@@ -95,7 +76,7 @@ static void reopen(void)
 	if (!on_file)
 		return;
 	numbering_store_close(store);
-	store = open_on(file_backend(0));
+	store = open_on(fixture_file_backend(path, 0));
 }
 
 static void compact(void)
@@ -359,9 +340,8 @@ START_TEST(trimming)
 	ck_assert_int_eq(old.changes_window, INT64_C(0x5a5a5a5a5a5a5a5a));
 	close_store();
 	window = 3;
-	if (_i)
-		fixture_temp_store_path(path, sizeof(path), "changes");
-	store = open_on(_i ? file_backend(0) : NULL);
+	fixture_case_path(path, sizeof(path), _i, "changes");
+	store = open_on(_i ? fixture_file_backend(path, 0) : NULL);
 	ck_assert_int_eq(store->journal.window, 3);
 	for (int i = 0; i < 10; i++) {
 		char id[8], number[20];
@@ -578,7 +558,7 @@ START_TEST(read_only_snapshot)
 	create("a", "+61255501000");
 	create("b", "+61255501001");
 	numbering_store *writer = store;
-	store = open_on(file_backend(1));
+	store = open_on(fixture_file_backend(path, 1));
 	numbering_change_page *page = list(0, 0);
 	ck_assert_int_eq(numbering_change_page_count(page), 2);
 	ck_assert_int_eq(numbering_change_page_last_sequence(page), 2);
