@@ -15,12 +15,13 @@
 
 #include <numbering/numbering.h>
 
+#include "authz-grant.h"
 #include "ledger-invariant.h"
 #include "service/service.h"
 #include "suites.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 #define P1 "projects/p1"
 #define SECRET_FIGURE "43.21" /* the balance of the ledger: never in a refusal */
 
@@ -41,44 +42,15 @@ static const struct {
 
 enum kind { POLICY, CALLBACK };
 
-/* What USER holds: one permission (NULL: nothing) on one project ("*": every one). */
-static struct grant {
-	const char *permission;
-	const char *project;
-} grant;
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	if (caller == NULL || strcmp(caller, USER) != 0 || g->permission == NULL || strcmp(permission, g->permission) != 0)
-		return 0;
-	return strcmp(g->project, "*") == 0 || strcmp(project, g->project) == 0;
-}
+/* What USER holds (authz-grant.h). */
+static struct authz_grant grant;
 
 static numbering_policy *policy;
 
 static numbering_store *open_store(enum kind kind, int populated)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	if (kind == POLICY) {
-		char json[1024];
-		int n = snprintf(json, sizeof(json), "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN
-		                                     "\"],\"roles\":[\"roles/numbering.admin\"]}");
-		if (grant.permission != NULL)
-			n += snprintf(json + n, sizeof(json) - (size_t)n,
-			              ",{\"project\":\"%s\",\"members\":[\"" USER "\"],\"permissions\":[\"%s\"]}", grant.project,
-			              grant.permission);
-		snprintf(json + n, sizeof(json) - (size_t)n, "]}");
-		ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s: %s", json,
-		              numbering_error_message());
-		options.authorizer = numbering_policy_authorize;
-		options.authorizer_payload = policy;
-	} else {
-		options.authorizer = host_authorizer;
-		options.authorizer_payload = &grant;
-	}
+	authz_grant_options(&options, kind == POLICY, &grant, &policy);
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	if (populated) {

@@ -11,11 +11,12 @@
 
 #include <numbering/numbering.h>
 
+#include "authz-grant.h"
 #include "suites.h"
 #include "top-up.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 #define P1 "projects/p1"
 
 static const char *const permissions[] = {
@@ -44,39 +45,15 @@ static const struct {
 	          "{\"name\":\"%s\",\"statusDetails\":\"refused\"}"},
 };
 
-static struct grant {
-	const char *permission;
-	const char *project;
-} grant;
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	if (caller == NULL || strcmp(caller, USER) != 0 || g->permission == NULL || strcmp(permission, g->permission) != 0)
-		return 0;
-	return strcmp(g->project, "*") == 0 || strcmp(project, g->project) == 0;
-}
+/* What USER holds (authz-grant.h). */
+static struct authz_grant grant;
 
 static numbering_policy *policy;
 
 static numbering_store *open_store(int use_policy)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	if (use_policy) {
-		char json[1024];
-		snprintf(json, sizeof(json),
-		         "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN "\"],\"roles\":[\"roles/numbering.admin\"]},"
-		         "{\"project\":\"%s\",\"members\":[\"" USER "\"],\"permissions\":[\"%s\"]}]}",
-		         grant.project, grant.permission);
-		ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s", numbering_error_message());
-		options.authorizer = numbering_policy_authorize;
-		options.authorizer_payload = policy;
-	} else {
-		options.authorizer = host_authorizer;
-		options.authorizer_payload = &grant;
-	}
+	authz_grant_options(&options, use_policy, &grant, &policy);
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	return store;
@@ -220,13 +197,7 @@ START_TEST(roles_hold_the_methods)
 	};
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		for (int m = 0; m < METHOD_COUNT; m++) {
-			char json[512];
-			snprintf(json, sizeof(json),
-			         "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN
-			         "\"],\"roles\":[\"roles/numbering.admin\"]},"
-			         "{\"project\":\"projects/p1\",\"members\":[\"" USER "\"],\"roles\":[\"%s\"]}]}",
-			         roles[i].role);
-			ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s", numbering_error_message());
+			policy = authz_role_policy("projects/p1", roles[i].role);
 			numbering_options options = NUMBERING_OPTIONS_INIT;
 			options.authorizer = numbering_policy_authorize;
 			options.authorizer_payload = policy;

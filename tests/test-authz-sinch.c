@@ -14,11 +14,12 @@
 
 #include <numbering/numbering.h>
 
+#include "authz-grant.h"
 #include "suites.h"
 #include "top-up.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 #define P1 "projects/p1"
 #define URL "https://example.com/cb"
 /* The populated store: +12085550100-09 imported (US LOCAL, SMS and voice); 01 rented
@@ -129,52 +130,16 @@ static const char *const method_names[METHOD_COUNT] = {
 
 enum kind { POLICY, CALLBACK };
 
-/* What USER holds: one permission (NULL: nothing) on one project ("*": every one). */
-static struct grant {
-	const char *permission;
-	const char *project;
-} grant;
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	if (caller == NULL || strcmp(caller, USER) != 0 || g->permission == NULL || strcmp(permission, g->permission) != 0)
-		return 0;
-	return strcmp(g->project, "*") == 0 || strcmp(project, g->project) == 0;
-}
+/* What USER holds (authz-grant.h). */
+static struct authz_grant grant;
 
 static numbering_policy *policy;
-
-static numbering_policy *policy_for(const struct grant *g)
-{
-	char json[1024];
-	int n = snprintf(json, sizeof(json), "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN
-	                                     "\"],\"roles\":[\"roles/numbering.admin\"]}");
-	if (g->permission != NULL)
-		n += snprintf(json + n, sizeof(json) - (size_t)n,
-		              ",{\"project\":\"%s\",\"members\":[\"" USER "\"],\"permissions\":[\"%s\"]}", g->project,
-		              g->permission);
-	snprintf(json + n, sizeof(json) - (size_t)n, "]}");
-	numbering_policy *p = NULL;
-	ck_assert_msg(numbering_policy_parse(&p, json) == NUMBERING_OK, "%s: %s", json, numbering_error_message());
-	return p;
-}
 
 static numbering_store *open_store(enum kind kind)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.provisioning = NUMBERING_PROVISIONING_MANUAL;
-	if (kind == POLICY) {
-		numbering_policy_free(policy);
-		policy = policy_for(&grant);
-		options.authorizer = numbering_policy_authorize;
-		options.authorizer_payload = policy;
-	} else {
-		options.authorizer = host_authorizer;
-		options.authorizer_payload = &grant;
-	}
+	authz_grant_options(&options, kind == POLICY, &grant, &policy);
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	return store;
@@ -444,7 +409,7 @@ static char baselines[METHOD_COUNT][2][1024];
 static const char *baseline(enum method m, int populated)
 {
 	if (baselines[m][populated][0] == '\0') {
-		struct grant saved = grant;
+		struct authz_grant saved = grant;
 		struct outcome o;
 		grant.permission = NULL;
 		run(&o, POLICY, C_API, m, populated, 0);

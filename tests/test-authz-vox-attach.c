@@ -13,11 +13,12 @@
 #include <numbering/numbering.h>
 #include <numbering/phone.h>
 
+#include "authz-grant.h"
 #include "suites.h"
 #include "top-up.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 #define P1 "projects/p1"
 #define PLAIN "+12125551234"
 #define HELD "+12125551240"
@@ -46,20 +47,8 @@ static const struct {
 	            "{\"account_id\":\"p1\",\"phone_number\":\"" HELD "\",\"verification_status\":\"VERIFIED\"}"},
 };
 
-static struct grant {
-	const char *permission;
-	const char *project;
-} grant;
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	if (caller == NULL || strcmp(caller, USER) != 0 || g->permission == NULL || strcmp(permission, g->permission) != 0)
-		return 0;
-	return strcmp(g->project, "*") == 0 || strcmp(project, g->project) == 0;
-}
+/* What USER holds (authz-grant.h). */
+static struct authz_grant grant;
 
 static numbering_policy *policy;
 
@@ -76,13 +65,8 @@ static numbering_store *open_with(numbering_authorizer_cb authorizer, void *payl
 static numbering_store *open_store(int use_policy)
 {
 	if (!use_policy)
-		return open_with(host_authorizer, &grant);
-	char json[1024];
-	snprintf(json, sizeof(json),
-	         "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN "\"],\"roles\":[\"roles/numbering.admin\"]},"
-	         "{\"project\":\"%s\",\"members\":[\"" USER "\"],\"permissions\":[\"%s\"]}]}",
-	         grant.project, grant.permission);
-	ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s", numbering_error_message());
+		return open_with(authz_grant_authorizer, &grant);
+	policy = authz_grant_policy(&grant);
 	return open_with(numbering_policy_authorize, policy);
 }
 
@@ -247,13 +231,7 @@ START_TEST(roles_hold_the_methods)
 	};
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		for (int m = 0; m < METHOD_COUNT; m++) {
-			char json[512];
-			snprintf(json, sizeof(json),
-			         "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN
-			         "\"],\"roles\":[\"roles/numbering.admin\"]},"
-			         "{\"project\":\"%s\",\"members\":[\"" USER "\"],\"roles\":[\"%s\"]}]}",
-			         roles[i].project, roles[i].role);
-			ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s", numbering_error_message());
+			policy = authz_role_policy(roles[i].project, roles[i].role);
 			numbering_store *store = open_with(numbering_policy_authorize, policy);
 			populate(store);
 			int out_set = 0;

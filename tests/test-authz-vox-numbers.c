@@ -16,11 +16,12 @@
 #include <numbering/numbering.h>
 #include <numbering/phone.h>
 
+#include "authz-grant.h"
 #include "suites.h"
 #include "top-up.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 
 static const char *const permissions[] = {
 #define NUMBERING__PERMISSION(id, name, role) name,
@@ -44,25 +45,13 @@ static const struct {
 	[COUNTRIES] = {"numbering.phoneNumbers.list", "GetAccountPhoneNumberCountries", "{\"account_id\": 1}"},
 };
 
-static struct grant {
-	const char *permission;
-	const char *project;
-} grant;
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	if (caller == NULL || strcmp(caller, USER) != 0 || g->permission == NULL || strcmp(permission, g->permission) != 0)
-		return 0;
-	return strcmp(g->project, "*") == 0 || strcmp(project, g->project) == 0;
-}
+/* What USER holds (authz-grant.h). */
+static struct authz_grant grant;
 
 static numbering_store *open_store(void)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.authorizer = host_authorizer;
+	options.authorizer = authz_grant_authorizer;
 	options.authorizer_payload = &grant;
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);

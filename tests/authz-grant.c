@@ -1,0 +1,58 @@
+#include "authz-grant.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+int authz_grant_authorizer(const char *caller, const char *permission, const char *project, void *payload)
+{
+	const struct authz_grant *g = payload;
+	if (caller != NULL && strcmp(caller, AUTHZ_ADMIN) == 0)
+		return 1;
+	if (caller == NULL || strcmp(caller, AUTHZ_USER) != 0 || g->permission == NULL ||
+	    strcmp(permission, g->permission) != 0)
+		return 0;
+	return strcmp(g->project, "*") == 0 || strcmp(project, g->project) == 0;
+}
+
+/* ADMIN's binding, and USER's giving @name (a permission or a role, as @member says)
+ * on @project unless @name is NULL. */
+static numbering_policy *policy_with(const char *member, const char *project, const char *name)
+{
+	char json[1024];
+	int n = snprintf(json, sizeof(json), "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" AUTHZ_ADMIN
+	                                     "\"],\"roles\":[\"roles/numbering.admin\"]}");
+	if (name != NULL)
+		n += snprintf(json + n, sizeof(json) - (size_t)n,
+		              ",{\"project\":\"%s\",\"members\":[\"" AUTHZ_USER "\"],\"%s\":[\"%s\"]}", project, member,
+		              name);
+	snprintf(json + n, sizeof(json) - (size_t)n, "]}");
+	numbering_policy *p = NULL;
+	ck_assert_msg(numbering_policy_parse(&p, json) == NUMBERING_OK, "%s: %s", json, numbering_error_message());
+	return p;
+}
+
+numbering_policy *authz_grant_policy(const struct authz_grant *g)
+{
+	return policy_with("permissions", g->project, g->permission);
+}
+
+numbering_policy *authz_role_policy(const char *project, const char *role)
+{
+	return policy_with("roles", project, role);
+}
+
+void authz_grant_options(numbering_options *options, int use_policy, struct authz_grant *g,
+                         numbering_policy **policy)
+{
+	numbering_policy_free(*policy);
+	*policy = NULL;
+	if (use_policy) {
+		*policy = authz_grant_policy(g);
+		options->authorizer = numbering_policy_authorize;
+		options->authorizer_payload = *policy;
+	} else {
+		options->authorizer = authz_grant_authorizer;
+		options->authorizer_payload = g;
+	}
+}

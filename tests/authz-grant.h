@@ -1,0 +1,34 @@
+/* The grant the authorization suites give: USER holds one permission on one project
+ * (or on "*": every project), ADMIN everything, any other caller nothing; through a
+ * host authorizer or through the built-in policy. */
+#ifndef NUMBERING_TEST_AUTHZ_GRANT_H
+#define NUMBERING_TEST_AUTHZ_GRANT_H
+
+#include <numbering/numbering.h>
+
+#define AUTHZ_USER "user:u"
+#define AUTHZ_ADMIN "user:admin"
+
+struct authz_grant {
+	const char *permission; /* NULL: nothing */
+	const char *project;    /* "*": every project */
+};
+
+/* A numbering_options.authorizer granting what the struct authz_grant at @payload says. */
+int authz_grant_authorizer(const char *caller, const char *permission, const char *project, void *payload);
+
+/* The same grant as a policy: ADMIN has roles/numbering.admin on "*", USER @g's
+ * permission on @g's project (no binding when it is NULL). Asserts that it parses. */
+numbering_policy *authz_grant_policy(const struct authz_grant *g);
+
+/* A policy in which ADMIN has roles/numbering.admin on "*" and USER @role on @project.
+ * Asserts that it parses. */
+numbering_policy *authz_role_policy(const char *project, const char *role);
+
+/* Sets @options' authorizer to @g: the policy of authz_grant_policy when @use_policy
+ * (into *@policy, whose earlier policy, or NULL, is freed first; free it after closing
+ * the store), else authz_grant_authorizer over @g. */
+void authz_grant_options(numbering_options *options, int use_policy, struct authz_grant *g,
+                         numbering_policy **policy);
+
+#endif
