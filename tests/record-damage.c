@@ -35,3 +35,11 @@ int record_damage_check_all(const numbering_record *record)
 	}
 	return cases;
 }
+
+int record_damage_visit(const numbering_record *record, void *payload)
+{
+	struct record_damage *d = payload;
+	d->records++;
+	d->cases += record_damage_check_all(record);
+	return 0;
+}

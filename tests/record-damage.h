@@ -14,4 +14,14 @@
  * many copies it checked. */
 int record_damage_check_all(const numbering_record *record);
 
+/* What record_damage_visit counts. */
+struct record_damage {
+	int records; /* records visited */
+	int cases;   /* copies checked */
+};
+
+/* A record visitor (numbering_record_visit_cb; @payload a struct record_damage): runs
+ * record_damage_check_all on @record and counts. Returns 0: go on. */
+int record_damage_visit(const numbering_record *record, void *payload);
+
 #endif

@@ -432,15 +432,9 @@ END_TEST
 /* The CHANGE records as stored: cut at every length and bit-flipped, each reads whole
  * or as DATA_LOSS; a wrong name, parent, key or flag is DATA_LOSS; ListChanges over a
  * damaged record is DATA_LOSS naming the field. */
-struct damage {
-	int records, cases;
-};
-
 static int damage_visit(const numbering_record *record, void *payload)
 {
-	struct damage *d = payload;
-	d->records++;
-	d->cases += record_damage_check_all(record);
+	record_damage_visit(record, payload);
 	numbering_record copy = *record;
 	copy.name = "changes/0";
 	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
@@ -471,7 +465,7 @@ START_TEST(damage)
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_CHANGE;
 	q.parent = "";
-	struct damage d = {0, 0};
+	struct record_damage d = {0, 0};
 	ck_assert_int_eq(numbering__backend_list(store, &q, damage_visit, &d), NUMBERING_OK);
 	ck_assert_int_eq(d.records, 4);
 	ck_assert_int_gt(d.cases, 100);

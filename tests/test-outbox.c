@@ -308,19 +308,6 @@ END_TEST
  * and each of its bits flipped: the kind's check reads it as whole or damaged
  * (NUMBERING_DATA_LOSS), never past the bytes it has (the body is copied into a buffer
  * of exactly its size, so ASan sees an overread) and never as anything else. */
-struct damage {
-	int records;
-	int cases;
-};
-
-static int damage_visit(const numbering_record *record, void *payload)
-{
-	struct damage *d = payload;
-	d->records++;
-	d->cases += record_damage_check_all(record);
-	return 0;
-}
-
 START_TEST(damaged_bodies_of_every_sinch_kind)
 {
 	numbering_backend *backend = NULL;
@@ -343,7 +330,7 @@ START_TEST(damaged_bodies_of_every_sinch_kind)
 	                     store, NULL, numbering_task_text(numbering_task_list_item(tasks, 0), "name"), 1, 0),
 	                 NUMBERING_OK);
 	numbering_task_list_free(tasks);
-	struct damage d = {0, 0};
+	struct record_damage d = {0, 0};
 	for (int kind = NUMBERING__KIND_AVAILABLE; kind <= NUMBERING__KIND_TASK; kind++) {
 		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 		q.kind = kind;
@@ -351,7 +338,7 @@ START_TEST(damaged_bodies_of_every_sinch_kind)
 		const char *parents[] = {"", "projects/p1", "US/LOCAL"};
 		for (size_t p = 0; p < 3; p++) {
 			q.parent = parents[p];
-			ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+			ck_assert_int_eq(backend->list(backend, &q, record_damage_visit, &d), NUMBERING_OK);
 		}
 	}
 	/* The block left in stock, the active number, the completed task's delivery, the

@@ -948,19 +948,6 @@ END_TEST
 /* The purchase records (kind 11) and the subscription records (kind 12) a store writes,
  * each body cut at every length and each bit flipped: read whole or as DATA_LOSS by the
  * kind's check, never past its bytes (tests/record-damage.h). */
-struct damage {
-	int records;
-	int cases;
-};
-
-static int damage_visit(const numbering_record *record, void *payload)
-{
-	struct damage *d = payload;
-	d->records++;
-	d->cases += record_damage_check_all(record);
-	return 0;
-}
-
 START_TEST(damaged_purchase_and_subscription_bodies)
 {
 	numbering_store_close(store);
@@ -988,15 +975,15 @@ START_TEST(damaged_purchase_and_subscription_bodies)
 	p = buy("+12125551235");
 	ck_assert_str_eq(status_of(p), "FAILED");
 	numbering_purchase_free(p);
-	struct damage d = {0, 0};
+	struct record_damage d = {0, 0};
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
 	q.parent = P1;
-	ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(backend->list(backend, &q, record_damage_visit, &d), NUMBERING_OK);
 	ck_assert_int_eq(d.records, 3);
 	/* The completed purchase's subscription (the PROCESSING one starts none yet). */
 	q.kind = NUMBERING__KIND_SUBSCRIPTION;
-	ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(backend->list(backend, &q, record_damage_visit, &d), NUMBERING_OK);
 	ck_assert_int_eq(d.records, 4);
 	ck_assert_int_gt(d.cases, 1000);
 }

@@ -503,16 +503,9 @@ END_TEST
 
 /* The RESERVATION record, its body cut at every length and each bit flipped: read whole
  * or as DATA_LOSS by the kind's check, never past its bytes (exact-size copies). */
-struct damage {
-	int records;
-	int cases;
-};
-
 static int damage_visit(const numbering_record *record, void *payload)
 {
-	struct damage *d = payload;
-	d->records++;
-	d->cases += record_damage_check_all(record);
+	record_damage_visit(record, payload);
 	if (record->kind != NUMBERING__KIND_RESERVATION)
 		return 0;
 	/* Keys that are not the body's. */
@@ -542,7 +535,7 @@ START_TEST(damaged_reservation_bodies)
 	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation_free(reserve_ok(P1, (const char *[]){"+12085550101", "+12085550105"}, 2, 0));
-	struct damage d = {0, 0};
+	struct record_damage d = {0, 0};
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_RESERVATION;
 	q.parent = P1;
