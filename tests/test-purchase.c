@@ -37,27 +37,17 @@ static void count_event(const char *event_json, void *payload)
 		instances_created++;
 }
 
-static int64_t tick(void *payload)
-{
-	(void)payload;
-	clock_now += NS;
-	return clock_now;
-}
-
 static void open_store(int file)
 {
 	on_file = file;
 	clock_now = FIXTURE_EPOCH;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.event_sink = count_event;
 	instances_created = 0;
-	if (file) {
-		fixture_temp_store_path(path, sizeof(path), "purchase");
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		options.backend = backend;
-	}
+	fixture_case_path(path, sizeof(path), file, "purchase");
+	options.backend = file ? fixture_file_backend(path, 0) : NULL;
 	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "%s", numbering_error_message());
 }
 
@@ -73,10 +63,7 @@ static void setup_file(void)
 
 static void teardown(void)
 {
-	numbering_store_close(store);
-	store = NULL;
-	if (on_file)
-		unlink(path);
+	fixture_close_store(&store, path);
 }
 
 /* Every purchase operation of the suite (create, complete, fail, cancel, rent, rentAny,
@@ -931,7 +918,8 @@ START_TEST(file_store_keeps_purchases)
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.backend = backend;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	ck_assert_int_eq(numbering_store_get_purchase(&p, store, NULL, name), NUMBERING_OK);
@@ -954,7 +942,8 @@ START_TEST(damaged_purchase_and_subscription_bodies)
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.backend = backend;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	import_stock(0);

@@ -36,26 +36,16 @@ static int64_t clock_now;
 static char path[64];
 static int on_file;
 
-static int64_t tick(void *payload)
-{
-	(void)payload;
-	clock_now += NS;
-	return clock_now;
-}
-
 static void open_store(int file)
 {
 	on_file = file;
 	clock_now = FIXTURE_EPOCH;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.unverified_hold_seconds = HOLD_SECONDS;
-	if (file) {
-		fixture_temp_store_path(path, sizeof(path), "vox-attach");
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
-		options.backend = backend;
-	}
+	fixture_case_path(path, sizeof(path), file, "vox-attach");
+	options.backend = file ? fixture_file_backend(path, 0) : NULL;
 	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "%s", numbering_error_message());
 }
 
@@ -71,10 +61,7 @@ static void setup_file(void)
 
 static void teardown(void)
 {
-	numbering_store_close(store);
-	store = NULL;
-	if (on_file)
-		unlink(path);
+	fixture_close_store(&store, path);
 }
 
 /* After every call: the ledger invariant of both accounts; the call's code and message
@@ -644,7 +631,8 @@ START_TEST(the_default_hold_is_14_days)
 	ck_assert_int_eq(options.unverified_hold_seconds, 0);
 	numbering_store_close(store);
 	store = NULL;
-	options.clock = tick;
+	options.clock = fixture_tick;
+	options.clock_payload = &clock_now;
 	options.unverified_hold_seconds = -1;
 	numbering_store *bad = NULL;
 	ck_assert_int_eq(numbering_store_open(&bad, &options), NUMBERING_INVALID_ARGUMENT);
