@@ -34,6 +34,8 @@ static numbering_policy *policy_with(const char *member, const char *project, co
 
 numbering_policy *authz_grant_policy(const struct authz_grant *g)
 {
+	if (g->role != NULL)
+		return policy_with("roles", g->project, g->role);
 	return policy_with("permissions", g->project, g->permission);
 }
 

@@ -12,13 +12,15 @@
 struct authz_grant {
 	const char *permission; /* NULL: nothing */
 	const char *project;    /* "*": every project */
+	const char *role;       /* instead of the permission: a built-in role (the policy only) */
 };
 
 /* A numbering_options.authorizer granting what the struct authz_grant at @payload says. */
 int authz_grant_authorizer(const char *caller, const char *permission, const char *project, void *payload);
 
-/* The same grant as a policy: ADMIN has roles/numbering.admin on "*", USER @g's
- * permission on @g's project (no binding when it is NULL). Asserts that it parses. */
+/* The same grant as a policy: ADMIN has roles/numbering.admin on "*", USER @g's role,
+ * else its permission, on @g's project (no binding when both are NULL). Asserts that it
+ * parses. */
 numbering_policy *authz_grant_policy(const struct authz_grant *g);
 
 /* A policy in which ADMIN has roles/numbering.admin on "*" and USER @role on @project.

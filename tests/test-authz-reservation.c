@@ -15,10 +15,11 @@
 
 #include <numbering/numbering.h>
 
+#include "authz-grant.h"
 #include "suites.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 #define P1 "projects/p1"
 #define HELD "+12085550101"
 #define FREE "+12085550105"
@@ -34,39 +35,16 @@ enum method { RESERVE, GET, LIST, DELETE, METHOD_COUNT };
 static const char *const json_methods[METHOD_COUNT] = {"ReserveAvailableNumbers", "GetReservation",
                                                        "ListReservations", "DeleteReservation"};
 
-struct grant {
-	const char *permission; /* NULL: none */
-	const char *project;
-};
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	return caller != NULL && strcmp(caller, USER) == 0 && g->permission != NULL &&
-	       strcmp(permission, g->permission) == 0 && strcmp(project, g->project) == 0;
-}
-
 static numbering_policy *policy;
-static struct grant grant;
+static struct authz_grant grant; /* what USER holds (authz-grant.h) */
 static char name[128];
 
-static numbering_store *open_store(int host, const char *user_binding)
+/* A store in which USER holds the grant, through the host authorizer (@host) or the
+ * built-in policy. */
+static numbering_store *open_store(int host)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	if (host) {
-		options.authorizer = host_authorizer;
-		options.authorizer_payload = &grant;
-	} else {
-		char json[512];
-		snprintf(json, sizeof(json),
-		         "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN "\"],\"roles\":[\"roles/numbering.admin\"]}%s]}",
-		         user_binding);
-		ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s: %s", json, numbering_error_message());
-		options.authorizer = numbering_policy_authorize;
-		options.authorizer_payload = policy;
-	}
+	authz_grant_options(&options, !host, &grant, &policy);
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	/* +12085550100-09 in stock, 01 held for p1. */
@@ -168,13 +146,8 @@ static void run_matrix(int host, const char *granted, const char *project)
 {
 	for (int m = 0; m < METHOD_COUNT; m++)
 		for (int door = 0; door < 2; door++) {
-			grant.permission = granted;
-			grant.project = project;
-			char binding[256] = "";
-			if (granted != NULL)
-				snprintf(binding, sizeof(binding), ",{\"project\":\"%s\",\"members\":[\"" USER "\"],\"permissions\":[\"%s\"]}",
-				         project, granted);
-			numbering_store *store = open_store(host, binding);
+			grant = (struct authz_grant){granted, project, NULL};
+			numbering_store *store = open_store(host);
 			int allowed = granted != NULL && strcmp(granted, method_permission[m]) == 0 && strcmp(project, P1) == 0;
 			int rc, out_set = 0;
 			char *response = NULL;
@@ -229,10 +202,8 @@ START_TEST(builtin_roles)
 	static const char *const roles[] = {"roles/numbering.viewer", "roles/numbering.editor"};
 	for (int role = 0; role < 2; role++)
 		for (int m = 0; m < METHOD_COUNT; m++) {
-			char binding[256];
-			snprintf(binding, sizeof(binding), ",{\"project\":\"" P1 "\",\"members\":[\"" USER "\"],\"roles\":[\"%s\"]}",
-			         roles[role]);
-			numbering_store *store = open_store(0, binding);
+			grant = (struct authz_grant){NULL, P1, roles[role]};
+			numbering_store *store = open_store(0);
 			int out_set = 0;
 			int rc = call_c(store, (enum method)m, &out_set);
 			int allowed = role == 1 || m == GET || m == LIST;

@@ -15,10 +15,11 @@
 
 #include <numbering/numbering.h>
 
+#include "authz-grant.h"
 #include "suites.h"
 
-#define USER "user:u"
-#define ADMIN "user:admin"
+#define USER AUTHZ_USER
+#define ADMIN AUTHZ_ADMIN
 
 static const char *const permissions[] = {
 	"numbering.applications.create", "numbering.applications.delete", "numbering.applications.list",
@@ -44,21 +45,7 @@ static const struct {
 	                "numbering.accounts.setParent", "*"},
 };
 
-struct grant {
-	const char *permission; /* NULL: none */
-	const char *project;
-};
-
-static int host_authorizer(const char *caller, const char *permission, const char *project, void *payload)
-{
-	const struct grant *g = payload;
-	if (caller != NULL && strcmp(caller, ADMIN) == 0)
-		return 1;
-	return caller != NULL && strcmp(caller, USER) == 0 && g->permission != NULL &&
-	       strcmp(permission, g->permission) == 0 && strcmp(project, g->project) == 0;
-}
-
-static struct grant grant;
+static struct authz_grant grant; /* what USER holds (authz-grant.h) */
 static numbering_policy *policy;
 
 static char *call(numbering_store *store, const char *caller, const char *method, const char *request, int *rc)
@@ -89,21 +76,12 @@ static void state(numbering_store *store, char *buf, size_t size)
 	numbering_free(parent);
 }
 
-static numbering_store *open_store(int host, const char *user_binding)
+/* A store in which USER holds the grant, through the host authorizer (@host) or the
+ * built-in policy. */
+static numbering_store *open_store(int host)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	if (host) {
-		options.authorizer = host_authorizer;
-		options.authorizer_payload = &grant;
-	} else {
-		char json[512];
-		snprintf(json, sizeof(json),
-		         "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" ADMIN "\"],\"roles\":[\"roles/numbering.admin\"]}%s]}",
-		         user_binding);
-		ck_assert_msg(numbering_policy_parse(&policy, json) == NUMBERING_OK, "%s: %s", json, numbering_error_message());
-		options.authorizer = numbering_policy_authorize;
-		options.authorizer_payload = policy;
-	}
+	authz_grant_options(&options, !host, &grant, &policy);
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	call_ok(store, "AddApplication", "{\"account_id\": \"p1\", \"application_name\": \"shop\"}");
@@ -148,7 +126,7 @@ START_TEST(host_authorizer_matrix)
 			/* The permission on the right project, or on projects/p2 (or on p1 for a host operation). */
 			grant.project = other ? (strcmp(methods[m].project, "*") == 0 ? "projects/p1" : "projects/p2")
 			                      : methods[m].project;
-			numbering_store *store = open_store(1, "");
+			numbering_store *store = open_store(1);
 			int allowed = p >= 0 && !other && strcmp(permissions[p], methods[m].permission) == 0;
 			check(store, m, allowed, methods[m].permission);
 			close_store(store);
@@ -168,17 +146,15 @@ START_TEST(builtin_roles)
 	};
 	for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
 		for (int m = 0; m < METHOD_COUNT; m++) {
-			char binding[256];
-			snprintf(binding, sizeof(binding), ",{\"project\":\"projects/p1\",\"members\":[\"" USER "\"],\"roles\":[\"%s\"]}",
-			         roles[r].role);
-			numbering_store *store = open_store(0, binding);
+			grant = (struct authz_grant){NULL, "projects/p1", roles[r].role};
+			numbering_store *store = open_store(0);
 			check(store, m, roles[r].allowed[m], methods[m].permission);
 			close_store(store);
 		}
 	}
 	/* An admin of p1 alone still cannot set a parent: it is a host operation. */
-	numbering_store *store =
-	    open_store(0, ",{\"project\":\"projects/p1\",\"members\":[\"" USER "\"],\"roles\":[\"roles/numbering.admin\"]}");
+	grant = (struct authz_grant){NULL, "projects/p1", "roles/numbering.admin"};
+	numbering_store *store = open_store(0);
 	check(store, SET_PARENT, 0, "numbering.accounts.setParent");
 	close_store(store);
 }
