@@ -10,25 +10,11 @@
 #include <jansson.h>
 #include <numbering/numbering.h>
 
+#include "checks.h"
 #include "model/iso.h"
 #include "suites.h"
 
 #define ISO_CODES_DIR "/usr/share/iso-codes/json"
-
-/* Checks the thread's last error after a failing call: the code, the violated field and
- * a piece of the message. */
-static void expect_error(int rc, int code, const char *field, const char *needle)
-{
-	ck_assert_int_eq(rc, code);
-	ck_assert_int_eq(numbering_error_code(), code);
-	if (field != NULL) {
-		ck_assert_int_ge(numbering_error_violation_count(), 1);
-		ck_assert_str_eq(numbering_error_violation_field(0), field);
-	}
-	if (needle != NULL)
-		ck_assert_msg(strstr(numbering_error_message(), needle) != NULL, "message \"%s\" lacks \"%s\"",
-		              numbering_error_message(), needle);
-}
 
 static int64_t parse_ok(const char *currency, const char *amount)
 {
@@ -93,20 +79,20 @@ START_TEST(currency_refusals)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *code = cases[i].code;
 		int digits = 9;
-		expect_error(numbering_currency_digits(&digits, code), NUMBERING_INVALID_ARGUMENT, "currency_code",
+		check_error(numbering_currency_digits(&digits, code), NUMBERING_INVALID_ARGUMENT, "currency_code",
 		             cases[i].needle);
 		ck_assert_int_eq(digits, -1);
 		ck_assert_int_eq(numbering_currency_is_known(code), 0);
 		int64_t v = 42;
-		expect_error(numbering_money_parse(&v, code, "2.00"), NUMBERING_INVALID_ARGUMENT, "currency_code",
+		check_error(numbering_money_parse(&v, code, "2.00"), NUMBERING_INVALID_ARGUMENT, "currency_code",
 		             cases[i].needle);
 		ck_assert_int_eq(v, 0);
 		char buf[NUMBERING_MONEY_BUFSIZE] = "x";
-		expect_error(numbering_money_format(buf, sizeof(buf), code, 200), NUMBERING_INVALID_ARGUMENT,
+		check_error(numbering_money_format(buf, sizeof(buf), code, 200), NUMBERING_INVALID_ARGUMENT,
 		             "currency_code", cases[i].needle);
 		ck_assert_str_eq(buf, "");
 	}
-	expect_error(numbering_currency_digits(NULL, "USD"), NUMBERING_INVALID_ARGUMENT, "out", "out is NULL");
+	check_error(numbering_currency_digits(NULL, "USD"), NUMBERING_INVALID_ARGUMENT, "out", "out is NULL");
 }
 END_TEST
 
@@ -199,7 +185,7 @@ START_TEST(parse_refusals)
 		int rc = numbering_money_parse(&v, cases[i].currency, cases[i].amount);
 		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s \"%s\" was accepted (%" PRId64 ")", cases[i].currency,
 		              cases[i].amount, v);
-		expect_error(rc, NUMBERING_INVALID_ARGUMENT, "amount", cases[i].needle);
+		check_error(rc, NUMBERING_INVALID_ARGUMENT, "amount", cases[i].needle);
 		ck_assert_int_eq(v, 0);
 		/* The message quotes the value (bounded), whatever it was. */
 		if (cases[i].amount[0] != '\0' && strlen(cases[i].amount) < 40 && (unsigned char)cases[i].amount[0] < 0x80 &&
@@ -218,14 +204,14 @@ START_TEST(parse_refusals)
 	memset(huge, '9', big);
 	huge[big] = '\0';
 	int64_t v = 42;
-	expect_error(numbering_money_parse(&v, "USD", huge), NUMBERING_INVALID_ARGUMENT, "amount", "longer than 64 bytes");
+	check_error(numbering_money_parse(&v, "USD", huge), NUMBERING_INVALID_ARGUMENT, "amount", "longer than 64 bytes");
 	ck_assert_uint_lt(strlen(numbering_error_message()), 400);
 	free(huge);
 
-	expect_error(numbering_money_parse(&v, "USD", NULL), NUMBERING_INVALID_ARGUMENT, "amount", "amount is required");
-	expect_error(numbering_money_parse(NULL, "USD", "2.00"), NUMBERING_INVALID_ARGUMENT, "minor_units", "NULL");
+	check_error(numbering_money_parse(&v, "USD", NULL), NUMBERING_INVALID_ARGUMENT, "amount", "amount is required");
+	check_error(numbering_money_parse(NULL, "USD", "2.00"), NUMBERING_INVALID_ARGUMENT, "minor_units", "NULL");
 	/* The currency is checked before the amount. */
-	expect_error(numbering_money_parse(&v, "usd", "x"), NUMBERING_INVALID_ARGUMENT, "currency_code", "\"USD\"");
+	check_error(numbering_money_parse(&v, "usd", "x"), NUMBERING_INVALID_ARGUMENT, "currency_code", "\"USD\"");
 }
 END_TEST
 
@@ -265,11 +251,11 @@ START_TEST(format_refusals)
 	ck_assert_int_eq(numbering_money_format(buf, 5, "USD", 200), NUMBERING_OK);
 	ck_assert_str_eq(buf, "2.00");
 	strcpy(buf, "junk");
-	expect_error(numbering_money_format(buf, 4, "USD", 200), NUMBERING_OUT_OF_RANGE, NULL, "needs 5 bytes, buffer has 4");
+	check_error(numbering_money_format(buf, 4, "USD", 200), NUMBERING_OUT_OF_RANGE, NULL, "needs 5 bytes, buffer has 4");
 	ck_assert_str_eq(buf, "");
-	expect_error(numbering_money_format(buf, 1, "JPY", 500), NUMBERING_OUT_OF_RANGE, NULL, "needs 4 bytes");
+	check_error(numbering_money_format(buf, 1, "JPY", 500), NUMBERING_OUT_OF_RANGE, NULL, "needs 4 bytes");
 	ck_assert_str_eq(buf, "");
-	expect_error(numbering_money_format(buf, 0, "JPY", 5), NUMBERING_OUT_OF_RANGE, NULL, "buffer has 0");
+	check_error(numbering_money_format(buf, 0, "JPY", 5), NUMBERING_OUT_OF_RANGE, NULL, "buffer has 0");
 	/* The longest text of all fits NUMBERING_MONEY_BUFSIZE. */
 	for (size_t i = 0; i < numbering__iso_currency_count; i++) {
 		ck_assert_int_eq(numbering_money_format(buf, sizeof(buf), numbering__iso_currencies[i].code, INT64_MAX),
@@ -277,12 +263,12 @@ START_TEST(format_refusals)
 		ck_assert_uint_lt(strlen(buf), NUMBERING_MONEY_BUFSIZE);
 	}
 	strcpy(buf, "junk");
-	expect_error(numbering_money_format(buf, sizeof(buf), "USD", -1), NUMBERING_INVALID_ARGUMENT, "minor_units",
+	check_error(numbering_money_format(buf, sizeof(buf), "USD", -1), NUMBERING_INVALID_ARGUMENT, "minor_units",
 	             "minor_units -1 is negative");
 	ck_assert_str_eq(buf, "");
-	expect_error(numbering_money_format(buf, sizeof(buf), "USD", INT64_MIN), NUMBERING_INVALID_ARGUMENT, "minor_units",
+	check_error(numbering_money_format(buf, sizeof(buf), "USD", INT64_MIN), NUMBERING_INVALID_ARGUMENT, "minor_units",
 	             "negative");
-	expect_error(numbering_money_format(NULL, 10, "USD", 1), NUMBERING_INVALID_ARGUMENT, "buf", "NULL");
+	check_error(numbering_money_format(NULL, 10, "USD", 1), NUMBERING_INVALID_ARGUMENT, "buf", "NULL");
 }
 END_TEST
 
@@ -345,22 +331,22 @@ START_TEST(region_names)
 		ck_assert_int_eq(numbering_region_is_known(cases[i].code), 1);
 	}
 	const char *name = "stale";
-	expect_error(numbering_region_name(&name, "UK"), NUMBERING_NOT_FOUND, "region_code",
+	check_error(numbering_region_name(&name, "UK"), NUMBERING_NOT_FOUND, "region_code",
 	             "region_code \"UK\" is not an ISO 3166-1 alpha-2 region (the United Kingdom is \"GB\")");
 	ck_assert_ptr_null(name);
-	expect_error(numbering_region_name(&name, "ZZ"), NUMBERING_NOT_FOUND, "region_code", "\"ZZ\"");
-	expect_error(numbering_region_name(&name, "XK"), NUMBERING_NOT_FOUND, "region_code", "\"XK\"");
-	expect_error(numbering_region_name(&name, "us"), NUMBERING_INVALID_ARGUMENT, "region_code",
+	check_error(numbering_region_name(&name, "ZZ"), NUMBERING_NOT_FOUND, "region_code", "\"ZZ\"");
+	check_error(numbering_region_name(&name, "XK"), NUMBERING_NOT_FOUND, "region_code", "\"XK\"");
+	check_error(numbering_region_name(&name, "us"), NUMBERING_INVALID_ARGUMENT, "region_code",
 	             "region_code \"us\" must be upper-case, as ISO 3166-1 alpha-2 writes it: \"US\"");
-	expect_error(numbering_region_name(&name, "USA"), NUMBERING_INVALID_ARGUMENT, "region_code",
+	check_error(numbering_region_name(&name, "USA"), NUMBERING_INVALID_ARGUMENT, "region_code",
 	             "\"USA\" is not an ISO 3166-1 alpha-2 code");
-	expect_error(numbering_region_name(&name, "U"), NUMBERING_INVALID_ARGUMENT, "region_code", "\"U\"");
-	expect_error(numbering_region_name(&name, "U1"), NUMBERING_INVALID_ARGUMENT, "region_code", "\"U1\"");
-	expect_error(numbering_region_name(&name, "001"), NUMBERING_INVALID_ARGUMENT, "region_code", "\"001\"");
-	expect_error(numbering_region_name(&name, ""), NUMBERING_INVALID_ARGUMENT, "region_code", "required");
-	expect_error(numbering_region_name(&name, NULL), NUMBERING_INVALID_ARGUMENT, "region_code", "required");
+	check_error(numbering_region_name(&name, "U"), NUMBERING_INVALID_ARGUMENT, "region_code", "\"U\"");
+	check_error(numbering_region_name(&name, "U1"), NUMBERING_INVALID_ARGUMENT, "region_code", "\"U1\"");
+	check_error(numbering_region_name(&name, "001"), NUMBERING_INVALID_ARGUMENT, "region_code", "\"001\"");
+	check_error(numbering_region_name(&name, ""), NUMBERING_INVALID_ARGUMENT, "region_code", "required");
+	check_error(numbering_region_name(&name, NULL), NUMBERING_INVALID_ARGUMENT, "region_code", "required");
 	ck_assert_ptr_null(name);
-	expect_error(numbering_region_name(NULL, "US"), NUMBERING_INVALID_ARGUMENT, "out", "NULL");
+	check_error(numbering_region_name(NULL, "US"), NUMBERING_INVALID_ARGUMENT, "out", "NULL");
 	ck_assert_int_eq(numbering_region_is_known("UK"), 0);
 	ck_assert_int_eq(numbering_region_is_known("us"), 0);
 	ck_assert_int_eq(numbering_region_is_known(NULL), 0);
