@@ -13,6 +13,7 @@
 
 #include "ledger-invariant.h"
 #include "model/kinds.h"
+#include "model/record.h"
 #include "service/backend-call.h"
 #include "service/billing.h"
 #include "service/service.h"
@@ -785,20 +786,21 @@ static void internal_calls(numbering_store *store)
 	charge.from_reserve = 0;
 	charge.amount = -100;
 	expect_field(post(store, &a, &charge, NULL), NUMBERING_ALREADY_EXISTS, "chargeKey", "already holds the charge");
-	/* The key is kept as the project's request id "#" + key: the entry's number. */
+	/* The key is the entry's own first key: no REQUEST record "#" + key is written. */
 	struct key_record kr;
-	ck_assert_int_eq(get_key_record(store, &kr, "projects/*/p1/requests/#projects/p1/subscriptions/s#1"), NUMBERING_OK);
-	ck_assert_int_eq((int)kr.len, 41);
-	ck_assert_int_eq(kr.body[32], 'K');
-	ck_assert_int_eq(kr.body[33], 2);
-	/* A damaged one is DATA_LOSS, for the look-up and for a charge with its key. */
-	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#1", kr.body, 33);
-	expect_field(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#1", &found), NUMBERING_DATA_LOSS,
-	             "chargeKey", "charge key");
-	expect_field(post(store, &a, &charge, NULL), NUMBERING_DATA_LOSS, "chargeKey", "charge key");
-	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#1", kr.body, kr.len);
+	ck_assert_int_eq(get_key_record(store, &kr, "projects/*/p1/requests/#projects/p1/subscriptions/s#1"),
+	                 NUMBERING_NOT_FOUND);
+	numbering_error_clear();
+	/* Stores written before kept one beside the entry (41 bytes: 32 zero, 'K', the entry's
+	 * number): it is not read, so a damaged one changes nothing. */
+	uint8_t old_key[41] = {0};
+	old_key[32] = 'K';
+	old_key[33] = 2;
+	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#1", old_key, 33);
 	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#1", &found), NUMBERING_OK);
 	ck_assert_int_eq(found, 1);
+	expect_field(post(store, &a, &charge, NULL), NUMBERING_ALREADY_EXISTS, "chargeKey", "already holds the charge");
+	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#1", old_key, sizeof(old_key));
 	/* Out of the reserve, no more than it holds; unreserving likewise. */
 	charge.charge_key = "projects/p1/subscriptions/s#2";
 	charge.from_reserve = 1;
@@ -854,6 +856,176 @@ static void internal_calls(numbering_store *store)
 START_TEST(internal_interface)
 {
 	on_both_backends(internal_calls);
+}
+END_TEST
+
+/* A backend that answers no key find (NUMBERING__CONTROL_KEY_FIND), as one outside the
+ * library would: the ledger lists the project's entries with the key as a filter. */
+struct no_key_find {
+	numbering_backend base;
+	numbering_backend *inner;
+	int asked;
+};
+
+static numbering_backend *nk_inner(numbering_backend *b)
+{
+	return ((struct no_key_find *)b)->inner;
+}
+
+static int nk_begin(numbering_backend *b)
+{
+	return nk_inner(b)->begin(nk_inner(b));
+}
+
+static int nk_commit(numbering_backend *b)
+{
+	return nk_inner(b)->commit(nk_inner(b));
+}
+
+static int nk_rollback(numbering_backend *b)
+{
+	return nk_inner(b)->rollback(nk_inner(b));
+}
+
+static int nk_put(numbering_backend *b, const numbering_record *r)
+{
+	return nk_inner(b)->put(nk_inner(b), r);
+}
+
+static int nk_remove(numbering_backend *b, int kind, const char *name)
+{
+	return nk_inner(b)->remove(nk_inner(b), kind, name);
+}
+
+static int nk_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit, void *payload)
+{
+	return nk_inner(b)->get(nk_inner(b), kind, name, visit, payload);
+}
+
+static int nk_find(numbering_backend *b, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
+                   void *payload)
+{
+	return nk_inner(b)->find(nk_inner(b), digits, first, last, visit, payload);
+}
+
+static int nk_list(numbering_backend *b, const numbering_record_query *query, numbering_record_visit_cb visit,
+                   void *payload)
+{
+	return nk_inner(b)->list(nk_inner(b), query, visit, payload);
+}
+
+static int nk_control(numbering_backend *b, int op, void *arg)
+{
+	if (op == NUMBERING__CONTROL_KEY_FIND) {
+		((struct no_key_find *)b)->asked++;
+		return NUMBERING_UNIMPLEMENTED;
+	}
+	return nk_inner(b)->control(nk_inner(b), op, arg);
+}
+
+static void nk_free(numbering_backend *b)
+{
+	nk_inner(b)->free(nk_inner(b));
+	free(b);
+}
+
+START_TEST(charge_keys_without_the_key_index)
+{
+	struct no_key_find *b = calloc(1, sizeof(*b));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(numbering_memory_backend_new(&b->inner), NUMBERING_OK);
+	b->base.version = NUMBERING_BACKEND_VERSION;
+	b->base.begin = nk_begin;
+	b->base.commit = nk_commit;
+	b->base.rollback = nk_rollback;
+	b->base.put = nk_put;
+	b->base.remove = nk_remove;
+	b->base.get = nk_get;
+	b->base.find = nk_find;
+	b->base.list = nk_list;
+	b->base.control = nk_control;
+	b->base.free = nk_free;
+	numbering_store *store = NULL;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = &b->base;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering__rwlock_wrlock(&store->lock);
+	struct numbering__account a;
+	ck_assert_int_eq(numbering__account_load(&a, store, P1), NUMBERING_OK);
+	struct numbering__entry_in top = {"USD", 500, 0, "top-up", "", NULL, store_time(store)};
+	ck_assert_int_eq(post(store, &a, &top, NULL), NUMBERING_OK);
+	struct numbering__entry_in charge = {"USD", -100, 0, "renewal", "projects/p1/subscriptions/s",
+	                                     "projects/p1/subscriptions/s#2", store_time(store)};
+	ck_assert_int_eq(post(store, &a, &charge, NULL), NUMBERING_OK);
+	charge.charge_key = "projects/p1/subscriptions/s#3";
+	ck_assert_int_eq(post(store, &a, &charge, NULL), NUMBERING_OK);
+	int asked = b->asked;
+	ck_assert_int_ge(asked, 2);
+	/* Each key is found by the list, in this project only; charged once. */
+	int found = 0;
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#2", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#3", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#4", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert_int_eq(numbering__account_charged(store, P2, "projects/p1/subscriptions/s#2", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 0);
+	charge.charge_key = "projects/p1/subscriptions/s#2";
+	expect_field(post(store, &a, &charge, NULL), NUMBERING_ALREADY_EXISTS, "chargeKey", "already holds the charge");
+	ck_assert_int_gt(b->asked, asked);
+	ck_assert_int_eq(a.entries, 3);
+	numbering__rwlock_wrunlock(&store->lock);
+	int64_t balance = 0;
+	ck_assert_int_eq(ledger_check(store, NULL, P1, 0, &balance), 3);
+	ck_assert_int_eq(balance, 300);
+	numbering_store_close(store);
+}
+END_TEST
+
+/* A file store reopened: its memory store indexes the keys of the entries it read back
+ * at the first charge, those of a store written before the key index (entries with
+ * their keys, and a REQUEST record per key, not read) included. */
+START_TEST(charge_keys_found_after_a_reopen)
+{
+	struct file_store f;
+	file_open(&f);
+	numbering_store *store = f.store;
+	numbering__rwlock_wrlock(&store->lock);
+	struct numbering__account a;
+	ck_assert_int_eq(numbering__account_load(&a, store, P1), NUMBERING_OK);
+	struct numbering__entry_in top = {"USD", 500, 0, "top-up", "", NULL, store_time(store)};
+	ck_assert_int_eq(post(store, &a, &top, NULL), NUMBERING_OK);
+	struct numbering__entry_in charge = {"USD", -100, 0, "renewal", "projects/p1/subscriptions/s",
+	                                     "projects/p1/subscriptions/s#2", store_time(store)};
+	ck_assert_int_eq(post(store, &a, &charge, NULL), NUMBERING_OK);
+	uint8_t old_key[41] = {0};
+	old_key[32] = 'K';
+	old_key[33] = 2;
+	put_key_record(store, "projects/*/p1/requests/#projects/p1/subscriptions/s#2", old_key, sizeof(old_key));
+	numbering__rwlock_wrunlock(&store->lock);
+	numbering_store_close(store);
+	store = f.store = fixture_open_file(f.path);
+	numbering__rwlock_wrlock(&store->lock);
+	ck_assert_int_eq(numbering__account_load(&a, store, P1), NUMBERING_OK);
+	ck_assert_int_eq(a.entries, 2);
+	/* Before any charge (no transaction yet: the list answers), then inside one. */
+	int found = 0;
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#2", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 1);
+	expect_field(post(store, &a, &charge, NULL), NUMBERING_ALREADY_EXISTS, "chargeKey", "already holds the charge");
+	charge.charge_key = "projects/p1/subscriptions/s#3";
+	ck_assert_int_eq(post(store, &a, &charge, NULL), NUMBERING_OK);
+	expect_field(post(store, &a, &charge, NULL), NUMBERING_ALREADY_EXISTS, "chargeKey", "already holds the charge");
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#2", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(numbering__account_charged(store, P1, "projects/p1/subscriptions/s#4", &found), NUMBERING_OK);
+	ck_assert_int_eq(found, 0);
+	numbering__rwlock_wrunlock(&store->lock);
+	int64_t balance = 0;
+	ck_assert_int_eq(ledger_check(store, NULL, P1, 0, &balance), 3);
+	ck_assert_int_eq(balance, 300);
+	file_close(&f);
 }
 END_TEST
 
@@ -1059,6 +1231,8 @@ Suite *billing_suite(void)
 	tcase_add_test(tc, json_adjust_get_list);
 	tcase_add_test(tc, json_refusals_name_the_field);
 	tcase_add_test(tc, internal_interface);
+	tcase_add_test(tc, charge_keys_without_the_key_index);
+	tcase_add_test(tc, charge_keys_found_after_a_reopen);
 	tcase_add_test(tc, random_sequence_keeps_the_invariant);
 	tcase_add_test(tc, damaged_billing_records);
 	suite_add_tcase(s, tc);

@@ -13,6 +13,7 @@
 #include <numbering/sys/record.h>
 
 #include "../backends/memory/memory.h"
+#include "model/record.h"
 #include "suites.h"
 
 /* Records as text: one line per visit, every field, so two walks compare as strings. */
@@ -1212,6 +1213,139 @@ START_TEST(many_records_and_large_bodies)
 }
 END_TEST
 
+/* NUMBERING__CONTROL_KEY_FIND into @t: NUMBERING_NOT_FOUND when nothing has the key. */
+static int key_find(numbering_backend *b, int kind, const char *parent, const char *key, struct text *t)
+{
+	struct numbering__key_find kf = {kind, parent, key, collect, t, 0};
+	int rc = b->control(b, NUMBERING__CONTROL_KEY_FIND, &kf);
+	return rc != NUMBERING_OK ? rc : kf.found ? NUMBERING_OK : NUMBERING_NOT_FOUND;
+}
+
+static const char *key_names(numbering_backend *b, int kind, const char *parent, const char *key)
+{
+	static char out[256];
+	struct text t = {0};
+	int rc = key_find(b, kind, parent, key, &t);
+	snprintf(out, sizeof(out), "%s", rc == NUMBERING_OK ? names_of(text_get(&t)) : rc == NUMBERING_NOT_FOUND ? "-" : "error");
+	text_free(&t);
+	return out;
+}
+
+static numbering_record keyed_rec(int kind, const char *name, const char *parent, unsigned flags, int64_t sort_key,
+                                  const char *key)
+{
+	numbering_record r = rec(kind, name, parent, flags, sort_key, 0, 0, 0);
+	r.keys[0] = key;
+	r.keys[1] = "second"; /* only the first key is indexed */
+	return r;
+}
+
+/* The key index: refused outside a transaction until a find inside one builds it for
+ * the kind (from the listed and unlisted records of every group of the kind, the
+ * transaction's own writes included); kept by puts, replacements, removes, in-situ
+ * body updates and rollbacks (the CHECK control compares it with the records after
+ * each); one kind's index is not another's. */
+START_TEST(key_index_follows_every_write)
+{
+	numbering_backend *b = make();
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	static const char *parents[] = {"projects/p0", "projects/p1", "projects/p2"};
+	char names[40][40], keys[40][8];
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s/entries/%d", parents[i % 3], i);
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		numbering_record r = keyed_rec(10, names[i], parents[i % 3], i % 2 ? NUMBERING_RECORD_LISTED : 0, i + 1,
+		                               i % 5 == 4 ? NULL : keys[i]);
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	}
+	numbering_record o = keyed_rec(11, "projects/p0/other/1", "projects/p0", 0, 1, "k1");
+	ck_assert_int_eq(b->put(b, &o), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	struct text t = {0};
+	ck_assert_int_eq(key_find(b, 10, NULL, "k1", &t), NUMBERING_FAILED_PRECONDITION);
+	check(b);
+	/* Built inside a transaction that already removed and replaced records. */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->remove(b, 10, names[7]), NUMBERING_OK);
+	numbering_record r = keyed_rec(10, names[8], parents[2], NUMBERING_RECORD_LISTED, 9, "k8b");
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	ck_assert_str_eq(key_names(b, 10, NULL, "k1"), "projects/p1/entries/1");
+	ck_assert_str_eq(key_names(b, 10, "projects/p1", "k1"), "projects/p1/entries/1");
+	ck_assert_str_eq(key_names(b, 10, "projects/p0", "k1"), "-");
+	ck_assert_str_eq(key_names(b, 10, NULL, "k2"), "projects/p2/entries/2");
+	ck_assert_str_eq(key_names(b, 10, NULL, "k4"), "-");     /* a record without a first key */
+	ck_assert_str_eq(key_names(b, 10, NULL, "second"), "-"); /* the second key is not indexed */
+	ck_assert_str_eq(key_names(b, 10, NULL, "k7"), "-");     /* removed */
+	ck_assert_str_eq(key_names(b, 10, NULL, "k8"), "-");     /* replaced with another key */
+	ck_assert_str_eq(key_names(b, 10, NULL, "k8b"), "projects/p2/entries/8");
+	ck_assert_str_eq(key_names(b, 11, NULL, "k1"), "projects/p0/other/1");
+	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+	check(b);
+	/* The kind stays indexed: finds outside a transaction now answer. */
+	ck_assert_str_eq(key_names(b, 10, NULL, "k7"), "projects/p1/entries/7");
+	ck_assert_str_eq(key_names(b, 10, NULL, "k8"), "projects/p2/entries/8");
+	ck_assert_str_eq(key_names(b, 10, NULL, "k8b"), "-");
+	/* Every kind of write, rolled back and then committed. */
+	for (int pass = 0; pass < 2; pass++) {
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		r = keyed_rec(10, "projects/p0/entries/new", "projects/p0", 0, 100, "k100");
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		r = keyed_rec(10, names[2], parents[2], 0, 3, "k2b"); /* the key changed */
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		r = keyed_rec(10, names[3], parents[0], NUMBERING_RECORD_LISTED, 4, NULL); /* the key dropped */
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		r = keyed_rec(10, names[4], parents[1], 0, 5, "k4"); /* a key added */
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		static const char body[] = "a new body";
+		r = keyed_rec(10, names[6], parents[0], 0, 7, "k6"); /* the body only (in situ) */
+		r.body = body;
+		r.body_len = sizeof(body);
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		ck_assert_int_eq(b->remove(b, 10, names[5]), NUMBERING_OK);
+		ck_assert_str_eq(key_names(b, 10, NULL, "k100"), "projects/p0/entries/new");
+		ck_assert_str_eq(key_names(b, 10, NULL, "k2"), "-");
+		ck_assert_str_eq(key_names(b, 10, NULL, "k2b"), "projects/p2/entries/2");
+		ck_assert_str_eq(key_names(b, 10, NULL, "k3"), "-");
+		ck_assert_str_eq(key_names(b, 10, NULL, "k4"), "projects/p1/entries/4");
+		ck_assert_str_eq(key_names(b, 10, NULL, "k5"), "-");
+		ck_assert_ptr_nonnull(strstr(key_names(b, 10, NULL, "k6"), "projects/p0/entries/6"));
+		if (pass == 0) {
+			ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+			check(b);
+			ck_assert_str_eq(key_names(b, 10, NULL, "k100"), "-");
+			ck_assert_str_eq(key_names(b, 10, NULL, "k2"), "projects/p2/entries/2");
+			ck_assert_str_eq(key_names(b, 10, NULL, "k3"), "projects/p0/entries/3");
+			ck_assert_str_eq(key_names(b, 10, NULL, "k4"), "-");
+			ck_assert_str_eq(key_names(b, 10, NULL, "k5"), "projects/p2/entries/5");
+		} else {
+			ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+			check(b);
+			ck_assert_str_eq(key_names(b, 10, NULL, "k100"), "projects/p0/entries/new");
+			ck_assert_str_eq(key_names(b, 10, NULL, "k3"), "-");
+			ck_assert_str_eq(key_names(b, 10, NULL, "k5"), "-");
+		}
+	}
+	/* Bad arguments. */
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_KEY_FIND, NULL), NUMBERING_INVALID_ARGUMENT);
+	struct numbering__key_find bad = {10, NULL, NULL, collect, &t, 0};
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_KEY_FIND, &bad), NUMBERING_INVALID_ARGUMENT);
+	bad.key = "k1";
+	bad.visit = NULL;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_KEY_FIND, &bad), NUMBERING_INVALID_ARGUMENT);
+	bad.visit = collect;
+	bad.kind = 0;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_KEY_FIND, &bad), NUMBERING_INVALID_ARGUMENT);
+	char long_key[NUMBERING_RECORD_KEY_MAX + 2];
+	memset(long_key, 'k', sizeof(long_key) - 1);
+	long_key[sizeof(long_key) - 1] = '\0';
+	bad.kind = 10;
+	bad.key = long_key;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_KEY_FIND, &bad), NUMBERING_INVALID_ARGUMENT);
+	text_free(&t);
+	b->free(b);
+}
+END_TEST
+
 Suite *memory_records_suite(void)
 {
 	Suite *s = suite_create("memory_records");
@@ -1230,6 +1364,7 @@ Suite *memory_records_suite(void)
 	tcase_add_test(tc, random_against_model);
 	tcase_add_test(tc, allocation_failure_changes_nothing);
 	tcase_add_test(tc, many_records_and_large_bodies);
+	tcase_add_test(tc, key_index_follows_every_write);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -178,6 +178,11 @@ struct rmem {
 	uint32_t home_count, home_cap;
 	uint32_t last_home[KIND_MAX + 1]; /* per kind, the home its last write named */
 	struct name_hint hints[NAME_HINTS];
+	/* The key index (NUMBERING__CONTROL_KEY_FIND): hash of (kind, first key) -> the
+	 * records with a first key of the kinds marked in keyed_kinds, a kind's built by
+	 * the first find that asks for it (key_index_build()) and kept by every link. */
+	struct numbering__mhash keyed;
+	uint8_t keyed_kinds[KIND_MAX + 1];
 	struct undo *undo;
 	size_t undo_count, undo_cap;
 	size_t hash_bytes, other_bytes;
@@ -757,6 +762,24 @@ static void names_relink(struct rmem *m, uint32_t hash, const struct rrec *was, 
 		numbering__mhash_insert(&m->names, hash, handle);
 }
 
+/* Whether @r is in the key index: a record with a first key, of a kind indexed. */
+static int key_indexed(const struct rmem *m, const struct rrec *r)
+{
+	return (r->layout & RL_KEY(0)) && m->keyed_kinds[r->kind];
+}
+
+static uint32_t key_hash(const struct rmem *m, int kind, const char *key, size_t len)
+{
+	return sip_hash(m, key, len) ^ (uint32_t)kind * 0x27d4eb2fu;
+}
+
+static uint32_t rec_key_hash(const struct rmem *m, const struct rrec *r)
+{
+	size_t len = 0;
+	const char *key = rec_key(r, 0, &len);
+	return key_hash(m, r->kind, key, len);
+}
+
 #define TREES_MAX 5
 
 /* The trees @r belongs in, and its key in each; returns how many. */
@@ -823,6 +846,8 @@ static int reserve_links(struct rmem *m, const struct rrec *r, int new_name)
 		return NUMBERING_RESOURCE_EXHAUSTED;
 	if (new_name && numbering__mhash_reserve(&m->names, 1, &m->hash_bytes) != NUMBERING_OK)
 		return NUMBERING_RESOURCE_EXHAUSTED;
+	if (key_indexed(m, r) && numbering__mhash_reserve(&m->keyed, 1, &m->hash_bytes) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
 	return NUMBERING_OK;
 }
 
@@ -837,6 +862,8 @@ static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
 		numbering__ordered_insert(&m->pool, trees[i], keys[i], handle);
 	if (is_single(r))
 		numbering__mhash_insert(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
+	if (key_indexed(m, r))
+		numbering__mhash_insert(&m->keyed, rec_key_hash(m, r), handle);
 	note_span(m, r);
 	count_digits(m, r, 1);
 }
@@ -850,6 +877,8 @@ static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
 		numbering__ordered_remove(trees[i], keys[i], handle);
 	if (is_single(r))
 		numbering__mhash_remove(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
+	if (key_indexed(m, r))
+		numbering__mhash_remove(&m->keyed, rec_key_hash(m, r), handle);
 	reset_span(m, r);
 	count_digits(m, r, UINT32_MAX);
 }
@@ -885,6 +914,10 @@ static int index_relink(struct rmem *m, const struct rrec *o, uint32_t old, cons
 		if (is_single(n))
 			numbering__mhash_insert(&m->singles, number_hash(m, nk), handle);
 	}
+	if (key_indexed(m, o))
+		numbering__mhash_remove(&m->keyed, rec_key_hash(m, o), old);
+	if (key_indexed(m, n))
+		numbering__mhash_insert(&m->keyed, rec_key_hash(m, n), handle);
 	reset_span(m, o);
 	count_digits(m, o, UINT32_MAX);
 	count_digits(m, n, 1);
@@ -2189,7 +2222,7 @@ static int check(struct rmem *m)
 		return rc;
 	int64_t counts[KIND_MAX + 1];
 	memset(counts, 0, sizeof(counts));
-	uint32_t singles = 0;
+	uint32_t singles = 0, keyed = 0;
 	char name[NAME_MAX_BYTES + 1];
 	for (uint64_t i = 0; i < record_slots(m); i++) {
 		int named = i < m->names.cap;
@@ -2228,9 +2261,21 @@ static int check(struct rmem *m)
 			if (h == 0)
 				return check_failed("a single number is missing from the number hash");
 		}
+		if (key_indexed(m, r)) {
+			keyed++;
+			struct numbering__mprobe probe;
+			uint32_t h;
+			numbering__mhash_start(&probe, &m->keyed, rec_key_hash(m, r));
+			while ((h = numbering__mhash_next(&probe, &m->keyed)) != 0 && h != slot->handle)
+				;
+			if (h == 0)
+				return check_failed("a record of a kind whose keys are indexed is missing from the key index");
+		}
 	}
 	if (singles != m->singles.count)
 		return check_failed("the number hash holds records it should not");
+	if (keyed != m->keyed.count)
+		return check_failed("the key index holds records it should not");
 	if (entries != expected)
 		return check_failed("the trees hold more or fewer entries than the records need");
 	if (memcmp(counts, m->counts, sizeof(counts)) != 0)
@@ -2323,6 +2368,77 @@ static int due_kinds(const struct rmem *m, struct numbering__due_kinds *arg)
 	return NUMBERING_OK;
 }
 
+/* Enters every record of @kind with a first key in the key index; from then on every
+ * link and unlink of one does. Inside a transaction, room is also made for what its
+ * rollback may put back (the records it replaced or removed), so that rollback still
+ * needs no memory. */
+static int key_index_build(struct rmem *m, int kind)
+{
+	uint64_t extra = (uint64_t)m->counts[kind] + m->undo_count;
+	if (extra > UINT32_MAX / 2 || numbering__mhash_reserve(&m->keyed, (uint32_t)extra, &m->hash_bytes) != NUMBERING_OK)
+		return out_of_memory("indexing keys");
+	m->keyed_kinds[kind] = 1;
+	for (uint32_t i = 0; i < m->group_count; i++) {
+		const struct group *g = &m->groups[i];
+		if (g->kind != (uint32_t)kind)
+			continue;
+		/* Every record is in its group's listed or unlisted tree. */
+		const struct numbering__ordered *trees[] = {&g->listed, &g->unlisted};
+		for (int t = 0; t < 2; t++) {
+			struct numbering__ordered_cursor c;
+			for (int ok = numbering__ordered_first(&c, trees[t]); ok; ok = numbering__ordered_next(&c)) {
+				uint32_t h = numbering__ordered_value(&c);
+				const struct rrec *r = rec_at(m, h);
+				if (key_indexed(m, r))
+					numbering__mhash_insert(&m->keyed, rec_key_hash(m, r), h);
+			}
+		}
+	}
+	return NUMBERING_OK;
+}
+
+/* NUMBERING__CONTROL_KEY_FIND: one probe of the key index, built for the kind on its
+ * first find (inside a write transaction: the build changes the backend). */
+static int key_find(struct rmem *m, struct numbering__key_find *arg)
+{
+	if (arg == NULL || arg->key == NULL || arg->visit == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg",
+		                              "memory backend control: a key find needs a key and a visit");
+	if (check_kind(arg->kind, "kind", "key find") != NUMBERING_OK)
+		return NUMBERING_INVALID_ARGUMENT;
+	arg->found = 0;
+	size_t len = strnlen(arg->key, NUMBERING_RECORD_KEY_MAX + 1);
+	if (len > NUMBERING_RECORD_KEY_MAX)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "key",
+		                              "memory backend key find: a key has at most %d bytes", NUMBERING_RECORD_KEY_MAX);
+	if (!m->keyed_kinds[arg->kind]) {
+		if (!m->in_transaction)
+			return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+			                            "memory backend: the keys of kind %d are not indexed yet (a find inside "
+			                            "a write transaction indexes them)",
+			                            arg->kind);
+		int rc = key_index_build(m, arg->kind);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	size_t parent_len = arg->parent != NULL ? strnlen(arg->parent, NAME_MAX_BYTES + 1) : 0;
+	struct numbering__mprobe probe;
+	numbering__mhash_start(&probe, &m->keyed, key_hash(m, arg->kind, arg->key, len));
+	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->keyed)) != 0;) {
+		const struct rrec *r = rec_at(m, h);
+		size_t key_len = 0;
+		const char *key = rec_key(r, 0, &key_len);
+		if (r->kind != arg->kind || key_len != len || memcmp(key, arg->key, len) != 0)
+			continue;
+		const struct group *g = group_of(m, r);
+		if (arg->parent != NULL && (g->parent_len != parent_len || memcmp(g->parent, arg->parent, parent_len) != 0))
+			continue;
+		arg->found = 1;
+		return visit_one(m, h, arg->visit, arg->payload);
+	}
+	return NUMBERING_OK;
+}
+
 static int no_arg(void)
 {
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
@@ -2373,6 +2489,8 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 		return digit_counts(m, arg);
 	case NUMBERING__CONTROL_DUE:
 		return due_kinds(m, arg);
+	case NUMBERING__CONTROL_KEY_FIND:
+		return key_find(m, arg);
 	case NUMBERING__CONTROL_OWN_RECORDS: /* bodies are kept as put */
 		*(const numbering_backend **)arg = backend;
 		return NUMBERING_OK;
@@ -2413,6 +2531,7 @@ static void rm_free(numbering_backend *backend)
 	}
 	numbering__mhash_destroy(&m->singles, &m->hash_bytes);
 	numbering__mhash_destroy(&m->names, &m->hash_bytes);
+	numbering__mhash_destroy(&m->keyed, &m->hash_bytes);
 	numbering__slab_destroy(&m->slab);
 	numbering__free_mem(m->undo);
 	sodium_memzero(m->sip_key, sizeof(m->sip_key));

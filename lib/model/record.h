@@ -133,4 +133,26 @@ struct numbering__due_kinds {
 	int due; /* set */
 };
 
+/*
+ * A control operation only the library's own record stores answer (memory, and the
+ * file backend through the memory store it keeps): arg struct numbering__key_find *.
+ * Visits the record of @kind whose first key (keys[0]) is @key, under @parent unless
+ * it is NULL, and sets found: one hash probe, where a list with a key filter walks the
+ * group. For a kind that keeps its first keys unique (the first record found is
+ * visited). The memory store indexes a kind's first keys from the first find that
+ * asks for the kind, which it answers only inside a write transaction (until then
+ * FAILED_PRECONDITION outside one); every put and remove keeps the index after that.
+ * The ledger looks up a renewal's charge key with it (service/billing.c); a backend
+ * that does not answer gets the list instead.
+ */
+#define NUMBERING__CONTROL_KEY_FIND 0x4e42f007
+struct numbering__key_find {
+	int kind;
+	const char *parent; /* or NULL: any */
+	const char *key;
+	numbering_record_visit_cb visit;
+	void *payload;
+	int found; /* set */
+};
+
 #endif

@@ -21,6 +21,7 @@
 #include "model/fields.h"
 #include "model/instance-record.h"
 #include "model/kinds.h"
+#include "model/record.h"
 #include "model/validate.h"
 #include "numbering/billing.h"
 #include "numbering/money.h"
@@ -331,37 +332,13 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
 	return 1;
 }
 
-/* A charge key is kept as a request id of the project (service/request-id.h) that no
- * request can take: "#" and the key (a request id has no '#'), so whether the ledger
- * holds it is one get by name, whatever the ledger's length. The REQUEST record's
- * body: 32 zero bytes where a request keeps its digest, the mark, and the number of
- * the entry that carries the key (8 bytes, little-endian); its sort key the entry's
- * time. Put with the entry, in its transaction. */
-#define CHARGE_MARK 'K'
-#define CHARGE_BODY_LEN (32 + 1 + 8)
-
-struct charge_record {
-	char scope[NUMBERING__REQUEST_SCOPE_SIZE];
-	char id[1 + 255 + 1];
-	uint8_t body[CHARGE_BODY_LEN];
-	numbering_record r;
-	char name[NUMBERING__REQUEST_NAME_SIZE];
-};
-
-/* The record of @key in the ledger of @project, for its entry @n put at @time (0, 0
- * for a look-up). */
-static int charge_record(struct charge_record *c, const char *project, const char *key, int64_t n, int64_t time)
-{
-	numbering__request_id_scope(c->scope, project);
-	c->id[0] = '#';
-	copy_text(c->id + 1, sizeof(c->id) - 1, key);
-	memset(c->body, 0, 32);
-	c->body[32] = CHARGE_MARK;
-	for (int b = 0; b < 8; b++)
-		c->body[33 + b] = (uint8_t)((uint64_t)n >> (8 * b));
-	return numbering__request_record(&c->r, c->name, c->scope, c->id, time, c->body, sizeof(c->body));
-}
-
+/* A charge key is the first key (keys[0]) of its entry's record, unique in the ledger.
+ * Whether the ledger holds one is one look-up in the backend's key index
+ * (NUMBERING__CONTROL_KEY_FIND, model/record.h): the memory and file backends answer
+ * it; another backend gets a list of the project's entries with the key as a filter.
+ * Before the index, each key was also kept as a REQUEST record ("#" and the key), one
+ * more record put and read per charge; stores written then still hold them, unread:
+ * their entries carry the keys too. */
 struct charged_visit {
 	const char *key;
 	int found;
@@ -372,22 +349,35 @@ static int charged_visit(const numbering_record *record, void *payload)
 {
 	struct charged_visit *v = payload;
 	v->found = 1;
-	if (record->body_len != CHARGE_BODY_LEN || ((const uint8_t *)record->body)[32] != CHARGE_MARK) {
+	if (record->kind != NUMBERING__KIND_BILLING_ENTRY || record->keys[0] == NULL ||
+	    strcmp(record->keys[0], v->key) != 0) {
 		char quoted[NUMBERING__QUOTE_SIZE];
-		v->rc = numbering__error_field(NUMBERING_DATA_LOSS, "chargeKey", "the record of the charge key \"%s\" is damaged",
+		v->rc = numbering__error_field(NUMBERING_DATA_LOSS, "chargeKey",
+		                               "the entry found for the charge key \"%s\" does not hold it",
 		                               numbering__quote(quoted, v->key, strlen(v->key)));
 	}
 	return 0;
 }
 
-/* Whether the ledger holds the key of @c (made by charge_record()) into *found. */
-static int charge_find(numbering_store *store, const struct charge_record *c, const char *charge_key, int *found)
+/* Whether the ledger of @project holds @charge_key into *found. */
+static int charge_find(numbering_store *store, const char *project, const char *charge_key, int *found)
 {
 	struct charged_visit v = {charge_key, 0, NUMBERING_OK};
 	*found = 0;
-	int rc = numbering__backend_get_record(store, NUMBERING__KIND_REQUEST, c->name, charged_visit, &v);
-	if (rc == NUMBERING_NOT_FOUND)
-		return NUMBERING_OK;
+	struct numbering__key_find kf = {NUMBERING__KIND_BILLING_ENTRY, project, charge_key, charged_visit, &v, 0};
+	int rc = numbering__backend_control(store, NUMBERING__CONTROL_KEY_FIND, &kf);
+	if (rc == NUMBERING_UNIMPLEMENTED || rc == NUMBERING_FAILED_PRECONDITION) {
+		/* Not answered (another backend; outside a transaction before the index): the
+		 * project's entries with the key as a filter. */
+		numbering_error_clear();
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = NUMBERING__KIND_BILLING_ENTRY;
+		q.parent = project;
+		q.keys[0] = charge_key;
+		q.limit = 1;
+		v.found = 0;
+		rc = numbering__backend_list(store, &q, charged_visit, &v);
+	}
 	if (rc == NUMBERING_OK && (rc = v.rc) == NUMBERING_OK)
 		*found = v.found;
 	return rc;
@@ -435,12 +425,9 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	}
 	if (a->entries == INT64_MAX)
 		return numbering__error_set(NUMBERING_OUT_OF_RANGE, "the ledger of %s is full", a->project);
-	/* The charge key's record, made once for its look-up and its put. */
-	struct charge_record c;
 	if (e->charge_key != NULL) {
 		int found = 0;
-		if ((rc = charge_record(&c, a->project, e->charge_key, a->entries + 1, e->time)) != NUMBERING_OK ||
-		    (rc = charge_find(store, &c, e->charge_key, &found)) != NUMBERING_OK)
+		if ((rc = charge_find(store, a->project, e->charge_key, &found)) != NUMBERING_OK)
 			return rc;
 		if (found) {
 			char quoted[NUMBERING__QUOTE_SIZE];
@@ -477,8 +464,6 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	next.reserved = reserved;
 	next.entries = en.n;
 	rc = put_entry(store, a->project, &en);
-	if (rc == NUMBERING_OK && e->charge_key != NULL)
-		rc = numbering__backend_put_record(store, &c.r);
 	if (rc == NUMBERING_OK && put_it)
 		rc = put_account(store, &next);
 	if (rc != NUMBERING_OK)
@@ -550,9 +535,7 @@ int numbering__account_charged(numbering_store *store, const char *project, cons
 	*found = 0;
 	if (charge_key == NULL)
 		return NUMBERING_OK;
-	struct charge_record c;
-	int rc = charge_record(&c, project, charge_key, 0, 0);
-	return rc == NUMBERING_OK ? charge_find(store, &c, charge_key, found) : rc;
+	return charge_find(store, project, charge_key, found);
 }
 
 /* ---- The public calls (numbering/billing.h) ---- */
