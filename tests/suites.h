@@ -67,6 +67,7 @@ TEST_SUITE(ops);
 TCase *ops_threads_tcase(void);
 TEST_SUITE(changes);
 TEST_SUITE(vox_gaps);
+TEST_SUITE(shared_readers);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

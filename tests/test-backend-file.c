@@ -470,7 +470,13 @@ START_TEST(file_arguments)
 	ck_assert_int_eq(o.busy_timeout_ms, 0);
 	ck_assert_int_eq(numbering_file_options_init(&o, 4), NUMBERING_OK);
 	ck_assert(o.progress == NULL);
-	ck_assert_int_eq(numbering_file_options_init(&o, 5), NUMBERING_INVALID_ARGUMENT);
+	/* Version 4 leaves the version-5 field (shared_index) as it was: an older caller's struct ends before it. */
+	o.shared_index = 77;
+	ck_assert_int_eq(numbering_file_options_init(&o, 4), NUMBERING_OK);
+	ck_assert_int_eq(o.shared_index, 77);
+	ck_assert_int_eq(numbering_file_options_init(&o, 5), NUMBERING_OK);
+	ck_assert_int_eq(o.shared_index, 0);
+	ck_assert_int_eq(numbering_file_options_init(&o, 6), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_options_init(NULL, 1), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_file_backend_new(&b, "/nonexistent-dir/x/store.db", NULL), NUMBERING_UNAVAILABLE);
 	ck_assert_ptr_null(b);

@@ -80,6 +80,7 @@ static const struct named_suite all_suites[] = {
 	{"ops", ops_suite},
 	{"changes", changes_suite},
 	{"vox_gaps", vox_gaps_suite},
+	{"shared_readers", shared_readers_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

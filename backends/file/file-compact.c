@@ -103,7 +103,7 @@ void numbering__file_remove_stale_temps(const char *real, const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		size_t b = strlen(base);
 		int legacy = strncmp(e->d_name, base, b) == 0 && strcmp(e->d_name + b, ".compact") == 0;
-		if (!legacy && !temp_name(e->d_name, base, ".compact"))
+		if (!legacy && !temp_name(e->d_name, base, ".compact") && !temp_name(e->d_name, base, ".idx"))
 			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
@@ -394,6 +394,8 @@ int numbering__file_compact_locked(struct file *f)
 		return numbering__file_io_error("read the header of", f->path);
 	}
 	f->header_crc = get32(crc);
+	numbering__file_shx_log_changed(f);
+	numbering__file_shx_prepare(f); /* the shared index of the new file, before readers are told */
 	numbering__file_publish(f); /* readers of other processes follow to the new file */
 	if (numbering__file_fsync_dir(io, f->dir) != 0) {
 		/* Until the rename is durable, acknowledging writes to the new file could lose

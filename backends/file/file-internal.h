@@ -249,7 +249,89 @@ struct file {
 	pthread_mutex_t xmutex;
 	int xrefs, sync_ref;
 	int busy_ms; /* how long a writer waits for the lock; < 0: not at all */
+	/* The shared index REAL.idx (file-shared.c, docs/FILE-FORMAT.md "The shared index"):
+	 * kept by writers that asked for it (shared_wanted) or found it kept (the lock
+	 * file's index word); read by a read-only open in shared mode (shared_reader),
+	 * which maps the log (lmap) and answers get and resolve from the two, and keeps in
+	 * its heap (f->mem) only the kinds something listed (heap_kinds; heap_all: every
+	 * kind, as every other open). */
+	int shared_wanted, shared_reader;
+	char *idx_path;
+	struct numbering__shx *shx;
+	const uint8_t *lmap;
+	size_t lmap_len;
+	struct {
+		uint8_t *p;
+		size_t len;
+	} lmap_old[16]; /* older mappings readers may still be in, unmapped at close */
+	int lmap_old_count;
+	pthread_mutex_t map_mutex; /* lmap's growth */
+	int shx_warned;
+	int64_t shx_builds;
+	int heap_all, build_all;
+	uint64_t heap_kinds[4], build_kinds[4]; /* what f->mem holds; what a heap being built takes */
+	numbering_backend *building;            /* the heap being built (the replay's target), or NULL */
+	numbering_backend *old_mems[16];        /* heaps replaced while readers may be in them */
+	int old_mem_count;
+	pthread_mutex_t heap_mutex;             /* heap builds */
 };
+
+/* file-shared.c: the shared index. */
+struct numbering__shx;
+/* REAL.idx's path (f->idx_path), once f->real is known. */
+int numbering__file_shx_paths(struct file *f);
+/* A writer, holding the writers' lock and f->lock, caught up: makes sure the index it
+ * keeps is that of its log up to f->end, rebuilding it from the log if not. */
+int numbering__file_shx_prepare(struct file *f);
+void numbering__file_shx_prepare_grow(struct file *f, uint64_t more);
+/* A writer's commit appended the record at @record_off (@payload_len bytes of payload,
+ * @ops operations) and set f->end past it: the index takes it, before the publish. */
+void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t payload_len, uint64_t ops);
+/* The file was cut back under the index (a failed sync): readers must not use it. */
+void numbering__file_shx_invalidate(struct file *f);
+/* A reader: maps REAL.idx, if it is one of the log f->fd (f->header_crc). */
+int numbering__file_shx_attach(struct file *f);
+void numbering__file_shx_detach(struct file *f);
+/* The index of the log @log_fd (whose header's checksum is @log_crc), mapped, not yet
+ * used (install it, or discard it). */
+int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struct numbering__shx **out);
+int numbering__file_shx_install(struct file *f, struct numbering__shx *x);
+void numbering__file_shx_discard(struct numbering__shx *x);
+/* Whether the mapped index was replaced by a newer file (or there is none). */
+int numbering__file_shx_replaced(struct file *f);
+/* Look-ups from the index: *served 0 when it cannot answer (the caller asks the heap). */
+int numbering__file_shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit,
+                            void *payload, int *served);
+int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
+                              void *payload, int *served);
+void numbering__file_shx_free(struct file *f);
+/* f->fd is another file now (a compaction): the log's mappings go (no reader inside). */
+void numbering__file_shx_log_changed(struct file *f);
+int numbering__file_shx_stats(struct file *f, int64_t *builds);
+/* file-records.c: a shared reader's heap holds @kind (-1: every kind) from now on,
+ * built by a replay of the log up to f->end when it did not (under a read lock). */
+int numbering__file_heap_want(struct file *f, int kind);
+/* Replays the log up to f->end into a new heap of the kinds it holds now (a shared
+ * reader that followed a compaction: no reader inside). */
+int numbering__file_heap_rebuild(struct file *f);
+/* Whether the heap holds any kind. */
+static inline int numbering__file_heap_any(const struct file *f)
+{
+	if (__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE))
+		return 1;
+	for (int i = 0; i < 4; i++)
+		if (__atomic_load_n(&f->heap_kinds[i], __ATOMIC_ACQUIRE) != 0)
+			return 1;
+	return 0;
+}
+/* Whether the heap holds @kind. */
+static inline int numbering__file_heap_has(const struct file *f, int kind)
+{
+	if (__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE))
+		return 1;
+	return kind >= 0 && kind < 256 &&
+	       (__atomic_load_n(&f->heap_kinds[kind / 64], __ATOMIC_ACQUIRE) >> (kind % 64) & 1) != 0;
+}
 
 /* The file backend's parts (docs/FILE-FORMAT.md):
  *   file.c          the vtable: transactions, reads, sync modes and group commit, open and locking
@@ -321,6 +403,8 @@ void numbering__file_compact_if_due_locked(struct file *f);
 #define LOCKFILE_SIZE 64
 #define LOCKFILE_CHANGES 16
 #define LOCKFILE_PUBLISHED 24
+/* u32: non-zero once a writer made the shared index REAL.idx: every writer keeps it. */
+#define LOCKFILE_INDEX 32
 #define DEFAULT_BUSY_MS 5000
 /* Takes (or shares, within the process) the writers' lock, waiting up to the busy
  * timeout (@wait 0: not at all). */

@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "file-internal.h"
 #include "model/instance-record.h"
@@ -57,6 +58,21 @@ struct rstate {
 static struct file *of(numbering_backend *backend)
 {
 	return (struct file *)backend; /* base is the first member */
+}
+
+/* The memory record store a replay fills: a heap being built, or f->mem. */
+static numbering_backend *target(struct file *f)
+{
+	return f->building != NULL ? f->building : f->mem;
+}
+
+/* Whether a replay keeps records of @kind: every kind, except in a shared reader's
+ * heap, which holds only those something listed (file-shared.c). */
+static int kept(const struct file *f, int kind)
+{
+	if (f->building != NULL)
+		return f->build_all || (f->build_kinds[kind / 64 % 4] >> (kind % 64) & 1) != 0;
+	return !f->shared_reader || numbering__file_heap_has(f, kind);
 }
 
 static int null_backend(void)
@@ -211,12 +227,70 @@ static int unwatched(struct file *f)
 	return f->changes != NULL && !__atomic_load_n(&f->watched, __ATOMIC_ACQUIRE);
 }
 
+/* A shared reader (file-shared.c): get and resolve from the shared index; what it
+ * cannot answer, and every other read, from the heap, built on first use. */
+
+static numbering_backend *heap(struct file *f)
+{
+	return __atomic_load_n(&f->mem, __ATOMIC_ACQUIRE);
+}
+
+static int shared_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit, void *payload)
+{
+	int served = 0, rc;
+	if (name != NULL && !numbering__file_heap_has(f, kind)) {
+		rc = numbering__file_shx_get(f, kind, name, visit, payload, &served);
+		if (served)
+			return rc;
+		if ((rc = numbering__file_heap_want(f, -1)) != NUMBERING_OK)
+			return rc;
+	}
+	return heap(f)->get(heap(f), kind, name, visit, payload);
+}
+
+static int shared_find(struct file *f, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
+                       void *payload)
+{
+	int served = 0, rc;
+	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX && first <= last &&
+	    !__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE)) {
+		if (first == last) {
+			rc = numbering__file_shx_find1(f, digits, first, visit, payload, &served);
+			if (served)
+				return rc;
+		}
+		/* Intervals span every kind: the whole heap. */
+		if ((rc = numbering__file_heap_want(f, -1)) != NUMBERING_OK)
+			return rc;
+	}
+	return heap(f)->find(heap(f), digits, first, last, visit, payload);
+}
+
+static int shared_list(struct file *f, const numbering_record_query *query, numbering_record_visit_cb visit,
+                       void *payload)
+{
+	if (query != NULL && query->kind >= 1 && query->kind <= NUMBERING_RECORD_KIND_MAX) {
+		int rc = numbering__file_heap_want(f, query->kind);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	return heap(f)->list(heap(f), query, visit, payload);
+}
+
 static int rf_get(numbering_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
                   void *payload)
 {
 	struct file *f = of(backend);
 	if (f == NULL)
 		return null_backend();
+	if (f->shared_reader) {
+		if (!unwatched(f))
+			return shared_get(f, kind, name, visit, payload);
+		unsigned slot = numbering__rwlock_rdlock(&f->rlock);
+		int rc = shared_get(f, kind, name, visit, payload);
+		numbering__rwlock_rdunlock(&f->rlock, slot);
+		return rc;
+	}
 	if (!unwatched(f) || __atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
 		return f->mem->get(f->mem, kind, name, visit, payload);
 	unsigned slot = numbering__rwlock_rdlock(&f->rlock);
@@ -231,6 +305,14 @@ static int rf_find(numbering_backend *backend, int digits, uint64_t first, uint6
 	struct file *f = of(backend);
 	if (f == NULL)
 		return null_backend();
+	if (f->shared_reader) {
+		if (!unwatched(f))
+			return shared_find(f, digits, first, last, visit, payload);
+		unsigned slot = numbering__rwlock_rdlock(&f->rlock);
+		int rc = shared_find(f, digits, first, last, visit, payload);
+		numbering__rwlock_rdunlock(&f->rlock, slot);
+		return rc;
+	}
 	if (!unwatched(f) || __atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
 		return f->mem->find(f->mem, digits, first, last, visit, payload);
 	unsigned slot = numbering__rwlock_rdlock(&f->rlock);
@@ -245,6 +327,14 @@ static int rf_list(numbering_backend *backend, const numbering_record_query *que
 	struct file *f = of(backend);
 	if (f == NULL)
 		return null_backend();
+	if (f->shared_reader) {
+		if (!unwatched(f))
+			return shared_list(f, query, visit, payload);
+		unsigned slot = numbering__rwlock_rdlock(&f->rlock);
+		int rc = shared_list(f, query, visit, payload);
+		numbering__rwlock_rdunlock(&f->rlock, slot);
+		return rc;
+	}
 	if (!unwatched(f) || __atomic_load_n(&f->in_txn, __ATOMIC_ACQUIRE))
 		return f->mem->list(f->mem, query, visit, payload);
 	unsigned slot = numbering__rwlock_rdlock(&f->rlock);
@@ -263,6 +353,11 @@ static int64_t count_of(struct file *f, int kind)
 	return c.count;
 }
 
+static int kind_or_all(int kind)
+{
+	return kind >= 1 && kind <= NUMBERING_RECORD_KIND_MAX ? kind : -1;
+}
+
 static int rf_control(numbering_backend *backend, int op, void *arg)
 {
 	struct file *f = of(backend);
@@ -273,6 +368,23 @@ static int rf_control(numbering_backend *backend, int op, void *arg)
 	 * every check (the inner memory store's answer must not leak through). */
 	if (op == NUMBERING__CONTROL_OWN_RECORDS)
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "file backend: bodies are read from a file");
+	if (f->shared_reader && arg != NULL) {
+		/* Counts, walks and the memory store's own questions: the heap, of the kinds asked or all. */
+		int rc = NUMBERING_OK;
+		if (op == NUMBERING_BACKEND_CONTROL_COUNT)
+			rc = numbering__file_heap_want(f, kind_or_all(((numbering_backend_count *)arg)->kind));
+		else if (op == NUMBERING__CONTROL_DIGIT_COUNTS)
+			rc = numbering__file_heap_want(f, kind_or_all(((struct numbering__digit_counts *)arg)->kind));
+		else if (op == NUMBERING__CONTROL_DUE) {
+			const struct numbering__due_kinds *due = arg;
+			for (size_t i = 0; i < due->count && rc == NUMBERING_OK; i++)
+				rc = numbering__file_heap_want(f, kind_or_all(due->kinds[i]));
+		} else if (op == NUMBERING_BACKEND_CONTROL_FOREACH || op == NUMBERING_FILE_CONTROL_STATS ||
+		           (op >= NUMBERING__MEMORY_CONTROL_BYTES && op <= NUMBERING__MEMORY_CONTROL_FOREACH))
+			rc = numbering__file_heap_want(f, -1);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
 	return numbering__file_control(f, op, arg);
 }
 
@@ -306,7 +418,7 @@ struct applied {
 static int apply_record_op(struct file *f, int txn, uint8_t op, const uint8_t *data, size_t n, struct applied *a)
 {
 	struct rstate *st = f->rstate;
-	numbering_backend *mem = f->mem;
+	numbering_backend *mem = target(f);
 	int rc = NUMBERING_OK;
 	if (op == OP_RECORD_PUT) {
 		numbering_record record;
@@ -315,6 +427,10 @@ static int apply_record_op(struct file *f, int txn, uint8_t op, const uint8_t *d
 			a->bad = "a record does not decode";
 			return NUMBERING_OK;
 		}
+		a->live_delta_new = 5 + (uint64_t)n;
+		a->put = 1;
+		if (!kept(f, record.kind))
+			return NUMBERING_OK; /* a shared reader's heap, of other kinds */
 		if (txn)
 			rc = live_of(mem, st, record.kind, record.name, &a->replaced);
 		if (rc == NUMBERING_OK)
@@ -327,6 +443,8 @@ static int apply_record_op(struct file *f, int txn, uint8_t op, const uint8_t *d
 			a->bad = "a removed record's kind or name is empty, too long or holds NUL";
 			return NUMBERING_OK;
 		}
+		if (!kept(f, data[0]))
+			return NUMBERING_OK;
 		rc = name_of(st, data + 1, n - 1, &name);
 		if (rc == NUMBERING_OK)
 			rc = live_of(mem, st, data[0], name, &a->replaced);
@@ -343,7 +461,7 @@ static int create_time_of(struct file *f, const char *name, int64_t *time, int *
 {
 	struct measure m = {f->rstate, 0, 0, NUMBERING_OK};
 	*found = 0;
-	int rc = f->mem->get(f->mem, NUMBERING__KIND_INSTANCE, name, measure_visit, &m);
+	int rc = target(f)->get(target(f), NUMBERING__KIND_INSTANCE, name, measure_visit, &m);
 	if (rc == NUMBERING_NOT_FOUND) {
 		numbering_error_clear();
 		return NUMBERING_OK;
@@ -415,7 +533,7 @@ static int apply_meta(struct file *f, const char *key, const uint8_t *value, siz
 		return NUMBERING_OK;
 	}
 	if (rc == NUMBERING_OK)
-		rc = f->mem->put(f->mem, &record);
+		rc = target(f)->put(target(f), &record);
 	return rc;
 }
 
@@ -425,7 +543,7 @@ static int apply_legacy_op(struct file *f, uint8_t op, const uint8_t *data, size
                            size_t *i, struct applied *a)
 {
 	struct rstate *st = f->rstate;
-	numbering_backend *mem = f->mem;
+	numbering_backend *mem = target(f);
 	int rc = NUMBERING_OK;
 	if (op == OP_PUT) {
 		numbering_record record;
@@ -474,7 +592,7 @@ static int apply_legacy_op(struct file *f, uint8_t op, const uint8_t *data, size
 static int apply(void *ctx, const uint8_t *p, size_t len, uint64_t off, struct replay *r)
 {
 	struct file *f = ctx;
-	numbering_backend *mem = f->mem;
+	numbering_backend *mem = target(f);
 	int v3 = r->format_version >= NUMBERING_FILE_FORMAT_VERSION;
 	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT))
 		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the record at offset %llu has an unknown type",
@@ -543,6 +661,91 @@ static int records_replay(struct file *f, struct scan *s, struct replay *r)
 			return rc;
 	}
 	return numbering__file_replay_with(s, apply, f, r, f->path);
+}
+
+/* A shared reader's heap: the log up to f->end replayed into a new memory record
+ * store holding the kinds of f->build_kinds, taken in place of f->mem (the old one
+ * kept until close: readers of other kinds may be in it). */
+static int heap_build(struct file *f)
+{
+	numbering_backend *mem = NULL;
+	int rc = numbering_memory_backend_new(&mem);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (f->old_mem_count == (int)(sizeof(f->old_mems) / sizeof(f->old_mems[0]))) {
+		mem->free(mem);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED,
+		                            "file backend: store %s: too many heap rebuilds in one open; reopen it", f->path);
+	}
+	struct stat st;
+	if (fstat(f->fd, &st) != 0) {
+		mem->free(mem);
+		return numbering__file_io_error("stat", f->path);
+	}
+	struct scan s = {numbering__file_sys(), f->fd, (uint64_t)st.st_size, {NULL, 0, 0}, 0};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	r.progress = f->progress;
+	r.progress_payload = f->progress_payload;
+	r.progress_op = "replay";
+	rc = numbering__file_read_header(&s, &r, f->path);
+	s.win.len = 0;
+	uint64_t limit = __atomic_load_n(&f->end, __ATOMIC_ACQUIRE);
+	if (limit < r.durable_end)
+		limit = r.durable_end;
+	if (limit < s.size)
+		s.size = limit;
+	f->building = mem;
+	if (rc == NUMBERING_OK)
+		rc = records_replay(f, &s, &r);
+	f->building = NULL;
+	buf_free(&s.win);
+	if (rc != NUMBERING_OK) {
+		mem->free(mem);
+		return rc;
+	}
+	f->old_mems[f->old_mem_count++] = f->mem;
+	__atomic_store_n(&f->mem, mem, __ATOMIC_RELEASE);
+	for (int i = 0; i < 4; i++)
+		__atomic_store_n(&f->heap_kinds[i], f->build_kinds[i], __ATOMIC_RELEASE);
+	if (f->build_all)
+		__atomic_store_n(&f->heap_all, 1, __ATOMIC_RELEASE);
+	f->seq = r.seq;
+	f->records = r.records;
+	f->live = r.live;
+	if (r.valid_end > __atomic_load_n(&f->end, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&f->end, r.valid_end, __ATOMIC_RELEASE);
+	return NUMBERING_OK;
+}
+
+int numbering__file_heap_want(struct file *f, int kind)
+{
+	if (kind < 0 ? __atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE) : numbering__file_heap_has(f, kind))
+		return NUMBERING_OK;
+	pthread_mutex_lock(&f->heap_mutex);
+	int rc = NUMBERING_OK;
+	if (kind < 0 ? !__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE) : !numbering__file_heap_has(f, kind)) {
+		for (int i = 0; i < 4; i++)
+			f->build_kinds[i] = f->heap_kinds[i];
+		f->build_all = kind < 0;
+		if (kind >= 0)
+			f->build_kinds[kind / 64] |= (uint64_t)1 << (kind % 64);
+		rc = heap_build(f);
+	}
+	pthread_mutex_unlock(&f->heap_mutex);
+	return rc;
+}
+
+int numbering__file_heap_rebuild(struct file *f)
+{
+	if (!numbering__file_heap_any(f))
+		return NUMBERING_OK;
+	for (int i = 0; i < 4; i++)
+		f->build_kinds[i] = f->heap_kinds[i];
+	f->build_all = f->heap_all;
+	return heap_build(f);
 }
 
 /* Snapshots: every record, as a put, in number order. */

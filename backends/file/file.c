@@ -451,6 +451,62 @@ static int reread_slots_locked(struct file *f)
 	return NUMBERING_OK;
 }
 
+/* A shared reader follows a compaction: the new file @fd (@size bytes) mapped, its
+ * index attached, the heap (the kinds it holds) replayed from it. No reader inside. */
+static int reload_shared_locked(struct file *f, int fd, uint64_t size)
+{
+	const struct numbering__file_io *io = numbering__file_sys();
+	struct scan s = {io, fd, size, {NULL, 0, 0}, 0};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	int rc = size < HEADER_SIZE_V2 ? numbering__error_set(NUMBERING_DATA_LOSS,
+	                                                       "file backend: store %s was replaced by a file of %llu bytes",
+	                                                       f->path, (unsigned long long)size)
+	                               : numbering__file_read_header(&s, &r, f->path);
+	buf_free(&s.win);
+	if (rc != NUMBERING_OK) {
+		io->close(fd);
+		return rc;
+	}
+	/* The new file's index, which the compaction writes after the rename and before it
+	 * tells readers: until it is in place, the old file and its index hold every commit. */
+	uint64_t changes = atomic_load(f->changes);
+	struct numbering__shx *x = NULL;
+	if (numbering__file_shx_open(f, fd, r.header_crc, &x) != NUMBERING_OK) {
+		numbering_error_clear();
+		if (atomic_load(f->changes) == changes && f->shx != NULL) {
+			io->close(fd);
+			return NUMBERING_OK; /* not yet published: followed at the next change */
+		}
+		if (numbering__file_shx_open(f, fd, r.header_crc, &x) != NUMBERING_OK) {
+			numbering__file_diagnose(f, "store %s: after a compaction, reads go to this process's own index: %s",
+			                         f->path, numbering_error_message());
+			numbering_error_clear();
+		}
+	}
+	numbering__file_shx_detach(f);
+	io->close(f->fd);
+	f->fd = fd;
+	f->format_version = r.format_version;
+	f->header_crc = r.header_crc;
+	f->slot_gen = r.slot_gen;
+	uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
+	if (limit < r.durable_end)
+		limit = r.durable_end;
+	if (limit > size)
+		limit = size;
+	__atomic_store_n(&f->end, limit, __ATOMIC_RELEASE);
+	f->synced_end = limit;
+	f->seq = f->synced_seq = r.durable_seq;
+	f->snapshot_bytes = r.snapshot_end;
+	f->next_compact_check = 0;
+	if (x != NULL && numbering__file_shx_install(f, x) != NUMBERING_OK)
+		numbering_error_clear();
+	return numbering__file_heap_rebuild(f);
+}
+
 /* Replays the file at f->real, which a compaction of another process renamed over the
  * one this backend holds, into a new memory store, and takes it. */
 static int reload_locked(struct file *f, int writer)
@@ -471,6 +527,8 @@ static int reload_locked(struct file *f, int writer)
 		io->close(fd);
 		return numbering__file_io_error("stat", f->path);
 	}
+	if (f->shared_reader)
+		return reload_shared_locked(f, fd, (uint64_t)st.st_size);
 	numbering_backend *mem = NULL, *old = f->mem;
 	int rc = numbering_memory_backend_new(&mem);
 	if (rc != NUMBERING_OK) {
@@ -520,6 +578,7 @@ static int reload_locked(struct file *f, int writer)
 	old->free(old);
 	io->close(f->fd);
 	f->fd = fd;
+	numbering__file_shx_log_changed(f);
 	f->format_version = r.format_version;
 	f->header_crc = r.header_crc;
 	f->slot_gen = r.slot_gen;
@@ -546,6 +605,17 @@ static int catch_up_locked(struct file *f, int writer)
 		return numbering__error_set(NUMBERING_DATA_LOSS,
 		                            "file backend: store %s is %llu bytes, shorter than the %llu this process read",
 		                            f->path, (unsigned long long)size, (unsigned long long)f->end);
+	if (f->shared_reader && numbering__file_shx_replaced(f) && numbering__file_shx_attach(f) != NUMBERING_OK)
+		numbering_error_clear(); /* a writer made it anew: this process's heap answers until it is back */
+	if (f->shared_reader && !numbering__file_heap_any(f)) {
+		/* Nothing in the heap to bring up: how far the log is published is what reads see. */
+		uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
+		if (limit > size)
+			limit = size;
+		if (limit > f->end)
+			__atomic_store_n(&f->end, limit, __ATOMIC_RELEASE);
+		return NUMBERING_OK;
+	}
 	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
@@ -583,7 +653,7 @@ static int catch_up_locked(struct file *f, int writer)
 			}
 		}
 		if (rc == NUMBERING_OK) {
-			f->end = r.valid_end;
+			__atomic_store_n(&f->end, r.valid_end, __ATOMIC_RELEASE);
 			f->seq = r.seq;
 			f->records = r.records;
 			f->live = r.live;
@@ -695,6 +765,11 @@ int numbering__file_begin(struct file *f)
 		rc = numbering__file_catch_up(f, 1);
 		if (!watched)
 			numbering__rwlock_wrunlock(&f->rlock);
+		if (rc == NUMBERING_OK) {
+			pthread_mutex_lock(&f->lock);
+			rc = numbering__file_shx_prepare(f);
+			pthread_mutex_unlock(&f->lock);
+		}
 	}
 	if (rc == NUMBERING_OK)
 		rc = mem_begin(f);
@@ -763,11 +838,13 @@ int numbering__file_commit(struct file *f)
 		                                              f->seq + 1, f->synced_end, f->synced_seq) != 0)
 			rc = numbering__file_io_error("record the durable length of", f->path);
 		if (rc == NUMBERING_OK) {
+			uint64_t record_off = f->end;
 			f->end += RECORD_HEADER + f->txn.len;
 			f->seq++;
 			f->records++;
 			f->commits++;
 			f->live = f->txn_live < 0 ? live_add(f->live, (uint64_t)-f->txn_live, 0) : f->live + (uint64_t)f->txn_live;
+			numbering__file_shx_commit(f, record_off, f->txn.len, f->txn_ops); /* before readers are told */
 			numbering__file_publish(f);
 			if (f->sync_mode == NUMBERING_FILE_SYNC_FULL && f->deferred) {
 				pending.backend = f;
@@ -930,6 +1007,7 @@ static int wait_durable(struct file *f)
 			 * that the file holds exactly what was (unless the durable length may claim
 			 * them: then they stay). Memory still shows them, so the backend refuses
 			 * writes until it is reopened. */
+			numbering__file_shx_invalidate(f); /* it may point past the cut */
 			if (failed == -1 && numbering__file_sys()->ftruncate(fd, (off_t)f->synced_end) == 0 &&
 			    numbering__file_sys()->fdatasync(fd) == 0)
 				f->end = f->synced_end;
@@ -1167,6 +1245,11 @@ void numbering__file_free(struct file *f)
 	if (f->lock_fd >= 0)
 		close(f->lock_fd); /* and with it the writers' lock, if still held */
 	numbering__free_mem(f->lock_path);
+	numbering__file_shx_free(f);
+	for (int i = 0; i < f->old_mem_count; i++)
+		f->old_mems[i]->free(f->old_mems[i]);
+	pthread_mutex_destroy(&f->map_mutex);
+	pthread_mutex_destroy(&f->heap_mutex);
 	numbering__rwlock_destroy(&f->rlock);
 	pthread_mutex_destroy(&f->xmutex);
 	numbering__file_records_free(f);
@@ -1191,6 +1274,7 @@ int numbering_file_options_init(numbering_file_options *options, unsigned int ve
 	size_t size = version == 1   ? offsetof(numbering_file_options, read_only)
 	              : version == 2 ? offsetof(numbering_file_options, busy_timeout_ms)
 	              : version == 3 ? offsetof(numbering_file_options, progress)
+	              : version == 4 ? offsetof(numbering_file_options, shared_index)
 	                             : sizeof(defaults);
 	memcpy(options, &defaults, size);
 	options->version = version;
@@ -1249,6 +1333,8 @@ static int open_files(struct file *f, int must_exist)
 		int rc = f->read_only ? open_snapshot(&f->fd, f->path) : open_shared(&f->fd, f->path, must_exist);
 		if (rc == NUMBERING_OK && f->real == NULL)
 			rc = set_real(f);
+		if (rc == NUMBERING_OK)
+			rc = numbering__file_shx_paths(f);
 		if (rc == NUMBERING_OK && f->lock_path == NULL && (rc = open_lock_file(f)) == NUMBERING_OK &&
 		    f->lock_fd >= 0 && !f->read_only)
 			rc = numbering__file_xlock(f, 1);
@@ -1310,6 +1396,36 @@ static int file_open(struct file *f, int must_exist)
 		/* The writer synced past what the size we read says: it wrote those records
 		 * before it recorded their durable length, so they are there now. */
 		s.size = size = (uint64_t)st.st_size;
+	}
+	if (rc == NUMBERING_OK && f->shared_reader) {
+		/* Shared mode: get and resolve from the shared index and the mapped log, no
+		 * replay; the heap is built for what the index cannot answer, on first use. */
+		if (r.format_version == NUMBERING_FILE_FORMAT_VERSION && f->changes != NULL) {
+			f->header_crc = r.header_crc;
+			if (numbering__file_shx_attach(f) != NUMBERING_OK) {
+				/* None yet, or a compaction's new one not in place: tried again at each
+				 * catch-up and read; what it cannot answer meanwhile, the heap does. */
+				numbering__file_diagnose(f, "store %s: no shared index to read through yet: %s", f->path,
+				                         numbering_error_message());
+				numbering_error_clear();
+			}
+			{
+				buf_free(&s.win);
+				uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
+				if (limit < r.durable_end)
+					limit = r.durable_end;
+				if (limit > size)
+					limit = size;
+				f->format_version = r.format_version;
+				f->slot_gen = r.slot_gen;
+				f->end = f->synced_end = limit;
+				f->seq = f->synced_seq = r.durable_seq;
+				f->snapshot_bytes = r.snapshot_end;
+				return NUMBERING_OK;
+			}
+		}
+		f->shared_reader = 0;
+		__atomic_store_n(&f->heap_all, 1, __ATOMIC_RELEASE);
 	}
 	if (rc == NUMBERING_OK && r.instances_hint > 0) {
 		/* Size the hash tables once; the hint is untrusted, so bounded by what the file can hold. */
@@ -1393,6 +1509,8 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 			opts.progress = options->progress;
 			opts.progress_payload = options->progress_payload;
 		}
+		if (options->version >= 5)
+			opts.shared_index = options->shared_index;
 	}
 	if (opts.sync_mode < NUMBERING_FILE_SYNC_FULL || opts.sync_mode > NUMBERING_FILE_SYNC_OFF || opts.sync_window_us < 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "options.sync_mode",
@@ -1407,6 +1525,9 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	pthread_mutex_init(&f->xmutex, NULL);
+	pthread_mutex_init(&f->map_mutex, NULL);
+	pthread_mutex_init(&f->heap_mutex, NULL);
+	f->heap_all = 1;
 	f->busy_ms = opts.busy_timeout_ms == 0 ? DEFAULT_BUSY_MS : opts.busy_timeout_ms < 0 ? -1 : opts.busy_timeout_ms;
 	if (numbering__rwlock_init(&f->rlock) != 0) {
 		pthread_mutex_destroy(&f->xmutex);
@@ -1423,6 +1544,11 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	f->progress = opts.progress;
 	f->progress_payload = opts.progress_payload;
 	f->read_only = opts.read_only != 0;
+	f->shared_wanted = opts.shared_index != 0;
+	if (f->read_only && f->shared_wanted) {
+		f->shared_reader = 1; /* until the index proves unusable (file_open) */
+		f->heap_all = 0;
+	}
 	int rc = numbering__file_set_paths(f, path);
 	if (rc == NUMBERING_OK)
 		rc = numbering_memory_backend_new(&f->mem);
@@ -1445,6 +1571,11 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 		 * the new one; a failure leaves the old file, and the open fails. */
 		pthread_mutex_lock(&f->lock);
 		rc = numbering__file_compact_locked(f);
+		pthread_mutex_unlock(&f->lock);
+	}
+	if (rc == NUMBERING_OK && !f->read_only) {
+		pthread_mutex_lock(&f->lock);
+		rc = numbering__file_shx_prepare(f);
 		pthread_mutex_unlock(&f->lock);
 	}
 	if (f->xrefs > 0)

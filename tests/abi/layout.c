@@ -125,6 +125,7 @@ int main(void)
 	FIELD(numbering_file_options, busy_timeout_ms);
 	FIELD(numbering_file_options, progress);
 	FIELD(numbering_file_options, progress_payload);
+	FIELD(numbering_file_options, shared_index);
 
 	STRUCT(numbering_file_stats, NUMBERING_FILE_STATS_VERSION);
 	FIELD(numbering_file_stats, version);

@@ -96,8 +96,8 @@ typedef void (*numbering_file_diagnostic_cb)(const char *message, void *payload)
  */
 typedef void (*numbering_file_progress_cb)(const char *operation, int64_t done, int64_t total, void *payload);
 
-/** The numbering_file_options version these headers know (the fields up to progress_payload). */
-#define NUMBERING_FILE_OPTIONS_VERSION 4
+/** The numbering_file_options version these headers know (the fields up to shared_index). */
+#define NUMBERING_FILE_OPTIONS_VERSION 5
 
 /** How to open a file backend. Initialize with NUMBERING_FILE_OPTIONS_INIT or numbering_file_options_init(). */
 typedef struct numbering_file_options {
@@ -145,10 +145,23 @@ typedef struct numbering_file_options {
 	numbering_file_progress_cb progress;
 	/** Passed to @c progress. */
 	void *progress_payload;
+	/* Version 5 fields. */
+	/**
+	 * Non-zero: the shared index PATH.idx (docs/FILE-FORMAT.md, "The shared index"). A
+	 * writable open makes it (from the log) and keeps it up to date with every commit,
+	 * as every writer does once it exists. A read-only open reads through it: get and
+	 * resolve (find of one number) are answered from the index and the log, both
+	 * mapped shared, so that reader processes share their memory instead of each
+	 * replaying the log into its own heap; what the index cannot answer (lists, walks,
+	 * counts, find of an interval) builds this process's own index of the kinds
+	 * asked for, on first use. Without a usable index (none yet, stale, damaged), a
+	 * read-only open reads as without this option. 0: neither (the default).
+	 */
+	int shared_index;
 } numbering_file_options;
 
 /** Static initializer of a numbering_file_options: this version, every default (FULL sync). */
-#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL}
+#define NUMBERING_FILE_OPTIONS_INIT {NUMBERING_FILE_OPTIONS_VERSION, NUMBERING_FILE_SYNC_FULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, 0}
 
 /**
  * Initializes @p options to the defaults of @p version, writing only that version's fields.

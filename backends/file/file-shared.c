@@ -1,0 +1,1214 @@
+/*
+ * The shared index (docs/FILE-FORMAT.md, "The shared index"): PATH.idx beside a store,
+ * which processes that write keep and reader processes map, so that N readers of one
+ * store share one copy of what it takes to answer get by name and resolve (the page
+ * cache's pages), instead of each replaying the log into its own heap.
+ *
+ * The index holds no record: only where each record lies in the log, which readers map
+ * too (MAP_SHARED, read-only) and decode in place. It is derived from the log and
+ * checked against it: a header naming the log file it indexes (device, inode, the
+ * log header's checksum), the boot it was written in (an index is never synced: a
+ * machine crash makes it stale, never wrong), how far into the log it reaches, and a
+ * checksum in every slot, empty ones included. Anything that does not match is not
+ * believed: a writer rebuilds the index from the log, a reader answers from its own
+ * heap instead.
+ *
+ *   header (4096)   magic \x89NUMIDX\n, version 1, the log's identity, the tables' sizes,
+ *                   and the words writers change: a sequence lock (even: stable), the
+ *                   state (live, replaced by a newer file, abandoned), how far the log
+ *                   is covered, the counts, and a checksum of those words
+ *   names           2^k slots of 16 bytes: (kind, name) -> the record's offset and length
+ *   numbers         2^k slots of 24 bytes: (digits, number) -> a one-number record
+ *   ranges          the records holding more than one number, sorted by (digits, first)
+ *
+ * Writers update it in place under the store's write lock, inside the sequence lock,
+ * one whole transaction at a time, before they publish the commit: a reader retries a
+ * look-up that saw the lock move, so it never sees half a transaction. Growing a table,
+ * a compaction (a new log) or an index found stale or damaged writes a new index file
+ * from the log and renames it over PATH.idx; the old one is marked replaced and the
+ * readers follow at their next catch-up.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file-internal.h"
+#include "model/record.h"
+
+static const uint8_t idx_magic[8] = {0x89, 'N', 'U', 'M', 'I', 'D', 'X', '\n'};
+
+#define IDX_VERSION 1
+#define IDX_HEADER 4096
+/* The header's fields (host byte order: the index never leaves the machine and boot
+ * it was written in). */
+#define H_VERSION 8
+#define H_SIZE 12
+#define H_GEN 16          /* u64 sequence lock: odd while a writer changes the index */
+#define H_STATE 24        /* u32 IDX_LIVE, IDX_REPLACED, IDX_ABANDONED */
+#define H_COVERED_END 32  /* u64 the log offset up to which every record is indexed */
+#define H_COVERED_SEQ 40  /* u64 the sequence of the record ending there */
+#define H_LOG_DEV 48      /* u64 */
+#define H_LOG_INO 56      /* u64 */
+#define H_LOG_CRC 64      /* u32 the log header's checksum */
+#define H_SALT 68         /* u32 seeds the hashes and the slot checksums */
+#define H_NAME_SLOTS 72   /* u64, a power of two */
+#define H_NUM_SLOTS 80    /* u64, a power of two */
+#define H_RANGE_CAP 88    /* u64 */
+#define H_RANGE_COUNT 96  /* u64 */
+#define H_NAME_USED 104   /* u64 slots not empty (tombstones included) */
+#define H_NUM_USED 112    /* u64 */
+#define H_BOOT 120        /* 16 bytes: the boot it was written in */
+#define H_CRC 136         /* u32 of the fixed fields */
+#define H_DYN_CRC 140     /* u32 of the words writers change (state .. counts) */
+
+enum { IDX_LIVE = 0, IDX_REPLACED = 1, IDX_ABANDONED = 2 };
+
+#define NAME_SLOT 16
+#define NUM_SLOT 24
+#define RANGE_SLOT 32
+#define OFF_EMPTY 0
+#define OFF_TOMB 1
+#define KEY_TOMB UINT64_MAX
+
+struct numbering__shx {
+	int fd;
+	uint8_t *map;
+	size_t len;
+	uint64_t name_mask, num_mask, range_cap;
+	uint32_t salt;
+	uint8_t *names, *nums, *ranges;
+};
+
+/* Loads and stores of the mapped words: other processes change them under us. */
+static inline uint64_t ld64(const uint8_t *p)
+{
+	return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
+}
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+	return __atomic_load_n((const uint32_t *)(const void *)p, __ATOMIC_RELAXED);
+}
+
+static inline void st64(uint8_t *p, uint64_t v)
+{
+	__atomic_store_n((uint64_t *)(void *)p, v, __ATOMIC_RELAXED);
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(void *)p, v, __ATOMIC_RELAXED);
+}
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t hash_name(uint32_t salt, int kind, const char *name, size_t len)
+{
+	uint64_t h = mix64((uint64_t)salt << 8 | (uint64_t)(unsigned)kind) ^ len;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, name + i, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 29;
+	}
+	uint64_t w = 0;
+	memcpy(&w, name + i, len - i);
+	h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+	return mix64(h);
+}
+
+static uint64_t num_key(int digits, uint64_t number)
+{
+	return (uint64_t)digits << 56 | number;
+}
+
+static uint32_t slot_check(uint32_t salt, uint64_t a, uint64_t b, uint64_t c, uint64_t where)
+{
+	uint64_t w[4] = {a, b, c, where};
+	return numbering__crc32c(salt, w, sizeof(w));
+}
+
+/* The boot this runs in: an index from another boot may have lost pages in a crash. */
+static void boot_id(uint8_t out[16])
+{
+	memset(out, 0, 16);
+	char text[64];
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	int k = 0;
+	for (ssize_t i = 0; i < n && k < 32; i++) {
+		char c = text[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (v < 0)
+			continue;
+		out[k / 2] |= (uint8_t)(k % 2 == 0 ? v << 4 : v);
+		k++;
+	}
+}
+
+static uint32_t fixed_crc(const uint8_t *h)
+{
+	uint32_t c = numbering__crc32c(0, h, 16);
+	c = numbering__crc32c(c, h + H_LOG_DEV, H_RANGE_COUNT - H_LOG_DEV);
+	return numbering__crc32c(c, h + H_BOOT, 16);
+}
+
+static uint32_t dyn_crc(const uint8_t *h, uint32_t salt)
+{
+	uint64_t w[6] = {ld32(h + H_STATE), ld64(h + H_COVERED_END), ld64(h + H_COVERED_SEQ), ld64(h + H_RANGE_COUNT),
+	                 ld64(h + H_NAME_USED), ld64(h + H_NUM_USED)};
+	return numbering__crc32c(salt, w, sizeof(w));
+}
+
+static size_t idx_size(uint64_t name_slots, uint64_t num_slots, uint64_t range_cap)
+{
+	return IDX_HEADER + name_slots * NAME_SLOT + num_slots * NUM_SLOT + range_cap * RANGE_SLOT;
+}
+
+static void shx_close(struct numbering__shx *x)
+{
+	if (x == NULL)
+		return;
+	if (x->map != NULL)
+		munmap(x->map, x->len);
+	if (x->fd >= 0)
+		close(x->fd);
+	numbering__free_mem(x);
+}
+
+/* Maps the index file open at @fd and checks its fixed part: the magic, the version,
+ * the boot, the tables' sizes against the file's. DATA_LOSS naming what is wrong. */
+static int shx_map(struct numbering__shx **out, int fd, int writable, const char *path)
+{
+	*out = NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return numbering__file_io_error("stat", path);
+	if (!S_ISREG(st.st_mode))
+		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the index %s is not a regular file", path);
+	if ((uint64_t)st.st_size < IDX_HEADER)
+		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the index %s is cut short (%lld bytes)", path,
+		                            (long long)st.st_size);
+	uint8_t h[IDX_HEADER];
+	if (pread(fd, h, 256, 0) != 256)
+		return numbering__file_io_error("read", path);
+	uint8_t boot[16];
+	boot_id(boot);
+	uint64_t names = 0, nums = 0, ranges = 0;
+	const char *bad = NULL;
+	if (memcmp(h, idx_magic, 8) != 0 || get32(h + H_VERSION) != IDX_VERSION || get32(h + H_SIZE) != IDX_HEADER)
+		bad = "not an index of this version";
+	else if (get32(h + H_CRC) != fixed_crc(h))
+		bad = "its header's checksum fails";
+	else if (memcmp(h + H_BOOT, boot, 16) != 0)
+		bad = "it was written before the machine last started";
+	else {
+		memcpy(&names, h + H_NAME_SLOTS, 8);
+		memcpy(&nums, h + H_NUM_SLOTS, 8);
+		memcpy(&ranges, h + H_RANGE_CAP, 8);
+		if (names == 0 || nums == 0 || (names & (names - 1)) != 0 || (nums & (nums - 1)) != 0 ||
+		    names > (1ULL << 40) || nums > (1ULL << 40) || ranges > (1ULL << 40) ||
+		    (uint64_t)st.st_size != idx_size(names, nums, ranges))
+			bad = "its tables do not fit its size";
+	}
+	if (bad != NULL)
+		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the index %s is not believed: %s", path, bad);
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return numbering__file_io_error("map", path);
+	struct numbering__shx *x = numbering__calloc(1, sizeof(*x));
+	if (x == NULL) {
+		munmap(p, (size_t)st.st_size);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+	}
+	x->fd = fd;
+	x->map = p;
+	x->len = (size_t)st.st_size;
+	x->name_mask = names - 1;
+	x->num_mask = nums - 1;
+	x->range_cap = ranges;
+	memcpy(&x->salt, h + H_SALT, 4);
+	x->names = x->map + IDX_HEADER;
+	x->nums = x->names + names * NAME_SLOT;
+	x->ranges = x->nums + nums * NUM_SLOT;
+	*out = x;
+	return NUMBERING_OK;
+}
+
+/* Whether @x indexes the log open at @fd whose header's checksum is @crc. */
+static int shx_of_log(const struct numbering__shx *x, int fd, uint32_t crc)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return 0;
+	uint64_t dev = 0, ino = 0;
+	uint32_t c = 0;
+	memcpy(&dev, x->map + H_LOG_DEV, 8);
+	memcpy(&ino, x->map + H_LOG_INO, 8);
+	memcpy(&c, x->map + H_LOG_CRC, 4);
+	return dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino && c == crc;
+}
+
+/* The log, mapped. */
+
+/* Maps f->fd so that offsets below @need can be read; an older mapping another thread
+ * may still be reading is kept until the backend is closed. f->map_mutex held. */
+static int lmap_grow_locked(struct file *f, uint64_t need)
+{
+	if (need <= f->lmap_len)
+		return NUMBERING_OK;
+	if (f->lmap != NULL && f->lmap_old_count == (int)(sizeof(f->lmap_old) / sizeof(f->lmap_old[0])))
+		return numbering__error_set(NUMBERING_UNAVAILABLE, "file backend: store %s grew too often to stay mapped",
+		                            f->path);
+	uint64_t len = need * 4 > ((uint64_t)1 << 32) ? need * 4 : ((uint64_t)1 << 32);
+	long page = sysconf(_SC_PAGESIZE);
+	len = (len + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+	void *p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_NORESERVE, f->fd, 0);
+	if (p == MAP_FAILED)
+		return numbering__file_io_error("map", f->path);
+	if (f->lmap != NULL) {
+		f->lmap_old[f->lmap_old_count].p = (uint8_t *)f->lmap;
+		f->lmap_old[f->lmap_old_count].len = f->lmap_len;
+		f->lmap_old_count++;
+	}
+	__atomic_store_n(&f->lmap_len, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->lmap, (const uint8_t *)p, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->lmap_len, (size_t)len, __ATOMIC_RELEASE);
+	return NUMBERING_OK;
+}
+
+/* Unmaps the log, every older mapping included (no reader inside the backend). */
+static void lmap_drop(struct file *f)
+{
+	if (f->lmap != NULL)
+		munmap((void *)f->lmap, f->lmap_len);
+	for (int i = 0; i < f->lmap_old_count; i++)
+		munmap(f->lmap_old[i].p, f->lmap_old[i].len);
+	f->lmap_old_count = 0;
+	f->lmap = NULL;
+	f->lmap_len = 0;
+}
+
+/* The record at @off (@len bytes) of the mapped log, below @limit: decoded into @rec
+ * (names into @name_buf), or -1. */
+static int decode_at(const uint8_t *lmap, size_t lmap_len, uint64_t limit, uint64_t off, uint64_t len,
+                     numbering_record *rec, char *name_buf)
+{
+	if (off < HEADER_SIZE_V2 || len == 0 || off > limit || len > limit - off || off + len > lmap_len)
+		return -1;
+	if (numbering__record_decode(rec, lmap + off, (size_t)len, name_buf) != NUMBERING_OK) {
+		numbering_error_clear();
+		return -1;
+	}
+	return 0;
+}
+
+/* Look-ups, on the words of @x as they are (a reader wraps them in the sequence lock). */
+
+enum { LOOK_FOUND, LOOK_NONE, LOOK_DAMAGED };
+
+struct found {
+	uint64_t off, len, slot;
+	int has_slot;         /* a free slot (empty or tombstone) seen: where an insert goes */
+	uint64_t free_slot;
+};
+
+static int name_look(const struct numbering__shx *x, const uint8_t *lmap, size_t lmap_len, uint64_t limit, int kind,
+                     const char *name, size_t name_len, struct found *fd, char *name_buf)
+{
+	uint64_t h = hash_name(x->salt, kind, name, name_len);
+	uint64_t tag = h >> 48;
+	fd->has_slot = 0;
+	for (uint64_t i = 0, at = h & x->name_mask; i <= x->name_mask; i++, at = (at + 1) & x->name_mask) {
+		const uint8_t *s = x->names + at * NAME_SLOT;
+		uint64_t a = ld64(s);
+		uint32_t len = ld32(s + 8);
+		if (ld32(s + 12) != slot_check(x->salt, a, len, 0, at))
+			return LOOK_DAMAGED;
+		uint64_t off = a >> 16;
+		if (off == OFF_EMPTY) {
+			if (!fd->has_slot) {
+				fd->has_slot = 1;
+				fd->free_slot = at;
+			}
+			return LOOK_NONE;
+		}
+		if (off == OFF_TOMB) {
+			if (!fd->has_slot) {
+				fd->has_slot = 1;
+				fd->free_slot = at;
+			}
+			continue;
+		}
+		if ((a & 0xffff) != tag)
+			continue;
+		numbering_record rec;
+		if (decode_at(lmap, lmap_len, limit, off, len, &rec, name_buf) != 0)
+			return LOOK_DAMAGED;
+		if (rec.kind == kind && strlen(rec.name) == name_len && memcmp(rec.name, name, name_len) == 0) {
+			fd->off = off;
+			fd->len = len;
+			fd->slot = at;
+			return LOOK_FOUND;
+		}
+	}
+	return LOOK_NONE;
+}
+
+static int num_look(const struct numbering__shx *x, uint64_t key, struct found *fd)
+{
+	uint64_t h = mix64(key ^ x->salt);
+	fd->has_slot = 0;
+	for (uint64_t i = 0, at = h & x->num_mask; i <= x->num_mask; i++, at = (at + 1) & x->num_mask) {
+		const uint8_t *s = x->nums + at * NUM_SLOT;
+		uint64_t k = ld64(s), off = ld64(s + 8);
+		uint32_t len = ld32(s + 16);
+		if (ld32(s + 20) != slot_check(x->salt, k, off, len, at))
+			return LOOK_DAMAGED;
+		if (k == 0 || k == KEY_TOMB) {
+			if (!fd->has_slot) {
+				fd->has_slot = 1;
+				fd->free_slot = at;
+			}
+			if (k == 0)
+				return LOOK_NONE;
+			continue;
+		}
+		if (k == key) {
+			fd->off = off;
+			fd->len = len;
+			fd->slot = at;
+			return LOOK_FOUND;
+		}
+	}
+	return LOOK_NONE;
+}
+
+/* The range whose (digits, first) is the greatest at most @key: its index, or -1. */
+static int64_t range_floor(const struct numbering__shx *x, uint64_t count, uint64_t key)
+{
+	uint64_t lo = 0, hi = count;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (ld64(x->ranges + mid * RANGE_SLOT) <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (int64_t)lo - 1;
+}
+
+static int range_entry(const struct numbering__shx *x, uint64_t i, uint64_t *key, uint64_t *last, uint64_t *off,
+                       uint64_t *len)
+{
+	const uint8_t *s = x->ranges + i * RANGE_SLOT;
+	*key = ld64(s);
+	*last = ld64(s + 8);
+	*off = ld64(s + 16);
+	*len = ld32(s + 24);
+	return ld32(s + 28) == slot_check(x->salt, *key, *last, *off ^ (*len << 48), 0) ? 0 : -1;
+}
+
+/* Writers. */
+
+static void name_set(struct numbering__shx *x, uint64_t at, uint64_t a, uint32_t len)
+{
+	uint8_t *s = x->names + at * NAME_SLOT;
+	st64(s, a);
+	st32(s + 8, len);
+	st32(s + 12, slot_check(x->salt, a, len, 0, at));
+}
+
+static void num_set(struct numbering__shx *x, uint64_t at, uint64_t key, uint64_t off, uint32_t len)
+{
+	uint8_t *s = x->nums + at * NUM_SLOT;
+	st64(s, key);
+	st64(s + 8, off);
+	st32(s + 16, len);
+	st32(s + 20, slot_check(x->salt, key, off, len, at));
+}
+
+static void range_set(struct numbering__shx *x, uint64_t i, uint64_t key, uint64_t last, uint64_t off, uint32_t len)
+{
+	uint8_t *s = x->ranges + i * RANGE_SLOT;
+	st64(s, key);
+	st64(s + 8, last);
+	st64(s + 16, off);
+	st32(s + 24, len);
+	st32(s + 28, slot_check(x->salt, key, last, off ^ ((uint64_t)len << 48), 0));
+}
+
+static void counter_add(struct numbering__shx *x, size_t field, int64_t by)
+{
+	st64(x->map + field, ld64(x->map + field) + (uint64_t)by);
+}
+
+/* What an update found wrong: the index no longer matches the log (rebuilt). */
+struct update {
+	struct numbering__shx *x;
+	const uint8_t *lmap;
+	size_t lmap_len;
+	uint64_t limit;
+	const char *bad;
+	char *name_buf;
+};
+
+/* Drops the number entry of the record at @off (@len bytes), if it has one. */
+static void number_drop(struct update *u, uint64_t off, uint64_t len)
+{
+	numbering_record rec;
+	if (decode_at(u->lmap, u->lmap_len, u->limit, off, len, &rec, u->name_buf) != 0) {
+		u->bad = "a record it points to does not decode";
+		return;
+	}
+	if (!(rec.flags & NUMBERING_RECORD_NUMBERS) || rec.digits <= 0)
+		return;
+	uint64_t key = num_key(rec.digits, rec.first);
+	struct numbering__shx *x = u->x;
+	if (rec.first == rec.last) {
+		struct found fd;
+		int r = num_look(x, key, &fd);
+		if (r == LOOK_FOUND && fd.off == off)
+			num_set(x, fd.slot, KEY_TOMB, 0, 0);
+		else
+			u->bad = r == LOOK_DAMAGED ? "a number slot's checksum fails" : "a record's number is not indexed";
+		return;
+	}
+	uint64_t count = ld64(x->map + H_RANGE_COUNT);
+	int64_t i = range_floor(x, count, key);
+	uint64_t k, last, o, l;
+	if (i < 0 || range_entry(x, (uint64_t)i, &k, &last, &o, &l) != 0 || k != key || o != off) {
+		u->bad = "a record's range is not indexed";
+		return;
+	}
+	memmove(x->ranges + (uint64_t)i * RANGE_SLOT, x->ranges + ((uint64_t)i + 1) * RANGE_SLOT,
+	        (count - (uint64_t)i - 1) * RANGE_SLOT);
+	st64(x->map + H_RANGE_COUNT, count - 1);
+}
+
+static void number_add(struct update *u, const numbering_record *rec, uint64_t off, uint64_t len)
+{
+	if (!(rec->flags & NUMBERING_RECORD_NUMBERS) || rec->digits <= 0)
+		return;
+	struct numbering__shx *x = u->x;
+	uint64_t key = num_key(rec->digits, rec->first);
+	if (rec->first == rec->last) {
+		struct found fd;
+		int r = num_look(x, key, &fd);
+		if (r == LOOK_DAMAGED || !fd.has_slot) {
+			u->bad = r == LOOK_DAMAGED ? "a number slot's checksum fails" : "the number table is full";
+			return;
+		}
+		if (r == LOOK_FOUND) {
+			num_set(x, fd.slot, key, off, (uint32_t)len); /* the log refused a second owner: a replay of a replaced one */
+			return;
+		}
+		uint64_t was = ld64(x->nums + fd.free_slot * NUM_SLOT);
+		num_set(x, fd.free_slot, key, off, (uint32_t)len);
+		if (was == 0)
+			counter_add(x, H_NUM_USED, 1);
+		return;
+	}
+	uint64_t count = ld64(x->map + H_RANGE_COUNT);
+	if (count >= x->range_cap) {
+		u->bad = "the range table is full";
+		return;
+	}
+	uint64_t at = (uint64_t)(range_floor(x, count, key) + 1);
+	memmove(x->ranges + (at + 1) * RANGE_SLOT, x->ranges + at * RANGE_SLOT, (count - at) * RANGE_SLOT);
+	range_set(x, at, key, rec->last, off, (uint32_t)len);
+	st64(x->map + H_RANGE_COUNT, count + 1);
+}
+
+/* One operation of a version-3 record at log offset @off: a put (its encoding, @n
+ * bytes) or a remove (kind, then the name). */
+static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t *data, uint64_t n)
+{
+	struct numbering__shx *x = u->x;
+	numbering_record rec;
+	const char *name;
+	size_t name_len;
+	int kind;
+	char removed[NAME_MAX_BYTES + 1];
+	if (op == OP_RECORD_PUT) {
+		if (numbering__record_decode(&rec, data, (size_t)n, u->name_buf) != NUMBERING_OK) {
+			numbering_error_clear();
+			u->bad = "a record does not decode";
+			return;
+		}
+		kind = rec.kind;
+		name = rec.name;
+		name_len = strlen(rec.name);
+		/* rec's pointers are into name_buf, which the look-up below reuses: keep the name. */
+		memcpy(removed, name, name_len);
+		removed[name_len] = 0;
+		name = removed;
+	} else if (op == OP_RECORD_REMOVE) {
+		if (n < 2 || n - 1 > NAME_MAX_BYTES) {
+			u->bad = "a removed record's name is too long";
+			return;
+		}
+		kind = data[0];
+		name_len = (size_t)n - 1;
+		memcpy(removed, data + 1, name_len);
+		removed[name_len] = 0;
+		name = removed;
+	} else {
+		u->bad = "an operation has an unknown code";
+		return;
+	}
+	struct found fd;
+	int r = name_look(x, u->lmap, u->lmap_len, u->limit, kind, name, name_len, &fd, u->name_buf);
+	if (r == LOOK_DAMAGED) {
+		u->bad = "a name slot's checksum fails, or its record does not decode";
+		return;
+	}
+	if (r == LOOK_FOUND)
+		number_drop(u, fd.off, fd.len);
+	if (u->bad != NULL)
+		return;
+	if (op == OP_RECORD_REMOVE) {
+		if (r == LOOK_FOUND)
+			name_set(x, fd.slot, OFF_TOMB << 16, 0);
+		return;
+	}
+	uint64_t h = hash_name(x->salt, kind, name, name_len);
+	if (r == LOOK_FOUND) {
+		name_set(x, fd.slot, off << 16 | (h >> 48), (uint32_t)n);
+	} else if (fd.has_slot) {
+		uint64_t was = ld64(x->names + fd.free_slot * NAME_SLOT) >> 16;
+		name_set(x, fd.free_slot, off << 16 | (h >> 48), (uint32_t)n);
+		if (was == OFF_EMPTY)
+			counter_add(x, H_NAME_USED, 1);
+	} else {
+		u->bad = "the name table is full";
+		return;
+	}
+	/* The record again (name_buf was reused by the look-up). */
+	if (numbering__record_decode(&rec, data, (size_t)n, u->name_buf) != NUMBERING_OK) {
+		numbering_error_clear();
+		u->bad = "a record does not decode";
+		return;
+	}
+	number_add(u, &rec, off, n);
+}
+
+/* The operations of the record whose payload (@len bytes) starts at log offset @at. */
+static void update_record(struct update *u, uint64_t at, uint64_t len)
+{
+	const uint8_t *p = u->lmap + at;
+	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT)) {
+		u->bad = "a record has an unknown type";
+		return;
+	}
+	uint64_t i = 1;
+	while (i < len && u->bad == NULL) {
+		uint8_t op = p[i++];
+		if (len - i < 4) {
+			u->bad = "an operation is cut short";
+			return;
+		}
+		uint32_t n = get32(p + i);
+		i += 4;
+		if (n > len - i) {
+			u->bad = "an operation runs past its record";
+			return;
+		}
+		update_op(u, op, at + i, p + i, n);
+		i += n;
+	}
+}
+
+static void dyn_seal(struct numbering__shx *x)
+{
+	st32(x->map + H_DYN_CRC, dyn_crc(x->map, x->salt));
+}
+
+static void seq_enter(struct numbering__shx *x)
+{
+	uint8_t *g = x->map + H_GEN;
+	__atomic_store_n((uint64_t *)(void *)g, ld64(g) | 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static void seq_leave(struct numbering__shx *x)
+{
+	uint8_t *g = x->map + H_GEN;
+	__atomic_store_n((uint64_t *)(void *)g, (ld64(g) | 1) + 1, __ATOMIC_RELEASE);
+}
+
+/* Marks @x as not to be read any longer (replaced by a newer file, or abandoned). */
+static void shx_retire(struct numbering__shx *x, uint32_t state)
+{
+	if (x == NULL)
+		return;
+	seq_enter(x);
+	st32(x->map + H_STATE, state);
+	dyn_seal(x);
+	seq_leave(x);
+}
+
+static char *idx_path_of(const struct file *f)
+{
+	size_t n = strlen(f->real) + sizeof(".idx");
+	char *p = numbering__malloc(n);
+	if (p != NULL)
+		snprintf(p, n, "%s.idx", f->real);
+	return p;
+}
+
+static uint64_t pow2_at_least(uint64_t n)
+{
+	uint64_t p = 1024;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* Counts the puts of the log below f->end, and those of ranges (sizes a new index). */
+static void count_puts(struct file *f, uint64_t *puts, uint64_t *ranges)
+{
+	*puts = *ranges = 0;
+	for (uint64_t at = HEADER_SIZE_V2; at + RECORD_HEADER <= f->end;) {
+		uint64_t len = get32(f->lmap + at + 4);
+		if (len > f->end - at - RECORD_HEADER)
+			break;
+		const uint8_t *p = f->lmap + at + RECORD_HEADER;
+		for (uint64_t i = 1; i + 5 <= len;) {
+			uint8_t op = p[i];
+			uint32_t n = get32(p + i + 1);
+			i += 5;
+			if (n > len - i)
+				break;
+			if (op == OP_RECORD_PUT) {
+				(*puts)++;
+				/* flags byte 2 (NUMBERS), and a range: counted generously as a range */
+				if (n > 2 && (p[i + 2] & NUMBERING_RECORD_NUMBERS))
+					(*ranges)++;
+			}
+			i += n;
+		}
+		at += RECORD_HEADER + len;
+	}
+}
+
+/* Writes a new index of the log f->fd up to f->end and renames it over PATH.idx (the
+ * writers' lock held, f->lock held). */
+static int shx_build(struct file *f, uint64_t min_names)
+{
+	int rc = lmap_grow_locked(f, f->end);
+	if (rc != NUMBERING_OK)
+		return rc;
+	uint64_t puts = 0, ranges = 0;
+	count_puts(f, &puts, &ranges);
+	if (puts < min_names)
+		puts = min_names;
+	uint64_t names = pow2_at_least(puts * 2 + 16), nums = pow2_at_least(puts * 2 + 16);
+	uint64_t range_cap = ranges * 2 + 1024;
+	size_t size = idx_size(names, nums, range_cap);
+	int fd = -1;
+	char *tmp = NULL;
+	if ((rc = numbering__file_temp_create(&fd, &tmp, f->real, ".idx")) != NUMBERING_OK)
+		return rc;
+	struct numbering__shx *x = NULL;
+	uint8_t h[IDX_HEADER];
+	memset(h, 0, sizeof(h));
+	memcpy(h, idx_magic, 8);
+	put32(h + H_VERSION, IDX_VERSION);
+	put32(h + H_SIZE, IDX_HEADER);
+	struct stat st;
+	if (fstat(f->fd, &st) != 0) {
+		rc = numbering__file_io_error("stat", f->path);
+		goto fail;
+	}
+	uint64_t dev = (uint64_t)st.st_dev, ino = (uint64_t)st.st_ino;
+	uint32_t salt = randombytes_random();
+	memcpy(h + H_LOG_DEV, &dev, 8);
+	memcpy(h + H_LOG_INO, &ino, 8);
+	memcpy(h + H_LOG_CRC, &f->header_crc, 4);
+	memcpy(h + H_SALT, &salt, 4);
+	memcpy(h + H_NAME_SLOTS, &names, 8);
+	memcpy(h + H_NUM_SLOTS, &nums, 8);
+	memcpy(h + H_RANGE_CAP, &range_cap, 8);
+	boot_id(h + H_BOOT);
+	put32(h + H_CRC, fixed_crc(h));
+	if (ftruncate(fd, (off_t)size) != 0 || pwrite(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		rc = numbering__file_io_error("write the index", tmp);
+		goto fail;
+	}
+	numbering__file_keep_mode(fd, f->fd);
+	if ((rc = shx_map(&x, fd, 1, tmp)) != NUMBERING_OK)
+		goto fail;
+	fd = -1; /* x's */
+	for (uint64_t i = 0; i < names; i++)
+		name_set(x, i, 0, 0);
+	for (uint64_t i = 0; i < nums; i++)
+		num_set(x, i, 0, 0, 0);
+	char *name_buf = numbering__malloc(NUMBERING__RECORD_NAME_BUF);
+	if (name_buf == NULL) {
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+		goto fail;
+	}
+	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf};
+	for (uint64_t at = HEADER_SIZE_V2; at < f->end && u.bad == NULL;) {
+		uint64_t len = at + RECORD_HEADER <= f->end ? get32(f->lmap + at + 4) : UINT64_MAX;
+		if (len > f->end - at - RECORD_HEADER) {
+			u.bad = "a record runs past the end read";
+			break;
+		}
+		update_record(&u, at + RECORD_HEADER, len);
+		at += RECORD_HEADER + len;
+	}
+	numbering__free_mem(name_buf);
+	if (u.bad != NULL) {
+		rc = numbering__error_set(NUMBERING_DATA_LOSS, "file backend: store %s: cannot index the log: %s", f->path,
+		                          u.bad);
+		goto fail;
+	}
+	st64(x->map + H_COVERED_END, f->end);
+	st64(x->map + H_COVERED_SEQ, f->seq);
+	st32(x->map + H_STATE, IDX_LIVE);
+	dyn_seal(x);
+	st64(x->map + H_GEN, 2);
+	if (rename(tmp, f->idx_path) != 0) {
+		rc = numbering__file_io_error("rename the index over", f->idx_path);
+		goto fail;
+	}
+	numbering__free_mem(tmp);
+	shx_retire(f->shx, IDX_REPLACED);
+	shx_close(f->shx);
+	f->shx = x;
+	f->shx_builds++;
+	if (f->shared != NULL)
+		__atomic_store_n((uint32_t *)(void *)(f->shared + LOCKFILE_INDEX), 1, __ATOMIC_RELEASE);
+	return NUMBERING_OK;
+fail:
+	shx_close(x);
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	numbering__free_mem(tmp);
+	return rc;
+}
+
+/* Whether this writer keeps the index: asked for, or another process made one. */
+static int keeps_index(struct file *f)
+{
+	if (f->read_only || f->format_version < NUMBERING_FILE_FORMAT_VERSION || f->idx_path == NULL)
+		return 0;
+	return f->shared_wanted ||
+	       (f->shared != NULL && __atomic_load_n((uint32_t *)(void *)(f->shared + LOCKFILE_INDEX), __ATOMIC_ACQUIRE) != 0);
+}
+
+int numbering__file_shx_prepare(struct file *f)
+{
+	if (!keeps_index(f))
+		return NUMBERING_OK;
+	struct numbering__shx *x = f->shx;
+	if (x == NULL) {
+		/* Another process's index, if it is one of this log. */
+		int fd = open(f->idx_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0 && shx_map(&x, fd, 1, f->idx_path) != NUMBERING_OK) {
+			numbering_error_clear();
+			close(fd);
+			x = NULL;
+		}
+		f->shx = x;
+	}
+	int ok = x != NULL && shx_of_log(x, f->fd, f->header_crc) && ld32(x->map + H_STATE) == IDX_LIVE &&
+	         (ld64(x->map + H_GEN) & 1) == 0 && ld64(x->map + H_COVERED_END) == f->end &&
+	         ld32(x->map + H_DYN_CRC) == dyn_crc(x->map, x->salt);
+	if (ok)
+		return lmap_grow_locked(f, f->end);
+	/* Missing, of another log, behind (a writer that did not keep it), left half
+	 * changed by a killed writer, or damaged: made again from the log. */
+	int rc = shx_build(f, 0);
+	if (rc != NUMBERING_OK) {
+		numbering__file_diagnose(f, "store %s: could not write its shared index %s: %s", f->path, f->idx_path,
+		                         numbering_error_message());
+		numbering_error_clear();
+		shx_retire(f->shx, IDX_ABANDONED);
+		shx_close(f->shx);
+		f->shx = NULL;
+	}
+	return NUMBERING_OK;
+}
+
+void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t payload_len, uint64_t ops)
+{
+	if (!keeps_index(f))
+		return;
+	struct numbering__shx *x = f->shx;
+	uint64_t before = record_off;
+	/* Of this log: checked when the transaction took the lock (numbering__file_shx_prepare). */
+	if (x == NULL || ld64(x->map + H_COVERED_END) != before || ld32(x->map + H_STATE) != IDX_LIVE ||
+	    lmap_grow_locked(f, f->end) != NUMBERING_OK ||
+	    ld64(x->map + H_NAME_USED) + ops > (x->name_mask + 1) / 4 * 3 ||
+	    ld64(x->map + H_NUM_USED) + ops > (x->num_mask + 1) / 4 * 3 ||
+	    ld64(x->map + H_RANGE_COUNT) + ops > x->range_cap) {
+		numbering_error_clear();
+		if (x != NULL && ld64(x->map + H_COVERED_END) == before)
+			numbering__file_shx_prepare_grow(f, ops);
+		else
+			numbering__file_shx_prepare(f);
+		return;
+	}
+	char name_buf[NUMBERING__RECORD_NAME_BUF];
+	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf};
+	seq_enter(x);
+	update_record(&u, record_off + RECORD_HEADER, payload_len);
+	st64(x->map + H_COVERED_END, f->end);
+	st64(x->map + H_COVERED_SEQ, f->seq);
+	if (u.bad != NULL)
+		st32(x->map + H_STATE, IDX_ABANDONED);
+	dyn_seal(x);
+	seq_leave(x);
+	if (u.bad != NULL) {
+		numbering__file_diagnose(f, "store %s: its shared index %s no longer matched the log (%s): made again", f->path,
+		                         f->idx_path, u.bad);
+		shx_close(f->shx);
+		f->shx = NULL;
+		numbering__file_shx_prepare(f);
+	}
+}
+
+void numbering__file_shx_prepare_grow(struct file *f, uint64_t more)
+{
+	uint64_t want = f->shx != NULL ? (f->shx->name_mask + 1) + more : more;
+	if (shx_build(f, want) != NUMBERING_OK) {
+		numbering__file_diagnose(f, "store %s: could not grow its shared index %s: %s", f->path, f->idx_path,
+		                         numbering_error_message());
+		numbering_error_clear();
+		shx_retire(f->shx, IDX_ABANDONED);
+		shx_close(f->shx);
+		f->shx = NULL;
+	}
+}
+
+void numbering__file_shx_invalidate(struct file *f)
+{
+	if (f->shx == NULL || f->read_only)
+		return;
+	shx_retire(f->shx, IDX_ABANDONED);
+}
+
+/* Readers. */
+
+int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struct numbering__shx **out)
+{
+	*out = NULL;
+	if (f->idx_path == NULL || f->changes == NULL)
+		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "file backend: store %s is a snapshot", f->path);
+	struct numbering__shx *x = NULL;
+	int fd = open(f->idx_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s has no shared index %s (%s)", f->path,
+		                            f->idx_path, strerror(errno));
+	int rc = shx_map(&x, fd, 0, f->idx_path);
+	if (rc != NUMBERING_OK) {
+		close(fd);
+		return rc;
+	}
+	if (!shx_of_log(x, log_fd, log_crc)) {
+		shx_close(x);
+		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the shared index %s is of another log than %s",
+		                            f->idx_path, f->path);
+	}
+	*out = x;
+	return NUMBERING_OK;
+}
+
+int numbering__file_shx_install(struct file *f, struct numbering__shx *x)
+{
+	pthread_mutex_lock(&f->map_mutex);
+	int rc = lmap_grow_locked(f, ld64(x->map + H_COVERED_END));
+	pthread_mutex_unlock(&f->map_mutex);
+	if (rc != NUMBERING_OK) {
+		shx_close(x);
+		return rc;
+	}
+	shx_close(f->shx);
+	__atomic_store_n(&f->shx, x, __ATOMIC_RELEASE);
+	return NUMBERING_OK;
+}
+
+void numbering__file_shx_discard(struct numbering__shx *x)
+{
+	shx_close(x);
+}
+
+int numbering__file_shx_attach(struct file *f)
+{
+	struct numbering__shx *x = NULL;
+	int rc = numbering__file_shx_open(f, f->fd, f->header_crc, &x);
+	if (rc != NUMBERING_OK)
+		return rc;
+	return numbering__file_shx_install(f, x);
+}
+
+void numbering__file_shx_detach(struct file *f)
+{
+	shx_close(f->shx);
+	f->shx = NULL;
+	lmap_drop(f);
+}
+
+int numbering__file_shx_replaced(struct file *f)
+{
+	struct numbering__shx *x = f->shx;
+	return x == NULL || ld32(x->map + H_STATE) != IDX_LIVE;
+}
+
+/* The sequence lock's read side: the generation to check against, once even. When it
+ * stays odd (a writer killed inside its update) and no process holds the writers'
+ * lock, the index is abandoned: -1. */
+static int seq_begin(struct file *f, const struct numbering__shx *x, uint64_t *gen)
+{
+	for (int spins = 0;; spins++) {
+		uint64_t g = __atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_ACQUIRE);
+		if ((g & 1) == 0) {
+			*gen = g;
+			return 0;
+		}
+		if (spins < 64)
+			continue;
+		if (spins % 256 == 255 && f->lock_fd >= 0 && flock(f->lock_fd, LOCK_SH | LOCK_NB) == 0) {
+			flock(f->lock_fd, LOCK_UN);
+			if (__atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_ACQUIRE) == g)
+				return -1;
+		}
+		sched_yield();
+	}
+}
+
+static int seq_retry(const struct numbering__shx *x, uint64_t gen)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_RELAXED) != gen;
+}
+
+/* The header's changing words as one state, under the sequence lock: 0, or -1 when
+ * the index cannot answer for this process's view (f->end). */
+static int view_ok(const struct file *f, const struct numbering__shx *x, uint64_t *limit, uint64_t *ranges)
+{
+	const uint8_t *h = x->map;
+	uint32_t state = ld32(h + H_STATE);
+	*limit = ld64(h + H_COVERED_END);
+	*ranges = ld64(h + H_RANGE_COUNT);
+	if (ld32(h + H_DYN_CRC) != dyn_crc(h, x->salt) || state == IDX_ABANDONED || *ranges > x->range_cap)
+		return -1;
+	/* Behind what this process has seen published: a writer that does not keep it. */
+	if (*limit < __atomic_load_n(&f->end, __ATOMIC_ACQUIRE))
+		return -1;
+	return 0;
+}
+
+/* The index to read through: the one mapped, or, when there is none (not made yet, or
+ * a compaction's not yet in place when this process followed it), one mapped now. */
+static struct numbering__shx *reading(struct file *f)
+{
+	struct numbering__shx *x = __atomic_load_n(&f->shx, __ATOMIC_ACQUIRE);
+	if (x != NULL)
+		return x;
+	pthread_mutex_lock(&f->heap_mutex);
+	if (f->shx == NULL && numbering__file_shx_attach(f) != NUMBERING_OK)
+		numbering_error_clear();
+	pthread_mutex_unlock(&f->heap_mutex);
+	return __atomic_load_n(&f->shx, __ATOMIC_ACQUIRE);
+}
+
+static void not_served(struct file *f, const char *why)
+{
+	if (!__atomic_exchange_n(&f->shx_warned, 1, __ATOMIC_ACQ_REL))
+		numbering__file_diagnose(f, "store %s: its shared index %s cannot answer (%s): reads go to this process's own "
+		                         "index",
+		                         f->path, f->idx_path, why);
+}
+
+int numbering__file_shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit,
+                            void *payload, int *served)
+{
+	*served = 0;
+	struct numbering__shx *x = reading(f);
+	if (x == NULL) {
+		not_served(f, "there is none");
+		return NUMBERING_OK;
+	}
+	size_t name_len = strlen(name);
+	char name_buf[NUMBERING__RECORD_NAME_BUF];
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		uint64_t gen, limit, ranges;
+		if (seq_begin(f, x, &gen) != 0) {
+			not_served(f, "a writer was killed while changing it");
+			return NUMBERING_OK;
+		}
+		if (view_ok(f, x, &limit, &ranges) != 0) {
+			if (seq_retry(x, gen))
+				continue;
+			not_served(f, "it is behind the log, abandoned or damaged");
+			return NUMBERING_OK;
+		}
+		const uint8_t *lmap = __atomic_load_n(&f->lmap, __ATOMIC_ACQUIRE);
+		size_t lmap_len = __atomic_load_n(&f->lmap_len, __ATOMIC_ACQUIRE);
+		if (limit > lmap_len) {
+			pthread_mutex_lock(&f->map_mutex);
+			int rc = lmap_grow_locked(f, limit);
+			pthread_mutex_unlock(&f->map_mutex);
+			if (rc != NUMBERING_OK) {
+				numbering_error_clear();
+				not_served(f, "the log cannot be mapped");
+				return NUMBERING_OK;
+			}
+			continue;
+		}
+		struct found fd;
+		int r = kind < 1 || kind > NUMBERING_RECORD_KIND_MAX || name_len == 0 || name_len > NAME_MAX_BYTES
+		                ? LOOK_NONE
+		                : name_look(x, lmap, lmap_len, limit, kind, name, name_len, &fd, name_buf);
+		if (seq_retry(x, gen))
+			continue;
+		if (r == LOOK_DAMAGED) {
+			not_served(f, "a slot's checksum fails, or a record it points to does not decode");
+			return NUMBERING_OK;
+		}
+		*served = 1;
+		if (r == LOOK_NONE)
+			return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: no record of the kind has the name");
+		/* The log below the covered end never changes: decoded outside the lock. */
+		numbering_record rec;
+		if (decode_at(lmap, lmap_len, limit, fd.off, fd.len, &rec, name_buf) != 0) {
+			*served = 0;
+			not_served(f, "a record it points to does not decode");
+			return NUMBERING_OK;
+		}
+		rec.version = NUMBERING_RECORD_VERSION;
+		int v = visit(&rec, payload);
+		return v;
+	}
+	not_served(f, "it kept changing under the look-up");
+	return NUMBERING_OK;
+}
+
+int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
+                              void *payload, int *served)
+{
+	*served = 0;
+	struct numbering__shx *x = reading(f);
+	if (x == NULL) {
+		not_served(f, "there is none");
+		return NUMBERING_OK;
+	}
+	char name_buf[NUMBERING__RECORD_NAME_BUF];
+	uint64_t key = num_key(digits, number);
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		uint64_t gen, limit, ranges;
+		if (seq_begin(f, x, &gen) != 0) {
+			not_served(f, "a writer was killed while changing it");
+			return NUMBERING_OK;
+		}
+		if (view_ok(f, x, &limit, &ranges) != 0) {
+			if (seq_retry(x, gen))
+				continue;
+			not_served(f, "it is behind the log, abandoned or damaged");
+			return NUMBERING_OK;
+		}
+		const uint8_t *lmap = __atomic_load_n(&f->lmap, __ATOMIC_ACQUIRE);
+		size_t lmap_len = __atomic_load_n(&f->lmap_len, __ATOMIC_ACQUIRE);
+		if (limit > lmap_len) {
+			pthread_mutex_lock(&f->map_mutex);
+			int rc = lmap_grow_locked(f, limit);
+			pthread_mutex_unlock(&f->map_mutex);
+			if (rc != NUMBERING_OK) {
+				numbering_error_clear();
+				not_served(f, "the log cannot be mapped");
+				return NUMBERING_OK;
+			}
+			continue;
+		}
+		struct found fd;
+		int r = num_look(x, key, &fd);
+		if (r == LOOK_NONE && ranges > 0) {
+			int64_t i = range_floor(x, ranges, key);
+			uint64_t k, last, off, len;
+			if (i >= 0 && range_entry(x, (uint64_t)i, &k, &last, &off, &len) != 0)
+				r = LOOK_DAMAGED;
+			else if (i >= 0 && k >> 56 == (uint64_t)digits && number <= last) {
+				r = LOOK_FOUND;
+				fd.off = off;
+				fd.len = len;
+			}
+		}
+		if (seq_retry(x, gen))
+			continue;
+		if (r == LOOK_DAMAGED) {
+			not_served(f, "a slot's checksum fails");
+			return NUMBERING_OK;
+		}
+		*served = 1;
+		if (r == LOOK_NONE)
+			return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: no record holds that number");
+		numbering_record rec;
+		if (decode_at(lmap, lmap_len, limit, fd.off, fd.len, &rec, name_buf) != 0 ||
+		    !(rec.flags & NUMBERING_RECORD_NUMBERS) || rec.digits != digits || rec.first > number || rec.last < number) {
+			*served = 0;
+			not_served(f, "a record it points to does not decode or does not hold the number");
+			return NUMBERING_OK;
+		}
+		rec.version = NUMBERING_RECORD_VERSION;
+		return visit(&rec, payload);
+	}
+	not_served(f, "it kept changing under the look-up");
+	return NUMBERING_OK;
+}
+
+void numbering__file_shx_log_changed(struct file *f)
+{
+	lmap_drop(f);
+}
+
+void numbering__file_shx_free(struct file *f)
+{
+	shx_close(f->shx);
+	f->shx = NULL;
+	lmap_drop(f);
+	numbering__free_mem(f->idx_path);
+	f->idx_path = NULL;
+}
+
+int numbering__file_shx_paths(struct file *f)
+{
+	if (f->real == NULL || f->idx_path != NULL)
+		return NUMBERING_OK;
+	f->idx_path = idx_path_of(f);
+	return f->idx_path == NULL ? numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory")
+	                           : NUMBERING_OK;
+}
+
+int numbering__file_shx_stats(struct file *f, int64_t *builds)
+{
+	*builds = f->shx_builds;
+	return f->shx != NULL;
+}

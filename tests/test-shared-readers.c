@@ -1,0 +1,666 @@
+/*
+ * The shared index of the file backend (docs/FILE-FORMAT.md, "The shared index";
+ * backends/file/file-shared.c): reader processes that map PATH.idx and the log answer
+ * get and resolve without a heap of their own, see each commit of a writer process
+ * right after it returns and never half of one, follow compactions, keep answering
+ * (and never wrongly) while writers are killed at random points, and do not believe a
+ * damaged, cut, planted or stale index.
+ */
+#define _DEFAULT_SOURCE
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
+
+#include "../backends/file/file-internal.h"
+#include "suites.h"
+
+#define P1 "projects/p1"
+
+static char dir_buf[128], path_buf[200], idx_buf[220];
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	char p[512];
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static void cleanup(void)
+{
+	if (dir_buf[0] != '\0')
+		remove_dir(dir_buf);
+	dir_buf[0] = '\0';
+}
+
+static const char *new_path(void)
+{
+	cleanup();
+	const char *base = getenv("TMPDIR");
+	snprintf(dir_buf, sizeof(dir_buf), "%s/numbering-shared-XXXXXX", base && base[0] ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir_buf));
+	snprintf(path_buf, sizeof(path_buf), "%s/store.db", dir_buf);
+	snprintf(idx_buf, sizeof(idx_buf), "%s.idx", path_buf);
+	return path_buf;
+}
+
+static void note(const char *message, void *payload)
+{
+	(void)payload;
+	if (getenv("NUMBERING_TEST_NOTES") != NULL)
+		fprintf(stderr, "note: %s\n", message);
+}
+
+static numbering_backend *open_backend(const char *path, int read_only, int shared)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.diagnostic = note;
+	o.sync_mode = NUMBERING_FILE_SYNC_OFF;
+	o.compact_min_bytes = -1;
+	o.read_only = read_only;
+	o.shared_index = shared;
+	numbering_backend *b = NULL;
+	int rc = numbering_file_backend_new(&b, path, &o);
+	ck_assert_msg(rc == NUMBERING_OK, "open %s: %s", path, numbering_error_message());
+	return b;
+}
+
+/* Whether @b answers from the shared index, with no heap. */
+static int served_shared(numbering_backend *b)
+{
+	struct file *f = (struct file *)b;
+	return f->shared_reader && f->shx != NULL && !numbering__file_heap_any(f);
+}
+
+/* Records: kind 1, "P1/phoneNumberInstances/N<i>", number 1555000<i> (7+ digits),
+ * or a range of @span numbers from there; the body names the version. */
+static void put_rec(numbering_backend *b, int i, uint64_t first, uint64_t span, int version)
+{
+	char name[96], body[32], parent[] = P1;
+	snprintf(name, sizeof(name), P1 "/phoneNumberInstances/N%d", i);
+	snprintf(body, sizeof(body), "v%d-%d", i, version);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = 1;
+	r.flags = NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS;
+	r.name = name;
+	r.parent = parent;
+	r.sort_key = i + 1;
+	r.digits = 11;
+	r.first = first;
+	r.last = first + span - 1;
+	r.body = body;
+	r.body_len = strlen(body);
+	int rc = b->put(b, &r);
+	ck_assert_msg(rc == NUMBERING_OK, "put %d: %s", i, numbering_error_message());
+}
+
+static uint64_t number_of(int i)
+{
+	return 15550000000ULL + (uint64_t)i * 100;
+}
+
+struct seen {
+	char body[64];
+	char name[128];
+	int visits;
+};
+
+static int remember(const numbering_record *r, void *payload)
+{
+	struct seen *s = payload;
+	snprintf(s->body, sizeof(s->body), "%.*s", (int)r->body_len, (const char *)r->body);
+	snprintf(s->name, sizeof(s->name), "%s", r->name);
+	s->visits++;
+	return 0;
+}
+
+static int resolve(numbering_backend *b, uint64_t number, struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	return b->find(b, 11, number, number, remember, s);
+}
+
+static int get(numbering_backend *b, int i, struct seen *s)
+{
+	char name[96];
+	snprintf(name, sizeof(name), P1 "/phoneNumberInstances/N%d", i);
+	memset(s, 0, sizeof(*s));
+	return b->get(b, 1, name, remember, s);
+}
+
+/* A store of @n records (every fifth a range of 10 numbers), written with the index. */
+static void fill(const char *path, int n)
+{
+	numbering_backend *w = open_backend(path, 0, 1);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	for (int i = 0; i < n; i++)
+		put_rec(w, i, number_of(i), i % 5 == 4 ? 10 : 1, 1);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	w->free(w);
+}
+
+/* Every record answers from @b as written (version @version). */
+static void check_all(numbering_backend *b, int n, int version)
+{
+	struct seen s;
+	char want[32];
+	for (int i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "v%d-%d", i, version);
+		ck_assert_msg(get(b, i, &s) == NUMBERING_OK, "get %d: %s", i, numbering_error_message());
+		ck_assert_str_eq(s.body, want);
+		uint64_t inside = number_of(i) + (i % 5 == 4 ? 7 : 0);
+		ck_assert_msg(resolve(b, inside, &s) == NUMBERING_OK, "resolve %d: %s", i, numbering_error_message());
+		ck_assert_str_eq(s.body, want);
+		ck_assert_int_eq(s.visits, 1);
+		ck_assert_int_eq(resolve(b, number_of(i) + 50, &s), NUMBERING_NOT_FOUND);
+	}
+	ck_assert_int_eq(get(b, n + 1000, &s), NUMBERING_NOT_FOUND);
+}
+
+/* A reader answers from the index (no heap), sees each commit of another writer right
+ * after it returns (updates, a number moved, a removal), follows a compaction, and
+ * builds a heap of one kind only when something lists. */
+START_TEST(shared_reader_basic)
+{
+	enum { N = 300 };
+	const char *path = new_path();
+	fill(path, N);
+	struct stat st;
+	ck_assert_int_eq(lstat(idx_buf, &st), 0);
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(served_shared(r));
+	check_all(r, N, 1);
+	ck_assert(served_shared(r));
+
+	numbering_backend *w = open_backend(path, 0, 0); /* keeps the index: the lock file says so */
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	for (int i = 0; i < N; i++)
+		put_rec(w, i, number_of(i), i % 5 == 4 ? 10 : 1, 2);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	check_all(r, N, 2);
+	/* A number moved from one record to another in one transaction; one removed. */
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	ck_assert_int_eq(w->remove(w, 1, P1 "/phoneNumberInstances/N0"), NUMBERING_OK);
+	put_rec(w, 1, number_of(0), 1, 3);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	struct seen s;
+	ck_assert_int_eq(get(r, 0, &s), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(resolve(r, number_of(0), &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v1-3");
+	ck_assert_int_eq(resolve(r, number_of(1), &s), NUMBERING_NOT_FOUND);
+	/* A range grown, another shrunk to one number. */
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 2, number_of(2), 50, 4);
+	put_rec(w, 4, number_of(4) + 3, 1, 4);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	ck_assert_int_eq(resolve(r, number_of(2) + 49, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v2-4");
+	ck_assert_int_eq(resolve(r, number_of(4), &s), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(resolve(r, number_of(4) + 3, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v4-4");
+	ck_assert(served_shared(r));
+	/* Compaction: a new log and a new index, which the reader follows. */
+	ck_assert_int_eq(w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	ck_assert_int_eq(get(r, 0, &s), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(get(r, 3, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v3-2");
+	ck_assert_int_eq(resolve(r, number_of(2) + 49, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v2-4");
+	ck_assert(served_shared(r));
+	/* A list: a heap of that kind only, then reads go on from the index. */
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = 1;
+	q.parent = P1;
+	struct seen all;
+	memset(&all, 0, sizeof(all));
+	ck_assert_int_eq(r->list(r, &q, remember, &all), NUMBERING_OK);
+	ck_assert_int_eq(all.visits, N - 1);
+	struct file *f = (struct file *)r;
+	ck_assert(numbering__file_heap_has(f, 1));
+	ck_assert(!numbering__file_heap_has(f, 2));
+	ck_assert(!f->heap_all);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 3, number_of(3), 1, 5);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	ck_assert_int_eq(get(r, 3, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v3-5");
+	memset(&all, 0, sizeof(all));
+	q.limit = 1;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	ck_assert_int_eq(r->list(r, &q, remember, &all), NUMBERING_OK);
+	ck_assert_int_eq(all.visits, 1);
+	ck_assert_str_eq(all.body, "v1-3");
+	w->free(w);
+	r->free(r);
+	cleanup();
+}
+END_TEST
+
+/* A read-only open with the option and no index (no writer made one) reads from its own
+ * heap, as without it; writes and compaction are refused as for any read-only open. */
+START_TEST(shared_reader_without_index)
+{
+	const char *path = new_path();
+	numbering_backend *w = open_backend(path, 0, 0);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	for (int i = 0; i < 20; i++)
+		put_rec(w, i, number_of(i), i % 5 == 4 ? 10 : 1, 1);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	struct stat st;
+	ck_assert_int_ne(lstat(idx_buf, &st), 0); /* nobody asked for one */
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(!served_shared(r));
+	check_all(r, 20, 1);
+	ck_assert_int_eq(r->begin(r), NUMBERING_FAILED_PRECONDITION);
+	r->free(r);
+	w->free(w);
+	cleanup();
+}
+END_TEST
+
+/* The index is not believed when it is cut at any boundary, flipped, replaced by a
+ * symlink or a FIFO, of another log, or behind the log (a writer that did not keep
+ * it): the reader answers from its heap, right; a writer's open makes it again. */
+static void expect_not_believed(const char *path, int n, const char *what)
+{
+	numbering_backend *r = open_backend(path, 1, 1);
+	check_all(r, n, 1);
+	ck_assert_msg(!served_shared(r), "%s: the reader believed the index", what);
+	r->free(r);
+	numbering_backend *w = open_backend(path, 0, 1);
+	w->free(w);
+	struct stat st;
+	ck_assert_int_eq(lstat(idx_buf, &st), 0);
+	ck_assert_msg(S_ISREG(st.st_mode), "%s: not made again", what);
+	r = open_backend(path, 1, 1);
+	ck_assert_msg(served_shared(r), "%s: the index made again is not used", what);
+	check_all(r, n, 1);
+	r->free(r);
+}
+
+START_TEST(shared_index_damaged)
+{
+	enum { N = 60 };
+	const char *path = new_path();
+	fill(path, N);
+	struct stat st;
+	ck_assert_int_eq(stat(idx_buf, &st), 0);
+	off_t size = st.st_size;
+	/* Cut at every boundary of its parts, and inside them. */
+	off_t cuts[] = {0, 1, 8, 16, 100, 4095, 4096, 4096 + 16, 4096 + 1024 * 16, size / 2, size - 32, size - 1};
+	for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+		ck_assert_int_eq(truncate(idx_buf, cuts[c]), 0);
+		char what[64];
+		snprintf(what, sizeof(what), "cut at %lld", (long long)cuts[c]);
+		expect_not_believed(path, N, what);
+	}
+	/* One byte changed: in the fixed header, the changing words, a name slot, a number slot. */
+	off_t flips[] = {10, 33, 70, 4096 + 5, 4096 + 2048 * 16 + 9};
+	for (size_t k = 0; k < sizeof(flips) / sizeof(flips[0]); k++) {
+		int fd = open(idx_buf, O_RDWR);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		/* Every slot of both tables, so that whatever the probe meets is damaged. */
+		uint8_t byte;
+		off_t at = flips[k];
+		if (k >= 3) {
+			for (off_t o = at; o < st.st_size; o += 16) {
+				ck_assert_int_eq(pread(fd, &byte, 1, o), 1);
+				byte ^= 0x10;
+				ck_assert_int_eq(pwrite(fd, &byte, 1, o), 1);
+			}
+		} else {
+			ck_assert_int_eq(pread(fd, &byte, 1, at), 1);
+			byte ^= 0x10;
+			ck_assert_int_eq(pwrite(fd, &byte, 1, at), 1);
+		}
+		close(fd);
+		char what[64];
+		snprintf(what, sizeof(what), "flip at %lld", (long long)at);
+		expect_not_believed(path, N, what);
+	}
+	/* A symlink in its place (to a file the backend must never write), a FIFO. */
+	char target[260];
+	snprintf(target, sizeof(target), "%s/other", dir_buf);
+	FILE *t = fopen(target, "w");
+	ck_assert_ptr_nonnull(t);
+	fputs("not an index", t);
+	fclose(t);
+	ck_assert_int_eq(unlink(idx_buf), 0);
+	ck_assert_int_eq(symlink(target, idx_buf), 0);
+	expect_not_believed(path, N, "symlink");
+	ck_assert_int_eq(stat(target, &st), 0);
+	ck_assert_int_eq(st.st_size, 12); /* never written through the link */
+	ck_assert_int_eq(unlink(idx_buf), 0);
+	ck_assert_int_eq(mkfifo(idx_buf, 0600), 0);
+	expect_not_believed(path, N, "FIFO");
+	/* Another store's index. */
+	char other[260];
+	snprintf(other, sizeof(other), "%s/other.db", dir_buf);
+	numbering_backend *o = open_backend(other, 0, 1);
+	o->free(o);
+	char other_idx[270];
+	snprintf(other_idx, sizeof(other_idx), "%s.idx", other);
+	ck_assert_int_eq(rename(other_idx, idx_buf), 0);
+	expect_not_believed(path, N, "another log's index");
+	/* Behind the log: a write by a writer that does not keep it (the lock file's word cleared). */
+	numbering_backend *w = open_backend(path, 0, 0);
+	struct file *wf = (struct file *)w;
+	__atomic_store_n((uint32_t *)(void *)(wf->shared + LOCKFILE_INDEX), 0, __ATOMIC_RELEASE);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, N, number_of(N), 1, 1);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	w->free(w);
+	expect_not_believed(path, N + 1, "behind the log");
+	cleanup();
+}
+END_TEST
+
+/* Processes: reader processes opened read-only in shared mode under a store resolve
+ * each number right after the writer process's create returned, through compactions,
+ * and a number moved between two records in one transaction is always found (never
+ * half a transaction). */
+
+static numbering_store *store_at(const char *path, int read_only, int shared)
+{
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.compact_min_bytes = -1;
+	fo.read_only = read_only;
+	fo.shared_index = shared;
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	if (numbering_file_backend_new(&o.backend, path, &fo) != NUMBERING_OK)
+		return NULL;
+	numbering_store *store = NULL;
+	return numbering_store_open(&store, &o) == NUMBERING_OK ? store : NULL;
+}
+
+static void number_text(char *buf, int i)
+{
+	snprintf(buf, 24, "+6125551%04d", i);
+}
+
+static int create(numbering_store *store, int i)
+{
+	char number[24], id[32];
+	number_text(number, i);
+	snprintf(id, sizeof(id), "n%d", i);
+	numbering_instance *in = NULL, *out = NULL;
+	int rc = numbering_instance_new(&in);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_set_phone_number(in, number);
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_create(&out, store, NULL, P1, in, id, NULL, NULL);
+	numbering_instance_free(in);
+	numbering_instance_free(out);
+	return rc;
+}
+
+static int resolve_number(numbering_store *store, numbering_resolution *res, int i)
+{
+	char number[24];
+	number_text(number, i);
+	return numbering_store_resolve(res, store, NULL, number, NULL);
+}
+
+/* A reader process: for each index on @in, resolves it and answers '1' (found), '0'
+ * (not), or 'h' (found, but this process built a heap of instances). */
+static void reader_main(const char *path, int in, int out)
+{
+	numbering_store *store = store_at(path, 1, 1);
+	numbering_resolution *res = NULL;
+	if (store == NULL || numbering_resolution_new(&res) != NUMBERING_OK)
+		_exit(3);
+	int i;
+	while (read(in, &i, sizeof(i)) == (ssize_t)sizeof(i)) {
+		char c = resolve_number(store, res, i) == NUMBERING_OK ? '1' : '0';
+		if (write(out, &c, 1) != 1)
+			_exit(4);
+	}
+	numbering_resolution_free(res);
+	numbering_store_close(store);
+	_exit(0);
+}
+
+START_TEST(shared_processes_live)
+{
+	enum { READERS = 3, CREATES = 60 };
+	const char *path = new_path();
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.compact_min_bytes = -1;
+	fo.shared_index = 1;
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	ck_assert_int_eq(numbering_file_backend_new(&o.backend, path, &fo), NUMBERING_OK);
+	numbering_backend *b = o.backend;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+	int to[READERS][2], from[READERS][2];
+	pid_t readers[READERS];
+	for (int r = 0; r < READERS; r++) {
+		ck_assert_int_eq(pipe(to[r]), 0);
+		ck_assert_int_eq(pipe(from[r]), 0);
+		readers[r] = fork();
+		ck_assert_int_ge(readers[r], 0);
+		if (readers[r] == 0) {
+			for (int q = 0; q < r; q++) {
+				close(to[q][1]);
+				close(from[q][0]);
+			}
+			close(to[r][1]);
+			close(from[r][0]);
+			reader_main(path, to[r][0], from[r][1]);
+		}
+		close(to[r][0]);
+		close(from[r][1]);
+	}
+	for (int i = 0; i < CREATES; i++) {
+		ck_assert_msg(create(store, i) == NUMBERING_OK, "create %d: %s", i, numbering_error_message());
+		if (i % 20 == 19)
+			ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+		for (int r = 0; r < READERS; r++) {
+			int ask[3] = {i, i / 2, CREATES + i};
+			char want[3] = {'1', '1', '0'};
+			for (int k = 0; k < 3; k++) {
+				char c = 0;
+				ck_assert_int_eq(write(to[r][1], &ask[k], sizeof(int)), (ssize_t)sizeof(int));
+				ck_assert_int_eq(read(from[r][0], &c, 1), 1);
+				ck_assert_msg(c == want[k], "reader %d, number %d after create %d: answered %c", r, ask[k], i, c);
+			}
+		}
+	}
+	for (int r = 0; r < READERS; r++) {
+		close(to[r][1]);
+		int status;
+		ck_assert_int_eq(waitpid(readers[r], &status, 0), readers[r]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		close(from[r][0]);
+	}
+	numbering_store_close(store);
+	cleanup();
+}
+END_TEST
+
+/* Never half a transaction: a writer process moves one number between two records in
+ * each transaction (remove the one that holds it, put the other with it); a reader in
+ * this process resolves it without a pause and must always find it, from the index. */
+START_TEST(shared_never_half_a_transaction)
+{
+	const char *path = new_path();
+	numbering_backend *w = open_backend(path, 0, 1);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 0, number_of(0), 1, 0);
+	for (int i = 10; i < 200; i++)
+		put_rec(w, i, number_of(i), 1, 0);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	w->free(w);
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(served_shared(r));
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		numbering_backend *c = open_backend(path, 0, 1);
+		for (int k = 1; k <= 400; k++) {
+			int from = (k - 1) % 2, to = k % 2;
+			char name[96];
+			snprintf(name, sizeof(name), P1 "/phoneNumberInstances/N%d", from);
+			if (c->begin(c) != NUMBERING_OK || c->remove(c, 1, name) != NUMBERING_OK)
+				_exit(5);
+			put_rec(c, to, number_of(0), 1, k);
+			if (c->commit(c) != NUMBERING_OK)
+				_exit(6);
+			if (k % 100 == 0 && c->control(c, NUMBERING_FILE_CONTROL_COMPACT, NULL) != NUMBERING_OK)
+				_exit(7);
+		}
+		c->free(c);
+		_exit(0);
+	}
+	long reads = 0;
+	int status = 0, done = 0;
+	while (!done) {
+		struct seen s;
+		int rc = resolve(r, number_of(0), &s);
+		ck_assert_msg(rc == NUMBERING_OK, "read %ld: the number was not found: %s", reads, numbering_error_message());
+		ck_assert(strcmp(s.name, P1 "/phoneNumberInstances/N0") == 0 ||
+		          strcmp(s.name, P1 "/phoneNumberInstances/N1") == 0);
+		reads++;
+		done = waitpid(pid, &status, WNOHANG) == pid;
+	}
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert(served_shared(r));
+	ck_assert_int_gt(reads, 0);
+	r->free(r);
+	cleanup();
+}
+END_TEST
+
+/* Writers killed at random points (SIGKILL), a shared reader resolving all along in
+ * this process: no acknowledged create is lost, no answer is wrong, and the next
+ * writer leaves the index usable again. */
+START_TEST(shared_writers_killed)
+{
+	const char *env = getenv("NUMBERING_CRASH_ROUNDS");
+	int rounds = env && atoi(env) > 0 ? atoi(env) : 12;
+	enum { MAX = 600 };
+	const char *path = new_path();
+	numbering_store *first = store_at(path, 0, 1);
+	ck_assert_ptr_nonnull(first);
+	ck_assert_int_eq(create(first, 0), NUMBERING_OK);
+	numbering_store_close(first);
+	numbering_store *rs = store_at(path, 1, 1);
+	ck_assert_ptr_nonnull(rs);
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	static char acked[MAX];
+	memset(acked, 0, sizeof(acked));
+	int next = 1;
+	long answers = 0;
+	for (int round = 0; round < rounds && next < MAX; round++) {
+		int acks[2];
+		ck_assert_int_eq(pipe(acks), 0);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			close(acks[0]);
+			numbering_store *w = store_at(path, 0, round % 2);
+			if (w == NULL)
+				_exit(5);
+			for (int i = next; i < MAX; i++) {
+				int rc = create(w, i);
+				if (rc == NUMBERING_ALREADY_EXISTS)
+					continue;
+				if (rc != NUMBERING_OK || write(acks[1], &i, sizeof(i)) != (ssize_t)sizeof(i))
+					_exit(6);
+			}
+			_exit(0);
+		}
+		close(acks[1]);
+		struct timespec started, now;
+		clock_gettime(CLOCK_MONOTONIC, &started);
+		long pause_ns = (10 + rand() % 90) * 1000000L;
+		for (;;) {
+			/* Resolve while the writer writes: what was acknowledged is found. */
+			for (int i = 0; i < next; i++)
+				if (acked[i] || i == 0) {
+					ck_assert_msg(resolve_number(rs, res, i) == NUMBERING_OK, "round %d: acknowledged %d lost: %s",
+					              round, i, numbering_error_message());
+					answers++;
+					break;
+				}
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((now.tv_sec - started.tv_sec) * 1000000000L + (now.tv_nsec - started.tv_nsec) > pause_ns)
+				break;
+		}
+		kill(pid, SIGKILL);
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		int i;
+		while (read(acks[0], &i, sizeof(i)) == (ssize_t)sizeof(i)) {
+			ck_assert(i > 0 && i < MAX);
+			acked[i] = 1;
+			if (i + 1 > next)
+				next = i + 1;
+		}
+		close(acks[0]);
+		for (int k = 0; k < next; k++)
+			if (acked[k]) {
+				int rc = resolve_number(rs, res, k);
+				ck_assert_msg(rc == NUMBERING_OK, "round %d: acknowledged %d lost: %s", round, k,
+				              numbering_error_message());
+				answers++;
+			}
+		ck_assert_int_eq(resolve_number(rs, res, MAX + 1), NUMBERING_NOT_FOUND);
+	}
+	ck_assert_int_gt(next, 1);
+	ck_assert_int_gt(answers, 0);
+	/* A writer after the kills leaves an index readers use. */
+	numbering_store *w = store_at(path, 0, 1);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(create(w, MAX + 2), NUMBERING_OK);
+	numbering_store_close(w);
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(served_shared(r));
+	r->free(r);
+	numbering_resolution_free(res);
+	numbering_store_close(rs);
+	cleanup();
+}
+END_TEST
+
+Suite *shared_readers_suite(void)
+{
+	Suite *s = suite_create("shared_readers");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, shared_reader_basic);
+	tcase_add_test(tc, shared_reader_without_index);
+	tcase_add_test(tc, shared_index_damaged);
+	tcase_add_test(tc, shared_processes_live);
+	tcase_add_test(tc, shared_never_half_a_transaction);
+	tcase_add_test(tc, shared_writers_killed);
+	suite_add_tcase(s, tc);
+	return s;
+}
