@@ -1249,12 +1249,12 @@ START_TEST(key_index_follows_every_write)
 {
 	numbering_backend *b = make();
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	static const char *parents[] = {"projects/p0", "projects/p1", "projects/p2"};
+	static const char *key_parents[] = {"projects/p0", "projects/p1", "projects/p2"};
 	char names[40][40], keys[40][8];
 	for (int i = 0; i < 40; i++) {
-		snprintf(names[i], sizeof(names[i]), "%s/entries/%d", parents[i % 3], i);
+		snprintf(names[i], sizeof(names[i]), "%s/entries/%d", key_parents[i % 3], i);
 		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
-		numbering_record r = keyed_rec(10, names[i], parents[i % 3], i % 2 ? NUMBERING_RECORD_LISTED : 0, i + 1,
+		numbering_record r = keyed_rec(10, names[i], key_parents[i % 3], i % 2 ? NUMBERING_RECORD_LISTED : 0, i + 1,
 		                               i % 5 == 4 ? NULL : keys[i]);
 		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
 	}
@@ -1267,7 +1267,7 @@ START_TEST(key_index_follows_every_write)
 	/* Built inside a transaction that already removed and replaced records. */
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
 	ck_assert_int_eq(b->remove(b, 10, names[7]), NUMBERING_OK);
-	numbering_record r = keyed_rec(10, names[8], parents[2], NUMBERING_RECORD_LISTED, 9, "k8b");
+	numbering_record r = keyed_rec(10, names[8], key_parents[2], NUMBERING_RECORD_LISTED, 9, "k8b");
 	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
 	ck_assert_str_eq(key_names(b, 10, NULL, "k1"), "projects/p1/entries/1");
 	ck_assert_str_eq(key_names(b, 10, "projects/p1", "k1"), "projects/p1/entries/1");
@@ -1290,14 +1290,14 @@ START_TEST(key_index_follows_every_write)
 		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
 		r = keyed_rec(10, "projects/p0/entries/new", "projects/p0", 0, 100, "k100");
 		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
-		r = keyed_rec(10, names[2], parents[2], 0, 3, "k2b"); /* the key changed */
+		r = keyed_rec(10, names[2], key_parents[2], 0, 3, "k2b"); /* the key changed */
 		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
-		r = keyed_rec(10, names[3], parents[0], NUMBERING_RECORD_LISTED, 4, NULL); /* the key dropped */
+		r = keyed_rec(10, names[3], key_parents[0], NUMBERING_RECORD_LISTED, 4, NULL); /* the key dropped */
 		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
-		r = keyed_rec(10, names[4], parents[1], 0, 5, "k4"); /* a key added */
+		r = keyed_rec(10, names[4], key_parents[1], 0, 5, "k4"); /* a key added */
 		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
 		static const char body[] = "a new body";
-		r = keyed_rec(10, names[6], parents[0], 0, 7, "k6"); /* the body only (in situ) */
+		r = keyed_rec(10, names[6], key_parents[0], 0, 7, "k6"); /* the body only (in situ) */
 		r.body = body;
 		r.body_len = sizeof(body);
 		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
@@ -1325,6 +1325,33 @@ START_TEST(key_index_follows_every_write)
 			ck_assert_str_eq(key_names(b, 10, NULL, "k5"), "-");
 		}
 	}
+	/* A find naming its parent indexes that group only; one of the whole kind then the
+	 * other groups, not that one twice. */
+	char group_names[6][32];
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (int i = 0; i < 6; i++) {
+		snprintf(group_names[i], sizeof(group_names[i]), "%s/e/%d", key_parents[i % 3], i);
+		r = keyed_rec(12, group_names[i], key_parents[i % 3], i % 2 ? NUMBERING_RECORD_LISTED : 0, i + 1, keys[i]);
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_str_eq(key_names(b, 12, "projects/p1", "k1"), "projects/p1/e/1");
+	ck_assert_str_eq(key_names(b, 12, "projects/p1", "k2"), "-");
+	ck_assert_str_eq(key_names(b, 12, "projects/p9", "k1"), "-"); /* no such group */
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	check(b);
+	ck_assert_str_eq(key_names(b, 12, "projects/p1", "k4"), "projects/p1/e/4"); /* indexed: answered outside */
+	ck_assert_str_eq(key_names(b, 12, "projects/p2", "k2"), "error");           /* not yet: refused outside */
+	ck_assert_str_eq(key_names(b, 12, NULL, "k2"), "error");
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_str_eq(key_names(b, 12, NULL, "k2"), "projects/p2/e/2");
+	ck_assert_str_eq(key_names(b, 12, NULL, "k1"), "projects/p1/e/1");
+	r = keyed_rec(12, "projects/p0/e/new", "projects/p0", 0, 9, "k9");
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	ck_assert_str_eq(key_names(b, 12, "projects/p0", "k9"), "projects/p0/e/new");
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	check(b);
 	/* Bad arguments. */
 	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_KEY_FIND, NULL), NUMBERING_INVALID_ARGUMENT);
 	struct numbering__key_find bad = {10, NULL, NULL, collect, &t, 0};

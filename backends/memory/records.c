@@ -127,6 +127,8 @@ struct group {
 	/* Per digit count, the records of numbers [0] and others [1]: a prefix query's
 	 * interval of a digit count the group has none of costs no seek. */
 	uint32_t with_digits[2][DIGITS_MAX + 1];
+	/* Its records' first keys are in the key index (key_index_build()). */
+	uint8_t keyed;
 };
 
 struct home {
@@ -179,8 +181,9 @@ struct rmem {
 	uint32_t last_home[KIND_MAX + 1]; /* per kind, the home its last write named */
 	struct name_hint hints[NAME_HINTS];
 	/* The key index (NUMBERING__CONTROL_KEY_FIND): hash of (kind, first key) -> the
-	 * records with a first key of the kinds marked in keyed_kinds, a kind's built by
-	 * the first find that asks for it (key_index_build()) and kept by every link. */
+	 * records with a first key of the kinds marked in keyed_kinds and of the groups
+	 * marked keyed, built by the first find that asks for the kind or the group
+	 * (key_index_build()) and kept by every link. */
 	struct numbering__mhash keyed;
 	uint8_t keyed_kinds[KIND_MAX + 1];
 	struct undo *undo;
@@ -762,10 +765,11 @@ static void names_relink(struct rmem *m, uint32_t hash, const struct rrec *was, 
 		numbering__mhash_insert(&m->names, hash, handle);
 }
 
-/* Whether @r is in the key index: a record with a first key, of a kind indexed. */
+/* Whether @r is in the key index: a record with a first key, of a kind or a group
+ * indexed. */
 static int key_indexed(const struct rmem *m, const struct rrec *r)
 {
-	return (r->layout & RL_KEY(0)) && m->keyed_kinds[r->kind];
+	return (r->layout & RL_KEY(0)) && (m->keyed_kinds[r->kind] || m->groups[m->homes[r->home].group].keyed);
 }
 
 static uint32_t key_hash(const struct rmem *m, int kind, const char *key, size_t len)
@@ -2368,20 +2372,24 @@ static int due_kinds(const struct rmem *m, struct numbering__due_kinds *arg)
 	return NUMBERING_OK;
 }
 
-/* Enters every record of @kind with a first key in the key index; from then on every
- * link and unlink of one does. Inside a transaction, room is also made for what its
- * rollback may put back (the records it replaced or removed), so that rollback still
- * needs no memory. */
-static int key_index_build(struct rmem *m, int kind)
+/* Enters every record with a first key of the group @only (the index of one), or of
+ * every group of @kind not yet keyed (@only UINT32_MAX), in the key index; from then
+ * on every link and unlink of one does. Inside a transaction, room is also made for
+ * what its rollback may put back (the records it replaced or removed), so that
+ * rollback still needs no memory. A find names its parent (a ledger's project): only
+ * that group's records are walked. */
+static int key_index_build(struct rmem *m, int kind, uint32_t only)
 {
-	uint64_t extra = (uint64_t)m->counts[kind] + m->undo_count;
+	const struct group *one = only != UINT32_MAX ? &m->groups[only] : NULL;
+	uint64_t extra = (one ? (uint64_t)one->listed.count + one->unlisted.count : (uint64_t)m->counts[kind]) +
+	                 m->undo_count;
 	if (extra > UINT32_MAX / 2 || numbering__mhash_reserve(&m->keyed, (uint32_t)extra, &m->hash_bytes) != NUMBERING_OK)
 		return out_of_memory("indexing keys");
-	m->keyed_kinds[kind] = 1;
-	for (uint32_t i = 0; i < m->group_count; i++) {
-		const struct group *g = &m->groups[i];
-		if (g->kind != (uint32_t)kind)
+	for (uint32_t i = one ? only : 0; i < (one ? only + 1 : m->group_count); i++) {
+		struct group *g = &m->groups[i];
+		if (g->kind != (uint32_t)kind || g->keyed)
 			continue;
+		g->keyed = 1;
 		/* Every record is in its group's listed or unlisted tree. */
 		const struct numbering__ordered *trees[] = {&g->listed, &g->unlisted};
 		for (int t = 0; t < 2; t++) {
@@ -2394,6 +2402,8 @@ static int key_index_build(struct rmem *m, int kind)
 			}
 		}
 	}
+	if (one == NULL)
+		m->keyed_kinds[kind] = 1;
 	return NUMBERING_OK;
 }
 
@@ -2411,17 +2421,24 @@ static int key_find(struct rmem *m, struct numbering__key_find *arg)
 	if (len > NUMBERING_RECORD_KEY_MAX)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "key",
 		                              "memory backend key find: a key has at most %d bytes", NUMBERING_RECORD_KEY_MAX);
-	if (!m->keyed_kinds[arg->kind]) {
+	size_t parent_len = arg->parent != NULL ? strnlen(arg->parent, NAME_MAX_BYTES + 1) : 0;
+	uint32_t only = UINT32_MAX;
+	if (!m->keyed_kinds[arg->kind] && arg->parent != NULL) {
+		uint32_t g = parent_len <= NAME_MAX_BYTES ? group_lookup(m, arg->kind, arg->parent, parent_len) : 0;
+		if (g == 0)
+			return NUMBERING_OK; /* no record has that parent */
+		only = g - 1;
+	}
+	if (!m->keyed_kinds[arg->kind] && (only == UINT32_MAX || !m->groups[only].keyed)) {
 		if (!m->in_transaction)
 			return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
 			                            "memory backend: the keys of kind %d are not indexed yet (a find inside "
 			                            "a write transaction indexes them)",
 			                            arg->kind);
-		int rc = key_index_build(m, arg->kind);
+		int rc = key_index_build(m, arg->kind, only);
 		if (rc != NUMBERING_OK)
 			return rc;
 	}
-	size_t parent_len = arg->parent != NULL ? strnlen(arg->parent, NAME_MAX_BYTES + 1) : 0;
 	struct numbering__mprobe probe;
 	numbering__mhash_start(&probe, &m->keyed, key_hash(m, arg->kind, arg->key, len));
 	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->keyed)) != 0;) {

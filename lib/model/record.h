@@ -139,9 +139,12 @@ struct numbering__due_kinds {
  * Visits the record of @kind whose first key (keys[0]) is @key, under @parent unless
  * it is NULL, and sets found: one hash probe, where a list with a key filter walks the
  * group. For a kind that keeps its first keys unique (the first record found is
- * visited). The memory store indexes a kind's first keys from the first find that
- * asks for the kind, which it answers only inside a write transaction (until then
+ * visited). The memory store indexes the first keys of the group (kind, @parent) from
+ * the first find that names it, and those of the whole kind from the first find with
+ * no parent: such a find is answered only inside a write transaction (until then
  * FAILED_PRECONDITION outside one); every put and remove keeps the index after that.
+ * A run of billing after an open so indexes the ledgers of the projects it charges,
+ * not the whole store's.
  * The ledger looks up a renewal's charge key with it (service/billing.c); a backend
  * that does not answer gets the list instead.
  */
