@@ -68,6 +68,7 @@ TCase *ops_threads_tcase(void);
 TEST_SUITE(changes);
 TEST_SUITE(vox_gaps);
 TEST_SUITE(shared_readers);
+TEST_SUITE(kit_file_shared);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

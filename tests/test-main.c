@@ -81,6 +81,7 @@ static const struct named_suite all_suites[] = {
 	{"changes", changes_suite},
 	{"vox_gaps", vox_gaps_suite},
 	{"shared_readers", shared_readers_suite},
+	{"kit_file_shared", kit_file_shared_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -24,7 +24,10 @@
 #include <numbering/sys/backend.h>
 #include <numbering/sys/file.h>
 
+#include <numbering/sys/backend-test.h>
+
 #include "../backends/file/file-internal.h"
+#include "../backends/memory/memory.h"
 #include "suites.h"
 
 #define P1 "projects/p1"
@@ -663,4 +666,144 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_writers_killed);
 	suite_add_tcase(s, tc);
 	return s;
+}
+
+/* The backend test kit over writers that keep the shared index (compactions happen:
+ * 64 KiB), checked after each test by a shared reader of the same file: every record
+ * the writer holds is got, and found by its first and last numbers, from the index,
+ * with the same bytes. */
+
+static char kit_dir[160], kit_path[220];
+
+static void kit_remove_dir(void)
+{
+	if (kit_dir[0] != '\0')
+		remove_dir(kit_dir);
+	kit_dir[0] = '\0';
+}
+
+static int kit_open_at(numbering_backend **out)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = NUMBERING_FILE_SYNC_OFF;
+	o.compact_min_bytes = 64 * 1024;
+	o.shared_index = 1;
+	return numbering_file_backend_new(out, kit_path, &o);
+}
+
+static int kit_open(numbering_backend **out, void *payload)
+{
+	(void)payload;
+	kit_remove_dir();
+	const char *base = getenv("TMPDIR");
+	snprintf(kit_dir, sizeof(kit_dir), "%s/numbering-kit-shared-XXXXXX", base && base[0] ? base : "/tmp");
+	if (mkdtemp(kit_dir) == NULL) {
+		kit_dir[0] = '\0';
+		return NUMBERING_UNAVAILABLE;
+	}
+	static int registered;
+	if (!registered++)
+		atexit(kit_remove_dir);
+	snprintf(kit_path, sizeof(kit_path), "%s/store.db", kit_dir);
+	return kit_open_at(out);
+}
+
+static int kit_reopen(numbering_backend **backend, void *payload)
+{
+	(void)payload;
+	(*backend)->free(*backend);
+	*backend = NULL;
+	return kit_open_at(backend);
+}
+
+static int kit_open_second(numbering_backend **out, numbering_backend *first, void *payload)
+{
+	(void)payload;
+	(void)first;
+	return kit_open_at(out);
+}
+
+struct compare {
+	numbering_backend *reader;
+	const numbering_record *want;
+	int same, count, rc;
+};
+
+static int same_record(const numbering_record *got, void *payload)
+{
+	struct compare *c = payload;
+	const numbering_record *w = c->want;
+	c->same = got->kind == w->kind && got->flags == w->flags && strcmp(got->name, w->name) == 0 &&
+	          strcmp(got->parent, w->parent) == 0 && got->sort_key == w->sort_key && got->digits == w->digits &&
+	          got->first == w->first && got->last == w->last && got->expires == w->expires &&
+	          got->body_len == w->body_len && (w->body_len == 0 || memcmp(got->body, w->body, w->body_len) == 0);
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS && c->same; i++)
+		c->same = (got->keys[i] == NULL) == (w->keys[i] == NULL) &&
+		          (w->keys[i] == NULL || strcmp(got->keys[i], w->keys[i]) == 0);
+	return 0;
+}
+
+static int compare_visit(const numbering_record *w, void *payload)
+{
+	struct compare *c = payload;
+	c->want = w;
+	c->count++;
+	c->same = 0;
+	int rc = c->reader->get(c->reader, w->kind, w->name, same_record, c);
+	if (rc != NUMBERING_OK || !c->same) {
+		c->rc = numbering_error_set(NUMBERING_DATA_LOSS, "record", "the shared reader's get differs");
+		return 1;
+	}
+	if ((w->flags & NUMBERING_RECORD_NUMBERS) && w->digits > 0) {
+		uint64_t ends[2] = {w->first, w->last};
+		for (int k = 0; k < 2; k++) {
+			c->same = 0;
+			rc = c->reader->find(c->reader, w->digits, ends[k], ends[k], same_record, c);
+			if (rc != NUMBERING_OK || !c->same) {
+				c->rc = numbering_error_set(NUMBERING_DATA_LOSS, "record", "the shared reader's find differs");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int kit_check(numbering_backend *backend, void *payload)
+{
+	(void)payload;
+	int rc = backend->control(backend, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+	if (rc == NUMBERING_OK)
+		rc = backend->control(backend, NUMBERING_FILE_CONTROL_VERIFY, NULL);
+	if (rc != NUMBERING_OK)
+		return rc;
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.read_only = 1;
+	o.shared_index = 1;
+	numbering_backend *reader = NULL;
+	if ((rc = numbering_file_backend_new(&reader, kit_path, &o)) != NUMBERING_OK)
+		return rc;
+	struct compare c = {reader, NULL, 0, 0, NUMBERING_OK};
+	if (!served_shared(reader))
+		rc = numbering_error_set(NUMBERING_DATA_LOSS, "index", "the shared reader does not read the index");
+	numbering_backend_foreach each = {compare_visit, &c};
+	if (rc == NUMBERING_OK) {
+		rc = backend->control(backend, NUMBERING_BACKEND_CONTROL_FOREACH, &each);
+		if (c.rc != NUMBERING_OK)
+			rc = c.rc;
+	}
+	if (rc == NUMBERING_OK && !served_shared(reader))
+		rc = numbering_error_set(NUMBERING_DATA_LOSS, "index", "the shared reader fell back to its heap");
+	reader->free(reader);
+	return rc;
+}
+
+Suite *kit_file_shared_suite(void)
+{
+	numbering_backend_test_target target = NUMBERING_BACKEND_TEST_TARGET_INIT;
+	target.name = "kit_file_shared";
+	target.open = kit_open;
+	target.reopen = kit_reopen;
+	target.open_second = kit_open_second;
+	target.check = kit_check;
+	return numbering_backend_test_suite(&target);
 }

@@ -86,7 +86,10 @@ struct numbering__shx {
 	uint64_t name_mask, num_mask, range_cap;
 	uint32_t salt;
 	uint8_t *names, *nums, *ranges;
+	uint64_t id; /* unique among this process's mappings */
 };
+
+static _Atomic uint64_t mappings;
 
 /* Loads and stores of the mapped words: other processes change them under us. */
 static inline uint64_t ld64(const uint8_t *p)
@@ -246,6 +249,7 @@ static int shx_map(struct numbering__shx **out, int fd, int writable, const char
 	}
 	x->fd = fd;
 	x->map = p;
+	x->id = atomic_fetch_add(&mappings, 1) + 1;
 	x->len = (size_t)st.st_size;
 	x->name_mask = names - 1;
 	x->num_mask = nums - 1;
@@ -689,7 +693,7 @@ static uint64_t pow2_at_least(uint64_t n)
 }
 
 /* Counts the puts of the log below f->end, and those of ranges (sizes a new index). */
-static void count_puts(struct file *f, uint64_t *puts, uint64_t *ranges)
+static void count_puts(struct file *f, uint64_t *puts, uint64_t *ranges, char *name_buf)
 {
 	*puts = *ranges = 0;
 	for (uint64_t at = HEADER_SIZE_V2; at + RECORD_HEADER <= f->end;) {
@@ -704,9 +708,11 @@ static void count_puts(struct file *f, uint64_t *puts, uint64_t *ranges)
 			if (n > len - i)
 				break;
 			if (op == OP_RECORD_PUT) {
+				numbering_record rec;
 				(*puts)++;
-				/* flags byte 2 (NUMBERS), and a range: counted generously as a range */
-				if (n > 2 && (p[i + 2] & NUMBERING_RECORD_NUMBERS))
+				if (numbering__record_decode(&rec, p + i, n, name_buf) != NUMBERING_OK)
+					numbering_error_clear(); /* the build says what is wrong */
+				else if ((rec.flags & NUMBERING_RECORD_NUMBERS) && rec.digits > 0 && rec.first != rec.last)
 					(*ranges)++;
 			}
 			i += n;
@@ -723,7 +729,10 @@ static int shx_build(struct file *f, uint64_t min_names)
 	if (rc != NUMBERING_OK)
 		return rc;
 	uint64_t puts = 0, ranges = 0;
-	count_puts(f, &puts, &ranges);
+	char *name_buf = numbering__malloc(NUMBERING__RECORD_NAME_BUF);
+	if (name_buf == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
+	count_puts(f, &puts, &ranges, name_buf);
 	if (puts < min_names)
 		puts = min_names;
 	uint64_t names = pow2_at_least(puts * 2 + 16), nums = pow2_at_least(puts * 2 + 16);
@@ -731,8 +740,10 @@ static int shx_build(struct file *f, uint64_t min_names)
 	size_t size = idx_size(names, nums, range_cap);
 	int fd = -1;
 	char *tmp = NULL;
-	if ((rc = numbering__file_temp_create(&fd, &tmp, f->real, ".idx")) != NUMBERING_OK)
+	if ((rc = numbering__file_temp_create(&fd, &tmp, f->real, ".idx")) != NUMBERING_OK) {
+		numbering__free_mem(name_buf);
 		return rc;
+	}
 	struct numbering__shx *x = NULL;
 	uint8_t h[IDX_HEADER];
 	memset(h, 0, sizeof(h));
@@ -767,11 +778,6 @@ static int shx_build(struct file *f, uint64_t min_names)
 		name_set(x, i, 0, 0);
 	for (uint64_t i = 0; i < nums; i++)
 		num_set(x, i, 0, 0, 0);
-	char *name_buf = numbering__malloc(NUMBERING__RECORD_NAME_BUF);
-	if (name_buf == NULL) {
-		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
-		goto fail;
-	}
 	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf};
 	for (uint64_t at = HEADER_SIZE_V2; at < f->end && u.bad == NULL;) {
 		uint64_t len = at + RECORD_HEADER <= f->end ? get32(f->lmap + at + 4) : UINT64_MAX;
@@ -782,7 +788,6 @@ static int shx_build(struct file *f, uint64_t min_names)
 		update_record(&u, at + RECORD_HEADER, len);
 		at += RECORD_HEADER + len;
 	}
-	numbering__free_mem(name_buf);
 	if (u.bad != NULL) {
 		rc = numbering__error_set(NUMBERING_DATA_LOSS, "file backend: store %s: cannot index the log: %s", f->path,
 		                          u.bad);
@@ -798,6 +803,7 @@ static int shx_build(struct file *f, uint64_t min_names)
 		goto fail;
 	}
 	numbering__free_mem(tmp);
+	numbering__free_mem(name_buf);
 	shx_retire(f->shx, IDX_REPLACED);
 	shx_close(f->shx);
 	f->shx = x;
@@ -811,6 +817,7 @@ fail:
 		close(fd);
 	unlink(tmp);
 	numbering__free_mem(tmp);
+	numbering__free_mem(name_buf);
 	return rc;
 }
 
@@ -1012,14 +1019,27 @@ static int seq_retry(const struct numbering__shx *x, uint64_t gen)
 
 /* The header's changing words as one state, under the sequence lock: 0, or -1 when
  * the index cannot answer for this process's view (f->end). */
-static int view_ok(const struct file *f, const struct numbering__shx *x, uint64_t *limit, uint64_t *ranges)
+/* The header words this thread last found whole: checked again only once a writer
+ * changed them (their generation moved), not at every look-up. */
+static _Thread_local struct {
+	uint64_t id, gen;
+} checked;
+
+static int view_ok(const struct file *f, const struct numbering__shx *x, uint64_t gen, uint64_t *limit,
+                   uint64_t *ranges)
 {
 	const uint8_t *h = x->map;
 	uint32_t state = ld32(h + H_STATE);
 	*limit = ld64(h + H_COVERED_END);
 	*ranges = ld64(h + H_RANGE_COUNT);
-	if (ld32(h + H_DYN_CRC) != dyn_crc(h, x->salt) || state == IDX_ABANDONED || *ranges > x->range_cap)
+	if (state == IDX_ABANDONED || *ranges > x->range_cap)
 		return -1;
+	if (checked.id != x->id || checked.gen != gen) {
+		if (ld32(h + H_DYN_CRC) != dyn_crc(h, x->salt))
+			return -1;
+		checked.id = x->id;
+		checked.gen = gen;
+	}
 	/* Behind what this process has seen published: a writer that does not keep it. */
 	if (*limit < __atomic_load_n(&f->end, __ATOMIC_ACQUIRE))
 		return -1;
@@ -1065,7 +1085,7 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 			not_served(f, "a writer was killed while changing it");
 			return NUMBERING_OK;
 		}
-		if (view_ok(f, x, &limit, &ranges) != 0) {
+		if (view_ok(f, x, gen, &limit, &ranges) != 0) {
 			if (seq_retry(x, gen))
 				continue;
 			not_served(f, "it is behind the log, abandoned or damaged");
@@ -1129,7 +1149,7 @@ int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbe
 			not_served(f, "a writer was killed while changing it");
 			return NUMBERING_OK;
 		}
-		if (view_ok(f, x, &limit, &ranges) != 0) {
+		if (view_ok(f, x, gen, &limit, &ranges) != 0) {
 			if (seq_retry(x, gen))
 				continue;
 			not_served(f, "it is behind the log, abandoned or damaged");
