@@ -383,6 +383,38 @@ START_TEST(shared_index_damaged)
 }
 END_TEST
 
+/* A writer that does not keep the index (an older library: the lock file's word
+ * cleared) compacts and then commits: a shared reader, which held the old file and its
+ * index, follows to the new file and sees the commit, from its heap. */
+START_TEST(shared_reader_beside_a_writer_without_index)
+{
+	enum { N = 40 };
+	const char *path = new_path();
+	fill(path, N);
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(served_shared(r));
+	check_all(r, N, 1);
+	numbering_backend *w = open_backend(path, 0, 0);
+	struct file *wf = (struct file *)w;
+	__atomic_store_n((uint32_t *)(void *)(wf->shared + LOCKFILE_INDEX), 0, __ATOMIC_RELEASE);
+	ck_assert_int_eq(w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	check_all(r, N, 1); /* nothing committed since: the old file and index answer */
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, N, number_of(N), 1, 1);
+	put_rec(w, 0, number_of(0), 1, 7);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	struct seen s;
+	ck_assert_int_eq(get(r, N, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v40-1");
+	ck_assert_int_eq(resolve(r, number_of(0), &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v0-7");
+	ck_assert(!served_shared(r));
+	w->free(w);
+	r->free(r);
+	cleanup();
+}
+END_TEST
+
 /* Processes: reader processes opened read-only in shared mode under a store resolve
  * each number right after the writer process's create returned, through compactions,
  * and a number moved between two records in one transaction is always found (never
@@ -661,6 +693,7 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_reader_basic);
 	tcase_add_test(tc, shared_reader_without_index);
 	tcase_add_test(tc, shared_index_damaged);
+	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);
 	tcase_add_test(tc, shared_processes_live);
 	tcase_add_test(tc, shared_never_half_a_transaction);
 	tcase_add_test(tc, shared_writers_killed);

@@ -471,20 +471,20 @@ static int reload_shared_locked(struct file *f, int fd, uint64_t size)
 		return rc;
 	}
 	/* The new file's index, which the compaction writes after the rename and before it
-	 * tells readers: until it is in place, the old file and its index hold every commit. */
-	uint64_t changes = atomic_load(f->changes);
+	 * tells readers. While the new file holds nothing but the compaction's snapshot, the
+	 * old file and its index hold the very same state: they answer until the index is in
+	 * place (the next change brings this process back here). Once anything was committed
+	 * to the new file, a missing index (a writer that does not keep it) sends reads to
+	 * this process's own heap. */
 	struct numbering__shx *x = NULL;
 	if (numbering__file_shx_open(f, fd, r.header_crc, &x) != NUMBERING_OK) {
 		numbering_error_clear();
-		if (atomic_load(f->changes) == changes && f->shx != NULL) {
+		if (f->shx != NULL && r.format_version >= 2 && size == r.snapshot_end) {
 			io->close(fd);
-			return NUMBERING_OK; /* not yet published: followed at the next change */
+			return NUMBERING_OK;
 		}
-		if (numbering__file_shx_open(f, fd, r.header_crc, &x) != NUMBERING_OK) {
-			numbering__file_diagnose(f, "store %s: after a compaction, reads go to this process's own index: %s",
-			                         f->path, numbering_error_message());
-			numbering_error_clear();
-		}
+		numbering__file_diagnose(f, "store %s: after a compaction, reads go to this process's own index: %s",
+		                         f->path, "the new file has no shared index");
 	}
 	numbering__file_shx_detach(f);
 	io->close(f->fd);
