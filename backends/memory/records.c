@@ -40,6 +40,10 @@
  * until the page is full: O(records of the group) when few match. Kinds filter on
  * keys inside small groups or with a selective interval or expiry bound; an index
  * per (kind, slot, value) is the change to make when one does not.
+ * - keyed: the one such index, of key 0, for a kind whose first keys are unique (a
+ *   ledger entry's charge key): hash of (kind, key) -> the records of the groups (or
+ *   whole kinds) a NUMBERING__CONTROL_KEY_FIND has asked for, built on that first
+ *   find inside a write transaction and kept by every link and unlink after it.
  *
  * Keys are (digits << 56 | first): numbers have at most 16 digits, so the digit
  * count sorts first and numbers of different lengths never mix. Sort keys and
