@@ -359,15 +359,8 @@ int numbering__json_rent_any_number(json_t **result, numbering_store *store, con
 	numbering_active_request *r = NULL;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_project(project, sizeof(project), f[PROJECT]);
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_pattern(&q.pattern, &q.search_pattern, f[PATTERN]);
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_string(&q.region_code, f[REGION], "regionCode");
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_type(&q.type, f[TYPE], "type");
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_capabilities(&q.capabilities, f[CAPABILITIES], "capabilities");
+		rc = numbering__sinch_read_available_query(project, sizeof(project), &q, f[PROJECT], f[PATTERN], f[REGION],
+		                                           f[TYPE], f[CAPABILITIES]);
 	if (rc == NUMBERING_OK)
 		rc = read_request(&r, NULL, f[SMS], f[VOICE], f[URL]);
 	if (rc != NUMBERING_OK)

@@ -287,15 +287,8 @@ int numbering__json_list_available_numbers(json_t **result, numbering_store *sto
 	int32_t size = 0;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_project(project, sizeof(project), f[PROJECT]);
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_pattern(&q.pattern, &q.search_pattern, f[PATTERN]);
-	if (rc == NUMBERING_OK)
-		rc = string_field(&q.region_code, f[REGION], "regionCode");
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_type(&q.type, f[TYPE], "type");
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_capabilities(&q.capabilities, f[CAPABILITIES], "capabilities");
+		rc = numbering__sinch_read_available_query(project, sizeof(project), &q, f[PROJECT], f[PATTERN], f[REGION],
+		                                           f[TYPE], f[CAPABILITIES]);
 	if (rc == NUMBERING_OK)
 		rc = numbering__json_int32(&size, f[SIZE], "size");
 	if (rc != NUMBERING_OK)

@@ -104,6 +104,22 @@ int numbering__sinch_read_pattern(const char **pattern, int *search, json_t *val
 	return numbering__sinch_invalid("numberPattern.searchPattern", "is not START, CONTAINS or END", mode);
 }
 
+int numbering__sinch_read_available_query(char *project, size_t size, numbering_available_query *q,
+                                          json_t *project_value, json_t *pattern, json_t *region, json_t *type,
+                                          json_t *capabilities)
+{
+	int rc = numbering__sinch_read_project(project, size, project_value);
+	if (rc == NUMBERING_OK)
+		rc = numbering__sinch_read_pattern(&q->pattern, &q->search_pattern, pattern);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_string(&q->region_code, region, "regionCode");
+	if (rc == NUMBERING_OK)
+		rc = numbering__sinch_read_type(&q->type, type, "type");
+	if (rc == NUMBERING_OK)
+		rc = numbering__sinch_read_capabilities(&q->capabilities, capabilities, "capabilities");
+	return rc;
+}
+
 json_t *numbering__sinch_capabilities_json(int flags)
 {
 	json_t *a = json_array();

@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "numbering/inventory.h"
+
 /* INVALID_ARGUMENT naming @path: "@path \"@value\" @what". */
 int numbering__sinch_invalid(const char *path, const char *what, const char *value);
 
@@ -30,6 +32,14 @@ int numbering__sinch_read_capabilities(int *out, json_t *value, const char *path
 /* numberPattern {pattern, searchPattern START|CONTAINS|END} into *pattern and
  * NUMBERING_SEARCH_*; absent members leave their outputs. */
 int numbering__sinch_read_pattern(const char **pattern, int *search, json_t *value);
+
+/* The search of available numbers that ListAvailableNumbers and RentAnyNumber share:
+ * projectId into @project (@size bytes), then numberPattern, regionCode, type and
+ * capabilities into @q, in that order (the first failure is the answer); absent ones
+ * leave @q's fields. */
+int numbering__sinch_read_available_query(char *project, size_t size, numbering_available_query *q,
+                                          json_t *project_value, json_t *pattern, json_t *region, json_t *type,
+                                          json_t *capabilities);
 
 /* NUMBERING_CAPABILITY_* flags as the seed's array of names; NULL when out of memory. */
 json_t *numbering__sinch_capabilities_json(int flags);
