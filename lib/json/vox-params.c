@@ -366,6 +366,20 @@ static int too_many(const char *name, size_t count)
 	                              NUMBERING__VOX_LIST_MAX);
 }
 
+/* The size of the JSON array @value that a list is given as (@want: what else it may be,
+ * for the error): refused when not an array, empty or longer than NUMBERING__VOX_LIST_MAX. */
+static int array_count(size_t *count, json_t *value, const char *name, const char *want)
+{
+	if (!json_is_array(value))
+		return wrong_type(value, name, want);
+	*count = json_array_size(value);
+	if (*count == 0)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, name, "%s is an empty list", name);
+	if (*count > NUMBERING__VOX_LIST_MAX)
+		return too_many(name, *count);
+	return NUMBERING_OK;
+}
+
 /* The items of "a;b;c" (@len bytes at @text): count, and a NUL-split copy in list->buffer. */
 static int split(struct numbering__vox_list *list, const char *text, size_t len, const char *name)
 {
@@ -455,20 +469,17 @@ int numbering__vox_intlist(struct numbering__vox_list *out, json_t *value, const
 		out->buffer = NULL;
 		return NUMBERING_OK;
 	}
-	if (!json_is_array(value))
-		return wrong_type(value, name, "an array, an integer or a string of ids separated by ';'");
-	size_t count = json_array_size(value);
-	if (count == 0)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, name, "%s is an empty list", name);
-	if (count > NUMBERING__VOX_LIST_MAX)
-		return too_many(name, count);
+	size_t count = 0;
+	int rc = array_count(&count, value, name, "an array, an integer or a string of ids separated by ';'");
+	if (rc != NUMBERING_OK)
+		return rc;
 	if ((out->ids = numbering__calloc(count, sizeof(*out->ids))) == NULL)
 		return list_memory(name);
 	for (size_t i = 0; i < count; i++) {
 		char at[NUMBERING__JSON_PATH_SIZE];
 		json_t *item = json_array_get(value, i);
 		numbering__json_path_index(at, name, i);
-		int rc = NUMBERING_OK;
+		rc = NUMBERING_OK;
 		if (json_is_integer(item)) {
 			out->ids[i] = json_integer_value(item);
 			if (out->ids[i] < 1) {
@@ -514,13 +525,9 @@ int numbering__vox_stringlist(struct numbering__vox_list *out, json_t *value, co
 		}
 		return NUMBERING_OK;
 	}
-	if (!json_is_array(value))
-		return wrong_type(value, name, "an array or a string of items separated by ';'");
-	size_t count = json_array_size(value);
-	if (count == 0)
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, name, "%s is an empty list", name);
-	if (count > NUMBERING__VOX_LIST_MAX)
-		return too_many(name, count);
+	size_t count = 0;
+	if ((rc = array_count(&count, value, name, "an array or a string of items separated by ';'")) != NUMBERING_OK)
+		return rc;
 	if ((out->texts = numbering__calloc(count, sizeof(*out->texts))) == NULL)
 		return list_memory(name);
 	for (size_t i = 0; i < count; i++) {
