@@ -143,24 +143,28 @@ static int read_name(const char **name, json_t *request, json_t **details)
 	return rc;
 }
 
-int numbering__json_get_purchase(json_t **result, numbering_store *store, const char *caller, json_t *request)
+/* A method whose request is the purchase's name alone (get, complete, cancel). */
+typedef int (*purchase_op)(numbering_purchase **out, numbering_store *store, const char *caller, const char *name);
+
+static int call_name_only(json_t **result, numbering_store *store, const char *caller, json_t *request,
+                          purchase_op op)
 {
 	const char *name = NULL;
 	numbering_purchase *p = NULL;
 	int rc = read_name(&name, request, NULL);
 	if (rc == NUMBERING_OK)
-		rc = numbering_store_get_purchase(&p, store, caller, name);
+		rc = op(&p, store, caller, name);
 	return answer(result, p, rc);
+}
+
+int numbering__json_get_purchase(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	return call_name_only(result, store, caller, request, numbering_store_get_purchase);
 }
 
 int numbering__json_complete_purchase(json_t **result, numbering_store *store, const char *caller, json_t *request)
 {
-	const char *name = NULL;
-	numbering_purchase *p = NULL;
-	int rc = read_name(&name, request, NULL);
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_complete_purchase(&p, store, caller, name);
-	return answer(result, p, rc);
+	return call_name_only(result, store, caller, request, numbering_store_complete_purchase);
 }
 
 int numbering__json_fail_purchase(json_t **result, numbering_store *store, const char *caller, json_t *request)
@@ -178,12 +182,7 @@ int numbering__json_fail_purchase(json_t **result, numbering_store *store, const
 
 int numbering__json_cancel_purchase(json_t **result, numbering_store *store, const char *caller, json_t *request)
 {
-	const char *name = NULL;
-	numbering_purchase *p = NULL;
-	int rc = read_name(&name, request, NULL);
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_cancel_purchase(&p, store, caller, name);
-	return answer(result, p, rc);
+	return call_name_only(result, store, caller, request, numbering_store_cancel_purchase);
 }
 
 int numbering__json_list_purchases(json_t **result, numbering_store *store, const char *caller, json_t *request)
