@@ -46,25 +46,19 @@ static int unknown_name(const char *field, const char *what, const char *name)
 	                              numbering__quote(quoted, name, strlen(name)));
 }
 
-static int read_permissions(numbering__permission_set *bits, json_t *value, const char *path)
+/* Adds what @name grants to @bits; nonzero when there is no such name. */
+typedef int (*grant_adder)(numbering__permission_set *bits, const char *name);
+
+static int add_permission(numbering__permission_set *bits, const char *name)
 {
-	int rc = string_items(value, path);
-	size_t i;
-	json_t *item;
-	if (rc != NUMBERING_OK || value == NULL)
-		return rc;
-	json_array_foreach(value, i, item) {
-		char field[NUMBERING__JSON_PATH_SIZE];
-		numbering__permission_set bit = numbering__permission_bit(json_string_value(item));
-		if (bit == 0)
-			return unknown_name(numbering__json_path_index(field, path, i), "permission",
-			                    json_string_value(item));
-		*bits |= bit;
-	}
-	return NUMBERING_OK;
+	numbering__permission_set bit = numbering__permission_bit(name);
+	*bits |= bit;
+	return bit == 0;
 }
 
-static int read_roles(numbering__permission_set *bits, json_t *value, const char *path)
+/* The array of names at @path (@what: "permission" or "role"), each added by @add. */
+static int read_grants(numbering__permission_set *bits, json_t *value, const char *path, const char *what,
+                       grant_adder add)
 {
 	int rc = string_items(value, path);
 	size_t i;
@@ -73,8 +67,8 @@ static int read_roles(numbering__permission_set *bits, json_t *value, const char
 		return rc;
 	json_array_foreach(value, i, item) {
 		char field[NUMBERING__JSON_PATH_SIZE];
-		if (numbering__role_permissions(bits, json_string_value(item)) != 0)
-			return unknown_name(numbering__json_path_index(field, path, i), "role", json_string_value(item));
+		if (add(bits, json_string_value(item)) != 0)
+			return unknown_name(numbering__json_path_index(field, path, i), what, json_string_value(item));
 	}
 	return NUMBERING_OK;
 }
@@ -140,10 +134,12 @@ static int read_binding(struct numbering__binding *b, json_t *value, const char 
 			return oom();
 	}
 	if ((rc = read_members(b, f[MEMBERS], numbering__json_path(field, path, "members"))) != NUMBERING_OK ||
-	    (rc = read_permissions(&b->permissions, f[PERMISSIONS], numbering__json_path(field, path, "permissions"))) !=
+	    (rc = read_grants(&b->permissions, f[PERMISSIONS], numbering__json_path(field, path, "permissions"), "permission",
+	                      add_permission)) !=
 	        NUMBERING_OK)
 		return rc;
-	return read_roles(&b->permissions, f[ROLES], numbering__json_path(field, path, "roles"));
+	return read_grants(&b->permissions, f[ROLES], numbering__json_path(field, path, "roles"), "role",
+	                   numbering__role_permissions);
 }
 
 static int read_policy(numbering_policy *policy, json_t *root)
