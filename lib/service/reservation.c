@@ -545,6 +545,27 @@ int numbering_store_reserve_available(numbering_reservation **out, numbering_sto
 
 /* ---- Get, list, delete ---- */
 
+/* The start of a call on the reservation @name: @caller's @permission on its project,
+ * the due work done, *r an empty reservation to load (the caller's to free) and *scratch
+ * cleared; nothing to free on failure. */
+static int start_on_name(numbering_reservation **r, numbering_available_number *scratch, numbering_store *store,
+                         const char *caller, const char *name, int permission)
+{
+	char project[NUMBERING__PROJECT_SIZE];
+	int rc = project_of_name(project, name, "name");
+	if (rc == NUMBERING_OK)
+		rc = numbering__authorize(store, caller, permission, project);
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_process_due(NULL, store);
+	if (rc == NUMBERING_OK && (*r = numbering__calloc(1, sizeof(**r))) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a reservation");
+	if (rc != NUMBERING_OK)
+		return rc;
+	memset(scratch, 0, sizeof(*scratch));
+	numbering__available_clear(scratch);
+	return NUMBERING_OK;
+}
+
 int numbering_store_get_reservation(numbering_reservation **out, numbering_store *store, const char *caller,
                                     const char *name)
 {
@@ -552,20 +573,11 @@ int numbering_store_get_reservation(numbering_reservation **out, numbering_store
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_get_reservation: %s is NULL",
 		                            out == NULL ? "out" : "store");
 	*out = NULL;
-	char project[NUMBERING__PROJECT_SIZE];
-	int rc = project_of_name(project, name, "name");
-	if (rc == NUMBERING_OK)
-		rc = numbering__authorize(store, caller, NUMBERING__PERM_RESERVATION_GET, project);
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
 	numbering_reservation *r = NULL;
-	if (rc == NUMBERING_OK && (r = numbering__calloc(1, sizeof(*r))) == NULL)
-		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a reservation");
+	numbering_available_number scratch;
+	int rc = start_on_name(&r, &scratch, store, caller, name, NUMBERING__PERM_RESERVATION_GET);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering_available_number scratch;
-	memset(&scratch, 0, sizeof(scratch));
-	numbering__available_clear(&scratch);
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = load(r, store, name);
 	if (rc == NUMBERING_OK)
@@ -671,20 +683,11 @@ int numbering_store_delete_reservation(numbering_store *store, const char *calle
 {
 	if (store == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_delete_reservation: store is NULL");
-	char project[NUMBERING__PROJECT_SIZE];
-	int rc = project_of_name(project, name, "name");
-	if (rc == NUMBERING_OK)
-		rc = numbering__authorize(store, caller, NUMBERING__PERM_RESERVATION_DELETE, project);
-	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
 	numbering_reservation *r = NULL;
-	if (rc == NUMBERING_OK && (r = numbering__calloc(1, sizeof(*r))) == NULL)
-		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a reservation");
+	numbering_available_number scratch;
+	int rc = start_on_name(&r, &scratch, store, caller, name, NUMBERING__PERM_RESERVATION_DELETE);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering_available_number scratch;
-	memset(&scratch, 0, sizeof(scratch));
-	numbering__available_clear(&scratch);
 	numbering__rwlock_wrlock(&store->lock);
 	rc = load(r, store, name);
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
