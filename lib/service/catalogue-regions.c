@@ -27,12 +27,11 @@
 #include "numbering/e164.h"
 #include "service/backend-call.h"
 #include "service/catalogue-regions.h"
+#include "service/national-digits.h"
 
 #define PREFIX "regions/"
 /* "regions/", CC, "/", 2 x (3 x 256 escaped, "/"), 20 digits, NUL. */
 #define REGION_NAME_SIZE (8 + 2 + 1 + 2 * (3 * 256 + 1) + 21 + 1)
-/* Digits of a national part, NUL included (as catalogue.c). */
-#define CODE_SIZE 20
 
 struct region_fields {
 	NUMBERING__FIELDS_MEMBERS(NUMBERING__REGION_FIELDS)
@@ -129,7 +128,7 @@ int numbering__phone_region_record_check(const numbering_record *record)
 /* A distinct region of a request, and the common prefix of its numbers there. */
 struct seen {
 	const numbering_available_number *n;
-	char code[CODE_SIZE];
+	char code[NUMBERING__NATIONAL_SIZE];
 };
 
 static int same(const char *a, const char *b)
@@ -143,22 +142,6 @@ static int same_region(const numbering_available_number *a, const numbering_avai
 	       same(a->category_name, b->category_name) && same(a->region, b->region);
 }
 
-/* The digits of @value (@digits of them) after the first @skip into @out. */
-static void national(char out[CODE_SIZE], int digits, uint64_t value, int skip)
-{
-	char all[24];
-	if (digits > 19)
-		digits = 19;
-	all[digits] = '\0';
-	for (int i = digits - 1; i >= 0; i--) {
-		all[i] = (char)('0' + value % 10);
-		value /= 10;
-	}
-	if (skip > digits)
-		skip = digits;
-	memcpy(out, all + skip, (size_t)(digits - skip) + 1);
-}
-
 static void common(char *acc, const char *s)
 {
 	size_t k = 0;
@@ -168,14 +151,14 @@ static void common(char *acc, const char *s)
 }
 
 /* The common prefix of @n's numbers after the calling code into @out. */
-static void block_code(char out[CODE_SIZE], const numbering_available_number *n)
+static void block_code(char out[NUMBERING__NATIONAL_SIZE], const numbering_available_number *n)
 {
 	char code[3] = {n->region_code[0], n->region_code[1], '\0'};
 	int cc = numbering_e164_region_country_code(code);
 	int skip = cc >= 100 ? 3 : cc >= 10 ? 2 : cc > 0 ? 1 : 0;
-	char last[CODE_SIZE];
-	national(out, n->digits, n->first, skip);
-	national(last, n->digits, n->last, skip);
+	char last[NUMBERING__NATIONAL_SIZE];
+	numbering__national_digits(out, n->digits, n->first, skip);
+	numbering__national_digits(last, n->digits, n->last, skip);
 	common(out, last);
 }
 
@@ -240,7 +223,7 @@ int numbering__catalogue_regions_note(numbering_store *store, const numbering_av
 		for (int j = 0; at < 0 && j < used; j++)
 			if (same_region(seen[j].n, n))
 				at = j;
-		char code[CODE_SIZE];
+		char code[NUMBERING__NATIONAL_SIZE];
 		block_code(code, n);
 		if (at >= 0) {
 			common(seen[at].code, code);

@@ -30,10 +30,8 @@
 #include "numbering/money.h"
 #include "service/backend-call.h"
 #include "service/catalogue-regions.h"
+#include "service/national-digits.h"
 #include "service/service.h"
-
-/* Digits of a national part, NUL included: E.164 has at most 15 digits. */
-#define PREFIX_SIZE 20
 
 struct row {
 	char country[3];
@@ -41,9 +39,9 @@ struct row {
 	char *state;
 	int64_t region_id;
 	char *region_name;
-	char prefix[PREFIX_SIZE]; /* common national prefix (regions) */
+	char prefix[NUMBERING__NATIONAL_SIZE]; /* common national prefix (regions) */
 	int prefix_set;
-	char phone[PREFIX_SIZE + 2]; /* "+" digits (numbers) */
+	char phone[NUMBERING__NATIONAL_SIZE + 2]; /* "+" digits (numbers) */
 	int64_t count;
 	int months;
 	int documents;
@@ -127,23 +125,6 @@ static struct row *add_row(numbering_catalogue *c, const numbering_available_num
 	return r;
 }
 
-/* The digits of @value (@digits of them, at most 19) after the first @skip (the calling
- * code's) into @out: no printf, it runs for every record a call reads. */
-static void national(char out[PREFIX_SIZE], int digits, uint64_t value, int skip)
-{
-	char all[24];
-	if (digits > 19)
-		digits = 19;
-	all[digits] = '\0';
-	for (int i = digits - 1; i >= 0; i--) {
-		all[i] = (char)('0' + value % 10);
-		value /= 10;
-	}
-	if (skip > digits)
-		skip = digits;
-	memcpy(out, all + skip, (size_t)(digits - skip) + 1);
-}
-
 /* How many digits the calling code of @country has (0 when unknown). */
 static int calling_code_digits(const char *country)
 {
@@ -205,9 +186,9 @@ static int visit_region(struct walk *w, const numbering_available_number *n, int
 			return out_of_memory();
 		w->last = c->count - 1;
 	}
-	char first[PREFIX_SIZE], last[PREFIX_SIZE];
-	national(first, n->digits, n->first, w->skip);
-	national(last, n->digits, n->last, w->skip);
+	char first[NUMBERING__NATIONAL_SIZE], last[NUMBERING__NATIONAL_SIZE];
+	numbering__national_digits(first, n->digits, n->first, w->skip);
+	numbering__national_digits(last, n->digits, n->last, w->skip);
 	size_t k = 0;
 	while (first[k] != '\0' && first[k] == last[k])
 		k++;
@@ -230,10 +211,10 @@ static int visit_numbers(struct walk *w, const numbering_available_number *n)
 {
 	const char *want = w->q->region_code;
 	for (uint64_t x = n->first;; x++) {
-		char digits[PREFIX_SIZE];
+		char digits[NUMBERING__NATIONAL_SIZE];
 		int match = 1;
 		if (want != NULL) {
-			national(digits, n->digits, x, w->skip);
+			numbering__national_digits(digits, n->digits, x, w->skip);
 			match = strncmp(digits, want, strlen(want)) == 0;
 		}
 		if (match) {
@@ -242,7 +223,7 @@ static int visit_numbers(struct walk *w, const numbering_available_number *n)
 				if (r == NULL)
 					return out_of_memory();
 				snprintf(r->phone, sizeof(r->phone), "+%0*llu", n->digits, (unsigned long long)x);
-				national(r->prefix, n->digits, x, w->skip);
+				numbering__national_digits(r->prefix, n->digits, x, w->skip);
 				r->count = 1;
 			}
 			w->total++;
