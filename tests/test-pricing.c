@@ -468,28 +468,12 @@ START_TEST(builtin_policy_needs_a_binding_on_star)
 }
 END_TEST
 
-/* Every permission the library knows (lib/service/permission-list.h), for the matrix. */
+/* Every permission the library knows, for the matrix: expanded from
+ * lib/service/permission-list.h, so a new permission gets its row. */
 static const char *const permissions[] = {
-	"numbering.phoneNumberInstances.create",  "numbering.phoneNumberInstances.get",
-	"numbering.phoneNumberInstances.list",    "numbering.phoneNumberInstances.update",
-	"numbering.phoneNumberInstances.delete",  "numbering.phoneNumberInstances.move",
-	"numbering.phoneNumberInstances.splitRange", "numbering.phoneNumberInstances.activate",
-	"numbering.phoneNumberInstances.suspend", "numbering.phoneNumberInstances.resume",
-	"numbering.phoneNumberInstances.resolve", "numbering.availableNumbers.import",
-	"numbering.availableNumbers.remove",      "numbering.availableNumbers.list",
-	"numbering.availableNumbers.get",         "numbering.availableNumbers.rent",
-	"numbering.availableRegions.list",        "numbering.activeNumbers.get",
-	"numbering.activeNumbers.list",           "numbering.activeNumbers.update",
-	"numbering.activeNumbers.release",        "numbering.callbackConfiguration.get",
-	"numbering.callbackConfiguration.update", "numbering.callbackDeliveries.deliver",
-	"numbering.provisioningTasks.complete",   "numbering.billingAccounts.get",
-	"numbering.billingAccounts.adjust",       "numbering.billingAccounts.listEntries",
-	"numbering.billingAccounts.run",          "numbering.phoneNumberPurchases.create",
-	"numbering.phoneNumberPurchases.get",     "numbering.phoneNumberPurchases.list",
-	"numbering.phoneNumberPurchases.cancel",  "numbering.phoneNumberPurchases.complete",
-	"numbering.phoneNumberPurchases.fail",    "numbering.reservations.create",
-	"numbering.reservations.get",             "numbering.reservations.list",
-	"numbering.reservations.delete",
+#define NUMBERING__PERMISSION(id, name, role) name,
+#include "service/permission-list.h"
+#undef NUMBERING__PERMISSION
 };
 #define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
 
