@@ -26,6 +26,7 @@ TEST_SUITE(threads);
 TEST_SUITE(alloc_failure);
 TEST_SUITE(backend_errors);
 TEST_SUITE(stress);
+TEST_SUITE(snapshot);
 TEST_SUITE(authz);
 TEST_SUITE(authz_sinch);
 TEST_SUITE(limits);

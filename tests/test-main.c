@@ -42,6 +42,7 @@ static const struct named_suite all_suites[] = {
 	{"alloc_failure", alloc_failure_suite},
 	{"backend_errors", backend_errors_suite},
 	{"stress", stress_suite},
+	{"snapshot", snapshot_suite},
 	{"authz", authz_suite},
 	{"authz_sinch", authz_sinch_suite},
 	{"limits", limits_suite},

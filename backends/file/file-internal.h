@@ -243,6 +243,7 @@ struct file {
 	_Atomic uint64_t seen;    /* *changes when this backend last caught up */
 	_Atomic uint64_t foreign; /* catch-ups that took another process's records */
 	int watched;              /* a store sends NUMBERING__CONTROL_REFRESH: reads need not catch up */
+	struct numbering__rwlock *readers; /* that store's readers: held off while f->mem is replaced */
 	struct numbering__rwlock rlock; /* reads without a store: caught up under its write side */
 	/* The writers' lock: held by this process while xrefs > 0 (a transaction, a sync of
 	 * records not yet durable: sync_ref, a compaction, the open). xmutex guards both. */

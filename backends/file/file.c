@@ -530,8 +530,14 @@ static int reload_locked(struct file *f, int writer)
 	if (f->shared_reader)
 		return reload_shared_locked(f, fd, (uint64_t)st.st_size);
 	numbering_backend *mem = NULL, *old = f->mem;
-	int rc = numbering_memory_backend_new(&mem);
+	int rc = numbering_memory_backend_new(&mem), snapshots = -1;
+	/* As many copies as the one it replaces (snapshot reads: backends/memory/snapshot.c). */
+	if (rc == NUMBERING_OK && old->control(old, NUMBERING__CONTROL_SNAPSHOTS, &snapshots) == NUMBERING_OK &&
+	    snapshots == 1)
+		rc = mem->control(mem, NUMBERING__CONTROL_SNAPSHOTS, &snapshots);
 	if (rc != NUMBERING_OK) {
+		if (mem != NULL)
+			mem->free(mem);
 		io->close(fd);
 		return rc;
 	}
@@ -562,6 +568,8 @@ static int reload_locked(struct file *f, int writer)
 		if (reserve > 0 && mem->control(mem, NUMBERING__MEMORY_CONTROL_RESERVE, &reserve) != NUMBERING_OK)
 			numbering_error_clear();
 	}
+	/* Snapshot readers ignore the write lock the caller holds: they wait here. */
+	numbering__rwlock_hold_readers(f->readers);
 	f->mem = mem;
 	if (rc == NUMBERING_OK)
 		rc = numbering__file_records_replay(f, &s, &r);
@@ -571,10 +579,12 @@ static int reload_locked(struct file *f, int writer)
 		rc = numbering__file_io_error("cut the torn tail of", f->path);
 	if (rc != NUMBERING_OK) {
 		f->mem = old;
+		numbering__rwlock_release_readers(f->readers);
 		mem->free(mem);
 		io->close(fd);
 		return rc;
 	}
+	numbering__rwlock_release_readers(f->readers);
 	old->free(old);
 	io->close(f->fd);
 	f->fd = fd;
@@ -1082,6 +1092,7 @@ int numbering__file_control(struct file *f, int op, void *arg)
 		w->changes = f->changes;
 		w->seen = &f->seen;
 		w->foreign = &f->foreign;
+		f->readers = w->readers;
 		__atomic_store_n(&f->watched, 1, __ATOMIC_RELEASE);
 		return NUMBERING_OK;
 	}

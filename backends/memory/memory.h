@@ -28,6 +28,10 @@
 struct numbering_record;
 struct numbering_backend;
 
+/* One copy of the record store (records.c), without the snapshot reads of
+ * numbering_memory_backend_new() (snapshot.c), which keeps one or two of them. */
+int numbering__memory_records_new(struct numbering_backend **out);
+
 /* The memory backend (backends/memory/records.c; public constructor
  * numbering_memory_backend_new() in numbering/sys/backend.h) answers, beside
  * NUMBERING_BACKEND_CONTROL_COUNT (the kind's counter), BYTES, STATS (projects counts

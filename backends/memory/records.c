@@ -2560,7 +2560,9 @@ static void rm_free(numbering_backend *backend)
 	numbering__free_mem(m);
 }
 
-int numbering_memory_backend_new(numbering_backend **out)
+/* One copy of the record store; numbering_memory_backend_new() (snapshot.c) hands out one
+ * or two of them behind its snapshot reads. */
+int numbering__memory_records_new(numbering_backend **out)
 {
 	if (out == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_memory_backend_new: out is NULL");

@@ -39,6 +39,8 @@ int numbering__rwlock_init(struct numbering__rwlock *lock)
 	lock->watch = lock->seen = NULL;
 	lock->refresh = NULL;
 	lock->refresh_arg = NULL;
+	lock->snapshots = 0;
+	atomic_init(&lock->holding, 0);
 	int rc = pthread_mutex_init(&lock->writer, NULL);
 	if (rc != 0)
 		return rc;
@@ -134,6 +136,64 @@ void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
 		pthread_mutex_unlock(&lock->wait_mutex);
 	}
 	pthread_mutex_unlock(&lock->writer);
+}
+
+unsigned numbering__rwlock_snapshot_rdlock_on(struct numbering__rwlock *lock)
+{
+	if (lock->watch != NULL &&
+	    atomic_load_explicit(lock->watch, memory_order_acquire) != atomic_load_explicit(lock->seen, memory_order_relaxed))
+		lock->refresh(lock->refresh_arg);
+	unsigned slot = thread_slot();
+	/* Only a store that other processes write replaces what readers read (holding):
+	 * elsewhere a snapshot read counts nowhere. */
+	if (lock->watch == NULL)
+		return slot;
+	atomic_uint *readers = &lock->slots[slot].readers;
+	for (unsigned spins = 0;; spins++) {
+		atomic_fetch_add(readers, 1);
+		if (!atomic_load(&lock->holding))
+			return slot;
+		atomic_fetch_sub(readers, 1);
+		if (spins < READER_SPINS) {
+			cpu_relax();
+			continue;
+		}
+		atomic_fetch_add(&lock->waiting_readers, 1);
+		pthread_mutex_lock(&lock->wait_mutex);
+		while (atomic_load(&lock->holding))
+			pthread_cond_wait(&lock->flag_down, &lock->wait_mutex);
+		pthread_mutex_unlock(&lock->wait_mutex);
+		atomic_fetch_sub(&lock->waiting_readers, 1);
+	}
+}
+
+void numbering__rwlock_snapshot_rdunlock_on(struct numbering__rwlock *lock, unsigned slot)
+{
+	if (lock->watch != NULL)
+		atomic_fetch_sub_explicit(&lock->slots[slot].readers, 1, memory_order_release);
+}
+
+void numbering__rwlock_hold_readers(struct numbering__rwlock *lock)
+{
+	if (lock == NULL || !lock->snapshots)
+		return; /* the write lock holds every reader off */
+	atomic_store(&lock->holding, 1);
+	for (unsigned i = 0; i < NUMBERING__RWLOCK_SLOTS; i++)
+		for (unsigned spins = 0; atomic_load(&lock->slots[i].readers) != 0; spins++)
+			if (spins >= 64)
+				sched_yield();
+}
+
+void numbering__rwlock_release_readers(struct numbering__rwlock *lock)
+{
+	if (lock == NULL || !lock->snapshots)
+		return;
+	atomic_store(&lock->holding, 0);
+	/* Under wait_mutex, so that a reader between reading the flag and sleeping cannot
+	 * miss the wake-up. */
+	pthread_mutex_lock(&lock->wait_mutex);
+	pthread_cond_broadcast(&lock->flag_down);
+	pthread_mutex_unlock(&lock->wait_mutex);
 }
 
 void numbering__rwlock_exclude_writers(struct numbering__rwlock *lock)

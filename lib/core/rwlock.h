@@ -45,6 +45,13 @@ struct numbering__rwlock {
 	const _Atomic uint64_t *seen;
 	void (*refresh)(void *refresh_arg);
 	void *refresh_arg;
+	/* Set at open when the backend's reads never see a write half done (the memory
+	 * record store's snapshots, backends/memory/snapshot.c): snapshot readers then
+	 * ignore writers, and wait only while the holder of the write lock holds readers
+	 * (holding: a file store taking another process's compaction replaces the memory
+	 * its readers read). */
+	int snapshots;
+	atomic_int holding;
 };
 
 /* 0, or an errno value from pthread_mutex_init or pthread_cond_init. */
@@ -56,6 +63,25 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock);
 void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot);
 void numbering__rwlock_wrlock(struct numbering__rwlock *lock);
 void numbering__rwlock_wrunlock(struct numbering__rwlock *lock);
+/* A read of the backend alone (resolve, get) that, with lock->snapshots, waits for no
+ * writer: the backend gives it a consistent snapshot. Without, rdlock/rdunlock. */
+unsigned numbering__rwlock_snapshot_rdlock_on(struct numbering__rwlock *lock);
+void numbering__rwlock_snapshot_rdunlock_on(struct numbering__rwlock *lock, unsigned slot);
+static inline unsigned numbering__rwlock_snapshot_rdlock(struct numbering__rwlock *lock)
+{
+	return lock->snapshots ? numbering__rwlock_snapshot_rdlock_on(lock) : numbering__rwlock_rdlock(lock);
+}
+static inline void numbering__rwlock_snapshot_rdunlock(struct numbering__rwlock *lock, unsigned slot)
+{
+	if (lock->snapshots)
+		numbering__rwlock_snapshot_rdunlock_on(lock, slot);
+	else
+		numbering__rwlock_rdunlock(lock, slot);
+}
+/* For the holder of the write lock: holds off snapshot readers too, while it replaces
+ * what they read (NULL @lock or no snapshots: nothing to do). */
+void numbering__rwlock_hold_readers(struct numbering__rwlock *lock);
+void numbering__rwlock_release_readers(struct numbering__rwlock *lock);
 /* Holds off writers without holding off readers (for work that reads the protected
  * state at length, such as a file store's compaction). */
 void numbering__rwlock_exclude_writers(struct numbering__rwlock *lock);

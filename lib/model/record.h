@@ -84,10 +84,16 @@ int numbering__record_damaged(const numbering_record *record, const char *what, 
  */
 #define NUMBERING__CONTROL_WATCH 0x4e42f002
 #define NUMBERING__CONTROL_REFRESH 0x4e42f003
+struct numbering__rwlock;
 struct numbering__backend_watch {
 	const _Atomic uint64_t *changes; /* bumped by every commit and compaction of any process */
 	const _Atomic uint64_t *seen;    /* *changes when this backend last caught up */
 	const _Atomic uint64_t *foreign; /* refreshes that took another process's records */
+	/* Given by the caller (or NULL): its readers' lock, whose write side the caller
+	 * holds around every call that may catch up. A catch-up that replaces what readers
+	 * read (another process compacted) holds them off with
+	 * numbering__rwlock_hold_readers(), as snapshot readers ignore the write side. */
+	struct numbering__rwlock *readers;
 };
 
 /*
@@ -157,5 +163,14 @@ struct numbering__key_find {
 	void *payload;
 	int found; /* set */
 };
+
+/*
+ * A control operation of the memory record store (and the file backend, through the
+ * one it keeps): arg int *. 1 keeps the records twice, so that reads never wait for a
+ * writer (backends/memory/snapshot.c; docs/CONCEPTS.md, "Concurrency"); 0 keeps them
+ * once; -1 asks which (*arg set). Sent outside transactions, with no reader inside:
+ * a store sends it at open (numbering_options.snapshot_reads).
+ */
+#define NUMBERING__CONTROL_SNAPSHOTS 0x4e42f006
 
 #endif

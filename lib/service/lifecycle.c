@@ -19,9 +19,9 @@ int numbering_store_get(numbering_instance **out, numbering_store *store, const 
 	numbering_instance *instance = NULL;
 	if ((rc = numbering__instance_new_reserved(&instance)) != NUMBERING_OK)
 		return rc;
-	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
+	unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
 	rc = numbering__load_into(instance, store, name, "name");
-	numbering__rwlock_rdunlock(&store->lock, read_slot);
+	numbering__rwlock_snapshot_rdunlock(&store->lock, read_slot);
 	if (rc != NUMBERING_OK) {
 		numbering_instance_free(instance);
 		return rc;

@@ -64,6 +64,8 @@ struct numbering_store {
 	 * keep instance bodies as the library wrote them: read with the _own readers
 	 * (model/instance-record.h), which skip the model's limit checks. */
 	int own_records;
+	/* numbering_options.snapshot_reads: ask the backend for reads that never wait. */
+	int snapshot_reads;
 	/* The last id handed out of each NUMBERING__SEQ_* sequence, and which of them
 	 * changed since the last commit (stored by numbering__commit()). */
 	int64_t seq_last[3];

@@ -40,6 +40,7 @@ int numbering_options_init(numbering_options *options, unsigned int version)
 	              : version == 4 ? offsetof(numbering_options, unverified_hold_seconds)
 	              : version == 5 ? offsetof(numbering_options, log)
 	              : version == 6 ? offsetof(numbering_options, changes_window)
+	              : version == 7 ? offsetof(numbering_options, snapshot_reads)
 	                             : sizeof(*options);
 	memset(options, 0, size);
 	options->version = version;
@@ -406,6 +407,13 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 			else
 				store->journal.window = options->changes_window;
 		}
+		if (rc == NUMBERING_OK && options->version >= 8) {
+			if (options->snapshot_reads != 0 && options->snapshot_reads != 1)
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "snapshot_reads",
+				                            "snapshot_reads %d is not 0 (off) or 1 (on)", options->snapshot_reads);
+			else
+				store->snapshot_reads = options->snapshot_reads;
+		}
 	}
 	if (rc != NUMBERING_OK)
 		goto done;
@@ -453,10 +461,18 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	if (store->backend->control != NULL &&
 	    store->backend->control(store->backend, NUMBERING_BACKEND_CONTROL_MAINTAIN, NULL) == NUMBERING_OK)
 		store->maintained = 1;
+	/* Reads that never wait for a writer (docs/CONCEPTS.md, "Concurrency"): the
+	 * library's own record stores keep a second copy for readers; with another
+	 * backend, or when it cannot, readers wait for writers as before. */
+	if (store->snapshot_reads && store->backend->control != NULL) {
+		int on = 1;
+		if (store->backend->control(store->backend, NUMBERING__CONTROL_SNAPSHOTS, &on) == NUMBERING_OK)
+			store->lock.snapshots = 1;
+	}
 	/* A backend that other processes write (a file store): each read checks one word
 	 * that their commits change, and catches up under the write lock when it moved. */
 	{
-		struct numbering__backend_watch watch = {NULL, NULL, NULL};
+		struct numbering__backend_watch watch = {NULL, NULL, NULL, &store->lock};
 		if (store->backend->control != NULL &&
 		    store->backend->control(store->backend, NUMBERING__CONTROL_WATCH, &watch) == NUMBERING_OK &&
 		    watch.changes != NULL && watch.seen != NULL && watch.foreign != NULL) {

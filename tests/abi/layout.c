@@ -39,6 +39,7 @@ int main(void)
 	FIELD(numbering_options, log_payload);
 	FIELD(numbering_options, log_level);
 	FIELD(numbering_options, changes_window);
+	FIELD(numbering_options, snapshot_reads);
 
 	STRUCT(numbering_backend, NUMBERING_BACKEND_VERSION);
 	FIELD(numbering_backend, version);

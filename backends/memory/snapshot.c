@@ -1,0 +1,605 @@
+/*
+ * Reads that never wait for a writer (issue 15; docs/CONCEPTS.md, "Concurrency"): the
+ * memory backend as two copies of the record store (records.c) under a left-right
+ * scheme. This is what numbering_memory_backend_new() hands out; it starts with one
+ * copy (every call passes straight through) and takes a second on
+ * NUMBERING__CONTROL_SNAPSHOTS, which a store sends at open unless its options turn
+ * snapshot reads off.
+ *
+ * With two copies, readers read the published one; the writer's transaction changes
+ * the other, in place with the record store's undo log, so it reads its own writes,
+ * and keeps a redo list (a copy of each put and remove that succeeded). Commit
+ * publishes the written copy with one atomic store: a reader sees the whole
+ * transaction or none of it. The copy readers left is brought level at the next
+ * begin: once no reader is inside it, the redo list is replayed onto it in one
+ * transaction of its own. Replaying the same operations onto the same state gives the
+ * same state, so the two copies stay equal between transactions.
+ *
+ * A reader counts itself in the counter of the copy it reads, in one of SLOTS padded
+ * slots chosen once per thread, and checks that the copy is still the published one
+ * (else it steps out and takes the other): a reader never waits, and two readers never
+ * write the same cache line unless they share a slot. The writer waits, before it
+ * replays onto a copy, for that copy's counters to fall to zero; a reader holds a copy
+ * for one look-up, get or page. The publish and the counters form a Dekker handshake,
+ * all four accesses sequentially consistent: either the writer sees the reader's count
+ * or the reader sees the new copy published.
+ *
+ * The thread inside a write transaction reads the written copy (its own writes); it
+ * is told from the others by the address of a thread-local byte.
+ *
+ * The price: the records and indexes twice in memory, and every write applied twice
+ * (and its records copied once into the redo list).
+ */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "memory.h"
+#include "model/record.h"
+#include "numbering/sys/backend.h"
+#include "numbering/sys/record.h"
+
+#define SLOTS 16
+#define SLOT_BYTES 128 /* two slots never share a 64-byte cache line */
+
+struct slot {
+	atomic_uint readers[2]; /* readers inside copy 0 and copy 1 */
+	char pad[SLOT_BYTES - 2 * sizeof(atomic_uint)];
+};
+
+struct redo {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+struct snap {
+	numbering_backend base;
+	numbering_backend *copy[2]; /* copy[1] NULL: one copy, the caller's lock guards it */
+	atomic_uint pub;            /* the copy readers read */
+	_Atomic(const void *) owner; /* the thread inside a write transaction, or NULL */
+	int in_txn;
+	struct redo redo;    /* the open transaction's writes */
+	struct redo pending; /* the last commit's, not yet replayed onto the other copy */
+	struct slot slots[SLOTS];
+};
+
+static _Thread_local unsigned char thread_mark;
+static _Thread_local unsigned my_slot = SLOTS;
+static atomic_uint next_slot;
+
+static const void *me(void)
+{
+	return &thread_mark;
+}
+
+static unsigned thread_slot(void)
+{
+	if (my_slot == SLOTS)
+		my_slot = atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed) % SLOTS;
+	return my_slot;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+	__builtin_ia32_pause();
+#elif defined(__GNUC__) && defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static int bad_backend(void)
+{
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "memory backend: backend is NULL");
+}
+
+/* The copy the writer changes (two copies only). */
+static numbering_backend *written(const struct snap *s)
+{
+	return s->copy[1 - atomic_load_explicit(&s->pub, memory_order_relaxed)];
+}
+
+/* What a read reads, counted in *slot / *side (side 2: not counted). */
+static numbering_backend *enter(struct snap *s, unsigned *slot, unsigned *side)
+{
+	*side = 2;
+	if (s->copy[1] == NULL)
+		return s->copy[0];
+	const void *owner = atomic_load_explicit(&s->owner, memory_order_relaxed);
+	if (owner != NULL && owner == me())
+		return written(s);
+	*slot = thread_slot();
+	for (;;) {
+		unsigned i = atomic_load(&s->pub);
+		atomic_fetch_add(&s->slots[*slot].readers[i], 1);
+		if (atomic_load(&s->pub) == i) {
+			*side = i;
+			return s->copy[i];
+		}
+		/* A commit published the other copy between the two loads: read that one. */
+		atomic_fetch_sub_explicit(&s->slots[*slot].readers[i], 1, memory_order_relaxed);
+	}
+}
+
+static void leave(struct snap *s, unsigned slot, unsigned side)
+{
+	if (side < 2)
+		atomic_fetch_sub_explicit(&s->slots[slot].readers[side], 1, memory_order_release);
+}
+
+/* Waits until no reader is inside copy @i (none enters it: it is not published). */
+static void drain(struct snap *s, unsigned i)
+{
+	for (unsigned k = 0; k < SLOTS; k++)
+		for (unsigned spins = 0; atomic_load(&s->slots[k].readers[i]) != 0; spins++) {
+			if (spins < 64)
+				cpu_relax();
+			else
+				sched_yield();
+		}
+}
+
+/* The redo list: per operation a byte 'P' or 'R', then the fields. Strings are kept
+ * with their NUL so the replay points into the list; a NULL string is length
+ * UINT32_MAX. */
+
+#define NO_STRING UINT32_MAX
+
+static size_t string_size(const char *str)
+{
+	return sizeof(uint32_t) + (str == NULL ? 0 : strlen(str) + 1);
+}
+
+static size_t put_size(const numbering_record *r)
+{
+	size_t n = 1 + sizeof(int) + sizeof(unsigned) + sizeof(int64_t) + sizeof(int) + 2 * sizeof(uint64_t) +
+	           sizeof(int64_t) + string_size(r->name) + string_size(r->parent) + sizeof(size_t) + r->body_len;
+	for (int k = 0; k < NUMBERING_RECORD_KEY_SLOTS; k++)
+		n += string_size(r->keys[k]);
+	return n;
+}
+
+static int redo_reserve(struct redo *b, size_t more)
+{
+	if (b->cap - b->len >= more)
+		return NUMBERING_OK;
+	size_t cap = b->cap ? b->cap : 1024;
+	while (cap - b->len < more)
+		cap *= 2;
+	unsigned char *data = numbering__realloc(b->data, cap);
+	if (data == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "memory backend: out of memory for a redo list");
+	b->data = data;
+	b->cap = cap;
+	return NUMBERING_OK;
+}
+
+static void add(struct redo *b, const void *p, size_t n)
+{
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static void add_string(struct redo *b, const char *str)
+{
+	uint32_t n = str == NULL ? NO_STRING : (uint32_t)(strlen(str) + 1);
+	add(b, &n, sizeof(n));
+	if (str != NULL)
+		add(b, str, n);
+}
+
+static void add_put(struct redo *b, const numbering_record *r)
+{
+	b->data[b->len++] = 'P';
+	add(b, &r->kind, sizeof(r->kind));
+	add(b, &r->flags, sizeof(r->flags));
+	add(b, &r->sort_key, sizeof(r->sort_key));
+	add(b, &r->digits, sizeof(r->digits));
+	add(b, &r->first, sizeof(r->first));
+	add(b, &r->last, sizeof(r->last));
+	add(b, &r->expires, sizeof(r->expires));
+	add_string(b, r->name);
+	add_string(b, r->parent);
+	for (int k = 0; k < NUMBERING_RECORD_KEY_SLOTS; k++)
+		add_string(b, r->keys[k]);
+	add(b, &r->body_len, sizeof(r->body_len));
+	add(b, r->body, r->body_len);
+}
+
+static void take(const unsigned char **p, void *out, size_t n)
+{
+	memcpy(out, *p, n);
+	*p += n;
+}
+
+static const char *take_string(const unsigned char **p)
+{
+	uint32_t n;
+	take(p, &n, sizeof(n));
+	if (n == NO_STRING)
+		return NULL;
+	const char *str = (const char *)*p;
+	*p += n;
+	return str;
+}
+
+/* Replays @b onto @target (not published, no reader inside) in one transaction. */
+static int replay(numbering_backend *target, const struct redo *b)
+{
+	int rc = target->begin(target);
+	const unsigned char *p = b->data, *end = b->data + b->len;
+	while (rc == NUMBERING_OK && p < end) {
+		unsigned char op = *p++;
+		if (op == 'P') {
+			numbering_record r;
+			memset(&r, 0, sizeof(r));
+			r.version = NUMBERING_RECORD_VERSION;
+			take(&p, &r.kind, sizeof(r.kind));
+			take(&p, &r.flags, sizeof(r.flags));
+			take(&p, &r.sort_key, sizeof(r.sort_key));
+			take(&p, &r.digits, sizeof(r.digits));
+			take(&p, &r.first, sizeof(r.first));
+			take(&p, &r.last, sizeof(r.last));
+			take(&p, &r.expires, sizeof(r.expires));
+			r.name = take_string(&p);
+			r.parent = take_string(&p);
+			for (int k = 0; k < NUMBERING_RECORD_KEY_SLOTS; k++)
+				r.keys[k] = take_string(&p);
+			take(&p, &r.body_len, sizeof(r.body_len));
+			r.body = p;
+			p += r.body_len;
+			rc = target->put(target, &r);
+		} else {
+			int kind;
+			take(&p, &kind, sizeof(kind));
+			rc = target->remove(target, kind, take_string(&p));
+		}
+	}
+	if (rc != NUMBERING_OK) {
+		/* Out of memory (what else the first time succeeded with): the copy stays as
+		 * it was, the list is kept, and the next begin tries again. */
+		target->rollback(target);
+		return rc;
+	}
+	return target->commit(target);
+}
+
+/* Brings the copy readers left level with the published one. */
+static int level(struct snap *s)
+{
+	if (s->pending.len == 0)
+		return NUMBERING_OK;
+	unsigned w = 1 - atomic_load_explicit(&s->pub, memory_order_relaxed);
+	drain(s, w);
+	int rc = replay(s->copy[w], &s->pending);
+	if (rc == NUMBERING_OK)
+		s->pending.len = 0;
+	return rc;
+}
+
+static int sn_begin(numbering_backend *backend)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL)
+		return s->copy[0]->begin(s->copy[0]);
+	if (s->in_txn)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: a transaction is already open");
+	int rc = level(s);
+	if (rc == NUMBERING_OK)
+		rc = written(s)->begin(written(s));
+	if (rc != NUMBERING_OK)
+		return rc;
+	s->in_txn = 1;
+	s->redo.len = 0;
+	atomic_store_explicit(&s->owner, me(), memory_order_relaxed);
+	return NUMBERING_OK;
+}
+
+static void end_txn(struct snap *s)
+{
+	s->in_txn = 0;
+	s->redo.len = 0;
+	atomic_store_explicit(&s->owner, NULL, memory_order_relaxed);
+}
+
+static int sn_commit(numbering_backend *backend)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL)
+		return s->copy[0]->commit(s->copy[0]);
+	if (!s->in_txn)
+		return written(s)->commit(written(s)); /* its own error */
+	unsigned w = 1 - atomic_load_explicit(&s->pub, memory_order_relaxed);
+	int rc = s->copy[w]->commit(s->copy[w]);
+	if (rc == NUMBERING_OK && s->redo.len > 0) {
+		/* The whole transaction at once; readers of the other copy finish there. */
+		atomic_store(&s->pub, w);
+		struct redo t = s->pending; /* empty: level() ran at begin */
+		s->pending = s->redo;
+		s->redo = t;
+	}
+	end_txn(s);
+	return rc;
+}
+
+static int sn_rollback(numbering_backend *backend)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL)
+		return s->copy[0]->rollback(s->copy[0]);
+	int rc = written(s)->rollback(written(s));
+	if (s->in_txn)
+		end_txn(s);
+	return rc;
+}
+
+static int sn_put(numbering_backend *backend, const numbering_record *record)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL)
+		return s->copy[0]->put(s->copy[0], record);
+	numbering_backend *w = written(s);
+	if (record == NULL || !s->in_txn || record->name == NULL || (record->body == NULL && record->body_len > 0))
+		return w->put(w, record); /* its own error */
+	/* Room in the list first: a put that changed the copy is always recorded. */
+	int rc = redo_reserve(&s->redo, put_size(record));
+	if (rc == NUMBERING_OK && (rc = w->put(w, record)) == NUMBERING_OK)
+		add_put(&s->redo, record);
+	return rc;
+}
+
+static int sn_remove(numbering_backend *backend, int kind, const char *name)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL)
+		return s->copy[0]->remove(s->copy[0], kind, name);
+	numbering_backend *w = written(s);
+	if (name == NULL || !s->in_txn)
+		return w->remove(w, kind, name);
+	int rc = redo_reserve(&s->redo, 1 + sizeof(kind) + string_size(name));
+	if (rc == NUMBERING_OK && (rc = w->remove(w, kind, name)) == NUMBERING_OK) {
+		s->redo.data[s->redo.len++] = 'R';
+		add(&s->redo, &kind, sizeof(kind));
+		add_string(&s->redo, name);
+	}
+	return rc;
+}
+
+static int sn_get(numbering_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
+                  void *payload)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL) { /* one copy: straight through, as a tail call */
+		numbering_backend *c = s->copy[0];
+		return c->get(c, kind, name, visit, payload);
+	}
+	unsigned slot = 0, side;
+	numbering_backend *c = enter(s, &slot, &side);
+	int rc = c->get(c, kind, name, visit, payload);
+	leave(s, slot, side);
+	return rc;
+}
+
+static int sn_find(numbering_backend *backend, int digits, uint64_t first, uint64_t last,
+                   numbering_record_visit_cb visit, void *payload)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL) { /* one copy: straight through, as a tail call */
+		numbering_backend *c = s->copy[0];
+		return c->find(c, digits, first, last, visit, payload);
+	}
+	unsigned slot = 0, side;
+	numbering_backend *c = enter(s, &slot, &side);
+	int rc = c->find(c, digits, first, last, visit, payload);
+	leave(s, slot, side);
+	return rc;
+}
+
+static int sn_list(numbering_backend *backend, const numbering_record_query *query, numbering_record_visit_cb visit,
+                   void *payload)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	if (s->copy[1] == NULL) { /* one copy: straight through, as a tail call */
+		numbering_backend *c = s->copy[0];
+		return c->list(c, query, visit, payload);
+	}
+	unsigned slot = 0, side;
+	numbering_backend *c = enter(s, &slot, &side);
+	int rc = c->list(c, query, visit, payload);
+	leave(s, slot, side);
+	return rc;
+}
+
+static int clone_visit(const numbering_record *record, void *payload)
+{
+	numbering_backend *to = payload;
+	return to->put(to, record);
+}
+
+/* Takes a second copy (equal to the first) or drops it. Outside transactions, with no
+ * reader inside the backend: a store does it at open. */
+static int set_snapshots(struct snap *s, int on)
+{
+	/* (One copy inside a transaction: its foreach refuses.) */
+	if (s->in_txn)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: snapshots inside a transaction");
+	if (!on) {
+		if (s->copy[1] != NULL) {
+			unsigned p = atomic_load(&s->pub);
+			s->copy[1 - p]->free(s->copy[1 - p]);
+			s->copy[0] = s->copy[p];
+			s->copy[1] = NULL;
+			atomic_store(&s->pub, 0);
+			s->pending.len = 0;
+		}
+		return NUMBERING_OK;
+	}
+	if (s->copy[1] != NULL)
+		return NUMBERING_OK;
+	numbering_backend *other = NULL;
+	int rc = numbering__memory_records_new(&other);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct numbering__memory_record_foreach each = {clone_visit, other};
+	if ((rc = other->begin(other)) == NUMBERING_OK) {
+		if ((rc = s->copy[0]->control(s->copy[0], NUMBERING__MEMORY_CONTROL_FOREACH, &each)) == NUMBERING_OK)
+			rc = other->commit(other);
+		else
+			other->rollback(other);
+	}
+	if (rc != NUMBERING_OK) {
+		other->free(other);
+		return rc;
+	}
+	s->copy[1] = other;
+	atomic_store(&s->pub, 0);
+	s->pending.len = 0;
+	return NUMBERING_OK;
+}
+
+static int sn_control(numbering_backend *backend, int op, void *arg)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return bad_backend();
+	switch (op) {
+	case NUMBERING__CONTROL_SNAPSHOTS:
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+		if (*(int *)arg < 0) {
+			*(int *)arg = s->copy[1] != NULL;
+			return NUMBERING_OK;
+		}
+		return set_snapshots(s, *(int *)arg != 0);
+	case NUMBERING__CONTROL_OWN_RECORDS: /* bodies are kept as put, in both copies */
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+		*(const numbering_backend **)arg = backend;
+		return NUMBERING_OK;
+	case NUMBERING__MEMORY_CONTROL_RESERVE:
+	{
+		/* Sizes what the writer changes: readers may be inside the other copy. */
+		numbering_backend *w = s->copy[1] == NULL ? s->copy[0] : written(s);
+		return w->control(w, op, arg);
+	}
+	case NUMBERING__MEMORY_CONTROL_BYTES:
+	case NUMBERING__MEMORY_CONTROL_STATS: {
+		if (s->copy[1] == NULL || arg == NULL)
+			return s->copy[0]->control(s->copy[0], op, arg);
+		/* The published copy's statistics; bytes count both copies and the redo lists
+		 * (the second copy and the lists as other_bytes). */
+		struct numbering__memory_stats st, second;
+		unsigned slot = 0, side;
+		numbering_backend *c = enter(s, &slot, &side);
+		int rc = c->control(c, NUMBERING__MEMORY_CONTROL_STATS, &st);
+		leave(s, slot, side);
+		numbering_backend *o = s->copy[0] == c ? s->copy[1] : s->copy[0];
+		if (rc == NUMBERING_OK && (rc = o->control(o, NUMBERING__MEMORY_CONTROL_STATS, &second)) == NUMBERING_OK) {
+			size_t extra = second.bytes + s->redo.cap + s->pending.cap;
+			st.bytes += extra;
+			st.other_bytes += extra;
+			if (op == NUMBERING__MEMORY_CONTROL_STATS)
+				*(struct numbering__memory_stats *)arg = st;
+			else
+				*(size_t *)arg = st.bytes;
+		}
+		return rc;
+	}
+	case NUMBERING__MEMORY_CONTROL_CHECK:
+		/* Both copies, when they are level (outside a transaction). */
+		for (int i = 0; i < 2; i++) {
+			if (s->copy[i] == NULL || (i == 1 && (s->in_txn || s->pending.len > 0)))
+				continue;
+			unsigned slot = 0, side;
+			numbering_backend *c = i == 0 ? enter(s, &slot, &side) : written(s);
+			int rc = c->control(c, op, arg);
+			if (i == 0)
+				leave(s, slot, side);
+			if (rc != NUMBERING_OK)
+				return rc;
+		}
+		return NUMBERING_OK;
+	default: {
+		/* The reads (counts, statistics, foreach, digit counts, due): the copy a read reads. */
+		unsigned slot = 0, side;
+		numbering_backend *c = enter(s, &slot, &side);
+		int rc = c->control(c, op, arg);
+		leave(s, slot, side);
+		return rc;
+	}
+	}
+}
+
+static void sn_free(numbering_backend *backend)
+{
+	struct snap *s = (struct snap *)backend;
+	if (s == NULL)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (s->copy[i] != NULL)
+			s->copy[i]->free(s->copy[i]);
+	/* The lists hold bodies, which can be secrets (the store's page-token key). */
+	if (s->redo.data != NULL)
+		sodium_memzero(s->redo.data, s->redo.cap);
+	if (s->pending.data != NULL)
+		sodium_memzero(s->pending.data, s->pending.cap);
+	numbering__free_mem(s->redo.data);
+	numbering__free_mem(s->pending.data);
+	numbering__free_mem(s);
+}
+
+int numbering_memory_backend_new(numbering_backend **out)
+{
+	if (out == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_memory_backend_new: out is NULL");
+	*out = NULL;
+	struct snap *s = numbering__calloc(1, sizeof(*s));
+	if (s == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "memory backend: out of memory creating a backend");
+	int rc = numbering__memory_records_new(&s->copy[0]);
+	if (rc != NUMBERING_OK) {
+		numbering__free_mem(s);
+		return rc;
+	}
+	s->base.version = NUMBERING_BACKEND_VERSION;
+	s->base.begin = sn_begin;
+	s->base.commit = sn_commit;
+	s->base.rollback = sn_rollback;
+	s->base.put = sn_put;
+	s->base.remove = sn_remove;
+	s->base.get = sn_get;
+	s->base.find = sn_find;
+	s->base.list = sn_list;
+	s->base.control = sn_control;
+	s->base.free = sn_free;
+	for (unsigned i = 0; i < SLOTS; i++) {
+		atomic_init(&s->slots[i].readers[0], 0);
+		atomic_init(&s->slots[i].readers[1], 0);
+	}
+	atomic_init(&s->pub, 0);
+	atomic_init(&s->owner, NULL);
+	*out = &s->base;
+	return NUMBERING_OK;
+}

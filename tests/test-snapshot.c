@@ -1,0 +1,299 @@
+/*
+ * Snapshot reads (issue 15; docs/CONCEPTS.md, "Concurrency"; backends/memory/snapshot.c):
+ * readers beside a writer in a loop see every transaction whole or not at all. Run by
+ * .ci/run under ThreadSanitizer (the snapshot suite), which checks the left-right
+ * handshake itself: a reader inside a copy the writer changes is a reported race.
+ * Threads count failures and the main thread asserts.
+ */
+#define _DEFAULT_SOURCE /* mkdtemp */
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
+#include <numbering/sys/record.h>
+
+#include "../backends/memory/memory.h"
+#include "model/record.h"
+#include "suites.h"
+
+#define ROUNDS 2000
+#define NUMBER 5550100u
+
+struct shared {
+	numbering_backend *b;
+	atomic_int stop;
+	atomic_int failures;
+	atomic_long reads;
+};
+
+static numbering_record rec(const char *name, unsigned flags, uint64_t first, const void *body, size_t len)
+{
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = 4;
+	r.name = name;
+	r.parent = "p";
+	r.flags = flags;
+	r.digits = first ? 7 : 0;
+	r.first = r.last = first;
+	r.body = body;
+	r.body_len = len;
+	return r;
+}
+
+static int count_visit(const numbering_record *r, void *payload)
+{
+	(void)r;
+	(*(int *)payload)++;
+	return 0;
+}
+
+/* The two counters of a list: both records' bodies, which one transaction writes. */
+struct pair {
+	int seen;
+	unsigned long value[2];
+};
+
+static int pair_visit(const numbering_record *r, void *payload)
+{
+	struct pair *p = payload;
+	if (strncmp(r->name, "c", 1) == 0 && p->seen < 2 && r->body_len == sizeof(unsigned long))
+		memcpy(&p->value[p->seen], r->body, sizeof(unsigned long));
+	p->seen++;
+	return 0;
+}
+
+static void *backend_reader(void *arg)
+{
+	struct shared *s = arg;
+	numbering_backend *b = s->b;
+	numbering_record_query q;
+	memset(&q, 0, sizeof(q));
+	q.version = NUMBERING_RECORD_QUERY_VERSION;
+	q.kind = 5;
+	q.parent = "p";
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	q.limit = 10;
+	while (!atomic_load(&s->stop)) {
+		/* The number moves from one record to the other inside a transaction: exactly one holds it. */
+		int held = 0;
+		int rc = b->find(b, 7, NUMBER, NUMBER, count_visit, &held);
+		if (rc != NUMBERING_OK || held != 1)
+			atomic_fetch_add(&s->failures, 1);
+		/* Both counters change in one transaction: one list sees them equal. */
+		struct pair p = {0, {0, 0}};
+		rc = b->list(b, &q, pair_visit, &p);
+		if (rc != NUMBERING_OK || p.seen != 2 || p.value[0] != p.value[1])
+			atomic_fetch_add(&s->failures, 1);
+		atomic_fetch_add(&s->reads, 1);
+	}
+	return NULL;
+}
+
+static void put_ok(numbering_backend *b, numbering_record r)
+{
+	int rc = b->put(b, &r);
+	ck_assert_msg(rc == NUMBERING_OK, "put %s: %s", r.name, numbering_error_message());
+}
+
+/* The mechanism alone: the memory backend with two copies, two readers, one writer. */
+START_TEST(backend_transactions_whole)
+{
+	struct shared s = {NULL, 0, 0, 0};
+	ck_assert_int_eq(numbering_memory_backend_new(&s.b), NUMBERING_OK);
+	numbering_backend *b = s.b;
+	int on = 1, ask = -1;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &ask), NUMBERING_OK);
+	ck_assert_int_eq(ask, 0);
+	unsigned long zero = 0;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	put_ok(b, rec("a", NUMBERING_RECORD_NUMBERS, NUMBER, NULL, 0));
+	numbering_record c1 = rec("c1", NUMBERING_RECORD_LISTED, 0, &zero, sizeof(zero));
+	numbering_record c2 = rec("c2", NUMBERING_RECORD_LISTED, 0, &zero, sizeof(zero));
+	c1.kind = c2.kind = 5;
+	c2.sort_key = 1;
+	put_ok(b, c1);
+	put_ok(b, c2);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	/* The second copy is taken from the first. */
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &on), NUMBERING_OK);
+	ask = -1;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &ask), NUMBERING_OK);
+	ck_assert_int_eq(ask, 1);
+	pthread_t readers[2];
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&readers[i], NULL, backend_reader, &s), 0);
+	unsigned long i = 1;
+	for (int round = 1; i <= ROUNDS; round++) {
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		/* The number leaves one record, then (later in the transaction) the other takes it. */
+		const char *from = i % 2 ? "a" : "b", *to = i % 2 ? "b" : "a";
+		ck_assert_int_eq(b->remove(b, 4, from), NUMBERING_OK);
+		int held = 0;
+		/* The writer reads its own writes: the number is nowhere for now. */
+		ck_assert_int_eq(b->find(b, 7, NUMBER, NUMBER, count_visit, &held), NUMBERING_NOT_FOUND);
+		c1.body = c2.body = &i;
+		put_ok(b, c1);
+		put_ok(b, rec(to, NUMBERING_RECORD_NUMBERS, NUMBER, NULL, 0));
+		put_ok(b, c2);
+		if (round % 7 == 0) {
+			/* A rolled-back transaction is seen by nobody, and leaves the copies level. */
+			ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+			continue;
+		}
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+		i++;
+	}
+	atomic_store(&s.stop, 1);
+	for (int k = 0; k < 2; k++)
+		pthread_join(readers[k], NULL);
+	ck_assert_int_eq(atomic_load(&s.failures), 0);
+	ck_assert_int_gt(atomic_load(&s.reads), 0);
+	/* Both copies level and sound once the last commit is replayed (by a begin). */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	int rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
+	/* Back to one copy: the published one. */
+	int off = 0;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &off), NUMBERING_OK);
+	int held = 0;
+	ck_assert_int_eq(b->find(b, 7, NUMBER, NUMBER, count_visit, &held), NUMBERING_OK);
+	ck_assert_int_eq(held, 1);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &on), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+	b->free(b);
+}
+END_TEST
+
+struct store_run {
+	numbering_store *store;
+	atomic_int stop;
+	atomic_int failures;
+	atomic_long reads;
+	char failure[256];
+};
+
+static void *store_reader(void *arg)
+{
+	struct store_run *r = arg;
+	numbering_resolution *res = NULL;
+	if (numbering_resolution_new(&res) != NUMBERING_OK) {
+		atomic_fetch_add(&r->failures, 1);
+		return NULL;
+	}
+	unsigned k = 0;
+	while (!atomic_load(&r->stop)) {
+		char number[24];
+		snprintf(number, sizeof(number), "+6139000%02u", k++ % 100);
+		int rc = numbering_store_resolve(res, r->store, NULL, number, NULL);
+		numbering_instance *got = NULL;
+		if (rc == NUMBERING_OK)
+			rc = numbering_store_get(&got, r->store, NULL, "projects/p/phoneNumberInstances/range");
+		numbering_instance_free(got);
+		if (rc != NUMBERING_OK && atomic_fetch_add(&r->failures, 1) == 0)
+			snprintf(r->failure, sizeof(r->failure), "%s: %s", number, numbering_error_message());
+		atomic_fetch_add(&r->reads, 1);
+	}
+	numbering_resolution_free(res);
+	return NULL;
+}
+
+/* Through the store: a range split again and again under readers, each of its numbers
+ * always resolved (a split moves numbers from one instance to another). */
+static void split_under_readers(numbering_backend *backend)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	options.snapshot_reads = 1;
+	struct store_run r = {.store = NULL};
+	int rc = numbering_store_open(&r.store, &options);
+	ck_assert_msg(rc == NUMBERING_OK, "open: %s", numbering_error_message());
+	numbering_instance *req = NULL, *made = NULL;
+	ck_assert_int_eq(numbering_instance_new(&req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(req, "+613900000"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_range_size(req, 100), NUMBERING_OK);
+	rc = numbering_store_create(&made, r.store, NULL, "projects/p", req, "range", NULL, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "create: %s", numbering_error_message());
+	numbering_instance_free(made);
+	numbering_instance_free(req);
+	pthread_t readers[2];
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&readers[i], NULL, store_reader, &r), 0);
+	for (int size = 99; size >= 1; size--) {
+		/* Each split with reads beside it. */
+		long seen = atomic_load(&r.reads);
+		while (atomic_load(&r.reads) < seen + 20 && atomic_load(&r.failures) == 0)
+			sched_yield();
+		numbering_instance *first = NULL, *second = NULL;
+		rc = numbering_store_split_range(&first, &second, r.store, NULL, "projects/p/phoneNumberInstances/range",
+		                                 size);
+		ck_assert_msg(rc == NUMBERING_OK, "split at %d: %s", size, numbering_error_message());
+		numbering_instance_free(first);
+		numbering_instance_free(second);
+	}
+	atomic_store(&r.stop, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(readers[i], NULL);
+	ck_assert_msg(atomic_load(&r.failures) == 0, "%d failed reads, the first %s", atomic_load(&r.failures), r.failure);
+	ck_assert_int_gt(atomic_load(&r.reads), 0);
+	numbering_store_close(r.store);
+}
+
+START_TEST(store_split_memory)
+{
+	split_under_readers(NULL);
+}
+END_TEST
+
+START_TEST(store_split_file)
+{
+	char dir[] = "/tmp/numbering-snapshot-XXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+	split_under_readers(backend);
+	char lock[80];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	remove(lock);
+	remove(path);
+	remove(dir);
+}
+END_TEST
+
+START_TEST(option_checked)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	ck_assert_int_eq(options.snapshot_reads, 0);
+	options.snapshot_reads = 2;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_null(store);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "snapshot_reads 2"));
+	ck_assert_int_eq(numbering_options_init(&options, NUMBERING_OPTIONS_VERSION), NUMBERING_OK);
+	ck_assert_int_eq(options.snapshot_reads, 0);
+}
+END_TEST
+
+Suite *snapshot_suite(void)
+{
+	Suite *s = suite_create("snapshot");
+	TCase *tc = tcase_create("snapshot");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, backend_transactions_whole);
+	tcase_add_test(tc, store_split_memory);
+	tcase_add_test(tc, store_split_file);
+	tcase_add_test(tc, option_checked);
+	suite_add_tcase(s, tc);
+	return s;
+}
