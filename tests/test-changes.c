@@ -372,14 +372,18 @@ START_TEST(trimming)
 	page = list(7, 0);
 	ck_assert_int_eq(numbering_change_page_horizon(page), 8);
 	numbering_change_page_free(page);
-	/* A smaller window (a reopen with it; the memory store has no reopen): two trims a
-	 * commit until it fits. */
+	/* A smaller window (a reopen with it; the memory store has no reopen): the next
+	 * commit moves the journal into the ring of 1, which keeps its own record only. */
 	window = 1;
 	reopen();
 	if (!on_file)
 		store->journal.window = 1;
 	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("n0") "\"}");
-	ck_assert_int_eq(count_change_records(), 2); /* 10 and 11 of 8 .. 11 */
+	ck_assert_int_eq(count_change_records(), 1);
+	page = list(10, 0);
+	ck_assert_int_eq(numbering_change_page_horizon(page), 11);
+	expect(page, 0, 11, INSTANCE, NAME("n0"), "deleted");
+	numbering_change_page_free(page);
 	call("DeletePhoneNumberInstance", "{\"name\":\"" NAME("n1") "\"}");
 	ck_assert_int_eq(count_change_records(), 1);
 	page = list(11, 0);
@@ -391,6 +395,258 @@ START_TEST(trimming)
 	ck_assert_int_eq(numbering_change_page_horizon(page), 12);
 	ck_assert_int_eq(numbering_change_page_last_sequence(page), 12);
 	numbering_change_page_free(page);
+	close_store();
+}
+END_TEST
+
+/* The window's sequences as the journal reports them: horizon, last, and every change
+ * from the horizon, one a commit, in order. */
+static void expect_window(int64_t horizon, int64_t last)
+{
+	numbering_change_page *page = list(horizon - 1, 1000);
+	ck_assert_int_eq(numbering_change_page_horizon(page), horizon);
+	ck_assert_int_eq(numbering_change_page_last_sequence(page), last);
+	ck_assert_int_eq(numbering_change_page_count(page), last - horizon + 1);
+	for (int i = 0; i < numbering_change_page_count(page); i++)
+		ck_assert_int_eq(numbering_change_page_sequence(page, i), horizon + i);
+	numbering_change_page_free(page);
+	if (horizon > 1) {
+		ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", horizon - 2, 0),
+		                 NUMBERING_FAILED_PRECONDITION);
+		ck_assert_str_eq(numbering_error_violation_field(0), "afterSequence");
+	}
+}
+
+static void create_n(int n)
+{
+	char id[8], number[20];
+	snprintf(id, sizeof(id), "w%d", n);
+	snprintf(number, sizeof(number), "+612555%05d", n);
+	create(id, number);
+}
+
+/* The ring: a commit writes over the record that leaves the window, so the journal
+ * holds window records at most; the horizon and the last sequence are found round the
+ * ring at every fill (the binary searches by slot), across reopen and compaction; pages
+ * read across the wrap. */
+START_TEST(ring_wraps)
+{
+	open_store(_i);
+	numbering_store_close(store);
+	window = 10;
+	store = open_on(_i ? fixture_file_backend(path, 0) : NULL);
+	for (int i = 1; i <= 25; i++) {
+		create_n(i);
+		if (i % 4 == 0)
+			reopen();
+		if (i % 7 == 0)
+			compact();
+		expect_window(i > 10 ? i - 9 : 1, i);
+		ck_assert_int_eq(count_change_records(), i > 10 ? 10 : i);
+	}
+	/* Pages of 3 from the horizon, across slot 9 to slot 0. */
+	int64_t after = 15;
+	int seen = 0;
+	for (;;) {
+		numbering_change_page *page = list(after, 3);
+		int n = numbering_change_page_count(page);
+		for (int i = 0; i < n; i++) {
+			char name[64];
+			snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/w%d", (int)(after + 1 + i));
+			expect(page, i, after + 1 + i, INSTANCE, name, "created");
+		}
+		seen += n;
+		after = numbering_change_page_next_sequence(page);
+		numbering_change_page_free(page);
+		if (n == 0)
+			break;
+	}
+	ck_assert_int_eq(seen, 10);
+	/* The records: ring names of the window, sort key -(slot + 1). */
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_CHANGE;
+	q.parent = "";
+	struct record_damage d = {0, 0};
+	ck_assert_int_eq(numbering__backend_list(store, &q, record_damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(d.records, 10);
+	ck_assert_int_eq(numbering__change_name_window("changes/10/3", -4), 10);
+	ck_assert_int_eq(numbering__change_name_window("changes/10/3", 3), -1);
+	ck_assert_int_eq(numbering__change_name_window("changes/10/10", -11), -1);
+	ck_assert_int_eq(numbering__change_name_window("changes/0/0", -1), -1);
+	ck_assert_int_eq(numbering__change_name_window("changes/3", 3), 0);
+	close_store();
+}
+END_TEST
+
+/* Another window: the next commit moves the journal into the ring of the new window,
+ * keeping the sequences that fit (a larger window keeps them all), and nothing is
+ * lost or given twice. */
+static void set_window(int64_t w)
+{
+	window = w;
+	if (on_file)
+		reopen();
+	else
+		store->journal.window = w;
+}
+
+START_TEST(window_changes)
+{
+	open_store(_i);
+	numbering_store_close(store);
+	window = 4;
+	store = open_on(_i ? fixture_file_backend(path, 0) : NULL);
+	for (int i = 1; i <= 10; i++)
+		create_n(i);
+	expect_window(7, 10);
+	set_window(8); /* larger: 7 .. 10 kept, the ring fills to 8 */
+	expect_window(7, 10);
+	create_n(11);
+	expect_window(7, 11);
+	ck_assert_int_eq(count_change_records(), 5);
+	for (int i = 12; i <= 16; i++)
+		create_n(i);
+	expect_window(9, 16);
+	ck_assert_int_eq(count_change_records(), 8);
+	compact();
+	reopen();
+	expect_window(9, 16);
+	set_window(2); /* smaller: 16 and the new 17 kept */
+	create_n(17);
+	expect_window(16, 17);
+	ck_assert_int_eq(count_change_records(), 2);
+	create_n(18);
+	expect_window(17, 18);
+	close_store();
+}
+END_TEST
+
+/* A store an older libnumbering wrote: linear CHANGE records "changes/{sequence}". It
+ * opens and is followed as it is (a read-only open never moves it); the first commit
+ * of a writer moves it into the ring, and a host following it goes on from where it
+ * was, the old changes first. */
+static void put_linear(numbering_backend *b, int64_t from, int64_t to)
+{
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (int64_t s = from; s <= to; s++) {
+		char id[64];
+		struct numbering__buf body = {NULL, 0, 0};
+		snprintf(id, sizeof(id), "projects/p1/phoneNumberInstances/old%d", (int)s);
+		ck_assert_int_eq(numbering__change_body_begin(&body, 0, FIXTURE_EPOCH + s * NS, 1), NUMBERING_OK);
+		ck_assert_int_eq(numbering__change_body_entry(&body, NUMBERING__KIND_INSTANCE, NUMBERING__CHANGE_CREATED, id,
+		                                              strlen(id)),
+		                 NUMBERING_OK);
+		numbering_record r;
+		char name[NUMBERING__CHANGE_NAME_SIZE];
+		numbering__change_record(&r, name, s, &body);
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		numbering__buf_free(&body);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+}
+
+START_TEST(linear_store_followed)
+{
+	for (int w = 0; w <= 3; w += 3) {
+		on_file = _i;
+		window = w;
+		clock_now = FIXTURE_EPOCH + 100 * NS;
+		fixture_case_path(path, sizeof(path), _i, w ? "changes-linear3" : "changes-linear");
+		numbering_backend *b = NULL;
+		if (_i) {
+			/* The store's META records first, as any open writes them. */
+			numbering_store_close(open_on(fixture_file_backend(path, 0)));
+			b = fixture_file_backend(path, 0);
+		} else
+			ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+		put_linear(b, 1, 5);
+		if (_i) {
+			b->free(b);
+			/* A read-only open follows the linear journal. */
+			store = open_on(fixture_file_backend(path, 1));
+			expect_window(1, 5);
+			numbering_change_page *page = list(2, 1);
+			expect(page, 0, 3, INSTANCE, "projects/p1/phoneNumberInstances/old3", "created");
+			numbering_change_page_free(page);
+			numbering_store_close(store);
+			b = fixture_file_backend(path, 0);
+		}
+		store = open_on(b);
+		expect_window(1, 5);
+		ck_assert_int_eq(count_change_records(), 5);
+		/* A follower at 3; the first commit moves the journal into the ring. */
+		create("a", "+61255501000");
+		numbering_change_page *page = list(3, 0);
+		if (w == 0) {
+			ck_assert_int_eq(numbering_change_page_count(page), 3);
+			expect(page, 0, 4, INSTANCE, "projects/p1/phoneNumberInstances/old4", "created");
+			expect(page, 1, 5, INSTANCE, "projects/p1/phoneNumberInstances/old5", "created");
+			expect(page, 2, 6, INSTANCE, NAME("a"), "created");
+			ck_assert_int_eq(numbering_change_page_time(page, 0), FIXTURE_EPOCH + 4 * NS);
+			numbering_change_page_free(page);
+			expect_window(1, 6);
+			ck_assert_int_eq(count_change_records(), 6);
+		} else {
+			/* A window of 3: 4, 5 and 6 kept; a follower at 2 reloads. */
+			ck_assert_int_eq(numbering_change_page_count(page), 3);
+			expect(page, 2, 6, INSTANCE, NAME("a"), "created");
+			numbering_change_page_free(page);
+			expect_window(4, 6);
+			ck_assert_int_eq(count_change_records(), 3);
+		}
+		compact();
+		reopen();
+		create("b", "+61255501001");
+		expect_window(w ? 5 : 1, 7);
+		close_store();
+	}
+}
+END_TEST
+
+/* A sequence missing under the last (a record removed by hand here; a ring of another
+ * window could leave one): a page ends before it, and a page after it is refused as
+ * before the horizon, never a silent skip. */
+START_TEST(gap_refused)
+{
+	open_store(_i);
+	numbering_store_close(store);
+	window = 10;
+	store = open_on(_i ? fixture_file_backend(path, 0) : NULL);
+	for (int i = 1; i <= 5; i++)
+		create_n(i);
+	ck_assert_int_eq(store->backend->begin(store->backend), NUMBERING_OK);
+	ck_assert_int_eq(store->backend->remove(store->backend, NUMBERING__KIND_CHANGE, "changes/10/3"), NUMBERING_OK);
+	ck_assert_int_eq(store->backend->commit(store->backend), NUMBERING_OK);
+	numbering_change_page *page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 2);
+	ck_assert_int_eq(numbering_change_page_next_sequence(page), 2);
+	numbering_change_page_free(page);
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 2, 0), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_str_eq(numbering_error_violation_field(0), "afterSequence");
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "before the change journal's horizon"));
+	page = list(3, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 2);
+	numbering_change_page_free(page);
+	close_store();
+
+	/* The same in a linear journal, read as an older library left it: 3 missing. */
+	window = 0;
+	numbering_backend *b = NULL;
+	if (_i) {
+		numbering_store_close(open_on(fixture_file_backend(path, 0)));
+		b = fixture_file_backend(path, 0);
+	} else {
+		ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	}
+	put_linear(b, 1, 2);
+	put_linear(b, 4, 5);
+	store = open_on(b);
+	page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 2);
+	ck_assert_int_eq(numbering_change_page_last_sequence(page), 5);
+	numbering_change_page_free(page);
+	ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 2, 0), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "horizon 4"));
 	close_store();
 }
 END_TEST
@@ -451,7 +707,14 @@ static int damage_visit(const numbering_record *record, void *payload)
 	copy = *record;
 	copy.body_len = 0;
 	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
-	ck_assert_str_eq(numbering_error_violation_field(0), "time");
+	ck_assert_str_eq(numbering_error_violation_field(0), "sequence"); /* a ring record's first varint */
+	copy = *record;
+	copy.sort_key = record->sort_key - 1; /* another slot than its name's */
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	copy = *record;
+	copy.name = "changes/100000/01";
+	ck_assert_int_eq(numbering__change_record_check(&copy), NUMBERING_DATA_LOSS);
 	return 0;
 }
 
@@ -496,12 +759,30 @@ START_TEST(damage)
 		ck_assert_msg(strcmp(numbering_error_violation_field(0), bad[i].field) == 0, "case %zu: %s, not %s", i,
 		              numbering_error_violation_field(0), bad[i].field);
 	}
+	/* Ring records: the sequence first, of the name's slot. */
+	static const struct {
+		const char *body;
+		size_t len;
+		const char *field;
+	} bad_ring[] = {
+		{"\x06\x02\x01\x03\x02\x01x", 7, "sequence"}, /* 6 is not in slot 5 */
+		{"\x00\x02\x01\x03\x02\x01x", 7, "sequence"}, /* no sequence 0 */
+		{"\x85", 1, "sequence"},                     /* cut */
+		{"\x05\x02\x01\x03\x05\x01x", 7, "change"},   /* then as a linear body */
+	};
+	for (size_t i = 0; i < sizeof(bad_ring) / sizeof(bad_ring[0]); i++) {
+		struct numbering__buf body = {(uint8_t *)bad_ring[i].body, bad_ring[i].len, bad_ring[i].len};
+		numbering_record r;
+		numbering__change_record_named(&r, "changes/100000/5", -6, &body);
+		ck_assert_msg(numbering__change_record_check(&r) == NUMBERING_DATA_LOSS, "ring case %zu accepted", i);
+		ck_assert_msg(strcmp(numbering_error_violation_field(0), bad_ring[i].field) == 0, "ring case %zu: %s, not %s",
+		              i, numbering_error_violation_field(0), bad_ring[i].field);
+	}
 	/* A damaged record in the store: ListChanges says DATA_LOSS, naming it. */
 	{
-		struct numbering__buf body = {(uint8_t *)"\x02\x01\x03\x05\x01x", 6, 6};
+		struct numbering__buf body = {(uint8_t *)"\x05\x02\x01\x03\x05\x01x", 7, 7};
 		numbering_record r;
-		char name[NUMBERING__CHANGE_NAME_SIZE];
-		numbering__change_record(&r, name, 5, &body);
+		numbering__change_record_named(&r, "changes/100000/5", -6, &body);
 		ck_assert_int_eq(store->backend->begin(store->backend), NUMBERING_OK);
 		ck_assert_int_eq(store->backend->put(store->backend, &r), NUMBERING_OK);
 		ck_assert_int_eq(store->backend->commit(store->backend), NUMBERING_OK);
@@ -509,8 +790,19 @@ START_TEST(damage)
 		ck_assert_int_eq(numbering_store_list_changes(&page, store, "user:host", 3, 0), NUMBERING_DATA_LOSS);
 		ck_assert_ptr_null(page);
 		ck_assert_str_eq(numbering_error_violation_field(0), "change");
-		ck_assert_ptr_nonnull(strstr(numbering_error_message(), "changes/5"));
+		ck_assert_ptr_nonnull(strstr(numbering_error_message(), "changes/100000/5"));
 	}
+	/* A move into another ring drops a damaged record rather than fail every commit:
+	 * the window's latest are kept (3 and 4 of the 4 commits, and the new 5). */
+	store->journal.window = 3;
+	create("b", "+61255501001");
+	numbering_change_page *page = list(2, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 4); /* the split's two, the delete, b */
+	ck_assert_int_eq(numbering_change_page_sequence(page, 0), 3);
+	expect(page, 2, 4, INSTANCE, NAME("a"), "deleted");
+	expect(page, 3, 5, INSTANCE, NAME("b"), "created");
+	numbering_change_page_free(page);
+	ck_assert_int_eq(count_change_records(), 3);
 	close_store();
 }
 END_TEST
@@ -572,6 +864,10 @@ Suite *changes_suite(void)
 	tcase_add_loop_test(tc, pages, 0, 2);
 	tcase_add_loop_test(tc, errors, 0, 2);
 	tcase_add_loop_test(tc, trimming, 0, 2);
+	tcase_add_loop_test(tc, ring_wraps, 0, 2);
+	tcase_add_loop_test(tc, window_changes, 0, 2);
+	tcase_add_loop_test(tc, linear_store_followed, 0, 2);
+	tcase_add_loop_test(tc, gap_refused, 0, 2);
 	tcase_add_loop_test(tc, many_in_one_commit, 0, 2);
 	tcase_add_loop_test(tc, damage, 0, 2);
 	tcase_add_loop_test(tc, json_answer, 0, 2);

@@ -181,9 +181,10 @@ typedef struct numbering_options {
 	/**
 	 * How many commits the change journal keeps (numbering/changes.h): 1 ..
 	 * 1,000,000,000, or 0 for NUMBERING_CHANGES_WINDOW_DEFAULT (100,000); a negative or
-	 * larger value is NUMBERING_INVALID_ARGUMENT. A smaller window than the store kept
-	 * is reached two commits' records at a time. Callers of older versions get the
-	 * default.
+	 * larger value is NUMBERING_INVALID_ARGUMENT. Another window than the one the
+	 * store's journal was written with is taken by the next commit, which moves the
+	 * journal into a ring of this window, keeping the latest commits that fit (once;
+	 * its cost is the old journal's size). Callers of older versions get the default.
 	 */
 	int64_t changes_window;
 	/* Version 8 fields. */

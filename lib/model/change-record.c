@@ -23,21 +23,86 @@ int numbering__change_journaled(int kind)
 	return kind != NUMBERING__KIND_META && kind != NUMBERING__KIND_REQUEST && kind != NUMBERING__KIND_CHANGE;
 }
 
-void numbering__change_record_name(char name[NUMBERING__CHANGE_NAME_SIZE], int64_t sequence)
+/* Writes @value in decimal at @out, NUL after it; returns the digits written. By hand:
+ * snprintf was 850 instructions, a third of what the journal first added to a commit. */
+static size_t put_decimal(char *out, int64_t value)
 {
-	/* By hand: snprintf was 850 instructions, a third of what the journal adds to a commit. */
-	static const char prefix[] = "changes/";
 	char digits[20];
 	size_t n = 0;
-	uint64_t v = sequence < 0 ? 0 : (uint64_t)sequence;
+	uint64_t v = value < 0 ? 0 : (uint64_t)value;
 	do {
 		digits[n++] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	memcpy(name, prefix, sizeof(prefix) - 1);
 	for (size_t i = 0; i < n; i++)
-		name[sizeof(prefix) - 1 + i] = digits[n - 1 - i];
-	name[sizeof(prefix) - 1 + n] = '\0';
+		out[i] = digits[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
+static const char name_prefix[] = "changes/";
+#define PREFIX_LEN (sizeof(name_prefix) - 1)
+
+void numbering__change_record_name(char name[NUMBERING__CHANGE_NAME_SIZE], int64_t sequence)
+{
+	memcpy(name, name_prefix, PREFIX_LEN);
+	put_decimal(name + PREFIX_LEN, sequence);
+}
+
+size_t numbering__change_ring_prefix(char prefix[NUMBERING__CHANGE_NAME_SIZE], int64_t window)
+{
+	memcpy(prefix, name_prefix, PREFIX_LEN);
+	size_t len = PREFIX_LEN + put_decimal(prefix + PREFIX_LEN, window);
+	prefix[len++] = '/';
+	prefix[len] = '\0';
+	return len;
+}
+
+void numbering__change_ring_name(char name[NUMBERING__CHANGE_NAME_SIZE], size_t prefix_len, int64_t window,
+                                 int64_t sequence)
+{
+	put_decimal(name + prefix_len, sequence % window);
+}
+
+int64_t numbering__change_ring_sort_key(int64_t window, int64_t sequence)
+{
+	return -(sequence % window) - 1;
+}
+
+/* A decimal of 1 .. 18 digits without a leading zero (but "0" itself) at *p, ended by
+ * @stop; -1 when there is none. */
+static int64_t get_decimal(const char **p, char stop)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+	size_t n = 0;
+	for (; s[n] >= '0' && s[n] <= '9'; n++) {
+		if (n == 18)
+			return -1;
+		v = v * 10 + (uint64_t)(s[n] - '0');
+	}
+	if (n == 0 || (n > 1 && s[0] == '0') || s[n] != stop)
+		return -1;
+	*p = s + n;
+	return (int64_t)v;
+}
+
+int64_t numbering__change_name_window(const char *name, int64_t sort_key)
+{
+	if (name == NULL || strncmp(name, name_prefix, PREFIX_LEN) != 0)
+		return -1;
+	const char *p = name + PREFIX_LEN;
+	if (sort_key >= 1) {
+		char linear[NUMBERING__CHANGE_NAME_SIZE];
+		numbering__change_record_name(linear, sort_key);
+		return strcmp(name, linear) == 0 ? 0 : -1;
+	}
+	int64_t window = get_decimal(&p, '/');
+	if (window < 1 || window > NUMBERING__CHANGE_WINDOW_MAX)
+		return -1;
+	p++;
+	int64_t slot = get_decimal(&p, '\0');
+	return slot >= 0 && slot < window && sort_key == -slot - 1 ? window : -1;
 }
 
 static void put_varint(uint8_t *p, size_t *len, uint64_t v)
@@ -49,11 +114,13 @@ static void put_varint(uint8_t *p, size_t *len, uint64_t v)
 	p[(*len)++] = (uint8_t)v;
 }
 
-int numbering__change_body_begin(struct numbering__buf *body, int64_t time, size_t count)
+int numbering__change_body_begin(struct numbering__buf *body, int64_t sequence, int64_t time, size_t count)
 {
-	int rc = numbering__buf_reserve(body, 20);
+	int rc = numbering__buf_reserve(body, 30);
 	if (rc != NUMBERING_OK)
 		return rc;
+	if (sequence > 0)
+		put_varint(body->ptr, &body->len, (uint64_t)sequence);
 	uint64_t u = (uint64_t)time;
 	put_varint(body->ptr, &body->len, (u << 1) ^ (time < 0 ? UINT64_MAX : 0)); /* zigzag */
 	put_varint(body->ptr, &body->len, count);
@@ -78,12 +145,18 @@ void numbering__change_record(numbering_record *out, char name[NUMBERING__CHANGE
                               const struct numbering__buf *body)
 {
 	numbering__change_record_name(name, sequence);
+	numbering__change_record_named(out, name, sequence, body);
+}
+
+void numbering__change_record_named(numbering_record *out, const char *name, int64_t sort_key,
+                                    const struct numbering__buf *body)
+{
 	memset(out, 0, sizeof(*out));
 	out->version = NUMBERING_RECORD_VERSION;
 	out->kind = NUMBERING__KIND_CHANGE;
 	out->name = name;
 	out->parent = "";
-	out->sort_key = sequence;
+	out->sort_key = sort_key;
 	out->body = body->ptr;
 	out->body_len = body->len;
 }
@@ -111,11 +184,11 @@ static int get_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 }
 
 /* The whole body read, each entry handed to @visit (NULL: checked only). */
-static int read_body(const numbering_record *record, int64_t *time, size_t *count,
+static int read_body(const numbering_record *record, size_t pos, int64_t *time, size_t *count,
                      int (*visit)(const struct numbering__change_entry *entry, void *payload), void *payload)
 {
 	const uint8_t *p = record->body;
-	size_t len = record->body_len, pos = 0;
+	size_t len = record->body_len;
 	uint64_t v = 0, n = 0;
 	char problem[96];
 	if (get_varint(p, len, &pos, &v) != 0)
@@ -175,17 +248,17 @@ static int read_body(const numbering_record *record, int64_t *time, size_t *coun
 	return NUMBERING_OK;
 }
 
-/* The record's fields other than the body. */
-static int check_header(const numbering_record *record, int64_t *sequence)
+/* The record's fields other than the body, and a ring record's sequence (the body's
+ * first varint): *start is where the rest of the body starts. */
+static int check_header(const numbering_record *record, int64_t *sequence, size_t *start)
 {
-	char name[NUMBERING__CHANGE_NAME_SIZE];
 	if (record->kind != NUMBERING__KIND_CHANGE)
 		return numbering__record_damaged(record, "change journal ", "kind", "not a change record");
-	if (record->sort_key < 1)
-		return numbering__record_damaged(record, "change journal ", "sort_key", "a sequence is 1 or more");
-	numbering__change_record_name(name, record->sort_key);
-	if (record->name == NULL || strcmp(record->name, name) != 0)
-		return numbering__record_damaged(record, "change journal ", "name", "not changes/ and its sort key");
+	int64_t window = numbering__change_name_window(record->name, record->sort_key);
+	if (window < 0)
+		return numbering__record_damaged(record, "change journal ", "name",
+		                                 "neither changes/{sequence} with its sequence as sort key nor "
+		                                 "changes/{window}/{slot} with the sort key -(slot + 1)");
 	if (record->parent == NULL || record->parent[0] != '\0')
 		return numbering__record_damaged(record, "change journal ", "parent", "not empty");
 	if (record->flags != 0 || record->digits != 0 || record->expires != 0)
@@ -193,7 +266,17 @@ static int check_header(const numbering_record *record, int64_t *sequence)
 	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
 		if (record->keys[i] != NULL)
 			return numbering__record_damaged(record, "change journal ", "keys", "a secondary key is set");
-	*sequence = record->sort_key;
+	*start = 0;
+	if (window == 0) {
+		*sequence = record->sort_key;
+		return NUMBERING_OK;
+	}
+	uint64_t v = 0;
+	if (get_varint(record->body, record->body_len, start, &v) != 0)
+		return numbering__record_damaged(record, "change journal ", "sequence", "cut or not a varint");
+	if (v < 1 || v > (uint64_t)INT64_MAX || (int64_t)(v % (uint64_t)window) != -record->sort_key - 1)
+		return numbering__record_damaged(record, "change journal ", "sequence", "not one of the name's slot");
+	*sequence = (int64_t)v;
 	return NUMBERING_OK;
 }
 
@@ -201,12 +284,13 @@ int numbering__change_record_read(const numbering_record *record, int64_t *seque
                                   int (*visit)(const struct numbering__change_entry *entry, void *payload),
                                   void *payload)
 {
-	int rc = check_header(record, sequence);
+	size_t start = 0;
+	int rc = check_header(record, sequence, &start);
 	/* Checked whole before anything is visited: a damaged record adds nothing to a page. */
 	if (rc == NUMBERING_OK)
-		rc = read_body(record, time, count, NULL, NULL);
+		rc = read_body(record, start, time, count, NULL, NULL);
 	if (rc == NUMBERING_OK && visit != NULL)
-		rc = read_body(record, time, count, visit, payload);
+		rc = read_body(record, start, time, count, visit, payload);
 	return rc;
 }
 

@@ -1,8 +1,9 @@
 /*
  * The change journal (numbering/changes.h, docs/CHANGES-JOURNAL.md): the changes each
- * transaction notes, the CHANGE record its commit puts, the trimming to the window,
- * and ListChanges.
+ * transaction notes, the CHANGE record its commit puts in the ring (over the record
+ * leaving the window), the move of an older journal into the ring, and ListChanges.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -14,10 +15,6 @@
 
 _Static_assert(NUMBERING_CHANGES_LISTED_MAX == NUMBERING__CHANGES_LISTED_MAX, "one limit");
 _Static_assert(NUMBERING_CHANGES_WINDOW_DEFAULT == NUMBERING__CHANGES_WINDOW_DEFAULT, "one default");
-
-/* The most CHANGE records one commit trims: one keeps a steady window; the second
- * shrinks a journal whose window was made smaller, a commit at a time. */
-#define TRIMS_PER_COMMIT 2
 
 static void mark_overflow(struct numbering__journal *j, int kind)
 {
@@ -72,18 +69,294 @@ void numbering__journal_reset(numbering_store *store)
 	}
 	j->pending_last = j->last;
 	j->pending_horizon = j->horizon;
+	j->moved = 0;
 }
 
-static int remove_trimmed(numbering_store *store, int64_t sequence)
+/* ---- The journal's records: a ring, or the linear journal of older stores ---- */
+
+/* What the records hold: the last sequence and the oldest (last + 1 when empty), the
+ * ring's window (0: no ring record) and whether linear records ("changes/{sequence}",
+ * written before the ring) are there. */
+struct journal_state {
+	int64_t last, horizon, window;
+	int linear;
+};
+
+/* The first CHANGE record of a list: its sequence (0: none), sort key and window. */
+struct first_visit {
+	int64_t sequence, sort_key, window;
+	int rc;
+};
+
+static int first_visit(const numbering_record *record, void *payload)
+{
+	struct first_visit *v = payload;
+	int64_t time = 0;
+	size_t count = 0;
+	v->rc = numbering__change_record_read(record, &v->sequence, &time, &count, NULL, NULL);
+	if (v->rc != NUMBERING_OK)
+		return v->rc;
+	v->sort_key = record->sort_key;
+	v->window = numbering__change_name_window(record->name, record->sort_key);
+	return NUMBERING__VISIT_STOP;
+}
+
+/* The first record in @order, strictly after @after when @has_after. */
+static int first_record(numbering_store *store, int order, int has_after, int64_t after, struct first_visit *v)
+{
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_CHANGE;
+	q.parent = "";
+	q.order = order;
+	q.has_after = has_after;
+	q.after = after;
+	q.limit = 1;
+	memset(v, 0, sizeof(*v));
+	int rc = numbering__backend_list(store, &q, first_visit, v);
+	return rc == NUMBERING_OK ? v->rc : rc;
+}
+
+/* The sequence in the ring slot @slot of @window: 0 when the slot is empty. */
+struct slot_visit {
+	int64_t sequence;
+	int rc;
+};
+
+static int slot_visit(const numbering_record *record, void *payload)
+{
+	struct slot_visit *v = payload;
+	int64_t time = 0;
+	size_t count = 0;
+	v->rc = numbering__change_record_read(record, &v->sequence, &time, &count, NULL, NULL);
+	return v->rc;
+}
+
+static int slot_sequence(numbering_store *store, int64_t window, int64_t slot, int64_t *sequence)
 {
 	char name[NUMBERING__CHANGE_NAME_SIZE];
-	numbering__change_record_name(name, sequence);
-	int rc = numbering__backend_remove_record(store, NUMBERING__KIND_CHANGE, name);
+	size_t len = numbering__change_ring_prefix(name, window);
+	numbering__change_ring_name(name, len, window, slot);
+	struct slot_visit v = {0, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_CHANGE, name, slot_visit, &v);
 	if (rc == NUMBERING_NOT_FOUND) {
-		/* Already gone (another writer of the store trimmed it). */
-		numbering_error_clear();
-		rc = NUMBERING_OK;
+		*sequence = 0;
+		return NUMBERING_OK;
 	}
+	*sequence = v.sequence;
+	return rc == NUMBERING_OK ? v.rc : rc;
+}
+
+/*
+ * The ends of the ring of @window whose lowest occupied slot @lo holds @seq_lo and
+ * highest @hi holds @seq_hi. The occupied slots are one run, round the ring, of the
+ * sequences horizon .. last. When the run does not wrap, its ends are lo and hi; when
+ * it does (slot 0 and the last slot both occupied, slot 0 holding a later sequence),
+ * two binary searches by name find the slot of the last sequence and the first
+ * occupied slot after it: about 2 log2(window) gets, at open and at each ListChanges.
+ */
+static int ring_ends(numbering_store *store, int64_t window, int64_t lo, int64_t seq_lo, int64_t hi, int64_t seq_hi,
+                     struct journal_state *st)
+{
+	if (seq_hi - seq_lo == hi - lo) {
+		st->last = seq_hi;
+		st->horizon = seq_lo;
+		return NUMBERING_OK;
+	}
+	if (lo != 0 || hi != window - 1 || seq_lo < seq_hi)
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "the change journal's ring of %lld slots is not one run of sequences: slot %lld "
+		                            "holds %lld and slot %lld holds %lld",
+		                            (long long)window, (long long)lo, (long long)seq_lo, (long long)hi,
+		                            (long long)seq_hi);
+	/* The last slot of the run from slot 0: slot s holds seq_lo + s. */
+	int64_t a = 0, b = hi, seq = 0; /* a in the run from 0, b not */
+	int rc = NUMBERING_OK;
+	while (rc == NUMBERING_OK && b - a > 1) {
+		int64_t mid = a + (b - a) / 2;
+		if ((rc = slot_sequence(store, window, mid, &seq)) == NUMBERING_OK) {
+			if (seq == seq_lo + mid)
+				a = mid;
+			else
+				b = mid;
+		}
+	}
+	if (rc != NUMBERING_OK)
+		return rc;
+	st->last = seq_lo + a;
+	/* The first occupied slot after it: slots a + 1 .. hi are empty, then occupied. */
+	int64_t empty = a, full = hi;
+	while (rc == NUMBERING_OK && full - empty > 1) {
+		int64_t mid = empty + (full - empty) / 2;
+		if ((rc = slot_sequence(store, window, mid, &seq)) == NUMBERING_OK) {
+			if (seq != 0)
+				full = mid;
+			else
+				empty = mid;
+		}
+	}
+	if (rc != NUMBERING_OK)
+		return rc;
+	st->horizon = seq_hi - (hi - full);
+	return NUMBERING_OK;
+}
+
+static int read_state(numbering_store *store, struct journal_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct first_visit lowest, highest;
+	/* The lowest sort key: a ring record (the highest slot), or the oldest linear one. */
+	int rc = first_record(store, NUMBERING_RECORD_ORDER_ASCENDING, 0, 0, &lowest);
+	if (rc == NUMBERING_OK)
+		rc = first_record(store, NUMBERING_RECORD_ORDER_DESCENDING, 0, 0, &highest);
+	if (rc != NUMBERING_OK)
+		return rc;
+	st->linear = highest.sequence != 0 && highest.window == 0;
+	if (lowest.sequence == 0) {
+		st->horizon = 1;
+		return NUMBERING_OK;
+	}
+	if (lowest.window == 0) {
+		/* Linear records only: sort keys are the sequences. */
+		st->last = highest.sequence;
+		st->horizon = lowest.sequence;
+		return NUMBERING_OK;
+	}
+	st->window = lowest.window;
+	int64_t hi = -lowest.sort_key - 1;
+	/* The highest sort key below the linear ones: the lowest occupied slot. */
+	struct first_visit low_slot;
+	if ((rc = first_record(store, NUMBERING_RECORD_ORDER_DESCENDING, 1, 0, &low_slot)) != NUMBERING_OK)
+		return rc;
+	if (low_slot.window != st->window)
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "the change journal holds rings of %lld and %lld slots", (long long)st->window,
+		                            (long long)low_slot.window);
+	return ring_ends(store, st->window, -low_slot.sort_key - 1, low_slot.sequence, hi, lowest.sequence, st);
+}
+
+/* ---- Writing ---- */
+
+/* The ring's name prefix for the journal's window. */
+static void ring_prefix(struct numbering__journal *j)
+{
+	j->ring_window = j->window;
+	j->ring_prefix_len = numbering__change_ring_prefix(j->ring_name, j->window);
+}
+
+/* One kept record while the journal is moved into the ring: its sequence and the
+ * body after the sequence (time, count, entries). */
+struct moved {
+	int64_t sequence;
+	size_t off, len; /* in the moved bodies */
+	size_t name_off;  /* in the moved names, NUL-terminated */
+	int keep;
+};
+
+struct move_visit {
+	struct moved *items;
+	size_t count, cap;
+	struct numbering__buf bodies, names;
+	int64_t keep_from;
+	int rc;
+};
+
+static int move_visit(const numbering_record *record, void *payload)
+{
+	struct move_visit *v = payload;
+	int64_t sequence = 0, time = 0;
+	size_t count = 0;
+	/* A damaged record is removed and not kept: readers then find its sequence
+	 * missing and reload (never a store that no commit can write again). */
+	int damaged = numbering__change_record_read(record, &sequence, &time, &count, NULL, NULL) != NUMBERING_OK;
+	if (damaged)
+		numbering_error_clear();
+	if (v->count == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		struct moved *items = numbering__realloc(v->items, cap * sizeof(*items));
+		if (items == NULL)
+			return v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory moving the change journal");
+		v->items = items;
+		v->cap = cap;
+	}
+	struct moved *m = &v->items[v->count++];
+	memset(m, 0, sizeof(*m));
+	m->sequence = sequence;
+	size_t name_len = strlen(record->name) + 1;
+	if (numbering__buf_reserve(&v->names, name_len) != NUMBERING_OK)
+		return v->rc = NUMBERING_RESOURCE_EXHAUSTED; /* error set */
+	m->name_off = v->names.len;
+	memcpy(v->names.ptr + v->names.len, record->name, name_len);
+	v->names.len += name_len;
+	m->keep = !damaged && sequence >= v->keep_from;
+	if (m->keep) {
+		/* The body after a ring record's sequence varint: what a linear body is. */
+		const uint8_t *body = record->body;
+		size_t skip = 0;
+		if (record->sort_key < 1)
+			while (skip < record->body_len && (body[skip++] & 0x80) != 0)
+				;
+		m->len = record->body_len - skip;
+		if (numbering__buf_reserve(&v->bodies, m->len) != NUMBERING_OK)
+			return v->rc = NUMBERING_RESOURCE_EXHAUSTED; /* error set */
+		m->off = v->bodies.len;
+		memcpy(v->bodies.ptr + v->bodies.len, body + skip, m->len);
+		v->bodies.len += m->len;
+	}
+	return 0;
+}
+
+/*
+ * Moves the journal into the ring of this store's window, in the commit of @sequence:
+ * a store written before the ring (linear records), or a ring of another window. The
+ * newest window - 1 records are put again in the ring, keeping their sequences, and
+ * every old record is removed: once, in one transaction, so that a reader sees the
+ * one journal or the other. Its cost is the old journal's size (100,000 records at
+ * the default window: a few hundred milliseconds, once).
+ */
+static int move_to_ring(numbering_store *store, int64_t sequence)
+{
+	struct numbering__journal *j = &store->journal;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_CHANGE;
+	q.parent = "";
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	struct move_visit v;
+	memset(&v, 0, sizeof(v));
+	v.keep_from = sequence - j->window + 1;
+	int rc = numbering__backend_list(store, &q, move_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	for (size_t i = 0; rc == NUMBERING_OK && i < v.count; i++)
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_CHANGE,
+		                                      (const char *)v.names.ptr + v.items[i].name_off);
+	struct numbering__buf body = {NULL, 0, 0};
+	for (size_t i = 0; rc == NUMBERING_OK && i < v.count; i++) {
+		const struct moved *m = &v.items[i];
+		if (!m->keep)
+			continue;
+		body.len = 0;
+		if ((rc = numbering__buf_reserve(&body, m->len + 10)) != NUMBERING_OK)
+			break;
+		uint64_t s = (uint64_t)m->sequence;
+		while (s >= 0x80) {
+			body.ptr[body.len++] = (uint8_t)(s | 0x80);
+			s >>= 7;
+		}
+		body.ptr[body.len++] = (uint8_t)s;
+		memcpy(body.ptr + body.len, v.bodies.ptr + m->off, m->len);
+		body.len += m->len;
+		numbering_record record;
+		numbering__change_ring_name(j->ring_name, j->ring_prefix_len, j->window, m->sequence);
+		numbering__change_record_named(&record, j->ring_name,
+		                               numbering__change_ring_sort_key(j->window, m->sequence), &body);
+		rc = numbering__backend_put_record(store, &record);
+	}
+	numbering__buf_free(&body);
+	numbering__buf_free(&v.bodies);
+	numbering__buf_free(&v.names);
+	numbering__free_mem(v.items);
+	if (rc == NUMBERING_OK)
+		j->moved = 1;
 	return rc;
 }
 
@@ -97,6 +370,14 @@ int numbering__journal_write(numbering_store *store)
 		                            "the change journal's sequence is exhausted: every sequence to %lld was handed out",
 		                            (long long)INT64_MAX);
 	int64_t sequence = j->last + 1;
+	int rc = NUMBERING_OK;
+	if (j->ring_window != j->window) {
+		/* A window other than the one the journal was read with: moved again. */
+		j->move = 1;
+		ring_prefix(j);
+	}
+	if (j->move && !j->moved)
+		rc = move_to_ring(store, sequence);
 	size_t count = j->count;
 	if (j->overflowed)
 		for (int k = 1; k <= NUMBERING_RECORD_KIND_MAX; k++)
@@ -105,7 +386,8 @@ int numbering__journal_write(numbering_store *store)
 	/* The store's time: the one this commit handed out (a create, delete, activation,
 	 * purchase ...), or the latest before it. Not a clock reading: a commit reads the
 	 * clock only when an operation asks for a time. */
-	int rc = numbering__change_body_begin(&j->body, store->last_time, count);
+	if (rc == NUMBERING_OK)
+		rc = numbering__change_body_begin(&j->body, sequence, store->last_time, count);
 	for (size_t i = 0; rc == NUMBERING_OK && i < j->count; i++) {
 		const struct numbering__journal_entry *e = &j->entries[i];
 		rc = numbering__change_body_entry(&j->body, e->kind, e->change, (const char *)j->names.ptr + e->off, e->len);
@@ -113,20 +395,20 @@ int numbering__journal_write(numbering_store *store)
 	for (int k = 1; rc == NUMBERING_OK && j->overflowed && k <= NUMBERING_RECORD_KIND_MAX; k++)
 		if ((j->overflow[k >> 6] >> (k & 63)) & 1)
 			rc = numbering__change_body_entry(&j->body, k, NUMBERING__CHANGE_RELOAD, "", 0);
-	numbering_record record;
-	char name[NUMBERING__CHANGE_NAME_SIZE];
 	if (rc == NUMBERING_OK) {
-		numbering__change_record(&record, name, sequence, &j->body);
+		/* In the ring: over the record of sequence - window, which leaves the window. */
+		numbering_record record;
+		numbering__change_ring_name(j->ring_name, j->ring_prefix_len, j->window, sequence);
+		numbering__change_record_named(&record, j->ring_name, numbering__change_ring_sort_key(j->window, sequence),
+		                               &j->body);
 		rc = numbering__backend_put_record(store, &record);
 	}
-	/* The journal keeps the window's latest commits: trims the oldest beyond it. */
-	int64_t horizon = j->horizon > j->last ? sequence : j->horizon;
-	for (int n = 0; rc == NUMBERING_OK && n < TRIMS_PER_COMMIT && horizon <= sequence - j->window; n++)
-		if ((rc = remove_trimmed(store, horizon)) == NUMBERING_OK)
-			horizon++;
 	if (rc == NUMBERING_OK) {
+		/* The ring keeps the window's latest sequences; the journal's oldest stays
+		 * while the ring fills (a move kept the same ones). */
+		int64_t oldest = j->horizon > j->last ? sequence : j->horizon;
 		j->pending_last = sequence;
-		j->pending_horizon = horizon;
+		j->pending_horizon = oldest > sequence - j->window ? oldest : sequence - j->window + 1;
 	}
 	return rc;
 }
@@ -134,6 +416,8 @@ int numbering__journal_write(numbering_store *store)
 void numbering__journal_committed(numbering_store *store)
 {
 	struct numbering__journal *j = &store->journal;
+	if (j->moved)
+		j->move = 0;
 	j->last = j->pending_last;
 	j->horizon = j->pending_horizon;
 	numbering__journal_reset(store);
@@ -147,51 +431,17 @@ void numbering__journal_free(numbering_store *store)
 
 /* ---- Reading the journal ---- */
 
-/* The sequence of the first CHANGE record in @order (0: none); DATA_LOSS for a damaged one. */
-struct end_visit {
-	int64_t sequence;
-	int rc;
-};
-
-static int end_visit(const numbering_record *record, void *payload)
-{
-	struct end_visit *v = payload;
-	int64_t time = 0;
-	size_t count = 0;
-	v->rc = numbering__change_record_read(record, &v->sequence, &time, &count, NULL, NULL);
-	return v->rc != NUMBERING_OK ? v->rc : NUMBERING__VISIT_STOP;
-}
-
-static int journal_end(numbering_store *store, int order, int64_t *sequence)
-{
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_CHANGE;
-	q.parent = "";
-	q.order = order;
-	q.limit = 1;
-	struct end_visit v = {0, NUMBERING_OK};
-	int rc = numbering__backend_list(store, &q, end_visit, &v);
-	if (rc == NUMBERING_OK)
-		rc = v.rc;
-	*sequence = v.sequence;
-	return rc;
-}
-
-/* The last and oldest sequences the records hold (0 and 1 for an empty journal). */
-static int journal_ends(numbering_store *store, int64_t *last, int64_t *horizon)
-{
-	int64_t oldest = 0;
-	int rc = journal_end(store, NUMBERING_RECORD_ORDER_DESCENDING, last);
-	if (rc == NUMBERING_OK)
-		rc = journal_end(store, NUMBERING_RECORD_ORDER_ASCENDING, &oldest);
-	*horizon = oldest > 0 ? oldest : *last + 1;
-	return rc;
-}
-
 int numbering__journal_load(numbering_store *store)
 {
 	struct numbering__journal *j = &store->journal;
-	int rc = journal_ends(store, &j->last, &j->horizon);
+	struct journal_state st;
+	int rc = read_state(store, &st);
+	j->last = st.last;
+	j->horizon = st.horizon;
+	/* The next commit moves a linear journal, or a ring of another window, into the
+	 * ring of this window. */
+	j->move = st.linear || (st.window != 0 && st.window != j->window);
+	ring_prefix(j);
 	numbering__journal_reset(store);
 	return rc;
 }
@@ -221,6 +471,7 @@ struct page_visit {
 	int64_t sequence;
 	struct numbering__buf names;
 	int rc;
+	int stop; /* the page is full, or ends at a gap */
 };
 
 static int add_entry(const struct numbering__change_entry *e, void *payload)
@@ -241,6 +492,15 @@ static int add_entry(const struct numbering__change_entry *e, void *payload)
 	return 0;
 }
 
+static int before_horizon(int64_t after, int64_t horizon, int64_t last)
+{
+	return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "afterSequence",
+	                              "afterSequence %lld is before the change journal's horizon %lld (the oldest "
+	                              "change it keeps; the changes after %lld up to it were trimmed): reload what "
+	                              "you cache and follow from the last sequence %lld",
+	                              (long long)after, (long long)horizon, (long long)after, (long long)last);
+}
+
 static int page_visit(const numbering_record *record, void *payload)
 {
 	struct page_visit *v = payload;
@@ -251,8 +511,19 @@ static int page_visit(const numbering_record *record, void *payload)
 	v->rc = numbering__change_record_read(record, &sequence, &v->time, &count, NULL, NULL);
 	if (v->rc != NUMBERING_OK)
 		return v->rc;
-	if (page->count > 0 && (size_t)page->count + count > (size_t)v->cap)
+	/* Sequences have no gap: a missing one was trimmed (a record of another window
+	 * replaced, or removed by another writer between this list's ends and now). The
+	 * page ends before it, and a page that would start after it is refused. */
+	if (sequence != page->next_sequence + 1) {
+		v->stop = 1;
+		if (page->count > 0)
+			return NUMBERING__VISIT_STOP;
+		return v->rc = before_horizon(page->next_sequence, sequence, page->last_sequence);
+	}
+	if (page->count > 0 && (size_t)page->count + count > (size_t)v->cap) {
+		v->stop = 1;
 		return NUMBERING__VISIT_STOP;
+	}
 	struct change_item *items = numbering__realloc(page->items, ((size_t)page->count + count) * sizeof(*items));
 	if (items == NULL)
 		return v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading the change journal");
@@ -262,21 +533,30 @@ static int page_visit(const numbering_record *record, void *payload)
 	if (v->rc != NUMBERING_OK)
 		return v->rc;
 	page->next_sequence = sequence;
-	return (size_t)page->count >= (size_t)v->cap ? NUMBERING__VISIT_STOP : 0;
+	if ((size_t)page->count >= (size_t)v->cap) {
+		v->stop = 1;
+		return NUMBERING__VISIT_STOP;
+	}
+	return 0;
+}
+
+/* page_visit for a get, which takes no NUMBERING__VISIT_STOP (v->stop says it). */
+static int page_get_visit(const numbering_record *record, void *payload)
+{
+	int rc = page_visit(record, payload);
+	return rc == NUMBERING__VISIT_STOP ? 0 : rc;
 }
 
 static int list_locked(numbering_change_page *page, numbering_store *store, int64_t after, int page_size)
 {
-	int rc = journal_ends(store, &page->last_sequence, &page->horizon);
+	struct journal_state st;
+	int rc = read_state(store, &st);
 	if (rc != NUMBERING_OK)
 		return rc;
+	page->last_sequence = st.last;
+	page->horizon = st.horizon;
 	if (after < page->horizon - 1)
-		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "afterSequence",
-		                              "afterSequence %lld is before the change journal's horizon %lld (the oldest "
-		                              "change it keeps; the changes after %lld up to it were trimmed): reload what "
-		                              "you cache and follow from the last sequence %lld",
-		                              (long long)after, (long long)page->horizon, (long long)after,
-		                              (long long)page->last_sequence);
+		return before_horizon(after, page->horizon, page->last_sequence);
 	if (after > page->last_sequence)
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "afterSequence",
 		                              "afterSequence %lld is after the store's last sequence %lld: this is not the "
@@ -287,18 +567,34 @@ static int list_locked(numbering_change_page *page, numbering_store *store, int6
 	page->next_sequence = after;
 	if (after == page->last_sequence)
 		return NUMBERING_OK;
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_CHANGE;
-	q.parent = "";
-	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
-	q.has_after = 1;
-	q.after = after;
-	q.limit = page_size; /* every commit has a change at least */
 	struct page_visit v;
 	memset(&v, 0, sizeof(v));
 	v.page = page;
 	v.cap = page_size;
-	rc = numbering__backend_list(store, &q, page_visit, &v);
+	if (st.window == 0) {
+		/* A linear journal (a store no writer opened since the ring): one range. */
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = NUMBERING__KIND_CHANGE;
+		q.parent = "";
+		q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+		q.has_after = 1;
+		q.after = after;
+		q.limit = page_size; /* every commit has a change at least */
+		rc = numbering__backend_list(store, &q, page_visit, &v);
+	} else {
+		/* The ring: a get by name per commit, from the slot after @after. */
+		char name[NUMBERING__CHANGE_NAME_SIZE];
+		size_t prefix_len = numbering__change_ring_prefix(name, st.window);
+		for (int64_t s = after + 1; rc == NUMBERING_OK && v.rc == NUMBERING_OK && !v.stop && s <= st.last; s++) {
+			numbering__change_ring_name(name, prefix_len, st.window, s);
+			rc = numbering__backend_get_record(store, NUMBERING__KIND_CHANGE, name, page_get_visit, &v);
+			if (rc == NUMBERING_NOT_FOUND) {
+				/* A slot emptied under the last sequence: a gap, as above. */
+				rc = page->count > 0 ? NUMBERING_OK : before_horizon(after, s + 1, page->last_sequence);
+				break;
+			}
+		}
+	}
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
 	if (rc == NUMBERING_OK) {

@@ -2,7 +2,7 @@
  * The change journal's side of every write (docs/CHANGES-JOURNAL.md): the store notes
  * each record a transaction puts or removes (service/backend-call.c), and its commit
  * (numbering__commit()) writes one CHANGE record listing them under the next sequence
- * number, in the same transaction, and trims the journal to its window.
+ * number, in the same transaction, in the ring slot of the record leaving the window.
  */
 #ifndef NUMBERING_SERVICE_CHANGES_H
 #define NUMBERING_SERVICE_CHANGES_H
@@ -35,16 +35,24 @@ struct numbering__journal {
 	int overflowed;
 	struct numbering__buf names;
 	struct numbering__buf body; /* the CHANGE record being put */
-	/* The commit in progress: its sequence and the horizon after its trims, taken
+	/* The commit in progress: its sequence and the horizon after it, taken
 	 * as last and horizon once the backend committed. */
 	int64_t pending_last, pending_horizon;
 	/* Set while the store migrates old instances at open: their puts are updates. */
 	int migrating;
+	/* The ring (docs/CHANGES-JOURNAL.md): the name of the record being put, whose
+	 * prefix "changes/{window}/" is written for ring_window; move: the records are
+	 * linear, or a ring of another window, and the next commit moves them into this
+	 * ring (moved: it did, in the transaction under way). */
+	int64_t ring_window;
+	size_t ring_prefix_len;
+	char ring_name[NUMBERING__CHANGE_NAME_SIZE];
+	int move, moved;
 };
 
 /* The window when the options give none, and the largest they may give. */
 #define NUMBERING__CHANGES_WINDOW_DEFAULT 100000
-#define NUMBERING__CHANGES_WINDOW_MAX INT64_C(1000000000)
+#define NUMBERING__CHANGES_WINDOW_MAX NUMBERING__CHANGE_WINDOW_MAX
 
 struct numbering_store;
 
@@ -54,7 +62,9 @@ struct numbering_store;
 void numbering__journal_note(struct numbering_store *store, int kind, const char *name, int change);
 
 /* Inside the transaction, before its commit: puts the CHANGE record of the noted
- * changes (none: nothing) and trims the journal. */
+ * changes (none: nothing) in its ring slot, over the record leaving the window; the
+ * first commit after a linear journal, or a ring of another window, was read moves
+ * that journal into this ring first. */
 int numbering__journal_write(struct numbering_store *store);
 
 /* After the backend committed: the pending sequence becomes the last. */
