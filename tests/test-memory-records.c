@@ -1223,7 +1223,7 @@ static int key_find(numbering_backend *b, int kind, const char *parent, const ch
 
 static const char *key_names(numbering_backend *b, int kind, const char *parent, const char *key)
 {
-	static char out[256];
+	static char out[8192]; /* as names_of's, so nothing is cut */
 	struct text t = {0};
 	int rc = key_find(b, kind, parent, key, &t);
 	snprintf(out, sizeof(out), "%s", rc == NUMBERING_OK ? names_of(text_get(&t)) : rc == NUMBERING_NOT_FOUND ? "-" : "error");
