@@ -207,6 +207,99 @@ START_TEST(parse_n_refuses_nul_inside_len)
 }
 END_TEST
 
+/* Compares @a, parsed from the canonical form, with @b, parsed from the same digits by
+ * the general path: the answers a caller can see. */
+static void same_number(const numbering_number *a, const numbering_number *b, const char *text)
+{
+	ck_assert_msg(strcmp(numbering_number_e164(a), numbering_number_e164(b)) == 0, "%s: %s, general path %s", text,
+	              numbering_number_e164(a), numbering_number_e164(b));
+	ck_assert_int_eq(numbering_number_country_code(a), numbering_number_country_code(b));
+	ck_assert_str_eq(numbering_number_national(a), numbering_number_national(b));
+	ck_assert_int_eq(numbering_number_length_verdict(a), numbering_number_length_verdict(b));
+	ck_assert_int_eq(numbering_number_region_count(a), numbering_number_region_count(b));
+	for (int i = 0; i < numbering_number_region_count(a); i++)
+		ck_assert_str_eq(numbering_number_region(a, i), numbering_number_region(b, i));
+}
+
+/* Parses @canonical and, through the general path, the same digits after "+ " (a
+ * space is formatting); both must answer alike. Returns the answer. */
+static int agree(numbering_number *general, const char *canonical)
+{
+	char spaced[56];
+	snprintf(spaced, sizeof(spaced), "+ %s", canonical + 1);
+	int a = numbering_e164_parse(num, canonical, NULL);
+	int b = numbering_e164_parse(general, spaced, NULL);
+	ck_assert_msg(a == b, "%s gave %d, the general path %d", canonical, a, b);
+	if (a == NUMBERING_OK)
+		same_number(num, general, canonical);
+	else
+		ck_assert_str_eq(numbering_number_e164(num), "");
+	return a;
+}
+
+/* The canonical form ('+' and digits, nothing else) is parsed by a path of its own
+ * (lib/e164/parse.c, the resolve path's): for every calling code 0 .. 999 (those
+ * that start no assigned code are tried once), national numbers of 0 to 15 digits
+ * and first national digits 0, 1 and 8 (every trunk prefix starts with one, and the
+ * general path may strip it) and 5, it answers what the general path answers for the
+ * same digits, success or failure. */
+START_TEST(canonical_form_agrees_with_general_path)
+{
+	numbering_number *general = NULL;
+	ck_assert_int_eq(numbering_number_new(&general), NUMBERING_OK);
+	static const char rest[] = "55501234567890123";
+	static const int firsts[] = {0, 1, 5, 8};
+	char canonical[48];
+	long ok = 0, refused = 0;
+	for (int cc = 0; cc < 1000; cc++) {
+		snprintf(canonical, sizeof(canonical), "+%d55501234", cc);
+		if (agree(general, canonical) != NUMBERING_OK) {
+			refused++;
+			continue;
+		}
+		for (int len = 0; len <= 15; len++)
+			for (size_t f = 0; f < sizeof(firsts) / sizeof(firsts[0]); f++) {
+				int n = snprintf(canonical, sizeof(canonical), "+%d", cc);
+				if (len > 0)
+					snprintf(canonical + n, sizeof(canonical) - (size_t)n, "%d%.*s", firsts[f], len - 1, rest);
+				if (agree(general, canonical) == NUMBERING_OK)
+					ok++;
+				else
+					refused++;
+			}
+	}
+	ck_assert_int_gt(ok, 5000);
+	ck_assert_int_gt(refused, 5000);
+	numbering_number_free(general);
+}
+END_TEST
+
+/* What looks canonical but is not what the text says: a trunk prefix the general path
+ * strips, too many digits, a calling code starting with 0, an unassigned one, a
+ * national number too short, a NUL inside the length. */
+START_TEST(canonical_looking_inputs)
+{
+	expect("+610255501100", NULL, "+61255501100"); /* AU's trunk prefix 0, stripped */
+	ck_assert_str_eq(numbering_number_national(num), "255501100");
+	expect("+4402079460958", NULL, "+442079460958");
+	expect("+491234567890123", NULL, "+491234567890123"); /* 15 digits: the most E.164 allows */
+	reject("+6125550110012345", NULL, "has 16 digits");
+	reject("+4912345678901234", NULL, "has 16 digits");
+	reject("+061255501100", NULL, "starting with 0");
+	reject("+0", NULL, "starting with 0");
+	reject("+2", NULL, "does not start with an assigned country calling code");
+	reject("+8091234567", NULL, "does not start with an assigned country calling code");
+	reject("+611", NULL, "too short");
+	reject("+61", NULL, "too short");
+	const char nul[] = {'+', '6', '1', '2', '5', '5', '5', '0', '1', '1', '0', '0', '\0'};
+	ck_assert_int_eq(numbering_e164_parse_n(num, nul, sizeof(nul), NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_number_e164(num), "");
+	ck_assert_int_eq(numbering_e164_parse_n(num, nul, sizeof(nul) - 1, NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_number_e164(num), "+61255501100");
+	ck_assert_int_eq(numbering_number_length_verdict(num), NUMBERING_LENGTH_POSSIBLE);
+}
+END_TEST
+
 START_TEST(rejects_empty_and_missing)
 {
 	reject("", NULL, "empty");
@@ -312,6 +405,8 @@ Suite *e164_suite(void)
 	tcase_add_test(tc, invalid_length_between_possible_lengths);
 	tcase_add_test(tc, parse_n_needs_no_terminator);
 	tcase_add_test(tc, parse_n_refuses_nul_inside_len);
+	tcase_add_test(tc, canonical_form_agrees_with_general_path);
+	tcase_add_test(tc, canonical_looking_inputs);
 	tcase_add_test(tc, rejects_empty_and_missing);
 	tcase_add_test(tc, rejects_letters_and_symbols);
 	tcase_add_test(tc, rejects_too_many_digits);

@@ -51,6 +51,54 @@ START_TEST(exact_and_inside_ranges)
 }
 END_TEST
 
+/* The canonical form ('+' and digits) takes the parser's fast path: it resolves as
+ * every other form of the same number does, exact numbers and numbers inside ranges,
+ * and what only looks canonical (a trunk prefix after the calling code, too many
+ * digits, a calling code starting with 0) is answered as the general path answers it. */
+START_TEST(input_forms_resolve_alike)
+{
+	numbering_instance_free(fixture_create("projects/p1", "desk", "+61255501100"));
+	numbering_instance_free(fixture_create("projects/p2", "block", "+61255502000-99"));
+	static const struct {
+		const char *text;
+		const char *region;
+		const char *owner;
+		const char *e164;
+	} forms[] = {
+		{"+61255501100", NULL, "projects/p1/phoneNumberInstances/desk", "+61255501100"},
+		{"+61 2 5550 1100", NULL, "projects/p1/phoneNumberInstances/desk", "+61255501100"},
+		{"02 5550 1100", "AU", "projects/p1/phoneNumberInstances/desk", "+61255501100"},
+		{"+610255501100", NULL, "projects/p1/phoneNumberInstances/desk", "+61255501100"},
+		{"0011 61 2 5550 1100", "AU", "projects/p1/phoneNumberInstances/desk", "+61255501100"},
+		{"+61255502042", NULL, "projects/p2/phoneNumberInstances/block", "+61255502042"},
+		{"+61 2 5550 2042", NULL, "projects/p2/phoneNumberInstances/block", "+61255502042"},
+		{"(02) 5550-2042", "AU", "projects/p2/phoneNumberInstances/block", "+61255502042"},
+		{"+610255502042", NULL, "projects/p2/phoneNumberInstances/block", "+61255502042"},
+		{"+61255502000", NULL, "projects/p2/phoneNumberInstances/block", "+61255502000"},
+		{"+61255502099", NULL, "projects/p2/phoneNumberInstances/block", "+61255502099"},
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		int rc = numbering_store_resolve(res, fx.store, NULL, forms[i].text, forms[i].region);
+		ck_assert_msg(rc == NUMBERING_OK, "%s: %d %s", forms[i].text, rc, numbering_error_message());
+		const numbering_instance *owner = numbering_resolution_instance(res);
+		ck_assert_str_eq(numbering_instance_name(owner), forms[i].owner);
+		ck_assert_str_eq(numbering_resolution_phone_number(res), forms[i].e164);
+		/* The owner's own numbers, whichever of them was dialed and however. */
+		int block = strstr(forms[i].owner, "block") != NULL;
+		ck_assert_str_eq(numbering_instance_phone_number(owner), block ? "+61255502000" : "+61255501100");
+		ck_assert_str_eq(numbering_instance_range_end(owner), block ? "+61255502099" : "");
+	}
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+6125550110012345", NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "has 16 digits");
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+061255501100", NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "starting with 0");
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+6125550110", NULL), NUMBERING_NOT_FOUND,
+	                     "no phone number instance holds +6125550110");
+	fixture_expect_error(numbering_store_resolve(res, fx.store, NULL, "+612555011000", NULL), NUMBERING_NOT_FOUND,
+	                     "+612555011000");
+}
+END_TEST
+
 START_TEST(states)
 {
 	numbering_instance *out = fixture_create("projects/p1", "n", "+61255501100");
@@ -202,6 +250,7 @@ Suite *resolve_suite(void)
 	TCase *tc = tcase_create("resolve");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, exact_and_inside_ranges);
+	tcase_add_test(tc, input_forms_resolve_alike);
 	tcase_add_test(tc, states);
 	tcase_add_test(tc, unauthorized_looks_unowned);
 	tcase_add_test(tc, bad_input);

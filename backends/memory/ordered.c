@@ -634,10 +634,10 @@ static void prefetch_node(const void *node, size_t bytes)
 		ORDERED_PREFETCH(p + off);
 }
 
-/* Descends towards (key, value); leaves pos[leaf] at the first pair > it when
- * @upper, else at the first pair >= it. */
-static void cursor_descend(struct numbering__ordered_cursor *c, const struct numbering__ordered *tree, uint64_t key,
-                           uint32_t value, int upper)
+/* Descends towards (key, value) through the inner nodes to the leaf, which it
+ * prefetches without reading it. */
+static void cursor_to_leaf(struct numbering__ordered_cursor *c, const struct numbering__ordered *tree, uint64_t key,
+                           uint32_t value)
 {
 	const void *node = tree->root;
 	c->height = tree->height;
@@ -655,7 +655,16 @@ static void cursor_descend(struct numbering__ordered_cursor *c, const struct num
 	c->node[tree->height - 1] = node;
 	if (tree->height > 1)
 		prefetch_node(node, leaf_bytes(((const struct head *)node)->cap));
-	c->pos[tree->height - 1] = (uint16_t)(upper ? leaf_upper(node, key, value) : leaf_lower(node, key, value));
+}
+
+/* Descends towards (key, value); leaves pos[leaf] at the first pair > it when
+ * @upper, else at the first pair >= it. */
+static void cursor_descend(struct numbering__ordered_cursor *c, const struct numbering__ordered *tree, uint64_t key,
+                           uint32_t value, int upper)
+{
+	cursor_to_leaf(c, tree, key, value);
+	const void *leaf = c->node[c->height - 1];
+	c->pos[c->height - 1] = (uint16_t)(upper ? leaf_upper(leaf, key, value) : leaf_lower(leaf, key, value));
 }
 
 int numbering__ordered_seek_ge(struct numbering__ordered_cursor *cursor, const struct numbering__ordered *tree,
@@ -676,6 +685,26 @@ int numbering__ordered_seek_le(struct numbering__ordered_cursor *cursor, const s
 		return 0;
 	cursor_descend(cursor, tree, key, value, 1);
 	uint16_t *pos = &cursor->pos[cursor->height - 1];
+	if (*pos > 0) {
+		(*pos)--;
+		return 1;
+	}
+	return leaf_backward(cursor);
+}
+
+int numbering__ordered_seek_le_start(struct numbering__ordered_cursor *cursor, const struct numbering__ordered *tree,
+                                     uint64_t key, uint32_t value)
+{
+	if (tree->root == NULL)
+		return 0;
+	cursor_to_leaf(cursor, tree, key, value);
+	return 1;
+}
+
+int numbering__ordered_seek_le_finish(struct numbering__ordered_cursor *cursor, uint64_t key, uint32_t value)
+{
+	uint16_t *pos = &cursor->pos[cursor->height - 1];
+	*pos = (uint16_t)leaf_upper(cursor_leaf(cursor), key, value);
 	if (*pos > 0) {
 		(*pos)--;
 		return 1;

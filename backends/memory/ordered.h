@@ -81,6 +81,13 @@ int numbering__ordered_seek_ge(struct numbering__ordered_cursor *cursor, const s
 /* The last pair <= (key, value). */
 int numbering__ordered_seek_le(struct numbering__ordered_cursor *cursor, const struct numbering__ordered *tree,
                                uint64_t key, uint32_t value);
+/* numbering__ordered_seek_le() in two steps, so that other work can be done while the
+ * leaf is loaded: _start descends the inner nodes and prefetches the leaf the pair is
+ * in (0 for an empty tree: then do not finish), _finish searches it. Nothing may
+ * change the tree in between. */
+int numbering__ordered_seek_le_start(struct numbering__ordered_cursor *cursor, const struct numbering__ordered *tree,
+                                     uint64_t key, uint32_t value);
+int numbering__ordered_seek_le_finish(struct numbering__ordered_cursor *cursor, uint64_t key, uint32_t value);
 int numbering__ordered_next(struct numbering__ordered_cursor *cursor);
 int numbering__ordered_prev(struct numbering__ordered_cursor *cursor);
 uint64_t numbering__ordered_key(const struct numbering__ordered_cursor *cursor);

@@ -1452,22 +1452,30 @@ static int rm_find(numbering_backend *backend, int digits, uint64_t first, uint6
 		         k0 = number_key((unsigned)digits, 0);
 		struct numbering__ordered_cursor rc, sc;
 		if (first == last) {
-			/* The two look-ups are independent: load the hash slot while the ranges
-			 * are searched, and read the candidate range only if no single matched. */
-			uint32_t hash = number_hash(m, kf), range = 0;
+			/* The singles hash and the tree of ranges are asked at once, so that their
+			 * cache misses overlap: the hash slot and the tree's leaf are loaded while
+			 * the tree's inner nodes are searched, and the leaf is searched only when
+			 * no single holds the number. Each record's second cache line is loaded
+			 * with its first: most records span two. */
+			uint32_t hash = number_hash(m, kf);
 			if (m->singles.cap > 0)
 				PREFETCH(&m->singles.slots[numbering__mhash_home(&m->singles, hash)]);
-			if (numbering__ordered_seek_le(&rc, &m->ranges, kf, UINT32_MAX) && numbering__ordered_key(&rc) >= k0)
-				range = numbering__ordered_value(&rc);
+			int seek = numbering__ordered_seek_le_start(&rc, &m->ranges, kf, UINT32_MAX);
 			struct numbering__mprobe probe;
 			numbering__mhash_start(&probe, &m->singles, hash);
 			for (uint32_t h; (h = numbering__mhash_next(&probe, &m->singles)) != 0;) {
 				const struct rrec *r = rec_at(m, h);
+				PREFETCH((const char *)r + 64);
 				if (r->first == first && r->digits == digits)
 					return visit_one(m, h, visit, payload);
 			}
-			if (range != 0 && rec_last(rec_at(m, range)) >= first)
-				return visit_one(m, range, visit, payload);
+			if (seek && numbering__ordered_seek_le_finish(&rc, kf, UINT32_MAX) && numbering__ordered_key(&rc) >= k0) {
+				uint32_t range = numbering__ordered_value(&rc);
+				const struct rrec *r = rec_at(m, range);
+				PREFETCH((const char *)r + 64);
+				if (rec_last(r) >= first)
+					return visit_one(m, range, visit, payload);
+			}
 		} else {
 			/* Ranges and singles never overlap: merged by first, they are in number order. */
 			int rok = numbering__ordered_seek_le(&rc, &m->ranges, kf, UINT32_MAX) && numbering__ordered_key(&rc) >= k0;

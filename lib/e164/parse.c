@@ -167,12 +167,59 @@ static int parse_national(numbering_number *out, const struct input *in, const c
 	return finish(out, in, country, cc_len, nsn, nsn_len);
 }
 
+/*
+ * The canonical form, '+' and the digits of a number's +E164 form with nothing else,
+ * which a PBX passes for every call it routes: filled straight from the text, as the
+ * general path below would fill it (the same bytes: the text is the +E164 form), in
+ * one pass. 0, leaving @out alone, for anything else, including what the general path
+ * refuses or changes: a byte that is not a digit (a NUL inside @len, formatting), a
+ * calling code starting with 0 or not assigned, more than 15 digits, a national
+ * number too short, or one starting with a digit that begins one of its main region's
+ * trunk prefixes (the general path may strip it). The general path then decides.
+ */
+static int parse_canonical(numbering_number *out, const char *text, size_t len)
+{
+	if (len < 1 + 1 + MIN_NSN_DIGITS || len > 1 + NUMBERING_E164_MAX_DIGITS || text[0] != '+' || text[1] == '0')
+		return 0;
+	uint64_t value = 0;
+	for (size_t i = 1; i < len; i++) {
+		unsigned d = (unsigned)(unsigned char)text[i] - '0';
+		if (d > 9)
+			return 0;
+		value = value * 10 + d;
+	}
+	int cc_digits = 0;
+	int country = numbering__country_for_digits(text + 1, len - 1, &cc_digits);
+	if (country < 0)
+		return 0;
+	const struct numbering__country *c = &numbering__countries[country];
+	const char *nsn = text + 1 + cc_digits;
+	size_t nsn_len = len - 1 - (size_t)cc_digits;
+	if (nsn_len < MIN_NSN_DIGITS)
+		return 0;
+	const char *const *trunk = numbering__regions[c->first_region].trunk_prefixes;
+	for (size_t i = 0; trunk != NULL && trunk[i] != NULL; i++)
+		if (trunk[i][0] == nsn[0])
+			return 0;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->e164, text, len); /* the NUL and the rest: zeroed */
+	out->digits = (uint8_t)(len - 1);
+	out->cc_digits = (uint8_t)cc_digits;
+	out->verdict = (uint8_t)numbering__length_verdict(country, nsn_len);
+	out->calling_code = c->calling_code;
+	out->country = (int16_t)country;
+	out->value = value;
+	return 1;
+}
+
 int numbering__e164_parse_field(numbering_number *out, const char *text, size_t len, const char *region,
                                 const char *field)
 {
 	struct input in = {text, len, field ? field : "phone_number"};
 	if (out == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_e164_parse: out is NULL");
+	if (text != NULL && parse_canonical(out, text, len))
+		return NUMBERING_OK;
 	numbering__number_clear(out);
 	if (text == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, in.field, "phone number is missing (NULL)");

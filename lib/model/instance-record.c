@@ -647,6 +647,12 @@ struct sink {
 	size_t bytes;     /* COUNT: string bytes so far, NULs included */
 	uint32_t labels;  /* COUNT: labels */
 	int carve;        /* PLACE in one pass: the labels are carved from the block when their count is read */
+	/* OWN: the +E164 text (a NUL after it) of number e164_value of e164_digits digits,
+	 * which the caller has (resolve: the parsed input); NULL for none. Copied instead
+	 * of formatted where a derived string is that number's text. */
+	const char *e164;
+	uint64_t e164_value;
+	unsigned e164_digits;
 };
 
 struct reader {
@@ -792,6 +798,11 @@ SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t valu
 		return NUMBERING_OK;
 	}
 	if (k->mode == SINK_OWN && s->ptr != NULL && (size_t)numbering__str_capacity(s) >= (size_t)digits + 2) {
+		if (k->e164 != NULL && value == k->e164_value && digits == k->e164_digits) {
+			memcpy(s->ptr, k->e164, (size_t)digits + 2);
+			s->len = digits + 1;
+			return NUMBERING_OK;
+		}
 		s->len = (uint32_t)format_e164(s->ptr, value, digits);
 		return NUMBERING_OK;
 	}
@@ -1128,7 +1139,7 @@ int numbering__instance_from_record(numbering_instance *out, const numbering_rec
 		                            out == NULL ? "out" : "record");
 	struct reader r;
 	reader_init(&r, record);
-	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0, 0};
+	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0};
 	int rc = read(&own, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return rc;
@@ -1143,7 +1154,23 @@ int numbering__instance_from_own_record(numbering_instance *out, const numbering
 		                            out == NULL ? "out" : "record");
 	struct reader r;
 	reader_init(&r, record);
-	struct sink own = {SINK_OWN, 1, NULL, NULL, 0, 0, 0};
+	struct sink own = {SINK_OWN, 1, NULL, NULL, 0, 0, 0, NULL, 0, 0};
+	int rc = read(&own, &r, out, record);
+	if (rc == NUMBERING_OK)
+		return rc;
+	numbering__instance_reset(out);
+	return r.problem != NULL ? damaged(&r, record) : rc;
+}
+
+int numbering__instance_from_own_record_e164(numbering_instance *out, const numbering_record *record, uint64_t value,
+                                             unsigned digits, const char *e164)
+{
+	if (out == NULL || record == NULL || e164 == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_from_own_record_e164: %s is NULL",
+		                            out == NULL ? "out" : record == NULL ? "record" : "e164");
+	struct reader r;
+	reader_init(&r, record);
+	struct sink own = {SINK_OWN, 1, NULL, NULL, 0, 0, 0, e164, value, digits};
 	int rc = read(&own, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return rc;
@@ -1157,7 +1184,7 @@ int numbering__instance_record_check(const numbering_record *record)
 	memset(&checked, 0, sizeof(checked));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink check = {SINK_CHECK, 0, NULL, NULL, 0, 0, 0};
+	struct sink check = {SINK_CHECK, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0};
 	int rc = read(&check, &r, &checked, record);
 	return rc != NUMBERING_OK && r.problem != NULL ? damaged(&r, record) : rc;
 }
@@ -1172,7 +1199,7 @@ int numbering__instance_record_measure(struct numbering__instance_layout *layout
 	memset(&counted, 0, sizeof(counted));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink count = {SINK_COUNT, 0, NULL, NULL, 0, 0, 0};
+	struct sink count = {SINK_COUNT, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0};
 	int rc = read(&count, &r, &counted, record);
 	if (rc != NUMBERING_OK)
 		return r.problem != NULL ? damaged(&r, record) : rc;
@@ -1198,7 +1225,8 @@ SINK_INLINE numbering_instance *place(void *block, const struct numbering__insta
 	}
 	struct reader r;
 	reader_init(&r, record);
-	struct sink sink = {SINK_PLACE, trusted, (char *)block + fixed, (char *)block + layout->size, 0, 0, 0};
+	struct sink sink = {SINK_PLACE, trusted, (char *)block + fixed, (char *)block + layout->size, 0, 0, 0,
+	                    NULL, 0, 0};
 	int rc = read(&sink, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return out;
@@ -1243,7 +1271,7 @@ SINK_INLINE int place_in(numbering_instance **out, size_t *used, void *block, si
 	memset(in, 0, offsetof(numbering_instance, message_handlers));
 	struct reader r;
 	reader_init(&r, record);
-	struct sink sink = {SINK_PLACE, trusted, (char *)(in + 1), (char *)block + room, 0, 0, 1};
+	struct sink sink = {SINK_PLACE, trusted, (char *)(in + 1), (char *)block + room, 0, 0, 1, NULL, 0, 0};
 	int rc = read(&sink, &r, in, record);
 	if (rc == NUMBERING_OK) {
 		size_t n = (size_t)(sink.next - (char *)block);

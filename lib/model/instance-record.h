@@ -49,6 +49,16 @@ int numbering__instance_from_record(numbering_instance *out, const numbering_rec
  */
 int numbering__instance_from_own_record(numbering_instance *out, const numbering_record *record);
 
+/*
+ * numbering__instance_from_own_record() given the +E164 text of one number, @value of
+ * @digits digits: @e164 holds '+', those digits and a NUL, as the parser writes them
+ * (e164/number.h). A derived string that is that number's text (the phone number of
+ * the instance it is the first number of) is copied from it instead of formatted: the
+ * resolve path, which has just parsed the number.
+ */
+int numbering__instance_from_own_record_e164(numbering_instance *out, const numbering_record *record, uint64_t value,
+                                             unsigned digits, const char *e164);
+
 /* What placing an instance record takes: numbering__instance_record_measure() fills it. */
 struct numbering__instance_layout {
 	size_t size;     /* bytes of the block, a multiple of 8 */

@@ -31,6 +31,10 @@ struct instance_visit {
 	int found;
 	int other; /* find: a record of another kind was visited */
 	int rc;
+	/* find of one number (numbering__backend_find_number()): its +E164 text, or NULL. */
+	const char *e164;
+	uint64_t value;
+	unsigned digits;
 };
 
 /* The value a find visit stops the walk with once it read an instance: the backend
@@ -40,8 +44,9 @@ struct instance_visit {
 static int read_instance(struct instance_visit *v, const numbering_record *record)
 {
 	v->found = 1;
-	v->rc = v->own ? numbering__instance_from_own_record(v->out, record)
-	               : numbering__instance_from_record(v->out, record);
+	v->rc = !v->own           ? numbering__instance_from_record(v->out, record)
+	        : v->e164 != NULL ? numbering__instance_from_own_record_e164(v->out, record, v->value, v->digits, v->e164)
+	                          : numbering__instance_from_own_record(v->out, record);
 	return v->rc;
 }
 
@@ -52,7 +57,7 @@ static int get_visit(const numbering_record *record, void *payload)
 
 int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name)
 {
-	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK};
+	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, NULL, 0, 0};
 	unsigned serial = numbering__error_serial();
 	int rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_visit, &v);
 	if (v.found && v.rc != NUMBERING_OK)
@@ -109,10 +114,10 @@ static int find_visit(const numbering_record *record, void *payload)
 	return rc != NUMBERING_OK ? rc : VISIT_STOP;
 }
 
-int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last,
-                            int digits, int *other)
+static int find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last, int digits,
+                const char *e164, int *other)
 {
-	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK};
+	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, e164, first, (unsigned)digits};
 	unsigned serial = numbering__error_serial();
 	int rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
 	*other = 0;
@@ -127,6 +132,18 @@ int numbering__backend_find(numbering_store *store, numbering_instance *out, uin
 		return NUMBERING_NOT_FOUND;
 	}
 	return numbering__backend_result(rc, serial, "find");
+}
+
+int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last,
+                            int digits, int *other)
+{
+	return find(store, out, first, last, digits, NULL, other);
+}
+
+int numbering__backend_find_number(numbering_store *store, numbering_instance *out, uint64_t value, int digits,
+                                   const char *e164, int *other)
+{
+	return find(store, out, value, value, digits, e164, other);
 }
 
 int numbering__backend_list(numbering_store *store, const numbering_record_query *query,

@@ -37,6 +37,12 @@ int numbering__backend_remove(numbering_store *store, const char *name);
 int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last,
                             int digits, int *other);
 
+/* numbering__backend_find() of the one number @value of @digits digits, whose +E164
+ * text (and a NUL) @e164 holds as the parser wrote it: the phone number of an instance
+ * it is the first number of is copied from it instead of formatted (the resolve path). */
+int numbering__backend_find_number(numbering_store *store, numbering_instance *out, uint64_t value, int digits,
+                                   const char *e164, int *other);
+
 /* Visits the records of @query (records borrowed for the visit). */
 int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
                             numbering_record_visit_cb visit, void *payload);

@@ -84,7 +84,7 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 		return counted(store, 0, not_found(number.e164));
 	unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
 	int other = 0; /* a number held by a record of another kind is not an instance's */
-	rc = numbering__backend_find(store, out->instance, number.value, number.value, number.digits, &other);
+	rc = numbering__backend_find_number(store, out->instance, number.value, number.digits, number.e164, &other);
 	numbering__rwlock_snapshot_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_NOT_FOUND)
 		return counted(store, read_slot, not_found(number.e164));
