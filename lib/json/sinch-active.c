@@ -303,16 +303,6 @@ static int number_result(json_t **result, int rc, numbering_active_number *numbe
 
 /* ---- The methods ---- */
 
-/* The path parameters every method but the list and rentAny has. */
-static int read_number_path(char *project, size_t size, const char **number, json_t *project_value,
-                            json_t *number_value)
-{
-	int rc = numbering__sinch_read_project(project, size, project_value);
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_string(number, number_value, "phoneNumber");
-	return rc;
-}
-
 int numbering__json_rent_number(json_t **result, numbering_store *store, const char *caller, json_t *request)
 {
 	enum { PROJECT, NUMBER, SMS, VOICE, URL, COUNT };
@@ -329,7 +319,7 @@ int numbering__json_rent_number(json_t **result, numbering_store *store, const c
 	numbering_active_request *r = NULL;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
+		rc = numbering__sinch_read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
 	if (rc == NUMBERING_OK)
 		rc = read_request(&r, NULL, f[SMS], f[VOICE], f[URL]);
 	if (rc != NUMBERING_OK)
@@ -450,17 +440,9 @@ typedef int (*number_op)(numbering_active_number **out, numbering_store *store, 
 static int call_number_only(json_t **result, numbering_store *store, const char *caller, json_t *request,
                             number_op op)
 {
-	enum { PROJECT, NUMBER, COUNT };
-	static const struct numbering__json_field fields[COUNT] = {
-		[PROJECT] = {"projectId", "projectId"},
-		[NUMBER] = {"phoneNumber", "phoneNumber"},
-	};
-	json_t *f[COUNT];
 	char project[NUMBERING__JSON_PATH_SIZE];
 	const char *number = "";
-	int rc = numbering__json_fields(f, request, fields, COUNT, "");
-	if (rc == NUMBERING_OK)
-		rc = read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
+	int rc = numbering__sinch_read_number_request(project, sizeof(project), &number, request);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_active_number *a = NULL;
@@ -496,7 +478,7 @@ int numbering__json_update_active_number(json_t **result, numbering_store *store
 	numbering_active_request *r = NULL;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
+		rc = numbering__sinch_read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
 	if (rc == NUMBERING_OK)
 		rc = read_request(&r, f[DISPLAY], f[SMS], f[VOICE], f[URL]);
 	if (rc != NUMBERING_OK)

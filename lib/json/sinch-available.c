@@ -310,19 +310,9 @@ int numbering__json_list_available_numbers(json_t **result, numbering_store *sto
 
 int numbering__json_get_available_number(json_t **result, numbering_store *store, const char *caller, json_t *request)
 {
-	enum { PROJECT, NUMBER, COUNT };
-	static const struct numbering__json_field fields[COUNT] = {
-		[PROJECT] = {"projectId", "projectId"},
-		[NUMBER] = {"phoneNumber", "phoneNumber"},
-	};
-	json_t *f[COUNT];
 	char project[NUMBERING__JSON_PATH_SIZE];
 	const char *number = "";
-	int rc = numbering__json_fields(f, request, fields, COUNT, "");
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_project(project, sizeof(project), f[PROJECT]);
-	if (rc == NUMBERING_OK)
-		rc = string_field(&number, f[NUMBER], "phoneNumber");
+	int rc = numbering__sinch_read_number_request(project, sizeof(project), &number, request);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_available_number *n = NULL;

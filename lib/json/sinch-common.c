@@ -104,6 +104,29 @@ int numbering__sinch_read_pattern(const char **pattern, int *search, json_t *val
 	return numbering__sinch_invalid("numberPattern.searchPattern", "is not START, CONTAINS or END", mode);
 }
 
+int numbering__sinch_read_number_path(char *project, size_t size, const char **number, json_t *project_value,
+                                      json_t *number_value)
+{
+	int rc = numbering__sinch_read_project(project, size, project_value);
+	if (rc == NUMBERING_OK)
+		rc = numbering__json_string(number, number_value, "phoneNumber");
+	return rc;
+}
+
+int numbering__sinch_read_number_request(char *project, size_t size, const char **number, json_t *request)
+{
+	enum { PROJECT, NUMBER, COUNT };
+	static const struct numbering__json_field fields[COUNT] = {
+		[PROJECT] = {"projectId", "projectId"},
+		[NUMBER] = {"phoneNumber", "phoneNumber"},
+	};
+	json_t *f[COUNT];
+	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	if (rc == NUMBERING_OK)
+		rc = numbering__sinch_read_number_path(project, size, number, f[PROJECT], f[NUMBER]);
+	return rc;
+}
+
 int numbering__sinch_read_available_query(char *project, size_t size, numbering_available_query *q,
                                           json_t *project_value, json_t *pattern, json_t *region, json_t *type,
                                           json_t *capabilities)

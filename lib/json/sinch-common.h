@@ -33,6 +33,15 @@ int numbering__sinch_read_capabilities(int *out, json_t *value, const char *path
  * NUMBERING_SEARCH_*; absent members leave their outputs. */
 int numbering__sinch_read_pattern(const char **pattern, int *search, json_t *value);
 
+/* The path parameters of a method on one number: projectId into @project (@size bytes),
+ * then phoneNumber into *number (borrowed from @number_value; absent leaves it). */
+int numbering__sinch_read_number_path(char *project, size_t size, const char **number, json_t *project_value,
+                                      json_t *number_value);
+
+/* A request of those path parameters only ({projectId, phoneNumber}; any other member
+ * refused), read as numbering__sinch_read_number_path. */
+int numbering__sinch_read_number_request(char *project, size_t size, const char **number, json_t *request);
+
 /* The search of available numbers that ListAvailableNumbers and RentAnyNumber share:
  * projectId into @project (@size bytes), then numberPattern, regionCode, type and
  * capabilities into @q, in that order (the first failure is the answer); absent ones
