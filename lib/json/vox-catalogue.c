@@ -119,6 +119,25 @@ static void query_of(numbering_catalogue_query *q, const struct request *r, cons
 	q->include_empty = !r->omit_empty;
 }
 
+/* What the methods on one category's regions or numbers require of @r. */
+static int require_country_and_category(const struct request *r)
+{
+	int rc = require(r->country_code, "country_code");
+	if (rc == NUMBERING_OK)
+		rc = require(r->category, "phone_category_name");
+	return rc;
+}
+
+/* The catalogue's regions that @r asks for. */
+static int catalogue_regions(numbering_catalogue **c, numbering_store *store, const char *caller,
+                             const struct request *r)
+{
+	numbering_catalogue_query q;
+	const char *countries[1];
+	query_of(&q, r, countries);
+	return numbering_store_catalogue_regions(c, store, caller, r->project, &q);
+}
+
 /* ---- GetPhoneNumberCategories ---- */
 
 int numbering__json_vox_get_categories(json_t **result, numbering_store *store, const char *caller, json_t *request)
@@ -203,16 +222,10 @@ int numbering__json_vox_get_country_states(json_t **result, numbering_store *sto
 	if (rc == NUMBERING_OK)
 		rc = read_common(&r, f[ACCOUNT], f[COUNTRY], f[CATEGORY], f[STATE], NULL);
 	if (rc == NUMBERING_OK)
-		rc = require(r.country_code, "country_code");
-	if (rc == NUMBERING_OK)
-		rc = require(r.category, "phone_category_name");
+		rc = require_country_and_category(&r);
 	numbering_catalogue *c = NULL;
-	if (rc == NUMBERING_OK) {
-		numbering_catalogue_query q;
-		const char *countries[1];
-		query_of(&q, &r, countries);
-		rc = numbering_store_catalogue_regions(&c, store, caller, r.project, &q);
-	}
+	if (rc == NUMBERING_OK)
+		rc = catalogue_regions(&c, store, caller, &r);
 	if (rc != NUMBERING_OK)
 		return rc;
 	json_t *items = json_array();
@@ -291,20 +304,14 @@ static int regions(json_t **result, numbering_store *store, const char *caller, 
 	if (rc == NUMBERING_OK)
 		rc = numbering__vox_string(&r.region_name, f[REGION_NAME], "phone_region_name", NAME_MAX_BYTES);
 	if (rc == NUMBERING_OK)
-		rc = require(r.country_code, "country_code");
-	if (rc == NUMBERING_OK)
-		rc = require(r.category, "phone_category_name");
+		rc = require_country_and_category(&r);
 	if (rc == NUMBERING_OK && actual && r.region_id == 0)
 		rc = numbering__vox_required("phone_region_id");
 	if (actual)
 		r.omit_empty = 0; /* the region as it is now, stock or none */
 	numbering_catalogue *c = NULL;
-	if (rc == NUMBERING_OK) {
-		numbering_catalogue_query q;
-		const char *countries[1];
-		query_of(&q, &r, countries);
-		rc = numbering_store_catalogue_regions(&c, store, caller, r.project, &q);
-	}
+	if (rc == NUMBERING_OK)
+		rc = catalogue_regions(&c, store, caller, &r);
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (actual) {
@@ -364,9 +371,7 @@ int numbering__json_vox_get_new_numbers(json_t **result, numbering_store *store,
 	if (rc == NUMBERING_OK)
 		rc = numbering__vox_offset(&r.offset, f[OFFSET]);
 	if (rc == NUMBERING_OK)
-		rc = require(r.country_code, "country_code");
-	if (rc == NUMBERING_OK)
-		rc = require(r.category, "phone_category_name");
+		rc = require_country_and_category(&r);
 	if (rc == NUMBERING_OK && r.region_id == 0)
 		rc = numbering__vox_required("phone_region_id");
 	numbering_catalogue *c = NULL;
