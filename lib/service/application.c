@@ -133,6 +133,21 @@ static int plain_keys(const numbering_record *record, int keys)
 	return NUMBERING_OK;
 }
 
+/* The checks of a body that applications and rules share: @name (in @field) is 1 to 128
+ * bytes of text without ';' and the record's keys[0] (@not_key: the message when not),
+ * @created a time after the epoch. */
+static int check_named(const numbering_record *record, const char *name, const char *field, const char *not_key,
+                       int64_t created)
+{
+	if (name == NULL || numbering__validate_app_name(name, field) != NUMBERING_OK)
+		return damaged(record, field, "it is not 1 to 128 bytes of text without ';'");
+	if (record->keys[0] == NULL || strcmp(record->keys[0], name) != 0)
+		return damaged(record, "keys[0]", not_key);
+	if (created <= 0)
+		return damaged(record, "created", "it is not a time after the epoch");
+	return NUMBERING_OK;
+}
+
 static int read_app(struct numbering__application *out, const numbering_record *record)
 {
 	size_t plen = 0, len = record->name ? strlen(record->name) : 0;
@@ -153,13 +168,9 @@ static int read_app(struct numbering__application *out, const numbering_record *
 	if (rc != NUMBERING_OK) {
 		if (problem != NULL)
 			rc = damaged(record, field, problem);
-	} else if (f.application_name == NULL ||
-	           numbering__validate_app_name(f.application_name, "application_name") != NUMBERING_OK) {
-		rc = damaged(record, "application_name", "it is not 1 to 128 bytes of text without ';'");
-	} else if (record->keys[0] == NULL || strcmp(record->keys[0], f.application_name) != 0) {
-		rc = damaged(record, "keys[0]", "it is not the application's name");
-	} else if (f.create_time <= 0) {
-		rc = damaged(record, "created", "it is not a time after the epoch");
+	} else {
+		rc = check_named(record, f.application_name, "application_name", "it is not the application's name",
+		                 f.create_time);
 	}
 	if (rc == NUMBERING_OK && out != NULL) {
 		out->id = id;
@@ -209,15 +220,11 @@ static int read_rule(struct numbering__rule *out, char **pattern, const numberin
 	if (rc != NUMBERING_OK) {
 		if (problem != NULL)
 			rc = damaged(record, field, problem);
-	} else if (f.rule_name == NULL || numbering__validate_app_name(f.rule_name, "rule_name") != NUMBERING_OK) {
-		rc = damaged(record, "rule_name", "it is not 1 to 128 bytes of text without ';'");
-	} else if (record->keys[0] == NULL || strcmp(record->keys[0], f.rule_name) != 0) {
-		rc = damaged(record, "keys[0]", "it is not the rule's name");
-	} else if (f.create_time <= 0) {
-		rc = damaged(record, "created", "it is not a time after the epoch");
-	} else if (f.rule_pattern != NULL &&
-	           numbering__validate_text(f.rule_pattern, NUMBERING__RULE_PATTERN_MAX, "rule_pattern") != NUMBERING_OK) {
-		rc = damaged(record, "rule_pattern", "it is not 1 to 4096 bytes of text");
+	} else {
+		rc = check_named(record, f.rule_name, "rule_name", "it is not the rule's name", f.create_time);
+		if (rc == NUMBERING_OK && f.rule_pattern != NULL &&
+		    numbering__validate_text(f.rule_pattern, NUMBERING__RULE_PATTERN_MAX, "rule_pattern") != NUMBERING_OK)
+			rc = damaged(record, "rule_pattern", "it is not 1 to 4096 bytes of text");
 	}
 	if (rc == NUMBERING_OK && out != NULL) {
 		out->id = id;
