@@ -285,6 +285,111 @@ START_TEST(option_checked)
 }
 END_TEST
 
+/* The failing allocator: fails the fail_at-th allocation only (0: none). */
+static struct {
+	long count, fail_at, fired;
+	int paused;
+} failer;
+
+static int should_fail(void)
+{
+	if (failer.paused || failer.fail_at == 0 || ++failer.count != failer.fail_at)
+		return 0;
+	failer.fired++;
+	return 1;
+}
+
+static void *fail_malloc(size_t size, void *payload)
+{
+	(void)payload;
+	return should_fail() ? NULL : malloc(size);
+}
+
+static void *fail_realloc(void *ptr, size_t size, void *payload)
+{
+	(void)payload;
+	return should_fail() ? NULL : realloc(ptr, size);
+}
+
+static void fail_free(void *ptr, void *payload)
+{
+	(void)payload;
+	free(ptr);
+}
+
+static int body_visit(const numbering_record *r, void *payload)
+{
+	unsigned long *out = payload;
+	if (r->body_len == sizeof(*out))
+		memcpy(out, r->body, sizeof(*out));
+	return 0;
+}
+
+/* Whatever allocation fails (taking the second copy, the redo list, the replay onto
+ * the other copy), the copies end up level with exactly the acknowledged commits. */
+START_TEST(allocation_failures)
+{
+	numbering_allocator allocator = {NUMBERING_ALLOCATOR_VERSION, fail_malloc, fail_realloc, fail_free, NULL};
+	for (long n = 1; n < 5000; n++) {
+		memset(&failer, 0, sizeof(failer));
+		failer.fail_at = n;
+		ck_assert_int_eq(numbering_set_allocator(&allocator), NUMBERING_OK);
+		numbering_backend *b = NULL;
+		if (numbering_memory_backend_new(&b) != NUMBERING_OK) {
+			numbering_set_allocator(NULL);
+			continue;
+		}
+		unsigned long committed = 0;
+		unsigned mask = 0; /* bit i: the commit of transaction i was acknowledged */
+		static const char *const names[7] = {"", "r1", "r2", "r3", "r4", "r5", "r6"};
+		int on = 1, snapshots = 0;
+		if (b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &on) == NUMBERING_OK)
+			snapshots = 1;
+		for (unsigned long i = 1; i <= 6; i++) {
+			if (b->begin(b) != NUMBERING_OK)
+				continue; /* the replay of the last commit failed: kept for the next begin */
+			numbering_record x = rec("x", NUMBERING_RECORD_NUMBERS, NUMBER + (i % 2), &i, sizeof(i));
+			numbering_record pad = rec(names[i], 0, 0, &i, sizeof(i)); /* one record per transaction */
+			if (b->put(b, &pad) != NUMBERING_OK || b->put(b, &x) != NUMBERING_OK) {
+				ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+				continue;
+			}
+			if (b->commit(b) == NUMBERING_OK) {
+				committed = i;
+				mask |= 1u << i;
+			}
+		}
+		failer.paused = 1;
+		/* Twice, so that each copy is published once: both hold the last commit. */
+		for (int k = 0; k < 2; k++) {
+			ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+			numbering_record y = rec(k ? "y1" : "y0", 0, 0, NULL, 0);
+			ck_assert_int_eq(b->put(b, &y), NUMBERING_OK);
+			ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+			unsigned long got = 0;
+			int rc = b->get(b, 4, "x", body_visit, &got);
+			ck_assert_int_eq(rc, committed ? NUMBERING_OK : NUMBERING_NOT_FOUND);
+			ck_assert_msg(got == committed, "failing allocation %ld (snapshots %d): copy %d holds x = %lu, not %lu", n,
+			              snapshots, k, got, committed);
+			for (int t = 1; t <= 6; t++) {
+				got = 0;
+				rc = b->get(b, 4, names[t], body_visit, &got);
+				ck_assert_msg(rc == ((mask >> t) & 1 ? NUMBERING_OK : NUMBERING_NOT_FOUND),
+				              "failing allocation %ld (snapshots %d): copy %d %s %s", n, snapshots, k,
+				              (mask >> t) & 1 ? "lacks" : "holds", names[t]);
+			}
+			rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+			ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
+		}
+		b->free(b);
+		numbering_set_allocator(NULL);
+		if (failer.fired == 0)
+			return; /* the whole scenario ran without reaching the n-th allocation */
+	}
+	ck_abort_msg("more allocations than the loop allows");
+}
+END_TEST
+
 Suite *snapshot_suite(void)
 {
 	Suite *s = suite_create("snapshot");
@@ -294,6 +399,7 @@ Suite *snapshot_suite(void)
 	tcase_add_test(tc, store_split_memory);
 	tcase_add_test(tc, store_split_file);
 	tcase_add_test(tc, option_checked);
+	tcase_add_test(tc, allocation_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }
