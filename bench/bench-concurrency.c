@@ -326,9 +326,10 @@ static void table(struct bench *b, const char *backend, double seconds, int runs
 /*
  * The longest a resolve waits while a writer runs into an automatic compaction of a
  * file store of @instances (NORMAL sync, so the writer reaches it quickly): the
- * compaction runs inside a commit, under the store's write lock, so reads wait for all
- * of it (snapshot written, synced, renamed). Beside it: the longest resolve with no
- * writer. No target: the figure says what a reader can be held for.
+ * compaction runs after the write, holding other writes off but not reads (with
+ * --snapshots on, resolve takes no lock at all). Beside it: the longest resolve with no
+ * writer. No target: the figure says what a reader can be held for, preemption
+ * included (wall clock).
  */
 static int compaction_stall(const char *dir, int instances, double seconds)
 {
