@@ -142,21 +142,9 @@ int numbering__json_reserve_available_numbers(json_t **result, numbering_store *
 	int rc = numbering__json_fields(f, request, fields, N, "");
 	if (rc == NUMBERING_OK)
 		rc = numbering__json_string(&parent, f[PARENT], "parent");
-	if (rc == NUMBERING_OK)
-		rc = numbering__json_array(f[NUMBERS], "phoneNumbers");
-	if (rc == NUMBERING_OK && f[NUMBERS] != NULL) {
-		size_t count = json_array_size(f[NUMBERS]);
-		if ((numbers = numbering__calloc(count + 1, sizeof(*numbers))) == NULL)
-			rc = numbering__sinch_out_of_memory();
-		for (size_t i = 0; i < count && rc == NUMBERING_OK; i++) {
-			char at[NUMBERING__JSON_PATH_SIZE];
-			json_t *item = json_array_get(f[NUMBERS], i);
-			numbering__json_path_index(at, "phoneNumbers", i);
-			if (json_is_null(item))
-				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
-			else
-				rc = numbering__json_string(&numbers[i], item, at);
-		}
+	if (rc == NUMBERING_OK) {
+		size_t count = 0;
+		rc = numbering__sinch_read_phone_numbers(&numbers, &count, f[NUMBERS]);
 		q.phone_numbers = numbers;
 		q.phone_number_count = (int)count; /* under 1 MB of JSON */
 	}

@@ -438,24 +438,11 @@ int numbering__json_remove_available_numbers(json_t **result, numbering_store *s
 	enum { NUMBERS, COUNT };
 	static const struct numbering__json_field fields[COUNT] = {[NUMBERS] = {"phoneNumbers", "phoneNumbers"}};
 	json_t *f[COUNT];
+	const char **texts = NULL;
+	size_t count = 0;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
-		rc = numbering__json_array(f[NUMBERS], "phoneNumbers");
-	if (rc != NUMBERING_OK)
-		return rc;
-	size_t count = f[NUMBERS] == NULL ? 0 : json_array_size(f[NUMBERS]);
-	const char **texts = NULL;
-	if (count > 0 && (texts = numbering__calloc(count, sizeof(*texts))) == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %zu numbers", count);
-	for (size_t i = 0; i < count && rc == NUMBERING_OK; i++) {
-		char at[NUMBERING__JSON_PATH_SIZE];
-		json_t *item = json_array_get(f[NUMBERS], i);
-		numbering__json_path_index(at, "phoneNumbers", i);
-		if (json_is_null(item))
-			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
-		else
-			rc = string_field(&texts[i], item, at);
-	}
+		rc = numbering__sinch_read_phone_numbers(&texts, &count, f[NUMBERS]);
 	int64_t removed = 0;
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_remove_available(&removed, store, caller, texts, (int)count);

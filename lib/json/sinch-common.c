@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/error.h"
 #include "json/json.h"
 #include "json/sinch-common.h"
@@ -124,6 +125,29 @@ int numbering__sinch_read_number_request(char *project, size_t size, const char 
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
 		rc = numbering__sinch_read_number_path(project, size, number, f[PROJECT], f[NUMBER]);
+	return rc;
+}
+
+int numbering__sinch_read_phone_numbers(const char ***numbers, size_t *count, json_t *value)
+{
+	*numbers = NULL;
+	*count = 0;
+	int rc = numbering__json_array(value, "phoneNumbers");
+	if (rc != NUMBERING_OK || value == NULL)
+		return rc;
+	size_t n = json_array_size(value);
+	if ((*numbers = numbering__calloc(n + 1, sizeof(**numbers))) == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %zu numbers", n);
+	for (size_t i = 0; i < n && rc == NUMBERING_OK; i++) {
+		char at[NUMBERING__JSON_PATH_SIZE];
+		json_t *item = json_array_get(value, i);
+		numbering__json_path_index(at, "phoneNumbers", i);
+		if (json_is_null(item))
+			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, at, "%s must be a string, not null", at);
+		else
+			rc = numbering__json_string(&(*numbers)[i], item, at);
+	}
+	*count = n;
 	return rc;
 }
 

@@ -42,6 +42,12 @@ int numbering__sinch_read_number_path(char *project, size_t size, const char **n
  * refused), read as numbering__sinch_read_number_path. */
 int numbering__sinch_read_number_request(char *project, size_t size, const char **number, json_t *request);
 
+/* The array of strings phoneNumbers (@value; absent: *numbers NULL and *count 0) as
+ * *numbers, a NULL-terminated array of the strings (borrowed from @value; the array is
+ * the caller's to free with numbering__free_mem, also on failure), each item refused
+ * naming it ("phoneNumbers[1]") when it is not a string. */
+int numbering__sinch_read_phone_numbers(const char ***numbers, size_t *count, json_t *value);
+
 /* The search of available numbers that ListAvailableNumbers and RentAnyNumber share:
  * projectId into @project (@size bytes), then numberPattern, regionCode, type and
  * capabilities into @q, in that order (the first failure is the answer); absent ones
