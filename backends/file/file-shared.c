@@ -335,6 +335,7 @@ static int decode_at(const uint8_t *lmap, size_t lmap_len, uint64_t limit, uint6
 enum { LOOK_FOUND, LOOK_NONE, LOOK_DAMAGED };
 
 struct found {
+	numbering_record rec; /* the record found by name, decoded (its pointers into the log and name_buf) */
 	uint64_t off, len, slot;
 	int has_slot;         /* a free slot (empty or tombstone) seen: where an insert goes */
 	uint64_t free_slot;
@@ -369,10 +370,10 @@ static int name_look(const struct numbering__shx *x, const uint8_t *lmap, size_t
 		}
 		if ((a & 0xffff) != tag)
 			continue;
-		numbering_record rec;
-		if (decode_at(lmap, lmap_len, limit, off, len, &rec, name_buf) != 0)
+		numbering_record *rec = &fd->rec;
+		if (decode_at(lmap, lmap_len, limit, off, len, rec, name_buf) != 0)
 			return LOOK_DAMAGED;
-		if (rec.kind == kind && strlen(rec.name) == name_len && memcmp(rec.name, name, name_len) == 0) {
+		if (rec->kind == kind && strlen(rec->name) == name_len && memcmp(rec->name, name, name_len) == 0) {
 			fd->off = off;
 			fd->len = len;
 			fd->slot = at;
@@ -477,17 +478,14 @@ struct update {
 	size_t lmap_len;
 	uint64_t limit;
 	const char *bad;
-	char *name_buf;
+	char *name_buf; /* the record being indexed */
+	char *old_buf;  /* the record it replaces, found by the look-up */
 };
 
-/* Drops the number entry of the record at @off (@len bytes), if it has one. */
-static void number_drop(struct update *u, uint64_t off, uint64_t len)
+/* Drops the number entry of the record @rec at @off, if it has one. */
+static void number_drop(struct update *u, const numbering_record *found, uint64_t off)
 {
-	numbering_record rec;
-	if (decode_at(u->lmap, u->lmap_len, u->limit, off, len, &rec, u->name_buf) != 0) {
-		u->bad = "a record it points to does not decode";
-		return;
-	}
+	numbering_record rec = *found;
 	if (!(rec.flags & NUMBERING_RECORD_NUMBERS) || rec.digits <= 0)
 		return;
 	uint64_t key = num_key(rec.digits, rec.first);
@@ -556,7 +554,6 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 	const char *name;
 	size_t name_len;
 	int kind;
-	char removed[NAME_MAX_BYTES + 1];
 	if (op == OP_RECORD_PUT) {
 		if (numbering__record_decode(&rec, data, (size_t)n, u->name_buf) != NUMBERING_OK) {
 			numbering_error_clear();
@@ -566,10 +563,6 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 		kind = rec.kind;
 		name = rec.name;
 		name_len = strlen(rec.name);
-		/* rec's pointers are into name_buf, which the look-up below reuses: keep the name. */
-		memcpy(removed, name, name_len);
-		removed[name_len] = 0;
-		name = removed;
 	} else if (op == OP_RECORD_REMOVE) {
 		if (n < 2 || n - 1 > NAME_MAX_BYTES) {
 			u->bad = "a removed record's name is too long";
@@ -577,21 +570,19 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 		}
 		kind = data[0];
 		name_len = (size_t)n - 1;
-		memcpy(removed, data + 1, name_len);
-		removed[name_len] = 0;
-		name = removed;
+		name = (const char *)data + 1; /* hashed and compared by length */
 	} else {
 		u->bad = "an operation has an unknown code";
 		return;
 	}
 	struct found fd;
-	int r = name_look(x, u->lmap, u->lmap_len, u->limit, kind, name, name_len, &fd, u->name_buf);
+	int r = name_look(x, u->lmap, u->lmap_len, u->limit, kind, name, name_len, &fd, u->old_buf);
 	if (r == LOOK_DAMAGED) {
 		u->bad = "a name slot's checksum fails, or its record does not decode";
 		return;
 	}
 	if (r == LOOK_FOUND)
-		number_drop(u, fd.off, fd.len);
+		number_drop(u, &fd.rec, fd.off);
 	if (u->bad != NULL)
 		return;
 	if (op == OP_RECORD_REMOVE) {
@@ -609,12 +600,6 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 			counter_add(x, H_NAME_USED, 1);
 	} else {
 		u->bad = "the name table is full";
-		return;
-	}
-	/* The record again (name_buf was reused by the look-up). */
-	if (numbering__record_decode(&rec, data, (size_t)n, u->name_buf) != NUMBERING_OK) {
-		numbering_error_clear();
-		u->bad = "a record does not decode";
 		return;
 	}
 	number_add(u, &rec, off, n);
@@ -729,7 +714,7 @@ static int shx_build(struct file *f, uint64_t min_names)
 	if (rc != NUMBERING_OK)
 		return rc;
 	uint64_t puts = 0, ranges = 0;
-	char *name_buf = numbering__malloc(NUMBERING__RECORD_NAME_BUF);
+	char *name_buf = numbering__malloc(2 * NUMBERING__RECORD_NAME_BUF);
 	if (name_buf == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
 	count_puts(f, &puts, &ranges, name_buf);
@@ -778,7 +763,7 @@ static int shx_build(struct file *f, uint64_t min_names)
 		name_set(x, i, 0, 0);
 	for (uint64_t i = 0; i < nums; i++)
 		num_set(x, i, 0, 0, 0);
-	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf};
+	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf, name_buf + NUMBERING__RECORD_NAME_BUF};
 	for (uint64_t at = HEADER_SIZE_V2; at < f->end && u.bad == NULL;) {
 		uint64_t len = at + RECORD_HEADER <= f->end ? get32(f->lmap + at + 4) : UINT64_MAX;
 		if (len > f->end - at - RECORD_HEADER) {
@@ -883,8 +868,8 @@ void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t pa
 			numbering__file_shx_prepare(f);
 		return;
 	}
-	char name_buf[NUMBERING__RECORD_NAME_BUF];
-	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf};
+	char name_buf[NUMBERING__RECORD_NAME_BUF], old_buf[NUMBERING__RECORD_NAME_BUF];
+	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf, old_buf};
 	seq_enter(x);
 	update_record(&u, record_off + RECORD_HEADER, payload_len);
 	st64(x->map + H_COVERED_END, f->end);
@@ -1117,16 +1102,10 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 		*served = 1;
 		if (r == LOOK_NONE)
 			return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: no record of the kind has the name");
-		/* The log below the covered end never changes: decoded outside the lock. */
-		numbering_record rec;
-		if (decode_at(lmap, lmap_len, limit, fd.off, fd.len, &rec, name_buf) != 0) {
-			*served = 0;
-			not_served(f, "a record it points to does not decode");
-			return NUMBERING_OK;
-		}
-		rec.version = NUMBERING_RECORD_VERSION;
-		int v = visit(&rec, payload);
-		return v;
+		/* Decoded by the look-up from the log, whose bytes below the covered end never
+		 * change: valid now that the look-up is known to have seen a whole index. */
+		fd.rec.version = NUMBERING_RECORD_VERSION;
+		return visit(&fd.rec, payload);
 	}
 	not_served(f, "it kept changing under the look-up");
 	return NUMBERING_OK;
