@@ -182,6 +182,11 @@ static void check_all(numbering_backend *b, int n, int version)
 		ck_assert_int_eq(resolve(b, number_of(i) + 50, &s), NUMBERING_NOT_FOUND);
 	}
 	ck_assert_int_eq(get(b, n + 1000, &s), NUMBERING_NOT_FOUND);
+	/* Bad arguments: the errors of every backend, and no heap built for them. */
+	ck_assert_int_eq(b->get(b, 0, "x", remember, &s), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(b->get(b, 1, NULL, remember, &s), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(b->find(b, 0, 1, 1, remember, &s), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_int_eq(b->find(b, 11, 5, 4, remember, &s), NUMBERING_INVALID_ARGUMENT);
 }
 
 /* A reader answers from the index (no heap), sees each commit of another writer right

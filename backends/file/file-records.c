@@ -238,7 +238,9 @@ static numbering_backend *heap(struct file *f)
 static int shared_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit, void *payload)
 {
 	int served = 0, rc;
-	if (name != NULL && !numbering__file_heap_has(f, kind)) {
+	/* Bad arguments get the memory store's own errors (its heap may be empty). */
+	if (name != NULL && name[0] != '\0' && kind >= 1 && kind <= NUMBERING_RECORD_KIND_MAX &&
+	    !numbering__file_heap_has(f, kind)) {
 		rc = numbering__file_shx_get(f, kind, name, visit, payload, &served);
 		if (served)
 			return rc;
