@@ -19,6 +19,7 @@
 #include "numbering/application.h"
 #include "service/application.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/service.h"
 
 #define SUFFIX "/parentAccount"
@@ -246,10 +247,7 @@ int numbering_store_set_parent_account(numbering_store *store, const char *calle
 			rc = put_link(store, child, parent, now);
 	}
 	if (began) {
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK && began)

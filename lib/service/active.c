@@ -18,6 +18,7 @@
 #include "service/active.h"
 #include "service/attach.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/outbox.h"
 #include "service/provisioning.h"
@@ -422,10 +423,7 @@ static int change_locked(numbering_active_number *a, numbering_store *store, con
 			rc = numbering__active_queue_events(store, a);
 		if (rc == NUMBERING_OK && what == CHANGE_RELEASE) /* not renewed: it ends at expireAt */
 			rc = numbering__subscription_release(store, numbering_instance_name(in), a->a.expire_time);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;
@@ -555,10 +553,7 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 		/* Its subscription ends with it. */
 		if (rc == NUMBERING_OK && a->a.instance != NULL)
 			rc = numbering__subscription_end(store, a->a.instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	if (rc != NUMBERING_OK) {
 		store->last_time = last_time;

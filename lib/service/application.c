@@ -25,6 +25,7 @@
 #include "numbering/errors.h"
 #include "service/application.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -486,10 +487,7 @@ static int start(numbering_store *store, const char *project, char out[NUMBERING
 static int finish(numbering_store *store, int began, int rc)
 {
 	if (began) {
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK)

@@ -37,6 +37,7 @@
 #include "service/attach.h"
 #include "service/backend-call.h"
 #include "service/billing.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/phone.h"
 #include "service/purchase.h"
@@ -445,10 +446,7 @@ static int attach_locked(numbering_attached *out, struct attach *at, numbering_s
 		numbering_active_number_free(a);
 	}
 	numbering__available_clear(&block);
-	if (rc == NUMBERING_OK)
-		rc = numbering__commit(store);
-	else
-		numbering__rollback(store);
+	rc = numbering__commit_or_rollback(store, rc);
 	if (rc != NUMBERING_OK) {
 		store->last_time = last_time;
 		out->count = 0;
@@ -687,10 +685,7 @@ static int deactivate_locked(struct deactivate *d, numbering_store *store)
 		if (rc == NUMBERING_OK)
 			rc = give_back(store, a, d->project, NUMBERING_PURCHASE_CANCELLED, DEACTIVATED, now);
 	}
-	if (rc == NUMBERING_OK)
-		rc = numbering__commit(store);
-	else
-		numbering__rollback(store);
+	rc = numbering__commit_or_rollback(store, rc);
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;
 	numbering_active_number_free(a);
@@ -815,10 +810,7 @@ static int verify_locked(numbering_store *store, numbering_active_number *a, con
 		}
 		if (rc == NUMBERING_OK)
 			rc = numbering__phone_put(store, &p, a->instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;
@@ -935,10 +927,7 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 			rc = give_back(store, a, project, NUMBERING_PURCHASE_FAILED, HOLD_EXPIRED, now);
 		else
 			rc = numbering__phone_remove(store, name);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;

@@ -21,6 +21,7 @@
 #include "numbering/phone.h"
 #include "service/application.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/phone.h"
 #include "service/service.h"
@@ -243,10 +244,7 @@ static int write_all(numbering_store *store, const struct names *names, const st
 	}
 	numbering__phone_clear(&p);
 	numbering_instance_free(in);
-	if (rc == NUMBERING_OK)
-		rc = numbering__commit(store);
-	else
-		numbering__rollback(store);
+	rc = numbering__commit_or_rollback(store, rc);
 	return rc;
 }
 

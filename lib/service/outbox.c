@@ -26,6 +26,7 @@
 #include "numbering/outbox.h"
 #include "numbering/phone.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/outbox.h"
 #include "service/phone.h"
 #include "service/service.h"
@@ -414,10 +415,7 @@ static int report_locked(numbering_store *store, const char *id, int delivered, 
 			if (rc == NUMBERING_OK)
 				rc = put_delivery(store, &d);
 		}
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__fields_clear(&delivery_table, &d.f);
 	return rc;
@@ -582,10 +580,7 @@ static int update_config(numbering_store *store, const char *caller, const char 
 		if (rc == NUMBERING_OK)
 			rc = numbering__backend_put_record(store, &r);
 	}
-	if (rc == NUMBERING_OK)
-		rc = numbering__commit(store);
-	else
-		numbering__rollback(store);
+	rc = numbering__commit_or_rollback(store, rc);
 unlock:
 	numbering__rwlock_wrunlock(&store->lock);
 	if (body.ptr)

@@ -18,6 +18,7 @@
 #include "model/validate.h"
 #include "numbering/phone.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/phone.h"
 
 #define INSTANCES "/phoneNumberInstances/"
@@ -605,10 +606,7 @@ int numbering__phone_migrate(numbering_store *store, int64_t *given)
 		walked = -1;
 	if (rc == NUMBERING_OK && walked >= 0) {
 		rc = migrate_locked(store, &m, walked);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 		if (rc == NUMBERING_OK)
 			*given = (int64_t)m.count;
 	}

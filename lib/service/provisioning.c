@@ -19,6 +19,7 @@
 #include "numbering/provisioning.h"
 #include "service/active.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/outbox.h"
 #include "service/provisioning.h"
@@ -408,10 +409,7 @@ static int complete_locked(numbering_store *store, const char *name, int status,
 				rc = numbering__outbox_queue(store, t.f.project, a->a.callback_url, t.f.phone_number,
 				                             (int)t.f.event_type, status, failure_code);
 		}
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;

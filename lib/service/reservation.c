@@ -33,6 +33,7 @@
 #include "numbering/active.h"
 #include "numbering/reservation.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/reservation.h"
 #include "service/service.h"
@@ -495,10 +496,7 @@ static int reserve_locked(numbering_store *store, struct checked *c)
 		}
 		if (rc == NUMBERING_OK)
 			rc = put_record(store, r, c->project);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__available_clear(&scratch);
 	if (rc != NUMBERING_OK)
@@ -692,10 +690,7 @@ int numbering_store_delete_reservation(numbering_store *store, const char *calle
 	rc = load(r, store, name);
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = end_locked(store, r, &scratch);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__rwlock_wrunlock(&store->lock);
 	numbering__available_clear(&scratch);
@@ -755,10 +750,7 @@ int numbering__reservations_expire(numbering_store *store, int64_t now)
 				if (rc == NUMBERING_OK)
 					rc = end_locked(store, r, &scratch);
 			}
-			if (rc == NUMBERING_OK)
-				rc = numbering__commit(store);
-			else
-				numbering__rollback(store);
+			rc = numbering__commit_or_rollback(store, rc);
 		}
 		numbering__rwlock_wrunlock(&store->lock);
 		if (rc == NUMBERING_OK && n > 0)
