@@ -419,7 +419,7 @@ static void expect_window(int64_t horizon, int64_t last)
 
 static void create_n(int n)
 {
-	char id[8], number[20];
+	char id[16], number[24]; /* room for any int: -O2 with UBSan checks the format */
 	snprintf(id, sizeof(id), "w%d", n);
 	snprintf(number, sizeof(number), "+612555%05d", n);
 	create(id, number);
