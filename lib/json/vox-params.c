@@ -119,28 +119,36 @@ int numbering__vox_string(const char **out, json_t *value, const char *name, siz
 	return rc;
 }
 
-int numbering__vox_boolean(int *out, json_t *value, const char *name)
+/* One of @words (any case) at its index into *out; else INVALID_ARGUMENT: @want when
+ * @value is no string, @why when it is none of them. */
+static int word(int *out, json_t *value, const char *name, const char *const *words, size_t count, const char *want,
+                const char *why)
 {
 	if (value == NULL)
 		return NUMBERING_OK;
-	if (json_is_boolean(value)) {
-		*out = json_is_true(value);
-		return NUMBERING_OK;
-	}
 	if (!json_is_string(value))
-		return wrong_type(value, name, "a boolean (true or false)");
+		return wrong_type(value, name, want);
 	const char *text = NULL;
 	size_t len = 0;
 	int rc = text_of(&text, &len, value, name);
 	if (rc != NUMBERING_OK)
 		return rc;
-	if (strcasecmp(text, "true") == 0)
-		*out = 1;
-	else if (strcasecmp(text, "false") == 0)
-		*out = 0;
-	else
-		return numbering__vox_invalid(name, text, len, "is not a boolean (true or false)");
-	return NUMBERING_OK;
+	for (size_t i = 0; i < count; i++)
+		if (strcasecmp(text, words[i]) == 0) {
+			*out = (int)i;
+			return NUMBERING_OK;
+		}
+	return numbering__vox_invalid(name, text, len, why);
+}
+
+int numbering__vox_boolean(int *out, json_t *value, const char *name)
+{
+	static const char *const words[] = {"false", "true"}; /* at 0 and 1 */
+	if (value != NULL && json_is_boolean(value)) {
+		*out = json_is_true(value);
+		return NUMBERING_OK;
+	}
+	return word(out, value, name, words, 2, "a boolean (true or false)", "is not a boolean (true or false)");
 }
 
 /* Decimal text (an optional '-' when @negative_ok, then 1 or more digits) into *v;
@@ -298,30 +306,10 @@ int numbering__vox_timestamp(int64_t *out, json_t *value, const char *name)
 	return read_calendar(out, value, name, 1);
 }
 
-/* One of @words (any case) at its index into *out; else INVALID_ARGUMENT. */
-static int word(int *out, json_t *value, const char *name, const char *const *words, size_t count, const char *why)
-{
-	if (value == NULL)
-		return NUMBERING_OK;
-	if (!json_is_string(value))
-		return wrong_type(value, name, "a string");
-	const char *text = NULL;
-	size_t len = 0;
-	int rc = text_of(&text, &len, value, name);
-	if (rc != NUMBERING_OK)
-		return rc;
-	for (size_t i = 0; i < count; i++)
-		if (strcasecmp(text, words[i]) == 0) {
-			*out = (int)i;
-			return NUMBERING_OK;
-		}
-	return numbering__vox_invalid(name, text, len, why);
-}
-
 int numbering__vox_locale(int *out, json_t *value)
 {
 	static const char *const words[] = {[NUMBERING__VOX_LOCALE_EN] = "EN", [NUMBERING__VOX_LOCALE_RU] = "RU"};
-	return word(out, value, "locale", words, 2, "is not a supported locale (EN or RU)");
+	return word(out, value, "locale", words, 2, "a string", "is not a supported locale (EN or RU)");
 }
 
 int numbering__vox_sandbox(int *out, json_t *value)
@@ -335,7 +323,7 @@ int numbering__vox_sandbox(int *out, json_t *value)
 		*out = json_is_true(value) ? NUMBERING__VOX_SANDBOX_TRUE : NUMBERING__VOX_SANDBOX_FALSE;
 		return NUMBERING_OK;
 	}
-	return word(out, value, "sandbox", words, 3, "is not 'all', 'true' or 'false'");
+	return word(out, value, "sandbox", words, 3, "a string", "is not 'all', 'true' or 'false'");
 }
 
 /* ---- Lists ---- */
