@@ -268,6 +268,39 @@ START_TEST(shared_reader_basic)
 }
 END_TEST
 
+/* The tables grow: a transaction adding more ranges than the range table holds, then
+ * more names and numbers than their tables hold, each read at once from a new index. */
+START_TEST(shared_index_grows)
+{
+	const char *path = new_path();
+	fill(path, 10);
+	numbering_backend *r = open_backend(path, 1, 1);
+	numbering_backend *w = open_backend(path, 0, 1);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	for (int i = 10; i < 3010; i++)
+		put_rec(w, i, number_of(i), 2, 1);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	struct seen s;
+	for (int i = 10; i < 3010; i++) {
+		ck_assert_int_eq(resolve(r, number_of(i) + 1, &s), NUMBERING_OK);
+		ck_assert_int_eq(s.visits, 1);
+	}
+	ck_assert(served_shared(r));
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	for (int i = 3010; i < 9010; i++)
+		put_rec(w, i, number_of(i), 1, 1);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	for (int i = 0; i < 9010; i += 7) {
+		ck_assert_int_eq(get(r, i, &s), NUMBERING_OK);
+		ck_assert_int_eq(resolve(r, number_of(i), &s), NUMBERING_OK);
+	}
+	ck_assert(served_shared(r));
+	w->free(w);
+	r->free(r);
+	cleanup();
+}
+END_TEST
+
 /* A read-only open with the option and no index (no writer made one) reads from its own
  * heap, as without it; writes and compaction are refused as for any read-only open. */
 START_TEST(shared_reader_without_index)
@@ -697,6 +730,7 @@ Suite *shared_readers_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, shared_reader_basic);
 	tcase_add_test(tc, shared_reader_without_index);
+	tcase_add_test(tc, shared_index_grows);
 	tcase_add_test(tc, shared_index_damaged);
 	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);
 	tcase_add_test(tc, shared_processes_live);

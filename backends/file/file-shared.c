@@ -849,6 +849,30 @@ int numbering__file_shx_prepare(struct file *f)
 	return NUMBERING_OK;
 }
 
+/* The puts of records holding ranges among the operations of the record whose payload
+ * (@len bytes) starts at log offset @at: only counted when a transaction has more
+ * operations than the range table has room (a bulk load, say). */
+static uint64_t txn_ranges(struct file *f, uint64_t at, uint64_t len)
+{
+	char name_buf[NUMBERING__RECORD_NAME_BUF];
+	const uint8_t *p = f->lmap + at;
+	uint64_t ranges = 0;
+	for (uint64_t i = 1; i + 5 <= len;) {
+		uint8_t op = p[i];
+		uint32_t n = get32(p + i + 1);
+		i += 5;
+		if (n > len - i)
+			break;
+		numbering_record rec;
+		if (op == OP_RECORD_PUT && numbering__record_decode(&rec, p + i, n, name_buf) == NUMBERING_OK &&
+		    (rec.flags & NUMBERING_RECORD_NUMBERS) && rec.digits > 0 && rec.first != rec.last)
+			ranges++;
+		i += n;
+	}
+	numbering_error_clear();
+	return ranges;
+}
+
 void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t payload_len, uint64_t ops)
 {
 	if (!keeps_index(f))
@@ -860,7 +884,8 @@ void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t pa
 	    lmap_grow_locked(f, f->end) != NUMBERING_OK ||
 	    ld64(x->map + H_NAME_USED) + ops > (x->name_mask + 1) / 4 * 3 ||
 	    ld64(x->map + H_NUM_USED) + ops > (x->num_mask + 1) / 4 * 3 ||
-	    ld64(x->map + H_RANGE_COUNT) + ops > x->range_cap) {
+	    (ld64(x->map + H_RANGE_COUNT) + ops > x->range_cap &&
+	     ld64(x->map + H_RANGE_COUNT) + txn_ranges(f, record_off + RECORD_HEADER, payload_len) > x->range_cap)) {
 		numbering_error_clear();
 		if (x != NULL && ld64(x->map + H_COVERED_END) == before)
 			numbering__file_shx_prepare_grow(f, ops);
