@@ -191,7 +191,9 @@ static void resolve_or_die(numbering_store *s, numbering_resolution *res, int i)
  * then random ones for @secs; reports on @out, waits for a byte on @in, exits. */
 static void reader_main(int shared, double secs, int in, int out)
 {
+	double opened = now_s(CLOCK_MONOTONIC);
 	numbering_store *s = open_store(open_file(1, shared));
+	opened = now_s(CLOCK_MONOTONIC) - opened;
 	numbering_resolution *res = NULL;
 	if (numbering_resolution_new(&res) != NUMBERING_OK)
 		die("resolution");
@@ -207,7 +209,7 @@ static void reader_main(int shared, double secs, int in, int out)
 		}
 		done += 1000;
 	}
-	double rate[2] = {done / (now_s(CLOCK_THREAD_CPUTIME_ID) - cpu0), done / wall};
+	double rate[3] = {done / (now_s(CLOCK_THREAD_CPUTIME_ID) - cpu0), done / wall, opened};
 	if (getenv("BENCH_SMAPS") != NULL) {
 		/* Where this reader's memory is: each mapping of more than a MB of PSS. */
 		FILE *m = fopen("/proc/self/smaps", "r");
@@ -235,7 +237,7 @@ static void reader_main(int shared, double secs, int in, int out)
 
 /* @n reader processes; the sum of their PSS once all have resolved, in kB; their mean
  * rates (per CPU second, per wall second) in rate[]. */
-static long readers_pss(int n, int shared, double secs, double rate[2])
+static long readers_pss(int n, int shared, double secs, double rate[3])
 {
 	pid_t pids[64];
 	int to[64][2], from[64][2];
@@ -262,13 +264,14 @@ static long readers_pss(int n, int shared, double secs, double rate[2])
 		close(to[r][0]);
 		close(from[r][1]);
 	}
-	rate[0] = rate[1] = 0;
+	rate[0] = rate[1] = rate[2] = 0;
 	for (int r = 0; r < n; r++) {
-		double got[2];
+		double got[3];
 		if (read(from[r][0], got, sizeof(got)) != (ssize_t)sizeof(got))
 			die("a reader process failed");
 		rate[0] += got[0] / n;
 		rate[1] += got[1] / n;
+		rate[2] += got[2] / n; /* seconds to open, wall clock */
 	}
 	long total = 0;
 	for (int r = 0; r < n; r++)
@@ -419,18 +422,19 @@ int main(int argc, char **argv)
 
 	/* Memory: the sum of the readers' PSS. */
 	long shared_pss[8] = {0}, private_pss[8] = {0};
-	double rate[2];
+	double rate[3];
 	if (only_resolve)
 		nshared = nprivate = 0;
 	for (int k = 0; k < nshared; k++) {
 		shared_pss[k] = readers_pss(shared_counts[k], 1, 0.5, rate);
-		printf("%d reader process(es), shared index: PSS sum %.1f MB (%.1f MB each)\n", shared_counts[k],
-		       shared_pss[k] / 1024.0, shared_pss[k] / 1024.0 / shared_counts[k]);
+		printf("%d reader process(es), shared index: PSS sum %.1f MB (%.1f MB each; open %.2f s)\n", shared_counts[k],
+		       shared_pss[k] / 1024.0, shared_pss[k] / 1024.0 / shared_counts[k], rate[2]);
 	}
 	for (int k = 0; k < nprivate; k++) {
 		private_pss[k] = readers_pss(private_counts[k], 0, 0.5, rate);
-		printf("%d reader process(es), each its own heap (no shared index): PSS sum %.1f MB (%.1f MB each)\n",
-		       private_counts[k], private_pss[k] / 1024.0, private_pss[k] / 1024.0 / private_counts[k]);
+		printf("%d reader process(es), each its own heap (no shared index): PSS sum %.1f MB (%.1f MB each; open %.2f "
+		       "s)\n",
+		       private_counts[k], private_pss[k] / 1024.0, private_pss[k] / 1024.0 / private_counts[k], rate[2]);
 	}
 	if (nshared >= 2 && shared_pss[0] > 0) {
 		double ratio = (double)shared_pss[nshared - 1] / shared_pss[0];
@@ -445,7 +449,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Across processes: one reader's rate without, then with, a writer process. */
-	double alone[2], beside[2];
+	double alone[3], beside[3];
 	if (only_resolve)
 		goto in_process;
 	readers_pss(1, 1, seconds, alone);
