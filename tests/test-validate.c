@@ -78,6 +78,40 @@ START_TEST(instance_names)
 }
 END_TEST
 
+/* The name's length bounds every comparison (project_prefix, the collection): names
+ * that end inside "projects/" or inside "/phoneNumberInstances/", and ids at the
+ * length limit. */
+START_TEST(instance_name_lengths)
+{
+	size_t len = 0;
+	const char *id = NULL;
+	check_error(numbering__parse_instance_name("p", "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "does not start with \"projects/\"");
+	check_error(numbering__parse_instance_name("projects", "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "does not start with \"projects/\"");
+	check_error(numbering__parse_instance_name("projects/", "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "the project id is empty");
+	check_error(numbering__parse_instance_name("projects/p1/phoneNumberInstances", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", "\"/phoneNumberInstances/\" does not follow");
+	check_error(numbering__parse_instance_name("projects/p1/phoneNumberInstancez/a", "name", &len, &id),
+	             NUMBERING_INVALID_ARGUMENT, "name", "\"/phoneNumberInstances/\" does not follow");
+	ck_assert_int_eq(numbering__parse_instance_name("projects/p1/phoneNumberInstances/a", "name", &len, &id),
+	                 NUMBERING_OK);
+	ck_assert_uint_eq(len, 11);
+	ck_assert_str_eq(id, "a");
+	char *long_id = repeat_text("a", 63), name[160];
+	snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/%s", long_id);
+	ck_assert_int_eq(numbering__parse_instance_name(name, "name", &len, &id), NUMBERING_OK);
+	snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/%sa", long_id);
+	check_error(numbering__parse_instance_name(name, "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "the id is longer than 63 characters");
+	snprintf(name, sizeof(name), "projects/p1/phoneNumberInstances/%s-", long_id + 1);
+	check_error(numbering__parse_instance_name(name, "name", &len, &id), NUMBERING_INVALID_ARGUMENT, "name",
+	             "the id ends with '-'");
+	free(long_id);
+}
+END_TEST
+
 START_TEST(instance_ids)
 {
 	const char *field = "phone_number_instance_id";
@@ -696,6 +730,7 @@ Suite *validate_suite(void)
 	TCase *tc = tcase_create("names");
 	tcase_add_test(tc, parent_names);
 	tcase_add_test(tc, instance_names);
+	tcase_add_test(tc, instance_name_lengths);
 	tcase_add_test(tc, instance_ids);
 	tcase_add_test(tc, regulatory_listings);
 	suite_add_tcase(s, tc);

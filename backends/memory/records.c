@@ -417,8 +417,11 @@ static void rec_tail_copy(const struct rrec *r, char *out)
  * is just that): the digit count and value go to *@digits and *@first. */
 static int number_named(const char *name, size_t len, unsigned *digits, uint64_t *first)
 {
+	/* One bound and one unsigned compare a byte: every get by name runs this, and an
+	 * instance's name ending in digits ("n0000123") walked them at ~12 instructions each. */
+	const size_t most = len <= DIGITS_MAX ? len : DIGITS_MAX + 1;
 	size_t d = 0;
-	while (d < len && d <= DIGITS_MAX && name[len - 1 - d] >= '0' && name[len - 1 - d] <= '9')
+	while (d < most && (unsigned char)(name[len - 1 - d] - '0') <= 9)
 		d++;
 	if (d == 0 || d > DIGITS_MAX || d == len || name[len - 1 - d] != '+' || (d + 1 < len && name[len - 2 - d] != '/'))
 		return 0;

@@ -101,12 +101,16 @@ static int required(const char *field, const char *form)
 
 /* Checks "projects/{project}" at the start of @s, which continues with '/' or ends
  * there; sets *len to the length of that part. Returns the problem or NULL. */
-static const char *project_prefix(const char *s, size_t *len)
+/* @s is @s_len bytes (its strlen): the constant parts are compared with memcmp within
+ * them and the project id ends at memchr's '/', not at strncmp's and strcspn's byte
+ * loops (most of a get's validation of the name, bench-store --only get). */
+static const char *project_prefix(const char *s, size_t s_len, size_t *len)
 {
-	if (strncmp(s, PROJECTS, PROJECTS_LEN) != 0)
+	if (s_len < PROJECTS_LEN || memcmp(s, PROJECTS, PROJECTS_LEN) != 0)
 		return "it does not start with \"projects/\"";
 	const char *project = s + PROJECTS_LEN;
-	size_t n = strcspn(project, "/");
+	const char *slash = memchr(project, '/', s_len - PROJECTS_LEN);
+	size_t n = slash != NULL ? (size_t)(slash - project) : s_len - PROJECTS_LEN;
 	const char *problem = project_problem(project, n);
 	if (problem != NULL)
 		return problem;
@@ -120,7 +124,7 @@ int numbering__parse_parent(const char *parent, const char *field, size_t *paren
 		return required(field, "projects/{project}");
 	char quoted[NUMBERING__QUOTE_SIZE];
 	size_t len = 0;
-	const char *problem = project_prefix(parent, &len);
+	const char *problem = project_prefix(parent, strlen(parent), &len);
 	if (problem == NULL && parent[len] != '\0')
 		problem = "it continues after the project id";
 	if (problem != NULL)
@@ -138,19 +142,20 @@ int numbering__parse_instance_name(const char *name, const char *field, size_t *
 		return required(field, "projects/{project}/phoneNumberInstances/{id}");
 	char quoted[NUMBERING__QUOTE_SIZE];
 	size_t len = 0;
-	const char *problem = project_prefix(name, &len);
+	size_t name_len = strlen(name);
+	const char *problem = project_prefix(name, name_len, &len);
 	const char *rule = PROJECT_RULE;
-	if (problem == NULL && strncmp(name + len, INSTANCES, INSTANCES_LEN) != 0)
+	if (problem == NULL && (name_len - len < INSTANCES_LEN || memcmp(name + len, INSTANCES, INSTANCES_LEN) != 0))
 		problem = "\"/phoneNumberInstances/\" does not follow the project id";
 	if (problem == NULL) {
 		const char *tail = name + len + INSTANCES_LEN;
-		problem = id_problem(tail, strlen(tail));
+		problem = id_problem(tail, name_len - len - INSTANCES_LEN);
 		rule = ID_RULE;
 	}
 	if (problem != NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "%s \"%s\" must be projects/{project}/phoneNumberInstances/{id}: %s (%s)",
-		                              field, numbering__quote(quoted, name, strlen(name)), problem, rule);
+		                              field, numbering__quote(quoted, name, name_len), problem, rule);
 	if (parent_len != NULL)
 		*parent_len = len;
 	if (id != NULL)
@@ -178,7 +183,7 @@ int numbering__validate_regulatory_listing(const char *listing, const char *fiel
 		return required(field, "projects/{project}/regulatoryListings/{listing}");
 	char quoted[NUMBERING__QUOTE_SIZE];
 	size_t len = 0;
-	const char *problem = project_prefix(listing, &len);
+	const char *problem = project_prefix(listing, strlen(listing), &len);
 	const char *rule = PROJECT_RULE;
 	if (problem == NULL && strncmp(listing + len, LISTINGS, LISTINGS_LEN) != 0)
 		problem = "\"/regulatoryListings/\" does not follow the project id";
