@@ -423,9 +423,14 @@ void numbering__file_publish(struct file *f)
 	if (f->changes == NULL || f->read_only)
 		return;
 	atomic_store_explicit(f->published, f->end, memory_order_release);
-	/* Sequentially consistent: visible to every reader before the commit returns. */
-	uint64_t now = atomic_fetch_add(f->changes, 1) + 1;
+	/* Only a holder of the store's write lock (PATH.lock) adds to the word, so it is
+	 * counted as seen here before it is told: a reader of this process compares
+	 * changes > seen and never takes this process's own commit for another's, which
+	 * would send it to catch up behind the write lock. Sequentially consistent:
+	 * visible to every reader before the commit returns. */
+	uint64_t now = atomic_load(f->changes) + 1;
 	atomic_store(&f->seen, now);
+	atomic_store(f->changes, now);
 }
 
 /* The newest durable-length slot of the file, which other processes may have written

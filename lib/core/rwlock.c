@@ -72,7 +72,7 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 {
 	/* One shared word read per read: another process committed since we caught up. */
 	if (lock->watch != NULL &&
-	    atomic_load_explicit(lock->watch, memory_order_acquire) != atomic_load_explicit(lock->seen, memory_order_relaxed))
+	    atomic_load_explicit(lock->watch, memory_order_acquire) > atomic_load_explicit(lock->seen, memory_order_relaxed))
 		lock->refresh(lock->refresh_arg);
 	unsigned slot = thread_slot();
 	atomic_uint *readers = &lock->slots[slot].readers;
@@ -141,7 +141,7 @@ void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
 unsigned numbering__rwlock_snapshot_rdlock_on(struct numbering__rwlock *lock)
 {
 	if (lock->watch != NULL &&
-	    atomic_load_explicit(lock->watch, memory_order_acquire) != atomic_load_explicit(lock->seen, memory_order_relaxed))
+	    atomic_load_explicit(lock->watch, memory_order_acquire) > atomic_load_explicit(lock->seen, memory_order_relaxed))
 		lock->refresh(lock->refresh_arg);
 	unsigned slot = thread_slot();
 	/* Only a store that other processes write replaces what readers read (holding):

@@ -36,8 +36,9 @@ struct numbering__rwlock {
 	pthread_mutex_t writer;      /* one writer (or exclude_writers holder) at a time */
 	pthread_mutex_t wait_mutex;  /* with flag_down: where waiting readers sleep */
 	pthread_cond_t flag_down;
-	/* Optional (NULL: none): a word another process may change, and the value it had
-	 * when this process last caught up with it. When they differ, a reader calls
+	/* Optional (NULL: none): a counter other processes add to, and the value it had
+	 * when this process last caught up with it (or committed: this process counts its
+	 * own commit as seen before it adds it). When the counter is ahead, a reader calls
 	 * refresh(refresh_arg) before it enters (with no lock held); refresh takes the
 	 * write lock to catch up, so readers never see the state change under them. A
 	 * file store that other processes write sets them (NUMBERING__CONTROL_WATCH). */
