@@ -6,7 +6,6 @@
  * reported: created instances exist, failed changes left no trace, resolve and list
  * agree. Leaks are LeakSanitizer's (ASan build) or valgrind's to report.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <sodium.h>
 
 #include "suites.h"
+#include "temp-dir.h"
 
 #define P1 "projects/p1"
 #define P2 "projects/p2"
@@ -563,19 +563,7 @@ static char file_dir[256];
 
 static void remove_file_dir(void)
 {
-	DIR *d = opendir(file_dir);
-	if (d != NULL) {
-		struct dirent *e;
-		char path[600];
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", file_dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(file_dir);
+	temp_dir_remove(file_dir);
 }
 
 static int open_file_store(struct run *r)

@@ -34,7 +34,9 @@
 #include "model/instance-record.h"
 #include "model/instance.h"
 #include "model/kinds.h"
+#include "kit-file.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define P1 "projects/p1"
 #define P2 "projects/p2"
@@ -197,27 +199,10 @@ static int meta_get(numbering_backend *b, const char *key, void *buf, size_t *le
 static char tmp_dirs[16][128];
 static int tmp_dir_count;
 
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return;
-	struct dirent *e;
-	char path[512];
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static void remove_tmp_dirs(void)
 {
 	for (int i = 0; i < tmp_dir_count; i++)
-		remove_dir(tmp_dirs[i]);
+		temp_dir_remove(tmp_dirs[i]);
 	tmp_dir_count = 0;
 }
 
@@ -3251,57 +3236,6 @@ Suite *backend_file_suite(void)
  * (NUMBERING_FILE_CONTROL_VERIFY). Sync OFF: the kit tests what is stored, and a reopen
  * reads what the process wrote; the crash tests above test what is synced. */
 
-static char kit_dir[256], kit_path[300];
-
-static void kit_remove_dir(void)
-{
-	if (kit_dir[0] != '\0')
-		remove_dir(kit_dir);
-	kit_dir[0] = '\0';
-}
-
-static int kit_open_at(numbering_backend **out)
-{
-	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
-	o.sync_mode = NUMBERING_FILE_SYNC_OFF;
-	o.compact_min_bytes = 64 * 1024; /* compactions happen, under the kit's writes */
-	return numbering_file_backend_new(out, kit_path, &o);
-}
-
-static int kit_open(numbering_backend **out, void *payload)
-{
-	(void)payload;
-	kit_remove_dir();
-	const char *base = getenv("TMPDIR");
-	snprintf(kit_dir, sizeof(kit_dir), "%s/numbering-kit-file-XXXXXX", base && base[0] ? base : "/tmp");
-	if (mkdtemp(kit_dir) == NULL) {
-		kit_dir[0] = '\0';
-		return NUMBERING_UNAVAILABLE;
-	}
-	static int registered;
-	if (!registered++)
-		atexit(kit_remove_dir);
-	snprintf(kit_path, sizeof(kit_path), "%s/store.db", kit_dir);
-	return kit_open_at(out);
-}
-
-static int kit_reopen(numbering_backend **backend, void *payload)
-{
-	(void)payload;
-	(*backend)->free(*backend);
-	*backend = NULL;
-	return kit_open_at(backend);
-}
-
-/* A second handle on the same file, as another process would open it: the kit's race
- * of two writers runs on the live store. */
-static int kit_open_second(numbering_backend **out, numbering_backend *first, void *payload)
-{
-	(void)payload;
-	(void)first;
-	return kit_open_at(out);
-}
-
 static int kit_check(numbering_backend *backend, void *payload)
 {
 	(void)payload;
@@ -3313,9 +3247,7 @@ Suite *kit_file_suite(void)
 {
 	numbering_backend_test_target target = NUMBERING_BACKEND_TEST_TARGET_INIT;
 	target.name = "kit_file";
-	target.open = kit_open;
-	target.reopen = kit_reopen;
-	target.open_second = kit_open_second;
+	kit_file_target(&target, 0);
 	target.check = kit_check;
 	return numbering_backend_test_suite(&target);
 }

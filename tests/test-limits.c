@@ -4,7 +4,6 @@
  * may send are handled in one pass (nothing here is timed: the suite's timeout is
  * the bound, and a quadratic path over a 1 MiB request would blow it).
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define P1 "projects/p1"
 #define NUMBER "+61255501100"
@@ -524,17 +524,7 @@ static void expect_full(int rc)
 
 static void remove_store_dir(void)
 {
-	DIR *dir = opendir(store_dir);
-	struct dirent *e;
-	while (dir != NULL && (e = readdir(dir)) != NULL) {
-		char path[512];
-		snprintf(path, sizeof(path), "%s/%s", store_dir, e->d_name);
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlink(path);
-	}
-	if (dir != NULL)
-		closedir(dir);
-	rmdir(store_dir);
+	temp_dir_remove(store_dir);
 }
 
 /* _i: 0 memory, 1 file. Creates and splits count; deletes do not free a place (the

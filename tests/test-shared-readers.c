@@ -8,7 +8,6 @@
  */
 #define _DEFAULT_SOURCE
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -28,33 +27,18 @@
 
 #include "../backends/file/file-internal.h"
 #include "../backends/memory/memory.h"
+#include "kit-file.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define P1 "projects/p1"
 
 static char dir_buf[128], path_buf[200], idx_buf[220];
 
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return;
-	struct dirent *e;
-	char p[512];
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static void cleanup(void)
 {
 	if (dir_buf[0] != '\0')
-		remove_dir(dir_buf);
+		temp_dir_remove(dir_buf);
 	dir_buf[0] = '\0';
 }
 
@@ -745,56 +729,6 @@ Suite *shared_readers_suite(void)
  * the writer holds is got, and found by its first and last numbers, from the index,
  * with the same bytes. */
 
-static char kit_dir[160], kit_path[220];
-
-static void kit_remove_dir(void)
-{
-	if (kit_dir[0] != '\0')
-		remove_dir(kit_dir);
-	kit_dir[0] = '\0';
-}
-
-static int kit_open_at(numbering_backend **out)
-{
-	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
-	o.sync_mode = NUMBERING_FILE_SYNC_OFF;
-	o.compact_min_bytes = 64 * 1024;
-	o.shared_index = 1;
-	return numbering_file_backend_new(out, kit_path, &o);
-}
-
-static int kit_open(numbering_backend **out, void *payload)
-{
-	(void)payload;
-	kit_remove_dir();
-	const char *base = getenv("TMPDIR");
-	snprintf(kit_dir, sizeof(kit_dir), "%s/numbering-kit-shared-XXXXXX", base && base[0] ? base : "/tmp");
-	if (mkdtemp(kit_dir) == NULL) {
-		kit_dir[0] = '\0';
-		return NUMBERING_UNAVAILABLE;
-	}
-	static int registered;
-	if (!registered++)
-		atexit(kit_remove_dir);
-	snprintf(kit_path, sizeof(kit_path), "%s/store.db", kit_dir);
-	return kit_open_at(out);
-}
-
-static int kit_reopen(numbering_backend **backend, void *payload)
-{
-	(void)payload;
-	(*backend)->free(*backend);
-	*backend = NULL;
-	return kit_open_at(backend);
-}
-
-static int kit_open_second(numbering_backend **out, numbering_backend *first, void *payload)
-{
-	(void)payload;
-	(void)first;
-	return kit_open_at(out);
-}
-
 struct compare {
 	numbering_backend *reader;
 	const numbering_record *want;
@@ -852,7 +786,7 @@ static int kit_check(numbering_backend *backend, void *payload)
 	o.read_only = 1;
 	o.shared_index = 1;
 	numbering_backend *reader = NULL;
-	if ((rc = numbering_file_backend_new(&reader, kit_path, &o)) != NUMBERING_OK)
+	if ((rc = numbering_file_backend_new(&reader, kit_file_path(), &o)) != NUMBERING_OK)
 		return rc;
 	struct compare c = {reader, NULL, 0, 0, NUMBERING_OK};
 	if (!served_shared(reader))
@@ -873,9 +807,7 @@ Suite *kit_file_shared_suite(void)
 {
 	numbering_backend_test_target target = NUMBERING_BACKEND_TEST_TARGET_INIT;
 	target.name = "kit_file_shared";
-	target.open = kit_open;
-	target.reopen = kit_reopen;
-	target.open_second = kit_open_second;
+	kit_file_target(&target, 1);
 	target.check = kit_check;
 	return numbering_backend_test_suite(&target);
 }

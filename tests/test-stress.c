@@ -20,7 +20,6 @@
  */
 #define _DEFAULT_SOURCE
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 #include <numbering/sys/file.h>
 
 #include "suites.h"
+#include "temp-dir.h"
 
 #define THREADS 4
 #define PROJECTS 3
@@ -722,21 +722,7 @@ static void make_tmp_dir(void)
 
 static void remove_tmp_dir(void)
 {
-	if (tmp_dir[0] == '\0')
-		return;
-	DIR *d = opendir(tmp_dir);
-	if (d != NULL) {
-		struct dirent *e;
-		char path[512];
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", tmp_dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(tmp_dir);
+	temp_dir_remove(tmp_dir);
 	tmp_dir[0] = '\0';
 }
 
