@@ -38,6 +38,7 @@
 #include <sodium.h>
 
 #include "core/alloc.h"
+#include "core/cpu-relax.h"
 #include "core/error.h"
 #include "memory.h"
 #include "model/record.h"
@@ -82,15 +83,6 @@ static unsigned thread_slot(void)
 	if (my_slot == SLOTS)
 		my_slot = atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed) % SLOTS;
 	return my_slot;
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-	__builtin_ia32_pause();
-#elif defined(__GNUC__) && defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
 }
 
 static int bad_backend(void)
@@ -138,7 +130,7 @@ static void drain(struct snap *s, unsigned i)
 	for (unsigned k = 0; k < SLOTS; k++)
 		for (unsigned spins = 0; atomic_load(&s->slots[k].readers[i]) != 0; spins++) {
 			if (spins < 64)
-				cpu_relax();
+				numbering__cpu_relax();
 			else
 				sched_yield();
 		}

@@ -1,4 +1,5 @@
 #include "core/rwlock.h"
+#include "core/cpu-relax.h"
 
 #include <sched.h>
 
@@ -13,15 +14,6 @@ static _Thread_local unsigned my_slot = NUMBERING__RWLOCK_SLOTS;
 #define READER_SPINS 2000
 /* How many times a writer lets readers that wait for it go first. */
 #define WRITER_COURTESY 64
-
-static inline void cpu_relax(void)
-{
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-	__builtin_ia32_pause();
-#elif defined(__GNUC__) && defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
 
 static unsigned thread_slot(void)
 {
@@ -94,7 +86,7 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 			atomic_fetch_sub(readers, 1);
 		}
 		if (spins < READER_SPINS) {
-			cpu_relax();
+			numbering__cpu_relax();
 			continue;
 		}
 		pthread_mutex_lock(&lock->wait_mutex);
@@ -155,7 +147,7 @@ unsigned numbering__rwlock_snapshot_rdlock_on(struct numbering__rwlock *lock)
 			return slot;
 		atomic_fetch_sub(readers, 1);
 		if (spins < READER_SPINS) {
-			cpu_relax();
+			numbering__cpu_relax();
 			continue;
 		}
 		atomic_fetch_add(&lock->waiting_readers, 1);
