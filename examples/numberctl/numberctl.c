@@ -33,6 +33,9 @@
 /* --busy-timeout: how long a write waits for a file store's write lock (0: the
  * library's default, < 0: not at all). */
 static int busy_timeout_ms;
+/* --shared-index: numbering_file_options.shared_index (docs/FILE-FORMAT.md, "The shared
+ * index"): a write makes and keeps PATH.idx; a read-only open reads through it. */
+static int shared_index;
 
 /* Options given before the command. */
 struct globals {
@@ -62,6 +65,8 @@ static const char usage[] =
 	"                        processes, a PBX, commit meanwhile); writes are refused\n"
 	"  --busy-timeout MS     how long a write waits while another process writes the file\n"
 	"                        store (default 5000; 0: not at all), then fails UNAVAILABLE\n"
+	"  --shared-index        file store: a write makes and keeps the index PATH.idx that\n"
+	"                        reader processes share; with --read-only, read through it\n"
 	"  --log-level LEVEL     print the store's log records of LEVEL or more severe on stderr,\n"
 	"                        one logfmt line each (level=... msg=\"...\" key=value ...): error,\n"
 	"                        warning (the default), info (opens, compactions) or debug\n"
@@ -630,6 +635,7 @@ static int session_open(struct session *s, const struct globals *g)
 		 * open and the failures, as structured lines. */
 		file_options.read_only = g->read_only;
 		file_options.busy_timeout_ms = busy_timeout_ms;
+		file_options.shared_index = shared_index;
 		progress_if_terminal(&file_options, 0);
 		if (numbering_file_backend_new(&options.backend, path, &file_options) != NUMBERING_OK) {
 			print_error();
@@ -918,6 +924,7 @@ static int open_backend(const struct globals *g, int create, numbering_backend *
 		file_options.diagnostic = print_diagnostic;
 		file_options.read_only = g->read_only;
 		file_options.busy_timeout_ms = busy_timeout_ms;
+		file_options.shared_index = shared_index;
 		file_options.must_exist = !create;
 		progress_if_terminal(&file_options, 0);
 		rc = numbering_file_backend_new(out, path, &file_options);
@@ -1244,6 +1251,10 @@ static int run(int argc, char **argv)
 		const char **slot = NULL;
 		if (strcmp(argv[i], "--read-only") == 0) {
 			g.read_only = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--shared-index") == 0) {
+			shared_index = 1;
 			continue;
 		}
 		if (strcmp(argv[i], "--version") == 0)

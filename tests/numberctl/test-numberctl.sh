@@ -128,6 +128,13 @@ tail -n 1 "$tmp/live-out" | grep -q '"lifecycleState":"SUSPENDED"' ||
 	{ echo "FAIL the batch did not see the other process's write: $(cat "$tmp/live-out")"; store_failures=1; }
 "$numberctl" --store "file:$tmp/live.db" --busy-timeout soon call GetPhoneNumberInstance '{}' > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "busy-timeout soon" "$tmp/err" || { echo "FAIL --busy-timeout soon: $(cat "$tmp/err")"; store_failures=1; }
+# --shared-index: a write beside the batch makes the index PATH.idx; a read-only open
+# reads through it (docs/FILE-FORMAT.md, "The shared index").
+"$numberctl" --store "file:$tmp/live.db" --shared-index call CreatePhoneNumberInstance '{"parent":"projects/p1","phoneNumberInstanceId":"indexed","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255508000"}}}' > "$tmp/si-write" 2>&1 ||
+	{ echo "FAIL a write with --shared-index: $(cat "$tmp/si-write")"; store_failures=1; }
+[ -s "$tmp/live.db.idx" ] || { echo "FAIL --shared-index made no index beside the store"; store_failures=1; }
+"$numberctl" --store "file:$tmp/live.db" --read-only --shared-index call ResolvePhoneNumber '{"phoneNumber":"+61255508000"}' > "$tmp/si-resolve" 2>&1
+grep -q 'phoneNumberInstances/indexed"' "$tmp/si-resolve" || { echo "FAIL read-only resolve through the shared index: $(cat "$tmp/si-resolve")"; store_failures=1; }
 "$numberctl" --store "file:$tmp/live.db" --read-only call DeletePhoneNumberInstance '{"name":"projects/p1/phoneNumberInstances/live"}' > "$tmp/ro-write" 2>&1 &&
 	{ echo "FAIL a write through --read-only succeeded"; store_failures=1; }
 grep -q '"status":"FAILED_PRECONDITION".*read-only' "$tmp/ro-write" || { echo "FAIL read-only write: $(cat "$tmp/ro-write")"; store_failures=1; }
@@ -470,7 +477,7 @@ if command -v bash > /dev/null 2>&1; then
 	completes "export --format c" "csv"
 	completes "ba" "batch"
 	completes "--st" "--store"
-	completes "--" "--as --busy-timeout --help --log-level --max-instances --policy --provisioning --read-only --region --store --version"
+	completes "--" "--as --busy-timeout --help --log-level --max-instances --policy --provisioning --read-only --region --shared-index --store --version"
 	completes "--log-level i" "info"
 	completes "--log-level " "debug error info warning"
 	completes "stats --" "--help"

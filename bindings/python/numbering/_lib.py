@@ -72,12 +72,12 @@ class Options(Structure):
     ]
 
 
-FILE_OPTIONS_VERSION = 2
+FILE_OPTIONS_VERSION = 5
 FILE_DIAGNOSTIC = CFUNCTYPE(None, c_char_p, c_void_p)
 
 
 class FileOptions(Structure):
-    """numbering_file_options, version 2 (fields are only ever appended)."""
+    """numbering_file_options, version 5 (fields are only ever appended)."""
     _fields_ = [
         ("version", c_uint),
         ("sync_mode", c_int),
@@ -88,6 +88,13 @@ class FileOptions(Structure):
         ("diagnostic_payload", c_void_p),
         # Version 2.
         ("read_only", c_int),
+        # Version 3.
+        ("busy_timeout_ms", c_int),
+        # Version 4: the progress callback (left NULL here) and its payload.
+        ("progress", c_void_p),
+        ("progress_payload", c_void_p),
+        # Version 5.
+        ("shared_index", c_int),
     ]
 
 

@@ -69,6 +69,10 @@ class Store:
         read_only: with @path, read a snapshot of the store file as it is now, without
             its lock (so while another process has it open); writes raise
             FAILED_PRECONDITION. The file must exist.
+        shared_index: with @path, the shared index PATH.idx (docs/FILE-FORMAT.md, "The
+            shared index"): a writable store makes it and keeps it with every commit; a
+            read_only one answers get and resolve through it, so reader processes (PBX
+            workers) share their memory instead of each loading the store.
 
     Every text given (path, caller, policy, method, request fields ...) must be free of
     NUL characters: C would read it only up to the NUL, so one is refused with
@@ -84,7 +88,7 @@ class Store:
                  authorizer: Optional[Callable[[Optional[str], str, str], bool]] = None,
                  on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
                  regulatory_requirements: Optional[str] = None, max_instances: int = 0,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, shared_index: bool = False) -> None:
         lib = _lib.lib
         self._handle = None
         self._policy = None
@@ -141,6 +145,7 @@ class Store:
                 self._free_policy()
                 raise error
             file_options.read_only = 1 if read_only else 0
+            file_options.shared_index = 1 if shared_index else 0
             backend = ctypes.c_void_p()
             rc = lib.numbering_file_backend_new(ctypes.byref(backend), encoded_path,
                                                 ctypes.byref(file_options))

@@ -134,6 +134,17 @@ class FileStoreTest(unittest.TestCase):
                     self.assertIn("read-only", cm.exception.message)
                 self.assertEqual(writer.get(RANGE)["lifecycleState"], "SUSPENDED")
 
+    def test_shared_index(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "numbers.db")
+            with Store(path, default_region="AU", shared_index=True) as writer:
+                writer.create("projects/p1", "+61255501100-99", "block")
+                self.assertTrue(os.path.getsize(path + ".idx") > 0)  # made by the writer
+                with Store(path, default_region="AU", read_only=True, shared_index=True) as reader:
+                    self.assertEqual(reader.resolve("02 5550 1150")["name"], RANGE)
+                    writer.suspend(RANGE)  # through the index, the reader sees it at once
+                    self.assertEqual(reader.get(RANGE)["lifecycleState"], "SUSPENDED")
+
 
 class ErrorTest(unittest.TestCase):
     def setUp(self):
@@ -239,8 +250,8 @@ class NulTest(unittest.TestCase):
         "parse_range": (numbering.parse_range, {"text": "+61255501100-99", "region": "AU"}, set()),
         "Store": (Store, {"path": None, "default_region": "AU", "caller": "user:ops", "policy": None,
                           "authorizer": None, "on_event": None, "regulatory_requirements": "AU:*",
-                          "max_instances": 0, "read_only": False},
-                  {"authorizer", "on_event", "max_instances", "read_only"}),
+                          "max_instances": 0, "read_only": False, "shared_index": False},
+                  {"authorizer", "on_event", "max_instances", "read_only", "shared_index"}),
         "call": ("call", {"method": "ListPhoneNumberInstances", "request": {"parent": "projects/p1"},
                           "caller": "user:ops", "params": {"prefix": "+61"}}, set()),
         "iterate": ("iterate", {"method": "ListPhoneNumberInstances", "request": {"parent": "projects/p1"},
