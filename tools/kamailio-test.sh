@@ -1,7 +1,10 @@
 #!/bin/sh
 # The Kamailio test (docs/TESTING.md): Debian's Kamailio with examples/kamailio's
-# configuration, 4 worker processes each holding a plain open of one file store and
-# resolving every INVITE through libnumbering, answers real SIP INVITEs over UDP on
+# configuration, 4 worker processes each holding a read-only open of one file store,
+# through its shared index (NUMBERING_READ_ONLY=1, NUMBERING_SHARED_INDEX=1: the
+# deployment whose workers share their memory; the store provisioned with numberctl
+# --shared-index), and resolving every INVITE through libnumbering, answers real SIP
+# INVITEs over UDP on
 # 127.0.0.1 (tests/kamailio/check-kamailio.py checks every answer); then numberctl, a
 # process of its own, changes the numbers while Kamailio runs and the next INVITEs to
 # each worker must follow, with no restart.
@@ -52,7 +55,7 @@ export NUMBERING_LIBRARY="$library"
 {
 	cat examples/pbx-router/inventory.jsonl
 	echo '{"method":"CreatePhoneNumberInstance","request":{"parent":"projects/acme","phoneNumberInstanceId":"nohandler","phoneNumberInstance":{"phoneNumber":{"phoneNumber":"+61255503000"}}}}'
-} | timeout 30 "$numberctl" --store "file:$store" batch > "$work/provision.out"
+} | timeout 30 "$numberctl" --store "file:$store" --shared-index batch > "$work/provision.out"
 
 mkdir -p "$work/run"
 cp examples/kamailio/numbering_route.py "$work/run/"
@@ -61,7 +64,8 @@ cp examples/kamailio/numbering_route.py "$work/run/"
 attempt=1
 while :; do
 	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	NUMBERING_STORE="$store" NUMBERING_REGION=AU PYTHONPATH="$root/bindings/python" \
+	NUMBERING_STORE="$store" NUMBERING_REGION=AU NUMBERING_READ_ONLY=1 NUMBERING_SHARED_INDEX=1 \
+		PYTHONPATH="$root/bindings/python" \
 		setsid kamailio -DD -E -f examples/kamailio/kamailio.cfg -Y "$work/run" -P "$work/run/kamailio.pid" \
 		-m 64 -M 8 -A "LISTEN=udp:127.0.0.1:$port" -A CHILDREN=4 -A WITH_WORKER_HEADER \
 		-A "ROUTE_PY=\"$work/run/numbering_route.py\"" \

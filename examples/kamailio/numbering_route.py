@@ -33,6 +33,12 @@ Settings, from the environment of the Kamailio process (an operator puts them in
                        commits as closely, through PATH.lock (docs/FILE-FORMAT.md);
                        without a readable PATH.lock it would be a snapshot as of its
                        open, so the worker refuses it (503, logged) instead.
+  NUMBERING_SHARED_INDEX  1: with NUMBERING_READ_ONLY=1, read through the store's shared
+                       index PATH.idx (docs/FILE-FORMAT.md, "The shared index"), so the
+                       workers share their memory instead of each loading the store;
+                       the store is provisioned with `numberctl --shared-index` (once
+                       made, every writer keeps the index). 0 (the default): each
+                       worker loads the store into its own memory.
   NUMBERING_LIBRARY    libnumbering.so to load (the binding's own lookup otherwise)
 
 Each worker process opens the store once, in its own process after Kamailio forked it
@@ -91,6 +97,7 @@ class Router:
         region = os.environ.get("NUMBERING_REGION") or None
         self.region = region.encode() if region else None
         self.read_only = os.environ.get("NUMBERING_READ_ONLY", "0") == "1"
+        self.shared_index = os.environ.get("NUMBERING_SHARED_INDEX", "0") == "1"
         self.store = None
         self.handle = None
         self.resolution = None
@@ -121,7 +128,7 @@ class Router:
                     "answering 503\n" % (self.path, os.getpid()))
             return False
         try:
-            store = numbering.Store(self.path, read_only=self.read_only)
+            store = numbering.Store(self.path, read_only=self.read_only, shared_index=self.shared_index)
         except numbering.NumberingError as e:
             KSR.err("numbering: cannot open %s (pid %d): %s; answering 503\n" % (self.path, os.getpid(), e))
             return False
@@ -132,7 +139,8 @@ class Router:
             return False
         self.store, self.handle, self.resolution = store, store._handle, resolution
         KSR.info("numbering: worker pid %d opened %s%s\n" %
-                 (os.getpid(), self.path, " read-only" if self.read_only else ""))
+                 (os.getpid(), self.path, (" read-only" if self.read_only else "") +
+                  (" through its shared index" if self.shared_index else "")))
         return True
 
     def route(self, msg, user=None):
