@@ -1078,6 +1078,40 @@ static void not_served(struct file *f, const char *why)
 		                         f->path, f->idx_path, why);
 }
 
+enum { VIEW_READY, VIEW_RETRY, VIEW_NONE };
+
+/* Opens a look-up's view of the index: its generation, the log length it covers, its
+ * ranges' count, and the log mapped that far. VIEW_RETRY: look again (a writer moved on,
+ * or the mapping grew); VIEW_NONE: the index cannot serve, said through not_served. */
+static int view_begin(struct file *f, struct numbering__shx *x, uint64_t *gen, uint64_t *limit, uint64_t *ranges,
+                      const uint8_t **lmap, size_t *lmap_len)
+{
+	if (seq_begin(f, x, gen) != 0) {
+		not_served(f, "a writer was killed while changing it");
+		return VIEW_NONE;
+	}
+	if (view_ok(f, x, *gen, limit, ranges) != 0) {
+		if (seq_retry(x, *gen))
+			return VIEW_RETRY;
+		not_served(f, "it is behind the log, abandoned or damaged");
+		return VIEW_NONE;
+	}
+	*lmap = __atomic_load_n(&f->lmap, __ATOMIC_ACQUIRE);
+	*lmap_len = __atomic_load_n(&f->lmap_len, __ATOMIC_ACQUIRE);
+	if (*limit > *lmap_len) {
+		pthread_mutex_lock(&f->map_mutex);
+		int rc = lmap_grow_locked(f, *limit);
+		pthread_mutex_unlock(&f->map_mutex);
+		if (rc != NUMBERING_OK) {
+			numbering_error_clear();
+			not_served(f, "the log cannot be mapped");
+			return VIEW_NONE;
+		}
+		return VIEW_RETRY;
+	}
+	return VIEW_READY;
+}
+
 int numbering__file_shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit,
                             void *payload, int *served)
 {
@@ -1091,29 +1125,13 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 	char name_buf[NUMBERING__RECORD_NAME_BUF];
 	for (int attempt = 0; attempt < 1000; attempt++) {
 		uint64_t gen, limit, ranges;
-		if (seq_begin(f, x, &gen) != 0) {
-			not_served(f, "a writer was killed while changing it");
-			return NUMBERING_OK;
-		}
-		if (view_ok(f, x, gen, &limit, &ranges) != 0) {
-			if (seq_retry(x, gen))
-				continue;
-			not_served(f, "it is behind the log, abandoned or damaged");
-			return NUMBERING_OK;
-		}
-		const uint8_t *lmap = __atomic_load_n(&f->lmap, __ATOMIC_ACQUIRE);
-		size_t lmap_len = __atomic_load_n(&f->lmap_len, __ATOMIC_ACQUIRE);
-		if (limit > lmap_len) {
-			pthread_mutex_lock(&f->map_mutex);
-			int rc = lmap_grow_locked(f, limit);
-			pthread_mutex_unlock(&f->map_mutex);
-			if (rc != NUMBERING_OK) {
-				numbering_error_clear();
-				not_served(f, "the log cannot be mapped");
-				return NUMBERING_OK;
-			}
+		const uint8_t *lmap;
+		size_t lmap_len;
+		int view = view_begin(f, x, &gen, &limit, &ranges, &lmap, &lmap_len);
+		if (view == VIEW_RETRY)
 			continue;
-		}
+		if (view == VIEW_NONE)
+			return NUMBERING_OK;
 		struct found fd;
 		int r = kind < 1 || kind > NUMBERING_RECORD_KIND_MAX || name_len == 0 || name_len > NAME_MAX_BYTES
 		                ? LOOK_NONE
@@ -1149,29 +1167,13 @@ int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbe
 	uint64_t key = num_key(digits, number);
 	for (int attempt = 0; attempt < 1000; attempt++) {
 		uint64_t gen, limit, ranges;
-		if (seq_begin(f, x, &gen) != 0) {
-			not_served(f, "a writer was killed while changing it");
-			return NUMBERING_OK;
-		}
-		if (view_ok(f, x, gen, &limit, &ranges) != 0) {
-			if (seq_retry(x, gen))
-				continue;
-			not_served(f, "it is behind the log, abandoned or damaged");
-			return NUMBERING_OK;
-		}
-		const uint8_t *lmap = __atomic_load_n(&f->lmap, __ATOMIC_ACQUIRE);
-		size_t lmap_len = __atomic_load_n(&f->lmap_len, __ATOMIC_ACQUIRE);
-		if (limit > lmap_len) {
-			pthread_mutex_lock(&f->map_mutex);
-			int rc = lmap_grow_locked(f, limit);
-			pthread_mutex_unlock(&f->map_mutex);
-			if (rc != NUMBERING_OK) {
-				numbering_error_clear();
-				not_served(f, "the log cannot be mapped");
-				return NUMBERING_OK;
-			}
+		const uint8_t *lmap;
+		size_t lmap_len;
+		int view = view_begin(f, x, &gen, &limit, &ranges, &lmap, &lmap_len);
+		if (view == VIEW_RETRY)
 			continue;
-		}
+		if (view == VIEW_NONE)
+			return NUMBERING_OK;
 		struct found fd;
 		int r = num_look(x, key, &fd);
 		if (r == LOOK_NONE && ranges > 0) {
