@@ -8,6 +8,7 @@
 #include "model/active.h"
 #include "model/instance.h"
 #include "model/kinds.h"
+#include "model/varint.h"
 #include "numbering/money.h"
 
 #define DESCRIBE(id, type, json, limit, dflt) \
@@ -94,16 +95,6 @@ void numbering__active_name(char name[NUMBERING__ACTIVE_NAME_SIZE], const char *
 	name[at] = '\0';
 }
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
 int numbering__active_to_record(numbering_record *out, char name[NUMBERING__ACTIVE_NAME_SIZE],
                                 struct numbering__buf *body, const numbering_active_number *a, const char *project)
 {
@@ -122,7 +113,7 @@ int numbering__active_to_record(numbering_record *out, char name[NUMBERING__ACTI
 		if (a->has_stock) {
 			memcpy(p, a->stock.region_code, 2);
 			p[2] = a->stock.type;
-			p = put_varint(p + 3, stock.len);
+			p = numbering__varint_put(p + 3, stock.len);
 			memcpy(p, stock.ptr, stock.len);
 			p += stock.len;
 		}
@@ -170,14 +161,8 @@ int numbering__active_from_record(numbering_active_number *a, const numbering_re
 		a->stock.type = p[2];
 		p += 3;
 		uint64_t len = 0;
-		unsigned shift = 0;
-		for (;; shift += 7) {
-			if (p >= end || shift > 28)
-				return damaged(record, "body", "the stock's length is damaged");
-			len |= (uint64_t)(*p & 0x7f) << shift;
-			if (!(*p++ & 0x80))
-				break;
-		}
+		if (numbering__varint_get(&p, end, &len) != NULL)
+			return damaged(record, "body", "the stock's length is damaged");
 		if (len > (uint64_t)(end - p))
 			return damaged(record, "body", "the stock is longer than the body");
 		rc = numbering__fields_decode(&numbering__available_fields, &a->stock, p, (size_t)len, &field, &problem);

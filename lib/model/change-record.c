@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "model/change-record.h"
 #include "model/kinds.h"
+#include "model/varint.h"
 
 static const char *const change_names[NUMBERING__CHANGE_MAX + 1] = {
 	[NUMBERING__CHANGE_CREATED] = "created",
@@ -105,13 +106,10 @@ int64_t numbering__change_name_window(const char *name, int64_t sort_key)
 	return slot >= 0 && slot < window && sort_key == -slot - 1 ? window : -1;
 }
 
-static void put_varint(uint8_t *p, size_t *len, uint64_t v)
+/* Appends @v to @body, which has the room. */
+static void put_varint(struct numbering__buf *body, uint64_t v)
 {
-	while (v >= 0x80) {
-		p[(*len)++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[(*len)++] = (uint8_t)v;
+	body->len = (size_t)(numbering__varint_put(body->ptr + body->len, v) - body->ptr);
 }
 
 int numbering__change_body_begin(struct numbering__buf *body, int64_t sequence, int64_t time, size_t count)
@@ -120,10 +118,9 @@ int numbering__change_body_begin(struct numbering__buf *body, int64_t sequence, 
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (sequence > 0)
-		put_varint(body->ptr, &body->len, (uint64_t)sequence);
-	uint64_t u = (uint64_t)time;
-	put_varint(body->ptr, &body->len, (u << 1) ^ (time < 0 ? UINT64_MAX : 0)); /* zigzag */
-	put_varint(body->ptr, &body->len, count);
+		put_varint(body, (uint64_t)sequence);
+	put_varint(body, numbering__zigzag(time));
+	put_varint(body, count);
 	return NUMBERING_OK;
 }
 
@@ -134,7 +131,7 @@ int numbering__change_body_entry(struct numbering__buf *body, int kind, int chan
 		return rc;
 	body->ptr[body->len++] = (uint8_t)kind;
 	body->ptr[body->len++] = (uint8_t)change;
-	put_varint(body->ptr, &body->len, len);
+	put_varint(body, len);
 	if (len > 0)
 		memcpy(body->ptr + body->len, name, len);
 	body->len += len;
@@ -165,22 +162,10 @@ void numbering__change_record_named(numbering_record *out, const char *name, int
  * shortest form. */
 static int get_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 {
-	uint64_t v = 0;
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (*pos >= len)
-			return 1;
-		uint8_t b = p[(*pos)++];
-		if (shift == 63 && b > 1)
-			return 1;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if ((b & 0x80) == 0) {
-			if (b == 0 && shift > 0)
-				return 1; /* not the shortest form */
-			*out = v;
-			return 0;
-		}
-	}
-	return 1;
+	const uint8_t *at = p + *pos;
+	int bad = numbering__varint_get(&at, p + len, out) != NULL;
+	*pos = (size_t)(at - p);
+	return bad;
 }
 
 /* The whole body read, each entry handed to @visit (NULL: checked only). */
@@ -193,7 +178,7 @@ static int read_body(const numbering_record *record, size_t pos, int64_t *time, 
 	char problem[96];
 	if (get_varint(p, len, &pos, &v) != 0)
 		return numbering__record_damaged(record, "change journal ", "time", "cut or not a varint");
-	*time = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+	*time = numbering__unzigzag(v);
 	if (get_varint(p, len, &pos, &n) != 0)
 		return numbering__record_damaged(record, "change journal ", "count", "cut or not a varint");
 	if (n < 1 || n > NUMBERING__CHANGE_ENTRIES_MAX) {

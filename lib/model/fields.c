@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "model/fields.h"
 #include "model/validate.h"
+#include "model/varint.h"
 #include "numbering/money.h"
 
 #define AT(obj, f, type) ((type *)(void *)((char *)(obj) + (f)->offset))
@@ -212,28 +213,6 @@ const struct numbering__money *numbering__fields_money(const struct numbering__f
 
 /* ---- The body ---- */
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
-static uint64_t zigzag(int64_t v)
-{
-	uint64_t u = (uint64_t)v;
-	return (u << 1) ^ (0 - (u >> 63));
-}
-
-static int64_t unzigzag(uint64_t v)
-{
-	uint64_t u = (v >> 1) ^ (0 - (v & 1));
-	return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
-}
-
 static int present(const struct numbering__field *f, const void *obj)
 {
 	switch (f->type) {
@@ -276,7 +255,7 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 	int rc = numbering__buf_reserve(out, bound);
 	if (rc != NUMBERING_OK)
 		return rc;
-	uint8_t *p = put_varint(out->ptr + out->len, bits);
+	uint8_t *p = numbering__varint_put(out->ptr + out->len, bits);
 	for (size_t i = 0; i < t->count && i < 64; i++) {
 		const struct numbering__field *f = &t->f[i];
 		if (!(bits & (UINT64_C(1) << i)))
@@ -285,27 +264,27 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 		case NUMBERING__FIELD_TEXT: {
 			const char *s = *AT_CONST(obj, f, char *);
 			size_t len = lens[i];
-			p = put_varint(p, len);
+			p = numbering__varint_put(p, len);
 			memcpy(p, s, len);
 			p += len;
 			break;
 		}
 		case NUMBERING__FIELD_INT:
-			p = put_varint(p, (uint64_t)*AT_CONST(obj, f, int64_t));
+			p = numbering__varint_put(p, (uint64_t)*AT_CONST(obj, f, int64_t));
 			break;
 		case NUMBERING__FIELD_TIME:
-			p = put_varint(p, zigzag(*AT_CONST(obj, f, int64_t)));
+			p = numbering__varint_put(p, numbering__zigzag(*AT_CONST(obj, f, int64_t)));
 			break;
 		case NUMBERING__FIELD_MONEY: {
 			const struct numbering__money *m = AT_CONST(obj, f, struct numbering__money);
 			memcpy(p, m->currency, 3);
-			p = put_varint(p + 3, (uint64_t)m->minor);
+			p = numbering__varint_put(p + 3, (uint64_t)m->minor);
 			break;
 		}
 		case NUMBERING__FIELD_SMONEY: {
 			const struct numbering__money *m = AT_CONST(obj, f, struct numbering__money);
 			memcpy(p, m->currency, 3);
-			p = put_varint(p + 3, zigzag(m->minor));
+			p = numbering__varint_put(p + 3, numbering__zigzag(m->minor));
 			break;
 		}
 		case NUMBERING__FIELD_CAPS:
@@ -333,22 +312,8 @@ static int bad(struct reader *r, const char *field, const char *problem)
 
 static int get_varint(struct reader *r, const char *field, uint64_t *v)
 {
-	uint64_t result = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (r->p >= r->end)
-			return bad(r, field, "the body ends in the middle of it");
-		uint8_t b = *r->p++;
-		if (shift == 63 && b > 1)
-			break;
-		result |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			if (b == 0 && shift > 0)
-				break;
-			*v = result;
-			return NUMBERING_OK;
-		}
-	}
-	return bad(r, field, "its number does not fit in 64 bits or is not in its shortest form");
+	const char *problem = numbering__varint_get(&r->p, r->end, v);
+	return problem != NULL ? bad(r, field, problem) : NUMBERING_OK;
 }
 
 static int read_one(const struct numbering__fields *t, const struct numbering__field *f, struct reader *r, void *obj)
@@ -379,7 +344,7 @@ static int read_one(const struct numbering__fields *t, const struct numbering__f
 			return rc;
 		if (v == 0)
 			return bad(r, f->json, "it is stored but 0");
-		*AT(obj, f, int64_t) = unzigzag(v);
+		*AT(obj, f, int64_t) = numbering__unzigzag(v);
 		return NUMBERING_OK;
 	}
 	case NUMBERING__FIELD_MONEY:
@@ -395,7 +360,7 @@ static int read_one(const struct numbering__fields *t, const struct numbering__f
 		if ((rc = get_varint(r, f->json, &v)) != NUMBERING_OK)
 			return rc;
 		if (f->type == NUMBERING__FIELD_SMONEY) {
-			int64_t s = unzigzag(v);
+			int64_t s = numbering__unzigzag(v);
 			if (s < -f->limit || s > f->limit)
 				return bad(r, f->json, "its amount is over the limit");
 			m->minor = s;

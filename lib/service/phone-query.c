@@ -35,6 +35,7 @@
 #include "model/fields.h"
 #include "model/kinds.h"
 #include "model/validate.h"
+#include "model/varint.h"
 #include "numbering/phone.h"
 #include "numbering/subscription.h"
 #include "service/application.h"
@@ -62,18 +63,7 @@ struct view {
 
 static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
-	uint64_t r = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (*p >= end)
-			return NUMBERING_DATA_LOSS;
-		uint8_t b = *(*p)++;
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return NUMBERING_OK;
-		}
-	}
-	return NUMBERING_DATA_LOSS;
+	return numbering__varint_get(p, end, v) == NULL ? NUMBERING_OK : NUMBERING_DATA_LOSS;
 }
 
 #define ROW(i) (UINT64_C(1) << (i))
@@ -123,8 +113,7 @@ static int view_fields(const struct numbering__fields *t, uint64_t want, struct 
 				return NUMBERING_DATA_LOSS;
 			if (wanted) {
 				o->text = NULL;
-				o->value = t->f[i].type == NUMBERING__FIELD_INT ? (int64_t)v
-				                                                : (int64_t)((v >> 1) ^ (~(v & 1) + 1));
+				o->value = t->f[i].type == NUMBERING__FIELD_INT ? (int64_t)v : numbering__unzigzag(v);
 			}
 			break;
 		case NUMBERING__FIELD_MONEY:
@@ -140,7 +129,7 @@ static int view_fields(const struct numbering__fields *t, uint64_t want, struct 
 			if (get_varint(&p, end, &v) != NUMBERING_OK)
 				return NUMBERING_DATA_LOSS;
 			if (wanted)
-				o->value = t->f[i].type == NUMBERING__FIELD_MONEY ? (int64_t)v : (int64_t)((v >> 1) ^ (~(v & 1) + 1));
+				o->value = t->f[i].type == NUMBERING__FIELD_MONEY ? (int64_t)v : numbering__unzigzag(v);
 			break;
 		case NUMBERING__FIELD_CAPS:
 			if (p >= end)
