@@ -198,8 +198,6 @@ static int put_link(numbering_store *store, const char *child, const char *paren
 	memset(&f, 0, sizeof(f));
 	f.parent = (char *)parent;
 	f.create_time = create_time;
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&table, &body, &f);
 	numbering_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.version = NUMBERING_RECORD_VERSION;
@@ -207,12 +205,7 @@ static int put_link(numbering_store *store, const char *child, const char *paren
 	rec.name = name;
 	rec.parent = parent;
 	rec.sort_key = create_time;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &rec);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &rec, &table, &f);
 }
 
 int numbering_store_set_parent_account(numbering_store *store, const char *caller, const char *project,

@@ -427,8 +427,6 @@ static int put_app(numbering_store *store, const char *project, const struct num
 	memset(&f, 0, sizeof(f));
 	f.application_name = (char *)a->name;
 	f.create_time = a->create_time;
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&app_table, &body, &f);
 	numbering_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.version = NUMBERING_RECORD_VERSION;
@@ -437,12 +435,7 @@ static int put_app(numbering_store *store, const char *project, const struct num
 	rec.parent = project;
 	rec.sort_key = a->id;
 	rec.keys[0] = a->name;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &rec);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &rec, &app_table, &f);
 }
 
 static int put_rule(numbering_store *store, const struct numbering__rule *r, const char *pattern)
@@ -456,8 +449,6 @@ static int put_rule(numbering_store *store, const struct numbering__rule *r, con
 	const char *slash = strstr(r->record, RULES);
 	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - r->record), r->record);
 	id_text(id, r->id);
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&rule_table, &body, &f);
 	numbering_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.version = NUMBERING_RECORD_VERSION;
@@ -467,12 +458,7 @@ static int put_rule(numbering_store *store, const struct numbering__rule *r, con
 	rec.sort_key = r->id;
 	rec.keys[0] = r->name;
 	rec.keys[1] = id;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &rec);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &rec, &rule_table, &f);
 }
 
 /* A store handle and the project it names, checked: the common start of every call. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/fields.h"
 #include "service/backend-call.h"
 #include "service/phone.h"
 
@@ -210,6 +211,21 @@ int numbering__backend_put_record(numbering_store *store, const numbering_record
 		                        record->kind == NUMBERING__KIND_INSTANCE && !(record->flags & NUMBERING_RECORD_LISTED)
 		                            ? NUMBERING__CHANGE_DELETED
 		                            : NUMBERING__CHANGE_UPDATED);
+	return rc;
+}
+
+int numbering__backend_put_fields(numbering_store *store, const numbering_record *record,
+                                  const struct numbering__fields *table, const void *obj)
+{
+	struct numbering__buf body = {NULL, 0, 0};
+	int rc = numbering__fields_encode(table, &body, obj);
+	if (rc == NUMBERING_OK) {
+		numbering_record r = *record;
+		r.body = body.ptr;
+		r.body_len = body.len;
+		rc = numbering__backend_put_record(store, &r);
+	}
+	numbering__buf_free(&body);
 	return rc;
 }
 

@@ -70,6 +70,12 @@ int numbering__backend_find_record(numbering_store *store, int digits, uint64_t 
 int numbering__backend_remove_record(numbering_store *store, int kind, const char *name);
 /* Puts @record (inside a transaction). */
 int numbering__backend_put_record(numbering_store *store, const numbering_record *record);
+/* Puts @record (inside a transaction) with the body @table encodes from @obj, the way
+ * every record kind built on an attribute table (model/fields.h) is written; @record's
+ * own body is not read. NUMBERING_RESOURCE_EXHAUSTED; the errors of a put. */
+struct numbering__fields;
+int numbering__backend_put_fields(numbering_store *store, const numbering_record *record,
+                                  const struct numbering__fields *table, const void *obj);
 
 /*
  * Reads the META record @name (NUMBERING__META_*) into @buf of *@len bytes and sets

@@ -191,8 +191,6 @@ static int put_region(numbering_store *store, const struct seen *s)
 	f.months = n->payment_interval_months;
 	f.documents = n->supporting_documentation_required;
 	f.sandbox = n->sandbox;
-	struct numbering__buf body = {NULL, 0, 0};
-	rc = numbering__fields_encode(&table, &body, &f);
 	numbering_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.version = NUMBERING_RECORD_VERSION;
@@ -200,12 +198,7 @@ static int put_region(numbering_store *store, const struct seen *s)
 	rec.name = name;
 	rec.parent = country;
 	rec.sort_key = n->region_id;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &rec);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &rec, &table, &f);
 }
 
 int numbering__catalogue_regions_note(numbering_store *store, const numbering_available_number *const *numbers,

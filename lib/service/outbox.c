@@ -116,8 +116,6 @@ static int put_delivery(numbering_store *store, const numbering_delivery *d)
 {
 	char name[DELIVERY_NAME_SIZE];
 	snprintf(name, sizeof(name), "%s%s", DELIVERY_PREFIX, d->id);
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&delivery_table, &body, &d->f);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
@@ -127,12 +125,7 @@ static int put_delivery(numbering_store *store, const numbering_delivery *d)
 	r.sort_key = d->f.create_time;
 	r.expires = d->f.dead ? 0 : d->next_attempt;
 	r.keys[0] = d->f.dead ? "dead" : NULL;
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, &delivery_table, &d->f);
 }
 
 static void config_name(char name[CONFIG_NAME_SIZE], const char *project)

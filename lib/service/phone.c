@@ -172,8 +172,6 @@ static int phone_store(numbering_store *store, const struct numbering__phone *p,
 	char app[DECIMAL_SIZE], rule[DECIMAL_SIZE];
 	decimal(app, p->application_id);
 	decimal(rule, p->rule_id);
-	struct numbering__buf body = {NULL, 0, 0};
-	rc = numbering__fields_encode(TABLE, &body, p);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
@@ -184,12 +182,7 @@ static int phone_store(numbering_store *store, const struct numbering__phone *p,
 	r.expires = hold_key(p);
 	r.keys[0] = p->application_id != 0 ? app : NULL;
 	r.keys[1] = p->rule_id != 0 ? rule : NULL;
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, TABLE, p);
 }
 
 struct load_visit {

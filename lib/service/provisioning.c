@@ -112,8 +112,6 @@ static int put_task(numbering_store *store, const numbering_task *t)
 {
 	char key[CHANNEL_KEY_SIZE];
 	channel_key(key, &t->f);
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&task_table, &body, &t->f);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
@@ -123,12 +121,7 @@ static int put_task(numbering_store *store, const numbering_task *t)
 	r.sort_key = t->f.create_time;
 	r.expires = t->due;
 	r.keys[0] = key;
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, &task_table, &t->f);
 }
 
 static int set_text(struct task_fields *f, const char *json, const char *value)

@@ -238,8 +238,6 @@ static int put_record(numbering_store *store, const numbering_reservation *r, co
 	}
 	f.create_time = r->create_time;
 	f.expire_time = r->expire_time;
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&table, &body, &f);
 	numbering_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.version = NUMBERING_RECORD_VERSION;
@@ -248,11 +246,7 @@ static int put_record(numbering_store *store, const numbering_reservation *r, co
 	rec.parent = project;
 	rec.sort_key = r->create_time;
 	rec.expires = r->expire_time;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &rec);
-	numbering__buf_free(&body);
+	int rc = numbering__backend_put_fields(store, &rec, &table, &f);
 	numbering__fields_clear(&table, &f);
 	return rc;
 }
