@@ -463,6 +463,46 @@ START_TEST(another_currency_is_refused)
 }
 END_TEST
 
+/* A block whose prices cannot make one cost (two currencies; more than an amount holds):
+ * the create is refused naming the number asked for, not the block's first, and changes
+ * nothing. */
+START_TEST(a_block_priced_wrong_is_refused_naming_the_number)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12125551240-49", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 100), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "EUR", 200), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_msg(numbering_store_import_available(NULL, store, NULL, items, 1) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12125551250-59", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", INT64_MAX / 2), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 120), NUMBERING_OK);
+	ck_assert_msg(numbering_store_import_available(NULL, store, NULL, items, 1) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	numbering_available_number_free(n);
+	top_up(store, P1, "USD", 1000);
+	numbering_purchase_request r = request_for("+12125551243");
+	numbering_purchase *p = NULL;
+	fixture_expect_error(create_purchase(&p, store, NULL, P1, &r), NUMBERING_FAILED_PRECONDITION,
+	                     "+12125551243: setupPrice is in USD and monthlyPrice in EUR");
+	ck_assert_ptr_null(p);
+	r = request_for("+12125551257");
+	fixture_expect_error(create_purchase(&p, store, NULL, P1, &r), NUMBERING_OUT_OF_RANGE,
+	                     "+12125551257: setupPrice + monthlyPrice x 120 months is more than an amount can hold");
+	ck_assert_ptr_null(p);
+	ck_assert(available("+12125551243"));
+	ck_assert(available("+12125551257"));
+	expect_account(1000, 0);
+	numbering_purchase_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
+}
+END_TEST
+
 /* Each bad request is refused naming its field, and changes nothing. */
 START_TEST(bad_requests_name_the_field)
 {
@@ -986,6 +1026,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, failed_and_cancelled_give_the_number_back);
 	tcase_add_test(tc, a_free_number_charges_nothing);
 	tcase_add_test(tc, another_currency_is_refused);
+	tcase_add_test(tc, a_block_priced_wrong_is_refused_naming_the_number);
 	tcase_add_test(tc, bad_requests_name_the_field);
 	tcase_add_test(tc, get_and_names);
 	tcase_add_test(tc, list_newest_first_by_status_and_pages);

@@ -49,6 +49,15 @@ static const struct numbering__field purchase_rows[] = {NUMBERING__PURCHASE_FIEL
 static const struct numbering__fields purchase_table = {purchase_rows, sizeof(purchase_rows) / sizeof(purchase_rows[0]),
                                                         "phone number purchase"};
 
+/* The attributes as numbering__fields_clear() leaves them, for an object with no text
+ * to free yet (a new purchase): one copy instead of a walk of the table's rows. */
+#define BLANK_TEXT(dflt) NULL
+#define BLANK_INT(dflt) (dflt)
+#define BLANK_TIME(dflt) 0
+#define BLANK_MONEY(dflt) {{0}, 0}
+#define BLANK(id, type, json, limit, dflt) .id = BLANK_##type(dflt),
+static const struct purchase_fields blank_fields = {NUMBERING__PURCHASE_FIELDS(BLANK)};
+
 struct numbering_purchase {
 	char id[ID_SIZE];
 	char name[NUMBERING__NAME_SIZE];
@@ -64,7 +73,9 @@ struct numbering_purchase_page {
 
 /* ---- What an acquisition costs ---- */
 
-int numbering__acquisition_cost(struct numbering__money *out, const numbering_available_number *n)
+/* What a number of @n's prices costs: setup plus the first interval's monthly price;
+ * @number names it in the messages. */
+static int cost_of(struct numbering__money *out, const numbering_available_number *n, const char *number)
 {
 	memset(out, 0, sizeof(*out));
 	const struct numbering__money *setup = &n->setup_price, *monthly = &n->monthly_price;
@@ -72,7 +83,7 @@ int numbering__acquisition_cost(struct numbering__money *out, const numbering_av
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "monthlyPrice",
 		                              "%s: setupPrice is in %s and monthlyPrice in %s: one number's prices are in "
 		                              "one currency",
-		                              n->phone_number, setup->currency, monthly->currency);
+		                              number, setup->currency, monthly->currency);
 	int64_t months = n->payment_interval_months < 1 ? 1 : n->payment_interval_months;
 	int64_t total = 0, first = 0;
 	if (monthly->currency[0] != '\0' &&
@@ -89,7 +100,12 @@ int numbering__acquisition_cost(struct numbering__money *out, const numbering_av
 overflow:
 	return numbering__error_field(NUMBERING_OUT_OF_RANGE, "monthlyPrice",
 	                              "%s: setupPrice + monthlyPrice x %lld months is more than an amount can hold",
-	                              n->phone_number, (long long)months);
+	                              number, (long long)months);
+}
+
+int numbering__acquisition_cost(struct numbering__money *out, const numbering_available_number *n)
+{
+	return cost_of(out, n, n->phone_number);
 }
 
 /* ---- Statuses ---- */
@@ -146,6 +162,21 @@ static int check_transition(const numbering_purchase *p, int to)
 static int damaged(const numbering_record *record, const char *field, const char *problem)
 {
 	return numbering__record_damaged(record, "purchase ", field, problem);
+}
+
+/* Text the library made or has checked (a name, a number it formatted, a country code
+ * of two capitals), into the attribute @slot: copied with its length, not validated
+ * again (numbering__fields_set_text() looks the row up and scans the text for its
+ * checks: ~650 instructions for an instance's name, on every create). Each is far
+ * within its row's limit (model/purchase-fields.h). */
+static int set_made(char **slot, const char *value, size_t len, const char *field)
+{
+	char *copy = numbering__strndup(value, len);
+	if (copy == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %s", field);
+	numbering__free_mem(*slot);
+	*slot = copy;
+	return NUMBERING_OK;
 }
 
 /* "projects/p/phoneNumberPurchases/{id}" into its project and id: 0 when it is not one. */
@@ -312,8 +343,9 @@ static int start_locked(numbering_store *store, numbering_purchase *p, numbering
 		rc = stock->supporting_documentation_required
 		         ? numbering__account_reserve(store, &acc, p->f.cost.currency, p->f.cost.minor)
 		         : numbering__account_hold(&acc, p->f.cost.currency, p->f.cost.minor);
+	const char *instance = numbering_instance_name(a->instance);
 	if (rc == NUMBERING_OK)
-		rc = numbering__fields_set_text(&purchase_table, &p->f, "instance", numbering_instance_name(a->instance));
+		rc = set_made(&p->f.instance, instance, strlen(instance), "instance");
 	if (rc != NUMBERING_OK)
 		return rc;
 	p->f.create_time = p->f.update_time = now;
@@ -331,7 +363,7 @@ int numbering__purchase_for_rent(numbering_store *store, numbering_active_number
 	(void)payload;
 	numbering_purchase p;
 	memset(&p, 0, sizeof(p));
-	numbering__fields_clear(&purchase_table, &p.f);
+	p.f = blank_fields;
 	const char *name = numbering_instance_name(a->instance);
 	const char *c = strstr(name, "/phoneNumberInstances/");
 	char project[NUMBERING__PROJECT_SIZE];
@@ -430,7 +462,7 @@ static int read_request(numbering_purchase *p, int *digits, uint64_t *value, con
 		return rc;
 	char number[NUMBERING_E164_BUFSIZE];
 	number_text(number, *digits, *value);
-	if ((rc = numbering__fields_set_text(&purchase_table, &p->f, "phoneNumber", number)) != NUMBERING_OK)
+	if ((rc = set_made(&p->f.phone_number, number, strlen(number), "phoneNumber")) != NUMBERING_OK)
 		return rc;
 	const char *cc = r->country_code;
 	if (cc == NULL || cc[0] == '\0')
@@ -439,7 +471,7 @@ static int read_request(numbering_purchase *p, int *digits, uint64_t *value, con
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "countryCode",
 		                              "countryCode \"%s\" is not an ISO 3166-1 alpha-2 code",
 		                              numbering__quote(quoted, cc, strlen(cc)));
-	if ((rc = numbering__fields_set_text(&purchase_table, &p->f, "countryCode", cc)) != NUMBERING_OK)
+	if ((rc = set_made(&p->f.country_code, cc, 2, "countryCode")) != NUMBERING_OK)
 		return rc;
 	int type = r->number_type == NUMBERING_NUMBER_TYPE_UNSPECIFIED ? NUMBERING_NUMBER_TYPE_LOCAL : r->number_type;
 	if (type < NUMBERING_NUMBER_TYPE_LOCAL || type > NUMBERING_NUMBER_TYPE_SHARED_RATE)
@@ -516,17 +548,10 @@ static int create_locked(numbering_purchase *p, numbering_active_number *a, numb
 	struct numbering__money cost;
 	struct numbering__account acc;
 	char details[NUMBERING__BILLING_DETAILS_SIZE];
-	if (rc == NUMBERING_OK) {
-		numbering_available_number one;
-		memset(&one, 0, sizeof(one));
-		numbering__available_clear(&one);
-		rc = numbering__available_assign(&one, &block);
-		if (rc == NUMBERING_OK) {
-			numbering__available_set_interval(&one, digits, value, value);
-			rc = numbering__acquisition_cost(&cost, &one);
-		}
-		numbering__available_clear(&one);
-	}
+	/* The block's prices are the number's: its cost named by the number, without a
+	 * copy of the block made for it. */
+	if (rc == NUMBERING_OK)
+		rc = cost_of(&cost, &block, p->f.phone_number);
 	if (rc == NUMBERING_OK)
 		rc = numbering__account_load(&acc, store, p->project);
 	if (rc == NUMBERING_OK && cost.currency[0] != '\0' && cost.minor > 0)
@@ -564,7 +589,7 @@ static numbering_purchase *purchase_alloc(void)
 {
 	numbering_purchase *p = numbering__calloc(1, sizeof(*p));
 	if (p != NULL)
-		numbering__fields_clear(&purchase_table, &p->f);
+		p->f = blank_fields;
 	return p;
 }
 
