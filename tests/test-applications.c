@@ -538,6 +538,15 @@ static int damage_visit(const numbering_record *record, void *payload)
 	copy = *record;
 	copy.name = "projects/p1";
 	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	/* A body cut short: the error names the record and the attribute it ends in. */
+	copy = *record;
+	copy.body_len = record->body_len - 1;
+	numbering_error_clear();
+	ck_assert_int_eq(kind->check(&copy), NUMBERING_DATA_LOSS);
+	ck_assert_int_ge(numbering_error_violation_count(), 1);
+	ck_assert_msg(strstr(numbering_error_message(), "is damaged: its ") != NULL &&
+	                  strstr(numbering_error_message(), record->name) != NULL,
+	              "%s", numbering_error_message());
 	return 0;
 }
 

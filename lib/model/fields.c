@@ -411,6 +411,14 @@ int numbering__fields_decode(const struct numbering__fields *t, void *obj, const
 	return NUMBERING_OK;
 }
 
+int numbering__fields_decode_record(const struct numbering__fields *t, void *obj, const numbering_record *record,
+                                    const char *what)
+{
+	const char *field = NULL, *problem = NULL;
+	int rc = numbering__fields_decode(t, obj, record->body, record->body_len, &field, &problem);
+	return rc != NUMBERING_OK && problem != NULL ? numbering__record_damaged(record, what, field, problem) : rc;
+}
+
 int numbering__fields_decode_first(const struct numbering__fields *t, size_t rows, void *obj, const uint8_t *body,
                                    size_t len, const char **field, const char **problem)
 {

@@ -96,6 +96,13 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 int numbering__fields_decode(const struct numbering__fields *t, void *obj, const uint8_t *body, size_t len,
                              const char **field, const char **problem);
 
+/* Reads the body of @record into @obj (cleared by the caller) as numbering__fields_decode(),
+ * a damaged one NUMBERING_DATA_LOSS saying so through numbering__record_damaged() (@what
+ * "" or ending in a space, e.g. "catalogue region "): what every reader of a record kind
+ * built on a table does first. */
+int numbering__fields_decode_record(const struct numbering__fields *t, void *obj, const numbering_record *record,
+                                    const char *what);
+
 /* Reads only rows 0 .. @rows - 1 of a body into @obj (cleared by the caller) and stops
  * there: the later attributes are neither read nor checked, so a reader that needs
  * the first few attributes of many records (pricing: an available number's prices)

@@ -71,16 +71,11 @@ static int read_link(struct link *out, const numbering_record *record)
 			return damaged(record, "keys", "an account link has no secondary keys");
 	struct link_fields f;
 	memset(&f, 0, sizeof(f));
-	const char *field = NULL, *problem = NULL;
-	int rc = numbering__fields_decode(&table, &f, record->body, record->body_len, &field, &problem);
-	if (rc != NUMBERING_OK) {
-		if (problem != NULL)
-			rc = damaged(record, field, problem);
-	} else if (f.parent == NULL || strcmp(f.parent, record->parent) != 0) {
+	int rc = numbering__fields_decode_record(&table, &f, record, "");
+	if (rc == NUMBERING_OK && (f.parent == NULL || strcmp(f.parent, record->parent) != 0))
 		rc = damaged(record, "parent_account", "it is not the record's parent");
-	} else if (f.create_time <= 0 || f.create_time != record->sort_key) {
+	else if (rc == NUMBERING_OK && (f.create_time <= 0 || f.create_time != record->sort_key))
 		rc = damaged(record, "created", "it is not the record's sort key");
-	}
 	if (rc == NUMBERING_OK && out != NULL) {
 		snprintf(out->child, sizeof(out->child), "%s", child);
 		snprintf(out->parent, sizeof(out->parent), "%s", record->parent);

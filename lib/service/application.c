@@ -164,15 +164,10 @@ static int read_app(struct numbering__application *out, const numbering_record *
 		return rc;
 	struct application_fields f;
 	memset(&f, 0, sizeof(f));
-	const char *field = NULL, *problem = NULL;
-	rc = numbering__fields_decode(&app_table, &f, record->body, record->body_len, &field, &problem);
-	if (rc != NUMBERING_OK) {
-		if (problem != NULL)
-			rc = damaged(record, field, problem);
-	} else {
+	rc = numbering__fields_decode_record(&app_table, &f, record, "");
+	if (rc == NUMBERING_OK)
 		rc = check_named(record, f.application_name, "application_name", "it is not the application's name",
 		                 f.create_time);
-	}
 	if (rc == NUMBERING_OK && out != NULL) {
 		out->id = id;
 		snprintf(out->name, sizeof(out->name), "%s", f.application_name);
@@ -216,12 +211,8 @@ static int read_rule(struct numbering__rule *out, char **pattern, const numberin
 		return rc;
 	struct rule_fields f;
 	memset(&f, 0, sizeof(f));
-	const char *field = NULL, *problem = NULL;
-	rc = numbering__fields_decode(&rule_table, &f, record->body, record->body_len, &field, &problem);
-	if (rc != NUMBERING_OK) {
-		if (problem != NULL)
-			rc = damaged(record, field, problem);
-	} else {
+	rc = numbering__fields_decode_record(&rule_table, &f, record, "");
+	if (rc == NUMBERING_OK) {
 		rc = check_named(record, f.rule_name, "rule_name", "it is not the rule's name", f.create_time);
 		if (rc == NUMBERING_OK && f.rule_pattern != NULL &&
 		    numbering__validate_text(f.rule_pattern, NUMBERING__RULE_PATTERN_MAX, "rule_pattern") != NUMBERING_OK)

@@ -89,11 +89,10 @@ static int read_region(struct region_fields *f, const numbering_record *record)
 	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
 		if (record->keys[i] != NULL)
 			return damaged(record, "keys", "a catalogue region has no secondary keys");
-	const char *field = NULL, *problem = NULL;
-	int rc = numbering__fields_decode(&table, f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(&table, f, record, "catalogue region ");
 	if (rc != NUMBERING_OK) {
 		numbering__fields_clear(&table, f);
-		return problem != NULL ? damaged(record, field, problem) : rc;
+		return rc;
 	}
 	char name[REGION_NAME_SIZE];
 	if (f->category_name == NULL || f->category_name[0] == '\0')

@@ -82,21 +82,18 @@ static int damaged(const numbering_record *record, const char *field, const char
 static int read_delivery(numbering_delivery *d, const numbering_record *record)
 {
 	numbering__fields_clear(&delivery_table, &d->f);
-	const char *field = NULL, *problem = NULL;
 	size_t plen = sizeof(DELIVERY_PREFIX) - 1;
 	if (record->kind != NUMBERING__KIND_DELIVERY || record->name == NULL ||
 	    strncmp(record->name, DELIVERY_PREFIX, plen) != 0 || strlen(record->name + plen) >= ID_SIZE ||
 	    record->name[plen] == '\0' || (record->parent && record->parent[0]) || record->digits != 0)
 		return damaged(record, "name", "it is not callbackDeliveries/{eventId} without parent or numbers");
 	snprintf(d->id, sizeof(d->id), "%s", record->name + plen);
-	int rc = numbering__fields_decode(&delivery_table, &d->f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(&delivery_table, &d->f, record, "");
 	if (rc == NUMBERING_OK && (d->f.url == NULL || d->f.body == NULL || d->f.project == NULL))
 		rc = damaged(record, "body", "it has no url, body or project");
 	else if (rc == NUMBERING_OK && ((d->f.dead != 0) != (record->expires == 0) ||
 	                                (d->f.dead != 0) != (record->keys[0] != NULL && strcmp(record->keys[0], "dead") == 0)))
 		rc = damaged(record, "expires", "a dead delivery has no due time and key \"dead\", a pending one the reverse");
-	else if (rc != NUMBERING_OK && problem != NULL)
-		rc = damaged(record, field, problem);
 	if (rc != NUMBERING_OK)
 		numbering__fields_clear(&delivery_table, &d->f);
 	d->next_attempt = record->expires;
@@ -137,17 +134,13 @@ static int read_config(struct config_fields *c, const numbering_record *record)
 {
 	numbering__fields_clear(&config_table, c);
 	char name[CONFIG_NAME_SIZE];
-	const char *field = NULL, *problem = NULL;
 	if (record->kind != NUMBERING__KIND_CALLBACK_CONFIG || record->parent == NULL ||
 	    strncmp(record->parent, "projects/", 9) != 0 || strlen(record->parent) >= NUMBERING__PROJECT_SIZE)
 		return damaged(record, "parent", "it is not a project");
 	config_name(name, record->parent);
 	if (record->name == NULL || strcmp(record->name, name) != 0)
 		return damaged(record, "name", "it is not {project}/callbackConfiguration");
-	int rc = numbering__fields_decode(&config_table, c, record->body, record->body_len, &field, &problem);
-	if (rc != NUMBERING_OK && problem != NULL)
-		rc = damaged(record, field, problem);
-	return rc;
+	return numbering__fields_decode_record(&config_table, c, record, "");
 }
 
 int numbering__callback_config_check(const numbering_record *record)

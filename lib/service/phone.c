@@ -84,7 +84,6 @@ static int key_is(const char *key, int64_t v)
  * what is damaged (then @p is cleared). */
 static int phone_read(struct numbering__phone *p, const numbering_record *record)
 {
-	const char *field = NULL, *problem = NULL;
 	const char *parent = record->parent ? record->parent : "";
 	const char *name = record->name ? record->name : "";
 	size_t plen = strlen(parent);
@@ -101,9 +100,9 @@ static int phone_read(struct numbering__phone *p, const numbering_record *record
 	for (int i = 2; i < NUMBERING_RECORD_KEY_SLOTS; i++)
 		if (record->keys[i] != NULL)
 			return damaged(record, "keys", "a phone record has no key past slot 1");
-	int rc = numbering__fields_decode(TABLE, p, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(TABLE, p, record, "");
 	if (rc != NUMBERING_OK)
-		return problem != NULL ? damaged(record, field, problem) : rc;
+		return rc;
 	p->phone_id = record->sort_key;
 	if (is_default(p))
 		rc = damaged(record, "body", "it holds nothing: such a phone has no record");

@@ -84,15 +84,14 @@ static int damaged(const numbering_record *record, const char *field, const char
 static int read_task(numbering_task *t, const numbering_record *record)
 {
 	numbering__fields_clear(&task_table, &t->f);
-	const char *field = NULL, *problem = NULL;
 	size_t plen = sizeof(TASK_PREFIX) - 1;
 	if (record->kind != NUMBERING__KIND_TASK || record->name == NULL || strncmp(record->name, TASK_PREFIX, plen) != 0 ||
 	    strlen(record->name) >= TASK_NAME_SIZE || (record->parent && record->parent[0]))
 		return damaged(record, "name", "it is not provisioningTasks/... without parent");
 	snprintf(t->name, sizeof(t->name), "%s", record->name);
-	int rc = numbering__fields_decode(&task_table, &t->f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(&task_table, &t->f, record, "");
 	if (rc != NUMBERING_OK)
-		return problem ? damaged(record, field, problem) : rc;
+		return rc;
 	if (t->f.project == NULL || t->f.phone_number == NULL || t->f.event_type < 1 || record->expires == 0)
 		return damaged(record, "body", "it has no project, number, event or due time");
 	t->due = record->expires;

@@ -177,7 +177,6 @@ static int read_record(numbering_reservation *r, const numbering_record *record)
 {
 	struct reservation_fields f;
 	memset(&f, 0, sizeof(f));
-	const char *field = NULL, *problem = NULL;
 	char project[NUMBERING__PROJECT_SIZE];
 	size_t plen = record->parent ? strlen(record->parent) : 0;
 	if (record->kind != NUMBERING__KIND_RESERVATION || record->name == NULL || plen == 0 ||
@@ -189,7 +188,7 @@ static int read_record(numbering_reservation *r, const numbering_record *record)
 	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
 		if (record->keys[i] != NULL)
 			return damaged(record, "keys", "a reservation has no secondary keys");
-	int rc = numbering__fields_decode(&table, &f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(&table, &f, record, "");
 	if (rc == NUMBERING_OK) {
 		if (f.phone_numbers == NULL || !read_numbers(r, f.phone_numbers))
 			rc = damaged(record, "phoneNumbers", "it is not 1 to 100 numbers \"+digits\" separated by commas");
@@ -197,8 +196,6 @@ static int read_record(numbering_reservation *r, const numbering_record *record)
 			rc = damaged(record, "createTime", "it is not the record's sort key");
 		else if (f.expire_time <= f.create_time || f.expire_time != record->expires)
 			rc = damaged(record, "expireTime", "it is not the record's expiry, after its create time");
-	} else if (problem != NULL) {
-		rc = damaged(record, field, problem);
 	}
 	if (rc == NUMBERING_OK) {
 		snprintf(r->name, sizeof(r->name), "%s", record->name);
