@@ -7,6 +7,7 @@
 #include <numbering/numbering.h>
 #include <numbering/sys/backend.h>
 
+#include "instance-same.h"
 #include "model/instance.h"
 #include "suites.h"
 
@@ -80,53 +81,11 @@ static numbering_instance *full(void)
 	return x;
 }
 
-static void expect_str(const struct numbering__str *a, const struct numbering__str *b, const char *what)
-{
-	ck_assert_msg(strcmp(numbering__str_get(a), numbering__str_get(b)) == 0 && a->len == b->len,
-	              "%s: \"%s\" != \"%s\"", what, numbering__str_get(a), numbering__str_get(b));
-}
-
-/* Equal in every encoded field; set and compliant are not encoded. */
-static void expect_same(const numbering_instance *a, const numbering_instance *b)
-{
-	expect_str(&a->name, &b->name, "name");
-	expect_str(&a->phone_number, &b->phone_number, "phone_number");
-	expect_str(&a->range_end, &b->range_end, "range_end");
-	expect_str(&a->sku, &b->sku, "sku");
-	expect_str(&a->activation_sku, &b->activation_sku, "activation_sku");
-	expect_str(&a->country_code, &b->country_code, "country_code");
-	expect_str(&a->display_name, &b->display_name, "display_name");
-	expect_str(&a->regulatory_listing, &b->regulatory_listing, "regulatory_listing");
-	ck_assert_int_eq(a->range_size, b->range_size);
-	ck_assert_uint_eq(a->first, b->first);
-	ck_assert_uint_eq(a->last, b->last);
-	ck_assert_uint_eq(a->digits, b->digits);
-	ck_assert_uint_eq(a->is_range, b->is_range);
-	ck_assert_uint_eq(a->lifecycle_state, b->lifecycle_state);
-	ck_assert_uint_eq(a->call_recording_trigger, b->call_recording_trigger);
-	ck_assert_uint_eq(a->number_type, b->number_type);
-	ck_assert_uint_eq(a->capabilities, b->capabilities);
-	ck_assert_int_eq(a->create_time, b->create_time);
-	ck_assert_int_eq(a->delete_time, b->delete_time);
-	ck_assert_int_eq(a->activate_time, b->activate_time);
-	ck_assert_uint_eq(a->label_count, b->label_count);
-	for (uint32_t i = 0; i < a->label_count; i++) {
-		expect_str(&a->labels[i].key, &b->labels[i].key, "label key");
-		expect_str(&a->labels[i].value, &b->labels[i].value, "label value");
-	}
-	ck_assert_uint_eq(a->message_handler_count, b->message_handler_count);
-	for (uint32_t i = 0; i < a->message_handler_count; i++)
-		expect_str(&a->message_handlers[i], &b->message_handlers[i], "message handler");
-	ck_assert_uint_eq(a->call_handler_count, b->call_handler_count);
-	for (uint32_t i = 0; i < a->call_handler_count; i++)
-		expect_str(&a->call_handlers[i], &b->call_handlers[i], "call handler");
-}
-
 static void expect_empty(const numbering_instance *x)
 {
 	numbering_instance *empty = NULL;
 	ck_assert_int_eq(numbering_instance_new(&empty), NUMBERING_OK);
-	expect_same(x, empty);
+	instance_assert_same(x, empty);
 	ck_assert_uint_eq(x->set, 0);
 	ck_assert_uint_eq(x->compliant, 0);
 	numbering_instance_free(empty);
@@ -142,7 +101,7 @@ static size_t round_trip(const numbering_instance *x)
 	numbering_instance *back = NULL;
 	ck_assert_int_eq(numbering_instance_new(&back), NUMBERING_OK);
 	ck_assert_msg(numbering_instance_decode(back, bytes, len) == NUMBERING_OK, "%s", numbering_error_message());
-	expect_same(x, back);
+	instance_assert_same(x, back);
 	ck_assert_uint_eq(back->set, 0);
 	ck_assert_uint_eq(back->compliant, 0);
 	/* Re-encoding gives the same bytes: the format is canonical. */
@@ -276,7 +235,7 @@ START_TEST(decode_every_truncation)
 		free(part);
 	}
 	ck_assert_int_eq(numbering_instance_decode(out, bytes, len), NUMBERING_OK);
-	expect_same(x, out);
+	instance_assert_same(x, out);
 	/* A byte too many. */
 	uint8_t *longer = malloc(len + 1);
 	memcpy(longer, bytes, len);
@@ -338,7 +297,7 @@ START_TEST(decode_mutations_and_random_bytes)
 	}
 	/* A valid instance decodes fine after all that. */
 	ck_assert_int_eq(numbering_instance_decode(out, bytes, len), NUMBERING_OK);
-	expect_same(x, out);
+	instance_assert_same(x, out);
 	numbering_free(bytes);
 	numbering_instance_free(x);
 	numbering_instance_free(out);
@@ -358,13 +317,13 @@ START_TEST(decode_reuses_instance)
 	ck_assert_int_eq(numbering_instance_set_display_name(out, "stale"), NUMBERING_OK);
 	out->compliant = 1;
 	ck_assert_int_eq(numbering_instance_decode(out, big_bytes, big_len), NUMBERING_OK);
-	expect_same(big, out);
+	instance_assert_same(big, out);
 	ck_assert_uint_eq(out->set, 0);
 	ck_assert_uint_eq(out->compliant, 0);
 	struct numbering__label *labels = out->labels;
 	ck_assert_int_eq(numbering_instance_decode(out, small_bytes, small_len), NUMBERING_OK);
 	const char *name = out->name.ptr; /* the longer of the two names */
-	expect_same(small, out);
+	instance_assert_same(small, out);
 	ck_assert_int_eq(numbering_instance_label_count(out), 0);
 	ck_assert_int_eq(numbering_instance_message_handler_count(out), 0);
 	ck_assert_str_eq(numbering_instance_regulatory_listing(out), "");
@@ -374,7 +333,7 @@ START_TEST(decode_reuses_instance)
 	ck_assert_ptr_eq(out->name.ptr, name);
 	ck_assert_int_eq(numbering_instance_decode(out, big_bytes, big_len), NUMBERING_OK);
 	ck_assert_ptr_eq(out->labels, labels);
-	expect_same(big, out);
+	instance_assert_same(big, out);
 	/* The getters read the decoded values. */
 	ck_assert_str_eq(numbering_instance_range_primary(out), "projects/p1/phoneNumberInstances/block-100");
 	ck_assert_str_eq(numbering_instance_range_end(out), "+61255501199");
@@ -592,7 +551,7 @@ static void expect_golden(const numbering_instance *x, const char *hex, const ch
 	numbering_instance *back = NULL;
 	ck_assert_int_eq(numbering_instance_new(&back), NUMBERING_OK);
 	ck_assert_msg(numbering_instance_decode(back, bytes, len) == NUMBERING_OK, "%s", numbering_error_message());
-	expect_same(x, back);
+	instance_assert_same(x, back);
 	numbering_instance_free(back);
 	free(text);
 	numbering_free(bytes);

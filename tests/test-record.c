@@ -11,6 +11,7 @@
 #include <numbering/sys/backend.h>
 #include <numbering/sys/record.h>
 
+#include "instance-same.h"
 #include "model/instance-record.h"
 #include "suites.h"
 
@@ -466,46 +467,12 @@ static numbering_instance *full(void)
 	return x;
 }
 
-static void assert_str_same(const struct numbering__str *a, const struct numbering__str *b, const char *what)
-{
-	ck_assert_msg(a->len == b->len && strcmp(numbering__str_get(a), numbering__str_get(b)) == 0,
-	              "%s differs: \"%s\" and \"%s\"", what, numbering__str_get(a), numbering__str_get(b));
-}
-
+/* Instance records keep set and compliant too. */
 static void assert_instance_eq(const numbering_instance *a, const numbering_instance *b)
 {
-	assert_str_same(&a->name, &b->name, "name");
-	assert_str_same(&a->phone_number, &b->phone_number, "phone_number");
-	assert_str_same(&a->range_end, &b->range_end, "range_end");
-	assert_str_same(&a->sku, &b->sku, "sku");
-	assert_str_same(&a->activation_sku, &b->activation_sku, "activation_sku");
-	assert_str_same(&a->country_code, &b->country_code, "country_code");
-	assert_str_same(&a->display_name, &b->display_name, "display_name");
-	assert_str_same(&a->regulatory_listing, &b->regulatory_listing, "regulatory_listing");
-	ck_assert(a->range_size == b->range_size);
-	ck_assert(a->first == b->first && a->last == b->last);
-	ck_assert_int_eq(a->digits, b->digits);
-	ck_assert_int_eq(a->is_range, b->is_range);
-	ck_assert_int_eq(a->lifecycle_state, b->lifecycle_state);
-	ck_assert_int_eq(a->call_recording_trigger, b->call_recording_trigger);
-	ck_assert_int_eq(a->number_type, b->number_type);
-	ck_assert_int_eq(a->capabilities, b->capabilities);
+	instance_assert_same(a, b);
 	ck_assert_int_eq(a->compliant, b->compliant);
 	ck_assert_uint_eq(a->set, b->set);
-	ck_assert(a->create_time == b->create_time);
-	ck_assert(a->delete_time == b->delete_time);
-	ck_assert(a->activate_time == b->activate_time);
-	ck_assert_uint_eq(a->label_count, b->label_count);
-	for (uint32_t i = 0; i < a->label_count; i++) {
-		assert_str_same(&a->labels[i].key, &b->labels[i].key, "label key");
-		assert_str_same(&a->labels[i].value, &b->labels[i].value, "label value");
-	}
-	ck_assert_uint_eq(a->message_handler_count, b->message_handler_count);
-	for (uint32_t i = 0; i < a->message_handler_count; i++)
-		assert_str_same(&a->message_handlers[i], &b->message_handlers[i], "message handler");
-	ck_assert_uint_eq(a->call_handler_count, b->call_handler_count);
-	for (uint32_t i = 0; i < a->call_handler_count; i++)
-		assert_str_same(&a->call_handlers[i], &b->call_handlers[i], "call handler");
 }
 
 /* Every shape the tests round-trip; the caller frees them. */
