@@ -175,6 +175,88 @@ START_TEST(backend_transactions_whole)
 }
 END_TEST
 
+/* Two backends, each with a transaction open in its own thread: each writer reads its
+ * own writes in its backend and the published copy of the other's, whose writes it does
+ * not see until they commit (a thread inside some transaction is not every backend's
+ * writer). */
+struct two {
+	numbering_backend *a, *b;
+	pthread_barrier_t step;
+	int sees_a_open, sees_b_own, sees_a_committed;
+};
+
+static int found(numbering_backend *b, const char *name)
+{
+	int seen = 0;
+	int rc = b->get(b, 4, name, count_visit, &seen);
+	return rc == NUMBERING_OK ? seen : rc == NUMBERING_NOT_FOUND ? 0 : -1;
+}
+
+static numbering_backend *snapshot_backend(void)
+{
+	numbering_backend *b = NULL;
+	int on = 1;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &on), NUMBERING_OK);
+	return b;
+}
+
+static void *other_writer(void *arg)
+{
+	struct two *t = arg;
+	numbering_backend *b = t->b;
+	numbering_record x = rec("x", 0, 0, NULL, 0);
+	if (b->begin(b) != NUMBERING_OK || b->put(b, &x) != NUMBERING_OK)
+		t->sees_b_own = -2;
+	pthread_barrier_wait(&t->step); /* 1: both transactions open, each with its put */
+	t->sees_a_open = found(t->a, "y");
+	t->sees_b_own = t->sees_b_own == -2 ? -2 : found(b, "x");
+	pthread_barrier_wait(&t->step); /* 2: the main thread has read */
+	pthread_barrier_wait(&t->step); /* 3: a committed */
+	t->sees_a_committed = found(t->a, "y");
+	if (b->commit(b) != NUMBERING_OK)
+		t->sees_b_own = -3;
+	pthread_barrier_wait(&t->step); /* 4: b committed */
+	return NULL;
+}
+
+START_TEST(writers_read_their_own)
+{
+	struct two t;
+	memset(&t, 0, sizeof(t));
+	t.a = snapshot_backend();
+	t.b = snapshot_backend();
+	t.sees_a_open = t.sees_b_own = t.sees_a_committed = -1;
+	ck_assert_int_eq(pthread_barrier_init(&t.step, NULL, 2), 0);
+	pthread_t other;
+	ck_assert_int_eq(pthread_create(&other, NULL, other_writer, &t), 0);
+	ck_assert_int_eq(t.a->begin(t.a), NUMBERING_OK);
+	put_ok(t.a, rec("y", 0, 0, NULL, 0));
+	pthread_barrier_wait(&t.step); /* 1 */
+	ck_assert_int_eq(found(t.a, "y"), 1); /* its own write */
+	ck_assert_int_eq(found(t.b, "x"), 0); /* the other's, not committed */
+	pthread_barrier_wait(&t.step); /* 2 */
+	ck_assert_int_eq(t.a->commit(t.a), NUMBERING_OK);
+	pthread_barrier_wait(&t.step); /* 3 */
+	pthread_barrier_wait(&t.step); /* 4 */
+	pthread_join(other, NULL);
+	ck_assert_int_eq(t.sees_a_open, 0);
+	ck_assert_int_eq(t.sees_b_own, 1);
+	ck_assert_int_eq(t.sees_a_committed, 1);
+	ck_assert_int_eq(found(t.b, "x"), 1);
+	/* Outside transactions, both threads' counts are back to none: a read of either is a
+	 * reader's, and a transaction begun and rolled back leaves it so. */
+	ck_assert_int_eq(t.b->begin(t.b), NUMBERING_OK);
+	ck_assert_int_eq(t.b->remove(t.b, 4, "x"), NUMBERING_OK);
+	ck_assert_int_eq(found(t.b, "x"), 0);
+	ck_assert_int_eq(t.b->rollback(t.b), NUMBERING_OK);
+	ck_assert_int_eq(found(t.b, "x"), 1);
+	pthread_barrier_destroy(&t.step);
+	t.a->free(t.a);
+	t.b->free(t.b);
+}
+END_TEST
+
 struct store_run {
 	numbering_store *store;
 	atomic_int stop;
@@ -400,6 +482,7 @@ Suite *snapshot_suite(void)
 	tcase_add_test(tc, store_split_file);
 	tcase_add_test(tc, option_checked);
 	tcase_add_test(tc, allocation_failures);
+	tcase_add_test(tc, writers_read_their_own);
 	suite_add_tcase(s, tc);
 	return s;
 }

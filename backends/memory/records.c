@@ -661,9 +661,13 @@ static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_
 {
 	/* A replacement usually keeps its home, and writes come in runs under one home per
 	 * kind (a create puts an instance, then the store's META last-time): neither needs
-	 * a SipHash. Only writers use this. */
+	 * a SipHash. Only writers use this. last_home is stored only when it changes: it
+	 * shares a cache line with the groups and homes every resolve reads, which a store
+	 * at every put would take from snapshot readers (backends/memory/snapshot.c). */
 	if (home_is(m, hint, kind, parent, parent_len, dir, dir_len)) {
-		*index = m->last_home[kind] = hint;
+		*index = hint;
+		if (m->last_home[kind] != hint)
+			m->last_home[kind] = hint;
 		return NUMBERING_OK;
 	}
 	if (home_is(m, m->last_home[kind], kind, parent, parent_len, dir, dir_len)) {

@@ -25,7 +25,15 @@
  * or the reader sees the new copy published.
  *
  * The thread inside a write transaction reads the written copy (its own writes); it
- * is told from the others by the address of a thread-local byte.
+ * is told from the others by the address of a thread-local byte, which a reader
+ * compares only when its thread has a transaction open (a thread-local count).
+ *
+ * What a reader reads on every call (the copies, the published index) sits on cache
+ * lines the writer writes only at commit; the writer's own state (owner, redo lists,
+ * written many times a transaction) is a cache line away, and each reader's slot on
+ * lines of its own. A reader beside a writer in a loop then loses, per commit, the
+ * line of the publish and the lines the transaction changed in the copy it moves to,
+ * not a line per write (bench/bench-concurrency.c, docs/PERFORMANCE.md).
  *
  * The price: the records and indexes twice in memory, and every write applied twice
  * (and its records copied once into the redo list).
@@ -58,18 +66,29 @@ struct redo {
 	size_t len, cap;
 };
 
+/* A cache line's worth of bytes between fields that different threads write: with it,
+ * they never share a 64-byte line whatever the allocator's alignment. */
+#define GAP 64
+
 struct snap {
+	/* Read at every call; written at open, by set_snapshots and (pub) once a commit. */
 	numbering_backend base;
 	numbering_backend *copy[2]; /* copy[1] NULL: one copy, the caller's lock guards it */
 	atomic_uint pub;            /* the copy readers read */
+	char gap0[GAP];
+	/* The writer's, written many times a transaction; readers read owner only from a
+	 * thread with a transaction open. */
 	_Atomic(const void *) owner; /* the thread inside a write transaction, or NULL */
 	int in_txn;
 	struct redo redo;    /* the open transaction's writes */
 	struct redo pending; /* the last commit's, not yet replayed onto the other copy */
+	char gap1[GAP];
 	struct slot slots[SLOTS];
 };
 
 static _Thread_local unsigned char thread_mark;
+/* Transactions this thread has open on snapshot backends (the owner of each). */
+static _Thread_local unsigned thread_txns;
 static _Thread_local unsigned my_slot = SLOTS;
 static atomic_uint next_slot;
 
@@ -102,8 +121,9 @@ static numbering_backend *enter(struct snap *s, unsigned *slot, unsigned *side)
 	*side = 2;
 	if (s->copy[1] == NULL)
 		return s->copy[0];
-	const void *owner = atomic_load_explicit(&s->owner, memory_order_relaxed);
-	if (owner != NULL && owner == me())
+	/* Only a thread inside some transaction may be this one's writer: the others do
+	 * not read the writer's line. */
+	if (thread_txns != 0 && atomic_load_explicit(&s->owner, memory_order_relaxed) == me())
 		return written(s);
 	*slot = thread_slot();
 	for (;;) {
@@ -292,6 +312,7 @@ static int sn_begin(numbering_backend *backend)
 	s->in_txn = 1;
 	s->redo.len = 0;
 	atomic_store_explicit(&s->owner, me(), memory_order_relaxed);
+	thread_txns++;
 	return NUMBERING_OK;
 }
 
@@ -299,6 +320,10 @@ static void end_txn(struct snap *s)
 {
 	s->in_txn = 0;
 	s->redo.len = 0;
+	/* (Ended from another thread than its begin's, the beginner's count stays up: it
+	 * then compares the owner on each read, which stays right.) */
+	if (atomic_load_explicit(&s->owner, memory_order_relaxed) == me() && thread_txns > 0)
+		thread_txns--;
 	atomic_store_explicit(&s->owner, NULL, memory_order_relaxed);
 }
 

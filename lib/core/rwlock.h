@@ -36,6 +36,11 @@ struct numbering__rwlock {
 	pthread_mutex_t writer;      /* one writer (or exclude_writers holder) at a time */
 	pthread_mutex_t wait_mutex;  /* with flag_down: where waiting readers sleep */
 	pthread_cond_t flag_down;
+	/* A cache line between what writers write at every write (the flag, the mutexes)
+	 * and what snapshot readers read at every read (below), which changes only at
+	 * open and while a reader is held: a snapshot reader beside a writer in a loop
+	 * would otherwise lose that line at every write. */
+	char gap[64];
 	/* Optional (NULL: none): a counter other processes add to, and the value it had
 	 * when this process last caught up with it (or committed: this process counts its
 	 * own commit as seen before it adds it). When the counter is ahead, a reader calls
@@ -53,6 +58,8 @@ struct numbering__rwlock {
 	 * its readers read). */
 	int snapshots;
 	atomic_int holding;
+	/* And one before what the owner puts after the lock (a store writes there). */
+	char tail[64];
 };
 
 /* 0, or an errno value from pthread_mutex_init or pthread_cond_init. */

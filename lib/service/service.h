@@ -66,6 +66,11 @@ struct numbering_store {
 	int own_records;
 	/* numbering_options.snapshot_reads: ask the backend for reads that never wait. */
 	int snapshot_reads;
+	/* A cache line between the fields above, which readers read at every call
+	 * (own_records: every resolve and get), and those below, which writes change at
+	 * every put and commit: sharing a line, a reader beside a writer in a loop would
+	 * lose it at every write (snapshot reads, docs/CONCEPTS.md "Concurrency"). */
+	char read_write_gap[64];
 	/* The last id handed out of each NUMBERING__SEQ_* sequence, and which of them
 	 * changed since the last commit (stored by numbering__commit()). */
 	int64_t seq_last[3];
