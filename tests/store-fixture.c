@@ -95,11 +95,27 @@ numbering_store *fixture_open_file(const char *path)
 	return store;
 }
 
+numbering_store *fixture_open_memory(numbering_backend **backend)
+{
+	*backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = *backend;
+	numbering_store *store = NULL;
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "open: %s", numbering_error_message());
+	return store;
+}
+
 int64_t fixture_tick(void *payload)
 {
 	int64_t *now = payload;
 	*now += 1000000000;
 	return *now;
+}
+
+int64_t fixture_still(void *payload)
+{
+	return *(const int64_t *)payload;
 }
 
 void fixture_case_path(char *path, size_t size, int file, const char *tag)

@@ -39,11 +39,19 @@ void fixture_temp_store_path(char *path, size_t size, const char *tag);
  * clock: for the round trips that close a store and open it again. */
 numbering_store *fixture_open_file(const char *path);
 
+/* A store over a new memory backend, allow-all, the real clock; the backend (the store's
+ * to free) in *@backend, for the suites that read or damage its records directly. */
+numbering_store *fixture_open_memory(numbering_backend **backend);
+
 /* For the suites whose cases run on the memory and on the file backend (loop index 0
  * memory, 1 file), with a clock of their own and no authorizer: */
 
 /* A numbering_options.clock: advances the int64_t at @payload by 1 s and returns it. */
 int64_t fixture_tick(void *payload);
+
+/* A numbering_options.clock that stands still: the int64_t at @payload, which only the
+ * test moves. */
+int64_t fixture_still(void *payload);
 
 /* @path for a case on the file backend (@file 1): a new store path named after @tag, as
  * fixture_temp_store_path gives; "" for a case on the memory backend (@file 0). */

@@ -554,13 +554,9 @@ START_TEST(damaged_records)
 {
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = backend;
-	options.clock = fixture_tick;
-	options.clock_payload = &fx.now;
 	memset(&fx, 0, sizeof(fx));
 	fx.now = FIXTURE_EPOCH;
-	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
+	fx.store = fixture_open_on(backend, &fx.now);
 	int64_t a = add_app(P1, "caf\xc3\xa9");
 	add_rule(P1, a, "in", "^\\+1.*");
 	add_rule(P1, a, "out", NULL);

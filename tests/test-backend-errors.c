@@ -15,6 +15,7 @@
 #include <numbering/sys/backend.h>
 
 #include "../backends/memory/memory.h"
+#include "store-fixture.h"
 #include "suites.h"
 
 enum fn { FN_NONE, FN_BEGIN, FN_COMMIT, FN_GET, FN_PUT, FN_REMOVE, FN_FIND, FN_LIST, FN_CONTROL, FN_COUNT };
@@ -123,12 +124,6 @@ static struct faulty *faulty;
 static numbering_store *store;
 static int64_t now;
 
-static int64_t fake_clock(void *payload)
-{
-	(void)payload;
-	return now += 1000000000;
-}
-
 static char *call(const char *method, const char *request, int *rc)
 {
 	char *response = NULL;
@@ -219,7 +214,8 @@ static void open_store(void)
 	numbering_options options;
 	ck_assert_int_eq(numbering_options_init(&options, NUMBERING_OPTIONS_VERSION), NUMBERING_OK);
 	options.backend = &faulty->base;
-	options.clock = fake_clock;
+	options.clock = fixture_tick;
+	options.clock_payload = &now;
 	/* The store then counts instances through control() before each create and split. */
 	options.max_instances = 1000;
 	now = INT64_C(1767225600000000000);

@@ -369,11 +369,7 @@ static int raw_visit(const numbering_record *record, void *payload)
 START_TEST(import_request_ids_keep_their_bytes)
 {
 	numbering_backend *backend = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = backend;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = fixture_open_memory(&backend);
 	const char *req = "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550100-04\",\"type\":\"LOCAL\"}],"
 	                  "\"requestId\":\"import-1\"}";
 	char *out = NULL;
@@ -1128,11 +1124,7 @@ static int damage_visit(const numbering_record *record, void *payload)
 START_TEST(damaged_billing_records)
 {
 	numbering_backend *backend = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = backend;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = fixture_open_memory(&backend);
 	adjust_ok(store, P1, "USD", 100000);
 	adjust_ok(store, P1, "USD", -99);
 	struct numbering__account a;

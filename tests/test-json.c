@@ -8,6 +8,7 @@
 #include <numbering/numbering.h>
 
 #include "json-call.h"
+#include "store-fixture.h"
 #include "suites.h"
 
 /* 2026-01-01T00:00:00Z. The clock stands still: the store itself keeps times strictly
@@ -19,17 +20,12 @@ static int64_t now;
 static char *response;
 static json_t *parsed;
 
-static int64_t fake_clock(void *payload)
-{
-	(void)payload;
-	return now;
-}
-
 static void setup(void)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	now = EPOCH;
-	options.clock = fake_clock;
+	options.clock = fixture_still;
+	options.clock_payload = &now;
 	options.default_region = "AU";
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	response = NULL;

@@ -23,13 +23,6 @@ static int64_t now;
 static const char *deny_permission, *deny_project;
 static char seen_project[64];
 
-static int64_t clock_cb(void *payload)
-{
-	(void)payload;
-	now += 1000000000;
-	return now;
-}
-
 static int authorizer(const char *caller, const char *permission, const char *project, void *payload)
 {
 	(void)caller;
@@ -46,7 +39,8 @@ static numbering_backend *backend;
 static void open_store(int file)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = clock_cb;
+	options.clock = fixture_tick;
+	options.clock_payload = &now;
 	options.authorizer = authorizer;
 	path[0] = '\0';
 	backend = NULL;

@@ -528,11 +528,8 @@ static int damage_visit(const numbering_record *record, void *payload)
 START_TEST(damaged_reservation_bodies)
 {
 	numbering_backend *backend = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = backend;
 	memset(&fx, 0, sizeof(fx));
-	ck_assert_int_eq(numbering_store_open(&fx.store, &options), NUMBERING_OK);
+	fx.store = fixture_open_memory(&backend);
 	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_reservation_free(reserve_ok(P1, (const char *[]){"+12085550101", "+12085550105"}, 2, 0));
 	struct record_damage d = {0, 0};

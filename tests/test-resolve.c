@@ -209,11 +209,7 @@ END_TEST
 START_TEST(number_held_by_another_kind_is_no_instance)
 {
 	numbering_backend *backend = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = backend;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = fixture_open_memory(&backend);
 	numbering_record other = {NUMBERING_RECORD_VERSION, 200, NUMBERING_RECORD_NUMBERS, "reserved/x", "", 0, 11,
 	                          61255501100ULL, 61255501100ULL, 0, {NULL, NULL, NULL, NULL}, "b", 1};
 	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);

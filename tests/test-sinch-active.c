@@ -11,6 +11,7 @@
 #include <numbering/provisioning.h>
 
 #include "json-call.h"
+#include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
 
@@ -23,17 +24,12 @@ static int64_t now;
 static char *response;
 static json_t *parsed;
 
-static int64_t fake_clock(void *payload)
-{
-	(void)payload;
-	return now;
-}
-
 static void open_store(int provisioning)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	now = EPOCH;
-	options.clock = fake_clock;
+	options.clock = fixture_still;
+	options.clock_payload = &now;
 	options.provisioning = provisioning;
 	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 	response = NULL;

@@ -35,12 +35,6 @@ static numbering_store *st;
 static char path[256];
 static int events;
 
-static int64_t test_clock(void *payload)
-{
-	(void)payload;
-	return clk;
-}
-
 static void count_event(const char *event, void *payload)
 {
 	(void)event;
@@ -51,7 +45,8 @@ static void count_event(const char *event, void *payload)
 static numbering_store *open_kind(int file, int64_t grace_seconds)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = test_clock;
+	options.clock = fixture_still;
+	options.clock_payload = &clk;
 	options.event_sink = count_event;
 	options.billing_grace_seconds = grace_seconds;
 	if (file) {

@@ -549,10 +549,7 @@ static int region_damage_visit(const numbering_record *record, void *payload)
 START_TEST(region_records_damaged)
 {
 	numbering_backend *backend = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = backend;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	store = fixture_open_memory(&backend);
 	path[0] = '\0';
 	import_stock();
 	/* A category and a state with the characters the name escapes. */
