@@ -22,7 +22,14 @@
  * Each size is built once and run once per side (a run changes what is due); --runs R
  * rebuilds and repeats R times, reporting the median. Times are the thread's CPU time.
  *
- * Run: <builddir>/bench/bench-billing [--sizes 10000,100000,1000000] [--runs R]
+ * --spread spreads the due ones over every project (one in 100 of each project's
+ * subscriptions) instead of 10 projects: each due charge is then its project's only
+ * one. --design buckets runs, in place of the library's RunBilling, the prototype of
+ * a run that writes nothing per subscription (below: due shards and one ledger
+ * record per project and transaction), measured in docs/PERFORMANCE.md.
+ *
+ * Run: <builddir>/bench/bench-billing [--sizes 10000,100000,1000000] [--runs R] [--spread]
+ *      [--design buckets]
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -31,8 +38,10 @@
 #include <time.h>
 
 #include "report.h"
+#include "model/kinds.h"
 #include "model/validate.h"
 #include "numbering/numbering.h"
+#include "service/backend-call.h"
 #include "service/billing.h"
 #include "service/service.h"
 #include "service/subscription.h"
@@ -75,12 +84,25 @@ static void die(const char *what, int rc)
 	exit(1);
 }
 
-/* The start of subscription @i: 1% (every 100th) started a month before NOW, so its
+/* --spread: the due ones spread over every project (one in 100 of each project's),
+ * instead of falling into 10 projects. */
+static int spread;
+
+/* Whether subscription @i is due at NOW: every 100th (all of projects 0, 100, ... 900's
+ * subscriptions), or with --spread one in 100 of each project's. */
+static int due_at_now(long i)
+{
+	if (spread)
+		return (i % PROJECTS + i / PROJECTS) % 100 == 0;
+	return i % 100 == 0;
+}
+
+/* The start of subscription @i: 1% (due_at_now()) started a month before NOW, so its
  * next charge is due; the rest started since, spread over the last 27 days. Unique
  * times (the sort key within a project is the start). */
 static int64_t start_of(long i)
 {
-	if (i % 100 == 0)
+	if (due_at_now(i))
 		return numbering__add_months(NOW, -1) - (int64_t)i * 1000;
 	return NOW - 27 * DAY + (int64_t)(i % 2000000) * 1000000 + (i / 2000000);
 }
@@ -152,6 +174,597 @@ TIMED static double run_ours(numbering_store *store, long *charged)
 	if (r.deactivated != 0)
 		die("run deactivated some", NUMBERING_INTERNAL);
 	return t;
+}
+
+/* ---- The design measured against 10x: due shards and one ledger record per run ----
+ *
+ * A prototype of the shape docs/PERFORMANCE.md ("Renewal", issue 13) measures, built
+ * from the library's own record calls (the memory backend's puts, gets and listings,
+ * the transactions, the account code), so that its instruction count is what the
+ * design would cost inside the library. It is not the library's RunBilling: nothing
+ * but this bench writes or reads these records (--design buckets).
+ *
+ * - The subscriptions' billing positions live in DUE shards: records of at most
+ *   SHARD_MAX items (struct due_item: the subscription's project and id, start, price,
+ *   interval, periods paid and next due time), one day's items in one or more shards:
+ *   name "billingDue/{day}/{shard}", no parent, sort key day x 4096 + shard, expires
+ *   the earliest due time the shard holds; items sorted by project, then due time. A
+ *   charge moves its item to a shard of its next due day: each shard is written once
+ *   per transaction, however many of its items are charged or arrive.
+ * - The charges of one project in one transaction are ONE ledger record (kind
+ *   BILLING_ENTRY, sort key the first entry number n, name
+ *   "{project}/billingEntries/{n}"), holding entries n .. n + k - 1: for each the
+ *   subscription's id, the period, amount and balanceAfter; the account's entry count
+ *   advances by k, so names stay unique and a listing would expand the record.
+ * - A charge writes no SUBSCRIPTION record (here they are written once when built, as
+ *   today; in the design its record keeps the periods paid as of its last write, and
+ *   a reader finds the rest in the shards).
+ * The prototype runs the paying path only: a subscription the account cannot pay
+ * (deactivation, which rewrites its subscription and takes it out of the shards) is
+ * not built here, and the bench's accounts pay every charge. The shards' kind is
+ * TASK's, which the bench's store holds none of (the design adds a kind). Items are
+ * copied in the host's byte order (the design would fix one). */
+
+#define PROTO_DUE_KIND NUMBERING__KIND_TASK
+#define PROTO_TEXT 24 /* a project's or an id's text with its NUL (the bench's are shorter) */
+#define SHARD_MAX 64 /* items in one DUE record, at most */
+#define SHARD_SLOTS 4096
+#define PROTO_BATCH 256 /* charges a transaction makes (then it ends with its shard) */
+#define ACCOUNT_SLOTS 1024 /* a transaction's accounts: a hash table, more than PROTO_BATCH */
+
+struct due_item {
+	int64_t due, start, price;
+	int32_t interval, periods;
+	char project[PROTO_TEXT];
+	char id[PROTO_TEXT];
+};
+
+static int64_t proto_day(int64_t t)
+{
+	return t / DAY;
+}
+
+/* The decimal digits of @v (>= 0) at @p; where they end. */
+static char *put_decimal(char *p, int64_t v)
+{
+	char digits[20];
+	int count = 0;
+	do {
+		digits[count++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (count > 0)
+		*p++ = digits[--count];
+	return p;
+}
+
+static void shard_name(char name[64], int64_t day, int shard)
+{
+	char *p = name;
+	memcpy(p, "billingDue/", 11);
+	p = put_decimal(p + 11, day);
+	*p++ = '/';
+	*put_decimal(p, shard) = '\0';
+}
+
+/* A shard as read (its items owned, reused). */
+struct shard {
+	int64_t day;
+	int n;
+	struct due_item *items;
+	uint32_t count, cap;
+	int found;
+};
+
+static void shard_reserve(struct shard *s, uint32_t count)
+{
+	if (count > s->cap) {
+		s->cap = count > 2 * s->cap ? count : 2 * s->cap;
+		if ((s->items = realloc(s->items, s->cap * sizeof(*s->items))) == NULL)
+			die("shard", NUMBERING_RESOURCE_EXHAUSTED);
+	}
+}
+
+static int shard_visit(const numbering_record *record, void *payload)
+{
+	struct shard *s = payload;
+	uint32_t count;
+	if (record->body_len < 8)
+		return NUMBERING_DATA_LOSS;
+	memcpy(&count, record->body, 4);
+	if (record->body_len != 8 + (size_t)count * sizeof(struct due_item))
+		return NUMBERING_DATA_LOSS;
+	s->day = record->sort_key / SHARD_SLOTS;
+	s->n = (int)(record->sort_key % SHARD_SLOTS);
+	shard_reserve(s, count);
+	memcpy(s->items, (const char *)record->body + 8, (size_t)count * sizeof(struct due_item));
+	s->count = count;
+	s->found = 1;
+	return NUMBERING__VISIT_STOP;
+}
+
+/* The order within a shard: project, then due time. */
+static int cmp_item(const void *a, const void *b)
+{
+	const struct due_item *x = a, *y = b;
+	int c = strcmp(x->project, y->project);
+	return c != 0 ? c : x->due < y->due ? -1 : x->due > y->due;
+}
+
+/* Puts @s (sorted), or removes it when it holds nothing. */
+static int shard_put(numbering_store *store, const struct shard *s)
+{
+	char name[64];
+	shard_name(name, s->day, s->n);
+	if (s->count == 0)
+		return s->found ? numbering__backend_remove_record(store, PROTO_DUE_KIND, name) : NUMBERING_OK;
+	static char *body;
+	static size_t body_cap;
+	size_t len = 8 + (size_t)s->count * sizeof(struct due_item);
+	if (len > body_cap && (body = realloc(body, body_cap = len)) == NULL)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	int64_t first_due = s->items[0].due;
+	for (uint32_t i = 1; i < s->count; i++)
+		if (s->items[i].due < first_due)
+			first_due = s->items[i].due;
+	memcpy(body, &s->count, 4);
+	memset(body + 4, 0, 4);
+	memcpy(body + 8, s->items, (size_t)s->count * sizeof(struct due_item));
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = PROTO_DUE_KIND;
+	r.name = name;
+	r.parent = "";
+	r.sort_key = s->day * SHARD_SLOTS + s->n;
+	r.expires = first_due;
+	r.body = body;
+	r.body_len = len;
+	return numbering__backend_put_record(store, &r);
+}
+
+/* Adds @items (@count, sorted) to the shards of @day: into its last shard while it has
+ * room (a merge of the two sorted lists), then into new ones. */
+static int day_add(numbering_store *store, int64_t day, const struct due_item *items, uint32_t count)
+{
+	static struct shard last, merged;
+	last.found = 0;
+	last.count = 0;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = PROTO_DUE_KIND;
+	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
+	q.parent = "";
+	q.has_after = 1;
+	q.after = (day + 1) * SHARD_SLOTS;
+	q.limit = 1;
+	int rc = numbering__backend_list(store, &q, shard_visit, &last);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (!last.found || last.day != day) {
+		last.found = 0;
+		last.count = 0;
+		last.day = day;
+		last.n = -1; /* the first new shard is 0 */
+	}
+	while (count > 0 && rc == NUMBERING_OK) {
+		if (last.n < 0 || last.count == SHARD_MAX) {
+			if (last.n + 1 >= SHARD_SLOTS)
+				return NUMBERING_OUT_OF_RANGE;
+			last.n++;
+			last.count = 0;
+			last.found = 0;
+		}
+		uint32_t take = SHARD_MAX - last.count < count ? SHARD_MAX - last.count : count;
+		merged.count = 0;
+		shard_reserve(&merged, last.count + take);
+		uint32_t i = 0, j = 0;
+		while (i < last.count || j < take)
+			merged.items[merged.count++] =
+			    j == take || (i < last.count && cmp_item(&last.items[i], &items[j]) <= 0) ? last.items[i++] : items[j++];
+		merged.day = day;
+		merged.n = last.n;
+		merged.found = last.found;
+		rc = shard_put(store, &merged);
+		shard_reserve(&last, merged.count);
+		memcpy(last.items, merged.items, merged.count * sizeof(*merged.items));
+		last.count = merged.count;
+		last.found = 1;
+		items += take;
+		count -= take;
+	}
+	return rc;
+}
+
+/* A charge in a ledger record. */
+struct charge {
+	int64_t amount, balance_after;
+	int32_t period;
+	char id[PROTO_TEXT];
+};
+
+/* An account a transaction charges, with its charges. */
+struct proto_account {
+	struct numbering__account a;
+	struct charge *charges;
+	uint32_t count, cap;
+	int used;
+};
+
+struct run_head {
+	char currency[4];
+	uint32_t count;
+	int64_t time;
+};
+
+/* The ledger record of @pa's charges, its first entry the account's next. */
+static int run_record_put(numbering_store *store, struct proto_account *pa, int64_t t)
+{
+	static char *body;
+	static size_t cap;
+	size_t len = sizeof(struct run_head), need = len + (size_t)pa->count * (21 + PROTO_TEXT);
+	if (need > cap && (body = realloc(body, cap = need)) == NULL)
+		return NUMBERING_RESOURCE_EXHAUSTED;
+	struct run_head h = {"USD", pa->count, t};
+	memcpy(body, &h, sizeof(h));
+	/* Each charge as 8 + 8 + 4 + 1 bytes and its id. */
+	for (uint32_t i = 0; i < pa->count; i++) {
+		const struct charge *c = &pa->charges[i];
+		size_t id_len = strnlen(c->id, PROTO_TEXT - 1);
+		memcpy(body + len, &c->amount, 8);
+		memcpy(body + len + 8, &c->balance_after, 8);
+		memcpy(body + len + 16, &c->period, 4);
+		body[len + 20] = (char)id_len;
+		memcpy(body + len + 21, c->id, id_len);
+		len += 21 + id_len;
+	}
+	int64_t first = pa->a.entries + 1;
+	char name[NUMBERING__ENTRY_NAME_SIZE];
+	size_t plen = strlen(pa->a.project);
+	memcpy(name, pa->a.project, plen);
+	memcpy(name + plen, "/billingEntries/", 16);
+	*put_decimal(name + plen + 16, first) = '\0';
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = NUMBERING__KIND_BILLING_ENTRY;
+	r.name = name;
+	r.parent = pa->a.project;
+	r.sort_key = first;
+	r.body = body;
+	r.body_len = len;
+	int rc = numbering__backend_put_record(store, &r);
+	pa->a.entries += pa->count;
+	return rc == NUMBERING_OK ? numbering__account_put(store, &pa->a) : rc;
+}
+
+/* The order build_proto() adds items in: day, project, due time. */
+static int cmp_due_day(const void *a, const void *b)
+{
+	const struct due_item *x = a, *y = b;
+	int64_t dx = proto_day(x->due), dy = proto_day(y->due);
+	return dx != dy ? (dx < dy ? -1 : 1) : cmp_item(a, b);
+}
+
+static numbering_store *build_proto(long n)
+{
+	numbering_store *store = build_ours(n);
+	/* The shards (the SUBSCRIPTION records stay as built). */
+	struct due_item *all = calloc((size_t)n, sizeof(*all));
+	if (all == NULL)
+		die("shards", NUMBERING_RESOURCE_EXHAUSTED);
+	for (long i = 0; i < n; i++) {
+		struct due_item *it = &all[i];
+		it->start = start_of(i);
+		it->due = numbering__add_months(it->start, 1);
+		it->price = PRICE;
+		it->interval = 1;
+		it->periods = 1;
+		snprintf(it->project, sizeof(it->project), "projects/p%ld", i % PROJECTS);
+		snprintf(it->id, sizeof(it->id), "i%ld", i);
+	}
+	qsort(all, (size_t)n, sizeof(*all), cmp_due_day);
+	numbering__rwlock_wrlock(&store->lock);
+	int rc = numbering__begin(store);
+	for (long i = 0; i < n && rc == NUMBERING_OK;) {
+		long j = i;
+		int64_t day = proto_day(all[i].due);
+		while (j < n && proto_day(all[j].due) == day)
+			j++;
+		rc = day_add(store, day, &all[i], (uint32_t)(j - i));
+		i = j;
+	}
+	if (rc == NUMBERING_OK)
+		rc = numbering__commit(store);
+	numbering__rwlock_wrunlock(&store->lock);
+	free(all);
+	if (rc != NUMBERING_OK)
+		die("shards", rc);
+	return store;
+}
+
+/* Items moved to one day by a transaction. */
+struct moved {
+	int64_t day;
+	struct shard s;
+};
+
+/* What a run of the prototype keeps between its transactions. */
+struct proto_run {
+	numbering_store *store;
+	int64_t now, t;
+	struct shard src;
+	struct proto_account accounts[ACCOUNT_SLOTS];
+	int used[PROTO_BATCH + SHARD_MAX]; /* the slots in use, to clear */
+	int used_count;
+	struct moved moved[16];
+	int moved_count;
+	long charged;
+};
+
+/* The account of @project in the transaction, loaded on first use. */
+static int proto_account(struct proto_run *r, const char *project, struct proto_account **out)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = project; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (uint32_t i = h % ACCOUNT_SLOTS;; i = (i + 1) % ACCOUNT_SLOTS) {
+		struct proto_account *pa = &r->accounts[i];
+		if (pa->used && strcmp(pa->a.project, project) == 0) {
+			*out = pa;
+			return NUMBERING_OK;
+		}
+		if (!pa->used) {
+			int rc = numbering__account_load(&pa->a, r->store, project);
+			if (rc != NUMBERING_OK)
+				return rc;
+			pa->used = 1;
+			pa->count = 0;
+			r->used[r->used_count++] = (int)i;
+			*out = pa;
+			return NUMBERING_OK;
+		}
+	}
+}
+
+static int moved_add(struct proto_run *r, const struct due_item *it)
+{
+	int64_t day = proto_day(it->due);
+	int m = 0;
+	while (m < r->moved_count && r->moved[m].day != day)
+		m++;
+	if (m == r->moved_count) {
+		if (m == 16)
+			return NUMBERING_UNIMPLEMENTED; /* not reached by the bench: its items move to one or two days */
+		r->moved[m].day = day;
+		r->moved[m].s.count = 0;
+		r->moved_count++;
+	}
+	struct shard *s = &r->moved[m].s;
+	shard_reserve(s, s->count + 1);
+	s->items[s->count++] = *it;
+	return NUMBERING_OK;
+}
+
+/* Charges every period of @it due at the run's time to @pa. */
+static int proto_charge(struct proto_run *r, struct proto_account *pa, struct due_item *it)
+{
+	int64_t cost;
+	if (__builtin_mul_overflow(it->price, (int64_t)it->interval, &cost))
+		return NUMBERING_OUT_OF_RANGE;
+	while (it->due <= r->now) {
+		if (pa->a.balance - pa->a.reserved < cost)
+			die("the prototype pays every charge", NUMBERING_FAILED_PRECONDITION);
+		if (pa->count == pa->cap &&
+		    (pa->charges = realloc(pa->charges, (pa->cap = pa->cap ? 2 * pa->cap : 16) * sizeof(*pa->charges))) ==
+		        NULL)
+			return NUMBERING_RESOURCE_EXHAUSTED;
+		struct charge *c = &pa->charges[pa->count++];
+		pa->a.balance -= cost;
+		c->amount = -cost;
+		c->balance_after = pa->a.balance;
+		c->period = it->periods + 1;
+		memcpy(c->id, it->id, PROTO_TEXT);
+		it->periods++;
+		it->due = numbering__add_months(it->start, it->periods * it->interval);
+		r->charged++;
+	}
+	return moved_add(r, it);
+}
+
+/* One transaction: due shards until PROTO_BATCH charges; *more 0 when none is left. */
+static int proto_batch(struct proto_run *r, int *more)
+{
+	numbering_store *store = r->store;
+	int rc = numbering__begin(store);
+	long before = r->charged;
+	r->moved_count = 0;
+	r->used_count = 0;
+	if ((rc = numbering__next_time(store, &r->t)) != NUMBERING_OK)
+		return rc;
+	while (rc == NUMBERING_OK && r->charged - before < PROTO_BATCH) {
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = PROTO_DUE_KIND;
+		q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+		q.expires_until = r->now;
+		q.limit = 1;
+		struct shard *src = &r->src;
+		src->found = 0;
+		if ((rc = numbering__backend_list(store, &q, shard_visit, src)) != NUMBERING_OK)
+			break;
+		if (!src->found) {
+			*more = 0;
+			break;
+		}
+		uint32_t keep = 0;
+		struct proto_account *pa = NULL;
+		for (uint32_t i = 0; i < src->count && rc == NUMBERING_OK; i++) {
+			struct due_item *it = &src->items[i];
+			if (it->due > r->now) {
+				src->items[keep++] = *it;
+				continue;
+			}
+			/* A shard's items are in project order: one look-up a project. */
+			if (pa == NULL || strcmp(pa->a.project, it->project) != 0)
+				rc = proto_account(r, it->project, &pa);
+			if (rc == NUMBERING_OK)
+				rc = proto_charge(r, pa, it);
+		}
+		src->count = keep;
+		if (rc == NUMBERING_OK)
+			rc = shard_put(store, src);
+	}
+	for (int m = 0; m < r->moved_count && rc == NUMBERING_OK; m++) {
+		struct shard *s = &r->moved[m].s;
+		/* Each source shard's items come in order (a charge keeps the order of due
+		 * times): sorted when one shard fed the day, which the common case is. */
+		uint32_t i = 1;
+		while (i < s->count && cmp_item(&s->items[i - 1], &s->items[i]) <= 0)
+			i++;
+		if (i < s->count)
+			qsort(s->items, s->count, sizeof(*s->items), cmp_item);
+		rc = day_add(store, r->moved[m].day, s->items, s->count);
+	}
+	for (int u = 0; u < r->used_count; u++) {
+		struct proto_account *pa = &r->accounts[r->used[u]];
+		if (rc == NUMBERING_OK && pa->count > 0)
+			rc = run_record_put(store, pa, r->t);
+		pa->used = 0;
+	}
+	if (rc == NUMBERING_OK)
+		rc = numbering__commit(store);
+	else
+		numbering__rollback(store);
+	return rc;
+}
+
+TIMED static double run_proto(numbering_store *store, long *charged)
+{
+	double t0 = now_s();
+	struct proto_run *r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		die("run", NUMBERING_RESOURCE_EXHAUSTED);
+	r->store = store;
+	int rc = NUMBERING_OK, more = 1;
+	numbering__rwlock_wrlock(&store->lock);
+	r->now = clk;
+	while (rc == NUMBERING_OK && more)
+		rc = proto_batch(r, &more);
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc == NUMBERING_OK)
+		rc = numbering__durable(store);
+	double t = now_s() - t0;
+	if (rc != NUMBERING_OK)
+		die("proto run", rc);
+	*charged = r->charged;
+	free(r->src.items);
+	for (int m = 0; m < 16; m++)
+		free(r->moved[m].s.items);
+	for (int i = 0; i < ACCOUNT_SLOTS; i++)
+		free(r->accounts[i].charges);
+	free(r);
+	return t;
+}
+
+/* What a purchase or rent would add to the prototype's run: its subscription's item in
+ * a shard of its first due day (one transaction each, as a purchase is), @count times,
+ * at the run's time: after a run, that day holds the items the run moved there, so
+ * each add rewrites a shard of up to SHARD_MAX items. */
+TIMED static double add_proto(numbering_store *store, int count)
+{
+	double t0 = now_s();
+	int rc = NUMBERING_OK;
+	for (int k = 0; k < count && rc == NUMBERING_OK; k++) {
+		struct due_item it;
+		memset(&it, 0, sizeof(it));
+		numbering__rwlock_wrlock(&store->lock);
+		if ((rc = numbering__begin(store)) == NUMBERING_OK && (rc = numbering__next_time(store, &it.start)) == NUMBERING_OK) {
+			it.due = numbering__add_months(it.start, 1);
+			it.price = PRICE;
+			it.interval = 1;
+			it.periods = 1;
+			snprintf(it.project, sizeof(it.project), "projects/p%d", k % PROJECTS);
+			snprintf(it.id, sizeof(it.id), "n%d", k);
+			rc = day_add(store, proto_day(it.due), &it, 1);
+			if (rc == NUMBERING_OK)
+				rc = numbering__commit(store);
+			else
+				numbering__rollback(store);
+		}
+		numbering__rwlock_wrunlock(&store->lock);
+	}
+	if (rc != NUMBERING_OK)
+		die("add", rc);
+	return now_s() - t0;
+}
+
+/* After run_proto(): nothing is due any more (a second run charges nothing), and every
+ * account's balance is its top-up less what its run records charged (the ledger sums). */
+struct proto_sum {
+	int64_t sum, records;
+};
+
+static int proto_sum_visit(const numbering_record *record, void *payload)
+{
+	struct proto_sum *v = payload;
+	struct run_head h;
+	if (record->sort_key == 1) /* the top-up, an ordinary entry */
+		return 0;
+	memcpy(&h, record->body, sizeof(h));
+	const char *p = (const char *)record->body + sizeof(h);
+	for (uint32_t i = 0; i < h.count; i++) {
+		int64_t amount;
+		memcpy(&amount, p, 8);
+		v->sum += amount;
+		p += 21 + (unsigned char)p[20];
+	}
+	v->records++;
+	return 0;
+}
+
+static int proto_count_visit(const numbering_record *record, void *payload)
+{
+	uint32_t count;
+	memcpy(&count, record->body, 4);
+	*(long *)payload += count;
+	return 0;
+}
+
+static void verify_proto(numbering_store *store, long n, long charged)
+{
+	int due = 1;
+	long sum_charges = 0, items = 0;
+	numbering__rwlock_wrlock(&store->lock);
+	int rc = numbering__backend_due(store, PROTO_DUE_KIND, NOW, &due);
+	numbering_record_query all = NUMBERING_RECORD_QUERY_INIT;
+	all.kind = PROTO_DUE_KIND;
+	all.parent = "";
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_list(store, &all, proto_count_visit, &items);
+	for (int p = 0; p < PROJECTS && rc == NUMBERING_OK; p++) {
+		char project[32];
+		snprintf(project, sizeof(project), "projects/p%d", p);
+		struct numbering__account a;
+		struct proto_sum v = {0, 0};
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = NUMBERING__KIND_BILLING_ENTRY;
+		q.parent = project;
+		if ((rc = numbering__account_load(&a, store, project)) == NUMBERING_OK &&
+		    (rc = numbering__backend_list(store, &q, proto_sum_visit, &v)) == NUMBERING_OK &&
+		    (a.balance != INT64_C(1000000000) + v.sum || a.entries != 1 - v.sum / PRICE)) {
+			fprintf(stderr, "bench-billing: %s: balance %lld, ledger %lld\n", project, (long long)a.balance,
+			        (long long)(INT64_C(1000000000) + v.sum));
+			exit(1);
+		}
+		sum_charges += (long)(-v.sum / PRICE);
+	}
+	numbering__rwlock_wrunlock(&store->lock);
+	if (rc != NUMBERING_OK)
+		die("verify", rc);
+	if (due || sum_charges != charged || items != n) {
+		fprintf(stderr, "bench-billing: prototype: still due %d, ledger charges %ld of %ld, items %ld of %ld\n", due,
+		        sum_charges, charged, items, n);
+		exit(1);
+	}
 }
 
 /* ---- SQLite ---- */
@@ -326,7 +939,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	long sizes[8] = {10000, 100000, 1000000};
-	int nsizes = 3, runs = 1;
+	int nsizes = 3, runs = 1, buckets = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
 			runs = atoi(argv[++i]);
@@ -334,23 +947,36 @@ int main(int argc, char **argv)
 			nsizes = 0;
 			for (char *s = strtok(argv[++i], ","); s != NULL && nsizes < 8; s = strtok(NULL, ","))
 				sizes[nsizes++] = atol(s);
+		} else if (strcmp(argv[i], "--spread") == 0) {
+			spread = 1;
+		} else if (strcmp(argv[i], "--design") == 0 && i + 1 < argc && strcmp(argv[i + 1], "buckets") == 0) {
+			buckets = 1;
+			i++;
 		} else {
-			fprintf(stderr, "usage: bench-billing [--sizes N,N,...] [--runs R]\n");
+			fprintf(stderr, "usage: bench-billing [--sizes N,N,...] [--runs R] [--design buckets] [--spread]\n");
 			return 2;
 		}
 	}
 	if (runs < 1 || runs > 15)
 		runs = 1;
-	printf("RunBilling: N subscriptions over %d projects, 1%% due; one run each side (median of %d)\n", PROJECTS,
-	       runs);
+	printf("RunBilling%s: N subscriptions over %d projects, 1%% due%s; one run each side (median of %d)\n",
+	       buckets ? " (the due-shard prototype, not the library's)" : "", PROJECTS,
+	       spread ? " (spread over every project)" : "", runs);
 	printf("%10s %8s %12s %12s %10s %12s %12s %8s\n", "N", "due", "ours ms", "SQLite ms", "ratio", "ours us/due",
 	       "SQL us/due", "verdict");
 	for (int k = 0; k < nsizes; k++) {
 		long n = sizes[k], charged = 0, sql_charged = 0;
 		double ours[15], sql[15];
 		for (int r = 0; r < runs; r++) {
-			numbering_store *store = build_ours(n);
-			ours[r] = run_ours(store, &charged);
+			numbering_store *store = buckets ? build_proto(n) : build_ours(n);
+			ours[r] = buckets ? run_proto(store, &charged) : run_ours(store, &charged);
+			if (buckets) {
+				verify_proto(store, n, charged);
+				if (r == 0)
+					printf("%10ld  prototype: an item added to its first due day's shard (a purchase's share): "
+					       "%.2f us\n",
+					       n, add_proto(store, 1000) * 1e3);
+			}
 			numbering_store_close(store);
 			sqlite3 *db = build_sql(n);
 			sql[r] = run_sql(db, &sql_charged);
@@ -366,8 +992,10 @@ int main(int argc, char **argv)
 		const char *verdict = ratio >= 10 ? "PASS" : "MISS";
 		printf("%10ld %8ld %12.2f %12.2f %9.1fx %12.2f %12.2f %8s\n", n, charged, o * 1e3, s * 1e3, ratio,
 		       o * 1e6 / (double)charged, s * 1e6 / (double)charged, verdict);
-		char figure[96], ours_text[32], peer_text[32], ratio_text[32];
-		snprintf(figure, sizeof(figure), "RunBilling, %ld subscriptions, %ld due", n, charged);
+		char figure[160], ours_text[32], peer_text[32], ratio_text[32];
+		/* The prototype's rows are named apart: they are not the library's figure. */
+		snprintf(figure, sizeof(figure), "RunBilling%s, %ld subscriptions, %ld due%s",
+		         buckets ? " (due-shard prototype)" : "", n, charged, spread ? " (spread)" : "");
 		snprintf(ours_text, sizeof(ours_text), "%.2f ms", o * 1e3);
 		snprintf(peer_text, sizeof(peer_text), "%.2f ms", s * 1e3);
 		snprintf(ratio_text, sizeof(ratio_text), "%.1fx", ratio);
