@@ -321,15 +321,6 @@ static void pin(int cpu)
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-static void unpin(void)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	for (long i = 0; i < sysconf(_SC_NPROCESSORS_ONLN) && i < CPU_SETSIZE; i++)
-		CPU_SET(i, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *after_commit_writer(void *arg)
 {
 	struct after_commit *a = arg;
@@ -379,6 +370,9 @@ static void after_commit(struct bench *b, const char *backend, int samples)
 	if (pthread_create(&tid, NULL, after_commit_writer, &a) != 0)
 		die("pthread_create", -1);
 	uint64_t seed = 7;
+	/* The main thread goes back to the CPUs it had (taskset's, say) afterwards. */
+	cpu_set_t had;
+	int kept = pthread_getaffinity_np(pthread_self(), sizeof(had), &had) == 0;
 	pin(0);
 	for (int i = 0; i < 2 * samples; i++) {
 		wait_turn(&a.turn, 1);
@@ -392,7 +386,8 @@ static void after_commit(struct bench *b, const char *backend, int samples)
 		atomic_store(&a.turn, 0);
 	}
 	pthread_join(tid, NULL);
-	unpin();
+	if (kept)
+		pthread_setaffinity_np(pthread_self(), sizeof(had), &had);
 	qsort(cold, (size_t)samples, sizeof(double), cmp_double);
 	qsort(control, (size_t)samples, sizeof(double), cmp_double);
 	printf("  %s, a resolve right after a commit: median %.0f ns (p90 %.0f); after the hand-over alone %.0f ns "
