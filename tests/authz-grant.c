@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *const authz_permissions[AUTHZ_PERMISSION_COUNT] = {
+#define NUMBERING__PERMISSION(id, name, role) name,
+#include "service/permission-list.h"
+#undef NUMBERING__PERMISSION
+};
+
 int authz_grant_authorizer(const char *caller, const char *permission, const char *project, void *payload)
 {
 	const struct authz_grant *g = payload;

@@ -9,6 +9,17 @@
 #define AUTHZ_USER "user:u"
 #define AUTHZ_ADMIN "user:admin"
 
+/* Every permission the library checks, in lib/service/permission-list.h's order (expanded
+ * from it, so a new permission gets its row in every authorization matrix):
+ * authz_permissions[AUTHZ_PERMISSION_<id>] is its name. */
+enum authz_permission {
+#define NUMBERING__PERMISSION(id, name, role) AUTHZ_PERMISSION_##id,
+#include "service/permission-list.h"
+#undef NUMBERING__PERMISSION
+	AUTHZ_PERMISSION_COUNT
+};
+extern const char *const authz_permissions[AUTHZ_PERMISSION_COUNT];
+
 struct authz_grant {
 	const char *permission; /* NULL: nothing */
 	const char *project;    /* "*": every project */

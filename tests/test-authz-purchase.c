@@ -19,13 +19,6 @@
 #define ADMIN AUTHZ_ADMIN
 #define P1 "projects/p1"
 
-static const char *const permissions[] = {
-#define NUMBERING__PERMISSION(id, name, role) name,
-#include "service/permission-list.h"
-#undef NUMBERING__PERMISSION
-};
-#define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
-
 enum method { CREATE, GET, LIST, CANCEL, COMPLETE, FAIL, METHOD_COUNT };
 
 static const struct {
@@ -130,23 +123,24 @@ static int call_json(numbering_store *store, enum method m, const char *name, ch
 
 static void check_one(int use_policy, const char *scope, int perm, enum method m, int by_json)
 {
-	grant.permission = permissions[perm];
+	grant.permission = authz_permissions[perm];
 	grant.project = scope;
 	numbering_store *store = open_store(use_policy);
 	char name[128], before[256], after[256];
 	populate(store, name, sizeof(name));
 	state(store, name, before, sizeof(before));
-	int allowed = strcmp(permissions[perm], methods[m].permission) == 0 && (!methods[m].host || strcmp(scope, "*") == 0);
+	int allowed = strcmp(authz_permissions[perm], methods[m].permission) == 0 &&
+	              (!methods[m].host || strcmp(scope, "*") == 0);
 	int out_set = 0;
 	char *response = NULL;
 	int rc = by_json ? call_json(store, m, name, &response) : call_c(store, m, name, &out_set);
 	const char *what = by_json ? "json" : "C";
 	if (allowed) {
 		ck_assert_msg(rc == NUMBERING_OK, "%s %s holding %s on %s (%s): %s", what, methods[m].json_method,
-		              permissions[perm], scope, use_policy ? "policy" : "authorizer", numbering_error_message());
+		              authz_permissions[perm], scope, use_policy ? "policy" : "authorizer", numbering_error_message());
 	} else {
 		ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s %s holding %s on %s (%s): got %s", what,
-		              methods[m].json_method, permissions[perm], scope, use_policy ? "policy" : "authorizer",
+		              methods[m].json_method, authz_permissions[perm], scope, use_policy ? "policy" : "authorizer",
 		              numbering_status_name(rc));
 		ck_assert(!out_set);
 		if (by_json) {
@@ -167,7 +161,7 @@ static void matrix(int use_policy)
 	static const char *const scopes[] = {P1, "*"};
 	for (int by_json = 0; by_json < 2; by_json++)
 		for (int s = 0; s < 2; s++)
-			for (int p = 0; p < PERMISSION_COUNT; p++)
+			for (int p = 0; p < AUTHZ_PERMISSION_COUNT; p++)
 				for (int m = 0; m < METHOD_COUNT; m++)
 					check_one(use_policy, scopes[s], p, (enum method)m, by_json);
 }

@@ -31,21 +31,6 @@
 #define ELSEWHERE "+12085550200" /* in no store: what the import brings */
 #define STORE_DIGITS "+1208555"  /* in every number of the store: never in a refusal */
 
-/* Every permission of lib/service/permission-list.h, in its order (expanded from it, so
- * a new permission gets its row of the matrix: refused by every method here until one of
- * them asks for it), and its position as PERMISSION_<id>. */
-enum permission_id {
-#define NUMBERING__PERMISSION(id, name, role) PERMISSION_##id,
-#include "service/permission-list.h"
-#undef NUMBERING__PERMISSION
-};
-static const char *const permissions[] = {
-#define NUMBERING__PERMISSION(id, name, role) name,
-#include "service/permission-list.h"
-#undef NUMBERING__PERMISSION
-};
-#define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
-
 enum method {
 	LIST_AVAILABLE,
 	GET_AVAILABLE,
@@ -472,11 +457,11 @@ static void check_allowed(enum kind kind, enum method m, const char *holding)
 	}
 }
 
-/* Every method, through both doors, for a caller holding permission @p (PERMISSION_COUNT:
+/* Every method, through both doors, for a caller holding permission @p (AUTHZ_PERMISSION_COUNT:
  * nothing) where a method needing it would ask: on "*" for a host permission, else p1. */
 static void check_row(enum kind kind, int p)
 {
-	grant.permission = p < PERMISSION_COUNT ? permissions[p] : NULL;
+	grant.permission = p < AUTHZ_PERMISSION_COUNT ? authz_permissions[p] : NULL;
 	grant.project = P1;
 	for (int m = 0; m < METHOD_COUNT; m++)
 		if (grant.permission != NULL && strcmp(grant.permission, methods[m].permission) == 0 && methods[m].host)
@@ -493,10 +478,10 @@ static void check_row(enum kind kind, int p)
 	}
 	/* Each of the seed's permissions opens some method; the instance ones and those after
 	 * the seed's (billing, purchases, ...) none of these. */
-	ck_assert_int_eq(allowed_somewhere, p >= PERMISSION_AVAILABLE_IMPORT && p <= PERMISSION_PROVISION);
+	ck_assert_int_eq(allowed_somewhere, p >= AUTHZ_PERMISSION_AVAILABLE_IMPORT && p <= AUTHZ_PERMISSION_PROVISION);
 }
 
-/* _i is the permission USER holds: permissions[_i], or PERMISSION_COUNT for none. */
+/* _i is the permission USER holds: authz_permissions[_i], or AUTHZ_PERMISSION_COUNT for none. */
 START_TEST(matrix_builtin_policy)
 {
 	check_row(POLICY, _i);
@@ -587,8 +572,8 @@ Suite *authz_sinch_suite(void)
 	Suite *s = suite_create("authz_sinch");
 	TCase *tc = tcase_create("authz_sinch");
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, matrix_builtin_policy, 0, PERMISSION_COUNT + 1);
-	tcase_add_loop_test(tc, matrix_host_authorizer, 0, PERMISSION_COUNT + 1);
+	tcase_add_loop_test(tc, matrix_builtin_policy, 0, AUTHZ_PERMISSION_COUNT + 1);
+	tcase_add_loop_test(tc, matrix_host_authorizer, 0, AUTHZ_PERMISSION_COUNT + 1);
 	tcase_add_loop_test(tc, host_operations_need_star, POLICY, CALLBACK + 1);
 	tcase_add_loop_test(tc, project_methods_need_their_project, POLICY, CALLBACK + 1);
 	tcase_add_loop_test(tc, refused_rent_leaves_the_number, POLICY, CALLBACK + 1);

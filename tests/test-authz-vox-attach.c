@@ -23,13 +23,6 @@
 #define PLAIN "+12125551234"
 #define HELD "+12125551240"
 
-static const char *const permissions[] = {
-#define NUMBERING__PERMISSION(id, name, role) name,
-#include "service/permission-list.h"
-#undef NUMBERING__PERMISSION
-};
-#define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
-
 enum method { ATTACH, DEACTIVATE, VERIFY, METHOD_COUNT };
 
 static const struct {
@@ -157,13 +150,14 @@ static int call_c(numbering_store *store, enum method m, int *out_set)
 
 static void check_one(int use_policy, const char *scope, int perm, enum method m, int by_json)
 {
-	grant.permission = permissions[perm];
+	grant.permission = authz_permissions[perm];
 	grant.project = scope;
 	numbering_store *store = open_store(use_policy);
 	char before[512], after[512];
 	populate(store);
 	state(store, before, sizeof(before));
-	int allowed = strcmp(permissions[perm], methods[m].permission) == 0 && (!methods[m].host || strcmp(scope, "*") == 0);
+	int allowed = strcmp(authz_permissions[perm], methods[m].permission) == 0 &&
+	              (!methods[m].host || strcmp(scope, "*") == 0);
 	int out_set = 0;
 	char *response = NULL;
 	int rc = by_json ? numbering_store_call_json(&response, store, USER, methods[m].json_method,
@@ -172,12 +166,12 @@ static void check_one(int use_policy, const char *scope, int perm, enum method m
 	const char *what = by_json ? "json" : "C";
 	if (allowed) {
 		ck_assert_msg(rc == NUMBERING_OK, "%s %s holding %s on %s (%s): %s", what, methods[m].json_method,
-		              permissions[perm], scope, use_policy ? "policy" : "authorizer", numbering_error_message());
+		              authz_permissions[perm], scope, use_policy ? "policy" : "authorizer", numbering_error_message());
 		state(store, after, sizeof(after));
 		ck_assert_str_ne(after, before);
 	} else {
 		ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s %s holding %s on %s (%s): got %s", what,
-		              methods[m].json_method, permissions[perm], scope, use_policy ? "policy" : "authorizer",
+		              methods[m].json_method, authz_permissions[perm], scope, use_policy ? "policy" : "authorizer",
 		              numbering_status_name(rc));
 		ck_assert(!out_set);
 		if (by_json) {
@@ -198,7 +192,7 @@ static void matrix(int use_policy)
 	static const char *const scopes[] = {P1, "*"};
 	for (int by_json = 0; by_json < 2; by_json++)
 		for (int s = 0; s < 2; s++)
-			for (int p = 0; p < PERMISSION_COUNT; p++)
+			for (int p = 0; p < AUTHZ_PERMISSION_COUNT; p++)
 				for (int m = 0; m < METHOD_COUNT; m++)
 					check_one(use_policy, scopes[s], p, (enum method)m, by_json);
 }

@@ -23,13 +23,6 @@
 #define USER AUTHZ_USER
 #define ADMIN AUTHZ_ADMIN
 
-static const char *const permissions[] = {
-#define NUMBERING__PERMISSION(id, name, role) name,
-#include "service/permission-list.h"
-#undef NUMBERING__PERMISSION
-};
-#define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
-
 enum method { BIND, SET_INFO, LIST, COUNTRIES, METHOD_COUNT };
 
 static const struct {
@@ -90,9 +83,9 @@ START_TEST(matrix)
 {
 	static const char *const projects[] = {"projects/1", "projects/2", "*"};
 	for (int m = 0; m < METHOD_COUNT; m++)
-		for (int p = 0; p < PERMISSION_COUNT; p++)
+		for (int p = 0; p < AUTHZ_PERMISSION_COUNT; p++)
 			for (int where = 0; where < 3; where++) {
-				grant.permission = permissions[p];
+				grant.permission = authz_permissions[p];
 				grant.project = projects[where];
 				numbering_store *store = open_store();
 				char before[4096], after[4096];
@@ -100,9 +93,9 @@ START_TEST(matrix)
 				char *response = NULL;
 				int rc = numbering_store_call_json(&response, store, USER, methods[m].json_method,
 				                                   methods[m].json_request);
-				int allowed = strcmp(permissions[p], methods[m].permission) == 0 && where != 1;
+				int allowed = strcmp(authz_permissions[p], methods[m].permission) == 0 && where != 1;
 				ck_assert_msg(allowed ? rc == NUMBERING_OK : rc == NUMBERING_PERMISSION_DENIED,
-				              "%s with %s on %s: %s", methods[m].json_method, permissions[p], projects[where],
+				              "%s with %s on %s: %s", methods[m].json_method, authz_permissions[p], projects[where],
 				              response ? response : "");
 				numbering_free(response);
 				if (!allowed) {

@@ -10,6 +10,7 @@
 #include <numbering/sys/record.h>
 
 #include "model/kinds.h"
+#include "authz-grant.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -462,17 +463,8 @@ START_TEST(builtin_policy_needs_a_binding_on_star)
 }
 END_TEST
 
-/* Every permission the library knows, for the matrix: expanded from
- * lib/service/permission-list.h, so a new permission gets its row. */
-static const char *const permissions[] = {
-#define NUMBERING__PERMISSION(id, name, role) name,
-#include "service/permission-list.h"
-#undef NUMBERING__PERMISSION
-};
-#define PERMISSION_COUNT ((int)(sizeof(permissions) / sizeof(permissions[0])))
-
 /* The authorization matrix of ListPhoneNumberPricing: user:bob holding one permission
- * (_i; PERMISSION_COUNT: none) on "*" or on projects/p1, with the built-in policy,
+ * (_i; AUTHZ_PERMISSION_COUNT: none) on "*" or on projects/p1, with the built-in policy,
  * through C and JSON, over a stocked store and an empty one. Only
  * numbering.availableNumbers.list on "*" answers; every refusal is the same
  * PERMISSION_DENIED in both stores, names the permission and "*", and shows no stock. */
@@ -485,10 +477,10 @@ START_TEST(authorization_matrix)
 			int n = snprintf(json, sizeof(json),
 			                 "{\"bindings\":[{\"project\":\"*\",\"members\":[\"" HOST
 			                 "\"],\"roles\":[\"roles/numbering.admin\"]}");
-			if (_i < PERMISSION_COUNT)
+			if (_i < AUTHZ_PERMISSION_COUNT)
 				n += snprintf(json + n, sizeof(json) - (size_t)n,
 				              ",{\"project\":\"%s\",\"members\":[\"user:bob\"],\"permissions\":[\"%s\"]}",
-				              on_star ? "*" : "projects/p1", permissions[_i]);
+				              on_star ? "*" : "projects/p1", authz_permissions[_i]);
 			snprintf(json + n, sizeof(json) - (size_t)n, "]}");
 			numbering_policy *policy = NULL;
 			ck_assert_int_eq(numbering_policy_parse(&policy, json), NUMBERING_OK);
@@ -498,8 +490,8 @@ START_TEST(authorization_matrix)
 			ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
 			if (stocked)
 				load_stock();
-			int allowed = on_star && _i < PERMISSION_COUNT &&
-			              strcmp(permissions[_i], "numbering.availableNumbers.list") == 0;
+			int allowed = on_star && _i < AUTHZ_PERMISSION_COUNT &&
+			              strcmp(authz_permissions[_i], "numbering.availableNumbers.list") == 0;
 			numbering_pricing_list *list = (numbering_pricing_list *)&list;
 			int rc = numbering_store_list_pricing(&list, store, "user:bob", "US", NUMBERING_NUMBER_TYPE_LOCAL);
 			char *response = NULL;
@@ -727,7 +719,7 @@ Suite *pricing_suite(void)
 	tcase_add_test(tc, builtin_policy_needs_a_binding_on_star);
 	tcase_add_loop_test(tc, held_and_damaged_records, 0, 2);
 	tcase_add_loop_test(tc, reserved_numbers_are_not_offered, 0, 2);
-	tcase_add_loop_test(tc, authorization_matrix, 0, PERMISSION_COUNT + 1);
+	tcase_add_loop_test(tc, authorization_matrix, 0, AUTHZ_PERMISSION_COUNT + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
