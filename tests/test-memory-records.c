@@ -387,6 +387,159 @@ START_TEST(find_visits_in_number_order)
 }
 END_TEST
 
+/* The ranges' blocks hash (backends/memory/blocks.h), through which a find of one
+ * number reaches the range holding it: ranges of every size and place (across block
+ * edges of each level, many in one block, the highest numbers of a digit count, one of
+ * a trillion numbers) are found by each number at and around their edges and middle,
+ * and nothing else is, after puts, splits, a range becoming a single and back, a range
+ * losing its NUMBERS flag, removals and a rolled-back transaction (read inside it too);
+ * the CHECK control compares the hash with the ranges tree entry for entry each time. */
+#define BR_MAX 40
+
+struct brange {
+	char name[24];
+	int digits;
+	uint64_t first, last;
+	int holds; /* put with NUMBERING_RECORD_NUMBERS and not removed */
+};
+
+static void brange_put(numbering_backend *b, struct brange *r, int n, const char *name, int digits, uint64_t first,
+                       uint64_t last, unsigned flags)
+{
+	numbering_record v = rec(3, name, "p", flags, 1, digits, first, last);
+	ck_assert_int_eq(b->put(b, &v), NUMBERING_OK);
+	for (int i = 0; i < n; i++)
+		if (strcmp(r[i].name, name) == 0) {
+			r[i].digits = digits;
+			r[i].first = first;
+			r[i].last = last;
+			r[i].holds = (flags & NUMBERING_RECORD_NUMBERS) != 0;
+			return;
+		}
+	ck_abort_msg("no model entry %s", name);
+}
+
+static void brange_expect(numbering_backend *b, const struct brange *r, int n, int digits, uint64_t x)
+{
+	const char *want = NULL;
+	for (int i = 0; i < n; i++)
+		if (r[i].holds && r[i].digits == digits && r[i].first <= x && x <= r[i].last)
+			want = r[i].name;
+	struct text t = {0};
+	int rc = b->find(b, digits, x, x, collect, &t);
+	if (want == NULL) {
+		ck_assert_msg(rc == NUMBERING_NOT_FOUND, "%d digits, %llu: found %s, held by none", digits,
+		              (unsigned long long)x, names_of(text_get(&t)));
+	} else {
+		ck_assert_msg(rc == NUMBERING_OK, "%d digits, %llu: not found, held by %s", digits, (unsigned long long)x, want);
+		ck_assert_str_eq(names_of(text_get(&t)), want);
+	}
+	text_free(&t);
+}
+
+/* Each number at and beside each record's edges and its middle, held or not. */
+static void brange_probe(numbering_backend *b, const struct brange *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t lo = r[i].first, hi = r[i].last, mid = lo + (hi - lo) / 2;
+		uint64_t xs[] = {lo - 1, lo, lo + 1, mid, hi - 1, hi, hi + 1};
+		for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++)
+			if (xs[k] + 1 >= lo && xs[k] <= hi + 1 && (lo > 0 || xs[k] != lo - 1))
+				brange_expect(b, r, n, r[i].digits, xs[k]);
+	}
+}
+
+START_TEST(ranges_found_by_their_blocks)
+{
+	numbering_backend *b = make();
+	static struct brange r[BR_MAX];
+	memset(r, 0, sizeof(r));
+	const uint64_t base = UINT64_C(0x100000000); /* 4294967296: 10 digits */
+	struct {
+		int digits;
+		uint64_t first, last;
+	} at[] = {
+	    {10, base + 0xf, base + 0x10},    /* two numbers across an edge of level 0 */
+	    {10, base + 0x20, base + 0x2f},   /* one block of level 1 */
+	    {10, base + 0x38, base + 0x47},   /* two of level 1 */
+	    {10, base + 0x50, base + 0x71},   /* three of level 1: level 2 */
+	    {10, base + 0x100, base + 0x1ff}, /* one block of level 2 */
+	    {10, base + 0x2f0, base + 0x5ff}, /* level 3 */
+	    {10, base + 0x10000, base + 0x10000 + 999999},
+	    {10, UINT64_C(9999999990), UINT64_C(9999999999)}, /* the last numbers of 10 digits */
+	    {15, UINT64_C(100000000000000), UINT64_C(101000000000000)},
+	    {1, 2, 9},
+	    {11, base + 0x20, base + 0x2f}, /* the same numbers in another digit count */
+	    {10, base + 0x11, base + 0x11}, /* singles beside ranges */
+	    {10, base + 0x4f, base + 0x4f},
+	};
+	int n = 0;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++, n++) {
+		snprintf(r[n].name, sizeof(r[n].name), "i/r%d", n);
+		brange_put(b, r, n + 1, r[n].name, at[i].digits, at[i].first, at[i].last, LN);
+	}
+	/* Fourteen ranges of 18 numbers end to end: many entries under one block's key. */
+	for (int i = 0; i < 14; i++, n++) {
+		snprintf(r[n].name, sizeof(r[n].name), "i/m%d", i);
+		brange_put(b, r, n + 1, r[n].name, 10, base + 0x1000 + 18 * (uint64_t)i, base + 0x1000 + 18 * (uint64_t)i + 17, LN);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	check(b);
+	brange_probe(b, r, n);
+
+	/* A split (the first part keeps the name), a range shrunk to a single, a single grown
+	 * to a range, a range moved, a range losing its NUMBERS flag (a deleted instance). */
+	ck_assert_int_lt(n + 1, BR_MAX);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	brange_put(b, r, n, "i/r4", 10, base + 0x100, base + 0x17f, LN);
+	snprintf(r[n].name, sizeof(r[n].name), "i/r4b");
+	brange_put(b, r, ++n, "i/r4b", 10, base + 0x180, base + 0x1ff, LN);
+	brange_put(b, r, n, "i/r3", 10, base + 0x50, base + 0x50, LN);
+	brange_put(b, r, n, "i/r11", 10, base + 0x11, base + 0x1f, LN);
+	brange_put(b, r, n, "i/r5", 10, base + 0x800, base + 0xbff, LN);
+	brange_put(b, r, n, "i/m3", 10, r[16].first, r[16].last, NUMBERING_RECORD_LISTED);
+	brange_expect(b, r, n, 10, base + 0x180); /* read inside the transaction */
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	check(b);
+	brange_probe(b, r, n);
+
+	/* A transaction splitting the big range in three and removing others, rolled back. */
+	static struct brange saved[BR_MAX];
+	memcpy(saved, r, sizeof(r));
+	int saved_n = n;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	brange_put(b, r, n, "i/r6", 10, base + 0x10000, base + 0x10000 + 1000, LN);
+	snprintf(r[n].name, sizeof(r[n].name), "i/r6b");
+	brange_put(b, r, ++n, "i/r6b", 10, base + 0x10000 + 1001, base + 0x10000 + 1001, LN);
+	snprintf(r[n].name, sizeof(r[n].name), "i/r6c");
+	brange_put(b, r, ++n, "i/r6c", 10, base + 0x10000 + 1002, base + 0x10000 + 999999, LN);
+	for (int i = 0; i < 10; i++) {
+		ck_assert_int_eq(b->remove(b, 3, r[i].name), NUMBERING_OK);
+		r[i].holds = 0;
+	}
+	brange_probe(b, r, n);
+	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+	memcpy(r, saved, sizeof(r));
+	n = saved_n;
+	check(b);
+	brange_probe(b, r, n);
+
+	/* Removed one by one: nothing is found where they were, and the levels empty. */
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		ck_assert_int_eq(b->remove(b, 3, r[i].name), NUMBERING_OK);
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+		r[i].holds = 0;
+		if (i % 4 == 0 || i == n - 1) {
+			check(b);
+			brange_probe(b, r, n);
+		}
+	}
+	b->free(b);
+}
+END_TEST
+
 /* A group of instance-like records for the list tests. */
 static void fill_group(numbering_backend *b)
 {
@@ -1382,6 +1535,7 @@ Suite *memory_records_suite(void)
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, numbers_exclusive_across_kinds);
 	tcase_add_test(tc, find_visits_in_number_order);
+	tcase_add_test(tc, ranges_found_by_their_blocks);
 	tcase_add_test(tc, list_orders_and_cursors);
 	tcase_add_test(tc, list_intervals);
 	tcase_add_test(tc, list_expiry_order);

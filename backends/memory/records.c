@@ -69,6 +69,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "blocks.h"
 #include "hash.h"
 #include "memory.h"
 #include "model/record.h"
@@ -176,6 +177,9 @@ struct rmem {
 	struct numbering__ordered_pool pool;
 	struct numbering__mhash names, singles, group_index, home_index;
 	struct numbering__ordered singles_sorted, ranges;
+	/* The ranges again, by their blocks (blocks.h): a number inside one is found by a
+	 * probe, not a descent of the ranges tree. */
+	struct numbering__rblocks blocks;
 	struct numbering__ordered expiry[KIND_MAX + 1];
 	int64_t counts[KIND_MAX + 1];
 	struct group *groups;
@@ -455,6 +459,12 @@ static const char *rec_key(const struct rrec *r, int slot, size_t *len)
 static int is_single(const struct rrec *r)
 {
 	return r->digits != 0 && (r->flags & NUMBERING_RECORD_NUMBERS) && !(r->layout & RL_LAST);
+}
+
+/* A NUMBERS record of several numbers: in the ranges tree and the blocks hash. */
+static int is_range(const struct rrec *r)
+{
+	return r->digits != 0 && (r->flags & NUMBERING_RECORD_NUMBERS) && (r->layout & RL_LAST);
 }
 
 static const struct group *group_of(const struct rmem *m, const struct rrec *r)
@@ -859,6 +869,8 @@ static int reserve_links(struct rmem *m, const struct rrec *r, int new_name)
 		return NUMBERING_RESOURCE_EXHAUSTED;
 	if (is_single(r) && numbering__mhash_reserve(&m->singles, 1, &m->hash_bytes) != NUMBERING_OK)
 		return NUMBERING_RESOURCE_EXHAUSTED;
+	if (is_range(r) && numbering__rblocks_reserve(&m->blocks, 1, &m->hash_bytes) != NUMBERING_OK)
+		return NUMBERING_RESOURCE_EXHAUSTED;
 	if (new_name && numbering__mhash_reserve(&m->names, 1, &m->hash_bytes) != NUMBERING_OK)
 		return NUMBERING_RESOURCE_EXHAUSTED;
 	if (key_indexed(m, r) && numbering__mhash_reserve(&m->keyed, 1, &m->hash_bytes) != NUMBERING_OK)
@@ -877,6 +889,8 @@ static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
 		numbering__ordered_insert(&m->pool, trees[i], keys[i], handle);
 	if (is_single(r))
 		numbering__mhash_insert(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
+	if (is_range(r))
+		numbering__rblocks_insert(&m->blocks, r->digits, r->first, rec_last(r), handle);
 	if (key_indexed(m, r))
 		numbering__mhash_insert(&m->keyed, rec_key_hash(m, r), handle);
 	note_span(m, r);
@@ -892,6 +906,8 @@ static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
 		numbering__ordered_remove(trees[i], keys[i], handle);
 	if (is_single(r))
 		numbering__mhash_remove(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
+	if (is_range(r))
+		numbering__rblocks_remove(&m->blocks, r->digits, r->first, rec_last(r), handle);
 	if (key_indexed(m, r))
 		numbering__mhash_remove(&m->keyed, rec_key_hash(m, r), handle);
 	reset_span(m, r);
@@ -928,6 +944,14 @@ static int index_relink(struct rmem *m, const struct rrec *o, uint32_t old, cons
 			numbering__mhash_remove(&m->singles, number_hash(m, ok), old);
 		if (is_single(n))
 			numbering__mhash_insert(&m->singles, number_hash(m, nk), handle);
+	}
+	if (is_range(o) && is_range(n) && ok == nk && rec_last(o) == rec_last(n)) {
+		numbering__rblocks_replace(&m->blocks, o->digits, o->first, rec_last(o), old, handle);
+	} else {
+		if (is_range(o))
+			numbering__rblocks_remove(&m->blocks, o->digits, o->first, rec_last(o), old);
+		if (is_range(n))
+			numbering__rblocks_insert(&m->blocks, n->digits, n->first, rec_last(n), handle);
 	}
 	if (key_indexed(m, o))
 		numbering__mhash_remove(&m->keyed, rec_key_hash(m, o), old);
@@ -1459,15 +1483,15 @@ static int rm_find(numbering_backend *backend, int digits, uint64_t first, uint6
 		         k0 = number_key((unsigned)digits, 0);
 		struct numbering__ordered_cursor rc, sc;
 		if (first == last) {
-			/* The singles hash and the tree of ranges are asked at once, so that their
-			 * cache misses overlap: the hash slot and the tree's leaf are loaded while
-			 * the tree's inner nodes are searched, and the leaf is searched only when
-			 * no single holds the number. Each record's second cache line is loaded
-			 * with its first: most records span two. */
+			/* The singles hash and the ranges' blocks hash (blocks.h) are asked at once,
+			 * so that their cache misses overlap: both slots are loaded before either is
+			 * read, and a range's entry holds its interval, so neither look-up reads a
+			 * record it does not return. Each record's second cache line is loaded with
+			 * its first: most records span two. */
 			uint32_t hash = number_hash(m, kf);
 			if (m->singles.cap > 0)
 				PREFETCH(&m->singles.slots[numbering__mhash_home(&m->singles, hash)]);
-			int seek = numbering__ordered_seek_le_start(&rc, &m->ranges, kf, UINT32_MAX);
+			numbering__rblocks_prefetch(&m->blocks, (unsigned)digits, first);
 			struct numbering__mprobe probe;
 			numbering__mhash_start(&probe, &m->singles, hash);
 			for (uint32_t h; (h = numbering__mhash_next(&probe, &m->singles)) != 0;) {
@@ -1476,12 +1500,10 @@ static int rm_find(numbering_backend *backend, int digits, uint64_t first, uint6
 				if (r->first == first && r->digits == digits)
 					return visit_one(m, h, visit, payload);
 			}
-			if (seek && numbering__ordered_seek_le_finish(&rc, kf, UINT32_MAX) && numbering__ordered_key(&rc) >= k0) {
-				uint32_t range = numbering__ordered_value(&rc);
-				const struct rrec *r = rec_at(m, range);
-				PREFETCH((const char *)r + 64);
-				if (rec_last(r) >= first)
-					return visit_one(m, range, visit, payload);
+			uint32_t range = numbering__rblocks_find(&m->blocks, (unsigned)digits, first);
+			if (range != 0) {
+				PREFETCH((const char *)rec_at(m, range) + 64);
+				return visit_one(m, range, visit, payload);
 			}
 		} else {
 			/* Ranges and singles never overlap: merged by first, they are in number order. */
@@ -2198,6 +2220,33 @@ static int check_exclusive(struct rmem *m)
 	return NUMBERING_OK;
 }
 
+/* The blocks hash holds each range of the ranges tree, entry for entry, finds it by its
+ * first, middle and last numbers, and holds nothing else. */
+static int check_blocks(const struct rmem *m)
+{
+	const struct numbering__rblocks *t = &m->blocks;
+	uint32_t entries = 0, ranges = 0, levels = 0;
+	struct numbering__ordered_cursor c;
+	for (int ok = numbering__ordered_first(&c, &m->ranges); ok; ok = numbering__ordered_next(&c)) {
+		uint32_t h = numbering__ordered_value(&c);
+		const struct rrec *r = rec_at(m, h);
+		uint64_t last = rec_last(r), middle = r->first + (last - r->first) / 2;
+		if (!numbering__rblocks_has(t, r->digits, r->first, last, h) ||
+		    numbering__rblocks_find(t, r->digits, r->first) != h || numbering__rblocks_find(t, r->digits, middle) != h ||
+		    numbering__rblocks_find(t, r->digits, last) != h)
+			return check_failed("a range is not found in the blocks hash by its numbers");
+		entries += numbering__rblocks_entries(r->first, last);
+	}
+	for (unsigned level = 0; level < NUMBERING__RBLOCK_LEVELS; level++) {
+		ranges += t->level_ranges[level];
+		if (t->level_ranges[level] > 0)
+			levels |= 1u << level;
+	}
+	if (entries != t->count || ranges != m->ranges.count || levels != t->levels)
+		return check_failed("the blocks hash holds more or fewer entries than the ranges need");
+	return NUMBERING_OK;
+}
+
 static int check(struct rmem *m)
 {
 	if (m->in_transaction)
@@ -2241,7 +2290,7 @@ static int check(struct rmem *m)
 		                           home_hash(m, (int)g->kind, o->dir, o->dir_len)) != i + 1)
 			return check_failed("a home is not found by its group and directory");
 	}
-	if ((rc = check_exclusive(m)) != NUMBERING_OK)
+	if ((rc = check_exclusive(m)) != NUMBERING_OK || (rc = check_blocks(m)) != NUMBERING_OK)
 		return rc;
 	int64_t counts[KIND_MAX + 1];
 	memset(counts, 0, sizeof(counts));
@@ -2566,6 +2615,7 @@ static void rm_free(numbering_backend *backend)
 			sodium_memzero(numbering__slab_get(&m->slab, handle), rec_at(m, handle)->size);
 	}
 	numbering__mhash_destroy(&m->singles, &m->hash_bytes);
+	numbering__rblocks_destroy(&m->blocks, &m->hash_bytes);
 	numbering__mhash_destroy(&m->names, &m->hash_bytes);
 	numbering__mhash_destroy(&m->keyed, &m->hash_bytes);
 	numbering__slab_destroy(&m->slab);
@@ -2600,6 +2650,9 @@ int numbering__memory_records_new(numbering_backend **out)
 	m->base.free = rm_free;
 	crypto_shorthash_keygen(m->sip_key);
 	randombytes_buf(m->seed, sizeof(m->seed));
+	uint64_t block_seed[2];
+	randombytes_buf(block_seed, sizeof(block_seed));
+	numbering__rblocks_init(&m->blocks, block_seed);
 	numbering__slab_init(&m->slab);
 	numbering__ordered_pool_init(&m->pool);
 	*out = &m->base;
