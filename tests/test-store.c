@@ -2075,6 +2075,115 @@ START_TEST(retried_create_answers_with_the_first_response)
 }
 END_TEST
 
+/* Get by name finds first and validates only a name it does not find (service/lifecycle.c):
+ * every answer is the checked path's, on the memory and the file backend, with and
+ * without an authorizer; a found instance reads back whole, past the room an instance
+ * reserves for its strings. */
+static void get_answers_as_checked_on(numbering_store *store, const char *caller)
+{
+	char display[81];
+	memset(display, 'd', sizeof(display) - 1);
+	display[sizeof(display) - 1] = '\0';
+	numbering_instance *r = request_for("+61255501100-99"), *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_display_name(r, display), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "env", "production"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "sip:reception@pbx.example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, caller, P1, r, "r", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	r = request_for("+61255502000");
+	ck_assert_int_eq(numbering_store_create(&out, store, caller, P2, r, "s", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+
+	ck_assert_int_eq(numbering_store_get(&out, store, caller, "projects/p1/phoneNumberInstances/r"), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_name(out), "projects/p1/phoneNumberInstances/r");
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+61255501100");
+	ck_assert_str_eq(numbering_instance_range_end(out), "+61255501199");
+	ck_assert_int_eq(numbering_instance_range_size(out), 100);
+	ck_assert_str_eq(numbering_instance_display_name(out), display);
+	ck_assert_str_eq(numbering_instance_country_code(out), "AU");
+	ck_assert_int_eq(numbering_instance_label_count(out), 1);
+	ck_assert_str_eq(numbering_instance_label_value(out, 0), "production");
+	ck_assert_int_eq(numbering_instance_call_handler_count(out), 1);
+	ck_assert_str_eq(numbering_instance_call_handler(out, 0), "sip:reception@pbx.example.com");
+	numbering_instance_free(out);
+	ck_assert_int_eq(numbering_store_get(&out, store, caller, "projects/p2/phoneNumberInstances/s"), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_phone_number(out), "+61255502000");
+	ck_assert_str_eq(numbering_instance_range_end(out), "");
+	ck_assert_str_eq(numbering_instance_display_name(out), "");
+	numbering_instance_free(out);
+
+	/* Names that are not instance names: INVALID_ARGUMENT naming the field, whether or
+	 * not a stored name starts or ends like them. */
+	char long_name[300];
+	snprintf(long_name, sizeof(long_name), "projects/p1/phoneNumberInstances/r%0250d", 0);
+	const char *invalid[] = {"",
+	                         "projects/p1/phoneNumberInstances/",
+	                         "projects/p1/phoneNumberInstances/R",
+	                         "projects/p1/phoneNumberInstances/r/",
+	                         "projects/p1/phoneNumberInstances/r-",
+	                         "projects//phoneNumberInstances/r",
+	                         "projects/P1/phoneNumberInstances/r",
+	                         "projects/p1/phoneNumberInstance/r",
+	                         "project/p1/phoneNumberInstances/r",
+	                         "projects/p1/availableNumbers/+61255501100",
+	                         long_name};
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		out = (numbering_instance *)1;
+		int rc = numbering_store_get(&out, store, caller, invalid[i]);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "get %s gave %s", invalid[i], numbering_status_name(rc));
+		ck_assert_ptr_null(out);
+		ck_assert_int_eq(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	}
+	ck_assert_int_eq(numbering_store_get(&out, store, caller, NULL), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_null(out);
+	ck_assert_str_eq(numbering_error_violation_field(0), "name");
+
+	/* Valid names of nothing: NOT_FOUND naming it, however near a stored name. */
+	const char *missing[] = {"projects/p1/phoneNumberInstances/rr", "projects/p1/phoneNumberInstances/s",
+	                         "projects/p2/phoneNumberInstances/r", "projects/p11/phoneNumberInstances/r"};
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+		int rc = numbering_store_get(&out, store, caller, missing[i]);
+		ck_assert_msg(rc == NUMBERING_NOT_FOUND, "get %s gave %s", missing[i], numbering_status_name(rc));
+		ck_assert_ptr_null(out);
+		ck_assert_ptr_nonnull(strstr(numbering_error_message(), missing[i]));
+	}
+}
+
+START_TEST(get_answers_as_the_checked_path)
+{
+	/* fx: the memory backend and an authorizer, which is asked with the found name's
+	 * project: refused on p2 only, a get there is refused and one on p1 is not. */
+	get_answers_as_checked_on(fx.store, "user:a");
+	fx.deny_permission = "numbering.phoneNumberInstances.get";
+	fx.deny_project = P2;
+	numbering_instance *out = NULL;
+	int calls = fx.calls;
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, "user:a", "projects/p2/phoneNumberInstances/s"),
+	                 NUMBERING_PERMISSION_DENIED);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(fx.calls, calls + 1);
+	ck_assert_int_eq(numbering_store_get(&out, fx.store, "user:a", "projects/p1/phoneNumberInstances/r"), NUMBERING_OK);
+	ck_assert_int_eq(fx.calls, calls + 2);
+	numbering_instance_free(out);
+	fx.deny_permission = NULL;
+	fx.deny_project = NULL;
+
+	/* No authorizer: the memory backend, then the file backend. */
+	int64_t now = FIXTURE_EPOCH;
+	numbering_store *store = fixture_open_on(NULL, &now);
+	get_answers_as_checked_on(store, NULL);
+	numbering_store_close(store);
+	char path[64];
+	fixture_temp_store_path(path, sizeof(path), "get");
+	store = fixture_open_file(path);
+	get_answers_as_checked_on(store, NULL);
+	fixture_close_store(&store, path);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -2118,6 +2227,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, label_keys_equal_after_nfc_are_one_key);
 	tcase_add_test(tc, older_request_records_answer_only_who_may_get);
 	tcase_add_test(tc, retried_create_answers_with_the_first_response);
+	tcase_add_test(tc, get_answers_as_the_checked_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -425,6 +425,20 @@ static int number_named(const char *name, size_t len, unsigned *digits, uint64_t
 	 * instance's name ending in digits ("n0000123") walked them at ~12 instructions each. */
 	const size_t most = len <= DIGITS_MAX ? len : DIGITS_MAX + 1;
 	size_t d = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len >= 8) {
+		/* The last 8 bytes at once (a get by name's 7 digits walked were 60 instructions):
+		 * with x = byte ^ '0', a digit's x is 0..9, and (x & 0x7f) + 0x76 sets bit 7 from
+		 * 10 up without carrying into the next byte; so bit 7 of each byte of nondigit is
+		 * set unless it is a digit, and the last nondigit's byte is the highest one set. */
+		uint64_t w;
+		memcpy(&w, name + len - 8, 8);
+		const uint64_t x = w ^ UINT64_C(0x3030303030303030);
+		const uint64_t nondigit =
+		    (((x & UINT64_C(0x7f7f7f7f7f7f7f7f)) + UINT64_C(0x7676767676767676)) | x) & UINT64_C(0x8080808080808080);
+		d = nondigit != 0 ? (size_t)__builtin_clzll(nondigit) / 8 : 8; /* 8: walk on */
+	}
+#endif
 	while (d < most && (unsigned char)(name[len - 1 - d] - '0') <= 9)
 		d++;
 	if (d == 0 || d > DIGITS_MAX || d == len || name[len - 1 - d] != '+' || (d + 1 < len && name[len - 2 - d] != '/'))
@@ -720,6 +734,9 @@ static uint32_t record_find(const struct rmem *m, int kind, const char *name, si
 	numbering__mhash_start(&probe, &m->names, hash);
 	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->names)) != 0;) {
 		const struct rrec *r = rec_at(m, h);
+		/* Its second cache line with its first (a get by name reads on into the body):
+		 * most records span two, and the tail's compare would wait for one, then the other. */
+		PREFETCH((const char *)r + 64);
 		if (r->kind != kind)
 			continue;
 		const struct home *o = &m->homes[r->home];

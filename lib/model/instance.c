@@ -298,25 +298,34 @@ numbering_instance *numbering__instance_freeze(void *block, const numbering_inst
 	return copy;
 }
 
-/* Room for a typical stored instance: a name with a generated id, a +E164 number, a
- * country code and a short display name. */
+/* Room for a typical stored instance: a name with a generated id, a +E164 number (and
+ * a range's last), a country code and a short display name. */
 #define RESERVED_NAME 96
 #define RESERVED_PHONE_NUMBER 24
+#define RESERVED_RANGE_END 24
 #define RESERVED_COUNTRY_CODE 8
 #define RESERVED_DISPLAY_NAME 64
 
 int numbering__instance_new_reserved(numbering_instance **out)
 {
-	static const uint32_t sizes[] = {RESERVED_NAME, RESERVED_PHONE_NUMBER, RESERVED_COUNTRY_CODE,
+	static const uint32_t sizes[] = {RESERVED_NAME, RESERVED_PHONE_NUMBER, RESERVED_RANGE_END, RESERVED_COUNTRY_CODE,
 	                                 RESERVED_DISPLAY_NAME};
-	numbering_instance *instance = numbering__calloc(
-	    1, sizeof(*instance) + RESERVED_NAME + RESERVED_PHONE_NUMBER + RESERVED_COUNTRY_CODE + RESERVED_DISPLAY_NAME);
+	/* malloc, not calloc: glibc's calloc takes no chunk from the thread's cache, so
+	 * every get's instance went through the arena (calloc, _int_malloc and a slow
+	 * _int_free: ~330 instructions of a get's ~2,260 with its free). Only the instance
+	 * is zeroed; each reserved string gets its NUL. */
+	numbering_instance *instance =
+	    numbering__malloc(sizeof(*instance) + RESERVED_NAME + RESERVED_PHONE_NUMBER + RESERVED_RANGE_END +
+	                      RESERVED_COUNTRY_CODE + RESERVED_DISPLAY_NAME);
 	if (instance == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a phone number instance");
-	struct numbering__str *strs[] = {&instance->name, &instance->phone_number, &instance->country_code,
-	                                 &instance->display_name};
+	memset(instance, 0, sizeof(*instance));
+	struct numbering__str *strs[] = {&instance->name, &instance->phone_number, &instance->range_end,
+	                                 &instance->country_code, &instance->display_name};
+	_Static_assert(sizeof(sizes) / sizeof(sizes[0]) == sizeof(strs) / sizeof(strs[0]), "a size per reserved string");
 	char *block = (char *)(instance + 1);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		block[0] = '\0';
 		strs[i]->ptr = block;
 		strs[i]->cap = sizes[i] | NUMBERING__STR_BORROWED;
 		block += sizes[i];

@@ -94,8 +94,8 @@ void numbering__instance_reset(numbering_instance *instance);
 /* Copies @src into @dst, reusing @dst's buffers. */
 int numbering__instance_assign(numbering_instance *dst, const numbering_instance *src);
 
-/* A new empty instance whose name, phone number, country code and display name have
- * room inside the instance's own allocation, so that filling it with a typical stored
+/* A new empty instance whose name, phone number, range end, country code and display
+ * name have room inside the instance's own allocation, so that filling it with a typical stored
  * instance (a get) allocates nothing more. Free with numbering_instance_free(). */
 int numbering__instance_new_reserved(numbering_instance **out);
 
