@@ -390,6 +390,115 @@ START_TEST(record_compact_form_is_rebuilt)
 }
 END_TEST
 
+/* A record of @n bytes at the start of a buffer of @n + @pad bytes, the rest 0x80: the
+ * decoder reads a varint or a string a word at a time when 8 or 10 bytes are left and a
+ * byte at a time near the end; both must read the same, and refuse the same bytes with
+ * the same message (and never look past the @n bytes given). */
+static uint8_t *padded_copy; /* the last decode_padded()'s bytes, which @out points into */
+
+static int decode_padded(numbering_record *out, const uint8_t *bytes, size_t n, size_t pad, char *msg, size_t size)
+{
+	free(padded_copy);
+	uint8_t *copy = malloc(n + pad);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, bytes, n);
+	memset(copy + n, 0x80, pad);
+	int rc = numbering_record_decode(out, copy, n);
+	snprintf(msg, size, "%s", rc == NUMBERING_OK ? "" : numbering_error_message());
+	padded_copy = copy;
+	return rc;
+}
+
+START_TEST(record_varints_and_strings_read_alike_word_or_byte)
+{
+	numbering_record r = blank(), back;
+	r.kind = 1;
+	r.name = "n";
+	r.parent = "";
+	const numbering_record plain = r;
+	struct numbering__buf buf = {0};
+	char near_end[512], with_room[512];
+	/* Every varint length, 1 to 10 bytes: the expiry last (no keys, no body: read near
+	 * the end), then with a body after it (read a word at a time). */
+	for (int bits = 0; bits <= 64; bits++) {
+		uint64_t u = bits == 0 ? 0 : bits == 64 ? UINT64_MAX : (1ULL << bits) - 1;
+		for (int plus = 0; plus < 2; plus++) {
+			uint64_t z = u + (uint64_t)plus; /* the zigzag value: 2^k - 1 and 2^k */
+			int64_t v = (int64_t)((z >> 1) ^ (0 - (z & 1)));
+			if (v == 0)
+				continue;
+			r.expires = v;
+			r.sort_key = v;
+			for (size_t body = 0; body <= 16; body += 16) {
+				r.body = body ? "0123456789abcdef" : NULL;
+				r.body_len = body;
+				buf.len = 0;
+				ck_assert_int_eq(numbering__record_encode(&buf, &r, 0), NUMBERING_OK);
+				ck_assert_int_eq(decode_padded(&back, buf.ptr, buf.len, 0, near_end, sizeof(near_end)), NUMBERING_OK);
+				ck_assert_msg(back.expires == v && back.sort_key == v, "varint of %d bits, body %zu", bits, body);
+			}
+		}
+	}
+	/* Not in the shortest form (a last byte of 0) and over 64 bits, at every length,
+	 * with and without room after them: the same message. */
+	for (int len = 2; len <= 11; len++) {
+		for (int kind = 0; kind < (len >= 10 ? 2 : 1); kind++) {
+			uint8_t rec[64] = {1, 1, 0x08, 0, 0, 1, 'n', 0};
+			size_t n = 8;
+			for (int i = 0; i < len - 1; i++)
+				rec[n++] = kind == 0 ? 0x81 : 0xff;
+			rec[n++] = kind == 0 ? 0x00 : 0x02;
+			for (size_t tail = 0; tail <= 12; tail += 12) {
+				int a = decode_padded(&back, rec, n, 0, near_end, sizeof(near_end));
+				ck_assert_int_eq(a, NUMBERING_DATA_LOSS);
+				ck_assert_str_eq(numbering_error_violation_field(0), "sort_key");
+				memset(rec + n, 'b', tail); /* a body after it: the varint read with room */
+				int b = decode_padded(&back, rec, n + tail, 0, with_room, sizeof(with_room));
+				ck_assert_int_eq(b, NUMBERING_DATA_LOSS);
+				ck_assert_ptr_nonnull(strstr(near_end, kind == 0 && len <= 10 ? "shortest form" : "64 bits"));
+				/* The same problem at the same byte; only the record's length differs. */
+				ck_assert_ptr_nonnull(strstr(with_room, kind == 0 && len <= 10 ? "shortest form" : "64 bits"));
+				ck_assert_ptr_nonnull(strchr(strstr(near_end, "at byte"), ')'));
+				ck_assert_str_eq(strstr(near_end, "at byte"), strstr(with_room, "at byte"));
+			}
+		}
+	}
+	/* A key of every length 1 to 40 with a NUL at each place, read near the end and
+	 * with room after it (a body): refused, naming the key. */
+	for (size_t len = 1; len <= 40; len++) {
+		for (size_t at = 0; at < len; at++) {
+			char key[48];
+			memset(key, 'k', len);
+			key[len] = '\0';
+			r = plain;
+			r.keys[1] = key;
+			for (size_t body = 0; body <= 16; body += 16) {
+				r.body = body ? "0123456789abcdef" : NULL;
+				r.body_len = body;
+				buf.len = 0;
+				ck_assert_int_eq(numbering__record_encode(&buf, &r, 0), NUMBERING_OK);
+				ck_assert_int_eq(decode_padded(&back, buf.ptr, buf.len, 8, near_end, sizeof(near_end)), NUMBERING_OK);
+				ck_assert_str_eq(back.keys[1], key);
+				/* The key's bytes, found in the encoding. */
+				uint8_t *k = NULL;
+				for (size_t i = 0; k == NULL && i + len <= buf.len; i++)
+					if (memcmp(buf.ptr + i, key, len) == 0)
+						k = buf.ptr + i;
+				ck_assert_ptr_nonnull(k);
+				k[at] = '\0';
+				ck_assert_int_eq(decode_padded(&back, buf.ptr, buf.len, 0, near_end, sizeof(near_end)),
+				                 NUMBERING_DATA_LOSS);
+				ck_assert_str_eq(numbering_error_violation_field(0), "keys[1]");
+				ck_assert_ptr_nonnull(strstr(near_end, "holds a NUL byte"));
+			}
+		}
+	}
+	numbering__buf_free(&buf);
+	free(padded_copy);
+	padded_copy = NULL;
+}
+END_TEST
+
 START_TEST(record_kinds_are_named)
 {
 	ck_assert_str_eq(numbering_record_kind_name(1), "meta");
@@ -1194,6 +1303,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, record_encode_refuses_one_past_every_limit);
 	tcase_add_test(tc, record_decode_survives_every_truncation_and_bit_flip);
 	tcase_add_test(tc, record_compact_form_is_rebuilt);
+	tcase_add_test(tc, record_varints_and_strings_read_alike_word_or_byte);
 	tcase_add_test(tc, record_kinds_are_named);
 	tcase_add_test(tc, instance_record_round_trips_every_shape);
 	tcase_add_test(tc, instance_to_record_refuses_what_cannot_be_stored);

@@ -86,10 +86,11 @@ struct numbering__shx {
 	uint64_t name_mask, num_mask, range_cap;
 	uint32_t salt;
 	uint8_t *names, *nums, *ranges;
-	uint64_t id; /* unique among this process's mappings */
+	/* The generation at which a thread of this process last found the header's
+	 * changing words whole (their checksum), or 1 (never: generations read are even):
+	 * checked again only once a writer changed them, not at every look-up. */
+	_Atomic uint64_t checked_gen;
 };
-
-static _Atomic uint64_t mappings;
 
 /* Loads and stores of the mapped words: other processes change them under us. */
 static inline uint64_t ld64(const uint8_t *p)
@@ -249,7 +250,7 @@ static int shx_map(struct numbering__shx **out, int fd, int writable, const char
 	}
 	x->fd = fd;
 	x->map = p;
-	x->id = atomic_fetch_add(&mappings, 1) + 1;
+	atomic_init(&x->checked_gen, 1);
 	x->len = (size_t)st.st_size;
 	x->name_mask = names - 1;
 	x->num_mask = nums - 1;
@@ -1028,15 +1029,10 @@ static int seq_retry(const struct numbering__shx *x, uint64_t gen)
 }
 
 /* The header's changing words as one state, under the sequence lock: 0, or -1 when
- * the index cannot answer for this process's view (f->end). */
-/* The header words this thread last found whole: checked again only once a writer
- * changed them (their generation moved), not at every look-up. */
-static _Thread_local struct {
-	uint64_t id, gen;
-} checked;
-
-static int view_ok(const struct file *f, const struct numbering__shx *x, uint64_t gen, uint64_t *limit,
-                   uint64_t *ranges)
+ * the index cannot answer for this process's view (f->end). Their checksum is checked
+ * once per generation of the mapping (x->checked_gen; an atomic word of the mapping
+ * rather than a thread-local one, whose every read in a shared library is a call). */
+static int view_ok(const struct file *f, struct numbering__shx *x, uint64_t gen, uint64_t *limit, uint64_t *ranges)
 {
 	const uint8_t *h = x->map;
 	uint32_t state = ld32(h + H_STATE);
@@ -1044,11 +1040,10 @@ static int view_ok(const struct file *f, const struct numbering__shx *x, uint64_
 	*ranges = ld64(h + H_RANGE_COUNT);
 	if (state == IDX_ABANDONED || *ranges > x->range_cap)
 		return -1;
-	if (checked.id != x->id || checked.gen != gen) {
+	if (atomic_load_explicit(&x->checked_gen, memory_order_relaxed) != gen) {
 		if (ld32(h + H_DYN_CRC) != dyn_crc(h, x->salt))
 			return -1;
-		checked.id = x->id;
-		checked.gen = gen;
+		atomic_store_explicit(&x->checked_gen, gen, memory_order_relaxed);
 	}
 	/* Behind what this process has seen published: a writer that does not keep it. */
 	if (*limit < __atomic_load_n(&f->end, __ATOMIC_ACQUIRE))
