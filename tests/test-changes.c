@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "model/change-record.h"
+#include "model/instance-record.h"
 #include "model/kinds.h"
 #include "record-damage.h"
 #include "service/backend-call.h"
@@ -739,7 +740,9 @@ START_TEST(damage)
 		size_t len;
 		const char *field;
 	} bad[] = {
-		{"\x02\x01\x03\x02\x01x\x00", 7, "body"},    /* a byte after the last entry */
+		{"\x02\x01\x03\x02\x01x\x05\x00", 8, "body"}, /* a byte after the last phone id */
+		{"\x02\x01\x03\x02\x01x\x00", 7, "lastPhoneId"}, /* phone id 0 */
+		{"\x02\x01\x03\x02\x01x\x85", 7, "lastPhoneId"}, /* cut */
 		{"\x02\x00", 2, "count"},                    /* no entries */
 		{"\x02\x01\x00\x02\x01x", 6, "kind"},        /* kind 0 */
 		{"\x02\x01\x01\x02\x01x", 6, "kind"},        /* META is not journaled */
@@ -855,6 +858,56 @@ START_TEST(read_only_snapshot)
 }
 END_TEST
 
+/* The instance named @id: its create time and phone id. */
+static void created_marks(const char *id, int64_t *time, int64_t *phone)
+{
+	numbering_instance *got = NULL;
+	char name[128];
+	snprintf(name, sizeof(name), NAME("%s"), id);
+	ck_assert_int_eq(numbering_store_get(&got, store, NULL, name), NUMBERING_OK);
+	*time = numbering_instance_create_time(got);
+	*phone = numbering_instance_phone_id(got);
+	numbering_instance_free(got);
+}
+
+/* A commit that writes a CHANGE record leaves META last-time as it was: the record
+ * holds the last time and phone id, which a reopen reads back, so a clock set back
+ * across it hands out neither a time nor a phone id again. An update's commit writes
+ * META neither (it takes no time). */
+START_TEST(last_time_and_phone_id_in_the_journal)
+{
+	open_store(1);
+	unsigned char meta[16];
+	size_t len = sizeof(meta);
+	ck_assert_int_eq(numbering__backend_meta_get(store, NUMBERING__META_LAST_TIME, meta, &len), NUMBERING_OK);
+	create("a", "+61255501000");
+	call("UpdatePhoneNumberInstance", "{\"name\":\"" NAME("a") "\",\"updateMask\":\"displayName\","
+	                                  "\"phoneNumberInstance\":{\"displayName\":\"A\"}}");
+	unsigned char after[16];
+	size_t after_len = sizeof(after);
+	ck_assert_int_eq(numbering__backend_meta_get(store, NUMBERING__META_LAST_TIME, after, &after_len), NUMBERING_OK);
+	ck_assert_uint_eq(after_len, len);
+	ck_assert_int_eq(memcmp(after, meta, len), 0);
+	int64_t time_a = 0, phone_a = 0, time_b = 0, phone_b = 0;
+	created_marks("a", &time_a, &phone_a);
+	ck_assert_int_gt(phone_a, 0);
+	clock_now = FIXTURE_EPOCH; /* the clock went back */
+	reopen();
+	create("b", "+61255501001");
+	created_marks("b", &time_b, &phone_b);
+	ck_assert_int_gt(time_b, time_a);
+	ck_assert_int_gt(phone_b, phone_a);
+	compact();
+	clock_now = FIXTURE_EPOCH;
+	reopen();
+	create("c", "+61255501002");
+	created_marks("c", &time_a, &phone_a);
+	ck_assert_int_gt(time_a, time_b);
+	ck_assert_int_gt(phone_a, phone_b);
+	close_store();
+}
+END_TEST
+
 Suite *changes_suite(void)
 {
 	Suite *s = suite_create("changes");
@@ -872,6 +925,7 @@ Suite *changes_suite(void)
 	tcase_add_loop_test(tc, damage, 0, 2);
 	tcase_add_loop_test(tc, json_answer, 0, 2);
 	tcase_add_test(tc, read_only_snapshot);
+	tcase_add_test(tc, last_time_and_phone_id_in_the_journal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -138,6 +138,14 @@ int numbering__change_body_entry(struct numbering__buf *body, int kind, int chan
 	return NUMBERING_OK;
 }
 
+int numbering__change_body_end(struct numbering__buf *body, int64_t last_phone)
+{
+	int rc = last_phone > 0 ? numbering__buf_reserve(body, 10) : NUMBERING_OK;
+	if (rc == NUMBERING_OK && last_phone > 0)
+		put_varint(body, (uint64_t)last_phone);
+	return rc;
+}
+
 void numbering__change_record(numbering_record *out, char name[NUMBERING__CHANGE_NAME_SIZE], int64_t sequence,
                               const struct numbering__buf *body)
 {
@@ -168,8 +176,9 @@ static int get_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 	return bad;
 }
 
-/* The whole body read, each entry handed to @visit (NULL: checked only). */
-static int read_body(const numbering_record *record, size_t pos, int64_t *time, size_t *count,
+/* The whole body read, each entry handed to @visit (NULL: checked only); the last
+ * phone id after the entries into *phone (0: none). */
+static int read_body(const numbering_record *record, size_t pos, int64_t *time, size_t *count, int64_t *phone,
                      int (*visit)(const struct numbering__change_entry *entry, void *payload), void *payload)
 {
 	const uint8_t *p = record->body;
@@ -225,8 +234,15 @@ static int read_body(const numbering_record *record, size_t pos, int64_t *time, 
 				return rc;
 		}
 	}
+	*phone = 0;
 	if (pos != len) {
-		snprintf(problem, sizeof(problem), "%zu bytes follow the last entry", len - pos);
+		if (get_varint(p, len, &pos, &v) != 0 || v < 1 || v > (uint64_t)INT64_MAX)
+			return numbering__record_damaged(record, "change journal ", "lastPhoneId",
+			                                 "cut, not a varint or not an id (1 .. 2^63 - 1)");
+		*phone = (int64_t)v;
+	}
+	if (pos != len) {
+		snprintf(problem, sizeof(problem), "%zu bytes follow the last phone id", len - pos);
 		return numbering__record_damaged(record, "change journal ", "body", problem);
 	}
 	*count = (size_t)n;
@@ -270,13 +286,22 @@ int numbering__change_record_read(const numbering_record *record, int64_t *seque
                                   void *payload)
 {
 	size_t start = 0;
+	int64_t phone = 0;
 	int rc = check_header(record, sequence, &start);
 	/* Checked whole before anything is visited: a damaged record adds nothing to a page. */
 	if (rc == NUMBERING_OK)
-		rc = read_body(record, start, time, count, NULL, NULL);
+		rc = read_body(record, start, time, count, &phone, NULL, NULL);
 	if (rc == NUMBERING_OK && visit != NULL)
-		rc = read_body(record, start, time, count, visit, payload);
+		rc = read_body(record, start, time, count, &phone, visit, payload);
 	return rc;
+}
+
+int numbering__change_record_marks(const numbering_record *record, int64_t *time, int64_t *last_phone)
+{
+	size_t start = 0, count = 0;
+	int64_t sequence = 0;
+	int rc = check_header(record, &sequence, &start);
+	return rc == NUMBERING_OK ? read_body(record, start, time, &count, last_phone, NULL, NULL) : rc;
 }
 
 int numbering__change_record_check(const numbering_record *record)

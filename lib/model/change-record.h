@@ -14,7 +14,11 @@
  *                   not META, REQUEST or CHANGE); a byte: the change
  *                   (NUMBERING__CHANGE_*); a varint byte count and the name's bytes
  *                   (1 .. 4096, no NUL; 0 bytes for RELOAD, which names no record)
- * Nothing follows the last entry.
+ *   [varint         the store's last phone id at the commit, 1 or more: in records written since
+ *                   the META last-time record is written only by commits that write no
+ *                   CHANGE record (the newest CHANGE record holds the last time and
+ *                   phone id then; service/changes.c reads them back at open)]
+ * Nothing else follows the last entry.
  */
 #ifndef NUMBERING_MODEL_CHANGE_RECORD_H
 #define NUMBERING_MODEL_CHANGE_RECORD_H
@@ -87,6 +91,8 @@ struct numbering__change_entry {
 int numbering__change_body_begin(struct numbering__buf *body, int64_t sequence, int64_t time, size_t count);
 /* Appends one entry to @body. */
 int numbering__change_body_entry(struct numbering__buf *body, int kind, int change, const char *name, size_t len);
+/* Appends the store's last phone id after the last entry (none when 0). */
+int numbering__change_body_end(struct numbering__buf *body, int64_t last_phone);
 
 /* Fills @out as the CHANGE record of @sequence over @body (borrowed: both live as
  * long as @out). @name holds its name. */
@@ -107,6 +113,10 @@ void numbering__change_record_named(numbering_record *out, const char *name, int
 int numbering__change_record_read(const numbering_record *record, int64_t *sequence, int64_t *time, size_t *count,
                                   int (*visit)(const struct numbering__change_entry *entry, void *payload),
                                   void *payload);
+
+/* The commit's time and the last phone id a record holds (0: a record written before
+ * it held one), the record checked whole. */
+int numbering__change_record_marks(const numbering_record *record, int64_t *time, int64_t *last_phone);
 
 /* The kind's body check (model/kinds.h). */
 int numbering__change_record_check(const numbering_record *record);

@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/kinds.h"
+#include "model/validate.h"
 #include "numbering/changes.h"
 #include "service/backend-call.h"
 #include "service/service.h"
@@ -395,6 +396,10 @@ int numbering__journal_write(numbering_store *store)
 	for (int k = 1; rc == NUMBERING_OK && j->overflowed && k <= NUMBERING_RECORD_KIND_MAX; k++)
 		if ((j->overflow[k >> 6] >> (k & 63)) & 1)
 			rc = numbering__change_body_entry(&j->body, k, NUMBERING__CHANGE_RELOAD, "", 0);
+	/* With the time above, what the META last-time record would hold: a commit that
+	 * writes this record does not write that one (numbering__commit()). */
+	if (rc == NUMBERING_OK)
+		rc = numbering__change_body_end(&j->body, store->seq_last[NUMBERING__SEQ_PHONE]);
 	if (rc == NUMBERING_OK) {
 		/* In the ring: over the record of sequence - window, which leaves the window. */
 		numbering_record record;
@@ -431,11 +436,53 @@ void numbering__journal_free(numbering_store *store)
 
 /* ---- Reading the journal ---- */
 
+/* The last time and phone id the newest ring record holds: a commit that writes a
+ * CHANGE record leaves the META last-time record as it was (numbering__commit()), so
+ * the store's last time and phone id are the larger of the two. */
+struct marks_visit {
+	int64_t time, phone;
+	int rc;
+};
+
+static int marks_visit(const numbering_record *record, void *payload)
+{
+	struct marks_visit *v = payload;
+	v->rc = numbering__change_record_marks(record, &v->time, &v->phone);
+	return v->rc;
+}
+
+static int load_marks(numbering_store *store, const struct journal_state *st)
+{
+	if (st->window == 0 || st->last == 0)
+		return NUMBERING_OK; /* a linear journal's writers wrote META at every commit */
+	char name[NUMBERING__CHANGE_NAME_SIZE];
+	size_t len = numbering__change_ring_prefix(name, st->window);
+	numbering__change_ring_name(name, len, st->window, st->last);
+	struct marks_visit v = {0, 0, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_CHANGE, name, marks_visit, &v);
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (!numbering__time_in_range(v.time))
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "the change journal's record %s holds the time %lld ns, outside the times a "
+		                            "store records (" NUMBERING__TIME_MIN_TEXT " to " NUMBERING__TIME_MAX_TEXT ")",
+		                            name, (long long)v.time);
+	if (v.time > store->last_time)
+		store->last_time = v.time;
+	if (v.phone > store->seq_last[NUMBERING__SEQ_PHONE])
+		store->seq_last[NUMBERING__SEQ_PHONE] = v.phone;
+	return NUMBERING_OK;
+}
+
 int numbering__journal_load(numbering_store *store)
 {
 	struct numbering__journal *j = &store->journal;
 	struct journal_state st;
 	int rc = read_state(store, &st);
+	if (rc == NUMBERING_OK)
+		rc = load_marks(store, &st);
 	j->last = st.last;
 	j->horizon = st.horizon;
 	/* The next commit moves a linear journal, or a ring of another window, into the

@@ -75,6 +75,11 @@ struct numbering_store {
 	 * changed since the last commit (stored by numbering__commit()). */
 	int64_t seq_last[3];
 	unsigned seq_dirty;
+	/* What the META last-time record holds (meta_known: read or written by this
+	 * store): numbering__commit() writes it only in a commit without a CHANGE record
+	 * (which holds both), and only when the last time or phone id changed. */
+	int64_t meta_time, meta_phone;
+	int meta_known;
 	/* The body of the instance record being put (writes hold the write lock). */
 	struct numbering__buf put_body;
 	/* The change journal: the transaction's changes and the sequences (service/changes.h). */
