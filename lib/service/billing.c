@@ -112,7 +112,6 @@ static int read_account(struct numbering__account *a, const numbering_record *re
 	struct account_fields f;
 	memset(&f, 0, sizeof(f));
 	numbering__fields_clear(&account_table, &f);
-	const char *field = NULL, *problem = NULL;
 	char name[ACCOUNT_NAME_SIZE];
 	int ok = record->kind == NUMBERING__KIND_BILLING_ACCOUNT && project_parent(record);
 	if (!ok)
@@ -122,9 +121,9 @@ static int read_account(struct numbering__account *a, const numbering_record *re
 		return damaged(record, "name", "it is not {project}/billingAccount");
 	if (record->flags != 0 || record->digits != 0 || record->sort_key != 0 || record->expires != 0)
 		return damaged(record, "keys", "an account has no flags, numbers, sort key or expiry");
-	int rc = numbering__fields_decode(&account_table, &f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(&account_table, &f, record, "");
 	if (rc != NUMBERING_OK)
-		return problem != NULL ? damaged(record, field, problem) : rc;
+		return rc;
 	if ((f.balance.currency[0] == '\0') != (f.entries == 0))
 		return damaged(record, "balance", "an account has a currency exactly when it has entries");
 	memset(a, 0, sizeof(*a));
@@ -153,20 +152,13 @@ static int put_account(numbering_store *store, const struct numbering__account *
 	f.balance.minor = a->balance;
 	f.reserved = a->reserved;
 	f.entries = a->entries;
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&account_table, &body, &f);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
 	r.kind = NUMBERING__KIND_BILLING_ACCOUNT;
 	r.name = name;
 	r.parent = a->project;
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, &account_table, &f);
 }
 
 /* An entry as read: the fields, its number and its name. */
@@ -178,7 +170,6 @@ struct entry {
 
 static int read_entry(struct entry *e, const numbering_record *record)
 {
-	const char *field = NULL, *problem = NULL;
 	numbering__fields_clear(&entry_table, &e->f);
 	int ok = record->kind == NUMBERING__KIND_BILLING_ENTRY && project_parent(record);
 	if (!ok)
@@ -192,7 +183,7 @@ static int read_entry(struct entry *e, const numbering_record *record)
 	    record->keys[2] != NULL || record->keys[3] != NULL)
 		return damaged(record, "keys", "an entry has no flags, numbers, expiry or key but the first");
 	e->n = record->sort_key;
-	int rc = numbering__fields_decode(&entry_table, &e->f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(&entry_table, &e->f, record, "");
 	if (rc == NUMBERING_OK) {
 		const struct entry_fields *f = &e->f;
 		if (f->amount.currency[0] == '\0' || strcmp(f->amount.currency, f->balance_after.currency) != 0)
@@ -204,8 +195,6 @@ static int read_entry(struct entry *e, const numbering_record *record)
 			rc = damaged(record, "chargeKey", "it is not the record's first key");
 		else if (f->from_reserve && f->amount.minor >= 0)
 			rc = damaged(record, "fromReserve", "only a charge is paid out of the reserve");
-	} else if (problem != NULL) {
-		rc = damaged(record, field, problem);
 	}
 	if (rc != NUMBERING_OK)
 		numbering__fields_clear(&entry_table, &e->f);
@@ -223,8 +212,6 @@ int numbering__billing_entry_check(const numbering_record *record)
 
 static int put_entry(numbering_store *store, const char *project, const struct entry *e)
 {
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&entry_table, &body, &e->f);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
@@ -233,12 +220,7 @@ static int put_entry(numbering_store *store, const char *project, const struct e
 	r.parent = project;
 	r.sort_key = e->n;
 	r.keys[0] = e->f.charge_key;
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, &entry_table, &e->f);
 }
 
 /* ---- The internal interface (service/billing.h) ---- */

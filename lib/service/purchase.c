@@ -201,15 +201,12 @@ static int split_name(char project[NUMBERING__PROJECT_SIZE], char id[ID_SIZE], c
 static int read_purchase(numbering_purchase *p, const numbering_record *record)
 {
 	numbering__fields_clear(&purchase_table, &p->f);
-	const char *field = NULL, *problem = NULL;
 	if (record->kind != NUMBERING__KIND_PHONE_NUMBER_PURCHASE || !split_name(p->project, p->id, record->name) ||
 	    record->parent == NULL || strcmp(record->parent, p->project) != 0 || record->digits != 0)
 		return damaged(record, "name", "it is not {project}/phoneNumberPurchases/{id} under its project, without numbers");
 	snprintf(p->name, sizeof(p->name), "%s", record->name);
-	int rc = numbering__fields_decode(&purchase_table, &p->f, record->body, record->body_len, &field, &problem);
-	if (rc != NUMBERING_OK && problem != NULL)
-		rc = damaged(record, field, problem);
-	else if (rc == NUMBERING_OK && (p->f.phone_number == NULL || p->f.create_time == 0 || p->f.update_time == 0))
+	int rc = numbering__fields_decode_record(&purchase_table, &p->f, record, "purchase ");
+	if (rc == NUMBERING_OK && (p->f.phone_number == NULL || p->f.create_time == 0 || p->f.update_time == 0))
 		rc = damaged(record, "body", "it has no phoneNumber, createdAt or updatedAt");
 	else if (rc == NUMBERING_OK && record->sort_key != p->f.create_time)
 		rc = damaged(record, "sortKey", "it is not the purchase's createdAt");
@@ -234,8 +231,6 @@ int numbering__purchase_record_check(const numbering_record *record)
 
 static int put_purchase(numbering_store *store, const numbering_purchase *p)
 {
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(&purchase_table, &body, &p->f);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
@@ -244,12 +239,7 @@ static int put_purchase(numbering_store *store, const numbering_purchase *p)
 	r.parent = p->project;
 	r.sort_key = p->f.create_time;
 	r.keys[0] = numbering_purchase_status_name((int)p->f.status);
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, &purchase_table, &p->f);
 }
 
 struct one_visit {

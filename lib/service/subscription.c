@@ -119,7 +119,6 @@ static int damaged(const numbering_record *record, const char *field, const char
 
 int numbering__subscription_read(struct numbering_subscription *s, const numbering_record *record)
 {
-	const char *field = NULL, *problem = NULL;
 	const char *parent = record->parent ? record->parent : "";
 	size_t plen = strlen(parent);
 	if (record->kind != NUMBERING__KIND_SUBSCRIPTION || strncmp(parent, "projects/", 9) != 0 ||
@@ -132,9 +131,9 @@ int numbering__subscription_read(struct numbering_subscription *s, const numberi
 		return damaged(record, "name", "it is not {project}/subscriptions/{id}");
 	memcpy(s->project, parent, plen + 1);
 	memcpy(s->name, name, strlen(name) + 1);
-	int rc = numbering__fields_decode(TABLE, &s->f, record->body, record->body_len, &field, &problem);
+	int rc = numbering__fields_decode_record(TABLE, &s->f, record, "");
 	if (rc != NUMBERING_OK)
-		return problem != NULL ? damaged(record, field, problem) : rc;
+		return rc;
 	const char *id = name + plen + strlen(COLLECTION);
 	const char *in = s->f.instance ? s->f.instance : "";
 	if (strncmp(in, parent, plen) != 0 || strncmp(in + plen, INSTANCES, strlen(INSTANCES)) != 0 ||
@@ -172,8 +171,6 @@ int numbering__subscription_put(numbering_store *store, struct numbering_subscri
 
 int numbering__subscription_put_dated(numbering_store *store, const struct numbering_subscription *s)
 {
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__fields_encode(TABLE, &body, &s->f);
 	numbering_record r;
 	memset(&r, 0, sizeof(r));
 	r.version = NUMBERING_RECORD_VERSION;
@@ -182,12 +179,7 @@ int numbering__subscription_put_dated(numbering_store *store, const struct numbe
 	r.parent = s->project;
 	r.sort_key = s->f.start_time;
 	r.expires = due_key(s);
-	r.body = body.ptr;
-	r.body_len = body.len;
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_put_record(store, &r);
-	numbering__buf_free(&body);
-	return rc;
+	return numbering__backend_put_fields(store, &r, TABLE, &s->f);
 }
 
 struct load_visit {
