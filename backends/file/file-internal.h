@@ -374,6 +374,12 @@ int numbering__file_mark_durable(const struct numbering__file_io *io, struct fil
 
 int numbering__file_scan_get(struct scan *s, uint64_t off, size_t len, const uint8_t **out);
 int numbering__file_read_header(struct scan *s, struct replay *r, const char *path);
+/* After numbering__file_read_header(): raises @s's size to the file's size now when the
+ * header names a durable length past it. A writer of another process appends its records
+ * before it records their durable length, so between a reader's fstat and its read of the
+ * header it may have done both: the records are there, and reading only to the older size
+ * would take them for a file cut short (damage) and miss them. */
+void numbering__file_scan_cover_durable(struct scan *s, const struct replay *r);
 /* Applies the operations of one record (its @len bytes of payload, at offset @off) in one
  * transaction, counting r->live and, for a snapshot chunk, r->snapshot_puts. */
 typedef int (*numbering__file_apply_cb)(void *ctx, const uint8_t *payload, size_t len, uint64_t off,

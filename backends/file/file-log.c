@@ -377,6 +377,13 @@ done:
 }
 
 /* Reads and checks the header. @size is the file's size (at least HEADER_SIZE). */
+void numbering__file_scan_cover_durable(struct scan *s, const struct replay *r)
+{
+	struct stat st;
+	if (r->durable_end > s->size && fstat(s->fd, &st) == 0 && (uint64_t)st.st_size > s->size)
+		s->size = (uint64_t)st.st_size;
+}
+
 int numbering__file_read_header(struct scan *s, struct replay *r, const char *path)
 {
 	const uint8_t *h;

@@ -694,6 +694,8 @@ static int heap_build(struct file *f)
 	r.progress_op = "replay";
 	rc = numbering__file_read_header(&s, &r, f->path);
 	s.win.len = 0;
+	if (rc == NUMBERING_OK)
+		numbering__file_scan_cover_durable(&s, &r);
 	uint64_t limit = __atomic_load_n(&f->end, __ATOMIC_ACQUIRE);
 	if (limit < r.durable_end)
 		limit = r.durable_end;

@@ -567,6 +567,8 @@ static int reload_locked(struct file *f, int writer)
 	else
 		rc = numbering__file_read_header(&s, &r, f->path);
 	s.win.len = 0; /* read what follows afresh: it may have grown since */
+	if (rc == NUMBERING_OK)
+		numbering__file_scan_cover_durable(&s, &r);
 	if (rc == NUMBERING_OK && !writer) {
 		uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
 		if (limit < r.durable_end)
@@ -648,6 +650,8 @@ static int catch_up_locked(struct file *f, int writer)
 	int rc = numbering__file_read_header(&s, &r, f->path);
 	s.win.len = 0; /* read what follows afresh: it may have grown since */
 	s.size = size;
+	if (rc == NUMBERING_OK)
+		numbering__file_scan_cover_durable(&s, &r);
 	if (rc == NUMBERING_OK && !writer) {
 		/* Only what was published: records below it were whole before it was. */
 		uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
@@ -1417,11 +1421,9 @@ static int file_open(struct file *f, int must_exist)
 	r.progress_payload = f->progress_payload;
 	r.progress_op = "replay";
 	rc = numbering__file_read_header(&s, &r, f->path);
-	if (rc == NUMBERING_OK && f->read_only && r.durable_end > s.size && fstat(f->fd, &st) == 0 &&
-	    (uint64_t)st.st_size > s.size) {
-		/* The writer synced past what the size we read says: it wrote those records
-		 * before it recorded their durable length, so they are there now. */
-		s.size = size = (uint64_t)st.st_size;
+	if (rc == NUMBERING_OK && f->read_only) {
+		numbering__file_scan_cover_durable(&s, &r);
+		size = s.size;
 	}
 	if (rc == NUMBERING_OK && f->shared_reader) {
 		/* Shared mode: get and resolve from the shared index and the mapped log, no
