@@ -29,6 +29,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/instance-record.h"
+#include "model/varint.h"
 #include "numbering/sys/backend.h"
 
 /*
@@ -731,22 +732,8 @@ SINK_INLINE int get_byte(struct reader *r, const char *field, uint8_t *b)
 
 SINK_INLINE int get_varint(struct reader *r, const char *field, uint64_t *v)
 {
-	uint64_t result = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (r->p >= r->end)
-			return bad(r, field, "the body ends in the middle of it");
-		uint8_t b = *r->p++;
-		if (shift == 63 && b > 1)
-			break;
-		result |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			if (b == 0 && shift > 0)
-				break;
-			*v = result;
-			return NUMBERING_OK;
-		}
-	}
-	return bad(r, field, "its number does not fit in 64 bits or is not in its shortest form");
+	const char *problem = numbering__varint_get(&r->p, r->end, v);
+	return problem == NULL ? NUMBERING_OK : bad(r, field, problem);
 }
 
 /* Whether @n bytes at @p hold a NUL: most strings of a body are a few bytes, for
