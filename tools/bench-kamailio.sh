@@ -6,7 +6,7 @@
 # comes from bench/sip-load.c (a UDP INVITE generator; SIPp is not in Debian 12).
 #
 # usage: tools/bench-kamailio.sh [BUILD_DIR] [--children N] [--seconds S] [--rounds R]
-#                                [--window W] [--singles N] [--ranges N]
+#                                [--window W] [--singles N] [--ranges N] [--shared-index]
 #   BUILD_DIR   holds libnumbering.so and examples/numberctl/numberctl (default build);
 #               sip-load is BUILD_DIR/bench/sip-load when built (-Dbench=true), else
 #               compiled here with cc -O2
@@ -19,6 +19,10 @@
 #               of 100 with 3 (defaults 10000 and 100: 20,000 numbers); plus 1% of each
 #               suspended, 1% pending. The INVITEs go to a shuffled list of 20,000 users:
 #               owned numbers of every kind and 10% not ours.
+#   --shared-index  provision with numberctl --shared-index and open the workers
+#               read-only through the store's shared index (NUMBERING_READ_ONLY=1,
+#               NUMBERING_SHARED_INDEX=1: the deployment in which they share memory);
+#               without it each worker holds a plain open of the file store
 # Prints a table: per configuration the answers per second (sum over rounds / time),
 # the answers per second of CPU time that Kamailio's processes used (all of them, read
 # from /proc: steadier than the wall rate on a shared machine), p50 and p99 latency
@@ -27,7 +31,7 @@ set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 build=build
-children=4 seconds=5 rounds=3 window=32 singles=10000 ranges=100
+children=4 seconds=5 rounds=3 window=32 singles=10000 ranges=100 shared=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--children) children=$2; shift 2 ;;
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--window) window=$2; shift 2 ;;
 	--singles) singles=$2; shift 2 ;;
 	--ranges) ranges=$2; shift 2 ;;
-	-*) echo "usage: tools/bench-kamailio.sh [BUILD_DIR] [--children N] [--seconds S] [--rounds R] [--window W] [--singles N] [--ranges N]" >&2; exit 2 ;;
+	--shared-index) shared=1; shift ;;
+	-*) echo "usage: tools/bench-kamailio.sh [BUILD_DIR] [--children N] [--seconds S] [--rounds R] [--window W] [--singles N] [--ranges N] [--shared-index]" >&2; exit 2 ;;
 	*) build=$1; shift ;;
 	esac
 done
@@ -132,7 +137,7 @@ users = random.sample(numbers, min(18000, len(numbers))) + ["+6137%07d" % random
 random.shuffle(users)
 open(work + "/users.txt", "w").write("\n".join(users) + "\n")
 EOF
-timeout 300 "$numberctl" --store "file:$work/numbers.store" batch < "$work/inventory.jsonl" > "$work/provision.out"
+timeout 300 "$numberctl" --store "file:$work/numbers.store" ${shared:+--shared-index} batch < "$work/inventory.jsonl" > "$work/provision.out"
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -143,6 +148,7 @@ start() {
 	shift 3
 	mkdir -p "$work/run-$name"
 	NUMBERING_STORE="$work/numbers.store" PYTHONPATH="$root/bindings/python" \
+	NUMBERING_READ_ONLY=${shared:-0} NUMBERING_SHARED_INDEX=${shared:-0} \
 		setsid kamailio -DD -E -f "$cfg" -Y "$work/run-$name" -P "$work/run-$name/kamailio.pid" -m 256 -M 16 \
 		-A "LISTEN=udp:127.0.0.1:$port" -A "CHILDREN=$children" "$@" > "$work/$name.log" 2>&1 &
 	pids="$pids $!"
@@ -170,7 +176,7 @@ for u in users:
         sys.exit("bench-kamailio: %s: libnumbering answered %r, htable %r" % (u, x, y))
 EOF
 
-echo "bench-kamailio: $children workers each, $(wc -l < "$work/users.txt") users, window $window, $rounds rounds of $seconds s; each worker holds a plain open of the file store; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-kamailio: $children workers each, $(wc -l < "$work/users.txt") users, window $window, $rounds rounds of $seconds s; each worker holds $(if [ -n "$shared" ]; then echo "a read-only open through the shared index"; else echo "a plain open of the file store"; fi); load $(cut -d' ' -f1-3 /proc/loadavg)"
 # The CPU time (user + system, clock ticks) of every process of a Kamailio: its main
 # process leads a session of its own (setsid), the workers are in it.
 cpu_ticks() {
