@@ -20,6 +20,7 @@
 #include <numbering/sys/record.h>
 
 #include "../backends/memory/memory.h"
+#include "model/kinds.h"
 #include "model/record.h"
 #include "suites.h"
 
@@ -257,6 +258,118 @@ START_TEST(writers_read_their_own)
 }
 END_TEST
 
+/* The change journal's and the store's META records are kept once, beside the two
+ * copies (snapshot.c, side_kind): every operation finds them whatever the copies do,
+ * transactions roll them back with the rest, and they hold no numbers. */
+static numbering_record change_rec(const char *name, int64_t sequence)
+{
+	numbering_record r = rec(name, NUMBERING_RECORD_LISTED, 0, &sequence, sizeof(sequence));
+	r.kind = NUMBERING__KIND_CHANGE;
+	r.parent = "";
+	r.sort_key = sequence;
+	return r;
+}
+
+static int64_t kind_count(numbering_backend *b, int kind)
+{
+	numbering_backend_count count = {kind, -1};
+	ck_assert_int_eq(b->control(b, NUMBERING_BACKEND_CONTROL_COUNT, &count), NUMBERING_OK);
+	return count.count;
+}
+
+static int listed(numbering_backend *b, int kind)
+{
+	numbering_record_query q;
+	memset(&q, 0, sizeof(q));
+	q.version = NUMBERING_RECORD_QUERY_VERSION;
+	q.kind = kind;
+	q.parent = "";
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	int seen = 0;
+	ck_assert_int_eq(b->list(b, &q, count_visit, &seen), NUMBERING_OK);
+	return seen;
+}
+
+static int every(numbering_backend *b)
+{
+	int seen = 0;
+	numbering_backend_foreach each = {count_visit, &seen};
+	ck_assert_int_eq(b->control(b, NUMBERING_BACKEND_CONTROL_FOREACH, &each), NUMBERING_OK);
+	return seen;
+}
+
+static int found_kind(numbering_backend *b, int kind, const char *name)
+{
+	int seen = 0;
+	int rc = b->get(b, kind, name, count_visit, &seen);
+	return rc == NUMBERING_OK ? seen : rc == NUMBERING_NOT_FOUND ? 0 : -1;
+}
+
+START_TEST(journal_kept_once)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	/* Written with one copy, then moved beside the copies when snapshots start. */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	put_ok(b, change_rec("c1", 1));
+	put_ok(b, rec("a", NUMBERING_RECORD_NUMBERS, NUMBER, NULL, 0));
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	int on = 1, off = 0;
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &on), NUMBERING_OK);
+	ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, "c1"), 1);
+	ck_assert_int_eq(kind_count(b, NUMBERING__KIND_CHANGE), 1);
+	ck_assert_int_eq(listed(b, NUMBERING__KIND_CHANGE), 1);
+	ck_assert_int_eq(every(b), 2);
+	struct numbering__memory_stats st;
+	ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_STATS, &st), NUMBERING_OK);
+	ck_assert_uint_eq(st.records, 2);
+	/* Several commits in a row (each copy published in turn): each sees them all. */
+	for (int64_t i = 2; i <= 5; i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "c%d", (int)i);
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		put_ok(b, change_rec(name, i));
+		ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, name), 1); /* its own write */
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+		ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, name), 1);
+		ck_assert_int_eq(kind_count(b, NUMBERING__KIND_CHANGE), i);
+	}
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->remove(b, NUMBERING__KIND_CHANGE, "c1"), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, "c1"), 0);
+	/* Rolled back with the copies' writes. */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	put_ok(b, change_rec("c9", 9));
+	ck_assert_int_eq(b->remove(b, NUMBERING__KIND_CHANGE, "c2"), NUMBERING_OK);
+	put_ok(b, rec("z", 0, 0, NULL, 0));
+	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+	ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, "c9"), 0);
+	ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, "c2"), 1);
+	ck_assert_int_eq(found_kind(b, 4, "z"), 0);
+	ck_assert_int_eq(listed(b, NUMBERING__KIND_CHANGE), 4);
+	/* A journal record holding numbers is refused, naming the field. */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	numbering_record bad = change_rec("c10", 10);
+	bad.digits = 7;
+	bad.first = bad.last = NUMBER;
+	ck_assert_int_eq(b->put(b, &bad), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "digits 7"));
+	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+	int rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
+	/* Back to one copy: the journal with it. */
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &off), NUMBERING_OK);
+	ck_assert_int_eq(kind_count(b, NUMBERING__KIND_CHANGE), 4);
+	ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, "c5"), 1);
+	ck_assert_int_eq(found_kind(b, 4, "a"), 1);
+	ck_assert_int_eq(every(b), 5);
+	rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
+	b->free(b);
+}
+END_TEST
+
 struct store_run {
 	numbering_store *store;
 	atomic_int stop;
@@ -432,7 +545,8 @@ START_TEST(allocation_failures)
 				continue; /* the replay of the last commit failed: kept for the next begin */
 			numbering_record x = rec("x", NUMBERING_RECORD_NUMBERS, NUMBER + (i % 2), &i, sizeof(i));
 			numbering_record pad = rec(names[i], 0, 0, &i, sizeof(i)); /* one record per transaction */
-			if (b->put(b, &pad) != NUMBERING_OK || b->put(b, &x) != NUMBERING_OK) {
+			numbering_record journal = change_rec(names[i], (int64_t)i); /* kept once, beside the copies */
+			if (b->put(b, &pad) != NUMBERING_OK || b->put(b, &journal) != NUMBERING_OK || b->put(b, &x) != NUMBERING_OK) {
 				ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
 				continue;
 			}
@@ -459,6 +573,9 @@ START_TEST(allocation_failures)
 				ck_assert_msg(rc == ((mask >> t) & 1 ? NUMBERING_OK : NUMBERING_NOT_FOUND),
 				              "failing allocation %ld (snapshots %d): copy %d %s %s", n, snapshots, k,
 				              (mask >> t) & 1 ? "lacks" : "holds", names[t]);
+				ck_assert_msg(found_kind(b, NUMBERING__KIND_CHANGE, names[t]) == (int)((mask >> t) & 1),
+				              "failing allocation %ld (snapshots %d): the journal %s %s", n, snapshots,
+				              (mask >> t) & 1 ? "lacks" : "holds", names[t]);
 			}
 			rc = b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
 			ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
@@ -483,6 +600,7 @@ Suite *snapshot_suite(void)
 	tcase_add_test(tc, option_checked);
 	tcase_add_test(tc, allocation_failures);
 	tcase_add_test(tc, writers_read_their_own);
+	tcase_add_test(tc, journal_kept_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,8 +35,17 @@
  * line of the publish and the lines the transaction changed in the copy it moves to,
  * not a line per write (bench/bench-concurrency.c, docs/PERFORMANCE.md).
  *
- * The price: the records and indexes twice in memory, and every write applied twice
- * (and its records copied once into the redo list).
+ * Records no lock-free reader reads are kept once, in a third record store beside the
+ * copies (side): the change journal's ring (CHANGE) and the store's META records, which
+ * hold no numbers and which the store reads only under its read lock (lists, the
+ * journal), at open or inside its own write transaction, never by a snapshot read
+ * (get and resolve read instances, by name and by number). A commit writes one of
+ * each, so with them kept once the second copy's replay is half as long. A record of
+ * those kinds that holds numbers is refused (find, a lock-free read, reads the copies
+ * only).
+ *
+ * The price: the other records and their indexes twice in memory, and their writes
+ * applied twice (and copied once into the redo list).
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -49,6 +58,7 @@
 #include "core/cpu-relax.h"
 #include "core/error.h"
 #include "memory.h"
+#include "model/kinds.h"
 #include "model/record.h"
 #include "numbering/sys/backend.h"
 #include "numbering/sys/record.h"
@@ -74,6 +84,7 @@ struct snap {
 	/* Read at every call; written at open, by set_snapshots and (pub) once a commit. */
 	numbering_backend base;
 	numbering_backend *copy[2]; /* copy[1] NULL: one copy, the caller's lock guards it */
+	numbering_backend *side;    /* with two copies: the records kept once (side_kind) */
 	atomic_uint pub;            /* the copy readers read */
 	char gap0[GAP];
 	/* The writer's, written many times a transaction; readers read owner only from a
@@ -107,6 +118,19 @@ static unsigned thread_slot(void)
 static int bad_backend(void)
 {
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend", "memory backend: backend is NULL");
+}
+
+/* Kept once, in the side store, beside two copies: kinds no lock-free read reads. */
+static int side_kind(int kind)
+{
+	return kind == NUMBERING__KIND_CHANGE || kind == NUMBERING__KIND_META;
+}
+
+/* The store that keeps records of @kind outside a snapshot read: the side store, or
+ * NULL (the copies). */
+static numbering_backend *side_of(const struct snap *s, int kind)
+{
+	return s->side != NULL && side_kind(kind) ? s->side : NULL;
 }
 
 /* The copy the writer changes (two copies only). */
@@ -305,8 +329,9 @@ static int sn_begin(numbering_backend *backend)
 	if (s->in_txn)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: a transaction is already open");
 	int rc = level(s);
-	if (rc == NUMBERING_OK)
-		rc = written(s)->begin(written(s));
+	if (rc == NUMBERING_OK && (rc = written(s)->begin(written(s))) == NUMBERING_OK &&
+	    (rc = s->side->begin(s->side)) != NUMBERING_OK)
+		written(s)->rollback(written(s));
 	if (rc != NUMBERING_OK)
 		return rc;
 	s->in_txn = 1;
@@ -337,7 +362,10 @@ static int sn_commit(numbering_backend *backend)
 	if (!s->in_txn)
 		return written(s)->commit(written(s)); /* its own error */
 	unsigned w = 1 - atomic_load_explicit(&s->pub, memory_order_relaxed);
-	int rc = s->copy[w]->commit(s->copy[w]);
+	/* (Neither fails inside a transaction: a record store's commit only frees.) */
+	int rc = s->side->commit(s->side);
+	if (rc == NUMBERING_OK)
+		rc = s->copy[w]->commit(s->copy[w]);
 	if (rc == NUMBERING_OK && s->redo.len > 0) {
 		/* The whole transaction at once; readers of the other copy finish there. */
 		atomic_store(&s->pub, w);
@@ -357,8 +385,10 @@ static int sn_rollback(numbering_backend *backend)
 	if (s->copy[1] == NULL)
 		return s->copy[0]->rollback(s->copy[0]);
 	int rc = written(s)->rollback(written(s));
-	if (s->in_txn)
+	if (s->in_txn) {
+		s->side->rollback(s->side);
 		end_txn(s);
+	}
 	return rc;
 }
 
@@ -370,6 +400,13 @@ static int sn_put(numbering_backend *backend, const numbering_record *record)
 	if (s->copy[1] == NULL)
 		return s->copy[0]->put(s->copy[0], record);
 	numbering_backend *w = written(s);
+	if (record != NULL && side_of(s, record->kind) != NULL) {
+		if (record->digits != 0)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "digits",
+			                              "memory backend: a record of kind %d holds no numbers (digits %d)",
+			                              record->kind, record->digits);
+		return s->side->put(s->side, record);
+	}
 	if (record == NULL || !s->in_txn || record->name == NULL || (record->body == NULL && record->body_len > 0))
 		return w->put(w, record); /* its own error */
 	/* Room in the list first: a put that changed the copy is always recorded. */
@@ -387,6 +424,8 @@ static int sn_remove(numbering_backend *backend, int kind, const char *name)
 	if (s->copy[1] == NULL)
 		return s->copy[0]->remove(s->copy[0], kind, name);
 	numbering_backend *w = written(s);
+	if (side_of(s, kind) != NULL)
+		return s->side->remove(s->side, kind, name);
 	if (name == NULL || !s->in_txn)
 		return w->remove(w, kind, name);
 	int rc = redo_reserve(&s->redo, 1 + sizeof(kind) + string_size(name));
@@ -408,6 +447,8 @@ static int sn_get(numbering_backend *backend, int kind, const char *name, number
 		numbering_backend *c = s->copy[0];
 		return c->get(c, kind, name, visit, payload);
 	}
+	if (side_of(s, kind) != NULL)
+		return s->side->get(s->side, kind, name, visit, payload);
 	unsigned slot = 0, side;
 	numbering_backend *c = enter(s, &slot, &side);
 	int rc = c->get(c, kind, name, visit, payload);
@@ -442,6 +483,8 @@ static int sn_list(numbering_backend *backend, const numbering_record_query *que
 		numbering_backend *c = s->copy[0];
 		return c->list(c, query, visit, payload);
 	}
+	if (query != NULL && side_of(s, query->kind) != NULL)
+		return s->side->list(s->side, query, visit, payload);
 	unsigned slot = 0, side;
 	numbering_backend *c = enter(s, &slot, &side);
 	int rc = c->list(c, query, visit, payload);
@@ -449,48 +492,99 @@ static int sn_list(numbering_backend *backend, const numbering_record_query *que
 	return rc;
 }
 
-static int clone_visit(const numbering_record *record, void *payload)
+/* Taking a second copy: each record of copy 0 into the new copy, or into the side
+ * store with a remove of it from copy 0 noted in @moved. */
+struct split {
+	numbering_backend *copy, *side;
+	struct redo moved;
+};
+
+static int split_visit(const numbering_record *record, void *payload)
+{
+	struct split *sp = payload;
+	if (!side_kind(record->kind))
+		return sp->copy->put(sp->copy, record);
+	int rc = redo_reserve(&sp->moved, 1 + sizeof(record->kind) + string_size(record->name));
+	if (rc == NUMBERING_OK && (rc = sp->side->put(sp->side, record)) == NUMBERING_OK) {
+		sp->moved.data[sp->moved.len++] = 'R';
+		add(&sp->moved, &record->kind, sizeof(record->kind));
+		add_string(&sp->moved, record->name);
+	}
+	return rc;
+}
+
+static int put_visit(const numbering_record *record, void *payload)
 {
 	numbering_backend *to = payload;
 	return to->put(to, record);
 }
 
-/* Takes a second copy (equal to the first) or drops it. Outside transactions, with no
- * reader inside the backend: a store does it at open. */
+/* Drops the second copy, with the side store's records put back into the published
+ * copy (which then holds every record). */
+static int one_copy(struct snap *s)
+{
+	unsigned p = atomic_load(&s->pub);
+	numbering_backend *keep = s->copy[p];
+	struct numbering__memory_record_foreach each = {put_visit, keep};
+	int rc = keep->begin(keep);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if ((rc = s->side->control(s->side, NUMBERING__MEMORY_CONTROL_FOREACH, &each)) != NUMBERING_OK) {
+		keep->rollback(keep);
+		return rc;
+	}
+	if ((rc = keep->commit(keep)) != NUMBERING_OK)
+		return rc;
+	s->copy[1 - p]->free(s->copy[1 - p]);
+	s->side->free(s->side);
+	s->copy[0] = keep;
+	s->copy[1] = s->side = NULL;
+	atomic_store(&s->pub, 0);
+	s->pending.len = 0;
+	return NUMBERING_OK;
+}
+
+/* Takes a second copy (equal to the first, the side kinds moved to the side store) or
+ * drops it. Outside transactions, with no reader inside the backend: a store does it
+ * at open. */
 static int set_snapshots(struct snap *s, int on)
 {
 	/* (One copy inside a transaction: its foreach refuses.) */
 	if (s->in_txn)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: snapshots inside a transaction");
-	if (!on) {
-		if (s->copy[1] != NULL) {
-			unsigned p = atomic_load(&s->pub);
-			s->copy[1 - p]->free(s->copy[1 - p]);
-			s->copy[0] = s->copy[p];
-			s->copy[1] = NULL;
-			atomic_store(&s->pub, 0);
-			s->pending.len = 0;
-		}
-		return NUMBERING_OK;
-	}
+	if (!on)
+		return s->copy[1] != NULL ? one_copy(s) : NUMBERING_OK;
 	if (s->copy[1] != NULL)
 		return NUMBERING_OK;
-	numbering_backend *other = NULL;
-	int rc = numbering__memory_records_new(&other);
-	if (rc != NUMBERING_OK)
-		return rc;
-	struct numbering__memory_record_foreach each = {clone_visit, other};
-	if ((rc = other->begin(other)) == NUMBERING_OK) {
-		if ((rc = s->copy[0]->control(s->copy[0], NUMBERING__MEMORY_CONTROL_FOREACH, &each)) == NUMBERING_OK)
-			rc = other->commit(other);
-		else
-			other->rollback(other);
+	struct split sp = {NULL, NULL, {NULL, 0, 0}};
+	int rc = numbering__memory_records_new(&sp.copy);
+	if (rc == NUMBERING_OK)
+		rc = numbering__memory_records_new(&sp.side);
+	struct numbering__memory_record_foreach each = {split_visit, &sp};
+	if (rc == NUMBERING_OK && (rc = sp.copy->begin(sp.copy)) == NUMBERING_OK) {
+		if ((rc = sp.side->begin(sp.side)) != NUMBERING_OK) {
+			sp.copy->rollback(sp.copy);
+		} else if ((rc = s->copy[0]->control(s->copy[0], NUMBERING__MEMORY_CONTROL_FOREACH, &each)) != NUMBERING_OK) {
+			sp.copy->rollback(sp.copy);
+			sp.side->rollback(sp.side);
+		} else {
+			sp.copy->commit(sp.copy);
+			sp.side->commit(sp.side);
+			/* Copy 0 keeps the side kinds no more (all or nothing: the replay rolls
+			 * back what it did when it fails). */
+			rc = replay(s->copy[0], &sp.moved);
+		}
 	}
+	numbering__free_mem(sp.moved.data);
 	if (rc != NUMBERING_OK) {
-		other->free(other);
+		if (sp.copy != NULL)
+			sp.copy->free(sp.copy);
+		if (sp.side != NULL)
+			sp.side->free(sp.side);
 		return rc;
 	}
-	s->copy[1] = other;
+	s->copy[1] = sp.copy;
+	s->side = sp.side;
 	atomic_store(&s->pub, 0);
 	s->pending.len = 0;
 	return NUMBERING_OK;
@@ -515,6 +609,35 @@ static int sn_control(numbering_backend *backend, int op, void *arg)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
 		*(const numbering_backend **)arg = backend;
 		return NUMBERING_OK;
+	case NUMBERING_BACKEND_CONTROL_COUNT:
+		if (arg != NULL && side_of(s, ((numbering_backend_count *)arg)->kind) != NULL)
+			return s->side->control(s->side, op, arg);
+		break;
+	case NUMBERING__CONTROL_KEY_FIND:
+		if (arg != NULL && side_of(s, ((struct numbering__key_find *)arg)->kind) != NULL)
+			return s->side->control(s->side, op, arg);
+		break;
+	case NUMBERING__CONTROL_DUE: {
+		if (s->copy[1] == NULL)
+			break;
+		unsigned slot = 0, side;
+		numbering_backend *c = enter(s, &slot, &side);
+		int rc = c->control(c, op, arg);
+		leave(s, slot, side);
+		if (rc != NUMBERING_OK || ((struct numbering__due_kinds *)arg)->due)
+			return rc;
+		return s->side->control(s->side, op, arg);
+	}
+	case NUMBERING__MEMORY_CONTROL_FOREACH:
+	case NUMBERING_BACKEND_CONTROL_FOREACH: {
+		if (s->copy[1] == NULL)
+			break;
+		unsigned slot = 0, side;
+		numbering_backend *c = enter(s, &slot, &side);
+		int rc = c->control(c, op, arg);
+		leave(s, slot, side);
+		return rc != NUMBERING_OK ? rc : s->side->control(s->side, op, arg);
+	}
 	case NUMBERING__MEMORY_CONTROL_RESERVE:
 	{
 		/* Sizes what the writer changes: readers may be inside the other copy. */
@@ -525,15 +648,25 @@ static int sn_control(numbering_backend *backend, int op, void *arg)
 	case NUMBERING__MEMORY_CONTROL_STATS: {
 		if (s->copy[1] == NULL || arg == NULL)
 			return s->copy[0]->control(s->copy[0], op, arg);
-		/* The published copy's statistics; bytes count both copies and the redo lists
-		 * (the second copy and the lists as other_bytes). */
-		struct numbering__memory_stats st, second;
+		/* The published copy's statistics with the side store's; bytes count both
+		 * copies and the redo lists (the second copy and the lists as other_bytes). */
+		struct numbering__memory_stats st, second, kept;
 		unsigned slot = 0, side;
 		numbering_backend *c = enter(s, &slot, &side);
 		int rc = c->control(c, NUMBERING__MEMORY_CONTROL_STATS, &st);
 		leave(s, slot, side);
 		numbering_backend *o = s->copy[0] == c ? s->copy[1] : s->copy[0];
-		if (rc == NUMBERING_OK && (rc = o->control(o, NUMBERING__MEMORY_CONTROL_STATS, &second)) == NUMBERING_OK) {
+		if (rc == NUMBERING_OK && (rc = o->control(o, NUMBERING__MEMORY_CONTROL_STATS, &second)) == NUMBERING_OK &&
+		    (rc = s->side->control(s->side, NUMBERING__MEMORY_CONTROL_STATS, &kept)) == NUMBERING_OK) {
+			st.bytes += kept.bytes;
+			st.record_bytes += kept.record_bytes;
+			st.record_used += kept.record_used;
+			st.tree_bytes += kept.tree_bytes;
+			st.hash_bytes += kept.hash_bytes;
+			st.other_bytes += kept.other_bytes;
+			st.records += kept.records;
+			st.metas += kept.metas;
+			st.projects += kept.projects;
 			size_t extra = second.bytes + s->redo.cap + s->pending.cap;
 			st.bytes += extra;
 			st.other_bytes += extra;
@@ -557,16 +690,17 @@ static int sn_control(numbering_backend *backend, int op, void *arg)
 			if (rc != NUMBERING_OK)
 				return rc;
 		}
-		return NUMBERING_OK;
-	default: {
-		/* The reads (counts, statistics, foreach, digit counts, due): the copy a read reads. */
-		unsigned slot = 0, side;
-		numbering_backend *c = enter(s, &slot, &side);
-		int rc = c->control(c, op, arg);
-		leave(s, slot, side);
-		return rc;
+		return s->side != NULL ? s->side->control(s->side, op, arg) : NUMBERING_OK;
+	default:
+		break;
 	}
-	}
+	/* The other reads (counts, digit counts, key finds, one copy's foreach and due): the
+	 * copy a read reads. */
+	unsigned slot = 0, side;
+	numbering_backend *c = enter(s, &slot, &side);
+	int rc = c->control(c, op, arg);
+	leave(s, slot, side);
+	return rc;
 }
 
 static void sn_free(numbering_backend *backend)
@@ -577,6 +711,8 @@ static void sn_free(numbering_backend *backend)
 	for (int i = 0; i < 2; i++)
 		if (s->copy[i] != NULL)
 			s->copy[i]->free(s->copy[i]);
+	if (s->side != NULL)
+		s->side->free(s->side);
 	/* The lists hold bodies, which can be secrets (the store's page-token key). */
 	if (s->redo.data != NULL)
 		sodium_memzero(s->redo.data, s->redo.cap);
