@@ -1,9 +1,11 @@
 /* E.164 parsing: accepted forms, country facts, length verdicts and every rejection. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <numbering/numbering.h>
 
+#include "e164/number.h"
 #include "suites.h"
 
 static numbering_number *num;
@@ -300,6 +302,38 @@ START_TEST(canonical_looking_inputs)
 }
 END_TEST
 
+/* The canonical path reads 8 to 15 digits a word at a time (lib/e164/parse.c): every
+ * digit count of +1 and +61 numbers gives the value its digits say (the key resolve
+ * looks up), and a byte that is not a digit at any position, in either word, is
+ * refused (':' and 0xFA pass half of the word's digit test, NUL ends nothing). */
+START_TEST(canonical_digits_by_the_word)
+{
+	static const char *const ccs[] = {"1", "61", "880"};
+	static const unsigned char bad[] = {':', '@', 'a', 0x00, 0x2f + 0x10, 0xfa, 0xff, 0xb0};
+	const char *digits = "9876543210987654";
+	for (size_t c = 0; c < sizeof(ccs) / sizeof(ccs[0]); c++)
+		for (size_t total = strlen(ccs[c]) + 2; total <= 15; total++) {
+			char text[24];
+			int n = snprintf(text, sizeof(text), "+%s%.*s", ccs[c], (int)(total - strlen(ccs[c])), digits);
+			ck_assert_int_eq(n, (int)total + 1);
+			if (numbering_e164_parse(num, text, NULL) == NUMBERING_OK) {
+				unsigned long long want = strtoull(text + 1, NULL, 10);
+				ck_assert_msg(num->value == want, "%s: value %llu", text, (unsigned long long)num->value);
+				ck_assert_str_eq(numbering_number_e164(num), text);
+			}
+			for (size_t at = 1; at <= total; at++)
+				for (size_t b = 0; b < sizeof(bad); b++) {
+					char broken[24];
+					memcpy(broken, text, total + 2);
+					broken[at] = (char)bad[b];
+					int rc = numbering_e164_parse_n(num, broken, total + 1, NULL);
+					ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s with 0x%02x at %zu gave %d", text, bad[b], at,
+					              rc);
+				}
+		}
+}
+END_TEST
+
 START_TEST(rejects_empty_and_missing)
 {
 	reject("", NULL, "empty");
@@ -407,6 +441,7 @@ Suite *e164_suite(void)
 	tcase_add_test(tc, parse_n_refuses_nul_inside_len);
 	tcase_add_test(tc, canonical_form_agrees_with_general_path);
 	tcase_add_test(tc, canonical_looking_inputs);
+	tcase_add_test(tc, canonical_digits_by_the_word);
 	tcase_add_test(tc, rejects_empty_and_missing);
 	tcase_add_test(tc, rejects_letters_and_symbols);
 	tcase_add_test(tc, rejects_too_many_digits);

@@ -177,17 +177,50 @@ static int parse_national(numbering_number *out, const struct input *in, const c
  * number too short, or one starting with a digit that begins one of its main region's
  * trunk prefixes (the general path may strip it). The general path then decides.
  */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Whether the 8 bytes of @w are all ASCII digits: each is 0x3X, and stays so plus 6
+ * (a byte that carries into the next one is 0xFA or more, refused by the first test). */
+static inline int swar_digits8(uint64_t w)
+{
+	const uint64_t high = UINT64_C(0xF0F0F0F0F0F0F0F0), zeros = UINT64_C(0x3030303030303030);
+	return (w & high) == zeros && ((w + UINT64_C(0x0606060606060606)) & high) == zeros;
+}
+
+/* The value of 8 ASCII digits read as a little-endian word, the first (most
+ * significant) in its lowest byte: pairs, then fours, then all eight. */
+static inline uint64_t swar_value8(uint64_t w)
+{
+	w = ((w & UINT64_C(0x0F0F0F0F0F0F0F0F)) * 2561) >> 8;
+	w = ((w & UINT64_C(0x00FF00FF00FF00FF)) * 6553601) >> 16;
+	return ((w & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32;
+}
+#endif
+
 static int parse_canonical(numbering_number *out, const char *text, size_t len)
 {
 	if (len < 1 + 1 + MIN_NSN_DIGITS || len > 1 + NUMBERING_E164_MAX_DIGITS || text[0] != '+' || text[1] == '0')
 		return 0;
 	uint64_t value = 0;
-	for (size_t i = 1; i < len; i++) {
-		unsigned d = (unsigned)(unsigned char)text[i] - '0';
-		if (d > 9)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len >= 1 + 8) {
+		/* 8 to 15 digits: the last 8 and the k = len - 9 before them, read as two
+		 * words of the text (the first k digits shifted up, '0's below them). */
+		size_t k = len - 9;
+		uint64_t lo, hi;
+		memcpy(&lo, text + 1 + k, 8);
+		memcpy(&hi, text + 1, 8);
+		hi = k == 0 ? UINT64_C(0x3030303030303030) : hi << (8 * (8 - k)) | (UINT64_C(0x3030303030303030) >> (8 * k));
+		if (!swar_digits8(lo) || !swar_digits8(hi))
 			return 0;
-		value = value * 10 + d;
-	}
+		value = swar_value8(hi) * 100000000u + swar_value8(lo);
+	} else
+#endif
+		for (size_t i = 1; i < len; i++) {
+			unsigned d = (unsigned)(unsigned char)text[i] - '0';
+			if (d > 9)
+				return 0;
+			value = value * 10 + d;
+		}
 	int cc_digits = 0;
 	int country = numbering__country_for_digits(text + 1, len - 1, &cc_digits);
 	if (country < 0)
