@@ -203,6 +203,8 @@ START_TEST(display_name_length_after_nfc)
 	char *s100 = repeat_text("a", 100), *s101 = repeat_text("a", 101), *e100 = repeat_text("\xc3\xa9", 100);
 	expect_display_name(s100, s100);
 	expect_bad_display_name(s101, "101 characters");
+	/* The message names the value: formatted only when there is an error. */
+	expect_bad_display_name(s101, "display name \"aaaaaaaaaa");
 	/* 100 two-byte characters are 100 characters, not 200. */
 	expect_display_name(e100, e100);
 	/* 99 letters and e + U+0301: 101 code points in, 100 after NFC. */
@@ -228,6 +230,8 @@ END_TEST
 START_TEST(display_name_rejects)
 {
 	expect_bad_display_name("bad\xff", "not valid UTF-8 (at byte 3)");
+	expect_bad_display_name("bad\xff", "display name \"bad");
+	expect_bad_display_name("bad\x07name", "display name \"bad");
 	expect_bad_display_name("\xc3", "not valid UTF-8");
 	expect_bad_display_name("\xc0\xaf", "not valid UTF-8");         /* overlong '/' */
 	expect_bad_display_name("a\xed\xa0\x80", "not valid UTF-8");    /* a surrogate */

@@ -563,10 +563,14 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "phone_number_instance",
 		                              "a phone number instance is required");
 	char id[NUMBERING_ID_MAX + 1];
+	size_t id_len = 16;
 	if (instance_id != NULL && instance_id[0] != '\0') {
 		if ((rc = numbering__validate_instance_id(instance_id, "phone_number_instance_id")) != NUMBERING_OK)
 			return rc;
-		snprintf(id, sizeof(id), "%s", instance_id);
+		/* Valid: 1 to NUMBERING_ID_MAX characters. Copied, not formatted (snprintf was
+		 * ~750 instructions of a create's 12k, bench-store). */
+		id_len = strlen(instance_id);
+		memcpy(id, instance_id, id_len + 1);
 	} else {
 		numbering__generate_id(id);
 	}
@@ -600,8 +604,15 @@ int numbering_store_create(numbering_instance **out, numbering_store *store, con
 	if (request_id != NULL &&
 	    (rc = request_digest(digest, parent, request, instance_id, &range, is_range, country)) != NUMBERING_OK)
 		return rc;
+	/* "{project}/phoneNumberInstances/{id}", put together as the id above. */
+	static const char collection[] = "/phoneNumberInstances/";
+	_Static_assert(NUMBERING__PROJECT_SIZE - 1 + sizeof(collection) - 1 + NUMBERING_ID_MAX + 1 <= NUMBERING__NAME_SIZE,
+	               "an instance name fits its buffer");
 	char name[NUMBERING__NAME_SIZE];
-	snprintf(name, sizeof(name), "%s/phoneNumberInstances/%s", project, id);
+	size_t project_len = strlen(project);
+	memcpy(name, project, project_len);
+	memcpy(name + project_len, collection, sizeof(collection) - 1);
+	memcpy(name + project_len + sizeof(collection) - 1, id, id_len + 1);
 
 	struct create_op op = {{create_op_locked, create_op_unlocked, {out, NULL}, {"phoneNumberInstance.created", NULL}, 0},
 	                       caller,
