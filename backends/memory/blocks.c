@@ -5,9 +5,11 @@
 #include "core/alloc.h"
 #include "numbering/common.h"
 
-/* As hash.c: Robin Hood probing keeps runs short up to 85% full; growing by half keeps
- * the table between 57% and 85% full. */
-#define LOAD_NUM 85
+/* Fuller than hash.c's tables allow (85%): a block's entries share one home, so they
+ * sit together and push the next homes' entries further; at 57% to 85% full a probe
+ * walked 8 slots (192 bytes, three or four cache lines) to reach a range, at 40% to
+ * 60% (growing by half) it walks 3.5 (docs/PERFORMANCE.md, resolve one at a time). */
+#define LOAD_NUM 60
 #define LOAD_DEN 100
 #define CAP_MIN 8
 

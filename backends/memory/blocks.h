@@ -99,20 +99,30 @@ static inline void numbering__rblocks_prefetch(const struct numbering__rblocks *
 static inline uint32_t numbering__rblocks_find(const struct numbering__rblocks *t, unsigned digits, uint64_t value)
 {
 	uint64_t key = (uint64_t)digits << 56 | value;
+	const struct numbering__rblock *slots = t->slots;
+	const uint32_t cap = t->cap;
 	for (uint32_t levels = t->levels; levels != 0; levels &= levels - 1) {
 		uint32_t hash = numbering__rblocks_hash(t, digits, NUMBERING__RBLOCK_CTZ(levels), value);
-		uint32_t pos = numbering__rblocks_home(t, hash);
-		for (uint32_t dist = 0;; dist++) {
-			const struct numbering__rblock *s = &t->slots[pos];
-			if (s->handle == 0)
-				break;
-			uint32_t home = numbering__rblocks_home(t, s->hash);
-			/* Robin Hood order: an entry nearer its home than we are to ours ends the run. */
-			if ((pos >= home ? pos - home : pos + t->cap - home) < dist)
-				break;
-			if (s->hash == hash && s->first <= key && key <= s->last)
-				return s->handle;
-			if (++pos == t->cap)
+		uint32_t home = numbering__rblocks_home(t, hash);
+		/* Robin Hood order: the entries of one home lie together, after those of the
+		 * homes before it in the run; an entry of a later home, or an empty slot, ends
+		 * the search. Entries of our hash have our home: only the others' homes are
+		 * computed. An empty slot's hash and numbers are 0, which holds no key. */
+		for (uint32_t pos = home, dist = 0;; dist++) {
+			const struct numbering__rblock *s = &slots[pos];
+			if (s->hash == hash) {
+				if (s->first <= key && key <= s->last)
+					return s->handle;
+				if (s->handle == 0)
+					break;
+			} else {
+				if (s->handle == 0)
+					break;
+				uint32_t at = numbering__rblocks_home(t, s->hash);
+				if ((pos >= at ? pos - at : pos + cap - at) < dist)
+					break;
+			}
+			if (++pos == cap)
 				pos = 0;
 		}
 	}
