@@ -2,6 +2,7 @@
  * lib/json/billing-json.c): through C and JSON, over memory and file stores. */
 #include <check.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <numbering/sys/record.h>
 
 #include "ledger-invariant.h"
+#include "model/billing-fields.h"
+#include "model/fields.h"
 #include "model/kinds.h"
 #include "model/record.h"
 #include "service/backend-call.h"
@@ -835,7 +838,7 @@ static void internal_calls(numbering_store *store)
 	expect_field(post(store, &a, &bad, NULL), NUMBERING_OUT_OF_RANGE, "amount", "");
 	struct numbering__account reread;
 	ck_assert_int_eq(numbering__account_load(&reread, store, P1), NUMBERING_OK);
-	ck_assert_int_eq(memcmp(&reread, &a, sizeof(a)), 0);
+	ck_assert_int_eq(memcmp(&reread, &a, offsetof(struct numbering__account, pending_body)), 0);
 	numbering__rwlock_wrunlock(&store->lock);
 	int64_t balance = 0;
 	ck_assert_int_eq(ledger_check(store, NULL, P1, 0, &balance), 3);
@@ -1205,6 +1208,404 @@ START_TEST(damaged_billing_records)
 }
 END_TEST
 
+/* ---- Records of several entries (numbering__account_append()) ---- */
+
+/* The records of @project's ledger: how many, and how many entries they hold. */
+struct record_count {
+	int records;
+	int64_t entries;
+};
+
+static int count_entry(const struct numbering__entry_view *v, void *payload)
+{
+	(void)v;
+	((struct record_count *)payload)->entries++;
+	return 0;
+}
+
+static int count_visit(const numbering_record *record, void *payload)
+{
+	((struct record_count *)payload)->records++;
+	ck_assert_int_eq(numbering__billing_entry_each(record, count_entry, payload), NUMBERING_OK);
+	return 0;
+}
+
+static struct record_count count_records(numbering_store *store, const char *project)
+{
+	struct record_count c = {0, 0};
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_BILLING_ENTRY;
+	q.parent = project;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	ck_assert_int_eq(numbering__backend_list(store, &q, count_visit, &c), NUMBERING_OK);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	return c;
+}
+
+/* Appends @k charges of 101, 102 ... to @project's account in one transaction, entry
+ * i's attributes varied as a run's and a purchase's are (resources repeated or not,
+ * keys "{resource}#{period}" or other, no resource, another reason, out of the
+ * reserve); then puts the account, or rolls back when @rollback. */
+static void append_charges(numbering_store *store, const char *project, int k, int rollback)
+{
+	numbering__rwlock_wrlock(&store->lock);
+	struct numbering__account a;
+	ck_assert_int_eq(numbering__account_load(&a, store, project), NUMBERING_OK);
+	int64_t entries = a.entries, balance = a.balance;
+	ck_assert_int_eq(numbering__begin(store), NUMBERING_OK);
+	ck_assert_int_eq(numbering__account_hold(&a, "USD", 1000), NUMBERING_OK);
+	for (int i = 0; i < k; i++) {
+		char resource[64], key[80], name[NUMBERING__ENTRY_NAME_SIZE];
+		snprintf(resource, sizeof(resource), "%s/subscriptions/s%d", project, i / 2);
+		snprintf(key, sizeof(key), "%s#%d", resource, 10 + i);
+		struct numbering__entry_in e = {"USD", -(100 + i), 0, "renewal", resource, key, store_time(store)};
+		if (i % 5 == 3)
+			e.charge_key = "a key of another form";
+		if (i % 7 == 4) {
+			e.resource = "";
+			e.charge_key = NULL;
+		}
+		if (i % 4 == 2)
+			e.reason = "renewal, late";
+		if (i == 1)
+			e.from_reserve = 1;
+		ck_assert_int_eq(numbering__account_append(store, &a, &e, name), NUMBERING_OK);
+		char want[NUMBERING__ENTRY_NAME_SIZE];
+		snprintf(want, sizeof(want), "%s/billingEntries/%" PRId64, project, entries + 1 + i);
+		ck_assert_str_eq(name, want);
+		balance -= 100 + i;
+		ck_assert_int_eq(a.balance, balance);
+	}
+	ck_assert_int_eq(a.entries, entries + k);
+	if (rollback) {
+		numbering__rollback(store);
+	} else {
+		ck_assert_int_eq(numbering__account_put(store, &a), NUMBERING_OK);
+		ck_assert_int_eq(a.pending, 0);
+		ck_assert_int_eq(numbering__commit(store), NUMBERING_OK);
+	}
+	numbering__rwlock_wrunlock(&store->lock);
+}
+
+/* What entry @n of @project's charges above says, through the public list. */
+static void expect_charge(numbering_store *store, const char *project, int64_t n, int i)
+{
+	char token[256] = "";
+	numbering_billing_entry_page *page = NULL;
+	/* One page of one from the top down to n: tokens inside records. */
+	for (;;) {
+		ck_assert_int_eq(numbering_store_list_billing_entries(&page, store, NULL, project, 1, token), NUMBERING_OK);
+		ck_assert_int_eq(numbering_billing_entry_page_count(page), 1);
+		const numbering_billing_entry *e = numbering_billing_entry_page_item(page, 0);
+		char want[NUMBERING__ENTRY_NAME_SIZE];
+		snprintf(want, sizeof(want), "%s/billingEntries/%" PRId64, project, n);
+		if (strcmp(numbering_billing_entry_name(e), want) == 0) {
+			char resource[64];
+			snprintf(resource, sizeof(resource), "%s/subscriptions/s%d", project, i / 2);
+			ck_assert_int_eq(numbering_billing_entry_amount(e), -(100 + i));
+			ck_assert_str_eq(numbering_billing_entry_currency(e), "USD");
+			ck_assert_str_eq(numbering_billing_entry_reason(e), i % 4 == 2 ? "renewal, late" : "renewal");
+			ck_assert_str_eq(numbering_billing_entry_resource(e), i % 7 == 4 ? "" : resource);
+			ck_assert_int_gt(numbering_billing_entry_time(e), 0);
+			numbering_billing_entry_page_free(page);
+			return;
+		}
+		snprintf(token, sizeof(token), "%s", numbering_billing_entry_page_next_token(page));
+		numbering_billing_entry_page_free(page);
+		ck_assert_str_ne(token, "");
+	}
+}
+
+/* The charge keys of @project's entries, oldest first, into @keys ("-" for none). */
+static int key_entry(const struct numbering__entry_view *v, void *payload)
+{
+	char *keys = payload;
+	size_t len = strlen(keys);
+	snprintf(keys + len, 8192 - len, "%s%s", len ? "," : "", v->charge_key ? v->charge_key : "-");
+	return 0;
+}
+
+static int key_list_visit(const numbering_record *record, void *payload)
+{
+	ck_assert_int_eq(numbering__billing_entry_each(record, key_entry, payload), NUMBERING_OK);
+	return 0;
+}
+
+static void charge_keys(numbering_store *store, const char *project, char keys[8192])
+{
+	keys[0] = '\0';
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_BILLING_ENTRY;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	q.parent = project;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	ck_assert_int_eq(numbering__backend_list(store, &q, key_list_visit, keys), NUMBERING_OK);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+}
+
+static void several_entries(numbering_store *store)
+{
+	adjust_ok(store, P1, "USD", 100000);
+	append_charges(store, P1, 9, 0);
+	adjust_ok(store, P1, "USD", 7);
+	append_charges(store, P1, 1, 0);
+	append_charges(store, P1, 4, 0);
+	append_charges(store, P1, 3, 1); /* rolled back: nothing */
+	/* 1 + 9 + 1 + 1 + 4 entries in 5 records. */
+	struct record_count c = count_records(store, P1);
+	ck_assert_int_eq(c.records, 5);
+	ck_assert_int_eq(c.entries, 16);
+	/* Newest first in pages of every size, with tokens inside records; names and
+	 * balanceAfter (ledger_check), and what each entry says. */
+	for (int size = 1; size <= 17; size++)
+		ck_assert_int_eq(ledger_check(store, NULL, P1, size, NULL), 16);
+	for (int i = 0; i < 9; i++)
+		expect_charge(store, P1, 2 + i, i);
+	expect_charge(store, P1, 12, 0);
+	for (int i = 0; i < 4; i++)
+		expect_charge(store, P1, 13 + i, i);
+	/* The account: the reserve's charge came out of it. */
+	numbering_billing_account *account = NULL;
+	ck_assert_int_eq(numbering_store_get_billing_account(&account, store, NULL, P1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_billing_account_reserved(account), 3 * 1000 - 2 * 101); /* k 9 and 4 */
+	numbering_billing_account_free(account);
+	/* Each entry keeps its charge key. */
+	char keys[8192];
+	charge_keys(store, P1, keys);
+	const char *want = "-,projects/p1/subscriptions/s0#10,projects/p1/subscriptions/s0#11,"
+	                   "projects/p1/subscriptions/s1#12,a key of another form,-,projects/p1/subscriptions/s2#15,"
+	                   "projects/p1/subscriptions/s3#16,projects/p1/subscriptions/s3#17,a key of another form,"
+	                   "-,projects/p1/subscriptions/s0#10,projects/p1/subscriptions/s0#10,"
+	                   "projects/p1/subscriptions/s0#11,projects/p1/subscriptions/s1#12,a key of another form";
+	ck_assert_str_eq(keys, want);
+	/* A retried adjustment still answers its own entry among them. */
+	numbering_billing_entry *e = adjust(store, P1, "USD", 5, "top-up", "again");
+	numbering_billing_entry *again = adjust(store, P1, "USD", 5, "top-up", "again");
+	ck_assert_str_eq(numbering_billing_entry_name(again), "projects/p1/billingEntries/17");
+	ck_assert_int_eq(numbering_billing_entry_balance_after(again), numbering_billing_entry_balance_after(e));
+	numbering_billing_entry_free(e);
+	numbering_billing_entry_free(again);
+	ck_assert_int_eq(ledger_check(store, NULL, P1, 3, NULL), 17);
+	/* Another project's ledger is its own. */
+	ck_assert_int_eq(ledger_check(store, NULL, P2, 0, NULL), 0);
+}
+
+START_TEST(entries_of_one_transaction_are_one_record)
+{
+	on_both_backends(several_entries);
+}
+END_TEST
+
+/* A file store reopened reads the records of several entries back the same. */
+START_TEST(records_of_several_entries_after_a_reopen)
+{
+	struct file_store f;
+	file_open(&f);
+	adjust_ok(f.store, P1, "USD", 100000);
+	append_charges(f.store, P1, 6, 0);
+	numbering_store_close(f.store);
+	f.store = fixture_open_file(f.path);
+	struct record_count c = count_records(f.store, P1);
+	ck_assert_int_eq(c.records, 2);
+	ck_assert_int_eq(c.entries, 7);
+	for (int size = 1; size <= 8; size++)
+		ck_assert_int_eq(ledger_check(f.store, NULL, P1, size, NULL), 7);
+	append_charges(f.store, P1, 2, 0);
+	numbering_store_close(f.store);
+	f.store = fixture_open_file(f.path);
+	ck_assert_int_eq(ledger_check(f.store, NULL, P1, 4, NULL), 9);
+	expect_charge(f.store, P1, 9, 1);
+	file_close(&f);
+}
+END_TEST
+
+/* More than an account holds until its put: written as records of their own on the
+ * way, an entry too long to hold as one of its own; the ledger reads the same. */
+START_TEST(long_runs_are_written_in_several_records)
+{
+	numbering_store *store = fx.store;
+	adjust_ok(store, P1, "USD", 10000000);
+	numbering__rwlock_wrlock(&store->lock);
+	struct numbering__account a;
+	ck_assert_int_eq(numbering__account_load(&a, store, P1), NUMBERING_OK);
+	ck_assert_int_eq(numbering__begin(store), NUMBERING_OK);
+	char resource[1100];
+	for (int i = 0; i < 200; i++) {
+		size_t len = (size_t)snprintf(resource, sizeof(resource), "projects/p1/subscriptions/s%d", i);
+		if (i == 50 || i == 51) {
+			memset(resource + len, 'x', 1000 - len);
+			resource[1000] = '\0';
+		}
+		struct numbering__entry_in e = {"USD", -1 - i, 0, "renewal", resource, NULL, store_time(store)};
+		ck_assert_int_eq(numbering__account_append(store, &a, &e, NULL), NUMBERING_OK);
+	}
+	ck_assert_int_eq(numbering__account_put(store, &a), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(store), NUMBERING_OK);
+	numbering__rwlock_wrunlock(&store->lock);
+	struct record_count c = count_records(store, P1);
+	ck_assert_int_eq(c.entries, 201);
+	ck_assert_int_gt(c.records, 5);
+	ck_assert_int_lt(c.records, 40);
+	ck_assert_int_eq(ledger_check(store, NULL, P1, 13, NULL), 201);
+	ck_assert_int_eq(ledger_check(store, NULL, P1, 1000, NULL), 201);
+}
+END_TEST
+
+/* ---- Damaged records of several entries ---- */
+
+struct entry_body {
+	NUMBERING__FIELDS_MEMBERS(NUMBERING__BILLING_ENTRY_FIELDS)
+};
+#define DESCRIBE_BODY(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct entry_body, id, type, json, limit, dflt)
+static const struct numbering__field body_rows[] = {NUMBERING__BILLING_ENTRY_FIELDS(DESCRIBE_BODY)};
+static const struct numbering__fields body_table = {body_rows, sizeof(body_rows) / sizeof(body_rows[0]), "entry"};
+
+/* The check of a record of entry n = @n (USD -5, balanceAfter @after, reason "r",
+ * time 1000) and @more. */
+static int check_more(int64_t n, int64_t after, const char *more, const char *key)
+{
+	struct entry_body b;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.amount.currency, "USD", 4);
+	b.amount.minor = -5;
+	memcpy(b.balance_after.currency, "USD", 4);
+	b.balance_after.minor = after;
+	b.reason = "r";
+	b.time = 1000;
+	b.more = (char *)(uintptr_t)more;
+	struct numbering__buf body = {NULL, 0, 0};
+	ck_assert_int_eq(numbering__fields_encode(&body_table, &body, &b), NUMBERING_OK);
+	char name[64];
+	snprintf(name, sizeof(name), "projects/p1/billingEntries/%" PRId64, n);
+	numbering_record rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.version = NUMBERING_RECORD_VERSION;
+	rec.kind = NUMBERING__KIND_BILLING_ENTRY;
+	rec.name = name;
+	rec.parent = P1;
+	rec.sort_key = n;
+	rec.keys[0] = key;
+	rec.body = body.ptr;
+	rec.body_len = body.len;
+	int rc = numbering__kind_find(rec.kind)->check(&rec);
+	numbering__buf_free(&body);
+	return rc;
+}
+
+/* Puts a record of @project's entries @n .. (and one more with @more) straight into
+ * the backend. */
+static void put_raw(numbering_backend *backend, const char *project, int64_t n, int64_t after, const char *more)
+{
+	struct entry_body b;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.amount.currency, "USD", 4);
+	b.amount.minor = -5;
+	memcpy(b.balance_after.currency, "USD", 4);
+	b.balance_after.minor = after;
+	b.reason = "r";
+	b.time = 1000;
+	b.more = (char *)(uintptr_t)more;
+	struct numbering__buf body = {NULL, 0, 0};
+	ck_assert_int_eq(numbering__fields_encode(&body_table, &body, &b), NUMBERING_OK);
+	char name[64];
+	snprintf(name, sizeof(name), "%s/billingEntries/%" PRId64, project, n);
+	numbering_record rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.version = NUMBERING_RECORD_VERSION;
+	rec.kind = NUMBERING__KIND_BILLING_ENTRY;
+	rec.name = name;
+	rec.parent = project;
+	rec.sort_key = n;
+	rec.body = body.ptr;
+	rec.body_len = body.len;
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	ck_assert_int_eq(backend->put(backend, &rec), NUMBERING_OK);
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+	numbering__buf_free(&body);
+}
+
+static void expect_list_error(numbering_store *store, const char *parent, int page_size, const char *text)
+{
+	numbering_billing_entry_page *page = NULL;
+	fixture_expect_error(numbering_store_list_billing_entries(&page, store, NULL, parent, page_size, ""),
+	                     NUMBERING_DATA_LOSS, text);
+	ck_assert_ptr_null(page);
+}
+
+/* Records of several entries a store writes, cut at every length and each bit
+ * flipped: whole or DATA_LOSS (record_damage_check_all); "more" made by hand: each
+ * damage named by the attribute; records that overlap or leave a gap: the listing is
+ * DATA_LOSS saying so. */
+START_TEST(damaged_records_of_several_entries)
+{
+	numbering_backend *backend = NULL;
+	numbering_store *store = fixture_open_memory(&backend);
+	adjust_ok(store, P1, "USD", 100000);
+	append_charges(store, P1, 9, 0);
+	struct damage d = {0, 0};
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_BILLING_ENTRY;
+	q.parent = P1;
+	ck_assert_int_eq(backend->list(backend, &q, damage_visit, &d), NUMBERING_OK);
+	ck_assert_int_eq(d.records, 2);
+	ck_assert_int_gt(d.cases, 3000);
+	/* A second entry: tag 3 (the same reason), time + 1 (zigzag 2, + 1), amount -5
+	 * (zigzag 9, + 1). */
+	ck_assert_int_eq(check_more(4, 50, "\x03\x03\x0a", NULL), NUMBERING_OK);
+	ck_assert_int_eq(check_more(4, 50, "\x03\x03\x0a\x03\x03\x0a", NULL), NUMBERING_OK);
+	/* A record of several entries has no key. */
+	fixture_expect_error(check_more(4, 50, "\x03\x03\x0a", "k"), NUMBERING_DATA_LOSS, "chargeKey");
+	/* Cut inside an entry. */
+	fixture_expect_error(check_more(4, 50, "\x03\x03", NULL), NUMBERING_DATA_LOSS, "more.amount");
+	fixture_expect_error(check_more(4, 50, "\x03", NULL), NUMBERING_DATA_LOSS, "more.time");
+	fixture_expect_error(check_more(4, 50, "\x03\x03\x0a\x03", NULL), NUMBERING_DATA_LOSS, "more.time");
+	fixture_expect_error(check_more(4, 50, "\x01\x03\x0a", NULL), NUMBERING_DATA_LOSS, "more.reason");
+	fixture_expect_error(check_more(4, 50, "\x01\x03\x0a\x05xy", NULL), NUMBERING_DATA_LOSS, "more.reason");
+	/* A tag of no meaning, a resource "as the previous" after none, out of the
+	 * reserve with a credit, a key of a period without a resource. */
+	fixture_expect_error(check_more(4, 50, "\x41\x03\x0a", NULL), NUMBERING_DATA_LOSS, "more");
+	fixture_expect_error(check_more(4, 50, "\x0f\x03\x0a", NULL), NUMBERING_DATA_LOSS, "more.resource");
+	fixture_expect_error(check_more(4, 50, "\x04\x03\x0b", NULL), NUMBERING_DATA_LOSS, "more.fromReserve");
+	fixture_expect_error(check_more(4, 50, "\x33\x03\x0a\x02", NULL), NUMBERING_DATA_LOSS, "more");
+	/* A balanceAfter chain that leaves int64: balance INT64_MAX - 1, then + 5. */
+	fixture_expect_error(check_more(4, INT64_MAX - 1, "\x03\x03\x0b", NULL), NUMBERING_DATA_LOSS,
+	                     "more.balanceAfter");
+	/* A time going back to before the epoch's start (- 2000: zigzag 3999, + 1). */
+	fixture_expect_error(check_more(4, 50, "\x03\xa0\x1f\x0a", NULL), NUMBERING_DATA_LOSS, "more.time");
+	/* Numbers past int64. */
+	fixture_expect_error(check_more(INT64_MAX, 50, "\x03\x03\x0a", NULL), NUMBERING_DATA_LOSS, "more");
+	/* Records that follow each other: entry 1, then 2 .. 3. */
+	put_raw(backend, P2, 1, -5, NULL);
+	put_raw(backend, P2, 2, -10, "\x03\x03\x0a");
+	numbering_billing_entry_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_billing_entries(&page, store, NULL, P2, 0, ""), NUMBERING_OK);
+	ck_assert_int_eq(numbering_billing_entry_page_count(page), 3);
+	ck_assert_str_eq(numbering_billing_entry_name(numbering_billing_entry_page_item(page, 0)),
+	                 "projects/p2/billingEntries/3");
+	ck_assert_int_eq(numbering_billing_entry_balance_after(numbering_billing_entry_page_item(page, 0)), -15);
+	numbering_billing_entry_page_free(page);
+	/* Then 3 .. 4: entry 3 twice. */
+	put_raw(backend, P2, 3, -15, "\x03\x03\x0a");
+	expect_list_error(store, P2, 0, "overlaps");
+	/* p3: entry 1, then 3: entry 2 is missing; p4: 2 .. 3 only, 1 is missing. */
+	put_raw(backend, "projects/p3", 1, -5, NULL);
+	put_raw(backend, "projects/p3", 3, -15, NULL);
+	expect_list_error(store, "projects/p3", 0, "entries 2 .. 2 are missing");
+	put_raw(backend, "projects/p4", 2, -10, "\x03\x03\x0a");
+	expect_list_error(store, "projects/p4", 0, "entries 1 .. 1 are missing");
+	/* A page token that lands on a gap. */
+	ck_assert_int_eq(numbering_store_list_billing_entries(&page, store, NULL, "projects/p3", 1, ""), NUMBERING_OK);
+	char token[256];
+	snprintf(token, sizeof(token), "%s", numbering_billing_entry_page_next_token(page));
+	numbering_billing_entry_page_free(page);
+	page = NULL;
+	fixture_expect_error(numbering_store_list_billing_entries(&page, store, NULL, "projects/p3", 1, token),
+	                     NUMBERING_DATA_LOSS, "entries 2 .. 2 are missing");
+	ck_assert_ptr_null(page);
+	numbering_store_close(store);
+}
+END_TEST
+
 Suite *billing_suite(void)
 {
 	Suite *s = suite_create("billing");
@@ -1227,6 +1628,10 @@ Suite *billing_suite(void)
 	tcase_add_test(tc, charge_keys_found_after_a_reopen);
 	tcase_add_test(tc, random_sequence_keeps_the_invariant);
 	tcase_add_test(tc, damaged_billing_records);
+	tcase_add_test(tc, entries_of_one_transaction_are_one_record);
+	tcase_add_test(tc, records_of_several_entries_after_a_reopen);
+	tcase_add_test(tc, long_runs_are_written_in_several_records);
+	tcase_add_test(tc, damaged_records_of_several_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }

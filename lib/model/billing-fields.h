@@ -5,7 +5,13 @@
  *
  * Amounts are signed (SMONEY) within -INT64_MAX .. INT64_MAX minor units, so that
  * every amount can be negated; the reserve and the entry count are never negative.
+ *
+ * A BILLING_ENTRY record holds entries n .. n + k - 1 of one account (k >= 1): the
+ * attributes above are entry n's, and "more" (absent when k is 1) the k - 1 others in
+ * the compact form of service/billing.c (docs/RECORDS.md), which has no NUL byte.
  */
+/* The longest "more": what a record body holds. */
+#define NUMBERING__BILLING_MORE_MAX (64 * 1024 * 1024)
 #ifndef NUMBERING_MODEL_BILLING_FIELDS_H
 #define NUMBERING_MODEL_BILLING_FIELDS_H
 
@@ -24,7 +30,8 @@
 	X(resource,      TEXT,   "resource",      1024,          0)              \
 	X(charge_key,    TEXT,   "chargeKey",     255,           0)              \
 	X(time,          TIME,   "time",          0,             0)              \
-	X(from_reserve,  BOOL,   "fromReserve",   1,             0)
+	X(from_reserve,  BOOL,   "fromReserve",   1,             0)              \
+	X(more,          TEXT,   "more",          NUMBERING__BILLING_MORE_MAX, 0)
 /* clang-format on */
 
 #endif

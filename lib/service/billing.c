@@ -10,6 +10,7 @@
  * in the caller's transaction: the balance is the sum of the entries at every commit.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #include "model/kinds.h"
 #include "model/record.h"
 #include "model/validate.h"
+#include "model/varint.h"
 #include "numbering/billing.h"
 #include "numbering/money.h"
 #include "service/backend-call.h"
@@ -126,8 +128,11 @@ static int read_account(struct numbering__account *a, const numbering_record *re
 		return rc;
 	if ((f.balance.currency[0] == '\0') != (f.entries == 0))
 		return damaged(record, "balance", "an account has a currency exactly when it has entries");
-	memset(a, 0, sizeof(*a));
+	/* Not the whole struct: numbering__account_load() cleared it. */
+	memset(a->project, 0, sizeof(a->project));
 	copy_text(a->project, sizeof(a->project), record->parent);
+	a->pending = 0;
+	a->pending_len = 0;
 	memcpy(a->currency, f.balance.currency, sizeof(a->currency));
 	a->balance = f.balance.minor;
 	a->reserved = f.reserved;
@@ -161,55 +166,312 @@ static int put_account(numbering_store *store, const struct numbering__account *
 	return numbering__backend_put_fields(store, &r, &account_table, &f);
 }
 
-/* An entry as read: the fields, its number and its name. */
+/* An entry as a reader gets it: its number, its name and its attributes (texts its
+ * own; "more" and chargeKey never set). */
 struct entry {
 	int64_t n;
 	char name[NUMBERING__ENTRY_NAME_SIZE];
 	struct entry_fields f;
 };
 
-static int read_entry(struct entry *e, const numbering_record *record)
+/*
+ * A record of k entries: the attributes are entry n's (the sort key); "more", absent
+ * when k is 1, holds entries n + 1 .. n + k - 1, each against the one before it:
+ *   tag       varint(bits + 1): MORE_RESERVE fromReserve; MORE_SAME_REASON the reason
+ *             is the previous entry's; MORE_RESOURCE a resource, MORE_SAME_RESOURCE the
+ *             previous entry's; MORE_KEY a charge key, MORE_KEY_PERIOD "{resource}#{period}"
+ *   time      varint(zigzag(time - the previous entry's time) + 1)
+ *   amount    varint(zigzag(amount) + 1), in the first entry's currency; balanceAfter
+ *             is the previous entry's plus it
+ *   reason    unless MORE_SAME_REASON: varint(length) and the bytes (1 .. 256)
+ *   resource  with MORE_RESOURCE, unless MORE_SAME_RESOURCE: varint(length), the bytes
+ *   key       with MORE_KEY: MORE_KEY_PERIOD varint(period + 1), else varint(length)
+ *             and the bytes (1 .. 255)
+ * Every varint is of a value of 1 or more and no text holds a NUL, so "more" has no NUL
+ * byte: a TEXT attribute. An account's pending entries (numbering__account_append())
+ * are the same form, the first of them against a previous entry of time 0 and no texts.
+ */
+enum {
+	MORE_RESERVE = 1,
+	MORE_SAME_REASON = 2,
+	MORE_RESOURCE = 4,
+	MORE_SAME_RESOURCE = 8,
+	MORE_KEY = 16,
+	MORE_KEY_PERIOD = 32,
+	MORE_TAG_MAX = 64 /* bits + 1 */
+};
+
+/* Where a walk through a record's entries is: the current entry in v, the texts in
+ * the buffers (reason, resource and key borrowed from them). */
+struct walk {
+	struct entry_fields f; /* the record's attributes: entry n and "more" */
+	int64_t first, count;  /* entries first .. first + count - 1 */
+	struct numbering__entry_view v;
+	const uint8_t *p, *end; /* the entries of "more" not yet read */
+	char reason[257], resource[1025], key[256];
+};
+
+/* "{resource}#{period}" when @key is that (the period in decimal, no leading zero):
+ * the period into *period. */
+static int key_period(const char *key, size_t key_len, const char *resource, size_t resource_len, int64_t *period)
 {
-	numbering__fields_clear(&entry_table, &e->f);
+	if (resource_len == 0 || key_len < resource_len + 2 || key_len > resource_len + 19 ||
+	    memcmp(key, resource, resource_len) != 0 || key[resource_len] != '#')
+		return 0;
+	const char *d = key + resource_len + 1;
+	size_t count = key_len - resource_len - 1;
+	if (d[0] == '0' && count > 1)
+		return 0;
+	int64_t v = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return 0;
+		v = v * 10 + (d[i] - '0'); /* 18 digits at most: no overflow */
+	}
+	*period = v;
+	return 1;
+}
+
+static char *put_period(char *p, int64_t period)
+{
+	char digits[20];
+	size_t count = 0;
+	uint64_t v = (uint64_t)period;
+	do {
+		digits[count++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (count > 0)
+		*p++ = digits[--count];
+	return p;
+}
+
+/* A text of "more" (1 .. @max bytes) into @buf: NULL, or what is wrong. */
+static const char *more_text(struct walk *w, char *buf, size_t max)
+{
+	uint64_t len;
+	const char *problem = numbering__varint_get(&w->p, w->end, &len);
+	if (problem != NULL)
+		return problem;
+	if (len == 0 || len > max || len > (uint64_t)(w->end - w->p))
+		return "a text's length is 0, over its limit or past the end";
+	memcpy(buf, w->p, (size_t)len);
+	buf[len] = '\0';
+	w->p += len;
+	return NULL;
+}
+
+/* The next entry of "more" into w->v (whose texts are the previous entry's): NULL, or
+ * what is wrong, with the attribute in *field. */
+static const char *more_next(struct walk *w, const char **field)
+{
+	struct numbering__entry_view *v = &w->v;
+	uint64_t tag, dt, am, period;
+	const char *problem;
+	*field = "more";
+	if ((problem = numbering__varint_get(&w->p, w->end, &tag)) != NULL)
+		return problem;
+	unsigned bits = (unsigned)tag - 1;
+	if (tag == 0 || tag > MORE_TAG_MAX || ((bits & MORE_SAME_RESOURCE) && !(bits & MORE_RESOURCE)) ||
+	    ((bits & MORE_KEY_PERIOD) && (bits & (MORE_KEY | MORE_RESOURCE)) != (MORE_KEY | MORE_RESOURCE)))
+		return "an entry's tag is 0 or holds an unknown bit";
+	if (v->n == INT64_MAX)
+		return "its entries' numbers leave int64";
+	*field = "more.time";
+	if ((problem = numbering__varint_get(&w->p, w->end, &dt)) != NULL)
+		return problem;
+	int64_t t;
+	if (dt == 0 || __builtin_add_overflow(v->time, numbering__unzigzag(dt - 1), &t) || t <= 0 ||
+	    !numbering__time_in_range(t))
+		return "it is not a store time";
+	*field = "more.amount";
+	if ((problem = numbering__varint_get(&w->p, w->end, &am)) != NULL)
+		return problem;
+	int64_t amount = am == 0 ? INT64_MIN : numbering__unzigzag(am - 1), after;
+	if (amount == INT64_MIN)
+		return "its amount is over the limit";
+	*field = "more.balanceAfter";
+	if (__builtin_add_overflow(v->balance_after, amount, &after) || after == INT64_MIN)
+		return "the previous balance plus the amount leaves what a balance holds";
+	*field = "more.fromReserve";
+	if ((bits & MORE_RESERVE) && amount >= 0)
+		return "only a charge is paid out of the reserve";
+	*field = "more.reason";
+	if (!(bits & MORE_SAME_REASON) && (problem = more_text(w, w->reason, 256)) != NULL)
+		return problem;
+	*field = "more.resource";
+	if ((bits & MORE_SAME_RESOURCE) && v->resource == NULL)
+		return "it is the previous entry's, which has none";
+	if ((bits & MORE_RESOURCE) && !(bits & MORE_SAME_RESOURCE) && (problem = more_text(w, w->resource, 1024)) != NULL)
+		return problem;
+	v->resource = (bits & MORE_RESOURCE) ? w->resource : NULL;
+	*field = "more.chargeKey";
+	if (bits & MORE_KEY_PERIOD) {
+		if ((problem = numbering__varint_get(&w->p, w->end, &period)) != NULL)
+			return problem;
+		char digits[24];
+		size_t len = strlen(w->resource), dlen = 0;
+		if (period != 0 && period - 1 <= (uint64_t)INT64_MAX)
+			dlen = (size_t)(put_period(digits, (int64_t)(period - 1)) - digits);
+		if (dlen == 0 || len + 1 + dlen >= sizeof(w->key))
+			return "its period is 0 or its key over 255 bytes";
+		memcpy(w->key, w->resource, len);
+		w->key[len] = '#';
+		memcpy(w->key + len + 1, digits, dlen);
+		w->key[len + 1 + dlen] = '\0';
+	} else if ((bits & MORE_KEY) && (problem = more_text(w, w->key, 255)) != NULL) {
+		return problem;
+	}
+	v->charge_key = (bits & MORE_KEY) ? w->key : NULL;
+	v->n++;
+	v->time = t;
+	v->amount = amount;
+	v->balance_after = after;
+	v->from_reserve = (bits & MORE_RESERVE) != 0;
+	v->reason = w->reason;
+	return NULL;
+}
+
+/* Entry first + 1 (the next of the walk). The record was checked by walk_open(). */
+static void walk_next(struct walk *w)
+{
+	const char *field;
+	(void)more_next(w, &field);
+}
+
+/* Opens the record @record at its first entry, checking all of it: NUMBERING_DATA_LOSS
+ * naming the field for a damaged one. w->f is to be cleared by the caller (walk_close()). */
+static int walk_open(struct walk *w, const numbering_record *record)
+{
+	char name[NUMBERING__ENTRY_NAME_SIZE];
+	numbering__fields_clear(&entry_table, &w->f);
 	int ok = record->kind == NUMBERING__KIND_BILLING_ENTRY && project_parent(record);
 	if (!ok)
 		return damaged(record, "parent", "it is not a project");
 	if (record->sort_key < 1)
 		return damaged(record, "sortKey", "an entry's number is 1 or more");
-	entry_name(e->name, record->parent, record->sort_key);
-	if (record->name == NULL || strcmp(record->name, e->name) != 0)
+	entry_name(name, record->parent, record->sort_key);
+	if (record->name == NULL || strcmp(record->name, name) != 0)
 		return damaged(record, "name", "it is not {project}/billingEntries/{its sort key}");
 	if (record->flags != 0 || record->digits != 0 || record->expires != 0 || record->keys[1] != NULL ||
 	    record->keys[2] != NULL || record->keys[3] != NULL)
 		return damaged(record, "keys", "an entry has no flags, numbers, expiry or key but the first");
-	e->n = record->sort_key;
-	int rc = numbering__fields_decode_record(&entry_table, &e->f, record, "");
-	if (rc == NUMBERING_OK) {
-		const struct entry_fields *f = &e->f;
-		if (f->amount.currency[0] == '\0' || strcmp(f->amount.currency, f->balance_after.currency) != 0)
-			rc = damaged(record, "amount", "it is missing or not in the currency of balanceAfter");
-		else if (f->reason == NULL || f->time == 0)
-			rc = damaged(record, "reason", "an entry has a reason and a time");
-		else if ((f->charge_key == NULL) != (record->keys[0] == NULL) ||
-		         (f->charge_key != NULL && strcmp(f->charge_key, record->keys[0]) != 0))
-			rc = damaged(record, "chargeKey", "it is not the record's first key");
-		else if (f->from_reserve && f->amount.minor >= 0)
-			rc = damaged(record, "fromReserve", "only a charge is paid out of the reserve");
-	}
+	int rc = numbering__fields_decode_record(&entry_table, &w->f, record, "");
 	if (rc != NUMBERING_OK)
-		numbering__fields_clear(&entry_table, &e->f);
+		return rc;
+	const struct entry_fields *f = &w->f;
+	if (f->amount.currency[0] == '\0' || strcmp(f->amount.currency, f->balance_after.currency) != 0)
+		return damaged(record, "amount", "it is missing or not in the currency of balanceAfter");
+	if (f->reason == NULL || f->time == 0)
+		return damaged(record, "reason", "an entry has a reason and a time");
+	if (f->more != NULL ? record->keys[0] != NULL
+	                    : (f->charge_key == NULL) != (record->keys[0] == NULL) ||
+	                          (f->charge_key != NULL && strcmp(f->charge_key, record->keys[0]) != 0))
+		return damaged(record, "chargeKey",
+		               f->more != NULL ? "a record of several entries has no key"
+		                               : "it is not the record's first key");
+	if (f->from_reserve && f->amount.minor >= 0)
+		return damaged(record, "fromReserve", "only a charge is paid out of the reserve");
+	/* Every further entry, once, for the checks and the count. */
+	struct numbering__entry_view *v = &w->v;
+	w->first = record->sort_key;
+	w->count = 1;
+	if (f->more != NULL) {
+		memset(v, 0, sizeof(*v));
+		v->n = w->first;
+		v->time = f->time;
+		v->balance_after = f->balance_after.minor;
+		copy_text(w->reason, sizeof(w->reason), f->reason);
+		v->resource = f->resource != NULL ? w->resource : NULL;
+		if (f->resource != NULL)
+			copy_text(w->resource, sizeof(w->resource), f->resource);
+		w->p = (const uint8_t *)f->more;
+		w->end = w->p + strlen(f->more);
+		while (w->p < w->end) {
+			const char *field = NULL, *problem = more_next(w, &field);
+			if (problem != NULL)
+				return damaged(record, field, problem);
+			w->count++;
+		}
+	}
+	/* Back to the first. */
+	memset(v, 0, sizeof(*v));
+	v->n = w->first;
+	memcpy(v->currency, f->amount.currency, 4);
+	v->amount = f->amount.minor;
+	v->balance_after = f->balance_after.minor;
+	v->time = f->time;
+	v->from_reserve = f->from_reserve;
+	copy_text(w->reason, sizeof(w->reason), f->reason);
+	v->reason = w->reason;
+	if (f->resource != NULL) {
+		copy_text(w->resource, sizeof(w->resource), f->resource);
+		v->resource = w->resource;
+	}
+	if (f->charge_key != NULL) {
+		copy_text(w->key, sizeof(w->key), f->charge_key);
+		v->charge_key = w->key;
+	}
+	w->p = (const uint8_t *)f->more;
+	w->end = f->more != NULL ? w->p + strlen(f->more) : w->p;
+	return NUMBERING_OK;
+}
+
+static void walk_close(struct walk *w)
+{
+	numbering__fields_clear(&entry_table, &w->f);
+}
+
+int numbering__billing_entry_each(const numbering_record *record,
+                                  int (*each)(const struct numbering__entry_view *v, void *payload), void *payload)
+{
+	struct walk *w = numbering__malloc(sizeof(*w));
+	if (w == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading a billing entry");
+	memset(&w->f, 0, sizeof(w->f));
+	int rc = walk_open(w, record);
+	for (int64_t i = 0; rc == NUMBERING_OK && i < w->count; i++) {
+		if (i > 0)
+			walk_next(w);
+		rc = each(&w->v, payload);
+	}
+	walk_close(w);
+	numbering__free_mem(w);
 	return rc;
 }
 
 int numbering__billing_entry_check(const numbering_record *record)
 {
-	struct entry e;
-	memset(&e, 0, sizeof(e));
-	int rc = read_entry(&e, record);
-	numbering__fields_clear(&entry_table, &e.f);
+	struct walk *w = numbering__malloc(sizeof(*w));
+	if (w == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory checking a billing entry");
+	memset(&w->f, 0, sizeof(w->f));
+	int rc = walk_open(w, record);
+	walk_close(w);
+	numbering__free_mem(w);
 	return rc;
 }
 
+/* The current entry of @w as entry @e (cleared), its texts copied. */
+static int walk_entry(struct entry *e, const struct walk *w, const char *project)
+{
+	const struct numbering__entry_view *v = &w->v;
+	e->n = v->n;
+	entry_name(e->name, project, v->n);
+	memcpy(e->f.amount.currency, v->currency, 4);
+	e->f.amount.minor = v->amount;
+	memcpy(e->f.balance_after.currency, v->currency, 4);
+	e->f.balance_after.minor = v->balance_after;
+	e->f.time = v->time;
+	e->f.from_reserve = (uint8_t)v->from_reserve;
+	if ((e->f.reason = numbering__strdup(v->reason)) == NULL ||
+	    (v->resource != NULL && (e->f.resource = numbering__strdup(v->resource)) == NULL))
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading a billing entry");
+	return NUMBERING_OK;
+}
+
+/* Puts the record of one entry @e (its charge key the record's key), or of the
+ * entries @e and @more (no key). */
 static int put_entry(numbering_store *store, const char *project, const struct entry *e)
 {
 	numbering_record r;
@@ -219,7 +481,7 @@ static int put_entry(numbering_store *store, const char *project, const struct e
 	r.name = e->name;
 	r.parent = project;
 	r.sort_key = e->n;
-	r.keys[0] = e->f.charge_key;
+	r.keys[0] = e->f.more == NULL ? e->f.charge_key : NULL;
 	return numbering__backend_put_fields(store, &r, &entry_table, &e->f);
 }
 
@@ -240,7 +502,8 @@ static int account_visit(const numbering_record *record, void *payload)
 int numbering__account_load(struct numbering__account *a, numbering_store *store, const char *project)
 {
 	char name[ACCOUNT_NAME_SIZE];
-	memset(a, 0, sizeof(*a));
+	/* All but the pending entries' bytes (~1k, read only up to pending_len). */
+	memset(a, 0, offsetof(struct numbering__account, pending_body));
 	copy_text(a->project, sizeof(a->project), project);
 	account_name(name, a->project);
 	struct account_visit v = {a, NUMBERING_OK};
@@ -250,7 +513,7 @@ int numbering__account_load(struct numbering__account *a, numbering_store *store
 	if (rc == NUMBERING_OK && v.rc == NUMBERING_OK && strcmp(a->project, project) != 0)
 		v.rc = numbering__error_set(NUMBERING_DATA_LOSS, "the billing account \"%s\" is another project's", name);
 	if (rc != NUMBERING_OK || v.rc != NUMBERING_OK) {
-		memset(a, 0, sizeof(*a));
+		memset(a, 0, offsetof(struct numbering__account, pending_body));
 		copy_text(a->project, sizeof(a->project), project);
 	}
 	return rc != NUMBERING_OK ? rc : v.rc;
@@ -400,9 +663,10 @@ static int check_text(const char *text, size_t max, const char *field)
 	return numbering__validate_text(text, max, field);
 }
 
-/* numbering__account_post(), the account put when @put_it. */
-static int post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e, char *name,
-                int put_it)
+/* The checks of an entry @e of @a: *balance and *reserved get what the account's are
+ * after it. The charge key is looked up when @probe. */
+static int entry_checks(numbering_store *store, const struct numbering__account *a,
+                        const struct numbering__entry_in *e, int probe, int64_t *balance, int64_t *reserved)
 {
 	int rc = numbering__account_check_currency(a, e->currency, "amount");
 	if (rc != NUMBERING_OK)
@@ -418,8 +682,7 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	if (e->time <= 0 || !numbering__time_in_range(e->time))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "time", "an entry's time %" PRId64 " is not a store time",
 		                              e->time);
-	int64_t balance, reserved = a->reserved;
-	if (e->amount == INT64_MIN || __builtin_add_overflow(a->balance, e->amount, &balance) || balance == INT64_MIN) {
+	if (e->amount == INT64_MIN || __builtin_add_overflow(a->balance, e->amount, balance) || *balance == INT64_MIN) {
 		char have[MONEY_TEXT_SIZE], add[MONEY_TEXT_SIZE];
 		format_money(have, e->currency, a->balance);
 		format_money(add, e->currency, e->amount == INT64_MIN ? -INT64_MAX : e->amount);
@@ -429,7 +692,7 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	}
 	if (a->entries == INT64_MAX)
 		return numbering__error_set(NUMBERING_OUT_OF_RANGE, "the ledger of %s is full", a->project);
-	if (e->charge_key != NULL) {
+	if (probe && e->charge_key != NULL) {
 		int found = 0;
 		if ((rc = charge_find(store, a->project, e->charge_key, &found)) != NUMBERING_OK)
 			return rc;
@@ -440,16 +703,72 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 			                              numbering__quote(quoted, e->charge_key, strlen(e->charge_key)));
 		}
 	}
+	*reserved = a->reserved;
 	if (e->from_reserve) {
 		if (e->amount >= 0 || -e->amount > a->reserved)
 			return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount",
 			                              "a charge of %" PRId64 " minor units is more than the reserve of %s (%" PRId64 ")",
 			                              -e->amount, a->project, a->reserved);
-		reserved = a->reserved + e->amount;
+		*reserved = a->reserved + e->amount;
 	}
+	return NUMBERING_OK;
+}
+
+/* Writes the entries pending in @a as one record (inside a transaction). */
+static int flush(numbering_store *store, struct numbering__account *a)
+{
+	if (a->pending == 0)
+		return NUMBERING_OK;
+	/* The first pending entry, read as a record's next entry after one of time 0. */
+	struct walk walk, *w = &walk;
+	memset(&w->v, 0, sizeof(w->v));
+	w->reason[0] = w->resource[0] = w->key[0] = '\0';
+	w->p = a->pending_body;
+	w->end = a->pending_body + a->pending_len;
+	const char *field = NULL;
+	if (more_next(w, &field) != NULL)
+		return numbering__error_set(NUMBERING_INTERNAL, "the pending entries of %s do not read back (%s)", a->project,
+		                            field);
 	struct entry en;
-	memset(&en, 0, sizeof(en));
-	numbering__fields_clear(&entry_table, &en.f);
+	memset(&en.f, 0, sizeof(en.f)); /* every default is 0 */
+	en.n = a->entries - a->pending + 1;
+	entry_name(en.name, a->project, en.n);
+	memcpy(en.f.amount.currency, a->currency, 4);
+	en.f.amount.minor = w->v.amount;
+	memcpy(en.f.balance_after.currency, a->currency, 4);
+	en.f.balance_after.minor = a->pending_after;
+	en.f.time = w->v.time;
+	en.f.from_reserve = (uint8_t)w->v.from_reserve;
+	/* Borrowed: put_entry() only reads them. */
+	en.f.reason = w->reason;
+	en.f.resource = (char *)(uintptr_t)w->v.resource;
+	en.f.charge_key = (char *)(uintptr_t)w->v.charge_key;
+	if (a->pending > 1) {
+		a->pending_body[a->pending_len] = '\0';
+		en.f.more = (char *)(w->p);
+	}
+	int rc = put_entry(store, a->project, &en);
+	if (rc == NUMBERING_OK)
+		a->pending = a->pending_len = 0;
+	return rc;
+}
+
+/* Puts the account @a, with its pending entries first. */
+static int put(numbering_store *store, struct numbering__account *a)
+{
+	int rc = flush(store, a);
+	return rc == NUMBERING_OK ? put_account(store, a) : rc;
+}
+
+int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
+                            char *name)
+{
+	int64_t balance = 0, reserved = 0;
+	int rc = entry_checks(store, a, e, 1, &balance, &reserved);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct entry en;
+	memset(&en.f, 0, sizeof(en.f)); /* every default is 0 */
 	en.n = a->entries + 1;
 	entry_name(en.name, a->project, en.n);
 	memcpy(en.f.amount.currency, e->currency, 4);
@@ -462,37 +781,120 @@ static int post(numbering_store *store, struct numbering__account *a, const stru
 	en.f.reason = (char *)(uintptr_t)e->reason;
 	en.f.resource = e->resource && e->resource[0] ? (char *)(uintptr_t)e->resource : NULL;
 	en.f.charge_key = (char *)(uintptr_t)e->charge_key;
-	struct numbering__account next = *a;
-	memcpy(next.currency, e->currency, 4);
-	next.balance = balance;
-	next.reserved = reserved;
-	next.entries = en.n;
-	rc = put_entry(store, a->project, &en);
-	if (rc == NUMBERING_OK && put_it)
-		rc = put_account(store, &next);
-	if (rc != NUMBERING_OK)
+	if ((rc = put_entry(store, a->project, &en)) != NUMBERING_OK)
 		return rc;
-	*a = next;
+	char currency[4];
+	int64_t was_balance = a->balance, was_reserved = a->reserved;
+	memcpy(currency, a->currency, 4);
+	memcpy(a->currency, e->currency, 4);
+	a->balance = balance;
+	a->reserved = reserved;
+	a->entries = en.n;
+	if ((rc = put(store, a)) != NUMBERING_OK) {
+		memcpy(a->currency, currency, 4);
+		a->balance = was_balance;
+		a->reserved = was_reserved;
+		a->entries = en.n - 1;
+		return rc;
+	}
 	if (name != NULL)
 		memcpy(name, en.name, NUMBERING__ENTRY_NAME_SIZE);
 	return NUMBERING_OK;
 }
 
-int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
-                            char *name)
+static uint8_t *put_text(uint8_t *p, const char *text, size_t len)
 {
-	return post(store, a, e, name, 1);
+	p = numbering__varint_put(p, len);
+	memcpy(p, text, len);
+	return p + len;
 }
 
 int numbering__account_append(numbering_store *store, struct numbering__account *a,
                               const struct numbering__entry_in *e, char *name)
 {
-	return post(store, a, e, name, 0);
+	int64_t balance = 0, reserved = 0;
+	int rc = entry_checks(store, a, e, 0, &balance, &reserved);
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t reason_len = strlen(e->reason), resource_len = e->resource != NULL ? strlen(e->resource) : 0,
+	       key_len = e->charge_key != NULL ? strlen(e->charge_key) : 0;
+	/* tag, time, amount, the texts with their lengths */
+	size_t need = 1 + 10 + 10 + (2 + reason_len) + (2 + resource_len) + (10 + key_len);
+	if (a->pending > 0 && a->pending_len + need > NUMBERING__ACCOUNT_PENDING_MAX && (rc = flush(store, a)) != NUMBERING_OK)
+		return rc;
+	if (need > NUMBERING__ACCOUNT_PENDING_MAX) {
+		/* Too long to hold (texts of ~1,000 bytes): a record of its own now. */
+		struct entry en;
+		memset(&en.f, 0, sizeof(en.f)); /* every default is 0 */
+		en.n = a->entries + 1;
+		entry_name(en.name, a->project, en.n);
+		memcpy(en.f.amount.currency, e->currency, 4);
+		en.f.amount.minor = e->amount;
+		memcpy(en.f.balance_after.currency, e->currency, 4);
+		en.f.balance_after.minor = balance;
+		en.f.time = e->time;
+		en.f.from_reserve = e->from_reserve ? 1 : 0;
+		/* Borrowed: put_entry() only reads them. */
+		en.f.reason = (char *)(uintptr_t)e->reason;
+		en.f.resource = resource_len > 0 ? (char *)(uintptr_t)e->resource : NULL;
+		en.f.charge_key = (char *)(uintptr_t)e->charge_key;
+		if ((rc = put_entry(store, a->project, &en)) != NUMBERING_OK)
+			return rc;
+	} else {
+		int first = a->pending == 0;
+		uint8_t *start = a->pending_body + a->pending_len, *p = start + 1;
+		unsigned bits = e->from_reserve ? MORE_RESERVE : 0;
+		int64_t period = 0;
+		p = numbering__varint_put(p, numbering__zigzag(e->time - (first ? 0 : a->pending_time)) + 1);
+		p = numbering__varint_put(p, numbering__zigzag(e->amount) + 1);
+		if (!first && a->reason_len == reason_len && memcmp(a->pending_body + a->reason_at, e->reason, reason_len) == 0) {
+			bits |= MORE_SAME_REASON;
+		} else {
+			p = put_text(p, e->reason, reason_len);
+			a->reason_at = (uint32_t)(p - a->pending_body - reason_len);
+			a->reason_len = (uint32_t)reason_len;
+		}
+		if (resource_len > 0) {
+			bits |= MORE_RESOURCE;
+			if (!first && a->resource_len == resource_len &&
+			    memcmp(a->pending_body + a->resource_at, e->resource, resource_len) == 0) {
+				bits |= MORE_SAME_RESOURCE;
+			} else {
+				p = put_text(p, e->resource, resource_len);
+				a->resource_at = (uint32_t)(p - a->pending_body - resource_len);
+				a->resource_len = (uint32_t)resource_len;
+			}
+		} else {
+			a->resource_len = 0;
+		}
+		if (key_len > 0) {
+			bits |= MORE_KEY;
+			if (key_period(e->charge_key, key_len, e->resource, resource_len, &period)) {
+				bits |= MORE_KEY_PERIOD;
+				p = numbering__varint_put(p, (uint64_t)period + 1);
+			} else {
+				p = put_text(p, e->charge_key, key_len);
+			}
+		}
+		*start = (uint8_t)(bits + 1);
+		if (first)
+			a->pending_after = balance;
+		a->pending_len = (uint32_t)(p - a->pending_body);
+		a->pending_time = e->time;
+		a->pending++;
+	}
+	memcpy(a->currency, e->currency, 4);
+	a->balance = balance;
+	a->reserved = reserved;
+	a->entries++;
+	if (name != NULL)
+		entry_name(name, a->project, a->entries);
+	return NUMBERING_OK;
 }
 
-int numbering__account_put(numbering_store *store, const struct numbering__account *a)
+int numbering__account_put(numbering_store *store, struct numbering__account *a)
 {
-	return put_account(store, a);
+	return put(store, a);
 }
 
 int numbering__account_hold(struct numbering__account *a, const char *currency, int64_t amount)
@@ -513,10 +915,10 @@ int numbering__account_hold(struct numbering__account *a, const char *currency, 
 int numbering__account_reserve(numbering_store *store, struct numbering__account *a, const char *currency,
                                int64_t amount)
 {
-	struct numbering__account next = *a;
-	int rc = numbering__account_hold(&next, currency, amount);
-	if (rc == NUMBERING_OK && (rc = put_account(store, &next)) == NUMBERING_OK)
-		*a = next;
+	int64_t reserved = a->reserved;
+	int rc = numbering__account_hold(a, currency, amount);
+	if (rc == NUMBERING_OK && (rc = put(store, a)) != NUMBERING_OK)
+		a->reserved = reserved;
 	return rc;
 }
 
@@ -526,11 +928,10 @@ int numbering__account_unreserve(numbering_store *store, struct numbering__accou
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount",
 		                              "%" PRId64 " cannot be given back out of the reserve of %s, %" PRId64, amount,
 		                              a->project, a->reserved);
-	struct numbering__account next = *a;
-	next.reserved -= amount;
-	int rc = put_account(store, &next);
-	if (rc == NUMBERING_OK)
-		*a = next;
+	a->reserved -= amount;
+	int rc = put(store, a);
+	if (rc != NUMBERING_OK)
+		a->reserved += amount;
 	return rc;
 }
 
@@ -630,26 +1031,50 @@ int64_t numbering_billing_account_reserved(const numbering_billing_account *acco
 
 struct entry_visit {
 	struct entry *e;
+	int64_t n;
+	int found;
 	int rc;
 };
 
 static int entry_visit(const numbering_record *record, void *payload)
 {
 	struct entry_visit *v = payload;
-	v->rc = read_entry(v->e, record);
-	return 0;
+	struct walk *w = numbering__malloc(sizeof(*w));
+	if (w == NULL) {
+		v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading a billing entry");
+		return NUMBERING__VISIT_STOP;
+	}
+	memset(&w->f, 0, sizeof(w->f));
+	if ((v->rc = walk_open(w, record)) == NUMBERING_OK && v->n < w->first + w->count) {
+		while (w->v.n < v->n)
+			walk_next(w);
+		v->found = 1;
+		v->rc = walk_entry(v->e, w, record->parent);
+	}
+	walk_close(w);
+	numbering__free_mem(w);
+	return NUMBERING__VISIT_STOP;
 }
 
-/* Entry @n of @project into @e. */
+/* Entry @n of @project into @e (cleared): in the record of the entries from the
+ * greatest number up to @n, one descending step. */
 static int load_entry(struct entry *e, numbering_store *store, const char *project, int64_t n)
 {
-	char name[NUMBERING__ENTRY_NAME_SIZE];
-	entry_name(name, project, n);
-	struct entry_visit v = {e, NUMBERING_OK};
-	int rc = numbering__backend_get_record(store, NUMBERING__KIND_BILLING_ENTRY, name, entry_visit, &v);
-	if (rc == NUMBERING_NOT_FOUND)
+	struct entry_visit v = {e, n, 0, NUMBERING_OK};
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_BILLING_ENTRY;
+	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
+	q.parent = project;
+	q.has_after = n < INT64_MAX;
+	q.after = n + (n < INT64_MAX);
+	q.limit = 1;
+	int rc = numbering__backend_list(store, &q, entry_visit, &v);
+	if (rc == NUMBERING_OK && v.rc == NUMBERING_OK && !v.found) {
+		char name[NUMBERING__ENTRY_NAME_SIZE];
+		entry_name(name, project, n);
 		return numbering__error_set(NUMBERING_DATA_LOSS, "the billing entry %s a request id answers is missing",
 		                            name);
+	}
 	return rc != NUMBERING_OK ? rc : v.rc;
 }
 
@@ -840,22 +1265,57 @@ static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], con
 
 struct list_visit {
 	numbering_billing_entry_page *page;
-	int want; /* the page size: one more visit means another page */
+	const char *project;
+	int want;       /* the page size: one more entry means another page */
+	int64_t expect; /* the number of the next entry due: the one below the last listed */
 	int more;
 	int rc;
+	struct walk w;
 };
 
+/* A record of entries first .. last: those from min(last, expect) down, as many as the
+ * page has room for. Each record's entries follow the previous one's without a gap or
+ * an overlap: the ledger is damaged otherwise. */
 static int list_visit(const numbering_record *record, void *payload)
 {
 	struct list_visit *v = payload;
-	if (v->page->count == v->want) {
+	numbering_billing_entry_page *page = v->page;
+	if (page->count == v->want) {
 		v->more = 1;
 		return NUMBERING__VISIT_STOP;
 	}
-	numbering_billing_entry *item = &v->page->items[v->page->count];
-	if ((v->rc = read_entry(&item->e, record)) != NUMBERING_OK)
+	struct walk *w = &v->w;
+	if ((v->rc = walk_open(w, record)) != NUMBERING_OK)
 		return v->rc;
-	v->page->count++;
+	int64_t last = w->first + (w->count - 1), hi = last;
+	if (v->expect >= 0 && last != v->expect) {
+		if (last < v->expect)
+			v->rc = numbering__error_set(NUMBERING_DATA_LOSS,
+			                             "the ledger of %s is damaged: entries %" PRId64 " .. %" PRId64 " are missing",
+			                             v->project, last + 1, v->expect);
+		else if (page->count > 0)
+			v->rc = numbering__error_set(NUMBERING_DATA_LOSS,
+			                             "the ledger of %s is damaged: the record of entries %" PRId64 " .. %" PRId64
+			                             " overlaps the next one",
+			                             v->project, w->first, last);
+		if (v->rc != NUMBERING_OK)
+			return v->rc;
+		hi = v->expect; /* a page token inside the record */
+	}
+	int64_t room = v->want - page->count;
+	int64_t lo = hi - w->first + 1 > room ? hi - room + 1 : w->first;
+	for (int64_t m = w->first; m <= hi; m++) {
+		if (m > w->first)
+			walk_next(w);
+		if (m >= lo && (v->rc = walk_entry(&page->items[page->count + (hi - m)].e, w, v->project)) != NUMBERING_OK)
+			return v->rc;
+	}
+	page->count += (int)(hi - lo + 1);
+	v->expect = w->first - 1;
+	if (lo > w->first) {
+		v->more = 1;
+		return NUMBERING__VISIT_STOP;
+	}
 	return 0;
 }
 
@@ -900,18 +1360,37 @@ int numbering_store_list_billing_entries(numbering_billing_entry_page **out, num
 	q.has_after = after != 0;
 	q.after = after;
 	q.limit = want + 1;
-	struct list_visit v = {page, want, 0, NUMBERING_OK};
+	struct list_visit *v = numbering__malloc(sizeof(*v));
+	if (v == NULL) {
+		numbering_billing_entry_page_free(page);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing billing entries");
+	}
+	v->page = page;
+	v->project = project;
+	v->want = want;
+	v->expect = after != 0 ? after - 1 : -1;
+	v->more = 0;
+	v->rc = NUMBERING_OK;
+	memset(&v->w.f, 0, sizeof(v->w.f));
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__backend_list(store, &q, list_visit, &v);
+	rc = numbering__backend_list(store, &q, list_visit, v);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc == NUMBERING_OK)
-		rc = v.rc;
+		rc = v->rc;
+	/* Listed to the oldest: the ledger starts at entry 1. */
+	if (rc == NUMBERING_OK && !v->more && v->expect > 0)
+		rc = numbering__error_set(NUMBERING_DATA_LOSS,
+		                          "the ledger of %s is damaged: entries 1 .. %" PRId64 " are missing", project,
+		                          v->expect);
+	int more = v->more;
+	walk_close(&v->w);
+	numbering__free_mem(v);
 	if (rc != NUMBERING_OK) {
 		numbering_billing_entry_page_free(page);
 		return rc;
 	}
 	/* The cursor is the last entry's number: the next page starts below it. */
-	if (v.more)
+	if (more)
 		numbering__token_make(page->next_token, store, digest, page->items[page->count - 1].e.n);
 	*out = page;
 	return NUMBERING_OK;

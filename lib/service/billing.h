@@ -10,11 +10,11 @@
  *                    0; the account below (its body: model/billing-fields.h)
  *   BILLING_ENTRY    name "{project}/billingEntries/{n}" (n = 1, 2, ... per project,
  *                    never reused), parent the project, sort key n (newest first is
- *                    descending), key 0 the charge key (NULL for none); the entry
- *   REQUEST          a charge key's: name "projects/" "*" "/{p}/requests/#{charge key}"
- *                    (the project's request-id scope, service/request-id.h; a request
- *                    id has no '#'), put with its entry, so that whether the ledger
- *                    holds a key is one get, not a walk of the ledger
+ *                    descending); entries n .. n + k - 1 (k >= 1: the entries one
+ *                    transaction appended, numbering__account_append()); key 0 the
+ *                    charge key of a record of one entry (NULL for none, and for k > 1)
+ * Stores written before the key index also hold a REQUEST record per charge key
+ * ("projects/" "*" "/{p}/requests/#{charge key}"), no longer read.
  */
 #ifndef NUMBERING_SERVICE_BILLING_H
 #define NUMBERING_SERVICE_BILLING_H
@@ -29,13 +29,28 @@
 /* "insufficient balance: needed ... available ..." */
 #define NUMBERING__BILLING_DETAILS_SIZE 160
 
+/* The bytes of entries an account holds until it is put (numbering__account_append()):
+ * ~50 a renewal; more are written as a record of their own before the next. */
+#define NUMBERING__ACCOUNT_PENDING_MAX 1024
+
 /* A project's billing account as read under the write lock. */
 struct numbering__account {
 	char project[NUMBERING__PROJECT_SIZE]; /* "projects/p" */
 	char currency[4]; /* "" until the first entry fixes it (shown as "USD") */
 	int64_t balance;  /* minor units; the sum of every entry */
 	int64_t reserved; /* minor units held for PROCESSING purchases, 0 .. */
-	int64_t entries;  /* entries written: the next is entries + 1 */
+	int64_t entries;  /* entries written or pending: the next is entries + 1 */
+	/* Entries appended and not yet written: entries - pending + 1 .. entries, in the
+	 * record body's compact form (service/billing.c), the first of them against no
+	 * previous entry; the balance after the first. Written as one BILLING_ENTRY record
+	 * by every put of the account. */
+	int64_t pending;
+	int64_t pending_after;
+	int64_t pending_time;              /* the last pending entry's time */
+	uint32_t pending_len;              /* bytes in pending_body */
+	uint32_t reason_at, reason_len;    /* the last pending entry's reason in pending_body */
+	uint32_t resource_at, resource_len; /* its resource (resource_len 0: none) */
+	uint8_t pending_body[NUMBERING__ACCOUNT_PENDING_MAX + 1];
 };
 
 /* What one ledger entry says. */
@@ -70,14 +85,35 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
 int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
                             char *name);
 
-/* numbering__account_post() without putting the account: *a holds what it is now, and
- * the caller puts it with numbering__account_put() before the transaction commits
- * (several entries of one account, one account write: the billing run). */
+/* numbering__account_post() without writing anything: the entry is held in *a, and
+ * the caller puts it with numbering__account_put() before the transaction commits,
+ * which writes the account and every entry appended since as ONE record (the billing
+ * run: an account's charges of one batch, one ledger record and one account write).
+ * Errors as numbering__account_post(), except that the charge key is not looked up:
+ * the caller makes a charge twice impossible by what it writes in the same
+ * transaction (the run: the subscription's periods paid, read inside it). */
 int numbering__account_append(numbering_store *store, struct numbering__account *a,
                               const struct numbering__entry_in *e, char *name);
 
-/* Puts the account @a (inside a transaction). */
-int numbering__account_put(numbering_store *store, const struct numbering__account *a);
+/* Puts the account @a (inside a transaction), with the entries appended to it first. */
+int numbering__account_put(numbering_store *store, struct numbering__account *a);
+
+/* One entry of a BILLING_ENTRY record, as numbering__billing_entry_each() hands it out. */
+struct numbering__entry_view {
+	int64_t n;
+	char currency[4];
+	int64_t amount, balance_after, time;
+	int from_reserve;
+	const char *reason;     /* NUL-terminated, valid during the call */
+	const char *resource;   /* NULL for none */
+	const char *charge_key; /* NULL for none */
+};
+
+/* Calls @each for every entry of @record (a BILLING_ENTRY), oldest first, after
+ * checking the whole record (NUMBERING_DATA_LOSS naming the field as the record check
+ * does); stops at the first non-zero return of @each and returns it. */
+int numbering__billing_entry_each(const numbering_record *record,
+                                  int (*each)(const struct numbering__entry_view *v, void *payload), void *payload);
 
 /* numbering__account_reserve() without putting the account (same errors): for a
  * reserve that an entry paid out of it follows in the same transaction, which puts

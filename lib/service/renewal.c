@@ -321,13 +321,17 @@ static int run_batch(struct run *r, int has_after, int64_t after, int *count, in
 	int64_t last_time = store->last_time;
 	v->count = 0;
 	v->rc = NUMBERING_OK;
-	int rc = numbering__backend_list(store, &q, due_visit, v);
-	if (rc == NUMBERING_OK)
+	/* Listed inside the batch's transaction, whose begin catches up with what other
+	 * processes committed: what is due is what the store holds, so a period another
+	 * run charged is not due any more (a charge's key is not looked up:
+	 * numbering__account_append()). */
+	int rc = numbering__begin(store), begun = rc == NUMBERING_OK;
+	if (begun && (rc = numbering__backend_list(store, &q, due_visit, v)) == NUMBERING_OK)
 		rc = v->rc;
 	*count = v->count;
 	*last = v->count > 0 ? v->items[v->count - 1].key : 0;
 	r->account_count = 0;
-	if (rc == NUMBERING_OK && v->count > 0 && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	if (rc == NUMBERING_OK && v->count > 0) {
 		for (int i = 0; i < v->count && rc == NUMBERING_OK; i++)
 			rc = process_one(r, &v->items[i].s, &events[i]);
 		for (int i = 0; i < r->account_count && rc == NUMBERING_OK; i++)
@@ -337,6 +341,8 @@ static int run_batch(struct run *r, int has_after, int64_t after, int *count, in
 			rc = numbering__commit(store);
 		else
 			numbering__rollback(store);
+	} else if (begun) {
+		numbering__rollback(store);
 	}
 	if (rc != NUMBERING_OK) {
 		store->last_time = last_time;
