@@ -37,6 +37,7 @@ TEST_SUITE(kit_array);
 TEST_SUITE(kit_memory);
 TEST_SUITE(kit_file);
 TEST_SUITE(memory_records);
+TEST_SUITE(slab);
 TEST_SUITE(money);
 TEST_SUITE(inventory);
 TEST_SUITE(active);

@@ -53,6 +53,7 @@ static const struct named_suite all_suites[] = {
 	{"kit_memory", kit_memory_suite},
 	{"kit_file", kit_file_suite},
 	{"memory_records", memory_records_suite},
+	{"slab", slab_suite},
 	{"money", money_suite},
 	{"inventory", inventory_suite},
 	{"active", active_suite},

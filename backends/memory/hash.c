@@ -1,10 +1,8 @@
-#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "hash.h"
-
-#include <sys/mman.h>
 
 #include "core/alloc.h"
 #include "numbering/common.h"
+#include "slab.h"
 
 /* Robin Hood probing keeps look-ups short up to 85% full; growing by half keeps the
  * table between 57% and 85% full, 11 bytes an entry on average. */
@@ -42,24 +40,6 @@ void numbering__mhash_insert(struct numbering__mhash *table, uint32_t hash, uint
 	}
 }
 
-/* Asks for transparent huge pages under the 2 MiB pages that lie wholly inside a large
- * table, where the system gives them on request (transparent_hugepage "madvise"): a
- * look-up lands on a random slot, and with 4 KiB pages a table of a million names
- * (~14 MB) is a TLB miss each time, a page walk before the slot's own miss. Only
- * advice: nothing changes where it is refused or unknown, and the memory is ours. */
-static void advise_huge(void *ptr, size_t size)
-{
-#if defined(MADV_HUGEPAGE)
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t start = ((uintptr_t)ptr + huge - 1) & ~(huge - 1), end = ((uintptr_t)ptr + size) & ~(huge - 1);
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)ptr;
-	(void)size;
-#endif
-}
-
 int numbering__mhash_reserve(struct numbering__mhash *table, uint32_t extra, size_t *bytes)
 {
 	uint64_t want = (uint64_t)table->count + extra;
@@ -73,7 +53,10 @@ int numbering__mhash_reserve(struct numbering__mhash *table, uint32_t extra, siz
 	struct numbering__mslot *slots = numbering__calloc((size_t)cap, sizeof(*slots));
 	if (slots == NULL)
 		return NUMBERING_RESOURCE_EXHAUSTED;
-	advise_huge(slots, (size_t)cap * sizeof(*slots));
+	/* Transparent huge pages under a large table (slab.h): a look-up lands on a random
+	 * slot, and with 4 KiB pages a table of a million names (~14 MB) is a TLB miss each
+	 * time, a page walk before the slot's own miss. */
+	numbering__advise_huge(slots, (size_t)cap * sizeof(*slots));
 	struct numbering__mhash grown = {slots, (uint32_t)cap, 0};
 	for (uint32_t i = 0; i < table->cap; i++)
 		if (table->slots[i].handle != 0)
