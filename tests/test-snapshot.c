@@ -261,12 +261,13 @@ END_TEST
 /* The change journal's and the store's META records are kept once, beside the two
  * copies (snapshot.c, side_kind): every operation finds them whatever the copies do,
  * transactions roll them back with the rest, and they hold no numbers. */
-static numbering_record change_rec(const char *name, int64_t sequence)
+/* Its body is *sequence, which must outlive the put. */
+static numbering_record change_rec(const char *name, const int64_t *sequence)
 {
-	numbering_record r = rec(name, NUMBERING_RECORD_LISTED, 0, &sequence, sizeof(sequence));
+	numbering_record r = rec(name, NUMBERING_RECORD_LISTED, 0, sequence, sizeof(*sequence));
 	r.kind = NUMBERING__KIND_CHANGE;
 	r.parent = "";
-	r.sort_key = sequence;
+	r.sort_key = *sequence;
 	return r;
 }
 
@@ -309,9 +310,10 @@ START_TEST(journal_kept_once)
 {
 	numbering_backend *b = NULL;
 	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	static const int64_t sequences[11] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 	/* Written with one copy, then moved beside the copies when snapshots start. */
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	put_ok(b, change_rec("c1", 1));
+	put_ok(b, change_rec("c1", &sequences[1]));
 	put_ok(b, rec("a", NUMBERING_RECORD_NUMBERS, NUMBER, NULL, 0));
 	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
 	int on = 1, off = 0;
@@ -328,7 +330,7 @@ START_TEST(journal_kept_once)
 		char name[8];
 		snprintf(name, sizeof(name), "c%d", (int)i);
 		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-		put_ok(b, change_rec(name, i));
+		put_ok(b, change_rec(name, &sequences[i]));
 		ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, name), 1); /* its own write */
 		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
 		ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, name), 1);
@@ -340,7 +342,7 @@ START_TEST(journal_kept_once)
 	ck_assert_int_eq(found_kind(b, NUMBERING__KIND_CHANGE, "c1"), 0);
 	/* Rolled back with the copies' writes. */
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	put_ok(b, change_rec("c9", 9));
+	put_ok(b, change_rec("c9", &sequences[9]));
 	ck_assert_int_eq(b->remove(b, NUMBERING__KIND_CHANGE, "c2"), NUMBERING_OK);
 	put_ok(b, rec("z", 0, 0, NULL, 0));
 	ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
@@ -350,7 +352,7 @@ START_TEST(journal_kept_once)
 	ck_assert_int_eq(listed(b, NUMBERING__KIND_CHANGE), 4);
 	/* A journal record holding numbers is refused, naming the field. */
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	numbering_record bad = change_rec("c10", 10);
+	numbering_record bad = change_rec("c10", &sequences[10]);
 	bad.digits = 7;
 	bad.first = bad.last = NUMBER;
 	ck_assert_int_eq(b->put(b, &bad), NUMBERING_INVALID_ARGUMENT);
@@ -545,7 +547,8 @@ START_TEST(allocation_failures)
 				continue; /* the replay of the last commit failed: kept for the next begin */
 			numbering_record x = rec("x", NUMBERING_RECORD_NUMBERS, NUMBER + (i % 2), &i, sizeof(i));
 			numbering_record pad = rec(names[i], 0, 0, &i, sizeof(i)); /* one record per transaction */
-			numbering_record journal = change_rec(names[i], (int64_t)i); /* kept once, beside the copies */
+			int64_t sequence = (int64_t)i;
+			numbering_record journal = change_rec(names[i], &sequence); /* kept once, beside the copies */
 			if (b->put(b, &pad) != NUMBERING_OK || b->put(b, &journal) != NUMBERING_OK || b->put(b, &x) != NUMBERING_OK) {
 				ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
 				continue;
