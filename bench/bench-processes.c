@@ -16,8 +16,10 @@
  *   of the same records, in turns (target >= 0.9x).
  *
  * Run: <builddir>/bench/bench-processes [--instances N] [--readers 1,8] [--private 1,2]
- *      [--seconds S] [--dir DIR] [--only-resolve]
+ *      [--seconds S] [--dir DIR] [--only-resolve] [--turns T]
  * The store is built once in DIR (default $TMPDIR or /tmp) and removed afterwards.
+ * --turns T runs the in-process comparison T times (each printed; the row is of all
+ * together): on a loaded machine one turn's ratio moves by several hundredths.
  */
 #define _GNU_SOURCE
 
@@ -42,6 +44,7 @@ static char dir[512], store_path[600];
 static int instances = 1000000;
 static double seconds = 3;
 static int only_resolve; /* --only-resolve: the in-process comparison alone (for callgrind) */
+static int turns = 1;     /* --turns: how many times the in-process comparison runs */
 
 static void die(const char *what)
 {
@@ -397,17 +400,21 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else if (strcmp(argv[i], "--only-resolve") == 0)
 			only_resolve = 1;
+		else if (strcmp(argv[i], "--turns") == 0 && i + 1 < argc)
+			turns = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			base = argv[++i];
 		else {
 			fprintf(stderr,
 			        "usage: bench-processes [--instances N] [--readers 1,8] [--private 1,2] [--seconds S] "
-			        "[--dir DIR]\n");
+			        "[--dir DIR] [--only-resolve] [--turns T]\n");
 			return 2;
 		}
 	}
 	if (instances < 1)
 		instances = 1;
+	if (turns < 1)
+		turns = 1;
 	snprintf(dir, sizeof(dir), "%s/bench-processes-XXXXXX", base);
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
@@ -480,16 +487,25 @@ in_process:;
 	double spent[2] = {0, 0};
 	unsigned state[2] = {99, 99};
 	int chunk = 50000, chunks = 40;
-	for (int c = 0; c < chunks; c++)
-		for (int k = 0; k < 2; k++) {
-			double t0 = now_s(CLOCK_THREAD_CPUTIME_ID);
-			if (k == 0)
-				resolve_shared_store(stores[k], res, &state[k], chunk);
-			else
-				resolve_memory_store(stores[k], res, &state[k], chunk);
-			spent[k] += now_s(CLOCK_THREAD_CPUTIME_ID) - t0;
-		}
-	double file_rate = chunk * chunks / spent[0], mem_rate = chunk * chunks / spent[1];
+	for (int t = 0; t < turns; t++) {
+		double turn[2] = {0, 0};
+		for (int c = 0; c < chunks; c++)
+			for (int k = 0; k < 2; k++) {
+				double t0 = now_s(CLOCK_THREAD_CPUTIME_ID);
+				if (k == 0)
+					resolve_shared_store(stores[k], res, &state[k], chunk);
+				else
+					resolve_memory_store(stores[k], res, &state[k], chunk);
+				turn[k] += now_s(CLOCK_THREAD_CPUTIME_ID) - t0;
+			}
+		spent[0] += turn[0];
+		spent[1] += turn[1];
+		if (turns > 1)
+			printf("turn %d: file store read through the shared index %.2f M/CPU-s, memory store %.2f M/CPU-s "
+			       "(%.2fx)\n",
+			       t + 1, chunk * chunks / turn[0] / 1e6, chunk * chunks / turn[1] / 1e6, turn[1] / turn[0]);
+	}
+	double file_rate = (double)chunk * chunks * turns / spent[0], mem_rate = (double)chunk * chunks * turns / spent[1];
 	printf("resolve through a store, one process: file store read through the shared index %.2f M/CPU-s, memory "
 	       "store %.2f M/CPU-s (%.2fx; target >= 0.9x)\n",
 	       file_rate / 1e6, mem_rate / 1e6, file_rate / mem_rate);
