@@ -1119,19 +1119,27 @@ static void reader_init(struct reader *r, const numbering_record *rec)
 	r->problem = NULL;
 }
 
-int numbering__instance_from_record(numbering_instance *out, const numbering_record *record)
+/* The checking reading of numbering__instance_from_record() and its _e164 form (@e164
+ * NULL or the text of @value): one copy of read(), the +E164 text given at run time. */
+static int from_record(numbering_instance *out, const numbering_record *record, const char *e164, uint64_t value,
+                       unsigned digits)
 {
-	if (out == NULL || record == NULL)
-		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_from_record: %s is NULL",
-		                            out == NULL ? "out" : "record");
 	struct reader r;
 	reader_init(&r, record);
-	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0};
+	struct sink own = {SINK_OWN, 0, NULL, NULL, 0, 0, 0, e164, value, digits};
 	int rc = read(&own, &r, out, record);
 	if (rc == NUMBERING_OK)
 		return rc;
 	numbering__instance_reset(out);
 	return r.problem != NULL ? damaged(&r, record) : rc;
+}
+
+int numbering__instance_from_record(numbering_instance *out, const numbering_record *record)
+{
+	if (out == NULL || record == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_from_record: %s is NULL",
+		                            out == NULL ? "out" : "record");
+	return from_record(out, record, NULL, 0, 0);
 }
 
 int numbering__instance_from_own_record(numbering_instance *out, const numbering_record *record)
@@ -1163,6 +1171,15 @@ int numbering__instance_from_own_record_e164(numbering_instance *out, const numb
 		return rc;
 	numbering__instance_reset(out);
 	return r.problem != NULL ? damaged(&r, record) : rc;
+}
+
+int numbering__instance_from_record_e164(numbering_instance *out, const numbering_record *record, uint64_t value,
+                                         unsigned digits, const char *e164)
+{
+	if (out == NULL || record == NULL || e164 == NULL)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering__instance_from_record_e164: %s is NULL",
+		                            out == NULL ? "out" : record == NULL ? "record" : "e164");
+	return from_record(out, record, e164, value, digits);
 }
 
 int numbering__instance_record_check(const numbering_record *record)

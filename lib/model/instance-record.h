@@ -59,6 +59,14 @@ int numbering__instance_from_own_record(numbering_instance *out, const numbering
 int numbering__instance_from_own_record_e164(numbering_instance *out, const numbering_record *record, uint64_t value,
                                              unsigned digits, const char *e164);
 
+/*
+ * numbering__instance_from_record() given the +E164 text of one number, as
+ * numbering__instance_from_own_record_e164() is given it: every check of the checking
+ * reader, and the phone number copied instead of formatted.
+ */
+int numbering__instance_from_record_e164(numbering_instance *out, const numbering_record *record, uint64_t value,
+                                         unsigned digits, const char *e164);
+
 /* What placing an instance record takes: numbering__instance_record_measure() fills it. */
 struct numbering__instance_layout {
 	size_t size;     /* bytes of the block, a multiple of 8 */
