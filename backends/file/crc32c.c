@@ -75,6 +75,27 @@ static int have_sse42(void)
 }
 #endif
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("sse4.2"))) static uint32_t crc_hard4(uint32_t crc, uint64_t a, uint64_t b, uint64_t c,
+                                                             uint64_t d)
+{
+	uint64_t x = __builtin_ia32_crc32di(crc, a);
+	x = __builtin_ia32_crc32di(x, b);
+	x = __builtin_ia32_crc32di(x, c);
+	return (uint32_t)__builtin_ia32_crc32di(x, d);
+}
+#endif
+
+uint32_t numbering__crc32c_words4(uint32_t crc, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	if (have_sse42())
+		return ~crc_hard4(~crc, a, b, c, d);
+#endif
+	uint64_t w[4] = {a, b, c, d};
+	return numbering__crc32c(crc, w, sizeof(w));
+}
+
 uint32_t numbering__crc32c(uint32_t crc, const void *data, size_t len)
 {
 	crc = ~crc;

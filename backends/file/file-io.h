@@ -34,4 +34,8 @@ void numbering__file_io_set(const struct numbering__file_io *io);
 /* CRC-32C (Castagnoli) of @data, continuing from @crc (0 to start). */
 uint32_t numbering__crc32c(uint32_t crc, const void *data, size_t len);
 
+/* numbering__crc32c() of the 32 bytes of four words in this host's byte order (a
+ * shared index slot's check, at every look-up): the same value, without the loop. */
+uint32_t numbering__crc32c_words4(uint32_t crc, uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+
 #endif
