@@ -3192,6 +3192,28 @@ START_TEST(file_progress)
 }
 END_TEST
 
+/* The shared index's slot checksum of four words (numbering__crc32c_words4) is the
+ * CRC-32C of their 32 bytes in this host's order, as numbering__crc32c gives it and as
+ * indexes written before it hold: for every seed and word pattern tried. And
+ * numbering__crc32c is CRC-32C (its check value). */
+START_TEST(file_crc32c_words4_as_bytes)
+{
+	ck_assert_uint_eq(numbering__crc32c(0, "123456789", 9), 0xe3069283u);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (int i = 0; i < 20000; i++) {
+		uint64_t w[4];
+		for (int k = 0; k < 4; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			w[k] = i % 7 == 0 ? (x & 0xff) : i % 7 == 1 ? ~0ULL : x;
+		}
+		uint32_t seed = i % 5 == 0 ? 0 : (uint32_t)(x >> 32);
+		ck_assert_uint_eq(numbering__crc32c_words4(seed, w[0], w[1], w[2], w[3]), numbering__crc32c(seed, w, sizeof(w)));
+	}
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -3205,6 +3227,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_torn_tail);
 	tcase_add_test(tc, file_mid_damage);
 	tcase_add_test(tc, file_header_checks);
+	tcase_add_test(tc, file_crc32c_words4_as_bytes);
 	tcase_add_test(tc, file_many_writers);
 	tcase_add_test(tc, file_lock_file_planted);
 	tcase_add_test(tc, file_processes_live);
