@@ -4,10 +4,12 @@
  * read and adjust an account.
  *
  * The account is a BILLING_ACCOUNT record (model/billing-fields.h): its currency and
- * balance (one signed amount), the reserve, and how many entries it has. Each entry
- * is a BILLING_ENTRY record numbered 1, 2 ... per project (its sort key, so a page
- * newest first is one descending walk). An entry and the account it changes are put
- * in the caller's transaction: the balance is the sum of the entries at every commit.
+ * balance (one signed amount), the reserve, and how many entries it has. Entries are
+ * numbered 1, 2 ... per project; a BILLING_ENTRY record holds the entries n .. n + k - 1
+ * one transaction appended (k is 1 for a purchase or an adjustment), its sort key n, so
+ * a page newest first is one descending walk that expands each record. Entries and the
+ * account they change are put in the caller's transaction: the balance is the sum of
+ * the entries at every commit.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -577,8 +579,10 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
 	return 1;
 }
 
-/* A charge key is the first key (keys[0]) of its entry's record, unique in the ledger.
- * Whether the ledger holds one is one look-up in the backend's key index
+/* A charge key of a record of one entry is its first key (keys[0]), unique in the
+ * ledger (those inside a record of several entries are not looked up: the run's
+ * charges, service/billing.h). Whether the ledger holds one is one look-up in the
+ * backend's key index
  * (NUMBERING__CONTROL_KEY_FIND, model/record.h): the memory and file backends answer
  * it; another backend gets a list of the project's entries with the key as a filter.
  * Before the index, each key was also kept as a REQUEST record ("#" and the key), one

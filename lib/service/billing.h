@@ -130,8 +130,9 @@ int numbering__account_reserve(numbering_store *store, struct numbering__account
  * account (inside a transaction). */
 int numbering__account_unreserve(numbering_store *store, struct numbering__account *a, int64_t amount);
 
-/* Whether the ledger of @project holds an entry with @charge_key: *found 1 or 0 (one
- * get of the key's REQUEST record). */
+/* Whether the ledger of @project holds a record of one entry with @charge_key (its key
+ * 0): *found 1 or 0, one look-up in the backend's key index. The keys of the entries in
+ * a record of several (numbering__account_append()) are not found. */
 int numbering__account_charged(numbering_store *store, const char *project, const char *charge_key, int *found);
 
 #endif
