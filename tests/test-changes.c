@@ -686,6 +686,50 @@ START_TEST(many_in_one_commit)
 }
 END_TEST
 
+/* The entries a transaction notes, as its CHANGE record lists them: a record written
+ * twice is one entry (created stays created unless deleted, the last change otherwise),
+ * a name of more than 127 bytes keeps its whole length, one longer than a record name
+ * may be makes its kind's "reload", and a rolled-back transaction's notes are gone. */
+START_TEST(notes_in_one_commit)
+{
+	open_store(_i);
+	char long_name[301], too_long[NUMBERING_RECORD_NAME_MAX + 2];
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	memset(too_long, 't', sizeof(too_long) - 1);
+	too_long[sizeof(too_long) - 1] = '\0';
+	ck_assert_int_eq(numbering__begin(store), NUMBERING_OK);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("a"), NUMBERING__CHANGE_CREATED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("b"), NUMBERING__CHANGE_UPDATED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("a"), NUMBERING__CHANGE_UPDATED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("b"), NUMBERING__CHANGE_DELETED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("c"), NUMBERING__CHANGE_CREATED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("c"), NUMBERING__CHANGE_DELETED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("d"), NUMBERING__CHANGE_DELETED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("d"), NUMBERING__CHANGE_CREATED);
+	ck_assert_int_eq(numbering__commit(store), NUMBERING_OK);
+	ck_assert_int_eq(numbering__begin(store), NUMBERING_OK);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, NAME("gone"), NUMBERING__CHANGE_CREATED);
+	numbering__rollback(store);
+	ck_assert_int_eq(numbering__begin(store), NUMBERING_OK);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, long_name, NUMBERING__CHANGE_UPDATED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, too_long, NUMBERING__CHANGE_UPDATED);
+	numbering__journal_note(store, NUMBERING__KIND_INSTANCE, long_name, NUMBERING__CHANGE_DELETED);
+	ck_assert_int_eq(numbering__commit(store), NUMBERING_OK);
+	reopen();
+	numbering_change_page *page = list(0, 0);
+	ck_assert_int_eq(numbering_change_page_count(page), 6);
+	expect(page, 0, 1, INSTANCE, NAME("a"), "created");
+	expect(page, 1, 1, INSTANCE, NAME("b"), "deleted");
+	expect(page, 2, 1, INSTANCE, NAME("c"), "deleted");
+	expect(page, 3, 1, INSTANCE, NAME("d"), "created");
+	expect(page, 4, 2, INSTANCE, long_name, "deleted");
+	expect(page, 5, 2, INSTANCE, "", "reload");
+	numbering_change_page_free(page);
+	close_store();
+}
+END_TEST
+
 /* The CHANGE records as stored: cut at every length and bit-flipped, each reads whole
  * or as DATA_LOSS; a wrong name, parent, key or flag is DATA_LOSS; ListChanges over a
  * damaged record is DATA_LOSS naming the field. */
@@ -922,6 +966,7 @@ Suite *changes_suite(void)
 	tcase_add_loop_test(tc, linear_store_followed, 0, 2);
 	tcase_add_loop_test(tc, gap_refused, 0, 2);
 	tcase_add_loop_test(tc, many_in_one_commit, 0, 2);
+	tcase_add_loop_test(tc, notes_in_one_commit, 0, 2);
 	tcase_add_loop_test(tc, damage, 0, 2);
 	tcase_add_loop_test(tc, json_answer, 0, 2);
 	tcase_add_test(tc, read_only_snapshot);

@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/kinds.h"
+#include "model/varint.h"
 #include "model/validate.h"
 #include "numbering/changes.h"
 #include "service/backend-call.h"
@@ -23,6 +24,21 @@ static void mark_overflow(struct numbering__journal *j, int kind)
 	j->overflowed = 1;
 }
 
+/* Room in the body for an entry of @len name bytes (kind, change, a length varint of
+ * up to 3 bytes: names have at most NUMBERING_RECORD_NAME_MAX), the header's room
+ * before the first. */
+_Static_assert(NUMBERING_RECORD_NAME_MAX < (1 << 21), "a name's length is a varint of at most 3 bytes");
+static int entry_room(struct numbering__journal *j, size_t len)
+{
+	if (j->body.len == 0) {
+		if (numbering__buf_reserve(&j->body, NUMBERING__JOURNAL_HEAD_ROOM + len + 5) != NUMBERING_OK)
+			return NUMBERING_RESOURCE_EXHAUSTED;
+		j->body.len = NUMBERING__JOURNAL_HEAD_ROOM;
+		return NUMBERING_OK;
+	}
+	return numbering__buf_reserve(&j->body, len + 5);
+}
+
 void numbering__journal_note(numbering_store *store, int kind, const char *name, int change)
 {
 	struct numbering__journal *j = &store->journal;
@@ -34,9 +50,11 @@ void numbering__journal_note(numbering_store *store, int kind, const char *name,
 	/* The same record written again: one entry, created staying created unless deleted. */
 	for (size_t i = 0; i < j->count; i++) {
 		struct numbering__journal_entry *e = &j->entries[i];
-		if (e->kind == kind && e->len == len && memcmp(j->names.ptr + e->off, name, len) == 0) {
-			if (!(e->change == NUMBERING__CHANGE_CREATED && change == NUMBERING__CHANGE_UPDATED))
+		if (e->kind == kind && e->len == len && memcmp(j->body.ptr + e->name, name, len) == 0) {
+			if (!(e->change == NUMBERING__CHANGE_CREATED && change == NUMBERING__CHANGE_UPDATED)) {
 				e->change = (uint8_t)change;
+				j->body.ptr[e->at] = (uint8_t)change;
+			}
 			return;
 		}
 	}
@@ -44,26 +62,33 @@ void numbering__journal_note(numbering_store *store, int kind, const char *name,
 		mark_overflow(j, kind);
 		return;
 	}
-	if (numbering__buf_reserve(&j->names, len) != NUMBERING_OK) {
+	if (entry_room(j, len) != NUMBERING_OK) {
 		/* Out of memory: the change is still told, as a reload of its kind. */
 		numbering_error_clear();
 		mark_overflow(j, kind);
 		return;
 	}
+	/* The entry as numbering__change_body_entry() writes it: kind, change, the name's
+	 * length (varint) and bytes. */
 	struct numbering__journal_entry *e = &j->entries[j->count++];
+	uint8_t *p = j->body.ptr + j->body.len;
 	e->kind = (uint8_t)kind;
 	e->change = (uint8_t)change;
 	e->len = (uint32_t)len;
-	e->off = j->names.len;
-	memcpy(j->names.ptr + j->names.len, name, len);
-	j->names.len += len;
+	e->at = j->body.len + 1;
+	*p++ = (uint8_t)kind;
+	*p++ = (uint8_t)change;
+	p = numbering__varint_put(p, len);
+	e->name = (size_t)(p - j->body.ptr);
+	memcpy(p, name, len);
+	j->body.len = e->name + len;
 }
 
 void numbering__journal_reset(numbering_store *store)
 {
 	struct numbering__journal *j = &store->journal;
 	j->count = 0;
-	j->names.len = 0;
+	j->body.len = 0;
 	if (j->overflowed) {
 		memset(j->overflow, 0, sizeof(j->overflow));
 		j->overflowed = 0;
@@ -383,29 +408,33 @@ int numbering__journal_write(numbering_store *store)
 	if (j->overflowed)
 		for (int k = 1; k <= NUMBERING_RECORD_KIND_MAX; k++)
 			count += (j->overflow[k >> 6] >> (k & 63)) & 1;
-	j->body.len = 0;
-	/* The store's time: the one this commit handed out (a create, delete, activation,
-	 * purchase ...), or the latest before it. Not a clock reading: a commit reads the
-	 * clock only when an operation asks for a time. */
-	if (rc == NUMBERING_OK)
-		rc = numbering__change_body_begin(&j->body, sequence, store->last_time, count);
-	for (size_t i = 0; rc == NUMBERING_OK && i < j->count; i++) {
-		const struct numbering__journal_entry *e = &j->entries[i];
-		rc = numbering__change_body_entry(&j->body, e->kind, e->change, (const char *)j->names.ptr + e->off, e->len);
-	}
+	/* The entries were written as they were noted; the RELOAD entries of the kinds
+	 * that changed more follow them. */
+	if (rc == NUMBERING_OK && j->body.len == 0)
+		rc = entry_room(j, 0);
 	for (int k = 1; rc == NUMBERING_OK && j->overflowed && k <= NUMBERING_RECORD_KIND_MAX; k++)
 		if ((j->overflow[k >> 6] >> (k & 63)) & 1)
 			rc = numbering__change_body_entry(&j->body, k, NUMBERING__CHANGE_RELOAD, "", 0);
-	/* With the time above, what the META last-time record would hold: a commit that
+	/* With the time below, what the META last-time record would hold: a commit that
 	 * writes this record does not write that one (numbering__commit()). */
 	if (rc == NUMBERING_OK)
 		rc = numbering__change_body_end(&j->body, store->seq_last[NUMBERING__SEQ_PHONE]);
+	/* The header in front of the entries. The store's time: the one this commit handed
+	 * out (a create, delete, activation, purchase ...), or the latest before it. Not a
+	 * clock reading: a commit reads the clock only when an operation asks for a time. */
+	if (rc == NUMBERING_OK) {
+		j->head.len = 0;
+		rc = numbering__change_body_begin(&j->head, sequence, store->last_time, count);
+	}
 	if (rc == NUMBERING_OK) {
 		/* In the ring: over the record of sequence - window, which leaves the window. */
+		size_t start = NUMBERING__JOURNAL_HEAD_ROOM - j->head.len;
+		memcpy(j->body.ptr + start, j->head.ptr, j->head.len);
+		struct numbering__buf body = {j->body.ptr + start, j->body.len - start, j->body.len - start};
 		numbering_record record;
 		numbering__change_ring_name(j->ring_name, j->ring_prefix_len, j->window, sequence);
 		numbering__change_record_named(&record, j->ring_name, numbering__change_ring_sort_key(j->window, sequence),
-		                               &j->body);
+		                               &body);
 		rc = numbering__backend_put_record(store, &record);
 	}
 	if (rc == NUMBERING_OK) {
@@ -430,8 +459,8 @@ void numbering__journal_committed(numbering_store *store)
 
 void numbering__journal_free(numbering_store *store)
 {
-	numbering__buf_free(&store->journal.names);
 	numbering__buf_free(&store->journal.body);
+	numbering__buf_free(&store->journal.head);
 }
 
 /* ---- Reading the journal ---- */

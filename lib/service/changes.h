@@ -16,9 +16,15 @@ struct numbering__journal_entry {
 	uint8_t kind;
 	uint8_t change;
 	uint16_t unused;
-	uint32_t len; /* the name's bytes at off in names */
-	size_t off;
+	uint32_t len; /* the name's bytes, at name in body */
+	size_t at;    /* the entry's change byte in body; the name follows its length */
+	size_t name;
 };
+
+/* The CHANGE body is written as the changes are noted: its entries from this offset,
+ * the header (sequence, time, count: three varints of at most 10 bytes) put in front
+ * of them by the commit (numbering__journal_write()). */
+#define NUMBERING__JOURNAL_HEAD_ROOM 30
 
 struct numbering__journal {
 	/* What is committed: the last sequence handed out (0: none) and the oldest one
@@ -28,13 +34,15 @@ struct numbering__journal {
 	/* How many commits the journal keeps (numbering_options.changes_window). */
 	int64_t window;
 	/* The transaction's changes: count listed by name, the kinds that changed more
-	 * (one bit per kind), the names' bytes. */
+	 * (one bit per kind), and the body of the CHANGE record being put, its entries
+	 * written as they are noted after NUMBERING__JOURNAL_HEAD_ROOM bytes (len 0: none
+	 * yet), and its header, put in front of them at the commit. */
 	size_t count;
 	struct numbering__journal_entry entries[NUMBERING__CHANGES_LISTED_MAX];
 	uint64_t overflow[4];
 	int overflowed;
-	struct numbering__buf names;
-	struct numbering__buf body; /* the CHANGE record being put */
+	struct numbering__buf body;
+	struct numbering__buf head;
 	/* The commit in progress: its sequence and the horizon after it, taken
 	 * as last and horizon once the backend committed. */
 	int64_t pending_last, pending_horizon;
