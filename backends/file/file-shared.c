@@ -405,8 +405,10 @@ static int num_look(const struct numbering__shx *x, uint64_t key, struct found *
 	uint64_t h = mix64(key ^ x->salt);
 	fd->has_slot = 0;
 	/* A 24-byte slot lies across two cache lines one time in four: both are asked for
-	 * at once (and the next slot's, where a probe goes on). */
-	PREFETCH(x->nums + (h & x->num_mask) * NUM_SLOT + 2 * NUM_SLOT - 1);
+	 * at once (and the next slot's, where a probe goes on; the last slot's own end, so
+	 * that the address stays inside the table). */
+	uint64_t home = h & x->num_mask;
+	PREFETCH(x->nums + home * NUM_SLOT + (home < x->num_mask ? 2 * NUM_SLOT - 1 : NUM_SLOT - 1));
 	for (uint64_t i = 0, at = h & x->num_mask; i <= x->num_mask; i++, at = (at + 1) & x->num_mask) {
 		const uint8_t *s = x->nums + at * NUM_SLOT;
 		uint64_t k = ld64(s), off = ld64(s + 8);
