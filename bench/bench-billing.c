@@ -8,7 +8,15 @@
  * (numbering__subscription_start, numbering__account_post), as a purchase or rent
  * writes them, without the instances (a renewal that charges never reads them).
  * One numbering_store_run_billing() at the store's clock charges the due ones: for
- * each, a ledger entry, the account, the subscription, in batches of 64 per transaction.
+ * each, a ledger entry and the account, in batches per transaction. A subscription's
+ * first renewal is charged from its SUBSCRIPTION record and moves it into a DUE bucket
+ * (service/billing-due.h); the renewals after it are charged from the buckets and write
+ * no SUBSCRIPTION record. The store is built so that the measured run is the due ones'
+ * second renewal (a first run, not measured, a month before charges their first), the
+ * steady state; --first measures the first renewal instead (what every renewal cost
+ * before DUE buckets). --gets also times GetSubscription of the charged ones
+ * (bucket-managed) against as many that were never charged (record-managed):
+ * valgrind --tool=callgrind --toggle-collect=get_bucket (or get_record).
  *
  * SQLite (:memory:): the same N subscriptions as rows (name, project, monthly price,
  * interval, start, periods paid, next charge) with an index on the next charge date,
@@ -31,7 +39,7 @@
  * records only.
  *
  * Run: <builddir>/bench/bench-billing [--sizes 10000,100000,1000000] [--runs R] [--spread]
- *      [--design buckets|folded]
+ *      [--design buckets|folded] [--first] [--gets]
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -116,6 +124,9 @@ static void instance_name(char *buf, size_t size, long i)
 
 /* ---- Ours ---- */
 
+/* --first: the measured run is the due ones' first renewal (record-managed). */
+static int first_renewal;
+
 static numbering_store *build_ours(long n)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -149,7 +160,9 @@ static numbering_store *build_ours(long n)
 		memcpy(in.price.currency, "USD", 4);
 		in.price.minor = PRICE;
 		in.interval_months = 1;
-		in.start = start_of(i);
+		/* The due ones a month earlier, unless --first: the run a month before NOW
+		 * charges their first renewal, the measured one their second. */
+		in.start = first_renewal || !due_at_now(i) ? start_of(i) : numbering__add_months(start_of(i), -1);
 		if ((rc = numbering__subscription_start(store, &in, NULL)) != NUMBERING_OK)
 			die("subscription", rc);
 		/* Commit every 10,000 so a transaction stays small. */
@@ -160,8 +173,62 @@ static numbering_store *build_ours(long n)
 	if ((rc = numbering__commit(store)) != NUMBERING_OK)
 		die("commit", rc);
 	numbering__rwlock_wrunlock(&store->lock);
+	if (!first_renewal) {
+		clk = numbering__add_months(NOW, -1);
+		numbering_billing_report r = NUMBERING_BILLING_REPORT_INIT;
+		if ((rc = numbering_store_run_billing(&r, store, NULL)) != NUMBERING_OK)
+			die("first run", rc);
+		long due = 0;
+		for (long i = 0; i < n; i++)
+			due += due_at_now(i);
+		if (r.charged != due || r.deactivated != 0)
+			die("the first run did not charge the due ones once each", NUMBERING_INTERNAL);
+	}
 	clk = NOW;
 	return store;
+}
+
+/* --gets: GetSubscription of @count subscriptions @i0, @i0 + @step, ... */
+static double get_some(numbering_store *store, long i0, long step, long count)
+{
+	double t0 = now_s();
+	for (long k = 0; k < count; k++) {
+		char name[96];
+		long i = i0 + k * step;
+		snprintf(name, sizeof(name), "projects/p%ld/subscriptions/i%ld", i % PROJECTS, i);
+		numbering_subscription *s = NULL;
+		int rc = numbering_store_get_subscription(&s, store, NULL, name);
+		if (rc != NUMBERING_OK)
+			die("get", rc);
+		numbering_subscription_free(s);
+	}
+	return now_s() - t0;
+}
+
+/* The charged ones (bucket-managed after the run; every 100th, or with --spread the
+ * ones due_at_now() picks) and as many never charged (record-managed). */
+TIMED static double get_bucket(numbering_store *store, long n, long *count)
+{
+	double t = 0;
+	*count = 0;
+	for (long i = 0; i < n; i++)
+		if (due_at_now(i)) {
+			t += get_some(store, i, 1, 1);
+			(*count)++;
+		}
+	return t;
+}
+
+TIMED static double get_record(numbering_store *store, long n, long *count)
+{
+	double t = 0;
+	*count = 0;
+	for (long i = 0; i < n && *count < (n + 99) / 100; i++)
+		if (!due_at_now(i)) {
+			t += get_some(store, i, 1, 1);
+			(*count)++;
+		}
+	return t;
 }
 
 TIMED static double run_ours(numbering_store *store, long *charged)
@@ -1003,7 +1070,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	long sizes[8] = {10000, 100000, 1000000};
-	int nsizes = 3, runs = 1, buckets = 0;
+	int nsizes = 3, runs = 1, buckets = 0, gets = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
 			runs = atoi(argv[++i]);
@@ -1013,22 +1080,27 @@ int main(int argc, char **argv)
 				sizes[nsizes++] = atol(s);
 		} else if (strcmp(argv[i], "--spread") == 0) {
 			spread = 1;
+		} else if (strcmp(argv[i], "--first") == 0) {
+			first_renewal = 1;
+		} else if (strcmp(argv[i], "--gets") == 0) {
+			gets = 1;
 		} else if (strcmp(argv[i], "--design") == 0 && i + 1 < argc &&
 		           (strcmp(argv[i + 1], "buckets") == 0 || strcmp(argv[i + 1], "folded") == 0)) {
 			buckets = 1;
 			folded = strcmp(argv[++i], "folded") == 0;
 		} else {
-			fprintf(stderr, "usage: bench-billing [--sizes N,N,...] [--runs R] [--design buckets|folded] [--spread]\n");
+			fprintf(stderr, "usage: bench-billing [--sizes N,N,...] [--runs R] [--design buckets|folded] [--spread] "
+			                "[--first] [--gets]\n");
 			return 2;
 		}
 	}
 	if (runs < 1 || runs > 15)
 		runs = 1;
-	printf("RunBilling%s: N subscriptions over %d projects, 1%% due%s; one run each side (median of %d)\n",
+	printf("RunBilling%s: N subscriptions over %d projects, 1%% due%s, %s; one run each side (median of %d)\n",
 	       !buckets ? "" : folded ? " (the due-shard prototype, account folded, not the library's)"
 	                              : " (the due-shard prototype, not the library's)",
-	       PROJECTS,
-	       spread ? " (spread over every project)" : "", runs);
+	       PROJECTS, spread ? " (spread over every project)" : "",
+	       first_renewal ? "their first renewal (record-managed)" : "their second renewal (from DUE buckets)", runs);
 	printf("%10s %8s %12s %12s %10s %12s %12s %8s\n", "N", "due", "ours ms", "SQLite ms", "ratio", "ours us/due",
 	       "SQL us/due", "verdict");
 	for (int k = 0; k < nsizes; k++) {
@@ -1037,6 +1109,12 @@ int main(int argc, char **argv)
 		for (int r = 0; r < runs; r++) {
 			numbering_store *store = buckets ? build_proto(n) : build_ours(n);
 			ours[r] = buckets ? run_proto(store, &charged) : run_ours(store, &charged);
+			if (gets && !buckets && r == 0) {
+				long bc = 0, rcount = 0;
+				double tb = get_bucket(store, n, &bc), tr = get_record(store, n, &rcount);
+				printf("%10ld  GetSubscription: %.2f us bucket-managed (%ld), %.2f us record-managed (%ld)\n", n,
+				       tb * 1e6 / (double)bc, bc, tr * 1e6 / (double)rcount, rcount);
+			}
 			if (buckets) {
 				verify_proto(store, n, charged);
 				if (r == 0)

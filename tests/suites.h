@@ -50,6 +50,7 @@ TEST_SUITE(billing);
 TEST_SUITE(authz_billing);
 TEST_SUITE(subscription);
 TEST_SUITE(authz_subscription);
+TEST_SUITE(due);
 TEST_SUITE(pricing);
 TEST_SUITE(purchase);
 TEST_SUITE(authz_purchase);

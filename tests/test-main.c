@@ -66,6 +66,7 @@ static const struct named_suite all_suites[] = {
 	{"authz_billing", authz_billing_suite},
 	{"subscription", subscription_suite},
 	{"authz_subscription", authz_subscription_suite},
+	{"due", due_suite},
 	{"pricing", pricing_suite},
 	{"purchase", purchase_suite},
 	{"authz_purchase", authz_purchase_suite},

@@ -41,7 +41,8 @@
 	X(RULE, 16, "rule", "projects/", "rules", numbering__rule_record_check)                                       \
 	X(ACCOUNT_LINK, 17, "accountLink", "projects/", "", numbering__account_link_record_check)                   \
 	X(PHONE_REGION, 18, "phoneRegion", "", "", numbering__phone_region_record_check)                             \
-	X(CHANGE, 19, "change", "", "", numbering__change_record_check)
+	X(CHANGE, 19, "change", "", "", numbering__change_record_check)                                               \
+	X(DUE, 20, "billingDue", "projects/", "billingDue", numbering__due_record_check)
 
 enum {
 #define NUMBERING__KIND_ENUM(name, value, kind_name, parent_prefix, collection, check) NUMBERING__KIND_##name = value,
@@ -83,5 +84,6 @@ int numbering__rule_record_check(const numbering_record *record);
 int numbering__account_link_record_check(const numbering_record *record);
 int numbering__phone_region_record_check(const numbering_record *record);
 int numbering__change_record_check(const numbering_record *record); /* model/change-record.h */
+int numbering__due_record_check(const numbering_record *record); /* service/billing-due.h */
 
 #endif

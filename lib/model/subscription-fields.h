@@ -14,6 +14,9 @@
  *   suspended        billing suspended its instance (and resumes it on reactivation)
  *   expireAt         a released number's end (it is no longer renewed)
  *   endTime          when it was cancelled
+ *   dueBucket        bucket-managed (service/billing-due.h): periodsPaid is p0, the
+ *                    periods paid when its item moved into a DUE bucket; the item holds
+ *                    the periods paid now, and the record has no expiry key
  */
 #ifndef NUMBERING_MODEL_SUBSCRIPTION_FIELDS_H
 #define NUMBERING_MODEL_SUBSCRIPTION_FIELDS_H
@@ -31,7 +34,8 @@
 	X(deactivate_time,   TIME,  "deactivateTime",        0,             0)  \
 	X(suspended,         BOOL,  "suspended",             1,             0)  \
 	X(expire_time,       TIME,  "expireAt",              0,             0)  \
-	X(end_time,          TIME,  "endTime",               0,             0)
+	X(end_time,          TIME,  "endTime",               0,             0)  \
+	X(due_bucket,        BOOL,  "dueBucket",             1,             0)
 /* clang-format on */
 
 #endif

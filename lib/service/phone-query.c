@@ -169,13 +169,14 @@ static int row_of(const struct numbering__fields *t, const char *json)
 /* ---- What one number shows ---- */
 
 #define STOCK_ROWS_MAX 32
-#define SUB_ROWS 12   /* model/subscription-fields.h: up to endTime */
+#define SUB_ROWS 13   /* model/subscription-fields.h: up to dueBucket */
 #define SUB_ROW_STATE 2
 #define SUB_ROW_AUTO_OFF 3
 #define SUB_ROW_INTERVAL 5
 #define SUB_ROW_START 6
 #define SUB_ROW_PAID 7
 #define SUB_ROW_EXPIRE 10
+#define SUB_ROW_DUE 12
 #define PHONE_ROWS 6  /* model/phone-fields.h: up to verification_name */
 
 /* The rows read of an ACTIVE record's stock (model/available-fields.h), found by name
@@ -218,7 +219,7 @@ static void rows_init(struct rows *r, const numbering_phone_query *q, int need_r
 	if (q->canceled >= 0 || need_renewal)
 		r->sub_want |= ROW(SUB_ROW_EXPIRE);
 	if (need_renewal)
-		r->sub_want |= ROW(SUB_ROW_INTERVAL) | ROW(SUB_ROW_START) | ROW(SUB_ROW_PAID);
+		r->sub_want |= ROW(SUB_ROW_INTERVAL) | ROW(SUB_ROW_START) | ROW(SUB_ROW_PAID) | ROW(SUB_ROW_DUE);
 }
 
 
@@ -233,6 +234,7 @@ struct cand {
 	uint8_t digits;
 	char country[3];
 	uint8_t stock_ok, has_sub, pending;
+	uint8_t due_bucket; /* its subscription is bucket-managed: next_renewal is its record's, until resolved */
 	uint8_t alive; /* whether it passed the filters of the records joined so far */
 	int64_t price;
 	int64_t state, auto_off, next_renewal, expire;
@@ -561,6 +563,7 @@ static int join_sub(struct run *r, struct cand *c, const numbering_record *recor
 	c->auto_off = want & ROW(SUB_ROW_AUTO_OFF) ? f[SUB_ROW_AUTO_OFF].value : 0;
 	c->expire = want & ROW(SUB_ROW_EXPIRE) ? f[SUB_ROW_EXPIRE].value : 0;
 	c->next_renewal = 0;
+	c->due_bucket = 0;
 	if ((r->need & NEED_RENEWAL) && c->state != NUMBERING_SUBSCRIPTION_CANCELLED && c->expire == 0) {
 		/* The calendar arithmetic only when the query reads the date. */
 		struct numbering_subscription sub;
@@ -568,6 +571,8 @@ static int join_sub(struct run *r, struct cand *c, const numbering_record *recor
 		sub.f.interval_months = f[SUB_ROW_INTERVAL].value;
 		sub.f.periods_paid = f[SUB_ROW_PAID].value;
 		c->next_renewal = numbering__subscription_period_start(&sub, sub.f.periods_paid);
+		/* Bucket-managed: its item's date, looked up once the join is done. */
+		c->due_bucket = f[SUB_ROW_DUE].value != 0;
 	}
 	return NUMBERING_OK;
 }
@@ -638,6 +643,31 @@ static void record_name(const struct run *r, const struct cand *c, int kind, cha
 		v /= 10;
 	}
 	p[c->digits] = '\0';
+}
+
+/* The next renewal of the candidates whose subscription is bucket-managed: the date of
+ * its item in its DUE bucket (numbering__subscription_load(): its record again, then
+ * the buckets), read after the join's walk or gets, not inside them. */
+static int resolve_due(struct run *r)
+{
+	for (size_t i = 0; i < r->cand_count; i++) {
+		struct cand *c = &r->cands[i];
+		if (!c->due_bucket)
+			continue;
+		c->due_bucket = 0;
+		char name[NUMBERING__NAME_SIZE + 32];
+		record_name(r, c, JOIN_SUB, name);
+		struct numbering_subscription sub;
+		memset(&sub, 0, sizeof(sub));
+		int found = 0;
+		int rc = numbering__subscription_load(&sub, r->store, name, &found);
+		if (rc == NUMBERING_OK && found)
+			c->next_renewal = sub.next_charge;
+		numbering__subscription_clear(&sub);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	return NUMBERING_OK;
 }
 
 static int join_by_gets(struct run *r, int kind)
@@ -1078,6 +1108,8 @@ static int run_project(struct run *r, const char *project)
 				alive += r->cands[i].alive;
 			int walk = by_walk && alive * 2 >= (size_t)r->visited;
 			rc = walk ? join_by_walk(r, kind) : join_by_gets(r, kind);
+			if (rc == NUMBERING_OK && kind == JOIN_SUB && (r->need & NEED_RENEWAL))
+				rc = resolve_due(r);
 		}
 		for (size_t i = 0; i < r->cand_count && kind < JOIN_PHONE; i++) {
 			struct cand *c = &r->cands[i];

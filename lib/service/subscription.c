@@ -15,11 +15,15 @@
 #include "numbering/money.h"
 #include "numbering/subscription.h"
 #include "service/backend-call.h"
+#include "service/billing-due.h"
 #include "service/subscription-record.h"
 
 #define COLLECTION "/subscriptions/"
 #define INSTANCES "/phoneNumberInstances/"
 #define PAGE_DEFAULT 100
+/* A bucket-managed subscription's item is looked for in at most this many periods'
+ * buckets past its record's (the clock bounds the walk first, unless it is damaged). */
+#define PROBES_MAX 12000
 
 #define DESCRIBE(id, type, json, limit, dflt) \
 	NUMBERING__FIELD_ROW(struct numbering__subscription_fields, id, type, json, limit, dflt)
@@ -82,6 +86,7 @@ void numbering__subscription_clear(struct numbering_subscription *s)
 {
 	numbering__fields_clear(TABLE, &s->f);
 	s->next_charge = 0;
+	s->due_day = 0;
 }
 
 int64_t numbering__subscription_period_start(const struct numbering_subscription *s, int64_t n)
@@ -107,7 +112,7 @@ int numbering__subscription_period_cost(const struct numbering_subscription *s, 
 /* The expiry key @s has (subscription-record.h). */
 static int64_t due_key(const struct numbering_subscription *s)
 {
-	if (s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED || s->f.expire_time != 0)
+	if (s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED || s->f.expire_time != 0 || s->f.due_bucket)
 		return 0;
 	return s->f.state == NUMBERING_SUBSCRIPTION_DEACTIVATED ? s->f.deactivate_time : s->next_charge;
 }
@@ -143,8 +148,12 @@ int numbering__subscription_read(struct numbering_subscription *s, const numberi
 		rc = damaged(record, "startTime", "it is missing or not the record's sort key");
 	else if ((s->f.state == NUMBERING_SUBSCRIPTION_DEACTIVATED) != (s->f.deactivate_time != 0))
 		rc = damaged(record, "deactivateTime", "a deactivated subscription has one, no other does");
+	else if (s->f.due_bucket && (s->f.state != NUMBERING_SUBSCRIPTION_ACTIVE || s->f.auto_charge_off ||
+	                             s->f.expire_time != 0))
+		rc = damaged(record, "dueBucket", "only an active subscription that renews is in a DUE bucket");
 	if (rc == NUMBERING_OK) {
 		s->next_charge = numbering__subscription_period_start(s, s->f.periods_paid);
+		s->due_day = 0;
 		if (record->expires != due_key(s))
 			rc = damaged(record, "expires", "it is not when the subscription is next due");
 	}
@@ -163,8 +172,74 @@ int numbering__subscription_record_check(const numbering_record *record)
 	return rc;
 }
 
+int numbering__subscription_current(numbering_store *store, struct numbering_subscription *s)
+{
+	if (!s->f.due_bucket)
+		return NUMBERING_OK;
+	const char *id = s->name + strlen(s->project) + strlen(COLLECTION);
+	int64_t bound = store->clock(store->clock_payload);
+	if (store->last_time > bound)
+		bound = store->last_time;
+	/* Its item is in the bucket of the day of period p, p0 <= p, and the run that
+	 * charged period p - 1 ran at or after its start, at or before @bound. */
+	for (int64_t p = s->f.periods_paid; p < s->f.periods_paid + PROBES_MAX; p++) {
+		int64_t t = p == s->f.periods_paid ? s->next_charge : numbering__subscription_period_start(s, p);
+		struct numbering__due_item item;
+		int found = 0;
+		int rc = numbering__due_lookup(store, s->project, numbering__due_day(t), id, &item, &found);
+		if (rc != NUMBERING_OK)
+			return rc;
+		if (found) {
+			if (item.periods != p || item.next_due != t || item.start != s->f.start_time)
+				return numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
+				                              "subscription %s's item in its billing due bucket is not the "
+				                              "subscription's (periods, start)",
+				                              s->name);
+			s->f.periods_paid = item.periods;
+			s->next_charge = item.next_due;
+			s->due_day = numbering__due_day(t);
+			return NUMBERING_OK;
+		}
+		if (t > bound)
+			break;
+	}
+	return numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
+	                              "subscription %s is bucket-managed but no billing due bucket holds it", s->name);
+}
+
+/* Takes a bucket-managed @s's item out of its bucket: record-managed again. */
+static int materialise(numbering_store *store, struct numbering_subscription *s)
+{
+	if (!s->f.due_bucket)
+		return NUMBERING_OK;
+	const char *id = s->name + strlen(s->project) + strlen(COLLECTION);
+	struct numbering__due_bucket b;
+	memset(&b, 0, sizeof(b));
+	int rc = s->due_day != 0 ? NUMBERING_OK : numbering__subscription_current(store, s);
+	if (rc == NUMBERING_OK)
+		rc = numbering__due_load(&b, store, s->project, s->due_day);
+	int64_t i = rc == NUMBERING_OK ? numbering__due_find(&b, id, strlen(id)) : -1;
+	if (rc == NUMBERING_OK && i < 0)
+		rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
+		                            "subscription %s is not in the billing due bucket it was read from", s->name);
+	if (rc == NUMBERING_OK) {
+		b.items[i].gone = 1;
+		b.dirty = 1;
+		rc = numbering__due_write(store, &b);
+	}
+	numbering__due_free(&b);
+	if (rc == NUMBERING_OK) {
+		s->f.due_bucket = 0;
+		s->due_day = 0;
+	}
+	return rc;
+}
+
 int numbering__subscription_put(numbering_store *store, struct numbering_subscription *s)
 {
+	int rc = materialise(store, s);
+	if (rc != NUMBERING_OK)
+		return rc;
 	s->next_charge = numbering__subscription_period_start(s, s->f.periods_paid);
 	return numbering__subscription_put_dated(store, s);
 }
@@ -204,7 +279,11 @@ int numbering__subscription_load(struct numbering_subscription *s, numbering_sto
 	if (rc == NUMBERING_NOT_FOUND)
 		return NUMBERING_OK;
 	if (rc == NUMBERING_OK && (rc = v.rc) == NUMBERING_OK)
+		rc = numbering__subscription_current(store, s);
+	if (rc == NUMBERING_OK)
 		*found = 1;
+	else
+		numbering__subscription_clear(s);
 	return rc;
 }
 
@@ -384,7 +463,8 @@ int64_t numbering_subscription_int(const numbering_subscription *subscription, c
 		return subscription->f.price.minor;
 	if (strcmp(attribute, "nextChargeDate") == 0)
 		return subscription->next_charge;
-	if (strcmp(attribute, "autoChargeOff") == 0 || strcmp(attribute, "suspended") == 0)
+	if (strcmp(attribute, "autoChargeOff") == 0 || strcmp(attribute, "suspended") == 0 ||
+	    strcmp(attribute, "dueBucket") == 0)
 		return 0; /* internal */
 	return numbering__fields_int(TABLE, &subscription->f, attribute);
 }
@@ -519,9 +599,12 @@ int numbering_store_list_subscriptions(numbering_subscription_page **out, number
 	struct list_visit v = {page, NUMBERING_OK, 0};
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &q, list_visit, &v);
-	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
+	/* Bucket-managed ones: their current periods, after the listing (a get each). */
+	for (int i = 0; i < page->count && rc == NUMBERING_OK; i++)
+		rc = numbering__subscription_current(store, page->items[i]);
+	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_subscription_page_free(page);
 		return rc;

@@ -1,0 +1,713 @@
+/* DUE buckets (service/billing-due.h): a renewal charge writes no SUBSCRIPTION record.
+ * Charges over many months read back as the record-managed layout gives them (every
+ * reader: GetSubscription, ListSubscriptions, the Sinch and the Voximplant views);
+ * the writers (autoCharge, release, deactivation, cancellation, reactivation) take a
+ * subscription out of its bucket; a store of record-managed subscriptions migrates by
+ * itself; two runs at one time charge once; a damaged DUE body is DATA_LOSS naming its
+ * field. Each case on the memory and the file backend. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <numbering/sys/file.h>
+
+#include "model/kinds.h"
+#include "model/validate.h"
+#include "service/backend-call.h"
+#include "service/billing-due.h"
+#include "service/service.h"
+#include "service/subscription-record.h"
+#include "ledger-invariant.h"
+#include "store-fixture.h"
+#include "suites.h"
+
+#define NS INT64_C(1000000000)
+#define DAY (86400 * NS)
+#define P1 "projects/p1"
+/* 2026-01-31T10:00:00Z */
+#define JAN31 (INT64_C(1769853600) * NS)
+
+static int64_t clk;
+static numbering_store *st;
+static char path[256];
+
+static numbering_store *open_kind(int file)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = fixture_still;
+	options.clock_payload = &clk;
+	if (file) {
+		numbering_backend *backend = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+		options.backend = backend;
+	}
+	numbering_store *store = NULL;
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "open: %s", numbering_error_message());
+	return store;
+}
+
+static void open_store(int file)
+{
+	clk = JAN31 - DAY;
+	if (file)
+		fixture_temp_store_path(path, sizeof(path), "due");
+	st = open_kind(file);
+}
+
+static void reopen(int file)
+{
+	if (!file)
+		return;
+	numbering_store_close(st);
+	st = open_kind(1);
+}
+
+static void close_store(int file)
+{
+	numbering_store_close(st);
+	st = NULL;
+	if (file)
+		unlink(path);
+}
+
+static int64_t ledger_ok(void)
+{
+	int64_t balance = 0;
+	ledger_check(st, NULL, P1, 0, &balance);
+	return balance;
+}
+
+static void top_up(int64_t minor)
+{
+	numbering_billing_entry *e = NULL;
+	int rc = numbering_store_adjust_billing_account(&e, st, NULL, P1, "USD", minor, "top-up", NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "top-up: %s", numbering_error_message());
+	numbering_billing_entry_free(e);
+}
+
+static void import(const char *text, int64_t monthly, int interval)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_region_code(n, "US"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_VOICE), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", monthly), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", interval), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, st, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+}
+
+/* Rents @number into P1 (a rent starts its subscription): its name into @name. */
+static void rent(const char *number, char name[NUMBERING__SUBSCRIPTION_NAME_SIZE])
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent(&a, st, NULL, P1, number, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "rent %s: %s", number, numbering_error_message());
+	ck_assert_int_eq(numbering__subscription_name(name, numbering_instance_name(numbering_active_number_instance(a))),
+	                 NUMBERING_OK);
+	numbering_active_number_free(a);
+}
+
+static numbering_billing_report run(void)
+{
+	numbering_billing_report r = NUMBERING_BILLING_REPORT_INIT;
+	int rc = numbering_store_run_billing(&r, st, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "run: %s", numbering_error_message());
+	ledger_ok();
+	return r;
+}
+
+static int64_t sub_int(const char *name, const char *attribute)
+{
+	numbering_subscription *s = NULL;
+	int rc = numbering_store_get_subscription(&s, st, NULL, name);
+	ck_assert_msg(rc == NUMBERING_OK, "get %s: %s", name, numbering_error_message());
+	int64_t v = numbering_subscription_int(s, attribute);
+	numbering_subscription_free(s);
+	return v;
+}
+
+/* The SUBSCRIPTION record of @name as stored: *bucket its dueBucket, *expires its key. */
+struct raw_visit {
+	int bucket;
+	int64_t expires, periods;
+};
+
+static int raw_visit(const numbering_record *record, void *payload)
+{
+	struct raw_visit *v = payload;
+	struct numbering_subscription s;
+	memset(&s, 0, sizeof(s));
+	numbering__subscription_clear(&s);
+	ck_assert_int_eq(numbering__subscription_read(&s, record), NUMBERING_OK);
+	v->bucket = s.f.due_bucket;
+	v->periods = s.f.periods_paid;
+	v->expires = record->expires;
+	numbering__subscription_clear(&s);
+	return 0;
+}
+
+static struct raw_visit raw(const char *name)
+{
+	struct raw_visit v = {0, 0, 0};
+	unsigned slot = numbering__rwlock_rdlock(&st->lock);
+	ck_assert_int_eq(numbering__backend_get_record(st, NUMBERING__KIND_SUBSCRIPTION, name, raw_visit, &v),
+	                 NUMBERING_OK);
+	numbering__rwlock_rdunlock(&st->lock, slot);
+	return v;
+}
+
+static int count_visit(const numbering_record *record, void *payload)
+{
+	ck_assert_int_eq(numbering_record_check(record), NUMBERING_OK); /* every bucket passes its check */
+	(*(int64_t *)payload)++;
+	return 0;
+}
+
+/* How many DUE records P1 has. */
+static int64_t buckets(void)
+{
+	int64_t n = 0;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_DUE;
+	q.parent = P1;
+	unsigned slot = numbering__rwlock_rdlock(&st->lock);
+	ck_assert_int_eq(numbering__backend_list(st, &q, count_visit, &n), NUMBERING_OK);
+	numbering__rwlock_rdunlock(&st->lock, slot);
+	return n;
+}
+
+static void expect_report(numbering_billing_report r, int64_t charged, int64_t deactivated, int64_t reactivated,
+                          int64_t cancelled)
+{
+	ck_assert_msg(r.charged == charged && r.deactivated == deactivated && r.reactivated == reactivated &&
+	                  r.cancelled == cancelled,
+	              "report charged %lld deactivated %lld reactivated %lld cancelled %lld, want %lld %lld %lld %lld",
+	              (long long)r.charged, (long long)r.deactivated, (long long)r.reactivated, (long long)r.cancelled,
+	              (long long)charged, (long long)deactivated, (long long)reactivated, (long long)cancelled);
+}
+
+/* ---- Charges over many months read as the record-managed layout gives them ---- */
+
+#define SUBS 4
+static const char *const numbers[SUBS] = {"+12085550100", "+12085550101", "+12085550200", "+12085550300"};
+
+/* What the subscription started at @start, @interval months a period, has paid after
+ * runs up to @now: every period starting at or before it, each computed from the start. */
+static int64_t expect_periods(int64_t start, int interval, int64_t now)
+{
+	int64_t p = 1;
+	while (numbering__add_months(start, (int)(p * interval)) <= now)
+		p++;
+	return p;
+}
+
+/* The Voximplant view's next renewal of @number: by the query's own join (order by
+ * next renewal, every number) and by the item (the number alone). */
+static int64_t vox_next_renewal(const char *number)
+{
+	numbering_phone_query q;
+	ck_assert_int_eq(numbering_phone_query_init(&q), NUMBERING_OK);
+	q.order_by = NUMBERING_PHONE_ORDER_PHONE_NEXT_RENEWAL;
+	numbering_phone_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_phones(&page, st, NULL, P1, &q), NUMBERING_OK);
+	int64_t from_order = -1, last = INT64_MIN;
+	for (int i = 0; i < numbering_phone_page_count(page); i++) {
+		const numbering_phone_info *it = numbering_phone_page_item(page, i);
+		int64_t t = it->phone_next_renewal != 0 ? it->phone_next_renewal : INT64_MAX;
+		ck_assert_msg(t >= last, "GetPhoneNumbers by next renewal is out of order");
+		last = t;
+		if (strcmp(it->phone_number, number) == 0)
+			from_order = it->phone_next_renewal;
+	}
+	numbering_phone_page_free(page);
+	/* Its own range filter finds it by the same date. */
+	q.from_phone_next_renewal = from_order;
+	q.to_phone_next_renewal = from_order;
+	ck_assert_int_eq(numbering_store_list_phones(&page, st, NULL, P1, &q), NUMBERING_OK);
+	int seen = 0;
+	for (int i = 0; i < numbering_phone_page_count(page); i++)
+		seen += strcmp(numbering_phone_page_item(page, i)->phone_number, number) == 0;
+	numbering_phone_page_free(page);
+	ck_assert_msg(seen == 1, "GetPhoneNumbers' next renewal filter misses %s", number);
+	return from_order;
+}
+
+static void many_months_read_as_before(int file)
+{
+	open_store(file);
+	import("+12085550100-09", 200, 1);
+	import("+12085550200-09", 300, 2);
+	import("+12085550300-09", 100, 3);
+	top_up(1000000);
+	char names[SUBS][NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	int64_t starts[SUBS];
+	int intervals[SUBS] = {1, 1, 2, 3};
+	for (int i = 0; i < SUBS; i++) {
+		clk = JAN31 + i * 3600 * NS; /* the 31st: each period's day is clamped, from the start */
+		rent(numbers[i], names[i]);
+		starts[i] = sub_int(names[i], "startTime");
+	}
+	int64_t balance = ledger_ok(), spent = 0;
+	/* A run every 9 to 40 days over 30 months, reads between them. */
+	int64_t now = JAN31;
+	for (int step = 0; step < 40; step++) {
+		now += (9 + (step * 7) % 32) * DAY;
+		clk = now;
+		numbering_billing_report r = run();
+		ck_assert_int_eq(r.deactivated + r.reactivated + r.cancelled, 0);
+		if (step % 7 == 3)
+			reopen(file);
+		for (int i = 0; i < SUBS; i++) {
+			int64_t periods = expect_periods(starts[i], intervals[i], now);
+			int64_t next = numbering__add_months(starts[i], (int)(periods * intervals[i]));
+			ck_assert_int_eq(sub_int(names[i], "periodsPaid"), periods);
+			ck_assert_int_eq(sub_int(names[i], "nextChargeDate"), next);
+			ck_assert_int_eq(sub_int(names[i], "expireAt"), 0);
+			/* The Sinch view. */
+			numbering_active_number *a = NULL;
+			ck_assert_int_eq(numbering_store_get_active(&a, st, NULL, P1, numbers[i]), NUMBERING_OK);
+			ck_assert_int_eq(numbering_active_number_int(a, "nextChargeDate"), next);
+			ck_assert_int_eq(numbering_active_number_int(a, "expireAt"), 0);
+			numbering_active_number_free(a);
+			if (step % 5 == 0)
+				ck_assert_int_eq(vox_next_renewal(numbers[i]), next);
+			/* Charged once (the first renewal, record-managed): bucket-managed since. */
+			struct raw_visit v = raw(names[i]);
+			ck_assert_int_eq(v.bucket, periods > 1);
+			if (v.bucket) {
+				ck_assert_int_eq(v.expires, 0);
+				ck_assert_int_le(v.periods, periods);
+			}
+		}
+		/* ListSubscriptions: the same periods. */
+		numbering_subscription_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_subscriptions(&page, st, NULL, P1, 0, NULL), NUMBERING_OK);
+		ck_assert_int_eq(numbering_subscription_page_count(page), SUBS);
+		for (int k = 0; k < SUBS; k++) {
+			const numbering_subscription *s = numbering_subscription_page_item(page, k);
+			for (int i = 0; i < SUBS; i++)
+				if (strcmp(numbering_subscription_name(s), names[i]) == 0)
+					ck_assert_int_eq(numbering_subscription_int(s, "periodsPaid"),
+					                 expect_periods(starts[i], intervals[i], now));
+		}
+		numbering_subscription_page_free(page);
+		/* A second run at the same time charges nothing. */
+		expect_report(run(), 0, 0, 0, 0);
+	}
+	/* The ledger: every period after the first, each once. */
+	int64_t prices[SUBS] = {200, 200, 300, 100};
+	for (int i = 0; i < SUBS; i++)
+		spent += (expect_periods(starts[i], intervals[i], now) - 1) * prices[i] * intervals[i];
+	ck_assert_int_eq(ledger_ok(), balance - spent);
+	ck_assert_int_gt(buckets(), 0);
+	close_store(file);
+}
+
+START_TEST(many_months_memory)
+{
+	many_months_read_as_before(0);
+}
+END_TEST
+
+START_TEST(many_months_file)
+{
+	many_months_read_as_before(1);
+}
+END_TEST
+
+/* ---- Writers take a subscription out of its bucket ---- */
+
+/* Rents one number at JAN31 and renews it once (Feb 28): bucket-managed, due Mar 31. */
+static void bucket_managed(const char *number, char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], int64_t money)
+{
+	import("+12085550100-09", 200, 1);
+	top_up(money);
+	clk = JAN31;
+	rent(number, name);
+	clk = JAN31 + 28 * DAY;
+	expect_report(run(), 1, 0, 0, 0);
+	ck_assert_int_eq(raw(name).bucket, 1);
+	ck_assert_int_eq(buckets(), 1);
+	clk = JAN31 + 30 * DAY;
+	expect_report(run(), 0, 0, 0, 0); /* charged in the bucket: nothing due */
+	clk = JAN31 + 59 * DAY;            /* Mar 31: charged from the bucket */
+	expect_report(run(), 1, 0, 0, 0);
+	ck_assert_int_eq(raw(name).bucket, 1);
+	ck_assert_int_eq(raw(name).periods, 2); /* the record still says p0 */
+	ck_assert_int_eq(sub_int(name, "periodsPaid"), 3);
+	ck_assert_int_eq(buckets(), 1);
+}
+
+static void writers(int file)
+{
+	/* autoCharge off: out of its bucket, record-managed, deactivated at its date. */
+	open_store(file);
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	bucket_managed("+12085550100", name, 10000);
+	int64_t next = sub_int(name, "nextChargeDate"), balance = ledger_ok();
+	ck_assert_int_eq(next, JAN31 + 89 * DAY); /* Apr 30 */
+	ck_assert_int_eq(numbering_store_set_subscription_auto_charge(NULL, st, NULL, name, 0), NUMBERING_OK);
+	struct raw_visit v = raw(name);
+	ck_assert_int_eq(v.bucket, 0);
+	ck_assert_int_eq(v.periods, 3);
+	ck_assert_int_eq(v.expires, next);
+	ck_assert_int_eq(buckets(), 0);
+	ck_assert_int_eq(sub_int(name, "nextChargeDate"), next);
+	reopen(file);
+	clk = next;
+	expect_report(run(), 0, 1, 0, 0);
+	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_DEACTIVATED);
+	/* autoCharge on: reactivated and charged, into a bucket again. */
+	ck_assert_int_eq(numbering_store_set_subscription_auto_charge(NULL, st, NULL, name, 1), NUMBERING_OK);
+	expect_report(run(), 1, 0, 1, 0);
+	ck_assert_int_eq(ledger_ok(), balance - 200);
+	ck_assert_int_eq(raw(name).bucket, 1);
+	ck_assert_int_eq(sub_int(name, "periodsPaid"), 4);
+	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_ACTIVE);
+	/* Released: out of its bucket, not renewed, ends at its next charge date. */
+	next = sub_int(name, "nextChargeDate");
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_release_active(&a, st, NULL, P1, "+12085550100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_number_int(a, "expireAt"), next);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(raw(name).bucket, 0);
+	ck_assert_int_eq(buckets(), 0);
+	ck_assert_int_eq(sub_int(name, "expireAt"), next);
+	ck_assert_int_eq(sub_int(name, "periodsPaid"), 4);
+	balance = ledger_ok();
+	clk = next + DAY;
+	expect_report(run(), 0, 0, 0, 0);
+	ck_assert_int_eq(ledger_ok(), balance);
+	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
+	close_store(file);
+
+	/* Cannot pay: out of its bucket, deactivated (SUSPENDED); a top-up reactivates it
+	 * and charges what it owes; deactivated past the grace period: cancelled. */
+	open_store(file);
+	bucket_managed("+12085550101", name, 600); /* the rent and two renewals: 0 left */
+	ck_assert_int_eq(ledger_ok(), 0);
+	clk = JAN31 + 89 * DAY;
+	expect_report(run(), 0, 1, 0, 0);
+	v = raw(name);
+	ck_assert_int_eq(v.bucket, 0);
+	ck_assert_int_eq(v.periods, 3);
+	ck_assert_int_eq(buckets(), 0);
+	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_DEACTIVATED);
+	numbering_subscription *sub = NULL;
+	numbering_instance *in = NULL;
+	ck_assert_int_eq(numbering_store_get_subscription(&sub, st, NULL, name), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get(&in, st, NULL, numbering_subscription_text(sub, "instance")), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_lifecycle_state(in), NUMBERING_LIFECYCLE_SUSPENDED);
+	numbering_instance_free(in);
+	numbering_subscription_free(sub);
+	top_up(400);
+	clk += 32 * DAY; /* Jun 1: Apr 30 and May 31 owed */
+	expect_report(run(), 2, 0, 1, 0);
+	ck_assert_int_eq(ledger_ok(), 0);
+	ck_assert_int_eq(sub_int(name, "periodsPaid"), 5);
+	ck_assert_int_eq(raw(name).bucket, 1);
+	/* Short again at Jun 30, past the grace period at Jul 30: cancelled. */
+	clk = JAN31 + 150 * DAY;
+	expect_report(run(), 0, 1, 0, 0);
+	clk += 30 * DAY;
+	expect_report(run(), 0, 0, 0, 1);
+	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
+	ck_assert_int_eq(buckets(), 0);
+	close_store(file);
+
+	/* The Voximplant deactivation of a bucket-managed number: cancelled, out of its bucket. */
+	open_store(file);
+	bucket_managed("+12085550102", name, 10000);
+	int64_t deactivated = 0;
+	const char *list[] = {"+12085550102"};
+	ck_assert_int_eq(numbering_store_deactivate_phone_numbers(&deactivated, st, NULL, P1, NULL, 0, 0, list, 1),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(deactivated, 1);
+	ck_assert_int_eq(raw(name).bucket, 0);
+	ck_assert_int_eq(buckets(), 0);
+	ck_assert_int_eq(sub_int(name, "periodsPaid"), 3);
+	clk = JAN31 + 400 * DAY;
+	expect_report(run(), 0, 0, 0, 0);
+	close_store(file);
+}
+
+START_TEST(writers_memory)
+{
+	writers(0);
+}
+END_TEST
+
+START_TEST(writers_file)
+{
+	writers(1);
+}
+END_TEST
+
+/* ---- A store of record-managed subscriptions migrates by itself ---- */
+
+START_TEST(record_managed_migrate)
+{
+	/* The previous release's store: subscriptions written record-managed (what every
+	 * purchase and rent still writes), renewed by a run of this one: charged from the
+	 * record once, into buckets, then from the buckets; read back after a reopen. */
+	open_store(1);
+	import("+12085550100-09", 200, 1);
+	top_up(100000);
+	char names[5][NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	static const char *const nums[5] = {"+12085550100", "+12085550101", "+12085550102", "+12085550103",
+	                                    "+12085550104"};
+	for (int i = 0; i < 5; i++) {
+		clk = JAN31 + i * DAY;
+		rent(nums[i], names[i]);
+		ck_assert_int_eq(raw(names[i]).bucket, 0);
+		ck_assert_int_ne(raw(names[i]).expires, 0);
+	}
+	ck_assert_int_eq(buckets(), 0);
+	reopen(1);
+	clk = JAN31 + 70 * DAY; /* Apr 11: two periods of each */
+	expect_report(run(), 10, 0, 0, 0);
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(raw(names[i]).bucket, 1);
+		ck_assert_int_eq(sub_int(names[i], "periodsPaid"), 3);
+	}
+	reopen(1);
+	clk = JAN31 + 100 * DAY;
+	expect_report(run(), 5, 0, 0, 0);
+	reopen(1);
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(sub_int(names[i], "periodsPaid"), 4);
+		ck_assert_int_eq(raw(names[i]).periods, 3);
+	}
+	ck_assert_int_eq(ledger_ok(), 100000 - 5 * 4 * 200);
+	close_store(1);
+}
+END_TEST
+
+/* ---- Two runs at one time ---- */
+
+static void *run_thread(void *payload)
+{
+	numbering_billing_report *r = payload;
+	int rc = numbering_store_run_billing(r, st, NULL);
+	return (void *)(intptr_t)rc;
+}
+
+static void two_runs(int file)
+{
+	open_store(file);
+	import("+12085550100-09", 200, 1);
+	top_up(1000000);
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	for (int i = 0; i < 10; i++) {
+		char number[16];
+		snprintf(number, sizeof(number), "+1208555010%d", i);
+		clk = JAN31 + i * 3 * DAY;
+		rent(number, name);
+	}
+	int64_t balance = ledger_ok();
+	for (int round = 1; round <= 4; round++) {
+		clk = JAN31 + round * 31 * DAY + 30 * DAY;
+		numbering_billing_report r1 = NUMBERING_BILLING_REPORT_INIT, r2 = NUMBERING_BILLING_REPORT_INIT;
+		pthread_t t1, t2;
+		ck_assert_int_eq(pthread_create(&t1, NULL, run_thread, &r1), 0);
+		ck_assert_int_eq(pthread_create(&t2, NULL, run_thread, &r2), 0);
+		void *rc1 = NULL, *rc2 = NULL;
+		pthread_join(t1, &rc1);
+		pthread_join(t2, &rc2);
+		ck_assert_int_eq((intptr_t)rc1, NUMBERING_OK);
+		ck_assert_int_eq((intptr_t)rc2, NUMBERING_OK);
+		int64_t charged = r1.charged + r2.charged, paid = 0;
+		for (int i = 0; i < 10; i++)
+			paid += expect_periods(JAN31 + i * 3 * DAY, 1, clk) - 1;
+		ck_assert_int_eq(ledger_ok(), balance - paid * 200);
+		ck_assert_int_gt(charged, 0);
+		expect_report(run(), 0, 0, 0, 0);
+	}
+	close_store(file);
+}
+
+START_TEST(two_runs_memory)
+{
+	two_runs(0);
+}
+END_TEST
+
+START_TEST(two_runs_file)
+{
+	two_runs(1);
+}
+END_TEST
+
+/* ---- Damaged bodies ---- */
+
+struct copy_visit {
+	numbering_record r;
+	char name[NUMBERING__DUE_NAME_SIZE], parent[NUMBERING__PROJECT_SIZE];
+	uint8_t body[4096];
+};
+
+static int copy_visit(const numbering_record *record, void *payload)
+{
+	struct copy_visit *c = payload;
+	c->r = *record;
+	snprintf(c->name, sizeof(c->name), "%s", record->name);
+	snprintf(c->parent, sizeof(c->parent), "%s", record->parent);
+	ck_assert_uint_le(record->body_len, sizeof(c->body));
+	memcpy(c->body, record->body, record->body_len);
+	c->r.name = c->name;
+	c->r.parent = c->parent;
+	c->r.body = c->body;
+	return NUMBERING__VISIT_STOP;
+}
+
+static int64_t get_i64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return (int64_t)v;
+}
+
+/* @c's record with @body_len bytes of @body fails its check with DATA_LOSS naming @field. */
+static void expect_damage(const struct copy_visit *c, const uint8_t *body, size_t body_len, int64_t expires,
+                          const char *field)
+{
+	numbering_record r = c->r;
+	r.body = body;
+	r.body_len = body_len;
+	r.expires = expires;
+	int rc = numbering_record_check(&r);
+	ck_assert_msg(rc == NUMBERING_DATA_LOSS, "a damaged body (%s) passed: %s", field, numbering_error_message());
+	ck_assert_msg(strstr(numbering_error_message(), field) != NULL, "'%s' not in: %s", field,
+	              numbering_error_message());
+}
+
+START_TEST(damaged_bodies)
+{
+	open_store(0);
+	import("+12085550100-09", 200, 1);
+	top_up(100000);
+	char a[NUMBERING__SUBSCRIPTION_NAME_SIZE], b[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	clk = JAN31;
+	rent("+12085550100", a);
+	rent("+12085550101", b);
+	clk = JAN31 + 28 * DAY + 3600 * NS; /* the second rent's time is a little after the first's */
+	expect_report(run(), 2, 0, 0, 0);
+	static struct copy_visit c;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_DUE;
+	q.parent = P1;
+	ck_assert_int_eq(numbering__backend_list(st, &q, copy_visit, &c), NUMBERING_OK);
+	ck_assert_int_eq(numbering_record_check(&c.r), NUMBERING_OK);
+	const size_t len = c.r.body_len;
+	/* Two items: version, count, 2 offsets, then the items (id length at 13). */
+	ck_assert_uint_gt(len, 13 + 2 * 34);
+	uint8_t m[4096];
+	/* Cut anywhere: damaged. */
+	for (size_t cut = 0; cut < len; cut++) {
+		memcpy(m, c.body, len);
+		numbering_record r = c.r;
+		r.body = m;
+		r.body_len = cut;
+		ck_assert_int_eq(numbering_record_check(&r), NUMBERING_DATA_LOSS);
+	}
+	/* Each field mutated: DATA_LOSS naming it. */
+	size_t item0 = 13, id_len = c.body[item0], fixed = item0 + 1 + id_len;
+	size_t item1 = fixed + 32;
+	ck_assert_int_eq(c.body[item1], id_len);
+	/* The expiry key the mutated body's due times give (so that the check goes past it). */
+#define EARLIEST(b)                                                                                                    \
+	(get_i64((b) + fixed + 4) < get_i64((b) + item1 + 1 + id_len + 4) ? get_i64((b) + fixed + 4)                   \
+	                                                                   : get_i64((b) + item1 + 1 + id_len + 4))
+#define MUTATE(at, value, field)                                                                                      \
+	do {                                                                                                           \
+		memcpy(m, c.body, len);                                                                                \
+		m[at] = (uint8_t)(value);                                                                              \
+		expect_damage(&c, m, len, EARLIEST(m), field);                                                         \
+	} while (0)
+	MUTATE(0, 2, "version");
+	MUTATE(1, 200, "count");
+	MUTATE(5, c.body[5] + 1, "offsets");
+	MUTATE(item0 + 1, 'A', "id");
+	MUTATE(item0 + 1 + id_len - 1, '-', "id");
+	MUTATE(fixed, 0, "periodsPaid"); /* periods 2 -> 0 */
+	MUTATE(fixed + 3, 0x80, "periodsPaid");
+	MUTATE(fixed + 4 + 7, 0x7f, "nextDue");
+	MUTATE(fixed + 4 + 6, c.body[fixed + 4 + 6] ^ 1, "nextDue"); /* another day (2^48 ns: 3 days) */
+	MUTATE(fixed + 4 + 1, c.body[fixed + 4 + 1] ^ 1, "nextDue"); /* the same day, not its period's start */
+	memcpy(m, c.body, len);
+	memset(m + fixed + 12, 0, 8); /* no start */
+	expect_damage(&c, m, len, c.r.expires, "startTime");
+	MUTATE(fixed + 20 + 7, 0x80, "monthlyPrice");
+	MUTATE(fixed + 28, 'u', "currency");
+	MUTATE(fixed + 31, 0, "paymentIntervalMonths");
+	MUTATE(fixed + 31, 121, "paymentIntervalMonths");
+	/* The second item's id before the first's: out of order. */
+	memcpy(m, c.body, len);
+	memcpy(m + item0 + 1, c.body + item1 + 1, id_len);
+	memcpy(m + item1 + 1, c.body + item0 + 1, id_len);
+	expect_damage(&c, m, len, c.r.expires, "id");
+	/* A byte more, an expiry key that is not the earliest due. */
+	memcpy(m, c.body, len);
+	m[len] = 0;
+	expect_damage(&c, m, len + 1, c.r.expires, "items");
+	expect_damage(&c, c.body, len, c.r.expires + 1, "expires");
+	/* A name or a sort key that is not the bucket's day. */
+	numbering_record r = c.r;
+	r.sort_key++;
+	ck_assert_int_eq(numbering_record_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "name"));
+	/* A reader meeting a damaged bucket says so; so does the run. */
+	numbering__rwlock_wrlock(&st->lock);
+	ck_assert_int_eq(numbering__begin(st), NUMBERING_OK);
+	memcpy(m, c.body, len);
+	m[fixed + 31] = 0;
+	r = c.r;
+	r.body = m;
+	ck_assert_int_eq(numbering__backend_put_record(st, &r), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(st), NUMBERING_OK);
+	numbering__rwlock_wrunlock(&st->lock);
+	/* The first item's subscription (the ids are random: a's or b's). */
+	char first[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	snprintf(first, sizeof(first), P1 "/subscriptions/%.*s", (int)id_len, (const char *)c.body + item0 + 1);
+	ck_assert_msg(strcmp(first, a) == 0 || strcmp(first, b) == 0, "%s is neither %s nor %s", first, a, b);
+	numbering_subscription *s = NULL;
+	fixture_expect_error(numbering_store_get_subscription(&s, st, NULL, first), NUMBERING_DATA_LOSS,
+	                     "paymentIntervalMonths");
+	clk = JAN31 + 200 * DAY;
+	numbering_billing_report rep = NUMBERING_BILLING_REPORT_INIT;
+	fixture_expect_error(numbering_store_run_billing(&rep, st, NULL), NUMBERING_DATA_LOSS, "paymentIntervalMonths");
+	/* A bucket-managed subscription no bucket holds. */
+	numbering__rwlock_wrlock(&st->lock);
+	ck_assert_int_eq(numbering__begin(st), NUMBERING_OK);
+	ck_assert_int_eq(numbering__backend_remove_record(st, NUMBERING__KIND_DUE, c.name), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(st), NUMBERING_OK);
+	numbering__rwlock_wrunlock(&st->lock);
+	fixture_expect_error(numbering_store_get_subscription(&s, st, NULL, strcmp(first, a) == 0 ? b : a),
+	                     NUMBERING_DATA_LOSS, "no billing due");
+	close_store(0);
+}
+END_TEST
+
+Suite *due_suite(void)
+{
+	Suite *s = suite_create("due");
+	TCase *tc = tcase_create("due");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, many_months_memory);
+	tcase_add_test(tc, many_months_file);
+	tcase_add_test(tc, writers_memory);
+	tcase_add_test(tc, writers_file);
+	tcase_add_test(tc, record_managed_migrate);
+	tcase_add_test(tc, two_runs_memory);
+	tcase_add_test(tc, two_runs_file);
+	tcase_add_test(tc, damaged_bodies);
+	suite_add_tcase(s, tc);
+	return s;
+}
