@@ -474,6 +474,25 @@ static int walk_entry(struct entry *e, const struct walk *w, const char *project
 
 /* Puts the record of one entry @e (its charge key the record's key), or of the
  * entries @e and @more (no key). */
+/* The account's next entry (@a's count + 1) for @e, its balance after it @balance. The
+ * texts are borrowed from @e: put_entry() only reads them. */
+static void entry_of(struct entry *en, const struct numbering__account *a, const struct numbering__entry_in *e,
+                     int64_t balance)
+{
+	memset(&en->f, 0, sizeof(en->f)); /* every default is 0 */
+	en->n = a->entries + 1;
+	entry_name(en->name, a->project, en->n);
+	memcpy(en->f.amount.currency, e->currency, 4);
+	en->f.amount.minor = e->amount;
+	memcpy(en->f.balance_after.currency, e->currency, 4);
+	en->f.balance_after.minor = balance;
+	en->f.time = e->time;
+	en->f.from_reserve = e->from_reserve ? 1 : 0;
+	en->f.reason = (char *)(uintptr_t)e->reason;
+	en->f.resource = e->resource && e->resource[0] ? (char *)(uintptr_t)e->resource : NULL;
+	en->f.charge_key = (char *)(uintptr_t)e->charge_key;
+}
+
 static int put_entry(numbering_store *store, const char *project, const struct entry *e)
 {
 	numbering_record r;
@@ -772,19 +791,7 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct entry en;
-	memset(&en.f, 0, sizeof(en.f)); /* every default is 0 */
-	en.n = a->entries + 1;
-	entry_name(en.name, a->project, en.n);
-	memcpy(en.f.amount.currency, e->currency, 4);
-	en.f.amount.minor = e->amount;
-	memcpy(en.f.balance_after.currency, e->currency, 4);
-	en.f.balance_after.minor = balance;
-	en.f.time = e->time;
-	en.f.from_reserve = e->from_reserve ? 1 : 0;
-	/* Borrowed: put_entry() only reads them. */
-	en.f.reason = (char *)(uintptr_t)e->reason;
-	en.f.resource = e->resource && e->resource[0] ? (char *)(uintptr_t)e->resource : NULL;
-	en.f.charge_key = (char *)(uintptr_t)e->charge_key;
+	entry_of(&en, a, e, balance);
 	if ((rc = put_entry(store, a->project, &en)) != NUMBERING_OK)
 		return rc;
 	char currency[4];
@@ -829,19 +836,7 @@ int numbering__account_append(numbering_store *store, struct numbering__account 
 	if (need > NUMBERING__ACCOUNT_PENDING_MAX) {
 		/* Too long to hold (texts of ~1,000 bytes): a record of its own now. */
 		struct entry en;
-		memset(&en.f, 0, sizeof(en.f)); /* every default is 0 */
-		en.n = a->entries + 1;
-		entry_name(en.name, a->project, en.n);
-		memcpy(en.f.amount.currency, e->currency, 4);
-		en.f.amount.minor = e->amount;
-		memcpy(en.f.balance_after.currency, e->currency, 4);
-		en.f.balance_after.minor = balance;
-		en.f.time = e->time;
-		en.f.from_reserve = e->from_reserve ? 1 : 0;
-		/* Borrowed: put_entry() only reads them. */
-		en.f.reason = (char *)(uintptr_t)e->reason;
-		en.f.resource = resource_len > 0 ? (char *)(uintptr_t)e->resource : NULL;
-		en.f.charge_key = (char *)(uintptr_t)e->charge_key;
+		entry_of(&en, a, e, balance);
 		if ((rc = put_entry(store, a->project, &en)) != NUMBERING_OK)
 			return rc;
 	} else {
