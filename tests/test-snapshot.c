@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <numbering/numbering.h>
 #include <numbering/sys/backend.h>
@@ -22,6 +23,9 @@
 #include "../backends/memory/memory.h"
 #include "model/kinds.h"
 #include "model/record.h"
+#include "service/backend-call.h"
+#include "service/phone.h"
+#include "service/service.h"
 #include "suites.h"
 
 #define ROUNDS 2000
@@ -592,6 +596,217 @@ START_TEST(allocation_failures)
 }
 END_TEST
 
+static int byte_visit(const numbering_record *r, void *payload)
+{
+	if (r->body_len > 0)
+		*(char *)payload = *(const char *)r->body;
+	return 0;
+}
+
+/* A hold (NUMBERING__CONTROL_SNAPSHOT_HOLD) keeps a thread's reads on the copy it
+ * read when it took it: a commit in between is not seen until it lets go. */
+START_TEST(hold_reads_one_commit)
+{
+	numbering_backend *b = snapshot_backend();
+	int on = 1, off = 0;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	put_ok(b, rec("h", 0, 0, "1", 1));
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, &on), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, &on), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "already held"));
+	char body = 0;
+	ck_assert_int_eq(b->get(b, 4, "h", byte_visit, &body), NUMBERING_OK);
+	ck_assert_int_eq(body, '1');
+	/* A commit beside the hold (its begin levels the copy not held). */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	put_ok(b, rec("h", 0, 0, "2", 1));
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	body = 0;
+	ck_assert_int_eq(b->get(b, 4, "h", byte_visit, &body), NUMBERING_OK);
+	ck_assert_int_eq(body, '1'); /* still the held copy */
+	ck_assert_int_eq(found(b, "h"), 1);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, &off), NUMBERING_OK);
+	body = 0;
+	ck_assert_int_eq(b->get(b, 4, "h", byte_visit, &body), NUMBERING_OK);
+	ck_assert_int_eq(body, '2');
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, &off), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "no snapshot held"));
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, NULL), NUMBERING_INVALID_ARGUMENT);
+	/* Let go, the writer's next begin does not wait for it. */
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	put_ok(b, rec("h", 0, 0, "3", 1));
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	b->free(b);
+	/* One copy: nothing to hold (the store's read lock holds the records). */
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, &on), NUMBERING_OK);
+	ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOT_HOLD, &off), NUMBERING_OK);
+	b->free(b);
+}
+END_TEST
+
+/* Phone routing reads three records (the instance, its PHONE record, the account's
+ * callback configuration): with snapshot reads it waits for no writer, and reads all
+ * of them from one commit. */
+#define ROUTED "projects/p/phoneNumberInstances/routed"
+
+struct routing_run {
+	numbering_store *store;
+	atomic_int stop, done, failures;
+	atomic_long reads;
+	int64_t app, rule;
+	char failure[256];
+};
+
+static void routing_failed(struct routing_run *r, const char *what, int rc)
+{
+	if (atomic_fetch_add(&r->failures, 1) == 0)
+		snprintf(r->failure, sizeof(r->failure), "%s: %d %s", what, rc, numbering_error_message());
+}
+
+/* One routing look-up, phone id and get by phone id: what the store holds committed. */
+static void *route_once(void *arg)
+{
+	struct routing_run *r = arg;
+	int64_t phone_id = 0;
+	numbering_instance *got = NULL;
+	int rc = numbering_store_phone_routing(&r->app, &r->rule, NULL, NULL, r->store, NULL, ROUTED);
+	if (rc != NUMBERING_OK)
+		routing_failed(r, "routing", rc);
+	if ((rc = numbering_store_phone_id(&phone_id, r->store, NULL, "projects/p", "+61390000")) != NUMBERING_OK)
+		routing_failed(r, "phone id", rc);
+	else if ((rc = numbering_store_get_by_phone_id(&got, r->store, NULL, "projects/p", phone_id)) != NUMBERING_OK)
+		routing_failed(r, "get by phone id", rc);
+	numbering_instance_free(got);
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+/* Routes in a loop: the number and its PHONE record come and go together, so it is
+ * either not found or routed to application 7. */
+static void *route_loop(void *arg)
+{
+	struct routing_run *r = arg;
+	while (!atomic_load(&r->stop)) {
+		int64_t app = -1, rule = -1;
+		int rc = numbering_store_phone_routing(&app, &rule, NULL, NULL, r->store, NULL, ROUTED);
+		if (rc == NUMBERING_NOT_FOUND)
+			numbering_error_clear();
+		else if (rc != NUMBERING_OK || app != 7 || rule != 8) {
+			char what[64];
+			snprintf(what, sizeof(what), "routed to %lld, rule %lld", (long long)app, (long long)rule);
+			routing_failed(r, what, rc);
+		}
+		atomic_fetch_add(&r->reads, 1);
+	}
+	return NULL;
+}
+
+/* In one write transaction of @store: the PHONE record of @in bound to @app, @rule. */
+static int bind_locked(numbering_store *store, const numbering_instance *in, int64_t app, int64_t rule)
+{
+	struct numbering__phone p;
+	memset(&p, 0, sizeof(p));
+	numbering__phone_clear(&p);
+	p.application_id = app;
+	p.rule_id = rule;
+	return numbering__phone_put(store, &p, in);
+}
+
+static void routing_under_writer(numbering_backend *backend)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	options.snapshot_reads = 1;
+	struct routing_run r = {.store = NULL};
+	int rc = numbering_store_open(&r.store, &options);
+	ck_assert_msg(rc == NUMBERING_OK, "open: %s", numbering_error_message());
+	ck_assert(r.store->lock.snapshots);
+	numbering_instance *req = NULL, *made = NULL;
+	ck_assert_int_eq(numbering_instance_new(&req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(req, "+61390000"), NUMBERING_OK);
+	rc = numbering_store_create(&made, r.store, NULL, "projects/p", req, "routed", NULL, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "create: %s", numbering_error_message());
+	numbering_instance_free(req);
+	numbering__rwlock_wrlock(&r.store->lock);
+	ck_assert_int_eq(numbering__begin(r.store), NUMBERING_OK);
+	ck_assert_int_eq(bind_locked(r.store, made, 7, 8), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(r.store), NUMBERING_OK);
+	/* A writer inside its transaction, its change not committed: the look-ups answer
+	 * from the last commit, without waiting for it. */
+	ck_assert_int_eq(numbering__begin(r.store), NUMBERING_OK);
+	ck_assert_int_eq(bind_locked(r.store, made, 9, 10), NUMBERING_OK);
+	pthread_t reader;
+	ck_assert_int_eq(pthread_create(&reader, NULL, route_once, &r), 0);
+	for (int i = 0; i < 1000 && !atomic_load(&r.done); i++)
+		usleep(10000);
+	int waited = !atomic_load(&r.done);
+	ck_assert_int_eq(numbering__commit(r.store), NUMBERING_OK);
+	numbering__rwlock_wrunlock(&r.store->lock);
+	pthread_join(reader, NULL);
+	ck_assert_msg(!waited, "phone routing waited for the writer");
+	ck_assert_msg(atomic_load(&r.failures) == 0, "%s", r.failure);
+	ck_assert(r.app == 7 && r.rule == 8);
+	route_once(&r);
+	ck_assert(r.app == 9 && r.rule == 10);
+	/* The number and its PHONE record removed and put back together, under readers. */
+	numbering__rwlock_wrlock(&r.store->lock);
+	ck_assert_int_eq(numbering__begin(r.store), NUMBERING_OK);
+	ck_assert_int_eq(bind_locked(r.store, made, 7, 8), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(r.store), NUMBERING_OK);
+	numbering__rwlock_wrunlock(&r.store->lock);
+	pthread_t readers[2];
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&readers[i], NULL, route_loop, &r), 0);
+	for (int round = 0; round < 400 && atomic_load(&r.failures) == 0; round++) {
+		long seen = atomic_load(&r.reads);
+		while (atomic_load(&r.reads) < seen + 2)
+			sched_yield();
+		numbering__rwlock_wrlock(&r.store->lock);
+		ck_assert_int_eq(numbering__begin(r.store), NUMBERING_OK);
+		if (round % 2 == 0) {
+			rc = numbering__backend_remove_record(r.store, NUMBERING__KIND_INSTANCE, ROUTED);
+			if (rc == NUMBERING_OK)
+				rc = numbering__phone_remove(r.store, ROUTED);
+		} else if ((rc = numbering__backend_put(r.store, made)) == NUMBERING_OK) {
+			rc = bind_locked(r.store, made, 7, 8);
+		}
+		ck_assert_msg(rc == NUMBERING_OK, "round %d: %s", round, numbering_error_message());
+		ck_assert_int_eq(numbering__commit(r.store), NUMBERING_OK);
+		numbering__rwlock_wrunlock(&r.store->lock);
+	}
+	atomic_store(&r.stop, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(readers[i], NULL);
+	ck_assert_msg(atomic_load(&r.failures) == 0, "%d failed routings, the first %s", atomic_load(&r.failures),
+	              r.failure);
+	numbering_instance_free(made);
+	numbering_store_close(r.store);
+}
+
+START_TEST(phone_routing_memory)
+{
+	routing_under_writer(NULL);
+}
+END_TEST
+
+START_TEST(phone_routing_file)
+{
+	char dir[] = "/tmp/numbering-snapshot-XXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+	routing_under_writer(backend);
+	char lock[80];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	remove(lock);
+	remove(path);
+	remove(dir);
+}
+END_TEST
+
 Suite *snapshot_suite(void)
 {
 	Suite *s = suite_create("snapshot");
@@ -604,6 +819,9 @@ Suite *snapshot_suite(void)
 	tcase_add_test(tc, allocation_failures);
 	tcase_add_test(tc, writers_read_their_own);
 	tcase_add_test(tc, journal_kept_once);
+	tcase_add_test(tc, hold_reads_one_commit);
+	tcase_add_test(tc, phone_routing_memory);
+	tcase_add_test(tc, phone_routing_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

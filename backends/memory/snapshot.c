@@ -102,6 +102,11 @@ static _Thread_local unsigned char thread_mark;
 static _Thread_local unsigned thread_txns;
 static _Thread_local unsigned my_slot = SLOTS;
 static atomic_uint next_slot;
+/* The backend whose copy this thread holds (NUMBERING__CONTROL_SNAPSHOT_HOLD), or NULL;
+ * the copy, and where the hold is counted. */
+static _Thread_local const struct snap *held;
+static _Thread_local numbering_backend *held_copy;
+static _Thread_local unsigned held_slot, held_side;
 
 static const void *me(void)
 {
@@ -149,6 +154,8 @@ static numbering_backend *enter(struct snap *s, unsigned *slot, unsigned *side)
 	 * not read the writer's line. */
 	if (thread_txns != 0 && atomic_load_explicit(&s->owner, memory_order_relaxed) == me())
 		return written(s);
+	if (held == s) /* counted once, by the hold */
+		return held_copy;
 	*slot = thread_slot();
 	for (;;) {
 		unsigned i = atomic_load(&s->pub);
@@ -590,12 +597,36 @@ static int set_snapshots(struct snap *s, int on)
 	return NUMBERING_OK;
 }
 
+/* Holds the copy this thread reads now for its next reads (*on 1), or lets it go (0). */
+static int hold(struct snap *s, const int *on)
+{
+	if (on == NULL)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
+	if (s->copy[1] == NULL)
+		return NUMBERING_OK; /* one copy: the caller's read lock holds it */
+	if (*on == 0) {
+		if (held != s)
+			return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: no snapshot held to release");
+		held = NULL;
+		leave(s, held_slot, held_side);
+		return NUMBERING_OK;
+	}
+	if (held != NULL)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: a snapshot is already held");
+	held_slot = 0;
+	held_copy = enter(s, &held_slot, &held_side);
+	held = s;
+	return NUMBERING_OK;
+}
+
 static int sn_control(numbering_backend *backend, int op, void *arg)
 {
 	struct snap *s = (struct snap *)backend;
 	if (s == NULL)
 		return bad_backend();
 	switch (op) {
+	case NUMBERING__CONTROL_SNAPSHOT_HOLD:
+		return hold(s, arg);
 	case NUMBERING__CONTROL_SNAPSHOTS:
 		if (arg == NULL)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
@@ -708,6 +739,8 @@ static void sn_free(numbering_backend *backend)
 	struct snap *s = (struct snap *)backend;
 	if (s == NULL)
 		return;
+	if (held == s)
+		held = NULL;
 	for (int i = 0; i < 2; i++)
 		if (s->copy[i] != NULL)
 			s->copy[i]->free(s->copy[i]);

@@ -173,4 +173,16 @@ struct numbering__key_find {
  */
 #define NUMBERING__CONTROL_SNAPSHOTS 0x4e42f006
 
+/*
+ * Several snapshot reads as one (the memory record store, and the file backend through
+ * the one it keeps): arg int *, 1 makes every read of the calling thread read the copy
+ * it reads now until a 0 releases it, so that reads of several records (phone routing:
+ * the instance, its PHONE record, the account's callback configuration) see one commit.
+ * Between a store's snapshot read lock and its unlock, one hold at a time per thread,
+ * outside any write transaction; a read that holds a copy keeps the writer's next
+ * begin waiting, so hold it for a few look-ups only. With one copy it does nothing (the
+ * caller holds the store's read lock).
+ */
+#define NUMBERING__CONTROL_SNAPSHOT_HOLD 0x4e42f008
+
 #endif

@@ -15,6 +15,7 @@
 #include "e164/parse.h"
 #include "model/instance-record.h"
 #include "model/kinds.h"
+#include "model/record.h"
 #include "model/validate.h"
 #include "numbering/phone.h"
 #include "service/backend-call.h"
@@ -629,9 +630,9 @@ int numbering_store_get_by_phone_id(numbering_instance **out, numbering_store *s
 		                            "phone_id %" PRId64 " is not a phone id (a positive integer)", phone_id);
 	if (rc != NUMBERING_OK)
 		return rc;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	unsigned slot = numbering__rwlock_snapshot_rdlock(&store->lock);
 	rc = numbering__phone_find(store, checked, phone_id, out);
-	numbering__rwlock_rdunlock(&store->lock, slot);
+	numbering__rwlock_snapshot_rdunlock(&store->lock, slot);
 	if (rc == NUMBERING_OK)
 		numbering__compute_compliant(store, *out);
 	return rc;
@@ -659,11 +660,11 @@ int numbering_store_phone_id(int64_t *phone_id, numbering_store *store, const ch
 	if ((rc = numbering__instance_new_reserved(&instance)) != NUMBERING_OK)
 		return rc;
 	int other = 0;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	unsigned slot = numbering__rwlock_snapshot_rdlock(&store->lock);
 	rc = number.verdict == NUMBERING_LENGTH_POSSIBLE
 	         ? numbering__backend_find(store, instance, number.value, number.value, number.digits, &other)
 	         : NUMBERING_NOT_FOUND;
-	numbering__rwlock_rdunlock(&store->lock, slot);
+	numbering__rwlock_snapshot_rdunlock(&store->lock, slot);
 	char owner[NUMBERING__PROJECT_SIZE] = "";
 	if (rc == NUMBERING_OK)
 		numbering_instance_project(owner, sizeof(owner), instance);
@@ -703,13 +704,23 @@ int numbering_store_phone_routing(int64_t *application_id, int64_t *rule_id, cha
 	struct numbering__phone p;
 	memset(&p, 0, sizeof(p));
 	char *account_url = NULL;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__load_into(instance, store, name, "name");
+	/* Three records, read from one snapshot when snapshots are on (never waiting for a
+	 * writer, and never two commits mixed): NUMBERING__CONTROL_SNAPSHOT_HOLD. */
+	unsigned slot = numbering__rwlock_snapshot_rdlock(&store->lock);
+	int held = store->lock.snapshots ? 1 : 0;
+	if (held && (rc = store->backend->control(store->backend, NUMBERING__CONTROL_SNAPSHOT_HOLD, &held)) != NUMBERING_OK)
+		held = 0;
+	if (rc == NUMBERING_OK)
+		rc = numbering__load_into(instance, store, name, "name");
 	if (rc == NUMBERING_OK)
 		rc = numbering__phone_load(&p, store, instance);
 	if (rc == NUMBERING_OK && p.sms_url == NULL && (sms_callback_url || sms_callback_source))
 		rc = numbering__account_sms_url(&account_url, store, project);
-	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (held) {
+		held = 0;
+		store->backend->control(store->backend, NUMBERING__CONTROL_SNAPSHOT_HOLD, &held);
+	}
+	numbering__rwlock_snapshot_rdunlock(&store->lock, slot);
 	const char *url = p.sms_url ? p.sms_url : account_url ? account_url : "";
 	if (rc == NUMBERING_OK && sms_callback_url && (*sms_callback_url = numbering__strdup(url)) == NULL)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a callback URL");
