@@ -21,6 +21,12 @@ int numbering__backend_result(int rc, unsigned serial, const char *op);
  * set); NUMBERING_DATA_LOSS for a record that is not an instance's. */
 int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name);
 
+/* The same for a store of the library's own backends (store->own_records), the record
+ * read as trusted, without the error protocol: any status but NUMBERING_OK (its error
+ * possibly not set) is only a sign to read again through the checked path, as
+ * numbering_store_get() does. */
+int numbering__backend_get_own(numbering_store *store, numbering_instance *out, const char *name);
+
 /* Puts @instance's record (inside a transaction). An instance without a phone id (0:
  * never stored) gets the next one of NUMBERING__SEQ_PHONE first, kept in @instance. */
 int numbering__backend_put(numbering_store *store, numbering_instance *instance);

@@ -30,7 +30,7 @@ int numbering_store_get(numbering_instance **out, numbering_store *store, const 
 	if (numbering__instance_new_reserved(&instance) != NUMBERING_OK)
 		return get_checked(out, store, caller, name);
 	unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
-	int rc = numbering__backend_get(store, instance, name);
+	int rc = numbering__backend_get_own(store, instance, name);
 	numbering__rwlock_snapshot_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_OK && store->authorizer != NULL) {
 		char project[NUMBERING__PROJECT_SIZE];
