@@ -303,31 +303,45 @@ static int number_result(json_t **result, int rc, numbering_active_number *numbe
 
 /* ---- The methods ---- */
 
-int numbering__json_rent_number(json_t **result, numbering_store *store, const char *caller, json_t *request)
+/* Rent and update: a request of the path parameters and the configuration members. */
+typedef int (*request_op)(numbering_active_number **out, numbering_store *store, const char *caller,
+                          const char *project, const char *phone_number, const numbering_active_request *r);
+
+/* @with_display: the request may hold displayName (an update); a rent's has no such
+ * member, so there displayName is an unknown field like any other. */
+static int call_number_request(json_t **result, numbering_store *store, const char *caller, json_t *request,
+                               int with_display, request_op op)
 {
-	enum { PROJECT, NUMBER, SMS, VOICE, URL, COUNT };
+	/* DISPLAY last: a rent matches the fields before it only. */
+	enum { PROJECT, NUMBER, SMS, VOICE, URL, DISPLAY, COUNT };
 	static const struct numbering__json_field fields[COUNT] = {
 		[PROJECT] = {"projectId", "projectId"},
 		[NUMBER] = {"phoneNumber", "phoneNumber"},
 		[SMS] = {"smsConfiguration", "smsConfiguration"},
 		[VOICE] = {"voiceConfiguration", "voiceConfiguration"},
 		[URL] = {"callbackUrl", "callbackUrl"},
+		[DISPLAY] = {"displayName", "displayName"},
 	};
-	json_t *f[COUNT];
+	json_t *f[COUNT] = {NULL};
 	char project[NUMBERING__JSON_PATH_SIZE];
 	const char *number = "";
 	numbering_active_request *r = NULL;
-	int rc = numbering__json_fields(f, request, fields, COUNT, "");
+	int rc = numbering__json_fields(f, request, fields, with_display ? COUNT : DISPLAY, "");
 	if (rc == NUMBERING_OK)
 		rc = numbering__sinch_read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
 	if (rc == NUMBERING_OK)
-		rc = read_request(&r, NULL, f[SMS], f[VOICE], f[URL]);
+		rc = read_request(&r, f[DISPLAY], f[SMS], f[VOICE], f[URL]);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering_active_number *rented = NULL;
-	rc = numbering_store_rent(&rented, store, caller, project, number, r);
+	numbering_active_number *a = NULL;
+	rc = op(&a, store, caller, project, number, r);
 	numbering_active_request_free(r);
-	return number_result(result, rc, rented);
+	return number_result(result, rc, a);
+}
+
+int numbering__json_rent_number(json_t **result, numbering_store *store, const char *caller, json_t *request)
+{
+	return call_number_request(result, store, caller, request, 0, numbering_store_rent);
 }
 
 int numbering__json_rent_any_number(json_t **result, numbering_store *store, const char *caller, json_t *request)
@@ -463,28 +477,5 @@ int numbering__json_release_number(json_t **result, numbering_store *store, cons
 int numbering__json_update_active_number(json_t **result, numbering_store *store, const char *caller,
                                          json_t *request)
 {
-	enum { PROJECT, NUMBER, DISPLAY, SMS, VOICE, URL, COUNT };
-	static const struct numbering__json_field fields[COUNT] = {
-		[PROJECT] = {"projectId", "projectId"},
-		[NUMBER] = {"phoneNumber", "phoneNumber"},
-		[DISPLAY] = {"displayName", "displayName"},
-		[SMS] = {"smsConfiguration", "smsConfiguration"},
-		[VOICE] = {"voiceConfiguration", "voiceConfiguration"},
-		[URL] = {"callbackUrl", "callbackUrl"},
-	};
-	json_t *f[COUNT];
-	char project[NUMBERING__JSON_PATH_SIZE];
-	const char *number = "";
-	numbering_active_request *r = NULL;
-	int rc = numbering__json_fields(f, request, fields, COUNT, "");
-	if (rc == NUMBERING_OK)
-		rc = numbering__sinch_read_number_path(project, sizeof(project), &number, f[PROJECT], f[NUMBER]);
-	if (rc == NUMBERING_OK)
-		rc = read_request(&r, f[DISPLAY], f[SMS], f[VOICE], f[URL]);
-	if (rc != NUMBERING_OK)
-		return rc;
-	numbering_active_number *updated = NULL;
-	rc = numbering_store_update_active(&updated, store, caller, project, number, r);
-	numbering_active_request_free(r);
-	return number_result(result, rc, updated);
+	return call_number_request(result, store, caller, request, 1, numbering_store_update_active);
 }
