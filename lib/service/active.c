@@ -490,16 +490,61 @@ int numbering_store_release_active(numbering_active_number **out, numbering_stor
 
 #define DUE_BATCH 64
 
+/* A batch of the due records' names, and what each one's expiry deleted. */
 struct due_visit {
-	char names[DUE_BATCH][NUMBERING__ACTIVE_NAME_SIZE];
+	char names[DUE_BATCH][NUMBERING__NAME_SIZE];
+	char deleted[DUE_BATCH][NUMBERING__NAME_SIZE];
 	int count;
 };
 
 static int due_visit(const numbering_record *record, void *payload)
 {
 	struct due_visit *v = payload;
-	snprintf(v->names[v->count++], NUMBERING__ACTIVE_NAME_SIZE, "%s", record->name);
+	snprintf(v->names[v->count++], NUMBERING__NAME_SIZE, "%s", record->name);
 	return v->count == DUE_BATCH ? NUMBERING__VISIT_STOP : 0;
+}
+
+int numbering__expire_due(numbering_store *store, int kind, int64_t now, numbering__expire_fn expire_one,
+                          int64_t *expired, const char *work)
+{
+	/* Nothing due: one look under the read lock, allocating nothing. */
+	int due = 0;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	int rc = numbering__backend_due(store, kind, now, &due);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc != NUMBERING_OK || !due)
+		return rc;
+	struct due_visit *v = numbering__malloc(sizeof(*v));
+	if (v == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory %s", work);
+	numbering_active_number *a = NULL;
+	rc = numbering__active_new(&a, "projects/-");
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = kind;
+	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	q.expires_until = now;
+	q.limit = DUE_BATCH;
+	while (rc == NUMBERING_OK) {
+		numbering__rwlock_wrlock(&store->lock);
+		v->count = 0;
+		rc = numbering__backend_list(store, &q, due_visit, v);
+		int n = v->count;
+		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
+			rc = expire_one(store, a, v->names[i], v->deleted[i]);
+		numbering__rwlock_wrunlock(&store->lock);
+		if (rc == NUMBERING_OK)
+			rc = numbering__durable(store);
+		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
+			if (v->deleted[i][0] != '\0') {
+				numbering__emit(store, "phoneNumberInstance.deleted", v->deleted[i]);
+				(*expired)++;
+			}
+		if (n < DUE_BATCH)
+			break;
+	}
+	numbering_active_number_free(a);
+	numbering__free_mem(v);
+	return rc;
 }
 
 int numbering__active_give_back(numbering_store *store, numbering_active_number *a, const char *name, int64_t now)
@@ -521,8 +566,8 @@ int numbering__active_give_back(numbering_store *store, numbering_active_number 
 
 /* Carries out the release named @name: its instance becomes DELETED, its number goes
  * back to the inventory with the attributes it was rented with, the record goes. */
-static int expire_one(numbering_store *store, numbering_active_number *a, const char *name, char *deleted,
-                      size_t deleted_size)
+static int expire_one(numbering_store *store, numbering_active_number *a, const char *name,
+                      char deleted[NUMBERING__NAME_SIZE])
 {
 	struct active_visit v = {a, NUMBERING_OK, 0};
 	numbering__active_clear(a);
@@ -546,7 +591,7 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		if (live) {
 			rc = numbering__active_give_back(store, a, name, now);
-			snprintf(deleted, deleted_size, "%s", numbering_instance_name(a->instance));
+			snprintf(deleted, NUMBERING__NAME_SIZE, "%s", numbering_instance_name(a->instance));
 		} else {
 			rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACTIVE, name);
 		}
@@ -613,45 +658,8 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 		*processed = holds;
 	if (expired != NUMBERING_OK)
 		return expired;
-	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
-	query.kind = NUMBERING__KIND_ACTIVE;
-	query.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	query.parent = NULL;
-	query.expires_until = now;
-	query.limit = DUE_BATCH;
-	/* Nothing due: one look under the read lock, allocating nothing. */
-	slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__backend_due(store, NUMBERING__KIND_ACTIVE, now, &due);
-	numbering__rwlock_rdunlock(&store->lock, slot);
-	if (rc != NUMBERING_OK || !due)
-		return rc;
-	struct due_visit *v = numbering__malloc(sizeof(*v));
-	if (v == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory processing due releases");
-	numbering_active_number *a = NULL;
-	rc = numbering__active_new(&a, "projects/-");
 	int64_t done = 0;
-	while (rc == NUMBERING_OK) {
-		numbering__rwlock_wrlock(&store->lock);
-		v->count = 0;
-		rc = numbering__backend_list(store, &query, due_visit, v);
-		char deleted[DUE_BATCH][NUMBERING__NAME_SIZE];
-		int n = v->count;
-		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
-			rc = expire_one(store, a, v->names[i], deleted[i], sizeof(deleted[i]));
-		numbering__rwlock_wrunlock(&store->lock);
-		if (rc == NUMBERING_OK)
-			rc = numbering__durable(store);
-		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
-			if (deleted[i][0] != '\0') {
-				numbering__emit(store, "phoneNumberInstance.deleted", deleted[i]);
-				done++;
-			}
-		if (n < DUE_BATCH)
-			break;
-	}
-	numbering_active_number_free(a);
-	numbering__free_mem(v);
+	rc = numbering__expire_due(store, NUMBERING__KIND_ACTIVE, now, expire_one, &done, "processing due releases");
 	if (processed != NULL)
 		*processed = holds + done;
 	return rc;

@@ -61,4 +61,19 @@ int numbering__active_put(numbering_store *store, const numbering_active_number 
  * release that took effect and a purchase that failed or was cancelled. */
 int numbering__active_give_back(numbering_store *store, numbering_active_number *a, const char *name, int64_t now);
 
+/* Carries out one due record @name of numbering__expire_due() under the write lock (a
+ * transaction of its own), with @a as scratch; @deleted gets the name of the instance
+ * it deleted, or "". */
+typedef int (*numbering__expire_fn)(numbering_store *store, numbering_active_number *a, const char *name,
+                                    char deleted[NUMBERING__NAME_SIZE]);
+
+/* What expired of @kind by @now, in the expiry order, batch by batch (64 records): each
+ * record of a batch to @expire_one under one write lock; once the batch is durable,
+ * each instance it deleted is announced (phoneNumberInstance.deleted) and counted in
+ * *@expired (not reset). Nothing due costs one look under the read lock. @work says
+ * what is done in the out-of-memory error ("out of memory @work"). For the releases
+ * due (active.c) and the verification holds that ended (attach.c). */
+int numbering__expire_due(numbering_store *store, int kind, int64_t now, numbering__expire_fn expire_one,
+                          int64_t *expired, const char *work);
+
 #endif

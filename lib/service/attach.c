@@ -44,7 +44,6 @@
 #include "service/service.h"
 #include "service/subscription.h"
 
-#define EXPIRE_BATCH 64
 #define HOLD_EXPIRED "the verification hold expired: the number was not VERIFIED by its unverified_hold_until"
 #define DEACTIVATED "deactivated before its verification (DeactivatePhoneNumber)"
 
@@ -891,22 +890,11 @@ int numbering_store_verify_phone_number(numbering_store *store, const char *call
 
 /* ---- The holds that expired ---- */
 
-struct expire_visit {
-	char names[EXPIRE_BATCH][NUMBERING__NAME_SIZE];
-	int count;
-};
-
-static int expire_visit(const numbering_record *record, void *payload)
-{
-	struct expire_visit *v = payload;
-	snprintf(v->names[v->count++], NUMBERING__NAME_SIZE, "%s", record->name);
-	return v->count == EXPIRE_BATCH ? NUMBERING__VISIT_STOP : 0;
-}
-
 /* Under the write lock, one transaction: the PHONE record @name's hold expired. Its
  * instance, when still live and not VERIFIED, is given back (the purchase FAILED);
  * the record goes. @deleted gets the instance's name when one was given back. */
-static int expire_one(numbering_store *store, numbering_active_number *a, const char *name, char *deleted)
+static int expire_one(numbering_store *store, numbering_active_number *a, const char *name,
+                      char deleted[NUMBERING__NAME_SIZE])
 {
 	deleted[0] = '\0';
 	char project[NUMBERING__PROJECT_SIZE];
@@ -939,46 +927,6 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 int numbering__phone_holds_expire(numbering_store *store, int64_t now, int64_t *cancelled)
 {
 	*cancelled = 0;
-	int due = 0;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	int rc = numbering__backend_due(store, NUMBERING__KIND_PHONE, now, &due);
-	numbering__rwlock_rdunlock(&store->lock, slot);
-	if (rc != NUMBERING_OK || !due)
-		return rc;
-	struct expire_visit *v = numbering__malloc(sizeof(*v));
-	char(*deleted)[NUMBERING__NAME_SIZE] = numbering__malloc(EXPIRE_BATCH * sizeof(*deleted));
-	numbering_active_number *a = NULL;
-	if (v == NULL || deleted == NULL)
-		rc = out_of_memory("the verification holds due");
-	if (rc == NUMBERING_OK)
-		rc = numbering__active_new(&a, "projects/-");
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_PHONE;
-	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	q.expires_until = now;
-	q.limit = EXPIRE_BATCH;
-	while (rc == NUMBERING_OK) {
-		numbering__rwlock_wrlock(&store->lock);
-		v->count = 0;
-		rc = numbering__backend_list(store, &q, expire_visit, v);
-		if (rc == NUMBERING__VISIT_STOP)
-			rc = NUMBERING_OK;
-		int n = v->count;
-		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
-			rc = expire_one(store, a, v->names[i], deleted[i]);
-		numbering__rwlock_wrunlock(&store->lock);
-		if (rc == NUMBERING_OK)
-			rc = numbering__durable(store);
-		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
-			if (deleted[i][0] != '\0') {
-				numbering__emit(store, "phoneNumberInstance.deleted", deleted[i]);
-				(*cancelled)++;
-			}
-		if (n < EXPIRE_BATCH)
-			break;
-	}
-	numbering_active_number_free(a);
-	numbering__free_mem(deleted);
-	numbering__free_mem(v);
-	return rc;
+	return numbering__expire_due(store, NUMBERING__KIND_PHONE, now, expire_one, cancelled,
+	                             "for the verification holds due");
 }
