@@ -38,23 +38,38 @@ struct names {
 	const char *project;
 };
 
-static int add_name(struct names *n, const char *name)
+/* Room for one more name: the array doubles, from @first. */
+static int grow(struct names *n, size_t first)
 {
-	if (n->count == n->cap) {
-		size_t cap = n->cap ? n->cap * 2 : 16;
-		char **grown = numbering__realloc(n->v, cap * sizeof(*grown));
-		if (grown == NULL)
-			return n->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory selecting numbers");
-		n->v = grown;
-		n->cap = cap;
-	}
-	for (size_t i = 0; i < n->count; i++)
-		if (strcmp(n->v[i], name) == 0)
-			return NUMBERING_OK; /* named twice: once is enough */
+	if (n->count < n->cap)
+		return NUMBERING_OK;
+	size_t cap = n->cap ? n->cap * 2 : first;
+	char **grown = numbering__realloc(n->v, cap * sizeof(*grown));
+	if (grown == NULL)
+		return n->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory selecting numbers");
+	n->v = grown;
+	n->cap = cap;
+	return NUMBERING_OK;
+}
+
+/* Appends a copy of @name (grow() made room). */
+static int push(struct names *n, const char *name)
+{
 	if ((n->v[n->count] = numbering__strdup(name)) == NULL)
 		return n->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory selecting numbers");
 	n->count++;
 	return NUMBERING_OK;
+}
+
+static int add_name(struct names *n, const char *name)
+{
+	int rc = grow(n, 16);
+	if (rc != NUMBERING_OK)
+		return rc;
+	for (size_t i = 0; i < n->count; i++)
+		if (strcmp(n->v[i], name) == 0)
+			return NUMBERING_OK; /* named twice: once is enough */
+	return push(n, name);
 }
 
 static void names_free(struct names *n)
@@ -68,18 +83,8 @@ static int all_visit(const numbering_record *record, void *payload)
 {
 	struct names *n = payload;
 	/* 'all' of a large project: no duplicate check (a list names each once). */
-	if (n->count == n->cap) {
-		size_t cap = n->cap ? n->cap * 2 : 64;
-		char **grown = numbering__realloc(n->v, cap * sizeof(*grown));
-		if (grown == NULL)
-			return n->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory selecting numbers");
-		n->v = grown;
-		n->cap = cap;
-	}
-	if ((n->v[n->count] = numbering__strdup(record->name)) == NULL)
-		return n->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory selecting numbers");
-	n->count++;
-	return 0;
+	int rc = grow(n, 64);
+	return rc == NUMBERING_OK ? push(n, record->name) : rc;
 }
 
 struct number_find {
