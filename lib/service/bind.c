@@ -253,6 +253,19 @@ static int write_all(numbering_store *store, const struct names *names, const st
 	return rc;
 }
 
+/* The numbers @numbers selects of @project, changed by @c in one transaction (caller
+ * holds the write lock). */
+static int change_selected(numbering_store *store, const char *project, const struct selection *numbers,
+                           const struct change *c)
+{
+	struct names names = {NULL, 0, 0, NUMBERING_OK, NULL};
+	int rc = select_numbers(&names, store, project, numbers);
+	if (rc == NUMBERING_OK)
+		rc = write_all(store, &names, c);
+	names_free(&names);
+	return rc;
+}
+
 static int start(char project[NUMBERING__PROJECT_SIZE], numbering_store *store, const char *caller,
                  const char *parent, int permission, const struct selection *numbers, const char *fn)
 {
@@ -293,7 +306,6 @@ int numbering_store_bind_phones(numbering_store *store, const char *caller, cons
 		rc = numbering_store_process_due(NULL, store);
 	if (rc != NUMBERING_OK)
 		return rc;
-	struct names names = {NULL, 0, 0, NUMBERING_OK, NULL};
 	struct change c = {bind ? apply_bind : apply_unbind, 0, 0, NULL};
 	numbering__rwlock_wrlock(&store->lock);
 	if (has_app) {
@@ -314,11 +326,8 @@ int numbering_store_bind_phones(numbering_store *store, const char *caller, cons
 			c.application_id = 0; /* unbinding the rule: the application binding stays */
 	}
 	if (rc == NUMBERING_OK)
-		rc = select_numbers(&names, store, checked, numbers);
-	if (rc == NUMBERING_OK)
-		rc = write_all(store, &names, &c);
+		rc = change_selected(store, checked, numbers, &c);
 	numbering__rwlock_wrunlock(&store->lock);
-	names_free(&names);
 	if (rc == NUMBERING_OK)
 		rc = numbering__durable(store);
 	return rc;
@@ -346,14 +355,10 @@ int numbering_store_set_phone_info(numbering_store *store, const char *caller, c
 		rc = numbering_store_process_due(NULL, store);
 	if (rc != NUMBERING_OK)
 		return rc;
-	struct names names = {NULL, 0, 0, NUMBERING_OK, NULL};
 	struct change c = {apply_sms_url, 0, 0, url};
 	numbering__rwlock_wrlock(&store->lock);
-	rc = select_numbers(&names, store, checked, numbers);
-	if (rc == NUMBERING_OK)
-		rc = write_all(store, &names, &c);
+	rc = change_selected(store, checked, numbers, &c);
 	numbering__rwlock_wrunlock(&store->lock);
-	names_free(&names);
 	if (rc == NUMBERING_OK)
 		rc = numbering__durable(store);
 	return rc;
