@@ -79,8 +79,9 @@ static int damaged(const numbering_record *record, const char *field, const char
 	return numbering__record_damaged(record, "", field, problem);
 }
 
-static int read_delivery(numbering_delivery *d, const numbering_record *record)
+static int read_delivery(void *item, const numbering_record *record)
 {
+	numbering_delivery *d = item;
 	numbering__fields_clear(&delivery_table, &d->f);
 	size_t plen = sizeof(DELIVERY_PREFIX) - 1;
 	if (record->kind != NUMBERING__KIND_DELIVERY || record->name == NULL ||
@@ -239,17 +240,39 @@ static int new_list(numbering_delivery_list **out, int max)
 }
 
 struct collect_visit {
-	numbering_delivery_list *list;
+	char *items;
+	size_t size;
+	int *count;
+	int cap;
+	numbering__queue_read_fn read;
 	int rc;
 };
 
 static int collect_visit(const numbering_record *record, void *payload)
 {
 	struct collect_visit *v = payload;
-	numbering_delivery *d = &v->list->items[v->list->count];
-	if ((v->rc = read_delivery(d, record)) != NUMBERING_OK)
+	if ((v->rc = v->read(v->items + (size_t)*v->count * v->size, record)) != NUMBERING_OK)
 		return v->rc;
-	return ++v->list->count == v->list->cap ? NUMBERING__VISIT_STOP : 0;
+	return ++*v->count == v->cap ? NUMBERING__VISIT_STOP : 0;
+}
+
+int numbering__queue_collect(numbering_store *store, const numbering_record_query *q, void *items, size_t size,
+                             int cap, int *count, numbering__queue_read_fn read)
+{
+	struct collect_visit v = {items, size, count, cap, read, NUMBERING_OK};
+	int rc = numbering__backend_list(store, q, collect_visit, &v);
+	return rc == NUMBERING_OK ? v.rc : rc;
+}
+
+int numbering__queue_collect_due(numbering_store *store, int kind, int64_t now, void *items, size_t size, int cap,
+                                 int *count, numbering__queue_read_fn read)
+{
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = kind;
+	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	q.expires_until = now;
+	q.limit = cap;
+	return numbering__queue_collect(store, &q, items, size, cap, count, read);
 }
 
 static int64_t backoff(int64_t attempts)
@@ -263,15 +286,8 @@ static int64_t backoff(int64_t attempts)
 static int claim_locked(numbering_delivery_list *list, numbering_store *store, int max)
 {
 	int64_t now = store->clock(store->clock_payload);
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_DELIVERY;
-	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	q.expires_until = now;
-	q.limit = max;
-	struct collect_visit v = {list, NUMBERING_OK};
-	int rc = numbering__backend_list(store, &q, collect_visit, &v);
-	if (rc == NUMBERING_OK)
-		rc = v.rc;
+	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_DELIVERY, now, list->items, sizeof(*list->items), max,
+	                                      &list->count, read_delivery);
 	if (rc != NUMBERING_OK || list->count == 0)
 		return rc;
 	struct config_fields c;
@@ -437,12 +453,9 @@ int numbering_store_list_dead_deliveries(numbering_delivery_list **out, numberin
 	q.parent = "";
 	q.keys[0] = "dead";
 	q.limit = max;
-	struct collect_visit v = {list, NUMBERING_OK};
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__backend_list(store, &q, collect_visit, &v);
+	rc = numbering__queue_collect(store, &q, list->items, sizeof(*list->items), max, &list->count, read_delivery);
 	numbering__rwlock_rdunlock(&store->lock, slot);
-	if (rc == NUMBERING_OK)
-		rc = v.rc;
 	if (rc != NUMBERING_OK) {
 		numbering_delivery_list_free(list);
 		return rc;

@@ -81,8 +81,9 @@ static int damaged(const numbering_record *record, const char *field, const char
 	return numbering__record_damaged(record, "", field, problem);
 }
 
-static int read_task(numbering_task *t, const numbering_record *record)
+static int read_task(void *item, const numbering_record *record)
 {
+	numbering_task *t = item;
 	numbering__fields_clear(&task_table, &t->f);
 	size_t plen = sizeof(TASK_PREFIX) - 1;
 	if (record->kind != NUMBERING__KIND_TASK || record->name == NULL || strncmp(record->name, TASK_PREFIX, plen) != 0 ||
@@ -166,19 +167,6 @@ static int host_call(numbering_store *store, const char *caller, int max, const 
 	return numbering__host_call(store, caller, NUMBERING__PERM_PROVISION, max, LIST_MAX, fn);
 }
 
-struct collect_visit {
-	numbering_task_list *list;
-	int rc;
-};
-
-static int collect_visit(const numbering_record *record, void *payload)
-{
-	struct collect_visit *v = payload;
-	if ((v->rc = read_task(&v->list->items[v->list->count], record)) != NUMBERING_OK)
-		return v->rc;
-	return ++v->list->count == v->list->cap ? NUMBERING__VISIT_STOP : 0;
-}
-
 /* The active number of task @t, loaded into @a. */
 static int load_number(numbering_active_number *a, numbering_store *store, const numbering_task *t,
                        char project[NUMBERING__PROJECT_SIZE])
@@ -194,15 +182,8 @@ static int load_number(numbering_active_number *a, numbering_store *store, const
 static int claim_locked(numbering_task_list *list, numbering_store *store, int max)
 {
 	int64_t now = store->clock(store->clock_payload);
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_TASK;
-	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	q.expires_until = now;
-	q.limit = max;
-	struct collect_visit v = {list, NUMBERING_OK};
-	int rc = numbering__backend_list(store, &q, collect_visit, &v);
-	if (rc == NUMBERING_OK)
-		rc = v.rc;
+	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, list->items, sizeof(*list->items), max,
+	                                      &list->count, read_task);
 	if (rc != NUMBERING_OK || list->count == 0)
 		return rc;
 	numbering_active_number *a = NULL;
