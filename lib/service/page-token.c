@@ -59,3 +59,16 @@ int numbering__token_read(int64_t *cursor, const numbering_store *store, const c
 	*cursor = (int64_t)v;
 	return NUMBERING_OK;
 }
+
+int numbering__page_args(int64_t *cursor, int *has_cursor, const numbering_store *store, int page_size, int max,
+                         const char *page_token, const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES],
+                         const char *bound_to)
+{
+	if (page_size < 0 || page_size > max)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d", page_size,
+		                              max);
+	if (page_token == NULL || page_token[0] == '\0')
+		return NUMBERING_OK;
+	*has_cursor = 1;
+	return numbering__token_read(cursor, store, page_token, digest, "pageToken", bound_to);
+}

@@ -613,18 +613,12 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 	int rc = numbering__project_of_parent(checked, project, "projectId");
 	if (rc == NUMBERING_OK)
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_RESERVATION_LIST, checked);
-	if (rc == NUMBERING_OK && (page_size < 0 || page_size > LIST_MAX))
-		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d", page_size,
-		                            LIST_MAX);
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
 	int64_t after = 0;
 	int has_after = 0;
 	if (rc == NUMBERING_OK) {
 		list_digest(digest, checked);
-		if (page_token != NULL && page_token[0] != '\0') {
-			rc = numbering__token_read(&after, store, page_token, digest, "pageToken", "project");
-			has_after = 1;
-		}
+		rc = numbering__page_args(&after, &has_after, store, page_size, LIST_MAX, page_token, digest, "project");
 	}
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_process_due(NULL, store);

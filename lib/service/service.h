@@ -231,6 +231,12 @@ void numbering__token_make(char out[NUMBERING__TOKEN_TEXT_MAX], const numbering_
 int numbering__token_read(int64_t *cursor, const numbering_store *store, const char *text,
                           const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *field,
                           const char *bound_to);
+/* A paged list's own arguments, its filter's digest known: @page_size 0 (the default)
+ * to @max (field pageSize), then @page_token, unless NULL or "" (the first page), read
+ * into *@cursor as numbering__token_read() (field pageToken), *@has_cursor set. */
+int numbering__page_args(int64_t *cursor, int *has_cursor, const numbering_store *store, int page_size, int max,
+                         const char *page_token, const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES],
+                         const char *bound_to);
 
 /* A new random instance id: a letter and 15 of [a-z2-7]. */
 void numbering__generate_id(char id[17]);

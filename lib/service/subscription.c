@@ -566,18 +566,13 @@ int numbering_store_list_subscriptions(numbering_subscription_page **out, number
 	int rc = numbering__project_of_parent(checked, project, "parent");
 	if (rc == NUMBERING_OK)
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_BILLING_GET, checked);
-	if (rc == NUMBERING_OK && (page_size < 0 || page_size > NUMBERING_SUBSCRIPTION_PAGE_MAX))
-		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d", page_size,
-		                            NUMBERING_SUBSCRIPTION_PAGE_MAX);
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
 	int64_t after = 0;
 	int has_after = 0;
 	if (rc == NUMBERING_OK) {
 		list_digest(digest, checked);
-		if (page_token != NULL && page_token[0] != '\0') {
-			rc = numbering__token_read(&after, store, page_token, digest, "pageToken", "parent");
-			has_after = 1;
-		}
+		rc = numbering__page_args(&after, &has_after, store, page_size, NUMBERING_SUBSCRIPTION_PAGE_MAX, page_token,
+		                          digest, "parent");
 	}
 	numbering_subscription_page *page = NULL;
 	int size = page_size == 0 ? PAGE_DEFAULT : page_size;
