@@ -509,6 +509,14 @@ static int record_offsets(const uint8_t *data, size_t len, size_t *offsets, int 
 	return n;
 }
 
+/* The bytes of the file at @path (*@data, the caller's to free; *@len) and where each
+ * of its records starts (@offsets, at most 64); returns how many records. */
+static int read_records(const char *path, uint8_t **data, size_t *len, size_t offsets[64])
+{
+	read_file(path, data, len);
+	return record_offsets(*data, *len, offsets, 64);
+}
+
 /* A crash mid-write leaves a torn tail: every cut inside the last record opens,
  * reports the cut, and shows the store before that record, all of it or none. */
 START_TEST(file_torn_tail)
@@ -530,9 +538,8 @@ START_TEST(file_torn_tail)
 	b->free(b);
 	uint8_t *data;
 	size_t len;
-	read_file(path, &data, &len);
 	size_t offsets[64];
-	int n = record_offsets(data, len, offsets, 64);
+	int n = read_records(path, &data, &len, offsets);
 	size_t last = offsets[n - 1];
 	ck_assert_uint_eq(last, synced_len);
 	/* What a crash during the last append leaves: the record written (some of it, or
@@ -608,9 +615,8 @@ START_TEST(file_mid_damage)
 	b->free(b);
 	uint8_t *data;
 	size_t len;
-	read_file(path, &data, &len);
 	size_t offsets[64];
-	int n = record_offsets(data, len, offsets, 64);
+	int n = read_records(path, &data, &len, offsets);
 	ck_assert_int_eq(n, 12);
 	/* A bit flipped in the payload of record 5, and in its header. */
 	for (int where = 0; where < 2; where++) {
@@ -988,6 +994,16 @@ START_TEST(file_many_writers)
 	close(fd);
 }
 END_TEST
+
+/* A store over @b (the store's to free from now on). */
+static numbering_store *store_over(numbering_backend *b)
+{
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	o.backend = b;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+	return store;
+}
 
 /* Many processes through numbering_store: a store over a plain open of the file. */
 static numbering_store *mp_store(const char *path, numbering_backend **backend)
@@ -1442,10 +1458,7 @@ START_TEST(file_durable_length)
 		numbering_backend *b = NULL;
 		ck_assert_int_eq(open_mode(&b, path, mode, -1), NUMBERING_OK);
 		if (how == 3) {
-			numbering_options o = NUMBERING_OPTIONS_INIT;
-			o.backend = b;
-			numbering_store *store = NULL;
-			ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+			numbering_store *store = store_over(b);
 			for (int k = 0; k < 6; k++) {
 				char number[32], id[16];
 				snprintf(number, sizeof(number), "+612555012%02d", k);
@@ -1473,9 +1486,8 @@ START_TEST(file_durable_length)
 		}
 		uint8_t *data;
 		size_t len;
-		read_file(path, &data, &len);
 		size_t offsets[64];
-		int n = record_offsets(data, len, offsets, 64);
+		int n = read_records(path, &data, &len, offsets);
 		ck_assert_int_ge(n, 6);
 		/* Cut at every record boundary: the last record, the last two, ... all of them. */
 		for (int i = n - 1; i >= 0; i--) {
@@ -1510,14 +1522,12 @@ START_TEST(file_durable_length)
 }
 END_TEST
 
-/* 60,000 instances made in one transaction and compacted: a snapshot of two chunks
- * (issue 17 cut a store of 30,000 instances made by the store, which are larger). */
-static void make_big_snapshot(const char *path)
+/* Instances P1/phoneNumberInstances/n0 .. n@count-1, each of the one number
+ * 2125550000 + its index, put in one transaction. */
+static void put_numbered_instances(numbering_backend *b, int count)
 {
-	numbering_backend *b = NULL;
-	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, -1), NUMBERING_OK);
 	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	for (int i = 0; i < 60000; i++) {
+	for (int i = 0; i < count; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/n%d", i);
 		numbering_instance *in =
@@ -1526,6 +1536,15 @@ static void make_big_snapshot(const char *path)
 		numbering_instance_free(in);
 	}
 	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+}
+
+/* 60,000 instances made in one transaction and compacted: a snapshot of two chunks
+ * (issue 17 cut a store of 30,000 instances made by the store, which are larger). */
+static void make_big_snapshot(const char *path)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, -1), NUMBERING_OK);
+	put_numbered_instances(b, 60000);
 	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
 	b->free(b);
 }
@@ -1597,9 +1616,8 @@ START_TEST(file_cut_snapshot)
 	make_big_snapshot(path);
 	uint8_t *data;
 	size_t len;
-	read_file(path, &data, &len);
 	size_t offsets[64];
-	int n = record_offsets(data, len, offsets, 64);
+	int n = read_records(path, &data, &len, offsets);
 	ck_assert_int_ge(n, 2);
 	for (int i = n - 1; i >= 0; i--) {
 		write_file(path, data, offsets[i]);
@@ -1665,16 +1683,7 @@ START_TEST(file_bounded_by_live_data)
 	const int64_t min = 64 * 1024, slack = 64 * 1024; /* a 50 KB record past the bound */
 	numbering_backend *b = NULL;
 	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_OFF, min), NUMBERING_OK);
-	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	for (int i = 0; i < 2000; i++) {
-		char name[64];
-		snprintf(name, sizeof(name), P1 "/phoneNumberInstances/n%d", i);
-		numbering_instance *in =
-		    make_instance(name, 2125550000 + (uint64_t)i, 2125550000 + (uint64_t)i, 10, i + 1, NUMBERING_LIFECYCLE_ACTIVE);
-		ck_assert_int_eq(put_instance(b, in), NUMBERING_OK);
-		numbering_instance_free(in);
-	}
-	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	put_numbered_instances(b, 2000);
 	static char value[1001];
 	memset(value, 'v', 1000);
 	int64_t biggest = 0;
@@ -1769,12 +1778,7 @@ static int fault_fdatasync(int fd)
 
 static int fault_fsync(int fd)
 {
-	(void)fd;
-	if (fault_now()) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
+	return fault_fdatasync(fd);
 }
 
 static int fault_ftruncate(int fd, off_t len)
@@ -1901,10 +1905,7 @@ START_TEST(file_fault_store_every_n)
 	for (long n = 1;; n++) {
 		const char *path = new_store_path();
 		numbering_backend *b = open_ok(path);
-		numbering_options o = NUMBERING_OPTIONS_INIT;
-		o.backend = b;
-		numbering_store *store = NULL;
-		ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+		numbering_store *store = store_over(b);
 		fault_install(n, _i);
 		acked->count = 0;
 		for (int k = 0; k < 12; k++) {
@@ -2117,10 +2118,7 @@ START_TEST(file_group_commit)
 {
 	const char *path = new_store_path();
 	numbering_backend *b = open_ok(path);
-	numbering_options o = NUMBERING_OPTIONS_INIT;
-	o.backend = b;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+	numbering_store *store = store_over(b);
 	fault_io = numbering__file_io_system;
 	fault_io.fdatasync = slow_fdatasync;
 	group_syncs = 0;
@@ -2773,9 +2771,8 @@ START_TEST(file_temp_files_never_follow_a_planted_link)
 	for (int k = 0; k < 6; k++)
 		ck_assert_int_eq(scenario_step(b, 100 + k), NUMBERING_OK);
 	b->free(b);
-	read_file(path, &data, &len);
 	size_t offsets[64];
-	int n = record_offsets(data, len, offsets, 64);
+	int n = read_records(path, &data, &len, offsets);
 	ck_assert_int_ge(n, 3);
 	data[offsets[n - 2] + 30] ^= 0x10;
 	write_file(path, data, len);
@@ -2870,9 +2867,8 @@ START_TEST(file_store_behind_a_symlink)
 	/* fsck --repair through the link: the target is replaced, the copy is beside it. */
 	uint8_t *data;
 	size_t len;
-	read_file(target, &data, &len);
 	size_t offsets[64];
-	int n = record_offsets(data, len, offsets, 64);
+	int n = read_records(target, &data, &len, offsets);
 	ck_assert_int_ge(n, 3);
 	data[offsets[1] + 30] ^= 0x10;
 	write_file(target, data, len);
