@@ -204,6 +204,14 @@ static void remove_expect(struct run *r, int kind, const char *name, int want)
 	          status(rc), status(want));
 }
 
+/* Reopens the target's backend through its reopen (the caller knows it has one). */
+static void reopen(struct run *r)
+{
+	int rc = r->t->reopen(&r->b, r->t->payload);
+	KIT_CLAIM(rc == NUMBERING_OK && r->b != NULL, "numbering_backend_test_target.reopen", "reopen: %d %s", rc,
+	          numbering_error_message());
+}
+
 static void expect_all(struct run *r, const char *sentence, const char *when)
 {
 	char context[256];
@@ -865,9 +873,7 @@ START_TEST(split_between_kinds)
 	kit_ask_find(&a, 3, 0, 999);
 	expect_names(&r, &a, "i0,blk,i300");
 	if (r.t->reopen != NULL) {
-		int rc = r.t->reopen(&r.b, r.t->payload);
-		KIT_CLAIM(rc == NUMBERING_OK && r.b != NULL, "numbering_backend_test_target.reopen", "reopen: %d %s", rc,
-		          numbering_error_message());
+		reopen(&r);
 		expect_all(&r, S_DURABLE, "after a reopen");
 	}
 	run_close(&r);
@@ -1091,9 +1097,7 @@ START_TEST(durable_across_reopen)
 	change_three_kinds(&r);
 	rollback(&r);
 	for (int round = 0; round < 3; round++) {
-		int rc = r.t->reopen(&r.b, r.t->payload);
-		KIT_CLAIM(rc == NUMBERING_OK && r.b != NULL, "numbering_backend_test_target.reopen", "reopen: %d %s", rc,
-		          numbering_error_message());
+		reopen(&r);
 		run_check(&r);
 		char when[64];
 		snprintf(when, sizeof(when), "after reopen %d", round + 1);
@@ -1197,6 +1201,18 @@ static int ignore_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
+/* Puts @x through @b, and into @after (what the transaction leaves once committed);
+ * frees @x. */
+static int put_scripted(numbering_backend *b, struct kit_model *after, struct kit_rec *x)
+{
+	numbering_record view;
+	kit_rec_view(&view, x);
+	int rc = b->put(b, &view);
+	kit_model_put(after, x, 1);
+	kit_rec_free(x);
+	return rc;
+}
+
 /* The transaction of change_three_kinds() with reads between, through @b; stops at the
  * first call that fails. NUMBERING_OK when it committed. */
 static int scripted(numbering_backend *b, struct kit_model *after)
@@ -1205,7 +1221,6 @@ static int scripted(numbering_backend *b, struct kit_model *after)
 	if (rc != NUMBERING_OK)
 		return -1; /* nothing to roll back */
 	struct kit_rec x;
-	numbering_record view;
 	numbering_record_query q;
 	memset(&q, 0, sizeof(q));
 	q.version = NUMBERING_RECORD_QUERY_VERSION;
@@ -1217,42 +1232,22 @@ static int scripted(numbering_backend *b, struct kit_model *after)
 			goto failed;            \
 	} while (0)
 	rec(&x, KA, "a3", "p", 3, LN | NB, 5, 10100, 10199);
-	kit_rec_view(&view, &x);
-	rc = b->put(b, &view);
-	kit_model_put(after, &x, 1);
-	kit_rec_free(&x);
-	if (rc != NUMBERING_OK)
-		goto failed;
+	STEP(put_scripted(b, after, &x));
 	STEP(b->get(b, KA, "a3", ignore_visit, NULL));
 	rec(&x, KB, "b1", "q", 7, LN | NB, 5, 20001, 20009);
-	kit_rec_view(&view, &x);
-	rc = b->put(b, &view);
-	kit_model_put(after, &x, 1);
-	kit_rec_free(&x);
-	if (rc != NUMBERING_OK)
-		goto failed;
+	STEP(put_scripted(b, after, &x));
 	STEP(b->remove(b, KC, "c1"));
 	kit_model_remove(after, KC, "c1");
 	rc = b->find(b, 5, 30000, 30999, ignore_visit, NULL);
 	if (rc != NUMBERING_NOT_FOUND)
 		goto failed;
 	rec(&x, KA, "a4", "p", 4, LN | NB, 5, 30500, 30500);
-	kit_rec_view(&view, &x);
-	rc = b->put(b, &view);
-	kit_model_put(after, &x, 1);
-	kit_rec_free(&x);
-	if (rc != NUMBERING_OK)
-		goto failed;
+	STEP(put_scripted(b, after, &x));
 	STEP(b->list(b, &q, ignore_visit, NULL));
 	STEP(b->remove(b, KA, "a2"));
 	kit_model_remove(after, KA, "a2");
 	rec(&x, KC, "c3", "r", 1, LN, 0, 0, 0);
-	kit_rec_view(&view, &x);
-	rc = b->put(b, &view);
-	kit_model_put(after, &x, 1);
-	kit_rec_free(&x);
-	if (rc != NUMBERING_OK)
-		goto failed;
+	STEP(put_scripted(b, after, &x));
 	STEP(b->commit(b));
 	return NUMBERING_OK;
 #undef STEP
@@ -1489,8 +1484,7 @@ START_TEST(random_against_model)
 			expect_all(&r, NULL, "the whole store");
 		}
 		if (tx % 100 == 99 && r.t->reopen != NULL) {
-			int rc = r.t->reopen(&r.b, r.t->payload);
-			KIT_CLAIM(rc == NUMBERING_OK, "numbering_backend_test_target.reopen", "reopen: %d", rc);
+			reopen(&r);
 			expect_all(&r, S_DURABLE, "the whole store after a reopen");
 		}
 	}
