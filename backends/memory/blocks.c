@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "numbering/common.h"
+#include "slab.h"
 
 /* Fuller than hash.c's tables allow (85%): a block's entries share one home, so they
  * sit together and push the next homes' entries further; at 57% to 85% full a probe
@@ -111,6 +112,10 @@ int numbering__rblocks_reserve(struct numbering__rblocks *t, uint32_t ranges, si
 	struct numbering__rblock *slots = numbering__calloc((size_t)cap, sizeof(*slots));
 	if (slots == NULL)
 		return NUMBERING_RESOURCE_EXHAUSTED;
+	/* Transparent huge pages, as under the singles hash (hash.c): a range number's
+	 * resolve reads the record this table's slot names, so a TLB miss and page walk
+	 * before the slot's own miss would wait ahead of the record's. */
+	numbering__advise_huge(slots, (size_t)cap * sizeof(*slots));
 	struct numbering__rblock *old = t->slots;
 	uint32_t old_cap = t->cap;
 	t->slots = slots;
@@ -151,20 +156,34 @@ void numbering__rblocks_insert(struct numbering__rblocks *t, unsigned digits, ui
 		t->levels |= 1u << level;
 }
 
-int numbering__rblocks_remove(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
-                              uint32_t handle)
+/* Points each entry of the range [@first, @last] (numbers of @digits digits) held by
+ * record @handle at record @to, or takes it out when @to is 0 (an empty slot's handle);
+ * 1 if every entry was there. Each entry is found after the last one's removal, which
+ * may have shifted it. *@level is the range's level. */
+static int relink(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last, uint32_t handle,
+                  uint32_t to, unsigned *level)
 {
 	uint32_t n;
 	uint64_t at[2];
-	unsigned level = range_blocks(first, last, &n, at);
+	*level = range_blocks(first, last, &n, at);
 	int found = 1;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t pos;
-		if (slot_find(t, numbering__rblocks_hash(t, digits, level, at[i]), handle, &pos))
+		if (!slot_find(t, numbering__rblocks_hash(t, digits, *level, at[i]), handle, &pos))
+			found = 0;
+		else if (to == 0)
 			slot_remove(t, pos);
 		else
-			found = 0;
+			t->slots[pos].handle = to;
 	}
+	return found;
+}
+
+int numbering__rblocks_remove(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
+                              uint32_t handle)
+{
+	unsigned level;
+	int found = relink(t, digits, first, last, handle, 0, &level);
 	if (found && --t->level_ranges[level] == 0)
 		t->levels &= ~(1u << level);
 	return found;
@@ -173,18 +192,8 @@ int numbering__rblocks_remove(struct numbering__rblocks *t, unsigned digits, uin
 int numbering__rblocks_replace(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
                                uint32_t old, uint32_t handle)
 {
-	uint32_t n;
-	uint64_t at[2];
-	unsigned level = range_blocks(first, last, &n, at);
-	int found = 1;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t pos;
-		if (slot_find(t, numbering__rblocks_hash(t, digits, level, at[i]), old, &pos))
-			t->slots[pos].handle = handle;
-		else
-			found = 0;
-	}
-	return found;
+	unsigned level;
+	return relink(t, digits, first, last, old, handle, &level);
 }
 
 int numbering__rblocks_has(const struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,

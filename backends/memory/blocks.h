@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 /* Levels 0 .. 14: numbers have at most 16 digits (< 2^54), so level 14 (blocks of
  * 2^56) holds any range in one block. */
 #define NUMBERING__RBLOCK_LEVELS 15
@@ -63,21 +65,14 @@ static inline unsigned numbering__rblock_ctz(uint32_t x)
 #define NUMBERING__RBLOCK_CTZ(x) numbering__rblock_ctz(x)
 #endif
 
-/* The hash of number @value's block of level @level among numbers of @digits digits:
- * the murmur3 finalizer around the table's random key, as the singles hash. */
+/* The hash of number @value's block of level @level among numbers of @digits digits,
+ * keyed by the table's random key as the singles hash is (numbering__mhash_keyed()). */
 static inline uint32_t numbering__rblocks_hash(const struct numbering__rblocks *t, unsigned digits, unsigned level,
                                                uint64_t value)
 {
 	/* Block numbers of level >= 1 are below 2^50, so the level above them keeps keys of
 	 * different levels apart; level 0's are the numbers themselves, with level bits 0. */
-	uint64_t key = (uint64_t)digits << 56 | (uint64_t)level << 50 | value >> (4 * level);
-	uint64_t x = (key ^ t->seed[0]) * (t->seed[1] | 1);
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return (uint32_t)x;
+	return numbering__mhash_keyed(t->seed, (uint64_t)digits << 56 | (uint64_t)level << 50 | value >> (4 * level));
 }
 
 static inline uint32_t numbering__rblocks_home(const struct numbering__rblocks *t, uint32_t hash)
@@ -141,7 +136,7 @@ void numbering__rblocks_insert(struct numbering__rblocks *t, unsigned digits, ui
 /* Takes the range out; 1 if it was there (every entry), else 0. */
 int numbering__rblocks_remove(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
                               uint32_t handle);
-/* Points the range's entries at record @handle instead of @old; 1 if they were there. */
+/* Points the range's entries at record @handle (not 0) instead of @old; 1 if they were there. */
 int numbering__rblocks_replace(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
                                uint32_t old, uint32_t handle);
 /* Whether every entry of the range is in the table, for record @handle (for checks). */

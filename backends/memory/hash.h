@@ -33,6 +33,20 @@ struct numbering__mprobe {
 	uint32_t hash;
 };
 
+/* The 32-bit hash of a 64-bit @key under a table's random @seed, so that chosen keys
+ * cannot flood a run: the murmur3 finalizer around it. The singles' numbers
+ * (records.c) and the ranges' blocks (blocks.h) are hashed with it. */
+static inline uint32_t numbering__mhash_keyed(const uint64_t seed[2], uint64_t key)
+{
+	uint64_t x = (key ^ seed[0]) * (seed[1] | 1);
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
 /* The home slot of @hash: the high bits of hash * cap, so any capacity works. */
 static inline uint32_t numbering__mhash_home(const struct numbering__mhash *table, uint32_t hash)
 {

@@ -313,13 +313,7 @@ static uint32_t name_hash(const struct rmem *m, int kind, const char *name, size
  * still unpredictable without the key. */
 static uint32_t number_hash(const struct rmem *m, uint64_t key)
 {
-	uint64_t x = (key ^ m->seed[0]) * (m->seed[1] | 1);
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return (uint32_t)x;
+	return numbering__mhash_keyed(m->seed, key);
 }
 
 static const struct rrec *rec_at(const struct rmem *m, uint32_t handle)
