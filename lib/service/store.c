@@ -609,7 +609,8 @@ int numbering__next_time(numbering_store *store, int64_t *out)
 void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance)
 {
 	instance->compliant = 1;
-	if (instance->regulatory_listing.len > 0)
+	/* No requirement (most stores): no country to look at, on every get and list row. */
+	if (instance->regulatory_listing.len > 0 || store->requirement_count == 0)
 		return;
 	const char *country = numbering__str_get(&instance->country_code);
 	for (size_t i = 0; i < store->requirement_count; i++) {
