@@ -3,6 +3,7 @@
  * purchase; over the memory and the file backend. */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -749,6 +750,115 @@ START_TEST(a_rent_is_a_purchase_and_pays)
 }
 END_TEST
 
+/* The n-th allocation from now fails (0: none): counted by the allocator below. */
+static struct {
+	long count, fail_at, fired;
+} oom;
+
+static int oom_now(void)
+{
+	if (++oom.count != oom.fail_at)
+		return 0;
+	oom.fired++;
+	return 1;
+}
+
+static void *oom_malloc(size_t size, void *payload)
+{
+	(void)payload;
+	return oom_now() ? NULL : malloc(size);
+}
+
+static void *oom_realloc(void *ptr, size_t size, void *payload)
+{
+	(void)payload;
+	return oom_now() ? NULL : realloc(ptr, size);
+}
+
+static void oom_free(void *ptr, void *payload)
+{
+	(void)payload;
+	free(ptr);
+}
+
+/* An acquisition of @number by p1: a purchase (@rent 0) or a Sinch rent. */
+static int acquire_one(const char *number, int rent_it)
+{
+	if (rent_it) {
+		numbering_active_number *a = NULL;
+		int rc = numbering_store_rent(&a, store, NULL, P1, number, NULL);
+		numbering_active_number_free(a);
+		return rc;
+	}
+	numbering_purchase_request r = request_for(number);
+	numbering_purchase *p = NULL;
+	int rc = numbering_store_create_purchase(&p, store, NULL, P1, &r);
+	ck_assert(rc != NUMBERING_OK || strcmp(status_of(p), "COMPLETED") == 0);
+	numbering_purchase_free(p);
+	return rc;
+}
+
+/* How many subscriptions p1 has. */
+static int subscriptions(void)
+{
+	numbering_subscription_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_subscriptions(&page, store, NULL, P1, 0, NULL), NUMBERING_OK);
+	int n = numbering_subscription_page_count(page);
+	numbering_subscription_page_free(page);
+	return n;
+}
+
+/* Fails each allocation of a purchase and of a rent in turn (n = 1, 2, ... until one
+ * runs without the failure firing): each failed acquisition is RESOURCE_EXHAUSTED and
+ * leaves no trace (the number available, no instance, no subscription, the account
+ * and its ledger as they were); one that succeeds despite it is whole. */
+START_TEST(a_failed_allocation_changes_nothing)
+{
+	import_stock(0);
+	top_up(store, P1, "USD", 10000);
+	static const char *const numbers[] = {"+12125551230", "+12125551231", "+12125551232", "+12125551233",
+	                                      "+12125551234", "+12125551235", "+12125551236", "+12125551237"};
+	int next = 0, failures = 0;
+	for (int rent_it = 0; rent_it <= 1; rent_it++) {
+		for (long n = 1;; n++) {
+			ck_assert_msg(next < 8 && n < 5000, "no run without a failure (n=%ld, %d numbers used)", n, next);
+			int64_t balance = 0, reserved = 0, entries = 0;
+			account_state(store, P1, &balance, &reserved, &entries);
+			int subs = subscriptions();
+			memset(&oom, 0, sizeof(oom));
+			oom.fail_at = n;
+			numbering_allocator allocator = {NUMBERING_ALLOCATOR_VERSION, oom_malloc, oom_realloc, oom_free, NULL};
+			ck_assert_int_eq(numbering_set_allocator(&allocator), NUMBERING_OK);
+			int rc = acquire_one(numbers[next], rent_it);
+			ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+			checked(NUMBERING_OK); /* the ledger invariant */
+			if (rc == NUMBERING_OK) {
+				int64_t b = 0, r = 0, e = 0;
+				account_state(store, P1, &b, &r, &e);
+				ck_assert_int_eq(b, balance - 300);
+				ck_assert_int_eq(subscriptions(), subs + 1);
+				ck_assert_int_eq(instance_state(numbers[next]), NUMBERING_LIFECYCLE_ACTIVE);
+				ck_assert(!available(numbers[next]));
+				next++;
+				if (oom.fired == 0)
+					break;
+				continue;
+			}
+			failures++;
+			ck_assert_msg(rc == NUMBERING_RESOURCE_EXHAUSTED, "n=%ld: %s", n, numbering_error_message());
+			ck_assert(available(numbers[next]));
+			ck_assert_int_eq(instance_state(numbers[next]), -1);
+			ck_assert_int_eq(subscriptions(), subs);
+			expect_account(balance, reserved);
+			int64_t b = 0, r = 0, e = 0;
+			account_state(store, P1, &b, &r, &e);
+			ck_assert_int_eq(e, entries);
+		}
+	}
+	ck_assert_int_gt(failures, 20);
+}
+END_TEST
+
 static json_t *call_json(const char *method, const char *request, int want)
 {
 	char *response = NULL;
@@ -1046,6 +1156,7 @@ Suite *purchase_suite(void)
 	tcase_add_checked_fixture(memory, setup_memory, teardown);
 	add_cases(memory);
 	tcase_add_test(memory, damaged_purchase_and_subscription_bodies); /* the memory backend's records */
+	tcase_add_test(memory, a_failed_allocation_changes_nothing);
 	suite_add_tcase(s, memory);
 	TCase *file = tcase_create("file");
 	tcase_add_checked_fixture(file, setup_file, teardown);

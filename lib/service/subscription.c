@@ -311,9 +311,11 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 	if (!numbering__time_in_range(in->start) || in->start == 0)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "startTime", "the start time %" PRId64
 		                              " is not a store time", in->start);
+	/* Zeros are what numbering__subscription_clear() leaves but for the three INT
+	 * attributes whose default is 1 (state, paymentIntervalMonths, periodsPaid), each
+	 * set below: no walk of the table (~240 instructions, twice a purchase). */
 	struct numbering_subscription s;
 	memset(&s, 0, sizeof(s));
-	numbering__subscription_clear(&s);
 	size_t parent_len = 0;
 	int rc = name_of_instance(s.name, &parent_len, in->instance);
 	/* The project is the name's start, checked by the parse. */
@@ -325,14 +327,14 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 	}
 	/* The instance's and the purchase's names are borrowed, not copied, when they are
 	 * the printable ASCII the library makes (a copy and its check cost ~570
-	 * instructions each, a purchase makes two); the put only reads them, and they are
-	 * taken back before the clear below. */
-	const char *borrowed_instance = NULL, *borrowed_purchase = NULL;
+	 * instructions each, a purchase makes two); the put only reads them, and only a
+	 * copy is freed at the end. */
+	const char *borrowed_purchase = NULL;
 	/* The instance's name passed numbering__parse_instance_name() in name_of_instance():
 	 * at most 9 + 63 + 22 + 63 bytes of a-z, 0-9, '-' and '/', text the attribute takes
 	 * (up to 512 bytes) with no scan of its own. */
 	if (rc == NUMBERING_OK)
-		s.f.instance = (char *)(uintptr_t)(borrowed_instance = in->instance);
+		s.f.instance = (char *)(uintptr_t)in->instance;
 	if (rc == NUMBERING_OK && in->purchase != NULL && in->purchase[0] != '\0') {
 		if (plain_name(in->purchase, "purchase"))
 			s.f.purchase = (char *)(uintptr_t)(borrowed_purchase = in->purchase);
@@ -352,11 +354,9 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 		rc = numbering__subscription_put(store, &s);
 	if (rc == NUMBERING_OK && next_charge != NULL)
 		*next_charge = s.next_charge;
-	if (borrowed_instance != NULL)
-		s.f.instance = NULL;
-	if (borrowed_purchase != NULL)
-		s.f.purchase = NULL;
-	numbering__subscription_clear(&s);
+	/* The instance's name is always borrowed: the purchase's is the one text it may own. */
+	if (borrowed_purchase == NULL)
+		numbering__free_mem(s.f.purchase);
 	return rc;
 }
 
