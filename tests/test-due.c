@@ -32,6 +32,7 @@
 static int64_t clk;
 static numbering_store *st;
 static char path[256];
+static int sync_off; /* a file store that never syncs (thousands of rents) */
 
 static numbering_store *open_kind(int file)
 {
@@ -40,7 +41,9 @@ static numbering_store *open_kind(int file)
 	options.clock_payload = &clk;
 	if (file) {
 		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
+		numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+		fo.sync_mode = NUMBERING_FILE_SYNC_OFF;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, path, sync_off ? &fo : NULL), NUMBERING_OK);
 		options.backend = backend;
 	}
 	numbering_store *store = NULL;
@@ -695,6 +698,298 @@ START_TEST(damaged_bodies)
 }
 END_TEST
 
+/* ---- A day with more items than a bucket keeps: shards ---- */
+
+#define MANY (3 * NUMBERING__DUE_SHARD_ITEMS + 200)
+
+/* P1's DUE records: directories, shards (or whole days' buckets), their items, the most
+ * one holds, the days they are of; each passes its check. */
+struct layout {
+	int64_t directories, buckets, items, most, days[4];
+	int ndays;
+	uint32_t shards; /* a directory's */
+};
+
+static int layout_visit(const numbering_record *record, void *payload)
+{
+	struct layout *l = payload;
+	ck_assert_msg(numbering_record_check(record) == NUMBERING_OK, "%s: %s", record->name, numbering_error_message());
+	const uint8_t *body = record->body;
+	int64_t day = numbering__due_key_day(record->sort_key);
+	int known = 0;
+	for (int i = 0; i < l->ndays; i++)
+		known |= l->days[i] == day;
+	if (!known && l->ndays < 4)
+		l->days[l->ndays++] = day;
+	uint32_t n = (uint32_t)body[1] | (uint32_t)body[2] << 8 | (uint32_t)body[3] << 16 | (uint32_t)body[4] << 24;
+	if (body[0] == 2) {
+		l->directories++;
+		l->shards = n;
+		return 0;
+	}
+	l->buckets++;
+	l->items += n;
+	if (n > l->most)
+		l->most = n;
+	return 0;
+}
+
+static struct layout layout(void)
+{
+	struct layout l;
+	memset(&l, 0, sizeof(l));
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_DUE;
+	q.parent = P1;
+	unsigned slot = numbering__rwlock_rdlock(&st->lock);
+	ck_assert_int_eq(numbering__backend_list(st, &q, layout_visit, &l), NUMBERING_OK);
+	numbering__rwlock_rdunlock(&st->lock, slot);
+	return l;
+}
+
+/* Every subscription of P1 by ListSubscriptions, pages of 1000: each active one
+ * (@skip aside) paid @periods, next due the start of period @periods. */
+static void expect_all(int64_t count, int64_t periods, const char *skip1, const char *skip2)
+{
+	char token[256] = "";
+	int64_t seen = 0;
+	do {
+		numbering_subscription_page *page = NULL;
+		int rc = numbering_store_list_subscriptions(&page, st, NULL, P1, 1000, token);
+		ck_assert_msg(rc == NUMBERING_OK, "list: %s", numbering_error_message());
+		for (int i = 0; i < numbering_subscription_page_count(page); i++) {
+			const numbering_subscription *s = numbering_subscription_page_item(page, i);
+			seen++;
+			if (strcmp(numbering_subscription_name(s), skip1) == 0 || strcmp(numbering_subscription_name(s), skip2) == 0)
+				continue;
+			/* No ck_assert a subscription: each one is a message to Check's parent. */
+			int64_t start = numbering_subscription_int(s, "startTime");
+			if (numbering_subscription_int(s, "periodsPaid") != periods ||
+			    numbering_subscription_int(s, "nextChargeDate") != numbering__add_months(start, (int)periods))
+				ck_abort_msg("%s: periods paid %lld, next due %lld, want %lld", numbering_subscription_name(s),
+				             (long long)numbering_subscription_int(s, "periodsPaid"),
+				             (long long)numbering_subscription_int(s, "nextChargeDate"), (long long)periods);
+		}
+		snprintf(token, sizeof(token), "%s", numbering_subscription_page_next_token(page));
+		numbering_subscription_page_free(page);
+	} while (token[0] != '\0');
+	ck_assert_int_eq(seen, count);
+}
+
+/* The gets of DUE records the store's backend answers while counted (its get swapped). */
+static int (*real_get)(numbering_backend *, int, const char *, numbering_record_visit_cb, void *);
+static int64_t due_gets;
+
+static int counting_get(numbering_backend *backend, int kind, const char *name, numbering_record_visit_cb visit,
+                        void *payload)
+{
+	due_gets += kind == NUMBERING__KIND_DUE;
+	return real_get(backend, kind, name, visit, payload);
+}
+
+/* The gets of DUE records one ListSubscriptions page of @size makes. */
+static int64_t page_gets(int size)
+{
+	numbering_subscription_page *page = NULL;
+	real_get = st->backend->get;
+	st->backend->get = counting_get;
+	due_gets = 0;
+	int rc = numbering_store_list_subscriptions(&page, st, NULL, P1, size, NULL);
+	st->backend->get = real_get;
+	ck_assert_int_eq(rc, NUMBERING_OK);
+	ck_assert_int_eq(numbering_subscription_page_count(page), size);
+	numbering_subscription_page_free(page);
+	return due_gets;
+}
+
+/* P1's balance (the ledger of thousands of entries is not walked: ledger_check()
+ * asserts each, and each assertion is a message to Check's parent). */
+static int64_t balance_of(void)
+{
+	numbering_billing_account *acc = NULL;
+	ck_assert_int_eq(numbering_store_get_billing_account(&acc, st, NULL, P1), NUMBERING_OK);
+	int64_t b = numbering_billing_account_balance(acc);
+	numbering_billing_account_free(acc);
+	return b;
+}
+
+static numbering_billing_report run_many(void)
+{
+	numbering_billing_report r = NUMBERING_BILLING_REPORT_INIT;
+	int rc = numbering_store_run_billing(&r, st, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "run: %s", numbering_error_message());
+	return r;
+}
+
+static void many_in_a_day(int file)
+{
+	sync_off = 1;
+	open_store(file);
+	import("+12085000000-9999", 1, 1);
+	import("+12085010000-9999", 1, 1);
+	top_up(10000000);
+	char (*names)[NUMBERING__SUBSCRIPTION_NAME_SIZE] = malloc((size_t)MANY * sizeof(*names));
+	char (*nums)[16] = malloc((size_t)MANY * sizeof(*nums));
+	ck_assert_ptr_nonnull(names);
+	ck_assert_ptr_nonnull(nums);
+	clk = JAN31;
+	for (int i = 0; i < MANY; i++) {
+		snprintf(nums[i], sizeof(nums[i]), "+120850%05d", i);
+		rent(nums[i], names[i]);
+	}
+	int64_t balance = balance_of();
+	/* Feb 28: every first renewal, into the day of Mar 31: split as it grows. */
+	clk = JAN31 + 28 * DAY + 3600 * NS;
+	expect_report(run_many(), MANY, 0, 0, 0);
+	struct layout l = layout();
+	ck_assert_int_eq(l.ndays, 1);
+	ck_assert_int_eq(l.directories, 1);
+	ck_assert_int_ge(l.shards, 4);
+	ck_assert_int_eq(l.items, MANY);
+	ck_assert_int_le(l.most, NUMBERING__DUE_SHARD_ITEMS);
+	ck_assert_int_le(l.buckets, l.shards);
+	expect_all(MANY, 2, "", "");
+	/* A page of 1000, every one bucket-managed in the one split day: its directory, then
+	 * each shard once (not a get or two a subscription). */
+	ck_assert_int_le(page_gets(1000), 1 + l.shards);
+	/* One in a middle shard released, one of another autoCharge off: out of their shards. */
+	int released = -1, off = -1;
+	for (int i = 0; i < MANY && (released < 0 || off < 0); i++) {
+		const char *id = strrchr(names[i], '/') + 1;
+		uint32_t k = numbering__due_shard_of(id, strlen(id), l.shards);
+		if (k == l.shards / 2 && released < 0)
+			released = i;
+		else if (k == 1 && off < 0)
+			off = i;
+	}
+	ck_assert_int_ge(released, 0);
+	ck_assert_int_ge(off, 0);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_release_active(&a, st, NULL, P1, nums[released]), NUMBERING_OK);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(numbering_store_set_subscription_auto_charge(NULL, st, NULL, names[off], 0), NUMBERING_OK);
+	ck_assert_int_eq(raw(names[released]).bucket, 0);
+	ck_assert_int_eq(raw(names[off]).bucket, 0);
+	l = layout();
+	ck_assert_int_eq(l.items, MANY - 2);
+	ck_assert_int_eq(l.directories, 1);
+	ck_assert_int_eq(sub_int(names[released], "periodsPaid"), 2);
+	ck_assert_int_eq(sub_int(names[off], "autoCharge"), 0);
+	reopen(file);
+	expect_all(MANY, 2, names[released], names[off]);
+	ck_assert_int_eq(balance_of(), balance - MANY);
+	/* Mar 31: each charged once from its shard, moved to Apr 30's; the released one
+	 * ends, the one without autoCharge is deactivated. */
+	clk = JAN31 + 59 * DAY + 3600 * NS;
+	expect_report(run_many(), MANY - 2, 1, 0, 0);
+	expect_report(run_many(), 0, 0, 0, 0);
+	ck_assert_int_eq(balance_of(), balance - MANY - (MANY - 2));
+	l = layout();
+	ck_assert_int_eq(l.ndays, 1); /* Mar 31's shards and directory gone */
+	ck_assert_int_eq(l.days[0], numbering__due_day(numbering__add_months(JAN31, 3)));
+	ck_assert_int_eq(l.directories, 1);
+	ck_assert_int_eq(l.items, MANY - 2);
+	ck_assert_int_le(l.most, NUMBERING__DUE_SHARD_ITEMS);
+	ck_assert_int_eq(sub_int(names[off], "state"), NUMBERING_SUBSCRIPTION_DEACTIVATED);
+	ck_assert_int_eq(sub_int(names[released], "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
+	reopen(file);
+	expect_all(MANY, 3, names[released], names[off]);
+	for (int i = 0; i < MANY; i += 997)
+		if (i != released && i != off)
+			ck_assert_int_eq(sub_int(names[i], "periodsPaid"), 3);
+	free(names);
+	free(nums);
+	close_store(file);
+	sync_off = 0;
+}
+
+/* A store written before shards: one bucket of a day holding more than a bucket keeps
+ * now (the split day rewritten as one record, as the earlier library wrote it). Read as
+ * before, its item taken out by a release, charged whole, its items moved to a split day. */
+#define OLD (NUMBERING__DUE_SHARD_ITEMS + 300)
+
+START_TEST(unsplit_old_bucket)
+{
+	sync_off = 1;
+	open_store(1);
+	import("+12085000000-9999", 1, 1);
+	top_up(10000000);
+	char (*names)[NUMBERING__SUBSCRIPTION_NAME_SIZE] = malloc((size_t)OLD * sizeof(*names));
+	ck_assert_ptr_nonnull(names);
+	clk = JAN31;
+	char number[16];
+	for (int i = 0; i < OLD; i++) {
+		snprintf(number, sizeof(number), "+120850%05d", i);
+		rent(number, names[i]);
+	}
+	clk = JAN31 + 28 * DAY + 3600 * NS;
+	expect_report(run_many(), OLD, 0, 0, 0);
+	struct layout l = layout();
+	ck_assert_int_eq(l.directories, 1);
+	/* The day's shards into one bucket record, "{day}", the directory's name. */
+	int64_t day = l.days[0];
+	struct numbering__due_bucket all, one;
+	memset(&all, 0, sizeof(all));
+	memset(&one, 0, sizeof(one));
+	numbering__rwlock_wrlock(&st->lock);
+	ck_assert_int_eq(numbering__begin(st), NUMBERING_OK);
+	numbering__due_reset(&all, P1, day);
+	for (uint32_t k = 0; k < l.shards; k++) {
+		ck_assert_int_eq(numbering__due_load_shard(&one, st, P1, day, l.shards, k), NUMBERING_OK);
+		for (uint32_t i = 0; i < one.count; i++)
+			ck_assert_int_eq(numbering__due_add(&all, &one.items[i]), NUMBERING_OK);
+		if (one.exists) {
+			char name[NUMBERING__DUE_NAME_SIZE];
+			numbering__due_shard_name(name, P1, day, l.shards, k);
+			ck_assert_int_eq(numbering__backend_remove_record(st, NUMBERING__KIND_DUE, name), NUMBERING_OK);
+		}
+	}
+	all.exists = 1; /* over the directory */
+	ck_assert_int_eq(numbering__due_write(st, &all), NUMBERING_OK);
+	ck_assert_int_eq(numbering__commit(st), NUMBERING_OK);
+	numbering__rwlock_wrunlock(&st->lock);
+	numbering__due_free(&all);
+	numbering__due_free(&one);
+	l = layout();
+	ck_assert_int_eq(l.directories, 0);
+	ck_assert_int_eq(l.buckets, 1);
+	ck_assert_int_eq(l.most, OLD);
+	reopen(1);
+	expect_all(OLD, 2, "", "");
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_release_active(&a, st, NULL, P1, "+12085000007"), NUMBERING_OK);
+	numbering_active_number_free(a);
+	l = layout();
+	ck_assert_int_eq(l.most, OLD - 1); /* a release takes out, never splits */
+	clk = JAN31 + 59 * DAY + 3600 * NS;
+	expect_report(run_many(), OLD - 1, 0, 0, 0);
+	l = layout();
+	ck_assert_int_eq(l.ndays, 1);
+	ck_assert_int_eq(l.directories, 1);
+	ck_assert_int_eq(l.items, OLD - 1);
+	ck_assert_int_le(l.most, NUMBERING__DUE_SHARD_ITEMS);
+	reopen(1);
+	for (int i = 0; i < OLD; i += 101)
+		if (i != 7)
+			ck_assert_int_eq(sub_int(names[i], "periodsPaid"), 3);
+	free(names);
+	close_store(1);
+	sync_off = 0;
+}
+END_TEST
+
+START_TEST(many_in_a_day_memory)
+{
+	many_in_a_day(0);
+}
+END_TEST
+
+START_TEST(many_in_a_day_file)
+{
+	many_in_a_day(1);
+}
+END_TEST
+
 Suite *due_suite(void)
 {
 	Suite *s = suite_create("due");
@@ -708,6 +1003,9 @@ Suite *due_suite(void)
 	tcase_add_test(tc, two_runs_memory);
 	tcase_add_test(tc, two_runs_file);
 	tcase_add_test(tc, damaged_bodies);
+	tcase_add_test(tc, many_in_a_day_memory);
+	tcase_add_test(tc, many_in_a_day_file);
+	tcase_add_test(tc, unsplit_old_bucket);
 	suite_add_tcase(s, tc);
 	return s;
 }

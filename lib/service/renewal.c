@@ -208,28 +208,44 @@ static int set_append(struct bucket_set *set, uint32_t h, struct numbering__due_
 	return NUMBERING_OK;
 }
 
-/* The bucket (@project, @day) in the batch, read on first use. */
-static int set_get(struct bucket_set *set, numbering_store *store, const char *project, int64_t day,
-                   struct numbering__due_bucket **out)
+/* The bucket of (@project, @day) that holds the item @id in the batch, read on first
+ * use. The buckets of a day (its shards) have one hash: each is met on the way from its
+ * slot to the first empty one, and any of them tells how many shards the day has. */
+static int set_get(struct bucket_set *set, numbering_store *store, const char *project, int64_t day, const char *id,
+                   size_t id_len, struct numbering__due_bucket **out)
 {
-	uint32_t h = bucket_hash(project, day), mask = (uint32_t)set->nslots - 1;
+	uint32_t h = bucket_hash(project, day), mask = (uint32_t)set->nslots - 1, shards = 0, shard = 0;
 	for (uint32_t at = h & mask; set->nslots > 0 && set->slots[at] != 0; at = (at + 1) & mask) {
 		struct numbering__due_bucket *b = set->b[set->slots[at] - 1];
-		if (set->hashes[set->slots[at] - 1] == h && b->day == day && strcmp(b->project, project) == 0) {
+		if (set->hashes[set->slots[at] - 1] != h || b->day != day || strcmp(b->project, project) != 0)
+			continue;
+		if (shards == 0) {
+			shards = b->shards;
+			shard = shards > 1 ? numbering__due_shard_of(id, id_len, shards) : 0;
+		}
+		if (b->shard == shard) {
 			*out = b;
 			return NUMBERING_OK;
 		}
 	}
 	int rc = set_append(set, h, out);
-	return rc == NUMBERING_OK ? numbering__due_load(*out, store, project, day) : rc;
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (shards != 0)
+		return numbering__due_load_shard(*out, store, project, day, shards, shard);
+	return numbering__due_load(*out, store, project, day, id, id_len);
 }
 
-/* Writes every bucket the batch changed. */
+/* Writes every bucket the batch changed, then splits the days of those left with too
+ * many items (each split reads its day's buckets as written). */
 static int set_write(struct bucket_set *set, numbering_store *store)
 {
 	int rc = NUMBERING_OK;
 	for (int i = 0; i < set->count && rc == NUMBERING_OK; i++)
 		rc = numbering__due_write(store, set->b[i]);
+	for (int i = 0; i < set->count && rc == NUMBERING_OK; i++)
+		if (set->b[i]->count > NUMBERING__DUE_SHARD_ITEMS)
+			rc = numbering__due_split(store, set->b[i]->project, set->b[i]->day);
 	return rc;
 }
 
@@ -441,7 +457,7 @@ static int settle(struct run *r, struct numbering_subscription *s)
 	it.periods = s->f.periods_paid;
 	it.next_due = s->next_charge;
 	struct numbering__due_bucket *b = NULL;
-	int rc = set_get(&r->set, r->store, s->project, numbering__due_day(it.next_due), &b);
+	int rc = set_get(&r->set, r->store, s->project, numbering__due_day(it.next_due), it.id, it.id_len, &b);
 	if (rc == NUMBERING_OK)
 		rc = numbering__due_add(b, &it);
 	s->f.due_bucket = 1;
@@ -605,7 +621,8 @@ static int bucket_visit(const numbering_record *record, void *payload)
 	struct bucket_visit *v = payload;
 	struct numbering__due_bucket *b = NULL;
 	const char *parent = record->parent != NULL ? record->parent : "";
-	if ((v->rc = set_append(&v->r->set, bucket_hash(parent, record->sort_key), &b)) != NUMBERING_OK)
+	uint32_t h = bucket_hash(parent, numbering__due_key_day(record->sort_key));
+	if ((v->rc = set_append(&v->r->set, h, &b)) != NUMBERING_OK)
 		return v->rc;
 	if ((v->rc = numbering__due_read(b, record)) != NUMBERING_OK)
 		return v->rc;
@@ -710,7 +727,8 @@ static int charge_item(struct run *r, struct numbering__due_bucket *b, uint32_t 
 	it.periods += owed;
 	it.next_due = next;
 	struct numbering__due_bucket *to = NULL;
-	if ((rc = set_get(&r->set, r->store, b->project, numbering__due_day(next), &to)) == NUMBERING_OK)
+	if ((rc = set_get(&r->set, r->store, b->project, numbering__due_day(next), it.id, it.id_len, &to)) ==
+	    NUMBERING_OK)
 		rc = numbering__due_add(to, &it);
 	return rc;
 }

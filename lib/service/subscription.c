@@ -172,39 +172,105 @@ int numbering__subscription_record_check(const numbering_record *record)
 	return rc;
 }
 
-int numbering__subscription_current(numbering_store *store, struct numbering_subscription *s)
+/* A bucket-managed subscription's search for its item: the period whose day is asked next. */
+struct probe {
+	struct numbering_subscription *s;
+	const char *id;
+	int64_t p, t, day;
+};
+
+/* Finds the items of the bucket-managed ones of @subs[0 .. count) in their buckets: the
+ * day asked next that is earliest, for every subscription of its project that asks for
+ * it, by one look-up (a day read once for a page), until each is found. */
+static int current_all(numbering_store *store, struct numbering_subscription *const *subs, int count)
 {
-	if (!s->f.due_bucket)
+	/* One subscription's (GetSubscription, a writer) on the stack. */
+	struct probe probe1, *probes = &probe1;
+	const char *id1, **ids = &id1;
+	struct numbering__due_item item1, *items = &item1;
+	int found1, at1, *found = &found1, *at = &at1;
+	int n = 0;
+	for (int i = 0; i < count; i++)
+		n += subs[i]->f.due_bucket != 0;
+	if (n == 0)
 		return NUMBERING_OK;
-	const char *id = s->name + strlen(s->project) + strlen(COLLECTION);
+	if (n > 1) {
+		probes = numbering__malloc((size_t)n * sizeof(*probes));
+		ids = numbering__malloc((size_t)n * sizeof(*ids));
+		items = numbering__malloc((size_t)n * sizeof(*items));
+		found = numbering__malloc((size_t)n * sizeof(*found));
+		at = numbering__malloc((size_t)n * sizeof(*at));
+	}
+	int rc = NUMBERING_OK;
+	if (probes == NULL || ids == NULL || items == NULL || found == NULL || at == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading subscriptions");
+	if (rc != NUMBERING_OK)
+		n = 0;
+	for (int i = 0, j = 0; j < n; i++) {
+		struct numbering_subscription *s = subs[i];
+		if (s->f.due_bucket)
+			probes[j++] = (struct probe){s, s->name + strlen(s->project) + strlen(COLLECTION), s->f.periods_paid,
+			                             s->next_charge, numbering__due_day(s->next_charge)};
+	}
 	int64_t bound = store->clock(store->clock_payload);
 	if (store->last_time > bound)
 		bound = store->last_time;
-	/* Its item is in the bucket of the day of period p, p0 <= p, and the run that
-	 * charged period p - 1 ran at or after its start, at or before @bound. */
-	for (int64_t p = s->f.periods_paid; p < s->f.periods_paid + PROBES_MAX; p++) {
-		int64_t t = p == s->f.periods_paid ? s->next_charge : numbering__subscription_period_start(s, p);
-		struct numbering__due_item item;
-		int found = 0;
-		int rc = numbering__due_lookup(store, s->project, numbering__due_day(t), id, &item, &found);
-		if (rc != NUMBERING_OK)
-			return rc;
-		if (found) {
-			if (item.periods != p || item.next_due != t || item.start != s->f.start_time)
-				return numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
-				                              "subscription %s's item in its billing due bucket is not the "
-				                              "subscription's (periods, start)",
-				                              s->name);
-			s->f.periods_paid = item.periods;
-			s->next_charge = item.next_due;
-			s->due_day = numbering__due_day(t);
-			return NUMBERING_OK;
+	while (n > 0 && rc == NUMBERING_OK) {
+		struct probe *first = &probes[0];
+		for (int j = 1; j < n; j++)
+			if (probes[j].day < first->day)
+				first = &probes[j];
+		int m = 0;
+		for (int j = 0; j < n; j++)
+			if (probes[j].day == first->day && strcmp(probes[j].s->project, first->s->project) == 0) {
+				ids[m] = probes[j].id;
+				at[m++] = j;
+			}
+		rc = numbering__due_lookup(store, first->s->project, first->day, ids, items, found, m);
+		/* Its item is in the bucket of the day of period p, p0 <= p, and the run that
+		 * charged period p - 1 ran at or after its start, at or before @bound. */
+		for (int k = 0; k < m && rc == NUMBERING_OK; k++) {
+			struct probe *pr = &probes[at[k]];
+			struct numbering_subscription *s = pr->s;
+			const struct numbering__due_item *item = &items[k];
+			if (found[k] && (item->periods != pr->p || item->next_due != pr->t || item->start != s->f.start_time))
+				rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
+				                            "subscription %s's item in its billing due bucket is not the "
+				                            "subscription's (periods, start)",
+				                            s->name);
+			else if (found[k]) {
+				s->f.periods_paid = item->periods;
+				s->next_charge = item->next_due;
+				s->due_day = pr->day;
+				pr->s = NULL;
+			} else if (pr->t > bound || pr->p + 1 >= s->f.periods_paid + PROBES_MAX) {
+				rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
+				                            "subscription %s is bucket-managed but no billing due bucket holds it",
+				                            s->name);
+			} else {
+				pr->t = numbering__subscription_period_start(s, ++pr->p);
+				pr->day = numbering__due_day(pr->t);
+			}
 		}
-		if (t > bound)
-			break;
+		int kept = 0;
+		for (int j = 0; j < n; j++)
+			if (probes[j].s != NULL)
+				probes[kept++] = probes[j];
+		n = kept;
 	}
-	return numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
-	                              "subscription %s is bucket-managed but no billing due bucket holds it", s->name);
+	if (probes != &probe1) {
+		numbering__free_mem(probes);
+		numbering__free_mem(ids);
+		numbering__free_mem(items);
+		numbering__free_mem(found);
+		numbering__free_mem(at);
+	}
+	return rc;
+}
+
+int numbering__subscription_current(numbering_store *store, struct numbering_subscription *s)
+{
+	return s->f.due_bucket ? current_all(store, &s, 1) : NUMBERING_OK;
 }
 
 /* Takes a bucket-managed @s's item out of its bucket: record-managed again. */
@@ -217,7 +283,7 @@ static int materialise(numbering_store *store, struct numbering_subscription *s)
 	memset(&b, 0, sizeof(b));
 	int rc = s->due_day != 0 ? NUMBERING_OK : numbering__subscription_current(store, s);
 	if (rc == NUMBERING_OK)
-		rc = numbering__due_load(&b, store, s->project, s->due_day);
+		rc = numbering__due_load(&b, store, s->project, s->due_day, id, strlen(id));
 	int64_t i = rc == NUMBERING_OK ? numbering__due_find(&b, id, strlen(id)) : -1;
 	if (rc == NUMBERING_OK && i < 0)
 		rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
@@ -596,9 +662,10 @@ int numbering_store_list_subscriptions(numbering_subscription_page **out, number
 	rc = numbering__backend_list(store, &q, list_visit, &v);
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
-	/* Bucket-managed ones: their current periods, after the listing (a get each). */
-	for (int i = 0; i < page->count && rc == NUMBERING_OK; i++)
-		rc = numbering__subscription_current(store, page->items[i]);
+	/* Bucket-managed ones: their current periods, after the listing (each day's bucket
+	 * read once for the page). */
+	if (rc == NUMBERING_OK)
+		rc = current_all(store, page->items, page->count);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_subscription_page_free(page);
