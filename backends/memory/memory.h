@@ -32,6 +32,19 @@ struct numbering_backend;
  * numbering_memory_backend_new() (snapshot.c), which keeps one or two of them. */
 int numbering__memory_records_new(struct numbering_backend **out);
 
+/* For snapshot.c's two copies. A put of the record store that reports the names hash
+ * it used (known 0: it hashed no name), or (@replay 1) the same put replayed onto the
+ * other copy, equal to the first and keyed alike, with the hash the first reported: it
+ * neither hashes the name again nor searches for another holder of its numbers. */
+struct numbering__memory_named {
+	uint32_t hash;
+	int known;
+};
+int numbering__memory_records_put(struct numbering_backend *backend, const struct numbering_record *record,
+                                  struct numbering__memory_named *named, int replay);
+/* Gives @to, still empty, the hash keys of @from (so a replay's hash is right there). */
+void numbering__memory_records_share_keys(struct numbering_backend *to, const struct numbering_backend *from);
+
 /* The memory backend (backends/memory/records.c; public constructor
  * numbering_memory_backend_new() in numbering/sys/backend.h) answers, beside
  * NUMBERING_BACKEND_CONTROL_COUNT (the kind's counter), BYTES, STATS (projects counts

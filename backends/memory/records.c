@@ -1257,11 +1257,12 @@ static uint32_t put_hash(struct rmem *m, int kind, const char *name, size_t len)
 	return hash;
 }
 
-static int rm_put(numbering_backend *backend, const numbering_record *record)
+/* A put; with @named (snapshot.c's two copies), the names hash it used is reported in
+ * *named (hash, and known 1 when it hashed the name), and with @replay, the put is the
+ * replay of one the other copy took (equal state, equal keys), whose hash *named gives
+ * and whose numbers held no other record there: neither is computed again. */
+static int put(struct rmem *m, const numbering_record *record, struct numbering__memory_named *named, int replay)
 {
-	struct rmem *m = (struct rmem *)backend;
-	if (m == NULL)
-		return bad_backend();
 	if (record == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "record", "memory backend put: record is NULL");
 	size_t len = 0, parent_len = 0, key_lens[SLOTS];
@@ -1284,18 +1285,24 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	if (number_name)
 		old = number_find_at(m, record->kind, name, len, name_digits, name_number);
 	if (old == 0) {
-		hash = put_hash(m, record->kind, name, len);
+		hash = replay && named->known ? named->hash : put_hash(m, record->kind, name, len);
 		hashed = 1;
 		old = record_find(m, record->kind, name, len, hash);
 	}
-	if (!hashed && !derived)
-		hash = put_hash(m, record->kind, name, len);
+	if (!hashed && !derived) {
+		hash = replay && named->known ? named->hash : put_hash(m, record->kind, name, len);
+		hashed = 1;
+	}
+	if (named != NULL && !replay) {
+		named->hash = hash;
+		named->known = hashed;
+	}
 	const struct rrec *was = old != 0 ? rec_at(m, old) : NULL;
 	/* Numbers the replaced record holds are held by no other (exclusivity): a
 	 * replacement keeping its numbers or some of them (an update, the first part of a
 	 * split) needs no search. */
-	if (numbers && was != NULL && (was->flags & NUMBERING_RECORD_NUMBERS) && was->digits == record->digits &&
-	    was->first <= record->first && record->last <= rec_last(was))
+	if (replay || (numbers && was != NULL && (was->flags & NUMBERING_RECORD_NUMBERS) &&
+	               was->digits == record->digits && was->first <= record->first && record->last <= rec_last(was)))
 		numbers = 0;
 	if (numbers) {
 		uint32_t holder = numbers_holder(m, (unsigned)record->digits, record->first, record->last, old);
@@ -1403,6 +1410,28 @@ static int rm_put(numbering_backend *backend, const numbering_record *record)
 	}
 	undo_push(m, op, hash, old, handle);
 	return NUMBERING_OK;
+}
+
+static int rm_put(numbering_backend *backend, const numbering_record *record)
+{
+	struct rmem *m = (struct rmem *)backend;
+	if (m == NULL)
+		return bad_backend();
+	return put(m, record, NULL, 0);
+}
+
+int numbering__memory_records_put(struct numbering_backend *backend, const struct numbering_record *record,
+                                  struct numbering__memory_named *named, int replay)
+{
+	return put((struct rmem *)backend, record, named, replay);
+}
+
+void numbering__memory_records_share_keys(struct numbering_backend *to, const struct numbering_backend *from)
+{
+	struct rmem *t = (struct rmem *)to;
+	const struct rmem *f = (const struct rmem *)from;
+	memcpy(t->sip_key, f->sip_key, sizeof(t->sip_key));
+	memcpy(t->seed, f->seed, sizeof(t->seed));
 }
 
 /* A constant message: a create asks get() for the name it takes and expects

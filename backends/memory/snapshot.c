@@ -13,7 +13,11 @@
  * transaction or none of it. The copy readers left is brought level at the next
  * begin: once no reader is inside it, the redo list is replayed onto it in one
  * transaction of its own. Replaying the same operations onto the same state gives the
- * same state, so the two copies stay equal between transactions.
+ * same state, so the two copies stay equal between transactions. The two copies share
+ * their hash keys, and the redo list keeps the names hash each put computed: the
+ * replay's put neither hashes the name again nor searches for another holder of its
+ * numbers (numbering__memory_records_put()), which the first put already did on an
+ * equal copy.
  *
  * A reader counts itself in the counter of the copy it reads, in one of SLOTS padded
  * slots chosen once per thread, and checks that the copy is still the published one
@@ -23,6 +27,11 @@
  * for one look-up, get or page. The publish and the counters form a Dekker handshake,
  * all four accesses sequentially consistent: either the writer sees the reader's count
  * or the reader sees the new copy published.
+ *
+ * A reader that reads several records as one (phone routing) holds the copy it
+ * reads for its next reads (NUMBERING__CONTROL_SNAPSHOT_HOLD, a thread-local hold
+ * counted once in its slot), so they see one commit; the writer's next begin waits
+ * for it to let go, as for any reader.
  *
  * The thread inside a write transaction reads the written copy (its own writes); it
  * is told from the others by the address of a thread-local byte, which a reader
@@ -115,8 +124,10 @@ static const void *me(void)
 
 static unsigned thread_slot(void)
 {
+	/* Sequentially consistent, before this thread's first count in a slot: drain()
+	 * then sees every slot a reader inside a copy has taken. */
 	if (my_slot == SLOTS)
-		my_slot = atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed) % SLOTS;
+		my_slot = atomic_fetch_add(&next_slot, 1) % SLOTS;
 	return my_slot;
 }
 
@@ -178,7 +189,10 @@ static void leave(struct snap *s, unsigned slot, unsigned side)
 /* Waits until no reader is inside copy @i (none enters it: it is not published). */
 static void drain(struct snap *s, unsigned i)
 {
-	for (unsigned k = 0; k < SLOTS; k++)
+	/* Only slots some thread has taken (a reader takes its slot before it enters a
+	 * copy, and this load comes after the publish that made copy @i unpublished). */
+	unsigned taken = atomic_load(&next_slot);
+	for (unsigned k = 0; k < SLOTS && k < taken; k++)
 		for (unsigned spins = 0; atomic_load(&s->slots[k].readers[i]) != 0; spins++) {
 			if (spins < 64)
 				numbering__cpu_relax();
@@ -200,7 +214,8 @@ static size_t string_size(const char *str)
 
 static size_t put_size(const numbering_record *r)
 {
-	size_t n = 1 + sizeof(int) + sizeof(unsigned) + sizeof(int64_t) + sizeof(int) + 2 * sizeof(uint64_t) +
+	size_t n = 1 + sizeof(struct numbering__memory_named) + sizeof(int) + sizeof(unsigned) + sizeof(int64_t) +
+	           sizeof(int) + 2 * sizeof(uint64_t) +
 	           sizeof(int64_t) + string_size(r->name) + string_size(r->parent) + sizeof(size_t) + r->body_len;
 	for (int k = 0; k < NUMBERING_RECORD_KEY_SLOTS; k++)
 		n += string_size(r->keys[k]);
@@ -237,9 +252,10 @@ static void add_string(struct redo *b, const char *str)
 		add(b, str, n);
 }
 
-static void add_put(struct redo *b, const numbering_record *r)
+static void add_put(struct redo *b, const numbering_record *r, const struct numbering__memory_named *named)
 {
 	b->data[b->len++] = 'P';
+	add(b, named, sizeof(*named));
 	add(b, &r->kind, sizeof(r->kind));
 	add(b, &r->flags, sizeof(r->flags));
 	add(b, &r->sort_key, sizeof(r->sort_key));
@@ -281,8 +297,10 @@ static int replay(numbering_backend *target, const struct redo *b)
 		unsigned char op = *p++;
 		if (op == 'P') {
 			numbering_record r;
+			struct numbering__memory_named named;
 			memset(&r, 0, sizeof(r));
 			r.version = NUMBERING_RECORD_VERSION;
+			take(&p, &named, sizeof(named));
 			take(&p, &r.kind, sizeof(r.kind));
 			take(&p, &r.flags, sizeof(r.flags));
 			take(&p, &r.sort_key, sizeof(r.sort_key));
@@ -297,7 +315,7 @@ static int replay(numbering_backend *target, const struct redo *b)
 			take(&p, &r.body_len, sizeof(r.body_len));
 			r.body = p;
 			p += r.body_len;
-			rc = target->put(target, &r);
+			rc = numbering__memory_records_put(target, &r, &named, 1);
 		} else {
 			int kind;
 			take(&p, &kind, sizeof(kind));
@@ -417,9 +435,10 @@ static int sn_put(numbering_backend *backend, const numbering_record *record)
 	if (record == NULL || !s->in_txn || record->name == NULL || (record->body == NULL && record->body_len > 0))
 		return w->put(w, record); /* its own error */
 	/* Room in the list first: a put that changed the copy is always recorded. */
+	struct numbering__memory_named named;
 	int rc = redo_reserve(&s->redo, put_size(record));
-	if (rc == NUMBERING_OK && (rc = w->put(w, record)) == NUMBERING_OK)
-		add_put(&s->redo, record);
+	if (rc == NUMBERING_OK && (rc = numbering__memory_records_put(w, record, &named, 0)) == NUMBERING_OK)
+		add_put(&s->redo, record, &named);
 	return rc;
 }
 
@@ -565,6 +584,9 @@ static int set_snapshots(struct snap *s, int on)
 		return NUMBERING_OK;
 	struct split sp = {NULL, NULL, {NULL, 0, 0}};
 	int rc = numbering__memory_records_new(&sp.copy);
+	/* Keyed as copy 0, so that a replay takes the hash the first put computed. */
+	if (rc == NUMBERING_OK)
+		numbering__memory_records_share_keys(sp.copy, s->copy[0]);
 	if (rc == NUMBERING_OK)
 		rc = numbering__memory_records_new(&sp.side);
 	struct numbering__memory_record_foreach each = {split_visit, &sp};
