@@ -390,6 +390,84 @@ START_TEST(record_compact_form_is_rebuilt)
 }
 END_TEST
 
+/* The trusted decode (what the shared index's readers use for bytes whose check value
+ * matches) reads every record the checked decode accepts as it does, compact and whole,
+ * every optional field present or not; and bytes that are not such a record (every cut
+ * and bit flip, from exact-size copies so that a read past them is a sanitizer error)
+ * never make it read outside them or give a record whose strings, digit count or
+ * interval a reader could not rely on. */
+static void trusted_alike(const uint8_t *bytes, size_t len, int *same, int *refused)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(copy);
+	if (len > 0)
+		memcpy(copy, bytes, len);
+	char buf[NUMBERING__RECORD_NAME_BUF], tbuf[NUMBERING__RECORD_NAME_BUF];
+	numbering_record checked, trusted;
+	int rc = numbering__record_decode(&checked, copy, len, buf);
+	int trc = numbering__record_decode_trusted(&trusted, copy, len, tbuf);
+	if (rc == NUMBERING_OK) {
+		ck_assert_int_eq(trc, NUMBERING_OK);
+		assert_record_eq(&checked, &trusted);
+		(*same)++;
+	} else if (trc == NUMBERING_OK) {
+		ck_assert(strlen(trusted.name) <= NUMBERING_RECORD_NAME_MAX);
+		ck_assert(strlen(trusted.parent) <= NUMBERING_RECORD_NAME_MAX);
+		for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+			ck_assert(trusted.keys[i] == NULL || strlen(trusted.keys[i]) <= NUMBERING_RECORD_NAME_MAX);
+		ck_assert(trusted.digits >= 0 && trusted.digits <= NUMBERING_RECORD_DIGITS_MAX);
+		ck_assert(trusted.first <= trusted.last);
+		if (trusted.body_len > 0)
+			ck_assert((const uint8_t *)trusted.body >= copy &&
+			          (const uint8_t *)trusted.body + trusted.body_len <= copy + len);
+	} else {
+		ck_assert_int_eq(trc, NUMBERING_DATA_LOSS);
+		(*refused)++;
+	}
+	free(copy);
+}
+
+START_TEST(record_trusted_decode_reads_alike)
+{
+	numbering_record shapes[5] = {sample(), sample(), sample(), sample(), sample()};
+	shapes[1].keys[0] = "1234567";
+	shapes[1].keys[2] = "";
+	shapes[1].expires = -5;
+	shapes[1].sort_key = 0;
+	shapes[2].kind = 1;
+	shapes[2].name = "token-key";
+	shapes[2].parent = "";
+	shapes[2].digits = 0;
+	shapes[2].first = shapes[2].last = 0;
+	shapes[2].flags = 0;
+	shapes[3].digits = 16;
+	shapes[3].first = 9999999999999998ULL;
+	shapes[3].last = 9999999999999999ULL;
+	shapes[3].keys[3] = "k";
+	shapes[4].body_len = 0;
+	shapes[4].body = NULL;
+	shapes[4].sort_key = -1;
+	int same = 0, refused = 0;
+	for (int s = 0; s < 5; s++)
+		for (int compact = 0; compact < 2; compact++) {
+			struct numbering__buf enc = {0};
+			ck_assert_int_eq(numbering__record_encode(&enc, &shapes[s], compact), NUMBERING_OK);
+			int before = same;
+			trusted_alike(enc.ptr, enc.len, &same, &refused);
+			ck_assert_int_eq(same, before + 1);
+			for (size_t cut = 0; cut < enc.len; cut++)
+				trusted_alike(enc.ptr, cut, &same, &refused);
+			for (size_t bit = 0; bit < enc.len * 8; bit++) {
+				enc.ptr[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+				trusted_alike(enc.ptr, enc.len, &same, &refused);
+				enc.ptr[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			}
+			numbering__buf_free(&enc);
+		}
+	ck_assert_int_gt(refused, 0);
+}
+END_TEST
+
 /* A record of @n bytes at the start of a buffer of @n + @pad bytes, the rest 0x80: the
  * decoder reads a varint or a string a word at a time when 8 or 10 bytes are left and a
  * byte at a time near the end; both must read the same, and refuse the same bytes with
@@ -1304,6 +1382,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, record_decode_survives_every_truncation_and_bit_flip);
 	tcase_add_test(tc, record_compact_form_is_rebuilt);
 	tcase_add_test(tc, record_varints_and_strings_read_alike_word_or_byte);
+	tcase_add_test(tc, record_trusted_decode_reads_alike);
 	tcase_add_test(tc, record_kinds_are_named);
 	tcase_add_test(tc, instance_record_round_trips_every_shape);
 	tcase_add_test(tc, instance_to_record_refuses_what_cannot_be_stored);

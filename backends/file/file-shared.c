@@ -13,13 +13,23 @@
  * believed: a writer rebuilds the index from the log, a reader answers from its own
  * heap instead.
  *
- *   header (4096)   magic \x89NUMIDX\n, version 1, the log's identity, the tables' sizes,
+ * Each slot also holds a check value of the record it points to (version 2): the
+ * CRC-32C of the record's bytes, taken by the writer that indexed them from bytes whose
+ * log checksum it had just verified, and a flag saying that writer checked the record
+ * in full (an instance record, numbering__instance_record_check()). A reader compares
+ * the bytes it is about to decode with that value at every read: equal, the record is
+ * the one checked, and the store reads it as one of its own (NUMBERING__RECORD_VOUCHED);
+ * not equal, it is damaged (DATA_LOSS), whatever the decode and the model's checks
+ * would say of it.
+ *
+ *   header (4096)   magic \x89NUMIDX\n, version 2, the log's identity, the tables' sizes,
  *                   and the words writers change: a sequence lock (even: stable), the
  *                   state (live, replaced by a newer file, abandoned), how far the log
  *                   is covered, the counts, and a checksum of those words
- *   names           2^k slots of 16 bytes: (kind, name) -> the record's offset and length
- *   numbers         2^k slots of 24 bytes: (digits, number) -> a one-number record
- *   ranges          the records holding more than one number, sorted by (digits, first)
+ *   names           2^k slots of 24 bytes: (kind, name) -> the record's offset, length, check
+ *   numbers         2^k slots of 32 bytes: (digits, number) -> a one-number record
+ *   ranges          slots of 40 bytes: the records holding more than one number, sorted by
+ *                   (digits, first)
  *
  * Writers update it in place under the store's write lock, inside the sequence lock,
  * one whole transaction at a time, before they publish the commit: a reader retries a
@@ -42,11 +52,14 @@
 #include <unistd.h>
 
 #include "file-internal.h"
+#include "model/kinds.h"
 #include "model/record.h"
 
 static const uint8_t idx_magic[8] = {0x89, 'N', 'U', 'M', 'I', 'D', 'X', '\n'};
 
-#define IDX_VERSION 1
+/* Version 1 (slots without the record's check value) is not read: a writer makes the
+ * index again, and marks the old file replaced for the readers that map it. */
+#define IDX_VERSION 2
 #define IDX_HEADER 4096
 /* The header's fields (host byte order: the index never leaves the machine and boot
  * it was written in). */
@@ -72,9 +85,19 @@ static const uint8_t idx_magic[8] = {0x89, 'N', 'U', 'M', 'I', 'D', 'X', '\n'};
 
 enum { IDX_LIVE = 0, IDX_REPLACED = 1, IDX_ABANDONED = 2 };
 
-#define NAME_SLOT 16
-#define NUM_SLOT 24
-#define RANGE_SLOT 32
+/* The slots (host byte order; every field covered by the slot's check, the last word):
+ *   name    u64 record offset << 16 | the name hash's top 16 bits, u32 length,
+ *           u32 record check, u32 flags, u32 slot check
+ *   number  u64 key (digits << 56 | number), u64 offset, u32 length, u32 record check,
+ *           u32 flags, u32 slot check: 32 bytes, so that a slot never lies across two
+ *           cache lines
+ *   range   u64 key, u64 last number, u64 offset, u32 length, u32 record check,
+ *           u32 flags, u32 slot check */
+#define NAME_SLOT 24
+#define NUM_SLOT 32
+#define RANGE_SLOT 40
+/* A slot's flags: the writer that indexed the record checked it in full. */
+#define SLOT_CHECKED 1u
 #define OFF_EMPTY 0
 #define OFF_TOMB 1
 #define KEY_TOMB UINT64_MAX
@@ -153,6 +176,12 @@ static uint64_t num_key(int digits, uint64_t number)
 static uint32_t slot_check(uint32_t salt, uint64_t a, uint64_t b, uint64_t c, uint64_t where)
 {
 	return numbering__crc32c_words4(salt, a, b, c, where);
+}
+
+/* The check value of a record's @len bytes at @p that a slot holds. */
+static inline uint32_t record_check(const uint8_t *p, uint64_t len)
+{
+	return numbering__crc32c(0, p, (size_t)len);
 }
 
 /* The boot this runs in: an index from another boot may have lost pages in a crash. */
@@ -332,29 +361,46 @@ static inline void record_prefetch(const uint8_t *p, uint64_t len)
 	PREFETCH(p + (len < 128 ? len : 128) - 1);
 }
 
-/* The record at @off (@len bytes) of the mapped log, below @limit: decoded into @rec
- * (names into @name_buf), or -1. */
-static int decode_at(const uint8_t *lmap, size_t lmap_len, uint64_t limit, uint64_t off, uint64_t len,
-                     numbering_record *rec, char *name_buf)
+/* What a record read through a slot is. */
+enum { REC_BAD = -1, REC_VOUCHED = 0, REC_READ = 1, REC_CHANGED = 2 };
+
+/* The record at @off (@len bytes) of the mapped log, below @limit, which the slot that
+ * points to it says has the check value @check and @flags: decoded into @rec (names into
+ * @name_buf). REC_VOUCHED: its bytes are the ones indexed, which their writer checked in
+ * full (flagged NUMBERING__RECORD_VOUCHED for the store); REC_READ: the ones indexed, not
+ * checked in full (another kind); REC_CHANGED: not the bytes indexed (damaged since),
+ * still decoded; REC_BAD: outside the log covered, or not a record. */
+static int record_at(const uint8_t *lmap, size_t lmap_len, uint64_t limit, uint64_t off, uint64_t len, uint32_t check,
+                     uint32_t flags, numbering_record *rec, char *name_buf)
 {
 	if (off < HEADER_SIZE_V2 || len == 0 || off > limit || len > limit - off || off + len > lmap_len)
-		return -1;
-	record_prefetch(lmap + off, len);
-	if (numbering__record_decode(rec, lmap + off, (size_t)len, name_buf) != NUMBERING_OK) {
+		return REC_BAD;
+	const uint8_t *p = lmap + off;
+	record_prefetch(p, len);
+	int how = record_check(p, len) != check ? REC_CHANGED : (flags & SLOT_CHECKED) ? REC_VOUCHED : REC_READ;
+	/* The bytes indexed are the ones the writer decoded: read without the encoding's checks. */
+	if ((how == REC_CHANGED ? numbering__record_decode(rec, p, (size_t)len, name_buf)
+	                        : numbering__record_decode_trusted(rec, p, (size_t)len, name_buf)) != NUMBERING_OK) {
 		numbering_error_clear();
-		return -1;
+		return REC_BAD;
 	}
-	return 0;
+	if (how == REC_VOUCHED)
+		rec->flags |= NUMBERING__RECORD_VOUCHED;
+	return how;
 }
 
 /* Look-ups, on the words of @x as they are (a reader wraps them in the sequence lock). */
 
-enum { LOOK_FOUND, LOOK_NONE, LOOK_DAMAGED };
+/* LOOK_CHANGED: a record the name's hash leads to (the one looked for, or another)
+ * no longer has the bytes indexed: damaged. */
+enum { LOOK_FOUND, LOOK_NONE, LOOK_DAMAGED, LOOK_CHANGED };
 
 struct found {
 	numbering_record rec; /* the record found by name, decoded (its pointers into the log and name_buf) */
 	uint64_t off, len, slot;
-	int has_slot;         /* a free slot (empty or tombstone) seen: where an insert goes */
+	uint32_t check, flags; /* the record's check value and flags, as its slot holds them */
+	int changed;           /* found by name, but its bytes are not the ones indexed */
+	int has_slot;          /* a free slot (empty or tombstone) seen: where an insert goes */
 	uint64_t free_slot;
 };
 
@@ -367,8 +413,8 @@ static int name_look(const struct numbering__shx *x, const uint8_t *lmap, size_t
 	for (uint64_t i = 0, at = h & x->name_mask; i <= x->name_mask; i++, at = (at + 1) & x->name_mask) {
 		const uint8_t *s = x->names + at * NAME_SLOT;
 		uint64_t a = ld64(s);
-		uint32_t len = ld32(s + 8);
-		if (ld32(s + 12) != slot_check(x->salt, a, len, 0, at))
+		uint32_t len = ld32(s + 8), check = ld32(s + 12), flags = ld32(s + 16);
+		if (ld32(s + 20) != slot_check(x->salt, a, len | (uint64_t)check << 32, flags, at))
 			return LOOK_DAMAGED;
 		uint64_t off = a >> 16;
 		if (off == OFF_EMPTY) {
@@ -388,12 +434,23 @@ static int name_look(const struct numbering__shx *x, const uint8_t *lmap, size_t
 		if ((a & 0xffff) != tag)
 			continue;
 		numbering_record *rec = &fd->rec;
-		if (decode_at(lmap, lmap_len, limit, off, len, rec, name_buf) != 0)
+		int how = record_at(lmap, lmap_len, limit, off, len, check, flags, rec, name_buf);
+		if (how == REC_BAD)
 			return LOOK_DAMAGED;
-		if (rec->kind == kind && strlen(rec->name) == name_len && memcmp(rec->name, name, name_len) == 0) {
+		int same = rec->kind == kind && strlen(rec->name) == name_len && memcmp(rec->name, name, name_len) == 0;
+		if (how == REC_CHANGED && !same) {
+			/* Its name may be what changed: whose it is cannot be told. */
+			fd->off = off;
+			fd->len = len;
+			return LOOK_CHANGED;
+		}
+		if (same) {
 			fd->off = off;
 			fd->len = len;
 			fd->slot = at;
+			fd->check = check;
+			fd->flags = flags;
+			fd->changed = how == REC_CHANGED;
 			return LOOK_FOUND;
 		}
 	}
@@ -404,16 +461,17 @@ static int num_look(const struct numbering__shx *x, uint64_t key, struct found *
 {
 	uint64_t h = mix64(key ^ x->salt);
 	fd->has_slot = 0;
-	/* A 24-byte slot lies across two cache lines one time in four: both are asked for
-	 * at once (and the next slot's, where a probe goes on; the last slot's own end, so
-	 * that the address stays inside the table). */
+	/* A 32-byte slot lies in one cache line; at the table's load a probe goes on to the
+	 * next slot about half the time, which is in the next line when the home slot ends
+	 * its own: asked for with it (the last slot's own end, so that the address stays
+	 * inside the table). */
 	uint64_t home = h & x->num_mask;
 	PREFETCH(x->nums + home * NUM_SLOT + (home < x->num_mask ? 2 * NUM_SLOT - 1 : NUM_SLOT - 1));
-	for (uint64_t i = 0, at = h & x->num_mask; i <= x->num_mask; i++, at = (at + 1) & x->num_mask) {
+	for (uint64_t i = 0, at = home; i <= x->num_mask; i++, at = (at + 1) & x->num_mask) {
 		const uint8_t *s = x->nums + at * NUM_SLOT;
 		uint64_t k = ld64(s), off = ld64(s + 8);
-		uint32_t len = ld32(s + 16);
-		if (ld32(s + 20) != slot_check(x->salt, k, off, len, at))
+		uint32_t len = ld32(s + 16), check = ld32(s + 20), flags = ld32(s + 24);
+		if (ld32(s + 28) != slot_check(x->salt, k, off, len | (uint64_t)check << 32, at | (uint64_t)flags << 48))
 			return LOOK_DAMAGED;
 		if (k == 0 || k == KEY_TOMB) {
 			if (!fd->has_slot) {
@@ -428,6 +486,8 @@ static int num_look(const struct numbering__shx *x, uint64_t key, struct found *
 			fd->off = off;
 			fd->len = len;
 			fd->slot = at;
+			fd->check = check;
+			fd->flags = flags;
 			return LOOK_FOUND;
 		}
 	}
@@ -448,44 +508,61 @@ static int64_t range_floor(const struct numbering__shx *x, uint64_t count, uint6
 	return (int64_t)lo - 1;
 }
 
-static int range_entry(const struct numbering__shx *x, uint64_t i, uint64_t *key, uint64_t *last, uint64_t *off,
-                       uint64_t *len)
+struct range {
+	uint64_t key, last, off, len;
+	uint32_t check, flags;
+};
+
+static int range_entry(const struct numbering__shx *x, uint64_t i, struct range *e)
 {
 	const uint8_t *s = x->ranges + i * RANGE_SLOT;
-	*key = ld64(s);
-	*last = ld64(s + 8);
-	*off = ld64(s + 16);
-	*len = ld32(s + 24);
-	return ld32(s + 28) == slot_check(x->salt, *key, *last, *off ^ (*len << 48), 0) ? 0 : -1;
+	e->key = ld64(s);
+	e->last = ld64(s + 8);
+	e->off = ld64(s + 16);
+	e->len = ld32(s + 24);
+	e->check = ld32(s + 28);
+	e->flags = ld32(s + 32);
+	return ld32(s + 36) == slot_check(x->salt, e->key, e->last, e->off ^ (uint64_t)e->flags << 56,
+	                                  e->len | (uint64_t)e->check << 32)
+	               ? 0
+	               : -1;
 }
 
 /* Writers. */
 
-static void name_set(struct numbering__shx *x, uint64_t at, uint64_t a, uint32_t len)
+static void name_set(struct numbering__shx *x, uint64_t at, uint64_t a, uint32_t len, uint32_t check, uint32_t flags)
 {
 	uint8_t *s = x->names + at * NAME_SLOT;
 	st64(s, a);
 	st32(s + 8, len);
-	st32(s + 12, slot_check(x->salt, a, len, 0, at));
+	st32(s + 12, check);
+	st32(s + 16, flags);
+	st32(s + 20, slot_check(x->salt, a, len | (uint64_t)check << 32, flags, at));
 }
 
-static void num_set(struct numbering__shx *x, uint64_t at, uint64_t key, uint64_t off, uint32_t len)
+static void num_set(struct numbering__shx *x, uint64_t at, uint64_t key, uint64_t off, uint32_t len, uint32_t check,
+                    uint32_t flags)
 {
 	uint8_t *s = x->nums + at * NUM_SLOT;
 	st64(s, key);
 	st64(s + 8, off);
 	st32(s + 16, len);
-	st32(s + 20, slot_check(x->salt, key, off, len, at));
+	st32(s + 20, check);
+	st32(s + 24, flags);
+	st32(s + 28, slot_check(x->salt, key, off, len | (uint64_t)check << 32, at | (uint64_t)flags << 48));
 }
 
-static void range_set(struct numbering__shx *x, uint64_t i, uint64_t key, uint64_t last, uint64_t off, uint32_t len)
+static void range_set(struct numbering__shx *x, uint64_t i, const struct range *e)
 {
 	uint8_t *s = x->ranges + i * RANGE_SLOT;
-	st64(s, key);
-	st64(s + 8, last);
-	st64(s + 16, off);
-	st32(s + 24, len);
-	st32(s + 28, slot_check(x->salt, key, last, off ^ ((uint64_t)len << 48), 0));
+	st64(s, e->key);
+	st64(s + 8, e->last);
+	st64(s + 16, e->off);
+	st32(s + 24, (uint32_t)e->len);
+	st32(s + 28, e->check);
+	st32(s + 32, e->flags);
+	st32(s + 36, slot_check(x->salt, e->key, e->last, e->off ^ (uint64_t)e->flags << 56,
+	                        (uint32_t)e->len | (uint64_t)e->check << 32));
 }
 
 static void counter_add(struct numbering__shx *x, size_t field, int64_t by)
@@ -516,15 +593,15 @@ static void number_drop(struct update *u, const numbering_record *found, uint64_
 		struct found fd;
 		int r = num_look(x, key, &fd);
 		if (r == LOOK_FOUND && fd.off == off)
-			num_set(x, fd.slot, KEY_TOMB, 0, 0);
+			num_set(x, fd.slot, KEY_TOMB, 0, 0, 0, 0);
 		else
 			u->bad = r == LOOK_DAMAGED ? "a number slot's checksum fails" : "a record's number is not indexed";
 		return;
 	}
 	uint64_t count = ld64(x->map + H_RANGE_COUNT);
 	int64_t i = range_floor(x, count, key);
-	uint64_t k, last, o, l;
-	if (i < 0 || range_entry(x, (uint64_t)i, &k, &last, &o, &l) != 0 || k != key || o != off) {
+	struct range e;
+	if (i < 0 || range_entry(x, (uint64_t)i, &e) != 0 || e.key != key || e.off != off) {
 		u->bad = "a record's range is not indexed";
 		return;
 	}
@@ -533,7 +610,10 @@ static void number_drop(struct update *u, const numbering_record *found, uint64_
 	st64(x->map + H_RANGE_COUNT, count - 1);
 }
 
-static void number_add(struct update *u, const numbering_record *rec, uint64_t off, uint64_t len)
+/* Indexes the number or range of @rec (at @off, @len bytes, check value @check, slot
+ * flags @flags), if it has one. */
+static void number_add(struct update *u, const numbering_record *rec, uint64_t off, uint64_t len, uint32_t check,
+                       uint32_t flags)
 {
 	if (!(rec->flags & NUMBERING_RECORD_NUMBERS) || rec->digits <= 0)
 		return;
@@ -547,11 +627,12 @@ static void number_add(struct update *u, const numbering_record *rec, uint64_t o
 			return;
 		}
 		if (r == LOOK_FOUND) {
-			num_set(x, fd.slot, key, off, (uint32_t)len); /* the log refused a second owner: a replay of a replaced one */
+			/* the log refused a second owner: a replay of a replaced one */
+			num_set(x, fd.slot, key, off, (uint32_t)len, check, flags);
 			return;
 		}
 		uint64_t was = ld64(x->nums + fd.free_slot * NUM_SLOT);
-		num_set(x, fd.free_slot, key, off, (uint32_t)len);
+		num_set(x, fd.free_slot, key, off, (uint32_t)len, check, flags);
 		if (was == 0)
 			counter_add(x, H_NUM_USED, 1);
 		return;
@@ -563,7 +644,8 @@ static void number_add(struct update *u, const numbering_record *rec, uint64_t o
 	}
 	uint64_t at = (uint64_t)(range_floor(x, count, key) + 1);
 	memmove(x->ranges + (at + 1) * RANGE_SLOT, x->ranges + at * RANGE_SLOT, (count - at) * RANGE_SLOT);
-	range_set(x, at, key, rec->last, off, (uint32_t)len);
+	struct range e = {key, rec->last, off, len, check, flags};
+	range_set(x, at, &e);
 	st64(x->map + H_RANGE_COUNT, count + 1);
 }
 
@@ -576,6 +658,7 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 	const char *name;
 	size_t name_len;
 	int kind;
+	uint32_t check = 0, flags = 0;
 	if (op == OP_RECORD_PUT) {
 		if (numbering__record_decode(&rec, data, (size_t)n, u->name_buf) != NUMBERING_OK) {
 			numbering_error_clear();
@@ -585,6 +668,17 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 		kind = rec.kind;
 		name = rec.name;
 		name_len = strlen(rec.name);
+		/* Its bytes, which the record's log checksum has just vouched for: their check
+		 * value, and an instance record checked in full, as the store's checked reading
+		 * would (one that fails is indexed unchecked: read with every check, it gets
+		 * DATA_LOSS naming what is wrong). */
+		check = record_check(data, n);
+		if (kind == NUMBERING__KIND_INSTANCE) {
+			if (numbering__instance_record_check(&rec) == NUMBERING_OK)
+				flags = SLOT_CHECKED;
+			else
+				numbering_error_clear();
+		}
 	} else if (op == OP_RECORD_REMOVE) {
 		if (n < 2 || n - 1 > NAME_MAX_BYTES) {
 			u->bad = "a removed record's name is too long";
@@ -599,8 +693,9 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 	}
 	struct found fd;
 	int r = name_look(x, u->lmap, u->lmap_len, u->limit, kind, name, name_len, &fd, u->old_buf);
-	if (r == LOOK_DAMAGED) {
-		u->bad = "a name slot's checksum fails, or its record does not decode";
+	if (r == LOOK_DAMAGED || r == LOOK_CHANGED || (r == LOOK_FOUND && fd.changed)) {
+		u->bad = r == LOOK_DAMAGED ? "a name slot's checksum fails, or its record does not decode"
+		                           : "a record indexed no longer has the bytes indexed";
 		return;
 	}
 	if (r == LOOK_FOUND)
@@ -609,22 +704,22 @@ static void update_op(struct update *u, uint8_t op, uint64_t off, const uint8_t 
 		return;
 	if (op == OP_RECORD_REMOVE) {
 		if (r == LOOK_FOUND)
-			name_set(x, fd.slot, OFF_TOMB << 16, 0);
+			name_set(x, fd.slot, OFF_TOMB << 16, 0, 0, 0);
 		return;
 	}
 	uint64_t h = hash_name(x->salt, kind, name, name_len);
 	if (r == LOOK_FOUND) {
-		name_set(x, fd.slot, off << 16 | (h >> 48), (uint32_t)n);
+		name_set(x, fd.slot, off << 16 | (h >> 48), (uint32_t)n, check, flags);
 	} else if (fd.has_slot) {
 		uint64_t was = ld64(x->names + fd.free_slot * NAME_SLOT) >> 16;
-		name_set(x, fd.free_slot, off << 16 | (h >> 48), (uint32_t)n);
+		name_set(x, fd.free_slot, off << 16 | (h >> 48), (uint32_t)n, check, flags);
 		if (was == OFF_EMPTY)
 			counter_add(x, H_NAME_USED, 1);
 	} else {
 		u->bad = "the name table is full";
 		return;
 	}
-	number_add(u, &rec, off, n);
+	number_add(u, &rec, off, n, check, flags);
 }
 
 /* The operations of the record whose payload (@len bytes) starts at log offset @at. */
@@ -633,6 +728,13 @@ static void update_record(struct update *u, uint64_t at, uint64_t len)
 	const uint8_t *p = u->lmap + at;
 	if (len < 1 || (p[0] != RECORD_TXN && p[0] != RECORD_SNAPSHOT)) {
 		u->bad = "a record has an unknown type";
+		return;
+	}
+	/* Its bytes are the ones written (below the covered end nothing changes them, but a
+	 * disk or another program may have): what the slots' check values vouch for. */
+	const uint8_t *h = p - RECORD_HEADER;
+	if (!numbering__file_record_header_ok(h) || get32(h + 4) != len || get32(h + 16) != numbering__crc32c(0, p, len)) {
+		u->bad = "a record's checksum fails";
 		return;
 	}
 	uint64_t i = 1;
@@ -680,6 +782,33 @@ static void shx_retire(struct numbering__shx *x, uint32_t state)
 	st32(x->map + H_STATE, state);
 	dyn_seal(x);
 	seq_leave(x);
+}
+
+/* An index of version 1 at @path, which processes of an older library may map (its
+ * header is laid out as this version's): marked replaced, as a newer file of this
+ * version replaces it, so that they follow (and, not reading this version, answer from
+ * their own heap). Anything else is left alone. */
+static void shx_retire_version1(const char *path)
+{
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	struct stat st;
+	uint8_t *h = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= IDX_HEADER)
+		h = mmap(NULL, IDX_HEADER, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (h == MAP_FAILED)
+		return;
+	if (memcmp(h, idx_magic, 8) == 0 && get32(h + H_VERSION) == 1 && get32(h + H_SIZE) == IDX_HEADER &&
+	    get32(h + H_CRC) == fixed_crc(h) && ld32(h + H_STATE) == IDX_LIVE) {
+		struct numbering__shx old;
+		memset(&old, 0, sizeof(old));
+		old.map = h;
+		memcpy(&old.salt, h + H_SALT, 4);
+		shx_retire(&old, IDX_REPLACED);
+	}
+	munmap(h, IDX_HEADER);
 }
 
 static char *idx_path_of(const struct file *f)
@@ -782,9 +911,9 @@ static int shx_build(struct file *f, uint64_t min_names)
 		goto fail;
 	fd = -1; /* x's */
 	for (uint64_t i = 0; i < names; i++)
-		name_set(x, i, 0, 0);
+		name_set(x, i, 0, 0, 0, 0);
 	for (uint64_t i = 0; i < nums; i++)
-		num_set(x, i, 0, 0, 0);
+		num_set(x, i, 0, 0, 0, 0, 0);
 	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf, name_buf + NUMBERING__RECORD_NAME_BUF};
 	for (uint64_t at = HEADER_SIZE_V2; at < f->end && u.bad == NULL;) {
 		uint64_t len = at + RECORD_HEADER <= f->end ? get32(f->lmap + at + 4) : UINT64_MAX;
@@ -805,6 +934,8 @@ static int shx_build(struct file *f, uint64_t min_names)
 	st32(x->map + H_STATE, IDX_LIVE);
 	dyn_seal(x);
 	st64(x->map + H_GEN, 2);
+	if (f->shx == NULL)
+		shx_retire_version1(f->idx_path);
 	if (rename(tmp, f->idx_path) != 0) {
 		rc = numbering__file_io_error("rename the index over", f->idx_path);
 		goto fail;
@@ -1094,6 +1225,21 @@ static void not_served(struct file *f, const char *why)
 		                         f->path, f->idx_path, why);
 }
 
+/* A record the index points to no longer has the bytes it indexed: the log was
+ * changed in place below its covered end (a disk, or a program writing the file),
+ * which no writer of this library does. Never read: DATA_LOSS, the record's name
+ * given when it is known (@name, else NULL). */
+static int changed(struct file *f, uint64_t off, const char *name)
+{
+	char quoted[NUMBERING__QUOTE_SIZE], which[NUMBERING__QUOTE_SIZE + 8] = "";
+	if (name != NULL)
+		snprintf(which, sizeof(which), " \"%s\"", numbering__quote(quoted, name, strlen(name)));
+	return numbering__error_set(NUMBERING_DATA_LOSS,
+	                            "file backend: store %s is damaged: the record%s at offset %llu of its log is not what "
+	                            "was written there (its bytes do not match the check value its shared index holds)",
+	                            f->path, which, (unsigned long long)off);
+}
+
 enum { VIEW_READY, VIEW_RETRY, VIEW_NONE };
 
 /* Opens a look-up's view of the index: its generation, the log length it covers, its
@@ -1161,6 +1307,8 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 		*served = 1;
 		if (r == LOOK_NONE)
 			return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: no record of the kind has the name");
+		if (r == LOOK_CHANGED || fd.changed)
+			return changed(f, fd.off, r == LOOK_FOUND ? fd.rec.name : NULL);
 		/* Decoded by the look-up from the log, whose bytes below the covered end never
 		 * change: valid now that the look-up is known to have seen a whole index. */
 		fd.rec.version = NUMBERING_RECORD_VERSION;
@@ -1194,13 +1342,15 @@ int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbe
 		int r = num_look(x, key, &fd);
 		if (r == LOOK_NONE && ranges > 0) {
 			int64_t i = range_floor(x, ranges, key);
-			uint64_t k, last, off, len;
-			if (i >= 0 && range_entry(x, (uint64_t)i, &k, &last, &off, &len) != 0)
+			struct range e;
+			if (i >= 0 && range_entry(x, (uint64_t)i, &e) != 0)
 				r = LOOK_DAMAGED;
-			else if (i >= 0 && k >> 56 == (uint64_t)digits && number <= last) {
+			else if (i >= 0 && e.key >> 56 == (uint64_t)digits && number <= e.last) {
 				r = LOOK_FOUND;
-				fd.off = off;
-				fd.len = len;
+				fd.off = e.off;
+				fd.len = e.len;
+				fd.check = e.check;
+				fd.flags = e.flags;
 			}
 		}
 		if (seq_retry(x, gen))
@@ -1213,8 +1363,11 @@ int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbe
 		if (r == LOOK_NONE)
 			return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: no record holds that number");
 		numbering_record rec;
-		if (decode_at(lmap, lmap_len, limit, fd.off, fd.len, &rec, name_buf) != 0 ||
-		    !(rec.flags & NUMBERING_RECORD_NUMBERS) || rec.digits != digits || rec.first > number || rec.last < number) {
+		int how = record_at(lmap, lmap_len, limit, fd.off, fd.len, fd.check, fd.flags, &rec, name_buf);
+		if (how == REC_CHANGED)
+			return changed(f, fd.off, NULL);
+		if (how == REC_BAD || !(rec.flags & NUMBERING_RECORD_NUMBERS) || rec.digits != digits ||
+		    rec.first > number || rec.last < number) {
 			*served = 0;
 			not_served(f, "a record it points to does not decode or does not hold the number");
 			return NUMBERING_OK;

@@ -1003,7 +1003,8 @@ SINK_INLINE int read(struct sink *k, struct reader *r, numbering_instance *out, 
 		return bad(r, "body", "its packed bytes hold a bit this version does not know");
 	unsigned want =
 	    out->lifecycle_state == NUMBERING_LIFECYCLE_DELETED ? 0 : NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS;
-	if (rec->flags != want)
+	/* (Less the flag of a backend that vouches for the record: model/record.h.) */
+	if ((rec->flags & ~NUMBERING__RECORD_VOUCHED) != want)
 		return bad(r, "flags", "they are not LISTED | NUMBERS for an instance that is not DELETED, 0 for one that is");
 	/* The strings in mask order. */
 #define GET_KEY NOTHING

@@ -647,6 +647,139 @@ bad:
 	                              r->field, r->problem, len, (size_t)(r->p - data));
 }
 
+/* A varint whose bytes are known to be a shortest form (the trusted decode): read
+ * as get_varint() reads it, without its form checked; 0 when its bytes run past @end. */
+static inline int get_varint_trusted(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t *p = *pp;
+	if (p < end && *p < 0x80) {
+		*v = *p;
+		*pp = p + 1;
+		return 1;
+	}
+#if WORDS
+	if (end - p >= VARINT_MAX) {
+		uint64_t w = load64(p);
+		uint64_t stops = ~w & 0x8080808080808080ULL;
+		unsigned n;
+		uint64_t top = 0;
+		if (stops != 0) {
+			n = (unsigned)__builtin_ctzll(stops) / 8 + 1;
+			if (n < 8)
+				w &= (1ULL << (8 * n)) - 1;
+		} else {
+			if (p[8] >= 0x80)
+				return 0;
+			n = 9;
+			top = (uint64_t)p[8] << 56;
+		}
+		w = ((w & 0x7f007f007f007f00ULL) >> 1) | (w & 0x007f007f007f007fULL);
+		w = ((w & 0x3fff00003fff0000ULL) >> 2) | (w & 0x00003fff00003fffULL);
+		w = ((w & 0x0fffffff00000000ULL) >> 4) | (w & 0x000000000fffffffULL);
+		*v = w | top;
+		*pp = p + n;
+		return 1;
+	}
+#endif
+	struct reader r = {p, end, NULL, ""};
+	if (!get_varint_checked(&r, v))
+		return 0;
+	*pp = r.p;
+	return 1;
+}
+
+/* A string's bytes (then its NUL when @nul) at *@pp: 0 when they run past @end. */
+static inline int get_string_trusted(const uint8_t **pp, const uint8_t *end, const char **s, size_t *len, int nul)
+{
+	uint64_t n;
+	if (!get_varint_trusted(pp, end, &n) || n + (nul ? 1 : 0) > (uint64_t)(end - *pp) ||
+	    n > NUMBERING_RECORD_NAME_MAX || (nul && (*pp)[n] != '\0'))
+		return 0;
+	*s = (const char *)*pp;
+	*len = (size_t)n;
+	*pp += n + (nul ? 1 : 0);
+	return 1;
+}
+
+int numbering__record_decode_trusted(numbering_record *out, const uint8_t *data, size_t len, char *name_buf)
+{
+	if (out == NULL || data == NULL || len < 3 || data[0] != NUMBERING__RECORD_FORMAT || (data[2] & ~(unsigned)B_ALL))
+		return numbering__record_decode(out, data, len, name_buf);
+	const uint8_t *p = data + 3, *end = data + len;
+	unsigned kind = data[1], bits = data[2];
+	int compact = (bits & B_COMPACT) != 0;
+	const struct numbering__kind *k = NULL;
+	if (compact && (name_buf == NULL || (k = numbering__kind_find((int)kind)) == NULL || k->collection_len == 0))
+		return numbering__record_decode(out, data, len, name_buf);
+	const char *parent, *name;
+	size_t parent_len, name_len;
+	if (!get_string_trusted(&p, end, &parent, &parent_len, !compact) ||
+	    !get_string_trusted(&p, end, &name, &name_len, !compact))
+		return numbering__record_decode(out, data, len, name_buf);
+	/* What name_buf must hold, as the checked decode bounds it. */
+	if (compact && k->parent_prefix_len + parent_len + 1 + k->collection_len + 1 + name_len > NUMBERING_RECORD_NAME_MAX)
+		return numbering__record_decode(out, data, len, name_buf);
+	uint64_t v = 0, first = 0, span = 0;
+	int64_t sort_key = 0, expires = 0;
+	unsigned digits = 0;
+	if ((bits & B_SORT_KEY) && !get_varint_trusted(&p, end, &v))
+		return numbering__record_decode(out, data, len, name_buf);
+	sort_key = unzigzag(v);
+	if (bits & B_INTERVAL) {
+		if (p >= end || (digits = *p++) == 0 || digits > NUMBERING_RECORD_DIGITS_MAX ||
+		    !get_varint_trusted(&p, end, &first) || !get_varint_trusted(&p, end, &span) ||
+		    first >= pow10_table[digits] || span >= pow10_table[digits] - first)
+			return numbering__record_decode(out, data, len, name_buf);
+	}
+	v = 0;
+	if ((bits & B_EXPIRES) && !get_varint_trusted(&p, end, &v))
+		return numbering__record_decode(out, data, len, name_buf);
+	expires = unzigzag(v);
+	const char *keys[NUMBERING_RECORD_KEY_SLOTS] = {NULL, NULL, NULL, NULL};
+	if (bits & B_KEYS) {
+		if (p >= end || *p == 0 || (*p & ~KEY_SLOTS_ALL))
+			return numbering__record_decode(out, data, len, name_buf);
+		for (unsigned m = *p++; m != 0; m &= m - 1) {
+			size_t key_len;
+			if (!get_string_trusted(&p, end, &keys[__builtin_ctz(m)], &key_len, 1))
+				return numbering__record_decode(out, data, len, name_buf);
+		}
+	}
+	if ((size_t)(end - p) > NUMBERING_RECORD_BODY_MAX)
+		return numbering__record_decode(out, data, len, name_buf);
+	out->version = NUMBERING_RECORD_VERSION;
+	out->kind = (int)kind;
+	out->flags = bits & FLAGS_ALL;
+	out->sort_key = sort_key;
+	out->digits = (int)digits;
+	out->first = first;
+	out->last = first + span;
+	out->expires = expires;
+	memcpy(out->keys, keys, sizeof(keys));
+	out->body_len = (size_t)(end - p);
+	out->body = out->body_len > 0 ? p : NULL;
+	if (compact) {
+		char *n = name_buf;
+		copy_piece(n, k->parent_prefix, k->parent_prefix_len);
+		copy_piece(n + k->parent_prefix_len, parent, parent_len);
+		parent_len += k->parent_prefix_len;
+		n[parent_len] = '\0';
+		out->parent = n;
+		n += parent_len + 1;
+		copy_piece(n, name_buf, parent_len);
+		n[parent_len] = '/';
+		copy_piece(n + parent_len + 1, k->collection, k->collection_len);
+		n[parent_len + 1 + k->collection_len] = '/';
+		copy_piece(n + parent_len + 2 + k->collection_len, name, name_len);
+		n[parent_len + 2 + k->collection_len + name_len] = '\0';
+		out->name = n;
+	} else {
+		out->parent = parent;
+		out->name = name;
+	}
+	return NUMBERING_OK;
+}
+
 int numbering_record_decode(numbering_record *out, const uint8_t *data, size_t len)
 {
 	return numbering__record_decode(out, data, len, NULL);

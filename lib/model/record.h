@@ -56,6 +56,18 @@ int numbering__record_encode(struct numbering__buf *out, const numbering_record 
  */
 int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t len, char *name_buf);
 
+/*
+ * numbering__record_decode() of bytes known to be a record it accepts (the file
+ * backend's shared index vouches for them with a check value taken when they were
+ * decoded and checked): the same record, without the checks that only the encoding's
+ * rules need (a string's NULs and limits, a varint's shortest form, a present value
+ * of 0). Still never reads outside @data nor writes past @name_buf's
+ * NUMBERING__RECORD_NAME_BUF bytes, and anything it does not expect (bytes that are
+ * not such a record after all) is decoded by numbering__record_decode(), whose errors
+ * it returns.
+ */
+int numbering__record_decode_trusted(numbering_record *out, const uint8_t *data, size_t len, char *name_buf);
+
 /* NUMBERING_DATA_LOSS naming @field: "the stored @what record \"name\" is damaged: its
  * @field: @problem" (@what "" or ending in a space, e.g. "active number "). */
 int numbering__record_damaged(const numbering_record *record, const char *what, const char *field,
@@ -71,6 +83,16 @@ int numbering__record_damaged(const numbering_record *record, const char *what, 
  * was given.
  */
 #define NUMBERING__CONTROL_OWN_RECORDS 0x4e42f001
+
+/*
+ * A record flag no record stores (put refuses it, decode never gives it): the file
+ * backend sets it on a record it visits whose bytes it vouches for, as the library's
+ * own stores do for all of theirs: an instance record read through the shared index
+ * whose bytes match the check value of its slot, taken by the writer that indexed it
+ * after checking it in full (docs/FILE-FORMAT.md, "The shared index"). The store reads
+ * such a record with the reader of its own records (numbering__instance_from_own_record()).
+ */
+#define NUMBERING__RECORD_VOUCHED 0x80000000u
 
 /*
  * Control operations of a backend that other processes write (the file backend: docs/

@@ -45,13 +45,15 @@ struct instance_visit {
 static int read_instance(struct instance_visit *v, const numbering_record *record)
 {
 	v->found = 1;
+	/* The store's own records, and those the backend vouches for (model/record.h). */
+	int own = v->own || (record->flags & NUMBERING__RECORD_VOUCHED) != 0;
 	/* A resolve has the number's +E164 text: copied, not formatted, checked or not. */
 	if (v->e164 != NULL)
-		v->rc = v->own ? numbering__instance_from_own_record_e164(v->out, record, v->value, v->digits, v->e164)
-		               : numbering__instance_from_record_e164(v->out, record, v->value, v->digits, v->e164);
+		v->rc = own ? numbering__instance_from_own_record_e164(v->out, record, v->value, v->digits, v->e164)
+		            : numbering__instance_from_record_e164(v->out, record, v->value, v->digits, v->e164);
 	else
-		v->rc = v->own ? numbering__instance_from_own_record(v->out, record)
-		               : numbering__instance_from_record(v->out, record);
+		v->rc = own ? numbering__instance_from_own_record(v->out, record)
+		            : numbering__instance_from_record(v->out, record);
 	return v->rc;
 }
 
