@@ -286,6 +286,27 @@ END_TEST
 
 /* ---- Handler URIs ---- */
 
+/* Every @good URI is accepted by @validate, every @bad one refused: INVALID_ARGUMENT
+ * naming @field and, when @quotes, quoting the URI in the message. */
+static void accepts_and_refuses(int (*validate)(const char *uri, const char *field), const char *field,
+                                const char *const *good, size_t good_count, const char *const *bad, size_t bad_count,
+                                int quotes)
+{
+	for (size_t i = 0; i < good_count; i++)
+		ck_assert_msg(validate(good[i], field) == NUMBERING_OK, "%s: %s", good[i], numbering_error_message());
+	for (size_t i = 0; i < bad_count; i++) {
+		int rc = validate(bad[i], field);
+		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s was accepted", bad[i]);
+		ck_assert_str_eq(numbering_error_violation_field(0), field);
+		if (!quotes)
+			continue;
+		char quoted[NUMBERING__QUOTE_SIZE + 2];
+		snprintf(quoted, sizeof(quoted), "\"%s\"", bad[i]);
+		ck_assert_msg(strstr(numbering_error_message(), quoted) != NULL, "%s: message does not quote it: %s", bad[i],
+		              numbering_error_message());
+	}
+}
+
 static const char *const good_http[] = {
 	"https://example.com/hook",
 	"http://example.com",
@@ -342,14 +363,8 @@ static const char *const bad_http[] = {
 START_TEST(message_handlers)
 {
 	const char *f = "incoming_message_handler_uris";
-	for (size_t i = 0; i < sizeof(good_http) / sizeof(good_http[0]); i++)
-		ck_assert_msg(numbering__validate_message_handler(good_http[i], f) == NUMBERING_OK, "%s: %s", good_http[i],
-		              numbering_error_message());
-	for (size_t i = 0; i < sizeof(bad_http) / sizeof(bad_http[0]); i++) {
-		int rc = numbering__validate_message_handler(bad_http[i], f);
-		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s was accepted", bad_http[i]);
-		ck_assert_str_eq(numbering_error_violation_field(0), f);
-	}
+	accepts_and_refuses(numbering__validate_message_handler, f, good_http, sizeof(good_http) / sizeof(good_http[0]),
+	                    bad_http, sizeof(bad_http) / sizeof(bad_http[0]), 0);
 	check_error(numbering__validate_message_handler("ftp://example.com/", f), NUMBERING_INVALID_ARGUMENT, f,
 	             "must be an absolute http or https URI, not ftp:");
 	check_error(numbering__validate_message_handler("mailto:ops@example.com", f), NUMBERING_INVALID_ARGUMENT, f,
@@ -450,18 +465,8 @@ static const char *const bad_call[] = {
 START_TEST(call_handlers)
 {
 	const char *f = "incoming_call_handler_uris";
-	for (size_t i = 0; i < sizeof(good_call) / sizeof(good_call[0]); i++)
-		ck_assert_msg(numbering__validate_call_handler(good_call[i], f) == NUMBERING_OK, "%s: %s", good_call[i],
-		              numbering_error_message());
-	for (size_t i = 0; i < sizeof(bad_call) / sizeof(bad_call[0]); i++) {
-		int rc = numbering__validate_call_handler(bad_call[i], f);
-		ck_assert_msg(rc == NUMBERING_INVALID_ARGUMENT, "%s was accepted", bad_call[i]);
-		ck_assert_str_eq(numbering_error_violation_field(0), f);
-		char quoted[NUMBERING__QUOTE_SIZE + 2];
-		snprintf(quoted, sizeof(quoted), "\"%s\"", bad_call[i]);
-		ck_assert_msg(strstr(numbering_error_message(), quoted) != NULL, "%s: message does not quote it: %s",
-		              bad_call[i], numbering_error_message());
-	}
+	accepts_and_refuses(numbering__validate_call_handler, f, good_call, sizeof(good_call) / sizeof(good_call[0]),
+	                    bad_call, sizeof(bad_call) / sizeof(bad_call[0]), 1);
 	check_error(numbering__validate_call_handler("sip:alice@", f), NUMBERING_INVALID_ARGUMENT, f, "no host");
 	check_error(numbering__validate_call_handler("sip:alice@example.com:0", f), NUMBERING_INVALID_ARGUMENT, f,
 	             "1 to 65535");
