@@ -862,20 +862,32 @@ END_TEST
 
 #define KILL_NUMBERS 400
 
-START_TEST(kill_during_billing_run_loses_and_doubles_nothing)
+typedef char subscription_name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+
+/* A file store (its path named after @test) in st, KILL_NUMBERS numbers rented in it
+ * on JAN31 and the account topped up for 50 months of each; returns their
+ * subscriptions' names (the caller frees the array). */
+static subscription_name *rent_many(const char *test)
 {
-	fixture_temp_store_path(path, sizeof(path), "subscription-kill");
+	fixture_temp_store_path(path, sizeof(path), test);
 	clk = JAN31 - DAY;
 	st = open_kind(1, 0);
 	import_store(st, "+12085551000-399", 100, 1);
 	top_up(KILL_NUMBERS * 100 * 50);
-	char(*names)[NUMBERING__SUBSCRIPTION_NAME_SIZE] = calloc(KILL_NUMBERS, sizeof(*names));
+	subscription_name *names = calloc(KILL_NUMBERS, sizeof(*names));
+	ck_assert_ptr_nonnull(names);
 	clk = JAN31;
 	for (int i = 0; i < KILL_NUMBERS; i++) {
 		char number[16];
 		snprintf(number, sizeof(number), "+1208555%04d", 1000 + i);
 		rent(number, names[i]);
 	}
+	return names;
+}
+
+START_TEST(kill_during_billing_run_loses_and_doubles_nothing)
+{
+	subscription_name *names = rent_many("subscription-kill");
 	ledger_ok();
 	numbering_store_close(st);
 	unsigned seed = 7;
@@ -943,18 +955,7 @@ END_TEST
  * looked up (docs/RECORDS.md). */
 START_TEST(two_processes_running_billing_at_once_charge_each_period_once)
 {
-	fixture_temp_store_path(path, sizeof(path), "subscription-two");
-	clk = JAN31 - DAY;
-	st = open_kind(1, 0);
-	import_store(st, "+12085551000-399", 100, 1);
-	top_up(KILL_NUMBERS * 100 * 50);
-	char(*names)[NUMBERING__SUBSCRIPTION_NAME_SIZE] = calloc(KILL_NUMBERS, sizeof(*names));
-	clk = JAN31;
-	for (int i = 0; i < KILL_NUMBERS; i++) {
-		char number[16];
-		snprintf(number, sizeof(number), "+1208555%04d", 1000 + i);
-		rent(number, names[i]);
-	}
+	subscription_name *names = rent_many("subscription-two");
 	numbering_store_close(st);
 	int64_t periods = 1;
 	for (int round = 0; round < 4; round++) {
