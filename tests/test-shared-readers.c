@@ -412,6 +412,47 @@ START_TEST(shared_index_damaged)
 }
 END_TEST
 
+/* Reads of the store's file fail with EIO while this is installed. */
+static ssize_t failing_pread(int fd, void *buf, size_t len, off_t offset)
+{
+	(void)fd;
+	(void)buf;
+	(void)len;
+	(void)offset;
+	errno = EIO;
+	return -1;
+}
+
+/* A reader's catch-up that fails (here its read of the file, EIO) leaves it where it
+ * was, reading on with what it holds, and is tried again at its next read: once the
+ * file reads again, the reader sees the commit it missed, without another commit to
+ * tell it (it used to count the change as seen, and missed it until the next one). */
+START_TEST(shared_reader_catch_up_retried)
+{
+	const char *path = new_path();
+	fill(path, 10);
+	numbering_backend *r = open_backend(path, 1, 0); /* a reader with its own heap: it reads the file */
+	numbering_backend *w = open_backend(path, 0, 0);
+	struct seen s;
+	ck_assert_int_eq(get(r, 9, &s), NUMBERING_OK);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 10, number_of(10), 1, 1);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	struct numbering__file_io failing = numbering__file_io_system;
+	failing.pread = failing_pread;
+	numbering__file_io_set(&failing);
+	int rc = get(r, 10, &s);
+	numbering__file_io_set(NULL);
+	ck_assert_int_eq(rc, NUMBERING_NOT_FOUND); /* as of before the commit */
+	ck_assert_int_eq(get(r, 10, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v10-1");
+	ck_assert_int_eq(resolve(r, number_of(10), &s), NUMBERING_OK);
+	r->free(r);
+	w->free(w);
+	cleanup();
+}
+END_TEST
+
 /* An index of version 1 (the previous release's, whose slots hold no check value of
  * their records: here this version's file with the version word changed and the
  * header's checksum made again) is not read: a reader answers from its heap, a
@@ -890,6 +931,7 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_index_grows);
 	tcase_add_test(tc, shared_index_damaged);
 	tcase_add_test(tc, shared_index_of_version_1);
+	tcase_add_test(tc, shared_reader_catch_up_retried);
 	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);
 	tcase_add_test(tc, shared_processes_live);
 	tcase_add_test(tc, shared_reader_damaged_body);

@@ -241,6 +241,7 @@ struct file {
 	uint8_t *shared;
 	_Atomic uint64_t *changes, *published;
 	_Atomic uint64_t seen;    /* *changes when this backend last caught up */
+	int catch_up_failing;     /* a reader's last catch-up failed (said once); f->lock */
 	_Atomic uint64_t foreign; /* catch-ups that took another process's records */
 	int watched;              /* a store sends NUMBERING__CONTROL_REFRESH: reads need not catch up */
 	struct numbering__rwlock *readers; /* that store's readers: held off while f->mem is replaced */

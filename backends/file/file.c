@@ -717,11 +717,16 @@ int numbering__file_catch_up(struct file *f, int writer)
 	}
 	if (rc == NUMBERING_OK && (replaced || f->records != records || f->end != end))
 		atomic_fetch_add(&f->foreign, 1);
-	if (rc == NUMBERING_OK || !writer)
+	/* Seen only once caught up: a reader whose catch-up failed (it reads on with what it
+	 * holds) tries again at its next read, told once until one succeeds. */
+	if (rc == NUMBERING_OK)
 		atomic_store(&f->seen, c);
-	if (rc != NUMBERING_OK && !writer)
-		numbering__file_diagnose(f, "store %s: could not read what other processes wrote: %s", f->path,
-		                         numbering_error_message());
+	if (rc != NUMBERING_OK && !writer && !f->catch_up_failing)
+		numbering__file_diagnose(f, "store %s: could not read what other processes wrote (tried again at each "
+		                         "read): %s",
+		                         f->path, numbering_error_message());
+	if (!writer)
+		f->catch_up_failing = rc != NUMBERING_OK;
 	pthread_mutex_unlock(&f->lock);
 	return rc;
 }
