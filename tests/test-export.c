@@ -115,6 +115,15 @@ static numbering_backend *imported(const char *ref)
 	return m;
 }
 
+/* The CSV export of the export @ref (imported into a memory store), a new string. */
+static char *csv_of(const char *ref)
+{
+	numbering_backend *m = imported(ref);
+	char *csv = export_text(m, 1, NULL, NULL);
+	m->free(m);
+	return csv;
+}
+
 /* @backend's export (whole, or @project's) is @want, byte for byte. */
 #define exports_as(backend, csv, project, want) exports_as_at(backend, csv, project, want, __LINE__)
 static void exports_as_at(numbering_backend *backend, int csv, const char *project, const char *want, int at)
@@ -362,15 +371,13 @@ END_TEST
 
 START_TEST(round_trip_csv)
 {
-	numbering_backend *m = imported(memory_ref);
-	char *csv = export_text(m, 1, NULL, NULL);
-	m->free(m);
+	char *csv = csv_of(memory_ref);
 	ck_assert_msg(strncmp(csv, "numberingExport,1,library,", 26) == 0, "%.80s", csv);
 	ck_assert_ptr_nonnull(strstr(csv, "\nkind,name,parent,flags,sortKey,digits,first,last,expires,keys,key0,key1,"
 	                                  "key2,key3,body\n"));
 	round_trip(csv, 1, NULL);
 	/* A CSV export imported gives the JSON Lines export of the same records. */
-	m = imported(csv);
+	numbering_backend *m = imported(csv);
 	exports_as(m, 0, NULL, memory_ref);
 	m->free(m);
 	free(csv);
@@ -630,9 +637,7 @@ END_TEST
 
 START_TEST(import_errors_csv)
 {
-	numbering_backend *m = imported(memory_ref);
-	char *csv = export_text(m, 1, NULL, NULL);
-	m->free(m);
+	char *csv = csv_of(memory_ref);
 	/* Line 3 is the first record row (the header, the column names). */
 	refused_line(csv, 3, "frobnicator,x,,,,,,,,,,,,,\n", "line 3: kind: unknown kind \"frobnicator\"", "kind");
 	refused_line(csv, 3, "meta,x,,,,,,,,,,,,,AQ=\n", "line 3: body: not base64", "body");
@@ -815,10 +820,8 @@ START_TEST(import_damaged_keys_and_csv)
 	/* CSV: the same cut body, refused the same way. */
 	body_of(ref, "subscription", body, &len);
 	t = with_record(ref, "subscription", body, len - 1, -1, NULL, &no, name, sizeof(name), &tlen);
-	numbering_backend *m = imported(ref);
-	char *csv = export_text(m, 1, NULL, NULL);
-	m->free(m);
-	m = new_memory_backend();
+	char *csv = csv_of(ref);
+	numbering_backend *m = new_memory_backend();
 	ck_assert_int_ne(import_text(m, t, tlen, NULL), NUMBERING_OK); /* the JSON Lines one */
 	m->free(m);
 	free(t);
