@@ -802,6 +802,101 @@ static int64_t page_gets(int size)
 	return due_gets;
 }
 
+/* A copy of the first DUE record of P1 whose body starts with @version. */
+struct big_copy {
+	numbering_record r;
+	int version;
+	char name[NUMBERING__DUE_NAME_SIZE], parent[NUMBERING__PROJECT_SIZE];
+	uint8_t *body;
+};
+
+static int big_copy_visit(const numbering_record *record, void *payload)
+{
+	struct big_copy *c = payload;
+	if (((const uint8_t *)record->body)[0] != c->version)
+		return 0;
+	c->r = *record;
+	snprintf(c->name, sizeof(c->name), "%s", record->name);
+	snprintf(c->parent, sizeof(c->parent), "%s", record->parent);
+	c->body = malloc(record->body_len);
+	ck_assert_ptr_nonnull(c->body);
+	memcpy(c->body, record->body, record->body_len);
+	c->r.name = c->name;
+	c->r.parent = c->parent;
+	c->r.body = c->body;
+	return NUMBERING__VISIT_STOP;
+}
+
+static struct big_copy big_copy(int version)
+{
+	struct big_copy c;
+	memset(&c, 0, sizeof(c));
+	c.version = version;
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_DUE;
+	q.parent = P1;
+	unsigned slot = numbering__rwlock_rdlock(&st->lock);
+	ck_assert_int_eq(numbering__backend_list(st, &q, big_copy_visit, &c), NUMBERING_OK);
+	numbering__rwlock_rdunlock(&st->lock, slot);
+	ck_assert_ptr_nonnull(c.body);
+	return c;
+}
+
+static void check_fails(const numbering_record *r, const char *field)
+{
+	int rc = numbering_record_check(r);
+	ck_assert_msg(rc == NUMBERING_DATA_LOSS, "a damaged record (%s) passed: %s", field, numbering_error_message());
+	ck_assert_msg(strstr(numbering_error_message(), field) != NULL, "'%s' not in: %s", field,
+	              numbering_error_message());
+}
+
+/* A split day's records damaged: DATA_LOSS naming the field. */
+static void damaged_split_day(uint32_t shards)
+{
+	struct big_copy d = big_copy(2), b = big_copy(1);
+	d.r.name = d.name; /* into the copies */
+	d.r.parent = d.parent;
+	b.r.name = b.name;
+	b.r.parent = b.parent;
+	ck_assert_msg(numbering_record_check(&d.r) == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_record_check(&b.r), NUMBERING_OK);
+	numbering_record r = d.r;
+	r.expires = JAN31;
+	check_fails(&r, "expires");
+	d.body[1] = 3;
+	check_fails(&d.r, "shards");
+	d.body[1] = 0;
+	check_fails(&d.r, "shards");
+	r = d.r;
+	r.body_len = 4;
+	check_fails(&r, "version");
+	/* A shard as the next shard of its day (name and sort key agreeing): its items are
+	 * not of that shard. */
+	int64_t day = numbering__due_key_day(b.r.sort_key);
+	uint32_t k = (uint32_t)(b.r.sort_key - numbering__due_shard_key(day, shards, 0));
+	ck_assert_uint_lt(k, shards);
+	char name[NUMBERING__DUE_NAME_SIZE];
+	numbering__due_shard_name(name, P1, day, shards, (k + 1) % shards);
+	r = b.r;
+	r.name = name;
+	r.sort_key = numbering__due_shard_key(day, shards, (k + 1) % shards);
+	check_fails(&r, "id");
+	r.sort_key++; /* a name that is not the sort key's */
+	check_fails(&r, "name");
+	r = b.r;
+	r.sort_key = numbering__due_shard_key(day, shards, 0) + 3 * (int64_t)shards; /* past the shards */
+	check_fails(&r, "name");
+	/* A directory's body under a shard's name. */
+	r = b.r;
+	r.body = d.body;
+	r.body_len = 5;
+	r.expires = 0;
+	d.body[1] = (uint8_t)shards;
+	check_fails(&r, "version");
+	free(d.body);
+	free(b.body);
+}
+
 /* P1's balance (the ledger of thousands of entries is not walked: ledger_check()
  * asserts each, and each assertion is a message to Check's parent). */
 static int64_t balance_of(void)
@@ -852,6 +947,7 @@ static void many_in_a_day(int file)
 	/* A page of 1000, every one bucket-managed in the one split day: its directory, then
 	 * each shard once (not a get or two a subscription). */
 	ck_assert_int_le(page_gets(1000), 1 + l.shards);
+	damaged_split_day(l.shards);
 	/* One in a middle shard released, one of another autoCharge off: out of their shards. */
 	int released = -1, off = -1;
 	for (int i = 0; i < MANY && (released < 0 || off < 0); i++) {

@@ -216,12 +216,19 @@ static int set_get(struct bucket_set *set, numbering_store *store, const char *p
 {
 	uint32_t h = bucket_hash(project, day), mask = (uint32_t)set->nslots - 1, shards = 0, shard = 0;
 	for (uint32_t at = h & mask; set->nslots > 0 && set->slots[at] != 0; at = (at + 1) & mask) {
-		struct numbering__due_bucket *b = set->b[set->slots[at] - 1];
-		if (set->hashes[set->slots[at] - 1] != h || b->day != day || strcmp(b->project, project) != 0)
+		int i = set->slots[at] - 1;
+		if (set->hashes[i] != h)
 			continue;
+		struct numbering__due_bucket *b = set->b[i];
+		if (b->day != day || strcmp(b->project, project) != 0)
+			continue;
+		if (b->shards == 1) { /* an unsplit day: its one bucket */
+			*out = b;
+			return NUMBERING_OK;
+		}
 		if (shards == 0) {
 			shards = b->shards;
-			shard = shards > 1 ? numbering__due_shard_of(id, id_len, shards) : 0;
+			shard = numbering__due_shard_of(id, id_len, shards);
 		}
 		if (b->shard == shard) {
 			*out = b;
