@@ -671,11 +671,37 @@ static int bad(struct reader *r, const char *field, const char *problem)
 	return NUMBERING_DATA_LOSS;
 }
 
+/* Copies @len bytes: up to 16 with two loads and two stores (overlapping) of the
+ * widest size that fits, as memcpy does inside, without its call: a resolve copies
+ * seven strings of a few bytes, some empty (~12 instructions each of the call). */
+SINK_INLINE void copy_bytes(char *d, const char *p, size_t len)
+{
+	if (len > 16) {
+		memcpy(d, p, len);
+	} else if (len >= 8) {
+		uint64_t a, b;
+		memcpy(&a, p, 8);
+		memcpy(&b, p + len - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + len - 8, &b, 8);
+	} else if (len >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + len - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + len - 4, &b, 4);
+	} else if (len > 0) {
+		d[0] = p[0];
+		d[len / 2] = p[len / 2];
+		d[len - 1] = p[len - 1];
+	}
+}
+
 /* Sets a grow-only string, in place when it has room (len + 1 <= capacity). */
 SINK_INLINE int set_str(struct numbering__str *s, const char *p, size_t len)
 {
-	if (s->ptr != NULL && (size_t)numbering__str_capacity(s) >= len + 1) {
-		memcpy(s->ptr, p, len);
+	if (s->ptr != NULL && len < (size_t)numbering__str_capacity(s)) {
+		copy_bytes(s->ptr, p, len);
 		s->ptr[len] = '\0';
 		s->len = (uint32_t)len;
 		return NUMBERING_OK;
@@ -786,7 +812,7 @@ SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t valu
 	}
 	if (k->mode == SINK_OWN && s->ptr != NULL && (size_t)numbering__str_capacity(s) >= (size_t)digits + 2) {
 		if (k->e164 != NULL && value == k->e164_value && digits == k->e164_digits) {
-			memcpy(s->ptr, k->e164, (size_t)digits + 2);
+			copy_bytes(s->ptr, k->e164, (size_t)digits + 2);
 			s->len = digits + 1;
 			return NUMBERING_OK;
 		}

@@ -145,7 +145,11 @@ static int find(numbering_store *store, numbering_instance *out, uint64_t first,
                 const char *e164, int *other)
 {
 	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, e164, first, (unsigned)digits};
-	unsigned serial = numbering__error_serial();
+	/* The thread's error serial before the call tells whether a host's backend described
+	 * its failure. It is a thread-local read (~20 instructions of a resolve's, through
+	 * __tls_get_addr): the library's own backends, which describe their failures, are
+	 * asked after a failure instead, whether the thread's last error is of its code. */
+	unsigned serial = store->own_records ? 0 : numbering__error_serial();
 	int rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
 	*other = 0;
 	if (v.found) {
@@ -158,6 +162,8 @@ static int find(numbering_store *store, numbering_instance *out, uint64_t first,
 		*other = v.other;
 		return NUMBERING_NOT_FOUND;
 	}
+	if (store->own_records) /* described: the serial is not the current one */
+		serial = numbering__error_serial() - (numbering_error_code() == rc);
 	return numbering__backend_result(rc, serial, "find");
 }
 
