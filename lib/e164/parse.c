@@ -235,7 +235,18 @@ static int parse_canonical(numbering_number *out, const char *text, size_t len)
 		if (trunk[i][0] == nsn[0])
 			return 0;
 	memset(out, 0, sizeof(*out));
-	memcpy(out->e164, text, len); /* the NUL and the rest: zeroed */
+	/* The NUL and the rest: zeroed. A text of 8 bytes or more (every number of 7 digits
+	 * and more) as two overlapping words: memcpy's call cost a dozen instructions of a
+	 * resolve's. */
+	if (len >= 8) {
+		uint64_t head, tail;
+		memcpy(&head, text, 8);
+		memcpy(&tail, text + len - 8, 8);
+		memcpy(out->e164, &head, 8);
+		memcpy(out->e164 + len - 8, &tail, 8);
+	} else {
+		memcpy(out->e164, text, len);
+	}
 	out->digits = (uint8_t)(len - 1);
 	out->cc_digits = (uint8_t)cc_digits;
 	out->verdict = (uint8_t)numbering__length_verdict(country, nsn_len);
