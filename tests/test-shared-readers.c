@@ -194,6 +194,9 @@ START_TEST(shared_reader_basic)
 		put_rec(w, i, number_of(i), i % 5 == 4 ? 10 : 1, 2);
 	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
 	check_all(r, N, 2);
+	/* Caught up from the index's change word: no stat of the store, no read of its file. */
+	struct file *rf = (struct file *)r;
+	ck_assert_int_eq(rf->quick_catch_ups, 1);
 	/* A number moved from one record to another in one transaction; one removed. */
 	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
 	ck_assert_int_eq(w->remove(w, 1, P1 "/phoneNumberInstances/N0"), NUMBERING_OK);
@@ -215,7 +218,9 @@ START_TEST(shared_reader_basic)
 	ck_assert_int_eq(resolve(r, number_of(4) + 3, &s), NUMBERING_OK);
 	ck_assert_str_eq(s.body, "v4-4");
 	ck_assert(served_shared(r));
-	/* Compaction: a new log and a new index, which the reader follows. */
+	ck_assert_int_eq(rf->quick_catch_ups, 3);
+	/* Compaction: a new log and a new index, which the reader follows (not from the
+	 * change word, which the compaction does not set: the old file's index is replaced). */
 	ck_assert_int_eq(w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
 	ck_assert_int_eq(get(r, 0, &s), NUMBERING_NOT_FOUND);
 	ck_assert_int_eq(get(r, 3, &s), NUMBERING_OK);
@@ -223,6 +228,7 @@ START_TEST(shared_reader_basic)
 	ck_assert_int_eq(resolve(r, number_of(2) + 49, &s), NUMBERING_OK);
 	ck_assert_str_eq(s.body, "v2-4");
 	ck_assert(served_shared(r));
+	ck_assert_int_eq(rf->quick_catch_ups, 3);
 	/* A list: a heap of that kind only, then reads go on from the index. */
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = 1;
@@ -240,6 +246,8 @@ START_TEST(shared_reader_basic)
 	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
 	ck_assert_int_eq(get(r, 3, &s), NUMBERING_OK);
 	ck_assert_str_eq(s.body, "v3-5");
+	/* The heap of that kind caught up from the log mapped, the index vouching for it. */
+	ck_assert_int_eq(rf->quick_catch_ups, 4);
 	memset(&all, 0, sizeof(all));
 	q.limit = 1;
 	q.order = NUMBERING_RECORD_ORDER_ASCENDING;

@@ -103,7 +103,7 @@ static int check(numbering_file_report *report, const char *path, int repair, nu
 	scratch.progress = progress; /* a repair's snapshot */
 	scratch.progress_payload = payload;
 	int fd = -1, created = 0;
-	struct scan s = {io, -1, 0, {NULL, 0, 0}, 0};
+	struct scan s = {io, -1, 0, {NULL, 0, 0}, 0, NULL};
 	int rc = numbering__file_set_paths(&scratch, path);
 	if (rc == NUMBERING_OK) {
 		rc = numbering__file_open_locked(&fd, &created, path, 1, repair != 0);

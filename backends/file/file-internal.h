@@ -145,6 +145,7 @@ struct scan {
 	uint64_t size;
 	struct buf win;
 	uint64_t win_off;
+	const uint8_t *map; /* the file mapped past size (a shared reader's log), read in place; or NULL */
 };
 
 /* What a replay found. */
@@ -242,6 +243,7 @@ struct file {
 	_Atomic uint64_t *changes, *published;
 	_Atomic uint64_t seen;    /* *changes when this backend last caught up */
 	int catch_up_failing;     /* a reader's last catch-up failed (said once); f->lock */
+	int64_t quick_catch_ups;  /* a shared reader's catch-ups that the index answered; f->lock */
 	_Atomic uint64_t foreign; /* catch-ups that took another process's records */
 	int watched;              /* a store sends NUMBERING__CONTROL_REFRESH: reads need not catch up */
 	struct numbering__rwlock *readers; /* that store's readers: held off while f->mem is replaced */
@@ -299,6 +301,9 @@ void numbering__file_shx_detach(struct file *f);
 int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struct numbering__shx **out);
 int numbering__file_shx_install(struct file *f, struct numbering__shx *x);
 void numbering__file_shx_discard(struct numbering__shx *x);
+/* A shared reader without a heap: whether the change counter's value @changes is a
+ * commit its index took (f->end then moved to the index's covered end, no system call). */
+int numbering__file_shx_current(struct file *f, uint64_t changes, uint64_t *end);
 /* Whether the mapped index was replaced by a newer file (or there is none). */
 int numbering__file_shx_replaced(struct file *f);
 /* Look-ups from the index: *served 0 when it cannot answer (the caller asks the heap). */

@@ -184,6 +184,12 @@ int numbering__file_append(const struct numbering__file_io *io, int fd, uint64_t
 /* Points *out at @len bytes at @off (which must lie inside the file). */
 int numbering__file_scan_get(struct scan *s, uint64_t off, size_t len, const uint8_t **out)
 {
+	if (s->map != NULL) {
+		if (off > s->size || len > s->size - off)
+			return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: a read past the end of the store");
+		*out = s->map + off;
+		return NUMBERING_OK;
+	}
 	if (off >= s->win_off && off + len <= s->win_off + s->win.len) {
 		*out = s->win.data + (off - s->win_off);
 		return NUMBERING_OK;
@@ -552,7 +558,7 @@ int numbering__file_mark_durable(const struct numbering__file_io *io, struct fil
 
 int numbering__file_verify(struct file *f)
 {
-	struct scan s = {numbering__file_sys(), f->fd, f->end, {NULL, 0, 0}, 0};
+	struct scan s = {numbering__file_sys(), f->fd, f->end, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;

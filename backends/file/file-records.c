@@ -684,7 +684,7 @@ static int heap_build(struct file *f)
 		mem->free(mem);
 		return numbering__file_io_error("stat", f->path);
 	}
-	struct scan s = {numbering__file_sys(), f->fd, (uint64_t)st.st_size, {NULL, 0, 0}, 0};
+	struct scan s = {numbering__file_sys(), f->fd, (uint64_t)st.st_size, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;

@@ -81,7 +81,8 @@ static const uint8_t idx_magic[8] = {0x89, 'N', 'U', 'M', 'I', 'D', 'X', '\n'};
 #define H_NUM_USED 112    /* u64 */
 #define H_BOOT 120        /* 16 bytes: the boot it was written in */
 #define H_CRC 136         /* u32 of the fixed fields */
-#define H_DYN_CRC 140     /* u32 of the words writers change (state .. counts) */
+#define H_DYN_CRC 140     /* u32 of the words writers change (state .. counts, changes) */
+#define H_CHANGES 144     /* u64 the lock file's change counter that the last commit indexed published */
 
 enum { IDX_LIVE = 0, IDX_REPLACED = 1, IDX_ABANDONED = 2 };
 
@@ -216,8 +217,8 @@ static uint32_t fixed_crc(const uint8_t *h)
 
 static uint32_t dyn_crc(const uint8_t *h, uint32_t salt)
 {
-	uint64_t w[6] = {ld32(h + H_STATE), ld64(h + H_COVERED_END), ld64(h + H_COVERED_SEQ), ld64(h + H_RANGE_COUNT),
-	                 ld64(h + H_NAME_USED), ld64(h + H_NUM_USED)};
+	uint64_t w[7] = {ld32(h + H_STATE), ld64(h + H_COVERED_END), ld64(h + H_COVERED_SEQ), ld64(h + H_RANGE_COUNT),
+	                 ld64(h + H_NAME_USED), ld64(h + H_NUM_USED), ld64(h + H_CHANGES)};
 	return numbering__crc32c(salt, w, sizeof(w));
 }
 
@@ -931,6 +932,9 @@ static int shx_build(struct file *f, uint64_t min_names)
 	}
 	st64(x->map + H_COVERED_END, f->end);
 	st64(x->map + H_COVERED_SEQ, f->seq);
+	/* Current as of the change counter now (the writers' lock held): a compaction, which
+	 * publishes after, is not taken for a commit indexed here. */
+	st64(x->map + H_CHANGES, f->changes != NULL ? atomic_load(f->changes) : 0);
 	st32(x->map + H_STATE, IDX_LIVE);
 	dyn_seal(x);
 	st64(x->map + H_GEN, 2);
@@ -1052,6 +1056,11 @@ void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t pa
 	update_record(&u, record_off + RECORD_HEADER, payload_len);
 	st64(x->map + H_COVERED_END, f->end);
 	st64(x->map + H_COVERED_SEQ, f->seq);
+	/* The value the publish that follows gives the lock file's change counter (only the
+	 * holder of the writers' lock adds to it): a reader that finds the counter there
+	 * knows that the change was this commit, in this log, indexed here. */
+	if (f->changes != NULL)
+		st64(x->map + H_CHANGES, atomic_load(f->changes) + 1);
 	if (u.bad != NULL)
 		st32(x->map + H_STATE, IDX_ABANDONED);
 	dyn_seal(x);
@@ -1178,6 +1187,37 @@ static int seq_retry(const struct numbering__shx *x, uint64_t gen)
 {
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return __atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_RELAXED) != gen;
+}
+
+/* A shared reader, after another process's change (@changes, the lock file's counter):
+ * whether the index says the change was a commit it indexed (its change word, whole and
+ * under the sequence lock, and the index live), so that the file is the one the index
+ * indexes (a compaction or a writer that does not keep the index changes the counter
+ * without the word) and its records end at the covered end (*@end), mapped: no system
+ * call to tell either. */
+int numbering__file_shx_current(struct file *f, uint64_t changes, uint64_t *end)
+{
+	struct numbering__shx *x = f->shx;
+	if (x == NULL)
+		return 0;
+	uint64_t gen = __atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_ACQUIRE);
+	if ((gen & 1) != 0 || ld32(x->map + H_STATE) != IDX_LIVE || ld64(x->map + H_CHANGES) != changes)
+		return 0;
+	*end = ld64(x->map + H_COVERED_END);
+	/* And the end published is the one indexed (a writer killed between its index update
+	 * and its publish, then a writer that does not keep the index: the word matches, the
+	 * end does not). */
+	if (seq_retry(x, gen) || ld32(x->map + H_DYN_CRC) != dyn_crc(x->map, x->salt) || *end < f->end ||
+	    atomic_load_explicit(f->published, memory_order_acquire) != *end)
+		return 0;
+	pthread_mutex_lock(&f->map_mutex);
+	int rc = lmap_grow_locked(f, *end);
+	pthread_mutex_unlock(&f->map_mutex);
+	if (rc != NUMBERING_OK) {
+		numbering_error_clear();
+		return 0;
+	}
+	return 1;
 }
 
 /* The header's changing words as one state, under the sequence lock: 0, or -1 when

@@ -441,7 +441,8 @@ static int reread_slots_locked(struct file *f)
 		return NUMBERING_OK;
 	/* The header alone: a window of the whole first MiB, read and then wiped, cost
 	 * every transaction of a writer ~370,000 instructions. */
-	struct scan s = {numbering__file_sys(), f->fd, f->end < HEADER_SIZE_V2 ? f->end : HEADER_SIZE_V2, {NULL, 0, 0}, 0};
+	struct scan s = {numbering__file_sys(), f->fd, f->end < HEADER_SIZE_V2 ? f->end : HEADER_SIZE_V2, {NULL, 0, 0}, 0,
+	                 NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
@@ -463,7 +464,7 @@ static int reread_slots_locked(struct file *f)
 static int reload_shared_locked(struct file *f, int fd, uint64_t size)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
-	struct scan s = {io, fd, size, {NULL, 0, 0}, 0};
+	struct scan s = {io, fd, size, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
@@ -553,7 +554,7 @@ static int reload_locked(struct file *f, int writer)
 		io->close(fd);
 		return rc;
 	}
-	struct scan s = {io, fd, (uint64_t)st.st_size, {NULL, 0, 0}, 0};
+	struct scan s = {io, fd, (uint64_t)st.st_size, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
@@ -642,7 +643,7 @@ static int catch_up_locked(struct file *f, int writer)
 	}
 	/* The header alone first (not a window of the file's first MiB, which cost each
 	 * transaction a read and a wipe of it); then the records past f->end, if any. */
-	struct scan s = {io, f->fd, size < HEADER_SIZE_V2 ? size : HEADER_SIZE_V2, {NULL, 0, 0}, 0};
+	struct scan s = {io, f->fd, size < HEADER_SIZE_V2 ? size : HEADER_SIZE_V2, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
@@ -697,6 +698,43 @@ static int catch_up_locked(struct file *f, int writer)
 	return rc;
 }
 
+/* A shared reader after a commit its index took (numbering__file_shx_current): the
+ * records up to @indexed_end, all whole, read from the log mapped (its heap's kinds, if
+ * it has a heap), with no system call. */
+static int catch_up_mapped(struct file *f, uint64_t indexed_end)
+{
+	if (!numbering__file_heap_any(f)) {
+		__atomic_store_n(&f->end, indexed_end, __ATOMIC_RELEASE);
+		return NUMBERING_OK;
+	}
+	struct scan s = {numbering__file_sys(), f->fd, indexed_end, {NULL, 0, 0}, 0, f->lmap};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	int rc = numbering__file_read_header(&s, &r, f->path);
+	if (rc == NUMBERING_OK && indexed_end > f->end) {
+		r.data_start = f->end;
+		r.base_seq = r.seq = f->seq;
+		r.records = f->records;
+		r.live = f->live;
+		r.instances_hint = 0;
+		rc = numbering__file_records_replay(f, &s, &r);
+		if (rc == NUMBERING_OK) {
+			__atomic_store_n(&f->end, r.valid_end, __ATOMIC_RELEASE);
+			f->seq = r.seq;
+			f->records = r.records;
+			f->live = r.live;
+		}
+	}
+	if (rc == NUMBERING_OK) {
+		f->slot_gen = r.slot_gen;
+		f->synced_end = r.durable_end < f->end ? r.durable_end : f->end;
+		f->synced_seq = r.durable_seq < f->seq ? r.durable_seq : f->seq;
+	}
+	return rc;
+}
+
 int numbering__file_catch_up(struct file *f, int writer)
 {
 	if (f->changes == NULL)
@@ -707,9 +745,12 @@ int numbering__file_catch_up(struct file *f, int writer)
 	pthread_mutex_lock(&f->lock);
 	while (f->syncing)
 		pthread_cond_wait(&f->cond, &f->lock);
-	uint64_t records = f->records, end = f->end;
+	uint64_t records = f->records, end = f->end, indexed_end = 0;
 	int rc, replaced = 0;
-	if (c != atomic_load(&f->seen) && !numbering__file_same_file(f->fd, f->real)) {
+	if (!writer && f->shared_reader && numbering__file_shx_current(f, c, &indexed_end)) {
+		rc = catch_up_mapped(f, indexed_end); /* a commit of another process, in the index already */
+		f->quick_catch_ups++;
+	} else if (c != atomic_load(&f->seen) && !numbering__file_same_file(f->fd, f->real)) {
 		rc = reload_locked(f, writer);
 		replaced = 1;
 	} else {
@@ -1417,7 +1458,7 @@ static int file_open(struct file *f, int must_exist)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT,
 		                            "file backend: %s is not a libnumbering store (%llu bytes, no store header)", f->path,
 		                            (unsigned long long)size);
-	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0};
+	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
 	memset(&r, 0, sizeof(r));
 	r.damage_offset = -1;
