@@ -477,6 +477,33 @@ static inline void copy_piece(char *d, const char *s, size_t n)
 	}
 }
 
+/* Sets @out's parent and name: as read (@k NULL, full form), or built in @name_buf from a
+ * compact record's pieces: the parent, then the name (the parent again, the collection
+ * and the id). Both decodes bound what @name_buf must hold before they call it. */
+static inline void set_names(numbering_record *out, const struct numbering__kind *k, char *name_buf,
+                             const char *parent, size_t parent_len, const char *name, size_t name_len)
+{
+	if (k == NULL) {
+		out->parent = parent;
+		out->name = name;
+		return;
+	}
+	char *n = name_buf;
+	copy_piece(n, k->parent_prefix, k->parent_prefix_len);
+	copy_piece(n + k->parent_prefix_len, parent, parent_len);
+	parent_len += k->parent_prefix_len;
+	n[parent_len] = '\0';
+	out->parent = n;
+	n += parent_len + 1;
+	copy_piece(n, name_buf, parent_len);
+	n[parent_len] = '/';
+	copy_piece(n + parent_len + 1, k->collection, k->collection_len);
+	n[parent_len + 1 + k->collection_len] = '/';
+	copy_piece(n + parent_len + 2 + k->collection_len, name, name_len);
+	n[parent_len + 2 + k->collection_len + name_len] = '\0';
+	out->name = n;
+}
+
 int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t len, char *name_buf)
 {
 	if (out == NULL || (data == NULL && len > 0))
@@ -619,26 +646,7 @@ int numbering__record_decode(numbering_record *out, const uint8_t *data, size_t 
 	out->version = NUMBERING_RECORD_VERSION;
 	out->kind = kind;
 	out->flags = bits & FLAGS_ALL;
-	if (compact) {
-		/* The parent, then the name: the parent again, the collection and the id. */
-		char *n = name_buf;
-		copy_piece(n, k->parent_prefix, k->parent_prefix_len);
-		copy_piece(n + k->parent_prefix_len, parent, parent_len);
-		parent_len += k->parent_prefix_len;
-		n[parent_len] = '\0';
-		out->parent = n;
-		n += parent_len + 1;
-		copy_piece(n, name_buf, parent_len);
-		n[parent_len] = '/';
-		copy_piece(n + parent_len + 1, k->collection, k->collection_len);
-		n[parent_len + 1 + k->collection_len] = '/';
-		copy_piece(n + parent_len + 2 + k->collection_len, name, name_len);
-		n[parent_len + 2 + k->collection_len + name_len] = '\0';
-		out->name = n;
-	} else {
-		out->parent = parent;
-		out->name = name;
-	}
+	set_names(out, compact ? k : NULL, name_buf, parent, parent_len, name, name_len);
 	return NUMBERING_OK;
 bad:
 	memset(out, 0, sizeof(*out));
@@ -758,25 +766,7 @@ int numbering__record_decode_trusted(numbering_record *out, const uint8_t *data,
 	memcpy(out->keys, keys, sizeof(keys));
 	out->body_len = (size_t)(end - p);
 	out->body = out->body_len > 0 ? p : NULL;
-	if (compact) {
-		char *n = name_buf;
-		copy_piece(n, k->parent_prefix, k->parent_prefix_len);
-		copy_piece(n + k->parent_prefix_len, parent, parent_len);
-		parent_len += k->parent_prefix_len;
-		n[parent_len] = '\0';
-		out->parent = n;
-		n += parent_len + 1;
-		copy_piece(n, name_buf, parent_len);
-		n[parent_len] = '/';
-		copy_piece(n + parent_len + 1, k->collection, k->collection_len);
-		n[parent_len + 1 + k->collection_len] = '/';
-		copy_piece(n + parent_len + 2 + k->collection_len, name, name_len);
-		n[parent_len + 2 + k->collection_len + name_len] = '\0';
-		out->name = n;
-	} else {
-		out->parent = parent;
-		out->name = name;
-	}
+	set_names(out, compact ? k : NULL, name_buf, parent, parent_len, name, name_len);
 	return NUMBERING_OK;
 }
 
