@@ -66,6 +66,42 @@ static void report_set(numbering_file_report *report, const char *fmt, ...)
 static int check(numbering_file_report *report, const char *path, int repair, numbering_file_progress_cb progress,
                  void *payload);
 
+/* Every record read back through its kind's body check: a record whose checksum is sound
+ * but whose body does not read as its kind (written so by a bug, or changed with its
+ * checksum made again) is damage too, reported as such, never as a sound store. */
+struct body_checks {
+	int64_t damaged;
+	char first[200];
+};
+
+static int body_check_visit(const numbering_record *record, void *payload)
+{
+	struct body_checks *b = payload;
+	int rc = numbering_record_check(record);
+	if (rc == NUMBERING_RESOURCE_EXHAUSTED)
+		return rc; /* the check could not run: not damage */
+	if (rc != NUMBERING_OK && b->damaged++ == 0)
+		snprintf(b->first, sizeof(b->first), "%s", numbering_error_message());
+	return 0;
+}
+
+static int check_bodies(struct file *scratch, const char *path)
+{
+	struct body_checks b = {0, ""};
+	struct numbering__memory_record_foreach each = {body_check_visit, &b};
+	int rc = scratch->mem->control(scratch->mem, NUMBERING__MEMORY_CONTROL_FOREACH, &each);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (b.damaged == 0)
+		return NUMBERING_OK;
+	return numbering__error_set(NUMBERING_DATA_LOSS,
+	                            "file backend: %s: %lld record%s with sound checksums do%s not read back as %s kind "
+	                            "(the first: %s); a repair leaves the file as it is: no stretch of the log is "
+	                            "damaged to cut off",
+	                            path, (long long)b.damaged, b.damaged == 1 ? "" : "s", b.damaged == 1 ? "es" : "",
+	                            b.damaged == 1 ? "its" : "their", b.first);
+}
+
 int numbering_file_check(numbering_file_report *report, const char *path, int repair)
 {
 	return check(report, path, repair, NULL, NULL);
@@ -191,6 +227,8 @@ static int check(numbering_file_report *report, const char *path, int repair, nu
 			numbering__error_set(NUMBERING_DATA_LOSS, "%s", message);
 		}
 	}
+	if (verdict == NUMBERING_OK && scratch.mem != NULL)
+		verdict = check_bodies(&scratch, path);
 	if (verdict == NUMBERING_RESOURCE_EXHAUSTED || verdict == NUMBERING_UNAVAILABLE) {
 		rc = verdict;
 		goto out;

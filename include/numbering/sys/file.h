@@ -291,7 +291,9 @@ typedef struct numbering_file_report {
 
 /**
  * Checks the store file at @p path (fsck): reads every record, checks checksums,
- * sequence and contents, and replays them. With @p repair, a torn tail is cut off
+ * sequence and contents, replays them, and reads every record back through its
+ * kind's body check (a record that does not is DATA_LOSS, with damage_offset -1:
+ * a repair leaves such a store as it is). With @p repair, a torn tail is cut off
  * and a file damaged in the middle is rewritten (atomically) with the state of the
  * records before the damage, the damaged file kept beside it under a name no earlier
  * repair used (PATH.damaged, PATH.damaged.1, ...: report->damaged_copy). A path that
