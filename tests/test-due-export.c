@@ -114,7 +114,7 @@ static void import_numbers(numbering_store *st, const char *text)
 
 static void rent(numbering_store *st, int i)
 {
-	char number[16];
+	char number[24]; /* sized for any int: -O2 checks the format against the whole range */
 	snprintf(number, sizeof(number), "+120850%05d", i);
 	numbering_active_number *a = NULL;
 	int rc = numbering_store_rent(&a, st, NULL, P1, number, NULL);
