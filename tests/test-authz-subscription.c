@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ledger-invariant.h"
+#include "rent-setup.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -125,16 +126,7 @@ static char sub_name[160];
 static void open_with_subscription(void)
 {
 	fixture_open(NULL);
-	numbering_available_number *n = NULL;
-	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12125550100", NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_VOICE), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 1), NUMBERING_OK);
-	const numbering_available_number *items[] = {n};
-	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
-	numbering_available_number_free(n);
+	stock_import_usd(fx.store, "+12125550100", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(fx.store, P1, "USD", 1000);
 	numbering_active_number *a = NULL;
 	ck_assert_msg(numbering_store_rent(&a, fx.store, NULL, P1, "+12125550100", NULL) == NUMBERING_OK, "%s",

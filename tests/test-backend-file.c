@@ -35,6 +35,7 @@
 #include "model/instance.h"
 #include "model/kinds.h"
 #include "kit-file.h"
+#include "reader-procs.h"
 #include "suites.h"
 #include "temp-dir.h"
 
@@ -1125,25 +1126,8 @@ START_TEST(file_processes_live)
 	numbering_backend *b = NULL;
 	numbering_store *store = mp_store(path, &b);
 	ck_assert_ptr_nonnull(store);
-	int to[READERS][2], from[READERS][2];
-	pid_t readers[READERS];
-	for (int r = 0; r < READERS; r++) {
-		ck_assert_int_eq(pipe(to[r]), 0);
-		ck_assert_int_eq(pipe(from[r]), 0);
-		readers[r] = fork();
-		ck_assert_int_ge(readers[r], 0);
-		if (readers[r] == 0) {
-			for (int q = 0; q < r; q++) { /* the other readers' pipes: their EOF is theirs */
-				close(to[q][1]);
-				close(from[q][0]);
-			}
-			close(to[r][1]);
-			close(from[r][0]);
-			mp_reader(path, to[r][0], from[r][1]);
-		}
-		close(to[r][0]);
-		close(from[r][1]);
-	}
+	struct reader_procs readers;
+	reader_procs_start(&readers, READERS, mp_reader, path);
 	/* The other writer: series 2, its phone ids on a pipe. */
 	int ids[2];
 	ck_assert_int_eq(pipe(ids), 0);
@@ -1151,10 +1135,7 @@ START_TEST(file_processes_live)
 	ck_assert_int_ge(writer, 0);
 	if (writer == 0) {
 		close(ids[0]);
-		for (int q = 0; q < READERS; q++) {
-			close(to[q][1]);
-			close(from[q][0]);
-		}
+		reader_procs_close_in_child(&readers);
 		numbering_store *w = mp_store(path, NULL);
 		for (int i = 0; w != NULL && i < OTHER; i++) {
 			int64_t phone = 0;
@@ -1178,21 +1159,12 @@ START_TEST(file_processes_live)
 		/* The create returned: every reader's next resolve finds it, and the ones before. */
 		for (int r = 0; r < READERS; r++) {
 			int ask[2] = {i, i / 2};
-			for (int k = 0; k < 2; k++) {
-				char c = 0;
-				ck_assert_int_eq(write(to[r][1], &ask[k], sizeof(int)), (ssize_t)sizeof(int));
-				ck_assert_int_eq(read(from[r][0], &c, 1), 1);
-				ck_assert_msg(c == '1', "reader %d did not find number %d after create %d", r, ask[k], i);
-			}
+			for (int k = 0; k < 2; k++)
+				ck_assert_msg(reader_procs_ask(&readers, r, ask[k]) == '1',
+				              "reader %d did not find number %d after create %d", r, ask[k], i);
 		}
 	}
-	for (int r = 0; r < READERS; r++) {
-		close(to[r][1]);
-		int status;
-		ck_assert_int_eq(waitpid(readers[r], &status, 0), readers[r]);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader %d: %d", r, status);
-		close(from[r][0]);
-	}
+	reader_procs_stop(&readers);
 	int status;
 	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer: %d", status);

@@ -22,6 +22,7 @@
 #include "service/service.h"
 #include "record-damage.h"
 #include "store-fixture.h"
+#include "stored-records.h"
 #include "suites.h"
 
 #define P1 "projects/p1"
@@ -1233,12 +1234,7 @@ static int count_visit(const numbering_record *record, void *payload)
 static struct record_count count_records(numbering_store *store, const char *project)
 {
 	struct record_count c = {0, 0};
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_BILLING_ENTRY;
-	q.parent = project;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	ck_assert_int_eq(numbering__backend_list(store, &q, count_visit, &c), NUMBERING_OK);
-	numbering__rwlock_rdunlock(&store->lock, slot);
+	stored_list(store, NUMBERING__KIND_BILLING_ENTRY, project, NUMBERING_RECORD_ORDER_DESCENDING, count_visit, &c);
 	return c;
 }
 
@@ -1334,13 +1330,7 @@ static int key_list_visit(const numbering_record *record, void *payload)
 static void charge_keys(numbering_store *store, const char *project, char keys[8192])
 {
 	keys[0] = '\0';
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_BILLING_ENTRY;
-	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
-	q.parent = project;
-	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	ck_assert_int_eq(numbering__backend_list(store, &q, key_list_visit, keys), NUMBERING_OK);
-	numbering__rwlock_rdunlock(&store->lock, slot);
+	stored_list(store, NUMBERING__KIND_BILLING_ENTRY, project, NUMBERING_RECORD_ORDER_ASCENDING, key_list_visit, keys);
 }
 
 static void several_entries(numbering_store *store)
@@ -1460,9 +1450,11 @@ struct entry_body {
 static const struct numbering__field body_rows[] = {NUMBERING__BILLING_ENTRY_FIELDS(DESCRIBE_BODY)};
 static const struct numbering__fields body_table = {body_rows, sizeof(body_rows) / sizeof(body_rows[0]), "entry"};
 
-/* The check of a record of entry n = @n (USD -5, balanceAfter @after, reason "r",
- * time 1000) and @more. */
-static int check_more(int64_t n, int64_t after, const char *more, const char *key)
+/* A record of @project's entries @n .. (USD -5, balanceAfter @after, reason "r", time
+ * 1000, and one more with @more), its first key @key, built in *@rec (its name in @name,
+ * its body in *@body, the caller's to free). */
+static void entry_record(numbering_record *rec, struct numbering__buf *body, char name[64], const char *project,
+                         int64_t n, int64_t after, const char *more, const char *key)
 {
 	struct entry_body b;
 	memset(&b, 0, sizeof(b));
@@ -1473,20 +1465,27 @@ static int check_more(int64_t n, int64_t after, const char *more, const char *ke
 	b.reason = "r";
 	b.time = 1000;
 	b.more = (char *)(uintptr_t)more;
-	struct numbering__buf body = {NULL, 0, 0};
-	ck_assert_int_eq(numbering__fields_encode(&body_table, &body, &b), NUMBERING_OK);
-	char name[64];
-	snprintf(name, sizeof(name), "projects/p1/billingEntries/%" PRId64, n);
+	*body = (struct numbering__buf){NULL, 0, 0};
+	ck_assert_int_eq(numbering__fields_encode(&body_table, body, &b), NUMBERING_OK);
+	snprintf(name, 64, "%s/billingEntries/%" PRId64, project, n);
+	memset(rec, 0, sizeof(*rec));
+	rec->version = NUMBERING_RECORD_VERSION;
+	rec->kind = NUMBERING__KIND_BILLING_ENTRY;
+	rec->name = name;
+	rec->parent = project;
+	rec->sort_key = n;
+	rec->keys[0] = key;
+	rec->body = body->ptr;
+	rec->body_len = body->len;
+}
+
+/* The check of a record of P1's entry n = @n (as entry_record() makes it). */
+static int check_more(int64_t n, int64_t after, const char *more, const char *key)
+{
 	numbering_record rec;
-	memset(&rec, 0, sizeof(rec));
-	rec.version = NUMBERING_RECORD_VERSION;
-	rec.kind = NUMBERING__KIND_BILLING_ENTRY;
-	rec.name = name;
-	rec.parent = P1;
-	rec.sort_key = n;
-	rec.keys[0] = key;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
+	struct numbering__buf body;
+	char name[64];
+	entry_record(&rec, &body, name, P1, n, after, more, key);
 	int rc = numbering__kind_find(rec.kind)->check(&rec);
 	numbering__buf_free(&body);
 	return rc;
@@ -1496,28 +1495,10 @@ static int check_more(int64_t n, int64_t after, const char *more, const char *ke
  * the backend. */
 static void put_raw(numbering_backend *backend, const char *project, int64_t n, int64_t after, const char *more)
 {
-	struct entry_body b;
-	memset(&b, 0, sizeof(b));
-	memcpy(b.amount.currency, "USD", 4);
-	b.amount.minor = -5;
-	memcpy(b.balance_after.currency, "USD", 4);
-	b.balance_after.minor = after;
-	b.reason = "r";
-	b.time = 1000;
-	b.more = (char *)(uintptr_t)more;
-	struct numbering__buf body = {NULL, 0, 0};
-	ck_assert_int_eq(numbering__fields_encode(&body_table, &body, &b), NUMBERING_OK);
-	char name[64];
-	snprintf(name, sizeof(name), "%s/billingEntries/%" PRId64, project, n);
 	numbering_record rec;
-	memset(&rec, 0, sizeof(rec));
-	rec.version = NUMBERING_RECORD_VERSION;
-	rec.kind = NUMBERING__KIND_BILLING_ENTRY;
-	rec.name = name;
-	rec.parent = project;
-	rec.sort_key = n;
-	rec.body = body.ptr;
-	rec.body_len = body.len;
+	struct numbering__buf body;
+	char name[64];
+	entry_record(&rec, &body, name, project, n, after, more, NULL);
 	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
 	ck_assert_int_eq(backend->put(backend, &rec), NUMBERING_OK);
 	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);

@@ -20,7 +20,9 @@
 #include "service/service.h"
 #include "service/subscription-record.h"
 #include "ledger-invariant.h"
+#include "rent-setup.h"
 #include "store-fixture.h"
+#include "stored-records.h"
 #include "suites.h"
 
 #define NS INT64_C(1000000000)
@@ -90,21 +92,6 @@ static void top_up(int64_t minor)
 	numbering_billing_entry_free(e);
 }
 
-static void import(const char *text, int64_t monthly, int interval)
-{
-	numbering_available_number *n = NULL;
-	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_region_code(n, "US"), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_VOICE), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", monthly), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", interval), NUMBERING_OK);
-	const numbering_available_number *items[] = {n};
-	ck_assert_int_eq(numbering_store_import_available(NULL, st, NULL, items, 1), NUMBERING_OK);
-	numbering_available_number_free(n);
-}
-
 /* Rents @number into P1 (a rent starts its subscription): its name into @name. */
 static void rent(const char *number, char name[NUMBERING__SUBSCRIPTION_NAME_SIZE])
 {
@@ -118,9 +105,7 @@ static void rent(const char *number, char name[NUMBERING__SUBSCRIPTION_NAME_SIZE
 
 static numbering_billing_report run(void)
 {
-	numbering_billing_report r = NUMBERING_BILLING_REPORT_INIT;
-	int rc = numbering_store_run_billing(&r, st, NULL);
-	ck_assert_msg(rc == NUMBERING_OK, "run: %s", numbering_error_message());
+	numbering_billing_report r = billing_run(st);
 	ledger_ok();
 	return r;
 }
@@ -176,23 +161,8 @@ static int count_visit(const numbering_record *record, void *payload)
 static int64_t buckets(void)
 {
 	int64_t n = 0;
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_DUE;
-	q.parent = P1;
-	unsigned slot = numbering__rwlock_rdlock(&st->lock);
-	ck_assert_int_eq(numbering__backend_list(st, &q, count_visit, &n), NUMBERING_OK);
-	numbering__rwlock_rdunlock(&st->lock, slot);
+	stored_list(st, NUMBERING__KIND_DUE, P1, NUMBERING_RECORD_ORDER_DESCENDING, count_visit, &n);
 	return n;
-}
-
-static void expect_report(numbering_billing_report r, int64_t charged, int64_t deactivated, int64_t reactivated,
-                          int64_t cancelled)
-{
-	ck_assert_msg(r.charged == charged && r.deactivated == deactivated && r.reactivated == reactivated &&
-	                  r.cancelled == cancelled,
-	              "report charged %lld deactivated %lld reactivated %lld cancelled %lld, want %lld %lld %lld %lld",
-	              (long long)r.charged, (long long)r.deactivated, (long long)r.reactivated, (long long)r.cancelled,
-	              (long long)charged, (long long)deactivated, (long long)reactivated, (long long)cancelled);
 }
 
 /* ---- Charges over many months read as the record-managed layout gives them ---- */
@@ -244,9 +214,9 @@ static int64_t vox_next_renewal(const char *number)
 static void many_months_read_as_before(int file)
 {
 	open_store(file);
-	import("+12085550100-09", 200, 1);
-	import("+12085550200-09", 300, 2);
-	import("+12085550300-09", 100, 3);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
+	stock_import_usd(st, "+12085550200-09", NUMBERING_CAPABILITY_VOICE, 0, 300, 2);
+	stock_import_usd(st, "+12085550300-09", NUMBERING_CAPABILITY_VOICE, 0, 100, 3);
 	top_up(1000000);
 	char names[SUBS][NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	int64_t starts[SUBS];
@@ -301,7 +271,7 @@ static void many_months_read_as_before(int file)
 		}
 		numbering_subscription_page_free(page);
 		/* A second run at the same time charges nothing. */
-		expect_report(run(), 0, 0, 0, 0);
+		billing_report_expect(run(), 0, 0, 0, 0);
 	}
 	/* The ledger: every period after the first, each once. */
 	int64_t prices[SUBS] = {200, 200, 300, 100};
@@ -329,18 +299,18 @@ END_TEST
 /* Rents one number at JAN31 and renews it once (Feb 28): bucket-managed, due Mar 31. */
 static void bucket_managed(const char *number, char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], int64_t money)
 {
-	import("+12085550100-09", 200, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(money);
 	clk = JAN31;
 	rent(number, name);
 	clk = JAN31 + 28 * DAY;
-	expect_report(run(), 1, 0, 0, 0);
+	billing_report_expect(run(), 1, 0, 0, 0);
 	ck_assert_int_eq(raw(name).bucket, 1);
 	ck_assert_int_eq(buckets(), 1);
 	clk = JAN31 + 30 * DAY;
-	expect_report(run(), 0, 0, 0, 0); /* charged in the bucket: nothing due */
+	billing_report_expect(run(), 0, 0, 0, 0); /* charged in the bucket: nothing due */
 	clk = JAN31 + 59 * DAY;            /* Mar 31: charged from the bucket */
-	expect_report(run(), 1, 0, 0, 0);
+	billing_report_expect(run(), 1, 0, 0, 0);
 	ck_assert_int_eq(raw(name).bucket, 1);
 	ck_assert_int_eq(raw(name).periods, 2); /* the record still says p0 */
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 3);
@@ -364,11 +334,11 @@ static void writers(int file)
 	ck_assert_int_eq(sub_int(name, "nextChargeDate"), next);
 	reopen(file);
 	clk = next;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_DEACTIVATED);
 	/* autoCharge on: reactivated and charged, into a bucket again. */
 	ck_assert_int_eq(numbering_store_set_subscription_auto_charge(NULL, st, NULL, name, 1), NUMBERING_OK);
-	expect_report(run(), 1, 0, 1, 0);
+	billing_report_expect(run(), 1, 0, 1, 0);
 	ck_assert_int_eq(ledger_ok(), balance - 200);
 	ck_assert_int_eq(raw(name).bucket, 1);
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 4);
@@ -385,7 +355,7 @@ static void writers(int file)
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 4);
 	balance = ledger_ok();
 	clk = next + DAY;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance);
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
 	close_store(file);
@@ -396,7 +366,7 @@ static void writers(int file)
 	bucket_managed("+12085550101", name, 600); /* the rent and two renewals: 0 left */
 	ck_assert_int_eq(ledger_ok(), 0);
 	clk = JAN31 + 89 * DAY;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	v = raw(name);
 	ck_assert_int_eq(v.bucket, 0);
 	ck_assert_int_eq(v.periods, 3);
@@ -411,15 +381,15 @@ static void writers(int file)
 	numbering_subscription_free(sub);
 	top_up(400);
 	clk += 32 * DAY; /* Jun 1: Apr 30 and May 31 owed */
-	expect_report(run(), 2, 0, 1, 0);
+	billing_report_expect(run(), 2, 0, 1, 0);
 	ck_assert_int_eq(ledger_ok(), 0);
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 5);
 	ck_assert_int_eq(raw(name).bucket, 1);
 	/* Short again at Jun 30, past the grace period at Jul 30: cancelled. */
 	clk = JAN31 + 150 * DAY;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	clk += 30 * DAY;
-	expect_report(run(), 0, 0, 0, 1);
+	billing_report_expect(run(), 0, 0, 0, 1);
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
 	ck_assert_int_eq(buckets(), 0);
 	close_store(file);
@@ -436,7 +406,7 @@ static void writers(int file)
 	ck_assert_int_eq(buckets(), 0);
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 3);
 	clk = JAN31 + 400 * DAY;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	close_store(file);
 }
 
@@ -460,7 +430,7 @@ START_TEST(record_managed_migrate)
 	 * purchase and rent still writes), renewed by a run of this one: charged from the
 	 * record once, into buckets, then from the buckets; read back after a reopen. */
 	open_store(1);
-	import("+12085550100-09", 200, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(100000);
 	char names[5][NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	static const char *const nums[5] = {"+12085550100", "+12085550101", "+12085550102", "+12085550103",
@@ -474,14 +444,14 @@ START_TEST(record_managed_migrate)
 	ck_assert_int_eq(buckets(), 0);
 	reopen(1);
 	clk = JAN31 + 70 * DAY; /* Apr 11: two periods of each */
-	expect_report(run(), 10, 0, 0, 0);
+	billing_report_expect(run(), 10, 0, 0, 0);
 	for (int i = 0; i < 5; i++) {
 		ck_assert_int_eq(raw(names[i]).bucket, 1);
 		ck_assert_int_eq(sub_int(names[i], "periodsPaid"), 3);
 	}
 	reopen(1);
 	clk = JAN31 + 100 * DAY;
-	expect_report(run(), 5, 0, 0, 0);
+	billing_report_expect(run(), 5, 0, 0, 0);
 	reopen(1);
 	for (int i = 0; i < 5; i++) {
 		ck_assert_int_eq(sub_int(names[i], "periodsPaid"), 4);
@@ -504,7 +474,7 @@ static void *run_thread(void *payload)
 static void two_runs(int file)
 {
 	open_store(file);
-	import("+12085550100-09", 200, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(1000000);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	for (int i = 0; i < 10; i++) {
@@ -530,7 +500,7 @@ static void two_runs(int file)
 			paid += expect_periods(JAN31 + i * 3 * DAY, 1, clk) - 1;
 		ck_assert_int_eq(ledger_ok(), balance - paid * 200);
 		ck_assert_int_gt(charged, 0);
-		expect_report(run(), 0, 0, 0, 0);
+		billing_report_expect(run(), 0, 0, 0, 0);
 	}
 	close_store(file);
 }
@@ -594,19 +564,16 @@ static void expect_damage(const struct copy_visit *c, const uint8_t *body, size_
 START_TEST(damaged_bodies)
 {
 	open_store(0);
-	import("+12085550100-09", 200, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(100000);
 	char a[NUMBERING__SUBSCRIPTION_NAME_SIZE], b[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
 	rent("+12085550100", a);
 	rent("+12085550101", b);
 	clk = JAN31 + 28 * DAY + 3600 * NS; /* the second rent's time is a little after the first's */
-	expect_report(run(), 2, 0, 0, 0);
+	billing_report_expect(run(), 2, 0, 0, 0);
 	static struct copy_visit c;
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_DUE;
-	q.parent = P1;
-	ck_assert_int_eq(numbering__backend_list(st, &q, copy_visit, &c), NUMBERING_OK);
+	stored_list(st, NUMBERING__KIND_DUE, P1, NUMBERING_RECORD_ORDER_DESCENDING, copy_visit, &c);
 	ck_assert_int_eq(numbering_record_check(&c.r), NUMBERING_OK);
 	const size_t len = c.r.body_len;
 	/* Two items: version, count, 2 offsets, then the items (id length at 13). */
@@ -738,12 +705,7 @@ static struct layout layout(void)
 {
 	struct layout l;
 	memset(&l, 0, sizeof(l));
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_DUE;
-	q.parent = P1;
-	unsigned slot = numbering__rwlock_rdlock(&st->lock);
-	ck_assert_int_eq(numbering__backend_list(st, &q, layout_visit, &l), NUMBERING_OK);
-	numbering__rwlock_rdunlock(&st->lock, slot);
+	stored_list(st, NUMBERING__KIND_DUE, P1, NUMBERING_RECORD_ORDER_DESCENDING, layout_visit, &l);
 	return l;
 }
 
@@ -832,12 +794,7 @@ static struct big_copy big_copy(int version)
 	struct big_copy c;
 	memset(&c, 0, sizeof(c));
 	c.version = version;
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_DUE;
-	q.parent = P1;
-	unsigned slot = numbering__rwlock_rdlock(&st->lock);
-	ck_assert_int_eq(numbering__backend_list(st, &q, big_copy_visit, &c), NUMBERING_OK);
-	numbering__rwlock_rdunlock(&st->lock, slot);
+	stored_list(st, NUMBERING__KIND_DUE, P1, NUMBERING_RECORD_ORDER_DESCENDING, big_copy_visit, &c);
 	ck_assert_ptr_nonnull(c.body);
 	return c;
 }
@@ -920,8 +877,8 @@ static void many_in_a_day(int file)
 {
 	sync_off = 1;
 	open_store(file);
-	import("+12085000000-9999", 1, 1);
-	import("+12085010000-9999", 1, 1);
+	stock_import_usd(st, "+12085000000-9999", NUMBERING_CAPABILITY_VOICE, 0, 1, 1);
+	stock_import_usd(st, "+12085010000-9999", NUMBERING_CAPABILITY_VOICE, 0, 1, 1);
 	top_up(10000000);
 	char (*names)[NUMBERING__SUBSCRIPTION_NAME_SIZE] = malloc((size_t)MANY * sizeof(*names));
 	char (*nums)[16] = malloc((size_t)MANY * sizeof(*nums));
@@ -935,7 +892,7 @@ static void many_in_a_day(int file)
 	int64_t balance = balance_of();
 	/* Feb 28: every first renewal, into the day of Mar 31: split as it grows. */
 	clk = JAN31 + 28 * DAY + 3600 * NS;
-	expect_report(run_many(), MANY, 0, 0, 0);
+	billing_report_expect(run_many(), MANY, 0, 0, 0);
 	struct layout l = layout();
 	ck_assert_int_eq(l.ndays, 1);
 	ck_assert_int_eq(l.directories, 1);
@@ -977,8 +934,8 @@ static void many_in_a_day(int file)
 	/* Mar 31: each charged once from its shard, moved to Apr 30's; the released one
 	 * ends, the one without autoCharge is deactivated. */
 	clk = JAN31 + 59 * DAY + 3600 * NS;
-	expect_report(run_many(), MANY - 2, 1, 0, 0);
-	expect_report(run_many(), 0, 0, 0, 0);
+	billing_report_expect(run_many(), MANY - 2, 1, 0, 0);
+	billing_report_expect(run_many(), 0, 0, 0, 0);
 	ck_assert_int_eq(balance_of(), balance - MANY - (MANY - 2));
 	l = layout();
 	ck_assert_int_eq(l.ndays, 1); /* Mar 31's shards and directory gone */
@@ -1008,7 +965,7 @@ START_TEST(unsplit_old_bucket)
 {
 	sync_off = 1;
 	open_store(1);
-	import("+12085000000-9999", 1, 1);
+	stock_import_usd(st, "+12085000000-9999", NUMBERING_CAPABILITY_VOICE, 0, 1, 1);
 	top_up(10000000);
 	char (*names)[NUMBERING__SUBSCRIPTION_NAME_SIZE] = malloc((size_t)OLD * sizeof(*names));
 	ck_assert_ptr_nonnull(names);
@@ -1019,7 +976,7 @@ START_TEST(unsplit_old_bucket)
 		rent(number, names[i]);
 	}
 	clk = JAN31 + 28 * DAY + 3600 * NS;
-	expect_report(run_many(), OLD, 0, 0, 0);
+	billing_report_expect(run_many(), OLD, 0, 0, 0);
 	struct layout l = layout();
 	ck_assert_int_eq(l.directories, 1);
 	/* The day's shards into one bucket record, "{day}", the directory's name. */
@@ -1058,7 +1015,7 @@ START_TEST(unsplit_old_bucket)
 	l = layout();
 	ck_assert_int_eq(l.most, OLD - 1); /* a release takes out, never splits */
 	clk = JAN31 + 59 * DAY + 3600 * NS;
-	expect_report(run_many(), OLD - 1, 0, 0, 0);
+	billing_report_expect(run_many(), OLD - 1, 0, 0, 0);
 	l = layout();
 	ck_assert_int_eq(l.ndays, 1);
 	ck_assert_int_eq(l.directories, 1);

@@ -19,6 +19,7 @@
 #include <numbering/sys/file.h>
 
 #include "batch-clock.h"
+#include "export-text.h"
 #include "export.h"
 
 static const char *scenario_dir;
@@ -28,53 +29,6 @@ static char tmpdir[] = "/tmp/test-export-XXXXXX";
 #define KINDS_COVERED 18
 
 /* ---- Helpers ---- */
-
-/* Two exports are the same bytes; else fails naming the first line that differs. */
-#define same_export(got, want) same_export_at(got, want, __LINE__)
-static void same_export_at(const char *got, const char *want, int at)
-{
-	if (strcmp(got, want) == 0)
-		return;
-	size_t i = 0, line = 1, start = 0;
-	for (; got[i] == want[i]; i++)
-		if (got[i] == '\n') {
-			line++;
-			start = i + 1;
-		}
-	ck_abort_msg("line %d: the exports differ at their line %zu: got '%.150s', want '%.150s'", at, line, got + start,
-	             want + start);
-}
-
-
-/* Exports @backend (whole, or @project's) into a new string. */
-static char *export_text(numbering_backend *backend, int csv, const char *project, uint64_t *records)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	ck_assert_ptr_nonnull(out);
-	struct numberctl_export args = {csv, project, NULL};
-	uint64_t n = 0;
-	int rc = numberctl_export_write(out, backend, &args, &n);
-	ck_assert_msg(rc == NUMBERING_OK, "export: %s", numbering_error_message());
-	fclose(out);
-	if (records != NULL)
-		*records = n;
-	return text;
-}
-
-/* Imports @text into @backend; returns the status (the thread's error set on failure). */
-static int import_text(numbering_backend *backend, const char *text, size_t len, uint64_t *records)
-{
-	FILE *in = fmemopen((void *)text, len, "rb");
-	ck_assert_ptr_nonnull(in);
-	uint64_t n = 0;
-	int rc = numberctl_import_export_read(backend, in, "dump", NULL, &n);
-	fclose(in);
-	if (records != NULL)
-		*records = n;
-	return rc;
-}
 
 static int file_no;
 
@@ -975,16 +929,8 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, write_error);
 	tcase_add_test(tc, foreach_control);
 	suite_add_tcase(s, tc);
-	SRunner *runner = srunner_create(s);
-	srunner_set_fork_status(runner, CK_NOFORK);
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
+	int failed = export_suite_run(s, tmpdir);
 	free(memory_ref);
 	free(file_ref);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "test-export: cannot remove %s\n", tmpdir);
 	return failed == 0 ? 0 : 1;
 }

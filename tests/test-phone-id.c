@@ -16,6 +16,7 @@
 #include "service/backend-call.h"
 #include "service/phone.h"
 #include "service/service.h"
+#include "rent-setup.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
@@ -87,23 +88,6 @@ static int64_t id_of(const char *name)
 	return id;
 }
 
-/* US LOCAL @text at USD 1.00 setup + 2.00 a month. */
-static void import_stock(const char *text)
-{
-	numbering_available_number *n = NULL;
-	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_SMS), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 100), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 1), NUMBERING_OK);
-	const numbering_available_number *items[] = {n};
-	ck_assert_msg(numbering_store_import_available(NULL, store, NULL, items, 1) == NUMBERING_OK, "%s",
-	              numbering_error_message());
-	numbering_available_number_free(n);
-}
-
 /* Every way an instance is made gives it the next id: create (single and range), a
  * Sinch rent, a purchase, a split (the new part; the old part keeps its own). */
 START_TEST(every_instance_gets_the_next_id)
@@ -112,7 +96,7 @@ START_TEST(every_instance_gets_the_next_id)
 	ck_assert_int_eq(numbering_instance_phone_id(a), 1);
 	numbering_instance *r = create(P1, "+12125550200", "+12125550209");
 	ck_assert_int_eq(numbering_instance_phone_id(r), 2);
-	import_stock("+13125550100-09");
+	stock_import_usd(store, "+13125550100-09", NUMBERING_CAPABILITY_SMS, 100, 200, 1);
 	top_up(store, P1, "USD", 100000);
 	numbering_active_number *rented = NULL;
 	ck_assert_msg(numbering_store_rent(&rented, store, NULL, P1, "+13125550101", NULL) == NUMBERING_OK, "%s",

@@ -28,6 +28,7 @@
 #include "../backends/file/file-internal.h"
 #include "../backends/memory/memory.h"
 #include "kit-file.h"
+#include "reader-procs.h"
 #include "suites.h"
 #include "temp-dir.h"
 
@@ -604,25 +605,8 @@ START_TEST(shared_processes_live)
 	numbering_backend *b = o.backend;
 	numbering_store *store = NULL;
 	ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
-	int to[READERS][2], from[READERS][2];
-	pid_t readers[READERS];
-	for (int r = 0; r < READERS; r++) {
-		ck_assert_int_eq(pipe(to[r]), 0);
-		ck_assert_int_eq(pipe(from[r]), 0);
-		readers[r] = fork();
-		ck_assert_int_ge(readers[r], 0);
-		if (readers[r] == 0) {
-			for (int q = 0; q < r; q++) {
-				close(to[q][1]);
-				close(from[q][0]);
-			}
-			close(to[r][1]);
-			close(from[r][0]);
-			reader_main(path, to[r][0], from[r][1]);
-		}
-		close(to[r][0]);
-		close(from[r][1]);
-	}
+	struct reader_procs readers;
+	reader_procs_start(&readers, READERS, reader_main, path);
 	for (int i = 0; i < CREATES; i++) {
 		ck_assert_msg(create(store, i) == NUMBERING_OK, "create %d: %s", i, numbering_error_message());
 		if (i % 20 == 19)
@@ -631,20 +615,12 @@ START_TEST(shared_processes_live)
 			int ask[3] = {i, i / 2, CREATES + i};
 			char want[3] = {'1', '1', '0'};
 			for (int k = 0; k < 3; k++) {
-				char c = 0;
-				ck_assert_int_eq(write(to[r][1], &ask[k], sizeof(int)), (ssize_t)sizeof(int));
-				ck_assert_int_eq(read(from[r][0], &c, 1), 1);
+				char c = reader_procs_ask(&readers, r, ask[k]);
 				ck_assert_msg(c == want[k], "reader %d, number %d after create %d: answered %c", r, ask[k], i, c);
 			}
 		}
 	}
-	for (int r = 0; r < READERS; r++) {
-		close(to[r][1]);
-		int status;
-		ck_assert_int_eq(waitpid(readers[r], &status, 0), readers[r]);
-		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-		close(from[r][0]);
-	}
+	reader_procs_stop(&readers);
 	numbering_store_close(store);
 	cleanup();
 }

@@ -19,6 +19,7 @@
 #include "service/service.h"
 #include "service/subscription.h"
 #include "ledger-invariant.h"
+#include "rent-setup.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -165,22 +166,6 @@ static void top_up(int64_t minor)
 
 /* ---- Numbers and their subscriptions ---- */
 
-static void import_store(numbering_store *store, const char *text, int64_t monthly, int interval)
-{
-	numbering_available_number *n = NULL;
-	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_region_code(n, "US"), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", NUMBERING_CAPABILITY_VOICE), NUMBERING_OK);
-	if (monthly > 0)
-		ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", monthly), NUMBERING_OK);
-	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", interval), NUMBERING_OK);
-	const numbering_available_number *items[] = {n};
-	ck_assert_int_eq(numbering_store_import_available(NULL, store, NULL, items, 1), NUMBERING_OK);
-	numbering_available_number_free(n);
-}
-
 /* The subscription name of @a's instance. */
 static void sub_name_of(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], const numbering_active_number *a)
 {
@@ -247,21 +232,9 @@ static int64_t sub_int(const char *name, const char *attribute)
 
 static numbering_billing_report run(void)
 {
-	numbering_billing_report r = NUMBERING_BILLING_REPORT_INIT;
-	int rc = numbering_store_run_billing(&r, st, NULL);
-	ck_assert_msg(rc == NUMBERING_OK, "run: %s", numbering_error_message());
+	numbering_billing_report r = billing_run(st);
 	ledger_ok();
 	return r;
-}
-
-static void expect_report(numbering_billing_report r, int64_t charged, int64_t deactivated, int64_t reactivated,
-                          int64_t cancelled)
-{
-	ck_assert_msg(r.charged == charged && r.deactivated == deactivated && r.reactivated == reactivated &&
-	                  r.cancelled == cancelled,
-	              "report charged %lld deactivated %lld reactivated %lld cancelled %lld, want %lld %lld %lld %lld",
-	              (long long)r.charged, (long long)r.deactivated, (long long)r.reactivated, (long long)r.cancelled,
-	              (long long)charged, (long long)deactivated, (long long)reactivated, (long long)cancelled);
 }
 
 /* The lifecycle state of the instance of subscription @name. */
@@ -281,7 +254,7 @@ static int instance_state(const char *name)
 static void renewal_charges_and_advances_across_month_ends(int file)
 {
 	open_store(file);
-	import_store(st, "+12085550100-09", 200, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(1200); /* the rent pays the first period (2.00), the runs five more */
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
@@ -296,13 +269,13 @@ static void renewal_charges_and_advances_across_month_ends(int file)
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 1);
 	/* Not due yet: nothing. */
 	clk = feb28 - 1;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	clk = feb28;
-	expect_report(run(), 1, 0, 0, 0);
+	billing_report_expect(run(), 1, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance - 200);
 	ck_assert_int_eq(sub_int(name, "nextChargeDate"), mar31);
 	/* A second run at the same time charges nothing twice. */
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance - 200);
 	/* The Sinch view shows the subscription's dates. */
 	numbering_active_number *a = NULL;
@@ -310,11 +283,11 @@ static void renewal_charges_and_advances_across_month_ends(int file)
 	ck_assert_int_eq(numbering_active_number_int(a, "nextChargeDate"), mar31);
 	numbering_active_number_free(a);
 	clk = mar31;
-	expect_report(run(), 1, 0, 0, 0);
+	billing_report_expect(run(), 1, 0, 0, 0);
 	ck_assert_int_eq(sub_int(name, "nextChargeDate"), apr30);
 	/* A clock months ahead pays each period due, each once. */
 	clk = apr30 + 65 * DAY; /* Jul 4: Apr 30, May 31 (the 31st again), Jun 30 */
-	expect_report(run(), 3, 0, 0, 0);
+	billing_report_expect(run(), 3, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance - 5 * 200);
 	ck_assert_int_eq(sub_int(name, "periodsPaid"), 6);
 	ck_assert_int_eq(sub_int(name, "nextChargeDate"), apr30 + 92 * DAY); /* Jul 31 */
@@ -336,7 +309,7 @@ END_TEST
 static void auto_charge_off_deactivates(int file)
 {
 	open_store(file);
-	import_store(st, "+12085550100-09", 300, 2);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 300, 2);
 	top_up(10000);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
@@ -349,22 +322,22 @@ static void auto_charge_off_deactivates(int file)
 	ck_assert_int_eq(due, JAN31 + (28 + 31) * DAY); /* two months: Mar 31 */
 	numbering_subscription_free(s);
 	clk = due;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_DEACTIVATED);
 	ck_assert_int_ne(sub_int(name, "deactivateTime"), 0);
 	ck_assert_int_eq(instance_state(name), NUMBERING_LIFECYCLE_SUSPENDED);
 	ck_assert_int_eq(ledger_ok(), balance);
 	/* Still deactivated: the next run leaves it. */
 	clk += DAY;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	/* autoCharge on again: the next run reactivates it and charges the period, 2 x 300. */
 	ck_assert_int_eq(numbering_store_set_subscription_auto_charge(NULL, st, NULL, name, 1), NUMBERING_OK);
-	expect_report(run(), 1, 0, 1, 0);
+	billing_report_expect(run(), 1, 0, 1, 0);
 	ck_assert_int_eq(instance_state(name), NUMBERING_LIFECYCLE_ACTIVE);
 	ck_assert_int_eq(ledger_ok(), balance - 600);
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_ACTIVE);
 	ck_assert_int_eq(sub_int(name, "deactivateTime"), 0);
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	close_store(file);
 }
 
@@ -383,7 +356,7 @@ END_TEST
 static void short_balance_deactivates_and_top_up_reactivates(int file)
 {
 	open_store(file);
-	import_store(st, "+12085550100-09", 500, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 500, 1);
 	top_up(500);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
@@ -394,7 +367,7 @@ static void short_balance_deactivates_and_top_up_reactivates(int file)
 	balance = ledger_ok();
 	ck_assert_int_lt(balance, 500);
 	clk = JAN31 + 28 * DAY;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	ck_assert_int_eq(instance_state(name), NUMBERING_LIFECYCLE_SUSPENDED);
 	/* Routing sees it: the number resolves to a SUSPENDED instance. */
 	numbering_resolution *res = NULL;
@@ -408,15 +381,15 @@ static void short_balance_deactivates_and_top_up_reactivates(int file)
 	/* A top-up short of the period changes nothing. */
 	top_up(100);
 	clk += DAY;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	ck_assert_int_eq(instance_state(name), NUMBERING_LIFECYCLE_SUSPENDED);
 	/* Enough: reactivated, charged once for the period it owes. */
 	top_up(1000);
 	balance = ledger_ok();
-	expect_report(run(), 1, 0, 1, 0);
+	billing_report_expect(run(), 1, 0, 1, 0);
 	ck_assert_int_eq(ledger_ok(), balance - 500);
 	ck_assert_int_eq(instance_state(name), NUMBERING_LIFECYCLE_ACTIVE);
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance - 500);
 	ck_assert_int_eq(sub_int(name, "nextChargeDate"), JAN31 + (28 + 31) * DAY);
 	close_store(file);
@@ -437,7 +410,7 @@ END_TEST
 static void grace_expiry_cancels_and_returns_the_number(int file)
 {
 	open_store(file);
-	import_store(st, "+12085550100-09", 700, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 700, 1);
 	top_up(700);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
@@ -446,14 +419,14 @@ static void grace_expiry_cancels_and_returns_the_number(int file)
 	if (balance >= 700)
 		top_up(-balance);
 	clk = JAN31 + 28 * DAY;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	int64_t deactivated = sub_int(name, "deactivateTime");
 	/* Within the grace period (30 days by default) it stays. */
 	clk = deactivated + 30 * DAY - 1;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	clk = deactivated + 30 * DAY;
 	events = 0;
-	expect_report(run(), 0, 0, 0, 1);
+	billing_report_expect(run(), 0, 0, 0, 1);
 	ck_assert_int_ge(events, 1);
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
 	ck_assert_int_ne(sub_int(name, "endTime"), 0);
@@ -469,7 +442,7 @@ static void grace_expiry_cancels_and_returns_the_number(int file)
 	numbering_active_number *a = NULL;
 	ck_assert_int_eq(numbering_store_get_active(&a, st, NULL, P1, "+12085550103"), NUMBERING_NOT_FOUND);
 	/* Cancelled: nothing more, and autoCharge cannot change. */
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	fixture_expect_error(numbering_store_set_subscription_auto_charge(NULL, st, NULL, name, 1),
 	                     NUMBERING_FAILED_PRECONDITION, "is cancelled");
 	close_store(file);
@@ -491,7 +464,7 @@ START_TEST(grace_period_is_an_option)
 {
 	clk = JAN31 - DAY;
 	st = open_kind(0, 86400);
-	import_store(st, "+12085550100", 100, 1);
+	stock_import_usd(st, "+12085550100", NUMBERING_CAPABILITY_VOICE, 0, 100, 1);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	top_up(100);
 	clk = JAN31;
@@ -500,11 +473,11 @@ START_TEST(grace_period_is_an_option)
 	if (balance > 0)
 		top_up(-balance);
 	clk = JAN31 + 28 * DAY;
-	expect_report(run(), 0, 1, 0, 0);
+	billing_report_expect(run(), 0, 1, 0, 0);
 	clk += DAY - NS;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	clk += 2 * NS;
-	expect_report(run(), 0, 0, 0, 1);
+	billing_report_expect(run(), 0, 0, 0, 1);
 	numbering_store_close(st);
 	/* Bad values; older versions get the default. */
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -528,7 +501,7 @@ END_TEST
 static void released_numbers_are_not_renewed(int file)
 {
 	open_store(file);
-	import_store(st, "+12085550100-09", 200, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 200, 1);
 	top_up(10000);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
@@ -546,12 +519,12 @@ static void released_numbers_are_not_renewed(int file)
 	ck_assert_int_eq(numbering_active_number_int(a, "expireAt"), due);
 	numbering_active_number_free(a);
 	clk = due;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance);
 	/* The release took effect: the subscription ended with it. */
 	ck_assert_int_eq(sub_int(name, "state"), NUMBERING_SUBSCRIPTION_CANCELLED);
 	clk += 40 * DAY;
-	expect_report(run(), 0, 0, 0, 0);
+	billing_report_expect(run(), 0, 0, 0, 0);
 	ck_assert_int_eq(ledger_ok(), balance);
 	close_store(file);
 }
@@ -571,14 +544,14 @@ END_TEST
 START_TEST(free_numbers_renew_without_entries)
 {
 	open_store(0);
-	import_store(st, "+12085550100", 0, 3);
+	stock_import_usd(st, "+12085550100", NUMBERING_CAPABILITY_VOICE, 0, 0, 3);
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	clk = JAN31;
 	rent("+12085550100", name);
 	int64_t renewals = -1;
 	clk = JAN31 + (28 + 31 + 30) * DAY; /* Apr 30 */
 	ck_assert_int_eq(sub_int(name, "nextChargeDate"), clk);
-	expect_report(run(), 1, 0, 0, 0);
+	billing_report_expect(run(), 1, 0, 0, 0);
 	ck_assert_int_eq(ledger_check_store(st, P1, &renewals), 0);
 	ck_assert_int_eq(renewals, 0);
 	close_store(0);
@@ -590,7 +563,7 @@ END_TEST
 START_TEST(get_list_and_update_check_their_input)
 {
 	open_store(0);
-	import_store(st, "+12085550100-09", 100, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 100, 1);
 	top_up(100000);
 	char names[5][NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	for (int i = 0; i < 5; i++) {
@@ -750,7 +723,7 @@ static const char *call_json(const char *method, const char *request, int code)
 START_TEST(json_methods)
 {
 	open_store(0);
-	import_store(st, "+12085550100-09", 250, 1);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 250, 1);
 	top_up(1000);
 	clk = JAN31;
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], request[512];
@@ -802,8 +775,8 @@ END_TEST
 static void random_sequence(int file)
 {
 	open_store(file);
-	import_store(st, "+12085550100-49", 150, 1);
-	import_store(st, "+12085550150-99", 400, 3);
+	stock_import_usd(st, "+12085550100-49", NUMBERING_CAPABILITY_VOICE, 0, 150, 1);
+	stock_import_usd(st, "+12085550150-99", NUMBERING_CAPABILITY_VOICE, 0, 400, 3);
 	unsigned seed = 13;
 	char names[100][NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	int rented = 0;
@@ -842,7 +815,7 @@ static void random_sequence(int file)
 	 * ran on every read), and none is due after a run at the same time. */
 	run();
 	numbering_billing_report r = run();
-	expect_report(r, 0, 0, 0, 0);
+	billing_report_expect(r, 0, 0, 0, 0);
 	close_store(file);
 }
 
@@ -872,7 +845,7 @@ static subscription_name *rent_many(const char *test)
 	fixture_temp_store_path(path, sizeof(path), test);
 	clk = JAN31 - DAY;
 	st = open_kind(1, 0);
-	import_store(st, "+12085551000-399", 100, 1);
+	stock_import_usd(st, "+12085551000-399", NUMBERING_CAPABILITY_VOICE, 0, 100, 1);
 	top_up(KILL_NUMBERS * 100 * 50);
 	subscription_name *names = calloc(KILL_NUMBERS, sizeof(*names));
 	ck_assert_ptr_nonnull(names);
