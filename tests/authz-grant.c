@@ -64,3 +64,32 @@ void authz_grant_options(numbering_options *options, int use_policy, struct auth
 		options->authorizer_payload = g;
 	}
 }
+
+void authz_expect_verdict(const struct authz_cell *cell, int allowed, int rc, int out_set, const char *response)
+{
+	const char *what = cell->by_json ? "json" : "C", *how = cell->use_policy ? "policy" : "authorizer";
+	const char *perm = authz_permissions[cell->perm];
+	if (allowed) {
+		ck_assert_msg(rc == NUMBERING_OK, "%s %s holding %s on %s (%s): %s", what, cell->method, perm, cell->scope,
+		              how, numbering_error_message());
+		return;
+	}
+	ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s %s holding %s on %s (%s): got %s", what, cell->method, perm,
+	              cell->scope, how, numbering_status_name(rc));
+	ck_assert(!out_set);
+	if (cell->by_json) {
+		ck_assert_ptr_nonnull(strstr(response, "PERMISSION_DENIED"));
+		ck_assert_ptr_null(strstr(response, "+1212555"));
+	}
+}
+
+void authz_matrix(int use_policy, int method_count,
+                  void (*check)(int use_policy, const char *scope, int perm, int method, int by_json))
+{
+	static const char *const scopes[] = {"projects/p1", "*"};
+	for (int by_json = 0; by_json < 2; by_json++)
+		for (int s = 0; s < 2; s++)
+			for (int p = 0; p < AUTHZ_PERMISSION_COUNT; p++)
+				for (int m = 0; m < method_count; m++)
+					check(use_policy, scopes[s], p, m, by_json);
+}

@@ -44,4 +44,27 @@ numbering_policy *authz_role_policy(const char *project, const char *role);
 void authz_grant_options(numbering_options *options, int use_policy, struct authz_grant *g,
                          numbering_policy **policy);
 
+/* One cell of an authorization matrix: USER holding permission @perm
+ * (authz_permissions[]) on @scope, granted by the built-in policy when @use_policy
+ * (else a host authorizer), calls @method (its JSON name) by JSON when @by_json, else
+ * by the C API. */
+struct authz_cell {
+	int use_policy;
+	const char *scope;
+	int perm;
+	const char *method;
+	int by_json;
+};
+
+/* The verdict of @cell's call: when @allowed, @rc is NUMBERING_OK; else
+ * NUMBERING_PERMISSION_DENIED with no out-parameter set (@out_set 0) and, by JSON, a
+ * @response that says PERMISSION_DENIED and shows no number of the suites ("+1212555").
+ * A failure names the cell. */
+void authz_expect_verdict(const struct authz_cell *cell, int allowed, int rc, int out_set, const char *response);
+
+/* Runs @check on every cell of the matrix of @method_count methods: by C and by JSON,
+ * each permission granted on "projects/p1" and on "*". */
+void authz_matrix(int use_policy, int method_count,
+                  void (*check)(int use_policy, const char *scope, int perm, int method, int by_json));
+
 #endif

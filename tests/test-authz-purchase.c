@@ -121,7 +121,7 @@ static int call_json(numbering_store *store, enum method m, const char *name, ch
 	return numbering_store_call_json(response, store, USER, methods[m].json_method, request);
 }
 
-static void check_one(int use_policy, const char *scope, int perm, enum method m, int by_json)
+static void check_one(int use_policy, const char *scope, int perm, int m, int by_json)
 {
 	grant.permission = authz_permissions[perm];
 	grant.project = scope;
@@ -133,20 +133,10 @@ static void check_one(int use_policy, const char *scope, int perm, enum method m
 	              (!methods[m].host || strcmp(scope, "*") == 0);
 	int out_set = 0;
 	char *response = NULL;
-	int rc = by_json ? call_json(store, m, name, &response) : call_c(store, m, name, &out_set);
-	const char *what = by_json ? "json" : "C";
-	if (allowed) {
-		ck_assert_msg(rc == NUMBERING_OK, "%s %s holding %s on %s (%s): %s", what, methods[m].json_method,
-		              authz_permissions[perm], scope, use_policy ? "policy" : "authorizer", numbering_error_message());
-	} else {
-		ck_assert_msg(rc == NUMBERING_PERMISSION_DENIED, "%s %s holding %s on %s (%s): got %s", what,
-		              methods[m].json_method, authz_permissions[perm], scope, use_policy ? "policy" : "authorizer",
-		              numbering_status_name(rc));
-		ck_assert(!out_set);
-		if (by_json) {
-			ck_assert_ptr_nonnull(strstr(response, "PERMISSION_DENIED"));
-			ck_assert_ptr_null(strstr(response, "+1212555"));
-		}
+	int rc = by_json ? call_json(store, (enum method)m, name, &response) : call_c(store, (enum method)m, name, &out_set);
+	struct authz_cell cell = {use_policy, scope, perm, methods[m].json_method, by_json};
+	authz_expect_verdict(&cell, allowed, rc, out_set, response);
+	if (!allowed) {
 		state(store, name, after, sizeof(after));
 		ck_assert_str_eq(after, before);
 	}
@@ -156,25 +146,15 @@ static void check_one(int use_policy, const char *scope, int perm, enum method m
 	policy = NULL;
 }
 
-static void matrix(int use_policy)
-{
-	static const char *const scopes[] = {P1, "*"};
-	for (int by_json = 0; by_json < 2; by_json++)
-		for (int s = 0; s < 2; s++)
-			for (int p = 0; p < AUTHZ_PERMISSION_COUNT; p++)
-				for (int m = 0; m < METHOD_COUNT; m++)
-					check_one(use_policy, scopes[s], p, (enum method)m, by_json);
-}
-
 START_TEST(matrix_builtin_policy)
 {
-	matrix(1);
+	authz_matrix(1, METHOD_COUNT, check_one);
 }
 END_TEST
 
 START_TEST(matrix_host_authorizer)
 {
-	matrix(0);
+	authz_matrix(0, METHOD_COUNT, check_one);
 }
 END_TEST
 
