@@ -1,6 +1,8 @@
 /* The service rules: create, get, lifecycle, update, move, split, permissions, idempotency. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store-fixture.h"
 #include "suites.h"
@@ -646,6 +648,48 @@ START_TEST(instance_ids_follow_aip_122)
 		numbering_instance_free(g);
 	}
 	numbering_instance_free(r);
+}
+END_TEST
+
+/* The id of the instance @number gets, created with a generated id, into @id. */
+static void generated_id(char id[64], const char *number)
+{
+	numbering_instance *g = fixture_create(P1, NULL, number);
+	snprintf(id, 64, "%s", strrchr(numbering_instance_name(g), '/') + 1);
+	numbering_instance_free(g);
+}
+
+/* Ids come from a pool of random bytes per thread (core/random.c): a child of fork()
+ * must not hand out the ids its parent hands out next. */
+START_TEST(generated_ids_differ_after_fork)
+{
+	char seen[40][64];
+	/* Past the pool's 256 bytes (16 ids), so it has been refilled at least once. */
+	for (int i = 0; i < 40; i++) {
+		char number[32];
+		snprintf(number, sizeof(number), "+612555030%02d", i);
+		generated_id(seen[i], number);
+		for (int j = 0; j < i; j++)
+			ck_assert_str_ne(seen[i], seen[j]);
+	}
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char id[64];
+		generated_id(id, "+61255503100");
+		_exit(write(fds[1], id, sizeof(id)) == (ssize_t)sizeof(id) ? 0 : 1);
+	}
+	char mine[64], childs[64];
+	generated_id(mine, "+61255503101");
+	ck_assert_int_eq(read(fds[0], childs, sizeof(childs)), (ssize_t)sizeof(childs));
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fds[0]);
+	close(fds[1]);
+	ck_assert_str_ne(mine, childs);
 }
 END_TEST
 
@@ -2208,6 +2252,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, compliance_from_requirements);
 	tcase_add_test(tc, open_rejects_bad_options);
 	tcase_add_test(tc, instance_ids_follow_aip_122);
+	tcase_add_test(tc, generated_ids_differ_after_fork);
 	tcase_add_test(tc, overlap_names_the_holder);
 	tcase_add_test(tc, every_transition_allowed_and_refused);
 	tcase_add_test(tc, deleted_range_refuses_every_mutation);

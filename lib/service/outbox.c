@@ -18,6 +18,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/random.h"
 #include "model/fields.h"
 #include "model/kinds.h"
 #include "model/outbox-fields.h"
@@ -184,7 +185,7 @@ static void new_event_id(char id[ID_SIZE])
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char random[ID_SIZE - 1];
-	randombytes_buf(random, sizeof(random));
+	numbering__random_bytes(random, sizeof(random));
 	for (size_t i = 0; i < sizeof(random); i++)
 		id[i] = alphabet[random[i] % 36];
 	id[ID_SIZE - 1] = '\0';

@@ -5,6 +5,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/random.h"
 #include "e164/number.h"
 #include "model/validate.h"
 #include "service/backend-call.h"
@@ -799,7 +800,7 @@ void numbering__generate_id(char id[17])
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
 	unsigned char random[16];
-	randombytes_buf(random, sizeof(random));
+	numbering__random_bytes(random, sizeof(random));
 	id[0] = alphabet[random[0] % 26];
 	for (int i = 1; i < 16; i++)
 		id[i] = alphabet[random[i] & 31];

@@ -14,6 +14,8 @@
 
 #include <sodium.h>
 
+#include "core/random.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A property the library promises was broken: report it and abort, so libFuzzer
@@ -44,7 +46,8 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
 /*
  * A deterministic libsodium random source, so store keys (page tokens) and generated
  * ids are the same in every run: a committed page token stays valid, and a crash
- * reproduces. fuzz_random_reset() restarts the stream; call it before opening each
+ * reproduces. fuzz_random_reset() restarts the stream (and empties the library's pool of
+ * random bytes, core/random.h); call it before opening each
  * store. Installed by fuzz_random_install(), before anything calls sodium_init().
  */
 static inline uint64_t *fuzz_random_counter(void)
@@ -56,6 +59,8 @@ static inline uint64_t *fuzz_random_counter(void)
 static inline void fuzz_random_reset(void)
 {
 	*fuzz_random_counter() = 0;
+	/* Ids come from a pool the library refills from this stream: empty it too. */
+	numbering__random_discard();
 }
 
 static inline void fuzz_random_buf(void *buf, size_t size)
