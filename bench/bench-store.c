@@ -36,7 +36,10 @@
  * for callgrind, which counts the instructions of a resolve whatever the load,
  *   valgrind --tool=callgrind --toggle-collect=profile_resolve \
  *     bench-store --instances 100000 --profile-resolve exact 200000
- * --profile-get S does the same for S gets by name (each freed), in profile_get():
+ * --profile-get S does the same for S gets by name into one reused instance
+ * (numbering_store_get_into()), in profile_get(); --profile-get-alloc S for S gets
+ * that each allocate their instance and free it (numbering_store_get()), in
+ * profile_get_alloc():
  *   valgrind --tool=callgrind --toggle-collect=profile_get \
  *     bench-store --instances 100000 --profile-get 200000
  *
@@ -48,8 +51,14 @@
  *   get by name        rate vs SQLite (>= 10x, issue 15; issue 3 asked 20x) and LMDB
  *                      (>= 3x), reading every field; LMDB's side copies its stored
  *                      struct and three strings into the caller's buffers, with no name
- *                      check, no allocation and no number formatted (ours returns a
- *                      whole instance to free, its numbers as +E164 text)
+ *                      check, no allocation and no number formatted; SQLite's steps a
+ *                      prepared statement into the same kind of struct. Ours is the
+ *                      fastest public path, as a caller reading many would take it:
+ *                      numbering_store_get_into() into one instance reused from get to
+ *                      get (a whole instance, its numbers as +E164 text, the permission
+ *                      checked); the row "get by name, allocated" times
+ *                      numbering_store_get(), an instance allocated and freed a get,
+ *                      in the same runs, for information
  *   list page of 100   rate vs SQLite (>= 10x)
  *   prefix query       every instance of one project holding a number with a 7-digit
  *                      prefix (~1,250 numbers), in pages of 100, vs SQLite (>= 10x)
@@ -170,6 +179,7 @@ static const char *g_only; /* --only: one group of figures (for profiling) */
 static uint64_t g_profile;  /* --profile-resolve: resolves to make, 0 for the figures */
 static int g_profile_range; /* --profile-resolve range: numbers inside ranges */
 static uint64_t g_profile_get; /* --profile-get: gets to make, 0 for the figures */
+static int g_profile_get_alloc; /* --profile-get-alloc: each get allocates and frees */
 
 static int want(const char *group)
 {
@@ -679,6 +689,7 @@ struct ctx {
 	struct sql *sql;
 	struct lmdb *lmdb;
 	struct bare *bare;
+	numbering_instance *got; /* get by name: the caller's instance, reused */
 	char (*texts)[16];   /* resolve queries as +E164 text */
 	uint64_t *keys;      /* the bare hash's queries */
 	char (*names)[48];   /* get queries */
@@ -751,7 +762,22 @@ static void run_bare_chain(void *p, uint64_t start, uint64_t count)
 	g_sink = sum;
 }
 
+/* Get by name the fastest public way: into the caller's instance, reused. */
 static void run_get(void *p, uint64_t start, uint64_t count)
+{
+	struct ctx *c = p;
+	uint64_t sum = 0;
+	for (uint64_t i = start; i < start + count; i++) {
+		int rc = numbering_store_get_into(c->got, c->store, NULL, c->names[i & (QUERIES - 1)]);
+		if (rc != NUMBERING_OK)
+			die("numbering_store_get_into", rc);
+		sum += (uint64_t)numbering_instance_create_time(c->got);
+	}
+	g_sink = sum;
+}
+
+/* Get by name into an instance allocated for each get and freed. */
+static void run_get_alloc(void *p, uint64_t start, uint64_t count)
 {
 	struct ctx *c = p;
 	uint64_t sum = 0;
@@ -766,10 +792,16 @@ static void run_get(void *p, uint64_t start, uint64_t count)
 	g_sink = sum;
 }
 
-/* --profile-get: the gets and frees, in a function of their own for --toggle-collect. */
+/* --profile-get and --profile-get-alloc: the gets (and frees), in functions of their
+ * own for --toggle-collect. */
 __attribute__((noinline)) static void profile_get(struct ctx *c, uint64_t count)
 {
 	run_get(c, 0, count);
+}
+
+__attribute__((noinline)) static void profile_get_alloc(struct ctx *c, uint64_t count)
+{
+	run_get_alloc(c, 0, count);
 }
 
 static void run_sql_get(void *p, uint64_t start, uint64_t count)
@@ -1070,6 +1102,16 @@ static void row_rate(const char *figure, double ours_ns, const char *peer, doubl
 	emit(figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
 }
 
+/* A rate figure with no target: printed for information, never a MISS. */
+static void row_rate_info(const char *figure, double ours_ns, const char *peer, double peer_ns)
+{
+	char a[24], b[24], ratio[16];
+	fmt_rate(a, sizeof(a), ours_ns);
+	fmt_rate(b, sizeof(b), peer_ns);
+	snprintf(ratio, sizeof(ratio), "%.1fx", peer_ns / ours_ns);
+	emit(figure, a, peer, b, ratio, "", "info");
+}
+
 /* A latency figure: ratio = our ns / peer ns (how many times slower we are). */
 static void row_latency(const char *figure, double ours_ns, const char *peer, double peer_ns, double target)
 {
@@ -1103,7 +1145,7 @@ static void row_latency_target(const char *figure, double ours_ns, const char *p
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-store [--instances N] [--runs R] [--only resolve|get|list|prefix|write|split|memory] "
-	                "[--clock wall|cpu] [--profile-resolve exact|range S] [--profile-get S]\n");
+	                "[--clock wall|cpu] [--profile-resolve exact|range S] [--profile-get S] [--profile-get-alloc S]\n");
 	exit(2);
 }
 
@@ -1143,7 +1185,9 @@ int main(int argc, char **argv)
 			g_profile_range = strcmp(argv[++i], "range") == 0;
 			g_profile = strtoull(argv[++i], NULL, 10);
 			g_only = "resolve";
-		} else if (strcmp(argv[i], "--profile-get") == 0 && i + 1 < argc) {
+		} else if ((strcmp(argv[i], "--profile-get") == 0 || strcmp(argv[i], "--profile-get-alloc") == 0) &&
+		           i + 1 < argc) {
+			g_profile_get_alloc = strcmp(argv[i], "--profile-get-alloc") == 0;
 			g_profile_get = strtoull(argv[++i], NULL, 10);
 			g_only = "none"; /* libnumbering's store only */
 		} else if (strcmp(argv[i], "--clock") == 0 && i + 1 < argc &&
@@ -1204,6 +1248,8 @@ int main(int argc, char **argv)
 	c.names = calloc(QUERIES, sizeof(*c.names));
 	if (numbering_resolution_new(&c.resolution) != NUMBERING_OK)
 		die("numbering_resolution_new", 1);
+	if (numbering_instance_new(&c.got) != NUMBERING_OK)
+		die("numbering_instance_new", 1);
 	for (uint32_t q = 0; q < QUERIES; q++) {
 		uint32_t i = (uint32_t)(rng() % g_n);
 		name_of(c.names[q], sizeof(c.names[q]), i);
@@ -1245,10 +1291,15 @@ int main(int argc, char **argv)
 		g_only = "none"; /* no figure */
 	}
 	if (g_profile_get > 0) {
-		run_get(&c, 0, QUERIES); /* warm: not in profile_get() */
+		/* warm, and grow the reused instance: not in the profiled function */
+		(g_profile_get_alloc ? run_get_alloc : run_get)(&c, 0, QUERIES);
 		double t1 = op_now_s();
-		profile_get(&c, g_profile_get);
-		printf("%" PRIu64 " gets by name: %.1f ns each\n", g_profile_get,
+		if (g_profile_get_alloc)
+			profile_get_alloc(&c, g_profile_get);
+		else
+			profile_get(&c, g_profile_get);
+		printf("%" PRIu64 " gets by name%s: %.1f ns each\n", g_profile_get,
+		       g_profile_get_alloc ? ", each allocated and freed" : " into one instance",
 		       (op_now_s() - t1) * 1e9 / (double)g_profile_get);
 	}
 	header();
@@ -1305,13 +1356,17 @@ int main(int argc, char **argv)
 
 	if (want("get")) {
 		/* Get by name. */
-		batch_fn fns[3] = {run_get, run_sql_get, run_lmdb_get};
-		uint64_t fixed[3] = {0, 0, 0};
-		double ns[3];
-		measure_set(3, fns, &c, fixed, ns);
-		double get_ours = ns[0], get_sql = ns[1], get_lmdb = ns[2];
+		/* Get by name: ours into the caller's reused instance (the fastest public
+		 * path), and into an instance allocated and freed a get, in the same runs. */
+		batch_fn fns[4] = {run_get, run_sql_get, run_lmdb_get, run_get_alloc};
+		uint64_t fixed[4] = {0, 0, 0, 0};
+		double ns[4];
+		measure_set(4, fns, &c, fixed, ns);
+		double get_ours = ns[0], get_sql = ns[1], get_lmdb = ns[2], get_alloc = ns[3];
 		row_rate("get by name", get_ours, "SQLite", get_sql, 10);
 		row_rate("get by name", get_ours, "LMDB", get_lmdb, 3);
+		row_rate_info("get by name, allocated", get_alloc, "SQLite", get_sql);
+		row_rate_info("get by name, allocated", get_alloc, "LMDB", get_lmdb);
 	}
 
 	if (want("list")) {
@@ -1413,6 +1468,7 @@ int main(int argc, char **argv)
 
 	printf("\n%d figure%s missed; %.0f s in all\n", g_missed, g_missed == 1 ? "" : "s", now_s() - t_start);
 	numbering_resolution_free(c.resolution);
+	numbering_instance_free(c.got);
 	numbering_store_close(store);
 	if (need_sql)
 		sql_close(&sql);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "instance-same.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -2228,6 +2229,130 @@ START_TEST(get_answers_as_the_checked_path)
 }
 END_TEST
 
+/* Asserts that @in reads as numbering_instance_new() makes one: every field empty. */
+static void assert_empty(const numbering_instance *in)
+{
+	numbering_instance *fresh = NULL;
+	ck_assert_int_eq(numbering_instance_new(&fresh), NUMBERING_OK);
+	instance_assert_same(in, fresh);
+	ck_assert_int_eq(numbering_instance_compliant(in), 0);
+	numbering_instance_free(fresh);
+}
+
+/* numbering_store_get_into() on @store (authorizer refusing get on P2 when @refusing):
+ * one caller's instance reused across gets holds exactly what numbering_store_get()
+ * gives for each, nothing of the one before (more handlers, labels, a display name, a
+ * range), and after each failure it is empty. */
+static void get_into_on(numbering_store *store, const char *caller, int refusing)
+{
+	numbering_instance *r = request_for("+61255501100-99"), *out = NULL;
+	ck_assert_int_eq(numbering_instance_set_display_name(r, "Sydney office, every line of the building"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "env", "production"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(r, "site", "sydney"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(r, "https://sms.example.com/in"), NUMBERING_OK);
+	const char *handlers[] = {"sip:reception@pbx.example.com", "sip:overflow@pbx.example.com",
+	                          "tel:+61255509999"};
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_int_eq(numbering_instance_add_call_handler(r, handlers[i]), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "big", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	r = request_for("+61255502000");
+	ck_assert_int_eq(numbering_instance_add_call_handler(r, "sip:desk@pbx.example.com"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "small", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	r = request_for("+61255503000");
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P2, r, "other", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+
+	numbering_instance *reused = NULL;
+	ck_assert_int_eq(numbering_instance_new(&reused), NUMBERING_OK);
+	/* Big, small, big, small: each read equals a fresh get of the same name. */
+	const char *names[] = {"projects/p1/phoneNumberInstances/big", "projects/p1/phoneNumberInstances/small"};
+	for (int i = 0; i < 4; i++) {
+		const char *name = names[i % 2];
+		ck_assert_int_eq(numbering_store_get_into(reused, store, caller, name), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_get(&out, store, caller, name), NUMBERING_OK);
+		instance_assert_same(reused, out);
+		ck_assert_int_eq(numbering_instance_compliant(reused), numbering_instance_compliant(out));
+		numbering_instance_free(out);
+	}
+	/* The last read was the small one: nothing of the big one's is left. */
+	ck_assert_str_eq(numbering_instance_name(reused), "projects/p1/phoneNumberInstances/small");
+	ck_assert_str_eq(numbering_instance_phone_number(reused), "+61255502000");
+	ck_assert_str_eq(numbering_instance_range_end(reused), "");
+	ck_assert_int_eq(numbering_instance_range_size(reused), 1);
+	ck_assert_str_eq(numbering_instance_display_name(reused), "");
+	ck_assert_int_eq(numbering_instance_label_count(reused), 0);
+	ck_assert_int_eq(numbering_instance_message_handler_count(reused), 0);
+	ck_assert_int_eq(numbering_instance_call_handler_count(reused), 1);
+	ck_assert_str_eq(numbering_instance_call_handler(reused, 0), "sip:desk@pbx.example.com");
+
+	/* Failures empty it, whatever it held: a bad name (naming the field), NULL, a name
+	 * of nothing (naming it), a refused caller (nothing of the refused instance). */
+	const char *invalid[] = {"", "projects/p1/phoneNumberInstances/", "projects/P1/phoneNumberInstances/big",
+	                         "projects/p1/availableNumbers/+61255501100", NULL};
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		ck_assert_int_eq(numbering_store_get_into(reused, store, caller, names[0]), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_get_into(reused, store, caller, invalid[i]), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_int_eq(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), "name");
+		assert_empty(reused);
+	}
+	const char *missing = "projects/p1/phoneNumberInstances/bigger";
+	ck_assert_int_eq(numbering_store_get_into(reused, store, caller, names[0]), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, caller, missing), NUMBERING_NOT_FOUND);
+	ck_assert_ptr_nonnull(strstr(numbering_error_message(), missing));
+	assert_empty(reused);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, caller, names[0]), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, caller, "projects/p2/phoneNumberInstances/other"),
+	                 refusing ? NUMBERING_PERMISSION_DENIED : NUMBERING_OK);
+	if (refusing)
+		assert_empty(reused);
+	else
+		ck_assert_str_eq(numbering_instance_phone_number(reused), "+61255503000");
+	/* And it reads again after a failure. */
+	ck_assert_int_eq(numbering_store_get_into(reused, store, caller, names[1]), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_phone_number(reused), "+61255502000");
+
+	/* NULL arguments: INVALID_ARGUMENT naming them; a NULL store empties the instance. */
+	ck_assert_int_eq(numbering_store_get_into(NULL, store, caller, names[0]), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "out");
+	ck_assert_int_eq(numbering_store_get_into(reused, NULL, caller, names[0]), NUMBERING_INVALID_ARGUMENT);
+	ck_assert_str_eq(numbering_error_violation_field(0), "store");
+	assert_empty(reused);
+	numbering_instance_free(reused);
+}
+
+START_TEST(get_into_reuses_the_callers_instance)
+{
+	/* fx: the memory backend and an authorizer refusing get on p2. */
+	fx.deny_permission = "numbering.phoneNumberInstances.get";
+	fx.deny_project = P2;
+	get_into_on(fx.store, "user:a", 1);
+	fx.deny_permission = NULL;
+	fx.deny_project = NULL;
+
+	/* The file backend; then a host's backend (the memory store without its control(),
+	 * so it cannot say it is the library's own), which takes the checked path. */
+	char path[64];
+	fixture_temp_store_path(path, sizeof(path), "get-into");
+	numbering_store *store = fixture_open_file(path);
+	get_into_on(store, NULL, 0);
+	fixture_close_store(&store, path);
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	b->control = NULL;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = b;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	get_into_on(store, NULL, 0);
+	numbering_store_close(store);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -2273,6 +2398,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, older_request_records_answer_only_who_may_get);
 	tcase_add_test(tc, retried_create_answers_with_the_first_response);
 	tcase_add_test(tc, get_answers_as_the_checked_path);
+	tcase_add_test(tc, get_into_reuses_the_callers_instance);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -314,6 +314,35 @@ NUMBERING_EXTERN(int) numbering_store_get(numbering_instance **out, numbering_st
                                           const char *name);
 
 /**
+ * Gets an instance by name into @p out, an instance the caller made once
+ * (numbering_instance_new()) and reuses for every get, as a resolve reuses its
+ * numbering_resolution: once its buffers have grown to the largest instance it held,
+ * a get allocates nothing and frees nothing. The answers and errors are
+ * numbering_store_get()'s.
+ * @param[in,out] out the caller's instance. On success every field is the stored
+ *             instance's: nothing of what it held before is left (fewer labels or
+ *             handlers, an empty display name read as such). On failure it is empty,
+ *             as numbering_instance_new() makes it (every getter answers "" or 0),
+ *             its buffers kept; nothing of a refused instance is left in it.
+ * @param[in] store the store.
+ * @param[in] caller the principal the permission check sees, or NULL.
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out, @p store or
+ *         @p name, a malformed name); NUMBERING_PERMISSION_DENIED (get on the project);
+ *         NUMBERING_NOT_FOUND; NUMBERING_RESOURCE_EXHAUSTED (while @p out grows); a
+ *         storage error.
+ *
+ * Ownership: @p out stays the caller's (numbering_instance_free() when done); the
+ * library fills it, reusing its memory. Pass only an instance the caller owns, never
+ * one borrowed from a page or a resolution.
+ * Lifetime: strings read from @p out before the call are invalid after it.
+ * Thread safety: any thread, in parallel with other reads of the store; an instance
+ * is used by one thread at a time.
+ */
+NUMBERING_EXTERN(int) numbering_store_get_into(numbering_instance *out, numbering_store *store, const char *caller,
+                                               const char *name);
+
+/**
  * Updates the fields named by @p update_mask (comma-separated paths, camelCase or
  * snake_case; NULL, "" or "*" means every writable field) from @p request.
  * Writable: display_name, labels, incoming_message_handler_uris,
