@@ -6,11 +6,14 @@
  * - durable creates with 4 writer threads (group commit) against the single-fdatasync floor;
  * - reads (find, the resolve look-up) from the file backend and from the memory backend;
  * - open time of a store of N instances (default 1,000,000);
- * - bytes on disk per single-number instance after compaction, and SQLite's per row.
+ * - bytes on disk per single-number instance after compaction, and SQLite's per row;
+ * - fsck (numbering_file_check: every record read back through its kind's check) of it.
  *
  * Run: <builddir>/bench/bench-file [--dir DIR] [--durable N] [--instances N]
  * DIR must be on the disk being measured (default: $TMPDIR or /tmp); the stores are
- * removed afterwards.
+ * removed afterwards. With --fsck-store PATH, only the store of N instances is built at
+ * PATH (unless it is there from an earlier run), compacted, checked and kept: the same
+ * program then times the fsck of other builds' libraries (LD_LIBRARY_PATH=BUILD) on it.
  */
 #define _DEFAULT_SOURCE
 
@@ -370,54 +373,16 @@ static void table_row(const char *figure, const char *unit, double ours, const c
 	bench_table_row("bench-file", figure, a, peer, b, ratio, target, pass ? "PASS" : "MISS");
 }
 
-int main(int argc, char **argv)
+/* A big store at @path, sync OFF and no automatic compaction: @instances single-number
+ * instances made by the store's create on a memory store, their records put into a new
+ * file backend (*@fb_out) and a new memory backend (*@mb_out). Returns the seconds it took. */
+static double build_big(const char *path, int instances, numbering_backend **fb_out, numbering_backend **mb_out)
 {
-	int durable = 2000, instances = 1000000;
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/bench-file-XXXXXX", base && base[0] ? base : "/tmp");
-	const char *user_dir = NULL;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--durable") == 0)
-			durable = atoi(argv[i + 1]);
-		else if (strcmp(argv[i], "--instances") == 0)
-			instances = atoi(argv[i + 1]);
-		else if (strcmp(argv[i], "--dir") == 0)
-			user_dir = argv[i + 1];
-	}
-	if (user_dir)
-		snprintf(dir, sizeof(dir), "%s/bench-file-XXXXXX", user_dir);
-	if (mkdtemp(dir) == NULL) {
-		perror("bench-file: mkdtemp");
-		return 1;
-	}
-	printf("bench-file: stores in %s (%s)\n", dir, sqlite3_libversion());
-
-	/* Durable creates, one writer. */
-	double raw, ours, lite;
-	single_writer(durable, &raw, &ours, &lite);
-	printf("durable creates, 1 writer (n=%d):\n", durable);
-	printf("  raw append+fdatasync   %9.0f /s  (the floor)\n", raw);
-	printf("  file backend (FULL)    %9.0f /s  %.2f x floor, %.2f x SQLite\n", ours, ours / raw, ours / lite);
-	printf("  SQLite WAL sync=FULL   %9.0f /s  %.2f x floor\n", lite, lite / raw);
-	table_row("durable create, 1 writer", "/s", ours, "append+fdatasync", raw, ">=0.9x", ours >= 0.9 * raw);
-	table_row("durable create, 1 writer", "/s", ours, "SQLite WAL FULL", lite, ">=1x", ours >= lite);
-
-	/* Group commit. */
-	double four, floor4, per_sync;
-	threaded_vs_floor(4, 10, durable / 20 > 0 ? durable / 20 : 1, &four, &floor4, &per_sync);
-	printf("durable creates, 4 writers (n=%d): %9.0f /s  %.2f x the single-fdatasync floor measured in turns with "
-	       "it (%.0f /s); %.2f commits per sync\n",
-	       2 * durable, four, four / floor4, floor4, per_sync);
-	table_row("durable create, 4 writers", "/s", four, "fdatasync floor", floor4, ">=2x", four >= 2 * floor4);
-
-	/* A big store: build it through a memory store, copy into a file store. */
-	char big[600];
-	path_in(big, sizeof(big), "big.db");
 	numbering_backend *fb = NULL;
 	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
 	fo.sync_mode = NUMBERING_FILE_SYNC_OFF;
 	fo.compact_min_bytes = -1;
-	if (numbering_file_backend_new(&fb, big, &fo) != NUMBERING_OK)
+	if (numbering_file_backend_new(&fb, path, &fo) != NUMBERING_OK)
 		die("open big");
 	numbering_backend *mb = NULL;
 	if (numbering_memory_backend_new(&mb) != NUMBERING_OK)
@@ -458,7 +423,96 @@ int main(int argc, char **argv)
 	if (fb->commit(fb) != NUMBERING_OK || mb->commit(mb) != NUMBERING_OK)
 		die("commit");
 	numbering_store_close(ms);
-	double built = now_s() - t0;
+	*fb_out = fb;
+	*mb_out = mb;
+	return now_s() - t0;
+}
+
+/* numbering_file_check() (numberctl fsck) of the store at @path, which holds @instances
+ * instances and no damage: seconds, best of @rounds (the file in the page cache). */
+static double fsck_time(const char *path, int instances, int rounds)
+{
+	double best = 1e9;
+	for (int k = 0; k < rounds; k++) {
+		numbering_file_report report;
+		memset(&report, 0, sizeof(report));
+		report.version = NUMBERING_FILE_REPORT_VERSION;
+		double t0 = now_s();
+		if (numbering_file_check(&report, path, 0) != NUMBERING_OK)
+			die("fsck");
+		double took = now_s() - t0;
+		if (report.status != NUMBERING_OK || report.instances != instances) {
+			fprintf(stderr, "bench-file: fsck found %lld instances (wrote %d): %s\n", (long long)report.instances,
+			        instances, report.message);
+			exit(1);
+		}
+		if (took < best)
+			best = took;
+	}
+	return best;
+}
+
+int main(int argc, char **argv)
+{
+	int durable = 2000, instances = 1000000;
+	const char *base = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/bench-file-XXXXXX", base && base[0] ? base : "/tmp");
+	const char *user_dir = NULL, *fsck_store = NULL;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--durable") == 0)
+			durable = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--instances") == 0)
+			instances = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--dir") == 0)
+			user_dir = argv[i + 1];
+		else if (strcmp(argv[i], "--fsck-store") == 0)
+			fsck_store = argv[i + 1];
+	}
+	if (fsck_store != NULL) {
+		if (file_bytes(fsck_store) < 0) {
+			numbering_backend *fb = NULL, *mb = NULL;
+			double built = build_big(fsck_store, instances, &fb, &mb);
+			if (fb->control(fb, NUMBERING_FILE_CONTROL_COMPACT, NULL) != NUMBERING_OK)
+				die("compact");
+			fb->free(fb);
+			mb->free(mb);
+			printf("store of %d single-number instances built at %s in %.1f s\n", instances, fsck_store, built);
+		}
+		printf("fsck of %s (%d instances, %.1f MB): %.3f s (best of 3)\n", fsck_store, instances,
+		       file_bytes(fsck_store) / 1e6, fsck_time(fsck_store, instances, 3));
+		return 0;
+	}
+	if (user_dir)
+		snprintf(dir, sizeof(dir), "%s/bench-file-XXXXXX", user_dir);
+	if (mkdtemp(dir) == NULL) {
+		perror("bench-file: mkdtemp");
+		return 1;
+	}
+	printf("bench-file: stores in %s (%s)\n", dir, sqlite3_libversion());
+
+	/* Durable creates, one writer. */
+	double raw, ours, lite;
+	single_writer(durable, &raw, &ours, &lite);
+	printf("durable creates, 1 writer (n=%d):\n", durable);
+	printf("  raw append+fdatasync   %9.0f /s  (the floor)\n", raw);
+	printf("  file backend (FULL)    %9.0f /s  %.2f x floor, %.2f x SQLite\n", ours, ours / raw, ours / lite);
+	printf("  SQLite WAL sync=FULL   %9.0f /s  %.2f x floor\n", lite, lite / raw);
+	table_row("durable create, 1 writer", "/s", ours, "append+fdatasync", raw, ">=0.9x", ours >= 0.9 * raw);
+	table_row("durable create, 1 writer", "/s", ours, "SQLite WAL FULL", lite, ">=1x", ours >= lite);
+
+	/* Group commit. */
+	double four, floor4, per_sync;
+	threaded_vs_floor(4, 10, durable / 20 > 0 ? durable / 20 : 1, &four, &floor4, &per_sync);
+	printf("durable creates, 4 writers (n=%d): %9.0f /s  %.2f x the single-fdatasync floor measured in turns with "
+	       "it (%.0f /s); %.2f commits per sync\n",
+	       2 * durable, four, four / floor4, floor4, per_sync);
+	table_row("durable create, 4 writers", "/s", four, "fdatasync floor", floor4, ">=2x", four >= 2 * floor4);
+
+	/* A big store: build it through a memory store, copy into a file store. */
+	char big[600];
+	path_in(big, sizeof(big), "big.db");
+	numbering_backend *fb = NULL, *mb = NULL;
+	double built = build_big(big, instances, &fb, &mb), t0;
 	long long log_size = file_bytes(big);
 	if (fb->control(fb, NUMBERING_FILE_CONTROL_COMPACT, NULL) != NUMBERING_OK)
 		die("compact");
@@ -553,6 +607,14 @@ int main(int argc, char **argv)
 		snprintf(figure, sizeof(figure), "open, %d instances", instances);
 		snprintf(a, sizeof(a), "%.3f s", best);
 		bench_table_row("bench-file", figure, a, "", "", "", "<1 s", best < 1.0 ? "PASS" : "MISS");
+	}
+	double fsck = fsck_time(big, instances, 3);
+	printf("fsck, %d instances: %.3f s (best of 3)\n", instances, fsck);
+	{
+		char figure[64], a[24];
+		snprintf(figure, sizeof(figure), "fsck, %d instances", instances);
+		snprintf(a, sizeof(a), "%.3f s", fsck);
+		bench_table_row("bench-file", figure, a, "", "", "", "", "");
 	}
 	unlink(big);
 	/* The lock files the file stores leave beside them (PATH.lock: many processes). */
