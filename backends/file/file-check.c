@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "file-internal.h"
+#include "model/kinds.h"
 
 /* fsck. */
 
@@ -77,7 +78,9 @@ struct body_checks {
 static int body_check_visit(const numbering_record *record, void *payload)
 {
 	struct body_checks *b = payload;
-	int rc = numbering_record_check(record);
+	/* The scratch memory store's put checked the record's limits (what
+	 * numbering_record_check() checks first): its kind and body are what is left. */
+	int rc = numbering__record_check_body(record);
 	if (rc == NUMBERING_RESOURCE_EXHAUSTED)
 		return rc; /* the check could not run: not damage */
 	if (rc != NUMBERING_OK && b->damaged++ == 0)

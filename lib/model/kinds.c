@@ -34,8 +34,11 @@ int numbering_record_check(const numbering_record *record)
 	if (record == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "record", "numbering_record_check: the record is NULL");
 	int rc = numbering__record_check(record);
-	if (rc != NUMBERING_OK)
-		return rc;
+	return rc != NUMBERING_OK ? rc : numbering__record_check_body(record);
+}
+
+int numbering__record_check_body(const numbering_record *record)
+{
 	const struct numbering__kind *k = numbering__kind_find(record->kind);
 	if (k == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "kind",
@@ -43,7 +46,7 @@ int numbering_record_check(const numbering_record *record)
 	if (k->check == NULL)
 		return NUMBERING_OK;
 	unsigned serial = numbering__error_serial();
-	rc = k->check(record);
+	int rc = k->check(record);
 	if (rc == NUMBERING_OK)
 		return NUMBERING_OK;
 	/* A check that answered without describing what it met still gets a message naming the record. */

@@ -63,6 +63,12 @@ struct numbering__kind {
 /* The kind @kind, or NULL for one the library does not define. */
 const struct numbering__kind *numbering__kind_find(int kind);
 
+/* What numbering_record_check() checks past the record's limits (numbering__record_check):
+ * its kind is one this library defines, and its body reads back through the kind's
+ * check (DATA_LOSS naming the record and field). For a record a backend's put took,
+ * which checks those limits itself (fsck's scratch memory store): not twice. */
+int numbering__record_check_body(const numbering_record *record);
+
 /* The body checks the table names (numbering__instance_record_check() checks an
  * instance record as numbering__instance_from_record() reads it, storing nothing). */
 int numbering__meta_check(const numbering_record *record);
