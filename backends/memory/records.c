@@ -1493,9 +1493,11 @@ static int rm_get(numbering_backend *backend, int kind, const char *name, number
 	uint32_t handle = record_lookup(m, kind, name, len, &hash);
 	if (handle == 0)
 		return not_found_name();
+	/* The record's name is @name's very bytes (the look-up compared them), so the
+	 * caller's string is handed over: the home's directory is not copied before it. */
 	numbering_record out;
-	char buf[NAME_MAX_BYTES + 1];
-	fill(m, handle, &out, buf);
+	char tail[NAME_MAX_BYTES + 1];
+	fill_named(m, rec_at(m, handle), &out, name, tail);
 	return visit(&out, payload);
 }
 

@@ -49,7 +49,12 @@ static int get_into(numbering_instance *instance, numbering_store *store, const 
 			}
 		}
 		if (rc == NUMBERING_OK) {
-			numbering__compute_compliant(store, instance);
+			/* A store without requirements (most) holds only compliant instances: not
+			 * worth a call on every get. */
+			if (store->requirement_count == 0)
+				instance->compliant = 1;
+			else
+				numbering__compute_compliant(store, instance);
 			return NUMBERING_OK;
 		}
 	}
