@@ -26,6 +26,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "model/instance-field-type.h"
 #include "model/instance.h"
 #include "numbering/e164.h"
 #include "numbering/sys/backend.h"
@@ -96,17 +97,6 @@ static const uint32_t F_ALL = F_ENUMS
 #include "model/instance-fields.h"
 #undef NUMBERING__INSTANCE_FIELD
     ;
-
-/* A field by how its member is held (as in instance.c). */
-#define FIELD_TYPE(type, action) FIELD_TYPE_##type(action)
-#define FIELD_TYPE_STR(action) action##_STR
-#define FIELD_TYPE_U8(action) action##_SCALAR
-#define FIELD_TYPE_U32(action) action##_SCALAR
-#define FIELD_TYPE_I64(action) action##_SCALAR
-#define FIELD_TYPE_U64(action) action##_SCALAR
-#define FIELD_TYPE_LABELS(action) action##_LABELS
-#define FIELD_TYPE_URIS(action) action##_URIS
-#define FIELD_TYPE_VIEW(action) action##_VIEW
 
 #define NAME_BYTES_MAX NUMBERING__F1_NAME_BYTES_MAX
 #define NUMBER_TEXT_MAX NUMBERING__F1_NUMBER_TEXT_MAX

@@ -6,20 +6,9 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "model/instance-field-type.h"
 #include "model/instance.h"
 #include "model/validate.h"
-
-/* A field of the table (model/instance-fields.h) by how its member is held; the
- * expansions below take the action of its type and skip the rest. */
-#define FIELD_TYPE(type, action) FIELD_TYPE_##type(action)
-#define FIELD_TYPE_STR(action) action##_STR
-#define FIELD_TYPE_U8(action) action##_SCALAR
-#define FIELD_TYPE_U32(action) action##_SCALAR
-#define FIELD_TYPE_I64(action) action##_SCALAR
-#define FIELD_TYPE_U64(action) action##_SCALAR
-#define FIELD_TYPE_LABELS(action) action##_LABELS
-#define FIELD_TYPE_URIS(action) action##_URIS
-#define FIELD_TYPE_VIEW(action) action##_VIEW
 
 /* The text a request may give for a number: enough for any formatting of a range. */
 #define PHONE_TEXT_MAX 64
