@@ -27,6 +27,7 @@
 
 #include "../backends/file/file-internal.h"
 #include "../backends/memory/memory.h"
+#include "model/kinds.h"
 #include "kit-file.h"
 #include "reader-procs.h"
 #include "suites.h"
@@ -263,6 +264,83 @@ END_TEST
 
 /* The tables grow: a transaction adding more ranges than the range table holds, then
  * more names and numbers than their tables hold, each read at once from a new index. */
+/* A store of a writer process, for the store-level tests below. */
+static numbering_store *open_store_on(numbering_backend *b)
+{
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	o.backend = b;
+	numbering_store *s = NULL;
+	int rc = numbering_store_open(&s, &o);
+	ck_assert_msg(rc == NUMBERING_OK, "open a store: %s", numbering_error_message());
+	return s;
+}
+
+static void create_number(numbering_store *s, const char *number, const char *id)
+{
+	numbering_instance *req = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&req), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(req, number), NUMBERING_OK);
+	int rc = numbering_store_create(&out, s, NULL, P1, req, id, NULL, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "create %s: %s", number, numbering_error_message());
+	numbering_instance_free(req);
+	numbering_instance_free(out);
+}
+
+/* The change journal's last sequence and the number of changes after @after, as a
+ * store lists them. */
+static int64_t changes_after(numbering_store *s, int64_t after, int *count)
+{
+	numbering_change_page *page = NULL;
+	int rc = numbering_store_list_changes(&page, s, NULL, after, 100);
+	ck_assert_msg(rc == NUMBERING_OK, "list changes: %s", numbering_error_message());
+	*count = numbering_change_page_count(page);
+	int64_t last = numbering_change_page_last_sequence(page);
+	numbering_change_page_free(page);
+	return last;
+}
+
+/* A read-only store on the shared index keeps no heap for resolves: its open does not
+ * list the change journal (which only a commit needs), so another process's commit
+ * costs its next read the index's change word, not a replay of the commit's records
+ * into a heap; ListChanges still reads the journal as it is, and once it has, the
+ * journal's kind is kept (and caught up) from then on. */
+START_TEST(shared_reader_store_keeps_no_heap)
+{
+	const char *path = new_path();
+	numbering_store *ws = open_store_on(open_backend(path, 0, 1));
+	create_number(ws, "+12125550100", "a0");
+	numbering_backend *rb = open_backend(path, 1, 1);
+	numbering_store *rs = open_store_on(rb);
+	struct file *rf = (struct file *)rb;
+	ck_assert(served_shared(rb));
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	for (int i = 1; i <= 3; i++) {
+		char number[32], id[16];
+		snprintf(number, sizeof(number), "+1212555010%d", i);
+		snprintf(id, sizeof(id), "a%d", i);
+		create_number(ws, number, id);
+		ck_assert_msg(numbering_store_resolve(res, rs, NULL, number, NULL) == NUMBERING_OK, "resolve %s: %s", number,
+		              numbering_error_message());
+		ck_assert_str_eq(numbering_resolution_phone_number(res), number);
+		ck_assert(served_shared(rb));
+		ck_assert_int_eq(rf->quick_catch_ups, i);
+	}
+	int count = 0;
+	int64_t last = changes_after(rs, 0, &count);
+	ck_assert_int_ge(last, 4);
+	ck_assert_int_eq(count, (int)last);
+	ck_assert(numbering__file_heap_has(rf, NUMBERING__KIND_CHANGE));
+	create_number(ws, "+12125550109", "a9");
+	ck_assert_int_eq(changes_after(rs, last, &count), last + 1);
+	ck_assert_int_eq(count, 1);
+	numbering_resolution_free(res);
+	numbering_store_close(rs);
+	numbering_store_close(ws);
+	cleanup();
+}
+END_TEST
+
 START_TEST(shared_index_grows)
 {
 	const char *path = new_path();
@@ -911,6 +989,7 @@ Suite *shared_readers_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, shared_reader_basic);
+	tcase_add_test(tc, shared_reader_store_keeps_no_heap);
 	tcase_add_test(tc, shared_reader_without_index);
 	tcase_add_test(tc, shared_index_grows);
 	tcase_add_test(tc, shared_index_damaged);

@@ -1163,6 +1163,9 @@ int numbering__file_control(struct file *f, int op, void *arg)
 	}
 	case NUMBERING__CONTROL_REFRESH:
 		return numbering__file_catch_up(f, 0);
+	case NUMBERING__CONTROL_READ_ONLY:
+		return f->read_only ? NUMBERING_OK : numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                                                          "file backend: store %s takes writes", f->path);
 	case NUMBERING__CONTROL_LOG:
 		if (arg == NULL)
 			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "file backend: the log is NULL");

@@ -207,4 +207,13 @@ struct numbering__key_find {
  */
 #define NUMBERING__CONTROL_SNAPSHOT_HOLD 0x4e42f008
 
+/*
+ * Whether the backend was opened to read only (arg NULL): NUMBERING_OK when it was
+ * (the file backend's read_only), anything else when it takes writes or does not say.
+ * A store of such a backend reads the change journal's state at each ListChanges, and
+ * not at open: listing it would keep the journal's records in a shared reader's heap,
+ * and every commit of another process would then be replayed into it.
+ */
+#define NUMBERING__CONTROL_READ_ONLY 0x4e42f009
+
 #endif

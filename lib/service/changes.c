@@ -514,6 +514,7 @@ int numbering__journal_load(numbering_store *store)
 		rc = load_marks(store, &st);
 	j->last = st.last;
 	j->horizon = st.horizon;
+	j->loaded = rc == NUMBERING_OK;
 	/* The next commit moves a linear journal, or a ring of another window, into the
 	 * ring of this window. */
 	j->move = st.linear || (st.window != 0 && st.window != j->window);

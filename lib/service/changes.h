@@ -48,6 +48,9 @@ struct numbering__journal {
 	int64_t pending_last, pending_horizon;
 	/* Set while the store migrates old instances at open: their puts are updates. */
 	int migrating;
+	/* last and horizon were read from the records (numbering__journal_load()): at open,
+	 * or, for a store of a read-only backend, never (it writes no commit). */
+	int loaded;
 	/* The ring (docs/CHANGES-JOURNAL.md): the name of the record being put, whose
 	 * prefix "changes/{window}/" is written for ring_window; move: the records are
 	 * linear, or a ring of another window, and the next commit moves them into this

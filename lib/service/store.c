@@ -295,6 +295,16 @@ static void refresh_backend(void *arg)
 	numbering_error_clear();
 }
 
+/* Whether @backend says it takes no writes (NUMBERING__CONTROL_READ_ONLY). */
+static int backend_read_only(numbering_backend *backend)
+{
+	if (backend->control == NULL)
+		return 0;
+	int rc = backend->control(backend, NUMBERING__CONTROL_READ_ONLY, NULL);
+	numbering_error_clear();
+	return rc == NUMBERING_OK;
+}
+
 /* Version 2 (the record store) with every function but the optional control(). */
 static int backend_usable(const numbering_backend *b)
 {
@@ -451,7 +461,11 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		                            "(NUMBERING_BACKEND_CONTROL_COUNT); this one does not");
 		goto done;
 	}
-	if ((rc = load_meta(store)) != NUMBERING_OK || (rc = numbering__journal_load(store)) != NUMBERING_OK)
+	/* The journal's last sequence is for commits: a store that cannot write reads the
+	 * journal at each ListChanges only (a shared reader that listed it here would keep
+	 * its records in its heap and replay every other process's commit into it). */
+	if ((rc = load_meta(store)) != NUMBERING_OK ||
+	    (!backend_read_only(store->backend) && (rc = numbering__journal_load(store)) != NUMBERING_OK))
 		goto done;
 	/* Phone ids for the instances of a store written before them (once): the
 	 * journal tells their puts as updates, not creates. */
@@ -634,6 +648,9 @@ int numbering__begin(numbering_store *store)
 		if ((rc = reread_shared_meta(store)) != NUMBERING_OK || (rc = numbering__journal_load(store)) != NUMBERING_OK)
 			numbering__rollback(store);
 	}
+	/* Not read at open (a read-only backend): before the first commit would use it. */
+	if (rc == NUMBERING_OK && !store->journal.loaded && (rc = numbering__journal_load(store)) != NUMBERING_OK)
+		numbering__rollback(store);
 	return rc;
 }
 
