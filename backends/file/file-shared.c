@@ -1210,6 +1210,10 @@ int numbering__file_shx_current(struct file *f, uint64_t changes, uint64_t *end)
 	if (seq_retry(x, gen) || ld32(x->map + H_DYN_CRC) != dyn_crc(x->map, x->salt) || *end < f->end ||
 	    atomic_load_explicit(f->published, memory_order_acquire) != *end)
 		return 0;
+	/* Whole at @gen (the lock read again after the checksum): the next look-up's view
+	 * need not check the same words again (view_ok). */
+	if (!seq_retry(x, gen))
+		atomic_store_explicit(&x->checked_gen, gen, memory_order_relaxed);
 	pthread_mutex_lock(&f->map_mutex);
 	int rc = lmap_grow_locked(f, *end);
 	pthread_mutex_unlock(&f->map_mutex);
