@@ -11,12 +11,16 @@
  *   into their own heap (the open without the option), 1 and 2 of them by default;
  * - across processes: one reader process's resolve rate with no writer, then with a
  *   writer process creating numbers in a tight loop (its own CPU time, so that the two
- *   cores' sharing does not count; and wall clock);
+ *   cores' sharing does not count; and wall clock), the writer's commits a second; with
+ *   --apart on also beside a writer process of ANOTHER store (a copy of the log): the
+ *   machine's floor for two busy processes, which share no page; --rounds R runs the
+ *   three in turns R times (the rates summed: on a loaded machine one run moves by a
+ *   tenth);
  * - in one process: resolve through the shared reader's store against a memory store
  *   of the same records, in turns (target >= 0.9x).
  *
  * Run: <builddir>/bench/bench-processes [--instances N] [--readers 1,8] [--private 1,2]
- *      [--seconds S] [--dir DIR] [--only-resolve] [--turns T]
+ *      [--seconds S] [--dir DIR] [--only-resolve] [--turns T] [--apart on|off] [--rounds R]
  * The store is built once in DIR (default $TMPDIR or /tmp) and removed afterwards.
  * --turns T runs the in-process comparison T times (each printed; the row is of all
  * together): on a loaded machine one turn's ratio moves by several hundredths.
@@ -45,6 +49,8 @@ static int instances = 1000000;
 static double seconds = 3;
 static int only_resolve; /* --only-resolve: the in-process comparison alone (for callgrind) */
 static int turns = 1;     /* --turns: how many times the in-process comparison runs */
+static int apart;         /* --apart on: also beside a writer of another store */
+static int rounds = 1;    /* --rounds: how many times the across-processes figures run, in turns */
 
 static void die(const char *what)
 {
@@ -313,33 +319,87 @@ APART static void resolve_memory_store(numbering_store *s, numbering_resolution 
 	}
 }
 
-/* A writer process: creates numbers beyond the store's in a tight loop until killed. */
-static pid_t start_writer(void)
+/* A writer process of the store at @path (its @n-th, so that its numbers and ids are
+ * new): creates numbers in a tight loop until SIGTERM. It writes a byte on *@out once
+ * its first commit is done (opening a store of a million instances takes a second or
+ * two, which is not "beside a writer"), and, at the end, its commits a wall and a CPU
+ * second. */
+struct writer {
+	pid_t pid;
+	int from; /* the writer's pipe */
+};
+
+static struct writer start_writer(const char *path, int n)
 {
-	pid_t pid = fork();
-	if (pid < 0)
+	int p[2];
+	if (pipe(p) != 0)
+		die("pipe");
+	struct writer w = {fork(), p[0]};
+	if (w.pid < 0)
 		die("fork");
-	if (pid != 0)
-		return pid;
-	execl("/proc/self/exe", "bench-processes", "--writer-process", store_path, (char *)NULL);
+	if (w.pid != 0) {
+		close(p[1]);
+		char c;
+		if (read(w.from, &c, 1) != 1)
+			die("the writer process failed");
+		return w;
+	}
+	close(p[0]);
+	char args[2][32];
+	snprintf(args[0], sizeof(args[0]), "%d", n);
+	snprintf(args[1], sizeof(args[1]), "%d", p[1]);
+	execl("/proc/self/exe", "bench-processes", "--writer-process", path, args[0], args[1], (char *)NULL);
 	_exit(127);
 }
 
-static void writer_main(void)
+/* Stops @w: its commits a second (wall, CPU) in rate[]. */
+static void stop_writer(struct writer w, double rate[2])
 {
+	kill(w.pid, SIGTERM);
+	if (read(w.from, rate, 2 * sizeof(double)) != (ssize_t)(2 * sizeof(double)))
+		rate[0] = rate[1] = 0;
+	close(w.from);
+	waitpid(w.pid, NULL, 0);
+}
+
+static volatile sig_atomic_t writer_stop;
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	writer_stop = 1;
+}
+
+static void writer_main(int n, int out)
+{
+	signal(SIGTERM, on_sigterm);
 	numbering_store *w = open_store(open_file(0, 1));
-	for (int i = 0;; i++) {
-		char number[48], id[48];
-		snprintf(number, sizeof(number), "+1313%07d", i % 10000000);
-		snprintf(id, sizeof(id), "w%d", i);
-		numbering_instance *req = NULL, *out = NULL;
+	long i = 0;
+	double wall0 = 0, cpu0 = 0;
+	for (; !writer_stop; i++) {
+		char number[48], id[48], project[48];
+		/* Area codes 300 up: none of the store's (212), one per writer process. */
+		snprintf(number, sizeof(number), "+1%03d%07ld", 300 + n % 600, i % 10000000);
+		snprintf(id, sizeof(id), "w%ld", i);
+		snprintf(project, sizeof(project), "projects/writer%d", n);
+		numbering_instance *req = NULL, *res = NULL;
 		numbering_instance_new(&req);
 		numbering_instance_set_phone_number(req, number);
-		if (numbering_store_create(&out, w, NULL, "projects/writer", req, id, NULL, NULL) != NUMBERING_OK)
-			_exit(3);
+		if (numbering_store_create(&res, w, NULL, project, req, id, NULL, NULL) != NUMBERING_OK)
+			die("the writer's create");
 		numbering_instance_free(req);
-		numbering_instance_free(out);
+		numbering_instance_free(res);
+		if (i == 0) {
+			wall0 = now_s(CLOCK_MONOTONIC);
+			cpu0 = now_s(CLOCK_THREAD_CPUTIME_ID);
+			if (write(out, "r", 1) != 1)
+				_exit(4);
+		}
 	}
+	double rate[2] = {(i - 1) / (now_s(CLOCK_MONOTONIC) - wall0), (i - 1) / (now_s(CLOCK_THREAD_CPUTIME_ID) - cpu0)};
+	if (write(out, rate, sizeof(rate)) != (ssize_t)sizeof(rate))
+		_exit(4);
+	_exit(0);
 }
 
 static void parse_list(const char *text, int *out, int *count)
@@ -352,6 +412,24 @@ static void parse_list(const char *text, int *out, int *count)
 			break;
 		p++;
 	}
+}
+
+/* Copies the log at @from to @to (a store of its own: its index is made at its first
+ * writable open). */
+static int copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	int rc = in == NULL || out == NULL ? -1 : 0;
+	char buf[1 << 16];
+	size_t n;
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL && fclose(out) != 0)
+		rc = -1;
+	return rc;
 }
 
 static void remove_store(void)
@@ -381,9 +459,9 @@ int main(int argc, char **argv)
 			return 2;
 		reader_main(atoi(argv[4]), atof(argv[5]), in, out);
 	}
-	if (argc == 3 && strcmp(argv[1], "--writer-process") == 0) {
+	if (argc == 5 && strcmp(argv[1], "--writer-process") == 0) {
 		snprintf(store_path, sizeof(store_path), "%s", argv[2]);
-		writer_main();
+		writer_main(atoi(argv[3]), atoi(argv[4]));
 	}
 	int shared_counts[8] = {1, 8}, nshared = 2, private_counts[8] = {1, 2}, nprivate = 2;
 	const char *base = getenv("TMPDIR");
@@ -402,12 +480,16 @@ int main(int argc, char **argv)
 			only_resolve = 1;
 		else if (strcmp(argv[i], "--turns") == 0 && i + 1 < argc)
 			turns = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--apart") == 0 && i + 1 < argc)
+			apart = strcmp(argv[++i], "on") == 0;
+		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+			rounds = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			base = argv[++i];
 		else {
 			fprintf(stderr,
 			        "usage: bench-processes [--instances N] [--readers 1,8] [--private 1,2] [--seconds S] "
-			        "[--dir DIR] [--only-resolve] [--turns T]\n");
+			        "[--dir DIR] [--only-resolve] [--turns T] [--apart on|off] [--rounds R]\n");
 			return 2;
 		}
 	}
@@ -415,6 +497,8 @@ int main(int argc, char **argv)
 		instances = 1;
 	if (turns < 1)
 		turns = 1;
+	if (rounds < 1)
+		rounds = 1;
 	snprintf(dir, sizeof(dir), "%s/bench-processes-XXXXXX", base);
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
@@ -455,27 +539,64 @@ int main(int argc, char **argv)
 		bench_table_row("bench-processes", figure, ours, "1 reader", peer, r, "<=2x", ratio <= 2 ? "met" : "MISSED");
 	}
 
-	/* Across processes: one reader's rate without, then with, a writer process. */
-	double alone[3], beside[3];
+	/* Across processes: one reader's rate without, then with, a writer process (and
+	 * with --apart on, beside a writer of another store), in turns. */
 	if (only_resolve)
 		goto in_process;
-	readers_pss(1, 1, seconds, alone);
-	pid_t writer = start_writer();
-	struct timespec settle = {0, 200000000};
-	nanosleep(&settle, NULL);
-	readers_pss(1, 1, seconds, beside);
-	kill(writer, SIGKILL);
-	waitpid(writer, NULL, 0);
-	printf("a reader process's resolves, shared index: alone %.2f M/CPU-s (%.2f M/s wall); beside a writer process "
-	       "in a tight loop %.2f M/CPU-s (%.2f M/s wall): %.2fx per CPU second\n",
-	       alone[0] / 1e6, alone[1] / 1e6, beside[0] / 1e6, beside[1] / 1e6, beside[0] / alone[0]);
 	{
-		char ours[32], peer[32], r[32];
+		char apart_path[700];
+		snprintf(apart_path, sizeof(apart_path), "%s/apart.db", dir);
+		if (apart && copy_file(store_path, apart_path) != 0)
+			die("copy the store for --apart");
+		double alone[3] = {0, 0, 0}, beside[3] = {0, 0, 0}, other[3] = {0, 0, 0}, wrote[2] = {0, 0},
+		       wrote_apart[2] = {0, 0}, got[3], w[2];
+		int n = 0;
+		for (int r = 0; r < rounds; r++) {
+			double one[3] = {0, 0, 0};
+			readers_pss(1, 1, seconds, got);
+			one[0] = got[0];
+			for (int k = 0; k < 3; k++)
+				alone[k] += got[k] / rounds;
+			struct writer wr = start_writer(store_path, n++);
+			readers_pss(1, 1, seconds, got);
+			stop_writer(wr, w);
+			one[1] = got[0];
+			for (int k = 0; k < 3; k++)
+				beside[k] += got[k] / rounds;
+			wrote[0] += w[0] / rounds;
+			wrote[1] += w[1] / rounds;
+			if (apart) {
+				wr = start_writer(apart_path, n++);
+				readers_pss(1, 1, seconds, got);
+				stop_writer(wr, w);
+				one[2] = got[0];
+				for (int k = 0; k < 3; k++)
+					other[k] += got[k] / rounds;
+				wrote_apart[0] += w[0] / rounds;
+				wrote_apart[1] += w[1] / rounds;
+			}
+			if (rounds > 1)
+				printf("round %d: alone %.2f, beside a writer %.2f (%.2fx), beside a writer of another store %.2f "
+				       "(%.2fx) M/CPU-s\n",
+				       r + 1, one[0] / 1e6, one[1] / 1e6, one[1] / one[0], one[2] / 1e6, one[2] / one[0]);
+		}
+		printf("a reader process's resolves, shared index: alone %.2f M/CPU-s (%.2f M/s wall); beside a writer "
+		       "process in a tight loop %.2f M/CPU-s (%.2f M/s wall; the writer %.0f commits/s wall, %.0f/CPU-s): "
+		       "%.2fx per CPU second\n",
+		       alone[0] / 1e6, alone[1] / 1e6, beside[0] / 1e6, beside[1] / 1e6, wrote[0], wrote[1],
+		       beside[0] / alone[0]);
+		if (apart)
+			printf("beside a writer process of another store (the machine's floor) %.2f M/CPU-s (%.2f M/s wall; "
+			       "the writer %.0f commits/s wall, %.0f/CPU-s): %.2fx per CPU second\n",
+			       other[0] / 1e6, other[1] / 1e6, wrote_apart[0], wrote_apart[1], other[0] / alone[0]);
+		char ours[32], peer[32], ratio[32];
 		bench_format_rate(ours, sizeof(ours), beside[0]);
 		bench_format_rate(peer, sizeof(peer), alone[0]);
-		snprintf(r, sizeof(r), "%.2fx", beside[0] / alone[0]);
+		snprintf(ratio, sizeof(ratio), "%.2fx", beside[0] / alone[0]);
 		bench_table_row("bench-processes", "resolve/CPU-s, reader process beside a writer process", ours,
-		                "no writer", peer, r, ">=0.8x", beside[0] >= 0.8 * alone[0] ? "met" : "MISSED");
+		                "no writer", peer, ratio, ">=0.8x", beside[0] >= 0.8 * alone[0] ? "met" : "MISSED");
+		if (apart)
+			unlink(apart_path);
 	}
 
 	/* In one process: the shared reader's store against a memory store, in turns. */
