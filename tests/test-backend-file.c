@@ -670,8 +670,6 @@ START_TEST(file_mid_damage)
 }
 END_TEST
 
-/* The header: a newer version is refused, a file that is not a store is refused and
- * left alone, a damaged header is DATA_LOSS at offset 0. */
 /* fsck reads every record back as its kind: a record whose checksum is sound but whose
  * body is not its kind's (here a metadata value of the wrong size) is damage, named, and
  * a repair leaves the file as it is (nothing at the end to cut off). */
@@ -714,6 +712,8 @@ START_TEST(file_check_reads_bodies_back)
 }
 END_TEST
 
+/* The header: a newer version is refused, a file that is not a store is refused and
+ * left alone, a damaged header is DATA_LOSS at offset 0. */
 START_TEST(file_header_checks)
 {
 	const char *path = new_store_path();
