@@ -357,8 +357,8 @@ static int damage_visit(const numbering_record *record, void *payload)
 	if (record->kind == NUMBERING__KIND_INSTANCE) {
 		d->instances++;
 		ck_assert_ptr_nonnull(record->keys[0]);
-		static const char *const bad[] = {"0", "01", "-1", "+1", "1a", "", " 1", "9223372036854775808",
-		                                  "99999999999999999999"};
+		static const char *const bad[] = {"0", "01", "-1", "+1", "1a", "12a", "123a", "12 ", "", " 1",
+		                                  "9223372036854775808", "99999999999999999999", "10000000000000000000"};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			copy.keys[0] = bad[i];
 			ck_assert_msg(kind->check(&copy) == NUMBERING_DATA_LOSS, "keys[0] \"%s\" accepted", bad[i]);

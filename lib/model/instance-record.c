@@ -294,14 +294,24 @@ static int64_t parse_phone_id(const char *key)
 {
 	if (key[0] < '1' || key[0] > '9')
 		return 0;
+	/* Two digits a step (every get and resolve reads one key of 6 to 10 digits): the
+	 * byte after a digit is there to read, as the digit is not the NUL. */
 	uint64_t v = 0;
 	size_t i = 0;
-	for (; key[i] >= '0' && key[i] <= '9'; i++) {
-		if (i >= 19)
-			return 0;
-		v = v * 10 + (uint64_t)(key[i] - '0');
+	for (;;) {
+		unsigned a = (unsigned char)key[i] - (unsigned)'0', b;
+		if (a > 9)
+			break;
+		if ((b = (unsigned char)key[i + 1] - (unsigned)'0') > 9) {
+			v = v * 10 + a;
+			i++;
+			break;
+		}
+		v = v * 100 + a * 10 + b;
+		if ((i += 2) >= 19)
+			break;
 	}
-	return key[i] == '\0' && v <= (uint64_t)INT64_MAX ? (int64_t)v : 0;
+	return i <= 19 && key[i] == '\0' && v <= (uint64_t)INT64_MAX ? (int64_t)v : 0;
 }
 
 static int str_is(const struct numbering__str *s, const char *text, size_t len)
