@@ -664,9 +664,9 @@ static void generated_id(char id[64], const char *number)
  * must not hand out the ids its parent hands out next. */
 START_TEST(generated_ids_differ_after_fork)
 {
-	char seen[40][64];
-	/* Past the pool's 256 bytes (16 ids), so it has been refilled at least once. */
-	for (int i = 0; i < 40; i++) {
+	char seen[80][64];
+	/* Past the pool's 1 KiB (64 ids), so it has been refilled at least once. */
+	for (int i = 0; i < 80; i++) {
 		char number[32];
 		snprintf(number, sizeof(number), "+612555030%02d", i);
 		generated_id(seen[i], number);

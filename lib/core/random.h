@@ -15,6 +15,6 @@ void numbering__random_bytes(void *out, size_t len);
  * (the fuzz targets' deterministic generator restarts its stream per input). */
 void numbering__random_discard(void);
 
-#define NUMBERING__RANDOM_POOL 256
+#define NUMBERING__RANDOM_POOL 1024
 
 #endif
