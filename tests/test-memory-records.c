@@ -234,6 +234,63 @@ START_TEST(fields_round_trip)
 }
 END_TEST
 
+/* NUMBERING__CONTROL_PREFETCH keeps the hash of the name it is given for the put that
+ * follows: a put of another name, or of the same name in another kind, must not take
+ * it, and a prefetch outside a transaction, of a name never put, or rolled back
+ * changes nothing. With and without the snapshot copies. */
+START_TEST(prefetch_changes_nothing)
+{
+	for (int snapshots = 0; snapshots <= 1; snapshots++) {
+		numbering_backend *b = make();
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_SNAPSHOTS, &snapshots), NUMBERING_OK);
+		struct numbering__prefetch a = {3, "projects/p1/phoneNumberInstances/aaaaaaaaaaaaaaaa"};
+		struct numbering__prefetch n = {5, "projects/p1/activeNumbers/+15551230000"};
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, NULL), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &a), NUMBERING_OK); /* outside: ignored */
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &a), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &n), NUMBERING_OK);
+		struct numbering__prefetch bad = {0, "x"}, unnamed = {3, NULL}, empty = {3, ""};
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &bad), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &unnamed), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &empty), NUMBERING_OK);
+		/* Another name of the kind first, the prefetched one in another kind, then both. */
+		numbering_record other = rec(3, "projects/p1/phoneNumberInstances/bbbbbbbbbbbbbbbb", "projects/p1", 0, 0, 0, 0, 0);
+		numbering_record kind2 = rec(2, a.name, "projects/p1", 0, 0, 0, 0, 0);
+		numbering_record mine = rec(3, a.name, "projects/p1", 0, 0, 0, 0, 0);
+		numbering_record active = rec(5, n.name, "projects/p1", NUMBERING_RECORD_NUMBERS, 0, 11, 15551230000,
+		                              15551230000);
+		ck_assert_int_eq(b->put(b, &other), NUMBERING_OK);
+		ck_assert_int_eq(b->put(b, &kind2), NUMBERING_OK);
+		ck_assert_int_eq(b->put(b, &mine), NUMBERING_OK);
+		ck_assert_int_eq(b->put(b, &active), NUMBERING_OK);
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+		struct text t = {0};
+		ck_assert_int_eq(b->get(b, 3, a.name, collect, &t), NUMBERING_OK);
+		ck_assert_int_eq(b->get(b, 2, a.name, collect, &t), NUMBERING_OK);
+		ck_assert_int_eq(b->get(b, 3, other.name, collect, &t), NUMBERING_OK);
+		ck_assert_int_eq(b->get(b, 5, n.name, collect, &t), NUMBERING_OK);
+		text_free(&t);
+		/* Prefetched, then rolled back: nothing was put. */
+		struct numbering__prefetch c = {3, "projects/p1/phoneNumberInstances/cccccccccccccccc"};
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &c), NUMBERING_OK);
+		ck_assert_int_eq(b->rollback(b), NUMBERING_OK);
+		ck_assert_int_eq(b->get(b, 3, c.name, collect, &t), NUMBERING_NOT_FOUND);
+		/* A remove of a prefetched name finds it. */
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__CONTROL_PREFETCH, &a), NUMBERING_OK);
+		ck_assert_int_eq(b->remove(b, 3, a.name), NUMBERING_OK);
+		ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+		ck_assert_int_eq(b->get(b, 3, a.name, collect, &t), NUMBERING_NOT_FOUND);
+		ck_assert_int_eq(b->get(b, 2, a.name, collect, &t), NUMBERING_OK);
+		text_free(&t);
+		check(b);
+		b->free(b);
+	}
+}
+END_TEST
+
 START_TEST(bad_arguments)
 {
 	numbering_backend *b = make();
@@ -1546,6 +1603,7 @@ Suite *memory_records_suite(void)
 	tcase_add_test(tc, allocation_failure_changes_nothing);
 	tcase_add_test(tc, many_records_and_large_bodies);
 	tcase_add_test(tc, key_index_follows_every_write);
+	tcase_add_test(tc, prefetch_changes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -157,11 +157,12 @@ struct undo {
 	uint32_t made; /* the record written, 0 if none */
 };
 
-/* The hash of the name a writer last put, per kind modulo NAME_HINTS: the store puts
- * its META last-time record with every commit, and a SipHash costs as much as the
- * rest of such a put. Only names and hashes are kept (no handle), so nothing goes stale. */
-#define NAME_HINTS 4
-#define NAME_HINT_MAX 48
+/* The hash of the name a writer last put or prefetched (NUMBERING__CONTROL_PREFETCH),
+ * per kind modulo NAME_HINTS (every kind the library has its own): the store puts its
+ * META last-time record with every commit, a SipHash costs as much as the rest of
+ * such a put, and a prefetched name is not hashed again by its put. Only names and hashes are kept (no handle), so nothing goes stale. */
+#define NAME_HINTS 32
+#define NAME_HINT_MAX 96
 struct name_hint {
 	uint32_t hash;
 	uint16_t len; /* 0: empty */
@@ -2581,6 +2582,23 @@ static int no_arg(void)
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "memory backend control: arg is NULL");
 }
 
+/* NUMBERING__CONTROL_PREFETCH: the slots a put of @p's name will read, hashed now
+ * (put_hash() keeps the hash for the put) and asked for. Writers only: hints are theirs. */
+static int prefetch(struct rmem *m, const struct numbering__prefetch *p)
+{
+	if (!m->in_transaction || p->kind < 1 || p->kind > KIND_MAX || p->name == NULL)
+		return NUMBERING_OK;
+	size_t len = strnlen(p->name, NAME_MAX_BYTES + 1);
+	if (len == 0 || len > NAME_MAX_BYTES)
+		return NUMBERING_OK;
+	unsigned digits = 0;
+	uint64_t first = 0;
+	if (number_named(p->name, len, &digits, &first))
+		prefetch_slot(&m->singles, number_hash(m, number_key(digits, first)));
+	prefetch_slot(&m->names, put_hash(m, p->kind, p->name, len));
+	return NUMBERING_OK;
+}
+
 static int rm_control(numbering_backend *backend, int op, void *arg)
 {
 	struct rmem *m = (struct rmem *)backend;
@@ -2589,9 +2607,12 @@ static int rm_control(numbering_backend *backend, int op, void *arg)
 	/* An op it does not know is UNIMPLEMENTED whatever its argument (DEFER_SYNC, MAINTAIN ... pass NULL). */
 	if (arg == NULL && (op == NUMBERING_BACKEND_CONTROL_COUNT || op == NUMBERING__MEMORY_CONTROL_BYTES ||
 	                    op == NUMBERING__MEMORY_CONTROL_STATS || op == NUMBERING__MEMORY_CONTROL_RESERVE ||
-	                    op == NUMBERING__MEMORY_CONTROL_FOREACH || op == NUMBERING_BACKEND_CONTROL_FOREACH))
+	                    op == NUMBERING__MEMORY_CONTROL_FOREACH || op == NUMBERING_BACKEND_CONTROL_FOREACH ||
+	                    op == NUMBERING__CONTROL_PREFETCH))
 		return no_arg();
 	switch (op) {
+	case NUMBERING__CONTROL_PREFETCH:
+		return prefetch(m, arg);
 	case NUMBERING_BACKEND_CONTROL_COUNT: {
 		numbering_backend_count *count = arg;
 		if (check_kind(count->kind, "kind", "count") != NUMBERING_OK)

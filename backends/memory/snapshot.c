@@ -691,6 +691,15 @@ static int sn_control(numbering_backend *backend, int op, void *arg)
 		leave(s, slot, side);
 		return rc != NUMBERING_OK ? rc : s->side->control(s->side, op, arg);
 	}
+	case NUMBERING__CONTROL_PREFETCH: {
+		if (arg == NULL || s->copy[1] == NULL)
+			return s->copy[0]->control(s->copy[0], op, arg);
+		/* The copy the put will change (readers may be inside the other). */
+		numbering_backend *w = side_of(s, ((const struct numbering__prefetch *)arg)->kind);
+		if (w == NULL)
+			w = written(s);
+		return w->control(w, op, arg);
+	}
 	case NUMBERING__MEMORY_CONTROL_RESERVE:
 	{
 		/* Sizes what the writer changes: readers may be inside the other copy. */

@@ -216,4 +216,20 @@ struct numbering__key_find {
  */
 #define NUMBERING__CONTROL_READ_ONLY 0x4e42f009
 
+/*
+ * A hint, inside a write transaction: the record of @kind named @name is about to be
+ * put (the memory record store, and the file backend through the one it keeps). The
+ * store hashes the name and asks for the cache line its look-up will read, so that
+ * the miss overlaps the writer's work in between instead of stalling the put (a
+ * purchase names its instance, active number and purchase records before the block
+ * split). Changes nothing a read or a put sees; always NUMBERING_OK from the memory
+ * store, which ignores it outside a transaction; other backends need not answer
+ * (numbering__backend_prefetch() ignores what they say).
+ */
+#define NUMBERING__CONTROL_PREFETCH 0x4e42f00a
+struct numbering__prefetch {
+	int kind;
+	const char *name;
+};
+
 #endif

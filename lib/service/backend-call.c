@@ -319,6 +319,15 @@ int numbering__backend_rollback(numbering_store *store)
 	return numbering__backend_result(store->backend->rollback(store->backend), serial, "rollback");
 }
 
+void numbering__backend_prefetch(numbering_store *store, int kind, const char *name)
+{
+	/* A host's backend is not asked: it may not know the op, and would set an error. */
+	if (!store->own_records)
+		return;
+	struct numbering__prefetch p = {kind, name};
+	(void)store->backend->control(store->backend, NUMBERING__CONTROL_PREFETCH, &p);
+}
+
 int numbering__backend_control(numbering_store *store, int op, void *arg)
 {
 	if (store->backend->control == NULL)

@@ -98,5 +98,9 @@ int numbering__backend_commit(numbering_store *store);
 int numbering__backend_rollback(numbering_store *store);
 /* NUMBERING_UNIMPLEMENTED (no error set) from a backend without control(). */
 int numbering__backend_control(numbering_store *store, int op, void *arg);
+/* Inside a write transaction: the record of @kind named @name will be put soon
+ * (NUMBERING__CONTROL_PREFETCH, to the library's own backends only). A hint: nothing
+ * changes, nothing fails. */
+void numbering__backend_prefetch(numbering_store *store, int kind, const char *name);
 
 #endif

@@ -321,6 +321,8 @@ static int start_locked(numbering_store *store, numbering_purchase *p, numbering
                         const numbering_available_number *stock, int64_t now, const struct numbering__account *loaded)
 {
 	struct numbering__account acc;
+	/* Put last, after the charge and the subscription (~10k instructions). */
+	numbering__backend_prefetch(store, NUMBERING__KIND_PHONE_NUMBER_PURCHASE, p->name);
 	int rc = numbering__acquisition_cost(&p->f.cost, stock);
 	if (rc == NUMBERING_OK && p->f.cost.minor == 0)
 		memset(&p->f.cost, 0, sizeof(p->f.cost)); /* free: nothing to reserve or charge */

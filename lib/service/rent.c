@@ -72,6 +72,14 @@ static int acquire_at(numbering_active_number *a, numbering_store *store, const 
                       numbering__acquire_cb also, void *payload, int64_t now)
 {
 	int rc = build(a->instance, project, block, x, now);
+	if (rc == NUMBERING_OK) {
+		/* Put after the block's split (~7k instructions), which now overlaps their
+		 * look-ups' cache misses in a large store. */
+		char active[NUMBERING__ACTIVE_NAME_SIZE];
+		numbering__active_name(active, project, a->instance->digits, a->instance->first);
+		numbering__backend_prefetch(store, NUMBERING__KIND_INSTANCE, numbering__str_get(&a->instance->name));
+		numbering__backend_prefetch(store, NUMBERING__KIND_ACTIVE, active);
+	}
 	if (rc == NUMBERING_OK)
 		rc = numbering__available_assign(&a->stock, block);
 	if (rc == NUMBERING_OK) {
