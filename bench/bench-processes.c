@@ -21,6 +21,7 @@
  *
  * Run: <builddir>/bench/bench-processes [--instances N] [--readers 1,8] [--private 1,2]
  *      [--seconds S] [--dir DIR] [--only-resolve] [--turns T] [--apart on|off] [--rounds R]
+ *      [--reader-wrap CMD] [--writer-pause-us N]
  * The store is built once in DIR (default $TMPDIR or /tmp) and removed afterwards.
  * --turns T runs the in-process comparison T times (each printed; the row is of all
  * together): on a loaded machine one turn's ratio moves by several hundredths.
@@ -51,6 +52,11 @@ static int only_resolve; /* --only-resolve: the in-process comparison alone (for
 static int turns = 1;     /* --turns: how many times the in-process comparison runs */
 static int apart;         /* --apart on: also beside a writer of another store */
 static int rounds = 1;    /* --rounds: how many times the across-processes figures run, in turns */
+/* --reader-wrap "CMD ARGS": the reader process beside the writer runs under CMD (e.g.
+ * valgrind --tool=callgrind: instructions per catch-up); --writer-pause-us N: the writer
+ * sleeps N us after each commit (under callgrind a catch-up then follows one commit). */
+static const char *reader_wrap;
+static int writer_pause_us;
 
 static void die(const char *what)
 {
@@ -246,7 +252,7 @@ static void reader_main(int shared, double secs, int in, int out)
 
 /* @n reader processes; the sum of their PSS once all have resolved, in kB; their mean
  * rates (per CPU second, per wall second) in rate[]. */
-static long readers_pss(int n, int shared, double secs, double rate[3])
+static long readers_pss(int n, int shared, double secs, double rate[3], int wrapped)
 {
 	pid_t pids[64];
 	int to[64][2], from[64][2];
@@ -266,8 +272,22 @@ static long readers_pss(int n, int shared, double secs, double rate[3])
 			snprintf(args[1], sizeof(args[1]), "%d", shared);
 			snprintf(args[2], sizeof(args[2]), "%g", secs);
 			snprintf(args[3], sizeof(args[3]), "%d,%d", to[r][0], from[r][1]);
-			execl("/proc/self/exe", "bench-processes", "--reader-process", store_path, args[0], args[1], args[2],
-			      args[3], (char *)NULL);
+			char self[600], wrap[512], *argv[32];
+			int c = 0;
+			ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+			self[len > 0 ? len : 0] = '\0';
+			if (wrapped && reader_wrap != NULL) {
+				snprintf(wrap, sizeof(wrap), "%s", reader_wrap);
+				for (char *t = strtok(wrap, " "); t != NULL && c < 24; t = strtok(NULL, " "))
+					argv[c++] = t;
+			}
+			argv[c++] = self;
+			argv[c++] = "--reader-process";
+			argv[c++] = store_path;
+			for (int k = 0; k < 4; k++)
+				argv[c++] = args[k];
+			argv[c] = NULL;
+			execvp(argv[0], argv);
 			_exit(127);
 		}
 		close(to[r][0]);
@@ -345,10 +365,11 @@ static struct writer start_writer(const char *path, int n)
 		return w;
 	}
 	close(p[0]);
-	char args[2][32];
+	char args[3][32];
 	snprintf(args[0], sizeof(args[0]), "%d", n);
 	snprintf(args[1], sizeof(args[1]), "%d", p[1]);
-	execl("/proc/self/exe", "bench-processes", "--writer-process", path, args[0], args[1], (char *)NULL);
+	snprintf(args[2], sizeof(args[2]), "%d", writer_pause_us);
+	execl("/proc/self/exe", "bench-processes", "--writer-process", path, args[0], args[1], args[2], (char *)NULL);
 	_exit(127);
 }
 
@@ -370,7 +391,7 @@ static void on_sigterm(int sig)
 	writer_stop = 1;
 }
 
-static void writer_main(int n, int out)
+static void writer_main(int n, int out, int pause_us)
 {
 	signal(SIGTERM, on_sigterm);
 	numbering_store *w = open_store(open_file(0, 1));
@@ -389,6 +410,8 @@ static void writer_main(int n, int out)
 			die("the writer's create");
 		numbering_instance_free(req);
 		numbering_instance_free(res);
+		if (pause_us > 0)
+			usleep((useconds_t)pause_us);
 		if (i == 0) {
 			wall0 = now_s(CLOCK_MONOTONIC);
 			cpu0 = now_s(CLOCK_THREAD_CPUTIME_ID);
@@ -459,9 +482,9 @@ int main(int argc, char **argv)
 			return 2;
 		reader_main(atoi(argv[4]), atof(argv[5]), in, out);
 	}
-	if (argc == 5 && strcmp(argv[1], "--writer-process") == 0) {
+	if (argc == 6 && strcmp(argv[1], "--writer-process") == 0) {
 		snprintf(store_path, sizeof(store_path), "%s", argv[2]);
-		writer_main(atoi(argv[3]), atoi(argv[4]));
+		writer_main(atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
 	}
 	int shared_counts[8] = {1, 8}, nshared = 2, private_counts[8] = {1, 2}, nprivate = 2;
 	const char *base = getenv("TMPDIR");
@@ -484,12 +507,17 @@ int main(int argc, char **argv)
 			apart = strcmp(argv[++i], "on") == 0;
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--reader-wrap") == 0 && i + 1 < argc)
+			reader_wrap = argv[++i];
+		else if (strcmp(argv[i], "--writer-pause-us") == 0 && i + 1 < argc)
+			writer_pause_us = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			base = argv[++i];
 		else {
 			fprintf(stderr,
 			        "usage: bench-processes [--instances N] [--readers 1,8] [--private 1,2] [--seconds S] "
-			        "[--dir DIR] [--only-resolve] [--turns T] [--apart on|off] [--rounds R]\n");
+			        "[--dir DIR] [--only-resolve] [--turns T] [--apart on|off] [--rounds R] "
+			        "[--reader-wrap CMD] [--writer-pause-us N]\n");
 			return 2;
 		}
 	}
@@ -517,12 +545,12 @@ int main(int argc, char **argv)
 	if (only_resolve)
 		nshared = nprivate = 0;
 	for (int k = 0; k < nshared; k++) {
-		shared_pss[k] = readers_pss(shared_counts[k], 1, 0.5, rate);
+		shared_pss[k] = readers_pss(shared_counts[k], 1, 0.5, rate, 0);
 		printf("%d reader process(es), shared index: PSS sum %.1f MB (%.1f MB each; open %.2f s)\n", shared_counts[k],
 		       shared_pss[k] / 1024.0, shared_pss[k] / 1024.0 / shared_counts[k], rate[2]);
 	}
 	for (int k = 0; k < nprivate; k++) {
-		private_pss[k] = readers_pss(private_counts[k], 0, 0.5, rate);
+		private_pss[k] = readers_pss(private_counts[k], 0, 0.5, rate, 0);
 		printf("%d reader process(es), each its own heap (no shared index): PSS sum %.1f MB (%.1f MB each; open %.2f "
 		       "s)\n",
 		       private_counts[k], private_pss[k] / 1024.0, private_pss[k] / 1024.0 / private_counts[k], rate[2]);
@@ -553,12 +581,12 @@ int main(int argc, char **argv)
 		int n = 0;
 		for (int r = 0; r < rounds; r++) {
 			double one[3] = {0, 0, 0};
-			readers_pss(1, 1, seconds, got);
+			readers_pss(1, 1, seconds, got, 0);
 			one[0] = got[0];
 			for (int k = 0; k < 3; k++)
 				alone[k] += got[k] / rounds;
 			struct writer wr = start_writer(store_path, n++);
-			readers_pss(1, 1, seconds, got);
+			readers_pss(1, 1, seconds, got, 1);
 			stop_writer(wr, w);
 			one[1] = got[0];
 			for (int k = 0; k < 3; k++)
@@ -567,7 +595,7 @@ int main(int argc, char **argv)
 			wrote[1] += w[1] / rounds;
 			if (apart) {
 				wr = start_writer(apart_path, n++);
-				readers_pss(1, 1, seconds, got);
+				readers_pss(1, 1, seconds, got, 0);
 				stop_writer(wr, w);
 				one[2] = got[0];
 				for (int k = 0; k < 3; k++)
