@@ -722,6 +722,35 @@ static int home_get(struct rmem *m, int kind, const char *parent, size_t parent_
 
 /* Records and their indexes. */
 
+/* Whether @n bytes at @a and @b are the same: a name's tail (an id of a few bytes) is
+ * compared with two loads a side, overlapping, instead of memcmp's call (~18
+ * instructions of every get by name). */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8) {
+		uint64_t a0, a1, b0, b1;
+		memcpy(&a0, a, 8);
+		memcpy(&a1, a + n - 8, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&b1, b + n - 8, 8);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	if (n >= 4) {
+		uint32_t a0, a1, b0, b1;
+		memcpy(&a0, a, 4);
+		memcpy(&a1, a + n - 4, 4);
+		memcpy(&b0, b, 4);
+		memcpy(&b1, b + n - 4, 4);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* The record of @kind named @name found in the names hash (@hash: name_hash()), or 0. */
 static uint32_t record_find(const struct rmem *m, int kind, const char *name, size_t len, uint32_t hash)
 {
@@ -736,7 +765,7 @@ static uint32_t record_find(const struct rmem *m, int kind, const char *name, si
 			continue;
 		const struct home *o = &m->homes[r->home];
 		if ((size_t)o->dir_len + r->tail_len == len && memcmp(o->dir, name, o->dir_len) == 0 &&
-		    memcmp(rec_tail(r), name + o->dir_len, r->tail_len) == 0)
+		    same_bytes(rec_tail(r), name + o->dir_len, r->tail_len))
 			return h;
 	}
 	return 0;
