@@ -224,6 +224,17 @@ static inline uint64_t digits8(uint32_t x)
 	tens += (hundreds - 10 * tens) << 8;
 	return tens + UINT64_C(0x3030303030303030);
 }
+
+/* The same for the 4 digits of @x (< 10^4) as a little-endian 32-bit word: the high
+ * part of a number of 9 to 12 digits (most E.164 numbers), half of digits8's work. */
+static inline uint32_t digits4(uint32_t x)
+{
+	uint32_t top = (x * 5243u) >> 19; /* / 100 */
+	uint32_t hundreds = top | (x - 100 * top) << 16;
+	uint32_t tens = ((hundreds * 103u) >> 10) & 0x000f000fu;
+	tens += (hundreds - 10 * tens) << 8;
+	return tens + 0x30303030u;
+}
 #else
 static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -243,9 +254,12 @@ static size_t format_e164(char *buf, uint64_t value, unsigned digits)
 	uint64_t low = digits8((uint32_t)(value % 100000000u));
 	if (digits >= 8) {
 		/* The high word's last digits - 8 digits, then the low word over what follows them. */
-		if (digits > 8) {
+		if (digits > 12) {
 			uint64_t high = digits8((uint32_t)(value / 100000000u)) >> (8 * (16 - digits));
 			memcpy(buf + 1, &high, 8);
+		} else if (digits > 8) {
+			uint32_t high = digits4((uint32_t)(value / 100000000u)) >> (8 * (12 - digits));
+			memcpy(buf + 1, &high, 4);
 		}
 		memcpy(buf + 1 + digits - 8, &low, 8);
 	} else {
