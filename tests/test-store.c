@@ -664,11 +664,11 @@ static void generated_id(char id[64], const char *number)
  * must not hand out the ids its parent hands out next. */
 START_TEST(generated_ids_differ_after_fork)
 {
-	char seen[80][64];
-	/* Past the pool's 1 KiB (64 ids), so it has been refilled at least once. */
-	for (int i = 0; i < 80; i++) {
+	static char seen[300][64];
+	/* Past the pool's 4 KiB (256 ids), so it has been refilled at least once. */
+	for (int i = 0; i < 300; i++) {
 		char number[32];
-		snprintf(number, sizeof(number), "+612555030%02d", i);
+		snprintf(number, sizeof(number), "+61255504%03d", i);
 		generated_id(seen[i], number);
 		for (int j = 0; j < i; j++)
 			ck_assert_str_ne(seen[i], seen[j]);
