@@ -2353,6 +2353,69 @@ START_TEST(get_into_reuses_the_callers_instance)
 }
 END_TEST
 
+/* A refresh: numbering_store_get_into() given the name its own instance holds
+ * (numbering_instance_name(out)), whose buffer the read rewrites and a failure
+ * empties: the instance is read again, and a damaged record is DATA_LOSS naming the
+ * record, not a bad name "" (the name read after the failed read emptied it). Then a
+ * damaged record read into an instance holding another is DATA_LOSS with nothing of
+ * either left in it. */
+START_TEST(get_into_refreshes_by_its_own_name)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	const char *names[] = {"projects/p1/phoneNumberInstances/desk", "projects/p1/phoneNumberInstances/hall"};
+	const char *numbers[] = {"+61255501100", "+61255501200"};
+	numbering_instance *out = NULL;
+	for (int i = 0; i < 2; i++) {
+		numbering_instance *r = request_for(numbers[i]);
+		ck_assert_int_eq(numbering_instance_set_display_name(r, "Reception"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, strrchr(names[i], '/') + 1, NULL, NULL),
+		                 NUMBERING_OK);
+		numbering_instance_free(out);
+		numbering_instance_free(r);
+	}
+	numbering_instance *reused = NULL;
+	ck_assert_int_eq(numbering_instance_new(&reused), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, names[0]), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, numbering_instance_name(reused)), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get(&out, store, NULL, names[0]), NUMBERING_OK);
+	instance_assert_same(reused, out);
+	numbering_instance_free(out);
+
+	/* Both records damaged as a host could write them: their body under flags 0. */
+	const int kind_instance = 3; /* lib/model/kinds.h */
+	ck_assert_int_eq(backend->begin(backend), NUMBERING_OK);
+	for (int i = 0; i < 2; i++) {
+		unsigned char body[4096];
+		int64_t made = 0;
+		size_t len = get_raw(backend, kind_instance, names[i], body, sizeof(body), &made);
+		put_raw(backend, kind_instance, names[i], "projects/p1", made, body, len);
+	}
+	ck_assert_int_eq(backend->commit(backend), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, numbering_instance_name(reused)),
+	                 NUMBERING_DATA_LOSS);
+	ck_assert_msg(strstr(numbering_error_message(), names[0]) != NULL, "%s", numbering_error_message());
+	assert_empty(reused);
+
+	/* Holding another instance (a fresh store's), a damaged record's read leaves none. */
+	numbering_instance *r = request_for("+61255501300");
+	ck_assert_int_eq(numbering_store_create(&out, fx.store, NULL, P1, r, "other", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	ck_assert_int_eq(numbering_store_get_into(reused, fx.store, NULL, "projects/p1/phoneNumberInstances/other"),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, names[1]), NUMBERING_DATA_LOSS);
+	ck_assert_msg(strstr(numbering_error_message(), names[1]) != NULL, "%s", numbering_error_message());
+	assert_empty(reused);
+	numbering_instance_free(reused);
+	numbering_store_close(store);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -2399,6 +2462,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, retried_create_answers_with_the_first_response);
 	tcase_add_test(tc, get_answers_as_the_checked_path);
 	tcase_add_test(tc, get_into_reuses_the_callers_instance);
+	tcase_add_test(tc, get_into_refreshes_by_its_own_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -326,7 +326,8 @@ NUMBERING_EXTERN(int) numbering_store_get(numbering_instance **out, numbering_st
  *             its buffers kept; nothing of a refused instance is left in it.
  * @param[in] store the store.
  * @param[in] caller the principal the permission check sees, or NULL.
- * @param[in] name "projects/{project}/phoneNumberInstances/{id}".
+ * @param[in] name "projects/{project}/phoneNumberInstances/{id}"; may be
+ *             numbering_instance_name(@p out), to read the instance held again.
  * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT (a NULL @p out, @p store or
  *         @p name, a malformed name); NUMBERING_PERMISSION_DENIED (get on the project);
  *         NUMBERING_NOT_FOUND; NUMBERING_RESOURCE_EXHAUSTED (while @p out grows); a

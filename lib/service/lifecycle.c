@@ -35,6 +35,15 @@ static int check_name_and_permission(numbering_store *store, const char *caller,
  * instance the caller may not see, nor of the last one read, is left in it. */
 static int get_into(numbering_instance *instance, numbering_store *store, const char *caller, const char *name)
 {
+	/* A refresh, @name being numbering_instance_name(@instance): the read rewrites that
+	 * buffer (the memory backend hands @name over as the record's name) and a failure
+	 * empties it, so the name is read from a copy. A longer one names no instance: no
+	 * read finds it, and the checks refuse it before @instance is touched. */
+	char own_name[NUMBERING__NAME_SIZE];
+	if (name != NULL && name == instance->name.ptr && instance->name.len < sizeof(own_name)) {
+		memcpy(own_name, name, (size_t)instance->name.len + 1);
+		name = own_name;
+	}
 	int rc;
 	if (store->own_records && name != NULL) {
 		unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
