@@ -656,6 +656,51 @@ START_TEST(allocator_arguments)
 }
 END_TEST
 
+/* numbering_store_get_into() out of memory while the caller's instance grows (every
+ * allocation failing from then on): RESOURCE_EXHAUSTED, and the instance empty,
+ * nothing of the one it held nor of half the one read; with memory back, it reads. */
+START_TEST(get_into_out_of_memory_leaves_it_empty)
+{
+	failer_install(0, 0);
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, NULL), NUMBERING_OK);
+	struct run run;
+	memset(&run, 0, sizeof(run));
+	const char *names[] = {P1 "/phoneNumberInstances/s", P1 "/phoneNumberInstances/b"};
+	for (int i = 0; i < 2; i++) {
+		numbering_instance *q = request(&run, i ? "+61255501200" : "+61255501100", 0, i ? "Reception desk" : NULL, i),
+		                   *out = NULL;
+		ck_assert_ptr_nonnull(q);
+		ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, q, i ? "b" : "s", NULL, NULL), NUMBERING_OK);
+		numbering_instance_free(out);
+		numbering_instance_free(q);
+	}
+	numbering_instance *reused = NULL;
+	ck_assert_int_eq(numbering_instance_new(&reused), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, names[0]), NUMBERING_OK);
+	failer.fail_at = failer.count + 1;
+	failer.persistent = 1;
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, names[1]), NUMBERING_RESOURCE_EXHAUSTED);
+	ck_assert_int_gt(failer.fired, 0);
+	failer.fail_at = 0;
+	ck_assert_str_eq(numbering_instance_name(reused), "");
+	ck_assert_str_eq(numbering_instance_phone_number(reused), "");
+	ck_assert_str_eq(numbering_instance_display_name(reused), "");
+	ck_assert_str_eq(numbering_instance_country_code(reused), "");
+	ck_assert_int_eq(numbering_instance_label_count(reused), 0);
+	ck_assert_int_eq(numbering_instance_call_handler_count(reused), 0);
+	ck_assert_int_eq(numbering_instance_message_handler_count(reused), 0);
+	ck_assert_int_eq(numbering_instance_create_time(reused), 0);
+	ck_assert_int_eq(numbering_instance_lifecycle_state(reused), NUMBERING_LIFECYCLE_STATE_UNSPECIFIED);
+	ck_assert_int_eq(numbering_store_get_into(reused, store, NULL, names[1]), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_display_name(reused), "Reception desk");
+	ck_assert_int_eq(numbering_instance_label_count(reused), 2);
+	numbering_instance_free(reused);
+	numbering_store_close(store);
+	numbering_set_allocator(NULL);
+}
+END_TEST
+
 /* Secrets: a hook that looks into every block the library frees (or moves by realloc)
  * for the store's page-token key. */
 static struct {
@@ -770,6 +815,7 @@ Suite *alloc_failure_suite(void)
 	TCase *tc = tcase_create("alloc_failure");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, allocator_arguments);
+	tcase_add_test(tc, get_into_out_of_memory_leaves_it_empty);
 	tcase_add_test(tc, memory_store_every_allocation);
 	tcase_add_test(tc, memory_store_out_of_memory_from_n);
 	tcase_add_test(tc, file_store_every_allocation);
