@@ -52,6 +52,13 @@ int main()
 		store.suspend("projects/demo/phoneNumberInstances/sales");
 		std::cout << "suspended: " << store.get("projects/demo/phoneNumberInstances/sales").lifecycle_state_name()
 		          << "\n";
+		numbering::Instance cached; // reused for every get_into
+		for (const char *id : {"sales", "front-desk", "nope"}) {
+			if (store.get_into(cached, std::string("projects/demo/phoneNumberInstances/") + id))
+				std::cout << "got " << id << ": " << cached.lifecycle_state_name() << "\n";
+			else
+				std::cout << "got " << id << ": no such instance\n";
+		}
 		std::cout << "resumed: " << store.resume("projects/demo/phoneNumberInstances/sales").lifecycle_state_name()
 		          << "\n";
 		auto halves = store.split_range("projects/demo/phoneNumberInstances/sales", 20);

@@ -247,6 +247,18 @@ public:
 		return Instance(out);
 	}
 	Instance get(const std::string &name) { return by_name(numbering_store_get, name); }
+	/// Gets @p name into @p into, an Instance made once and reused for every call
+	/// (numbering_store_get_into(): no allocation once it has grown); returns false
+	/// when there is no such instance (NOT_FOUND, @p into left empty), throws for
+	/// anything else.
+	bool get_into(Instance &into, const std::string &name)
+	{
+		int rc = numbering_store_get_into(into.get(), get(), caller(), name.c_str());
+		if (rc == NUMBERING_NOT_FOUND)
+			return false;
+		detail::check(rc);
+		return true;
+	}
 	Instance remove(const std::string &name) { return by_name(numbering_store_delete, name); }
 	Instance activate(const std::string &name) { return by_name(numbering_store_activate, name); }
 	Instance suspend(const std::string &name) { return by_name(numbering_store_suspend, name); }
