@@ -606,6 +606,81 @@ START_TEST(shared_reader_beside_a_writer_without_index)
 }
 END_TEST
 
+/* A reader whose index could not answer (behind the log: a writer that does not keep
+ * it committed) answers from a heap of its own; once a writer made the index again, the
+ * reader returns to it and drops that heap, instead of replaying every later commit
+ * into it for as long as it is open. */
+START_TEST(shared_reader_returns_to_index)
+{
+	enum { N = 40 };
+	const char *path = new_path();
+	fill(path, N);
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(served_shared(r));
+	numbering_backend *w = open_backend(path, 0, 0);
+	struct file *wf = (struct file *)w;
+	__atomic_store_n((uint32_t *)(void *)(wf->shared + LOCKFILE_INDEX), 0, __ATOMIC_RELEASE);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 0, number_of(0), 1, 7);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	w->free(w);
+	struct seen s;
+	ck_assert_int_eq(resolve(r, number_of(0), &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v0-7");
+	ck_assert(!served_shared(r)); /* the heap answered */
+	w = open_backend(path, 0, 1); /* makes the index again */
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, N, number_of(N), 1, 1);
+	put_rec(w, 1, number_of(1), 1, 8);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	ck_assert_int_eq(get(r, N, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v40-1");
+	ck_assert(served_shared(r));
+	ck_assert_int_eq(resolve(r, number_of(1), &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v1-8");
+	ck_assert_int_eq(resolve(r, number_of(0), &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v0-7");
+	ck_assert(served_shared(r));
+	w->free(w);
+	r->free(r);
+	cleanup();
+}
+END_TEST
+
+/* A reader whose heap holds a listed kind follows many compactions: each replaces its
+ * heap, and the heaps replaced are freed at the next catch-up rather than kept until
+ * close (where, past 16 of them, following the next compaction failed). */
+START_TEST(shared_reader_heap_through_compactions)
+{
+	enum { N = 20 };
+	const char *path = new_path();
+	fill(path, N);
+	numbering_backend *r = open_backend(path, 1, 1);
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = 1;
+	q.parent = P1;
+	struct seen s;
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(r->list(r, &q, remember, &s), NUMBERING_OK);
+	ck_assert(numbering__file_heap_has((struct file *)r, 1));
+	numbering_backend *w = open_backend(path, 0, 1);
+	for (int k = 2; k < 40; k++) {
+		ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+		put_rec(w, 0, number_of(0), 1, k);
+		ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+		ck_assert_int_eq(w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+		char want[32];
+		snprintf(want, sizeof(want), "v0-%d", k);
+		ck_assert_msg(get(r, 0, &s) == NUMBERING_OK, "after compaction %d: %s", k - 1, numbering_error_message());
+		ck_assert_str_eq(s.body, want);
+		ck_assert_int_le(((struct file *)r)->old_mem_count, 1);
+	}
+	w->free(w);
+	r->free(r);
+	cleanup();
+}
+END_TEST
+
 /* Processes: reader processes opened read-only in shared mode under a store resolve
  * each number right after the writer process's create returned, through compactions,
  * and a number moved between two records in one transaction is always found (never
@@ -882,6 +957,11 @@ START_TEST(shared_never_half_a_transaction)
 		done = waitpid(pid, &status, WNOHANG) == pid;
 	}
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Once the writer is gone, a read (which follows its last compaction) is served by
+	 * the index, whatever moment of a compaction an earlier read fell on. */
+	struct seen last;
+	ck_assert_int_eq(resolve(r, number_of(0), &last), NUMBERING_OK);
+	ck_assert_str_eq(last.name, P1 "/phoneNumberInstances/N0"); /* the 400th moved it there */
 	ck_assert(served_shared(r));
 	ck_assert_int_gt(reads, 0);
 	r->free(r);
@@ -996,6 +1076,8 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_index_of_version_1);
 	tcase_add_test(tc, shared_reader_catch_up_retried);
 	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);
+	tcase_add_test(tc, shared_reader_returns_to_index);
+	tcase_add_test(tc, shared_reader_heap_through_compactions);
 	tcase_add_test(tc, shared_processes_live);
 	tcase_add_test(tc, shared_reader_damaged_body);
 	tcase_add_test(tc, shared_record_check_value);

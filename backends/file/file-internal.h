@@ -273,9 +273,16 @@ struct file {
 	int shx_warned;
 	int64_t shx_builds;
 	int heap_all, build_all;
+	/* The heap was made whole because the index could not answer a get or resolve (a
+	 * moment of a compaction, a writer without the index): those look-ups try the index
+	 * first while it is set; the kinds the heap held before (none: it is dropped once the
+	 * index answers again; file-records.c). */
+	int heap_fallback;
+	uint64_t kinds_before_fallback[4];
 	uint64_t heap_kinds[4], build_kinds[4]; /* what f->mem holds; what a heap being built takes */
 	numbering_backend *building;            /* the heap being built (the replay's target), or NULL */
-	numbering_backend *old_mems[16];        /* heaps replaced while readers may be in them */
+	numbering_backend *old_mems[16];        /* heaps replaced while readers may be in them (freed at
+	                                         * a shared reader's next catch-up) */
 	int old_mem_count;
 	pthread_mutex_t heap_mutex;             /* heap builds */
 };
@@ -306,6 +313,10 @@ void numbering__file_shx_discard(struct numbering__shx *x);
 int numbering__file_shx_current(struct file *f, uint64_t changes, uint64_t *end);
 /* Whether the mapped index was replaced by a newer file (or there is none). */
 int numbering__file_shx_replaced(struct file *f);
+/* Whether the mapped index is live and whole and answers for this process's view. */
+int numbering__file_shx_usable(struct file *f);
+/* Whether the mapped index covers the log up to the record of sequence @seq, no further. */
+int numbering__file_shx_covers_seq(struct file *f, uint64_t seq);
 /* Look-ups from the index: *served 0 when it cannot answer (the caller asks the heap). */
 int numbering__file_shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit,
                             void *payload, int *served);
@@ -321,6 +332,10 @@ int numbering__file_heap_want(struct file *f, int kind);
 /* Replays the log up to f->end into a new heap of the kinds it holds now (a shared
  * reader that followed a compaction: no reader inside). */
 int numbering__file_heap_rebuild(struct file *f);
+/* A shared reader caught up (no reader inside): the heaps replaced while readers may
+ * have been in them are freed, and a heap made whole only because the index could not
+ * answer is dropped once the index answers again. */
+void numbering__file_heap_tidy(struct file *f);
 /* Whether the heap holds any kind. */
 static inline int numbering__file_heap_any(const struct file *f)
 {

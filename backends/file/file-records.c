@@ -235,16 +235,33 @@ static numbering_backend *heap(struct file *f)
 	return __atomic_load_n(&f->mem, __ATOMIC_ACQUIRE);
 }
 
+/* The index could not answer a get or resolve: the whole heap answers, marked as a
+ * fallback (with the kinds it held before) so that those look-ups try the index first
+ * and the heap is dropped once the index answers again (numbering__file_heap_tidy). */
+static int heap_fallback(struct file *f)
+{
+	if (__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE))
+		return NUMBERING_OK;
+	pthread_mutex_lock(&f->heap_mutex);
+	if (!f->heap_all && !f->heap_fallback) {
+		for (int i = 0; i < 4; i++)
+			f->kinds_before_fallback[i] = f->heap_kinds[i];
+		__atomic_store_n(&f->heap_fallback, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&f->heap_mutex);
+	return numbering__file_heap_want(f, -1);
+}
+
 static int shared_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit, void *payload)
 {
 	int served = 0, rc;
 	/* Bad arguments get the memory store's own errors (its heap may be empty). */
 	if (name != NULL && name[0] != '\0' && kind >= 1 && kind <= NUMBERING_RECORD_KIND_MAX &&
-	    !numbering__file_heap_has(f, kind)) {
+	    (!numbering__file_heap_has(f, kind) || __atomic_load_n(&f->heap_fallback, __ATOMIC_ACQUIRE))) {
 		rc = numbering__file_shx_get(f, kind, name, visit, payload, &served);
 		if (served)
 			return rc;
-		if ((rc = numbering__file_heap_want(f, -1)) != NUMBERING_OK)
+		if ((rc = heap_fallback(f)) != NUMBERING_OK)
 			return rc;
 	}
 	return heap(f)->get(heap(f), kind, name, visit, payload);
@@ -255,14 +272,16 @@ static int shared_find(struct file *f, int digits, uint64_t first, uint64_t last
 {
 	int served = 0, rc;
 	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX && first <= last &&
-	    !__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE)) {
+	    (!__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE) || __atomic_load_n(&f->heap_fallback, __ATOMIC_ACQUIRE))) {
 		if (first == last) {
 			rc = numbering__file_shx_find1(f, digits, first, visit, payload, &served);
 			if (served)
 				return rc;
+			rc = heap_fallback(f);
+		} else {
+			rc = numbering__file_heap_want(f, -1); /* intervals span every kind: the whole heap */
 		}
-		/* Intervals span every kind: the whole heap. */
-		if ((rc = numbering__file_heap_want(f, -1)) != NUMBERING_OK)
+		if (rc != NUMBERING_OK)
 			return rc;
 	}
 	return heap(f)->find(heap(f), digits, first, last, visit, payload);
@@ -667,7 +686,7 @@ static int records_replay(struct file *f, struct scan *s, struct replay *r)
 
 /* A shared reader's heap: the log up to f->end replayed into a new memory record
  * store holding the kinds of f->build_kinds, taken in place of f->mem (the old one
- * kept until close: readers of other kinds may be in it). */
+ * kept until the next catch-up or close: readers of other kinds may be in it). */
 static int heap_build(struct file *f)
 {
 	numbering_backend *mem = NULL;
@@ -750,6 +769,40 @@ int numbering__file_heap_rebuild(struct file *f)
 		f->build_kinds[i] = f->heap_kinds[i];
 	f->build_all = f->heap_all;
 	return heap_build(f);
+}
+
+void numbering__file_heap_tidy(struct file *f)
+{
+	int drop = __atomic_load_n(&f->heap_fallback, __ATOMIC_ACQUIRE) && numbering__file_shx_usable(f);
+	for (int i = 0; drop && i < 4; i++)
+		if (f->kinds_before_fallback[i] != 0)
+			drop = 0; /* it held listed kinds: kept whole (gets and resolves still try the index first) */
+	numbering_backend *empty = NULL;
+	if (drop && numbering_memory_backend_new(&empty) != NUMBERING_OK) {
+		numbering_error_clear();
+		drop = 0;
+	}
+	if (!drop && f->old_mem_count == 0)
+		return;
+	pthread_mutex_lock(&f->heap_mutex);
+	/* No reader inside (a catch-up): snapshot readers, which ignore that lock, held off. */
+	numbering__rwlock_hold_readers(f->readers);
+	numbering_backend *old = NULL;
+	if (drop) {
+		old = f->mem;
+		__atomic_store_n(&f->mem, empty, __ATOMIC_RELEASE);
+		__atomic_store_n(&f->heap_all, 0, __ATOMIC_RELEASE);
+		for (int i = 0; i < 4; i++)
+			__atomic_store_n(&f->heap_kinds[i], 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&f->heap_fallback, 0, __ATOMIC_RELEASE);
+	}
+	numbering__rwlock_release_readers(f->readers);
+	for (int i = 0; i < f->old_mem_count; i++)
+		f->old_mems[i]->free(f->old_mems[i]);
+	f->old_mem_count = 0;
+	pthread_mutex_unlock(&f->heap_mutex);
+	if (old != NULL)
+		old->free(old);
 }
 
 /* Snapshots: every record, as a put, in number order. */

@@ -1161,6 +1161,17 @@ int numbering__file_shx_replaced(struct file *f)
 	return x == NULL || ld32(x->map + H_STATE) != IDX_LIVE;
 }
 
+int numbering__file_shx_covers_seq(struct file *f, uint64_t seq)
+{
+	struct numbering__shx *x = f->shx;
+	if (x == NULL)
+		return 0;
+	uint64_t gen = __atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_ACQUIRE);
+	int covers = (gen & 1) == 0 && ld64(x->map + H_COVERED_SEQ) == seq;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return covers && __atomic_load_n((const uint64_t *)(const void *)(x->map + H_GEN), __ATOMIC_RELAXED) == gen;
+}
+
 /* The sequence lock's read side: the generation to check against, once even. When it
  * stays odd (a writer killed inside its update) and no process holds the writers'
  * lock, the index is abandoned: -1. */
@@ -1245,6 +1256,16 @@ static int view_ok(const struct file *f, struct numbering__shx *x, uint64_t gen,
 	if (*limit < __atomic_load_n(&f->end, __ATOMIC_ACQUIRE))
 		return -1;
 	return 0;
+}
+
+int numbering__file_shx_usable(struct file *f)
+{
+	struct numbering__shx *x = f->shx;
+	uint64_t gen, limit, ranges;
+	if (x == NULL || seq_begin(f, x, &gen) != 0)
+		return 0;
+	int usable = ld32(x->map + H_STATE) == IDX_LIVE && view_ok(f, x, gen, &limit, &ranges) == 0;
+	return usable && !seq_retry(x, gen);
 }
 
 /* The index to read through: the one mapped, or, when there is none (not made yet, or

@@ -459,9 +459,11 @@ static int reread_slots_locked(struct file *f)
 	return NUMBERING_OK;
 }
 
+enum { RELOAD_AGAIN = -1 };
+
 /* A shared reader follows a compaction: the new file @fd (@size bytes) mapped, its
  * index attached, the heap (the kinds it holds) replayed from it. No reader inside. */
-static int reload_shared_locked(struct file *f, int fd, uint64_t size)
+static int reload_shared_locked(struct file *f, int fd, uint64_t size, int again)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
 	struct scan s = {io, fd, size, {NULL, 0, 0}, 0, NULL};
@@ -487,7 +489,16 @@ static int reload_shared_locked(struct file *f, int fd, uint64_t size)
 	struct numbering__shx *x = NULL;
 	if (numbering__file_shx_open(f, fd, r.header_crc, &x) != NUMBERING_OK) {
 		numbering_error_clear();
-		if (f->shx != NULL && r.format_version >= 2 && size == r.snapshot_end) {
+		/* Compacted again since it was opened (this process did not read for a while):
+		 * the index there is the newer file's; follow to that one. */
+		if (again && !numbering__file_same_file(fd, f->real)) {
+			io->close(fd);
+			return RELOAD_AGAIN;
+		}
+		/* The very same state only if the mapped index covers the log up to where the
+		 * snapshot starts (not when the compaction was of a file this process skipped). */
+		if (f->shx != NULL && r.format_version >= 2 && size == r.snapshot_end &&
+		    numbering__file_shx_covers_seq(f, r.base_seq)) {
 			io->close(fd);
 			return NUMBERING_OK;
 		}
@@ -520,9 +531,9 @@ static int reload_shared_locked(struct file *f, int fd, uint64_t size)
 	return rc;
 }
 
-/* Replays the file at f->real, which a compaction of another process renamed over the
- * one this backend holds, into a new memory store, and takes it. */
-static int reload_locked(struct file *f, int writer)
+/* One try of reload_locked; RELOAD_AGAIN (only when @again) when a shared reader found
+ * the file it opened compacted again already. */
+static int reload_once(struct file *f, int writer, int again)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
 	int fd = open_regular(f->real, (f->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
@@ -541,7 +552,7 @@ static int reload_locked(struct file *f, int writer)
 		return numbering__file_io_error("stat", f->path);
 	}
 	if (f->shared_reader)
-		return reload_shared_locked(f, fd, (uint64_t)st.st_size);
+		return reload_shared_locked(f, fd, (uint64_t)st.st_size, again);
 	numbering_backend *mem = NULL, *old = f->mem;
 	int rc = numbering_memory_backend_new(&mem), snapshots = -1;
 	/* As many copies as the one it replaces (snapshot reads: backends/memory/snapshot.c). */
@@ -616,6 +627,17 @@ static int reload_locked(struct file *f, int writer)
 	f->snapshot_bytes = r.format_version >= 2 ? r.snapshot_end : HEADER_SIZE;
 	f->next_compact_check = 0;
 	return NUMBERING_OK;
+}
+
+/* Replays the file at f->real, which a compaction of another process renamed over the
+ * one this backend holds, into a new memory store, and takes it (a shared reader: maps
+ * it and its index). */
+static int reload_locked(struct file *f, int writer)
+{
+	int rc;
+	for (int tries = 0; (rc = reload_once(f, writer, tries < 8)) == RELOAD_AGAIN; tries++)
+		;
+	return rc;
 }
 
 /* Reads the records other processes appended to the file this backend holds. */
@@ -758,6 +780,8 @@ int numbering__file_catch_up(struct file *f, int writer)
 	}
 	if (rc == NUMBERING_OK && (replaced || f->records != records || f->end != end))
 		atomic_fetch_add(&f->foreign, 1);
+	if (rc == NUMBERING_OK && !writer && f->shared_reader)
+		numbering__file_heap_tidy(f);
 	/* Seen only once caught up: a reader whose catch-up failed (it reads on with what it
 	 * holds) tries again at its next read, told once until one succeeds. */
 	if (rc == NUMBERING_OK)
