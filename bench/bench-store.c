@@ -85,6 +85,7 @@
 
 #include "memory.h" /* backends/memory: the memory backend's control operations */
 #include "report.h"
+#include "timing.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Allocation counting: the executable's malloc family overrides the C library's for   */
@@ -186,37 +187,6 @@ static int want(const char *group)
 	return g_only == NULL || strcmp(g_only, group) == 0;
 }
 
-/* The clock of the timed runs: wall time, or with --clock cpu the thread's CPU time. */
-static clockid_t g_op_clock = CLOCK_MONOTONIC;
-
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double now_s(void)
-{
-	return clock_s(CLOCK_MONOTONIC);
-}
-
-static double op_now_s(void)
-{
-	return clock_s(g_op_clock);
-}
-
-static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
-
-static uint64_t rng(void)
-{
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
-
 static void die(const char *what, int rc)
 {
 	fprintf(stderr, "bench-store: %s failed (%d): %s\n", what, rc, numbering_error_message());
@@ -229,34 +199,10 @@ static void sqlite_die(sqlite3 *db, const char *what)
 	exit(1);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* A timed operation: does @count operations starting at operation @start. */
-typedef void (*batch_fn)(void *ctx, uint64_t start, uint64_t count);
-
 /* Operations a run of @fn takes to last about 0.15 s; @next counts operations done. */
 static uint64_t calibrate(batch_fn fn, void *ctx, uint64_t *next)
 {
-	uint64_t count = 16;
-	for (;;) {
-		double t0 = op_now_s();
-		fn(ctx, *next, count);
-		*next += count;
-		double s = op_now_s() - t0;
-		if (s >= 0.02)
-			return (uint64_t)((double)count * 0.15 / s) + 1;
-		count *= 4;
-	}
+	return calibrate_from(fn, ctx, next, 16);
 }
 
 /*
