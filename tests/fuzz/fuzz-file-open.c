@@ -12,8 +12,9 @@
  * First it is opened read-only (a snapshot), listed, and written to in vain.
  *
  * Properties: a read-only open never changes a byte of the file; when the file
- * opens, the store opens and lists; a file that opened checks as sound; after repair
- * the file opens. The repair runs beside symlinks to a victim file planted at
+ * opens, the store opens and lists; a file that opened checks as sound, unless the
+ * input already held records that do not read as their kind (fsck reads every body
+ * back, an open does not); after repair the file opens. The repair runs beside symlinks to a victim file planted at
  * PATH.compact and PATH.damaged (the names older versions used): the victim is never
  * written, and the store stays a regular file.
  */
@@ -247,14 +248,23 @@ static void run(const uint8_t *data, size_t size)
 	fuzz_random_reset();
 	if (write_file(data, size) != 0)
 		abort();
+	/* The input as fsck sees it: a record with sound checksums that does not read as
+	 * its kind is damage that an open does not look for (it replays; the record is
+	 * refused when read), so only an input that checks sound must check sound after. */
+	numbering_file_report input;
+	memset(&input, 0, sizeof(input));
+	input.version = NUMBERING_FILE_REPORT_VERSION;
+	int input_sound = numbering_file_check(&input, path, 0) == NUMBERING_OK && input.status == NUMBERING_OK;
 	exercise_read_only(data, size);
 	int opened = exercise();
 	numbering_file_report report;
 	memset(&report, 0, sizeof(report));
 	report.version = NUMBERING_FILE_REPORT_VERSION;
-	/* Check the file the store left (its create appended a record). */
+	/* Check the file the store left (its create appended a record): sound, or holding
+	 * the input's own records that do not read as their kind (damage_offset -1). */
 	if (numbering_file_check(&report, path, 0) == NUMBERING_OK && opened == NUMBERING_OK)
-		FUZZ_CHECK(report.status == NUMBERING_OK);
+		FUZZ_CHECK(report.status == NUMBERING_OK ||
+		           (!input_sound && report.status == NUMBERING_DATA_LOSS && report.damage_offset == -1));
 	/* Repair the original bytes; a repaired file opens. */
 	if (write_file(data, size) != 0)
 		abort();
