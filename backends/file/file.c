@@ -640,6 +640,33 @@ static int reload_locked(struct file *f, int writer)
 	return rc;
 }
 
+/* The two catch-ups (from the file, from the log mapped) replay what follows f->end
+ * the same way, and take what they read the same way. */
+static int replay_past_end(struct file *f, struct scan *s, struct replay *r)
+{
+	r->data_start = f->end;
+	r->base_seq = r->seq = f->seq;
+	r->records = f->records;
+	r->live = f->live;
+	r->instances_hint = 0;
+	return numbering__file_records_replay(f, s, r);
+}
+
+static void take_replayed(struct file *f, const struct replay *r)
+{
+	__atomic_store_n(&f->end, r->valid_end, __ATOMIC_RELEASE);
+	f->seq = r->seq;
+	f->records = r->records;
+	f->live = r->live;
+}
+
+static void take_durable(struct file *f, const struct replay *r)
+{
+	f->slot_gen = r->slot_gen;
+	f->synced_end = r->durable_end < f->end ? r->durable_end : f->end;
+	f->synced_seq = r->durable_seq < f->seq ? r->durable_seq : f->seq;
+}
+
 /* Reads the records other processes appended to the file this backend holds. */
 static int catch_up_locked(struct file *f, int writer)
 {
@@ -686,12 +713,7 @@ static int catch_up_locked(struct file *f, int writer)
 			s.size = limit;
 	}
 	if (rc == NUMBERING_OK && s.size > f->end) {
-		r.data_start = f->end;
-		r.base_seq = r.seq = f->seq;
-		r.records = f->records;
-		r.live = f->live;
-		r.instances_hint = 0;
-		rc = numbering__file_records_replay(f, &s, &r);
+		rc = replay_past_end(f, &s, &r);
 		if (rc == NUMBERING_OK && writer && r.torn_bytes > 0) {
 			/* A writer killed in its append: the writers' lock is ours, so nobody is writing it. */
 			if (io->ftruncate(f->fd, (off_t)r.valid_end) != 0 || io->fdatasync(f->fd) != 0)
@@ -704,19 +726,12 @@ static int catch_up_locked(struct file *f, int writer)
 				                         f->path, (unsigned long long)r.torn_bytes, r.problem);
 			}
 		}
-		if (rc == NUMBERING_OK) {
-			__atomic_store_n(&f->end, r.valid_end, __ATOMIC_RELEASE);
-			f->seq = r.seq;
-			f->records = r.records;
-			f->live = r.live;
-		}
+		if (rc == NUMBERING_OK)
+			take_replayed(f, &r);
 	}
 	buf_free(&s.win);
-	if (rc == NUMBERING_OK) {
-		f->slot_gen = r.slot_gen;
-		f->synced_end = r.durable_end < f->end ? r.durable_end : f->end;
-		f->synced_seq = r.durable_seq < f->seq ? r.durable_seq : f->seq;
-	}
+	if (rc == NUMBERING_OK)
+		take_durable(f, &r);
 	return rc;
 }
 
@@ -736,24 +751,12 @@ static int catch_up_mapped(struct file *f, uint64_t indexed_end)
 	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
 	int rc = numbering__file_read_header(&s, &r, f->path);
 	if (rc == NUMBERING_OK && indexed_end > f->end) {
-		r.data_start = f->end;
-		r.base_seq = r.seq = f->seq;
-		r.records = f->records;
-		r.live = f->live;
-		r.instances_hint = 0;
-		rc = numbering__file_records_replay(f, &s, &r);
-		if (rc == NUMBERING_OK) {
-			__atomic_store_n(&f->end, r.valid_end, __ATOMIC_RELEASE);
-			f->seq = r.seq;
-			f->records = r.records;
-			f->live = r.live;
-		}
+		rc = replay_past_end(f, &s, &r);
+		if (rc == NUMBERING_OK)
+			take_replayed(f, &r);
 	}
-	if (rc == NUMBERING_OK) {
-		f->slot_gen = r.slot_gen;
-		f->synced_end = r.durable_end < f->end ? r.durable_end : f->end;
-		f->synced_seq = r.durable_seq < f->seq ? r.durable_seq : f->seq;
-	}
+	if (rc == NUMBERING_OK)
+		take_durable(f, &r);
 	return rc;
 }
 
