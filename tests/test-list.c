@@ -466,7 +466,7 @@ START_TEST(token_bound_to_filter_not_its_spelling)
 		                     "page token");
 	}
 	/* Truncated or extended. */
-	char cut[256];
+	char cut[512];
 	snprintf(cut, sizeof(cut), "%.*s", (int)len - 1, token);
 	ck_assert_int_eq(numbering_list_request_set_page_token(req, cut), NUMBERING_OK);
 	ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, req), NUMBERING_INVALID_ARGUMENT);

@@ -225,7 +225,7 @@ START_TEST(service_permissions_are_policy_permissions)
 	numbering_store_close(store);
 	ck_assert_int_eq(asked.count, (int)VERB_COUNT);
 	for (int i = 0; i < asked.count; i++) {
-		char json[256];
+		char json[512];
 		snprintf(json, sizeof(json),
 		         "{\"bindings\":[{\"project\":\"projects/p\",\"members\":[\"user:a\"],\"permissions\":[\"%s\"]},"
 		         "{\"project\":\"projects/p\",\"members\":[\"user:admin\"],\"roles\":[\"roles/numbering.admin\"]}]}",

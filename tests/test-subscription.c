@@ -785,7 +785,7 @@ static void random_sequence(int file)
 		if (op == 0) {
 			top_up((rand_r(&seed) % 20 + 1) * 100);
 		} else if (op == 1 && rented < 100) {
-			char number[16];
+			char number[24];
 			snprintf(number, sizeof(number), "+120855501%02d", rented);
 			top_up(2000);
 			rent(number, names[rented]);

@@ -128,10 +128,10 @@ void numbering__error_prefix_fields(const char *prefix)
 	for (int i = 0; i < last_error.violation_count; i++) {
 		struct violation *v = &last_error.violations[i];
 		char field[FIELD_SIZE];
-		if (v->field[0] == '\0')
-			snprintf(field, sizeof(field), "%s", prefix);
-		else
-			snprintf(field, sizeof(field), "%s.%s", prefix, v->field);
+		/* A longer path is cut: trimmed to whole characters below. */
+		int len = v->field[0] == '\0' ? snprintf(field, sizeof(field), "%s", prefix)
+		                                : snprintf(field, sizeof(field), "%s.%s", prefix, v->field);
+		(void)len;
 		memcpy(v->field, field, sizeof(field));
 		trim_partial_utf8(v->field);
 	}

@@ -270,7 +270,7 @@ static const char *calendar(int64_t *ns, const char *text, size_t len, int with_
 		return "has no minute 00 to 59";
 	if (ss > 59)
 		return "has no second 00 to 59";
-	char rfc[32];
+	char rfc[80]; /* any int in each field: -Wformat-truncation at every level */
 	snprintf(rfc, sizeof(rfc), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, hh, mm, ss);
 	if (numbering__parse_time(ns, rfc, "") != NUMBERING_OK)
 		return "is outside the years 1678 to 2261";
