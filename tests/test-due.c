@@ -422,6 +422,49 @@ START_TEST(writers_file)
 }
 END_TEST
 
+/* ---- A reader whose clock is behind the writer's ---- */
+
+/* A read-only store in another handle (as another process holds it), its clock fixed
+ * before every renewal the writer's runs charge: it reads the subscription as the
+ * writer does, not as damage (its bound on the runs it may not have seen is the store's
+ * last time as committed, which it follows, not its own clock). */
+START_TEST(reader_clock_behind)
+{
+	open_store(1);
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	int64_t behind = JAN31 - DAY;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = fixture_still;
+	options.clock_payload = &behind;
+	options.backend = fixture_file_backend(path, 1);
+	numbering_store *reader = NULL;
+	ck_assert_msg(numbering_store_open(&reader, &options) == NUMBERING_OK, "open: %s", numbering_error_message());
+	bucket_managed("+12085550100", name, 10000); /* renewed at Feb 28 and Mar 31: due Apr 30 */
+	for (int i = 0; i < 2; i++) {
+		numbering_subscription *s = NULL;
+		int rc = numbering_store_get_subscription(&s, reader, NULL, name);
+		ck_assert_msg(rc == NUMBERING_OK, "the reader's get: %s", numbering_error_message());
+		ck_assert_int_eq(numbering_subscription_int(s, "periodsPaid"), 3 + i);
+		ck_assert_int_eq(numbering_subscription_int(s, "nextChargeDate"), i ? JAN31 + 120 * DAY : JAN31 + 89 * DAY);
+		numbering_subscription_free(s);
+		numbering_subscription_page *page = NULL;
+		rc = numbering_store_list_subscriptions(&page, reader, NULL, P1, 0, NULL);
+		ck_assert_msg(rc == NUMBERING_OK, "the reader's list: %s", numbering_error_message());
+		ck_assert_int_eq(numbering_subscription_page_count(page), 1);
+		ck_assert_int_eq(numbering_subscription_int(numbering_subscription_page_item(page, 0), "periodsPaid"), 3 + i);
+		numbering_subscription_page_free(page);
+		/* Once more after another renewal (Apr 30), the reader's clock still behind. */
+		if (i == 0) {
+			clk = JAN31 + 89 * DAY;
+			billing_report_expect(run(), 1, 0, 0, 0);
+			ck_assert_int_eq(sub_int(name, "periodsPaid"), 4);
+		}
+	}
+	numbering_store_close(reader);
+	close_store(1);
+}
+END_TEST
+
 /* ---- A store of record-managed subscriptions migrates by itself ---- */
 
 START_TEST(record_managed_migrate)
@@ -1052,6 +1095,7 @@ Suite *due_suite(void)
 	tcase_add_test(tc, many_months_file);
 	tcase_add_test(tc, writers_memory);
 	tcase_add_test(tc, writers_file);
+	tcase_add_test(tc, reader_clock_behind);
 	tcase_add_test(tc, record_managed_migrate);
 	tcase_add_test(tc, two_runs_memory);
 	tcase_add_test(tc, two_runs_file);

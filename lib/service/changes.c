@@ -480,10 +480,14 @@ static int marks_visit(const numbering_record *record, void *payload)
 	return v->rc;
 }
 
-static int load_marks(numbering_store *store, const struct journal_state *st)
+/* The time and last phone id the newest ring record of @st holds (0, 0 for a linear
+ * journal: its writers wrote META at every commit). */
+static int last_marks(numbering_store *store, const struct journal_state *st, int64_t *time, int64_t *phone)
 {
+	*time = 0;
+	*phone = 0;
 	if (st->window == 0 || st->last == 0)
-		return NUMBERING_OK; /* a linear journal's writers wrote META at every commit */
+		return NUMBERING_OK;
 	char name[NUMBERING__CHANGE_NAME_SIZE];
 	size_t len = numbering__change_ring_prefix(name, st->window);
 	numbering__change_ring_name(name, len, st->window, st->last);
@@ -498,11 +502,31 @@ static int load_marks(numbering_store *store, const struct journal_state *st)
 		                            "the change journal's record %s holds the time %lld ns, outside the times a "
 		                            "store records (" NUMBERING__TIME_MIN_TEXT " to " NUMBERING__TIME_MAX_TEXT ")",
 		                            name, (long long)v.time);
-	if (v.time > store->last_time)
-		store->last_time = v.time;
-	if (v.phone > store->seq_last[NUMBERING__SEQ_PHONE])
-		store->seq_last[NUMBERING__SEQ_PHONE] = v.phone;
+	*time = v.time;
+	*phone = v.phone;
 	return NUMBERING_OK;
+}
+
+static int load_marks(numbering_store *store, const struct journal_state *st)
+{
+	int64_t time = 0, phone = 0;
+	int rc = last_marks(store, st, &time, &phone);
+	if (rc != NUMBERING_OK)
+		return rc;
+	if (time > store->last_time)
+		store->last_time = time;
+	if (phone > store->seq_last[NUMBERING__SEQ_PHONE])
+		store->seq_last[NUMBERING__SEQ_PHONE] = phone;
+	return NUMBERING_OK;
+}
+
+int numbering__journal_last_time(numbering_store *store, int64_t *time)
+{
+	struct journal_state st;
+	int64_t phone = 0;
+	*time = 0;
+	int rc = read_state(store, &st);
+	return rc == NUMBERING_OK ? last_marks(store, &st, time, &phone) : rc;
 }
 
 int numbering__journal_load(numbering_store *store)

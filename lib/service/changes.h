@@ -87,6 +87,11 @@ void numbering__journal_reset(struct numbering_store *store);
 /* At open: reads the last and oldest sequences from the CHANGE records. */
 int numbering__journal_load(struct numbering_store *store);
 
+/* The time of the newest commit the CHANGE records give, as the store reads now (a
+ * read lock is enough: nothing of @store is written); 0 when they give none (a linear
+ * journal, whose writers kept META's last time instead). */
+int numbering__journal_last_time(struct numbering_store *store, int64_t *time);
+
 void numbering__journal_free(struct numbering_store *store);
 
 #endif

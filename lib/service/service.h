@@ -124,6 +124,12 @@ int numbering__project_of_name(char *project, const char *name, const char *fiel
  * before (caller holds the write lock). FAILED_PRECONDITION, nothing handed out, when
  * the clock reads outside NUMBERING__TIME_MIN .. NUMBERING__TIME_MAX or no time after
  * the last one is left in that range. */
+/* The time of the newest commit the store holds as it reads now, committed by this
+ * handle or another process (a shared file store): a read-only handle, which never
+ * rereads its cached last time, bounds what it may not have seen by it. Writes nothing
+ * of @store. */
+int numbering__committed_time(numbering_store *store, int64_t *out);
+
 int numbering__next_time(numbering_store *store, int64_t *out);
 
 /* The store-wide id sequences (numbering__next_id()); values fixed. The last phone id

@@ -164,29 +164,63 @@ static void meta_stored(numbering_store *store, int64_t time, int64_t phone)
 	store->meta_known = 1;
 }
 
+/* The last time and phone id META_LAST_TIME holds as the backend reads now: *found 0
+ * when there is no such record, or one of another size or out of range (load_meta()
+ * refused those at open). */
+static int shared_meta_marks(numbering_store *store, int *found, int64_t *last, int64_t *phone)
+{
+	unsigned char buf[16];
+	size_t len = sizeof(buf);
+	*found = 0;
+	int rc = numbering__backend_meta_get(store, META_LAST_TIME, buf, &len);
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering_error_clear();
+		return NUMBERING_OK;
+	}
+	if (rc != NUMBERING_OK || (len != 8 && len != 16))
+		return rc;
+	uint64_t v = get_le64(buf), p = len == 16 ? get_le64(buf + 8) : 0;
+	*last = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
+	*phone = (int64_t)p;
+	*found = numbering__time_in_range(*last) && p <= (uint64_t)INT64_MAX;
+	return NUMBERING_OK;
+}
+
 /* A backend other processes write caught up on their commits (in begin()): the last
  * time and the last ids they handed out count too, or this process would hand out an
  * id or a time again. Each only ever grows. */
 static int reread_shared_meta(numbering_store *store)
 {
-	unsigned char buf[16];
-	size_t len = sizeof(buf);
-	int rc = numbering__backend_meta_get(store, META_LAST_TIME, buf, &len);
-	if (rc == NUMBERING_NOT_FOUND) {
-		numbering_error_clear();
-	} else if (rc != NUMBERING_OK) {
+	int found = 0;
+	int64_t last = 0, phone = 0;
+	int rc = shared_meta_marks(store, &found, &last, &phone);
+	if (rc != NUMBERING_OK)
 		return rc;
-	} else if (len == 8 || len == 16) {
-		uint64_t v = get_le64(buf), phone = len == 16 ? get_le64(buf + 8) : 0;
-		int64_t last = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
-		if (numbering__time_in_range(last) && last > store->last_time)
+	if (found) {
+		if (last > store->last_time)
 			store->last_time = last;
-		if (phone <= (uint64_t)INT64_MAX && (int64_t)phone > store->seq_last[NUMBERING__SEQ_PHONE])
-			store->seq_last[NUMBERING__SEQ_PHONE] = (int64_t)phone;
-		if (phone <= (uint64_t)INT64_MAX)
-			meta_stored(store, last, (int64_t)phone);
+		if (phone > store->seq_last[NUMBERING__SEQ_PHONE])
+			store->seq_last[NUMBERING__SEQ_PHONE] = phone;
+		meta_stored(store, last, phone);
 	}
 	return load_sequences(store);
+}
+
+int numbering__committed_time(numbering_store *store, int64_t *out)
+{
+	int found = 0;
+	int64_t last = 0, phone = 0, ring = 0;
+	int rc = shared_meta_marks(store, &found, &last, &phone);
+	if (rc == NUMBERING_OK)
+		rc = numbering__journal_last_time(store, &ring);
+	if (rc != NUMBERING_OK)
+		return rc;
+	*out = store->last_time;
+	if (found && last > *out)
+		*out = last;
+	if (ring > *out)
+		*out = ring;
+	return NUMBERING_OK;
 }
 
 int numbering__next_id(numbering_store *store, int sequence, int64_t *out)

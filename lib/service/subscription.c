@@ -215,6 +215,7 @@ static int current_all(numbering_store *store, struct numbering_subscription *co
 	int64_t bound = store->clock(store->clock_payload);
 	if (store->last_time > bound)
 		bound = store->last_time;
+	int committed = 0; /* bound includes the newest commit the store holds */
 	while (n > 0 && rc == NUMBERING_OK) {
 		struct probe *first = &probes[0];
 		for (int j = 1; j < n; j++)
@@ -233,17 +234,31 @@ static int current_all(numbering_store *store, struct numbering_subscription *co
 			struct probe *pr = &probes[at[k]];
 			struct numbering_subscription *s = pr->s;
 			const struct numbering__due_item *item = &items[k];
-			if (found[k] && (item->periods != pr->p || item->next_due != pr->t || item->start != s->f.start_time))
+			if (found[k] && (item->periods != pr->p || item->next_due != pr->t || item->start != s->f.start_time)) {
 				rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
 				                            "subscription %s's item in its billing due bucket is not the "
 				                            "subscription's (periods, start)",
 				                            s->name);
-			else if (found[k]) {
+				break;
+			}
+			if (found[k]) {
 				s->f.periods_paid = item->periods;
 				s->next_charge = item->next_due;
 				s->due_day = pr->day;
 				pr->s = NULL;
-			} else if (pr->t > bound || pr->p + 1 >= s->f.periods_paid + PROBES_MAX) {
+				continue;
+			}
+			if (pr->t > bound && !committed) {
+				/* A run this handle did not time (another process's, its clock ahead
+				 * of this one's) may have charged it: bounded by the newest commit. */
+				int64_t newest = 0;
+				committed = 1;
+				if ((rc = numbering__committed_time(store, &newest)) != NUMBERING_OK)
+					break;
+				if (newest > bound)
+					bound = newest;
+			}
+			if (pr->t > bound || pr->p + 1 >= s->f.periods_paid + PROBES_MAX) {
 				rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
 				                            "subscription %s is bucket-managed but no billing due bucket holds it",
 				                            s->name);
