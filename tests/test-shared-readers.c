@@ -2,7 +2,8 @@
  * The shared index of the file backend (docs/FILE-FORMAT.md, "The shared index";
  * backends/file/file-shared.c): reader processes that map PATH.idx and the log answer
  * get and resolve without a heap of their own, see each commit of a writer process
- * right after it returns and never half of one, follow compactions, keep answering
+ * right after it returns and never half of one, follow compactions and the change
+ * journal (every change once, in order, through ring wraps), keep answering
  * (and never wrongly) while writers are killed at random points, and do not believe a
  * damaged, cut, planted or stale index.
  */
@@ -779,6 +780,97 @@ START_TEST(shared_processes_live)
 }
 END_TEST
 
+/* A reader process following the change journal (ListChanges) of a live shared store
+ * while a writer process commits, wraps the journal's ring many times and compacts: it
+ * sees every create once, in order, sequences without a gap, and is never told it fell
+ * behind the horizon while it kept up (the writer waits for it every BURST commits, a
+ * tenth of the window). */
+
+enum { FOLLOW_WINDOW = 100, FOLLOW_BURST = 10, FOLLOW_CREATES = 700 };
+
+/* Reads one page of changes after *after: 0, or a letter saying what went wrong ('e' an
+ * error, 'g' a gap in the sequences, 'o' a create out of order, 'h' behind the horizon). */
+static char follow_page(numbering_store *store, int64_t *after, int *seen)
+{
+	numbering_change_page *page = NULL;
+	int rc = numbering_store_list_changes(&page, store, NULL, *after, 7);
+	if (rc != NUMBERING_OK)
+		return rc == NUMBERING_FAILED_PRECONDITION ? 'h' : 'e';
+	char wrong = 0;
+	for (int i = 0; i < numbering_change_page_count(page) && !wrong; i++) {
+		const char *id = strrchr(numbering_change_page_name(page, i), '/');
+		int n = -1;
+		if (numbering_change_page_sequence(page, i) != *after + 1)
+			wrong = 'g';
+		else if (id == NULL || sscanf(id, "/n%d", &n) != 1 || n != *seen + 1)
+			wrong = 'o';
+		*after += 1;
+		*seen = n;
+	}
+	numbering_change_page_free(page);
+	return wrong;
+}
+
+/* The follower: between the writer's requests, a page at a time beside its commits;
+ * on request i, follows up to the create of number i and answers '1' (or the letter). */
+static void follower_main(const char *path, int in, int out)
+{
+	numbering_store *store = store_at(path, 1, 1);
+	if (store == NULL || fcntl(in, F_SETFL, O_NONBLOCK) != 0)
+		_exit(3);
+	int64_t after = 0;
+	int seen = -1, want = 0;
+	char c = 0;
+	for (;;) {
+		ssize_t got = read(in, &want, sizeof(want));
+		if (got == 0)
+			break;
+		if (got < 0 && errno != EAGAIN)
+			_exit(6);
+		if (got < 0) {
+			c = follow_page(store, &after, &seen);
+		} else {
+			while (c == 0 && seen < want)
+				c = follow_page(store, &after, &seen);
+			if (write(out, c != 0 ? &c : "1", 1) != 1)
+				_exit(4);
+		}
+		if (c != 0)
+			_exit(5); /* said on the next answer, or by the exit status */
+	}
+	numbering_store_close(store);
+	_exit(0);
+}
+
+START_TEST(shared_reader_follows_changes)
+{
+	const char *path = new_path();
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.compact_min_bytes = -1;
+	fo.shared_index = 1;
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	o.changes_window = FOLLOW_WINDOW;
+	ck_assert_int_eq(numbering_file_backend_new(&o.backend, path, &fo), NUMBERING_OK);
+	numbering_backend *b = o.backend;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &o), NUMBERING_OK);
+	struct reader_procs readers;
+	reader_procs_start(&readers, 1, follower_main, path);
+	for (int i = 0; i < FOLLOW_CREATES; i++) {
+		ck_assert_msg(create(store, i) == NUMBERING_OK, "create %d: %s", i, numbering_error_message());
+		if (i % 150 == 149)
+			ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+		if (i % FOLLOW_BURST == FOLLOW_BURST - 1) {
+			char c = reader_procs_ask(&readers, 0, i);
+			ck_assert_msg(c == '1', "the follower after create %d: %c", i, c);
+		}
+	}
+	reader_procs_stop(&readers);
+	numbering_store_close(store);
+	cleanup();
+}
+END_TEST
+
 /* The offset in the file at @path of the only copy of @text (asserts there is one). */
 static off_t file_find(const char *path, const char *text)
 {
@@ -1079,6 +1171,7 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_reader_returns_to_index);
 	tcase_add_test(tc, shared_reader_heap_through_compactions);
 	tcase_add_test(tc, shared_processes_live);
+	tcase_add_test(tc, shared_reader_follows_changes);
 	tcase_add_test(tc, shared_reader_damaged_body);
 	tcase_add_test(tc, shared_record_check_value);
 	tcase_add_test(tc, shared_never_half_a_transaction);
