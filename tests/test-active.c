@@ -45,7 +45,8 @@ static numbering_active_number *rent(const char *number, const char *const *pair
 {
 	numbering_active_request *r = pairs ? request_of(pairs) : NULL;
 	numbering_active_number *a = NULL;
-	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, "projects/p1", number, r), NUMBERING_OK);
+	int rc = numbering_store_rent(&a, fx.store, NULL, "projects/p1", number, r);
+	ck_assert_msg(rc == NUMBERING_OK, "rent: %s", numbering_error_message());
 	numbering_active_request_free(r);
 	return a;
 }
@@ -341,6 +342,38 @@ START_TEST(file_backend_keeps_active_numbers)
 }
 END_TEST
 
+/* A stock whose body takes more than 127 bytes: its length is a varint of two bytes
+ * in the ACTIVE record (written in place, then moved up by one byte). */
+START_TEST(long_stock_reads_back)
+{
+	char friendly[301];
+	for (int i = 0; i < 300; i++)
+		friendly[i] = (char)('a' + i % 26);
+	friendly[300] = '\0';
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12085550100-01", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "friendlyName", friendly), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "rateCenter", "NEW YORK CITY"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "capability", SMS_VOICE), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_OK);
+	numbering_available_number_free(n);
+	top_up(fx.store, "projects/p1", "USD", 1000000);
+	numbering_active_number *a = rent("+12085550101", (const char *[]){"voiceConfiguration.appId", "app-1", NULL});
+	numbering_active_number_free(a);
+	ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, "projects/p1", "+12085550101"), NUMBERING_OK);
+	const numbering_available_number *stock = numbering_active_number_stock(a);
+	ck_assert_ptr_nonnull(stock);
+	ck_assert_str_eq(numbering_available_number_text(stock, "friendlyName"), friendly);
+	ck_assert_str_eq(numbering_available_number_text(stock, "rateCenter"), "NEW YORK CITY");
+	ck_assert_str_eq(numbering_active_number_text(a, "voiceConfiguration.appId"), "app-1");
+	numbering_active_number_free(a);
+}
+END_TEST
+
 Suite *active_suite(void)
 {
 	Suite *s = suite_create("active");
@@ -354,6 +387,7 @@ Suite *active_suite(void)
 	tcase_add_test(tc, release_of_an_instance_not_rented_is_at_once);
 	tcase_add_test(tc, list_filters_orders_and_pages);
 	tcase_add_test(tc, file_backend_keeps_active_numbers);
+	tcase_add_test(tc, long_stock_reads_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,10 +18,16 @@ void numbering__fields_clear(const struct numbering__fields *t, void *obj)
 	for (size_t i = 0; i < t->count; i++) {
 		const struct numbering__field *f = &t->f[i];
 		switch (f->type) {
-		case NUMBERING__FIELD_TEXT:
-			numbering__free_mem(*AT(obj, f, char *));
-			*AT(obj, f, char *) = NULL;
+		case NUMBERING__FIELD_TEXT: {
+			/* Most are unset: a call to free nothing cost ~20 instructions a row, 24
+			 * rows a purchase. */
+			char **text = AT(obj, f, char *);
+			if (*text != NULL) {
+				numbering__free_mem(*text);
+				*text = NULL;
+			}
 			break;
+		}
 		case NUMBERING__FIELD_INT:
 			*AT(obj, f, int64_t) = f->dflt;
 			break;
@@ -213,53 +219,60 @@ const struct numbering__money *numbering__fields_money(const struct numbering__f
 
 /* ---- The body ---- */
 
-static int present(const struct numbering__field *f, const void *obj)
-{
-	switch (f->type) {
-	case NUMBERING__FIELD_TEXT:
-		return *AT_CONST(obj, f, char *) != NULL;
-	case NUMBERING__FIELD_INT:
-		return *AT_CONST(obj, f, int64_t) != f->dflt;
-	case NUMBERING__FIELD_TIME:
-		return *AT_CONST(obj, f, int64_t) != 0;
-	case NUMBERING__FIELD_MONEY:
-	case NUMBERING__FIELD_SMONEY:
-		return AT_CONST(obj, f, struct numbering__money)->currency[0] != '\0';
-	default:
-		return *AT_CONST(obj, f, uint8_t) != 0;
-	}
-}
-
 int numbering__fields_encode(const struct numbering__fields *t, struct numbering__buf *out, const void *obj)
 {
 	uint64_t bits = 0;
 	size_t bound = 10;
 	/* One pass for the checks, the presence bits and the size (each text's length kept
-	 * for the copy): every write encodes a body, and the three passes this was cost a
-	 * purchase ~1,000 instructions. */
+	 * for the copy), one switch a row; the copy then visits the present rows only (a
+	 * purchase's bodies have ~5 of their ~15 rows set): every write encodes a body. */
 	size_t lens[64];
-	for (size_t i = 0; i < t->count && i < 64; i++) {
+	size_t count = t->count < 64 ? t->count : 64;
+	for (size_t i = 0; i < count; i++) {
 		const struct numbering__field *f = &t->f[i];
-		/* What the decoder would refuse is never written. */
-		if (f->type == NUMBERING__FIELD_INT &&
-		    (*AT_CONST(obj, f, int64_t) < f->dflt || *AT_CONST(obj, f, int64_t) > f->limit))
-			return numbering__error_field(NUMBERING_INTERNAL, f->json, "%s's %s %lld is outside %lld .. %lld",
-			                              t->what, f->json, (long long)*AT_CONST(obj, f, int64_t),
-			                              (long long)f->dflt, (long long)f->limit);
-		if (present(f, obj)) {
-			bits |= UINT64_C(1) << i;
-			lens[i] = f->type == NUMBERING__FIELD_TEXT ? strlen(*AT_CONST(obj, f, char *)) : 0;
-			bound += 14 + lens[i];
+		switch (f->type) {
+		case NUMBERING__FIELD_TEXT: {
+			const char *text = *AT_CONST(obj, f, char *);
+			if (text == NULL)
+				continue;
+			lens[i] = strlen(text);
+			bound += lens[i];
+			break;
 		}
+		case NUMBERING__FIELD_INT: {
+			int64_t v = *AT_CONST(obj, f, int64_t);
+			/* What the decoder would refuse is never written. */
+			if (v < f->dflt || v > f->limit)
+				return numbering__error_field(NUMBERING_INTERNAL, f->json, "%s's %s %lld is outside %lld .. %lld",
+				                              t->what, f->json, (long long)v, (long long)f->dflt,
+				                              (long long)f->limit);
+			if (v == f->dflt)
+				continue;
+			break;
+		}
+		case NUMBERING__FIELD_TIME:
+			if (*AT_CONST(obj, f, int64_t) == 0)
+				continue;
+			break;
+		case NUMBERING__FIELD_MONEY:
+		case NUMBERING__FIELD_SMONEY:
+			if (AT_CONST(obj, f, struct numbering__money)->currency[0] == '\0')
+				continue;
+			break;
+		default:
+			if (*AT_CONST(obj, f, uint8_t) == 0)
+				continue;
+		}
+		bits |= UINT64_C(1) << i;
+		bound += 14;
 	}
 	int rc = numbering__buf_reserve(out, bound);
 	if (rc != NUMBERING_OK)
 		return rc;
 	uint8_t *p = numbering__varint_put(out->ptr + out->len, bits);
-	for (size_t i = 0; i < t->count && i < 64; i++) {
+	for (uint64_t left = bits; left != 0; left &= left - 1) {
+		size_t i = (size_t)__builtin_ctzll(left);
 		const struct numbering__field *f = &t->f[i];
-		if (!(bits & (UINT64_C(1) << i)))
-			continue;
 		switch (f->type) {
 		case NUMBERING__FIELD_TEXT: {
 			const char *s = *AT_CONST(obj, f, char *);

@@ -365,11 +365,11 @@ int numbering__active_put(numbering_store *store, const numbering_active_number 
 {
 	numbering_record record;
 	char name[NUMBERING__ACTIVE_NAME_SIZE];
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = numbering__active_to_record(&record, name, &body, a, project);
+	/* Encoded into the store's put buffer (this write lock is held), not a buffer
+	 * allocated and freed for each put. */
+	int rc = numbering__active_to_record(&record, name, &store->put_body, a, project);
 	if (rc == NUMBERING_OK)
 		rc = numbering__backend_put_record(store, &record);
-	numbering__buf_free(&body);
 	return rc;
 }
 

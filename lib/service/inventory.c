@@ -267,20 +267,19 @@ int numbering__inventory_find(numbering_available_number *out, numbering_store *
 	return v.kind == NUMBERING__KIND_AVAILABLE ? NUMBERING_OK : NUMBERING_NOT_FOUND;
 }
 
-static int put_available(numbering_store *store, struct numbering__buf *body, const numbering_available_number *n)
+/* Encoded into the store's put buffer (the write lock is held), not a buffer allocated
+ * and freed for each put. */
+static int put_available(numbering_store *store, const numbering_available_number *n)
 {
 	numbering_record record;
 	char name[NUMBERING__AVAILABLE_NAME_SIZE], parent[NUMBERING__AVAILABLE_PARENT_SIZE];
-	int rc = numbering__available_to_record(&record, name, parent, body, n);
+	int rc = numbering__available_to_record(&record, name, parent, &store->put_body, n);
 	return rc == NUMBERING_OK ? numbering__backend_put_record(store, &record) : rc;
 }
 
 int numbering__inventory_put(numbering_store *store, const numbering_available_number *n)
 {
-	struct numbering__buf body = {NULL, 0, 0};
-	int rc = put_available(store, &body, n);
-	numbering__buf_free(&body);
-	return rc;
+	return put_available(store, n);
 }
 
 int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last)
@@ -289,21 +288,19 @@ int numbering__inventory_take(numbering_store *store, numbering_available_number
 	numbering__available_name(old_name, block->digits, block->first);
 	uint64_t block_first = block->first, block_last = block->last;
 	int digits = block->digits;
-	struct numbering__buf body = {NULL, 0, 0};
 	int rc = NUMBERING_OK;
 	/* The part before keeps the block's name; the part after is named by its first. */
 	if (first > block_first) {
 		numbering__available_set_interval(block, digits, block_first, first - 1);
-		rc = put_available(store, &body, block);
+		rc = put_available(store, block);
 	} else {
 		rc = numbering__backend_remove_record(store, NUMBERING__KIND_AVAILABLE, old_name);
 	}
 	if (rc == NUMBERING_OK && last < block_last) {
 		numbering__available_set_interval(block, digits, last + 1, block_last);
-		rc = put_available(store, &body, block);
+		rc = put_available(store, block);
 	}
 	numbering__available_set_interval(block, digits, block_first, block_last);
-	numbering__buf_free(&body);
 	return rc;
 }
 
