@@ -1,5 +1,7 @@
 #include "hash.h"
 
+#include <string.h>
+
 #include "core/alloc.h"
 #include "numbering/common.h"
 #include "slab.h"
@@ -16,31 +18,90 @@ static uint32_t dist_of(const struct numbering__mhash *table, uint32_t pos, uint
 	return pos >= home ? pos - home : pos + table->cap - home;
 }
 
+/* Puts @entry at @pos, where a probe for it stopped (an empty slot, or the first entry
+ * nearer its home than @entry would be), and moves the run from there up to its first
+ * empty slot one slot on: what Robin Hood's swaps come to (each entry moved stays in
+ * home order), without computing every entry's distance on the way. */
+static void place(struct numbering__mhash *table, uint32_t pos, struct numbering__mslot entry)
+{
+	struct numbering__mslot *slots = table->slots;
+	uint32_t end = pos;
+	while (slots[end].handle != 0)
+		if (++end == table->cap)
+			end = 0;
+	if (end < pos) { /* the run wraps: move [0, end) then the last slot to 0 */
+		memmove(slots + 1, slots, (size_t)end * sizeof(*slots));
+		slots[0] = slots[table->cap - 1];
+		end = table->cap - 1;
+	}
+	memmove(slots + pos + 1, slots + pos, (size_t)(end - pos) * sizeof(*slots));
+	slots[pos] = entry;
+	table->count++;
+}
+
 void numbering__mhash_insert(struct numbering__mhash *table, uint32_t hash, uint32_t handle)
 {
-	struct numbering__mslot entry = {hash, handle};
 	uint32_t pos = numbering__mhash_home(table, hash), dist = 0;
 	for (;;) {
-		struct numbering__mslot *slot = &table->slots[pos];
-		if (slot->handle == 0) {
-			*slot = entry;
-			table->count++;
-			return;
-		}
-		uint32_t d = dist_of(table, pos, slot->hash);
-		if (d < dist) {
-			struct numbering__mslot displaced = *slot;
-			*slot = entry;
-			entry = displaced;
-			dist = d;
-		}
+		struct numbering__mslot slot = table->slots[pos];
+		if (slot.handle == 0 || dist_of(table, pos, slot.hash) < dist)
+			break;
 		if (++pos == table->cap)
 			pos = 0;
 		dist++;
 	}
+	place(table, pos, (struct numbering__mslot){hash, handle});
 }
 
-int numbering__mhash_reserve(struct numbering__mhash *table, uint32_t extra, size_t *bytes)
+void numbering__mhash_insert_at(struct numbering__mhash *table, const struct numbering__mprobe *stop, uint32_t handle)
+{
+	place(table, stop->pos, (struct numbering__mslot){stop->hash, handle});
+}
+
+/* Moves every entry of @from into @to, empty and larger. A home is hash * cap >> 32,
+ * so entries in slot order (homes ascending) arrive in order of their homes in @to
+ * too but for those that shared a home in @from: each goes after the one before, or
+ * at its home past a gap, with no walk. One whose home is below the one before, and
+ * the run that wrapped past the end of either table, are inserted the usual way. A
+ * whole insert per entry was 3/4 of a growth. */
+static void rehash(struct numbering__mhash *to, struct numbering__mhash *from)
+{
+	struct numbering__mslot *slots = to->slots;
+	uint32_t next = 0; /* the first slot after the entries placed */
+	uint32_t last = 0; /* the highest home placed */
+	uint32_t i = 0;
+	/* Entries before their home wrapped from the end: they go last. */
+	while (i < from->cap && from->slots[i].handle != 0 && numbering__mhash_home(from, from->slots[i].hash) > i)
+		i++;
+	for (; i < from->cap; i++) {
+		struct numbering__mslot entry = from->slots[i];
+		if (entry.handle == 0)
+			continue;
+		uint32_t home = numbering__mhash_home(to, entry.hash);
+		if (home < last) {
+			/* Ends where slot next was empty at the latest. */
+			numbering__mhash_insert(to, entry.hash, entry.handle);
+			if (next < to->cap && slots[next].handle != 0)
+				next++;
+		} else {
+			uint32_t pos = home > next ? home : next;
+			if (pos >= to->cap)
+				break;
+			slots[pos] = entry;
+			next = pos + 1;
+			last = home;
+			to->count++;
+		}
+		from->slots[i].handle = 0;
+	}
+	for (i = 0; i < from->cap; i++)
+		if (from->slots[i].handle != 0)
+			numbering__mhash_insert(to, from->slots[i].hash, from->slots[i].handle);
+}
+
+_Static_assert(NUMBERING__MHASH_LOAD_NUM == LOAD_NUM && NUMBERING__MHASH_LOAD_DEN == LOAD_DEN, "one load factor");
+
+int numbering__mhash_grow(struct numbering__mhash *table, uint32_t extra, size_t *bytes)
 {
 	uint64_t want = (uint64_t)table->count + extra;
 	if (want * LOAD_DEN <= (uint64_t)table->cap * LOAD_NUM)
@@ -58,9 +119,7 @@ int numbering__mhash_reserve(struct numbering__mhash *table, uint32_t extra, siz
 	 * time, a page walk before the slot's own miss. */
 	numbering__advise_huge(slots, (size_t)cap * sizeof(*slots));
 	struct numbering__mhash grown = {slots, (uint32_t)cap, 0};
-	for (uint32_t i = 0; i < table->cap; i++)
-		if (table->slots[i].handle != 0)
-			numbering__mhash_insert(&grown, table->slots[i].hash, table->slots[i].handle);
+	rehash(&grown, table);
 	*bytes += (size_t)cap * sizeof(*slots);
 	*bytes -= (size_t)table->cap * sizeof(*slots);
 	numbering__free_mem(table->slots);
@@ -87,12 +146,9 @@ static int find_slot(const struct numbering__mhash *table, uint32_t hash, uint32
 	}
 }
 
-int numbering__mhash_remove(struct numbering__mhash *table, uint32_t hash, uint32_t handle)
+/* Empties slot @pos: the rest of its run shifts back by one, so no tombstones are needed. */
+static void take_out(struct numbering__mhash *table, uint32_t pos)
 {
-	uint32_t pos;
-	if (!find_slot(table, hash, handle, &pos))
-		return 0;
-	/* Shift the rest of the run back by one, so no tombstones are needed. */
 	for (;;) {
 		uint32_t next = pos + 1 == table->cap ? 0 : pos + 1;
 		struct numbering__mslot slot = table->slots[next];
@@ -104,7 +160,20 @@ int numbering__mhash_remove(struct numbering__mhash *table, uint32_t hash, uint3
 	table->slots[pos].handle = 0;
 	table->slots[pos].hash = 0;
 	table->count--;
+}
+
+int numbering__mhash_remove(struct numbering__mhash *table, uint32_t hash, uint32_t handle)
+{
+	uint32_t pos;
+	if (!find_slot(table, hash, handle, &pos))
+		return 0;
+	take_out(table, pos);
 	return 1;
+}
+
+void numbering__mhash_remove_found(struct numbering__mhash *table, const struct numbering__mprobe *found)
+{
+	take_out(table, found->pos == 0 ? table->cap - 1 : found->pos - 1);
 }
 
 int numbering__mhash_replace(struct numbering__mhash *table, uint32_t hash, uint32_t old, uint32_t handle)

@@ -84,12 +84,29 @@ static inline uint32_t numbering__mhash_next(struct numbering__mprobe *probe, co
 }
 
 /* Makes room for @extra more entries; adds any bytes allocated to *@bytes (and
- * subtracts the old table's). 0 or NUMBERING_RESOURCE_EXHAUSTED. */
-int numbering__mhash_reserve(struct numbering__mhash *table, uint32_t extra, size_t *bytes);
+ * subtracts the old table's). 0 or NUMBERING_RESOURCE_EXHAUSTED. Inline: every put
+ * asks, and the call cost more than the answer. */
+#define NUMBERING__MHASH_LOAD_NUM 85
+#define NUMBERING__MHASH_LOAD_DEN 100
+int numbering__mhash_grow(struct numbering__mhash *table, uint32_t extra, size_t *bytes);
+static inline int numbering__mhash_reserve(struct numbering__mhash *table, uint32_t extra, size_t *bytes)
+{
+	if (((uint64_t)table->count + extra) * NUMBERING__MHASH_LOAD_DEN <= (uint64_t)table->cap * NUMBERING__MHASH_LOAD_NUM)
+		return 0;
+	return numbering__mhash_grow(table, extra, bytes);
+}
 /* Inserts an entry; needs room. */
 void numbering__mhash_insert(struct numbering__mhash *table, uint32_t hash, uint32_t handle);
+/* Inserts (@stop's hash, @handle) where @stop, a probe for that hash that ran out
+ * (numbering__mhash_next() returned 0), stopped: a look-up that found nothing and
+ * the insert after it share one walk. Needs room, reserved before the probe started,
+ * and no change to the table since. */
+void numbering__mhash_insert_at(struct numbering__mhash *table, const struct numbering__mprobe *stop, uint32_t handle);
 /* Removes the entry (@hash, @handle); 1 if it was there. */
 int numbering__mhash_remove(struct numbering__mhash *table, uint32_t hash, uint32_t handle);
+/* Removes the entry numbering__mhash_next() last returned to @found (the table
+ * unchanged since). */
+void numbering__mhash_remove_found(struct numbering__mhash *table, const struct numbering__mprobe *found);
 /* Points the entry (@hash, @old) at @handle instead; 1 if it was there. */
 int numbering__mhash_replace(struct numbering__mhash *table, uint32_t hash, uint32_t old, uint32_t handle);
 void numbering__mhash_destroy(struct numbering__mhash *table, size_t *bytes);

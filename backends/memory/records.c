@@ -446,6 +446,29 @@ static int number_named(const char *name, size_t len, unsigned *digits, uint64_t
 	return 1;
 }
 
+/* The length of @name up to and including its last '/', 0 without one. */
+static size_t dir_length(const char *name, size_t len)
+{
+	size_t i = len;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight bytes a step from the end (a byte at a time was 80 instructions of every
+	 * put): with x = byte ^ '/', (x & 0x7f) + 0x7f sets bit 7 unless x is 0, without
+	 * carrying into the next byte, so bit 7 of slash is set exactly on the '/' bytes. */
+	for (; i >= 8; i -= 8) {
+		uint64_t w;
+		memcpy(&w, name + i - 8, 8);
+		const uint64_t x = w ^ UINT64_C(0x2f2f2f2f2f2f2f2f);
+		const uint64_t slash =
+		    ~(((x & UINT64_C(0x7f7f7f7f7f7f7f7f)) + UINT64_C(0x7f7f7f7f7f7f7f7f)) | x) & UINT64_C(0x8080808080808080);
+		if (slash != 0)
+			return i - 8 + (size_t)(63 - __builtin_clzll(slash)) / 8 + 1;
+	}
+#endif
+	while (i > 0 && name[i - 1] != '/')
+		i--;
+	return i;
+}
+
 /* Whether the record is in the names hash (every record without RL_NUMBER_NAME). */
 static int in_names(const struct rrec *r)
 {
@@ -751,12 +774,14 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* The record of @kind named @name found in the names hash (@hash: name_hash()), or 0. */
-static uint32_t record_find(const struct rmem *m, int kind, const char *name, size_t len, uint32_t hash)
+/* The record of @kind named @name found in the names hash (@hash: name_hash()), or 0;
+ * *@probe is left where the look-up ended (after the entry found, or where a new entry
+ * of the name goes: numbering__mhash_insert_at()). */
+static uint32_t record_probe(const struct rmem *m, int kind, const char *name, size_t len, uint32_t hash,
+                             struct numbering__mprobe *probe)
 {
-	struct numbering__mprobe probe;
-	numbering__mhash_start(&probe, &m->names, hash);
-	for (uint32_t h; (h = numbering__mhash_next(&probe, &m->names)) != 0;) {
+	numbering__mhash_start(probe, &m->names, hash);
+	for (uint32_t h; (h = numbering__mhash_next(probe, &m->names)) != 0;) {
 		const struct rrec *r = rec_at(m, h);
 		/* Its second cache line with its first (a get by name reads on into the body):
 		 * most records span two, and the tail's compare would wait for one, then the other. */
@@ -769,6 +794,13 @@ static uint32_t record_find(const struct rmem *m, int kind, const char *name, si
 			return h;
 	}
 	return 0;
+}
+
+/* The record of @kind named @name found in the names hash (@hash: name_hash()), or 0. */
+static uint32_t record_find(const struct rmem *m, int kind, const char *name, size_t len, uint32_t hash)
+{
+	struct numbering__mprobe probe;
+	return record_probe(m, kind, name, len, hash, &probe);
 }
 
 /* The RL_NUMBER_NAME record of @kind named @name, whose name ends in '+' and @first
@@ -896,12 +928,19 @@ static void reset_span(struct rmem *m, const struct rrec *r)
 		g->others_span = 0;
 }
 
-/* Makes every allocation linking @r will need. */
-static int reserve_links(struct rmem *m, const struct rrec *r, int new_name)
-{
+/* The trees a record belongs in and its keys there (rec_trees()), for
+ * reserve_links() and then links_enter(). */
+struct links {
 	struct numbering__ordered *trees[TREES_MAX];
 	uint64_t keys[TREES_MAX];
-	int n = rec_trees(m, r, trees, keys);
+	int n;
+};
+
+/* Makes every allocation linking @r will need; fills *@l. */
+static int reserve_links(struct rmem *m, const struct rrec *r, int new_name, struct links *l)
+{
+	struct numbering__ordered **trees = l->trees;
+	int n = l->n = rec_trees(m, r, trees, l->keys);
 	uint32_t need = 0;
 	for (int i = 0; i < n; i++)
 		if (numbering__ordered_reserve(&m->pool, trees[i], &need) != NUMBERING_OK)
@@ -919,15 +958,12 @@ static int reserve_links(struct rmem *m, const struct rrec *r, int new_name)
 	return NUMBERING_OK;
 }
 
-/* Enters @r in every index but names. Cannot fail after reserve_links(), nor when
- * putting back what a rollback takes out. */
-static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
+/* Enters @r in every index but names, its trees' in @l. Cannot fail after
+ * reserve_links(), nor when putting back what a rollback takes out. */
+static void links_enter(struct rmem *m, const struct rrec *r, uint32_t handle, const struct links *l)
 {
-	struct numbering__ordered *trees[TREES_MAX];
-	uint64_t keys[TREES_MAX];
-	int n = rec_trees(m, r, trees, keys);
-	for (int i = 0; i < n; i++)
-		numbering__ordered_insert(&m->pool, trees[i], keys[i], handle);
+	for (int i = 0; i < l->n; i++)
+		numbering__ordered_insert(&m->pool, l->trees[i], l->keys[i], handle);
 	if (is_single(r))
 		numbering__mhash_insert(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
 	if (is_range(r))
@@ -936,6 +972,13 @@ static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
 		numbering__mhash_insert(&m->keyed, rec_key_hash(m, r), handle);
 	note_span(m, r);
 	count_digits(m, r, 1);
+}
+
+static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
+{
+	struct links l;
+	l.n = rec_trees(m, r, l.trees, l.keys);
+	links_enter(m, r, handle, &l);
 }
 
 static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
@@ -1321,6 +1364,10 @@ static int put(struct rmem *m, const numbering_record *record, struct numbering_
 	 * in a large store each is a cache miss (a new name's probe was 15% of a purchase's
 	 * CPU time, perf, bench-purchase), which building the record now overlaps. */
 	uint32_t hash = replay && named->known ? named->hash : put_hash(m, record->kind, name, len);
+	/* The names hash has room before it is probed, so that a new name goes where the
+	 * probe for it stopped (one walk of its run, not two). */
+	if (!derived && numbering__mhash_reserve(&m->names, 1, &m->hash_bytes) != NUMBERING_OK)
+		return out_of_memory("writing a record");
 	prefetch_slot(&m->names, hash);
 	if (number_name)
 		prefetch_slot(&m->singles, number_hash(m, number_key(name_digits, name_number)));
@@ -1328,13 +1375,7 @@ static int put(struct rmem *m, const numbering_record *record, struct numbering_
 		named->hash = hash;
 		named->known = 1;
 	}
-	const char *slash = NULL;
-	for (size_t i = len; i-- > 0;)
-		if (name[i] == '/') {
-			slash = name + i;
-			break;
-		}
-	size_t dir_len = slash ? (size_t)(slash - name) + 1 : 0;
+	size_t dir_len = dir_length(name, len);
 	uint32_t home = 0;
 	if ((rc = home_get(m, record->kind, record->parent, parent_len, name, dir_len, UINT32_MAX, &home)) != NUMBERING_OK)
 		return rc;
@@ -1398,10 +1439,14 @@ static int put(struct rmem *m, const numbering_record *record, struct numbering_
 	if (record->body_len > 0)
 		memcpy(p, record->body, record->body_len);
 	uint32_t old = 0;
+	struct numbering__mprobe stop;
+	int probed = 0; /* stop is where the name goes in the names hash */
 	if (number_name)
 		old = number_find_at(m, record->kind, name, len, name_digits, name_number);
-	if (old == 0)
-		old = record_find(m, record->kind, name, len, hash);
+	if (old == 0) {
+		old = record_probe(m, record->kind, name, len, hash, &stop);
+		probed = old == 0 && m->names.cap != 0;
+	}
 	const struct rrec *was = old != 0 ? rec_at(m, old) : NULL;
 	/* Numbers the replaced record holds are held by no other (exclusivity): a
 	 * replacement keeping its numbers or some of them (an update, the first part of a
@@ -1431,17 +1476,21 @@ static int put(struct rmem *m, const numbering_record *record, struct numbering_
 		undo_push(m, UNDO_PUT | UNDO_IN_SITU, hash, old, handle);
 		return NUMBERING_OK;
 	}
-	if (reserve_links(m, r, in_names(r) && (was == NULL || !in_names(was))) != NUMBERING_OK) {
+	struct links links;
+	if (reserve_links(m, r, in_names(r) && (was == NULL || !in_names(was)), &links) != NUMBERING_OK) {
 		numbering__slab_free(&m->slab, handle, size);
 		return out_of_memory("indexing a record");
 	}
 	uint32_t op = UNDO_PUT;
-	names_relink(m, hash, was, old, r, handle);
+	if (probed && in_names(r))
+		numbering__mhash_insert_at(&m->names, &stop, handle);
+	else
+		names_relink(m, hash, was, old, r, handle);
 	if (old != 0) {
 		if (index_relink(m, was, old, r, handle))
 			op |= UNDO_IN_PLACE;
 	} else {
-		index_link(m, r, handle);
+		links_enter(m, r, handle, &links);
 		m->counts[r->kind]++;
 	}
 	undo_push(m, op, hash, old, handle);
@@ -1490,13 +1539,22 @@ static int rm_remove(numbering_backend *backend, int kind, const char *name)
 	if (!m->in_transaction)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "memory backend: remove outside a transaction");
 	uint32_t hash = 0;
-	uint32_t old = record_lookup(m, kind, name, len, &hash);
+	struct numbering__mprobe found;
+	uint32_t old = number_find(m, kind, name, len);
+	int named = old == 0; /* found in the names hash, at found */
+	if (named) {
+		hash = name_hash(m, kind, name, len);
+		old = record_probe(m, kind, name, len, hash, &found);
+	}
 	if (old == 0)
 		return not_found_name();
 	if (undo_reserve(m) != NUMBERING_OK)
 		return out_of_memory("removing a record");
 	index_unlink(m, rec_at(m, old), old);
-	names_relink(m, hash, rec_at(m, old), old, NULL, 0);
+	if (named)
+		numbering__mhash_remove_found(&m->names, &found);
+	else
+		names_relink(m, hash, rec_at(m, old), old, NULL, 0);
 	m->counts[kind]--;
 	undo_push(m, UNDO_REMOVE, hash, old, 0);
 	return NUMBERING_OK;
