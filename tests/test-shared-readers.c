@@ -342,6 +342,58 @@ START_TEST(shared_reader_store_keeps_no_heap)
 }
 END_TEST
 
+static int count_visit(const numbering_record *record, void *payload)
+{
+	(void)record;
+	++*(int *)payload;
+	return 0;
+}
+
+/* A shared reader lists one kind after another with no commit between (a read-only
+ * dashboard): each kind not in its heap yet rebuilds the heap with it, the replaced
+ * heaps kept until the next catch-up (readers may be in them). Every kind, twice: each
+ * listing answers (it said "too many heap rebuilds in one open; reopen it" after 16),
+ * the instances' listing whole, and a commit then frees the replaced heaps. */
+START_TEST(shared_reader_lists_every_kind)
+{
+	const char *path = new_path();
+	numbering_store *ws = open_store_on(open_backend(path, 0, 1));
+	create_number(ws, "+12125550100", "a0");
+	create_number(ws, "+12125550101", "a1");
+	numbering_backend *rb = open_backend(path, 1, 1);
+	struct file *rf = (struct file *)rb;
+#define KIND_VALUE(name, value, kind_name, parent_prefix, collection, check) value,
+	static const int kinds[] = {NUMBERING__KINDS(KIND_VALUE)};
+#undef KIND_VALUE
+	for (int round = 0; round < 2; round++)
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			int kind = kinds[k];
+			numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+			q.kind = kind;
+			q.parent = kind == NUMBERING__KIND_INSTANCE ? P1 : "";
+			q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+			int count = 0;
+			int rc = rb->list(rb, &q, count_visit, &count);
+			ck_assert_msg(rc == NUMBERING_OK, "round %d, list of kind %d: %s", round, kind, numbering_error_message());
+			if (kind == NUMBERING__KIND_INSTANCE)
+				ck_assert_int_eq(count, 2);
+			ck_assert_int_le(rf->old_mem_count, 5); /* four by kind, then one of every kind */
+		}
+	create_number(ws, "+12125550102", "a2");
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_INSTANCE;
+	q.parent = P1;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	int count = 0;
+	ck_assert_int_eq(rb->list(rb, &q, count_visit, &count), NUMBERING_OK);
+	ck_assert_int_eq(count, 3);
+	ck_assert_int_eq(rf->old_mem_count, 0);
+	rb->free(rb);
+	numbering_store_close(ws);
+	cleanup();
+}
+END_TEST
+
 START_TEST(shared_index_grows)
 {
 	const char *path = new_path();
@@ -1164,6 +1216,7 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_reader_store_keeps_no_heap);
 	tcase_add_test(tc, shared_reader_without_index);
 	tcase_add_test(tc, shared_index_grows);
+	tcase_add_test(tc, shared_reader_lists_every_kind);
 	tcase_add_test(tc, shared_index_damaged);
 	tcase_add_test(tc, shared_index_of_version_1);
 	tcase_add_test(tc, shared_reader_catch_up_retried);

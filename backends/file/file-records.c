@@ -687,6 +687,9 @@ static int records_replay(struct file *f, struct scan *s, struct replay *r)
 /* A shared reader's heap: the log up to f->end replayed into a new memory record
  * store holding the kinds of f->build_kinds, taken in place of f->mem (the old one
  * kept until the next catch-up or close: readers of other kinds may be in it). */
+/* Heaps built kind by kind between two catch-ups before one of every kind is. */
+#define HEAP_BUILDS_BY_KIND 4
+
 static int heap_build(struct file *f)
 {
 	numbering_backend *mem = NULL;
@@ -752,7 +755,10 @@ int numbering__file_heap_want(struct file *f, int kind)
 	if (kind < 0 ? !__atomic_load_n(&f->heap_all, __ATOMIC_ACQUIRE) : !numbering__file_heap_has(f, kind)) {
 		for (int i = 0; i < 4; i++)
 			f->build_kinds[i] = f->heap_kinds[i];
-		f->build_all = kind < 0;
+		/* Each build keeps the heap it replaces until the next catch-up (readers may
+		 * be in it): a reader listing kind after kind with no commit between takes
+		 * every kind at its fifth build, so it builds at most five. */
+		f->build_all = kind < 0 || f->old_mem_count >= HEAP_BUILDS_BY_KIND;
 		if (kind >= 0)
 			f->build_kinds[kind / 64] |= (uint64_t)1 << (kind % 64);
 		rc = heap_build(f);
