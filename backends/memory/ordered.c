@@ -239,8 +239,10 @@ static void leaf_put(struct leaf *leaf, uint32_t pos, uint64_t key, uint32_t val
 {
 	uint32_t *vals = leaf_vals(leaf);
 	uint32_t n = leaf->h.count;
-	memmove(leaf->keys + pos + 1, leaf->keys + pos, (n - pos) * sizeof(uint64_t));
-	memmove(vals + pos + 1, vals + pos, (n - pos) * sizeof(uint32_t));
+	if (pos < n) { /* an append moves nothing: two calls saved */
+		memmove(leaf->keys + pos + 1, leaf->keys + pos, (n - pos) * sizeof(uint64_t));
+		memmove(vals + pos + 1, vals + pos, (n - pos) * sizeof(uint32_t));
+	}
 	leaf->keys[pos] = key;
 	vals[pos] = value;
 	leaf->h.count = (uint16_t)(n + 1);
@@ -325,17 +327,23 @@ void numbering__ordered_insert(struct numbering__ordered_pool *pool, struct numb
 	int right_edge = 1, left_edge = 1;
 	void *node = tree->root;
 	uint32_t levels = tree->height;
+	/* Most inserts append (sort keys and expiries grow with time): a pair at or past
+	 * a node's last separator, or a leaf's last pair, is placed without a search. */
 	for (uint32_t level = 0; level + 1 < levels; level++) {
 		struct inner *in = node;
-		uint32_t i = inner_child(in, key, value);
+		uint32_t n = in->h.count;
+		uint32_t i = n > 0 && !pair_less(key, value, in->keys[n - 1], in->vals[n - 1]) ? n : inner_child(in, key, value);
 		path[level] = in;
 		idx[level] = i;
-		right_edge &= i == in->h.count;
+		right_edge &= i == n;
 		left_edge &= i == 0;
 		node = in->child[i];
 	}
 	struct leaf *leaf = node;
-	uint32_t pos = leaf_lower(leaf, key, value);
+	uint32_t count = leaf->h.count;
+	uint32_t pos = count > 0 && pair_less(leaf->keys[count - 1], leaf_cvals(leaf)[count - 1], key, value)
+	                   ? count
+	                   : leaf_lower(leaf, key, value);
 	tree->count++;
 	if (leaf->h.count < leaf->h.cap) {
 		leaf_put(leaf, pos, key, value);
