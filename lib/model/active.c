@@ -95,11 +95,10 @@ void numbering__active_name(char name[NUMBERING__ACTIVE_NAME_SIZE], const char *
 	name[at] = '\0';
 }
 
-int numbering__active_to_record(numbering_record *out, char name[NUMBERING__ACTIVE_NAME_SIZE],
-                                struct numbering__buf *body, const numbering_active_number *a, const char *project)
+int numbering__active_to_record(numbering_record *out, const char *name, struct numbering__buf *body,
+                                const numbering_active_number *a, const char *project)
 {
 	const numbering_instance *in = a->instance;
-	numbering__active_name(name, project, in->digits, in->first);
 	/* The stock is encoded in place after a one-byte length, moved up in the rare case
 	 * its length takes more bytes: a buffer of its own cost a malloc, a realloc and a
 	 * free on every purchase (~700 instructions). */

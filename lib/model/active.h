@@ -43,9 +43,11 @@ extern const struct numbering__fields numbering__active_fields;
 /* "projects/p/activeNumbers/+1208..." for @project and the number. */
 void numbering__active_name(char name[NUMBERING__ACTIVE_NAME_SIZE], const char *project, int digits, uint64_t first);
 
-/* The record of @a (its instance set) into @out, its strings in @name and @body. */
-int numbering__active_to_record(numbering_record *out, char name[NUMBERING__ACTIVE_NAME_SIZE],
-                                struct numbering__buf *body, const numbering_active_number *a, const char *project);
+/* The record of @a (its instance set) into @out, its body in @body; @name is its name,
+ * numbering__active_name() of @project and the instance's number (made once by an
+ * acquisition, which names it earlier for its prefetch). */
+int numbering__active_to_record(numbering_record *out, const char *name, struct numbering__buf *body,
+                                const numbering_active_number *a, const char *project);
 
 /* Reads an ACTIVE record's body into @a's stock and attributes (cleared first):
  * NUMBERING_DATA_LOSS naming what is damaged. */

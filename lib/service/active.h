@@ -54,6 +54,9 @@ int numbering__active_queue_events(numbering_store *store, const numbering_activ
 
 /* Puts @a's ACTIVE record (inside a transaction). */
 int numbering__active_put(numbering_store *store, const numbering_active_number *a, const char *project);
+/* The same, for a caller that has made its @name (numbering__active_name()). */
+int numbering__active_put_named(numbering_store *store, const numbering_active_number *a, const char *project,
+                                const char *name);
 
 /* Gives @a's number back (inside a transaction): its live instance (loaded, with its
  * ACTIVE record, into @a) becomes DELETED at @now, the ACTIVE record @name goes, and

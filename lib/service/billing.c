@@ -544,6 +544,9 @@ int numbering__account_check_currency(const struct numbering__account *a, const 
 {
 	char quoted[NUMBERING__QUOTE_SIZE];
 	const char *c = currency ? currency : "";
+	/* The account's own currency is known: its record's read checked it. */
+	if (a->currency[0] != '\0' && strcmp(a->currency, c) == 0)
+		return NUMBERING_OK;
 	if (!numbering_currency_is_known(c))
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s: \"%s\" is not an ISO 4217 currency code",
 		                              field, numbering__quote(quoted, c, strlen(c)));
@@ -687,17 +690,19 @@ static int check_text(const char *text, size_t max, const char *field)
 }
 
 /* The checks of an entry @e of @a: *balance and *reserved get what the account's are
- * after it. The charge key is looked up when @probe. */
+ * after it. The charge key is looked up when @probe; the reason and resource are
+ * not checked when @made (text the library made). */
 static int entry_checks(numbering_store *store, const struct numbering__account *a,
-                        const struct numbering__entry_in *e, int probe, int64_t *balance, int64_t *reserved)
+                        const struct numbering__entry_in *e, int probe, int made, int64_t *balance,
+                        int64_t *reserved)
 {
 	int rc = numbering__account_check_currency(a, e->currency, "amount");
 	if (rc != NUMBERING_OK)
 		return rc;
-	if (e->reason == NULL || (rc = check_text(e->reason, 256, "reason")) != NUMBERING_OK)
+	if (e->reason == NULL || (!made && (rc = check_text(e->reason, 256, "reason")) != NUMBERING_OK))
 		return e->reason == NULL ? numbering__error_field(NUMBERING_INVALID_ARGUMENT, "reason", "reason is missing")
 		                         : rc;
-	if (e->resource != NULL && e->resource[0] != '\0' &&
+	if (!made && e->resource != NULL && e->resource[0] != '\0' &&
 	    (rc = check_text(e->resource, 1024, "resource")) != NUMBERING_OK)
 		return rc;
 	if (e->charge_key != NULL && (rc = check_text(e->charge_key, 255, "chargeKey")) != NUMBERING_OK)
@@ -783,11 +788,11 @@ static int put(numbering_store *store, struct numbering__account *a)
 	return rc == NUMBERING_OK ? put_account(store, a) : rc;
 }
 
-int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
-                            char *name)
+static int post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e, char *name,
+                int made)
 {
 	int64_t balance = 0, reserved = 0;
-	int rc = entry_checks(store, a, e, 1, &balance, &reserved);
+	int rc = entry_checks(store, a, e, 1, made, &balance, &reserved);
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct entry en;
@@ -813,6 +818,18 @@ int numbering__account_post(numbering_store *store, struct numbering__account *a
 	return NUMBERING_OK;
 }
 
+int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
+                            char *name)
+{
+	return post(store, a, e, name, 0);
+}
+
+int numbering__account_post_made(numbering_store *store, struct numbering__account *a,
+                                 const struct numbering__entry_in *e)
+{
+	return post(store, a, e, NULL, 1);
+}
+
 static uint8_t *put_text(uint8_t *p, const char *text, size_t len)
 {
 	p = numbering__varint_put(p, len);
@@ -824,7 +841,7 @@ int numbering__account_append(numbering_store *store, struct numbering__account 
                               const struct numbering__entry_in *e, char *name)
 {
 	int64_t balance = 0, reserved = 0;
-	int rc = entry_checks(store, a, e, 0, &balance, &reserved);
+	int rc = entry_checks(store, a, e, 0, 0, &balance, &reserved);
 	if (rc != NUMBERING_OK)
 		return rc;
 	size_t reason_len = strlen(e->reason), resource_len = e->resource != NULL ? strlen(e->resource) : 0,

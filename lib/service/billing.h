@@ -84,6 +84,11 @@ int numbering__account_short(const struct numbering__account *a, const char *cur
  * in the ledger; OUT_OF_RANGE when the balance would leave int64. */
 int numbering__account_post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e,
                             char *name);
+/* numbering__account_post() of an entry whose reason and resource the library made
+ * (a purchase's charge: "purchase" and the purchase's name): they are not checked
+ * again (~200 instructions a purchase). */
+int numbering__account_post_made(numbering_store *store, struct numbering__account *a,
+                                 const struct numbering__entry_in *e);
 
 /* numbering__account_post() without writing anything: the entry is held in *a, and
  * the caller puts it with numbering__account_put() before the transaction commits,

@@ -13,6 +13,7 @@
  * number needs documents, all in that one transaction.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -289,12 +290,12 @@ static void new_purchase(numbering_purchase *p, const char *project)
 /* The purchase's cost, charged out of the reserve: COMPLETED, and the subscription
  * starts (inside the transaction). @a is the acquired number with its stock. */
 static int complete_locked(numbering_store *store, numbering_purchase *p, struct numbering__account *acc,
-                           const numbering_active_number *a, int64_t now)
+                           const numbering_active_number *a, int64_t now, int made)
 {
 	int rc = NUMBERING_OK;
 	if (p->f.cost.currency[0] != '\0' && p->f.cost.minor > 0) {
 		struct numbering__entry_in e = {p->f.cost.currency, -p->f.cost.minor, 1, "purchase", p->name, NULL, now};
-		rc = numbering__account_post(store, acc, &e, NULL);
+		rc = numbering__account_post_made(store, acc, &e);
 	}
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -309,6 +310,9 @@ static int complete_locked(numbering_store *store, numbering_purchase *p, struct
 	s.price = a->stock.monthly_price;
 	s.interval_months = (int)a->stock.payment_interval_months;
 	s.start = now;
+	/* @made: the acquisition made the instance (rent.c build()) and the purchase
+	 * (new_purchase()) in this transaction, and the price is the stock's. */
+	s.made_project_len = made ? strlen(p->project) : 0;
 	return numbering__subscription_start(store, &s, NULL);
 }
 
@@ -326,8 +330,9 @@ static int start_locked(numbering_store *store, numbering_purchase *p, numbering
 	int rc = numbering__acquisition_cost(&p->f.cost, stock);
 	if (rc == NUMBERING_OK && p->f.cost.minor == 0)
 		memset(&p->f.cost, 0, sizeof(p->f.cost)); /* free: nothing to reserve or charge */
+	/* All but the pending entries' bytes (~1k): a loaded account has none. */
 	if (rc == NUMBERING_OK && loaded != NULL)
-		acc = *loaded;
+		memcpy(&acc, loaded, offsetof(struct numbering__account, pending_body));
 	else if (rc == NUMBERING_OK)
 		rc = numbering__account_load(&acc, store, p->project);
 	/* Charged now out of the reserve: the charge puts the account, once for both. */
@@ -343,7 +348,7 @@ static int start_locked(numbering_store *store, numbering_purchase *p, numbering
 	p->f.create_time = p->f.update_time = now;
 	p->f.status = NUMBERING_PURCHASE_PROCESSING; /* PENDING -> PROCESSING: the number is held, its cost reserved */
 	if (!stock->supporting_documentation_required)
-		rc = complete_locked(store, p, &acc, a, now);
+		rc = complete_locked(store, p, &acc, a, now, 1);
 	if (rc == NUMBERING_OK)
 		rc = put_purchase(store, p);
 	return rc;
@@ -844,7 +849,7 @@ static int change_locked(numbering_purchase *p, numbering_active_number *a, numb
 			rc = numbering__backend_put(store, a->instance);
 		}
 		if (rc == NUMBERING_OK)
-			rc = complete_locked(store, p, &acc, a, now);
+			rc = complete_locked(store, p, &acc, a, now, 0);
 	} else {
 		char active[NUMBERING__ACTIVE_NAME_SIZE];
 		if (live) {
@@ -927,7 +932,7 @@ int numbering__purchase_settle(numbering_store *store, numbering_active_number *
 			rc = numbering__backend_put(store, a->instance);
 		}
 		if (rc == NUMBERING_OK)
-			rc = complete_locked(store, p, &acc, a, now);
+			rc = complete_locked(store, p, &acc, a, now, 0);
 	} else if (rc == NUMBERING_OK) {
 		char active[NUMBERING__ACTIVE_NAME_SIZE];
 		numbering__active_name(active, project, a->instance->digits, a->instance->first);

@@ -72,10 +72,11 @@ static int acquire_at(numbering_active_number *a, numbering_store *store, const 
                       numbering__acquire_cb also, void *payload, int64_t now)
 {
 	int rc = build(a->instance, project, block, x, now);
+	/* Put after the block's split (~7k instructions), which now overlaps their
+	 * look-ups' cache misses in a large store; the put takes the name made here. */
+	char active[NUMBERING__ACTIVE_NAME_SIZE];
+	active[0] = '\0';
 	if (rc == NUMBERING_OK) {
-		/* Put after the block's split (~7k instructions), which now overlaps their
-		 * look-ups' cache misses in a large store. */
-		char active[NUMBERING__ACTIVE_NAME_SIZE];
 		numbering__active_name(active, project, a->instance->digits, a->instance->first);
 		numbering__backend_prefetch(store, NUMBERING__KIND_INSTANCE, numbering__str_get(&a->instance->name));
 		numbering__backend_prefetch(store, NUMBERING__KIND_ACTIVE, active);
@@ -105,7 +106,7 @@ static int acquire_at(numbering_active_number *a, numbering_store *store, const 
 	if (rc == NUMBERING_OK)
 		rc = numbering__backend_put(store, a->instance);
 	if (rc == NUMBERING_OK)
-		rc = numbering__active_put(store, a, project);
+		rc = numbering__active_put_named(store, a, project, active);
 	if (rc == NUMBERING_OK)
 		rc = numbering__active_queue_events(store, a);
 	if (rc == NUMBERING_OK && also != NULL)

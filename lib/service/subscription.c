@@ -51,6 +51,20 @@ static int name_of_instance(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], size_t
 	return NUMBERING_OK;
 }
 
+/* The subscription name of @instance, a name the library made: "{project}" of
+ * @parent_len bytes, "/phoneNumberInstances/" and the id. */
+static int made_name(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], const char *instance, size_t parent_len)
+{
+	const char *id = instance + parent_len + strlen(INSTANCES);
+	size_t id_len = strlen(id), len = parent_len + strlen(COLLECTION) + id_len;
+	if (len >= NUMBERING__SUBSCRIPTION_NAME_SIZE)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "instance", "the instance name is too long");
+	memcpy(name, instance, parent_len);
+	memcpy(name + parent_len, COLLECTION, strlen(COLLECTION));
+	memcpy(name + parent_len + strlen(COLLECTION), id, id_len + 1);
+	return NUMBERING_OK;
+}
+
 int numbering__subscription_name(char name[NUMBERING__SUBSCRIPTION_NAME_SIZE], const char *instance)
 {
 	size_t parent_len = 0;
@@ -397,8 +411,9 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 	 * set below: no walk of the table (~240 instructions, twice a purchase). */
 	struct numbering_subscription s;
 	memset(&s, 0, sizeof(s));
-	size_t parent_len = 0;
-	int rc = name_of_instance(s.name, &parent_len, in->instance);
+	size_t parent_len = in->made_project_len;
+	int rc = parent_len > 0 ? made_name(s.name, in->instance, parent_len)
+	                        : name_of_instance(s.name, &parent_len, in->instance);
 	/* The project is the name's start, checked by the parse. */
 	if (rc == NUMBERING_OK && parent_len < sizeof(s.project)) {
 		memcpy(s.project, in->instance, parent_len);
@@ -417,12 +432,16 @@ int numbering__subscription_start(numbering_store *store, const struct numbering
 	if (rc == NUMBERING_OK)
 		s.f.instance = (char *)(uintptr_t)in->instance;
 	if (rc == NUMBERING_OK && in->purchase != NULL && in->purchase[0] != '\0') {
-		if (plain_name(in->purchase, "purchase"))
+		if (in->made_project_len > 0 || plain_name(in->purchase, "purchase"))
 			s.f.purchase = (char *)(uintptr_t)(borrowed_purchase = in->purchase);
 		else
 			rc = numbering__fields_set_text(TABLE, &s.f, "purchase", in->purchase);
 	}
-	if (rc == NUMBERING_OK && in->price.currency[0] != '\0')
+	/* An available number's price passed the same checks (currency, 0 .. limit) when
+	 * its record was read. */
+	if (rc == NUMBERING_OK && in->price.currency[0] != '\0' && in->made_project_len > 0)
+		s.f.price = in->price;
+	else if (rc == NUMBERING_OK && in->price.currency[0] != '\0')
 		rc = numbering__fields_set_money(TABLE, &s.f, "monthlyPrice", in->price.currency, in->price.minor);
 	s.f.interval_months = in->interval_months;
 	s.f.start_time = in->start;

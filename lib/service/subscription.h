@@ -27,6 +27,11 @@ struct numbering__subscription_in {
 	struct numbering__money price; /* per interval: the monthly price; currency "" = free */
 	int interval_months;           /* paymentIntervalMonths, 1 .. 120 */
 	int64_t start;                 /* the acquisition time; the first period is paid */
+	/* 0, or the length of the project that starts @instance when the library has just
+	 * made both names (an acquisition: "{project}/phoneNumberInstances/{id}" and its
+	 * purchase's) and @price is an available number's, read from its record: none is
+	 * parsed or checked again (~850 instructions a purchase). */
+	size_t made_project_len;
 };
 
 /* The subscription name of the instance named @instance. */
