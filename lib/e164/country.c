@@ -6,21 +6,7 @@
 
 int numbering__length_verdict(int country, size_t nsn_len)
 {
-	const struct numbering__country *c = &numbering__countries[country];
-	uint32_t bit = nsn_len < 32 ? (uint32_t)1 << nsn_len : 0;
-	if (c->local_only_lengths & bit)
-		return NUMBERING_LENGTH_POSSIBLE_LOCAL_ONLY;
-	if (c->possible_lengths == 0)
-		return NUMBERING_LENGTH_INVALID;
-	unsigned min = (unsigned)__builtin_ctz(c->possible_lengths);
-	unsigned max = 31u - (unsigned)__builtin_clz(c->possible_lengths);
-	if (nsn_len == min)
-		return NUMBERING_LENGTH_POSSIBLE;
-	if (nsn_len < min)
-		return NUMBERING_LENGTH_TOO_SHORT;
-	if (nsn_len > max)
-		return NUMBERING_LENGTH_TOO_LONG;
-	return (c->possible_lengths & bit) ? NUMBERING_LENGTH_POSSIBLE : NUMBERING_LENGTH_INVALID;
+	return numbering__length_verdict_of(&numbering__countries[country], nsn_len);
 }
 
 static int upper(int c)
@@ -63,16 +49,7 @@ int numbering__region_find(const char *code, size_t len)
 
 int numbering__country_for_digits(const char *d, size_t len, int *cc_digits)
 {
-	int value = 0;
-	for (size_t i = 0; i < len && i < 3; i++) {
-		value = value * 10 + (d[i] - '0');
-		int index = numbering__country_index[value];
-		if (value > 0 && index >= 0) {
-			*cc_digits = (int)i + 1;
-			return index;
-		}
-	}
-	return -1;
+	return numbering__country_of_digits(d, len, cc_digits);
 }
 
 int numbering_e164_region_country_code(const char *region)

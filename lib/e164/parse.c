@@ -222,7 +222,7 @@ static int parse_canonical(numbering_number *out, const char *text, size_t len)
 			value = value * 10 + d;
 		}
 	int cc_digits = 0;
-	int country = numbering__country_for_digits(text + 1, len - 1, &cc_digits);
+	int country = numbering__country_of_digits(text + 1, len - 1, &cc_digits);
 	if (country < 0)
 		return 0;
 	const struct numbering__country *c = &numbering__countries[country];
@@ -249,7 +249,7 @@ static int parse_canonical(numbering_number *out, const char *text, size_t len)
 	}
 	out->digits = (uint8_t)(len - 1);
 	out->cc_digits = (uint8_t)cc_digits;
-	out->verdict = (uint8_t)numbering__length_verdict(country, nsn_len);
+	out->verdict = (uint8_t)numbering__length_verdict_of(c, nsn_len);
 	out->calling_code = c->calling_code;
 	out->country = (int16_t)country;
 	out->value = value;
@@ -259,11 +259,11 @@ static int parse_canonical(numbering_number *out, const char *text, size_t len)
 int numbering__e164_parse_field(numbering_number *out, const char *text, size_t len, const char *region,
                                 const char *field)
 {
-	struct input in = {text, len, field ? field : "phone_number"};
 	if (out == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_e164_parse: out is NULL");
 	if (text != NULL && parse_canonical(out, text, len))
 		return NUMBERING_OK;
+	struct input in = {text, len, field ? field : "phone_number"};
 	numbering__number_clear(out);
 	if (text == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, in.field, "phone number is missing (NULL)");
