@@ -443,7 +443,8 @@ START_TEST(ordered_small_trees)
 }
 END_TEST
 
-/* The handle hash against a brute-force table, with colliding hashes. */
+/* The handle hash against a brute-force table, with colliding hashes, inserts where a
+ * probe stopped and removes of what a probe found, and growths of every size. */
 START_TEST(hash_random)
 {
 	srand(17);
@@ -458,11 +459,33 @@ START_TEST(hash_random)
 		int i = rand() % 6000;
 		uint32_t handle = (uint32_t)i + 1;
 		if (!present[i]) {
-			ck_assert_int_eq(numbering__mhash_reserve(&table, 1, &bytes), NUMBERING_OK);
-			numbering__mhash_insert(&table, hashes[i], handle);
+			/* Now and then room for many more: a growth of more than half. */
+			uint32_t extra = rand() % 500 == 0 ? (uint32_t)(rand() % 3000) + 1 : 1;
+			ck_assert_int_eq(numbering__mhash_reserve(&table, extra, &bytes), NUMBERING_OK);
+			if (rand() % 2) {
+				numbering__mhash_insert(&table, hashes[i], handle);
+			} else {
+				/* Where a look-up that found nothing stopped (a put of a new name). */
+				struct numbering__mprobe probe;
+				numbering__mhash_start(&probe, &table, hashes[i]);
+				while (numbering__mhash_next(&probe, &table) != 0)
+					;
+				numbering__mhash_insert_at(&table, &probe, handle);
+			}
 			present[i] = 1;
 		} else if (rand() % 2) {
-			ck_assert_int_eq(numbering__mhash_remove(&table, hashes[i], handle), 1);
+			if (rand() % 2) {
+				ck_assert_int_eq(numbering__mhash_remove(&table, hashes[i], handle), 1);
+			} else {
+				/* The entry a look-up found (a remove by name). */
+				struct numbering__mprobe probe;
+				numbering__mhash_start(&probe, &table, hashes[i]);
+				uint32_t h;
+				while ((h = numbering__mhash_next(&probe, &table)) != 0 && h != handle)
+					;
+				ck_assert_uint_eq(h, handle);
+				numbering__mhash_remove_found(&table, &probe);
+			}
 			ck_assert_int_eq(numbering__mhash_remove(&table, hashes[i], handle), 0);
 			present[i] = 0;
 		}

@@ -73,6 +73,7 @@ static void rehash(struct numbering__mhash *to, struct numbering__mhash *from)
 	/* Entries before their home wrapped from the end: they go last. */
 	while (i < from->cap && from->slots[i].handle != 0 && numbering__mhash_home(from, from->slots[i].hash) > i)
 		i++;
+	const uint32_t wrapped = i;
 	for (; i < from->cap; i++) {
 		struct numbering__mslot entry = from->slots[i];
 		if (entry.handle == 0)
@@ -94,7 +95,10 @@ static void rehash(struct numbering__mhash *to, struct numbering__mhash *from)
 		}
 		from->slots[i].handle = 0;
 	}
-	for (i = 0; i < from->cap; i++)
+	/* Left: [0, wrapped) and [i, cap). */
+	for (uint32_t k = 0; k < wrapped; k++)
+		numbering__mhash_insert(to, from->slots[k].hash, from->slots[k].handle);
+	for (; i < from->cap; i++)
 		if (from->slots[i].handle != 0)
 			numbering__mhash_insert(to, from->slots[i].hash, from->slots[i].handle);
 }

@@ -151,7 +151,7 @@ static void node_release(struct numbering__ordered_pool *pool, void *node)
 	}
 }
 
-int numbering__ordered_pool_ensure(struct numbering__ordered_pool *pool, uint32_t need)
+int numbering__ordered_pool_fill(struct numbering__ordered_pool *pool, uint32_t need)
 {
 	while (pool->spare_count < need) {
 		void *node = numbering__malloc(NODE_BYTES);
@@ -207,7 +207,8 @@ static struct leaf *leaf_resize(struct numbering__ordered_pool *pool, struct lea
 	return leaf;
 }
 
-int numbering__ordered_reserve(struct numbering__ordered_pool *pool, struct numbering__ordered *tree, uint32_t *need)
+int numbering__ordered_reserve_root(struct numbering__ordered_pool *pool, struct numbering__ordered *tree,
+                                    uint32_t *need)
 {
 	if (tree->root == NULL) {
 		struct leaf *leaf = leaf_resize(pool, NULL, ROOT_CAP_MIN);
@@ -414,6 +415,11 @@ static struct leaf *find_leaf(const struct numbering__ordered *tree, uint64_t ke
 
 int numbering__ordered_remove(struct numbering__ordered *tree, uint64_t key, uint32_t value)
 {
+	return numbering__ordered_take(tree, key, value) != 0;
+}
+
+int numbering__ordered_take(struct numbering__ordered *tree, uint64_t key, uint32_t value)
+{
 	if (tree->root == NULL)
 		return 0;
 	struct leaf *leaf = find_leaf(tree, key, value);
@@ -426,7 +432,7 @@ int numbering__ordered_remove(struct numbering__ordered *tree, uint64_t key, uin
 	memmove(vals + pos, vals + pos + 1, (n - pos - 1) * sizeof(uint32_t));
 	leaf->h.count = (uint16_t)(n - 1);
 	tree->count--;
-	return 1;
+	return tree->height > 1 && n - 1 < LEAF_MIN ? 2 : 1;
 }
 
 int numbering__ordered_replace(struct numbering__ordered *tree, uint64_t key, uint32_t old, uint32_t value)

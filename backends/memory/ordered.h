@@ -53,14 +53,33 @@ void numbering__ordered_destroy(struct numbering__ordered_pool *pool, struct num
 /* Prepares @tree for one more insert: creates or grows its root leaf if needed, and
  * adds to *@need the spare nodes the insert may take. 0, or NUMBERING_RESOURCE_EXHAUSTED
  * (the tree's content is unchanged either way). */
-int numbering__ordered_reserve(struct numbering__ordered_pool *pool, struct numbering__ordered *tree, uint32_t *need);
+int numbering__ordered_reserve_root(struct numbering__ordered_pool *pool, struct numbering__ordered *tree,
+                                    uint32_t *need);
+static inline int numbering__ordered_reserve(struct numbering__ordered_pool *pool, struct numbering__ordered *tree,
+                                             uint32_t *need)
+{
+	/* Inline for a tree past its root leaf (a put asks for two trees or more, and the
+	 * calls cost more than the answer). */
+	if (tree->height > 1) {
+		*need += tree->height + 1u;
+		return 0;
+	}
+	return numbering__ordered_reserve_root(pool, tree, need);
+}
 /* Makes at least @need spare nodes available. */
-int numbering__ordered_pool_ensure(struct numbering__ordered_pool *pool, uint32_t need);
+int numbering__ordered_pool_fill(struct numbering__ordered_pool *pool, uint32_t need);
+static inline int numbering__ordered_pool_ensure(struct numbering__ordered_pool *pool, uint32_t need)
+{
+	return pool->spare_count >= need ? 0 : numbering__ordered_pool_fill(pool, need);
+}
 /* Inserts a pair that is not in the tree. Needs a reserve (or room, see above). */
 void numbering__ordered_insert(struct numbering__ordered_pool *pool, struct numbering__ordered *tree, uint64_t key,
                                uint32_t value);
 /* Removes a pair without rebalancing; 1 if it was there, else 0. */
 int numbering__ordered_remove(struct numbering__ordered *tree, uint64_t key, uint32_t value);
+/* numbering__ordered_remove(), 2 when it left a leaf below its minimum: only then has
+ * numbering__ordered_fix() anything to do for the pair. */
+int numbering__ordered_take(struct numbering__ordered *tree, uint64_t key, uint32_t value);
 /* Turns the pair (@key, @old) into (@key, @value) in place when that keeps the order
  * and names no separator (most pairs): 1 if done, else 0 and the tree is unchanged
  * (then remove and insert). Never allocates; remove() and insert() undo it. */

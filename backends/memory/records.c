@@ -148,6 +148,9 @@ enum { UNDO_PUT, UNDO_REMOVE };
 /* The new record was written over the replaced one (same size class, same place in
  * every index: only the body differs); `made` holds the replaced bytes for rollback. */
 #define UNDO_IN_SITU 0x200u
+/* A remove whose record's tree entries left no leaf below its minimum: nothing to
+ * rebalance (numbering__ordered_take()). */
+#define UNDO_FULL 0x400u
 #define UNDO_OP(u) ((u)->op & 0xffu)
 
 struct undo {
@@ -412,6 +415,33 @@ static void rec_tail_copy(const struct rrec *r, char *out)
 		memcpy(out, rec_tail(r), r->tail_len);
 }
 
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_DIGITS 1
+/* How many of the 8 bytes of @w (a name's, in memory order) from the last back are
+ * digits: with x = byte ^ '0', a digit's x is 0..9, and (x & 0x7f) + 0x76 sets bit 7
+ * from 10 up without carrying into the next byte; so bit 7 of each byte of nondigit
+ * is set unless it is a digit, and the last nondigit's byte is the highest one set. */
+static size_t trailing_digits8(uint64_t w)
+{
+	const uint64_t x = w ^ UINT64_C(0x3030303030303030);
+	const uint64_t nondigit =
+	    (((x & UINT64_C(0x7f7f7f7f7f7f7f7f)) + UINT64_C(0x7676767676767676)) | x) & UINT64_C(0x8080808080808080);
+	return nondigit != 0 ? (size_t)__builtin_clzll(nondigit) / 8 : 8;
+}
+
+/* The value of the last @d (1 .. 8) bytes of @w, digits, the bytes before them taken
+ * as '0' (Lemire's eight digits in three multiplies). */
+static uint64_t digits_value8(uint64_t w, size_t d)
+{
+	const uint64_t low = (UINT64_C(1) << (8 * (8 - d))) - 1;
+	w = ((w & ~low) | (UINT64_C(0x3030303030303030) & low)) - UINT64_C(0x3030303030303030);
+	w = w * 10 + (w >> 8);
+	return (((w & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064)) +
+	        (((w >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001))) >>
+	       32;
+}
+#endif
+
 /* Whether the name ends in '+' and 1 .. DIGITS_MAX digits after its last '/' (or
  * is just that): the digit count and value go to *@digits and *@first. */
 static int number_named(const char *name, size_t len, unsigned *digits, uint64_t *first)
@@ -420,18 +450,17 @@ static int number_named(const char *name, size_t len, unsigned *digits, uint64_t
 	 * instance's name ending in digits ("n0000123") walked them at ~12 instructions each. */
 	const size_t most = len <= DIGITS_MAX ? len : DIGITS_MAX + 1;
 	size_t d = 0;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef SWAR_DIGITS
+	/* Eight bytes at once (a get by name's 7 digits walked were 60 instructions), and
+	 * their value too (a number of 11 digits read a digit at a time was 110). */
+	uint64_t lo = 0, hi = 0;
 	if (len >= 8) {
-		/* The last 8 bytes at once (a get by name's 7 digits walked were 60 instructions):
-		 * with x = byte ^ '0', a digit's x is 0..9, and (x & 0x7f) + 0x76 sets bit 7 from
-		 * 10 up without carrying into the next byte; so bit 7 of each byte of nondigit is
-		 * set unless it is a digit, and the last nondigit's byte is the highest one set. */
-		uint64_t w;
-		memcpy(&w, name + len - 8, 8);
-		const uint64_t x = w ^ UINT64_C(0x3030303030303030);
-		const uint64_t nondigit =
-		    (((x & UINT64_C(0x7f7f7f7f7f7f7f7f)) + UINT64_C(0x7676767676767676)) | x) & UINT64_C(0x8080808080808080);
-		d = nondigit != 0 ? (size_t)__builtin_clzll(nondigit) / 8 : 8; /* 8: walk on */
+		memcpy(&lo, name + len - 8, 8);
+		d = trailing_digits8(lo);
+		if (d == 8 && len >= 16) {
+			memcpy(&hi, name + len - 16, 8);
+			d += trailing_digits8(hi);
+		}
 	}
 #endif
 	while (d < most && (unsigned char)(name[len - 1 - d] - '0') <= 9)
@@ -439,8 +468,15 @@ static int number_named(const char *name, size_t len, unsigned *digits, uint64_t
 	if (d == 0 || d > DIGITS_MAX || d == len || name[len - 1 - d] != '+' || (d + 1 < len && name[len - 2 - d] != '/'))
 		return 0;
 	uint64_t v = 0;
-	for (size_t i = len - d; i < len; i++)
-		v = v * 10 + (uint64_t)(name[i] - '0');
+#ifdef SWAR_DIGITS
+	if (len >= 8 && d <= 8)
+		v = digits_value8(lo, d);
+	else if (len >= 16)
+		v = digits_value8(hi, d - 8) * 100000000u + digits_value8(lo, 8);
+	else
+#endif
+		for (size_t i = len - d; i < len; i++)
+			v = v * 10 + (uint64_t)(name[i] - '0');
 	*digits = (unsigned)d;
 	*first = v;
 	return 1;
@@ -981,13 +1017,14 @@ static void index_link(struct rmem *m, const struct rrec *r, uint32_t handle)
 	links_enter(m, r, handle, &l);
 }
 
-static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
+/* Returns whether a leaf is left below its minimum (numbering__ordered_take()). */
+static int index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
 {
 	struct numbering__ordered *trees[TREES_MAX];
 	uint64_t keys[TREES_MAX];
-	int n = rec_trees(m, r, trees, keys);
+	int n = rec_trees(m, r, trees, keys), thin = 0;
 	for (int i = 0; i < n; i++)
-		numbering__ordered_remove(trees[i], keys[i], handle);
+		thin |= numbering__ordered_take(trees[i], keys[i], handle) == 2;
 	if (is_single(r))
 		numbering__mhash_remove(&m->singles, number_hash(m, number_key(r->digits, r->first)), handle);
 	if (is_range(r))
@@ -996,6 +1033,7 @@ static void index_unlink(struct rmem *m, const struct rrec *r, uint32_t handle)
 		numbering__mhash_remove(&m->keyed, rec_key_hash(m, r), handle);
 	reset_span(m, r);
 	count_digits(m, r, UINT32_MAX);
+	return thin;
 }
 
 /* index_unlink(@o) then index_link(@n), for @n replacing @o: where both sit in the
@@ -1203,7 +1241,7 @@ static int rm_commit(numbering_backend *backend)
 			free_record(m, u->made); /* the replaced bytes */
 			continue;
 		}
-		if (!(u->op & UNDO_IN_PLACE))
+		if (!(u->op & (UNDO_IN_PLACE | UNDO_FULL)))
 			fix_links(m, rec_at(m, u->old), u->old);
 		free_record(m, u->old);
 	}
@@ -1550,13 +1588,13 @@ static int rm_remove(numbering_backend *backend, int kind, const char *name)
 		return not_found_name();
 	if (undo_reserve(m) != NUMBERING_OK)
 		return out_of_memory("removing a record");
-	index_unlink(m, rec_at(m, old), old);
+	uint32_t op = index_unlink(m, rec_at(m, old), old) ? UNDO_REMOVE : UNDO_REMOVE | UNDO_FULL;
 	if (named)
 		numbering__mhash_remove_found(&m->names, &found);
 	else
 		names_relink(m, hash, rec_at(m, old), old, NULL, 0);
 	m->counts[kind]--;
-	undo_push(m, UNDO_REMOVE, hash, old, 0);
+	undo_push(m, op, hash, old, 0);
 	return NUMBERING_OK;
 }
 
