@@ -284,23 +284,29 @@ int numbering__inventory_put(numbering_store *store, const numbering_available_n
 
 int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last)
 {
-	char old_name[NUMBERING__AVAILABLE_NAME_SIZE];
-	numbering__available_name(old_name, block->digits, block->first);
 	uint64_t block_first = block->first, block_last = block->last;
-	int digits = block->digits;
 	int rc = NUMBERING_OK;
-	/* The part before keeps the block's name; the part after is named by its first. */
+	/* Each piece is put with the block's attributes and its own numbers; its record
+	 * (numbering__available_to_record()) reads the numbers, never the phone number's
+	 * text, so that text is neither formatted for the pieces nor again for the block
+	 * restored after them (three formattings were ~420 instructions a purchase). */
 	if (first > block_first) {
-		numbering__available_set_interval(block, digits, block_first, first - 1);
+		/* The part before keeps the block's name. */
+		block->last = first - 1;
 		rc = put_available(store, block);
 	} else {
+		char old_name[NUMBERING__AVAILABLE_NAME_SIZE];
+		numbering__available_name(old_name, block->digits, block_first);
 		rc = numbering__backend_remove_record(store, NUMBERING__KIND_AVAILABLE, old_name);
 	}
 	if (rc == NUMBERING_OK && last < block_last) {
-		numbering__available_set_interval(block, digits, last + 1, block_last);
+		/* The part after is named by its first. */
+		block->first = last + 1;
+		block->last = block_last;
 		rc = put_available(store, block);
 	}
-	numbering__available_set_interval(block, digits, block_first, block_last);
+	block->first = block_first;
+	block->last = block_last;
 	return rc;
 }
 
