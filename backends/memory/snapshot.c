@@ -482,6 +482,21 @@ static int sn_get(numbering_backend *backend, int kind, const char *name, number
 	return rc;
 }
 
+/* sn_find() of two copies, apart: the one-copy path, every resolve's, is then a tail
+ * call with no frame to set up (~20 instructions a resolve). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int find_in_copy(struct snap *s, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
+                        void *payload)
+{
+	unsigned slot = 0, side;
+	numbering_backend *c = enter(s, &slot, &side);
+	int rc = c->find(c, digits, first, last, visit, payload);
+	leave(s, slot, side);
+	return rc;
+}
+
 static int sn_find(numbering_backend *backend, int digits, uint64_t first, uint64_t last,
                    numbering_record_visit_cb visit, void *payload)
 {
@@ -492,11 +507,7 @@ static int sn_find(numbering_backend *backend, int digits, uint64_t first, uint6
 		numbering_backend *c = s->copy[0];
 		return c->find(c, digits, first, last, visit, payload);
 	}
-	unsigned slot = 0, side;
-	numbering_backend *c = enter(s, &slot, &side);
-	int rc = c->find(c, digits, first, last, visit, payload);
-	leave(s, slot, side);
-	return rc;
+	return find_in_copy(s, digits, first, last, visit, payload);
 }
 
 static int sn_list(numbering_backend *backend, const numbering_record_query *query, numbering_record_visit_cb visit,

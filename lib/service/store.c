@@ -858,13 +858,6 @@ void numbering__generate_id(char id[17])
 	id[16] = '\0';
 }
 
-const char *numbering__region(const numbering_store *store, const char *region)
-{
-	if (region != NULL && region[0] != '\0')
-		return region;
-	return store->default_region[0] ? store->default_region : NULL;
-}
-
 size_t numbering__prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits)
 {
 	size_t len = strlen(digits);
