@@ -57,6 +57,13 @@ void numbering__rwlock_destroy(struct numbering__rwlock *lock)
 	pthread_mutex_destroy(&lock->writer);
 }
 
+/* numbering__rwlock_rdlock() when a writer is in, apart: the path without one, every
+ * resolve's, then sets up no frame (~15 instructions). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static unsigned rdlock_behind_writer(struct numbering__rwlock *lock, unsigned slot);
+
 /*
  * The fast path and the writer's check form a Dekker handshake, which needs every one
  * of the four accesses sequentially consistent: the reader's slot increment and
@@ -70,10 +77,15 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 	    atomic_load_explicit(lock->watch, memory_order_acquire) > atomic_load_explicit(lock->seen, memory_order_relaxed))
 		lock->refresh(lock->refresh_arg);
 	unsigned slot = thread_slot();
-	atomic_uint *readers = &lock->slots[slot].readers;
-	atomic_fetch_add(readers, 1);
+	atomic_fetch_add(&lock->slots[slot].readers, 1);
 	if (!atomic_load(&lock->writing))
 		return slot;
+	return rdlock_behind_writer(lock, slot);
+}
+
+static unsigned rdlock_behind_writer(struct numbering__rwlock *lock, unsigned slot)
+{
+	atomic_uint *readers = &lock->slots[slot].readers;
 	atomic_fetch_sub(readers, 1);
 	/* A writer is in. Counted as waiting (before reading the flag again, so that a
 	 * writer lowering it either sees us and wakes us, or we see it lowered), a writer
