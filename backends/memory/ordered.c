@@ -408,7 +408,11 @@ static struct leaf *find_leaf(const struct numbering__ordered *tree, uint64_t ke
 	void *node = tree->root;
 	for (uint32_t level = 0; level + 1 < tree->height; level++) {
 		struct inner *in = node;
-		node = in->child[inner_child(in, key, value)];
+		/* Removes come oldest first (expiries, numbers taken in order): a pair below a
+		 * node's first separator is in its first child, found without a search. */
+		uint32_t i =
+		    in->h.count > 0 && pair_less(key, value, in->keys[0], in->vals[0]) ? 0 : inner_child(in, key, value);
+		node = in->child[i];
 	}
 	return node;
 }
@@ -423,9 +427,9 @@ int numbering__ordered_take(struct numbering__ordered *tree, uint64_t key, uint3
 	if (tree->root == NULL)
 		return 0;
 	struct leaf *leaf = find_leaf(tree, key, value);
-	uint32_t pos = leaf_lower(leaf, key, value);
 	uint32_t *vals = leaf_vals(leaf);
 	uint32_t n = leaf->h.count;
+	uint32_t pos = n > 0 && leaf->keys[0] == key && vals[0] == value ? 0 : leaf_lower(leaf, key, value);
 	if (pos >= n || leaf->keys[pos] != key || vals[pos] != value)
 		return 0;
 	memmove(leaf->keys + pos, leaf->keys + pos + 1, (n - pos - 1) * sizeof(uint64_t));
