@@ -36,7 +36,8 @@ static int entry_room(struct numbering__journal *j, size_t len)
 		j->body.len = NUMBERING__JOURNAL_HEAD_ROOM;
 		return NUMBERING_OK;
 	}
-	return numbering__buf_reserve(&j->body, len + 5);
+	/* The room is there but for the first notes of a store's life: no call. */
+	return len + 5 <= j->body.cap - j->body.len ? NUMBERING_OK : numbering__buf_reserve(&j->body, len + 5);
 }
 
 void numbering__journal_note(numbering_store *store, int kind, const char *name, int change)
