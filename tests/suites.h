@@ -40,6 +40,7 @@ TEST_SUITE(memory_records);
 TEST_SUITE(slab);
 TEST_SUITE(money);
 TEST_SUITE(inventory);
+TEST_SUITE(block_names);
 TEST_SUITE(active);
 TEST_SUITE(sinch_active);
 TEST_SUITE(outbox);

@@ -1295,10 +1295,11 @@ START_TEST(search_results_carry_their_own_record_s_attributes)
 }
 END_TEST
 
-START_TEST(a_record_s_name_must_be_its_first_number)
+START_TEST(a_record_s_name_is_a_number_up_to_its_first)
 {
-	/* A search takes a result's number text from its record's name, checked digit by
-	 * digit against the record's numbers (model/available.c): any other name is
+	/* A record's name is a number of its digit count up to its first (a block keeps its
+	 * name when its first numbers are taken), read digit by digit (model/available.c):
+	 * any other name, above the first, of another digit count, not a number, is
 	 * DATA_LOSS naming "name". */
 	numbering_available_number *n = number_of("+12085550100-99", "US", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	numbering_record record;
@@ -1322,6 +1323,41 @@ START_TEST(a_record_s_name_must_be_its_first_number)
 	ck_assert_int_eq(numbering__available_record_check(&record), NUMBERING_DATA_LOSS);
 	record.name = name;
 	ck_assert_int_eq(numbering__available_record_check(&record), NUMBERING_OK);
+	/* Below the first: the phone number is the first's, the name's number kept. */
+	numbering_available_number *read = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&read), NUMBERING_OK);
+	record.first = 12085550150;
+	record.sort_key = numbering__number_order(11, record.first);
+	static const char *const below[] = {"availableNumbers/+12085550100", "availableNumbers/+10000000000",
+	                                    "availableNumbers/+12085550149"};
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		record.name = below[i];
+		ck_assert_msg(numbering__available_from_record(read, &record) == NUMBERING_OK, "%s", below[i]);
+		ck_assert_str_eq(numbering_available_number_phone_number(read), "+12085550150");
+		ck_assert_uint_eq(read->named, strtoull(below[i] + strlen("availableNumbers/+"), NULL, 10));
+		ck_assert_uint_eq(read->first, 12085550150);
+	}
+	/* Above the first, a leading 0 (no phone number), another digit count, not a number. */
+	static const char *const still_bad[] = {"availableNumbers/+12085550151", "availableNumbers/+02085550100",
+	                                        "availableNumbers/+1208555010",  "availableNumbers/+120855501000",
+	                                        "availableNumbers/+1208555o100", "availableNumbers/+-2085550100"};
+	for (size_t i = 0; i < sizeof(still_bad) / sizeof(still_bad[0]); i++) {
+		record.name = still_bad[i];
+		ck_assert_msg(numbering__available_from_record(read, &record) == NUMBERING_DATA_LOSS, "%s", still_bad[i]);
+		ck_assert_str_eq(numbering_error_violation_field(0), "name");
+	}
+	/* A record of a name below its first writes that name back. */
+	record.name = below[0];
+	ck_assert_int_eq(numbering__available_from_record(read, &record), NUMBERING_OK);
+	numbering_record again;
+	char again_name[NUMBERING__AVAILABLE_NAME_SIZE], again_parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	struct numbering__buf again_body = {NULL, 0, 0};
+	ck_assert_int_eq(numbering__available_to_record(&again, again_name, again_parent, &again_body, read),
+	                 NUMBERING_OK);
+	ck_assert_str_eq(again.name, below[0]);
+	ck_assert_uint_eq(again.first, 12085550150);
+	numbering__buf_free(&again_body);
+	numbering_available_number_free(read);
 	numbering__buf_free(&body);
 	numbering_available_number_free(n);
 }
@@ -1341,7 +1377,7 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, file_backend_answers_digit_counts);
 	tcase_add_test(tc, due_control_names_what_expires);
 	tcase_add_test(tc, search_results_carry_their_own_record_s_attributes);
-	tcase_add_test(tc, a_record_s_name_must_be_its_first_number);
+	tcase_add_test(tc, a_record_s_name_is_a_number_up_to_its_first);
 	tcase_add_test(tc, search_refuses_bad_queries);
 	tcase_add_test(tc, import_is_all_or_nothing);
 	tcase_add_test(tc, import_refuses_bad_items);

@@ -56,6 +56,7 @@ static const struct named_suite all_suites[] = {
 	{"slab", slab_suite},
 	{"money", money_suite},
 	{"inventory", inventory_suite},
+	{"block_names", block_names_suite},
 	{"active", active_suite},
 	{"sinch_active", sinch_active_suite},
 	{"outbox", outbox_suite},

@@ -151,6 +151,7 @@ void numbering__available_set_interval(numbering_available_number *n, int digits
 	n->digits = (uint8_t)digits;
 	n->first = first;
 	n->last = last;
+	n->named = first;
 	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX)
 		plus_digits(n->phone_number, digits, first);
 	else
@@ -361,11 +362,11 @@ int numbering_available_number_money(const numbering_available_number *number, c
 
 /* ---- The record ---- */
 
-void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t first)
+void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t number)
 {
 	memcpy(name, NAME_PREFIX, NAME_PREFIX_LEN);
 	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX)
-		plus_digits(name + NAME_PREFIX_LEN, digits, first);
+		plus_digits(name + NAME_PREFIX_LEN, digits, number);
 	else
 		name[NAME_PREFIX_LEN] = '\0';
 }
@@ -420,7 +421,7 @@ int numbering__available_to_record(numbering_record *out, char name[NUMBERING__A
 	int rc = numbering__available_parent(parent, n->region_code, n->type);
 	if (rc != NUMBERING_OK)
 		return rc;
-	numbering__available_name(name, n->digits, n->first);
+	numbering__available_name(name, n->digits, n->named);
 	body->len = 0;
 	if ((rc = numbering__fields_encode(&numbering__available_fields, body, n)) != NUMBERING_OK)
 		return rc;
@@ -477,9 +478,10 @@ static int read_header(numbering_available_number *out, struct reader *r, const 
 		return bad(r, "kind", "it is not the available number kind");
 	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last)
 		return bad(r, "digits", "the record holds no interval");
-	/* The name is the prefix, '+' and the first number in exactly its digit count:
-	 * checked digit by digit, its number is also the phone number's text (formatting
-	 * the number to compare was a tenth of reading a record). */
+	/* The name is the prefix, '+' and a number of exactly its digit count, at most its
+	 * first (the record's first when it was stored): read digit by digit. Most often
+	 * it is the first, and its text then the phone number's (formatting the number
+	 * was a tenth of reading a record). */
 	const char *tail = rec->name != NULL && strncmp(rec->name, NAME_PREFIX, NAME_PREFIX_LEN) == 0
 	                       ? rec->name + NAME_PREFIX_LEN
 	                       : NULL;
@@ -488,9 +490,15 @@ static int read_header(numbering_available_number *out, struct reader *r, const 
 	if (tail != NULL && tail[0] == '+')
 		for (; d <= rec->digits && tail[d] >= '0' && tail[d] <= '9'; d++)
 			named = named * 10 + (uint64_t)(tail[d] - '0');
-	if (tail == NULL || d != rec->digits + 1 || tail[d] != '\0' || named != rec->first)
-		return bad(r, "name", "it is not availableNumbers/ and the first number");
-	memcpy(out->phone_number, tail, (size_t)rec->digits + 2);
+	/* A number below the first is one the record held, a phone number: no leading 0. */
+	if (tail == NULL || d != rec->digits + 1 || tail[d] != '\0' || named > rec->first ||
+	    (named != rec->first && tail[1] == '0'))
+		return bad(r, "name", "it is not availableNumbers/ and a number of its digit count up to its first");
+	if (named == rec->first)
+		memcpy(out->phone_number, tail, (size_t)rec->digits + 2);
+	else
+		plus_digits(out->phone_number, rec->digits, rec->first);
+	out->named = named;
 	out->digits = rec->digits;
 	out->first = rec->first;
 	out->last = rec->last;

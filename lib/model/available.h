@@ -2,8 +2,12 @@
  * An available number of the inventory (numbering/inventory.h), and its record.
  *
  * The record (kind AVAILABLE, docs/RECORDS.md):
- *   name      "availableNumbers/+" and the first number's digits: a block is named by
- *             its first number, so renting its first number renames the rest
+ *   name      "availableNumbers/+" and a number of the interval's digit count, at most
+ *             its first: the first number the record held when it was stored. A block
+ *             keeps its name when its first numbers are taken (renting a block's first
+ *             number is one put replacing the record); a new record is named by its
+ *             first, and a block still named by that number moves to its own first's
+ *             name (service/inventory.c).
  *   parent    region code "/" type name ("US/LOCAL"): a search walks one parent
  *   sort key  the numbers' order: digits * 10^16 + first (ascending = number order)
  *   interval  the numbers, flagged NUMBERING_RECORD_NUMBERS (exclusive with instances)
@@ -24,6 +28,7 @@
 
 struct numbering_available_number {
 	uint64_t first, last; /* the numbers; digits == 0 when unset */
+	uint64_t named;       /* the number of the record's name: <= first, same digits */
 	uint8_t digits;
 	uint8_t type;   /* numbering_number_type */
 	uint8_t listed; /* not held for anyone */
@@ -60,11 +65,13 @@ int numbering__available_assign(numbering_available_number *dst, const numbering
  * initialized): its text is duplicated. On failure @dst is cleared. */
 int numbering__available_copy(numbering_available_number *dst, const numbering_available_number *src);
 
-/* Sets @n's numbers to @first .. @last of @digits digits (and phone_number). */
+/* Sets @n's numbers to @first .. @last of @digits digits (and phone_number), and its
+ * name to @first's: a new record's. */
 void numbering__available_set_interval(numbering_available_number *n, int digits, uint64_t first, uint64_t last);
 
-/* "availableNumbers/+..." for the first number @first of @digits digits. */
-void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t first);
+/* "availableNumbers/+..." for the number @number of @digits digits (a record's name is
+ * that of its member named). */
+void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t number);
 
 /* "US/LOCAL"; NUMBERING_INVALID_ARGUMENT naming "regionCode" or "type" when either is
  * missing or unknown. */

@@ -573,7 +573,7 @@ int numbering__active_give_back(numbering_store *store, numbering_active_number 
 	if (rc == NUMBERING_OK && a->has_stock) {
 		numbering__available_set_interval(&a->stock, a->instance->digits, a->instance->first, a->instance->last);
 		a->stock.listed = 1;
-		rc = numbering__inventory_put(store, &a->stock);
+		rc = numbering__inventory_add(store, &a->stock);
 	}
 	return rc;
 }

@@ -37,8 +37,15 @@ int numbering__search_run(numbering_store *store, const struct numbering__search
  * matches (its capabilities are not looked at); *found is 0 when none. */
 uint64_t numbering__search_next(const struct numbering__search *s, int digits, uint64_t from, uint64_t to, int *found);
 
-/* Puts @n's record (inside a transaction). */
+/* Puts @n's record (inside a transaction), under its name: a record read from the
+ * store (numbering__inventory_find()) replaces itself. */
 int numbering__inventory_put(numbering_store *store, const numbering_available_number *n);
+
+/* Puts @n as a new record (inside a transaction), named by its first number (as
+ * numbering__available_set_interval() sets it): a block still named by that number,
+ * which kept its name when its first numbers were taken, moves to its own first's
+ * name. NUMBERING_ALREADY_EXISTS when a record holds @n's first number. */
+int numbering__inventory_add(numbering_store *store, const numbering_available_number *n);
 
 /* Reads the available record holding a number of @first .. @last into @out:
  * NUMBERING_NOT_FOUND when no available number holds one (no error set). */
@@ -46,7 +53,9 @@ int numbering__inventory_find(numbering_available_number *out, numbering_store *
                               uint64_t last);
 
 /* Takes @first .. @last (inside @block, read by numbering__inventory_find()) out of the
- * inventory, inside a transaction: the rest of the block stays, as up to two records. */
+ * inventory, inside a transaction: the rest of the block stays, as up to two records.
+ * The part before @first, or else the part after @last, keeps the block's record and
+ * name; a part after beside a part before is a new record. */
 int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last);
 
 /* NUMBERING_ALREADY_EXISTS naming @field and the first number of @first .. @last held,

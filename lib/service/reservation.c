@@ -436,7 +436,7 @@ static int hold(numbering_store *store, numbering_available_number *scratch, con
 	numbering__available_set_interval(scratch, n->digits, n->value, n->value);
 	scratch->listed = 0;
 	rc = numbering__fields_set_text(&numbering__available_fields, scratch, "reservation", r->name);
-	return rc == NUMBERING_OK ? numbering__inventory_put(store, scratch) : rc;
+	return rc == NUMBERING_OK ? numbering__inventory_add(store, scratch) : rc;
 }
 
 struct collect {

@@ -1,0 +1,271 @@
+/*
+ * A block's record keeps its name when its first numbers are taken (model/available.h,
+ * service/inventory.c): the name is a number up to the block's first. Each case runs on
+ * the memory backend (loop 0) and the file backend (loop 1, read back after reopening).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <numbering/sys/file.h>
+
+#include "model/available.h"
+#include "model/kinds.h"
+#include "service/service.h"
+#include "store-fixture.h"
+#include "suites.h"
+
+static void import(numbering_store *store, const char *text)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "friendlyName", text), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	int rc = numbering_store_import_available(NULL, store, NULL, items, 1);
+	ck_assert_msg(rc == NUMBERING_OK, "import %s: %s", text, numbering_error_message());
+	numbering_available_number_free(n);
+}
+
+static void take(numbering_store *store, const char *text)
+{
+	const char *numbers[] = {text};
+	int rc = numbering_store_remove_available(NULL, store, NULL, numbers, 1);
+	ck_assert_msg(rc == NUMBERING_OK, "remove %s: %s", text, numbering_error_message());
+}
+
+struct seen {
+	int visits;
+	uint64_t first, last;
+	char friendly[64];
+};
+
+static int seen_visit(const numbering_record *record, void *payload)
+{
+	struct seen *s = payload;
+	numbering_available_number n;
+	memset(&n, 0, sizeof(n));
+	ck_assert_int_eq(numbering__available_from_record(&n, record), NUMBERING_OK);
+	s->visits++;
+	s->first = record->first;
+	s->last = record->last;
+	snprintf(s->friendly, sizeof(s->friendly), "%s", numbering_available_number_text(&n, "friendlyName"));
+	numbering__available_clear(&n);
+	return 0;
+}
+
+/* The numbers of the record named "availableNumbers/+@number" as "first-last" (the
+ * last two digits of each) and its friendly name, or "none". */
+static const char *named(numbering_store *store, const char *number)
+{
+	static char text[128];
+	char name[64];
+	snprintf(name, sizeof(name), "availableNumbers/+%s", number);
+	struct seen s;
+	memset(&s, 0, sizeof(s));
+	int rc = store->backend->get(store->backend, NUMBERING__KIND_AVAILABLE, name, seen_visit, &s);
+	if (rc == NUMBERING_NOT_FOUND || s.visits == 0)
+		return "none";
+	ck_assert_int_eq(rc, NUMBERING_OK);
+	snprintf(text, sizeof(text), "%02u-%02u %s", (unsigned)(s.first % 100), (unsigned)(s.last % 100), s.friendly);
+	return text;
+}
+
+/* The phone number of the available number holding @number, as a get answers it. */
+static const char *holder(numbering_store *store, const char *number)
+{
+	static char text[32];
+	numbering_available_number *got = NULL;
+	int rc = numbering_store_get_available(&got, store, NULL, "projects/p1", number);
+	if (rc == NUMBERING_NOT_FOUND)
+		return "none";
+	ck_assert_msg(rc == NUMBERING_OK, "get %s: %s", number, numbering_error_message());
+	snprintf(text, sizeof(text), "%s", numbering_available_number_phone_number(got));
+	numbering_available_number_free(got);
+	return text;
+}
+
+/* The first @size numbers a search from @pattern finds, comma-separated. */
+static const char *search(numbering_store *store, const char *pattern, int size)
+{
+	static char text[512];
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.pattern = pattern;
+	q.size = size;
+	numbering_available_list *list = NULL;
+	ck_assert_int_eq(numbering_store_search_available(&list, store, NULL, "projects/p1", &q), NUMBERING_OK);
+	text[0] = '\0';
+	for (int i = 0; i < numbering_available_list_count(list); i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s", i ? "," : "",
+		         numbering_available_number_phone_number(numbering_available_list_item(list, i)));
+	numbering_available_list_free(list);
+	return text;
+}
+
+/* Taking a block's first numbers keeps its record and name; a get and a search answer
+ * the first number left, before and after reopening. */
+START_TEST(a_take_from_the_front_keeps_the_name)
+{
+	fixture_open_case(_i, "block-front");
+	import(fx.store, "+12085550100-99");
+	take(fx.store, "+12085550100");
+	take(fx.store, "+12085550101-05");
+	for (int round = 0; round < 2; round++) {
+		ck_assert_str_eq(named(fx.store, "12085550100"), "06-99 +12085550100-99");
+		ck_assert_str_eq(named(fx.store, "12085550106"), "none");
+		ck_assert_str_eq(holder(fx.store, "+12085550106"), "+12085550106");
+		ck_assert_str_eq(holder(fx.store, "+12085550199"), "+12085550199");
+		ck_assert_str_eq(holder(fx.store, "+12085550105"), "none");
+		ck_assert_str_eq(search(fx.store, "+1208555", 2), "+12085550106,+12085550107");
+		fixture_reopen_case();
+	}
+	/* The last numbers: the record goes, by its name. */
+	take(fx.store, "+12085550106-99");
+	ck_assert_str_eq(named(fx.store, "12085550100"), "none");
+	ck_assert_str_eq(search(fx.store, "+1208555", 2), "");
+	fixture_close_case();
+}
+END_TEST
+
+/* A take inside a block: the part before keeps the record, the part after is a new one
+ * named by its first. */
+START_TEST(a_take_inside_splits_off_a_new_record)
+{
+	fixture_open_case(_i, "block-inside");
+	import(fx.store, "+12085550100-99");
+	take(fx.store, "+12085550100");
+	take(fx.store, "+12085550150-59");
+	for (int round = 0; round < 2; round++) {
+		ck_assert_str_eq(named(fx.store, "12085550100"), "01-49 +12085550100-99");
+		ck_assert_str_eq(named(fx.store, "12085550160"), "60-99 +12085550100-99");
+		ck_assert_str_eq(search(fx.store, "+120855501", 3), "+12085550101,+12085550102,+12085550103");
+		fixture_reopen_case();
+	}
+	fixture_close_case();
+}
+END_TEST
+
+/* A number coming back (an import, a reservation, a release) is a new record named by
+ * its number: a block still named by it, which no longer holds it, moves to its own
+ * first's name, and so does a block named by that one in turn. */
+START_TEST(a_new_record_moves_a_block_off_its_name)
+{
+	fixture_open_case(_i, "block-claim");
+	import(fx.store, "+12085550102-05");
+	take(fx.store, "+12085550102-03");
+	import(fx.store, "+12085550100-03");
+	take(fx.store, "+12085550100-01");
+	ck_assert_str_eq(named(fx.store, "12085550100"), "02-03 +12085550100-03");
+	ck_assert_str_eq(named(fx.store, "12085550102"), "04-05 +12085550102-05");
+	/* A number a record holds is still refused. */
+	const char *again[] = {"+12085550102"};
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, again[0], NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	fixture_expect_error(numbering_store_import_available(NULL, fx.store, NULL, items, 1), NUMBERING_ALREADY_EXISTS,
+	                     "+12085550102 is already in the inventory");
+	numbering_available_number_free(n);
+	ck_assert_str_eq(named(fx.store, "12085550100"), "02-03 +12085550100-03");
+
+	import(fx.store, "+12085550100");
+	for (int round = 0; round < 2; round++) {
+		ck_assert_str_eq(named(fx.store, "12085550100"), "00-00 +12085550100");
+		ck_assert_str_eq(named(fx.store, "12085550102"), "02-03 +12085550100-03");
+		ck_assert_str_eq(named(fx.store, "12085550104"), "04-05 +12085550102-05");
+		ck_assert_str_eq(search(fx.store, "+1208555010", 6),
+		                 "+12085550100,+12085550102,+12085550103,+12085550104,+12085550105");
+		fixture_reopen_case();
+	}
+	fixture_close_case();
+}
+END_TEST
+
+/* Reserving a block's first number (a record of its own, named by it) moves the rest to
+ * the next number's name; ending the reservation puts the number back under its name. */
+START_TEST(a_reservation_of_a_block_s_first_number)
+{
+	fixture_open_case(_i, "block-reserve");
+	import(fx.store, "+12085550100-09");
+	char *response = NULL;
+	int rc = numbering_store_call_json(&response, fx.store, NULL, "ReserveAvailableNumbers",
+	                                   "{\"parent\":\"projects/p1\",\"phoneNumbers\":[\"+12085550100\"],"
+	                                   "\"ttl\":\"600s\"}");
+	ck_assert_msg(rc == NUMBERING_OK, "%s", response);
+	numbering_free(response);
+	ck_assert_str_eq(named(fx.store, "12085550100"), "00-00 +12085550100-09");
+	ck_assert_str_eq(named(fx.store, "12085550101"), "01-09 +12085550100-09");
+	ck_assert_str_eq(search(fx.store, "+120855501", 2), "+12085550101,+12085550102");
+	fixture_reopen_case();
+	ck_assert_str_eq(search(fx.store, "+120855501", 2), "+12085550101,+12085550102");
+	fixture_close_case();
+}
+END_TEST
+
+/* A file store's block records named below their first survive compaction, and a
+ * reader sharing the writer's index answers from them. */
+START_TEST(names_below_the_first_through_compaction_and_a_shared_reader)
+{
+	char path[64];
+	fixture_temp_store_path(path, sizeof(path), "block-shared");
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.compact_min_bytes = -1;
+	o.shared_index = 1;
+	numbering_backend *wb = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&wb, path, &o), NUMBERING_OK);
+	int64_t now = FIXTURE_EPOCH;
+	numbering_store *writer = fixture_open_on(wb, &now);
+	import(writer, "+12085550100-99");
+	take(writer, "+12085550100-09");
+	o.read_only = 1;
+	numbering_backend *rb = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&rb, path, &o), NUMBERING_OK);
+	int64_t reader_now = FIXTURE_EPOCH;
+	numbering_store *reader = fixture_open_on(rb, &reader_now);
+	ck_assert_str_eq(holder(reader, "+12085550110"), "+12085550110");
+	ck_assert_str_eq(holder(reader, "+12085550109"), "none");
+	ck_assert_str_eq(named(reader, "12085550100"), "10-99 +12085550100-99");
+	/* A take after the reader opened, then a compaction: the reader follows both. */
+	take(writer, "+12085550110");
+	ck_assert_str_eq(holder(reader, "+12085550111"), "+12085550111");
+	ck_assert_str_eq(holder(reader, "+12085550110"), "none");
+	ck_assert_int_eq(wb->control(wb, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
+	ck_assert_str_eq(named(reader, "12085550100"), "11-99 +12085550100-99");
+	ck_assert_str_eq(search(reader, "+1208555", 2), "+12085550111,+12085550112");
+	numbering_store_close(reader);
+	numbering_store_close(writer);
+	/* Replayed from the compacted file, and checked whole (fsck). */
+	numbering_file_report report;
+	memset(&report, 0, sizeof(report));
+	report.version = NUMBERING_FILE_REPORT_VERSION;
+	ck_assert_msg(numbering_file_check(&report, path, 0) == NUMBERING_OK, "%s", report.message);
+	ck_assert_int_eq(report.status, NUMBERING_OK);
+	ck_assert_int_eq(report.damage_offset, -1);
+	numbering_store *again = fixture_open_on(fixture_file_backend(path, 0), &now);
+	ck_assert_str_eq(named(again, "12085550100"), "11-99 +12085550100-99");
+	take(again, "+12085550111");
+	ck_assert_str_eq(holder(again, "+12085550112"), "+12085550112");
+	numbering_store_close(again);
+	unlink(path);
+	char idx[80];
+	snprintf(idx, sizeof(idx), "%s.idx", path);
+	unlink(idx);
+}
+END_TEST
+
+Suite *block_names_suite(void)
+{
+	Suite *s = suite_create("block_names");
+	TCase *tc = tcase_create("block_names");
+	tcase_add_loop_test(tc, a_take_from_the_front_keeps_the_name, 0, 2);
+	tcase_add_loop_test(tc, a_take_inside_splits_off_a_new_record, 0, 2);
+	tcase_add_loop_test(tc, a_new_record_moves_a_block_off_its_name, 0, 2);
+	tcase_add_loop_test(tc, a_reservation_of_a_block_s_first_number, 0, 2);
+	tcase_add_test(tc, names_below_the_first_through_compaction_and_a_shared_reader);
+	suite_add_tcase(s, tc);
+	return s;
+}
