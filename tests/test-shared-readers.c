@@ -734,6 +734,118 @@ START_TEST(shared_reader_heap_through_compactions)
 }
 END_TEST
 
+/* The log rename of a compaction, with a reader opened right after it that reads at
+ * once (a reader process starting then), and whether the index answered that read. */
+static numbering_backend *g_opened_after_rename;
+static int g_first_read, g_first_read_shared;
+
+static int rename_then_open(const char *from, const char *to)
+{
+	int rc = numbering__file_io_system.rename(from, to);
+	if (rc == 0 && strcmp(to, path_buf) == 0 && g_opened_after_rename == NULL) {
+		numbering_backend *r = open_backend(path_buf, 1, 1);
+		struct seen s;
+		g_first_read = get(r, 7, &s);
+		g_first_read_shared = served_shared(r);
+		g_opened_after_rename = r;
+	}
+	return rc;
+}
+
+/* A compaction writes the new file's index and puts it in place before it renames the
+ * new file over the store, so that a reader opening the store right after that rename
+ * finds the index of the file it opens and answers from it, with no heap of its own
+ * (the index used to be made after the rename: a reader opening then replayed the
+ * whole log into a heap). The reader that held the old file follows too. */
+START_TEST(shared_reader_opened_during_compaction)
+{
+	enum { N = 50 };
+	const char *path = new_path();
+	fill(path, N);
+	numbering_backend *old_reader = open_backend(path, 1, 1);
+	struct seen s;
+	ck_assert_int_eq(get(old_reader, 7, &s), NUMBERING_OK);
+	numbering_backend *w = open_backend(path, 0, 1);
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 7, number_of(7), 1, 2);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	struct numbering__file_io hooked = numbering__file_io_system;
+	hooked.rename = rename_then_open;
+	g_opened_after_rename = NULL;
+	numbering__file_io_set(&hooked);
+	int rc = w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+	numbering__file_io_set(NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "compact: %s", numbering_error_message());
+	numbering_backend *r = g_opened_after_rename;
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(g_first_read, NUMBERING_OK);
+	ck_assert_msg(g_first_read_shared, "a read right after the rename built a heap: the index was not in place");
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(get(r, i, &s), NUMBERING_OK);
+		ck_assert_int_eq(resolve(r, number_of(i), &s), NUMBERING_OK);
+	}
+	ck_assert_str_eq(s.body, "v49-1");
+	ck_assert_int_eq(get(r, 7, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v7-2");
+	ck_assert(served_shared(r));
+	ck_assert_int_eq(get(old_reader, 7, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v7-2");
+	ck_assert(served_shared(old_reader));
+	/* The writer keeps the index it made before the rename, live, and goes on with it. */
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 8, number_of(8), 1, 3);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	ck_assert_int_eq(get(r, 8, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v8-3");
+	ck_assert(served_shared(r));
+	r->free(r);
+	old_reader->free(old_reader);
+	w->free(w);
+	cleanup();
+}
+END_TEST
+
+/* A compaction whose rename fails leaves the store and an index of it in place (the
+ * index it made for the new file is replaced by one of the store): readers opening
+ * then answer from the index. */
+static int rename_fails(const char *from, const char *to)
+{
+	if (strcmp(to, path_buf) == 0) {
+		errno = EIO;
+		return -1;
+	}
+	return numbering__file_io_system.rename(from, to);
+}
+
+START_TEST(shared_index_after_failed_compaction_rename)
+{
+	enum { N = 20 };
+	const char *path = new_path();
+	fill(path, N);
+	numbering_backend *w = open_backend(path, 0, 1);
+	struct numbering__file_io hooked = numbering__file_io_system;
+	hooked.rename = rename_fails;
+	numbering__file_io_set(&hooked);
+	int rc = w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+	numbering__file_io_set(NULL);
+	ck_assert_int_ne(rc, NUMBERING_OK);
+	numbering_backend *r = open_backend(path, 1, 1);
+	struct seen s;
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(get(r, i, &s), NUMBERING_OK);
+	ck_assert_msg(served_shared(r), "the index in place is not the store's");
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, 3, number_of(3), 1, 4);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	ck_assert_int_eq(get(r, 3, &s), NUMBERING_OK);
+	ck_assert_str_eq(s.body, "v3-4");
+	ck_assert(served_shared(r));
+	r->free(r);
+	w->free(w);
+	cleanup();
+}
+END_TEST
+
 /* Processes: reader processes opened read-only in shared mode under a store resolve
  * each number right after the writer process's create returned, through compactions,
  * and a number moved between two records in one transaction is always found (never
@@ -1223,6 +1335,8 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);
 	tcase_add_test(tc, shared_reader_returns_to_index);
 	tcase_add_test(tc, shared_reader_heap_through_compactions);
+	tcase_add_test(tc, shared_reader_opened_during_compaction);
+	tcase_add_test(tc, shared_index_after_failed_compaction_rename);
 	tcase_add_test(tc, shared_processes_live);
 	tcase_add_test(tc, shared_reader_follows_changes);
 	tcase_add_test(tc, shared_reader_damaged_body);

@@ -360,17 +360,33 @@ int numbering__file_compact_locked(struct file *f)
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__file_keep_mode(fd, f->fd);
+	uint8_t crc[4];
+	struct numbering__shx *replaced = NULL;
 	if (!numbering__file_same_file(f->fd, f->real))
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION,
 		                          "file backend: store %s: %s was moved or replaced during the compaction; not "
 		                          "compacting, reopen the store",
 		                          f->path, f->real);
-	else if (io->rename(tmp, f->real) != 0)
+	else if (numbering__file_read_all(io, fd, crc, 4, 60) != 0)
+		rc = numbering__file_io_error("read the header of the compacted file of", f->path);
+	if (rc == NUMBERING_OK &&
+	    numbering__file_shx_build_for_compaction(f, fd, end, seq, get32(crc), &replaced) != NUMBERING_OK) {
+		/* Only the readers' index: made after the rename instead, as a writer would. */
+		numbering__file_diagnose(f, "store %s: could not index the compacted file before renaming it: %s", f->path,
+		                         numbering_error_message());
+		numbering_error_clear();
+	}
+	if (rc == NUMBERING_OK && io->rename(tmp, f->real) != 0)
 		rc = numbering__file_io_error("rename the compacted file over", f->path);
+	if (replaced != NULL)
+		numbering__file_shx_retire_replaced(replaced);
 	if (rc != NUMBERING_OK) {
 		io->close(fd);
 		io->unlink(tmp);
 		numbering__free_mem(tmp);
+		/* An index of the file just unlinked may be in place: made again of the store
+		 * (a check only, when none was made). */
+		numbering__file_shx_prepare(f);
 		return rc;
 	}
 	numbering__free_mem(tmp);
@@ -388,14 +404,11 @@ int numbering__file_compact_locked(struct file *f)
 	f->slot_gen = 2;
 	f->live = end - HEADER_SIZE_V2 - records * (RECORD_HEADER + 1);
 	f->next_compact_check = 0;
-	uint8_t crc[4];
-	if (numbering__file_read_all(io, fd, crc, 4, 60) != 0) {
-		__atomic_store_n(&f->broken, 1, __ATOMIC_RELEASE);
-		return numbering__file_io_error("read the header of", f->path);
-	}
 	f->header_crc = get32(crc);
 	numbering__file_shx_log_changed(f);
-	numbering__file_shx_prepare(f); /* the shared index of the new file, before readers are told */
+	/* The new file's index is in place already (checked, and made now if it is not),
+	 * before readers are told. */
+	numbering__file_shx_prepare(f);
 	numbering__file_publish(f); /* readers of other processes follow to the new file */
 	if (numbering__file_fsync_dir(io, f->dir) != 0) {
 		/* Until the rename is durable, acknowledging writes to the new file could lose

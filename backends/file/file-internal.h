@@ -323,6 +323,15 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
                               void *payload, int *served);
 void numbering__file_shx_free(struct file *f);
+/* A compaction, before it renames the new log @fd (@end bytes, its last sequence
+ * @seq, its header's checksum @crc) over the store: when this writer keeps the index,
+ * the new log's index is written and renamed over REAL.idx first, so that the log and
+ * its index appear together (a reader opening the store in between would build a heap
+ * of its own), and *replaced is the old index, still live for the readers of the old
+ * log, retired once the new log is in place (numbering__file_shx_retire_replaced()). */
+int numbering__file_shx_build_for_compaction(struct file *f, int fd, uint64_t end, uint64_t seq, uint32_t crc,
+                                             struct numbering__shx **replaced);
+void numbering__file_shx_retire_replaced(struct numbering__shx *x);
 /* f->fd is another file now (a compaction): the log's mappings go (no reader inside). */
 void numbering__file_shx_log_changed(struct file *f);
 int numbering__file_shx_stats(struct file *f, int64_t *builds);

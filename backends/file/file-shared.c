@@ -829,15 +829,25 @@ static uint64_t pow2_at_least(uint64_t n)
 	return p;
 }
 
-/* Counts the puts of the log below f->end, and those of ranges (sizes a new index). */
-static void count_puts(struct file *f, uint64_t *puts, uint64_t *ranges, char *name_buf)
+/* A log an index is made of: the store's (f->fd, mapped as f->lmap) or, in a
+ * compaction, the new file before it is renamed over the store. */
+struct log_src {
+	int fd;
+	const uint8_t *map;
+	size_t map_len;
+	uint64_t end, seq;
+	uint32_t crc; /* its header's checksum */
+};
+
+/* Counts the puts of the log below @src's end, and those of ranges (sizes a new index). */
+static void count_puts(const struct log_src *src, uint64_t *puts, uint64_t *ranges, char *name_buf)
 {
 	*puts = *ranges = 0;
-	for (uint64_t at = HEADER_SIZE_V2; at + RECORD_HEADER <= f->end;) {
-		uint64_t len = get32(f->lmap + at + 4);
-		if (len > f->end - at - RECORD_HEADER)
+	for (uint64_t at = HEADER_SIZE_V2; at + RECORD_HEADER <= src->end;) {
+		uint64_t len = get32(src->map + at + 4);
+		if (len > src->end - at - RECORD_HEADER)
 			break;
-		const uint8_t *p = f->lmap + at + RECORD_HEADER;
+		const uint8_t *p = src->map + at + RECORD_HEADER;
 		for (uint64_t i = 1; i + 5 <= len;) {
 			uint8_t op = p[i];
 			uint32_t n = get32(p + i + 1);
@@ -858,18 +868,18 @@ static void count_puts(struct file *f, uint64_t *puts, uint64_t *ranges, char *n
 	}
 }
 
-/* Writes a new index of the log f->fd up to f->end and renames it over PATH.idx (the
- * writers' lock held, f->lock held). */
-static int shx_build(struct file *f, uint64_t min_names)
+/* Writes a new index of the log @src and renames it over PATH.idx (the writers' lock
+ * held, f->lock held); it becomes f->shx. The index it replaces is marked replaced and
+ * closed, or with @replaced, handed there as it is (a compaction retires it once the
+ * new log is in place). */
+static int shx_build_of(struct file *f, uint64_t min_names, const struct log_src *src, struct numbering__shx **replaced)
 {
-	int rc = lmap_grow_locked(f, f->end);
-	if (rc != NUMBERING_OK)
-		return rc;
+	int rc = NUMBERING_OK;
 	uint64_t puts = 0, ranges = 0;
 	char *name_buf = numbering__malloc(2 * NUMBERING__RECORD_NAME_BUF);
 	if (name_buf == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
-	count_puts(f, &puts, &ranges, name_buf);
+	count_puts(src, &puts, &ranges, name_buf);
 	if (puts < min_names)
 		puts = min_names;
 	uint64_t names = pow2_at_least(puts * 2 + 16), nums = pow2_at_least(puts * 2 + 16);
@@ -888,7 +898,7 @@ static int shx_build(struct file *f, uint64_t min_names)
 	put32(h + H_VERSION, IDX_VERSION);
 	put32(h + H_SIZE, IDX_HEADER);
 	struct stat st;
-	if (fstat(f->fd, &st) != 0) {
+	if (fstat(src->fd, &st) != 0) {
 		rc = numbering__file_io_error("stat", f->path);
 		goto fail;
 	}
@@ -896,7 +906,7 @@ static int shx_build(struct file *f, uint64_t min_names)
 	uint32_t salt = randombytes_random();
 	memcpy(h + H_LOG_DEV, &dev, 8);
 	memcpy(h + H_LOG_INO, &ino, 8);
-	memcpy(h + H_LOG_CRC, &f->header_crc, 4);
+	memcpy(h + H_LOG_CRC, &src->crc, 4);
 	memcpy(h + H_SALT, &salt, 4);
 	memcpy(h + H_NAME_SLOTS, &names, 8);
 	memcpy(h + H_NUM_SLOTS, &nums, 8);
@@ -915,10 +925,10 @@ static int shx_build(struct file *f, uint64_t min_names)
 		name_set(x, i, 0, 0, 0, 0);
 	for (uint64_t i = 0; i < nums; i++)
 		num_set(x, i, 0, 0, 0, 0, 0);
-	struct update u = {x, f->lmap, f->lmap_len, f->end, NULL, name_buf, name_buf + NUMBERING__RECORD_NAME_BUF};
-	for (uint64_t at = HEADER_SIZE_V2; at < f->end && u.bad == NULL;) {
-		uint64_t len = at + RECORD_HEADER <= f->end ? get32(f->lmap + at + 4) : UINT64_MAX;
-		if (len > f->end - at - RECORD_HEADER) {
+	struct update u = {x, src->map, src->map_len, src->end, NULL, name_buf, name_buf + NUMBERING__RECORD_NAME_BUF};
+	for (uint64_t at = HEADER_SIZE_V2; at < src->end && u.bad == NULL;) {
+		uint64_t len = at + RECORD_HEADER <= src->end ? get32(src->map + at + 4) : UINT64_MAX;
+		if (len > src->end - at - RECORD_HEADER) {
 			u.bad = "a record runs past the end read";
 			break;
 		}
@@ -930,8 +940,8 @@ static int shx_build(struct file *f, uint64_t min_names)
 		                          u.bad);
 		goto fail;
 	}
-	st64(x->map + H_COVERED_END, f->end);
-	st64(x->map + H_COVERED_SEQ, f->seq);
+	st64(x->map + H_COVERED_END, src->end);
+	st64(x->map + H_COVERED_SEQ, src->seq);
 	/* Current as of the change counter now (the writers' lock held): a compaction, which
 	 * publishes after, is not taken for a commit indexed here. */
 	st64(x->map + H_CHANGES, f->changes != NULL ? atomic_load(f->changes) : 0);
@@ -946,8 +956,12 @@ static int shx_build(struct file *f, uint64_t min_names)
 	}
 	numbering__free_mem(tmp);
 	numbering__free_mem(name_buf);
-	shx_retire(f->shx, IDX_REPLACED);
-	shx_close(f->shx);
+	if (replaced != NULL) {
+		*replaced = f->shx;
+	} else {
+		shx_retire(f->shx, IDX_REPLACED);
+		shx_close(f->shx);
+	}
 	f->shx = x;
 	f->shx_builds++;
 	if (f->shared != NULL)
@@ -963,6 +977,16 @@ fail:
 	return rc;
 }
 
+/* shx_build_of() the store's own log, f->fd up to f->end. */
+static int shx_build(struct file *f, uint64_t min_names)
+{
+	int rc = lmap_grow_locked(f, f->end);
+	if (rc != NUMBERING_OK)
+		return rc;
+	struct log_src src = {f->fd, f->lmap, f->lmap_len, f->end, f->seq, f->header_crc};
+	return shx_build_of(f, min_names, &src, NULL);
+}
+
 /* Whether this writer keeps the index: asked for, or another process made one. */
 static int keeps_index(struct file *f)
 {
@@ -970,6 +994,29 @@ static int keeps_index(struct file *f)
 		return 0;
 	return f->shared_wanted ||
 	       (f->shared != NULL && __atomic_load_n((uint32_t *)(void *)(f->shared + LOCKFILE_INDEX), __ATOMIC_ACQUIRE) != 0);
+}
+
+int numbering__file_shx_build_for_compaction(struct file *f, int fd, uint64_t end, uint64_t seq, uint32_t crc,
+                                             struct numbering__shx **replaced)
+{
+	*replaced = NULL;
+	if (!keeps_index(f))
+		return NUMBERING_OK;
+	if (end > SIZE_MAX)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: store %s: too large to map", f->path);
+	void *map = mmap(NULL, (size_t)end, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return numbering__file_io_error("map the compacted file of", f->path);
+	struct log_src src = {fd, map, (size_t)end, end, seq, crc};
+	int rc = shx_build_of(f, 0, &src, replaced);
+	munmap(map, (size_t)end);
+	return rc;
+}
+
+void numbering__file_shx_retire_replaced(struct numbering__shx *x)
+{
+	shx_retire(x, IDX_REPLACED);
+	shx_close(x);
 }
 
 int numbering__file_shx_prepare(struct file *f)
