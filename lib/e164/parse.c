@@ -10,12 +10,12 @@
 #include <utf8proc.h>
 
 #include "core/error.h"
+#include "e164/canonical.h"
 #include "e164/metadata.h"
 #include "e164/number.h"
 #include "e164/parse.h"
 
-/* The shortest national significant number any country has (libphonenumber's too). */
-#define MIN_NSN_DIGITS 2
+#define MIN_NSN_DIGITS NUMBERING__MIN_NSN_DIGITS
 
 struct input {
 	const char *text;
@@ -167,102 +167,19 @@ static int parse_national(numbering_number *out, const struct input *in, const c
 	return finish(out, in, country, cc_len, nsn, nsn_len);
 }
 
-/*
- * The canonical form, '+' and the digits of a number's +E164 form with nothing else,
- * which a PBX passes for every call it routes: filled straight from the text, as the
- * general path below would fill it (the same bytes: the text is the +E164 form), in
- * one pass. 0, leaving @out alone, for anything else, including what the general path
- * refuses or changes: a byte that is not a digit (a NUL inside @len, formatting), a
- * calling code starting with 0 or not assigned, more than 15 digits, a national
- * number too short, or one starting with a digit that begins one of its main region's
- * trunk prefixes (the general path may strip it). The general path then decides.
- */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* Whether the 8 bytes of @w are all ASCII digits: each is 0x3X, and stays so plus 6
- * (a byte that carries into the next one is 0xFA or more, refused by the first test). */
-static inline int swar_digits8(uint64_t w)
-{
-	const uint64_t high = UINT64_C(0xF0F0F0F0F0F0F0F0), zeros = UINT64_C(0x3030303030303030);
-	return (w & high) == zeros && ((w + UINT64_C(0x0606060606060606)) & high) == zeros;
-}
-
-/* The value of 8 ASCII digits read as a little-endian word, the first (most
- * significant) in its lowest byte: pairs, then fours, then all eight. */
-static inline uint64_t swar_value8(uint64_t w)
-{
-	w = ((w & UINT64_C(0x0F0F0F0F0F0F0F0F)) * 2561) >> 8;
-	w = ((w & UINT64_C(0x00FF00FF00FF00FF)) * 6553601) >> 16;
-	return ((w & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32;
-}
-#endif
-
-static int parse_canonical(numbering_number *out, const char *text, size_t len)
-{
-	if (len < 1 + 1 + MIN_NSN_DIGITS || len > 1 + NUMBERING_E164_MAX_DIGITS || text[0] != '+' || text[1] == '0')
-		return 0;
-	uint64_t value = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (len >= 1 + 8) {
-		/* 8 to 15 digits: the last 8 and the k = len - 9 before them, read as two
-		 * words of the text (the first k digits shifted up, '0's below them). */
-		size_t k = len - 9;
-		uint64_t lo, hi;
-		memcpy(&lo, text + 1 + k, 8);
-		memcpy(&hi, text + 1, 8);
-		hi = k == 0 ? UINT64_C(0x3030303030303030) : hi << (8 * (8 - k)) | (UINT64_C(0x3030303030303030) >> (8 * k));
-		if (!swar_digits8(lo) || !swar_digits8(hi))
-			return 0;
-		value = swar_value8(hi) * 100000000u + swar_value8(lo);
-	} else
-#endif
-		for (size_t i = 1; i < len; i++) {
-			unsigned d = (unsigned)(unsigned char)text[i] - '0';
-			if (d > 9)
-				return 0;
-			value = value * 10 + d;
-		}
-	int cc_digits = 0;
-	int country = numbering__country_of_digits(text + 1, len - 1, &cc_digits);
-	if (country < 0)
-		return 0;
-	const struct numbering__country *c = &numbering__countries[country];
-	const char *nsn = text + 1 + cc_digits;
-	size_t nsn_len = len - 1 - (size_t)cc_digits;
-	if (nsn_len < MIN_NSN_DIGITS)
-		return 0;
-	const char *const *trunk = numbering__regions[c->first_region].trunk_prefixes;
-	for (size_t i = 0; trunk != NULL && trunk[i] != NULL; i++)
-		if (trunk[i][0] == nsn[0])
-			return 0;
-	memset(out, 0, sizeof(*out));
-	/* The NUL and the rest: zeroed. A text of 8 bytes or more (every number of 7 digits
-	 * and more) as two overlapping words: memcpy's call cost a dozen instructions of a
-	 * resolve's. */
-	if (len >= 8) {
-		uint64_t head, tail;
-		memcpy(&head, text, 8);
-		memcpy(&tail, text + len - 8, 8);
-		memcpy(out->e164, &head, 8);
-		memcpy(out->e164 + len - 8, &tail, 8);
-	} else {
-		memcpy(out->e164, text, len);
-	}
-	out->digits = (uint8_t)(len - 1);
-	out->cc_digits = (uint8_t)cc_digits;
-	out->verdict = (uint8_t)numbering__length_verdict_of(c, nsn_len);
-	out->calling_code = c->calling_code;
-	out->country = (int16_t)country;
-	out->value = value;
-	return 1;
-}
-
 int numbering__e164_parse_field(numbering_number *out, const char *text, size_t len, const char *region,
                                 const char *field)
 {
 	if (out == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "out", "numbering_e164_parse: out is NULL");
-	if (text != NULL && parse_canonical(out, text, len))
+	if (text != NULL && numbering__e164_parse_canonical(out, text, len))
 		return NUMBERING_OK;
+	return numbering__e164_parse_other(out, text, len, region, field);
+}
+
+int numbering__e164_parse_other(numbering_number *out, const char *text, size_t len, const char *region,
+                                const char *field)
+{
 	struct input in = {text, len, field ? field : "phone_number"};
 	numbering__number_clear(out);
 	if (text == NULL)

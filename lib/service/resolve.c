@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/canonical.h"
 #include "e164/number.h"
 #include "e164/parse.h"
 #include "service/backend-call.h"
@@ -74,17 +75,21 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 		                              "numbering_store_resolve: %s is NULL", out == NULL ? "out" : "store");
 	out->phone_number[0] = '\0';
 	numbering_number number;
-	int rc = numbering__e164_parse_field(&number, phone_number, phone_number ? strlen(phone_number) : 0,
-	                                     numbering__region(store, region), "phone_number");
-	/* Outcomes before the look-up count on the first stripe: they are the rare ones. */
-	if (rc != NUMBERING_OK)
-		return counted(store, 0, rc);
+	/* The +E164 text a PBX passes, inline; any other notation by the general parser. */
+	size_t len = phone_number ? strlen(phone_number) : 0;
+	if (phone_number == NULL || !numbering__e164_parse_canonical(&number, phone_number, len)) {
+		int rc = numbering__e164_parse_other(&number, phone_number, len, numbering__region(store, region),
+		                                     "phone_number");
+		/* Outcomes before the look-up count on the first stripe: they are the rare ones. */
+		if (rc != NUMBERING_OK)
+			return counted(store, 0, rc);
+	}
 	memcpy(out->phone_number, number.e164, sizeof(number.e164));
 	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
 		return counted(store, 0, not_found(number.e164));
 	unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
 	int other = 0; /* a number held by a record of another kind is not an instance's */
-	rc = numbering__backend_find_number(store, out->instance, number.value, number.digits, number.e164, &other);
+	int rc = numbering__backend_find_number(store, out->instance, number.value, number.digits, number.e164, &other);
 	numbering__rwlock_snapshot_rdunlock(&store->lock, read_slot);
 	if (rc == NUMBERING_NOT_FOUND)
 		return counted(store, read_slot, not_found(number.e164));
