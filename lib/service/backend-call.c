@@ -24,6 +24,25 @@ int numbering__backend_result(int rc, unsigned serial, const char *op)
 	return rc;
 }
 
+/* The thread's error serial before a call into the backend, for call_result(). It is a
+ * thread-local read (~20 instructions through __tls_get_addr, ten calls a purchase): the
+ * library's own backends, which describe their failures, are not asked it before the
+ * call but after a failure, whether the thread's last error is of the failure's code. */
+static unsigned serial_before(const numbering_store *store)
+{
+	return store->own_records ? 0 : numbering__error_serial();
+}
+
+/* numbering__backend_result() of a call made after serial_before(). */
+static int call_result(const numbering_store *store, int rc, unsigned serial, const char *op)
+{
+	if (rc == NUMBERING_OK)
+		return rc;
+	if (store->own_records) /* described: the serial is not the current one */
+		serial = numbering__error_serial() - (numbering_error_code() == rc);
+	return numbering__backend_result(rc, serial, op);
+}
+
 /* What a visit that reads an instance record leaves: found is set once it read one,
  * rc is the reading's outcome (its error set). */
 struct instance_visit {
@@ -65,13 +84,13 @@ static int get_visit(const numbering_record *record, void *payload)
 int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name)
 {
 	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, NULL, 0, 0};
-	unsigned serial = numbering__error_serial();
+	unsigned serial = serial_before(store);
 	int rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_visit, &v);
 	if (v.found && v.rc != NUMBERING_OK)
 		return v.rc;
 	if (rc == NUMBERING_OK && !v.found)
 		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: get answered OK but visited no record");
-	return numbering__backend_result(rc, serial, "get");
+	return call_result(store, rc, serial, "get");
 }
 
 /* numbering__backend_get_own(): no resolve's text, no other backend's record. */
@@ -97,8 +116,8 @@ int numbering__backend_get_own(numbering_store *store, numbering_instance *out, 
 /* A put the change journal does not note (the caller does). */
 static int put_record(numbering_store *store, const numbering_record *record)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->put(store->backend, record), serial, "put");
+	unsigned serial = serial_before(store);
+	return call_result(store, store->backend->put(store->backend, record), serial, "put");
 }
 
 int numbering__backend_put(numbering_store *store, numbering_instance *instance)
@@ -145,11 +164,7 @@ static int find(numbering_store *store, numbering_instance *out, uint64_t first,
                 const char *e164, int *other)
 {
 	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, e164, first, (unsigned)digits};
-	/* The thread's error serial before the call tells whether a host's backend described
-	 * its failure. It is a thread-local read (~20 instructions of a resolve's, through
-	 * __tls_get_addr): the library's own backends, which describe their failures, are
-	 * asked after a failure instead, whether the thread's last error is of its code. */
-	unsigned serial = store->own_records ? 0 : numbering__error_serial();
+	unsigned serial = serial_before(store);
 	int rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
 	*other = 0;
 	if (v.found) {
@@ -162,9 +177,7 @@ static int find(numbering_store *store, numbering_instance *out, uint64_t first,
 		*other = v.other;
 		return NUMBERING_NOT_FOUND;
 	}
-	if (store->own_records) /* described: the serial is not the current one */
-		serial = numbering__error_serial() - (numbering_error_code() == rc);
-	return numbering__backend_result(rc, serial, "find");
+	return call_result(store, rc, serial, "find");
 }
 
 int numbering__backend_find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last,
@@ -182,9 +195,9 @@ int numbering__backend_find_number(numbering_store *store, numbering_instance *o
 int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
                             numbering_record_visit_cb visit, void *payload)
 {
-	unsigned serial = numbering__error_serial();
+	unsigned serial = serial_before(store);
 	int rc = store->backend->list(store->backend, query, visit, payload);
-	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : numbering__backend_result(rc, serial, "list");
+	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : call_result(store, rc, serial, "list");
 }
 
 static int due_found(const numbering_record *record, void *payload)
@@ -209,26 +222,26 @@ int numbering__backend_due(numbering_store *store, int kind, int64_t now, int *d
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
                                   void *payload)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
+	unsigned serial = serial_before(store);
+	return call_result(store, store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
 }
 
 int numbering__backend_find_record(numbering_store *store, int digits, uint64_t first, uint64_t last,
                                    numbering_record_visit_cb visit, void *payload)
 {
-	unsigned serial = numbering__error_serial();
+	unsigned serial = serial_before(store);
 	int rc = store->backend->find(store->backend, digits, first, last, visit, payload);
 	if (rc == NUMBERING__VISIT_STOP)
 		return NUMBERING_OK;
-	return rc == NUMBERING_NOT_FOUND ? rc : numbering__backend_result(rc, serial, "find");
+	return rc == NUMBERING_NOT_FOUND ? rc : call_result(store, rc, serial, "find");
 }
 
 /* Every remove and put is noted in the transaction's change journal
  * (service/changes.h), which leaves out the store's own bookkeeping (META, requests). */
 int numbering__backend_remove_record(numbering_store *store, int kind, const char *name)
 {
-	unsigned serial = numbering__error_serial();
-	int rc = numbering__backend_result(store->backend->remove(store->backend, kind, name), serial, "remove");
+	unsigned serial = serial_before(store);
+	int rc = call_result(store, store->backend->remove(store->backend, kind, name), serial, "remove");
 	if (rc == NUMBERING_OK)
 		numbering__journal_note(store, kind, name, NUMBERING__CHANGE_DELETED);
 	return rc;
@@ -303,20 +316,20 @@ int numbering__backend_meta_put(numbering_store *store, const char *name, const 
 
 int numbering__backend_begin(numbering_store *store)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->begin(store->backend), serial, "begin");
+	unsigned serial = serial_before(store);
+	return call_result(store, store->backend->begin(store->backend), serial, "begin");
 }
 
 int numbering__backend_commit(numbering_store *store)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->commit(store->backend), serial, "commit");
+	unsigned serial = serial_before(store);
+	return call_result(store, store->backend->commit(store->backend), serial, "commit");
 }
 
 int numbering__backend_rollback(numbering_store *store)
 {
-	unsigned serial = numbering__error_serial();
-	return numbering__backend_result(store->backend->rollback(store->backend), serial, "rollback");
+	unsigned serial = serial_before(store);
+	return call_result(store, store->backend->rollback(store->backend), serial, "rollback");
 }
 
 void numbering__backend_prefetch(numbering_store *store, int kind, const char *name)
