@@ -868,11 +868,10 @@ static void count_puts(const struct log_src *src, uint64_t *puts, uint64_t *rang
 	}
 }
 
-/* Writes a new index of the log @src and renames it over PATH.idx (the writers' lock
- * held, f->lock held); it becomes f->shx. The index it replaces is marked replaced and
- * closed, or with @replaced, handed there as it is (a compaction retires it once the
- * new log is in place). */
-static int shx_build_of(struct file *f, uint64_t min_names, const struct log_src *src, struct numbering__shx **replaced)
+/* Writes a new index of the log @src into a new temporary file (the writers' lock
+ * held, f->lock held): *out, mapped, and *tmp_out its name, for shx_install(). */
+static int shx_write(struct file *f, uint64_t min_names, const struct log_src *src, struct numbering__shx **out,
+                     char **tmp_out)
 {
 	int rc = NUMBERING_OK;
 	uint64_t puts = 0, ranges = 0;
@@ -948,24 +947,9 @@ static int shx_build_of(struct file *f, uint64_t min_names, const struct log_src
 	st32(x->map + H_STATE, IDX_LIVE);
 	dyn_seal(x);
 	st64(x->map + H_GEN, 2);
-	if (f->shx == NULL)
-		shx_retire_version1(f->idx_path);
-	if (rename(tmp, f->idx_path) != 0) {
-		rc = numbering__file_io_error("rename the index over", f->idx_path);
-		goto fail;
-	}
-	numbering__free_mem(tmp);
 	numbering__free_mem(name_buf);
-	if (replaced != NULL) {
-		*replaced = f->shx;
-	} else {
-		shx_retire(f->shx, IDX_REPLACED);
-		shx_close(f->shx);
-	}
-	f->shx = x;
-	f->shx_builds++;
-	if (f->shared != NULL)
-		__atomic_store_n((uint32_t *)(void *)(f->shared + LOCKFILE_INDEX), 1, __ATOMIC_RELEASE);
+	*out = x;
+	*tmp_out = tmp;
 	return NUMBERING_OK;
 fail:
 	shx_close(x);
@@ -977,14 +961,46 @@ fail:
 	return rc;
 }
 
-/* shx_build_of() the store's own log, f->fd up to f->end. */
+/* Renames the index shx_write() made, @x at @tmp (freed), over PATH.idx; it becomes
+ * f->shx. The index it replaces is marked replaced and closed, or with @replaced,
+ * handed there as it is (a compaction retires it once the new log is in place). */
+static int shx_install(struct file *f, struct numbering__shx *x, char *tmp, struct numbering__shx **replaced)
+{
+	if (f->shx == NULL)
+		shx_retire_version1(f->idx_path);
+	if (rename(tmp, f->idx_path) != 0) {
+		int rc = numbering__file_io_error("rename the index over", f->idx_path);
+		shx_close(x);
+		unlink(tmp);
+		numbering__free_mem(tmp);
+		return rc;
+	}
+	numbering__free_mem(tmp);
+	if (replaced != NULL) {
+		*replaced = f->shx;
+	} else {
+		shx_retire(f->shx, IDX_REPLACED);
+		shx_close(f->shx);
+	}
+	f->shx = x;
+	f->shx_builds++;
+	if (f->shared != NULL)
+		__atomic_store_n((uint32_t *)(void *)(f->shared + LOCKFILE_INDEX), 1, __ATOMIC_RELEASE);
+	return NUMBERING_OK;
+}
+
+/* A new index of the store's own log, f->fd up to f->end, in place. */
 static int shx_build(struct file *f, uint64_t min_names)
 {
 	int rc = lmap_grow_locked(f, f->end);
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct log_src src = {f->fd, f->lmap, f->lmap_len, f->end, f->seq, f->header_crc};
-	return shx_build_of(f, min_names, &src, NULL);
+	struct numbering__shx *x = NULL;
+	char *tmp = NULL;
+	if ((rc = shx_write(f, min_names, &src, &x, &tmp)) != NUMBERING_OK)
+		return rc;
+	return shx_install(f, x, tmp, NULL);
 }
 
 /* Whether this writer keeps the index: asked for, or another process made one. */
@@ -1008,9 +1024,12 @@ int numbering__file_shx_build_for_compaction(struct file *f, int fd, uint64_t en
 	if (map == MAP_FAILED)
 		return numbering__file_io_error("map the compacted file of", f->path);
 	struct log_src src = {fd, map, (size_t)end, end, seq, crc};
-	int rc = shx_build_of(f, 0, &src, replaced);
+	struct numbering__shx *x = NULL;
+	char *tmp = NULL;
+	int rc = shx_write(f, 0, &src, &x, &tmp);
 	munmap(map, (size_t)end);
-	return rc;
+	/* Renamed last, so that the new log's rename follows it at once. */
+	return rc == NUMBERING_OK ? shx_install(f, x, tmp, replaced) : rc;
 }
 
 void numbering__file_shx_retire_replaced(struct numbering__shx *x)
