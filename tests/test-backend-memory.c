@@ -366,6 +366,64 @@ START_TEST(ordered_random)
 }
 END_TEST
 
+/* A pair moved up in place (a block's record whose first numbers were taken): only
+ * within its gap, below the next pair of its leaf; never down; undone by a remove and
+ * an insert without a node from the pool. */
+START_TEST(ordered_rekey_moves_a_pair_up_in_place)
+{
+	srand(12);
+	struct numbering__ordered_pool pool;
+	numbering__ordered_pool_init(&pool);
+	struct numbering__ordered tree = {NULL, 0, 0};
+	static struct pair ref[5000];
+	size_t n = sizeof(ref) / sizeof(ref[0]);
+	for (size_t i = 0; i < n; i++) {
+		ref[i] = (struct pair){(uint64_t)i * 10, (uint32_t)(i % 3)};
+		ck_assert_int_eq(numbering__ordered_add(&pool, &tree, ref[i].key, ref[i].value), NUMBERING_OK);
+	}
+	int in_gap = 0, moved = 0;
+	for (int s = 0; s < 20000; s++) {
+		size_t at = (size_t)rand_u64(n);
+		struct pair was = ref[at], to = {was.key + 1 + rand_u64(12), (uint32_t)rand_u64(4)};
+		int fits = at + 1 == n || pair_cmp(&to, &ref[at + 1]) < 0;
+		if (rand() % 8 == 0 && was.key > 0) {
+			/* Down, or to itself: refused. */
+			to.key = was.key - 1;
+			ck_assert_int_eq(numbering__ordered_rekey(&tree, was.key, was.value, to.key, to.value), 0);
+			ck_assert_int_eq(numbering__ordered_rekey(&tree, was.key, was.value, was.key, was.value), 0);
+			continue;
+		}
+		int done = numbering__ordered_rekey(&tree, was.key, was.value, to.key, to.value);
+		ck_assert(!done || fits);
+		in_gap += fits;
+		if (done) {
+			moved++;
+			ref[at] = to;
+		}
+		if (s % 1000 == 0)
+			ordered_compare(&tree, ref, n);
+	}
+	ordered_compare(&tree, ref, n);
+	/* Most moves within a gap are in place: all but a leaf's last pair. */
+	ck_assert_int_gt(moved, in_gap * 9 / 10);
+	/* Undone: the new pair removed, the old put back, in the same leaf. */
+	size_t bytes = pool.bytes;
+	uint32_t spares = pool.spare_count;
+	for (size_t at = 0; at + 1 < n; at += 7) {
+		struct pair was = ref[at], to = {was.key + 1, was.value};
+		if (pair_cmp(&to, &ref[at + 1]) >= 0 || !numbering__ordered_rekey(&tree, was.key, was.value, to.key, to.value))
+			continue;
+		ck_assert_int_eq(numbering__ordered_remove(&tree, to.key, to.value), 1);
+		numbering__ordered_insert(&pool, &tree, was.key, was.value);
+	}
+	ck_assert_uint_eq(pool.bytes, bytes);
+	ck_assert_uint_eq(pool.spare_count, spares);
+	ordered_compare(&tree, ref, n);
+	numbering__ordered_destroy(&pool, &tree);
+	numbering__ordered_pool_drain(&pool);
+}
+END_TEST
+
 /* The undo guarantee: after removes (no fix) and inserts, undoing in reverse order
  * takes no node from the pool. */
 START_TEST(ordered_undo_needs_no_memory)
@@ -518,6 +576,7 @@ Suite *backend_memory_suite(void)
 	tcase_add_test(tc, memory_accounting);
 	tcase_add_test(tc, memory_number_named);
 	tcase_add_test(tc, ordered_random);
+	tcase_add_test(tc, ordered_rekey_moves_a_pair_up_in_place);
 	tcase_add_test(tc, ordered_undo_needs_no_memory);
 	tcase_add_test(tc, ordered_small_trees);
 	tcase_add_test(tc, hash_random);

@@ -11,6 +11,7 @@
 
 #include "model/available.h"
 #include "model/kinds.h"
+#include "../backends/memory/memory.h"
 #include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
@@ -28,11 +29,19 @@ static void import(numbering_store *store, const char *text)
 	numbering_available_number_free(n);
 }
 
+/* The backend's own check of its indexes (numbers, orders, names). */
+static void checked(numbering_store *store)
+{
+	int rc = store->backend->control(store->backend, NUMBERING__MEMORY_CONTROL_CHECK, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "check: %s", numbering_error_message());
+}
+
 static void take(numbering_store *store, const char *text)
 {
 	const char *numbers[] = {text};
 	int rc = numbering_store_remove_available(NULL, store, NULL, numbers, 1);
 	ck_assert_msg(rc == NUMBERING_OK, "remove %s: %s", text, numbering_error_message());
+	checked(store);
 }
 
 struct seen {
@@ -257,6 +266,58 @@ START_TEST(names_below_the_first_through_compaction_and_a_shared_reader)
 }
 END_TEST
 
+/* Blocks taken from the front in one transaction, rolled back: every index holds the
+ * blocks as they were; committed: as they are now. */
+START_TEST(a_take_rolled_back_or_committed)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_region_code(n, "US"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	numbering_record r;
+	char name[NUMBERING__AVAILABLE_NAME_SIZE], parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	struct numbering__buf body = {NULL, 0, 0};
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	for (uint64_t k = 0; k < 200; k++) {
+		numbering__available_set_interval(n, 11, 12085550000 + k * 100, 12085550099 + k * 100);
+		ck_assert_int_eq(numbering__available_to_record(&r, name, parent, &body, n), NUMBERING_OK);
+		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	}
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	for (int commit = 0; commit < 2; commit++) {
+		ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+		for (uint64_t k = 0; k < 200; k += 3) {
+			numbering__available_set_interval(n, 11, 12085550000 + k * 100, 12085550099 + k * 100);
+			n->first += 1 + (uint64_t)commit;
+			ck_assert_int_eq(numbering__available_to_record(&r, name, parent, &body, n), NUMBERING_OK);
+			char want[64];
+			snprintf(want, sizeof(want), "availableNumbers/+%llu", (unsigned long long)(12085550000 + k * 100));
+			ck_assert_str_eq(r.name, want); /* the block's name, below its first */
+			ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+		}
+		ck_assert_int_eq(commit ? b->commit(b) : b->rollback(b), NUMBERING_OK);
+		ck_assert_int_eq(b->control(b, NUMBERING__MEMORY_CONTROL_CHECK, NULL), NUMBERING_OK);
+		for (uint64_t k = 0; k < 200; k++) {
+			struct seen s;
+			memset(&s, 0, sizeof(s));
+			uint64_t first = 12085550000 + k * 100;
+			int rc = b->find(b, 11, first, first, seen_visit, &s);
+			ck_assert(rc == NUMBERING_OK || (rc == NUMBERING_NOT_FOUND && s.visits == 0));
+			ck_assert_int_eq(s.visits, commit && k % 3 == 0 ? 0 : 1);
+			memset(&s, 0, sizeof(s));
+			ck_assert_int_eq(b->find(b, 11, first + 2, first + 2, seen_visit, &s), NUMBERING_OK);
+			ck_assert_int_eq(s.visits, 1);
+			ck_assert_uint_eq(s.first, commit && k % 3 == 0 ? first + 2 : first);
+		}
+	}
+	numbering__buf_free(&body);
+	numbering_available_number_free(n);
+	b->free(b);
+}
+END_TEST
+
 Suite *block_names_suite(void)
 {
 	Suite *s = suite_create("block_names");
@@ -266,6 +327,7 @@ Suite *block_names_suite(void)
 	tcase_add_loop_test(tc, a_new_record_moves_a_block_off_its_name, 0, 2);
 	tcase_add_loop_test(tc, a_reservation_of_a_block_s_first_number, 0, 2);
 	tcase_add_test(tc, names_below_the_first_through_compaction_and_a_shared_reader);
+	tcase_add_test(tc, a_take_rolled_back_or_committed);
 	suite_add_tcase(s, tc);
 	return s;
 }

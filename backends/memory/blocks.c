@@ -196,6 +196,27 @@ int numbering__rblocks_replace(struct numbering__rblocks *t, unsigned digits, ui
 	return relink(t, digits, first, last, old, handle, &level);
 }
 
+int numbering__rblocks_move(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last, uint32_t old,
+                            uint64_t to_first, uint64_t to_last, uint32_t handle)
+{
+	uint32_t n, m, pos[2];
+	uint64_t at[2], to[2];
+	unsigned level = range_blocks(first, last, &n, at);
+	if (range_blocks(to_first, to_last, &m, to) != level || m != n)
+		return 0;
+	/* Every entry found before any changes: the same slots, keyed by the same blocks. */
+	for (uint32_t i = 0; i < n; i++)
+		if (at[i] >> (4 * level) != to[i] >> (4 * level) ||
+		    !slot_find(t, numbering__rblocks_hash(t, digits, level, at[i]), old, &pos[i]))
+			return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		t->slots[pos[i]].first = (uint64_t)digits << 56 | to_first;
+		t->slots[pos[i]].last = (uint64_t)digits << 56 | to_last;
+		t->slots[pos[i]].handle = handle;
+	}
+	return 1;
+}
+
 int numbering__rblocks_has(const struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
                            uint32_t handle)
 {

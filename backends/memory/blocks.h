@@ -139,6 +139,12 @@ int numbering__rblocks_remove(struct numbering__rblocks *t, unsigned digits, uin
 /* Points the range's entries at record @handle (not 0) instead of @old; 1 if they were there. */
 int numbering__rblocks_replace(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
                                uint32_t old, uint32_t handle);
+/* Turns the range [@first, @last] of record @old into [@to_first, @to_last] of record
+ * @handle in place when both are entered at the same level in the same blocks (a
+ * block's record whose first numbers were taken, most often): 1 if done, else 0 and
+ * the table is unchanged (then remove and insert). Never allocates. */
+int numbering__rblocks_move(struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last, uint32_t old,
+                            uint64_t to_first, uint64_t to_last, uint32_t handle);
 /* Whether every entry of the range is in the table, for record @handle (for checks). */
 int numbering__rblocks_has(const struct numbering__rblocks *t, unsigned digits, uint64_t first, uint64_t last,
                            uint32_t handle);

@@ -460,6 +460,24 @@ int numbering__ordered_replace(struct numbering__ordered *tree, uint64_t key, ui
 	return 1;
 }
 
+int numbering__ordered_rekey(struct numbering__ordered *tree, uint64_t key, uint32_t old, uint64_t new_key,
+                             uint32_t value)
+{
+	if (tree->root == NULL || !pair_less(key, old, new_key, value))
+		return 0;
+	struct leaf *leaf = find_leaf(tree, key, old);
+	uint32_t *vals = leaf_vals(leaf);
+	uint32_t n = leaf->h.count;
+	uint32_t pos = n > 0 && leaf->keys[0] == key && vals[0] == old ? 0 : leaf_lower(leaf, key, old);
+	/* Not the leaf's last: the separator after the leaf is unknown here. */
+	if (pos + 1 >= n || leaf->keys[pos] != key || vals[pos] != old ||
+	    !pair_less(new_key, value, leaf->keys[pos + 1], vals[pos + 1]))
+		return 0;
+	leaf->keys[pos] = new_key;
+	vals[pos] = value;
+	return 1;
+}
+
 /* Evens out two neighbouring leaves under separator @j of @parent. */
 static void leaf_balance(struct inner *parent, uint32_t j, struct leaf *left, struct leaf *right)
 {

@@ -84,6 +84,13 @@ int numbering__ordered_take(struct numbering__ordered *tree, uint64_t key, uint3
  * and names no separator (most pairs): 1 if done, else 0 and the tree is unchanged
  * (then remove and insert). Never allocates; remove() and insert() undo it. */
 int numbering__ordered_replace(struct numbering__ordered *tree, uint64_t key, uint32_t old, uint32_t value);
+/* Turns the pair (@key, @old) into the greater pair (@new_key, @value) in place when
+ * the pair after it, in its leaf, is greater still (a block's record whose first numbers
+ * were taken: its key moves up to where no pair is): 1 if done, else 0 and the tree is
+ * unchanged. The leaf's lower bound stays below the new pair, so no separator changes;
+ * never allocates; remove() and insert() undo it. */
+int numbering__ordered_rekey(struct numbering__ordered *tree, uint64_t key, uint32_t old, uint64_t new_key,
+                             uint32_t value);
 /* Rebalances the nodes on the path to where @key, @value sorts. Never allocates. */
 void numbering__ordered_fix(struct numbering__ordered_pool *pool, struct numbering__ordered *tree, uint64_t key,
                             uint32_t value);

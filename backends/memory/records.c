@@ -1052,6 +1052,12 @@ static int index_relink(struct rmem *m, const struct rrec *o, uint32_t old, cons
 					old_done[i] = new_done[j] = 1;
 				break;
 			}
+	/* A key moved up within its gap (a block's first numbers taken): in place too. */
+	for (int i = 0; i < on; i++)
+		for (int j = 0; j < nn && !old_done[i]; j++)
+			if (!new_done[j] && old_trees[i] == new_trees[j] && old_keys[i] != new_keys[j] &&
+			    numbering__ordered_rekey(old_trees[i], old_keys[i], old, new_keys[j], handle))
+				old_done[i] = new_done[j] = 1;
 	int in_place = on == nn;
 	for (int i = 0; i < on; i++)
 		if (!old_done[i]) {
@@ -1069,7 +1075,9 @@ static int index_relink(struct rmem *m, const struct rrec *o, uint32_t old, cons
 	}
 	if (is_range(o) && is_range(n) && ok == nk && rec_last(o) == rec_last(n)) {
 		numbering__rblocks_replace(&m->blocks, o->digits, o->first, rec_last(o), old, handle);
-	} else {
+	} else if (!(is_range(o) && is_range(n) && o->digits == n->digits &&
+	             numbering__rblocks_move(&m->blocks, o->digits, o->first, rec_last(o), old, n->first, rec_last(n),
+	                                     handle))) {
 		if (is_range(o))
 			numbering__rblocks_remove(&m->blocks, o->digits, o->first, rec_last(o), old);
 		if (is_range(n))
