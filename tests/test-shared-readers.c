@@ -734,6 +734,21 @@ START_TEST(shared_reader_heap_through_compactions)
 }
 END_TEST
 
+/* A writer's commit of record @i's version @version, then a read of it by @r, which
+ * sees it at once and from the index. */
+static void commit_seen_shared(numbering_backend *w, numbering_backend *r, int i, int version)
+{
+	struct seen s;
+	char want[32];
+	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+	put_rec(w, i, number_of(i), 1, version);
+	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	ck_assert_int_eq(get(r, i, &s), NUMBERING_OK);
+	snprintf(want, sizeof(want), "v%d-%d", i, version);
+	ck_assert_str_eq(s.body, want);
+	ck_assert(served_shared(r));
+}
+
 /* The log rename of a compaction, with a reader opened right after it that reads at
  * once (a reader process starting then), and whether the index answered that read. */
 static numbering_backend *g_opened_after_rename;
@@ -792,12 +807,7 @@ START_TEST(shared_reader_opened_during_compaction)
 	ck_assert_str_eq(s.body, "v7-2");
 	ck_assert(served_shared(old_reader));
 	/* The writer keeps the index it made before the rename, live, and goes on with it. */
-	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
-	put_rec(w, 8, number_of(8), 1, 3);
-	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
-	ck_assert_int_eq(get(r, 8, &s), NUMBERING_OK);
-	ck_assert_str_eq(s.body, "v8-3");
-	ck_assert(served_shared(r));
+	commit_seen_shared(w, r, 8, 3);
 	r->free(r);
 	old_reader->free(old_reader);
 	w->free(w);
@@ -834,12 +844,7 @@ START_TEST(shared_index_after_failed_compaction_rename)
 	for (int i = 0; i < N; i++)
 		ck_assert_int_eq(get(r, i, &s), NUMBERING_OK);
 	ck_assert_msg(served_shared(r), "the index in place is not the store's");
-	ck_assert_int_eq(w->begin(w), NUMBERING_OK);
-	put_rec(w, 3, number_of(3), 1, 4);
-	ck_assert_int_eq(w->commit(w), NUMBERING_OK);
-	ck_assert_int_eq(get(r, 3, &s), NUMBERING_OK);
-	ck_assert_str_eq(s.body, "v3-4");
-	ck_assert(served_shared(r));
+	commit_seen_shared(w, r, 3, 4);
 	r->free(r);
 	w->free(w);
 	cleanup();
