@@ -26,6 +26,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/format.h"
 #include "model/instance-field-type.h"
 #include "model/instance.h"
 #include "numbering/e164.h"
@@ -114,18 +115,6 @@ static const uint64_t pow10_table[NUMBERING_E164_MAX_DIGITS + 1] = {
 	1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,           100000ULL,
 	1000000ULL,     10000000ULL,     100000000ULL,     1000000000ULL,     10000000000ULL,     100000000000ULL,
 	1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL};
-
-/* "+" and @value as @digits digits (zero-padded); returns the length. */
-static size_t e164_text(char buf[NUMBERING_E164_BUFSIZE], uint64_t value, int digits)
-{
-	buf[0] = '+';
-	for (int i = digits; i >= 1; i--) {
-		buf[i] = (char)('0' + value % 10);
-		value /= 10;
-	}
-	buf[digits + 1] = '\0';
-	return (size_t)digits + 1;
-}
 
 static int str_is(const struct numbering__str *s, const char *text, size_t len)
 {
@@ -224,12 +213,16 @@ static uint32_t presence(const numbering_instance *in)
 	if (in->digits > 0)
 		f |= F_NUMBERS;
 	if (in->phone_number.len > 0)
-		f |= (in->digits > 0 && str_is(&in->phone_number, e164, e164_text(e164, in->first, in->digits)))
+		f |= (in->digits > 0 &&
+		      str_is(&in->phone_number, e164,
+		             numbering__e164_format(e164, sizeof(e164), in->first, (unsigned)in->digits)))
 		         ? F_PN_DERIVED
 		         : F_PHONE_NUMBER;
 	if (in->range_end.len > 0)
-		f |= (in->digits > 0 && str_is(&in->range_end, e164, e164_text(e164, in->last, in->digits))) ? F_RE_DERIVED
-		                                                                                                : F_RANGE_END;
+		f |= (in->digits > 0 &&
+		      str_is(&in->range_end, e164, numbering__e164_format(e164, sizeof(e164), in->last, (unsigned)in->digits)))
+		         ? F_RE_DERIVED
+		         : F_RANGE_END;
 	int64_t derived_size = in->digits > 0 ? (int64_t)(in->last - in->first) + 1 : 0;
 	if (in->range_size != derived_size)
 		f |= F_RANGE_SIZE;
@@ -689,9 +682,11 @@ static int derive_numbers(numbering_instance *out, uint32_t f)
 	char e164[NUMBERING_E164_BUFSIZE];
 	int rc = NUMBERING_OK;
 	if (f & F_PN_DERIVED)
-		rc = numbering__str_set(&out->phone_number, e164, e164_text(e164, out->first, out->digits));
+		rc = numbering__str_set(&out->phone_number, e164,
+		                        numbering__e164_format(e164, sizeof(e164), out->first, (unsigned)out->digits));
 	if (rc == NUMBERING_OK && (f & F_RE_DERIVED))
-		rc = numbering__str_set(&out->range_end, e164, e164_text(e164, out->last, out->digits));
+		rc = numbering__str_set(&out->range_end, e164,
+		                        numbering__e164_format(e164, sizeof(e164), out->last, (unsigned)out->digits));
 	return rc;
 }
 

@@ -22,6 +22,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/format.h"
 #include "model/kinds.h"
 #include "model/purchase-fields.h"
 #include "model/validate.h"
@@ -422,20 +423,12 @@ static int normalize_metadata(char **out, const char *text)
 	return NUMBERING_OK;
 }
 
-/* "+" and @value in @digits digits, zeros first: snprintf "+%0*llu", copied. */
+/* "+" and @value in @digits digits, zeros first (snprintf "+%0*llu" for a count no
+ * number has). */
 static void number_text(char out[NUMBERING_E164_BUFSIZE], int digits, uint64_t value)
 {
-	int n = digits;
-	if (n < 1 || n > NUMBERING_E164_BUFSIZE - 2) {
+	if (numbering__e164_format(out, NUMBERING_E164_BUFSIZE, value, (unsigned)digits) == 0)
 		snprintf(out, NUMBERING_E164_BUFSIZE, "+%0*llu", digits, (unsigned long long)value);
-		return;
-	}
-	out[0] = '+';
-	for (int i = n; i >= 1; i--) {
-		out[i] = (char)('0' + value % 10);
-		value /= 10;
-	}
-	out[n + 1] = '\0';
 }
 
 /* Checks @r into @p's attributes and the number into @digits / @value. */

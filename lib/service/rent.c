@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/format.h"
 #include "model/instance.h"
 #include "model/validate.h"
 #include "service/active.h"
@@ -35,15 +36,8 @@ static int build(numbering_instance *instance, const char *project, const number
 	} else {
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "projectId", "the project id is too long");
 	}
-	if (block->digits >= 1 && block->digits < (int)sizeof(number) - 1) {
-		uint64_t v = x;
-		number[0] = '+';
-		for (int i = block->digits; i >= 1; i--, v /= 10)
-			number[i] = (char)('0' + v % 10);
-		number[block->digits + 1] = '\0';
-	} else {
+	if (numbering__e164_format(number, sizeof(number), x, block->digits) == 0)
 		snprintf(number, sizeof(number), "+%0*llu", block->digits, (unsigned long long)x);
-	}
 	int rc;
 	if ((rc = numbering__str_set(&instance->name, name, strlen(name))) != NUMBERING_OK ||
 	    (rc = numbering__str_set(&instance->phone_number, number, strlen(number))) != NUMBERING_OK ||

@@ -25,6 +25,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/format.h"
 #include "model/available.h"
 #include "model/fields.h"
 #include "model/kinds.h"
@@ -125,11 +126,8 @@ static void make_id(char id[ID_MAX + 1], int64_t create_time)
 
 static void number_text(struct number *n)
 {
-	n->text[0] = '+';
-	uint64_t v = n->value;
-	for (int i = n->digits; i >= 1; i--, v /= 10)
-		n->text[i] = (char)('0' + v % 10);
-	n->text[n->digits + 1] = '\0';
+	if (numbering__e164_format(n->text, sizeof(n->text), n->value, (unsigned)n->digits) == 0)
+		n->text[0] = '\0';
 }
 
 /* "+digits" of @len bytes at @s into @n; 0 when it is not one. */

@@ -6,20 +6,13 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "e164/format.h"
 #include "e164/metadata.h"
 #include "e164/number.h"
 #include "service/backend-call.h"
 #include "service/phone.h"
 #include "service/service.h"
 
-/* The +E164 text of @value, a number of @digits digits sharing @like's calling code. */
-static void e164_of(char out[NUMBERING_E164_BUFSIZE], uint64_t value, int digits)
-{
-	out[0] = '+';
-	for (int i = digits; i > 0; i--, value /= 10)
-		out[i] = (char)('0' + value % 10);
-	out[digits + 1] = '\0';
-}
 
 struct split_op {
 	struct numbering__write_op op;
@@ -50,7 +43,7 @@ static int split_locked(struct numbering__write_op *op, numbering_store *store)
 	if (rc == NUMBERING_OK)
 		rc = numbering_instance_copy(&b, a);
 	char project[NUMBERING__PROJECT_SIZE], id[17], new_name[NUMBERING__NAME_SIZE];
-	char a_end[NUMBERING_E164_BUFSIZE], b_start[NUMBERING_E164_BUFSIZE];
+	char a_end[NUMBERING_E164_BUFSIZE] = "", b_start[NUMBERING_E164_BUFSIZE] = "";
 	if (rc == NUMBERING_OK) {
 		numbering__project_of_name(project, name, "phone_number_instance");
 		/* A random id collides with a taken one with negligible odds; check anyway. */
@@ -70,8 +63,8 @@ static int split_locked(struct numbering__write_op *op, numbering_store *store)
 		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK) {
 		uint64_t a_last = a->first + (uint64_t)size - 1;
-		e164_of(a_end, a_last, a->digits);
-		e164_of(b_start, a_last + 1, a->digits);
+		numbering__e164_format(a_end, sizeof(a_end), a_last, a->digits);
+		numbering__e164_format(b_start, sizeof(b_start), a_last + 1, a->digits);
 		b->first = a_last + 1;
 		b->range_size = a->range_size - size;
 		b->create_time = now;
