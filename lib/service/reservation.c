@@ -427,9 +427,26 @@ static int hold(numbering_store *store, numbering_available_number *scratch, con
 	int rc = numbering__inventory_find(scratch, store, n->digits, n->value, n->value);
 	if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && !scratch->listed))
 		return not_available(field, n, rc == NUMBERING_OK ? scratch : NULL, project);
-	if (rc == NUMBERING_OK)
-		rc = numbering__inventory_take(store, scratch, n->value, n->value);
 	if (rc != NUMBERING_OK)
+		return rc;
+	if (n->value == scratch->first && n->value < scratch->last) {
+		/* A block's first number (a search's first result): the held number keeps the
+		 * block's record and name, the rest is a new record. A take would leave the
+		 * name to the rest, and the held number's new record would move it off again:
+		 * five writes and reads of records instead of two puts and a read. */
+		uint64_t last = scratch->last;
+		scratch->last = n->value;
+		scratch->listed = 0;
+		rc = numbering__fields_set_text(&numbering__available_fields, scratch, "reservation", r->name);
+		if (rc == NUMBERING_OK)
+			rc = numbering__inventory_put(store, scratch);
+		scratch->listed = 1;
+		if (rc == NUMBERING_OK)
+			rc = numbering__fields_set_text(&numbering__available_fields, scratch, "reservation", NULL);
+		numbering__available_set_interval(scratch, n->digits, n->value + 1, last);
+		return rc == NUMBERING_OK ? numbering__inventory_add(store, scratch) : rc;
+	}
+	if ((rc = numbering__inventory_take(store, scratch, n->value, n->value)) != NUMBERING_OK)
 		return rc;
 	numbering__available_set_interval(scratch, n->digits, n->value, n->value);
 	scratch->listed = 0;
