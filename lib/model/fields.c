@@ -219,8 +219,16 @@ const struct numbering__money *numbering__fields_money(const struct numbering__f
 
 /* ---- The body ---- */
 
+int numbering__fields_outside(const char *what, const char *json, int64_t v, int64_t min, int64_t max)
+{
+	return numbering__error_field(NUMBERING_INTERNAL, json, "%s's %s %lld is outside %lld .. %lld", what, json,
+	                              (long long)v, (long long)min, (long long)max);
+}
+
 int numbering__fields_encode(const struct numbering__fields *t, struct numbering__buf *out, const void *obj)
 {
+	if (t->encode != NULL)
+		return t->encode(out, obj);
 	uint64_t bits = 0;
 	size_t bound = 10;
 	/* One pass for the checks, the presence bits and the size (each text's length kept
@@ -243,9 +251,7 @@ int numbering__fields_encode(const struct numbering__fields *t, struct numbering
 			int64_t v = *AT_CONST(obj, f, int64_t);
 			/* What the decoder would refuse is never written. */
 			if (v < f->dflt || v > f->limit)
-				return numbering__error_field(NUMBERING_INTERNAL, f->json, "%s's %s %lld is outside %lld .. %lld",
-				                              t->what, f->json, (long long)v, (long long)f->dflt,
-				                              (long long)f->limit);
+				return numbering__fields_outside(t->what, f->json, v, f->dflt, f->limit);
 			if (v == f->dflt)
 				continue;
 			break;

@@ -58,7 +58,8 @@ struct reservation_fields {
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct reservation_fields, id, type, json, limit, dflt)
 static const struct numbering__field rows[] = {NUMBERING__RESERVATION_FIELDS(DESCRIBE)};
 #undef DESCRIBE
-static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "reservation"};
+NUMBERING__FIELDS_ENCODER(reservation_encode, struct reservation_fields, "reservation", NUMBERING__RESERVATION_FIELDS)
+static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "reservation", reservation_encode};
 
 struct number {
 	int digits;
