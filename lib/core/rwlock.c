@@ -21,7 +21,7 @@ static _Thread_local unsigned my_slot = NUMBERING__RWLOCK_SLOTS;
 static unsigned thread_slot(void)
 {
 	if (my_slot == NUMBERING__RWLOCK_SLOTS)
-		my_slot = 1 + atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed) % (NUMBERING__RWLOCK_SLOTS - 1);
+		my_slot = numbering__rwlock_new_slot();
 	return my_slot;
 }
 
@@ -57,33 +57,17 @@ void numbering__rwlock_destroy(struct numbering__rwlock *lock)
 	pthread_mutex_destroy(&lock->writer);
 }
 
-/* numbering__rwlock_rdlock() when a writer is in, apart: the path without one, every
- * resolve's, then sets up no frame (~15 instructions). */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static unsigned rdlock_behind_writer(struct numbering__rwlock *lock, unsigned slot);
-
-/*
- * The fast path and the writer's check form a Dekker handshake, which needs every one
- * of the four accesses sequentially consistent: the reader's slot increment and
- * reading of the flag, the writer's raising of the flag and reading of the slots.
- * Then either the writer sees the reader or the reader sees the flag (or both).
- */
 unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock)
 {
-	/* One shared word read per read: another process committed since we caught up. */
-	if (lock->watch != NULL &&
-	    atomic_load_explicit(lock->watch, memory_order_acquire) > atomic_load_explicit(lock->seen, memory_order_relaxed))
-		lock->refresh(lock->refresh_arg);
-	unsigned slot = thread_slot();
-	atomic_fetch_add(&lock->slots[slot].readers, 1);
-	if (!atomic_load(&lock->writing))
-		return slot;
-	return rdlock_behind_writer(lock, slot);
+	return numbering__rwlock_rdlock_at(lock, thread_slot());
 }
 
-static unsigned rdlock_behind_writer(struct numbering__rwlock *lock, unsigned slot)
+unsigned numbering__rwlock_new_slot(void)
+{
+	return 1 + atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed) % (NUMBERING__RWLOCK_SLOTS - 1);
+}
+
+unsigned numbering__rwlock_rdlock_behind_writer(struct numbering__rwlock *lock, unsigned slot)
 {
 	atomic_uint *readers = &lock->slots[slot].readers;
 	atomic_fetch_sub(readers, 1);
@@ -147,10 +131,14 @@ void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
 
 unsigned numbering__rwlock_snapshot_rdlock_on(struct numbering__rwlock *lock)
 {
+	return numbering__rwlock_snapshot_rdlock_on_at(lock, thread_slot());
+}
+
+unsigned numbering__rwlock_snapshot_rdlock_on_at(struct numbering__rwlock *lock, unsigned slot)
+{
 	if (lock->watch != NULL &&
 	    atomic_load_explicit(lock->watch, memory_order_acquire) > atomic_load_explicit(lock->seen, memory_order_relaxed))
 		lock->refresh(lock->refresh_arg);
-	unsigned slot = thread_slot();
 	/* Only a store that other processes write replaces what readers read (holding):
 	 * elsewhere a snapshot read counts nowhere. */
 	if (lock->watch == NULL)

@@ -79,12 +79,49 @@ static inline unsigned numbering__rwlock_snapshot_rdlock(struct numbering__rwloc
 {
 	return lock->snapshots ? numbering__rwlock_snapshot_rdlock_on(lock) : numbering__rwlock_rdlock(lock);
 }
-static inline void numbering__rwlock_snapshot_rdunlock(struct numbering__rwlock *lock, unsigned slot)
+/* A reader slot (1 .. SLOTS - 1, handed out in turn as threads' are) for an object
+ * that one thread uses at a time and reads through again and again (a resolution):
+ * the _at forms read in it, without finding the thread's own slot, a thread-local
+ * read through __tls_get_addr() in a shared library (~17 instructions of a resolve).
+ * Any slot is correct (unlock names the same one); spreading them spreads the
+ * contention. */
+unsigned numbering__rwlock_new_slot(void);
+/* numbering__rwlock_rdlock_at() when a writer is in, apart: the inline path without
+ * one, every resolve's, sets up no frame. */
+unsigned numbering__rwlock_rdlock_behind_writer(struct numbering__rwlock *lock, unsigned slot);
+/*
+ * The fast path and the writer's check form a Dekker handshake, which needs every one
+ * of the four accesses sequentially consistent: the reader's slot increment and
+ * reading of the flag, the writer's raising of the flag and reading of the slots.
+ * Then either the writer sees the reader or the reader sees the flag (or both).
+ */
+static inline unsigned numbering__rwlock_rdlock_at(struct numbering__rwlock *lock, unsigned slot)
+{
+	/* One shared word read per read: another process committed since we caught up. */
+	if (lock->watch != NULL &&
+	    atomic_load_explicit(lock->watch, memory_order_acquire) > atomic_load_explicit(lock->seen, memory_order_relaxed))
+		lock->refresh(lock->refresh_arg);
+	atomic_fetch_add(&lock->slots[slot].readers, 1);
+	if (!atomic_load(&lock->writing))
+		return slot;
+	return numbering__rwlock_rdlock_behind_writer(lock, slot);
+}
+unsigned numbering__rwlock_snapshot_rdlock_on_at(struct numbering__rwlock *lock, unsigned slot);
+/* A snapshot read of a store no other process writes counts nowhere: no call. */
+static inline unsigned numbering__rwlock_snapshot_rdlock_at(struct numbering__rwlock *lock, unsigned slot)
 {
 	if (lock->snapshots)
-		numbering__rwlock_snapshot_rdunlock_on(lock, slot);
-	else
-		numbering__rwlock_rdunlock(lock, slot);
+		return lock->watch == NULL ? slot : numbering__rwlock_snapshot_rdlock_on_at(lock, slot);
+	return numbering__rwlock_rdlock_at(lock, slot);
+}
+static inline void numbering__rwlock_snapshot_rdunlock(struct numbering__rwlock *lock, unsigned slot)
+{
+	if (lock->snapshots) {
+		if (lock->watch != NULL)
+			numbering__rwlock_snapshot_rdunlock_on(lock, slot);
+	} else {
+		atomic_fetch_sub_explicit(&lock->slots[slot].readers, 1, memory_order_release); /* rdunlock(), inline */
+	}
 }
 /* For the holder of the write lock: holds off snapshot readers too, while it replaces
  * what they read (NULL @lock or no snapshots: nothing to do). */

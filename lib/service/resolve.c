@@ -14,6 +14,9 @@
 
 struct numbering_resolution {
 	numbering_instance *instance;
+	/* The store lock's reader slot its resolves read in (core/rwlock.h): a resolution
+	 * is one thread's at a time. */
+	unsigned read_slot;
 	char phone_number[NUMBERING_E164_BUFSIZE];
 };
 
@@ -24,6 +27,7 @@ int numbering_resolution_new(numbering_resolution **out)
 	*out = numbering__calloc(1, sizeof(**out));
 	if (*out == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory allocating a resolution");
+	(*out)->read_slot = numbering__rwlock_new_slot();
 	int rc = numbering_instance_new(&(*out)->instance);
 	if (rc != NUMBERING_OK) {
 		numbering__free_mem(*out);
@@ -87,7 +91,7 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 	memcpy(out->phone_number, number.e164, sizeof(number.e164));
 	if (number.verdict != NUMBERING_LENGTH_POSSIBLE)
 		return counted(store, 0, not_found(number.e164));
-	unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
+	unsigned read_slot = numbering__rwlock_snapshot_rdlock_at(&store->lock, out->read_slot);
 	int other = 0; /* a number held by a record of another kind is not an instance's */
 	int rc = numbering__backend_find_number(store, out->instance, number.value, number.digits, number.e164, &other);
 	numbering__rwlock_snapshot_rdunlock(&store->lock, read_slot);
