@@ -39,6 +39,9 @@ struct numbering__journal {
 	 * yet), and its header, put in front of them at the commit. */
 	size_t count;
 	struct numbering__journal_entry entries[NUMBERING__CHANGES_LISTED_MAX];
+	/* A bit per (kind, name length) class of the entries (journal_class()): a note
+	 * whose class has none is of a record not noted yet, and looks at no entry. */
+	uint64_t classes;
 	uint64_t overflow[4];
 	int overflowed;
 	struct numbering__buf body;
