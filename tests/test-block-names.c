@@ -3,6 +3,7 @@
  * service/inventory.c): the name is a number up to the block's first. Each case runs on
  * the memory backend (loop 0) and the file backend (loop 1, read back after reopening).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -194,6 +195,47 @@ START_TEST(a_new_record_moves_a_block_off_its_name)
 }
 END_TEST
 
+/* The import of one number on a thread of its own, with a small stack (@arg: its text). */
+static void *import_on_thread(void *arg)
+{
+	import(fx.store, arg);
+	return NULL;
+}
+
+/* A chain of blocks, each named by the number the next one is named by but no longer
+ * holds, as a host's imports and withdrawals can build it: CHAIN blocks of one number,
+ * block k holding 10,000 + k + 1 and named 10,000 + k. A number coming back at the
+ * chain's start moves every block of it, one name up, on a thread with a 256 KiB stack
+ * (a PBX's worker may have little more): it was a recursion, a frame a block. */
+START_TEST(a_long_chain_of_names_moves_in_a_loop)
+{
+	enum { CHAIN = 3000 };
+	fixture_open(NULL);
+	char text[64];
+	for (int k = CHAIN - 1; k >= 0; k--) {
+		snprintf(text, sizeof(text), "+120855%05d-%05d", 10000 + k, 10000 + k + 1);
+		import(fx.store, text);
+		snprintf(text, sizeof(text), "+120855%05d", 10000 + k);
+		const char *numbers[] = {text};
+		ck_assert_int_eq(numbering_store_remove_available(NULL, fx.store, NULL, numbers, 1), NUMBERING_OK);
+	}
+	ck_assert_str_eq(named(fx.store, "12085510000"), "01-01 +12085510000-10001");
+	ck_assert_str_eq(named(fx.store, "12085512999"), "00-00 +12085512999-13000");
+	pthread_attr_t attr;
+	pthread_t thread;
+	ck_assert_int_eq(pthread_attr_init(&attr), 0);
+	ck_assert_int_eq(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+	ck_assert_int_eq(pthread_create(&thread, &attr, import_on_thread, "+12085510000"), 0);
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	pthread_attr_destroy(&attr);
+	ck_assert_str_eq(named(fx.store, "12085510000"), "00-00 +12085510000");
+	ck_assert_str_eq(named(fx.store, "12085510001"), "01-01 +12085510000-10001");
+	ck_assert_str_eq(named(fx.store, "12085513000"), "00-00 +12085512999-13000");
+	checked(fx.store);
+	fixture_close();
+}
+END_TEST
+
 /* The JSON response of @method with @request on fx.store, asserting success. */
 static const char *call(const char *method, const char *request)
 {
@@ -365,6 +407,7 @@ Suite *block_names_suite(void)
 	tcase_add_loop_test(tc, a_reservation_of_a_block_s_first_number, 0, 2);
 	tcase_add_test(tc, names_below_the_first_through_compaction_and_a_shared_reader);
 	tcase_add_test(tc, a_take_rolled_back_or_committed);
+	tcase_add_test(tc, a_long_chain_of_names_moves_in_a_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }

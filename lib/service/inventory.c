@@ -162,39 +162,64 @@ static int named_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
+/* The available record named by @digits-digit number @number into @out (cleared by
+ * the caller): 1 when there is one, 0 when not, < 0 (an error code's negation) when
+ * reading it failed. */
+static int named_block(numbering_store *store, numbering_available_number *out, int digits, uint64_t number)
+{
+	char name[NUMBERING__AVAILABLE_NAME_SIZE];
+	numbering__available_name(name, digits, number);
+	struct available_visit v = {out, 0, NUMBERING_OK};
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_AVAILABLE, name, named_visit, &v);
+	if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && v.kind == 0))
+		return 0;
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_AVAILABLE, name);
+	return rc == NUMBERING_OK ? 1 : -rc;
+}
+
 /*
  * Frees the name of the number @number of @digits digits for a new record, which is
  * named by its first (inside a transaction). A block keeps its name when its first
  * numbers are taken (numbering__inventory_take()), so the name may be held by a block
  * that no longer holds the number: that block moves to the name of its own first,
- * which may in turn be held by another such block, whose first is higher (a chain
- * ends). A record holding the number is NUMBERING_ALREADY_EXISTS: a put of the name
- * would replace it, not be refused as the overlap it is.
+ * which may in turn be held by another such block, whose first is higher, and so on
+ * until a name is free. A loop holding two blocks at a time, not a recursion: the
+ * chain's length is the host's to make (imports and withdrawals can build one of any
+ * length), and a PBX's thread has a small stack. A record holding the number is
+ * NUMBERING_ALREADY_EXISTS: a put of the name would replace it, not be refused as the
+ * overlap it is (and the same for a block down the chain, which only damage can make).
  */
 static int claim_name(numbering_store *store, int digits, uint64_t number)
 {
-	char name[NUMBERING__AVAILABLE_NAME_SIZE];
-	numbering__available_name(name, digits, number);
-	numbering_available_number held;
-	memset(&held, 0, sizeof(held));
-	struct available_visit v = {&held, 0, NUMBERING_OK};
-	int rc = numbering__backend_get_record(store, NUMBERING__KIND_AVAILABLE, name, named_visit, &v);
-	if (rc == NUMBERING_NOT_FOUND || (rc == NUMBERING_OK && v.kind == 0))
-		return NUMBERING_OK;
-	if (rc == NUMBERING_OK)
-		rc = v.rc;
-	if (rc == NUMBERING_OK && held.first == number)
-		rc = numbering__error_set(NUMBERING_ALREADY_EXISTS, "+%0*llu is in the inventory already", digits,
-		                          (unsigned long long)number);
-	if (rc == NUMBERING_OK)
-		rc = numbering__backend_remove_record(store, NUMBERING__KIND_AVAILABLE, name);
-	if (rc == NUMBERING_OK)
-		rc = claim_name(store, digits, held.first);
-	if (rc == NUMBERING_OK) {
-		held.named = held.first;
-		rc = put_available(store, &held);
+	numbering_available_number held[2];
+	memset(held, 0, sizeof(held));
+	int rc = NUMBERING_OK, k = 0;
+	int found = named_block(store, &held[0], digits, number);
+	while (found > 0) {
+		numbering_available_number *moving = &held[k], *next = &held[k ^ 1];
+		if (moving->first == number) {
+			rc = numbering__error_set(NUMBERING_ALREADY_EXISTS, "+%0*llu is in the inventory already", digits,
+			                          (unsigned long long)number);
+			break;
+		}
+		/* Its own first's name, freed first (the next block of the chain taken off it). */
+		number = moving->first;
+		numbering__available_clear(next);
+		found = named_block(store, next, digits, number);
+		if (found < 0)
+			break;
+		moving->named = moving->first;
+		if ((rc = put_available(store, moving)) != NUMBERING_OK)
+			break;
+		k ^= 1;
 	}
-	numbering__available_clear(&held);
+	if (found < 0)
+		rc = -found;
+	numbering__available_clear(&held[0]);
+	numbering__available_clear(&held[1]);
 	return rc;
 }
 
