@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/format.h"
 #include "e164/number.h"
 #include "model/available.h"
 #include "model/kinds.h"
@@ -123,29 +124,14 @@ out_of_memory:
 	return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory copying an available number");
 }
 
-/* "+" and exactly @digits digits of @value (leading zeros kept), NUL-terminated: a
- * search formats every record it reads and every result, where snprintf was a third of
- * the cost (bench/bench-inventory.c). */
-static const char digit_pairs[201] =
-	"0001020304050607080910111213141516171819"
-	"2021222324252627282930313233343536373839"
-	"4041424344454647484950515253545556575859"
-	"6061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-static void plus_digits(char *out, int digits, uint64_t value)
+/* "+" and exactly @digits digits of @value (leading zeros kept), NUL-terminated, into
+ * @out of @size bytes; "" for a count or value no number has. A search formats every
+ * record it reads and every result, where snprintf was a third of the cost
+ * (bench/bench-inventory.c): e164/format.h's words. */
+static void plus_digits(char *out, size_t size, int digits, uint64_t value)
 {
-	out[0] = '+';
-	/* Two digits a division: a search formats a number for every record it reads. */
-	int i = digits;
-	for (; i >= 2; i -= 2) {
-		unsigned pair = (unsigned)(value % 100);
-		value /= 100;
-		memcpy(out + i - 1, digit_pairs + 2 * pair, 2);
-	}
-	if (i == 1)
-		out[1] = (char)('0' + value % 10);
-	out[digits + 1] = '\0';
+	if (numbering__e164_format(out, size, value, (unsigned)digits) == 0)
+		out[0] = '\0';
 }
 
 void numbering__available_set_interval(numbering_available_number *n, int digits, uint64_t first, uint64_t last)
@@ -154,10 +140,7 @@ void numbering__available_set_interval(numbering_available_number *n, int digits
 	n->first = first;
 	n->last = last;
 	n->named = first;
-	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX)
-		plus_digits(n->phone_number, digits, first);
-	else
-		n->phone_number[0] = '\0';
+	plus_digits(n->phone_number, sizeof(n->phone_number), digits, first);
 }
 
 int numbering_available_number_set_numbers(numbering_available_number *number, const char *text, const char *region)
@@ -367,10 +350,7 @@ int numbering_available_number_money(const numbering_available_number *number, c
 void numbering__available_name(char name[NUMBERING__AVAILABLE_NAME_SIZE], int digits, uint64_t number)
 {
 	memcpy(name, NAME_PREFIX, NAME_PREFIX_LEN);
-	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX)
-		plus_digits(name + NAME_PREFIX_LEN, digits, number);
-	else
-		name[NAME_PREFIX_LEN] = '\0';
+	plus_digits(name + NAME_PREFIX_LEN, NUMBERING__AVAILABLE_NAME_SIZE - NAME_PREFIX_LEN, digits, number);
 }
 
 int numbering__available_parent(char parent[NUMBERING__AVAILABLE_PARENT_SIZE], const char *region_code, int type)
@@ -499,7 +479,7 @@ static int read_header(numbering_available_number *out, struct reader *r, const 
 	if (named == rec->first)
 		memcpy(out->phone_number, tail, (size_t)rec->digits + 2);
 	else
-		plus_digits(out->phone_number, rec->digits, rec->first);
+		plus_digits(out->phone_number, sizeof(out->phone_number), rec->digits, rec->first);
 	out->named = named;
 	out->digits = rec->digits;
 	out->first = rec->first;
