@@ -1448,7 +1448,7 @@ struct entry_body {
 };
 #define DESCRIBE_BODY(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct entry_body, id, type, json, limit, dflt)
 static const struct numbering__field body_rows[] = {NUMBERING__BILLING_ENTRY_FIELDS(DESCRIBE_BODY)};
-static const struct numbering__fields body_table = {body_rows, sizeof(body_rows) / sizeof(body_rows[0]), "entry", NULL};
+static const struct numbering__fields body_table = {body_rows, sizeof(body_rows) / sizeof(body_rows[0]), "entry", NULL, NULL};
 
 /* A record of @project's entries @n .. (USD -5, balanceAfter @after, reason "r", time
  * 1000, and one more with @more), its first key @key, built in *@rec (its name in @name,

@@ -1,7 +1,8 @@
 /*
- * Attribute tables (model/fields.h): the encoder NUMBERING__FIELDS_ENCODER unrolls
+ * Attribute tables (model/fields.h): the encoder NUMBERING__FIELDS_FUNCTIONS unrolls
  * from a kind's list writes, for every list, the bytes the row walk writes, and
- * refuses what the walk refuses, on objects of every attribute set or unset.
+ * refuses what the walk refuses, on objects of every attribute set or unset; its
+ * clear leaves what the walk's leaves.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@
 	struct name##_obj { \
 		NUMBERING__FIELDS_MEMBERS(LIST) \
 	}; \
-	NUMBERING__FIELDS_ENCODER(name##_encode, struct name##_obj, #name, LIST)
+	NUMBERING__FIELDS_FUNCTIONS(name, struct name##_obj, #name, LIST)
 
 LIST_CASE(available, NUMBERING__AVAILABLE_FIELDS)
 LIST_CASE(active, NUMBERING__ACTIVE_FIELDS)
@@ -92,9 +93,10 @@ struct list_case {
 	const struct numbering__field *rows;
 	size_t count, size;
 	numbering__fields_encoder *encode;
+	numbering__fields_clearer *clear;
 };
 
-#define CASE(name) {#name, name##_rows, sizeof(name##_rows) / sizeof(name##_rows[0]), sizeof(struct name##_obj), name##_encode}
+#define CASE(name) {#name, name##_rows, sizeof(name##_rows) / sizeof(name##_rows[0]), sizeof(struct name##_obj), name##_encode, name##_clear}
 static const struct list_case cases[] = {
     CASE(available), CASE(active),      CASE(purchase), CASE(account),  CASE(entry),
     CASE(subscription), CASE(reservation), CASE(region), CASE(application), CASE(rule),
@@ -191,7 +193,7 @@ START_TEST(fields_encoders_write_what_the_row_walk_writes)
 	unsigned refused = 0;
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		const struct list_case *c = &cases[k];
-		const struct numbering__fields walk = {c->rows, c->count, c->name, NULL};
+		const struct numbering__fields walk = {c->rows, c->count, c->name, NULL, NULL};
 		for (int round = 0; round < 400; round++) {
 			void *obj = calloc(1, c->size);
 			ck_assert_ptr_nonnull(obj);
@@ -226,6 +228,50 @@ START_TEST(fields_encoders_write_what_the_row_walk_writes)
 }
 END_TEST
 
+/* Copies the texts of @obj (a filled @c object) to the heap, as an object owns them. */
+static void own_texts(const struct list_case *c, void *obj)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		char *p;
+		memcpy(&p, (char *)obj + c->rows[i].offset, sizeof(p));
+		if (c->rows[i].type == NUMBERING__FIELD_TEXT && p != NULL) {
+			p = numbering__strndup(p, strlen(p));
+			ck_assert_ptr_nonnull(p);
+			memcpy((char *)obj + c->rows[i].offset, &p, sizeof(p));
+		}
+	}
+}
+
+START_TEST(fields_clears_leave_what_the_row_walk_leaves)
+{
+	uint64_t s = UINT64_C(0x2545f4914f6cdd1d);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct list_case *c = &cases[k];
+		const struct numbering__fields walk = {c->rows, c->count, c->name, NULL, NULL};
+		for (int round = 0; round < 50; round++) {
+			unsigned char *a = calloc(1, c->size), *b = calloc(1, c->size);
+			ck_assert_ptr_nonnull(a);
+			ck_assert_ptr_nonnull(b);
+			/* Garbage but in the text members: every other byte is overwritten. */
+			memset(a, 0x5a, c->size);
+			for (size_t i = 0; i < c->count; i++)
+				if (c->rows[i].type == NUMBERING__FIELD_TEXT)
+					memset(a + c->rows[i].offset, 0, sizeof(char *));
+			if (round > 0)
+				fill(c, a, &s, 2 + (unsigned)(round % 3), 0);
+			memcpy(b, a, c->size);
+			own_texts(c, a);
+			own_texts(c, b);
+			numbering__fields_clear(&walk, a);
+			c->clear(b);
+			ck_assert_msg(memcmp(a, b, c->size) == 0, "%s round %d: the clears differ", c->name, round);
+			free(a);
+			free(b);
+		}
+	}
+}
+END_TEST
+
 /* The refusal names the attribute, as the walk's does. */
 START_TEST(fields_an_encoder_refuses_an_int_past_its_limit)
 {
@@ -254,6 +300,7 @@ Suite *fields_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, fields_encoders_write_what_the_row_walk_writes);
 	tcase_add_test(tc, fields_an_encoder_refuses_an_int_past_its_limit);
+	tcase_add_test(tc, fields_clears_leave_what_the_row_walk_leaves);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,9 +17,9 @@ static const struct numbering__field rows[] = {NUMBERING__ACTIVE_FIELDS(DESCRIBE
 #undef DESCRIBE
 _Static_assert(sizeof(rows) / sizeof(rows[0]) <= 63, "an active number's presence bits fit a 64-bit varint");
 
-NUMBERING__FIELDS_ENCODER(active_encode, struct numbering__active_fields, "active number", NUMBERING__ACTIVE_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(active, struct numbering__active_fields, "active number", NUMBERING__ACTIVE_FIELDS)
 const struct numbering__fields numbering__active_fields = {rows, sizeof(rows) / sizeof(rows[0]), "active number",
-                                                           active_encode};
+                                                           active_encode, active_clear};
 
 static const char COLLECTION[] = "/activeNumbers/";
 

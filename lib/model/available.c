@@ -23,10 +23,10 @@ static const struct numbering__field rows[] = {NUMBERING__AVAILABLE_FIELDS(DESCR
 #undef DESCRIBE
 _Static_assert(sizeof(rows) / sizeof(rows[0]) <= 63, "an available number's presence bits fit a 64-bit varint");
 
-NUMBERING__FIELDS_ENCODER(available_encode, struct numbering_available_number, "available number",
+NUMBERING__FIELDS_FUNCTIONS(available, struct numbering_available_number, "available number",
                           NUMBERING__AVAILABLE_FIELDS)
 const struct numbering__fields numbering__available_fields = {rows, sizeof(rows) / sizeof(rows[0]),
-                                                              "available number", available_encode};
+                                                              "available number", available_encode, available_clear};
 
 static const char NAME_PREFIX[] = "availableNumbers/";
 #define NAME_PREFIX_LEN (sizeof(NAME_PREFIX) - 1)

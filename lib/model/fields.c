@@ -15,6 +15,10 @@
 
 void numbering__fields_clear(const struct numbering__fields *t, void *obj)
 {
+	if (t->clear != NULL) {
+		t->clear(obj);
+		return;
+	}
 	for (size_t i = 0; i < t->count; i++) {
 		const struct numbering__field *f = &t->f[i];
 		switch (f->type) {

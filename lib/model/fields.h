@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "model/record.h"
 #include "model/varint.h"
 #include "numbering/common.h"
@@ -64,23 +65,46 @@ struct numbering__field {
 #define NUMBERING__FIELD_ROW(st, id, type, json, limit, dflt) \
 	{json, NUMBERING__FIELD_##type, offsetof(st, id), (int64_t)(limit), (int64_t)(dflt)},
 
-/* A table's own encoder (NUMBERING__FIELDS_ENCODER): numbering__fields_encode()'s body,
- * byte for byte. */
+/* A table's own encoder and clear (NUMBERING__FIELDS_FUNCTIONS): numbering__fields_encode()'s
+ * body, byte for byte, and numbering__fields_clear()'s work. */
 typedef int numbering__fields_encoder(struct numbering__buf *out, const void *obj);
+typedef void numbering__fields_clearer(void *obj);
 
 struct numbering__fields {
 	const struct numbering__field *f;
 	size_t count;
 	const char *what; /* "available number": for messages */
 	numbering__fields_encoder *encode; /* NULL: numbering__fields_encode() walks the rows */
+	numbering__fields_clearer *clear;  /* NULL: numbering__fields_clear() walks the rows */
 };
 
-/* Defines static int @fn(struct numbering__buf *out, const void *obj), the encoder of
- * an object of type @st, whose attributes are @LIST's (a kind's X-macro list), for its
- * table's encode: the rows unrolled, each a test of its member against a constant and
- * no switch on its type (the walk's per-row dispatch was ~13 instructions a row, most
- * rows absent, seven bodies of ~18 rows a purchase). Its output is the walk's
- * (tests/test-fields.c holds them to it for every list). @what names the kind in messages. */
+/* Defines static int @name##_encode(struct numbering__buf *out, const void *obj) and
+ * static void @name##_clear(void *obj), the encoder and the clear of an object of type
+ * @st, whose attributes are @LIST's (a kind's X-macro list), for its table: the rows
+ * unrolled, each a test of its member against a constant and no switch on its type
+ * (the walk's per-row dispatch was ~13 instructions a row, most rows absent, seven
+ * bodies of 12-18 rows a purchase). Their work is the walk's (tests/test-fields.c
+ * holds them to it for every list). @what names the kind in messages. */
+#define NUMBERING__FIELDS_FUNCTIONS(name, st, what, LIST) \
+	NUMBERING__FIELDS_ENCODER(name##_encode, st, what, LIST) \
+	static void name##_clear(void *obj) \
+	{ \
+		st *o = obj; \
+		LIST(NUMBERING__FIELD_CLEAR) \
+	}
+#define NUMBERING__FIELD_CLEAR(id, type, json, limit, dflt) NUMBERING__FIELD_CLEAR_##type(id, dflt)
+#define NUMBERING__FIELD_CLEAR_TEXT(id, dflt) \
+	if (o->id != NULL) { \
+		numbering__free_mem(o->id); \
+		o->id = NULL; \
+	}
+#define NUMBERING__FIELD_CLEAR_INT(id, dflt) o->id = (int64_t)(dflt);
+#define NUMBERING__FIELD_CLEAR_TIME(id, dflt) o->id = 0;
+#define NUMBERING__FIELD_CLEAR_BOOL(id, dflt) o->id = 0;
+#define NUMBERING__FIELD_CLEAR_CAPS(id, dflt) o->id = 0;
+#define NUMBERING__FIELD_CLEAR_MONEY(id, dflt) memset(&o->id, 0, sizeof(o->id));
+#define NUMBERING__FIELD_CLEAR_SMONEY(id, dflt) memset(&o->id, 0, sizeof(o->id));
+/* The encoder alone. */
 #define NUMBERING__FIELDS_ENCODER(fn, st, what, LIST) \
 	static int fn(struct numbering__buf *out, const void *obj) \
 	{ \

@@ -33,8 +33,8 @@ struct link_fields {
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct link_fields, id, type, json, limit, dflt)
 static const struct numbering__field rows[] = {NUMBERING__ACCOUNT_LINK_FIELDS(DESCRIBE)};
 #undef DESCRIBE
-NUMBERING__FIELDS_ENCODER(link_encode, struct link_fields, "account link", NUMBERING__ACCOUNT_LINK_FIELDS)
-static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "account link", link_encode};
+NUMBERING__FIELDS_FUNCTIONS(link, struct link_fields, "account link", NUMBERING__ACCOUNT_LINK_FIELDS)
+static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "account link", link_encode, link_clear};
 
 _Static_assert(NUMBERING__PROJECT_SIZE == 80, "application-fields.h's limit of parent");
 

@@ -49,12 +49,12 @@ static const struct numbering__field app_rows[] = {NUMBERING__APPLICATION_FIELDS
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct rule_fields, id, type, json, limit, dflt)
 static const struct numbering__field rule_rows[] = {NUMBERING__RULE_FIELDS(DESCRIBE)};
 #undef DESCRIBE
-NUMBERING__FIELDS_ENCODER(app_encode, struct application_fields, "application", NUMBERING__APPLICATION_FIELDS)
-NUMBERING__FIELDS_ENCODER(rule_encode, struct rule_fields, "rule", NUMBERING__RULE_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(app, struct application_fields, "application", NUMBERING__APPLICATION_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(rule, struct rule_fields, "rule", NUMBERING__RULE_FIELDS)
 static const struct numbering__fields app_table = {app_rows, sizeof(app_rows) / sizeof(app_rows[0]), "application",
-                                                   app_encode};
+                                                   app_encode, app_clear};
 static const struct numbering__fields rule_table = {rule_rows, sizeof(rule_rows) / sizeof(rule_rows[0]), "rule",
-                                                    rule_encode};
+                                                    rule_encode, rule_clear};
 
 _Static_assert(NUMBERING__APPLICATION_NAME_MAX == 128, "application-fields.h's limit of application_name");
 _Static_assert(NUMBERING__RULE_PATTERN_MAX == 4096, "application-fields.h's limit of rule_pattern");

@@ -50,15 +50,15 @@ struct entry_fields {
 #define DESCRIBE_ACCOUNT(id, type, json, limit, dflt) \
 	NUMBERING__FIELD_ROW(struct account_fields, id, type, json, limit, dflt)
 static const struct numbering__field account_rows[] = {NUMBERING__BILLING_ACCOUNT_FIELDS(DESCRIBE_ACCOUNT)};
-NUMBERING__FIELDS_ENCODER(account_encode, struct account_fields, "billing account", NUMBERING__BILLING_ACCOUNT_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(account, struct account_fields, "billing account", NUMBERING__BILLING_ACCOUNT_FIELDS)
 static const struct numbering__fields account_table = {account_rows, sizeof(account_rows) / sizeof(account_rows[0]),
-                                                       "billing account", account_encode};
+                                                       "billing account", account_encode, account_clear};
 #define DESCRIBE_ENTRY(id, type, json, limit, dflt) \
 	NUMBERING__FIELD_ROW(struct entry_fields, id, type, json, limit, dflt)
 static const struct numbering__field entry_rows[] = {NUMBERING__BILLING_ENTRY_FIELDS(DESCRIBE_ENTRY)};
-NUMBERING__FIELDS_ENCODER(entry_encode, struct entry_fields, "billing entry", NUMBERING__BILLING_ENTRY_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(entry, struct entry_fields, "billing entry", NUMBERING__BILLING_ENTRY_FIELDS)
 static const struct numbering__fields entry_table = {entry_rows, sizeof(entry_rows) / sizeof(entry_rows[0]),
-                                                     "billing entry", entry_encode};
+                                                     "billing entry", entry_encode, entry_clear};
 
 /* ---- Records ---- */
 

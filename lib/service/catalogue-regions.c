@@ -40,8 +40,8 @@ struct region_fields {
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct region_fields, id, type, json, limit, dflt)
 static const struct numbering__field rows[] = {NUMBERING__REGION_FIELDS(DESCRIBE)};
 #undef DESCRIBE
-NUMBERING__FIELDS_ENCODER(region_encode, struct region_fields, "catalogue region", NUMBERING__REGION_FIELDS)
-static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "catalogue region", region_encode};
+NUMBERING__FIELDS_FUNCTIONS(region, struct region_fields, "catalogue region", NUMBERING__REGION_FIELDS)
+static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "catalogue region", region_encode, region_clear};
 
 static size_t escape(char *out, const char *s)
 {

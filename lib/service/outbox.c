@@ -53,16 +53,16 @@ struct config_fields {
 #define DESCRIBE_DELIVERY(id, type, json, limit, dflt) \
 	NUMBERING__FIELD_ROW(struct delivery_fields, id, type, json, limit, dflt)
 static const struct numbering__field delivery_rows[] = {NUMBERING__DELIVERY_FIELDS(DESCRIBE_DELIVERY)};
-NUMBERING__FIELDS_ENCODER(delivery_encode, struct delivery_fields, "callback delivery", NUMBERING__DELIVERY_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(delivery, struct delivery_fields, "callback delivery", NUMBERING__DELIVERY_FIELDS)
 static const struct numbering__fields delivery_table = {delivery_rows, sizeof(delivery_rows) / sizeof(delivery_rows[0]),
-                                                        "callback delivery", delivery_encode};
+                                                        "callback delivery", delivery_encode, delivery_clear};
 #define DESCRIBE_CONFIG(id, type, json, limit, dflt) \
 	NUMBERING__FIELD_ROW(struct config_fields, id, type, json, limit, dflt)
 static const struct numbering__field config_rows[] = {NUMBERING__CALLBACK_CONFIG_FIELDS(DESCRIBE_CONFIG)};
-NUMBERING__FIELDS_ENCODER(config_encode, struct config_fields, "callback configuration",
+NUMBERING__FIELDS_FUNCTIONS(config, struct config_fields, "callback configuration",
                           NUMBERING__CALLBACK_CONFIG_FIELDS)
 static const struct numbering__fields config_table = {config_rows, sizeof(config_rows) / sizeof(config_rows[0]),
-                                                      "callback configuration", config_encode};
+                                                      "callback configuration", config_encode, config_clear};
 
 struct numbering_delivery {
 	char id[ID_SIZE];

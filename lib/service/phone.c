@@ -29,8 +29,8 @@
 
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct numbering__phone, id, type, json, limit, dflt)
 static const struct numbering__field rows[] = {NUMBERING__PHONE_FIELDS(DESCRIBE)};
-NUMBERING__FIELDS_ENCODER(phone_encode, struct numbering__phone, "phone", NUMBERING__PHONE_FIELDS)
-const struct numbering__fields numbering__phone_table = {rows, sizeof(rows) / sizeof(rows[0]), "phone", phone_encode};
+NUMBERING__FIELDS_FUNCTIONS(phone, struct numbering__phone, "phone", NUMBERING__PHONE_FIELDS)
+const struct numbering__fields numbering__phone_table = {rows, sizeof(rows) / sizeof(rows[0]), "phone", phone_encode, phone_clear};
 #define TABLE (&numbering__phone_table)
 
 void numbering__phone_clear(struct numbering__phone *p)

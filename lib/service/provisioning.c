@@ -51,9 +51,9 @@ struct task_fields {
 
 #define DESCRIBE_TASK(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct task_fields, id, type, json, limit, dflt)
 static const struct numbering__field task_rows[] = {NUMBERING__TASK_FIELDS(DESCRIBE_TASK)};
-NUMBERING__FIELDS_ENCODER(task_encode, struct task_fields, "provisioning task", NUMBERING__TASK_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(task, struct task_fields, "provisioning task", NUMBERING__TASK_FIELDS)
 static const struct numbering__fields task_table = {task_rows, sizeof(task_rows) / sizeof(task_rows[0]),
-                                                    "provisioning task", task_encode};
+                                                    "provisioning task", task_encode, task_clear};
 
 struct numbering_task {
 	char name[TASK_NAME_SIZE];

@@ -48,9 +48,9 @@ struct purchase_fields {
 
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct purchase_fields, id, type, json, limit, dflt)
 static const struct numbering__field purchase_rows[] = {NUMBERING__PURCHASE_FIELDS(DESCRIBE)};
-NUMBERING__FIELDS_ENCODER(purchase_encode, struct purchase_fields, "phone number purchase", NUMBERING__PURCHASE_FIELDS)
+NUMBERING__FIELDS_FUNCTIONS(purchase, struct purchase_fields, "phone number purchase", NUMBERING__PURCHASE_FIELDS)
 static const struct numbering__fields purchase_table = {purchase_rows, sizeof(purchase_rows) / sizeof(purchase_rows[0]),
-                                                        "phone number purchase", purchase_encode};
+                                                        "phone number purchase", purchase_encode, purchase_clear};
 
 /* The attributes as numbering__fields_clear() leaves them, for an object with no text
  * to free yet (a new purchase): one copy instead of a walk of the table's rows. */

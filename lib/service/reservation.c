@@ -58,8 +58,8 @@ struct reservation_fields {
 #define DESCRIBE(id, type, json, limit, dflt) NUMBERING__FIELD_ROW(struct reservation_fields, id, type, json, limit, dflt)
 static const struct numbering__field rows[] = {NUMBERING__RESERVATION_FIELDS(DESCRIBE)};
 #undef DESCRIBE
-NUMBERING__FIELDS_ENCODER(reservation_encode, struct reservation_fields, "reservation", NUMBERING__RESERVATION_FIELDS)
-static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "reservation", reservation_encode};
+NUMBERING__FIELDS_FUNCTIONS(reservation, struct reservation_fields, "reservation", NUMBERING__RESERVATION_FIELDS)
+static const struct numbering__fields table = {rows, sizeof(rows) / sizeof(rows[0]), "reservation", reservation_encode, reservation_clear};
 
 struct number {
 	int digits;

@@ -28,10 +28,10 @@
 #define DESCRIBE(id, type, json, limit, dflt) \
 	NUMBERING__FIELD_ROW(struct numbering__subscription_fields, id, type, json, limit, dflt)
 static const struct numbering__field rows[] = {NUMBERING__SUBSCRIPTION_FIELDS(DESCRIBE)};
-NUMBERING__FIELDS_ENCODER(subscription_encode, struct numbering__subscription_fields, "subscription",
+NUMBERING__FIELDS_FUNCTIONS(subscription, struct numbering__subscription_fields, "subscription",
                           NUMBERING__SUBSCRIPTION_FIELDS)
 const struct numbering__fields numbering__subscription_table = {rows, sizeof(rows) / sizeof(rows[0]), "subscription",
-                                                                subscription_encode};
+                                                                subscription_encode, subscription_clear};
 #define TABLE (&numbering__subscription_table)
 
 /* ---- Names ---- */
