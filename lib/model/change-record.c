@@ -19,11 +19,6 @@ const char *numbering__change_name(int change)
 	return change >= 1 && change <= NUMBERING__CHANGE_MAX ? change_names[change] : NULL;
 }
 
-int numbering__change_journaled(int kind)
-{
-	return kind != NUMBERING__KIND_META && kind != NUMBERING__KIND_REQUEST && kind != NUMBERING__KIND_CHANGE;
-}
-
 /* Writes @value in decimal at @out, NUL after it; returns the digits written. By hand:
  * snprintf was 850 instructions, a third of what the journal first added to a commit. */
 static size_t put_decimal(char *out, int64_t value)

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/kinds.h"
 #include "model/record.h"
 #include "numbering/sys/record.h"
 
@@ -47,8 +48,11 @@
 const char *numbering__change_name(int change);
 
 /* Whether records of @kind are journaled (not META, REQUEST or CHANGE: the store's
- * own bookkeeping). */
-int numbering__change_journaled(int kind);
+ * own bookkeeping). Inline: every put and remove asks, and the call cost more. */
+static inline int numbering__change_journaled(int kind)
+{
+	return kind != NUMBERING__KIND_META && kind != NUMBERING__KIND_REQUEST && kind != NUMBERING__KIND_CHANGE;
+}
 
 /* Writes "changes/{sequence}" into @name: a record of the linear journal that stores
  * written before the ring kept (still read; a writer's first commit moves it into the
