@@ -28,6 +28,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "e164/format.h"
 #include "model/instance-record.h"
 #include "model/varint.h"
 #include "numbering/sys/backend.h"
@@ -209,80 +210,6 @@ static const uint64_t pow10_table[NUMBERING_RECORD_DIGITS_MAX + 1] = {
 	1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,           100000ULL,
 	1000000ULL,     10000000ULL,     100000000ULL,     1000000000ULL,     10000000000ULL,     100000000000ULL,
 	1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL};
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* The 8 decimal digits of @x (< 10^8), leading zeros included, as the ASCII bytes of
- * a little-endian word, most significant digit first in memory: a few multiplications
- * split 4 | 4, then 2 | 2, then 1 | 1 digits into byte lanes, with no division loop. */
-static inline uint64_t digits8(uint32_t x)
-{
-	uint64_t merged = (uint64_t)(x / 10000) | (uint64_t)(x % 10000) << 32;
-	uint64_t top = ((merged * 10486u) >> 20) & (UINT64_C(0x7f) << 32 | 0x7f); /* / 100 */
-	uint64_t bottom = merged - 100 * top;
-	uint64_t hundreds = bottom << 16 | top;
-	uint64_t tens = ((hundreds * 103u) >> 10) & (UINT64_C(0xf) << 48 | UINT64_C(0xf) << 32 | UINT64_C(0xf) << 16 | 0xf);
-	tens += (hundreds - 10 * tens) << 8;
-	return tens + UINT64_C(0x3030303030303030);
-}
-
-/* The same for the 4 digits of @x (< 10^4) as a little-endian 32-bit word: the high
- * part of a number of 9 to 12 digits (most E.164 numbers), half of digits8's work. */
-static inline uint32_t digits4(uint32_t x)
-{
-	uint32_t top = (x * 5243u) >> 19; /* / 100 */
-	uint32_t hundreds = top | (x - 100 * top) << 16;
-	uint32_t tens = ((hundreds * 103u) >> 10) & 0x000f000fu;
-	tens += (hundreds - 10 * tens) << 8;
-	return tens + 0x30303030u;
-}
-#else
-static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                  "8081828384858687888990919293949596979899";
-#endif
-
-/* "+" and exactly @digits (1 .. 16) digits of @value, NUL-terminated: writes exactly
- * @digits + 2 bytes of @buf. Returns the length, 0 (writing nothing) for a value of
- * more digits or a digit count out of range. The hot paths format a number on every
- * read: two 8-digit words, stored whole, where the byte order allows. */
-static size_t format_e164(char *buf, uint64_t value, unsigned digits)
-{
-	if (digits == 0 || digits > NUMBERING_RECORD_DIGITS_MAX || value >= pow10_table[digits])
-		return 0;
-	buf[0] = '+';
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t low = digits8((uint32_t)(value % 100000000u));
-	if (digits >= 8) {
-		/* The high word's last digits - 8 digits, then the low word over what follows them. */
-		if (digits > 12) {
-			uint64_t high = digits8((uint32_t)(value / 100000000u)) >> (8 * (16 - digits));
-			memcpy(buf + 1, &high, 8);
-		} else if (digits > 8) {
-			uint32_t high = digits4((uint32_t)(value / 100000000u)) >> (8 * (12 - digits));
-			memcpy(buf + 1, &high, 4);
-		}
-		memcpy(buf + 1 + digits - 8, &low, 8);
-	} else {
-		char word[8];
-		low >>= 8 * (8 - digits);
-		memcpy(word, &low, 8);
-		memcpy(buf + 1, word, digits);
-	}
-#else
-	char *p = buf + digits + 1;
-	unsigned left = digits;
-	for (; left >= 2; left -= 2) {
-		unsigned pair = (unsigned)(value % 100);
-		value /= 100;
-		p -= 2;
-		memcpy(p, DIGIT_PAIRS + 2 * pair, 2);
-	}
-	if (left == 1)
-		*--p = (char)('0' + value % 10);
-#endif
-	buf[digits + 1] = '\0';
-	return digits + 1;
-}
 
 /* The phone id key: decimal digits of 1 .. INT64_MAX and a NUL. */
 #define PHONE_ID_TEXT_SIZE 21
@@ -499,7 +426,8 @@ int numbering__instance_to_record(numbering_record *out, struct numbering__buf *
 	if (in->m.len > 0)                                                                                              \
 		mask |= 1u << (at);
 #define PRESENT_DERIVED(id, m, type, aux, limit, snake, set, at, how)                                                 \
-	if (!str_is(&in->m, derived, DERIVED_HAS_##how(in) ? format_e164(derived, DERIVED_##how, digits) : 0))           \
+	if (!str_is(&in->m, derived,                                                                                     \
+	            DERIVED_HAS_##how(in) ? numbering__e164_format(derived, sizeof(derived), DERIVED_##how, digits) : 0))  \
 		mask |= 1u << (at);
 #define PRESENT_EXTRA(id, m, type, aux, limit, snake, set, at, how)                                                   \
 	if (X_PRESENT_##how(m, aux))                                                                                     \
@@ -840,17 +768,17 @@ SINK_INLINE int set_e164(struct sink *k, struct numbering__str *s, uint64_t valu
 			s->len = digits + 1;
 			return NUMBERING_OK;
 		}
-		s->len = (uint32_t)format_e164(s->ptr, value, digits);
+		s->len = (uint32_t)numbering__e164_format(s->ptr, (size_t)numbering__str_capacity(s), value, digits);
 		return NUMBERING_OK;
 	}
 	if (k->mode == SINK_PLACE && (size_t)(k->end - k->next) >= (size_t)digits + 2) {
-		size_t n = format_e164(k->next, value, digits);
+		size_t n = numbering__e164_format(k->next, (size_t)(k->end - k->next), value, digits);
 		if (n > 0)
 			place_take(k, s, n); /* fits: the room was checked */
 		return NUMBERING_OK;
 	}
 	char buf[24];
-	return sink_str(k, s, buf, format_e164(buf, value, digits));
+	return sink_str(k, s, buf, numbering__e164_format(buf, sizeof(buf), value, digits));
 }
 
 /* PLACE in one pass: @n zeroed labels at the next 8-byte boundary of the block. */
@@ -961,7 +889,7 @@ SINK_INLINE int read_derived(struct sink *k, struct reader *r, const char *field
 		return rc;
 	if (CHECKS(k)) {
 		char derived[24];
-		size_t n = has ? format_e164(derived, value, digits) : 0;
+		size_t n = has ? numbering__e164_format(derived, sizeof(derived), value, digits) : 0;
 		if (text_len == n && (n == 0 || memcmp(text, derived, n) == 0))
 			return bad(r, field, "it is stored but is what the numbers give");
 	}
