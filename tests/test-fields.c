@@ -233,8 +233,11 @@ static void own_texts(const struct list_case *c, void *obj)
 {
 	for (size_t i = 0; i < c->count; i++) {
 		char *p;
+		/* Only a text row's member is a pointer: a byte-sized row may end the object. */
+		if (c->rows[i].type != NUMBERING__FIELD_TEXT)
+			continue;
 		memcpy(&p, (char *)obj + c->rows[i].offset, sizeof(p));
-		if (c->rows[i].type == NUMBERING__FIELD_TEXT && p != NULL) {
+		if (p != NULL) {
 			p = numbering__strndup(p, strlen(p));
 			ck_assert_ptr_nonnull(p);
 			memcpy((char *)obj + c->rows[i].offset, &p, sizeof(p));
