@@ -71,9 +71,20 @@ static double now_s(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The +E164 text of the store's @i-th number, "+1212" and 7 digits, written digit by
+ * digit: the timed loops format one a resolve, and snprintf() (~930 instructions) was
+ * more than half of each side's loop, which pulled the in-process ratio toward 1
+ * (0.86x with it; the library's own instructions are ~1,690 against ~1,030). */
 static void number_of(char *buf, size_t size, int i)
 {
-	snprintf(buf, size, "+1212%07d", i % 10000000);
+	static const char prefix[] = "+1212";
+	if (size < sizeof(prefix) + 7)
+		die("number_of: buffer too small");
+	memcpy(buf, prefix, sizeof(prefix) - 1);
+	unsigned v = (unsigned)(i % 10000000);
+	for (int d = 6; d >= 0; d--, v /= 10)
+		buf[sizeof(prefix) - 1 + d] = (char)('0' + v % 10);
+	buf[sizeof(prefix) - 1 + 7] = '\0';
 }
 
 /* The records of the store's creates on a memory store, copied into the file backend
