@@ -913,40 +913,7 @@ static long compare_results(struct ctx *c, int count)
 /* ------------------------------------------------------------------------------------ */
 /* Printing.                                                                            */
 
-static int g_missed;
-
-static void fmt_rate(char *buf, size_t size, double ns)
-{
-	bench_format_rate(buf, size, 1e9 / ns);
-}
-
-static void emit(const char *figure, const char *ours, const char *peer, const char *peer_value, const char *ratio,
-                 const char *target, const char *verdict)
-{
-	printf("%-34s %12s  %-18s %12s %8s %8s  %s\n", figure, ours, peer, peer_value, ratio, target, verdict);
-	fflush(stdout);
-	bench_table_row("bench-inventory", figure, ours, peer, peer_value, ratio, target, verdict);
-}
-
-static void header(void)
-{
-	printf("%-34s %12s  %-18s %12s %8s %8s  %s\n", "figure", "libnumbering", "peer", "peer", "ratio", "target",
-	       "verdict");
-}
-
-/* A rate figure: ratio = peer ns / our ns (how many times faster we are). */
-static void row_rate(const char *figure, double ours_ns, const char *peer, double peer_ns, double target)
-{
-	char a[24], b[24], ratio[16], t[16];
-	fmt_rate(a, sizeof(a), ours_ns);
-	fmt_rate(b, sizeof(b), peer_ns);
-	double r = peer_ns / ours_ns;
-	snprintf(ratio, sizeof(ratio), "%.1fx", r);
-	snprintf(t, sizeof(t), ">=%.0fx", target);
-	int pass = r >= target;
-	g_missed += !pass;
-	emit(figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
-}
+static struct bench_console console = {"bench-inventory", 34, 18, 0};
 
 static void usage(void)
 {
@@ -1126,7 +1093,7 @@ int main(int argc, char **argv)
 		load_kind(shape, 2, 1, dir, &unused, &single_api_s);
 	if (want("memory"))
 		load_kind(shape, 1, 0, dir, &block_bytes, &block_s);
-	header();
+	bench_header(&console);
 
 	if (want("import")) {
 		char a[24], b[24], ratio[16];
@@ -1135,25 +1102,25 @@ int main(int argc, char **argv)
 		bench_format_rate(b, sizeof(b), rate_sql);
 		snprintf(ratio, sizeof(ratio), "%.1fx", rate_ours / rate_sql);
 		int pass = rate_ours >= 500000;
-		g_missed += !pass;
-		emit("import CSV, numbers (data set)", a, "SQLite, same CSV", b, ratio, ">=500k/s", pass ? "PASS" : "MISS");
+		console.missed += !pass;
+		bench_emit(&console, "import CSV, numbers (data set)", a, "SQLite, same CSV", b, ratio, ">=500k/s", pass ? "PASS" : "MISS");
 		bench_format_rate(a, sizeof(a), (double)shape.singles / single_s);
 		pass = (double)shape.singles / single_s >= 500000;
-		g_missed += !pass;
-		emit("import CSV, numbers (singles only)", a, "", "", "", ">=500k/s", pass ? "PASS" : "MISS");
+		console.missed += !pass;
+		bench_emit(&console, "import CSV, numbers (singles only)", a, "", "", "", ">=500k/s", pass ? "PASS" : "MISS");
 		bench_format_rate(a, sizeof(a), (double)total / import_api);
 		snprintf(ratio, sizeof(ratio), "%.1fx", import_sql / import_api);
 		pass = (double)total / import_api >= 500000;
-		g_missed += !pass;
-		emit("  same file via the C API", a, "SQLite, same CSV", b, ratio, ">=500k/s", pass ? "PASS" : "MISS");
+		console.missed += !pass;
+		bench_emit(&console, "  same file via the C API", a, "SQLite, same CSV", b, ratio, ">=500k/s", pass ? "PASS" : "MISS");
 		bench_format_rate(a, sizeof(a), (double)shape.singles / single_api_s);
 		pass = (double)shape.singles / single_api_s >= 500000;
-		g_missed += !pass;
-		emit("  singles via the C API", a, "", "", "", ">=500k/s", pass ? "PASS" : "MISS");
+		console.missed += !pass;
+		bench_emit(&console, "  singles via the C API", a, "", "", "", ">=500k/s", pass ? "PASS" : "MISS");
 		bench_format_rate(a, sizeof(a), (double)lines / import_ours);
 		bench_format_rate(b, sizeof(b), (double)lines / import_sql);
 		snprintf(ratio, sizeof(ratio), "%.1fx", import_sql / import_ours);
-		emit("import CSV, lines (data set)", a, "SQLite, same CSV", b, ratio, "", "info");
+		bench_emit(&console, "import CSV, lines (data set)", a, "SQLite, same CSV", b, ratio, "", "info");
 	}
 
 	if (want("search") || want("start") || want("scan")) {
@@ -1172,7 +1139,7 @@ int main(int argc, char **argv)
 			long differ = compare_results(&c, 256);
 			double ours, peer;
 			measure2(run_search, run_sql_search, &c, 0, 0, &ours, &peer);
-			row_rate(names[mode], ours, "SQLite", peer, targets[mode]);
+			bench_row_rate(&console, names[mode], ours, "SQLite", peer, targets[mode]);
 			if (differ)
 				printf("  (%ld of 256 searches returned other numbers than SQLite's)\n", differ);
 			if (mode == NUMBERING_SEARCH_START) {
@@ -1181,7 +1148,7 @@ int main(int argc, char **argv)
 				c.size = 100;
 				double ours100, peer100;
 				measure2(run_search, run_sql_search, &c, 0, 0, &ours100, &peer100);
-				row_rate("search START, size 100", ours100, "SQLite", peer100, targets[mode]);
+				bench_row_rate(&console, "search START, size 100", ours100, "SQLite", peer100, targets[mode]);
 				c.size = 10;
 				struct shape small = shape_of(numbers / 100);
 				char small_path[256];
@@ -1216,8 +1183,8 @@ int main(int argc, char **argv)
 				snprintf(ratio, sizeof(ratio), "%.2fx", big_ns / small_ns);
 				snprintf(peer_name, sizeof(peer_name), "%" PRIu64 " numbers", shape_numbers(small));
 				int pass = big_ns / small_ns <= 2;
-				g_missed += !pass;
-				emit("search START, no full scan", a, peer_name, b, ratio, "<=2x", pass ? "PASS" : "MISS");
+				console.missed += !pass;
+				bench_emit(&console, "search START, no full scan", a, peer_name, b, ratio, "<=2x", pass ? "PASS" : "MISS");
 				numbering_store_close(sc.store);
 				free(sc.queries);
 			}
@@ -1237,10 +1204,10 @@ int main(int argc, char **argv)
 		numbering_billing_entry_free(topup);
 		double ours, peer;
 		measure2(run_rent, run_sql_rent, &c, rents, rents / 4, &ours, &peer);
-		row_rate("rent", ours, "SQLite, txn/op", peer, 5);
+		bench_row_rate(&console, "rent", ours, "SQLite, txn/op", peer, 5);
 		start_queries(c.queries, shape);
 		measure2(run_rent_any, run_sql_rent_any, &c, rents, rents / 4, &ours, &peer);
-		row_rate("rentAny (START prefix)", ours, "SQLite, txn/op", peer, 5);
+		bench_row_rate(&console, "rentAny (START prefix)", ours, "SQLite, txn/op", peer, 5);
 	}
 
 	if (want("memory")) {
@@ -1250,18 +1217,18 @@ int main(int argc, char **argv)
 		snprintf(b, sizeof(b), "%.0f B", sql_row_bytes);
 		snprintf(ratio, sizeof(ratio), "%.2fx", single_b / sql_row_bytes);
 		int pass = single_b <= 100;
-		g_missed += !pass;
-		emit("memory/single number", a, "SQLite row", b, ratio, "<=100 B", pass ? "PASS" : "MISS");
+		console.missed += !pass;
+		bench_emit(&console, "memory/single number", a, "SQLite row", b, ratio, "<=100 B", pass ? "PASS" : "MISS");
 		snprintf(a, sizeof(a), "%.0f B", block_b);
 		snprintf(b, sizeof(b), "%.0f B", sql_row_bytes * BLOCK);
 		snprintf(ratio, sizeof(ratio), "%.3fx", block_b / (sql_row_bytes * BLOCK));
 		pass = block_b <= 150;
-		g_missed += !pass;
-		emit("memory/block of 100", a, "SQLite, 100 rows", b, ratio, "<=150 B", pass ? "PASS" : "MISS");
+		console.missed += !pass;
+		bench_emit(&console, "memory/block of 100", a, "SQLite, 100 rows", b, ratio, "<=150 B", pass ? "PASS" : "MISS");
 		snprintf(a, sizeof(a), "%.1f B", (double)ours_bytes / (double)total);
 		snprintf(ratio, sizeof(ratio), "%.3fx", (double)ours_bytes / (double)total / sql_row_bytes);
 		snprintf(b, sizeof(b), "%.0f B", sql_row_bytes);
-		emit("memory/number, this data set", a, "SQLite row", b, ratio, "", "info");
+		bench_emit(&console, "memory/number, this data set", a, "SQLite row", b, ratio, "", "info");
 		const struct numbering__memory_stats *st[2] = {&g_single_stats, &g_block_stats};
 		for (int k = 0; k < 2; k++) {
 			double n = (double)st[k]->records;
@@ -1275,7 +1242,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("\n%d figure%s missed; %.0f s in all\n", g_missed, g_missed == 1 ? "" : "s", now_s() - t_start);
+	printf("\n%d figure%s missed; %.0f s in all\n", console.missed, console.missed == 1 ? "" : "s", now_s() - t_start);
 	numbering_store_close(store);
 	if (need_sql)
 		sql_close(&sql);

@@ -1011,51 +1011,16 @@ static void run_split_small(void *p, uint64_t start, uint64_t count)
 /* ------------------------------------------------------------------------------------ */
 /* Printing.                                                                            */
 
-static int g_missed;
-
-/* A rate from nanoseconds per operation. */
-static void fmt_rate(char *buf, size_t size, double ns)
-{
-	bench_format_rate(buf, size, 1e9 / ns);
-}
-
-/* One row, on stdout and in the combined table (report.h). */
-static void emit(const char *figure, const char *ours, const char *peer, const char *peer_value, const char *ratio,
-                 const char *target, const char *verdict)
-{
-	printf("%-30s %12s  %-16s %12s %8s %8s  %s\n", figure, ours, peer, peer_value, ratio, target, verdict);
-	fflush(stdout);
-	bench_table_row("bench-store", figure, ours, peer, peer_value, ratio, target, verdict);
-}
-
-static void header(void)
-{
-	printf("%-30s %12s  %-16s %12s %8s %8s  %s\n", "figure", "libnumbering", "peer", "peer", "ratio", "target",
-	       "verdict");
-}
-
-/* A rate figure: ratio = peer ns / our ns (how many times faster we are). */
-static void row_rate(const char *figure, double ours_ns, const char *peer, double peer_ns, double target)
-{
-	char a[24], b[24], ratio[16], t[16];
-	fmt_rate(a, sizeof(a), ours_ns);
-	fmt_rate(b, sizeof(b), peer_ns);
-	double r = peer_ns / ours_ns;
-	snprintf(ratio, sizeof(ratio), "%.1fx", r);
-	snprintf(t, sizeof(t), ">=%.0fx", target);
-	int pass = r >= target;
-	g_missed += !pass;
-	emit(figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
-}
+static struct bench_console console = {"bench-store", 30, 16, 0};
 
 /* A rate figure with no target: printed for information, never a MISS. */
 static void row_rate_info(const char *figure, double ours_ns, const char *peer, double peer_ns)
 {
 	char a[24], b[24], ratio[16];
-	fmt_rate(a, sizeof(a), ours_ns);
-	fmt_rate(b, sizeof(b), peer_ns);
+	bench_format_rate(a, sizeof(a), 1e9 / ours_ns);
+	bench_format_rate(b, sizeof(b), 1e9 / peer_ns);
 	snprintf(ratio, sizeof(ratio), "%.1fx", peer_ns / ours_ns);
-	emit(figure, a, peer, b, ratio, "", "info");
+	bench_emit(&console, figure, a, peer, b, ratio, "", "info");
 }
 
 /* A latency figure: ratio = our ns / peer ns (how many times slower we are). */
@@ -1068,8 +1033,8 @@ static void row_latency(const char *figure, double ours_ns, const char *peer, do
 	snprintf(ratio, sizeof(ratio), "%.2fx", r);
 	snprintf(t, sizeof(t), "<=%.0fx", target);
 	int pass = r <= target;
-	g_missed += !pass;
-	emit(figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
+	console.missed += !pass;
+	bench_emit(&console, figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
 }
 
 /* row_latency() with a target that is not a whole number. */
@@ -1082,8 +1047,8 @@ static void row_latency_target(const char *figure, double ours_ns, const char *p
 	snprintf(ratio, sizeof(ratio), "%.2fx", r);
 	snprintf(t, sizeof(t), "<=%.1fx", target);
 	int pass = r <= target;
-	g_missed += !pass;
-	emit(figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
+	console.missed += !pass;
+	bench_emit(&console, figure, a, peer, b, ratio, t, pass ? "PASS" : "MISS");
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1248,7 +1213,7 @@ int main(int argc, char **argv)
 		       g_profile_get_alloc ? ", each allocated and freed" : " into one instance",
 		       (op_now_s() - t1) * 1e9 / (double)g_profile_get);
 	}
-	header();
+	bench_header(&console);
 	if (want("resolve")) {
 		/* Resolve, exact: single-number instances. */
 		for (uint32_t q = 0; q < QUERIES; q++) {
@@ -1292,10 +1257,10 @@ int main(int argc, char **argv)
 		{
 			double per = (double)(allocs_exact + allocs_range) / (2.0 * QUERIES);
 			int pass = BENCH_COUNT_ALLOCATIONS && allocs_exact + allocs_range == 0;
-			g_missed += !pass;
+			console.missed += !pass;
 			char a[24];
 			snprintf(a, sizeof(a), "%.3f", per);
-			emit("resolve, allocations/call", a, "", "", "", "0",
+			bench_emit(&console, "resolve, allocations/call", a, "", "", "", "0",
 			     BENCH_COUNT_ALLOCATIONS ? (pass ? "PASS" : "MISS") : "not counted");
 		}
 	}
@@ -1309,8 +1274,8 @@ int main(int argc, char **argv)
 		double ns[4];
 		measure_set(4, fns, &c, fixed, ns);
 		double get_ours = ns[0], get_sql = ns[1], get_lmdb = ns[2], get_alloc = ns[3];
-		row_rate("get by name", get_ours, "SQLite", get_sql, 10);
-		row_rate("get by name", get_ours, "LMDB", get_lmdb, 3);
+		bench_row_rate(&console, "get by name", get_ours, "SQLite", get_sql, 10);
+		bench_row_rate(&console, "get by name", get_ours, "LMDB", get_lmdb, 3);
 		row_rate_info("get by name, allocated", get_alloc, "SQLite", get_sql);
 		row_rate_info("get by name, allocated", get_alloc, "LMDB", get_lmdb);
 	}
@@ -1319,7 +1284,7 @@ int main(int argc, char **argv)
 		/* List: the first page of 100 of a project. */
 		double list_ours, list_sql;
 		measure2(run_list, run_sql_list, &c, 0, 0, &list_ours, &list_sql);
-		row_rate("list, one page of 100", list_ours, "SQLite", list_sql, 10);
+		bench_row_rate(&console, "list, one page of 100", list_ours, "SQLite", list_sql, 10);
 	}
 
 	if (want("prefix")) {
@@ -1345,7 +1310,7 @@ int main(int argc, char **argv)
 		}
 		/* One name at every store size, so that tools/bench.sh --growth lines them up. */
 		printf("  (prefix query: %s, %ld numbers held by the project)\n", prefix, numbers_held);
-		row_rate("prefix query, ~1,250 numbers", prefix_ours, "SQLite", prefix_sql, 10);
+		bench_row_rate(&console, "prefix query, ~1,250 numbers", prefix_ours, "SQLite", prefix_sql, 10);
 		if (matched_ours != matched_sql)
 			printf("  (the prefix query returned %ld instances here and %ld in SQLite)\n", matched_ours, matched_sql);
 	}
@@ -1355,10 +1320,10 @@ int main(int argc, char **argv)
 		uint64_t writes = g_n >= 100000 ? 20000 : 5000;
 		double create_ours, create_sql;
 		measure2(run_create, run_sql_create, &c, writes, writes / 4, &create_ours, &create_sql);
-		row_rate("create", create_ours, "SQLite, txn/op", create_sql, 5);
+		bench_row_rate(&console, "create", create_ours, "SQLite, txn/op", create_sql, 5);
 		double update_ours, update_sql;
 		measure2(run_update, run_sql_update, &c, writes, writes / 4, &update_ours, &update_sql);
-		row_rate("update (display_name)", update_ours, "SQLite, txn/op", update_sql, 5);
+		bench_row_rate(&console, "update (display_name)", update_ours, "SQLite, txn/op", update_sql, 5);
 	}
 
 	if (want("split")) {
@@ -1379,12 +1344,12 @@ int main(int argc, char **argv)
 			measure2(run_split_big, run_split_small, &c, splits, splits, &split_big, &split_small);
 			double r = split_big / split_small;
 			int pass = r <= 1.5;
-			g_missed += !pass;
+			console.missed += !pass;
 			char a[24], b[24], ratio[16];
 			snprintf(a, sizeof(a), "%.2f us", split_big / 1e3);
 			snprintf(b, sizeof(b), "%.2f us", split_small / 1e3);
 			snprintf(ratio, sizeof(ratio), "%.2fx", r);
-			emit("SplitRange of 10,000,000", a, "range of 100", b, ratio, "~1x", pass ? "PASS" : "MISS");
+			bench_emit(&console, "SplitRange of 10,000,000", a, "range of 100", b, ratio, "~1x", pass ? "PASS" : "MISS");
 		}
 	}
 
@@ -1399,20 +1364,20 @@ int main(int argc, char **argv)
 			snprintf(b, sizeof(b), "%.0f B", sql_row_bytes);
 			snprintf(ratio, sizeof(ratio), "%.2fx", single / sql_row_bytes);
 			int pass = single <= 150;
-			g_missed += !pass;
-			emit("memory/single instance", a, "SQLite row", b, ratio, "<=150 B", pass ? "PASS" : "MISS");
+			console.missed += !pass;
+			bench_emit(&console, "memory/single instance", a, "SQLite row", b, ratio, "<=150 B", pass ? "PASS" : "MISS");
 			snprintf(a, sizeof(a), "%.0f B", range);
 			snprintf(ratio, sizeof(ratio), "%.2fx", range / sql_row_bytes);
-			emit("memory/range of 100", a, "SQLite row", b, ratio, "", "info");
+			bench_emit(&console, "memory/range of 100", a, "SQLite row", b, ratio, "", "info");
 			snprintf(a, sizeof(a), "%.0f B", labelled);
-			emit("memory/single, 3 labels", a, "", "", "", "", "info");
+			bench_emit(&console, "memory/single, 3 labels", a, "", "", "", "", "info");
 			snprintf(a, sizeof(a), "%.0f B", ours_bytes);
 			snprintf(ratio, sizeof(ratio), "%.2fx", ours_bytes / sql_row_bytes);
-			emit("memory/instance, this data set", a, "SQLite row", b, ratio, "", "info");
+			bench_emit(&console, "memory/instance, this data set", a, "SQLite row", b, ratio, "", "info");
 		}
 	}
 
-	printf("\n%d figure%s missed; %.0f s in all\n", g_missed, g_missed == 1 ? "" : "s", now_s() - t_start);
+	printf("\n%d figure%s missed; %.0f s in all\n", console.missed, console.missed == 1 ? "" : "s", now_s() - t_start);
 	numbering_resolution_free(c.resolution);
 	numbering_instance_free(c.got);
 	numbering_store_close(store);
