@@ -267,7 +267,12 @@ static int shared_get(struct file *f, int kind, const char *name, numbering_reco
 	return heap(f)->get(heap(f), kind, name, visit, payload);
 }
 
-static int shared_find(struct file *f, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
+/* Inlined into rf_find(), its one caller (twice): a resolve's path through the backend
+ * is one call, not two. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int shared_find(struct file *f, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
                        void *payload)
 {
 	int served = 0, rc;

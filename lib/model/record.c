@@ -480,6 +480,9 @@ static inline void copy_piece(char *d, const char *s, size_t n)
 /* Sets @out's parent and name: as read (@k NULL, full form), or built in @name_buf from a
  * compact record's pieces: the parent, then the name (the parent again, the collection
  * and the id). Both decodes bound what @name_buf must hold before they call it. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
 static inline void set_names(numbering_record *out, const struct numbering__kind *k, char *name_buf,
                              const char *parent, size_t parent_len, const char *name, size_t name_len)
 {
