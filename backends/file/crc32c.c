@@ -115,14 +115,14 @@ __attribute__((target("sse4.2"))) static uint32_t crc_hard4(uint32_t crc, uint64
 
 #endif
 
-/* Apart, as crc_soft(). */
+/* Apart, as crc_soft(); only reached without SSE 4.2, so straight to the table. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
 #endif
 static uint32_t crc_soft4(uint32_t crc, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
 	uint64_t w[4] = {a, b, c, d};
-	return numbering__crc32c(crc, w, sizeof(w));
+	return ~crc_soft(~crc, (const uint8_t *)w, sizeof(w));
 }
 
 uint32_t numbering__crc32c_words4(uint32_t crc, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
@@ -132,6 +132,15 @@ uint32_t numbering__crc32c_words4(uint32_t crc, uint64_t a, uint64_t b, uint64_t
 		return crc_hard4(crc, a, b, c, d);
 #endif
 	return crc_soft4(crc, a, b, c, d);
+}
+
+void numbering__crc32c_use_table(int on)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	__atomic_store_n(&sse42_state, on ? 1 : 0, __ATOMIC_RELAXED);
+#else
+	(void)on; /* the table is the only path */
+#endif
 }
 
 uint32_t numbering__crc32c(uint32_t crc, const void *data, size_t len)

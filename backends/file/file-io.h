@@ -38,4 +38,8 @@ uint32_t numbering__crc32c(uint32_t crc, const void *data, size_t len);
  * shared index slot's check, at every look-up): the same value, without the loop. */
 uint32_t numbering__crc32c_words4(uint32_t crc, uint64_t a, uint64_t b, uint64_t c, uint64_t d);
 
+/* For tests: both CRC-32C calls take the portable table's path (@on 1), as on a CPU
+ * without SSE 4.2, or ask the CPU again (@on 0). Either path gives the same values. */
+void numbering__crc32c_use_table(int on);
+
 #endif

@@ -273,7 +273,7 @@ static int shared_get(struct file *f, int kind, const char *name, numbering_reco
 __attribute__((always_inline))
 #endif
 static inline int shared_find(struct file *f, int digits, uint64_t first, uint64_t last, numbering_record_visit_cb visit,
-                       void *payload)
+                              void *payload)
 {
 	int served = 0, rc;
 	if (digits >= 1 && digits <= NUMBERING_RECORD_DIGITS_MAX && first <= last &&
