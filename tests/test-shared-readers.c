@@ -552,6 +552,71 @@ START_TEST(shared_index_damaged)
 }
 END_TEST
 
+/* The log cut short before a shared reader opens it (a program, a disk), the index left
+ * as it was: a look-up must never read past the file's end (a fault, SIGBUS, once the
+ * cut is a page below the covered end). Cut below the durable length, the open is
+ * DATA_LOSS, as every other open's; cut past it (records a SYNC_OFF writer never synced,
+ * a torn tail as far as the log knows), the index is not believed and the reader
+ * answers from its own heap what the log still holds. */
+START_TEST(shared_reader_log_cut_short)
+{
+	enum { N = 60, MORE = 200 };
+	const char *path = new_path();
+	fill(path, N);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	off_t durable = st.st_size;
+	ck_assert_int_gt(durable, 4096 + 128);
+	off_t below[] = {durable - 1, durable - 100, 4096, 4095, 200};
+	int fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	char *whole = malloc((size_t)durable);
+	ck_assert_int_eq(pread(fd, whole, (size_t)durable, 0), durable);
+	close(fd);
+	for (size_t c = 0; c < sizeof(below) / sizeof(below[0]); c++) {
+		ck_assert_int_eq(truncate(path, below[c]), 0);
+		numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+		o.read_only = 1;
+		o.shared_index = 1;
+		numbering_backend *r = NULL;
+		int rc = numbering_file_backend_new(&r, path, &o);
+		ck_assert_msg(rc == NUMBERING_DATA_LOSS, "cut at %lld: %d %s", (long long)below[c], rc,
+		              numbering_error_message());
+		ck_assert_ptr_nonnull(strstr(numbering_error_message(), path));
+		/* The bytes back: the store reads again, through its index. */
+		fd = open(path, O_WRONLY);
+		ck_assert_int_eq(pwrite(fd, whole, (size_t)durable, 0), durable);
+		close(fd);
+		r = open_backend(path, 1, 1);
+		ck_assert(served_shared(r));
+		check_all(r, N, 1);
+		r->free(r);
+	}
+	free(whole);
+	/* Past the durable length: commits of a SYNC_OFF writer still open, indexed and
+	 * published, never synced; the log is cut a page below its end. */
+	numbering_backend *w = open_backend(path, 0, 1);
+	for (int i = N; i < N + MORE; i++) {
+		ck_assert_int_eq(w->begin(w), NUMBERING_OK);
+		put_rec(w, i, number_of(i), 1, 1);
+		ck_assert_int_eq(w->commit(w), NUMBERING_OK);
+	}
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, durable + 2 * 4096);
+	off_t cut = (durable / 4096 + 1) * 4096 + 10;
+	ck_assert_int_eq(truncate(path, cut), 0);
+	numbering_backend *r = open_backend(path, 1, 1);
+	ck_assert(!served_shared(r));
+	check_all(r, N, 1);
+	struct seen s;
+	ck_assert_int_eq(resolve(r, number_of(N + MORE - 1), &s), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(get(r, N + MORE - 1, &s), NUMBERING_NOT_FOUND);
+	r->free(r);
+	w->free(w);
+	cleanup();
+}
+END_TEST
+
 /* Reads of the store's file fail with EIO while this is installed. */
 static ssize_t failing_pread(int fd, void *buf, size_t len, off_t offset)
 {
@@ -1335,6 +1400,7 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_index_grows);
 	tcase_add_test(tc, shared_reader_lists_every_kind);
 	tcase_add_test(tc, shared_index_damaged);
+	tcase_add_test(tc, shared_reader_log_cut_short);
 	tcase_add_test(tc, shared_index_of_version_1);
 	tcase_add_test(tc, shared_reader_catch_up_retried);
 	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);

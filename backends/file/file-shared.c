@@ -307,7 +307,9 @@ static int shx_map(struct numbering__shx **out, int fd, int writable, const char
 	return NUMBERING_OK;
 }
 
-/* Whether @x indexes the log open at @fd whose header's checksum is @crc. */
+/* Whether @x indexes the log open at @fd whose header's checksum is @crc, and the log
+ * still holds every byte it covers: a log cut below the covered end (by a program, or
+ * a disk) would have a look-up read a page past the file's end, which faults (SIGBUS). */
 static int shx_of_log(const struct numbering__shx *x, int fd, uint32_t crc)
 {
 	struct stat st;
@@ -318,7 +320,8 @@ static int shx_of_log(const struct numbering__shx *x, int fd, uint32_t crc)
 	memcpy(&dev, x->map + H_LOG_DEV, 8);
 	memcpy(&ino, x->map + H_LOG_INO, 8);
 	memcpy(&c, x->map + H_LOG_CRC, 4);
-	return dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino && c == crc;
+	return dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino && c == crc &&
+	       ld64(x->map + H_COVERED_END) <= (uint64_t)st.st_size;
 }
 
 /* The log, mapped. */
@@ -1188,7 +1191,9 @@ int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struc
 	}
 	if (!shx_of_log(x, log_fd, log_crc)) {
 		shx_close(x);
-		return numbering__error_set(NUMBERING_DATA_LOSS, "file backend: the shared index %s is of another log than %s",
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "file backend: the shared index %s is of another log than %s, or covers more "
+		                            "than it holds",
 		                            f->idx_path, f->path);
 	}
 	*out = x;

@@ -1500,6 +1500,13 @@ static int file_open(struct file *f, int must_exist)
 	if (rc == NUMBERING_OK && f->read_only) {
 		numbering__file_scan_cover_durable(&s, &r);
 		size = s.size;
+		/* What the replay says of it, which a shared reader does not run. */
+		if (f->shared_reader && r.durable_end > size)
+			rc = numbering__error_set(NUMBERING_DATA_LOSS,
+			                          "file backend: store %s is damaged: it was synced up to offset %llu, but "
+			                          "the file ends at offset %llu (numberctl fsck --repair keeps the records "
+			                          "before the damage)",
+			                          f->path, (unsigned long long)r.durable_end, (unsigned long long)size);
 	}
 	if (rc == NUMBERING_OK && f->shared_reader) {
 		/* Shared mode: get and resolve from the shared index and the mapped log, no
