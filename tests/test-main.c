@@ -86,6 +86,7 @@ static const struct named_suite all_suites[] = {
 	{"vox_gaps", vox_gaps_suite},
 	{"shared_readers", shared_readers_suite},
 	{"kit_file_shared", kit_file_shared_suite},
+	{"full_disk", full_disk_suite},
 	{"fields", fields_suite},
 };
 

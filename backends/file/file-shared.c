@@ -924,7 +924,13 @@ static int shx_write(struct file *f, uint64_t min_names, const struct log_src *s
 	memcpy(h + H_RANGE_CAP, &range_cap, 8);
 	boot_id(h + H_BOOT);
 	put32(h + H_CRC, fixed_crc(h));
-	if (ftruncate(fd, (off_t)size) != 0 || pwrite(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+	/* Its blocks allocated now, not at the first store into each page of the mapping:
+	 * on a full disk (or a quota) that store would fault (SIGBUS) and kill the writer,
+	 * where this fails with ENOSPC. */
+	int e = posix_fallocate(fd, 0, (off_t)size);
+	if (e != 0)
+		errno = e;
+	if (e != 0 || pwrite(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
 		rc = numbering__file_io_error("write the index", tmp);
 		goto fail;
 	}

@@ -1,0 +1,234 @@
+/*
+ * The file store on a full disk: a real small tmpfs, mounted in a mount namespace of a
+ * child process (as root, or in a user namespace of its own), filled up while a writer
+ * works. A write that finds no room fails with an error; it never kills the process,
+ * and once room is made every acknowledged write is there.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
+
+#include "../backends/file/file-internal.h"
+#include "suites.h"
+#include "temp-dir.h"
+
+#define P1 "projects/p1"
+
+/* Exit statuses of the child: what went wrong, said on stderr too. */
+enum { CHILD_OK = 0, CHILD_FAILED = 1, CHILD_NO_MOUNT = 77 };
+
+#define REQUIRE(cond, ...)                                                                                             \
+	do {                                                                                                           \
+		if (!(cond)) {                                                                                         \
+			fprintf(stderr, "full disk, line %d: ", __LINE__);                                             \
+			fprintf(stderr, __VA_ARGS__);                                                                  \
+			fprintf(stderr, " (%s)\n", numbering_error_message());                                         \
+			_exit(CHILD_FAILED);                                                                           \
+		}                                                                                                      \
+	} while (0)
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Mounts a tmpfs of @kib KiB at @dir, in a mount namespace of this process only. */
+static int mount_small(const char *dir, int kib)
+{
+	if (unshare(CLONE_NEWNS) != 0) {
+		uid_t uid = geteuid();
+		gid_t gid = getegid();
+		char map[64];
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+		if (write_text("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
+			return -1;
+		if (write_text("/proc/self/uid_map", map) != 0)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+		if (write_text("/proc/self/gid_map", map) != 0)
+			return -1;
+	}
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	char options[32];
+	snprintf(options, sizeof(options), "size=%dk", kib);
+	return mount("tmpfs", dir, "tmpfs", 0, options);
+}
+
+/* Fills the file system of @dir up, then frees @room bytes: the filler's name. */
+static void fill_up(const char *filler, off_t room)
+{
+	int fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	REQUIRE(fd >= 0, "create %s", filler);
+	static char block[16384];
+	off_t size = 0;
+	for (;;) {
+		ssize_t n = write(fd, block, sizeof(block));
+		if (n <= 0)
+			break;
+		size += n;
+	}
+	REQUIRE(errno == ENOSPC, "filling the disk ended with %s", strerror(errno));
+	REQUIRE(ftruncate(fd, size > room ? size - room : 0) == 0, "make room");
+	close(fd);
+}
+
+static numbering_backend *open_store(const char *path, int read_only, int shared, int *rc)
+{
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = NUMBERING_FILE_SYNC_FULL;
+	o.compact_min_bytes = -1;
+	o.read_only = read_only;
+	o.shared_index = shared;
+	numbering_backend *b = NULL;
+	*rc = numbering_file_backend_new(&b, path, &o);
+	return b;
+}
+
+static int put_one(numbering_backend *b, int i)
+{
+	char name[96], body[32], parent[] = P1;
+	snprintf(name, sizeof(name), P1 "/phoneNumberInstances/N%d", i);
+	snprintf(body, sizeof(body), "v%d", i);
+	numbering_record r;
+	memset(&r, 0, sizeof(r));
+	r.version = NUMBERING_RECORD_VERSION;
+	r.kind = 1;
+	r.flags = NUMBERING_RECORD_LISTED | NUMBERING_RECORD_NUMBERS;
+	r.name = name;
+	r.parent = parent;
+	r.sort_key = i + 1;
+	r.digits = 11;
+	r.first = r.last = 15550000000ULL + (uint64_t)i;
+	r.body = body;
+	r.body_len = strlen(body);
+	int rc = b->begin(b);
+	if (rc == NUMBERING_OK && (rc = b->put(b, &r)) == NUMBERING_OK)
+		return b->commit(b);
+	b->rollback(b);
+	return rc;
+}
+
+static int count_visit(const numbering_record *r, void *payload)
+{
+	(void)r;
+	++*(int *)payload;
+	return 0;
+}
+
+/* Every one of records 0 .. @n - 1 resolves through @b. */
+static void require_all(numbering_backend *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int visits = 0;
+		uint64_t number = 15550000000ULL + (uint64_t)i;
+		int rc = b->find(b, 11, number, number, count_visit, &visits);
+		REQUIRE(rc == NUMBERING_OK && visits == 1, "record %d: %d, %d visits", i, rc, visits);
+	}
+}
+
+/* The shared index is written through a mapping: on a full disk, its pages must not be
+ * left for the stores into them to allocate (SIGBUS). A writer making it, then a
+ * compaction, with no room: each fails with an error or goes on without the index, the
+ * process lives, and what was acknowledged is there once room is made. */
+static void full_disk_child(const char *dir)
+{
+	if (mount_small(dir, 512) != 0)
+		_exit(CHILD_NO_MOUNT);
+	char path[256], filler[256];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	snprintf(filler, sizeof(filler), "%s/filler", dir);
+	fill_up(filler, 16384); /* the store's page and the lock file's, not the index's 100 KiB */
+	int rc;
+	numbering_backend *w = open_store(path, 0, 1, &rc);
+	REQUIRE(rc == NUMBERING_OK, "open with the shared index on a full disk: %d", rc);
+	int acked = 0;
+	for (int i = 0; i < 20; i++) {
+		rc = put_one(w, i);
+		if (rc != NUMBERING_OK) {
+			REQUIRE(rc == NUMBERING_RESOURCE_EXHAUSTED, "commit %d: %d", i, rc);
+			break;
+		}
+		acked++;
+	}
+	REQUIRE(acked > 0, "no commit fitted");
+	/* No room at all: a compaction fails, and the store reads on. */
+	fill_up(filler, 0);
+	rc = w->control(w, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+	REQUIRE(rc == NUMBERING_RESOURCE_EXHAUSTED, "compaction on a full disk: %d", rc);
+	numbering_error_clear();
+	require_all(w, acked);
+	numbering_backend *r = open_store(path, 1, 1, &rc);
+	REQUIRE(rc == NUMBERING_OK, "a reader beside the full disk: %d", rc);
+	require_all(r, acked);
+	r->free(r);
+	/* Room again: everything acknowledged, and the index made by the next writer. */
+	REQUIRE(unlink(filler) == 0, "unlink the filler");
+	w->free(w);
+	w = open_store(path, 0, 1, &rc);
+	REQUIRE(rc == NUMBERING_OK, "reopen with room: %d", rc);
+	require_all(w, acked);
+	REQUIRE(put_one(w, acked) == NUMBERING_OK, "commit with room");
+	w->free(w);
+	r = open_store(path, 1, 1, &rc);
+	REQUIRE(rc == NUMBERING_OK, "a reader with room: %d", rc);
+	REQUIRE(((struct file *)r)->shx != NULL, "no shared index made once there was room");
+	require_all(r, acked + 1);
+	r->free(r);
+	_exit(CHILD_OK);
+}
+
+START_TEST(file_full_disk)
+{
+	char dir[128];
+	const char *base = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/numbering-full-XXXXXX", base && base[0] ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		full_disk_child(dir);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	temp_dir_remove(dir);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_MOUNT) {
+		fprintf(stderr, "file_full_disk: no tmpfs could be mounted here (neither root nor a user namespace); "
+		                "not run\n");
+		return;
+	}
+	ck_assert_msg(!WIFSIGNALED(status), "the writer on a full disk was killed by signal %d",
+	              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK, "the full disk's checks failed (stderr)");
+}
+END_TEST
+
+Suite *full_disk_suite(void)
+{
+	Suite *s = suite_create("full_disk");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, file_full_disk);
+	suite_add_tcase(s, tc);
+	return s;
+}
