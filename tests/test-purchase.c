@@ -361,6 +361,75 @@ START_TEST(documents_hold_it_until_the_host_completes)
 }
 END_TEST
 
+/* The instance of a number billing holds: what the buyer's own lifecycle calls cannot
+ * take from it. @verb is the call, @name the instance, @state what it must stay. */
+static void expect_held(int (*call)(numbering_instance **, numbering_store *, const char *, const char *),
+                        const char *name, const char *number, int state, const char *text)
+{
+	int64_t balance = 0, reserved = 0, entries = 0, b = 0, r = 0, e = 0;
+	account_state(store, P1, &balance, &reserved, &entries);
+	numbering_instance *in = NULL;
+	fixture_expect_error(checked(call(&in, store, NULL, name)), NUMBERING_FAILED_PRECONDITION, text);
+	ck_assert_ptr_null(in);
+	ck_assert_int_eq(instance_state(number), state);
+	account_state(store, P1, &b, &r, &e);
+	ck_assert_int_eq(b, balance);
+	ck_assert_int_eq(r, reserved);
+	ck_assert_int_eq(e, entries);
+}
+
+/* A number waiting for documents is the host's to complete, and a number a missed
+ * payment suspended is billing's to resume: activating the first made it route with
+ * nothing charged, resuming the second made it route unpaid, and deleting either left
+ * its purchase holding the reserve, or its subscription charging for a deleted number
+ * at every billing run, with the number never back in stock. */
+START_TEST(lifecycle_calls_leave_what_billing_holds)
+{
+	import_stock(1);
+	top_up(store, P1, "USD", 300);
+	numbering_purchase *p = buy("+12125551234");
+	ck_assert_str_eq(status_of(p), "PROCESSING");
+	const char *instance = numbering_purchase_text(p, "instance");
+	ck_assert_str_ne(instance, "");
+	expect_held(numbering_store_activate, instance, "+12125551234", NUMBERING_LIFECYCLE_PENDING,
+	            "the host completes its purchase");
+	expect_held(numbering_store_delete, instance, "+12125551234", NUMBERING_LIFECYCLE_PENDING,
+	            "CancelPhoneNumberPurchase");
+	numbering_purchase *q = NULL;
+	ck_assert_int_eq(numbering_store_get_purchase(&q, store, NULL, numbering_purchase_text(p, "name")), NUMBERING_OK);
+	ck_assert_str_eq(status_of(q), "PROCESSING");
+	numbering_purchase_free(q);
+	numbering_purchase *done = NULL;
+	ck_assert_int_eq(complete_purchase(&done, store, HOST, numbering_purchase_text(p, "name")), NUMBERING_OK);
+	numbering_purchase_free(done);
+	expect_account(0, 0);
+	expect_held(numbering_store_delete, instance, "+12125551234", NUMBERING_LIFECYCLE_ACTIVE,
+	            "ReleaseNumber");
+	/* The next period unpaid: deactivated, SUSPENDED by billing. */
+	clock_now += INT64_C(40) * 86400 * NS;
+	numbering_billing_report report = NUMBERING_BILLING_REPORT_INIT;
+	ck_assert_int_eq(checked(numbering_store_run_billing(&report, store, NULL)), NUMBERING_OK);
+	ck_assert_int_eq(report.deactivated, 1);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_SUSPENDED);
+	expect_held(numbering_store_resume, instance, "+12125551234", NUMBERING_LIFECYCLE_SUSPENDED,
+	            "a top-up and a billing run resume it");
+	expect_held(numbering_store_delete, instance, "+12125551234", NUMBERING_LIFECYCLE_SUSPENDED,
+	            "ReleaseNumber");
+	/* Paid: billing resumes it, and the buyer may suspend and resume it again. */
+	top_up(store, P1, "USD", 200);
+	ck_assert_int_eq(checked(numbering_store_run_billing(&report, store, NULL)), NUMBERING_OK);
+	ck_assert_int_eq(report.reactivated, 1);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_ACTIVE);
+	numbering_instance *in = NULL;
+	ck_assert_int_eq(checked(numbering_store_suspend(&in, store, NULL, instance)), NUMBERING_OK);
+	numbering_instance_free(in);
+	ck_assert_int_eq(checked(numbering_store_resume(&in, store, NULL, instance)), NUMBERING_OK);
+	numbering_instance_free(in);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_ACTIVE);
+	numbering_purchase_free(p);
+}
+END_TEST
+
 START_TEST(failed_and_cancelled_give_the_number_back)
 {
 	import_stock(1);
@@ -1134,6 +1203,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, short_balance_fails_and_keeps_the_number);
 	tcase_add_test(tc, documents_hold_it_until_the_host_completes);
 	tcase_add_test(tc, failed_and_cancelled_give_the_number_back);
+	tcase_add_test(tc, lifecycle_calls_leave_what_billing_holds);
 	tcase_add_test(tc, a_free_number_charges_nothing);
 	tcase_add_test(tc, another_currency_is_refused);
 	tcase_add_test(tc, a_block_priced_wrong_is_refused_naming_the_number);

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "service/backend-call.h"
+#include "service/billing-hold.h"
 #include "service/service.h"
 
 /*
@@ -150,7 +151,9 @@ static int apply_locked(numbering_instance **out, numbering_store *store, const 
 	if (!(t->from & FROM(instance->lifecycle_state)))
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot %s %s: it is %s", t->verb, name,
 		                          numbering_lifecycle_state_name(instance->lifecycle_state));
-	else
+	else if (t->to != NUMBERING_LIFECYCLE_SUSPENDED) /* a buyer may always suspend its own */
+		rc = numbering__billing_hold_check(store, instance, t->to);
+	if (rc == NUMBERING_OK)
 		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK) {
 		instance->lifecycle_state = (uint8_t)t->to;

@@ -890,6 +890,32 @@ static int processing_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
+int numbering__purchase_processing(numbering_store *store, const char *project, const char *instance,
+                                   char name[NUMBERING__NAME_SIZE], int *found)
+{
+	*found = 0;
+	name[0] = '\0';
+	numbering_purchase *p = purchase_alloc();
+	if (p == NULL)
+		return out_of_memory("a purchase");
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
+	q.parent = project;
+	q.keys[0] = status_names[NUMBERING_PURCHASE_PROCESSING];
+	struct processing_visit v = {p, instance, 0, NUMBERING_OK};
+	int rc = numbering__backend_list(store, &q, processing_visit, &v);
+	if (rc == NUMBERING__VISIT_STOP)
+		rc = NUMBERING_OK;
+	if (rc == NUMBERING_OK)
+		rc = v.rc;
+	if (rc == NUMBERING_OK && v.found) {
+		*found = 1;
+		snprintf(name, NUMBERING__NAME_SIZE, "%s", p->name);
+	}
+	numbering_purchase_free(p);
+	return rc;
+}
+
 int numbering__purchase_settle(numbering_store *store, numbering_active_number *a, const char *project, int to,
                                const char *details, int64_t now, int *found)
 {

@@ -67,6 +67,11 @@ int numbering__purchase_for_rent(numbering_store *store, numbering_active_number
 int numbering__purchase_settle(numbering_store *store, numbering_active_number *a, const char *project, int to,
                                const char *details, int64_t now, int *found);
 
+/* Whether the instance named @instance (of @project) waits for documents: *found 1,
+ * and its PROCESSING purchase's name in @name, when it does. */
+int numbering__purchase_processing(numbering_store *store, const char *project, const char *instance,
+                                   char name[NUMBERING__NAME_SIZE], int *found);
+
 /* The kind's body check (model/kinds.h). */
 int numbering__purchase_record_check(const numbering_record *record);
 
