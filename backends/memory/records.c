@@ -1407,7 +1407,11 @@ static int put(struct rmem *m, const numbering_record *record, struct numbering_
 	 * stores no tail and is found by its number, not in the names hash. */
 	unsigned name_digits = 0;
 	uint64_t name_number = 0;
-	int number_name = number_named(name, len, &name_digits, &name_number);
+	/* Only a single number's record can be kept by its number, and only a kind with
+	 * such records holds one to replace: the others (a purchase's ledger entry,
+	 * subscription, journal record...) skip the look at the name's end. */
+	int number_name = ((numbers && record->first == record->last) || m->number_named[record->kind] != 0) &&
+	                  number_named(name, len, &name_digits, &name_number);
 	int derived = number_name && numbers && record->first == record->last && name_digits == (unsigned)record->digits &&
 	              name_number == record->first;
 	/* The look-ups' slots are asked for first and read only once the record is built:
