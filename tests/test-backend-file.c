@@ -3015,8 +3015,13 @@ static void assert_not_regular(const char *path, const char *kind)
 	                  strstr(numbering_error_message(), "not a regular file") != NULL &&
 	                  strstr(numbering_error_message(), path) != NULL,
 	              "%s", numbering_error_message());
+	/* The answer names the field, as every INVALID_ARGUMENT does. */
+	ck_assert_int_eq(numbering_error_violation_count(), 1);
+	ck_assert_str_eq(numbering_error_violation_field(0), "path");
 	ck_assert_int_eq(open_read_only(&b, path), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_msg(strstr(numbering_error_message(), kind) != NULL, "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_error_violation_count(), 1);
+	ck_assert_str_eq(numbering_error_violation_field(0), "path");
 	for (int repair = 0; repair < 2; repair++) {
 		numbering_file_report r;
 		report_init(&r);

@@ -1699,12 +1699,15 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 		f->rlock.watch = f->changes;
 	}
 	if (rc != NUMBERING_OK) {
-		/* Keep the error of the failure, not of the clean-up. */
+		/* Keep the error of the failure, not of the clean-up: its field too (the path
+		 * that is not a store, say), which the caller's answer names. */
 		int code = numbering_error_code();
-		char message[512];
+		char message[512], field[128] = "";
 		snprintf(message, sizeof(message), "%s", numbering_error_message());
+		if (numbering_error_violation_count() > 0)
+			snprintf(field, sizeof(field), "%s", numbering_error_violation_field(0));
 		numbering__file_free(f);
-		numbering__error_set(code, "%s", message);
+		numbering__error_field(code, field[0] != '\0' ? field : NULL, "%s", message);
 		return rc;
 	}
 	f->open_ns = now_ns() - started;
