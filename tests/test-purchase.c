@@ -430,6 +430,36 @@ START_TEST(lifecycle_calls_leave_what_billing_holds)
 }
 END_TEST
 
+/* A move renamed an acquired instance away from its subscription, which kept charging
+ * the first project for a number another project held (and could then delete, its
+ * subscription not found under the new name), and left a PROCESSING purchase's
+ * instance out of its purchase's reach. */
+START_TEST(an_acquired_number_does_not_move)
+{
+	import_stock(1);
+	top_up(store, P1, "USD", 600);
+	numbering_purchase *p = buy("+12125551234"), *q = buy("+12125551235");
+	numbering_purchase *done = NULL;
+	ck_assert_int_eq(complete_purchase(&done, store, HOST, numbering_purchase_text(q, "name")), NUMBERING_OK);
+	numbering_purchase_free(done);
+	const char *waiting = numbering_purchase_text(p, "instance"), *paid = numbering_purchase_text(q, "instance");
+	numbering_instance *in = NULL;
+	fixture_expect_error(checked(numbering_store_move(&in, store, NULL, waiting, "projects/p2", NULL)),
+	                     NUMBERING_FAILED_PRECONDITION, "CancelPhoneNumberPurchase");
+	ck_assert_ptr_null(in);
+	fixture_expect_error(checked(numbering_store_move(&in, store, NULL, paid, "projects/p2", NULL)),
+	                     NUMBERING_FAILED_PRECONDITION, "ReleaseNumber");
+	ck_assert_ptr_null(in);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_PENDING);
+	ck_assert_int_eq(instance_state("+12125551235"), NUMBERING_LIFECYCLE_ACTIVE);
+	ck_assert_int_eq(numbering_store_get(&in, store, NULL, paid), NUMBERING_OK);
+	numbering_instance_free(in);
+	expect_account(300, 300);
+	numbering_purchase_free(p);
+	numbering_purchase_free(q);
+}
+END_TEST
+
 START_TEST(failed_and_cancelled_give_the_number_back)
 {
 	import_stock(1);
@@ -1204,6 +1234,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, documents_hold_it_until_the_host_completes);
 	tcase_add_test(tc, failed_and_cancelled_give_the_number_back);
 	tcase_add_test(tc, lifecycle_calls_leave_what_billing_holds);
+	tcase_add_test(tc, an_acquired_number_does_not_move);
 	tcase_add_test(tc, a_free_number_charges_nothing);
 	tcase_add_test(tc, another_currency_is_refused);
 	tcase_add_test(tc, a_block_priced_wrong_is_refused_naming_the_number);

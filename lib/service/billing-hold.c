@@ -8,7 +8,7 @@
 #include "service/subscription-record.h"
 #include "service/subscription.h"
 
-/* Activate or delete of a PENDING instance: its purchase may wait for documents. */
+/* Activate, delete or move of a PENDING instance: its purchase may wait for documents. */
 static int check_pending(numbering_store *store, const char *name, const char *project, int to)
 {
 	char purchase[NUMBERING__NAME_SIZE];
@@ -22,9 +22,9 @@ static int check_pending(numbering_store *store, const char *name, const char *p
 		                              "the host completes its purchase (CompletePhoneNumberPurchase)",
 		                              name, purchase);
 	return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name",
-	                              "cannot delete %s: its purchase %s is PROCESSING; cancel the purchase "
+	                              "cannot %s %s: its purchase %s is PROCESSING; cancel the purchase "
 	                              "(CancelPhoneNumberPurchase), which gives the number back",
-	                              name, purchase);
+	                              to == NUMBERING__BILLING_HOLD_MOVE ? "move" : "delete", name, purchase);
 }
 
 int numbering__billing_hold_check(numbering_store *store, const numbering_instance *in, int to)
@@ -47,17 +47,24 @@ int numbering__billing_hold_check(numbering_store *store, const numbering_instan
 		numbering__subscription_clear(&s);
 		return rc;
 	}
-	if (to == NUMBERING_LIFECYCLE_DELETED && s.f.expire_time != 0)
+	int leaves = to == NUMBERING_LIFECYCLE_DELETED || to == NUMBERING__BILLING_HOLD_MOVE;
+	if (leaves && s.f.expire_time != 0)
 		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name",
-		                            "cannot delete %s: it was released, and ends, with its subscription %s, "
+		                            "cannot %s %s: it was released, and ends, with its subscription %s, "
 		                            "at its expireAt, when the number goes back to the inventory",
-		                            name, sub);
+		                            to == NUMBERING__BILLING_HOLD_MOVE ? "move" : "delete", name, sub);
 	else if (to == NUMBERING_LIFECYCLE_DELETED)
 		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name",
 		                            "cannot delete %s: its subscription %s renews it and charges for it; release "
 		                            "the number (NumberService_ReleaseNumber), which ends the subscription and "
 		                            "gives the number back",
 		                            name, sub);
+	else if (to == NUMBERING__BILLING_HOLD_MOVE)
+		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name",
+		                            "cannot move %s: its subscription %s charges the account of %s for it; "
+		                            "release the number (NumberService_ReleaseNumber), and acquire it in the "
+		                            "other project",
+		                            name, sub, project);
 	else if (to == NUMBERING_LIFECYCLE_ACTIVE && s.f.state == NUMBERING_SUBSCRIPTION_DEACTIVATED)
 		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name",
 		                            "cannot resume %s: its subscription %s is DEACTIVATED for a missed payment; "

@@ -10,9 +10,14 @@
 
 #include "service/service.h"
 
+/* The @to of a move: the instance stays in its state, but leaves the project whose
+ * purchase and subscription are named after it. */
+#define NUMBERING__BILLING_HOLD_MOVE (-1)
+
 /* Under the write lock: FAILED_PRECONDITION naming "name", with what to call instead,
- * when taking the instance @in from its lifecycle state to @to would take from billing
- * what it holds; NUMBERING_OK otherwise (an instance no purchase or rent acquired). */
+ * when taking the instance @in from its lifecycle state to @to (or moving it) would
+ * take from billing what it holds; NUMBERING_OK otherwise (an instance no purchase or
+ * rent acquired). */
 int numbering__billing_hold_check(numbering_store *store, const numbering_instance *in, int to);
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "model/validate.h"
 #include "service/backend-call.h"
+#include "service/billing-hold.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -26,6 +27,8 @@ static int move_locked(struct numbering__write_op *op, numbering_store *store)
 		return rc;
 	if (instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot move %s: it is DELETED", name);
+	else
+		rc = numbering__billing_hold_check(store, instance, NUMBERING__BILLING_HOLD_MOVE);
 	if (rc == NUMBERING_OK) {
 		numbering_instance *existing = NULL;
 		rc = numbering__load(&existing, store, new_name, "destination_parent");
