@@ -2739,7 +2739,9 @@ static int prefetch(struct rmem *m, const struct numbering__prefetch *p)
 		return NUMBERING_OK;
 	unsigned digits = 0;
 	uint64_t first = 0;
-	if (number_named(p->name, len, &digits, &first))
+	/* As put() asks: a kind with no record kept by its number (a purchase's, an
+	 * instance's) has no such slot to read. */
+	if (m->number_named[p->kind] != 0 && number_named(p->name, len, &digits, &first))
 		prefetch_slot(&m->singles, number_hash(m, number_key(digits, first)));
 	prefetch_slot(&m->names, put_hash(m, p->kind, p->name, len));
 	return NUMBERING_OK;
