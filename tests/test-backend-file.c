@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1393,6 +1395,67 @@ START_TEST(file_lock_file_planted)
 	ck_assert_int_eq(unlink(lock), 0);
 	b = open_ok(path);
 	ck_assert_int_eq(file_size(lock), 64);
+	b->free(b);
+}
+END_TEST
+
+/* Whatever else lies at PATH.lock (a symlink, dangling or not, a directory, a FIFO, a
+ * socket) is refused to a writer as what it is: INVALID_ARGUMENT on the path, never
+ * UNAVAILABLE, which a host retries and no retry would ever cure. A read-only open
+ * reads the store as of its open, as it does when there is no lock file to watch. */
+START_TEST(file_lock_file_not_a_file)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	b->free(b);
+	char lock[300], target[300];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	snprintf(target, sizeof(target), "%s/precious", dir_of(path));
+	write_file(target, (const uint8_t *)"keep me", 7);
+	const char *kinds[] = {"a symlink", "a symlink", "a directory", "a FIFO", "a socket"};
+	for (int k = 0; k < 5; k++) {
+		ck_assert_int_eq(unlink(lock), 0);
+		int planted = k == 0   ? symlink(target, lock)
+		              : k == 1 ? symlink("/nonexistent/lock", lock)
+		              : k == 2 ? mkdir(lock, 0700)
+		              : k == 3 ? mkfifo(lock, 0600)
+		                       : -2;
+		if (k == 4) {
+			int s = socket(AF_UNIX, SOCK_STREAM, 0);
+			struct sockaddr_un a;
+			memset(&a, 0, sizeof(a));
+			a.sun_family = AF_UNIX;
+			ck_assert_uint_lt(strlen(lock), sizeof(a.sun_path));
+			memcpy(a.sun_path, lock, strlen(lock) + 1);
+			planted = bind(s, (struct sockaddr *)&a, sizeof(a));
+			close(s);
+		}
+		ck_assert_int_eq(planted, 0);
+		b = NULL;
+		ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_ptr_null(b);
+		ck_assert_msg(strstr(numbering_error_message(), lock) != NULL &&
+		                      strstr(numbering_error_message(), kinds[k]) != NULL,
+		              "%s: %s", kinds[k], numbering_error_message());
+		ck_assert_int_eq(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), "path");
+		numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+		o.read_only = 1;
+		ck_assert_msg(numbering_file_backend_new(&b, path, &o) == NUMBERING_OK, "read-only beside %s: %s", kinds[k],
+		              numbering_error_message());
+		b->free(b);
+		if (k == 2)
+			ck_assert_int_eq(rmdir(lock), 0);
+		else
+			ck_assert_int_eq(unlink(lock), 0);
+		write_file(lock, (const uint8_t *)"", 0); /* unlinked again at the next turn */
+	}
+	uint8_t *data;
+	size_t len;
+	read_file(target, &data, &len);
+	ck_assert(len == 7 && memcmp(data, "keep me", 7) == 0);
+	free(data);
+	b = open_ok(path);
 	b->free(b);
 }
 END_TEST
@@ -3291,6 +3354,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_crc32c_table_as_cpu);
 	tcase_add_test(tc, file_many_writers);
 	tcase_add_test(tc, file_lock_file_planted);
+	tcase_add_test(tc, file_lock_file_not_a_file);
 	tcase_add_test(tc, file_processes_live);
 	tcase_add_test(tc, file_processes_kill);
 	/* Ten rounds: a reader's catch-up that read the header after a writer's append, sync

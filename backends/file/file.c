@@ -286,14 +286,32 @@ static int open_lock_file(struct file *f)
 			return NUMBERING_OK;
 		}
 	}
-	if (fd < 0)
-		return numbering__file_io_error("open the lock file", f->lock_path);
 	struct stat st;
+	if (fd < 0) {
+		/* Something planted at the name that O_NOFOLLOW will not open (a symlink), or
+		 * that is no file to open read-write (a directory, a socket): no retry will
+		 * ever open it, so not UNAVAILABLE. */
+		if ((errno == ELOOP || errno == EISDIR || errno == ENXIO) && lstat(f->lock_path, &st) == 0)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
+			                              "file backend: the lock file %s beside store %s is %s, not a regular "
+			                              "file; move it away",
+			                              f->lock_path, f->path, S_ISLNK(st.st_mode) ? "a symlink" : file_kind(st.st_mode));
+		return numbering__file_io_error("open the lock file", f->lock_path);
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
+		if (f->read_only) {
+			/* As when it cannot be opened (a symlink there): nothing to watch. */
+			numbering__file_diagnose(f,
+			                         "store %s: the lock file %s is not a regular file: this read-only open sees "
+			                         "the store as of now",
+			                         f->path, f->lock_path);
+			return NUMBERING_OK;
+		}
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "path",
-		                              "file backend: the lock file %s beside store %s is not a regular file",
-		                              f->lock_path, f->path);
+		                              "file backend: the lock file %s beside store %s is %s, not a regular file; "
+		                              "move it away",
+		                              f->lock_path, f->path, file_kind(st.st_mode));
 	}
 	if (created)
 		numbering__file_keep_mode(fd, f->fd); /* readers of the store may watch it */
