@@ -460,6 +460,31 @@ START_TEST(an_acquired_number_does_not_move)
 }
 END_TEST
 
+/* A release of a number waiting for documents took effect at its expireAt: the
+ * instance deleted and the number back in stock, but the purchase stayed PROCESSING
+ * and its cost reserved on the account for good. */
+START_TEST(a_number_waiting_for_documents_is_cancelled_not_released)
+{
+	import_stock(1);
+	top_up(store, P1, "USD", 300);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(rent(&a, store, NULL, P1, "+12125551234", NULL), NUMBERING_OK);
+	numbering_active_number_free(a);
+	a = NULL;
+	expect_account(300, 300);
+	fixture_expect_error(checked(numbering_store_release_active(&a, store, NULL, P1, "+12125551234")),
+	                     NUMBERING_FAILED_PRECONDITION, "CancelPhoneNumberPurchase");
+	ck_assert_ptr_null(a);
+	ck_assert_int_eq(numbering_store_get_active(&a, store, NULL, P1, "+12125551234"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_number_int(a, "expireAt"), 0);
+	numbering_active_number_free(a);
+	clock_now += INT64_C(40) * 86400 * NS;
+	ck_assert_int_eq(checked(numbering_store_process_due(NULL, store)), NUMBERING_OK);
+	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_PENDING);
+	expect_account(300, 300);
+}
+END_TEST
+
 START_TEST(failed_and_cancelled_give_the_number_back)
 {
 	import_stock(1);
@@ -1235,6 +1260,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, failed_and_cancelled_give_the_number_back);
 	tcase_add_test(tc, lifecycle_calls_leave_what_billing_holds);
 	tcase_add_test(tc, an_acquired_number_does_not_move);
+	tcase_add_test(tc, a_number_waiting_for_documents_is_cancelled_not_released);
 	tcase_add_test(tc, a_free_number_charges_nothing);
 	tcase_add_test(tc, another_currency_is_refused);
 	tcase_add_test(tc, a_block_priced_wrong_is_refused_naming_the_number);

@@ -22,6 +22,7 @@
 #include "service/inventory.h"
 #include "service/outbox.h"
 #include "service/provisioning.h"
+#include "service/purchase.h"
 #include "service/reservation.h"
 #include "service/subscription-record.h"
 #include "numbering/callback.h"
@@ -419,6 +420,20 @@ static int change_locked(numbering_active_number *a, numbering_store *store, con
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "phoneNumber",
 		                              "cannot %s %s: it was released and leaves the project at its expireAt", verb,
 		                              numbering_instance_phone_number(in));
+	/* Its purchase's cancellation ends it, the reserve released: a release took the
+	 * number back at expireAt and left the purchase PROCESSING, its cost reserved. */
+	if (what == CHANGE_RELEASE && in->lifecycle_state == NUMBERING_LIFECYCLE_PENDING) {
+		char purchase[NUMBERING__NAME_SIZE];
+		int waiting = 0;
+		if ((rc = numbering__purchase_processing(store, project, numbering_instance_name(in), purchase,
+		                                         &waiting)) != NUMBERING_OK)
+			return rc;
+		if (waiting)
+			return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "phoneNumber",
+			                              "cannot release %s: its purchase %s waits for documents; cancel the "
+			                              "purchase (CancelPhoneNumberPurchase), which gives the number back at once",
+			                              numbering_instance_phone_number(in), purchase);
+	}
 	int64_t last_time = store->last_time, now = 0;
 	if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK)
 		return rc;
