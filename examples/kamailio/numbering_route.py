@@ -155,6 +155,8 @@ class Router:
             return 484
         if "%" in user:
             user = unquote(user)  # a SIP URI's user may be %-escaped: %2B61... is +61...
+            if "\0" in user:
+                return 484  # C would read "%2B61...%00x" as +61... alone: no number has a NUL
         resolution = self.resolution
         rc = _resolve(resolution, self.handle, None, user.encode(), self.region)
         if rc != OK:

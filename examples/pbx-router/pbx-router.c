@@ -31,6 +31,8 @@
 #include <numbering/numbering.h>
 
 #define MAX_LINE 1024
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
 static void die(const char *what)
 {
@@ -64,6 +66,29 @@ static char *dialed_number(char *line)
 	for (len = strlen(s); len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'); len--)
 		s[len - 1] = '\0';
 	return s;
+}
+
+/*
+ * The next line of @in into @line, without its end; 0 at the end of the input. A line
+ * that holds a NUL byte or does not fit is refused whole (*@refused says why, NULL for
+ * a line taken): C reads a string only up to its NUL, so "+61255501000\0x" would route
+ * as +61255501000, and a line cut to fit would route its beginning.
+ */
+static int next_line(FILE *in, char line[MAX_LINE], const char **refused)
+{
+	int c;
+	size_t len = 0;
+	*refused = NULL;
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (c == '\0')
+			*refused = "holds a NUL byte";
+		else if (len + 1 < MAX_LINE)
+			line[len++] = (char)c;
+		else if (*refused == NULL)
+			*refused = "is longer than " STRINGIFY(MAX_LINE) " bytes";
+	}
+	line[len] = '\0';
+	return c != EOF || len > 0 || *refused != NULL;
 }
 
 /* The answer for one INVITE, written to @p out. Returns the resolve status. */
@@ -320,7 +345,13 @@ int main(int argc, char **argv)
 		size_t count = 0, used = 0, size = 1 << 16, cap = 1024;
 		char *text = malloc(size), line[MAX_LINE];
 		size_t *offsets = malloc(cap * sizeof(*offsets));
-		while (text != NULL && offsets != NULL && fgets(line, sizeof(line), stdin) != NULL) {
+		const char *refused = NULL;
+		for (int lineno = 1; text != NULL && offsets != NULL && next_line(stdin, line, &refused); lineno++) {
+			if (refused != NULL) {
+				fprintf(stderr, "pbx-router: line %d of the input %s\n", lineno, refused);
+				status = EXIT_FAILURE;
+				break;
+			}
 			if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
 				continue;
 			size_t len = strcspn(line, "\r\n");
@@ -342,7 +373,9 @@ int main(int argc, char **argv)
 		const char **lines = text != NULL && offsets != NULL ? malloc((count + 1) * sizeof(*lines)) : NULL;
 		for (size_t i = 0; lines != NULL && i < count; i++)
 			lines[i] = text + offsets[i];
-		if (lines == NULL || count == 0) {
+		if (status != EXIT_SUCCESS) {
+			/* a refused line: said above */
+		} else if (lines == NULL || count == 0) {
 			fputs(count == 0 ? "pbx-router: --bench needs dialed numbers on stdin\n" : "pbx-router: out of memory\n",
 			      stderr);
 			status = EXIT_FAILURE;
@@ -357,7 +390,12 @@ int main(int argc, char **argv)
 		if (numbering_resolution_new(&resolution) != NUMBERING_OK)
 			die("resolution");
 		char line[MAX_LINE], input[MAX_LINE];
-		while (fgets(line, sizeof(line), stdin) != NULL) {
+		const char *refused = NULL;
+		for (int lineno = 1; next_line(stdin, line, &refused); lineno++) {
+			if (refused != NULL) {
+				printf("(line %d) -> invalid: the line %s\n", lineno, refused);
+				continue;
+			}
 			if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
 				continue;
 			line[strcspn(line, "\r\n")] = '\0';

@@ -49,6 +49,8 @@ STATIC = [
     ("+1", 484, []),
     ("+6125550\udcff", 484, []),                            # a byte that is not UTF-8 (0xff)
     ("%2B6125550%FF", 484, []),                             # the same, %-escaped
+    ("%2B61255501000%00x", 484, []),                        # a NUL after a number it owns
+    ("%2B61255501000%00", 484, []),
 ]
 
 failures = 0
