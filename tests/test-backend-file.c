@@ -1460,6 +1460,50 @@ START_TEST(file_lock_file_not_a_file)
 }
 END_TEST
 
+static int entries_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* A writable open of a file that is not a store (a typo: --store file:/etc/passwd, or a
+ * link to one) refuses it and leaves nothing beside it: no PATH.lock (/etc/passwd.lock
+ * is the lock shadow's tools take: useradd and passwd would fail on it), no index. */
+START_TEST(file_not_a_store_leaves_nothing_beside)
+{
+	const char *path = new_store_path();
+	const char *dir = dir_of(path);
+	char other[300], link[300];
+	snprintf(other, sizeof(other), "%s/passwd", dir);
+	snprintf(link, sizeof(link), "%s/link.db", dir);
+	const char *texts[] = {"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+	                       "hi\n"};
+	ck_assert_int_eq(symlink(other, link), 0);
+	for (int t = 0; t < 2; t++) {
+		write_file(other, (const uint8_t *)texts[t], strlen(texts[t]));
+		const char *names[] = {other, link};
+		for (int n = 0; n < 2; n++) {
+			for (int shared = 0; shared < 2; shared++) {
+				numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+				o.shared_index = shared;
+				numbering_backend *b = NULL;
+				ck_assert_int_eq(numbering_file_backend_new(&b, names[n], &o), NUMBERING_INVALID_ARGUMENT);
+				ck_assert_msg(strstr(numbering_error_message(), "not a libnumbering store") != NULL, "%s",
+				              numbering_error_message());
+				ck_assert_msg(entries_in(dir) == 2, "%s: %d files beside it", names[n], entries_in(dir));
+				ck_assert_int_eq(file_size(other), (int64_t)strlen(texts[t]));
+			}
+		}
+	}
+}
+END_TEST
+
 /* Compaction bounds the file under updates, and loses nothing. */
 START_TEST(file_compaction)
 {
@@ -3355,6 +3399,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_many_writers);
 	tcase_add_test(tc, file_lock_file_planted);
 	tcase_add_test(tc, file_lock_file_not_a_file);
+	tcase_add_test(tc, file_not_a_store_leaves_nothing_beside);
 	tcase_add_test(tc, file_processes_live);
 	tcase_add_test(tc, file_processes_kill);
 	/* Ten rounds: a reader's catch-up that read the header after a writer's append, sync

@@ -1447,6 +1447,39 @@ static int open_snapshot(int *out, const char *path)
 	return NUMBERING_OK;
 }
 
+/* A writable open refuses a file that is not a store before it creates PATH.lock
+ * beside it, which would otherwise stay there after the refusal: numberctl --store
+ * file:/etc/passwd left /etc/passwd.lock, the lock file shadow's tools take (useradd,
+ * passwd then fail). What may be a store (empty, a header's prefix, the magic) is
+ * checked under the lock as before; anything else gets the header check's answer now
+ * (INVALID_ARGUMENT, or DATA_LOSS for records behind a destroyed header), read only. */
+static int refuse_not_a_store(struct file *f)
+{
+	const struct numbering__file_io *io = numbering__file_sys();
+	struct stat st;
+	if (fstat(f->fd, &st) != 0)
+		return numbering__file_io_error("stat", f->path);
+	uint64_t size = (uint64_t)st.st_size;
+	uint8_t magic[8];
+	if (size < HEADER_SIZE_V2 && numbering__file_interrupted_creation(io, f->fd, size))
+		return NUMBERING_OK;
+	if (size >= 8 && numbering__file_read_all(io, f->fd, magic, 8, 0) == 0 &&
+	    memcmp(magic, numbering__file_magic, 8) == 0)
+		return NUMBERING_OK;
+	if (size < HEADER_SIZE)
+		return numbering__error_set(NUMBERING_INVALID_ARGUMENT,
+		                            "file backend: %s is not a libnumbering store (%llu bytes, no store header)",
+		                            f->path, (unsigned long long)size);
+	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0, NULL};
+	struct replay r;
+	memset(&r, 0, sizeof(r));
+	r.damage_offset = -1;
+	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
+	int rc = numbering__file_read_header(&s, &r, f->path);
+	buf_free(&s.win);
+	return rc;
+}
+
 /* Opens the store, its lock file, and (a writer) the writers' lock, held until the
  * open is done (numbering__file_new releases it); the store's file is then the one at
  * its path, which a compaction of another process may have replaced meanwhile. */
@@ -1457,6 +1490,8 @@ static int open_files(struct file *f, int must_exist)
 		int rc = f->read_only ? open_snapshot(&f->fd, f->path) : open_shared(&f->fd, f->path, must_exist);
 		if (rc == NUMBERING_OK && f->real == NULL)
 			rc = set_real(f);
+		if (rc == NUMBERING_OK && !f->read_only && f->lock_path == NULL)
+			rc = refuse_not_a_store(f);
 		if (rc == NUMBERING_OK)
 			rc = numbering__file_shx_paths(f);
 		if (rc == NUMBERING_OK && f->lock_path == NULL && (rc = open_lock_file(f)) == NUMBERING_OK &&
