@@ -660,6 +660,43 @@ START_TEST(json_refusals_name_the_field)
 }
 END_TEST
 
+/* A debit's amount in a refusal is the text given, sign and all: the message quoted
+ * it without its '-' (and counted bytes from after it), called "--5" a negative price,
+ * and "-" a missing amount. */
+static void debit_errors(numbering_store *store)
+{
+	static const struct {
+		const char *amount, *text;
+	} cases[] = {
+		{"-1.005", "amount \"-1.005\" is not a signed amount of USD: byte 5, past the decimal places"},
+		{"--5", "amount \"--5\" is not a signed amount of USD: a second sign at byte 1"},
+		{"-+5", "amount \"-+5\" is not a signed amount of USD: a second sign at byte 1"},
+		{"-", "amount \"-\" is not a signed amount of USD: no digits after the '-'"},
+		{"- 5", "amount \"- 5\" is not a signed amount of USD: white space at byte 1"},
+		{"-1e3", "amount \"-1e3\" is not a signed amount of USD: an exponent at byte 2"},
+		{"-92233720368547758.08", "amount \"-92233720368547758.08\" is not a signed amount of USD: it is too large"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char request[256];
+		snprintf(request, sizeof(request),
+		         "{\"parent\":\"projects/p1\",\"amount\":{\"currencyCode\":\"USD\",\"amount\":\"%s\"},\"reason\":\"x\"}",
+		         cases[i].amount);
+		expect_json_error(store, "AdjustBillingAccount", request, NUMBERING_INVALID_ARGUMENT, "amount.amount");
+		char *out = NULL;
+		ck_assert_int_eq(call(store, &out, "AdjustBillingAccount", request), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_msg(strstr(numbering_error_message(), cases[i].text) != NULL, "%s: \"%s\" lacks \"%s\"",
+		              cases[i].amount, numbering_error_message(), cases[i].text);
+		numbering_free(out);
+	}
+	ck_assert_int_eq(ledger_check(store, NULL, P1, 0, NULL), 0);
+}
+
+START_TEST(json_debits_quote_the_amount_given)
+{
+	on_both_backends(debit_errors);
+}
+END_TEST
+
 /* ---- The internal interface (service/billing.h) ---- */
 
 static int post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e, char *name)
@@ -1604,6 +1641,7 @@ Suite *billing_suite(void)
 	tcase_add_test(tc, default_page_size);
 	tcase_add_test(tc, json_adjust_get_list);
 	tcase_add_test(tc, json_refusals_name_the_field);
+	tcase_add_test(tc, json_debits_quote_the_amount_given);
 	tcase_add_test(tc, internal_interface);
 	tcase_add_test(tc, charge_keys_without_the_key_index);
 	tcase_add_test(tc, charge_keys_found_after_a_reopen);

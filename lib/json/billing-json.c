@@ -15,6 +15,7 @@
 #include "json/billing-json.h"
 #include "json/json.h"
 #include "json/sinch-common.h"
+#include "model/money.h"
 #include "model/validate.h"
 #include "numbering/billing.h"
 #include "numbering/money.h"
@@ -72,12 +73,8 @@ static int read_signed_money(const char **currency, int64_t *minor, json_t *valu
 		return rc;
 	if (text == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount.amount", "amount.amount is required");
-	/* An optional '-', then what numbering_money_parse() reads (which takes no sign). */
-	int negative = text[0] == '-';
-	if ((rc = numbering_money_parse(minor, code, text + negative)) != NUMBERING_OK)
+	if ((rc = numbering__money_parse_signed(minor, code, text)) != NUMBERING_OK)
 		return at_path(rc, "amount.amount");
-	if (negative)
-		*minor = -*minor;
 	*currency = code;
 	return NUMBERING_OK;
 }

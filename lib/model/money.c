@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "model/iso.h"
+#include "model/money.h"
 #include "numbering/money.h"
 
 /* 10^n for the digit counts the generator allows (0 .. 9). */
@@ -18,6 +19,7 @@ static const int64_t pow10_table[] = {
 };
 
 #define AMOUNT_RULE "an amount is digits, optionally '.' and more digits, e.g. \"2.00\""
+#define SIGNED_RULE "a signed amount is an optional '-', then digits, optionally '.' and more digits, e.g. \"-1.50\""
 
 static int is_upper(char c)
 {
@@ -207,9 +209,15 @@ static size_t format_into(char buf[NUMBERING_MONEY_BUFSIZE], const struct number
 
 /* Sets the error for an amount refused for @problem, quoting it. */
 static int bad_amount(const char *amount, size_t len, const struct numbering__iso_currency *currency,
-                      const char *problem)
+                      const char *problem, int is_signed)
 {
 	char quoted[NUMBERING__QUOTE_SIZE];
+	if (is_signed) /* quoted whole, its '-' byte 0 */
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount",
+		                              "amount \"%s\" is not a signed amount of %s: %s (" SIGNED_RULE
+		                              "; %s has %d decimal places)",
+		                              numbering__quote(quoted, amount, len), currency->code, problem, currency->code,
+		                              currency->digits);
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount",
 	                              "amount \"%s\" is not an amount of %s: %s (" AMOUNT_RULE "; %s has %d decimal places)",
 	                              numbering__quote(quoted, amount, len), currency->code, problem, currency->code,
@@ -217,7 +225,8 @@ static int bad_amount(const char *amount, size_t len, const struct numbering__is
 }
 
 /* The problem with byte @i of @amount, which is not a digit where one may stand. */
-static int bad_byte(const char *amount, size_t len, size_t i, const struct numbering__iso_currency *currency)
+static int bad_byte(const char *amount, size_t len, size_t i, const struct numbering__iso_currency *currency,
+                    int is_signed)
 {
 	char problem[96];
 	unsigned char c = (unsigned char)amount[i];
@@ -233,8 +242,11 @@ static int bad_byte(const char *amount, size_t len, size_t i, const struct numbe
 		snprintf(problem, sizeof(problem), "'%c' at byte %zu is not a digit", c, i);
 	else
 		snprintf(problem, sizeof(problem), "byte 0x%02x at byte %zu is not an ASCII digit", c, i);
-	return bad_amount(amount, len, currency, problem);
+	return bad_amount(amount, len, currency, problem, is_signed);
 }
+
+static int parse_from(int64_t *minor_units, const struct numbering__iso_currency *currency, const char *amount,
+                      size_t len, size_t start_at, int is_signed);
 
 int numbering_money_parse(int64_t *minor_units, const char *currency_code, const char *amount)
 {
@@ -253,19 +265,28 @@ int numbering_money_parse(int64_t *minor_units, const char *currency_code, const
 	if (len > NUMBERING_MONEY_MAX_INPUT) {
 		char problem[64];
 		snprintf(problem, sizeof(problem), "longer than %d bytes", NUMBERING_MONEY_MAX_INPUT);
-		return bad_amount(amount, len, currency, problem);
+		return bad_amount(amount, len, currency, problem, 0);
 	}
 	if (amount[0] == '-')
-		return bad_amount(amount, len, currency, "it is negative, and prices are never negative");
+		return bad_amount(amount, len, currency, "it is negative, and prices are never negative", 0);
 	if (amount[0] == '+')
-		return bad_amount(amount, len, currency, "it has a sign; write the digits alone");
-	if (amount[0] == '.')
-		return bad_amount(amount, len, currency, "no digit before '.' (write \"0.5\", not \".5\")");
+		return bad_amount(amount, len, currency, "it has a sign; write the digits alone", 0);
+	return parse_from(minor_units, currency, amount, len, 0, 0);
+}
+
+/* The digits of @amount (@len bytes) from byte @start on, into *minor_units (0 on
+ * failure); a refusal quotes @amount whole, counting bytes from its first. */
+static int parse_from(int64_t *minor_units, const struct numbering__iso_currency *currency, const char *amount,
+                      size_t len, size_t start_at, int is_signed)
+{
+	*minor_units = 0;
+	if (amount[start_at] == '.')
+		return bad_amount(amount, len, currency, "no digit before '.' (write \"0.5\", not \".5\")", is_signed);
 
 	/* The whole part, with INT64_MAX as the ceiling of what may follow. */
 	int64_t whole = 0;
 	int overflow = 0;
-	size_t i = 0;
+	size_t i = start_at;
 	for (; is_digit(amount[i]); i++) {
 		int d = amount[i] - '0';
 		if (whole > (INT64_MAX - d) / 10)
@@ -273,8 +294,8 @@ int numbering_money_parse(int64_t *minor_units, const char *currency_code, const
 		else
 			whole = whole * 10 + d;
 	}
-	if (i == 0)
-		return bad_byte(amount, len, 0, currency);
+	if (i == start_at)
+		return bad_byte(amount, len, start_at, currency, is_signed);
 
 	int digits = currency->digits;
 	int64_t fraction = 0;
@@ -287,27 +308,53 @@ int numbering_money_parse(int64_t *minor_units, const char *currency_code, const
 			else if (amount[i] != '0') {
 				char problem[96];
 				snprintf(problem, sizeof(problem), "byte %zu, past the decimal places, is not a zero", i);
-				return bad_amount(amount, len, currency, problem);
+				return bad_amount(amount, len, currency, problem, is_signed);
 			}
 		}
 		if (i == start)
-			return amount[i] == '\0' ? bad_amount(amount, len, currency, "no digit after '.' (write \"1\" or \"1.0\")")
-			                         : bad_byte(amount, len, i, currency);
+			return amount[i] == '\0'
+			           ? bad_amount(amount, len, currency, "no digit after '.' (write \"1\" or \"1.0\")", is_signed)
+			           : bad_byte(amount, len, i, currency, is_signed);
 		for (size_t place = i - start; place < (size_t)digits; place++)
 			fraction *= 10;
 	}
 	if (amount[i] != '\0')
-		return bad_byte(amount, len, i, currency);
+		return bad_byte(amount, len, i, currency, is_signed);
 
 	int64_t scale = pow10_table[digits];
 	if (overflow || whole > (INT64_MAX - fraction) / scale) {
 		char largest[NUMBERING_MONEY_BUFSIZE], problem[96];
 		format_into(largest, currency, INT64_MAX);
 		snprintf(problem, sizeof(problem), "it is too large; the largest %s amount is %s", currency->code, largest);
-		return bad_amount(amount, len, currency, problem);
+		return bad_amount(amount, len, currency, problem, is_signed);
 	}
 	*minor_units = whole * scale + fraction;
 	return NUMBERING_OK;
+}
+
+int numbering__money_parse_signed(int64_t *minor_units, const char *currency_code, const char *amount)
+{
+	/* A credit is what a price is: its refusals read as a price's. */
+	if (amount == NULL || amount[0] != '-')
+		return numbering_money_parse(minor_units, currency_code, amount);
+	*minor_units = 0;
+	const struct numbering__iso_currency *currency;
+	int rc = find_currency(&currency, currency_code);
+	if (rc != NUMBERING_OK)
+		return rc;
+	size_t len = strnlen(amount, NUMBERING_MONEY_MAX_INPUT + 1);
+	if (len > NUMBERING_MONEY_MAX_INPUT) {
+		char problem[64];
+		snprintf(problem, sizeof(problem), "longer than %d bytes", NUMBERING_MONEY_MAX_INPUT);
+		return bad_amount(amount, len, currency, problem, 1);
+	}
+	if (amount[1] == '\0')
+		return bad_amount(amount, len, currency, "no digits after the '-'", 1);
+	if (amount[1] == '-' || amount[1] == '+')
+		return bad_amount(amount, len, currency, "a second sign at byte 1", 1);
+	if ((rc = parse_from(minor_units, currency, amount, len, 1, 1)) == NUMBERING_OK)
+		*minor_units = -*minor_units;
+	return rc;
 }
 
 int numbering_money_format(char *buf, size_t bufsize, const char *currency_code, int64_t minor_units)
