@@ -719,6 +719,11 @@ START_TEST(resolve_reports_routing)
 	numbering_free(url);
 	fixture_expect_error(numbering_store_set_account_callback_url(store, NULL, P1, "ftp://x"),
 	                     NUMBERING_INVALID_ARGUMENT, "callback_url");
+	fixture_expect_error(numbering_store_set_account_callback_url(store, NULL, P1, "https://"),
+	                     NUMBERING_INVALID_ARGUMENT, "callback_url");
+	ck_assert_str_eq(numbering_error_violation_field(0), "callback_url");
+	fixture_expect_error(numbering_store_set_account_callback_url(store, NULL, P1, "https://a b/\xc3\xa9"),
+	                     NUMBERING_INVALID_ARGUMENT, "callback_url");
 	fixture_expect_error(numbering_store_set_account_callback_url(store, NULL, "projects/", "https://x"),
 	                     NUMBERING_INVALID_ARGUMENT, "");
 	ck_assert_str_eq(numbering_error_violation_field(0), "account_id");

@@ -161,6 +161,13 @@ START_TEST(account_sms_url_through_json)
 	        "{\"account_id\": 1, \"incoming_sms_callback_url\": \"ftp://example.com/sms\"}");
 	refused(NUMBERING_INVALID_ARGUMENT, "incoming_sms_callback_url", "SetAccountInfo",
 	        "{\"account_id\": 1, \"incoming_sms_callback_url\": 7}");
+	/* Not URLs behind an http prefix: no host, a space, an unclosed IP literal. */
+	refused(NUMBERING_INVALID_ARGUMENT, "incoming_sms_callback_url", "SetAccountInfo",
+	        "{\"account_id\": 1, \"incoming_sms_callback_url\": \"https://\"}");
+	refused(NUMBERING_INVALID_ARGUMENT, "incoming_sms_callback_url", "SetAccountInfo",
+	        "{\"account_id\": 1, \"incoming_sms_callback_url\": \"https://a b/\"}");
+	refused(NUMBERING_INVALID_ARGUMENT, "incoming_sms_callback_url", "SetAccountInfo",
+	        "{\"account_id\": 1, \"incoming_sms_callback_url\": \"http://[::1/sms\"}");
 	char long_url[2100 + 64];
 	snprintf(long_url, sizeof(long_url), "https://example.com/%02100d", 0);
 	refused(NUMBERING_INVALID_ARGUMENT, "incoming_sms_callback_url", "SetAccountInfo",

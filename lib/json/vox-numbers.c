@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "json/vox-numbers.h"
 #include "json/vox-params.h"
+#include "model/validate.h"
 #include "numbering/common.h"
 #include "numbering/phone.h"
 
@@ -145,8 +146,10 @@ int numbering__json_set_account_info(json_t **result, numbering_store *store, co
 		rc = numbering__vox_required(names[URL]);
 	if (rc == NUMBERING_OK && !(json_is_string(f[URL]) && json_string_length(f[URL]) == 0)) {
 		rc = numbering__vox_string(&url, f[URL], names[URL], 2048);
-		if (rc == NUMBERING_OK && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
-			rc = numbering__vox_invalid(names[URL], url, strlen(url), "is not an http:// or https:// URL");
+		/* Checked as the number's own URL is (SetPhoneNumberInfo): a prefix check let
+		 * "https://", spaces and unclosed IP literals through to the routing answer. */
+		if (rc == NUMBERING_OK)
+			rc = numbering__validate_message_handler(url, names[URL]);
 	}
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_set_account_callback_url(store, caller, project, url);

@@ -608,9 +608,14 @@ int numbering_store_set_account_callback_url(numbering_store *store, const char 
 {
 	if (store == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_set_account_callback_url: store is NULL");
-	if (url != NULL && url[0] != '\0' && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+	/* The whole URL, not its prefix: "https://" alone or with a space in it is no place
+	 * to send a callback, and a number's own URL is held to the same rule (bind.c). */
+	if (url != NULL && url[0] != '\0' && numbering__validate_message_handler(url, "callback_url") != NUMBERING_OK) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", numbering_error_message());
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "callback_url",
-		                              "callback_url is not an http:// or https:// URL");
+		                              "callback_url is not an http:// or https:// URL: %s", why);
+	}
 	return update_config(store, caller, project, "incomingSmsCallbackUrl", url, "account_id");
 }
 
