@@ -174,6 +174,48 @@ START_TEST(completion_is_checked)
 }
 END_TEST
 
+/* An SMS-platform failure carries no code (the seed: the result is binary): refused
+ * whether or not the number has a callbackUrl to tell, and nothing changes. */
+START_TEST(sms_platform_failure_has_no_code)
+{
+	static const char *const numbers[2] = {"+12085550103", "+12085550104"};
+	for (int with_url = 0; with_url < 2; with_url++) {
+		const char *number = numbers[with_url];
+		numbering_active_number_free(rent(number, with_url ? (const char *[]){"smsConfiguration.servicePlanId", "plan",
+		                                                                      "callbackUrl", URL, NULL}
+		                                                   : (const char *[]){"smsConfiguration.servicePlanId", "plan",
+		                                                                      NULL}));
+		numbering_task_list *tasks = NULL;
+		ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+		ck_assert_int_eq(numbering_task_list_count(tasks), 1);
+		char name[64];
+		snprintf(name, sizeof(name), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
+		numbering_task_list_free(tasks);
+		fixture_expect_error(numbering_store_complete_provisioning_task(fx.store, NULL, name,
+		                                                                NUMBERING_CALLBACK_STATUS_FAILED,
+		                                                                NUMBERING_CALLBACK_FAILURE_CAMPAIGN_NOT_AVAILABLE),
+		                     NUMBERING_INVALID_ARGUMENT, "PROVISIONING_TO_SMS_PLATFORM");
+		ck_assert_str_eq(numbering_error_violation_field(0), "failureCode");
+		numbering_active_number *a = get(number);
+		ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+		                 NUMBERING_PROVISIONING_IN_PROGRESS);
+		ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.scheduledProvisioning.errorCodes"), "");
+		numbering_active_number_free(a);
+		/* The task is still there, and completes without a code. */
+		ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name,
+		                                                            NUMBERING_CALLBACK_STATUS_FAILED,
+		                                                            NUMBERING_CALLBACK_FAILURE_NONE),
+		                 NUMBERING_OK);
+		a = get(number);
+		ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+		                 NUMBERING_PROVISIONING_FAILED);
+		ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.scheduledProvisioning.errorCodes"), "");
+		numbering_active_number_free(a);
+	}
+	ck_assert_int_eq(deliveries_with("\"status\":\"FAILED\""), 1);
+}
+END_TEST
+
 START_TEST(mode_is_checked_at_open)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -192,6 +234,7 @@ Suite *provisioning_suite(void)
 	tcase_add_test(tc, scheduled_until_the_host_completes);
 	tcase_add_test(tc, failure_keeps_the_live_value);
 	tcase_add_test(tc, completion_is_checked);
+	tcase_add_test(tc, sms_platform_failure_has_no_code);
 	tcase_add_test(tc, mode_is_checked_at_open);
 	suite_add_tcase(s, tc);
 	return s;

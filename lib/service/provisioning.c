@@ -333,6 +333,15 @@ static int complete_locked(numbering_store *store, const char *name, int status,
 	if (rc == NUMBERING_NOT_FOUND)
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, "name", "no provisioning task is named \"%s\"",
 		                            numbering__quote(quoted, name, strlen(name)));
+	/* The seed's rule (model/callback.c): SMS-platform provisioning fails without a
+	 * code. Checked here, not only when the callback is built, so that a number without
+	 * a callbackUrl does not take the code into its errorCodes. */
+	if (rc == NUMBERING_OK && failure_code != NUMBERING_CALLBACK_FAILURE_NONE &&
+	    t.f.event_type == NUMBERING_CALLBACK_EVENT_PROVISIONING_TO_SMS_PLATFORM)
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "failureCode",
+		                            "failureCode %s is given for a PROVISIONING_TO_SMS_PLATFORM task, whose "
+		                            "failures carry no code (the seed: the result is binary)",
+		                            numbering_callback_failure_code_name(failure_code));
 	numbering_active_number *a = NULL;
 	if (rc == NUMBERING_OK)
 		rc = numbering__active_new(&a, "projects/-");
