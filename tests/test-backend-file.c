@@ -2202,6 +2202,87 @@ START_TEST(file_normal_window)
 }
 END_TEST
 
+/* Another process's handle of the store, read inside the failing sync below. */
+static numbering_backend *phantom_other;
+static int phantom_seen;
+
+static int phantom_count(const numbering_record *r, void *payload)
+{
+	(void)r;
+	++*(int *)payload;
+	return 0;
+}
+
+static int phantom_resolve(numbering_backend *b, uint64_t number)
+{
+	int n = 0;
+	int rc = b->find(b, 11, number, number, phantom_count, &n);
+	return rc == NUMBERING_OK ? n : rc == NUMBERING_NOT_FOUND ? 0 : -rc;
+}
+
+static int phantom_fdatasync(int fd)
+{
+	(void)fd;
+	phantom_seen = phantom_resolve(phantom_other, 61255508002ULL);
+	errno = EIO;
+	return -1;
+}
+
+static int phantom_create(numbering_store *s, const char *id, const char *number)
+{
+	char req[300], *resp = NULL;
+	snprintf(req, sizeof(req),
+	         "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"%s\",\"phoneNumberInstance\":{\"phoneNumber\":"
+	         "{\"phoneNumber\":\"%s\"}}}",
+	         id, number);
+	int rc = numbering_store_call_json(&resp, s, NULL, "CreatePhoneNumberInstance", req);
+	numbering_free(resp);
+	return rc;
+}
+
+/* Group commit appends, then syncs; a sync that fails cuts the record off again. No
+ * other process may have read it meanwhile: one that had would serve a create no one
+ * acknowledged, then refuse every write as DATA_LOSS on a sound store ("shorter than
+ * the N this process read", then "synced up to offset D, but readable only up to X"
+ * once a third process wrote where it expected its end). Another handle of the file
+ * (another process as far as the backend knows) reads inside the failing sync. */
+START_TEST(file_group_commit_failed_sync_unseen)
+{
+	const char *path = new_store_path();
+	numbering_backend *a = NULL;
+	numbering_store *sa = mp_store(path, &a);
+	ck_assert_ptr_nonnull(sa);
+	ck_assert_int_eq(phantom_create(sa, "one", "+61255508001"), NUMBERING_OK);
+	phantom_other = open_ok(path);
+	ck_assert_int_eq(phantom_resolve(phantom_other, 61255508001ULL), 1);
+	fault_io = numbering__file_io_system;
+	fault_io.fdatasync = phantom_fdatasync;
+	phantom_seen = -1;
+	numbering__file_io_set(&fault_io);
+	int rc = phantom_create(sa, "two", "+61255508002");
+	numbering__file_io_set(NULL);
+	ck_assert_int_eq(rc, NUMBERING_UNAVAILABLE);
+	ck_assert_msg(phantom_seen == 0, "another process read the record before it was durable (%d)", phantom_seen);
+	ck_assert_int_eq(phantom_resolve(phantom_other, 61255508002ULL), 0);
+	ck_assert_msg(phantom_other->begin(phantom_other) == NUMBERING_OK, "%s", numbering_error_message());
+	phantom_other->rollback(phantom_other);
+	numbering_store_close(sa);
+	numbering_store *sc = mp_store(path, NULL);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(phantom_create(sc, "three", "+61255508003"), NUMBERING_OK);
+	ck_assert_int_eq(phantom_resolve(phantom_other, 61255508003ULL), 1);
+	ck_assert_int_eq(phantom_resolve(phantom_other, 61255508002ULL), 0);
+	ck_assert_msg(phantom_other->begin(phantom_other) == NUMBERING_OK, "%s", numbering_error_message());
+	phantom_other->rollback(phantom_other);
+	numbering_store_close(sc);
+	phantom_other->free(phantom_other);
+	numbering_file_report report;
+	report_init(&report);
+	ck_assert_int_eq(numbering_file_check(&report, path, 0), NUMBERING_OK);
+	ck_assert_int_eq(report.status, NUMBERING_OK);
+}
+END_TEST
+
 /* Group commit: writer threads of one store share syncs, and every create a thread
  * was told succeeded is in the file. A slow fdatasync makes the sharing certain. */
 static long group_syncs;
@@ -3416,6 +3497,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_atomic_multi);
 	tcase_add_test(tc, file_normal_window);
 	tcase_add_test(tc, file_group_commit);
+	tcase_add_test(tc, file_group_commit_failed_sync_unseen);
 	tcase_add_loop_test(tc, file_fault_every_n, 0, FAULT_KINDS);
 	tcase_add_loop_test(tc, file_fault_store_every_n, 0, FAULT_KINDS);
 	tcase_add_test(tc, file_compaction_crash);

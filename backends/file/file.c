@@ -436,11 +436,12 @@ void numbering__file_xunlock(struct file *f)
 	pthread_mutex_unlock(&f->xmutex);
 }
 
-void numbering__file_publish(struct file *f)
+/* Tells other processes that the log holds records up to @end. */
+static void publish_to(struct file *f, uint64_t end)
 {
 	if (f->changes == NULL || f->read_only)
 		return;
-	atomic_store_explicit(f->published, f->end, memory_order_release);
+	atomic_store_explicit(f->published, end, memory_order_release);
 	/* Only a holder of the store's write lock (PATH.lock) adds to the word, so it is
 	 * counted as seen here before it is told: a reader of this process compares
 	 * changes > seen and never takes this process's own commit for another's, which
@@ -449,6 +450,11 @@ void numbering__file_publish(struct file *f)
 	uint64_t now = atomic_load(f->changes) + 1;
 	atomic_store(&f->seen, now);
 	atomic_store(f->changes, now);
+}
+
+void numbering__file_publish(struct file *f)
+{
+	publish_to(f, f->end);
 }
 
 /* The newest durable-length slot of the file, which other processes may have written
@@ -965,7 +971,13 @@ int numbering__file_commit(struct file *f)
 			f->commits++;
 			f->live = f->txn_live < 0 ? live_add(f->live, (uint64_t)-f->txn_live, 0) : f->live + (uint64_t)f->txn_live;
 			numbering__file_shx_commit(f, record_off, f->txn.len, f->txn_ops); /* before readers are told */
-			numbering__file_publish(f);
+			/* Group commit: other processes are told once the record is durable
+			 * (wait_durable), never before: a sync that fails cuts it off again, and a
+			 * process that had read it would go on serving a commit no one acknowledged,
+			 * then find the file shorter than what it read (or other records where it
+			 * expected its end) and refuse every write as DATA_LOSS. */
+			if (!(f->sync_mode == NUMBERING_FILE_SYNC_FULL && f->deferred))
+				numbering__file_publish(f);
 			if (f->sync_mode == NUMBERING_FILE_SYNC_FULL && f->deferred) {
 				pending.backend = f;
 				pending.seq = f->seq;
@@ -1122,6 +1134,7 @@ static int wait_durable(struct file *f)
 			if (target_end > f->synced_end)
 				f->synced_end = target_end;
 			f->syncs++;
+			publish_to(f, target_end); /* the writers' lock is held (sync_ref) */
 		} else {
 			/* None of the records after synced_end was acknowledged: cut them off, so
 			 * that the file holds exactly what was (unless the durable length may claim
