@@ -222,8 +222,35 @@ def main():
             check('and due when the lease ends', rc == 0 and len(lines) == 1 and lines[0]['delivered'] is True and
                   lines[0]['attempts'] == 2, lines)
 
+            # Every attempt ends inside its lease, so no other deliverer claims and sends it
+            # meanwhile: with --timeout 120 a round claims two (240 s of the 300 s lease;
+            # the rest is for the report), not the whole --max.
+            at += 400 * NS
+            for number in ('+12085550107', '+12085550108', '+12085550109'):
+                queue('projects/p1', '-', number, good + '/slow/1', at)
+            p = subprocess.Popen([numberctl, '--store', 'file:' + store, '--policy', policy, '--as', 'user:host',
+                                  'deliver', '--timeout', '120'], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=dict(env, NUMBERING_FAKE_CLOCK=str(at + NS)))
+            time.sleep(0.5)
+            p.send_signal(signal.SIGTERM)
+            try:
+                out, err = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            lines = [json.loads(l) for l in out.splitlines() if l.strip()]
+            check('a round claims only what its lease can cover', p.returncode == 0 and len(lines) == 1 and
+                  '1 claimed and not sent' in err, (p.returncode, lines, err))
+            rc, by_path, lines, err = deliver(at + 2 * NS)
+            check('the unclaimed one is due at once', rc == 0 and len(lines) == 1 and lines[0]['attempts'] == 1,
+                  lines)
+            rc, by_path, lines, err = deliver(at + 302 * NS)
+            check('the claimed one when its lease ends', rc == 0 and len(lines) == 1 and lines[0]['attempts'] == 2,
+                  lines)
+
             for args in (['deliver', '--max', '0'], ['deliver', '--max', '1001'], ['deliver', '--interval', 'x'],
-                         ['deliver', '--timeout', '0'], ['deliver', '--timeout', '1.0005'], ['deliver', 'extra'],
+                         ['deliver', '--timeout', '0'], ['deliver', '--timeout', '1.0005'],
+                         ['deliver', '--timeout', '241'], ['deliver', 'extra'],
                          ['deliveries'], ['deliveries', '--dead', '--max', 'x']):
                 rc, out, err = numberctl_run(args, at)
                 # One line on stderr naming the command's help, never the help itself.

@@ -19,6 +19,12 @@
  * - A store error (claim or report) ends the run at once with exit status 1: a delivery
  *   sent but not recorded would be sent again, so nothing more is sent. A receiver's
  *   refusal or a transport error is the outbox's to retry and leaves the status at 0.
+ * - Every attempt of a round ends inside the lease of its claim, so that no other
+ *   deliverer can claim and POST it meanwhile: a round claims no more deliveries than
+ *   LEASE_BUDGET_MS / --timeout (--timeout itself is at most LEASE_BUDGET_MS), and a
+ *   delivery whose lease would run out before its attempt could end (slow reports) is
+ *   not sent by this round: it is due again when its lease ends. The rest of the lease
+ *   is for reporting the last attempt.
  * - stdout holds only the attempt lines (one JSON object each, flushed per line); the
  *   summary and errors go to stderr.
  */
@@ -42,6 +48,9 @@
 /* An hour bounds both the pause and an attempt: longer is a typo, not a setting. */
 #define SECONDS_LIMIT 3600L
 #define NS INT64_C(1000000000)
+/* The part of a delivery's lease its attempt may use; the last minute is for the report. */
+#define LEASE_BUDGET_MS ((NUMBERING_DELIVERY_LEASE_SECONDS - 60) * 1000L)
+_Static_assert(NUMBERING_DELIVERY_LEASE_SECONDS > 60, "a lease leaves time for an attempt");
 
 const char numberctl_deliver_help[] =
 	"usage: numberctl [GLOBAL OPTIONS] deliver [--max N] [--follow] [--interval SECONDS]\n"
@@ -55,7 +64,8 @@ const char numberctl_deliver_help[] =
 	"6 h) and kept as dead after 10 attempts. Without --follow it stops when no delivery is\n"
 	"due; with --follow it polls every --interval SECONDS (default 1) until SIGINT or\n"
 	"SIGTERM, finishing the delivery in flight. --timeout SECONDS bounds one attempt\n"
-	"(default 10). SECONDS may have a fraction (0.5).\n"
+	"(default 10, at most 240: every attempt ends inside its delivery's 300 s lease, so a\n"
+	"round claims at most 240 / SECONDS of them). SECONDS may have a fraction (0.5).\n"
 	"\n"
 	"Prints one line per attempt on stdout:\n"
 	"  {\"id\":...,\"url\":...,\"projectId\":...,\"attempts\":N,\"status\":HTTP status or 0,\n"
@@ -153,9 +163,11 @@ int numberctl_deliver_args(struct numberctl_deliver *args, int argc, char **argv
 				return numberctl_usage("deliver", "--interval '%s': not seconds from 0.001 to 3600",
 				                       value ? value : "");
 		} else if (option("--timeout", argc, argv, &i, &value)) {
-			if (parse_seconds(&args->timeout_ms, value) != 0)
-				return numberctl_usage("deliver", "--timeout '%s': not seconds from 0.001 to 3600",
-				                       value ? value : "");
+			if (parse_seconds(&args->timeout_ms, value) != 0 || args->timeout_ms > LEASE_BUDGET_MS)
+				return numberctl_usage("deliver",
+				                       "--timeout '%s': not seconds from 0.001 to %ld (an attempt ends "
+				                       "inside its delivery's %d s lease)",
+				                       value ? value : "", LEASE_BUDGET_MS / 1000, NUMBERING_DELIVERY_LEASE_SECONDS);
 		} else
 			return numberctl_usage("deliver", "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument",
 			                       argv[i]);
@@ -292,6 +304,14 @@ static void signals_restore(const struct signals *s)
 
 /* ---- Delivery ---- */
 
+/* Milliseconds of a clock that only goes forward. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 struct tally {
 	long attempts, delivered, rescheduled, dead;
 };
@@ -345,9 +365,15 @@ int numberctl_deliver_run(const struct numberctl_deliver *args, numbering_store 
 	signals_catch(&signals);
 	struct tally tally = {0, 0, 0, 0};
 	int failed = 0, stopped = 0;
+	/* As many as can be sent, one timeout each, inside their lease. */
+	int per_round = LEASE_BUDGET_MS / args->timeout_ms < args->max ? (int)(LEASE_BUDGET_MS / args->timeout_ms)
+	                                                               : args->max;
+	if (per_round < 1)
+		per_round = 1;
 	while (!failed && !(stopped = signals_check(&signals))) {
 		numbering_delivery_list *list = NULL;
-		if (numbering_store_claim_deliveries(&list, store, caller, args->max) != NUMBERING_OK) {
+		int64_t claimed_ms = monotonic_ms();
+		if (numbering_store_claim_deliveries(&list, store, caller, per_round) != NUMBERING_OK) {
 			fprintf(stderr, "numberctl: deliver: cannot claim deliveries: ");
 			print_error(stderr);
 			failed = 1;
@@ -359,6 +385,13 @@ int numberctl_deliver_run(const struct numberctl_deliver *args, numbering_store 
 				fprintf(stderr,
 				        "numberctl: deliver: stopping with %d claimed and not sent: due again when their lease ends"
 				        " (%d s)\n",
+				        count - i, NUMBERING_DELIVERY_LEASE_SECONDS);
+				break;
+			}
+			if (monotonic_ms() - claimed_ms + args->timeout_ms > LEASE_BUDGET_MS) {
+				fprintf(stderr,
+				        "numberctl: deliver: %d claimed and not sent: their lease (%d s) could run out during "
+				        "the attempt; due again when it ends\n",
 				        count - i, NUMBERING_DELIVERY_LEASE_SECONDS);
 				break;
 			}
