@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "ledger-invariant.h"
 #include "model/kinds.h"
+#include "model/validate.h"
 #include "record-damage.h"
 #include "service/purchase.h"
 #include "store-fixture.h"
@@ -30,6 +31,12 @@ static int64_t clock_now;
 static char path[64];
 static int on_file;
 static int instances_created; /* phoneNumberInstance.created events seen */
+static int clock_still;       /* 1: the clock reads clock_now, without a tick */
+
+static int64_t test_clock(void *payload)
+{
+	return clock_still ? fixture_still(payload) : fixture_tick(payload);
+}
 
 static void count_event(const char *event_json, void *payload)
 {
@@ -43,8 +50,9 @@ static void open_store(int file)
 	on_file = file;
 	clock_now = FIXTURE_EPOCH;
 	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.clock = fixture_tick;
+	options.clock = test_clock;
 	options.clock_payload = &clock_now;
+	clock_still = 0;
 	options.event_sink = count_event;
 	instances_created = 0;
 	fixture_case_path(path, sizeof(path), file, "purchase");
@@ -482,6 +490,38 @@ START_TEST(a_number_waiting_for_documents_is_cancelled_not_released)
 	ck_assert_int_eq(checked(numbering_store_process_due(NULL, store)), NUMBERING_OK);
 	ck_assert_int_eq(instance_state("+12125551234"), NUMBERING_LIFECYCLE_PENDING);
 	expect_account(300, 300);
+}
+END_TEST
+
+/* A period that would start after the last time a store records (2261-12-31) never
+ * comes: its start is clamped to that last time, and a billing run at that very time
+ * found every later period due too and charged 1,200 of them at once. */
+START_TEST(no_period_is_due_after_the_end_of_time)
+{
+	import_stock(0);
+	top_up(store, P1, "USD", 1000000);
+	/* One renewed once, into a DUE bucket, and one new, in its record. */
+	clock_now = NUMBERING__TIME_MAX - INT64_C(50) * 86400 * NS; /* 2261-11-11 */
+	numbering_purchase_free(buy("+12125551235"));
+	clock_now = NUMBERING__TIME_MAX - INT64_C(17) * 86400 * NS; /* 2261-12-14 */
+	numbering_purchase *p = buy("+12125551234");
+	ck_assert_str_eq(status_of(p), "COMPLETED");
+	numbering_purchase_free(p);
+	numbering_billing_report first = NUMBERING_BILLING_REPORT_INIT;
+	ck_assert_int_eq(checked(numbering_store_run_billing(&first, store, NULL)), NUMBERING_OK);
+	ck_assert_int_eq(first.charged, 1);
+	int64_t balance = 0, reserved = 0, entries = 0;
+	account_state(store, P1, &balance, &reserved, &entries);
+	clock_now = NUMBERING__TIME_MAX; /* the last time, as a host's clock can read it */
+	clock_still = 1;
+	numbering_billing_report report = NUMBERING_BILLING_REPORT_INIT;
+	int rc = checked(numbering_store_run_billing(&report, store, NULL));
+	int64_t b = 0, r = 0, e = 0;
+	account_state(store, P1, &b, &r, &e);
+	ck_assert_msg(e == entries, "%s: %lld entries, %lld before", numbering_status_name(rc), (long long)e,
+	              (long long)entries);
+	ck_assert_int_eq(b, balance);
+	ck_assert_int_eq(report.charged, 0);
 }
 END_TEST
 
@@ -1261,6 +1301,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, lifecycle_calls_leave_what_billing_holds);
 	tcase_add_test(tc, an_acquired_number_does_not_move);
 	tcase_add_test(tc, a_number_waiting_for_documents_is_cancelled_not_released);
+	tcase_add_test(tc, no_period_is_due_after_the_end_of_time);
 	tcase_add_test(tc, a_free_number_charges_nothing);
 	tcase_add_test(tc, another_currency_is_refused);
 	tcase_add_test(tc, a_block_priced_wrong_is_refused_naming_the_number);

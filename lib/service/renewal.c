@@ -33,6 +33,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/kinds.h"
+#include "model/validate.h"
 #include "numbering/subscription.h"
 #include "service/active.h"
 #include "service/backend-call.h"
@@ -372,11 +373,27 @@ static int charge_period(struct run *r, int64_t cost, int64_t t)
 	return NUMBERING_OK;
 }
 
+/* Whether a period starting at @start is due at @now. A start past the last time a
+ * store records reads as that last time (numbering__add_months() clamps): such a
+ * period never comes, and a run at that very time charged up to PERIODS_MAX of them. */
+static int due_at(int64_t start, int64_t now)
+{
+	return start <= now && start < NUMBERING__TIME_MAX;
+}
+
+/* The last expiry key a run lists at @now: one that is due (due_at()). A key at the
+ * last time is a period that never comes, and listing it again and again would never
+ * end the run. */
+static int64_t due_until(int64_t now)
+{
+	return now < NUMBERING__TIME_MAX ? now : NUMBERING__TIME_MAX - 1;
+}
+
 /* How many periods are due at the run's time: those starting at or before it. */
 static int64_t periods_owed(struct run *r)
 {
 	int64_t n = 0;
-	while (n < PERIODS_MAX && period_start(r, r->sp->f.periods_paid + n) <= r->now)
+	while (n < PERIODS_MAX && due_at(period_start(r, r->sp->f.periods_paid + n), r->now))
 		n++;
 	return n;
 }
@@ -488,7 +505,7 @@ static int process_one(struct run *r, struct numbering_subscription *s, struct e
 	/* Deactivated by this very run: nothing changed since. */
 	if (deactivated && s->f.deactivate_time >= r->run_start)
 		return NUMBERING_OK;
-	if (!deactivated && s->next_charge > r->now)
+	if (!deactivated && !due_at(s->next_charge, r->now))
 		return NUMBERING_OK;
 	int64_t cost = 0, owed = periods_owed(r), t = 0;
 	if ((rc = numbering__subscription_period_cost(s, &cost)) != NUMBERING_OK)
@@ -577,7 +594,7 @@ static int run_batch(struct run *r, int has_after, int64_t after, int *count, in
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_SUBSCRIPTION;
 	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	q.expires_until = r->now;
+	q.expires_until = due_until(r->now);
 	q.has_after = has_after;
 	q.after = after;
 	q.limit = BATCH;
@@ -691,7 +708,7 @@ static int take_out(struct run *r, struct numbering__due_bucket *b, uint32_t i, 
 static int charge_item(struct run *r, struct numbering__due_bucket *b, uint32_t i)
 {
 	struct numbering__due_item it = b->items[i];
-	if (it.gone || it.next_due > r->now)
+	if (it.gone || !due_at(it.next_due, r->now))
 		return NUMBERING_OK;
 	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	size_t plen = strlen(b->project);
@@ -702,7 +719,7 @@ static int charge_item(struct run *r, struct numbering__due_bucket *b, uint32_t 
 	memcpy(name + plen, COLLECTION, strlen(COLLECTION));
 	memcpy(name + plen + strlen(COLLECTION), it.id, (size_t)it.id_len + 1);
 	int64_t owed = 0, next = it.next_due, cost = 0, total = 0;
-	while (owed < PERIODS_MAX && next <= r->now)
+	while (owed < PERIODS_MAX && due_at(next, r->now))
 		next = numbering__due_period_start(&it, it.periods + ++owed);
 	int overflow = __builtin_mul_overflow(it.price, (int64_t)it.interval_months, &cost) ||
 	               __builtin_mul_overflow(cost, owed, &total);
@@ -747,7 +764,7 @@ static int run_due_batch(struct run *r, int *count)
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_DUE;
 	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	q.expires_until = r->now;
+	q.expires_until = due_until(r->now);
 	q.limit = BUCKETS_MAX;
 	numbering_billing_report before = *r->report;
 	numbering__rwlock_wrlock(&store->lock);
