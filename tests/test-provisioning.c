@@ -216,6 +216,59 @@ START_TEST(sms_platform_failure_has_no_code)
 }
 END_TEST
 
+static void release_and_return(const char *number)
+{
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_release_active(&a, fx.store, NULL, "projects/p1", number), NUMBERING_OK);
+	numbering_active_number_free(a);
+	fx.now += 40LL * 24 * 3600 * 1000000000LL; /* past any next charge date */
+	ck_assert_int_eq(numbering_store_process_due(NULL, fx.store), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, "projects/p1", number), NUMBERING_NOT_FOUND);
+}
+
+/* A task scheduled for a rental that ended is void for the next rental of the number:
+ * claimed, it is dropped and not handed out; completed (claimed before the release), it
+ * is removed and changes nothing. Carried out, it made a plan the new rental never
+ * asked for live, with a callback. */
+START_TEST(task_of_an_earlier_rental_is_void)
+{
+	/* Not claimed before the number came back and was rented again. */
+	numbering_active_number_free(rent("+12085550105", (const char *[]){"smsConfiguration.servicePlanId", "old",
+	                                                                   "callbackUrl", URL, NULL}));
+	release_and_return("+12085550105");
+	numbering_active_number_free(rent("+12085550105", (const char *[]){"callbackUrl", URL, NULL}));
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
+	numbering_task_list_free(tasks);
+	numbering_active_number *a = get("+12085550105");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), 0);
+	numbering_active_number_free(a);
+
+	/* Claimed before, completed after. */
+	numbering_active_number_free(rent("+12085550106", (const char *[]){"voiceConfiguration.appId", "old",
+	                                                                   "callbackUrl", URL, NULL}));
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 1);
+	char name[128];
+	snprintf(name, sizeof(name), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
+	numbering_task_list_free(tasks);
+	release_and_return("+12085550106");
+	numbering_active_number_free(rent("+12085550106", (const char *[]){"callbackUrl", URL, NULL}));
+	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name, NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                            NUMBERING_CALLBACK_FAILURE_NONE),
+	                 NUMBERING_OK);
+	a = get("+12085550106");
+	ck_assert_str_eq(numbering_active_number_text(a, "voiceConfiguration.appId"), "");
+	numbering_active_number_free(a);
+	ck_assert_int_eq(deliveries_with("PROVISIONING"), 0);
+	fixture_expect_error(numbering_store_complete_provisioning_task(fx.store, NULL, name,
+	                                                                NUMBERING_CALLBACK_STATUS_SUCCEEDED, 0),
+	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
+}
+END_TEST
+
 START_TEST(mode_is_checked_at_open)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -235,6 +288,7 @@ Suite *provisioning_suite(void)
 	tcase_add_test(tc, failure_keeps_the_live_value);
 	tcase_add_test(tc, completion_is_checked);
 	tcase_add_test(tc, sms_platform_failure_has_no_code);
+	tcase_add_test(tc, task_of_an_earlier_rental_is_void);
 	tcase_add_test(tc, mode_is_checked_at_open);
 	suite_add_tcase(s, tc);
 	return s;

@@ -180,6 +180,15 @@ static int load_number(numbering_active_number *a, numbering_store *store, const
 	return rc == NUMBERING_OK ? numbering__active_load(a, store, project, digits, value) : rc;
 }
 
+/* Whether @t was scheduled for an earlier rental of the number than @a, now active:
+ * the number was released, went back to the inventory and was rented again meanwhile.
+ * Such a task is void: carried out, it would make a plan the new rental never asked for
+ * live. Tasks are made after the rent's time (numbering__next_time()). */
+static int stale(const numbering_active_number *a, const numbering_task *t)
+{
+	return a->a.instance != NULL && a->a.rent_time > t->f.create_time;
+}
+
 static int claim_locked(numbering_task_list *list, numbering_store *store, int max)
 {
 	int64_t now = store->clock(store->clock_payload);
@@ -194,15 +203,27 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 		numbering_active_number_free(a);
 		return rc;
 	}
+	int kept = 0;
 	for (int i = 0; i < list->count && rc == NUMBERING_OK; i++) {
 		numbering_task *t = &list->items[i];
 		char project[NUMBERING__PROJECT_SIZE];
+		int found = load_number(a, store, t, project);
+		if (found == NUMBERING_OK && stale(a, t)) { /* void: dropped, not handed out */
+			rc = numbering__backend_remove_record(store, NUMBERING__KIND_TASK, t->name);
+			numbering__fields_clear(&task_table, &t->f);
+			continue;
+		}
+		if (kept != i) {
+			list->items[kept] = *t;
+			memset(t, 0, sizeof(*t));
+			t = &list->items[kept];
+		}
+		kept++;
 		t->f.claimed = 1;
 		t->due = now + NUMBERING_DELIVERY_LEASE_SECONDS * NS;
 		rc = put_task(store, t);
 		/* The number shows the work under way (unless it left the project meanwhile). */
-		int found = rc == NUMBERING_OK ? load_number(a, store, t, project) : rc;
-		if (found == NUMBERING_OK && a->a.instance != NULL) {
+		if (rc == NUMBERING_OK && found == NUMBERING_OK && a->a.instance != NULL) {
 			if (is_sms((int)t->f.event_type)) {
 				a->a.sms_task_status = NUMBERING_PROVISIONING_IN_PROGRESS;
 				a->a.sms_task_time = now;
@@ -211,10 +232,11 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 				a->a.voice_task_time = now;
 			}
 			rc = numbering__active_put(store, a, project);
-		} else if (found != NUMBERING_NOT_FOUND && found != NUMBERING_OK) {
+		} else if (rc == NUMBERING_OK && found != NUMBERING_NOT_FOUND && found != NUMBERING_OK) {
 			rc = found;
 		}
 	}
+	list->count = kept;
 	numbering_active_number_free(a);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);
@@ -349,6 +371,8 @@ static int complete_locked(numbering_store *store, const char *name, int status,
 	int found = rc == NUMBERING_OK ? load_number(a, store, &t, project) : rc;
 	if (found != NUMBERING_OK && found != NUMBERING_NOT_FOUND)
 		rc = found;
+	if (found == NUMBERING_OK && stale(a, &t)) /* an earlier rental's: removed, nothing applied */
+		found = NUMBERING_NOT_FOUND;
 	int64_t now = 0, last_time = store->last_time;
 	if (rc == NUMBERING_OK)
 		rc = numbering__next_time(store, &now);
