@@ -246,6 +246,15 @@ START_TEST(task_of_an_earlier_rental_is_void)
 	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), 0);
 	numbering_active_number_free(a);
 
+	/* Not claimed before the number left the project: dropped, not handed out for the
+	 * host to provision a number the project no longer has. */
+	numbering_active_number_free(rent("+12085550107", (const char *[]){"smsConfiguration.servicePlanId", "old",
+	                                                                   "callbackUrl", URL, NULL}));
+	release_and_return("+12085550107");
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
+	numbering_task_list_free(tasks);
+
 	/* Claimed before, completed after. */
 	numbering_active_number_free(rent("+12085550106", (const char *[]){"voiceConfiguration.appId", "old",
 	                                                                   "callbackUrl", URL, NULL}));

@@ -208,7 +208,10 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 		numbering_task *t = &list->items[i];
 		char project[NUMBERING__PROJECT_SIZE];
 		int found = load_number(a, store, t, project);
-		if (found == NUMBERING_OK && stale(a, t)) { /* void: dropped, not handed out */
+		/* Void (the number left the project, or came back as a new rental): dropped,
+		 * not handed out for the host to carry out on a number the task is not for. */
+		if (found == NUMBERING_NOT_FOUND || (found == NUMBERING_OK && stale(a, t))) {
+			numbering_error_clear();
 			rc = numbering__backend_remove_record(store, NUMBERING__KIND_TASK, t->name);
 			numbering__fields_clear(&task_table, &t->f);
 			continue;
@@ -222,7 +225,7 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 		t->f.claimed = 1;
 		t->due = now + NUMBERING_DELIVERY_LEASE_SECONDS * NS;
 		rc = put_task(store, t);
-		/* The number shows the work under way (unless it left the project meanwhile). */
+		/* The number shows the work under way. */
 		if (rc == NUMBERING_OK && found == NUMBERING_OK && a->a.instance != NULL) {
 			if (is_sms((int)t->f.event_type)) {
 				a->a.sms_task_status = NUMBERING_PROVISIONING_IN_PROGRESS;
@@ -232,7 +235,7 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 				a->a.voice_task_time = now;
 			}
 			rc = numbering__active_put(store, a, project);
-		} else if (rc == NUMBERING_OK && found != NUMBERING_NOT_FOUND && found != NUMBERING_OK) {
+		} else if (rc == NUMBERING_OK && found != NUMBERING_OK) {
 			rc = found;
 		}
 	}
