@@ -248,6 +248,15 @@ def main():
             check('the claimed one when its lease ends', rc == 0 and len(lines) == 1 and lines[0]['attempts'] == 2,
                   lines)
 
+            # The longest --timeout still sends: the first delivery of a round goes whatever
+            # the claim took (a round that sent nothing would only burn attempts).
+            at += 400 * NS
+            queue('projects/p1', SECRET, '+12085550110', good + '/callback/longest', at)
+            rc, out, err = numberctl_run(['deliver', '--timeout', '240'], at + NS)
+            lines = [json.loads(l) for l in out.splitlines() if l.strip()]
+            check('--timeout 240 delivers', rc == 0 and len(lines) == 1 and lines[0]['delivered'] is True and
+                  lines[0]['attempts'] == 1, (rc, lines, err))
+
             for args in (['deliver', '--max', '0'], ['deliver', '--max', '1001'], ['deliver', '--interval', 'x'],
                          ['deliver', '--timeout', '0'], ['deliver', '--timeout', '1.0005'],
                          ['deliver', '--timeout', '241'], ['deliver', 'extra'],
