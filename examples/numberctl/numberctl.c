@@ -805,7 +805,9 @@ static int batch_line(struct session *s, const struct globals *g, unsigned long 
                       size_t len)
 {
 	json_error_t error;
-	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &error);
+	/* NULs allowed here: a request's reach the library, which names the field holding
+	 * one; the line's own strings are refused below. */
+	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &error);
 	if (root == NULL) {
 		print_line_error(number, "malformed JSON at column %d: %s", error.column, error.text);
 		return 1;
@@ -819,6 +821,14 @@ static int batch_line(struct session *s, const struct globals *g, unsigned long 
 	json_t *value, *request = NULL;
 	int bad = 0;
 	json_object_foreach(root, key, value) {
+		/* C reads "GetPhoneNumberInstance\u0000x" as the method before the NUL. */
+		if (!bad && json_is_string(value) && strlen(json_string_value(value)) != json_string_length(value) &&
+		    (strcmp(key, "method") == 0 || strcmp(key, "caller") == 0 || strcmp(key, "time") == 0)) {
+			bad = 1;
+			print_line_error(number, "\"%s\" holds a NUL character (\\u0000); text cannot hold NUL", key);
+		}
+		if (bad)
+			continue;
 		if (strcmp(key, "method") == 0 && json_is_string(value))
 			method = json_string_value(value);
 		else if (strcmp(key, "request") == 0)

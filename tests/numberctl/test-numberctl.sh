@@ -250,6 +250,14 @@ check batch-nul-2 1 --stdin "$tmp/nul-2" batch
 check batch-nul-3 1 --stdin "$tmp/nul-3" batch
 check batch-nul-middle 1 --stdin "$tmp/nul-middle" batch
 check batch-nul-crlf 1 --stdin "$tmp/nul-crlf" batch
+# An escaped NUL (\u0000) in a line's method, caller or time is refused naming the key
+# (C would read the text before it: "GetPhoneNumberInstance\u0000x" as the method), and
+# in its request by the library, naming the field.
+{ printf '%s\n' '{"method":"GetPhoneNumberInstance\u0000x","request":{"name":"projects/p1/phoneNumberInstances/a"}}' \
+	'{"method":"GetPhoneNumberInstance","caller":"user:ops\u0000mallory","request":{"name":"projects/p1/phoneNumberInstances/a"}}' \
+	'{"method":"GetPhoneNumberInstance","time":"2026-01-01T00:00:00Z\u0000x","request":{"name":"projects/p1/phoneNumberInstances/a"}}' \
+	'{"method":"GetPhoneNumberInstance","request":{"name":"projects/p1/phoneNumberInstances/a\u0000x"}}'; } > "$tmp/nul-escaped"
+check batch-nul-escaped 1 --stdin "$tmp/nul-escaped" batch
 # call METHOD - and --policy FILE refuse a NUL too, rather than reading up to it.
 printf '{"name":"projects/p1/phoneNumberInstances/x"}\000junk' > "$tmp/nul-request"
 check call-nul-stdin 1 --stdin "$tmp/nul-request" call GetPhoneNumberInstance -
