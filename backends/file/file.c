@@ -457,6 +457,20 @@ void numbering__file_publish(struct file *f)
 	publish_to(f, f->end);
 }
 
+/* The store header of @f's file into *@r, reading no more than its first @size bytes
+ * through @io: what a writer checks at each transaction and an open before it trusts
+ * the file. */
+static int read_store_header(struct file *f, const struct numbering__file_io *io, uint64_t size, struct replay *r)
+{
+	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0, NULL};
+	memset(r, 0, sizeof(*r));
+	r->damage_offset = -1;
+	r->max_version = NUMBERING_FILE_FORMAT_VERSION;
+	int rc = numbering__file_read_header(&s, r, f->path);
+	buf_free(&s.win);
+	return rc;
+}
+
 /* The newest durable-length slot of the file, which other processes may have written
  * since this one last held the writers' lock (f->lock held, no sync running). */
 static int reread_slots_locked(struct file *f)
@@ -465,14 +479,8 @@ static int reread_slots_locked(struct file *f)
 		return NUMBERING_OK;
 	/* The header alone: a window of the whole first MiB, read and then wiped, cost
 	 * every transaction of a writer ~370,000 instructions. */
-	struct scan s = {numbering__file_sys(), f->fd, f->end < HEADER_SIZE_V2 ? f->end : HEADER_SIZE_V2, {NULL, 0, 0}, 0,
-	                 NULL};
 	struct replay r;
-	memset(&r, 0, sizeof(r));
-	r.damage_offset = -1;
-	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
-	int rc = numbering__file_read_header(&s, &r, f->path);
-	buf_free(&s.win);
+	int rc = read_store_header(f, numbering__file_sys(), f->end < HEADER_SIZE_V2 ? f->end : HEADER_SIZE_V2, &r);
 	if (rc != NUMBERING_OK)
 		return rc;
 	f->slot_gen = r.slot_gen;
@@ -1483,14 +1491,8 @@ static int refuse_not_a_store(struct file *f)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT,
 		                            "file backend: %s is not a libnumbering store (%llu bytes, no store header)",
 		                            f->path, (unsigned long long)size);
-	struct scan s = {io, f->fd, size, {NULL, 0, 0}, 0, NULL};
 	struct replay r;
-	memset(&r, 0, sizeof(r));
-	r.damage_offset = -1;
-	r.max_version = NUMBERING_FILE_FORMAT_VERSION;
-	int rc = numbering__file_read_header(&s, &r, f->path);
-	buf_free(&s.win);
-	return rc;
+	return read_store_header(f, io, size, &r);
 }
 
 /* Opens the store, its lock file, and (a writer) the writers' lock, held until the

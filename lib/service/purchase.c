@@ -890,14 +890,11 @@ static int processing_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
-int numbering__purchase_processing(numbering_store *store, const char *project, const char *instance,
-                                   char name[NUMBERING__NAME_SIZE], int *found)
+/* Into @p: the PROCESSING purchase of the instance named @instance, of @project (a
+ * project has few: numbers waiting for documents); *@found 1 when there is one. */
+static int find_processing(numbering_purchase *p, numbering_store *store, const char *project, const char *instance,
+                           int *found)
 {
-	*found = 0;
-	name[0] = '\0';
-	numbering_purchase *p = purchase_alloc();
-	if (p == NULL)
-		return out_of_memory("a purchase");
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
 	q.parent = project;
@@ -908,10 +905,21 @@ int numbering__purchase_processing(numbering_store *store, const char *project, 
 		rc = NUMBERING_OK;
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
-	if (rc == NUMBERING_OK && v.found) {
-		*found = 1;
+	*found = rc == NUMBERING_OK && v.found;
+	return rc;
+}
+
+int numbering__purchase_processing(numbering_store *store, const char *project, const char *instance,
+                                   char name[NUMBERING__NAME_SIZE], int *found)
+{
+	*found = 0;
+	name[0] = '\0';
+	numbering_purchase *p = purchase_alloc();
+	if (p == NULL)
+		return out_of_memory("a purchase");
+	int rc = find_processing(p, store, project, instance, found);
+	if (*found)
 		snprintf(name, NUMBERING__NAME_SIZE, "%s", p->name);
-	}
 	numbering_purchase_free(p);
 	return rc;
 }
@@ -924,18 +932,9 @@ int numbering__purchase_settle(numbering_store *store, numbering_active_number *
 	numbering_purchase *p = purchase_alloc();
 	if (p == NULL)
 		return out_of_memory("a purchase");
-	/* A project has few PROCESSING purchases (numbers waiting for documents). */
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
-	q.parent = project;
-	q.keys[0] = status_names[NUMBERING_PURCHASE_PROCESSING];
-	struct processing_visit v = {p, numbering_instance_name(a->instance), 0, NUMBERING_OK};
-	int rc = numbering__backend_list(store, &q, processing_visit, &v);
-	if (rc == NUMBERING__VISIT_STOP)
-		rc = NUMBERING_OK;
-	if (rc == NUMBERING_OK)
-		rc = v.rc;
-	if (rc != NUMBERING_OK || !v.found) {
+	int hit = 0;
+	int rc = find_processing(p, store, project, numbering_instance_name(a->instance), &hit);
+	if (rc != NUMBERING_OK || !hit) {
 		numbering_purchase_free(p);
 		return rc;
 	}
