@@ -224,6 +224,19 @@ static int bad_amount(const char *amount, size_t len, const struct numbering__is
 	                              currency->digits);
 }
 
+/* The length of @amount into *@len; INVALID_ARGUMENT quoting it (signed when
+ * set) when it is longer than any amount is. */
+static int amount_length(size_t *len, const char *amount, const struct numbering__iso_currency *currency,
+                         int is_signed)
+{
+	*len = strnlen(amount, NUMBERING_MONEY_MAX_INPUT + 1);
+	if (*len <= NUMBERING_MONEY_MAX_INPUT)
+		return NUMBERING_OK;
+	char problem[64];
+	snprintf(problem, sizeof(problem), "longer than %d bytes", NUMBERING_MONEY_MAX_INPUT);
+	return bad_amount(amount, *len, currency, problem, is_signed);
+}
+
 /* The problem with byte @i of @amount, which is not a digit where one may stand. */
 static int bad_byte(const char *amount, size_t len, size_t i, const struct numbering__iso_currency *currency,
                     int is_signed)
@@ -261,12 +274,9 @@ int numbering_money_parse(int64_t *minor_units, const char *currency_code, const
 	if (amount == NULL || amount[0] == '\0')
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "amount",
 		                              "amount is required: a decimal string such as \"2.00\"");
-	size_t len = strnlen(amount, NUMBERING_MONEY_MAX_INPUT + 1);
-	if (len > NUMBERING_MONEY_MAX_INPUT) {
-		char problem[64];
-		snprintf(problem, sizeof(problem), "longer than %d bytes", NUMBERING_MONEY_MAX_INPUT);
-		return bad_amount(amount, len, currency, problem, 0);
-	}
+	size_t len = 0;
+	if ((rc = amount_length(&len, amount, currency, 0)) != NUMBERING_OK)
+		return rc;
 	if (amount[0] == '-')
 		return bad_amount(amount, len, currency, "it is negative, and prices are never negative", 0);
 	if (amount[0] == '+')
@@ -342,12 +352,9 @@ int numbering__money_parse_signed(int64_t *minor_units, const char *currency_cod
 	int rc = find_currency(&currency, currency_code);
 	if (rc != NUMBERING_OK)
 		return rc;
-	size_t len = strnlen(amount, NUMBERING_MONEY_MAX_INPUT + 1);
-	if (len > NUMBERING_MONEY_MAX_INPUT) {
-		char problem[64];
-		snprintf(problem, sizeof(problem), "longer than %d bytes", NUMBERING_MONEY_MAX_INPUT);
-		return bad_amount(amount, len, currency, problem, 1);
-	}
+	size_t len = 0;
+	if ((rc = amount_length(&len, amount, currency, 1)) != NUMBERING_OK)
+		return rc;
 	if (amount[1] == '\0')
 		return bad_amount(amount, len, currency, "no digits after the '-'", 1);
 	if (amount[1] == '-' || amount[1] == '+')
