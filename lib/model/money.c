@@ -224,8 +224,8 @@ static int bad_amount(const char *amount, size_t len, const struct numbering__is
 	                              currency->digits);
 }
 
-/* The length of @amount into *@len; INVALID_ARGUMENT quoting it (signed when
- * set) when it is longer than any amount is. */
+/* The length of @amount into *@len; INVALID_ARGUMENT quoting it (as a signed amount
+ * with @is_signed, as bad_amount() does) when it is longer than any amount is. */
 static int amount_length(size_t *len, const char *amount, const struct numbering__iso_currency *currency,
                          int is_signed)
 {
