@@ -278,6 +278,33 @@ START_TEST(task_of_an_earlier_rental_is_void)
 }
 END_TEST
 
+/* Void tasks dropped by a claim leave their room to the next due ones: a claim of @max
+ * answers fewer only when no more are due. It answered none here, with two due. */
+START_TEST(claim_fills_up_past_void_tasks)
+{
+	const char *old[] = {"+12085550101", "+12085550102", "+12085550103"};
+	for (int i = 0; i < 3; i++) {
+		numbering_active_number_free(rent(old[i], (const char *[]){"smsConfiguration.servicePlanId", "old",
+		                                                           "callbackUrl", URL, NULL}));
+		release_and_return(old[i]);
+	}
+	numbering_active_number_free(rent("+12085550104", (const char *[]){"smsConfiguration.servicePlanId", "new",
+	                                                                   "callbackUrl", URL, NULL}));
+	numbering_active_number_free(rent("+12085550105", (const char *[]){"voiceConfiguration.appId", "new",
+	                                                                   "callbackUrl", URL, NULL}));
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 2), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 2);
+	ck_assert_str_eq(numbering_task_text(numbering_task_list_item(tasks, 0), "phoneNumber"), "+12085550104");
+	ck_assert_str_eq(numbering_task_text(numbering_task_list_item(tasks, 1), "phoneNumber"), "+12085550105");
+	numbering_task_list_free(tasks);
+	/* Both leased, the void ones gone: nothing more is due. */
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 2), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
+	numbering_task_list_free(tasks);
+}
+END_TEST
+
 START_TEST(mode_is_checked_at_open)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -298,6 +325,7 @@ Suite *provisioning_suite(void)
 	tcase_add_test(tc, completion_is_checked);
 	tcase_add_test(tc, sms_platform_failure_has_no_code);
 	tcase_add_test(tc, task_of_an_earlier_rental_is_void);
+	tcase_add_test(tc, claim_fills_up_past_void_tasks);
 	tcase_add_test(tc, mode_is_checked_at_open);
 	suite_add_tcase(s, tc);
 	return s;

@@ -189,22 +189,14 @@ static int stale(const numbering_active_number *a, const numbering_task *t)
 	return a->a.instance != NULL && a->a.rent_time > t->f.create_time;
 }
 
-static int claim_locked(numbering_task_list *list, numbering_store *store, int max)
+/* Claims the due tasks of items[from .. list->count) in the open transaction: a void
+ * one is removed, the rest are leased and kept in order from items[from]. *dropped
+ * counts the void ones. */
+static int claim_batch(numbering_task_list *list, numbering_store *store, numbering_active_number *a, int from,
+                       int64_t now, int *dropped)
 {
-	int64_t now = store->clock(store->clock_payload);
-	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, list->items, sizeof(*list->items), max,
-	                                      &list->count, read_task);
-	if (rc != NUMBERING_OK || list->count == 0)
-		return rc;
-	numbering_active_number *a = NULL;
-	if ((rc = numbering__active_new(&a, "projects/-")) != NUMBERING_OK)
-		return rc;
-	if ((rc = numbering__begin(store)) != NUMBERING_OK) {
-		numbering_active_number_free(a);
-		return rc;
-	}
-	int kept = 0;
-	for (int i = 0; i < list->count && rc == NUMBERING_OK; i++) {
+	int rc = NUMBERING_OK, kept = from;
+	for (int i = from; i < list->count && rc == NUMBERING_OK; i++) {
 		numbering_task *t = &list->items[i];
 		char project[NUMBERING__PROJECT_SIZE];
 		int found = load_number(a, store, t, project);
@@ -214,6 +206,7 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 			numbering_error_clear();
 			rc = numbering__backend_remove_record(store, NUMBERING__KIND_TASK, t->name);
 			numbering__fields_clear(&task_table, &t->f);
+			++*dropped;
 			continue;
 		}
 		if (kept != i) {
@@ -240,6 +233,41 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 		}
 	}
 	list->count = kept;
+	return rc;
+}
+
+static int claim_locked(numbering_task_list *list, numbering_store *store, int max)
+{
+	int64_t now = store->clock(store->clock_payload);
+	list->count = 0;
+	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, list->items, sizeof(*list->items), max,
+	                                      &list->count, read_task);
+	if (rc != NUMBERING_OK || list->count == 0)
+		return rc;
+	numbering_active_number *a = NULL;
+	if ((rc = numbering__active_new(&a, "projects/-")) != NUMBERING_OK)
+		return rc;
+	if ((rc = numbering__begin(store)) != NUMBERING_OK) {
+		numbering_active_number_free(a);
+		return rc;
+	}
+	/* A void task dropped leaves room: the next due ones fill it, so a claim answers
+	 * fewer than @max only when no more are due. The claimed ones are leased past @now
+	 * and the void ones removed, so the next collection starts after both. */
+	for (int from = 0;;) {
+		int dropped = 0, collected = list->count;
+		rc = claim_batch(list, store, a, from, now, &dropped);
+		if (rc != NUMBERING_OK || dropped == 0 || collected < max)
+			break;
+		from = list->count;
+		numbering_task *rest = list->items + from;
+		int more = 0;
+		rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, rest, sizeof(*rest), max - from, &more,
+		                                  read_task);
+		list->count = from + more;
+		if (rc != NUMBERING_OK || more == 0)
+			break;
+	}
 	numbering_active_number_free(a);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);
