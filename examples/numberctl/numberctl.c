@@ -3,6 +3,7 @@
  * stdout; a failure prints the JSON error body and exits non-zero.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1371,8 +1372,30 @@ static int close_stdout(int status)
 	return status == 0 ? 1 : status;
 }
 
+/* A standard stream the caller closed (numberctl >&-) would be the lowest free fd, the
+ * one the next open() returns: the store file itself, which a command's output then
+ * overwrites. Each closed one is opened on /dev/null the other way round (stdin
+ * write-only, stdout and stderr read-only), as gnulib's stdopen does, so that the
+ * stream's writes fail with EBADF and are reported instead. */
+static int hold_standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+		if (got != fd) {
+			if (got >= 0)
+				close(got);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (hold_standard_fds() != 0)
+		return 1; /* no stderr to say it on, perhaps: opening nothing is the safe answer */
 	call_help_init();
 	return close_stdout(run(argc, argv));
 }

@@ -825,6 +825,18 @@ if [ -w /dev/full ]; then
 			{ echo "FAIL '$args' > /dev/full: exit $got: $(cat "$tmp/err")"; failures=$((failures + 1)); }
 	done
 fi
+# A closed stdout (>&-) is a write error too, and the store file, which the open would
+# otherwise get as fd 1, is left as it was.
+for args in "export" "import --export $tmp/x1.jsonl" "call GetPhoneNumberInstance {\"name\":\"projects/p1/phoneNumberInstances/block\"}"; do
+	count=$((count + 1))
+	cp "$xstore" "$tmp/closed.db"
+	# shellcheck disable=SC2086 # $args is several words
+	"$numberctl" --store "file:$tmp/closed.db" $args >&- 2> "$tmp/err" < /dev/null
+	got=$?
+	{ [ "$got" -eq 1 ] && grep -q "^numberctl: write error" "$tmp/err" && cmp -s "$xstore" "$tmp/closed.db"; } ||
+		{ echo "FAIL '$args' >&-: exit $got, the store $(cmp "$xstore" "$tmp/closed.db" 2>&1): $(cat "$tmp/err")"
+		  failures=$((failures + 1)); }
+done
 # Progress: on a terminal (script(1) gives one), a count and ", done." on stderr.
 if command -v script > /dev/null 2>&1; then
 	count=$((count + 1))
