@@ -106,6 +106,33 @@ START_TEST(a_huge_record_costs_no_memory)
 }
 END_TEST
 
+/* r->stop: a refusal ends the reading where it was refused, not at the record's end,
+ * which endless input (/dev/zero) does not have. */
+START_TEST(stop_reads_no_further_than_the_refusal)
+{
+	static const char text[] = "ab\0cd,e\nok\n";
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "rb");
+	struct csv_reader r;
+	csv_init(&r, in, 1024);
+	r.stop = 1;
+	unsigned long line;
+	ck_assert_int_eq(csv_read(&r, &line), -1);
+	ck_assert_str_eq(r.error, "a NUL byte at byte offset 2 of the record");
+	ck_assert_int_eq(getc(in), 'c');
+	csv_free(&r);
+	fclose(in);
+	/* Over the limit: stopped one byte past it. */
+	in = fmemopen((void *)"123456789abc\nok\n", 16, "rb");
+	csv_init(&r, in, 8);
+	r.stop = 1;
+	ck_assert_int_eq(csv_read(&r, &line), -1);
+	ck_assert_str_eq(r.error, "the record is longer than 8 bytes");
+	ck_assert_int_eq(getc(in), 'a');
+	csv_free(&r);
+	fclose(in);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("csv");
@@ -114,6 +141,7 @@ int main(void)
 	tcase_add_test(tc, quoted_fields);
 	tcase_add_test(tc, bad_records_are_skipped_with_a_reason);
 	tcase_add_test(tc, a_huge_record_costs_no_memory);
+	tcase_add_test(tc, stop_reads_no_further_than_the_refusal);
 	suite_add_tcase(s, tc);
 	SRunner *runner = srunner_create(s);
 	srunner_run_all(runner, CK_NORMAL);

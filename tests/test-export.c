@@ -7,6 +7,7 @@
  * the line and the field and leaves the store as it was. Its own runner, as test-csv's:
  * the code is numberctl's. Run: test-export DIR (tests/numberctl).
  */
+#define _GNU_SOURCE /* fopencookie() */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -900,6 +901,51 @@ START_TEST(write_error)
 }
 END_TEST
 
+/* An endless input (/dev/zero, a FIFO fed forever): after @head, zero bytes, counting
+ * how many were read. */
+struct endless {
+	const char *head;
+	size_t head_len, at;
+	size_t read;
+};
+
+static ssize_t endless_read(void *cookie, char *buf, size_t size)
+{
+	struct endless *e = cookie;
+	for (size_t i = 0; i < size; i++, e->at++)
+		buf[i] = e->at < e->head_len ? e->head[e->at] : '\0';
+	e->read += size;
+	return (ssize_t)size;
+}
+
+/* The import of endless input, refused at its first NUL byte: before, a line was read
+ * whole (getline(), or the CSV reader's reading on to the record's end), that is until
+ * memory ran out, or forever. The stream stands for /dev/zero, read by the stdio buffer
+ * (4 KiB .. 64 KiB) at a time: the import must stop within a few of them. */
+START_TEST(import_endless_input)
+{
+	static const char *const heads[] = {"", "{\"numberingExport\":1,\"library\":\"0.1.0\",\"format\":\"jsonl\"}\n",
+	                                    "numberingExport,1,library,0.1.0,format,csv\n"
+	                                    "kind,name,parent,flags,sortKey,digits,first,last,expires,keys,key0,key1,key2,"
+	                                    "key3,body\n"};
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		struct endless e = {heads[i], strlen(heads[i]), 0, 0};
+		cookie_io_functions_t io = {endless_read, NULL, NULL, NULL};
+		FILE *in = fopencookie(&e, "r", io);
+		ck_assert_ptr_nonnull(in);
+		numbering_backend *m = new_memory_backend();
+		uint64_t n = 99;
+		ck_assert_int_eq(numberctl_import_export_read(m, in, "zeros", NULL, &n), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_msg(strstr(numbering_error_message(), "a NUL byte at byte offset 0") != NULL, "%s",
+		              numbering_error_message());
+		ck_assert_uint_eq(n, 0);
+		ck_assert_msg(e.read <= 256 * 1024, "read %zu bytes of endless zeros", e.read);
+		fclose(in);
+		m->free(m);
+	}
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -927,6 +973,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, import_damaged_keys_and_csv);
 	tcase_add_test(tc, import_into_non_empty);
 	tcase_add_test(tc, write_error);
+	tcase_add_test(tc, import_endless_input);
 	tcase_add_test(tc, foreach_control);
 	suite_add_tcase(s, tc);
 	int failed = export_suite_run(s, tmpdir);

@@ -161,6 +161,8 @@ int csv_read(struct csv_reader *r, unsigned long *line)
 			}
 			if (keep && !refused && append(r, (char)c) != 0)
 				return -2;
+			if (refused && r->stop)
+				break;
 		}
 		if (refused) {
 			r->count = 0;

@@ -23,6 +23,7 @@ struct csv_reader {
 	size_t *fields;      /* where each field starts in buf */
 	size_t count, fields_cap;
 	char error[160];     /* why the last record was refused */
+	int stop;            /* a refused record ends the reading where it was refused */
 };
 
 /* Starts reading @in; records over @max bytes are refused. */
@@ -31,8 +32,10 @@ void csv_free(struct csv_reader *r);
 
 /* Reads the next record. Returns 1 with r->count fields (csv_field()), 0 at the end of
  * the input, -1 for a refused record (r->error says why; the reader is past it and
- * the next call reads the record after it), -2 when reading fails (errno) or memory runs
- * out. *@line is the line the record starts on. A blank line is skipped. */
+ * the next call reads the record after it, unless r->stop is set: then reading stops
+ * at the refusal, for a caller that reads no further, so that endless input such as
+ * /dev/zero is not read to an end it lacks), -2 when reading fails (errno) or memory
+ * runs out. *@line is the line the record starts on. A blank line is skipped. */
 int csv_read(struct csv_reader *r, unsigned long *line);
 
 /* Field @i of the last record read. */

@@ -1132,18 +1132,38 @@ static int put_parsed(struct importer *im)
 	return NUMBERING_OK;
 }
 
-/* Reads the next line of @in into *@line (getline: NULs kept, the length returned);
- * -1 at the end, -2 on an error. Strips the end of line. */
+/* Reads the next line of @in into *@line (NULs kept, the length returned); -1 at the
+ * end, -2 on an error. Strips the end of line. Bounded, as the import refuses such a
+ * line anyway: reading stops after a NUL byte or past IMPORT_LINE_MAX bytes, so
+ * /dev/zero, or a file of one endless line, costs neither endless memory nor time
+ * (getline() read them until memory ran out). */
 static long next_line(FILE *in, char **line, size_t *cap)
 {
+	size_t n = 0;
+	int c = 0;
 	errno = 0;
-	ssize_t n = getline(line, cap, in);
-	if (n < 0)
+	do {
+		if (*line == NULL || n + 2 > *cap) {
+			size_t more = *cap < 4096 ? 4096 : *cap * 2;
+			char *p = realloc(*line, more);
+			if (p == NULL)
+				return -2;
+			*line = p;
+			*cap = more;
+		}
+		/* Unlocked, and the room checked once a run: the stream is the import's own. */
+		char *to = *line;
+		size_t room = *cap - 1;
+		while (n < room && (c = getc_unlocked(in)) != EOF && c != '\n') {
+			to[n++] = (char)c;
+			if (c == '\0')
+				break;
+		}
+	} while (c != EOF && c != '\n' && c != '\0' && n <= IMPORT_LINE_MAX);
+	if (c == EOF && (ferror(in) || n == 0))
 		return ferror(in) ? -2 : -1;
-	if (n > 0 && (*line)[n - 1] == '\n')
-		n--;
-	if (n > 0 && (*line)[n - 1] == '\r')
-		n--;
+	if ((c == '\n' || c == EOF) && n > 0 && (*line)[n - 1] == '\r')
+		n--; /* not when stopped early: the line stays too long */
 	(*line)[n] = '\0';
 	return (long)n;
 }
@@ -1255,6 +1275,7 @@ static int import_csv(struct importer *im, FILE *in, FILE *progress_to)
 {
 	struct csv_reader csv;
 	csv_init(&csv, in, IMPORT_LINE_MAX);
+	csv.stop = 1; /* the first refusal ends the import */
 	unsigned long start = 0;
 	int got, rc = NUMBERING_OK, ended = 0, columns = 0;
 	while (rc == NUMBERING_OK && (got = csv_read(&csv, &start)) != 0) {
@@ -1337,6 +1358,8 @@ int numberctl_import_export_read(numbering_backend *backend, FILE *in, const cha
 			rc = fail(NUMBERING_UNAVAILABLE, NULL, "%.200s: cannot read: %s", name, strerror(errno));
 		else if (n == -1)
 			rc = line_fail(&im, NULL, "the input is empty: no export header");
+		else if ((size_t)n > IMPORT_LINE_MAX)
+			rc = line_fail(&im, NULL, "longer than %zu bytes: not an export header", (size_t)IMPORT_LINE_MAX);
 		else if (memchr(line, '\0', (size_t)n) != NULL)
 			rc = line_fail(&im, NULL, "a NUL byte at byte offset %ld; an export is text",
 			               (long)((char *)memchr(line, '\0', (size_t)n) - line));

@@ -628,7 +628,9 @@ static int run_csv(struct run *r, FILE *in)
 	size_t ncolumns = 0;
 	int status = 0;
 	csv_init(&csv, in, LINE_MAX_BYTES);
+	csv.stop = 1; /* a refused header ends the import: no reading on to its end */
 	int got = csv_read(&csv, &line);
+	csv.stop = 0;
 	if (got == -1 || got == 0) {
 		fprintf(stderr, "numberctl: import: %s: line %lu: %s\n", r->name, line,
 		        got == 0 ? "no header row (the first line names the columns: phoneNumber,regionCode,type,...)"

@@ -825,6 +825,17 @@ if [ -w /dev/full ]; then
 			{ echo "FAIL '$args' > /dev/full: exit $got: $(cat "$tmp/err")"; failures=$((failures + 1)); }
 	done
 fi
+# Endless input (/dev/zero) is refused at its first NUL byte, not read until memory or
+# time runs out; import --export leaves the store it created without records.
+for args in "import --export /dev/zero" "import /dev/zero"; do
+	count=$((count + 1))
+	rm -f "$tmp/zero.db"
+	# shellcheck disable=SC2086 # $args is several words
+	timeout 60 "$numberctl" --store "file:$tmp/zero.db" $args > "$tmp/out" 2>&1 < /dev/null
+	got=$?
+	{ [ "$got" -eq 1 ] && grep -q "NUL byte at byte offset 0" "$tmp/out"; } ||
+		{ echo "FAIL '$args': exit $got: $(head -c 300 "$tmp/out")"; failures=$((failures + 1)); }
+done
 # A closed stdout (>&-) is a write error too, and the store file, which the open would
 # otherwise get as fd 1, is left as it was.
 for args in "export" "import --export $tmp/x1.jsonl" "call GetPhoneNumberInstance {\"name\":\"projects/p1/phoneNumberInstances/block\"}"; do
