@@ -24,13 +24,17 @@ static const char *const fn_names[FN_COUNT] = {"none", "begin",  "commit", "get"
                                                 "remove", "find", "list", "control"};
 
 /* Forwards to a memory record store, except that function `fail` returns `code`,
- * after describing it with numbering_error_set() when `describe` is set. */
+ * after describing it with numbering_error_set() when `describe` is set; or, with
+ * `nth` set, only the nth call counted from `calls` = 0, whichever function it is
+ * (`fired` then names it). */
 struct faulty {
 	numbering_backend base;
 	numbering_backend *inner;
 	enum fn fail;
 	int code;
 	int describe;
+	long nth, calls;
+	enum fn fired;
 };
 
 static struct faulty *faulty_of(numbering_backend *b)
@@ -40,8 +44,9 @@ static struct faulty *faulty_of(numbering_backend *b)
 
 static int injected(struct faulty *f, enum fn fn)
 {
-	if (f->fail != fn)
+	if (f->nth != 0 ? ++f->calls != f->nth : f->fail != fn)
 		return 0;
+	f->fired = fn;
 	if (f->describe) {
 		char message[64];
 		snprintf(message, sizeof(message), "faulty backend: injected %s", fn_names[fn]);
@@ -232,6 +237,11 @@ static void open_store(void)
 	call_ok("ResumePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}");
 	call_ok("AddApplication", "{\"account_id\":\"p1\",\"application_name\":\"app\"}");
 	call_ok("AddRule", "{\"account_id\":\"p1\",\"application_name\":\"app\",\"rule_name\":\"r\"}");
+	call_ok("ImportAvailableNumbers", "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550200-99\",\"type\":\"LOCAL\",\"capability\":[\"SMS\",\"VOICE\"],"
+	                                  "\"monthlyPrice\":{\"currencyCode\":\"USD\",\"amount\":\"1.50\"}}]}");
+	call_ok("AdjustBillingAccount", "{\"parent\":\"projects/p1\",\"amount\":{\"currencyCode\":\"USD\","
+	                                "\"amount\":\"100.00\"},\"reason\":\"top-up\"}");
+	call_ok("NumberService_RentNumber", "{\"projectId\":\"p1\",\"phoneNumber\":\"+12085550201\"}");
 }
 
 static void close_store(void)
@@ -243,6 +253,19 @@ static void close_store(void)
 
 /* Every method that reads or writes the store. */
 static const char *const operations[][2] = {
+    {"ImportAvailableNumbers", "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550100-99\",\"type\":\"LOCAL\","
+                               "\"monthlyPrice\":{\"currencyCode\":\"USD\",\"amount\":\"1.50\"}},"
+                               "{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\"}]}"},
+    {"NumberService_RentNumber", "{\"projectId\":\"p1\",\"phoneNumber\":\"+12085550200\","
+                                 "\"voiceConfiguration\":{\"appId\":\"app\"},"
+                                 "\"callbackUrl\":\"https://cb.example/callback\"}"},
+    {"NumberService_ReleaseNumber", "{\"projectId\":\"p1\",\"phoneNumber\":\"+12085550201\"}"},
+    {"AdjustBillingAccount", "{\"parent\":\"projects/p1\",\"amount\":{\"currencyCode\":\"USD\",\"amount\":\"-1.50\"},"
+                             "\"reason\":\"refund\",\"requestId\":\"adj-1\"}"},
+    {"ReserveAvailableNumbers", "{\"parent\":\"projects/p1\",\"phoneNumbers\":[\"+12085550210\"],\"ttl\":\"900s\"}"},
+    {"CreatePhoneNumberPurchase", "{\"parent\":\"projects/p1\",\"phoneNumberPurchase\":{\"friendlyName\":\"f\",\"phoneNumber\":\"+12085550220\","
+                                  "\"countryCode\":\"US\"}}"},
+    {"RunBilling", "{}"},
     {"CreatePhoneNumberInstance", "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"n\",\"requestId\":\"q1\","
                                   "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255504000\"}}}"},
     {"GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}"},
@@ -294,6 +317,87 @@ START_TEST(failed_backend_call_fails_cleanly_and_changes_nothing)
 			         fn_names[fn]);
 		ck_assert_msg(strstr(response, expected) != NULL, "%s with %s failing: %s", operations[op][0],
 		              fn_names[fn], response);
+		char *after = snapshot();
+		ck_assert_str_eq(after, before);
+		free(after);
+	}
+	numbering_free(response);
+	free(before);
+	close_store();
+}
+END_TEST
+
+/* The nth backend call of an operation fails, for n = 1 .. until the operation makes
+ * fewer calls: each failure is the backend's, changes nothing, and leaves the store as
+ * it was in memory too: the operation then answers as it does on a store that never
+ * failed. */
+START_TEST(nth_backend_call_fails_cleanly_and_a_retry_answers_as_without_it)
+{
+	const char *method = operations[_i][0], *request = operations[_i][1];
+	open_store();
+	int expected;
+	numbering_free(call(method, request, &expected));
+	close_store();
+	for (long n = 1;; n++) {
+		open_store();
+		char *before = snapshot();
+		faulty->nth = n;
+		faulty->calls = 0;
+		faulty->fired = FN_NONE;
+		faulty->describe = (int)(n % 2);
+		int rc;
+		char *response = call(method, request, &rc);
+		faulty->nth = 0;
+		enum fn fired = faulty->fired;
+		if (fired != FN_NONE && rc != NUMBERING_OK && rc != expected) {
+			ck_assert_msg(rc == NUMBERING_UNAVAILABLE && strstr(response, "\"status\":\"UNAVAILABLE\"") != NULL,
+			              "%s with call %ld (%s) failing: %d %s", method, n, fn_names[fired], rc, response);
+			char *after = snapshot();
+			ck_assert_msg(strcmp(after, before) == 0, "%s with call %ld (%s) failing changed the store", method, n,
+			              fn_names[fired]);
+			free(after);
+			numbering_free(response);
+			response = call(method, request, &rc);
+			ck_assert_msg(rc == expected, "%s after call %ld (%s) failed: %d, not %d: %s", method, n,
+			              fn_names[fired], rc, expected, response);
+		}
+		numbering_free(response);
+		free(before);
+		close_store();
+		if (fired == FN_NONE)
+			break;
+		ck_assert_msg(n < 200, "%s: still calling its backend after 200 calls", method);
+	}
+}
+END_TEST
+
+/* NOT_FOUND is what get, find and remove answer for a record that is not there; from
+ * begin, commit, put, list or control it is a failure like another, and one the backend
+ * did not describe is reported naming the function, never with a stale message nor as
+ * "OK". */
+START_TEST(not_found_from_another_function_is_reported_as_a_failure)
+{
+	static const enum fn fns[] = {FN_BEGIN, FN_COMMIT, FN_PUT, FN_LIST, FN_CONTROL};
+	size_t op = (size_t)_i / (sizeof(fns) / sizeof(fns[0]));
+	enum fn fn = fns[(size_t)_i % (sizeof(fns) / sizeof(fns[0]))];
+	open_store();
+	char *before = snapshot();
+	numbering_error_set(NUMBERING_UNAVAILABLE, NULL, "stale error from an earlier call");
+	faulty->fail = fn;
+	faulty->code = NUMBERING_NOT_FOUND;
+	int rc;
+	char *response = call(operations[op][0], operations[op][1], &rc);
+	faulty->fail = FN_NONE;
+	if (rc != NUMBERING_OK) {
+		char status[64];
+		snprintf(status, sizeof(status), "\"status\":\"%s\"", numbering_status_name(rc));
+		ck_assert_msg(strstr(response, status) != NULL && strstr(response, "stale error") == NULL,
+		              "%s with %s answering NOT_FOUND: %d %s", operations[op][0], fn_names[fn], rc, response);
+		char expected[96];
+		snprintf(expected, sizeof(expected), "storage backend: %s failed with NOT_FOUND and gave no reason",
+		         fn_names[fn]);
+		ck_assert_msg(rc != NUMBERING_NOT_FOUND || strstr(response, expected) != NULL,
+		              "%s with %s answering NOT_FOUND: %s", operations[op][0], fn_names[fn], response);
 		char *after = snapshot();
 		ck_assert_str_eq(after, before);
 		free(after);
@@ -420,6 +524,8 @@ Suite *backend_errors_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, failed_backend_call_fails_cleanly_and_changes_nothing, 0,
 	                    (int)(OPERATION_COUNT * (FN_COUNT - 1) * 2));
+	tcase_add_loop_test(tc, nth_backend_call_fails_cleanly_and_a_retry_answers_as_without_it, 0, (int)OPERATION_COUNT);
+	tcase_add_loop_test(tc, not_found_from_another_function_is_reported_as_a_failure, 0, (int)(OPERATION_COUNT * 5));
 	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
 	tcase_add_test(tc, create_of_held_numbers_fails_when_find_fails);
 	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);

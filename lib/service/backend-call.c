@@ -17,8 +17,11 @@ int numbering__backend_result(int rc, unsigned serial, const char *op)
 	if (rc < 0 || rc > NUMBERING_UNAUTHENTICATED)
 		return numbering__error_set(NUMBERING_INTERNAL, "storage backend: %s returned %d, which is not a status code",
 		                            op, rc);
-	/* NOT_FOUND is part of the protocol (get, find): each caller says what was missing. */
-	if (rc != NUMBERING_NOT_FOUND && numbering__error_serial() == serial)
+	/* NOT_FOUND is part of the protocol of get, find and remove: each caller says what
+	 * was missing. From any other function it is a failure like the others. */
+	int absent = rc == NUMBERING_NOT_FOUND && (strcmp(op, "get") == 0 || strcmp(op, "find") == 0 ||
+	                                           strcmp(op, "remove") == 0);
+	if (!absent && numbering__error_serial() == serial)
 		numbering__error_set(rc, "storage backend: %s failed with %s and gave no reason", op,
 		                     numbering_status_name(rc));
 	return rc;
