@@ -408,6 +408,32 @@ START_TEST(not_found_from_another_function_is_reported_as_a_failure)
 }
 END_TEST
 
+/* A put refused as holding a held number when, looked for after, none is held (another
+ * connection let go of it, or the backend is wrong): the import is still refused as
+ * ALREADY_EXISTS, naming the item, not with find's NOT_FOUND as its error. */
+START_TEST(import_refused_by_put_names_the_item_when_no_holder_is_found)
+{
+	open_store();
+	char *before = snapshot();
+	faulty->fail = FN_PUT;
+	faulty->code = NUMBERING_ALREADY_EXISTS;
+	int rc;
+	char *response = call("ImportAvailableNumbers",
+	                      "{\"availableNumbers\":[{\"phoneNumber\":\"+12085550500\",\"type\":\"LOCAL\"}]}", &rc);
+	faulty->fail = FN_NONE;
+	ck_assert_msg(rc == NUMBERING_ALREADY_EXISTS && strstr(response, "\"status\":\"ALREADY_EXISTS\"") != NULL &&
+	                  strstr(response, "\"field\":\"availableNumbers[0]\"") != NULL &&
+	                  strstr(response, "+12085550500") != NULL,
+	              "%d %s", rc, response);
+	numbering_free(response);
+	char *after = snapshot();
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+	close_store();
+}
+END_TEST
+
 /* The operations that must fail when a given backend function fails: a test that
  * injected faults nowhere would pass the loop above vacuously. */
 START_TEST(writes_fail_when_the_backend_cannot_write)
@@ -526,6 +552,7 @@ Suite *backend_errors_suite(void)
 	                    (int)(OPERATION_COUNT * (FN_COUNT - 1) * 2));
 	tcase_add_loop_test(tc, nth_backend_call_fails_cleanly_and_a_retry_answers_as_without_it, 0, (int)OPERATION_COUNT);
 	tcase_add_loop_test(tc, not_found_from_another_function_is_reported_as_a_failure, 0, (int)(OPERATION_COUNT * 5));
+	tcase_add_test(tc, import_refused_by_put_names_the_item_when_no_holder_is_found);
 	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
 	tcase_add_test(tc, create_of_held_numbers_fails_when_find_fails);
 	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);

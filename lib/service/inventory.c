@@ -64,10 +64,17 @@ int numbering__inventory_report_held(numbering_store *store, int digits, uint64_
 	int rc = numbering__backend_find_record(store, digits, first, last, holder_visit, &h);
 	if (rc != NUMBERING_OK && rc != NUMBERING_NOT_FOUND)
 		return rc;
-	if (h.kind == 0)
-		return NUMBERING_OK;
-	uint64_t n = h.first > first ? h.first : first;
 	char number[NUMBERING_E164_BUFSIZE];
+	/* The put was refused, yet nothing holds a number now (another connection let go of
+	 * it since, or the backend is wrong): still the put's ALREADY_EXISTS, said as such,
+	 * not find()'s NOT_FOUND left as the thread's error. */
+	if (h.kind == 0) {
+		snprintf(number, sizeof(number), "+%0*llu", digits, (unsigned long long)first);
+		return numbering__error_field(NUMBERING_ALREADY_EXISTS, field,
+		                              "%s: the storage backend refused %s as held, but no record holds it now", field,
+		                              number);
+	}
+	uint64_t n = h.first > first ? h.first : first;
 	snprintf(number, sizeof(number), "+%0*llu", digits, (unsigned long long)n);
 	return numbering__error_field(NUMBERING_ALREADY_EXISTS, field, "%s: %s is already %s", field, number,
 	                              h.kind == NUMBERING__KIND_AVAILABLE ? "in the inventory"
@@ -252,7 +259,7 @@ static int import_locked(numbering_store *store, const numbering_available_numbe
 			int held = numbering__inventory_report_held(store, numbers[i]->digits, numbers[i]->first,
 			                                            numbers[i]->last, field);
 			numbering__buf_free(&body);
-			return held != NUMBERING_OK ? held : NUMBERING_ALREADY_EXISTS;
+			return held;
 		}
 	}
 	numbering__buf_free(&body);

@@ -59,7 +59,8 @@ int numbering__inventory_find(numbering_available_number *out, numbering_store *
 int numbering__inventory_take(numbering_store *store, numbering_available_number *block, uint64_t first, uint64_t last);
 
 /* NUMBERING_ALREADY_EXISTS naming @field and the first number of @first .. @last held,
- * and by what; NUMBERING_OK when none is held. */
+ * and by what (a put of them was refused); when none is held now, still
+ * NUMBERING_ALREADY_EXISTS, saying so. Or the error of the look-up. */
 int numbering__inventory_report_held(numbering_store *store, int digits, uint64_t first, uint64_t last,
                                      const char *field);
 
