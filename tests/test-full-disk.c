@@ -198,6 +198,157 @@ static void full_disk_child(const char *dir)
 	_exit(CHILD_OK);
 }
 
+static int64_t still_clock(void *payload)
+{
+	return *(const int64_t *)payload;
+}
+
+static numbering_store *open_service(const char *path, int64_t *now)
+{
+	int rc;
+	numbering_backend *b = open_store(path, 0, 0, &rc);
+	REQUIRE(rc == NUMBERING_OK, "open %s: %d", path, rc);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = b;
+	options.clock = still_clock;
+	options.clock_payload = now;
+	numbering_store *s = NULL;
+	REQUIRE(numbering_store_open(&s, &options) == NUMBERING_OK, "open the store");
+	return s;
+}
+
+/* The US LOCAL numbers ListPhoneNumberPricing counts, or -1 when it fails (its code in
+ * *@rc). */
+static int64_t priced(numbering_store *s, int *rc)
+{
+	numbering_pricing_list *list = NULL;
+	*rc = numbering_store_list_pricing(&list, s, NULL, "US", NUMBERING_NUMBER_TYPE_LOCAL);
+	if (*rc != NUMBERING_OK)
+		return -1;
+	int64_t n = 0;
+	for (int i = 0; i < numbering_pricing_list_count(list); i++)
+		for (int t = 0; t < numbering_pricing_list_tier_count(list, i); t++)
+			n += numbering_pricing_list_tier_available(list, i, t);
+	numbering_pricing_list_free(list);
+	return n;
+}
+
+/* How many reservations ListReservations shows for P1, or -1 when it fails. */
+static int listed_reservations(numbering_store *s, int *rc)
+{
+	numbering_reservation_page *page = NULL;
+	*rc = numbering_store_list_reservations(&page, s, NULL, P1, 0, NULL);
+	int n = *rc == NUMBERING_OK ? numbering_reservation_page_count(page) : -1;
+	numbering_reservation_page_free(page);
+	return n;
+}
+
+/* Reads answer on a full disk when reservations expired: their expiry (a write) waits
+ * for room, and the answer is the one it will give. They failed RESOURCE_EXHAUSTED. */
+static void expiry_child(const char *dir)
+{
+	if (mount_small(dir, 2048) != 0)
+		_exit(CHILD_NO_MOUNT);
+	char path[256], filler[256], name[128];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	snprintf(filler, sizeof(filler), "%s/filler", dir);
+	int64_t now = INT64_C(1767225600000000000);
+	numbering_store *s = open_service(path, &now);
+	numbering_available_number *n = NULL;
+	REQUIRE(numbering_available_number_new(&n) == NUMBERING_OK, "new number");
+	REQUIRE(numbering_available_number_set_numbers(n, "+12085550100-09", NULL) == NUMBERING_OK, "numbers");
+	REQUIRE(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL) == NUMBERING_OK, "type");
+	const numbering_available_number *items[] = {n};
+	REQUIRE(numbering_store_import_available(NULL, s, NULL, items, 1) == NUMBERING_OK, "import");
+	numbering_available_number_free(n);
+	const char *held[] = {"+12085550103", "+12085550104", "+12085550105"};
+	numbering_reservation_request q = NUMBERING_RESERVATION_REQUEST_INIT;
+	q.phone_numbers = held;
+	q.phone_number_count = 3;
+	q.ttl = INT64_C(60000000000);
+	numbering_reservation *r = NULL;
+	REQUIRE(numbering_store_reserve_available(&r, s, NULL, P1, &q) == NUMBERING_OK, "reserve");
+	snprintf(name, sizeof(name), "%s", numbering_reservation_name(r));
+	int64_t expire = numbering_reservation_expire_time(r);
+	numbering_reservation_free(r);
+	int rc;
+	REQUIRE(priced(s, &rc) == 7, "7 numbers offered while 3 are held");
+	REQUIRE(listed_reservations(s, &rc) == 1, "the reservation listed");
+
+	fill_up(filler, 0);
+	/* The room left in the store's last page taken too, by writes no answer below
+	 * reads: then nothing more can be written. */
+	int writes = 0;
+	for (rc = NUMBERING_OK; rc == NUMBERING_OK && writes < 100000; writes++)
+		rc = numbering_store_update_callback_secret(s, NULL, "projects/p3", writes % 2 ? "secret-a" : "secret-b");
+	REQUIRE(rc == NUMBERING_RESOURCE_EXHAUSTED, "writes on a full disk: %d after %d", rc, writes);
+	numbering_error_clear();
+	/* A second before the expiry: still held, on a full disk too. */
+	now = expire - INT64_C(1000000000);
+	REQUIRE(priced(s, &rc) == 7, "before the expiry: %d", rc);
+	REQUIRE(listed_reservations(s, &rc) == 1, "before the expiry: %d", rc);
+	/* At the expiry: nothing held, though the expiry cannot be written. */
+	now = expire;
+	int64_t offered = priced(s, &rc);
+	REQUIRE(rc == NUMBERING_OK && offered == 10, "pricing at the expiry on a full disk: %d, %lld numbers", rc,
+	        (long long)offered);
+	REQUIRE(listed_reservations(s, &rc) == 0, "ListReservations at the expiry on a full disk: %d", rc);
+	r = NULL;
+	rc = numbering_store_get_reservation(&r, s, NULL, name);
+	REQUIRE(rc == NUMBERING_NOT_FOUND && strstr(numbering_error_message(), name) != NULL,
+	        "GetReservation at the expiry on a full disk: %d", rc);
+	/* A write still says there is no room, and changes nothing. */
+	q.phone_numbers = (const char *[]){"+12085550100"};
+	q.phone_number_count = 1;
+	rc = numbering_store_reserve_available(&r, s, NULL, P1, &q);
+	REQUIRE(rc == NUMBERING_RESOURCE_EXHAUSTED, "a reservation on a full disk: %d", rc);
+	numbering_error_clear();
+
+	/* Room again: the next read writes the expiry; it holds across a reopen. */
+	REQUIRE(unlink(filler) == 0, "unlink the filler");
+	REQUIRE(priced(s, &rc) == 10, "pricing with room: %d", rc);
+	numbering_store_close(s);
+	s = open_service(path, &now);
+	REQUIRE(priced(s, &rc) == 10, "pricing reopened: %d", rc);
+	REQUIRE(listed_reservations(s, &rc) == 0, "ListReservations reopened: %d", rc);
+	q.phone_numbers = held;
+	q.phone_number_count = 3;
+	REQUIRE(numbering_store_reserve_available(&r, s, NULL, "projects/p2", &q) == NUMBERING_OK,
+	        "the numbers are back in the inventory");
+	numbering_reservation_free(r);
+	numbering_store_close(s);
+	_exit(CHILD_OK);
+}
+
+/* Runs @child(dir) in a child process on a new temporary directory. */
+static void run_child(void (*child)(const char *dir), const char *what)
+{
+	char dir[128];
+	const char *base = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/numbering-full-XXXXXX", base && base[0] ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		child(dir);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	temp_dir_remove(dir);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_MOUNT) {
+		fprintf(stderr, "%s: no tmpfs could be mounted here (neither root nor a user namespace); not run\n", what);
+		return;
+	}
+	ck_assert_msg(!WIFSIGNALED(status), "%s: killed by signal %d", what, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK, "%s: the checks failed (stderr)", what);
+}
+
+START_TEST(reads_on_a_full_disk_with_expired_reservations)
+{
+	run_child(expiry_child, "reads_on_a_full_disk_with_expired_reservations");
+}
+END_TEST
+
 START_TEST(file_full_disk)
 {
 	char dir[128];
@@ -229,6 +380,7 @@ Suite *full_disk_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, file_full_disk);
+	tcase_add_test(tc, reads_on_a_full_disk_with_expired_reservations);
 	suite_add_tcase(s, tc);
 	return s;
 }

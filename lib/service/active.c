@@ -664,7 +664,13 @@ int numbering_store_process_due(int64_t *processed, numbering_store *store)
 		*processed = 0;
 	if (store == NULL)
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_process_due: store is NULL");
-	int64_t now = store->clock(store->clock_payload);
+	return numbering__process_due_at(processed, store, store->clock(store->clock_payload));
+}
+
+int numbering__process_due_at(int64_t *processed, numbering_store *store, int64_t now)
+{
+	if (processed != NULL)
+		*processed = 0;
 	/* Most calls find nothing due (every inventory call comes through here): the three
 	 * kinds that expire are looked at under one read lock first, with one backend call,
 	 * and the calls below, which each look again under the locks they take, are made

@@ -64,6 +64,10 @@ int numbering__active_put_named(numbering_store *store, const numbering_active_n
  * release that took effect and a purchase that failed or was cancelled. */
 int numbering__active_give_back(numbering_store *store, numbering_active_number *a, const char *name, int64_t now);
 
+/* numbering_store_process_due() at the time @now, read from the store's clock by the
+ * caller (which answers for that time). */
+int numbering__process_due_at(int64_t *processed, numbering_store *store, int64_t now);
+
 /* Carries out one due record @name of numbering__expire_due() under the write lock (a
  * transaction of its own), with @a as scratch; @deleted gets the name of the instance
  * it deleted, or "". */

@@ -23,6 +23,7 @@
 #include "numbering/money.h"
 #include "numbering/pricing.h"
 #include "service/backend-call.h"
+#include "service/reservation.h"
 #include "service/service.h"
 
 /* The rows of an available number's body, by member name. */
@@ -66,6 +67,19 @@ struct entry {
 struct numbering_pricing_list {
 	int count, cap;
 	struct entry *items;
+};
+
+/* A number of a reservation due and not ended yet (its expiry not written: a full
+ * disk), counted as the inventory's, where the expiry will put it. */
+struct extra {
+	char code[3];
+	int type;
+	struct tier tier;
+};
+
+struct extras {
+	struct extra *items;
+	size_t count, cap;
 };
 
 /* The tiers of one group being walked: an array, and an open-addressing table of
@@ -160,6 +174,22 @@ static int first_payment_fits(const numbering_available_number *n)
 	       !__builtin_add_overflow(period, n->setup_price.minor, &total);
 }
 
+/* The tier of a number of @n into @t; 0 when no acquisition could charge it, and it is
+ * not offered (numbering/pricing.h). */
+static int tier_of(struct tier *t, const numbering_available_number *n)
+{
+	const struct numbering__money *monthly = &n->monthly_price, *setup = &n->setup_price;
+	if ((monthly->currency[0] != '\0' && setup->currency[0] != '\0' && strcmp(monthly->currency, setup->currency) != 0) ||
+	    !first_payment_fits(n))
+		return 0;
+	memset(t, 0, sizeof(*t));
+	memcpy(t->currency, monthly->currency[0] != '\0' ? monthly->currency : setup->currency, 4);
+	t->monthly = monthly->minor;
+	t->setup = setup->minor;
+	t->interval = (int)n->payment_interval_months;
+	return 1;
+}
+
 static int visit(const numbering_record *record, void *payload)
 {
 	struct walk *w = payload;
@@ -177,17 +207,9 @@ static int visit(const numbering_record *record, void *payload)
 	                                        record->body_len, &field, &problem);
 	if (rc != NUMBERING_OK)
 		return w->rc = problem != NULL ? numbering__record_damaged(record, "available number ", field, problem) : rc;
-	const struct numbering__money *monthly = &n.monthly_price, *setup = &n.setup_price;
-	/* Numbers no acquisition could charge are not offered (numbering/pricing.h). */
-	if ((monthly->currency[0] != '\0' && setup->currency[0] != '\0' && strcmp(monthly->currency, setup->currency) != 0) ||
-	    !first_payment_fits(&n))
-		return NUMBERING_OK;
 	struct tier t;
-	memset(&t, 0, sizeof(t));
-	memcpy(t.currency, monthly->currency[0] != '\0' ? monthly->currency : setup->currency, 4);
-	t.monthly = monthly->minor;
-	t.setup = setup->minor;
-	t.interval = (int)n.payment_interval_months;
+	if (!tier_of(&t, &n))
+		return NUMBERING_OK;
 	int64_t numbers = (int64_t)(record->last - record->first) + 1;
 	if ((rc = add(w, &t, numbers)) != NUMBERING_OK)
 		return w->rc = rc;
@@ -245,7 +267,7 @@ static void entry_price(struct entry *e, struct tier *scratch)
 
 /* Walks the group @code / @type and appends its entry to @list when it has numbers. */
 static int walk_group(struct numbering_pricing_list *list, struct walk *w, numbering_store *store, const char *code,
-                      int type)
+                      int type, const struct extras *extras)
 {
 	char parent[NUMBERING__AVAILABLE_PARENT_SIZE];
 	int rc = numbering__available_parent(parent, code, type);
@@ -263,6 +285,9 @@ static int walk_group(struct numbering_pricing_list *list, struct walk *w, numbe
 	rc = numbering__backend_list(store, &query, visit, w);
 	if (rc == NUMBERING_OK)
 		rc = w->rc;
+	for (size_t i = 0; i < extras->count && rc == NUMBERING_OK; i++)
+		if (extras->items[i].type == type && memcmp(extras->items[i].code, code, 2) == 0)
+			rc = add(w, &extras->items[i].tier, 1);
 	if (rc != NUMBERING_OK || w->count == 0)
 		return rc;
 	if (list->count == list->cap) {
@@ -289,19 +314,46 @@ static int walk_group(struct numbering_pricing_list *list, struct walk *w, numbe
 	return NUMBERING_OK;
 }
 
-static int collect(struct numbering_pricing_list *list, numbering_store *store, const char *region_code, int type)
+static int extra_visit(const numbering_available_number *n, void *payload)
+{
+	struct extras *x = payload;
+	struct tier t;
+	if (!tier_of(&t, n))
+		return NUMBERING_OK;
+	if (x->count == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		struct extra *grown = numbering__realloc(x->items, cap * sizeof(*grown));
+		if (grown == NULL)
+			return out_of_memory();
+		x->items = grown;
+		x->cap = cap;
+	}
+	struct extra *e = &x->items[x->count++];
+	memcpy(e->code, n->region_code, sizeof(e->code));
+	e->type = n->type;
+	e->tier = t;
+	return NUMBERING_OK;
+}
+
+static int collect(struct numbering_pricing_list *list, numbering_store *store, const char *region_code, int type,
+                   int64_t now)
 {
 	struct walk w;
 	memset(&w, 0, sizeof(w));
-	int rc = NUMBERING_OK;
+	/* Numbers of reservations that expired by @now and are not ended yet (their expiry
+	 * could not be written) are counted where the expiry will put them: a reservation
+	 * holds nothing past its expire time. Nothing is due in the common case: one look. */
+	struct extras extras = {NULL, 0, 0};
+	int rc = numbering__reservations_due_held(store, now, extra_visit, &extras);
 	for (int c = 0; c < CODES && rc == NUMBERING_OK; c++) {
 		char code[3] = {(char)('A' + c / 26), (char)('A' + c % 26), '\0'};
 		if (region_code != NULL ? strcmp(code, region_code) != 0 : !numbering_region_is_known(code))
 			continue;
 		for (int t = NUMBERING_NUMBER_TYPE_LOCAL; t <= TYPE_MAX && rc == NUMBERING_OK; t++)
 			if (type == NUMBERING_NUMBER_TYPE_UNSPECIFIED || type == t)
-				rc = walk_group(list, &w, store, code, t);
+				rc = walk_group(list, &w, store, code, t, &extras);
 	}
+	numbering__free_mem(extras.items);
 	numbering__free_mem(w.tiers);
 	numbering__free_mem(w.slots);
 	return rc;
@@ -338,16 +390,19 @@ int numbering_store_list_pricing(numbering_pricing_list **out, numbering_store *
 	int rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_LIST, "*");
 	if (rc == NUMBERING_OK)
 		rc = check_arguments(region_code, type);
-	/* Releases due by now have returned their numbers to the inventory. */
+	/* Releases due by now have returned their numbers to the inventory; expired
+	 * reservations' numbers are counted when their expiry cannot be written yet (a full
+	 * disk), as the list tells them by the clock (collect()). */
+	int64_t now = 0;
 	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+		rc = numbering__due_before_read(&now, store, 1);
 	if (rc != NUMBERING_OK)
 		return rc;
 	struct numbering_pricing_list *list = numbering__calloc(1, sizeof(*list));
 	if (list == NULL)
 		return out_of_memory();
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = collect(list, store, region_code, type);
+	rc = collect(list, store, region_code, type, now);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_pricing_list_free(list);

@@ -34,6 +34,7 @@
 #include "numbering/active.h"
 #include "numbering/reservation.h"
 #include "service/backend-call.h"
+#include "service/active.h"
 #include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/reservation.h"
@@ -271,6 +272,21 @@ static int load(numbering_reservation *r, numbering_store *store, const char *na
 		                              numbering__quote(quoted, name, strlen(name)));
 	}
 	return rc != NUMBERING_OK ? rc : v.rc;
+}
+
+/* The reservation named @name into @r, unless it expired by @now: NOT_FOUND as for one
+ * that is gone. Its expiry may not be written yet (numbering__due_before_read()), but
+ * no read shows a reservation, or the numbers it held, past its expire time. */
+static int load_live(numbering_reservation *r, numbering_store *store, const char *name, int64_t now)
+{
+	int rc = load(r, store, name);
+	if (rc == NUMBERING_OK && r->expire_time <= now) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(NUMBERING_NOT_FOUND, "name",
+		                              "reservation \"%s\" does not exist (it may have expired or been deleted)",
+		                              numbering__quote(quoted, name, strlen(name)));
+	}
+	return rc;
 }
 
 /* ---- What a reservation holds ---- */
@@ -553,15 +569,17 @@ int numbering_store_reserve_available(numbering_reservation **out, numbering_sto
 /* The start of a call on the reservation @name: @caller's @permission on its project,
  * the due work done, *r an empty reservation to load (the caller's to free) and *scratch
  * cleared; nothing to free on failure. */
-static int start_on_name(numbering_reservation **r, numbering_available_number *scratch, numbering_store *store,
-                         const char *caller, const char *name, int permission)
+static int start_on_name(numbering_reservation **r, numbering_available_number *scratch, int64_t *now,
+                         numbering_store *store, const char *caller, const char *name, int permission)
 {
 	char project[NUMBERING__PROJECT_SIZE];
 	int rc = project_of_name(project, name, "name");
 	if (rc == NUMBERING_OK)
 		rc = numbering__authorize(store, caller, permission, project);
+	/* A get answers from the clock when the expiry cannot be written; a delete writes. */
 	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+		rc = permission == NUMBERING__PERM_RESERVATION_GET ? numbering__due_before_read(now, store, 0)
+		                                                    : numbering_store_process_due(NULL, store);
 	if (rc == NUMBERING_OK && (*r = numbering__calloc(1, sizeof(**r))) == NULL)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a reservation");
 	if (rc != NUMBERING_OK)
@@ -580,11 +598,12 @@ int numbering_store_get_reservation(numbering_reservation **out, numbering_store
 	*out = NULL;
 	numbering_reservation *r = NULL;
 	numbering_available_number scratch;
-	int rc = start_on_name(&r, &scratch, store, caller, name, NUMBERING__PERM_RESERVATION_GET);
+	int64_t now = 0;
+	int rc = start_on_name(&r, &scratch, &now, store, caller, name, NUMBERING__PERM_RESERVATION_GET);
 	if (rc != NUMBERING_OK)
 		return rc;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = load(r, store, name);
+	rc = load_live(r, store, name, now);
 	if (rc == NUMBERING_OK)
 		rc = still_held(r, store, &scratch);
 	numbering__rwlock_rdunlock(&store->lock, slot);
@@ -600,14 +619,19 @@ int numbering_store_get_reservation(numbering_reservation **out, numbering_store
 struct page_visit {
 	numbering_reservation_page *page;
 	int cap;
+	int64_t now;
 	int rc;
 };
 
 static int page_visit(const numbering_record *record, void *payload)
 {
 	struct page_visit *v = payload;
-	if ((v->rc = read_record(&v->page->items[v->page->count], record)) != NUMBERING_OK)
+	numbering_reservation *r = &v->page->items[v->page->count];
+	if ((v->rc = read_record(r, record)) != NUMBERING_OK)
 		return v->rc;
+	/* Expired, its expiry not written yet (numbering__due_before_read()): gone. */
+	if (r->expire_time <= v->now)
+		return 0;
 	return ++v->page->count == v->cap ? NUMBERING__VISIT_STOP : 0;
 }
 
@@ -636,8 +660,9 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 		list_digest(digest, checked);
 		rc = numbering__page_args(&after, &has_after, store, page_size, LIST_MAX, page_token, digest, "project");
 	}
+	int64_t now = 0;
 	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+		rc = numbering__due_before_read(&now, store, 0);
 	int size = page_size == 0 ? LIST_DEFAULT : page_size;
 	numbering_reservation_page *page = NULL;
 	if (rc == NUMBERING_OK && ((page = numbering__calloc(1, sizeof(*page))) == NULL ||
@@ -653,8 +678,9 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 	q.parent = checked;
 	q.has_after = has_after;
 	q.after = after;
-	q.limit = size + 1; /* one more tells whether a next page exists */
-	struct page_visit v = {page, size + 1, NUMBERING_OK};
+	/* One more tells whether a next page exists; expired ones not yet ended are
+	 * skipped, so the visitor counts, not the backend. */
+	struct page_visit v = {page, size + 1, now, NUMBERING_OK};
 	numbering_available_number scratch;
 	memset(&scratch, 0, sizeof(scratch));
 	numbering__available_clear(&scratch);
@@ -684,7 +710,8 @@ int numbering_store_delete_reservation(numbering_store *store, const char *calle
 		return numbering__error_set(NUMBERING_INVALID_ARGUMENT, "numbering_store_delete_reservation: store is NULL");
 	numbering_reservation *r = NULL;
 	numbering_available_number scratch;
-	int rc = start_on_name(&r, &scratch, store, caller, name, NUMBERING__PERM_RESERVATION_DELETE);
+	int64_t now = 0;
+	int rc = start_on_name(&r, &scratch, &now, store, caller, name, NUMBERING__PERM_RESERVATION_DELETE);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__rwlock_wrlock(&store->lock);
@@ -762,6 +789,85 @@ int numbering__reservations_expire(numbering_store *store, int64_t now)
 	numbering__available_clear(&scratch);
 	numbering__free_mem(r);
 	numbering__free_mem(v);
+	return rc;
+}
+
+int numbering__due_before_read(int64_t *now, numbering_store *store, int others_matter)
+{
+	*now = store->clock(store->clock_payload);
+	int rc = numbering__process_due_at(NULL, store, *now);
+	if (rc != NUMBERING_RESOURCE_EXHAUSTED)
+		return rc;
+	/* Releases and holds, due and not carried out, change what the read answers. */
+	static const int others[] = {NUMBERING__KIND_PHONE, NUMBERING__KIND_ACTIVE};
+	int due = 0, looked = NUMBERING_OK;
+	unsigned slot = numbering__rwlock_rdlock(&store->lock);
+	for (size_t i = 0; others_matter && i < sizeof(others) / sizeof(others[0]) && looked == NUMBERING_OK && !due; i++)
+		looked = numbering__backend_due(store, others[i], *now, &due);
+	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (looked != NUMBERING_OK)
+		return looked;
+	if (due)
+		return rc; /* the write's error, still set */
+	numbering_error_clear();
+	return NUMBERING_OK;
+}
+
+struct due_all {
+	char (*names)[NAME_SIZE];
+	size_t count, cap;
+	int rc;
+};
+
+static int due_all_visit(const numbering_record *record, void *payload)
+{
+	struct due_all *v = payload;
+	if (v->count == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		char(*grown)[NAME_SIZE] = numbering__realloc(v->names, cap * sizeof(*grown));
+		if (grown == NULL)
+			return v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading reservations");
+		v->names = grown;
+		v->cap = cap;
+	}
+	snprintf(v->names[v->count++], NAME_SIZE, "%s", record->name ? record->name : "");
+	return 0;
+}
+
+int numbering__reservations_due_held(numbering_store *store, int64_t now,
+                                     int (*visit)(const numbering_available_number *n, void *payload), void *payload)
+{
+	int due = 0;
+	int rc = numbering__backend_due(store, NUMBERING__KIND_RESERVATION, now, &due);
+	if (rc != NUMBERING_OK || !due)
+		return rc;
+	/* The names first: each reservation's numbers are read with calls of their own. */
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = NUMBERING__KIND_RESERVATION;
+	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	q.expires_until = now;
+	struct due_all names = {NULL, 0, 0, NUMBERING_OK};
+	rc = numbering__backend_list(store, &q, due_all_visit, &names);
+	if (rc == NUMBERING_OK)
+		rc = names.rc;
+	numbering_reservation *r = rc == NUMBERING_OK ? numbering__malloc(sizeof(*r)) : NULL;
+	if (rc == NUMBERING_OK && r == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading reservations");
+	numbering_available_number scratch;
+	memset(&scratch, 0, sizeof(scratch));
+	numbering__available_clear(&scratch);
+	for (size_t i = 0; i < names.count && rc == NUMBERING_OK; i++) {
+		rc = load(r, store, names.names[i]);
+		for (int k = 0; k < r->count && rc == NUMBERING_OK; k++) {
+			int held = 0;
+			rc = holds(&held, &scratch, store, r->name, &r->numbers[k]);
+			if (rc == NUMBERING_OK && held)
+				rc = visit(&scratch, payload);
+		}
+	}
+	numbering__available_clear(&scratch);
+	numbering__free_mem(r);
+	numbering__free_mem(names.names);
 	return rc;
 }
 
