@@ -74,6 +74,7 @@ TEST_SUITE(vox_gaps);
 TEST_SUITE(shared_readers);
 TEST_SUITE(kit_file_shared);
 TEST_SUITE(full_disk);
+TEST_SUITE(file_permissions);
 TEST_SUITE(fields);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */

@@ -49,10 +49,16 @@ const struct numbering__file_io *numbering__file_sys(void)
 
 /* Errors. */
 
+/* The code of a failed call's errno: no room is RESOURCE_EXHAUSTED; a file or directory
+ * this process may not use (its mode, owner, an ACL, an immutable flag) is
+ * PERMISSION_DENIED, which no retry mends (UNAVAILABLE would tell the caller to retry);
+ * the rest (EIO, ...) UNAVAILABLE. */
 int numbering__file_io_error(const char *what, const char *path)
 {
 	int e = errno ? errno : EIO;
-	int code = e == ENOSPC || e == EDQUOT || e == EFBIG ? NUMBERING_RESOURCE_EXHAUSTED : NUMBERING_UNAVAILABLE;
+	int code = e == ENOSPC || e == EDQUOT || e == EFBIG ? NUMBERING_RESOURCE_EXHAUSTED
+	           : e == EACCES || e == EPERM              ? NUMBERING_PERMISSION_DENIED
+	                                                    : NUMBERING_UNAVAILABLE;
 	return numbering__error_set(code, "file backend: cannot %s %s: %s", what, path, strerror(e));
 }
 

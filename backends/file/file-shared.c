@@ -1187,6 +1187,8 @@ int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struc
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "file backend: store %s is a snapshot", f->path);
 	struct numbering__shx *x = NULL;
 	int fd = open(f->idx_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && errno != ENOENT)
+		return numbering__file_io_error("open the shared index", f->idx_path);
 	if (fd < 0)
 		return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s has no shared index %s (%s)", f->path,
 		                            f->idx_path, strerror(errno));
