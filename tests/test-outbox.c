@@ -349,6 +349,164 @@ START_TEST(damaged_bodies_of_every_sinch_kind)
 }
 END_TEST
 
+/* The log records of a store, for the damage the outbox passes over. */
+struct logged {
+	int damage;
+	char operation[64];
+	char detail[512];
+};
+
+static void log_hook(int level, const char *message, const numbering_log_field *fields, int field_count,
+                     void *payload)
+{
+	struct logged *l = payload;
+	if (level != NUMBERING_LOG_ERROR || strcmp(message, "damaged data found") != 0)
+		return;
+	l->damage++;
+	for (int i = 0; i < field_count; i++) {
+		if (strcmp(fields[i].key, "operation") == 0)
+			snprintf(l->operation, sizeof(l->operation), "%s", fields[i].value);
+		else if (strcmp(fields[i].key, "detail") == 0)
+			snprintf(l->detail, sizeof(l->detail), "%s", fields[i].value);
+	}
+}
+
+/* A deep copy of a record, its strings and body in the struct. */
+struct record_copy {
+	numbering_record r;
+	char name[128], parent[128], key0[128];
+	char body[8192];
+};
+
+static int copy_visit(const numbering_record *record, void *payload)
+{
+	struct record_copy *c = payload;
+	ck_assert_uint_lt(record->body_len, sizeof(c->body));
+	c->r = *record;
+	snprintf(c->name, sizeof(c->name), "%s", record->name);
+	snprintf(c->parent, sizeof(c->parent), "%s", record->parent ? record->parent : "");
+	c->r.name = c->name;
+	c->r.parent = c->parent;
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		c->r.keys[i] = NULL;
+	if (record->keys[0] != NULL) {
+		snprintf(c->key0, sizeof(c->key0), "%s", record->keys[0]);
+		c->r.keys[0] = c->key0;
+	}
+	memcpy(c->body, record->body, record->body_len);
+	c->r.body = c->body;
+	return 0; /* the query's limit is 1 */
+}
+
+/* Puts over the first due record of @kind a copy whose body is cut to half; its name
+ * into @name. */
+static void damage_first_due(numbering_backend *b, int kind, char name[128])
+{
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = kind;
+	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
+	q.limit = 1;
+	struct record_copy *c = calloc(1, sizeof(*c));
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(b->list(b, &q, copy_visit, c), NUMBERING_OK);
+	ck_assert_ptr_nonnull(c->r.name);
+	snprintf(name, 128, "%s", c->name);
+	c->r.body_len /= 2;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &c->r), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	free(c);
+}
+
+/* One damaged delivery was DATA_LOSS for every claim: nothing behind it was ever
+ * delivered. It is passed over (logged as damage, naming it) and the rest are claimed;
+ * the same for a provisioning task. */
+START_TEST(damaged_delivery_does_not_stall_the_outbox)
+{
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&backend), NUMBERING_OK);
+	struct logged logged;
+	memset(&logged, 0, sizeof(logged));
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	options.provisioning = NUMBERING_PROVISIONING_MANUAL;
+	options.log = log_hook;
+	options.log_payload = &logged;
+	options.log_level = NUMBERING_LOG_ERROR;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	import_one(store, "+12085550100-09");
+	const char *numbers[] = {"+12085550100", "+12085550101", "+12085550102"};
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(rent_with(store, numbers[i],
+		                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+		                 NUMBERING_OK);
+	/* The tasks: the first damaged, the other two claimed and completed (a callback each). */
+	char name[128];
+	damage_first_due(backend, NUMBERING__KIND_TASK, name);
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 2);
+	ck_assert_int_ge(logged.damage, 1);
+	ck_assert_str_eq(logged.operation, "numbering_store_claim_provisioning_tasks");
+	ck_assert_ptr_nonnull(strstr(logged.detail, name));
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(numbering_store_complete_provisioning_task(
+		                     store, NULL, numbering_task_text(numbering_task_list_item(tasks, i), "name"),
+		                     NUMBERING_CALLBACK_STATUS_SUCCEEDED, 0),
+		                 NUMBERING_OK);
+	numbering_task_list_free(tasks);
+	/* The deliveries: the first damaged, the other claimed. */
+	damage_first_due(backend, NUMBERING__KIND_DELIVERY, name);
+	memset(&logged, 0, sizeof(logged));
+	numbering_delivery_list *list = NULL;
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, store, NULL, 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	ck_assert_ptr_null(strstr(name, numbering_delivery_text(numbering_delivery_list_item(list, 0), "id")));
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(logged.damage, 1);
+	ck_assert_str_eq(logged.operation, "numbering_store_claim_deliveries");
+	ck_assert_ptr_nonnull(strstr(logged.detail, name));
+	ck_assert_ptr_nonnull(strstr(logged.detail, "damaged"));
+	/* The damaged one stays as it is, for an operator (numberctl fsck names it too). */
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(logged.damage, 2);
+	numbering_store_close(store);
+}
+END_TEST
+
+/* A delivery claimed as often as it may be is set dead by the claim that finds it due
+ * again: that claim fills its room with the next due one (it answered none here, with
+ * one due). */
+START_TEST(claim_fills_up_past_dead_deliveries)
+{
+	import_one(fx.store, "+12085550100");
+	import_one(fx.store, "+12085550101");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	for (int i = 0; i < NUMBERING_DELIVERY_ATTEMPTS_MAX; i++) {
+		numbering_delivery_list *list = claim(1);
+		ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+		numbering_delivery_list_free(list);
+		fx.now += (NUMBERING_DELIVERY_LEASE_SECONDS + 1) * NS;
+	}
+	/* Due after the first one's last lease ended. */
+	ck_assert_int_eq(rent_with(fx.store, "+12085550101",
+	                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	numbering_delivery_list *list = claim(1);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	ck_assert_ptr_nonnull(strstr(numbering_delivery_text(numbering_delivery_list_item(list, 0), "body"), "+12085550101"));
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(numbering_store_list_dead_deliveries(&list, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	numbering_delivery_list_free(list);
+}
+END_TEST
+
 Suite *outbox_suite(void)
 {
 	Suite *s = suite_create("outbox");
@@ -363,6 +521,8 @@ Suite *outbox_suite(void)
 	tcase_add_test(tc, unreported_claims_end_dead);
 	tcase_add_test(tc, long_utf8_error_is_truncated_not_dropped);
 	tcase_add_test(tc, damaged_bodies_of_every_sinch_kind);
+	tcase_add_test(tc, damaged_delivery_does_not_stall_the_outbox);
+	tcase_add_test(tc, claim_fills_up_past_dead_deliveries);
 	suite_add_tcase(s, tc);
 	return s;
 }

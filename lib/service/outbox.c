@@ -244,39 +244,50 @@ static int new_list(numbering_delivery_list **out, int max)
 }
 
 struct collect_visit {
+	numbering_store *store;
 	char *items;
 	size_t size;
 	int *count;
 	int cap;
 	numbering__queue_read_fn read;
+	const char *operation;
 	int rc;
 };
 
 static int collect_visit(const numbering_record *record, void *payload)
 {
 	struct collect_visit *v = payload;
-	if ((v->rc = v->read(v->items + (size_t)*v->count * v->size, record)) != NUMBERING_OK)
-		return v->rc;
+	int rc = v->read(v->items + (size_t)*v->count * v->size, record);
+	if (rc == NUMBERING_DATA_LOSS) {
+		/* Passed over, so the records behind it are handed out; its slot is read over
+		 * by the next (each read clears it first). The damage stays until an operator
+		 * acts, and is logged at every pass, naming the record. */
+		numbering__log_damage(&v->store->log, v->operation);
+		numbering_error_clear();
+		return 0;
+	}
+	if ((v->rc = rc) != NUMBERING_OK)
+		return rc;
 	return ++*v->count == v->cap ? NUMBERING__VISIT_STOP : 0;
 }
 
 int numbering__queue_collect(numbering_store *store, const numbering_record_query *q, void *items, size_t size,
-                             int cap, int *count, numbering__queue_read_fn read)
+                             int cap, int *count, numbering__queue_read_fn read, const char *operation)
 {
-	struct collect_visit v = {items, size, count, cap, read, NUMBERING_OK};
+	struct collect_visit v = {store, items, size, count, cap, read, operation, NUMBERING_OK};
 	int rc = numbering__backend_list(store, q, collect_visit, &v);
 	return rc == NUMBERING_OK ? v.rc : rc;
 }
 
 int numbering__queue_collect_due(numbering_store *store, int kind, int64_t now, void *items, size_t size, int cap,
-                                 int *count, numbering__queue_read_fn read)
+                                 int *count, numbering__queue_read_fn read, const char *operation)
 {
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = kind;
 	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
 	q.expires_until = now;
-	q.limit = cap;
-	return numbering__queue_collect(store, &q, items, size, cap, count, read);
+	/* No limit: damaged records passed over do not count; the visitor stops at @cap. */
+	return numbering__queue_collect(store, &q, items, size, cap, count, read, operation);
 }
 
 static int64_t backoff(int64_t attempts)
@@ -287,19 +298,14 @@ static int64_t backoff(int64_t attempts)
 	return wait < BACKOFF_MAX ? wait : BACKOFF_MAX;
 }
 
-static int claim_locked(numbering_delivery_list *list, numbering_store *store, int max)
+/* Claims the due deliveries of items[from .. list->count) in the open transaction: one
+ * claimed as often as it may be is set dead, the rest are leased, signed and kept in
+ * order from items[from]. *dropped counts the dead ones. */
+static int claim_batch(numbering_delivery_list *list, numbering_store *store, struct config_fields *c, int from,
+                       int64_t now, int *dropped)
 {
-	int64_t now = store->clock(store->clock_payload);
-	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_DELIVERY, now, list->items, sizeof(*list->items), max,
-	                                      &list->count, read_delivery);
-	if (rc != NUMBERING_OK || list->count == 0)
-		return rc;
-	struct config_fields c;
-	memset(&c, 0, sizeof(c));
-	if ((rc = numbering__begin(store)) != NUMBERING_OK)
-		return rc;
-	int kept = 0;
-	for (int i = 0; i < list->count && rc == NUMBERING_OK; i++) {
+	int rc = NUMBERING_OK, kept = from;
+	for (int i = from; i < list->count && rc == NUMBERING_OK; i++) {
 		numbering_delivery *d = &list->items[i];
 		/* Claimed as often as it may be, never reported (its deliverer died each time):
 		 * dead, not handed out again. */
@@ -310,6 +316,7 @@ static int claim_locked(numbering_delivery_list *list, numbering_store *store, i
 			if (rc == NUMBERING_OK)
 				rc = put_delivery(store, d);
 			numbering__fields_clear(&delivery_table, &d->f);
+			++*dropped;
 			continue;
 		}
 		if (kept != i) {
@@ -324,14 +331,47 @@ static int claim_locked(numbering_delivery_list *list, numbering_store *store, i
 		char project[NUMBERING__PROJECT_SIZE];
 		snprintf(project, sizeof(project), "projects/%s", d->f.project);
 		if (rc == NUMBERING_OK)
-			rc = load_config(store, project, &c);
-		if (rc == NUMBERING_OK && c.hmac_secret != NULL)
-			rc = numbering_callback_sign(d->signature, sizeof(d->signature), c.hmac_secret, strlen(c.hmac_secret),
+			rc = load_config(store, project, c);
+		if (rc == NUMBERING_OK && c->hmac_secret != NULL)
+			rc = numbering_callback_sign(d->signature, sizeof(d->signature), c->hmac_secret, strlen(c->hmac_secret),
 			                             d->f.body, strlen(d->f.body));
-		if (c.hmac_secret != NULL)
-			sodium_memzero(c.hmac_secret, strlen(c.hmac_secret));
+		if (c->hmac_secret != NULL)
+			sodium_memzero(c->hmac_secret, strlen(c->hmac_secret));
 	}
 	list->count = kept;
+	return rc;
+}
+
+static int claim_locked(numbering_delivery_list *list, numbering_store *store, int max)
+{
+	static const char operation[] = "numbering_store_claim_deliveries";
+	int64_t now = store->clock(store->clock_payload);
+	list->count = 0;
+	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_DELIVERY, now, list->items, sizeof(*list->items), max,
+	                                      &list->count, read_delivery, operation);
+	if (rc != NUMBERING_OK || list->count == 0)
+		return rc;
+	struct config_fields c;
+	memset(&c, 0, sizeof(c));
+	if ((rc = numbering__begin(store)) != NUMBERING_OK)
+		return rc;
+	/* One set dead leaves room: the next due ones fill it, so a claim answers fewer
+	 * than @max only when no more are due. The claimed ones are leased past @now and the
+	 * dead ones have no due time, so the next collection starts after both. */
+	for (int from = 0;;) {
+		int dropped = 0, collected = list->count;
+		rc = claim_batch(list, store, &c, from, now, &dropped);
+		if (rc != NUMBERING_OK || dropped == 0 || collected < max)
+			break;
+		from = list->count;
+		numbering_delivery *rest = list->items + from;
+		int more = 0;
+		rc = numbering__queue_collect_due(store, NUMBERING__KIND_DELIVERY, now, rest, sizeof(*rest), max - from,
+		                                  &more, read_delivery, operation);
+		list->count = from + more;
+		if (rc != NUMBERING_OK || more == 0)
+			break;
+	}
 	numbering__fields_clear(&config_table, &c);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);
@@ -456,9 +496,9 @@ int numbering_store_list_dead_deliveries(numbering_delivery_list **out, numberin
 	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
 	q.parent = "";
 	q.keys[0] = "dead";
-	q.limit = max;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = numbering__queue_collect(store, &q, list->items, sizeof(*list->items), max, &list->count, read_delivery);
+	rc = numbering__queue_collect(store, &q, list->items, sizeof(*list->items), max, &list->count, read_delivery,
+	                              "numbering_store_list_dead_deliveries");
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_delivery_list_free(list);

@@ -241,7 +241,7 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 	int64_t now = store->clock(store->clock_payload);
 	list->count = 0;
 	int rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, list->items, sizeof(*list->items), max,
-	                                      &list->count, read_task);
+	                                      &list->count, read_task, "numbering_store_claim_provisioning_tasks");
 	if (rc != NUMBERING_OK || list->count == 0)
 		return rc;
 	numbering_active_number *a = NULL;
@@ -263,7 +263,7 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 		numbering_task *rest = list->items + from;
 		int more = 0;
 		rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, rest, sizeof(*rest), max - from, &more,
-		                                  read_task);
+		                                  read_task, "numbering_store_claim_provisioning_tasks");
 		list->count = from + more;
 		if (rc != NUMBERING_OK || more == 0)
 			break;
