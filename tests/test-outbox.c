@@ -507,6 +507,49 @@ START_TEST(claim_fills_up_past_dead_deliveries)
 }
 END_TEST
 
+/* A deliverer whose lease ran out reported on the claim another deliverer had made
+ * since: its failure put the delivery on backoff under the new claimant. Reported with
+ * its attempt, it is refused and changes nothing. */
+START_TEST(stale_claim_cannot_report)
+{
+	import_one(fx.store, "+12085550100");
+	ck_assert_int_eq(rent_with(fx.store, "+12085550100",
+	                           (const char *[]){"voiceConfiguration.appId", "app", "callbackUrl", URL, NULL}),
+	                 NUMBERING_OK);
+	numbering_delivery_list *list = claim(10);
+	char id[64];
+	snprintf(id, sizeof(id), "%s", numbering_delivery_text(numbering_delivery_list_item(list, 0), "id"));
+	int64_t first = numbering_delivery_int(numbering_delivery_list_item(list, 0), "attempts");
+	numbering_delivery_list_free(list);
+	fx.now += (NUMBERING_DELIVERY_LEASE_SECONDS + 1) * NS;
+	list = claim(10); /* another deliverer's claim */
+	int64_t second = numbering_delivery_int(numbering_delivery_list_item(list, 0), "attempts");
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(second, first + 1);
+	fixture_expect_error(numbering_store_report_claimed_delivery(fx.store, NULL, id, first, 0, "HTTP 500"),
+	                     NUMBERING_FAILED_PRECONDITION, "claimed again since attempt 1");
+	ck_assert_str_eq(numbering_error_violation_field(0), "attempt");
+	/* Nothing changed: still leased to the second claim, no error kept. */
+	list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 0);
+	numbering_delivery_list_free(list);
+	fixture_expect_error(numbering_store_report_claimed_delivery(fx.store, NULL, id, 0, 1, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "attempt 0");
+	fixture_expect_error(numbering_store_report_claimed_delivery(fx.store, NULL, id, 11, 1, NULL),
+	                     NUMBERING_INVALID_ARGUMENT, "attempt 11");
+	ck_assert_int_eq(numbering_store_report_claimed_delivery(fx.store, NULL, id, second, 0, "HTTP 503"), NUMBERING_OK);
+	fx.now += 3600 * NS;
+	list = claim(10);
+	ck_assert_int_eq(numbering_delivery_list_count(list), 1);
+	ck_assert_str_eq(numbering_delivery_text(numbering_delivery_list_item(list, 0), "lastError"), "HTTP 503");
+	int64_t third = numbering_delivery_int(numbering_delivery_list_item(list, 0), "attempts");
+	numbering_delivery_list_free(list);
+	ck_assert_int_eq(numbering_store_report_claimed_delivery(fx.store, NULL, id, third, 1, NULL), NUMBERING_OK);
+	fixture_expect_error(numbering_store_report_claimed_delivery(fx.store, NULL, id, third, 1, NULL),
+	                     NUMBERING_NOT_FOUND, "no pending delivery");
+}
+END_TEST
+
 Suite *outbox_suite(void)
 {
 	Suite *s = suite_create("outbox");
@@ -523,6 +566,7 @@ Suite *outbox_suite(void)
 	tcase_add_test(tc, damaged_bodies_of_every_sinch_kind);
 	tcase_add_test(tc, damaged_delivery_does_not_stall_the_outbox);
 	tcase_add_test(tc, claim_fills_up_past_dead_deliveries);
+	tcase_add_test(tc, stale_claim_cannot_report);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,9 +4,9 @@
  * One round claims up to --max due deliveries (numbering_store_claim_deliveries: each
  * counts an attempt and is leased for NUMBERING_DELIVERY_LEASE_SECONDS), POSTs each
  * (deliver_http_post, with X-Sinch-Signature when the project has a secret) and reports
- * it (numbering_store_report_delivery: delivered for a 2xx answer only; otherwise
- * "HTTP 500" or the transport's message, and the outbox reschedules it with backoff or
- * keeps it as dead). Rounds go on while deliveries are due; with --follow the command
+ * it (numbering_store_report_claimed_delivery, naming the claim by its attempt:
+ * delivered for a 2xx answer only; otherwise "HTTP 500" or the transport's message, and
+ * the outbox reschedules it with backoff or keeps it as dead). Rounds go on while deliveries are due; with --follow the command
  * then polls every --interval until SIGINT or SIGTERM.
  *
  * Decisions (docs/CALLBACKS.md):
@@ -333,7 +333,9 @@ static int deliver_one(const struct numberctl_deliver *args, numbering_store *st
 	int delivered = result == DELIVER_HTTP_ANSWERED && status >= 200 && status < 300;
 	if (result == DELIVER_HTTP_ANSWERED && !delivered)
 		snprintf(error, sizeof(error), "HTTP %ld", status);
-	if (numbering_store_report_delivery(store, caller, id, delivered, delivered ? NULL : error) != NUMBERING_OK) {
+	/* Named by its attempt: a claim whose lease ran out reports nothing over a newer one. */
+	if (numbering_store_report_claimed_delivery(store, caller, id, attempts, delivered, delivered ? NULL : error) !=
+	    NUMBERING_OK) {
 		fprintf(stderr, "numberctl: deliver: cannot report delivery %s (sent: %s): ", id,
 		        delivered ? "delivered" : error);
 		print_error(stderr);

@@ -100,6 +100,32 @@ NUMBERING_EXTERN(int) numbering_store_report_delivery(numbering_store *store, co
                                                       int delivered, const char *error);
 
 /**
+ * Reports how a claimed delivery went, as numbering_store_report_delivery() does, if the
+ * delivery was not claimed again since: a deliverer whose lease ran out (its attempt
+ * outlasted NUMBERING_DELIVERY_LEASE_SECONDS) cannot report on the claim another
+ * deliverer has made since, whose report it is. The claim is named by @p attempt, the
+ * delivery's "attempts" as the claim handed it out (numbering_delivery_int(delivery,
+ * "attempts")): each claim counts one more, so it names one claim, and the last one
+ * is the only one whose report counts. A host operation; numberctl deliver reports so.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.callbackDeliveries.deliver on project "*".
+ * @param[in] id the delivery's id (its eventId).
+ * @param[in] attempt the claim's "attempts", 1 .. NUMBERING_DELIVERY_ATTEMPTS_MAX.
+ * @param[in] delivered non-zero when delivered.
+ * @param[in] error what went wrong, kept with it (NULL or ""; truncated to 1024 bytes).
+ * @return NUMBERING_OK; NUMBERING_INVALID_ARGUMENT naming "id" or "attempt";
+ *         NUMBERING_NOT_FOUND when no such delivery is pending (reported already, or
+ *         dead); NUMBERING_FAILED_PRECONDITION naming "attempt" when it was claimed
+ *         again since (nothing is changed: the report is the new claimant's);
+ *         NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_report_claimed_delivery(numbering_store *store, const char *caller,
+                                                              const char *id, int64_t attempt, int delivered,
+                                                              const char *error);
+
+/**
  * Lists up to @p max dead deliveries, oldest first. A host operation.
  * @param[out] out the deliveries, the caller's; NULL on failure.
  * @param[in] store the store.

@@ -36,6 +36,8 @@
 #define BACKOFF_FIRST (30 * NS)
 #define BACKOFF_MAX (6 * 3600 * NS)
 #define LIST_MAX 1000
+/* The attempt of a report that names no claim (numbering_store_report_delivery()). */
+#define ANY_CLAIM (-1)
 #define ID_SIZE 27
 #define DELIVERY_PREFIX "callbackDeliveries/"
 #define DELIVERY_NAME_SIZE (sizeof(DELIVERY_PREFIX) + ID_SIZE)
@@ -415,7 +417,8 @@ static int one_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
-static int report_locked(numbering_store *store, const char *id, int delivered, const char *error)
+/* @attempt ANY_CLAIM: any claim's report (numbering_store_report_delivery()). */
+static int report_locked(numbering_store *store, const char *id, int64_t attempt, int delivered, const char *error)
 {
 	char name[DELIVERY_NAME_SIZE];
 	char quoted[NUMBERING__QUOTE_SIZE];
@@ -434,6 +437,14 @@ static int report_locked(numbering_store *store, const char *id, int delivered, 
 	if (rc == NUMBERING_NOT_FOUND)
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, "id", "no pending delivery has the id \"%s\"",
 		                            numbering__quote(quoted, id, strlen(id)));
+	/* Claimed again since (the claim's lease ran out): the delivery is another
+	 * claimant's to report, and this report changes nothing. */
+	if (rc == NUMBERING_OK && attempt != ANY_CLAIM && d.f.attempts != attempt)
+		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "attempt",
+		                            "delivery \"%s\" was claimed again since attempt %lld (it is at attempt %lld): "
+		                            "its lease ran out, and the report is the new claimant's",
+		                            numbering__quote(quoted, id, strlen(id)), (long long)attempt,
+		                            (long long)d.f.attempts);
 	int64_t now = store->clock(store->clock_payload);
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		if (delivered) {
@@ -467,16 +478,33 @@ static int report_locked(numbering_store *store, const char *id, int delivered, 
 	return rc;
 }
 
-int numbering_store_report_delivery(numbering_store *store, const char *caller, const char *id, int delivered,
-                                    const char *error)
+static int report(numbering_store *store, const char *caller, const char *id, int64_t attempt, int delivered,
+                  const char *error, const char *fn)
 {
-	int rc = host_call(store, caller, 1, "numbering_store_report_delivery");
+	int rc = host_call(store, caller, 1, fn);
+	if (rc == NUMBERING_OK && attempt != ANY_CLAIM && (attempt < 1 || attempt > NUMBERING_DELIVERY_ATTEMPTS_MAX))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "attempt",
+		                            "attempt %lld is not a claim's (1 to %d: the delivery's \"attempts\" as the "
+		                            "claim handed it out)",
+		                            (long long)attempt, NUMBERING_DELIVERY_ATTEMPTS_MAX);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__rwlock_wrlock(&store->lock);
-	rc = report_locked(store, id, delivered, error);
+	rc = report_locked(store, id, attempt, delivered, error);
 	numbering__rwlock_wrunlock(&store->lock);
 	return rc == NUMBERING_OK ? numbering__durable(store) : rc;
+}
+
+int numbering_store_report_delivery(numbering_store *store, const char *caller, const char *id, int delivered,
+                                    const char *error)
+{
+	return report(store, caller, id, ANY_CLAIM, delivered, error, "numbering_store_report_delivery");
+}
+
+int numbering_store_report_claimed_delivery(numbering_store *store, const char *caller, const char *id,
+                                            int64_t attempt, int delivered, const char *error)
+{
+	return report(store, caller, id, attempt, delivered, error, "numbering_store_report_claimed_delivery");
 }
 
 int numbering_store_list_dead_deliveries(numbering_delivery_list **out, numbering_store *store, const char *caller,
