@@ -65,6 +65,11 @@ struct numbering_instance {
 	uint8_t number_type;                 /* numbering_number_type */
 	uint8_t capabilities;                /* NUMBERING_CAPABILITY_* */
 	uint8_t compliant;                   /* computed by the service on the way out */
+	/* The store lock's reader slot a get into this instance reads in (core/rwlock.h,
+	 * numbering__rwlock_new_slot()), 0 until its first: an instance is one thread's at
+	 * a time, as a resolution is, and this saves a get the thread-local look-up. In
+	 * what was padding; not a field (reset and assign leave it). */
+	uint8_t read_slot;
 	uint32_t set;                        /* NUMBERING__SET_* bits (requests only) */
 	int64_t create_time, delete_time, activate_time; /* ns since the epoch, 0 unset */
 	int64_t phone_id;                    /* the store-wide phone id (service/phone.h), 0 before storage */

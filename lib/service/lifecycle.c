@@ -34,6 +34,8 @@ static int check_name_and_permission(numbering_store *store, const char *caller,
 
 /* Get by name into @instance; on failure @instance is emptied, so nothing of an
  * instance the caller may not see, nor of the last one read, is left in it. */
+_Static_assert(NUMBERING__RWLOCK_SLOTS <= 256, "an instance keeps its reader slot in a byte");
+
 static int get_into(numbering_instance *instance, numbering_store *store, const char *caller, const char *name)
 {
 	/* A refresh, @name being numbering_instance_name(@instance): the read rewrites that
@@ -47,7 +49,9 @@ static int get_into(numbering_instance *instance, numbering_store *store, const 
 	}
 	int rc;
 	if (store->own_records && name != NULL) {
-		unsigned read_slot = numbering__rwlock_snapshot_rdlock(&store->lock);
+		if (instance->read_slot == 0)
+			instance->read_slot = (uint8_t)numbering__rwlock_new_slot();
+		unsigned read_slot = numbering__rwlock_snapshot_rdlock_at(&store->lock, instance->read_slot);
 		rc = numbering__backend_get_own(store, instance, name);
 		numbering__rwlock_snapshot_rdunlock(&store->lock, read_slot);
 		if (rc == NUMBERING_OK && store->authorizer != NULL) {
