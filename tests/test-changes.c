@@ -286,18 +286,19 @@ START_TEST(errors)
 	ck_assert_ptr_nonnull(strstr(numbering_error_message(), "numbering.changes.list"));
 	denied = NULL;
 
-	/* JSON: each bad field named. */
+	/* JSON: each bad field named (and, where given, the words that say what is wrong). */
 	static const struct {
-		const char *request, *field;
+		const char *request, *field, *message;
 	} bad[] = {
-		{"{\"afterSequence\":\"x1\"}", "afterSequence"},
-		{"{\"afterSequence\":\"1 \"}", "afterSequence"},
-		{"{\"afterSequence\":true}", "afterSequence"},
-		{"{\"afterSequence\":-3}", "afterSequence"},
-		{"{\"afterSequence\":\"99999999999999999999\"}", "afterSequence"},
-		{"{\"pageSize\":\"many\"}", "pageSize"},
-		{"{\"pageSize\":5000}", "pageSize"},
-		{"{\"after\":1}", "after"},
+		{"{\"afterSequence\":\"x1\"}", "afterSequence", "afterSequence \\\"x1\\\" is not an integer (int64)"},
+		{"{\"afterSequence\":\"1 \"}", "afterSequence", NULL},
+		{"{\"afterSequence\":true}", "afterSequence", "afterSequence is a boolean, not an integer (int64)"},
+		{"{\"afterSequence\":1.5}", "afterSequence", "afterSequence is a number, not an integer (int64)"},
+		{"{\"afterSequence\":-3}", "afterSequence", NULL},
+		{"{\"afterSequence\":\"99999999999999999999\"}", "afterSequence", NULL},
+		{"{\"pageSize\":\"many\"}", "pageSize", NULL},
+		{"{\"pageSize\":5000}", "pageSize", NULL},
+		{"{\"after\":1}", "after", NULL},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *response = NULL;
@@ -305,6 +306,8 @@ START_TEST(errors)
 		                  NUMBERING_INVALID_ARGUMENT,
 		              "%s accepted", bad[i].request);
 		ck_assert_msg(strstr(response, bad[i].field) != NULL, "%s: %s", bad[i].request, response);
+		ck_assert_msg(bad[i].message == NULL || strstr(response, bad[i].message) != NULL, "%s: %s", bad[i].request,
+		              response);
 		numbering_free(response);
 	}
 	close_store();

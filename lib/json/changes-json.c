@@ -41,7 +41,7 @@ static int read_int64(int64_t *out, json_t *value, const char *path)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s \"%s\" is not an integer (int64)", path,
 		                              numbering__quote(quoted, text, len));
 	}
-	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s is a %s, not an integer (int64)", path,
+	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, path, "%s is %s, not an integer (int64)", path,
 	                              numbering__json_type_name(value));
 }
 
