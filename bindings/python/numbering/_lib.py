@@ -12,6 +12,7 @@ When none loads, importing numbering raises ImportError naming what was tried.
 """
 import ctypes
 import ctypes.util
+import math
 import os
 from typing import Any, Optional, Tuple, Union
 
@@ -161,6 +162,15 @@ def check_text(text: Union[str, bytes, bytearray], name: str) -> Union[str, byte
     if isinstance(text, str):
         at = text.find("\0")
         what = "character"
+        if at < 0:
+            # A lone surrogate ("\ud800") is no text UTF-8 can carry: str.encode() would
+            # raise naming no parameter, and json.dumps() would write \ud800, which the
+            # library refuses as malformed JSON naming no field.
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise ValueError("%s: surrogate character %r at index %d is not text (UTF-8 cannot encode it)"
+                                 % (name, text[e.start], e.start)) from None
     elif isinstance(text, (bytes, bytearray)):
         at = text.find(b"\0")
         what = "byte"
@@ -201,6 +211,27 @@ def check_json(value: Any, name: str) -> Any:
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             check_json(item, "%s[%d]" % (name, i))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        check_int64(value, name)
+    elif isinstance(value, float) and not math.isfinite(value):
+        # json.dumps writes NaN and Infinity, which are not JSON: the library would
+        # refuse the request as malformed, naming no field.
+        raise ValueError("%s: %r is not a number JSON can carry" % (name, value))
+    return value
+
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def check_int64(value: Any, name: str) -> Any:
+    """Refuses an int outside int64 with ValueError naming @name: the library reads
+    integers as int64 (a request's JSON numbers, max_instances), and ctypes would cut a
+    larger one to its low 64 bits without a word (2**64 + 1 would be 1). Another type
+    is left to the caller's own check."""
+    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        shown = str(value) if value.bit_length() <= 256 else "an integer of %d bits" % value.bit_length()
+        raise ValueError("%s: %s is outside the 64-bit integers the library reads (%d .. %d)"
+                         % (name, shown, INT64_MIN, INT64_MAX))
     return value
 
 

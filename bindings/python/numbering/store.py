@@ -104,7 +104,7 @@ class Store:
             raise NumberingError.last(rc)
         options.default_region = self._default_region
         options.regulatory_requirements = self._requirements
-        options.max_instances = max_instances
+        options.max_instances = _lib.check_int64(max_instances, "max_instances")
         if authorizer is not None:
             allow = authorizer
 

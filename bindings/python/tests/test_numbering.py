@@ -379,6 +379,62 @@ class NulTest(unittest.TestCase):
                                         "roles": ["roles/numbering.editor"]}]})
 
 
+class UnencodableTest(unittest.TestCase):
+    """What C cannot be handed as it is, besides a NUL: a lone surrogate (no UTF-8),
+    an int outside int64 (ctypes keeps its low 64 bits; JSON is refused as too big, naming
+    no field), NaN and infinities (not JSON). Each is refused with ValueError naming the
+    parameter and the value, before the library is called."""
+
+    NAME = "projects/p1/phoneNumberInstances/desk"
+
+    def setUp(self):
+        self.store = Store(default_region="AU")
+        self.addCleanup(self.store.close)
+        self.store.create("projects/p1", "+61255501000", "desk", display_name="Desk")
+
+    def assertRefused(self, fn, pattern):
+        with self.assertRaises(ValueError) as cm:
+            fn()
+        self.assertRegex(str(cm.exception), pattern)
+        # Nothing reached the store.
+        self.assertEqual([(i["name"], i.get("displayName")) for i in self.store.iter("projects/p1")],
+                         [(self.NAME, "Desk")])
+
+    def test_max_instances_outside_int64(self):
+        for value in (2 ** 64 + 1, 2 ** 63, -(2 ** 63) - 1, 2 ** 70):
+            self.assertRefused(lambda: Store(max_instances=value),
+                               r"^max_instances: %d is outside the 64-bit integers" % value)
+        self.assertRefused(lambda: Store(max_instances=2 ** 1000), r"^max_instances: an integer of 1001 bits is outside")
+        with Store(max_instances=2 ** 63 - 1) as store:  # the largest is taken as it is
+            store.create("projects/p1", "+61255501000", "desk")
+
+    def test_request_int_outside_int64(self):
+        self.assertRefused(lambda: self.store.call("ListPhoneNumberInstances",
+                                                   {"parent": "projects/p1", "pageSize": 10 ** 30}),
+                           r"^request\.pageSize: 1000000000000000000000000000000 is outside the 64-bit integers")
+        self.assertRefused(lambda: self.store.list_phone_number_instances(parent="projects/p1", page_size=-(2 ** 64)),
+                           r"^page_size: -18446744073709551616 is outside")
+        self.assertRefused(lambda: self.store.split(self.NAME, 2 ** 64 + 1), r"^size: 18446744073709551617 is outside")
+
+    def test_non_finite_float(self):
+        for value in (float("nan"), float("inf"), float("-inf")):
+            self.assertRefused(lambda: self.store.update(self.NAME, display_name=value),
+                               r"^display_name: -?(nan|inf) is not a number JSON can carry$")
+
+    def test_lone_surrogate(self):
+        self.assertRefused(lambda: self.store.update(self.NAME, display_name="Desk \ud800"),
+                           r"^display_name: surrogate character '\\ud800' at index 5 is not text")
+        self.assertRefused(lambda: self.store.call("UpdatePhoneNumberInstance", {
+            "name": self.NAME, "phoneNumberInstance": {"labels": {"k\udcff": "v"}}, "updateMask": "labels"}),
+            r"^a key of request\.phoneNumberInstance\.labels: surrogate character '\\udcff' at index 1")
+        self.assertRefused(lambda: self.store.get(self.NAME + "\udc80"), r"^name: surrogate character")
+        self.assertRefused(lambda: self.store.call("GetPhoneNumberInstance", {"name": self.NAME}, caller="\ud800"),
+                           r"^caller: surrogate character")
+        self.assertRefused(lambda: Store(caller="user:\ud800"), r"^caller: surrogate character")
+        self.assertRefused(lambda: self.store.call("GetPhoneNumber\ud800", {"name": self.NAME}),
+                           r"^method: surrogate character")
+
+
 class E164Test(unittest.TestCase):
     def test_parse(self):
         n = numbering.parse("02 5550 1100", "AU")
