@@ -94,6 +94,28 @@ int main()
 		} catch (const numbering::Error &e) {
 			std::cout << "error " << e.status() << ": " << e.message() << "\n";
 		}
+		// A text holding a NUL is refused, not cut short at it: the caller
+		// "user:ops\0mallory" is not user:ops, nor the name below front-desk's.
+		using namespace std::string_literals;
+		for (const std::string &name : {"projects/demo/phoneNumberInstances/front-desk\0x"s,
+		                                "projects/demo/phoneNumberInstances/nope"s}) {
+			try {
+				store.get(name);
+			} catch (const numbering::Error &e) {
+				std::cout << "error " << e.status() << ": " << e.message() << " ["
+				          << e.field_violations().at(0).field << "]\n";
+			}
+		}
+		try {
+			store.set_caller("user:ops\0mallory"s);
+		} catch (const numbering::Error &e) {
+			std::cout << "error " << e.status() << ": " << e.message() << "\n";
+		}
+		try {
+			store.call_json("GetPhoneNumberInstance\0Delete"s, R"({"name":"projects/demo/phoneNumberInstances/sales"})");
+		} catch (const numbering::Error &e) {
+			std::cout << "error " << e.status() << ": " << e.message() << "\n";
+		}
 	} catch (const std::exception &e) {
 		std::cerr << "cpp-example: " << e.what() << "\n";
 		return EXIT_FAILURE;

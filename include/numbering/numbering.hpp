@@ -7,7 +7,9 @@
 // so they are movable, not copyable, and release their handle on every path,
 // exceptions included. A failing call throws numbering::Error, which carries the
 // google.rpc code, its name, the HTTP status that goes with it, the message and the
-// field violations copied out of the calling thread's last error.
+// field violations copied out of the calling thread's last error. A std::string holding a
+// NUL is refused with Error (INVALID_ARGUMENT naming the parameter) before any call: C reads
+// a text only up to its first NUL, so "user:ops\0mallory" would be the caller user:ops.
 //
 // Thread safety is the C library's: a Store may be shared by threads; an Instance,
 // a Resolution or a ListPage belongs to one thread at a time.
@@ -55,6 +57,14 @@ public:
 	const std::string &message() const noexcept { return message_; }
 	const std::vector<FieldViolation> &field_violations() const noexcept { return violations_; }
 
+	/// An error the wrapper finds itself, before calling the library (a text holding a
+	/// NUL): @p code, @p message, and one violation of @p field saying the same.
+	Error(int code, const std::string &field, const std::string &message)
+	    : std::runtime_error(std::string(numbering_status_name(code)) + ": " + message), code_(code),
+	      message_(message), violations_{{field, message}}
+	{
+	}
+
 private:
 	int code_;
 	std::string message_;
@@ -67,7 +77,23 @@ inline void check(int rc)
 	if (rc != NUMBERING_OK)
 		throw Error(rc);
 }
-inline const char *c_str_or_null(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
+/// @p s for the const char * parameter @p field; one holding a NUL throws Error
+/// (INVALID_ARGUMENT naming @p field and where), as the library would see only its part
+/// before the NUL.
+inline const char *c_str(const std::string &s, const char *field)
+{
+	std::string::size_type at = s.find('\0');
+	if (at != std::string::npos)
+		throw Error(NUMBERING_INVALID_ARGUMENT, field,
+		            std::string(field) + ": embedded NUL at byte " + std::to_string(at) +
+		                " (C would read the text only up to it)");
+	return s.c_str();
+}
+/// c_str(), or NULL for an empty @p s.
+inline const char *c_str_or_null(const std::string &s, const char *field)
+{
+	return s.empty() ? nullptr : c_str(s, field);
+}
 
 template <typename T, void (*Free)(T *)> struct Deleter {
 	void operator()(T *p) const noexcept { Free(p); }
@@ -94,7 +120,8 @@ public:
 	/// Parses into this object; throws Error (INVALID_ARGUMENT) when it is not a number.
 	void assign(const std::string &text, const std::string &region = std::string())
 	{
-		detail::check(numbering_e164_parse(handle_.get(), text.c_str(), detail::c_str_or_null(region)));
+		detail::check(numbering_e164_parse(handle_.get(), detail::c_str(text, "text"),
+		                                   detail::c_str_or_null(region, "region")));
 	}
 	std::string e164() const { return numbering_number_e164(handle_.get()); }
 	int country_code() const noexcept { return numbering_number_country_code(handle_.get()); }
@@ -151,22 +178,23 @@ public:
 
 	Instance &set_phone_number(const std::string &text)
 	{
-		detail::check(numbering_instance_set_phone_number(get(), text.c_str()));
+		detail::check(numbering_instance_set_phone_number(get(), detail::c_str(text, "phone_number")));
 		return *this;
 	}
 	Instance &set_display_name(const std::string &text)
 	{
-		detail::check(numbering_instance_set_display_name(get(), text.c_str()));
+		detail::check(numbering_instance_set_display_name(get(), detail::c_str(text, "display_name")));
 		return *this;
 	}
 	Instance &set_label(const std::string &key, const std::string &value)
 	{
-		detail::check(numbering_instance_set_label(get(), key.c_str(), value.c_str()));
+		detail::check(numbering_instance_set_label(get(), detail::c_str(key, "labels key"),
+		                                           detail::c_str(value, "labels value")));
 		return *this;
 	}
 	Instance &add_call_handler(const std::string &uri)
 	{
-		detail::check(numbering_instance_add_call_handler(get(), uri.c_str()));
+		detail::check(numbering_instance_add_call_handler(get(), detail::c_str(uri, "incoming_call_handler_uris")));
 		return *this;
 	}
 	Instance &set_lifecycle_state(int state)
@@ -227,7 +255,7 @@ public:
 	explicit Store(const std::string &default_region = std::string())
 	{
 		numbering_options options = NUMBERING_OPTIONS_INIT;
-		options.default_region = detail::c_str_or_null(default_region);
+		options.default_region = detail::c_str_or_null(default_region, "default_region");
 		open(options);
 	}
 	/// Opens a store with options the caller filled (NUMBERING_OPTIONS_INIT first).
@@ -235,15 +263,21 @@ public:
 
 	numbering_store *get() noexcept { return handle_.get(); }
 
-	/// Sets the principal passed to every call (e.g. "user:alice"); empty for none.
-	void set_caller(std::string caller) { caller_ = std::move(caller); }
+	/// Sets the principal passed to every call (e.g. "user:alice"); empty for none. One
+	/// holding a NUL throws Error and leaves the caller as it was.
+	void set_caller(std::string caller)
+	{
+		detail::c_str(caller, "caller");
+		caller_ = std::move(caller);
+	}
 
 	Instance create(const std::string &parent, const Instance &request, const std::string &id = std::string(),
 	                const std::string &request_id = std::string())
 	{
 		numbering_instance *out = nullptr;
-		detail::check(numbering_store_create(&out, get(), caller(), parent.c_str(), request.get(),
-		                                     detail::c_str_or_null(id), detail::c_str_or_null(request_id), nullptr));
+		detail::check(numbering_store_create(&out, get(), caller(), detail::c_str(parent, "parent"), request.get(),
+		                                     detail::c_str_or_null(id, "instance_id"),
+		                                     detail::c_str_or_null(request_id, "request_id"), nullptr));
 		return Instance(out);
 	}
 	Instance get(const std::string &name) { return by_name(numbering_store_get, name); }
@@ -253,7 +287,7 @@ public:
 	/// anything else.
 	bool get_into(Instance &into, const std::string &name)
 	{
-		int rc = numbering_store_get_into(into.get(), get(), caller(), name.c_str());
+		int rc = numbering_store_get_into(into.get(), get(), caller(), detail::c_str(name, "name"));
 		if (rc == NUMBERING_NOT_FOUND)
 			return false;
 		detail::check(rc);
@@ -266,19 +300,22 @@ public:
 	Instance update(const std::string &name, const Instance &request, const std::string &mask)
 	{
 		numbering_instance *out = nullptr;
-		detail::check(numbering_store_update(&out, get(), caller(), name.c_str(), request.get(), mask.c_str()));
+		detail::check(numbering_store_update(&out, get(), caller(), detail::c_str(name, "name"), request.get(),
+		                                     detail::c_str(mask, "update_mask")));
 		return Instance(out);
 	}
 	Instance move(const std::string &name, const std::string &destination)
 	{
 		numbering_instance *out = nullptr;
-		detail::check(numbering_store_move(&out, get(), caller(), name.c_str(), destination.c_str(), nullptr));
+		detail::check(numbering_store_move(&out, get(), caller(), detail::c_str(name, "name"),
+		                                   detail::c_str(destination, "destination_parent"), nullptr));
 		return Instance(out);
 	}
 	std::pair<Instance, Instance> split_range(const std::string &name, std::int64_t size)
 	{
 		numbering_instance *first = nullptr, *second = nullptr;
-		detail::check(numbering_store_split_range(&first, &second, get(), caller(), name.c_str(), size));
+		detail::check(
+		    numbering_store_split_range(&first, &second, get(), caller(), detail::c_str(name, "name"), size));
 		return {Instance(first), Instance(second)};
 	}
 	ListPage list(const std::string &parent, const ListOptions &opts = ListOptions())
@@ -286,10 +323,10 @@ public:
 		numbering_list_request *p = nullptr;
 		detail::check(numbering_list_request_new(&p));
 		detail::Owner<numbering_list_request, numbering_list_request_free> request(p);
-		detail::check(numbering_list_request_set_parent(p, parent.c_str()));
+		detail::check(numbering_list_request_set_parent(p, detail::c_str(parent, "parent")));
 		detail::check(numbering_list_request_set_page_size(p, opts.page_size));
-		detail::check(numbering_list_request_set_page_token(p, detail::c_str_or_null(opts.page_token)));
-		detail::check(numbering_list_request_set_prefix(p, detail::c_str_or_null(opts.prefix)));
+		detail::check(numbering_list_request_set_page_token(p, detail::c_str_or_null(opts.page_token, "page_token")));
+		detail::check(numbering_list_request_set_prefix(p, detail::c_str_or_null(opts.prefix, "prefix")));
 		detail::check(numbering_list_request_set_include_deleted(p, opts.include_deleted ? 1 : 0));
 		numbering_list_page *page = nullptr;
 		detail::check(numbering_store_list(&page, get(), caller(), p));
@@ -299,7 +336,7 @@ public:
 	/// throws for anything else (a malformed number is INVALID_ARGUMENT).
 	bool resolve(Resolution &into, const std::string &dialed)
 	{
-		int rc = numbering_store_resolve(into.get(), get(), caller(), dialed.c_str(), nullptr);
+		int rc = numbering_store_resolve(into.get(), get(), caller(), detail::c_str(dialed, "phone_number"), nullptr);
 		if (rc == NUMBERING_NOT_FOUND)
 			return false;
 		detail::check(rc);
@@ -309,7 +346,8 @@ public:
 	std::string call_json(const std::string &method, const std::string &request_json)
 	{
 		char *response = nullptr;
-		int rc = numbering_store_call_json(&response, get(), caller(), method.c_str(), request_json.c_str());
+		const char *m = detail::c_str(method, "method");
+		int rc = numbering_store_call_json(&response, get(), caller(), m, detail::c_str(request_json, "request"));
 		detail::Owner<void, numbering_free> owned(response);
 		detail::check(rc);
 		return std::string(response);
@@ -317,7 +355,7 @@ public:
 
 private:
 	using NameOp = int (*)(numbering_instance **, numbering_store *, const char *, const char *);
-	const char *caller() const noexcept { return detail::c_str_or_null(caller_); }
+	const char *caller() const noexcept { return caller_.empty() ? nullptr : caller_.c_str(); } /* no NUL: set_caller() */
 	void open(const numbering_options &options)
 	{
 		numbering_store *p = nullptr;
@@ -327,7 +365,7 @@ private:
 	Instance by_name(NameOp op, const std::string &name)
 	{
 		numbering_instance *out = nullptr;
-		detail::check(op(&out, get(), caller(), name.c_str()));
+		detail::check(op(&out, get(), caller(), detail::c_str(name, "name")));
 		return Instance(out);
 	}
 
