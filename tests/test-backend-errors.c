@@ -35,6 +35,8 @@ struct faulty {
 	int describe;
 	long nth, calls;
 	enum fn fired;
+	/* Answers another question than the one asked (see lying_*). */
+	enum { LIE_NONE, LIE_GET, LIE_LIST, LIE_FIND } lie;
 };
 
 static struct faulty *faulty_of(numbering_backend *b)
@@ -95,6 +97,8 @@ static int faulty_get(numbering_backend *b, int kind, const char *name, numberin
                       void *payload)
 {
 	struct faulty *f = faulty_of(b);
+	if (f->lie == LIE_GET && kind == 3) /* the instance kind: another instance */
+		return f->inner->get(f->inner, kind, "projects/p1/phoneNumberInstances/r", visit, payload);
 	return injected(f, FN_GET) ? f->code : f->inner->get(f->inner, kind, name, visit, payload);
 }
 
@@ -102,6 +106,8 @@ static int faulty_find(numbering_backend *b, int digits, uint64_t first, uint64_
                        numbering_record_visit_cb visit, void *payload)
 {
 	struct faulty *f = faulty_of(b);
+	if (f->lie == LIE_FIND) /* a number of the range r */
+		return f->inner->find(f->inner, 11, UINT64_C(61255502050), UINT64_C(61255502050), visit, payload);
 	return injected(f, FN_FIND) ? f->code : f->inner->find(f->inner, digits, first, last, visit, payload);
 }
 
@@ -109,6 +115,11 @@ static int faulty_list(numbering_backend *b, const numbering_record_query *query
                        void *payload)
 {
 	struct faulty *f = faulty_of(b);
+	if (f->lie == LIE_LIST && query->parent != NULL && strcmp(query->parent, "projects/p1") == 0) {
+		numbering_record_query other = *query;
+		other.parent = "projects/p2";
+		return f->inner->list(f->inner, &other, visit, payload);
+	}
 	return injected(f, FN_LIST) ? f->code : f->inner->list(f->inner, query, visit, payload);
 }
 
@@ -434,6 +445,51 @@ START_TEST(import_refused_by_put_names_the_item_when_no_holder_is_found)
 }
 END_TEST
 
+/* A host's backend that visits another record than the one asked for (get of a, the
+ * record of r; list of projects/p1, the records of projects/p2; find of +61255501100,
+ * the holder of +61255502050) fails the call INTERNAL naming both, and nothing is
+ * shown, changed or routed as the record asked for. */
+START_TEST(backend_visiting_another_record_than_asked_fails_the_call)
+{
+	static const struct {
+		int lie;
+		const char *method, *request, *said;
+	} cases[] = {
+	    {LIE_GET, "GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}",
+	     "get of kind 3 named \\\"projects/p1/phoneNumberInstances/a\\\" visited the record "
+	     "\\\"projects/p1/phoneNumberInstances/r\\\" (kind 3), of another name"},
+	    {LIE_GET, "UpdatePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\","
+	                                         "\"phoneNumberInstance\":{\"displayName\":\"x\"},\"updateMask\":\"displayName\"}",
+	     "of another name"},
+	    {LIE_GET, "DeletePhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/a\"}", "of another name"},
+	    {LIE_LIST, "ListPhoneNumberInstances", "{\"parent\":\"projects/p1\"}",
+	     "list of kind 3 under \\\"projects/p1\\\" visited the record \\\"projects/p2/phoneNumberInstances/b\\\" "
+	     "(kind 3), of another parent"},
+	    {LIE_FIND, "ResolvePhoneNumber", "{\"phoneNumber\":\"+61255501100\"}",
+	     "find of the 11-digit numbers 61255501100 .. 61255501100 visited the record "
+	     "\\\"projects/p1/phoneNumberInstances/r\\\" (kind 3), holding none of the numbers asked"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		open_store();
+		call_ok("CreatePhoneNumberInstance", "{\"parent\":\"projects/p2\",\"phoneNumberInstanceId\":\"b\","
+		                                     "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255506000\"}}}");
+		char *before = snapshot();
+		faulty->lie = cases[i].lie;
+		int rc;
+		char *response = call(cases[i].method, cases[i].request, &rc);
+		faulty->lie = LIE_NONE;
+		ck_assert_msg(rc == NUMBERING_INTERNAL && strstr(response, cases[i].said) != NULL, "%s: %d %s",
+		              cases[i].method, rc, response);
+		char *after = snapshot();
+		ck_assert_str_eq(after, before);
+		free(after);
+		free(before);
+		numbering_free(response);
+		close_store();
+	}
+}
+END_TEST
+
 /* The operations that must fail when a given backend function fails: a test that
  * injected faults nowhere would pass the loop above vacuously. */
 START_TEST(writes_fail_when_the_backend_cannot_write)
@@ -553,6 +609,7 @@ Suite *backend_errors_suite(void)
 	tcase_add_loop_test(tc, nth_backend_call_fails_cleanly_and_a_retry_answers_as_without_it, 0, (int)OPERATION_COUNT);
 	tcase_add_loop_test(tc, not_found_from_another_function_is_reported_as_a_failure, 0, (int)(OPERATION_COUNT * 5));
 	tcase_add_test(tc, import_refused_by_put_names_the_item_when_no_holder_is_found);
+	tcase_add_test(tc, backend_visiting_another_record_than_asked_fails_the_call);
 	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
 	tcase_add_test(tc, create_of_held_numbers_fails_when_find_fails);
 	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);

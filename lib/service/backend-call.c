@@ -46,6 +46,73 @@ static int call_result(const numbering_store *store, int rc, unsigned serial, co
 	return numbering__backend_result(rc, serial, op);
 }
 
+/*
+ * What a host's backend was asked, to hold each record it visits to it: a record of
+ * another kind or name (get), holding none of the numbers asked (find), or of another
+ * kind or parent (list) is the backend's error, not data: taken, it would be shown,
+ * changed, deleted or routed to as the one asked for. The library's own backends
+ * answer from their own indexes and are not checked (a strcmp a get).
+ */
+struct asked {
+	numbering_record_visit_cb visit;
+	void *payload;
+	const char *op; /* "get", "find" or "list" */
+	int kind;       /* get, list */
+	const char *name;   /* get */
+	const char *parent; /* list: NULL for any */
+	int listed_only;    /* list */
+	int digits;         /* find */
+	uint64_t first, last;
+	int wrong; /* a record was refused, its error set */
+};
+
+static const char *wrong_record(const struct asked *a, const numbering_record *r)
+{
+	if (a->digits != 0) /* find */
+		return !(r->flags & NUMBERING_RECORD_NUMBERS) || r->digits != a->digits || r->first > a->last ||
+		               r->last < a->first
+		           ? "holding none of the numbers asked"
+		           : NULL;
+	if (r->kind != a->kind)
+		return "of another kind";
+	if (a->name != NULL && (r->name == NULL || strcmp(r->name, a->name) != 0))
+		return "of another name";
+	if (a->parent != NULL && (r->parent == NULL || strcmp(r->parent, a->parent) != 0))
+		return "of another parent";
+	if (a->listed_only && !(r->flags & NUMBERING_RECORD_LISTED))
+		return "not listed";
+	return NULL;
+}
+
+static int asked_visit(const numbering_record *record, void *payload)
+{
+	struct asked *a = payload;
+	const char *why = wrong_record(a, record);
+	if (why == NULL)
+		return a->visit(record, a->payload);
+	a->wrong = 1;
+	char asked[256], quoted[NUMBERING__QUOTE_SIZE], got[NUMBERING__QUOTE_SIZE];
+	const char *what = a->name != NULL ? a->name : a->parent != NULL ? a->parent : "";
+	const char *name = record->name != NULL ? record->name : "";
+	if (a->digits != 0)
+		snprintf(asked, sizeof(asked), "the %d-digit numbers %llu .. %llu", a->digits, (unsigned long long)a->first,
+		         (unsigned long long)a->last);
+	else
+		snprintf(asked, sizeof(asked), "kind %d %s \"%s\"", a->kind, a->name != NULL ? "named" : "under",
+		         numbering__quote(quoted, what, strlen(what)));
+	return numbering__error_set(NUMBERING_INTERNAL, "storage backend: %s of %s visited the record \"%s\" (kind %d), %s",
+	                            a->op, asked, numbering__quote(got, name, strlen(name)), record->kind, why);
+}
+
+/* The visit to hand a host's backend for @a: asked_visit() over @a's own. */
+static numbering_record_visit_cb checked(const numbering_store *store, struct asked *a, void **payload)
+{
+	if (store->own_records)
+		return a->visit;
+	*payload = a;
+	return asked_visit;
+}
+
 /* What a visit that reads an instance record leaves: found is set once it read one,
  * rc is the reading's outcome (its error set). */
 struct instance_visit {
@@ -88,7 +155,15 @@ int numbering__backend_get(numbering_store *store, numbering_instance *out, cons
 {
 	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, NULL, 0, 0};
 	unsigned serial = serial_before(store);
-	int rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_visit, &v);
+	int rc;
+	if (store->own_records) {
+		rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_visit, &v);
+	} else {
+		struct asked a = {get_visit, &v, "get", NUMBERING__KIND_INSTANCE, name, NULL, 0, 0, 0, 0, 0};
+		rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, asked_visit, &a);
+		if (a.wrong)
+			return NUMBERING_INTERNAL;
+	}
 	if (v.found && v.rc != NUMBERING_OK)
 		return v.rc;
 	if (rc == NUMBERING_OK && !v.found)
@@ -168,7 +243,16 @@ static int find(numbering_store *store, numbering_instance *out, uint64_t first,
 {
 	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, e164, first, (unsigned)digits};
 	unsigned serial = serial_before(store);
-	int rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
+	int rc;
+	/* The resolve path: the own backends' call as it was, no check to set up. */
+	if (store->own_records) {
+		rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
+	} else {
+		struct asked a = {find_visit, &v, "find", 0, NULL, NULL, 0, digits, first, last, 0};
+		rc = store->backend->find(store->backend, digits, first, last, asked_visit, &a);
+		if (a.wrong)
+			return NUMBERING_INTERNAL;
+	}
 	*other = 0;
 	if (v.found) {
 		if (v.rc != NUMBERING_OK)
@@ -198,8 +282,12 @@ int numbering__backend_find_number(numbering_store *store, numbering_instance *o
 int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
                             numbering_record_visit_cb visit, void *payload)
 {
+	struct asked a = {visit, payload, "list", query->kind, NULL, query->parent, query->listed_only, 0, 0, 0, 0};
+	numbering_record_visit_cb checked_visit = checked(store, &a, &payload);
 	unsigned serial = serial_before(store);
-	int rc = store->backend->list(store->backend, query, visit, payload);
+	int rc = store->backend->list(store->backend, query, checked_visit, payload);
+	if (a.wrong)
+		return NUMBERING_INTERNAL;
 	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : call_result(store, rc, serial, "list");
 }
 
@@ -225,15 +313,22 @@ int numbering__backend_due(numbering_store *store, int kind, int64_t now, int *d
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
                                   void *payload)
 {
+	struct asked a = {visit, payload, "get", kind, name, NULL, 0, 0, 0, 0, 0};
+	numbering_record_visit_cb checked_visit = checked(store, &a, &payload);
 	unsigned serial = serial_before(store);
-	return call_result(store, store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
+	int rc = store->backend->get(store->backend, kind, name, checked_visit, payload);
+	return a.wrong ? NUMBERING_INTERNAL : call_result(store, rc, serial, "get");
 }
 
 int numbering__backend_find_record(numbering_store *store, int digits, uint64_t first, uint64_t last,
                                    numbering_record_visit_cb visit, void *payload)
 {
+	struct asked a = {visit, payload, "find", 0, NULL, NULL, 0, digits, first, last, 0};
+	numbering_record_visit_cb checked_visit = checked(store, &a, &payload);
 	unsigned serial = serial_before(store);
-	int rc = store->backend->find(store->backend, digits, first, last, visit, payload);
+	int rc = store->backend->find(store->backend, digits, first, last, checked_visit, payload);
+	if (a.wrong)
+		return NUMBERING_INTERNAL;
 	if (rc == NUMBERING__VISIT_STOP)
 		return NUMBERING_OK;
 	return rc == NUMBERING_NOT_FOUND ? rc : call_result(store, rc, serial, "find");

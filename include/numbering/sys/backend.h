@@ -12,6 +12,10 @@
  * - write transactions (begin, then any calls, then commit or rollback) run one at a
  *   time, from one thread, and their reads see their own writes.
  *
+ * A backend function must not call the store: its lock is held and not recursive. A
+ * visit of another record than the one asked for fails the store's call
+ * (NUMBERING_INTERNAL).
+ *
  * A new resource kind needs nothing of a backend: it is records of another kind.
  * docs/BACKENDS.md is the guide; the public test kit (numbering/sys/backend-test.h)
  * holds a backend to every sentence here.
