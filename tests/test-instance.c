@@ -1,5 +1,6 @@
 /* The instance value (numbering/instance.h): allocation, copies, getters, and the
  * request setters with their limits, field names and "nothing changes on failure". */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,24 @@ START_TEST(setters_reject_null_instance)
 	check_error(numbering_instance_set_call_recording_trigger(NULL, 1), NUMBERING_INVALID_ARGUMENT, NULL, NULL);
 	check_error(numbering_instance_set_lifecycle_state(NULL, 1), NUMBERING_INVALID_ARGUMENT, NULL, NULL);
 	check_error(numbering_instance_set_regulatory_listing(NULL, NULL), NUMBERING_INVALID_ARGUMENT, NULL, NULL);
+}
+END_TEST
+
+/* A value of no lifecycle state is quoted as itself, not named as another state. */
+START_TEST(lifecycle_state_out_of_range_names_the_value)
+{
+	static const int bad[] = {-1, 5, 99, INT_MAX, INT_MIN};
+	int before = numbering_instance_lifecycle_state(in);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char needle[64];
+		snprintf(needle, sizeof(needle), "lifecycle state %d is not a LifecycleState value (0 to 4)", bad[i]);
+		check_error(numbering_instance_set_lifecycle_state(in, bad[i]), NUMBERING_INVALID_ARGUMENT, "lifecycle_state",
+		            needle);
+		ck_assert_ptr_null(strstr(numbering_error_message(), "UNSPECIFIED"));
+	}
+	check_error(numbering_instance_set_lifecycle_state(in, NUMBERING_LIFECYCLE_SUSPENDED), NUMBERING_INVALID_ARGUMENT,
+	            "lifecycle_state", "not SUSPENDED (3)");
+	ck_assert_int_eq(numbering_instance_lifecycle_state(in), before);
 }
 END_TEST
 
@@ -621,6 +640,7 @@ Suite *instance_suite(void)
 	tcase_add_test(tc, new_and_free);
 	tcase_add_test(tc, empty_getters);
 	tcase_add_test(tc, setters_reject_null_instance);
+	tcase_add_test(tc, lifecycle_state_out_of_range_names_the_value);
 	tcase_add_test(tc, phone_number_text);
 	tcase_add_test(tc, range_request);
 	tcase_add_test(tc, range_getters);

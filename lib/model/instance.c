@@ -746,6 +746,13 @@ int numbering_instance_set_lifecycle_state(numbering_instance *instance, int sta
 {
 	if (instance == NULL)
 		return null_instance("numbering_instance_set_lifecycle_state");
+	/* A value of no state is named as itself, not as LIFECYCLE_STATE_UNSPECIFIED, the
+	 * name numbering_lifecycle_state_name() gives it. */
+	if (state < 0 || state >= COUNT(lifecycle_names))
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "lifecycle_state",
+		                              "lifecycle state %d is not a LifecycleState value (0 to %d); an instance is "
+		                              "created ACTIVE or PENDING",
+		                              state, COUNT(lifecycle_names) - 1);
 	if (state != NUMBERING_LIFECYCLE_ACTIVE && state != NUMBERING_LIFECYCLE_PENDING)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "lifecycle_state",
 		                              "an instance is created ACTIVE or PENDING, not %s (%d); other states follow "
