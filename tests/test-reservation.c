@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <numbering/sys/backend.h>
 #include <numbering/sys/record.h>
@@ -501,6 +502,51 @@ START_TEST(file_store_keeps_reservations)
 }
 END_TEST
 
+/* A read-only open writes nothing, the expiry included: its reads answer by the clock,
+ * as on a full disk (they failed FAILED_PRECONDITION, "open read-only", once a
+ * reservation had expired). */
+START_TEST(read_only_store_reads_expired_reservations)
+{
+	char path[64], lock[80];
+	fixture_case_path(path, sizeof(path), 1, "reservation-ro");
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	memset(&fx, 0, sizeof(fx));
+	fx.now = FIXTURE_EPOCH;
+	fx.store = fixture_open_on(fixture_file_backend(path, 0), &fx.now);
+	import("+12085550100-02", NUMBERING_NUMBER_TYPE_LOCAL, 1);
+	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550101"}, 1, 10 * MINUTE);
+	char name[128];
+	snprintf(name, sizeof(name), "%s", numbering_reservation_name(r));
+	int64_t expire = numbering_reservation_expire_time(r);
+	numbering_reservation_free(r);
+	numbering_store_close(fx.store);
+	fx.store = fixture_open_on(fixture_file_backend(path, 1), &fx.now);
+	r = get_ok(name); /* before its expiry */
+	numbering_reservation_free(r);
+	fx.now = expire;
+	numbering_reservation_page *page = NULL;
+	ck_assert_msg(numbering_store_list_reservations(&page, fx.store, NULL, P1, 0, NULL) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	ck_assert_int_eq(numbering_reservation_page_count(page), 0);
+	numbering_reservation_page_free(page);
+	fixture_expect_error(numbering_store_get_reservation(&r, fx.store, NULL, name), NUMBERING_NOT_FOUND, name);
+	numbering_pricing_list *prices = NULL;
+	ck_assert_msg(numbering_store_list_pricing(&prices, fx.store, NULL, "US", NUMBERING_NUMBER_TYPE_LOCAL) ==
+	                      NUMBERING_OK,
+	              "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_pricing_list_count(prices), 1);
+	ck_assert_int_eq(numbering_pricing_list_tier_available(prices, 0, 0), 3);
+	numbering_pricing_list_free(prices);
+	/* A write says why it cannot. */
+	fixture_expect_error(numbering_store_delete_reservation(fx.store, NULL, name), NUMBERING_FAILED_PRECONDITION,
+	                     "read-only");
+	numbering_store_close(fx.store);
+	fx.store = NULL;
+	unlink(path);
+	unlink(lock);
+}
+END_TEST
+
 /* The RESERVATION record, its body cut at every length and each bit flipped: read whole
  * or as DATA_LOSS by the kind's check, never past its bytes (exact-size copies). */
 static int damage_visit(const numbering_record *record, void *payload)
@@ -562,6 +608,7 @@ Suite *reservation_suite(void)
 	tcase_add_loop_test(tc, rented_and_released_number_is_anyones, 0, 2);
 	tcase_add_loop_test(tc, import_refuses_the_reservation_attribute, 0, 2);
 	tcase_add_test(tc, file_store_keeps_reservations);
+	tcase_add_test(tc, read_only_store_reads_expired_reservations);
 	tcase_add_test(tc, damaged_reservation_bodies);
 	suite_add_tcase(s, tc);
 	return s;

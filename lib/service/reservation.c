@@ -796,7 +796,8 @@ int numbering__due_before_read(int64_t *now, numbering_store *store, int others_
 {
 	*now = store->clock(store->clock_payload);
 	int rc = numbering__process_due_at(NULL, store, *now);
-	if (rc != NUMBERING_RESOURCE_EXHAUSTED)
+	/* No room (a full disk), or a store that takes no writes (a read-only open). */
+	if (rc != NUMBERING_RESOURCE_EXHAUSTED && (rc != NUMBERING_FAILED_PRECONDITION || !numbering__store_read_only(store)))
 		return rc;
 	/* Releases and holds, due and not carried out, change what the read answers. */
 	static const int others[] = {NUMBERING__KIND_PHONE, NUMBERING__KIND_ACTIVE};

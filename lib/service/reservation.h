@@ -14,8 +14,9 @@
 int numbering__reservations_expire(numbering_store *store, int64_t now);
 
 /* The due work before a read that answers at the time *@now it sets (the store's clock,
- * read once): numbering_store_process_due() at that time. When it cannot be written for
- * want of room (RESOURCE_EXHAUSTED: a full disk), the read answers anyway, as if the
+ * read once): numbering_store_process_due() at that time. When it cannot be written, for
+ * want of room (RESOURCE_EXHAUSTED: a full disk) or because the store takes no writes
+ * (FAILED_PRECONDITION of a read-only open), the read answers anyway, as if the
  * reservations due were ended: those reads (GetReservation, ListReservations,
  * ListPhoneNumberPricing) tell an expired reservation by *@now themselves, and the
  * expiry is written by the next call that finds room. With @others_matter, only

@@ -109,6 +109,10 @@ int numbering__authorize(numbering_store *store, const char *caller, int permiss
 /* Whether @caller holds the permission; no error set. */
 int numbering__allowed(numbering_store *store, const char *caller, int permission, const char *project);
 
+/* Whether the store's backend takes no writes (a read-only open: NUMBERING__CONTROL_READ_ONLY);
+ * no error set. */
+int numbering__store_read_only(numbering_store *store);
+
 /* A host operation's common checks (@fn names it): a store, @caller holding
  * @permission on project "*", and 1 <= @max <= @max_limit (field "max"). */
 int numbering__host_call(numbering_store *store, const char *caller, int permission, int max, int max_limit,

@@ -339,6 +339,11 @@ static int backend_read_only(numbering_backend *backend)
 	return rc == NUMBERING_OK;
 }
 
+int numbering__store_read_only(numbering_store *store)
+{
+	return backend_read_only(store->backend);
+}
+
 /* Version 2 (the record store) with every function but the optional control(). */
 static int backend_usable(const numbering_backend *b)
 {
