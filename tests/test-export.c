@@ -540,7 +540,23 @@ START_TEST(import_errors)
 	refused(t, len, want, NULL);
 	free(t);
 	snprintf(line, sizeof(line), "{\"kind\":\"meta\",\"name\":\"a\\u0000b\"}\n");
-	refused_line(ref, 2, line, "line 2: malformed JSON", NULL);
+	refused_line(ref, 2, line, "line 2: name: holds a NUL byte (\\u0000) at offset 1", "name");
+	/* In every string field, each named: the C string would end at it ("12" for "12\u00003"). */
+	static const char *const nul_fields[][2] = {
+		{"{\"kind\":\"me\\u0000ta\",\"name\":\"a\"}\n", "kind"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"parent\":\"p\\u0000\"}\n", "parent"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"sortKey\":\"12\\u00003\"}\n", "sortKey"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"expires\":\"\\u00001\"}\n", "expires"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"digits\":1,\"first\":\"1\\u00002\",\"last\":\"1\"}\n", "first"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"digits\":1,\"first\":\"1\",\"last\":\"1\\u0000\"}\n", "last"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"keys\":[null,\"k\\u0000\"]}\n", "keys[1]"},
+		{"{\"kind\":\"meta\",\"name\":\"a\",\"body\":\"AQ==\\u0000\"}\n", "body"},
+	};
+	for (size_t i = 0; i < sizeof(nul_fields) / sizeof(nul_fields[0]); i++) {
+		char want_nul[80];
+		snprintf(want_nul, sizeof(want_nul), "line 2: %s: holds a NUL byte (\\u0000)", nul_fields[i][1]);
+		refused_line(ref, 2, nul_fields[i][0], want_nul, nul_fields[i][1]);
+	}
 	/* A record twice. */
 	{
 		size_t head = (size_t)(first - ref) + l2;

@@ -947,6 +947,17 @@ static int check_small(struct importer *im, const char *field, int64_t v, int64_
 	return NUMBERING_OK;
 }
 
+/* A \u0000 in a string @field: the line is read with JSON_ALLOW_NUL so that the refusal
+ * names the field (jansson's own names only the column), as the C string would end there. */
+static int nul_in(struct importer *im, const char *field, const json_t *v)
+{
+	const char *nul = json_is_string(v) ? memchr(json_string_value(v), '\0', json_string_length(v)) : NULL;
+	if (nul == NULL)
+		return NUMBERING_OK;
+	return line_fail(im, field, "holds a NUL byte (\\u0000) at offset %ld: \"%.60s\\u0000...\"",
+	                 (long)(nul - json_string_value(v)), json_string_value(v));
+}
+
 /* A JSON Lines record line into im->p.r (its strings point into @root). */
 static int parse_json_record(struct importer *im, json_t *root)
 {
@@ -955,7 +966,7 @@ static int parse_json_record(struct importer *im, json_t *root)
 	json_t *v;
 	int rc = NUMBERING_OK, has_digits = 0, has_first = 0, has_last = 0;
 	json_object_foreach(root, key, v) {
-		if (rc != NUMBERING_OK)
+		if (rc != NUMBERING_OK || (rc = nul_in(im, key, v)) != NUMBERING_OK)
 			break;
 		if (strcmp(key, "kind") == 0) {
 			if (json_is_integer(v))
@@ -996,6 +1007,8 @@ static int parse_json_record(struct importer *im, json_t *root)
 					json_t *k = json_array_get(v, i);
 					char field[32];
 					snprintf(field, sizeof(field), "keys[%zu]", i);
+					if ((rc = nul_in(im, field, k)) != NUMBERING_OK)
+						break;
 					if (json_is_string(k))
 						r->keys[i] = json_string_value(k);
 					else if (!json_is_null(k))
@@ -1236,7 +1249,7 @@ static int import_json(struct importer *im, FILE *in, FILE *progress_to)
 			break;
 		}
 		json_error_t error;
-		json_t *root = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &error);
+		json_t *root = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &error);
 		if (root == NULL || !json_is_object(root)) {
 			rc = root == NULL ? line_fail(im, NULL, "malformed JSON at column %d: %s (a line cut short?)", error.column,
 			                              error.text)
