@@ -351,26 +351,51 @@ END_TEST
 
 START_TEST(file_full_disk)
 {
-	char dir[128];
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/numbering-full-XXXXXX", base && base[0] ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	fflush(NULL);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		full_disk_child(dir);
-	int status = 0;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	temp_dir_remove(dir);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_MOUNT) {
-		fprintf(stderr, "file_full_disk: no tmpfs could be mounted here (neither root nor a user namespace); "
-		                "not run\n");
-		return;
-	}
-	ck_assert_msg(!WIFSIGNALED(status), "the writer on a full disk was killed by signal %d",
-	              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK, "the full disk's checks failed (stderr)");
+	run_child(full_disk_child, "file_full_disk");
+}
+END_TEST
+
+/* A store on a file system mounted read-only: a writable open is refused with
+ * FAILED_PRECONDITION naming the path and the reason (no retry mends it, and the
+ * caller can open it read-only), and a read-only open reads it. */
+static void read_only_fs_child(const char *dir)
+{
+	if (mount_small(dir, 512) != 0)
+		_exit(CHILD_NO_MOUNT);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	int rc;
+	numbering_backend *b = open_store(path, 0, 0, &rc);
+	REQUIRE(rc == NUMBERING_OK, "open %s: %d", path, rc);
+	for (int i = 0; i < 3; i++)
+		REQUIRE(put_one(b, i) == NUMBERING_OK, "put %d", i);
+	b->free(b);
+	REQUIRE(mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0, "remount %s read-only: %s", dir,
+	        strerror(errno));
+	b = open_store(path, 0, 0, &rc);
+	REQUIRE(b == NULL && rc == NUMBERING_FAILED_PRECONDITION, "a writable open on a read-only file system: %d", rc);
+	REQUIRE(strstr(numbering_error_message(), path) != NULL && strstr(numbering_error_message(), "read-only") != NULL,
+	        "the message names the path and the read-only file system");
+	b = open_store(path, 1, 0, &rc);
+	REQUIRE(rc == NUMBERING_OK, "a read-only open on a read-only file system: %d", rc);
+	require_all(b, 3);
+	b->free(b);
+	/* And with no PATH.lock beside it (a copy on read-only media). */
+	char lock[300];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	REQUIRE(mount(NULL, dir, NULL, MS_REMOUNT, NULL) == 0 && unlink(lock) == 0 &&
+	            mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0,
+	        "remove %s: %s", lock, strerror(errno));
+	b = open_store(path, 1, 0, &rc);
+	REQUIRE(rc == NUMBERING_OK, "a read-only open with no lock file on a read-only file system: %d", rc);
+	require_all(b, 3);
+	b->free(b);
+	_exit(CHILD_OK);
+}
+
+START_TEST(file_on_a_read_only_file_system)
+{
+	run_child(read_only_fs_child, "file_on_a_read_only_file_system");
 }
 END_TEST
 
@@ -381,6 +406,7 @@ Suite *full_disk_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, file_full_disk);
 	tcase_add_test(tc, reads_on_a_full_disk_with_expired_reservations);
+	tcase_add_test(tc, file_on_a_read_only_file_system);
 	suite_add_tcase(s, tc);
 	return s;
 }

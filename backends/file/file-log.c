@@ -52,10 +52,15 @@ const struct numbering__file_io *numbering__file_sys(void)
 /* The code of a failed call's errno: no room is RESOURCE_EXHAUSTED; a file or directory
  * this process may not use (its mode, owner, an ACL, an immutable flag) is
  * PERMISSION_DENIED, which no retry mends (UNAVAILABLE would tell the caller to retry);
- * the rest (EIO, ...) UNAVAILABLE. */
+ * a file system mounted read-only FAILED_PRECONDITION (the store can be opened
+ * read-only: the message says so); the rest (EIO, ...) UNAVAILABLE. */
 int numbering__file_io_error(const char *what, const char *path)
 {
 	int e = errno ? errno : EIO;
+	if (e == EROFS)
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                            "file backend: cannot %s %s: %s (open the store read-only to read it)", what,
+		                            path, strerror(e));
 	int code = e == ENOSPC || e == EDQUOT || e == EFBIG ? NUMBERING_RESOURCE_EXHAUSTED
 	           : e == EACCES || e == EPERM              ? NUMBERING_PERMISSION_DENIED
 	                                                    : NUMBERING_UNAVAILABLE;

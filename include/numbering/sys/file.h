@@ -192,7 +192,8 @@ NUMBERING_EXTERN(int) numbering_file_options_init(numbering_file_options *option
  *         NUMBERING_NOT_FOUND (must_exist and no file);
  *         NUMBERING_PERMISSION_DENIED (the process may not open the store file, create it in
  *         its directory, or open PATH.lock for writing: the message names the file and the
- *         system's reason);
+ *         system's reason); NUMBERING_FAILED_PRECONDITION for a writable open of a store on
+ *         a file system mounted read-only (open it read-only);
  *         NUMBERING_UNAVAILABLE (another process holds the write lock past the busy timeout, or holds the
  *         store exclusively (fsck --repair), or an I/O error; the message names the file);
  *         NUMBERING_FAILED_PRECONDITION (a newer format version);
