@@ -1259,6 +1259,25 @@ START_TEST(meta_and_request_records)
 	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_OK);
 	r.body_len = 7;
 	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_DATA_LOSS);
+	/* Of the right size, but a value the store's open refuses as DATA_LOSS: refused here
+	 * too (an import or fsck would otherwise pass what every open then refuses). */
+	uint8_t mark = 1, time[16] = {0};
+	ck_assert_int_eq(numbering__meta_record(&r, NUMBERING__META_PHONE_IDS, &mark, 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_OK);
+	mark = 0x81;
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_str_eq(numbering_error_violation_field(0), "body");
+	ck_assert_int_eq(numbering__meta_record(&r, NUMBERING__META_LAST_TIME, time, 16), NUMBERING_OK);
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_OK);
+	time[6] = 0xff, time[7] = 0x7f; /* 0x7fff000000000000 ns: past 2261-12-31 */
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_DATA_LOSS);
+	time[6] = time[7] = 0;
+	time[15] = 0x80; /* the last phone id past INT64_MAX */
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_DATA_LOSS);
+	ck_assert_int_eq(numbering__meta_record(&r, NUMBERING__META_SEQ_PHONE, time + 8, 8), NUMBERING_OK);
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_DATA_LOSS);
+	time[15] = 0x7f;
+	ck_assert_int_eq(numbering__meta_check(&r), NUMBERING_OK);
 
 	char name[NUMBERING__REQUEST_NAME_SIZE];
 	/* A create's kept response: a digest, 0, the compliance byte and an instance. */

@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "e164/format.h"
 #include "model/instance-record.h"
+#include "model/validate.h"
 #include "model/varint.h"
 #include "numbering/sys/backend.h"
 
@@ -1323,6 +1324,33 @@ int numbering__meta_record(numbering_record *out, const char *name, const void *
 	return NUMBERING_OK;
 }
 
+/* The little-endian 64-bit word at @b. */
+static uint64_t meta_le64(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* Whether the body holds a value the store's open takes (lib/service/store.c's
+ * load_meta() and load_sequences(), phone.c's numbering__phone_migrate()): a record that
+ * passed this check and then made every open answer DATA_LOSS would be damage found late. */
+static int meta_value_ok(const numbering_record *record)
+{
+	const uint8_t *b = record->body;
+	if (strcmp(record->name, NUMBERING__META_PHONE_IDS) == 0)
+		return b[0] == 1;
+	if (strcmp(record->name, NUMBERING__META_LAST_TIME) == 0) {
+		uint64_t v = meta_le64(b);
+		int64_t last = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
+		return numbering__time_in_range(last) && (record->body_len == 8 || meta_le64(b + 8) <= (uint64_t)INT64_MAX);
+	}
+	if (record->body_len == 8) /* a sequence's last id */
+		return meta_le64(b) <= (uint64_t)INT64_MAX;
+	return 1;
+}
+
 int numbering__meta_check(const numbering_record *record)
 {
 	int size = meta_body_size(record->name);
@@ -1332,6 +1360,12 @@ int numbering__meta_check(const numbering_record *record)
 		return numbering__error_field(NUMBERING_DATA_LOSS, "name",
 		                              "the store metadata record \"%s\" is damaged: not a known name with a body of "
 		                              "its size and no keys",
+		                              numbering__quote(quoted, record->name, strlen(record->name)));
+	if (!meta_value_ok(record))
+		return numbering__error_field(NUMBERING_DATA_LOSS, "body",
+		                              "the store metadata record \"%s\" is damaged: it holds a value this library "
+		                              "never writes (a time out of range, an id past INT64_MAX, a phone-ids mark "
+		                              "not 1)",
 		                              numbering__quote(quoted, record->name, strlen(record->name)));
 	return NUMBERING_OK;
 }
