@@ -104,15 +104,6 @@ static int asked_visit(const numbering_record *record, void *payload)
 	                            a->op, asked, numbering__quote(got, name, strlen(name)), record->kind, why);
 }
 
-/* The visit to hand a host's backend for @a: asked_visit() over @a's own. */
-static numbering_record_visit_cb checked(const numbering_store *store, struct asked *a, void **payload)
-{
-	if (store->own_records)
-		return a->visit;
-	*payload = a;
-	return asked_visit;
-}
-
 /* What a visit that reads an instance record leaves: found is set once it read one,
  * rc is the reading's outcome (its error set). */
 struct instance_visit {
@@ -282,12 +273,16 @@ int numbering__backend_find_number(numbering_store *store, numbering_instance *o
 int numbering__backend_list(numbering_store *store, const numbering_record_query *query,
                             numbering_record_visit_cb visit, void *payload)
 {
-	struct asked a = {visit, payload, "list", query->kind, NULL, query->parent, query->listed_only, 0, 0, 0, 0};
-	numbering_record_visit_cb checked_visit = checked(store, &a, &payload);
 	unsigned serial = serial_before(store);
-	int rc = store->backend->list(store->backend, query, checked_visit, payload);
-	if (a.wrong)
-		return NUMBERING_INTERNAL;
+	int rc;
+	if (store->own_records) {
+		rc = store->backend->list(store->backend, query, visit, payload);
+	} else {
+		struct asked a = {visit, payload, "list", query->kind, NULL, query->parent, query->listed_only, 0, 0, 0, 0};
+		rc = store->backend->list(store->backend, query, asked_visit, &a);
+		if (a.wrong)
+			return NUMBERING_INTERNAL;
+	}
 	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : call_result(store, rc, serial, "list");
 }
 
@@ -313,22 +308,27 @@ int numbering__backend_due(numbering_store *store, int kind, int64_t now, int *d
 int numbering__backend_get_record(numbering_store *store, int kind, const char *name, numbering_record_visit_cb visit,
                                   void *payload)
 {
-	struct asked a = {visit, payload, "get", kind, name, NULL, 0, 0, 0, 0, 0};
-	numbering_record_visit_cb checked_visit = checked(store, &a, &payload);
 	unsigned serial = serial_before(store);
-	int rc = store->backend->get(store->backend, kind, name, checked_visit, payload);
+	if (store->own_records)
+		return call_result(store, store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
+	struct asked a = {visit, payload, "get", kind, name, NULL, 0, 0, 0, 0, 0};
+	int rc = store->backend->get(store->backend, kind, name, asked_visit, &a);
 	return a.wrong ? NUMBERING_INTERNAL : call_result(store, rc, serial, "get");
 }
 
 int numbering__backend_find_record(numbering_store *store, int digits, uint64_t first, uint64_t last,
                                    numbering_record_visit_cb visit, void *payload)
 {
-	struct asked a = {visit, payload, "find", 0, NULL, NULL, 0, digits, first, last, 0};
-	numbering_record_visit_cb checked_visit = checked(store, &a, &payload);
 	unsigned serial = serial_before(store);
-	int rc = store->backend->find(store->backend, digits, first, last, checked_visit, payload);
-	if (a.wrong)
-		return NUMBERING_INTERNAL;
+	int rc;
+	if (store->own_records) {
+		rc = store->backend->find(store->backend, digits, first, last, visit, payload);
+	} else {
+		struct asked a = {visit, payload, "find", 0, NULL, NULL, 0, digits, first, last, 0};
+		rc = store->backend->find(store->backend, digits, first, last, asked_visit, &a);
+		if (a.wrong)
+			return NUMBERING_INTERNAL;
+	}
 	if (rc == NUMBERING__VISIT_STOP)
 		return NUMBERING_OK;
 	return rc == NUMBERING_NOT_FOUND ? rc : call_result(store, rc, serial, "find");
