@@ -490,6 +490,52 @@ START_TEST(backend_visiting_another_record_than_asked_fails_the_call)
 }
 END_TEST
 
+/* A backend of a version before the record store, or with a required function NULL,
+ * is refused at open naming what it lacks (and freed: the store owns it). */
+START_TEST(unusable_backend_is_refused_naming_what_it_lacks)
+{
+	static const char *const names[] = {"begin", "commit", "rollback", "put", "remove", "get", "find", "list"};
+	for (int i = -1; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
+		struct faulty *f = calloc(1, sizeof(*f));
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(numbering_memory_backend_new(&f->inner), NUMBERING_OK);
+		f->base = (numbering_backend){NUMBERING_BACKEND_VERSION, faulty_begin, faulty_commit, faulty_rollback,
+		                              faulty_put, faulty_remove, faulty_get, faulty_find, faulty_list,
+		                              faulty_control, faulty_free};
+		if (i < 0)
+			f->base.version = 1;
+		else if (i == 0)
+			f->base.begin = NULL;
+		else if (i == 1)
+			f->base.commit = NULL;
+		else if (i == 2)
+			f->base.rollback = NULL;
+		else if (i == 3)
+			f->base.put = NULL;
+		else if (i == 4)
+			f->base.remove = NULL;
+		else if (i == 5)
+			f->base.get = NULL;
+		else if (i == 6)
+			f->base.find = NULL;
+		else
+			f->base.list = NULL;
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.backend = &f->base;
+		numbering_store *s = NULL;
+		ck_assert_int_eq(numbering_store_open(&s, &options), NUMBERING_INVALID_ARGUMENT);
+		ck_assert_ptr_null(s);
+		char field[32], needle[64];
+		snprintf(field, sizeof(field), "backend.%s", i < 0 ? "version" : names[i]);
+		snprintf(needle, sizeof(needle), i < 0 ? "has version 1: this library needs 2" : "backend's %s is NULL",
+		         i < 0 ? "" : names[i]);
+		ck_assert_int_eq(numbering_error_violation_count(), 1);
+		ck_assert_str_eq(numbering_error_violation_field(0), field);
+		ck_assert_msg(strstr(numbering_error_message(), needle) != NULL, "%s", numbering_error_message());
+	}
+}
+END_TEST
+
 /* The operations that must fail when a given backend function fails: a test that
  * injected faults nowhere would pass the loop above vacuously. */
 START_TEST(writes_fail_when_the_backend_cannot_write)
@@ -610,6 +656,7 @@ Suite *backend_errors_suite(void)
 	tcase_add_loop_test(tc, not_found_from_another_function_is_reported_as_a_failure, 0, (int)(OPERATION_COUNT * 5));
 	tcase_add_test(tc, import_refused_by_put_names_the_item_when_no_holder_is_found);
 	tcase_add_test(tc, backend_visiting_another_record_than_asked_fails_the_call);
+	tcase_add_test(tc, unusable_backend_is_refused_naming_what_it_lacks);
 	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
 	tcase_add_test(tc, create_of_held_numbers_fails_when_find_fails);
 	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);

@@ -345,10 +345,15 @@ int numbering__store_read_only(numbering_store *store)
 }
 
 /* Version 2 (the record store) with every function but the optional control(). */
-static int backend_usable(const numbering_backend *b)
+/* NULL when @b is a record store this library can use; else what it lacks: "version",
+ * or the name of a required function it left NULL (all of version 2's but control). */
+static const char *backend_lacks(const numbering_backend *b)
 {
-	return b->version >= 2 && b->begin && b->commit && b->rollback && b->put && b->remove && b->get && b->find &&
-	       b->list && b->free;
+	if (b->version < 2)
+		return "version";
+	return !b->begin ? "begin" : !b->commit ? "commit" : !b->rollback ? "rollback" : !b->put ? "put"
+	     : !b->remove ? "remove" : !b->get ? "get" : !b->find ? "find" : !b->list ? "list" : !b->free ? "free"
+	                                                                                                 : NULL;
 }
 
 /* Whether @backend is one of the library's own record stores: only they answer
@@ -480,11 +485,21 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 		goto done;
 	if (backend == NULL && (rc = numbering_memory_backend_new(&backend)) != NUMBERING_OK)
 		goto done;
-	if (!backend_usable(backend)) {
-		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend",
-		                            "the storage backend has version %u (this library needs 2, the record store) "
-		                            "or lacks a required function",
+	const char *lacks = backend_lacks(backend);
+	if (lacks != NULL && strcmp(lacks, "version") == 0) {
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "backend.version",
+		                            "the storage backend has version %u: this library needs 2 (the record store) "
+		                            "or later",
 		                            backend->version);
+		goto done;
+	}
+	if (lacks != NULL) {
+		char field[32];
+		snprintf(field, sizeof(field), "backend.%s", lacks);
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                            "the storage backend's %s is NULL: every function of version 2 but control "
+		                            "is required",
+		                            lacks);
 		goto done;
 	}
 	/* From here the store owns the backend: closing it frees both. */
