@@ -13,8 +13,12 @@
 
 #include <numbering/numbering.h>
 #include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
 
 #include "../backends/memory/memory.h"
+#include "model/record.h"
+#include "service/service.h"
+#include "temp-dir.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -36,7 +40,7 @@ struct faulty {
 	long nth, calls;
 	enum fn fired;
 	/* Answers another question than the one asked (see lying_*). */
-	enum { LIE_NONE, LIE_GET, LIE_LIST, LIE_FIND } lie;
+	enum { LIE_NONE, LIE_GET, LIE_LIST, LIE_FIND, LIE_VOUCH } lie;
 };
 
 static struct faulty *faulty_of(numbering_backend *b)
@@ -93,9 +97,36 @@ static int faulty_remove(numbering_backend *b, int kind, const char *name)
 	return injected(f, FN_REMOVE) ? f->code : f->inner->remove(f->inner, kind, name);
 }
 
+/* LIE_VOUCH: each record visited flagged as vouched for, its body's "QQQQ" (a display
+ * name) made "Q\0QQ", which the store's checks refuse. */
+struct vouch {
+	numbering_record_visit_cb visit;
+	void *payload;
+};
+
+static int vouch_visit(const numbering_record *record, void *payload)
+{
+	struct vouch *v = payload;
+	numbering_record r = *record;
+	unsigned char *body = malloc(r.body_len + 1);
+	ck_assert_ptr_nonnull(body);
+	memcpy(body, r.body, r.body_len);
+	for (size_t i = 0; i + 4 <= r.body_len; i++)
+		if (memcmp(body + i, "QQQQ", 4) == 0)
+			body[i + 1] = '\0';
+	r.body = body;
+	r.flags |= NUMBERING__RECORD_VOUCHED;
+	int rc = v->visit(&r, v->payload);
+	free(body);
+	return rc;
+}
+
 static int faulty_get(numbering_backend *b, int kind, const char *name, numbering_record_visit_cb visit,
                       void *payload)
 {
+	struct vouch vouch = {visit, payload};
+	if (faulty_of(b)->lie == LIE_VOUCH)
+		return faulty_of(b)->inner->get(faulty_of(b)->inner, kind, name, vouch_visit, &vouch);
 	struct faulty *f = faulty_of(b);
 	if (f->lie == LIE_GET && kind == 3) /* the instance kind: another instance */
 		return f->inner->get(f->inner, kind, "projects/p1/phoneNumberInstances/r", visit, payload);
@@ -536,6 +567,37 @@ START_TEST(unusable_backend_is_refused_naming_what_it_lacks)
 }
 END_TEST
 
+/* A record a host's backend flags as vouched for (the flag the file backend sets on what
+ * its shared index vouches for) is read with every check all the same: a display name
+ * holding a NUL is damage, not an answer. */
+START_TEST(host_backend_cannot_vouch_for_a_record)
+{
+	open_store();
+	call_ok("CreatePhoneNumberInstance", "{\"parent\":\"projects/p1\",\"phoneNumberInstanceId\":\"q\","
+	                                     "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":\"+61255507000\"},"
+	                                     "\"displayName\":\"QQQQ\"}}");
+	faulty->lie = LIE_VOUCH;
+	int rc;
+	char *response = call("GetPhoneNumberInstance", "{\"name\":\"projects/p1/phoneNumberInstances/q\"}", &rc);
+	faulty->lie = LIE_NONE;
+	ck_assert_msg(rc == NUMBERING_DATA_LOSS && strstr(response, "display_name") != NULL, "%d %s", rc, response);
+	numbering_free(response);
+	ck_assert_int_eq(store->vouching, 0);
+	close_store();
+	/* The file backend, whose shared index vouches, is believed (its readers' fast path). */
+	char dir[] = "/tmp/numbering-vouch-XXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	ck_assert_int_eq(numbering_file_backend_new(&options.backend, path, NULL), NUMBERING_OK);
+	numbering_store *file_store = NULL;
+	ck_assert_int_eq(numbering_store_open(&file_store, &options), NUMBERING_OK);
+	ck_assert_int_eq(file_store->vouching, 1);
+	numbering_store_close(file_store);
+	temp_dir_remove(dir);
+}
+END_TEST
+
 /* The operations that must fail when a given backend function fails: a test that
  * injected faults nowhere would pass the loop above vacuously. */
 START_TEST(writes_fail_when_the_backend_cannot_write)
@@ -657,6 +719,7 @@ Suite *backend_errors_suite(void)
 	tcase_add_test(tc, import_refused_by_put_names_the_item_when_no_holder_is_found);
 	tcase_add_test(tc, backend_visiting_another_record_than_asked_fails_the_call);
 	tcase_add_test(tc, unusable_backend_is_refused_naming_what_it_lacks);
+	tcase_add_test(tc, host_backend_cannot_vouch_for_a_record);
 	tcase_add_test(tc, writes_fail_when_the_backend_cannot_write);
 	tcase_add_test(tc, create_of_held_numbers_fails_when_find_fails);
 	tcase_add_test(tc, return_value_that_is_not_a_status_code_is_internal);

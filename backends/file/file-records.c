@@ -394,6 +394,12 @@ static int rf_control(numbering_backend *backend, int op, void *arg)
 	 * every check (the inner memory store's answer must not leak through). */
 	if (op == NUMBERING__CONTROL_OWN_RECORDS)
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "file backend: bodies are read from a file");
+	if (op == NUMBERING__CONTROL_VOUCHES) { /* it flags what its shared index vouches for */
+		if (arg == NULL)
+			return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "arg", "file backend control: arg is NULL");
+		*(const numbering_backend **)arg = backend;
+		return NUMBERING_OK;
+	}
 	if (f->shared_reader && arg != NULL) {
 		/* Counts, walks and the memory store's own questions: the heap, of the kinds asked or all. */
 		int rc = NUMBERING_OK;

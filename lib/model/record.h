@@ -227,6 +227,15 @@ struct numbering__key_find {
  * (numbering__backend_prefetch() ignores what they say).
  */
 #define NUMBERING__CONTROL_PREFETCH 0x4e42f00a
+
+/*
+ * arg const numbering_backend **: the file backend sets it to itself, saying that it
+ * may flag records NUMBERING__RECORD_VOUCHED. The store honours the flag only from a
+ * backend that names itself so (numbering__store's vouching): from a host's backend,
+ * which may hand on another's answer or set any flag, a record so flagged is read with
+ * every check, as any other.
+ */
+#define NUMBERING__CONTROL_VOUCHES 0x4e42f00b
 struct numbering__prefetch {
 	int kind;
 	const char *name;

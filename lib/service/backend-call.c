@@ -109,6 +109,7 @@ static int asked_visit(const numbering_record *record, void *payload)
 struct instance_visit {
 	numbering_instance *out;
 	int own;   /* the library's own backend: numbering__instance_from_own_record() */
+	int vouching; /* the backend may vouch for a record (store->vouching) */
 	int found;
 	int other; /* find: a record of another kind was visited */
 	int rc;
@@ -125,8 +126,9 @@ struct instance_visit {
 static int read_instance(struct instance_visit *v, const numbering_record *record)
 {
 	v->found = 1;
-	/* The store's own records, and those the backend vouches for (model/record.h). */
-	int own = v->own || (record->flags & NUMBERING__RECORD_VOUCHED) != 0;
+	/* The store's own records, and those the file backend vouches for (model/record.h);
+	 * a host's backend vouches for nothing, whatever flags its records carry. */
+	int own = v->own || (v->vouching && (record->flags & NUMBERING__RECORD_VOUCHED) != 0);
 	/* A resolve has the number's +E164 text: copied, not formatted, checked or not. */
 	if (v->e164 != NULL)
 		v->rc = own ? numbering__instance_from_own_record_e164(v->out, record, v->value, v->digits, v->e164)
@@ -144,7 +146,7 @@ static int get_visit(const numbering_record *record, void *payload)
 
 int numbering__backend_get(numbering_store *store, numbering_instance *out, const char *name)
 {
-	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, NULL, 0, 0};
+	struct instance_visit v = {out, store->own_records, store->vouching, 0, 0, NUMBERING_OK, NULL, 0, 0};
 	unsigned serial = serial_before(store);
 	int rc;
 	if (store->own_records) {
@@ -175,7 +177,7 @@ static int get_own_visit(const numbering_record *record, void *payload)
  * is read again by the checked path, which has both. */
 int numbering__backend_get_own(numbering_store *store, numbering_instance *out, const char *name)
 {
-	struct instance_visit v = {out, 1, 0, 0, NUMBERING_OK, NULL, 0, 0};
+	struct instance_visit v = {out, 1, 0, 0, 0, NUMBERING_OK, NULL, 0, 0};
 	int rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_own_visit, &v);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -232,7 +234,8 @@ static int find_visit(const numbering_record *record, void *payload)
 static int find(numbering_store *store, numbering_instance *out, uint64_t first, uint64_t last, int digits,
                 const char *e164, int *other)
 {
-	struct instance_visit v = {out, store->own_records, 0, 0, NUMBERING_OK, e164, first, (unsigned)digits};
+	struct instance_visit v = {out, store->own_records, store->vouching, 0, 0, NUMBERING_OK, e164, first,
+	                           (unsigned)digits};
 	unsigned serial = serial_before(store);
 	int rc;
 	/* The resolve path: the own backends' call as it was, no check to set up. */

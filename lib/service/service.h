@@ -64,6 +64,8 @@ struct numbering_store {
 	 * keep instance bodies as the library wrote them: read with the _own readers
 	 * (model/instance-record.h), which skip the model's limit checks. */
 	int own_records;
+	/* The backend may flag records NUMBERING__RECORD_VOUCHED (NUMBERING__CONTROL_VOUCHES). */
+	int vouching;
 	/* numbering_options.snapshot_reads: ask the backend for reads that never wait. */
 	int snapshot_reads;
 	/* A cache line between the fields above, which readers read at every call

@@ -369,6 +369,18 @@ static int own_records(numbering_backend *backend)
 	return rc == NUMBERING_OK && self == backend;
 }
 
+/* Whether @backend may flag records NUMBERING__RECORD_VOUCHED: the file backend,
+ * naming itself (a host's backend that hands the question on to one is not). */
+static int vouching(numbering_backend *backend)
+{
+	const numbering_backend *self = NULL;
+	if (backend->control == NULL)
+		return 0;
+	int rc = backend->control(backend, NUMBERING__CONTROL_VOUCHES, &self);
+	numbering_error_clear();
+	return rc == NUMBERING_OK && self == backend;
+}
+
 int numbering_store_open(numbering_store **out, const numbering_options *options)
 {
 	/* The store takes the backend whatever happens: every exit that does not hand
@@ -506,6 +518,7 @@ int numbering_store_open(numbering_store **out, const numbering_options *options
 	store->backend = backend;
 	backend = NULL;
 	store->own_records = own_records(store->backend);
+	store->vouching = vouching(store->backend);
 	numbering__store_log_open(store);
 	if (store->max_instances > 0 &&
 	    (store->backend->control == NULL ||
