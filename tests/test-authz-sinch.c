@@ -51,6 +51,7 @@ enum method {
 	REPORT_DELIVERY,
 	LIST_DEAD,
 	REPORT_CLAIMED,
+	COMPLETE_CLAIMED,
 	METHOD_COUNT
 };
 
@@ -100,6 +101,7 @@ static const struct {
 	[REPORT_DELIVERY] = {"numbering.callbackDeliveries.deliver", 1, NULL, NULL, NUMBERING_OK, NUMBERING_NOT_FOUND},
 	[LIST_DEAD] = {"numbering.callbackDeliveries.deliver", 1, NULL, NULL, NUMBERING_OK, NUMBERING_OK},
 	[REPORT_CLAIMED] = {"numbering.callbackDeliveries.deliver", 1, NULL, NULL, NUMBERING_OK, NUMBERING_NOT_FOUND},
+	[COMPLETE_CLAIMED] = {"numbering.provisioningTasks.complete", 1, NULL, NULL, NUMBERING_OK, NUMBERING_NOT_FOUND},
 };
 
 static const char *const method_names[METHOD_COUNT] = {
@@ -108,6 +110,7 @@ static const char *const method_names[METHOD_COUNT] = {
 	"ReleaseNumber",        "GetCallbackConfiguration", "UpdateCallbackConfiguration",
 	"ImportAvailableNumbers", "RemoveAvailableNumbers", "ClaimProvisioningTasks", "CompleteProvisioningTask",
 	"claim_deliveries",     "report_delivery",    "list_dead_deliveries", "report_claimed_delivery",
+	"complete_claimed_provisioning_task",
 };
 
 /* ---- The two kinds of authorizer, each granting USER one permission ---- */
@@ -188,14 +191,17 @@ static void populate(numbering_store *store)
  * reports): the populated store's, kept for the empty store so both calls name the
  * same one. */
 static char prepared[128] = "provisioningTasks/none";
+/* The claim's leaseExpireTime, for COMPLETE_CLAIMED. */
+static int64_t prepared_lease = 1;
 
 static void prepare(numbering_store *store, enum method m, int populated)
 {
-	if (m == COMPLETE_TASK && populated) {
+	if ((m == COMPLETE_TASK || m == COMPLETE_CLAIMED) && populated) {
 		numbering_task_list *tasks = NULL;
 		ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, store, ADMIN, 10), NUMBERING_OK);
 		ck_assert_int_eq(numbering_task_list_count(tasks), 1);
 		snprintf(prepared, sizeof(prepared), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
+		prepared_lease = numbering_task_int(numbering_task_list_item(tasks, 0), "leaseExpireTime");
 		numbering_task_list_free(tasks);
 	} else if ((m == REPORT_DELIVERY || m == REPORT_CLAIMED) && populated) {
 		numbering_delivery_list *list = NULL;
@@ -259,7 +265,7 @@ static void snapshot(char *s, size_t size, numbering_store *store, enum method m
 	ck_assert_int_eq(numbering_store_list_dead_deliveries(&dead, store, ADMIN, 100), NUMBERING_OK);
 	/* Still open: completing (reporting) it again answers OK, not NOT_FOUND. */
 	int open = -1;
-	if (m == COMPLETE_TASK)
+	if (m == COMPLETE_TASK || m == COMPLETE_CLAIMED)
 		open = numbering_store_complete_provisioning_task(store, ADMIN, prepared, NUMBERING_CALLBACK_STATUS_FAILED,
 		                                                  NUMBERING_CALLBACK_FAILURE_NONE);
 	else if (m == REPORT_DELIVERY || m == REPORT_CLAIMED)
@@ -340,6 +346,11 @@ static void call_c(struct outcome *o, numbering_store *store, enum method m)
 	case LIST_DEAD: o->rc = numbering_store_list_dead_deliveries(&deliveries, store, USER, 10); break;
 	/* The claim prepare() made is the delivery's first. */
 	case REPORT_CLAIMED: o->rc = numbering_store_report_claimed_delivery(store, USER, prepared, 1, 1, NULL); break;
+	case COMPLETE_CLAIMED:
+		o->rc = numbering_store_complete_claimed_provisioning_task(store, USER, prepared, prepared_lease,
+		                                                           NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+		                                                           NUMBERING_CALLBACK_FAILURE_NONE);
+		break;
 	default: ck_abort_msg("method %d", m);
 	}
 	snprintf(o->message, sizeof(o->message), "%s", o->rc == NUMBERING_OK ? "" : numbering_error_message());
@@ -516,7 +527,7 @@ START_TEST(host_operations_need_star)
 			check_refused((enum kind)_i, (enum method)m, holding);
 		}
 	}
-	ck_assert_int_eq(host_methods, 8);
+	ck_assert_int_eq(host_methods, 9);
 }
 END_TEST
 

@@ -305,6 +305,139 @@ START_TEST(claim_fills_up_past_void_tasks)
 }
 END_TEST
 
+/* A host whose lease ran out completed the claim another host had made since: its
+ * SUCCEEDED made the plan live under the claimant still carrying it out (the old call
+ * accepts it: NUMBERING_OK). Completed with its claim's leaseExpireTime, it is refused
+ * and changes nothing. */
+START_TEST(stale_claim_cannot_complete)
+{
+	numbering_active_number_free(rent("+12085550103", (const char *[]){"smsConfiguration.servicePlanId", "plan",
+	                                                                   "callbackUrl", URL, NULL}));
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 1);
+	char name[64];
+	snprintf(name, sizeof(name), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
+	int64_t first = numbering_task_int(numbering_task_list_item(tasks, 0), "leaseExpireTime");
+	numbering_task_list_free(tasks);
+	ck_assert(first > fx.now);
+	fx.now += (NUMBERING_DELIVERY_LEASE_SECONDS + 1) * 1000000000LL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 1); /* another host's claim */
+	int64_t second = numbering_task_int(numbering_task_list_item(tasks, 0), "leaseExpireTime");
+	numbering_task_list_free(tasks);
+	ck_assert(second > first);
+	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, first,
+	                                                                        NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	                     NUMBERING_FAILED_PRECONDITION, "was claimed again since the claim leased until");
+	ck_assert_str_eq(numbering_error_violation_field(0), "leaseExpireTime");
+	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, first,
+	                                                                        NUMBERING_CALLBACK_STATUS_FAILED,
+	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	                     NUMBERING_FAILED_PRECONDITION, "the completion is the new claimant's");
+	/* Nothing changed: not live, still IN_PROGRESS and leased to the second claim, no
+	 * callback queued. */
+	numbering_active_number *a = get("+12085550103");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+	                 NUMBERING_PROVISIONING_IN_PROGRESS);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
+	numbering_task_list_free(tasks);
+	ck_assert_int_eq(deliveries_with("PROVISIONING"), 0);
+	/* A value that is no time the store records names no claim. */
+	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, INT64_MAX,
+	                                                                        NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	                     NUMBERING_INVALID_ARGUMENT, "leaseExpireTime 9223372036854775807");
+	ck_assert_str_eq(numbering_error_violation_field(0), "leaseExpireTime");
+	/* The current claim's completion counts. */
+	ck_assert_int_eq(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, second,
+	                                                                    NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                                    NUMBERING_CALLBACK_FAILURE_NONE),
+	                 NUMBERING_OK);
+	a = get("+12085550103");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), 0);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(deliveries_with("\"status\":\"SUCCEEDED\""), 1);
+	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, second,
+	                                                                        NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
+	/* A task queued since, not claimed yet, is no claim's. */
+	numbering_active_request *r = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(r, "smsConfiguration.campaignId", "camp"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, "projects/p1", "+12085550103", r), NUMBERING_OK);
+	numbering_active_request_free(r);
+	numbering_active_number_free(a);
+	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(
+	                         fx.store, NULL, "provisioningTasks/p1/+12085550103/PROVISIONING_TO_CAMPAIGN", second,
+	                         NUMBERING_CALLBACK_STATUS_SUCCEEDED, NUMBERING_CALLBACK_FAILURE_NONE),
+	                     NUMBERING_FAILED_PRECONDITION, "is not claimed");
+	a = get("+12085550103");
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.campaignId"), "");
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
+	                 NUMBERING_PROVISIONING_WAITING);
+	numbering_active_number_free(a);
+}
+END_TEST
+
+/* The claim's leaseExpireTime in a JSON answer (ClaimProvisioningTasks), into @lease. */
+static void json_claim(char lease[64])
+{
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, fx.store, NULL, "ClaimProvisioningTasks", "{\"max\":10}"),
+	                 NUMBERING_OK);
+	const char *at = strstr(response, "\"leaseExpireTime\":\"");
+	ck_assert_ptr_nonnull(at);
+	at += strlen("\"leaseExpireTime\":\"");
+	size_t n = strcspn(at, "\"");
+	ck_assert_uint_lt(n, 64);
+	memcpy(lease, at, n);
+	lease[n] = '\0';
+	numbering_free(response);
+}
+
+static int json_complete(const char *lease, const char *want)
+{
+	char request[256];
+	snprintf(request, sizeof(request),
+	         "{\"name\":\"provisioningTasks/p1/+12085550104/PROVISIONING_TO_VOICE_PLATFORM\","
+	         "\"status\":\"SUCCEEDED\",\"leaseExpireTime\":\"%s\"}",
+	         lease);
+	char *response = NULL;
+	int rc = numbering_store_call_json(&response, fx.store, NULL, "CompleteProvisioningTask", request);
+	ck_assert_msg(strstr(response, want) != NULL, "%s: %s", lease, response);
+	numbering_free(response);
+	return rc;
+}
+
+/* CompleteProvisioningTask's optional leaseExpireTime, as ClaimProvisioningTasks
+ * answers it, names the claim: a stale claim's completion is refused. */
+START_TEST(stale_claim_cannot_complete_in_json)
+{
+	numbering_active_number_free(rent("+12085550104", (const char *[]){"voiceConfiguration.appId", "app", NULL}));
+	char first[64], second[64];
+	json_claim(first);
+	fx.now += (NUMBERING_DELIVERY_LEASE_SECONDS + 1) * 1000000000LL;
+	json_claim(second);
+	ck_assert_str_ne(first, second);
+	ck_assert_int_eq(json_complete(first, "\"field\":\"leaseExpireTime\""), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_int_eq(json_complete("soon", "\"field\":\"leaseExpireTime\""), NUMBERING_INVALID_ARGUMENT);
+	numbering_active_number *a = get("+12085550104");
+	ck_assert_str_eq(numbering_active_number_text(a, "voiceConfiguration.appId"), "");
+	numbering_active_number_free(a);
+	ck_assert_int_eq(json_complete(second, "{}"), NUMBERING_OK);
+	a = get("+12085550104");
+	ck_assert_str_eq(numbering_active_number_text(a, "voiceConfiguration.appId"), "app");
+	numbering_active_number_free(a);
+}
+END_TEST
+
 START_TEST(mode_is_checked_at_open)
 {
 	numbering_options options = NUMBERING_OPTIONS_INIT;
@@ -326,6 +459,8 @@ Suite *provisioning_suite(void)
 	tcase_add_test(tc, sms_platform_failure_has_no_code);
 	tcase_add_test(tc, task_of_an_earlier_rental_is_void);
 	tcase_add_test(tc, claim_fills_up_past_void_tasks);
+	tcase_add_test(tc, stale_claim_cannot_complete);
+	tcase_add_test(tc, stale_claim_cannot_complete_in_json);
 	tcase_add_test(tc, mode_is_checked_at_open);
 	suite_add_tcase(s, tc);
 	return s;

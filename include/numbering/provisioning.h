@@ -68,6 +68,35 @@ NUMBERING_EXTERN(int) numbering_store_complete_provisioning_task(numbering_store
                                                                  const char *name, int status, int failure_code);
 
 /**
+ * Completes a task, as numbering_store_complete_provisioning_task() does, if it was not
+ * claimed again since: a host whose lease ran out (its work outlasted
+ * NUMBERING_DELIVERY_LEASE_SECONDS) cannot complete the claim another host has made
+ * since, whose completion it is. The claim is named by @p lease_expire_time, the task's
+ * "leaseExpireTime" as the claim handed it out (numbering_task_int(task,
+ * "leaseExpireTime")): a task is claimed again only once its lease has ended, so each
+ * claim's lease ends later than the one before, and the last claim is the only one whose
+ * completion counts. A host operation.
+ * @param[in] store the store.
+ * @param[in] caller who asks; needs numbering.provisioningTasks.complete on project "*".
+ * @param[in] name the task's name.
+ * @param[in] lease_expire_time the claim's "leaseExpireTime", ns since 1970 (a time the
+ *            store records).
+ * @param[in] status a numbering_callback_status.
+ * @param[in] failure_code a numbering_callback_failure_code, as for
+ *            numbering_store_complete_provisioning_task().
+ * @return NUMBERING_OK; NUMBERING_NOT_FOUND (no such task: completed already);
+ *         NUMBERING_INVALID_ARGUMENT naming "leaseExpireTime", "status" or "failureCode";
+ *         NUMBERING_FAILED_PRECONDITION naming "leaseExpireTime" when the task was
+ *         claimed again since, or is not claimed (nothing is changed: the completion is
+ *         the new claimant's); NUMBERING_PERMISSION_DENIED; the backend's errors.
+ *
+ * Thread safety: the store serializes writers.
+ */
+NUMBERING_EXTERN(int) numbering_store_complete_claimed_provisioning_task(numbering_store *store, const char *caller,
+                                                                         const char *name, int64_t lease_expire_time,
+                                                                         int status, int failure_code);
+
+/**
  * How many tasks a list holds.
  * @param[in] list the list, or NULL.
  * @return the count; 0 for NULL. Sets no error.
@@ -105,6 +134,19 @@ NUMBERING_EXTERN(void) numbering_task_list_free(numbering_task_list *list);
  * Thread safety: any number of threads may read a list.
  */
 NUMBERING_EXTERN(const char *) numbering_task_text(const numbering_task *task, const char *field);
+
+/**
+ * A number of a task by its JSON name: "leaseExpireTime" (when the claim that handed it
+ * out stops holding it, ns since 1970; the claim's name for
+ * numbering_store_complete_claimed_provisioning_task()), "createTime" (ns since 1970);
+ * 0 for another name, or NULL.
+ * @param[in] task the task, or NULL.
+ * @param[in] field the name.
+ * @return the value. Sets no error.
+ *
+ * Thread safety: any number of threads may read a list.
+ */
+NUMBERING_EXTERN(int64_t) numbering_task_int(const numbering_task *task, const char *field);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include "json/json.h"
 #include "json/sinch-callbacks.h"
 #include "json/sinch-common.h"
+#include "model/validate.h"
 #include "numbering/callback.h"
 #include "numbering/outbox.h"
 #include "numbering/provisioning.h"
@@ -67,7 +68,8 @@ int numbering__json_update_callback_configuration(json_t **result, numbering_sto
 	return configuration(result, store, caller, request, 1);
 }
 
-/* A task as the claim answers it: the seed-style names, absent values left out. */
+/* A task as the claim answers it: the seed-style names, absent values left out, and
+ * the claim's leaseExpireTime, which its completion hands back to name the claim. */
 static json_t *task_json(const numbering_task *t)
 {
 	static const char *const names[] = {"name", "projectId", "phoneNumber", "eventType", "servicePlanId",
@@ -79,6 +81,12 @@ static json_t *task_json(const numbering_task *t)
 			json_decref(o);
 			o = NULL;
 		}
+	}
+	char lease[40];
+	numbering__format_time(lease, numbering_task_int(t, "leaseExpireTime"));
+	if (o != NULL && json_object_set_new(o, "leaseExpireTime", json_string(lease)) != 0) {
+		json_decref(o);
+		o = NULL;
 	}
 	return o;
 }
@@ -123,15 +131,17 @@ static const char *failure_name(int code)
 int numbering__json_complete_provisioning_task(json_t **result, numbering_store *store, const char *caller,
                                                json_t *request)
 {
-	enum { NAME, STATUS, FAILURE, COUNT };
+	enum { NAME, STATUS, FAILURE, LEASE, COUNT };
 	static const struct numbering__json_field fields[COUNT] = {
 		[NAME] = {"name", "name"},
 		[STATUS] = {"status", "status"},
 		[FAILURE] = {"failureCode", "failureCode"},
+		[LEASE] = {"leaseExpireTime", "leaseExpireTime"},
 	};
 	json_t *f[COUNT];
 	const char *name = "";
 	int status = 0, failure = NUMBERING_CALLBACK_FAILURE_NONE;
+	int64_t lease = 0;
 	int rc = numbering__json_fields(f, request, fields, COUNT, "");
 	if (rc == NUMBERING_OK)
 		rc = numbering__json_string(&name, f[NAME], "name");
@@ -142,7 +152,13 @@ int numbering__json_complete_provisioning_task(json_t **result, numbering_store 
 	if (rc == NUMBERING_OK && f[FAILURE] != NULL)
 		rc = numbering__json_enum(&failure, f[FAILURE], failure_name, NUMBERING_CALLBACK_FAILURE_INVALID_NNID,
 		                          "failureCode");
-	if (rc == NUMBERING_OK)
+	/* Without a leaseExpireTime, any claim's completion (a host written before it). */
+	int claimed = rc == NUMBERING_OK && f[LEASE] != NULL && !json_is_null(f[LEASE]);
+	if (claimed)
+		rc = numbering__json_timestamp(&lease, f[LEASE], "leaseExpireTime");
+	if (rc == NUMBERING_OK && claimed)
+		rc = numbering_store_complete_claimed_provisioning_task(store, caller, name, lease, status, failure);
+	else if (rc == NUMBERING_OK)
 		rc = numbering_store_complete_provisioning_task(store, caller, name, status, failure);
 	if (rc == NUMBERING_OK && (*result = json_object()) == NULL)
 		rc = numbering__sinch_out_of_memory();

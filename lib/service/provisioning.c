@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "model/fields.h"
 #include "model/kinds.h"
+#include "model/validate.h"
 #include "numbering/callback.h"
 #include "numbering/outbox.h"
 #include "numbering/provisioning.h"
@@ -371,7 +372,9 @@ static int make_live(numbering_active_number *a, const numbering_task *t, int64_
 	}
 }
 
-static int complete_locked(numbering_store *store, const char *name, int status, int failure_code)
+/* @lease NULL: any claim's completion (numbering_store_complete_provisioning_task()). */
+static int complete_locked(numbering_store *store, const char *name, const int64_t *lease, int status,
+                           int failure_code)
 {
 	char quoted[NUMBERING__QUOTE_SIZE];
 	if (name == NULL || strncmp(name, TASK_PREFIX, sizeof(TASK_PREFIX) - 1) != 0 || strlen(name) >= TASK_NAME_SIZE)
@@ -386,6 +389,27 @@ static int complete_locked(numbering_store *store, const char *name, int status,
 	if (rc == NUMBERING_NOT_FOUND)
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, "name", "no provisioning task is named \"%s\"",
 		                            numbering__quote(quoted, name, strlen(name)));
+	/* Claimed again since (the claim's lease ran out), or a task of that name queued
+	 * since and not claimed: the completion is not this claim's to make, and changes
+	 * nothing. A task is claimed again only once its lease has ended, so each claim's
+	 * lease ends later than the one before: its end names one claim (a task queued
+	 * again under the name is claimed after the last one's claim, so later too, as
+	 * long as the clock does not go back). */
+	if (rc == NUMBERING_OK && lease != NULL && (!t.f.claimed || t.due != *lease)) {
+		char asked[40], now_ends[40];
+		numbering__format_time(asked, *lease);
+		numbering__format_time(now_ends, t.due);
+		if (t.f.claimed)
+			rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "leaseExpireTime",
+			                            "provisioning task \"%s\" was claimed again since the claim leased until "
+			                            "%s (the lease now ends at %s): that lease ran out, and the completion "
+			                            "is the new claimant's",
+			                            numbering__quote(quoted, name, strlen(name)), asked, now_ends);
+		else
+			rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "leaseExpireTime",
+			                            "provisioning task \"%s\" is not claimed: no claim leased it until %s",
+			                            numbering__quote(quoted, name, strlen(name)), asked);
+	}
 	/* The seed's rule (model/callback.c): SMS-platform provisioning fails without a
 	 * code. Checked here, not only when the callback is built, so that a number without
 	 * a callbackUrl does not take the code into its errorCodes. */
@@ -456,10 +480,15 @@ static int complete_locked(numbering_store *store, const char *name, int status,
 	return rc;
 }
 
-int numbering_store_complete_provisioning_task(numbering_store *store, const char *caller, const char *name,
-                                               int status, int failure_code)
+static int complete(numbering_store *store, const char *caller, const char *name, const int64_t *lease, int status,
+                    int failure_code, const char *fn)
 {
-	int rc = host_call(store, caller, 1, "numbering_store_complete_provisioning_task");
+	int rc = host_call(store, caller, 1, fn);
+	if (rc == NUMBERING_OK && lease != NULL && !numbering__time_in_range(*lease))
+		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "leaseExpireTime",
+		                            "leaseExpireTime %lld ns since 1970 is not a claim's (the task's "
+		                            "\"leaseExpireTime\" as the claim handed it out)",
+		                            (long long)*lease);
 	if (rc == NUMBERING_OK && status != NUMBERING_CALLBACK_STATUS_SUCCEEDED && status != NUMBERING_CALLBACK_STATUS_FAILED)
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "status", "status %d is neither SUCCEEDED nor FAILED",
 		                            status);
@@ -474,9 +503,22 @@ int numbering_store_complete_provisioning_task(numbering_store *store, const cha
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__rwlock_wrlock(&store->lock);
-	rc = complete_locked(store, name, status, failure_code);
+	rc = complete_locked(store, name, lease, status, failure_code);
 	numbering__rwlock_wrunlock(&store->lock);
 	return rc == NUMBERING_OK ? numbering__durable(store) : rc;
+}
+
+int numbering_store_complete_provisioning_task(numbering_store *store, const char *caller, const char *name,
+                                               int status, int failure_code)
+{
+	return complete(store, caller, name, NULL, status, failure_code, "numbering_store_complete_provisioning_task");
+}
+
+int numbering_store_complete_claimed_provisioning_task(numbering_store *store, const char *caller, const char *name,
+                                                       int64_t lease_expire_time, int status, int failure_code)
+{
+	return complete(store, caller, name, &lease_expire_time, status, failure_code,
+	                "numbering_store_complete_claimed_provisioning_task");
 }
 
 int numbering_task_list_count(const numbering_task_list *list)
@@ -510,4 +552,15 @@ const char *numbering_task_text(const numbering_task *task, const char *field)
 		return n ? n : "";
 	}
 	return numbering__fields_text(&task_table, &task->f, field);
+}
+
+int64_t numbering_task_int(const numbering_task *task, const char *field)
+{
+	if (task == NULL || field == NULL)
+		return 0;
+	if (strcmp(field, "leaseExpireTime") == 0)
+		return task->f.claimed ? task->due : 0;
+	if (strcmp(field, "createTime") == 0)
+		return task->f.create_time;
+	return 0;
 }
