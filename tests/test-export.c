@@ -917,6 +917,69 @@ START_TEST(write_error)
 }
 END_TEST
 
+/* Copies a record's body into the struct raw it is given. */
+struct raw {
+	uint8_t body[4096];
+	size_t len;
+	numbering_record r;
+	char name[256], parent[256];
+};
+
+static int copy_record(const numbering_record *r, void *payload)
+{
+	struct raw *raw = payload;
+	ck_assert_uint_lt(r->body_len, sizeof(raw->body));
+	memcpy(raw->body, r->body, r->body_len);
+	raw->len = r->body_len;
+	raw->r = *r;
+	snprintf(raw->name, sizeof(raw->name), "%s", r->name);
+	snprintf(raw->parent, sizeof(raw->parent), "%s", r->parent);
+	raw->r.name = raw->name;
+	raw->r.parent = raw->parent;
+	raw->r.body = raw->body;
+	return 0;
+}
+
+/* An instance whose stored display name is not UTF-8 (the library writes only UTF-8:
+ * a record damaged, or imported from a hand-edited export) is DATA_LOSS naming it, when
+ * got and when listed; it was RESOURCE_EXHAUSTED "out of memory rendering", which a
+ * client retries (HTTP 429) for ever. */
+START_TEST(instance_text_not_utf8)
+{
+	numbering_backend *m = new_memory_backend();
+	numbering_store *store = open_store(m, 0);
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
+	                                           "{\"parent\":\"projects/u8\",\"phoneNumberInstanceId\":\"zed\","
+	                                           "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
+	                                           "\"+61255501234\"},\"displayName\":\"Zed\"}}"),
+	                 NUMBERING_OK);
+	numbering_free(response);
+	static struct raw raw;
+	ck_assert_int_eq(m->get(m, 3, "projects/u8/phoneNumberInstances/zed", copy_record, &raw), NUMBERING_OK);
+	uint8_t *z = memmem(raw.body, raw.len, "Zed", 3);
+	ck_assert_ptr_nonnull(z);
+	z[1] = 0xff;
+	ck_assert_int_eq(m->begin(m), NUMBERING_OK);
+	ck_assert_int_eq(m->put(m, &raw.r), NUMBERING_OK);
+	ck_assert_int_eq(m->commit(m), NUMBERING_OK);
+	static const char *const calls[][2] = {
+		{"GetPhoneNumberInstance", "{\"name\":\"projects/u8/phoneNumberInstances/zed\"}"},
+		{"ListPhoneNumberInstances", "{\"parent\":\"projects/u8\"}"},
+	};
+	for (int i = 0; i < 2; i++) {
+		response = NULL;
+		ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, calls[i][0], calls[i][1]),
+		                 NUMBERING_DATA_LOSS);
+		ck_assert_msg(strstr(numbering_error_message(), "\"projects/u8/phoneNumberInstances/zed\" holds text that "
+		                                                "is not UTF-8") != NULL,
+		              "%s: %s", calls[i][0], numbering_error_message());
+		numbering_free(response);
+	}
+	numbering_store_close(store);
+}
+END_TEST
+
 /* An endless input (/dev/zero, a FIFO fed forever): after @head, zero bytes, counting
  * how many were read. */
 struct endless {
@@ -990,6 +1053,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, import_into_non_empty);
 	tcase_add_test(tc, write_error);
 	tcase_add_test(tc, import_endless_input);
+	tcase_add_test(tc, instance_text_not_utf8);
 	tcase_add_test(tc, foreach_control);
 	suite_add_tcase(s, tc);
 	int failed = export_suite_run(s, tmpdir);

@@ -221,10 +221,12 @@ static int list_response(json_t **result, const numbering_list_page *page)
 {
 	json_t *instances = json_array();
 	*result = json_object();
-	int ok = instances != NULL && *result != NULL;
-	for (int i = 0; ok && i < numbering_list_page_count(page); i++)
-		ok = json_array_append_new(instances, numbering__instance_to_json(numbering_list_page_instance(page, i))) ==
-		     0;
+	int ok = instances != NULL && *result != NULL, damaged = 0;
+	for (int i = 0; ok && i < numbering_list_page_count(page); i++) {
+		json_t *instance = numbering__instance_to_json(numbering_list_page_instance(page, i));
+		damaged = instance == NULL && numbering_error_code() == NUMBERING_DATA_LOSS; /* its error is set */
+		ok = json_array_append_new(instances, instance) == 0;
+	}
 	const char *token = numbering_list_page_next_token(page);
 	if (!ok || json_object_set_new(*result, "phoneNumberInstances", instances) != 0) {
 		if (!ok)
@@ -239,7 +241,8 @@ static int list_response(json_t **result, const numbering_list_page *page)
 		*result = NULL;
 	}
 	if (*result == NULL)
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
+		return damaged ? NUMBERING_DATA_LOSS
+		               : numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering the response");
 	return NUMBERING_OK;
 }
 

@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "core/error.h"
 #include "json/json.h"
 #include "model/validate.h"
@@ -358,19 +360,47 @@ int numbering__instance_from_json(numbering_instance *instance, json_t *value, e
 	return NUMBERING_OK;
 }
 
-/* Adds @value under @key unless it failed to allocate; a false *ok sticks. */
+/* Adds @value under @key unless it failed to allocate; a failed *ok (0, or -1 for text
+ * that is not UTF-8) sticks. */
 static void put(int *ok, json_t *object, const char *key, json_t *value)
 {
-	if (*ok && (value == NULL || json_object_set_new(object, key, value) != 0))
+	if (*ok > 0 && (value == NULL || json_object_set_new(object, key, value) != 0))
 		*ok = 0;
-	else if (!*ok)
+	else if (*ok <= 0)
 		json_decref(value);
+}
+
+/* Whether @s is valid UTF-8 (what json_string() asks of it). */
+static int is_utf8(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+	while (left > 0) {
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+		if (n <= 0 || cp < 0)
+			return 0;
+		p += n;
+		left -= n;
+	}
+	return 1;
+}
+
+/* json_string(@s); when that fails on text that is not UTF-8 rather than on memory,
+ * *ok becomes -1: the library stores only UTF-8, so the record is damaged (DATA_LOSS),
+ * which "out of memory" (RESOURCE_EXHAUSTED, retried by clients) would hide. */
+static json_t *text(int *ok, const char *s)
+{
+	json_t *v = json_string(s);
+	if (v == NULL && *ok > 0 && !is_utf8(s))
+		*ok = -1;
+	return v;
 }
 
 static void put_string(int *ok, json_t *object, const char *key, const char *value)
 {
 	if (value != NULL && value[0] != '\0')
-		put(ok, object, key, json_string(value));
+		put(ok, object, key, text(ok, value));
 }
 
 static void put_time(int *ok, json_t *object, const char *key, int64_t ns)
@@ -442,8 +472,7 @@ static void out_labels(int *ok, json_t *parent, const char *key, const numbering
 		return;
 	json_t *object = json_object();
 	for (int i = 0; i < count && object != NULL; i++)
-		put(ok, object, numbering_instance_label_key(instance, i),
-		    json_string(numbering_instance_label_value(instance, i)));
+		put(ok, object, numbering_instance_label_key(instance, i), text(ok, numbering_instance_label_value(instance, i)));
 	put(ok, parent, key, object);
 }
 
@@ -454,7 +483,7 @@ static void put_uris(int *ok, json_t *object, const char *key, int count,
 		return;
 	json_t *array = json_array();
 	for (int i = 0; i < count && array != NULL; i++)
-		if (json_array_append_new(array, json_string(get(instance, i))) != 0)
+		if (json_array_append_new(array, text(ok, get(instance, i))) != 0 && *ok > 0)
 			*ok = 0;
 	put(ok, object, key, array);
 }
@@ -508,6 +537,14 @@ json_t *numbering__instance_to_json(const numbering_instance *instance)
 #define OUT_TOP(id, camel, json, getter) OUT_JSON_##json(id, camel, getter)
 #include "model/instance-fields.h"
 #undef OUT_TOP
+	if (status < 0) {
+		json_decref(object);
+		char quoted[NUMBERING__QUOTE_SIZE];
+		const char *name = numbering_instance_name(instance);
+		numbering__error_set(NUMBERING_DATA_LOSS, "the instance \"%s\" holds text that is not UTF-8: its record is damaged",
+		                     numbering__quote(quoted, name, strlen(name)));
+		return NULL;
+	}
 	if (!status) {
 		json_decref(object);
 		numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory rendering an instance");
