@@ -1579,22 +1579,33 @@ int numberctl_export_run(const struct numberctl_export *args, numbering_backend 
 	return 1;
 }
 
-int numberctl_import_export_run(const struct numberctl_import_export *args, numbering_backend *backend)
+int numberctl_import_export_open(struct numberctl_import_export *args)
 {
-	FILE *in = stdin;
-	const char *name = "stdin";
+	args->in = stdin;
+	args->name = "stdin";
 	if (strcmp(args->path, "-") != 0) {
-		name = args->path;
-		if ((in = fopen(args->path, "rb")) == NULL) {
+		args->name = args->path;
+		if ((args->in = fopen(args->path, "rb")) == NULL) {
 			fail(NUMBERING_NOT_FOUND, "FILE", "cannot open %.300s: %s", args->path, strerror(errno));
 			print_error_body();
 			return 1;
 		}
 	}
+	return 0;
+}
+
+void numberctl_import_export_close(struct numberctl_import_export *args)
+{
+	if (args->in != NULL && args->in != stdin)
+		fclose(args->in);
+	args->in = NULL;
+}
+
+int numberctl_import_export_run(struct numberctl_import_export *args, numbering_backend *backend)
+{
 	uint64_t records = 0;
-	int rc = numberctl_import_export_read(backend, in, name, args->progress, &records);
-	if (in != stdin)
-		fclose(in);
+	int rc = numberctl_import_export_read(backend, args->in, args->name, args->progress, &records);
+	numberctl_import_export_close(args);
 	if (rc != NUMBERING_OK) {
 		print_error_body();
 		return 1;

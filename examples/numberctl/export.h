@@ -43,6 +43,8 @@ int numberctl_import_is_export(int argc, char **argv);
 struct numberctl_import_export {
 	const char *path; /* a file, or "-" for stdin */
 	FILE *progress;   /* as above */
+	FILE *in;         /* set by numberctl_import_export_open() */
+	const char *name; /* the input's name in messages */
 };
 
 /* Reads `import --export FILE|-`'s arguments; 0, or 2 after one line on stderr. */
@@ -66,7 +68,12 @@ int numberctl_projects_write(FILE *out, numbering_backend *backend);
  * projects read, import writes): each prints its result on stdout, or the JSON error
  * body, and returns the exit status (0, or 1). */
 int numberctl_export_run(const struct numberctl_export *args, numbering_backend *backend);
-int numberctl_import_export_run(const struct numberctl_import_export *args, numbering_backend *backend);
+/* Opens import --export's input, before the store is opened (or created): a FILE that
+ * cannot be opened leaves no new store behind. 0, or 1 after printing the error body. */
+int numberctl_import_export_open(struct numberctl_import_export *args);
+/* Closes the input numberctl_import_export_open() opened (run does, after reading). */
+void numberctl_import_export_close(struct numberctl_import_export *args);
+int numberctl_import_export_run(struct numberctl_import_export *args, numbering_backend *backend);
 int numberctl_projects_run(numbering_backend *backend);
 
 #endif

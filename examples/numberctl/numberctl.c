@@ -976,9 +976,12 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
 		struct numberctl_import_export args;
 		numbering_backend *backend = NULL;
 		int rc = numberctl_import_export_args(&args, argc, argv);
-		if (rc == 0 && (rc = open_backend(g, 1, &backend)) == 0) {
-			rc = numberctl_import_export_run(&args, backend);
-			backend->free(backend);
+		if (rc == 0 && (rc = numberctl_import_export_open(&args)) == 0) {
+			if ((rc = open_backend(g, 1, &backend)) == 0) {
+				rc = numberctl_import_export_run(&args, backend);
+				backend->free(backend);
+			}
+			numberctl_import_export_close(&args);
 		}
 		return rc;
 	}

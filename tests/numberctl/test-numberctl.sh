@@ -802,6 +802,13 @@ count=$((count + 1))
 got=$?
 [ "$got" -eq 1 ] && [ ! -e "$tmp/none.db" ] && grep -q '^{"error":{"code":404,"status":"NOT_FOUND",' "$tmp/out" ||
 	{ echo "FAIL export of no store: exit $got: $(cat "$tmp/out")"; failures=$((failures + 1)); }
+# Nor by an import --export whose FILE cannot be opened: the input is opened first.
+count=$((count + 1))
+"$numberctl" --store "file:$tmp/none.db" import --export "$tmp/no-such-export.jsonl" > "$tmp/out" 2>&1
+got=$?
+[ "$got" -eq 1 ] && [ ! -e "$tmp/none.db" ] && grep -q '"status":"NOT_FOUND",.*"field":"FILE"' "$tmp/out" ||
+	{ echo "FAIL import --export of no file: exit $got, store $(ls "$tmp"/none.db* 2>&1): $(cat "$tmp/out")"
+	  failures=$((failures + 1)); }
 # Usage errors: one line on stderr, exit 2.
 for args in "export --format xml" "export --project" "export --project a/b" "export extra" "projects extra" \
 	"import --export" "import --export a b" "import --export --format csv -"; do
