@@ -3461,6 +3461,45 @@ START_TEST(file_crc32c_table_as_cpu)
 }
 END_TEST
 
+/* A host whose stdin and stdout are closed (a daemon, `prog <&- >&-`): the store and its
+ * lock file must not take descriptors 0 and 1, or the host's next write to stdout
+ * lands in them. The child writes to both after its commits; the store then reads back
+ * whole. */
+START_TEST(file_closed_standard_descriptors)
+{
+	const char *path = new_store_path();
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
+		numbering_backend *b = NULL;
+		if (open_mode(&b, path, NUMBERING_FILE_SYNC_FULL, -1) != NUMBERING_OK)
+			_exit(2);
+		for (int k = 0; k < 3; k++)
+			if (scenario_step(b, k) != NUMBERING_OK)
+				_exit(3);
+		static const char stray[] = "a line the host meant for its stdout\n";
+		(void)!write(STDOUT_FILENO, stray, sizeof(stray) - 1);
+		(void)!write(STDIN_FILENO, stray, sizeof(stray) - 1);
+		if (scenario_step(b, 3) != NUMBERING_OK)
+			_exit(4);
+		b->free(b);
+		_exit(0);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed: status %d", status);
+	numbering_file_report r;
+	report_init(&r);
+	ck_assert_int_eq(numbering_file_check(&r, path, 0), NUMBERING_OK);
+	ck_assert_msg(r.status == NUMBERING_OK && r.damage_offset == -1, "the store is damaged: %s", r.message);
+	numbering_backend *b = open_ok(path);
+	b->free(b);
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -3471,6 +3510,7 @@ Suite *backend_file_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, file_durability, 0, 3);
 	tcase_add_test(tc, file_arguments);
+	tcase_add_test(tc, file_closed_standard_descriptors);
 	tcase_add_test(tc, file_torn_tail);
 	tcase_add_test(tc, file_mid_damage);
 	tcase_add_test(tc, file_check_reads_bodies_back);

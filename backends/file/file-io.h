@@ -27,6 +27,13 @@ struct numbering__file_io {
 /* The system's calls. */
 extern const struct numbering__file_io numbering__file_io_system;
 
+/* open(2), but never on descriptor 0, 1 or 2: a host whose stdin, stdout or stderr is
+ * closed (a daemon, `prog >&-`) would otherwise get the store or its lock file there,
+ * and its next printf would write into the store (SQLite's robust_open() guards the
+ * same). Such a descriptor is moved to 3 or above (close-on-exec) and the low one is
+ * closed again. Every file the backend opens is opened through it. */
+int numbering__file_open(const char *path, int flags, mode_t mode);
+
 /* Replaces the seam for every file backend of the process (NULL restores the
  * system's). For tests; not thread-safe against open backends doing I/O. */
 void numbering__file_io_set(const struct numbering__file_io *io);

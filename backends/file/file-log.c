@@ -25,13 +25,20 @@ const uint8_t numbering__file_magic[8] = {0x89, 'N', 'U', 'M', 'B', 'D', 'B', '\
 
 /* The seam. */
 
-static int sys_open(const char *path, int flags, mode_t mode)
+int numbering__file_open(const char *path, int flags, mode_t mode)
 {
-	return open(path, flags, mode);
+	int fd = open(path, flags, mode);
+	if (fd < 0 || fd > STDERR_FILENO)
+		return fd;
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return moved;
 }
 
 const struct numbering__file_io numbering__file_io_system = {
-    sys_open, close, pread, pwrite, fdatasync, fsync, ftruncate, rename, unlink, link,
+    numbering__file_open, close, pread, pwrite, fdatasync, fsync, ftruncate, rename, unlink, link,
 };
 
 static const struct numbering__file_io *io_hook;

@@ -199,7 +199,7 @@ static void boot_id(uint8_t out[16])
 {
 	memset(out, 0, 16);
 	char text[64];
-	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	int fd = numbering__file_open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	ssize_t n = read(fd, text, sizeof(text) - 1);
@@ -803,7 +803,7 @@ static void shx_retire(struct numbering__shx *x, uint32_t state)
  * their own heap). Anything else is left alone. */
 static void shx_retire_version1(const char *path)
 {
-	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = numbering__file_open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -1063,7 +1063,7 @@ int numbering__file_shx_prepare(struct file *f)
 	struct numbering__shx *x = f->shx;
 	if (x == NULL) {
 		/* Another process's index, if it is one of this log. */
-		int fd = open(f->idx_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		int fd = numbering__file_open(f->idx_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 		if (fd >= 0 && shx_map(&x, fd, 1, f->idx_path) != NUMBERING_OK) {
 			numbering_error_clear();
 			close(fd);
@@ -1186,7 +1186,7 @@ int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struc
 	if (f->idx_path == NULL || f->changes == NULL)
 		return numbering__error_set(NUMBERING_UNIMPLEMENTED, "file backend: store %s is a snapshot", f->path);
 	struct numbering__shx *x = NULL;
-	int fd = open(f->idx_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = numbering__file_open(f->idx_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 	if (fd < 0 && errno != ENOENT)
 		return numbering__file_io_error("open the shared index", f->idx_path);
 	if (fd < 0)

@@ -271,13 +271,13 @@ static int open_lock_file(struct file *f)
 	snprintf(f->lock_path, n, "%s.lock", f->real);
 	int created = 0, fd = -1;
 	if (!f->read_only) {
-		fd = open(f->lock_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, STORE_FILE_MODE);
+		fd = numbering__file_open(f->lock_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, STORE_FILE_MODE);
 		if (fd >= 0)
 			created = 1;
 		else if (errno == EEXIST)
-			fd = open(f->lock_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			fd = numbering__file_open(f->lock_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 	} else {
-		fd = open(f->lock_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		fd = numbering__file_open(f->lock_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 		if (fd < 0) {
 			numbering__file_diagnose(f,
 			                         "store %s: no lock file %s to watch (%s): this read-only open sees the store "
