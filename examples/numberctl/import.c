@@ -703,13 +703,20 @@ done:
 	return status;
 }
 
-int numberctl_import_run(const struct numberctl_import *args, numbering_store *store, const char *caller)
+int numberctl_import_open(struct numberctl_import *args)
 {
-	FILE *in = stdin;
-	if (strcmp(args->path, "-") != 0 && (in = fopen(args->path, "rb")) == NULL) {
+	args->in = stdin;
+	if (strcmp(args->path, "-") != 0 && (args->in = fopen(args->path, "rb")) == NULL) {
 		fprintf(stderr, "numberctl: import: cannot open %s: %s\n", args->path, strerror(errno));
 		return 1;
 	}
+	return 0;
+}
+
+int numberctl_import_run(struct numberctl_import *args, numbering_store *store, const char *caller)
+{
+	FILE *in = args->in;
+	args->in = NULL;
 	struct run *r = calloc(1, sizeof(*r));
 	if (r == NULL) {
 		fprintf(stderr, "numberctl: import: out of memory\n");

@@ -988,9 +988,13 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
 	struct numberctl_import args;
 	int rc = numberctl_import_args(&args, argc, argv);
 	struct session s;
-	if (rc == 0 && (rc = session_open(&s, g)) == 0) {
-		rc = numberctl_import_run(&args, s.store, g->caller);
-		session_close(&s);
+	if (rc == 0 && (rc = numberctl_import_open(&args)) == 0) {
+		if ((rc = session_open(&s, g)) == 0) {
+			rc = numberctl_import_run(&args, s.store, g->caller);
+			session_close(&s);
+		} else if (args.in != stdin) {
+			fclose(args.in);
+		}
 	}
 	return rc;
 }

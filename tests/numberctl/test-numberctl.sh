@@ -809,6 +809,13 @@ got=$?
 [ "$got" -eq 1 ] && [ ! -e "$tmp/none.db" ] && grep -q '"status":"NOT_FOUND",.*"field":"FILE"' "$tmp/out" ||
 	{ echo "FAIL import --export of no file: exit $got, store $(ls "$tmp"/none.db* 2>&1): $(cat "$tmp/out")"
 	  failures=$((failures + 1)); }
+# Nor by an inventory import whose FILE cannot be opened.
+count=$((count + 1))
+"$numberctl" --store "file:$tmp/none.db" import "$tmp/no-such-stock.csv" > "$tmp/out" 2>&1
+got=$?
+[ "$got" -eq 1 ] && [ ! -e "$tmp/none.db" ] && grep -q 'cannot open .*no-such-stock.csv' "$tmp/out" ||
+	{ echo "FAIL import of no file: exit $got, store $(ls "$tmp"/none.db* 2>&1): $(cat "$tmp/out")"
+	  failures=$((failures + 1)); }
 # Usage errors: one line on stderr, exit 2.
 for args in "export --format xml" "export --project" "export --project a/b" "export extra" "projects extra" \
 	"import --export" "import --export a b" "import --export --format csv -"; do
