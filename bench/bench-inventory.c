@@ -258,9 +258,9 @@ static double import_csv(numbering_store *store, const char *path, const char *d
 		perror("bench-inventory: redirecting stdout");
 		exit(1);
 	}
-	struct numberctl_import args = {0, path};
+	struct numberctl_import args = {0, path, NULL};
 	double t0 = now_s();
-	int status = numberctl_import_run(&args, store, NULL);
+	int status = numberctl_import_open(&args) == 0 ? numberctl_import_run(&args, store, NULL) : 1;
 	double s = now_s() - t0;
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
