@@ -29,6 +29,7 @@
 #include "service/backend-call.h"
 #include "service/commit-or-rollback.h"
 #include "service/outbox.h"
+#include "service/queue.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -245,53 +246,6 @@ static int new_list(numbering_delivery_list **out, int max)
 	return NUMBERING_OK;
 }
 
-struct collect_visit {
-	numbering_store *store;
-	char *items;
-	size_t size;
-	int *count;
-	int cap;
-	numbering__queue_read_fn read;
-	const char *operation;
-	int rc;
-};
-
-static int collect_visit(const numbering_record *record, void *payload)
-{
-	struct collect_visit *v = payload;
-	int rc = v->read(v->items + (size_t)*v->count * v->size, record);
-	if (rc == NUMBERING_DATA_LOSS) {
-		/* Passed over, so the records behind it are handed out; its slot is read over
-		 * by the next (each read clears it first). The damage stays until an operator
-		 * acts, and is logged at every pass, naming the record. */
-		numbering__log_damage(&v->store->log, v->operation);
-		numbering_error_clear();
-		return 0;
-	}
-	if ((v->rc = rc) != NUMBERING_OK)
-		return rc;
-	return ++*v->count == v->cap ? NUMBERING__VISIT_STOP : 0;
-}
-
-int numbering__queue_collect(numbering_store *store, const numbering_record_query *q, void *items, size_t size,
-                             int cap, int *count, numbering__queue_read_fn read, const char *operation)
-{
-	struct collect_visit v = {store, items, size, count, cap, read, operation, NUMBERING_OK};
-	int rc = numbering__backend_list(store, q, collect_visit, &v);
-	return rc == NUMBERING_OK ? v.rc : rc;
-}
-
-int numbering__queue_collect_due(numbering_store *store, int kind, int64_t now, void *items, size_t size, int cap,
-                                 int *count, numbering__queue_read_fn read, const char *operation)
-{
-	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
-	q.kind = kind;
-	q.order = NUMBERING_RECORD_ORDER_EXPIRY;
-	q.expires_until = now;
-	/* No limit: damaged records passed over do not count; the visitor stops at @cap. */
-	return numbering__queue_collect(store, &q, items, size, cap, count, read, operation);
-}
-
 static int64_t backoff(int64_t attempts)
 {
 	int64_t wait = BACKOFF_FIRST;
@@ -344,6 +298,18 @@ static int claim_batch(numbering_delivery_list *list, numbering_store *store, st
 	return rc;
 }
 
+struct delivery_claim {
+	numbering_delivery_list *list;
+	numbering_store *store;
+	struct config_fields *c;
+};
+
+static int claim_deliveries(void *payload, int from, int64_t now, int *dropped)
+{
+	struct delivery_claim *claim = payload;
+	return claim_batch(claim->list, claim->store, claim->c, from, now, dropped);
+}
+
 static int claim_locked(numbering_delivery_list *list, numbering_store *store, int max)
 {
 	static const char operation[] = "numbering_store_claim_deliveries";
@@ -357,23 +323,11 @@ static int claim_locked(numbering_delivery_list *list, numbering_store *store, i
 	memset(&c, 0, sizeof(c));
 	if ((rc = numbering__begin(store)) != NUMBERING_OK)
 		return rc;
-	/* One set dead leaves room: the next due ones fill it, so a claim answers fewer
-	 * than @max only when no more are due. The claimed ones are leased past @now and the
-	 * dead ones have no due time, so the next collection starts after both. */
-	for (int from = 0;;) {
-		int dropped = 0, collected = list->count;
-		rc = claim_batch(list, store, &c, from, now, &dropped);
-		if (rc != NUMBERING_OK || dropped == 0 || collected < max)
-			break;
-		from = list->count;
-		numbering_delivery *rest = list->items + from;
-		int more = 0;
-		rc = numbering__queue_collect_due(store, NUMBERING__KIND_DELIVERY, now, rest, sizeof(*rest), max - from,
-		                                  &more, read_delivery, operation);
-		list->count = from + more;
-		if (rc != NUMBERING_OK || more == 0)
-			break;
-	}
+	/* The claimed ones are leased past @now and the dead ones have no due time, so each
+	 * refill starts after both. */
+	struct delivery_claim claim = {list, store, &c};
+	rc = numbering__queue_claim_due(store, NUMBERING__KIND_DELIVERY, now, list->items, sizeof(*list->items), max,
+	                                &list->count, read_delivery, operation, claim_deliveries, &claim);
 	numbering__fields_clear(&config_table, &c);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);

@@ -23,6 +23,7 @@
 #include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/outbox.h"
+#include "service/queue.h"
 #include "service/provisioning.h"
 
 #define NS INT64_C(1000000000)
@@ -237,6 +238,18 @@ static int claim_batch(numbering_task_list *list, numbering_store *store, number
 	return rc;
 }
 
+struct task_claim {
+	numbering_task_list *list;
+	numbering_store *store;
+	numbering_active_number *a;
+};
+
+static int claim_tasks(void *payload, int from, int64_t now, int *dropped)
+{
+	struct task_claim *claim = payload;
+	return claim_batch(claim->list, claim->store, claim->a, from, now, dropped);
+}
+
 static int claim_locked(numbering_task_list *list, numbering_store *store, int max)
 {
 	int64_t now = store->clock(store->clock_payload);
@@ -252,23 +265,12 @@ static int claim_locked(numbering_task_list *list, numbering_store *store, int m
 		numbering_active_number_free(a);
 		return rc;
 	}
-	/* A void task dropped leaves room: the next due ones fill it, so a claim answers
-	 * fewer than @max only when no more are due. The claimed ones are leased past @now
-	 * and the void ones removed, so the next collection starts after both. */
-	for (int from = 0;;) {
-		int dropped = 0, collected = list->count;
-		rc = claim_batch(list, store, a, from, now, &dropped);
-		if (rc != NUMBERING_OK || dropped == 0 || collected < max)
-			break;
-		from = list->count;
-		numbering_task *rest = list->items + from;
-		int more = 0;
-		rc = numbering__queue_collect_due(store, NUMBERING__KIND_TASK, now, rest, sizeof(*rest), max - from, &more,
-		                                  read_task, "numbering_store_claim_provisioning_tasks");
-		list->count = from + more;
-		if (rc != NUMBERING_OK || more == 0)
-			break;
-	}
+	/* The claimed ones are leased past @now and the void ones removed, so each refill
+	 * starts after both. */
+	struct task_claim claim = {list, store, a};
+	rc = numbering__queue_claim_due(store, NUMBERING__KIND_TASK, now, list->items, sizeof(*list->items), max,
+	                                &list->count, read_task, "numbering_store_claim_provisioning_tasks", claim_tasks,
+	                                &claim);
 	numbering_active_number_free(a);
 	if (rc == NUMBERING_OK)
 		return numbering__commit(store);
