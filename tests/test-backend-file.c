@@ -2169,6 +2169,61 @@ START_TEST(file_compaction_crash)
 }
 END_TEST
 
+/* The rename of a compaction, then the process dies before it tells anyone (its new
+ * file in place, the changes word not moved). */
+static int rename_then_die(const char *from, const char *to)
+{
+	int rc = rename(from, to);
+	_exit(rc == 0 ? 0 : 9);
+}
+
+/* A process killed inside a compaction, after its rename and before its publish, left
+ * the new file at the store's name and the lock file's changes word where it was. A
+ * writer of another process that held the old file appended its next commits to it,
+ * a file no name reaches any more: acknowledged, then gone at the next open (and
+ * never seen by any reader, which follow the name). Its next transaction follows the
+ * name instead, as it follows any compaction; a store removed while open refuses it. */
+START_TEST(file_compaction_killed_before_its_publish)
+{
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	for (int k = 0; k < 12; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		numbering_backend *c = NULL;
+		if (open_mode(&c, path, NUMBERING_FILE_SYNC_FULL, -1) != NUMBERING_OK)
+			_exit(3);
+		fault_io = numbering__file_io_system;
+		fault_io.rename = rename_then_die;
+		numbering__file_io_set(&fault_io);
+		c->control(c, NUMBERING_FILE_CONTROL_COMPACT, NULL);
+		_exit(4); /* the compaction never renamed */
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the compacting process: %d", status);
+	for (int k = 12; k < 20; k++)
+		ck_assert_msg(scenario_step(b, k) == NUMBERING_OK, "step %d: %s", k, numbering_error_message());
+	dump_store(b, before);
+	b->free(b);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "a reopen after commits beside a compaction killed before its publish");
+	ck_assert_int_eq(check_file(b), NUMBERING_OK);
+	/* Removed (or moved away) while open: no commit is acknowledged into a file no
+	 * name reaches; the next open finds what the removal left. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(scenario_step(b, 20), NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(numbering_error_message(), "moved or replaced") != NULL, "%s", numbering_error_message());
+	b->free(b);
+	free(before);
+	free(after);
+}
+END_TEST
+
 /* NORMAL mode: commits return before their sync, and the background thread syncs
  * them within the window, one sync for all of a window's commits. */
 START_TEST(file_normal_window)
@@ -3541,6 +3596,7 @@ Suite *backend_file_suite(void)
 	tcase_add_loop_test(tc, file_fault_every_n, 0, FAULT_KINDS);
 	tcase_add_loop_test(tc, file_fault_store_every_n, 0, FAULT_KINDS);
 	tcase_add_test(tc, file_compaction_crash);
+	tcase_add_test(tc, file_compaction_killed_before_its_publish);
 	tcase_add_test(tc, file_corruption_sweep);
 	tcase_add_test(tc, file_crash_test);
 	tcase_add_test(tc, file_temp_files_never_follow_a_planted_link);

@@ -568,9 +568,16 @@ static int reload_shared_locked(struct file *f, int fd, uint64_t size, int again
 static int reload_once(struct file *f, int writer, int again)
 {
 	const struct numbering__file_io *io = numbering__file_sys();
-	int fd = open_regular(f->real, (f->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+	/* f->real is the store's file with every link resolved: a link there now was
+	 * planted (the store moved away), not a compaction's file, and is not followed. */
+	int fd = open_regular(f->real, (f->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (fd == -2)
 		return numbering_error_code();
+	if (fd < 0 && (errno == ENOENT || errno == ELOOP))
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                            "file backend: store %s: %s is no longer the store's file (it was moved or "
+		                            "replaced while the store was open: %s); reopen the store",
+		                            f->path, f->real, errno == ENOENT ? "nothing is there" : "a symlink is there");
 	if (fd < 0)
 		return numbering__file_io_error("open", f->path);
 	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
@@ -807,7 +814,10 @@ int numbering__file_catch_up(struct file *f, int writer)
 	if (!writer && f->shared_reader && numbering__file_shx_current(f, c, &indexed_end)) {
 		rc = catch_up_mapped(f, indexed_end); /* a commit of another process, in the index already */
 		f->quick_catch_ups++;
-	} else if (c != atomic_load(&f->seen) && !numbering__file_same_file(f->fd, f->real)) {
+	} else if ((writer || c != atomic_load(&f->seen)) && !numbering__file_same_file(f->fd, f->real)) {
+		/* A writer looks whether or not the word moved: a compaction killed between its
+		 * rename and its publish left the new file at the name and the word as it was,
+		 * and appending to the old file would acknowledge commits no name reaches. */
 		rc = reload_locked(f, writer);
 		replaced = 1;
 	} else {
