@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -627,6 +628,70 @@ static ssize_t failing_pread(int fd, void *buf, size_t len, off_t offset)
 	errno = EIO;
 	return -1;
 }
+
+/* A process whose address space is limited (ulimit -v, RLIMIT_AS) below the 4 GiB that
+ * the log's mapping reserves to grow into: a writable open of a store whose index
+ * exists failed ("cannot map ...: Cannot allocate memory"), and so did every write; a
+ * shared reader answered from a heap of its own. The mapping takes less room instead. */
+static int limited_child(const char *path)
+{
+	/* What the process maps now, and 1 GiB more. */
+	FILE *fp = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (fp == NULL || fscanf(fp, "%lu", &pages) != 1)
+		return 2;
+	fclose(fp);
+	struct rlimit lim;
+	lim.rlim_cur = lim.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)1 << 30);
+	if (setrlimit(RLIMIT_AS, &lim) != 0)
+		return 3;
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = NUMBERING_FILE_SYNC_OFF;
+	o.compact_min_bytes = -1;
+	numbering_backend *w = NULL;
+	if (numbering_file_backend_new(&w, path, &o) != NUMBERING_OK) {
+		fprintf(stderr, "writable open: %s\n", numbering_error_message());
+		return 4;
+	}
+	if (w->begin(w) != NUMBERING_OK) {
+		fprintf(stderr, "begin: %s\n", numbering_error_message());
+		return 5;
+	}
+	put_rec(w, 40, number_of(40), 1, 1);
+	if (w->commit(w) != NUMBERING_OK)
+		return 6;
+	o.read_only = 1;
+	o.shared_index = 1;
+	numbering_backend *r = NULL;
+	if (numbering_file_backend_new(&r, path, &o) != NUMBERING_OK)
+		return 7;
+	struct seen s;
+	for (int i = 0; i <= 40; i++)
+		if (resolve(r, number_of(i), &s) != NUMBERING_OK)
+			return 8;
+	int rc = served_shared(r) ? 0 : 9;
+	r->free(r);
+	w->free(w);
+	return rc;
+}
+
+START_TEST(shared_index_under_an_address_space_limit)
+{
+	const char *path = new_path();
+	fill(path, 40);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(limited_child(path));
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the limited process: %d", status);
+	numbering_backend *r = open_backend(path, 1, 1);
+	check_all(r, 41, 1);
+	ck_assert(served_shared(r));
+	r->free(r);
+}
+END_TEST
 
 /* A reader's catch-up that fails (here its read of the file, EIO) leaves it where it
  * was, reading on with what it holds, and is tried again at its next read: once the
@@ -1403,6 +1468,7 @@ Suite *shared_readers_suite(void)
 	tcase_add_test(tc, shared_reader_log_cut_short);
 	tcase_add_test(tc, shared_index_of_version_1);
 	tcase_add_test(tc, shared_reader_catch_up_retried);
+	tcase_add_test(tc, shared_index_under_an_address_space_limit);
 	tcase_add_test(tc, shared_reader_beside_a_writer_without_index);
 	tcase_add_test(tc, shared_reader_returns_to_index);
 	tcase_add_test(tc, shared_reader_heap_through_compactions);

@@ -335,10 +335,23 @@ static int lmap_grow_locked(struct file *f, uint64_t need)
 	if (f->lmap != NULL && f->lmap_old_count == (int)(sizeof(f->lmap_old) / sizeof(f->lmap_old[0])))
 		return numbering__error_set(NUMBERING_UNAVAILABLE, "file backend: store %s grew too often to stay mapped",
 		                            f->path);
-	uint64_t len = need * 4 > ((uint64_t)1 << 32) ? need * 4 : ((uint64_t)1 << 32);
+	/* Room to grow into, so that the mapping is rarely made again: 4 GiB of address
+	 * space, or four times the log. A process whose address space is limited (ulimit -v,
+	 * RLIMIT_AS: ENOMEM) takes less, down to the log itself: the 4 GiB alone refused
+	 * every write of a store whose index exists under a limit below it. */
 	long page = sysconf(_SC_PAGESIZE);
-	len = (len + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
-	void *p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_NORESERVE, f->fd, 0);
+	uint64_t tries[3] = {need * 4 > ((uint64_t)1 << 32) ? need * 4 : ((uint64_t)1 << 32),
+	                     need * 2 > ((uint64_t)64 << 20) ? need * 2 : ((uint64_t)64 << 20), need};
+	void *p = MAP_FAILED;
+	uint64_t len = 0;
+	for (int i = 0; i < 3 && p == MAP_FAILED; i++) {
+		len = (tries[i] + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+		if (len > SIZE_MAX)
+			continue;
+		p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_NORESERVE, f->fd, 0);
+		if (p == MAP_FAILED && errno != ENOMEM)
+			break;
+	}
 	if (p == MAP_FAILED)
 		return numbering__file_io_error("map", f->path);
 	if (f->lmap != NULL) {
@@ -1074,11 +1087,13 @@ int numbering__file_shx_prepare(struct file *f)
 	int ok = x != NULL && shx_of_log(x, f->fd, f->header_crc) && ld32(x->map + H_STATE) == IDX_LIVE &&
 	         (ld64(x->map + H_GEN) & 1) == 0 && ld64(x->map + H_COVERED_END) == f->end &&
 	         ld32(x->map + H_DYN_CRC) == dyn_crc(x->map, x->salt);
-	if (ok)
-		return lmap_grow_locked(f, f->end);
 	/* Missing, of another log, behind (a writer that did not keep it), left half
-	 * changed by a killed writer, or damaged: made again from the log. */
-	int rc = shx_build(f, 0);
+	 * changed by a killed writer, or damaged: made again from the log. The index is an
+	 * aid, never a condition of a write: a log this process cannot map (its address
+	 * space spent) fails the index, not the transaction. */
+	int rc = ok ? lmap_grow_locked(f, f->end) : shx_build(f, 0);
+	if (ok && rc == NUMBERING_OK)
+		return NUMBERING_OK;
 	if (rc != NUMBERING_OK) {
 		numbering__file_diagnose(f, "store %s: could not write its shared index %s: %s", f->path, f->idx_path,
 		                         numbering_error_message());
