@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -3555,6 +3556,56 @@ START_TEST(file_closed_standard_descriptors)
 }
 END_TEST
 
+/* A read-only open in a process out of descriptors (EMFILE) after it opened the store
+ * and before the lock file: it went on as a snapshot of that moment, for the whole
+ * open, as if there were no lock file to watch (said only to the diagnostic callback),
+ * and answered the store as of then as current. It fails now (UNAVAILABLE, naming the
+ * lock file and the reason); with descriptors to spare, an open follows the writers. */
+static int descriptors_child(const char *path)
+{
+	struct rlimit lim = {64, 64};
+	int spare[64], n = 0;
+	if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+		return 2;
+	while (n < 64 && (spare[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		n++;
+	if (n == 0 || errno != EMFILE)
+		return 3;
+	close(spare[--n]); /* room for the store, none for its lock file */
+	numbering_backend *ro = NULL;
+	if (open_read_only(&ro, path) != NUMBERING_UNAVAILABLE || ro != NULL)
+		return 4;
+	if (strstr(numbering_error_message(), ".lock") == NULL || strstr(numbering_error_message(), "open files") == NULL)
+		return 5;
+	while (n > 0)
+		close(spare[--n]);
+	if (open_read_only(&ro, path) != NUMBERING_OK)
+		return 6;
+	numbering_backend *w = NULL;
+	if (open_mode(&w, path, NUMBERING_FILE_SYNC_FULL, -1) != NUMBERING_OK || scenario_step(w, 1) != NUMBERING_OK)
+		return 7;
+	int rc = strcmp(found(ro, 1010, 1010, 6), P2 "/phoneNumberInstances/s1") == 0 ? 0 : 8;
+	w->free(w);
+	ro->free(ro);
+	return rc;
+}
+
+START_TEST(file_read_only_open_out_of_descriptors)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = open_ok(path);
+	ck_assert_int_eq(scenario_step(b, 0), NUMBERING_OK);
+	b->free(b);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(descriptors_child(path));
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed: status %d", status);
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -3566,6 +3617,7 @@ Suite *backend_file_suite(void)
 	tcase_add_loop_test(tc, file_durability, 0, 3);
 	tcase_add_test(tc, file_arguments);
 	tcase_add_test(tc, file_closed_standard_descriptors);
+	tcase_add_test(tc, file_read_only_open_out_of_descriptors);
 	tcase_add_test(tc, file_torn_tail);
 	tcase_add_test(tc, file_mid_damage);
 	tcase_add_test(tc, file_check_reads_bodies_back);

@@ -278,6 +278,13 @@ static int open_lock_file(struct file *f)
 			fd = numbering__file_open(f->lock_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 	} else {
 		fd = numbering__file_open(f->lock_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
+		/* No lock file, one this user may not read, or a link or a socket planted there:
+		 * nothing to watch, for good. Anything else (out of descriptors, EMFILE or ENFILE; out of
+		 * memory; an I/O error) passes: a snapshot taken for it would serve this
+		 * moment's store as current for the whole open, while a retry of the open
+		 * would have followed the writers. */
+		if (fd < 0 && errno != ENOENT && errno != EACCES && errno != EPERM && errno != ELOOP && errno != ENXIO)
+			return numbering__file_io_error("open the lock file", f->lock_path);
 		if (fd < 0) {
 			numbering__file_diagnose(f,
 			                         "store %s: no lock file %s to watch (%s): this read-only open sees the store "
