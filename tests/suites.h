@@ -74,6 +74,7 @@ TEST_SUITE(vox_gaps);
 TEST_SUITE(shared_readers);
 TEST_SUITE(kit_file_shared);
 TEST_SUITE(full_disk);
+TEST_SUITE(uri_credentials);
 TEST_SUITE(file_permissions);
 TEST_SUITE(fields);
 

@@ -87,6 +87,7 @@ static const struct named_suite all_suites[] = {
 	{"shared_readers", shared_readers_suite},
 	{"kit_file_shared", kit_file_shared_suite},
 	{"full_disk", full_disk_suite},
+	{"uri_credentials", uri_credentials_suite},
 	{"file_permissions", file_permissions_suite},
 	{"fields", fields_suite},
 };

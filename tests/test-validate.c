@@ -319,7 +319,6 @@ static const char *const good_http[] = {
 	"http://[::1]/",
 	"http://[::ffff:192.0.2.1]/",
 	"http://[2001:db8:0:0:0:0:0:1]/",
-	"https://user:pass@example.com/",
 	"https://hooks.example.com/v1/calls;session=1?a=b/c?d",
 	"http://my_host.internal/x",
 	"https://xn--bcher-kva.example/",
@@ -392,6 +391,30 @@ START_TEST(message_handlers)
 	             NUMBERING_INVALID_ARGUMENT, f, "non-ASCII");
 	check_error(numbering__validate_message_handler("https://example.com:99999/", f), NUMBERING_INVALID_ARGUMENT, f,
 	             "port");
+	/* Credentials are refused, and not repeated (docs/CALLBACKS.md). */
+	check_error(numbering__validate_message_handler("https://user:pass@example.com/", f), NUMBERING_INVALID_ARGUMENT,
+	             f, "\"https://***@example.com/\" is not valid: it holds user information");
+	check_error(numbering__validate_message_handler("https://token@example.com/", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "\"https://***@example.com/\"");
+	check_error(numbering__validate_message_handler("https://@example.com/", f), NUMBERING_INVALID_ARGUMENT, f,
+	             "user information");
+	char redacted[64];
+	ck_assert_uint_eq(numbering__uri_redact(redacted, sizeof(redacted), "https://u:p@h/x@y"), 17);
+	ck_assert_str_eq(redacted, "https://***@h/x@y");
+	numbering__uri_redact(redacted, sizeof(redacted), "http://a@b@h/");
+	ck_assert_str_eq(redacted, "http://***@h/");
+	numbering__uri_redact(redacted, sizeof(redacted), "sips:alice:pw@h;transport=tls");
+	ck_assert_str_eq(redacted, "sips:alice:***@h;transport=tls");
+	numbering__uri_redact(redacted, sizeof(redacted), "sip:alice@h");
+	ck_assert_str_eq(redacted, "sip:alice@h");
+	numbering__uri_redact(redacted, sizeof(redacted), "mailto:ops@example.com");
+	ck_assert_str_eq(redacted, "mailto:ops@example.com");
+	char in_place[] = "https://a@h/";
+	ck_assert_uint_eq(numbering__uri_redact_in_place(in_place), 12);
+	ck_assert_str_eq(in_place, "https://*@h/");
+	char longer[] = "https://user:secret@h/";
+	ck_assert_uint_eq(numbering__uri_redact_in_place(longer), 14);
+	ck_assert_str_eq(longer, "https://***@h/");
 	check_error(numbering__validate_message_handler("", f), NUMBERING_INVALID_ARGUMENT, f, "empty");
 	check_error(numbering__validate_message_handler(NULL, f), NUMBERING_INVALID_ARGUMENT, f, "empty");
 
@@ -414,7 +437,6 @@ static const char *const good_call[] = {
 	"sip:pbx.example.com",
 	"SIP:alice@Example.com",
 	"sip:+61255501100@sip.example.com;user=phone",
-	"sip:alice:secret@10.0.0.1:5060;transport=tcp",
 	"sip:alice@example.com;transport=tls;lr",
 	"sip:[2001:db8::1]",
 	"sips:bob@[2001:db8::1]:5061",
@@ -468,6 +490,8 @@ START_TEST(call_handlers)
 	accepts_and_refuses(numbering__validate_call_handler, f, good_call, sizeof(good_call) / sizeof(good_call[0]),
 	                    bad_call, sizeof(bad_call) / sizeof(bad_call[0]), 1);
 	check_error(numbering__validate_call_handler("sip:alice@", f), NUMBERING_INVALID_ARGUMENT, f, "no host");
+	check_error(numbering__validate_call_handler("sip:alice:secret@10.0.0.1:5060;transport=tcp", f),
+	             NUMBERING_INVALID_ARGUMENT, f, "\"sip:alice:***@10.0.0.1:5060;transport=tcp\" is not valid: it holds a password");
 	check_error(numbering__validate_call_handler("sip:alice@example.com:0", f), NUMBERING_INVALID_ARGUMENT, f,
 	             "1 to 65535");
 	check_error(numbering__validate_call_handler("tel:+123", f), NUMBERING_INVALID_ARGUMENT, f, "tel:+123");

@@ -5,9 +5,15 @@
  * RFC 3261 (user@host or host, a port, ;parameters), and tel is RFC 3966's global
  * number checked by our E.164 parser. A library would still leave the scheme rules,
  * the host rule, sip and tel to us.
+ *
+ * Credentials never live in a handler or callback URI (docs/CALLBACKS.md): an http or
+ * https URI with user information, or a sip or sips URI with a password, is refused, and
+ * one stored before that rule is shown with its credential replaced by "***"
+ * (numbering__uri_redact), in error messages too.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/error.h"
 #include "e164/number.h"
@@ -26,6 +32,69 @@ static int is_digit(char c)
 static int is_hex(char c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Where the credential of @uri is, [*from, *to): all the user information of a URI with
+ * an authority ("scheme://userinfo@host", RFC 3986: "user:password" is deprecated, and
+ * the user alone is often a token), the password of a sip or sips URI (its user is the
+ * address). Any stored text is taken, so the last '@' ends the user information. */
+static int credential_span(const char *uri, size_t *from, size_t *to)
+{
+	size_t n = strspn(uri, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	if (n == 0 || uri[n] != ':')
+		return 0;
+	const char *rest = uri + n + 1;
+	if ((n == 3 && strncasecmp(uri, "sip", 3) == 0) || (n == 4 && strncasecmp(uri, "sips", 4) == 0)) {
+		const char *at = strrchr(rest, '@');
+		const char *colon = at != NULL ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+		if (colon == NULL)
+			return 0;
+		*from = (size_t)(colon + 1 - uri);
+		*to = (size_t)(at - uri);
+		return 1;
+	}
+	if (rest[0] != '/' || rest[1] != '/')
+		return 0;
+	const char *authority = rest + 2;
+	size_t len = strcspn(authority, "/?#");
+	const char *at = NULL;
+	for (const char *c = authority; c < authority + len; c++)
+		if (*c == '@')
+			at = c;
+	if (at == NULL)
+		return 0;
+	*from = (size_t)(authority - uri);
+	*to = (size_t)(at - uri);
+	return 1;
+}
+
+#define REDACTED "***"
+
+size_t numbering__uri_redact(char *out, size_t size, const char *uri)
+{
+	size_t from, to;
+	if (!credential_span(uri, &from, &to))
+		return (size_t)snprintf(out, size, "%s", uri);
+	return (size_t)snprintf(out, size, "%.*s" REDACTED "%s", (int)from, uri, uri + to);
+}
+
+size_t numbering__uri_redact_in_place(char *uri)
+{
+	size_t from, to, len = strlen(uri);
+	if (!credential_span(uri, &from, &to))
+		return len;
+	size_t stars = to - from < sizeof(REDACTED) - 1 ? to - from : sizeof(REDACTED) - 1;
+	memset(uri + from, '*', stars);
+	memmove(uri + from + stars, uri + to, len - to + 1);
+	return len - (to - from - stars);
+}
+
+/* numbering__quote() of @uri redacted. */
+static const char *quote_uri(char quoted[NUMBERING__QUOTE_SIZE], const char *uri)
+{
+	char redacted[2 * NUMBERING__QUOTE_SIZE]; /* longer than numbering__quote() shows */
+	size_t len = numbering__uri_redact(redacted, sizeof(redacted), uri);
+	return numbering__quote(quoted, redacted, len < sizeof(redacted) ? len : sizeof(redacted) - 1);
 }
 
 /* RFC 3986 unreserved and sub-delims. */
@@ -223,16 +292,10 @@ static const char *http_problem(const char *rest)
 	const char *end = authority + strcspn(authority, "/?#");
 	const char *at = memchr(authority, '@', (size_t)(end - authority));
 	const char *host = authority;
-	if (at != NULL) {
-		/* userinfo = *( unreserved / pct-encoded / sub-delims / ":" ); no '@'. */
-		for (const char *u = authority; u < at;) {
-			size_t pct = pct_encoded(u, at);
-			if (pct == 0 && !(is_unreserved(*u) || is_sub_delim(*u) || *u == ':'))
-				return "the user information holds a character RFC 3986 does not allow";
-			u += pct > 0 ? pct : 1;
-		}
-		host = at + 1;
-	}
+	if (at != NULL)
+		return "it holds user information (\"user:password@\"): credentials are not kept in a URI, where "
+		       "every reader would see them; the receiver checks the X-Sinch-Signature made with the "
+		       "project's hmacSecret instead (docs/CALLBACKS.md)";
 	const char *problem = hostport_problem(host, end);
 	if (problem != NULL)
 		return problem;
@@ -282,8 +345,9 @@ static const char *sip_problem(const char *rest)
 		const char *user_end = colon != NULL ? colon : at;
 		if (!sip_chars(rest, user_end, "&=+$,;?/", 0))
 			return "the user part is empty or holds a character RFC 3261 does not allow";
-		if (colon != NULL && !sip_chars(colon + 1, at, "&=+$,", 1))
-			return "the password holds a character RFC 3261 does not allow";
+		if (colon != NULL)
+			return "it holds a password (\"user:password@\"): credentials are not kept in a URI, where every "
+			       "reader would see them (RFC 3261 recommends against them too); write sip:user@host";
 		host = at + 1;
 	}
 	const char *end = host + strcspn(host, ";?");
@@ -322,19 +386,19 @@ static int tel_check(const char *uri, const char *rest, const char *field)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "call handler \"%s\" must be tel: and a number in +E164 form, e.g. "
 		                              "tel:+61255501100 (no parameters)",
-		                              numbering__quote(quoted, uri, strlen(uri)));
+		                              quote_uri(quoted, uri));
 	numbering_number number;
 	if (numbering_e164_parse_n(&number, rest, len, NULL) != NUMBERING_OK) {
 		char reason[256];
 		snprintf(reason, sizeof(reason), "%s", numbering_error_message());
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "call handler \"%s\" does not hold a valid E.164 number: %s",
-		                              numbering__quote(quoted, uri, strlen(uri)), reason);
+		                              quote_uri(quoted, uri), reason);
 	}
 	if (numbering_number_length_verdict(&number) != NUMBERING_LENGTH_POSSIBLE)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "call handler \"%s\": %s is not a possible number of +%d (%s)",
-		                              numbering__quote(quoted, uri, strlen(uri)), numbering_number_e164(&number),
+		                              quote_uri(quoted, uri), numbering_number_e164(&number),
 		                              numbering_number_country_code(&number),
 		                              numbering_length_verdict_name(numbering_number_length_verdict(&number)));
 	return NUMBERING_OK;
@@ -348,7 +412,7 @@ static int uri_common(const char *uri, const char *field, const char *what, size
 	if (uri == NULL || uri[0] == '\0')
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "a %s URI is empty", what);
 	size_t len = strlen(uri);
-	numbering__quote(quoted, uri, len);
+	quote_uri(quoted, uri);
 	if (len > NUMBERING_URI_MAX)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "%s URI \"%s\" is %zu bytes long; the most is %d", what, quoted, len,
@@ -392,7 +456,7 @@ static int problem_error(const char *field, const char *what, const char *uri, c
 {
 	char quoted[NUMBERING__QUOTE_SIZE];
 	return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field, "%s URI \"%s\" is not valid: %s", what,
-	                              numbering__quote(quoted, uri, strlen(uri)), problem);
+	                              quote_uri(quoted, uri), problem);
 }
 
 int numbering__validate_message_handler(const char *uri, const char *field)
@@ -405,7 +469,7 @@ int numbering__validate_message_handler(const char *uri, const char *field)
 		char quoted[NUMBERING__QUOTE_SIZE], scheme_quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "message handler URI \"%s\" must be an absolute http or https URI, not %s:",
-		                              numbering__quote(quoted, uri, strlen(uri)),
+		                              quote_uri(quoted, uri),
 		                              numbering__quote(scheme_quoted, uri, scheme));
 	}
 	const char *problem = http_problem(uri + scheme + 1);
@@ -430,7 +494,7 @@ int numbering__validate_call_handler(const char *uri, const char *field)
 		char quoted[NUMBERING__QUOTE_SIZE], scheme_quoted[NUMBERING__QUOTE_SIZE];
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "call handler URI \"%s\" must be http, https, sip, sips or tel, not %s:",
-		                              numbering__quote(quoted, uri, strlen(uri)),
+		                              quote_uri(quoted, uri),
 		                              numbering__quote(scheme_quoted, uri, scheme));
 	}
 	return problem != NULL ? problem_error(field, "call handler", uri, problem) : NUMBERING_OK;

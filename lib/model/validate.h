@@ -62,6 +62,18 @@ void numbering__nfc_label_free(struct numbering__nfc_label *label);
 /* numbering__normalize_label() without keeping the result. */
 int numbering__validate_label(const char *key, const char *value, const char *field);
 
+/* Credentials never live in a URI: an http or https URI with user information
+ * ("https://user:secret@host"), a sip or sips URI with a password, is refused by the
+ * checks below; one stored before them is read redacted. */
+
+/* @uri with its credential replaced by "***" (the user information of
+ * an http URI, the password of "sip:alice:***@host"), into @out as snprintf() would: returns the whole length. */
+size_t numbering__uri_redact(char *out, size_t size, const char *uri);
+
+/* numbering__uri_redact() within @uri's own bytes, so it cannot fail: a credential of
+ * fewer than 3 bytes becomes as many '*'. Returns the new length. */
+size_t numbering__uri_redact_in_place(char *uri);
+
 /* An absolute http or https URI (message handlers). */
 int numbering__validate_message_handler(const char *uri, const char *field);
 

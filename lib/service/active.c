@@ -286,6 +286,15 @@ int numbering__active_read(numbering_store *store, numbering_active_number *a, c
 _Static_assert(1 NUMBERING__ACTIVE_FIELDS(DEFAULT_ZERO), "an active number's attributes all default to 0");
 #undef DEFAULT_ZERO
 
+void numbering__active_for_caller(const numbering_store *store, numbering_active_number *a)
+{
+	numbering__compute_compliant(store, a->instance);
+	/* A callbackUrl stored with a credential before they were refused (model/uri.c) is
+	 * never shown with it; the outbox, which sends to it, reads the record itself. */
+	if (a->a.callback_url != NULL)
+		numbering__uri_redact_in_place(a->a.callback_url);
+}
+
 int numbering__active_new(numbering_active_number **out, const char *project)
 {
 	numbering_active_number *a = numbering__calloc(1, sizeof(*a));
@@ -362,7 +371,7 @@ int numbering_store_get_active(numbering_active_number **out, numbering_store *s
 		numbering_active_number_free(a);
 		return rc;
 	}
-	numbering__compute_compliant(store, a->instance);
+	numbering__active_for_caller(store, a);
 	*out = a;
 	return NUMBERING_OK;
 }
@@ -487,7 +496,7 @@ static int change(numbering_active_number **out, numbering_store *store, const c
 		numbering_active_number_free(a);
 		return rc;
 	}
-	numbering__compute_compliant(store, a->instance);
+	numbering__active_for_caller(store, a);
 	numbering__emit(store, what == CHANGE_UPDATE ? "activeNumber.updated" : "activeNumber.released",
 	                numbering_instance_name(a->instance));
 	*out = a;
@@ -840,7 +849,7 @@ static int list_locked(numbering_active_page *page, numbering_store *store, cons
 		if (rc == NUMBERING_OK)
 			rc = numbering__active_read(store, a, project);
 		if (rc == NUMBERING_OK) {
-			numbering__compute_compliant(store, a->instance);
+			numbering__active_for_caller(store, a);
 			page->items[page->count++] = a;
 		} else {
 			numbering_active_number_free(a);

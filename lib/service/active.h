@@ -31,6 +31,9 @@ struct numbering__active_target {
 int numbering__active_begin(numbering_active_number **a, struct numbering__active_target *t, numbering_store *store,
                             const char *caller, const char *project, const char *phone_number, int permission);
 
+/* Readies @a for the caller: its compliance, and its callbackUrl's credential hidden. */
+void numbering__active_for_caller(const numbering_store *store, numbering_active_number *a);
+
 /* A new active number of @project ("projects/p") with an empty instance. */
 int numbering__active_new(numbering_active_number **out, const char *project);
 

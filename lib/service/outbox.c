@@ -486,6 +486,11 @@ int numbering_store_list_dead_deliveries(numbering_delivery_list **out, numberin
 		numbering_delivery_list_free(list);
 		return rc;
 	}
+	/* A dead delivery is only read: its URL's credential, stored before they were
+	 * refused (model/uri.c), is hidden. A claim hands it whole to the deliverer, who
+	 * sends to it. */
+	for (int i = 0; i < list->count; i++)
+		numbering__uri_redact_in_place(list->items[i].f.url);
 	*out = list;
 	return NUMBERING_OK;
 }
@@ -636,7 +641,7 @@ int numbering_store_set_account_callback_url(numbering_store *store, const char 
 		char why[512];
 		snprintf(why, sizeof(why), "%s", numbering_error_message());
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "callback_url",
-		                              "callback_url is not an http:// or https:// URL: %s", why);
+		                              "callback_url is refused: %s", why);
 	}
 	return update_config(store, caller, project, "incomingSmsCallbackUrl", url, "account_id");
 }
@@ -677,6 +682,8 @@ int numbering_store_get_account_callback_url(char **url, numbering_store *store,
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc == NUMBERING_OK && (*url = numbering__strdup(found ? found : "")) == NULL)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a callback URL");
+	else if (rc == NUMBERING_OK) /* a credential stored before they were refused (model/uri.c) */
+		numbering__uri_redact_in_place(*url);
 	numbering__free_mem(found);
 	return rc;
 }

@@ -1356,6 +1356,8 @@ static int load_item(struct item *it, numbering_store *store, const char *name, 
 		o->unverified_hold_until = p.hold_until;
 		it->verification_name = dup_or_empty(p.verification_name);
 		it->sms_url = dup_or_empty(p.sms_url);
+		if (it->sms_url != NULL) /* a credential stored before they were refused (model/uri.c) */
+			numbering__uri_redact_in_place(it->sms_url);
 	}
 	numbering__phone_clear(&p);
 	if (rc == NUMBERING_OK && o->application_id != 0) {

@@ -725,6 +725,8 @@ int numbering_store_phone_routing(int64_t *application_id, int64_t *rule_id, cha
 	const char *url = p.sms_url ? p.sms_url : account_url ? account_url : "";
 	if (rc == NUMBERING_OK && sms_callback_url && (*sms_callback_url = numbering__strdup(url)) == NULL)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a callback URL");
+	else if (rc == NUMBERING_OK && sms_callback_url) /* a credential stored before they were refused */
+		numbering__uri_redact_in_place(*sms_callback_url);
 	if (rc == NUMBERING_OK) {
 		if (application_id)
 			*application_id = p.application_id;

@@ -866,7 +866,7 @@ static int change_locked(numbering_purchase *p, numbering_active_number *a, numb
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;
 	else if (a->instance != NULL)
-		numbering__compute_compliant(store, a->instance);
+		numbering__active_for_caller(store, a);
 	return rc;
 }
 

@@ -127,7 +127,7 @@ int numbering__acquire(numbering_active_number *a, numbering_store *store, const
 		store->last_time = last_time;
 		return rc;
 	}
-	numbering__compute_compliant(store, a->instance);
+	numbering__active_for_caller(store, a);
 	return NUMBERING_OK;
 }
 
@@ -140,7 +140,7 @@ int numbering__acquire_in(numbering_active_number *a, numbering_store *store, co
 	if (rc == NUMBERING_OK)
 		rc = acquire_at(a, store, project, block, x, request, also, payload, now);
 	if (rc == NUMBERING_OK)
-		numbering__compute_compliant(store, a->instance);
+		numbering__active_for_caller(store, a);
 	return rc;
 }
 
