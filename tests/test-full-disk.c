@@ -243,6 +243,39 @@ static int listed_reservations(numbering_store *s, int *rc)
 	return n;
 }
 
+/* The numbers ListAvailableNumbers shows "projects/p2" (at most @size), as the last
+ * two digits of each, comma-separated, into @out; -1 when it fails. */
+static int searched(numbering_store *s, int *rc, int size, const char *pattern, char *out, size_t out_size)
+{
+	numbering_available_query query = NUMBERING_AVAILABLE_QUERY_INIT;
+	query.region_code = "US";
+	query.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	query.pattern = pattern;
+	query.search_pattern = pattern != NULL && pattern[0] != '+' ? NUMBERING_SEARCH_END : NUMBERING_SEARCH_START;
+	query.size = size;
+	numbering_available_list *list = NULL;
+	out[0] = '\0';
+	*rc = numbering_store_search_available(&list, s, NULL, "projects/p2", &query);
+	if (*rc != NUMBERING_OK)
+		return -1;
+	int n = numbering_available_list_count(list);
+	for (int i = 0; i < n; i++) {
+		const char *number = numbering_available_number_phone_number(numbering_available_list_item(list, i));
+		snprintf(out + strlen(out), out_size - strlen(out), "%s%s", i ? "," : "", number + strlen(number) - 2);
+	}
+	numbering_available_list_free(list);
+	return n;
+}
+
+/* Whether GetAvailableNumber shows @number to "projects/p2": its status. */
+static int got_available(numbering_store *s, const char *number)
+{
+	numbering_available_number *n = NULL;
+	int rc = numbering_store_get_available(&n, s, NULL, "projects/p2", number);
+	numbering_available_number_free(n);
+	return rc;
+}
+
 /* Reads answer on a full disk when reservations expired: their expiry (a write) waits
  * for room, and the answer is the one it will give. They failed RESOURCE_EXHAUSTED. */
 static void expiry_child(const char *dir)
@@ -287,12 +320,29 @@ static void expiry_child(const char *dir)
 	now = expire - INT64_C(1000000000);
 	REQUIRE(priced(s, &rc) == 7, "before the expiry: %d", rc);
 	REQUIRE(listed_reservations(s, &rc) == 1, "before the expiry: %d", rc);
+	char found[128];
+	REQUIRE(searched(s, &rc, 20, NULL, found, sizeof(found)) == 7 && strcmp(found, "00,01,02,06,07,08,09") == 0,
+	        "ListAvailableNumbers before the expiry: %d, %s", rc, found);
+	REQUIRE(got_available(s, "+12085550104") == NUMBERING_NOT_FOUND, "GetAvailableNumber of a held number");
 	/* At the expiry: nothing held, though the expiry cannot be written. */
 	now = expire;
 	int64_t offered = priced(s, &rc);
 	REQUIRE(rc == NUMBERING_OK && offered == 10, "pricing at the expiry on a full disk: %d, %lld numbers", rc,
 	        (long long)offered);
 	REQUIRE(listed_reservations(s, &rc) == 0, "ListReservations at the expiry on a full disk: %d", rc);
+	/* ListAvailableNumbers and GetAvailableNumber show its numbers back in the inventory,
+	 * in number order, a page's size at most (they failed RESOURCE_EXHAUSTED). */
+	REQUIRE(searched(s, &rc, 20, NULL, found, sizeof(found)) == 10 &&
+	            strcmp(found, "00,01,02,03,04,05,06,07,08,09") == 0,
+	        "ListAvailableNumbers at the expiry on a full disk: %d, %s", rc, found);
+	REQUIRE(searched(s, &rc, 5, NULL, found, sizeof(found)) == 5 && strcmp(found, "00,01,02,03,04") == 0,
+	        "a page of 5: %d, %s", rc, found);
+	REQUIRE(searched(s, &rc, 20, "4", found, sizeof(found)) == 1 && strcmp(found, "04") == 0,
+	        "ending in 4: %d, %s", rc, found);
+	REQUIRE(searched(s, &rc, 20, "+1208555010", found, sizeof(found)) == 10, "starting +1208555010: %d, %s", rc,
+	        found);
+	rc = got_available(s, "+12085550104");
+	REQUIRE(rc == NUMBERING_OK, "GetAvailableNumber at the expiry on a full disk: %d", rc);
 	r = NULL;
 	rc = numbering_store_get_reservation(&r, s, NULL, name);
 	REQUIRE(rc == NUMBERING_NOT_FOUND && strstr(numbering_error_message(), name) != NULL,
@@ -307,6 +357,7 @@ static void expiry_child(const char *dir)
 	/* Room again: the next read writes the expiry; it holds across a reopen. */
 	REQUIRE(unlink(filler) == 0, "unlink the filler");
 	REQUIRE(priced(s, &rc) == 10, "pricing with room: %d", rc);
+	REQUIRE(searched(s, &rc, 20, NULL, found, sizeof(found)) == 10, "ListAvailableNumbers with room: %d", rc);
 	numbering_store_close(s);
 	s = open_service(path, &now);
 	REQUIRE(priced(s, &rc) == 10, "pricing reopened: %d", rc);

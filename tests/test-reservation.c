@@ -523,7 +523,18 @@ START_TEST(read_only_store_reads_expired_reservations)
 	fx.store = fixture_open_on(fixture_file_backend(path, 1), &fx.now);
 	r = get_ok(name); /* before its expiry */
 	numbering_reservation_free(r);
+	char found[256];
+	search(found, sizeof(found), P2, NULL);
+	ck_assert_str_eq(found, "0100,0102");
+	ck_assert_int_eq(available(P2, "+12085550101"), NUMBERING_NOT_FOUND);
 	fx.now = expire;
+	/* ListAvailableNumbers and GetAvailableNumber show its number back in the inventory
+	 * (they failed FAILED_PRECONDITION, "open read-only"). */
+	search(found, sizeof(found), P2, NULL);
+	ck_assert_str_eq(found, "0100,0101,0102");
+	search(found, sizeof(found), P2, "+120855501");
+	ck_assert_str_eq(found, "0100,0101,0102");
+	ck_assert_msg(available(P2, "+12085550101") == NUMBERING_OK, "%s", numbering_error_message());
 	numbering_reservation_page *page = NULL;
 	ck_assert_msg(numbering_store_list_reservations(&page, fx.store, NULL, P1, 0, NULL) == NUMBERING_OK, "%s",
 	              numbering_error_message());

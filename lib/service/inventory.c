@@ -23,6 +23,7 @@
 #include "service/catalogue-regions.h"
 #include "service/import-request.h"
 #include "service/inventory.h"
+#include "service/reservation.h"
 #include "service/service.h"
 
 #define BATCH_MAX 100000
@@ -979,6 +980,104 @@ static numbering_available_list *list_new(int cap)
 	return list;
 }
 
+/* ---- Numbers of reservations expired and not ended ---- */
+
+/* The matches of a search among the numbers reservations due by now still hold (their
+ * expiry not written: numbering__due_before_read()), each a copy of its record owning
+ * its text, shown as the inventory's (listed, no reservation). */
+struct expired_matches {
+	const struct numbering__search *s;
+	numbering_available_number *items;
+	size_t count, cap;
+};
+
+static int expired_match(const numbering_available_number *n, void *payload)
+{
+	struct expired_matches *m = payload;
+	char parent[NUMBERING__AVAILABLE_PARENT_SIZE];
+	if (numbering__available_parent(parent, n->region_code, (int)n->type) != NUMBERING_OK ||
+	    strcmp(parent, m->s->parent) != 0 || (n->capabilities & m->s->capabilities) != m->s->capabilities)
+		return NUMBERING_OK;
+	/* A block's first matches are all a page could take of it. */
+	uint64_t from = n->first;
+	int found = 0;
+	for (int taken = 0; taken < m->s->size; taken++) {
+		uint64_t x = numbering__search_next(m->s, n->digits, from, n->last, &found);
+		if (!found)
+			break;
+		if (m->count == m->cap) {
+			size_t cap = m->cap ? m->cap * 2 : 16;
+			numbering_available_number *grown = numbering__realloc(m->items, cap * sizeof(*grown));
+			if (grown == NULL)
+				return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for available numbers");
+			m->items = grown;
+			m->cap = cap;
+		}
+		numbering_available_number *item = &m->items[m->count];
+		memset(item, 0, sizeof(*item));
+		int rc = numbering__available_copy(item, n);
+		if (rc != NUMBERING_OK)
+			return rc;
+		m->count++;
+		numbering__available_set_interval(item, n->digits, x, x);
+		item->listed = 1;
+		numbering__free_mem(item->reservation);
+		item->reservation = NULL;
+		if (x == n->last)
+			break;
+		from = x + 1;
+	}
+	return NUMBERING_OK;
+}
+
+static int by_number_order(const void *a, const void *b)
+{
+	const numbering_available_number *x = a, *y = b;
+	int64_t p = numbering__number_order(x->digits, x->first), q = numbering__number_order(y->digits, y->first);
+	return p < q ? -1 : p > q;
+}
+
+/* Merges into *@list (a search's page, in number order) the numbers of reservations
+ * expired by @now whose expiry is not written yet, where the expiry will put them: no
+ * read shows a number held past its reservation's expire time. Called only when the
+ * due work could not be written (numbering__due_before_read_unwritten()), so a search
+ * with room costs nothing more. The caller holds a lock. */
+static int with_expired(numbering_available_list **list, numbering_store *store, const struct numbering__search *s,
+                        int64_t now)
+{
+	struct expired_matches m = {s, NULL, 0, 0};
+	int rc = numbering__reservations_due_held(store, now, expired_match, &m);
+	numbering_available_list *page = *list, *merged = NULL;
+	if (rc == NUMBERING_OK && m.count > 0 && (merged = list_new(page->cap)) == NULL)
+		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d available numbers", s->size);
+	if (rc == NUMBERING_OK && merged != NULL) {
+		qsort(m.items, m.count, sizeof(*m.items), by_number_order);
+		/* Both in number order: the page's first of either. A result's text is owned
+		 * by the first of its block in the page, which comes before it, so what is
+		 * left out past the page's size owns the text of nothing kept. */
+		int i = 0;
+		size_t j = 0;
+		while (merged->count < merged->cap && (i < page->count || j < m.count)) {
+			int take_page = j == m.count || (i < page->count && by_number_order(&page->items[i], &m.items[j]) <= 0);
+			if (take_page) {
+				merged->items[merged->count] = page->items[i];
+				merged->owns[merged->count++] = page->owns[i];
+				page->owns[i++] = 0;
+			} else {
+				merged->items[merged->count] = m.items[j];
+				merged->owns[merged->count++] = 1;
+				memset(&m.items[j++], 0, sizeof(m.items[0]));
+			}
+		}
+		numbering_available_list_free(page);
+		*list = merged;
+	}
+	for (size_t j = 0; j < m.count; j++)
+		numbering__available_free_text(&m.items[j]);
+	numbering__free_mem(m.items);
+	return rc;
+}
+
 int numbering_store_search_available(numbering_available_list **out, numbering_store *store, const char *caller,
                                      const char *project, const numbering_available_query *query)
 {
@@ -993,9 +1092,13 @@ int numbering_store_search_available(numbering_available_list **out, numbering_s
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_LIST, checked);
 	if (rc == NUMBERING_OK)
 		rc = numbering__search_prepare(&s, query);
-	/* Releases due by now have returned their numbers to the inventory. */
+	/* Releases due by now have returned their numbers to the inventory; the numbers of
+	 * reservations expired by now are shown even when their expiry cannot be written (a
+	 * full disk, a read-only open): with_expired(). */
+	int64_t now = 0;
+	int unwritten = 0;
 	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+		rc = numbering__due_before_read_unwritten(&now, &unwritten, store, 1);
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering_available_list *list = list_new(s.size);
@@ -1003,6 +1106,8 @@ int numbering_store_search_available(numbering_available_list **out, numbering_s
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for %d available numbers", s.size);
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__search_run(store, &s, collect_match, list);
+	if (rc == NUMBERING_OK && unwritten)
+		rc = with_expired(&list, store, &s, now);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_available_list_free(list);
@@ -1064,8 +1169,12 @@ int numbering_store_get_available(numbering_available_number **out, numbering_st
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_AVAILABLE_GET, checked);
 	if (rc == NUMBERING_OK)
 		rc = numbering__parse_one_number(&digits, &value, phone_number, "phoneNumber");
+	/* As a search: a number of a reservation expired by now is available, its expiry
+	 * written or not (a full disk, a read-only open). */
+	int64_t now = 0;
+	int unwritten = 0;
 	if (rc == NUMBERING_OK)
-		rc = numbering_store_process_due(NULL, store);
+		rc = numbering__due_before_read_unwritten(&now, &unwritten, store, 1);
 	numbering_available_number *n = NULL;
 	if (rc == NUMBERING_OK)
 		rc = numbering_available_number_new(&n);
@@ -1073,7 +1182,15 @@ int numbering_store_get_available(numbering_available_number **out, numbering_st
 		return rc;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__inventory_find(n, store, digits, value, value);
+	int ended = 0;
+	if (rc == NUMBERING_OK && unwritten && !n->listed && n->reservation != NULL)
+		rc = numbering__reservation_ended(&ended, store, n->reservation, now);
 	numbering__rwlock_rdunlock(&store->lock, slot);
+	if (rc == NUMBERING_OK && ended) {
+		n->listed = 1;
+		numbering__free_mem(n->reservation);
+		n->reservation = NULL;
+	}
 	if (rc == NUMBERING_OK && !numbering__available_usable(n, checked))
 		rc = NUMBERING_NOT_FOUND;
 	if (rc == NUMBERING_NOT_FOUND) {

@@ -794,6 +794,13 @@ int numbering__reservations_expire(numbering_store *store, int64_t now)
 
 int numbering__due_before_read(int64_t *now, numbering_store *store, int others_matter)
 {
+	int unwritten;
+	return numbering__due_before_read_unwritten(now, &unwritten, store, others_matter);
+}
+
+int numbering__due_before_read_unwritten(int64_t *now, int *unwritten, numbering_store *store, int others_matter)
+{
+	*unwritten = 0;
 	*now = store->clock(store->clock_payload);
 	int rc = numbering__process_due_at(NULL, store, *now);
 	/* No room (a full disk), or a store that takes no writes (a read-only open). */
@@ -811,6 +818,7 @@ int numbering__due_before_read(int64_t *now, numbering_store *store, int others_
 	if (due)
 		return rc; /* the write's error, still set */
 	numbering_error_clear();
+	*unwritten = 1;
 	return NUMBERING_OK;
 }
 
@@ -869,6 +877,26 @@ int numbering__reservations_due_held(numbering_store *store, int64_t now,
 	numbering__available_clear(&scratch);
 	numbering__free_mem(r);
 	numbering__free_mem(names.names);
+	return rc;
+}
+
+static int expires_visit(const numbering_record *record, void *payload)
+{
+	*(int64_t *)payload = record->expires;
+	return 0;
+}
+
+int numbering__reservation_ended(int *ended, numbering_store *store, const char *name, int64_t now)
+{
+	int64_t expires = 0;
+	*ended = 0;
+	/* The record's expiry key is its expireTime (the kind's check holds them equal). */
+	int rc = numbering__backend_get_record(store, NUMBERING__KIND_RESERVATION, name, expires_visit, &expires);
+	if (rc == NUMBERING_NOT_FOUND) {
+		numbering_error_clear();
+		return NUMBERING_OK;
+	}
+	*ended = rc == NUMBERING_OK && expires != 0 && expires <= now;
 	return rc;
 }
 

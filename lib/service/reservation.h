@@ -24,11 +24,21 @@ int numbering__reservations_expire(numbering_store *store, int64_t now);
  * answers, and it cannot tell them by the clock): else the write's error. */
 int numbering__due_before_read(int64_t *now, numbering_store *store, int others_matter);
 
+/* numbering__due_before_read() telling whether the due work was left unwritten
+ * (*@unwritten 1): only then may a reservation due by *@now still hold numbers, for the
+ * read to answer about (a written expiry ended every one due by then). */
+int numbering__due_before_read_unwritten(int64_t *now, int *unwritten, numbering_store *store, int others_matter);
+
 /* Calls @visit with each number still held by a reservation due by @now (its expire
  * time @now or before) whose expiry is not written yet, as its AVAILABLE record reads
  * (unlisted); the caller holds a lock. For a read that answers as if they were back
  * in the inventory (numbering__due_before_read()). */
 int numbering__reservations_due_held(numbering_store *store, int64_t now,
                                      int (*visit)(const numbering_available_number *n, void *payload), void *payload);
+
+/* Whether the reservation @name has expired by @now (*@ended 1), its expiry written or
+ * not; 0 for one that is gone. For a read that finds a number it still holds
+ * (GetAvailableNumber, numbering__due_before_read()). The caller holds a lock. */
+int numbering__reservation_ended(int *ended, numbering_store *store, const char *name, int64_t now);
 
 #endif
