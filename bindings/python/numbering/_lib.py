@@ -52,11 +52,11 @@ AUTHORIZER = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_void_p)
 CLOCK = CFUNCTYPE(c_int64, c_void_p)
 EVENT_SINK = CFUNCTYPE(None, c_char_p, c_void_p)
 
-OPTIONS_VERSION = 2
+OPTIONS_VERSION = 3
 
 
 class Options(Structure):
-    """numbering_options, version 2 (fields are only ever appended)."""
+    """numbering_options, version 3 (fields are only ever appended)."""
     _fields_ = [
         ("version", c_uint),
         ("backend", c_void_p),
@@ -70,7 +70,12 @@ class Options(Structure):
         ("regulatory_requirements", c_char_p),
         # Version 2.
         ("max_instances", c_int64),
+        # Version 3.
+        ("provisioning", c_int),
     ]
+
+# numbering_options.provisioning (include/numbering/store.h).
+PROVISIONING = {"immediate": 0, "manual": 1}
 
 
 FILE_OPTIONS_VERSION = 5
@@ -126,6 +131,16 @@ _declare("numbering_file_options_init", c_int, POINTER(FileOptions), c_uint)
 _declare("numbering_file_backend_new", c_int, POINTER(c_void_p), c_char_p, POINTER(FileOptions))
 _declare("numbering_policy_parse", c_int, POINTER(c_void_p), c_char_p)
 _declare("numbering_policy_free", None, c_void_p)
+
+# The outbox's deliveries (include/numbering/outbox.h), for a host that POSTs them.
+_declare("numbering_store_claim_deliveries", c_int, POINTER(c_void_p), c_void_p, c_char_p, c_int)
+_declare("numbering_store_report_claimed_delivery", c_int, c_void_p, c_char_p, c_char_p, c_int64, c_int, c_char_p)
+_declare("numbering_store_list_dead_deliveries", c_int, POINTER(c_void_p), c_void_p, c_char_p, c_int)
+_declare("numbering_delivery_list_count", c_int, c_void_p)
+_declare("numbering_delivery_list_item", c_void_p, c_void_p, c_int)
+_declare("numbering_delivery_list_free", None, c_void_p)
+_declare("numbering_delivery_text", c_char_p, c_void_p, c_char_p)
+_declare("numbering_delivery_int", c_int64, c_void_p, c_char_p)
 
 _declare("numbering_number_new", c_int, POINTER(c_void_p))
 _declare("numbering_number_free", None, c_void_p)
@@ -232,6 +247,26 @@ def check_int64(value: Any, name: str) -> Any:
         shown = str(value) if value.bit_length() <= 256 else "an integer of %d bits" % value.bit_length()
         raise ValueError("%s: %s is outside the 64-bit integers the library reads (%d .. %d)"
                          % (name, shown, INT64_MIN, INT64_MAX))
+    return value
+
+
+def check_int(value: Any, name: str, low: int, high: int) -> int:
+    """An int for the integer parameter @name, @low .. @high: another type (bool
+    included: True is no count) raises TypeError, a value outside ValueError, each
+    naming @name; ctypes would take True as 1 and keep the low bits of a large int."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("%s: expected int, got %s" % (name, type(value).__name__))
+    if not low <= value <= high:
+        check_int64(value, name)
+        raise ValueError("%s: %d is not %d .. %d" % (name, value, low, high))
+    return value
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """A bool for the flag @name: another type raises TypeError naming it (a str
+    "false" would be true)."""
+    if not isinstance(value, bool):
+        raise TypeError("%s: expected bool, got %s" % (name, type(value).__name__))
     return value
 
 

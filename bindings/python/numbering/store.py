@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import re
+import time
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import _lib
@@ -73,6 +74,12 @@ class Store:
             shared index"): a writable store makes it and keeps it with every commit; a
             read_only one answers get and resolve through it, so reader processes (PBX
             workers) share their memory instead of each loading the store.
+        provisioning: "immediate" (an active number's SMS and voice configuration
+            takes effect at once) or "manual" (the host claims provisioning tasks and
+            completes each: claim_provisioning_tasks(), complete_provisioning_task(),
+            docs/SINCH.md).
+        clock: a callable() -> int giving the time in nanoseconds since 1970 (the
+            library's clock: leases, expiries, billing), or None for the real clock.
 
     Every text given (path, caller, policy, method, request fields ...) must be free of
     NUL characters: C would read it only up to the NUL, so one is refused with
@@ -88,7 +95,8 @@ class Store:
                  authorizer: Optional[Callable[[Optional[str], str, str], bool]] = None,
                  on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
                  regulatory_requirements: Optional[str] = None, max_instances: int = 0,
-                 read_only: bool = False, shared_index: bool = False) -> None:
+                 read_only: bool = False, shared_index: bool = False, provisioning: str = "immediate",
+                 clock: Optional[Callable[[], int]] = None) -> None:
         lib = _lib.lib
         self._handle = None
         self._policy = None
@@ -105,6 +113,23 @@ class Store:
         options.default_region = self._default_region
         options.regulatory_requirements = self._requirements
         options.max_instances = _lib.check_int64(max_instances, "max_instances")
+        _lib.check_text(provisioning, "provisioning")
+        if provisioning not in _lib.PROVISIONING:
+            raise ValueError("provisioning: %r is not %s" % (provisioning, " or ".join(_lib.PROVISIONING)))
+        options.provisioning = _lib.PROVISIONING[provisioning]
+        if clock is not None:
+            if not callable(clock):
+                raise TypeError("clock: expected a callable() -> int, got %s" % type(clock).__name__)
+            read = clock
+
+            def tick(payload: Any) -> int:
+                try:
+                    return _lib.check_int64(int(read()), "clock")
+                except Exception:  # an exception cannot cross C; the real time instead
+                    return time.time_ns()
+            cb = _lib.CLOCK(tick)
+            self._callbacks.append(cb)
+            options.clock = cb
         if authorizer is not None:
             allow = authorizer
 
@@ -284,6 +309,70 @@ class Store:
         if _SNAKE.match(name):
             return functools.partial(self.call, method_name(name))
         raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+
+    # -- Callback deliveries (include/numbering/outbox.h): for a host that POSTs them --
+
+    def _deliveries(self, fn: Any, max: int, caller: Optional[str]) -> List[Dict[str, Any]]:
+        if self._handle is None:
+            raise ValueError("the store is closed")
+        _lib.check_int(max, "max", 1, 1000)
+        who = _lib.encode(caller if caller is not None else self.caller, "caller")
+        handle = ctypes.c_void_p()
+        rc = fn(ctypes.byref(handle), self._handle, who, max)
+        if rc != 0:
+            raise NumberingError.last(rc)
+        lib = _lib.lib
+        try:
+            deliveries = []
+            for i in range(lib.numbering_delivery_list_count(handle)):
+                item = lib.numbering_delivery_list_item(handle, i)
+                delivery: Dict[str, Any] = {name: _lib.text(lib.numbering_delivery_text(item, name.encode()))
+                                            for name in ("id", "url", "projectId", "body", "signature", "lastError")}
+                for name in ("attempts", "createTime", "nextAttemptTime"):
+                    delivery[name] = lib.numbering_delivery_int(item, name.encode())
+                deliveries.append(delivery)
+            return deliveries
+        finally:
+            lib.numbering_delivery_list_free(handle)
+
+    def claim_deliveries(self, max: int = 100, caller: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Claims up to @max (1 .. 1000) due callback deliveries, oldest due first
+        (numbering_store_claim_deliveries): each a dict with "id" (the eventId), "url",
+        "projectId", "body" (the exact bytes to POST), "signature" (the X-Sinch-Signature
+        value, "" for none), "lastError", "attempts" (this claim's, which names it),
+        "createTime" and "nextAttemptTime" (ns since 1970). Each counts an attempt and
+        is leased to the caller for 300 s: POST it, then report_claimed_delivery(
+        d["id"], d["attempts"], delivered). Needs numbering.callbackDeliveries.deliver
+        on project "*"."""
+        return self._deliveries(_lib.lib.numbering_store_claim_deliveries, max, caller)
+
+    def dead_deliveries(self, max: int = 100, caller: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Up to @max (1 .. 1000) dead deliveries, oldest first, as claim_deliveries()
+        gives them ("url" with any credential as ***, docs/CALLBACKS.md)."""
+        return self._deliveries(_lib.lib.numbering_store_list_dead_deliveries, max, caller)
+
+    def report_claimed_delivery(self, id: str, attempt: int, delivered: bool, error: Optional[str] = None,
+                                caller: Optional[str] = None) -> None:
+        """Reports how the delivery @id went, naming its claim by @attempt, the
+        "attempts" claim_deliveries() gave (numbering_store_report_claimed_delivery):
+        @delivered True (a 2xx answer) removes it; False keeps @error ("HTTP 500") and
+        retries it after its backoff, or makes it dead at the tenth attempt. A claim
+        whose lease ran out while another deliverer claimed the delivery again raises
+        NumberingError FAILED_PRECONDITION naming "attempt", and changes nothing: the
+        report is the newer claim's. A delivery reported already is NOT_FOUND."""
+        if self._handle is None:
+            raise ValueError("the store is closed")
+        if not isinstance(id, str):
+            raise TypeError("id: expected str, got %s" % type(id).__name__)
+        encoded_id = _lib.encode(id, "id")
+        _lib.check_int(attempt, "attempt", _lib.INT64_MIN, _lib.INT64_MAX)
+        _lib.check_bool(delivered, "delivered")
+        encoded_error = _lib.encode(error, "error")
+        who = _lib.encode(caller if caller is not None else self.caller, "caller")
+        rc = _lib.lib.numbering_store_report_claimed_delivery(self._handle, who, encoded_id, attempt,
+                                                              1 if delivered else 0, encoded_error)
+        if rc != 0:
+            raise NumberingError.last(rc)
 
     # -- PhoneNumberInstances --
 

@@ -250,8 +250,9 @@ class NulTest(unittest.TestCase):
         "parse_range": (numbering.parse_range, {"text": "+61255501100-99", "region": "AU"}, set()),
         "Store": (Store, {"path": None, "default_region": "AU", "caller": "user:ops", "policy": None,
                           "authorizer": None, "on_event": None, "regulatory_requirements": "AU:*",
-                          "max_instances": 0, "read_only": False, "shared_index": False},
-                  {"authorizer", "on_event", "max_instances", "read_only", "shared_index"}),
+                          "max_instances": 0, "read_only": False, "shared_index": False,
+                          "provisioning": "immediate", "clock": None},
+                  {"authorizer", "on_event", "max_instances", "read_only", "shared_index", "clock"}),
         "call": ("call", {"method": "ListPhoneNumberInstances", "request": {"parent": "projects/p1"},
                           "caller": "user:ops", "params": {"prefix": "+61"}}, set()),
         "iterate": ("iterate", {"method": "ListPhoneNumberInstances", "request": {"parent": "projects/p1"},
@@ -275,6 +276,11 @@ class NulTest(unittest.TestCase):
         "activate": ("activate", {"name": NAME}, set()),
         "suspend": ("suspend", {"name": NAME}, set()),
         "resume": ("resume", {"name": NAME}, set()),
+        "claim_deliveries": ("claim_deliveries", {"max": 10, "caller": "user:ops"}, {"max"}),
+        "dead_deliveries": ("dead_deliveries", {"max": 10, "caller": "user:ops"}, {"max"}),
+        "report_claimed_delivery": ("report_claimed_delivery", {"id": "abc", "attempt": 1, "delivered": False,
+                                                                "error": "HTTP 500", "caller": "user:ops"},
+                                    {"attempt", "delivered"}),
         "version": (numbering.version, {}, set()),
         "unicode_version": (numbering.unicode_version, {}, set()),
         "close": ("close", {}, set()),  # last: the cases after it would find the store closed
@@ -621,6 +627,146 @@ class JsonServicesTest(unittest.TestCase):
         calls.clear()
         self.assertEqual(len(list(self.store.iter_get_applications(account_id="acme", count=2, offset=3))), 2)
         self.assertEqual([c.get("offset") for c in calls], [3])
+
+
+class DeliveryTest(unittest.TestCase):
+    """The outbox's deliveries for a host that POSTs them: claim_deliveries(),
+    report_claimed_delivery() (numbering_store_report_claimed_delivery(): a report names
+    its claim by the attempts the claim gave) and dead_deliveries()."""
+
+    LEASE = 300 * 10**9
+
+    def tick(self):
+        """The store's clock: 1 s later at each reading, as the C suites' fixture."""
+        self.now += 10**9
+        return self.now
+
+    def setUp(self):
+        self.now = 1767225600 * 10**9
+        self.store = Store(clock=self.tick)
+        self.addCleanup(self.store.close)
+        self.store.import_available_numbers(
+            availableNumbers=[{"phoneNumber": "+12085550200-09", "type": "LOCAL", "capability": ["SMS", "VOICE"]}])
+        self.store.update_callback_configuration(projectId="acme", hmacSecret="s3cret")
+        self.store.number_service_rent_number(projectId="acme", phoneNumber="+12085550200",
+                                              smsConfiguration={"servicePlanId": "plan"},
+                                              callbackUrl="https://hooks.example.com/cb")
+
+    def test_claim_and_report(self):
+        [d] = self.store.claim_deliveries(max=10)
+        self.assertEqual((d["url"], d["projectId"], d["attempts"], d["lastError"]),
+                         ("https://hooks.example.com/cb", "acme", 1, ""))
+        self.assertEqual(len(d["signature"]), 40)
+        self.assertIn('"eventId":"%s"' % d["id"], d["body"])
+        self.assertEqual(self.store.claim_deliveries(), [])  # leased
+        self.assertIsNone(self.store.report_claimed_delivery(d["id"], d["attempts"], False, "HTTP 500"))
+        self.now += 31 * 10**9  # past its backoff
+        [again] = self.store.claim_deliveries()
+        self.assertEqual((again["id"], again["attempts"], again["lastError"]), (d["id"], 2, "HTTP 500"))
+        self.store.report_claimed_delivery(again["id"], again["attempts"], True)
+        with self.assertRaises(NumberingError) as cm:
+            self.store.report_claimed_delivery(again["id"], again["attempts"], True)
+        self.assertEqual(cm.exception.status, "NOT_FOUND")
+        self.assertEqual(self.store.dead_deliveries(), [])
+
+    def test_a_stale_claim_cannot_report(self):
+        [first] = self.store.claim_deliveries()
+        self.now += self.LEASE + 10**9  # its lease ran out: another deliverer claims it
+        [second] = self.store.claim_deliveries()
+        self.assertEqual((second["id"], second["attempts"]), (first["id"], 2))
+        with self.assertRaises(NumberingError) as cm:
+            self.store.report_claimed_delivery(first["id"], first["attempts"], False, "timeout")
+        self.assertEqual(cm.exception.status, "FAILED_PRECONDITION")
+        self.assertEqual(cm.exception.field_violations[0].field, "attempt")
+        self.store.report_claimed_delivery(second["id"], second["attempts"], True)  # the newer claim's report counts
+        self.assertEqual(self.store.claim_deliveries(), [])
+
+    def test_bad_arguments_name_the_parameter(self):
+        [d] = self.store.claim_deliveries()
+        report = self.store.report_claimed_delivery
+        for kind, args, param in (
+                (TypeError, (1, 1, True), "id"),
+                (TypeError, (None, 1, True), "id"),
+                (TypeError, (d["id"], "1", True), "attempt"),
+                (TypeError, (d["id"], True, True), "attempt"),
+                (TypeError, (d["id"], 1.0, True), "attempt"),
+                (ValueError, (d["id"], 2**64 + 1, True), "attempt"),
+                (TypeError, (d["id"], 1, 1), "delivered"),
+                (TypeError, (d["id"], 1, "false"), "delivered"),
+                (TypeError, (d["id"], 1, None), "delivered"),
+                (TypeError, (d["id"], 1, False, 500), "error"),
+                (ValueError, (d["id"], 1, False, "HTTP\x00500"), "error")):
+            with self.assertRaises(kind, msg="%s %r" % (param, args)) as cm:
+                report(*args)
+            self.assertTrue(str(cm.exception).startswith(param + ":"), str(cm.exception))
+        for kind, value in ((TypeError, "10"), (TypeError, True), (TypeError, None), (ValueError, 0),
+                            (ValueError, 1001), (ValueError, 2**64)):
+            for method in (self.store.claim_deliveries, self.store.dead_deliveries):
+                with self.assertRaises(kind, msg="max=%r" % (value,)) as cm:
+                    method(max=value)
+                self.assertTrue(str(cm.exception).startswith("max:"), str(cm.exception))
+        # None of them reached the library: the claim is still the first, and reports.
+        with self.assertRaises(NumberingError) as cm:
+            report(d["id"], 0, True)  # the library's own range check
+        self.assertEqual(cm.exception.field_violations[0].field, "attempt")
+        report(d["id"], d["attempts"], True)
+
+
+class ProvisioningTest(unittest.TestCase):
+    """Scheduled provisioning driven from Python (Store(provisioning="manual")): a
+    completion names its claim by the leaseExpireTime the claim gave
+    (numbering_store_complete_claimed_provisioning_task() through
+    CompleteProvisioningTask), and a stale claim's is refused."""
+
+    tick = DeliveryTest.tick
+
+    def setUp(self):
+        self.now = 1767225600 * 10**9
+        self.store = Store(provisioning="manual", clock=self.tick)
+        self.addCleanup(self.store.close)
+        self.store.import_available_numbers(
+            availableNumbers=[{"phoneNumber": "+12085550200-09", "type": "LOCAL", "capability": ["SMS", "VOICE"]}])
+        rented = self.store.number_service_rent_number(projectId="acme", phoneNumber="+12085550200",
+                                                       smsConfiguration={"servicePlanId": "plan"})
+        self.assertEqual(rented["smsConfiguration"]["scheduledProvisioning"]["status"], "WAITING")
+
+    def test_a_stale_claim_cannot_complete(self):
+        [first] = self.store.claim_provisioning_tasks(max=10)["tasks"]
+        self.now += 301 * 10**9  # its lease ran out: another host claims it
+        [second] = self.store.claim_provisioning_tasks(max=10)["tasks"]
+        self.assertEqual(second["name"], first["name"])
+        self.assertNotEqual(second["leaseExpireTime"], first["leaseExpireTime"])
+        with self.assertRaises(NumberingError) as cm:
+            self.store.complete_provisioning_task(name=first["name"], status="SUCCEEDED",
+                                                  leaseExpireTime=first["leaseExpireTime"])
+        self.assertEqual(cm.exception.status, "FAILED_PRECONDITION")
+        self.assertEqual(cm.exception.field_violations[0].field, "leaseExpireTime")
+        active = self.store.number_service_get_active_number(projectId="acme", phoneNumber="+12085550200")
+        self.assertEqual(active["smsConfiguration"]["scheduledProvisioning"]["status"], "IN_PROGRESS")
+        self.assertEqual(self.store.complete_provisioning_task(name=second["name"], status="SUCCEEDED",
+                                                               leaseExpireTime=second["leaseExpireTime"]), {})
+        active = self.store.number_service_get_active_number(projectId="acme", phoneNumber="+12085550200")
+        self.assertEqual(active["smsConfiguration"]["servicePlanId"], "plan")
+
+    def test_bad_arguments_name_the_parameter(self):
+        [task] = self.store.claim_provisioning_tasks(max=10)["tasks"]
+        for bad in ("2026-01-01", 5, ["x"]):
+            with self.assertRaises(NumberingError) as cm:
+                self.store.complete_provisioning_task(name=task["name"], status="SUCCEEDED", leaseExpireTime=bad)
+            self.assertEqual(cm.exception.status, "INVALID_ARGUMENT")
+            self.assertEqual(cm.exception.field_violations[0].field, "leaseExpireTime")
+        with self.assertRaises(ValueError) as cm:
+            self.store.complete_provisioning_task(name=task["name"], status="SUCCEEDED", leaseExpireTime=2**64)
+        self.assertTrue(str(cm.exception).startswith("leaseExpireTime:"), str(cm.exception))
+        with self.assertRaises(ValueError) as cm:
+            Store(provisioning="auto")
+        self.assertTrue(str(cm.exception).startswith("provisioning:"), str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            Store(provisioning=1)
+        self.assertTrue(str(cm.exception).startswith("provisioning:"), str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            Store(clock=5)
+        self.assertTrue(str(cm.exception).startswith("clock:"), str(cm.exception))
 
 
 class TypeHintTest(unittest.TestCase):
