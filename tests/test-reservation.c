@@ -558,6 +558,58 @@ START_TEST(read_only_store_reads_expired_reservations)
 }
 END_TEST
 
+/* Two stores on one file (two processes) whose clock stands still, as a clock set back
+ * does: each hands out its times after the last one the other committed, so a
+ * reservation, named after its time, never takes the name of the other's. The second
+ * store handed out the time the first had just committed: its reservation overwrote the
+ * first's, whose number stayed held by no reservation and never came back to stock. */
+START_TEST(two_stores_on_one_file_never_hand_out_one_time)
+{
+	char path[64], lock[80];
+	fixture_case_path(path, sizeof(path), 1, "reservation-two");
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	int64_t clk = FIXTURE_EPOCH;
+	numbering_store *stores[2];
+	for (int i = 0; i < 2; i++) {
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.clock = fixture_still;
+		options.clock_payload = &clk;
+		options.backend = fixture_file_backend(path, 0);
+		ck_assert_msg(numbering_store_open(&stores[i], &options) == NUMBERING_OK, "%s", numbering_error_message());
+	}
+	memset(&fx, 0, sizeof(fx));
+	fx.store = stores[0];
+	import("+12085550100-03", NUMBERING_NUMBER_TYPE_LOCAL, 1);
+	char names[3][128];
+	for (int i = 0; i < 3; i++) {
+		fx.store = stores[i % 2];
+		char number[16];
+		snprintf(number, sizeof(number), "+1208555010%d", i + 1);
+		numbering_reservation *r = reserve_ok(P1, (const char *[]){number}, 1, 10 * MINUTE);
+		snprintf(names[i], sizeof(names[i]), "%s", numbering_reservation_name(r));
+		numbering_reservation_free(r);
+		for (int k = 0; k < i; k++)
+			ck_assert_str_ne(names[k], names[i]);
+	}
+	numbering_reservation_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_reservations(&page, stores[0], NULL, P1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_reservation_page_count(page), 3);
+	numbering_reservation_page_free(page);
+	clk += 11 * MINUTE;
+	char found[256];
+	for (int i = 0; i < 2; i++) {
+		fx.store = stores[i];
+		search(found, sizeof(found), P2, "+120855501");
+		ck_assert_str_eq(found, "0100,0101,0102,0103");
+	}
+	numbering_store_close(stores[0]);
+	numbering_store_close(stores[1]);
+	fx.store = NULL;
+	unlink(path);
+	unlink(lock);
+}
+END_TEST
+
 /* The RESERVATION record, its body cut at every length and each bit flipped: read whole
  * or as DATA_LOSS by the kind's check, never past its bytes (exact-size copies). */
 static int damage_visit(const numbering_record *record, void *payload)
@@ -620,6 +672,7 @@ Suite *reservation_suite(void)
 	tcase_add_loop_test(tc, import_refuses_the_reservation_attribute, 0, 2);
 	tcase_add_test(tc, file_store_keeps_reservations);
 	tcase_add_test(tc, read_only_store_reads_expired_reservations);
+	tcase_add_test(tc, two_stores_on_one_file_never_hand_out_one_time);
 	tcase_add_test(tc, damaged_reservation_bodies);
 	suite_add_tcase(s, tc);
 	return s;
