@@ -525,6 +525,59 @@ START_TEST(no_period_is_due_after_the_end_of_time)
 }
 END_TEST
 
+/* A period that starts on the last day a store records (2261-12-31): the next one is
+ * clamped to the last time, on that same day, so the renewal moved the subscription's
+ * DUE item into the bucket it came from. A read looked for the period it had on record
+ * there, found the later item, and called it damage: GetSubscription, ListSubscriptions
+ * and the Sinch views of the number were DATA_LOSS from that run on. */
+START_TEST(a_period_on_the_last_day_reads_back)
+{
+	import_stock(0);
+	top_up(store, P1, "USD", 1000000);
+	clock_still = 1;
+	const int64_t day = INT64_C(86400) * NS;
+	clock_now = NUMBERING__TIME_MAX - 61 * day - NS; /* 2261-10-31T23:59:58.999999999Z */
+	numbering_purchase_free(buy("+12125551234"));
+	int64_t balance = 0, reserved = 0, entries = 0;
+	account_state(store, P1, &balance, &reserved, &entries);
+	/* Nov 30, into a bucket; Dec 31, into the bucket of that same day. */
+	for (int run = 0; run < 2; run++) {
+		/* 2261-11-30T23:59:59.999999999Z, 2261-12-31T23:59:59.499999999Z */
+		clock_now = NUMBERING__TIME_MAX - (run == 0 ? 31 * day : NS / 2);
+		numbering_billing_report report = NUMBERING_BILLING_REPORT_INIT;
+		ck_assert_int_eq(checked(numbering_store_run_billing(&report, store, NULL)), NUMBERING_OK);
+		ck_assert_int_eq(report.charged, 1);
+	}
+	numbering_subscription_page *page = NULL;
+	int rc = numbering_store_list_subscriptions(&page, store, NULL, P1, 0, NULL);
+	ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_subscription_page_count(page), 1);
+	const numbering_subscription *listed = numbering_subscription_page_item(page, 0);
+	ck_assert_int_eq(numbering_subscription_int(listed, "periodsPaid"), 3);
+	ck_assert_int_eq(numbering_subscription_int(listed, "nextChargeDate"), NUMBERING__TIME_MAX);
+	numbering_subscription *got = NULL;
+	rc = numbering_store_get_subscription(&got, store, NULL, numbering_subscription_name(listed));
+	ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_subscription_int(got, "periodsPaid"), 3);
+	numbering_subscription_free(got);
+	numbering_subscription_page_free(page);
+	numbering_active_number *a = NULL;
+	rc = numbering_store_get_active(&a, store, NULL, P1, "+12125551234");
+	ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(numbering_active_number_int(a, "nextChargeDate"), NUMBERING__TIME_MAX);
+	numbering_active_number_free(a);
+	/* The period at the last time never comes. */
+	clock_now = NUMBERING__TIME_MAX;
+	numbering_billing_report last = NUMBERING_BILLING_REPORT_INIT;
+	ck_assert_int_eq(checked(numbering_store_run_billing(&last, store, NULL)), NUMBERING_OK);
+	ck_assert_int_eq(last.charged, 0);
+	int64_t b = 0, r = 0, e = 0;
+	account_state(store, P1, &b, &r, &e);
+	ck_assert_int_eq(e, entries + 2);
+	ck_assert_int_eq(b, balance - 2 * 200);
+}
+END_TEST
+
 START_TEST(failed_and_cancelled_give_the_number_back)
 {
 	import_stock(1);
@@ -1302,6 +1355,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, an_acquired_number_does_not_move);
 	tcase_add_test(tc, a_number_waiting_for_documents_is_cancelled_not_released);
 	tcase_add_test(tc, no_period_is_due_after_the_end_of_time);
+	tcase_add_test(tc, a_period_on_the_last_day_reads_back);
 	tcase_add_test(tc, a_free_number_charges_nothing);
 	tcase_add_test(tc, another_currency_is_refused);
 	tcase_add_test(tc, a_block_priced_wrong_is_refused_naming_the_number);

@@ -251,7 +251,13 @@ static int current_all(numbering_store *store, struct numbering_subscription *co
 			struct probe *pr = &probes[at[k]];
 			struct numbering_subscription *s = pr->s;
 			const struct numbering__due_item *item = &items[k];
-			if (found[k] && (item->periods != pr->p || item->next_due != pr->t || item->start != s->f.start_time)) {
+			/* A later period of its own on the same day: a period starting on the last
+			 * day a store records is followed by one clamped to the last time, so its
+			 * renewal moved the item into the bucket it was in. */
+			int later = found[k] && item->start == s->f.start_time && item->periods > pr->p &&
+			            item->next_due == numbering__subscription_period_start(s, item->periods);
+			if (found[k] && !later &&
+			    (item->periods != pr->p || item->next_due != pr->t || item->start != s->f.start_time)) {
 				rc = numbering__error_field(NUMBERING_DATA_LOSS, "dueBucket",
 				                            "subscription %s's item in its billing due bucket is not the "
 				                            "subscription's (periods, start)",
