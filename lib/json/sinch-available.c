@@ -169,9 +169,16 @@ static int read_attribute(numbering_available_number *n, const struct numbering_
 		int64_t minor = 0;
 		if ((rc = read_money(currency, &minor, value, path)) == NUMBERING_OK &&
 		    numbering_available_number_set_money(n, row->json, currency, minor) != NUMBERING_OK) {
-			char at[NUMBERING__JSON_PATH_SIZE];
+			/* The only refusal left (read_money() checked the currency): past the
+			 * attribute's limit. Say the amount and the limit, as every refusal does. */
+			char at[NUMBERING__JSON_PATH_SIZE], amount[NUMBERING_MONEY_BUFSIZE], largest[NUMBERING_MONEY_BUFSIZE];
+			if (numbering_money_format(amount, sizeof(amount), currency, minor) != NUMBERING_OK ||
+			    numbering_money_format(largest, sizeof(largest), currency, row->limit) != NUMBERING_OK)
+				amount[0] = largest[0] = '\0';
+			numbering_error_clear();
 			rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, numbering__json_path(at, named(path), "amount"),
-			                            "%s is too large", at);
+			                            "%s \"%s\" is more than a price can be: the largest %s price is %s", at,
+			                            amount, currency, largest);
 		}
 		break;
 	}
