@@ -19,6 +19,7 @@
 
 #include "core/rwlock.h"
 #include "ledger-invariant.h"
+#include "model/validate.h"
 #include "service/phone.h"
 #include "service/service.h"
 #include "store-fixture.h"
@@ -525,6 +526,27 @@ START_TEST(a_number_needing_documents_waits_for_verification)
 }
 END_TEST
 
+/* Near the last time a store records (2261-12-31T23:59:59.999999999Z), a hold that
+ * would end after it ends at it: the attach was INVALID_ARGUMENT naming
+ * unverified_hold_until, a field the caller never gave, and attached nothing. */
+START_TEST(a_hold_past_the_last_time_ends_at_it)
+{
+	import_stock();
+	top_up(store, P1, "USD", 10000);
+	clock_now = NUMBERING__TIME_MAX - 600 * NS; /* the hold is an hour */
+	numbering_attached *a = NULL;
+	expect(attach_count(&a, P1, 2, 3, NULL), NUMBERING_OK, NULL, NULL);
+	ck_assert_int_eq(numbering_attached_verification_status(a, 0), NUMBERING_VERIFICATION_REQUIRED);
+	ck_assert_int_eq(numbering_attached_unverified_hold_until(a, 0), NUMBERING__TIME_MAX);
+	struct numbering__phone p;
+	phone_of(&p, numbering_attached_instance(a, 1));
+	ck_assert_int_eq(p.hold_until, NUMBERING__TIME_MAX);
+	numbering__phone_clear(&p);
+	ck_assert_int_eq(state_of(numbering_attached_instance(a, 0)), NUMBERING_LIFECYCLE_PENDING);
+	numbering_attached_free(a);
+}
+END_TEST
+
 START_TEST(verify_errors)
 {
 	import_stock();
@@ -924,6 +946,7 @@ static void add_cases(TCase *t)
 	tcase_add_test(t, attach_bad_input_names_the_parameter_and_changes_nothing);
 	tcase_add_test(t, attach_stores_the_regulation_address);
 	tcase_add_test(t, a_number_needing_documents_waits_for_verification);
+	tcase_add_test(t, a_hold_past_the_last_time_ends_at_it);
 	tcase_add_test(t, verify_errors);
 	tcase_add_test(t, the_hold_expiry_cancels_an_unverified_number);
 	tcase_add_test(t, the_default_hold_is_14_days);

@@ -378,8 +378,11 @@ static int attached(numbering_store *store, numbering_active_number *a, const nu
 	p.regulation_address_id = c->at->r->regulation_address_id;
 	if (stock->supporting_documentation_required) {
 		p.verification_status = NUMBERING__VERIFICATION_REQUIRED;
-		if (__builtin_add_overflow(now, store->unverified_hold, &p.hold_until))
-			p.hold_until = INT64_MAX;
+		/* A hold past the last time a store records ends at that time: the PHONE
+		 * record takes no later one, and refusing it failed the whole attach. */
+		if (__builtin_add_overflow(now, store->unverified_hold, &p.hold_until) ||
+		    p.hold_until > NUMBERING__TIME_MAX)
+			p.hold_until = NUMBERING__TIME_MAX;
 	}
 	rc = numbering__phone_put(store, &p, a->instance);
 	struct attached_item *item = c->item;
