@@ -318,6 +318,46 @@ START_TEST(list_filters_orders_and_pages)
 }
 END_TEST
 
+/* A number that leaves the list between two pages (its release takes effect) moves no
+ * other one past the next page's start: the token named an offset, so the next page
+ * began one number too far, and +12085550102 was listed on no page. */
+START_TEST(a_page_after_a_number_left_skips_none)
+{
+	import(fx.store, "+12085550100-09", NULL, NUMBERING_NUMBER_TYPE_LOCAL, SMS_VOICE, 0);
+	const char *numbers[] = {"+12085550100", "+12085550101", "+12085550102", "+12085550103"};
+	int64_t next_charge = 0;
+	for (int i = 0; i < 4; i++) {
+		numbering_active_number *a = rent(numbers[i], NULL);
+		if (i == 0)
+			next_charge = numbering_active_number_int(a, "nextChargeDate");
+		numbering_active_number_free(a);
+	}
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_release_active(&a, fx.store, NULL, "projects/p1", "+12085550100"), NUMBERING_OK);
+	numbering_active_number_free(a);
+	numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	q.page_size = 2;
+	int64_t total = 0;
+	char next[200], token[200];
+	ck_assert_str_eq(list_page(&q, &total, next, sizeof(next)), "+12085550100,+12085550101");
+	snprintf(token, sizeof(token), "%s", next);
+	fx.now = next_charge; /* the release takes effect: +12085550100 leaves */
+	q.page_token = token;
+	ck_assert_str_eq(list_page(&q, &total, next, sizeof(next)), "+12085550102,+12085550103");
+	ck_assert_int_eq(total, 3);
+	ck_assert_str_eq(next, "");
+	/* A number that arrives before the token's is not shown on a later page either. */
+	q.page_token = NULL;
+	ck_assert_str_eq(list_page(&q, &total, next, sizeof(next)), "+12085550101,+12085550102");
+	snprintf(token, sizeof(token), "%s", next);
+	numbering_active_number_free(rent("+12085550100", NULL));
+	q.page_token = token;
+	ck_assert_str_eq(list_page(&q, &total, next, sizeof(next)), "+12085550103");
+}
+END_TEST
+
 START_TEST(file_backend_keeps_active_numbers)
 {
 	char path[64];
@@ -386,6 +426,7 @@ Suite *active_suite(void)
 	tcase_add_test(tc, release_takes_effect_at_expire_at);
 	tcase_add_test(tc, release_of_an_instance_not_rented_is_at_once);
 	tcase_add_test(tc, list_filters_orders_and_pages);
+	tcase_add_test(tc, a_page_after_a_number_left_skips_none);
 	tcase_add_test(tc, file_backend_keeps_active_numbers);
 	tcase_add_test(tc, long_stock_reads_back);
 	suite_add_tcase(s, tc);

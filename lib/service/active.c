@@ -783,6 +783,14 @@ static int list_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
+/* A number's place in the phone-number order as one int64, the cursor of a page token:
+ * digit counts first, then the value (below 10^16: at most 16 digits). */
+#define NUMBER_KEY_SCALE INT64_C(10000000000000000)
+static int64_t number_key(const struct match *m)
+{
+	return (int64_t)m->digits * NUMBER_KEY_SCALE + (int64_t)m->first;
+}
+
 static int by_number(const void *x, const void *y)
 {
 	const struct match *a = x, *b = y;
@@ -837,7 +845,17 @@ static int list_locked(numbering_active_page *page, numbering_store *store, cons
 		qsort(v.matches, v.count, sizeof(*v.matches),
 		      q->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME ? by_display_name : by_number);
 	page->total = (int64_t)v.count;
-	size_t from = offset < (int64_t)v.count ? (size_t)offset : v.count;
+	/* In the phone-number order a token names the last number shown, so a number that
+	 * left before it (released, a purchase cancelled) moves no later one onto a page
+	 * already read; as an offset, the next page started one too far and that number
+	 * was never listed. The display-name order keeps an offset (a name is no int64). */
+	int by_name = q->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME;
+	size_t from = 0;
+	if (by_name)
+		from = offset < (int64_t)v.count ? (size_t)offset : v.count;
+	else
+		while (from < v.count && number_key(&v.matches[from]) <= offset)
+			from++;
 	size_t n = v.count - from < (size_t)page_size ? v.count - from : (size_t)page_size;
 	if (rc == NUMBERING_OK && n > 0 && (page->items = numbering__calloc(n, sizeof(*page->items))) == NULL)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing active numbers");
@@ -856,7 +874,8 @@ static int list_locked(numbering_active_page *page, numbering_store *store, cons
 		}
 	}
 	if (rc == NUMBERING_OK && from + n < v.count)
-		numbering__token_make(page->next_token, store, digest, (int64_t)(from + n));
+		numbering__token_make(page->next_token, store, digest,
+		                      by_name ? (int64_t)(from + n) : number_key(&v.matches[from + n - 1]));
 	numbering__free_mem(v.matches);
 	numbering_instance_free(v.scratch);
 	return rc;
