@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <numbering/sys/backend.h>
+#include <numbering/sys/file.h>
 #include <numbering/sys/record.h>
 
 #include "model/kinds.h"
@@ -610,6 +611,85 @@ START_TEST(two_stores_on_one_file_never_hand_out_one_time)
 }
 END_TEST
 
+/* Another process's reservation committed between this store taking its time and
+ * its transaction: store A's clock makes store B (another handle of the file, which
+ * does not wait for the write lock) reserve at each reading while armed. A took its
+ * time before its transaction, from a last time that did not hold B's commit yet, so
+ * with a clock standing still it took B's time, and its reservation overwrote B's. */
+static numbering_store *racer;
+static int64_t race_clock_now;
+static int race_armed, race_tries, race_count;
+static char race_names[8][128];
+
+static int64_t racing_clock(void *payload)
+{
+	(void)payload;
+	if (race_armed && race_tries < 8) {
+		race_armed = 0;
+		char number[32];
+		snprintf(number, sizeof(number), "+1208555011%d", race_tries++);
+		numbering_reservation_request q = NUMBERING_RESERVATION_REQUEST_INIT;
+		q.phone_numbers = (const char *[]){number};
+		q.phone_number_count = 1;
+		q.ttl = 10 * MINUTE;
+		numbering_reservation *r = NULL;
+		if (numbering_store_reserve_available(&r, racer, NULL, P1, &q) == NUMBERING_OK)
+			snprintf(race_names[race_count++], sizeof(race_names[0]), "%s", numbering_reservation_name(r));
+		numbering_reservation_free(r);
+		race_armed = 1;
+	}
+	return race_clock_now;
+}
+
+START_TEST(a_reservation_committed_meanwhile_keeps_its_name)
+{
+	char path[64], lock[80];
+	fixture_case_path(path, sizeof(path), 1, "reservation-race");
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	race_clock_now = FIXTURE_EPOCH;
+	race_armed = race_tries = race_count = 0;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = racing_clock;
+	options.backend = fixture_file_backend(path, 0);
+	memset(&fx, 0, sizeof(fx));
+	ck_assert_msg(numbering_store_open(&fx.store, &options) == NUMBERING_OK, "%s", numbering_error_message());
+	numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+	file_options.busy_timeout_ms = -1; /* B never waits for A's transaction */
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, &file_options), NUMBERING_OK);
+	numbering_options other = NUMBERING_OPTIONS_INIT;
+	other.clock = fixture_still;
+	other.clock_payload = &race_clock_now;
+	other.backend = backend;
+	ck_assert_msg(numbering_store_open(&racer, &other) == NUMBERING_OK, "%s", numbering_error_message());
+	import("+12085550100-19", NUMBERING_NUMBER_TYPE_LOCAL, 1);
+	race_armed = 1;
+	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550100"}, 1, 10 * MINUTE);
+	race_armed = 0;
+	ck_assert_int_gt(race_count, 0);
+	for (int i = 0; i < race_count; i++)
+		ck_assert_str_ne(race_names[i], numbering_reservation_name(r));
+	numbering_reservation_free(r);
+	numbering_reservation_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_reservations(&page, fx.store, NULL, P1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_reservation_page_count(page), 1 + race_count);
+	numbering_reservation_page_free(page);
+	race_clock_now += 11 * MINUTE;
+	int64_t processed = 0;
+	ck_assert_int_eq(numbering_store_process_due(&processed, fx.store), NUMBERING_OK);
+	char found[512];
+	search(found, sizeof(found), P2, "+120855501");
+	ck_assert_str_eq(found, "0100,0101,0102,0103,0104,0105,0106,0107,0108,0109,0110,0111,0112,0113,0114,0115,0116,"
+	                        "0117,0118,0119");
+	numbering_store_close(racer);
+	racer = NULL;
+	numbering_store_close(fx.store);
+	fx.store = NULL;
+	unlink(path);
+	unlink(lock);
+}
+END_TEST
+
 /* The RESERVATION record, its body cut at every length and each bit flipped: read whole
  * or as DATA_LOSS by the kind's check, never past its bytes (exact-size copies). */
 static int damage_visit(const numbering_record *record, void *payload)
@@ -673,6 +753,7 @@ Suite *reservation_suite(void)
 	tcase_add_test(tc, file_store_keeps_reservations);
 	tcase_add_test(tc, read_only_store_reads_expired_reservations);
 	tcase_add_test(tc, two_stores_on_one_file_never_hand_out_one_time);
+	tcase_add_test(tc, a_reservation_committed_meanwhile_keeps_its_name);
 	tcase_add_test(tc, damaged_reservation_bodies);
 	suite_add_tcase(s, tc);
 	return s;

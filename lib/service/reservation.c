@@ -490,7 +490,14 @@ static int reserve_locked(numbering_store *store, struct checked *c)
 {
 	numbering_reservation *r = c->r;
 	int64_t last_time = store->last_time, now = 0;
-	int rc = numbering__next_time(store, &now);
+	/* The time names the reservation: taken inside the transaction, under the file
+	 * store's write lock, after begin() took what other processes committed. Taken
+	 * before it, another process's reservation committed in between could get the
+	 * same time (a clock standing still), and this one overwrote it. */
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK && now > NUMBERING__TIME_MAX - c->ttl)
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "ttl",
 		                            "ttl: the expiry would be past the last time the store records");
@@ -511,16 +518,14 @@ static int reserve_locked(numbering_store *store, struct checked *c)
 	numbering_available_number scratch;
 	memset(&scratch, 0, sizeof(scratch));
 	numbering__available_clear(&scratch);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		for (int i = 0; i < r->count && rc == NUMBERING_OK; i++) {
-			char field[32];
-			snprintf(field, sizeof(field), "phoneNumbers[%d]", i);
-			rc = hold(store, &scratch, r, &r->numbers[i], field, c->project);
-		}
-		if (rc == NUMBERING_OK)
-			rc = put_record(store, r, c->project);
-		rc = numbering__commit_or_rollback(store, rc);
+	for (int i = 0; i < r->count && rc == NUMBERING_OK; i++) {
+		char field[32];
+		snprintf(field, sizeof(field), "phoneNumbers[%d]", i);
+		rc = hold(store, &scratch, r, &r->numbers[i], field, c->project);
 	}
+	if (rc == NUMBERING_OK)
+		rc = put_record(store, r, c->project);
+	rc = numbering__commit_or_rollback(store, rc);
 	numbering__available_clear(&scratch);
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;
