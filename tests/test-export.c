@@ -426,15 +426,27 @@ START_TEST(projects_listed)
 }
 END_TEST
 
-/* The first record line of the reference export, and where it is. */
-static const char *record_line(const char *ref, const char *kind, size_t *len)
+/* The record line @nth (from 0) of @kind in the reference export, and where it is;
+ * NULL when it holds fewer. */
+static const char *nth_record_line(const char *ref, const char *kind, int nth, size_t *len)
 {
 	char want[64];
 	snprintf(want, sizeof(want), "\n{\"kind\":\"%s\"", kind);
-	const char *l = strstr(ref, want);
-	ck_assert_ptr_nonnull(l);
+	const char *l = ref;
+	for (int i = 0; i <= nth && l != NULL; i++)
+		l = strstr(l + 1, want);
+	if (l == NULL)
+		return NULL;
 	l++;
 	*len = (size_t)(strchr(l, '\n') - l) + 1;
+	return l;
+}
+
+/* The first record line of the reference export, and where it is. */
+static const char *record_line(const char *ref, const char *kind, size_t *len)
+{
+	const char *l = nth_record_line(ref, kind, 0, len);
+	ck_assert_ptr_nonnull(l);
 	return l;
 }
 
@@ -662,14 +674,12 @@ static void b64_encode_text(char *out, const uint8_t *in, size_t len)
 	out[o] = '\0';
 }
 
-/* The reference export with the first @kind record's line given the body @body (@len
+/* The reference export with its record line @l (@n bytes) given the body @body (@len
  * bytes), or its keys[@key] replaced by @key_value (@key >= 0); its line number in *@no
  * and its name in @name. */
-static char *with_record(const char *ref, const char *kind, const uint8_t *body, size_t len, int key,
-                         const char *key_value, int *no, char *name, size_t name_size, size_t *out_len)
+static char *with_line(const char *ref, const char *l, size_t n, const uint8_t *body, size_t len, int key,
+                       const char *key_value, int *no, char *name, size_t name_size, size_t *out_len)
 {
-	size_t n;
-	const char *l = record_line(ref, kind, &n);
 	*no = line_of(ref, l);
 	json_error_t error;
 	json_t *root = json_loadb(l, n, 0, &error);
@@ -692,6 +702,15 @@ static char *with_record(const char *ref, const char *kind, const uint8_t *body,
 	char *t = replace_line(ref, *no, line, line_len, out_len);
 	free(line);
 	return t;
+}
+
+/* with_line() of the first @kind record's line. */
+static char *with_record(const char *ref, const char *kind, const uint8_t *body, size_t len, int key,
+                         const char *key_value, int *no, char *name, size_t name_size, size_t *out_len)
+{
+	size_t n;
+	const char *l = record_line(ref, kind, &n);
+	return with_line(ref, l, n, body, len, key, key_value, no, name, name_size, out_len);
 }
 
 /* The body of the first @kind record of @ref, decoded into @out (*@len its size). */
@@ -980,6 +999,193 @@ START_TEST(instance_text_not_utf8)
 }
 END_TEST
 
+/* ---- Text that is not UTF-8, in every kind ---- */
+
+/* The text attributes (JSON names) that the filled store's records of each kind hold:
+ * each, its bytes made "\xff\xfe...", must be damage (not UTF-8: json_string() refuses
+ * it, and a rendering took that for a lack of memory, RESOURCE_EXHAUSTED). */
+static const struct {
+	const char *kind;
+	const char *fields[12];
+} text_fields[] = {
+	{"phoneNumberInstance", {"display_name", "labels", "incoming_call_handler_uris", "regulatory_listing",
+	                         "country_code"}},
+	{"availableNumber", {"friendlyName", "region", "regionName", "categoryName", "reservation"}},
+	{"activeNumber", {"instance", "region", "regionName", "categoryName", "reservation", "callbackUrl",
+	                  "smsConfiguration.scheduledProvisioning.campaignId",
+	                  "smsConfiguration.scheduledProvisioning.servicePlanId",
+	                  "voiceConfiguration.scheduledVoiceProvisioning.appId"}},
+	{"callbackDelivery", {"projectId", "url", "body"}},
+	{"callbackConfiguration", {"hmacSecret"}},
+	{"subscription", {"instance", "purchase"}},
+	{"provisioningTask", {"projectId", "phoneNumber", "appId", "campaignId", "servicePlanId"}},
+	{"billingEntry", {"reason", "resource", "chargeKey", "more.resource"}},
+	{"phoneNumberPurchase", {"phoneNumber", "countryCode", "friendlyName", "instance"}},
+	{"reservation", {"phoneNumbers"}},
+	{"application", {"application_name"}},
+	{"rule", {"rule_name"}},
+	{"accountLink", {"parent_account"}},
+	{"phoneRegion", {"region", "regionCode", "regionName", "categoryName"}},
+	{"change", {"name"}},
+};
+
+/* A read that meets the damaged record of a kind: @method with @request, whose "%s" is
+ * the record's name, or its parent when @parent. */
+static const struct {
+	const char *kind, *method, *request;
+	int parent;
+} damaged_reads[] = {
+	{"phoneNumberInstance", "GetPhoneNumberInstance", "{\"name\":\"%s\"}", 0},
+	{"phoneNumberPurchase", "GetPhoneNumberPurchase", "{\"name\":\"%s\"}", 0},
+	{"phoneNumberPurchase", "ListPhoneNumberPurchases", "{\"parent\":\"%s\",\"pageSize\":1000}", 1},
+	{"subscription", "GetSubscription", "{\"name\":\"%s\"}", 0},
+	{"subscription", "ListSubscriptions", "{\"parent\":\"%s\",\"pageSize\":1000}", 1},
+	{"reservation", "GetReservation", "{\"name\":\"%s\"}", 0},
+	{"reservation", "ListReservations", "{\"parent\":\"%s\",\"pageSize\":1000}", 1},
+	{"billingAccount", "GetBillingAccount", "{\"parent\":\"%s\"}", 1},
+	{"billingEntry", "ListBillingEntries", "{\"parent\":\"%s\",\"pageSize\":1000}", 1},
+	{"change", "ListChanges", "{\"pageSize\":1000}", 0},
+};
+
+/* The attribute a record check's message names as damaged with text that is not UTF-8
+ * ("... is damaged: its friendlyName: it is not UTF-8 text"), into @field; 0 if none. */
+static int not_utf8_field(char *field, size_t size)
+{
+	const char *m = numbering_error_message(), *its = strstr(m, "is damaged: its ");
+	if (numbering_error_code() != NUMBERING_DATA_LOSS || its == NULL || strstr(m, "it is not UTF-8 text") == NULL)
+		return 0;
+	its += strlen("is damaged: its ");
+	snprintf(field, size, "%.*s", (int)strcspn(its, ":"), its);
+	return 1;
+}
+
+/* The record @raw (of line @l, @n bytes, of the reference) with its text @field made
+ * not UTF-8 in @bad: import refuses it naming the line, the record and the field, and
+ * changes nothing; fsck of a file store holding it reports it; a read meeting it in a
+ * store is DATA_LOSS naming it. */
+static void not_utf8_everywhere(const char *kind, const char *field, const struct raw *raw, const uint8_t *bad,
+                                const char *l, size_t n)
+{
+	char name[600], want[900], got[1200];
+	int no;
+	size_t tlen;
+	snprintf(want, sizeof(want), "its %s: it is not UTF-8 text", field);
+	/* import */
+	char *t = with_line(memory_ref, l, n, bad, raw->len, -1, NULL, &no, name, sizeof(name), &tlen);
+	refused(t, tlen, want, NULL);
+	error_names_record(no, kind, name);
+	free(t);
+	numbering_record r = raw->r;
+	r.body = bad;
+	/* fsck: a file store holding the record, put as a backend takes any record */
+	char path[256];
+	numbering_backend *f = new_file_backend(path, sizeof(path));
+	ck_assert_int_eq(f->begin(f), NUMBERING_OK);
+	ck_assert_int_eq(f->put(f, &r), NUMBERING_OK);
+	ck_assert_int_eq(f->commit(f), NUMBERING_OK);
+	f->free(f);
+	/* (the file holds it as put) */
+	static struct raw held;
+	f = reopen_file_backend(path);
+	ck_assert_int_eq(f->get(f, r.kind, r.name, copy_record, &held), NUMBERING_OK);
+	f->free(f);
+	ck_assert(held.len == raw->len && memcmp(held.body, bad, raw->len) == 0);
+	numbering_file_report report;
+	memset(&report, 0, sizeof(report));
+	report.version = NUMBERING_FILE_REPORT_VERSION;
+	ck_assert_int_eq(numbering_file_check(&report, path, 0), NUMBERING_OK);
+	/* (report.message is bounded: a long path and name may cut off the field) */
+	const char *said = report.message;
+	ck_assert_msg(report.status == NUMBERING_DATA_LOSS && strstr(said, raw->name) != NULL &&
+	                  (strstr(said, want) != NULL || strlen(said) == sizeof(report.message) - 1),
+	              "%s %s: fsck: %d %s", kind, field, report.status, said);
+	/* reads of a store holding it */
+	for (size_t i = 0; i < sizeof(damaged_reads) / sizeof(damaged_reads[0]); i++) {
+		if (strcmp(damaged_reads[i].kind, kind) != 0)
+			continue;
+		numbering_backend *m = imported(memory_ref);
+		ck_assert_int_eq(m->begin(m), NUMBERING_OK);
+		ck_assert_int_eq(m->put(m, &r), NUMBERING_OK);
+		ck_assert_int_eq(m->commit(m), NUMBERING_OK);
+		numbering_options options = NUMBERING_OPTIONS_INIT;
+		options.backend = m;
+		options.clock = batch_clock_now;
+		options.clock_payload = &fill_clock;
+		numbering_store *store = NULL;
+		char request[900], *response = NULL;
+		snprintf(request, sizeof(request), damaged_reads[i].request, damaged_reads[i].parent ? raw->parent : raw->name);
+		/* (an open that reads the record, the newest change, is such a read too) */
+		int rc = numbering_store_open(&store, &options);
+		if (rc == NUMBERING_OK)
+			rc = numbering_store_call_json(&response, store, NULL, damaged_reads[i].method, request);
+		snprintf(got, sizeof(got), "%s", numbering_error_message());
+		ck_assert_msg(rc == NUMBERING_DATA_LOSS && strstr(got, raw->name) != NULL, "%s %s: %s %s: %d %s", kind,
+		              field, damaged_reads[i].method, request, rc, got);
+		numbering_free(response);
+		numbering_store_close(store); /* (a failed open freed the backend) */
+	}
+}
+
+/* Every kind's records in the filled store (up to 40 a kind): each text of their
+ * bodies (a length byte then printable bytes) given the bytes 0xff 0xfe for its first
+ * two; a record check that says so names the attribute. Each attribute of text_fields
+ * must be found so, and is then held to not_utf8_everywhere(). */
+START_TEST(text_not_utf8_every_kind)
+{
+	numbering_backend *m = imported(memory_ref);
+	static struct raw raw;
+	static uint8_t bad[4096];
+	char missing[2000] = "";
+	for (size_t k = 0; k < sizeof(text_fields) / sizeof(text_fields[0]); k++) {
+		const char *kind = text_fields[k].kind;
+		int kind_no = 0;
+		for (int i = 1; i <= NUMBERING_RECORD_KIND_MAX; i++)
+			if (numbering_record_kind_name(i) != NULL && strcmp(numbering_record_kind_name(i), kind) == 0)
+				kind_no = i;
+		ck_assert_int_ne(kind_no, 0);
+		int found[12] = {0};
+		size_t n;
+		const char *l;
+		for (int nth = 0; nth < 40 && (l = nth_record_line(memory_ref, kind, nth, &n)) != NULL; nth++) {
+			json_t *root = json_loadb(l, n, 0, NULL);
+			ck_assert_ptr_nonnull(root);
+			ck_assert_int_eq(m->get(m, kind_no, json_string_value(json_object_get(root, "name")), copy_record, &raw),
+			                 NUMBERING_OK);
+			json_decref(root);
+			for (size_t at = 0; at + 2 < raw.len; at++) {
+				size_t len = raw.body[at], j = 0;
+				while (j < len && at + 1 + j < raw.len && raw.body[at + 1 + j] >= 0x20 && raw.body[at + 1 + j] < 0x7f)
+					j++;
+				if (len < 2 || j < len)
+					continue;
+				memcpy(bad, raw.body, raw.len);
+				bad[at + 1] = 0xff;
+				bad[at + 2] = 0xfe;
+				numbering_record r = raw.r;
+				r.body = bad;
+				char field[64];
+				if (numbering_record_check(&r) == NUMBERING_OK || !not_utf8_field(field, sizeof(field)))
+					continue;
+				ck_assert_msg(strstr(numbering_error_message(), raw.name) != NULL, "%s", numbering_error_message());
+				int row = -1;
+				for (int f = 0; f < 12 && text_fields[k].fields[f] != NULL; f++)
+					if (strcmp(text_fields[k].fields[f], field) == 0)
+						row = f;
+				ck_assert_msg(row >= 0, "%s: %s is not in text_fields", kind, field);
+				if (!found[row]++)
+					not_utf8_everywhere(kind, field, &raw, bad, l, n);
+			}
+		}
+		for (int f = 0; f < 12 && text_fields[k].fields[f] != NULL; f++)
+			if (!found[f])
+				snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), " %s.%s", kind,
+				         text_fields[k].fields[f]);
+	}
+	m->free(m);
+	ck_assert_msg(missing[0] == '\0', "text that is not UTF-8 passes the record check in:%s", missing);
+}
+END_TEST
+
 /* An endless input (/dev/zero, a FIFO fed forever): after @head, zero bytes, counting
  * how many were read. */
 struct endless {
@@ -1054,6 +1260,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, write_error);
 	tcase_add_test(tc, import_endless_input);
 	tcase_add_test(tc, instance_text_not_utf8);
+	tcase_add_test(tc, text_not_utf8_every_kind);
 	tcase_add_test(tc, foreach_control);
 	suite_add_tcase(s, tc);
 	int failed = export_suite_run(s, tmpdir);

@@ -182,6 +182,44 @@ static void expect_bad_display_name(const char *in, const char *needle)
 	numbering__str_free(&out);
 }
 
+/* numbering__stored_text_problem(): ASCII text of 0 .. 40 bytes, with a valid character
+ * of 2 to 4 bytes, or a NUL or bytes that are not UTF-8 (a stray byte, a lone
+ * continuation, an overlong NUL, a surrogate, past U+10FFFF, a cut sequence) at each
+ * place, word boundaries and the overlapping last word included; each copy in a buffer
+ * of exactly its size (ASan sees an overread). */
+START_TEST(stored_text)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *problem;
+	} inserts[] = {
+	    {"", 0, NULL},
+	    {"\xc3\xa9", 2, NULL},
+	    {"\xe2\x82\xac", 3, NULL},
+	    {"\xf0\x9f\x98\x80", 4, NULL},
+	    {"\0", 1, "it holds a NUL byte"},
+	    {"\xff", 1, "it is not UTF-8 text"},
+	    {"\x80", 1, "it is not UTF-8 text"},
+	    {"\xc0\x80", 2, "it is not UTF-8 text"},
+	    {"\xed\xa0\x80", 3, "it is not UTF-8 text"},
+	    {"\xf4\x90\x80\x80", 4, "it is not UTF-8 text"},
+	    {"\xe2\x82", 2, "it is not UTF-8 text"},
+	};
+	for (size_t k = 0; k < sizeof(inserts) / sizeof(inserts[0]); k++)
+		for (size_t len = inserts[k].len; len <= 40; len++)
+			for (size_t at = 0; at + inserts[k].len <= len; at++) {
+				char *text = malloc(len > 0 ? len : 1);
+				memset(text, 'a', len);
+				memcpy(text + at, inserts[k].bytes, inserts[k].len);
+				const char *got = numbering__stored_text_problem(text, len);
+				ck_assert_msg(inserts[k].problem == NULL ? got == NULL : got != NULL && strcmp(got, inserts[k].problem) == 0,
+				              "insert %zu at %zu of %zu bytes: %s", k, at, len, got ? got : "(none)");
+				free(text);
+			}
+}
+END_TEST
+
 START_TEST(display_name_nfc)
 {
 	expect_display_name("", "");
@@ -772,6 +810,7 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, display_name_length_after_nfc);
 	tcase_add_test(tc, display_name_rejects);
 	tcase_add_test(tc, labels);
+	tcase_add_test(tc, stored_text);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("uris");
 	tcase_add_test(tc, message_handlers);

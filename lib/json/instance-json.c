@@ -8,8 +8,6 @@
  */
 #include <string.h>
 
-#include <utf8proc.h>
-
 #include "core/error.h"
 #include "json/json.h"
 #include "model/validate.h"
@@ -361,29 +359,13 @@ int numbering__instance_from_json(numbering_instance *instance, json_t *value, e
 }
 
 /* Adds @value under @key unless it failed to allocate; a failed *ok (0, or -1 for text
- * that is not UTF-8) sticks. */
+ * that is not UTF-8: a label's key too, which json_object_set_new() refuses) sticks. */
 static void put(int *ok, json_t *object, const char *key, json_t *value)
 {
 	if (*ok > 0 && (value == NULL || json_object_set_new(object, key, value) != 0))
-		*ok = 0;
+		*ok = value != NULL && numbering__stored_text_problem(key, strlen(key)) != NULL ? -1 : 0;
 	else if (*ok <= 0)
 		json_decref(value);
-}
-
-/* Whether @s is valid UTF-8 (what json_string() asks of it). */
-static int is_utf8(const char *s)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
-	while (left > 0) {
-		utf8proc_int32_t cp = 0;
-		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-		if (n <= 0 || cp < 0)
-			return 0;
-		p += n;
-		left -= n;
-	}
-	return 1;
 }
 
 /* json_string(@s); when that fails on text that is not UTF-8 rather than on memory,
@@ -392,7 +374,7 @@ static int is_utf8(const char *s)
 static json_t *text(int *ok, const char *s)
 {
 	json_t *v = json_string(s);
-	if (v == NULL && *ok > 0 && !is_utf8(s))
+	if (v == NULL && *ok > 0 && numbering__stored_text_problem(s, strlen(s)) != NULL)
 		*ok = -1;
 	return v;
 }

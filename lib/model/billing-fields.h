@@ -8,7 +8,8 @@
  *
  * A BILLING_ENTRY record holds entries n .. n + k - 1 of one account (k >= 1): the
  * attributes above are entry n's, and "more" (absent when k is 1) the k - 1 others in
- * the compact form of service/billing.c (docs/RECORDS.md), which has no NUL byte.
+ * the compact form of service/billing.c (docs/RECORDS.md), which has no NUL byte but is
+ * not text (NUMBERING__FIELD_TEXT_BYTES): the reader checks the texts inside it.
  */
 /* The longest "more": what a record body holds. */
 #define NUMBERING__BILLING_MORE_MAX (64 * 1024 * 1024)
@@ -31,7 +32,7 @@
 	X(charge_key,    TEXT,   "chargeKey",     255,           0)              \
 	X(time,          TIME,   "time",          0,             0)              \
 	X(from_reserve,  BOOL,   "fromReserve",   1,             0)              \
-	X(more,          TEXT,   "more",          NUMBERING__BILLING_MORE_MAX, 0)
+	X(more,          TEXT,   "more",          NUMBERING__BILLING_MORE_MAX, NUMBERING__FIELD_TEXT_BYTES)
 /* clang-format on */
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "model/change-record.h"
 #include "model/kinds.h"
+#include "model/validate.h"
 #include "model/varint.h"
 
 static const char *const change_names[NUMBERING__CHANGE_MAX + 1] = {
@@ -216,11 +217,15 @@ static int read_body(const numbering_record *record, size_t pos, int64_t *time, 
 		e.name = (const char *)p + pos;
 		e.name_len = (size_t)name_len;
 		pos += e.name_len;
-		if ((e.change == NUMBERING__CHANGE_RELOAD) != (e.name_len == 0) || e.name_len > NUMBERING_RECORD_NAME_MAX ||
-		    memchr(e.name, '\0', e.name_len) != NULL) {
-			snprintf(problem, sizeof(problem),
-			         "entry %llu has a name of %zu bytes (1 .. %d without NUL; none for a reload)",
+		if ((e.change == NUMBERING__CHANGE_RELOAD) != (e.name_len == 0) || e.name_len > NUMBERING_RECORD_NAME_MAX) {
+			snprintf(problem, sizeof(problem), "entry %llu has a name of %zu bytes (1 .. %d; none for a reload)",
 			         (unsigned long long)i, e.name_len, NUMBERING_RECORD_NAME_MAX);
+			return numbering__record_damaged(record, "change journal ", "name", problem);
+		}
+		/* ListChanges renders the name: not UTF-8 is damage here, not "out of memory" there. */
+		const char *text = numbering__stored_text_problem(e.name, e.name_len);
+		if (text != NULL) {
+			snprintf(problem, sizeof(problem), "%s (entry %llu)", text, (unsigned long long)i);
 			return numbering__record_damaged(record, "change journal ", "name", problem);
 		}
 		if (visit != NULL) {

@@ -344,17 +344,23 @@ static int read_one(const struct numbering__fields *t, const struct numbering__f
 	uint64_t v;
 	int rc;
 	switch (f->type) {
-	case NUMBERING__FIELD_TEXT:
+	case NUMBERING__FIELD_TEXT: {
 		if ((rc = get_varint(r, f->json, &v)) != NUMBERING_OK)
 			return rc;
 		if (v == 0 || v > (uint64_t)f->limit || v > (uint64_t)(r->end - r->p))
 			return bad(r, f->json, "its length is 0, over its limit or past the body's end");
-		if (memchr(r->p, '\0', (size_t)v) != NULL)
-			return bad(r, f->json, "it holds a NUL byte");
+		/* Not UTF-8 is damage here, where the record is named, not where a
+		 * rendering's json_string() would take it for a lack of memory. */
+		const char *problem = f->dflt != NUMBERING__FIELD_TEXT_BYTES
+		                          ? numbering__stored_text_problem(r->p, (size_t)v)
+		                          : memchr(r->p, '\0', (size_t)v) != NULL ? "it holds a NUL byte" : NULL;
+		if (problem != NULL)
+			return bad(r, f->json, problem);
 		if ((*AT(obj, f, char *) = numbering__strndup((const char *)r->p, (size_t)v)) == NULL)
 			return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading %s", t->what);
 		r->p += v;
 		return NUMBERING_OK;
+	}
 	case NUMBERING__FIELD_INT:
 		if ((rc = get_varint(r, f->json, &v)) != NUMBERING_OK)
 			return rc;

@@ -32,7 +32,8 @@ struct numbering__money {
 };
 
 enum numbering__field_type {
-	NUMBERING__FIELD_TEXT,  /* char *, NULL when unset; 1 .. limit bytes of UTF-8 text */
+	NUMBERING__FIELD_TEXT,  /* char *, NULL when unset; 1 .. limit bytes of UTF-8 text (dflt
+	                         * NUMBERING__FIELD_TEXT_BYTES: of any byte but NUL) */
 	NUMBERING__FIELD_INT,   /* int64_t, dflt .. limit; dflt when unset */
 	NUMBERING__FIELD_TIME,  /* int64_t ns since the epoch, 0 when unset */
 	NUMBERING__FIELD_BOOL,  /* uint8_t 0 or 1 */
@@ -40,6 +41,10 @@ enum numbering__field_type {
 	NUMBERING__FIELD_CAPS,  /* uint8_t, flags 0 .. limit */
 	NUMBERING__FIELD_SMONEY /* struct numbering__money; minor units -limit .. limit */
 };
+
+/* The dflt of a TEXT row whose bytes are not text (a compact form of their own, read
+ * and checked by their kind): the decoder does not hold them to UTF-8. */
+#define NUMBERING__FIELD_TEXT_BYTES 1
 
 struct numbering__field {
 	const char *json; /* its name in JSON and in the C API */

@@ -715,19 +715,7 @@ SINK_INLINE int get_varint(struct reader *r, const char *field, uint64_t *v)
 	return problem == NULL ? NUMBERING_OK : bad(r, field, problem);
 }
 
-/* Whether @n bytes at @p hold a NUL: most strings of a body are a few bytes, for
- * which a loop beats a call. */
-static inline int has_nul(const uint8_t *p, size_t n)
-{
-	if (n > 16)
-		return memchr(p, '\0', n) != NULL;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == 0)
-			return 1;
-	return 0;
-}
-
-/* A string of @min .. @max bytes without NUL: where it is in the body. */
+/* A string of @min .. @max bytes of UTF-8 without NUL: where it is in the body. */
 SINK_INLINE int get_raw(struct sink *k, struct reader *r, const char *field, const char **s, size_t *len, size_t min,
                         size_t max)
 {
@@ -739,8 +727,9 @@ SINK_INLINE int get_raw(struct sink *k, struct reader *r, const char *field, con
 		return bad(r, field, "it is longer than the bytes left");
 	if (CHECKS(k) && (n < min || n > max))
 		return bad(r, field, n < min ? "it is empty" : "it is longer than the model allows");
-	if (CHECKS(k) && has_nul(r->p, (size_t)n))
-		return bad(r, field, "it holds a NUL byte");
+	const char *problem = CHECKS(k) ? numbering__stored_text_problem(r->p, (size_t)n) : NULL;
+	if (problem != NULL)
+		return bad(r, field, problem);
 	*s = (const char *)r->p;
 	*len = (size_t)n;
 	r->p += n;

@@ -248,6 +248,25 @@ static enum scan_result scan_text(struct scan *scan, const char *s, size_t len)
 	return SCAN_OK;
 }
 
+const char *numbering__stored_text_scan(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if (s[i] == 0)
+			return "it holds a NUL byte";
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		/* What scan_text() reads as UTF-8 (surrogates and overlong forms refused). */
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || cp < 0)
+			return "it is not UTF-8 text";
+		i += (size_t)n;
+	}
+	return NULL;
+}
+
 /* Reports a scan failure of @subject, a phrase that quotes the value ("display name \"x\""). */
 static int scan_error(enum scan_result result, const struct scan *scan, const char *field, const char *subject)
 {

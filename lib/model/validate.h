@@ -8,12 +8,54 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "model/instance.h"
 
 /* Text of 1 .. @max_bytes bytes: valid UTF-8 without control characters (@field names
  * it in the error, which quotes the value). */
 int numbering__validate_text(const char *text, size_t max_bytes, const char *field);
+
+/* The scan numbering__stored_text_problem() makes of text that is not all ASCII
+ * without NUL. */
+const char *numbering__stored_text_scan(const unsigned char *s, size_t len);
+
+/*
+ * What is wrong with the @len bytes of a stored text at @s, or NULL: "it holds a NUL
+ * byte" or "it is not UTF-8 text". Every record reader asks it of each text it reads,
+ * so that such a record (damaged, or imported from a hand-edited export) is DATA_LOSS
+ * naming the record and the field when read, checked, imported or fsck'ed, not "out of
+ * memory" when json_string() refuses it in a rendering. Control characters are not its
+ * business: a stored text holds what its writer took.
+ *
+ * Inline, as the readers call it on every string of a body: ASCII without NUL (most
+ * text) is a few instructions a word, and a call only for the rest. For a byte b,
+ * (b - 1) | b has its high bit set exactly when b is NUL or not ASCII (a borrow from a
+ * NUL flags more, which the scan then reads byte by byte).
+ */
+static inline const char *numbering__stored_text_problem(const void *text, size_t len)
+{
+	const unsigned char *s = text;
+	if (len >= 8) {
+		const uint64_t ones = UINT64_C(0x0101010101010101);
+		uint64_t w, flags = 0;
+		for (size_t i = 0; i + 8 <= len; i += 8) {
+			memcpy(&w, s + i, 8);
+			flags |= (w - ones) | w;
+		}
+		memcpy(&w, s + len - 8, 8); /* the last word, overlapping */
+		flags |= (w - ones) | w;
+		if ((flags & (ones << 7)) == 0)
+			return NULL;
+	} else {
+		unsigned flags = 0;
+		for (size_t i = 0; i < len; i++)
+			flags |= ((unsigned)s[i] - 1u) | s[i];
+		if ((flags & ~0x7fu) == 0)
+			return NULL;
+	}
+	return numbering__stored_text_scan(s, len);
+}
 
 /* "projects/{project}": project is 1..63 of a-z, 0-9, '-'. Sets *project_len to the
  * length of the whole "projects/{project}" part. */

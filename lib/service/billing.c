@@ -259,6 +259,8 @@ static const char *more_text(struct walk *w, char *buf, size_t max)
 		return problem;
 	if (len == 0 || len > max || len > (uint64_t)(w->end - w->p))
 		return "a text's length is 0, over its limit or past the end";
+	if ((problem = numbering__stored_text_problem(w->p, (size_t)len)) != NULL)
+		return problem;
 	memcpy(buf, w->p, (size_t)len);
 	buf[len] = '\0';
 	w->p += len;
