@@ -3606,6 +3606,80 @@ START_TEST(file_read_only_open_out_of_descriptors)
 }
 END_TEST
 
+/* A store used in a child forked after the open (a prefork server that opens it before
+ * forking its workers): the child shares the lock file's open file description, and
+ * with it the flock, so the writers' lock let parent and child in at once; two such
+ * processes writing damaged the store within a few hundred commits (DATA_LOSS at the
+ * next open). The child's writes are refused, its reads go on, and its close releases
+ * nothing of the parent's: here the parent holds a transaction across the fork, and a
+ * writable open in the child after its close still finds the lock taken. */
+/* @in_txn: forked while the parent held a transaction (the child closes its copy);
+ * else the child writes, compacts and reads. */
+static int forked_child(numbering_backend *b, const char *path, int in_txn)
+{
+	if (!in_txn) {
+		if (scenario_step(b, 2) != NUMBERING_FAILED_PRECONDITION)
+			return 2;
+		if (strstr(numbering_error_message(), "forked") == NULL)
+			return 3;
+		if (b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL) != NUMBERING_FAILED_PRECONDITION)
+			return 4;
+		if (strcmp(found(b, 1010, 1010, 6), P2 "/phoneNumberInstances/s1") != 0)
+			return 5;
+	}
+	b->free(b);
+	/* A writable open takes the writers' lock: the parent's transaction still has it. */
+	numbering_backend *mine = NULL;
+	if (!in_txn)
+		return 0;
+	if (open_busy(&mine, path, -1) != NUMBERING_UNAVAILABLE)
+		return 6;
+	return strstr(numbering_error_message(), "busy") != NULL ? 0 : 7;
+}
+
+static void fork_and_wait(numbering_backend *b, const char *path, int in_txn)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(forked_child(b, path, in_txn));
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child (in_txn %d) failed: status %d", in_txn,
+	              status);
+}
+
+START_TEST(file_forked_child_writes_refused)
+{
+	const char *path = new_store_path();
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(open_mode(&b, path, NUMBERING_FILE_SYNC_NORMAL, -1), NUMBERING_OK);
+	ck_assert_int_eq(scenario_step(b, 0), NUMBERING_OK);
+	ck_assert_int_eq(scenario_step(b, 1), NUMBERING_OK);
+	fork_and_wait(b, path, 0);
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	fork_and_wait(b, path, 1);
+	numbering_instance *in = make_instance(NAME2, 424242, 424242, 6, 9, NUMBERING_LIFECYCLE_ACTIVE);
+	ck_assert_int_eq(put_instance(b, in), NUMBERING_OK);
+	numbering_instance_free(in);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	for (int k = 2; k < 6; k++)
+		ck_assert_int_eq(scenario_step(b, k), NUMBERING_OK);
+	struct dump *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	dump_store(b, before);
+	b->free(b);
+	b = open_ok(path);
+	dump_store(b, after);
+	assert_dumps_equal(before, after, "the parent's commits after a child used the store");
+	ck_assert_str_eq(found(b, 424242, 424242, 6), NAME2);
+	ck_assert_int_eq(check_file(b), NUMBERING_OK);
+	b->free(b);
+	free(before);
+	free(after);
+}
+END_TEST
+
 Suite *backend_file_suite(void)
 {
 	Suite *s = suite_create("backend_file");
@@ -3618,6 +3692,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_arguments);
 	tcase_add_test(tc, file_closed_standard_descriptors);
 	tcase_add_test(tc, file_read_only_open_out_of_descriptors);
+	tcase_add_test(tc, file_forked_child_writes_refused);
 	tcase_add_test(tc, file_torn_tail);
 	tcase_add_test(tc, file_mid_damage);
 	tcase_add_test(tc, file_check_reads_bodies_back);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <sodium.h>
 
@@ -253,6 +254,11 @@ struct file {
 	pthread_mutex_t xmutex;
 	int xrefs, sync_ref;
 	int busy_ms; /* how long a writer waits for the lock; < 0: not at all */
+	/* The process that opened the store. A child forked from it shares its lock file's
+	 * open file description, and with it the flock: the writers' lock would let the two
+	 * in at once (a store damaged within a few hundred commits). Writes in any other
+	 * process are refused, and its close releases nothing of the parent's. */
+	pid_t pid;
 	/* The shared index REAL.idx (file-shared.c, docs/FILE-FORMAT.md "The shared index"):
 	 * kept by writers that asked for it (shared_wanted) or found it kept (the lock
 	 * file's index word); read by a read-only open in shared mode (shared_reader),

@@ -378,6 +378,12 @@ static int busy_error(const struct file *f)
 	                            f->path, f->lock_path, f->busy_ms < 0 ? 0 : f->busy_ms);
 }
 
+/* Whether this is a child forked from the process that opened the store (f->pid). */
+static int forked(const struct file *f)
+{
+	return getpid() != f->pid;
+}
+
 /* *fresh (when not NULL) says whether this call took the lock (others may have written
  * since this process last held it) or shared this process's hold. */
 static int xlock(struct file *f, int wait, int *fresh)
@@ -387,6 +393,13 @@ static int xlock(struct file *f, int wait, int *fresh)
 	if (f->lock_fd < 0)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION, "file backend: store %s is open read-only",
 		                            f->path);
+	/* Before the mutex, which a thread of the parent may have held at the fork. */
+	if (forked(f))
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                            "file backend: store %s was opened by process %ld, and this process (%ld) was "
+		                            "forked from it: its write lock is the parent's; open the store again in this "
+		                            "process to write",
+		                            f->path, (long)f->pid, (long)getpid());
 	int rc = NUMBERING_OK;
 	pthread_mutex_lock(&f->xmutex);
 	if (f->xrefs == 0) {
@@ -437,6 +450,8 @@ int numbering__file_xlock(struct file *f, int wait)
 
 void numbering__file_xunlock(struct file *f)
 {
+	if (forked(f))
+		return; /* a hold copied from the parent is the parent's to release */
 	pthread_mutex_lock(&f->xmutex);
 	if (f->xrefs > 0 && --f->xrefs == 0)
 		flock(f->lock_fd, LOCK_UN);
@@ -1373,6 +1388,15 @@ void numbering__file_free(struct file *f)
 {
 	if (f == NULL)
 		return;
+	if (f->lock_fd >= 0 && forked(f)) {
+		/* A child's copy: the parent's sync thread is not here to stop, and the
+		 * transaction, the write lock and the records not yet synced are the parent's.
+		 * Closing the descriptors releases nothing: the parent holds the same ones. */
+		f->flusher_running = 0;
+		f->in_txn = 0;
+		f->sync_ref = 0;
+		f->broken = 1;
+	}
 	if (f->flusher_running) {
 		pthread_mutex_lock(&f->lock);
 		f->stopping = 1;
@@ -1718,6 +1742,7 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: out of memory");
 	f->fd = -1;
 	f->lock_fd = -1;
+	f->pid = getpid();
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	pthread_mutex_init(&f->xmutex, NULL);
