@@ -2339,6 +2339,56 @@ START_TEST(file_group_commit_failed_sync_unseen)
 }
 END_TEST
 
+/* The same, for a read-only open made inside the failing sync: an open read every whole
+ * record of the file, published or not, so it served the create no one acknowledged
+ * and, once the record was cut off and another process had written in its place,
+ * missed every later commit (it read on from the end of the record it had taken). */
+static numbering_backend *phantom_opened;
+static const char *phantom_path;
+
+static int phantom_open_fdatasync(int fd)
+{
+	/* The record's sync fails; the cut's, after it, succeeds. */
+	if (phantom_opened != NULL)
+		return fdatasync(fd);
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.read_only = 1;
+	if (numbering_file_backend_new(&phantom_opened, phantom_path, &o) == NUMBERING_OK)
+		phantom_seen = phantom_resolve(phantom_opened, 61255508002ULL);
+	errno = EIO;
+	return -1;
+}
+
+START_TEST(file_group_commit_failed_sync_unseen_by_an_open)
+{
+	const char *path = new_store_path();
+	phantom_path = path;
+	numbering_backend *a = NULL;
+	numbering_store *sa = mp_store(path, &a);
+	ck_assert_ptr_nonnull(sa);
+	ck_assert_int_eq(phantom_create(sa, "one", "+61255508001"), NUMBERING_OK);
+	fault_io = numbering__file_io_system;
+	fault_io.fdatasync = phantom_open_fdatasync;
+	phantom_seen = -1;
+	phantom_opened = NULL;
+	numbering__file_io_set(&fault_io);
+	int rc = phantom_create(sa, "two", "+61255508002");
+	numbering__file_io_set(NULL);
+	ck_assert_int_eq(rc, NUMBERING_UNAVAILABLE);
+	ck_assert_ptr_nonnull(phantom_opened);
+	ck_assert_msg(phantom_seen == 0, "an open read the record before it was durable (%d)", phantom_seen);
+	numbering_store_close(sa);
+	numbering_store *sc = mp_store(path, NULL);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(phantom_create(sc, "three", "+61255508003"), NUMBERING_OK);
+	ck_assert_int_eq(phantom_resolve(phantom_opened, 61255508001ULL), 1);
+	ck_assert_int_eq(phantom_resolve(phantom_opened, 61255508002ULL), 0);
+	ck_assert_int_eq(phantom_resolve(phantom_opened, 61255508003ULL), 1);
+	numbering_store_close(sc);
+	phantom_opened->free(phantom_opened);
+}
+END_TEST
+
 /* Group commit: writer threads of one store share syncs, and every create a thread
  * was told succeeded is in the file. A slow fdatasync makes the sharing certain. */
 static long group_syncs;
@@ -3723,6 +3773,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_normal_window);
 	tcase_add_test(tc, file_group_commit);
 	tcase_add_test(tc, file_group_commit_failed_sync_unseen);
+	tcase_add_test(tc, file_group_commit_failed_sync_unseen_by_an_open);
 	tcase_add_loop_test(tc, file_fault_every_n, 0, FAULT_KINDS);
 	tcase_add_loop_test(tc, file_fault_store_every_n, 0, FAULT_KINDS);
 	tcase_add_test(tc, file_compaction_crash);

@@ -1616,6 +1616,17 @@ static int file_open(struct file *f, int must_exist)
 			                          "the file ends at offset %llu (numberctl fsck --repair keeps the records "
 			                          "before the damage)",
 			                          f->path, (unsigned long long)r.durable_end, (unsigned long long)size);
+		/* Only what was published, or is durable, as every catch-up reads: past it may
+		 * lie a group commit's record whose sync is still to come, and a sync that fails
+		 * cuts it off again. Read, it would be a create no one acknowledged, and this
+		 * open would read on from its end, in the middle of what is written there next. */
+		if (rc == NUMBERING_OK && f->changes != NULL && r.format_version >= 2) {
+			uint64_t limit = atomic_load_explicit(f->published, memory_order_acquire);
+			if (limit < r.durable_end)
+				limit = r.durable_end;
+			if (limit < s.size)
+				s.size = size = limit;
+		}
 	}
 	if (rc == NUMBERING_OK && f->shared_reader) {
 		/* Shared mode: get and resolve from the shared index and the mapped log, no
