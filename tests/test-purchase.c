@@ -578,6 +578,87 @@ START_TEST(a_period_on_the_last_day_reads_back)
 }
 END_TEST
 
+/* Two stores on one file (two processes). Store A's clock makes store B buy another
+ * number, paid from the same account, at its n-th reading: when that falls after A read
+ * the account and before its transaction, A charged the balance it had read. Its entry
+ * took the number of B's and its put the balance B left: USD 3.00 paid two numbers of
+ * USD 3.00 each, and B's charge was lost. A's purchase is now ABORTED there (retry). */
+static numbering_store *race_b;
+static int64_t race_now;
+static int race_reading, race_fire_at;
+
+static int64_t race_clock(void *payload)
+{
+	(void)payload;
+	if (race_fire_at > 0 && ++race_reading == race_fire_at) {
+		numbering_purchase_request r = request_for("+12125551240");
+		numbering_purchase *p = NULL;
+		if (numbering_store_create_purchase(&p, race_b, NULL, P1, &r) == NUMBERING_OK)
+			numbering_purchase_free(p);
+	}
+	return race_now;
+}
+
+START_TEST(a_charge_of_another_process_meanwhile_is_not_lost)
+{
+	for (int fire_at = 1; fire_at <= 6; fire_at++) {
+		char file[64], lock[80];
+		fixture_temp_store_path(file, sizeof(file), "purchase-race");
+		snprintf(lock, sizeof(lock), "%s.lock", file);
+		race_now = FIXTURE_EPOCH;
+		race_reading = race_fire_at = 0;
+		numbering_options a_options = NUMBERING_OPTIONS_INIT;
+		a_options.clock = race_clock;
+		a_options.backend = fixture_file_backend(file, 0);
+		numbering_store *a = NULL;
+		ck_assert_int_eq(numbering_store_open(&a, &a_options), NUMBERING_OK);
+		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+		file_options.busy_timeout_ms = -1; /* B never waits for A's transaction */
+		numbering_backend *backend = NULL;
+		ck_assert_int_eq(numbering_file_backend_new(&backend, file, &file_options), NUMBERING_OK);
+		numbering_options b_options = NUMBERING_OPTIONS_INIT;
+		b_options.clock = fixture_still;
+		b_options.clock_payload = &race_now;
+		b_options.backend = backend;
+		ck_assert_int_eq(numbering_store_open(&race_b, &b_options), NUMBERING_OK);
+		numbering_store *kept = store;
+		store = a;
+		import_priced("+12125551234", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 0, 300, 1, 0);
+		import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 0, 300, 1, 0);
+		top_up(a, P1, "USD", 300);
+		race_fire_at = fire_at;
+		numbering_purchase_request r = request_for("+12125551234");
+		numbering_purchase *p = NULL;
+		int rc = numbering_store_create_purchase(&p, a, NULL, P1, &r);
+		ck_assert_msg(rc == NUMBERING_OK || rc == NUMBERING_ABORTED, "reading %d: %s", fire_at,
+		              numbering_error_message());
+		numbering_purchase_free(p);
+		race_fire_at = 0;
+		store = kept;
+		numbering_store_close(race_b);
+		race_b = NULL;
+		numbering_store_close(a);
+		/* Read back: what was charged is what is held. */
+		numbering_store *c = fixture_open_file(file);
+		int64_t balance = 0, reserved = 0, entries = 0;
+		account_state(c, P1, &balance, &reserved, &entries);
+		numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
+		q.region_code = "US";
+		q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+		numbering_active_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_active(&page, c, NULL, P1, &q), NUMBERING_OK);
+		int held = numbering_active_page_count(page);
+		numbering_active_page_free(page);
+		ck_assert_msg(balance == 300 - 300 * held && entries == 1 + held,
+		              "reading %d: balance %lld and %lld entries for %d numbers held", fire_at, (long long)balance,
+		              (long long)entries, held);
+		numbering_store_close(c);
+		unlink(file);
+		unlink(lock);
+	}
+}
+END_TEST
+
 START_TEST(failed_and_cancelled_give_the_number_back)
 {
 	import_stock(1);
@@ -1379,6 +1460,7 @@ Suite *purchase_suite(void)
 	add_cases(memory);
 	tcase_add_test(memory, damaged_purchase_and_subscription_bodies); /* the memory backend's records */
 	tcase_add_test(memory, a_failed_allocation_changes_nothing);
+	tcase_add_test(memory, a_charge_of_another_process_meanwhile_is_not_lost); /* file stores of its own */
 	suite_add_tcase(s, memory);
 	TCase *file = tcase_create("file");
 	tcase_add_checked_fixture(file, setup_file, teardown);

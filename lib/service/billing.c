@@ -541,6 +541,9 @@ int numbering__account_load(struct numbering__account *a, numbering_store *store
 		memset(a, 0, offsetof(struct numbering__account, pending_body));
 		copy_text(a->project, sizeof(a->project), project);
 	}
+	a->read_balance = a->balance;
+	a->read_reserved = a->reserved;
+	a->read_entries = a->entries;
 	return rc != NUMBERING_OK ? rc : v.rc;
 }
 
@@ -785,11 +788,43 @@ static int flush(numbering_store *store, struct numbering__account *a)
 	return rc;
 }
 
+/* Whether the stored account is still the one @a was read as. A writer reads before its
+ * transaction (the purchase, the rent, the adjustment): when that transaction's begin
+ * took another process's commits (a file store shared by processes), the account may
+ * have changed since, and a put of @a would write over the other process's charge (its
+ * entry of the same number and its balance): a number paid once and held twice. */
+static int still_as_read(numbering_store *store, const struct numbering__account *a)
+{
+	if (!store->begin_took_foreign)
+		return NUMBERING_OK;
+	struct numbering__account *now = numbering__malloc(sizeof(*now));
+	if (now == NULL)
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory reading a billing account");
+	int rc = numbering__account_load(now, store, a->project);
+	if (rc == NUMBERING_OK &&
+	    (now->balance != a->read_balance || now->reserved != a->read_reserved || now->entries != a->read_entries))
+		rc = numbering__error_set(NUMBERING_ABORTED,
+		                          "the billing account of %s was changed by another process since it was read; "
+		                          "nothing was written: retry",
+		                          a->project);
+	numbering__free_mem(now);
+	return rc;
+}
+
 /* Puts the account @a, with its pending entries first. */
 static int put(numbering_store *store, struct numbering__account *a)
 {
-	int rc = flush(store, a);
-	return rc == NUMBERING_OK ? put_account(store, a) : rc;
+	int rc = still_as_read(store, a);
+	if (rc == NUMBERING_OK)
+		rc = flush(store, a);
+	if (rc == NUMBERING_OK)
+		rc = put_account(store, a);
+	if (rc == NUMBERING_OK) {
+		a->read_balance = a->balance;
+		a->read_reserved = a->reserved;
+		a->read_entries = a->entries;
+	}
+	return rc;
 }
 
 static int post(numbering_store *store, struct numbering__account *a, const struct numbering__entry_in *e, char *name,

@@ -40,6 +40,9 @@ struct numbering__account {
 	int64_t balance;  /* minor units; the sum of every entry */
 	int64_t reserved; /* minor units held for PROCESSING purchases, 0 .. */
 	int64_t entries;  /* entries written or pending: the next is entries + 1 */
+	/* The stored account as numbering__account_load() read it or the last put wrote it:
+	 * a put after another process changed it meanwhile is refused (put() in billing.c). */
+	int64_t read_balance, read_reserved, read_entries;
 	/* Entries appended and not yet written: entries - pending + 1 .. entries, in the
 	 * record body's compact form (service/billing.c), the first of them against no
 	 * previous entry; the balance after the first. Written as one BILLING_ENTRY record

@@ -55,6 +55,9 @@ struct numbering_store {
 	 * id sequences) was last reread; NULL for a backend no one else writes. */
 	const _Atomic uint64_t *foreign;
 	uint64_t foreign_read;
+	/* The open transaction's begin() took records another process committed: what was
+	 * read before it may be stale (service/billing.c checks an account it puts). */
+	int begin_took_foreign;
 	unsigned char token_key[crypto_auth_KEYBYTES];
 	int64_t max_instances; /* numbering_options.max_instances; 0: none */
 	int provisioning_manual; /* numbering_options.provisioning is NUMBERING_PROVISIONING_MANUAL */

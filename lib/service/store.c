@@ -737,8 +737,10 @@ void numbering__compute_compliant(const numbering_store *store, numbering_instan
 int numbering__begin(numbering_store *store)
 {
 	numbering__journal_reset(store);
+	store->begin_took_foreign = 0;
 	int rc = numbering__backend_begin(store);
 	if (rc == NUMBERING_OK && store->foreign != NULL && atomic_load(store->foreign) != store->foreign_read) {
+		store->begin_took_foreign = 1;
 		/* Another process committed (a shared file store): what this store caches of
 		 * the META records and the journal's last sequence follow it. */
 		store->foreign_read = atomic_load(store->foreign);
