@@ -8,6 +8,8 @@
 
 #include <numbering/sys/file.h>
 
+#include "temp-dir.h"
+
 struct fixture fx;
 
 static int64_t fake_clock(void *payload)
@@ -76,7 +78,8 @@ void fixture_teardown(void)
 
 void fixture_temp_store_path(char *path, size_t size, const char *tag)
 {
-	snprintf(path, size, "/tmp/numbering-%s-XXXXXX", tag);
+	ck_assert_msg(temp_dir_template(path, size, tag) == 0, "TMPDIR %s is too long for a path of %zu bytes",
+	              temp_dir_base(), size);
 	int fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -153,7 +156,7 @@ void fixture_close_store(numbering_store **store, const char *path)
 		unlink(path);
 }
 
-static char case_path[64]; /* fixture_open_case's file store, "" on memory */
+static char case_path[TEMP_PATH_MAX]; /* fixture_open_case's file store, "" on memory */
 
 static void open_case(void)
 {

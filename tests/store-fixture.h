@@ -31,8 +31,8 @@ void fixture_close(void);
 void fixture_setup(void);    /* fixture_open(NULL), for tcase_add_checked_fixture */
 void fixture_teardown(void);
 
-/* A path for a file store that does not exist yet, "/tmp/numbering-@tag-XXXXXX" made
- * unique (unlink it when done). */
+/* A path for a file store that does not exist yet, "$TMPDIR/numbering-@tag-XXXXXX"
+ * made unique (unlink it when done; tests/temp-dir.h). */
 void fixture_temp_store_path(char *path, size_t size, const char *tag);
 
 /* A store over the file backend at @path (created when missing), allow-all, the real

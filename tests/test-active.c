@@ -8,6 +8,7 @@
 
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 #include "top-up.h"
 
 #define NS INT64_C(1000000000)
@@ -360,7 +361,7 @@ END_TEST
 
 START_TEST(file_backend_keeps_active_numbers)
 {
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "active");
 	for (int round = 0; round < 2; round++) {
 		numbering_store *store = fixture_open_file(path);

@@ -7,6 +7,7 @@
  * memory record store (numbering/sys/backend.h); "changes nothing" compares every
  * record of every kind before and after.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,8 +586,8 @@ START_TEST(host_backend_cannot_vouch_for_a_record)
 	ck_assert_int_eq(store->vouching, 0);
 	close_store();
 	/* The file backend, whose shared index vouches, is believed (its readers' fast path). */
-	char dir[] = "/tmp/numbering-vouch-XXXXXX", path[64];
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char dir[256], path[300];
+	ck_assert_msg(temp_dir_make(dir, sizeof(dir), "vouch") == 0, "%s: %s", temp_dir_base(), strerror(errno));
 	snprintf(path, sizeof(path), "%s/s.db", dir);
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	ck_assert_int_eq(numbering_file_backend_new(&options.backend, path, NULL), NUMBERING_OK);

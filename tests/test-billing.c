@@ -24,6 +24,7 @@
 #include "store-fixture.h"
 #include "stored-records.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define P1 "projects/p1"
 #define P2 "projects/p2"
@@ -79,7 +80,7 @@ static void expect_field(int rc, int code, const char *field, const char *text)
 
 /* A file store in a fresh temporary path (the fixture's clock is not used). */
 struct file_store {
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	numbering_store *store;
 };
 

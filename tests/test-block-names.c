@@ -16,6 +16,7 @@
 #include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 static void import(numbering_store *store, const char *text)
 {
@@ -298,7 +299,7 @@ END_TEST
  * reader sharing the writer's index answers from them. */
 START_TEST(names_below_the_first_through_compaction_and_a_shared_reader)
 {
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "block-shared");
 	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
 	o.compact_min_bytes = -1;
@@ -339,7 +340,7 @@ START_TEST(names_below_the_first_through_compaction_and_a_shared_reader)
 	ck_assert_str_eq(holder(again, "+12085550112"), "+12085550112");
 	numbering_store_close(again);
 	unlink(path);
-	char idx[80];
+	char idx[TEMP_PATH_MAX + 8];
 	snprintf(idx, sizeof(idx), "%s.idx", path);
 	unlink(idx);
 }

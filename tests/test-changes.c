@@ -22,12 +22,13 @@
 #include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define NS INT64_C(1000000000)
 
 static numbering_store *store;
 static int64_t clock_now;
-static char path[64];
+static char path[TEMP_PATH_MAX];
 static int on_file;
 static const char *denied; /* the permission the authorizer refuses, or NULL */
 static char asked_project[64];

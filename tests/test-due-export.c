@@ -21,6 +21,7 @@
 
 #include "export-text.h"
 #include "rent-setup.h"
+#include "temp-dir.h"
 
 #define NS INT64_C(1000000000)
 #define DAY (86400 * NS)
@@ -31,7 +32,7 @@
 #define SPLIT 4400
 #define OTHER 20
 
-static char tmpdir[] = "/tmp/test-due-export-XXXXXX";
+static char tmpdir[200]; /* temp_dir_make(): under $TMPDIR */
 static int64_t clk;
 
 static int64_t test_clock(void *payload)
@@ -261,8 +262,8 @@ END_TEST
 
 int main(void)
 {
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (temp_dir_make(tmpdir, sizeof(tmpdir), "due-export") != 0) {
+		perror("a temporary directory under $TMPDIR");
 		return 1;
 	}
 	Suite *s = suite_create("due-export");

@@ -22,9 +22,10 @@
 #include "batch-clock.h"
 #include "export-text.h"
 #include "export.h"
+#include "temp-dir.h"
 
 static const char *scenario_dir;
-static char tmpdir[] = "/tmp/test-export-XXXXXX";
+static char tmpdir[200]; /* temp_dir_make(): under $TMPDIR */
 
 /* The kinds this test was written against: each must be in the filled store. */
 #define KINDS_COVERED 18
@@ -1238,8 +1239,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	scenario_dir = argv[1];
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (temp_dir_make(tmpdir, sizeof(tmpdir), "export") != 0) {
+		perror("a temporary directory under $TMPDIR");
 		return 1;
 	}
 	Suite *s = suite_create("export");

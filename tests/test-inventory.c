@@ -12,6 +12,7 @@
 #include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 #include "top-up.h"
 
 /* Rents through numbering/active.h and keeps only the instance (the active number's
@@ -426,7 +427,7 @@ END_TEST
 
 START_TEST(file_backend_keeps_the_inventory)
 {
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "inventory");
 	for (int round = 0; round < 2; round++) {
 		numbering_store *store = fixture_open_file(path);
@@ -684,7 +685,8 @@ END_TEST
 
 START_TEST(json_import_request_id_survives_reopening)
 {
-	char path[] = "/tmp/numbering-import-XXXXXX";
+	char path[TEMP_PATH_MAX];
+	ck_assert_int_eq(temp_dir_template(path, sizeof(path), "import"), 0);
 	int fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -1210,7 +1212,7 @@ END_TEST
 
 START_TEST(file_backend_answers_digit_counts)
 {
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "inv-digits");
 	unlink(path);
 	for (int round = 0; round < 2; round++) {

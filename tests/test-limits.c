@@ -4,6 +4,7 @@
  * may send are handled in one pass (nothing here is timed: the suite's timeout is
  * the bound, and a quadratic path over a 1 MiB request would blow it).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -481,7 +482,7 @@ END_TEST
 
 /* ---- numbering_options.max_instances ---- */
 
-static char store_dir[64];
+static char store_dir[256];
 
 static int create_retry(numbering_store *store, const char *id, const char *number, const char *request_id)
 {
@@ -500,7 +501,7 @@ static numbering_store *open_capped(int file, int64_t max)
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.max_instances = max;
 	if (file) {
-		char path[128];
+		char path[300];
 		snprintf(path, sizeof(path), "%s/n.db", store_dir);
 		ck_assert_int_eq(numbering_file_backend_new(&options.backend, path, NULL), NUMBERING_OK);
 	}
@@ -531,8 +532,8 @@ static void remove_store_dir(void)
  * record is kept); moves add none; a reopened file store counts what it holds. */
 START_TEST(max_instances)
 {
-	snprintf(store_dir, sizeof(store_dir), "/tmp/numbering-limits-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(store_dir));
+	ck_assert_msg(temp_dir_make(store_dir, sizeof(store_dir), "limits") == 0, "%s: %s", temp_dir_base(),
+	              strerror(errno));
 	numbering_store *store = open_capped(_i, 3);
 	ck_assert_int_eq(create_retry(store, "a", "+61255501000", "req-a"), NUMBERING_OK);
 	ck_assert_int_eq(create_in(store, "r", "+61255502000-99"), NUMBERING_OK);

@@ -24,6 +24,7 @@
 #include "model/kinds.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 /* What the hook received: each record as its logfmt line. */
 static struct {
@@ -225,7 +226,7 @@ START_TEST(options_version_6)
 		ck_assert_uint_eq(raw[i], 0xab);
 	v5->log = never_called;
 	v5->log_level = 99;
-	char path[128];
+	char path[TEMP_PATH_MAX];
 	temp_path(path, sizeof(path), "ops-v5");
 	ck_assert_int_eq(numbering_file_backend_new(&v5->backend, path, NULL), NUMBERING_OK);
 	ck_assert_int_eq(numbering_store_open(&store, v5), NUMBERING_OK);
@@ -246,7 +247,7 @@ END_TEST
 
 START_TEST(log_file_open_and_torn_tail)
 {
-	char path[128];
+	char path[TEMP_PATH_MAX];
 	temp_path(path, sizeof(path), "ops-open");
 	memset(&got, 0, sizeof(got));
 	numbering_store *store = open_file_store(path, NUMBERING_LOG_INFO, NULL);
@@ -300,7 +301,7 @@ END_TEST
 
 START_TEST(log_compaction)
 {
-	char path[128];
+	char path[TEMP_PATH_MAX];
 	temp_path(path, sizeof(path), "ops-compact");
 	numbering_backend *b = NULL;
 	memset(&got, 0, sizeof(got));
@@ -323,7 +324,7 @@ START_TEST(log_compaction)
 	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_COMPACT, NULL), NUMBERING_OK);
 	ck_assert_int_eq(got.count, 1);
 	ck_assert_int_eq(got.levels[0], NUMBERING_LOG_INFO);
-	char want[256];
+	char want[TEMP_PATH_MAX + 96];
 	snprintf(want, sizeof(want), "level=info msg=\"compacted\" file=%s before_bytes=%lld ", path,
 	         (long long)bytes_before);
 	ck_assert_msg(strncmp(got.lines[0], want, strlen(want)) == 0, "%s", got.lines[0]);
@@ -361,7 +362,7 @@ static int failing_fdatasync(int fd)
 
 START_TEST(log_storage_failure)
 {
-	char path[128];
+	char path[TEMP_PATH_MAX];
 	temp_path(path, sizeof(path), "ops-fail");
 	memset(&got, 0, sizeof(got));
 	numbering_store *store = open_file_store(path, 0, NULL);
@@ -380,7 +381,7 @@ START_TEST(log_storage_failure)
 	numbering__file_io_set(NULL);
 	ck_assert_int_ge(got.count, 1);
 	ck_assert_int_eq(got.levels[0], NUMBERING_LOG_ERROR);
-	char want[256];
+	char want[TEMP_PATH_MAX + 64];
 	snprintf(want, sizeof(want), "level=error msg=\"storage failure\" file=%s detail=\"", path);
 	ck_assert_msg(strncmp(got.lines[0], want, strlen(want)) == 0, "%s", got.lines[0]);
 	ck_assert_msg(strstr(got.lines[0], "sync failed (Input/output error)") != NULL, "%s", got.lines[0]);
@@ -551,7 +552,7 @@ END_TEST
 
 START_TEST(stats_file_store)
 {
-	char path[128];
+	char path[TEMP_PATH_MAX];
 	temp_path(path, sizeof(path), "ops-stats");
 	numbering_store *store = open_file_store(path, 0, NULL);
 	create(store, "a", "+61255501100");

@@ -13,6 +13,7 @@
 #include "record-damage.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define NS INT64_C(1000000000)
 #define URL "https://www.your-callback-server.com/callback"
@@ -223,7 +224,7 @@ END_TEST
 
 START_TEST(file_backend_keeps_the_outbox)
 {
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "outbox");
 	for (int round = 0; round < 2; round++) {
 		numbering_store *store = fixture_open_file(path);

@@ -19,6 +19,7 @@
 #include "rent-setup.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 #include "top-up.h"
 
 #define NS INT64_C(1000000000)
@@ -27,7 +28,7 @@
 
 static numbering_store *store;
 static int64_t clock_now;
-static char path[64];
+static char path[TEMP_PATH_MAX];
 static int on_file;
 
 /* Opens @path's store (or a memory store over @backend, or a new one when NULL). */

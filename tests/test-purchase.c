@@ -20,6 +20,7 @@
 #include "service/purchase.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 #include "top-up.h"
 
 #define NS INT64_C(1000000000)
@@ -28,7 +29,7 @@
 
 static numbering_store *store;
 static int64_t clock_now;
-static char path[64];
+static char path[TEMP_PATH_MAX];
 static int on_file;
 static int instances_created; /* phoneNumberInstance.created events seen */
 static int clock_still;       /* 1: the clock reads clock_now, without a tick */

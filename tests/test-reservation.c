@@ -14,6 +14,7 @@
 #include "record-damage.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define NS INT64_C(1000000000)
 #define MINUTE (60 * NS)
@@ -508,7 +509,7 @@ END_TEST
  * reservation had expired). */
 START_TEST(read_only_store_reads_expired_reservations)
 {
-	char path[64], lock[80];
+	char path[TEMP_PATH_MAX], lock[TEMP_PATH_MAX + 8];
 	fixture_case_path(path, sizeof(path), 1, "reservation-ro");
 	snprintf(lock, sizeof(lock), "%s.lock", path);
 	memset(&fx, 0, sizeof(fx));

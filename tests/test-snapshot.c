@@ -7,6 +7,7 @@
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -27,6 +28,7 @@
 #include "service/phone.h"
 #include "service/service.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define ROUNDS 2000
 #define NUMBER 5550100u
@@ -458,17 +460,13 @@ END_TEST
 
 START_TEST(store_split_file)
 {
-	char dir[] = "/tmp/numbering-snapshot-XXXXXX", path[64];
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char dir[256], path[300];
+	ck_assert_msg(temp_dir_make(dir, sizeof(dir), "snapshot") == 0, "%s: %s", temp_dir_base(), strerror(errno));
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
 	split_under_readers(backend);
-	char lock[80];
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	remove(lock);
-	remove(path);
-	remove(dir);
+	temp_dir_remove(dir); /* the store, its lock file */
 }
 END_TEST
 
@@ -793,17 +791,13 @@ END_TEST
 
 START_TEST(phone_routing_file)
 {
-	char dir[] = "/tmp/numbering-snapshot-XXXXXX", path[64];
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char dir[256], path[300];
+	ck_assert_msg(temp_dir_make(dir, sizeof(dir), "snapshot") == 0, "%s: %s", temp_dir_base(), strerror(errno));
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	numbering_backend *backend = NULL;
 	ck_assert_int_eq(numbering_file_backend_new(&backend, path, NULL), NUMBERING_OK);
 	routing_under_writer(backend);
-	char lock[80];
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	remove(lock);
-	remove(path);
-	remove(dir);
+	temp_dir_remove(dir); /* the store, its lock file */
 }
 END_TEST
 

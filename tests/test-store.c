@@ -7,6 +7,7 @@
 #include "instance-same.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 
 #define P1 "projects/p1"
 #define P2 "projects/p2"
@@ -2221,7 +2222,7 @@ START_TEST(get_answers_as_the_checked_path)
 	numbering_store *store = fixture_open_on(NULL, &now);
 	get_answers_as_checked_on(store, NULL);
 	numbering_store_close(store);
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "get");
 	store = fixture_open_file(path);
 	get_answers_as_checked_on(store, NULL);
@@ -2337,7 +2338,7 @@ START_TEST(get_into_reuses_the_callers_instance)
 
 	/* The file backend; then a host's backend (the memory store without its control(),
 	 * so it cannot say it is the library's own), which takes the checked path. */
-	char path[64];
+	char path[TEMP_PATH_MAX];
 	fixture_temp_store_path(path, sizeof(path), "get-into");
 	numbering_store *store = fixture_open_file(path);
 	get_into_on(store, NULL, 0);

@@ -24,6 +24,7 @@
 #include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
+#include "temp-dir.h"
 #include "top-up.h"
 
 #define NS INT64_C(1000000000)
@@ -34,7 +35,7 @@
 
 static numbering_store *store;
 static int64_t clock_now;
-static char path[64];
+static char path[TEMP_PATH_MAX];
 static int on_file;
 
 static void open_store(int file)

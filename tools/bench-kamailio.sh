@@ -56,7 +56,7 @@ done
 
 # On tmpfs when there is one: numberctl's 10,000+ creates each end in an fsync, which
 # takes minutes on a loaded disk and nothing on tmpfs (the bench measures reads).
-shm=/tmp
+shm=${TMPDIR:-/tmp}
 [ -d /dev/shm ] && [ -w /dev/shm ] && shm=/dev/shm
 work=$(mktemp -d "$shm/bench-kamailio.XXXXXX")
 pids=

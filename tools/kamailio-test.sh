@@ -27,7 +27,7 @@ for f in "$numberctl" "$library"; do
 	[ -e "$f" ] || { echo "kamailio-test: $f is missing: build $build first" >&2; exit 1; }
 done
 
-work=$(mktemp -d /tmp/kamailio-test.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/kamailio-test.XXXXXX")
 pid=
 stop() {
 	status=$?
