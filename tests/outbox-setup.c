@@ -5,7 +5,11 @@
  * "-"; "" removes it), and rents NUMBER to PROJECT with an SMS service plan and the
  * callback URL, which queues one PROVISIONING_TO_SMS_PLATFORM callback for URL.
  *
- * usage: outbox-setup STORE NOW_NS PROJECT SECRET NUMBER URL
+ * With STORED_URL (as long as URL), the queued delivery's record is then rewritten to
+ * hold STORED_URL instead, through the backend: a URL with a credential, as a library
+ * from before they were refused stored it (docs/CALLBACKS.md).
+ *
+ * usage: outbox-setup STORE NOW_NS PROJECT SECRET NUMBER URL [STORED_URL]
  *   NOW_NS   the store's clock, ns since the Unix epoch (as NUMBERING_FAKE_CLOCK)
  * Prints nothing on success; the library's message and exit 1 on failure, 64 for usage.
  */
@@ -14,7 +18,9 @@
 #include <string.h>
 
 #include <numbering/numbering.h>
+#include <numbering/sys/backend.h>
 #include <numbering/sys/file.h>
+#include <numbering/sys/record.h>
 
 static int64_t fixed_clock(void *payload)
 {
@@ -27,10 +33,73 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* The records holding one URL, encoded whole, with another of its length in its place. */
+struct plant {
+	const char *from, *to;
+	uint8_t *copies[8];
+	size_t lens[8];
+	int count;
+};
+
+static int plant_visit(const numbering_record *record, void *payload)
+{
+	struct plant *p = payload;
+	uint8_t *bytes = NULL;
+	size_t len = 0, n = strlen(p->from);
+	if (p->count == 8 || numbering_record_encode(&bytes, &len, record) != NUMBERING_OK)
+		return 0;
+	int found = 0;
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(bytes + i, p->from, n) == 0) {
+			memcpy(bytes + i, p->to, n);
+			found = 1;
+		}
+	if (!found) {
+		numbering_free(bytes);
+		return 0;
+	}
+	p->copies[p->count] = bytes;
+	p->lens[p->count++] = len;
+	return 0;
+}
+
+/* Rewrites the records of the store at @path holding @from (every kind, parent "": the
+ * deliveries) to hold @to: 0, or 1 when none does or a call fails. */
+static int plant(const char *path, const char *from, const char *to)
+{
+	numbering_backend *b = NULL;
+	struct plant p = {from, to, {NULL}, {0}, 0};
+	int rc = numbering_file_backend_new(&b, path, NULL);
+	for (int kind = 1; kind <= NUMBERING_RECORD_KIND_MAX && rc == NUMBERING_OK; kind++) {
+		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+		q.kind = kind;
+		q.parent = "";
+		q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+		rc = b->list(b, &q, plant_visit, &p);
+	}
+	if (rc == NUMBERING_OK && p.count == 0)
+		return fail("no delivery holds URL");
+	if (rc == NUMBERING_OK)
+		rc = b->begin(b);
+	for (int i = 0; i < p.count && rc == NUMBERING_OK; i++) {
+		numbering_record r;
+		rc = numbering_record_decode(&r, p.copies[i], p.lens[i]);
+		if (rc == NUMBERING_OK)
+			rc = b->put(b, &r);
+	}
+	if (rc == NUMBERING_OK)
+		rc = b->commit(b);
+	for (int i = 0; i < p.count; i++)
+		numbering_free(p.copies[i]);
+	if (b != NULL)
+		b->free(b);
+	return rc == NUMBERING_OK ? 0 : fail("STORED_URL");
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 7) {
-		fprintf(stderr, "usage: outbox-setup STORE NOW_NS PROJECT SECRET NUMBER URL\n");
+	if (argc != 7 && !(argc == 8 && strlen(argv[7]) == strlen(argv[6]))) {
+		fprintf(stderr, "usage: outbox-setup STORE NOW_NS PROJECT SECRET NUMBER URL [STORED_URL as long as URL]\n");
 		return 64;
 	}
 	const char *path = argv[1], *project = argv[3], *secret = argv[4], *number = argv[5], *url = argv[6];
@@ -82,5 +151,5 @@ done:
 	numbering_active_request_free(request);
 	numbering_available_number_free(n);
 	numbering_store_close(store);
-	return rc;
+	return rc == 0 && argc == 8 ? plant(path, url, argv[7]) : rc;
 }

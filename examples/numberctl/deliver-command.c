@@ -350,9 +350,13 @@ static int deliver_one(const struct numberctl_deliver *args, numbering_store *st
 		tally->dead++;
 	else
 		tally->rescheduled++;
-	json_t *line = json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:s?, s:b}", "id", id, "url", url, "projectId",
-	                         numbering_delivery_text(d, "projectId"), "attempts", (json_int_t)attempts, "status",
-	                         (int)status, "delivered", delivered, "error", delivered ? NULL : error, "dead", dead);
+	/* The line goes to logs: a credential in the URL (stored before they were refused) is not. */
+	char *redacted = deliver_http_redacted_url(url);
+	json_t *line = json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:s?, s:b}", "id", id, "url", redacted ? redacted : url,
+	                         "projectId", numbering_delivery_text(d, "projectId"), "attempts", (json_int_t)attempts,
+	                         "status", (int)status, "delivered", delivered, "error", delivered ? NULL : error, "dead",
+	                         dead);
+	free(redacted);
 	print_line(line);
 	return 0;
 }

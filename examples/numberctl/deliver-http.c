@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -184,4 +185,27 @@ done:
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
 	return result;
+}
+
+char *deliver_http_redacted_url(const char *url)
+{
+	CURLU *h = curl_url();
+	char *user = NULL, *password = NULL, *shown = NULL, *copy = NULL;
+	if (h != NULL && curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+		int has_user = curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK;
+		int has_password = curl_url_get(h, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK;
+		if ((has_user || has_password) && curl_url_set(h, CURLUPART_USER, "***", 0) == CURLUE_OK &&
+		    curl_url_set(h, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+		    curl_url_get(h, CURLUPART_URL, &shown, 0) == CURLUE_OK)
+			copy = strdup(shown);
+		else if (has_user || has_password)
+			copy = strdup("(a URL with a credential)");
+	} else if (strchr(url, '@') != NULL) {
+		copy = strdup("(a URL holding '@' that libcurl cannot parse)");
+	}
+	curl_free(user);
+	curl_free(password);
+	curl_free(shown);
+	curl_url_cleanup(h);
+	return copy;
 }

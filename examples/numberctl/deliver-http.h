@@ -49,4 +49,13 @@ void deliver_http_global_cleanup(void);
 enum deliver_http_result deliver_http_post(const char *url, const void *body, size_t body_len, const char *signature,
                                            long timeout_ms, long *http_status, char *error, size_t error_size);
 
+/*
+ * @url as a report may show it: NULL when it holds no credential (show @url itself),
+ * else a copy (the caller frees it with free()) whose user information is "***" and
+ * password dropped, through libcurl's URL API. A claim hands the deliverer a URL
+ * stored with one before they were refused whole (docs/CALLBACKS.md); the report lines
+ * go to logs. A URL libcurl cannot parse that holds an '@' is shown as a placeholder.
+ */
+char *deliver_http_redacted_url(const char *url);
+
 #endif
