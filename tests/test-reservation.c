@@ -567,7 +567,7 @@ END_TEST
  * first's, whose number stayed held by no reservation and never came back to stock. */
 START_TEST(two_stores_on_one_file_never_hand_out_one_time)
 {
-	char path[64], lock[80];
+	char path[TEMP_PATH_MAX], lock[TEMP_PATH_MAX + 8];
 	fixture_case_path(path, sizeof(path), 1, "reservation-two");
 	snprintf(lock, sizeof(lock), "%s.lock", path);
 	int64_t clk = FIXTURE_EPOCH;
@@ -644,7 +644,7 @@ static int64_t racing_clock(void *payload)
 
 START_TEST(a_reservation_committed_meanwhile_keeps_its_name)
 {
-	char path[64], lock[80];
+	char path[TEMP_PATH_MAX], lock[TEMP_PATH_MAX + 8];
 	fixture_case_path(path, sizeof(path), 1, "reservation-race");
 	snprintf(lock, sizeof(lock), "%s.lock", path);
 	race_clock_now = FIXTURE_EPOCH;
