@@ -603,7 +603,7 @@ static int64_t race_clock(void *payload)
 START_TEST(a_charge_of_another_process_meanwhile_is_not_lost)
 {
 	for (int fire_at = 1; fire_at <= 6; fire_at++) {
-		char file[64], lock[80];
+		char file[TEMP_PATH_MAX], lock[TEMP_PATH_MAX + 8];
 		fixture_temp_store_path(file, sizeof(file), "purchase-race");
 		snprintf(lock, sizeof(lock), "%s.lock", file);
 		race_now = FIXTURE_EPOCH;
