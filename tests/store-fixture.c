@@ -98,6 +98,22 @@ numbering_store *fixture_open_file(const char *path)
 	return store;
 }
 
+numbering_store *fixture_open_racer(const char *path, int64_t *clock_now)
+{
+	numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+	file_options.busy_timeout_ms = -1;
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, &file_options), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = fixture_still;
+	options.clock_payload = clock_now;
+	options.backend = backend;
+	numbering_store *store = NULL;
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "open %s: %s", path,
+	              numbering_error_message());
+	return store;
+}
+
 numbering_store *fixture_open_memory(numbering_backend **backend)
 {
 	*backend = NULL;

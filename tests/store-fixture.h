@@ -39,6 +39,11 @@ void fixture_temp_store_path(char *path, size_t size, const char *tag);
  * clock: for the round trips that close a store and open it again. */
 numbering_store *fixture_open_file(const char *path);
 
+/* A second process's store on the file store at @path, as the two-process race cases
+ * open it: its clock stands still at the int64_t at @clock_now (fixture_still), and it
+ * never waits for the other store's transaction (busy timeout -1). */
+numbering_store *fixture_open_racer(const char *path, int64_t *clock_now);
+
 /* A store over a new memory backend, allow-all, the real clock; the backend (the store's
  * to free) in *@backend, for the suites that read or damage its records directly. */
 numbering_store *fixture_open_memory(numbering_backend **backend);

@@ -613,15 +613,7 @@ START_TEST(a_charge_of_another_process_meanwhile_is_not_lost)
 		a_options.backend = fixture_file_backend(file, 0);
 		numbering_store *a = NULL;
 		ck_assert_int_eq(numbering_store_open(&a, &a_options), NUMBERING_OK);
-		numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
-		file_options.busy_timeout_ms = -1; /* B never waits for A's transaction */
-		numbering_backend *backend = NULL;
-		ck_assert_int_eq(numbering_file_backend_new(&backend, file, &file_options), NUMBERING_OK);
-		numbering_options b_options = NUMBERING_OPTIONS_INIT;
-		b_options.clock = fixture_still;
-		b_options.clock_payload = &race_now;
-		b_options.backend = backend;
-		ck_assert_int_eq(numbering_store_open(&race_b, &b_options), NUMBERING_OK);
+		race_b = fixture_open_racer(file, &race_now); /* B never waits for A's transaction */
 		numbering_store *kept = store;
 		store = a;
 		import_priced("+12125551234", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 0, 300, 1, 0);

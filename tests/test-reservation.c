@@ -654,15 +654,7 @@ START_TEST(a_reservation_committed_meanwhile_keeps_its_name)
 	options.backend = fixture_file_backend(path, 0);
 	memset(&fx, 0, sizeof(fx));
 	ck_assert_msg(numbering_store_open(&fx.store, &options) == NUMBERING_OK, "%s", numbering_error_message());
-	numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
-	file_options.busy_timeout_ms = -1; /* B never waits for A's transaction */
-	numbering_backend *backend = NULL;
-	ck_assert_int_eq(numbering_file_backend_new(&backend, path, &file_options), NUMBERING_OK);
-	numbering_options other = NUMBERING_OPTIONS_INIT;
-	other.clock = fixture_still;
-	other.clock_payload = &race_clock_now;
-	other.backend = backend;
-	ck_assert_msg(numbering_store_open(&racer, &other) == NUMBERING_OK, "%s", numbering_error_message());
+	racer = fixture_open_racer(path, &race_clock_now); /* it never waits for this one's transaction */
 	import("+12085550100-19", NUMBERING_NUMBER_TYPE_LOCAL, 1);
 	race_armed = 1;
 	numbering_reservation *r = reserve_ok(P1, (const char *[]){"+12085550100"}, 1, 10 * MINUTE);
