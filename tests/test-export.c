@@ -1187,6 +1187,58 @@ START_TEST(text_not_utf8_every_kind)
 }
 END_TEST
 
+/* Every kind's first record under a name that is not UTF-8 (its last byte made 0xff):
+ * the record check says so, and fsck of a file store holding it reports DATA_LOSS
+ * naming it, with no stretch of the log to cut off (damage_offset -1). Before, names
+ * were not looked at: fsck called such a file sound, and the store's next commit wrote a
+ * change journal record naming the record, which fsck then called damaged (found by
+ * fuzz-file-open in CI). */
+START_TEST(name_not_utf8_every_kind)
+{
+	numbering_backend *m = imported(memory_ref);
+	static struct raw raw;
+	int kinds = 0;
+	for (int kind = 1; kind <= NUMBERING_RECORD_KIND_MAX; kind++) {
+		const char *kind_name = numbering_record_kind_name(kind);
+		size_t n;
+		const char *l = kind_name != NULL ? nth_record_line(memory_ref, kind_name, 0, &n) : NULL;
+		if (l == NULL)
+			continue;
+		json_t *root = json_loadb(l, n, 0, NULL);
+		ck_assert_ptr_nonnull(root);
+		ck_assert_int_eq(m->get(m, kind, json_string_value(json_object_get(root, "name")), copy_record, &raw),
+		                 NUMBERING_OK);
+		json_decref(root);
+		char name[sizeof(raw.name)];
+		snprintf(name, sizeof(name), "%s", raw.name);
+		name[strlen(name) - 1] = (char)0xff;
+		numbering_record r = raw.r;
+		r.name = name;
+		ck_assert_int_eq(numbering_record_check(&r), NUMBERING_DATA_LOSS);
+		ck_assert_msg(strstr(numbering_error_message(), "its name: it is not UTF-8 text") != NULL, "%s: %s",
+		              kind_name, numbering_error_message());
+		char path[256];
+		numbering_backend *f = new_file_backend(path, sizeof(path));
+		ck_assert_int_eq(f->begin(f), NUMBERING_OK);
+		ck_assert_int_eq(f->put(f, &r), NUMBERING_OK);
+		ck_assert_int_eq(f->commit(f), NUMBERING_OK);
+		f->free(f);
+		numbering_file_report report;
+		memset(&report, 0, sizeof(report));
+		report.version = NUMBERING_FILE_REPORT_VERSION;
+		ck_assert_int_eq(numbering_file_check(&report, path, 0), NUMBERING_OK);
+		/* (report.message is bounded: a long path and name may cut off the reason) */
+		ck_assert_msg(report.status == NUMBERING_DATA_LOSS && report.damage_offset == -1 &&
+		                  (strstr(report.message, "its name: it is not UTF-8 text") != NULL ||
+		                   strlen(report.message) == sizeof(report.message) - 1),
+		              "%s: fsck: %d %lld %s", kind_name, report.status, (long long)report.damage_offset, report.message);
+		kinds++;
+	}
+	m->free(m);
+	ck_assert_int_ge(kinds, 15);
+}
+END_TEST
+
 /* An endless input (/dev/zero, a FIFO fed forever): after @head, zero bytes, counting
  * how many were read. */
 struct endless {
@@ -1262,6 +1314,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, import_endless_input);
 	tcase_add_test(tc, instance_text_not_utf8);
 	tcase_add_test(tc, text_not_utf8_every_kind);
+	tcase_add_test(tc, name_not_utf8_every_kind);
 	tcase_add_test(tc, foreach_control);
 	suite_add_tcase(s, tc);
 	int failed = export_suite_run(s, tmpdir);

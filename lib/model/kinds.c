@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "model/kinds.h"
 #include "model/record.h"
+#include "model/validate.h"
 
 /* Indexed by kind; an entry whose kind is 0 is not a kind. */
 static const struct numbering__kind kinds[NUMBERING_RECORD_KIND_MAX + 1] = {
@@ -43,6 +44,15 @@ int numbering__record_check_body(const numbering_record *record)
 	if (k == NULL)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "kind",
 		                              "record kind %d is not one this library defines", record->kind);
+	/* Every name the library writes is UTF-8 text (a change journal record names the
+	 * records a commit touched, and its check refuses a name that is not): a stored name
+	 * that is not is damage, whatever its kind. */
+	const char *problem = numbering__stored_text_problem(record->name, strlen(record->name));
+	if (problem != NULL) {
+		char quoted[NUMBERING__QUOTE_SIZE];
+		return numbering__error_field(NUMBERING_DATA_LOSS, "name", "the stored %s record \"%s\" is damaged: its name: %s",
+		                              k->name, numbering__quote(quoted, record->name, strlen(record->name)), problem);
+	}
 	if (k->check == NULL)
 		return NUMBERING_OK;
 	unsigned serial = numbering__error_serial();
