@@ -77,6 +77,7 @@ TEST_SUITE(full_disk);
 TEST_SUITE(uri_credentials);
 TEST_SUITE(file_permissions);
 TEST_SUITE(fields);
+TEST_SUITE(write_races);
 
 /* The store-fixture cases of the backend_file suite (test-store-fixtures.c). */
 TCase *store_fixture_tcase(void);

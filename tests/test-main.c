@@ -90,6 +90,7 @@ static const struct named_suite all_suites[] = {
 	{"uri_credentials", uri_credentials_suite},
 	{"file_permissions", file_permissions_suite},
 	{"fields", fields_suite},
+	{"write_races", write_races_suite},
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -7,7 +7,7 @@
  * is descending), key 0 the status name (the status filter); the attributes of
  * model/purchase-fields.h.
  *
- * Every acquisition goes through numbering__acquire() (rent.c): the number leaves the
+ * Every acquisition goes through numbering__acquire_in() (rent.c): the number leaves the
  * inventory and its instance and ACTIVE record are put; start_locked() below then
  * writes the purchase and reserves its cost, and completes it at once unless the
  * number needs documents, all in that one transaction.
@@ -30,6 +30,7 @@
 #include "service/active.h"
 #include "service/backend-call.h"
 #include "service/billing.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/purchase.h"
 #include "service/request-id.h"
@@ -494,10 +495,10 @@ static int acquired(numbering_store *store, numbering_active_number *a, const nu
 	return rc == NUMBERING_OK ? keep_request(store, c) : rc;
 }
 
-/* Under the write lock: the number of @p, taken and paid, or the purchase recorded
+/* Inside the transaction: the number of @p, taken and paid, or the purchase recorded
  * FAILED when the balance is short. *replayed is set when @req was seen: @p is then the
  * first answer, and nothing was written. */
-static int create_locked(numbering_purchase *p, numbering_active_number *a, numbering_store *store, int digits,
+static int create_in(numbering_purchase *p, numbering_active_number *a, numbering_store *store, int digits,
                          uint64_t value, const struct numbering__request_id *req, int *replayed)
 {
 	struct create_ctx ctx = {p, req, NULL};
@@ -549,30 +550,48 @@ static int create_locked(numbering_purchase *p, numbering_active_number *a, numb
 		rc = numbering__account_check_currency(&acc, cost.currency, "monthlyPrice.currencyCode");
 	if (rc == NUMBERING_OK && cost.currency[0] != '\0' &&
 	    numbering__account_short(&acc, cost.currency, cost.minor, details, sizeof(details))) {
-		int64_t last_time = store->last_time, now = 0;
+		int64_t now = 0;
 		p->f.status = NUMBERING_PURCHASE_FAILED;
 		rc = numbering__fields_set_text(&purchase_table, &p->f, "statusDetails", details);
 		if (rc == NUMBERING_OK)
 			rc = numbering__next_time(store, &now);
 		p->f.create_time = p->f.update_time = now;
-		if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		if (rc == NUMBERING_OK)
 			rc = put_purchase(store, p);
-			if (rc == NUMBERING_OK)
-				rc = keep_request(store, &ctx);
-			if (rc == NUMBERING_OK)
-				rc = numbering__commit(store);
-			else
-				numbering__rollback(store);
-		}
-		if (rc != NUMBERING_OK)
-			store->last_time = last_time;
+		if (rc == NUMBERING_OK)
+			rc = keep_request(store, &ctx);
 		numbering__available_clear(&block);
 		return rc;
 	}
-	ctx.acc = &acc; /* unchanged since: this lock is held */
+	ctx.acc = &acc; /* read in this transaction */
 	if (rc == NUMBERING_OK)
-		rc = numbering__acquire(a, store, p->project, &block, value, NULL, acquired, &ctx);
+		rc = numbering__check_room(store, 1);
+	if (rc == NUMBERING_OK)
+		rc = numbering__acquire_in(a, store, p->project, &block, value, NULL, acquired, &ctx);
 	numbering__available_clear(&block);
+	return rc;
+}
+
+/* Under the write lock: create_in() in one transaction. What it decides on (the
+ * request id, the number in stock, the account) is read inside it, after begin() took
+ * what other processes committed to a shared file store: read before, a number another
+ * process bought meanwhile was written over as if still in stock, and the backend
+ * refused the put (ALREADY_EXISTS, naming the other's instance). */
+static int create_locked(numbering_purchase *p, numbering_active_number *a, numbering_store *store, int digits,
+                         uint64_t value, const struct numbering__request_id *req, int *replayed)
+{
+	int64_t last_time = store->last_time;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = create_in(p, a, store, digits, value, req, replayed);
+	if (*replayed && rc == NUMBERING_OK) {
+		numbering__rollback(store); /* nothing written */
+		return rc;
+	}
+	rc = numbering__commit_or_rollback(store, rc);
+	if (rc != NUMBERING_OK)
+		store->last_time = last_time;
 	return rc;
 }
 
@@ -801,11 +820,17 @@ struct change {
 	const char *details; /* FAILED and CANCELLED: why */
 };
 
-/* Under the write lock: @p (named @name) becomes @c->to in one transaction. */
+/* Under the write lock: @p (named @name) becomes @c->to in one transaction, which
+ * reads it first: on a file store shared by processes, begin() takes what the others
+ * committed, so a purchase another process settled meanwhile is not settled twice. */
 static int change_locked(numbering_purchase *p, numbering_active_number *a, numbering_store *store, const char *name,
                          const struct change *c)
 {
-	int rc = load_purchase(p, store, name);
+	int64_t last_time = store->last_time, now = 0;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = load_purchase(p, store, name);
 	if (rc == NUMBERING_OK)
 		rc = check_transition(p, c->to);
 	/* The purchase's number, held by its instance (gone only if someone deleted it). */
@@ -829,10 +854,10 @@ static int change_locked(numbering_purchase *p, numbering_active_number *a, numb
 	struct numbering__account acc;
 	if (rc == NUMBERING_OK)
 		rc = numbering__account_load(&acc, store, p->project);
-	int64_t last_time = store->last_time, now = 0;
 	if (rc == NUMBERING_OK)
 		rc = numbering__next_time(store, &now);
-	if (rc != NUMBERING_OK || (rc = numbering__begin(store)) != NUMBERING_OK) {
+	if (rc != NUMBERING_OK) {
+		numbering__rollback(store);
 		store->last_time = last_time;
 		return rc;
 	}

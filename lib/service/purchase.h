@@ -31,20 +31,16 @@ typedef int (*numbering__acquire_cb)(numbering_store *store, numbering_active_nu
                                      const numbering_available_number *stock, int64_t now, void *payload);
 
 /*
- * Acquires @x of @block (read under this write lock) for @project into @a (rent.c): in
- * one transaction the number leaves the inventory, its instance (PENDING when the
- * number needs documents) and its ACTIVE record with @request's configuration
- * (NULL: none) and the block's attributes are put, and @also (NULL: nothing) writes
- * the rest. On failure nothing is written.
+ * Acquires @x of @block for @project into @a (rent.c), inside the caller's
+ * transaction: the number leaves the inventory, its instance (PENDING when the number
+ * needs documents) and its ACTIVE record with @request's configuration (NULL: none) and
+ * the block's attributes are put, and @also (NULL: nothing) writes the rest. The
+ * caller holds the write lock, has begun the transaction, read @block inside it (after
+ * begin() took what other processes committed to a shared file store: a block read
+ * before may be gone) and checked the room; on failure it rolls back and restores
+ * store->last_time (this hands out a time with numbering__next_time()). Several
+ * acquisitions in one transaction are all or nothing (a Voximplant attach).
  */
-int numbering__acquire(numbering_active_number *a, numbering_store *store, const char *project,
-                       numbering_available_number *block, uint64_t x, const numbering_active_request *request,
-                       numbering__acquire_cb also, void *payload);
-
-/* numbering__acquire() inside the caller's transaction (several acquisitions that
- * are all or nothing: a Voximplant attach): the caller holds the write lock, has
- * begun the transaction and checked the room, and on failure rolls back and restores
- * store->last_time (this hands out a time with numbering__next_time()). */
 int numbering__acquire_in(numbering_active_number *a, numbering_store *store, const char *project,
                           numbering_available_number *block, uint64_t x, const numbering_active_request *request,
                           numbering__acquire_cb also, void *payload);

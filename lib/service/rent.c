@@ -3,7 +3,8 @@
  * leaves the inventory and becomes a single-number instance of the project, with its
  * purchase and its charge (service/purchase.h). The number's block, if it was one,
  * stays as up to two records (inventory.c). A purchase (purchase.c) acquires its
- * number the same way (numbering__acquire()).
+ * number the same way (numbering__acquire_in()), in a transaction that reads the
+ * number or searches the stock after its begin.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "model/validate.h"
 #include "service/active.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/inventory.h"
 #include "service/purchase.h"
 #include "service/service.h"
@@ -108,29 +110,6 @@ static int acquire_at(numbering_active_number *a, numbering_store *store, const 
 	return rc;
 }
 
-int numbering__acquire(numbering_active_number *a, numbering_store *store, const char *project,
-                       numbering_available_number *block, uint64_t x, const numbering_active_request *request,
-                       numbering__acquire_cb also, void *payload)
-{
-	int64_t last_time = store->last_time, now = 0;
-	int rc = numbering__check_room(store, 1);
-	if (rc == NUMBERING_OK)
-		rc = numbering__next_time(store, &now);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = acquire_at(a, store, project, block, x, request, also, payload, now);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
-	}
-	if (rc != NUMBERING_OK) {
-		store->last_time = last_time;
-		return rc;
-	}
-	numbering__active_for_caller(store, a);
-	return NUMBERING_OK;
-}
-
 int numbering__acquire_in(numbering_active_number *a, numbering_store *store, const char *project,
                           numbering_available_number *block, uint64_t x, const numbering_active_request *request,
                           numbering__acquire_cb also, void *payload)
@@ -144,12 +123,24 @@ int numbering__acquire_in(numbering_active_number *a, numbering_store *store, co
 	return rc;
 }
 
-/* Rents @x of @block (read under this write lock) into @a: the acquisition, and its
+/* Rents @x of @block (read inside this transaction) into @a: the acquisition, and its
  * purchase, paid in the same transaction (service/purchase.h). */
-static int rent_locked(numbering_active_number *a, numbering_store *store, const char *project,
-                       numbering_available_number *block, uint64_t x, const numbering_active_request *request)
+static int rent_in(numbering_active_number *a, numbering_store *store, const char *project,
+                   numbering_available_number *block, uint64_t x, const numbering_active_request *request)
 {
-	return numbering__acquire(a, store, project, block, x, request, numbering__purchase_for_rent, NULL);
+	int rc = numbering__check_room(store, 1);
+	if (rc == NUMBERING_OK)
+		rc = numbering__acquire_in(a, store, project, block, x, request, numbering__purchase_for_rent, NULL);
+	return rc;
+}
+
+/* Ends a rent's transaction: committed, or rolled back with the time it took given back. */
+static int rent_end(numbering_store *store, int64_t last_time, int rc)
+{
+	rc = numbering__commit_or_rollback(store, rc);
+	if (rc != NUMBERING_OK)
+		store->last_time = last_time;
+	return rc;
 }
 
 static int finish(numbering_active_number **out, numbering_store *store, numbering_active_number *a, int rc)
@@ -187,6 +178,13 @@ int numbering_store_rent(numbering_active_number **out, numbering_store *store, 
 	numbering_available_number block;
 	memset(&block, 0, sizeof(block));
 	numbering__rwlock_wrlock(&store->lock);
+	/* The number read inside the transaction: on a file store shared by processes,
+	 * begin() takes what the others committed, a rent of this number among them. */
+	int64_t last_time = store->last_time;
+	if ((rc = numbering__begin(store)) != NUMBERING_OK) {
+		numbering__rwlock_wrunlock(&store->lock);
+		return finish(out, store, a, rc);
+	}
 	rc = numbering__inventory_find(&block, store, t.digits, t.value, t.value);
 	if (rc == NUMBERING_OK && !numbering__available_usable(&block, t.project))
 		rc = NUMBERING_NOT_FOUND;
@@ -196,7 +194,8 @@ int numbering_store_rent(numbering_active_number **out, numbering_store *store, 
 		rc = numbering__error_field(NUMBERING_NOT_FOUND, "phoneNumber", "phone number %s is not available", number);
 	}
 	if (rc == NUMBERING_OK)
-		rc = rent_locked(a, store, t.project, &block, t.value, request);
+		rc = rent_in(a, store, t.project, &block, t.value, request);
+	rc = rent_end(store, last_time, rc);
 	numbering__rwlock_wrunlock(&store->lock);
 	numbering__available_clear(&block);
 	return finish(out, store, a, rc);
@@ -244,11 +243,19 @@ int numbering_store_rent_any(numbering_active_number **out, numbering_store *sto
 	memset(&block, 0, sizeof(block));
 	struct first_match m = {&block, 0, 0};
 	numbering__rwlock_wrlock(&store->lock);
+	/* Searched inside the transaction: a number another process took before begin()
+	 * is not found, and the next match is rented instead. */
+	int64_t last_time = store->last_time;
+	if ((rc = numbering__begin(store)) != NUMBERING_OK) {
+		numbering__rwlock_wrunlock(&store->lock);
+		return finish(out, store, a, rc);
+	}
 	rc = numbering__search_run(store, &s, take_first, &m);
 	if (rc == NUMBERING_OK && !m.found)
 		rc = numbering__error_set(NUMBERING_NOT_FOUND, "no available number of %s matches the request", s.parent);
 	if (rc == NUMBERING_OK)
-		rc = rent_locked(a, store, checked, &block, m.x, request);
+		rc = rent_in(a, store, checked, &block, m.x, request);
+	rc = rent_end(store, last_time, rc);
 	numbering__rwlock_wrunlock(&store->lock);
 	numbering__available_clear(&block);
 	return finish(out, store, a, rc);

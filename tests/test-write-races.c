@@ -1,0 +1,280 @@
+/*
+ * Writes of two processes on one file store (tests/store-fixture.h): process B, forked,
+ * writes at the moment process A's clock is read for the n-th time, so that B's commit
+ * falls at each point of A's write (between what A reads and its transaction, inside it,
+ * after it). Whatever B took, A's answer is right for the store as B left it: a number
+ * B took is not A's, and A never answers a backend's internal refusal.
+ */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <numbering/numbering.h>
+#include <numbering/sys/file.h>
+
+#include "rent-setup.h"
+#include "store-fixture.h"
+#include "suites.h"
+#include "temp-dir.h"
+#include "top-up.h"
+
+#define P1 "projects/p1"
+#define P2 "projects/p2"
+
+/* What process B does when A's clock fires it: a write on its own store; its status. */
+typedef int (*race_write)(numbering_store *b);
+
+static char race_path[TEMP_PATH_MAX];
+static int64_t race_now;
+static int race_reading, race_fire_at, race_b_rc = -1;
+static race_write race_b_write;
+static int race_go[2] = {-1, -1}, race_done[2] = {-1, -1};
+static pid_t race_pid = -1;
+
+/* Process B: opens its own store on the file at the first request (after A's setup
+ * wrote it), runs race_b_write at each, and answers its status. Never returns. */
+static void racer_main(void)
+{
+	numbering_store *b = NULL;
+	char cmd = 0;
+	while (read(race_go[0], &cmd, 1) == 1 && cmd == 'g') {
+		int rc = NUMBERING_INTERNAL;
+		if (b == NULL) {
+			numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+			file_options.busy_timeout_ms = -1; /* never waits for A's transaction */
+			numbering_backend *backend = NULL;
+			numbering_options options = NUMBERING_OPTIONS_INIT;
+			options.clock = fixture_still;
+			options.clock_payload = &race_now;
+			if (numbering_file_backend_new(&backend, race_path, &file_options) == NUMBERING_OK) {
+				options.backend = backend;
+				if (numbering_store_open(&b, &options) != NUMBERING_OK)
+					b = NULL;
+			}
+		}
+		if (b != NULL)
+			rc = race_b_write(b);
+		unsigned char answer = (unsigned char)rc;
+		if (write(race_done[1], &answer, 1) != 1)
+			break;
+	}
+	numbering_store_close(b);
+	_exit(0);
+}
+
+/* A's clock: stands still at race_now; its race_fire_at-th reading has B write first. */
+static int64_t race_clock(void *payload)
+{
+	(void)payload;
+	if (race_fire_at > 0 && ++race_reading == race_fire_at) {
+		char go = 'g';
+		unsigned char answer = 0;
+		ck_assert_int_eq(write(race_go[1], &go, 1), 1);
+		ck_assert_int_eq(read(race_done[0], &answer, 1), 1);
+		race_b_rc = answer;
+	}
+	return race_now;
+}
+
+/* A new file store, store A (fx.store) over it with race_clock, and process B forked to
+ * run @write when A's clock fires it (race_arm). */
+static void race_open(const char *tag, race_write write_fn)
+{
+	fixture_temp_store_path(race_path, sizeof(race_path), tag);
+	race_now = FIXTURE_EPOCH;
+	race_reading = race_fire_at = 0;
+	race_b_rc = -1;
+	race_b_write = write_fn;
+	ck_assert_int_eq(pipe(race_go), 0);
+	ck_assert_int_eq(pipe(race_done), 0);
+	memset(&fx, 0, sizeof(fx));
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.clock = race_clock;
+	options.backend = fixture_file_backend(race_path, 0);
+	ck_assert_msg(numbering_store_open(&fx.store, &options) == NUMBERING_OK, "%s", numbering_error_message());
+	fflush(NULL);
+	race_pid = fork();
+	ck_assert_int_ge(race_pid, 0);
+	if (race_pid == 0) {
+		close(race_go[1]);
+		close(race_done[0]);
+		racer_main();
+	}
+	close(race_go[0]);
+	close(race_done[1]);
+}
+
+/* From now on, A's @n-th clock reading has B write. */
+static void race_arm(int n)
+{
+	race_reading = 0;
+	race_fire_at = n;
+}
+
+static void race_close(void)
+{
+	race_fire_at = 0;
+	close(race_go[1]);
+	int status = 0;
+	ck_assert_int_eq(waitpid(race_pid, &status, 0), race_pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(race_done[0]);
+	numbering_store_close(fx.store);
+	fx.store = NULL;
+	char lock[TEMP_PATH_MAX + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", race_path);
+	unlink(race_path);
+	unlink(lock);
+	snprintf(lock, sizeof(lock), "%s.idx", race_path);
+	unlink(lock);
+}
+
+/* A's answer when B's write took what A wanted: never a backend's refusal of a record
+ * another holds (ALREADY_EXISTS), nor a message about records. */
+static void expect_clean(int rc, int n)
+{
+	ck_assert_msg(rc != NUMBERING_ALREADY_EXISTS && rc != NUMBERING_INTERNAL, "reading %d: %s %s", n,
+	              numbering_status_name(rc), numbering_error_message());
+	if (rc != NUMBERING_OK)
+		ck_assert_msg(strstr(numbering_error_message(), "backend") == NULL &&
+		                  strstr(numbering_error_message(), "availableNumbers/") == NULL,
+		              "reading %d: %s", n, numbering_error_message());
+}
+
+/* The numbers of @project held now, as "+1...,+1..." in @out. */
+static void held(char *out, size_t size, numbering_store *store, const char *project)
+{
+	numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	numbering_active_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_active(&page, store, NULL, project, &q), NUMBERING_OK);
+	out[0] = '\0';
+	for (int i = 0; i < numbering_active_page_count(page); i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, size - len, "%s%s", i ? "," : "",
+		         numbering_instance_phone_number(numbering_active_number_instance(numbering_active_page_item(page, i))));
+	}
+	numbering_active_page_free(page);
+}
+
+static int b_rents_the_first(numbering_store *b)
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent(&a, b, NULL, P2, "+12085550100", NULL);
+	numbering_active_number_free(a);
+	return rc;
+}
+
+/* RentAnyNumber: B rents the number A's search finds first. A rents the other one. */
+START_TEST(rent_any_takes_another_number_when_one_is_taken_meanwhile)
+{
+	for (int n = 1; n <= 8; n++) {
+		race_open("race-rent-any", b_rents_the_first);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		race_arm(n);
+		numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+		q.region_code = "US";
+		q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+		numbering_active_number *a = NULL;
+		int rc = numbering_store_rent_any(&a, fx.store, NULL, P1, &q, NULL);
+		int b_rc = race_b_rc;
+		race_fire_at = 0;
+		ck_assert_msg(rc == NUMBERING_OK, "reading %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+		              numbering_error_message());
+		numbering_active_number_free(a);
+		char mine[128], theirs[128];
+		held(mine, sizeof(mine), fx.store, P1);
+		held(theirs, sizeof(theirs), fx.store, P2);
+		if (b_rc == NUMBERING_OK) {
+			ck_assert_str_eq(theirs, "+12085550100");
+			ck_assert_str_eq(mine, "+12085550101");
+		} else {
+			ck_assert_str_eq(theirs, "");
+			ck_assert_str_eq(mine, "+12085550100");
+		}
+		race_close();
+	}
+}
+END_TEST
+
+/* RentNumber of the one number B rents meanwhile: NOT_FOUND, the number not available. */
+START_TEST(rent_of_a_number_taken_meanwhile_is_not_found)
+{
+	for (int n = 1; n <= 8; n++) {
+		race_open("race-rent", b_rents_the_first);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		race_arm(n);
+		numbering_active_number *a = NULL;
+		int rc = numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL);
+		int b_rc = race_b_rc;
+		race_fire_at = 0;
+		expect_clean(rc, n);
+		numbering_active_number_free(a);
+		char mine[128], theirs[128];
+		held(mine, sizeof(mine), fx.store, P1);
+		held(theirs, sizeof(theirs), fx.store, P2);
+		if (b_rc == NUMBERING_OK) {
+			ck_assert_msg(rc == NUMBERING_NOT_FOUND, "reading %d: %s %s", n, numbering_status_name(rc),
+			              numbering_error_message());
+			ck_assert_str_eq(theirs, "+12085550100");
+			ck_assert_str_eq(mine, "");
+		} else {
+			ck_assert_int_eq(rc, NUMBERING_OK);
+			ck_assert_str_eq(mine, "+12085550100");
+		}
+		race_close();
+	}
+}
+END_TEST
+
+/* CreatePhoneNumberPurchase of the number B rents meanwhile: NOT_FOUND, nothing bought. */
+START_TEST(purchase_of_a_number_taken_meanwhile_is_not_found)
+{
+	for (int n = 1; n <= 8; n++) {
+		race_open("race-purchase", b_rents_the_first);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		race_arm(n);
+		numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
+		r.friendly_name = "Support";
+		r.phone_number = "+12085550100";
+		r.country_code = "US";
+		numbering_purchase *p = NULL;
+		int rc = numbering_store_create_purchase(&p, fx.store, NULL, P1, &r);
+		int b_rc = race_b_rc;
+		race_fire_at = 0;
+		expect_clean(rc, n);
+		numbering_purchase_free(p);
+		char mine[128], theirs[128];
+		held(mine, sizeof(mine), fx.store, P1);
+		held(theirs, sizeof(theirs), fx.store, P2);
+		if (b_rc == NUMBERING_OK) {
+			ck_assert_msg(rc == NUMBERING_NOT_FOUND, "reading %d: %s %s", n, numbering_status_name(rc),
+			              numbering_error_message());
+			ck_assert_str_eq(theirs, "+12085550100");
+			ck_assert_str_eq(mine, "");
+		} else {
+			ck_assert_int_eq(rc, NUMBERING_OK);
+			ck_assert_str_eq(mine, "+12085550100");
+		}
+		race_close();
+	}
+}
+END_TEST
+
+Suite *write_races_suite(void)
+{
+	Suite *s = suite_create("write_races");
+	TCase *tc = tcase_create("rent");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, rent_any_takes_another_number_when_one_is_taken_meanwhile);
+	tcase_add_test(tc, rent_of_a_number_taken_meanwhile_is_not_found);
+	tcase_add_test(tc, purchase_of_a_number_taken_meanwhile_is_not_found);
+	suite_add_tcase(s, tc);
+	return s;
+}
