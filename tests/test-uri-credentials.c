@@ -166,6 +166,35 @@ static int plant(const char *from, const char *to)
 	return p.count;
 }
 
+/* How many records of @kind under @parent hold @text in their bytes. */
+struct holds {
+	const char *text;
+	int count;
+};
+
+static int holds_visit(const numbering_record *record, void *payload)
+{
+	struct holds *h = payload;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(numbering_record_encode(&bytes, &len, record), NUMBERING_OK);
+	size_t n = strlen(h->text);
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(bytes + i, h->text, n) == 0) {
+			h->count++;
+			break;
+		}
+	numbering_free(bytes);
+	return 0;
+}
+
+static int stored_holding(int kind, const char *parent, const char *text)
+{
+	struct holds h = {text, 0};
+	stored_list(fx.store, kind, parent, NUMBERING_RECORD_ORDER_ASCENDING, holds_visit, &h);
+	return h.count;
+}
+
 static void json_shows(const char *method, const char *request, const char *want)
 {
 	char *response = NULL;
@@ -200,7 +229,17 @@ START_TEST(stored_credentials_read_redacted)
 	ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, NAME), NUMBERING_OK);
 	ck_assert_str_eq(numbering_instance_message_handler(got, 0), "https://***@example.com/m");
 	ck_assert_str_eq(numbering_instance_call_handler(got, 0), "sip:alice:***@example.com");
+	int64_t phone_id = numbering_instance_phone_id(got);
 	numbering_instance_free(got);
+	ck_assert_int_eq(numbering_store_get_by_phone_id(&got, fx.store, NULL, "projects/1", phone_id), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_message_handler(got, 0), "https://***@example.com/m");
+	numbering_instance_free(got);
+	numbering_resolution *resolved = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&resolved), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_resolve(resolved, fx.store, NULL, NUMBER, NULL), NUMBERING_OK);
+	ck_assert_str_eq(numbering_instance_call_handler(numbering_resolution_instance(resolved), 0),
+	                 "sip:alice:***@example.com");
+	numbering_resolution_free(resolved);
 	json_shows("GetPhoneNumberInstance", "{\"name\":\"" NAME "\"}", "\"https://***@example.com/m\"");
 	json_shows("ListPhoneNumberInstances", "{\"parent\":\"projects/1\"}", "\"sip:alice:***@example.com\"");
 
@@ -213,6 +252,15 @@ START_TEST(stored_credentials_read_redacted)
 	           "\"callbackUrl\":\"https://***@example.com/cb\"");
 	json_shows("NumberService_ListActiveNumbers", "{\"projectId\":\"1\",\"regionCode\":\"AU\",\"type\":\"LOCAL\"}",
 	           "\"callbackUrl\":\"https://***@example.com/cb\"");
+
+	/* An update of another field of the active number keeps both URLs as stored. */
+	json_shows("NumberService_UpdateActiveNumber",
+	           "{\"projectId\":\"1\",\"phoneNumber\":\"" NUMBER "\",\"displayName\":\"renamed\"}",
+	           "\"callbackUrl\":\"https://***@example.com/cb\"");
+	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/1", "https://user:secret@example.com/m") == 1,
+	              "UpdateActiveNumber wrote the instance's handler masked");
+	ck_assert_msg(stored_holding(NUMBERING__KIND_ACTIVE, "projects/1", "https://user:secret@example.com/cb") == 1,
+	              "UpdateActiveNumber wrote the callbackUrl masked");
 
 	/* Voximplant's SMS URLs: the account's, the number's. */
 	char *url = NULL;
@@ -249,6 +297,80 @@ START_TEST(stored_credentials_read_redacted)
 }
 END_TEST
 
+/* A write that changes other fields of an instance (or an active number) whose
+ * handler was stored with a credential keeps the stored handler as it is: only what
+ * the caller changes changes (docs/CALLBACKS.md). Writing the masked form back
+ * is refused, naming the field. */
+START_TEST(stored_credentials_kept_by_writes)
+{
+	numbering_instance *request = NULL, *out = NULL, *second = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, NUMBER), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_range_size(request, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_number_type(request, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_message_handler(request, "https://user-secret.example.com/m"),
+	                 NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_add_call_handler(request, "sip:alice-secret@example.com"), NUMBERING_OK);
+	ck_assert_msg(numbering_store_create(&out, fx.store, NULL, "projects/1", request, "n1", NULL, NULL) ==
+	                  NUMBERING_OK,
+	              "%s", numbering_error_message());
+	numbering_instance_free(out);
+	ck_assert_int_eq(plant("user-secret.example", "user:secret@example"), 1);
+	ck_assert_int_eq(plant("alice-secret@", "alice:secret@"), 1);
+
+	/* A field mask without the handlers. */
+	ck_assert_int_eq(numbering_instance_set_display_name(request, "renamed"), NUMBERING_OK);
+	ck_assert_msg(numbering_store_update(&out, fx.store, NULL, NAME, request, "display_name") == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	ck_assert_str_eq(numbering_instance_message_handler(out, 0), "https://***@example.com/m");
+	ck_assert_str_eq(numbering_instance_call_handler(out, 0), "sip:alice:***@example.com");
+	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/1", "https://user:secret@example.com/m") == 1,
+	              "an update of display_name wrote the message handler masked");
+	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/1", "sip:alice:secret@example.com") == 1,
+	              "an update of display_name wrote the call handler masked");
+
+	/* The masked form written back is refused, naming the field and value; the
+	 * stored one is kept. */
+	ck_assert_int_eq(numbering_store_update(&second, fx.store, NULL, NAME, out, "incoming_message_handler_uris"),
+	                 NUMBERING_INVALID_ARGUMENT);
+	ck_assert_ptr_null(second);
+	ck_assert_str_eq(numbering_error_violation_field(0), "incoming_message_handler_uris");
+	ck_assert_msg(strstr(numbering_error_message(), "https://***@example.com/m") != NULL &&
+	                  strstr(numbering_error_message(), "leave the field out") != NULL,
+	              "the message names not the value or what to do: %s", numbering_error_message());
+	numbering_instance_free(out);
+	out = NULL;
+	json_refused_naming("UpdatePhoneNumberInstance",
+	                    "{\"phoneNumberInstance\":{\"name\":\"" NAME "\","
+	                    "\"incomingCallHandlerUris\":[\"sip:alice:***@example.com\"]},"
+	                    "\"updateMask\":\"incomingCallHandlerUris\"}",
+	                    "phone_number_instance.incoming_call_handler_uris");
+
+	/* Lifecycle, split, move. */
+	ck_assert_msg(numbering_store_suspend(&out, fx.store, NULL, NAME) == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_str_eq(numbering_instance_message_handler(out, 0), "https://***@example.com/m");
+	numbering_instance_free(out);
+	ck_assert_msg(numbering_store_resume(&out, fx.store, NULL, NAME) == NUMBERING_OK, "%s", numbering_error_message());
+	numbering_instance_free(out);
+	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/1", "https://user:secret@example.com/m") == 1,
+	              "a lifecycle change wrote the handler masked");
+	ck_assert_msg(numbering_store_split_range(&out, &second, fx.store, NULL, NAME, 4) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	ck_assert_str_eq(numbering_instance_message_handler(second, 0), "https://***@example.com/m");
+	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/1", "https://user:secret@example.com/m") == 2,
+	              "a split wrote the handler masked");
+	ck_assert_msg(numbering_store_move(&out, fx.store, NULL, numbering_instance_name(second), "projects/2", NULL) ==
+	                  NUMBERING_OK,
+	              "%s", numbering_error_message());
+	ck_assert_str_eq(numbering_instance_call_handler(out, 0), "sip:alice:***@example.com");
+	numbering_instance_free(out);
+	numbering_instance_free(second);
+	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/2", "sip:alice:secret@example.com") == 1,
+	              "a move wrote the handler masked");
+	numbering_instance_free(request);
+}
+END_TEST
+
 Suite *uri_credentials_suite(void)
 {
 	Suite *s = suite_create("uri_credentials");
@@ -256,6 +378,7 @@ Suite *uri_credentials_suite(void)
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, every_write_refuses_credentials);
 	tcase_add_test(tc, stored_credentials_read_redacted);
+	tcase_add_test(tc, stored_credentials_kept_by_writes);
 	suite_add_tcase(s, tc);
 	return s;
 }

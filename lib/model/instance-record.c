@@ -856,17 +856,11 @@ SINK_INLINE int read_handlers(struct sink *k, struct reader *r, const char *fiel
 		return bad(r, field, "their count is not 1 to 5");
 	struct numbering__str counted = {NULL, 0, 0};
 	for (uint32_t i = 0; i < n; i++) {
-		const char *text;
-		size_t len;
-		if ((rc = get_raw(k, r, field, &text, &len, 1, max)) != NUMBERING_OK ||
-		    (rc = sink_str(k, STORES(k) ? &list[i] : &counted, text, len)) != NUMBERING_OK)
+		/* Read as stored, a credential kept before they were refused included: a
+		 * write starts from the record as it is, and only what the caller is handed
+		 * is masked (numbering__instance_hide_credentials()). */
+		if ((rc = get_str(k, r, field, STORES(k) ? &list[i] : &counted, 1, max)) != NUMBERING_OK)
 			return rc;
-		/* A handler stored with a credential before they were refused is never shown
-		 * with it (model/uri.c); a handler has no reader but the caller, so hiding it
-		 * here hides it everywhere, and the next write of the instance drops it. (An
-		 * empty one, which only a trusted read lets by, is not placed at all.) */
-		if (STORES(k) && len > 0 && memchr(text, '@', len) != NULL)
-			list[i].len = (uint32_t)numbering__uri_redact_in_place(list[i].ptr);
 		*count = i + 1;
 	}
 	return NUMBERING_OK;

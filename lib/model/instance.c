@@ -90,6 +90,19 @@ static void str_clear(struct numbering__str *str)
 		str->ptr[0] = '\0';
 }
 
+static void hide_credentials(struct numbering__str *list, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++)
+		if (list[i].len > 0 && memchr(list[i].ptr, '@', list[i].len) != NULL)
+			list[i].len = (uint32_t)numbering__uri_redact_in_place(list[i].ptr);
+}
+
+void numbering__instance_hide_credentials(numbering_instance *instance)
+{
+	hide_credentials(instance->message_handlers, instance->message_handler_count);
+	hide_credentials(instance->call_handlers, instance->call_handler_count);
+}
+
 void numbering__instance_reset(numbering_instance *instance)
 {
 	if (instance == NULL)

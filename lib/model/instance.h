@@ -96,6 +96,12 @@ void numbering__str_free(struct numbering__str *str);
 /* Empties an instance, keeping its buffers for reuse. */
 void numbering__instance_reset(numbering_instance *instance);
 
+/* The handlers of @instance with a credential stored before they were refused
+ * (model/uri.c) replaced by "***", in place. For what is handed to a caller only:
+ * the records keep the handlers as stored, and every write starts from them, so a
+ * write of other fields never turns a stored credential into "***". */
+void numbering__instance_hide_credentials(numbering_instance *instance);
+
 /* Copies @src into @dst, reusing @dst's buffers. */
 int numbering__instance_assign(numbering_instance *dst, const numbering_instance *src);
 

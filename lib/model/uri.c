@@ -283,6 +283,24 @@ static const char *hostport_problem(const char *s, const char *end)
 	return problem;
 }
 
+/* A credential of only '*' is how one stored before they were refused reads back
+ * (numbering__uri_redact()): a caller writing it back is told how to keep the stored
+ * one, not that it tried to store a credential. */
+#define MASKED_PROBLEM                                                                                                 \
+	"it holds \"***\" where a credential was, as a URL stored with one before they were refused reads back: "   \
+	"the stored URL is not rewritten from it; leave the field out of the update mask to keep the stored one, "    \
+	"or write the URL without a credential (docs/CALLBACKS.md)"
+
+static int only_stars(const char *from, const char *to)
+{
+	if (from == to)
+		return 0;
+	for (const char *c = from; c < to; c++)
+		if (*c != '*')
+			return 0;
+	return 1;
+}
+
 /* What follows "http:" or "https:". */
 static const char *http_problem(const char *rest)
 {
@@ -292,6 +310,8 @@ static const char *http_problem(const char *rest)
 	const char *end = authority + strcspn(authority, "/?#");
 	const char *at = memchr(authority, '@', (size_t)(end - authority));
 	const char *host = authority;
+	if (at != NULL && only_stars(authority, at))
+		return MASKED_PROBLEM;
 	if (at != NULL)
 		return "it holds user information (\"user:password@\"): credentials are not kept in a URI, where "
 		       "every reader would see them; the receiver checks the X-Sinch-Signature made with the "
@@ -345,6 +365,8 @@ static const char *sip_problem(const char *rest)
 		const char *user_end = colon != NULL ? colon : at;
 		if (!sip_chars(rest, user_end, "&=+$,;?/", 0))
 			return "the user part is empty or holds a character RFC 3261 does not allow";
+		if (colon != NULL && only_stars(colon + 1, at))
+			return MASKED_PROBLEM;
 		if (colon != NULL)
 			return "it holds a password (\"user:password@\"): credentials are not kept in a URI, where every "
 			       "reader would see them (RFC 3261 recommends against them too); write sip:user@host";

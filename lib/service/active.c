@@ -288,7 +288,7 @@ _Static_assert(1 NUMBERING__ACTIVE_FIELDS(DEFAULT_ZERO), "an active number's att
 
 void numbering__active_for_caller(const numbering_store *store, numbering_active_number *a)
 {
-	numbering__compute_compliant(store, a->instance);
+	numbering__instance_for_caller(store, a->instance);
 	/* A callbackUrl stored with a credential before they were refused (model/uri.c) is
 	 * never shown with it; the outbox, which sends to it, reads the record itself. */
 	if (a->a.callback_url != NULL)

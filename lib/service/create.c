@@ -418,6 +418,7 @@ static int create_locked(numbering_instance **out, struct previous *previous, nu
 			/* The record's compliance, not the store's now: the first response as it was. */
 			if (previous->legacy)
 				numbering__compute_compliant(store, instance);
+			numbering__instance_hide_credentials(instance);
 			*out = instance;
 			return rc;
 		}
@@ -456,7 +457,7 @@ static int create_locked(numbering_instance **out, struct previous *previous, nu
 	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
 		rc = numbering__backend_put(store, instance);
 		put_done = rc == NUMBERING_OK;
-		numbering__compute_compliant(store, instance);
+		numbering__instance_for_caller(store, instance);
 		if (rc == NUMBERING_OK && request_id != NULL)
 			rc = remember_request(store, project, request_id, digest, instance);
 		if (rc == NUMBERING_OK)

@@ -63,12 +63,7 @@ static int get_into(numbering_instance *instance, numbering_store *store, const 
 			}
 		}
 		if (rc == NUMBERING_OK) {
-			/* A store without requirements (most) holds only compliant instances: not
-			 * worth a call on every get. */
-			if (store->requirement_count == 0)
-				instance->compliant = 1;
-			else
-				numbering__compute_compliant(store, instance);
+			numbering__instance_for_caller(store, instance);
 			return NUMBERING_OK;
 		}
 	}
@@ -82,7 +77,7 @@ static int get_into(numbering_instance *instance, numbering_store *store, const 
 		numbering__instance_reset(instance);
 		return rc;
 	}
-	numbering__compute_compliant(store, instance);
+	numbering__instance_for_caller(store, instance);
 	return NUMBERING_OK;
 }
 

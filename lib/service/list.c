@@ -341,7 +341,7 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	if (c.more)
 		numbering__token_make(page->next_token, store, digest, page->items[page_size - 1]->create_time);
 	for (int i = 0; i < page->count; i++)
-		numbering__compute_compliant(store, page->items[i]);
+		numbering__instance_for_caller(store, page->items[i]);
 	*out = page;
 	return NUMBERING_OK;
 }

@@ -61,7 +61,7 @@ static int move_locked(struct numbering__write_op *op, numbering_store *store)
 			numbering__rollback(store);
 	}
 	if (rc == NUMBERING_OK) {
-		numbering__compute_compliant(store, instance);
+		numbering__instance_for_caller(store, instance);
 		*op->out[0] = instance;
 	} else {
 		numbering_instance_free(instance);

@@ -635,7 +635,7 @@ int numbering_store_get_by_phone_id(numbering_instance **out, numbering_store *s
 	rc = numbering__phone_find(store, checked, phone_id, out);
 	numbering__rwlock_snapshot_rdunlock(&store->lock, slot);
 	if (rc == NUMBERING_OK)
-		numbering__compute_compliant(store, *out);
+		numbering__instance_for_caller(store, *out);
 	return rc;
 }
 

@@ -109,10 +109,6 @@ int numbering_store_resolve(numbering_resolution *out, numbering_store *store, c
 			return counted(store, read_slot, not_found(number.e164));
 		}
 	}
-	/* A store without requirements (most) needs no call: compliant. */
-	if (store->requirement_count == 0)
-		out->instance->compliant = 1;
-	else
-		numbering__compute_compliant(store, out->instance);
+	numbering__instance_for_caller(store, out->instance);
 	return counted(store, read_slot, NUMBERING_OK);
 }

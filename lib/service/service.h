@@ -162,6 +162,19 @@ int numbering__next_id(numbering_store *store, int sequence, int64_t *out);
 /* Sets instance->compliant from the store's regulatory requirements. */
 void numbering__compute_compliant(const numbering_store *store, numbering_instance *instance);
 
+/* Readies an instance read or written for the caller it is handed to: its compliance,
+ * and a handler's stored credential hidden. Only after every write of it: the records
+ * keep the handlers as stored (numbering__instance_hide_credentials()). A store without
+ * requirements (most) holds only compliant instances: no call on every get. */
+static inline void numbering__instance_for_caller(const numbering_store *store, numbering_instance *instance)
+{
+	numbering__instance_hide_credentials(instance);
+	if (store->requirement_count == 0)
+		instance->compliant = 1;
+	else
+		numbering__compute_compliant(store, instance);
+}
+
 /* Runs @put_fn-style writes in one backend transaction: begin, the caller's writes,
  * commit; rolls back on any failure. */
 int numbering__begin(numbering_store *store);

@@ -93,8 +93,8 @@ static int split_locked(struct numbering__write_op *op, numbering_store *store)
 			numbering__rollback(store);
 	}
 	if (rc == NUMBERING_OK) {
-		numbering__compute_compliant(store, a);
-		numbering__compute_compliant(store, b);
+		numbering__instance_for_caller(store, a);
+		numbering__instance_for_caller(store, b);
 		*op->out[0] = a;
 		*op->out[1] = b;
 	} else {

@@ -840,7 +840,7 @@ int numbering__save(numbering_instance **out, numbering_store *store, numbering_
 			numbering__rollback(store);
 	}
 	if (rc == NUMBERING_OK) {
-		numbering__compute_compliant(store, instance);
+		numbering__instance_for_caller(store, instance);
 		*out = instance;
 	} else {
 		numbering_instance_free(instance);
@@ -895,7 +895,7 @@ int numbering__output(numbering_instance **out, const numbering_store *store, co
 {
 	int rc = numbering_instance_copy(out, instance);
 	if (rc == NUMBERING_OK)
-		numbering__compute_compliant(store, *out);
+		numbering__instance_for_caller(store, *out);
 	return rc;
 }
 
