@@ -359,6 +359,85 @@ START_TEST(a_page_after_a_number_left_skips_none)
 }
 END_TEST
 
+/* Paging in displayName order while numbers arrive and leave before the page boundary
+ * and others tie on the name: each number there for the whole listing is listed
+ * once. The token was an offset: a number arriving before it repeated the last one
+ * shown, one leaving skipped the next. */
+START_TEST(display_name_pages_skip_and_repeat_none)
+{
+	for (int size = 1; size <= 2; size++) {
+		fixture_teardown();
+		fixture_setup();
+		import(fx.store, "+12085550100-09", NULL, NUMBERING_NUMBER_TYPE_LOCAL, SMS_VOICE, 0);
+		const char *numbers[] = {"+12085550100", "+12085550101", "+12085550102",
+		                         "+12085550103", "+12085550104", "+12085550105"};
+		const char *names[] = {"b", "a", "b", "c", "b", "d"};
+		int64_t leaves_at = 0;
+		for (int i = 0; i < 6; i++) {
+			numbering_active_number *a = rent(numbers[i], (const char *[]){"displayName", names[i], NULL});
+			if (i == 1)
+				leaves_at = numbering_active_number_int(a, "nextChargeDate");
+			numbering_active_number_free(a);
+		}
+		numbering_active_number *a = NULL;
+		ck_assert_int_eq(numbering_store_release_active(&a, fx.store, NULL, "projects/p1", "+12085550101"),
+		                 NUMBERING_OK);
+		numbering_active_number_free(a);
+		numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
+		q.region_code = "US";
+		q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+		q.order_by = NUMBERING_ACTIVE_ORDER_DISPLAY_NAME;
+		q.page_size = size;
+		int64_t total = 0;
+		char next[NUMBERING_DISPLAY_NAME_MAX * 8], token[sizeof(next)], seen[512] = ",";
+		for (int pages = 1;; pages++) {
+			ck_assert_int_le(pages, 12);
+			const char *listed = list_page(&q, &total, next, sizeof(next));
+			ck_assert_uint_lt(strlen(seen) + strlen(listed) + 2, sizeof(seen));
+			strcat(strcat(seen, listed), ",");
+			if (next[0] == '\0')
+				break;
+			snprintf(token, sizeof(token), "%s", next);
+			q.page_token = token;
+			if (pages == 1) /* arrives before the boundary, and one tying on its name */
+				for (int i = 6; i < 8; i++)
+					numbering_active_number_free(
+					    rent(i == 6 ? "+12085550106" : "+12085550107",
+					         (const char *[]){"displayName", i == 6 ? "a" : "b", NULL}));
+			if (pages == 2)
+				fx.now = leaves_at; /* the release takes effect: +12085550101 leaves */
+		}
+		/* Every number there throughout once, the ones that came at most once. */
+		const char *kept[] = {"+12085550100", "+12085550102", "+12085550103", "+12085550104", "+12085550105"};
+		for (int i = 0; i < 5; i++) {
+			char item[32];
+			snprintf(item, sizeof(item), ",%s,", kept[i]);
+			const char *at = strstr(seen, item);
+			ck_assert_msg(at != NULL && strstr(at + 1, item) == NULL, "page size %d: %s not once in %s", size,
+			              kept[i], seen);
+		}
+		for (int i = 6; i < 8; i++) {
+			char item[32];
+			snprintf(item, sizeof(item), ",+1208555010%d,", i);
+			const char *at = strstr(seen, item);
+			ck_assert_msg(at == NULL || strstr(at + 1, item) == NULL, "page size %d: %s twice in %s", size, item,
+			              seen);
+		}
+		/* A token of the phone-number order is refused in the display-name order. */
+		q.order_by = NUMBERING_ACTIVE_ORDER_PHONE_NUMBER;
+		q.page_token = NULL;
+		list_page(&q, &total, next, sizeof(next));
+		ck_assert_str_ne(next, "");
+		snprintf(token, sizeof(token), "%s", next);
+		q.order_by = NUMBERING_ACTIVE_ORDER_DISPLAY_NAME;
+		q.page_token = token;
+		numbering_active_page *page = NULL;
+		fixture_expect_error(numbering_store_list_active(&page, fx.store, NULL, "projects/p1", &q),
+		                     NUMBERING_INVALID_ARGUMENT, "page token was issued for a different");
+	}
+}
+END_TEST
+
 START_TEST(file_backend_keeps_active_numbers)
 {
 	char path[TEMP_PATH_MAX];
@@ -428,6 +507,7 @@ Suite *active_suite(void)
 	tcase_add_test(tc, release_of_an_instance_not_rented_is_at_once);
 	tcase_add_test(tc, list_filters_orders_and_pages);
 	tcase_add_test(tc, a_page_after_a_number_left_skips_none);
+	tcase_add_test(tc, display_name_pages_skip_and_repeat_none);
 	tcase_add_test(tc, file_backend_keeps_active_numbers);
 	tcase_add_test(tc, long_stock_reads_back);
 	suite_add_tcase(s, tc);

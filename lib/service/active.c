@@ -818,9 +818,28 @@ static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], con
 	crypto_generichash_final(&state, digest, NUMBERING__TOKEN_DIGEST_BYTES);
 }
 
+/* Where a page starts: after the token's number (phone-number order) or after its
+ * (display name, number) (display-name order). */
+_Static_assert(NUMBERING_DISPLAY_NAME_MAX * 4 <= NUMBERING__TOKEN_KEY_MAX, "a display name fits a page token's key");
+struct list_cursor {
+	int has;
+	int64_t number;
+	char display[NUMBERING__TOKEN_KEY_MAX + 1];
+};
+
+/* Whether @m comes after @c in the order by_display_name() sorts. */
+static int after_cursor(const struct match *m, const struct list_cursor *c, int by_name)
+{
+	if (!c->has)
+		return 1;
+	int d = by_name ? strcmp(m->display, c->display) : 0;
+	return d != 0 ? d > 0 : number_key(m) > c->number;
+}
+
 static int list_locked(numbering_active_page *page, numbering_store *store, const char *project,
-                       const struct numbering__search *s, const numbering_active_query *q, int64_t offset,
-                       int page_size, const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES])
+                       const struct numbering__search *s, const numbering_active_query *q,
+                       const struct list_cursor *cursor, int page_size,
+                       const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES])
 {
 	struct list_visit v;
 	memset(&v, 0, sizeof(v));
@@ -845,17 +864,15 @@ static int list_locked(numbering_active_page *page, numbering_store *store, cons
 		qsort(v.matches, v.count, sizeof(*v.matches),
 		      q->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME ? by_display_name : by_number);
 	page->total = (int64_t)v.count;
-	/* In the phone-number order a token names the last number shown, so a number that
-	 * left before it (released, a purchase cancelled) moves no later one onto a page
-	 * already read; as an offset, the next page started one too far and that number
-	 * was never listed. The display-name order keeps an offset (a name is no int64). */
+	/* A token names the last number shown (with its display name in that order), so a
+	 * number that left or arrived before it (released, a purchase cancelled, a rent)
+	 * moves no later one onto a page already read; as an offset, the next page started
+	 * one too far and that number was never listed (or one too early, and one was
+	 * listed twice). */
 	int by_name = q->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME;
 	size_t from = 0;
-	if (by_name)
-		from = offset < (int64_t)v.count ? (size_t)offset : v.count;
-	else
-		while (from < v.count && number_key(&v.matches[from]) <= offset)
-			from++;
+	while (from < v.count && !after_cursor(&v.matches[from], cursor, by_name))
+		from++;
 	size_t n = v.count - from < (size_t)page_size ? v.count - from : (size_t)page_size;
 	if (rc == NUMBERING_OK && n > 0 && (page->items = numbering__calloc(n, sizeof(*page->items))) == NULL)
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing active numbers");
@@ -873,9 +890,10 @@ static int list_locked(numbering_active_page *page, numbering_store *store, cons
 			numbering_active_number_free(a);
 		}
 	}
-	if (rc == NUMBERING_OK && from + n < v.count)
-		numbering__token_make(page->next_token, store, digest,
-		                      by_name ? (int64_t)(from + n) : number_key(&v.matches[from + n - 1]));
+	if (rc == NUMBERING_OK && from + n < v.count) {
+		const struct match *last = &v.matches[from + n - 1];
+		numbering__token_make_keyed(page->next_token, store, digest, number_key(last), by_name ? last->display : NULL);
+	}
 	numbering__free_mem(v.matches);
 	numbering_instance_free(v.scratch);
 	return rc;
@@ -907,12 +925,21 @@ int numbering_store_list_active(numbering_active_page **out, numbering_store *st
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "orderBy",
 		                            "orderBy %d is not phoneNumber or displayName", query->order_by);
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
-	int64_t offset = 0;
+	struct list_cursor cursor;
+	memset(&cursor, 0, sizeof(cursor));
 	if (rc == NUMBERING_OK) {
 		list_digest(digest, checked, query);
-		if (query->page_token != NULL && query->page_token[0] != '\0')
-			rc = numbering__token_read(&offset, store, query->page_token, digest, "pageToken",
-			                           "project, regionCode, type, numberPattern, capability or orderBy");
+		if (query->page_token != NULL && query->page_token[0] != '\0') {
+			int has_key = 0;
+			cursor.has = 1;
+			rc = numbering__token_read_keyed(&cursor.number, cursor.display, &has_key, store, query->page_token,
+			                                 digest, "pageToken",
+			                                 "project, regionCode, type, numberPattern, capability or orderBy");
+			/* A display-name token without its name is an offset, from before names. */
+			if (rc == NUMBERING_OK && has_key != (query->order_by == NUMBERING_ACTIVE_ORDER_DISPLAY_NAME))
+				rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageToken",
+				                            "page token is of an earlier version: list again from the first page");
+		}
 	}
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_process_due(NULL, store);
@@ -923,7 +950,7 @@ int numbering_store_list_active(numbering_active_page **out, numbering_store *st
 		return rc;
 	int page_size = query->page_size == 0 ? NUMBERING__SEARCH_SIZE_DEFAULT : query->page_size;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
-	rc = list_locked(page, store, checked, &s, query, offset, page_size, digest);
+	rc = list_locked(page, store, checked, &s, query, &cursor, page_size, digest);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	if (rc != NUMBERING_OK) {
 		numbering_active_page_free(page);

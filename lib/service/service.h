@@ -249,16 +249,29 @@ void numbering__emit(numbering_store *store, const char *type, const char *name)
  * have, one interval. Returns how many (0 for none or more than 16 digits). */
 size_t numbering__prefix_intervals(numbering_record_interval out[NUMBERING_RECORD_DIGITS_MAX], const char *digits);
 
-/* Page tokens (page-token.c): bound to a filter digest, carrying one cursor. */
+/* Page tokens (page-token.c): bound to a filter digest, carrying one cursor and, for
+ * a keyset whose int64 can tie, a text key (at most NUMBERING__TOKEN_KEY_MAX bytes: a
+ * display name of NUMBERING_DISPLAY_NAME_MAX code points, a resource name). */
 #define NUMBERING__TOKEN_DIGEST_BYTES 16
-#define NUMBERING__TOKEN_TEXT_MAX 128
+#define NUMBERING__TOKEN_KEY_MAX 400
+#define NUMBERING__TOKEN_TEXT_MAX 616
 void numbering__token_make(char out[NUMBERING__TOKEN_TEXT_MAX], const numbering_store *store,
                            const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], int64_t cursor);
+/* The same with @key after the cursor (NULL: none, as numbering__token_make()). */
+void numbering__token_make_keyed(char out[NUMBERING__TOKEN_TEXT_MAX], const numbering_store *store,
+                                 const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], int64_t cursor,
+                                 const char *key);
 /* NUMBERING_INVALID_ARGUMENT naming @field for a token this store did not issue, or
- * issued for another filter (@bound_to names what the filter is). */
+ * issued for another filter (@bound_to names what the filter is), or with a key. */
 int numbering__token_read(int64_t *cursor, const numbering_store *store, const char *text,
                           const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *field,
                           const char *bound_to);
+/* The same for a keyed listing: the key into @key, *@has_key 0 for a token without one
+ * (issued before the listing took keys: its cursor alone is the position). */
+int numbering__token_read_keyed(int64_t *cursor, char key[NUMBERING__TOKEN_KEY_MAX + 1], int *has_key,
+                                const numbering_store *store, const char *text,
+                                const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *field,
+                                const char *bound_to);
 /* A paged list's own arguments, its filter's digest known: @page_size 0 (the default)
  * to @max (field pageSize), then @page_token, unless NULL or "" (the first page), read
  * into *@cursor as numbering__token_read() (field pageToken), *@has_cursor set. */
