@@ -18,7 +18,9 @@
 #include "model/validate.h"
 #include "record-damage.h"
 #include "service/purchase.h"
+#include "service/service.h"
 #include "store-fixture.h"
+#include "stored-records.h"
 #include "suites.h"
 #include "temp-dir.h"
 #include "top-up.h"
@@ -974,6 +976,103 @@ START_TEST(list_newest_first_by_status_and_pages)
 }
 END_TEST
 
+/* A copy of the first purchase record a walk visits (the newest), to put again under
+ * other ids: purchases of one create time, as two processes wrote them before a
+ * purchase took its time inside its transaction. */
+struct twin {
+	uint8_t *bytes;
+	size_t len;
+};
+
+static int keep_first(const numbering_record *record, void *payload)
+{
+	struct twin *t = payload;
+	if (t->bytes == NULL)
+		ck_assert_int_eq(numbering_record_encode(&t->bytes, &t->len, record), NUMBERING_OK);
+	return 0;
+}
+
+static void put_twin(const struct twin *t, const char *id)
+{
+	numbering_record r;
+	ck_assert_int_eq(numbering_record_decode(&r, t->bytes, t->len), NUMBERING_OK);
+	char name[128];
+	snprintf(name, sizeof(name), P1 "/phoneNumberPurchases/%s", id);
+	r.name = name;
+	numbering_backend *b = store->backend;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+}
+
+/* Pages of @size through every purchase of P1, a purchase made after the first page;
+ * the names listed, each followed by ",". */
+static void list_by_pages(char *seen, size_t seen_size, int size)
+{
+	char token[NUMBERING__TOKEN_TEXT_MAX] = "";
+	snprintf(seen, seen_size, ",");
+	for (int pages = 1;; pages++) {
+		ck_assert_int_le(pages, 20);
+		numbering_purchase_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, size, token), NUMBERING_OK);
+		for (int i = 0; i < numbering_purchase_page_count(page); i++) {
+			const char *name = numbering_purchase_text(numbering_purchase_page_item(page, i), "name");
+			ck_assert_uint_lt(strlen(seen) + strlen(name) + 2, seen_size);
+			strcat(strcat(seen, name), ",");
+		}
+		snprintf(token, sizeof(token), "%s", numbering_purchase_page_next_token(page));
+		numbering_purchase_page_free(page);
+		if (token[0] == '\0')
+			break;
+		if (pages == 1) /* newer than every one listed: before the boundary */
+			numbering_purchase_free(buy("+12125551239"));
+	}
+}
+
+/* Purchases of one create time on a page boundary: the token named the time alone,
+ * and the next page started after every purchase of it, so the others were on none. */
+START_TEST(purchases_that_share_a_create_time_are_each_listed_once)
+{
+	for (int size = 1; size <= 2; size++) {
+		import_stock(0);
+		top_up(store, P1, "USD", 10000);
+		const char *numbers[] = {"+12125551230", "+12125551231", "+12125551232"};
+		for (int i = 0; i < 3; i++)
+			numbering_purchase_free(buy(numbers[i]));
+		struct twin t = {NULL, 0};
+		stored_list(store, NUMBERING__KIND_PHONE_NUMBER_PURCHASE, P1, NUMBERING_RECORD_ORDER_DESCENDING, keep_first,
+		            &t);
+		ck_assert_ptr_nonnull(t.bytes);
+		put_twin(&t, "a000000000000000");
+		put_twin(&t, "zzzzzzzzzzzzzzzz");
+		numbering_free(t.bytes);
+		/* Every one there before the listing: once each. */
+		numbering_purchase_page *all = NULL;
+		ck_assert_int_eq(numbering_store_list_purchases(&all, store, NULL, P1, 0, 100, NULL), NUMBERING_OK);
+		ck_assert_int_eq(numbering_purchase_page_count(all), 5);
+		char seen[2048];
+		list_by_pages(seen, sizeof(seen), size);
+		for (int i = 0; i < 5; i++) {
+			char item[160];
+			snprintf(item, sizeof(item), ",%s,", numbering_purchase_text(numbering_purchase_page_item(all, i), "name"));
+			const char *at = strstr(seen, item);
+			ck_assert_msg(at != NULL && strstr(at + 1, item) == NULL, "page size %d: %s not once in %s", size, item,
+			              seen);
+		}
+		/* Newest first, then by id. */
+		ck_assert_int_eq(numbering_purchase_int(numbering_purchase_page_item(all, 0), "createdAt"),
+		                 numbering_purchase_int(numbering_purchase_page_item(all, 2), "createdAt"));
+		ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(all, 0), "name"),
+		                 P1 "/phoneNumberPurchases/a000000000000000");
+		ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(all, 2), "name"),
+		                 P1 "/phoneNumberPurchases/zzzzzzzzzzzzzzzz");
+		numbering_purchase_page_free(all);
+		teardown();
+		open_store(on_file);
+	}
+}
+END_TEST
+
 static numbering_purchase_page *rent_purchases(const char *project)
 {
 	numbering_purchase_page *page = NULL;
@@ -1436,6 +1535,7 @@ static void add_cases(TCase *tc)
 	tcase_add_test(tc, bad_requests_name_the_field);
 	tcase_add_test(tc, get_and_names);
 	tcase_add_test(tc, list_newest_first_by_status_and_pages);
+	tcase_add_test(tc, purchases_that_share_a_create_time_are_each_listed_once);
 	tcase_add_test(tc, a_rent_is_a_purchase_and_pays);
 	tcase_add_test(tc, file_store_keeps_purchases);
 	tcase_add_test(tc, json_methods_answer_the_seeds_shape);

@@ -728,27 +728,64 @@ static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], con
 	crypto_generichash(digest, NUMBERING__TOKEN_DIGEST_BYTES, (const unsigned char *)filter, strlen(filter), NULL, 0);
 }
 
+/* A page is newest first, then by id where two purchases took the same time (two
+ * processes can: a time is taken before the write lock), and its token names the last
+ * one's (time, id). A token of the time alone started the next page after every
+ * purchase of that time, so one of two on the boundary was on no page. */
 struct list_visit {
 	numbering_purchase_page *page;
-	int want;
+	int want, cap;
 	int more;
-	int64_t last_key;
+	int has_after; /* a keyed token: skip (after_time, <= after_id) */
+	int64_t after_time;
+	const char *after_id;
 	int rc;
 };
 
+static const char *id_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash != NULL ? slash + 1 : name;
+}
+
+/* Takes the records from the walk's order (time descending) until the page is full and
+ * the time changes: the page's last time may be tied by more than fit, so all of them
+ * are read, and sorted by id after the walk. */
 static int list_visit(const numbering_record *record, void *payload)
 {
 	struct list_visit *v = payload;
-	if (v->page->count == v->want) {
+	numbering_purchase_page *page = v->page;
+	if (v->has_after && record->sort_key == v->after_time && strcmp(id_of(record->name), v->after_id) <= 0)
+		return 0; /* at or before the token's purchase: listed already */
+	if (page->count >= v->want) {
 		v->more = 1;
-		return NUMBERING__VISIT_STOP;
+		if (record->sort_key != page->items[page->count - 1].f.create_time)
+			return NUMBERING__VISIT_STOP;
 	}
-	numbering_purchase *p = &v->page->items[v->page->count];
+	if (page->count == v->cap) {
+		int cap = v->cap * 2;
+		numbering_purchase *grown = numbering__realloc(page->items, (size_t)cap * sizeof(*grown));
+		if (grown == NULL)
+			return v->rc = out_of_memory("a page of purchases");
+		memset(grown + v->cap, 0, (size_t)(cap - v->cap) * sizeof(*grown));
+		for (int i = v->cap; i < cap; i++)
+			numbering__fields_clear(&purchase_table, &grown[i].f);
+		page->items = grown;
+		v->cap = cap;
+	}
+	numbering_purchase *p = &page->items[page->count];
 	if ((v->rc = read_purchase(p, record)) != NUMBERING_OK)
 		return v->rc;
-	v->page->count++;
-	v->last_key = record->sort_key;
+	page->count++;
 	return 0;
+}
+
+static int newest_then_id(const void *x, const void *y)
+{
+	const numbering_purchase *a = x, *b = y;
+	if (a->f.create_time != b->f.create_time)
+		return a->f.create_time > b->f.create_time ? -1 : 1;
+	return strcmp(a->id, b->id);
 }
 
 int numbering_store_list_purchases(numbering_purchase_page **out, numbering_store *store, const char *caller,
@@ -769,31 +806,34 @@ int numbering_store_list_purchases(numbering_purchase_page **out, numbering_stor
 		rc = numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 0 .. %d", page_size,
 		                            PAGE_MAX);
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
-	list_digest(digest, project, status);
+	if (rc == NUMBERING_OK) /* not of a parent that is no project's (valgrind: uninitialised) */
+		list_digest(digest, project, status);
 	int64_t cursor = 0;
-	int has_after = page_token != NULL && page_token[0] != '\0';
+	char after_id[NUMBERING__TOKEN_KEY_MAX + 1] = "";
+	int has_after = page_token != NULL && page_token[0] != '\0', has_key = 0;
 	if (rc == NUMBERING_OK && has_after)
-		rc = numbering__token_read(&cursor, store, page_token, digest, "pageToken", "parent or status");
+		rc = numbering__token_read_keyed(&cursor, after_id, &has_key, store, page_token, digest, "pageToken",
+		                                 "parent or status");
 	if (rc != NUMBERING_OK)
 		return rc;
 	int want = page_size == 0 ? PAGE_DEFAULT : page_size;
 	numbering_purchase_page *page = numbering__calloc(1, sizeof(*page));
-	if (page == NULL || (page->items = numbering__calloc((size_t)want, sizeof(*page->items))) == NULL) {
+	if (page == NULL || (page->items = numbering__calloc((size_t)want + 1, sizeof(*page->items))) == NULL) {
 		numbering__free_mem(page);
 		return out_of_memory("a page of purchases");
 	}
-	for (int i = 0; i < want; i++)
+	for (int i = 0; i <= want; i++)
 		numbering__fields_clear(&purchase_table, &page->items[i].f);
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
 	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
 	q.parent = project;
 	q.has_after = has_after;
-	q.after = cursor;
+	/* A keyed token: from its time on (its ties), else (a token issued before tokens
+	 * had ids) after its time. A store time is below INT64_MAX. */
+	q.after = has_key && cursor < INT64_MAX ? cursor + 1 : cursor;
 	q.keys[0] = status != 0 ? status_names[status] : NULL;
-	q.limit = want + 1;
-	struct list_visit v = {page, want, 0, 0, NUMBERING_OK};
-	/* The capacity of items is @want: count never passes it. */
+	struct list_visit v = {page, want, want + 1, 0, has_key, cursor, after_id, NUMBERING_OK};
 	page->count = 0;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &q, list_visit, &v);
@@ -803,12 +843,21 @@ int numbering_store_list_purchases(numbering_purchase_page **out, numbering_stor
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
 	if (rc != NUMBERING_OK) {
-		page->count = want;
+		page->count = v.cap; /* every slot: the ones read and the cleared ones */
 		numbering_purchase_page_free(page);
 		return rc;
 	}
-	if (v.more)
-		numbering__token_make(page->next_token, store, digest, v.last_key);
+	if (page->count > 1)
+		qsort(page->items, (size_t)page->count, sizeof(*page->items), newest_then_id);
+	/* The ties past the page were read only to find the first ones by id. */
+	for (int i = want; i < page->count; i++)
+		numbering__fields_clear(&purchase_table, &page->items[i].f);
+	if (page->count > want)
+		page->count = want;
+	if (v.more) {
+		const numbering_purchase *last = &page->items[page->count - 1];
+		numbering__token_make_keyed(page->next_token, store, digest, last->f.create_time, last->id);
+	}
 	*out = page;
 	return NUMBERING_OK;
 }
