@@ -7,11 +7,15 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <numbering/numbering.h>
@@ -267,6 +271,97 @@ START_TEST(purchase_of_a_number_taken_meanwhile_is_not_found)
 }
 END_TEST
 
+/* ---- The busy timeout bounds a write's whole wait ---- */
+
+#define BUSY_MS 300
+#define BUSY_WRITERS 8
+/* What a waiter may take past the timeout: a loaded 2-core machine schedules late. */
+#define BUSY_SLACK_MS 1000
+
+struct busy_writer {
+	numbering_store *store;
+	int index;
+	int rc;
+	int64_t waited_ns;
+	char message[256];
+};
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void *busy_writer_main(void *arg)
+{
+	struct busy_writer *w = arg;
+	char number[32], id[16];
+	snprintf(number, sizeof(number), "+120855502%02d", w->index);
+	snprintf(id, sizeof(id), "w%d", w->index);
+	numbering_instance *request = NULL, *out = NULL;
+	w->rc = numbering_instance_new(&request);
+	if (w->rc == NUMBERING_OK)
+		w->rc = numbering_instance_set_phone_number(request, number);
+	int64_t started = monotonic_ns();
+	if (w->rc == NUMBERING_OK)
+		w->rc = numbering_store_create(&out, w->store, NULL, P1, request, id, NULL, NULL);
+	w->waited_ns = monotonic_ns() - started;
+	snprintf(w->message, sizeof(w->message), "%s", numbering_error_message());
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+	return NULL;
+}
+
+/* Another process holds the file's write lock (an flock of PATH.lock on an open file
+ * description of its own, as a process's is) while 8 threads of this one write: each
+ * gets UNAVAILABLE within the busy timeout (and slack), measured from its call. The
+ * timeout was each waiter's for the file lock alone: the k-th thread queued behind the
+ * others' waits in this process first, and waited about k timeouts (2.4 s for the 8th). */
+START_TEST(busy_timeout_bounds_each_writes_whole_wait)
+{
+	char path[TEMP_PATH_MAX], lock[TEMP_PATH_MAX + 8];
+	fixture_temp_store_path(path, sizeof(path), "busy-queue");
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	numbering_file_options file_options = NUMBERING_FILE_OPTIONS_INIT;
+	file_options.busy_timeout_ms = BUSY_MS;
+	numbering_backend *backend = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&backend, path, &file_options), NUMBERING_OK);
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = backend;
+	numbering_store *store = NULL;
+	ck_assert_msg(numbering_store_open(&store, &options) == NUMBERING_OK, "%s", numbering_error_message());
+	int holder = open(lock, O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(holder, 0);
+	ck_assert_int_eq(flock(holder, LOCK_EX), 0);
+	struct busy_writer w[BUSY_WRITERS];
+	pthread_t t[BUSY_WRITERS];
+	for (int i = 0; i < BUSY_WRITERS; i++) {
+		w[i] = (struct busy_writer){store, i, -1, 0, ""};
+		ck_assert_int_eq(pthread_create(&t[i], NULL, busy_writer_main, &w[i]), 0);
+	}
+	for (int i = 0; i < BUSY_WRITERS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	for (int i = 0; i < BUSY_WRITERS; i++) {
+		ck_assert_msg(w[i].rc == NUMBERING_UNAVAILABLE && strstr(w[i].message, "busy") != NULL, "writer %d: %s",
+		              i, w[i].message);
+		ck_assert_msg(w[i].waited_ns < (int64_t)(BUSY_MS + BUSY_SLACK_MS) * 1000000,
+		              "writer %d waited %lld ms for a busy timeout of %d ms", i,
+		              (long long)(w[i].waited_ns / 1000000), BUSY_MS);
+	}
+	/* The holder gone, a write goes through at once. */
+	close(holder);
+	struct busy_writer after = {store, 99, -1, 0, ""};
+	busy_writer_main(&after);
+	ck_assert_msg(after.rc == NUMBERING_OK, "%s", after.message);
+	numbering_store_close(store);
+	unlink(path);
+	unlink(lock);
+	snprintf(lock, sizeof(lock), "%s.idx", path);
+	unlink(lock);
+}
+END_TEST
+
 Suite *write_races_suite(void)
 {
 	Suite *s = suite_create("write_races");
@@ -275,6 +370,10 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, rent_any_takes_another_number_when_one_is_taken_meanwhile);
 	tcase_add_test(tc, rent_of_a_number_taken_meanwhile_is_not_found);
 	tcase_add_test(tc, purchase_of_a_number_taken_meanwhile_is_not_found);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("busy");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, busy_timeout_bounds_each_writes_whole_wait);
 	suite_add_tcase(s, tc);
 	return s;
 }

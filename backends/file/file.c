@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/rwlock.h"
 #include "file-internal.h"
 #include "model/record.h"
 
@@ -374,7 +375,7 @@ static int busy_error(const struct file *f)
 {
 	return numbering__error_set(NUMBERING_UNAVAILABLE,
 	                            "file backend: store %s is busy: another process held its write lock (%s) for the "
-	                            "whole busy timeout of %d ms",
+	                            "whole busy timeout of %d ms (counted from when this write started to wait)",
 	                            f->path, f->lock_path, f->busy_ms < 0 ? 0 : f->busy_ms);
 }
 
@@ -400,11 +401,16 @@ static int xlock(struct file *f, int wait, int *fresh)
 		                            "forked from it: its write lock is the parent's; open the store again in this "
 		                            "process to write",
 		                            f->path, (long)f->pid, (long)getpid());
+	/* The timeout counts from when this transaction started to wait: under a store,
+	 * when its thread queued for the store's write lock behind the other writers of
+	 * this process (each of which may wait the timeout here), not when its turn came. */
+	int64_t started = numbering__rwlock_take_wait_start();
 	int rc = NUMBERING_OK;
 	pthread_mutex_lock(&f->xmutex);
 	if (f->xrefs == 0) {
 		int64_t left_ns = wait && f->busy_ms > 0 ? (int64_t)f->busy_ms * 1000000 : 0;
-		int64_t deadline = now_ns() + left_ns;
+		int64_t now = now_ns();
+		int64_t deadline = (started > 0 && started < now ? started : now) + left_ns;
 		long pause = 20000; /* ns, doubled up to 1 ms */
 		for (;;) {
 			if (flock(f->lock_fd, LOCK_EX | LOCK_NB) == 0)

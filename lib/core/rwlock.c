@@ -2,6 +2,7 @@
 #include "core/cpu-relax.h"
 
 #include <sched.h>
+#include <time.h>
 
 /* Threads are spread over slots 1 .. SLOTS - 1 in the order they first read. Slot 0 is
  * no thread's: its stripe of a store's counters (core/stats.h) takes the rare
@@ -100,8 +101,24 @@ void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot)
 	atomic_fetch_sub_explicit(&lock->slots[slot].readers, 1, memory_order_release);
 }
 
+/* When the calling thread started to wait for the writers' mutex of a lock that other
+ * processes' writes also wait for (lock->watch set); 0: none since the last take. */
+static _Thread_local int64_t wait_started;
+
+int64_t numbering__rwlock_take_wait_start(void)
+{
+	int64_t started = wait_started;
+	wait_started = 0;
+	return started;
+}
+
 void numbering__rwlock_wrlock(struct numbering__rwlock *lock)
 {
+	if (lock->watch != NULL) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		wait_started = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
 	/* A writer in a loop would otherwise raise the flag again before readers that
 	 * wait for it to fall have seen it down, and starve them. */
 	for (unsigned i = 0; i < WRITER_COURTESY && atomic_load(&lock->waiting_readers) > 0; i++)
@@ -118,6 +135,8 @@ void numbering__rwlock_wrlock(struct numbering__rwlock *lock)
 
 void numbering__rwlock_wrunlock(struct numbering__rwlock *lock)
 {
+	if (lock->watch != NULL)
+		wait_started = 0;
 	atomic_store(&lock->writing, 0);
 	if (atomic_load(&lock->waiting_readers) > 0) {
 		/* Under wait_mutex, so that a reader between reading the flag and sleeping

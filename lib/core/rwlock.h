@@ -71,6 +71,13 @@ unsigned numbering__rwlock_rdlock(struct numbering__rwlock *lock);
 void numbering__rwlock_rdunlock(struct numbering__rwlock *lock, unsigned slot);
 void numbering__rwlock_wrlock(struct numbering__rwlock *lock);
 void numbering__rwlock_wrunlock(struct numbering__rwlock *lock);
+/* When the calling thread started to wait in numbering__rwlock_wrlock() for a lock
+ * with a watch (a file store other processes write), CLOCK_MONOTONIC ns, and forgets
+ * it; 0 when it has not, or it was taken already, or the thread unlocked since. The
+ * file backend's write lock (backends/file/file.c) counts its busy timeout from then,
+ * so the timeout bounds a transaction's whole wait: this process's queue of writers
+ * and the other processes' hold together. */
+int64_t numbering__rwlock_take_wait_start(void);
 /* A read of the backend alone (resolve, get) that, with lock->snapshots, waits for no
  * writer: the backend gives it a consistent snapshot. Without, rdlock/rdunlock. */
 unsigned numbering__rwlock_snapshot_rdlock_on(struct numbering__rwlock *lock);

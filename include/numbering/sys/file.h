@@ -137,7 +137,9 @@ typedef struct numbering_file_options {
 	 * How long a write (a transaction, a compaction) waits for the store's write lock
 	 * while another process holds it, in milliseconds, before it fails with
 	 * NUMBERING_UNAVAILABLE naming the store and the timeout; 0 for the default
-	 * (5000); negative: do not wait.
+	 * (5000); negative: do not wait. Under a store the wait counts from when the
+	 * write started to wait, behind this process's other writers included, so no
+	 * thread waits more than the timeout however many queue.
 	 */
 	int busy_timeout_ms;
 	/* Version 4 fields. */
