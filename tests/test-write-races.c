@@ -362,6 +362,125 @@ START_TEST(busy_timeout_bounds_each_writes_whole_wait)
 }
 END_TEST
 
+/* ---- Create times of two processes, paged one at a time ---- */
+
+/* ListPhoneNumberPurchases of P1 page by page, one purchase a page: how many. */
+static int purchases_paged_by_one(numbering_store *store)
+{
+	int listed = 0;
+	char token[512] = "";
+	do {
+		numbering_purchase_page *page = NULL;
+		int rc = numbering_store_list_purchases(&page, store, NULL, P1, 0, 1, token);
+		ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+		listed += numbering_purchase_page_count(page);
+		snprintf(token, sizeof(token), "%s", numbering_purchase_page_next_token(page));
+		numbering_purchase_page_free(page);
+	} while (token[0] != '\0' && listed < 10);
+	return listed;
+}
+
+/* ListPhoneNumberInstances of P1 page by page, one instance a page: how many. */
+static int instances_paged_by_one(numbering_store *store)
+{
+	int listed = 0;
+	char token[512] = "";
+	do {
+		numbering_list_request *request = NULL;
+		ck_assert_int_eq(numbering_list_request_new(&request), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_parent(request, P1), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_page_size(request, 1), NUMBERING_OK);
+		ck_assert_int_eq(numbering_list_request_set_page_token(request, token), NUMBERING_OK);
+		numbering_list_page *page = NULL;
+		int rc = numbering_store_list(&page, store, NULL, request);
+		ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+		listed += numbering_list_page_count(page);
+		const char *next = numbering_list_page_next_token(page);
+		snprintf(token, sizeof(token), "%s", next != NULL ? next : "");
+		numbering_list_page_free(page);
+		numbering_list_request_free(request);
+	} while (token[0] != '\0' && listed < 10);
+	return listed;
+}
+
+static int b_buys_the_second(numbering_store *b)
+{
+	numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
+	r.friendly_name = "Sales";
+	r.phone_number = "+12085550101";
+	r.country_code = "US";
+	numbering_purchase *p = NULL;
+	int rc = numbering_store_create_purchase(&p, b, NULL, P1, &r);
+	numbering_purchase_free(p);
+	return rc;
+}
+
+/* Both clocks stand still at one time. B buys at A's n-th clock reading while A buys:
+ * each purchase has a create time of its own, and pages of one purchase list both. A
+ * purchase took its time before its transaction's begin, and with B's commit in
+ * between both had the time B took: the second page, after the first's time, was
+ * empty (1 of 2 listed). */
+START_TEST(purchases_of_two_processes_page_one_at_a_time)
+{
+	for (int n = 1; n <= 8; n++) {
+		race_open("race-purchase-pages", b_buys_the_second);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		race_arm(n);
+		numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
+		r.friendly_name = "Support";
+		r.phone_number = "+12085550100";
+		r.country_code = "US";
+		numbering_purchase *p = NULL;
+		int rc = numbering_store_create_purchase(&p, fx.store, NULL, P1, &r);
+		int b_rc = race_b_rc;
+		race_fire_at = 0;
+		ck_assert_msg(rc == NUMBERING_OK, "reading %d: %s", n, numbering_error_message());
+		numbering_purchase_free(p);
+		int made = 1 + (b_rc == NUMBERING_OK);
+		ck_assert_msg(purchases_paged_by_one(fx.store) == made, "reading %d: %d listed of %d", n,
+		              purchases_paged_by_one(fx.store), made);
+		race_close();
+	}
+}
+END_TEST
+
+static int b_creates_an_instance(numbering_store *b)
+{
+	numbering_instance *request = NULL, *out = NULL;
+	int rc = numbering_instance_new(&request);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_set_phone_number(request, "+12085550301");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_create(&out, b, NULL, P1, request, "theirs", NULL, NULL);
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+	return rc;
+}
+
+/* The same for CreatePhoneNumberInstance and ListPhoneNumberInstances, which pages by
+ * create time too. */
+START_TEST(instances_of_two_processes_page_one_at_a_time)
+{
+	for (int n = 1; n <= 8; n++) {
+		race_open("race-instance-pages", b_creates_an_instance);
+		race_arm(n);
+		numbering_instance *request = NULL, *out = NULL;
+		ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+		ck_assert_int_eq(numbering_instance_set_phone_number(request, "+12085550300"), NUMBERING_OK);
+		int rc = numbering_store_create(&out, fx.store, NULL, P1, request, "mine", NULL, NULL);
+		int b_rc = race_b_rc;
+		race_fire_at = 0;
+		ck_assert_msg(rc == NUMBERING_OK, "reading %d: %s", n, numbering_error_message());
+		numbering_instance_free(out);
+		numbering_instance_free(request);
+		int made = 1 + (b_rc == NUMBERING_OK);
+		ck_assert_msg(instances_paged_by_one(fx.store) == made, "reading %d: %d listed of %d", n,
+		              instances_paged_by_one(fx.store), made);
+		race_close();
+	}
+}
+END_TEST
+
 Suite *write_races_suite(void)
 {
 	Suite *s = suite_create("write_races");
@@ -374,6 +493,11 @@ Suite *write_races_suite(void)
 	tc = tcase_create("busy");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, busy_timeout_bounds_each_writes_whole_wait);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("times");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, purchases_of_two_processes_page_one_at_a_time);
+	tcase_add_test(tc, instances_of_two_processes_page_one_at_a_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include "e164/parse.h"
 #include "model/validate.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -401,9 +402,9 @@ static void restore_error(const struct saved_error *e)
 		numbering__error_violation(e->field[i], "%s", e->description[i]);
 }
 
-/* Creates the instance, or with a request id seen before, answers with the first
- * response (previous->seen then set: nothing was written). */
-static int create_locked(numbering_instance **out, struct previous *previous, numbering_store *store,
+/* Inside the transaction: creates the instance, or with a request id seen before,
+ * answers with the first response (previous->seen then set: nothing was written). */
+static int create_in(numbering_instance **out, struct previous *previous, numbering_store *store,
                          const numbering_instance *request, const char *project, const char *name,
                          const char *request_id, const unsigned char digest[32], const numbering_range *range,
                          int is_range, const char *country, struct holder *holder)
@@ -454,16 +455,12 @@ static int create_locked(numbering_instance **out, struct previous *previous, nu
 		rc = numbering__next_time(store, &now);
 	if (rc == NUMBERING_OK)
 		rc = build(instance, request, name, range, is_range, country, now);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	if (rc == NUMBERING_OK) {
 		rc = numbering__backend_put(store, instance);
 		put_done = rc == NUMBERING_OK;
 		numbering__instance_for_caller(store, instance);
 		if (rc == NUMBERING_OK && request_id != NULL)
 			rc = remember_request(store, project, request_id, digest, instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
 	}
 	if (rc != NUMBERING_OK && !put_done) {
 		struct saved_error saved;
@@ -478,12 +475,40 @@ static int create_locked(numbering_instance **out, struct previous *previous, nu
 			restore_error(&saved);
 		}
 	}
-	/* Committed: hand over the instance itself, as a copy could fail after the write. */
+	/* Written: hand over the instance itself, as a copy could fail after the write. */
 	if (rc == NUMBERING_OK) {
 		*out = instance;
 		return rc;
 	}
 	numbering_instance_free(instance);
+	return rc;
+}
+
+/* create_in() in one transaction, which reads the request id and the name and takes
+ * the create time after begin() took what other processes committed to a shared file
+ * store: a time taken before could be the one another process's commit in between
+ * took, and ListPhoneNumberInstances, which pages by create time, skipped one of the
+ * two at a page boundary; a name read before could be one it created meanwhile. */
+static int create_locked(numbering_instance **out, struct previous *previous, numbering_store *store,
+                         const numbering_instance *request, const char *project, const char *name,
+                         const char *request_id, const unsigned char digest[32], const numbering_range *range,
+                         int is_range, const char *country, struct holder *holder)
+{
+	int64_t last_time = store->last_time;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = create_in(out, previous, store, request, project, name, request_id, digest, range, is_range, country, holder);
+	if (rc == NUMBERING_OK && previous->seen) {
+		numbering__rollback(store); /* a retry answered: nothing written */
+		return rc;
+	}
+	rc = numbering__commit_or_rollback(store, rc);
+	if (rc != NUMBERING_OK && *out != NULL) {
+		numbering_instance_free(*out);
+		*out = NULL;
+		store->last_time = last_time;
+	}
 	return rc;
 }
 

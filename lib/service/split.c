@@ -10,6 +10,7 @@
 #include "e164/metadata.h"
 #include "e164/number.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -26,9 +27,18 @@ static int split_locked(struct numbering__write_op *op, numbering_store *store)
 	const char *name = o->name;
 	int64_t size = o->size;
 	numbering_instance *a = NULL, *b = NULL;
-	int rc = numbering__load(&a, store, name, "phone_number_instance");
+	/* Read, and the new part's create time taken, inside the transaction: after begin()
+	 * took what other processes committed to a shared file store, so the time is not
+	 * one another process's commit in between took (ListPhoneNumberInstances pages by
+	 * create time) and the range is the one stored now. */
+	int rc = numbering__begin(store);
 	if (rc != NUMBERING_OK)
 		return rc;
+	rc = numbering__load(&a, store, name, "phone_number_instance");
+	if (rc != NUMBERING_OK) {
+		numbering__rollback(store);
+		return rc;
+	}
 	if (a->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot split %s: it is DELETED", name);
 	else if (!a->is_range || a->range_size < 2)
@@ -80,18 +90,15 @@ static int split_locked(struct numbering__write_op *op, numbering_store *store)
 		if (rc == NUMBERING_OK)
 			rc = numbering__str_set(&b->name, new_name, strlen(new_name));
 	}
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	if (rc == NUMBERING_OK) {
 		rc = numbering__backend_put(store, a);
 		b->phone_id = 0; /* the new part is a new number: it gets its own */
 		if (rc == NUMBERING_OK)
 			rc = numbering__backend_put(store, b);
 		if (rc == NUMBERING_OK)
 			rc = numbering__phone_copy_binding(store, a, b);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
 	}
+	rc = numbering__commit_or_rollback(store, rc);
 	if (rc == NUMBERING_OK) {
 		numbering__instance_for_caller(store, a);
 		numbering__instance_for_caller(store, b);
