@@ -3609,8 +3609,10 @@ END_TEST
 /* A read-only open in a process out of descriptors (EMFILE) after it opened the store
  * and before the lock file: it went on as a snapshot of that moment, for the whole
  * open, as if there were no lock file to watch (said only to the diagnostic callback),
- * and answered the store as of then as current. It fails now (UNAVAILABLE, naming the
- * lock file and the reason); with descriptors to spare, an open follows the writers. */
+ * and answered the store as of then as current. It fails now, RESOURCE_EXHAUSTED (it
+ * was UNAVAILABLE, the code of a storage failure), naming the lock file and the reason;
+ * so does an open out of descriptors before the store's file; with descriptors to
+ * spare, an open follows the writers. */
 static int descriptors_child(const char *path)
 {
 	struct rlimit lim = {64, 64};
@@ -3621,9 +3623,13 @@ static int descriptors_child(const char *path)
 		n++;
 	if (n == 0 || errno != EMFILE)
 		return 3;
-	close(spare[--n]); /* room for the store, none for its lock file */
 	numbering_backend *ro = NULL;
-	if (open_read_only(&ro, path) != NUMBERING_UNAVAILABLE || ro != NULL)
+	if (open_read_only(&ro, path) != NUMBERING_RESOURCE_EXHAUSTED || ro != NULL)
+		return 9;
+	if (open_busy(&ro, path, -1) != NUMBERING_RESOURCE_EXHAUSTED || ro != NULL)
+		return 10;
+	close(spare[--n]); /* room for the store, none for its lock file */
+	if (open_read_only(&ro, path) != NUMBERING_RESOURCE_EXHAUSTED || ro != NULL)
 		return 4;
 	if (strstr(numbering_error_message(), ".lock") == NULL || strstr(numbering_error_message(), "open files") == NULL)
 		return 5;

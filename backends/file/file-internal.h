@@ -384,7 +384,7 @@ static inline int numbering__file_heap_has(const struct file *f, int kind)
 /* The I/O seam in use (file-io.h). */
 const struct numbering__file_io *numbering__file_sys(void);
 /* Sets the error for a failed @what of @path from errno: RESOURCE_EXHAUSTED for a full
- * disk, else UNAVAILABLE. */
+ * disk and for a process or system out of descriptors or memory, else UNAVAILABLE. */
 int numbering__file_io_error(const char *what, const char *path);
 /* Write or read all of @len bytes at @off: 0, or -1 with errno set. */
 int numbering__file_write_all(const struct numbering__file_io *io, int fd, const uint8_t *data, size_t len,

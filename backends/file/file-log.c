@@ -68,9 +68,13 @@ int numbering__file_io_error(const char *what, const char *path)
 		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
 		                            "file backend: cannot %s %s: %s (open the store read-only to read it)", what,
 		                            path, strerror(e));
-	int code = e == ENOSPC || e == EDQUOT || e == EFBIG ? NUMBERING_RESOURCE_EXHAUSTED
-	           : e == EACCES || e == EPERM              ? NUMBERING_PERMISSION_DENIED
-	                                                    : NUMBERING_UNAVAILABLE;
+	/* Out of descriptors (the process's, EMFILE, or the system's, ENFILE) or of memory
+	 * (a mapping, a kernel allocation): exhausted resources, as a full disk is, not
+	 * storage that failed. */
+	int code = e == ENOSPC || e == EDQUOT || e == EFBIG || e == EMFILE || e == ENFILE || e == ENOMEM
+	                   ? NUMBERING_RESOURCE_EXHAUSTED
+	           : e == EACCES || e == EPERM ? NUMBERING_PERMISSION_DENIED
+	                                       : NUMBERING_UNAVAILABLE;
 	return numbering__error_set(code, "file backend: cannot %s %s: %s", what, path, strerror(e));
 }
 
