@@ -1193,6 +1193,128 @@ START_TEST(file_processes_live)
 }
 END_TEST
 
+/* A read-only store on @path (a read-only file backend), as a reader process opens it. */
+static numbering_store *ro_store(const char *path)
+{
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.read_only = 1;
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	if (numbering_file_backend_new(&o.backend, path, &fo) != NUMBERING_OK)
+		return NULL;
+	numbering_store *store = NULL;
+	return numbering_store_open(&store, &o) == NUMBERING_OK ? store : NULL;
+}
+
+/* Reads of @store after its lock file was cut: each either answers what was committed
+ * (number @i of series 1 found, by resolve, get and list) or fails as a store whose
+ * lock file is cut short may (UNAVAILABLE); 0, or the step that did neither. */
+static int cut_reads(numbering_store *store, numbering_resolution *res, int i)
+{
+	int rc = mp_resolve(store, res, 1, i);
+	if (rc != NUMBERING_OK && rc != NUMBERING_UNAVAILABLE)
+		return 1;
+	char name[64];
+	snprintf(name, sizeof(name), P1 "/phoneNumberInstances/s1-%d", i);
+	numbering_instance *in = NULL;
+	rc = numbering_store_get(&in, store, NULL, name);
+	numbering_instance_free(in);
+	if (rc != NUMBERING_OK && rc != NUMBERING_UNAVAILABLE)
+		return 2;
+	numbering_list_request *req = NULL;
+	numbering_list_page *page = NULL;
+	if (numbering_list_request_new(&req) != NUMBERING_OK || numbering_list_request_set_parent(req, P1) != NUMBERING_OK)
+		return 3;
+	rc = numbering_store_list(&page, store, NULL, req);
+	int count = rc == NUMBERING_OK ? numbering_list_page_count(page) : -1;
+	numbering_list_page_free(page);
+	numbering_list_request_free(req);
+	if (rc != NUMBERING_UNAVAILABLE && (rc != NUMBERING_OK || count < i + 1))
+		return 4;
+	return 0;
+}
+
+/* One cut of PATH.lock to @len bytes, in a child process: 0, or the step that failed. */
+static int lock_cut_child(const char *path, off_t len)
+{
+	char lock[300];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	numbering_store *w = mp_store(path, NULL), *r = ro_store(path);
+	numbering_resolution *res = NULL;
+	if (w == NULL || r == NULL || numbering_resolution_new(&res) != NUMBERING_OK)
+		return 10;
+	if (mp_create(w, 1, 0, NULL) != NUMBERING_OK || mp_resolve(r, res, 1, 0) != NUMBERING_OK)
+		return 11;
+	/* Another program cuts it (as `truncate -s LEN PATH.lock` does). */
+	if (truncate(lock, len) != 0)
+		return 12;
+	int step = cut_reads(r, res, 0);
+	if (step == 0)
+		step = cut_reads(w, res, 0);
+	if (step != 0)
+		return 20 + step;
+	/* A read-only open meanwhile: it reads the store, or says the lock file is cut. */
+	numbering_store *late = ro_store(path);
+	if (late == NULL && numbering_error_code() != NUMBERING_UNAVAILABLE)
+		return 13;
+	numbering_store_close(late);
+	/* A write: the writer writes the lock file again, and goes on. */
+	if (mp_create(w, 1, 1, NULL) != NUMBERING_OK)
+		return 14;
+	/* Another process's commit, on the lock file written again: both see it, and the
+	 * reader this process's commit before it. */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 15;
+	if (pid == 0) {
+		numbering_store *other = mp_store(path, NULL);
+		_exit(other != NULL && mp_create(other, 2, 0, NULL) == NUMBERING_OK ? 0 : 1);
+	}
+	int status = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 16;
+	if (mp_resolve(r, res, 1, 1) != NUMBERING_OK)
+		return 17;
+	if (mp_resolve(r, res, 2, 0) != NUMBERING_OK || mp_resolve(w, res, 2, 0) != NUMBERING_OK)
+		return 18;
+	if (cut_reads(r, res, 1) != 0 || cut_reads(w, res, 1) != 0)
+		return 19;
+	numbering_resolution_free(res);
+	numbering_store_close(r);
+	numbering_store_close(w);
+	return 0;
+}
+
+/* A program cut PATH.lock short (`: > PATH.lock`, `truncate -s N`, a restore) while
+ * processes had the store open. Each maps it, and every read loads its change counter
+ * from it: a cut to 0 bytes killed every one of them with SIGBUS at its next read (a
+ * PBX, for a library's sake); a cut below its words (1 to 63 bytes) zeroed the counter,
+ * so readers stayed stale for as many commits as they had seen, and a later open
+ * refused the file as not a lock file. At each length, in a child (a crash is its
+ * status): a writer and a reader open, the file cut, reads of both answer or fail
+ * UNAVAILABLE, a read-only open answers or fails UNAVAILABLE, the writer's next create
+ * writes the lock file again, and another process's create after it is seen by both. */
+START_TEST(file_lock_file_cut)
+{
+	static const off_t lens[] = {0, 1, 7, 8, 12, 15, 16, 17, 23, 24, 31, 32, 36, 40, 63, 64, 65, 4095, 4096, 8192};
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		const char *path = new_store_path();
+		fflush(NULL);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(lock_cut_child(path, lens[k]));
+		int status = 0;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		              "PATH.lock cut to %lld bytes: the child %s %d", (long long)lens[k],
+		              WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
+		              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		remove_tmp_dirs();
+	}
+}
+END_TEST
+
 /* Writers killed (SIGKILL) at random points, in a loop, while reader processes resolve:
  * no acknowledged create is lost, the next writer carries on over what the killed one
  * left (a torn tail, a lock never released), and the readers keep answering. */
@@ -3791,6 +3913,13 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_repair_keeps_every_damaged_copy);
 	tcase_add_test(tc, file_store_path_not_a_regular_file);
 	tcase_add_test(tc, file_progress);
+	suite_add_tcase(s, tc);
+	/* What a program other than libnumbering does to PATH.lock and the store's file
+	 * under processes that have the store open. */
+	tc = tcase_create("lock_file");
+	tcase_add_checked_fixture(tc, NULL, remove_tmp_dirs);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, file_lock_file_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -242,6 +242,10 @@ struct file {
 	char *lock_path;
 	uint8_t *shared;
 	_Atomic uint64_t *changes, *published;
+	/* The lock file's mapping faulted (a program cut the file short under it): the guard
+	 * (file-guard.c) put a private stand-in there, whose counter reads UINT64_MAX, until
+	 * a catch-up maps the file again. */
+	_Atomic int lock_cut;
 	_Atomic uint64_t seen;    /* *changes when this backend last caught up */
 	int catch_up_failing;     /* a reader's last catch-up failed (said once); f->lock */
 	int64_t quick_catch_ups;  /* a shared reader's catch-ups that the index answered; f->lock */
@@ -462,6 +466,14 @@ void numbering__file_publish(struct file *f);
 int numbering__file_catch_up(struct file *f, int writer);
 
 void numbering__file_diagnose(struct file *f, const char *fmt, ...) NUMBERING__PRINTF(2, 3);
+
+/* file-guard.c: the SIGBUS guard of the lock file's mapping. Registers the mapping at
+ * @start (@len bytes): a fault inside it replaces it with a private zero page whose u64
+ * at @poison reads UINT64_MAX, and sets *@cut, instead of killing the process. 0, or -1
+ * when it cannot guard it (no handler could be installed, or too many mappings). */
+int numbering__file_guard_add(void *start, size_t len, size_t poison, _Atomic int *cut);
+/* Before the mapping at @start is unmapped. */
+void numbering__file_guard_remove(void *start);
 int numbering__file_broken_error(const struct file *f);
 int numbering__file_same_file(int fd, const char *name);
 int numbering__file_lock(int fd, const char *path);

@@ -327,17 +327,125 @@ static int open_lock_file(struct file *f)
 	return NUMBERING_OK;
 }
 
+/* A lock file's first LOCKFILE_SIZE bytes, its change counter at @changes. */
+static void lock_file_image(uint8_t image[LOCKFILE_SIZE], uint64_t changes, uint32_t index)
+{
+	memset(image, 0, LOCKFILE_SIZE);
+	memcpy(image, lockfile_magic, 8);
+	put32(image + 8, 1);
+	put32(image + 12, LOCKFILE_SIZE);
+	/* The words are read in place, in the machine's order. */
+	memcpy(image + LOCKFILE_CHANGES, &changes, 8);
+	memcpy(image + LOCKFILE_INDEX, &index, 4);
+}
+
+/* The change counter of a lock file written anew: the time in nanoseconds (or one past
+ * what this process saw, if more), ahead of any value a counter that started lower can
+ * have reached (a commit takes more than a nanosecond). A file cut short and written
+ * again lost its counter: a reader that saw the old one, at any value, finds the new
+ * one ahead and catches up, where a counter restarted at 0 would leave it behind, stale
+ * until as many commits had been made again. */
+static uint64_t counter_start(struct file *f)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t t = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	uint64_t seen = atomic_load(&f->seen);
+	return t > seen ? t : seen + 1;
+}
+
+/* Whether the @size bytes at @h, fewer than LOCKFILE_SIZE, are a lock file's cut short:
+ * its header's first bytes, as far as they go. */
+static int lock_file_prefix(const uint8_t *h, size_t size)
+{
+	uint8_t want[LOCKFILE_SIZE];
+	lock_file_image(want, 0, 0);
+	return memcmp(h, want, size < 16 ? size : 16) == 0;
+}
+
+/* Maps the lock file again at f->shared, where the guard's stand-in is (the file whole
+ * again). */
+static int lock_file_remap(struct file *f)
+{
+	void *p = mmap(f->shared, LOCKFILE_SIZE, PROT_READ | (f->read_only ? 0 : PROT_WRITE), MAP_SHARED | MAP_FIXED,
+	               f->lock_fd, 0);
+	if (p == MAP_FAILED)
+		return numbering__file_io_error("map again the lock file", f->lock_path);
+	atomic_store(&f->lock_cut, 0);
+	return NUMBERING_OK;
+}
+
+/* A writer holding the writers' lock: a lock file a program cut short while the store
+ * was open (its mapping here faulted, and the guard put its stand-in there; or the file
+ * is shorter than its words; or its counter is behind what this process saw: the words
+ * read as zeros) is written again, its counter ahead of every reader's, and mapped
+ * again. Other processes' readers find the counter ahead and catch up from the store's
+ * file; theirs that faulted map it again then. */
+static int lock_file_mend_writer(struct file *f)
+{
+	struct stat st;
+	if (fstat(f->lock_fd, &st) != 0)
+		return numbering__file_io_error("stat", f->lock_path);
+	if (!atomic_load(&f->lock_cut) && st.st_size >= LOCKFILE_SIZE && memcmp(f->shared, lockfile_magic, 8) == 0 &&
+	    atomic_load(f->changes) >= atomic_load(&f->seen))
+		return NUMBERING_OK;
+	uint8_t image[LOCKFILE_SIZE];
+	lock_file_image(image, counter_start(f), f->shx != NULL);
+	if (pwrite(f->lock_fd, image, sizeof(image), 0) != (ssize_t)sizeof(image))
+		return numbering__file_io_error("write again the lock file", f->lock_path);
+	/* Or faulted in the checks above. */
+	if (atomic_load(&f->lock_cut)) {
+		int rc = lock_file_remap(f);
+		if (rc != NUMBERING_OK)
+			return rc;
+	}
+	numbering__file_diagnose(f,
+	                         "store %s: its lock file %s was cut to %lld bytes while the store was open (not by "
+	                         "libnumbering): written again; other processes read the store's file again",
+	                         f->path, f->lock_path, (long long)st.st_size);
+	return NUMBERING_OK;
+}
+
+/* A reader whose mapping of the lock file faulted (the guard's stand-in in its place):
+ * the file mapped again once a writer has written it again; until then UNAVAILABLE,
+ * naming it (reads go on with what this process holds). */
+static int lock_file_mend_reader(struct file *f)
+{
+	struct stat st;
+	uint8_t h[16];
+	if (fstat(f->lock_fd, &st) != 0)
+		return numbering__file_io_error("stat", f->lock_path);
+	if (st.st_size < LOCKFILE_SIZE || pread(f->lock_fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h, lockfile_magic, 8) != 0)
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: the lock file %s of store %s was cut to %lld bytes while the store "
+		                            "was open (not by libnumbering): this process cannot see what other processes "
+		                            "commit until a writer of the store writes it again",
+		                            f->lock_path, f->path, (long long)st.st_size);
+	return lock_file_remap(f);
+}
+
 /* Maps the lock file (a writer, holding the writers' lock, first gives a new one its
- * header). A read-only open of a lock file without one stays a snapshot. */
+ * header, and writes again one cut short). A read-only open of a lock file without one
+ * stays a snapshot. */
 static int map_lock_file(struct file *f)
 {
 	struct stat st;
 	if (fstat(f->lock_fd, &st) != 0)
 		return numbering__file_io_error("stat", f->lock_path);
-	uint8_t h[16];
-	int fresh = st.st_size == 0;
-	if (!fresh && (st.st_size < LOCKFILE_SIZE || pread(f->lock_fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	               memcmp(h, lockfile_magic, 8) != 0 || get32(h + 8) != 1 || get32(h + 12) != LOCKFILE_SIZE)) {
+	uint8_t h[LOCKFILE_SIZE];
+	int fresh = st.st_size == 0, cut = 0;
+	if (!fresh && st.st_size < LOCKFILE_SIZE)
+		cut = pread(f->lock_fd, h, (size_t)st.st_size, 0) == (ssize_t)st.st_size &&
+		      lock_file_prefix(h, (size_t)st.st_size);
+	if (cut && f->read_only)
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: the lock file %s of store %s is cut short (%lld bytes; not by "
+		                            "libnumbering): a writable open of the store writes it again",
+		                            f->lock_path, f->path, (long long)st.st_size);
+	if (!fresh && !cut &&
+	    (st.st_size < LOCKFILE_SIZE || pread(f->lock_fd, h, 16, 0) != 16 || memcmp(h, lockfile_magic, 8) != 0 ||
+	     get32(h + 8) != 1 || get32(h + 12) != LOCKFILE_SIZE)) {
 		if (f->read_only) {
 			close(f->lock_fd);
 			f->lock_fd = -1;
@@ -353,19 +461,26 @@ static int map_lock_file(struct file *f)
 		f->lock_fd = -1;
 		return NUMBERING_OK;
 	}
-	if (fresh) {
+	if (fresh || cut) {
+		/* An empty file is also what a cut to 0 bytes leaves: the counter starts ahead. */
 		uint8_t init[LOCKFILE_SIZE];
-		memset(init, 0, sizeof(init));
-		memcpy(init, lockfile_magic, 8);
-		put32(init + 8, 1);
-		put32(init + 12, LOCKFILE_SIZE);
+		lock_file_image(init, counter_start(f), 0);
 		if (pwrite(f->lock_fd, init, sizeof(init), 0) != (ssize_t)sizeof(init))
 			return numbering__file_io_error("initialize the lock file", f->lock_path);
+		if (cut)
+			numbering__file_diagnose(f, "store %s: its lock file %s was cut to %lld bytes (not by libnumbering): "
+			                         "written again",
+			                         f->path, f->lock_path, (long long)st.st_size);
 	}
 	void *p = mmap(NULL, LOCKFILE_SIZE, PROT_READ | (f->read_only ? 0 : PROT_WRITE), MAP_SHARED, f->lock_fd, 0);
 	if (p == MAP_FAILED)
 		return numbering__file_io_error("map the lock file", f->lock_path);
 	f->shared = p;
+	/* Every read loads its counter: a program cutting the file short must not kill this
+	 * process with SIGBUS (file-guard.c). Without a guard, as before. */
+	if (numbering__file_guard_add(p, LOCKFILE_SIZE, LOCKFILE_CHANGES, &f->lock_cut) != 0)
+		numbering__file_diagnose(f, "store %s: its lock file %s is mapped without a guard against SIGBUS", f->path,
+		                         f->lock_path);
 	f->changes = (_Atomic uint64_t *)(void *)(f->shared + LOCKFILE_CHANGES);
 	f->published = (_Atomic uint64_t *)(void *)(f->shared + LOCKFILE_PUBLISHED);
 	return NUMBERING_OK;
@@ -440,6 +555,9 @@ static int xlock(struct file *f, int wait, int *fresh)
 			                          "the store was open; reopen the store",
 			                          f->lock_path, f->path);
 		}
+		/* Cut short under the store (not the open's: map_lock_file, which follows). */
+		if (rc == NUMBERING_OK && f->shared != NULL && (rc = lock_file_mend_writer(f)) != NUMBERING_OK)
+			flock(f->lock_fd, LOCK_UN);
 		if (rc == NUMBERING_OK && fresh != NULL)
 			*fresh = 1;
 	}
@@ -469,15 +587,29 @@ static void publish_to(struct file *f, uint64_t end)
 {
 	if (f->changes == NULL || f->read_only)
 		return;
-	atomic_store_explicit(f->published, end, memory_order_release);
-	/* Only a holder of the store's write lock (PATH.lock) adds to the word, so it is
-	 * counted as seen here before it is told: a reader of this process compares
-	 * changes > seen and never takes this process's own commit for another's, which
-	 * would send it to catch up behind the write lock. Sequentially consistent:
-	 * visible to every reader before the commit returns. */
-	uint64_t now = atomic_load(f->changes) + 1;
-	atomic_store(&f->seen, now);
-	atomic_store(f->changes, now);
+	/* The lock file cut short since this transaction took the lock (before the stores,
+	 * or by them: the guard's stand-in takes them then, and they are made again on the
+	 * file written again). */
+	for (int tries = 0; tries < 3; tries++) {
+		if ((atomic_load(&f->lock_cut) || atomic_load(f->changes) < atomic_load(&f->seen)) &&
+		    lock_file_mend_writer(f) != NUMBERING_OK) {
+			numbering__file_diagnose(f, "store %s: a commit not told to other processes: %s", f->path,
+			                         numbering_error_message());
+			numbering_error_clear();
+			return;
+		}
+		atomic_store_explicit(f->published, end, memory_order_release);
+		/* Only a holder of the store's write lock (PATH.lock) adds to the word, so it is
+		 * counted as seen here before it is told: a reader of this process compares
+		 * changes > seen and never takes this process's own commit for another's, which
+		 * would send it to catch up behind the write lock. Sequentially consistent:
+		 * visible to every reader before the commit returns. */
+		uint64_t now = atomic_load(f->changes) + 1;
+		atomic_store(&f->seen, now);
+		atomic_store(f->changes, now);
+		if (!atomic_load(&f->lock_cut))
+			return;
+	}
 }
 
 void numbering__file_publish(struct file *f)
@@ -838,8 +970,17 @@ int numbering__file_catch_up(struct file *f, int writer)
 	while (f->syncing)
 		pthread_cond_wait(&f->cond, &f->lock);
 	uint64_t records = f->records, end = f->end, indexed_end = 0;
-	int rc, replaced = 0;
-	if (!writer && f->shared_reader && numbering__file_shx_current(f, c, &indexed_end)) {
+	int rc = NUMBERING_OK, replaced = 0;
+	/* The lock file was cut short under this process's mapping: its counter and
+	 * published end are lost; the whole file mapped again, the store's file says what
+	 * was committed (catch_up_locked, since no index names the new counter). */
+	if (atomic_load(&f->lock_cut)) {
+		rc = writer ? lock_file_mend_writer(f) : lock_file_mend_reader(f);
+		c = atomic_load_explicit(f->changes, memory_order_acquire);
+	}
+	if (rc != NUMBERING_OK) {
+		/* Said below, once. */
+	} else if (!writer && f->shared_reader && numbering__file_shx_current(f, c, &indexed_end)) {
 		rc = catch_up_mapped(f, indexed_end); /* a commit of another process, in the index already */
 		f->quick_catch_ups++;
 	} else if ((writer || c != atomic_load(&f->seen)) && !numbering__file_same_file(f->fd, f->real)) {
@@ -1432,8 +1573,10 @@ void numbering__file_free(struct file *f)
 		f->sync_ref = 0;
 		numbering__file_xunlock(f);
 	}
-	if (f->shared != NULL)
+	if (f->shared != NULL) {
+		numbering__file_guard_remove(f->shared);
 		munmap(f->shared, LOCKFILE_SIZE);
+	}
 	if (f->lock_fd >= 0)
 		close(f->lock_fd); /* and with it the writers' lock, if still held */
 	numbering__free_mem(f->lock_path);
