@@ -1315,6 +1315,110 @@ START_TEST(file_lock_file_cut)
 }
 END_TEST
 
+/* Resolves number @i of @series in @store until found, for up to 10 s: whether it was. */
+static int found_within(numbering_store *store, numbering_resolution *res, int series, int i)
+{
+	for (int tries = 0; tries < 200; tries++) {
+		if (mp_resolve(store, res, series, i) == NUMBERING_OK)
+			return 1;
+		struct timespec ts = {0, 50000000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* In a child: opens the store at @path and creates number @i of @series; its status. */
+static int create_in_child(const char *path, int series, int i)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		numbering_store *other = mp_store(path, NULL);
+		_exit(other != NULL && mp_create(other, series, i, NULL) == NUMBERING_OK ? 0 : 1);
+	}
+	int status = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* PATH.lock removed (loop 0) or replaced by another file (loop 1: a copy renamed over
+ * it) while a reader and a writer of this process had the store open. Processes that
+ * opened the store since use the new file, whose counter this process never saw move:
+ * it answered its old state as current for good, and its writer refused every write
+ * ("reopen the store"). Now each follows the new file within the watcher's second: a
+ * commit of another process made after the replacement is found by both, and the
+ * writer's next commit, on the new lock file, is found by the reader at once. */
+START_TEST(file_lock_file_replaced)
+{
+	const char *path = new_store_path();
+	char lock[300], copy[320];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	snprintf(copy, sizeof(copy), "%s.copy", lock);
+	numbering_store *w = mp_store(path, NULL), *r = ro_store(path);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_nonnull(r);
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	ck_assert_int_eq(mp_create(w, 1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(mp_resolve(r, res, 1, 0), NUMBERING_OK);
+	if (_i == 0) {
+		ck_assert_int_eq(unlink(lock), 0);
+	} else {
+		uint8_t *data;
+		size_t len;
+		read_file(lock, &data, &len);
+		write_file(copy, data, len);
+		free(data);
+		ck_assert_int_eq(rename(copy, lock), 0);
+	}
+	ck_assert_int_eq(create_in_child(path, 2, 0), 0);
+	ck_assert_msg(found_within(r, res, 2, 0), "the reader never saw the commit made on the new lock file");
+	ck_assert_msg(found_within(w, res, 2, 0), "the writer never saw the commit made on the new lock file");
+	ck_assert_msg(mp_create(w, 1, 1, NULL) == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(mp_resolve(r, res, 1, 1), NUMBERING_OK);
+	ck_assert_int_eq(create_in_child(path, 2, 1), 0);
+	ck_assert_msg(found_within(r, res, 2, 1), "the reader stopped following");
+	numbering_resolution_free(res);
+	numbering_store_close(r);
+	numbering_store_close(w);
+}
+END_TEST
+
+/* Another store renamed over the store's file (`mv other.store PATH`) while a reader and
+ * a writer of this process had it open: nothing moves the lock file's counter, and both
+ * answered from the old file until the next commit. Now each follows the new file
+ * within the watcher's second, with no commit made: the other store's number found,
+ * the old one's gone. */
+START_TEST(file_store_file_replaced)
+{
+	const char *path = new_store_path();
+	char other[300];
+	snprintf(other, sizeof(other), "%s/other.db", dir_of(path));
+	numbering_store *w = mp_store(path, NULL), *r = ro_store(path);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_nonnull(r);
+	numbering_resolution *res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
+	ck_assert_int_eq(mp_create(w, 1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(mp_resolve(r, res, 1, 0), NUMBERING_OK);
+	numbering_store *o = mp_store(other, NULL);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(mp_create(o, 2, 0, NULL), NUMBERING_OK);
+	numbering_store_close(o);
+	ck_assert_int_eq(rename(other, path), 0);
+	ck_assert_msg(found_within(r, res, 2, 0), "the reader still reads the replaced file");
+	ck_assert_msg(found_within(w, res, 2, 0), "the writer still reads the replaced file");
+	ck_assert_int_eq(mp_resolve(r, res, 1, 0), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(mp_resolve(w, res, 1, 0), NUMBERING_NOT_FOUND);
+	numbering_resolution_free(res);
+	numbering_store_close(r);
+	numbering_store_close(w);
+}
+END_TEST
+
 /* Writers killed (SIGKILL) at random points, in a loop, while reader processes resolve:
  * no acknowledged create is lost, the next writer carries on over what the killed one
  * left (a torn tail, a lock never released), and the readers keep answering. */
@@ -3920,6 +4024,8 @@ Suite *backend_file_suite(void)
 	tcase_add_checked_fixture(tc, NULL, remove_tmp_dirs);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, file_lock_file_cut);
+	tcase_add_loop_test(tc, file_lock_file_replaced, 0, 2);
+	tcase_add_test(tc, file_store_file_replaced);
 	suite_add_tcase(s, tc);
 	return s;
 }

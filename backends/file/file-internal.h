@@ -246,6 +246,14 @@ struct file {
 	 * (file-guard.c) put a private stand-in there, whose counter reads UINT64_MAX, until
 	 * a catch-up maps the file again. */
 	_Atomic int lock_cut;
+	/* The watcher (file.c, watch_main): a thread that looks once a second whether
+	 * PATH.lock or the store's file is still the file this backend holds, and sets
+	 * moved when not (the next catch-up follows them). It waits on watch_cond under
+	 * f->lock until f->stopping. */
+	pthread_t watcher;
+	pthread_cond_t watch_cond;
+	int watcher_running;
+	_Atomic int moved;
 	_Atomic uint64_t seen;    /* *changes when this backend last caught up */
 	int catch_up_failing;     /* a reader's last catch-up failed (said once); f->lock */
 	int64_t quick_catch_ups;  /* a shared reader's catch-ups that the index answered; f->lock */

@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -425,6 +426,66 @@ static int lock_file_mend_reader(struct file *f)
 	return lock_file_remap(f);
 }
 
+/* PATH.lock is no longer the file this backend maps (removed, or another file renamed
+ * over it): the processes that opened the store since use the new one, whose counter
+ * this backend never saw move, so it would serve what it holds as current for good.
+ * Maps the file at the name in place of the old one (at the same address: the store's
+ * reads watch the counter there), unless this process holds the writers' lock on the
+ * old one (its transaction goes on under it); else, or when the name holds no lock
+ * file (yet), UNAVAILABLE naming it. f->xmutex held. */
+static int follow_lock_file_locked(struct file *f)
+{
+	if (numbering__file_same_file(f->lock_fd, f->lock_path))
+		return NUMBERING_OK;
+	if (f->xrefs > 0)
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: the lock file %s of store %s was removed or replaced while "
+		                            "this process held the write lock; reopen the store",
+		                            f->lock_path, f->path);
+	int fd = numbering__file_open(f->lock_path, (f->read_only ? O_RDONLY : O_RDWR) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+	                              0);
+	if (fd < 0 && errno == ENOENT)
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: the lock file %s of store %s was removed while the store was "
+		                            "open: this process sees what other processes commit again once a writable "
+		                            "open makes it anew",
+		                            f->lock_path, f->path);
+	if (fd < 0)
+		return numbering__file_io_error("open the lock file", f->lock_path);
+	struct stat st;
+	uint8_t h[16];
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < LOCKFILE_SIZE ||
+	    pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h, lockfile_magic, 8) != 0) {
+		close(fd);
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: the lock file %s of store %s was replaced while the store was "
+		                            "open, by a file that is not a whole lock file",
+		                            f->lock_path, f->path);
+	}
+	void *p = mmap(f->shared, LOCKFILE_SIZE, PROT_READ | (f->read_only ? 0 : PROT_WRITE), MAP_SHARED | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED) {
+		int rc = numbering__file_io_error("map the lock file", f->lock_path);
+		close(fd);
+		return rc;
+	}
+	close(f->lock_fd);
+	f->lock_fd = fd;
+	atomic_store(&f->lock_cut, 0);
+	numbering__file_diagnose(f,
+	                         "store %s: its lock file %s was removed or replaced while the store was open: this "
+	                         "process follows the new one",
+	                         f->path, f->lock_path);
+	return NUMBERING_OK;
+}
+
+static int follow_lock_file(struct file *f)
+{
+	pthread_mutex_lock(&f->xmutex);
+	int rc = follow_lock_file_locked(f);
+	pthread_mutex_unlock(&f->xmutex);
+	return rc;
+}
+
 /* Maps the lock file (a writer, holding the writers' lock, first gives a new one its
  * header, and writes again one cut short). A read-only open of a lock file without one
  * stays a snapshot. */
@@ -547,13 +608,24 @@ static int xlock(struct file *f, int wait, int *fresh)
 				pause *= 2;
 		}
 		/* Two lock files would let two writers in at once: one removed or replaced
-		 * while the store was open stops this backend's writes. */
-		if (rc == NUMBERING_OK && !numbering__file_same_file(f->lock_fd, f->lock_path)) {
+		 * while the store was open is followed (this process holds nothing on the old
+		 * one: xrefs is 0), and the lock taken on the new one; one that is not there
+		 * stops this backend's writes. */
+		for (int follows = 0; rc == NUMBERING_OK && !numbering__file_same_file(f->lock_fd, f->lock_path); follows++) {
 			flock(f->lock_fd, LOCK_UN);
-			rc = numbering__error_set(NUMBERING_UNAVAILABLE,
-			                          "file backend: the lock file %s of store %s was removed or replaced while "
-			                          "the store was open; reopen the store",
-			                          f->lock_path, f->path);
+			if (follows == 3 || (rc = follow_lock_file_locked(f)) != NUMBERING_OK) {
+				if (follows == 3)
+					rc = numbering__error_set(NUMBERING_UNAVAILABLE,
+					                          "file backend: the lock file %s of store %s keeps being replaced; "
+					                          "reopen the store",
+					                          f->lock_path, f->path);
+				break;
+			}
+			while (flock(f->lock_fd, LOCK_EX) != 0)
+				if (errno != EINTR) {
+					rc = numbering__file_io_error("lock", f->lock_path);
+					break;
+				}
 		}
 		/* Cut short under the store (not the open's: map_lock_file, which follows). */
 		if (rc == NUMBERING_OK && f->shared != NULL && (rc = lock_file_mend_writer(f)) != NUMBERING_OK)
@@ -978,12 +1050,19 @@ int numbering__file_catch_up(struct file *f, int writer)
 		rc = writer ? lock_file_mend_writer(f) : lock_file_mend_reader(f);
 		c = atomic_load_explicit(f->changes, memory_order_acquire);
 	}
+	/* The watcher found a name moved: the lock file's followed first (its counter is
+	 * the one the others move), then the store's file looked at below. */
+	int moved = atomic_exchange(&f->moved, 0);
+	if (moved && rc == NUMBERING_OK) {
+		rc = follow_lock_file(f);
+		c = atomic_load_explicit(f->changes, memory_order_acquire);
+	}
 	if (rc != NUMBERING_OK) {
 		/* Said below, once. */
-	} else if (!writer && f->shared_reader && numbering__file_shx_current(f, c, &indexed_end)) {
+	} else if (!moved && !writer && f->shared_reader && numbering__file_shx_current(f, c, &indexed_end)) {
 		rc = catch_up_mapped(f, indexed_end); /* a commit of another process, in the index already */
 		f->quick_catch_ups++;
-	} else if ((writer || c != atomic_load(&f->seen)) && !numbering__file_same_file(f->fd, f->real)) {
+	} else if ((writer || moved || c != atomic_load(&f->seen)) && !numbering__file_same_file(f->fd, f->real)) {
 		/* A writer looks whether or not the word moved: a compaction killed between its
 		 * rename and its publish left the new file at the name and the word as it was,
 		 * and appending to the old file would acknowledge commits no name reaches. */
@@ -1000,6 +1079,11 @@ int numbering__file_catch_up(struct file *f, int writer)
 	 * holds) tries again at its next read, told once until one succeeds. */
 	if (rc == NUMBERING_OK)
 		atomic_store(&f->seen, c);
+	if (rc != NUMBERING_OK && moved) {
+		/* Not at every read: the watcher says so again at its next look. */
+		atomic_store(&f->moved, 1);
+		atomic_store(&f->seen, c);
+	}
 	if (rc != NUMBERING_OK && !writer && !f->catch_up_failing)
 		numbering__file_diagnose(f, "store %s: could not read what other processes wrote (tried again at each "
 		                         "read): %s",
@@ -1471,6 +1555,44 @@ int numbering__file_control(struct file *f, int op, void *arg)
 	}
 }
 
+/* How often the watcher looks at the names, in ms. */
+#define WATCH_MS 1000
+
+/* The watcher. PATH.lock removed or replaced (rm, mv over it), or another file renamed
+ * over the store's (mv other.store PATH), moves no word this backend watches: the
+ * counter it maps is the old lock file's, which writers no longer move, and a catch-up,
+ * where the names are looked at, never comes; reads served the old state as current
+ * for good (the store's file: until the next commit). Each read looking would be two
+ * system calls per resolve; this thread looks once a second instead (lstat and fstat
+ * of each name, as SQLite's unix VFS compares a journal's), and when a name no longer
+ * reaches the file held sets f->moved and marks the counter unseen: the next read
+ * catches up, which follows the new lock file and replays the new store's file. */
+static void *watch_main(void *arg)
+{
+	struct file *f = arg;
+	pthread_mutex_lock(&f->lock);
+	while (!f->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		long ns = until.tv_nsec + (long)WATCH_MS * 1000000;
+		until.tv_sec += ns / 1000000000;
+		until.tv_nsec = ns % 1000000000;
+		while (!f->stopping && pthread_cond_timedwait(&f->watch_cond, &f->lock, &until) == 0)
+			;
+		if (f->stopping)
+			break;
+		pthread_mutex_lock(&f->xmutex); /* f->lock_fd */
+		int lock_moved = !numbering__file_same_file(f->lock_fd, f->lock_path);
+		pthread_mutex_unlock(&f->xmutex);
+		if (lock_moved || (f->real != NULL && !numbering__file_same_file(f->fd, f->real))) {
+			atomic_store(&f->moved, 1);
+			atomic_store(&f->seen, 0);
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
 /* NORMAL mode: one fdatasync per window for every commit written in it. */
 static void *flusher_main(void *arg)
 {
@@ -1535,21 +1657,30 @@ void numbering__file_free(struct file *f)
 {
 	if (f == NULL)
 		return;
+	/* A child forked from the opener has a copy of the watcher's condition variable
+	 * that counts the parent's watcher waiting in it: destroying it would wait for that
+	 * thread, which is not in this process, for ever. */
+	int watch_cond_copied = forked(f) && f->watcher_running;
 	if (f->lock_fd >= 0 && forked(f)) {
 		/* A child's copy: the parent's sync thread is not here to stop, and the
 		 * transaction, the write lock and the records not yet synced are the parent's.
 		 * Closing the descriptors releases nothing: the parent holds the same ones. */
 		f->flusher_running = 0;
+		f->watcher_running = 0;
 		f->in_txn = 0;
 		f->sync_ref = 0;
 		f->broken = 1;
 	}
-	if (f->flusher_running) {
+	if (f->flusher_running || f->watcher_running) {
 		pthread_mutex_lock(&f->lock);
 		f->stopping = 1;
 		pthread_cond_broadcast(&f->cond);
+		pthread_cond_broadcast(&f->watch_cond);
 		pthread_mutex_unlock(&f->lock);
-		pthread_join(f->flusher, NULL);
+		if (f->flusher_running)
+			pthread_join(f->flusher, NULL);
+		if (f->watcher_running)
+			pthread_join(f->watcher, NULL);
 	}
 	if (f->in_txn) {
 		mem_rollback(f);
@@ -1592,6 +1723,8 @@ void numbering__file_free(struct file *f)
 		f->mem->free(f->mem);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->cond);
+	if (!watch_cond_copied)
+		pthread_cond_destroy(&f->watch_cond);
 	buf_free(&f->txn);
 	numbering__free_mem(f->path);
 	numbering__free_mem(f->dir);
@@ -1905,6 +2038,7 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	f->pid = getpid();
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
+	pthread_cond_init(&f->watch_cond, NULL);
 	pthread_mutex_init(&f->xmutex, NULL);
 	pthread_mutex_init(&f->map_mutex, NULL);
 	pthread_mutex_init(&f->heap_mutex, NULL);
@@ -1913,6 +2047,7 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	if (numbering__rwlock_init(&f->rlock) != 0) {
 		pthread_mutex_destroy(&f->xmutex);
 		pthread_cond_destroy(&f->cond);
+		pthread_cond_destroy(&f->watch_cond);
 		pthread_mutex_destroy(&f->lock);
 		numbering__free_mem(f);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: cannot create a lock");
@@ -1961,6 +2096,22 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	}
 	if (f->xrefs > 0)
 		numbering__file_xunlock(f); /* the open's hold of the writers' lock */
+	if (rc == NUMBERING_OK && f->changes != NULL) {
+		/* Without it a moved name goes unseen until a commit moves the counter (or for
+		 * good): said, and the store opens. */
+		/* With every signal blocked (it inherits the mask): a signal sent to the process
+		 * (SIGTERM, SIGINT) goes to a thread of the host, which may block it in all of its
+		 * own to take it with sigwait(), never to this one, where its default would
+		 * end the process. */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		if (pthread_create(&f->watcher, NULL, watch_main, f) == 0)
+			f->watcher_running = 1;
+		else
+			numbering__file_diagnose(f, "store %s: cannot start the thread that watches its names", f->path);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (rc == NUMBERING_OK && f->changes != NULL) {
 		/* Reads without a store catch up themselves, under a lock of their own. */
 		f->rlock.refresh = refresh_reads;
