@@ -481,6 +481,210 @@ START_TEST(instances_of_two_processes_page_one_at_a_time)
 }
 END_TEST
 
+/* ---- Voximplant AttachPhoneNumber ---- */
+
+static void import_vox(numbering_store *store, const char *text)
+{
+	numbering_available_number *n = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "categoryName", "GEOGRAPHIC"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "regionId", 1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "regionName", "Washington"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_text(n, "region", "DC"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 100), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
+	const numbering_available_number *items[] = {n};
+	ck_assert_msg(numbering_store_import_available(NULL, store, NULL, items, 1) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	numbering_available_number_free(n);
+}
+
+static int b_rents_the_first_vox(numbering_store *b)
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent(&a, b, NULL, P2, "+12025550100", NULL);
+	numbering_active_number_free(a);
+	return rc;
+}
+
+/* A's allocations: its @race_alloc_fire_at-th (counted from race_alloc_arm) has B write
+ * first, as race_clock's reading does. Attach reads no clock between choosing its
+ * numbers and its transaction; it allocates there. */
+static int race_alloc_count, race_alloc_fire_at;
+
+static void race_alloc_step(void)
+{
+	if (race_alloc_fire_at > 0 && ++race_alloc_count == race_alloc_fire_at) {
+		char go = 'g';
+		unsigned char answer = 0;
+		if (write(race_go[1], &go, 1) == 1 && read(race_done[0], &answer, 1) == 1)
+			race_b_rc = answer;
+	}
+}
+
+static void *race_malloc(size_t size, void *payload)
+{
+	(void)payload;
+	race_alloc_step();
+	return malloc(size);
+}
+
+static void *race_realloc(void *ptr, size_t size, void *payload)
+{
+	(void)payload;
+	race_alloc_step();
+	return realloc(ptr, size);
+}
+
+static void race_free(void *ptr, void *payload)
+{
+	(void)payload;
+	free(ptr);
+}
+
+/* AttachPhoneNumber with phone_count 1 while B rents the number it would choose, at
+ * each of A's allocations during the call: A attaches the next one. It chose before
+ * its transaction, and answered NOT_FOUND for the number B took although another was
+ * in stock. */
+START_TEST(attach_takes_another_number_when_one_is_taken_meanwhile)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int calls = 0;
+	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
+		race_open("race-attach", b_rents_the_first_vox);
+		import_vox(fx.store, "+12025550100-01");
+		top_up(fx.store, P1, "USD", 10000);
+		top_up(fx.store, P2, "USD", 10000);
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+		race_b_rc = -1;
+		numbering_attach_request r = NUMBERING_ATTACH_REQUEST_INIT;
+		r.country_code = "US";
+		r.phone_category_name = "GEOGRAPHIC";
+		r.phone_region_id = 1;
+		r.phone_count = 1;
+		numbering_attached *out = NULL;
+		int rc = numbering_store_attach_phone_numbers(&out, fx.store, NULL, P1, &r);
+		if (calls == 0 && race_b_rc < 0)
+			calls = race_alloc_count; /* B never fired: past the call's last allocation */
+		race_alloc_fire_at = 0;
+		int b_rc = race_b_rc;
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+		              numbering_error_message());
+		numbering_attached_free(out);
+		char mine[128], theirs[128];
+		held(mine, sizeof(mine), fx.store, P1);
+		held(theirs, sizeof(theirs), fx.store, P2);
+		ck_assert_str_eq(mine, b_rc == NUMBERING_OK ? "+12025550101" : "+12025550100");
+		ck_assert_str_eq(theirs, b_rc == NUMBERING_OK ? "+12025550100" : "");
+		race_close();
+	}
+	ck_assert_int_gt(calls, 0);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
+/* ---- Reservations ---- */
+
+static char race_reservation[256];
+
+static int b_deletes_the_reservation(numbering_store *b)
+{
+	return numbering_store_delete_reservation(b, NULL, race_reservation);
+}
+
+static int b_expires_the_reservations(numbering_store *b)
+{
+	race_now = FIXTURE_EPOCH + INT64_C(11) * 60 * 1000000000; /* B's own clock, past the expiry */
+	return numbering_store_process_due(NULL, b);
+}
+
+/* A reservation of +12085550100 for 10 minutes, by A; its name in race_reservation. */
+static void reserve_first(void)
+{
+	numbering_reservation_request q = NUMBERING_RESERVATION_REQUEST_INIT;
+	q.phone_numbers = (const char *[]){"+12085550100"};
+	q.phone_number_count = 1;
+	q.ttl = INT64_C(10) * 60 * 1000000000;
+	numbering_reservation *r = NULL;
+	ck_assert_msg(numbering_store_reserve_available(&r, fx.store, NULL, P1, &q) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	snprintf(race_reservation, sizeof(race_reservation), "%s", numbering_reservation_name(r));
+	numbering_reservation_free(r);
+}
+
+/* Whether +12085550100 is in stock for P2, once. */
+static int first_in_stock(void)
+{
+	numbering_available_number *n = NULL;
+	int rc = numbering_store_get_available(&n, fx.store, NULL, P2, "+12085550100");
+	numbering_available_number_free(n);
+	return rc == NUMBERING_OK;
+}
+
+/* A deletes the reservation B deletes at A's n-th allocation in the call: NOT_FOUND
+ * (or OK when A was first), the number back in stock once. */
+START_TEST(a_reservation_deleted_meanwhile_is_not_found)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int calls = 0;
+	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
+		race_open("race-reservation-delete", b_deletes_the_reservation);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		reserve_first();
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+		race_b_rc = -1;
+		int rc = numbering_store_delete_reservation(fx.store, NULL, race_reservation);
+		if (calls == 0 && race_b_rc < 0)
+			calls = race_alloc_count;
+		race_alloc_fire_at = 0;
+		int b_rc = race_b_rc;
+		expect_clean(rc, n);
+		ck_assert_msg(rc == (b_rc == NUMBERING_OK ? NUMBERING_NOT_FOUND : NUMBERING_OK), "allocation %d (B: %d): %s %s",
+		              n, b_rc, numbering_status_name(rc), numbering_error_message());
+		ck_assert(first_in_stock());
+		race_close();
+	}
+	ck_assert_int_gt(calls, 0);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
+/* A and B both end expired reservations (process_due, which every inventory call runs
+ * first): whichever ends it, A's call succeeds and the number is back once. */
+START_TEST(reservations_expired_by_both_processes)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int calls = 0;
+	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
+		race_open("race-reservation-expire", b_expires_the_reservations);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		reserve_first();
+		race_now = FIXTURE_EPOCH + INT64_C(11) * 60 * 1000000000;
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+		race_b_rc = -1;
+		int64_t processed = 0;
+		int rc = numbering_store_process_due(&processed, fx.store);
+		if (calls == 0 && race_b_rc < 0)
+			calls = race_alloc_count;
+		race_alloc_fire_at = 0;
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, race_b_rc, numbering_status_name(rc),
+		              numbering_error_message());
+		ck_assert(first_in_stock());
+		race_close();
+	}
+	ck_assert_int_gt(calls, 0);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
 Suite *write_races_suite(void)
 {
 	Suite *s = suite_create("write_races");
@@ -489,6 +693,9 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, rent_any_takes_another_number_when_one_is_taken_meanwhile);
 	tcase_add_test(tc, rent_of_a_number_taken_meanwhile_is_not_found);
 	tcase_add_test(tc, purchase_of_a_number_taken_meanwhile_is_not_found);
+	tcase_add_test(tc, attach_takes_another_number_when_one_is_taken_meanwhile);
+	tcase_add_test(tc, a_reservation_deleted_meanwhile_is_not_found);
+	tcase_add_test(tc, reservations_expired_by_both_processes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("busy");
 	tcase_set_timeout(tc, 120);

@@ -399,7 +399,13 @@ static int attached(numbering_store *store, numbering_active_number *a, const nu
  * every one in one transaction. */
 static int attach_locked(numbering_attached *out, struct attach *at, numbering_store *store)
 {
-	int rc;
+	/* The numbers are chosen, checked and paid for inside the transaction: after
+	 * begin() took what other processes committed to a shared file store, so a number
+	 * another process rented meanwhile is not chosen (the next one is). */
+	int64_t last_time = store->last_time;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
 	if (at->r->phone_numbers == NULL) {
 		rc = choose_numbers(at, store);
 		if (rc == NUMBERING_OK && at->available < at->want)
@@ -418,14 +424,13 @@ static int attach_locked(numbering_attached *out, struct attach *at, numbering_s
 		rc = check_balance(at, store);
 	if (rc == NUMBERING_OK)
 		rc = numbering__check_room(store, at->want);
-	if (rc != NUMBERING_OK)
+	if (rc != NUMBERING_OK) {
+		numbering__rollback(store);
 		return rc;
-	int64_t last_time = store->last_time;
+	}
 	numbering_available_number block;
 	memset(&block, 0, sizeof(block));
 	numbering__available_clear(&block);
-	if ((rc = numbering__begin(store)) != NUMBERING_OK)
-		return rc;
 	for (int64_t i = 0; i < at->want && rc == NUMBERING_OK; i++) {
 		numbering_active_number *a = NULL;
 		struct number *n = &at->numbers[i];

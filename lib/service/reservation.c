@@ -720,9 +720,12 @@ int numbering_store_delete_reservation(numbering_store *store, const char *calle
 	if (rc != NUMBERING_OK)
 		return rc;
 	numbering__rwlock_wrlock(&store->lock);
-	rc = load(r, store, name);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = end_locked(store, r, &scratch);
+	/* Loaded inside the transaction: a reservation another process ended meanwhile
+	 * is not ended twice (its numbers, maybe rented since, put back again). */
+	if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = load(r, store, name);
+		if (rc == NUMBERING_OK)
+			rc = end_locked(store, r, &scratch);
 		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__rwlock_wrunlock(&store->lock);
@@ -774,16 +777,22 @@ int numbering__reservations_expire(numbering_store *store, int64_t now)
 	numbering__available_clear(&scratch);
 	while (rc == NUMBERING_OK) {
 		numbering__rwlock_wrlock(&store->lock);
+		/* Listed inside the transaction: a reservation another process ended since
+		 * the look above (its own expiry run) is not listed, rather than not found. */
 		v->count = 0;
-		rc = numbering__backend_list(store, &q, due_visit, v);
-		int n = v->count;
-		if (rc == NUMBERING_OK && n > 0 && (rc = numbering__begin(store)) == NUMBERING_OK) {
+		int n = 0;
+		if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+			rc = numbering__backend_list(store, &q, due_visit, v);
+			n = v->count;
 			for (int i = 0; i < n && rc == NUMBERING_OK; i++) {
 				rc = load(r, store, v->names[i]);
 				if (rc == NUMBERING_OK)
 					rc = end_locked(store, r, &scratch);
 			}
-			rc = numbering__commit_or_rollback(store, rc);
+			if (rc == NUMBERING_OK && n == 0)
+				numbering__rollback(store); /* nothing due after all */
+			else
+				rc = numbering__commit_or_rollback(store, rc);
 		}
 		numbering__rwlock_wrunlock(&store->lock);
 		if (rc == NUMBERING_OK && n > 0)
