@@ -113,6 +113,16 @@ static void race_open(const char *tag, race_write write_fn)
 	close(race_done[1]);
 }
 
+/* Has B open its store now (its write's first call must write nothing). */
+static void race_b_open(void)
+{
+	char go = 'g';
+	unsigned char answer = 0;
+	ck_assert_int_eq(write(race_go[1], &go, 1), 1);
+	ck_assert_int_eq(read(race_done[0], &answer, 1), 1);
+	ck_assert_int_eq(answer, NUMBERING_OK);
+}
+
 /* From now on, A's @n-th clock reading has B write. */
 static void race_arm(int n)
 {
@@ -587,6 +597,112 @@ START_TEST(attach_takes_another_number_when_one_is_taken_meanwhile)
 }
 END_TEST
 
+/* ---- Instance writes ---- */
+
+#define RACED P1 "/phoneNumberInstances/raced"
+
+static int b_calls; /* (B's own count: it runs in its own process) */
+
+/* B renames the instance A writes: display name "by B", nothing else; its first call
+ * only opens its store (race_b_open()), which it cannot while A's transaction holds the
+ * file's write lock. */
+static int b_renames_the_instance(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	numbering_instance *q = NULL, *out = NULL;
+	int rc = numbering_instance_new(&q);
+	if (rc == NUMBERING_OK)
+		rc = numbering_instance_set_display_name(q, "by B");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_update(&out, b, NULL, RACED, q, "display_name");
+	numbering_instance_free(q);
+	numbering_instance_free(out);
+	return rc;
+}
+
+/* A's write of another field of the instance: a label, a suspend, or a move to P2. */
+enum a_write { A_LABEL, A_SUSPEND, A_MOVE };
+
+static int a_writes(enum a_write what, numbering_instance **out)
+{
+	if (what == A_SUSPEND)
+		return numbering_store_suspend(out, fx.store, NULL, RACED);
+	if (what == A_MOVE)
+		return numbering_store_move(out, fx.store, NULL, RACED, P2, NULL);
+	numbering_instance *q = NULL;
+	ck_assert_int_eq(numbering_instance_new(&q), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_label(q, "by", "A"), NUMBERING_OK);
+	int rc = numbering_store_update(out, fx.store, NULL, RACED, q, "labels");
+	numbering_instance_free(q);
+	return rc;
+}
+
+/* A writes one field of an instance while B, at each of A's allocations during the
+ * call, changes its display name: both changes are in the store after. A loaded the
+ * instance before its transaction, so a change B committed in between was written
+ * over by A's stale copy: B's acknowledged write was lost. */
+static void both_changes_kept(enum a_write what)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int calls = 0;
+	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
+		race_open("race-instance", b_renames_the_instance);
+		numbering_instance_free(fixture_create(P1, "raced", "+61255501000"));
+		race_b_open();
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+		race_b_rc = -1;
+		numbering_instance *out = NULL;
+		int rc = a_writes(what, &out);
+		if (calls == 0 && race_b_rc < 0)
+			calls = race_alloc_count; /* B never fired: past the call's last allocation */
+		race_alloc_fire_at = 0;
+		int b_rc = race_b_rc;
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+		              numbering_error_message());
+		numbering_instance_free(out);
+		/* B's rename is lost only if A wrote after it; after a move B finds nothing. */
+		const char *name = what == A_MOVE ? P2 "/phoneNumberInstances/raced" : RACED;
+		numbering_instance *got = NULL;
+		ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, name), NUMBERING_OK);
+		if (b_rc == NUMBERING_OK)
+			ck_assert_msg(strcmp(numbering_instance_display_name(got), "by B") == 0,
+			              "allocation %d: B's acknowledged display name is lost: \"%s\"", n,
+			              numbering_instance_display_name(got));
+		else /* B never fired, A held the write lock (B never waits), or A had moved it */
+			ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE || (what == A_MOVE && b_rc == NUMBERING_NOT_FOUND),
+			              "allocation %d: B: %d", n, b_rc);
+		if (what == A_LABEL)
+			ck_assert_str_eq(numbering_instance_label(got, "by"), "A");
+		else if (what == A_SUSPEND)
+			ck_assert_int_eq(numbering_instance_lifecycle_state(got), NUMBERING_LIFECYCLE_SUSPENDED);
+		numbering_instance_free(got);
+		race_close();
+	}
+	ck_assert_int_gt(calls, 0);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+
+START_TEST(update_keeps_what_another_process_changed_meanwhile)
+{
+	both_changes_kept(A_LABEL);
+}
+END_TEST
+
+START_TEST(suspend_keeps_what_another_process_changed_meanwhile)
+{
+	both_changes_kept(A_SUSPEND);
+}
+END_TEST
+
+START_TEST(move_keeps_what_another_process_changed_meanwhile)
+{
+	both_changes_kept(A_MOVE);
+}
+END_TEST
+
 /* ---- Reservations ---- */
 
 static char race_reservation[256];
@@ -694,6 +810,9 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, rent_of_a_number_taken_meanwhile_is_not_found);
 	tcase_add_test(tc, purchase_of_a_number_taken_meanwhile_is_not_found);
 	tcase_add_test(tc, attach_takes_another_number_when_one_is_taken_meanwhile);
+	tcase_add_test(tc, update_keeps_what_another_process_changed_meanwhile);
+	tcase_add_test(tc, suspend_keeps_what_another_process_changed_meanwhile);
+	tcase_add_test(tc, move_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, a_reservation_deleted_meanwhile_is_not_found);
 	tcase_add_test(tc, reservations_expired_by_both_processes);
 	suite_add_tcase(s, tc);

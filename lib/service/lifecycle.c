@@ -143,7 +143,7 @@ static int apply_locked(numbering_instance **out, numbering_store *store, const 
                         const struct transition *t)
 {
 	numbering_instance *instance = NULL;
-	int rc = numbering__load(&instance, store, name, "name");
+	int rc = numbering__begin_load(&instance, store, name, "name");
 	if (rc != NUMBERING_OK)
 		return rc;
 	int64_t now = 0;
@@ -161,7 +161,7 @@ static int apply_locked(numbering_instance **out, numbering_store *store, const 
 		else if (t->to == NUMBERING_LIFECYCLE_ACTIVE && instance->activate_time == 0)
 			instance->activate_time = now;
 	}
-	return numbering__save(out, store, instance, NULL, rc);
+	return numbering__save(out, store, instance, rc);
 }
 
 struct transition_op {

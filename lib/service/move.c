@@ -6,6 +6,7 @@
 #include "model/validate.h"
 #include "service/backend-call.h"
 #include "service/billing-hold.h"
+#include "service/commit-or-rollback.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -22,7 +23,7 @@ static int move_locked(struct numbering__write_op *op, numbering_store *store)
 	struct move_op *o = (struct move_op *)op;
 	const char *name = o->name, *new_name = o->new_name, *regulatory_listing = o->regulatory_listing;
 	numbering_instance *instance = NULL;
-	int rc = numbering__load(&instance, store, name, "name");
+	int rc = numbering__begin_load(&instance, store, name, "name");
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
@@ -46,20 +47,16 @@ static int move_locked(struct numbering__write_op *op, numbering_store *store)
 	if (rc == NUMBERING_OK)
 		rc = numbering__str_set(&instance->regulatory_listing, regulatory_listing ? regulatory_listing : "",
 		                        regulatory_listing ? strlen(regulatory_listing) : 0);
-	/* numbering__save()'s transaction, with the number's PHONE record (its binding,
-	 * callback URL and verification) following it to its new name; the phone id is
-	 * the instance's and goes with it. */
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	/* The rename, with the number's PHONE record (its binding, callback URL and
+	 * verification) following it to its new name; the phone id is the instance's and
+	 * goes with it. */
+	if (rc == NUMBERING_OK)
 		rc = numbering__backend_remove(store, name);
-		if (rc == NUMBERING_OK)
-			rc = numbering__backend_put(store, instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__phone_rename(store, name, instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
-	}
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put(store, instance);
+	if (rc == NUMBERING_OK)
+		rc = numbering__phone_rename(store, name, instance);
+	rc = numbering__commit_or_rollback(store, rc);
 	if (rc == NUMBERING_OK) {
 		numbering__instance_for_caller(store, instance);
 		*op->out[0] = instance;

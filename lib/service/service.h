@@ -205,13 +205,20 @@ int numbering__load(numbering_instance **out, numbering_store *store, const char
 int numbering__load_into(numbering_instance *instance, numbering_store *store, const char *name, const char *field);
 
 /*
- * Finishes a one-instance write (caller holds the write lock): unless @rc already
- * failed, removes @old_name (a rename; NULL for none) and puts @instance in one
- * transaction. On success @instance, with compliance computed, goes to *out;
- * otherwise it is freed. Returns the outcome.
+ * Finishes a one-instance write inside the transaction the caller began (holding the
+ * write lock) before it loaded the instance: unless @rc already failed, puts @instance
+ * and commits; otherwise rolls back. On success @instance, with compliance computed,
+ * goes to *out; otherwise it is freed. Returns the outcome.
  */
-int numbering__save(numbering_instance **out, numbering_store *store, numbering_instance *instance,
-                    const char *old_name, int rc);
+int numbering__save(numbering_instance **out, numbering_store *store, numbering_instance *instance, int rc);
+
+/*
+ * numbering__begin(), then loads the instance @name (numbering__load(), @field naming
+ * it in an error) inside that transaction: a write reads what it changes after begin
+ * took what other processes committed to a shared file store, so it never writes back
+ * a stale copy over another process's change. Rolls back when the load fails.
+ */
+int numbering__begin_load(numbering_instance **out, numbering_store *store, const char *name, const char *field);
 
 /* Hands a copy of @instance, with compliance computed, to the caller's *out. */
 int numbering__output(numbering_instance **out, const numbering_store *store, const numbering_instance *instance);

@@ -9,6 +9,7 @@
 #include "e164/number.h"
 #include "model/validate.h"
 #include "service/backend-call.h"
+#include "service/commit-or-rollback.h"
 #include "service/phone.h"
 #include "service/service.h"
 
@@ -826,19 +827,11 @@ void numbering__rollback(numbering_store *store)
 		numbering__error_set(code, "%s", message);
 }
 
-int numbering__save(numbering_instance **out, numbering_store *store, numbering_instance *instance,
-                    const char *old_name, int rc)
+int numbering__save(numbering_instance **out, numbering_store *store, numbering_instance *instance, int rc)
 {
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		if (old_name != NULL)
-			rc = numbering__backend_remove(store, old_name);
-		if (rc == NUMBERING_OK)
-			rc = numbering__backend_put(store, instance);
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
-	}
+	if (rc == NUMBERING_OK)
+		rc = numbering__backend_put(store, instance);
+	rc = numbering__commit_or_rollback(store, rc);
 	if (rc == NUMBERING_OK) {
 		numbering__instance_for_caller(store, instance);
 		*out = instance;
@@ -889,6 +882,15 @@ int numbering__load(numbering_instance **out, numbering_store *store, const char
 	}
 	*out = instance;
 	return NUMBERING_OK;
+}
+
+int numbering__begin_load(numbering_instance **out, numbering_store *store, const char *name, const char *field)
+{
+	*out = NULL;
+	int rc = numbering__begin(store);
+	if (rc == NUMBERING_OK && (rc = numbering__load(out, store, name, field)) != NUMBERING_OK)
+		numbering__rollback(store);
+	return rc;
 }
 
 int numbering__output(numbering_instance **out, const numbering_store *store, const numbering_instance *instance)

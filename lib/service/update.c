@@ -66,14 +66,14 @@ static int update_locked(struct numbering__write_op *op, numbering_store *store)
 	const struct update_op *o = (const struct update_op *)op;
 	const char *name = o->name;
 	numbering_instance *instance = NULL;
-	int rc = numbering__load(&instance, store, name, "name");
+	int rc = numbering__begin_load(&instance, store, name, "name");
 	if (rc != NUMBERING_OK)
 		return rc;
 	if (instance->lifecycle_state == NUMBERING_LIFECYCLE_DELETED)
 		rc = numbering__error_set(NUMBERING_FAILED_PRECONDITION, "cannot update %s: it is DELETED", name);
 	if (rc == NUMBERING_OK)
 		rc = apply(instance, o->request, o->bits);
-	return numbering__save(op->out[0], store, instance, NULL, rc);
+	return numbering__save(op->out[0], store, instance, rc);
 }
 
 int numbering_store_update(numbering_instance **out, numbering_store *store, const char *caller, const char *name,
