@@ -1689,9 +1689,34 @@ static int instances_in(numbering_store *store, const char *parent)
 }
 
 /* A host clock reading outside the range is refused, through the C API and JSON, and
- * nothing is created; the last time in the range is recorded as it is. */
+ * nothing is created; the last time in the range is recorded as it is. A clock before
+ * 1970 (an unset or failing machine) is refused too, naming its reading: a new store
+ * stamped 1970-01-01T00:00:00.000000001Z from it. */
 START_TEST(clock_outside_the_time_range_is_refused)
 {
+	static const struct {
+		int64_t time;
+		const char *why;
+	} early[] = {{-1, "the clock reads -1 ns since 1970 (1969-12-31T23:59:59.999999999Z), before "
+	                  "1970-01-01T00:00:00Z: the machine's clock is unset or failing"},
+	             {TIME_MIN, "the clock reads -9214560000000000000 ns since 1970 (1678-01-01T00:00:00Z), before"}};
+	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++) {
+		fixed_time = early[i].time;
+		numbering_store *store = open_with_clock(NULL);
+		numbering_instance *out = NULL;
+		fixture_expect_error(create_number(store, "+61255501100", &out), NUMBERING_FAILED_PRECONDITION,
+		                     early[i].why);
+		ck_assert_ptr_null(out);
+		char *response = NULL;
+		ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
+		                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":"
+		                                           "{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"}}}"),
+		                 NUMBERING_FAILED_PRECONDITION);
+		ck_assert_msg(strstr(response, "before 1970-01-01T00:00:00Z") != NULL, "%s", response);
+		numbering_free(response);
+		ck_assert_int_eq(instances_in(store, P1), 0);
+		numbering_store_close(store);
+	}
 	static const int64_t bad[] = {INT64_MAX, INT64_MIN, TIME_MAX + 1, TIME_MIN - 1};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		fixed_time = bad[i];
@@ -1711,11 +1736,12 @@ START_TEST(clock_outside_the_time_range_is_refused)
 		ck_assert_int_eq(instances_in(store, P1), 0);
 		numbering_store_close(store);
 	}
-	/* The ends themselves are times like any other. */
+	/* The epoch (where fake clocks start; a new store's first time is after its last
+	 * time, 0) and the end of the range are times like any other. */
 	static const struct {
 		int64_t time;
 		const char *text;
-	} ends[] = {{TIME_MIN, "1678-01-01T00:00:00Z"}, {TIME_MAX, "2261-12-31T23:59:59.999999999Z"}};
+	} ends[] = {{0, "1970-01-01T00:00:00.000000001Z"}, {TIME_MAX, "2261-12-31T23:59:59.999999999Z"}};
 	for (size_t i = 0; i < 2; i++) {
 		fixed_time = ends[i].time;
 		numbering_store *store = open_with_clock(NULL);
@@ -1725,9 +1751,7 @@ START_TEST(clock_outside_the_time_range_is_refused)
 		                                           "\"phoneNumberInstance\":{\"phoneNumber\":{\"phoneNumber\":"
 		                                           "\"+61255501100\"}}}"),
 		                 NUMBERING_OK);
-		/* A new store's first time is after its (zero) last time: the minimum reads as 1 ns. */
-		ck_assert_msg(strstr(response, i == 0 ? "\"createTime\":\"1970-01-01T00:00:00.000000001Z\"" : ends[i].text),
-		              "%s", response);
+		ck_assert_msg(strstr(response, ends[i].text), "%s", response);
 		numbering_free(response);
 		numbering_store_close(store);
 	}

@@ -701,6 +701,19 @@ int numbering__next_time(numbering_store *store, int64_t *out)
 		                            "the clock reads %lld ns since 1970, outside the times a store records "
 		                            "(" NUMBERING__TIME_MIN_TEXT " to " NUMBERING__TIME_MAX_TEXT ")",
 		                            (long long)now);
+	/* A clock before the epoch is a machine whose clock is unset or failing, not a
+	 * time: a new store (last time 0) stamped 1970-01-01T00:00:00.000000001Z from it,
+	 * and every later write the next nanosecond. Records may hold earlier times (an
+	 * import's); the clock may not. (The epoch itself is where fake clocks start:
+	 * numberctl's NUMBERING_FAKE_CLOCK, the batch clock.) */
+	if (now < 0) {
+		char text[40];
+		numbering__format_time(text, now);
+		return numbering__error_set(NUMBERING_FAILED_PRECONDITION,
+		                            "the clock reads %lld ns since 1970 (%s), before 1970-01-01T00:00:00Z: the "
+		                            "machine's clock is unset or failing, and no write is stamped from it",
+		                            (long long)now, text);
+	}
 	if (now <= store->last_time) {
 		/* last_time is in range (load_meta, and here), so the sum cannot overflow;
 		 * checked all the same. Formatted only for the error: a write per
