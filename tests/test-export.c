@@ -1028,6 +1028,8 @@ static const struct {
 	{"accountLink", {"parent_account"}},
 	{"phoneRegion", {"region", "regionCode", "regionName", "categoryName"}},
 	{"change", {"name"}},
+	/* A kept response: the instance's encoding (model/encode.c), its texts named so. */
+	{"request", {"response.name", "response.country_code"}},
 };
 
 /* A read that meets the damaged record of a kind: @method with @request, whose "%s" is

@@ -1391,6 +1391,41 @@ int numbering__request_record(numbering_record *out, char *name_buf, const char 
 	return NUMBERING_OK;
 }
 
+/* The first text of a kept response that is not stored text (numbering__stored_text_problem()):
+ * its problem, with *field its name and *value it; NULL when there is none.
+ * numbering_instance_decode() (model/encode.c) looks at NUL only: it decodes a host's
+ * bytes as well, and UTF-8 is the store's rule for what it keeps. */
+static const char *response_text_problem(const numbering_instance *in, const char **field,
+                                         const struct numbering__str **value)
+{
+	const char *problem;
+#define TEXT_OF(s, name)                                                                                               \
+	if ((problem = numbering__stored_text_problem((s)->ptr, (s)->len)) != NULL) {                                      \
+		*field = "response." name;                                                                                     \
+		*value = (s);                                                                                                  \
+		return problem;                                                                                                \
+	}
+	/* The texts of model/instance-fields.h (type STR, LABELS, URIS). */
+	TEXT_OF(&in->name, "name")
+	TEXT_OF(&in->phone_number, "phone_number")
+	TEXT_OF(&in->sku, "sku")
+	TEXT_OF(&in->activation_sku, "activation_sku")
+	TEXT_OF(&in->country_code, "country_code")
+	TEXT_OF(&in->display_name, "display_name")
+	TEXT_OF(&in->range_end, "end_phone_number")
+	TEXT_OF(&in->regulatory_listing, "regulatory_listing")
+	for (uint32_t i = 0; i < in->label_count; i++) {
+		TEXT_OF(&in->labels[i].key, "labels")
+		TEXT_OF(&in->labels[i].value, "labels")
+	}
+	for (uint32_t i = 0; i < in->message_handler_count; i++)
+		TEXT_OF(&in->message_handlers[i], "incoming_message_handler_uris")
+	for (uint32_t i = 0; i < in->call_handler_count; i++)
+		TEXT_OF(&in->call_handlers[i], "incoming_call_handler_uris")
+#undef TEXT_OF
+	return NULL;
+}
+
 /* The shape lib/service/create.c writes: 32 bytes of digest, then a 0 and the
  * compliance byte before the response, or (older records) the instance's name. */
 int numbering__request_check(const numbering_record *record)
@@ -1413,7 +1448,27 @@ int numbering__request_check(const numbering_record *record)
 		int rc = numbering_instance_new(&response);
 		if (rc == NUMBERING_OK)
 			rc = numbering_instance_decode(response, b + 34, record->body_len - 34);
+		const char *field = NULL, *problem = NULL;
+		const struct numbering__str *value = NULL;
+		char shown[NUMBERING__QUOTE_SIZE];
+		if (rc == NUMBERING_OK && (problem = response_text_problem(response, &field, &value)) != NULL) {
+			/* A handler is quoted with a credential it may hold hidden (model/uri.c). */
+			char redacted[NUMBERING__QUOTE_SIZE];
+			size_t len = value->len;
+			const char *text = numbering__str_get(value);
+			if (strstr(field, "handler") != NULL) {
+				len = numbering__uri_redact(redacted, sizeof(redacted), text);
+				text = redacted;
+				len = len < sizeof(redacted) ? len : sizeof(redacted) - 1;
+			}
+			numbering__quote(shown, text, len);
+		}
 		numbering_instance_free(response);
+		if (problem != NULL)
+			return numbering__error_field(NUMBERING_DATA_LOSS, field,
+			                              "the request record \"%s\" is damaged: its %s: %s (\"%s\")",
+			                              numbering__quote(quoted, record->name, strlen(record->name)), field,
+			                              problem, shown);
 		if (rc == NUMBERING_DATA_LOSS) {
 			char why[200];
 			snprintf(why, sizeof(why), "%s", numbering_error_message());
