@@ -563,6 +563,99 @@ START_TEST(page_copies_from_a_host_backend)
 }
 END_TEST
 
+/* Copies the record @name of @kind in @b to the same name with its byte @at made 0xff
+ * (as a host's backend might hand back a damaged name), the original removed. */
+struct renamed {
+	numbering_record r;
+	char name[NUMBERING_RECORD_NAME_MAX + 1];
+	char parent[NUMBERING_RECORD_NAME_MAX + 1];
+	char keys[NUMBERING_RECORD_KEY_SLOTS][NUMBERING_RECORD_KEY_MAX + 1];
+	uint8_t body[65536];
+};
+
+static int rename_visit(const numbering_record *record, void *payload)
+{
+	struct renamed *c = payload;
+	ck_assert_uint_le(record->body_len, sizeof(c->body));
+	c->r = *record;
+	snprintf(c->name, sizeof(c->name), "%s", record->name);
+	snprintf(c->parent, sizeof(c->parent), "%s", record->parent ? record->parent : "");
+	c->r.name = c->name;
+	c->r.parent = record->parent ? c->parent : NULL;
+	for (int i = 0; i < NUMBERING_RECORD_KEY_SLOTS; i++)
+		if (record->keys[i] != NULL) {
+			snprintf(c->keys[i], sizeof(c->keys[i]), "%s", record->keys[i]);
+			c->r.keys[i] = c->keys[i];
+		}
+	memcpy(c->body, record->body, record->body_len);
+	c->r.body = c->body;
+	return 0;
+}
+
+static void rename_not_utf8(numbering_backend *b, int kind, const char *name, size_t at)
+{
+	static struct renamed c;
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(b->get(b, kind, name, rename_visit, &c), NUMBERING_OK);
+	c.name[at] = (char)0xff;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->remove(b, kind, name), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &c.r), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+}
+
+/* A host's backend handing back a record whose name is not UTF-8 (damaged): every read
+ * meeting it is DATA_LOSS naming the record's name, for instances (the checked reader)
+ * and for the other kinds (where the store takes records from a host's backend); it
+ * was rendered, and json_string() refusing the name read as "out of memory". */
+START_TEST(host_backend_name_not_utf8)
+{
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
+	b->control = NULL;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = b;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_instance *r = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "bad1", NULL, NULL), NUMBERING_OK);
+	numbering_instance_free(out);
+	numbering_instance_free(r);
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "AddApplication",
+	                                           "{\"account_id\":\"p1\",\"application_name\":\"shop\"}"),
+	                 NUMBERING_OK);
+	numbering_free(response);
+	const char *name = P1 "/phoneNumberInstances/bad1";
+	rename_not_utf8(b, 3, name, strlen(name) - 2);
+	static const char *const calls[][2] = {
+		{"ListPhoneNumberInstances", "{\"parent\":\"" P1 "\"}"},
+		{"GetApplications", "{\"account_id\":\"p1\"}"},
+	};
+	for (int i = 0; i < 2; i++) {
+		if (i == 1) {
+			/* The application's record, found by listing its kind. */
+			numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+			q.kind = 15;
+			q.parent = P1;
+			static struct renamed found;
+			memset(&found, 0, sizeof(found));
+			ck_assert_int_eq(b->list(b, &q, rename_visit, &found), NUMBERING_OK);
+			ck_assert_str_ne(found.name, "");
+			rename_not_utf8(b, 15, found.name, strlen(found.name) - 1);
+		}
+		response = NULL;
+		int rc = numbering_store_call_json(&response, store, NULL, calls[i][0], calls[i][1]);
+		ck_assert_msg(rc == NUMBERING_DATA_LOSS && strstr(numbering_error_message(), "its name: it is not UTF-8") != NULL,
+		              "%s: %s %s", calls[i][0], numbering_status_name(rc), numbering_error_message());
+		numbering_free(response);
+	}
+	numbering_store_close(store);
+}
+END_TEST
+
 /* A page's first block is sized for its first instance (the newest); here the newest
  * is the smallest, so older, larger ones fill it and go to further blocks, placed
  * after measuring. Every field of each equals what get() reads. */
@@ -636,6 +729,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, token_bound_to_filter_not_its_spelling);
 	tcase_add_test(tc, page_copies_do_not_depend_on_fresh_memory);
 	tcase_add_test(tc, page_copies_from_a_host_backend);
+	tcase_add_test(tc, host_backend_name_not_utf8);
 	tcase_add_test(tc, page_of_instances_growing_in_size);
 	suite_add_tcase(s, tc);
 	return s;

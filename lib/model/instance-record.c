@@ -897,6 +897,12 @@ static int check_keys(struct reader *r, const numbering_record *rec, size_t name
 		return bad(r, "kind", "it is not the instance kind (3)");
 	if (rec->name == NULL || name_len == 0 || name_len > NUMBERING__F1_NAME_BYTES_MAX)
 		return bad(r, "name", "it is missing, empty or longer than 512 bytes");
+	/* The checked reading only (a host's backend, import, fsck): the store's own
+	 * records took their names from the checked API or a checked import, and the hot
+	 * get and resolve read them trusted. */
+	const char *text = numbering__stored_text_problem(rec->name, name_len);
+	if (text != NULL)
+		return bad(r, "name", text);
 	if (rec->digits < 1 || rec->digits > NUMBERING_RECORD_DIGITS_MAX || rec->first > rec->last ||
 	    rec->last >= pow10_table[rec->digits])
 		return bad(r, "digits", "the record holds no interval first <= last of 1 to 16 digits");

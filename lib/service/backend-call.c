@@ -3,10 +3,13 @@
  * metadata and idempotency records as records, and the error protocol around every
  * call.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "model/fields.h"
+#include "model/record.h"
+#include "model/validate.h"
 #include "service/backend-call.h"
 #include "service/phone.h"
 
@@ -64,7 +67,11 @@ struct asked {
 	int digits;         /* find */
 	uint64_t first, last;
 	int wrong; /* a record was refused, its error set */
+	int damaged; /* ... as damage (DATA_LOSS), not as the backend's error (INTERNAL) */
 };
+
+/* What a call answers once asked_visit() refused a record. */
+#define REFUSED(a) ((a).damaged ? NUMBERING_DATA_LOSS : NUMBERING_INTERNAL)
 
 static const char *wrong_record(const struct asked *a, const numbering_record *r)
 {
@@ -88,6 +95,21 @@ static int asked_visit(const numbering_record *record, void *payload)
 {
 	struct asked *a = payload;
 	const char *why = wrong_record(a, record);
+	/* A record name is text the store renders and journals: one that is not UTF-8 is
+	 * damage, named here for every kind a host's backend hands over. The library's own
+	 * backends hold only names that were checked on their way in (the API's
+	 * validation, import's numbering_record_check()) and are not asked again: a get
+	 * reads one name, and a resolve or a list page reads many. */
+	const char *text = why == NULL && record->name != NULL
+	                       ? numbering__stored_text_problem(record->name, strlen(record->name))
+	                       : NULL;
+	if (text != NULL) {
+		a->wrong = a->damaged = 1;
+		const char *kind = numbering_record_kind_name(record->kind);
+		char what[64];
+		snprintf(what, sizeof(what), "%s ", kind != NULL ? kind : "");
+		return numbering__record_damaged(record, kind != NULL ? what : "", "name", text);
+	}
 	if (why == NULL)
 		return a->visit(record, a->payload);
 	a->wrong = 1;
@@ -152,10 +174,10 @@ int numbering__backend_get(numbering_store *store, numbering_instance *out, cons
 	if (store->own_records) {
 		rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, get_visit, &v);
 	} else {
-		struct asked a = {get_visit, &v, "get", NUMBERING__KIND_INSTANCE, name, NULL, 0, 0, 0, 0, 0};
+		struct asked a = {get_visit, &v, "get", NUMBERING__KIND_INSTANCE, name, NULL, 0, 0, 0, 0, 0, 0};
 		rc = store->backend->get(store->backend, NUMBERING__KIND_INSTANCE, name, asked_visit, &a);
 		if (a.wrong)
-			return NUMBERING_INTERNAL;
+			return REFUSED(a);
 	}
 	if (v.found && v.rc != NUMBERING_OK)
 		return v.rc;
@@ -242,10 +264,10 @@ static int find(numbering_store *store, numbering_instance *out, uint64_t first,
 	if (store->own_records) {
 		rc = store->backend->find(store->backend, digits, first, last, find_visit, &v);
 	} else {
-		struct asked a = {find_visit, &v, "find", 0, NULL, NULL, 0, digits, first, last, 0};
+		struct asked a = {find_visit, &v, "find", 0, NULL, NULL, 0, digits, first, last, 0, 0};
 		rc = store->backend->find(store->backend, digits, first, last, asked_visit, &a);
 		if (a.wrong)
-			return NUMBERING_INTERNAL;
+			return REFUSED(a);
 	}
 	*other = 0;
 	if (v.found) {
@@ -281,10 +303,10 @@ int numbering__backend_list(numbering_store *store, const numbering_record_query
 	if (store->own_records) {
 		rc = store->backend->list(store->backend, query, visit, payload);
 	} else {
-		struct asked a = {visit, payload, "list", query->kind, NULL, query->parent, query->listed_only, 0, 0, 0, 0};
+		struct asked a = {visit, payload, "list", query->kind, NULL, query->parent, query->listed_only, 0, 0, 0, 0, 0};
 		rc = store->backend->list(store->backend, query, asked_visit, &a);
 		if (a.wrong)
-			return NUMBERING_INTERNAL;
+			return REFUSED(a);
 	}
 	return rc == NUMBERING__VISIT_STOP ? NUMBERING_OK : call_result(store, rc, serial, "list");
 }
@@ -314,9 +336,9 @@ int numbering__backend_get_record(numbering_store *store, int kind, const char *
 	unsigned serial = serial_before(store);
 	if (store->own_records)
 		return call_result(store, store->backend->get(store->backend, kind, name, visit, payload), serial, "get");
-	struct asked a = {visit, payload, "get", kind, name, NULL, 0, 0, 0, 0, 0};
+	struct asked a = {visit, payload, "get", kind, name, NULL, 0, 0, 0, 0, 0, 0};
 	int rc = store->backend->get(store->backend, kind, name, asked_visit, &a);
-	return a.wrong ? NUMBERING_INTERNAL : call_result(store, rc, serial, "get");
+	return a.wrong ? REFUSED(a) : call_result(store, rc, serial, "get");
 }
 
 int numbering__backend_find_record(numbering_store *store, int digits, uint64_t first, uint64_t last,
@@ -327,10 +349,10 @@ int numbering__backend_find_record(numbering_store *store, int digits, uint64_t 
 	if (store->own_records) {
 		rc = store->backend->find(store->backend, digits, first, last, visit, payload);
 	} else {
-		struct asked a = {visit, payload, "find", 0, NULL, NULL, 0, digits, first, last, 0};
+		struct asked a = {visit, payload, "find", 0, NULL, NULL, 0, digits, first, last, 0, 0};
 		rc = store->backend->find(store->backend, digits, first, last, asked_visit, &a);
 		if (a.wrong)
-			return NUMBERING_INTERNAL;
+			return REFUSED(a);
 	}
 	if (rc == NUMBERING__VISIT_STOP)
 		return NUMBERING_OK;
