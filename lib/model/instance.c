@@ -97,7 +97,7 @@ static void hide_credentials(struct numbering__str *list, uint32_t count)
 			list[i].len = (uint32_t)numbering__uri_redact_in_place(list[i].ptr);
 }
 
-void numbering__instance_hide_credentials(numbering_instance *instance)
+void numbering__instance_hide_credentials_in(numbering_instance *instance)
 {
 	hide_credentials(instance->message_handlers, instance->message_handler_count);
 	hide_credentials(instance->call_handlers, instance->call_handler_count);
