@@ -152,7 +152,7 @@ static void replay_all(numbering_store *store)
 	                                    "subscriptions.jsonl", "billing.jsonl", "reservations.jsonl",
 	                                    "applications.jsonl", "vox-attach.jsonl", "vox-catalogue.jsonl",
 	                                    "vox-numbers.jsonl", "lifecycle.jsonl", "active.jsonl",
-	                                    "scenario.jsonl", "batch-ok.jsonl"};
+	                                    "scenario.jsonl", "batch-ok.jsonl", "texts.jsonl"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		replay(store, &fill_clock, files[i]);
 }
@@ -1010,26 +1010,28 @@ static const struct {
 	const char *fields[12];
 } text_fields[] = {
 	{"phoneNumberInstance", {"display_name", "labels", "incoming_call_handler_uris", "regulatory_listing",
-	                         "country_code"}},
+	                         "country_code", "incoming_message_handler_uris"}},
 	{"availableNumber", {"friendlyName", "region", "regionName", "categoryName", "reservation"}},
 	{"activeNumber", {"instance", "region", "regionName", "categoryName", "reservation", "callbackUrl",
 	                  "smsConfiguration.scheduledProvisioning.campaignId",
 	                  "smsConfiguration.scheduledProvisioning.servicePlanId",
 	                  "voiceConfiguration.scheduledVoiceProvisioning.appId"}},
 	{"callbackDelivery", {"projectId", "url", "body"}},
-	{"callbackConfiguration", {"hmacSecret"}},
+	{"callbackConfiguration", {"hmacSecret", "incomingSmsCallbackUrl"}},
 	{"subscription", {"instance", "purchase"}},
 	{"provisioningTask", {"projectId", "phoneNumber", "appId", "campaignId", "servicePlanId"}},
 	{"billingEntry", {"reason", "resource", "chargeKey", "more.resource"}},
 	{"phoneNumberPurchase", {"phoneNumber", "countryCode", "friendlyName", "instance"}},
 	{"reservation", {"phoneNumbers"}},
 	{"application", {"application_name"}},
-	{"rule", {"rule_name"}},
+	{"rule", {"rule_name", "rule_pattern"}},
 	{"accountLink", {"parent_account"}},
 	{"phoneRegion", {"region", "regionCode", "regionName", "categoryName"}},
 	{"change", {"name"}},
+	{"phone", {"incoming_sms_callback_url"}},
 	/* A kept response: the instance's encoding (model/encode.c), its texts named so. */
-	{"request", {"response.name", "response.country_code"}},
+	{"request", {"response.name", "response.country_code", "response.display_name", "response.labels",
+	             "response.incoming_message_handler_uris", "response.incoming_call_handler_uris"}},
 };
 
 /* A read that meets the damaged record of a kind: @method with @request, whose "%s" is
