@@ -703,6 +703,81 @@ START_TEST(move_keeps_what_another_process_changed_meanwhile)
 }
 END_TEST
 
+/* B sets the callbackUrl of the number A rented (its first call only opens its store). */
+static int b_names_the_active_number(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	numbering_active_request *q = NULL;
+	numbering_active_number *out = NULL;
+	int rc = numbering_active_request_new(&q);
+	if (rc == NUMBERING_OK)
+		rc = numbering_active_request_set(q, "callbackUrl", "https://b.example.com/cb");
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_update_active(&out, b, NULL, P1, "+12085550100", q);
+	numbering_active_request_free(q);
+	numbering_active_number_free(out);
+	return rc;
+}
+
+/* One UpdateActiveNumber of the display name by A, B setting its callbackUrl at A's @n-th
+ * allocation (or clock reading, @by_clock) during the call: both changes kept. Returns
+ * whether B fired. */
+static int update_active_race(int by_clock, int n)
+{
+	race_open("race-active", b_names_the_active_number);
+	stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
+	numbering_active_number_free(a);
+	race_b_open();
+	numbering_active_request *q = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&q), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(q, "displayName", "by A"), NUMBERING_OK);
+	race_b_rc = -1;
+	if (by_clock) {
+		race_arm(n);
+	} else {
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+	}
+	int rc = numbering_store_update_active(&a, fx.store, NULL, P1, "+12085550100", q);
+	race_alloc_fire_at = race_fire_at = 0;
+	int b_rc = race_b_rc;
+	numbering_active_request_free(q);
+	ck_assert_msg(rc == NUMBERING_OK, "%s %d (B: %d): %s %s", by_clock ? "reading" : "allocation", n, b_rc,
+	              numbering_status_name(rc), numbering_error_message());
+	numbering_active_number_free(a);
+	ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
+	const char *url = numbering_active_number_text(a, "callbackUrl");
+	if (b_rc == NUMBERING_OK)
+		ck_assert_msg(strcmp(url, "https://b.example.com/cb") == 0,
+		              "%s %d: B's acknowledged callbackUrl is lost: \"%s\"", by_clock ? "reading" : "allocation", n, url);
+	else /* B never fired, or A held the write lock (B never waits) */
+		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "%d: B: %d", n, b_rc);
+	ck_assert_str_eq(numbering_instance_display_name(numbering_active_number_instance(a)), "by A");
+	numbering_active_number_free(a);
+	race_close();
+	return b_rc >= 0;
+}
+
+/* UpdateActiveNumber of the display name by A while B sets the number's callbackUrl,
+ * at each of A's clock readings and allocations during the call: both kept. A read
+ * the ACTIVE record before its transaction and wrote it back whole over B's change. */
+START_TEST(update_active_keeps_what_another_process_changed_meanwhile)
+{
+	for (int n = 1; n <= 8; n++)
+		(void)update_active_race(1, n);
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int n = 1;
+	while (n <= 400 && update_active_race(0, n))
+		n++;
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
 /* ---- Reservations ---- */
 
 static char race_reservation[256];
@@ -813,6 +888,7 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, update_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, suspend_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, move_keeps_what_another_process_changed_meanwhile);
+	tcase_add_test(tc, update_active_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, a_reservation_deleted_meanwhile_is_not_found);
 	tcase_add_test(tc, reservations_expired_by_both_processes);
 	suite_add_tcase(s, tc);

@@ -408,12 +408,12 @@ int numbering__active_queue_events(numbering_store *store, const numbering_activ
 	return rc;
 }
 
-/* Update and release share this: load under the write lock, refuse ranges, change,
- * write the instance and the ACTIVE record in one transaction. */
+/* Update and release share this: inside the transaction, load, refuse ranges, change,
+ * write the instance and the ACTIVE record. */
 enum change { CHANGE_UPDATE, CHANGE_RELEASE };
 
-static int change_locked(numbering_active_number *a, numbering_store *store, const char *project, int digits,
-                         uint64_t value, enum change what, const numbering_active_request *request)
+static int change_in(numbering_active_number *a, numbering_store *store, const char *project, int digits,
+                     uint64_t value, enum change what, const numbering_active_request *request)
 {
 	int rc = numbering__active_load(a, store, project, digits, value);
 	if (rc != NUMBERING_OK)
@@ -443,7 +443,7 @@ static int change_locked(numbering_active_number *a, numbering_store *store, con
 			                              "purchase (CancelPhoneNumberPurchase), which gives the number back at once",
 			                              numbering_instance_phone_number(in), purchase);
 	}
-	int64_t last_time = store->last_time, now = 0;
+	int64_t now = 0;
 	if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK)
 		return rc;
 	if (a->a.instance == NULL && (rc = set_field(a, "instance", numbering_instance_name(in))) != NUMBERING_OK)
@@ -452,17 +452,29 @@ static int change_locked(numbering_active_number *a, numbering_store *store, con
 		rc = numbering__active_apply(store, a, request, now);
 	else /* until the next charge date, or at once for a number without one */
 		a->a.expire_time = a->a.next_charge_time > now ? a->a.next_charge_time : now;
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		if (what == CHANGE_UPDATE && numbering__active_request_value(request, NUMBERING__REQ_DISPLAY_NAME))
-			rc = numbering__backend_put(store, in);
-		if (rc == NUMBERING_OK)
-			rc = numbering__active_put(store, a, project);
-		if (rc == NUMBERING_OK && what == CHANGE_UPDATE)
-			rc = numbering__active_queue_events(store, a);
-		if (rc == NUMBERING_OK && what == CHANGE_RELEASE) /* not renewed: it ends at expireAt */
-			rc = numbering__subscription_release(store, numbering_instance_name(in), a->a.expire_time);
-		rc = numbering__commit_or_rollback(store, rc);
-	}
+	if (rc == NUMBERING_OK && what == CHANGE_UPDATE &&
+	    numbering__active_request_value(request, NUMBERING__REQ_DISPLAY_NAME))
+		rc = numbering__backend_put(store, in);
+	if (rc == NUMBERING_OK)
+		rc = numbering__active_put(store, a, project);
+	if (rc == NUMBERING_OK && what == CHANGE_UPDATE)
+		rc = numbering__active_queue_events(store, a);
+	if (rc == NUMBERING_OK && what == CHANGE_RELEASE) /* not renewed: it ends at expireAt */
+		rc = numbering__subscription_release(store, numbering_instance_name(in), a->a.expire_time);
+	return rc;
+}
+
+/* change_in() in one transaction: what it changes is read after begin() took what other
+ * processes committed to a shared file store, so a stale copy never undoes their change
+ * of the same number. */
+static int change_locked(numbering_active_number *a, numbering_store *store, const char *project, int digits,
+                         uint64_t value, enum change what, const numbering_active_request *request)
+{
+	int64_t last_time = store->last_time;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = numbering__commit_or_rollback(store, change_in(a, store, project, digits, value, what, request));
 	if (rc != NUMBERING_OK)
 		store->last_time = last_time;
 	return rc;
