@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/kinds.h"
+#include "service/service.h"
 #include "store-fixture.h"
+#include "stored-records.h"
 #include "suites.h"
 
 #define P1 "projects/p1"
@@ -708,6 +711,113 @@ START_TEST(page_of_instances_growing_in_size)
 }
 END_TEST
 
+/* The stored record of the instance named @name, encoded. */
+struct kept {
+	const char *name;
+	uint8_t *bytes;
+	size_t len;
+};
+
+static int keep_named(const numbering_record *record, void *payload)
+{
+	struct kept *k = payload;
+	if (strcmp(record->name, k->name) == 0 && k->bytes == NULL)
+		ck_assert_int_eq(numbering_record_encode(&k->bytes, &k->len, record), NUMBERING_OK);
+	return 0;
+}
+
+/* Gives instance @id of P1 the create time @time in its stored record (its sort key):
+ * two instances of one create time, as two processes could write them before a
+ * create took its time inside its transaction. */
+static void set_create_time(const char *id, int64_t time)
+{
+	char name[128];
+	snprintf(name, sizeof(name), P1 "/phoneNumberInstances/%s", id);
+	struct kept k = {name, NULL, 0};
+	stored_list(fx.store, NUMBERING__KIND_INSTANCE, P1, NUMBERING_RECORD_ORDER_DESCENDING, keep_named, &k);
+	ck_assert_ptr_nonnull(k.bytes);
+	numbering_record r;
+	ck_assert_int_eq(numbering_record_decode(&r, k.bytes, k.len), NUMBERING_OK);
+	r.sort_key = time;
+	numbering_backend *b = fx.store->backend;
+	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
+	ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
+	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
+	numbering_free(k.bytes);
+}
+
+/* Pages of @size through P1; the names listed, each followed by ","; after the first
+ * page an instance is created (newer than all: before the boundary) and n4 deleted. */
+static void list_by_pages(char *seen, size_t seen_size, int size)
+{
+	numbering_list_request *r = NULL;
+	ck_assert_int_eq(numbering_list_request_new(&r), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_parent(r, P1), NUMBERING_OK);
+	ck_assert_int_eq(numbering_list_request_set_page_size(r, size), NUMBERING_OK);
+	snprintf(seen, seen_size, ",");
+	for (int pages = 1;; pages++) {
+		ck_assert_int_le(pages, 20);
+		numbering_list_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list(&page, fx.store, NULL, r), NUMBERING_OK);
+		for (int i = 0; i < numbering_list_page_count(page); i++) {
+			const char *name = numbering_instance_name(numbering_list_page_instance(page, i));
+			ck_assert_uint_lt(strlen(seen) + strlen(name) + 2, seen_size);
+			strcat(strcat(seen, name), ",");
+		}
+		const char *next = numbering_list_page_next_token(page);
+		ck_assert_int_eq(numbering_list_request_set_page_token(r, next), NUMBERING_OK);
+		int more = next[0] != '\0';
+		numbering_list_page_free(page);
+		if (!more)
+			break;
+		if (pages == 1) {
+			numbering_instance_free(fixture_create(P1, "late", "+61255519999"));
+			numbering_instance *gone = NULL;
+			ck_assert_int_eq(numbering_store_delete(&gone, fx.store, NULL, P1 "/phoneNumberInstances/n4"),
+			                 NUMBERING_OK);
+			numbering_instance_free(gone);
+		}
+	}
+	numbering_list_request_free(r);
+}
+
+/* Instances of one create time on a page boundary: the token named the time alone, and
+ * the next page started after every instance of it, so the others were on no page. */
+START_TEST(instances_that_share_a_create_time_are_each_listed_once)
+{
+	for (int size = 1; size <= 2; size++) {
+		create_many(5);
+		numbering_list_page *all = list_ok();
+		ck_assert_int_eq(numbering_list_page_count(all), 5);
+		int64_t tie = numbering_instance_create_time(numbering_list_page_instance(all, 2)); /* n2's */
+		numbering_list_page_free(all);
+		set_create_time("n1", tie);
+		set_create_time("n3", tie);
+		/* Newest first, then by id. */
+		all = list_ok();
+		const char *order[] = {"n4", "n1", "n2", "n3", "n0"};
+		for (int i = 0; i < 5; i++) {
+			char name[64];
+			snprintf(name, sizeof(name), P1 "/phoneNumberInstances/%s", order[i]);
+			ck_assert_str_eq(numbering_instance_name(numbering_list_page_instance(all, i)), name);
+		}
+		numbering_list_page_free(all);
+		char seen[1024];
+		list_by_pages(seen, sizeof(seen), size);
+		for (int i = 0; i < 5; i++) {
+			char item[80];
+			snprintf(item, sizeof(item), "," P1 "/phoneNumberInstances/%s,", order[i]);
+			const char *at = strstr(seen, item);
+			ck_assert_msg(at != NULL && strstr(at + 1, item) == NULL, "page size %d: %s not once in %s", size, item,
+			              seen);
+		}
+		ck_assert_ptr_null(strstr(seen, "/late,"));
+		teardown();
+		setup();
+	}
+}
+END_TEST
+
 Suite *list_suite(void)
 {
 	Suite *s = suite_create("list");
@@ -731,6 +841,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, page_copies_from_a_host_backend);
 	tcase_add_test(tc, host_backend_name_not_utf8);
 	tcase_add_test(tc, page_of_instances_growing_in_size);
+	tcase_add_test(tc, instances_that_share_a_create_time_are_each_listed_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,8 +1,9 @@
 /*
- * ListPhoneNumberInstances: newest first, in pages. A page token carries the
- * create time of the last instance returned, bound to the parent and filter by a
- * digest, and authenticated with the store's key, so it cannot be forged, altered,
- * or used with another filter or store.
+ * ListPhoneNumberInstances: newest first, then by id, in pages. A page token carries
+ * the create time and id of the last instance returned (two processes can give two
+ * instances one create time: a time is taken before the write lock), bound to the
+ * parent and filter by a digest, and authenticated with the store's key, so it cannot
+ * be forged, altered, or used with another filter or store.
  */
 #include <stdio.h>
 #include <string.h>
@@ -210,10 +211,22 @@ static void filter_digest(unsigned char digest[FILTER_DIGEST_BYTES], const char 
 struct collect {
 	numbering_list_page *page;
 	int page_size;
-	int more; /* the backend had an instance past the page: there is a next page */
-	int own;  /* the library's own backend: the _own placer */
+	int cap;     /* of page->items: the page and the ties of its last create time */
+	int more;    /* the backend had an instance past the page: there is a next page */
+	int past;    /* ...and one of an older create time: the page is known whole */
+	int visited; /* records the backend visited (the query's limit) */
+	int own;     /* the library's own backend: the _own placer */
+	int has_after; /* a keyed token: skip (after_time, <= after_id) */
+	int64_t after_time;
+	const char *after_id;
 	int rc;
 };
+
+static const char *id_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash != NULL ? slash + 1 : name;
+}
 
 /* @size bytes in the page's current block, or in a new one sized for the rest of the
  * page (at most PAGE_BLOCK_MAX, unless one instance is larger). */
@@ -243,9 +256,23 @@ static int collect_one(const numbering_record *record, void *payload)
 {
 	struct collect *c = payload;
 	numbering_list_page *page = c->page;
+	c->visited++;
+	if (c->has_after && record->sort_key == c->after_time && strcmp(id_of(record->name), c->after_id) <= 0)
+		return 0; /* at or before the token's instance: listed already */
 	if (page->count >= c->page_size) {
-		c->more = 1; /* the one past the page (the query's limit ends the walk) */
-		return 0;
+		c->more = 1;
+		if (record->sort_key != page->items[page->count - 1]->create_time) {
+			c->past = 1;
+			return NUMBERING__VISIT_STOP;
+		}
+		/* Ties the page's last create time: read too, the first ids are the page's. */
+		if (page->count == c->cap) {
+			numbering_instance **grown = numbering__realloc(page->items, (size_t)c->cap * 2 * sizeof(*grown));
+			if (grown == NULL)
+				return c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
+			page->items = grown;
+			c->cap *= 2;
+		}
 	}
 	numbering_instance *instance = NULL;
 	struct page_block *b = page->blocks;
@@ -262,7 +289,7 @@ static int collect_one(const numbering_record *record, void *payload)
 		struct numbering__instance_layout layout;
 		if ((rc = numbering__instance_record_measure(&layout, record)) != NUMBERING_OK)
 			return c->rc = rc;
-		void *block = page_alloc(page, layout.size, c->page_size - page->count);
+		void *block = page_alloc(page, layout.size, c->page_size > page->count ? c->page_size - page->count : 1);
 		if (block == NULL)
 			return c->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
 		instance = c->own ? numbering__instance_record_place_own(block, &layout, record)
@@ -272,6 +299,38 @@ static int collect_one(const numbering_record *record, void *payload)
 	}
 	page->items[page->count++] = instance;
 	return 0;
+}
+
+/* Whether @a comes after @b: an older create time, or the same and a greater id. */
+static int listed_after(const numbering_instance *a, const numbering_instance *b)
+{
+	if (a->create_time != b->create_time)
+		return a->create_time < b->create_time;
+	return strcmp(id_of(numbering_instance_name(a)), id_of(numbering_instance_name(b))) > 0;
+}
+
+/* The walk's order is the create time's; ties come in the backend's order. An
+ * insertion sort: one comparison an item when nothing ties (every page but a rare one). */
+static void sort_ties(numbering_instance **items, int count)
+{
+	for (int i = 1; i < count; i++) {
+		numbering_instance *x = items[i];
+		int j = i;
+		for (; j > 0 && listed_after(items[j - 1], x); j--)
+			items[j] = items[j - 1];
+		items[j] = x;
+	}
+}
+
+/* Frees the instances a walk placed, for a walk again with a larger limit. */
+static void page_empty(numbering_list_page *page)
+{
+	for (struct page_block *b = page->blocks, *next; b != NULL; b = next) {
+		next = b->next;
+		numbering__free_mem(b);
+	}
+	page->blocks = NULL;
+	page->count = 0;
 }
 
 int numbering_store_list(numbering_list_page **out, numbering_store *store, const char *caller,
@@ -301,9 +360,12 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	unsigned char digest[FILTER_DIGEST_BYTES];
 	filter_digest(digest, project, digits, request->include_deleted);
 	int64_t created_before = 0;
+	char after_id[NUMBERING__TOKEN_KEY_MAX + 1] = "";
+	int has_key = 0;
 	if (request->page_token.len > 0 &&
-	    (rc = numbering__token_read(&created_before, store, numbering__str_get(&request->page_token), digest,
-	                                 "page_token", "parent, prefix or include_deleted")) != NUMBERING_OK)
+	    (rc = numbering__token_read_keyed(&created_before, after_id, &has_key, store,
+	                                       numbering__str_get(&request->page_token), digest, "page_token",
+	                                       "parent, prefix or include_deleted")) != NUMBERING_OK)
 		return rc;
 
 	numbering_list_page *page = numbering__calloc(1, sizeof(*page));
@@ -311,8 +373,8 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 		numbering__free_mem(page);
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing instances");
 	}
-	/* Newest first, after the token's create time; one more than the page: whether
-	 * it exists decides the next token. */
+	/* Newest first, after the token's (create time, id); one more than the page:
+	 * whether it exists decides the next token. */
 	numbering_record_interval intervals[NUMBERING_RECORD_DIGITS_MAX];
 	numbering_record_query query = NUMBERING_RECORD_QUERY_INIT;
 	query.kind = NUMBERING__KIND_INSTANCE;
@@ -320,26 +382,49 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	query.parent = project;
 	query.listed_only = !request->include_deleted;
 	query.has_after = created_before != 0;
-	query.after = created_before;
+	/* A keyed token: from its time on (its ties), else (a token issued before tokens
+	 * had ids) after its time. A store time is below INT64_MAX. */
+	query.after = has_key && created_before < INT64_MAX ? created_before + 1 : created_before;
 	query.limit = page_size + 1;
 	if (digits[0] != '\0') {
 		query.intervals = intervals;
 		query.interval_count = numbering__prefix_intervals(intervals, digits);
 	}
-	struct collect c = {page, page_size, 0, store->own_records, NUMBERING_OK};
+	struct collect c = {page, page_size, page_size, 0, 0, 0, store->own_records, has_key, created_before, after_id,
+	                    NUMBERING_OK};
 	unsigned read_slot = numbering__rwlock_rdlock(&store->lock);
 	/* A prefix no number can start with (longer than any) matches nothing. */
-	rc = digits[0] != '\0' && query.interval_count == 0 ? NUMBERING_OK
-	                                                    : numbering__backend_list(store, &query, collect_one, &c);
+	for (;;) {
+		rc = digits[0] != '\0' && query.interval_count == 0 ? NUMBERING_OK
+		                                                    : numbering__backend_list(store, &query, collect_one, &c);
+		if (rc == NUMBERING__VISIT_STOP)
+			rc = NUMBERING_OK;
+		if (rc == NUMBERING_OK)
+			rc = c.rc;
+		/* The limit ended the walk inside the ties (the token's or the page's last):
+		 * again with room for more. Never with distinct create times. */
+		if (rc != NUMBERING_OK || c.past || c.visited < query.limit || query.limit > INT32_MAX / 2)
+			break;
+		query.limit *= 2;
+		page_empty(page);
+		c.more = c.visited = 0;
+	}
 	numbering__rwlock_rdunlock(&store->lock, read_slot);
-	if (rc == NUMBERING_OK)
-		rc = c.rc;
 	if (rc != NUMBERING_OK) {
 		numbering_list_page_free(page);
 		return rc;
 	}
-	if (c.more)
-		numbering__token_make(page->next_token, store, digest, page->items[page_size - 1]->create_time);
+	sort_ties(page->items, page->count);
+	/* Only a page that ends inside a tie needs the id: any other token is the time
+	 * alone (version 1), as before, byte for byte. */
+	int tied = page->count > page_size;
+	if (tied)
+		page->count = page_size; /* the ties past it stay in the blocks, freed with the page */
+	if (c.more) {
+		const numbering_instance *last = page->items[page_size - 1];
+		numbering__token_make_keyed(page->next_token, store, digest, last->create_time,
+		                            tied ? id_of(numbering_instance_name(last)) : NULL);
+	}
 	for (int i = 0; i < page->count; i++)
 		numbering__instance_for_caller(store, page->items[i]);
 	*out = page;
