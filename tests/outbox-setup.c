@@ -22,6 +22,8 @@
 #include <numbering/sys/file.h>
 #include <numbering/sys/record.h>
 
+#include "record-plant.h"
+
 static int64_t fixed_clock(void *payload)
 {
 	return *(const int64_t *)payload;
@@ -33,63 +35,29 @@ static int fail(const char *what)
 	return 1;
 }
 
-/* The records holding one URL, encoded whole, with another of its length in its place. */
-struct plant {
-	const char *from, *to;
-	uint8_t *copies[8];
-	size_t lens[8];
-	int count;
-};
-
-static int plant_visit(const numbering_record *record, void *payload)
-{
-	struct plant *p = payload;
-	uint8_t *bytes = NULL;
-	size_t len = 0, n = strlen(p->from);
-	if (p->count == 8 || numbering_record_encode(&bytes, &len, record) != NUMBERING_OK)
-		return 0;
-	int found = 0;
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(bytes + i, p->from, n) == 0) {
-			memcpy(bytes + i, p->to, n);
-			found = 1;
-		}
-	if (!found) {
-		numbering_free(bytes);
-		return 0;
-	}
-	p->copies[p->count] = bytes;
-	p->lens[p->count++] = len;
-	return 0;
-}
-
 /* Rewrites the records of the store at @path holding @from (every kind, parent "": the
  * deliveries) to hold @to: 0, or 1 when none does or a call fails. */
 static int plant(const char *path, const char *from, const char *to)
 {
 	numbering_backend *b = NULL;
-	struct plant p = {from, to, {NULL}, {0}, 0};
+	struct record_plant p = RECORD_PLANT_INIT(from, to);
 	int rc = numbering_file_backend_new(&b, path, NULL);
 	for (int kind = 1; kind <= NUMBERING_RECORD_KIND_MAX && rc == NUMBERING_OK; kind++) {
 		numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 		q.kind = kind;
 		q.parent = "";
 		q.order = NUMBERING_RECORD_ORDER_ASCENDING;
-		rc = b->list(b, &q, plant_visit, &p);
+		rc = b->list(b, &q, record_plant_visit, &p);
 	}
-	if (rc == NUMBERING_OK && p.count == 0)
+	if (rc == NUMBERING_OK)
+		rc = p.rc;
+	if (rc == NUMBERING_OK && p.count == 0) {
+		b->free(b);
 		return fail("no delivery holds URL");
-	if (rc == NUMBERING_OK)
-		rc = b->begin(b);
-	for (int i = 0; i < p.count && rc == NUMBERING_OK; i++) {
-		numbering_record r;
-		rc = numbering_record_decode(&r, p.copies[i], p.lens[i]);
-		if (rc == NUMBERING_OK)
-			rc = b->put(b, &r);
 	}
 	if (rc == NUMBERING_OK)
-		rc = b->commit(b);
-	for (int i = 0; i < p.count; i++)
+		rc = record_plant_write(b, &p);
+	for (int i = 0; i < p.count; i++) /* not written: a list failed */
 		numbering_free(p.copies[i]);
 	if (b != NULL)
 		b->free(b);

@@ -20,6 +20,7 @@
 #include <numbering/sys/record.h>
 
 #include "json-call.h"
+#include "record-plant.h"
 #include "service/backend-call.h"
 #include "service/service.h"
 #include "store-fixture.h"
@@ -117,53 +118,17 @@ END_TEST
 /* Plants credentials in every record holding @from: each occurrence of @from becomes
  * @to (the same length, so the record's lengths hold), as an older library would have
  * stored them. */
-struct plant {
-	const char *from, *to;
-	uint8_t *copies[64];
-	size_t lens[64];
-	int count;
-};
-
-static int plant_visit(const numbering_record *record, void *payload)
-{
-	struct plant *p = payload;
-	uint8_t *bytes = NULL;
-	size_t len = 0;
-	ck_assert_int_eq(numbering_record_encode(&bytes, &len, record), NUMBERING_OK);
-	size_t n = strlen(p->from);
-	int changed = 0;
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(bytes + i, p->from, n) == 0) {
-			memcpy(bytes + i, p->to, n);
-			changed = 1;
-		}
-	if (!changed || p->count == 64) {
-		numbering_free(bytes);
-		return 0;
-	}
-	p->copies[p->count] = bytes;
-	p->lens[p->count++] = len;
-	return 0;
-}
-
 static int plant(const char *from, const char *to)
 {
-	struct plant p = {from, to, {NULL}, {0}, 0};
+	struct record_plant p = RECORD_PLANT_INIT(from, to);
 	static const char *const parents[] = {"", "projects/1"};
 	for (int kind = 1; kind <= 64; kind++)
 		for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++)
-			stored_list(fx.store, kind, parents[i], NUMBERING_RECORD_ORDER_ASCENDING, plant_visit, &p);
-	numbering_backend *b = fx.store->backend;
-	ck_assert_int_eq(b->begin(b), NUMBERING_OK);
-	for (int i = 0; i < p.count; i++) {
-		numbering_record r;
-		ck_assert_int_eq(numbering_record_decode(&r, p.copies[i], p.lens[i]), NUMBERING_OK);
-		ck_assert_int_eq(b->put(b, &r), NUMBERING_OK);
-	}
-	ck_assert_int_eq(b->commit(b), NUMBERING_OK);
-	for (int i = 0; i < p.count; i++)
-		numbering_free(p.copies[i]);
-	return p.count;
+			stored_list(fx.store, kind, parents[i], NUMBERING_RECORD_ORDER_ASCENDING, record_plant_visit, &p);
+	ck_assert_int_eq(p.rc, NUMBERING_OK);
+	int count = p.count;
+	ck_assert_int_eq(record_plant_write(fx.store->backend, &p), NUMBERING_OK);
+	return count;
 }
 
 /* How many records of @kind under @parent hold @text in their bytes. */
