@@ -219,3 +219,17 @@ void fixture_expect_error(int rc, int code, const char *text)
 	ck_assert_msg(strstr(numbering_error_message(), text) != NULL, "message \"%s\" lacks \"%s\"",
 	              numbering_error_message(), text);
 }
+
+int64_t fixture_active_total(numbering_store *store, const char *caller, const char *project,
+                             const char *region_code, int type)
+{
+	numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
+	q.region_code = region_code;
+	q.type = type;
+	numbering_active_page *page = NULL;
+	ck_assert_msg(numbering_store_list_active(&page, store, caller, project, &q) == NUMBERING_OK, "%s",
+	              numbering_error_message());
+	int64_t total = numbering_active_page_total_size(page);
+	numbering_active_page_free(page);
+	return total;
+}

@@ -85,6 +85,11 @@ void fixture_close_case(void);
 /* Creates an instance of @number (any notation) in @parent with @id; asserts success. */
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number);
 
+/* How many active numbers of @region_code and @type @project holds, as @caller lists
+ * them (ListActiveNumbers' totalSize); asserts the list succeeds. */
+int64_t fixture_active_total(numbering_store *store, const char *caller, const char *project,
+                             const char *region_code, int type);
+
 /* Asserts @rc is @code and the thread's message contains @text. */
 void fixture_expect_error(int rc, int code, const char *text);
 

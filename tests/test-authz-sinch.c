@@ -15,6 +15,7 @@
 #include <numbering/numbering.h>
 
 #include "authz-grant.h"
+#include "store-fixture.h"
 #include "suites.h"
 #include "top-up.h"
 
@@ -252,13 +253,7 @@ static void snapshot(char *s, size_t size, numbering_store *store, enum method m
 	char scheduled[256], active[256];
 	describe_active(scheduled, sizeof(scheduled), store, SCHEDULED);
 	describe_active(active, sizeof(active), store, ACTIVE);
-	numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
-	q.region_code = "US";
-	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
-	numbering_active_page *page = NULL;
-	ck_assert_int_eq(numbering_store_list_active(&page, store, ADMIN, P1, &q), NUMBERING_OK);
-	int64_t active_count = numbering_active_page_total_size(page);
-	numbering_active_page_free(page);
+	int64_t active_count = fixture_active_total(store, ADMIN, P1, "US", NUMBERING_NUMBER_TYPE_LOCAL);
 	char *secret = NULL;
 	ck_assert_int_eq(numbering_store_get_callback_secret(&secret, store, ADMIN, P1), NUMBERING_OK);
 	numbering_delivery_list *dead = NULL, *due = NULL;
