@@ -16,6 +16,7 @@
 #include "ledger-invariant.h"
 #include "model/kinds.h"
 #include "model/validate.h"
+#include "race-fixture.h"
 #include "record-damage.h"
 #include "service/purchase.h"
 #include "service/service.h"
@@ -170,6 +171,15 @@ static numbering_purchase_request request_for(const char *number)
 	r.phone_number = number;
 	r.country_code = "US";
 	return r;
+}
+
+/* Nothing was bought: P1 has no purchase, of any status. */
+static void expect_no_purchases(void)
+{
+	numbering_purchase_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
+	numbering_purchase_page_free(page);
 }
 
 static numbering_purchase *buy(const char *number)
@@ -586,70 +596,45 @@ END_TEST
  * the account and before its transaction, A charged the balance it had read. Its entry
  * took the number of B's and its put the balance B left: USD 3.00 paid two numbers of
  * USD 3.00 each, and B's charge was lost. A's purchase is now ABORTED there (retry). */
-static numbering_store *race_b;
-static int64_t race_now;
-static int race_reading, race_fire_at;
-
-static int64_t race_clock(void *payload)
+static void buy_on_b(numbering_store *b, void *payload)
 {
 	(void)payload;
-	if (race_fire_at > 0 && ++race_reading == race_fire_at) {
-		numbering_purchase_request r = request_for("+12125551240");
-		numbering_purchase *p = NULL;
-		if (numbering_store_create_purchase(&p, race_b, NULL, P1, &r) == NUMBERING_OK)
-			numbering_purchase_free(p);
-	}
-	return race_now;
+	numbering_purchase_request r = request_for("+12125551240");
+	numbering_purchase *p = NULL;
+	if (numbering_store_create_purchase(&p, b, NULL, P1, &r) == NUMBERING_OK)
+		numbering_purchase_free(p);
 }
 
 START_TEST(a_charge_of_another_process_meanwhile_is_not_lost)
 {
 	for (int fire_at = 1; fire_at <= 6; fire_at++) {
-		char file[TEMP_PATH_MAX], lock[TEMP_PATH_MAX + 8];
-		fixture_temp_store_path(file, sizeof(file), "purchase-race");
-		snprintf(lock, sizeof(lock), "%s.lock", file);
-		race_now = FIXTURE_EPOCH;
-		race_reading = race_fire_at = 0;
-		numbering_options a_options = NUMBERING_OPTIONS_INIT;
-		a_options.clock = race_clock;
-		a_options.backend = fixture_file_backend(file, 0);
-		numbering_store *a = NULL;
-		ck_assert_int_eq(numbering_store_open(&a, &a_options), NUMBERING_OK);
-		race_b = fixture_open_racer(file, &race_now); /* B never waits for A's transaction */
+		struct race race;
+		memset(&race, 0, sizeof(race));
+		race.fire = buy_on_b;
+		race_open(&race, "purchase-race"); /* B never waits for A's transaction */
 		numbering_store *kept = store;
-		store = a;
+		store = race.a;
 		import_priced("+12125551234", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 0, 300, 1, 0);
 		import_priced("+12125551240", NUMBERING_NUMBER_TYPE_LOCAL, "USD", 0, 300, 1, 0);
-		top_up(a, P1, "USD", 300);
-		race_fire_at = fire_at;
+		top_up(race.a, P1, "USD", 300);
+		race_fire_at(&race, fire_at);
 		numbering_purchase_request r = request_for("+12125551234");
 		numbering_purchase *p = NULL;
-		int rc = numbering_store_create_purchase(&p, a, NULL, P1, &r);
+		int rc = numbering_store_create_purchase(&p, race.a, NULL, P1, &r);
 		ck_assert_msg(rc == NUMBERING_OK || rc == NUMBERING_ABORTED, "reading %d: %s", fire_at,
 		              numbering_error_message());
 		numbering_purchase_free(p);
-		race_fire_at = 0;
 		store = kept;
-		numbering_store_close(race_b);
-		race_b = NULL;
-		numbering_store_close(a);
 		/* Read back: what was charged is what is held. */
-		numbering_store *c = fixture_open_file(file);
+		numbering_store *c = race_close(&race);
 		int64_t balance = 0, reserved = 0, entries = 0;
 		account_state(c, P1, &balance, &reserved, &entries);
-		numbering_active_query q = NUMBERING_ACTIVE_QUERY_INIT;
-		q.region_code = "US";
-		q.type = NUMBERING_NUMBER_TYPE_LOCAL;
-		numbering_active_page *page = NULL;
-		ck_assert_int_eq(numbering_store_list_active(&page, c, NULL, P1, &q), NUMBERING_OK);
-		int held = numbering_active_page_count(page);
-		numbering_active_page_free(page);
+		int64_t held = fixture_active_total(c, NULL, P1, "US", NUMBERING_NUMBER_TYPE_LOCAL);
 		ck_assert_msg(balance == 300 - 300 * held && entries == 1 + held,
-		              "reading %d: balance %lld and %lld entries for %d numbers held", fire_at, (long long)balance,
-		              (long long)entries, held);
+		              "reading %d: balance %lld and %lld entries for %lld numbers held", fire_at, (long long)balance,
+		              (long long)entries, (long long)held);
 		numbering_store_close(c);
-		unlink(file);
-		unlink(lock);
+		race_remove(&race);
 	}
 }
 END_TEST
@@ -750,10 +735,7 @@ START_TEST(another_currency_is_refused)
 	                     "is in USD, but the billing account of projects/p1 is in EUR");
 	ck_assert_ptr_null(p);
 	ck_assert(available("+12125551234"));
-	numbering_purchase_page *page = NULL;
-	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
-	numbering_purchase_page_free(page);
+	expect_no_purchases();
 }
 END_TEST
 
@@ -790,10 +772,7 @@ START_TEST(a_block_priced_wrong_is_refused_naming_the_number)
 	ck_assert(available("+12125551243"));
 	ck_assert(available("+12125551257"));
 	expect_account(1000, 0);
-	numbering_purchase_page *page = NULL;
-	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
-	numbering_purchase_page_free(page);
+	expect_no_purchases();
 }
 END_TEST
 
@@ -859,10 +838,7 @@ START_TEST(bad_requests_name_the_field)
 	/* Nothing changed. */
 	expect_account(1000, 0);
 	ck_assert(available("+12125551234"));
-	numbering_purchase_page *page = NULL;
-	ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 0, NULL), NUMBERING_OK);
-	ck_assert_int_eq(numbering_purchase_page_count(page), 0);
-	numbering_purchase_page_free(page);
+	expect_no_purchases();
 	/* The toll-free number with its own type, and metadata kept as compact JSON. */
 	r = request_for("+18005550100");
 	r.number_type = NUMBERING_NUMBER_TYPE_TOLL_FREE;
