@@ -41,6 +41,40 @@ static numbering_active_number *get(const char *number)
 	return a;
 }
 
+/* Claims up to @max tasks and expects none: nothing (more) is due. */
+static void expect_none_due(int max)
+{
+	numbering_task_list *tasks = NULL;
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, max), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
+	numbering_task_list_free(tasks);
+}
+
+/* Expects @number's SMS @field to read @value and its scheduled SMS provisioning @status
+ * (0: none). */
+static void expect_sms(const char *number, const char *field, const char *value, int status)
+{
+	numbering_active_number *a = get(number);
+	ck_assert_str_eq(numbering_active_number_text(a, field), value);
+	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), status);
+	numbering_active_number_free(a);
+}
+
+/* Completes the task @name as the claim leased until @lease. */
+static int complete_claimed(const char *name, int64_t lease, int status)
+{
+	return numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, lease, status,
+	                                                          NUMBERING_CALLBACK_FAILURE_NONE);
+}
+
+/* Completing @name again finds nothing: a completed task is gone. */
+static void expect_gone(const char *name)
+{
+	fixture_expect_error(numbering_store_complete_provisioning_task(fx.store, NULL, name,
+	                                                                NUMBERING_CALLBACK_STATUS_SUCCEEDED, 0),
+	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
+}
+
 static int deliveries_with(const char *text)
 {
 	numbering_delivery_list *list = NULL;
@@ -81,9 +115,7 @@ START_TEST(scheduled_until_the_host_completes)
 	                 NUMBERING_PROVISIONING_IN_PROGRESS);
 	numbering_active_number_free(a);
 	/* Claimed: not handed out twice. */
-	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
-	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
-	numbering_task_list_free(tasks);
+	expect_none_due(10);
 	/* Linking another plan while one is scheduled waits for the host. */
 	numbering_active_request *r = NULL;
 	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
@@ -101,9 +133,7 @@ START_TEST(scheduled_until_the_host_completes)
 	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.scheduledProvisioning.servicePlanId"), "");
 	numbering_active_number_free(a);
 	ck_assert_int_eq(deliveries_with("\"status\":\"SUCCEEDED\""), 1);
-	fixture_expect_error(numbering_store_complete_provisioning_task(fx.store, NULL, name,
-	                                                                NUMBERING_CALLBACK_STATUS_SUCCEEDED, 0),
-	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
+	expect_gone(name);
 }
 END_TEST
 
@@ -238,22 +268,15 @@ START_TEST(task_of_an_earlier_rental_is_void)
 	release_and_return("+12085550105");
 	numbering_active_number_free(rent("+12085550105", (const char *[]){"callbackUrl", URL, NULL}));
 	numbering_task_list *tasks = NULL;
-	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
-	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
-	numbering_task_list_free(tasks);
-	numbering_active_number *a = get("+12085550105");
-	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "");
-	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), 0);
-	numbering_active_number_free(a);
+	expect_none_due(10);
+	expect_sms("+12085550105", "smsConfiguration.servicePlanId", "", 0);
 
 	/* Not claimed before the number left the project: dropped, not handed out for the
 	 * host to provision a number the project no longer has. */
 	numbering_active_number_free(rent("+12085550107", (const char *[]){"smsConfiguration.servicePlanId", "old",
 	                                                                   "callbackUrl", URL, NULL}));
 	release_and_return("+12085550107");
-	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
-	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
-	numbering_task_list_free(tasks);
+	expect_none_due(10);
 
 	/* Claimed before, completed after. */
 	numbering_active_number_free(rent("+12085550106", (const char *[]){"voiceConfiguration.appId", "old",
@@ -268,13 +291,11 @@ START_TEST(task_of_an_earlier_rental_is_void)
 	ck_assert_int_eq(numbering_store_complete_provisioning_task(fx.store, NULL, name, NUMBERING_CALLBACK_STATUS_SUCCEEDED,
 	                                                            NUMBERING_CALLBACK_FAILURE_NONE),
 	                 NUMBERING_OK);
-	a = get("+12085550106");
+	numbering_active_number *a = get("+12085550106");
 	ck_assert_str_eq(numbering_active_number_text(a, "voiceConfiguration.appId"), "");
 	numbering_active_number_free(a);
 	ck_assert_int_eq(deliveries_with("PROVISIONING"), 0);
-	fixture_expect_error(numbering_store_complete_provisioning_task(fx.store, NULL, name,
-	                                                                NUMBERING_CALLBACK_STATUS_SUCCEEDED, 0),
-	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
+	expect_gone(name);
 }
 END_TEST
 
@@ -299,9 +320,7 @@ START_TEST(claim_fills_up_past_void_tasks)
 	ck_assert_str_eq(numbering_task_text(numbering_task_list_item(tasks, 1), "phoneNumber"), "+12085550105");
 	numbering_task_list_free(tasks);
 	/* Both leased, the void ones gone: nothing more is due. */
-	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 2), NUMBERING_OK);
-	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
-	numbering_task_list_free(tasks);
+	expect_none_due(2);
 }
 END_TEST
 
@@ -327,62 +346,38 @@ START_TEST(stale_claim_cannot_complete)
 	int64_t second = numbering_task_int(numbering_task_list_item(tasks, 0), "leaseExpireTime");
 	numbering_task_list_free(tasks);
 	ck_assert(second > first);
-	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, first,
-	                                                                        NUMBERING_CALLBACK_STATUS_SUCCEEDED,
-	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	fixture_expect_error(complete_claimed(name, first, NUMBERING_CALLBACK_STATUS_SUCCEEDED),
 	                     NUMBERING_FAILED_PRECONDITION, "was claimed again since the claim leased until");
 	ck_assert_str_eq(numbering_error_violation_field(0), "leaseExpireTime");
-	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, first,
-	                                                                        NUMBERING_CALLBACK_STATUS_FAILED,
-	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	fixture_expect_error(complete_claimed(name, first, NUMBERING_CALLBACK_STATUS_FAILED),
 	                     NUMBERING_FAILED_PRECONDITION, "the completion is the new claimant's");
 	/* Nothing changed: not live, still IN_PROGRESS and leased to the second claim, no
 	 * callback queued. */
-	numbering_active_number *a = get("+12085550103");
-	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "");
-	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
-	                 NUMBERING_PROVISIONING_IN_PROGRESS);
-	numbering_active_number_free(a);
-	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
-	ck_assert_int_eq(numbering_task_list_count(tasks), 0);
-	numbering_task_list_free(tasks);
+	expect_sms("+12085550103", "smsConfiguration.servicePlanId", "", NUMBERING_PROVISIONING_IN_PROGRESS);
+	expect_none_due(10);
 	ck_assert_int_eq(deliveries_with("PROVISIONING"), 0);
 	/* A value that is no time the store records names no claim. */
-	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, INT64_MAX,
-	                                                                        NUMBERING_CALLBACK_STATUS_SUCCEEDED,
-	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	fixture_expect_error(complete_claimed(name, INT64_MAX, NUMBERING_CALLBACK_STATUS_SUCCEEDED),
 	                     NUMBERING_INVALID_ARGUMENT, "leaseExpireTime 9223372036854775807");
 	ck_assert_str_eq(numbering_error_violation_field(0), "leaseExpireTime");
 	/* The current claim's completion counts. */
-	ck_assert_int_eq(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, second,
-	                                                                    NUMBERING_CALLBACK_STATUS_SUCCEEDED,
-	                                                                    NUMBERING_CALLBACK_FAILURE_NONE),
-	                 NUMBERING_OK);
-	a = get("+12085550103");
-	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
-	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"), 0);
-	numbering_active_number_free(a);
+	ck_assert_int_eq(complete_claimed(name, second, NUMBERING_CALLBACK_STATUS_SUCCEEDED), NUMBERING_OK);
+	expect_sms("+12085550103", "smsConfiguration.servicePlanId", "plan", 0);
 	ck_assert_int_eq(deliveries_with("\"status\":\"SUCCEEDED\""), 1);
-	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(fx.store, NULL, name, second,
-	                                                                        NUMBERING_CALLBACK_STATUS_SUCCEEDED,
-	                                                                        NUMBERING_CALLBACK_FAILURE_NONE),
+	fixture_expect_error(complete_claimed(name, second, NUMBERING_CALLBACK_STATUS_SUCCEEDED),
 	                     NUMBERING_NOT_FOUND, "no provisioning task is named");
 	/* A task queued since, not claimed yet, is no claim's. */
+	numbering_active_number *a = NULL;
 	numbering_active_request *r = NULL;
 	ck_assert_int_eq(numbering_active_request_new(&r), NUMBERING_OK);
 	ck_assert_int_eq(numbering_active_request_set(r, "smsConfiguration.campaignId", "camp"), NUMBERING_OK);
 	ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, "projects/p1", "+12085550103", r), NUMBERING_OK);
 	numbering_active_request_free(r);
 	numbering_active_number_free(a);
-	fixture_expect_error(numbering_store_complete_claimed_provisioning_task(
-	                         fx.store, NULL, "provisioningTasks/p1/+12085550103/PROVISIONING_TO_CAMPAIGN", second,
-	                         NUMBERING_CALLBACK_STATUS_SUCCEEDED, NUMBERING_CALLBACK_FAILURE_NONE),
+	fixture_expect_error(complete_claimed("provisioningTasks/p1/+12085550103/PROVISIONING_TO_CAMPAIGN", second,
+	                                      NUMBERING_CALLBACK_STATUS_SUCCEEDED),
 	                     NUMBERING_FAILED_PRECONDITION, "is not claimed");
-	a = get("+12085550103");
-	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.campaignId"), "");
-	ck_assert_int_eq(numbering_active_number_int(a, "smsConfiguration.scheduledProvisioning.status"),
-	                 NUMBERING_PROVISIONING_WAITING);
-	numbering_active_number_free(a);
+	expect_sms("+12085550103", "smsConfiguration.campaignId", "", NUMBERING_PROVISIONING_WAITING);
 }
 END_TEST
 
