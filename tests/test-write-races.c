@@ -217,19 +217,40 @@ START_TEST(rent_any_takes_another_number_when_one_is_taken_meanwhile)
 }
 END_TEST
 
-/* RentNumber of the one number B rents meanwhile: NOT_FOUND, the number not available. */
-START_TEST(rent_of_a_number_taken_meanwhile_is_not_found)
+/* A takes +12085550100 for P1: RentNumber. */
+static int a_rents_the_first(void)
+{
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL);
+	numbering_active_number_free(a);
+	return rc;
+}
+
+/* A takes +12085550100 for P1: CreatePhoneNumberPurchase. */
+static int a_buys_the_first(void)
+{
+	numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
+	r.friendly_name = "Support";
+	r.phone_number = "+12085550100";
+	r.country_code = "US";
+	numbering_purchase *p = NULL;
+	int rc = numbering_store_create_purchase(&p, fx.store, NULL, P1, &r);
+	numbering_purchase_free(p);
+	return rc;
+}
+
+/* A takes the one number (@a_takes) while B rents it at each of A's clock readings:
+ * NOT_FOUND when B was first, the number B's and not A's; else A's. */
+static void number_taken_meanwhile_is_not_found(const char *tag, int (*a_takes)(void))
 {
 	for (int n = 1; n <= 8; n++) {
-		race_open("race-rent", b_rents_the_first);
+		race_open(tag, b_rents_the_first);
 		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
 		race_arm(n);
-		numbering_active_number *a = NULL;
-		int rc = numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL);
+		int rc = a_takes();
 		int b_rc = race_b_rc;
 		race_fire_at = 0;
 		expect_clean(rc, n);
-		numbering_active_number_free(a);
 		char mine[128], theirs[128];
 		held(mine, sizeof(mine), fx.store, P1);
 		held(theirs, sizeof(theirs), fx.store, P2);
@@ -245,39 +266,18 @@ START_TEST(rent_of_a_number_taken_meanwhile_is_not_found)
 		race_close();
 	}
 }
+
+/* RentNumber of the one number B rents meanwhile: NOT_FOUND, the number not available. */
+START_TEST(rent_of_a_number_taken_meanwhile_is_not_found)
+{
+	number_taken_meanwhile_is_not_found("race-rent", a_rents_the_first);
+}
 END_TEST
 
 /* CreatePhoneNumberPurchase of the number B rents meanwhile: NOT_FOUND, nothing bought. */
 START_TEST(purchase_of_a_number_taken_meanwhile_is_not_found)
 {
-	for (int n = 1; n <= 8; n++) {
-		race_open("race-purchase", b_rents_the_first);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		race_arm(n);
-		numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
-		r.friendly_name = "Support";
-		r.phone_number = "+12085550100";
-		r.country_code = "US";
-		numbering_purchase *p = NULL;
-		int rc = numbering_store_create_purchase(&p, fx.store, NULL, P1, &r);
-		int b_rc = race_b_rc;
-		race_fire_at = 0;
-		expect_clean(rc, n);
-		numbering_purchase_free(p);
-		char mine[128], theirs[128];
-		held(mine, sizeof(mine), fx.store, P1);
-		held(theirs, sizeof(theirs), fx.store, P2);
-		if (b_rc == NUMBERING_OK) {
-			ck_assert_msg(rc == NUMBERING_NOT_FOUND, "reading %d: %s %s", n, numbering_status_name(rc),
-			              numbering_error_message());
-			ck_assert_str_eq(theirs, "+12085550100");
-			ck_assert_str_eq(mine, "");
-		} else {
-			ck_assert_int_eq(rc, NUMBERING_OK);
-			ck_assert_str_eq(mine, "+12085550100");
-		}
-		race_close();
-	}
+	number_taken_meanwhile_is_not_found("race-purchase", a_buys_the_first);
 }
 END_TEST
 
