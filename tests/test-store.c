@@ -1688,6 +1688,26 @@ static int instances_in(numbering_store *store, const char *parent)
 	return n;
 }
 
+/* With the clock at @time, a create through C and through JSON is FAILED_PRECONDITION,
+ * the C message holding @why and the JSON response @json_why, and nothing is written. */
+static void clock_refuses_writes(int64_t time, const char *why, const char *json_why)
+{
+	fixed_time = time;
+	numbering_store *store = open_with_clock(NULL);
+	numbering_instance *out = NULL;
+	fixture_expect_error(create_number(store, "+61255501100", &out), NUMBERING_FAILED_PRECONDITION, why);
+	ck_assert_ptr_null(out);
+	char *response = NULL;
+	ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
+	                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":"
+	                                           "{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"}}}"),
+	                 NUMBERING_FAILED_PRECONDITION);
+	ck_assert_msg(strstr(response, json_why) != NULL, "%s", response);
+	numbering_free(response);
+	ck_assert_int_eq(instances_in(store, P1), 0);
+	numbering_store_close(store);
+}
+
 /* A host clock reading outside the range is refused, through the C API and JSON, and
  * nothing is created; the last time in the range is recorded as it is. A clock before
  * 1970 (an unset or failing machine) is refused too, naming its reading: a new store
@@ -1700,42 +1720,14 @@ START_TEST(clock_outside_the_time_range_is_refused)
 	} early[] = {{-1, "the clock reads -1 ns since 1970 (1969-12-31T23:59:59.999999999Z), before "
 	                  "1970-01-01T00:00:00Z: the machine's clock is unset or failing"},
 	             {TIME_MIN, "the clock reads -9214560000000000000 ns since 1970 (1678-01-01T00:00:00Z), before"}};
-	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++) {
-		fixed_time = early[i].time;
-		numbering_store *store = open_with_clock(NULL);
-		numbering_instance *out = NULL;
-		fixture_expect_error(create_number(store, "+61255501100", &out), NUMBERING_FAILED_PRECONDITION,
-		                     early[i].why);
-		ck_assert_ptr_null(out);
-		char *response = NULL;
-		ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
-		                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":"
-		                                           "{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"}}}"),
-		                 NUMBERING_FAILED_PRECONDITION);
-		ck_assert_msg(strstr(response, "before 1970-01-01T00:00:00Z") != NULL, "%s", response);
-		numbering_free(response);
-		ck_assert_int_eq(instances_in(store, P1), 0);
-		numbering_store_close(store);
-	}
+	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++)
+		clock_refuses_writes(early[i].time, early[i].why, "before 1970-01-01T00:00:00Z");
 	static const int64_t bad[] = {INT64_MAX, INT64_MIN, TIME_MAX + 1, TIME_MIN - 1};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		fixed_time = bad[i];
-		numbering_store *store = open_with_clock(NULL);
-		numbering_instance *out = NULL;
-		fixture_expect_error(create_number(store, "+61255501100", &out), NUMBERING_FAILED_PRECONDITION,
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		clock_refuses_writes(bad[i],
 		                     "outside the times a store records (1678-01-01T00:00:00Z to "
-		                     "2261-12-31T23:59:59.999999999Z)");
-		ck_assert_ptr_null(out);
-		char *response = NULL;
-		ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "CreatePhoneNumberInstance",
-		                                           "{\"parent\":\"projects/p1\",\"phoneNumberInstance\":"
-		                                           "{\"phoneNumber\":{\"phoneNumber\":\"+61255501100\"}}}"),
-		                 NUMBERING_FAILED_PRECONDITION);
-		ck_assert_msg(strstr(response, "the clock reads") != NULL, "%s", response);
-		numbering_free(response);
-		ck_assert_int_eq(instances_in(store, P1), 0);
-		numbering_store_close(store);
-	}
+		                     "2261-12-31T23:59:59.999999999Z)",
+		                     "the clock reads");
 	/* The epoch (where fake clocks start; a new store's first time is after its last
 	 * time, 0) and the end of the range are times like any other. */
 	static const struct {
