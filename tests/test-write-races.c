@@ -39,6 +39,7 @@ static int race_reading, race_fire_at, race_b_rc = -1;
 static race_write race_b_write;
 static int race_go[2] = {-1, -1}, race_done[2] = {-1, -1};
 static pid_t race_pid = -1;
+static int race_provisioning = NUMBERING_PROVISIONING_IMMEDIATE; /* A's store's mode */
 
 /* Process B: opens its own store on the file at the first request (after A's setup
  * wrote it), runs race_b_write at each, and answers its status. Never returns. */
@@ -99,6 +100,7 @@ static void race_open(const char *tag, race_write write_fn)
 	memset(&fx, 0, sizeof(fx));
 	numbering_options options = NUMBERING_OPTIONS_INIT;
 	options.clock = race_clock;
+	options.provisioning = race_provisioning;
 	options.backend = fixture_file_backend(race_path, 0);
 	ck_assert_msg(numbering_store_open(&fx.store, &options) == NUMBERING_OK, "%s", numbering_error_message());
 	fflush(NULL);
@@ -704,7 +706,7 @@ START_TEST(move_keeps_what_another_process_changed_meanwhile)
 END_TEST
 
 /* B sets the callbackUrl of the number A rented (its first call only opens its store). */
-static int b_names_the_active_number(numbering_store *b)
+static int b_sets_the_callback_url(numbering_store *b)
 {
 	if (b_calls++ == 0)
 		return NUMBERING_OK;
@@ -725,7 +727,7 @@ static int b_names_the_active_number(numbering_store *b)
  * whether B fired. */
 static int update_active_race(int by_clock, int n)
 {
-	race_open("race-active", b_names_the_active_number);
+	race_open("race-active", b_sets_the_callback_url);
 	stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
 	numbering_active_number *a = NULL;
 	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
@@ -775,6 +777,123 @@ START_TEST(update_active_keeps_what_another_process_changed_meanwhile)
 		n++;
 	ck_assert_int_gt(n, 1);
 	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
+/* B releases the number A rented (its first call only opens its store). */
+static int b_releases_the_number(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	numbering_active_number *out = NULL;
+	int rc = numbering_store_release_active(&out, b, NULL, P1, "+12085550100");
+	numbering_active_number_free(out);
+	return rc;
+}
+
+/* SetSubscriptionAutoCharge (off) by A while B releases the number, at each of A's
+ * allocations during the call: the release's end kept (else the number would renew) and
+ * autoCharge off. A loaded the subscription before its transaction and wrote it back
+ * whole over B's release. */
+START_TEST(auto_charge_keeps_a_release_made_meanwhile)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	int n = 1, fired = 1;
+	for (; n <= 400 && fired; n++) {
+		race_open("race-subscription", b_releases_the_number);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 300, 1);
+		top_up(fx.store, P1, "USD", 10000);
+		numbering_active_number *a = NULL;
+		ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
+		numbering_active_number_free(a);
+		numbering_subscription_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_subscriptions(&page, fx.store, NULL, P1, 10, NULL), NUMBERING_OK);
+		ck_assert_int_eq(numbering_subscription_page_count(page), 1);
+		char name[256];
+		snprintf(name, sizeof(name), "%s", numbering_subscription_name(numbering_subscription_page_item(page, 0)));
+		numbering_subscription_page_free(page);
+		race_b_open();
+		ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+		race_b_rc = -1;
+		numbering_subscription *sub = NULL;
+		int rc = numbering_store_set_subscription_auto_charge(&sub, fx.store, NULL, name, 0);
+		race_alloc_fire_at = 0;
+		ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+		int b_rc = race_b_rc;
+		fired = b_rc >= 0;
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+		              numbering_error_message());
+		numbering_subscription_free(sub);
+		ck_assert_int_eq(numbering_store_get_subscription(&sub, fx.store, NULL, name), NUMBERING_OK);
+		if (b_rc == NUMBERING_OK)
+			ck_assert_msg(numbering_subscription_int(sub, "expireAt") != 0,
+			              "allocation %d: B's acknowledged release is lost: the subscription would renew", n);
+		else
+			ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
+		ck_assert_int_eq(numbering_subscription_int(sub, "autoCharge"), 0);
+		numbering_subscription_free(sub);
+		race_close();
+	}
+	ck_assert_int_gt(n, 2);
+}
+END_TEST
+
+/* A provisioning task's completion (SUCCEEDED: the service plan goes live) by A, on a
+ * store that provisions by the host's hand, while B sets the number's callbackUrl, at
+ * each of A's allocations during the call: both kept. A read the number before its
+ * transaction and wrote it back whole over B's change. */
+START_TEST(task_completion_keeps_what_another_process_changed_meanwhile)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	race_provisioning = NUMBERING_PROVISIONING_MANUAL;
+	int n = 1, fired = 1;
+	for (; n <= 400 && fired; n++) {
+		race_open("race-task", b_sets_the_callback_url);
+		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+		numbering_active_number *a = NULL;
+		ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
+		numbering_active_number_free(a);
+		numbering_active_request *q = NULL;
+		ck_assert_int_eq(numbering_active_request_new(&q), NUMBERING_OK);
+		ck_assert_int_eq(numbering_active_request_set(q, "smsConfiguration.servicePlanId", "plan"), NUMBERING_OK);
+		ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, P1, "+12085550100", q), NUMBERING_OK);
+		numbering_active_request_free(q);
+		numbering_active_number_free(a);
+		numbering_task_list *tasks = NULL;
+		race_now += INT64_C(1000000000); /* the task is due at the store's time, past the standing clock */
+		ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+		ck_assert_int_eq(numbering_task_list_count(tasks), 1);
+		char task[256];
+		snprintf(task, sizeof(task), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
+		numbering_task_list_free(tasks);
+		race_b_open();
+		ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+		race_b_rc = -1;
+		int rc = numbering_store_complete_provisioning_task(fx.store, NULL, task, NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+		                                                    NUMBERING_CALLBACK_FAILURE_NONE);
+		race_alloc_fire_at = 0;
+		ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+		int b_rc = race_b_rc;
+		fired = b_rc >= 0;
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+		              numbering_error_message());
+		ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
+		const char *url = numbering_active_number_text(a, "callbackUrl");
+		if (b_rc == NUMBERING_OK)
+			ck_assert_msg(strcmp(url, "https://b.example.com/cb") == 0,
+			              "allocation %d: B's acknowledged callbackUrl is lost: \"%s\"", n, url);
+		else
+			ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
+		ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
+		numbering_active_number_free(a);
+		race_close();
+	}
+	race_provisioning = NUMBERING_PROVISIONING_IMMEDIATE;
+	ck_assert_int_gt(n, 2);
 }
 END_TEST
 
@@ -889,6 +1008,8 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, suspend_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, move_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, update_active_keeps_what_another_process_changed_meanwhile);
+	tcase_add_test(tc, auto_charge_keeps_a_release_made_meanwhile);
+	tcase_add_test(tc, task_completion_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, a_reservation_deleted_meanwhile_is_not_found);
 	tcase_add_test(tc, reservations_expired_by_both_processes);
 	suite_add_tcase(s, tc);

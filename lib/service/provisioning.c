@@ -374,9 +374,9 @@ static int make_live(numbering_active_number *a, const numbering_task *t, int64_
 	}
 }
 
-/* @lease NULL: any claim's completion (numbering_store_complete_provisioning_task()). */
-static int complete_locked(numbering_store *store, const char *name, const int64_t *lease, int status,
-                           int failure_code)
+/* Inside the transaction: @lease NULL is any claim's completion
+ * (numbering_store_complete_provisioning_task()). */
+static int complete_in(numbering_store *store, const char *name, const int64_t *lease, int status, int failure_code)
 {
 	char quoted[NUMBERING__QUOTE_SIZE];
 	if (name == NULL || strncmp(name, TASK_PREFIX, sizeof(TASK_PREFIX) - 1) != 0 || strlen(name) >= TASK_NAME_SIZE)
@@ -430,10 +430,10 @@ static int complete_locked(numbering_store *store, const char *name, const int64
 		rc = found;
 	if (found == NUMBERING_OK && stale(a, &t)) /* an earlier rental's: removed, nothing applied */
 		found = NUMBERING_NOT_FOUND;
-	int64_t now = 0, last_time = store->last_time;
+	int64_t now = 0;
 	if (rc == NUMBERING_OK)
 		rc = numbering__next_time(store, &now);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	if (rc == NUMBERING_OK) {
 		rc = numbering__backend_remove_record(store, NUMBERING__KIND_TASK, name);
 		int busy = 0;
 		if (rc == NUMBERING_OK && found == NUMBERING_OK && a->a.instance != NULL) {
@@ -473,12 +473,25 @@ static int complete_locked(numbering_store *store, const char *name, const int64
 				rc = numbering__outbox_queue(store, t.f.project, a->a.callback_url, t.f.phone_number,
 				                             (int)t.f.event_type, status, failure_code);
 		}
-		rc = numbering__commit_or_rollback(store, rc);
 	}
-	if (rc != NUMBERING_OK)
-		store->last_time = last_time;
 	numbering_active_number_free(a);
 	numbering__fields_clear(&task_table, &t.f);
+	return rc;
+}
+
+/* complete_in() in one transaction: the task and its number are read after begin() took
+ * what other processes committed to a shared file store, so a stale copy of the number
+ * never undoes their change of it (an UpdateActiveNumber's callbackUrl). */
+static int complete_locked(numbering_store *store, const char *name, const int64_t *lease, int status,
+                           int failure_code)
+{
+	int64_t last_time = store->last_time;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	rc = numbering__commit_or_rollback(store, complete_in(store, name, lease, status, failure_code));
+	if (rc != NUMBERING_OK)
+		store->last_time = last_time;
 	return rc;
 }
 

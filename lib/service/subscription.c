@@ -16,6 +16,7 @@
 #include "numbering/subscription.h"
 #include "service/backend-call.h"
 #include "service/billing-due.h"
+#include "service/commit-or-rollback.h"
 #include "service/subscription-record.h"
 
 #define COLLECTION "/subscriptions/"
@@ -769,20 +770,21 @@ int numbering_store_set_subscription_auto_charge(numbering_subscription **out, n
 		return rc;
 	int found = 0;
 	numbering__rwlock_wrlock(&store->lock);
-	rc = numbering__subscription_load(s, store, name, &found);
-	if (rc == NUMBERING_OK && !found)
-		rc = not_found(name);
-	if (rc == NUMBERING_OK && s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED)
-		rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name", "subscription %s is cancelled", s->name);
-	if (rc == NUMBERING_OK && s->f.auto_charge_off != !auto_charge) {
-		s->f.auto_charge_off = (uint8_t)!auto_charge;
-		if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+	/* Loaded inside the transaction: after begin() took what other processes committed
+	 * to a shared file store, so a stale copy never undoes their change (a release's
+	 * end, a renewal's next date). */
+	if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+		rc = numbering__subscription_load(s, store, name, &found);
+		if (rc == NUMBERING_OK && !found)
+			rc = not_found(name);
+		if (rc == NUMBERING_OK && s->f.state == NUMBERING_SUBSCRIPTION_CANCELLED)
+			rc = numbering__error_field(NUMBERING_FAILED_PRECONDITION, "name", "subscription %s is cancelled",
+			                            s->name);
+		if (rc == NUMBERING_OK && s->f.auto_charge_off != !auto_charge) {
+			s->f.auto_charge_off = (uint8_t)!auto_charge;
 			rc = numbering__subscription_put(store, s);
-			if (rc == NUMBERING_OK)
-				rc = numbering__commit(store);
-			else
-				numbering__rollback(store);
 		}
+		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__rwlock_wrunlock(&store->lock);
 	if (rc == NUMBERING_OK)
