@@ -324,6 +324,7 @@ START_TEST(stored_credentials_kept_by_writes)
 	ck_assert_str_eq(numbering_instance_message_handler(second, 0), "https://***@example.com/m");
 	ck_assert_msg(stored_holding(NUMBERING__KIND_INSTANCE, "projects/1", "https://user:secret@example.com/m") == 2,
 	              "a split wrote the handler masked");
+	numbering_instance_free(out);
 	ck_assert_msg(numbering_store_move(&out, fx.store, NULL, numbering_instance_name(second), "projects/2", NULL) ==
 	                  NUMBERING_OK,
 	              "%s", numbering_error_message());
