@@ -995,6 +995,86 @@ START_TEST(reservations_expired_by_both_processes)
 }
 END_TEST
 
+/* ---- Billing ---- */
+
+/* B credits P1 50 USD (its first call only opens its store). */
+static int b_credits_the_account(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	numbering_billing_entry *e = NULL;
+	int rc = numbering_store_adjust_billing_account(&e, b, NULL, P1, "USD", 50, "by B", NULL);
+	numbering_billing_entry_free(e);
+	return rc;
+}
+
+/* P1's balance, checked to be the sum of its ledger's entries, which number @entries. */
+static int64_t ledger_balance(int64_t entries)
+{
+	numbering_billing_account *acc = NULL;
+	ck_assert_int_eq(numbering_store_get_billing_account(&acc, fx.store, NULL, P1), NUMBERING_OK);
+	int64_t balance = numbering_billing_account_balance(acc);
+	numbering_billing_account_free(acc);
+	numbering_billing_entry_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_billing_entries(&page, fx.store, NULL, P1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_billing_entry_page_count(page), entries);
+	int64_t sum = 0;
+	for (int i = 0; i < numbering_billing_entry_page_count(page); i++)
+		sum += numbering_billing_entry_amount(numbering_billing_entry_page_item(page, i));
+	numbering_billing_entry_page_free(page);
+	ck_assert_int_eq(sum, balance);
+	return balance;
+}
+
+/* One AdjustBillingAccount (+100) by A while B credits 50, at A's @n-th allocation (or
+ * clock reading, @by_clock) during the call: both applied. Returns whether B fired. */
+static int adjust_race(int by_clock, int n)
+{
+	race_open("race-adjust", b_credits_the_account);
+	top_up(fx.store, P1, "USD", 1000);
+	race_b_open();
+	race_b_rc = -1;
+	if (by_clock) {
+		race_arm(n);
+	} else {
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+	}
+	numbering_billing_entry *e = NULL;
+	int rc = numbering_store_adjust_billing_account(&e, fx.store, NULL, P1, "USD", 100, "by A", NULL);
+	race_alloc_fire_at = race_fire_at = 0;
+	int b_rc = race_b_rc;
+	ck_assert_msg(rc == NUMBERING_OK, "%s %d (B: %d): %s %s", by_clock ? "reading" : "allocation", n, b_rc,
+	              numbering_status_name(rc), numbering_error_message());
+	if (b_rc == NUMBERING_OK)
+		ck_assert_int_eq(numbering_billing_entry_balance_after(e), 1150);
+	numbering_billing_entry_free(e);
+	if (b_rc != NUMBERING_OK) /* B never fired, or A held the write lock (B never waits) */
+		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "%d: B: %d", n, b_rc);
+	int b_applied = b_rc == NUMBERING_OK;
+	ck_assert_int_eq(ledger_balance(2 + b_applied), 1100 + 50 * b_applied);
+	race_close();
+	return b_rc >= 0;
+}
+
+/* AdjustBillingAccount by A while B adjusts the same account, at each of A's clock
+ * readings and allocations during the call: both apply, and the balance is the sum of
+ * the ledger. A read the account before its transaction, and the check before its put
+ * refused A's adjustment ABORTED whenever B's came in between. */
+START_TEST(adjustments_of_two_processes_both_apply)
+{
+	for (int n = 1; n <= 4; n++)
+		(void)adjust_race(1, n);
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int n = 1;
+	while (n <= 400 && adjust_race(0, n))
+		n++;
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
 Suite *write_races_suite(void)
 {
 	Suite *s = suite_create("write_races");
@@ -1012,6 +1092,7 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, task_completion_keeps_what_another_process_changed_meanwhile);
 	tcase_add_test(tc, a_reservation_deleted_meanwhile_is_not_found);
 	tcase_add_test(tc, reservations_expired_by_both_processes);
+	tcase_add_test(tc, adjustments_of_two_processes_both_apply);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("busy");
 	tcase_set_timeout(tc, 120);

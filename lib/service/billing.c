@@ -31,6 +31,7 @@
 #include "numbering/money.h"
 #include "service/backend-call.h"
 #include "service/billing.h"
+#include "service/commit-or-rollback.h"
 #include "service/request-id.h"
 #include "service/service.h"
 
@@ -788,8 +789,8 @@ static int flush(numbering_store *store, struct numbering__account *a)
 	return rc;
 }
 
-/* Whether the stored account is still the one @a was read as. A writer reads before its
- * transaction (the purchase, the rent, the adjustment): when that transaction's begin
+/* Whether the stored account is still the one @a was read as. For a writer that read it
+ * before its transaction (the adjustment reads inside since): when that transaction's begin
  * took another process's commits (a file store shared by processes), the account may
  * have changed since, and a put of @a would write over the other process's charge (its
  * entry of the same number and its balance): a number paid once and held twice. */
@@ -1142,7 +1143,12 @@ struct adjust {
 	numbering_billing_entry *out;      /* filled */
 };
 
-static int adjust_locked(numbering_store *store, struct adjust *j)
+/* Inside the transaction: the account and the request id are read after begin() took
+ * what other processes committed to a shared file store, so an adjustment another
+ * process made in between is in the balance this one adds to (read before, the
+ * account's check before its put refused this one ABORTED), and a request id it
+ * answered is answered again, not applied twice. *@wrote: whether anything was put. */
+static int adjust_in(numbering_store *store, struct adjust *j, int *wrote)
 {
 	struct numbering__account a;
 	int rc = numbering__account_load(&a, store, j->project);
@@ -1170,27 +1176,20 @@ static int adjust_locked(numbering_store *store, struct adjust *j)
 	if (j->amount < 0 && numbering__account_short(&a, j->currency, -j->amount, details, sizeof(details)))
 		return numbering__error_field(NUMBERING_FAILED_PRECONDITION, "amount",
 		                              "a debit cannot take the balance below what is reserved: %s", details);
-	int64_t last_time = store->last_time, now = 0;
+	int64_t now = 0;
 	if ((rc = numbering__next_time(store, &now)) != NUMBERING_OK)
 		return rc;
 	struct numbering__entry_in in = {j->currency, j->amount, 0, j->reason, "", NULL, now};
-	if ((rc = numbering__begin(store)) == NUMBERING_OK) {
-		rc = numbering__account_post(store, &a, &in, NULL);
-		if (rc == NUMBERING_OK && j->req != NULL) {
-			unsigned char answer[8];
-			for (int b = 0; b < 8; b++)
-				answer[b] = (unsigned char)((uint64_t)a.entries >> (8 * b));
-			rc = numbering__request_id_put(store, j->req, answer, sizeof(answer));
-		}
-		if (rc == NUMBERING_OK)
-			rc = numbering__commit(store);
-		else
-			numbering__rollback(store);
+	*wrote = 1;
+	rc = numbering__account_post(store, &a, &in, NULL);
+	if (rc == NUMBERING_OK && j->req != NULL) {
+		unsigned char answer[8];
+		for (int b = 0; b < 8; b++)
+			answer[b] = (unsigned char)((uint64_t)a.entries >> (8 * b));
+		rc = numbering__request_id_put(store, j->req, answer, sizeof(answer));
 	}
-	if (rc != NUMBERING_OK) {
-		store->last_time = last_time;
+	if (rc != NUMBERING_OK)
 		return rc;
-	}
 	/* The entry as written, without reading it back. */
 	struct entry *e = &j->out->e;
 	e->n = a.entries;
@@ -1201,6 +1200,24 @@ static int adjust_locked(numbering_store *store, struct adjust *j)
 	e->f.balance_after.minor = a.balance;
 	e->f.time = now;
 	return numbering__fields_set_text(&entry_table, &e->f, "reason", j->reason);
+}
+
+/* adjust_in() in one transaction; a request id answered again writes nothing. */
+static int adjust_locked(numbering_store *store, struct adjust *j)
+{
+	int64_t last_time = store->last_time;
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	int wrote = 0;
+	rc = adjust_in(store, j, &wrote);
+	if (rc == NUMBERING_OK && !wrote)
+		numbering__rollback(store);
+	else
+		rc = numbering__commit_or_rollback(store, rc);
+	if (rc != NUMBERING_OK)
+		store->last_time = last_time;
+	return rc;
 }
 
 int numbering_store_adjust_billing_account(numbering_billing_entry **out, numbering_store *store, const char *caller,
