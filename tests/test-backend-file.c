@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2453,6 +2454,121 @@ END_TEST
 
 /* NORMAL mode: commits return before their sync, and the background thread syncs
  * them within the window, one sync for all of a window's commits. */
+/* The ids of this process's threads (/proc/self/task): their count, at most @max. */
+static int thread_ids(long *ids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.') {
+			ck_assert_int_lt(n, max);
+			ids[n++] = atol(e->d_name);
+		}
+	closedir(d);
+	return n;
+}
+
+/* The signals thread @tid blocks (SigBlk in /proc/self/task/TID/status): bit n-1 for n. */
+static uint64_t blocked_of(long tid)
+{
+	char name[64], line[256];
+	snprintf(name, sizeof(name), "/proc/self/task/%ld/status", tid);
+	FILE *fp = fopen(name, "r");
+	ck_assert_ptr_nonnull(fp);
+	uint64_t mask = 0;
+	int found = 0;
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = sscanf(line, "SigBlk: %" SCNx64, &mask) == 1;
+	fclose(fp);
+	ck_assert_msg(found, "no SigBlk in %s", name);
+	return mask;
+}
+
+/* The threads in /proc/self/task now and not in @before (@nb ids): each blocks every
+ * signal a host can send or block, and no signal a fault raises; their count. */
+static int new_threads_block_signals(const long *before, int nb, const char *what)
+{
+	long now[64];
+	int n = thread_ids(now, 64), fresh = 0;
+	for (int i = 0; i < n; i++) {
+		int old = 0;
+		for (int j = 0; j < nb && !old; j++)
+			old = now[i] == before[j];
+		if (old)
+			continue;
+		fresh++;
+		/* The C library starts a thread with every signal blocked, its own two (32 and
+		 * 33, which no thread of a program may block) too, and gives it the mask it
+		 * inherits only once it runs: read once that is set. */
+		uint64_t mask = blocked_of(now[i]);
+		for (int waits = 0; waits < 10000 && (mask & (3ull << 31)) != 0; waits++) {
+			struct timespec pause = {0, 1000000};
+			nanosleep(&pause, NULL);
+			mask = blocked_of(now[i]);
+		}
+		ck_assert_msg((mask & (3ull << 31)) == 0, "%s: thread %ld never started (SigBlk %016" PRIx64 ")", what,
+		              now[i], mask);
+		for (int sig = 1; sig <= SIGRTMAX; sig++) {
+			/* Never blockable, or the C library's own (between 31 and SIGRTMIN). */
+			if (sig == SIGKILL || sig == SIGSTOP || (sig > 31 && sig < SIGRTMIN))
+				continue;
+			int faults = sig == SIGBUS || sig == SIGSEGV || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP ||
+			            sig == SIGSYS;
+			int blocked = (mask >> (sig - 1) & 1) != 0;
+			ck_assert_msg(blocked != faults, "%s: thread %ld %s signal %d (SigBlk %016" PRIx64 ")", what, now[i],
+			              faults ? "blocks" : "does not block", sig, mask);
+		}
+	}
+	return fresh;
+}
+
+/* Every thread the file backend starts (the NORMAL mode's sync thread, whether the open
+ * or a later SET_SYNC starts it, and the watcher of names, of writable and read-only
+ * opens) blocks every signal but a fault's: a signal sent to the process goes to a
+ * thread of the host, never to one of these (the sync thread took them: a host's
+ * SIGTERM handler ran there, or its default ended the process where the host took it
+ * with sigwait()). Signals a fault raises stay unblocked, where the guard of the
+ * mappings (file-guard.c) catches them: blocked, a fault kills the process. The
+ * threads are told apart as the ones new since the open, read from /proc while the
+ * store is open: each inherits its mask at its creation, so no timing is involved. */
+START_TEST(file_threads_block_signals)
+{
+	const char *path = new_store_path();
+	sigset_t none, saved;
+	sigemptyset(&none);
+	ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &none, &saved), 0);
+	long before[64];
+	int nb = thread_ids(before, 64);
+	numbering_file_options o = NUMBERING_FILE_OPTIONS_INIT;
+	o.sync_mode = NUMBERING_FILE_SYNC_NORMAL;
+	numbering_backend *b = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &o), NUMBERING_OK);
+	ck_assert_int_eq(new_threads_block_signals(before, nb, "NORMAL open"), 2); /* sync, watcher */
+	b->free(b);
+
+	nb = thread_ids(before, 64);
+	o.sync_mode = NUMBERING_FILE_SYNC_FULL;
+	ck_assert_int_eq(numbering_file_backend_new(&b, path, &o), NUMBERING_OK);
+	ck_assert_int_eq(new_threads_block_signals(before, nb, "FULL open"), 1); /* watcher */
+	int mode = NUMBERING_FILE_SYNC_NORMAL;
+	ck_assert_int_eq(b->control(b, NUMBERING_FILE_CONTROL_SET_SYNC, &mode), NUMBERING_OK);
+	ck_assert_int_eq(new_threads_block_signals(before, nb, "SET_SYNC NORMAL"), 2);
+
+	long more[64];
+	int nm = thread_ids(more, 64);
+	numbering_file_options ro = NUMBERING_FILE_OPTIONS_INIT;
+	ro.read_only = 1;
+	numbering_backend *r = NULL;
+	ck_assert_int_eq(numbering_file_backend_new(&r, path, &ro), NUMBERING_OK);
+	ck_assert_int_eq(new_threads_block_signals(more, nm, "read-only open"), 1); /* watcher */
+	r->free(r);
+	b->free(b);
+	ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &saved, NULL), 0);
+}
+END_TEST
+
 START_TEST(file_normal_window)
 {
 	const char *path = new_store_path();
@@ -4003,6 +4119,7 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_mode_owner_only_and_kept);
 	tcase_add_test(tc, file_atomic_multi);
 	tcase_add_test(tc, file_normal_window);
+	tcase_add_test(tc, file_threads_block_signals);
 	tcase_add_test(tc, file_group_commit);
 	tcase_add_test(tc, file_group_commit_failed_sync_unseen);
 	tcase_add_test(tc, file_group_commit_failed_sync_unseen_by_an_open);

@@ -1433,6 +1433,28 @@ static int wait_durable(struct file *f)
 
 static void *flusher_main(void *arg);
 
+/* Starts a thread of the backend (the sync thread, the watcher) with every signal
+ * blocked (it inherits the mask): a signal sent to the process (SIGTERM, SIGINT, a
+ * host's SIGUSR1) goes to a thread of the host, which may block it in all of its own
+ * to take it with sigwait(), never to one of these, where its default would end the
+ * process or the host's handler would run on a thread it never made. All but the
+ * signals a fault raises in the thread that faults (SIGBUS, SIGSEGV, SIGFPE, SIGILL,
+ * SIGTRAP, SIGSYS): blocked, the kernel would deliver them with their default action,
+ * killing the process without running any handler, the mappings' guard's included
+ * (file-guard.c; the sync thread writes the shared index's mapping). 0, or an errno. */
+static int start_thread(pthread_t *thread, void *(*run)(void *), void *arg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	static const int faults[] = {SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(thread, NULL, run, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int numbering__file_control(struct file *f, int op, void *arg)
 {
 	int rc = NUMBERING_OK;
@@ -1516,7 +1538,7 @@ int numbering__file_control(struct file *f, int op, void *arg)
 		if (mode == NUMBERING_FILE_SYNC_FULL)
 			rc = sync_now_locked(f);
 		if (rc == NUMBERING_OK && mode == NUMBERING_FILE_SYNC_NORMAL && !f->flusher_running) {
-			if (pthread_create(&f->flusher, NULL, flusher_main, f) != 0)
+			if (start_thread(&f->flusher, flusher_main, f) != 0)
 				rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: cannot start the sync thread");
 			else
 				f->flusher_running = 1;
@@ -2074,7 +2096,7 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 		/* Compactions and repairs that did not finish left their temporary files. */
 		numbering__file_remove_stale_temps(f->real, f->dir);
 		if (f->sync_mode == NUMBERING_FILE_SYNC_NORMAL) {
-			if (pthread_create(&f->flusher, NULL, flusher_main, f) != 0)
+			if (start_thread(&f->flusher, flusher_main, f) != 0)
 				rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "file backend: cannot start the sync thread");
 			else
 				f->flusher_running = 1;
@@ -2099,18 +2121,10 @@ int numbering__file_new(struct file **out, const char *path, const numbering_fil
 	if (rc == NUMBERING_OK && f->changes != NULL) {
 		/* Without it a moved name goes unseen until a commit moves the counter (or for
 		 * good): said, and the store opens. */
-		/* With every signal blocked (it inherits the mask): a signal sent to the process
-		 * (SIGTERM, SIGINT) goes to a thread of the host, which may block it in all of its
-		 * own to take it with sigwait(), never to this one, where its default would
-		 * end the process. */
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		if (pthread_create(&f->watcher, NULL, watch_main, f) == 0)
+		if (start_thread(&f->watcher, watch_main, f) == 0)
 			f->watcher_running = 1;
 		else
 			numbering__file_diagnose(f, "store %s: cannot start the thread that watches its names", f->path);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	if (rc == NUMBERING_OK && f->changes != NULL) {
 		/* Reads without a store catch up themselves, under a lock of their own. */
