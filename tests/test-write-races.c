@@ -1075,6 +1075,126 @@ START_TEST(adjustments_of_two_processes_both_apply)
 }
 END_TEST
 
+/* ---- Callback deliveries ---- */
+
+#define NS INT64_C(1000000000)
+#define CB_URL "https://a.example.com/cb"
+
+static int b_reports_delivered; /* B reports its claim delivered too (set before race_open) */
+
+/* B claims the one delivery once A's claim's lease ran out (its own clock, past the
+ * lease), and with b_reports_delivered reports it delivered; its first call only opens
+ * its store. NOT_FOUND when there was nothing to claim. */
+static int b_claims_again(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	race_now = FIXTURE_EPOCH + (NUMBERING_DELIVERY_LEASE_SECONDS + 5) * NS; /* A claimed at +1 s */
+	numbering_delivery_list *list = NULL;
+	int rc = numbering_store_claim_deliveries(&list, b, NULL, 10);
+	if (rc == NUMBERING_OK && numbering_delivery_list_count(list) != 1)
+		rc = NUMBERING_NOT_FOUND;
+	if (rc == NUMBERING_OK && b_reports_delivered) {
+		const numbering_delivery *d = numbering_delivery_list_item(list, 0);
+		rc = numbering_store_report_claimed_delivery(b, NULL, numbering_delivery_text(d, "id"),
+		                                             numbering_delivery_int(d, "attempts"), 1, NULL);
+	}
+	numbering_delivery_list_free(list);
+	return rc;
+}
+
+/* The deliveries A claims at its clock's time (no race armed). */
+static int a_claims(char id[64])
+{
+	numbering_delivery_list *list = NULL;
+	ck_assert_int_eq(numbering_store_claim_deliveries(&list, fx.store, NULL, 10), NUMBERING_OK);
+	int count = numbering_delivery_list_count(list);
+	if (count > 0 && id != NULL)
+		snprintf(id, 64, "%s", numbering_delivery_text(numbering_delivery_list_item(list, 0), "id"));
+	numbering_delivery_list_free(list);
+	return count;
+}
+
+/* A reports its claim (attempt 1) of a delivery failed while B, at A's @n-th allocation
+ * in the call, claims the delivery again after the lease ran out (and with
+ * b_reports_delivered reports it delivered). Checks what A's report answers and what
+ * the store holds after; returns whether B fired. */
+static int report_race(int n)
+{
+	race_open("race-report", b_claims_again);
+	stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+	numbering_active_request *q = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&q), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(q, "smsConfiguration.servicePlanId", "plan"), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(q, "callbackUrl", CB_URL), NUMBERING_OK);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", q), NUMBERING_OK);
+	numbering_active_number_free(a);
+	numbering_active_request_free(q);
+	char id[64];
+	race_now += NS; /* the delivery is due at the store's time, past the standing clock */
+	ck_assert_int_eq(a_claims(id), 1);
+	race_b_open();
+	race_b_rc = -1;
+	race_alloc_count = 0;
+	race_alloc_fire_at = n;
+	int rc = numbering_store_report_claimed_delivery(fx.store, NULL, id, 1, 0, "timed out");
+	race_alloc_fire_at = 0;
+	int b_rc = race_b_rc;
+	if (b_rc == NUMBERING_OK && b_reports_delivered) {
+		/* Delivered by B's claimant: not put back to be sent again. */
+		ck_assert_msg(rc == NUMBERING_NOT_FOUND, "allocation %d: %s %s", n, numbering_status_name(rc),
+		              numbering_error_message());
+		race_now += INT64_C(24) * 3600 * NS;
+		ck_assert_msg(a_claims(NULL) == 0, "allocation %d: the delivery B's claimant delivered is pending again", n);
+	} else if (b_rc == NUMBERING_OK) {
+		/* B's claim stands: its claimant's report is the one taken. */
+		ck_assert_msg(rc == NUMBERING_FAILED_PRECONDITION, "allocation %d: %s %s", n, numbering_status_name(rc),
+		              numbering_error_message());
+		rc = numbering_store_report_claimed_delivery(fx.store, NULL, id, 2, 0, "timed out");
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d: B's claim is lost: %s %s", n, numbering_status_name(rc),
+		              numbering_error_message());
+	} else {
+		/* B never fired, or A held the write lock (B never waits) */
+		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
+		ck_assert_msg(rc == NUMBERING_OK, "allocation %d: %s %s", n, numbering_status_name(rc),
+		              numbering_error_message());
+	}
+	race_close();
+	return b_rc >= 0;
+}
+
+static void report_races(int delivered)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	b_reports_delivered = delivered;
+	int n = 1;
+	while (n <= 400 && report_race(n))
+		n++;
+	b_reports_delivered = 0;
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+
+/* A reports its claim failed while B claims the delivery again (A's lease ran out), at
+ * each of A's allocations during the call: A's report is refused FAILED_PRECONDITION
+ * and B's claim stands. A read the delivery before its transaction, took its stale
+ * attempt for its own, and wrote the claim back over B's. */
+START_TEST(report_of_a_delivery_claimed_again_meanwhile_is_refused)
+{
+	report_races(0);
+}
+END_TEST
+
+/* The same, B's claimant reporting it delivered: A's report is NOT_FOUND and the
+ * delivery is not sent again. A's stale copy put the delivered delivery back. */
+START_TEST(report_of_a_delivery_delivered_meanwhile_is_not_found)
+{
+	report_races(1);
+}
+END_TEST
+
 Suite *write_races_suite(void)
 {
 	Suite *s = suite_create("write_races");
@@ -1093,6 +1213,8 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, a_reservation_deleted_meanwhile_is_not_found);
 	tcase_add_test(tc, reservations_expired_by_both_processes);
 	tcase_add_test(tc, adjustments_of_two_processes_both_apply);
+	tcase_add_test(tc, report_of_a_delivery_claimed_again_meanwhile_is_refused);
+	tcase_add_test(tc, report_of_a_delivery_delivered_meanwhile_is_not_found);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("busy");
 	tcase_set_timeout(tc, 120);

@@ -371,15 +371,15 @@ static int one_visit(const numbering_record *record, void *payload)
 	return 0;
 }
 
-/* @attempt ANY_CLAIM: any claim's report (numbering_store_report_delivery()). */
-static int report_locked(numbering_store *store, const char *id, int64_t attempt, int delivered, const char *error)
+/* Inside the transaction: the delivery is read after begin() took what other processes
+ * committed to a shared file store, so a claim another process made since (the lease ran
+ * out) is seen and this report refused, and a report another process made since is not
+ * undone by a stale copy (a delivered one put back to be sent again). @attempt
+ * ANY_CLAIM: any claim's report (numbering_store_report_delivery()). */
+static int report_in(numbering_store *store, const char *id, const char *name, int64_t attempt, int delivered,
+                     const char *error)
 {
-	char name[DELIVERY_NAME_SIZE];
 	char quoted[NUMBERING__QUOTE_SIZE];
-	if (id == NULL || strlen(id) >= ID_SIZE || id[0] == '\0')
-		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "id", "\"%s\" is not a delivery id",
-		                              id ? numbering__quote(quoted, id, strlen(id)) : "(null)");
-	snprintf(name, sizeof(name), "%s%s", DELIVERY_PREFIX, id);
 	numbering_delivery d;
 	memset(&d, 0, sizeof(d));
 	struct one_visit v = {&d, NUMBERING_OK};
@@ -400,7 +400,7 @@ static int report_locked(numbering_store *store, const char *id, int64_t attempt
 		                            numbering__quote(quoted, id, strlen(id)), (long long)attempt,
 		                            (long long)d.f.attempts);
 	int64_t now = store->clock(store->clock_payload);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
+	if (rc == NUMBERING_OK) {
 		if (delivered) {
 			rc = numbering__backend_remove_record(store, NUMBERING__KIND_DELIVERY, name);
 		} else {
@@ -426,10 +426,23 @@ static int report_locked(numbering_store *store, const char *id, int64_t attempt
 			if (rc == NUMBERING_OK)
 				rc = put_delivery(store, &d);
 		}
-		rc = numbering__commit_or_rollback(store, rc);
 	}
 	numbering__fields_clear(&delivery_table, &d.f);
 	return rc;
+}
+
+static int report_locked(numbering_store *store, const char *id, int64_t attempt, int delivered, const char *error)
+{
+	char name[DELIVERY_NAME_SIZE];
+	char quoted[NUMBERING__QUOTE_SIZE];
+	if (id == NULL || strlen(id) >= ID_SIZE || id[0] == '\0')
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "id", "\"%s\" is not a delivery id",
+		                              id ? numbering__quote(quoted, id, strlen(id)) : "(null)");
+	snprintf(name, sizeof(name), "%s%s", DELIVERY_PREFIX, id);
+	int rc = numbering__begin(store);
+	if (rc != NUMBERING_OK)
+		return rc;
+	return numbering__commit_or_rollback(store, report_in(store, id, name, attempt, delivered, error));
 }
 
 static int report(numbering_store *store, const char *caller, const char *id, int64_t attempt, int delivered,
