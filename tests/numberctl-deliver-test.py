@@ -269,7 +269,7 @@ def main():
                   lines[0]['delivered'] is True and [r['path'] for r in good_records()][-1:] == ['/cred'],
                   (rc, lines, err))
             check('its line shows the credential as ***', len(lines) == 1 and
-                  lines[0]['url'] == good.replace('http://', 'http://***@') + '/cred' and 'pw' not in out, out)
+                  lines[0]['url'] == good.replace('http://', 'http://***@') + '/cred' and 'us:pw' not in out, out)
 
             for args in (['deliver', '--max', '0'], ['deliver', '--max', '1001'], ['deliver', '--interval', 'x'],
                          ['deliver', '--timeout', '0'], ['deliver', '--timeout', '1.0005'],
