@@ -50,3 +50,22 @@ int record_plant_write(numbering_backend *backend, struct record_plant *plant)
 	plant->count = 0;
 	return rc;
 }
+
+int record_plant_copy(numbering_backend *backend, int kind, const char *parent, const char *from, const char *to)
+{
+	struct record_plant p = RECORD_PLANT_INIT(from, to);
+	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
+	q.kind = kind;
+	q.parent = parent;
+	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
+	int rc = backend->list(backend, &q, record_plant_visit, &p);
+	if (rc == NUMBERING_OK)
+		rc = p.rc;
+	if (rc == NUMBERING_OK && p.count == 0)
+		rc = NUMBERING_NOT_FOUND;
+	if (rc == NUMBERING_OK)
+		return record_plant_write(backend, &p);
+	for (int i = 0; i < p.count; i++) /* not written: the list failed */
+		numbering_free(p.copies[i]);
+	return rc;
+}

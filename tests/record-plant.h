@@ -34,4 +34,11 @@ int record_plant_visit(const numbering_record *record, void *payload);
  * first failure's code (the rest not tried), else NUMBERING_OK. */
 int record_plant_write(numbering_backend *backend, struct record_plant *plant);
 
+/* Copies each record of @kind under @parent whose bytes hold @from through @backend,
+ * @to (as long) written over each occurrence: with @from a record's id, the same
+ * record under another name and of the same sort key, as two processes could write two
+ * of one time before a write took its time inside its transaction. The first
+ * failure's code, NUMBERING_NOT_FOUND when no record holds @from. */
+int record_plant_copy(numbering_backend *backend, int kind, const char *parent, const char *from, const char *to);
+
 #endif

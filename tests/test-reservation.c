@@ -10,8 +10,13 @@
 #include <numbering/sys/file.h>
 #include <numbering/sys/record.h>
 
+#include <sodium.h>
+
 #include "model/kinds.h"
+#include "page-walk.h"
 #include "record-damage.h"
+#include "record-plant.h"
+#include "service/service.h"
 #include "store-fixture.h"
 #include "suites.h"
 #include "temp-dir.h"
@@ -439,6 +444,101 @@ START_TEST(list_pages_newest_first)
 }
 END_TEST
 
+/* The id of the reservation named @name, into @id (as long as any id). */
+static void id_of(char id[64], const char *name)
+{
+	snprintf(id, 64, "%s", strrchr(name, '/') + 1);
+}
+
+/* Pages of @size through P1's reservations into @w; a reservation made after the first
+ * page (newer than all: before the boundary). */
+static void list_by_pages(struct page_walk *w, int size)
+{
+	char token[NUMBERING__TOKEN_TEXT_MAX] = "";
+	page_walk_start(w);
+	for (int pages = 1;; pages++) {
+		ck_assert_int_le(pages, 20);
+		numbering_reservation_page *page = NULL;
+		int rc = numbering_store_list_reservations(&page, fx.store, NULL, P1, size, token);
+		ck_assert_msg(rc == NUMBERING_OK, "page %d: %s", pages, numbering_error_message());
+		for (int i = 0; i < numbering_reservation_page_count(page); i++)
+			page_walk_add(w, numbering_reservation_name(numbering_reservation_page_item(page, i)));
+		snprintf(token, sizeof(token), "%s", numbering_reservation_page_next_token(page));
+		numbering_reservation_page_free(page);
+		if (token[0] == '\0')
+			break;
+		if (pages == 1)
+			numbering_reservation_free(reserve_ok(P1, (const char *[]){"+12085550109"}, 1, 0));
+	}
+}
+
+/* A token of the create time alone, as tokens were before they named the id. */
+static void old_token(char token[NUMBERING__TOKEN_TEXT_MAX], int64_t time)
+{
+	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
+	static const char filter[] = "reservations|" P1;
+	crypto_generichash(digest, sizeof(digest), (const unsigned char *)filter, strlen(filter), NULL, 0);
+	numbering__token_make(token, fx.store, digest, time);
+}
+
+/* Reservations of one create time on a page boundary (two processes could write them
+ * before a reservation took its time inside its transaction): the token named the
+ * time alone, and the next page started after every reservation of it, so the others
+ * were on none. */
+START_TEST(reservations_that_share_a_create_time_are_each_listed_once)
+{
+	fixture_open_case(_i, "reservation");
+	import("+12085550100-09", NUMBERING_NUMBER_TYPE_LOCAL, 1);
+	char names[4][128], twins[2][128];
+	int64_t times[4];
+	for (int i = 0; i < 4; i++) {
+		char number[20];
+		snprintf(number, sizeof(number), "+1208555010%d", i);
+		numbering_reservation *r = reserve_ok(P1, (const char *[]){number}, 1, 0);
+		snprintf(names[i], sizeof(names[i]), "%s", numbering_reservation_name(r));
+		times[i] = numbering_reservation_create_time(r);
+		numbering_reservation_free(r);
+	}
+	/* Two copies of the second one, their ids before and after its own. */
+	char id[64], twin[64];
+	id_of(id, names[1]);
+	for (int k = 0; k < 2; k++) {
+		memset(twin, k == 0 ? '0' : 'z', strlen(id));
+		twin[strlen(id)] = '\0';
+		ck_assert_int_eq(record_plant_copy(fx.store->backend, NUMBERING__KIND_RESERVATION, P1, id, twin), NUMBERING_OK);
+		snprintf(twins[k], sizeof(twins[k]), P1 "/reservations/%s", twin);
+	}
+	/* Newest first, then by id. */
+	const char *order[] = {names[3], names[2], twins[0], names[1], twins[1], names[0]};
+	for (int size = 1; size <= 3; size++) {
+		struct page_walk w;
+		list_by_pages(&w, size);
+		/* The reservation made between pages was newer: on no page. */
+		page_walk_check(&w, order, 6, size);
+		numbering_reservation_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_reservations(&page, fx.store, NULL, P1, 1, NULL), NUMBERING_OK);
+		const char *newest = numbering_reservation_name(numbering_reservation_page_item(page, 0));
+		ck_assert_int_eq(numbering_store_delete_reservation(fx.store, NULL, newest), NUMBERING_OK);
+		numbering_reservation_page_free(page);
+	}
+	/* A token of the time alone still reads where it can: no other reservation has
+	 * the time of the third one, so the page after it is the tied ones' first. */
+	char token[NUMBERING__TOKEN_TEXT_MAX];
+	old_token(token, times[2]);
+	numbering_reservation_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_reservations(&page, fx.store, NULL, P1, 1, token), NUMBERING_OK);
+	ck_assert_str_eq(numbering_reservation_name(numbering_reservation_page_item(page, 0)), twins[0]);
+	numbering_reservation_page_free(page);
+	/* Of the tied time it cannot tell which were shown. */
+	old_token(token, times[1]);
+	fixture_expect_error(numbering_store_list_reservations(&page, fx.store, NULL, P1, 1, token),
+	                     NUMBERING_INVALID_ARGUMENT, "page token is of an earlier version");
+	ck_assert_str_eq(numbering_error_violation_field(0), "pageToken");
+	ck_assert_ptr_null(page);
+	fixture_close_case();
+}
+END_TEST
+
 /* A number rented out of a reservation and released comes back listed: anyone's again. */
 START_TEST(rented_and_released_number_is_anyones)
 {
@@ -741,6 +841,7 @@ Suite *reservation_suite(void)
 	tcase_add_loop_test(tc, criteria_take_the_lowest_matches_or_nothing, 0, 2);
 	tcase_add_loop_test(tc, bad_requests_change_nothing, 0, 2);
 	tcase_add_loop_test(tc, list_pages_newest_first, 0, 2);
+	tcase_add_loop_test(tc, reservations_that_share_a_create_time_are_each_listed_once, 0, 2);
 	tcase_add_loop_test(tc, rented_and_released_number_is_anyones, 0, 2);
 	tcase_add_loop_test(tc, import_refuses_the_reservation_attribute, 0, 2);
 	tcase_add_test(tc, file_store_keeps_reservations);

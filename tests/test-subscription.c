@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <numbering/sys/file.h>
+#include <sodium.h>
 
 #include "model/billing-fields.h"
 #include "model/fields.h"
@@ -19,6 +20,8 @@
 #include "service/service.h"
 #include "service/subscription.h"
 #include "ledger-invariant.h"
+#include "page-walk.h"
+#include "record-plant.h"
 #include "rent-setup.h"
 #include "store-fixture.h"
 #include "suites.h"
@@ -668,6 +671,86 @@ START_TEST(get_list_and_update_check_their_input)
 }
 END_TEST
 
+/* Pages of @size through P1's subscriptions into @w; after the first page a number is
+ * rented (@number: its subscription starts after all, on a later page), its name into
+ * @late. */
+static void list_subscriptions_by_pages(struct page_walk *w, int size, const char *number,
+                                        char late[NUMBERING__SUBSCRIPTION_NAME_SIZE])
+{
+	char token[NUMBERING__TOKEN_TEXT_MAX] = "";
+	page_walk_start(w);
+	for (int pages = 1;; pages++) {
+		ck_assert_int_le(pages, 20);
+		numbering_subscription_page *page = NULL;
+		int rc = numbering_store_list_subscriptions(&page, st, NULL, P1, size, token);
+		ck_assert_msg(rc == NUMBERING_OK, "page %d: %s", pages, numbering_error_message());
+		for (int i = 0; i < numbering_subscription_page_count(page); i++)
+			page_walk_add(w, numbering_subscription_name(numbering_subscription_page_item(page, i)));
+		snprintf(token, sizeof(token), "%s", numbering_subscription_page_next_token(page));
+		numbering_subscription_page_free(page);
+		if (token[0] == '\0')
+			break;
+		if (pages == 1)
+			rent(number, late);
+	}
+}
+
+/* Subscriptions of one start time on a page boundary (two processes could write them
+ * before a rent took its time inside its transaction): the token named the time alone,
+ * and the next page started after every subscription of it, so the others were on
+ * none. */
+START_TEST(subscriptions_that_share_a_start_time_are_each_listed_once)
+{
+	open_store(_i);
+	stock_import_usd(st, "+12085550100-09", NUMBERING_CAPABILITY_VOICE, 0, 100, 1);
+	top_up(100000);
+	char names[4][NUMBERING__SUBSCRIPTION_NAME_SIZE], twins[2][NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	for (int i = 0; i < 4; i++) {
+		char number[16];
+		snprintf(number, sizeof(number), "+1208555010%d", i);
+		rent(number, names[i]);
+	}
+	/* Two copies of the third one's record, their ids before and after its own. */
+	const char *id = strrchr(names[2], '/') + 1;
+	for (int k = 0; k < 2; k++) {
+		char twin[64];
+		memset(twin, k == 0 ? 'A' : 'z', strlen(id));
+		twin[strlen(id)] = '\0';
+		ck_assert_int_eq(record_plant_copy(st->backend, NUMBERING__KIND_SUBSCRIPTION, P1, id, twin), NUMBERING_OK);
+		snprintf(twins[k], sizeof(twins[k]), P1 "/subscriptions/%s", twin);
+	}
+	/* Oldest first, then by id; each walk's late rent last. */
+	char late[3][NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	const char *order[9] = {names[0], names[1], twins[0], names[2], twins[1], names[3]};
+	for (int size = 1; size <= 3; size++) {
+		char number[16];
+		snprintf(number, sizeof(number), "+1208555010%d", 4 + size);
+		struct page_walk w;
+		list_subscriptions_by_pages(&w, size, number, late[size - 1]);
+		order[5 + size] = late[size - 1];
+		page_walk_check(&w, order, 6 + size, size);
+	}
+	/* A token of the time alone still reads where it can: no other subscription
+	 * starts when the second one does, so the page after it is the tied ones' first. */
+	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
+	crypto_generichash(digest, sizeof(digest), (const unsigned char *)P1, strlen(P1),
+	                   (const unsigned char *)"subscriptions", 13);
+	char token[NUMBERING__TOKEN_TEXT_MAX];
+	numbering__token_make(token, st, digest, sub_int(names[1], "startTime"));
+	numbering_subscription_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_subscriptions(&page, st, NULL, P1, 1, token), NUMBERING_OK);
+	ck_assert_str_eq(numbering_subscription_name(numbering_subscription_page_item(page, 0)), twins[0]);
+	numbering_subscription_page_free(page);
+	/* Of the tied time it cannot tell which were shown. */
+	numbering__token_make(token, st, digest, sub_int(names[2], "startTime"));
+	fixture_expect_error(numbering_store_list_subscriptions(&page, st, NULL, P1, 1, token), NUMBERING_INVALID_ARGUMENT,
+	                     "page token is of an earlier version");
+	ck_assert_str_eq(numbering_error_violation_field(0), "pageToken");
+	ck_assert_ptr_null(page);
+	close_store(_i);
+}
+END_TEST
+
 /* Internal: a start with bad terms is refused and writes nothing. */
 START_TEST(start_refuses_bad_terms)
 {
@@ -986,6 +1069,7 @@ Suite *subscription_suite(void)
 	tcase_add_test(tc, released_file);
 	tcase_add_test(tc, free_numbers_renew_without_entries);
 	tcase_add_test(tc, get_list_and_update_check_their_input);
+	tcase_add_loop_test(tc, subscriptions_that_share_a_start_time_are_each_listed_once, 0, 2);
 	tcase_add_test(tc, start_refuses_bad_terms);
 	tcase_add_test(tc, json_methods);
 	tcase_add_test(tc, random_sequence_memory);

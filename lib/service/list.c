@@ -222,12 +222,6 @@ struct collect {
 	int rc;
 };
 
-static const char *id_of(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	return slash != NULL ? slash + 1 : name;
-}
-
 /* @size bytes in the page's current block, or in a new one sized for the rest of the
  * page (at most PAGE_BLOCK_MAX, unless one instance is larger). */
 static void *page_alloc(numbering_list_page *page, size_t size, int items_left)
@@ -257,7 +251,7 @@ static int collect_one(const numbering_record *record, void *payload)
 	struct collect *c = payload;
 	numbering_list_page *page = c->page;
 	c->visited++;
-	if (c->has_after && record->sort_key == c->after_time && strcmp(id_of(record->name), c->after_id) <= 0)
+	if (c->has_after && record->sort_key == c->after_time && strcmp(numbering__page_id_of(record->name), c->after_id) <= 0)
 		return 0; /* at or before the token's instance: listed already */
 	if (page->count >= c->page_size) {
 		c->more = 1;
@@ -306,7 +300,7 @@ static int listed_after(const numbering_instance *a, const numbering_instance *b
 {
 	if (a->create_time != b->create_time)
 		return a->create_time < b->create_time;
-	return strcmp(id_of(numbering_instance_name(a)), id_of(numbering_instance_name(b))) > 0;
+	return strcmp(numbering__page_id_of(numbering_instance_name(a)), numbering__page_id_of(numbering_instance_name(b))) > 0;
 }
 
 /* The walk's order is the create time's; ties come in the backend's order. An
@@ -423,7 +417,7 @@ int numbering_store_list(numbering_list_page **out, numbering_store *store, cons
 	if (c.more) {
 		const numbering_instance *last = page->items[page_size - 1];
 		numbering__token_make_keyed(page->next_token, store, digest, last->create_time,
-		                            tied ? id_of(numbering_instance_name(last)) : NULL);
+		                            tied ? numbering__page_id_of(numbering_instance_name(last)) : NULL);
 	}
 	for (int i = 0; i < page->count; i++)
 		numbering__instance_for_caller(store, page->items[i]);

@@ -6,6 +6,7 @@
  * rest of a keyset position when the int64 alone can tie (a create time two processes
  * both took, a display name).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -107,15 +108,52 @@ int numbering__token_read(int64_t *cursor, const numbering_store *store, const c
 	return numbering__token_read_keyed(cursor, NULL, NULL, store, text, digest, field, bound_to);
 }
 
-int numbering__page_args(int64_t *cursor, int *has_cursor, const numbering_store *store, int page_size, int max,
+const char *numbering__page_id_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash != NULL ? slash + 1 : name;
+}
+
+int numbering__page_args(struct numbering__page_cursor *c, const numbering_store *store, int page_size, int max,
                          const char *page_token, const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES],
                          const char *bound_to)
 {
+	memset(c, 0, sizeof(*c));
 	if (page_size < 0 || page_size > max)
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageSize", "pageSize %d is not 1 to %d", page_size,
 		                              max);
 	if (page_token == NULL || page_token[0] == '\0')
 		return NUMBERING_OK;
-	*has_cursor = 1;
-	return numbering__token_read(cursor, store, page_token, digest, "pageToken", bound_to);
+	c->has = 1;
+	return numbering__token_read_keyed(&c->key, c->id, &c->has_id, store, page_token, digest, "pageToken", bound_to);
+}
+
+void numbering__page_query(numbering_record_query *q, const struct numbering__page_cursor *c)
+{
+	/* From the cursor's key on, its ties included: the visitor skips those shown. A
+	 * store's keys are times, well inside int64. */
+	q->has_after = c->has;
+	if (q->order == NUMBERING_RECORD_ORDER_ASCENDING)
+		q->after = c->key > INT64_MIN ? c->key - 1 : c->key;
+	else
+		q->after = c->key < INT64_MAX ? c->key + 1 : c->key;
+}
+
+int numbering__page_skip(int *skip, struct numbering__page_cursor *c, const numbering_record *record)
+{
+	*skip = c->has && record->sort_key == c->key;
+	if (!*skip)
+		return NUMBERING_OK;
+	if (c->has_id) {
+		*skip = strcmp(numbering__page_id_of(record->name), c->id) <= 0;
+		return NUMBERING_OK;
+	}
+	/* A token of the key alone, issued before tokens named the id: the page before
+	 * ended at a record of this key. One record of it was that one; of two, the
+	 * token cannot tell which were shown. */
+	if (++c->ties > 1)
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, "pageToken",
+		                              "page token is of an earlier version and ends among records of one time: "
+		                              "list again from the first page");
+	return NUMBERING_OK;
 }

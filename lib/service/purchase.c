@@ -742,12 +742,6 @@ struct list_visit {
 	int rc;
 };
 
-static const char *id_of(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	return slash != NULL ? slash + 1 : name;
-}
-
 /* Takes the records from the walk's order (time descending) until the page is full and
  * the time changes: the page's last time may be tied by more than fit, so all of them
  * are read, and sorted by id after the walk. */
@@ -755,7 +749,7 @@ static int list_visit(const numbering_record *record, void *payload)
 {
 	struct list_visit *v = payload;
 	numbering_purchase_page *page = v->page;
-	if (v->has_after && record->sort_key == v->after_time && strcmp(id_of(record->name), v->after_id) <= 0)
+	if (v->has_after && record->sort_key == v->after_time && strcmp(numbering__page_id_of(record->name), v->after_id) <= 0)
 		return 0; /* at or before the token's purchase: listed already */
 	if (page->count >= v->want) {
 		v->more = 1;

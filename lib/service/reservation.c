@@ -621,23 +621,60 @@ int numbering_store_get_reservation(numbering_reservation **out, numbering_store
 	return NUMBERING_OK;
 }
 
+/* A page is newest first, then by id: two reservations can have one create time (a
+ * store written before times were taken inside the transaction, a host's backend), and
+ * the token names the last one's (time, id). A token of the time alone started the
+ * next page after every reservation of that time, so one of two on the boundary was
+ * on no page. */
 struct page_visit {
 	numbering_reservation_page *page;
-	int cap;
+	int want, cap; /* the page size; the items' room */
+	int more;
 	int64_t now;
+	struct numbering__page_cursor *cursor;
 	int rc;
 };
 
+/* Takes the live reservations in the walk's order (time descending) until the page is
+ * full and the time changes: the page's last time may be tied by more than fit, so all
+ * of them are read, and sorted by id after the walk. */
 static int page_visit(const numbering_record *record, void *payload)
 {
 	struct page_visit *v = payload;
-	numbering_reservation *r = &v->page->items[v->page->count];
+	numbering_reservation_page *page = v->page;
+	int skip = 0;
+	if ((v->rc = numbering__page_skip(&skip, v->cursor, record)) != NUMBERING_OK)
+		return v->rc;
+	if (skip)
+		return 0;
+	if (page->count == v->cap) {
+		numbering_reservation *grown = numbering__realloc(page->items, (size_t)v->cap * 2 * sizeof(*grown));
+		if (grown == NULL)
+			return v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing reservations");
+		page->items = grown;
+		v->cap *= 2;
+	}
+	numbering_reservation *r = &page->items[page->count];
 	if ((v->rc = read_record(r, record)) != NUMBERING_OK)
 		return v->rc;
 	/* Expired, its expiry not written yet (numbering__due_before_read()): gone. */
 	if (r->expire_time <= v->now)
 		return 0;
-	return ++v->page->count == v->cap ? NUMBERING__VISIT_STOP : 0;
+	if (page->count >= v->want) {
+		v->more = 1;
+		if (r->create_time != page->items[page->count - 1].create_time)
+			return NUMBERING__VISIT_STOP;
+	}
+	page->count++;
+	return 0;
+}
+
+static int newest_then_id(const void *x, const void *y)
+{
+	const numbering_reservation *a = x, *b = y;
+	if (a->create_time != b->create_time)
+		return a->create_time > b->create_time ? -1 : 1;
+	return strcmp(numbering__page_id_of(a->name), numbering__page_id_of(b->name));
 }
 
 static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *project)
@@ -659,11 +696,11 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 	if (rc == NUMBERING_OK)
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_RESERVATION_LIST, checked);
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
-	int64_t after = 0;
-	int has_after = 0;
+	struct numbering__page_cursor cursor;
+	memset(&cursor, 0, sizeof(cursor));
 	if (rc == NUMBERING_OK) {
 		list_digest(digest, checked);
-		rc = numbering__page_args(&after, &has_after, store, page_size, LIST_MAX, page_token, digest, "project");
+		rc = numbering__page_args(&cursor, store, page_size, LIST_MAX, page_token, digest, "project");
 	}
 	int64_t now = 0;
 	if (rc == NUMBERING_OK)
@@ -681,11 +718,9 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 	q.kind = NUMBERING__KIND_RESERVATION;
 	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
 	q.parent = checked;
-	q.has_after = has_after;
-	q.after = after;
-	/* One more tells whether a next page exists; expired ones not yet ended are
-	 * skipped, so the visitor counts, not the backend. */
-	struct page_visit v = {page, size + 1, now, NUMBERING_OK};
+	numbering__page_query(&q, &cursor);
+	/* Expired ones not yet ended are skipped, so the visitor counts, not the backend. */
+	struct page_visit v = {page, size, size + 1, 0, now, &cursor, NUMBERING_OK};
 	numbering_available_number scratch;
 	memset(&scratch, 0, sizeof(scratch));
 	numbering__available_clear(&scratch);
@@ -693,7 +728,12 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 	rc = numbering__backend_list(store, &q, page_visit, &v);
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
-	for (int i = 0; i < page->count && i < size && rc == NUMBERING_OK; i++)
+	if (rc == NUMBERING_OK && page->count > 1)
+		qsort(page->items, (size_t)page->count, sizeof(*page->items), newest_then_id);
+	/* The ties past the page were read only to find the first ones by id. */
+	if (page->count > size)
+		page->count = size;
+	for (int i = 0; i < page->count && rc == NUMBERING_OK; i++)
 		rc = still_held(&page->items[i], store, &scratch);
 	numbering__rwlock_rdunlock(&store->lock, slot);
 	numbering__available_clear(&scratch);
@@ -701,9 +741,10 @@ int numbering_store_list_reservations(numbering_reservation_page **out, numberin
 		numbering_reservation_page_free(page);
 		return rc;
 	}
-	if (page->count > size) {
-		page->count = size;
-		numbering__token_make(page->next_token, store, digest, page->items[size - 1].create_time);
+	if (v.more) {
+		const numbering_reservation *last = &page->items[page->count - 1];
+		numbering__token_make_keyed(page->next_token, store, digest, last->create_time,
+		                            numbering__page_id_of(last->name));
 	}
 	*out = page;
 	return NUMBERING_OK;

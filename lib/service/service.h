@@ -279,12 +279,30 @@ int numbering__token_read_keyed(int64_t *cursor, char key[NUMBERING__TOKEN_KEY_M
                                 const numbering_store *store, const char *text,
                                 const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *field,
                                 const char *bound_to);
+/* The id of a record name: its last segment (what a keyset breaks ties by). */
+const char *numbering__page_id_of(const char *name);
+/* A keyset position in a list ordered by the records' sort key (a time), then by id:
+ * the last record a page showed. Keys tie (two processes took one time before their
+ * transactions, a host's backend, an import), ids do not. */
+struct numbering__page_cursor {
+	int has;    /* a token was given */
+	int has_id; /* 0: a token issued before tokens named the id (version 1) */
+	int64_t key;
+	char id[NUMBERING__TOKEN_KEY_MAX + 1];
+	int ties; /* version 1: the records of @key met */
+};
 /* A paged list's own arguments, its filter's digest known: @page_size 0 (the default)
  * to @max (field pageSize), then @page_token, unless NULL or "" (the first page), read
- * into *@cursor as numbering__token_read() (field pageToken), *@has_cursor set. */
-int numbering__page_args(int64_t *cursor, int *has_cursor, const numbering_store *store, int page_size, int max,
+ * into @c as numbering__token_read_keyed() (field pageToken). */
+int numbering__page_args(struct numbering__page_cursor *c, const numbering_store *store, int page_size, int max,
                          const char *page_token, const unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES],
                          const char *bound_to);
+/* Starts @q (its order set) at @c's key, its ties included. */
+void numbering__page_query(numbering_record_query *q, const struct numbering__page_cursor *c);
+/* For each record the walk of numbering__page_query() visits: *@skip 1 when @record is
+ * at or before @c (shown already), else 0. NUMBERING_INVALID_ARGUMENT naming pageToken
+ * for a version 1 token whose key two records have. */
+int numbering__page_skip(int *skip, struct numbering__page_cursor *c, const numbering_record *record);
 
 /* A new random instance id: a letter and 15 of [a-z2-7]. */
 void numbering__generate_id(char id[17]);

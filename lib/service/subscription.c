@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -630,22 +631,44 @@ struct numbering_subscription_page {
 	int count, cap;
 	numbering_subscription **items;
 	char next_token[NUMBERING__TOKEN_TEXT_MAX];
-	int64_t last_key;
 };
 
+/* A page is oldest first (by start time), then by id: two subscriptions can start at
+ * one time (a store written before times were taken inside the transaction, a host's
+ * backend), and the token names the last one's (start time, id). A token of the time
+ * alone started the next page after every subscription of that time, so one of two on
+ * the boundary was on no page. */
 struct list_visit {
 	numbering_subscription_page *page;
+	int want; /* the page size */
+	struct numbering__page_cursor *cursor;
 	int rc;
 	int more;
 };
 
+/* Takes the records in the walk's order until the page is full and the start time
+ * changes: the page's last time may be tied by more than fit, so all of them are
+ * read, and sorted by id after the walk. */
 static int list_visit(const numbering_record *record, void *payload)
 {
 	struct list_visit *v = payload;
 	numbering_subscription_page *page = v->page;
-	if (page->count == page->cap) {
+	int skip = 0;
+	if ((v->rc = numbering__page_skip(&skip, v->cursor, record)) != NUMBERING_OK)
+		return v->rc;
+	if (skip)
+		return 0;
+	if (page->count >= v->want) {
 		v->more = 1; /* one more than the page: there is a next one */
-		return NUMBERING__VISIT_STOP;
+		if (record->sort_key != page->items[page->count - 1]->f.start_time)
+			return NUMBERING__VISIT_STOP;
+	}
+	if (page->count == page->cap) {
+		numbering_subscription **grown = numbering__realloc(page->items, (size_t)page->cap * 2 * sizeof(*grown));
+		if (grown == NULL)
+			return v->rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing subscriptions");
+		page->items = grown;
+		page->cap *= 2;
 	}
 	if ((v->rc = new_subscription(&page->items[page->count])) != NUMBERING_OK)
 		return v->rc;
@@ -655,8 +678,15 @@ static int list_visit(const numbering_record *record, void *payload)
 		return v->rc;
 	}
 	page->count++;
-	page->last_key = record->sort_key;
 	return 0;
+}
+
+static int oldest_then_id(const void *x, const void *y)
+{
+	const numbering_subscription *a = *(numbering_subscription *const *)x, *b = *(numbering_subscription *const *)y;
+	if (a->f.start_time != b->f.start_time)
+		return a->f.start_time < b->f.start_time ? -1 : 1;
+	return strcmp(numbering__page_id_of(a->name), numbering__page_id_of(b->name));
 }
 
 static void list_digest(unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES], const char *project)
@@ -677,35 +707,38 @@ int numbering_store_list_subscriptions(numbering_subscription_page **out, number
 	if (rc == NUMBERING_OK)
 		rc = numbering__authorize(store, caller, NUMBERING__PERM_BILLING_GET, checked);
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
-	int64_t after = 0;
-	int has_after = 0;
+	struct numbering__page_cursor cursor;
+	memset(&cursor, 0, sizeof(cursor));
 	if (rc == NUMBERING_OK) {
 		list_digest(digest, checked);
-		rc = numbering__page_args(&after, &has_after, store, page_size, NUMBERING_SUBSCRIPTION_PAGE_MAX, page_token,
-		                          digest, "parent");
+		rc = numbering__page_args(&cursor, store, page_size, NUMBERING_SUBSCRIPTION_PAGE_MAX, page_token, digest,
+		                          "parent");
 	}
 	numbering_subscription_page *page = NULL;
 	int size = page_size == 0 ? PAGE_DEFAULT : page_size;
 	if (rc == NUMBERING_OK && ((page = numbering__calloc(1, sizeof(*page))) == NULL ||
-	                           (page->items = numbering__calloc((size_t)size, sizeof(*page->items))) == NULL))
+	                           (page->items = numbering__calloc((size_t)size + 1, sizeof(*page->items))) == NULL))
 		rc = numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory listing subscriptions");
 	if (rc != NUMBERING_OK) {
 		numbering_subscription_page_free(page);
 		return rc;
 	}
-	page->cap = size;
+	page->cap = size + 1;
 	numbering_record_query q = NUMBERING_RECORD_QUERY_INIT;
 	q.kind = NUMBERING__KIND_SUBSCRIPTION;
 	q.order = NUMBERING_RECORD_ORDER_ASCENDING;
 	q.parent = checked;
-	q.has_after = has_after;
-	q.after = after;
-	q.limit = size + 1;
-	struct list_visit v = {page, NUMBERING_OK, 0};
+	numbering__page_query(&q, &cursor);
+	struct list_visit v = {page, size, &cursor, NUMBERING_OK, 0};
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &q, list_visit, &v);
 	if (rc == NUMBERING_OK)
 		rc = v.rc;
+	if (rc == NUMBERING_OK && page->count > 1)
+		qsort(page->items, (size_t)page->count, sizeof(*page->items), oldest_then_id);
+	/* The ties past the page were read only to find the first ones by id. */
+	for (; page->count > size; page->count--)
+		numbering_subscription_free(page->items[page->count - 1]);
 	/* Bucket-managed ones: their current periods, after the listing (each day's bucket
 	 * read once for the page). */
 	if (rc == NUMBERING_OK)
@@ -715,8 +748,11 @@ int numbering_store_list_subscriptions(numbering_subscription_page **out, number
 		numbering_subscription_page_free(page);
 		return rc;
 	}
-	if (v.more)
-		numbering__token_make(page->next_token, store, digest, page->last_key);
+	if (v.more) {
+		const numbering_subscription *last = page->items[page->count - 1];
+		numbering__token_make_keyed(page->next_token, store, digest, last->f.start_time,
+		                            numbering__page_id_of(last->name));
+	}
 	*out = page;
 	return NUMBERING_OK;
 }
