@@ -495,12 +495,15 @@ END_TEST
 
 /* ---- Voximplant AttachPhoneNumber ---- */
 
-static void import_vox(numbering_store *store, const char *text)
+/* Imports @text with Voximplant's attributes; @docs: it needs supporting documents (an
+ * attach holds it unverified). */
+static void import_vox(numbering_store *store, const char *text, int docs)
 {
 	numbering_available_number *n = NULL;
 	ck_assert_int_eq(numbering_available_number_new(&n), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_numbers(n, text, NULL), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_int(n, "supportingDocumentationRequired", docs), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_text(n, "categoryName", "GEOGRAPHIC"), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_int(n, "regionId", 1), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_text(n, "regionName", "Washington"), NUMBERING_OK);
@@ -567,7 +570,7 @@ START_TEST(attach_takes_another_number_when_one_is_taken_meanwhile)
 	int calls = 0;
 	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
 		race_open("race-attach", b_rents_the_first_vox);
-		import_vox(fx.store, "+12025550100-01");
+		import_vox(fx.store, "+12025550100-01", 0);
 		top_up(fx.store, P1, "USD", 10000);
 		top_up(fx.store, P2, "USD", 10000);
 		race_alloc_count = 0;
@@ -1195,6 +1198,175 @@ START_TEST(report_of_a_delivery_delivered_meanwhile_is_not_found)
 }
 END_TEST
 
+/* ---- A release taking effect ---- */
+
+/* Past the end of the month the released number was paid for. */
+#define RELEASE_DUE (FIXTURE_EPOCH + INT64_C(40) * 24 * 3600 * NS)
+
+/* B's expiry run (its own clock past the release's expireAt), then its rent of the
+ * number for P2; its first call only opens its store. */
+static int b_expires_and_rents_again(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	race_now = RELEASE_DUE;
+	int rc = numbering_store_process_due(NULL, b);
+	numbering_active_number *a = NULL;
+	if (rc == NUMBERING_OK)
+		rc = numbering_store_rent(&a, b, NULL, P2, "+12085550100", NULL);
+	numbering_active_number_free(a);
+	return rc;
+}
+
+/* A's expiry run, at RELEASE_DUE, of the release of P1's +12085550100 while B, at A's
+ * @n-th allocation in the run, carries the release out first and rents the number for
+ * P2: whoever carried it out, the number is P2's or in stock, never both. Returns
+ * whether B fired. */
+static int release_expiry_race(int n)
+{
+	race_open("race-release", b_expires_and_rents_again);
+	stock_import_usd(fx.store, "+12085550100", NUMBERING_CAPABILITY_SMS, 0, 300, 1);
+	top_up(fx.store, P1, "USD", 10000);
+	top_up(fx.store, P2, "USD", 10000);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
+	numbering_active_number_free(a);
+	ck_assert_int_eq(numbering_store_release_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
+	numbering_active_number_free(a);
+	race_b_open();
+	race_now = RELEASE_DUE;
+	race_b_rc = -1;
+	race_alloc_count = 0;
+	race_alloc_fire_at = n;
+	int64_t processed = -1;
+	int rc = numbering_store_process_due(&processed, fx.store);
+	race_alloc_fire_at = 0;
+	int b_rc = race_b_rc;
+	ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+	              numbering_error_message());
+	char mine[128], theirs[128];
+	held(mine, sizeof(mine), fx.store, P1);
+	held(theirs, sizeof(theirs), fx.store, P2);
+	ck_assert_str_eq(mine, "");
+	if (b_rc == NUMBERING_OK) {
+		ck_assert_msg(processed == 0, "allocation %d: A carried out the release B had: %lld", n,
+		              (long long)processed);
+		ck_assert_str_eq(theirs, "+12085550100");
+		ck_assert_msg(!first_in_stock(), "allocation %d: the number P2 rented is in stock again", n);
+	} else {
+		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
+		ck_assert_int_eq(processed, 1);
+		ck_assert_str_eq(theirs, "");
+		ck_assert(first_in_stock());
+	}
+	race_close();
+	return b_rc >= 0;
+}
+
+/* An expiry run by A and one by B of the same release (Sinch: a release takes effect at
+ * its expireAt), B's at each of A's allocations in A's run and followed by B's rent of
+ * the number: A's run carries out nothing B did, and the number P2 rented stays P2's.
+ * The run listed and read the ACTIVE record before its transaction, and gave the
+ * number back a second time. */
+START_TEST(a_release_carried_out_meanwhile_is_not_carried_out_again)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int n = 1;
+	while (n <= 400 && release_expiry_race(n))
+		n++;
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
+/* ---- A verification hold ending ---- */
+
+/* Past the default verification hold of a number attached at FIXTURE_EPOCH. */
+#define HOLD_DUE (FIXTURE_EPOCH + (NUMBERING_UNVERIFIED_HOLD_SECONDS_DEFAULT + 100) * NS)
+
+/* AttachPhoneNumber of one GEOGRAPHIC number of region 1 for @project on @store. */
+static int attach_one(numbering_store *store, const char *project)
+{
+	numbering_attach_request r = NUMBERING_ATTACH_REQUEST_INIT;
+	r.country_code = "US";
+	r.phone_category_name = "GEOGRAPHIC";
+	r.phone_region_id = 1;
+	r.phone_count = 1;
+	numbering_attached *out = NULL;
+	int rc = numbering_store_attach_phone_numbers(&out, store, NULL, project, &r);
+	numbering_attached_free(out);
+	return rc;
+}
+
+/* B's expiry run past the hold, then its attach of the number for P2; its first call
+ * only opens its store. */
+static int b_ends_the_hold_and_attaches(numbering_store *b)
+{
+	if (b_calls++ == 0)
+		return NUMBERING_OK;
+	race_now = HOLD_DUE;
+	int rc = numbering_store_process_due(NULL, b);
+	return rc == NUMBERING_OK ? attach_one(b, P2) : rc;
+}
+
+/* A's expiry run, past the hold of P1's unverified +12025550100, while B, at A's @n-th
+ * allocation in the run, ends the hold first and attaches the number for P2: the number
+ * is P2's or in stock, never both. Returns whether B fired. */
+static int hold_expiry_race(int n)
+{
+	race_open("race-hold", b_ends_the_hold_and_attaches);
+	import_vox(fx.store, "+12025550100", 1);
+	top_up(fx.store, P1, "USD", 10000);
+	top_up(fx.store, P2, "USD", 10000);
+	ck_assert_msg(attach_one(fx.store, P1) == NUMBERING_OK, "%s", numbering_error_message());
+	race_b_open();
+	race_now = HOLD_DUE;
+	race_b_rc = -1;
+	race_alloc_count = 0;
+	race_alloc_fire_at = n;
+	int64_t processed = -1;
+	int rc = numbering_store_process_due(&processed, fx.store);
+	race_alloc_fire_at = 0;
+	int b_rc = race_b_rc;
+	ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
+	              numbering_error_message());
+	char mine[128], theirs[128];
+	held(mine, sizeof(mine), fx.store, P1);
+	held(theirs, sizeof(theirs), fx.store, P2);
+	ck_assert_str_eq(mine, "");
+	numbering_available_number *stock = NULL;
+	int in_stock = numbering_store_get_available(&stock, fx.store, NULL, P2, "+12025550100") == NUMBERING_OK;
+	numbering_available_number_free(stock);
+	if (b_rc == NUMBERING_OK) {
+		ck_assert_msg(processed == 0, "allocation %d: A ended the hold B had: %lld", n, (long long)processed);
+		ck_assert_str_eq(theirs, "+12025550100");
+		ck_assert_msg(!in_stock, "allocation %d: the number P2 attached is in stock again", n);
+	} else {
+		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
+		ck_assert_int_eq(processed, 1);
+		ck_assert_str_eq(theirs, "");
+		ck_assert(in_stock);
+	}
+	race_close();
+	return b_rc >= 0;
+}
+
+/* The same for a Voximplant number whose verification hold ended (attach.c's expiry):
+ * the run read the PHONE record and its number before its transaction, and gave the
+ * number back a second time. */
+START_TEST(a_hold_ended_meanwhile_is_not_ended_again)
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	int n = 1;
+	while (n <= 400 && hold_expiry_race(n))
+		n++;
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+}
+END_TEST
+
 Suite *write_races_suite(void)
 {
 	Suite *s = suite_create("write_races");
@@ -1215,6 +1387,8 @@ Suite *write_races_suite(void)
 	tcase_add_test(tc, adjustments_of_two_processes_both_apply);
 	tcase_add_test(tc, report_of_a_delivery_claimed_again_meanwhile_is_refused);
 	tcase_add_test(tc, report_of_a_delivery_delivered_meanwhile_is_not_found);
+	tcase_add_test(tc, a_release_carried_out_meanwhile_is_not_carried_out_again);
+	tcase_add_test(tc, a_hold_ended_meanwhile_is_not_ended_again);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("busy");
 	tcase_set_timeout(tc, 120);

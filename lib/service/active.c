@@ -576,13 +576,27 @@ int numbering__expire_due(numbering_store *store, int kind, int64_t now, numberi
 	q.limit = DUE_BATCH;
 	while (rc == NUMBERING_OK) {
 		numbering__rwlock_wrlock(&store->lock);
+		/* Listed and carried out inside one transaction: after begin() took what other
+		 * processes committed to a shared file store, so a record another process's run
+		 * expired since the look above is not listed, and none is read before another
+		 * process's change of it (its own expiry: the number given back twice). */
 		v->count = 0;
-		rc = numbering__backend_list(store, &q, due_visit, v);
-		int n = v->count;
-		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
-			rc = expire_one(store, a, v->names[i], v->deleted[i]);
+		int n = 0;
+		int64_t last_time = store->last_time;
+		if ((rc = numbering__begin(store)) == NUMBERING_OK) {
+			rc = numbering__backend_list(store, &q, due_visit, v);
+			n = v->count;
+			for (int i = 0; i < n && rc == NUMBERING_OK; i++)
+				rc = expire_one(store, a, v->names[i], v->deleted[i]);
+			if (rc == NUMBERING_OK && n == 0)
+				numbering__rollback(store); /* nothing due after all */
+			else
+				rc = numbering__commit_or_rollback(store, rc);
+			if (rc != NUMBERING_OK)
+				store->last_time = last_time;
+		}
 		numbering__rwlock_wrunlock(&store->lock);
-		if (rc == NUMBERING_OK)
+		if (rc == NUMBERING_OK && n > 0)
 			rc = numbering__durable(store);
 		for (int i = 0; i < n && rc == NUMBERING_OK; i++)
 			if (v->deleted[i][0] != '\0') {
@@ -614,11 +628,13 @@ int numbering__active_give_back(numbering_store *store, numbering_active_number 
 	return rc;
 }
 
-/* Carries out the release named @name: its instance becomes DELETED, its number goes
- * back to the inventory with the attributes it was rented with, the record goes. */
+/* Carries out the release named @name, inside the expiry run's transaction: its
+ * instance becomes DELETED, its number goes back to the inventory with the attributes
+ * it was rented with, the record goes. */
 static int expire_one(numbering_store *store, numbering_active_number *a, const char *name,
                       char deleted[NUMBERING__NAME_SIZE])
 {
+	deleted[0] = '\0';
 	struct active_visit v = {a, NUMBERING_OK, 0};
 	numbering__active_clear(a);
 	int rc = numbering__backend_get_record(store, NUMBERING__KIND_ACTIVE, name, active_visit, &v);
@@ -626,8 +642,7 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 		rc = v.rc;
 	if (rc != NUMBERING_OK)
 		return rc;
-	int64_t last_time = store->last_time, now = 0;
-	deleted[0] = '\0';
+	int64_t now = 0;
 	int live = 0;
 	if (a->a.instance != NULL) {
 		rc = numbering__backend_get(store, a->instance, a->a.instance);
@@ -638,22 +653,17 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 	}
 	if (rc == NUMBERING_OK && live)
 		rc = numbering__next_time(store, &now);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		if (live) {
-			rc = numbering__active_give_back(store, a, name, now);
-			snprintf(deleted, NUMBERING__NAME_SIZE, "%s", numbering_instance_name(a->instance));
-		} else {
-			rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACTIVE, name);
-		}
-		/* Its subscription ends with it. */
-		if (rc == NUMBERING_OK && a->a.instance != NULL)
-			rc = numbering__subscription_end(store, a->a.instance);
-		rc = numbering__commit_or_rollback(store, rc);
+	if (rc == NUMBERING_OK && live) {
+		rc = numbering__active_give_back(store, a, name, now);
+		snprintf(deleted, NUMBERING__NAME_SIZE, "%s", numbering_instance_name(a->instance));
+	} else if (rc == NUMBERING_OK) {
+		rc = numbering__backend_remove_record(store, NUMBERING__KIND_ACTIVE, name);
 	}
-	if (rc != NUMBERING_OK) {
-		store->last_time = last_time;
+	/* Its subscription ends with it. */
+	if (rc == NUMBERING_OK && a->a.instance != NULL)
+		rc = numbering__subscription_end(store, a->a.instance);
+	if (rc != NUMBERING_OK)
 		deleted[0] = '\0';
-	}
 	return rc;
 }
 

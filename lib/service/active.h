@@ -71,14 +71,15 @@ int numbering__active_give_back(numbering_store *store, numbering_active_number 
  * caller (which answers for that time). */
 int numbering__process_due_at(int64_t *processed, numbering_store *store, int64_t now);
 
-/* Carries out one due record @name of numbering__expire_due() under the write lock (a
- * transaction of its own), with @a as scratch; @deleted gets the name of the instance
- * it deleted, or "". */
+/* Carries out one due record @name of numbering__expire_due() inside the run's
+ * transaction (under the write lock), with @a as scratch; @deleted gets the name of the
+ * instance it deleted, or "". */
 typedef int (*numbering__expire_fn)(numbering_store *store, numbering_active_number *a, const char *name,
                                     char deleted[NUMBERING__NAME_SIZE]);
 
 /* What expired of @kind by @now, in the expiry order, batch by batch (64 records): each
- * record of a batch to @expire_one under one write lock; once the batch is durable,
+ * batch listed and each of its records to @expire_one in one transaction under the write
+ * lock (what other processes committed taken first); once the batch is durable,
  * each instance it deleted is announced (phoneNumberInstance.deleted) and counted in
  * *@expired (not reset). Nothing due costs one look under the read lock. @work says
  * what is done in the out-of-memory error ("out of memory @work"). For the releases

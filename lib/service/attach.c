@@ -898,7 +898,7 @@ int numbering_store_verify_phone_number(numbering_store *store, const char *call
 
 /* ---- The holds that expired ---- */
 
-/* Under the write lock, one transaction: the PHONE record @name's hold expired. Its
+/* Inside the expiry run's transaction: the PHONE record @name's hold expired. Its
  * instance, when still live and not VERIFIED, is given back (the purchase FAILED);
  * the record goes. @deleted gets the instance's name when one was given back. */
 static int expire_one(numbering_store *store, numbering_active_number *a, const char *name,
@@ -915,19 +915,13 @@ static int expire_one(numbering_store *store, numbering_active_number *a, const 
 		       project_of(project, name);
 	if (rc == NUMBERING_OK && live)
 		rc = numbering__active_read(store, a, project);
-	int64_t last_time = store->last_time, now = 0;
+	int64_t now = 0;
 	if (rc == NUMBERING_OK && live)
 		rc = numbering__next_time(store, &now);
-	if (rc == NUMBERING_OK && (rc = numbering__begin(store)) == NUMBERING_OK) {
-		if (live)
-			rc = give_back(store, a, project, NUMBERING_PURCHASE_FAILED, HOLD_EXPIRED, now);
-		else
-			rc = numbering__phone_remove(store, name);
-		rc = numbering__commit_or_rollback(store, rc);
-	}
-	if (rc != NUMBERING_OK)
-		store->last_time = last_time;
-	else if (live)
+	if (rc == NUMBERING_OK)
+		rc = live ? give_back(store, a, project, NUMBERING_PURCHASE_FAILED, HOLD_EXPIRED, now)
+		          : numbering__phone_remove(store, name);
+	if (rc == NUMBERING_OK && live)
 		snprintf(deleted, NUMBERING__NAME_SIZE, "%s", name);
 	return rc;
 }
