@@ -247,6 +247,25 @@ START_TEST(import_refuses_bad_items)
 	ck_assert_int_eq(numbering_available_number_set_type(n, 9), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_available_number_set_region_code(n, "ZZ"), NUMBERING_INVALID_ARGUMENT);
 	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, items, 0), NUMBERING_INVALID_ARGUMENT);
+	/* Prices in two currencies: no acquisition could charge them (one amount, one
+	 * currency), and nothing of the request lands. */
+	ck_assert_int_eq(numbering_available_number_set_type(n, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 100), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "EUR", 200), NUMBERING_OK);
+	numbering_available_number *good = NULL;
+	ck_assert_int_eq(numbering_available_number_new(&good), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_numbers(good, "+12085550200", NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_type(good, NUMBERING_NUMBER_TYPE_LOCAL), NUMBERING_OK);
+	const numbering_available_number *both[] = {good, n};
+	fixture_expect_error(numbering_store_import_available(NULL, fx.store, NULL, both, 2), NUMBERING_INVALID_ARGUMENT,
+	                     "availableNumbers[1].monthlyPrice.currencyCode \"EUR\" is not setupPrice's \"USD\": a "
+	                     "number's prices are in one currency (+12085550100)");
+	ck_assert_str_eq(numbering_error_violation_field(0), "availableNumbers[1].monthlyPrice.currencyCode");
+	ck_assert_str_eq(search(NULL, NUMBERING_SEARCH_START, 0, 0), "");
+	/* One price alone, or both in one currency, is one currency. */
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
+	ck_assert_int_eq(numbering_store_import_available(NULL, fx.store, NULL, both, 2), NUMBERING_OK);
+	numbering_available_number_free(good);
 	numbering_available_number_free(n);
 }
 END_TEST
@@ -255,7 +274,7 @@ START_TEST(attributes_round_trip_through_the_store)
 {
 	numbering_available_number *n = number_of("+12085550100-09", NULL, NUMBERING_NUMBER_TYPE_LOCAL,
 	                                          NUMBERING_CAPABILITY_SMS);
-	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 150), NUMBERING_OK);
+	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "JPY", 150), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "JPY", 500), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 12), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_int(n, "beta", 1), NUMBERING_OK);
@@ -276,7 +295,7 @@ START_TEST(attributes_round_trip_through_the_store)
 	const char *currency;
 	int64_t minor;
 	ck_assert_int_eq(numbering_available_number_money(got, "setupPrice", &currency, &minor), NUMBERING_OK);
-	ck_assert_str_eq(currency, "USD");
+	ck_assert_str_eq(currency, "JPY");
 	ck_assert_int_eq(minor, 150);
 	ck_assert_int_eq(numbering_available_number_money(got, "monthlyPrice", &currency, &minor), NUMBERING_OK);
 	ck_assert_str_eq(currency, "JPY");
@@ -610,6 +629,9 @@ START_TEST(json_import_names_the_bad_value)
 		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"monthlyPrice\":{\"currencyCode\":\"XYZ\",\"amount\":"
 		 "\"1\"}}",
 		 "availableNumbers[1].monthlyPrice.currencyCode", "\"XYZ\""},
+		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"LOCAL\",\"setupPrice\":{\"currencyCode\":\"USD\",\"amount\":"
+		 "\"2\"},\"monthlyPrice\":{\"currencyCode\":\"EUR\",\"amount\":\"1\"}}",
+		 "availableNumbers[1].monthlyPrice.currencyCode", "\"EUR\" is not setupPrice's \"USD\""},
 		{"{\"phoneNumber\":\"+1208555030a\",\"type\":\"LOCAL\"}", "availableNumbers[1].phoneNumber", "+1208555030a"},
 		{"{\"phoneNumber\":\"+12085550300\",\"type\":\"NUMBER_TYPE_UNSPECIFIED\"}", "availableNumbers[1].type",
 		 "\"NUMBER_TYPE_UNSPECIFIED\""},

@@ -11,6 +11,7 @@
 
 #include "model/kinds.h"
 #include "authz-grant.h"
+#include "stock-plant.h"
 #include "store-fixture.h"
 #include "suites.h"
 
@@ -294,16 +295,20 @@ START_TEST(numbers_that_cannot_be_bought_are_not_offered)
 {
 	open_store(_i);
 	const struct item items[] = {
-		/* Setup and monthly price in two currencies: no acquisition could charge it. */
-		{"+12085550100", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", 150, "EUR", 200, 1},
+		/* Setup and monthly price in two currencies (EUR below): no acquisition could
+		 * charge it. */
+		{"+12085550100", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", 150, "USD", 200, 1},
 		/* Its first payment (setup + monthly x 120) leaves int64. */
 		{"+12085550101", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", INT64_MAX / 2, NULL, 0, 120},
 		{"+12085550102", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", INT64_MAX / 2, "USD", INT64_MAX / 2, 2},
 		/* The largest that fits is offered. */
 		{"+12085550103", NULL, NUMBERING_NUMBER_TYPE_LOCAL, "USD", INT64_MAX / 2, NULL, 0, 2},
-		{"+12085550104", NULL, NUMBERING_NUMBER_TYPE_MOBILE, "USD", 150, "EUR", 200, 1},
+		{"+12085550104", NULL, NUMBERING_NUMBER_TYPE_MOBILE, "USD", 150, "USD", 200, 1},
 	};
 	import(items, 5);
+	/* An import refuses two currencies: stored as a store written before it held them. */
+	stock_reprice(store, "+12085550100", "setupPrice", "EUR", 200);
+	stock_reprice(store, "+12085550104", "setupPrice", "EUR", 200);
 	numbering_pricing_list *list = price_list(NULL, 0);
 	ck_assert_int_eq(numbering_pricing_list_count(list), 1);
 	ck_assert_int_eq(numbering_pricing_list_tier_count(list, 0), 1);

@@ -18,6 +18,7 @@
 #include "model/validate.h"
 #include "race-fixture.h"
 #include "record-damage.h"
+#include "stock-plant.h"
 #include "service/purchase.h"
 #include "service/service.h"
 #include "store-fixture.h"
@@ -739,9 +740,9 @@ START_TEST(another_currency_is_refused)
 }
 END_TEST
 
-/* A block whose prices cannot make one cost (two currencies; more than an amount holds):
- * the create is refused naming the number asked for, not the block's first, and changes
- * nothing. */
+/* A block whose prices cannot make one cost (two currencies, as a store written before
+ * the import refused them holds it; more than an amount holds): the create is refused
+ * naming the number asked for, not the block's first, and changes nothing. */
 START_TEST(a_block_priced_wrong_is_refused_naming_the_number)
 {
 	numbering_available_number *n = NULL;
@@ -751,8 +752,12 @@ START_TEST(a_block_priced_wrong_is_refused_naming_the_number)
 	ck_assert_int_eq(numbering_available_number_set_money(n, "setupPrice", "USD", 100), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "EUR", 200), NUMBERING_OK);
 	const numbering_available_number *items[] = {n};
+	fixture_expect_error(numbering_store_import_available(NULL, store, NULL, items, 1), NUMBERING_INVALID_ARGUMENT,
+	                     "monthlyPrice.currencyCode \"EUR\" is not setupPrice's \"USD\"");
+	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", 200), NUMBERING_OK);
 	ck_assert_msg(numbering_store_import_available(NULL, store, NULL, items, 1) == NUMBERING_OK, "%s",
 	              numbering_error_message());
+	stock_reprice(store, "+12125551240", "monthlyPrice", "EUR", 200);
 	ck_assert_int_eq(numbering_available_number_set_numbers(n, "+12125551250-59", NULL), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_money(n, "monthlyPrice", "USD", INT64_MAX / 2), NUMBERING_OK);
 	ck_assert_int_eq(numbering_available_number_set_int(n, "paymentIntervalMonths", 120), NUMBERING_OK);

@@ -393,6 +393,17 @@ int numbering__available_check(const numbering_available_number *n, const char *
 		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
 		                              "%s is not imported: ReserveAvailableNumbers sets it", field);
 	}
+	/* An acquisition charges setup + monthly x interval as one amount of one currency,
+	 * and the library converts nothing: such a number could never be bought, and the
+	 * Voximplant catalogue would show its setup price in the monthly one's currency. */
+	const char *setup = n->setup_price.currency, *monthly = n->monthly_price.currency;
+	if (setup[0] != '\0' && monthly[0] != '\0' && strcmp(setup, monthly) != 0) {
+		snprintf(field, sizeof(field), "%s%smonthlyPrice.currencyCode", path, path[0] ? "." : "");
+		return numbering__error_field(NUMBERING_INVALID_ARGUMENT, field,
+		                              "%s \"%s\" is not setupPrice's \"%s\": a number's prices are in one "
+		                              "currency (%s)",
+		                              field, monthly, setup, n->phone_number);
+	}
 	return NUMBERING_OK;
 }
 

@@ -508,7 +508,9 @@ fi
 
 # The inventory (the Sinch Numbers seed's methods): import on project "*" only, search,
 # get, regions and remove, and a request id's retry, in one batch; a price past the largest
-# (INT64_MAX / 2 minor units) refused quoting it and the largest of its currency.
+# (INT64_MAX / 2 minor units) refused quoting it and the largest of its currency; a block
+# whose setup and monthly prices are in two currencies refused naming
+# availableNumbers[1].monthlyPrice.currencyCode, the good item before it not imported.
 inventory_policy="$dir/inventory-policy.json"
 check batch-inventory 1 --stdin "$dir/inventory.jsonl" --policy "$inventory_policy" batch
 # Pricing (the schema seed's ListPhoneNumberPricing): a host-wide read, refused to an admin
