@@ -19,6 +19,23 @@ void page_walk_add(struct page_walk *w, const char *name)
 	w->shown++;
 }
 
+void page_walk_run(struct page_walk *w, int size, page_walk_fetch fetch, void (*between)(void *payload),
+                   void *payload)
+{
+	char token[PAGE_WALK_TOKEN] = "", next[PAGE_WALK_TOKEN];
+	page_walk_start(w);
+	for (int pages = 1;; pages++) {
+		ck_assert_int_le(pages, 20);
+		next[0] = '\0';
+		fetch(w, size, token, next, payload);
+		if (next[0] == '\0')
+			break;
+		snprintf(token, sizeof(token), "%s", next);
+		if (pages == 1 && between != NULL)
+			between(payload);
+	}
+}
+
 void page_walk_check(const struct page_walk *w, const char *const *names, int count, int size)
 {
 	const char *before = w->seen;

@@ -1345,6 +1345,34 @@ static int create_in_child(const char *path, int series, int i)
 	return WEXITSTATUS(status);
 }
 
+/* The replaced-file cases' start: a writer and a reader of this process on a new file
+ * store, number 0 of series 1 created by the one and resolved by the other. */
+struct replaced {
+	const char *path;
+	numbering_store *w, *r;
+	numbering_resolution *res;
+};
+
+static void replaced_open(struct replaced *x)
+{
+	x->path = new_store_path();
+	x->w = mp_store(x->path, NULL);
+	x->r = ro_store(x->path);
+	ck_assert_ptr_nonnull(x->w);
+	ck_assert_ptr_nonnull(x->r);
+	x->res = NULL;
+	ck_assert_int_eq(numbering_resolution_new(&x->res), NUMBERING_OK);
+	ck_assert_int_eq(mp_create(x->w, 1, 0, NULL), NUMBERING_OK);
+	ck_assert_int_eq(mp_resolve(x->r, x->res, 1, 0), NUMBERING_OK);
+}
+
+static void replaced_close(struct replaced *x)
+{
+	numbering_resolution_free(x->res);
+	numbering_store_close(x->r);
+	numbering_store_close(x->w);
+}
+
 /* PATH.lock removed (loop 0) or replaced by another file (loop 1: a copy renamed over
  * it) while a reader and a writer of this process had the store open. Processes that
  * opened the store since use the new file, whose counter this process never saw move:
@@ -1354,17 +1382,11 @@ static int create_in_child(const char *path, int series, int i)
  * writer's next commit, on the new lock file, is found by the reader at once. */
 START_TEST(file_lock_file_replaced)
 {
-	const char *path = new_store_path();
+	struct replaced x;
+	replaced_open(&x);
 	char lock[300], copy[320];
-	snprintf(lock, sizeof(lock), "%s.lock", path);
+	snprintf(lock, sizeof(lock), "%s.lock", x.path);
 	snprintf(copy, sizeof(copy), "%s.copy", lock);
-	numbering_store *w = mp_store(path, NULL), *r = ro_store(path);
-	ck_assert_ptr_nonnull(w);
-	ck_assert_ptr_nonnull(r);
-	numbering_resolution *res = NULL;
-	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
-	ck_assert_int_eq(mp_create(w, 1, 0, NULL), NUMBERING_OK);
-	ck_assert_int_eq(mp_resolve(r, res, 1, 0), NUMBERING_OK);
 	if (_i == 0) {
 		ck_assert_int_eq(unlink(lock), 0);
 	} else {
@@ -1375,16 +1397,14 @@ START_TEST(file_lock_file_replaced)
 		free(data);
 		ck_assert_int_eq(rename(copy, lock), 0);
 	}
-	ck_assert_int_eq(create_in_child(path, 2, 0), 0);
-	ck_assert_msg(found_within(r, res, 2, 0), "the reader never saw the commit made on the new lock file");
-	ck_assert_msg(found_within(w, res, 2, 0), "the writer never saw the commit made on the new lock file");
-	ck_assert_msg(mp_create(w, 1, 1, NULL) == NUMBERING_OK, "%s", numbering_error_message());
-	ck_assert_int_eq(mp_resolve(r, res, 1, 1), NUMBERING_OK);
-	ck_assert_int_eq(create_in_child(path, 2, 1), 0);
-	ck_assert_msg(found_within(r, res, 2, 1), "the reader stopped following");
-	numbering_resolution_free(res);
-	numbering_store_close(r);
-	numbering_store_close(w);
+	ck_assert_int_eq(create_in_child(x.path, 2, 0), 0);
+	ck_assert_msg(found_within(x.r, x.res, 2, 0), "the reader never saw the commit made on the new lock file");
+	ck_assert_msg(found_within(x.w, x.res, 2, 0), "the writer never saw the commit made on the new lock file");
+	ck_assert_msg(mp_create(x.w, 1, 1, NULL) == NUMBERING_OK, "%s", numbering_error_message());
+	ck_assert_int_eq(mp_resolve(x.r, x.res, 1, 1), NUMBERING_OK);
+	ck_assert_int_eq(create_in_child(x.path, 2, 1), 0);
+	ck_assert_msg(found_within(x.r, x.res, 2, 1), "the reader stopped following");
+	replaced_close(&x);
 }
 END_TEST
 
@@ -1395,28 +1415,20 @@ END_TEST
  * the old one's gone. */
 START_TEST(file_store_file_replaced)
 {
-	const char *path = new_store_path();
+	struct replaced x;
+	replaced_open(&x);
 	char other[300];
-	snprintf(other, sizeof(other), "%s/other.db", dir_of(path));
-	numbering_store *w = mp_store(path, NULL), *r = ro_store(path);
-	ck_assert_ptr_nonnull(w);
-	ck_assert_ptr_nonnull(r);
-	numbering_resolution *res = NULL;
-	ck_assert_int_eq(numbering_resolution_new(&res), NUMBERING_OK);
-	ck_assert_int_eq(mp_create(w, 1, 0, NULL), NUMBERING_OK);
-	ck_assert_int_eq(mp_resolve(r, res, 1, 0), NUMBERING_OK);
+	snprintf(other, sizeof(other), "%s/other.db", dir_of(x.path));
 	numbering_store *o = mp_store(other, NULL);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_int_eq(mp_create(o, 2, 0, NULL), NUMBERING_OK);
 	numbering_store_close(o);
-	ck_assert_int_eq(rename(other, path), 0);
-	ck_assert_msg(found_within(r, res, 2, 0), "the reader still reads the replaced file");
-	ck_assert_msg(found_within(w, res, 2, 0), "the writer still reads the replaced file");
-	ck_assert_int_eq(mp_resolve(r, res, 1, 0), NUMBERING_NOT_FOUND);
-	ck_assert_int_eq(mp_resolve(w, res, 1, 0), NUMBERING_NOT_FOUND);
-	numbering_resolution_free(res);
-	numbering_store_close(r);
-	numbering_store_close(w);
+	ck_assert_int_eq(rename(other, x.path), 0);
+	ck_assert_msg(found_within(x.r, x.res, 2, 0), "the reader still reads the replaced file");
+	ck_assert_msg(found_within(x.w, x.res, 2, 0), "the writer still reads the replaced file");
+	ck_assert_int_eq(mp_resolve(x.r, x.res, 1, 0), NUMBERING_NOT_FOUND);
+	ck_assert_int_eq(mp_resolve(x.w, x.res, 1, 0), NUMBERING_NOT_FOUND);
+	replaced_close(&x);
 }
 END_TEST
 

@@ -450,26 +450,23 @@ static void id_of(char id[64], const char *name)
 	snprintf(id, 64, "%s", strrchr(name, '/') + 1);
 }
 
-/* Pages of @size through P1's reservations into @w; a reservation made after the first
- * page (newer than all: before the boundary). */
-static void list_by_pages(struct page_walk *w, int size)
+/* A page of P1's reservations for page_walk_run(). */
+static void reservations_page(struct page_walk *w, int size, const char *token, char next[PAGE_WALK_TOKEN],
+                              void *payload)
 {
-	char token[NUMBERING__TOKEN_TEXT_MAX] = "";
-	page_walk_start(w);
-	for (int pages = 1;; pages++) {
-		ck_assert_int_le(pages, 20);
-		numbering_reservation_page *page = NULL;
-		int rc = numbering_store_list_reservations(&page, fx.store, NULL, P1, size, token);
-		ck_assert_msg(rc == NUMBERING_OK, "page %d: %s", pages, numbering_error_message());
-		for (int i = 0; i < numbering_reservation_page_count(page); i++)
-			page_walk_add(w, numbering_reservation_name(numbering_reservation_page_item(page, i)));
-		snprintf(token, sizeof(token), "%s", numbering_reservation_page_next_token(page));
-		numbering_reservation_page_free(page);
-		if (token[0] == '\0')
-			break;
-		if (pages == 1)
-			numbering_reservation_free(reserve_ok(P1, (const char *[]){"+12085550109"}, 1, 0));
-	}
+	numbering_reservation_page *page = NULL;
+	int rc = numbering_store_list_reservations(&page, fx.store, NULL, P1, size, token);
+	ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+	for (int i = 0; i < numbering_reservation_page_count(page); i++)
+		page_walk_add(w, numbering_reservation_name(numbering_reservation_page_item(page, i)));
+	snprintf(next, PAGE_WALK_TOKEN, "%s", numbering_reservation_page_next_token(page));
+	numbering_reservation_page_free(page);
+}
+
+/* Between two pages: a reservation newer than all (before the boundary). */
+static void reserve_late(void *payload)
+{
+	numbering_reservation_free(reserve_ok(P1, (const char *[]){"+12085550109"}, 1, 0));
 }
 
 /* A token of the create time alone, as tokens were before they named the id. */
@@ -512,7 +509,7 @@ START_TEST(reservations_that_share_a_create_time_are_each_listed_once)
 	const char *order[] = {names[3], names[2], twins[0], names[1], twins[1], names[0]};
 	for (int size = 1; size <= 3; size++) {
 		struct page_walk w;
-		list_by_pages(&w, size);
+		page_walk_run(&w, size, reservations_page, reserve_late, NULL);
 		/* The reservation made between pages was newer: on no page. */
 		page_walk_check(&w, order, 6, size);
 		numbering_reservation_page *page = NULL;

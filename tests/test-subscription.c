@@ -671,28 +671,27 @@ START_TEST(get_list_and_update_check_their_input)
 }
 END_TEST
 
-/* Pages of @size through P1's subscriptions into @w; after the first page a number is
- * rented (@number: its subscription starts after all, on a later page), its name into
- * @late. */
-static void list_subscriptions_by_pages(struct page_walk *w, int size, const char *number,
-                                        char late[NUMBERING__SUBSCRIPTION_NAME_SIZE])
+/* A page of P1's subscriptions for page_walk_run(). */
+static void subscriptions_page(struct page_walk *w, int size, const char *token, char next[PAGE_WALK_TOKEN],
+                               void *payload)
 {
-	char token[NUMBERING__TOKEN_TEXT_MAX] = "";
-	page_walk_start(w);
-	for (int pages = 1;; pages++) {
-		ck_assert_int_le(pages, 20);
-		numbering_subscription_page *page = NULL;
-		int rc = numbering_store_list_subscriptions(&page, st, NULL, P1, size, token);
-		ck_assert_msg(rc == NUMBERING_OK, "page %d: %s", pages, numbering_error_message());
-		for (int i = 0; i < numbering_subscription_page_count(page); i++)
-			page_walk_add(w, numbering_subscription_name(numbering_subscription_page_item(page, i)));
-		snprintf(token, sizeof(token), "%s", numbering_subscription_page_next_token(page));
-		numbering_subscription_page_free(page);
-		if (token[0] == '\0')
-			break;
-		if (pages == 1)
-			rent(number, late);
-	}
+	numbering_subscription_page *page = NULL;
+	int rc = numbering_store_list_subscriptions(&page, st, NULL, P1, size, token);
+	ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+	for (int i = 0; i < numbering_subscription_page_count(page); i++)
+		page_walk_add(w, numbering_subscription_name(numbering_subscription_page_item(page, i)));
+	snprintf(next, PAGE_WALK_TOKEN, "%s", numbering_subscription_page_next_token(page));
+	numbering_subscription_page_free(page);
+}
+
+/* A rent between two pages: @payload the number, whose name it writes over (its
+ * subscription starts after all, on a later page). */
+static void rent_late(void *payload)
+{
+	char *number = payload;
+	char name[NUMBERING__SUBSCRIPTION_NAME_SIZE];
+	rent(number, name);
+	snprintf(number, NUMBERING__SUBSCRIPTION_NAME_SIZE, "%s", name);
 }
 
 /* Subscriptions of one start time on a page boundary (two processes could write them
@@ -723,10 +722,9 @@ START_TEST(subscriptions_that_share_a_start_time_are_each_listed_once)
 	char late[3][NUMBERING__SUBSCRIPTION_NAME_SIZE];
 	const char *order[9] = {names[0], names[1], twins[0], names[2], twins[1], names[3]};
 	for (int size = 1; size <= 3; size++) {
-		char number[16];
-		snprintf(number, sizeof(number), "+1208555010%d", 4 + size);
+		snprintf(late[size - 1], sizeof(late[size - 1]), "+1208555010%d", 4 + size);
 		struct page_walk w;
-		list_subscriptions_by_pages(&w, size, number, late[size - 1]);
+		page_walk_run(&w, size, subscriptions_page, rent_late, late[size - 1]);
 		order[5 + size] = late[size - 1];
 		page_walk_check(&w, order, 6 + size, size);
 	}
