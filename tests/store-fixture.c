@@ -203,10 +203,16 @@ void fixture_close_case(void)
 
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number)
 {
+	return fixture_create_in(fx.store, "user:test", parent, id, number);
+}
+
+numbering_instance *fixture_create_in(numbering_store *store, const char *caller, const char *parent, const char *id,
+                                      const char *number)
+{
 	numbering_instance *request = NULL, *out = NULL;
 	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_set_phone_number(request, number), NUMBERING_OK);
-	int rc = numbering_store_create(&out, fx.store, "user:test", parent, request, id, NULL, NULL);
+	int rc = numbering_store_create(&out, store, caller, parent, request, id, NULL, NULL);
 	ck_assert_msg(rc == NUMBERING_OK, "create %s %s: %s", parent, number, numbering_error_message());
 	numbering_instance_free(request);
 	return out;

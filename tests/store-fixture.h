@@ -84,6 +84,9 @@ void fixture_close_case(void);
 
 /* Creates an instance of @number (any notation) in @parent with @id; asserts success. */
 numbering_instance *fixture_create(const char *parent, const char *id, const char *number);
+/* The same in @store as @caller. */
+numbering_instance *fixture_create_in(numbering_store *store, const char *caller, const char *parent, const char *id,
+                                      const char *number);
 
 /* How many active numbers of @region_code and @type @project holds, as @caller lists
  * them (ListActiveNumbers' totalSize); asserts the list succeeds. */

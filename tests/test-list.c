@@ -551,17 +551,25 @@ START_TEST(page_copies_do_not_depend_on_fresh_memory)
 }
 END_TEST
 
+/* A store over a memory backend without control(), as a host's backend: *@b the backend
+ * (the store's). */
+static numbering_store *host_store(numbering_backend **b)
+{
+	ck_assert_int_eq(numbering_memory_backend_new(b), NUMBERING_OK);
+	(*b)->control = NULL;
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.backend = *b;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	return store;
+}
+
 /* A backend that is not the library's own (here the memory store without its
  * control(), so it cannot say it is): the store places with the checking placer. */
 START_TEST(page_copies_from_a_host_backend)
 {
 	numbering_backend *b = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
-	b->control = NULL;
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = b;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = host_store(&b);
 	assert_page_from_dirty_memory(store);
 	numbering_store_close(store);
 }
@@ -615,18 +623,8 @@ static void rename_not_utf8(numbering_backend *b, int kind, const char *name, si
 START_TEST(host_backend_name_not_utf8)
 {
 	numbering_backend *b = NULL;
-	ck_assert_int_eq(numbering_memory_backend_new(&b), NUMBERING_OK);
-	b->control = NULL;
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.backend = b;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
-	numbering_instance *r = NULL, *out = NULL;
-	ck_assert_int_eq(numbering_instance_new(&r), NUMBERING_OK);
-	ck_assert_int_eq(numbering_instance_set_phone_number(r, "+61255501100"), NUMBERING_OK);
-	ck_assert_int_eq(numbering_store_create(&out, store, NULL, P1, r, "bad1", NULL, NULL), NUMBERING_OK);
-	numbering_instance_free(out);
-	numbering_instance_free(r);
+	numbering_store *store = host_store(&b);
+	numbering_instance_free(fixture_create_in(store, NULL, P1, "bad1", "+61255501100"));
 	char *response = NULL;
 	ck_assert_int_eq(numbering_store_call_json(&response, store, NULL, "AddApplication",
 	                                           "{\"account_id\":\"p1\",\"application_name\":\"shop\"}"),

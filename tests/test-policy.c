@@ -240,6 +240,17 @@ START_TEST(service_permissions_are_policy_permissions)
 }
 END_TEST
 
+/* A store whose authorizer is @policy (the caller's to free after the store). */
+static numbering_store *policy_store(numbering_policy *policy)
+{
+	numbering_options options = NUMBERING_OPTIONS_INIT;
+	options.authorizer = numbering_policy_authorize;
+	options.authorizer_payload = policy;
+	numbering_store *store = NULL;
+	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	return store;
+}
+
 static const char store_policy[] =
 	"{\"bindings\":["
 	"{\"project\":\"projects/p1\",\"members\":[\"user:alice\"],\"roles\":[\"roles/numbering.admin\"]},"
@@ -251,11 +262,7 @@ static const char store_policy[] =
 START_TEST(store_enforces_policy)
 {
 	numbering_policy *policy = parse_ok(store_policy);
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.authorizer = numbering_policy_authorize;
-	options.authorizer_payload = policy;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = policy_store(policy);
 
 	numbering_instance *request = NULL, *out = NULL;
 	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
@@ -334,11 +341,7 @@ START_TEST(no_caller_denied_by_every_operation)
 {
 	numbering_policy *policy = parse_ok(
 		"{\"bindings\":[{\"project\":\"*\",\"members\":[\"allUsers\"],\"roles\":[\"roles/numbering.admin\"]}]}");
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.authorizer = numbering_policy_authorize;
-	options.authorizer_payload = policy;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = policy_store(policy);
 	numbering_instance *request = NULL, *out = NULL, *second = NULL;
 	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255501100-99"), NUMBERING_OK);
@@ -419,11 +422,7 @@ START_TEST(lifecycle_permissions_are_separate)
 		"{\"project\":\"projects/p1\",\"members\":[\"user:sue\"],"
 		"\"permissions\":[\"numbering.phoneNumberInstances.suspend\"]},"
 		"{\"project\":\"projects/p1\",\"members\":[\"user:ann\"],\"roles\":[\"roles/numbering.admin\"]}]}");
-	numbering_options options = NUMBERING_OPTIONS_INIT;
-	options.authorizer = numbering_policy_authorize;
-	options.authorizer_payload = policy;
-	numbering_store *store = NULL;
-	ck_assert_int_eq(numbering_store_open(&store, &options), NUMBERING_OK);
+	numbering_store *store = policy_store(policy);
 	numbering_instance *request = NULL, *out = NULL;
 	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
 	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+61255501100"), NUMBERING_OK);
