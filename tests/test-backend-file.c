@@ -1316,6 +1316,252 @@ START_TEST(file_lock_file_cut)
 }
 END_TEST
 
+/* A store on @path keeping the shared index (a writer), or reading through it (a
+ * read-only open in shared mode, which maps PATH.idx and the log); sync OFF, for speed. */
+static numbering_store *idx_store(const char *path, int read_only)
+{
+	numbering_file_options fo = NUMBERING_FILE_OPTIONS_INIT;
+	fo.compact_min_bytes = -1;
+	fo.sync_mode = NUMBERING_FILE_SYNC_OFF;
+	fo.shared_index = 1;
+	fo.read_only = read_only;
+	fo.diagnostic = on_diagnostic;
+	numbering_options o = NUMBERING_OPTIONS_INIT;
+	if (numbering_file_backend_new(&o.backend, path, &fo) != NUMBERING_OK)
+		return NULL;
+	numbering_store *store = NULL;
+	return numbering_store_open(&store, &o) == NUMBERING_OK ? store : NULL;
+}
+
+enum { CUT_NUMBERS = 200 };
+
+/* Number @i of series 1 read from @store, by resolve and by get: 0 answered right; 1
+ * failed with @allowed (a status, or -1 for DATA_LOSS or UNAVAILABLE) naming @names; 2
+ * anything else (a wrong answer, NOT_FOUND, another error). */
+static int cut_read(numbering_store *store, numbering_resolution *res, int i, int allowed, const char *names)
+{
+	char number[24], name[64];
+	mp_number(number, 1, i);
+	snprintf(name, sizeof(name), P1 "/phoneNumberInstances/s1-%d", i);
+	int failed = 0;
+	for (int how = 0; how < 2; how++) {
+		numbering_instance *in = NULL;
+		int rc = how == 0 ? numbering_store_resolve(res, store, NULL, number, NULL)
+		                  : numbering_store_get(&in, store, NULL, name);
+		const numbering_instance *got = how == 0 ? numbering_resolution_instance(res) : in;
+		if (rc == NUMBERING_OK) {
+			int right = got != NULL && strcmp(numbering_instance_phone_number(got), number) == 0;
+			numbering_instance_free(in);
+			if (!right)
+				return 2;
+			continue;
+		}
+		numbering_instance_free(in);
+		int ok = allowed < 0 ? rc == NUMBERING_DATA_LOSS || rc == NUMBERING_UNAVAILABLE : rc == allowed;
+		if (!ok || strstr(numbering_error_message(), names) == NULL) {
+			fprintf(stderr, "number %d (%s): %s: %s (last said: %s)\n", i, how == 0 ? "resolve" : "get",
+			        numbering_status_name(rc), numbering_error_message(), last_diagnostic);
+			return 2;
+		}
+		failed = 1;
+	}
+	return failed;
+}
+
+/* One cut of PATH.idx to @len bytes, in a child: 0, or the step that failed. */
+static int index_cut_child(const char *path, off_t len)
+{
+	char idx[300];
+	snprintf(idx, sizeof(idx), "%s.idx", path);
+	numbering_store *w = idx_store(path, 0), *r = idx_store(path, 1);
+	numbering_resolution *res = NULL;
+	if (w == NULL || r == NULL || numbering_resolution_new(&res) != NUMBERING_OK)
+		return 10;
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (mp_create(w, 1, i, NULL) != NUMBERING_OK)
+			return 11;
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (cut_read(r, res, i, NUMBERING_OK, "") != 0)
+			return 12;
+	if (truncate(idx, len) != 0)
+		return 13;
+	/* Each read answers right, or fails UNAVAILABLE naming the index; then (mapped
+	 * again, or answered from the log) every one answers right. */
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (cut_read(r, res, i, NUMBERING_UNAVAILABLE, idx) == 2)
+			return 14;
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (cut_read(r, res, i, NUMBERING_OK, "") != 0)
+			return 15;
+	/* The writer's next commits write the index again; the reader sees them. */
+	for (int i = 0; i < 2; i++)
+		if (mp_create(w, 2, i, NULL) != NUMBERING_OK || mp_resolve(r, res, 2, i) != NUMBERING_OK)
+			return 16;
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (cut_read(w, res, i, NUMBERING_OK, "") != 0 || cut_read(r, res, i, NUMBERING_OK, "") != 0)
+			return 17;
+	/* And a reader opened now reads through the index written again. */
+	numbering_store *late = idx_store(path, 1);
+	if (late == NULL || cut_read(late, res, CUT_NUMBERS - 1, NUMBERING_OK, "") != 0)
+		return 18;
+	numbering_store_close(late);
+	numbering_resolution_free(res);
+	numbering_store_close(r);
+	numbering_store_close(w);
+	return 0;
+}
+
+/* Runs @child(path, len) in a child process for each of @n lengths, on a new store each:
+ * asserts it exited 0 (a crash is its status). */
+static void cut_in_children(int (*child)(const char *, off_t), const off_t *lens, size_t n, const char *what)
+{
+	for (size_t k = 0; k < n; k++) {
+		const char *path = new_store_path();
+		fflush(NULL);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(child(path, lens[k]));
+		int status = 0;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s cut to %lld bytes: the child %s %d", what,
+		              (long long)lens[k], WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
+		              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		remove_tmp_dirs();
+	}
+}
+
+/* A program cut PATH.idx (the shared index, which reader processes map) short while a
+ * writer and a shared reader had the store open: the reader's next look-up touching a
+ * page past the cut killed it with SIGBUS. Now the fault reads zeros (the guard's
+ * stand-in) and fails that read UNAVAILABLE naming the index; the next read maps it
+ * again or answers from the log, the writer writes it again at its next commit, and
+ * the reader and a reader opened after read through it. At each length, in a child. */
+START_TEST(file_index_cut)
+{
+	static const off_t lens[] = {0, 1, 100, 4095, 4096, 4097, 8192, 20000, 40000, 60000};
+	cut_in_children(index_cut_child, lens, sizeof(lens) / sizeof(lens[0]), "PATH.idx");
+}
+END_TEST
+
+/* One cut of the store's file to @len bytes (< 0: that many below its size), in a
+ * child: 0, or the step that failed. */
+static int log_cut_child(const char *path, off_t len)
+{
+	numbering_store *w = idx_store(path, 0), *r = idx_store(path, 1);
+	numbering_resolution *res = NULL;
+	if (w == NULL || r == NULL || numbering_resolution_new(&res) != NUMBERING_OK)
+		return 10;
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (mp_create(w, 1, i, NULL) != NUMBERING_OK)
+			return 11;
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (cut_read(r, res, i, NUMBERING_OK, "") != 0)
+			return 12;
+	uint8_t *whole;
+	size_t size;
+	read_file(path, &whole, &size);
+	off_t at = len < 0 ? (off_t)size + len : len;
+	if (truncate(path, at) != 0)
+		return 13;
+	/* Each read answers right (its record lies below the cut) or fails naming the
+	 * store (DATA_LOSS: damage; UNAVAILABLE); the last number's record, past a cut to a
+	 * length below 20000 bytes, fails (the file's last bytes may hold other records). */
+	for (int i = CUT_NUMBERS - 1; i >= 0; i--) {
+		int got = cut_read(r, res, i, -1, path);
+		if (got == 2)
+			return 14;
+		if (i == CUT_NUMBERS - 1 && len >= 0 && got != 1)
+			return 15;
+	}
+	/* The writer reads its own copy; its next write fails naming the damage. */
+	if (cut_read(w, res, 0, NUMBERING_OK, "") != 0)
+		return 16;
+	int rc = mp_create(w, 2, 0, NULL);
+	if (rc != NUMBERING_DATA_LOSS || strstr(numbering_error_message(), path) == NULL)
+		return 17;
+	/* The bytes back (a restore): both read every record again, and write. */
+	int fd = open(path, O_WRONLY);
+	if (fd < 0 || pwrite(fd, whole, size, 0) != (ssize_t)size)
+		return 18;
+	close(fd);
+	free(whole);
+	for (int i = 0; i < CUT_NUMBERS; i++)
+		if (cut_read(r, res, i, NUMBERING_OK, "") != 0 || cut_read(w, res, i, NUMBERING_OK, "") != 0)
+			return 19;
+	if (mp_create(w, 2, 0, NULL) != NUMBERING_OK || mp_resolve(r, res, 2, 0) != NUMBERING_OK)
+		return 20;
+	numbering_resolution_free(res);
+	numbering_store_close(r);
+	numbering_store_close(w);
+	return 0;
+}
+
+/* A program cut the store's file short while a writer and a shared reader (which maps
+ * the log and decodes records in place) had it open: the reader's next read of a
+ * record on a page past the cut killed it with SIGBUS. Now such a read fails DATA_LOSS
+ * naming the store (or UNAVAILABLE), never an answer from zeros; the writer's next
+ * write fails DATA_LOSS (as before); once the bytes are back both read and write
+ * again. At each length (from 0 to one byte short), in a child. */
+START_TEST(file_log_cut)
+{
+	static const off_t lens[] = {0, 1, 128, 4096, 8192, 20000, -8193, -4097, -100, -1};
+	cut_in_children(log_cut_child, lens, sizeof(lens) / sizeof(lens[0]), "the store's file");
+}
+END_TEST
+
+/* In a child: @n read-only stores open on one store's file, its PATH.lock cut to 0
+ * bytes, and a read of each: 0, or the step that failed. */
+static int many_stores_child(const char *path, off_t n)
+{
+	char lock[300];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	numbering_store *w = mp_store(path, NULL);
+	numbering_resolution *res = NULL;
+	if (w == NULL || mp_create(w, 1, 0, NULL) != NUMBERING_OK || numbering_resolution_new(&res) != NUMBERING_OK)
+		return 10;
+	numbering_store *stores[300];
+	if (n > 300)
+		return 11;
+	for (int i = 0; i < n; i++)
+		if ((stores[i] = ro_store(path)) == NULL)
+			return 12;
+	if (truncate(lock, 0) != 0)
+		return 13;
+	/* The last opened first: those the registry had no room for. */
+	for (int i = (int)n - 1; i >= 0; i--) {
+		int rc = mp_resolve(stores[i], res, 1, 0);
+		if (rc != NUMBERING_OK && rc != NUMBERING_UNAVAILABLE)
+			return 14;
+	}
+	for (int i = 0; i < n; i++)
+		numbering_store_close(stores[i]);
+	numbering_resolution_free(res);
+	numbering_store_close(w);
+	return 0;
+}
+
+/* The guard had room for 256 mappings: the stores a process opened past that were
+ * unguarded, and a cut lock file killed it at their first read (here 300 read-only
+ * stores of one file and a writer, each mapping PATH.lock: the last 45 opened were
+ * unguarded, and the first read of one died of SIGBUS).
+ * Its registry now grows: every one answers or fails UNAVAILABLE. */
+START_TEST(file_many_stores_guarded)
+{
+	const char *path = new_store_path();
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(many_stores_child(path, 300));
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child %s %d",
+	              WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
+	              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+END_TEST
+
 /* Resolves number @i of @series in @store until found, for up to 10 s: whether it was. */
 static int found_within(numbering_store *store, numbering_resolution *res, int series, int i)
 {
@@ -4153,6 +4399,9 @@ Suite *backend_file_suite(void)
 	tcase_add_checked_fixture(tc, NULL, remove_tmp_dirs);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, file_lock_file_cut);
+	tcase_add_test(tc, file_index_cut);
+	tcase_add_test(tc, file_log_cut);
+	tcase_add_test(tc, file_many_stores_guarded);
 	tcase_add_loop_test(tc, file_lock_file_replaced, 0, 2);
 	tcase_add_test(tc, file_store_file_replaced);
 	suite_add_tcase(s, tc);

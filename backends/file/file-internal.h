@@ -246,6 +246,10 @@ struct file {
 	 * (file-guard.c) put a private stand-in there, whose counter reads UINT64_MAX, until
 	 * a catch-up maps the file again. */
 	_Atomic int lock_cut;
+	/* A mapping of the shared index or of the log faulted (file-shared.c): each is a
+	 * zero-filled stand-in since, and every read through them fails, naming the file
+	 * cut, until a catch-up (no reader inside) maps them again. Raised by the guard. */
+	_Atomic int map_cut;
 	/* The watcher (file.c, watch_main): a thread that looks once a second whether
 	 * PATH.lock or the store's file is still the file this backend holds, and sets
 	 * moved when not (the next catch-up follows them). It waits on watch_cond under
@@ -341,6 +345,10 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
                               void *payload, int *served);
 void numbering__file_shx_free(struct file *f);
+/* A mapping of the index or the log faulted (f->map_cut): both dropped (mapped again
+ * at the next use) unless the log is shorter than this process read (DATA_LOSS naming
+ * it; the stand-ins stay). No reader inside; @writer: the writers' lock held. */
+int numbering__file_shx_mend(struct file *f, int writer);
 /* A compaction, before it renames the new log @fd (@end bytes, its last sequence
  * @seq, its header's checksum @crc) over the store: when this writer keeps the index,
  * the new log's index is written and renamed over REAL.idx first, so that the log and
@@ -475,11 +483,13 @@ int numbering__file_catch_up(struct file *f, int writer);
 
 void numbering__file_diagnose(struct file *f, const char *fmt, ...) NUMBERING__PRINTF(2, 3);
 
-/* file-guard.c: the SIGBUS guard of the lock file's mapping. Registers the mapping at
- * @start (@len bytes): a fault inside it replaces it with a private zero page whose u64
- * at @poison reads UINT64_MAX, and sets *@cut, instead of killing the process. 0, or -1
- * when it cannot guard it (no handler could be installed, or too many mappings). */
-int numbering__file_guard_add(void *start, size_t len, size_t poison, _Atomic int *cut);
+/* file-guard.c: the SIGBUS guard of the mappings (docs/FILE-FORMAT.md, "Files cut
+ * short under open stores"). Registers the mapping at @start (@len bytes): a fault
+ * inside it replaces it with a private zero page whose u64 at @poison (SIZE_MAX: none)
+ * reads UINT64_MAX, adds to *@cut (before and after), and with @unseen sets *@unseen to
+ * 0 (the next read catches up), instead of killing the process. 0, or -1 when it
+ * cannot guard it (no handler could be installed, or no memory for the registry). */
+int numbering__file_guard_add(void *start, size_t len, size_t poison, _Atomic int *cut, _Atomic uint64_t *unseen);
 /* Before the mapping at @start is unmapped. */
 void numbering__file_guard_remove(void *start);
 int numbering__file_broken_error(const struct file *f);

@@ -236,12 +236,51 @@ static size_t idx_size(uint64_t name_slots, uint64_t num_slots, uint64_t range_c
 	return IDX_HEADER + name_slots * NAME_SLOT + num_slots * NUM_SLOT + range_cap * RANGE_SLOT;
 }
 
+/* Registers a mapping of @path (the index, the log) with the SIGBUS guard
+ * (file-guard.c): a program that cuts the file under it makes a read past the new end
+ * fault, which then reads zeros and raises f->map_cut, and the next read catches up,
+ * instead of the process being killed. Said when it cannot be guarded (as before). */
+static void guard(struct file *f, void *p, size_t len, const char *path)
+{
+	if (numbering__file_guard_add(p, len, SIZE_MAX, &f->map_cut, &f->seen) != 0)
+		numbering__file_diagnose(f, "store %s: %s is mapped without a guard against SIGBUS", f->path, path);
+}
+
+/* A read met the zeros the guard put in place of a mapping (f->map_cut), or a writer
+ * found the log shorter than it read: the store's file cut below what this process
+ * read is damage (DATA_LOSS, until its bytes are back, or a reopen or repair); the
+ * index cut short, UNAVAILABLE (the next read maps it again, or answers from this
+ * process's own index). Named, with the length now. */
+static __attribute__((noinline, cold)) int cut_error(struct file *f)
+{
+	struct stat st;
+	uint64_t end = __atomic_load_n(&f->end, __ATOMIC_ACQUIRE);
+	if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < end)
+		return numbering__error_set(NUMBERING_DATA_LOSS,
+		                            "file backend: store %s is damaged: its file was cut to %lld bytes while the "
+		                            "store was open (not by libnumbering), below the %llu bytes this process read",
+		                            f->path, (long long)st.st_size, (unsigned long long)end);
+	struct numbering__shx *x = __atomic_load_n(&f->shx, __ATOMIC_ACQUIRE);
+	if (x != NULL && fstat(x->fd, &st) == 0 && (uint64_t)st.st_size < x->len)
+		return numbering__error_set(NUMBERING_UNAVAILABLE,
+		                            "file backend: the shared index %s of store %s was cut to %lld bytes while the "
+		                            "store was open (not by libnumbering): this read is not answered; the next one "
+		                            "reads the store's file",
+		                            f->idx_path, f->path, (long long)st.st_size);
+	return numbering__error_set(NUMBERING_UNAVAILABLE,
+	                            "file backend: store %s: a file it maps (its file, or its shared index %s) was cut "
+	                            "short while it was open (not by libnumbering): this read is not answered",
+	                            f->path, f->idx_path != NULL ? f->idx_path : "");
+}
+
 static void shx_close(struct numbering__shx *x)
 {
 	if (x == NULL)
 		return;
-	if (x->map != NULL)
+	if (x->map != NULL) {
+		numbering__file_guard_remove(x->map);
 		munmap(x->map, x->len);
+	}
 	if (x->fd >= 0)
 		close(x->fd);
 	numbering__free_mem(x);
@@ -249,7 +288,7 @@ static void shx_close(struct numbering__shx *x)
 
 /* Maps the index file open at @fd and checks its fixed part: the magic, the version,
  * the boot, the tables' sizes against the file's. DATA_LOSS naming what is wrong. */
-static int shx_map(struct numbering__shx **out, int fd, int writable, const char *path)
+static int shx_map(struct file *f, struct numbering__shx **out, int fd, int writable, const char *path)
 {
 	*out = NULL;
 	struct stat st;
@@ -294,6 +333,7 @@ static int shx_map(struct numbering__shx **out, int fd, int writable, const char
 	}
 	x->fd = fd;
 	x->map = p;
+	guard(f, p, (size_t)st.st_size, path);
 	atomic_init(&x->checked_gen, 1);
 	x->len = (size_t)st.st_size;
 	x->name_mask = names - 1;
@@ -354,6 +394,7 @@ static int lmap_grow_locked(struct file *f, uint64_t need)
 	}
 	if (p == MAP_FAILED)
 		return numbering__file_io_error("map", f->path);
+	guard(f, p, (size_t)len, f->path);
 	if (f->lmap != NULL) {
 		f->lmap_old[f->lmap_old_count].p = (uint8_t *)f->lmap;
 		f->lmap_old[f->lmap_old_count].len = f->lmap_len;
@@ -368,10 +409,14 @@ static int lmap_grow_locked(struct file *f, uint64_t need)
 /* Unmaps the log, every older mapping included (no reader inside the backend). */
 static void lmap_drop(struct file *f)
 {
-	if (f->lmap != NULL)
+	if (f->lmap != NULL) {
+		numbering__file_guard_remove((void *)f->lmap);
 		munmap((void *)f->lmap, f->lmap_len);
-	for (int i = 0; i < f->lmap_old_count; i++)
+	}
+	for (int i = 0; i < f->lmap_old_count; i++) {
+		numbering__file_guard_remove(f->lmap_old[i].p);
 		munmap(f->lmap_old[i].p, f->lmap_old[i].len);
+	}
 	f->lmap_old_count = 0;
 	f->lmap = NULL;
 	f->lmap_len = 0;
@@ -395,7 +440,8 @@ enum { REC_BAD = -1, REC_VOUCHED = 0, REC_READ = 1, REC_CHANGED = 2 };
  * @name_buf). REC_VOUCHED: its bytes are the ones indexed, which their writer checked in
  * full (flagged NUMBERING__RECORD_VOUCHED for the store); REC_READ: the ones indexed, not
  * checked in full (another kind); REC_CHANGED: not the bytes indexed (damaged since),
- * still decoded; REC_BAD: outside the log covered, or not a record. */
+ * decoded if it still decodes (else kind 0, name ""); REC_BAD: outside the log covered,
+ * or not a record. */
 LOOKUP_INLINE int record_at(const uint8_t *lmap, size_t lmap_len, uint64_t limit, uint64_t off, uint64_t len, uint32_t check,
                      uint32_t flags, numbering_record *rec, char *name_buf)
 {
@@ -408,7 +454,12 @@ LOOKUP_INLINE int record_at(const uint8_t *lmap, size_t lmap_len, uint64_t limit
 	if ((how == REC_CHANGED ? numbering__record_decode(rec, p, (size_t)len, name_buf)
 	                        : numbering__record_decode_trusted(rec, p, (size_t)len, name_buf)) != NUMBERING_OK) {
 		numbering_error_clear();
-		return REC_BAD;
+		if (how != REC_CHANGED)
+			return REC_BAD;
+		/* Damaged past decoding (zeros where the file was cut, say): still the damage the
+		 * check value shows, whose record cannot be told. */
+		memset(rec, 0, sizeof(*rec));
+		rec->name = "";
 	}
 	if (how == REC_VOUCHED)
 		rec->flags |= NUMBERING__RECORD_VOUCHED;
@@ -814,7 +865,7 @@ static void shx_retire(struct numbering__shx *x, uint32_t state)
  * header is laid out as this version's): marked replaced, as a newer file of this
  * version replaces it, so that they follow (and, not reading this version, answer from
  * their own heap). Anything else is left alone. */
-static void shx_retire_version1(const char *path)
+static void shx_retire_version1(struct file *f, const char *path)
 {
 	int fd = numbering__file_open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 	if (fd < 0)
@@ -826,6 +877,7 @@ static void shx_retire_version1(const char *path)
 	close(fd);
 	if (h == MAP_FAILED)
 		return;
+	guard(f, h, IDX_HEADER, path);
 	if (memcmp(h, idx_magic, 8) == 0 && get32(h + H_VERSION) == 1 && get32(h + H_SIZE) == IDX_HEADER &&
 	    get32(h + H_CRC) == fixed_crc(h) && ld32(h + H_STATE) == IDX_LIVE) {
 		struct numbering__shx old;
@@ -834,6 +886,7 @@ static void shx_retire_version1(const char *path)
 		memcpy(&old.salt, h + H_SALT, 4);
 		shx_retire(&old, IDX_REPLACED);
 	}
+	numbering__file_guard_remove(h);
 	munmap(h, IDX_HEADER);
 }
 
@@ -948,7 +1001,7 @@ static int shx_write(struct file *f, uint64_t min_names, const struct log_src *s
 		goto fail;
 	}
 	numbering__file_keep_mode(fd, f->fd);
-	if ((rc = shx_map(&x, fd, 1, tmp)) != NUMBERING_OK)
+	if ((rc = shx_map(f, &x, fd, 1, tmp)) != NUMBERING_OK)
 		goto fail;
 	fd = -1; /* x's */
 	for (uint64_t i = 0; i < names; i++)
@@ -998,7 +1051,7 @@ fail:
 static int shx_install(struct file *f, struct numbering__shx *x, char *tmp, struct numbering__shx **replaced)
 {
 	if (f->shx == NULL)
-		shx_retire_version1(f->idx_path);
+		shx_retire_version1(f, f->idx_path);
 	if (rename(tmp, f->idx_path) != 0) {
 		int rc = numbering__file_io_error("rename the index over", f->idx_path);
 		shx_close(x);
@@ -1023,6 +1076,13 @@ static int shx_install(struct file *f, struct numbering__shx *x, char *tmp, stru
 /* A new index of the store's own log, f->fd up to f->end, in place. */
 static int shx_build(struct file *f, uint64_t min_names)
 {
+	/* Read through the mapping: not past the file's end (a program cut it). */
+	struct stat st;
+	if (fstat(f->fd, &st) != 0)
+		return numbering__file_io_error("stat", f->path);
+	if ((uint64_t)st.st_size < f->end)
+		return cut_error(f);
+	int cut = atomic_load(&f->map_cut);
 	int rc = lmap_grow_locked(f, f->end);
 	if (rc != NUMBERING_OK)
 		return rc;
@@ -1031,6 +1091,12 @@ static int shx_build(struct file *f, uint64_t min_names)
 	char *tmp = NULL;
 	if ((rc = shx_write(f, min_names, &src, &x, &tmp)) != NUMBERING_OK)
 		return rc;
+	if (atomic_load(&f->map_cut) != cut) {
+		shx_close(x);
+		unlink(tmp);
+		numbering__free_mem(tmp);
+		return cut_error(f);
+	}
 	return shx_install(f, x, tmp, NULL);
 }
 
@@ -1054,10 +1120,23 @@ int numbering__file_shx_build_for_compaction(struct file *f, int fd, uint64_t en
 	void *map = mmap(NULL, (size_t)end, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return numbering__file_io_error("map the compacted file of", f->path);
+	guard(f, map, (size_t)end, f->path);
+	int cut = atomic_load(&f->map_cut);
 	struct log_src src = {fd, map, (size_t)end, end, seq, crc};
 	struct numbering__shx *x = NULL;
 	char *tmp = NULL;
 	int rc = shx_write(f, 0, &src, &x, &tmp);
+	if (rc == NUMBERING_OK && atomic_load(&f->map_cut) != cut) {
+		/* Zeros read in place of the file: nothing indexed from them is kept. */
+		shx_close(x);
+		unlink(tmp);
+		numbering__free_mem(tmp);
+		rc = numbering__error_set(NUMBERING_DATA_LOSS,
+		                          "file backend: store %s: the compacted file was cut short while it was indexed "
+		                          "(not by libnumbering)",
+		                          f->path);
+	}
+	numbering__file_guard_remove(map);
 	munmap(map, (size_t)end);
 	/* Renamed last, so that the new log's rename follows it at once. */
 	return rc == NUMBERING_OK ? shx_install(f, x, tmp, replaced) : rc;
@@ -1073,11 +1152,18 @@ int numbering__file_shx_prepare(struct file *f)
 {
 	if (!keeps_index(f))
 		return NUMBERING_OK;
+	/* A mapping of this writer faulted (the index or the log cut under it): dropped, and
+	 * the index made again below, unless the log is cut (the catch-up said so). */
+	if (atomic_load(&f->map_cut) != 0 && numbering__file_shx_mend(f, 1) != NUMBERING_OK) {
+		numbering__file_diagnose(f, "store %s: its shared index is not kept: %s", f->path, numbering_error_message());
+		numbering_error_clear();
+		return NUMBERING_OK;
+	}
 	struct numbering__shx *x = f->shx;
 	if (x == NULL) {
 		/* Another process's index, if it is one of this log. */
 		int fd = numbering__file_open(f->idx_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
-		if (fd >= 0 && shx_map(&x, fd, 1, f->idx_path) != NUMBERING_OK) {
+		if (fd >= 0 && shx_map(f, &x, fd, 1, f->idx_path) != NUMBERING_OK) {
 			numbering_error_clear();
 			close(fd);
 			x = NULL;
@@ -1164,6 +1250,11 @@ void numbering__file_shx_commit(struct file *f, uint64_t record_off, uint64_t pa
 		st32(x->map + H_STATE, IDX_ABANDONED);
 	dyn_seal(x);
 	seq_leave(x);
+	if (atomic_load(&f->map_cut) != 0) {
+		/* A fault in the update: it went to the stand-in, not the file. */
+		numbering__file_shx_prepare(f);
+		return;
+	}
 	if (u.bad != NULL) {
 		numbering__file_diagnose(f, "store %s: its shared index %s no longer matched the log (%s): made again", f->path,
 		                         f->idx_path, u.bad);
@@ -1207,7 +1298,7 @@ int numbering__file_shx_open(struct file *f, int log_fd, uint32_t log_crc, struc
 	if (fd < 0)
 		return numbering__error_set(NUMBERING_NOT_FOUND, "file backend: store %s has no shared index %s (%s)", f->path,
 		                            f->idx_path, strerror(errno));
-	int rc = shx_map(&x, fd, 0, f->idx_path);
+	int rc = shx_map(f, &x, fd, 0, f->idx_path);
 	if (rc != NUMBERING_OK) {
 		close(fd);
 		return rc;
@@ -1454,8 +1545,8 @@ LOOKUP_INLINE int view_begin(struct file *f, struct numbering__shx *x, uint64_t 
 	return VIEW_READY;
 }
 
-int numbering__file_shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit,
-                            void *payload, int *served)
+LOOKUP_INLINE int shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit, void *payload,
+                        int *served)
 {
 	*served = 0;
 	struct numbering__shx *x = reading(f);
@@ -1498,8 +1589,8 @@ int numbering__file_shx_get(struct file *f, int kind, const char *name, numberin
 	return NUMBERING_OK;
 }
 
-int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
-                              void *payload, int *served)
+LOOKUP_INLINE int shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
+                          void *payload, int *served)
 {
 	*served = 0;
 	struct numbering__shx *x = reading(f);
@@ -1556,6 +1647,59 @@ int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbe
 		return visit(&rec, payload);
 	}
 	not_served(f, "it kept changing under the look-up");
+	return NUMBERING_OK;
+}
+
+/* The look-ups, and all that reads through the mappings in them (the visit too, which
+ * reads the record in the log): a fault in either mapping (a program cut the file)
+ * reads zeros there (the guard's stand-in) and raises f->map_cut. Looked at before
+ * (raised earlier: not mapped again yet) and after: then the answer, whatever it was,
+ * is an error naming the file cut. Two loads of one word on the hot path. */
+int numbering__file_shx_get(struct file *f, int kind, const char *name, numbering_record_visit_cb visit,
+                            void *payload, int *served)
+{
+	int rc = NUMBERING_OK;
+	if (atomic_load_explicit(&f->map_cut, memory_order_relaxed) == 0) {
+		rc = shx_get(f, kind, name, visit, payload, served);
+		if (atomic_load_explicit(&f->map_cut, memory_order_acquire) == 0)
+			return rc;
+	}
+	*served = 1;
+	return cut_error(f);
+}
+
+int numbering__file_shx_find1(struct file *f, int digits, uint64_t number, numbering_record_visit_cb visit,
+                              void *payload, int *served)
+{
+	int rc = NUMBERING_OK;
+	if (atomic_load_explicit(&f->map_cut, memory_order_relaxed) == 0) {
+		rc = shx_find1(f, digits, number, visit, payload, served);
+		if (atomic_load_explicit(&f->map_cut, memory_order_acquire) == 0)
+			return rc;
+	}
+	*served = 1;
+	return cut_error(f);
+}
+
+int numbering__file_shx_mend(struct file *f, int writer)
+{
+	if (atomic_load(&f->map_cut) == 0)
+		return NUMBERING_OK;
+	/* The log cut below what this process read: damage, said at every read until its
+	 * bytes are back; the stand-ins stay (reads through them fail the same way). */
+	struct stat st;
+	if (fstat(f->fd, &st) != 0)
+		return numbering__file_io_error("stat", f->path);
+	if ((uint64_t)st.st_size < f->end)
+		return cut_error(f);
+	numbering__file_diagnose(f, "store %s: a file it maps (its file, or its shared index %s) was cut short while it "
+	                         "was open (not by libnumbering): mapped again%s",
+	                         f->path, f->idx_path != NULL ? f->idx_path : "",
+	                         writer ? ", the index written again" : "");
+	shx_close(f->shx);
+	f->shx = NULL;
+	lmap_drop(f);
+	atomic_store(&f->map_cut, 0);
 	return NUMBERING_OK;
 }
 

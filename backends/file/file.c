@@ -539,7 +539,7 @@ static int map_lock_file(struct file *f)
 	f->shared = p;
 	/* Every read loads its counter: a program cutting the file short must not kill this
 	 * process with SIGBUS (file-guard.c). Without a guard, as before. */
-	if (numbering__file_guard_add(p, LOCKFILE_SIZE, LOCKFILE_CHANGES, &f->lock_cut) != 0)
+	if (numbering__file_guard_add(p, LOCKFILE_SIZE, LOCKFILE_CHANGES, &f->lock_cut, NULL) != 0)
 		numbering__file_diagnose(f, "store %s: its lock file %s is mapped without a guard against SIGBUS", f->path,
 		                         f->lock_path);
 	f->changes = (_Atomic uint64_t *)(void *)(f->shared + LOCKFILE_CHANGES);
@@ -1050,6 +1050,10 @@ int numbering__file_catch_up(struct file *f, int writer)
 		rc = writer ? lock_file_mend_writer(f) : lock_file_mend_reader(f);
 		c = atomic_load_explicit(f->changes, memory_order_acquire);
 	}
+	/* The index or the log was cut under a mapping of it (file-shared.c): mapped again,
+	 * or the log's damage said. */
+	if (rc == NUMBERING_OK && atomic_load(&f->map_cut))
+		rc = numbering__file_shx_mend(f, writer);
 	/* The watcher found a name moved: the lock file's followed first (its counter is
 	 * the one the others move), then the store's file looked at below. */
 	int moved = atomic_exchange(&f->moved, 0);
@@ -1078,7 +1082,7 @@ int numbering__file_catch_up(struct file *f, int writer)
 	/* Seen only once caught up: a reader whose catch-up failed (it reads on with what it
 	 * holds) tries again at its next read, told once until one succeeds. */
 	if (rc == NUMBERING_OK)
-		atomic_store(&f->seen, c);
+		atomic_store(&f->seen, !writer && atomic_load(&f->map_cut) ? 0 : c); /* a fault meanwhile: again */
 	if (rc != NUMBERING_OK && moved) {
 		/* Not at every read: the watcher says so again at its next look. */
 		atomic_store(&f->moved, 1);
