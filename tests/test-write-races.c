@@ -87,7 +87,7 @@ static int64_t race_clock(void *payload)
 }
 
 /* A new file store, store A (fx.store) over it with race_clock, and process B forked to
- * run @write when A's clock fires it (race_arm). */
+ * run @write when A's clock fires it (race_fire). */
 static void race_open(const char *tag, race_write write_fn)
 {
 	fixture_temp_store_path(race_path, sizeof(race_path), tag);
@@ -125,11 +125,105 @@ static void race_b_open(void)
 	ck_assert_int_eq(answer, NUMBERING_OK);
 }
 
-/* From now on, A's @n-th clock reading has B write. */
-static void race_arm(int n)
+/* A's allocations: its race_alloc_fire_at-th (counted from race_fire()) has B write
+ * first, as race_clock's reading does, for the calls that read no clock between what
+ * they read and their transaction (they allocate there). */
+static int race_alloc_count, race_alloc_fire_at;
+
+static void race_alloc_step(void)
 {
-	race_reading = 0;
-	race_fire_at = n;
+	if (race_alloc_fire_at > 0 && ++race_alloc_count == race_alloc_fire_at) {
+		char go = 'g';
+		unsigned char answer = 0;
+		if (write(race_go[1], &go, 1) == 1 && read(race_done[0], &answer, 1) == 1)
+			race_b_rc = answer;
+	}
+}
+
+static void *race_malloc(size_t size, void *payload)
+{
+	(void)payload;
+	race_alloc_step();
+	return malloc(size);
+}
+
+static void *race_realloc(void *ptr, size_t size, void *payload)
+{
+	(void)payload;
+	race_alloc_step();
+	return realloc(ptr, size);
+}
+
+static void race_free(void *ptr, void *payload)
+{
+	(void)payload;
+	free(ptr);
+}
+
+/* What race_fire() arms: A's clock readings (race_each_reading()) or its allocations
+ * (race_each_allocation()). */
+static int race_by_clock = 1;
+
+/* From now on, A's @n-th clock reading or allocation has B write. */
+static void race_fire(int n)
+{
+	race_b_rc = -1;
+	if (race_by_clock) {
+		race_reading = 0;
+		race_fire_at = n;
+	} else {
+		race_alloc_count = 0;
+		race_alloc_fire_at = n;
+	}
+}
+
+/* Disarms; B's status, or -1 when it never fired. */
+static int race_fired(void)
+{
+	race_fire_at = race_alloc_fire_at = 0;
+	return race_b_rc;
+}
+
+static const char *race_point(void)
+{
+	return race_by_clock ? "reading" : "allocation";
+}
+
+/* A's @rc is NUMBERING_OK, B firing at @n with @b_rc. */
+static void race_expect_ok(int rc, int n, int b_rc)
+{
+	ck_assert_msg(rc == NUMBERING_OK, "%s %d (B: %d): %s %s", race_point(), n, b_rc, numbering_status_name(rc),
+	              numbering_error_message());
+}
+
+/* B wrote nothing: it never fired, or A held the write lock (B never waits). */
+static void race_b_missed(int b_rc, int n)
+{
+	ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "%s %d: B: %d", race_point(), n, b_rc);
+}
+
+/* @one(n) with B at A's clock readings n = 1 .. @max. */
+static void race_each_reading(int (*one)(int n), int max)
+{
+	race_by_clock = 1;
+	for (int n = 1; n <= max; n++)
+		(void)one(n);
+}
+
+/* @one(n) with B at A's allocations n = 1, 2 ... under the counting allocator until B
+ * no longer fires (@one answers whether it did: n is past the call's last allocation),
+ * at most 400; B fired at least once. */
+static void race_each_allocation(int (*one)(int n))
+{
+	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
+	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
+	race_by_clock = 0;
+	int n = 1;
+	while (n <= 400 && one(n))
+		n++;
+	race_by_clock = 1;
+	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	ck_assert_int_gt(n, 1);
 }
 
 static void race_close(void)
@@ -154,12 +248,12 @@ static void race_close(void)
  * another holds (ALREADY_EXISTS), nor a message about records. */
 static void expect_clean(int rc, int n)
 {
-	ck_assert_msg(rc != NUMBERING_ALREADY_EXISTS && rc != NUMBERING_INTERNAL, "reading %d: %s %s", n,
-	              numbering_status_name(rc), numbering_error_message());
+	ck_assert_msg(rc != NUMBERING_ALREADY_EXISTS && rc != NUMBERING_INTERNAL, "%s %d: %s %s", race_point(),
+	              n, numbering_status_name(rc), numbering_error_message());
 	if (rc != NUMBERING_OK)
 		ck_assert_msg(strstr(numbering_error_message(), "backend") == NULL &&
 		                  strstr(numbering_error_message(), "availableNumbers/") == NULL,
-		              "reading %d: %s", n, numbering_error_message());
+		              "%s %d: %s", race_point(), n, numbering_error_message());
 }
 
 /* The numbers of @project held now, as "+1...,+1..." in @out. */
@@ -187,35 +281,49 @@ static int b_rents_the_first(numbering_store *b)
 	return rc;
 }
 
-/* RentAnyNumber: B rents the number A's search finds first. A rents the other one. */
+/* Whether A's numbers and B's are @mine and @theirs. */
+static void expect_held(const char *mine, const char *theirs)
+{
+	char a[128], b[128];
+	held(a, sizeof(a), fx.store, P1);
+	held(b, sizeof(b), fx.store, P2);
+	ck_assert_str_eq(a, mine);
+	if (theirs != NULL)
+		ck_assert_str_eq(b, theirs);
+}
+
+/* A new race of B's @write_fn on a store with +12085550100..01 in stock. */
+static void race_open_stocked(const char *tag, race_write write_fn)
+{
+	race_open(tag, write_fn);
+	stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
+}
+
+/* RentAnyNumber by A, B renting the number A's search finds first at A's @n-th clock
+ * reading: A rents the other one. */
+static int rent_any_race(int n)
+{
+	race_open_stocked("race-rent-any", b_rents_the_first);
+	race_fire(n);
+	numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
+	q.region_code = "US";
+	q.type = NUMBERING_NUMBER_TYPE_LOCAL;
+	numbering_active_number *a = NULL;
+	int rc = numbering_store_rent_any(&a, fx.store, NULL, P1, &q, NULL);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	numbering_active_number_free(a);
+	if (b_rc == NUMBERING_OK)
+		expect_held("+12085550101", "+12085550100");
+	else
+		expect_held("+12085550100", "");
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(rent_any_takes_another_number_when_one_is_taken_meanwhile)
 {
-	for (int n = 1; n <= 8; n++) {
-		race_open("race-rent-any", b_rents_the_first);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		race_arm(n);
-		numbering_available_query q = NUMBERING_AVAILABLE_QUERY_INIT;
-		q.region_code = "US";
-		q.type = NUMBERING_NUMBER_TYPE_LOCAL;
-		numbering_active_number *a = NULL;
-		int rc = numbering_store_rent_any(&a, fx.store, NULL, P1, &q, NULL);
-		int b_rc = race_b_rc;
-		race_fire_at = 0;
-		ck_assert_msg(rc == NUMBERING_OK, "reading %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-		              numbering_error_message());
-		numbering_active_number_free(a);
-		char mine[128], theirs[128];
-		held(mine, sizeof(mine), fx.store, P1);
-		held(theirs, sizeof(theirs), fx.store, P2);
-		if (b_rc == NUMBERING_OK) {
-			ck_assert_str_eq(theirs, "+12085550100");
-			ck_assert_str_eq(mine, "+12085550101");
-		} else {
-			ck_assert_str_eq(theirs, "");
-			ck_assert_str_eq(mine, "+12085550100");
-		}
-		race_close();
-	}
+	race_each_reading(rent_any_race, 8);
 }
 END_TEST
 
@@ -228,45 +336,55 @@ static int a_rents_the_first(void)
 	return rc;
 }
 
-/* A takes +12085550100 for P1: CreatePhoneNumberPurchase. */
-static int a_buys_the_first(void)
+/* CreatePhoneNumberPurchase of @number named @friendly_name for P1 on @store. */
+static int buy(numbering_store *store, const char *number, const char *friendly_name)
 {
 	numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
-	r.friendly_name = "Support";
-	r.phone_number = "+12085550100";
+	r.friendly_name = friendly_name;
+	r.phone_number = number;
 	r.country_code = "US";
 	numbering_purchase *p = NULL;
-	int rc = numbering_store_create_purchase(&p, fx.store, NULL, P1, &r);
+	int rc = numbering_store_create_purchase(&p, store, NULL, P1, &r);
 	numbering_purchase_free(p);
 	return rc;
 }
 
-/* A takes the one number (@a_takes) while B rents it at each of A's clock readings:
+/* A takes +12085550100 for P1: CreatePhoneNumberPurchase. */
+static int a_buys_the_first(void)
+{
+	return buy(fx.store, "+12085550100", "Support");
+}
+
+/* What A takes +12085550100 with (number_taken_race()). */
+static int (*race_a_takes)(void);
+static const char *race_tag;
+
+/* A takes the one number (race_a_takes) while B rents it at A's @n-th clock reading:
  * NOT_FOUND when B was first, the number B's and not A's; else A's. */
+static int number_taken_race(int n)
+{
+	race_open_stocked(race_tag, b_rents_the_first);
+	race_fire(n);
+	int rc = race_a_takes();
+	int b_rc = race_fired();
+	expect_clean(rc, n);
+	if (b_rc == NUMBERING_OK) {
+		ck_assert_msg(rc == NUMBERING_NOT_FOUND, "reading %d: %s %s", n, numbering_status_name(rc),
+		              numbering_error_message());
+		expect_held("", "+12085550100");
+	} else {
+		ck_assert_int_eq(rc, NUMBERING_OK);
+		expect_held("+12085550100", NULL);
+	}
+	race_close();
+	return b_rc >= 0;
+}
+
 static void number_taken_meanwhile_is_not_found(const char *tag, int (*a_takes)(void))
 {
-	for (int n = 1; n <= 8; n++) {
-		race_open(tag, b_rents_the_first);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		race_arm(n);
-		int rc = a_takes();
-		int b_rc = race_b_rc;
-		race_fire_at = 0;
-		expect_clean(rc, n);
-		char mine[128], theirs[128];
-		held(mine, sizeof(mine), fx.store, P1);
-		held(theirs, sizeof(theirs), fx.store, P2);
-		if (b_rc == NUMBERING_OK) {
-			ck_assert_msg(rc == NUMBERING_NOT_FOUND, "reading %d: %s %s", n, numbering_status_name(rc),
-			              numbering_error_message());
-			ck_assert_str_eq(theirs, "+12085550100");
-			ck_assert_str_eq(mine, "");
-		} else {
-			ck_assert_int_eq(rc, NUMBERING_OK);
-			ck_assert_str_eq(mine, "+12085550100");
-		}
-		race_close();
-	}
+	race_tag = tag;
+	race_a_takes = a_takes;
+	race_each_reading(number_taken_race, 8);
 }
 
 /* RentNumber of the one number B rents meanwhile: NOT_FOUND, the number not available. */
@@ -417,14 +535,7 @@ static int instances_paged_by_one(numbering_store *store)
 
 static int b_buys_the_second(numbering_store *b)
 {
-	numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
-	r.friendly_name = "Sales";
-	r.phone_number = "+12085550101";
-	r.country_code = "US";
-	numbering_purchase *p = NULL;
-	int rc = numbering_store_create_purchase(&p, b, NULL, P1, &r);
-	numbering_purchase_free(p);
-	return rc;
+	return buy(b, "+12085550101", "Sales");
 }
 
 /* Both clocks stand still at one time. B buys at A's n-th clock reading while A buys:
@@ -432,27 +543,23 @@ static int b_buys_the_second(numbering_store *b)
  * purchase took its time before its transaction's begin, and with B's commit in
  * between both had the time B took: the second page, after the first's time, was
  * empty (1 of 2 listed). */
+static int purchase_pages_race(int n)
+{
+	race_open_stocked("race-purchase-pages", b_buys_the_second);
+	race_fire(n);
+	int rc = a_buys_the_first();
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	int made = 1 + (b_rc == NUMBERING_OK);
+	ck_assert_msg(purchases_paged_by_one(fx.store) == made, "reading %d: %d listed of %d", n,
+	              purchases_paged_by_one(fx.store), made);
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(purchases_of_two_processes_page_one_at_a_time)
 {
-	for (int n = 1; n <= 8; n++) {
-		race_open("race-purchase-pages", b_buys_the_second);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		race_arm(n);
-		numbering_purchase_request r = NUMBERING_PURCHASE_REQUEST_INIT;
-		r.friendly_name = "Support";
-		r.phone_number = "+12085550100";
-		r.country_code = "US";
-		numbering_purchase *p = NULL;
-		int rc = numbering_store_create_purchase(&p, fx.store, NULL, P1, &r);
-		int b_rc = race_b_rc;
-		race_fire_at = 0;
-		ck_assert_msg(rc == NUMBERING_OK, "reading %d: %s", n, numbering_error_message());
-		numbering_purchase_free(p);
-		int made = 1 + (b_rc == NUMBERING_OK);
-		ck_assert_msg(purchases_paged_by_one(fx.store) == made, "reading %d: %d listed of %d", n,
-		              purchases_paged_by_one(fx.store), made);
-		race_close();
-	}
+	race_each_reading(purchase_pages_race, 8);
 }
 END_TEST
 
@@ -471,25 +578,28 @@ static int b_creates_an_instance(numbering_store *b)
 
 /* The same for CreatePhoneNumberInstance and ListPhoneNumberInstances, which pages by
  * create time too. */
+static int instance_pages_race(int n)
+{
+	race_open("race-instance-pages", b_creates_an_instance);
+	race_fire(n);
+	numbering_instance *request = NULL, *out = NULL;
+	ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
+	ck_assert_int_eq(numbering_instance_set_phone_number(request, "+12085550300"), NUMBERING_OK);
+	int rc = numbering_store_create(&out, fx.store, NULL, P1, request, "mine", NULL, NULL);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	numbering_instance_free(out);
+	numbering_instance_free(request);
+	int made = 1 + (b_rc == NUMBERING_OK);
+	ck_assert_msg(instances_paged_by_one(fx.store) == made, "reading %d: %d listed of %d", n,
+	              instances_paged_by_one(fx.store), made);
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(instances_of_two_processes_page_one_at_a_time)
 {
-	for (int n = 1; n <= 8; n++) {
-		race_open("race-instance-pages", b_creates_an_instance);
-		race_arm(n);
-		numbering_instance *request = NULL, *out = NULL;
-		ck_assert_int_eq(numbering_instance_new(&request), NUMBERING_OK);
-		ck_assert_int_eq(numbering_instance_set_phone_number(request, "+12085550300"), NUMBERING_OK);
-		int rc = numbering_store_create(&out, fx.store, NULL, P1, request, "mine", NULL, NULL);
-		int b_rc = race_b_rc;
-		race_fire_at = 0;
-		ck_assert_msg(rc == NUMBERING_OK, "reading %d: %s", n, numbering_error_message());
-		numbering_instance_free(out);
-		numbering_instance_free(request);
-		int made = 1 + (b_rc == NUMBERING_OK);
-		ck_assert_msg(instances_paged_by_one(fx.store) == made, "reading %d: %d listed of %d", n,
-		              instances_paged_by_one(fx.store), made);
-		race_close();
-	}
+	race_each_reading(instance_pages_race, 8);
 }
 END_TEST
 
@@ -524,81 +634,45 @@ static int b_rents_the_first_vox(numbering_store *b)
 	return rc;
 }
 
-/* A's allocations: its @race_alloc_fire_at-th (counted from race_alloc_arm) has B write
- * first, as race_clock's reading does. Attach reads no clock between choosing its
- * numbers and its transaction; it allocates there. */
-static int race_alloc_count, race_alloc_fire_at;
-
-static void race_alloc_step(void)
-{
-	if (race_alloc_fire_at > 0 && ++race_alloc_count == race_alloc_fire_at) {
-		char go = 'g';
-		unsigned char answer = 0;
-		if (write(race_go[1], &go, 1) == 1 && read(race_done[0], &answer, 1) == 1)
-			race_b_rc = answer;
-	}
-}
-
-static void *race_malloc(size_t size, void *payload)
-{
-	(void)payload;
-	race_alloc_step();
-	return malloc(size);
-}
-
-static void *race_realloc(void *ptr, size_t size, void *payload)
-{
-	(void)payload;
-	race_alloc_step();
-	return realloc(ptr, size);
-}
-
-static void race_free(void *ptr, void *payload)
-{
-	(void)payload;
-	free(ptr);
-}
-
 /* AttachPhoneNumber with phone_count 1 while B rents the number it would choose, at
  * each of A's allocations during the call: A attaches the next one. It chose before
  * its transaction, and answered NOT_FOUND for the number B took although another was
  * in stock. */
+/* AttachPhoneNumber of one GEOGRAPHIC number of region 1 for @project on @store. */
+static int attach_one(numbering_store *store, const char *project)
+{
+	numbering_attach_request r = NUMBERING_ATTACH_REQUEST_INIT;
+	r.country_code = "US";
+	r.phone_category_name = "GEOGRAPHIC";
+	r.phone_region_id = 1;
+	r.phone_count = 1;
+	numbering_attached *out = NULL;
+	int rc = numbering_store_attach_phone_numbers(&out, store, NULL, project, &r);
+	numbering_attached_free(out);
+	return rc;
+}
+
+static int attach_race(int n)
+{
+	race_open("race-attach", b_rents_the_first_vox);
+	import_vox(fx.store, "+12025550100-01", 0);
+	top_up(fx.store, P1, "USD", 10000);
+	top_up(fx.store, P2, "USD", 10000);
+	race_fire(n);
+	int rc = attach_one(fx.store, P1);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	if (b_rc == NUMBERING_OK)
+		expect_held("+12025550101", "+12025550100");
+	else
+		expect_held("+12025550100", "");
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(attach_takes_another_number_when_one_is_taken_meanwhile)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int calls = 0;
-	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
-		race_open("race-attach", b_rents_the_first_vox);
-		import_vox(fx.store, "+12025550100-01", 0);
-		top_up(fx.store, P1, "USD", 10000);
-		top_up(fx.store, P2, "USD", 10000);
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-		race_b_rc = -1;
-		numbering_attach_request r = NUMBERING_ATTACH_REQUEST_INIT;
-		r.country_code = "US";
-		r.phone_category_name = "GEOGRAPHIC";
-		r.phone_region_id = 1;
-		r.phone_count = 1;
-		numbering_attached *out = NULL;
-		int rc = numbering_store_attach_phone_numbers(&out, fx.store, NULL, P1, &r);
-		if (calls == 0 && race_b_rc < 0)
-			calls = race_alloc_count; /* B never fired: past the call's last allocation */
-		race_alloc_fire_at = 0;
-		int b_rc = race_b_rc;
-		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-		              numbering_error_message());
-		numbering_attached_free(out);
-		char mine[128], theirs[128];
-		held(mine, sizeof(mine), fx.store, P1);
-		held(theirs, sizeof(theirs), fx.store, P2);
-		ck_assert_str_eq(mine, b_rc == NUMBERING_OK ? "+12025550101" : "+12025550100");
-		ck_assert_str_eq(theirs, b_rc == NUMBERING_OK ? "+12025550100" : "");
-		race_close();
-	}
-	ck_assert_int_gt(calls, 0);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_allocation(attach_race);
 }
 END_TEST
 
@@ -647,47 +721,42 @@ static int a_writes(enum a_write what, numbering_instance **out)
  * call, changes its display name: both changes are in the store after. A loaded the
  * instance before its transaction, so a change B committed in between was written
  * over by A's stale copy: B's acknowledged write was lost. */
+static enum a_write race_what;
+
+static int instance_race(int n)
+{
+	race_open("race-instance", b_renames_the_instance);
+	numbering_instance_free(fixture_create(P1, "raced", "+61255501000"));
+	race_b_open();
+	race_fire(n);
+	numbering_instance *out = NULL;
+	int rc = a_writes(race_what, &out);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	numbering_instance_free(out);
+	/* B's rename is lost only if A wrote after it; after a move B finds nothing. */
+	const char *name = race_what == A_MOVE ? P2 "/phoneNumberInstances/raced" : RACED;
+	numbering_instance *got = NULL;
+	ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, name), NUMBERING_OK);
+	if (b_rc == NUMBERING_OK)
+		ck_assert_msg(strcmp(numbering_instance_display_name(got), "by B") == 0,
+		              "allocation %d: B's acknowledged display name is lost: \"%s\"", n,
+		              numbering_instance_display_name(got));
+	else if (!(race_what == A_MOVE && b_rc == NUMBERING_NOT_FOUND)) /* A had moved it */
+		race_b_missed(b_rc, n);
+	if (race_what == A_LABEL)
+		ck_assert_str_eq(numbering_instance_label(got, "by"), "A");
+	else if (race_what == A_SUSPEND)
+		ck_assert_int_eq(numbering_instance_lifecycle_state(got), NUMBERING_LIFECYCLE_SUSPENDED);
+	numbering_instance_free(got);
+	race_close();
+	return b_rc >= 0;
+}
+
 static void both_changes_kept(enum a_write what)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int calls = 0;
-	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
-		race_open("race-instance", b_renames_the_instance);
-		numbering_instance_free(fixture_create(P1, "raced", "+61255501000"));
-		race_b_open();
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-		race_b_rc = -1;
-		numbering_instance *out = NULL;
-		int rc = a_writes(what, &out);
-		if (calls == 0 && race_b_rc < 0)
-			calls = race_alloc_count; /* B never fired: past the call's last allocation */
-		race_alloc_fire_at = 0;
-		int b_rc = race_b_rc;
-		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-		              numbering_error_message());
-		numbering_instance_free(out);
-		/* B's rename is lost only if A wrote after it; after a move B finds nothing. */
-		const char *name = what == A_MOVE ? P2 "/phoneNumberInstances/raced" : RACED;
-		numbering_instance *got = NULL;
-		ck_assert_int_eq(numbering_store_get(&got, fx.store, NULL, name), NUMBERING_OK);
-		if (b_rc == NUMBERING_OK)
-			ck_assert_msg(strcmp(numbering_instance_display_name(got), "by B") == 0,
-			              "allocation %d: B's acknowledged display name is lost: \"%s\"", n,
-			              numbering_instance_display_name(got));
-		else /* B never fired, A held the write lock (B never waits), or A had moved it */
-			ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE || (what == A_MOVE && b_rc == NUMBERING_NOT_FOUND),
-			              "allocation %d: B: %d", n, b_rc);
-		if (what == A_LABEL)
-			ck_assert_str_eq(numbering_instance_label(got, "by"), "A");
-		else if (what == A_SUSPEND)
-			ck_assert_int_eq(numbering_instance_lifecycle_state(got), NUMBERING_LIFECYCLE_SUSPENDED);
-		numbering_instance_free(got);
-		race_close();
-	}
-	ck_assert_int_gt(calls, 0);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_what = what;
+	race_each_allocation(instance_race);
 }
 
 START_TEST(update_keeps_what_another_process_changed_meanwhile)
@@ -725,41 +794,46 @@ static int b_sets_the_callback_url(numbering_store *b)
 	return rc;
 }
 
-/* One UpdateActiveNumber of the display name by A, B setting its callbackUrl at A's @n-th
- * allocation (or clock reading, @by_clock) during the call: both changes kept. Returns
- * whether B fired. */
-static int update_active_race(int by_clock, int n)
+/* A rents +12085550100 for P1, with @q (or NULL). */
+static void rent_first(const numbering_active_request *q)
 {
-	race_open("race-active", b_sets_the_callback_url);
-	stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
 	numbering_active_number *a = NULL;
-	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
+	ck_assert_msg(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", q) == NUMBERING_OK, "%s",
+	              numbering_error_message());
 	numbering_active_number_free(a);
+}
+
+/* The callbackUrl of @a is B's when B's write (b_sets_the_callback_url) was acknowledged. */
+static void expect_b_callback_url(const numbering_active_number *a, int b_rc, int n)
+{
+	const char *url = numbering_active_number_text(a, "callbackUrl");
+	if (b_rc == NUMBERING_OK)
+		ck_assert_msg(strcmp(url, "https://b.example.com/cb") == 0, "%s %d: B's acknowledged callbackUrl is lost: \"%s\"",
+		              race_point(), n, url);
+	else
+		race_b_missed(b_rc, n);
+}
+
+/* One UpdateActiveNumber of the display name by A, B setting its callbackUrl at A's @n-th
+ * clock reading or allocation during the call: both changes kept. Returns whether B
+ * fired. */
+static int update_active_race(int n)
+{
+	race_open_stocked("race-active", b_sets_the_callback_url);
+	rent_first(NULL);
 	race_b_open();
 	numbering_active_request *q = NULL;
 	ck_assert_int_eq(numbering_active_request_new(&q), NUMBERING_OK);
 	ck_assert_int_eq(numbering_active_request_set(q, "displayName", "by A"), NUMBERING_OK);
-	race_b_rc = -1;
-	if (by_clock) {
-		race_arm(n);
-	} else {
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-	}
+	race_fire(n);
+	numbering_active_number *a = NULL;
 	int rc = numbering_store_update_active(&a, fx.store, NULL, P1, "+12085550100", q);
-	race_alloc_fire_at = race_fire_at = 0;
-	int b_rc = race_b_rc;
+	int b_rc = race_fired();
 	numbering_active_request_free(q);
-	ck_assert_msg(rc == NUMBERING_OK, "%s %d (B: %d): %s %s", by_clock ? "reading" : "allocation", n, b_rc,
-	              numbering_status_name(rc), numbering_error_message());
+	race_expect_ok(rc, n, b_rc);
 	numbering_active_number_free(a);
 	ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
-	const char *url = numbering_active_number_text(a, "callbackUrl");
-	if (b_rc == NUMBERING_OK)
-		ck_assert_msg(strcmp(url, "https://b.example.com/cb") == 0,
-		              "%s %d: B's acknowledged callbackUrl is lost: \"%s\"", by_clock ? "reading" : "allocation", n, url);
-	else /* B never fired, or A held the write lock (B never waits) */
-		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "%d: B: %d", n, b_rc);
+	expect_b_callback_url(a, b_rc, n);
 	ck_assert_str_eq(numbering_instance_display_name(numbering_active_number_instance(a)), "by A");
 	numbering_active_number_free(a);
 	race_close();
@@ -771,15 +845,8 @@ static int update_active_race(int by_clock, int n)
  * the ACTIVE record before its transaction and wrote it back whole over B's change. */
 START_TEST(update_active_keeps_what_another_process_changed_meanwhile)
 {
-	for (int n = 1; n <= 8; n++)
-		(void)update_active_race(1, n);
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int n = 1;
-	while (n <= 400 && update_active_race(0, n))
-		n++;
-	ck_assert_int_gt(n, 1);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_reading(update_active_race, 8);
+	race_each_allocation(update_active_race);
 }
 END_TEST
 
@@ -798,48 +865,40 @@ static int b_releases_the_number(numbering_store *b)
  * allocations during the call: the release's end kept (else the number would renew) and
  * autoCharge off. A loaded the subscription before its transaction and wrote it back
  * whole over B's release. */
+static int auto_charge_race(int n)
+{
+	race_open("race-subscription", b_releases_the_number);
+	stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 300, 1);
+	top_up(fx.store, P1, "USD", 10000);
+	rent_first(NULL);
+	numbering_subscription_page *page = NULL;
+	ck_assert_int_eq(numbering_store_list_subscriptions(&page, fx.store, NULL, P1, 10, NULL), NUMBERING_OK);
+	ck_assert_int_eq(numbering_subscription_page_count(page), 1);
+	char name[256];
+	snprintf(name, sizeof(name), "%s", numbering_subscription_name(numbering_subscription_page_item(page, 0)));
+	numbering_subscription_page_free(page);
+	race_b_open();
+	race_fire(n);
+	numbering_subscription *sub = NULL;
+	int rc = numbering_store_set_subscription_auto_charge(&sub, fx.store, NULL, name, 0);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	numbering_subscription_free(sub);
+	ck_assert_int_eq(numbering_store_get_subscription(&sub, fx.store, NULL, name), NUMBERING_OK);
+	if (b_rc == NUMBERING_OK)
+		ck_assert_msg(numbering_subscription_int(sub, "expireAt") != 0,
+		              "allocation %d: B's acknowledged release is lost: the subscription would renew", n);
+	else
+		race_b_missed(b_rc, n);
+	ck_assert_int_eq(numbering_subscription_int(sub, "autoCharge"), 0);
+	numbering_subscription_free(sub);
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(auto_charge_keeps_a_release_made_meanwhile)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	int n = 1, fired = 1;
-	for (; n <= 400 && fired; n++) {
-		race_open("race-subscription", b_releases_the_number);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 300, 1);
-		top_up(fx.store, P1, "USD", 10000);
-		numbering_active_number *a = NULL;
-		ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
-		numbering_active_number_free(a);
-		numbering_subscription_page *page = NULL;
-		ck_assert_int_eq(numbering_store_list_subscriptions(&page, fx.store, NULL, P1, 10, NULL), NUMBERING_OK);
-		ck_assert_int_eq(numbering_subscription_page_count(page), 1);
-		char name[256];
-		snprintf(name, sizeof(name), "%s", numbering_subscription_name(numbering_subscription_page_item(page, 0)));
-		numbering_subscription_page_free(page);
-		race_b_open();
-		ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-		race_b_rc = -1;
-		numbering_subscription *sub = NULL;
-		int rc = numbering_store_set_subscription_auto_charge(&sub, fx.store, NULL, name, 0);
-		race_alloc_fire_at = 0;
-		ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
-		int b_rc = race_b_rc;
-		fired = b_rc >= 0;
-		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-		              numbering_error_message());
-		numbering_subscription_free(sub);
-		ck_assert_int_eq(numbering_store_get_subscription(&sub, fx.store, NULL, name), NUMBERING_OK);
-		if (b_rc == NUMBERING_OK)
-			ck_assert_msg(numbering_subscription_int(sub, "expireAt") != 0,
-			              "allocation %d: B's acknowledged release is lost: the subscription would renew", n);
-		else
-			ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
-		ck_assert_int_eq(numbering_subscription_int(sub, "autoCharge"), 0);
-		numbering_subscription_free(sub);
-		race_close();
-	}
-	ck_assert_int_gt(n, 2);
+	race_each_allocation(auto_charge_race);
 }
 END_TEST
 
@@ -847,56 +906,43 @@ END_TEST
  * store that provisions by the host's hand, while B sets the number's callbackUrl, at
  * each of A's allocations during the call: both kept. A read the number before its
  * transaction and wrote it back whole over B's change. */
+static int task_completion_race(int n)
+{
+	race_open_stocked("race-task", b_sets_the_callback_url);
+	rent_first(NULL);
+	numbering_active_request *q = NULL;
+	ck_assert_int_eq(numbering_active_request_new(&q), NUMBERING_OK);
+	ck_assert_int_eq(numbering_active_request_set(q, "smsConfiguration.servicePlanId", "plan"), NUMBERING_OK);
+	numbering_active_number *a = NULL;
+	ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, P1, "+12085550100", q), NUMBERING_OK);
+	numbering_active_request_free(q);
+	numbering_active_number_free(a);
+	numbering_task_list *tasks = NULL;
+	race_now += INT64_C(1000000000); /* the task is due at the store's time, past the standing clock */
+	ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
+	ck_assert_int_eq(numbering_task_list_count(tasks), 1);
+	char task[256];
+	snprintf(task, sizeof(task), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
+	numbering_task_list_free(tasks);
+	race_b_open();
+	race_fire(n);
+	int rc = numbering_store_complete_provisioning_task(fx.store, NULL, task, NUMBERING_CALLBACK_STATUS_SUCCEEDED,
+	                                                    NUMBERING_CALLBACK_FAILURE_NONE);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
+	expect_b_callback_url(a, b_rc, n);
+	ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
+	numbering_active_number_free(a);
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(task_completion_keeps_what_another_process_changed_meanwhile)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
 	race_provisioning = NUMBERING_PROVISIONING_MANUAL;
-	int n = 1, fired = 1;
-	for (; n <= 400 && fired; n++) {
-		race_open("race-task", b_sets_the_callback_url);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		numbering_active_number *a = NULL;
-		ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
-		numbering_active_number_free(a);
-		numbering_active_request *q = NULL;
-		ck_assert_int_eq(numbering_active_request_new(&q), NUMBERING_OK);
-		ck_assert_int_eq(numbering_active_request_set(q, "smsConfiguration.servicePlanId", "plan"), NUMBERING_OK);
-		ck_assert_int_eq(numbering_store_update_active(&a, fx.store, NULL, P1, "+12085550100", q), NUMBERING_OK);
-		numbering_active_request_free(q);
-		numbering_active_number_free(a);
-		numbering_task_list *tasks = NULL;
-		race_now += INT64_C(1000000000); /* the task is due at the store's time, past the standing clock */
-		ck_assert_int_eq(numbering_store_claim_provisioning_tasks(&tasks, fx.store, NULL, 10), NUMBERING_OK);
-		ck_assert_int_eq(numbering_task_list_count(tasks), 1);
-		char task[256];
-		snprintf(task, sizeof(task), "%s", numbering_task_text(numbering_task_list_item(tasks, 0), "name"));
-		numbering_task_list_free(tasks);
-		race_b_open();
-		ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-		race_b_rc = -1;
-		int rc = numbering_store_complete_provisioning_task(fx.store, NULL, task, NUMBERING_CALLBACK_STATUS_SUCCEEDED,
-		                                                    NUMBERING_CALLBACK_FAILURE_NONE);
-		race_alloc_fire_at = 0;
-		ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
-		int b_rc = race_b_rc;
-		fired = b_rc >= 0;
-		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-		              numbering_error_message());
-		ck_assert_int_eq(numbering_store_get_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
-		const char *url = numbering_active_number_text(a, "callbackUrl");
-		if (b_rc == NUMBERING_OK)
-			ck_assert_msg(strcmp(url, "https://b.example.com/cb") == 0,
-			              "allocation %d: B's acknowledged callbackUrl is lost: \"%s\"", n, url);
-		else
-			ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
-		ck_assert_str_eq(numbering_active_number_text(a, "smsConfiguration.servicePlanId"), "plan");
-		numbering_active_number_free(a);
-		race_close();
-	}
+	race_each_allocation(task_completion_race);
 	race_provisioning = NUMBERING_PROVISIONING_IMMEDIATE;
-	ck_assert_int_gt(n, 2);
 }
 END_TEST
 
@@ -940,61 +986,47 @@ static int first_in_stock(void)
 
 /* A deletes the reservation B deletes at A's n-th allocation in the call: NOT_FOUND
  * (or OK when A was first), the number back in stock once. */
+static int reservation_delete_race(int n)
+{
+	race_open_stocked("race-reservation-delete", b_deletes_the_reservation);
+	reserve_first();
+	race_fire(n);
+	int rc = numbering_store_delete_reservation(fx.store, NULL, race_reservation);
+	int b_rc = race_fired();
+	expect_clean(rc, n);
+	ck_assert_msg(rc == (b_rc == NUMBERING_OK ? NUMBERING_NOT_FOUND : NUMBERING_OK), "allocation %d (B: %d): %s %s", n,
+	              b_rc, numbering_status_name(rc), numbering_error_message());
+	ck_assert(first_in_stock());
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(a_reservation_deleted_meanwhile_is_not_found)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int calls = 0;
-	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
-		race_open("race-reservation-delete", b_deletes_the_reservation);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		reserve_first();
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-		race_b_rc = -1;
-		int rc = numbering_store_delete_reservation(fx.store, NULL, race_reservation);
-		if (calls == 0 && race_b_rc < 0)
-			calls = race_alloc_count;
-		race_alloc_fire_at = 0;
-		int b_rc = race_b_rc;
-		expect_clean(rc, n);
-		ck_assert_msg(rc == (b_rc == NUMBERING_OK ? NUMBERING_NOT_FOUND : NUMBERING_OK), "allocation %d (B: %d): %s %s",
-		              n, b_rc, numbering_status_name(rc), numbering_error_message());
-		ck_assert(first_in_stock());
-		race_close();
-	}
-	ck_assert_int_gt(calls, 0);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_allocation(reservation_delete_race);
 }
 END_TEST
 
 /* A and B both end expired reservations (process_due, which every inventory call runs
  * first): whichever ends it, A's call succeeds and the number is back once. */
+static int reservation_expiry_race(int n)
+{
+	race_open_stocked("race-reservation-expire", b_expires_the_reservations);
+	reserve_first();
+	race_now = FIXTURE_EPOCH + INT64_C(11) * 60 * 1000000000;
+	race_fire(n);
+	int64_t processed = 0;
+	int rc = numbering_store_process_due(&processed, fx.store);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	ck_assert(first_in_stock());
+	race_close();
+	return b_rc >= 0;
+}
+
 START_TEST(reservations_expired_by_both_processes)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int calls = 0;
-	for (int n = 1; n <= 400 && (calls == 0 || n <= calls); n++) {
-		race_open("race-reservation-expire", b_expires_the_reservations);
-		stock_import_usd(fx.store, "+12085550100-01", NUMBERING_CAPABILITY_SMS, 0, 0, 1);
-		reserve_first();
-		race_now = FIXTURE_EPOCH + INT64_C(11) * 60 * 1000000000;
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-		race_b_rc = -1;
-		int64_t processed = 0;
-		int rc = numbering_store_process_due(&processed, fx.store);
-		if (calls == 0 && race_b_rc < 0)
-			calls = race_alloc_count;
-		race_alloc_fire_at = 0;
-		ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, race_b_rc, numbering_status_name(rc),
-		              numbering_error_message());
-		ck_assert(first_in_stock());
-		race_close();
-	}
-	ck_assert_int_gt(calls, 0);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_allocation(reservation_expiry_race);
 }
 END_TEST
 
@@ -1029,31 +1061,23 @@ static int64_t ledger_balance(int64_t entries)
 	return balance;
 }
 
-/* One AdjustBillingAccount (+100) by A while B credits 50, at A's @n-th allocation (or
- * clock reading, @by_clock) during the call: both applied. Returns whether B fired. */
-static int adjust_race(int by_clock, int n)
+/* One AdjustBillingAccount (+100) by A while B credits 50, at A's @n-th clock reading
+ * or allocation during the call: both applied. Returns whether B fired. */
+static int adjust_race(int n)
 {
 	race_open("race-adjust", b_credits_the_account);
 	top_up(fx.store, P1, "USD", 1000);
 	race_b_open();
-	race_b_rc = -1;
-	if (by_clock) {
-		race_arm(n);
-	} else {
-		race_alloc_count = 0;
-		race_alloc_fire_at = n;
-	}
+	race_fire(n);
 	numbering_billing_entry *e = NULL;
 	int rc = numbering_store_adjust_billing_account(&e, fx.store, NULL, P1, "USD", 100, "by A", NULL);
-	race_alloc_fire_at = race_fire_at = 0;
-	int b_rc = race_b_rc;
-	ck_assert_msg(rc == NUMBERING_OK, "%s %d (B: %d): %s %s", by_clock ? "reading" : "allocation", n, b_rc,
-	              numbering_status_name(rc), numbering_error_message());
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
 	if (b_rc == NUMBERING_OK)
 		ck_assert_int_eq(numbering_billing_entry_balance_after(e), 1150);
+	else
+		race_b_missed(b_rc, n);
 	numbering_billing_entry_free(e);
-	if (b_rc != NUMBERING_OK) /* B never fired, or A held the write lock (B never waits) */
-		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "%d: B: %d", n, b_rc);
 	int b_applied = b_rc == NUMBERING_OK;
 	ck_assert_int_eq(ledger_balance(2 + b_applied), 1100 + 50 * b_applied);
 	race_close();
@@ -1066,15 +1090,8 @@ static int adjust_race(int by_clock, int n)
  * refused A's adjustment ABORTED whenever B's came in between. */
 START_TEST(adjustments_of_two_processes_both_apply)
 {
-	for (int n = 1; n <= 4; n++)
-		(void)adjust_race(1, n);
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int n = 1;
-	while (n <= 400 && adjust_race(0, n))
-		n++;
-	ck_assert_int_gt(n, 1);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_reading(adjust_race, 4);
+	race_each_allocation(adjust_race);
 }
 END_TEST
 
@@ -1138,12 +1155,9 @@ static int report_race(int n)
 	race_now += NS; /* the delivery is due at the store's time, past the standing clock */
 	ck_assert_int_eq(a_claims(id), 1);
 	race_b_open();
-	race_b_rc = -1;
-	race_alloc_count = 0;
-	race_alloc_fire_at = n;
+	race_fire(n);
 	int rc = numbering_store_report_claimed_delivery(fx.store, NULL, id, 1, 0, "timed out");
-	race_alloc_fire_at = 0;
-	int b_rc = race_b_rc;
+	int b_rc = race_fired();
 	if (b_rc == NUMBERING_OK && b_reports_delivered) {
 		/* Delivered by B's claimant: not put back to be sent again. */
 		ck_assert_msg(rc == NUMBERING_NOT_FOUND, "allocation %d: %s %s", n, numbering_status_name(rc),
@@ -1158,10 +1172,8 @@ static int report_race(int n)
 		ck_assert_msg(rc == NUMBERING_OK, "allocation %d: B's claim is lost: %s %s", n, numbering_status_name(rc),
 		              numbering_error_message());
 	} else {
-		/* B never fired, or A held the write lock (B never waits) */
-		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
-		ck_assert_msg(rc == NUMBERING_OK, "allocation %d: %s %s", n, numbering_status_name(rc),
-		              numbering_error_message());
+		race_b_missed(b_rc, n);
+		race_expect_ok(rc, n, b_rc);
 	}
 	race_close();
 	return b_rc >= 0;
@@ -1169,15 +1181,9 @@ static int report_race(int n)
 
 static void report_races(int delivered)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
 	b_reports_delivered = delivered;
-	int n = 1;
-	while (n <= 400 && report_race(n))
-		n++;
+	race_each_allocation(report_race);
 	b_reports_delivered = 0;
-	ck_assert_int_gt(n, 1);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
 }
 
 /* A reports its claim failed while B claims the delivery again (A's lease ran out), at
@@ -1197,6 +1203,43 @@ START_TEST(report_of_a_delivery_delivered_meanwhile_is_not_found)
 	report_races(1);
 }
 END_TEST
+
+/* After A's expiry run (@processed carried out) beside B's run and B's rent or attach
+ * of @number for P2 (@b_rc): whoever gave P1's number back, it is P2's or in stock,
+ * never both, and given back once. */
+static void expect_given_back_once(const char *number, int64_t processed, int b_rc, int n)
+{
+	numbering_available_number *stock = NULL;
+	int in_stock = numbering_store_get_available(&stock, fx.store, NULL, P2, number) == NUMBERING_OK;
+	numbering_available_number_free(stock);
+	if (b_rc == NUMBERING_OK) {
+		ck_assert_msg(processed == 0, "allocation %d: A carried out what B's run had: %lld", n, (long long)processed);
+		expect_held("", number);
+		ck_assert_msg(!in_stock, "allocation %d: the number P2 took is in stock again", n);
+	} else {
+		race_b_missed(b_rc, n);
+		ck_assert_int_eq(processed, 1);
+		expect_held("", "");
+		ck_assert(in_stock);
+	}
+}
+
+/* A's expiry run at @due, B's store open, B firing at A's @n-th allocation in it, and
+ * its checks (expect_given_back_once() of @number); closes the race. Returns whether B
+ * fired. */
+static int expiry_race(int n, int64_t due, const char *number)
+{
+	race_b_open();
+	race_now = due;
+	race_fire(n);
+	int64_t processed = -1;
+	int rc = numbering_store_process_due(&processed, fx.store);
+	int b_rc = race_fired();
+	race_expect_ok(rc, n, b_rc);
+	expect_given_back_once(number, processed, b_rc, n);
+	race_close();
+	return b_rc >= 0;
+}
 
 /* ---- A release taking effect ---- */
 
@@ -1228,39 +1271,11 @@ static int release_expiry_race(int n)
 	stock_import_usd(fx.store, "+12085550100", NUMBERING_CAPABILITY_SMS, 0, 300, 1);
 	top_up(fx.store, P1, "USD", 10000);
 	top_up(fx.store, P2, "USD", 10000);
+	rent_first(NULL);
 	numbering_active_number *a = NULL;
-	ck_assert_int_eq(numbering_store_rent(&a, fx.store, NULL, P1, "+12085550100", NULL), NUMBERING_OK);
-	numbering_active_number_free(a);
 	ck_assert_int_eq(numbering_store_release_active(&a, fx.store, NULL, P1, "+12085550100"), NUMBERING_OK);
 	numbering_active_number_free(a);
-	race_b_open();
-	race_now = RELEASE_DUE;
-	race_b_rc = -1;
-	race_alloc_count = 0;
-	race_alloc_fire_at = n;
-	int64_t processed = -1;
-	int rc = numbering_store_process_due(&processed, fx.store);
-	race_alloc_fire_at = 0;
-	int b_rc = race_b_rc;
-	ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-	              numbering_error_message());
-	char mine[128], theirs[128];
-	held(mine, sizeof(mine), fx.store, P1);
-	held(theirs, sizeof(theirs), fx.store, P2);
-	ck_assert_str_eq(mine, "");
-	if (b_rc == NUMBERING_OK) {
-		ck_assert_msg(processed == 0, "allocation %d: A carried out the release B had: %lld", n,
-		              (long long)processed);
-		ck_assert_str_eq(theirs, "+12085550100");
-		ck_assert_msg(!first_in_stock(), "allocation %d: the number P2 rented is in stock again", n);
-	} else {
-		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
-		ck_assert_int_eq(processed, 1);
-		ck_assert_str_eq(theirs, "");
-		ck_assert(first_in_stock());
-	}
-	race_close();
-	return b_rc >= 0;
+	return expiry_race(n, RELEASE_DUE, "+12085550100");
 }
 
 /* An expiry run by A and one by B of the same release (Sinch: a release takes effect at
@@ -1270,13 +1285,7 @@ static int release_expiry_race(int n)
  * number back a second time. */
 START_TEST(a_release_carried_out_meanwhile_is_not_carried_out_again)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int n = 1;
-	while (n <= 400 && release_expiry_race(n))
-		n++;
-	ck_assert_int_gt(n, 1);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_allocation(release_expiry_race);
 }
 END_TEST
 
@@ -1284,20 +1293,6 @@ END_TEST
 
 /* Past the default verification hold of a number attached at FIXTURE_EPOCH. */
 #define HOLD_DUE (FIXTURE_EPOCH + (NUMBERING_UNVERIFIED_HOLD_SECONDS_DEFAULT + 100) * NS)
-
-/* AttachPhoneNumber of one GEOGRAPHIC number of region 1 for @project on @store. */
-static int attach_one(numbering_store *store, const char *project)
-{
-	numbering_attach_request r = NUMBERING_ATTACH_REQUEST_INIT;
-	r.country_code = "US";
-	r.phone_category_name = "GEOGRAPHIC";
-	r.phone_region_id = 1;
-	r.phone_count = 1;
-	numbering_attached *out = NULL;
-	int rc = numbering_store_attach_phone_numbers(&out, store, NULL, project, &r);
-	numbering_attached_free(out);
-	return rc;
-}
 
 /* B's expiry run past the hold, then its attach of the number for P2; its first call
  * only opens its store. */
@@ -1320,36 +1315,7 @@ static int hold_expiry_race(int n)
 	top_up(fx.store, P1, "USD", 10000);
 	top_up(fx.store, P2, "USD", 10000);
 	ck_assert_msg(attach_one(fx.store, P1) == NUMBERING_OK, "%s", numbering_error_message());
-	race_b_open();
-	race_now = HOLD_DUE;
-	race_b_rc = -1;
-	race_alloc_count = 0;
-	race_alloc_fire_at = n;
-	int64_t processed = -1;
-	int rc = numbering_store_process_due(&processed, fx.store);
-	race_alloc_fire_at = 0;
-	int b_rc = race_b_rc;
-	ck_assert_msg(rc == NUMBERING_OK, "allocation %d (B: %d): %s %s", n, b_rc, numbering_status_name(rc),
-	              numbering_error_message());
-	char mine[128], theirs[128];
-	held(mine, sizeof(mine), fx.store, P1);
-	held(theirs, sizeof(theirs), fx.store, P2);
-	ck_assert_str_eq(mine, "");
-	numbering_available_number *stock = NULL;
-	int in_stock = numbering_store_get_available(&stock, fx.store, NULL, P2, "+12025550100") == NUMBERING_OK;
-	numbering_available_number_free(stock);
-	if (b_rc == NUMBERING_OK) {
-		ck_assert_msg(processed == 0, "allocation %d: A ended the hold B had: %lld", n, (long long)processed);
-		ck_assert_str_eq(theirs, "+12025550100");
-		ck_assert_msg(!in_stock, "allocation %d: the number P2 attached is in stock again", n);
-	} else {
-		ck_assert_msg(b_rc < 0 || b_rc == NUMBERING_UNAVAILABLE, "allocation %d: B: %d", n, b_rc);
-		ck_assert_int_eq(processed, 1);
-		ck_assert_str_eq(theirs, "");
-		ck_assert(in_stock);
-	}
-	race_close();
-	return b_rc >= 0;
+	return expiry_race(n, HOLD_DUE, "+12025550100");
 }
 
 /* The same for a Voximplant number whose verification hold ended (attach.c's expiry):
@@ -1357,13 +1323,7 @@ static int hold_expiry_race(int n)
  * number back a second time. */
 START_TEST(a_hold_ended_meanwhile_is_not_ended_again)
 {
-	numbering_allocator counting = {NUMBERING_ALLOCATOR_VERSION, race_malloc, race_realloc, race_free, NULL};
-	ck_assert_int_eq(numbering_set_allocator(&counting), NUMBERING_OK);
-	int n = 1;
-	while (n <= 400 && hold_expiry_race(n))
-		n++;
-	ck_assert_int_gt(n, 1);
-	ck_assert_int_eq(numbering_set_allocator(NULL), NUMBERING_OK);
+	race_each_allocation(hold_expiry_race);
 }
 END_TEST
 
