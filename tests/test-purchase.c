@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include <numbering/numbering.h>
 #include <numbering/sys/file.h>
@@ -1016,6 +1017,25 @@ START_TEST(purchases_that_share_a_create_time_are_each_listed_once)
 		                 P1 "/phoneNumberPurchases/a000000000000000");
 		ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(all, 2), "name"),
 		                 P1 "/phoneNumberPurchases/zzzzzzzzzzzzzzzz");
+		/* A token of the time alone (issued before tokens named the id) still reads
+		 * where no two purchases have its time, and cannot tell which of a tie were
+		 * shown: INVALID_ARGUMENT naming pageToken. */
+		unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
+		static const char filter[] = "purchases|" P1 "|0";
+		crypto_generichash(digest, sizeof(digest), (const unsigned char *)filter, strlen(filter), NULL, 0);
+		char token[NUMBERING__TOKEN_TEXT_MAX];
+		numbering__token_make(token, store, digest,
+		                      numbering_purchase_int(numbering_purchase_page_item(all, 3), "createdAt"));
+		numbering_purchase_page *page = NULL;
+		ck_assert_int_eq(numbering_store_list_purchases(&page, store, NULL, P1, 0, 1, token), NUMBERING_OK);
+		ck_assert_str_eq(numbering_purchase_text(numbering_purchase_page_item(page, 0), "name"), order[4]);
+		numbering_purchase_page_free(page);
+		numbering__token_make(token, store, digest,
+		                      numbering_purchase_int(numbering_purchase_page_item(all, 0), "createdAt"));
+		fixture_expect_error(numbering_store_list_purchases(&page, store, NULL, P1, 0, 1, token),
+		                     NUMBERING_INVALID_ARGUMENT, "page token is of an earlier version");
+		ck_assert_str_eq(numbering_error_violation_field(0), "pageToken");
+		ck_assert_ptr_null(page);
 		numbering_purchase_page_free(all);
 		teardown();
 		open_store(on_file);

@@ -736,9 +736,7 @@ struct list_visit {
 	numbering_purchase_page *page;
 	int want, cap;
 	int more;
-	int has_after; /* a keyed token: skip (after_time, <= after_id) */
-	int64_t after_time;
-	const char *after_id;
+	struct numbering__page_cursor *cursor;
 	int rc;
 };
 
@@ -749,7 +747,10 @@ static int list_visit(const numbering_record *record, void *payload)
 {
 	struct list_visit *v = payload;
 	numbering_purchase_page *page = v->page;
-	if (v->has_after && record->sort_key == v->after_time && strcmp(numbering__page_id_of(record->name), v->after_id) <= 0)
+	int skip = 0;
+	if ((v->rc = numbering__page_skip(&skip, v->cursor, record)) != NUMBERING_OK)
+		return v->rc;
+	if (skip)
 		return 0; /* at or before the token's purchase: listed already */
 	if (page->count >= v->want) {
 		v->more = 1;
@@ -802,12 +803,12 @@ int numbering_store_list_purchases(numbering_purchase_page **out, numbering_stor
 	unsigned char digest[NUMBERING__TOKEN_DIGEST_BYTES];
 	if (rc == NUMBERING_OK) /* not of a parent that is no project's (valgrind: uninitialised) */
 		list_digest(digest, project, status);
-	int64_t cursor = 0;
-	char after_id[NUMBERING__TOKEN_KEY_MAX + 1] = "";
-	int has_after = page_token != NULL && page_token[0] != '\0', has_key = 0;
-	if (rc == NUMBERING_OK && has_after)
-		rc = numbering__token_read_keyed(&cursor, after_id, &has_key, store, page_token, digest, "pageToken",
-		                                 "parent or status");
+	struct numbering__page_cursor cursor;
+	memset(&cursor, 0, sizeof(cursor));
+	cursor.has = page_token != NULL && page_token[0] != '\0';
+	if (rc == NUMBERING_OK && cursor.has)
+		rc = numbering__token_read_keyed(&cursor.key, cursor.id, &cursor.has_id, store, page_token, digest,
+		                                 "pageToken", "parent or status");
 	if (rc != NUMBERING_OK)
 		return rc;
 	int want = page_size == 0 ? PAGE_DEFAULT : page_size;
@@ -822,12 +823,9 @@ int numbering_store_list_purchases(numbering_purchase_page **out, numbering_stor
 	q.kind = NUMBERING__KIND_PHONE_NUMBER_PURCHASE;
 	q.order = NUMBERING_RECORD_ORDER_DESCENDING;
 	q.parent = project;
-	q.has_after = has_after;
-	/* A keyed token: from its time on (its ties), else (a token issued before tokens
-	 * had ids) after its time. A store time is below INT64_MAX. */
-	q.after = has_key && cursor < INT64_MAX ? cursor + 1 : cursor;
+	numbering__page_query(&q, &cursor);
 	q.keys[0] = status != 0 ? status_names[status] : NULL;
-	struct list_visit v = {page, want, want + 1, 0, has_key, cursor, after_id, NUMBERING_OK};
+	struct list_visit v = {page, want, want + 1, 0, &cursor, NUMBERING_OK};
 	page->count = 0;
 	unsigned slot = numbering__rwlock_rdlock(&store->lock);
 	rc = numbering__backend_list(store, &q, list_visit, &v);
