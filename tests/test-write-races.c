@@ -494,15 +494,31 @@ END_TEST
 
 /* ---- Create times of two processes, paged one at a time ---- */
 
-/* ListPhoneNumberPurchases of P1 page by page, one purchase a page: how many. */
+/* Whether @time differs from every one of @times[0 .. @n) (each page holds one). The
+ * list's ties are broken by id since 38af0dd and 40237ab, so pages of one list two
+ * records of one time: the times themselves must differ, as `begin` makes them. */
+static void expect_new_time(const int64_t *times, int n, int64_t time)
+{
+	for (int i = 0; i < n; i++)
+		ck_assert_msg(times[i] != time, "two records of two processes have the create time %lld", (long long)time);
+}
+
+/* ListPhoneNumberPurchases of P1 page by page, one purchase a page: how many, each
+ * with a create time of its own. */
 static int purchases_paged_by_one(numbering_store *store)
 {
 	int listed = 0;
+	int64_t times[10];
 	char token[512] = "";
 	do {
 		numbering_purchase_page *page = NULL;
 		int rc = numbering_store_list_purchases(&page, store, NULL, P1, 0, 1, token);
 		ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+		if (numbering_purchase_page_count(page) == 1) {
+			int64_t t = numbering_purchase_int(numbering_purchase_page_item(page, 0), "createdAt");
+			expect_new_time(times, listed, t);
+			times[listed] = t;
+		}
 		listed += numbering_purchase_page_count(page);
 		snprintf(token, sizeof(token), "%s", numbering_purchase_page_next_token(page));
 		numbering_purchase_page_free(page);
@@ -510,10 +526,12 @@ static int purchases_paged_by_one(numbering_store *store)
 	return listed;
 }
 
-/* ListPhoneNumberInstances of P1 page by page, one instance a page: how many. */
+/* ListPhoneNumberInstances of P1 page by page, one instance a page: how many, each
+ * with a create time of its own. */
 static int instances_paged_by_one(numbering_store *store)
 {
 	int listed = 0;
+	int64_t times[10];
 	char token[512] = "";
 	do {
 		numbering_list_request *request = NULL;
@@ -524,6 +542,11 @@ static int instances_paged_by_one(numbering_store *store)
 		numbering_list_page *page = NULL;
 		int rc = numbering_store_list(&page, store, NULL, request);
 		ck_assert_msg(rc == NUMBERING_OK, "%s", numbering_error_message());
+		if (numbering_list_page_count(page) == 1) {
+			int64_t t = numbering_instance_create_time(numbering_list_page_instance(page, 0));
+			expect_new_time(times, listed, t);
+			times[listed] = t;
+		}
 		listed += numbering_list_page_count(page);
 		const char *next = numbering_list_page_next_token(page);
 		snprintf(token, sizeof(token), "%s", next != NULL ? next : "");
@@ -542,7 +565,8 @@ static int b_buys_the_second(numbering_store *b)
  * each purchase has a create time of its own, and pages of one purchase list both. A
  * purchase took its time before its transaction's begin, and with B's commit in
  * between both had the time B took: the second page, after the first's time, was
- * empty (1 of 2 listed). */
+ * empty (1 of 2 listed). The list breaks ties by id since 40237ab, so the two times
+ * are compared too. */
 static int purchase_pages_race(int n)
 {
 	race_open_stocked("race-purchase-pages", b_buys_the_second);
