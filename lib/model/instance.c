@@ -64,6 +64,12 @@ void numbering_instance_free(numbering_instance *instance)
 {
 	if (instance == NULL)
 		return;
+	numbering__instance_release(instance);
+	numbering__free_mem(instance);
+}
+
+void numbering__instance_release(numbering_instance *instance)
+{
 #define FREE_STR(m, aux) str_release(&instance->m);
 #define FREE_SCALAR(m, aux)
 #define FREE_VIEW(m, aux)
@@ -80,7 +86,6 @@ void numbering_instance_free(numbering_instance *instance)
 #define NUMBERING__INSTANCE_FIELD(id, m, type, f1, bit, aux, ...) FIELD_TYPE(type, FREE)(m, aux)
 #include "model/instance-fields.h"
 #undef NUMBERING__INSTANCE_FIELD
-	numbering__free_mem(instance);
 }
 
 static void str_clear(struct numbering__str *str)
@@ -308,19 +313,29 @@ numbering_instance *numbering__instance_freeze(void *block, const numbering_inst
 #define RESERVED_COUNTRY_CODE 8
 #define RESERVED_DISPLAY_NAME 64
 
+_Static_assert(RESERVED_NAME + RESERVED_PHONE_NUMBER + RESERVED_RANGE_END + RESERVED_COUNTRY_CODE +
+                       RESERVED_DISPLAY_NAME ==
+                   NUMBERING__INSTANCE_RESERVED_ROOM,
+               "the reserved strings fill the room instance.h names");
+
 int numbering__instance_new_reserved(numbering_instance **out)
 {
-	static const uint32_t sizes[] = {RESERVED_NAME, RESERVED_PHONE_NUMBER, RESERVED_RANGE_END, RESERVED_COUNTRY_CODE,
-	                                 RESERVED_DISPLAY_NAME};
 	/* malloc, not calloc: glibc's calloc takes no chunk from the thread's cache, so
 	 * every get's instance went through the arena (calloc, _int_malloc and a slow
 	 * _int_free: ~330 instructions of a get's ~2,260 with its free). Only the instance
 	 * is zeroed; each reserved string gets its NUL. */
-	numbering_instance *instance =
-	    numbering__malloc(sizeof(*instance) + RESERVED_NAME + RESERVED_PHONE_NUMBER + RESERVED_RANGE_END +
-	                      RESERVED_COUNTRY_CODE + RESERVED_DISPLAY_NAME);
+	numbering_instance *instance = numbering__malloc(sizeof(*instance) + NUMBERING__INSTANCE_RESERVED_ROOM);
 	if (instance == NULL)
 		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for a phone number instance");
+	numbering__instance_init_reserved(instance);
+	*out = instance;
+	return NUMBERING_OK;
+}
+
+void numbering__instance_init_reserved(numbering_instance *instance)
+{
+	static const uint32_t sizes[] = {RESERVED_NAME, RESERVED_PHONE_NUMBER, RESERVED_RANGE_END, RESERVED_COUNTRY_CODE,
+	                                 RESERVED_DISPLAY_NAME};
 	memset(instance, 0, sizeof(*instance));
 	struct numbering__str *strs[] = {&instance->name, &instance->phone_number, &instance->range_end,
 	                                 &instance->country_code, &instance->display_name};
@@ -332,8 +347,6 @@ int numbering__instance_new_reserved(numbering_instance **out)
 		strs[i]->cap = sizes[i] | NUMBERING__STR_BORROWED;
 		block += sizes[i];
 	}
-	*out = instance;
-	return NUMBERING_OK;
 }
 
 /* ---- Getters ---- */

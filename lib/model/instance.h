@@ -116,6 +116,14 @@ int numbering__instance_assign(numbering_instance *dst, const numbering_instance
  * name have room inside the instance's own allocation, so that filling it with a typical stored
  * instance (a get) allocates nothing more. Free with numbering_instance_free(). */
 int numbering__instance_new_reserved(numbering_instance **out);
+/* The bytes after the instance that hold those reserved strings. */
+#define NUMBERING__INSTANCE_RESERVED_ROOM 216
+/* The same in memory the caller holds (a purchase's, on its stack): an instance and
+ * NUMBERING__INSTANCE_RESERVED_ROOM bytes after it, aligned for an instance. Give it
+ * back with numbering__instance_release(), never numbering_instance_free(). */
+void numbering__instance_init_reserved(numbering_instance *instance);
+/* Frees what @instance owns (strings grown past their room, labels), not @instance. */
+void numbering__instance_release(numbering_instance *instance);
 
 /* A read-only copy laid out in one block the caller provides (a list page puts all its
  * instances in a few large blocks): numbering__instance_frozen_size() bytes, aligned

@@ -295,24 +295,46 @@ void numbering__active_for_caller(const numbering_store *store, numbering_active
 		numbering__uri_redact_in_place(a->a.callback_url);
 }
 
-int numbering__active_new(numbering_active_number **out, const char *project)
+/* @a zeroed, with @instance: empty, of @project. */
+static void active_fill(numbering_active_number *a, numbering_instance *instance, const char *project)
 {
-	numbering_active_number *a = numbering__calloc(1, sizeof(*a));
-	if (a == NULL || numbering__instance_new_reserved(&a->instance) != NUMBERING_OK) {
-		numbering__free_mem(a);
-		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for an active number");
-	}
-	/* calloc left the attributes as numbering__fields_clear() would (every default is
-	 * 0, asserted above): only the stock's defaults to set (a walk of the active
-	 * table's rows was ~300 instructions a purchase). */
+	a->instance = instance;
+	/* Zeroed, the attributes are as numbering__fields_clear() would leave them (every
+	 * default is 0, asserted above): only the stock's defaults to set (a walk of the
+	 * active table's rows was ~300 instructions a purchase). */
 	numbering__available_clear(&a->stock);
 	/* Copied by length: gcc -O3 cannot bound a %s of a project name (-Wformat-truncation). */
 	const char *id = project + strlen("projects/");
 	size_t len = strnlen(id, sizeof(a->project_id) - 1);
 	memcpy(a->project_id, id, len);
 	a->project_id[len] = '\0';
+}
+
+int numbering__active_new(numbering_active_number **out, const char *project)
+{
+	numbering_active_number *a = numbering__calloc(1, sizeof(*a));
+	numbering_instance *instance = NULL;
+	if (a == NULL || numbering__instance_new_reserved(&instance) != NUMBERING_OK) {
+		numbering__free_mem(a);
+		return numbering__error_set(NUMBERING_RESOURCE_EXHAUSTED, "out of memory for an active number");
+	}
+	active_fill(a, instance, project);
 	*out = a;
 	return NUMBERING_OK;
+}
+
+void numbering__active_init(numbering_active_number *a, struct numbering__active_room *room, const char *project)
+{
+	memset(a, 0, sizeof(*a));
+	numbering_instance *instance = (numbering_instance *)room->bytes;
+	numbering__instance_init_reserved(instance);
+	active_fill(a, instance, project);
+}
+
+void numbering__active_release(numbering_active_number *a)
+{
+	numbering__active_clear(a);
+	numbering__instance_release(a->instance);
 }
 
 int numbering__active_load(numbering_active_number *a, numbering_store *store, const char *project, int digits,

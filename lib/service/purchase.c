@@ -658,21 +658,22 @@ int numbering_store_create_purchase(numbering_purchase **out, numbering_store *s
 	}
 	if (rc == NUMBERING_OK)
 		rc = numbering_store_process_due(NULL, store);
-	numbering_active_number *a = NULL;
 	int replayed = 0;
-	if (rc == NUMBERING_OK)
-		rc = numbering__active_new(&a, project);
 	if (rc == NUMBERING_OK) {
+		/* The active number is the acquisition's temporary: the answer is @p. */
+		numbering_active_number a;
+		struct numbering__active_room room;
+		numbering__active_init(&a, &room, project);
 		numbering__rwlock_wrlock(&store->lock);
-		rc = create_locked(p, a, store, digits, value, has_id ? &req : NULL, &replayed);
+		rc = create_locked(p, &a, store, digits, value, has_id ? &req : NULL, &replayed);
 		numbering__rwlock_wrunlock(&store->lock);
+		numbering__active_release(&a);
 		if (rc == NUMBERING_OK)
 			rc = numbering__durable(store);
 	}
 	/* A replayed answer created nothing now: its event went with the first. */
 	if (rc == NUMBERING_OK && !replayed && p->f.instance != NULL)
 		numbering__emit(store, "phoneNumberInstance.created", p->f.instance);
-	numbering_active_number_free(a);
 	if (rc != NUMBERING_OK) {
 		numbering_purchase_free(p);
 		return rc;
