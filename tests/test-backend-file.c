@@ -1413,22 +1413,28 @@ static int index_cut_child(const char *path, off_t len)
 
 /* Runs @child(path, len) in a child process for each of @n lengths, on a new store each:
  * asserts it exited 0 (a crash is its status). */
+/* Runs @child(a new store's path, @arg) in a child process: it must exit 0 (not be
+ * killed by a signal, not fail at a step); @what and @arg name the run. */
+static void in_child(int (*child)(const char *, off_t), off_t arg, const char *what)
+{
+	const char *path = new_store_path();
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(child(path, arg));
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s %lld: the child %s %d", what, (long long)arg,
+	              WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
+	              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	remove_tmp_dirs();
+}
+
 static void cut_in_children(int (*child)(const char *, off_t), const off_t *lens, size_t n, const char *what)
 {
-	for (size_t k = 0; k < n; k++) {
-		const char *path = new_store_path();
-		fflush(NULL);
-		pid_t pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0)
-			_exit(child(path, lens[k]));
-		int status = 0;
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s cut to %lld bytes: the child %s %d", what,
-		              (long long)lens[k], WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
-		              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		remove_tmp_dirs();
-	}
+	for (size_t k = 0; k < n; k++)
+		in_child(child, lens[k], what);
 }
 
 /* A program cut PATH.idx (the shared index, which reader processes map) short while a
@@ -1440,7 +1446,7 @@ static void cut_in_children(int (*child)(const char *, off_t), const off_t *lens
 START_TEST(file_index_cut)
 {
 	static const off_t lens[] = {0, 1, 100, 4095, 4096, 4097, 8192, 20000, 40000, 60000};
-	cut_in_children(index_cut_child, lens, sizeof(lens) / sizeof(lens[0]), "PATH.idx");
+	cut_in_children(index_cut_child, lens, sizeof(lens) / sizeof(lens[0]), "PATH.idx cut to (bytes)");
 }
 END_TEST
 
@@ -1506,7 +1512,7 @@ static int log_cut_child(const char *path, off_t len)
 START_TEST(file_log_cut)
 {
 	static const off_t lens[] = {0, 1, 128, 4096, 8192, 20000, -8193, -4097, -100, -1};
-	cut_in_children(log_cut_child, lens, sizeof(lens) / sizeof(lens[0]), "the store's file");
+	cut_in_children(log_cut_child, lens, sizeof(lens) / sizeof(lens[0]), "the store's file cut to (bytes)");
 }
 END_TEST
 
@@ -1548,17 +1554,7 @@ static int many_stores_child(const char *path, off_t n)
  * Its registry now grows: every one answers or fails UNAVAILABLE. */
 START_TEST(file_many_stores_guarded)
 {
-	const char *path = new_store_path();
-	fflush(NULL);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(many_stores_child(path, 300));
-	int status = 0;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child %s %d",
-	              WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
-	              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	in_child(many_stores_child, 300, "PATH.lock cut under read-only stores:");
 }
 END_TEST
 
@@ -1586,8 +1582,9 @@ static void host_after(int sig, siginfo_t *info, void *context)
 }
 
 /* In a child: 0, or the step that failed. */
-static int host_handler_child(const char *path)
+static int host_handler_child(const char *path, off_t unused)
 {
+	(void)unused;
 	char lock[300];
 	snprintf(lock, sizeof(lock), "%s.lock", path);
 	struct sigaction sa;
@@ -1633,17 +1630,7 @@ static int host_handler_child(const char *path)
  * answer or fail UNAVAILABLE, the fault seen by the host's handler first). */
 START_TEST(file_host_sigbus_handler)
 {
-	const char *path = new_store_path();
-	fflush(NULL);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(host_handler_child(path));
-	int status = 0;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child %s %d",
-	              WIFSIGNALED(status) ? "was killed by signal" : "failed at step",
-	              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	in_child(host_handler_child, 0, "the host's SIGBUS handlers, run");
 }
 END_TEST
 
