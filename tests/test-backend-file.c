@@ -1558,6 +1558,7 @@ START_TEST(file_many_stores_guarded)
 }
 END_TEST
 
+#if !defined(__SANITIZE_ADDRESS__) /* see backend_file_suite() */
 /* A host's SIGBUS handlers: one installed before the first store opened (the guard
  * keeps it, and calls it for what is not its own), one after, chaining as
  * docs/FILE-FORMAT.md ("A host's own SIGBUS handler") says. */
@@ -1633,6 +1634,7 @@ START_TEST(file_host_sigbus_handler)
 	in_child(host_handler_child, 0, "the host's SIGBUS handlers, run");
 }
 END_TEST
+#endif
 
 /* Resolves number @i of @series in @store until found, for up to 10 s: whether it was. */
 static int found_within(numbering_store *store, numbering_resolution *res, int series, int i)
@@ -4474,7 +4476,12 @@ Suite *backend_file_suite(void)
 	tcase_add_test(tc, file_index_cut);
 	tcase_add_test(tc, file_log_cut);
 	tcase_add_test(tc, file_many_stores_guarded);
+	/* Not under AddressSanitizer (GCC's, which .ci/run builds): there the fault of the
+	 * cut lock file spun with the host's chaining handler installed (ASan intercepts
+	 * sigaction and handles SIGBUS itself); the guard's own cases above run there. */
+#if !defined(__SANITIZE_ADDRESS__)
 	tcase_add_test(tc, file_host_sigbus_handler);
+#endif
 	tcase_add_loop_test(tc, file_lock_file_replaced, 0, 2);
 	tcase_add_test(tc, file_store_file_replaced);
 	suite_add_tcase(s, tc);
